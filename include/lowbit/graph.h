@@ -1,0 +1,156 @@
+// The in-memory description of a model: tensors, operators and their options.
+// ModelBuilder produces it, the loader reads it back from a .lbm file, and the
+// interpreter executes it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "lowbit/types.h"
+
+namespace lowbit {
+
+// Values match schema/lowbit.fbs.
+enum class OpType : uint8_t {
+  kConv2D = 0,
+  kDepthwiseConv2D = 1,
+  kFullyConnected = 2,
+  kAdd = 3,
+  kMul = 4,
+  kAveragePool2D = 5,
+  kMaxPool2D = 6,
+  kMean = 7,
+  kSoftmax = 8,
+  kLogistic = 9,
+  kHardSwish = 10,
+  kRelu = 11,
+  kRelu6 = 12,
+  kPad = 13,
+  kConcatenation = 14,
+  kReshape = 15,
+  kQuantize = 16,
+  kDequantize = 17,
+  kBConv2D = 18,
+  kBMaxPool2D = 19,
+  kBitpack = 20,
+  kUnpack = 21,
+  kBFullyConnected = 22,
+};
+constexpr int kNumOpTypes = 23;
+
+const char* op_type_name(OpType type);  // "CONV_2D"
+
+enum class Padding : uint8_t { kSame = 0, kValid = 1 };
+enum class Activation : uint8_t { kNone = 0, kRelu = 1, kRelu6 = 2, kReluN1To1 = 3 };
+
+struct Conv2DOptions {
+  Padding padding = Padding::kValid;
+  int stride_h = 1, stride_w = 1;
+  int dilation_h = 1, dilation_w = 1;
+  Activation activation = Activation::kNone;
+};
+
+struct DepthwiseConv2DOptions {
+  Padding padding = Padding::kValid;
+  int stride_h = 1, stride_w = 1;
+  int dilation_h = 1, dilation_w = 1;
+  int depth_multiplier = 1;
+  Activation activation = Activation::kNone;
+};
+
+struct FullyConnectedOptions {
+  Activation activation = Activation::kNone;
+  bool keep_num_dims = false;
+};
+
+struct Pool2DOptions {
+  Padding padding = Padding::kValid;
+  int stride_h = 1, stride_w = 1;
+  int filter_h = 1, filter_w = 1;
+  Activation activation = Activation::kNone;
+};
+
+// ADD, MUL.
+struct ElementwiseOptions {
+  Activation activation = Activation::kNone;
+};
+
+struct MeanOptions {
+  std::vector<int32_t> axes;
+  bool keep_dims = false;
+};
+
+struct SoftmaxOptions {
+  float beta = 1.0f;
+};
+
+struct ConcatenationOptions {
+  int axis = 0;
+  Activation activation = Activation::kNone;
+};
+
+struct ReshapeOptions {
+  std::vector<int32_t> new_shape;
+};
+
+// (before, after) for each input dimension.
+struct PadOptions {
+  std::vector<int32_t> paddings;
+};
+
+struct BConv2DOptions {
+  Padding padding = Padding::kValid;
+  int stride_h = 1, stride_w = 1;
+  int dilation_h = 1, dilation_w = 1;
+  Activation activation = Activation::kNone;
+  int pad_values = 1;  // 0 or 1 (LCE): what SAME padding pads with
+};
+
+struct BFullyConnectedOptions {
+  Activation activation = Activation::kNone;
+};
+
+using OpOptions =
+    std::variant<std::monostate, Conv2DOptions, DepthwiseConv2DOptions, FullyConnectedOptions,
+                 Pool2DOptions, ElementwiseOptions, MeanOptions, SoftmaxOptions,
+                 ConcatenationOptions, ReshapeOptions, PadOptions, BConv2DOptions,
+                 BFullyConnectedOptions>;
+
+struct TensorDesc {
+  std::string name;
+  DType dtype = DType::kFloat32;
+  Shape shape;
+  Quantization quant;
+  // Constant tensors point at their data (inside the mapped file or the
+  // builder's storage); intermediate and graph-input tensors have none.
+  const void* data = nullptr;
+  size_t data_bytes = 0;
+
+  bool is_constant() const { return data != nullptr; }
+};
+
+constexpr int kAbsentInput = -1;
+
+struct OperatorDesc {
+  OpType type = OpType::kConv2D;
+  std::string name;
+  std::vector<int> inputs;  // kAbsentInput for an optional input not given
+  std::vector<int> outputs;
+  OpOptions options;
+};
+
+struct GraphDesc {
+  std::string description;
+  std::vector<TensorDesc> tensors;
+  std::vector<OperatorDesc> operators;  // in execution order
+  std::vector<int> inputs;
+  std::vector<int> outputs;
+};
+
+// "operator 3 (CONV_2D \"conv1\")" / "tensor 7 (\"conv1/weights\")" for messages.
+std::string describe_operator(const GraphDesc& graph, int op_index);
+std::string describe_tensor(const GraphDesc& graph, int tensor_index);
+
+}  // namespace lowbit

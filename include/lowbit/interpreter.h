@@ -1,0 +1,95 @@
+// Runs a Model: prepare() plans memory and picks kernels once, invoke() runs
+// the graph without allocating.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lowbit/graph.h"
+#include "lowbit/model.h"
+#include "lowbit/status.h"
+
+namespace lowbit {
+
+// How int8 results are rescaled; see docs and ../shared/NUMERICS.md.
+enum class RequantProfile : uint8_t {
+  kTfliteReference = 0,  // TFLite reference kernels / TFLite Micro: double rounding
+  kSingleRounding = 1,   // TFLite optimized kernels
+  kXnnpackFp32 = 2,      // float scale, round half to even
+};
+const char* requant_profile_name(RequantProfile profile);
+bool parse_requant_profile(const std::string& name, RequantProfile* profile);
+
+struct InterpreterOptions {
+  int num_threads = 1;
+  RequantProfile profile = RequantProfile::kTfliteReference;
+  // Kernel set: "" (use $LOWBIT_KERNEL, else "auto"), "auto" (best for this
+  // CPU), "reference", or an instruction-set name such as "avx2".
+  std::string kernel;
+  size_t max_arena_bytes = size_t(1) << 31;  // refuse plans that need more
+};
+
+// A tensor as the caller sees it: data points into the interpreter's arena (or
+// into the model for constants) and stays valid until the interpreter dies.
+struct TensorView {
+  int index = -1;
+  const TensorDesc* desc = nullptr;
+  void* data = nullptr;
+  size_t bytes = 0;
+
+  const std::string& name() const { return desc->name; }
+  DType dtype() const { return desc->dtype; }
+  const Shape& shape() const { return desc->shape; }
+  template <typename T>
+  T* as() const { return static_cast<T*>(data); }
+};
+
+struct OperatorProfile {
+  int op_index;
+  double seconds;
+};
+
+class Interpreter {
+ public:
+  Interpreter(std::shared_ptr<const Model> model, InterpreterOptions options = {});
+  ~Interpreter();
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
+
+  // Shape inference, kernel selection, weight packing, memory plan.
+  Status prepare();
+  // Runs every operator once. Allocates nothing.
+  Status invoke();
+
+  size_t num_inputs() const;
+  size_t num_outputs() const;
+  TensorView input(size_t i) const;
+  TensorView output(size_t i) const;
+  // By tensor name; index -1 when no graph input/output has that name.
+  TensorView input(const std::string& name) const;
+  TensorView output(const std::string& name) const;
+  TensorView tensor(int tensor_index) const;
+
+  const Model& model() const;
+  const InterpreterOptions& options() const;  // with the kernel set resolved
+  size_t arena_bytes() const;
+  size_t packed_weight_bytes() const;
+  // Name of the kernel chosen for an operator ("qs8_conv2d__reference").
+  const char* kernel_name(int op_index) const;
+  // Multiply-accumulates of an operator (0 where not meaningful).
+  uint64_t operator_macs(int op_index) const;
+
+  // Time each operator during invoke() (off by default).
+  void set_profiling(bool enabled);
+  const std::vector<OperatorProfile>& last_profile() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lowbit

@@ -1,0 +1,49 @@
+// A loaded, verified model. Immutable and safe to share between interpreters
+// in different threads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "lowbit/graph.h"
+#include "lowbit/status.h"
+
+namespace lowbit {
+
+struct LoadOptions {
+  size_t max_model_bytes = size_t(1) << 31;  // refuse larger files
+  int max_rank = kMaxRank;                   // refuse tensors of higher rank
+  // Largest single tensor, in bytes, the model may declare.
+  size_t max_tensor_bytes = size_t(1) << 31;
+};
+
+class Model {
+ public:
+  // Maps the file and uses its constant data in place.
+  static Result<std::shared_ptr<const Model>> from_file(const std::string& path,
+                                                        const LoadOptions& options = {});
+  // Uses the caller's buffer in place when it is 64-byte aligned (it must then
+  // outlive the model); otherwise copies it into an aligned buffer the model owns.
+  static Result<std::shared_ptr<const Model>> from_buffer(const void* data, size_t size,
+                                                          const LoadOptions& options = {});
+
+  ~Model();
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+
+  const GraphDesc& graph() const;
+  uint32_t format_version() const;
+  size_t file_bytes() const;
+  // Bytes of constant data (weights, biases, ...).
+  size_t constant_bytes() const;
+
+  struct Impl;
+
+ private:
+  explicit Model(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lowbit

@@ -1,0 +1,55 @@
+// Fixed-point rescaling of int32 accumulators, in the three named profiles
+// (../shared/NUMERICS.md sections 3 and 4). Every int8 kernel, reference or
+// SIMD, must give exactly these results.
+#pragma once
+
+#include <cstdint>
+
+namespace lowbit {
+
+enum class RequantProfile : uint8_t;
+
+namespace ref {
+
+// A real multiplier m as M * 2^shift with M a Q31 value in [2^30, 2^31).
+struct QuantizedMultiplier {
+  int32_t multiplier = 0;
+  int32_t shift = 0;  // left shift if positive
+};
+
+// TFLite's QuantizeMultiplier. `single_rounding_limits` caps the exponent at 30
+// as single-rounding builds do.
+QuantizedMultiplier quantize_multiplier(double real_multiplier, bool single_rounding_limits = false);
+
+// How one output channel is rescaled, in the form each profile needs.
+struct Requantizer {
+  int32_t multiplier = 0;  // tflite_reference and single_rounding
+  int32_t shift = 0;
+  float scale = 0.0f;      // xnnpack_fp32
+};
+
+// real_multiplier: formed in double as TFLite does for the operator.
+// fp32_scale: the same ratio computed in float, as XNNPACK does.
+Requantizer make_requantizer(RequantProfile profile, double real_multiplier, float fp32_scale);
+
+// gemmlowp's SaturatingRoundingDoublingHighMul.
+int32_t saturating_rounding_doubling_high_mul(int32_t a, int32_t b);
+// gemmlowp's RoundingDivideByPOT (round half away from zero).
+int32_t rounding_divide_by_pot(int32_t x, int exponent);
+// TFLite MultiplyByQuantizedMultiplier: double rounding.
+int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shift);
+// Single rounding: (x*M + 2^(30-shift)) >> (31-shift) in 64 bits.
+int32_t multiply_by_quantized_multiplier_single_round(int32_t x, int32_t multiplier, int shift);
+
+// Rescales an accumulator (no zero point, no clamp) under `profile`.
+int32_t requantize(int32_t acc, const Requantizer& r, RequantProfile profile);
+
+// Rescale, add the output zero point and clamp to [act_min, act_max].
+inline int32_t requantize_to_output(int32_t acc, const Requantizer& r, RequantProfile profile,
+                                    int32_t zero_point, int32_t act_min, int32_t act_max) {
+  int32_t v = requantize(acc, r, profile) + zero_point;
+  return v < act_min ? act_min : (v > act_max ? act_max : v);
+}
+
+}  // namespace ref
+}  // namespace lowbit

@@ -1,0 +1,121 @@
+// The contract between the interpreter and an operator implementation.
+//
+// Load time:  OpRegistration::validate checks an operator against the graph
+//             (input count, dtypes, quantization, options, shapes) and infers
+//             its output shapes. No kernel exists yet.
+// prepare():  the kernel computes requantization parameters for the profile,
+//             picks a variant through the KernelSelector, packs weights into
+//             persistent memory and asks for scratch arena space.
+// bind():     after the memory plan, every tensor has its final address.
+// run():      inside invoke(); must not allocate.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "lowbit/graph.h"
+#include "lowbit/interpreter.h"
+#include "lowbit/status.h"
+#include "runtime/cpu_features.h"
+#include "runtime/thread_pool.h"
+
+namespace lowbit {
+
+class PrepareContext {
+ public:
+  virtual ~PrepareContext() = default;
+
+  virtual const GraphDesc& graph() const = 0;
+  virtual const OperatorDesc& op() const = 0;
+  virtual int op_index() const = 0;
+  virtual RequantProfile profile() const = 0;
+  virtual const KernelSelector& selector() const = 0;
+  virtual ThreadPool& pool() const = 0;
+
+  // Arena memory available to this operator only while it runs (64-byte aligned).
+  virtual void request_scratch(size_t bytes) = 0;
+  // Zeroed, 64-byte aligned memory owned by the interpreter for the kernel's
+  // lifetime (packed weights, folded biases). Counted as packed-weight bytes.
+  virtual void* allocate_persistent(size_t bytes) = 0;
+
+  bool has_input(size_t i) const {
+    return i < op().inputs.size() && op().inputs[i] != kAbsentInput;
+  }
+  const TensorDesc& input(size_t i) const { return graph().tensors[op().inputs[i]]; }
+  const TensorDesc& output(size_t i) const { return graph().tensors[op().outputs[i]]; }
+};
+
+class RunContext {
+ public:
+  virtual ~RunContext() = default;
+  virtual const void* input(size_t i) const = 0;  // nullptr for an absent input
+  virtual void* output(size_t i) const = 0;
+  virtual void* scratch() const = 0;
+  virtual ThreadPool& pool() const = 0;
+
+  template <typename T>
+  const T* input_as(size_t i) const { return static_cast<const T*>(input(i)); }
+  template <typename T>
+  T* output_as(size_t i) const { return static_cast<T*>(output(i)); }
+};
+
+class OpKernel {
+ public:
+  virtual ~OpKernel() = default;
+  virtual Status prepare(PrepareContext& ctx) = 0;
+  virtual Status bind(const RunContext& /*ctx*/) { return Status::Ok(); }
+  virtual Status run(const RunContext& ctx) = 0;
+  // The chosen variant, e.g. "qs8_conv2d__reference" or "f32_conv2d__xnnpack".
+  virtual const char* name() const = 0;
+  virtual uint64_t macs() const { return 0; }
+};
+
+// Checks an operator and writes the inferred shape of each output to
+// output_shapes[0..op.outputs.size()). Messages need not name the operator:
+// the caller prefixes it.
+using ValidateFn = Status (*)(const GraphDesc& graph, const OperatorDesc& op,
+                              Shape* output_shapes);
+// Creates the kernel for a validated operator (choosing by precision). Returns
+// an error Status when this build has no kernel for that combination.
+using CreateFn = Result<std::unique_ptr<OpKernel>> (*)(const GraphDesc& graph,
+                                                        const OperatorDesc& op);
+
+struct OpRegistration {
+  OpType type;
+  ValidateFn validate;
+  CreateFn create;
+};
+
+// One per operator, each defined in src/ops/<operator>.cpp.
+#define LOWBIT_DECLARE_OP(ident) extern const OpRegistration ident;
+LOWBIT_DECLARE_OP(kConv2DOp)
+LOWBIT_DECLARE_OP(kDepthwiseConv2DOp)
+LOWBIT_DECLARE_OP(kFullyConnectedOp)
+LOWBIT_DECLARE_OP(kAddOp)
+LOWBIT_DECLARE_OP(kMulOp)
+LOWBIT_DECLARE_OP(kAveragePool2DOp)
+LOWBIT_DECLARE_OP(kMaxPool2DOp)
+LOWBIT_DECLARE_OP(kMeanOp)
+LOWBIT_DECLARE_OP(kSoftmaxOp)
+LOWBIT_DECLARE_OP(kLogisticOp)
+LOWBIT_DECLARE_OP(kHardSwishOp)
+LOWBIT_DECLARE_OP(kReluOp)
+LOWBIT_DECLARE_OP(kRelu6Op)
+LOWBIT_DECLARE_OP(kPadOp)
+LOWBIT_DECLARE_OP(kConcatenationOp)
+LOWBIT_DECLARE_OP(kReshapeOp)
+LOWBIT_DECLARE_OP(kQuantizeOp)
+LOWBIT_DECLARE_OP(kDequantizeOp)
+LOWBIT_DECLARE_OP(kBConv2DOp)
+LOWBIT_DECLARE_OP(kBMaxPool2DOp)
+LOWBIT_DECLARE_OP(kBitpackOp)
+LOWBIT_DECLARE_OP(kUnpackOp)
+LOWBIT_DECLARE_OP(kBFullyConnectedOp)
+#undef LOWBIT_DECLARE_OP
+
+// nullptr for a type this build does not register.
+const OpRegistration* find_op_registration(OpType type);
+
+}  // namespace lowbit

@@ -1,0 +1,197 @@
+#include "ops/op_util.h"
+
+#include <cmath>
+#include <algorithm>
+#include <limits>
+#include <variant>
+
+namespace lowbit {
+
+Status check_arity(const OperatorDesc& op, size_t min_inputs, size_t max_inputs, size_t outputs) {
+  if (op.inputs.size() < min_inputs || op.inputs.size() > max_inputs) {
+    std::string want = min_inputs == max_inputs
+                           ? std::to_string(min_inputs)
+                           : std::to_string(min_inputs) + " to " + std::to_string(max_inputs);
+    return invalid("expects " + want + " inputs, has " + std::to_string(op.inputs.size()));
+  }
+  for (size_t i = 0; i < min_inputs; ++i) {
+    if (op.inputs[i] == kAbsentInput) {
+      return invalid("required input " + std::to_string(i) + " is absent");
+    }
+  }
+  if (op.outputs.size() != outputs) {
+    return invalid("expects " + std::to_string(outputs) + " outputs, has " +
+                   std::to_string(op.outputs.size()));
+  }
+  return Status::Ok();
+}
+
+static std::string describe_operand(const GraphDesc& graph, const char* kind, size_t i, int t) {
+  return std::string(kind) + " " + std::to_string(i) + " (" + describe_tensor(graph, t) + ")";
+}
+
+std::string describe_input(const GraphDesc& graph, const OperatorDesc& op, size_t i) {
+  return describe_operand(graph, "input", i, op.inputs[i]);
+}
+
+std::string describe_output(const GraphDesc& graph, const OperatorDesc& op, size_t i) {
+  return describe_operand(graph, "output", i, op.outputs[i]);
+}
+
+static const TensorDesc& operand(const GraphDesc& graph, const OperatorDesc& op, bool is_input,
+                                 size_t i) {
+  return graph.tensors[is_input ? op.inputs[i] : op.outputs[i]];
+}
+
+static std::string describe(const GraphDesc& graph, const OperatorDesc& op, bool is_input,
+                            size_t i) {
+  return is_input ? describe_input(graph, op, i) : describe_output(graph, op, i);
+}
+
+Status check_dtype(const GraphDesc& graph, const OperatorDesc& op, bool is_input, size_t i,
+                   std::initializer_list<DType> allowed) {
+  const TensorDesc& t = operand(graph, op, is_input, i);
+  std::string names;
+  for (DType d : allowed) {
+    if (d == t.dtype) return Status::Ok();
+    names += names.empty() ? "" : " or ";
+    names += dtype_name(d);
+  }
+  return invalid(describe(graph, op, is_input, i) + " has dtype " + dtype_name(t.dtype) +
+                 ", expected " + names);
+}
+
+Status check_rank(const GraphDesc& graph, const OperatorDesc& op, bool is_input, size_t i,
+                  int rank) {
+  const TensorDesc& t = operand(graph, op, is_input, i);
+  if (t.shape.rank != rank) {
+    return invalid(describe(graph, op, is_input, i) + " has rank " +
+                   std::to_string(t.shape.rank) + " (shape " + t.shape.to_string() +
+                   "), expected " + std::to_string(rank));
+  }
+  return Status::Ok();
+}
+
+Status check_per_tensor_quant(const GraphDesc& graph, const OperatorDesc& op, bool is_input,
+                              size_t i) {
+  const TensorDesc& t = operand(graph, op, is_input, i);
+  if (t.quant.scales.size() != 1 || t.quant.zero_points.size() != 1) {
+    return invalid(describe(graph, op, is_input, i) +
+                   " needs per-tensor quantization (one scale and one zero point)");
+  }
+  const float s = t.quant.scales[0];
+  if (!(s > 0.0f) || !std::isfinite(s)) {
+    return invalid(describe(graph, op, is_input, i) + " has invalid scale " + std::to_string(s));
+  }
+  const int32_t zp = t.quant.zero_points[0];
+  const int32_t lo = t.dtype == DType::kUInt8 ? 0 : -128;
+  const int32_t hi = t.dtype == DType::kUInt8 ? 255 : 127;
+  if ((t.dtype == DType::kInt8 || t.dtype == DType::kUInt8) && (zp < lo || zp > hi)) {
+    return invalid(describe(graph, op, is_input, i) + " has zero point " + std::to_string(zp) +
+                   " outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  }
+  return Status::Ok();
+}
+
+Status check_constant(const GraphDesc& graph, const OperatorDesc& op, size_t input) {
+  if (!graph.tensors[op.inputs[input]].is_constant()) {
+    return invalid(describe_input(graph, op, input) + " must be a constant tensor");
+  }
+  return Status::Ok();
+}
+
+Status compute_padded_dim(int32_t in, int32_t kernel, int32_t stride, int32_t dilation,
+                          Padding padding, const char* what, PaddedDim* out) {
+  if (kernel < 1 || stride < 1 || dilation < 1) {
+    return invalid(std::string(what) + ": kernel " + std::to_string(kernel) + ", stride " +
+                   std::to_string(stride) + " and dilation " + std::to_string(dilation) +
+                   " must all be >= 1");
+  }
+  const int64_t effective = int64_t(kernel - 1) * dilation + 1;
+  if (effective > (int64_t{1} << 30)) {
+    return invalid(std::string(what) + ": dilated kernel extent overflows");
+  }
+  if (padding == Padding::kSame) {
+    const int64_t o = (int64_t(in) + stride - 1) / stride;
+    const int64_t total = std::max<int64_t>(0, (o - 1) * stride + effective - in);
+    out->out = static_cast<int32_t>(o);
+    out->pad_before = static_cast<int32_t>(total / 2);
+    out->pad_after = static_cast<int32_t>(total - total / 2);
+  } else {
+    if (effective > in) {
+      return invalid(std::string(what) + ": dilated kernel extent " + std::to_string(effective) +
+                     " exceeds input size " + std::to_string(in) + " with VALID padding");
+    }
+    out->out = static_cast<int32_t>((in - effective) / stride + 1);
+    out->pad_before = out->pad_after = 0;
+  }
+  return Status::Ok();
+}
+
+void quantized_activation_range(Activation act, float scale, int32_t zero_point, DType dtype,
+                                int32_t* act_min, int32_t* act_max) {
+  const int32_t qmin = dtype == DType::kUInt8 ? 0 : -128;
+  const int32_t qmax = dtype == DType::kUInt8 ? 255 : 127;
+  // TFLite: zp + round(f / scale) with float division, ties away from zero.
+  auto quantize = [&](float f) {
+    const float q = std::round(f / scale);
+    const float v = static_cast<float>(zero_point) + q;
+    if (v < float(std::numeric_limits<int32_t>::min())) return std::numeric_limits<int32_t>::min();
+    if (v > float(std::numeric_limits<int32_t>::max())) return std::numeric_limits<int32_t>::max();
+    return static_cast<int32_t>(v);
+  };
+  int32_t lo = qmin, hi = qmax;
+  switch (act) {
+    case Activation::kNone:
+      break;
+    case Activation::kRelu:
+      lo = std::max(qmin, quantize(0.0f));
+      break;
+    case Activation::kRelu6:
+      lo = std::max(qmin, quantize(0.0f));
+      hi = std::min(qmax, quantize(6.0f));
+      break;
+    case Activation::kReluN1To1:
+      lo = std::max(qmin, quantize(-1.0f));
+      hi = std::min(qmax, quantize(1.0f));
+      break;
+  }
+  *act_min = lo;
+  *act_max = hi;
+}
+
+void float_activation_range(Activation act, float* act_min, float* act_max) {
+  *act_min = -std::numeric_limits<float>::infinity();
+  *act_max = std::numeric_limits<float>::infinity();
+  switch (act) {
+    case Activation::kNone:
+      break;
+    case Activation::kRelu:
+      *act_min = 0.0f;
+      break;
+    case Activation::kRelu6:
+      *act_min = 0.0f;
+      *act_max = 6.0f;
+      break;
+    case Activation::kReluN1To1:
+      *act_min = -1.0f;
+      *act_max = 1.0f;
+      break;
+  }
+}
+
+const char* activation_name(Activation act) {
+  switch (act) {
+    case Activation::kNone: return "NONE";
+    case Activation::kRelu: return "RELU";
+    case Activation::kRelu6: return "RELU6";
+    case Activation::kReluN1To1: return "RELU_N1_TO_1";
+  }
+  return "?";
+}
+
+const char* padding_name(Padding padding) {
+  return padding == Padding::kSame ? "SAME" : "VALID";
+}
+
+}  // namespace lowbit
