@@ -17,12 +17,14 @@ TEST_CASE("quantize_multiplier splits into Q31 and exponent", "[requant]") {
 }
 
 TEST_CASE("double rounding rounds half away from zero", "[requant]") {
-  // 0.5 * 3 = 1.5 -> 2 and -1.5 -> -2.
-  auto qm = ref::quantize_multiplier(0.5);
-  CHECK(ref::multiply_by_quantized_multiplier(3, qm.multiplier, qm.shift) == 2);
-  CHECK(ref::multiply_by_quantized_multiplier(-3, qm.multiplier, qm.shift) == -2);
+  // 0.25 * 6 = 1.5 -> 2 and -1.5 -> -2 (the tie lands in the final shift).
+  auto qm = ref::quantize_multiplier(0.25);
+  REQUIRE(qm.shift == -1);
+  CHECK(ref::multiply_by_quantized_multiplier(6, qm.multiplier, qm.shift) == 2);
+  CHECK(ref::multiply_by_quantized_multiplier(-6, qm.multiplier, qm.shift) == -2);
   // Single rounding rounds half up: -1.5 -> -1.
-  CHECK(ref::multiply_by_quantized_multiplier_single_round(-3, qm.multiplier, qm.shift) == -1);
+  CHECK(ref::multiply_by_quantized_multiplier_single_round(-6, qm.multiplier, qm.shift) == -1);
+  CHECK(ref::multiply_by_quantized_multiplier_single_round(6, qm.multiplier, qm.shift) == 2);
 }
 
 TEST_CASE("xnnpack_fp32 rounds half to even", "[requant]") {
