@@ -1,32 +1,295 @@
-// Placeholder; the real interpreter follows.
 #include "lowbit/interpreter.h"
 
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "graph/memory_planner.h"
+#include "runtime/interpreter_impl.h"
+
 namespace lowbit {
-struct Interpreter::Impl {
-  std::shared_ptr<const Model> model;
-  InterpreterOptions options;
-  std::vector<OperatorProfile> profile;
+
+void AlignedBuffer::Free::operator()(uint8_t* p) const { std::free(p); }
+
+bool AlignedBuffer::allocate(size_t bytes, AlignedBuffer* out) {
+  const size_t rounded = (bytes + 63) / 64 * 64;
+  if (rounded < bytes) return false;
+  void* p = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
+  if (p == nullptr) return false;
+  std::memset(p, 0, rounded == 0 ? 64 : rounded);
+  out->data.reset(static_cast<uint8_t*>(p));
+  out->bytes = bytes;
+  return true;
+}
+
+namespace {
+
+class OperatorPrepareContext final : public PrepareContext {
+ public:
+  OperatorPrepareContext(Interpreter::Impl& impl, int op_index, PreparedOperator& prepared)
+      : impl_(impl), op_index_(op_index), prepared_(prepared) {}
+
+  const GraphDesc& graph() const override { return impl_.model->graph(); }
+  const OperatorDesc& op() const override { return graph().operators[op_index_]; }
+  int op_index() const override { return op_index_; }
+  RequantProfile profile() const override { return impl_.options.profile; }
+  const KernelSelector& selector() const override { return *impl_.selector; }
+  ThreadPool& pool() const override { return *impl_.pool; }
+
+  void request_scratch(size_t bytes) override {
+    if (bytes > prepared_.scratch_bytes) prepared_.scratch_bytes = bytes;
+  }
+
+  void* allocate_persistent(size_t bytes) override {
+    AlignedBuffer buffer;
+    if (!AlignedBuffer::allocate(bytes, &buffer)) return nullptr;
+    void* p = buffer.data.get();
+    impl_.persistent_bytes += bytes;
+    impl_.persistent.push_back(std::move(buffer));
+    return p;
+  }
+
+ private:
+  Interpreter::Impl& impl_;
+  int op_index_;
+  PreparedOperator& prepared_;
 };
+
+Status with_operator(const GraphDesc& graph, int op_index, const Status& status) {
+  return Status(status.code(), describe_operator(graph, op_index) + ": " + status.message());
+}
+
+}  // namespace
+
+Status Interpreter::Impl::create_kernels() {
+  const GraphDesc& graph = model->graph();
+  ops.clear();
+  ops.resize(graph.operators.size());
+  for (size_t i = 0; i < graph.operators.size(); ++i) {
+    const OperatorDesc& op = graph.operators[i];
+    const OpRegistration* reg = find_op_registration(op.type);
+    if (reg == nullptr) {
+      return Status(StatusCode::kUnsupported,
+                    describe_operator(graph, static_cast<int>(i)) + ": operator not in this build");
+    }
+    Result<std::unique_ptr<OpKernel>> kernel = reg->create(graph, op);
+    if (!kernel.ok()) return with_operator(graph, static_cast<int>(i), kernel.status());
+    ops[i].kernel = std::move(kernel.value());
+    OperatorPrepareContext ctx(*this, static_cast<int>(i), ops[i]);
+    Status s = ops[i].kernel->prepare(ctx);
+    if (!s.ok()) return with_operator(graph, static_cast<int>(i), s);
+  }
+  return Status::Ok();
+}
+
+Status Interpreter::Impl::plan_and_bind() {
+  const GraphDesc& graph = model->graph();
+  const int num_ops = static_cast<int>(graph.operators.size());
+  const int last_op = num_ops > 0 ? num_ops - 1 : 0;
+  const size_t num_tensors = graph.tensors.size();
+
+  // Lifetime of each non-constant tensor: from its producer to its last
+  // consumer. Graph inputs and outputs live throughout, so inputs survive
+  // repeated invokes and outputs survive until the caller reads them.
+  std::vector<int> first(num_tensors, -1), last(num_tensors, -1);
+  auto touch = [&](int t, int op) {
+    if (t < 0 || graph.tensors[t].is_constant()) return;
+    if (first[t] < 0 || op < first[t]) first[t] = op;
+    if (op > last[t]) last[t] = op;
+  };
+  for (int i = 0; i < num_ops; ++i) {
+    for (int t : graph.operators[i].outputs) touch(t, i);
+    for (int t : graph.operators[i].inputs) touch(t, i);
+  }
+  for (int t : graph.inputs) touch(t, 0), touch(t, last_op);
+  for (int t : graph.outputs) touch(t, 0), touch(t, last_op);
+
+  std::vector<BufferLifetime> buffers;
+  std::vector<int> buffer_tensor;  // tensor index, or -(op+1) for an op's scratch
+  tensor_bytes.assign(num_tensors, 0);
+  for (size_t t = 0; t < num_tensors; ++t) {
+    const TensorDesc& desc = graph.tensors[t];
+    size_t bytes = 0;
+    if (!storage_bytes(desc.dtype, desc.shape, &bytes)) {
+      return Status(StatusCode::kInvalidModel, describe_tensor(graph, static_cast<int>(t)) +
+                                                   ": size overflows");
+    }
+    tensor_bytes[t] = desc.is_constant() ? desc.data_bytes : bytes;
+    if (desc.is_constant() || first[t] < 0) continue;
+    buffers.push_back({bytes, first[t], last[t]});
+    buffer_tensor.push_back(static_cast<int>(t));
+  }
+  for (int i = 0; i < num_ops; ++i) {
+    if (ops[i].scratch_bytes == 0) continue;
+    buffers.push_back({ops[i].scratch_bytes, i, i});
+    buffer_tensor.push_back(-(i + 1));
+  }
+
+  MemoryPlan plan;
+  if (!plan_memory(buffers, 64, &plan)) {
+    return Status(StatusCode::kResourceExhausted, "memory plan size overflows");
+  }
+  if (plan.arena_bytes > options.max_arena_bytes) {
+    return Status(StatusCode::kResourceExhausted,
+                  "arena of " + std::to_string(plan.arena_bytes) + " bytes exceeds the limit of " +
+                      std::to_string(options.max_arena_bytes) + " (InterpreterOptions::max_arena_bytes)");
+  }
+  if (!AlignedBuffer::allocate(plan.arena_bytes, &arena)) {
+    return Status(StatusCode::kResourceExhausted,
+                  "cannot allocate an arena of " + std::to_string(plan.arena_bytes) + " bytes");
+  }
+
+  tensor_data.assign(num_tensors, nullptr);
+  for (size_t t = 0; t < num_tensors; ++t) {
+    if (graph.tensors[t].is_constant()) tensor_data[t] = const_cast<void*>(graph.tensors[t].data);
+  }
+  for (size_t b = 0; b < buffers.size(); ++b) {
+    uint8_t* p = arena.data.get() + plan.offsets[b];
+    if (buffer_tensor[b] >= 0) {
+      tensor_data[buffer_tensor[b]] = p;
+    } else {
+      ops[-buffer_tensor[b] - 1].run_context.scratch_ptr = p;
+    }
+  }
+
+  for (int i = 0; i < num_ops; ++i) {
+    const OperatorDesc& op = graph.operators[i];
+    OperatorRunContext& rc = ops[i].run_context;
+    rc.thread_pool = pool.get();
+    rc.inputs.clear();
+    rc.outputs.clear();
+    for (int t : op.inputs) rc.inputs.push_back(t < 0 ? nullptr : tensor_data[t]);
+    for (int t : op.outputs) rc.outputs.push_back(tensor_data[t]);
+    Status s = ops[i].kernel->bind(rc);
+    if (!s.ok()) return with_operator(graph, i, s);
+  }
+  profile.assign(num_ops, OperatorProfile{0, 0.0});
+  for (int i = 0; i < num_ops; ++i) profile[i].op_index = i;
+  return Status::Ok();
+}
+
+Status Interpreter::Impl::prepare() {
+  if (model == nullptr) return Status(StatusCode::kInvalidArgument, "no model");
+  if (options.num_threads < 1) {
+    return Status(StatusCode::kInvalidArgument,
+                  "num_threads must be >= 1, got " + std::to_string(options.num_threads));
+  }
+  std::string kernel_set = options.kernel;
+  if (kernel_set.empty()) {
+    const char* env = std::getenv("LOWBIT_KERNEL");
+    kernel_set = (env != nullptr && *env != '\0') ? env : "auto";
+  }
+  Result<KernelSelector> sel = KernelSelector::create(kernel_set, CpuFeatures::detect());
+  if (!sel.ok()) return sel.status();
+  selector = std::make_unique<KernelSelector>(sel.value());
+  options.kernel = selector->kernel_set();
+  pool = std::make_unique<ThreadPool>(options.num_threads);
+  persistent.clear();
+  persistent_bytes = 0;
+  LOWBIT_RETURN_IF_ERROR(create_kernels());
+  return plan_and_bind();
+}
+
+TensorView Interpreter::Impl::view(int t) const {
+  TensorView v;
+  const GraphDesc& graph = model->graph();
+  if (!prepared || t < 0 || static_cast<size_t>(t) >= graph.tensors.size()) return v;
+  v.index = t;
+  v.desc = &graph.tensors[t];
+  v.data = tensor_data[t];
+  v.bytes = tensor_bytes[t];
+  return v;
+}
+
 Interpreter::Interpreter(std::shared_ptr<const Model> model, InterpreterOptions options)
-    : impl_(new Impl{std::move(model), std::move(options), {}}) {}
+    : impl_(new Impl) {
+  impl_->model = std::move(model);
+  impl_->options = std::move(options);
+}
+
 Interpreter::~Interpreter() = default;
-Status Interpreter::prepare() { return Status(StatusCode::kUnsupported, "not yet"); }
-Status Interpreter::invoke() { return Status(StatusCode::kUnsupported, "not yet"); }
-size_t Interpreter::num_inputs() const { return 0; }
-size_t Interpreter::num_outputs() const { return 0; }
-TensorView Interpreter::input(size_t) const { return {}; }
-TensorView Interpreter::output(size_t) const { return {}; }
-TensorView Interpreter::input(const std::string&) const { return {}; }
-TensorView Interpreter::output(const std::string&) const { return {}; }
-TensorView Interpreter::tensor(int) const { return {}; }
+
+Status Interpreter::prepare() {
+  if (impl_->prepared) return Status::Ok();
+  impl_->prepare_status = impl_->prepare();
+  impl_->prepared = impl_->prepare_status.ok();
+  if (!impl_->prepared) {
+    impl_->ops.clear();
+    impl_->persistent.clear();
+  }
+  return impl_->prepare_status;
+}
+
+Status Interpreter::invoke() {
+  if (!impl_->prepared) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "invoke() before a successful prepare(): " + impl_->prepare_status.message());
+  }
+  const bool timed = impl_->profiling;
+  for (size_t i = 0; i < impl_->ops.size(); ++i) {
+    PreparedOperator& op = impl_->ops[i];
+    const auto start = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+    Status s = op.kernel->run(op.run_context);
+    if (timed) {
+      impl_->profile[i].seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+    if (!s.ok()) return with_operator(impl_->model->graph(), static_cast<int>(i), s);
+  }
+  return Status::Ok();
+}
+
+size_t Interpreter::num_inputs() const { return impl_->model->graph().inputs.size(); }
+size_t Interpreter::num_outputs() const { return impl_->model->graph().outputs.size(); }
+
+TensorView Interpreter::input(size_t i) const {
+  const auto& inputs = impl_->model->graph().inputs;
+  return i < inputs.size() ? impl_->view(inputs[i]) : TensorView{};
+}
+
+TensorView Interpreter::output(size_t i) const {
+  const auto& outputs = impl_->model->graph().outputs;
+  return i < outputs.size() ? impl_->view(outputs[i]) : TensorView{};
+}
+
+static TensorView find_by_name(const Interpreter::Impl& impl, const std::vector<int>& list,
+                               const std::string& name) {
+  for (int t : list) {
+    if (impl.model->graph().tensors[t].name == name) return impl.view(t);
+  }
+  return {};
+}
+
+TensorView Interpreter::input(const std::string& name) const {
+  return find_by_name(*impl_, impl_->model->graph().inputs, name);
+}
+
+TensorView Interpreter::output(const std::string& name) const {
+  return find_by_name(*impl_, impl_->model->graph().outputs, name);
+}
+
+TensorView Interpreter::tensor(int tensor_index) const { return impl_->view(tensor_index); }
+
 const Model& Interpreter::model() const { return *impl_->model; }
 const InterpreterOptions& Interpreter::options() const { return impl_->options; }
-size_t Interpreter::arena_bytes() const { return 0; }
-size_t Interpreter::packed_weight_bytes() const { return 0; }
-const char* Interpreter::kernel_name(int) const { return ""; }
-uint64_t Interpreter::operator_macs(int) const { return 0; }
-void Interpreter::set_profiling(bool) {}
+size_t Interpreter::arena_bytes() const { return impl_->arena.bytes; }
+size_t Interpreter::packed_weight_bytes() const { return impl_->persistent_bytes; }
+
+const char* Interpreter::kernel_name(int op_index) const {
+  if (op_index < 0 || static_cast<size_t>(op_index) >= impl_->ops.size()) return "";
+  const OpKernel* k = impl_->ops[op_index].kernel.get();
+  return k ? k->name() : "";
+}
+
+uint64_t Interpreter::operator_macs(int op_index) const {
+  if (op_index < 0 || static_cast<size_t>(op_index) >= impl_->ops.size()) return 0;
+  const OpKernel* k = impl_->ops[op_index].kernel.get();
+  return k ? k->macs() : 0;
+}
+
+void Interpreter::set_profiling(bool enabled) { impl_->profiling = enabled; }
 const std::vector<OperatorProfile>& Interpreter::last_profile() const { return impl_->profile; }
+
 const char* requant_profile_name(RequantProfile p) {
   switch (p) {
     case RequantProfile::kTfliteReference: return "tflite_reference";
@@ -35,6 +298,7 @@ const char* requant_profile_name(RequantProfile p) {
   }
   return "unknown";
 }
+
 bool parse_requant_profile(const std::string& name, RequantProfile* p) {
   for (RequantProfile c : {RequantProfile::kTfliteReference, RequantProfile::kSingleRounding,
                            RequantProfile::kXnnpackFp32}) {
@@ -45,4 +309,5 @@ bool parse_requant_profile(const std::string& name, RequantProfile* p) {
   }
   return false;
 }
+
 }  // namespace lowbit

@@ -1,0 +1,70 @@
+// Interpreter internals shared by its prepare and invoke paths.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "lowbit/interpreter.h"
+#include "ops/op_kernel.h"
+#include "runtime/cpu_features.h"
+#include "runtime/thread_pool.h"
+
+namespace lowbit {
+
+// Memory the interpreter owns, 64-byte aligned.
+struct AlignedBuffer {
+  struct Free {
+    void operator()(uint8_t* p) const;
+  };
+  std::unique_ptr<uint8_t, Free> data;
+  size_t bytes = 0;
+
+  static bool allocate(size_t bytes, AlignedBuffer* out);  // zeroed
+};
+
+// Operand addresses of one operator, fixed after the memory plan.
+class OperatorRunContext final : public RunContext {
+ public:
+  const void* input(size_t i) const override { return i < inputs.size() ? inputs[i] : nullptr; }
+  void* output(size_t i) const override { return i < outputs.size() ? outputs[i] : nullptr; }
+  void* scratch() const override { return scratch_ptr; }
+  ThreadPool& pool() const override { return *thread_pool; }
+
+  std::vector<const void*> inputs;
+  std::vector<void*> outputs;
+  void* scratch_ptr = nullptr;
+  ThreadPool* thread_pool = nullptr;
+};
+
+struct PreparedOperator {
+  std::unique_ptr<OpKernel> kernel;
+  size_t scratch_bytes = 0;
+  OperatorRunContext run_context;
+};
+
+struct Interpreter::Impl {
+  std::shared_ptr<const Model> model;
+  InterpreterOptions options;
+  bool prepared = false;
+  Status prepare_status = Status(StatusCode::kFailedPrecondition, "prepare() has not been called");
+
+  std::unique_ptr<KernelSelector> selector;
+  std::unique_ptr<ThreadPool> pool;
+  std::vector<PreparedOperator> ops;
+  std::vector<AlignedBuffer> persistent;
+  size_t persistent_bytes = 0;
+  AlignedBuffer arena;
+  std::vector<void*> tensor_data;  // per tensor: arena address or constant data
+  std::vector<size_t> tensor_bytes;
+
+  bool profiling = false;
+  std::vector<OperatorProfile> profile;
+
+  Status prepare();
+  Status create_kernels();
+  Status plan_and_bind();
+  TensorView view(int tensor_index) const;
+};
+
+}  // namespace lowbit
