@@ -1,10 +1,28 @@
 #include "ops/float/float_kernels.h"
 
+#include "ops/float/float_ops.h"
+
 namespace lowbit {
 
 Result<std::unique_ptr<OpKernel>> create_float_kernel(const GraphDesc&, const OperatorDesc& op) {
-  return Status(StatusCode::kUnsupported,
-                std::string("float ") + op_type_name(op.type) + " is not implemented yet");
+  switch (op.type) {
+    case OpType::kConv2D: return make_float_conv2d(op);
+    case OpType::kDepthwiseConv2D: return make_float_depthwise_conv2d(op);
+    case OpType::kFullyConnected: return make_float_fully_connected(op);
+    case OpType::kAveragePool2D:
+    case OpType::kMaxPool2D: return make_float_pool2d(op);
+    case OpType::kMean: return make_float_mean(op);
+    case OpType::kAdd:
+    case OpType::kMul: return make_float_binary(op);
+    case OpType::kSoftmax: return make_float_softmax(op);
+    case OpType::kLogistic:
+    case OpType::kHardSwish:
+    case OpType::kRelu:
+    case OpType::kRelu6: return make_float_unary(op);
+    default:
+      return Status(StatusCode::kUnsupported,
+                    std::string(op_type_name(op.type)) + " has no float32 kernel");
+  }
 }
 
 }  // namespace lowbit

@@ -1,0 +1,161 @@
+// CONV_2D and DEPTHWISE_CONV_2D through XNNPACK's NHWC convolution.
+#include <xnnpack.h>
+
+#include "ops/float/float_ops.h"
+#include "ops/float/xnn_kernel.h"
+#include "ops/op_util.h"
+
+namespace lowbit {
+namespace {
+
+// What both convolutions hand to xnn_create_convolution2d_nhwc_f32.
+struct ConvGeometry {
+  int32_t batch = 0, in_h = 0, in_w = 0, in_channels = 0;
+  int32_t kernel_h = 0, kernel_w = 0;
+  int32_t stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
+  PaddedDim out_h, out_w;
+  int32_t groups = 1, group_in = 0, group_out = 0;
+  int32_t out_channels() const { return groups * group_out; }
+};
+
+class FloatConvKernel final : public XnnKernel {
+ public:
+  FloatConvKernel(const OperatorDesc& op, bool depthwise)
+      : XnnKernel(op, depthwise ? "f32_dwconv2d__xnnpack" : "f32_conv2d__xnnpack"),
+        depthwise_(depthwise) {}
+
+  Status prepare(PrepareContext& ctx) override {
+    const GraphDesc& graph = ctx.graph();
+    const OperatorDesc& op = ctx.op();
+    LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 3, 1));
+    LOWBIT_RETURN_IF_ERROR(require_float_operands(ctx, {0, 1, 2}));
+    LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 0, 4));
+    LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 1, 4));
+    Padding padding = Padding::kValid;
+    Activation activation = Activation::kNone;
+    LOWBIT_RETURN_IF_ERROR(depthwise_ ? depthwise_geometry(ctx, &padding, &activation)
+                                      : conv_geometry(ctx, &padding, &activation));
+    ConvGeometry& g = geometry_;
+    LOWBIT_RETURN_IF_ERROR(compute_padded_dim(g.in_h, g.kernel_h, g.stride_h, g.dilation_h,
+                                              padding, "height", &g.out_h));
+    LOWBIT_RETURN_IF_ERROR(compute_padded_dim(g.in_w, g.kernel_w, g.stride_w, g.dilation_w,
+                                              padding, "width", &g.out_w));
+    const int32_t out_c = g.out_channels();
+    LOWBIT_RETURN_IF_ERROR(
+        require_output_shape(ctx, 0, Shape{g.batch, g.out_h.out, g.out_w.out, out_c}));
+    LOWBIT_RETURN_IF_ERROR(require_constant_floats(
+        ctx, 1, int64_t(out_c) * g.kernel_h * g.kernel_w * g.group_in));
+    const bool has_bias = ctx.has_input(2);
+    if (has_bias) LOWBIT_RETURN_IF_ERROR(require_constant_floats(ctx, 2, out_c));
+    set_macs(uint64_t(ctx.output(0).shape.num_elements()) * g.kernel_h * g.kernel_w * g.group_in);
+    if (ctx.output(0).shape.num_elements() == 0) {
+      set_no_op();
+      return Status::Ok();
+    }
+    LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
+
+    float out_min, out_max;
+    float_activation_range(activation, &out_min, &out_max);
+    xnn_operator_t conv = nullptr;
+    const xnn_status status = xnn_create_convolution2d_nhwc_f32(
+        g.out_h.pad_before, g.out_w.pad_after, g.out_h.pad_after, g.out_w.pad_before,
+        g.kernel_h, g.kernel_w, g.stride_h, g.stride_w, g.dilation_h, g.dilation_w, g.groups,
+        g.group_in, g.group_out, /*input_channel_stride=*/g.in_channels,
+        /*output_channel_stride=*/out_c, static_cast<const float*>(ctx.input(1).data),
+        has_bias ? static_cast<const float*>(ctx.input(2).data) : nullptr, out_min, out_max,
+        depthwise_ ? XNN_FLAG_DEPTHWISE_CONVOLUTION : 0, &conv);
+    return adopt(status, conv, "creating the convolution");
+  }
+
+  Status bind(const RunContext& ctx) override {
+    if (no_op()) return Status::Ok();
+    return check(xnn_setup_convolution2d_nhwc_f32(
+                     xnn_op(0), geometry_.batch, geometry_.in_h, geometry_.in_w,
+                     ctx.input_as<float>(0), ctx.output_as<float>(0), ctx.pool().handle()),
+                 "setting up the convolution");
+  }
+
+ private:
+  // Input NHWC, filter OHWI with I = in_channels / groups.
+  Status conv_geometry(const PrepareContext& ctx, Padding* padding, Activation* activation) {
+    Conv2DOptions options;
+    LOWBIT_RETURN_IF_ERROR(options_or_default(ctx.op(), &options));
+    ConvGeometry& g = geometry_;
+    read_input_and_options(ctx, options.stride_h, options.stride_w, options.dilation_h,
+                           options.dilation_w);
+    const Shape& filter = ctx.input(1).shape;
+    g.kernel_h = filter[1];
+    g.kernel_w = filter[2];
+    g.group_in = filter[3];
+    const int32_t out_c = filter[0];
+    if (g.group_in <= 0 || g.in_channels % g.group_in != 0) {
+      return invalid(describe_input(ctx.graph(), ctx.op(), 1) + " has " +
+                     std::to_string(g.group_in) + " input channels, which do not divide the " +
+                     std::to_string(g.in_channels) + " channels of the input");
+    }
+    g.groups = g.in_channels / g.group_in;
+    if (out_c <= 0 || out_c % g.groups != 0) {
+      return invalid(describe_input(ctx.graph(), ctx.op(), 1) + " has " + std::to_string(out_c) +
+                     " output channels, not a positive multiple of the " +
+                     std::to_string(g.groups) + " groups");
+    }
+    g.group_out = out_c / g.groups;
+    *padding = options.padding;
+    *activation = options.activation;
+    return Status::Ok();
+  }
+
+  // Input NHWC, filter 1 x KH x KW x (C*M): XNNPACK's depthwise HWGo layout.
+  Status depthwise_geometry(const PrepareContext& ctx, Padding* padding, Activation* activation) {
+    DepthwiseConv2DOptions options;
+    LOWBIT_RETURN_IF_ERROR(options_or_default(ctx.op(), &options));
+    ConvGeometry& g = geometry_;
+    read_input_and_options(ctx, options.stride_h, options.stride_w, options.dilation_h,
+                           options.dilation_w);
+    const Shape& filter = ctx.input(1).shape;
+    g.kernel_h = filter[1];
+    g.kernel_w = filter[2];
+    const int32_t out_c = filter[3];
+    // The multiplier follows from the shapes; TFLite files do not always
+    // store a consistent depth_multiplier option, so it is not trusted.
+    if (filter[0] != 1 || g.in_channels <= 0 || out_c <= 0 || out_c % g.in_channels != 0) {
+      return invalid(describe_input(ctx.graph(), ctx.op(), 1) + " has shape " +
+                     filter.to_string() + ", expected [1, KH, KW, " +
+                     std::to_string(g.in_channels) + " * depth_multiplier]");
+    }
+    g.groups = g.in_channels;
+    g.group_in = 1;
+    g.group_out = out_c / g.in_channels;
+    *padding = options.padding;
+    *activation = options.activation;
+    return Status::Ok();
+  }
+
+  void read_input_and_options(const PrepareContext& ctx, int stride_h, int stride_w,
+                              int dilation_h, int dilation_w) {
+    const Shape& in = ctx.input(0).shape;
+    geometry_.batch = in[0];
+    geometry_.in_h = in[1];
+    geometry_.in_w = in[2];
+    geometry_.in_channels = in[3];
+    geometry_.stride_h = stride_h;
+    geometry_.stride_w = stride_w;
+    geometry_.dilation_h = dilation_h;
+    geometry_.dilation_w = dilation_w;
+  }
+
+  bool depthwise_;
+  ConvGeometry geometry_;
+};
+
+}  // namespace
+
+std::unique_ptr<OpKernel> make_float_conv2d(const OperatorDesc& op) {
+  return std::make_unique<FloatConvKernel>(op, /*depthwise=*/false);
+}
+
+std::unique_ptr<OpKernel> make_float_depthwise_conv2d(const OperatorDesc& op) {
+  return std::make_unique<FloatConvKernel>(op, /*depthwise=*/true);
+}
+
+}  // namespace lowbit

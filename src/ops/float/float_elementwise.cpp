@@ -1,0 +1,105 @@
+// ADD and MUL with NumPy-style broadcasting through XNNPACK's N-d operators.
+#include <xnnpack.h>
+
+#include <algorithm>
+
+#include "ops/float/float_ops.h"
+#include "ops/float/xnn_kernel.h"
+#include "ops/op_util.h"
+
+namespace lowbit {
+namespace {
+
+class FloatBinaryKernel final : public XnnKernel {
+ public:
+  explicit FloatBinaryKernel(const OperatorDesc& op)
+      : XnnKernel(op, op.type == OpType::kMul ? "f32_mul__xnnpack" : "f32_add__xnnpack"),
+        is_mul_(op.type == OpType::kMul) {}
+
+  Status prepare(PrepareContext& ctx) override {
+    const OperatorDesc& op = ctx.op();
+    LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 2, 1));
+    LOWBIT_RETURN_IF_ERROR(require_float_operands(ctx, {0, 1}));
+    ElementwiseOptions options;
+    LOWBIT_RETURN_IF_ERROR(options_or_default(op, &options));
+    Shape expected;
+    LOWBIT_RETURN_IF_ERROR(broadcast_shape(ctx, &expected));
+    LOWBIT_RETURN_IF_ERROR(require_output_shape(ctx, 0, expected));
+    // A scalar is handed to XNNPACK as shape [1].
+    for (int i = 0; i < 2; ++i) {
+      const Shape& s = ctx.input(i).shape;
+      rank_[i] = static_cast<size_t>(std::max(1, s.rank));
+      for (size_t d = 0; d < rank_[i]; ++d) dims_[i][d] = s.rank == 0 ? 1 : size_t(s[static_cast<int>(d)]);
+    }
+    const int64_t elements = expected.num_elements();
+    if (is_mul_) set_macs(uint64_t(elements));
+    if (elements == 0) {
+      set_no_op();
+      return Status::Ok();
+    }
+    LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
+    float out_min, out_max;
+    float_activation_range(options.activation, &out_min, &out_max);
+    xnn_operator_t binary = nullptr;
+    if (is_mul_) {
+      return adopt(xnn_create_multiply_nd_f32(out_min, out_max, 0, &binary), binary,
+                   "creating the multiplication");
+    }
+    return adopt(xnn_create_add_nd_f32(out_min, out_max, 0, &binary), binary,
+                 "creating the addition");
+  }
+
+  Status bind(const RunContext& ctx) override {
+    if (no_op()) return Status::Ok();
+    const float* a = ctx.input_as<float>(0);
+    const float* b = ctx.input_as<float>(1);
+    float* out = ctx.output_as<float>(0);
+    if (is_mul_) {
+      return check(xnn_setup_multiply_nd_f32(xnn_op(0), rank_[0], dims_[0], rank_[1], dims_[1], a,
+                                             b, out, ctx.pool().handle()),
+                   "setting up the multiplication");
+    }
+    return check(xnn_setup_add_nd_f32(xnn_op(0), rank_[0], dims_[0], rank_[1], dims_[1], a, b,
+                                      out, ctx.pool().handle()),
+                 "setting up the addition");
+  }
+
+ private:
+  // Dimensions align from the innermost; each pair must match or contain a 1.
+  static Status broadcast_shape(const PrepareContext& ctx, Shape* out) {
+    const Shape& a = ctx.input(0).shape;
+    const Shape& b = ctx.input(1).shape;
+    const int rank = std::max(a.rank, b.rank);
+    if (rank > XNN_MAX_TENSOR_DIMS) {
+      return Status(StatusCode::kUnsupported,
+                    "float " + std::string(op_type_name(ctx.op().type)) + " supports rank up to " +
+                        std::to_string(XNN_MAX_TENSOR_DIMS) + ", the inputs have ranks " +
+                        std::to_string(a.rank) + " and " + std::to_string(b.rank));
+    }
+    out->rank = rank;
+    for (int d = 0; d < rank; ++d) {
+      const int da = d - (rank - a.rank), db = d - (rank - b.rank);
+      const int32_t x = da >= 0 ? a[da] : 1;
+      const int32_t y = db >= 0 ? b[db] : 1;
+      if (x != y && x != 1 && y != 1) {
+        return invalid(describe_input(ctx.graph(), ctx.op(), 0) + " with shape " +
+                       a.to_string() + " and " + describe_input(ctx.graph(), ctx.op(), 1) +
+                       " with shape " + b.to_string() + " do not broadcast");
+      }
+      (*out)[d] = x == 1 ? y : x;
+    }
+    return Status::Ok();
+  }
+
+  bool is_mul_;
+  size_t rank_[2] = {0, 0};
+  size_t dims_[2][XNN_MAX_TENSOR_DIMS] = {};
+};
+
+}  // namespace
+
+std::unique_ptr<OpKernel> make_float_binary(const OperatorDesc& op) {
+  return std::make_unique<FloatBinaryKernel>(op);
+}
+
+}  // namespace lowbit

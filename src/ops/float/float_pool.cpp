@@ -1,0 +1,200 @@
+// AVERAGE_POOL_2D, MAX_POOL_2D and MEAN over the spatial axes through XNNPACK.
+//
+// XNNPACK's average pooling divides by the number of taps inside the image
+// when there is padding, which is TFLite's rule. It rejects 1x1 windows, so
+// those (a strided copy, clamped) run as a 1x1 depthwise convolution with unit
+// weights, which reproduces every value exactly.
+#include <xnnpack.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "ops/float/float_ops.h"
+#include "ops/float/xnn_kernel.h"
+#include "ops/op_util.h"
+
+namespace lowbit {
+namespace {
+
+class FloatPoolKernel final : public XnnKernel {
+ public:
+  explicit FloatPoolKernel(const OperatorDesc& op)
+      : XnnKernel(op, op.type == OpType::kMaxPool2D ? "f32_maxpool2d__xnnpack"
+                                                    : "f32_avgpool2d__xnnpack"),
+        is_max_(op.type == OpType::kMaxPool2D) {}
+
+  Status prepare(PrepareContext& ctx) override {
+    const GraphDesc& graph = ctx.graph();
+    const OperatorDesc& op = ctx.op();
+    LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
+    LOWBIT_RETURN_IF_ERROR(require_float_operands(ctx, {0}));
+    LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 0, 4));
+    Pool2DOptions options;
+    LOWBIT_RETURN_IF_ERROR(options_or_default(op, &options));
+    const Shape& in = ctx.input(0).shape;
+    batch_ = in[0];
+    in_h_ = in[1];
+    in_w_ = in[2];
+    const int32_t channels = in[3];
+    PaddedDim h, w;
+    LOWBIT_RETURN_IF_ERROR(compute_padded_dim(in_h_, options.filter_h, options.stride_h, 1,
+                                              options.padding, "height", &h));
+    LOWBIT_RETURN_IF_ERROR(compute_padded_dim(in_w_, options.filter_w, options.stride_w, 1,
+                                              options.padding, "width", &w));
+    LOWBIT_RETURN_IF_ERROR(require_output_shape(ctx, 0, Shape{batch_, h.out, w.out, channels}));
+    if (ctx.output(0).shape.num_elements() == 0) {
+      set_no_op();
+      return Status::Ok();
+    }
+    LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
+
+    float out_min, out_max;
+    float_activation_range(options.activation, &out_min, &out_max);
+    xnn_operator_t pool = nullptr;
+    if (options.filter_h == 1 && options.filter_w == 1) {
+      single_tap_ = true;
+      // XNNPACK packs the weights at creation, so they need not outlive this call.
+      const std::vector<float> unit_weights(static_cast<size_t>(channels), 1.0f);
+      return adopt(xnn_create_convolution2d_nhwc_f32(
+                       0, 0, 0, 0, 1, 1, options.stride_h, options.stride_w, 1, 1,
+                       /*groups=*/channels, /*group_input_channels=*/1,
+                       /*group_output_channels=*/1, channels, channels, unit_weights.data(),
+                       /*bias=*/nullptr, out_min, out_max, XNN_FLAG_DEPTHWISE_CONVOLUTION, &pool),
+                   pool, "creating the 1x1 pooling (as a depthwise convolution)");
+    }
+    if (is_max_) {
+      return adopt(xnn_create_max_pooling2d_nhwc_f32(
+                       h.pad_before, w.pad_after, h.pad_after, w.pad_before, options.filter_h,
+                       options.filter_w, options.stride_h, options.stride_w, 1, 1, channels,
+                       channels, channels, out_min, out_max, 0, &pool),
+                   pool, "creating the max pooling");
+    }
+    return adopt(xnn_create_average_pooling2d_nhwc_f32(
+                     h.pad_before, w.pad_after, h.pad_after, w.pad_before, options.filter_h,
+                     options.filter_w, options.stride_h, options.stride_w, channels, channels,
+                     channels, out_min, out_max, 0, &pool),
+                 pool, "creating the average pooling");
+  }
+
+  Status bind(const RunContext& ctx) override {
+    if (no_op()) return Status::Ok();
+    const float* in = ctx.input_as<float>(0);
+    float* out = ctx.output_as<float>(0);
+    pthreadpool_t threads = ctx.pool().handle();
+    if (single_tap_) {
+      return check(xnn_setup_convolution2d_nhwc_f32(xnn_op(0), batch_, in_h_, in_w_, in, out,
+                                                    threads),
+                   "setting up the 1x1 pooling");
+    }
+    if (is_max_) {
+      return check(xnn_setup_max_pooling2d_nhwc_f32(xnn_op(0), batch_, in_h_, in_w_, in, out,
+                                                    threads),
+                   "setting up the max pooling");
+    }
+    return check(xnn_setup_average_pooling2d_nhwc_f32(xnn_op(0), batch_, in_h_, in_w_, in, out,
+                                                      threads),
+                 "setting up the average pooling");
+  }
+
+ private:
+  bool is_max_;
+  bool single_tap_ = false;
+  int32_t batch_ = 0, in_h_ = 0, in_w_ = 0;
+};
+
+// MEAN of an NHWC tensor over axes {1, 2}: global average pooling.
+class FloatMeanKernel final : public XnnKernel {
+ public:
+  explicit FloatMeanKernel(const OperatorDesc& op) : XnnKernel(op, "f32_mean__xnnpack") {}
+
+  Status prepare(PrepareContext& ctx) override {
+    const GraphDesc& graph = ctx.graph();
+    const OperatorDesc& op = ctx.op();
+    LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 2, 1));
+    LOWBIT_RETURN_IF_ERROR(require_float_operands(ctx, {0}));
+    LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 0, 4));
+    MeanOptions options;
+    LOWBIT_RETURN_IF_ERROR(options_or_default(op, &options));
+    std::vector<int32_t> axes;
+    LOWBIT_RETURN_IF_ERROR(read_axes(ctx, options, &axes));
+    for (int32_t& axis : axes) {
+      if (axis < -4 || axis >= 4) {
+        return invalid("axis " + std::to_string(axis) + " is out of range for " +
+                       describe_input(graph, op, 0) + " of rank 4");
+      }
+      if (axis < 0) axis += 4;
+    }
+    std::sort(axes.begin(), axes.end());
+    axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
+    if (axes != std::vector<int32_t>{1, 2}) {
+      return Status(StatusCode::kUnsupported,
+                    "float MEAN is implemented only over the spatial axes {1, 2} of NHWC");
+    }
+    const Shape& in = ctx.input(0).shape;
+    batch_ = in[0];
+    pixels_ = int64_t(in[1]) * in[2];
+    const int32_t channels = in[3];
+    LOWBIT_RETURN_IF_ERROR(require_output_shape(
+        ctx, 0, options.keep_dims ? Shape{batch_, 1, 1, channels} : Shape{batch_, channels}));
+    if (ctx.output(0).shape.num_elements() == 0) {
+      set_no_op();
+      return Status::Ok();
+    }
+    if (pixels_ == 0) {
+      return Status(StatusCode::kUnsupported, "float MEAN over an empty image " + in.to_string());
+    }
+    LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
+    const float inf = std::numeric_limits<float>::infinity();
+    xnn_operator_t gap = nullptr;
+    return adopt(xnn_create_global_average_pooling_nwc_f32(channels, channels, channels, -inf,
+                                                           inf, 0, &gap),
+                 gap, "creating the global average pooling");
+  }
+
+  Status bind(const RunContext& ctx) override {
+    if (no_op()) return Status::Ok();
+    return check(xnn_setup_global_average_pooling_nwc_f32(xnn_op(0), batch_, pixels_,
+                                                          ctx.input_as<float>(0),
+                                                          ctx.output_as<float>(0),
+                                                          ctx.pool().handle()),
+                 "setting up the global average pooling");
+  }
+
+ private:
+  // Axes come from the options, or else from a constant int32 second input.
+  static Status read_axes(const PrepareContext& ctx, const MeanOptions& options,
+                          std::vector<int32_t>* axes) {
+    if (!options.axes.empty() || !ctx.has_input(1)) {
+      *axes = options.axes;
+      return Status::Ok();
+    }
+    LOWBIT_RETURN_IF_ERROR(check_dtype(ctx.graph(), ctx.op(), true, 1, {DType::kInt32}));
+    LOWBIT_RETURN_IF_ERROR(check_constant(ctx.graph(), ctx.op(), 1));
+    const TensorDesc& t = ctx.input(1);
+    const int64_t n = t.shape.num_elements();
+    if (n < 0 || t.data_bytes != static_cast<size_t>(n) * sizeof(int32_t)) {
+      return invalid(describe_input(ctx.graph(), ctx.op(), 1) + " has " +
+                     std::to_string(t.data_bytes) + " bytes for shape " + t.shape.to_string());
+    }
+    axes->resize(static_cast<size_t>(n));
+    if (n > 0) std::memcpy(axes->data(), t.data, t.data_bytes);
+    return Status::Ok();
+  }
+
+  int32_t batch_ = 0;
+  int64_t pixels_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<OpKernel> make_float_pool2d(const OperatorDesc& op) {
+  return std::make_unique<FloatPoolKernel>(op);
+}
+
+std::unique_ptr<OpKernel> make_float_mean(const OperatorDesc& op) {
+  return std::make_unique<FloatMeanKernel>(op);
+}
+
+}  // namespace lowbit

@@ -1,0 +1,125 @@
+#include "ops/float/xnn_kernel.h"
+
+#include <limits>
+
+#include "ops/op_util.h"
+
+namespace lowbit {
+
+Status ensure_xnnpack_initialized() {
+  // A function-local static makes the first caller initialize and every other
+  // thread wait for it (C++11 guarantees this).
+  static const xnn_status init_status = xnn_initialize(/*allocator=*/nullptr);
+  if (init_status == xnn_status_success) return Status::Ok();
+  if (init_status == xnn_status_unsupported_hardware) {
+    return Status(StatusCode::kUnsupported,
+                  "XNNPACK does not support this CPU, so float operators cannot run");
+  }
+  return Status(StatusCode::kInternal,
+                "XNNPACK initialization failed (xnn_status " + std::to_string(init_status) + ")");
+}
+
+static const char* xnn_status_text(xnn_status status) {
+  switch (status) {
+    case xnn_status_success: return "success";
+    case xnn_status_uninitialized: return "XNNPACK is not initialized";
+    case xnn_status_invalid_parameter: return "invalid parameter";
+    case xnn_status_invalid_state: return "invalid state";
+    case xnn_status_unsupported_parameter: return "unsupported parameter";
+    case xnn_status_unsupported_hardware: return "unsupported hardware";
+    case xnn_status_out_of_memory: return "out of memory";
+  }
+  return "unknown XNNPACK status";
+}
+
+static StatusCode status_code_for(xnn_status status) {
+  switch (status) {
+    case xnn_status_out_of_memory: return StatusCode::kResourceExhausted;
+    case xnn_status_invalid_parameter:
+    case xnn_status_unsupported_parameter:
+    case xnn_status_unsupported_hardware: return StatusCode::kUnsupported;
+    default: return StatusCode::kInternal;
+  }
+}
+
+Status XnnKernel::begin_prepare(PrepareContext& ctx) {
+  // XNNPACK picks its own microkernels for the CPU at initialization, so the
+  // table has one entry; it still goes through the selector like every family.
+  const KernelVariant<int> variants[] = {{kernel_name_, "xnnpack", 0, 0}};
+  kernel_name_ = ctx.selector().select(variants).name;
+  return ensure_xnnpack_initialized();
+}
+
+XnnKernel::~XnnKernel() {
+  for (xnn_operator_t op : ops_) xnn_delete_operator(op);
+}
+
+Status XnnKernel::adopt(xnn_status status, xnn_operator_t op, const char* what) {
+  if (status != xnn_status_success) return check(status, what);
+  ops_.push_back(op);
+  return Status::Ok();
+}
+
+Status XnnKernel::check(xnn_status status, const char* what) const {
+  if (status == xnn_status_success) return Status::Ok();
+  return Status(status_code_for(status), std::string("float ") + op_type_name(type_) + ": " +
+                                             what + " failed in XNNPACK (" +
+                                             xnn_status_text(status) + ")");
+}
+
+Status XnnKernel::run(const RunContext& ctx) {
+  if (no_op_) return Status::Ok();
+  for (xnn_operator_t op : ops_) {
+    LOWBIT_RETURN_IF_ERROR(check(xnn_run_operator(op, ctx.pool().handle()), "running"));
+  }
+  return Status::Ok();
+}
+
+Status require_float_operands(const PrepareContext& ctx, std::initializer_list<size_t> inputs) {
+  auto check_dims = [&](bool is_input, size_t i) {
+    const Shape& shape = is_input ? ctx.input(i).shape : ctx.output(i).shape;
+    for (int d = 0; d < shape.rank; ++d) {
+      if (shape[d] < 0) {
+        return invalid((is_input ? describe_input(ctx.graph(), ctx.op(), i)
+                                 : describe_output(ctx.graph(), ctx.op(), i)) +
+                       " has a negative dimension: " + shape.to_string());
+      }
+    }
+    return Status::Ok();
+  };
+  for (size_t i : inputs) {
+    if (!ctx.has_input(i)) continue;
+    LOWBIT_RETURN_IF_ERROR(check_dtype(ctx.graph(), ctx.op(), true, i, {DType::kFloat32}));
+    LOWBIT_RETURN_IF_ERROR(check_dims(true, i));
+  }
+  for (size_t i = 0; i < ctx.op().outputs.size(); ++i) {
+    LOWBIT_RETURN_IF_ERROR(check_dtype(ctx.graph(), ctx.op(), false, i, {DType::kFloat32}));
+    LOWBIT_RETURN_IF_ERROR(check_dims(false, i));
+  }
+  return Status::Ok();
+}
+
+Status require_output_shape(const PrepareContext& ctx, size_t i, const Shape& expected) {
+  const Shape& actual = ctx.output(i).shape;
+  if (actual != expected) {
+    return invalid(describe_output(ctx.graph(), ctx.op(), i) + " has shape " +
+                   actual.to_string() + ", expected " + expected.to_string());
+  }
+  return Status::Ok();
+}
+
+Status require_constant_floats(const PrepareContext& ctx, size_t i, int64_t elements) {
+  LOWBIT_RETURN_IF_ERROR(check_dtype(ctx.graph(), ctx.op(), true, i, {DType::kFloat32}));
+  LOWBIT_RETURN_IF_ERROR(check_constant(ctx.graph(), ctx.op(), i));
+  const TensorDesc& t = ctx.input(i);
+  if (t.shape.num_elements() != elements ||
+      t.data_bytes != static_cast<size_t>(elements) * sizeof(float)) {
+    return invalid(describe_input(ctx.graph(), ctx.op(), i) + " with shape " +
+                   t.shape.to_string() + " and " + std::to_string(t.data_bytes) +
+                   " bytes does not hold the expected " + std::to_string(elements) +
+                   " float values");
+  }
+  return Status::Ok();
+}
+
+}  // namespace lowbit

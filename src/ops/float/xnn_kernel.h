@@ -1,0 +1,79 @@
+// Shared plumbing of the XNNPACK-backed float kernels: one-time library
+// initialization, status translation, and a kernel base class that owns the
+// XNNPACK operators and runs them in order.
+#pragma once
+
+#include <xnnpack.h>
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "ops/op_kernel.h"
+
+namespace lowbit {
+
+// xnn_initialize exactly once per process; later calls return the first result.
+Status ensure_xnnpack_initialized();
+
+class XnnKernel : public OpKernel {
+ public:
+  XnnKernel(const OperatorDesc& op, const char* kernel_name)
+      : type_(op.type), kernel_name_(kernel_name) {}
+  ~XnnKernel() override;
+  XnnKernel(const XnnKernel&) = delete;
+  XnnKernel& operator=(const XnnKernel&) = delete;
+
+  // Initializes XNNPACK and resolves the kernel name through the selector.
+  Status begin_prepare(PrepareContext& ctx);
+  // Runs the operators created in prepare() and set up in bind(), in order.
+  Status run(const RunContext& ctx) override;
+  const char* name() const override { return kernel_name_; }
+  uint64_t macs() const override { return macs_; }
+
+ protected:
+  // Records a freshly created operator (so the destructor deletes it) or turns
+  // the failure into a Status naming the operator type and `what`.
+  Status adopt(xnn_status status, xnn_operator_t op, const char* what);
+  // Translates the status of a setup call.
+  Status check(xnn_status status, const char* what) const;
+  xnn_operator_t xnn_op(size_t i) const { return ops_[i]; }
+
+  void set_macs(uint64_t macs) { macs_ = macs; }
+  // For operators whose output is empty: nothing to create, set up or run.
+  void set_no_op() { no_op_ = true; }
+  bool no_op() const { return no_op_; }
+
+ private:
+  OpType type_;
+  const char* kernel_name_;
+  std::vector<xnn_operator_t> ops_;
+  uint64_t macs_ = 0;
+  bool no_op_ = false;
+};
+
+// Validation helpers: each failure names the operand at fault.
+// float32 with non-negative dimensions on the given inputs (present ones
+// only) and on every output.
+Status require_float_operands(const PrepareContext& ctx, std::initializer_list<size_t> inputs);
+Status require_output_shape(const PrepareContext& ctx, size_t i, const Shape& expected);
+// A constant float tensor of `elements` values with storage to match.
+Status require_constant_floats(const PrepareContext& ctx, size_t i, int64_t elements);
+
+// The operator's options, or the defaults when it has none.
+template <typename T>
+Status options_or_default(const OperatorDesc& op, T* out) {
+  if (std::holds_alternative<std::monostate>(op.options)) {
+    *out = T{};
+    return Status::Ok();
+  }
+  if (const T* given = std::get_if<T>(&op.options)) {
+    *out = *given;
+    return Status::Ok();
+  }
+  return Status(StatusCode::kInvalidModel,
+                std::string("options of the wrong kind for ") + op_type_name(op.type));
+}
+
+}  // namespace lowbit
