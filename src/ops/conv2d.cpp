@@ -1,7 +1,169 @@
-#include "ops/unimplemented.h"
+// CONV_2D: [input NHWC, filter OHWI, bias?] -> output NHWC, grouped when the
+// input has a multiple of the filter's input channels.
+#include <memory>
+#include <string>
+
+#include "kernels/reference/qs8_conv2d.h"
+#include "ops/conv2d_common.h"
+#include "ops/float/float_kernels.h"
+#include "ops/op_util.h"
 
 namespace lowbit {
+namespace {
 
-const OpRegistration kConv2DOp = {OpType::kConv2D, validate_unimplemented, create_unimplemented};
+const KernelVariant<ref::Qs8Conv2dFn> kQs8Variants[] = {
+    {"qs8_conv2d__reference", "reference", 0, ref::qs8_conv2d__reference},
+};
+const KernelVariant<ref::Qu8Conv2dFn> kQu8Variants[] = {
+    {"qu8_conv2d__reference", "reference", 0, ref::qu8_conv2d__reference},
+};
+
+struct Geometry {
+  PaddedDim h, w;
+  int32_t groups = 1;
+};
+
+Status compute_geometry(const GraphDesc& graph, const OperatorDesc& op,
+                        const Conv2DOptions& opt, Geometry* g) {
+  const Shape& in = graph.tensors[op.inputs[0]].shape;
+  const Shape& filter = graph.tensors[op.inputs[1]].shape;
+  for (int d = 0; d < 4; ++d) {
+    if (in[d] < 1) return invalid(describe_input(graph, op, 0) + " has empty shape " + in.to_string());
+    if (filter[d] < 1) {
+      return invalid(describe_input(graph, op, 1) + " has empty shape " + filter.to_string());
+    }
+  }
+  if (in[3] % filter[3] != 0) {
+    return invalid(describe_input(graph, op, 0) + " has " + std::to_string(in[3]) +
+                   " channels, not a multiple of the " + std::to_string(filter[3]) +
+                   " input channels of " + describe_input(graph, op, 1));
+  }
+  g->groups = in[3] / filter[3];
+  if (filter[0] % g->groups != 0) {
+    return invalid(describe_input(graph, op, 1) + " has " + std::to_string(filter[0]) +
+                   " output channels, not a multiple of the " + std::to_string(g->groups) +
+                   " groups");
+  }
+  LOWBIT_RETURN_IF_ERROR(compute_padded_dim(in[1], filter[1], opt.stride_h, opt.dilation_h,
+                                            opt.padding, "height", &g->h));
+  return compute_padded_dim(in[2], filter[2], opt.stride_w, opt.dilation_w, opt.padding, "width",
+                            &g->w);
+}
+
+Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
+  LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 3, 1));
+  const auto* opt = get_options<Conv2DOptions>(op);
+  if (!opt) return invalid("missing Conv2DOptions");
+  LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 0, 4));
+  LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 1, 4));
+  const int32_t output_channels = graph.tensors[op.inputs[1]].shape[0];
+  LOWBIT_RETURN_IF_ERROR(validate_weighted_operands(graph, op, {0, output_channels}));
+  Geometry g;
+  LOWBIT_RETURN_IF_ERROR(compute_geometry(graph, op, *opt, &g));
+  const Shape& in = graph.tensors[op.inputs[0]].shape;
+  output_shapes[0] = Shape{in[0], g.h.out, g.w.out, output_channels};
+  return Status::Ok();
+}
+
+class QuantizedConv2D : public OpKernel {
+ public:
+  explicit QuantizedConv2D(const Conv2DOptions& options) : options_(options) {}
+
+  Status prepare(PrepareContext& ctx) override {
+    Geometry g;
+    LOWBIT_RETURN_IF_ERROR(compute_geometry(ctx.graph(), ctx.op(), options_, &g));
+    const Shape& in = ctx.input(0).shape;
+    const Shape& filter = ctx.input(1).shape;
+    const int32_t output_channels = filter[0];
+    const size_t taps = size_t(filter[1]) * filter[2] * filter[3];
+    LOWBIT_RETURN_IF_ERROR(check_accumulator_range(ctx, {taps, 1, taps}, output_channels));
+
+    const QuantizedOutput q = quantized_output(ctx, options_.activation);
+    p_.batch = in[0];
+    p_.input_h = in[1];
+    p_.input_w = in[2];
+    p_.input_c = in[3];
+    p_.output_h = g.h.out;
+    p_.output_w = g.w.out;
+    p_.output_c = output_channels;
+    p_.kernel_h = filter[1];
+    p_.kernel_w = filter[2];
+    p_.stride_h = options_.stride_h;
+    p_.stride_w = options_.stride_w;
+    p_.dilation_h = options_.dilation_h;
+    p_.dilation_w = options_.dilation_w;
+    p_.pad_top = g.h.pad_before;
+    p_.pad_left = g.w.pad_before;
+    p_.groups = g.groups;
+    p_.input_zero_point = q.input_zero_point;
+    p_.filter_zero_point = q.filter_zero_point;
+    p_.output_zero_point = q.output_zero_point;
+    p_.act_min = q.act_min;
+    p_.act_max = q.act_max;
+    p_.profile = ctx.profile();
+    p_.requantizers = make_channel_requantizers(ctx, MultiplierRule::kDouble, output_channels);
+
+    has_bias_ = ctx.has_input(2);
+    is_uint8_ = ctx.input(0).dtype == DType::kUInt8;
+    if (is_uint8_) {
+      const auto& v = ctx.selector().select(kQu8Variants);
+      qu8_ = v.fn;
+      name_ = v.name;
+    } else {
+      const auto& v = ctx.selector().select(kQs8Variants);
+      qs8_ = v.fn;
+      name_ = v.name;
+    }
+    macs_ = uint64_t(p_.batch) * p_.output_h * p_.output_w * output_channels * taps;
+    return Status::Ok();
+  }
+
+  Status run(const RunContext& ctx) override {
+    const size_t rows = size_t(p_.batch) * p_.output_h;
+    const auto* bias = has_bias_ ? ctx.input_as<int32_t>(2) : nullptr;
+    if (is_uint8_) {
+      const auto* input = ctx.input_as<uint8_t>(0);
+      const auto* filter = ctx.input_as<uint8_t>(1);
+      auto* output = ctx.output_as<uint8_t>(0);
+      run_rows(ctx.pool(), rows, [&](size_t begin, size_t end) {
+        qu8_(p_, input, filter, bias, output, begin, end);
+      });
+    } else {
+      const auto* input = ctx.input_as<int8_t>(0);
+      const auto* filter = ctx.input_as<int8_t>(1);
+      auto* output = ctx.output_as<int8_t>(0);
+      run_rows(ctx.pool(), rows, [&](size_t begin, size_t end) {
+        qs8_(p_, input, filter, bias, output, begin, end);
+      });
+    }
+    return Status::Ok();
+  }
+
+  const char* name() const override { return name_; }
+  uint64_t macs() const override { return macs_; }
+
+ private:
+  Conv2DOptions options_;
+  ref::ConvQuantParams p_;
+  bool has_bias_ = false;
+  bool is_uint8_ = false;
+  ref::Qs8Conv2dFn qs8_ = nullptr;
+  ref::Qu8Conv2dFn qu8_ = nullptr;
+  const char* name_ = "qs8_conv2d__reference";
+  uint64_t macs_ = 0;
+};
+
+Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
+  if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) {
+    return create_float_kernel(graph, op);
+  }
+  const auto* opt = get_options<Conv2DOptions>(op);
+  if (!opt) return invalid("missing Conv2DOptions");
+  return std::unique_ptr<OpKernel>(new QuantizedConv2D(*opt));
+}
+
+}  // namespace
+
+const OpRegistration kConv2DOp = {OpType::kConv2D, validate, create};
 
 }  // namespace lowbit

@@ -1,7 +1,156 @@
-#include "ops/unimplemented.h"
+// FULLY_CONNECTED: [input (any rank, read as [batch, K]), weights [OC, K],
+// bias?] -> [batch, OC], or the input's shape with the last dim OC when
+// keep_num_dims is set.
+#include <memory>
+#include <string>
+
+#include "kernels/reference/qs8_fully_connected.h"
+#include "ops/conv2d_common.h"
+#include "ops/float/float_kernels.h"
+#include "ops/op_util.h"
 
 namespace lowbit {
+namespace {
 
-const OpRegistration kFullyConnectedOp = {OpType::kFullyConnected, validate_unimplemented, create_unimplemented};
+const KernelVariant<ref::Qs8FullyConnectedFn> kQs8Variants[] = {
+    {"qs8_fully_connected__reference", "reference", 0, ref::qs8_fully_connected__reference},
+};
+const KernelVariant<ref::Qu8FullyConnectedFn> kQu8Variants[] = {
+    {"qu8_fully_connected__reference", "reference", 0, ref::qu8_fully_connected__reference},
+};
+
+// batch rows of length K.
+Status compute_batch(const GraphDesc& graph, const OperatorDesc& op, int32_t* batch) {
+  const Shape& in = graph.tensors[op.inputs[0]].shape;
+  const Shape& weights = graph.tensors[op.inputs[1]].shape;
+  if (weights[0] < 1 || weights[1] < 1) {
+    return invalid(describe_input(graph, op, 1) + " has empty shape " + weights.to_string());
+  }
+  if (in.rank < 1) return invalid(describe_input(graph, op, 0) + " must have rank >= 1");
+  for (int d = 0; d < in.rank; ++d) {
+    if (in[d] < 1) {
+      return invalid(describe_input(graph, op, 0) + " has empty shape " + in.to_string());
+    }
+  }
+  const int64_t elements = in.num_elements();
+  if (elements % weights[1] != 0) {
+    return invalid(describe_input(graph, op, 0) + " has " + std::to_string(elements) +
+                   " elements, not a multiple of K = " + std::to_string(weights[1]) + " from " +
+                   describe_input(graph, op, 1));
+  }
+  if (elements / weights[1] > INT32_MAX) return invalid(describe_input(graph, op, 0) + " is too large");
+  *batch = static_cast<int32_t>(elements / weights[1]);
+  return Status::Ok();
+}
+
+Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
+  LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 3, 1));
+  const auto* opt = get_options<FullyConnectedOptions>(op);
+  if (!opt) return invalid("missing FullyConnectedOptions");
+  LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 1, 2));
+  const Shape& weights = graph.tensors[op.inputs[1]].shape;
+  LOWBIT_RETURN_IF_ERROR(validate_weighted_operands(graph, op, {0, weights[0]}));
+  int32_t batch = 0;
+  LOWBIT_RETURN_IF_ERROR(compute_batch(graph, op, &batch));
+  const Shape& in = graph.tensors[op.inputs[0]].shape;
+  if (opt->keep_num_dims) {
+    if (in[in.rank - 1] != weights[1]) {
+      return invalid("keep_num_dims needs the last dimension of " + describe_input(graph, op, 0) +
+                     " (shape " + in.to_string() + ") to equal K = " + std::to_string(weights[1]));
+    }
+    output_shapes[0] = in;
+    output_shapes[0][in.rank - 1] = weights[0];
+  } else {
+    output_shapes[0] = Shape{batch, weights[0]};
+  }
+  return Status::Ok();
+}
+
+class QuantizedFullyConnected : public OpKernel {
+ public:
+  explicit QuantizedFullyConnected(const FullyConnectedOptions& options) : options_(options) {}
+
+  Status prepare(PrepareContext& ctx) override {
+    LOWBIT_RETURN_IF_ERROR(compute_batch(ctx.graph(), ctx.op(), &p_.batch));
+    const Shape& weights = ctx.input(1).shape;
+    p_.output_depth = weights[0];
+    p_.input_depth = weights[1];
+    const size_t k = size_t(p_.input_depth);
+    LOWBIT_RETURN_IF_ERROR(check_accumulator_range(ctx, {k, 1, k}, p_.output_depth));
+
+    const QuantizedOutput q = quantized_output(ctx, options_.activation);
+    p_.input_zero_point = q.input_zero_point;
+    p_.filter_zero_point = q.filter_zero_point;
+    p_.output_zero_point = q.output_zero_point;
+    p_.act_min = q.act_min;
+    p_.act_max = q.act_max;
+    p_.profile = ctx.profile();
+    const MultiplierRule rule = ctx.input(1).quant.per_axis()
+                                    ? MultiplierRule::kDouble
+                                    : MultiplierRule::kFloatProductPerTensor;
+    p_.requantizers = make_channel_requantizers(ctx, rule, p_.output_depth);
+
+    has_bias_ = ctx.has_input(2);
+    is_uint8_ = ctx.input(0).dtype == DType::kUInt8;
+    if (is_uint8_) {
+      const auto& v = ctx.selector().select(kQu8Variants);
+      qu8_ = v.fn;
+      name_ = v.name;
+    } else {
+      const auto& v = ctx.selector().select(kQs8Variants);
+      qs8_ = v.fn;
+      name_ = v.name;
+    }
+    macs_ = uint64_t(p_.batch) * p_.output_depth * k;
+    return Status::Ok();
+  }
+
+  Status run(const RunContext& ctx) override {
+    const size_t rows = size_t(p_.batch);
+    const auto* bias = has_bias_ ? ctx.input_as<int32_t>(2) : nullptr;
+    if (is_uint8_) {
+      const auto* input = ctx.input_as<uint8_t>(0);
+      const auto* weights = ctx.input_as<uint8_t>(1);
+      auto* output = ctx.output_as<uint8_t>(0);
+      run_rows(ctx.pool(), rows, [&](size_t begin, size_t end) {
+        qu8_(p_, input, weights, bias, output, begin, end);
+      });
+    } else {
+      const auto* input = ctx.input_as<int8_t>(0);
+      const auto* weights = ctx.input_as<int8_t>(1);
+      auto* output = ctx.output_as<int8_t>(0);
+      run_rows(ctx.pool(), rows, [&](size_t begin, size_t end) {
+        qs8_(p_, input, weights, bias, output, begin, end);
+      });
+    }
+    return Status::Ok();
+  }
+
+  const char* name() const override { return name_; }
+  uint64_t macs() const override { return macs_; }
+
+ private:
+  FullyConnectedOptions options_;
+  ref::FullyConnectedQuantParams p_;
+  bool has_bias_ = false;
+  bool is_uint8_ = false;
+  ref::Qs8FullyConnectedFn qs8_ = nullptr;
+  ref::Qu8FullyConnectedFn qu8_ = nullptr;
+  const char* name_ = "qs8_fully_connected__reference";
+  uint64_t macs_ = 0;
+};
+
+Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
+  if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) {
+    return create_float_kernel(graph, op);
+  }
+  const auto* opt = get_options<FullyConnectedOptions>(op);
+  if (!opt) return invalid("missing FullyConnectedOptions");
+  return std::unique_ptr<OpKernel>(new QuantizedFullyConnected(*opt));
+}
+
+}  // namespace
+
+const OpRegistration kFullyConnectedOp = {OpType::kFullyConnected, validate, create};
 
 }  // namespace lowbit

@@ -1,0 +1,50 @@
+// Reference MEAN of quantized values over a set of axes (TFLite Micro's
+// integer algorithm: the division by the element count is folded into the
+// requantizer, see ../shared/NUMERICS.md section 5).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/reference/requantize.h"
+
+namespace lowbit {
+namespace ref {
+
+constexpr int kMeanMaxRank = 8;
+
+struct MeanQuantParams {
+  // Output elements enumerate the kept dimensions in row-major order; each sums
+  // the input over every combination of the reduced dimensions.
+  int32_t kept_rank = 0;
+  int32_t kept_dims[kMeanMaxRank] = {};
+  size_t kept_strides[kMeanMaxRank] = {};  // input element strides
+  int32_t reduced_rank = 0;
+  int32_t reduced_dims[kMeanMaxRank] = {};
+  size_t reduced_strides[kMeanMaxRank] = {};
+  int32_t count = 1;  // elements summed per output
+  int32_t input_zero_point = 0;
+  int32_t output_zero_point = 0;
+  int32_t act_min = -128, act_max = 127;
+  RequantProfile profile{};
+  // Rescales (sum - count * input_zero_point) straight to the output scale.
+  Requantizer requantizer;
+};
+
+// Computes output elements [begin, end).
+using Qs8MeanFn = void (*)(const MeanQuantParams& p, const int8_t* input, int8_t* output,
+                           size_t begin, size_t end);
+using Qu8MeanFn = void (*)(const MeanQuantParams& p, const uint8_t* input, uint8_t* output,
+                           size_t begin, size_t end);
+
+void qs8_mean__reference(const MeanQuantParams& p, const int8_t* input, int8_t* output,
+                         size_t begin, size_t end);
+void qu8_mean__reference(const MeanQuantParams& p, const uint8_t* input, uint8_t* output,
+                         size_t begin, size_t end);
+
+// TFLite Micro's folding of 1/count into (multiplier, shift) from the
+// quantized s_in/s_out multiplier.
+QuantizedMultiplier fold_mean_count(QuantizedMultiplier scale, int32_t count);
+
+}  // namespace ref
+}  // namespace lowbit

@@ -1,0 +1,164 @@
+#include "ops/conv2d_common.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <string>
+
+#include "ops/op_util.h"
+
+namespace lowbit {
+namespace {
+
+Status validate_float_operands(const GraphDesc& graph, const OperatorDesc& op) {
+  for (size_t i = 0; i < op.inputs.size(); ++i) {
+    if (op.inputs[i] == kAbsentInput) continue;
+    LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, i, {DType::kFloat32}));
+  }
+  return check_dtype(graph, op, false, 0, {DType::kFloat32});
+}
+
+Status validate_weight_quantization(const GraphDesc& graph, const OperatorDesc& op,
+                                    const WeightedOperands& operands) {
+  const TensorDesc& w = graph.tensors[op.inputs[1]];
+  if (w.dtype == DType::kUInt8 || w.quant.scales.size() <= 1) {
+    return check_per_tensor_quant(graph, op, true, 1);
+  }
+  const std::string who = describe_input(graph, op, 1);
+  const size_t channels = static_cast<size_t>(operands.output_channels);
+  if (w.quant.axis != operands.weights_channel_axis) {
+    return invalid(who + " is quantized along axis " + std::to_string(w.quant.axis) +
+                   ", expected its output-channel axis " +
+                   std::to_string(operands.weights_channel_axis));
+  }
+  if (w.quant.scales.size() != channels || w.quant.zero_points.size() != channels) {
+    return invalid(who + " has " + std::to_string(w.quant.scales.size()) + " scales and " +
+                   std::to_string(w.quant.zero_points.size()) + " zero points, expected " +
+                   std::to_string(channels) + " (one per output channel)");
+  }
+  for (size_t c = 0; c < channels; ++c) {
+    const float s = w.quant.scales[c];
+    if (!(s > 0.0f) || !std::isfinite(s)) {
+      return invalid(who + " has invalid scale " + std::to_string(s) + " for channel " +
+                     std::to_string(c));
+    }
+  }
+  return Status::Ok();
+}
+
+Status validate_weight_zero_points(const GraphDesc& graph, const OperatorDesc& op) {
+  const TensorDesc& w = graph.tensors[op.inputs[1]];
+  if (w.dtype != DType::kInt8) return Status::Ok();
+  for (size_t c = 0; c < w.quant.zero_points.size(); ++c) {
+    if (w.quant.zero_points[c] != 0) {
+      return invalid(describe_input(graph, op, 1) + " has zero point " +
+                     std::to_string(w.quant.zero_points[c]) + " at channel " +
+                     std::to_string(c) + "; int8 weights must be symmetric (zero point 0)");
+    }
+  }
+  return Status::Ok();
+}
+
+Status validate_bias(const GraphDesc& graph, const OperatorDesc& op, DType dtype,
+                     int32_t output_channels) {
+  if (op.inputs.size() < 3 || op.inputs[2] == kAbsentInput) return Status::Ok();
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, 2, {dtype}));
+  LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 2, 1));
+  LOWBIT_RETURN_IF_ERROR(check_constant(graph, op, 2));
+  const TensorDesc& bias = graph.tensors[op.inputs[2]];
+  if (bias.shape[0] != output_channels) {
+    return invalid(describe_input(graph, op, 2) + " has " + std::to_string(bias.shape[0]) +
+                   " elements, expected " + std::to_string(output_channels) +
+                   " (one per output channel)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status validate_weighted_operands(const GraphDesc& graph, const OperatorDesc& op,
+                                  const WeightedOperands& operands) {
+  LOWBIT_RETURN_IF_ERROR(
+      check_dtype(graph, op, true, 0, {DType::kInt8, DType::kUInt8, DType::kFloat32}));
+  const DType dtype = graph.tensors[op.inputs[0]].dtype;
+  LOWBIT_RETURN_IF_ERROR(check_constant(graph, op, 1));
+  if (dtype == DType::kFloat32) {
+    LOWBIT_RETURN_IF_ERROR(validate_float_operands(graph, op));
+    return validate_bias(graph, op, DType::kFloat32, operands.output_channels);
+  }
+  // Mixed int8/uint8 models do not exist in TFLite: activations and weights agree.
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, 1, {dtype}));
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {dtype}));
+  LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, 0));
+  LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
+  LOWBIT_RETURN_IF_ERROR(validate_weight_quantization(graph, op, operands));
+  LOWBIT_RETURN_IF_ERROR(validate_weight_zero_points(graph, op));
+  return validate_bias(graph, op, DType::kInt32, operands.output_channels);
+}
+
+const ref::Requantizer* make_channel_requantizers(PrepareContext& ctx, MultiplierRule rule,
+                                                  int32_t output_channels) {
+  auto* requantizers = static_cast<ref::Requantizer*>(
+      ctx.allocate_persistent(sizeof(ref::Requantizer) * size_t(output_channels)));
+  const float input_scale = ctx.input(0).quant.scales[0];
+  const float output_scale = ctx.output(0).quant.scales[0];
+  const std::vector<float>& weight_scales = ctx.input(1).quant.scales;
+  for (int32_t c = 0; c < output_channels; ++c) {
+    const float weight_scale = weight_scales.size() > 1 ? weight_scales[c] : weight_scales[0];
+    double real;
+    if (rule == MultiplierRule::kFloatProductPerTensor) {
+      const float product = input_scale * weight_scale;
+      real = static_cast<double>(product) / static_cast<double>(output_scale);
+    } else {
+      real = static_cast<double>(input_scale) * static_cast<double>(weight_scale) /
+             static_cast<double>(output_scale);
+    }
+    const float fp32_scale = input_scale * weight_scale / output_scale;
+    requantizers[c] = ref::make_requantizer(ctx.profile(), real, fp32_scale);
+  }
+  return requantizers;
+}
+
+QuantizedOutput quantized_output(const PrepareContext& ctx, Activation activation) {
+  QuantizedOutput q;
+  q.input_zero_point = ctx.input(0).quant.zero_points[0];
+  q.filter_zero_point =
+      ctx.input(1).dtype == DType::kUInt8 ? ctx.input(1).quant.zero_points[0] : 0;
+  const TensorDesc& out = ctx.output(0);
+  q.output_zero_point = out.quant.zero_points[0];
+  quantized_activation_range(activation, out.quant.scales[0], q.output_zero_point, out.dtype,
+                             &q.act_min, &q.act_max);
+  return q;
+}
+
+Status check_accumulator_range(const PrepareContext& ctx, const WeightsLayout& layout,
+                               int32_t output_channels) {
+  const TensorDesc& input = ctx.input(0);
+  const TensorDesc& weights = ctx.input(1);
+  const bool is_uint8 = input.dtype == DType::kUInt8;
+  const int64_t input_zp = input.quant.zero_points[0];
+  const int64_t max_input = is_uint8 ? std::max<int64_t>(input_zp, 255 - input_zp)
+                                     : std::max<int64_t>(input_zp + 128, 127 - input_zp);
+  const int64_t weight_zp = is_uint8 ? weights.quant.zero_points[0] : 0;
+  const int32_t* bias = ctx.has_input(2) ? static_cast<const int32_t*>(ctx.input(2).data)
+                                         : nullptr;
+  for (int32_t c = 0; c < output_channels; ++c) {
+    int64_t weight_sum = 0;
+    for (size_t t = 0; t < layout.taps; ++t) {
+      const size_t at = size_t(c) * layout.channel_stride + t * layout.tap_stride;
+      const int64_t w = is_uint8 ? int64_t(static_cast<const uint8_t*>(weights.data)[at])
+                                 : int64_t(static_cast<const int8_t*>(weights.data)[at]);
+      weight_sum += std::llabs(w - weight_zp);
+    }
+    const int64_t bound = weight_sum * max_input + (bias ? std::llabs(bias[c]) : 0);
+    if (bound > std::numeric_limits<int32_t>::max()) {
+      return Status(StatusCode::kUnsupported,
+                    "the int32 accumulator of output channel " + std::to_string(c) +
+                        " can overflow (bound " + std::to_string(bound) + ")");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace lowbit

@@ -1,0 +1,65 @@
+// Shared by the weighted quantized operators (CONV_2D, DEPTHWISE_CONV_2D,
+// FULLY_CONNECTED): operand validation, per-channel requantizers, activation
+// range, accumulator-overflow guard and row-parallel execution.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/reference/requantize.h"
+#include "ops/op_kernel.h"
+
+namespace lowbit {
+
+// Operands are [input, weights, bias?] -> [output].
+struct WeightedOperands {
+  int weights_channel_axis;  // the weights' output-channel dimension
+  int32_t output_channels;
+};
+
+// Checks dtypes (all float32, all int8 or all uint8 with int32 bias),
+// quantization (per-tensor activations; int8 weights per-tensor or per-axis
+// along weights_channel_axis with zero point 0; uint8 weights per-tensor),
+// constant weights and bias, and the bias length.
+Status validate_weighted_operands(const GraphDesc& graph, const OperatorDesc& op,
+                                  const WeightedOperands& operands);
+
+// How TFLite forms the real multiplier in·w[c]/out (NUMERICS section 3).
+enum class MultiplierRule {
+  kDouble,               // conv, depthwise, per-channel FC
+  kFloatProductPerTensor  // per-tensor FC: in·w in float, then / out in double
+};
+
+// One requantizer per output channel in persistent memory.
+const ref::Requantizer* make_channel_requantizers(PrepareContext& ctx, MultiplierRule rule,
+                                                  int32_t output_channels);
+
+struct QuantizedOutput {
+  int32_t input_zero_point = 0;
+  int32_t filter_zero_point = 0;
+  int32_t output_zero_point = 0;
+  int32_t act_min = 0, act_max = 0;
+};
+QuantizedOutput quantized_output(const PrepareContext& ctx, Activation activation);
+
+// Where the taps of one output channel sit in the weights buffer.
+struct WeightsLayout {
+  size_t channel_stride;
+  size_t tap_stride;
+  size_t taps;
+};
+
+// Fails with kUnsupported when some output channel's int32 accumulator could
+// overflow for some input (the kernels accumulate in int32 like TFLite's).
+Status check_accumulator_range(const PrepareContext& ctx, const WeightsLayout& layout,
+                               int32_t output_channels);
+
+// Runs fn(row_begin, row_end) over [0, rows) on the pool, one row per task:
+// every row is computed the same way whatever the thread count.
+template <typename Fn>
+void run_rows(ThreadPool& pool, size_t rows, const Fn& fn) {
+  if (rows == 0) return;
+  pool.parallel_for(rows, [&fn](size_t row) { fn(row, row + 1); });
+}
+
+}  // namespace lowbit
