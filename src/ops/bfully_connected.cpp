@@ -1,7 +1,107 @@
-#include "ops/unimplemented.h"
+// BFULLY_CONNECTED: a binary fully connected layer, defined (LCE has none) as
+// BCONV2D with a 1x1 filter on a 1x1 image: input bit [..., K] (all leading
+// dimensions are the batch), constant weights bit [Cout, K], then multiplier
+// and bias f32[Cout] (float32/int8 output) or threshold int32[Cout] (bit
+// output). Output [batch, Cout].
+#include <memory>
+#include <string>
+
+#include "kernels/reference/bin_conv2d.h"
+#include "ops/binary_util.h"
+#include "ops/op_kernel.h"
+#include "ops/op_util.h"
 
 namespace lowbit {
+namespace {
 
-const OpRegistration kBFullyConnectedOp = {OpType::kBFullyConnected, validate_unimplemented, create_unimplemented};
+constexpr KernelVariant<ref::BinConv2DFn> kBinFullyConnectedKernels[] = {
+    {"bin_fully_connected__reference", "reference", 0, ref::bin_conv2d},
+};
+
+constexpr int64_t kMaxReduction = int64_t(1) << 28;
+
+Status validate_bfully_connected(const GraphDesc& graph, const OperatorDesc& op,
+                                 Shape* output_shapes) {
+  LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 5, 1));
+  const BFullyConnectedOptions* options = get_options<BFullyConnectedOptions>(op);
+  if (options == nullptr) return invalid("missing BFullyConnectedOptions");
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, kBinInput, {DType::kBit}));
+  const Shape& in = graph.tensors[op.inputs[kBinInput]].shape;
+  if (in.rank < 1) {
+    return invalid(describe_input(graph, op, kBinInput) + " must have rank >= 1");
+  }
+  LOWBIT_RETURN_IF_ERROR(check_positive_dims(graph, op, true, kBinInput));
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, kBinWeights, {DType::kBit}));
+  LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, kBinWeights, 2));
+  LOWBIT_RETURN_IF_ERROR(check_positive_dims(graph, op, true, kBinWeights));
+  LOWBIT_RETURN_IF_ERROR(check_constant(graph, op, kBinWeights));
+  const Shape& weights = graph.tensors[op.inputs[kBinWeights]].shape;
+  const int32_t k = weights[1];
+  if (in[in.rank - 1] != k) {
+    return invalid(describe_input(graph, op, kBinInput) + " has innermost dimension " +
+                   std::to_string(in[in.rank - 1]) + ", but " +
+                   describe_input(graph, op, kBinWeights) + " expects K = " + std::to_string(k) +
+                   " (the reduction runs over the packed innermost dimension)");
+  }
+  if (k > kMaxReduction) {
+    return invalid(describe_input(graph, op, kBinWeights) + ": K = " + std::to_string(k) +
+                   " is too large");
+  }
+  const int64_t batch = in.num_elements() / k;
+  if (batch > INT32_MAX) return invalid(describe_input(graph, op, kBinInput) + " is too large");
+  LOWBIT_RETURN_IF_ERROR(
+      validate_bin_output_operands(graph, op, weights[0], options->activation));
+  output_shapes[0] = Shape{static_cast<int32_t>(batch), weights[0]};
+  return Status::Ok();
+}
+
+class BFullyConnectedKernel : public OpKernel {
+ public:
+  Status prepare(PrepareContext& ctx) override {
+    const BFullyConnectedOptions& options = *get_options<BFullyConnectedOptions>(ctx.op());
+    const Shape& weights = ctx.input(kBinWeights).shape;
+    const int32_t k = weights[1];
+    p_ = ref::BinConv2DParams();
+    p_.batch = static_cast<int32_t>(ctx.input(kBinInput).shape.num_elements() / k);
+    p_.input_words = bit_words(k);
+    p_.out_channels = weights[0];
+    p_.group_channels = k;
+    LOWBIT_RETURN_IF_ERROR(
+        prepare_bin_output_transform(ctx, p_.out_channels, k, options.activation, &p_.transform));
+    const auto& variant = ctx.selector().select(kBinFullyConnectedKernels);
+    fn_ = variant.fn;
+    name_ = variant.name;
+    macs_ = uint64_t(p_.batch) * p_.out_channels * k;
+    return Status::Ok();
+  }
+
+  Status run(const RunContext& ctx) override {
+    const auto* input = ctx.input_as<uint32_t>(kBinInput);
+    const auto* weights = ctx.input_as<uint32_t>(kBinWeights);
+    void* output = ctx.output(0);
+    bin_parallel_rows(ctx.pool(), ref::bin_conv2d_pixels(p_), [&](size_t begin, size_t end) {
+      fn_(p_, input, weights, output, begin, end);
+    });
+    return Status::Ok();
+  }
+
+  const char* name() const override { return name_; }
+  uint64_t macs() const override { return macs_; }
+
+ private:
+  ref::BinConv2DParams p_;
+  ref::BinConv2DFn fn_ = nullptr;
+  const char* name_ = "";
+  uint64_t macs_ = 0;
+};
+
+Result<std::unique_ptr<OpKernel>> create_bfully_connected(const GraphDesc&, const OperatorDesc&) {
+  return std::unique_ptr<OpKernel>(new BFullyConnectedKernel());
+}
+
+}  // namespace
+
+const OpRegistration kBFullyConnectedOp = {OpType::kBFullyConnected, validate_bfully_connected,
+                                           create_bfully_connected};
 
 }  // namespace lowbit

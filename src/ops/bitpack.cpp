@@ -1,7 +1,90 @@
-#include "ops/unimplemented.h"
+// BITPACK: LCE's LceQuantize. float32 (bit = x < 0) or int8 (bit = q <
+// zero_point) -> bit tensor of the same logical shape, packed along the
+// innermost dimension.
+#include <memory>
+#include <string>
+
+#include "kernels/reference/bin_pack.h"
+#include "ops/binary_util.h"
+#include "ops/op_kernel.h"
+#include "ops/op_util.h"
 
 namespace lowbit {
+namespace {
 
-const OpRegistration kBitpackOp = {OpType::kBitpack, validate_unimplemented, create_unimplemented};
+constexpr KernelVariant<ref::BinPackF32Fn> kF32BitpackKernels[] = {
+    {"f32_bitpack__reference", "reference", 0, ref::bin_pack_f32},
+};
+constexpr KernelVariant<ref::BinPackS8Fn> kQs8BitpackKernels[] = {
+    {"qs8_bitpack__reference", "reference", 0, ref::bin_pack_s8},
+};
+
+Status validate_bitpack(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
+  LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, 0, {DType::kFloat32, DType::kInt8}));
+  const TensorDesc& in = graph.tensors[op.inputs[0]];
+  if (in.shape.rank < 1) {
+    return invalid(describe_input(graph, op, 0) + " must have rank >= 1 (the innermost "
+                   "dimension is packed)");
+  }
+  LOWBIT_RETURN_IF_ERROR(check_positive_dims(graph, op, true, 0));
+  if (in.dtype == DType::kInt8) LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, 0));
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {DType::kBit}));
+  output_shapes[0] = in.shape;
+  return Status::Ok();
+}
+
+class BitpackKernel : public OpKernel {
+ public:
+  Status prepare(PrepareContext& ctx) override {
+    const TensorDesc& in = ctx.input(0);
+    channels_ = size_t(in.shape[in.shape.rank - 1]);
+    rows_ = size_t(in.shape.num_elements()) / channels_;
+    if (in.dtype == DType::kInt8) {
+      zero_point_ = in.quant.zero_points[0];
+      const auto& variant = ctx.selector().select(kQs8BitpackKernels);
+      s8_fn_ = variant.fn;
+      name_ = variant.name;
+    } else {
+      const auto& variant = ctx.selector().select(kF32BitpackKernels);
+      f32_fn_ = variant.fn;
+      name_ = variant.name;
+    }
+    return Status::Ok();
+  }
+
+  Status run(const RunContext& ctx) override {
+    auto* output = ctx.output_as<uint32_t>(0);
+    if (s8_fn_ != nullptr) {
+      const auto* input = ctx.input_as<int8_t>(0);
+      bin_parallel_rows(ctx.pool(), rows_, [&](size_t begin, size_t end) {
+        s8_fn_(input, channels_, zero_point_, output, begin, end);
+      });
+    } else {
+      const auto* input = ctx.input_as<float>(0);
+      bin_parallel_rows(ctx.pool(), rows_, [&](size_t begin, size_t end) {
+        f32_fn_(input, channels_, output, begin, end);
+      });
+    }
+    return Status::Ok();
+  }
+
+  const char* name() const override { return name_; }
+
+ private:
+  size_t channels_ = 0, rows_ = 0;
+  int32_t zero_point_ = 0;
+  ref::BinPackF32Fn f32_fn_ = nullptr;
+  ref::BinPackS8Fn s8_fn_ = nullptr;
+  const char* name_ = "";
+};
+
+Result<std::unique_ptr<OpKernel>> create_bitpack(const GraphDesc&, const OperatorDesc&) {
+  return std::unique_ptr<OpKernel>(new BitpackKernel());
+}
+
+}  // namespace
+
+const OpRegistration kBitpackOp = {OpType::kBitpack, validate_bitpack, create_bitpack};
 
 }  // namespace lowbit

@@ -1,7 +1,92 @@
-#include "ops/unimplemented.h"
+// UNPACK: LCE's LceDequantize. Bit tensor -> float32 ±1 (bit 1 -> -1.0) or int8
+// in the output's quantization (see ref::bin_unpack_s8_values), same logical
+// shape.
+#include <memory>
+#include <string>
+
+#include "kernels/reference/bin_pack.h"
+#include "ops/binary_util.h"
+#include "ops/op_kernel.h"
+#include "ops/op_util.h"
 
 namespace lowbit {
+namespace {
 
-const OpRegistration kUnpackOp = {OpType::kUnpack, validate_unimplemented, create_unimplemented};
+constexpr KernelVariant<ref::BinUnpackF32Fn> kF32UnpackKernels[] = {
+    {"f32_unpack__reference", "reference", 0, ref::bin_unpack_f32},
+};
+constexpr KernelVariant<ref::BinUnpackS8Fn> kQs8UnpackKernels[] = {
+    {"qs8_unpack__reference", "reference", 0, ref::bin_unpack_s8},
+};
+
+Status validate_unpack(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
+  LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, 0, {DType::kBit}));
+  const TensorDesc& in = graph.tensors[op.inputs[0]];
+  if (in.shape.rank < 1) {
+    return invalid(describe_input(graph, op, 0) + " must have rank >= 1");
+  }
+  LOWBIT_RETURN_IF_ERROR(check_positive_dims(graph, op, true, 0));
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {DType::kFloat32, DType::kInt8}));
+  if (graph.tensors[op.outputs[0]].dtype == DType::kInt8) {
+    LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
+  }
+  output_shapes[0] = in.shape;
+  return Status::Ok();
+}
+
+class UnpackKernel : public OpKernel {
+ public:
+  Status prepare(PrepareContext& ctx) override {
+    const TensorDesc& in = ctx.input(0);
+    const TensorDesc& out = ctx.output(0);
+    channels_ = size_t(in.shape[in.shape.rank - 1]);
+    rows_ = size_t(in.shape.num_elements()) / channels_;
+    if (out.dtype == DType::kInt8) {
+      ref::bin_unpack_s8_values(out.quant.scales[0], out.quant.zero_points[0], &plus_, &minus_);
+      const auto& variant = ctx.selector().select(kQs8UnpackKernels);
+      s8_fn_ = variant.fn;
+      name_ = variant.name;
+    } else {
+      const auto& variant = ctx.selector().select(kF32UnpackKernels);
+      f32_fn_ = variant.fn;
+      name_ = variant.name;
+    }
+    return Status::Ok();
+  }
+
+  Status run(const RunContext& ctx) override {
+    const auto* input = ctx.input_as<uint32_t>(0);
+    if (s8_fn_ != nullptr) {
+      auto* output = ctx.output_as<int8_t>(0);
+      bin_parallel_rows(ctx.pool(), rows_, [&](size_t begin, size_t end) {
+        s8_fn_(input, channels_, plus_, minus_, output, begin, end);
+      });
+    } else {
+      auto* output = ctx.output_as<float>(0);
+      bin_parallel_rows(ctx.pool(), rows_, [&](size_t begin, size_t end) {
+        f32_fn_(input, channels_, output, begin, end);
+      });
+    }
+    return Status::Ok();
+  }
+
+  const char* name() const override { return name_; }
+
+ private:
+  size_t channels_ = 0, rows_ = 0;
+  int8_t plus_ = 0, minus_ = 0;
+  ref::BinUnpackF32Fn f32_fn_ = nullptr;
+  ref::BinUnpackS8Fn s8_fn_ = nullptr;
+  const char* name_ = "";
+};
+
+Result<std::unique_ptr<OpKernel>> create_unpack(const GraphDesc&, const OperatorDesc&) {
+  return std::unique_ptr<OpKernel>(new UnpackKernel());
+}
+
+}  // namespace
+
+const OpRegistration kUnpackOp = {OpType::kUnpack, validate_unpack, create_unpack};
 
 }  // namespace lowbit

@@ -1,0 +1,43 @@
+// Conversions between real-valued tensors and bit-packed rows (LCE's
+// LceQuantize / LceDequantize). A row is the innermost dimension: `channels`
+// values <-> bit_words(channels) 32-bit words, channel c in bit c%32 of word
+// c/32, bit 1 = negative, pad bits 0.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace lowbit {
+namespace ref {
+
+// bit = (x < 0): -0.0 and NaN give bit 0, as LCE's bitpacking.
+using BinPackF32Fn = void (*)(const float* input, size_t channels, uint32_t* output,
+                              size_t row_begin, size_t row_end);
+void bin_pack_f32(const float* input, size_t channels, uint32_t* output, size_t row_begin,
+                  size_t row_end);
+
+// bit = (q < zero_point).
+using BinPackS8Fn = void (*)(const int8_t* input, size_t channels, int32_t zero_point,
+                             uint32_t* output, size_t row_begin, size_t row_end);
+void bin_pack_s8(const int8_t* input, size_t channels, int32_t zero_point, uint32_t* output,
+                 size_t row_begin, size_t row_end);
+
+// bit 0 -> +1.0f, bit 1 -> -1.0f. Pad bits are ignored.
+using BinUnpackF32Fn = void (*)(const uint32_t* input, size_t channels, float* output,
+                                size_t row_begin, size_t row_end);
+void bin_unpack_f32(const uint32_t* input, size_t channels, float* output, size_t row_begin,
+                    size_t row_end);
+
+// bit 0 -> plus, bit 1 -> minus (see bin_unpack_s8_values).
+using BinUnpackS8Fn = void (*)(const uint32_t* input, size_t channels, int8_t plus, int8_t minus,
+                               int8_t* output, size_t row_begin, size_t row_end);
+void bin_unpack_s8(const uint32_t* input, size_t channels, int8_t plus, int8_t minus,
+                   int8_t* output, size_t row_begin, size_t row_end);
+
+// LCE's LceDequantize to int8: offset = round(1.0f / scale) (float division,
+// ties away from zero); +1 -> min(127, zp + offset), -1 -> max(-128, zp - offset).
+// Requires scale > 0 and finite and zero_point in [-128, 127].
+void bin_unpack_s8_values(float scale, int32_t zero_point, int8_t* plus, int8_t* minus);
+
+}  // namespace ref
+}  // namespace lowbit
