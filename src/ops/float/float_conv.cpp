@@ -53,6 +53,7 @@ class FloatConvKernel final : public XnnKernel {
       return Status::Ok();
     }
     LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
+    LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0}));
 
     float out_min, out_max;
     float_activation_range(activation, &out_min, &out_max);
@@ -71,7 +72,7 @@ class FloatConvKernel final : public XnnKernel {
     if (no_op()) return Status::Ok();
     return check(xnn_setup_convolution2d_nhwc_f32(
                      xnn_op(0), geometry_.batch, geometry_.in_h, geometry_.in_w,
-                     ctx.input_as<float>(0), ctx.output_as<float>(0), ctx.pool().handle()),
+                     input_data(ctx, 0), ctx.output_as<float>(0), ctx.pool().handle()),
                  "setting up the convolution");
   }
 

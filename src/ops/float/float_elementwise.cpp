@@ -38,6 +38,7 @@ class FloatBinaryKernel final : public XnnKernel {
       return Status::Ok();
     }
     LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
+    LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0, 1}));
     float out_min, out_max;
     float_activation_range(options.activation, &out_min, &out_max);
     xnn_operator_t binary = nullptr;
@@ -51,8 +52,8 @@ class FloatBinaryKernel final : public XnnKernel {
 
   Status bind(const RunContext& ctx) override {
     if (no_op()) return Status::Ok();
-    const float* a = ctx.input_as<float>(0);
-    const float* b = ctx.input_as<float>(1);
+    const float* a = input_data(ctx, 0);
+    const float* b = input_data(ctx, 1);
     float* out = ctx.output_as<float>(0);
     if (is_mul_) {
       return check(xnn_setup_multiply_nd_f32(xnn_op(0), rank_[0], dims_[0], rank_[1], dims_[1], a,

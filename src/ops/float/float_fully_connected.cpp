@@ -55,6 +55,7 @@ class FloatFullyConnectedKernel final : public XnnKernel {
       return Status::Ok();
     }
     LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
+    LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0}));
 
     float out_min, out_max;
     float_activation_range(options.activation, &out_min, &out_max);
@@ -69,7 +70,7 @@ class FloatFullyConnectedKernel final : public XnnKernel {
 
   Status bind(const RunContext& ctx) override {
     if (no_op()) return Status::Ok();
-    return check(xnn_setup_fully_connected_nc_f32(xnn_op(0), batch_, ctx.input_as<float>(0),
+    return check(xnn_setup_fully_connected_nc_f32(xnn_op(0), batch_, input_data(ctx, 0),
                                                   ctx.output_as<float>(0), ctx.pool().handle()),
                  "setting up the fully connected operator");
   }

@@ -49,6 +49,7 @@ class FloatPoolKernel final : public XnnKernel {
       return Status::Ok();
     }
     LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
+    LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0}));
 
     float out_min, out_max;
     float_activation_range(options.activation, &out_min, &out_max);
@@ -80,7 +81,7 @@ class FloatPoolKernel final : public XnnKernel {
 
   Status bind(const RunContext& ctx) override {
     if (no_op()) return Status::Ok();
-    const float* in = ctx.input_as<float>(0);
+    const float* in = input_data(ctx, 0);
     float* out = ctx.output_as<float>(0);
     pthreadpool_t threads = ctx.pool().handle();
     if (single_tap_) {
@@ -146,6 +147,7 @@ class FloatMeanKernel final : public XnnKernel {
       return Status(StatusCode::kUnsupported, "float MEAN over an empty image " + in.to_string());
     }
     LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
+    LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0}));
     const float inf = std::numeric_limits<float>::infinity();
     xnn_operator_t gap = nullptr;
     return adopt(xnn_create_global_average_pooling_nwc_f32(channels, channels, channels, -inf,
@@ -156,7 +158,7 @@ class FloatMeanKernel final : public XnnKernel {
   Status bind(const RunContext& ctx) override {
     if (no_op()) return Status::Ok();
     return check(xnn_setup_global_average_pooling_nwc_f32(xnn_op(0), batch_, pixels_,
-                                                          ctx.input_as<float>(0),
+                                                          input_data(ctx, 0),
                                                           ctx.output_as<float>(0),
                                                           ctx.pool().handle()),
                  "setting up the global average pooling");

@@ -48,6 +48,7 @@ class FloatUnaryKernel final : public XnnKernel {
       return Status::Ok();
     }
     LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
+    LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0}));
     const size_t c = rows_.channels;
     xnn_operator_t unary = nullptr;
     switch (type_) {
@@ -71,7 +72,7 @@ class FloatUnaryKernel final : public XnnKernel {
 
   Status bind(const RunContext& ctx) override {
     if (no_op()) return Status::Ok();
-    const float* in = ctx.input_as<float>(0);
+    const float* in = input_data(ctx, 0);
     float* out = ctx.output_as<float>(0);
     pthreadpool_t threads = ctx.pool().handle();
     switch (type_) {
@@ -111,6 +112,7 @@ class FloatSoftmaxKernel final : public XnnKernel {
       return Status::Ok();
     }
     LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
+    LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0}));
     xnn_operator_t op = nullptr;
     if (beta_ != 1.0f) {
       const float inf = std::numeric_limits<float>::infinity();
@@ -125,7 +127,7 @@ class FloatSoftmaxKernel final : public XnnKernel {
 
   Status bind(const RunContext& ctx) override {
     if (no_op()) return Status::Ok();
-    const float* in = ctx.input_as<float>(0);
+    const float* in = input_data(ctx, 0);
     pthreadpool_t threads = ctx.pool().handle();
     size_t softmax_index = 0;
     if (beta_ != 1.0f) {

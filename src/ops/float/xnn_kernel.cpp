@@ -1,5 +1,6 @@
 #include "ops/float/xnn_kernel.h"
 
+#include <cstring>
 #include <limits>
 
 #include "ops/op_util.h"
@@ -48,6 +49,30 @@ Status XnnKernel::begin_prepare(PrepareContext& ctx) {
   const KernelVariant<int> variants[] = {{kernel_name_, "xnnpack", 0, 0}};
   kernel_name_ = ctx.selector().select(variants).name;
   return ensure_xnnpack_initialized();
+}
+
+Status XnnKernel::keep_padded_constants(PrepareContext& ctx,
+                                        std::initializer_list<size_t> inputs) {
+  padded_constants_.assign(ctx.op().inputs.size(), nullptr);
+  for (size_t i : inputs) {
+    if (!ctx.has_input(i) || !ctx.input(i).is_constant()) continue;
+    const TensorDesc& t = ctx.input(i);
+    size_t bytes = 0;
+    if (!storage_bytes(t.dtype, t.shape, &bytes) || t.data_bytes != bytes) {
+      return invalid(describe_input(ctx.graph(), ctx.op(), i) + " has " +
+                     std::to_string(t.data_bytes) + " bytes of data for shape " +
+                     t.shape.to_string());
+    }
+    void* copy = ctx.allocate_persistent(bytes + XNN_EXTRA_BYTES);
+    if (copy == nullptr) {
+      return Status(StatusCode::kResourceExhausted,
+                    "cannot allocate " + std::to_string(bytes) + " bytes for a copy of " +
+                        describe_input(ctx.graph(), ctx.op(), i));
+    }
+    if (bytes != 0) std::memcpy(copy, t.data, bytes);
+    padded_constants_[i] = static_cast<const float*>(copy);
+  }
+  return Status::Ok();
 }
 
 XnnKernel::~XnnKernel() {

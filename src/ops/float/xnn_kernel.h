@@ -6,6 +6,7 @@
 #include <xnnpack.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <variant>
 #include <vector>
@@ -40,6 +41,17 @@ class XnnKernel : public OpKernel {
   Status check(xnn_status status, const char* what) const;
   xnn_operator_t xnn_op(size_t i) const { return ops_[i]; }
 
+  // XNNPACK may read XNN_EXTRA_BYTES past the end of the arrays it gets at run
+  // time. Constant inputs (model data, possibly at the end of a mapping) are
+  // therefore copied into padded persistent memory here; input_data() then
+  // returns the copy, or the arena tensor for the others.
+  Status keep_padded_constants(PrepareContext& ctx, std::initializer_list<size_t> inputs);
+  const float* input_data(const RunContext& ctx, size_t i) const {
+    return i < padded_constants_.size() && padded_constants_[i] != nullptr
+               ? padded_constants_[i]
+               : ctx.input_as<float>(i);
+  }
+
   void set_macs(uint64_t macs) { macs_ = macs; }
   // For operators whose output is empty: nothing to create, set up or run.
   void set_no_op() { no_op_ = true; }
@@ -49,6 +61,7 @@ class XnnKernel : public OpKernel {
   OpType type_;
   const char* kernel_name_;
   std::vector<xnn_operator_t> ops_;
+  std::vector<const float*> padded_constants_;
   uint64_t macs_ = 0;
   bool no_op_ = false;
 };
