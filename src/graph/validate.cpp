@@ -1,0 +1,269 @@
+#include "graph/validate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ops/op_kernel.h"
+
+namespace lowbit {
+namespace {
+
+Status invalid_model(std::string message) {
+  return Status(StatusCode::kInvalidModel, std::move(message));
+}
+
+bool is_known_dtype(DType dtype) {
+  return static_cast<int>(dtype) <= static_cast<int>(DType::kBit);
+}
+
+bool is_known_op_type(OpType type) { return static_cast<int>(type) < kNumOpTypes; }
+
+// Zero points must be representable in the element type they offset.
+bool zero_point_fits(DType dtype, int32_t zero_point) {
+  switch (dtype) {
+    case DType::kInt8: return zero_point >= -128 && zero_point <= 127;
+    case DType::kUInt8: return zero_point >= 0 && zero_point <= 255;
+    default: return true;
+  }
+}
+
+Status check_quantization(const GraphDesc& graph, int index) {
+  const TensorDesc& t = graph.tensors[index];
+  const Quantization& q = t.quant;
+  const std::string who = describe_tensor(graph, index);
+  if (q.scales.size() != q.zero_points.size()) {
+    return invalid_model(who + ": quantization has " + std::to_string(q.scales.size()) +
+                         " scales but " + std::to_string(q.zero_points.size()) + " zero points");
+  }
+  if (q.scales.empty()) return Status::Ok();
+  const bool scalar_per_tensor = t.shape.rank == 0 && q.axis == 0 && q.scales.size() == 1;
+  if (!scalar_per_tensor && (q.axis < 0 || q.axis >= t.shape.rank)) {
+    return invalid_model(who + ": quantization axis " + std::to_string(q.axis) +
+                         " is out of range for rank " + std::to_string(t.shape.rank));
+  }
+  if (q.scales.size() != 1 && static_cast<int64_t>(q.scales.size()) != t.shape.dims[q.axis]) {
+    return invalid_model(who + ": quantization has " + std::to_string(q.scales.size()) +
+                         " scales; expected 1 or " + std::to_string(t.shape.dims[q.axis]) +
+                         " (dimension " + std::to_string(q.axis) + " of shape " +
+                         t.shape.to_string() + ")");
+  }
+  for (size_t i = 0; i < q.scales.size(); ++i) {
+    if (!std::isfinite(q.scales[i]) || !(q.scales[i] > 0.0f)) {
+      return invalid_model(who + ": quantization scale " + std::to_string(i) + " is " +
+                           std::to_string(q.scales[i]) + "; scales must be finite and > 0");
+    }
+    if (!zero_point_fits(t.dtype, q.zero_points[i])) {
+      return invalid_model(who + ": zero point " + std::to_string(q.zero_points[i]) +
+                           " is out of range for " + dtype_name(t.dtype));
+    }
+  }
+  return Status::Ok();
+}
+
+Status check_tensor(const GraphDesc& graph, int index, const LoadOptions& options) {
+  const TensorDesc& t = graph.tensors[index];
+  const std::string who = describe_tensor(graph, index);
+  if (!is_known_dtype(t.dtype)) {
+    return invalid_model(who + ": unknown dtype " + std::to_string(static_cast<int>(t.dtype)));
+  }
+  const int rank_limit = std::min(options.max_rank, kMaxRank);
+  if (t.shape.rank < 0 || t.shape.rank > rank_limit) {
+    return Status(StatusCode::kResourceExhausted,
+                  who + ": rank " + std::to_string(t.shape.rank) + " exceeds the limit of " +
+                      std::to_string(rank_limit));
+  }
+  for (int d = 0; d < t.shape.rank; ++d) {
+    if (t.shape.dims[d] < 0) {
+      return invalid_model(who + ": negative dimension " + std::to_string(t.shape.dims[d]) +
+                           " in shape " + t.shape.to_string());
+    }
+  }
+  size_t bytes = 0;
+  if (!storage_bytes(t.dtype, t.shape, &bytes)) {
+    return invalid_model(who + ": element count or byte size of shape " + t.shape.to_string() +
+                         " overflows");
+  }
+  if (bytes > options.max_tensor_bytes) {
+    return Status(StatusCode::kResourceExhausted,
+                  who + ": " + std::to_string(bytes) + " bytes exceeds max_tensor_bytes (" +
+                      std::to_string(options.max_tensor_bytes) + ")");
+  }
+  if (t.is_constant() && t.data_bytes != bytes) {
+    return invalid_model(who + ": constant data has " + std::to_string(t.data_bytes) +
+                         " bytes but " + dtype_name(t.dtype) + t.shape.to_string() + " needs " +
+                         std::to_string(bytes) + " (buffer size mismatch)");
+  }
+  return check_quantization(graph, index);
+}
+
+bool tensor_in_range(const GraphDesc& graph, int index) {
+  return index >= 0 && static_cast<size_t>(index) < graph.tensors.size();
+}
+
+std::string range_text(const GraphDesc& graph) {
+  return "(graph has " + std::to_string(graph.tensors.size()) + " tensors)";
+}
+
+}  // namespace
+
+OpOptions default_options(OpType type) {
+  switch (type) {
+    case OpType::kConv2D: return Conv2DOptions{};
+    case OpType::kDepthwiseConv2D: return DepthwiseConv2DOptions{};
+    case OpType::kFullyConnected: return FullyConnectedOptions{};
+    case OpType::kAdd:
+    case OpType::kMul: return ElementwiseOptions{};
+    case OpType::kAveragePool2D:
+    case OpType::kMaxPool2D:
+    case OpType::kBMaxPool2D: return Pool2DOptions{};
+    case OpType::kMean: return MeanOptions{};
+    case OpType::kSoftmax: return SoftmaxOptions{};
+    case OpType::kPad: return PadOptions{};
+    case OpType::kConcatenation: return ConcatenationOptions{};
+    case OpType::kReshape: return ReshapeOptions{};
+    case OpType::kBConv2D: return BConv2DOptions{};
+    case OpType::kBFullyConnected: return BFullyConnectedOptions{};
+    default: return std::monostate{};
+  }
+}
+
+const char* options_kind_name(const OpOptions& options) {
+  static const char* const kNames[] = {
+      "no options",           "Conv2DOptions",          "DepthwiseConv2DOptions",
+      "FullyConnectedOptions", "Pool2DOptions",         "ElementwiseOptions",
+      "MeanOptions",          "SoftmaxOptions",         "ConcatenationOptions",
+      "ReshapeOptions",       "PadOptions",             "BConv2DOptions",
+      "BFullyConnectedOptions"};
+  static_assert(sizeof(kNames) / sizeof(kNames[0]) == std::variant_size_v<OpOptions>,
+                "one name per OpOptions alternative");
+  return kNames[options.index()];
+}
+
+Status validate_graph_structure(const GraphDesc& graph, const LoadOptions& options) {
+  if (graph.tensors.size() > static_cast<size_t>(INT32_MAX)) {
+    return invalid_model("graph has too many tensors");
+  }
+  for (size_t i = 0; i < graph.tensors.size(); ++i) {
+    LOWBIT_RETURN_IF_ERROR(check_tensor(graph, static_cast<int>(i), options));
+  }
+
+  std::vector<char> is_graph_input(graph.tensors.size(), 0);
+  for (size_t i = 0; i < graph.inputs.size(); ++i) {
+    const int t = graph.inputs[i];
+    if (!tensor_in_range(graph, t)) {
+      return invalid_model("graph input " + std::to_string(i) + " is tensor " +
+                           std::to_string(t) + ", out of range " + range_text(graph));
+    }
+    if (graph.tensors[t].is_constant()) {
+      return invalid_model("graph input " + std::to_string(i) + " is " + describe_tensor(graph, t) +
+                           ", which is a constant");
+    }
+    is_graph_input[t] = 1;
+  }
+
+  // producer[t] = index of the operator writing t, or -1. Filled in execution
+  // order, so "defined" at operator k means produced by an operator before k.
+  std::vector<int> producer(graph.tensors.size(), -1);
+  for (size_t k = 0; k < graph.operators.size(); ++k) {
+    const int op_index = static_cast<int>(k);
+    const OperatorDesc& op = graph.operators[k];
+    const std::string who = describe_operator(graph, op_index);
+    if (!is_known_op_type(op.type)) {
+      return invalid_model(who + ": unknown operator type " +
+                           std::to_string(static_cast<int>(op.type)));
+    }
+    const OpOptions expected = default_options(op.type);
+    if (op.options.index() != expected.index()) {
+      return invalid_model(who + ": options type mismatch: has " + options_kind_name(op.options) +
+                           ", expected " + options_kind_name(expected));
+    }
+    for (size_t i = 0; i < op.inputs.size(); ++i) {
+      const int t = op.inputs[i];
+      if (t == kAbsentInput) continue;
+      if (!tensor_in_range(graph, t)) {
+        return invalid_model(who + ": input " + std::to_string(i) + " is tensor " +
+                             std::to_string(t) + ", out of range " + range_text(graph));
+      }
+      if (graph.tensors[t].is_constant() || is_graph_input[t]) continue;
+      if (producer[t] < 0) {
+        return invalid_model(who + ": input " + std::to_string(i) + " " +
+                             describe_tensor(graph, t) +
+                             " is used before any operator produces it (cycle or wrong order)");
+      }
+    }
+    if (op.outputs.empty()) return invalid_model(who + ": has no outputs");
+    for (size_t i = 0; i < op.outputs.size(); ++i) {
+      const int t = op.outputs[i];
+      if (!tensor_in_range(graph, t)) {
+        return invalid_model(who + ": output " + std::to_string(i) + " is tensor " +
+                             std::to_string(t) + ", out of range " + range_text(graph));
+      }
+      if (graph.tensors[t].is_constant()) {
+        return invalid_model(who + ": output " + std::to_string(i) + " " +
+                             describe_tensor(graph, t) + " is a constant");
+      }
+      if (is_graph_input[t]) {
+        return invalid_model(who + ": output " + std::to_string(i) + " " +
+                             describe_tensor(graph, t) + " is a graph input");
+      }
+      if (producer[t] >= 0) {
+        return invalid_model(who + ": output " + std::to_string(i) + " " +
+                             describe_tensor(graph, t) + " is already produced by " +
+                             describe_operator(graph, producer[t]));
+      }
+      producer[t] = op_index;
+    }
+  }
+
+  for (size_t i = 0; i < graph.outputs.size(); ++i) {
+    const int t = graph.outputs[i];
+    if (!tensor_in_range(graph, t)) {
+      return invalid_model("graph output " + std::to_string(i) + " is tensor " +
+                           std::to_string(t) + ", out of range " + range_text(graph));
+    }
+    if (producer[t] < 0 && !is_graph_input[t]) {
+      return invalid_model("graph output " + std::to_string(i) + " " + describe_tensor(graph, t) +
+                           " is never produced by an operator");
+    }
+  }
+  return Status::Ok();
+}
+
+Status validate_operators(const GraphDesc& graph) {
+  std::vector<Shape> inferred;
+  for (size_t k = 0; k < graph.operators.size(); ++k) {
+    const int op_index = static_cast<int>(k);
+    const OperatorDesc& op = graph.operators[k];
+    const OpRegistration* reg = find_op_registration(op.type);
+    if (reg == nullptr || reg->validate == nullptr) {
+      return Status(StatusCode::kUnsupported,
+                    describe_operator(graph, op_index) + ": operator type " +
+                        op_type_name(op.type) + " is not supported by this build");
+    }
+    inferred.assign(op.outputs.size(), Shape());
+    Status status = reg->validate(graph, op, inferred.data());
+    if (!status.ok()) {
+      return Status(status.code(), describe_operator(graph, op_index) + ": " + status.message());
+    }
+    for (size_t i = 0; i < op.outputs.size(); ++i) {
+      const Shape& declared = graph.tensors[op.outputs[i]].shape;
+      if (inferred[i] != declared) {
+        return invalid_model(describe_operator(graph, op_index) + ": output " +
+                             std::to_string(i) + " " + describe_tensor(graph, op.outputs[i]) +
+                             " is declared " + declared.to_string() + " but the operator yields " +
+                             inferred[i].to_string() + " (output shape mismatch)");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status validate_graph(const GraphDesc& graph, const LoadOptions& options) {
+  LOWBIT_RETURN_IF_ERROR(validate_graph_structure(graph, options));
+  return validate_operators(graph);
+}
+
+}  // namespace lowbit

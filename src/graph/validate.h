@@ -1,0 +1,36 @@
+// Graph-level verification shared by the model loader and builder graphs.
+//
+// validate_graph() = validate_graph_structure() + validate_operators().
+// Structure checks (tensors, quantization, indices, execution order) run over
+// the whole graph first, so a malformed graph is reported by its structural
+// fault even when some operator is not implemented in this build.
+#pragma once
+
+#include "lowbit/graph.h"
+#include "lowbit/model.h"
+#include "lowbit/status.h"
+
+namespace lowbit {
+
+// Tensors (dtype, rank, dims, byte size, constant data size, quantization),
+// operators (known type, options match, operand indices, no constant or
+// graph-input outputs, single producer, inputs defined earlier) and the
+// graph's input/output lists. Every failure is kInvalidModel, except the
+// configured limits of `options` (kResourceExhausted).
+Status validate_graph_structure(const GraphDesc& graph, const LoadOptions& options);
+
+// Runs each operator's registered validate() and compares the inferred output
+// shapes to the declared ones. Assumes validate_graph_structure() passed.
+Status validate_operators(const GraphDesc& graph);
+
+Status validate_graph(const GraphDesc& graph, const LoadOptions& options);
+
+// The options an operator of this type carries when none are given:
+// default-constructed options of its kind, or std::monostate for operators
+// that take none.
+OpOptions default_options(OpType type);
+
+// "Conv2DOptions", "none", ... for messages.
+const char* options_kind_name(const OpOptions& options);
+
+}  // namespace lowbit
