@@ -1,0 +1,153 @@
+#include "format_test_util.h"
+
+#include <sstream>
+#include <type_traits>
+
+#include "schema/lowbit_generated.h"
+
+namespace lowbit {
+namespace testing {
+namespace {
+
+std::string join(const std::vector<int32_t>& v) {
+  std::string s = "[";
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+  return s + "]";
+}
+
+int act(Activation a) { return static_cast<int>(a); }
+int pad(Padding p) { return static_cast<int>(p); }
+
+}  // namespace
+
+std::string describe_options(const OpOptions& options) {
+  std::ostringstream s;
+  std::visit(
+      [&](const auto& o) {
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          s << "none";
+        } else if constexpr (std::is_same_v<T, Conv2DOptions>) {
+          s << "conv pad=" << pad(o.padding) << " s=" << o.stride_h << "," << o.stride_w
+            << " d=" << o.dilation_h << "," << o.dilation_w << " act=" << act(o.activation);
+        } else if constexpr (std::is_same_v<T, DepthwiseConv2DOptions>) {
+          s << "dw pad=" << pad(o.padding) << " s=" << o.stride_h << "," << o.stride_w
+            << " d=" << o.dilation_h << "," << o.dilation_w << " m=" << o.depth_multiplier
+            << " act=" << act(o.activation);
+        } else if constexpr (std::is_same_v<T, FullyConnectedOptions>) {
+          s << "fc act=" << act(o.activation) << " keep=" << o.keep_num_dims;
+        } else if constexpr (std::is_same_v<T, Pool2DOptions>) {
+          s << "pool pad=" << pad(o.padding) << " s=" << o.stride_h << "," << o.stride_w
+            << " f=" << o.filter_h << "," << o.filter_w << " act=" << act(o.activation);
+        } else if constexpr (std::is_same_v<T, ElementwiseOptions>) {
+          s << "elementwise act=" << act(o.activation);
+        } else if constexpr (std::is_same_v<T, MeanOptions>) {
+          s << "mean axes=" << join(o.axes) << " keep=" << o.keep_dims;
+        } else if constexpr (std::is_same_v<T, SoftmaxOptions>) {
+          s << "softmax beta=" << o.beta;
+        } else if constexpr (std::is_same_v<T, ConcatenationOptions>) {
+          s << "concat axis=" << o.axis << " act=" << act(o.activation);
+        } else if constexpr (std::is_same_v<T, ReshapeOptions>) {
+          s << "reshape " << join(o.new_shape);
+        } else if constexpr (std::is_same_v<T, PadOptions>) {
+          s << "pad " << join(o.paddings);
+        } else if constexpr (std::is_same_v<T, BConv2DOptions>) {
+          s << "bconv pad=" << pad(o.padding) << " s=" << o.stride_h << "," << o.stride_w
+            << " d=" << o.dilation_h << "," << o.dilation_w << " act=" << act(o.activation)
+            << " pad_values=" << o.pad_values;
+        } else {
+          static_assert(std::is_same_v<T, BFullyConnectedOptions>, "unhandled options");
+          s << "bfc act=" << act(o.activation);
+        }
+      },
+      options);
+  return s.str();
+}
+
+std::string graph_difference(const GraphDesc& e, const GraphDesc& a) {
+  if (e.description != a.description) return "description differs";
+  if (e.tensors.size() != a.tensors.size()) return "tensor count differs";
+  for (size_t i = 0; i < e.tensors.size(); ++i) {
+    const TensorDesc& x = e.tensors[i];
+    const TensorDesc& y = a.tensors[i];
+    const std::string who = "tensor " + std::to_string(i) + ": ";
+    if (x.name != y.name) return who + "name " + x.name + " vs " + y.name;
+    if (x.dtype != y.dtype) return who + "dtype";
+    if (x.shape != y.shape) return who + "shape " + x.shape.to_string() + " vs " + y.shape.to_string();
+    if (x.quant.scales != y.quant.scales) return who + "scales";
+    if (x.quant.zero_points != y.quant.zero_points) return who + "zero points";
+    if (x.quant.axis != y.quant.axis) return who + "axis";
+    if (x.is_constant() != y.is_constant()) return who + "constness";
+    if (x.data_bytes != y.data_bytes) return who + "data_bytes";
+    if (x.data_bytes && std::memcmp(x.data, y.data, x.data_bytes) != 0) return who + "data bytes";
+  }
+  if (e.operators.size() != a.operators.size()) return "operator count differs";
+  for (size_t i = 0; i < e.operators.size(); ++i) {
+    const OperatorDesc& x = e.operators[i];
+    const OperatorDesc& y = a.operators[i];
+    const std::string who = "operator " + std::to_string(i) + ": ";
+    if (x.type != y.type) return who + "type";
+    if (x.name != y.name) return who + "name";
+    if (x.inputs != y.inputs) return who + "inputs";
+    if (x.outputs != y.outputs) return who + "outputs";
+    if (x.options.index() != y.options.index()) return who + "options kind";
+    if (describe_options(x.options) != describe_options(y.options)) {
+      return who + "options " + describe_options(x.options) + " vs " + describe_options(y.options);
+    }
+  }
+  if (e.inputs != a.inputs) return "graph inputs differ";
+  if (e.outputs != a.outputs) return "graph outputs differ";
+  return "";
+}
+
+std::vector<uint8_t> RawModel::serialize() const {
+  auto build = [&](flatbuffers::FlatBufferBuilder& fbb, uint64_t data_start) {
+    fbb.Clear();
+    std::vector<flatbuffers::Offset<fb::Tensor>> ts;
+    for (const RawTensor& t : tensors) {
+      flatbuffers::Offset<fb::Quantization> q = 0;
+      if (!t.scales.empty() || !t.zero_points.empty() || t.axis != 0) {
+        q = fb::CreateQuantization(fbb, fbb.CreateVector(t.scales),
+                                   fbb.CreateVector(t.zero_points), t.axis);
+      }
+      ts.push_back(fb::CreateTensor(fbb, fbb.CreateString(t.name), static_cast<fb::DType>(t.dtype),
+                                    fbb.CreateVector(t.shape), t.buffer, q));
+    }
+    std::vector<flatbuffers::Offset<fb::Operator>> ops;
+    for (const RawOperator& op : operators) {
+      flatbuffers::Offset<void> options = 0;
+      const int table = op.options_table >= 0 ? op.options_table : op.options_type;
+      if (table == static_cast<int>(fb::Options::Pool2DOptions)) {
+        options = fb::CreatePool2DOptions(fbb).Union();
+      } else if (table != 0) {
+        // Conv2DOptions' layout serves every other tag: the payload is only
+        // read when the tag is a known one.
+        options = fb::CreateConv2DOptions(fbb).Union();
+      }
+      ops.push_back(fb::CreateOperator(fbb, static_cast<fb::OpType>(op.type),
+                                       fbb.CreateString(op.name), fbb.CreateVector(op.inputs),
+                                       fbb.CreateVector(op.outputs),
+                                       static_cast<fb::Options>(op.options_type), options));
+    }
+    std::vector<fb::Buffer> bs;
+    for (const RawBuffer& b : buffers) {
+      bs.emplace_back(b.absolute ? b.offset : data_start + b.offset, b.size);
+    }
+    auto model = fb::CreateModel(fbb, format_version, fbb.CreateString("raw"),
+                                 fbb.CreateVector(ts), fbb.CreateVector(ops),
+                                 fbb.CreateVector(inputs), fbb.CreateVector(outputs),
+                                 fbb.CreateVectorOfStructs(bs));
+    fbb.Finish(model, identifier);
+  };
+  flatbuffers::FlatBufferBuilder fbb;
+  build(fbb, 0);
+  const uint64_t data_start = (fbb.GetSize() + 63) / 64 * 64;
+  build(fbb, data_start);
+  std::vector<uint8_t> file(data_start + data.size(), 0);
+  std::memcpy(file.data(), fbb.GetBufferPointer(), fbb.GetSize());
+  if (!data.empty()) std::memcpy(file.data() + data_start, data.data(), data.size());
+  return file;
+}
+
+}  // namespace testing
+}  // namespace lowbit
