@@ -1,0 +1,152 @@
+#include "ops/pool2d_common.h"
+
+#include <cmath>
+#include <string>
+
+#include "ops/conv2d_common.h"
+#include "ops/float/float_kernels.h"
+#include "ops/op_util.h"
+
+namespace lowbit {
+namespace {
+
+struct Geometry {
+  PaddedDim h, w;
+};
+
+Status compute_geometry(const GraphDesc& graph, const OperatorDesc& op,
+                        const Pool2DOptions& opt, Geometry* g) {
+  const Shape& in = graph.tensors[op.inputs[0]].shape;
+  for (int d = 0; d < 4; ++d) {
+    if (in[d] < 1) return invalid(describe_input(graph, op, 0) + " has empty shape " + in.to_string());
+  }
+  LOWBIT_RETURN_IF_ERROR(
+      compute_padded_dim(in[1], opt.filter_h, opt.stride_h, 1, opt.padding, "height", &g->h));
+  return compute_padded_dim(in[2], opt.filter_w, opt.stride_w, 1, opt.padding, "width", &g->w);
+}
+
+Status check_same_quantization(const GraphDesc& graph, const OperatorDesc& op) {
+  const TensorDesc& in = graph.tensors[op.inputs[0]];
+  const TensorDesc& out = graph.tensors[op.outputs[0]];
+  const float in_scale = in.quant.scales[0];
+  const float out_scale = out.quant.scales[0];
+  // TFLite tolerates float noise in the scales but not a different zero point.
+  if (std::fabs(in_scale - out_scale) > 1e-6f * std::fmax(in_scale, out_scale) ||
+      in.quant.zero_points[0] != out.quant.zero_points[0]) {
+    return invalid(describe_output(graph, op, 0) + " (scale " + std::to_string(out_scale) +
+                   ", zero point " + std::to_string(out.quant.zero_points[0]) +
+                   ") must share the quantization of " + describe_input(graph, op, 0) +
+                   " (scale " + std::to_string(in_scale) + ", zero point " +
+                   std::to_string(in.quant.zero_points[0]) + ")");
+  }
+  return Status::Ok();
+}
+
+template <typename Fn>
+const KernelVariant<Fn>& select_variant(const KernelSelector& selector,
+                                        const KernelVariant<Fn>* table, size_t count) {
+  for (size_t i = 0; i < count; ++i) {
+    if (selector.allows(table[i].isa, table[i].required)) return table[i];
+  }
+  return table[count - 1];
+}
+
+class QuantizedPool2D : public OpKernel {
+ public:
+  QuantizedPool2D(const Pool2DOptions& options, const Pool2DVariants& variants)
+      : options_(options), variants_(variants) {}
+
+  Status prepare(PrepareContext& ctx) override {
+    Geometry g;
+    LOWBIT_RETURN_IF_ERROR(compute_geometry(ctx.graph(), ctx.op(), options_, &g));
+    const Shape& in = ctx.input(0).shape;
+    p_.batch = in[0];
+    p_.input_h = in[1];
+    p_.input_w = in[2];
+    p_.channels = in[3];
+    p_.output_h = g.h.out;
+    p_.output_w = g.w.out;
+    p_.filter_h = options_.filter_h;
+    p_.filter_w = options_.filter_w;
+    p_.stride_h = options_.stride_h;
+    p_.stride_w = options_.stride_w;
+    p_.pad_top = g.h.pad_before;
+    p_.pad_left = g.w.pad_before;
+    const TensorDesc& out = ctx.output(0);
+    quantized_activation_range(options_.activation, out.quant.scales[0],
+                               out.quant.zero_points[0], out.dtype, &p_.act_min, &p_.act_max);
+    is_uint8_ = ctx.input(0).dtype == DType::kUInt8;
+    if (is_uint8_) {
+      const auto& v = select_variant(ctx.selector(), variants_.qu8, variants_.qu8_count);
+      qu8_ = v.fn;
+      name_ = v.name;
+    } else {
+      const auto& v = select_variant(ctx.selector(), variants_.qs8, variants_.qs8_count);
+      qs8_ = v.fn;
+      name_ = v.name;
+    }
+    return Status::Ok();
+  }
+
+  Status run(const RunContext& ctx) override {
+    const size_t rows = size_t(p_.batch) * p_.output_h;
+    if (is_uint8_) {
+      const auto* input = ctx.input_as<uint8_t>(0);
+      auto* output = ctx.output_as<uint8_t>(0);
+      run_rows(ctx.pool(), rows,
+               [&](size_t begin, size_t end) { qu8_(p_, input, output, begin, end); });
+    } else {
+      const auto* input = ctx.input_as<int8_t>(0);
+      auto* output = ctx.output_as<int8_t>(0);
+      run_rows(ctx.pool(), rows,
+               [&](size_t begin, size_t end) { qs8_(p_, input, output, begin, end); });
+    }
+    return Status::Ok();
+  }
+
+  const char* name() const override { return name_; }
+
+ private:
+  Pool2DOptions options_;
+  Pool2DVariants variants_;
+  ref::PoolParams p_;
+  bool is_uint8_ = false;
+  ref::Qs8Pool2dFn qs8_ = nullptr;
+  ref::Qu8Pool2dFn qu8_ = nullptr;
+  const char* name_ = "";
+};
+
+}  // namespace
+
+Status validate_pool2d(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
+  LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
+  const auto* opt = get_options<Pool2DOptions>(op);
+  if (!opt) return invalid("missing Pool2DOptions");
+  LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 0, 4));
+  LOWBIT_RETURN_IF_ERROR(
+      check_dtype(graph, op, true, 0, {DType::kInt8, DType::kUInt8, DType::kFloat32}));
+  const DType dtype = graph.tensors[op.inputs[0]].dtype;
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {dtype}));
+  if (dtype != DType::kFloat32) {
+    LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, 0));
+    LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
+    LOWBIT_RETURN_IF_ERROR(check_same_quantization(graph, op));
+  }
+  Geometry g;
+  LOWBIT_RETURN_IF_ERROR(compute_geometry(graph, op, *opt, &g));
+  const Shape& in = graph.tensors[op.inputs[0]].shape;
+  output_shapes[0] = Shape{in[0], g.h.out, g.w.out, in[3]};
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<OpKernel>> create_pool2d(const GraphDesc& graph, const OperatorDesc& op,
+                                                const Pool2DVariants& variants) {
+  if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) {
+    return create_float_kernel(graph, op);
+  }
+  const auto* opt = get_options<Pool2DOptions>(op);
+  if (!opt) return invalid("missing Pool2DOptions");
+  return std::unique_ptr<OpKernel>(new QuantizedPool2D(*opt, variants));
+}
+
+}  // namespace lowbit

@@ -1,0 +1,27 @@
+// AVERAGE_POOL_2D and MAX_POOL_2D share validation, geometry and the kernel
+// wrapper; they differ only in the reference kernels they pick.
+#pragma once
+
+#include <memory>
+
+#include "kernels/reference/qs8_pool2d.h"
+#include "ops/op_kernel.h"
+
+namespace lowbit {
+
+// [input NHWC] -> [output NHWC], both float32 or both int8/uint8 with the
+// same scale and zero point.
+Status validate_pool2d(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes);
+
+struct Pool2DVariants {
+  const KernelVariant<ref::Qs8Pool2dFn>* qs8;
+  size_t qs8_count;
+  const KernelVariant<ref::Qu8Pool2dFn>* qu8;
+  size_t qu8_count;
+};
+
+// The quantized kernel for a validated pool, or the float one for float32.
+Result<std::unique_ptr<OpKernel>> create_pool2d(const GraphDesc& graph, const OperatorDesc& op,
+                                                const Pool2DVariants& variants);
+
+}  // namespace lowbit
