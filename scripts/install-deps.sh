@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what building and testing lowbit needs on Debian 12 (bookworm).
+# Idempotent: when every package is already installed it touches nothing and
+# needs no privileges. Runs apt-get directly as root, through sudo otherwise.
+#   scripts/install-deps.sh            build, test and benchmark dependencies
+#   scripts/install-deps.sh --cross    also the aarch64/armhf cross toolchains and qemu-user
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache git pkg-config
+  libxnnpack-dev libcpuinfo-dev libpthreadpool-dev
+  flatbuffers-compiler libflatbuffers-dev
+  catch2 libbenchmark-dev
+)
+for arg in "$@"; do
+  case "$arg" in
+    --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user) ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    *) echo "install-deps.sh: unknown argument '$arg'" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for pkg in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+  [[ "$status" == "installed" ]] || missing+=("$pkg")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+if ! command -v apt-get >/dev/null; then
+  echo "install-deps.sh: apt-get not found; install these by hand: ${missing[*]}" >&2
+  exit 1
+fi
+as_root=()
+if [[ $(id -u) -ne 0 ]]; then
+  if ! command -v sudo >/dev/null; then
+    echo "install-deps.sh: not root and no sudo; as root run: apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  as_root=(sudo)
+fi
+
+echo "install-deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
