@@ -1,0 +1,228 @@
+// lowbit-inspect: what a .lbm file holds and how this build would run it.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "lowbit/lowbit.h"
+#include "tools/tool_support.h"
+
+namespace {
+
+using namespace lowbit;
+using namespace lowbit::tools;
+
+const char kUsage[] =
+    "usage: lowbit-inspect FILE.lbm [--kernel NAME] [--threads N]\n"
+    "Prints the model's inputs, outputs, operators (with the kernel each would use\n"
+    "under these options, and MACs), tensors and the memory plan.\n";
+
+const char* padding_text(Padding p) { return p == Padding::kSame ? "SAME" : "VALID"; }
+
+const char* activation_text(Activation a) {
+  switch (a) {
+    case Activation::kNone: return "";
+    case Activation::kRelu: return " RELU";
+    case Activation::kRelu6: return " RELU6";
+    case Activation::kReluN1To1: return " RELU_N1_TO_1";
+  }
+  return " ?";
+}
+
+std::string join(const std::vector<int32_t>& v) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+  return "[" + s + "]";
+}
+
+// "3x3" from the filter operand (OHWI or 1xKHxKWxC: dims 1 and 2).
+std::string kernel_size(const GraphDesc& graph, const OperatorDesc& op) {
+  if (op.inputs.size() < 2 || op.inputs[1] < 0 ||
+      op.inputs[1] >= static_cast<int>(graph.tensors.size())) {
+    return "?";
+  }
+  const Shape& s = graph.tensors[op.inputs[1]].shape;
+  if (s.rank != 4) return "?";
+  return std::to_string(s[1]) + "x" + std::to_string(s[2]);
+}
+
+std::string stride_dilation(int sh, int sw, int dh, int dw) {
+  std::string s = " s" + (sh == sw ? std::to_string(sh) : std::to_string(sh) + "x" + std::to_string(sw));
+  if (dh != 1 || dw != 1) s += " d" + std::to_string(dh) + "x" + std::to_string(dw);
+  return s;
+}
+
+std::string main_options(const GraphDesc& graph, const OperatorDesc& op) {
+  return std::visit(
+      [&](const auto& o) -> std::string {
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<T, Conv2DOptions> || std::is_same_v<T, BConv2DOptions>) {
+          std::string s = kernel_size(graph, op) +
+                          stride_dilation(o.stride_h, o.stride_w, o.dilation_h, o.dilation_w) +
+                          " " + padding_text(o.padding) + activation_text(o.activation);
+          if constexpr (std::is_same_v<T, BConv2DOptions>) {
+            s += " pad_values=" + std::to_string(o.pad_values);
+          }
+          return s;
+        } else if constexpr (std::is_same_v<T, DepthwiseConv2DOptions>) {
+          return kernel_size(graph, op) +
+                 stride_dilation(o.stride_h, o.stride_w, o.dilation_h, o.dilation_w) + " x" +
+                 std::to_string(o.depth_multiplier) + " " + padding_text(o.padding) +
+                 activation_text(o.activation);
+        } else if constexpr (std::is_same_v<T, Pool2DOptions>) {
+          return std::to_string(o.filter_h) + "x" + std::to_string(o.filter_w) +
+                 stride_dilation(o.stride_h, o.stride_w, 1, 1) + " " + padding_text(o.padding) +
+                 activation_text(o.activation);
+        } else if constexpr (std::is_same_v<T, FullyConnectedOptions>) {
+          return std::string(o.keep_num_dims ? "keep_num_dims" : "") + activation_text(o.activation);
+        } else if constexpr (std::is_same_v<T, ElementwiseOptions> ||
+                             std::is_same_v<T, BFullyConnectedOptions>) {
+          return activation_text(o.activation);
+        } else if constexpr (std::is_same_v<T, MeanOptions>) {
+          return "axes=" + join(o.axes) + (o.keep_dims ? " keep_dims" : "");
+        } else if constexpr (std::is_same_v<T, SoftmaxOptions>) {
+          return format_double("beta=%g", o.beta);
+        } else if constexpr (std::is_same_v<T, ConcatenationOptions>) {
+          return "axis=" + std::to_string(o.axis) + activation_text(o.activation);
+        } else if constexpr (std::is_same_v<T, ReshapeOptions>) {
+          return o.new_shape.empty() ? "" : "new_shape=" + join(o.new_shape);
+        } else if constexpr (std::is_same_v<T, PadOptions>) {
+          return "paddings=" + join(o.paddings);
+        } else {
+          return "";
+        }
+      },
+      op.options);
+}
+
+std::string operand_list(const std::vector<int>& indices) {
+  std::string s;
+  for (size_t i = 0; i < indices.size(); ++i) {
+    s += (i ? "," : "") + (indices[i] == kAbsentInput ? std::string("-") : std::to_string(indices[i]));
+  }
+  return s;
+}
+
+std::string quant_text(const Quantization& q) {
+  if (q.empty()) return "";
+  if (q.per_axis()) {
+    return "per-axis " + std::to_string(q.scales.size()) + " (axis " + std::to_string(q.axis) + ")";
+  }
+  return format_double("scale=%.6g", q.scales[0]) +
+         " zp=" + std::to_string(q.zero_points.empty() ? 0 : q.zero_points[0]);
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && s.front() == ' ') s.erase(s.begin());
+  return s;
+}
+
+void print_io(const char* kind, const GraphDesc& graph, const std::vector<int>& indices) {
+  std::printf("%s:\n", kind);
+  for (size_t i = 0; i < indices.size(); ++i) {
+    const TensorDesc& t = graph.tensors[indices[i]];
+    std::printf("  %zu: tensor %d '%s' %s\n", i, indices[i], t.name.c_str(),
+                tensor_summary(t).c_str());
+  }
+}
+
+int inspect(const std::string& path, const InterpreterOptions& options) {
+  Result<std::shared_ptr<const Model>> loaded = Model::from_file(path);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "lowbit-inspect: %s: %s\n", path.c_str(),
+                 loaded.status().to_string().c_str());
+    return 1;
+  }
+  const Model& model = *loaded.value();
+  const GraphDesc& graph = model.graph();
+  Interpreter interp(loaded.value(), options);
+  const Status prepared = interp.prepare();
+
+  std::printf("file: %s (%zu bytes, %zu bytes of constants)\n", path.c_str(), model.file_bytes(),
+              model.constant_bytes());
+  std::printf("format version: %u\n", model.format_version());
+  std::printf("description: %s\n", graph.description.c_str());
+  print_io("inputs", graph, graph.inputs);
+  print_io("outputs", graph, graph.outputs);
+
+  std::printf("\noperators (%zu):\n", graph.operators.size());
+  Table ops({"#", "type", "name", "inputs", "outputs", "options", "kernel", "MACs"});
+  uint64_t total_macs = 0;
+  for (size_t i = 0; i < graph.operators.size(); ++i) {
+    const OperatorDesc& op = graph.operators[i];
+    const uint64_t macs = prepared.ok() ? interp.operator_macs(static_cast<int>(i)) : 0;
+    total_macs += macs;
+    ops.add({std::to_string(i), op_type_name(op.type), op.name, operand_list(op.inputs),
+             operand_list(op.outputs), trim(main_options(graph, op)),
+             prepared.ok() ? interp.kernel_name(static_cast<int>(i)) : "-",
+             prepared.ok() ? std::to_string(macs) : "-"});
+  }
+  ops.print(stdout);
+
+  std::printf("\ntensors (%zu):\n", graph.tensors.size());
+  Table tensors({"#", "name", "dtype", "shape", "const bytes", "quantization"});
+  for (size_t i = 0; i < graph.tensors.size(); ++i) {
+    const TensorDesc& t = graph.tensors[i];
+    tensors.add({std::to_string(i), t.name, dtype_name(t.dtype), t.shape.to_string(),
+                 t.is_constant() ? std::to_string(t.data_bytes) : "-", quant_text(t.quant)});
+  }
+  tensors.print(stdout);
+
+  std::printf("\n");
+  if (!prepared.ok()) {
+    std::fprintf(stderr, "lowbit-inspect: %s: prepare failed: %s\n", path.c_str(),
+                 prepared.to_string().c_str());
+    return 1;
+  }
+  std::printf("kernel set: %s, threads: %d, profile: %s\n", interp.options().kernel.c_str(),
+              interp.options().num_threads, requant_profile_name(interp.options().profile));
+  std::printf("total MACs: %llu\n", static_cast<unsigned long long>(total_macs));
+  std::printf("arena bytes: %zu\n", interp.arena_bytes());
+  std::printf("packed-weight bytes: %zu\n", interp.packed_weight_bytes());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string path;
+  InterpreterOptions options;
+  for (int i = 1; i < argc; ++i) {
+    std::string value;
+    bool missing = false;
+    const std::string arg = argv[i];
+    long number = 0;
+    if (take_flag(argc, argv, &i, "kernel", &value, &missing)) {
+      options.kernel = value;
+    } else if (take_flag(argc, argv, &i, "threads", &value, &missing)) {
+      if (!missing && !parse_int(value, 1, 1024, &number)) {
+        std::fprintf(stderr, "lowbit-inspect: --threads expects a number in [1, 1024], got '%s'\n",
+                     value.c_str());
+        return 2;
+      }
+      options.num_threads = static_cast<int>(number);
+    } else if (arg == "-h" || arg == "--help") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      std::fprintf(stderr, "lowbit-inspect: unknown option '%s' (see --help)\n", arg.c_str());
+      return 2;
+    } else if (path.empty()) {
+      path = arg;
+    } else {
+      std::fprintf(stderr, "lowbit-inspect: unexpected argument '%s'\n", arg.c_str());
+      return 2;
+    }
+    if (missing) {
+      std::fprintf(stderr, "lowbit-inspect: option '%s' needs a value\n", arg.c_str());
+      return 2;
+    }
+  }
+  if (path.empty()) {
+    std::fprintf(stderr, "lowbit-inspect: no model file given (see --help)\n");
+    return 2;
+  }
+  return inspect(path, options);
+}
