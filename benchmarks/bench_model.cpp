@@ -239,7 +239,7 @@ int main(int argc, char** argv) {
   bench::BenchReport report;
   const Status status = benchmark(flags, &report);
   if (!status.ok()) {
-    std::fprintf(stderr, "bench_model: %s: %s\n", flags.graph.c_str(), status.to_string().c_str());
+    print_error("bench_model", flags.graph, status);
     return 1;
   }
   bench::print_report(report);

@@ -131,8 +131,7 @@ void print_io(const char* kind, const GraphDesc& graph, const std::vector<int>& 
 int inspect(const std::string& path, const InterpreterOptions& options) {
   Result<std::shared_ptr<const Model>> loaded = Model::from_file(path);
   if (!loaded.ok()) {
-    std::fprintf(stderr, "lowbit-inspect: %s: %s\n", path.c_str(),
-                 loaded.status().to_string().c_str());
+    print_error("lowbit-inspect", path, loaded.status());
     return 1;
   }
   const Model& model = *loaded.value();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "lowbit/lowbit.h"
+#include "tools/tool_support.h"
 
 namespace {
 
@@ -446,8 +447,7 @@ int main(int argc, char** argv) {
       if (!model.ok()) status = model.status();
     }
     if (!status.ok()) {
-      std::fprintf(stderr, "lowbit-make-models: %s: %s\n", path.c_str(),
-                   status.to_string().c_str());
+      lowbit::tools::print_error("lowbit-make-models", path, status);
       ++failures;
     }
   }

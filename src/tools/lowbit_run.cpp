@@ -216,7 +216,7 @@ int main(int argc, char** argv) {
   }
   const Status status = run(args);
   if (!status.ok()) {
-    std::fprintf(stderr, "lowbit-run: %s: %s\n", args.model.c_str(), status.to_string().c_str());
+    print_error("lowbit-run", args.model, status);
     return 1;
   }
   return 0;

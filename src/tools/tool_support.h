@@ -81,6 +81,17 @@ inline Status write_file(const std::string& path, const void* data, size_t size)
   return Status::Ok();
 }
 
+// One line for stderr: "tool: path: message", without repeating the path
+// when the loader's message already names the file.
+inline void print_error(const char* tool, const std::string& path, const Status& status) {
+  const std::string text = status.to_string();
+  if (path.empty() || text.find(path) != std::string::npos) {
+    std::fprintf(stderr, "%s: %s\n", tool, text.c_str());
+  } else {
+    std::fprintf(stderr, "%s: %s: %s\n", tool, path.c_str(), text.c_str());
+  }
+}
+
 inline std::string tensor_summary(const TensorDesc& t) {
   std::string s = std::string(dtype_name(t.dtype)) + " " + t.shape.to_string();
   if (t.quant.empty()) return s;
