@@ -1,7 +1,120 @@
-#include "ops/unimplemented.h"
+// ADD: a + b with NumPy broadcasting and a fused activation. int8 follows
+// TFLite (inputs lifted by 2^20 and rescaled onto 2 * max(s_a, s_b), then to
+// the output); float32 runs through the float kernels.
+//
+// Profiles: tflite_reference rescales each of the three steps with double
+// rounding, single_rounding with single rounding (as TFLite's optimized
+// kernels built with single rounding), xnnpack_fp32 sums
+// (x - zp) * float(s / s_out) for both inputs in float and rounds half to even.
+#include <algorithm>
+#include <memory>
+
+#include "kernels/reference/qs8_elementwise.h"
+#include "ops/add_elementwise_util.h"
+#include "ops/float/float_kernels.h"
+#include "ops/op_util.h"
 
 namespace lowbit {
+namespace {
 
-const OpRegistration kAddOp = {OpType::kAdd, validate_unimplemented, create_unimplemented};
+constexpr int kLeftShift = 20;
+
+const KernelVariant<ref::Qs8AddFn> kQs8AddVariants[] = {
+    {"qs8_add__reference", "reference", 0, ref::qs8_add__reference},
+};
+
+struct AddScales {
+  double a, b, output;  // real multipliers, as TFLite forms them in double
+};
+
+AddScales add_scales(const TensorDesc& a, const TensorDesc& b, const TensorDesc& out) {
+  const double sa = a.quant.scales[0], sb = b.quant.scales[0], so = out.quant.scales[0];
+  const double twice_max = 2.0 * std::max(sa, sb);
+  return {sa / twice_max, sb / twice_max, twice_max / (double(1 << kLeftShift) * so)};
+}
+
+Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
+  LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 2, 1));
+  if (!get_options<ElementwiseOptions>(op)) return invalid("missing ElementwiseOptions");
+  DType dtype;
+  LOWBIT_RETURN_IF_ERROR(check_int8_or_float_operands(graph, op, &dtype));
+  LOWBIT_RETURN_IF_ERROR(broadcast_shape(graph, op, &output_shapes[0]));
+  if (dtype == DType::kInt8) {
+    const AddScales s = add_scales(graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]],
+                                   graph.tensors[op.outputs[0]]);
+    if (!(s.output < 1.0)) {
+      return invalid(describe_output(graph, op, 0) +
+                     " scale is too small for the input scales (TFLite needs 2 * max input "
+                     "scale / (2^20 * output scale) < 1)");
+    }
+  }
+  return Status::Ok();
+}
+
+class Qs8Add : public OpKernel {
+ public:
+  explicit Qs8Add(Activation activation) : activation_(activation) {}
+
+  Status prepare(PrepareContext& ctx) override {
+    const TensorDesc& a = ctx.input(0);
+    const TensorDesc& b = ctx.input(1);
+    const TensorDesc& out = ctx.output(0);
+    const RequantProfile profile = ctx.profile();
+    const AddScales s = add_scales(a, b, out);
+    p_.profile = profile;
+    p_.a_zero_point = a.quant.zero_points[0];
+    p_.b_zero_point = b.quant.zero_points[0];
+    p_.output_zero_point = out.quant.zero_points[0];
+    p_.left_shift = kLeftShift;
+    // The fp32 scales feed only xnnpack_fp32, which does not use these
+    // requantizers' float path.
+    p_.a = ref::make_requantizer(profile, s.a, 0.0f);
+    p_.b = ref::make_requantizer(profile, s.b, 0.0f);
+    p_.output = ref::make_requantizer(profile, s.output, 0.0f);
+    p_.a_scale = a.quant.scales[0] / out.quant.scales[0];
+    p_.b_scale = b.quant.scales[0] / out.quant.scales[0];
+    quantized_activation_range(activation_, out.quant.scales[0], p_.output_zero_point,
+                               DType::kInt8, &p_.act_min, &p_.act_max);
+    plan_ = BroadcastPlan(a.shape, b.shape, out.shape);
+    if (static_cast<int64_t>(plan_.rows() * plan_.inner()) != out.shape.num_elements()) {
+      return invalid(describe_output(ctx.graph(), ctx.op(), 0) + " shape " +
+                     out.shape.to_string() + " is not the broadcast of the inputs");
+    }
+    const auto& variant = ctx.selector().select(kQs8AddVariants);
+    fn_ = variant.fn;
+    name_ = variant.name;
+    return Status::Ok();
+  }
+
+  Status run(const RunContext& ctx) override {
+    const int8_t* a = ctx.input_as<int8_t>(0);
+    const int8_t* b = ctx.input_as<int8_t>(1);
+    int8_t* out = ctx.output_as<int8_t>(0);
+    const size_t sa = plan_.a_inner_stride(), sb = plan_.b_inner_stride();
+    plan_.run(ctx.pool(), [&](size_t o, size_t ia, size_t ib, size_t n) {
+      fn_(p_, n, a + ia, sa, b + ib, sb, out + o);
+    });
+    return Status::Ok();
+  }
+
+  const char* name() const override { return name_; }
+
+ private:
+  Activation activation_;
+  ref::Qs8AddParams p_;
+  BroadcastPlan plan_;
+  ref::Qs8AddFn fn_ = nullptr;
+  const char* name_ = "";
+};
+
+Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
+  if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) return create_float_kernel(graph, op);
+  const auto* opt = get_options<ElementwiseOptions>(op);
+  return std::unique_ptr<OpKernel>(new Qs8Add(opt ? opt->activation : Activation::kNone));
+}
+
+}  // namespace
+
+const OpRegistration kAddOp = {OpType::kAdd, validate, create};
 
 }  // namespace lowbit

@@ -1,7 +1,55 @@
-#include "ops/unimplemented.h"
+// DEQUANTIZE: int8/uint8 -> float32, float(double(scale) * (q - zp)) as TFLite.
+#include <memory>
+
+#include "kernels/reference/qs8_quantize.h"
+#include "ops/add_elementwise_util.h"
+#include "ops/op_util.h"
 
 namespace lowbit {
+namespace {
 
-const OpRegistration kDequantizeOp = {OpType::kDequantize, validate_unimplemented, create_unimplemented};
+const KernelVariant<ref::DequantizeFn<int8_t>> kQs8Variants[] = {
+    {"qs8_dequantize__reference", "reference", 0, ref::qs8_dequantize__reference},
+};
+const KernelVariant<ref::DequantizeFn<uint8_t>> kQu8Variants[] = {
+    {"qu8_dequantize__reference", "reference", 0, ref::qu8_dequantize__reference},
+};
+
+Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
+  LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, 0, {DType::kInt8, DType::kUInt8}));
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {DType::kFloat32}));
+  LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, 0));
+  output_shapes[0] = graph.tensors[op.inputs[0]].shape;
+  return Status::Ok();
+}
+
+template <typename In>
+class Dequantize : public UnaryElementwiseKernel<In, float, ref::DequantizeParams> {
+ public:
+  using Base = UnaryElementwiseKernel<In, float, ref::DequantizeParams>;
+  explicit Dequantize(const KernelVariant<typename Base::Fn> (&table)[1]) : table_(table) {}
+
+  Status prepare(PrepareContext& ctx) override {
+    const TensorDesc& in = ctx.input(0);
+    this->params_.scale = in.quant.scales[0];
+    this->params_.zero_point = in.quant.zero_points[0];
+    return this->choose(ctx, table_);
+  }
+
+ private:
+  const KernelVariant<typename Base::Fn> (&table_)[1];
+};
+
+Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
+  if (graph.tensors[op.inputs[0]].dtype == DType::kUInt8) {
+    return std::unique_ptr<OpKernel>(new Dequantize<uint8_t>(kQu8Variants));
+  }
+  return std::unique_ptr<OpKernel>(new Dequantize<int8_t>(kQs8Variants));
+}
+
+}  // namespace
+
+const OpRegistration kDequantizeOp = {OpType::kDequantize, validate, create};
 
 }  // namespace lowbit

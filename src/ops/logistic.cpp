@@ -1,7 +1,61 @@
-#include "ops/unimplemented.h"
+// LOGISTIC: 1 / (1 + exp(-x)). int8 follows TFLite Micro's fixed-point
+// kernel (output scale 1/256, zero point -128) in every profile; float32 runs
+// through the float kernels.
+#include <cmath>
+#include <memory>
+
+#include "kernels/reference/qs8_logistic.h"
+#include "ops/add_elementwise_util.h"
+#include "ops/float/float_kernels.h"
+#include "ops/op_util.h"
 
 namespace lowbit {
+namespace {
 
-const OpRegistration kLogisticOp = {OpType::kLogistic, validate_unimplemented, create_unimplemented};
+const KernelVariant<ref::Qs8LogisticFn> kVariants[] = {
+    {"qs8_logistic__reference", "reference", 0, ref::qs8_logistic__reference},
+};
+
+// int8 outputs of SOFTMAX and LOGISTIC are fixed at scale 1/256, zero point -128.
+Status check_probability_output(const GraphDesc& graph, const OperatorDesc& op) {
+  const TensorDesc& out = graph.tensors[op.outputs[0]];
+  if (out.quant.zero_points[0] != -128 || std::fabs(out.quant.scales[0] - 1.0f / 256) > 1e-8f) {
+    return invalid(describe_output(graph, op, 0) + " must have scale 1/256 and zero point -128");
+  }
+  return Status::Ok();
+}
+
+Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
+  LOWBIT_RETURN_IF_ERROR(validate_int8_or_float_unary(graph, op, output_shapes));
+  if (graph.tensors[op.inputs[0]].dtype != DType::kInt8) return Status::Ok();
+  LOWBIT_RETURN_IF_ERROR(check_probability_output(graph, op));
+  const TensorDesc& in = graph.tensors[op.inputs[0]];
+  ref::Qs8LogisticParams params;
+  if (!ref::make_qs8_logistic_params(in.quant.scales[0], in.quant.zero_points[0], &params)) {
+    return invalid(describe_input(graph, op, 0) + " scale is out of the range LOGISTIC supports");
+  }
+  return Status::Ok();
+}
+
+class Qs8Logistic : public UnaryElementwiseKernel<int8_t, int8_t, ref::Qs8LogisticParams> {
+ public:
+  Status prepare(PrepareContext& ctx) override {
+    const TensorDesc& in = ctx.input(0);
+    if (!ref::make_qs8_logistic_params(in.quant.scales[0], in.quant.zero_points[0], &params_)) {
+      return invalid(describe_input(ctx.graph(), ctx.op(), 0) +
+                     " scale is out of the range LOGISTIC supports");
+    }
+    return choose(ctx, kVariants);
+  }
+};
+
+Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
+  if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) return create_float_kernel(graph, op);
+  return std::unique_ptr<OpKernel>(new Qs8Logistic());
+}
+
+}  // namespace
+
+const OpRegistration kLogisticOp = {OpType::kLogistic, validate, create};
 
 }  // namespace lowbit

@@ -1,7 +1,86 @@
-#include "ops/unimplemented.h"
+// MUL: a * b with NumPy broadcasting and a fused activation. int8 follows
+// TFLite: (x_a - zp_a) * (x_b - zp_b) rescaled by s_a * s_b / s_out (formed in
+// double), in the profile's requantization (xnnpack_fp32: the scale product
+// in float, round half to even). float32 runs through the float kernels.
+#include <memory>
+
+#include "kernels/reference/qs8_elementwise.h"
+#include "ops/add_elementwise_util.h"
+#include "ops/float/float_kernels.h"
+#include "ops/op_util.h"
 
 namespace lowbit {
+namespace {
 
-const OpRegistration kMulOp = {OpType::kMul, validate_unimplemented, create_unimplemented};
+const KernelVariant<ref::Qs8MulFn> kQs8MulVariants[] = {
+    {"qs8_mul__reference", "reference", 0, ref::qs8_mul__reference},
+};
+
+Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
+  LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 2, 1));
+  if (!get_options<ElementwiseOptions>(op)) return invalid("missing ElementwiseOptions");
+  DType dtype;
+  LOWBIT_RETURN_IF_ERROR(check_int8_or_float_operands(graph, op, &dtype));
+  return broadcast_shape(graph, op, &output_shapes[0]);
+}
+
+class Qs8Mul : public OpKernel {
+ public:
+  explicit Qs8Mul(Activation activation) : activation_(activation) {}
+
+  Status prepare(PrepareContext& ctx) override {
+    const TensorDesc& a = ctx.input(0);
+    const TensorDesc& b = ctx.input(1);
+    const TensorDesc& out = ctx.output(0);
+    const float sa = a.quant.scales[0], sb = b.quant.scales[0], so = out.quant.scales[0];
+    p_.profile = ctx.profile();
+    p_.a_zero_point = a.quant.zero_points[0];
+    p_.b_zero_point = b.quant.zero_points[0];
+    p_.output_zero_point = out.quant.zero_points[0];
+    p_.output = ref::make_requantizer(p_.profile, double(sa) * double(sb) / double(so),
+                                      sa * sb / so);
+    quantized_activation_range(activation_, so, p_.output_zero_point, DType::kInt8, &p_.act_min,
+                               &p_.act_max);
+    plan_ = BroadcastPlan(a.shape, b.shape, out.shape);
+    if (static_cast<int64_t>(plan_.rows() * plan_.inner()) != out.shape.num_elements()) {
+      return invalid(describe_output(ctx.graph(), ctx.op(), 0) + " shape " +
+                     out.shape.to_string() + " is not the broadcast of the inputs");
+    }
+    const auto& variant = ctx.selector().select(kQs8MulVariants);
+    fn_ = variant.fn;
+    name_ = variant.name;
+    return Status::Ok();
+  }
+
+  Status run(const RunContext& ctx) override {
+    const int8_t* a = ctx.input_as<int8_t>(0);
+    const int8_t* b = ctx.input_as<int8_t>(1);
+    int8_t* out = ctx.output_as<int8_t>(0);
+    const size_t sa = plan_.a_inner_stride(), sb = plan_.b_inner_stride();
+    plan_.run(ctx.pool(), [&](size_t o, size_t ia, size_t ib, size_t n) {
+      fn_(p_, n, a + ia, sa, b + ib, sb, out + o);
+    });
+    return Status::Ok();
+  }
+
+  const char* name() const override { return name_; }
+
+ private:
+  Activation activation_;
+  ref::Qs8MulParams p_;
+  BroadcastPlan plan_;
+  ref::Qs8MulFn fn_ = nullptr;
+  const char* name_ = "";
+};
+
+Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
+  if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) return create_float_kernel(graph, op);
+  const auto* opt = get_options<ElementwiseOptions>(op);
+  return std::unique_ptr<OpKernel>(new Qs8Mul(opt ? opt->activation : Activation::kNone));
+}
+
+}  // namespace
+
+const OpRegistration kMulOp = {OpType::kMul, validate, create};
 
 }  // namespace lowbit

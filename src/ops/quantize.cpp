@@ -1,7 +1,114 @@
-#include "ops/unimplemented.h"
+// QUANTIZE: float32 -> int8/uint8 (round(x / scale) + zp, ties away from
+// zero, saturating), and requantization uint8 -> int8, int8 -> uint8 and
+// int8 -> int8 by the multiplier s_in / s_out (formed in double as TFLite
+// does; applied in the profile's requantization).
+#include <memory>
+
+#include "kernels/reference/qs8_quantize.h"
+#include "ops/add_elementwise_util.h"
+#include "ops/op_util.h"
 
 namespace lowbit {
+namespace {
 
-const OpRegistration kQuantizeOp = {OpType::kQuantize, validate_unimplemented, create_unimplemented};
+const KernelVariant<ref::QuantizeFn<int8_t>> kQs8QuantizeVariants[] = {
+    {"qs8_quantize__reference", "reference", 0, ref::qs8_quantize__reference},
+};
+const KernelVariant<ref::QuantizeFn<uint8_t>> kQu8QuantizeVariants[] = {
+    {"qu8_quantize__reference", "reference", 0, ref::qu8_quantize__reference},
+};
+const KernelVariant<ref::RequantizeFn<int8_t, int8_t>> kQs8RequantizeVariants[] = {
+    {"qs8_requantize__reference", "reference", 0, ref::qs8_requantize__reference},
+};
+const KernelVariant<ref::RequantizeFn<uint8_t, int8_t>> kQu8Qs8RequantizeVariants[] = {
+    {"qu8_qs8_requantize__reference", "reference", 0, ref::qu8_qs8_requantize__reference},
+};
+const KernelVariant<ref::RequantizeFn<int8_t, uint8_t>> kQs8Qu8RequantizeVariants[] = {
+    {"qs8_qu8_requantize__reference", "reference", 0, ref::qs8_qu8_requantize__reference},
+};
+
+Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
+  LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
+  LOWBIT_RETURN_IF_ERROR(
+      check_dtype(graph, op, true, 0, {DType::kFloat32, DType::kInt8, DType::kUInt8}));
+  const DType in = graph.tensors[op.inputs[0]].dtype;
+  if (in == DType::kUInt8) {
+    LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {DType::kInt8}));
+  } else {
+    LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {DType::kInt8, DType::kUInt8}));
+  }
+  if (in != DType::kFloat32) LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, 0));
+  LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
+  output_shapes[0] = graph.tensors[op.inputs[0]].shape;
+  return Status::Ok();
+}
+
+// Both kernel classes keep their variant table by reference; every table
+// here has exactly one (reference) entry today.
+template <typename Out>
+class QuantizeFromFloat : public UnaryElementwiseKernel<float, Out, ref::QuantizeParams> {
+ public:
+  using Base = UnaryElementwiseKernel<float, Out, ref::QuantizeParams>;
+  explicit QuantizeFromFloat(const KernelVariant<typename Base::Fn> (&table)[1]) : table_(table) {}
+
+  Status prepare(PrepareContext& ctx) override {
+    const TensorDesc& out = ctx.output(0);
+    ref::QuantizeParams& p = this->params_;
+    p.scale = out.quant.scales[0];
+    p.zero_point = out.quant.zero_points[0];
+    p.qmin = out.dtype == DType::kUInt8 ? 0 : -128;
+    p.qmax = out.dtype == DType::kUInt8 ? 255 : 127;
+    return this->choose(ctx, table_);
+  }
+
+ private:
+  const KernelVariant<typename Base::Fn> (&table_)[1];
+};
+
+template <typename In, typename Out>
+class Requantize : public UnaryElementwiseKernel<In, Out, ref::RequantizeParams> {
+ public:
+  using Base = UnaryElementwiseKernel<In, Out, ref::RequantizeParams>;
+  explicit Requantize(const KernelVariant<typename Base::Fn> (&table)[1]) : table_(table) {}
+
+  Status prepare(PrepareContext& ctx) override {
+    const TensorDesc& in = ctx.input(0);
+    const TensorDesc& out = ctx.output(0);
+    const float si = in.quant.scales[0], so = out.quant.scales[0];
+    ref::RequantizeParams& p = this->params_;
+    p.profile = ctx.profile();
+    p.input_zero_point = in.quant.zero_points[0];
+    p.output_zero_point = out.quant.zero_points[0];
+    p.rescale = ref::make_requantizer(p.profile, double(si) / double(so), si / so);
+    p.act_min = out.dtype == DType::kUInt8 ? 0 : -128;
+    p.act_max = out.dtype == DType::kUInt8 ? 255 : 127;
+    return this->choose(ctx, table_);
+  }
+
+ private:
+  const KernelVariant<typename Base::Fn> (&table_)[1];
+};
+
+Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
+  const DType in = graph.tensors[op.inputs[0]].dtype;
+  const DType out = graph.tensors[op.outputs[0]].dtype;
+  if (in == DType::kFloat32 && out == DType::kInt8) {
+    return std::unique_ptr<OpKernel>(new QuantizeFromFloat<int8_t>(kQs8QuantizeVariants));
+  }
+  if (in == DType::kFloat32) {
+    return std::unique_ptr<OpKernel>(new QuantizeFromFloat<uint8_t>(kQu8QuantizeVariants));
+  }
+  if (in == DType::kUInt8) {
+    return std::unique_ptr<OpKernel>(new Requantize<uint8_t, int8_t>(kQu8Qs8RequantizeVariants));
+  }
+  if (out == DType::kUInt8) {
+    return std::unique_ptr<OpKernel>(new Requantize<int8_t, uint8_t>(kQs8Qu8RequantizeVariants));
+  }
+  return std::unique_ptr<OpKernel>(new Requantize<int8_t, int8_t>(kQs8RequantizeVariants));
+}
+
+}  // namespace
+
+const OpRegistration kQuantizeOp = {OpType::kQuantize, validate, create};
 
 }  // namespace lowbit

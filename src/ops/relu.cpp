@@ -1,7 +1,16 @@
-#include "ops/unimplemented.h"
+// RELU: max(x, 0). int8 requantizes into the output quantization (see
+// relu_common.h); float32 runs through the float kernels.
+#include "ops/relu_common.h"
 
 namespace lowbit {
+namespace {
 
-const OpRegistration kReluOp = {OpType::kRelu, validate_unimplemented, create_unimplemented};
+Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
+  return create_relu(graph, op, Activation::kRelu);
+}
+
+}  // namespace
+
+const OpRegistration kReluOp = {OpType::kRelu, validate_relu, create};
 
 }  // namespace lowbit

@@ -1,7 +1,89 @@
-#include "ops/unimplemented.h"
+// SOFTMAX over the innermost dimension. int8 follows TFLite Micro's reference
+// kernel (gemmlowp fixed-point exp; output scale 1/256, zero point -128) in
+// every profile; float32 runs through the float kernels.
+#include <cmath>
+#include <memory>
+
+#include "kernels/reference/qs8_softmax.h"
+#include "ops/add_elementwise_util.h"
+#include "ops/float/float_kernels.h"
+#include "ops/op_util.h"
 
 namespace lowbit {
+namespace {
 
-const OpRegistration kSoftmaxOp = {OpType::kSoftmax, validate_unimplemented, create_unimplemented};
+const KernelVariant<ref::Qs8SoftmaxFn> kVariants[] = {
+    {"qs8_softmax__reference", "reference", 0, ref::qs8_softmax__reference},
+};
+
+Status make_params(const GraphDesc& graph, const OperatorDesc& op, ref::Qs8SoftmaxParams* p) {
+  const auto* opt = get_options<SoftmaxOptions>(op);
+  const TensorDesc& in = graph.tensors[op.inputs[0]];
+  if (!ref::make_qs8_softmax_params(opt->beta, in.quant.scales[0], p)) {
+    return invalid("beta " + std::to_string(opt->beta) + " times " + describe_input(graph, op, 0) +
+                   " scale is outside the range SOFTMAX supports");
+  }
+  return Status::Ok();
+}
+
+Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
+  LOWBIT_RETURN_IF_ERROR(validate_int8_or_float_unary(graph, op, output_shapes));
+  const auto* opt = get_options<SoftmaxOptions>(op);
+  if (!opt) return invalid("missing SoftmaxOptions");
+  if (!(opt->beta > 0.0f) || !std::isfinite(opt->beta)) {
+    return invalid("beta must be positive and finite, got " + std::to_string(opt->beta));
+  }
+  const TensorDesc& in = graph.tensors[op.inputs[0]];
+  if (in.shape.rank < 1) return invalid(describe_input(graph, op, 0) + " must have rank >= 1");
+  if (in.dtype != DType::kInt8) return Status::Ok();
+  const TensorDesc& out = graph.tensors[op.outputs[0]];
+  if (out.quant.zero_points[0] != -128 || std::fabs(out.quant.scales[0] - 1.0f / 256) > 1e-8f) {
+    return invalid(describe_output(graph, op, 0) + " must have scale 1/256 and zero point -128");
+  }
+  ref::Qs8SoftmaxParams params;
+  return make_params(graph, op, &params);
+}
+
+class Qs8Softmax : public OpKernel {
+ public:
+  Status prepare(PrepareContext& ctx) override {
+    LOWBIT_RETURN_IF_ERROR(make_params(ctx.graph(), ctx.op(), &params_));
+    LOWBIT_RETURN_IF_ERROR(check_same_element_count(ctx));
+    const Shape& shape = ctx.input(0).shape;
+    row_size_ = static_cast<size_t>(shape[shape.rank - 1]);
+    rows_ = row_size_ == 0 ? 0 : static_cast<size_t>(shape.num_elements()) / row_size_;
+    const auto& variant = ctx.selector().select(kVariants);
+    fn_ = variant.fn;
+    name_ = variant.name;
+    return Status::Ok();
+  }
+
+  Status run(const RunContext& ctx) override {
+    const int8_t* in = ctx.input_as<int8_t>(0);
+    int8_t* out = ctx.output_as<int8_t>(0);
+    const size_t rows_per_task = row_size_ >= kElementwiseBlock ? 1 : kElementwiseBlock / row_size_;
+    parallel_blocks(ctx.pool(), rows_, rows_per_task, [&](size_t begin, size_t end) {
+      fn_(params_, end - begin, row_size_, in + begin * row_size_, out + begin * row_size_);
+    });
+    return Status::Ok();
+  }
+
+  const char* name() const override { return name_; }
+
+ private:
+  ref::Qs8SoftmaxParams params_;
+  size_t rows_ = 0, row_size_ = 0;
+  ref::Qs8SoftmaxFn fn_ = nullptr;
+  const char* name_ = "";
+};
+
+Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
+  if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) return create_float_kernel(graph, op);
+  return std::unique_ptr<OpKernel>(new Qs8Softmax());
+}
+
+}  // namespace
+
+const OpRegistration kSoftmaxOp = {OpType::kSoftmax, validate, create};
 
 }  // namespace lowbit

@@ -1,0 +1,34 @@
+// int8 LOGISTIC as TFLite's reference integer kernel (TFLite Micro): the
+// centered input is rescaled into Q4.27, gemmlowp's fixed-point logistic gives
+// Q0.31, which is rounded to the output scale 1/256 with zero point -128.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace lowbit {
+namespace ref {
+
+struct Qs8LogisticParams {
+  int32_t input_zero_point = 0;
+  int32_t input_range_radius = 0;  // |x - zp| at or beyond it saturates
+  int32_t input_multiplier = 0;    // input scale * 2^27 as Q31 and left shift
+  int32_t input_left_shift = 0;
+};
+
+// Fails (returns false) when the input scale cannot be represented.
+bool make_qs8_logistic_params(float input_scale, int32_t input_zero_point,
+                              Qs8LogisticParams* params);
+
+using Qs8LogisticFn = void (*)(const Qs8LogisticParams& params, size_t n, const int8_t* input,
+                               int8_t* output);
+
+void qs8_logistic__reference(const Qs8LogisticParams& params, size_t n, const int8_t* input,
+                             int8_t* output);
+
+// TFLite's CalculateInputRadius: the largest |x| whose rescaled value still
+// fits a Q(integer_bits) number.
+int32_t calculate_input_radius(int integer_bits, int left_shift, int total_signed_bits = 31);
+
+}  // namespace ref
+}  // namespace lowbit

@@ -1,0 +1,75 @@
+#include "kernels/reference/qs8_quantize.h"
+
+#include <cmath>
+
+namespace lowbit {
+namespace ref {
+namespace {
+
+template <typename In, typename Out>
+void requantize_any(const RequantizeParams& p, size_t n, const In* input, Out* output) {
+  for (size_t i = 0; i < n; ++i) {
+    const int32_t centered = static_cast<int32_t>(input[i]) - p.input_zero_point;
+    output[i] = static_cast<Out>(requantize_to_output(centered, p.rescale, p.profile,
+                                                      p.output_zero_point, p.act_min, p.act_max));
+  }
+}
+
+template <typename Out>
+void quantize_any(const QuantizeParams& p, size_t n, const float* input, Out* output) {
+  for (size_t i = 0; i < n; ++i) output[i] = static_cast<Out>(quantize_float_value(p, input[i]));
+}
+
+template <typename In>
+void dequantize_any(const DequantizeParams& p, size_t n, const In* input, float* output) {
+  for (size_t i = 0; i < n; ++i) {
+    output[i] = static_cast<float>(p.scale * static_cast<double>(static_cast<int32_t>(input[i]) -
+                                                                 p.zero_point));
+  }
+}
+
+}  // namespace
+
+int32_t quantize_float_value(const QuantizeParams& p, float x) {
+  const float rounded = std::round(x / p.scale);
+  if (std::isnan(rounded)) return p.zero_point;
+  // Clamp in float first: the range check must happen before converting.
+  const float lo = static_cast<float>(p.qmin - p.zero_point);
+  const float hi = static_cast<float>(p.qmax - p.zero_point);
+  const float limited = rounded < lo ? lo : (rounded > hi ? hi : rounded);
+  return static_cast<int32_t>(limited) + p.zero_point;
+}
+
+void qs8_requantize__reference(const RequantizeParams& params, size_t n, const int8_t* input,
+                               int8_t* output) {
+  requantize_any(params, n, input, output);
+}
+void qu8_qs8_requantize__reference(const RequantizeParams& params, size_t n,
+                                   const uint8_t* input, int8_t* output) {
+  requantize_any(params, n, input, output);
+}
+void qs8_qu8_requantize__reference(const RequantizeParams& params, size_t n, const int8_t* input,
+                                   uint8_t* output) {
+  requantize_any(params, n, input, output);
+}
+
+void qs8_quantize__reference(const QuantizeParams& params, size_t n, const float* input,
+                             int8_t* output) {
+  quantize_any(params, n, input, output);
+}
+void qu8_quantize__reference(const QuantizeParams& params, size_t n, const float* input,
+                             uint8_t* output) {
+  quantize_any(params, n, input, output);
+}
+
+void qs8_dequantize__reference(const DequantizeParams& params, size_t n, const int8_t* input,
+                               float* output) {
+  dequantize_any(params, n, input, output);
+}
+void qu8_dequantize__reference(const DequantizeParams& params, size_t n, const uint8_t* input,
+                               float* output) {
+  dequantize_any(params, n, input, output);
+}
+
+}  // namespace ref
+}  // namespace lowbit

@@ -1,0 +1,69 @@
+// Conversions between quantizations and to/from float: QUANTIZE, DEQUANTIZE,
+// and the int8 RELU / RELU6 (a requantization followed by a clamp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/reference/requantize.h"
+
+namespace lowbit {
+namespace ref {
+
+// out = clamp(requantize(x - input_zp) + output_zp, [act_min, act_max]).
+// TFLite's Requantize (QUANTIZE between integer types) and ReluX share this.
+struct RequantizeParams {
+  RequantProfile profile{};
+  int32_t input_zero_point = 0, output_zero_point = 0;
+  Requantizer rescale;
+  int32_t act_min = -128, act_max = 127;  // includes the output type's range
+};
+
+template <typename In, typename Out>
+using RequantizeFn = void (*)(const RequantizeParams& params, size_t n, const In* input,
+                              Out* output);
+
+void qs8_requantize__reference(const RequantizeParams& params, size_t n, const int8_t* input,
+                               int8_t* output);
+void qu8_qs8_requantize__reference(const RequantizeParams& params, size_t n,
+                                   const uint8_t* input, int8_t* output);
+void qs8_qu8_requantize__reference(const RequantizeParams& params, size_t n, const int8_t* input,
+                                   uint8_t* output);
+
+// float -> int: clamp(round(x / scale) + zp) with float division and ties
+// away from zero (TFLite's AffineQuantize). NaN maps to the zero point.
+struct QuantizeParams {
+  float scale = 1.0f;
+  int32_t zero_point = 0;
+  int32_t qmin = -128, qmax = 127;
+};
+
+template <typename Out>
+using QuantizeFn = void (*)(const QuantizeParams& params, size_t n, const float* input,
+                            Out* output);
+
+void qs8_quantize__reference(const QuantizeParams& params, size_t n, const float* input,
+                             int8_t* output);
+void qu8_quantize__reference(const QuantizeParams& params, size_t n, const float* input,
+                             uint8_t* output);
+
+// int -> float: float(double(scale) * (q - zp)), as TFLite's Dequantize.
+struct DequantizeParams {
+  double scale = 1.0;
+  int32_t zero_point = 0;
+};
+
+template <typename In>
+using DequantizeFn = void (*)(const DequantizeParams& params, size_t n, const In* input,
+                              float* output);
+
+void qs8_dequantize__reference(const DequantizeParams& params, size_t n, const int8_t* input,
+                               float* output);
+void qu8_dequantize__reference(const DequantizeParams& params, size_t n, const uint8_t* input,
+                               float* output);
+
+// One value of the float -> int rule, shared by the kernels and constant folding.
+int32_t quantize_float_value(const QuantizeParams& params, float x);
+
+}  // namespace ref
+}  // namespace lowbit

@@ -1,0 +1,81 @@
+#include "kernels/reference/qs8_softmax.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/reference/qs8_logistic.h"
+#include "kernels/reference/qs8_logistic_fixedpoint.h"
+#include "kernels/reference/requantize.h"
+
+namespace lowbit {
+namespace ref {
+namespace {
+
+constexpr int kScaledDiffIntegerBits = 5;
+constexpr int kAccumulationIntegerBits = 12;
+
+int count_leading_zeros(uint32_t x) {
+  int n = 0;
+  for (uint32_t bit = 0x80000000u; bit != 0 && (x & bit) == 0; bit >>= 1) ++n;
+  return n;
+}
+
+// exp(diff * beta * scale) in Q0 for a difference that passed diff_min.
+int32_t exp_of_difference(const Qs8SoftmaxParams& p, int32_t diff) {
+  // diff >= diff_min keeps diff * 2^shift within int32 (TFLite's
+  // MultiplyByQuantizedMultiplierGreaterThanOne).
+  const int32_t lifted = diff * (int32_t{1} << p.input_left_shift);
+  const int32_t scaled = saturating_rounding_doubling_high_mul(lifted, p.input_multiplier);
+  return fixed_point::exp_on_negative_values(scaled, kScaledDiffIntegerBits);
+}
+
+}  // namespace
+
+bool make_qs8_softmax_params(float beta, float input_scale, Qs8SoftmaxParams* params) {
+  const double real = std::min(static_cast<double>(beta) * static_cast<double>(input_scale) *
+                                   static_cast<double>(1 << (31 - kScaledDiffIntegerBits)),
+                               2147483647.0);
+  if (!(real > 1.0) || !std::isfinite(real)) return false;
+  const QuantizedMultiplier qm = quantize_multiplier(real);
+  if (qm.shift < 0 || qm.shift > 30) return false;
+  params->input_multiplier = qm.multiplier;
+  params->input_left_shift = qm.shift;
+  params->diff_min = -calculate_input_radius(kScaledDiffIntegerBits, qm.shift);
+  return true;
+}
+
+void qs8_softmax__reference(const Qs8SoftmaxParams& p, size_t rows, size_t row_size,
+                            const int8_t* input, int8_t* output) {
+  for (size_t r = 0; r < rows; ++r) {
+    const int8_t* in = input + r * row_size;
+    int8_t* out = output + r * row_size;
+    const int32_t row_max = *std::max_element(in, in + row_size);
+    int32_t sum_of_exps = 0;  // Q12
+    for (size_t c = 0; c < row_size; ++c) {
+      const int32_t diff = in[c] - row_max;
+      if (diff >= p.diff_min) {
+        sum_of_exps += fixed_point::rescale(exp_of_difference(p, diff), 0, kAccumulationIntegerBits);
+      }
+    }
+    // 1 / sum as a Q0 fraction times 2^-num_bits_over_unit (TFLite's GetReciprocal).
+    const int headroom_plus_one = count_leading_zeros(static_cast<uint32_t>(sum_of_exps));
+    const int num_bits_over_unit = kAccumulationIntegerBits - headroom_plus_one;
+    const int32_t shifted_sum_minus_one = static_cast<int32_t>(
+        (static_cast<uint32_t>(sum_of_exps) << headroom_plus_one) - (uint32_t{1} << 31));
+    const int32_t reciprocal = fixed_point::one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one);
+    for (size_t c = 0; c < row_size; ++c) {
+      const int32_t diff = in[c] - row_max;
+      if (diff >= p.diff_min) {
+        const int32_t probability =
+            saturating_rounding_doubling_high_mul(reciprocal, exp_of_difference(p, diff));
+        int32_t q = rounding_divide_by_pot(probability, num_bits_over_unit + 31 - 8) - 128;
+        out[c] = static_cast<int8_t>(q < -128 ? -128 : (q > 127 ? 127 : q));
+      } else {
+        out[c] = -128;
+      }
+    }
+  }
+}
+
+}  // namespace ref
+}  // namespace lowbit

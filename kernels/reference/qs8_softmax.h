@@ -1,0 +1,30 @@
+// int8 SOFTMAX over the innermost dimension, as TFLite's reference kernel
+// (TFLite Micro): differences to the row maximum are scaled by beta into
+// Q5.26, exponentiated with gemmlowp's fixed-point exp, summed in Q12.19 and
+// normalized with a fixed-point reciprocal. Output scale 1/256, zero point -128.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace lowbit {
+namespace ref {
+
+struct Qs8SoftmaxParams {
+  int32_t input_multiplier = 0;  // beta * input scale * 2^26 as Q31 and left shift
+  int32_t input_left_shift = 0;
+  int32_t diff_min = 0;  // differences below it contribute exp = 0
+};
+
+// Fails (returns false) when beta * input scale is too small to represent.
+bool make_qs8_softmax_params(float beta, float input_scale, Qs8SoftmaxParams* params);
+
+// Rows [0, rows) of `row_size` elements each.
+using Qs8SoftmaxFn = void (*)(const Qs8SoftmaxParams& params, size_t rows, size_t row_size,
+                              const int8_t* input, int8_t* output);
+
+void qs8_softmax__reference(const Qs8SoftmaxParams& params, size_t rows, size_t row_size,
+                            const int8_t* input, int8_t* output);
+
+}  // namespace ref
+}  // namespace lowbit

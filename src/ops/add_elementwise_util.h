@@ -1,0 +1,139 @@
+// Helpers shared by the elementwise operators (ADD, MUL, the unary int8
+// activations, QUANTIZE, DEQUANTIZE): NumPy broadcasting, splitting work into
+// blocks for the thread pool, and the float32/int8 operand checks.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "ops/op_kernel.h"
+
+namespace lowbit {
+
+// Elements per task when splitting work over threads. Tasks never share an
+// output element, so results are identical for any thread count.
+constexpr size_t kElementwiseBlock = 4096;
+
+// Runs f(begin, end) over [0, n) in blocks, on the pool when n is large.
+template <typename F>
+void parallel_blocks(ThreadPool& pool, size_t n, size_t block, F&& f) {
+  if (block == 0) block = 1;
+  const size_t tasks = (n + block - 1) / block;
+  if (tasks <= 1 || pool.num_threads() <= 1) {
+    if (n > 0) f(size_t{0}, n);
+    return;
+  }
+  pool.parallel_for(tasks, [&](size_t t) {
+    const size_t begin = t * block;
+    f(begin, begin + block < n ? begin + block : n);
+  });
+}
+
+// NumPy broadcast of two shapes: trailing dimensions aligned, each pair equal
+// or one of them 1. Error names both inputs.
+Status broadcast_shape(const GraphDesc& graph, const OperatorDesc& op, Shape* out);
+
+// The output as rows of `inner` elements; within a row input a advances by
+// a_inner_stride (0 or 1), likewise b. Adjacent dimensions with the same
+// broadcast pattern are merged so equal shapes become one long row.
+class BroadcastPlan {
+ public:
+  BroadcastPlan() = default;
+  BroadcastPlan(const Shape& a, const Shape& b, const Shape& out);
+
+  size_t rows() const { return rows_; }
+  size_t inner() const { return inner_; }
+  size_t a_inner_stride() const { return a_inner_stride_; }
+  size_t b_inner_stride() const { return b_inner_stride_; }
+  // Element offsets of the first element of output row `row` in a and b.
+  void row_offsets(size_t row, size_t* a_offset, size_t* b_offset) const;
+
+  // Calls f(out_offset, a_offset, b_offset, count) over the whole output,
+  // split into blocks of about kElementwiseBlock elements on the pool.
+  template <typename F>
+  void run(ThreadPool& pool, F&& f) const {
+    if (rows_ == 0 || inner_ == 0) return;
+    // Long rows are cut into chunks; short rows are grouped.
+    const size_t chunks_per_row = (inner_ + kElementwiseBlock - 1) / kElementwiseBlock;
+    const size_t chunk = (inner_ + chunks_per_row - 1) / chunks_per_row;
+    const size_t rows_per_task = inner_ >= kElementwiseBlock ? 1 : kElementwiseBlock / inner_;
+    auto do_rows = [&](size_t row_begin, size_t row_end, size_t col_begin, size_t col_end) {
+      for (size_t r = row_begin; r < row_end; ++r) {
+        size_t a_off = 0, b_off = 0;
+        row_offsets(r, &a_off, &b_off);
+        f(r * inner_ + col_begin, a_off + col_begin * a_inner_stride_,
+          b_off + col_begin * b_inner_stride_, col_end - col_begin);
+      }
+    };
+    if (chunks_per_row > 1) {
+      parallel_blocks(pool, rows_ * chunks_per_row, 1, [&](size_t begin, size_t end) {
+        for (size_t t = begin; t < end; ++t) {
+          const size_t r = t / chunks_per_row, c = t % chunks_per_row;
+          const size_t col_end = (c + 1) * chunk < inner_ ? (c + 1) * chunk : inner_;
+          do_rows(r, r + 1, c * chunk, col_end);
+        }
+      });
+    } else {
+      parallel_blocks(pool, rows_, rows_per_task,
+                      [&](size_t begin, size_t end) { do_rows(begin, end, 0, inner_); });
+    }
+  }
+
+ private:
+  int outer_rank_ = 0;
+  int64_t outer_dims_[kMaxRank] = {};
+  int64_t a_strides_[kMaxRank] = {};
+  int64_t b_strides_[kMaxRank] = {};
+  size_t rows_ = 0, inner_ = 0;
+  size_t a_inner_stride_ = 0, b_inner_stride_ = 0;
+};
+
+// Operand checks for ops whose inputs and outputs are all int8 or all float32
+// (per-tensor quantization for int8). Returns the common dtype.
+Status check_int8_or_float_operands(const GraphDesc& graph, const OperatorDesc& op,
+                                    DType* dtype);
+
+// Input 0 and output 0 have the same number of elements.
+Status check_same_element_count(const PrepareContext& ctx);
+
+// Validation of a one-input, one-output operator whose output has the input's
+// shape and whose operands are all int8 or all float32.
+Status validate_int8_or_float_unary(const GraphDesc& graph, const OperatorDesc& op,
+                                    Shape* output_shapes);
+
+// A kernel applying fn(params, n, in, out) to blocks of a flat tensor.
+// Subclasses fill params_ in prepare() and call choose().
+template <typename In, typename Out, typename Params>
+class UnaryElementwiseKernel : public OpKernel {
+ public:
+  using Fn = void (*)(const Params&, size_t, const In*, Out*);
+
+  Status run(const RunContext& ctx) override {
+    const In* in = ctx.input_as<In>(0);
+    Out* out = ctx.output_as<Out>(0);
+    parallel_blocks(ctx.pool(), count_, kElementwiseBlock,
+                    [&](size_t begin, size_t end) { fn_(params_, end - begin, in + begin, out + begin); });
+    return Status::Ok();
+  }
+  const char* name() const override { return name_; }
+
+ protected:
+  template <size_t N>
+  Status choose(const PrepareContext& ctx, const KernelVariant<Fn> (&table)[N]) {
+    LOWBIT_RETURN_IF_ERROR(check_same_element_count(ctx));
+    const KernelVariant<Fn>& variant = ctx.selector().select(table);
+    fn_ = variant.fn;
+    name_ = variant.name;
+    count_ = static_cast<size_t>(ctx.input(0).shape.num_elements());
+    return Status::Ok();
+  }
+
+  Params params_{};
+
+ private:
+  Fn fn_ = nullptr;
+  const char* name_ = "";
+  size_t count_ = 0;
+};
+
+}  // namespace lowbit
