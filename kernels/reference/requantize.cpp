@@ -60,7 +60,9 @@ int32_t rounding_divide_by_pot(int32_t x, int exponent) {
 }
 
 int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shift) {
-  const int left = shift > 0 ? shift : 0;
+  // Any shift past 31 saturates every nonzero x the same way; capping keeps
+  // the shift defined and the SIMD variants equal.
+  const int left = shift > 0 ? (shift < 31 ? shift : 31) : 0;
   const int right = shift > 0 ? 0 : -shift;
   // TFLite shifts in int32 and relies on wrap-around never happening for valid
   // models; do the shift in 64 bits and saturate instead of invoking UB.

@@ -1,0 +1,80 @@
+// int8 GEMM microkernels with fused requantization.
+//
+//   acc[m][n] = packed_bias[n] + sum over k < K of a[m][k] * w[k][n]
+//   c[m][n]   = clamp(requantize(acc[m][n], channel n, profile) + output_zero_point)
+//
+// A rows are K int8 values read through row pointers (so convolution can point
+// rows at pixels or at an indirection/im2col buffer without copying). Weights
+// are packed once by qs8_gemm_pack() into the variant's layout, with the input
+// zero point (and, for VNNI, the unsigned-offset correction) folded into
+// packed_bias. Requantization is bit-exact with kernels/reference/requantize.h.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/reference/requantize.h"
+#include "lowbit/interpreter.h"  // RequantProfile
+#include "runtime/cpu_features.h"
+
+namespace lowbit {
+
+struct Qs8GemmParams {
+  RequantProfile profile{};
+  int32_t output_zero_point = 0;
+  int32_t output_min = -128;
+  int32_t output_max = 127;
+  // Per output channel, padded with zeros to a multiple of the variant's NR.
+  const int32_t* multiplier = nullptr;
+  const int32_t* shift = nullptr;
+  const float* scale = nullptr;
+};
+
+// Packed weight layout of one variant: K is padded to a multiple of k_group
+// (zeros), channels to a multiple of nr; each block of nr channels stores nr
+// int32 biases then the k-groups.
+struct Qs8GemmLayout {
+  uint32_t nr;
+  uint32_t k_group;
+  bool unsigned_activations;  // VNNI: activations enter as a + 128
+};
+
+// Computes c[m*c_stride + n] for m < mr <= MR, n < nc (whole channel range,
+// split into NR blocks inside). a_rows[m] points at K int8 values; a row may
+// never be read past K.
+using Qs8GemmFn = void (*)(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                           const void* packed_w, int8_t* c, size_t c_stride,
+                           const Qs8GemmParams& params);
+
+struct Qs8GemmKernel {
+  Qs8GemmFn fn;
+  uint32_t mr;
+  Qs8GemmLayout layout;
+};
+
+size_t qs8_gemm_packed_bytes(const Qs8GemmLayout& layout, size_t n, size_t k);
+// weights: [n][k] int8 (OHWI flattened: one row per output channel);
+// bias: int32[n] or nullptr.
+void qs8_gemm_pack(const Qs8GemmLayout& layout, size_t n, size_t k, const int8_t* weights,
+                   const int32_t* bias, int32_t input_zero_point, void* packed);
+// K rounded up to the variant's k-group (the packed weights are zero there).
+inline size_t qs8_gemm_padded_k(const Qs8GemmLayout& layout, size_t k) {
+  return (k + layout.k_group - 1) / layout.k_group * layout.k_group;
+}
+
+void qs8_gemm_4x8__scalar(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                          const void* packed_w, int8_t* c, size_t c_stride,
+                          const Qs8GemmParams& params);
+#if defined(__x86_64__)
+void qs8_gemm_2x8c8__avx2(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                          const void* packed_w, int8_t* c, size_t c_stride,
+                          const Qs8GemmParams& params);
+void qs8_gemm_8x16c4__avx512vnni(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                                 const void* packed_w, int8_t* c, size_t c_stride,
+                                 const Qs8GemmParams& params);
+#endif
+
+// Every variant this build has, best first; the last needs nothing.
+const KernelVariant<Qs8GemmKernel>* qs8_gemm_variants(size_t* count);
+
+}  // namespace lowbit

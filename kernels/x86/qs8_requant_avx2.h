@@ -1,0 +1,118 @@
+// Requantization of eight int32 accumulators at once with AVX2, bit-exact with
+// kernels/reference/requantize.cpp. Include only from files compiled with AVX2.
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstdint>
+#include <cstring>
+
+#include "kernels/qs8_gemm.h"
+
+namespace lowbit {
+namespace avx2 {
+
+// AVX2 lacks a 64-bit arithmetic shift: flip negatives, shift, flip back.
+inline __m256i srav_epi64(__m256i v, __m256i count) {
+  const __m256i sign = _mm256_cmpgt_epi64(_mm256_setzero_si256(), v);
+  return _mm256_xor_si256(_mm256_srlv_epi64(_mm256_xor_si256(v, sign), count), sign);
+}
+
+inline __m256i merge_even_odd(__m256i even, __m256i odd) {
+  return _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+}
+
+inline __m256i saturating_shift_left(__m256i x, __m256i left) {
+  const __m256i max = _mm256_set1_epi32(INT32_MAX);
+  const __m256i min = _mm256_set1_epi32(INT32_MIN);
+  const __m256i hi = _mm256_srav_epi32(max, left);
+  const __m256i lo = _mm256_srav_epi32(min, left);
+  __m256i shifted = _mm256_sllv_epi32(x, left);
+  shifted = _mm256_blendv_epi8(shifted, max, _mm256_cmpgt_epi32(x, hi));
+  return _mm256_blendv_epi8(shifted, min, _mm256_cmpgt_epi32(lo, x));
+}
+
+// See the AVX-512 version for the derivation of the doubling high multiply.
+inline __m256i requant_double_rounding(__m256i acc, __m256i multiplier, __m256i shift) {
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i one = _mm256_set1_epi32(1);
+  const __m256i left = _mm256_min_epi32(_mm256_max_epi32(shift, zero), _mm256_set1_epi32(31));
+  const __m256i right = _mm256_max_epi32(_mm256_sub_epi32(zero, shift), zero);
+  const __m256i x = saturating_shift_left(acc, left);
+  const __m256i half = _mm256_set1_epi64x(int64_t{1} << 30);
+  // The result fits in 32 bits, so a logical 64-bit shift leaves the right
+  // low half.
+  const __m256i even = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, multiplier), half), 31);
+  const __m256i odd = _mm256_srli_epi64(
+      _mm256_add_epi64(
+          _mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(multiplier, 32)), half),
+      31);
+  const __m256i high = merge_even_odd(even, odd);
+  const __m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, right), one);
+  const __m256i remainder = _mm256_and_si256(high, mask);
+  const __m256i threshold = _mm256_sub_epi32(_mm256_srai_epi32(mask, 1),
+                                             _mm256_cmpgt_epi32(zero, high));  // +1 if negative
+  const __m256i quotient = _mm256_srav_epi32(high, right);
+  return _mm256_sub_epi32(quotient, _mm256_cmpgt_epi32(remainder, threshold));
+}
+
+inline __m256i requant_single_rounding(__m256i acc, __m256i multiplier, __m256i shift) {
+  const __m256i total = _mm256_sub_epi32(_mm256_set1_epi32(31), shift);
+  const __m256i max = _mm256_set1_epi64x(INT32_MAX);
+  const __m256i min = _mm256_set1_epi64x(INT32_MIN);
+  auto lanes = [&](__m256i x64, __m256i m64, __m256i total64) {
+    const __m256i round = _mm256_sllv_epi64(_mm256_set1_epi64x(1),
+                                            _mm256_sub_epi64(total64, _mm256_set1_epi64x(1)));
+    __m256i v = srav_epi64(_mm256_add_epi64(_mm256_mul_epi32(x64, m64), round), total64);
+    v = _mm256_blendv_epi8(v, max, _mm256_cmpgt_epi64(v, max));
+    return _mm256_blendv_epi8(v, min, _mm256_cmpgt_epi64(min, v));
+  };
+  const __m256i low_mask = _mm256_set1_epi64x(0xffffffff);
+  const __m256i even = lanes(acc, multiplier, _mm256_and_si256(total, low_mask));
+  const __m256i odd = lanes(_mm256_srli_epi64(acc, 32), _mm256_srli_epi64(multiplier, 32),
+                            _mm256_srli_epi64(total, 32));
+  return merge_even_odd(even, odd);
+}
+
+inline __m256i requant_fp32(__m256i acc, __m256 scale) {
+  __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), scale);
+  v = _mm256_min_ps(_mm256_max_ps(v, _mm256_set1_ps(-2147483520.0f)),
+                    _mm256_set1_ps(2147483520.0f));
+  return _mm256_cvtps_epi32(v);
+}
+
+// Eight channels starting at `channel`; stores `count` <= 8 bytes.
+inline void requantize_store(__m256i acc, const Qs8GemmParams& p, size_t channel, int8_t* out,
+                             size_t count) {
+  __m256i v;
+  switch (p.profile) {
+    case RequantProfile::kSingleRounding:
+      v = requant_single_rounding(
+          acc, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.multiplier + channel)),
+          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.shift + channel)));
+      break;
+    case RequantProfile::kXnnpackFp32:
+      v = requant_fp32(acc, _mm256_loadu_ps(p.scale + channel));
+      break;
+    case RequantProfile::kTfliteReference:
+    default:
+      v = requant_double_rounding(
+          acc, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.multiplier + channel)),
+          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.shift + channel)));
+      break;
+  }
+  v = _mm256_add_epi32(v, _mm256_set1_epi32(p.output_zero_point));
+  v = _mm256_max_epi32(v, _mm256_set1_epi32(p.output_min));
+  v = _mm256_min_epi32(v, _mm256_set1_epi32(p.output_max));
+  // Values are in int8 range now, so the saturating packs are exact.
+  const __m256i p16 = _mm256_packs_epi32(v, v);
+  const __m256i p8 = _mm256_packs_epi16(p16, p16);
+  const __m128i bytes =
+      _mm_unpacklo_epi32(_mm256_castsi256_si128(p8), _mm256_extracti128_si256(p8, 1));
+  alignas(16) int8_t tmp[16];
+  _mm_store_si128(reinterpret_cast<__m128i*>(tmp), bytes);
+  std::memcpy(out, tmp, count);
+}
+
+}  // namespace avx2
+}  // namespace lowbit

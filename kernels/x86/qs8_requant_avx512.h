@@ -1,0 +1,109 @@
+// Requantization of sixteen int32 accumulators at once, bit-exact with
+// kernels/reference/requantize.cpp in every profile. Include only from files
+// compiled with AVX-512 flags.
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "kernels/qs8_gemm.h"
+
+namespace lowbit {
+namespace avx512 {
+
+// Combines the 64-bit results of even and odd lanes back into 32-bit lanes.
+inline __m512i merge_even_odd(__m512i even, __m512i odd) {
+  return _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+}
+
+// x * 2^left with saturation to int32, as the reference does in 64 bits.
+inline __m512i saturating_shift_left(__m512i x, __m512i left) {
+  const __m512i hi = _mm512_srav_epi32(_mm512_set1_epi32(INT32_MAX), left);
+  const __m512i lo = _mm512_srav_epi32(_mm512_set1_epi32(INT32_MIN), left);
+  __m512i shifted = _mm512_sllv_epi32(x, left);
+  shifted = _mm512_mask_mov_epi32(shifted, _mm512_cmpgt_epi32_mask(x, hi),
+                                  _mm512_set1_epi32(INT32_MAX));
+  return _mm512_mask_mov_epi32(shifted, _mm512_cmplt_epi32_mask(x, lo),
+                               _mm512_set1_epi32(INT32_MIN));
+}
+
+// Double rounding (TFLite reference): the doubling high multiply rounds
+// (x*M + nudge) / 2^31 toward zero, which for both signs equals
+// floor((x*M + 2^30) / 2^31); then a rounding right shift.
+inline __m512i requant_double_rounding(__m512i acc, __m512i multiplier, __m512i shift) {
+  const __m512i zero = _mm512_setzero_si512();
+  const __m512i left = _mm512_min_epi32(_mm512_max_epi32(shift, zero), _mm512_set1_epi32(31));
+  const __m512i right = _mm512_max_epi32(_mm512_sub_epi32(zero, shift), zero);
+  const __m512i x = saturating_shift_left(acc, left);
+  const __m512i half = _mm512_set1_epi64(int64_t{1} << 30);
+  const __m512i even = _mm512_srai_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, multiplier), half), 31);
+  const __m512i odd = _mm512_srai_epi64(
+      _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(multiplier, 32)),
+                       half),
+      31);
+  const __m512i high = merge_even_odd(even, odd);
+  // Rounding divide by 2^right, ties away from zero.
+  const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), right),
+                                        _mm512_set1_epi32(1));
+  const __m512i remainder = _mm512_and_si512(high, mask);
+  const __m512i threshold = _mm512_mask_add_epi32(
+      _mm512_srai_epi32(mask, 1), _mm512_cmplt_epi32_mask(high, zero),
+      _mm512_srai_epi32(mask, 1), _mm512_set1_epi32(1));
+  const __m512i quotient = _mm512_srav_epi32(high, right);
+  return _mm512_mask_add_epi32(quotient, _mm512_cmpgt_epi32_mask(remainder, threshold), quotient,
+                               _mm512_set1_epi32(1));
+}
+
+// Single rounding: (x*M + 2^(30-shift)) >> (31-shift) in 64 bits, saturated.
+inline __m512i requant_single_rounding(__m512i acc, __m512i multiplier, __m512i shift) {
+  const __m512i total = _mm512_sub_epi32(_mm512_set1_epi32(31), shift);
+  auto lanes = [&](__m512i x64, __m512i m64, __m512i total64) {
+    const __m512i round = _mm512_sllv_epi64(_mm512_set1_epi64(1),
+                                            _mm512_sub_epi64(total64, _mm512_set1_epi64(1)));
+    __m512i v = _mm512_srav_epi64(_mm512_add_epi64(_mm512_mul_epi32(x64, m64), round), total64);
+    v = _mm512_min_epi64(v, _mm512_set1_epi64(INT32_MAX));
+    return _mm512_max_epi64(v, _mm512_set1_epi64(INT32_MIN));
+  };
+  const __m512i low_mask = _mm512_set1_epi64(0xffffffff);
+  const __m512i even = lanes(acc, multiplier, _mm512_and_si512(total, low_mask));
+  const __m512i odd = lanes(_mm512_srli_epi64(acc, 32), _mm512_srli_epi64(multiplier, 32),
+                            _mm512_srli_epi64(total, 32));
+  return merge_even_odd(even, odd);
+}
+
+// Float multiply, round half to even (the default MXCSR mode).
+inline __m512i requant_fp32(__m512i acc, __m512 scale) {
+  __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), scale);
+  v = _mm512_min_ps(_mm512_max_ps(v, _mm512_set1_ps(-2147483520.0f)),
+                    _mm512_set1_ps(2147483520.0f));
+  return _mm512_cvtps_epi32(v);
+}
+
+// Sixteen channels starting at `channel`: requantize, add the zero point,
+// clamp, narrow to int8 and store `count` bytes.
+inline void requantize_store(__m512i acc, const Qs8GemmParams& p, size_t channel, int8_t* out,
+                             __mmask16 store_mask) {
+  __m512i v;
+  switch (p.profile) {
+    case RequantProfile::kSingleRounding:
+      v = requant_single_rounding(acc, _mm512_loadu_si512(p.multiplier + channel),
+                                  _mm512_loadu_si512(p.shift + channel));
+      break;
+    case RequantProfile::kXnnpackFp32:
+      v = requant_fp32(acc, _mm512_loadu_ps(p.scale + channel));
+      break;
+    case RequantProfile::kTfliteReference:
+    default:
+      v = requant_double_rounding(acc, _mm512_loadu_si512(p.multiplier + channel),
+                                  _mm512_loadu_si512(p.shift + channel));
+      break;
+  }
+  v = _mm512_add_epi32(v, _mm512_set1_epi32(p.output_zero_point));
+  v = _mm512_max_epi32(v, _mm512_set1_epi32(p.output_min));
+  v = _mm512_min_epi32(v, _mm512_set1_epi32(p.output_max));
+  _mm_mask_storeu_epi8(out, store_mask, _mm512_cvtepi32_epi8(v));
+}
+
+}  // namespace avx512
+}  // namespace lowbit
