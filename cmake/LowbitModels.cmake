@@ -18,3 +18,14 @@ if(TARGET lowbit-make-models AND (NOT CMAKE_CROSSCOMPILING OR CMAKE_CROSSCOMPILI
   # model fails to load; scripts/bench.sh builds both.
   add_custom_target(lowbit_models ALL DEPENDS ${LOWBIT_MODEL_FILES})
 endif()
+
+# Hand-test style checks of lowbit-run, lowbit-inspect and bench_model on the
+# generated models (scripts/check-tools.sh), one ctest per check.
+if(LOWBIT_BUILD_TESTS AND TARGET lowbit_models AND TARGET bench_model
+   AND TARGET lowbit-run AND TARGET lowbit-inspect)
+  foreach(check inspect threads kernels inputs errors corrupt bench)
+    add_test(NAME "tools: ${check}"
+      COMMAND ${CMAKE_SOURCE_DIR}/scripts/check-tools.sh ${check}
+              $<TARGET_FILE_DIR:lowbit-run> ${LOWBIT_MODELS_DIR})
+  endforeach()
+endif()

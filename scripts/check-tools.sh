@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Checks the command-line tools against the generated models; ctest runs one
+# check per test ("tools: <check>").
+#   scripts/check-tools.sh CHECK BIN_DIR MODELS_DIR
+# CHECK: inspect | threads | kernels | inputs | errors | corrupt | bench | all
+set -euo pipefail
+
+check=${1:?check name}
+bin=${2:?bin dir}
+models=${3:?models dir}
+models_list=(demo_int8 block_int8 block_float block_binary)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+fail() {
+  echo "check-tools: FAILED ($check): $*" >&2
+  exit 1
+}
+
+# Runs a command that must fail cleanly with exit code $1 (never a signal).
+expect_exit() {
+  local want=$1
+  shift
+  local rc=0
+  "$@" >"$work/stdout" 2>"$work/stderr" || rc=$?
+  [[ $rc -eq $want ]] || fail "'$*' exited $rc, expected $want; stderr: $(cat "$work/stderr")"
+  [[ $(wc -l <"$work/stderr") -le 1 ]] || fail "'$*' wrote more than one error line"
+}
+
+run_to() {  # run_to OUT_FILE MODEL ARGS...: writes output 0 to OUT_FILE
+  local out=$1 model=$2
+  shift 2
+  "$bin/lowbit-run" "$models/$model.lbm" --output "0=$out" "$@" >/dev/null ||
+    fail "lowbit-run $model $* failed"
+}
+
+check_inspect() {
+  for m in "${models_list[@]}"; do
+    "$bin/lowbit-inspect" "$models/$m.lbm" >"$work/inspect" || fail "lowbit-inspect $m failed"
+    for want in "format version: 1" "operators (" "tensors (" "arena bytes:" "packed-weight bytes:"; do
+      grep -qF "$want" "$work/inspect" || fail "lowbit-inspect $m: no '$want'"
+    done
+  done
+  "$bin/lowbit-inspect" "$models/demo_int8.lbm" | grep -qE "DEPTHWISE_CONV_2D .*3x3 s2 SAME RELU6" ||
+    fail "lowbit-inspect demo_int8: depthwise options not shown"
+}
+
+check_threads() {
+  for m in "${models_list[@]}"; do
+    run_to "$work/t1" "$m" --threads 1
+    run_to "$work/t3" "$m" --threads 3
+    cmp -s "$work/t1" "$work/t3" || fail "$m: 1 and 3 threads differ"
+  done
+}
+
+check_kernels() {
+  for m in demo_int8 block_int8 block_binary; do
+    run_to "$work/ref" "$m" --kernel reference
+    run_to "$work/auto" "$m" --kernel auto
+    cmp -s "$work/ref" "$work/auto" || fail "$m: reference and auto kernels differ"
+  done
+}
+
+check_inputs() {
+  # block_int8's input is 1x32x32x16 int8: 16384 bytes.
+  head -c 16384 /dev/zero >"$work/zeros"
+  run_to "$work/a" block_int8 --input "0=$work/zeros"
+  run_to "$work/b" block_int8 --input "input=$work/zeros" --random-inputs 7
+  cmp -s "$work/a" "$work/b" || fail "the same input file gave different outputs"
+  run_to "$work/s1" block_int8 --random-inputs 1
+  run_to "$work/s1b" block_int8
+  run_to "$work/s2" block_int8 --random-inputs 2
+  cmp -s "$work/s1" "$work/s1b" || fail "seed 1 is not the default"
+  ! cmp -s "$work/s1" "$work/s2" || fail "seeds 1 and 2 gave the same output"
+  ! cmp -s "$work/a" "$work/s1" || fail "zero input and random input gave the same output"
+  [[ $(stat -c %s "$work/a") -eq 16384 ]] || fail "output file is not 16384 bytes"
+}
+
+check_errors() {
+  local run="$bin/lowbit-run" m="$models/block_int8.lbm"
+  expect_exit 2 "$run"
+  expect_exit 2 "$run" "$m" --threads 0
+  expect_exit 2 "$run" "$m" --bogus
+  expect_exit 2 "$run" "$m" --profile fastest
+  expect_exit 2 "$run" "$m" --input nofile
+  expect_exit 1 "$run" "$work/missing.lbm"
+  head -c 100 /dev/zero >"$work/short"
+  expect_exit 1 "$run" "$m" --input "0=$work/short"
+  grep -q "100 bytes" "$work/stderr" || fail "wrong input size not explained"
+  expect_exit 1 "$run" "$m" --input "nosuch=$work/short"
+  expect_exit 1 "$run" "$m" --input "5=$work/short"
+  expect_exit 1 "$run" "$m" --output "1=$work/out"
+  expect_exit 1 "$run" "$m" --kernel no_such_isa
+  expect_exit 2 "$bin/lowbit-inspect"
+  expect_exit 2 "$bin/bench_model" --num_runs=0
+  expect_exit 1 "$bin/bench_model" --graph="$work/missing.lbm"
+}
+
+check_corrupt() {
+  local m="$models/block_int8.lbm" size
+  size=$(stat -c %s "$m")
+  for n in 0 4 8 40 200 $((size / 2)) $((size - 1)); do
+    head -c "$n" "$m" >"$work/bad.lbm"
+    expect_exit 1 "$bin/lowbit-inspect" "$work/bad.lbm"
+    expect_exit 1 "$bin/lowbit-run" "$work/bad.lbm"
+  done
+  head -c 4096 /dev/urandom >"$work/bad.lbm"
+  expect_exit 1 "$bin/lowbit-inspect" "$work/bad.lbm"
+  # Bytes flipped inside the FlatBuffer: an error or a valid-looking model, never a crash.
+  for offset in 16 64 128 256 512 1024; do
+    cp "$m" "$work/bad.lbm"
+    printf '\xff\x7f\x00\x80' | dd of="$work/bad.lbm" bs=1 seek="$offset" conv=notrunc status=none
+    local rc=0
+    "$bin/lowbit-inspect" "$work/bad.lbm" >/dev/null 2>&1 || rc=$?
+    [[ $rc -le 1 ]] || fail "lowbit-inspect crashed (exit $rc) on bytes patched at $offset"
+  done
+}
+
+check_bench() {
+  "$bin/bench_model" --graph="$models/demo_int8.lbm" --num_runs=2 --warmup_runs=1 \
+    --enable_op_profiling=true --output_json="$work/bench.json" >"$work/bench" ||
+    fail "bench_model failed"
+  for want in "Inference (avg of 2)" "Peak resident memory" "By operator kind" "SOFTMAX"; do
+    grep -qF "$want" "$work/bench" || fail "bench_model output lacks '$want'"
+  done
+  for key in inference_avg_ms arena_bytes packed_weight_bytes peak_rss_kib operators; do
+    grep -q "\"$key\"" "$work/bench.json" || fail "bench JSON lacks $key"
+  done
+  # The default graph is ../models/demo_int8.lbm beside the binary.
+  "$bin/bench_model" --num_runs=1 --warmup_runs=0 >"$work/bench" || fail "default graph failed"
+  grep -q "demo_int8.lbm" "$work/bench" || fail "default graph is not demo_int8.lbm"
+}
+
+case "$check" in
+  inspect|threads|kernels|inputs|errors|corrupt|bench) "check_$check" ;;
+  all) for c in inspect threads kernels inputs errors corrupt bench; do check=$c; "check_$c"; done ;;
+  *) echo "check-tools.sh: unknown check '$check'" >&2; exit 2 ;;
+esac
+echo "check-tools: $check passed"
