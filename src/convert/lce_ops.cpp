@@ -1,0 +1,314 @@
+// Larq Compute Engine custom operators -> lowbit binary operators.
+//
+// LCE stores bitpacked tensors as INT32 words [..., ceil(C/32)]; lowbit gives
+// them dtype BIT and the logical channel count C, which no single tensor
+// records: it comes from the operator that produces or consumes it.
+#include <flatbuffers/flexbuffers.h>
+
+#include "convert/importer.h"
+
+namespace lowbit {
+namespace convert {
+namespace {
+
+constexpr const char* kQuantize = "LceQuantize";
+constexpr const char* kDequantize = "LceDequantize";
+constexpr const char* kBconv2d = "LceBconv2d";
+constexpr const char* kBMaxPool2d = "LceBMaxPool2d";
+
+// Parses the flexbuffer map of custom options into *map (nullptr-safe).
+Status parse_options(const OpContext& ctx, flexbuffers::Reference* root) {
+  const tfl::Vec<uint8_t>* raw = ctx.op->custom_options();
+  if (raw == nullptr || raw->size() == 0) return invalid("has no custom options");
+  if (!flexbuffers::VerifyBuffer(raw->data(), raw->size())) {
+    return invalid("custom options are not a valid FlexBuffer");
+  }
+  *root = flexbuffers::GetRoot(raw->data(), raw->size());
+  if (!root->IsMap()) return invalid("custom options are not a FlexBuffer map");
+  return Status::Ok();
+}
+
+Result<int> option_int(const flexbuffers::Map& map, const char* key, int fallback, bool required) {
+  const flexbuffers::Reference value = map[key];
+  if (value.IsNull()) {
+    if (required) return invalid(std::string("option \"") + key + "\" is missing");
+    return fallback;
+  }
+  if (!value.IsIntOrUint() && !value.IsBool()) {
+    return invalid(std::string("option \"") + key + "\" is not an integer");
+  }
+  const int64_t v = value.AsInt64();
+  if (v < INT32_MIN || v > INT32_MAX) {
+    return invalid(std::string("option \"") + key + "\" = " + std::to_string(v) + " is out of range");
+  }
+  return static_cast<int>(v);
+}
+
+Result<int> option_positive(const flexbuffers::Map& map, const char* key, int fallback,
+                            bool required) {
+  Result<int> v = option_int(map, key, fallback, required);
+  if (v.ok() && v.value() <= 0) {
+    return invalid(std::string("option \"") + key + "\" = " + std::to_string(v.value()) +
+                   "; must be > 0");
+  }
+  return v;
+}
+
+// LCE writes the TFLite Padding enum (SAME 0, VALID 1); very old files a string.
+Result<Padding> option_padding(const flexbuffers::Map& map) {
+  const flexbuffers::Reference value = map["padding"];
+  if (value.IsString()) {
+    const std::string s = value.AsString().str();
+    if (s == "SAME" || s == "same") return Padding::kSame;
+    if (s == "VALID" || s == "valid") return Padding::kValid;
+    return invalid("option \"padding\" = \"" + s + "\" is unknown");
+  }
+  Result<int> v = option_int(map, "padding", 0, true);
+  if (!v.ok()) return v.status();
+  if (v.value() == 0) return Padding::kSame;
+  if (v.value() == 1) return Padding::kValid;
+  return invalid("option \"padding\" = " + std::to_string(v.value()) + " is unknown");
+}
+
+Result<Activation> option_activation(const flexbuffers::Map& map) {
+  Result<int> v = option_int(map, "fused_activation_function", 0, false);
+  if (!v.ok()) return v.status();
+  switch (v.value()) {
+    case 0: return Activation::kNone;
+    case 1: return Activation::kRelu;
+    case 2: return Activation::kReluN1To1;
+    case 3: return Activation::kRelu6;
+    default:
+      return unsupported("fused activation " + std::to_string(v.value()) + " is not supported");
+  }
+}
+
+int last_dim(const Importer& im, int index) {
+  Result<Shape> s = im.tfl_shape(index);
+  return s.ok() && s->rank > 0 ? s->dims[s->rank - 1] : 0;
+}
+
+// channels_in and the filter's logical input channels (channels_in / groups).
+struct BconvChannels {
+  int in = 0;
+  int filter_in = 0;
+};
+
+Result<BconvChannels> bconv_channels(const Importer& im, const OpContext& ctx,
+                                     const flexbuffers::Map& map) {
+  Result<int> channels_in = option_positive(map, "channels_in", 0, true);
+  if (!channels_in.ok()) return channels_in.status();
+  BconvChannels c;
+  c.in = channels_in.value();
+  if (ctx.inputs.size() < 2 || ctx.inputs[1] < 0) return invalid("the filter input is absent");
+  const int filter_words = last_dim(im, ctx.inputs[1]);
+  const int input_words = bit_words(c.in);
+  if (filter_words <= 0 || input_words % filter_words != 0) {
+    return invalid("filter has " + std::to_string(filter_words) + " words per tap; channels_in " +
+                   std::to_string(c.in) + " needs a divisor of " + std::to_string(input_words));
+  }
+  const int groups = input_words / filter_words;
+  if (c.in % groups != 0) {
+    return invalid("channels_in " + std::to_string(c.in) + " is not divisible into " +
+                   std::to_string(groups) + " groups");
+  }
+  c.filter_in = c.in / groups;
+  return c;
+}
+
+Status expect_bits(const Importer& im, int index, int channels) {
+  if (index < 0 || index >= im.num_tensors()) {
+    return invalid("tensor index " + std::to_string(index) + " is out of range");
+  }
+  if (im.bit_channels(index) != channels) {
+    return invalid(im.tensor_label(index) + " is used with " + std::to_string(channels) +
+                   " bitpacked channels here but " + std::to_string(im.bit_channels(index)) +
+                   " elsewhere");
+  }
+  return Status::Ok();
+}
+
+Status expect_counts(const OpContext& ctx, size_t min_inputs, size_t max_inputs) {
+  if (ctx.inputs.size() < min_inputs || ctx.inputs.size() > max_inputs || ctx.outputs.size() != 1) {
+    return invalid("has " + std::to_string(ctx.inputs.size()) + " inputs and " +
+                   std::to_string(ctx.outputs.size()) + " outputs");
+  }
+  for (size_t i = 0; i < min_inputs; ++i) {
+    if (ctx.inputs[i] < 0) return invalid("required input " + std::to_string(i) + " is absent");
+  }
+  return Status::Ok();
+}
+
+Status map_all(Importer& im, const OpContext& ctx, std::vector<int>* inputs, std::vector<int>* outputs) {
+  for (int t : ctx.inputs) {
+    Result<int> r = im.optional_tensor(t);
+    if (!r.ok()) return r.status();
+    inputs->push_back(r.value());
+  }
+  Result<int> out = im.tensor(ctx.outputs[0]);
+  if (!out.ok()) return out.status();
+  outputs->push_back(out.value());
+  return Status::Ok();
+}
+
+Status convert_bitpack(Importer& im, const OpContext& ctx, bool pack) {
+  LOWBIT_RETURN_IF_ERROR(expect_counts(ctx, 1, 1));
+  const int bits = pack ? ctx.outputs[0] : ctx.inputs[0];
+  const int values = pack ? ctx.inputs[0] : ctx.outputs[0];
+  LOWBIT_RETURN_IF_ERROR(expect_bits(im, bits, last_dim(im, values)));
+  std::vector<int> inputs, outputs;
+  LOWBIT_RETURN_IF_ERROR(map_all(im, ctx, &inputs, &outputs));
+  im.add_operator(ctx, pack ? OpType::kBitpack : OpType::kUnpack, inputs, outputs);
+  return Status::Ok();
+}
+
+Status convert_bconv2d(Importer& im, const OpContext& ctx) {
+  LOWBIT_RETURN_IF_ERROR(expect_counts(ctx, 2, 5));
+  flexbuffers::Reference root;
+  LOWBIT_RETURN_IF_ERROR(parse_options(ctx, &root));
+  const flexbuffers::Map map = root.AsMap();
+  Result<BconvChannels> channels = bconv_channels(im, ctx, map);
+  if (!channels.ok()) return channels.status();
+  BConv2DOptions options;
+  Result<Padding> padding = option_padding(map);
+  if (!padding.ok()) return padding.status();
+  Result<Activation> act = option_activation(map);
+  if (!act.ok()) return act.status();
+  Result<int> stride_h = option_positive(map, "stride_height", 1, false);
+  Result<int> stride_w = option_positive(map, "stride_width", 1, false);
+  Result<int> dil_h = option_positive(map, "dilation_height_factor", 1, false);
+  Result<int> dil_w = option_positive(map, "dilation_width_factor", 1, false);
+  Result<int> pad_values = option_int(map, "pad_values", 0, false);
+  for (const Result<int>* r : {&stride_h, &stride_w, &dil_h, &dil_w, &pad_values}) {
+    if (!r->ok()) return r->status();
+  }
+  if (pad_values.value() != 0 && pad_values.value() != 1) {
+    return invalid("option \"pad_values\" = " + std::to_string(pad_values.value()) +
+                   "; must be 0 or 1");
+  }
+  options.padding = padding.value();
+  options.activation = act.value();
+  options.stride_h = stride_h.value();
+  options.stride_w = stride_w.value();
+  options.dilation_h = dil_h.value();
+  options.dilation_w = dil_w.value();
+  options.pad_values = pad_values.value();
+
+  LOWBIT_RETURN_IF_ERROR(expect_bits(im, ctx.inputs[0], channels->in));
+  LOWBIT_RETURN_IF_ERROR(expect_bits(im, ctx.inputs[1], channels->filter_in));
+  size_t filter_bytes = 0;
+  if (im.constant_data(ctx.inputs[1], &filter_bytes) == nullptr) {
+    return unsupported(im.tensor_label(ctx.inputs[1]) + ": the filter must be a constant");
+  }
+  const int out = ctx.outputs[0];
+  if (im.tfl_type(out) == tfl::kInt32) {
+    LOWBIT_RETURN_IF_ERROR(expect_bits(im, out, last_dim(im, ctx.inputs[1]) > 0
+                                                    ? im.tfl_shape(ctx.inputs[1])->dims[0]
+                                                    : 0));
+    if (ctx.inputs.size() < 5 || ctx.inputs[4] < 0) {
+      return invalid("a bitpacked output needs the output_threshold input (input 4)");
+    }
+  } else if (ctx.inputs.size() < 4 || ctx.inputs[2] < 0 || ctx.inputs[3] < 0) {
+    return invalid("a float or int8 output needs post_activation_multiplier and "
+                   "post_activation_bias (inputs 2 and 3)");
+  }
+  std::vector<int> inputs, outputs;
+  LOWBIT_RETURN_IF_ERROR(map_all(im, ctx, &inputs, &outputs));
+  Result<Shape> filter = im.shape(ctx.inputs[1]), out_shape = im.shape(out);
+  if (!filter.ok()) return filter.status();
+  if (!out_shape.ok()) return out_shape.status();
+  if (filter->rank != 4) return invalid("filter must be 4-D; got " + filter->to_string());
+  im.count_macs(DType::kBit, static_cast<uint64_t>(out_shape->num_elements()) * filter->dims[1] *
+                                 filter->dims[2] * filter->dims[3]);
+  im.add_operator(ctx, OpType::kBConv2D, inputs, outputs, options);
+  return Status::Ok();
+}
+
+Status convert_bmaxpool2d(Importer& im, const OpContext& ctx) {
+  LOWBIT_RETURN_IF_ERROR(expect_counts(ctx, 1, 1));
+  flexbuffers::Reference root;
+  LOWBIT_RETURN_IF_ERROR(parse_options(ctx, &root));
+  const flexbuffers::Map map = root.AsMap();
+  Pool2DOptions options;
+  Result<Padding> padding = option_padding(map);
+  if (!padding.ok()) return padding.status();
+  Result<int> stride_h = option_positive(map, "stride_height", 0, true);
+  Result<int> stride_w = option_positive(map, "stride_width", 0, true);
+  Result<int> filter_h = option_positive(map, "filter_height", 0, true);
+  Result<int> filter_w = option_positive(map, "filter_width", 0, true);
+  for (const Result<int>* r : {&stride_h, &stride_w, &filter_h, &filter_w}) {
+    if (!r->ok()) return r->status();
+  }
+  options.padding = padding.value();
+  options.stride_h = stride_h.value();
+  options.stride_w = stride_w.value();
+  options.filter_h = filter_h.value();
+  options.filter_w = filter_w.value();
+  if (im.bit_channels(ctx.inputs[0]) == 0) {
+    return invalid(im.tensor_label(ctx.inputs[0]) +
+                   ": the channel count of this bitpacked input is unknown (no LCE producer)");
+  }
+  LOWBIT_RETURN_IF_ERROR(expect_bits(im, ctx.outputs[0], im.bit_channels(ctx.inputs[0])));
+  std::vector<int> inputs, outputs;
+  LOWBIT_RETURN_IF_ERROR(map_all(im, ctx, &inputs, &outputs));
+  im.add_operator(ctx, OpType::kBMaxPool2D, inputs, outputs, options);
+  return Status::Ok();
+}
+
+bool valid_index(const Importer& im, const std::vector<int>& list, size_t i) {
+  return i < list.size() && list[i] >= 0 && list[i] < im.num_tensors();
+}
+
+}  // namespace
+
+Status convert_custom(Importer& im, const OpContext& ctx, const std::string& custom_code) {
+  if (custom_code == kQuantize) return convert_bitpack(im, ctx, true);
+  if (custom_code == kDequantize) return convert_bitpack(im, ctx, false);
+  if (custom_code == kBconv2d) return convert_bconv2d(im, ctx);
+  if (custom_code == kBMaxPool2d) return convert_bmaxpool2d(im, ctx);
+  if (custom_code == "LceBsign") {
+    return unsupported("LceBsign comes from LCE 0.3 or older; re-convert with a newer LCE");
+  }
+  return unsupported("custom operator \"" + custom_code + "\" is not supported");
+}
+
+void infer_bit_tensors(Importer& im, const std::vector<OpContext>& ops,
+                       const std::vector<std::string>& custom_codes) {
+  bool changed = true;
+  auto mark = [&](const std::vector<int>& list, size_t i, int channels) {
+    if (!valid_index(im, list, i) || channels <= 0 || im.bit_channels(list[i]) != 0) return;
+    im.set_bit_channels(list[i], channels);
+    changed = true;
+  };
+  // Max pools only pass counts along, so a chain of them may need several rounds.
+  for (size_t round = 0; changed && round <= ops.size(); ++round) {
+    changed = false;
+    for (size_t k = 0; k < ops.size(); ++k) {
+      const OpContext& ctx = ops[k];
+      const std::string& code = custom_codes[k];
+      if (code == kQuantize && valid_index(im, ctx.inputs, 0)) {
+        mark(ctx.outputs, 0, last_dim(im, ctx.inputs[0]));
+      } else if (code == kDequantize && valid_index(im, ctx.outputs, 0)) {
+        mark(ctx.inputs, 0, last_dim(im, ctx.outputs[0]));
+      } else if (code == kBMaxPool2d && valid_index(im, ctx.inputs, 0) &&
+                 valid_index(im, ctx.outputs, 0)) {
+        mark(ctx.outputs, 0, im.bit_channels(ctx.inputs[0]));
+        mark(ctx.inputs, 0, im.bit_channels(ctx.outputs[0]));
+      } else if (code == kBconv2d && valid_index(im, ctx.inputs, 1)) {
+        flexbuffers::Reference root;
+        if (!parse_options(ctx, &root).ok()) continue;
+        Result<BconvChannels> channels = bconv_channels(im, ctx, root.AsMap());
+        if (!channels.ok()) continue;
+        mark(ctx.inputs, 0, channels->in);
+        mark(ctx.inputs, 1, channels->filter_in);
+        if (valid_index(im, ctx.outputs, 0) && im.tfl_type(ctx.outputs[0]) == tfl::kInt32) {
+          Result<Shape> filter = im.tfl_shape(ctx.inputs[1]);
+          if (filter.ok() && filter->rank == 4) mark(ctx.outputs, 0, filter->dims[0]);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace convert
+}  // namespace lowbit

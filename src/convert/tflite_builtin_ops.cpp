@@ -1,0 +1,466 @@
+// TFLite builtin operators -> lowbit operators.
+#include <cmath>
+#include <cstring>
+
+#include "convert/importer.h"
+
+namespace lowbit {
+namespace convert {
+namespace {
+
+Status expect_arity(const OpContext& ctx, size_t min_inputs, size_t max_inputs, size_t outputs) {
+  if (ctx.inputs.size() < min_inputs || ctx.inputs.size() > max_inputs) {
+    return invalid("has " + std::to_string(ctx.inputs.size()) + " inputs; expected " +
+                   (min_inputs == max_inputs ? std::to_string(min_inputs)
+                                             : std::to_string(min_inputs) + " to " +
+                                                   std::to_string(max_inputs)));
+  }
+  for (size_t i = 0; i < min_inputs; ++i) {
+    if (ctx.inputs[i] < 0) return invalid("required input " + std::to_string(i) + " is absent");
+  }
+  if (ctx.outputs.size() != outputs) {
+    return invalid("has " + std::to_string(ctx.outputs.size()) + " outputs; expected " +
+                   std::to_string(outputs));
+  }
+  return Status::Ok();
+}
+
+Result<Activation> fused_activation(int8_t code) {
+  switch (code) {
+    case 0: return Activation::kNone;
+    case 1: return Activation::kRelu;
+    case 2: return Activation::kReluN1To1;
+    case 3: return Activation::kRelu6;
+    case 4: return unsupported("fused activation TANH is not supported");
+    case 5: return unsupported("fused activation SIGN_BIT is not supported");
+    default: return invalid("unknown fused activation " + std::to_string(code));
+  }
+}
+
+Result<Padding> padding_of(int8_t code) {
+  if (code == 0) return Padding::kSame;
+  if (code == 1) return Padding::kValid;
+  return invalid("unknown padding " + std::to_string(code));
+}
+
+// The operator's builtin options when they have the expected tag; nullptr
+// (defaults) when absent.
+Result<const tfl::OptionsTable*> options_of(const OpContext& ctx, uint8_t tag) {
+  const tfl::OptionsTable* options = ctx.op->builtin_options();
+  if (options == nullptr) return static_cast<const tfl::OptionsTable*>(nullptr);
+  if (ctx.op->builtin_options_type() != tag) {
+    return invalid("builtin options have union type " +
+                   std::to_string(ctx.op->builtin_options_type()) + ", expected " +
+                   std::to_string(tag));
+  }
+  return options;
+}
+
+Status check_positive(int value, const char* what) {
+  if (value <= 0) return invalid(std::string(what) + " is " + std::to_string(value) + "; must be > 0");
+  return Status::Ok();
+}
+
+// Lowbit indices for all inputs and outputs, in order.
+Status map_tensors(Importer& im, const OpContext& ctx, std::vector<int>* inputs,
+                   std::vector<int>* outputs) {
+  for (int t : ctx.inputs) {
+    Result<int> r = im.optional_tensor(t);
+    if (!r.ok()) return r.status();
+    inputs->push_back(r.value());
+  }
+  for (int t : ctx.outputs) {
+    Result<int> r = im.tensor(t);
+    if (!r.ok()) return r.status();
+    outputs->push_back(r.value());
+  }
+  return Status::Ok();
+}
+
+Status reject_bit_operands(const Importer& im, const OpContext& ctx) {
+  for (const std::vector<int>* list : {&ctx.inputs, &ctx.outputs}) {
+    for (int t : *list) {
+      if (t >= 0 && t < im.num_tensors() && im.bit_channels(t) > 0) {
+        return unsupported(im.tensor_label(t) +
+                           " is an LCE bitpacked tensor, which only LCE operators can use");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+float half_to_float(uint16_t h) {
+  const int sign = (h >> 15) & 1, exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
+  float value;
+  if (exponent == 0) {
+    value = std::ldexp(static_cast<float>(mantissa), -24);
+  } else if (exponent == 31) {
+    value = mantissa ? NAN : INFINITY;
+  } else {
+    value = std::ldexp(static_cast<float>(mantissa | 0x400), exponent - 25);
+  }
+  return sign ? -value : value;
+}
+
+// Float values of a quantized (int8/uint8) or FLOAT16 constant, or an empty
+// vector when the tensor is not such a constant.
+Result<std::vector<float>> dequantize_constant(const Importer& im, int index) {
+  std::vector<float> values;
+  size_t bytes = 0;
+  const uint8_t* data = im.constant_data(index, &bytes);
+  const int8_t type = im.tfl_type(index);
+  if (data == nullptr) return values;
+  Result<Shape> shape = im.tfl_shape(index);
+  if (!shape.ok()) return shape.status();
+  const int64_t count = shape->num_elements();
+  if (type == tfl::kFloat16) {
+    if (bytes != static_cast<size_t>(count) * 2) {
+      return invalid(im.tensor_label(index) + " has the wrong amount of FLOAT16 data");
+    }
+    values.resize(count);
+    for (int64_t i = 0; i < count; ++i) {
+      uint16_t h;
+      std::memcpy(&h, data + 2 * i, 2);
+      values[i] = half_to_float(h);
+    }
+    return values;
+  }
+  if (type != tfl::kInt8 && type != tfl::kUInt8) return values;
+  if (bytes != static_cast<size_t>(count)) {
+    return invalid(im.tensor_label(index) + " has " + std::to_string(bytes) +
+                   " bytes of data for shape " + shape->to_string());
+  }
+  const tfl::QuantizationParameters* q = im.tfl_tensor(index)->quantization();
+  if (q == nullptr || q->scale() == nullptr || q->scale()->size() == 0) {
+    return invalid(im.tensor_label(index) + " is a quantized constant without a scale");
+  }
+  const auto* scales = q->scale();
+  const auto* zero_points = q->zero_point();
+  const int axis = scales->size() > 1 ? q->quantized_dimension() : 0;
+  if (scales->size() > 1 &&
+      (axis < 0 || axis >= shape->rank || shape->dims[axis] != static_cast<int>(scales->size()))) {
+    return invalid(im.tensor_label(index) + " has " + std::to_string(scales->size()) +
+                   " scales that do not match its shape " + shape->to_string());
+  }
+  if (zero_points != nullptr && zero_points->size() != 0 &&
+      zero_points->size() != scales->size()) {
+    return invalid(im.tensor_label(index) + " has mismatched scale and zero point counts");
+  }
+  int64_t inner = 1;
+  for (int d = axis + 1; d < shape->rank; ++d) inner *= shape->dims[d];
+  values.resize(count);
+  for (int64_t i = 0; i < count; ++i) {
+    const size_t c = scales->size() > 1 ? static_cast<size_t>((i / inner) % shape->dims[axis]) : 0;
+    const int64_t zp = zero_points != nullptr && zero_points->size() ? zero_points->Get(c) : 0;
+    const int32_t raw = type == tfl::kInt8 ? static_cast<int8_t>(data[i]) : data[i];
+    values[i] = static_cast<float>(static_cast<double>(scales->Get(c)) * (raw - zp));
+  }
+  return values;
+}
+
+// Weights of a float operator stored quantized (dynamic-range or FLOAT16
+// compression) are dequantized once here: the float operator then sees the
+// float weights the model was trained with.
+Status fold_float_weights(Importer& im, const OpContext& ctx, size_t weight_input) {
+  if (weight_input >= ctx.inputs.size() || ctx.inputs[weight_input] < 0) return Status::Ok();
+  if (im.tfl_type(ctx.inputs[0]) != tfl::kFloat32) return Status::Ok();
+  const int w = ctx.inputs[weight_input];
+  if (im.tfl_type(w) == tfl::kFloat32 || im.is_created(w)) return Status::Ok();
+  Result<std::vector<float>> values = dequantize_constant(im, w);
+  if (!values.ok()) return values.status();
+  if (values->empty()) return Status::Ok();
+  im.note("operator " + std::to_string(ctx.index) + " (" + ctx.kind + "): " +
+          tfl::tensor_type_name(im.tfl_type(w)) + " weights " + im.tensor_label(w) +
+          " dequantized to FLOAT32");
+  return im.define_float_constant(w, values.value());
+}
+
+uint64_t elements(const Shape& s) { return static_cast<uint64_t>(s.num_elements()); }
+
+Status convert_conv(Importer& im, const OpContext& ctx, bool depthwise) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 2, 3, 1));
+  auto opts = options_of(ctx, depthwise ? tfl::kDepthwiseConv2DOptions : tfl::kConv2DOptions);
+  if (!opts.ok()) return opts.status();
+  const tfl::OptionsTable* o = opts.value();
+  // Field ids differ only in where depthwise puts depth_multiplier.
+  const int act_id = depthwise ? 4 : 3, dil_w_id = depthwise ? 5 : 4, dil_h_id = depthwise ? 6 : 5;
+  Result<Padding> padding = padding_of(o ? o->byte_field(0, 0) : 0);
+  if (!padding.ok()) return padding.status();
+  Result<Activation> act = fused_activation(o ? o->byte_field(act_id, 0) : 0);
+  if (!act.ok()) return act.status();
+  const int stride_w = o ? o->int_field(1, 0) : 0, stride_h = o ? o->int_field(2, 0) : 0;
+  const int dil_w = o ? o->int_field(dil_w_id, 1) : 1, dil_h = o ? o->int_field(dil_h_id, 1) : 1;
+  LOWBIT_RETURN_IF_ERROR(check_positive(stride_w, "stride_w"));
+  LOWBIT_RETURN_IF_ERROR(check_positive(stride_h, "stride_h"));
+  LOWBIT_RETURN_IF_ERROR(check_positive(dil_w, "dilation_w"));
+  LOWBIT_RETURN_IF_ERROR(check_positive(dil_h, "dilation_h"));
+  LOWBIT_RETURN_IF_ERROR(fold_float_weights(im, ctx, 1));
+
+  std::vector<int> inputs, outputs;
+  LOWBIT_RETURN_IF_ERROR(map_tensors(im, ctx, &inputs, &outputs));
+  Result<Shape> in = im.shape(ctx.inputs[0]), filter = im.shape(ctx.inputs[1]),
+                out = im.shape(ctx.outputs[0]);
+  if (!in.ok()) return in.status();
+  if (!filter.ok()) return filter.status();
+  if (!out.ok()) return out.status();
+  if (in->rank != 4 || filter->rank != 4 || out->rank != 4) {
+    return invalid("input, filter and output must be 4-D; got " + in->to_string() + ", " +
+                   filter->to_string() + ", " + out->to_string());
+  }
+  const DType in_dtype = im.tfl_type(ctx.inputs[0]) == tfl::kFloat32 ? DType::kFloat32 : DType::kInt8;
+  if (!depthwise) {
+    im.count_macs(in_dtype, elements(out.value()) * filter->dims[1] * filter->dims[2] * filter->dims[3]);
+    Conv2DOptions options;
+    options.padding = padding.value();
+    options.stride_h = stride_h;
+    options.stride_w = stride_w;
+    options.dilation_h = dil_h;
+    options.dilation_w = dil_w;
+    options.activation = act.value();
+    im.add_operator(ctx, OpType::kConv2D, inputs, outputs, options);
+    return Status::Ok();
+  }
+  // TFLite derives the multiplier from the shapes; some files carry a stale option.
+  const int channels_in = in->dims[3], channels_out = filter->dims[3];
+  if (channels_in <= 0 || channels_out % channels_in != 0) {
+    return invalid("filter has " + std::to_string(channels_out) +
+                   " channels, not a multiple of the input's " + std::to_string(channels_in));
+  }
+  im.count_macs(in_dtype, elements(out.value()) * filter->dims[1] * filter->dims[2]);
+  DepthwiseConv2DOptions options;
+  options.padding = padding.value();
+  options.stride_h = stride_h;
+  options.stride_w = stride_w;
+  options.dilation_h = dil_h;
+  options.dilation_w = dil_w;
+  options.depth_multiplier = channels_out / channels_in;
+  options.activation = act.value();
+  im.add_operator(ctx, OpType::kDepthwiseConv2D, inputs, outputs, options);
+  return Status::Ok();
+}
+
+Status convert_fully_connected(Importer& im, const OpContext& ctx) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 2, 3, 1));
+  auto opts = options_of(ctx, tfl::kFullyConnectedOptions);
+  if (!opts.ok()) return opts.status();
+  const tfl::OptionsTable* o = opts.value();
+  Result<Activation> act = fused_activation(o ? o->byte_field(0, 0) : 0);
+  if (!act.ok()) return act.status();
+  if (o && o->byte_field(1, 0) != 0) {
+    return unsupported("weights_format " + std::to_string(o->byte_field(1, 0)) +
+                       " (shuffled weights) is not supported; only DEFAULT is");
+  }
+  LOWBIT_RETURN_IF_ERROR(fold_float_weights(im, ctx, 1));
+  std::vector<int> inputs, outputs;
+  LOWBIT_RETURN_IF_ERROR(map_tensors(im, ctx, &inputs, &outputs));
+  Result<Shape> weights = im.shape(ctx.inputs[1]), out = im.shape(ctx.outputs[0]);
+  if (!weights.ok()) return weights.status();
+  if (!out.ok()) return out.status();
+  if (weights->rank != 2) return invalid("weights must be 2-D; got " + weights->to_string());
+  const DType in_dtype = im.tfl_type(ctx.inputs[0]) == tfl::kFloat32 ? DType::kFloat32 : DType::kInt8;
+  im.count_macs(in_dtype, elements(out.value()) * weights->dims[1]);
+  FullyConnectedOptions options;
+  options.activation = act.value();
+  options.keep_num_dims = o ? o->bool_field(2, false) : false;
+  im.add_operator(ctx, OpType::kFullyConnected, inputs, outputs, options);
+  return Status::Ok();
+}
+
+Status convert_pool(Importer& im, const OpContext& ctx, OpType type) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 1, 1, 1));
+  auto opts = options_of(ctx, tfl::kPool2DOptions);
+  if (!opts.ok()) return opts.status();
+  const tfl::OptionsTable* o = opts.value();
+  if (o == nullptr) return invalid("has no Pool2DOptions");
+  Pool2DOptions options;
+  Result<Padding> padding = padding_of(o->byte_field(0, 0));
+  if (!padding.ok()) return padding.status();
+  Result<Activation> act = fused_activation(o->byte_field(5, 0));
+  if (!act.ok()) return act.status();
+  options.padding = padding.value();
+  options.stride_w = o->int_field(1, 0);
+  options.stride_h = o->int_field(2, 0);
+  options.filter_w = o->int_field(3, 0);
+  options.filter_h = o->int_field(4, 0);
+  options.activation = act.value();
+  LOWBIT_RETURN_IF_ERROR(check_positive(options.stride_w, "stride_w"));
+  LOWBIT_RETURN_IF_ERROR(check_positive(options.stride_h, "stride_h"));
+  LOWBIT_RETURN_IF_ERROR(check_positive(options.filter_w, "filter_w"));
+  LOWBIT_RETURN_IF_ERROR(check_positive(options.filter_h, "filter_h"));
+  std::vector<int> inputs, outputs;
+  LOWBIT_RETURN_IF_ERROR(map_tensors(im, ctx, &inputs, &outputs));
+  im.add_operator(ctx, type, inputs, outputs, options);
+  return Status::Ok();
+}
+
+Status convert_elementwise(Importer& im, const OpContext& ctx, OpType type, uint8_t tag) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 2, 2, 1));
+  auto opts = options_of(ctx, tag);
+  if (!opts.ok()) return opts.status();
+  Result<Activation> act = fused_activation(opts.value() ? opts.value()->byte_field(0, 0) : 0);
+  if (!act.ok()) return act.status();
+  std::vector<int> inputs, outputs;
+  LOWBIT_RETURN_IF_ERROR(map_tensors(im, ctx, &inputs, &outputs));
+  ElementwiseOptions options;
+  options.activation = act.value();
+  im.add_operator(ctx, type, inputs, outputs, options);
+  return Status::Ok();
+}
+
+// Operators with one input, one output and no options.
+Status convert_unary(Importer& im, const OpContext& ctx, OpType type) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 1, 1, 1));
+  std::vector<int> inputs, outputs;
+  LOWBIT_RETURN_IF_ERROR(map_tensors(im, ctx, &inputs, &outputs));
+  im.add_operator(ctx, type, inputs, outputs, OpOptions{});
+  return Status::Ok();
+}
+
+Status convert_dequantize(Importer& im, const OpContext& ctx, const std::vector<int>& graph_outputs) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 1, 1, 1));
+  const int out = ctx.outputs[0];
+  bool is_graph_output = false;
+  for (int t : graph_outputs) is_graph_output = is_graph_output || t == out;
+  if (!is_graph_output && im.tfl_type(out) == tfl::kFloat32) {
+    Result<std::vector<float>> values = dequantize_constant(im, ctx.inputs[0]);
+    if (!values.ok()) return values.status();
+    if (!values->empty()) {
+      im.note("operator " + std::to_string(ctx.index) + " (DEQUANTIZE) of a constant folded into " +
+              im.tensor_label(out));
+      return im.define_float_constant(out, values.value());
+    }
+  }
+  return convert_unary(im, ctx, OpType::kDequantize);
+}
+
+Status convert_mean(Importer& im, const OpContext& ctx) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 2, 2, 1));
+  auto opts = options_of(ctx, tfl::kReducerOptions);
+  if (!opts.ok()) return opts.status();
+  Result<std::vector<int32_t>> axes = im.constant_ints(ctx.inputs[1]);
+  if (!axes.ok()) return axes.status();
+  Result<Shape> in = im.shape(ctx.inputs[0]);
+  if (!in.ok()) return in.status();
+  MeanOptions options;
+  for (int32_t axis : axes.value()) {
+    const int32_t normalized = axis < 0 ? axis + in->rank : axis;
+    if (normalized < 0 || normalized >= in->rank) {
+      return invalid("axis " + std::to_string(axis) + " is out of range for input shape " +
+                     in->to_string());
+    }
+    options.axes.push_back(normalized);
+  }
+  options.keep_dims = opts.value() ? opts.value()->bool_field(0, false) : false;
+  Result<int> x = im.tensor(ctx.inputs[0]), y = im.tensor(ctx.outputs[0]);
+  if (!x.ok()) return x.status();
+  if (!y.ok()) return y.status();
+  im.add_operator(ctx, OpType::kMean, {x.value()}, {y.value()}, options);
+  return Status::Ok();
+}
+
+Status convert_softmax(Importer& im, const OpContext& ctx) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 1, 1, 1));
+  auto opts = options_of(ctx, tfl::kSoftmaxOptions);
+  if (!opts.ok()) return opts.status();
+  SoftmaxOptions options;
+  options.beta = opts.value() ? opts.value()->float_field(0, 0.0f) : 0.0f;
+  if (!(options.beta > 0.0f) || !std::isfinite(options.beta)) {
+    return invalid("beta is " + std::to_string(options.beta) + "; must be finite and > 0");
+  }
+  std::vector<int> inputs, outputs;
+  LOWBIT_RETURN_IF_ERROR(map_tensors(im, ctx, &inputs, &outputs));
+  im.add_operator(ctx, OpType::kSoftmax, inputs, outputs, options);
+  return Status::Ok();
+}
+
+Status convert_pad(Importer& im, const OpContext& ctx) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 2, 2, 1));
+  Result<std::vector<int32_t>> paddings = im.constant_ints(ctx.inputs[1]);
+  if (!paddings.ok()) return paddings.status();
+  Result<Shape> in = im.shape(ctx.inputs[0]);
+  if (!in.ok()) return in.status();
+  if (paddings->size() != static_cast<size_t>(2 * in->rank)) {
+    return invalid("paddings has " + std::to_string(paddings->size()) + " values; input " +
+                   in->to_string() + " needs " + std::to_string(2 * in->rank));
+  }
+  Result<int> x = im.tensor(ctx.inputs[0]), y = im.tensor(ctx.outputs[0]);
+  if (!x.ok()) return x.status();
+  if (!y.ok()) return y.status();
+  PadOptions options;
+  options.paddings = paddings.value();
+  im.add_operator(ctx, OpType::kPad, {x.value()}, {y.value()}, options);
+  return Status::Ok();
+}
+
+Status convert_concatenation(Importer& im, const OpContext& ctx) {
+  if (ctx.inputs.empty()) return invalid("has no inputs");
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, ctx.inputs.size(), ctx.inputs.size(), 1));
+  auto opts = options_of(ctx, tfl::kConcatenationOptions);
+  if (!opts.ok()) return opts.status();
+  const tfl::OptionsTable* o = opts.value();
+  Result<Activation> act = fused_activation(o ? o->byte_field(1, 0) : 0);
+  if (!act.ok()) return act.status();
+  Result<Shape> out = im.shape(ctx.outputs[0]);
+  if (!out.ok()) return out.status();
+  ConcatenationOptions options;
+  options.axis = o ? o->int_field(0, 0) : 0;
+  if (options.axis < 0) options.axis += out->rank;
+  if (options.axis < 0 || options.axis >= out->rank) {
+    return invalid("axis " + std::to_string(o ? o->int_field(0, 0) : 0) +
+                   " is out of range for output shape " + out->to_string());
+  }
+  options.activation = act.value();
+  std::vector<int> inputs, outputs;
+  LOWBIT_RETURN_IF_ERROR(map_tensors(im, ctx, &inputs, &outputs));
+  im.add_operator(ctx, OpType::kConcatenation, inputs, outputs, options);
+  return Status::Ok();
+}
+
+// RESHAPE and SQUEEZE: the output's static shape is the new shape, so the
+// optional shape tensor (often computed by SHAPE/PACK chains) is not needed.
+Status convert_reshape(Importer& im, const OpContext& ctx) {
+  if (ctx.inputs.empty() || ctx.inputs[0] < 0) return invalid("input 0 is absent");
+  if (ctx.outputs.size() != 1) return invalid("must have exactly one output");
+  Result<Shape> out = im.shape(ctx.outputs[0]);
+  if (!out.ok()) return out.status();
+  Result<int> x = im.tensor(ctx.inputs[0]), y = im.tensor(ctx.outputs[0]);
+  if (!x.ok()) return x.status();
+  if (!y.ok()) return y.status();
+  ReshapeOptions options;
+  options.new_shape = out->to_vector();
+  im.add_operator(ctx, OpType::kReshape, {x.value()}, {y.value()}, options);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
+  LOWBIT_RETURN_IF_ERROR(reject_bit_operands(im, ctx));
+  switch (code) {
+    case tfl::kConv2D: return convert_conv(im, ctx, false);
+    case tfl::kDepthwiseConv2D: return convert_conv(im, ctx, true);
+    case tfl::kFullyConnected: return convert_fully_connected(im, ctx);
+    case tfl::kAdd: return convert_elementwise(im, ctx, OpType::kAdd, tfl::kAddOptions);
+    case tfl::kMul: return convert_elementwise(im, ctx, OpType::kMul, tfl::kMulOptions);
+    case tfl::kAveragePool2D: return convert_pool(im, ctx, OpType::kAveragePool2D);
+    case tfl::kMaxPool2D: return convert_pool(im, ctx, OpType::kMaxPool2D);
+    case tfl::kMean: return convert_mean(im, ctx);
+    case tfl::kSoftmax: return convert_softmax(im, ctx);
+    case tfl::kLogistic: return convert_unary(im, ctx, OpType::kLogistic);
+    case tfl::kHardSwish: return convert_unary(im, ctx, OpType::kHardSwish);
+    case tfl::kRelu: return convert_unary(im, ctx, OpType::kRelu);
+    case tfl::kRelu6: return convert_unary(im, ctx, OpType::kRelu6);
+    case tfl::kQuantize: return convert_unary(im, ctx, OpType::kQuantize);
+    case tfl::kDequantize: return convert_dequantize(im, ctx, im.graph_outputs());
+    case tfl::kPad: return convert_pad(im, ctx);
+    case tfl::kConcatenation: return convert_concatenation(im, ctx);
+    case tfl::kReshape:
+    case tfl::kSqueeze: return convert_reshape(im, ctx);
+    default:
+      return unsupported("builtin operator " + tfl::builtin_operator_name(code) + " (code " +
+                         std::to_string(code) + ") is not supported");
+  }
+}
+
+}  // namespace convert
+}  // namespace lowbit

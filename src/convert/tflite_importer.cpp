@@ -1,0 +1,74 @@
+#include "convert/tflite_importer.h"
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+
+#include "convert/importer.h"
+#include "convert/tflite_schema.h"
+
+namespace lowbit {
+namespace {
+
+std::string with_commas(uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ConversionSummary::to_text() const {
+  std::string text = "operators:";
+  int total = 0;
+  for (const auto& entry : operators_by_kind) {
+    text += " " + entry.first + " x" + std::to_string(entry.second);
+    total += entry.second;
+  }
+  text += " (" + std::to_string(total) + " total)\n";
+  text += "tensors: " + std::to_string(tensors) + " (" + std::to_string(constant_tensors) +
+          " constant)\n";
+  text += "weight bytes: " + with_commas(weight_bytes_before) + " in TFLite -> " +
+          with_commas(weight_bytes_after) + " in lowbit\n";
+  text += "MACs: int8 " + with_commas(int8_macs) + ", binary " + with_commas(binary_macs) +
+          ", float " + with_commas(float_macs) + "\n";
+  for (const std::string& note : notes) text += "note: " + note + "\n";
+  return text;
+}
+
+Status import_tflite(const uint8_t* data, size_t size, ModelBuilder* builder,
+                     ConversionSummary* summary) {
+  if (!builder->graph().tensors.empty() || !builder->graph().operators.empty()) {
+    return Status(StatusCode::kInvalidArgument, "import_tflite needs an empty ModelBuilder");
+  }
+  ConversionSummary local;
+  if (summary == nullptr) summary = &local;
+  *summary = ConversionSummary();
+  const char* why = "";
+  const tfl::Model* model = tfl::verify_tflite_buffer(data, size, &why);
+  if (model == nullptr) return Status(StatusCode::kInvalidModel, std::string("not a valid TFLite model: ") + why);
+  if (model->version() != 3) {
+    return Status(StatusCode::kUnsupported, "TFLite schema version " +
+                                                std::to_string(model->version()) +
+                                                " is not supported (only version 3)");
+  }
+  convert::Importer importer(data, size, model, builder, summary);
+  return importer.run();
+}
+
+Status convert_tflite_file(const std::string& tflite_path, const std::string& lbm_path,
+                           ConversionSummary* summary) {
+  std::ifstream in(tflite_path, std::ios::binary);
+  if (!in) return Status(StatusCode::kIoError, "cannot open " + tflite_path);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return Status(StatusCode::kIoError, "cannot read " + tflite_path);
+  ModelBuilder builder;
+  Status status = import_tflite(bytes.data(), bytes.size(), &builder, summary);
+  if (!status.ok()) return Status(status.code(), tflite_path + ": " + status.message());
+  return builder.save(lbm_path);
+}
+
+}  // namespace lowbit
