@@ -2,19 +2,20 @@
 # Installs dependencies, builds everything and runs the whole test suite.
 #   scripts/test.sh              Release build in build/
 #   scripts/test.sh --sanitize   AddressSanitizer + UBSan build in build-asan/
-# LOWBIT_JOBS sets build and ctest parallelism (default 2).
+# LOWBIT_JOBS sets build and ctest parallelism (default 2); LOWBIT_BUILD_DIR
+# (relative to the repository) overrides the build folder.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build_dir="$root/build"
+build_dir="$root/${LOWBIT_BUILD_DIR:-build}"
 cmake_args=()
 for arg in "$@"; do
   case "$arg" in
     --sanitize)
-      build_dir="$root/build-asan"
+      build_dir="$root/${LOWBIT_BUILD_DIR:-build-asan}"
       cmake_args+=(-DLOWBIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo)
       ;;
-    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
