@@ -145,7 +145,7 @@ Result<std::vector<int32_t>> Importer::constant_ints(int index) const {
   return values;
 }
 
-Result<Quantization> Importer::quantization(int index, DType dtype) const {
+Result<Quantization> Importer::quantization(int index, DType dtype, const Shape& shape) const {
   Quantization q;
   const tfl::QuantizationParameters* params = tfl_tensor(index)->quantization();
   // Float tensors may carry calibration ranges; they mean nothing at run time.
@@ -174,6 +174,23 @@ Result<Quantization> Importer::quantization(int index, DType dtype) const {
     }
   }
   q.axis = n > 1 ? params->quantized_dimension() : 0;
+  if (n > 1 && (q.axis < 0 || q.axis >= shape.rank || shape.dims[q.axis] != static_cast<int>(n))) {
+    // Some converters copy the filter's quantized_dimension onto the 1-D bias:
+    // the one dimension with n entries is the only reading that makes sense.
+    int matching = -1, matches = 0;
+    for (int d = 0; d < shape.rank; ++d) {
+      if (shape.dims[d] == static_cast<int>(n)) {
+        matching = d;
+        ++matches;
+      }
+    }
+    if (matches != 1) {
+      return invalid(tensor_label(index) + " has " + std::to_string(n) +
+                     " scales along quantized_dimension " + std::to_string(q.axis) +
+                     ", which does not fit shape " + shape.to_string());
+    }
+    q.axis = matching;
+  }
   return q;
 }
 
@@ -204,7 +221,7 @@ Result<int> Importer::tensor(int index) {
   Result<Shape> shape_result = shape(index);
   if (!shape_result.ok()) return shape_result.status();
   const Shape& s = shape_result.value();
-  Result<Quantization> quant = quantization(index, dtype);
+  Result<Quantization> quant = quantization(index, dtype, s);
   if (!quant.ok()) return quant.status();
   std::string name = t->name() != nullptr ? t->name()->str() : "tensor_" + std::to_string(index);
 

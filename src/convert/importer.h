@@ -76,7 +76,7 @@ class Importer {
 
  private:
   Status check_index(int index) const;
-  Result<Quantization> quantization(int index, DType dtype) const;
+  Result<Quantization> quantization(int index, DType dtype, const Shape& shape) const;
   Status convert_operator(int k);
   void sum_source_weights();
 
