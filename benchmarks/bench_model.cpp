@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <random>
 #include <string>
@@ -56,7 +57,7 @@ std::string default_graph(const char* argv0) {
   exe = n > 0 ? exe.substr(0, static_cast<size_t>(n)) : std::string(argv0);
   const size_t slash = exe.rfind('/');
   const std::string dir = slash == std::string::npos ? "." : exe.substr(0, slash);
-  return dir + "/../models/demo_int8.lbm";
+  return std::filesystem::path(dir + "/../models/demo_int8.lbm").lexically_normal().string();
 }
 
 std::vector<std::string> split(const std::string& text, char sep) {
