@@ -93,11 +93,12 @@ class NetBuilder {
     const Shape filter_shape{out_channels, kernel, kernel, in_channels};
     const Shape out_shape{in.shape[0], ceil_div(in.shape[1], stride),
                           ceil_div(in.shape[2], stride), out_channels};
-    const int filter = add_filter(name, filter_shape, 0, out_channels,
-                                  kernel * kernel * in_channels, in, relu6);
-    const int bias = add_bias(name, out_channels, in, relu6);
+    const Filter filter = add_filter(name, filter_shape, 0, out_channels,
+                                     kernel * kernel * in_channels, in, relu6);
+    const int bias = add_bias(name, filter, in, relu6);
     Value out = output(name, out_shape, relu6);
-    b_.add_operator(OpType::kConv2D, {in.tensor, filter, bias}, {out.tensor}, options, name);
+    b_.add_operator(OpType::kConv2D, {in.tensor, filter.tensor, bias}, {out.tensor}, options,
+                    name);
     return out;
   }
 
@@ -109,11 +110,11 @@ class NetBuilder {
     options.activation = Activation::kRelu6;
     const Shape out_shape{in.shape[0], ceil_div(in.shape[1], stride),
                           ceil_div(in.shape[2], stride), channels};
-    const int filter = add_filter(name, Shape{1, 3, 3, channels}, 3, channels, 9, in, true);
-    const int bias = add_bias(name, channels, in, true);
+    const Filter filter = add_filter(name, Shape{1, 3, 3, channels}, 3, channels, 9, in, true);
+    const int bias = add_bias(name, filter, in, true);
     Value out = output(name, out_shape, true);
-    b_.add_operator(OpType::kDepthwiseConv2D, {in.tensor, filter, bias}, {out.tensor}, options,
-                    name);
+    b_.add_operator(OpType::kDepthwiseConv2D, {in.tensor, filter.tensor, bias}, {out.tensor},
+                    options, name);
     return out;
   }
 
@@ -228,8 +229,14 @@ class NetBuilder {
   // Filter with per-output-channel scales along `axis` (0 for OHWI conv, 3
   // for 1xKHxKWxC depthwise); the channels' spreads differ by up to +-40% so
   // per-channel requantization matters.
-  int add_filter(const std::string& name, Shape shape, int axis, int channels, int fan_in,
-                 const Value& in, bool relu6) {
+  struct Filter {
+    int tensor = -1;
+    int channels = 0;
+    std::vector<float> scales;  // per output channel; empty for float
+  };
+
+  Filter add_filter(const std::string& name, Shape shape, int axis, int channels, int fan_in,
+                    const Value& in, bool relu6) {
     const double target_std = relu6 ? 2.0 : 1.0;
     const double base_std = target_std / std::sqrt(fan_in * in.stats.second_moment());
     std::vector<double> limits(channels);
@@ -241,7 +248,8 @@ class NetBuilder {
       real[i] = rng_.uniform(-limits[c], limits[c]);
     }
     if (!quantized()) {
-      return b_.add_constant(name + "/weights", DType::kFloat32, shape, to_float(real));
+      return {b_.add_constant(name + "/weights", DType::kFloat32, shape, to_float(real)), channels,
+              {}};
     }
     std::vector<float> scales(channels);
     for (int c = 0; c < channels; ++c) scales[c] = static_cast<float>(limits[c] / 127.0);
@@ -250,18 +258,17 @@ class NetBuilder {
       const size_t c = axis == 0 ? i / (count / channels) : i % channels;
       q[i] = quantize_weight(real[i], scales[c]);
     }
-    last_filter_scales_ = scales;
     Quantization wq;
     wq.scales = scales;
     wq.zero_points.assign(channels, 0);
     wq.axis = axis;
-    return b_.add_constant(name + "/weights", DType::kInt8, shape, q, wq);
+    return {b_.add_constant(name + "/weights", DType::kInt8, shape, q, wq), channels, scales};
   }
 
-  int add_bias(const std::string& name, int channels, const Value& in, bool relu6) {
+  int add_bias(const std::string& name, const Filter& filter, const Value& in, bool relu6) {
     const double spread = relu6 ? 0.2 : 0.1;
-    if (!quantized()) return add_float_bias(name, channels, spread);
-    return add_int_bias(name, last_filter_scales_, in, spread);
+    if (!quantized()) return add_float_bias(name, filter.channels, spread);
+    return add_int_bias(name, filter.scales, in, spread);
   }
 
   int add_float_bias(const std::string& name, int channels, double spread) {
@@ -289,7 +296,6 @@ class NetBuilder {
   ModelBuilder& b_;
   DType dtype_;
   WeightRng rng_;
-  std::vector<float> last_filter_scales_;
 };
 
 void build_demo_int8(ModelBuilder& b) {
