@@ -1,0 +1,113 @@
+// Binary and int8 GEMM microkernels on the same M x N x K, single-threaded.
+// Counters: MACs/s (binary: 1-bit multiply-accumulates) and MACs per TSC
+// cycle, the figure to hold against the popcount and VNNI limits.
+#include <benchmark/benchmark.h>
+#include <x86intrin.h>
+
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/bin_gemm.h"
+#include "kernels/qs8_gemm.h"
+
+namespace lowbit {
+namespace {
+
+struct AlignedBytes {
+  explicit AlignedBytes(size_t n) : ptr(static_cast<uint8_t*>(std::aligned_alloc(64, (n + 63) / 64 * 64))) {
+    std::mt19937 rng(1);
+    for (size_t i = 0; i < n; ++i) ptr[i] = static_cast<uint8_t>(rng());
+  }
+  ~AlignedBytes() { std::free(ptr); }
+  uint8_t* ptr;
+};
+
+void report(benchmark::State& state, double macs_per_iteration, uint64_t cycles) {
+  state.counters["MACs/s"] =
+      benchmark::Counter(macs_per_iteration, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["MACs/cycle"] = macs_per_iteration * double(state.iterations()) / double(cycles);
+}
+
+void bin_gemm(benchmark::State& state, BinGemmKernel kernel) {
+  const size_t m = state.range(0), n = state.range(1), k_bits = state.range(2);
+  const size_t k_words = (k_bits / 32 + kBinGemmKAlign - 1) / kBinGemmKAlign * kBinGemmKAlign;
+  AlignedBytes a(m * k_words * 4), b(n * k_words * 4);
+  std::vector<int32_t> c(m * n);
+  const auto* aw = reinterpret_cast<const uint32_t*>(a.ptr);
+  const auto* bw = reinterpret_cast<const uint32_t*>(b.ptr);
+  const uint64_t start = __rdtsc();
+  for (auto _ : state) {
+    for (size_t i = 0; i < m; i += kernel.mr) {
+      const size_t mr = std::min<size_t>(kernel.mr, m - i);
+      for (size_t j = 0; j < n; j += kernel.nr) {
+        const size_t nr = std::min<size_t>(kernel.nr, n - j);
+        kernel.fn(mr, nr, k_words, aw + i * k_words, k_words, bw + j * k_words, k_words,
+                  c.data() + i * n + j, n);
+      }
+    }
+    benchmark::DoNotOptimize(c.data());
+  }
+  report(state, double(m) * n * k_bits, __rdtsc() - start);
+}
+
+void qs8_gemm(benchmark::State& state, Qs8GemmKernel kernel) {
+  const size_t m = state.range(0), n = state.range(1), k = state.range(2);
+  AlignedBytes a(m * k), w(n * k);
+  AlignedBytes packed(qs8_gemm_packed_bytes(kernel.layout, n, k));
+  std::vector<int32_t> bias(n, 100);
+  qs8_gemm_pack(kernel.layout, n, k, reinterpret_cast<const int8_t*>(w.ptr), bias.data(), 3,
+                packed.ptr);
+  const size_t padded_n = (n + 15) / 16 * 16;
+  std::vector<int32_t> multiplier(padded_n, 1 << 30), shift(padded_n, -8);
+  std::vector<float> scale(padded_n, 1.0f / 512);
+  Qs8GemmParams params;
+  params.multiplier = multiplier.data();
+  params.shift = shift.data();
+  params.scale = scale.data();
+  std::vector<const int8_t*> rows(m);
+  for (size_t i = 0; i < m; ++i) rows[i] = reinterpret_cast<const int8_t*>(a.ptr) + i * k;
+  std::vector<int8_t> c(m * n);
+  const uint64_t start = __rdtsc();
+  for (auto _ : state) {
+    for (size_t i = 0; i < m; i += kernel.mr) {
+      const size_t mr = std::min<size_t>(kernel.mr, m - i);
+      kernel.fn(mr, n, k, rows.data() + i, packed.ptr, c.data() + i * n, n, params);
+    }
+    benchmark::DoNotOptimize(c.data());
+  }
+  report(state, double(m) * n * k, __rdtsc() - start);
+}
+
+// M = output pixels, N = output channels, K = kernel taps x input channels.
+void shapes(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"M", "N", "K"});
+  b->Args({3136, 64, 576});    // 56x56, 3x3x64 -> 64 (ResNet/QuickNet stage 1)
+  b->Args({784, 128, 1152});   // 28x28, 3x3x128 -> 128
+  b->Args({196, 256, 2304});   // 14x14, 3x3x256 -> 256
+  b->Args({49, 512, 4608});    // 7x7, 3x3x512 -> 512
+}
+
+int register_all() {
+  const CpuFeatures cpu = CpuFeatures::detect();
+  size_t count = 0;
+  const KernelVariant<BinGemmKernel>* bin = bin_gemm_variants(&count);
+  for (size_t i = 0; i < count; ++i) {
+    if (!cpu.has(bin[i].required)) continue;
+    benchmark::RegisterBenchmark(bin[i].name, bin_gemm, bin[i].fn)->Apply(shapes);
+  }
+  const KernelVariant<Qs8GemmKernel>* qs8 = qs8_gemm_variants(&count);
+  for (size_t i = 0; i < count; ++i) {
+    if (!cpu.has(qs8[i].required)) continue;
+    benchmark::RegisterBenchmark(qs8[i].name, qs8_gemm, qs8[i].fn)->Apply(shapes);
+  }
+  return 0;
+}
+
+const int registered = register_all();
+
+}  // namespace
+}  // namespace lowbit
+
+BENCHMARK_MAIN();
