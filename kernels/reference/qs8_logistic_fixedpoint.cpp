@@ -24,7 +24,8 @@ int32_t exp_on_interval_between_negative_one_quarter_and_0_excl(int32_t a) {
   const int32_t x4_over_4 = saturating_rounding_multiply_by_pot(x4, -2);
   const int32_t poly =
       saturating_rounding_multiply_by_pot(mul(x4_over_4 + x3, one_third) + x2, -1);
-  return exp_minus_one_eighth + mul(exp_minus_one_eighth, poly);
+  // exp(-1/8) * (1 + x + x^2/2 + x^3/6 + x^4/24)
+  return exp_minus_one_eighth + mul(exp_minus_one_eighth, x + poly);
 }
 
 }  // namespace
