@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "lowbit/interpreter.h"
@@ -266,15 +267,30 @@ std::vector<T> pool2d(const PoolShape& s, bool average, int32_t act_min, int32_t
   return out;
 }
 
-// MEAN of a 4-D NHWC tensor over H and W (TFLite Micro; NUMERICS section 5).
-// The xnnpack_fp32 profile scales by s_in / (s_out * count) in float.
+// MEAN over `reduced` axes (TFLite Micro; NUMERICS section 5), computed by
+// scattering every input element into its output's sum. The xnnpack_fp32
+// profile scales by s_in / (s_out * count) in float.
 template <typename T>
-std::vector<T> mean_hw(int n, int h, int w, int c, float in_scale, int32_t in_zp,
-                       float out_scale, int32_t out_zp, RequantProfile profile,
-                       const std::vector<T>& input) {
+std::vector<T> mean(const std::vector<int>& dims, const std::vector<bool>& reduced,
+                    float in_scale, int32_t in_zp, float out_scale, int32_t out_zp,
+                    RequantProfile profile, const std::vector<T>& input) {
   const int32_t qmin = std::is_same<T, uint8_t>::value ? 0 : -128;
   const int32_t qmax = std::is_same<T, uint8_t>::value ? 255 : 127;
-  const int64_t count = int64_t(h) * w;
+  int64_t count = 1, outputs = 1;
+  for (size_t d = 0; d < dims.size(); ++d) (reduced[d] ? count : outputs) *= dims[d];
+  std::vector<int64_t> sums(outputs, 0);
+  std::vector<int> coord(dims.size(), 0);
+  for (size_t i = 0; i < input.size(); ++i) {
+    int64_t o = 0;
+    for (size_t d = 0; d < dims.size(); ++d) {
+      if (!reduced[d]) o = o * dims[d] + coord[d];
+    }
+    sums[o] += input[i];
+    for (int d = int(dims.size()) - 1; d >= 0; --d) {
+      if (++coord[d] < dims[d]) break;
+      coord[d] = 0;
+    }
+  }
   const bool single = profile == RequantProfile::kSingleRounding;
   const Multiplier base = quantize(double(in_scale) / double(out_scale), single);
   int sh = 0;
@@ -282,20 +298,16 @@ std::vector<T> mean_hw(int n, int h, int w, int c, float in_scale, int32_t in_zp
   sh = std::min({sh, 32, 31 + base.e});
   const Multiplier folded{(base.m << sh) / count, base.e - sh};
   std::vector<T> out;
-  for (int b = 0; b < n; ++b)
-    for (int ch = 0; ch < c; ++ch) {
-      int64_t sum = 0;
-      for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) sum += input[((int64_t(b) * h + y) * w + x) * c + ch];
-      const int64_t centered = sum - count * in_zp;
-      int64_t v = 0;
-      if (profile == RequantProfile::kTfliteReference) v = apply_double_rounding(centered, folded);
-      if (profile == RequantProfile::kSingleRounding) v = apply_single_rounding(centered, folded);
-      if (profile == RequantProfile::kXnnpackFp32) {
-        v = apply_fp32(centered, in_scale / (out_scale * static_cast<float>(count)));
-      }
-      out.push_back(static_cast<T>(clamp(v + out_zp, qmin, qmax)));
+  for (int64_t sum : sums) {
+    const int64_t centered = sum - count * in_zp;
+    int64_t v = 0;
+    if (profile == RequantProfile::kTfliteReference) v = apply_double_rounding(centered, folded);
+    if (profile == RequantProfile::kSingleRounding) v = apply_single_rounding(centered, folded);
+    if (profile == RequantProfile::kXnnpackFp32) {
+      v = apply_fp32(centered, in_scale / (out_scale * static_cast<float>(count)));
     }
+    out.push_back(static_cast<T>(clamp(v + out_zp, qmin, qmax)));
+  }
   return out;
 }
 
