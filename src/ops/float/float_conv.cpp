@@ -65,7 +65,7 @@ class FloatConvKernel final : public XnnKernel {
         /*output_channel_stride=*/out_c, static_cast<const float*>(ctx.input(1).data),
         has_bias ? static_cast<const float*>(ctx.input(2).data) : nullptr, out_min, out_max,
         depthwise_ ? XNN_FLAG_DEPTHWISE_CONVOLUTION : 0, &conv);
-    return adopt(status, conv, "creating the convolution");
+    return adopt(status, &conv, "creating the convolution");
   }
 
   Status bind(const RunContext& ctx) override {

@@ -43,10 +43,10 @@ class FloatBinaryKernel final : public XnnKernel {
     float_activation_range(options.activation, &out_min, &out_max);
     xnn_operator_t binary = nullptr;
     if (is_mul_) {
-      return adopt(xnn_create_multiply_nd_f32(out_min, out_max, 0, &binary), binary,
+      return adopt(xnn_create_multiply_nd_f32(out_min, out_max, 0, &binary), &binary,
                    "creating the multiplication");
     }
-    return adopt(xnn_create_add_nd_f32(out_min, out_max, 0, &binary), binary,
+    return adopt(xnn_create_add_nd_f32(out_min, out_max, 0, &binary), &binary,
                  "creating the addition");
   }
 

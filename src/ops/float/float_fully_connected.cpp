@@ -65,7 +65,7 @@ class FloatFullyConnectedKernel final : public XnnKernel {
         static_cast<const float*>(ctx.input(1).data),
         has_bias ? static_cast<const float*>(ctx.input(2).data) : nullptr, out_min, out_max,
         /*flags=*/0, &fc);
-    return adopt(status, fc, "creating the fully connected operator");
+    return adopt(status, &fc, "creating the fully connected operator");
   }
 
   Status bind(const RunContext& ctx) override {

@@ -62,21 +62,18 @@ class FloatPoolKernel final : public XnnKernel {
                        0, 0, 0, 0, 1, 1, options.stride_h, options.stride_w, 1, 1,
                        /*groups=*/channels, /*group_input_channels=*/1,
                        /*group_output_channels=*/1, channels, channels, unit_weights.data(),
-                       /*bias=*/nullptr, out_min, out_max, XNN_FLAG_DEPTHWISE_CONVOLUTION, &pool),
-                   pool, "creating the 1x1 pooling (as a depthwise convolution)");
+                       /*bias=*/nullptr, out_min, out_max, XNN_FLAG_DEPTHWISE_CONVOLUTION, &pool), &pool, "creating the 1x1 pooling (as a depthwise convolution)");
     }
     if (is_max_) {
       return adopt(xnn_create_max_pooling2d_nhwc_f32(
                        h.pad_before, w.pad_after, h.pad_after, w.pad_before, options.filter_h,
                        options.filter_w, options.stride_h, options.stride_w, 1, 1, channels,
-                       channels, channels, out_min, out_max, 0, &pool),
-                   pool, "creating the max pooling");
+                       channels, channels, out_min, out_max, 0, &pool), &pool, "creating the max pooling");
     }
     return adopt(xnn_create_average_pooling2d_nhwc_f32(
                      h.pad_before, w.pad_after, h.pad_after, w.pad_before, options.filter_h,
                      options.filter_w, options.stride_h, options.stride_w, channels, channels,
-                     channels, out_min, out_max, 0, &pool),
-                 pool, "creating the average pooling");
+                     channels, out_min, out_max, 0, &pool), &pool, "creating the average pooling");
   }
 
   Status bind(const RunContext& ctx) override {
@@ -151,8 +148,7 @@ class FloatMeanKernel final : public XnnKernel {
     const float inf = std::numeric_limits<float>::infinity();
     xnn_operator_t gap = nullptr;
     return adopt(xnn_create_global_average_pooling_nwc_f32(channels, channels, channels, -inf,
-                                                           inf, 0, &gap),
-                 gap, "creating the global average pooling");
+                                                           inf, 0, &gap), &gap, "creating the global average pooling");
   }
 
   Status bind(const RunContext& ctx) override {

@@ -53,17 +53,16 @@ class FloatUnaryKernel final : public XnnKernel {
     xnn_operator_t unary = nullptr;
     switch (type_) {
       case OpType::kLogistic:
-        return adopt(xnn_create_sigmoid_nc_f32(c, c, c, 0, &unary), unary,
+        return adopt(xnn_create_sigmoid_nc_f32(c, c, c, 0, &unary), &unary,
                      "creating the sigmoid");
       case OpType::kHardSwish:
-        return adopt(xnn_create_hardswish_nc_f32(c, c, c, 0, &unary), unary,
+        return adopt(xnn_create_hardswish_nc_f32(c, c, c, 0, &unary), &unary,
                      "creating the hard swish");
       case OpType::kRelu:
         return adopt(xnn_create_clamp_nc_f32(c, c, c, 0.0f, std::numeric_limits<float>::infinity(),
-                                             0, &unary),
-                     unary, "creating the clamp");
+                                             0, &unary), &unary, "creating the clamp");
       case OpType::kRelu6:
-        return adopt(xnn_create_clamp_nc_f32(c, c, c, 0.0f, 6.0f, 0, &unary), unary,
+        return adopt(xnn_create_clamp_nc_f32(c, c, c, 0.0f, 6.0f, 0, &unary), &unary,
                      "creating the clamp");
       default:
         return Status(StatusCode::kInternal, "not an element-wise float operator");
@@ -116,13 +115,13 @@ class FloatSoftmaxKernel final : public XnnKernel {
     xnn_operator_t op = nullptr;
     if (beta_ != 1.0f) {
       const float inf = std::numeric_limits<float>::infinity();
-      LOWBIT_RETURN_IF_ERROR(adopt(xnn_create_multiply_nd_f32(-inf, inf, 0, &op), op,
+      LOWBIT_RETURN_IF_ERROR(adopt(xnn_create_multiply_nd_f32(-inf, inf, 0, &op), &op,
                                    "creating the beta scaling"));
       ctx.request_scratch(rows_.batch * rows_.channels * sizeof(float));
       op = nullptr;
     }
     const size_t c = rows_.channels;
-    return adopt(xnn_create_softmax_nc_f32(c, c, c, 0, &op), op, "creating the softmax");
+    return adopt(xnn_create_softmax_nc_f32(c, c, c, 0, &op), &op, "creating the softmax");
   }
 
   Status bind(const RunContext& ctx) override {

@@ -79,9 +79,9 @@ XnnKernel::~XnnKernel() {
   for (xnn_operator_t op : ops_) xnn_delete_operator(op);
 }
 
-Status XnnKernel::adopt(xnn_status status, xnn_operator_t op, const char* what) {
+Status XnnKernel::adopt(xnn_status status, const xnn_operator_t* op, const char* what) {
   if (status != xnn_status_success) return check(status, what);
-  ops_.push_back(op);
+  ops_.push_back(*op);
   return Status::Ok();
 }
 

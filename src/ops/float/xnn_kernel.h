@@ -35,8 +35,10 @@ class XnnKernel : public OpKernel {
 
  protected:
   // Records a freshly created operator (so the destructor deletes it) or turns
-  // the failure into a Status naming the operator type and `what`.
-  Status adopt(xnn_status status, xnn_operator_t op, const char* what);
+  // the failure into a Status naming the operator type and `what`. Takes the
+  // handle's address: in adopt(xnn_create_...(&op), &op, ...) the handle is
+  // read only after the create call has filled it in.
+  Status adopt(xnn_status status, const xnn_operator_t* op, const char* what);
   // Translates the status of a setup call.
   Status check(xnn_status status, const char* what) const;
   xnn_operator_t xnn_op(size_t i) const { return ops_[i]; }

@@ -1,0 +1,155 @@
+// CONV_2D and DEPTHWISE_CONV_2D driven directly through the float kernels.
+#include "ops/float/float_kernels.h"
+#include "test_common.h"
+
+namespace lowbit {
+namespace testing {
+namespace {
+
+// A random geometry whose output is non-empty.
+ConvParams random_conv_params(std::mt19937& rng, bool depthwise) {
+  for (;;) {
+    ConvParams p;
+    p.batch = uniform(rng, 1, 2);
+    p.in_h = uniform(rng, 1, 10);
+    p.in_w = uniform(rng, 1, 10);
+    p.kernel_h = uniform(rng, 1, 4);
+    p.kernel_w = uniform(rng, 1, 4);
+    p.stride_h = uniform(rng, 1, 3);
+    p.stride_w = uniform(rng, 1, 3);
+    p.dilation_h = uniform(rng, 1, 3);
+    p.dilation_w = uniform(rng, 1, 3);
+    p.same = uniform(rng, 0, 1) == 1;
+    if (depthwise) {
+      p.in_c = uniform(rng, 1, 12);
+      p.depth_multiplier = uniform(rng, 1, 3);
+    } else {
+      p.groups = uniform(rng, 1, 3);
+      p.in_c = p.groups * uniform(rng, 1, 5);
+      p.out_c = p.groups * uniform(rng, 1, 6);
+    }
+    const Dim h = padded_dim(p.in_h, p.kernel_h, p.stride_h, p.dilation_h, p.same);
+    const Dim w = padded_dim(p.in_w, p.kernel_w, p.stride_w, p.dilation_w, p.same);
+    if (h.out > 0 && w.out > 0 && (p.same || ((p.kernel_h - 1) * p.dilation_h < p.in_h &&
+                                              (p.kernel_w - 1) * p.dilation_w < p.in_w))) {
+      return p;
+    }
+  }
+}
+
+struct ConvCase {
+  SingleOpGraph graph;
+  std::vector<float> input, filter, bias;
+  Expected expected;
+};
+
+ConvCase build_conv_case(std::mt19937& rng, const ConvParams& p0, Activation act, bool has_bias) {
+  ConvCase c;
+  ConvParams p = p0;
+  p.act_min = act_range(act).lo;
+  p.act_max = act_range(act).hi;
+  const bool depthwise = p.depth_multiplier > 0;
+  const int out_c = depthwise ? p.in_c * p.depth_multiplier : p.out_c;
+  const Dim h = padded_dim(p.in_h, p.kernel_h, p.stride_h, p.dilation_h, p.same);
+  const Dim w = padded_dim(p.in_w, p.kernel_w, p.stride_w, p.dilation_w, p.same);
+  const int filter_in = depthwise ? 1 : p.in_c / p.groups;
+  c.input = random_floats(rng, size_t(p.batch) * p.in_h * p.in_w * p.in_c, -2.0f, 2.0f);
+  c.filter = random_floats(rng, size_t(out_c) * p.kernel_h * p.kernel_w * filter_in, -1.0f, 1.0f);
+  if (has_bias) c.bias = random_floats(rng, out_c, -1.0f, 1.0f);
+
+  const int in = c.graph.add_input({p.batch, p.in_h, p.in_w, p.in_c});
+  const int filter = depthwise
+                         ? c.graph.add_constant({1, p.kernel_h, p.kernel_w, out_c}, c.filter)
+                         : c.graph.add_constant({out_c, p.kernel_h, p.kernel_w, filter_in}, c.filter);
+  const int bias = has_bias ? c.graph.add_constant({out_c}, c.bias) : kAbsentInput;
+  c.graph.add_output({p.batch, h.out, w.out, out_c});
+  const Padding padding = p.same ? Padding::kSame : Padding::kValid;
+  if (depthwise) {
+    DepthwiseConv2DOptions o;
+    o.padding = padding;
+    o.stride_h = p.stride_h, o.stride_w = p.stride_w;
+    o.dilation_h = p.dilation_h, o.dilation_w = p.dilation_w;
+    o.depth_multiplier = p.depth_multiplier;
+    o.activation = act;
+    c.graph.set_op(OpType::kDepthwiseConv2D, {in, filter, bias}, o);
+  } else {
+    Conv2DOptions o;
+    o.padding = padding;
+    o.stride_h = p.stride_h, o.stride_w = p.stride_w;
+    o.dilation_h = p.dilation_h, o.dilation_w = p.dilation_w;
+    o.activation = act;
+    c.graph.set_op(OpType::kConv2D, {in, filter, bias}, o);
+  }
+  c.expected = conv_reference(p, c.input, c.filter, c.bias);
+  return c;
+}
+
+void sweep(bool depthwise) {
+  const uint32_t seed = test_seed();
+  CAPTURE(seed);
+  std::mt19937 rng(seed);
+  const int iterations = scaled_iterations(40);
+  for (int it = 0; it < iterations; ++it) {
+    const ConvParams p = random_conv_params(rng, depthwise);
+    const Activation act = random_activation(rng);
+    const bool has_bias = uniform(rng, 0, 3) != 0;
+    INFO("iteration " << it << ": N" << p.batch << " H" << p.in_h << " W" << p.in_w << " C"
+                      << p.in_c << " K" << p.kernel_h << "x" << p.kernel_w << " S" << p.stride_h
+                      << "x" << p.stride_w << " D" << p.dilation_h << "x" << p.dilation_w
+                      << " groups " << p.groups << " M " << p.depth_multiplier << " OC "
+                      << p.out_c << (p.same ? " SAME" : " VALID") << " act "
+                      << int(act) << " bias " << has_bias);
+    ConvCase c = build_conv_case(rng, p, act, has_bias);
+    check_against_reference(c.graph, {c.input}, c.expected, vary_threads_on(it));
+  }
+}
+
+TEST_CASE("float conv2d matches the double reference on random geometries", "[float][conv]") {
+  sweep(/*depthwise=*/false);
+}
+
+TEST_CASE("float depthwise conv2d matches the double reference on random geometries",
+          "[float][conv]") {
+  sweep(/*depthwise=*/true);
+}
+
+TEST_CASE("float conv2d reports its kernel name and MACs", "[float][conv]") {
+  std::mt19937 rng(test_seed());
+  ConvParams p;
+  p.batch = 1, p.in_h = 5, p.in_w = 6, p.in_c = 4, p.kernel_h = 3, p.kernel_w = 3, p.out_c = 8;
+  p.groups = 2;
+  p.same = true;
+  ConvCase c = build_conv_case(rng, p, Activation::kNone, true);
+  KernelRun r = c.graph.run({c.input});
+  REQUIRE(r.status.ok());
+  CHECK(r.kernel_name == "f32_conv2d__xnnpack");
+  // Every output (5*6*8) takes 3*3 taps over 4/2 channels of its group.
+  CHECK(r.macs == uint64_t(5 * 6 * 8) * 9 * 2);
+
+  ConvParams d = p;
+  d.depth_multiplier = 2;
+  ConvCase dw = build_conv_case(rng, d, Activation::kNone, false);
+  r = dw.graph.run({dw.input});
+  REQUIRE(r.status.ok());
+  CHECK(r.kernel_name == "f32_dwconv2d__xnnpack");
+  CHECK(r.macs == uint64_t(5 * 6 * 8) * 9);
+}
+
+TEST_CASE("float conv2d reads the bound input afresh on every run", "[float][conv]") {
+  std::mt19937 rng(test_seed());
+  ConvParams p;
+  p.batch = 1, p.in_h = 4, p.in_w = 4, p.in_c = 3, p.kernel_h = 2, p.kernel_w = 2, p.out_c = 5;
+  ConvCase c = build_conv_case(rng, p, Activation::kNone, true);
+  const std::vector<float> second = random_floats(rng, c.input.size(), -2.0f, 2.0f);
+  const std::vector<std::vector<float>> rerun = {second};
+  KernelRun r = c.graph.run({c.input}, 1, &rerun);
+  REQUIRE(r.status.ok());
+  const Expected e = conv_reference(p, second, c.filter, c.bias);
+  std::string message;
+  INFO(message);
+  CHECK(all_close(r.output, e.values, e.magnitude, kRelTol, kAbsTol, &message));
+}
+
+}  // namespace
+}  // namespace testing
+}  // namespace lowbit
