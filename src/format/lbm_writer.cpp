@@ -59,6 +59,11 @@ void build_flatbuffer(const GraphDesc& graph, size_t data_start,
 Result<std::vector<uint8_t>> serialize_graph(const GraphDesc& graph) {
   for (size_t i = 0; i < graph.tensors.size(); ++i) {
     const TensorDesc& t = graph.tensors[i];
+    if (t.shape.rank < 0 || t.shape.rank > kMaxRank) {
+      return Status(StatusCode::kInvalidArgument, describe_tensor(graph, static_cast<int>(i)) +
+                                                      ": invalid rank " +
+                                                      std::to_string(t.shape.rank));
+    }
     if (t.data_bytes != 0 && t.data == nullptr) {
       return Status(StatusCode::kInvalidArgument,
                     describe_tensor(graph, static_cast<int>(i)) + ": has a size but no data");

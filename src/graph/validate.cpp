@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "ops/op_kernel.h"
@@ -69,8 +70,11 @@ Status check_tensor(const GraphDesc& graph, int index, const LoadOptions& option
   if (!is_known_dtype(t.dtype)) {
     return invalid_model(who + ": unknown dtype " + std::to_string(static_cast<int>(t.dtype)));
   }
+  if (t.shape.rank < 0 || t.shape.rank > kMaxRank) {
+    return invalid_model(who + ": invalid rank " + std::to_string(t.shape.rank));
+  }
   const int rank_limit = std::min(options.max_rank, kMaxRank);
-  if (t.shape.rank < 0 || t.shape.rank > rank_limit) {
+  if (t.shape.rank > rank_limit) {
     return Status(StatusCode::kResourceExhausted,
                   who + ": rank " + std::to_string(t.shape.rank) + " exceeds the limit of " +
                       std::to_string(rank_limit));
@@ -97,6 +101,37 @@ Status check_tensor(const GraphDesc& graph, int index, const LoadOptions& option
                          std::to_string(bytes) + " (buffer size mismatch)");
   }
   return check_quantization(graph, index);
+}
+
+// Enum values inside options can be anything when a graph is built in code.
+std::string options_enum_error(const OpOptions& options) {
+  std::string error;
+  auto padding = [&](Padding p) {
+    if (error.empty() && static_cast<int>(p) > static_cast<int>(Padding::kValid)) {
+      error = "unknown padding value " + std::to_string(static_cast<int>(p));
+    }
+  };
+  auto activation = [&](Activation a) {
+    if (error.empty() && static_cast<int>(a) > static_cast<int>(Activation::kReluN1To1)) {
+      error = "unknown activation value " + std::to_string(static_cast<int>(a));
+    }
+  };
+  std::visit(
+      [&](const auto& o) {
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<T, Conv2DOptions> ||
+                      std::is_same_v<T, DepthwiseConv2DOptions> ||
+                      std::is_same_v<T, Pool2DOptions> || std::is_same_v<T, BConv2DOptions>) {
+          padding(o.padding);
+        }
+        if constexpr (!std::is_same_v<T, std::monostate> && !std::is_same_v<T, MeanOptions> &&
+                      !std::is_same_v<T, SoftmaxOptions> && !std::is_same_v<T, ReshapeOptions> &&
+                      !std::is_same_v<T, PadOptions>) {
+          activation(o.activation);
+        }
+      },
+      options);
+  return error;
 }
 
 bool tensor_in_range(const GraphDesc& graph, int index) {
@@ -180,6 +215,8 @@ Status validate_graph_structure(const GraphDesc& graph, const LoadOptions& optio
       return invalid_model(who + ": options type mismatch: has " + options_kind_name(op.options) +
                            ", expected " + options_kind_name(expected));
     }
+    const std::string enum_error = options_enum_error(op.options);
+    if (!enum_error.empty()) return invalid_model(who + ": options: " + enum_error);
     for (size_t i = 0; i < op.inputs.size(); ++i) {
       const int t = op.inputs[i];
       if (t == kAbsentInput) continue;

@@ -118,7 +118,7 @@ std::vector<uint8_t> RawModel::serialize() const {
       flatbuffers::Offset<void> options = 0;
       const int table = op.options_table >= 0 ? op.options_table : op.options_type;
       if (table == static_cast<int>(fb::Options::Pool2DOptions)) {
-        options = fb::CreatePool2DOptions(fbb).Union();
+        options = fb::CreatePool2DOptions(fbb, static_cast<fb::Padding>(op.pool_padding)).Union();
       } else if (table != 0) {
         // Conv2DOptions' layout serves every other tag: the payload is only
         // read when the tag is a known one.

@@ -66,6 +66,7 @@ struct RawOperator {
   // For options_type != 0: which options table to actually write (its union
   // tag); -1 = same as options_type.
   int options_table = -1;
+  int pool_padding = 1;  // VALID; written into a Pool2DOptions table
 };
 struct RawBuffer {
   uint64_t offset = 0;  // relative to the data area unless `absolute`

@@ -174,6 +174,11 @@ TEST_CASE("malformed: operator encodings") {
     CHECK_REJECTED(load(m.serialize()), StatusCode::kInvalidModel,
                    "operator 0 (MAX_POOL_2D \"pool\"): unknown options type 99");
   }
+  SECTION("unknown enum value inside the options") {
+    m.operators[0].pool_padding = 7;
+    CHECK_REJECTED(load(m.serialize()), StatusCode::kInvalidModel,
+                   "operator 0 (MAX_POOL_2D \"pool\"): options: unknown padding value 7");
+  }
   SECTION("options of another operator's kind") {
     m.operators[0].options_type = static_cast<int>(fb::Options::Conv2DOptions);
     CHECK_REJECTED(load(m.serialize()), StatusCode::kInvalidModel,
@@ -399,6 +404,14 @@ TEST_CASE("malformed: operator operands") {
     CHECK_REJECTED(load(g), StatusCode::kInvalidModel,
                    "operator 1 (\"pool2\"): unknown operator type 77");
     CHECK_REJECTED(validate_graph(g, {}), StatusCode::kInvalidModel, "unknown operator type 77");
+  }
+  SECTION("unknown enum values in builder options") {
+    Pool2DOptions pool = std::get<Pool2DOptions>(g.operators[1].options);
+    pool.activation = static_cast<Activation>(9);
+    g.operators[1].options = pool;
+    CHECK_REJECTED(validate_graph(g, {}), StatusCode::kInvalidModel,
+                   "operator 1 (MAX_POOL_2D \"pool2\"): options: unknown activation value 9");
+    CHECK_REJECTED(load(g), StatusCode::kInvalidModel, "unknown activation value 9");
   }
   SECTION("options type mismatch from the builder") {
     g.operators[0].options = Conv2DOptions{};
