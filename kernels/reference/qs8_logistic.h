@@ -26,6 +26,24 @@ using Qs8LogisticFn = void (*)(const Qs8LogisticParams& params, size_t n, const 
 void qs8_logistic__reference(const Qs8LogisticParams& params, size_t n, const int8_t* input,
                              int8_t* output);
 
+// The float lookup-table forms of LOGISTIC, as the optimized TFLite kernel
+// (TFLite's PopulateLookupTable: round(sigmoid(x) * (1 / s_out)) half away
+// from zero) and the xnnpack_fp32 profile (the same table rounded half to
+// even) build them. x = s_in * (q - zp_in) in float.
+enum class LogisticTableRounding { kHalfAwayFromZero, kHalfToEven };
+void make_qs8_logistic_table(float input_scale, int32_t input_zero_point, float output_scale,
+                             int32_t output_zero_point, LogisticTableRounding rounding,
+                             int8_t table[256]);
+
+// out[i] = table[uint8(in[i])].
+struct Qs8TableParams {
+  const int8_t* table = nullptr;  // 256 entries indexed by the input's bit pattern
+};
+using Qs8TableFn = void (*)(const Qs8TableParams& params, size_t n, const int8_t* input,
+                            int8_t* output);
+void qs8_table_lookup__reference(const Qs8TableParams& params, size_t n, const int8_t* input,
+                                 int8_t* output);
+
 // TFLite's CalculateInputRadius: the largest |x| whose rescaled value still
 // fits a Q(integer_bits) number.
 int32_t calculate_input_radius(int integer_bits, int left_shift, int total_signed_bits = 31);

@@ -46,7 +46,7 @@ bool make_qs8_softmax_params(float beta, float input_scale, Qs8SoftmaxParams* pa
 
 void qs8_softmax__reference(const Qs8SoftmaxParams& p, size_t rows, size_t row_size,
                             const int8_t* input, int8_t* output) {
-  for (size_t r = 0; r < rows; ++r) {
+  for (size_t r = 0; r < rows && row_size > 0; ++r) {
     const int8_t* in = input + r * row_size;
     int8_t* out = output + r * row_size;
     const int32_t row_max = *std::max_element(in, in + row_size);
@@ -73,6 +73,30 @@ void qs8_softmax__reference(const Qs8SoftmaxParams& p, size_t rows, size_t row_s
       } else {
         out[c] = -128;
       }
+    }
+  }
+}
+
+void make_qs8_softmax_exp_table(float beta, float input_scale, float table[256]) {
+  const float scale = -input_scale * beta;
+  for (int32_t d = 0; d <= 255; ++d) table[255 - d] = std::exp(scale * static_cast<float>(d));
+}
+
+void qs8_softmax_table__reference(const Qs8SoftmaxParams& p, size_t rows, size_t row_size,
+                                  const int8_t* input, int8_t* output) {
+  constexpr float kOutputScale = 1.0f / 256;
+  for (size_t r = 0; r < rows && row_size > 0; ++r) {
+    const int8_t* in = input + r * row_size;
+    int8_t* out = output + r * row_size;
+    const int32_t row_max = *std::max_element(in, in + row_size);
+    // Entry for x is exp_table[255 - (row_max - x)], always within [0, 255].
+    const int32_t offset = 255 - row_max;
+    float sum = 0.0f;
+    for (size_t c = 0; c < row_size; ++c) sum += p.exp_table[offset + in[c]];
+    const float inverse = 1.0f / (sum * kOutputScale);
+    for (size_t c = 0; c < row_size; ++c) {
+      const int32_t q = static_cast<int32_t>(std::round(p.exp_table[offset + in[c]] * inverse)) - 128;
+      out[c] = static_cast<int8_t>(q < -128 ? -128 : (q > 127 ? 127 : q));
     }
   }
 }

@@ -11,10 +11,17 @@ namespace lowbit {
 namespace ref {
 
 struct Qs8SoftmaxParams {
+  // Fixed-point form (TFLite reference / TFLite Micro).
   int32_t input_multiplier = 0;  // beta * input scale * 2^26 as Q31 and left shift
   int32_t input_left_shift = 0;
   int32_t diff_min = 0;  // differences below it contribute exp = 0
+  // Float-table form (TFLite's optimized kernel): exp_table[255 - d] =
+  // expf(-input_scale * beta * d) for d = max - x in [0, 255].
+  const float* exp_table = nullptr;
 };
+
+// Fills the 256-entry table of the float form.
+void make_qs8_softmax_exp_table(float beta, float input_scale, float table[256]);
 
 // Fails (returns false) when beta * input scale is too small to represent.
 bool make_qs8_softmax_params(float beta, float input_scale, Qs8SoftmaxParams* params);
@@ -25,6 +32,10 @@ using Qs8SoftmaxFn = void (*)(const Qs8SoftmaxParams& params, size_t rows, size_
 
 void qs8_softmax__reference(const Qs8SoftmaxParams& params, size_t rows, size_t row_size,
                             const int8_t* input, int8_t* output);
+// Float form: sum the row's table entries in float (in order), multiply each
+// by 256 / sum, round half away from zero, subtract 128.
+void qs8_softmax_table__reference(const Qs8SoftmaxParams& params, size_t rows, size_t row_size,
+                                  const int8_t* input, int8_t* output);
 
 }  // namespace ref
 }  // namespace lowbit

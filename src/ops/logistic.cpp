@@ -1,6 +1,8 @@
-// LOGISTIC: 1 / (1 + exp(-x)). int8 follows TFLite Micro's fixed-point
-// kernel (output scale 1/256, zero point -128) in every profile; float32 runs
-// through the float kernels.
+// LOGISTIC: 1 / (1 + exp(-x)); int8 output scale 1/256, zero point -128.
+// The int8 algorithm is the profile's: tflite_reference uses TFLite Micro's
+// fixed-point kernel; single_rounding the 256-entry float table of TFLite's
+// optimized kernel (rounded half away from zero); xnnpack_fp32 the same table
+// rounded half to even. float32 runs through the float kernels.
 #include <cmath>
 #include <memory>
 
@@ -12,8 +14,11 @@
 namespace lowbit {
 namespace {
 
-const KernelVariant<ref::Qs8LogisticFn> kVariants[] = {
+const KernelVariant<ref::Qs8LogisticFn> kFixedPointVariants[] = {
     {"qs8_logistic__reference", "reference", 0, ref::qs8_logistic__reference},
+};
+const KernelVariant<ref::Qs8TableFn> kTableVariants[] = {
+    {"qs8_logistic_table__reference", "reference", 0, ref::qs8_table_lookup__reference},
 };
 
 // int8 outputs of SOFTMAX and LOGISTIC are fixed at scale 1/256, zero point -128.
@@ -37,7 +42,8 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   return Status::Ok();
 }
 
-class Qs8Logistic : public UnaryElementwiseKernel<int8_t, int8_t, ref::Qs8LogisticParams> {
+class Qs8LogisticFixedPoint
+    : public UnaryElementwiseKernel<int8_t, int8_t, ref::Qs8LogisticParams> {
  public:
   Status prepare(PrepareContext& ctx) override {
     const TensorDesc& in = ctx.input(0);
@@ -45,8 +51,44 @@ class Qs8Logistic : public UnaryElementwiseKernel<int8_t, int8_t, ref::Qs8Logist
       return invalid(describe_input(ctx.graph(), ctx.op(), 0) +
                      " scale is out of the range LOGISTIC supports");
     }
-    return choose(ctx, kVariants);
+    return choose(ctx, kFixedPointVariants);
   }
+};
+
+class Qs8LogisticTable : public UnaryElementwiseKernel<int8_t, int8_t, ref::Qs8TableParams> {
+ public:
+  Status prepare(PrepareContext& ctx) override {
+    const TensorDesc& in = ctx.input(0);
+    const TensorDesc& out = ctx.output(0);
+    auto* table = static_cast<int8_t*>(ctx.allocate_persistent(256));
+    if (table == nullptr) return Status(StatusCode::kResourceExhausted, "cannot allocate table");
+    ref::make_qs8_logistic_table(in.quant.scales[0], in.quant.zero_points[0], out.quant.scales[0],
+                                 out.quant.zero_points[0],
+                                 ctx.profile() == RequantProfile::kXnnpackFp32
+                                     ? ref::LogisticTableRounding::kHalfToEven
+                                     : ref::LogisticTableRounding::kHalfAwayFromZero,
+                                 table);
+    params_.table = table;
+    return choose(ctx, kTableVariants);
+  }
+};
+
+// Decides the algorithm in prepare(), where the profile is known.
+class Qs8Logistic : public OpKernel {
+ public:
+  Status prepare(PrepareContext& ctx) override {
+    if (ctx.profile() == RequantProfile::kTfliteReference) {
+      impl_.reset(new Qs8LogisticFixedPoint());
+    } else {
+      impl_.reset(new Qs8LogisticTable());
+    }
+    return impl_->prepare(ctx);
+  }
+  Status run(const RunContext& ctx) override { return impl_->run(ctx); }
+  const char* name() const override { return impl_ ? impl_->name() : "qs8_logistic"; }
+
+ private:
+  std::unique_ptr<OpKernel> impl_;
 };
 
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {

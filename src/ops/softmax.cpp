@@ -1,6 +1,9 @@
-// SOFTMAX over the innermost dimension. int8 follows TFLite Micro's reference
-// kernel (gemmlowp fixed-point exp; output scale 1/256, zero point -128) in
-// every profile; float32 runs through the float kernels.
+// SOFTMAX over the innermost dimension; int8 output scale 1/256, zero point
+// -128. tflite_reference follows TFLite Micro's reference kernel (gemmlowp
+// fixed-point exp); single_rounding and xnnpack_fp32 follow TFLite's optimized
+// kernel (a 256-entry float exp table, float sums), which is also what runs
+// int8 SOFTMAX under TFLite's XNNPACK delegate. float32 runs through the float
+// kernels.
 #include <cmath>
 #include <memory>
 
@@ -12,8 +15,11 @@
 namespace lowbit {
 namespace {
 
-const KernelVariant<ref::Qs8SoftmaxFn> kVariants[] = {
+const KernelVariant<ref::Qs8SoftmaxFn> kFixedPointVariants[] = {
     {"qs8_softmax__reference", "reference", 0, ref::qs8_softmax__reference},
+};
+const KernelVariant<ref::Qs8SoftmaxFn> kTableVariants[] = {
+    {"qs8_softmax_table__reference", "reference", 0, ref::qs8_softmax_table__reference},
 };
 
 Status make_params(const GraphDesc& graph, const OperatorDesc& op, ref::Qs8SoftmaxParams* p) {
@@ -52,7 +58,15 @@ class Qs8Softmax : public OpKernel {
     const Shape& shape = ctx.input(0).shape;
     row_size_ = static_cast<size_t>(shape[shape.rank - 1]);
     rows_ = row_size_ == 0 ? 0 : static_cast<size_t>(shape.num_elements()) / row_size_;
-    const auto& variant = ctx.selector().select(kVariants);
+    if (ctx.profile() != RequantProfile::kTfliteReference) {
+      auto* table = static_cast<float*>(ctx.allocate_persistent(256 * sizeof(float)));
+      if (table == nullptr) return Status(StatusCode::kResourceExhausted, "cannot allocate table");
+      ref::make_qs8_softmax_exp_table(get_options<SoftmaxOptions>(ctx.op())->beta,
+                                      ctx.input(0).quant.scales[0], table);
+      params_.exp_table = table;
+    }
+    const auto& variant = ctx.selector().select(
+        ctx.profile() == RequantProfile::kTfliteReference ? kFixedPointVariants : kTableVariants);
     fn_ = variant.fn;
     name_ = variant.name;
     return Status::Ok();

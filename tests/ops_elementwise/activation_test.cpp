@@ -178,6 +178,40 @@ TEST_CASE("LOGISTIC matches the real function on every input [tflite_reference]"
   }
 }
 
+// TFLite's optimized kernel and XNNPACK tabulate sigmoid in float:
+// table[q] = round(sigmoid(s * (q - zp)) * (1 / s_out)) + zp_out.
+static void check_logistic_table(RequantProfile profile) {
+  const uint32_t seed = test_seed();
+  CAPTURE(seed, profile_tag(profile));
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> scale(0.005f, 0.5f);
+  std::uniform_int_distribution<int> zp(-128, 127);
+  for (int it = 0; it < scaled_iterations(30); ++it) {
+    const float s = scale(rng);
+    const int32_t z = zp(rng);
+    CAPTURE(it, s, z);
+    const auto x = all_int8_values();
+    const auto got = run_unary(OpType::kLogistic, int8_operand({256}, s, z),
+                               kProbabilityOutput({256}), x, {}, profile);
+    for (size_t i = 0; i < x.size(); ++i) {
+      const float real = s * float(x[i] - z);
+      const float sigmoid = 1.0f / (1.0f + std::exp(-real));
+      const float scaled = sigmoid * (1.0f / (1.0f / 256));
+      const float rounded = profile == RequantProfile::kXnnpackFp32 ? std::nearbyint(scaled)
+                                                                    : std::round(scaled);
+      CAPTURE(int(x[i]), scaled);
+      REQUIRE(int32_t(got[i]) == clamp_i32(int64_t(rounded) - 128, -128, 127));
+    }
+  }
+}
+
+TEST_CASE("LOGISTIC matches the float table [single_rounding]", "[logistic]") {
+  check_logistic_table(RequantProfile::kSingleRounding);
+}
+TEST_CASE("LOGISTIC matches the float table [xnnpack_fp32]", "[logistic]") {
+  check_logistic_table(RequantProfile::kXnnpackFp32);
+}
+
 TEST_CASE("LOGISTIC rejects an output that is not 1/256, -128", "[logistic][validation]") {
   RunResult r = run_single_op(OpType::kLogistic, {int8_operand({2}, 0.1f, 0)},
                               int8_operand({2}, 1.0f / 255, -128), {}, {Bytes(2)});
@@ -262,6 +296,45 @@ TEST_CASE("SOFTMAX matches the real function [tflite_reference]", "[softmax]") {
       }
     }
   }
+}
+
+// TFLite's optimized int8 SOFTMAX: exp table in float, float sum in row
+// order, round(e * (1 / (sum / 256))) half away from zero, minus 128.
+static void check_softmax_table(RequantProfile profile) {
+  const uint32_t seed = test_seed();
+  CAPTURE(seed, profile_tag(profile));
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> scale(0.005f, 0.2f), beta(0.5f, 2.0f);
+  std::uniform_int_distribution<int> row_size(1, 40), rows(1, 5), zp(-128, 127);
+  for (int it = 0; it < scaled_iterations(60); ++it) {
+    const float s = scale(rng), b = beta(rng);
+    const int n = row_size(rng), m = rows(rng);
+    CAPTURE(it, s, b, n, m);
+    const auto x = random_ints<int8_t>(rng, size_t(n) * m, -128, 127);
+    const auto got = run_unary(OpType::kSoftmax, int8_operand({m, n}, s, zp(rng)),
+                               kProbabilityOutput({m, n}), x, SoftmaxOptions{b}, profile);
+    for (int r = 0; r < m; ++r) {
+      const int8_t* row = x.data() + r * n;
+      const int max = *std::max_element(row, row + n);
+      const float minus_scale_beta = -s * b;
+      auto e = [&](int v) { return std::exp(minus_scale_beta * float(max - v)); };
+      float sum = 0.0f;
+      for (int c = 0; c < n; ++c) sum += e(row[c]);
+      const float inverse = 1.0f / (sum * (1.0f / 256));
+      for (int c = 0; c < n; ++c) {
+        CAPTURE(r, c);
+        REQUIRE(int32_t(got[r * n + c]) ==
+                clamp_i32(int64_t(std::round(e(row[c]) * inverse)) - 128, -128, 127));
+      }
+    }
+  }
+}
+
+TEST_CASE("SOFTMAX matches the float table [single_rounding]", "[softmax]") {
+  check_softmax_table(RequantProfile::kSingleRounding);
+}
+TEST_CASE("SOFTMAX matches the float table [xnnpack_fp32]", "[softmax]") {
+  check_softmax_table(RequantProfile::kXnnpackFp32);
 }
 
 TEST_CASE("SOFTMAX, LOGISTIC, HARD_SWISH, RELU are identical on 1, 2 and 4 threads",
