@@ -11,6 +11,7 @@
 #include <random>
 
 #include "elementwise_test_util.h"
+#include "fixedpoint_sim.h"
 
 using namespace lowbit;
 using namespace lowbit::testing;
@@ -178,6 +179,26 @@ TEST_CASE("LOGISTIC matches the real function on every input [tflite_reference]"
   }
 }
 
+TEST_CASE("LOGISTIC matches the fixed-point simulation [tflite_reference]", "[logistic]") {
+  const uint32_t seed = test_seed();
+  CAPTURE(seed);
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> log_scale(-7.0f, 1.0f);
+  std::uniform_int_distribution<int> zp(-128, 127);
+  for (int it = 0; it < scaled_iterations(40); ++it) {
+    const float s = std::exp(log_scale(rng));
+    const int32_t z = zp(rng);
+    CAPTURE(it, s, z);
+    const auto x = all_int8_values();
+    const auto got = run_unary(OpType::kLogistic, int8_operand({256}, s, z),
+                               kProbabilityOutput({256}), x);
+    for (size_t i = 0; i < x.size(); ++i) {
+      CAPTURE(int(x[i]));
+      REQUIRE(int32_t(got[i]) == sim_logistic(x[i], s, z));
+    }
+  }
+}
+
 // TFLite's optimized kernel and XNNPACK tabulate sigmoid in float:
 // table[q] = round(sigmoid(s * (q - zp)) * (1 / s_out)) + zp_out.
 static void check_logistic_table(RequantProfile profile) {
@@ -293,6 +314,30 @@ TEST_CASE("SOFTMAX matches the real function [tflite_reference]", "[softmax]") {
       for (int c = 0; c < n; ++c) {
         CAPTURE(r, c);
         check_probability(got[r * n + c], std::exp(double(b) * s * (row[c] - max)) / sum, 0.02);
+      }
+    }
+  }
+}
+
+TEST_CASE("SOFTMAX matches the fixed-point simulation [tflite_reference]", "[softmax]") {
+  const uint32_t seed = test_seed();
+  CAPTURE(seed);
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> log_scale(-6.0f, 0.0f), beta(0.3f, 3.0f);
+  std::uniform_int_distribution<int> row_size(1, 64), rows(1, 4), zp(-128, 127);
+  for (int it = 0; it < scaled_iterations(80); ++it) {
+    const float s = std::exp(log_scale(rng)), b = beta(rng);
+    const int n = row_size(rng), m = rows(rng);
+    CAPTURE(it, s, b, n, m);
+    const auto x = random_ints<int8_t>(rng, size_t(n) * m, -128, 127);
+    const auto got = run_unary(OpType::kSoftmax, int8_operand({m, n}, s, zp(rng)),
+                               kProbabilityOutput({m, n}), x, SoftmaxOptions{b});
+    for (int r = 0; r < m; ++r) {
+      const std::vector<int32_t> row(x.begin() + r * n, x.begin() + (r + 1) * n);
+      const std::vector<int32_t> want = sim_softmax_row(row, s, b);
+      for (int c = 0; c < n; ++c) {
+        CAPTURE(r, c);
+        REQUIRE(int32_t(got[r * n + c]) == want[c]);
       }
     }
   }
