@@ -261,6 +261,15 @@ Status Importer::define_float_constant(int index, const std::vector<float>& valu
   return Status::Ok();
 }
 
+int Importer::add_extra_tensor(std::string name, DType dtype, const Shape& shape,
+                               Quantization quant) {
+  return builder_->add_tensor(std::move(name), dtype, shape, std::move(quant));
+}
+
+const TensorDesc& Importer::lowbit_tensor(int lowbit_index) const {
+  return builder_->graph().tensors[lowbit_index];
+}
+
 void Importer::add_operator(const OpContext& ctx, OpType type, std::vector<int> inputs,
                             std::vector<int> outputs, OpOptions options) {
   // TFLite operators have no names; their first output's name says what they are.

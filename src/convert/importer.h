@@ -66,6 +66,11 @@ class Importer {
   }
   void set_bit_channels(int index, int channels) { bit_channels_[index] = channels; }
 
+  // A tensor with no TFLite counterpart (for lowerings), and read access to
+  // any created lowbit tensor.
+  int add_extra_tensor(std::string name, DType dtype, const Shape& shape, Quantization quant);
+  const TensorDesc& lowbit_tensor(int lowbit_index) const;
+
   // Defines the output of a folded operator as a float constant.
   Status define_float_constant(int index, const std::vector<float>& values);
 

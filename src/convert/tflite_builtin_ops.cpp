@@ -307,11 +307,40 @@ Status convert_elementwise(Importer& im, const OpContext& ctx, OpType type, uint
   return Status::Ok();
 }
 
+// The same tensor as int8: zero point shifted by -128, so q_int8 = q_uint8 - 128
+// exactly and every real value is unchanged.
+int int8_twin(Importer& im, int lowbit_index) {
+  const TensorDesc& t = im.lowbit_tensor(lowbit_index);
+  Quantization q = t.quant;
+  for (int32_t& zp : q.zero_points) zp -= 128;
+  return im.add_extra_tensor(t.name + "/int8", DType::kInt8, t.shape, q);
+}
+
+// Legacy uint8 SOFTMAX/LOGISTIC run as int8 between two exact QUANTIZE shifts:
+// the int8 kernels are the ones every runtime profile defines.
+void add_via_int8(Importer& im, const OpContext& ctx, OpType type, int input, int output,
+                  const OpOptions& options) {
+  const int input8 = int8_twin(im, input), output8 = int8_twin(im, output);
+  im.add_operator(ctx, OpType::kQuantize, {input}, {input8});
+  im.add_operator(ctx, type, {input8}, {output8}, options);
+  im.add_operator(ctx, OpType::kQuantize, {output8}, {output});
+  im.note("operator " + std::to_string(ctx.index) + " (" + ctx.kind +
+          "): uint8 computed as int8 between two QUANTIZE operators");
+}
+
+bool is_uint8_op(const Importer& im, const OpContext& ctx) {
+  return im.tfl_type(ctx.inputs[0]) == tfl::kUInt8 && im.tfl_type(ctx.outputs[0]) == tfl::kUInt8;
+}
+
 // Operators with one input, one output and no options.
 Status convert_unary(Importer& im, const OpContext& ctx, OpType type) {
   LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 1, 1, 1));
   std::vector<int> inputs, outputs;
   LOWBIT_RETURN_IF_ERROR(map_tensors(im, ctx, &inputs, &outputs));
+  if (type == OpType::kLogistic && is_uint8_op(im, ctx)) {
+    add_via_int8(im, ctx, type, inputs[0], outputs[0], OpOptions{});
+    return Status::Ok();
+  }
   im.add_operator(ctx, type, inputs, outputs, OpOptions{});
   return Status::Ok();
 }
@@ -369,6 +398,10 @@ Status convert_softmax(Importer& im, const OpContext& ctx) {
   }
   std::vector<int> inputs, outputs;
   LOWBIT_RETURN_IF_ERROR(map_tensors(im, ctx, &inputs, &outputs));
+  if (is_uint8_op(im, ctx)) {
+    add_via_int8(im, ctx, OpType::kSoftmax, inputs[0], outputs[0], options);
+    return Status::Ok();
+  }
   im.add_operator(ctx, OpType::kSoftmax, inputs, outputs, options);
   return Status::Ok();
 }
