@@ -33,78 +33,69 @@ struct Model::Impl {
 
 namespace {
 
-Result<std::shared_ptr<const Model>> fail(Status status) { return status; }
+Status too_large(uint64_t size, const LoadOptions& options) {
+  return Status(StatusCode::kResourceExhausted,
+                "model file has " + std::to_string(size) + " bytes, more than max_model_bytes (" +
+                    std::to_string(options.max_model_bytes) + ")");
+}
+
+// Parses and verifies the bytes `impl` keeps alive.
+Status load_into(Model::Impl& impl, const uint8_t* bytes, size_t size,
+                 const LoadOptions& options) {
+  LOWBIT_RETURN_IF_ERROR(parse_lbm(bytes, size, options, &impl.graph, &impl.format_version));
+  LOWBIT_RETURN_IF_ERROR(validate_graph(impl.graph, options));
+  impl.file_bytes = size;
+  for (const TensorDesc& t : impl.graph.tensors) {
+    if (t.is_constant()) impl.constant_bytes += t.data_bytes;
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
 Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Model::~Model() = default;
 
-// Shared tail of both constructors: parse, verify, wrap.
-static Result<std::shared_ptr<const Model>> load(std::unique_ptr<Model::Impl> impl,
-                                                 const uint8_t* bytes, size_t size,
-                                                 const LoadOptions& options,
-                                                 std::shared_ptr<const Model> (*wrap)(
-                                                     std::unique_ptr<Model::Impl>)) {
-  LOWBIT_RETURN_IF_ERROR(parse_lbm(bytes, size, options, &impl->graph, &impl->format_version));
-  LOWBIT_RETURN_IF_ERROR(validate_graph(impl->graph, options));
-  impl->file_bytes = size;
-  for (const TensorDesc& t : impl->graph.tensors) {
-    if (t.is_constant()) impl->constant_bytes += t.data_bytes;
-  }
-  return wrap(std::move(impl));
-}
-
 Result<std::shared_ptr<const Model>> Model::from_file(const std::string& path,
                                                       const LoadOptions& options) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    return fail(Status(StatusCode::kIoError, "cannot open " + path + ": " + std::strerror(errno)));
+    return Status(StatusCode::kIoError, "cannot open " + path + ": " + std::strerror(errno));
   }
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    const int err = errno;
     ::close(fd);
-    return fail(Status(StatusCode::kIoError,
-                       path + ": not a regular file" + (err ? std::string(": ") + std::strerror(err) : "")));
+    return Status(StatusCode::kIoError, path + ": not a readable regular file");
   }
   const uint64_t size = static_cast<uint64_t>(st.st_size);
   if (size > options.max_model_bytes) {
     ::close(fd);
-    return fail(Status(StatusCode::kResourceExhausted,
-                       path + ": model file has " + std::to_string(size) +
-                           " bytes, more than max_model_bytes (" +
-                           std::to_string(options.max_model_bytes) + ")"));
+    const Status refused = too_large(size, options);
+    return Status(refused.code(), path + ": " + refused.message());
   }
   if (size == 0) {
     ::close(fd);
-    return fail(Status(StatusCode::kInvalidModel, path + ": file is truncated: 0 bytes cannot hold a model"));
+    return Status(StatusCode::kInvalidModel,
+                  path + ": file is truncated: 0 bytes cannot hold a model");
   }
   void* mapping = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   const int map_errno = errno;
-  ::close(fd);
+  ::close(fd);  // the mapping keeps the file's pages
   if (mapping == MAP_FAILED) {
-    return fail(Status(StatusCode::kIoError, "cannot map " + path + ": " + std::strerror(map_errno)));
+    return Status(StatusCode::kIoError, "cannot map " + path + ": " + std::strerror(map_errno));
   }
   auto impl = std::make_unique<Impl>();
   impl->mapping = mapping;
   impl->mapping_bytes = size;
-  Result<std::shared_ptr<const Model>> model =
-      load(std::move(impl), static_cast<const uint8_t*>(mapping), size, options,
-           [](std::unique_ptr<Impl> i) { return std::shared_ptr<const Model>(new Model(std::move(i))); });
-  if (!model.ok()) return Status(model.status().code(), path + ": " + model.status().message());
-  return model;
+  const Status status = load_into(*impl, static_cast<const uint8_t*>(mapping), size, options);
+  if (!status.ok()) return Status(status.code(), path + ": " + status.message());
+  return std::shared_ptr<const Model>(new Model(std::move(impl)));
 }
 
 Result<std::shared_ptr<const Model>> Model::from_buffer(const void* data, size_t size,
                                                         const LoadOptions& options) {
-  if (data == nullptr) return fail(Status(StatusCode::kInvalidArgument, "model data is null"));
-  if (size > options.max_model_bytes) {
-    return fail(Status(StatusCode::kResourceExhausted,
-                       "model file has " + std::to_string(size) +
-                           " bytes, more than max_model_bytes (" +
-                           std::to_string(options.max_model_bytes) + ")"));
-  }
+  if (data == nullptr) return Status(StatusCode::kInvalidArgument, "model data is null");
+  if (size > options.max_model_bytes) return too_large(size, options);
   auto impl = std::make_unique<Impl>();
   const uint8_t* bytes = static_cast<const uint8_t*>(data);
   if (reinterpret_cast<uintptr_t>(data) % kLbmAlignment != 0) {
@@ -112,15 +103,14 @@ Result<std::shared_ptr<const Model>> Model::from_buffer(const void* data, size_t
     const size_t rounded = (size + kLbmAlignment - 1) / kLbmAlignment * kLbmAlignment;
     impl->copy = std::aligned_alloc(kLbmAlignment, rounded == 0 ? kLbmAlignment : rounded);
     if (impl->copy == nullptr) {
-      return fail(Status(StatusCode::kResourceExhausted,
-                         "cannot allocate " + std::to_string(size) + " bytes for the model copy"));
+      return Status(StatusCode::kResourceExhausted,
+                    "cannot allocate " + std::to_string(size) + " bytes for the model copy");
     }
     if (size) std::memcpy(impl->copy, data, size);
     bytes = static_cast<const uint8_t*>(impl->copy);
   }
-  return load(std::move(impl), bytes, size, options, [](std::unique_ptr<Impl> i) {
-    return std::shared_ptr<const Model>(new Model(std::move(i)));
-  });
+  LOWBIT_RETURN_IF_ERROR(load_into(*impl, bytes, size, options));
+  return std::shared_ptr<const Model>(new Model(std::move(impl)));
 }
 
 const GraphDesc& Model::graph() const { return impl_->graph; }
