@@ -150,6 +150,22 @@ TEST_CASE("float conv2d reads the bound input afresh on every run", "[float][con
   CHECK(all_close(r.output, e.values, e.magnitude, kRelTol, kAbsTol, &message));
 }
 
+// Kernel sizes beyond XNNPACK's dedicated depthwise tiles take other paths.
+TEST_CASE("float depthwise conv2d handles large and lopsided kernels", "[float][conv]") {
+  const uint32_t seed = test_seed();
+  CAPTURE(seed);
+  std::mt19937 rng(seed);
+  const std::pair<int, int> kernels[] = {{5, 5}, {7, 7}, {1, 9}, {6, 2}};
+  for (const auto& [kh, kw] : kernels) {
+    ConvParams p;
+    p.batch = 1, p.in_h = 12, p.in_w = 11, p.in_c = 5, p.depth_multiplier = 2;
+    p.kernel_h = kh, p.kernel_w = kw, p.same = true, p.stride_w = 2;
+    INFO("kernel " << kh << "x" << kw);
+    ConvCase c = build_conv_case(rng, p, Activation::kNone, true);
+    check_against_reference(c.graph, {c.input}, c.expected);
+  }
+}
+
 }  // namespace
 }  // namespace testing
 }  // namespace lowbit

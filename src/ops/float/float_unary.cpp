@@ -104,7 +104,7 @@ class FloatSoftmaxKernel final : public XnnKernel {
     if (!std::isfinite(options.beta)) {
       return invalid("softmax beta " + std::to_string(options.beta) + " is not finite");
     }
-    beta_ = options.beta;
+    beta_[0] = options.beta;
     LOWBIT_RETURN_IF_ERROR(same_shape_rows(ctx, &rows_));
     if (rows_.batch == 0) {
       set_no_op();
@@ -113,7 +113,7 @@ class FloatSoftmaxKernel final : public XnnKernel {
     LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
     LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0}));
     xnn_operator_t op = nullptr;
-    if (beta_ != 1.0f) {
+    if (beta_[0] != 1.0f) {
       const float inf = std::numeric_limits<float>::infinity();
       LOWBIT_RETURN_IF_ERROR(adopt(xnn_create_multiply_nd_f32(-inf, inf, 0, &op), &op,
                                    "creating the beta scaling"));
@@ -129,12 +129,12 @@ class FloatSoftmaxKernel final : public XnnKernel {
     const float* in = input_data(ctx, 0);
     pthreadpool_t threads = ctx.pool().handle();
     size_t softmax_index = 0;
-    if (beta_ != 1.0f) {
+    if (beta_[0] != 1.0f) {
       float* scaled = static_cast<float*>(ctx.scratch());
       const size_t elements[1] = {rows_.batch * rows_.channels};
       const size_t scalar[1] = {1};
       LOWBIT_RETURN_IF_ERROR(check(xnn_setup_multiply_nd_f32(xnn_op(0), 1, elements, 1, scalar,
-                                                             in, &beta_, scaled, threads),
+                                                             in, beta_, scaled, threads),
                                    "setting up the beta scaling"));
       in = scaled;
       softmax_index = 1;
@@ -145,7 +145,8 @@ class FloatSoftmaxKernel final : public XnnKernel {
   }
 
  private:
-  float beta_ = 1.0f;
+  // The scalar operand of the multiply, with the slack XNNPACK may over-read.
+  float beta_[1 + XNN_EXTRA_BYTES / sizeof(float)] = {1.0f};
   Rows rows_;
 };
 
