@@ -421,3 +421,36 @@ TEST_CASE("Activations reject mismatched dtypes naming the operand", "[relu][sof
   CHECK_FALSE(r.status.ok());
   CHECK_THAT(r.status.message(), Catch::Contains("output 0"));
 }
+
+TEST_CASE("float32 graphs of ADD, MUL and the activations go to the float kernels",
+          "[add][mul][softmax][logistic][hard_swish][relu][relu6][float]") {
+  const Shape shape{4};
+  const std::vector<float> x = {-1.5f, 0.0f, 2.0f, 7.0f};
+  RunResult r = run_single_op(OpType::kAdd, {float_operand(shape), float_operand(shape)},
+                              float_operand(shape), ElementwiseOptions{}, {to_bytes(x), to_bytes(x)});
+  INFO(r.status.to_string());
+  REQUIRE(r.status.ok());
+  CHECK(from_bytes<float>(r.outputs[0]) == std::vector<float>{-3.0f, 0.0f, 4.0f, 14.0f});
+  CHECK(r.kernels[0].rfind("f32_", 0) == 0);
+  r = run_single_op(OpType::kRelu6, {float_operand(shape)}, float_operand(shape), {}, {to_bytes(x)});
+  REQUIRE(r.status.ok());
+  CHECK(from_bytes<float>(r.outputs[0]) == std::vector<float>{0.0f, 0.0f, 2.0f, 6.0f});
+  const std::pair<OpType, OpOptions> others[] = {{OpType::kMul, ElementwiseOptions{}},
+                                                 {OpType::kSoftmax, SoftmaxOptions{}},
+                                                 {OpType::kLogistic, {}},
+                                                 {OpType::kHardSwish, {}},
+                                                 {OpType::kRelu, {}}};
+  for (const auto& o : others) {
+    CAPTURE(op_type_name(o.first));
+    std::vector<Operand> inputs = {float_operand(shape)};
+    std::vector<Bytes> data = {to_bytes(x)};
+    if (o.first == OpType::kMul) {
+      inputs.push_back(float_operand(shape));
+      data.push_back(to_bytes(x));
+    }
+    r = run_single_op(o.first, inputs, float_operand(shape), o.second, data);
+    INFO(r.status.to_string());
+    CHECK(r.status.ok());
+    if (r.status.ok()) CHECK(r.kernels[0].rfind("f32_", 0) == 0);
+  }
+}
