@@ -174,6 +174,11 @@ TEST_CASE("malformed: operator encodings") {
     CHECK_REJECTED(load(m.serialize()), StatusCode::kInvalidModel,
                    "operator 0 (MAX_POOL_2D \"pool\"): unknown options type 99");
   }
+  SECTION("options tag without its table") {
+    m.operators[0].options_table = 0;
+    CHECK_REJECTED(load(m.serialize()), StatusCode::kInvalidModel,
+                   "operator 0 (MAX_POOL_2D \"pool\"): options of type Pool2DOptions are missing");
+  }
   SECTION("unknown enum value inside the options") {
     m.operators[0].pool_padding = 7;
     CHECK_REJECTED(load(m.serialize()), StatusCode::kInvalidModel,
@@ -213,6 +218,38 @@ TEST_CASE("malformed: file larger than max_model_bytes") {
   CHECK_THAT(model.status().message(), Catch::Contains("max_model_bytes"));
   INFO(exact.status().to_string());
   CHECK(exact.ok());
+}
+
+TEST_CASE("from_file names the file in its errors") {
+  const std::string path = temp_model_path("errors");
+  auto write = [&](const std::vector<uint8_t>& bytes) {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    REQUIRE(f != nullptr);
+    if (!bytes.empty()) REQUIRE(std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size());
+    std::fclose(f);
+  };
+  SECTION("empty file") {
+    write({});
+    auto model = Model::from_file(path);
+    REQUIRE_FALSE(model.ok());
+    CHECK(model.status().code() == StatusCode::kInvalidModel);
+    CHECK_THAT(model.status().message(), Catch::StartsWith(path + ": file is truncated"));
+  }
+  SECTION("corrupt file") {
+    RawModel m = raw_base();
+    m.identifier = "XXXX";
+    write(m.serialize());
+    auto model = Model::from_file(path);
+    REQUIRE_FALSE(model.ok());
+    CHECK_THAT(model.status().message(), Catch::StartsWith(path + ": wrong file identifier"));
+  }
+  SECTION("a directory") {
+    auto model = Model::from_file(std::filesystem::temp_directory_path().string());
+    REQUIRE_FALSE(model.ok());
+    CHECK(model.status().code() == StatusCode::kIoError);
+    CHECK_THAT(model.status().message(), Catch::Contains("not a readable regular file"));
+  }
+  std::remove(path.c_str());
 }
 
 TEST_CASE("malformed: random corruption is always a clean Status") {
