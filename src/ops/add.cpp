@@ -35,7 +35,6 @@ AddScales add_scales(const TensorDesc& a, const TensorDesc& b, const TensorDesc&
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 2, 1));
-  if (!get_options<ElementwiseOptions>(op)) return invalid("missing ElementwiseOptions");
   DType dtype;
   LOWBIT_RETURN_IF_ERROR(check_int8_or_float_operands(graph, op, &dtype));
   LOWBIT_RETURN_IF_ERROR(broadcast_shape(graph, op, &output_shapes[0]));

@@ -18,7 +18,6 @@ const KernelVariant<ref::Qs8MulFn> kQs8MulVariants[] = {
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 2, 1));
-  if (!get_options<ElementwiseOptions>(op)) return invalid("missing ElementwiseOptions");
   DType dtype;
   LOWBIT_RETURN_IF_ERROR(check_int8_or_float_operands(graph, op, &dtype));
   return broadcast_shape(graph, op, &output_shapes[0]);

@@ -22,11 +22,17 @@ const KernelVariant<ref::Qs8SoftmaxFn> kTableVariants[] = {
     {"qs8_softmax_table__reference", "reference", 0, ref::qs8_softmax_table__reference},
 };
 
-Status make_params(const GraphDesc& graph, const OperatorDesc& op, ref::Qs8SoftmaxParams* p) {
+// Absent options mean TFLite's default beta of 1.
+float softmax_beta(const OperatorDesc& op) {
   const auto* opt = get_options<SoftmaxOptions>(op);
+  return opt ? opt->beta : 1.0f;
+}
+
+Status make_params(const GraphDesc& graph, const OperatorDesc& op, ref::Qs8SoftmaxParams* p) {
+  const float beta = softmax_beta(op);
   const TensorDesc& in = graph.tensors[op.inputs[0]];
-  if (!ref::make_qs8_softmax_params(opt->beta, in.quant.scales[0], p)) {
-    return invalid("beta " + std::to_string(opt->beta) + " times " + describe_input(graph, op, 0) +
+  if (!ref::make_qs8_softmax_params(beta, in.quant.scales[0], p)) {
+    return invalid("beta " + std::to_string(beta) + " times " + describe_input(graph, op, 0) +
                    " scale is outside the range SOFTMAX supports");
   }
   return Status::Ok();
@@ -34,10 +40,9 @@ Status make_params(const GraphDesc& graph, const OperatorDesc& op, ref::Qs8Softm
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(validate_int8_or_float_unary(graph, op, output_shapes));
-  const auto* opt = get_options<SoftmaxOptions>(op);
-  if (!opt) return invalid("missing SoftmaxOptions");
-  if (!(opt->beta > 0.0f) || !std::isfinite(opt->beta)) {
-    return invalid("beta must be positive and finite, got " + std::to_string(opt->beta));
+  const float beta = softmax_beta(op);
+  if (!(beta > 0.0f) || !std::isfinite(beta)) {
+    return invalid("beta must be positive and finite, got " + std::to_string(beta));
   }
   const TensorDesc& in = graph.tensors[op.inputs[0]];
   if (in.shape.rank < 1) return invalid(describe_input(graph, op, 0) + " must have rank >= 1");
@@ -61,7 +66,7 @@ class Qs8Softmax : public OpKernel {
     if (ctx.profile() != RequantProfile::kTfliteReference) {
       auto* table = static_cast<float*>(ctx.allocate_persistent(256 * sizeof(float)));
       if (table == nullptr) return Status(StatusCode::kResourceExhausted, "cannot allocate table");
-      ref::make_qs8_softmax_exp_table(get_options<SoftmaxOptions>(ctx.op())->beta,
+      ref::make_qs8_softmax_exp_table(softmax_beta(ctx.op()),
                                       ctx.input(0).quant.scales[0], table);
       params_.exp_table = table;
     }
@@ -73,6 +78,7 @@ class Qs8Softmax : public OpKernel {
   }
 
   Status run(const RunContext& ctx) override {
+    if (rows_ == 0) return Status::Ok();
     const int8_t* in = ctx.input_as<int8_t>(0);
     int8_t* out = ctx.output_as<int8_t>(0);
     const size_t rows_per_task = row_size_ >= kElementwiseBlock ? 1 : kElementwiseBlock / row_size_;

@@ -251,7 +251,7 @@ TEST_CASE("HARD_SWISH hand-computed points", "[hard_swish]") {
         std::vector<int8_t>{-10, 90, -10, 3});
 }
 
-TEST_CASE("HARD_SWISH matches simulation on every input [tflite_reference]", "[hard_swish]") {
+TEST_CASE("HARD_SWISH matches simulation on every input [all profiles]", "[hard_swish]") {
   const uint32_t seed = test_seed();
   CAPTURE(seed);
   std::mt19937 rng(seed);
