@@ -202,9 +202,12 @@ Status convert_bconv2d(Importer& im, const OpContext& ctx) {
   }
   const int out = ctx.outputs[0];
   if (im.tfl_type(out) == tfl::kInt32) {
-    LOWBIT_RETURN_IF_ERROR(expect_bits(im, out, last_dim(im, ctx.inputs[1]) > 0
-                                                    ? im.tfl_shape(ctx.inputs[1])->dims[0]
-                                                    : 0));
+    Result<Shape> packed_filter = im.tfl_shape(ctx.inputs[1]);
+    if (!packed_filter.ok()) return packed_filter.status();
+    if (packed_filter->rank != 4) {
+      return invalid("filter must be 4-D; got " + packed_filter->to_string());
+    }
+    LOWBIT_RETURN_IF_ERROR(expect_bits(im, out, packed_filter->dims[0]));
     if (ctx.inputs.size() < 5 || ctx.inputs[4] < 0) {
       return invalid("a bitpacked output needs the output_threshold input (input 4)");
     }

@@ -47,6 +47,13 @@ Status import_tflite(const uint8_t* data, size_t size, ModelBuilder* builder,
   ConversionSummary local;
   if (summary == nullptr) summary = &local;
   *summary = ConversionSummary();
+  // FlatBuffers reads scalars in place; the verifier checks alignment relative
+  // to the buffer start, so the start itself must be aligned.
+  std::vector<uint8_t> aligned_copy;
+  if (reinterpret_cast<uintptr_t>(data) % 16 != 0) {
+    aligned_copy.assign(data, data + size);
+    data = aligned_copy.data();
+  }
   const char* why = "";
   const tfl::Model* model = tfl::verify_tflite_buffer(data, size, &why);
   if (model == nullptr) return Status(StatusCode::kInvalidModel, std::string("not a valid TFLite model: ") + why);
