@@ -31,6 +31,12 @@ std::string printable_identifier(const uint8_t* p) {
   return s;
 }
 
+// The Verifier checks vector lengths but not the alignment of 8-byte
+// elements; a corrupt file could otherwise make us load them misaligned.
+bool aligned_in_file(const uint8_t* p, const uint8_t* file, size_t alignment) {
+  return static_cast<size_t>(p - file) % alignment == 0;
+}
+
 struct Segment {
   const uint8_t* data;
   size_t size;
@@ -40,6 +46,9 @@ Status read_buffers(const fb::Model& model, const uint8_t* file, size_t file_siz
                     std::vector<Segment>* segments) {
   const auto* buffers = model.buffers();
   if (buffers == nullptr) return Status::Ok();
+  if (buffers->size() != 0 && !aligned_in_file(buffers->Data(), file, alignof(fb::Buffer))) {
+    return invalid_model("the buffers vector is misaligned (corrupt file)");
+  }
   for (flatbuffers::uoffset_t i = 0; i < buffers->size(); ++i) {
     const fb::Buffer* b = buffers->Get(i);
     const uint64_t offset = b->offset(), size = b->size();
@@ -59,8 +68,9 @@ Status read_buffers(const fb::Model& model, const uint8_t* file, size_t file_siz
   return Status::Ok();
 }
 
-Status read_tensor(const fb::Tensor& ft, int index, const std::vector<Segment>& segments,
-                   const LoadOptions& options, GraphDesc* graph) {
+Status read_tensor(const fb::Tensor& ft, int index, const uint8_t* file,
+                   const std::vector<Segment>& segments, const LoadOptions& options,
+                   GraphDesc* graph) {
   graph->tensors.emplace_back();
   TensorDesc& t = graph->tensors.back();
   if (ft.name()) t.name = ft.name()->str();
@@ -98,6 +108,10 @@ Status read_tensor(const fb::Tensor& ft, int index, const std::vector<Segment>& 
   if (const fb::Quantization* q = ft.quantization()) {
     if (q->scale()) t.quant.scales.assign(q->scale()->begin(), q->scale()->end());
     if (q->zero_point()) {
+      if (q->zero_point()->size() != 0 &&
+          !aligned_in_file(q->zero_point()->Data(), file, sizeof(int64_t))) {
+        return invalid_model(who + ": the zero_point vector is misaligned (corrupt file)");
+      }
       for (int64_t zp : *q->zero_point()) {
         if (zp < std::numeric_limits<int32_t>::min() || zp > std::numeric_limits<int32_t>::max()) {
           return invalid_model(who + ": zero point " + std::to_string(zp) +
@@ -182,7 +196,7 @@ Status parse_lbm(const uint8_t* file, size_t file_size, const LoadOptions& optio
     graph->tensors.reserve(tensors->size());
     for (flatbuffers::uoffset_t i = 0; i < tensors->size(); ++i) {
       LOWBIT_RETURN_IF_ERROR(
-          read_tensor(*tensors->Get(i), static_cast<int>(i), segments, options, graph));
+          read_tensor(*tensors->Get(i), static_cast<int>(i), file, segments, options, graph));
     }
   }
   if (const auto* operators = model.operators()) {

@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "schema/lowbit_generated.h"
+#include "support/model_runner.h"
 
 namespace lowbit {
 namespace testing {
@@ -98,6 +99,78 @@ std::string graph_difference(const GraphDesc& e, const GraphDesc& a) {
   if (e.inputs != a.inputs) return "graph inputs differ";
   if (e.outputs != a.outputs) return "graph outputs differ";
   return "";
+}
+
+// Structurally valid but not meant to run: one operator per options kind plus
+// one without options, tensors of every dtype, per-tensor and per-axis
+// quantization, an absent optional input. Every options field is non-default.
+void build_every_option_graph(ModelBuilder& b) {
+  b.set_description("every option kind");
+  const int in = b.add_tensor("input", DType::kFloat32, {1, 8, 8, 4});
+  const int in_q = b.add_tensor("input_q", DType::kInt8, {1, 8, 8, 4}, per_tensor(0.5f, -3));
+  const std::vector<int8_t> w(4 * 3 * 3 * 4, -7);
+  const int weights = b.add_constant("w", DType::kInt8, {4, 3, 3, 4}, w,
+                                     per_axis({0.1f, 0.2f, 0.3f, 0.4f}, 0));
+  const int bias = b.add_constant("bias", DType::kInt32, {4}, std::vector<int32_t>{1, -2, 3, -4},
+                                  per_axis({0.05f, 0.1f, 0.15f, 0.2f}, 0));
+  const int table = b.add_constant("u8", DType::kUInt8, {2, 3},
+                                   std::vector<uint8_t>{0, 1, 2, 253, 254, 255},
+                                   per_tensor(0.25f, 128));
+  const int bits = b.add_constant("bits", DType::kBit, {2, 40},
+                                  std::vector<uint32_t>{0xdeadbeefu, 0xffu, 0x1u, 0x80u});
+  const int floats = b.add_constant("f", DType::kFloat32, {3}, std::vector<float>{1.5f, -2, 1e-9f});
+  const int scalar = b.add_constant("scalar", DType::kInt32, Shape(), std::vector<int32_t>{42});
+
+  int next = 0;
+  auto out = [&](DType dtype) {
+    return b.add_tensor("out" + std::to_string(next++), dtype, {1, 2, 3, 4});
+  };
+  Conv2DOptions conv;
+  conv.padding = Padding::kSame;
+  conv.stride_h = 2, conv.stride_w = 3, conv.dilation_h = 4, conv.dilation_w = 5;
+  conv.activation = Activation::kRelu6;
+  const int c = out(DType::kInt8);
+  b.add_operator(OpType::kConv2D, {in_q, weights, bias}, {c}, conv, "conv");
+  DepthwiseConv2DOptions dw;
+  dw.padding = Padding::kSame;
+  dw.stride_h = 3, dw.stride_w = 2, dw.dilation_h = 2, dw.dilation_w = 3, dw.depth_multiplier = 4;
+  dw.activation = Activation::kReluN1To1;
+  b.add_operator(OpType::kDepthwiseConv2D, {c, weights, kAbsentInput}, {out(DType::kInt8)}, dw,
+                 "dw");
+  FullyConnectedOptions fc;
+  fc.activation = Activation::kRelu;
+  fc.keep_num_dims = true;
+  b.add_operator(OpType::kFullyConnected, {in, floats}, {out(DType::kFloat32)}, fc);
+  Pool2DOptions pool;
+  pool.padding = Padding::kSame;
+  pool.stride_h = 2, pool.stride_w = 5, pool.filter_h = 3, pool.filter_w = 7;
+  pool.activation = Activation::kRelu;
+  b.add_operator(OpType::kAveragePool2D, {in}, {out(DType::kFloat32)}, pool, "pool");
+  b.add_operator(OpType::kAdd, {in, in}, {out(DType::kFloat32)},
+                 ElementwiseOptions{Activation::kRelu6}, "add");
+  MeanOptions mean;
+  mean.axes = {1, 2};
+  mean.keep_dims = true;
+  b.add_operator(OpType::kMean, {in}, {out(DType::kFloat32)}, mean);
+  b.add_operator(OpType::kSoftmax, {in}, {out(DType::kFloat32)}, SoftmaxOptions{0.75f});
+  b.add_operator(OpType::kConcatenation, {in, c}, {out(DType::kFloat32)},
+                 ConcatenationOptions{3, Activation::kRelu});
+  b.add_operator(OpType::kReshape, {table}, {out(DType::kUInt8)}, ReshapeOptions{{3, -1}});
+  b.add_operator(OpType::kPad, {in}, {out(DType::kFloat32)}, PadOptions{{0, 0, 1, 2, 3, 4, 0, 0}});
+  BConv2DOptions bconv;
+  bconv.padding = Padding::kSame;
+  bconv.stride_h = 2, bconv.stride_w = 1, bconv.dilation_h = 1, bconv.dilation_w = 2;
+  bconv.activation = Activation::kRelu;
+  bconv.pad_values = 0;
+  const int bit_out = out(DType::kBit);
+  b.add_operator(OpType::kBConv2D, {bits, bits, kAbsentInput, kAbsentInput, scalar}, {bit_out},
+                 bconv);
+  b.add_operator(OpType::kBFullyConnected, {bit_out, bits, floats, floats}, {out(DType::kFloat32)},
+                 BFullyConnectedOptions{Activation::kReluN1To1});
+  const int last = out(DType::kFloat32);
+  b.add_operator(OpType::kLogistic, {in}, {last}, {}, "logistic");
+  b.set_inputs({in, in_q});
+  b.set_outputs({last, c});
 }
 
 std::vector<uint8_t> RawModel::serialize() const {

@@ -41,6 +41,11 @@ class PlacedBytes {
   size_t size_;
 };
 
+// Structurally valid but not meant to run: one operator per options kind plus
+// one without options, tensors of every dtype, per-tensor and per-axis
+// quantization, an absent optional input. Every options field is non-default.
+void build_every_option_graph(ModelBuilder& builder);
+
 // Every field of the options as text, so two options compare field by field
 // and a mismatch prints readably.
 std::string describe_options(const OpOptions& options);
