@@ -222,3 +222,58 @@ TEST_CASE("LCE operators with bad options are reported, not guessed", "[convert]
 
 }  // namespace testing
 }  // namespace lowbit
+
+namespace lowbit {
+namespace testing {
+
+TEST_CASE("grouped LceBconv2d with int8 output maps channels per group", "[convert][lce]") {
+  // channels_in 64 in 2 words; a filter of 1 word per tap means 2 groups of 32.
+  TfliteWriter w;
+  const int x = w.add_tensor("x", kTflFloat32, {1, 3, 3, 64});
+  const int xb = w.add_tensor("x_bits", kTflInt32, {1, 3, 3, 2});
+  std::vector<int32_t> filter(8 * 1 * 1 * 1);
+  for (size_t i = 0; i < filter.size(); ++i) filter[i] = static_cast<int32_t>(0x9e3779b9u * (i + 1));
+  const int f = w.add_constant("filter", kTflInt32, {8, 1, 1, 1}, filter);
+  const int mul = w.add_constant("mul", kTflFloat32, {8}, std::vector<float>(8, 0.25f));
+  const int add = w.add_constant("add", kTflFloat32, {8}, std::vector<float>(8, 1.0f));
+  const int y = w.add_tensor("y", kTflInt8, {1, 3, 3, 8}, {0.5f}, {3});
+  w.add_operator(w.custom_code("LceQuantize"), {x}, {xb});
+  w.add_operator(w.custom_code("LceBconv2d"), {xb, f, mul, add, -1}, {y}, {},
+                 flex_map([](flexbuffers::Builder& b) {
+                   b.Int("channels_in", 64);
+                   b.Int("padding", 1);  // VALID
+                   b.Int("stride_height", 1);
+                   b.Int("stride_width", 1);
+                   b.Int("fused_activation_function", 1);  // RELU
+                 }));
+  w.set_inputs({x});
+  w.set_outputs({y});
+  ModelBuilder builder;
+  const std::vector<uint8_t> bytes = w.finish();
+  const Status status = import_tflite(bytes.data(), bytes.size(), &builder, nullptr);
+  INFO(status.to_string());
+  REQUIRE(status.ok());
+  const GraphDesc& g = builder.graph();
+  REQUIRE(g.operators.size() == 2);
+  const OperatorDesc& conv = g.operators[1];
+  CHECK(g.tensors[conv.inputs[0]].shape == Shape({1, 3, 3, 64}));
+  CHECK(g.tensors[conv.inputs[1]].shape == Shape({8, 1, 1, 32}));
+  CHECK(g.tensors[conv.inputs[1]].dtype == DType::kBit);
+  CHECK(conv.inputs.size() == 5);
+  CHECK(conv.inputs[4] == kAbsentInput);
+  const TensorDesc& out = g.tensors[conv.outputs[0]];
+  CHECK(out.dtype == DType::kInt8);
+  CHECK(out.quant.zero_points == std::vector<int32_t>{3});
+  const auto* options = std::get_if<BConv2DOptions>(&conv.options);
+  REQUIRE(options != nullptr);
+  CHECK(options->padding == Padding::kValid);
+  CHECK(options->activation == Activation::kRelu);
+  CHECK(options->pad_values == 0);
+
+  Converted c = convert_and_prepare(bytes);
+  INFO(c.stage << ": " << c.status.to_string());
+  CHECK(c.status.ok());
+}
+
+}  // namespace testing
+}  // namespace lowbit
