@@ -12,22 +12,30 @@ int8_t clamp_to_int8(int32_t v, int32_t lo, int32_t hi) {
   return static_cast<int8_t>(v < lo ? lo : (v > hi ? hi : v));
 }
 
-// Round half to even, limited so the conversion to int32 is always defined.
-int32_t round_float_to_int32(float v) {
-  const float limited = std::fmin(std::fmax(v, -2147483520.0f), 2147483520.0f);
-  return static_cast<int32_t>(std::nearbyint(limited));
-}
-
 }  // namespace
+
+bool make_xnnpack_add_multipliers(float a_ratio, float b_ratio, Qs8AddParams* params) {
+  const float lo = 0x1.0p-10f, hi = 0x1.0p+8f;
+  if (!(a_ratio >= lo && a_ratio < hi && b_ratio >= lo && b_ratio < hi)) return false;
+  const float max_ratio = a_ratio > b_ratio ? a_ratio : b_ratio;
+  // 2^20 <= largest multiplier < 2^21.
+  const int shift = 20 - std::ilogb(max_ratio);
+  params->xnn_shift = shift;
+  params->xnn_a_multiplier = static_cast<int32_t>(std::lrint(std::ldexp(a_ratio, shift)));
+  params->xnn_b_multiplier = static_cast<int32_t>(std::lrint(std::ldexp(b_ratio, shift)));
+  return true;
+}
 
 void qs8_add__reference(const Qs8AddParams& p, size_t n, const int8_t* a, size_t a_stride,
                         const int8_t* b, size_t b_stride, int8_t* output) {
   if (p.profile == RequantProfile::kXnnpackFp32) {
+    const int32_t rounding = int32_t{1} << (p.xnn_shift - 1);
     for (size_t i = 0; i < n; ++i) {
-      const float sum = static_cast<float>(a[i * a_stride] - p.a_zero_point) * p.a_scale +
-                        static_cast<float>(b[i * b_stride] - p.b_zero_point) * p.b_scale;
-      output[i] = clamp_to_int8(round_float_to_int32(sum) + p.output_zero_point, p.act_min,
-                                p.act_max);
+      // |x - zp| <= 255 and m < 2^21: the sum stays below 2^30.
+      const int32_t acc = (a[i * a_stride] - p.a_zero_point) * p.xnn_a_multiplier +
+                          (b[i * b_stride] - p.b_zero_point) * p.xnn_b_multiplier;
+      output[i] = clamp_to_int8(((acc + rounding) >> p.xnn_shift) + p.output_zero_point,
+                                p.act_min, p.act_max);
     }
     return;
   }

@@ -12,17 +12,24 @@ namespace lowbit {
 namespace ref {
 
 // TFLite's int8 ADD: both inputs are lifted by 2^left_shift, rescaled onto a
-// common scale (2 * max(s_a, s_b)), summed, then rescaled to the output.
-// xnnpack_fp32 instead sums (x - zp) * (s / s_out) in float and rounds half
-// to even; a, b and output requantizers are then unused.
+// common scale (2 * max(s_a, s_b)), summed, then rescaled to the output, each
+// step in the profile's fixed-point rounding. xnnpack_fp32 instead follows
+// XNNPACK's qs8 vadd: (x_a - zp_a) * m_a + (x_b - zp_b) * m_b with m = the
+// float ratio s / s_out scaled by 2^shift and rounded half to even, then an
+// arithmetic shift right rounding half up.
 struct Qs8AddParams {
   RequantProfile profile{};
   int32_t a_zero_point = 0, b_zero_point = 0, output_zero_point = 0;
   int32_t left_shift = 20;
-  Requantizer a, b, output;
-  float a_scale = 0.0f, b_scale = 0.0f;  // xnnpack_fp32 only
+  Requantizer a, b, output;  // fixed-point profiles
+  int32_t xnn_a_multiplier = 0, xnn_b_multiplier = 0;  // xnnpack_fp32
+  int32_t xnn_shift = 0;
   int32_t act_min = -128, act_max = 127;
 };
+
+// XNNPACK's multipliers for the ratios s_a / s_out and s_b / s_out; false when
+// XNNPACK would refuse them (each ratio must lie in [2^-10, 2^8)).
+bool make_xnnpack_add_multipliers(float a_ratio, float b_ratio, Qs8AddParams* params);
 
 // TFLite's int8 MUL: (x_a - zp_a) * (x_b - zp_b) rescaled by s_a * s_b / s_out.
 struct Qs8MulParams {

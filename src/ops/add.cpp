@@ -3,9 +3,11 @@
 // the output); float32 runs through the float kernels.
 //
 // Profiles: tflite_reference rescales each of the three steps with double
-// rounding, single_rounding with single rounding (as TFLite's optimized
-// kernels built with single rounding), xnnpack_fp32 sums
-// (x - zp) * float(s / s_out) for both inputs in float and rounds half to even.
+// rounding, single_rounding with single rounding (TFLite's optimized kernels
+// built with single rounding), xnnpack_fp32 follows XNNPACK's qs8 add (see
+// kernels/reference/qs8_elementwise.h). Where XNNPACK would refuse the scales
+// (a ratio s / s_out outside [2^-10, 2^8)), TFLite runs its own kernel, so
+// xnnpack_fp32 falls back to single_rounding.
 #include <algorithm>
 #include <memory>
 
@@ -58,20 +60,22 @@ class Qs8Add : public OpKernel {
     const TensorDesc& a = ctx.input(0);
     const TensorDesc& b = ctx.input(1);
     const TensorDesc& out = ctx.output(0);
-    const RequantProfile profile = ctx.profile();
+    RequantProfile profile = ctx.profile();
+    const float a_ratio = a.quant.scales[0] / out.quant.scales[0];
+    const float b_ratio = b.quant.scales[0] / out.quant.scales[0];
+    if (profile == RequantProfile::kXnnpackFp32 &&
+        !ref::make_xnnpack_add_multipliers(a_ratio, b_ratio, &p_)) {
+      profile = RequantProfile::kSingleRounding;
+    }
     const AddScales s = add_scales(a, b, out);
     p_.profile = profile;
     p_.a_zero_point = a.quant.zero_points[0];
     p_.b_zero_point = b.quant.zero_points[0];
     p_.output_zero_point = out.quant.zero_points[0];
     p_.left_shift = kLeftShift;
-    // The fp32 scales feed only xnnpack_fp32, which does not use these
-    // requantizers' float path.
     p_.a = ref::make_requantizer(profile, s.a, 0.0f);
     p_.b = ref::make_requantizer(profile, s.b, 0.0f);
     p_.output = ref::make_requantizer(profile, s.output, 0.0f);
-    p_.a_scale = a.quant.scales[0] / out.quant.scales[0];
-    p_.b_scale = b.quant.scales[0] / out.quant.scales[0];
     quantized_activation_range(activation_, out.quant.scales[0], p_.output_zero_point,
                                DType::kInt8, &p_.act_min, &p_.act_max);
     plan_ = BroadcastPlan(a.shape, b.shape, out.shape);

@@ -1,6 +1,7 @@
-// Helpers shared by the elementwise operators (ADD, MUL, the unary int8
-// activations, QUANTIZE, DEQUANTIZE): NumPy broadcasting, splitting work into
-// blocks for the thread pool, and the float32/int8 operand checks.
+// Helpers shared by ADD, MUL and the other operators of this group (the int8
+// activations, SOFTMAX, QUANTIZE, DEQUANTIZE, PAD, CONCATENATION, RESHAPE):
+// NumPy broadcasting, splitting work into blocks for the thread pool, and the
+// float32/int8 operand checks.
 #pragma once
 
 #include <cstddef>

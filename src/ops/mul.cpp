@@ -1,7 +1,9 @@
 // MUL: a * b with NumPy broadcasting and a fused activation. int8 follows
 // TFLite: (x_a - zp_a) * (x_b - zp_b) rescaled by s_a * s_b / s_out (formed in
-// double), in the profile's requantization (xnnpack_fp32: the scale product
-// in float, round half to even). float32 runs through the float kernels.
+// double), in the profile's requantization. xnnpack_fp32 uses XNNPACK's float
+// scale (s_a * s_b) / s_out, rounding half to even; where XNNPACK would refuse
+// that scale (outside [2^-16, 2^8)) TFLite runs its own kernel, so the
+// profile falls back to single_rounding. float32 runs through the float kernels.
 #include <memory>
 
 #include "kernels/reference/qs8_elementwise.h"
@@ -32,12 +34,17 @@ class Qs8Mul : public OpKernel {
     const TensorDesc& b = ctx.input(1);
     const TensorDesc& out = ctx.output(0);
     const float sa = a.quant.scales[0], sb = b.quant.scales[0], so = out.quant.scales[0];
+    const float fp32_scale = sa * sb / so;
     p_.profile = ctx.profile();
+    if (p_.profile == RequantProfile::kXnnpackFp32 &&
+        !(fp32_scale >= 0x1.0p-16f && fp32_scale < 0x1.0p+8f)) {
+      p_.profile = RequantProfile::kSingleRounding;
+    }
     p_.a_zero_point = a.quant.zero_points[0];
     p_.b_zero_point = b.quant.zero_points[0];
     p_.output_zero_point = out.quant.zero_points[0];
     p_.output = ref::make_requantizer(p_.profile, double(sa) * double(sb) / double(so),
-                                      sa * sb / so);
+                                      fp32_scale);
     quantized_activation_range(activation_, so, p_.output_zero_point, DType::kInt8, &p_.act_min,
                                &p_.act_max);
     plan_ = BroadcastPlan(a.shape, b.shape, out.shape);

@@ -84,10 +84,23 @@ BinaryCase random_case(std::mt19937& rng) {
 int32_t sim_add(const BinaryCase& c, int32_t xa, int32_t xb, RequantProfile profile) {
   int32_t lo, hi;
   sim_activation_range(c.act, c.so, c.zo, &lo, &hi);
-  if (profile == RequantProfile::kXnnpackFp32) {
-    const float sum = float(xa - c.za) * (c.sa / c.so) + float(xb - c.zb) * (c.sb / c.so);
-    return clamp_i32(int64_t(std::nearbyint(sum)) + c.zo, lo, hi);
+  const float ra = c.sa / c.so, rb = c.sb / c.so;
+  const bool xnnpack_accepts = ra >= 0x1.0p-10f && ra < 256.0f && rb >= 0x1.0p-10f && rb < 256.0f;
+  if (profile == RequantProfile::kXnnpackFp32 && xnnpack_accepts) {
+    // XNNPACK qs8 add: multipliers ratio * 2^shift (half to even), the larger
+    // in [2^20, 2^21); sum; shift right rounding half up (floor of + half).
+    int e = 0;
+    std::frexp(std::max(ra, rb), &e);  // max in [2^(e-1), 2^e)
+    const int shift = 21 - e;
+    const int64_t ma = int64_t(std::nearbyint(double(ra) * std::ldexp(1.0, shift)));
+    const int64_t mb = int64_t(std::nearbyint(double(rb) * std::ldexp(1.0, shift)));
+    const int64_t acc = (xa - c.za) * ma + (xb - c.zb) * mb;
+    const int64_t half = int64_t{1} << (shift - 1);
+    const int64_t q = acc + half >= 0 ? (acc + half) >> shift
+                                      : -((-(acc + half) + (int64_t{1} << shift) - 1) >> shift);
+    return clamp_i32(q + c.zo, lo, hi);
   }
+  if (profile == RequantProfile::kXnnpackFp32) profile = RequantProfile::kSingleRounding;
   const double twice_max = 2.0 * std::max<double>(c.sa, c.sb);
   const int64_t a = sim_requantize(profile, int64_t(xa - c.za) << 20, c.sa / twice_max, 0.0f);
   const int64_t b = sim_requantize(profile, int64_t(xb - c.zb) << 20, c.sb / twice_max, 0.0f);
@@ -100,7 +113,12 @@ int32_t sim_mul(const BinaryCase& c, int32_t xa, int32_t xb, RequantProfile prof
   sim_activation_range(c.act, c.so, c.zo, &lo, &hi);
   const int64_t product = int64_t(xa - c.za) * (xb - c.zb);
   const double real = double(c.sa) * double(c.sb) / double(c.so);
-  return clamp_i32(sim_requantize(profile, product, real, c.sa * c.sb / c.so) + c.zo, lo, hi);
+  const float fp32_scale = c.sa * c.sb / c.so;
+  // XNNPACK refuses scales outside [2^-16, 2^8); TFLite's own kernel runs.
+  if (profile == RequantProfile::kXnnpackFp32 && !(fp32_scale >= 0x1.0p-16f && fp32_scale < 256.0f)) {
+    profile = RequantProfile::kSingleRounding;
+  }
+  return clamp_i32(sim_requantize(profile, product, real, fp32_scale) + c.zo, lo, hi);
 }
 
 void check_random_binary(OpType type, RequantProfile profile) {
@@ -136,8 +154,9 @@ void check_random_binary(OpType type, RequantProfile profile) {
 
 TEST_CASE("ADD hand-computed ties follow each profile's rounding", "[add]") {
   // Scales 0.5, 0.5 -> 1.0, zero points 0: out = (x_a + x_b) / 2.
-  //  -1 + -2 = -1.5: double rounding -> -2 (half away), single -> -1 (half
-  //  up), fp32 -> -2 (half even).  1 + 4 = 2.5: 3, 3, 2.  3 + 5 = 4: exact.
+  //  -1 + -2 = -1.5: double rounding -> -2 (half away from zero), single
+  //  rounding -> -1 (half up), XNNPACK (multipliers 2^20, shift 21, half up)
+  //  -> -1.  1 + 4 = 2.5: 3 in all three.  3 + 5 = 4: exact.
   const Operand a = int8_operand({3}, 0.5f, 0), b = int8_operand({3}, 0.5f, 0);
   const Operand out = int8_operand({3}, 1.0f, 0);
   const std::vector<int8_t> xa = {-1, 1, 3}, xb = {-2, 4, 5};
@@ -146,7 +165,19 @@ TEST_CASE("ADD hand-computed ties follow each profile's rounding", "[add]") {
   CHECK(run_binary(OpType::kAdd, a, b, out, Activation::kNone, xa, xb,
                    RequantProfile::kSingleRounding) == std::vector<int8_t>{-1, 3, 4});
   CHECK(run_binary(OpType::kAdd, a, b, out, Activation::kNone, xa, xb,
-                   RequantProfile::kXnnpackFp32) == std::vector<int8_t>{-2, 2, 4});
+                   RequantProfile::kXnnpackFp32) == std::vector<int8_t>{-1, 3, 4});
+}
+
+TEST_CASE("ADD xnnpack_fp32 rounds its multipliers half to even", "[add]") {
+  // Ratios 0.3 / 1 and 1 / 1 -> shift 20, m_a = round(0.3 * 2^20) = 314573
+  // (0.3 * 2^20 = 314572.8), m_b = 2^20. x_a = 10, x_b = 0:
+  // 10 * 314573 = 3145730; + 2^19 = 3670018; >> 20 = 3 (real 3.0000029).
+  // x_a = 5, x_b = 0: 1572865 + 524288 = 2097153 >> 20 = 2 (real 1.5 rounds
+  // up, one LSB above the tie because m_a rounded up).
+  const Operand a = int8_operand({2}, 0.3f, 0), b = int8_operand({2}, 1.0f, 0);
+  const Operand out = int8_operand({2}, 1.0f, 0);
+  CHECK(run_binary(OpType::kAdd, a, b, out, Activation::kNone, {10, 5}, {0, 0},
+                   RequantProfile::kXnnpackFp32) == std::vector<int8_t>{3, 2});
 }
 
 TEST_CASE("ADD hand-computed zero points, saturation and RELU6", "[add]") {
