@@ -266,10 +266,10 @@ def make_case(rng, kind, dtype):
 
 def main():
     outdir = sys.argv[1]; count = int(sys.argv[2]); resolver = getattr(OpResolverType, sys.argv[3]) if len(sys.argv) > 3 else OpResolverType.BUILTIN_REF
-    rng = random.Random(12345)
+    rng = random.Random(int(os.environ.get("SEED", "12345")))
     os.makedirs(outdir, exist_ok=True)
-    for kind in ["conv", "dw", "fc", "avgpool", "maxpool", "mean"]:
-        for dtype in ["int8", "uint8"]:
+    for kind in os.environ.get("KINDS", "conv,dw,fc,avgpool,maxpool,mean").split(","):
+        for dtype in os.environ.get("DTYPES", "int8,uint8").split(","):
             for i in range(count):
                 model, x = make_case(rng, kind, dtype)
                 interp = Interpreter(model_content=model,
