@@ -85,8 +85,11 @@ Status check_tensor(const GraphDesc& graph, int index, const LoadOptions& option
                            " in shape " + t.shape.to_string());
     }
   }
+  // bit_words() (types.h) would overflow int32 on the innermost dimension.
+  const bool bit_words_overflow = t.dtype == DType::kBit && t.shape.rank > 0 &&
+                                  t.shape.dims[t.shape.rank - 1] > INT32_MAX - 31;
   size_t bytes = 0;
-  if (!storage_bytes(t.dtype, t.shape, &bytes)) {
+  if (bit_words_overflow || !storage_bytes(t.dtype, t.shape, &bytes)) {
     return invalid_model(who + ": element count or byte size of shape " + t.shape.to_string() +
                          " overflows");
   }

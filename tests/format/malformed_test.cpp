@@ -333,6 +333,12 @@ TEST_CASE("malformed: tensor shapes and sizes") {
     g.tensors[base.mid].shape = {65536, 65536, 65536, 65536, 65536};
     CHECK_REJECTED(load(g), StatusCode::kInvalidModel, "tensor 1 \"mid\": element count or byte");
   }
+  SECTION("bit tensor whose innermost dimension overflows its word count") {
+    g.tensors[base.mid].dtype = DType::kBit;
+    g.tensors[base.mid].quant = Quantization();
+    g.tensors[base.mid].shape = {1, 1, 1, INT32_MAX};
+    CHECK_REJECTED(load(g), StatusCode::kInvalidModel, "tensor 1 \"mid\": element count or byte");
+  }
   SECTION("tensor over max_tensor_bytes") {
     LoadOptions options;
     options.max_tensor_bytes = 31;
