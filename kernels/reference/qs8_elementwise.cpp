@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "kernels/reference/qs8_quantize.h"
 #include "lowbit/interpreter.h"
 
 namespace lowbit {
@@ -44,9 +45,11 @@ void qs8_add__reference(const Qs8AddParams& p, size_t n, const int8_t* a, size_t
   for (size_t i = 0; i < n; ++i) {
     const int32_t a_lifted = (a[i * a_stride] - p.a_zero_point) * lift;
     const int32_t b_lifted = (b[i * b_stride] - p.b_zero_point) * lift;
+    // Input multipliers are <= 1/2, so the sum of the two rescaled values fits.
     const int32_t sum = requantize(a_lifted, p.a, p.profile) + requantize(b_lifted, p.b, p.profile);
-    output[i] = clamp_to_int8(requantize(sum, p.output, p.profile) + p.output_zero_point,
-                              p.act_min, p.act_max);
+    output[i] = static_cast<int8_t>(requantize_and_clamp(sum, p.output, p.profile,
+                                                         p.output_zero_point, p.act_min,
+                                                         p.act_max));
   }
 }
 
@@ -54,7 +57,7 @@ void qs8_mul__reference(const Qs8MulParams& p, size_t n, const int8_t* a, size_t
                         const int8_t* b, size_t b_stride, int8_t* output) {
   for (size_t i = 0; i < n; ++i) {
     const int32_t product = (a[i * a_stride] - p.a_zero_point) * (b[i * b_stride] - p.b_zero_point);
-    output[i] = static_cast<int8_t>(requantize_to_output(product, p.output, p.profile,
+    output[i] = static_cast<int8_t>(requantize_and_clamp(product, p.output, p.profile,
                                                          p.output_zero_point, p.act_min,
                                                          p.act_max));
   }

@@ -10,7 +10,7 @@ template <typename In, typename Out>
 void requantize_any(const RequantizeParams& p, size_t n, const In* input, Out* output) {
   for (size_t i = 0; i < n; ++i) {
     const int32_t centered = static_cast<int32_t>(input[i]) - p.input_zero_point;
-    output[i] = static_cast<Out>(requantize_to_output(centered, p.rescale, p.profile,
+    output[i] = static_cast<Out>(requantize_and_clamp(centered, p.rescale, p.profile,
                                                       p.output_zero_point, p.act_min, p.act_max));
   }
 }
@@ -29,6 +29,12 @@ void dequantize_any(const DequantizeParams& p, size_t n, const In* input, float*
 }
 
 }  // namespace
+
+int32_t requantize_and_clamp(int32_t acc, const Requantizer& r, RequantProfile profile,
+                             int32_t zero_point, int32_t lo, int32_t hi) {
+  const int64_t v = int64_t{requantize(acc, r, profile)} + zero_point;
+  return static_cast<int32_t>(v < lo ? lo : (v > hi ? hi : v));
+}
 
 int32_t quantize_float_value(const QuantizeParams& p, float x) {
   const float rounded = std::round(x / p.scale);

@@ -62,6 +62,11 @@ void qs8_dequantize__reference(const DequantizeParams& params, size_t n, const i
 void qu8_dequantize__reference(const DequantizeParams& params, size_t n, const uint8_t* input,
                                float* output);
 
+// requantize() + zero point, clamped; the sum is formed in 64 bits because a
+// huge rescale saturates requantize() at the int32 limits.
+int32_t requantize_and_clamp(int32_t acc, const Requantizer& r, RequantProfile profile,
+                             int32_t zero_point, int32_t lo, int32_t hi);
+
 // One value of the float -> int rule, shared by the kernels and constant folding.
 int32_t quantize_float_value(const QuantizeParams& params, float x);
 
