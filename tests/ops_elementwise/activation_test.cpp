@@ -454,3 +454,21 @@ TEST_CASE("float32 graphs of ADD, MUL and the activations go to the float kernel
     if (r.status.ok()) CHECK(r.kernels[0].rfind("f32_", 0) == 0);
   }
 }
+
+TEST_CASE("HARD_SWISH and SOFTMAX reject parameters their algorithms cannot represent",
+          "[hard_swish][softmax][validation]") {
+  // (1 / 128) / 0.001 = 7.8 needs a left shift, which TFLite's int16 path forbids.
+  RunResult r = run_single_op(OpType::kHardSwish, {int8_operand({4}, 1.0f, 0)},
+                              int8_operand({4}, 0.001f, 0), {}, {Bytes(4)});
+  CHECK_FALSE(r.status.ok());
+  CHECK_THAT(r.status.message(), Catch::Contains("output 0") && Catch::Contains("scale"));
+  r = run_single_op(OpType::kSoftmax, {int8_operand({4}, 0.1f, 0)}, kProbabilityOutput({4}),
+                    SoftmaxOptions{-1.0f}, {Bytes(4)});
+  CHECK_FALSE(r.status.ok());
+  CHECK_THAT(r.status.message(), Catch::Contains("beta"));
+  // beta * scale * 2^26 below 1 cannot be a left-shifting multiplier.
+  r = run_single_op(OpType::kSoftmax, {int8_operand({4}, 1e-9f, 0)}, kProbabilityOutput({4}),
+                    SoftmaxOptions{1.0f}, {Bytes(4)});
+  CHECK_FALSE(r.status.ok());
+  CHECK_THAT(r.status.message(), Catch::Contains("input 0") && Catch::Contains("beta"));
+}

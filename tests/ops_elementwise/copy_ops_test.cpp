@@ -293,3 +293,11 @@ TEST_CASE("PAD, CONCATENATION and RESHAPE are identical on 1, 2 and 4 threads",
     CHECK(flat == x);
   }
 }
+
+TEST_CASE("CONCATENATION refuses a fused activation", "[concatenation][validation]") {
+  RunResult r = run_single_op(OpType::kConcatenation, {float_operand({2}), float_operand({2})},
+                              float_operand({4}), ConcatenationOptions{0, Activation::kRelu},
+                              {Bytes(8), Bytes(8)});
+  CHECK(r.status.code() == StatusCode::kUnsupported);
+  CHECK_THAT(r.status.message(), Catch::Contains("RELU"));
+}
