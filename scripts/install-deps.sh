@@ -4,7 +4,12 @@
 # needs no privileges. Runs apt-get directly as root, through sudo otherwise.
 #   scripts/install-deps.sh            build, test and benchmark dependencies
 #   scripts/install-deps.sh --cross    also the aarch64/armhf cross toolchains and qemu-user
+#   scripts/install-deps.sh --oracle   also a Python venv in .venv with LiteRT (ai-edge-litert),
+#                                      numpy and flatbuffers for the conformance oracles
 set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+oracle=0
 
 packages=(
   build-essential cmake ninja-build ccache git pkg-config
@@ -15,7 +20,8 @@ packages=(
 for arg in "$@"; do
   case "$arg" in
     --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user) ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    --oracle) packages+=(python3 python3-venv); oracle=1 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "install-deps.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -25,7 +31,20 @@ for pkg in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
   [[ "$status" == "installed" ]] || missing+=("$pkg")
 done
+
+# The oracle venv comes from PyPI (LiteRT is not packaged for Debian).
+setup_oracle_venv() {
+  [[ $oracle -eq 1 ]] || return 0
+  if [[ ! -x "$root/.venv/bin/python" ]]; then
+    python3 -m venv "$root/.venv"
+  fi
+  if ! "$root/.venv/bin/python" -c 'import ai_edge_litert, numpy, flatbuffers' 2>/dev/null; then
+    "$root/.venv/bin/pip" install -q ai-edge-litert numpy flatbuffers
+  fi
+}
+
 if [[ ${#missing[@]} -eq 0 ]]; then
+  setup_oracle_venv
   exit 0
 fi
 
@@ -46,3 +65,4 @@ echo "install-deps.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+setup_oracle_venv
