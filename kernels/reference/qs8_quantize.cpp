@@ -37,7 +37,8 @@ int32_t requantize_and_clamp(int32_t acc, const Requantizer& r, RequantProfile p
 }
 
 int32_t quantize_float_value(const QuantizeParams& p, float x) {
-  const float rounded = std::round(x / p.scale);
+  const float rounded =
+      p.xnnpack_rounding ? std::nearbyint(x * p.inverse_scale) : std::round(x / p.scale);
   if (std::isnan(rounded)) return p.zero_point;
   // Clamp in float first: the range check must happen before converting.
   const float lo = static_cast<float>(p.qmin - p.zero_point);

@@ -31,9 +31,13 @@ void qs8_qu8_requantize__reference(const RequantizeParams& params, size_t n, con
                                    uint8_t* output);
 
 // float -> int: clamp(round(x / scale) + zp) with float division and ties
-// away from zero (TFLite's AffineQuantize). NaN maps to the zero point.
+// away from zero (TFLite's AffineQuantize); or, with `xnnpack_rounding`,
+// XNNPACK's convert: x * (1 / scale) rounded half to even. NaN maps to the
+// zero point.
 struct QuantizeParams {
   float scale = 1.0f;
+  float inverse_scale = 1.0f;  // 1 / scale in float, for xnnpack_rounding
+  bool xnnpack_rounding = false;
   int32_t zero_point = 0;
   int32_t qmin = -128, qmax = 127;
 };

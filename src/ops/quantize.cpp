@@ -1,5 +1,6 @@
 // QUANTIZE: float32 -> int8/uint8 (round(x / scale) + zp, ties away from
-// zero, saturating), and requantization uint8 -> int8, int8 -> uint8 and
+// zero, saturating; xnnpack_fp32 uses XNNPACK's x * (1 / scale) rounded half
+// to even), and requantization uint8 -> int8, int8 -> uint8 and
 // int8 -> int8 by the multiplier s_in / s_out (formed in double as TFLite
 // does; applied in the profile's requantization).
 #include <memory>
@@ -55,6 +56,8 @@ class QuantizeFromFloat : public UnaryElementwiseKernel<float, Out, ref::Quantiz
     const TensorDesc& out = ctx.output(0);
     ref::QuantizeParams& p = this->params_;
     p.scale = out.quant.scales[0];
+    p.inverse_scale = 1.0f / p.scale;
+    p.xnnpack_rounding = ctx.profile() == RequantProfile::kXnnpackFp32;
     p.zero_point = out.quant.zero_points[0];
     p.qmin = out.dtype == DType::kUInt8 ? 0 : -128;
     p.qmax = out.dtype == DType::kUInt8 ? 255 : 127;

@@ -36,14 +36,19 @@ TEST_CASE("QUANTIZE float32 to int8 and uint8, hand-computed", "[quantize]") {
   CHECK(from_bytes<int8_t>(run_ok(OpType::kQuantize, float_operand(shape),
                                   quantized(DType::kInt8, shape, 0.5f, 1), to_bytes(x))) ==
         std::vector<int8_t>{2, 0, 2, 127, -128, 1});
+  // xnnpack_fp32: 0.25 * 2 = 0.5 and -0.5 round to even 0 -> zp 1.
+  CHECK(from_bytes<int8_t>(run_ok(OpType::kQuantize, float_operand(shape),
+                                  quantized(DType::kInt8, shape, 0.5f, 1), to_bytes(x),
+                                  RequantProfile::kXnnpackFp32)) ==
+        std::vector<int8_t>{1, 1, 2, 127, -128, 1});
   CHECK(from_bytes<uint8_t>(run_ok(OpType::kQuantize, float_operand(shape),
                                    quantized(DType::kUInt8, shape, 0.5f, 128), to_bytes(x))) ==
         std::vector<uint8_t>{129, 127, 129, 255, 0, 128});
 }
 
-TEST_CASE("QUANTIZE float32 matches the formula on random values", "[quantize]") {
+static void check_quantize_float(RequantProfile profile) {
   const uint32_t seed = test_seed();
-  CAPTURE(seed);
+  CAPTURE(seed, profile_tag(profile));
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> scale(0.001f, 0.5f);
   std::uniform_int_distribution<int> zp(-128, 127);
@@ -56,13 +61,27 @@ TEST_CASE("QUANTIZE float32 matches the formula on random values", "[quantize]")
     for (int k = 0; k < 20; ++k) x.push_back((float(k - 10) + 0.5f) * s);
     const Shape shape{int32_t(x.size())};
     const auto got = from_bytes<int8_t>(run_ok(OpType::kQuantize, float_operand(shape),
-                                               quantized(DType::kInt8, shape, s, z), to_bytes(x)));
+                                               quantized(DType::kInt8, shape, s, z), to_bytes(x),
+                                               profile));
     for (size_t i = 0; i < x.size(); ++i) {
       CAPTURE(x[i]);
-      const double q = std::round(x[i] / s);  // float division, ties away
+      // TFLite: float division, ties away. XNNPACK: times the float
+      // reciprocal, ties to even.
+      const double q = profile == RequantProfile::kXnnpackFp32 ? std::nearbyint(x[i] * (1.0f / s))
+                                                               : std::round(x[i] / s);
       REQUIRE(int32_t(got[i]) == clamp_i32(int64_t(q) + z, -128, 127));
     }
   }
+}
+
+TEST_CASE("QUANTIZE float32 matches the formula [tflite_reference]", "[quantize]") {
+  check_quantize_float(RequantProfile::kTfliteReference);
+}
+TEST_CASE("QUANTIZE float32 matches the formula [single_rounding]", "[quantize]") {
+  check_quantize_float(RequantProfile::kSingleRounding);
+}
+TEST_CASE("QUANTIZE float32 matches the formula [xnnpack_fp32]", "[quantize]") {
+  check_quantize_float(RequantProfile::kXnnpackFp32);
 }
 
 TEST_CASE("QUANTIZE uint8 <-> int8 with the same scale flips the sign bit", "[quantize]") {
