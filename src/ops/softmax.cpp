@@ -1,8 +1,9 @@
 // SOFTMAX over the innermost dimension; int8 output scale 1/256, zero point
 // -128. tflite_reference follows TFLite Micro's reference kernel (gemmlowp
 // fixed-point exp); single_rounding and xnnpack_fp32 follow TFLite's optimized
-// kernel (a 256-entry float exp table, float sums), which is also what runs
-// int8 SOFTMAX under TFLite's XNNPACK delegate. float32 runs through the float
+// kernel as built for x86 (a 256-entry float exp table, float sums; aarch64
+// clang builds use a different uint16 table), which is also what runs int8
+// SOFTMAX under TFLite's XNNPACK delegate. float32 runs through the float
 // kernels.
 #include <cmath>
 #include <memory>
