@@ -6,16 +6,13 @@
 #include <string>
 
 #include "kernels/reference/bin_conv2d.h"
+#include "ops/binary_conv_runner.h"
 #include "ops/binary_util.h"
 #include "ops/op_kernel.h"
 #include "ops/op_util.h"
 
 namespace lowbit {
 namespace {
-
-constexpr KernelVariant<ref::BinConv2DFn> kBinConv2DKernels[] = {
-    {"bin_conv2d__reference", "reference", 0, ref::bin_conv2d},
-};
 
 // Keeps the doubled accumulator (at most 2*K) far from int32 overflow.
 constexpr int64_t kMaxReduction = int64_t(1) << 28;
@@ -110,21 +107,11 @@ class BConv2DKernel : public OpKernel {
     p_.group_channels = filter[3];
     p_.zero_padding = options.padding == Padding::kSame && options.pad_values == 0;
     const int32_t taps = p_.kernel_h * p_.kernel_w;
-    if (options.padding == Padding::kSame && !p_.zero_padding) {
-      // +1 padding: an out-of-image tap contributes popcount(w_tap).
-      auto* popcounts = static_cast<int32_t*>(ctx.allocate_persistent(size_t(p_.out_channels) * taps * 4));
-      if (popcounts == nullptr) {
-        return Status(StatusCode::kResourceExhausted, "cannot allocate filter tap popcounts");
-      }
-      ref::bin_tap_popcounts(static_cast<const uint32_t*>(ctx.input(kBinWeights).data),
-                             p_.out_channels, taps, p_.group_channels, popcounts);
-      p_.tap_popcounts = popcounts;
-    }
     LOWBIT_RETURN_IF_ERROR(prepare_bin_output_transform(
         ctx, p_.out_channels, taps * p_.group_channels, options.activation, &p_.transform));
-    const auto& variant = ctx.selector().select(kBinConv2DKernels);
-    fn_ = variant.fn;
-    name_ = variant.name;
+    LOWBIT_RETURN_IF_ERROR(runner_.prepare(
+        ctx, "bin_conv2d", static_cast<const uint32_t*>(ctx.input(kBinWeights).data),
+        options.padding == Padding::kSame, &p_));
     macs_ = uint64_t(ref::bin_conv2d_pixels(p_)) * p_.out_channels * taps * p_.group_channels;
     return Status::Ok();
   }
@@ -133,19 +120,16 @@ class BConv2DKernel : public OpKernel {
     const auto* input = ctx.input_as<uint32_t>(kBinInput);
     const auto* filter = ctx.input_as<uint32_t>(kBinWeights);
     void* output = ctx.output(0);
-    bin_parallel_rows(ctx.pool(), ref::bin_conv2d_pixels(p_), [&](size_t begin, size_t end) {
-      fn_(p_, input, filter, output, begin, end);
-    });
+    runner_.run(ctx.pool(), p_, input, filter, output, ctx.scratch());
     return Status::Ok();
   }
 
-  const char* name() const override { return name_; }
+  const char* name() const override { return runner_.name(); }
   uint64_t macs() const override { return macs_; }
 
  private:
   ref::BinConv2DParams p_;
-  ref::BinConv2DFn fn_ = nullptr;
-  const char* name_ = "";
+  BinConvRunner runner_;
   uint64_t macs_ = 0;
 };
 

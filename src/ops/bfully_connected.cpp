@@ -7,16 +7,13 @@
 #include <string>
 
 #include "kernels/reference/bin_conv2d.h"
+#include "ops/binary_conv_runner.h"
 #include "ops/binary_util.h"
 #include "ops/op_kernel.h"
 #include "ops/op_util.h"
 
 namespace lowbit {
 namespace {
-
-constexpr KernelVariant<ref::BinConv2DFn> kBinFullyConnectedKernels[] = {
-    {"bin_fully_connected__reference", "reference", 0, ref::bin_conv2d},
-};
 
 constexpr int64_t kMaxReduction = int64_t(1) << 28;
 
@@ -68,9 +65,9 @@ class BFullyConnectedKernel : public OpKernel {
     p_.group_channels = k;
     LOWBIT_RETURN_IF_ERROR(
         prepare_bin_output_transform(ctx, p_.out_channels, k, options.activation, &p_.transform));
-    const auto& variant = ctx.selector().select(kBinFullyConnectedKernels);
-    fn_ = variant.fn;
-    name_ = variant.name;
+    LOWBIT_RETURN_IF_ERROR(runner_.prepare(
+        ctx, "bin_fully_connected", static_cast<const uint32_t*>(ctx.input(kBinWeights).data),
+        /*same_padding=*/false, &p_));
     macs_ = uint64_t(p_.batch) * p_.out_channels * k;
     return Status::Ok();
   }
@@ -79,19 +76,16 @@ class BFullyConnectedKernel : public OpKernel {
     const auto* input = ctx.input_as<uint32_t>(kBinInput);
     const auto* weights = ctx.input_as<uint32_t>(kBinWeights);
     void* output = ctx.output(0);
-    bin_parallel_rows(ctx.pool(), ref::bin_conv2d_pixels(p_), [&](size_t begin, size_t end) {
-      fn_(p_, input, weights, output, begin, end);
-    });
+    runner_.run(ctx.pool(), p_, input, weights, output, ctx.scratch());
     return Status::Ok();
   }
 
-  const char* name() const override { return name_; }
+  const char* name() const override { return runner_.name(); }
   uint64_t macs() const override { return macs_; }
 
  private:
   ref::BinConv2DParams p_;
-  ref::BinConv2DFn fn_ = nullptr;
-  const char* name_ = "";
+  BinConvRunner runner_;
   uint64_t macs_ = 0;
 };
 

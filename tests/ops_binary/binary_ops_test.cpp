@@ -279,8 +279,11 @@ TEST_CASE("BFULLY_CONNECTED: every output mode against the simulation", "[bfully
     if (t.out_dtype == DType::kBit) {
       CHECK(count_nonzero_pad_bits(from_bytes<uint32_t>(r.outputs[0]), t.cout) == 0);
     }
+    const OpRun best = run_operator(*g, 0, {in}, 1, "auto");
+    REQUIRE(best.status.ok());
+    CHECK(best.outputs[0] == r.outputs[0]);
     if (it % 6 == 0) {
-      const OpRun r2 = run_operator(*g, 0, {in}, 2);
+      const OpRun r2 = run_operator(*g, 0, {in}, 2, "auto");
       REQUIRE(r2.status.ok());
       CHECK(r2.outputs[0] == r.outputs[0]);
     }

@@ -69,7 +69,8 @@ Status validate_operator(const ModelBuilder& builder, int op_index) {
 }
 
 OpRun run_operator(const ModelBuilder& builder, int op_index,
-                   const std::vector<std::vector<uint8_t>>& inputs, int num_threads) {
+                   const std::vector<std::vector<uint8_t>>& inputs, int num_threads,
+                   const std::string& kernel_set) {
   OpRun result;
   const GraphDesc& graph = builder.graph();
   const OperatorDesc& op = graph.operators[op_index];
@@ -87,7 +88,7 @@ OpRun run_operator(const ModelBuilder& builder, int op_index,
     result.status = kernel.status();
     return result;
   }
-  Result<KernelSelector> selector = KernelSelector::create("reference", CpuFeatures{});
+  Result<KernelSelector> selector = KernelSelector::create(kernel_set, CpuFeatures::detect());
   if (!selector.ok()) {
     result.status = selector.status();
     return result;

@@ -24,8 +24,10 @@ struct OpRun {
 
 // Runs operator `op_index` of `builder`; `inputs` holds raw bytes for each
 // non-constant operator input in order (absent inputs skipped).
+// kernel_set as InterpreterOptions::kernel ("reference", "auto", "avx2", ...).
 OpRun run_operator(const ModelBuilder& builder, int op_index,
-                   const std::vector<std::vector<uint8_t>>& inputs, int num_threads = 1);
+                   const std::vector<std::vector<uint8_t>>& inputs, int num_threads = 1,
+                   const std::string& kernel_set = "reference");
 
 // Only the registered validate() of operator `op_index`.
 Status validate_operator(const ModelBuilder& builder, int op_index);

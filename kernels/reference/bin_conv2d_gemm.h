@@ -1,0 +1,47 @@
+// Binary convolution as im2col + a bin_gemm microkernel (kernels/bin_gemm.h):
+// the fast path of BCONV2D and BFULLY_CONNECTED. Portable driver code; the
+// instruction set lives in the microkernel it is given. Must give exactly the
+// bits of ref::bin_conv2d (kernels/reference/bin_conv2d.h) for every geometry.
+//
+// Out-of-image taps are im2col'ed as 0 words (+1 values), which adds
+// popcount(w_tap) to the accumulator as +1 padding wants; zero padding then
+// adds group_channels - 2*popcount(w_tap) per such tap to D.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/bin_gemm.h"
+#include "kernels/reference/bin_conv2d.h"
+
+namespace lowbit {
+namespace ref {
+
+struct BinConv2DGemmPlan {
+  BinGemmKernel gemm{};
+  // Words per im2col row and per packed filter row: kernel_h*kernel_w*group
+  // words rounded up to kBinGemmKAlign.
+  size_t k_words = 0;
+  // [out_channels][k_words], pad bits and tail words zero, 64-byte aligned.
+  const uint32_t* packed_filter = nullptr;
+};
+
+size_t bin_conv2d_gemm_k_words(const BinConv2DParams& p);
+
+// Bytes of 64-byte aligned scratch one concurrent bin_conv2d_gemm call needs
+// (a multiple of 64).
+size_t bin_conv2d_gemm_scratch_bytes(const BinConv2DParams& p, const BinConv2DGemmPlan& plan);
+
+// Repacks an OHWI filter [out_channels][taps][group words] into zeroed
+// `packed` rows of k_words words, clearing pad bits.
+void bin_conv2d_gemm_pack_filter(const BinConv2DParams& p, const uint32_t* filter, size_t k_words,
+                                 uint32_t* packed);
+
+// Output pixels [pixel_begin, pixel_end); same output layout and bits as
+// ref::bin_conv2d. p.tap_popcounts is needed whenever padding is SAME.
+void bin_conv2d_gemm(const BinConv2DParams& p, const BinConv2DGemmPlan& plan,
+                     const uint32_t* input, void* output, void* scratch, size_t pixel_begin,
+                     size_t pixel_end);
+
+}  // namespace ref
+}  // namespace lowbit

@@ -1,0 +1,80 @@
+#include "ops/binary_conv_runner.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/bin_gemm.h"
+#include "ops/binary_util.h"
+
+namespace lowbit {
+
+Status BinConvRunner::prepare(PrepareContext& ctx, const char* family, const uint32_t* filter,
+                              bool same_padding, ref::BinConv2DParams* p) {
+  const size_t taps = size_t(p->kernel_h) * p->kernel_w;
+  p->tap_popcounts = nullptr;
+  if (same_padding) {
+    auto* popcounts =
+        static_cast<int32_t*>(ctx.allocate_persistent(size_t(p->out_channels) * taps * 4));
+    if (popcounts == nullptr) {
+      return Status(StatusCode::kResourceExhausted, "cannot allocate filter tap popcounts");
+    }
+    ref::bin_tap_popcounts(filter, p->out_channels, static_cast<int32_t>(taps), p->group_channels,
+                           popcounts);
+    p->tap_popcounts = popcounts;
+  }
+
+  // The bin_gemm table lists variants best first and ends with the portable
+  // one; that one maps to the direct reference kernel, the definition.
+  size_t count = 0;
+  const KernelVariant<BinGemmKernel>* variants = bin_gemm_variants(&count);
+  const KernelVariant<BinGemmKernel>* chosen = nullptr;
+  for (size_t i = 0; i + 1 < count; ++i) {
+    if (ctx.selector().allows(variants[i].isa, variants[i].required)) {
+      chosen = &variants[i];
+      break;
+    }
+  }
+  const size_t pixels = ref::bin_conv2d_pixels(*p);
+  chunks_ = std::max<size_t>(1, std::min(pixels, size_t(std::max(1, ctx.pool().num_threads())) * 4));
+  use_gemm_ = chosen != nullptr;
+  if (!use_gemm_) {
+    name_ = std::string(family) + "__reference";
+    return Status::Ok();
+  }
+  name_ = std::string(family) + "__" + chosen->isa;
+  plan_.gemm = chosen->fn;
+  plan_.k_words = ref::bin_conv2d_gemm_k_words(*p);
+  auto* packed =
+      static_cast<uint32_t*>(ctx.allocate_persistent(size_t(p->out_channels) * plan_.k_words * 4));
+  if (packed == nullptr) {
+    return Status(StatusCode::kResourceExhausted, "cannot allocate the packed filter");
+  }
+  ref::bin_conv2d_gemm_pack_filter(*p, filter, plan_.k_words, packed);
+  plan_.packed_filter = packed;
+  scratch_per_chunk_ = ref::bin_conv2d_gemm_scratch_bytes(*p, plan_);
+  ctx.request_scratch(chunks_ * scratch_per_chunk_);
+  return Status::Ok();
+}
+
+void BinConvRunner::run(ThreadPool& pool, const ref::BinConv2DParams& p, const uint32_t* input,
+                        const uint32_t* filter, void* output, void* scratch) const {
+  const size_t pixels = ref::bin_conv2d_pixels(p);
+  const size_t chunks = std::min(chunks_, pixels);
+  if (chunks == 0) return;
+  auto body = [&](size_t i) {
+    const size_t begin = i * pixels / chunks, end = (i + 1) * pixels / chunks;
+    if (use_gemm_) {
+      ref::bin_conv2d_gemm(p, plan_, input, output,
+                           static_cast<uint8_t*>(scratch) + i * scratch_per_chunk_, begin, end);
+    } else {
+      ref::bin_conv2d(p, input, filter, output, begin, end);
+    }
+  };
+  if (chunks == 1) {
+    body(0);
+  } else {
+    pool.parallel_for(chunks, body);
+  }
+}
+
+}  // namespace lowbit
