@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace lowbit {
 namespace ref {
@@ -11,10 +12,15 @@ void fill_elements(uint8_t* out, size_t count, const uint8_t* fill, size_t eleme
   for (size_t i = 0; i < count; ++i) std::memcpy(out + i * element_size, fill, element_size);
 }
 
-int8_t rescale_int8(int8_t x, const ConcatInputRescale& r, int32_t output_zero_point) {
-  const int32_t v =
-      static_cast<int32_t>(std::round(static_cast<float>(x) * r.scale + r.bias)) + output_zero_point;
-  return static_cast<int8_t>(v < -128 ? -128 : (v > 127 ? 127 : v));
+template <typename T>
+void rescale_block(const T* src, T* dst, size_t n, const ConcatInputRescale& r,
+                   int32_t output_zero_point) {
+  constexpr int32_t lo = std::numeric_limits<T>::min(), hi = std::numeric_limits<T>::max();
+  for (size_t j = 0; j < n; ++j) {
+    const int32_t v = static_cast<int32_t>(std::round(static_cast<float>(src[j]) * r.scale + r.bias)) +
+                      output_zero_point;
+    dst[j] = static_cast<T>(v < lo ? lo : (v > hi ? hi : v));
+  }
 }
 
 }  // namespace
@@ -64,9 +70,12 @@ void copy_concat__reference(const ConcatParams& p, const void* const* inputs, vo
       const size_t block = p.block_elements[i];
       const uint8_t* src = static_cast<const uint8_t*>(inputs[i]) + k * block * es;
       if (p.rescale != nullptr && p.rescale[i].rescale) {
-        const auto* s = reinterpret_cast<const int8_t*>(src);
-        auto* d = reinterpret_cast<int8_t*>(dst);
-        for (size_t j = 0; j < block; ++j) d[j] = rescale_int8(s[j], p.rescale[i], p.output_zero_point);
+        if (p.rescale_unsigned) {
+          rescale_block(src, dst, block, p.rescale[i], p.output_zero_point);
+        } else {
+          rescale_block(reinterpret_cast<const int8_t*>(src), reinterpret_cast<int8_t*>(dst), block,
+                        p.rescale[i], p.output_zero_point);
+        }
       } else if (block != 0) {
         std::memcpy(dst, src, block * es);
       }

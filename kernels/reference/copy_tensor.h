@@ -26,9 +26,9 @@ using PadFn = void (*)(const PadParams& params, const void* input, void* output,
 void copy_pad__reference(const PadParams& params, const void* input, void* output,
                          size_t row_begin, size_t row_end);
 
-// How one int8 input is moved into the output's quantization (TFLite's
-// ConcatenationWithScaling): round(x * scale + bias) + zp in float, rounding
-// half away from zero, clamped to int8. `rescale` false = plain copy.
+// How one int8 or uint8 input is moved into the output's quantization
+// (TFLite's ConcatenationWithScaling): round(x * scale + bias) + zp in float,
+// rounding half away from zero, clamped to the type. `rescale` false = copy.
 struct ConcatInputRescale {
   bool rescale = false;
   float scale = 1.0f;
@@ -43,6 +43,7 @@ struct ConcatParams {
   const size_t* block_elements = nullptr;       // per input
   size_t output_block_elements = 0;              // sum over inputs
   const ConcatInputRescale* rescale = nullptr;  // per input; null = copy everything
+  bool rescale_unsigned = false;                 // the rescaled values are uint8
   int32_t output_zero_point = 0;
 };
 

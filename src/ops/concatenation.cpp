@@ -1,8 +1,8 @@
 // CONCATENATION along any axis (negative counts from the end), for any
-// byte-sized dtype. int8 inputs whose quantization differs from the output's
-// are requantized as TFLite's ConcatenationWithScaling does (float scale and
-// bias, round half away from zero); matching ones are copied. uint8 inputs
-// must match the output. Fused activations are rejected, as TFLite Micro does.
+// byte-sized dtype. int8/uint8 inputs whose quantization differs from the
+// output's are requantized as TFLite's ConcatenationWithScaling does (float
+// scale and bias, round half away from zero); matching ones are copied.
+// Fused activations are rejected, as TFLite Micro does.
 #include <memory>
 #include <string>
 
@@ -38,18 +38,14 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   }
   const int axis = opt->axis < 0 ? opt->axis + rank : opt->axis;
   LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {first.dtype}));
-  const bool int8 = first.dtype == DType::kInt8;
-  if (int8) LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
+  const bool quantized = first.dtype == DType::kInt8 || first.dtype == DType::kUInt8;
+  if (quantized) LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
   Shape out = first.shape;
   int64_t axis_size = 0;
   for (size_t i = 0; i < op.inputs.size(); ++i) {
     const TensorDesc& t = graph.tensors[op.inputs[i]];
     LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, i, {first.dtype}));
-    if (int8) {
-      LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, i));
-    } else {
-      LOWBIT_RETURN_IF_ERROR(check_same_quantization(graph, op, i));
-    }
+    if (quantized) LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, i));
     if (t.shape.rank != rank) {
       return invalid(describe_input(graph, op, i) + " has rank " + std::to_string(t.shape.rank) +
                      ", expected " + std::to_string(rank) + " like input 0");
@@ -100,7 +96,7 @@ class Concatenation : public OpKernel {
     p_.output_block_elements = static_cast<size_t>(out.shape[axis]) * inner;
     for (size_t i = 0; i < n; ++i) blocks[i] = static_cast<size_t>(ctx.input(i).shape[axis]) * inner;
 
-    if (out.dtype == DType::kInt8) {
+    if (out.dtype == DType::kInt8 || out.dtype == DType::kUInt8) {
       auto* rescale = static_cast<ref::ConcatInputRescale*>(
           ctx.allocate_persistent(n * sizeof(ref::ConcatInputRescale)));
       if (rescale == nullptr) {
@@ -120,6 +116,7 @@ class Concatenation : public OpKernel {
         rescale[i].bias = static_cast<float>(-zp) * rescale[i].scale;
       }
       p_.rescale = rescale;
+      p_.rescale_unsigned = out.dtype == DType::kUInt8;
       p_.output_zero_point = out_zp;
     }
     const size_t per_outer = p_.output_block_elements;

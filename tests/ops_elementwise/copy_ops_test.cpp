@@ -176,7 +176,7 @@ TEST_CASE("CONCATENATION matches an index simulation for every dtype", "[concate
     base.rank = rank;
     for (int d = 0; d < rank; ++d) base[d] = dim(rng);
     const int n = count(rng);
-    const bool mixed_quant = dtype == DType::kInt8 && it % 8 == 0;
+    const bool mixed_quant = (dtype == DType::kInt8 || dtype == DType::kUInt8) && it % 8 < 2;
     const float so = 0.1f;
     const int32_t zo = dtype == DType::kUInt8 ? 128 : 3;
     std::vector<Operand> inputs;
@@ -188,7 +188,8 @@ TEST_CASE("CONCATENATION matches an index simulation for every dtype", "[concate
       Shape s = base;
       s[a] = dim(rng);
       out[a] += s[a];
-      inputs.push_back(mixed_quant ? typed(dtype, s, scale(rng), zp(rng)) : typed(dtype, s, so, zo));
+      const int32_t z = dtype == DType::kUInt8 ? zp(rng) + 128 : zp(rng);
+      inputs.push_back(mixed_quant ? typed(dtype, s, scale(rng), z) : typed(dtype, s, so, zo));
       data.push_back(random_bytes(rng, s.num_elements() * es));
     }
     CAPTURE(it, dtype_name(dtype), axis, out.to_string(), n, mixed_quant);
@@ -205,8 +206,13 @@ TEST_CASE("CONCATENATION matches an index simulation for every dtype", "[concate
         // TFLite's ConcatenationWithScaling in float.
         const float sc = inputs[i].quant.scales[0] * (1.0f / so);
         const float bias = float(-inputs[i].quant.zero_points[0]) * sc;
-        const int32_t v = int32_t(std::round(float(int8_t(src[0])) * sc + bias)) + zo;
-        want[0] = uint8_t(int8_t(clamp_i32(v, -128, 127)));
+        if (dtype == DType::kUInt8) {
+          const int32_t v = int32_t(std::round(float(src[0]) * sc + bias)) + zo;
+          want[0] = uint8_t(clamp_i32(v, 0, 255));
+        } else {
+          const int32_t v = int32_t(std::round(float(int8_t(src[0])) * sc + bias)) + zo;
+          want[0] = uint8_t(int8_t(clamp_i32(v, -128, 127)));
+        }
       }
       CAPTURE(o, i);
       REQUIRE(Bytes(got.begin() + o * es, got.begin() + (o + 1) * es) == want);
@@ -230,8 +236,9 @@ TEST_CASE("CONCATENATION rejects bad inputs naming them", "[concatenation][valid
                     typed(DType::kFloat32, {2, 3}), ConcatenationOptions{2}, {Bytes(24)});
   CHECK_FALSE(r.status.ok());
   CHECK_THAT(r.status.message(), Catch::Contains("axis 2"));
-  r = run_single_op(OpType::kConcatenation,
-                    {typed(DType::kUInt8, {2}, 0.1f, 3), typed(DType::kUInt8, {2}, 0.2f, 3)},
+  Operand unquantized = typed(DType::kUInt8, {2}, 0.1f, 3);
+  unquantized.quant = {};
+  r = run_single_op(OpType::kConcatenation, {typed(DType::kUInt8, {2}, 0.1f, 3), unquantized},
                     typed(DType::kUInt8, {4}, 0.1f, 3), ConcatenationOptions{0},
                     {Bytes(2), Bytes(2)});
   CHECK_FALSE(r.status.ok());
