@@ -58,9 +58,9 @@ ConvCase build_conv_case(std::mt19937& rng, const ConvParams& p0, Activation act
   if (has_bias) c.bias = random_floats(rng, out_c, -1.0f, 1.0f);
 
   const int in = c.graph.add_input({p.batch, p.in_h, p.in_w, p.in_c});
-  const int filter = depthwise
-                         ? c.graph.add_constant({1, p.kernel_h, p.kernel_w, out_c}, c.filter)
-                         : c.graph.add_constant({out_c, p.kernel_h, p.kernel_w, filter_in}, c.filter);
+  const Shape filter_shape = depthwise ? Shape{1, p.kernel_h, p.kernel_w, out_c}
+                                       : Shape{out_c, p.kernel_h, p.kernel_w, filter_in};
+  const int filter = c.graph.add_constant(filter_shape, c.filter);
   const int bias = has_bias ? c.graph.add_constant({out_c}, c.bias) : kAbsentInput;
   c.graph.add_output({p.batch, h.out, w.out, out_c});
   const Padding padding = p.same ? Padding::kSame : Padding::kValid;

@@ -50,7 +50,8 @@ void sweep(OpType type) {
     const std::vector<float> b = random_floats(rng, count(b_shape), -4, 4);
     SingleOpGraph g;
     const int ia = g.add_input(to_shape(a_shape));
-    const int ib = b_constant ? g.add_constant(to_shape(b_shape), b) : g.add_input(to_shape(b_shape));
+    const int ib =
+        b_constant ? g.add_constant(to_shape(b_shape), b) : g.add_input(to_shape(b_shape));
     const ActRange r = act_range(act);
     const Expected e =
         type == OpType::kAdd

@@ -30,7 +30,8 @@ void check_model(const ModelBuilder& b, const std::vector<std::vector<float>>& i
     CHECK(kernels[0] == kernel_name);
   }
   std::string message;
-  const bool close = all_close(one, expected.values, expected.magnitude, kRelTol, kAbsTol, &message);
+  const bool close =
+      all_close(one, expected.values, expected.magnitude, kRelTol, kAbsTol, &message);
   INFO(message);
   CHECK(close);
   for (int threads : {2, 4}) CHECK(bit_identical(one, run_float_model(b, in, threads)));

@@ -39,8 +39,8 @@ TEST_CASE("float fully connected matches the double reference", "[float][fc]") {
     o.keep_num_dims = keep_num_dims;
     g.set_op(OpType::kFullyConnected, {in, w, b}, o);
     const ActRange r = act_range(act);
-    check_against_reference(g, {input},
-                            fully_connected_reference(input, weights, bias, depth, out_c, r.lo, r.hi), vary_threads_on(it));
+    const Expected e = fully_connected_reference(input, weights, bias, depth, out_c, r.lo, r.hi);
+    check_against_reference(g, {input}, e, vary_threads_on(it));
   }
 }
 

@@ -53,7 +53,8 @@ void sweep(bool is_max) {
                       << " act " << int(act));
     const std::vector<float> input =
         random_floats(rng, size_t(p.batch) * p.in_h * p.in_w * p.channels, -8, 8);
-    check_against_reference(pool_graph(p, act), {input}, pool_reference(p, input), vary_threads_on(it));
+    check_against_reference(pool_graph(p, act), {input}, pool_reference(p, input),
+                            vary_threads_on(it));
   }
 }
 

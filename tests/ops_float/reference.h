@@ -72,10 +72,12 @@ inline Expected conv_reference(const ConvParams& p, const std::vector<float>& in
               if (iy < 0 || iy >= p.in_h || ix < 0 || ix >= p.in_w) continue;
               for (int ic = 0; ic < group_in; ++ic) {
                 const int in_channel = g * group_in + ic;
-                const double x = input[((size_t(n) * p.in_h + iy) * p.in_w + ix) * p.in_c + in_channel];
-                const double w =
-                    depthwise ? filter[(size_t(ky) * p.kernel_w + kx) * out_c + oc]
-                              : filter[((size_t(oc) * p.kernel_h + ky) * p.kernel_w + kx) * group_in + ic];
+                const size_t pixel = (size_t(n) * p.in_h + iy) * p.in_w + ix;
+                const double x = input[pixel * p.in_c + in_channel];
+                const size_t tap = size_t(ky) * p.kernel_w + kx;
+                const double w = depthwise ? filter[tap * out_c + oc]
+                                           : filter[(size_t(oc) * p.kernel_h * p.kernel_w + tap) *
+                                                        group_in + ic];
                 sum += x * w;
                 mag += std::fabs(x * w);
               }

@@ -29,7 +29,8 @@ class FloatBinaryKernel final : public XnnKernel {
     for (int i = 0; i < 2; ++i) {
       const Shape& s = ctx.input(i).shape;
       rank_[i] = static_cast<size_t>(std::max(1, s.rank));
-      for (size_t d = 0; d < rank_[i]; ++d) dims_[i][d] = s.rank == 0 ? 1 : size_t(s[static_cast<int>(d)]);
+      for (int d = 0; d < s.rank; ++d) dims_[i][d] = static_cast<size_t>(s[d]);
+      if (s.rank == 0) dims_[i][0] = 1;
     }
     const int64_t elements = expected.num_elements();
     if (is_mul_) set_macs(uint64_t(elements));

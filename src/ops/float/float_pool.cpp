@@ -54,26 +54,32 @@ class FloatPoolKernel final : public XnnKernel {
     float out_min, out_max;
     float_activation_range(options.activation, &out_min, &out_max);
     xnn_operator_t pool = nullptr;
+    xnn_status status;
+    const char* what;
     if (options.filter_h == 1 && options.filter_w == 1) {
       single_tap_ = true;
       // XNNPACK packs the weights at creation, so they need not outlive this call.
       const std::vector<float> unit_weights(static_cast<size_t>(channels), 1.0f);
-      return adopt(xnn_create_convolution2d_nhwc_f32(
-                       0, 0, 0, 0, 1, 1, options.stride_h, options.stride_w, 1, 1,
-                       /*groups=*/channels, /*group_input_channels=*/1,
-                       /*group_output_channels=*/1, channels, channels, unit_weights.data(),
-                       /*bias=*/nullptr, out_min, out_max, XNN_FLAG_DEPTHWISE_CONVOLUTION, &pool), &pool, "creating the 1x1 pooling (as a depthwise convolution)");
+      status = xnn_create_convolution2d_nhwc_f32(
+          0, 0, 0, 0, 1, 1, options.stride_h, options.stride_w, 1, 1, /*groups=*/channels,
+          /*group_input_channels=*/1, /*group_output_channels=*/1, channels, channels,
+          unit_weights.data(), /*bias=*/nullptr, out_min, out_max,
+          XNN_FLAG_DEPTHWISE_CONVOLUTION, &pool);
+      what = "creating the 1x1 pooling (as a depthwise convolution)";
+    } else if (is_max_) {
+      status = xnn_create_max_pooling2d_nhwc_f32(
+          h.pad_before, w.pad_after, h.pad_after, w.pad_before, options.filter_h,
+          options.filter_w, options.stride_h, options.stride_w, 1, 1, channels, channels,
+          channels, out_min, out_max, 0, &pool);
+      what = "creating the max pooling";
+    } else {
+      status = xnn_create_average_pooling2d_nhwc_f32(
+          h.pad_before, w.pad_after, h.pad_after, w.pad_before, options.filter_h,
+          options.filter_w, options.stride_h, options.stride_w, channels, channels, channels,
+          out_min, out_max, 0, &pool);
+      what = "creating the average pooling";
     }
-    if (is_max_) {
-      return adopt(xnn_create_max_pooling2d_nhwc_f32(
-                       h.pad_before, w.pad_after, h.pad_after, w.pad_before, options.filter_h,
-                       options.filter_w, options.stride_h, options.stride_w, 1, 1, channels,
-                       channels, channels, out_min, out_max, 0, &pool), &pool, "creating the max pooling");
-    }
-    return adopt(xnn_create_average_pooling2d_nhwc_f32(
-                     h.pad_before, w.pad_after, h.pad_after, w.pad_before, options.filter_h,
-                     options.filter_w, options.stride_h, options.stride_w, channels, channels,
-                     channels, out_min, out_max, 0, &pool), &pool, "creating the average pooling");
+    return adopt(status, &pool, what);
   }
 
   Status bind(const RunContext& ctx) override {
@@ -147,8 +153,9 @@ class FloatMeanKernel final : public XnnKernel {
     LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0}));
     const float inf = std::numeric_limits<float>::infinity();
     xnn_operator_t gap = nullptr;
-    return adopt(xnn_create_global_average_pooling_nwc_f32(channels, channels, channels, -inf,
-                                                           inf, 0, &gap), &gap, "creating the global average pooling");
+    const xnn_status status =
+        xnn_create_global_average_pooling_nwc_f32(channels, channels, channels, -inf, inf, 0, &gap);
+    return adopt(status, &gap, "creating the global average pooling");
   }
 
   Status bind(const RunContext& ctx) override {
