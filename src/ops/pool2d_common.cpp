@@ -1,5 +1,6 @@
 #include "ops/pool2d_common.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -135,6 +136,12 @@ Status validate_pool2d(const GraphDesc& graph, const OperatorDesc& op, Shape* ou
   Geometry g;
   LOWBIT_RETURN_IF_ERROR(compute_geometry(graph, op, *opt, &g));
   const Shape& in = graph.tensors[op.inputs[0]].shape;
+  // The average kernel sums a window in int32: 255 * 2^23 < 2^31.
+  const int64_t window = int64_t(std::min(opt->filter_h, in[1])) * std::min(opt->filter_w, in[2]);
+  if (dtype != DType::kFloat32 && window > (int64_t{1} << 23)) {
+    return Status(StatusCode::kUnsupported, "a pooling window of " + std::to_string(window) +
+                                                " pixels could overflow the int32 sum");
+  }
   output_shapes[0] = Shape{in[0], g.h.out, g.w.out, in[3]};
   return Status::Ok();
 }

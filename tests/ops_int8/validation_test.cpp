@@ -234,6 +234,12 @@ TEST_CASE("pool validation", "[avgpool][maxpool][validate]") {
     opt.filter_w = 6;
     require_rejected(validate_pool(type, DType::kInt8, Shape{1, 7, 5, 3}, q, q, opt, &out),
                      "width", "exceeds");
+    // A 4096x4096 window of 255s would overflow the int32 sum.
+    opt.filter_h = opt.filter_w = 4096;
+    const Status huge = validate_pool(type, DType::kUInt8, Shape{1, 4096, 4096, 1},
+                                      per_tensor(0.05f, 7), per_tensor(0.05f, 7), opt, &out);
+    CHECK(huge.code() == StatusCode::kUnsupported);
+    CHECK(huge.message().find("overflow") != std::string::npos);
   }
 }
 
