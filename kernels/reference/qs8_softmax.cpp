@@ -63,12 +63,15 @@ void qs8_softmax__reference(const Qs8SoftmaxParams& p, size_t rows, size_t row_s
     const int32_t shifted_sum_minus_one = static_cast<int32_t>(
         (static_cast<uint32_t>(sum_of_exps) << headroom_plus_one) - (uint32_t{1} << 31));
     const int32_t reciprocal = fixed_point::one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one);
+    // Beyond 31 (sums over 256, i.e. many near-maximal entries) TFLite's shift
+    // is undefined; the exact quotient of a Q0 value by 2^32 or more rounds to 0.
+    const int output_shift = num_bits_over_unit + 31 - 8;
     for (size_t c = 0; c < row_size; ++c) {
       const int32_t diff = in[c] - row_max;
       if (diff >= p.diff_min) {
         const int32_t probability =
             saturating_rounding_doubling_high_mul(reciprocal, exp_of_difference(p, diff));
-        int32_t q = rounding_divide_by_pot(probability, num_bits_over_unit + 31 - 8) - 128;
+        int32_t q = (output_shift > 31 ? 0 : rounding_divide_by_pot(probability, output_shift)) - 128;
         out[c] = static_cast<int8_t>(q < -128 ? -128 : (q > 127 ? 127 : q));
       } else {
         out[c] = -128;

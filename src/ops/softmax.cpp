@@ -71,6 +71,14 @@ class Qs8Softmax : public OpKernel {
                                       ctx.input(0).quant.scales[0], table);
       params_.exp_table = table;
     }
+    // The fixed-point sum holds 4095 exp(0) = 1.0 terms in Q12.19; TFLite's
+    // would overflow beyond that, so longer rows have no reference answer.
+    if (ctx.profile() == RequantProfile::kTfliteReference && row_size_ > 4095) {
+      return Status(StatusCode::kUnsupported,
+                    describe_input(ctx.graph(), ctx.op(), 0) + " rows of " +
+                        std::to_string(row_size_) +
+                        " elements overflow the tflite_reference SOFTMAX sum (at most 4095)");
+    }
     const auto& variant = ctx.selector().select(
         ctx.profile() == RequantProfile::kTfliteReference ? kFixedPointVariants : kTableVariants);
     fn_ = variant.fn;

@@ -472,3 +472,43 @@ TEST_CASE("HARD_SWISH and SOFTMAX reject parameters their algorithms cannot repr
   CHECK_FALSE(r.status.ok());
   CHECK_THAT(r.status.message(), Catch::Contains("input 0") && Catch::Contains("beta"));
 }
+
+TEST_CASE("SOFTMAX rows beyond the fixed-point sum's reach", "[softmax][validation]") {
+  // 4095 equal values: each 1/4095 * 256 = 0.0625 -> rounds to 0 -> -128.
+  const std::vector<int8_t> x(4095, 7);
+  CHECK(run_unary(OpType::kSoftmax, int8_operand({4095}, 0.1f, 0), kProbabilityOutput({4095}), x,
+                  SoftmaxOptions{}) == std::vector<int8_t>(4095, -128));
+  RunResult r = run_single_op(OpType::kSoftmax, {int8_operand({4096}, 0.1f, 0)},
+                              kProbabilityOutput({4096}), SoftmaxOptions{}, {Bytes(4096)});
+  CHECK(r.status.code() == StatusCode::kUnsupported);
+  CHECK_THAT(r.status.message(), Catch::Contains("input 0") && Catch::Contains("4095"));
+  // The float-table profiles have no such limit.
+  r = run_single_op(OpType::kSoftmax, {int8_operand({4096}, 0.1f, 0)}, kProbabilityOutput({4096}),
+                    SoftmaxOptions{}, {Bytes(4096)}, RequantProfile::kSingleRounding);
+  CHECK(r.status.ok());
+}
+
+TEST_CASE("SOFTMAX long rows of near-maximal values [tflite_reference]", "[softmax]") {
+  // Sums of exps above 256 push TFLite's final shift past 31 bits.
+  const uint32_t seed = test_seed();
+  CAPTURE(seed);
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> length(200, 4095), low(90, 127);
+  for (int it = 0; it < scaled_iterations(6); ++it) {
+    const int n = length(rng);
+    const float s = 0.01f;
+    const auto x = random_ints<int8_t>(rng, n, low(rng), 127);
+    CAPTURE(it, n);
+    const auto got = run_unary(OpType::kSoftmax, int8_operand({n}, s, 0), kProbabilityOutput({n}), x,
+                               SoftmaxOptions{});
+    const std::vector<int32_t> want = sim_softmax_row(std::vector<int32_t>(x.begin(), x.end()), s, 1.0f);
+    const int max = *std::max_element(x.begin(), x.end());
+    double sum = 0;
+    for (int8_t v : x) sum += std::exp(double(s) * (v - max));
+    for (int c = 0; c < n; ++c) {
+      CAPTURE(c);
+      REQUIRE(int32_t(got[c]) == want[c]);
+      check_probability(got[c], std::exp(double(s) * (x[c] - max)) / sum, 0.02);
+    }
+  }
+}
