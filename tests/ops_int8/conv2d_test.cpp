@@ -166,6 +166,34 @@ void hand_computed(RequantProfile profile) {
 }
 LOWBIT_PROFILE_TEST_CASES("CONV_2D hand-computed ties", "[conv2d]", hand_computed)
 
+void uint8_hand_computed(RequantProfile profile) {
+  // Legacy asymmetric uint8: input 1x1x2x2 zero point 128, raw pixels
+  // [130, 120] and [128, 200] -> centered [2, -8] and [0, 72]. A 1x1 filter
+  // (one output channel) raw [125, 110] with zero point 120 -> [5, -10].
+  //   pixel 0: 2*5 + (-8)(-10) + bias 10 = 100
+  //   pixel 1: 0*5 + 72*(-10)  + bias 10 = -710
+  // Multiplier 0.5 * 0.25 / 1 = 0.125: 12.5 and -88.75. The tie 12.5 gives 13
+  // (tflite_reference: 100 -> 50 -> 12.5 away; single_rounding: half up) or
+  // 12 (xnnpack_fp32: to even); -88.75 -> -89. Output zero point 100.
+  auto model = std::make_unique<ModelBuilder>();
+  ModelBuilder& b = *model;
+  const int in = b.add_tensor("input", DType::kUInt8, Shape{1, 1, 2, 2}, testing::per_tensor(0.5f, 128));
+  const int w = b.add_constant("filter", DType::kUInt8, Shape{1, 1, 1, 2},
+                               std::vector<uint8_t>{125, 110}, testing::per_tensor(0.25f, 120));
+  const int bias = b.add_constant("bias", DType::kInt32, Shape{1}, std::vector<int32_t>{10},
+                                  testing::per_tensor(0.125f, 0));
+  const int out = b.add_tensor("output", DType::kUInt8, Shape{1, 1, 2, 1}, testing::per_tensor(1.0f, 100));
+  b.add_operator(OpType::kConv2D, {in, w, bias}, {out}, Conv2DOptions{});
+  b.set_inputs({in});
+  b.set_outputs({out});
+  const uint8_t tie = profile == RequantProfile::kXnnpackFp32 ? 112 : 113;
+  const Bytes result = int8_test::run_all_thread_counts(
+      b, {testing::to_bytes(std::vector<uint8_t>{130, 120, 128, 200})}, profile,
+      "qu8_conv2d__reference");
+  CHECK(testing::from_bytes<uint8_t>(result) == std::vector<uint8_t>{tie, 11});
+}
+LOWBIT_PROFILE_TEST_CASES("CONV_2D uint8 hand-computed", "[conv2d][uint8]", uint8_hand_computed)
+
 void kernel_matches_simulation(RequantProfile profile) {
   std::mt19937 rng(testing::test_seed());
   CAPTURE(testing::test_seed());
