@@ -62,4 +62,53 @@ void run_rows(ThreadPool& pool, size_t rows, const Fn& fn) {
   pool.parallel_for(rows, [&fn](size_t row) { fn(row, row + 1); });
 }
 
+// The int8 (qs8) or uint8 (qu8) variant of one weighted kernel family, picked
+// once in prepare(); both families share the Params struct and take
+// (params, input, weights, bias, output, row_begin, row_end).
+template <typename Params, typename Qs8Fn, typename Qu8Fn>
+class WeightedKernel {
+ public:
+  template <size_t N, size_t M>
+  void select(const KernelSelector& selector, DType dtype,
+              const KernelVariant<Qs8Fn> (&qs8_variants)[N],
+              const KernelVariant<Qu8Fn> (&qu8_variants)[M]) {
+    if (dtype == DType::kUInt8) {
+      const auto& v = selector.select(qu8_variants);
+      qu8_ = v.fn;
+      name_ = v.name;
+    } else {
+      const auto& v = selector.select(qs8_variants);
+      qs8_ = v.fn;
+      name_ = v.name;
+    }
+  }
+
+  // Operands [input, weights, bias?] -> [output], `rows` rows split over the pool.
+  void run(const Params& p, const RunContext& ctx, bool has_bias, size_t rows) const {
+    const int32_t* bias = has_bias ? ctx.input_as<int32_t>(2) : nullptr;
+    if (qu8_) {
+      const auto* input = ctx.input_as<uint8_t>(0);
+      const auto* weights = ctx.input_as<uint8_t>(1);
+      auto* output = ctx.output_as<uint8_t>(0);
+      run_rows(ctx.pool(), rows, [&](size_t begin, size_t end) {
+        qu8_(p, input, weights, bias, output, begin, end);
+      });
+    } else {
+      const auto* input = ctx.input_as<int8_t>(0);
+      const auto* weights = ctx.input_as<int8_t>(1);
+      auto* output = ctx.output_as<int8_t>(0);
+      run_rows(ctx.pool(), rows, [&](size_t begin, size_t end) {
+        qs8_(p, input, weights, bias, output, begin, end);
+      });
+    }
+  }
+
+  const char* name() const { return name_; }
+
+ private:
+  Qs8Fn qs8_ = nullptr;
+  Qu8Fn qu8_ = nullptr;
+  const char* name_ = "";
+};
+
 }  // namespace lowbit

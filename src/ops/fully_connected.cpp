@@ -91,52 +91,24 @@ class QuantizedFullyConnected : public OpKernel {
     p_.requantizers = make_channel_requantizers(ctx, rule, p_.output_depth);
 
     has_bias_ = ctx.has_input(2);
-    is_uint8_ = ctx.input(0).dtype == DType::kUInt8;
-    if (is_uint8_) {
-      const auto& v = ctx.selector().select(kQu8Variants);
-      qu8_ = v.fn;
-      name_ = v.name;
-    } else {
-      const auto& v = ctx.selector().select(kQs8Variants);
-      qs8_ = v.fn;
-      name_ = v.name;
-    }
+    kernel_.select(ctx.selector(), ctx.input(0).dtype, kQs8Variants, kQu8Variants);
     macs_ = uint64_t(p_.batch) * p_.output_depth * k;
     return Status::Ok();
   }
 
   Status run(const RunContext& ctx) override {
-    const size_t rows = size_t(p_.batch);
-    const auto* bias = has_bias_ ? ctx.input_as<int32_t>(2) : nullptr;
-    if (is_uint8_) {
-      const auto* input = ctx.input_as<uint8_t>(0);
-      const auto* weights = ctx.input_as<uint8_t>(1);
-      auto* output = ctx.output_as<uint8_t>(0);
-      run_rows(ctx.pool(), rows, [&](size_t begin, size_t end) {
-        qu8_(p_, input, weights, bias, output, begin, end);
-      });
-    } else {
-      const auto* input = ctx.input_as<int8_t>(0);
-      const auto* weights = ctx.input_as<int8_t>(1);
-      auto* output = ctx.output_as<int8_t>(0);
-      run_rows(ctx.pool(), rows, [&](size_t begin, size_t end) {
-        qs8_(p_, input, weights, bias, output, begin, end);
-      });
-    }
+    kernel_.run(p_, ctx, has_bias_, size_t(p_.batch));
     return Status::Ok();
   }
 
-  const char* name() const override { return name_; }
+  const char* name() const override { return kernel_.name(); }
   uint64_t macs() const override { return macs_; }
 
  private:
   FullyConnectedOptions options_;
   ref::FullyConnectedQuantParams p_;
   bool has_bias_ = false;
-  bool is_uint8_ = false;
-  ref::Qs8FullyConnectedFn qs8_ = nullptr;
-  ref::Qu8FullyConnectedFn qu8_ = nullptr;
-  const char* name_ = "qs8_fully_connected__reference";
+  WeightedKernel<ref::FullyConnectedQuantParams, ref::Qs8FullyConnectedFn, ref::Qu8FullyConnectedFn> kernel_;
   uint64_t macs_ = 0;
 };
 
