@@ -88,7 +88,7 @@ void sweep(bool depthwise) {
   const uint32_t seed = test_seed();
   CAPTURE(seed);
   std::mt19937 rng(seed);
-  const int iterations = scaled_iterations(40);
+  const int iterations = scaled_iterations(30);
   for (int it = 0; it < iterations; ++it) {
     const ConvParams p = random_conv_params(rng, depthwise);
     const Activation act = random_activation(rng);

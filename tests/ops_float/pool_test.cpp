@@ -41,7 +41,7 @@ void sweep(bool is_max) {
   const uint32_t seed = test_seed();
   CAPTURE(seed);
   std::mt19937 rng(seed);
-  const int iterations = scaled_iterations(50);
+  const int iterations = scaled_iterations(40);
   for (int it = 0; it < iterations; ++it) {
     PoolParams p = random_pool_params(rng, is_max);
     const Activation act = random_activation(rng);
