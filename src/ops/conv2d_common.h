@@ -1,6 +1,7 @@
 // Shared by the weighted quantized operators (CONV_2D, DEPTHWISE_CONV_2D,
 // FULLY_CONNECTED): operand validation, per-channel requantizers, activation
-// range, accumulator-overflow guard and row-parallel execution.
+// range, accumulator-overflow guard and kernel choice. run_rows() serves the
+// pools and MEAN as well.
 #pragma once
 
 #include <cstddef>
