@@ -54,6 +54,10 @@ TEST_CASE("float conv2d reports bad operands by name", "[float][errors]") {
   expect_error(run_conv(p), {"input 1", "divide"});
 
   p = ConvPieces{};
+  p.input = {1, 6, 6, 0};  // no channels to group
+  expect_error(run_conv(p), {"input 1", "divide"});
+
+  p = ConvPieces{};
   p.bias = {7};
   p.bias_values = 7;
   expect_error(run_conv(p), {"input 2"});

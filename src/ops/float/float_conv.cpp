@@ -89,7 +89,7 @@ class FloatConvKernel final : public XnnKernel {
     g.kernel_w = filter[2];
     g.group_in = filter[3];
     const int32_t out_c = filter[0];
-    if (g.group_in <= 0 || g.in_channels % g.group_in != 0) {
+    if (g.group_in <= 0 || g.in_channels <= 0 || g.in_channels % g.group_in != 0) {
       return invalid(describe_input(ctx.graph(), ctx.op(), 1) + " has " +
                      std::to_string(g.group_in) + " input channels, which do not divide the " +
                      std::to_string(g.in_channels) + " channels of the input");
