@@ -229,6 +229,53 @@ TEST_CASE("BCONV2D float32 output: hand-computed 2x2 image", "[bconv2d][float32]
   CHECK(from_bytes<float>(r.outputs[0])[3] == -2.75f);
 }
 
+TEST_CASE("BCONV2D int8 output: hand-computed rounding", "[bconv2d][int8]") {
+  // x = (+1, -1, -1), w = (+1, +1, -1): s = 1. y = (1 * 1 + 0.25) / 0.5 = 2.5,
+  // a tie that LCE rounds away from zero -> 3; -2.5 -> -3 with multiplier -1.
+  BConvCase t;
+  t.spec.cin = 3;
+  t.spec.cout = 2;
+  t.input = {1, -1, -1};
+  t.filter = {1, 1, -1, 1, 1, -1};
+  t.mul = {1.0f, -1.0f};
+  t.bias = {0.25f, -0.25f};
+  t.out_dtype = DType::kInt8;
+  t.out_scale = 0.5f;
+  t.out_zero_point = 0;
+  OpRun r = run_operator(*build(t), 0, {to_bytes(pack_signs(t.input, 3))});
+  REQUIRE(r.status.ok());
+  CHECK(from_bytes<int8_t>(r.outputs[0]) == std::vector<int8_t>{3, -3});
+  // LCE folds the zero point in before rounding: 2.5 + 120 -> 123 but
+  // -2.5 + 120 = 117.5 -> 118 (not -3 + 120).
+  t.out_zero_point = 120;
+  r = run_operator(*build(t), 0, {to_bytes(pack_signs(t.input, 3))});
+  REQUIRE(r.status.ok());
+  CHECK(from_bytes<int8_t>(r.outputs[0]) == std::vector<int8_t>{123, 118});
+  t.mul = {100.0f, -1.0f};  // 200.5 + 120 saturates
+  r = run_operator(*build(t), 0, {to_bytes(pack_signs(t.input, 3))});
+  REQUIRE(r.status.ok());
+  CHECK(from_bytes<int8_t>(r.outputs[0]) == std::vector<int8_t>{127, 118});
+}
+
+TEST_CASE("BCONV2D bit output: hand-computed thresholds and pad bits", "[bconv2d][bit]") {
+  // 1x1 image of 33 channels, all +1; 33 output channels, channel c's filter
+  // has c negative entries: xor popcount = c. Threshold 16: bits 17..32 set.
+  BConvCase t;
+  t.spec.cin = 33;
+  t.spec.cout = 33;
+  t.input = Signs(33, 1);
+  for (int c = 0; c < 33; ++c)
+    for (int i = 0; i < 33; ++i) t.filter.push_back(i < c ? -1 : 1);
+  t.out_dtype = DType::kBit;
+  t.threshold = std::vector<int32_t>(33, 16);
+  for (const char* kernel_set : {"reference", "auto"}) {
+    CAPTURE(kernel_set);
+    const OpRun r = run_operator(*build(t), 0, {to_bytes(pack_signs(t.input, 33))}, 1, kernel_set);
+    REQUIRE(r.status.ok());
+    CHECK(from_bytes<uint32_t>(r.outputs[0]) == std::vector<uint32_t>{0xFFFE0000u, 0x1u});
+  }
+}
+
 // A valid float-output case to break one piece at a time.
 BConvCase base_case() {
   BConvCase t;
