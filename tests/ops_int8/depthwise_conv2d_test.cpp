@@ -200,7 +200,7 @@ void operator_matches_simulation(RequantProfile profile, const char* kernel, int
     const DepthwiseCase<T> t = random_case<T>(rng);
     INFO("iteration " << iter << ": " << t.describe());
     const Bytes out = int8_test::run_all_thread_counts(*build_model(t), {testing::to_bytes(t.input)},
-                                                       profile, kernel, iter < 3);
+                                                       profile, kernel, iter < 2);
     REQUIRE(testing::from_bytes<T>(out) == t.expected(profile));
   }
 }

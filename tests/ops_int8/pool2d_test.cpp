@@ -170,7 +170,7 @@ void operator_matches_simulation(RequantProfile profile, OpType type, const char
     const PoolCase<T> t = random_case<T>(rng);
     INFO("iteration " << iter << ": " << t.describe());
     const Bytes out = int8_test::run_all_thread_counts(
-        *build_model(t, type), {testing::to_bytes(t.input)}, profile, kernel, iter < 3);
+        *build_model(t, type), {testing::to_bytes(t.input)}, profile, kernel, iter < 2);
     REQUIRE(testing::from_bytes<T>(out) == t.expected(type == OpType::kAveragePool2D));
   }
 }
