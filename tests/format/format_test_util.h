@@ -46,6 +46,11 @@ class PlacedBytes {
 // quantization, an absent optional input. Every options field is non-default.
 void build_every_option_graph(ModelBuilder& builder);
 
+// Passes every operator's validation and runs: float conv, depthwise, pool,
+// add, mean, reshape, FC, softmax, concat, pad, plus a binary branch
+// (bitpack, bconv, bmaxpool, bfc). Uses every options kind.
+void build_valid_every_option_graph(ModelBuilder& builder);
+
 // Every field of the options as text, so two options compare field by field
 // and a mismatch prints readably.
 std::string describe_options(const OpOptions& options);
