@@ -47,7 +47,9 @@ struct Shape {
 bool storage_bytes(DType dtype, const Shape& shape, size_t* bytes);
 
 // 32-bit words needed for `channels` bits.
-inline int32_t bit_words(int32_t channels) { return (channels + 31) / 32; }
+inline int32_t bit_words(int32_t channels) {
+  return static_cast<int32_t>((int64_t{channels} + 31) / 32);
+}
 
 // real = scale * (q - zero_point). Empty scales = not quantized. One entry =
 // per tensor; otherwise one per index along `axis`.

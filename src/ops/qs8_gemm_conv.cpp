@@ -1,0 +1,111 @@
+#include "ops/qs8_gemm_conv.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace lowbit {
+
+const KernelVariant<Qs8GemmKernel>& select_qs8_gemm(const KernelSelector& selector) {
+  size_t count = 0;
+  const KernelVariant<Qs8GemmKernel>* variants = qs8_gemm_variants(&count);
+  for (size_t i = 0; i < count; ++i) {
+    if (selector.allows(variants[i].isa, variants[i].required)) return variants[i];
+  }
+  return variants[count - 1];
+}
+
+Status Qs8GemmConv::prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKernel>& variant,
+                            const Qs8ConvGeometry& g, const Qs8ConvQuantization& q,
+                            const int8_t* weights, const int32_t* bias) {
+  g_ = g;
+  kernel_ = variant.fn;
+  name_ = variant.name;
+  input_zero_point_ = q.input_zero_point;
+  k_ = size_t(g.kernel_h) * g.kernel_w * g.input_c;
+  rows_ = size_t(g.batch) * g.output_h * g.output_w;
+  direct_ = g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 &&
+            g.pad_top == 0 && g.pad_left == 0 && g.output_h == g.input_h &&
+            g.output_w == g.input_w;
+
+  const size_t n = static_cast<size_t>(g.output_c);
+  void* packed = ctx.allocate_persistent(qs8_gemm_packed_bytes(kernel_.layout, n, k_));
+  const size_t padded_n = (n + 15) / 16 * 16;
+  auto* multiplier = static_cast<int32_t*>(ctx.allocate_persistent(padded_n * sizeof(int32_t)));
+  auto* shift = static_cast<int32_t*>(ctx.allocate_persistent(padded_n * sizeof(int32_t)));
+  auto* scale = static_cast<float*>(ctx.allocate_persistent(padded_n * sizeof(float)));
+  if (!packed || !multiplier || !shift || !scale) {
+    return Status(StatusCode::kResourceExhausted, "cannot allocate packed weights");
+  }
+  qs8_gemm_pack(kernel_.layout, n, k_, weights, bias, q.input_zero_point, packed);
+  packed_ = packed;
+  for (size_t c = 0; c < n; ++c) {
+    multiplier[c] = q.requantizers[c].multiplier;
+    shift[c] = q.requantizers[c].shift;
+    scale[c] = q.requantizers[c].scale;
+  }
+  params_.profile = q.profile;
+  params_.output_zero_point = q.output_zero_point;
+  params_.output_min = q.output_min;
+  params_.output_max = q.output_max;
+  params_.multiplier = multiplier;
+  params_.shift = shift;
+  params_.scale = scale;
+
+  // One contiguous run of tiles per thread, each with its own strip: every
+  // tile is computed identically whatever the thread count.
+  const size_t tiles = (rows_ + kernel_.mr - 1) / kernel_.mr;
+  tasks_ = std::max<size_t>(1, std::min<size_t>(static_cast<size_t>(ctx.pool().num_threads()), tiles));
+  if (!direct_) ctx.request_scratch(tasks_ * kernel_.mr * k_);
+  return Status::Ok();
+}
+
+void Qs8GemmConv::gather(size_t row, const int8_t* input, int8_t* dst) const {
+  const size_t ox = row % g_.output_w;
+  const size_t oy = (row / g_.output_w) % g_.output_h;
+  const size_t b = row / (size_t(g_.output_w) * g_.output_h);
+  const size_t c = static_cast<size_t>(g_.input_c);
+  for (int32_t ky = 0; ky < g_.kernel_h; ++ky) {
+    const int32_t iy = int32_t(oy) * g_.stride_h - g_.pad_top + ky * g_.dilation_h;
+    for (int32_t kx = 0; kx < g_.kernel_w; ++kx) {
+      const int32_t ix = int32_t(ox) * g_.stride_w - g_.pad_left + kx * g_.dilation_w;
+      if (iy < 0 || iy >= g_.input_h || ix < 0 || ix >= g_.input_w) {
+        // The zero point is real zero: the packed bias's zp*sum(w) cancels it.
+        std::memset(dst, input_zero_point_, c);
+      } else {
+        std::memcpy(dst, input + ((b * g_.input_h + iy) * g_.input_w + ix) * c, c);
+      }
+      dst += c;
+    }
+  }
+}
+
+void Qs8GemmConv::run_tiles(size_t first_tile, size_t end_tile, const int8_t* input,
+                            int8_t* output, int8_t* strip) const {
+  const int8_t* rows[16];
+  const size_t n = static_cast<size_t>(g_.output_c);
+  for (size_t tile = first_tile; tile < end_tile; ++tile) {
+    const size_t row0 = tile * kernel_.mr;
+    const size_t mr = std::min<size_t>(kernel_.mr, rows_ - row0);
+    for (size_t m = 0; m < mr; ++m) {
+      if (direct_) {
+        rows[m] = input + (row0 + m) * k_;
+      } else {
+        gather(row0 + m, input, strip + m * k_);
+        rows[m] = strip + m * k_;
+      }
+    }
+    kernel_.fn(mr, n, k_, rows, packed_, output + row0 * n, n, params_);
+  }
+}
+
+void Qs8GemmConv::run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch) const {
+  const size_t tiles = (rows_ + kernel_.mr - 1) / kernel_.mr;
+  auto* strips = static_cast<int8_t*>(scratch);
+  pool.parallel_for(tasks_, [&](size_t task) {
+    const size_t begin = tiles * task / tasks_;
+    const size_t end = tiles * (task + 1) / tasks_;
+    run_tiles(begin, end, input, output, direct_ ? nullptr : strips + task * kernel_.mr * k_);
+  });
+}
+
+}  // namespace lowbit

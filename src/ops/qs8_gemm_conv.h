@@ -1,0 +1,67 @@
+// int8 convolution and fully connected layers through the qs8 GEMM
+// microkernels (kernels/qs8_gemm.h): output pixels are GEMM rows, output
+// channels GEMM columns, K = kernel_h * kernel_w * input_channels.
+//
+// A 1x1, stride-1, unpadded convolution (and every fully connected layer)
+// points GEMM rows straight at input pixels. Other shapes gather each tile's
+// receptive fields into a per-thread scratch strip of MR rows (padding taps
+// filled with the input zero point), never a full im2col copy.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/qs8_gemm.h"
+#include "ops/op_kernel.h"
+
+namespace lowbit {
+
+struct Qs8ConvGeometry {
+  int32_t batch = 1, input_h = 1, input_w = 1, input_c = 1;
+  int32_t output_h = 1, output_w = 1, output_c = 1;
+  int32_t kernel_h = 1, kernel_w = 1;
+  int32_t stride_h = 1, stride_w = 1;
+  int32_t dilation_h = 1, dilation_w = 1;
+  int32_t pad_top = 0, pad_left = 0;
+};
+
+struct Qs8ConvQuantization {
+  int32_t input_zero_point = 0;
+  int32_t output_zero_point = 0;
+  int32_t output_min = -128, output_max = 127;
+  RequantProfile profile{};
+  const ref::Requantizer* requantizers = nullptr;  // one per output channel
+};
+
+class Qs8GemmConv {
+ public:
+  // Packs weights [output_c][kernel_h][kernel_w][input_c] and the bias into
+  // persistent memory and requests the scratch the gather needs.
+  Status prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKernel>& variant,
+                 const Qs8ConvGeometry& geometry, const Qs8ConvQuantization& quantization,
+                 const int8_t* weights, const int32_t* bias);
+  void run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch) const;
+
+  const char* name() const { return name_; }
+
+ private:
+  void run_tiles(size_t first_tile, size_t end_tile, const int8_t* input, int8_t* output,
+                 int8_t* strip) const;
+  void gather(size_t row, const int8_t* input, int8_t* dst) const;
+
+  Qs8ConvGeometry g_;
+  Qs8GemmKernel kernel_{};
+  Qs8GemmParams params_;
+  const void* packed_ = nullptr;
+  const char* name_ = "";
+  size_t k_ = 0;
+  size_t rows_ = 0;
+  int32_t input_zero_point_ = 0;
+  bool direct_ = false;
+  size_t tasks_ = 1;
+};
+
+// Picks the best qs8 GEMM variant the selector allows.
+const KernelVariant<Qs8GemmKernel>& select_qs8_gemm(const KernelSelector& selector);
+
+}  // namespace lowbit
