@@ -117,7 +117,8 @@ class FloatSoftmaxKernel final : public XnnKernel {
       const float inf = std::numeric_limits<float>::infinity();
       LOWBIT_RETURN_IF_ERROR(adopt(xnn_create_multiply_nd_f32(-inf, inf, 0, &op), &op,
                                    "creating the beta scaling"));
-      ctx.request_scratch(rows_.batch * rows_.channels * sizeof(float));
+      // The softmax reads the scaled copy, so it gets the over-read slack too.
+      ctx.request_scratch(rows_.batch * rows_.channels * sizeof(float) + XNN_EXTRA_BYTES);
       op = nullptr;
     }
     const size_t c = rows_.channels;
