@@ -12,6 +12,11 @@
 //   out-of-image tap, pad 0:    D += group_channels       (the tap adds s = 0)
 // With +1 padding D = 2*(LCE's xor-popcount accumulator). Zero padding makes D
 // odd where LCE's accumulator would be a half-integer, so D keeps it exact.
+// This zero-padding correction is exact for every output mode and agrees bit
+// for bit with LCE's reference kernel. LCE's optimized kernels allow zero
+// padding only for float output without activation and add the correction
+// after the float transform: they can differ from this in the last float bits
+// (and are wrong when the dilated kernel is larger than the image).
 #pragma once
 
 #include <cstddef>
@@ -25,6 +30,8 @@ enum class BinOutputMode : uint8_t { kFloat32 = 0, kInt8 = 1, kBit = 2 };
 // Per-channel output transform, LCE's fused form (see fold_bin_output_transform):
 //   float32: y = float(clamp(D, clamp_min, clamp_max)) * multiplier[c] + bias[c]
 //   int8:    the same y, rounded half away from zero, saturated to [-128, 127]
+//            (LCE's TfLiteRound + saturate; LCE's 32-bit Arm build rounds ties
+//            to even instead, so ties may differ from LCE there by one)
 //   bit:     bit c = D > 2*threshold[c]  (LCE: popcount accumulator > threshold)
 struct BinOutputTransform {
   BinOutputMode mode = BinOutputMode::kFloat32;

@@ -150,8 +150,9 @@ Status prepare_bin_output_transform(PrepareContext& ctx, int32_t out_channels, i
           static_cast<const float*>(ctx.input(kBinBias).data), out_channels, k, scale, zero_point,
           act_min, act_max, folded, folded + out_channels, &transform->clamp_min,
           &transform->clamp_max)) {
-    return invalid("post-activation multiplier/bias divided by the scale of " +
-                   describe_output(graph, op, 0) + " overflow float");
+    return invalid("folding the post-activation multiplier and bias (bias + K*multiplier, "
+                   "divided by the scale of " + describe_output(graph, op, 0) +
+                   " for int8) overflows float");
   }
   transform->multiplier = folded;
   transform->bias = folded + out_channels;
