@@ -15,6 +15,7 @@
 
 #include "bench_model_report.h"
 #include "lowbit/lowbit.h"
+#include "runtime/cpu_features.h"
 #include "tools/tool_support.h"
 
 namespace {
@@ -169,6 +170,7 @@ Status benchmark(const Flags& f, bench::BenchReport* r) {
   LOWBIT_RETURN_IF_ERROR(interp.prepare());
   r->prepare_ms = ms_since(start);
   r->kernel_set = interp.options().kernel;
+  r->cpu_features = CpuFeatures::detect().to_string();
   LOWBIT_RETURN_IF_ERROR(fill_inputs(interp, f));
 
   start = Clock::now();

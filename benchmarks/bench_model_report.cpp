@@ -90,6 +90,7 @@ void print_report(const BenchReport& r) {
               r.warmup_runs);
   std::printf("Kernel set: [%s]  Requantization profile: [%s]\n", r.kernel_set.c_str(),
               r.profile.c_str());
+  std::printf("CPU features: [%s]\n", r.cpu_features.c_str());
   std::printf("Model load: %.3f ms (%zu bytes)\n", r.load_ms, r.model_bytes);
   std::printf("Prepare: %.3f ms\n", r.prepare_ms);
   std::printf("First inference: %.3f ms\n", r.first_ms);
@@ -116,6 +117,7 @@ bool write_json(const BenchReport& r, const std::string& path) {
     << "  \"num_runs\": " << r.num_runs << ",\n"
     << "  \"warmup_runs\": " << r.warmup_runs << ",\n"
     << "  \"kernel_set\": " << json_string(r.kernel_set) << ",\n"
+    << "  \"cpu_features\": " << json_string(r.cpu_features) << ",\n"
     << "  \"profile\": " << json_string(r.profile) << ",\n"
     << "  \"load_ms\": " << json_number(r.load_ms) << ",\n"
     << "  \"prepare_ms\": " << json_number(r.prepare_ms) << ",\n"

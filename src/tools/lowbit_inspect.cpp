@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "lowbit/lowbit.h"
+#include "runtime/cpu_features.h"
 #include "tools/tool_support.h"
 
 namespace {
@@ -177,6 +178,7 @@ int inspect(const std::string& path, const InterpreterOptions& options) {
   }
   std::printf("kernel set: %s, threads: %d, profile: %s\n", interp.options().kernel.c_str(),
               interp.options().num_threads, requant_profile_name(interp.options().profile));
+  std::printf("cpu features: %s\n", CpuFeatures::detect().to_string().c_str());
   std::printf("total MACs: %llu\n", static_cast<unsigned long long>(total_macs));
   std::printf("arena bytes: %zu\n", interp.arena_bytes());
   std::printf("packed-weight bytes: %zu\n", interp.packed_weight_bytes());
