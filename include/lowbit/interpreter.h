@@ -76,6 +76,9 @@ class Interpreter {
   const Model& model() const;
   const InterpreterOptions& options() const;  // with the kernel set resolved
   size_t arena_bytes() const;
+  // What the arena would need if no two buffers shared memory: the memory
+  // plan's saving is 1 - arena_bytes() / unshared_arena_bytes().
+  size_t unshared_arena_bytes() const;
   size_t packed_weight_bytes() const;
   // Name of the kernel chosen for an operator ("qs8_conv2d__reference").
   const char* kernel_name(int op_index) const;

@@ -134,7 +134,12 @@ Status Interpreter::Impl::plan_and_bind() {
                   "arena of " + std::to_string(plan.arena_bytes) + " bytes exceeds the limit of " +
                       std::to_string(options.max_arena_bytes) + " (InterpreterOptions::max_arena_bytes)");
   }
-  if (!AlignedBuffer::allocate(plan.arena_bytes, &arena)) {
+  unshared_arena_bytes = 0;
+  for (const BufferLifetime& b : buffers) unshared_arena_bytes += (b.bytes + 63) / 64 * 64;
+  // XNNPACK, like other SIMD libraries, may read a few bytes past the end of
+  // an operand; slack after the last buffer keeps such reads inside the arena.
+  constexpr size_t kReadSlack = 64;
+  if (!AlignedBuffer::allocate(plan.arena_bytes + kReadSlack, &arena)) {
     return Status(StatusCode::kResourceExhausted,
                   "cannot allocate an arena of " + std::to_string(plan.arena_bytes) + " bytes");
   }
@@ -273,6 +278,7 @@ TensorView Interpreter::tensor(int tensor_index) const { return impl_->view(tens
 const Model& Interpreter::model() const { return *impl_->model; }
 const InterpreterOptions& Interpreter::options() const { return impl_->options; }
 size_t Interpreter::arena_bytes() const { return impl_->arena.bytes; }
+size_t Interpreter::unshared_arena_bytes() const { return impl_->unshared_arena_bytes; }
 size_t Interpreter::packed_weight_bytes() const { return impl_->persistent_bytes; }
 
 const char* Interpreter::kernel_name(int op_index) const {

@@ -55,6 +55,7 @@ struct Interpreter::Impl {
   std::vector<AlignedBuffer> persistent;
   size_t persistent_bytes = 0;
   AlignedBuffer arena;
+  size_t unshared_arena_bytes = 0;
   std::vector<void*> tensor_data;  // per tensor: arena address or constant data
   std::vector<size_t> tensor_bytes;
 
