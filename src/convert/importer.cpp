@@ -70,6 +70,17 @@ Result<Shape> Importer::tfl_shape(int index) const {
                          shape.to_string());
     }
   }
+  // Bounding the element count once here lets every later size and MAC
+  // computation use Shape::num_elements() without overflow checks.
+  constexpr int64_t kMaxElements = int64_t(1) << 40;
+  int64_t elements = 1;
+  for (int d = 0; d < rank; ++d) {
+    if (shape.dims[d] != 0 && elements > kMaxElements / shape.dims[d]) {
+      return invalid(tensor_label(index) + " has shape " + shape.to_string() +
+                     " with too many elements");
+    }
+    elements *= shape.dims[d];
+  }
   return shape;
 }
 
@@ -120,7 +131,7 @@ Result<std::vector<int32_t>> Importer::constant_ints(int index) const {
   std::vector<int32_t> values;
   if (type == tfl::kInt32) {
     values.resize(bytes / 4);
-    std::memcpy(values.data(), data, values.size() * 4);
+    if (!values.empty()) std::memcpy(values.data(), data, values.size() * 4);
   } else if (type == tfl::kInt64) {
     values.resize(bytes / 8);
     for (size_t i = 0; i < values.size(); ++i) {
@@ -165,7 +176,7 @@ Result<Quantization> Importer::quantization(int index, DType dtype, const Shape&
                    std::to_string(zero_points->size()) + " zero points");
   } else {
     for (size_t i = 0; i < n; ++i) {
-      const int64_t zp = zero_points->Get(static_cast<flatbuffers::uoffset_t>(i));
+      const int64_t zp = tfl::read_int64(zero_points, i);
       if (zp < INT32_MIN || zp > INT32_MAX) {
         return invalid(tensor_label(index) + ": zero point " + std::to_string(zp) +
                        " does not fit in int32");

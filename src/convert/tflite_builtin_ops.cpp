@@ -146,12 +146,22 @@ Result<std::vector<float>> dequantize_constant(const Importer& im, int index) {
       zero_points->size() != scales->size()) {
     return invalid(im.tensor_label(index) + " has mismatched scale and zero point counts");
   }
+  const int32_t lowest = type == tfl::kInt8 ? -128 : 0, highest = type == tfl::kInt8 ? 127 : 255;
+  for (size_t c = 0; c < scales->size(); ++c) {
+    const float scale = scales->Get(static_cast<flatbuffers::uoffset_t>(c));
+    const int64_t zp = zero_points != nullptr && zero_points->size() ? tfl::read_int64(zero_points, c) : 0;
+    if (!std::isfinite(scale) || !(scale > 0.0f) || zp < lowest || zp > highest) {
+      return invalid(im.tensor_label(index) + ": scale " + std::to_string(scale) + " / zero point " +
+                     std::to_string(zp) + " is not a valid " + tfl::tensor_type_name(type) +
+                     " quantization");
+    }
+  }
   int64_t inner = 1;
   for (int d = axis + 1; d < shape->rank; ++d) inner *= shape->dims[d];
   values.resize(count);
   for (int64_t i = 0; i < count; ++i) {
     const size_t c = scales->size() > 1 ? static_cast<size_t>((i / inner) % shape->dims[axis]) : 0;
-    const int64_t zp = zero_points != nullptr && zero_points->size() ? zero_points->Get(c) : 0;
+    const int64_t zp = zero_points != nullptr && zero_points->size() ? tfl::read_int64(zero_points, c) : 0;
     const int32_t raw = type == tfl::kInt8 ? static_cast<int8_t>(data[i]) : data[i];
     values[i] = static_cast<float>(static_cast<double>(scales->Get(c)) * (raw - zp));
   }

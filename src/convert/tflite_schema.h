@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include <flatbuffers/flatbuffers.h>
@@ -95,6 +96,14 @@ struct Buffer : private flatbuffers::Table {
   uint64_t size() const { return GetField<uint64_t>(field(2), 0); }
   bool Verify(flatbuffers::Verifier& v) const;
 };
+
+// Element i of an int64 vector. The verifier only guarantees 4-byte
+// alignment for vector contents, so 8-byte elements are copied, not loaded.
+inline int64_t read_int64(const Vec<int64_t>* v, size_t i) {
+  int64_t value;
+  std::memcpy(&value, v->Data() + i * sizeof(int64_t), sizeof(int64_t));
+  return value;
+}
 
 struct QuantizationParameters : private flatbuffers::Table {
   const Vec<float>* scale() const { return GetPointer<const Vec<float>*>(field(2)); }
