@@ -7,6 +7,7 @@
 #include "ops/conv2d_common.h"
 #include "ops/float/float_kernels.h"
 #include "ops/op_util.h"
+#include "ops/qs8_gemm_conv.h"
 
 namespace lowbit {
 namespace {
@@ -106,15 +107,53 @@ class QuantizedConv2D : public OpKernel {
     has_bias_ = ctx.has_input(2);
     kernel_.select(ctx.selector(), ctx.input(0).dtype, kQs8Variants, kQu8Variants);
     macs_ = uint64_t(p_.batch) * p_.output_h * p_.output_w * output_channels * taps;
+
+    // A SIMD GEMM, when the CPU and kernel set allow one, replaces the
+    // reference for int8 ungrouped convolution.
+    const auto& gemm = select_qs8_gemm(ctx.selector());
+    use_gemm_ = ctx.input(0).dtype == DType::kInt8 && p_.groups == 1 &&
+                std::string(gemm.isa) != "reference";
+    if (use_gemm_) {
+      Qs8ConvGeometry g;
+      g.batch = p_.batch;
+      g.input_h = p_.input_h;
+      g.input_w = p_.input_w;
+      g.input_c = p_.input_c;
+      g.output_h = p_.output_h;
+      g.output_w = p_.output_w;
+      g.output_c = p_.output_c;
+      g.kernel_h = p_.kernel_h;
+      g.kernel_w = p_.kernel_w;
+      g.stride_h = p_.stride_h;
+      g.stride_w = p_.stride_w;
+      g.dilation_h = p_.dilation_h;
+      g.dilation_w = p_.dilation_w;
+      g.pad_top = p_.pad_top;
+      g.pad_left = p_.pad_left;
+      Qs8ConvQuantization gq;
+      gq.input_zero_point = p_.input_zero_point;
+      gq.output_zero_point = p_.output_zero_point;
+      gq.output_min = p_.act_min;
+      gq.output_max = p_.act_max;
+      gq.profile = p_.profile;
+      gq.requantizers = p_.requantizers;
+      const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
+      LOWBIT_RETURN_IF_ERROR(gemm_.prepare(ctx, gemm, g, gq,
+                                           static_cast<const int8_t*>(ctx.input(1).data), bias));
+    }
     return Status::Ok();
   }
 
   Status run(const RunContext& ctx) override {
-    kernel_.run(p_, ctx, has_bias_, size_t(p_.batch) * p_.output_h);
+    if (use_gemm_) {
+      gemm_.run(ctx.pool(), ctx.input_as<int8_t>(0), ctx.output_as<int8_t>(0), ctx.scratch());
+    } else {
+      kernel_.run(p_, ctx, has_bias_, size_t(p_.batch) * p_.output_h);
+    }
     return Status::Ok();
   }
 
-  const char* name() const override { return kernel_.name(); }
+  const char* name() const override { return use_gemm_ ? gemm_.name() : kernel_.name(); }
   uint64_t macs() const override { return macs_; }
 
  private:
@@ -123,6 +162,8 @@ class QuantizedConv2D : public OpKernel {
   bool has_bias_ = false;
   WeightedKernel<ref::ConvQuantParams, ref::Qs8Conv2dFn, ref::Qu8Conv2dFn> kernel_;
   uint64_t macs_ = 0;
+  bool use_gemm_ = false;
+  Qs8GemmConv gemm_;
 };
 
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {

@@ -8,6 +8,7 @@
 #include "ops/conv2d_common.h"
 #include "ops/float/float_kernels.h"
 #include "ops/op_util.h"
+#include "ops/qs8_gemm_conv.h"
 
 namespace lowbit {
 namespace {
@@ -93,15 +94,40 @@ class QuantizedFullyConnected : public OpKernel {
     has_bias_ = ctx.has_input(2);
     kernel_.select(ctx.selector(), ctx.input(0).dtype, kQs8Variants, kQu8Variants);
     macs_ = uint64_t(p_.batch) * p_.output_depth * k;
+
+    // A SIMD GEMM, when the CPU and kernel set allow one, replaces the
+    // reference; legacy uint8 weights with a zero point stay on the reference.
+    const auto& gemm = select_qs8_gemm(ctx.selector());
+    use_gemm_ = ctx.input(0).dtype == DType::kInt8 && std::string(gemm.isa) != "reference";
+    if (use_gemm_) {
+      Qs8ConvGeometry g;
+      g.batch = p_.batch;
+      g.input_c = p_.input_depth;
+      g.output_c = p_.output_depth;
+      Qs8ConvQuantization gq;
+      gq.input_zero_point = q.input_zero_point;
+      gq.output_zero_point = q.output_zero_point;
+      gq.output_min = q.act_min;
+      gq.output_max = q.act_max;
+      gq.profile = ctx.profile();
+      gq.requantizers = p_.requantizers;
+      const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
+      LOWBIT_RETURN_IF_ERROR(gemm_.prepare(ctx, gemm, g, gq,
+                                           static_cast<const int8_t*>(ctx.input(1).data), bias));
+    }
     return Status::Ok();
   }
 
   Status run(const RunContext& ctx) override {
-    kernel_.run(p_, ctx, has_bias_, size_t(p_.batch));
+    if (use_gemm_) {
+      gemm_.run(ctx.pool(), ctx.input_as<int8_t>(0), ctx.output_as<int8_t>(0), ctx.scratch());
+    } else {
+      kernel_.run(p_, ctx, has_bias_, size_t(p_.batch));
+    }
     return Status::Ok();
   }
 
-  const char* name() const override { return kernel_.name(); }
+  const char* name() const override { return use_gemm_ ? gemm_.name() : kernel_.name(); }
   uint64_t macs() const override { return macs_; }
 
  private:
@@ -110,6 +136,8 @@ class QuantizedFullyConnected : public OpKernel {
   bool has_bias_ = false;
   WeightedKernel<ref::FullyConnectedQuantParams, ref::Qs8FullyConnectedFn, ref::Qu8FullyConnectedFn> kernel_;
   uint64_t macs_ = 0;
+  bool use_gemm_ = false;
+  Qs8GemmConv gemm_;
 };
 
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {

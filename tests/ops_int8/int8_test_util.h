@@ -12,6 +12,7 @@
 #include "int8_simulation.h"
 #include "kernels/reference/requantize.h"
 #include "lowbit/lowbit.h"
+#include "runtime/cpu_features.h"
 #include "support/model_runner.h"
 
 namespace lowbit {
@@ -105,30 +106,36 @@ inline Quantization bias_quantization(const LayerScales& s) {
   return scales.size() > 1 ? testing::per_axis(scales, 0) : testing::per_tensor(scales[0], 0);
 }
 
-// Runs the model at 1 thread and, when `all_thread_counts`, also at 2 and 4
-// threads, checks they agree bit for bit and the operator chose `kernel`, and
-// returns the output. (Multi-threaded runs are slow on an oversubscribed
-// machine, so long random sweeps check thread invariance on a few cases.)
+// Runs the model with the reference kernels at 1 thread and, when
+// `all_thread_counts`, also at 2 and 4 threads; then with every SIMD kernel
+// set this CPU can run. All runs must agree bit for bit, the reference run
+// must have chosen `kernel`, and the output is returned. (Multi-threaded runs
+// are slow on an oversubscribed machine, so long random sweeps check thread
+// invariance on a few cases.)
 inline testing::Bytes run_all_thread_counts(const ModelBuilder& builder,
                                             const std::vector<testing::Bytes>& inputs,
                                             RequantProfile profile, const std::string& kernel,
                                             bool all_thread_counts = true) {
   testing::Bytes first;
-  for (int threads : {1, 2, 4}) {
-    if (threads > 1 && !all_thread_counts) break;
-    InterpreterOptions options;
-    options.profile = profile;
-    options.num_threads = threads;
-    testing::RunResult r = testing::run_model(builder, inputs, options);
-    INFO("threads " << threads << ": " << r.status.to_string());
-    REQUIRE(r.status.ok());
-    REQUIRE(r.outputs.size() == 1);
-    REQUIRE(r.kernels.size() >= 1);
-    CHECK(r.kernels[0] == kernel);
-    if (threads == 1) {
-      first = r.outputs[0];
-    } else {
-      REQUIRE(r.outputs[0] == first);
+  for (const char* kernel_set : {"reference", "avx2", "auto"}) {
+    if (!KernelSelector::create(kernel_set, CpuFeatures::detect()).ok()) continue;
+    for (int threads : {1, 2, 4}) {
+      if (threads > 1 && !all_thread_counts) break;
+      InterpreterOptions options;
+      options.profile = profile;
+      options.num_threads = threads;
+      options.kernel = kernel_set;
+      testing::RunResult r = testing::run_model(builder, inputs, options);
+      INFO("kernel set " << kernel_set << ", threads " << threads << ": " << r.status.to_string());
+      REQUIRE(r.status.ok());
+      REQUIRE(r.outputs.size() == 1);
+      REQUIRE(r.kernels.size() >= 1);
+      if (std::string(kernel_set) == "reference") CHECK(r.kernels[0] == kernel);
+      if (first.empty()) {
+        first = r.outputs[0];
+      } else {
+        REQUIRE(r.outputs[0] == first);
+      }
     }
   }
   return first;

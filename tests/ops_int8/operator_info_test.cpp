@@ -23,7 +23,11 @@ Prepared prepare(const ModelBuilder& b) {
   Result<std::shared_ptr<const Model>> model = Model::from_buffer(p.bytes->data(), p.bytes->size());
   INFO(model.status().to_string());
   REQUIRE(model.ok());
-  p.interpreter = std::make_unique<Interpreter>(model.value());
+  // The names below are the reference kernels'; SIMD variants are chosen
+  // under "auto" and tested for equality in the operator tests.
+  InterpreterOptions options;
+  options.kernel = "reference";
+  p.interpreter = std::make_unique<Interpreter>(model.value(), options);
   const Status status = p.interpreter->prepare();
   INFO(status.to_string());
   REQUIRE(status.ok());
