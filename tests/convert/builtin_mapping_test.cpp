@@ -2,6 +2,7 @@
 // constant operand tensors become options, negative axes are normalized,
 // quantized float weights are folded, quantization survives.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstring>
 
 #include "convert_test_util.h"
@@ -179,6 +180,40 @@ TEST_CASE("quantized weights of float operators are folded to float", "[convert]
   const std::vector<float> out = output_values<float>(*c.interpreter, 0);
   REQUIRE(out.size() == 1);
   CHECK(out[0] == Approx(expected).epsilon(1e-5));
+}
+
+}  // namespace testing
+}  // namespace lowbit
+
+namespace lowbit {
+namespace testing {
+
+TEST_CASE("FLOAT16 constants behind DEQUANTIZE become exact float32", "[convert][builtin][float]") {
+  // IEEE half bit patterns and their exact values, including a subnormal and the largest half.
+  const std::vector<uint16_t> halves = {0x3c00, 0xc000, 0x3555, 0x0001, 0x7bff, 0x8000};
+  const std::vector<float> expected = {1.0f, -2.0f, 0.333251953125f, 5.9604644775390625e-8f,
+                                       65504.0f, -0.0f};
+  TfliteWriter w;
+  const int x = w.add_tensor("x", kTflFloat32, {1, 6});
+  const int h = w.add_constant("w_f16", kTflFloat16, {1, 6}, halves);
+  const int wf = w.add_tensor("w", kTflFloat32, {1, 6});
+  const int y = w.add_tensor("y", kTflFloat32, {1, 1});
+  w.add_operator(w.builtin_code(kDequantize), {h}, {wf});
+  w.add_operator(w.builtin_code(kFc), {x, wf, -1}, {y});
+  w.set_inputs({x});
+  w.set_outputs({y});
+  ModelBuilder builder;
+  const std::vector<uint8_t> bytes = w.finish();
+  REQUIRE(import_tflite(bytes.data(), bytes.size(), &builder, nullptr).ok());
+  const GraphDesc& g = builder.graph();
+  REQUIRE(g.operators.size() == 1);
+  const std::vector<float> got = constant_floats(g.tensors[g.operators[0].inputs[1]]);
+  REQUIRE(got.size() == expected.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    CAPTURE(i);
+    CHECK(got[i] == expected[i]);
+    CHECK(std::signbit(got[i]) == std::signbit(expected[i]));
+  }
 }
 
 }  // namespace testing
