@@ -102,8 +102,8 @@ int32_t sim_add(const BinaryCase& c, int32_t xa, int32_t xb, RequantProfile prof
   }
   if (profile == RequantProfile::kXnnpackFp32) profile = RequantProfile::kSingleRounding;
   const double twice_max = 2.0 * std::max<double>(c.sa, c.sb);
-  const int64_t a = sim_requantize(profile, int64_t(xa - c.za) << 20, c.sa / twice_max, 0.0f);
-  const int64_t b = sim_requantize(profile, int64_t(xb - c.zb) << 20, c.sb / twice_max, 0.0f);
+  const int64_t a = sim_requantize(profile, int64_t(xa - c.za) * (1 << 20), c.sa / twice_max, 0.0f);
+  const int64_t b = sim_requantize(profile, int64_t(xb - c.zb) * (1 << 20), c.sb / twice_max, 0.0f);
   const int64_t sum = sim_requantize(profile, a + b, twice_max / (double(1 << 20) * c.so), 0.0f);
   return clamp_i32(sum + c.zo, lo, hi);
 }
