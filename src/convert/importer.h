@@ -96,6 +96,13 @@ class Importer {
   std::vector<int> bit_channels_;
 };
 
+// Float values of a quantized (int8/uint8) or FLOAT16 constant; empty when
+// the tensor is not such a constant (weight_folding.cpp).
+Result<std::vector<float>> dequantize_constant(const Importer& im, int index);
+// Replaces quantized weights of a float operator (dynamic-range or FLOAT16
+// compression) by their float values, so the operator runs in float.
+Status fold_float_weights(Importer& im, const OpContext& ctx, size_t weight_input);
+
 // Builtin operators (tflite_builtin_ops.cpp).
 Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code);
 // Larq Compute Engine custom operators (lce_ops.cpp).
