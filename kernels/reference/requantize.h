@@ -45,9 +45,15 @@ int32_t multiply_by_quantized_multiplier_single_round(int32_t x, int32_t multipl
 int32_t requantize(int32_t acc, const Requantizer& r, RequantProfile profile);
 
 // Rescale, add the output zero point and clamp to [act_min, act_max].
+// The rescaled value is first limited to +-2^16, far outside any 8-bit
+// output range, so adding the zero point cannot overflow; SIMD kernels do the
+// same and stay bit-exact.
+constexpr int32_t kRequantizedLimit = 1 << 16;
 inline int32_t requantize_to_output(int32_t acc, const Requantizer& r, RequantProfile profile,
                                     int32_t zero_point, int32_t act_min, int32_t act_max) {
-  int32_t v = requantize(acc, r, profile) + zero_point;
+  int32_t v = requantize(acc, r, profile);
+  v = v < -kRequantizedLimit ? -kRequantizedLimit : (v > kRequantizedLimit ? kRequantizedLimit : v);
+  v += zero_point;
   return v < act_min ? act_min : (v > act_max ? act_max : v);
 }
 

@@ -101,6 +101,8 @@ inline void requantize_store(__m256i acc, const Qs8GemmParams& p, size_t channel
           _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.shift + channel)));
       break;
   }
+  v = _mm256_max_epi32(v, _mm256_set1_epi32(-ref::kRequantizedLimit));
+  v = _mm256_min_epi32(v, _mm256_set1_epi32(ref::kRequantizedLimit));
   v = _mm256_add_epi32(v, _mm256_set1_epi32(p.output_zero_point));
   v = _mm256_max_epi32(v, _mm256_set1_epi32(p.output_min));
   v = _mm256_min_epi32(v, _mm256_set1_epi32(p.output_max));

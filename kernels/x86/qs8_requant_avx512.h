@@ -99,6 +99,8 @@ inline void requantize_store(__m512i acc, const Qs8GemmParams& p, size_t channel
                                   _mm512_loadu_si512(p.shift + channel));
       break;
   }
+  v = _mm512_max_epi32(v, _mm512_set1_epi32(-ref::kRequantizedLimit));
+  v = _mm512_min_epi32(v, _mm512_set1_epi32(ref::kRequantizedLimit));
   v = _mm512_add_epi32(v, _mm512_set1_epi32(p.output_zero_point));
   v = _mm512_max_epi32(v, _mm512_set1_epi32(p.output_min));
   v = _mm512_min_epi32(v, _mm512_set1_epi32(p.output_max));

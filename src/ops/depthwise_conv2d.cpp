@@ -7,6 +7,7 @@
 #include "ops/conv2d_common.h"
 #include "ops/float/float_kernels.h"
 #include "ops/op_util.h"
+#include "ops/qs8_dwconv_runner.h"
 
 namespace lowbit {
 namespace {
@@ -106,15 +107,52 @@ class QuantizedDepthwiseConv2D : public OpKernel {
     has_bias_ = ctx.has_input(2);
     kernel_.select(ctx.selector(), ctx.input(0).dtype, kQs8Variants, kQu8Variants);
     macs_ = uint64_t(p_.batch) * p_.output_h * p_.output_w * output_channels * taps;
+
+    // SIMD microkernels, when the CPU and kernel set allow them, cover int8
+    // with depth multiplier 1 (the MobileNet case); the rest stays reference.
+    const auto& dw = select_qs8_dwconv(ctx.selector());
+    use_simd_ = ctx.input(0).dtype == DType::kInt8 && p_.depth_multiplier == 1 &&
+                taps <= Qs8DwconvRunner::kMaxTaps && std::string(dw.isa) != "reference";
+    if (use_simd_) {
+      Qs8ConvGeometry g;
+      g.batch = p_.batch;
+      g.input_h = p_.input_h;
+      g.input_w = p_.input_w;
+      g.input_c = g.output_c = p_.input_c;
+      g.output_h = p_.output_h;
+      g.output_w = p_.output_w;
+      g.kernel_h = p_.kernel_h;
+      g.kernel_w = p_.kernel_w;
+      g.stride_h = p_.stride_h;
+      g.stride_w = p_.stride_w;
+      g.dilation_h = p_.dilation_h;
+      g.dilation_w = p_.dilation_w;
+      g.pad_top = p_.pad_top;
+      g.pad_left = p_.pad_left;
+      Qs8ConvQuantization dq;
+      dq.input_zero_point = p_.input_zero_point;
+      dq.output_zero_point = p_.output_zero_point;
+      dq.output_min = p_.act_min;
+      dq.output_max = p_.act_max;
+      dq.profile = p_.profile;
+      dq.requantizers = p_.requantizers;
+      const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
+      LOWBIT_RETURN_IF_ERROR(simd_.prepare(ctx, dw, g, dq,
+                                           static_cast<const int8_t*>(ctx.input(1).data), bias));
+    }
     return Status::Ok();
   }
 
   Status run(const RunContext& ctx) override {
-    kernel_.run(p_, ctx, has_bias_, size_t(p_.batch) * p_.output_h);
+    if (use_simd_) {
+      simd_.run(ctx.pool(), ctx.input_as<int8_t>(0), ctx.output_as<int8_t>(0));
+    } else {
+      kernel_.run(p_, ctx, has_bias_, size_t(p_.batch) * p_.output_h);
+    }
     return Status::Ok();
   }
 
-  const char* name() const override { return kernel_.name(); }
+  const char* name() const override { return use_simd_ ? simd_.name() : kernel_.name(); }
   uint64_t macs() const override { return macs_; }
 
  private:
@@ -123,6 +161,8 @@ class QuantizedDepthwiseConv2D : public OpKernel {
   bool has_bias_ = false;
   WeightedKernel<ref::DepthwiseQuantParams, ref::Qs8DepthwiseConv2dFn, ref::Qu8DepthwiseConv2dFn> kernel_;
   uint64_t macs_ = 0;
+  bool use_simd_ = false;
+  Qs8DwconvRunner simd_;
 };
 
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {

@@ -1,0 +1,82 @@
+#include "ops/qs8_dwconv_runner.h"
+
+#include <cstring>
+
+namespace lowbit {
+
+const KernelVariant<Qs8DwconvKernel>& select_qs8_dwconv(const KernelSelector& selector) {
+  size_t count = 0;
+  const KernelVariant<Qs8DwconvKernel>* variants = qs8_dwconv_variants(&count);
+  for (size_t i = 0; i < count; ++i) {
+    if (selector.allows(variants[i].isa, variants[i].required)) return variants[i];
+  }
+  return variants[count - 1];
+}
+
+Status Qs8DwconvRunner::prepare(PrepareContext& ctx, const KernelVariant<Qs8DwconvKernel>& variant,
+                                const Qs8ConvGeometry& g, const Qs8ConvQuantization& q,
+                                const int8_t* weights, const int32_t* bias) {
+  g_ = g;
+  kernel_ = variant.fn;
+  name_ = variant.name;
+  const size_t channels = static_cast<size_t>(g.input_c);
+  const size_t taps = size_t(g.kernel_h) * g.kernel_w;
+  if (taps > kMaxTaps) {
+    return Status(StatusCode::kUnsupported, "depthwise kernel has more than 256 taps");
+  }
+  // Per-channel parameters padded to the widest vector step (32 channels).
+  const size_t padded = (channels + 31) / 32 * 32;
+  void* packed = ctx.allocate_persistent(qs8_dwconv_packed_bytes(kernel_.channel_block, channels, taps));
+  auto* multiplier = static_cast<int32_t*>(ctx.allocate_persistent(padded * sizeof(int32_t)));
+  auto* shift = static_cast<int32_t*>(ctx.allocate_persistent(padded * sizeof(int32_t)));
+  auto* scale = static_cast<float*>(ctx.allocate_persistent(padded * sizeof(float)));
+  auto* padding_row = static_cast<int8_t*>(ctx.allocate_persistent(channels));
+  if (!packed || !multiplier || !shift || !scale || !padding_row) {
+    return Status(StatusCode::kResourceExhausted, "cannot allocate packed depthwise weights");
+  }
+  qs8_dwconv_pack(kernel_.channel_block, channels, taps, weights, bias, q.input_zero_point, packed);
+  for (size_t c = 0; c < channels; ++c) {
+    multiplier[c] = q.requantizers[c].multiplier;
+    shift[c] = q.requantizers[c].shift;
+    scale[c] = q.requantizers[c].scale;
+  }
+  std::memset(padding_row, q.input_zero_point, channels);
+  packed_ = packed;
+  padding_row_ = padding_row;
+  params_.profile = q.profile;
+  params_.output_zero_point = q.output_zero_point;
+  params_.output_min = q.output_min;
+  params_.output_max = q.output_max;
+  params_.multiplier = multiplier;
+  params_.shift = shift;
+  params_.scale = scale;
+  return Status::Ok();
+}
+
+void Qs8DwconvRunner::run_row(size_t row, const int8_t* input, int8_t* output) const {
+  const size_t channels = static_cast<size_t>(g_.input_c);
+  const int32_t oy = static_cast<int32_t>(row % g_.output_h);
+  const size_t b = row / g_.output_h;
+  const int8_t* taps[kMaxTaps];
+  for (int32_t ox = 0; ox < g_.output_w; ++ox) {
+    size_t t = 0;
+    for (int32_t ky = 0; ky < g_.kernel_h; ++ky) {
+      const int32_t iy = oy * g_.stride_h - g_.pad_top + ky * g_.dilation_h;
+      for (int32_t kx = 0; kx < g_.kernel_w; ++kx) {
+        const int32_t ix = ox * g_.stride_w - g_.pad_left + kx * g_.dilation_w;
+        const bool inside = iy >= 0 && iy < g_.input_h && ix >= 0 && ix < g_.input_w;
+        taps[t++] = inside ? input + ((b * g_.input_h + iy) * g_.input_w + ix) * channels
+                           : padding_row_;
+      }
+    }
+    kernel_.fn(channels, t, taps, packed_,
+               output + ((b * g_.output_h + oy) * g_.output_w + ox) * channels, params_);
+  }
+}
+
+void Qs8DwconvRunner::run(ThreadPool& pool, const int8_t* input, int8_t* output) const {
+  const size_t rows = size_t(g_.batch) * g_.output_h;
+  pool.parallel_for(rows, [&](size_t row) { run_row(row, input, output); });
+}
+
+}  // namespace lowbit

@@ -1,0 +1,41 @@
+// int8 depthwise convolution (depth multiplier 1) through the qs8 depthwise
+// microkernels: each output pixel gets one input pointer per tap, pointing at
+// the input pixel or, for taps in the padding, at a row of the input zero
+// point. Rows of output pixels are spread over the threads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/qs8_dwconv.h"
+#include "ops/op_kernel.h"
+#include "ops/qs8_gemm_conv.h"  // Qs8ConvGeometry, Qs8ConvQuantization
+
+namespace lowbit {
+
+class Qs8DwconvRunner {
+ public:
+  static constexpr size_t kMaxTaps = 256;
+
+  // geometry.input_c == geometry.output_c; weights [kernel_h*kernel_w][channels].
+  Status prepare(PrepareContext& ctx, const KernelVariant<Qs8DwconvKernel>& variant,
+                 const Qs8ConvGeometry& geometry, const Qs8ConvQuantization& quantization,
+                 const int8_t* weights, const int32_t* bias);
+  void run(ThreadPool& pool, const int8_t* input, int8_t* output) const;
+  const char* name() const { return name_; }
+
+ private:
+  void run_row(size_t row, const int8_t* input, int8_t* output) const;
+
+  Qs8ConvGeometry g_;
+  Qs8DwconvKernel kernel_{};
+  Qs8GemmParams params_;
+  const void* packed_ = nullptr;
+  const int8_t* padding_row_ = nullptr;
+  const char* name_ = "";
+};
+
+// The best depthwise variant the selector allows.
+const KernelVariant<Qs8DwconvKernel>& select_qs8_dwconv(const KernelSelector& selector);
+
+}  // namespace lowbit
