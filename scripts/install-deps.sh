@@ -3,7 +3,7 @@
 # Idempotent: when every package is already installed it touches nothing and
 # needs no privileges. Runs apt-get directly as root, through sudo otherwise.
 #   scripts/install-deps.sh            build, test and benchmark dependencies
-#   scripts/install-deps.sh --cross    also the aarch64/armhf cross toolchains and qemu-user
+#   scripts/install-deps.sh --cross    also the aarch64/armhf cross toolchains
 #   scripts/install-deps.sh --oracle   also a Python venv in .venv with LiteRT (ai-edge-litert),
 #                                      numpy and flatbuffers for the conformance oracles
 set -euo pipefail
@@ -16,10 +16,11 @@ packages=(
   libxnnpack-dev libcpuinfo-dev libpthreadpool-dev
   flatbuffers-compiler libflatbuffers-dev
   catch2 libbenchmark-dev
+  qemu-user  # the test suite runs the x86 fallbacks under qemu-x86_64 -cpu Haswell/Nehalem
 )
 for arg in "$@"; do
   case "$arg" in
-    --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user) ;;
+    --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf) ;;
     --oracle) packages+=(python3 python3-venv); oracle=1 ;;
     -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "install-deps.sh: unknown argument '$arg'" >&2; exit 2 ;;

@@ -2,6 +2,8 @@
 # Installs dependencies, builds everything and runs the whole test suite.
 #   scripts/test.sh              Release build in build/
 #   scripts/test.sh --sanitize   AddressSanitizer + UBSan build in build-asan/
+# The plain build also runs the kernel and operator tests under
+# qemu-x86_64 -cpu Haswell and -cpu Nehalem (scripts/test-emulated.sh).
 # LOWBIT_JOBS sets build and ctest parallelism (default 2); LOWBIT_BUILD_DIR
 # (relative to the repository) overrides the build folder.
 set -euo pipefail
@@ -9,9 +11,11 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir="$root/${LOWBIT_BUILD_DIR:-build}"
 cmake_args=()
+sanitize=0
 for arg in "$@"; do
   case "$arg" in
     --sanitize)
+      sanitize=1
       build_dir="$root/${LOWBIT_BUILD_DIR:-build-asan}"
       cmake_args+=(-DLOWBIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo)
       ;;
@@ -48,3 +52,9 @@ ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j "$jobs" --
 ran=$(grep -oE 'tests? failed out of [0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
 [[ "$ran" -gt 0 ]] || fail "ctest ran no tests"
 echo "test.sh: all $ran tests passed in ${#binaries[@]} test binaries"
+
+# The x86 fallbacks (AVX2 only, no AVX at all) under emulation; sanitizer
+# runtimes do not run under qemu-user, so only the plain build goes there.
+if [[ $sanitize -eq 0 ]]; then
+  "$root/scripts/test-emulated.sh" "$build_dir" || fail "emulated x86 fallback tests"
+fi

@@ -114,31 +114,9 @@ class QuantizedConv2D : public OpKernel {
     use_gemm_ = ctx.input(0).dtype == DType::kInt8 && p_.groups == 1 &&
                 std::string(gemm.isa) != "reference";
     if (use_gemm_) {
-      Qs8ConvGeometry g;
-      g.batch = p_.batch;
-      g.input_h = p_.input_h;
-      g.input_w = p_.input_w;
-      g.input_c = p_.input_c;
-      g.output_h = p_.output_h;
-      g.output_w = p_.output_w;
-      g.output_c = p_.output_c;
-      g.kernel_h = p_.kernel_h;
-      g.kernel_w = p_.kernel_w;
-      g.stride_h = p_.stride_h;
-      g.stride_w = p_.stride_w;
-      g.dilation_h = p_.dilation_h;
-      g.dilation_w = p_.dilation_w;
-      g.pad_top = p_.pad_top;
-      g.pad_left = p_.pad_left;
-      Qs8ConvQuantization gq;
-      gq.input_zero_point = p_.input_zero_point;
-      gq.output_zero_point = p_.output_zero_point;
-      gq.output_min = p_.act_min;
-      gq.output_max = p_.act_max;
-      gq.profile = p_.profile;
-      gq.requantizers = p_.requantizers;
       const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
-      LOWBIT_RETURN_IF_ERROR(gemm_.prepare(ctx, gemm, g, gq,
+      LOWBIT_RETURN_IF_ERROR(gemm_.prepare(ctx, gemm, simd_geometry(p_, p_.output_c),
+                                           simd_quantization(p_),
                                            static_cast<const int8_t*>(ctx.input(1).data), bias));
     }
     return Status::Ok();

@@ -104,15 +104,8 @@ class QuantizedFullyConnected : public OpKernel {
       g.batch = p_.batch;
       g.input_c = p_.input_depth;
       g.output_c = p_.output_depth;
-      Qs8ConvQuantization gq;
-      gq.input_zero_point = q.input_zero_point;
-      gq.output_zero_point = q.output_zero_point;
-      gq.output_min = q.act_min;
-      gq.output_max = q.act_max;
-      gq.profile = ctx.profile();
-      gq.requantizers = p_.requantizers;
       const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
-      LOWBIT_RETURN_IF_ERROR(gemm_.prepare(ctx, gemm, g, gq,
+      LOWBIT_RETURN_IF_ERROR(gemm_.prepare(ctx, gemm, g, simd_quantization(p_),
                                            static_cast<const int8_t*>(ctx.input(1).data), bias));
     }
     return Status::Ok();

@@ -7,10 +7,7 @@ namespace lowbit {
 const KernelVariant<Qs8DwconvKernel>& select_qs8_dwconv(const KernelSelector& selector) {
   size_t count = 0;
   const KernelVariant<Qs8DwconvKernel>* variants = qs8_dwconv_variants(&count);
-  for (size_t i = 0; i < count; ++i) {
-    if (selector.allows(variants[i].isa, variants[i].required)) return variants[i];
-  }
-  return variants[count - 1];
+  return selector.select(variants, count);
 }
 
 Status Qs8DwconvRunner::prepare(PrepareContext& ctx, const KernelVariant<Qs8DwconvKernel>& variant,

@@ -8,10 +8,7 @@ namespace lowbit {
 const KernelVariant<Qs8GemmKernel>& select_qs8_gemm(const KernelSelector& selector) {
   size_t count = 0;
   const KernelVariant<Qs8GemmKernel>* variants = qs8_gemm_variants(&count);
-  for (size_t i = 0; i < count; ++i) {
-    if (selector.allows(variants[i].isa, variants[i].required)) return variants[i];
-  }
-  return variants[count - 1];
+  return selector.select(variants, count);
 }
 
 Status Qs8GemmConv::prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKernel>& variant,

@@ -49,12 +49,16 @@ class KernelSelector {
   const std::string& kernel_set() const { return kernel_set_; }
   const CpuFeatures& cpu() const { return cpu_; }
 
-  template <typename Fn, size_t N>
-  const KernelVariant<Fn>& select(const KernelVariant<Fn> (&table)[N]) const {
-    for (size_t i = 0; i < N; ++i) {
+  template <typename Fn>
+  const KernelVariant<Fn>& select(const KernelVariant<Fn>* table, size_t count) const {
+    for (size_t i = 0; i < count; ++i) {
       if (allows(table[i].isa, table[i].required)) return table[i];
     }
-    return table[N - 1];
+    return table[count - 1];
+  }
+  template <typename Fn, size_t N>
+  const KernelVariant<Fn>& select(const KernelVariant<Fn> (&table)[N]) const {
+    return select(table, N);
   }
 
   bool allows(const char* isa, uint32_t required) const;
