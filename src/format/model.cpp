@@ -11,6 +11,7 @@
 
 #include "format/lbm_format.h"
 #include "graph/validate.h"
+#include "runtime/api_guard.h"
 
 namespace lowbit {
 
@@ -58,59 +59,63 @@ Model::~Model() = default;
 
 Result<std::shared_ptr<const Model>> Model::from_file(const std::string& path,
                                                       const LoadOptions& options) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return Status(StatusCode::kIoError, "cannot open " + path + ": " + std::strerror(errno));
-  }
-  struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return Status(StatusCode::kIoError, path + ": not a readable regular file");
-  }
-  const uint64_t size = static_cast<uint64_t>(st.st_size);
-  if (size > options.max_model_bytes) {
-    ::close(fd);
-    const Status refused = too_large(size, options);
-    return Status(refused.code(), path + ": " + refused.message());
-  }
-  if (size == 0) {
-    ::close(fd);
-    return Status(StatusCode::kInvalidModel,
-                  path + ": file is truncated: 0 bytes cannot hold a model");
-  }
-  void* mapping = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  const int map_errno = errno;
-  ::close(fd);  // the mapping keeps the file's pages
-  if (mapping == MAP_FAILED) {
-    return Status(StatusCode::kIoError, "cannot map " + path + ": " + std::strerror(map_errno));
-  }
-  auto impl = std::make_unique<Impl>();
-  impl->mapping = mapping;
-  impl->mapping_bytes = size;
-  const Status status = load_into(*impl, static_cast<const uint8_t*>(mapping), size, options);
-  if (!status.ok()) return Status(status.code(), path + ": " + status.message());
-  return std::shared_ptr<const Model>(new Model(std::move(impl)));
+  return guard_api("Model::from_file", [&]() -> Result<std::shared_ptr<const Model>> {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return Status(StatusCode::kIoError, "cannot open " + path + ": " + std::strerror(errno));
+    }
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return Status(StatusCode::kIoError, path + ": not a readable regular file");
+    }
+    const uint64_t size = static_cast<uint64_t>(st.st_size);
+    if (size > options.max_model_bytes) {
+      ::close(fd);
+      const Status refused = too_large(size, options);
+      return Status(refused.code(), path + ": " + refused.message());
+    }
+    if (size == 0) {
+      ::close(fd);
+      return Status(StatusCode::kInvalidModel,
+                    path + ": file is truncated: 0 bytes cannot hold a model");
+    }
+    void* mapping = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    const int map_errno = errno;
+    ::close(fd);  // the mapping keeps the file's pages
+    if (mapping == MAP_FAILED) {
+      return Status(StatusCode::kIoError, "cannot map " + path + ": " + std::strerror(map_errno));
+    }
+    auto impl = std::make_unique<Impl>();
+    impl->mapping = mapping;
+    impl->mapping_bytes = size;
+    const Status status = load_into(*impl, static_cast<const uint8_t*>(mapping), size, options);
+    if (!status.ok()) return Status(status.code(), path + ": " + status.message());
+    return std::shared_ptr<const Model>(new Model(std::move(impl)));
+  });
 }
 
 Result<std::shared_ptr<const Model>> Model::from_buffer(const void* data, size_t size,
                                                         const LoadOptions& options) {
-  if (data == nullptr) return Status(StatusCode::kInvalidArgument, "model data is null");
-  if (size > options.max_model_bytes) return too_large(size, options);
-  auto impl = std::make_unique<Impl>();
-  const uint8_t* bytes = static_cast<const uint8_t*>(data);
-  if (reinterpret_cast<uintptr_t>(data) % kLbmAlignment != 0) {
-    // Constants must keep the file's 64-byte alignment in memory.
-    const size_t rounded = (size + kLbmAlignment - 1) / kLbmAlignment * kLbmAlignment;
-    impl->copy = std::aligned_alloc(kLbmAlignment, rounded == 0 ? kLbmAlignment : rounded);
-    if (impl->copy == nullptr) {
-      return Status(StatusCode::kResourceExhausted,
-                    "cannot allocate " + std::to_string(size) + " bytes for the model copy");
+  return guard_api("Model::from_buffer", [&]() -> Result<std::shared_ptr<const Model>> {
+    if (data == nullptr) return Status(StatusCode::kInvalidArgument, "model data is null");
+    if (size > options.max_model_bytes) return too_large(size, options);
+    auto impl = std::make_unique<Impl>();
+    const uint8_t* bytes = static_cast<const uint8_t*>(data);
+    if (reinterpret_cast<uintptr_t>(data) % kLbmAlignment != 0) {
+      // Constants must keep the file's 64-byte alignment in memory.
+      const size_t rounded = (size + kLbmAlignment - 1) / kLbmAlignment * kLbmAlignment;
+      impl->copy = std::aligned_alloc(kLbmAlignment, rounded == 0 ? kLbmAlignment : rounded);
+      if (impl->copy == nullptr) {
+        return Status(StatusCode::kResourceExhausted,
+                      "cannot allocate " + std::to_string(size) + " bytes for the model copy");
+      }
+      if (size) std::memcpy(impl->copy, data, size);
+      bytes = static_cast<const uint8_t*>(impl->copy);
     }
-    if (size) std::memcpy(impl->copy, data, size);
-    bytes = static_cast<const uint8_t*>(impl->copy);
-  }
-  LOWBIT_RETURN_IF_ERROR(load_into(*impl, bytes, size, options));
-  return std::shared_ptr<const Model>(new Model(std::move(impl)));
+    LOWBIT_RETURN_IF_ERROR(load_into(*impl, bytes, size, options));
+    return std::shared_ptr<const Model>(new Model(std::move(impl)));
+  });
 }
 
 const GraphDesc& Model::graph() const { return impl_->graph; }

@@ -8,6 +8,7 @@
 
 #include "format/lbm_format.h"
 #include "graph/validate.h"
+#include "runtime/api_guard.h"
 
 namespace lowbit {
 namespace {
@@ -78,7 +79,10 @@ void ModelBuilder::set_outputs(std::vector<int> outputs) {
 
 const GraphDesc& ModelBuilder::graph() const { return impl_->graph; }
 
-Result<std::vector<uint8_t>> ModelBuilder::finish() const { return serialize_graph(impl_->graph); }
+Result<std::vector<uint8_t>> ModelBuilder::finish() const {
+  return guard_api("ModelBuilder::finish",
+                   [&]() -> Result<std::vector<uint8_t>> { return serialize_graph(impl_->graph); });
+}
 
 Status ModelBuilder::save(const std::string& path) const {
   Result<std::vector<uint8_t>> bytes = finish();

@@ -6,6 +6,7 @@
 
 #include "graph/memory_planner.h"
 #include "runtime/interpreter_impl.h"
+#include "runtime/api_guard.h"
 
 namespace lowbit {
 
@@ -215,14 +216,16 @@ Interpreter::Interpreter(std::shared_ptr<const Model> model, InterpreterOptions 
 Interpreter::~Interpreter() = default;
 
 Status Interpreter::prepare() {
-  if (impl_->prepared) return Status::Ok();
-  impl_->prepare_status = impl_->prepare();
-  impl_->prepared = impl_->prepare_status.ok();
-  if (!impl_->prepared) {
-    impl_->ops.clear();
-    impl_->persistent.clear();
-  }
-  return impl_->prepare_status;
+  return guard_api("Interpreter::prepare", [&]() -> Status {
+    if (impl_->prepared) return Status::Ok();
+    impl_->prepare_status = impl_->prepare();
+    impl_->prepared = impl_->prepare_status.ok();
+    if (!impl_->prepared) {
+      impl_->ops.clear();
+      impl_->persistent.clear();
+    }
+    return impl_->prepare_status;
+  });
 }
 
 Status Interpreter::invoke() {
