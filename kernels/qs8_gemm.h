@@ -69,6 +69,13 @@ void qs8_gemm_4x8__scalar(size_t mr, size_t nc, size_t k, const int8_t* const* a
 void qs8_gemm_2x8c8__avx2(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
                           const void* packed_w, int8_t* c, size_t c_stride,
                           const Qs8GemmParams& params);
+void qs8_gemm_8x16c2__avx512(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                             const void* packed_w, int8_t* c, size_t c_stride,
+                             const Qs8GemmParams& params);
+// Untested on real hardware (no AVX-VNNI CPU was available).
+void qs8_gemm_4x8c4__avxvnni(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                             const void* packed_w, int8_t* c, size_t c_stride,
+                             const Qs8GemmParams& params);
 void qs8_gemm_8x16c4__avx512vnni(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
                                  const void* packed_w, int8_t* c, size_t c_stride,
                                  const Qs8GemmParams& params);

@@ -82,6 +82,11 @@ const KernelVariant<Qs8GemmKernel>* qs8_gemm_variants(size_t* count) {
 #if defined(__x86_64__)
       {"qs8_gemm_8x16c4__avx512vnni", "avx512vnni", kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VNNI,
        {qs8_gemm_8x16c4__avx512vnni, 8, {16, 4, true}}},
+      {"qs8_gemm_8x16c2__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW,
+       {qs8_gemm_8x16c2__avx512, 8, {16, 2, false}}},
+      // Untested on real hardware: this machine and qemu lack AVX-VNNI.
+      {"qs8_gemm_4x8c4__avxvnni", "avxvnni", kCpuAVX2 | kCpuAVXVNNI,
+       {qs8_gemm_4x8c4__avxvnni, 4, {8, 4, true}}},
       {"qs8_gemm_2x8c8__avx2", "avx2", kCpuAVX2, {qs8_gemm_2x8c8__avx2, 2, {8, 8, false}}},
 #endif
       {"qs8_gemm_4x8__reference", "reference", 0, {qs8_gemm_4x8__scalar, 4, {8, 1, false}}},
