@@ -1,0 +1,116 @@
+/* The lowbit C API: load a model from memory, size and supply the arena,
+ * invoke, and read tensors. Every function reports failure through its
+ * return value; no C++ exception crosses this boundary. Handles are opaque.
+ *
+ * Memory: lowbit_interpreter_create allocates while it prepares (kernels,
+ * packed weights, plan). With a caller-supplied arena, lowbit_interpreter_invoke
+ * and the tensor accessors allocate nothing. */
+#ifndef LOWBIT_C_API_H_
+#define LOWBIT_C_API_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum lowbit_status {
+  LOWBIT_OK = 0,
+  LOWBIT_INVALID_ARGUMENT = 1,
+  LOWBIT_INVALID_MODEL = 2,
+  LOWBIT_UNSUPPORTED = 3,
+  LOWBIT_RESOURCE_EXHAUSTED = 4,
+  LOWBIT_IO_ERROR = 5,
+  LOWBIT_FAILED_PRECONDITION = 6,
+  LOWBIT_INTERNAL = 7
+} lowbit_status;
+
+/* Values match lowbit::DType. LOWBIT_BIT tensors pack the innermost
+ * dimension into 32-bit words; their shapes are logical (unpacked). */
+typedef enum lowbit_dtype {
+  LOWBIT_FLOAT32 = 0,
+  LOWBIT_INT8 = 1,
+  LOWBIT_UINT8 = 2,
+  LOWBIT_INT32 = 3,
+  LOWBIT_BIT = 4
+} lowbit_dtype;
+
+/* Values match lowbit::RequantProfile. */
+typedef enum lowbit_requant_profile {
+  LOWBIT_PROFILE_TFLITE_REFERENCE = 0,
+  LOWBIT_PROFILE_SINGLE_ROUNDING = 1,
+  LOWBIT_PROFILE_XNNPACK_FP32 = 2
+} lowbit_requant_profile;
+
+typedef struct lowbit_model lowbit_model;
+typedef struct lowbit_interpreter lowbit_interpreter;
+typedef struct lowbit_tensor lowbit_tensor;
+
+typedef struct lowbit_interpreter_options {
+  int num_threads;                /* >= 1 */
+  lowbit_requant_profile profile;
+  const char* kernel;             /* NULL or "" = $LOWBIT_KERNEL or "auto"; "reference", "avx2", ... */
+} lowbit_interpreter_options;
+
+/* Fills the defaults: one thread, tflite_reference, automatic kernels. */
+void lowbit_interpreter_options_init(lowbit_interpreter_options* options);
+
+/* "ok", "invalid argument", ... */
+const char* lowbit_status_name(lowbit_status status);
+/* The message of the last failure on this thread (never NULL; "" after none). */
+const char* lowbit_last_error(void);
+
+/* The buffer is used in place when 64-byte aligned (it must then outlive the
+ * model); otherwise it is copied. */
+lowbit_status lowbit_model_create_from_buffer(const void* data, size_t size, lowbit_model** model);
+lowbit_status lowbit_model_create_from_file(const char* path, lowbit_model** model);
+void lowbit_model_destroy(lowbit_model* model); /* NULL is fine */
+
+/* Bytes of caller arena an interpreter for this model and these options
+ * needs (any alignment is fine: the size includes room to align). Prepares a
+ * throwaway interpreter, so it costs as much as lowbit_interpreter_create. */
+lowbit_status lowbit_arena_size(const lowbit_model* model, const lowbit_interpreter_options* options,
+                                size_t* arena_bytes);
+
+/* Prepares an interpreter. With arena == NULL it owns its arena; otherwise
+ * it runs in [arena, arena + arena_bytes), which must outlive it. options may
+ * be NULL for the defaults. The model must outlive the interpreter. */
+lowbit_status lowbit_interpreter_create(const lowbit_model* model,
+                                        const lowbit_interpreter_options* options, void* arena,
+                                        size_t arena_bytes, lowbit_interpreter** interpreter);
+void lowbit_interpreter_destroy(lowbit_interpreter* interpreter); /* NULL is fine */
+
+lowbit_status lowbit_interpreter_invoke(lowbit_interpreter* interpreter);
+/* The interpreter's last failure (never NULL; "" after none). */
+const char* lowbit_interpreter_error(const lowbit_interpreter* interpreter);
+
+size_t lowbit_interpreter_num_inputs(const lowbit_interpreter* interpreter);
+size_t lowbit_interpreter_num_outputs(const lowbit_interpreter* interpreter);
+/* NULL when out of range or not found. Tensors live as long as the interpreter. */
+lowbit_tensor* lowbit_interpreter_input(const lowbit_interpreter* interpreter, size_t index);
+lowbit_tensor* lowbit_interpreter_output(const lowbit_interpreter* interpreter, size_t index);
+lowbit_tensor* lowbit_interpreter_input_by_name(const lowbit_interpreter* interpreter, const char* name);
+lowbit_tensor* lowbit_interpreter_output_by_name(const lowbit_interpreter* interpreter, const char* name);
+/* The planned arena (without alignment room and read slack) and packed weights. */
+size_t lowbit_interpreter_arena_bytes(const lowbit_interpreter* interpreter);
+size_t lowbit_interpreter_packed_weight_bytes(const lowbit_interpreter* interpreter);
+
+const char* lowbit_tensor_name(const lowbit_tensor* tensor);
+lowbit_dtype lowbit_tensor_dtype(const lowbit_tensor* tensor);
+int lowbit_tensor_rank(const lowbit_tensor* tensor);
+/* 0 when dim is out of range. */
+int32_t lowbit_tensor_dim(const lowbit_tensor* tensor, int dim);
+void* lowbit_tensor_data(lowbit_tensor* tensor);
+size_t lowbit_tensor_bytes(const lowbit_tensor* tensor);
+/* real = scale * (q - zero_point). Returns the number of (scale, zero point)
+ * pairs: 0 = not quantized, 1 = per tensor, more = per index along *axis.
+ * scales / zero_points / axis may be NULL. */
+size_t lowbit_tensor_quantization(const lowbit_tensor* tensor, const float** scales,
+                                  const int32_t** zero_points, int* axis);
+
+#ifdef __cplusplus
+}  /* extern "C" */
+#endif
+
+#endif /* LOWBIT_C_API_H_ */

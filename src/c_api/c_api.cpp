@@ -1,0 +1,252 @@
+// The C API over the C++ API. Objects are C++ classes behind opaque handles;
+// every entry point that can fail converts a Status (and, through guard_api,
+// any exception) into a lowbit_status plus a message.
+#include "lowbit/c_api.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lowbit/interpreter.h"
+#include "lowbit/model.h"
+#include "runtime/api_guard.h"
+#include "runtime/external_arena.h"
+
+struct lowbit_model {
+  std::shared_ptr<const lowbit::Model> model;
+};
+
+struct lowbit_tensor {
+  lowbit::TensorView view;
+};
+
+struct lowbit_interpreter {
+  std::unique_ptr<lowbit::Interpreter> interpreter;
+  std::vector<lowbit_tensor> inputs, outputs;
+  std::string error;
+};
+
+namespace {
+
+thread_local std::string last_error;
+
+lowbit_status to_c(const lowbit::Status& status) {
+  if (status.ok()) return LOWBIT_OK;
+  last_error = status.to_string();
+  switch (status.code()) {
+    case lowbit::StatusCode::kOk: return LOWBIT_OK;
+    case lowbit::StatusCode::kInvalidArgument: return LOWBIT_INVALID_ARGUMENT;
+    case lowbit::StatusCode::kInvalidModel: return LOWBIT_INVALID_MODEL;
+    case lowbit::StatusCode::kUnsupported: return LOWBIT_UNSUPPORTED;
+    case lowbit::StatusCode::kResourceExhausted: return LOWBIT_RESOURCE_EXHAUSTED;
+    case lowbit::StatusCode::kIoError: return LOWBIT_IO_ERROR;
+    case lowbit::StatusCode::kFailedPrecondition: return LOWBIT_FAILED_PRECONDITION;
+    case lowbit::StatusCode::kInternal: return LOWBIT_INTERNAL;
+  }
+  return LOWBIT_INTERNAL;
+}
+
+lowbit::Status invalid(const std::string& message) {
+  return lowbit::Status(lowbit::StatusCode::kInvalidArgument, message);
+}
+
+lowbit::Status to_cpp_options(const lowbit_interpreter_options* in, lowbit::InterpreterOptions* out) {
+  lowbit_interpreter_options defaults;
+  lowbit_interpreter_options_init(&defaults);
+  const lowbit_interpreter_options& o = in != nullptr ? *in : defaults;
+  if (o.profile < LOWBIT_PROFILE_TFLITE_REFERENCE || o.profile > LOWBIT_PROFILE_XNNPACK_FP32) {
+    return invalid("options.profile: unknown requantization profile " + std::to_string(o.profile));
+  }
+  out->num_threads = o.num_threads;
+  out->profile = static_cast<lowbit::RequantProfile>(o.profile);
+  out->kernel = o.kernel != nullptr ? o.kernel : "";
+  return lowbit::Status::Ok();
+}
+
+lowbit::Status prepare(const lowbit_model* model, const lowbit_interpreter_options* options,
+                       std::unique_ptr<lowbit::Interpreter>* out) {
+  if (model == nullptr) return invalid("model is NULL");
+  lowbit::InterpreterOptions cpp_options;
+  LOWBIT_RETURN_IF_ERROR(to_cpp_options(options, &cpp_options));
+  auto interpreter = std::make_unique<lowbit::Interpreter>(model->model, cpp_options);
+  LOWBIT_RETURN_IF_ERROR(interpreter->prepare());
+  *out = std::move(interpreter);
+  return lowbit::Status::Ok();
+}
+
+lowbit_tensor* find(const std::vector<lowbit_tensor>& tensors, const char* name) {
+  if (name == nullptr) return nullptr;
+  for (const lowbit_tensor& t : tensors) {
+    if (t.view.name() == name) return const_cast<lowbit_tensor*>(&t);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+extern "C" {
+
+void lowbit_interpreter_options_init(lowbit_interpreter_options* options) {
+  if (options == nullptr) return;
+  options->num_threads = 1;
+  options->profile = LOWBIT_PROFILE_TFLITE_REFERENCE;
+  options->kernel = nullptr;
+}
+
+const char* lowbit_status_name(lowbit_status status) {
+  switch (status) {
+    case LOWBIT_OK: return "ok";
+    case LOWBIT_INVALID_ARGUMENT: return "invalid argument";
+    case LOWBIT_INVALID_MODEL: return "invalid model";
+    case LOWBIT_UNSUPPORTED: return "unsupported";
+    case LOWBIT_RESOURCE_EXHAUSTED: return "resource exhausted";
+    case LOWBIT_IO_ERROR: return "I/O error";
+    case LOWBIT_FAILED_PRECONDITION: return "failed precondition";
+    case LOWBIT_INTERNAL: return "internal error";
+  }
+  return "unknown status";
+}
+
+const char* lowbit_last_error(void) { return last_error.c_str(); }
+
+lowbit_status lowbit_model_create_from_buffer(const void* data, size_t size, lowbit_model** model) {
+  return to_c(lowbit::guard_api("lowbit_model_create_from_buffer", [&]() -> lowbit::Status {
+    if (model == nullptr) return invalid("model (the out pointer) is NULL");
+    *model = nullptr;
+    if (data == nullptr) return invalid("data is NULL");
+    auto loaded = lowbit::Model::from_buffer(data, size);
+    if (!loaded.ok()) return loaded.status();
+    *model = new lowbit_model{std::move(loaded.value())};
+    return lowbit::Status::Ok();
+  }));
+}
+
+lowbit_status lowbit_model_create_from_file(const char* path, lowbit_model** model) {
+  return to_c(lowbit::guard_api("lowbit_model_create_from_file", [&]() -> lowbit::Status {
+    if (model == nullptr) return invalid("model (the out pointer) is NULL");
+    *model = nullptr;
+    if (path == nullptr) return invalid("path is NULL");
+    auto loaded = lowbit::Model::from_file(path);
+    if (!loaded.ok()) return loaded.status();
+    *model = new lowbit_model{std::move(loaded.value())};
+    return lowbit::Status::Ok();
+  }));
+}
+
+void lowbit_model_destroy(lowbit_model* model) { delete model; }
+
+lowbit_status lowbit_arena_size(const lowbit_model* model, const lowbit_interpreter_options* options,
+                                size_t* arena_bytes) {
+  return to_c(lowbit::guard_api("lowbit_arena_size", [&]() -> lowbit::Status {
+    if (arena_bytes == nullptr) return invalid("arena_bytes is NULL");
+    *arena_bytes = 0;
+    std::unique_ptr<lowbit::Interpreter> interpreter;
+    LOWBIT_RETURN_IF_ERROR(prepare(model, options, &interpreter));
+    *arena_bytes = lowbit::external_arena_bytes_needed(*interpreter);
+    return lowbit::Status::Ok();
+  }));
+}
+
+lowbit_status lowbit_interpreter_create(const lowbit_model* model,
+                                        const lowbit_interpreter_options* options, void* arena,
+                                        size_t arena_bytes, lowbit_interpreter** interpreter) {
+  return to_c(lowbit::guard_api("lowbit_interpreter_create", [&]() -> lowbit::Status {
+    if (interpreter == nullptr) return invalid("interpreter (the out pointer) is NULL");
+    *interpreter = nullptr;
+    auto handle = std::make_unique<lowbit_interpreter>();
+    LOWBIT_RETURN_IF_ERROR(prepare(model, options, &handle->interpreter));
+    if (arena != nullptr) {
+      LOWBIT_RETURN_IF_ERROR(lowbit::use_external_arena(*handle->interpreter, arena, arena_bytes));
+    }
+    // Views are taken after the arena move, so they point at the final memory.
+    const lowbit::Interpreter& in = *handle->interpreter;
+    for (size_t i = 0; i < in.num_inputs(); ++i) handle->inputs.push_back({in.input(i)});
+    for (size_t i = 0; i < in.num_outputs(); ++i) handle->outputs.push_back({in.output(i)});
+    handle->error.reserve(256);
+    *interpreter = handle.release();
+    return lowbit::Status::Ok();
+  }));
+}
+
+void lowbit_interpreter_destroy(lowbit_interpreter* interpreter) { delete interpreter; }
+
+lowbit_status lowbit_interpreter_invoke(lowbit_interpreter* interpreter) {
+  if (interpreter == nullptr) return to_c(invalid("interpreter is NULL"));
+  lowbit::Status s = interpreter->interpreter->invoke();
+  if (s.ok()) return LOWBIT_OK;
+  interpreter->error = s.to_string();
+  return to_c(s);
+}
+
+const char* lowbit_interpreter_error(const lowbit_interpreter* interpreter) {
+  return interpreter != nullptr ? interpreter->error.c_str() : "interpreter is NULL";
+}
+
+size_t lowbit_interpreter_num_inputs(const lowbit_interpreter* interpreter) {
+  return interpreter != nullptr ? interpreter->inputs.size() : 0;
+}
+
+size_t lowbit_interpreter_num_outputs(const lowbit_interpreter* interpreter) {
+  return interpreter != nullptr ? interpreter->outputs.size() : 0;
+}
+
+lowbit_tensor* lowbit_interpreter_input(const lowbit_interpreter* interpreter, size_t index) {
+  if (interpreter == nullptr || index >= interpreter->inputs.size()) return nullptr;
+  return const_cast<lowbit_tensor*>(&interpreter->inputs[index]);
+}
+
+lowbit_tensor* lowbit_interpreter_output(const lowbit_interpreter* interpreter, size_t index) {
+  if (interpreter == nullptr || index >= interpreter->outputs.size()) return nullptr;
+  return const_cast<lowbit_tensor*>(&interpreter->outputs[index]);
+}
+
+lowbit_tensor* lowbit_interpreter_input_by_name(const lowbit_interpreter* interpreter, const char* name) {
+  return interpreter != nullptr ? find(interpreter->inputs, name) : nullptr;
+}
+
+lowbit_tensor* lowbit_interpreter_output_by_name(const lowbit_interpreter* interpreter, const char* name) {
+  return interpreter != nullptr ? find(interpreter->outputs, name) : nullptr;
+}
+
+size_t lowbit_interpreter_arena_bytes(const lowbit_interpreter* interpreter) {
+  return interpreter != nullptr ? interpreter->interpreter->arena_bytes() : 0;
+}
+
+size_t lowbit_interpreter_packed_weight_bytes(const lowbit_interpreter* interpreter) {
+  return interpreter != nullptr ? interpreter->interpreter->packed_weight_bytes() : 0;
+}
+
+const char* lowbit_tensor_name(const lowbit_tensor* tensor) {
+  return tensor != nullptr ? tensor->view.name().c_str() : "";
+}
+
+lowbit_dtype lowbit_tensor_dtype(const lowbit_tensor* tensor) {
+  return tensor != nullptr ? static_cast<lowbit_dtype>(tensor->view.dtype()) : LOWBIT_FLOAT32;
+}
+
+int lowbit_tensor_rank(const lowbit_tensor* tensor) {
+  return tensor != nullptr ? tensor->view.shape().rank : 0;
+}
+
+int32_t lowbit_tensor_dim(const lowbit_tensor* tensor, int dim) {
+  if (tensor == nullptr || dim < 0 || dim >= tensor->view.shape().rank) return 0;
+  return tensor->view.shape()[dim];
+}
+
+void* lowbit_tensor_data(lowbit_tensor* tensor) { return tensor != nullptr ? tensor->view.data : nullptr; }
+
+size_t lowbit_tensor_bytes(const lowbit_tensor* tensor) {
+  return tensor != nullptr ? tensor->view.bytes : 0;
+}
+
+size_t lowbit_tensor_quantization(const lowbit_tensor* tensor, const float** scales,
+                                  const int32_t** zero_points, int* axis) {
+  if (tensor == nullptr) return 0;
+  const lowbit::Quantization& q = tensor->view.desc->quant;
+  if (scales != nullptr) *scales = q.scales.empty() ? nullptr : q.scales.data();
+  if (zero_points != nullptr) *zero_points = q.zero_points.empty() ? nullptr : q.zero_points.data();
+  if (axis != nullptr) *axis = q.axis;
+  return q.scales.size();
+}
+
+}  // extern "C"
