@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <climits>
 
 #include "runtime/cpu_features.h"
 
@@ -40,5 +41,55 @@ void bin_gemm_4x4__avx512vpopcnt(size_t mr, size_t nr, size_t k_words, const uin
 
 // Every variant this build has, best first; the last needs nothing.
 const KernelVariant<BinGemmKernel>* bin_gemm_variants(size_t* count);
+
+// Output stages: one output pixel's GEMM popcounts -> its output row, with
+//   D[c] = 2*popcounts[c] + (correction ? correction[c] : 0)
+// (the doubled accumulator of kernels/reference/bin_conv2d.h) and, per mode,
+//   float: float(clamp(D, clamp_min, clamp_max)) * multiplier[c] + bias[c],
+//          a multiply then an add, never fused (as the reference)
+//   int8:  that float rounded half away from zero, saturated
+//   bit:   bit c = D > doubled_threshold[c], pad bits of the last word 0
+// Loads stay inside the `channels` elements of every row.
+struct BinOutputStageParams {
+  const float* multiplier = nullptr;
+  const float* bias = nullptr;
+  int32_t clamp_min = INT32_MIN;
+  int32_t clamp_max = INT32_MAX;
+  // 2*threshold saturated to int32 (D never reaches INT32_MIN or INT32_MAX).
+  const int32_t* doubled_threshold = nullptr;
+};
+
+using BinOutputFn = void (*)(size_t channels, const int32_t* popcounts, const int32_t* correction,
+                             const BinOutputStageParams& params, void* output);
+
+struct BinOutputKernel {
+  BinOutputFn to_float;
+  BinOutputFn to_int8;
+  BinOutputFn to_bits;
+};
+
+void bin_output_float__scalar(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
+                              void*);
+void bin_output_int8__scalar(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
+                             void*);
+void bin_output_bits__scalar(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
+                             void*);
+#if defined(__x86_64__) || defined(__i386__)
+void bin_output_float__avx2(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
+                            void*);
+void bin_output_int8__avx2(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
+                           void*);
+void bin_output_bits__avx2(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
+                           void*);
+void bin_output_float__avx512(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
+                              void*);
+void bin_output_int8__avx512(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
+                             void*);
+void bin_output_bits__avx512(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
+                             void*);
+#endif
+
+// Every output-stage variant, best first; the last needs nothing.
+const KernelVariant<BinOutputKernel>* bin_output_variants(size_t* count);
 
 }  // namespace lowbit

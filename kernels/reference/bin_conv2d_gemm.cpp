@@ -55,49 +55,23 @@ void im2col_row(const BinConv2DParams& p, const uint32_t* input, size_t pixel, i
   std::fill(dst, row + k_words, 0u);
 }
 
-// Zero padding: every out-of-image tap adds group_channels - 2*popcount(w_tap).
-void correct_zero_padding(const BinConv2DParams& p, size_t pixel, int32_t* d) {
+// Zero padding: sums the corrections of the pixel's out-of-image taps into
+// `correction`; returns false (nothing to correct) for interior pixels.
+bool zero_padding_correction(const BinConv2DParams& p, const BinConv2DGemmPlan& plan, size_t pixel,
+                             int32_t* correction) {
   const PixelPos pos = pixel_position(p, pixel);
-  const int32_t taps = p.kernel_h * p.kernel_w;
+  bool any = false;
   for (int32_t ky = 0; ky < p.kernel_h; ++ky) {
     for (int32_t kx = 0; kx < p.kernel_w; ++kx) {
       int32_t iy, ix;
       if (tap_inside(p, pos, ky, kx, &iy, &ix)) continue;
-      const int32_t tap = ky * p.kernel_w + kx;
-      for (int32_t c = 0; c < p.out_channels; ++c) {
-        d[c] += p.group_channels - 2 * p.tap_popcounts[size_t(c) * taps + tap];
-      }
+      if (!any) std::fill(correction, correction + p.out_channels, 0);
+      any = true;
+      const int32_t* tap = plan.tap_corrections + size_t(ky * p.kernel_w + kx) * p.out_channels;
+      for (int32_t c = 0; c < p.out_channels; ++c) correction[c] += tap[c];
     }
   }
-}
-
-void store_pixel(const BinOutputTransform& t, int32_t out_channels, const int32_t* d,
-                 void* output, size_t pixel) {
-  switch (t.mode) {
-    case BinOutputMode::kFloat32: {
-      float* out = static_cast<float*>(output) + pixel * out_channels;
-      for (int32_t c = 0; c < out_channels; ++c) {
-        out[c] = bin_transform_float(d[c], t.multiplier[c], t.bias[c], t.clamp_min, t.clamp_max);
-      }
-      break;
-    }
-    case BinOutputMode::kInt8: {
-      int8_t* out = static_cast<int8_t*>(output) + pixel * out_channels;
-      for (int32_t c = 0; c < out_channels; ++c) {
-        out[c] = bin_transform_int8(d[c], t.multiplier[c], t.bias[c], t.clamp_min, t.clamp_max);
-      }
-      break;
-    }
-    case BinOutputMode::kBit: {
-      const int32_t words = (out_channels + 31) / 32;
-      uint32_t* out = static_cast<uint32_t*>(output) + pixel * words;
-      std::fill(out, out + words, 0u);
-      for (int32_t c = 0; c < out_channels; ++c) {
-        if (int64_t(d[c]) > 2 * int64_t(t.threshold[c])) out[c / 32] |= 1u << (c % 32);
-      }
-      break;
-    }
-  }
+  return any;
 }
 
 }  // namespace
@@ -109,14 +83,25 @@ size_t bin_conv2d_gemm_k_words(const BinConv2DParams& p) {
 size_t bin_conv2d_gemm_scratch_bytes(const BinConv2DParams& p, const BinConv2DGemmPlan& plan) {
   const size_t im2col = size_t(plan.gemm.mr) * plan.k_words * 4;
   const size_t accumulators = round_up(size_t(plan.gemm.mr) * p.out_channels * 4, 64);
-  return im2col + accumulators;
+  const size_t correction = round_up(size_t(p.out_channels) * 4, 64);
+  return im2col + accumulators + correction;
 }
 
-void bin_conv2d_gemm_pack_filter(const BinConv2DParams& p, const uint32_t* filter, size_t k_words,
-                                 uint32_t* packed) {
+size_t bin_conv2d_gemm_packed_bytes(const BinConv2DParams& p, const BinConv2DGemmPlan& plan) {
+  const size_t taps = size_t(p.kernel_h) * p.kernel_w;
+  const size_t filter = size_t(p.out_channels) * plan.k_words * 4;
+  const size_t thresholds = round_up(size_t(p.out_channels) * 4, 64);
+  const size_t corrections = p.zero_padding ? round_up(taps * p.out_channels * 4, 64) : 0;
+  return filter + thresholds + corrections;
+}
+
+void bin_conv2d_gemm_pack(const BinConv2DParams& p, const uint32_t* filter,
+                          BinConv2DGemmPlan* plan, void* storage) {
+  const size_t k_words = plan->k_words;
   const int32_t words = bin_group_words(p);
   const uint32_t mask = last_word_mask(p.group_channels);
   const size_t taps = size_t(p.kernel_h) * p.kernel_w;
+  uint32_t* packed = static_cast<uint32_t*>(storage);
   for (int32_t c = 0; c < p.out_channels; ++c) {
     uint32_t* row = packed + size_t(c) * k_words;
     std::fill(row, row + k_words, 0u);
@@ -126,6 +111,30 @@ void bin_conv2d_gemm_pack_filter(const BinConv2DParams& p, const uint32_t* filte
       row[t * words + words - 1] &= mask;
     }
   }
+  plan->packed_filter = packed;
+
+  int32_t* thresholds = reinterpret_cast<int32_t*>(packed + size_t(p.out_channels) * k_words);
+  plan->doubled_threshold = nullptr;
+  if (p.transform.mode == BinOutputMode::kBit) {
+    for (int32_t c = 0; c < p.out_channels; ++c) {
+      const int64_t doubled = 2 * int64_t(p.transform.threshold[c]);
+      thresholds[c] = static_cast<int32_t>(
+          std::min<int64_t>(std::max<int64_t>(doubled, INT32_MIN), INT32_MAX));
+    }
+    plan->doubled_threshold = thresholds;
+  }
+
+  plan->tap_corrections = nullptr;
+  if (p.zero_padding) {
+    int32_t* corrections = thresholds + round_up(size_t(p.out_channels), 16);
+    for (size_t t = 0; t < taps; ++t) {
+      for (int32_t c = 0; c < p.out_channels; ++c) {
+        corrections[t * p.out_channels + c] =
+            p.group_channels - 2 * p.tap_popcounts[size_t(c) * taps + t];
+      }
+    }
+    plan->tap_corrections = corrections;
+  }
 }
 
 void bin_conv2d_gemm(const BinConv2DParams& p, const BinConv2DGemmPlan& plan,
@@ -134,8 +143,21 @@ void bin_conv2d_gemm(const BinConv2DParams& p, const BinConv2DGemmPlan& plan,
   const size_t mr = plan.gemm.mr, nr = plan.gemm.nr, k_words = plan.k_words;
   uint32_t* rows = static_cast<uint32_t*>(scratch);
   int32_t* acc = reinterpret_cast<int32_t*>(rows + mr * k_words);
+  int32_t* correction = acc + round_up(mr * p.out_channels, 16);
   const int32_t channels_per_group = p.out_channels / p.groups;
-  const bool same_zero = p.zero_padding;
+  const BinOutputTransform& t = p.transform;
+  BinOutputStageParams stage;
+  stage.multiplier = t.multiplier;
+  stage.bias = t.bias;
+  stage.clamp_min = t.clamp_min;
+  stage.clamp_max = t.clamp_max;
+  stage.doubled_threshold = plan.doubled_threshold;
+  const BinOutputFn store = t.mode == BinOutputMode::kFloat32 ? plan.output.to_float
+                            : t.mode == BinOutputMode::kInt8  ? plan.output.to_int8
+                                                              : plan.output.to_bits;
+  const size_t out_bytes = t.mode == BinOutputMode::kFloat32 ? size_t(p.out_channels) * 4
+                           : t.mode == BinOutputMode::kInt8  ? size_t(p.out_channels)
+                                                             : size_t(p.out_channels + 31) / 32 * 4;
   for (size_t tile = pixel_begin; tile < pixel_end; tile += mr) {
     const size_t m_count = std::min(mr, pixel_end - tile);
     for (int32_t g = 0; g < p.groups; ++g) {
@@ -149,10 +171,11 @@ void bin_conv2d_gemm(const BinConv2DParams& p, const BinConv2DGemmPlan& plan,
       }
     }
     for (size_t m = 0; m < m_count; ++m) {
-      int32_t* d = acc + m * p.out_channels;
-      for (int32_t c = 0; c < p.out_channels; ++c) d[c] *= 2;
-      if (same_zero) correct_zero_padding(p, tile + m, d);
-      store_pixel(p.transform, p.out_channels, d, output, tile + m);
+      const size_t pixel = tile + m;
+      const bool corrected =
+          p.zero_padding && zero_padding_correction(p, plan, pixel, correction);
+      store(p.out_channels, acc + m * p.out_channels, corrected ? correction : nullptr, stage,
+            static_cast<uint8_t*>(output) + pixel * out_bytes);
     }
   }
 }

@@ -19,11 +19,18 @@ namespace ref {
 
 struct BinConv2DGemmPlan {
   BinGemmKernel gemm{};
+  BinOutputKernel output{};
   // Words per im2col row and per packed filter row: kernel_h*kernel_w*group
   // words rounded up to kBinGemmKAlign.
   size_t k_words = 0;
+  // The rest points into the storage bin_conv2d_gemm_pack fills.
   // [out_channels][k_words], pad bits and tail words zero, 64-byte aligned.
   const uint32_t* packed_filter = nullptr;
+  // bit output: 2*threshold saturated to int32, [out_channels].
+  const int32_t* doubled_threshold = nullptr;
+  // pad_values = 0: what an out-of-image tap adds to D beyond the +1 padding
+  // the im2col rows give, group_channels - 2*popcount(w_tap), [taps][out_channels].
+  const int32_t* tap_corrections = nullptr;
 };
 
 size_t bin_conv2d_gemm_k_words(const BinConv2DParams& p);
@@ -32,10 +39,13 @@ size_t bin_conv2d_gemm_k_words(const BinConv2DParams& p);
 // (a multiple of 64).
 size_t bin_conv2d_gemm_scratch_bytes(const BinConv2DParams& p, const BinConv2DGemmPlan& plan);
 
-// Repacks an OHWI filter [out_channels][taps][group words] into zeroed
-// `packed` rows of k_words words, clearing pad bits.
-void bin_conv2d_gemm_pack_filter(const BinConv2DParams& p, const uint32_t* filter, size_t k_words,
-                                 uint32_t* packed);
+// Bytes of 64-byte aligned storage bin_conv2d_gemm_pack needs (plan->k_words set).
+size_t bin_conv2d_gemm_packed_bytes(const BinConv2DParams& p, const BinConv2DGemmPlan& plan);
+
+// Fills `storage` from the OHWI filter [out_channels][taps][group words] (pad
+// bits cleared), p.tap_popcounts and p.transform, and points the plan at it.
+void bin_conv2d_gemm_pack(const BinConv2DParams& p, const uint32_t* filter,
+                          BinConv2DGemmPlan* plan, void* storage);
 
 // Output pixels [pixel_begin, pixel_end); same output layout and bits as
 // ref::bin_conv2d. p.tap_popcounts is needed whenever padding is SAME.

@@ -7,6 +7,20 @@
 #include "ops/binary_util.h"
 
 namespace lowbit {
+namespace {
+
+// The best output stage whose features the chosen GEMM already needs, so one
+// kernel set (e.g. "avx2") never mixes in another instruction set.
+BinOutputKernel select_output_stage(uint32_t gemm_features) {
+  size_t count = 0;
+  const KernelVariant<BinOutputKernel>* variants = bin_output_variants(&count);
+  for (size_t i = 0; i + 1 < count; ++i) {
+    if ((variants[i].required & ~gemm_features) == 0) return variants[i].fn;
+  }
+  return variants[count - 1].fn;
+}
+
+}  // namespace
 
 Status BinConvRunner::prepare(PrepareContext& ctx, const char* family, const uint32_t* filter,
                               bool same_padding, ref::BinConv2DParams* p) {
@@ -43,14 +57,13 @@ Status BinConvRunner::prepare(PrepareContext& ctx, const char* family, const uin
   }
   name_ = std::string(family) + "__" + chosen->isa;
   plan_.gemm = chosen->fn;
+  plan_.output = select_output_stage(chosen->required);
   plan_.k_words = ref::bin_conv2d_gemm_k_words(*p);
-  auto* packed =
-      static_cast<uint32_t*>(ctx.allocate_persistent(size_t(p->out_channels) * plan_.k_words * 4));
-  if (packed == nullptr) {
+  void* storage = ctx.allocate_persistent(ref::bin_conv2d_gemm_packed_bytes(*p, plan_));
+  if (storage == nullptr) {
     return Status(StatusCode::kResourceExhausted, "cannot allocate the packed filter");
   }
-  ref::bin_conv2d_gemm_pack_filter(*p, filter, plan_.k_words, packed);
-  plan_.packed_filter = packed;
+  ref::bin_conv2d_gemm_pack(*p, filter, &plan_, storage);
   scratch_per_chunk_ = ref::bin_conv2d_gemm_scratch_bytes(*p, plan_);
   ctx.request_scratch(chunks_ * scratch_per_chunk_);
   return Status::Ok();

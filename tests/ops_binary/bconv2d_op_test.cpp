@@ -8,6 +8,7 @@
 
 #include "binary_sim.h"
 #include "op_harness.h"
+#include "runtime/cpu_features.h"
 #include "support/model_runner.h"
 
 namespace lowbit {
@@ -77,8 +78,8 @@ BConvCase random_case(std::mt19937& rng, DType out_dtype) {
   BConvCase t;
   ConvSpec& c = t.spec;
   c.groups = pick({1, 1, 1, 2});
-  c.cin = c.groups == 1 ? pick({1, 31, 32, 33, 65}) : c.groups * 32;
-  c.cout = c.groups * pick({1, 3, 17, 33});
+  c.cin = c.groups == 1 ? pick({1, 31, 32, 33, 65, 545}) : c.groups * pick({32, 32, 64});
+  c.cout = c.groups * pick({1, 3, 17, 33, 70});
   c.n = pick({1, 2});
   c.h = pick({2, 5, 6});
   c.w = pick({1, 3, 5});
@@ -174,6 +175,16 @@ void run_random_sweep(DType out_dtype, int iterations) {
     REQUIRE(best.status.ok());
     CHECK_THAT(best.kernel, Catch::StartsWith("bin_conv2d__"));
     REQUIRE(best.outputs[0] == one.outputs[0]);
+    // Each x86 kernel set this CPU runs, in turn: same bits again.
+    const char* isa_set = it % 2 == 0 ? "avx2" : "avx512vpopcnt";
+    const uint32_t isa_needs = it % 2 == 0 ? kCpuAVX2 : kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VPOPCNTDQ;
+    if (CpuFeatures::detect().has(isa_needs)) {
+      CAPTURE(isa_set);
+      const OpRun isa = run_operator(*b, 0, {in}, 1, isa_set);
+      REQUIRE(isa.status.ok());
+      CHECK(isa.kernel == std::string("bin_conv2d__") + isa_set);
+      REQUIRE(isa.outputs[0] == one.outputs[0]);
+    }
     // Thread pools are costly on a loaded machine: rotate through the
     // combinations of 2 or 4 threads and reference or best kernels.
     if (it % 3 != 0) continue;

@@ -36,6 +36,8 @@ TEST_CASE("bin_conv2d_gemm: every bin_gemm variant equals the reference kernel",
   size_t count = 0;
   const KernelVariant<BinGemmKernel>* variants = bin_gemm_variants(&count);
   const CpuFeatures cpu = CpuFeatures::detect();
+  size_t output_count = 0;
+  const KernelVariant<BinOutputKernel>* outputs = bin_output_variants(&output_count);
   int variants_run = 0;
   for (size_t v = 0; v < count; ++v) {
     if (!cpu.has(variants[v].required)) continue;
@@ -99,7 +101,9 @@ TEST_CASE("bin_conv2d_gemm: every bin_gemm variant equals the reference kernel",
       const std::vector<float> mul = random_floats(rng, c.cout, -1.0f, 1.0f);
       const std::vector<float> bias = random_floats(rng, c.cout, -3.0f, 3.0f);
       std::vector<float> fm(c.cout), fb(c.cout);
-      const std::vector<int32_t> thr = random_ints<int32_t>(rng, c.cout, 0, c.k());
+      std::vector<int32_t> thr = random_ints<int32_t>(rng, c.cout, 0, c.k());
+      // Thresholds whose double leaves int32: never and always set.
+      if (it % 5 == 0) thr[0] = pick({INT32_MAX, INT32_MIN, -1});
       p.transform.mode = mode;
       if (mode == ref::BinOutputMode::kBit) {
         p.transform.threshold = thr.data();
@@ -121,16 +125,22 @@ TEST_CASE("bin_conv2d_gemm: every bin_gemm variant equals the reference kernel",
       ref::BinConv2DGemmPlan plan;
       plan.gemm = gemm;
       plan.k_words = ref::bin_conv2d_gemm_k_words(p);
-      AlignedWords packed(size_t(c.cout) * plan.k_words * 4);
-      ref::bin_conv2d_gemm_pack_filter(p, filter.data(), plan.k_words, packed.p);
-      plan.packed_filter = packed.p;
+      AlignedWords storage(ref::bin_conv2d_gemm_packed_bytes(p, plan));
+      ref::bin_conv2d_gemm_pack(p, filter.data(), &plan, storage.p);
       AlignedWords scratch(ref::bin_conv2d_gemm_scratch_bytes(p, plan));
-      const size_t splits = size_t(pick({1, 2, 3}));
-      for (size_t s = 0; s < splits; ++s) {
-        ref::bin_conv2d_gemm(p, plan, input.data(), actual.data(), scratch.p, s * pixels / splits,
-                             (s + 1) * pixels / splits);
+      // Every output stage this CPU runs, each behind this GEMM.
+      for (size_t o = 0; o < output_count; ++o) {
+        if (!cpu.has(outputs[o].required)) continue;
+        CAPTURE(outputs[o].name);
+        plan.output = outputs[o].fn;
+        std::fill(actual.begin(), actual.end(), uint8_t(0xA5));
+        const size_t splits = size_t(pick({1, 2, 3}));
+        for (size_t s = 0; s < splits; ++s) {
+          ref::bin_conv2d_gemm(p, plan, input.data(), actual.data(), scratch.p,
+                               s * pixels / splits, (s + 1) * pixels / splits);
+        }
+        REQUIRE(actual == expected);
       }
-      REQUIRE(actual == expected);
     }
   }
   CHECK(variants_run >= 1);

@@ -1,0 +1,102 @@
+// Binary output stages: every variant this CPU runs equals the scalar stage
+// bit for bit, on channel counts around the vector widths, with and without a
+// zero-padding correction, on exact int8 ties and saturating thresholds.
+#include <catch2/catch.hpp>
+
+#include <climits>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "kernels/bin_gemm.h"
+#include "support/model_runner.h"
+
+using namespace lowbit;
+
+namespace {
+
+struct StageCase {
+  std::vector<int32_t> popcounts, correction, doubled_threshold;
+  std::vector<float> multiplier, bias;
+  BinOutputStageParams params;
+};
+
+StageCase random_case(std::mt19937& rng, size_t channels, bool ties) {
+  StageCase t;
+  std::uniform_int_distribution<int32_t> pc(0, 3000), corr(-500, 500), thr(-100, 6500);
+  std::uniform_real_distribution<float> mul(-0.2f, 0.2f), bias(-200.0f, 200.0f);
+  for (size_t c = 0; c < channels; ++c) {
+    t.popcounts.push_back(pc(rng));
+    t.correction.push_back(corr(rng));
+    t.doubled_threshold.push_back(rng() % 9 == 0 ? (rng() % 2 ? INT32_MAX : INT32_MIN) : thr(rng));
+    // Quarters make y land exactly on .5 ties, of both signs.
+    t.multiplier.push_back(ties ? 0.25f * float(int(rng() % 5) - 2) : mul(rng));
+    t.bias.push_back(ties ? 0.25f * float(int(rng() % 801) - 400) : bias(rng));
+  }
+  t.params.multiplier = t.multiplier.data();
+  t.params.bias = t.bias.data();
+  t.params.clamp_min = rng() % 2 ? INT32_MIN : int32_t(rng() % 1000);
+  t.params.clamp_max = rng() % 2 ? INT32_MAX : int32_t(2000 + rng() % 4000);
+  t.params.doubled_threshold = t.doubled_threshold.data();
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("binary output stages equal the scalar stage", "[kernels][bin_output]") {
+  const CpuFeatures cpu = CpuFeatures::detect();
+  size_t count = 0;
+  const KernelVariant<BinOutputKernel>* variants = bin_output_variants(&count);
+  const uint32_t seed = testing::test_seed();
+  CAPTURE(seed);
+  int tested = 0;
+  for (size_t v = 0; v < count; ++v) {
+    if (!cpu.has(variants[v].required)) {
+      WARN(variants[v].name << " not run: this CPU lacks its features");
+      continue;
+    }
+    ++tested;
+    CAPTURE(variants[v].name);
+    const BinOutputKernel k = variants[v].fn;
+    std::mt19937 rng(seed);
+    for (int iter = 0; iter < testing::scaled_iterations(300); ++iter) {
+      const size_t channels = iter < 70 ? size_t(1 + iter) : 1 + rng() % 300;
+      const bool ties = iter % 3 == 0;
+      const StageCase t = random_case(rng, channels, ties);
+      const int32_t* correction = iter % 2 ? t.correction.data() : nullptr;
+      CAPTURE(iter, channels, ties, correction != nullptr);
+      const BinOutputFn scalar[] = {bin_output_float__scalar, bin_output_int8__scalar,
+                                    bin_output_bits__scalar};
+      const BinOutputFn tested_fns[] = {k.to_float, k.to_int8, k.to_bits};
+      for (int mode = 0; mode < 3; ++mode) {
+        CAPTURE(mode);
+        // One guard byte past the row shows stray stores.
+        const size_t bytes = mode == 0 ? channels * 4 : mode == 1 ? channels : (channels + 31) / 32 * 4;
+        std::vector<uint8_t> expected(bytes + 1, 0x5A), got(bytes + 1, 0x5A);
+        scalar[mode](channels, t.popcounts.data(), correction, t.params, expected.data());
+        tested_fns[mode](channels, t.popcounts.data(), correction, t.params, got.data());
+        REQUIRE(got == expected);
+      }
+    }
+  }
+  CHECK(tested >= 2);
+}
+
+TEST_CASE("scalar output stage: ties round away from zero, thresholds compare doubled",
+          "[kernels][bin_output]") {
+  const int32_t popcounts[2] = {1, 3};  // D = 2, 6
+  const float multiplier[2] = {0.25f, -0.25f};
+  const float bias[2] = {0.0f, 0.0f};  // y = 0.5, -1.5
+  const int32_t doubled_threshold[2] = {2, 5};
+  BinOutputStageParams params;
+  params.multiplier = multiplier;
+  params.bias = bias;
+  params.doubled_threshold = doubled_threshold;
+  int8_t q[2];
+  bin_output_int8__scalar(2, popcounts, nullptr, params, q);
+  CHECK(q[0] == 1);
+  CHECK(q[1] == -2);
+  uint32_t bits = ~0u;
+  bin_output_bits__scalar(2, popcounts, nullptr, params, &bits);
+  CHECK(bits == 0x2u);  // 2 > 2 is false, 6 > 5 is true; pad bits cleared
+}
