@@ -4,20 +4,13 @@
 #include <memory>
 #include <string>
 
-#include "kernels/reference/bin_pack.h"
+#include "kernels/bin_pack.h"
 #include "ops/binary_util.h"
 #include "ops/op_kernel.h"
 #include "ops/op_util.h"
 
 namespace lowbit {
 namespace {
-
-constexpr KernelVariant<ref::BinPackF32Fn> kF32BitpackKernels[] = {
-    {"f32_bitpack__reference", "reference", 0, ref::bin_pack_f32},
-};
-constexpr KernelVariant<ref::BinPackS8Fn> kQs8BitpackKernels[] = {
-    {"qs8_bitpack__reference", "reference", 0, ref::bin_pack_s8},
-};
 
 Status validate_bitpack(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
@@ -42,11 +35,15 @@ class BitpackKernel : public OpKernel {
     rows_ = size_t(in.shape.num_elements()) / channels_;
     if (in.dtype == DType::kInt8) {
       zero_point_ = in.quant.zero_points[0];
-      const auto& variant = ctx.selector().select(kQs8BitpackKernels);
+      size_t count = 0;
+      const auto* variants = bin_pack_s8_variants(&count);
+      const auto& variant = ctx.selector().select(variants, count);
       s8_fn_ = variant.fn;
       name_ = variant.name;
     } else {
-      const auto& variant = ctx.selector().select(kF32BitpackKernels);
+      size_t count = 0;
+      const auto* variants = bin_pack_f32_variants(&count);
+      const auto& variant = ctx.selector().select(variants, count);
       f32_fn_ = variant.fn;
       name_ = variant.name;
     }

@@ -4,17 +4,13 @@
 #include <memory>
 #include <string>
 
-#include "kernels/reference/bin_maxpool2d.h"
+#include "kernels/bin_pack.h"
 #include "ops/binary_util.h"
 #include "ops/op_kernel.h"
 #include "ops/op_util.h"
 
 namespace lowbit {
 namespace {
-
-constexpr KernelVariant<ref::BinMaxPool2DFn> kBinMaxPool2DKernels[] = {
-    {"bin_maxpool2d__reference", "reference", 0, ref::bin_maxpool2d},
-};
 
 Status compute_dims(const Shape& in, const Pool2DOptions& options, PaddedDim* h, PaddedDim* w) {
   LOWBIT_RETURN_IF_ERROR(
@@ -60,7 +56,9 @@ class BMaxPool2DKernel : public OpKernel {
     p_.stride_w = options.stride_w;
     p_.pad_top = h.pad_before;
     p_.pad_left = w.pad_before;
-    const auto& variant = ctx.selector().select(kBinMaxPool2DKernels);
+    size_t count = 0;
+    const auto* variants = bin_maxpool2d_variants(&count);
+    const auto& variant = ctx.selector().select(variants, count);
     fn_ = variant.fn;
     name_ = variant.name;
     return Status::Ok();

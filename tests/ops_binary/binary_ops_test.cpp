@@ -52,6 +52,9 @@ TEST_CASE("BITPACK float32: hand-computed and random rows", "[bitpack]") {
     const OpRun four = run_operator(*g, 0, {to_bytes(values)}, 4);
     REQUIRE(four.status.ok());
     CHECK(four.outputs[0] == one.outputs[0]);
+    const OpRun best = run_operator(*g, 0, {to_bytes(values)}, 4, "auto");
+    REQUIRE(best.status.ok());
+    CHECK(best.outputs[0] == one.outputs[0]);
   }
 }
 
@@ -164,8 +167,11 @@ TEST_CASE("BMAXPOOL2D: random shapes against the ±1 simulation", "[bmaxpool2d]"
     const std::vector<uint32_t> words = from_bytes<uint32_t>(r.outputs[0]);
     CHECK(unpack_signs(words, size_t(n) * oh * ow, c) == expected);
     CHECK(count_nonzero_pad_bits(words, c) == 0);
+    const OpRun best = run_operator(*g, 0, {in}, 1, "auto");
+    REQUIRE(best.status.ok());
+    CHECK(best.outputs[0] == r.outputs[0]);
     if (it % 8 == 0) {
-      const OpRun r4 = run_operator(*g, 0, {in}, 4);
+      const OpRun r4 = run_operator(*g, 0, {in}, 4, it % 16 == 0 ? "auto" : "reference");
       REQUIRE(r4.status.ok());
       CHECK(r4.outputs[0] == r.outputs[0]);
     }

@@ -88,7 +88,8 @@ TEST_CASE("end to end: BITPACK -> BCONV2D bit output -> BCONV2D float output",
     INFO(r.status.to_string());
     REQUIRE(r.status.ok());
     REQUIRE(r.kernels.size() == 3);
-    CHECK(r.kernels[0] == "f32_bitpack__reference");
+    CHECK_THAT(r.kernels[0], Catch::StartsWith("f32_bitpack__"));
+    if (std::string(kernel_set) == "reference") CHECK(r.kernels[0] == "f32_bitpack__reference");
     CHECK_THAT(r.kernels[1], Catch::StartsWith("bin_conv2d__"));
     if (std::string(kernel_set) == "reference") CHECK(r.kernels[1] == "bin_conv2d__reference");
     REQUIRE(r.outputs.size() == 1);
@@ -173,9 +174,13 @@ TEST_CASE("end to end: BCONV2D int8 output -> BITPACK -> BMAXPOOL2D -> UNPACK",
     REQUIRE(r.status.ok());
     REQUIRE(r.kernels.size() == 4);
     CHECK_THAT(r.kernels[0], Catch::StartsWith("bin_conv2d__"));
-    CHECK(std::vector<std::string>(r.kernels.begin() + 1, r.kernels.end()) ==
-          std::vector<std::string>{"qs8_bitpack__reference", "bin_maxpool2d__reference",
-                                   "f32_unpack__reference"});
+    CHECK_THAT(r.kernels[1], Catch::StartsWith("qs8_bitpack__"));
+    CHECK_THAT(r.kernels[2], Catch::StartsWith("bin_maxpool2d__"));
+    if (threads == 1) {
+      CHECK(std::vector<std::string>(r.kernels.begin() + 1, r.kernels.end()) ==
+            std::vector<std::string>{"qs8_bitpack__reference", "bin_maxpool2d__reference",
+                                     "f32_unpack__reference"});
+    }
     REQUIRE(r.outputs.size() == 2);
     CHECK(from_bytes<int8_t>(r.outputs[0]) == expected_q);
     CHECK(from_bytes<float>(r.outputs[1]) == expected_out);
