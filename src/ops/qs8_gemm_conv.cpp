@@ -48,11 +48,22 @@ Status Qs8GemmConv::prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKern
   params_.shift = shift;
   params_.scale = scale;
 
-  // One contiguous run of tiles per thread, each with its own strip: every
-  // tile is computed identically whatever the thread count.
+  // Work splits into row_splits x channel_splits rectangles, one per task,
+  // each with its own strip. Few row tiles (batch-1 FC, small images) would
+  // leave threads idle, so channel blocks are split too. Each output is
+  // computed by the same tile of MR rows and block of NR channels whatever
+  // the split, so the bytes do not depend on the thread count.
+  const size_t threads = static_cast<size_t>(std::max(1, ctx.pool().num_threads()));
   const size_t tiles = (rows_ + kernel_.mr - 1) / kernel_.mr;
-  tasks_ = std::max<size_t>(1, std::min<size_t>(static_cast<size_t>(ctx.pool().num_threads()), tiles));
-  if (!direct_) ctx.request_scratch(tasks_ * kernel_.mr * k_);
+  const size_t channel_blocks = (n + kernel_.layout.nr - 1) / kernel_.layout.nr;
+  if (tiles >= 4 * threads || channel_blocks == 1) {
+    row_splits_ = std::min(threads, tiles);
+    channel_splits_ = 1;
+  } else {
+    channel_splits_ = std::min(threads, channel_blocks);
+    row_splits_ = std::min(tiles, (threads + channel_splits_ - 1) / channel_splits_);
+  }
+  if (!direct_) ctx.request_scratch(row_splits_ * channel_splits_ * kernel_.mr * k_);
   return Status::Ok();
 }
 
@@ -76,10 +87,19 @@ void Qs8GemmConv::gather(size_t row, const int8_t* input, int8_t* dst) const {
   }
 }
 
-void Qs8GemmConv::run_tiles(size_t first_tile, size_t end_tile, const int8_t* input,
-                            int8_t* output, int8_t* strip) const {
+void Qs8GemmConv::run_tiles(size_t first_tile, size_t end_tile, size_t first_channel,
+                            size_t end_channel, const int8_t* input, int8_t* output,
+                            int8_t* strip) const {
   const int8_t* rows[16];
   const size_t n = static_cast<size_t>(g_.output_c);
+  const size_t nc = end_channel - first_channel;
+  const size_t block_bytes = sizeof(int32_t) + qs8_gemm_padded_k(kernel_.layout, k_);
+  const void* packed = static_cast<const uint8_t*>(packed_) + first_channel * block_bytes;
+  // The kernel indexes requantization parameters from its first channel.
+  Qs8GemmParams params = params_;
+  params.multiplier += first_channel;
+  params.shift += first_channel;
+  params.scale += first_channel;
   for (size_t tile = first_tile; tile < end_tile; ++tile) {
     const size_t row0 = tile * kernel_.mr;
     const size_t mr = std::min<size_t>(kernel_.mr, rows_ - row0);
@@ -91,17 +111,24 @@ void Qs8GemmConv::run_tiles(size_t first_tile, size_t end_tile, const int8_t* in
         rows[m] = strip + m * k_;
       }
     }
-    kernel_.fn(mr, n, k_, rows, packed_, output + row0 * n, n, params_);
+    kernel_.fn(mr, nc, k_, rows, packed, output + row0 * n + first_channel, n, params);
   }
 }
 
 void Qs8GemmConv::run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch) const {
   const size_t tiles = (rows_ + kernel_.mr - 1) / kernel_.mr;
+  const size_t nr = kernel_.layout.nr;
+  const size_t channel_blocks = (static_cast<size_t>(g_.output_c) + nr - 1) / nr;
   auto* strips = static_cast<int8_t*>(scratch);
-  pool.parallel_for(tasks_, [&](size_t task) {
-    const size_t begin = tiles * task / tasks_;
-    const size_t end = tiles * (task + 1) / tasks_;
-    run_tiles(begin, end, input, output, direct_ ? nullptr : strips + task * kernel_.mr * k_);
+  pool.parallel_for(row_splits_ * channel_splits_, [&](size_t task) {
+    const size_t r = task / channel_splits_, c = task % channel_splits_;
+    const size_t first_tile = tiles * r / row_splits_;
+    const size_t end_tile = tiles * (r + 1) / row_splits_;
+    const size_t first_channel = channel_blocks * c / channel_splits_ * nr;
+    const size_t end_channel = std::min<size_t>(channel_blocks * (c + 1) / channel_splits_ * nr,
+                                                static_cast<size_t>(g_.output_c));
+    run_tiles(first_tile, end_tile, first_channel, end_channel, input, output,
+              direct_ ? nullptr : strips + task * kernel_.mr * k_);
   });
 }
 

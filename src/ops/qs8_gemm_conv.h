@@ -81,8 +81,9 @@ class Qs8GemmConv {
   const char* name() const { return name_; }
 
  private:
-  void run_tiles(size_t first_tile, size_t end_tile, const int8_t* input, int8_t* output,
-                 int8_t* strip) const;
+  // Tiles [first_tile, end_tile) of MR rows, channels [first_channel, end_channel).
+  void run_tiles(size_t first_tile, size_t end_tile, size_t first_channel, size_t end_channel,
+                 const int8_t* input, int8_t* output, int8_t* strip) const;
   void gather(size_t row, const int8_t* input, int8_t* dst) const;
 
   Qs8ConvGeometry g_;
@@ -94,7 +95,8 @@ class Qs8GemmConv {
   size_t rows_ = 0;
   int32_t input_zero_point_ = 0;
   bool direct_ = false;
-  size_t tasks_ = 1;
+  size_t row_splits_ = 1;
+  size_t channel_splits_ = 1;
 };
 
 // Picks the best qs8 GEMM variant the selector allows.

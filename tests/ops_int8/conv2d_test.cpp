@@ -42,14 +42,16 @@ struct ConvCase {
 };
 
 template <typename T>
-ConvCase<T> random_conv_case(std::mt19937& rng) {
+// `few_rows`: a tiny image with many output channels, so the SIMD driver
+// splits channel blocks across threads.
+ConvCase<T> random_conv_case(std::mt19937& rng, bool few_rows = false) {
   const bool is_uint8 = std::is_same<T, uint8_t>::value;
   ConvCase<T> t;
   sim::ConvShape& s = t.shape;
-  s.n = uniform(rng, 1, 2);
-  s.groups = uniform(rng, 0, 3) == 0 ? uniform(rng, 2, 3) : 1;
+  s.n = few_rows ? 1 : uniform(rng, 1, 2);
+  s.groups = !few_rows && uniform(rng, 0, 3) == 0 ? uniform(rng, 2, 3) : 1;
   s.c = s.groups * uniform(rng, 1, 5);
-  s.oc = s.groups * uniform(rng, 1, 4);
+  s.oc = few_rows ? uniform(rng, 17, 70) : s.groups * uniform(rng, 1, 4);
   s.kh = uniform(rng, 1, 3);
   s.kw = uniform(rng, 1, 3);
   s.stride_h = uniform(rng, 1, 2);
@@ -57,10 +59,11 @@ ConvCase<T> random_conv_case(std::mt19937& rng) {
   s.dilation_h = uniform(rng, 1, 2);
   s.dilation_w = uniform(rng, 1, 2);
   s.padding = uniform(rng, 0, 1) ? Padding::kSame : Padding::kValid;
-  s.h = uniform(rng, (s.kh - 1) * s.dilation_h + 1, 8);
-  s.w = uniform(rng, (s.kw - 1) * s.dilation_w + 1, 8);
+  const int max_size = few_rows ? 4 : 8;
+  s.h = uniform(rng, (s.kh - 1) * s.dilation_h + 1, std::max(max_size, (s.kh - 1) * s.dilation_h + 1));
+  s.w = uniform(rng, (s.kw - 1) * s.dilation_w + 1, std::max(max_size, (s.kw - 1) * s.dilation_w + 1));
   t.activation = int8_test::random_activation(rng);
-  const bool per_channel = !is_uint8 && uniform(rng, 0, 1);
+  const bool per_channel = !is_uint8 && (few_rows || uniform(rng, 0, 1));
   t.scales = int8_test::random_layer_scales(rng, s.kh * s.kw * t.filter_c(), s.oc, per_channel);
   const int lo = is_uint8 ? 0 : -128, hi = is_uint8 ? 255 : 127;
   t.input_zp = uniform(rng, lo, hi);
@@ -257,6 +260,20 @@ void int8_operator(RequantProfile profile) {
   operator_matches_simulation<int8_t>(profile, "qs8_conv2d__reference", 8);
 }
 LOWBIT_PROFILE_TEST_CASES("CONV_2D matches simulation", "[conv2d]", int8_operator)
+
+void channel_split(RequantProfile profile) {
+  std::mt19937 rng(testing::test_seed() + 2);
+  CAPTURE(testing::test_seed());
+  for (int iter = 0; iter < testing::scaled_iterations(4); ++iter) {
+    const ConvCase<int8_t> t = random_conv_case<int8_t>(rng, true);
+    INFO("iteration " << iter << ": " << describe(t));
+    const Bytes out = int8_test::run_all_thread_counts(*build_model(t), {testing::to_bytes(t.input)},
+                                                       profile, "qs8_conv2d__reference");
+    REQUIRE(testing::from_bytes<int8_t>(out) == t.expected(profile));
+  }
+}
+LOWBIT_PROFILE_TEST_CASES("CONV_2D with few output pixels splits channels across threads",
+                          "[conv2d]", channel_split)
 
 void uint8_operator(RequantProfile profile) {
   operator_matches_simulation<uint8_t>(profile, "qu8_conv2d__reference", 4);

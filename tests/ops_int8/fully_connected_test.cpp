@@ -52,12 +52,14 @@ struct FcCase {
 };
 
 template <typename T>
-FcCase<T> random_case(std::mt19937& rng) {
+// max_oc above the GEMM's NR (16) with a small batch makes the SIMD driver
+// split output channels across threads.
+FcCase<T> random_case(std::mt19937& rng, int max_batch = 4, int max_oc = 12) {
   const bool is_uint8 = std::is_same<T, uint8_t>::value;
   FcCase<T> t;
-  t.batch = uniform(rng, 1, 4);
+  t.batch = uniform(rng, 1, max_batch);
   t.k = uniform(rng, 1, 40);
-  t.oc = uniform(rng, 1, 12);
+  t.oc = uniform(rng, 1, max_oc);
   switch (uniform(rng, 0, 3)) {
     case 0: t.input_shape = Shape{t.batch, t.k}; break;
     case 1: t.input_shape = Shape{1, t.batch, t.k}; break;
@@ -66,7 +68,7 @@ FcCase<T> random_case(std::mt19937& rng) {
   }
   t.keep_num_dims = t.input_shape.rank > 1 && uniform(rng, 0, 1);
   t.activation = int8_test::random_activation(rng);
-  const bool per_channel = !is_uint8 && uniform(rng, 0, 1);
+  const bool per_channel = !is_uint8 && (max_oc > 12 || uniform(rng, 0, 1));
   t.scales = int8_test::random_layer_scales(rng, t.k, t.oc, per_channel);
   const int lo = is_uint8 ? 0 : -128, hi = is_uint8 ? 255 : 127;
   t.input_zp = uniform(rng, lo, hi);
@@ -185,6 +187,22 @@ void int8_operator(RequantProfile profile) {
   operator_matches_simulation<int8_t>(profile, "qs8_fully_connected__reference", 8);
 }
 LOWBIT_PROFILE_TEST_CASES("FULLY_CONNECTED matches simulation", "[fc]", int8_operator)
+
+// Batch 1 and 2 with many channels: threads split the channel blocks, and
+// every thread count must give the same bytes.
+void channel_split(RequantProfile profile) {
+  std::mt19937 rng(testing::test_seed() + 22);
+  CAPTURE(testing::test_seed());
+  for (int iter = 0; iter < testing::scaled_iterations(4); ++iter) {
+    const FcCase<int8_t> t = random_case<int8_t>(rng, 2, 80);
+    INFO("iteration " << iter << ": " << t.describe());
+    const Bytes out = int8_test::run_all_thread_counts(*build_model(t), {testing::to_bytes(t.input)},
+                                                       profile, "qs8_fully_connected__reference");
+    REQUIRE(testing::from_bytes<int8_t>(out) == t.expected(profile));
+  }
+}
+LOWBIT_PROFILE_TEST_CASES("FULLY_CONNECTED with few rows splits channels across threads", "[fc]",
+                          channel_split)
 
 void uint8_operator(RequantProfile profile) {
   operator_matches_simulation<uint8_t>(profile, "qu8_fully_connected__reference", 4);

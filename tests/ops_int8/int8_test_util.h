@@ -117,7 +117,7 @@ inline testing::Bytes run_all_thread_counts(const ModelBuilder& builder,
                                             RequantProfile profile, const std::string& kernel,
                                             bool all_thread_counts = true) {
   testing::Bytes first;
-  for (const char* kernel_set : {"reference", "avx2", "auto"}) {
+  for (const char* kernel_set : {"reference", "avx2", "avx512", "auto"}) {
     if (!KernelSelector::create(kernel_set, CpuFeatures::detect()).ok()) continue;
     for (int threads : {1, 2, 4}) {
       if (threads > 1 && !all_thread_counts) break;
