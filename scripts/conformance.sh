@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Conformance of lowbit against LiteRT (int8 oracle) and Larq Compute Engine (binary oracle).
+#   scripts/conformance.sh [--quick] [--seed N] [--inputs N] [--build-dir DIR] [--doc FILE] [--only REGEX]
+# Builds lowbit-convert and lowbit-run in the build folder (default build/), generates the test
+# models into DIR/conformance/models, runs every shared and generated model with fresh random
+# inputs and writes a Markdown report (default DIR/conformance/conformance.md;
+# `--doc docs/conformance.md` records the run in the docs). Needs the oracle venv:
+# scripts/install-deps.sh --oracle. Exit status 1 when a difference is not explained.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir="$root/build"
+doc=""
+passthrough=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --build-dir) build_dir=$(realpath -m "$2"); shift 2 ;;
+    --doc) doc=$(realpath -m "$2"); shift 2 ;;
+    --quick|--regenerate) passthrough+=("$1"); shift ;;
+    --seed|--inputs|--only) passthrough+=("$1" "$2"); shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "conformance.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+python="$root/.venv/bin/python"
+export TF_CPP_MIN_LOG_LEVEL=3 TF_USE_LEGACY_KERAS=1  # larq needs Keras 2 (tf_keras)
+if ! "$python" -c 'import ai_edge_litert, larq_compute_engine, larq, tf_keras' 2>/dev/null; then
+  echo "conformance.sh: the oracle venv is missing or incomplete; run scripts/install-deps.sh --oracle" >&2
+  exit 1
+fi
+[[ -f "$build_dir/build.ninja" ]] || cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+mkdir -p "$build_dir/conformance"
+if ! cmake --build "$build_dir" -j2 --target lowbit-convert lowbit-run >"$build_dir/conformance/build.log" 2>&1; then
+  cat "$build_dir/conformance/build.log" >&2
+  exit 1
+fi
+: "${doc:=$build_dir/conformance/conformance.md}"
+# TensorFlow and the converters log heavily on stderr; keep it in a file and show only the table.
+"$python" "$root/tests/conformance/run_conformance.py" --build-dir "$build_dir" \
+  --write-doc "$doc" "${passthrough[@]}" 2>"$build_dir/conformance/stderr.log"
