@@ -109,13 +109,13 @@ class QuantizedDepthwiseConv2D : public OpKernel {
     macs_ = uint64_t(p_.batch) * p_.output_h * p_.output_w * output_channels * taps;
 
     // SIMD microkernels, when the CPU and kernel set allow them, cover int8
-    // with depth multiplier 1 (the MobileNet case); the rest stays reference.
+    // with any depth multiplier; uint8 stays reference.
     const auto& dw = select_qs8_dwconv(ctx.selector());
-    use_simd_ = ctx.input(0).dtype == DType::kInt8 && p_.depth_multiplier == 1 &&
+    use_simd_ = ctx.input(0).dtype == DType::kInt8 &&
                 taps <= Qs8DwconvRunner::kMaxTaps && std::string(dw.isa) != "reference";
     if (use_simd_) {
       const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
-      LOWBIT_RETURN_IF_ERROR(simd_.prepare(ctx, dw, simd_geometry(p_, p_.input_c),
+      LOWBIT_RETURN_IF_ERROR(simd_.prepare(ctx, dw, simd_geometry(p_, output_channels),
                                            simd_quantization(p_),
                                            static_cast<const int8_t*>(ctx.input(1).data), bias));
     }
@@ -124,7 +124,7 @@ class QuantizedDepthwiseConv2D : public OpKernel {
 
   Status run(const RunContext& ctx) override {
     if (use_simd_) {
-      simd_.run(ctx.pool(), ctx.input_as<int8_t>(0), ctx.output_as<int8_t>(0));
+      simd_.run(ctx.pool(), ctx.input_as<int8_t>(0), ctx.output_as<int8_t>(0), ctx.scratch());
     } else {
       kernel_.run(p_, ctx, has_bias_, size_t(p_.batch) * p_.output_h);
     }

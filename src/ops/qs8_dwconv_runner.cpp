@@ -1,6 +1,7 @@
 #include "ops/qs8_dwconv_runner.h"
 
 #include <cstring>
+#include <string>
 
 namespace lowbit {
 
@@ -16,10 +17,19 @@ Status Qs8DwconvRunner::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
   g_ = g;
   kernel_ = variant.fn;
   name_ = variant.name;
-  const size_t channels = static_cast<size_t>(g.input_c);
+  const size_t channels = static_cast<size_t>(g.output_c);
   const size_t taps = size_t(g.kernel_h) * g.kernel_w;
   if (taps > kMaxTaps) {
     return Status(StatusCode::kUnsupported, "depthwise kernel has more than 256 taps");
+  }
+  if (g.input_c < 1 || g.output_c % g.input_c != 0) {
+    return Status(StatusCode::kInvalidArgument,
+                  "depthwise output channels " + std::to_string(g.output_c) +
+                      " are not a multiple of input channels " + std::to_string(g.input_c));
+  }
+  depth_multiplier_ = static_cast<size_t>(g.output_c / g.input_c);
+  if (depth_multiplier_ > 1) {
+    ctx.request_scratch(size_t(g.batch) * g.input_h * g.input_w * channels);
   }
   // Per-channel parameters padded to the widest vector step (32 channels).
   const size_t padded = (channels + 31) / 32 * 32;
@@ -50,8 +60,15 @@ Status Qs8DwconvRunner::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
   return Status::Ok();
 }
 
+void Qs8DwconvRunner::expand_row(size_t row, const int8_t* input, int8_t* expanded) const {
+  const size_t in_c = static_cast<size_t>(g_.input_c), m = depth_multiplier_;
+  const int8_t* src = input + row * g_.input_w * in_c;
+  int8_t* dst = expanded + row * g_.input_w * in_c * m;
+  for (size_t i = 0; i < size_t(g_.input_w) * in_c; ++i, dst += m) std::memset(dst, src[i], m);
+}
+
 void Qs8DwconvRunner::run_row(size_t row, const int8_t* input, int8_t* output) const {
-  const size_t channels = static_cast<size_t>(g_.input_c);
+  const size_t channels = static_cast<size_t>(g_.output_c);
   const int32_t oy = static_cast<int32_t>(row % g_.output_h);
   const size_t b = row / g_.output_h;
   const int8_t* taps[kMaxTaps];
@@ -71,7 +88,14 @@ void Qs8DwconvRunner::run_row(size_t row, const int8_t* input, int8_t* output) c
   }
 }
 
-void Qs8DwconvRunner::run(ThreadPool& pool, const int8_t* input, int8_t* output) const {
+void Qs8DwconvRunner::run(ThreadPool& pool, const int8_t* input, int8_t* output,
+                          void* scratch) const {
+  if (depth_multiplier_ > 1) {
+    auto* expanded = static_cast<int8_t*>(scratch);
+    pool.parallel_for(size_t(g_.batch) * g_.input_h,
+                      [&](size_t row) { expand_row(row, input, expanded); });
+    input = expanded;
+  }
   const size_t rows = size_t(g_.batch) * g_.output_h;
   pool.parallel_for(rows, [&](size_t row) { run_row(row, input, output); });
 }

@@ -1,7 +1,12 @@
-// int8 depthwise convolution (depth multiplier 1) through the qs8 depthwise
-// microkernels: each output pixel gets one input pointer per tap, pointing at
-// the input pixel or, for taps in the padding, at a row of the input zero
-// point. Rows of output pixels are spread over the threads.
+// int8 depthwise convolution through the qs8 depthwise microkernels: each
+// output pixel gets one input pointer per tap, pointing at the input pixel
+// or, for taps in the padding, at a row of the input zero point. Rows of
+// output pixels are spread over the threads.
+//
+// With a depth multiplier M > 1, output channel c*M + m reads input channel
+// c: the input is first expanded into scratch with each channel repeated M
+// times (the size of the output times stride^2), so the microkernels see a
+// multiplier-1 convolution over output_c channels and stay unchanged.
 #pragma once
 
 #include <cstddef>
@@ -17,15 +22,18 @@ class Qs8DwconvRunner {
  public:
   static constexpr size_t kMaxTaps = 256;
 
-  // geometry.input_c == geometry.output_c; weights [kernel_h*kernel_w][channels].
+  // geometry.output_c is a multiple of geometry.input_c (the depth
+  // multiplier); weights [kernel_h*kernel_w][output_c].
   Status prepare(PrepareContext& ctx, const KernelVariant<Qs8DwconvKernel>& variant,
                  const Qs8ConvGeometry& geometry, const Qs8ConvQuantization& quantization,
                  const int8_t* weights, const int32_t* bias);
-  void run(ThreadPool& pool, const int8_t* input, int8_t* output) const;
+  // scratch: what prepare requested (nothing for depth multiplier 1).
+  void run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch) const;
   const char* name() const { return name_; }
 
  private:
   void run_row(size_t row, const int8_t* input, int8_t* output) const;
+  void expand_row(size_t row, const int8_t* input, int8_t* expanded) const;
 
   Qs8ConvGeometry g_;
   Qs8DwconvKernel kernel_{};
@@ -33,6 +41,7 @@ class Qs8DwconvRunner {
   const void* packed_ = nullptr;
   const int8_t* padding_row_ = nullptr;
   const char* name_ = "";
+  size_t depth_multiplier_ = 1;
 };
 
 // The best depthwise variant the selector allows.
