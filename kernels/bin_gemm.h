@@ -4,7 +4,7 @@
 //
 // for m < mr <= MR and n < nr <= NR. Rows hold `k_words` 32-bit words, a
 // multiple of kBinGemmKAlign, zero-filled past the data (0 ^ 0 adds nothing)
-// and 64-byte aligned. Callers (BCONV2D, BFULLY_CONNECTED) turn the popcounts
+// and 32-byte aligned. Callers (BCONV2D, BFULLY_CONNECTED) turn the popcounts
 // into LCE's accumulator and apply the output stage.
 #pragma once
 
@@ -16,7 +16,7 @@
 
 namespace lowbit {
 
-constexpr size_t kBinGemmKAlign = 16;  // words: one 512-bit vector
+constexpr size_t kBinGemmKAlign = 8;  // words: one 256-bit vector
 
 using BinGemmFn = void (*)(size_t mr, size_t nr, size_t k_words, const uint32_t* a,
                            size_t a_stride, const uint32_t* b, size_t b_stride, int32_t* c,

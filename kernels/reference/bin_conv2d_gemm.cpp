@@ -81,7 +81,7 @@ size_t bin_conv2d_gemm_k_words(const BinConv2DParams& p) {
 }
 
 size_t bin_conv2d_gemm_scratch_bytes(const BinConv2DParams& p, const BinConv2DGemmPlan& plan) {
-  const size_t im2col = size_t(plan.gemm.mr) * plan.k_words * 4;
+  const size_t im2col = round_up(size_t(plan.gemm.mr) * plan.k_words * 4, 64);
   const size_t accumulators = round_up(size_t(plan.gemm.mr) * p.out_channels * 4, 64);
   const size_t correction = round_up(size_t(p.out_channels) * 4, 64);
   return im2col + accumulators + correction;
@@ -142,7 +142,7 @@ void bin_conv2d_gemm(const BinConv2DParams& p, const BinConv2DGemmPlan& plan,
                      size_t pixel_end) {
   const size_t mr = plan.gemm.mr, nr = plan.gemm.nr, k_words = plan.k_words;
   uint32_t* rows = static_cast<uint32_t*>(scratch);
-  int32_t* acc = reinterpret_cast<int32_t*>(rows + mr * k_words);
+  int32_t* acc = reinterpret_cast<int32_t*>(rows + round_up(mr * k_words, 16));
   int32_t* correction = acc + round_up(mr * p.out_channels, 16);
   const int32_t channels_per_group = p.out_channels / p.groups;
   const BinOutputTransform& t = p.transform;

@@ -24,7 +24,7 @@ struct BinConv2DGemmPlan {
   // words rounded up to kBinGemmKAlign.
   size_t k_words = 0;
   // The rest points into the storage bin_conv2d_gemm_pack fills.
-  // [out_channels][k_words], pad bits and tail words zero, 64-byte aligned.
+  // [out_channels][k_words], pad bits and tail words zero, 32-byte aligned rows.
   const uint32_t* packed_filter = nullptr;
   // bit output: 2*threshold saturated to int32, [out_channels].
   const int32_t* doubled_threshold = nullptr;
