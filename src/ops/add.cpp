@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <memory>
 
-#include "kernels/reference/qs8_elementwise.h"
+#include "kernels/qs8_elementwise.h"
 #include "ops/add_elementwise_util.h"
 #include "ops/float/float_kernels.h"
 #include "ops/op_util.h"
@@ -22,6 +22,9 @@ namespace {
 constexpr int kLeftShift = 20;
 
 const KernelVariant<ref::Qs8AddFn> kQs8AddVariants[] = {
+    // qs8_add__avx2 (kernels/qs8_elementwise.h, bit-exact, tested in
+    // test_kernels) goes here once tests/ops_elementwise/add_mul_test.cpp
+    // stops requiring the reference name under the auto kernel set.
     {"qs8_add__reference", "reference", 0, ref::qs8_add__reference},
 };
 

@@ -6,7 +6,7 @@
 // profile falls back to single_rounding. float32 runs through the float kernels.
 #include <memory>
 
-#include "kernels/reference/qs8_elementwise.h"
+#include "kernels/qs8_elementwise.h"
 #include "ops/add_elementwise_util.h"
 #include "ops/float/float_kernels.h"
 #include "ops/op_util.h"
@@ -15,6 +15,9 @@ namespace lowbit {
 namespace {
 
 const KernelVariant<ref::Qs8MulFn> kQs8MulVariants[] = {
+#if defined(__x86_64__)
+    {"qs8_mul__avx2", "avx2", kCpuAVX2, qs8_mul__avx2},
+#endif
     {"qs8_mul__reference", "reference", 0, ref::qs8_mul__reference},
 };
 

@@ -1,0 +1,21 @@
+// SIMD variants of the int8 elementwise kernels (ADD, MUL) with the
+// signatures and results of kernels/reference/qs8_elementwise.h. Runs with
+// strides 0 or 1 are vectorised; any other stride and each run's tail go
+// through the reference, so every output equals the reference bit for bit.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/reference/qs8_elementwise.h"
+
+namespace lowbit {
+
+#if defined(__x86_64__)
+void qs8_add__avx2(const ref::Qs8AddParams& params, size_t n, const int8_t* a, size_t a_stride,
+                   const int8_t* b, size_t b_stride, int8_t* output);
+void qs8_mul__avx2(const ref::Qs8MulParams& params, size_t n, const int8_t* a, size_t a_stride,
+                   const int8_t* b, size_t b_stride, int8_t* output);
+#endif
+
+}  // namespace lowbit
