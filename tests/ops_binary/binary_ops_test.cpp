@@ -8,6 +8,7 @@
 
 #include "binary_sim.h"
 #include "op_harness.h"
+#include "runtime/cpu_features.h"
 #include "support/model_runner.h"
 
 namespace lowbit {
@@ -288,10 +289,16 @@ TEST_CASE("BFULLY_CONNECTED: every output mode against the simulation", "[bfully
     const OpRun best = run_operator(*g, 0, {in}, 1, "auto");
     REQUIRE(best.status.ok());
     CHECK(best.outputs[0] == r.outputs[0]);
+    if (it % 2 == 1 && CpuFeatures::detect().has(kCpuAVX2)) {
+      const OpRun avx2 = run_operator(*g, 0, {in}, 1, "avx2");
+      REQUIRE(avx2.status.ok());
+      CHECK(avx2.kernel == "bin_fully_connected__avx2");
+      CHECK(avx2.outputs[0] == r.outputs[0]);
+    }
     if (it % 6 == 0) {
-      const OpRun r2 = run_operator(*g, 0, {in}, 2, "auto");
-      REQUIRE(r2.status.ok());
-      CHECK(r2.outputs[0] == r.outputs[0]);
+      const OpRun many = run_operator(*g, 0, {in}, it % 12 == 0 ? 2 : 3, "auto");
+      REQUIRE(many.status.ok());
+      CHECK(many.outputs[0] == r.outputs[0]);
     }
   }
 }
