@@ -121,8 +121,11 @@ class UnaryElementwiseKernel : public OpKernel {
  protected:
   template <size_t N>
   Status choose(const PrepareContext& ctx, const KernelVariant<Fn> (&table)[N]) {
+    return choose(ctx, table, N);
+  }
+  Status choose(const PrepareContext& ctx, const KernelVariant<Fn>* table, size_t count) {
     LOWBIT_RETURN_IF_ERROR(check_same_element_count(ctx));
-    const KernelVariant<Fn>& variant = ctx.selector().select(table);
+    const KernelVariant<Fn>& variant = ctx.selector().select(table, count);
     fn_ = variant.fn;
     name_ = variant.name;
     count_ = static_cast<size_t>(ctx.input(0).shape.num_elements());

@@ -5,7 +5,7 @@
 // does; applied in the profile's requantization).
 #include <memory>
 
-#include "kernels/reference/qs8_quantize.h"
+#include "kernels/qs8_quantize.h"
 #include "ops/add_elementwise_util.h"
 #include "ops/op_util.h"
 
@@ -19,12 +19,21 @@ const KernelVariant<ref::QuantizeFn<uint8_t>> kQu8QuantizeVariants[] = {
     {"qu8_quantize__reference", "reference", 0, ref::qu8_quantize__reference},
 };
 const KernelVariant<ref::RequantizeFn<int8_t, int8_t>> kQs8RequantizeVariants[] = {
+#if defined(__x86_64__)
+    {"qs8_requantize__avx2", "avx2", kCpuAVX2, qs8_requantize__avx2},
+#endif
     {"qs8_requantize__reference", "reference", 0, ref::qs8_requantize__reference},
 };
 const KernelVariant<ref::RequantizeFn<uint8_t, int8_t>> kQu8Qs8RequantizeVariants[] = {
+#if defined(__x86_64__)
+    {"qu8_qs8_requantize__avx2", "avx2", kCpuAVX2, qu8_qs8_requantize__avx2},
+#endif
     {"qu8_qs8_requantize__reference", "reference", 0, ref::qu8_qs8_requantize__reference},
 };
 const KernelVariant<ref::RequantizeFn<int8_t, uint8_t>> kQs8Qu8RequantizeVariants[] = {
+#if defined(__x86_64__)
+    {"qs8_qu8_requantize__avx2", "avx2", kCpuAVX2, qs8_qu8_requantize__avx2},
+#endif
     {"qs8_qu8_requantize__reference", "reference", 0, ref::qs8_qu8_requantize__reference},
 };
 
@@ -44,8 +53,8 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   return Status::Ok();
 }
 
-// Both kernel classes keep their variant table by reference; every table
-// here has exactly one (reference) entry today.
+// Both kernel classes keep their variant table by reference; float -> int
+// has only the reference today.
 template <typename Out>
 class QuantizeFromFloat : public UnaryElementwiseKernel<float, Out, ref::QuantizeParams> {
  public:
@@ -72,7 +81,9 @@ template <typename In, typename Out>
 class Requantize : public UnaryElementwiseKernel<In, Out, ref::RequantizeParams> {
  public:
   using Base = UnaryElementwiseKernel<In, Out, ref::RequantizeParams>;
-  explicit Requantize(const KernelVariant<typename Base::Fn> (&table)[1]) : table_(table) {}
+  template <size_t N>
+  explicit Requantize(const KernelVariant<typename Base::Fn> (&table)[N])
+      : table_(table), table_size_(N) {}
 
   Status prepare(PrepareContext& ctx) override {
     const TensorDesc& in = ctx.input(0);
@@ -85,11 +96,12 @@ class Requantize : public UnaryElementwiseKernel<In, Out, ref::RequantizeParams>
     p.rescale = ref::make_requantizer(p.profile, double(si) / double(so), si / so);
     p.act_min = out.dtype == DType::kUInt8 ? 0 : -128;
     p.act_max = out.dtype == DType::kUInt8 ? 255 : 127;
-    return this->choose(ctx, table_);
+    return this->choose(ctx, table_, table_size_);
   }
 
  private:
-  const KernelVariant<typename Base::Fn> (&table_)[1];
+  const KernelVariant<typename Base::Fn>* table_;
+  size_t table_size_;
 };
 
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
