@@ -58,19 +58,28 @@ void report(benchmark::State& state, double macs_per_iteration, double cpu_secon
 
 void bin_gemm(benchmark::State& state, BinGemmKernel kernel) {
   const size_t m = state.range(0), n = state.range(1), k_bits = state.range(2);
-  const size_t k_words = (k_bits / 32 + kBinGemmKAlign - 1) / kBinGemmKAlign * kBinGemmKAlign;
+  const size_t k_words = (k_bits / 32 + kernel.k_align - 1) / kernel.k_align * kernel.k_align;
   AlignedBytes a(m * k_words * 4), b(n * k_words * 4);
+  // B packed once, as a convolution's filter is, one block of nr rows at a time.
+  const size_t block_words = bin_gemm_block_words(kernel, k_words);
+  const size_t blocks = (n + kernel.nr - 1) / kernel.nr;
+  AlignedBytes packed(blocks * block_words * 4);
+  auto* packed_words = reinterpret_cast<uint32_t*>(packed.ptr);
+  const auto* bw = reinterpret_cast<const uint32_t*>(b.ptr);
+  for (size_t j = 0; j < blocks; ++j) {
+    bin_gemm_pack_block(kernel, std::min<size_t>(kernel.nr, n - j * kernel.nr), k_words,
+                        bw + j * kernel.nr * k_words, k_words, packed_words + j * block_words);
+  }
   std::vector<int32_t> c(m * n);
   const auto* aw = reinterpret_cast<const uint32_t*>(a.ptr);
-  const auto* bw = reinterpret_cast<const uint32_t*>(b.ptr);
   const double start = thread_cpu_seconds();
   for (auto _ : state) {
     for (size_t i = 0; i < m; i += kernel.mr) {
       const size_t mr = std::min<size_t>(kernel.mr, m - i);
-      for (size_t j = 0; j < n; j += kernel.nr) {
-        const size_t nr = std::min<size_t>(kernel.nr, n - j);
-        kernel.fn(mr, nr, k_words, aw + i * k_words, k_words, bw + j * k_words, k_words,
-                  c.data() + i * n + j, n);
+      for (size_t j = 0; j < blocks; ++j) {
+        const size_t nr = std::min<size_t>(kernel.nr, n - j * kernel.nr);
+        kernel.fn(mr, nr, k_words, aw + i * k_words, k_words, packed_words + j * block_words,
+                  k_words, c.data() + i * n + j * kernel.nr, n);
       }
     }
     benchmark::DoNotOptimize(c.data());

@@ -2,9 +2,10 @@
 //
 //   c[m*c_stride + n] = sum over k < k_words of popcount(a[m*a_stride + k] ^ b[n*b_stride + k])
 //
-// for m < mr <= MR and n < nr <= NR. Rows hold `k_words` 32-bit words, a
-// multiple of kBinGemmKAlign, zero-filled past the data (0 ^ 0 adds nothing)
-// and 32-byte aligned. Callers (BCONV2D, BFULLY_CONNECTED) turn the popcounts
+// for m < mr <= MR and n < nr <= NR, B packed as the kernel's layout says
+// (BinGemmLayout). Rows hold `k_words` 32-bit words, a multiple of the
+// kernel's k_align, zero-filled past the data (0 ^ 0 adds nothing) and, for
+// k_align 8, 32-byte aligned. Callers (BCONV2D, BFULLY_CONNECTED) turn the popcounts
 // into LCE's accumulator and apply the output stage.
 #pragma once
 
@@ -22,11 +23,29 @@ using BinGemmFn = void (*)(size_t mr, size_t nr, size_t k_words, const uint32_t*
                            size_t a_stride, const uint32_t* b, size_t b_stride, int32_t* c,
                            size_t c_stride);
 
+// How a kernel wants its B rows (the filter) packed, one block of nr rows at a time:
+//   kRows:          row n at b + n*b_stride, b_stride = k_words (rows past nr zero)
+//   kInterleaved64: the 64-bit words of the block's nr rows interleaved, word q of
+//                   row n at 64-bit index q*nr + n (b_stride unused); the kernel
+//                   broadcasts A's words and keeps one output channel per 64-bit
+//                   lane, so it never reduces across lanes and K needs only 64-bit
+//                   granularity.
+enum class BinGemmLayout : uint8_t { kRows, kInterleaved64 };
+
 struct BinGemmKernel {
   BinGemmFn fn;
   uint32_t mr;
   uint32_t nr;
+  BinGemmLayout layout = BinGemmLayout::kRows;
+  uint32_t k_align = kBinGemmKAlign;  // k_words must be a multiple of this
 };
+
+// Words of one packed block of kernel.nr B rows.
+size_t bin_gemm_block_words(const BinGemmKernel& kernel, size_t k_words);
+// Packs rows [0, n) (n <= kernel.nr, `row_stride` words apart, zero past k_words
+// of data) into one block of bin_gemm_block_words words; rows n..nr-1 are zero.
+void bin_gemm_pack_block(const BinGemmKernel& kernel, size_t n, size_t k_words,
+                         const uint32_t* rows, size_t row_stride, uint32_t* block);
 
 void bin_gemm_4x4__scalar(size_t mr, size_t nr, size_t k_words, const uint32_t* a,
                           size_t a_stride, const uint32_t* b, size_t b_stride, int32_t* c,
@@ -34,6 +53,9 @@ void bin_gemm_4x4__scalar(size_t mr, size_t nr, size_t k_words, const uint32_t* 
 #if defined(__x86_64__) || defined(__i386__)
 void bin_gemm_2x4__avx2(size_t mr, size_t nr, size_t k_words, const uint32_t* a, size_t a_stride,
                         const uint32_t* b, size_t b_stride, int32_t* c, size_t c_stride);
+void bin_gemm_12x16c2__avx512vpopcnt(size_t mr, size_t nr, size_t k_words, const uint32_t* a,
+                                     size_t a_stride, const uint32_t* b, size_t b_stride,
+                                     int32_t* c, size_t c_stride);
 void bin_gemm_4x4__avx512vpopcnt(size_t mr, size_t nr, size_t k_words, const uint32_t* a,
                                  size_t a_stride, const uint32_t* b, size_t b_stride, int32_t* c,
                                  size_t c_stride);

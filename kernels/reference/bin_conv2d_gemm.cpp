@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 namespace lowbit {
 namespace ref {
@@ -76,9 +77,17 @@ bool zero_padding_correction(const BinConv2DParams& p, const BinConv2DGemmPlan& 
 
 }  // namespace
 
-size_t bin_conv2d_gemm_k_words(const BinConv2DParams& p) {
-  return round_up(size_t(p.kernel_h) * p.kernel_w * bin_group_words(p), kBinGemmKAlign);
+size_t bin_conv2d_gemm_k_words(const BinConv2DParams& p, const BinGemmKernel& gemm) {
+  return round_up(size_t(p.kernel_h) * p.kernel_w * bin_group_words(p), gemm.k_align);
 }
+
+namespace {
+
+size_t blocks_per_group(const BinConv2DParams& p, const BinGemmKernel& gemm) {
+  return (size_t(p.out_channels / p.groups) + gemm.nr - 1) / gemm.nr;
+}
+
+}  // namespace
 
 size_t bin_conv2d_gemm_scratch_bytes(const BinConv2DParams& p, const BinConv2DGemmPlan& plan) {
   const size_t im2col = round_up(size_t(plan.gemm.mr) * plan.k_words * 4, 64);
@@ -89,7 +98,8 @@ size_t bin_conv2d_gemm_scratch_bytes(const BinConv2DParams& p, const BinConv2DGe
 
 size_t bin_conv2d_gemm_packed_bytes(const BinConv2DParams& p, const BinConv2DGemmPlan& plan) {
   const size_t taps = size_t(p.kernel_h) * p.kernel_w;
-  const size_t filter = size_t(p.out_channels) * plan.k_words * 4;
+  const size_t filter = size_t(p.groups) * blocks_per_group(p, plan.gemm) *
+                        round_up(bin_gemm_block_words(plan.gemm, plan.k_words) * 4, 64);
   const size_t thresholds = round_up(size_t(p.out_channels) * 4, 64);
   const size_t corrections = p.zero_padding ? round_up(taps * p.out_channels * 4, 64) : 0;
   return filter + thresholds + corrections;
@@ -101,19 +111,33 @@ void bin_conv2d_gemm_pack(const BinConv2DParams& p, const uint32_t* filter,
   const int32_t words = bin_group_words(p);
   const uint32_t mask = last_word_mask(p.group_channels);
   const size_t taps = size_t(p.kernel_h) * p.kernel_w;
-  uint32_t* packed = static_cast<uint32_t*>(storage);
+  // Rows first (pad bits cleared), then each block in the kernel's layout.
+  std::vector<uint32_t> rows(size_t(p.out_channels) * k_words, 0u);
   for (int32_t c = 0; c < p.out_channels; ++c) {
-    uint32_t* row = packed + size_t(c) * k_words;
-    std::fill(row, row + k_words, 0u);
+    uint32_t* row = rows.data() + size_t(c) * k_words;
     for (size_t t = 0; t < taps; ++t) {
       const uint32_t* src = filter + (size_t(c) * taps + t) * words;
       std::copy(src, src + words, row + t * words);
       row[t * words + words - 1] &= mask;
     }
   }
+  uint32_t* packed = static_cast<uint32_t*>(storage);
+  const size_t block_words = round_up(bin_gemm_block_words(plan->gemm, k_words), 16);
+  const size_t per_group = size_t(p.out_channels / p.groups);
+  plan->blocks_per_group = blocks_per_group(p, plan->gemm);
+  for (int32_t g = 0; g < p.groups; ++g) {
+    for (size_t j = 0; j < plan->blocks_per_group; ++j) {
+      const size_t first = j * plan->gemm.nr;
+      const size_t n = std::min<size_t>(plan->gemm.nr, per_group - first);
+      bin_gemm_pack_block(plan->gemm, n, k_words,
+                          rows.data() + (g * per_group + first) * k_words, k_words,
+                          packed + (g * plan->blocks_per_group + j) * block_words);
+    }
+  }
   plan->packed_filter = packed;
 
-  int32_t* thresholds = reinterpret_cast<int32_t*>(packed + size_t(p.out_channels) * k_words);
+  int32_t* thresholds = reinterpret_cast<int32_t*>(
+      packed + size_t(p.groups) * plan->blocks_per_group * block_words);
   plan->doubled_threshold = nullptr;
   if (p.transform.mode == BinOutputMode::kBit) {
     for (int32_t c = 0; c < p.out_channels; ++c) {
@@ -145,6 +169,7 @@ void bin_conv2d_gemm(const BinConv2DParams& p, const BinConv2DGemmPlan& plan,
   int32_t* acc = reinterpret_cast<int32_t*>(rows + round_up(mr * k_words, 16));
   int32_t* correction = acc + round_up(mr * p.out_channels, 16);
   const int32_t channels_per_group = p.out_channels / p.groups;
+  const size_t block_words = round_up(bin_gemm_block_words(plan.gemm, k_words), 16);
   const BinOutputTransform& t = p.transform;
   BinOutputStageParams stage;
   stage.multiplier = t.multiplier;
@@ -164,10 +189,12 @@ void bin_conv2d_gemm(const BinConv2DParams& p, const BinConv2DGemmPlan& plan,
       for (size_t m = 0; m < m_count; ++m) {
         im2col_row(p, input, tile + m, g, k_words, rows + m * k_words);
       }
-      const size_t c_end = size_t(g + 1) * channels_per_group;
-      for (size_t c = size_t(g) * channels_per_group; c < c_end; c += nr) {
-        plan.gemm.fn(m_count, std::min(nr, c_end - c), k_words, rows, k_words,
-                     plan.packed_filter + c * k_words, k_words, acc + c, p.out_channels);
+      const size_t c_begin = size_t(g) * channels_per_group;
+      const size_t c_end = c_begin + channels_per_group;
+      const uint32_t* block = plan.packed_filter + g * plan.blocks_per_group * block_words;
+      for (size_t c = c_begin; c < c_end; c += nr, block += block_words) {
+        plan.gemm.fn(m_count, std::min(nr, c_end - c), k_words, rows, k_words, block, k_words,
+                     acc + c, p.out_channels);
       }
     }
     for (size_t m = 0; m < m_count; ++m) {

@@ -20,12 +20,14 @@ namespace ref {
 struct BinConv2DGemmPlan {
   BinGemmKernel gemm{};
   BinOutputKernel output{};
-  // Words per im2col row and per packed filter row: kernel_h*kernel_w*group
-  // words rounded up to kBinGemmKAlign.
+  // Words per im2col row and per filter row: kernel_h*kernel_w*group words
+  // rounded up to gemm.k_align (bin_conv2d_gemm_k_words).
   size_t k_words = 0;
   // The rest points into the storage bin_conv2d_gemm_pack fills.
-  // [out_channels][k_words], pad bits and tail words zero, 32-byte aligned rows.
+  // Per group, ceil(channels per group / nr) blocks of gemm.nr filter rows in
+  // the kernel's layout (bin_gemm_pack_block); pad bits and tail words zero.
   const uint32_t* packed_filter = nullptr;
+  size_t blocks_per_group = 0;
   // bit output: 2*threshold saturated to int32, [out_channels].
   const int32_t* doubled_threshold = nullptr;
   // pad_values = 0: what an out-of-image tap adds to D beyond the +1 padding
@@ -33,7 +35,7 @@ struct BinConv2DGemmPlan {
   const int32_t* tap_corrections = nullptr;
 };
 
-size_t bin_conv2d_gemm_k_words(const BinConv2DParams& p);
+size_t bin_conv2d_gemm_k_words(const BinConv2DParams& p, const BinGemmKernel& gemm);
 
 // Bytes of 64-byte aligned scratch one concurrent bin_conv2d_gemm call needs
 // (a multiple of 64).

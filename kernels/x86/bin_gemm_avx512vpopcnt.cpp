@@ -5,6 +5,9 @@
 // the cost where 512-bit operations are split in two (Zen 4). The sixteen
 // accumulators are reduced together by a tree of unpacks and 128-bit
 // shuffles (21 adds in all) instead of sixteen separate horizontal sums.
+// GCC 12 flags its own unpack/shuffle/convert intrinsics (self-initialized
+// undefined vectors) as uninitialized: a false positive.
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>
 
 #include "kernels/bin_gemm.h"

@@ -58,7 +58,7 @@ Status BinConvRunner::prepare(PrepareContext& ctx, const char* family, const uin
   name_ = std::string(family) + "__" + chosen->isa;
   plan_.gemm = chosen->fn;
   plan_.output = select_output_stage(chosen->required);
-  plan_.k_words = ref::bin_conv2d_gemm_k_words(*p);
+  plan_.k_words = ref::bin_conv2d_gemm_k_words(*p, plan_.gemm);
   void* storage = ctx.allocate_persistent(ref::bin_conv2d_gemm_packed_bytes(*p, plan_));
   if (storage == nullptr) {
     return Status(StatusCode::kResourceExhausted, "cannot allocate the packed filter");

@@ -45,19 +45,22 @@ TEST_CASE("binary GEMM variants equal the scalar tile", "[kernels][bin_gemm]") {
       const size_t mr = 1 + rng() % k.mr;
       const size_t nr = 1 + rng() % k.nr;
       // Long enough rows to pass the AVX2 variant's byte-counter flush.
-      const size_t k_words = kBinGemmKAlign * (1 + rng() % (iter % 10 == 0 ? 40 : 4));
-      const size_t a_stride = k_words + kBinGemmKAlign * (rng() % 2);
-      const size_t b_stride = k_words + kBinGemmKAlign * (rng() % 2);
+      const size_t k_words = k.k_align * (1 + rng() % (iter % 10 == 0 ? 80 : 8));
+      const size_t a_stride = k_words + k.k_align * (rng() % 2);
+      const size_t b_stride = k_words + k.k_align * (rng() % 2);
       const size_t c_stride = nr + rng() % 3;
       AlignedWords a(a_stride * k.mr), b(b_stride * k.nr);
-      // Rows beyond mr/nr stay allocated: kernels may read but must not use them.
+      // Rows beyond mr stay allocated: kernels may read but must not use them.
       for (size_t i = 0; i < a_stride * mr; ++i) a.ptr[i] = static_cast<uint32_t>(rng());
       for (size_t i = 0; i < b_stride * nr; ++i) b.ptr[i] = static_cast<uint32_t>(rng());
       if (iter % 7 == 0) std::fill(a.ptr, a.ptr + k_words, 0xffffffffu);  // every bit set
       std::vector<int32_t> expected(mr * c_stride, -1), got(mr * c_stride, -1);
       bin_gemm_4x4__scalar(mr, nr, k_words, a.ptr, a_stride, b.ptr, b_stride, expected.data(),
                            c_stride);
-      k.fn(mr, nr, k_words, a.ptr, a_stride, b.ptr, b_stride, got.data(), c_stride);
+      // The kernel sees B packed in its own layout; cells past nr stay untouched.
+      AlignedWords block(bin_gemm_block_words(k, k_words));
+      bin_gemm_pack_block(k, nr, k_words, b.ptr, b_stride, block.ptr);
+      k.fn(mr, nr, k_words, a.ptr, a_stride, block.ptr, k_words, got.data(), c_stride);
       CAPTURE(mr, nr, k_words);
       REQUIRE(got == expected);
     }

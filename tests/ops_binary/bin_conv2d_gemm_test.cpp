@@ -124,7 +124,7 @@ TEST_CASE("bin_conv2d_gemm: every bin_gemm variant equals the reference kernel",
 
       ref::BinConv2DGemmPlan plan;
       plan.gemm = gemm;
-      plan.k_words = ref::bin_conv2d_gemm_k_words(p);
+      plan.k_words = ref::bin_conv2d_gemm_k_words(p, gemm);
       AlignedWords storage(ref::bin_conv2d_gemm_packed_bytes(p, plan));
       ref::bin_conv2d_gemm_pack(p, filter.data(), &plan, storage.p);
       AlignedWords scratch(ref::bin_conv2d_gemm_scratch_bytes(p, plan));
