@@ -38,18 +38,25 @@ Status BinConvRunner::prepare(PrepareContext& ctx, const char* family, const uin
   }
 
   // The bin_gemm table lists variants best first and ends with the portable
-  // one; that one maps to the direct reference kernel, the definition.
+  // one; that one maps to the direct reference kernel, the definition. A tile
+  // taller than the whole output (a fully connected layer of batch 1) would
+  // mostly compute discarded rows: then the first allowed variant that fits.
+  const size_t pixels = ref::bin_conv2d_pixels(*p);
   size_t count = 0;
   const KernelVariant<BinGemmKernel>* variants = bin_gemm_variants(&count);
   const KernelVariant<BinGemmKernel>* chosen = nullptr;
   for (size_t i = 0; i + 1 < count; ++i) {
-    if (ctx.selector().allows(variants[i].isa, variants[i].required)) {
+    if (!ctx.selector().allows(variants[i].isa, variants[i].required)) continue;
+    if (chosen == nullptr) chosen = &variants[i];
+    if (variants[i].fn.mr <= pixels) {
       chosen = &variants[i];
       break;
     }
   }
-  const size_t pixels = ref::bin_conv2d_pixels(*p);
-  chunks_ = std::max<size_t>(1, std::min(pixels, size_t(std::max(1, ctx.pool().num_threads())) * 4));
+  // Chunks of at least one tile each, about four per thread.
+  const size_t tile = chosen != nullptr ? chosen->fn.mr : 1;
+  const size_t threads = size_t(std::max(1, ctx.pool().num_threads()));
+  chunks_ = std::max<size_t>(1, std::min(pixels / tile, threads * 4));
   use_gemm_ = chosen != nullptr;
   if (!use_gemm_) {
     name_ = std::string(family) + "__reference";
