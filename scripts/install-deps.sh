@@ -4,8 +4,8 @@
 # needs no privileges. Runs apt-get directly as root, through sudo otherwise.
 #   scripts/install-deps.sh            build, test and benchmark dependencies
 #   scripts/install-deps.sh --cross    also the aarch64/armhf cross toolchains
-#   scripts/install-deps.sh --oracle   also a Python venv in .venv with LiteRT (ai-edge-litert),
-#                                      numpy and flatbuffers for the conformance oracles
+#   scripts/install-deps.sh --oracle   also a Python venv in .venv with LiteRT, Larq, LCE, TensorFlow
+#                                      and Fashion-MNIST for scripts/conformance.sh
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,7 +21,7 @@ packages=(
 for arg in "$@"; do
   case "$arg" in
     --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf) ;;
-    --oracle) packages+=(python3 python3-venv); oracle=1 ;;
+    --oracle) packages+=(python3 python3-venv dataset-fashion-mnist); oracle=1 ;;
     -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "install-deps.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
@@ -39,8 +39,11 @@ setup_oracle_venv() {
   if [[ ! -x "$root/.venv/bin/python" ]]; then
     python3 -m venv "$root/.venv"
   fi
-  if ! "$root/.venv/bin/python" -c 'import ai_edge_litert, numpy, flatbuffers' 2>/dev/null; then
-    "$root/.venv/bin/pip" install -q ai-edge-litert numpy flatbuffers
+  # Pinned: the set tests/conformance was last run with. Larq 0.14 needs Keras 2 (tf_keras).
+  if ! TF_USE_LEGACY_KERAS=1 "$root/.venv/bin/python" -c \
+      'import ai_edge_litert, numpy, flatbuffers, tf_keras, larq, larq_compute_engine' 2>/dev/null; then
+    "$root/.venv/bin/pip" install -q ai-edge-litert==2.3.0 larq-compute-engine==0.16.0 larq==0.14.0 \
+      tensorflow==2.21.0 tf-keras==2.21.0 numpy==1.26.4 flatbuffers
   fi
 }
 

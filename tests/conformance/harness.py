@@ -98,8 +98,10 @@ class LCEOracle:
                 zip(self.interpreter.output_types, self.interpreter.output_shapes)]
 
     def run(self, arrays):
-        result = self.interpreter.predict(arrays if len(arrays) > 1 else arrays[0])
-        return list(result) if isinstance(result, (list, tuple)) else [result]
+        # The wrapper's own predict() splits axis 0 into batch-1 samples, which breaks models
+        # converted with a fixed batch; its C++ interpreter takes whole tensors.
+        result = self.interpreter.interpreter.predict([np.ascontiguousarray(a) for a in arrays])
+        return [np.asarray(r) for r in result]
 
 
 def random_input(rng, dtype, shape):

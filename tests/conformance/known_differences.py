@@ -15,7 +15,9 @@ KNOWN = {
         "the graph output (Keras Dense layers also generate the RELU, RELU6 and HARD_SWISH "
         "single-operator models here). No lowbit profile implements the double rescale; it belongs "
         "to the operator owners (src/ops), not to the converter. The XNNPACK comparison of the same "
-        "models is exact."),
+        "models is exact. Check: `check_fc_double_rescale.py build/conformance/models/"
+        "int8_fc_64_to_10.tflite --inputs 1500` found the double rescale equal to LiteRT's reference "
+        "FC on all 15000 outputs, lowbit's tflite_reference different on 7."),
     "hybrid-float": (
         "`kws_ref_model_float32` has dynamic-range (hybrid) CONV_2D/DEPTHWISE_CONV_2D/"
         "FULLY_CONNECTED with int8 weights. TFLite quantizes the activations at run time; "

@@ -83,6 +83,8 @@ def main():
     parser.add_argument("--shared-models", default=os.path.join(harness.ROOT, "..", "shared", "models"))
     parser.add_argument("--regenerate", action="store_true", help="rewrite generated .tflite files")
     parser.add_argument("--only", default=None, help="regular expression on model file names")
+    parser.add_argument("--no-fashion", action="store_true",
+                        help="skip the trained Fashion-MNIST network (always skipped with --quick)")
     parser.add_argument("--write-doc", default=None, help="write the Markdown report here")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else int(time.time()) % 1000000
@@ -113,12 +115,18 @@ def main():
                 results.append((name, operators, "-", "-", None, f"ERROR: {failure}"))
         for row in results[first_row:]:
             print(format_row(row), flush=True)
+    fashion = None
+    if not (args.quick or args.no_fashion or args.only):
+        import fashion_mnist
+        fashion = fashion_mnist.run(args.build_dir, work_dir)
+        print(fashion_mnist.describe(fashion), flush=True)
     elapsed = time.time() - started
     print(summary(results, elapsed))
     if args.write_doc:
-        write_doc(args.write_doc, results, seed, count, args, elapsed)
+        write_doc(args.write_doc, results, seed, count, args, elapsed, fashion)
     failed = [r for r in results if not passed(r)]
-    return 1 if failed else 0
+    fashion_failed = fashion is not None and fashion["lce_accuracy"] != fashion["lowbit_accuracy"]
+    return 1 if failed or fashion_failed else 0
 
 
 def verdict(row):
@@ -159,7 +167,7 @@ def summary(results, elapsed):
             f"{known} known differences, {bad} unexplained failures ({elapsed:.0f} s)")
 
 
-def write_doc(path, results, seed, count, args, elapsed):
+def write_doc(path, results, seed, count, args, elapsed, fashion):
     from known_differences import DOC_HEADER, KNOWN
     lines = [DOC_HEADER.strip(), "",
              "## The recorded run", "",
@@ -177,6 +185,16 @@ def write_doc(path, results, seed, count, args, elapsed):
             lines.append(f"| {name} | {operators} | {oracle} | {profile} | {comparison.inputs_compared} | "
                          f"{comparison.max_abs_diff:.4g} | {comparison.mismatches} of {comparison.elements} | "
                          f"{verdict(row)} |")
+    lines += ["", "## Trained binary network", ""]
+    if fashion is None:
+        lines.append("Not run (`--quick`, `--only` or `--no-fashion`).")
+    else:
+        import fashion_mnist
+        lines.append(fashion_mnist.describe(fashion) + ". The network (tests/conformance/fashion_mnist.py: "
+                     "float 3x3 CONV_2D, three binary 3x3 LceBconv2d with pad value 1, two max pools, "
+                     "global average pool, FULLY_CONNECTED) is trained with Larq on Debian's "
+                     "dataset-fashion-mnist and converted by LCE with a fixed batch of "
+                     f"{fashion_mnist.EVAL_BATCH}; lowbit runs it with profile tflite_reference.")
     lines += ["", "## Mismatches and errors", ""]
     used = []
 
