@@ -43,6 +43,7 @@ def main():
     rng = np.random.default_rng(args.seed)
     (dtype, shape, _), = oracle.input_specs()
     rescale_wrong = lowbit_wrong = elements = 0
+    first_case = None
     for _ in range(args.inputs):
         x = harness.random_input(rng, dtype, shape)
         expected = oracle.run([x])[0]
@@ -51,9 +52,17 @@ def main():
         got = harness.run_lowbit(lbm, [x], oracle.output_specs(), "tflite_reference", args.build_dir)[0]
         rescale_wrong += int((rescaled.reshape(expected.shape) != expected).sum())
         lowbit_wrong += int((got != expected).sum())
+        if first_case is None and (got != expected).any():
+            channel = int(np.argmax((got != expected).reshape(-1)))
+            first_case = (x.reshape(-1).tolist(), channel, int(expected.reshape(-1)[channel]),
+                          int(got.reshape(-1)[channel]), float(scaled.reshape(-1)[channel]))
         elements += expected.size
     print(f"{elements} outputs: double rescale disagrees with LiteRT's reference FC on {rescale_wrong}, "
           f"lowbit tflite_reference on {lowbit_wrong}")
+    if first_case:
+        values, channel, want, have, real = first_case
+        print(f"first lowbit mismatch: input {values}\n  output {channel}: LiteRT reference {want}, "
+              f"lowbit {have}; acc*multiplier = {real:.6f} before adding the zero point {out_zero}")
 
 
 if __name__ == "__main__":
