@@ -17,7 +17,10 @@ KNOWN = {
         "to the operator owners (src/ops), not to the converter. The XNNPACK comparison of the same "
         "models is exact. Check: `check_fc_double_rescale.py build/conformance/models/"
         "int8_fc_64_to_10.tflite --inputs 1500` found the double rescale equal to LiteRT's reference "
-        "FC on all 15000 outputs, lowbit's tflite_reference different on 7."),
+        "FC on all 15000 outputs, lowbit's tflite_reference different on 7. The first such output "
+        "has acc·multiplier = −39.499824 in double (LiteRT: −39, output −29); the 31-bit fixed-point "
+        "multiplier of the tflite_reference profile lands on the tie and rounds away from zero (−40, "
+        "output −30). The script prints the input bytes of that case."),
     "hybrid-float": (
         "`kws_ref_model_float32` has dynamic-range (hybrid) CONV_2D/DEPTHWISE_CONV_2D/"
         "FULLY_CONNECTED with int8 weights. TFLite quantizes the activations at run time; "
