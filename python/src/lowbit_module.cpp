@@ -1,0 +1,198 @@
+// _lowbit: the C++ API for Python. Inputs and outputs are numpy arrays copied
+// in and out of the interpreter's arena; every failing Status becomes a
+// lowbit.Error (RuntimeError) carrying the runtime's message.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "convert/tflite_importer.h"
+#include "lowbit/lowbit.h"
+
+namespace py = pybind11;
+
+namespace {
+
+void throw_if_error(const lowbit::Status& status) {
+  if (!status.ok()) throw std::runtime_error(status.to_string());
+}
+
+py::dtype numpy_dtype(lowbit::DType dtype) {
+  switch (dtype) {
+    case lowbit::DType::kFloat32: return py::dtype::of<float>();
+    case lowbit::DType::kInt8: return py::dtype::of<int8_t>();
+    case lowbit::DType::kUInt8: return py::dtype::of<uint8_t>();
+    case lowbit::DType::kInt32: return py::dtype::of<int32_t>();
+    case lowbit::DType::kBit: return py::dtype::of<int32_t>();  // packed words
+  }
+  return py::dtype::of<uint8_t>();
+}
+
+// numpy shape of a tensor's storage: bit tensors show their packed words.
+std::vector<py::ssize_t> storage_shape(const lowbit::TensorDesc& desc) {
+  std::vector<py::ssize_t> shape(desc.shape.dims, desc.shape.dims + desc.shape.rank);
+  if (desc.dtype == lowbit::DType::kBit && !shape.empty()) {
+    shape.back() = lowbit::bit_words(static_cast<int32_t>(shape.back()));
+  }
+  return shape;
+}
+
+py::dict details(const lowbit::TensorView& view, size_t position) {
+  const lowbit::TensorDesc& desc = *view.desc;
+  py::dict d;
+  d["name"] = desc.name;
+  d["index"] = position;
+  d["tensor_index"] = view.index;
+  d["shape"] = desc.shape.to_vector();
+  d["dtype"] = numpy_dtype(desc.dtype);
+  d["lowbit_dtype"] = lowbit::dtype_name(desc.dtype);
+  d["quantization"] = py::make_tuple(desc.quant.scales, desc.quant.zero_points, desc.quant.axis);
+  return d;
+}
+
+class PyInterpreter {
+ public:
+  PyInterpreter(const py::object& model, int num_threads, const std::string& kernel,
+                const std::string& profile) {
+    if (py::isinstance<py::bytes>(model) || py::isinstance<py::bytearray>(model) ||
+        py::isinstance<py::memoryview>(model)) {
+      // from_buffer uses an aligned buffer in place, so the copy lives as long
+      // as this object (declared before model_, destroyed after it).
+      model_bytes_ = py::bytes(model);
+      auto loaded = lowbit::Model::from_buffer(model_bytes_.data(), model_bytes_.size());
+      throw_if_error(loaded.status());
+      model_ = loaded.value();
+    } else {
+      const std::string path = py::str(model);
+      auto loaded = lowbit::Model::from_file(path);
+      throw_if_error(loaded.status());
+      model_ = loaded.value();
+    }
+    lowbit::InterpreterOptions options;
+    options.num_threads = num_threads;
+    options.kernel = kernel;
+    if (!lowbit::parse_requant_profile(profile, &options.profile)) {
+      throw py::value_error("profile: unknown requantization profile '" + profile + "'");
+    }
+    interpreter_ = std::make_unique<lowbit::Interpreter>(model_, options);
+    throw_if_error(interpreter_->prepare());
+  }
+
+  py::list input_details() const {
+    py::list list;
+    for (size_t i = 0; i < interpreter_->num_inputs(); ++i) list.append(details(interpreter_->input(i), i));
+    return list;
+  }
+
+  py::list output_details() const {
+    py::list list;
+    for (size_t i = 0; i < interpreter_->num_outputs(); ++i) list.append(details(interpreter_->output(i), i));
+    return list;
+  }
+
+  void set_input(const py::object& key, const py::array& value) {
+    const lowbit::TensorView view = input_view(key);
+    const py::dtype expected = numpy_dtype(view.dtype());
+    if (value.dtype().num() != expected.num()) {
+      throw py::value_error("input '" + view.name() + "': expected dtype " +
+                            py::str(expected).cast<std::string>() + ", got " +
+                            py::str(value.dtype()).cast<std::string>());
+    }
+    py::array contiguous = py::array::ensure(value, py::array::c_style | py::array::forcecast);
+    if (static_cast<size_t>(contiguous.nbytes()) != view.bytes) {
+      throw py::value_error("input '" + view.name() + "': expected " + std::to_string(view.bytes) +
+                            " bytes (shape " + view.shape().to_string() + "), got " +
+                            std::to_string(contiguous.nbytes()));
+    }
+    std::memcpy(view.data, contiguous.data(), view.bytes);
+  }
+
+  void invoke() {
+    lowbit::Status status;
+    {
+      py::gil_scoped_release release;
+      status = interpreter_->invoke();
+    }
+    throw_if_error(status);
+  }
+
+  py::array get_output(const py::object& key) const {
+    lowbit::TensorView view;
+    if (py::isinstance<py::int_>(key)) {
+      const size_t i = key.cast<size_t>();
+      if (i >= interpreter_->num_outputs()) throw py::index_error("output " + std::to_string(i));
+      view = interpreter_->output(i);
+    } else {
+      view = interpreter_->output(key.cast<std::string>());
+      if (view.index < 0) throw py::key_error("no output named '" + key.cast<std::string>() + "'");
+    }
+    py::array out(numpy_dtype(view.dtype()), storage_shape(*view.desc));
+    std::memcpy(out.mutable_data(), view.data, view.bytes);
+    return out;
+  }
+
+  size_t arena_bytes() const { return interpreter_->arena_bytes(); }
+  size_t packed_weight_bytes() const { return interpreter_->packed_weight_bytes(); }
+  std::string kernel_set() const { return interpreter_->options().kernel; }
+
+  std::vector<std::string> kernels() const {
+    std::vector<std::string> names;
+    for (size_t i = 0; i < model_->graph().operators.size(); ++i) {
+      names.push_back(interpreter_->kernel_name(static_cast<int>(i)));
+    }
+    return names;
+  }
+
+ private:
+  lowbit::TensorView input_view(const py::object& key) const {
+    if (py::isinstance<py::int_>(key)) {
+      const size_t i = key.cast<size_t>();
+      if (i >= interpreter_->num_inputs()) throw py::index_error("input " + std::to_string(i));
+      return interpreter_->input(i);
+    }
+    const std::string name = key.cast<std::string>();
+    lowbit::TensorView view = interpreter_->input(name);
+    if (view.index < 0) throw py::key_error("no input named '" + name + "'");
+    return view;
+  }
+
+  std::string model_bytes_;
+  std::shared_ptr<const lowbit::Model> model_;
+  std::unique_ptr<lowbit::Interpreter> interpreter_;
+};
+
+py::bytes convert_tflite(const py::bytes& tflite) {
+  const std::string data = tflite;
+  lowbit::ModelBuilder builder;
+  lowbit::ConversionSummary summary;
+  throw_if_error(lowbit::import_tflite(reinterpret_cast<const uint8_t*>(data.data()), data.size(),
+                                       &builder, &summary));
+  auto bytes = builder.finish();
+  throw_if_error(bytes.status());
+  return py::bytes(reinterpret_cast<const char*>(bytes.value().data()), bytes.value().size());
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_lowbit, m) {
+  m.doc() = "lowbit runtime bindings (use the lowbit package)";
+  py::class_<PyInterpreter>(m, "Interpreter")
+      .def(py::init<const py::object&, int, const std::string&, const std::string&>(),
+           py::arg("model"), py::arg("num_threads") = 1, py::arg("kernel") = "",
+           py::arg("profile") = "tflite_reference")
+      .def("get_input_details", &PyInterpreter::input_details)
+      .def("get_output_details", &PyInterpreter::output_details)
+      .def("set_input", &PyInterpreter::set_input, py::arg("key"), py::arg("value"))
+      .def("invoke", &PyInterpreter::invoke)
+      .def("get_output", &PyInterpreter::get_output, py::arg("key"))
+      .def_property_readonly("arena_bytes", &PyInterpreter::arena_bytes)
+      .def_property_readonly("packed_weight_bytes", &PyInterpreter::packed_weight_bytes)
+      .def_property_readonly("kernel_set", &PyInterpreter::kernel_set)
+      .def_property_readonly("kernels", &PyInterpreter::kernels);
+  m.def("convert_tflite", &convert_tflite, py::arg("tflite"),
+        "TFLite (incl. LCE) FlatBuffer bytes -> .lbm bytes");
+}

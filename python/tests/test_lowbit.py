@@ -1,0 +1,99 @@
+"""pytest for the lowbit Python package.
+
+LOWBIT_MODELS_DIR: the build's generated models (build/models); required.
+LOWBIT_SHARED_MODELS: the shared TFLite models (default ../shared/models next
+to the repository); conversion tests skip when it is absent.
+"""
+import os
+import pathlib
+
+import numpy as np
+import pytest
+
+import lowbit
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SHARED = pathlib.Path(os.environ.get("LOWBIT_SHARED_MODELS", ROOT.parent / "shared" / "models"))
+
+
+@pytest.fixture(scope="session")
+def models_dir():
+    path = os.environ.get("LOWBIT_MODELS_DIR")
+    if not path:
+        pytest.fail("set LOWBIT_MODELS_DIR to the build's models folder (build/models)")
+    return pathlib.Path(path)
+
+
+def random_inputs(interpreter, seed):
+    rng = np.random.default_rng(seed)
+    inputs = []
+    for d in interpreter.get_input_details():
+        if d["dtype"] == np.float32:
+            inputs.append(rng.uniform(-2, 2, d["shape"]).astype(np.float32))
+        else:
+            info = np.iinfo(d["dtype"])
+            inputs.append(rng.integers(info.min, info.max + 1, d["shape"]).astype(d["dtype"]))
+    return inputs
+
+
+@pytest.mark.parametrize("name", ["demo_int8", "block_int8", "block_binary", "block_float"])
+def test_path_and_bytes_give_identical_outputs_on_every_kernel_set(models_dir, name):
+    path = models_dir / f"{name}.lbm"
+    reference = lowbit.Interpreter(path, kernel="reference")
+    inputs = random_inputs(reference, seed=len(name))
+    expected = reference.run(inputs)
+    assert expected and all(o.size > 0 for o in expected)
+    for interpreter in (lowbit.Interpreter(path.read_bytes(), kernel="auto", num_threads=2),
+                        lowbit.Interpreter(str(path))):
+        got = interpreter.run({d["name"]: x for d, x in zip(interpreter.get_input_details(), inputs)})
+        for e, g in zip(expected, got):
+            assert e.dtype == g.dtype and e.shape == g.shape
+            np.testing.assert_array_equal(e, g)
+
+
+def test_details_describe_tensors(models_dir):
+    interpreter = lowbit.Interpreter(models_dir / "demo_int8.lbm")
+    (inp,) = interpreter.get_input_details()
+    out = interpreter.get_output_details()[0]
+    assert inp["dtype"] == np.int8 and len(inp["shape"]) == 4
+    scales, zero_points, _axis = out["quantization"]
+    assert len(scales) == 1 and len(zero_points) == 1
+    assert interpreter.arena_bytes > 0
+    assert len(interpreter.kernels) > 0 and all(interpreter.kernels)
+    probs = interpreter.run([np.zeros(inp["shape"], np.int8)])[0]
+    assert probs.shape == tuple(out["shape"])
+
+
+def test_errors_are_exceptions_with_the_runtime_message(models_dir, tmp_path):
+    with pytest.raises(lowbit.Error, match="no_such.lbm"):
+        lowbit.Interpreter(tmp_path / "no_such.lbm")
+    with pytest.raises(lowbit.Error, match="invalid model"):
+        lowbit.Interpreter(b"\0" * 128)
+    with pytest.raises(ValueError, match="profile"):
+        lowbit.Interpreter(models_dir / "demo_int8.lbm", profile="nearest")
+    interpreter = lowbit.Interpreter(models_dir / "demo_int8.lbm")
+    shape = interpreter.get_input_details()[0]["shape"]
+    with pytest.raises(ValueError, match="dtype"):
+        interpreter.set_input(0, np.zeros(shape, np.float32))
+    with pytest.raises(ValueError, match="bytes"):
+        interpreter.set_input(0, np.zeros(3, np.int8))
+    with pytest.raises(IndexError):
+        interpreter.get_output(5)
+    with pytest.raises(KeyError):
+        interpreter.set_input("no such input", np.zeros(shape, np.int8))
+
+
+def test_convert_matches_the_file_converter(tmp_path):
+    tflite = SHARED / "tflite_micro" / "hello_world_int8.tflite"
+    if not tflite.exists():
+        pytest.skip(f"{tflite} absent")
+    lbm = lowbit.convert(tflite, tmp_path / "hello.lbm")
+    assert (tmp_path / "hello.lbm").read_bytes() == lbm
+    assert lowbit.convert(tflite.read_bytes()) == lbm
+    interpreter = lowbit.Interpreter(lbm)
+    x = np.arange(-128, 127, 16, dtype=np.int8).reshape(-1, 1)
+    outputs = [interpreter.run([row.reshape(interpreter.get_input_details()[0]["shape"])])[0]
+               for row in x]
+    assert len({o.tobytes() for o in outputs}) > 1  # a sine, not a constant
+    with pytest.raises(lowbit.Error):
+        lowbit.convert(b"not a tflite model")

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `pip install ./python` into a fresh virtual environment inside the build
+# folder, then the package's pytest against the build's generated models.
+#   scripts/check-python.sh [BUILD_DIR]   (default: build; needs BUILD_DIR/models)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=$(cd "${1:-$root/build}" && pwd)
+venv=$build_dir/python-venv
+[[ -f "$build_dir/models/demo_int8.lbm" ]] || { echo "check-python: build $build_dir first" >&2; exit 1; }
+rm -rf "$venv"
+python3 -m venv "$venv"
+"$venv/bin/pip" install --quiet --upgrade pip
+# CMAKE_BUILD_PARALLEL_LEVEL keeps the extension build to the machine's share.
+CMAKE_BUILD_PARALLEL_LEVEL=${LOWBIT_JOBS:-2} "$venv/bin/pip" install --quiet "$root/python[test]"
+cd "$build_dir"  # not the source tree, so `import lowbit` finds the installed package
+LOWBIT_MODELS_DIR=$build_dir/models "$venv/bin/python" -m pytest -q "$root/python/tests"
+echo "check-python: pip install ./python and its tests OK"
