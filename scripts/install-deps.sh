@@ -17,6 +17,7 @@ packages=(
   flatbuffers-compiler libflatbuffers-dev
   catch2 libbenchmark-dev
   qemu-user  # the test suite runs the x86 fallbacks under qemu-x86_64 -cpu Haswell/Nehalem
+  python3-dev python3-venv  # scripts/check-python.sh: pip install ./python in a fresh venv
 )
 for arg in "$@"; do
   case "$arg" in

@@ -58,3 +58,12 @@ echo "test.sh: all $ran tests passed in ${#binaries[@]} test binaries"
 if [[ $sanitize -eq 0 ]]; then
   "$root/scripts/test-emulated.sh" "$build_dir" || fail "emulated x86 fallback tests"
 fi
+
+# Embedding (plain build only): the installed CMake/pkg-config package with a
+# consumer project, the firmware build and its no-malloc example, and
+# `pip install ./python` in a fresh venv with its pytest.
+if [[ $sanitize -eq 0 ]]; then
+  "$root/scripts/check-install.sh" "$build_dir-install" || fail "installed package check"
+  "$root/scripts/check-firmware.sh" "$build_dir-firmware" || fail "firmware build check"
+  "$root/scripts/check-python.sh" "$build_dir" || fail "Python bindings check"
+fi
