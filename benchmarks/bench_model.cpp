@@ -152,6 +152,30 @@ Status fill_inputs(Interpreter& interp, const Flags& f) {
   return Status::Ok();
 }
 
+// Runs longer than a few seconds show "run i/N" on stderr, at most once a
+// second, so a slow board does not look hung; short runs print nothing.
+class Progress {
+ public:
+  explicit Progress(int total) : total_(total), start_(Clock::now()), last_(start_) {}
+  ~Progress() {
+    if (shown_) std::fprintf(stderr, "\n");
+  }
+  void update(int done) {
+    const Clock::time_point now = Clock::now();
+    if (now - start_ < std::chrono::seconds(3) || (now - last_ < std::chrono::seconds(1) && done < total_)) return;
+    last_ = now;
+    shown_ = true;
+    std::fprintf(stderr, "\rrun %d/%d (%.0f s)", done, total_,
+                 std::chrono::duration<double>(now - start_).count());
+    std::fflush(stderr);
+  }
+
+ private:
+  int total_;
+  Clock::time_point start_, last_;
+  bool shown_ = false;
+};
+
 Status benchmark(const Flags& f, bench::BenchReport* r) {
   r->graph = f.graph;
   r->num_threads = f.options.num_threads;
@@ -185,10 +209,12 @@ Status benchmark(const Flags& f, bench::BenchReport* r) {
   std::vector<double> op_seconds(num_ops, 0.0);
   interp.set_profiling(f.op_profiling);
   std::vector<double> times;
+  Progress progress(f.num_runs);
   for (int i = 0; i < f.num_runs; ++i) {
     start = Clock::now();
     LOWBIT_RETURN_IF_ERROR(interp.invoke());
     times.push_back(ms_since(start));
+    progress.update(i + 1);
     if (!f.op_profiling) continue;
     for (const OperatorProfile& p : interp.last_profile()) {
       if (p.op_index >= 0 && static_cast<size_t>(p.op_index) < num_ops) {
