@@ -67,20 +67,60 @@ Status Qs8GemmConv::prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKern
   return Status::Ok();
 }
 
+namespace {
+
+// Small copies (the 3 channels of an RGB input) inline instead of calling
+// memcpy/memset once per tap.
+inline void copy_bytes(int8_t* dst, const int8_t* src, size_t n) {
+  if (n <= 16) {
+    for (size_t i = 0; i < n; ++i) dst[i] = src[i];
+  } else {
+    std::memcpy(dst, src, n);
+  }
+}
+
+inline void fill_bytes(int8_t* dst, int8_t value, size_t n) {
+  if (n <= 16) {
+    for (size_t i = 0; i < n; ++i) dst[i] = value;
+  } else {
+    std::memset(dst, value, n);
+  }
+}
+
+}  // namespace
+
 void Qs8GemmConv::gather(size_t row, const int8_t* input, int8_t* dst) const {
   const size_t ox = row % g_.output_w;
   const size_t oy = (row / g_.output_w) % g_.output_h;
   const size_t b = row / (size_t(g_.output_w) * g_.output_h);
   const size_t c = static_cast<size_t>(g_.input_c);
+  const int32_t ix0 = int32_t(ox) * g_.stride_w - g_.pad_left;
+  const int32_t ix_last = ix0 + (g_.kernel_w - 1) * g_.dilation_w;
+  // Undilated taps of one kernel row that all lie inside the input are
+  // contiguous in NHWC: one copy of kernel_w * c bytes.
+  const bool row_contiguous = g_.dilation_w == 1 && ix0 >= 0 && ix_last < g_.input_w;
+  const int8_t zero_point = static_cast<int8_t>(input_zero_point_);
   for (int32_t ky = 0; ky < g_.kernel_h; ++ky) {
     const int32_t iy = int32_t(oy) * g_.stride_h - g_.pad_top + ky * g_.dilation_h;
+    const bool row_inside = iy >= 0 && iy < g_.input_h;
+    const int8_t* input_row = input + (b * g_.input_h + (row_inside ? iy : 0)) * g_.input_w * c;
+    if (!row_inside) {
+      // The zero point is real zero: the packed bias's zp*sum(w) cancels it.
+      fill_bytes(dst, zero_point, g_.kernel_w * c);
+      dst += g_.kernel_w * c;
+      continue;
+    }
+    if (row_contiguous) {
+      copy_bytes(dst, input_row + size_t(ix0) * c, g_.kernel_w * c);
+      dst += g_.kernel_w * c;
+      continue;
+    }
     for (int32_t kx = 0; kx < g_.kernel_w; ++kx) {
-      const int32_t ix = int32_t(ox) * g_.stride_w - g_.pad_left + kx * g_.dilation_w;
-      if (iy < 0 || iy >= g_.input_h || ix < 0 || ix >= g_.input_w) {
-        // The zero point is real zero: the packed bias's zp*sum(w) cancels it.
-        std::memset(dst, input_zero_point_, c);
+      const int32_t ix = ix0 + kx * g_.dilation_w;
+      if (ix < 0 || ix >= g_.input_w) {
+        fill_bytes(dst, zero_point, c);
       } else {
-        std::memcpy(dst, input + ((b * g_.input_h + iy) * g_.input_w + ix) * c, c);
+        copy_bytes(dst, input_row + size_t(ix) * c, c);
       }
       dst += c;
     }
