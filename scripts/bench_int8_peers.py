@@ -6,11 +6,14 @@ lowbit-convert, then for each model and thread count alternates the two
 runtimes (lowbit first, then LiteRT with its default XNNPACK delegate) so
 both see the same machine load, and prints one table. Latency is the minimum
 over the measured runs of each side: on a shared machine the minimum is the
-least disturbed estimate of what the code costs.
+least disturbed estimate of what the code costs. A second pair of columns
+gives CPU time per inference (all threads summed): it is what the work costs
+whatever else runs on the machine, and at 1 thread the fairest comparison.
 """
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -28,13 +31,29 @@ INT8_MODELS = [
 ]
 
 
-def lowbit_latency_ms(bin_dir, lbm, threads, runs, warmup):
+def children_cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_bench_model(bin_dir, lbm, threads, runs, warmup):
+    """Minimum latency (ms) and the CPU seconds the whole process used."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        start = children_cpu_seconds()
         subprocess.run(
             [os.path.join(bin_dir, "bench_model"), f"--graph={lbm}", f"--num_threads={threads}",
              f"--num_runs={runs}", f"--warmup_runs={warmup}", f"--output_json={out.name}"],
             check=True, stdout=subprocess.DEVNULL)
-        return json.load(open(out.name))["inference_min_ms"]
+        cpu = children_cpu_seconds() - start
+        return json.load(open(out.name))["inference_min_ms"], cpu
+
+
+def lowbit_latency_ms(bin_dir, lbm, threads, runs, warmup):
+    """(min latency ms, CPU ms per inference): the CPU time of a long and a
+    short run differ only by the extra inferences, so load and prepare cancel."""
+    best, cpu_long = run_bench_model(bin_dir, lbm, threads, runs, warmup)
+    _, cpu_short = run_bench_model(bin_dir, lbm, threads, 1, 0)
+    return best, max(0.0, cpu_long - cpu_short) * 1e3 / (runs + warmup - 1)
 
 
 def litert_latency_ms(tflite, threads, runs, warmup):
@@ -53,11 +72,12 @@ def litert_latency_ms(tflite, threads, runs, warmup):
     for _ in range(warmup + 1):
         interpreter.invoke()
     best = float("inf")
+    cpu_start = time.process_time()
     for _ in range(runs):
         start = time.perf_counter()
         interpreter.invoke()
         best = min(best, (time.perf_counter() - start) * 1e3)
-    return best
+    return best, (time.process_time() - cpu_start) * 1e3 / runs
 
 
 def main():
@@ -86,12 +106,13 @@ def main():
     if os.path.exists(demo):
         models.append(("demo_int8 (no .tflite)", demo, None))
 
-    header = f"{'model':34} {'threads':>7} {'lowbit ms':>10} {'LiteRT ms':>10} {'lowbit/LiteRT':>13}"
+    header = (f"{'model':34} {'threads':>7} {'lowbit ms':>10} {'LiteRT ms':>10} {'ratio':>7}"
+              f" {'lowbit CPU ms':>13} {'LiteRT CPU ms':>13} {'CPU ratio':>9}")
     print(header)
     print("-" * len(header))
     for name, lbm, tflite in models:
         for threads in [int(t) for t in args.threads.split(",")]:
-            ours = lowbit_latency_ms(bin_dir, lbm, threads, args.runs, args.warmup)
+            ours, ours_cpu = lowbit_latency_ms(bin_dir, lbm, threads, args.runs, args.warmup)
             theirs = None
             if tflite:
                 try:
@@ -99,9 +120,12 @@ def main():
                 except ValueError as error:  # LiteRT rejects the file
                     print(f"LiteRT cannot load {name}: {str(error)[:120]}", file=sys.stderr)
             if theirs:
-                print(f"{name:34} {threads:7d} {ours:10.3f} {theirs:10.3f} {ours / theirs:13.2f}")
+                theirs, theirs_cpu = theirs
+                print(f"{name:34} {threads:7d} {ours:10.3f} {theirs:10.3f} {ours / theirs:7.2f}"
+                      f" {ours_cpu:13.3f} {theirs_cpu:13.3f} {ours_cpu / max(theirs_cpu, 1e-9):9.2f}")
             else:
-                print(f"{name:34} {threads:7d} {ours:10.3f} {'-':>10} {'-':>13}")
+                print(f"{name:34} {threads:7d} {ours:10.3f} {'-':>10} {'-':>7} {ours_cpu:13.3f}"
+                      f" {'-':>13} {'-':>9}")
             sys.stdout.flush()
 
 
