@@ -36,14 +36,19 @@ def children_cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
+# LiteRT's default path (XNNPACK) requantizes in fp32; main() may override.
+PROFILE_CHOICE = ["xnnpack_fp32"]
+
+
 def run_bench_model(bin_dir, lbm, threads, runs, warmup):
     """Minimum latency (ms) and the CPU seconds the whole process used."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         start = children_cpu_seconds()
         subprocess.run(
             [os.path.join(bin_dir, "bench_model"), f"--graph={lbm}", f"--num_threads={threads}",
-             f"--num_runs={runs}", f"--warmup_runs={warmup}", f"--output_json={out.name}"],
-            check=True, stdout=subprocess.DEVNULL)
+             f"--num_runs={runs}", f"--warmup_runs={warmup}", f"--output_json={out.name}",
+             f"--profile={PROFILE_CHOICE[0]}"],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         cpu = children_cpu_seconds() - start
         return json.load(open(out.name))["inference_min_ms"], cpu
 
@@ -88,7 +93,11 @@ def main():
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--profile", default=PROFILE_CHOICE[0],
+                        help="lowbit requantization profile (tflite_reference is bit-exact "
+                             "with TFLite's reference kernels, xnnpack_fp32 with XNNPACK)")
     args = parser.parse_args()
+    PROFILE_CHOICE[0] = args.profile
 
     bin_dir = os.path.join(args.build, "bin")
     out_dir = os.path.join(args.build, "models", "peers")
