@@ -95,6 +95,9 @@ lowbit_tensor* lowbit_interpreter_output_by_name(const lowbit_interpreter* inter
 /* The planned arena (without alignment room and read slack) and packed weights. */
 size_t lowbit_interpreter_arena_bytes(const lowbit_interpreter* interpreter);
 size_t lowbit_interpreter_packed_weight_bytes(const lowbit_interpreter* interpreter);
+/* Operators, and the kernel prepare chose for one ("qs8_gemm_2x8c8__avx2"; "" when out of range). */
+size_t lowbit_interpreter_num_operators(const lowbit_interpreter* interpreter);
+const char* lowbit_interpreter_kernel_name(const lowbit_interpreter* interpreter, size_t op_index);
 
 const char* lowbit_tensor_name(const lowbit_tensor* tensor);
 lowbit_dtype lowbit_tensor_dtype(const lowbit_tensor* tensor);

@@ -216,6 +216,15 @@ size_t lowbit_interpreter_packed_weight_bytes(const lowbit_interpreter* interpre
   return interpreter != nullptr ? interpreter->interpreter->packed_weight_bytes() : 0;
 }
 
+size_t lowbit_interpreter_num_operators(const lowbit_interpreter* interpreter) {
+  return interpreter != nullptr ? interpreter->interpreter->model().graph().operators.size() : 0;
+}
+
+const char* lowbit_interpreter_kernel_name(const lowbit_interpreter* interpreter, size_t op_index) {
+  if (interpreter == nullptr || op_index >= lowbit_interpreter_num_operators(interpreter)) return "";
+  return interpreter->interpreter->kernel_name(static_cast<int>(op_index));
+}
+
 const char* lowbit_tensor_name(const lowbit_tensor* tensor) {
   return tensor != nullptr ? tensor->view.name().c_str() : "";
 }

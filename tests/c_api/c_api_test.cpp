@@ -144,6 +144,12 @@ TEST_CASE("C API tensor accessors describe the graph's tensors") {
   REQUIRE(lowbit_interpreter_create(model.model, nullptr, nullptr, 0, &interp.interpreter) ==
           LOWBIT_OK);
   CHECK(lowbit_interpreter_arena_bytes(interp.interpreter) > 0);
+  REQUIRE(lowbit_interpreter_num_operators(interp.interpreter) == graph.operators.size());
+  for (size_t i = 0; i < graph.operators.size(); ++i) {
+    CHECK(std::strlen(lowbit_interpreter_kernel_name(interp.interpreter, i)) > 0);
+  }
+  CHECK(std::string(lowbit_interpreter_kernel_name(interp.interpreter, graph.operators.size())).empty());
+  CHECK(std::string(lowbit_interpreter_kernel_name(nullptr, 0)).empty());
 
   auto check_tensor = [&](lowbit_tensor* t, int index) {
     const lowbit::TensorDesc& desc = graph.tensors[index];
