@@ -48,6 +48,11 @@ Status Qs8DwconvRunner::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
     scale[c] = q.requantizers[c].scale;
   }
   std::memset(padding_row, q.input_zero_point, channels);
+  for (int32_t ky = 0, t = 0; ky < g.kernel_h; ++ky) {
+    for (int32_t kx = 0; kx < g.kernel_w; ++kx, ++t) {
+      tap_offsets_[t] = (size_t(ky) * g.dilation_h * g.input_w + size_t(kx) * g.dilation_w) * channels;
+    }
+  }
   packed_ = packed;
   padding_row_ = padding_row;
   params_.profile = q.profile;
@@ -72,19 +77,29 @@ void Qs8DwconvRunner::run_row(size_t row, const int8_t* input, int8_t* output) c
   const int32_t oy = static_cast<int32_t>(row % g_.output_h);
   const size_t b = row / g_.output_h;
   const int8_t* taps[kMaxTaps];
+  const size_t tap_count = size_t(g_.kernel_h) * g_.kernel_w;
+  const int32_t iy0 = oy * g_.stride_h - g_.pad_top;
+  const bool rows_inside = iy0 >= 0 && iy0 + (g_.kernel_h - 1) * g_.dilation_h < g_.input_h;
+  const int8_t* image = input + b * g_.input_h * g_.input_w * channels;
+  int8_t* out_row = output + (b * g_.output_h + oy) * g_.output_w * channels;
   for (int32_t ox = 0; ox < g_.output_w; ++ox) {
-    size_t t = 0;
-    for (int32_t ky = 0; ky < g_.kernel_h; ++ky) {
-      const int32_t iy = oy * g_.stride_h - g_.pad_top + ky * g_.dilation_h;
-      for (int32_t kx = 0; kx < g_.kernel_w; ++kx) {
-        const int32_t ix = ox * g_.stride_w - g_.pad_left + kx * g_.dilation_w;
-        const bool inside = iy >= 0 && iy < g_.input_h && ix >= 0 && ix < g_.input_w;
-        taps[t++] = inside ? input + ((b * g_.input_h + iy) * g_.input_w + ix) * channels
-                           : padding_row_;
+    const int32_t ix0 = ox * g_.stride_w - g_.pad_left;
+    if (rows_inside && ix0 >= 0 && ix0 + (g_.kernel_w - 1) * g_.dilation_w < g_.input_w) {
+      // Interior pixel: every tap is the window origin plus a fixed offset.
+      const int8_t* origin = image + (size_t(iy0) * g_.input_w + ix0) * channels;
+      for (size_t t = 0; t < tap_count; ++t) taps[t] = origin + tap_offsets_[t];
+    } else {
+      size_t t = 0;
+      for (int32_t ky = 0; ky < g_.kernel_h; ++ky) {
+        const int32_t iy = iy0 + ky * g_.dilation_h;
+        for (int32_t kx = 0; kx < g_.kernel_w; ++kx) {
+          const int32_t ix = ix0 + kx * g_.dilation_w;
+          const bool inside = iy >= 0 && iy < g_.input_h && ix >= 0 && ix < g_.input_w;
+          taps[t++] = inside ? image + (size_t(iy) * g_.input_w + ix) * channels : padding_row_;
+        }
       }
     }
-    kernel_.fn(channels, t, taps, packed_,
-               output + ((b * g_.output_h + oy) * g_.output_w + ox) * channels, params_);
+    kernel_.fn(channels, tap_count, taps, packed_, out_row + size_t(ox) * channels, params_);
   }
 }
 

@@ -42,6 +42,8 @@ class Qs8DwconvRunner {
   const int8_t* padding_row_ = nullptr;
   const char* name_ = "";
   size_t depth_multiplier_ = 1;
+  // Byte offset of each tap from the window's top-left pixel (interior pixels).
+  size_t tap_offsets_[kMaxTaps] = {};
 };
 
 // The best depthwise variant the selector allows.
