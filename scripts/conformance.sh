@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Conformance of lowbit against LiteRT (int8 oracle) and Larq Compute Engine (binary oracle).
 #   scripts/conformance.sh [--quick] [--seed N] [--inputs N] [--build-dir DIR] [--doc FILE] [--only REGEX]
+#                           [--no-fashion] [--regenerate]
 # Builds lowbit-convert and lowbit-run in the build folder (default build/), generates the test
 # models into DIR/conformance/models, runs every shared and generated model with fresh random
 # inputs and writes a Markdown report (default DIR/conformance/conformance.md;
@@ -16,9 +17,9 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --build-dir) build_dir=$(realpath -m "$2"); shift 2 ;;
     --doc) doc=$(realpath -m "$2"); shift 2 ;;
-    --quick|--regenerate) passthrough+=("$1"); shift ;;
+    --quick|--regenerate|--no-fashion) passthrough+=("$1"); shift ;;
     --seed|--inputs|--only) passthrough+=("$1" "$2"); shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "conformance.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
