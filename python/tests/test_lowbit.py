@@ -97,3 +97,25 @@ def test_convert_matches_the_file_converter(tmp_path):
     assert len({o.tobytes() for o in outputs}) > 1  # a sine, not a constant
     with pytest.raises(lowbit.Error):
         lowbit.convert(b"not a tflite model")
+
+
+@pytest.mark.parametrize("name", ["tflite_micro/hello_world_int8", "mlperf_tiny/kws_ref_model",
+                                  "mlperf_tiny/vww_96_int8"])
+def test_bit_exact_with_the_tflite_reference_kernels(name):
+    """Runs only where LiteRT is installed (the oracle venv, see install-deps.sh --oracle)."""
+    litert = pytest.importorskip("ai_edge_litert.interpreter")
+    tflite = SHARED / f"{name}.tflite"
+    if not tflite.exists():
+        pytest.skip(f"{tflite} absent")
+    oracle = litert.Interpreter(str(tflite),
+                                experimental_op_resolver_type=litert.OpResolverType.BUILTIN_REF)
+    oracle.allocate_tensors()
+    interpreter = lowbit.Interpreter(lowbit.convert(tflite))
+    for seed in range(3):
+        inputs = random_inputs(interpreter, seed)
+        for d, x in zip(oracle.get_input_details(), inputs):
+            oracle.set_tensor(d["index"], x)
+        oracle.invoke()
+        expected = [oracle.get_tensor(d["index"]) for d in oracle.get_output_details()]
+        for e, g in zip(expected, interpreter.run(inputs)):
+            np.testing.assert_array_equal(e.reshape(g.shape), g)
