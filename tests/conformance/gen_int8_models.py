@@ -118,6 +118,7 @@ MODELS = [
     ("mean_keepdims_axis2", lambda: _single((6, 9, 5), lambda x: tf.reduce_mean(x, axis=2, keepdims=True)), False),
     ("softmax_10", lambda: _single((10,), lambda x: layers.Softmax()(x * 4.0)), True),
     ("softmax_rank3_100", lambda: _single((3, 100), lambda x: layers.Softmax()(x)), False),
+    ("softmax_1001_classes", lambda: _single((1001,), lambda x: layers.Softmax()(x * 8.0)), False),
     ("logistic", lambda: _single((4, 4, 8), lambda x: _activation("sigmoid")(x * 6.0)), True),
     ("hard_swish", lambda: _single((4, 4, 8), lambda x: _hard_swish(layers.Dense(8)(x) * 4.0)), True),
     ("relu", lambda: _single((6, 6, 8), lambda x: layers.ReLU()(layers.Dense(8)(x))), True),

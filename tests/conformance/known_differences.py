@@ -63,6 +63,23 @@ LABELS = {
     "lce-builtin-int8": "LCE's optimized builtin int8 kernels",
 }
 
+# Seen in a run but not understood yet; written into every report.
+OPEN_CASES = """
+## Open cases
+
+- **mobilenet_v1_0.25_128_quant** (legacy uint8, per-tensor) vs `litert_ref`, profile
+  `tflite_reference`: rare ±1 in the SOFTMAX output. Seen once in 20 inputs (3 of 20,020 output
+  values), then 0 in 260 further inputs. Reproduce: the 10th draw of
+  `np.random.default_rng(669540).integers(0, 255, (1, 128, 128, 3), endpoint=True, dtype=np.uint8)`
+  gives class 534 expected 180, got 181; class 773 expected 0, got 1; class 825 expected 13, got
+  12 (XNNPACK vs profile xnnpack_fp32 agrees on the same input). Not localized yet: the int8
+  SOFTMAX sweeps (10, 3x100 and 1001 classes) agree on every input, the uint8 SOFTMAX runs as
+  int8 between two exact zero-point shifts (docs/conversion.md), so the candidates are the uint8
+  logits (CONV_2D 1x1 before it) or a softmax input range the random sweeps do not reach. It
+  needs the pre-softmax tensor from both sides (LiteRT with `experimental_preserve_all_tensors`
+  and a lowbit tensor dump).
+"""
+
 
 def explain(model, oracle):
     for model_pattern, oracle_pattern, key in RULES:

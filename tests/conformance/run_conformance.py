@@ -220,6 +220,8 @@ def write_doc(path, results, seed, count, args, elapsed, fashion):
                      + note(explain(name, oracle)))
     if len(lines) and lines[-1] == "":
         lines.append("None.")
+    from known_differences import OPEN_CASES
+    lines += ["", OPEN_CASES.strip()]
     if used:
         lines += ["", "## Explanations", ""]
         for key in used:
