@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels/reference/qs8_mean.h"
+#include "kernels/qs8_mean.h"
 #include "ops/conv2d_common.h"
 #include "ops/float/float_kernels.h"
 #include "ops/op_util.h"
@@ -15,6 +15,9 @@ namespace lowbit {
 namespace {
 
 const KernelVariant<ref::Qs8MeanFn> kQs8Variants[] = {
+#if defined(__x86_64__)
+    {"qs8_mean__avx2", "avx2", kCpuAVX2, qs8_mean__avx2},
+#endif
     {"qs8_mean__reference", "reference", 0, ref::qs8_mean__reference},
 };
 const KernelVariant<ref::Qu8MeanFn> kQu8Variants[] = {
@@ -141,16 +144,22 @@ class QuantizedMean : public OpKernel {
   }
 
   Status run(const RunContext& ctx) override {
+    // Threads take whole runs of the innermost kept dimension (the channels
+    // of a spatial mean), which the SIMD kernels vectorise.
+    const size_t run = p_.kept_rank > 0 ? static_cast<size_t>(p_.kept_dims[p_.kept_rank - 1]) : 1;
+    const size_t runs = run == 0 ? 0 : outputs_ / run;
     if (is_uint8_) {
       const auto* input = ctx.input_as<uint8_t>(0);
       auto* output = ctx.output_as<uint8_t>(0);
-      run_rows(ctx.pool(), outputs_,
-               [&](size_t begin, size_t end) { qu8_(p_, input, output, begin, end); });
+      run_rows(ctx.pool(), runs, [&](size_t begin, size_t end) {
+        qu8_(p_, input, output, begin * run, end * run);
+      });
     } else {
       const auto* input = ctx.input_as<int8_t>(0);
       auto* output = ctx.output_as<int8_t>(0);
-      run_rows(ctx.pool(), outputs_,
-               [&](size_t begin, size_t end) { qs8_(p_, input, output, begin, end); });
+      run_rows(ctx.pool(), runs, [&](size_t begin, size_t end) {
+        qs8_(p_, input, output, begin * run, end * run);
+      });
     }
     return Status::Ok();
   }

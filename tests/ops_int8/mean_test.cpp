@@ -48,14 +48,17 @@ struct MeanCase {
   }
 };
 
+// `wide_channels`: channels 8..40, so the SIMD kernels' eight-channel steps
+// and their remainders run.
 template <typename T>
-MeanCase<T> random_case(std::mt19937& rng) {
+MeanCase<T> random_case(std::mt19937& rng, bool wide_channels = false) {
   const bool is_uint8 = std::is_same<T, uint8_t>::value;
   MeanCase<T> t;
-  const int rank = uniform(rng, 0, 3) == 0 ? uniform(rng, 1, 5) : 4;
+  const int rank = wide_channels ? 4 : uniform(rng, 0, 3) == 0 ? uniform(rng, 1, 5) : 4;
   size_t elements = 1;
   for (int d = 0; d < rank; ++d) {
-    t.dims.push_back(uniform(rng, 1, rank > 3 ? 7 : 12));
+    const bool channels = wide_channels && d == rank - 1;
+    t.dims.push_back(channels ? uniform(rng, 8, 40) : uniform(rng, 1, rank > 3 ? 7 : 12));
     elements *= size_t(t.dims.back());
   }
   t.reduced.assign(rank, false);
@@ -143,11 +146,11 @@ TEST_CASE("MEAN folds a non-power-of-two count into the multiplier", "[mean]") {
 
 template <typename T>
 void operator_matches_simulation(RequantProfile profile, const char* kernel, int iterations,
-                                 uint32_t seed_offset) {
+                                 uint32_t seed_offset, bool wide_channels = false) {
   std::mt19937 rng(testing::test_seed() + seed_offset);
   CAPTURE(testing::test_seed());
   for (int iter = 0; iter < testing::scaled_iterations(iterations); ++iter) {
-    const MeanCase<T> t = random_case<T>(rng);
+    const MeanCase<T> t = random_case<T>(rng, wide_channels);
     INFO("iteration " << iter << ": " << t.describe());
     const Bytes out = int8_test::run_all_thread_counts(*build_model(t), {testing::to_bytes(t.input)},
                                                        profile, kernel, iter < 2);
@@ -158,6 +161,7 @@ void operator_matches_simulation(RequantProfile profile, const char* kernel, int
 void int8_operator(RequantProfile profile) {
   operator_matches_simulation<int8_t>(profile, "qs8_mean__reference", 10, 40);
   operator_matches_simulation<uint8_t>(profile, "qu8_mean__reference", 4, 41);
+  operator_matches_simulation<int8_t>(profile, "qs8_mean__reference", 8, 42, true);
 }
 LOWBIT_PROFILE_TEST_CASES("MEAN matches simulation", "[mean]", int8_operator)
 

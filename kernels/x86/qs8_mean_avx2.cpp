@@ -1,0 +1,94 @@
+// int8 MEAN over reduced axes, eight contiguous output channels per step,
+// bit-exact with kernels/reference/qs8_mean.cpp: the same int32 sums (integer
+// addition is exact in any order) and the vector requantization that equals
+// ref::requantize lane for lane.
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/qs8_mean.h"
+#include "kernels/x86/qs8_requant_avx2.h"
+#include "lowbit/interpreter.h"
+
+namespace lowbit {
+namespace {
+
+size_t input_base(const ref::MeanQuantParams& p, size_t o) {
+  size_t base = 0, rest = o;
+  for (int d = p.kept_rank - 1; d >= 0; --d) {
+    base += (rest % size_t(p.kept_dims[d])) * p.kept_strides[d];
+    rest /= size_t(p.kept_dims[d]);
+  }
+  return base;
+}
+
+__m256i sum8(const ref::MeanQuantParams& p, const int8_t* input) {
+  __m256i sum = _mm256_setzero_si256();
+  int32_t coord[ref::kMeanMaxRank] = {};
+  for (int32_t n = 0; n < p.count; ++n) {
+    size_t offset = 0;
+    for (int d = 0; d < p.reduced_rank; ++d) offset += size_t(coord[d]) * p.reduced_strides[d];
+    int64_t bits;
+    std::memcpy(&bits, input + offset, 8);
+    sum = _mm256_add_epi32(sum, _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bits)));
+    for (int d = p.reduced_rank - 1; d >= 0; --d) {
+      if (++coord[d] < p.reduced_dims[d]) break;
+      coord[d] = 0;
+    }
+  }
+  return sum;
+}
+
+}  // namespace
+
+void qs8_mean__avx2(const ref::MeanQuantParams& p, const int8_t* input, int8_t* output,
+                    size_t begin, size_t end) {
+  const bool contiguous = p.kept_rank >= 1 && p.kept_strides[p.kept_rank - 1] == 1;
+  if (!contiguous) {
+    ref::qs8_mean__reference(p, input, output, begin, end);
+    return;
+  }
+  const size_t inner = static_cast<size_t>(p.kept_dims[p.kept_rank - 1]);
+  const __m256i centering = _mm256_set1_epi32(p.count * p.input_zero_point);
+  const __m256i multiplier = _mm256_set1_epi32(p.requantizer.multiplier);
+  const __m256i shift = _mm256_set1_epi32(p.requantizer.shift);
+  const __m256 scale = _mm256_set1_ps(p.requantizer.scale);
+  size_t o = begin;
+  while (o < end) {
+    // Eight outputs that stay within one run of the contiguous dimension.
+    if (o + 8 > end || o % inner + 8 > inner) {
+      const size_t run_end = std::min(end, o - o % inner + inner);
+      ref::qs8_mean__reference(p, input, output, o, run_end);
+      o = run_end;
+      continue;
+    }
+    const __m256i centered = _mm256_sub_epi32(sum8(p, input + input_base(p, o)), centering);
+    __m256i v;
+    switch (p.profile) {
+      case RequantProfile::kSingleRounding:
+        v = avx2::requant_single_rounding(centered, multiplier, shift);
+        break;
+      case RequantProfile::kXnnpackFp32:
+        v = avx2::requant_fp32(centered, scale);
+        break;
+      case RequantProfile::kTfliteReference:
+      default:
+        v = avx2::requant_double_rounding(centered, multiplier, shift);
+        break;
+    }
+    v = _mm256_max_epi32(v, _mm256_set1_epi32(-ref::kRequantizedLimit));
+    v = _mm256_min_epi32(v, _mm256_set1_epi32(ref::kRequantizedLimit));
+    v = _mm256_add_epi32(v, _mm256_set1_epi32(p.output_zero_point));
+    v = _mm256_max_epi32(v, _mm256_set1_epi32(p.act_min));
+    v = _mm256_min_epi32(v, _mm256_set1_epi32(p.act_max));
+    const __m256i p16 = _mm256_packs_epi32(v, v);
+    const __m256i p8 = _mm256_packs_epi16(p16, p16);
+    const __m128i bytes =
+        _mm_unpacklo_epi32(_mm256_castsi256_si128(p8), _mm256_extracti128_si256(p8, 1));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(output + o), bytes);
+    o += 8;
+  }
+}
+
+}  // namespace lowbit
