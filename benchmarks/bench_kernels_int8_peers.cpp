@@ -4,14 +4,20 @@
 // requantization) in the same binary, single-threaded. Both sides include
 // what a layer needs at run time: our K x K convolutions gather each tile's
 // receptive fields as the runtime's driver does, XNNPACK runs its indirection
-// operator. Counter GOPS = 2 * MACs / s.
+// operator. Counters: GOPS = 2 * MACs / CPU s; MACs/cycle = MACs per TSC
+// cycle of this thread's CPU time (the VNNI limit is 64 per core cycle; the
+// TSC rate is the nominal clock, so turbo inflates this figure).
 //
 //   build/bin/bench_kernels --benchmark_filter=peers --benchmark_min_time=0.2
 #include <benchmark/benchmark.h>
 #include <xnnpack.h>
 
+#include <x86intrin.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cstring>
+#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -64,9 +70,30 @@ std::vector<int8_t> random_bytes(size_t n, uint32_t seed) {
   return v;
 }
 
-void report(benchmark::State& state, const Layer& layer) {
+double tsc_hz() {
+  static const double hz = [] {
+    const auto t0 = std::chrono::steady_clock::now();
+    const uint64_t c0 = __rdtsc();
+    while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(50)) {
+    }
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - t0;
+    return double(__rdtsc() - c0) / elapsed.count();
+  }();
+  return hz;
+}
+
+double thread_cpu_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+// Call after the timed loop with the thread CPU time it took.
+void report(benchmark::State& state, const Layer& layer, double cpu_seconds) {
   state.counters["GOPS"] = benchmark::Counter(2e-9 * layer.macs(),
                                               benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["MACs/cycle"] =
+      layer.macs() * double(state.iterations()) / (cpu_seconds * tsc_hz());
 }
 
 // Per-channel requantization in the xnnpack_fp32 profile, as XNNPACK's qc8.
@@ -110,6 +137,8 @@ void ours_conv(benchmark::State& state, const Layer& L) {
   const bool direct = L.kernel == 1 && L.stride == 1;
   const int pad = L.kernel / 2;
   const int8_t* row_ptrs[16];
+  tsc_hz();
+  const double start = thread_cpu_seconds();
   for (auto _ : state) {
     for (size_t row0 = 0; row0 < rows; row0 += kernel.mr) {
       const size_t mr = std::min<size_t>(kernel.mr, rows - row0);
@@ -138,7 +167,7 @@ void ours_conv(benchmark::State& state, const Layer& L) {
     }
     benchmark::DoNotOptimize(output.data());
   }
-  report(state, L);
+  report(state, L, thread_cpu_seconds() - start);
 }
 
 void ours_dwconv(benchmark::State& state, const Layer& L) {
@@ -158,6 +187,8 @@ void ours_dwconv(benchmark::State& state, const Layer& L) {
   std::vector<int8_t> output(size_t(L.out_h()) * L.out_w() * c);
   const int pad = L.kernel / 2;
   const int8_t* tap_ptrs[64];
+  tsc_hz();
+  const double start = thread_cpu_seconds();
   for (auto _ : state) {
     for (int oy = 0; oy < L.out_h(); ++oy) {
       for (int ox = 0; ox < L.out_w(); ++ox) {
@@ -175,7 +206,7 @@ void ours_dwconv(benchmark::State& state, const Layer& L) {
     }
     benchmark::DoNotOptimize(output.data());
   }
-  report(state, L);
+  report(state, L, thread_cpu_seconds() - start);
 }
 
 void xnnpack_conv(benchmark::State& state, const Layer& L) {
@@ -207,12 +238,15 @@ void xnnpack_conv(benchmark::State& state, const Layer& L) {
     return;
   }
   state.SetLabel("xnnpack qc8");
+  tsc_hz();
+  const double start = thread_cpu_seconds();
   for (auto _ : state) {
     xnn_run_operator(op, nullptr);
     benchmark::DoNotOptimize(output.data());
   }
+  const double cpu_seconds = thread_cpu_seconds() - start;
   xnn_delete_operator(op);
-  report(state, L);
+  report(state, L, cpu_seconds);
 }
 
 // Each layer's two runs sit next to each other in the output.
