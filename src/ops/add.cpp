@@ -22,9 +22,9 @@ namespace {
 constexpr int kLeftShift = 20;
 
 const KernelVariant<ref::Qs8AddFn> kQs8AddVariants[] = {
-    // qs8_add__avx2 (kernels/qs8_elementwise.h, bit-exact, tested in
-    // test_kernels) goes here once tests/ops_elementwise/add_mul_test.cpp
-    // stops requiring the reference name under the auto kernel set.
+#if defined(__x86_64__)
+    {"qs8_add__avx2", "avx2", kCpuAVX2, qs8_add__avx2},
+#endif
     {"qs8_add__reference", "reference", 0, ref::qs8_add__reference},
 };
 

@@ -274,7 +274,8 @@ TEST_CASE("ADD with a constant operand", "[add]") {
   INFO(r.status.to_string());
   REQUIRE(r.status.ok());
   CHECK(from_bytes<int8_t>(r.outputs[0]) == std::vector<int8_t>{6, 4, -6, 126});
-  CHECK(r.kernels[0] == "qs8_add__reference");
+  // Whichever variant the CPU allows; all are bit-exact with the reference.
+  CHECK(r.kernels[0].rfind("qs8_add__", 0) == 0);
 }
 
 TEST_CASE("ADD and MUL reject bad operands naming them", "[add][mul][validation]") {
