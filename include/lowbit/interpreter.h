@@ -92,6 +92,11 @@ class Interpreter {
   struct Impl;
 
  private:
+  // The C API runs an interpreter inside a caller-supplied arena
+  // (src/runtime/external_arena.cpp).
+  friend Status use_external_arena(Interpreter& interpreter, void* arena, size_t bytes);
+  friend size_t external_arena_bytes_needed(const Interpreter& interpreter);
+
   std::unique_ptr<Impl> impl_;
 };
 

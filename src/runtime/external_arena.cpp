@@ -10,23 +10,6 @@
 namespace lowbit {
 namespace {
 
-// Interpreter keeps its Impl private and interpreter.cpp belongs to the core;
-// until the core offers a hook (a friend declaration or an arena option), the
-// pointer-to-member is reached through an explicit instantiation, which C++
-// exempts from access checks ([temp.spec]/6). Keep this the only such use.
-using ImplMember = std::unique_ptr<Interpreter::Impl> Interpreter::*;
-ImplMember interpreter_impl_member();
-
-template <ImplMember Member>
-struct ImplMemberExporter {
-  friend ImplMember interpreter_impl_member() { return Member; }
-};
-template struct ImplMemberExporter<&Interpreter::impl_>;
-
-Interpreter::Impl& impl_of(const Interpreter& interpreter) {
-  return *(interpreter.*interpreter_impl_member());
-}
-
 // The interpreter's own allocation adds this much after the plan (see
 // plan_and_bind); the external arena keeps the same slack.
 constexpr size_t kReadSlack = 64;
@@ -35,11 +18,11 @@ constexpr size_t kAlignment = 64;
 }  // namespace
 
 size_t external_arena_bytes_needed(const Interpreter& interpreter) {
-  return impl_of(interpreter).arena.bytes + kReadSlack + (kAlignment - 1);
+  return interpreter.impl_->arena.bytes + kReadSlack + (kAlignment - 1);
 }
 
 Status use_external_arena(Interpreter& interpreter, void* arena, size_t bytes) {
-  Interpreter::Impl& impl = impl_of(interpreter);
+  Interpreter::Impl& impl = *interpreter.impl_;
   if (!impl.prepared) {
     return Status(StatusCode::kFailedPrecondition, "external arena: interpreter is not prepared");
   }
