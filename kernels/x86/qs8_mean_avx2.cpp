@@ -64,29 +64,10 @@ void qs8_mean__avx2(const ref::MeanQuantParams& p, const int8_t* input, int8_t* 
       continue;
     }
     const __m256i centered = _mm256_sub_epi32(sum8(p, input + input_base(p, o)), centering);
-    __m256i v;
-    switch (p.profile) {
-      case RequantProfile::kSingleRounding:
-        v = avx2::requant_single_rounding(centered, multiplier, shift);
-        break;
-      case RequantProfile::kXnnpackFp32:
-        v = avx2::requant_fp32(centered, scale);
-        break;
-      case RequantProfile::kTfliteReference:
-      default:
-        v = avx2::requant_double_rounding(centered, multiplier, shift);
-        break;
-    }
-    v = _mm256_max_epi32(v, _mm256_set1_epi32(-ref::kRequantizedLimit));
-    v = _mm256_min_epi32(v, _mm256_set1_epi32(ref::kRequantizedLimit));
-    v = _mm256_add_epi32(v, _mm256_set1_epi32(p.output_zero_point));
-    v = _mm256_max_epi32(v, _mm256_set1_epi32(p.act_min));
-    v = _mm256_min_epi32(v, _mm256_set1_epi32(p.act_max));
-    const __m256i p16 = _mm256_packs_epi32(v, v);
-    const __m256i p8 = _mm256_packs_epi16(p16, p16);
-    const __m128i bytes =
-        _mm_unpacklo_epi32(_mm256_castsi256_si128(p8), _mm256_extracti128_si256(p8, 1));
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(output + o), bytes);
+    const __m256i v = avx2::offset_and_clamp(
+        avx2::requant(centered, p.profile, multiplier, shift, scale), p.output_zero_point,
+        p.act_min, p.act_max);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(output + o), avx2::narrow_to_int8(v));
     o += 8;
   }
 }

@@ -41,26 +41,9 @@ void requantize_avx2(const ref::RequantizeParams& p, size_t n, const In* input, 
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     const __m256i centered = _mm256_sub_epi32(load8(input + i), input_zp);
-    __m256i v;
-    switch (p.profile) {
-      case RequantProfile::kSingleRounding:
-        v = avx2::requant_single_rounding(centered, multiplier, shift);
-        break;
-      case RequantProfile::kXnnpackFp32:
-        v = avx2::requant_fp32(centered, scale);
-        break;
-      case RequantProfile::kTfliteReference:
-      default:
-        v = avx2::requant_double_rounding(centered, multiplier, shift);
-        break;
-    }
-    // Limiting first keeps the zero-point addition from overflowing without
-    // changing any clamped result (ref::requantize_and_clamp adds in 64 bits).
-    v = _mm256_max_epi32(v, _mm256_set1_epi32(-ref::kRequantizedLimit));
-    v = _mm256_min_epi32(v, _mm256_set1_epi32(ref::kRequantizedLimit));
-    v = _mm256_add_epi32(v, _mm256_set1_epi32(p.output_zero_point));
-    v = _mm256_max_epi32(v, _mm256_set1_epi32(p.act_min));
-    v = _mm256_min_epi32(v, _mm256_set1_epi32(p.act_max));
+    const __m256i v = avx2::offset_and_clamp(
+        avx2::requant(centered, p.profile, multiplier, shift, scale), p.output_zero_point,
+        p.act_min, p.act_max);
     store8(v, output + i);
   }
   if (i < n) reference(p, n - i, input + i, output + i);

@@ -81,38 +81,48 @@ inline __m256i requant_fp32(__m256i acc, __m256 scale) {
   return _mm256_cvtps_epi32(v);
 }
 
+// Rescales eight accumulators under `profile` (per-lane parameters).
+inline __m256i requant(__m256i acc, RequantProfile profile, __m256i multiplier, __m256i shift,
+                       __m256 scale) {
+  switch (profile) {
+    case RequantProfile::kSingleRounding:
+      return requant_single_rounding(acc, multiplier, shift);
+    case RequantProfile::kXnnpackFp32:
+      return requant_fp32(acc, scale);
+    case RequantProfile::kTfliteReference:
+    default:
+      return requant_double_rounding(acc, multiplier, shift);
+  }
+}
+
+// Limits (as ref::requantize_to_output does, so adding the zero point cannot
+// overflow), adds the zero point and clamps to [lo, hi].
+inline __m256i offset_and_clamp(__m256i v, int32_t zero_point, int32_t lo, int32_t hi) {
+  v = _mm256_max_epi32(v, _mm256_set1_epi32(-ref::kRequantizedLimit));
+  v = _mm256_min_epi32(v, _mm256_set1_epi32(ref::kRequantizedLimit));
+  v = _mm256_add_epi32(v, _mm256_set1_epi32(zero_point));
+  v = _mm256_max_epi32(v, _mm256_set1_epi32(lo));
+  return _mm256_min_epi32(v, _mm256_set1_epi32(hi));
+}
+
+// Eight int32 values already in int8 range, as bytes in the low 64 bits
+// (the saturating packs are exact then).
+inline __m128i narrow_to_int8(__m256i v) {
+  const __m256i p16 = _mm256_packs_epi32(v, v);
+  const __m256i p8 = _mm256_packs_epi16(p16, p16);
+  return _mm_unpacklo_epi32(_mm256_castsi256_si128(p8), _mm256_extracti128_si256(p8, 1));
+}
+
 // Eight channels starting at `channel`; stores `count` <= 8 bytes.
 inline void requantize_store(__m256i acc, const Qs8GemmParams& p, size_t channel, int8_t* out,
                              size_t count) {
-  __m256i v;
-  switch (p.profile) {
-    case RequantProfile::kSingleRounding:
-      v = requant_single_rounding(
-          acc, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.multiplier + channel)),
-          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.shift + channel)));
-      break;
-    case RequantProfile::kXnnpackFp32:
-      v = requant_fp32(acc, _mm256_loadu_ps(p.scale + channel));
-      break;
-    case RequantProfile::kTfliteReference:
-    default:
-      v = requant_double_rounding(
-          acc, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.multiplier + channel)),
-          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.shift + channel)));
-      break;
-  }
-  v = _mm256_max_epi32(v, _mm256_set1_epi32(-ref::kRequantizedLimit));
-  v = _mm256_min_epi32(v, _mm256_set1_epi32(ref::kRequantizedLimit));
-  v = _mm256_add_epi32(v, _mm256_set1_epi32(p.output_zero_point));
-  v = _mm256_max_epi32(v, _mm256_set1_epi32(p.output_min));
-  v = _mm256_min_epi32(v, _mm256_set1_epi32(p.output_max));
-  // Values are in int8 range now, so the saturating packs are exact.
-  const __m256i p16 = _mm256_packs_epi32(v, v);
-  const __m256i p8 = _mm256_packs_epi16(p16, p16);
-  const __m128i bytes =
-      _mm_unpacklo_epi32(_mm256_castsi256_si128(p8), _mm256_extracti128_si256(p8, 1));
+  __m256i v = requant(
+      acc, p.profile, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.multiplier + channel)),
+      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.shift + channel)),
+      _mm256_loadu_ps(p.scale + channel));
+  v = offset_and_clamp(v, p.output_zero_point, p.output_min, p.output_max);
   alignas(16) int8_t tmp[16];
-  _mm_store_si128(reinterpret_cast<__m128i*>(tmp), bytes);
+  _mm_store_si128(reinterpret_cast<__m128i*>(tmp), narrow_to_int8(v));
   std::memcpy(out, tmp, count);
 }
 
