@@ -49,7 +49,9 @@ typedef struct lowbit_tensor lowbit_tensor;
 
 typedef struct lowbit_interpreter_options {
   int num_threads;                /* >= 1 */
-  lowbit_requant_profile profile;
+  /* A lowbit_requant_profile value; an int because C callers may store any
+     value, which the API then refuses with LOWBIT_INVALID_ARGUMENT. */
+  int profile;
   const char* kernel;             /* NULL or "" = $LOWBIT_KERNEL or "auto"; "reference", "avx2", ... */
 } lowbit_interpreter_options;
 

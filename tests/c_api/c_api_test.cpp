@@ -239,7 +239,7 @@ TEST_CASE("C API failures return a status and a message") {
     options.kernel = "no-such-isa";
     CHECK(lowbit_interpreter_create(model, &options, nullptr, 0, &interp) != LOWBIT_OK);
     options.kernel = nullptr;
-    options.profile = static_cast<lowbit_requant_profile>(9);
+    options.profile = 9;
     CHECK(lowbit_interpreter_create(model, &options, nullptr, 0, &interp) ==
           LOWBIT_INVALID_ARGUMENT);
     CHECK(std::string(lowbit_last_error()).find("profile") != std::string::npos);
