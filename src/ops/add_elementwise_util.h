@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "ops/op_kernel.h"
+#include "ops/op_util.h"
 
 namespace lowbit {
 
@@ -138,6 +139,48 @@ class UnaryElementwiseKernel : public OpKernel {
   Fn fn_ = nullptr;
   const char* name_ = "";
   size_t count_ = 0;
+};
+
+// What quantized ADD and MUL share once their parameters are set: the
+// broadcast plan, the variant choice and the run loop over broadcast runs.
+template <typename Params, typename Fn>
+class BroadcastBinaryKernel : public OpKernel {
+ public:
+  Status run(const RunContext& ctx) override {
+    const int8_t* a = ctx.input_as<int8_t>(0);
+    const int8_t* b = ctx.input_as<int8_t>(1);
+    int8_t* out = ctx.output_as<int8_t>(0);
+    const size_t sa = plan_.a_inner_stride(), sb = plan_.b_inner_stride();
+    plan_.run(ctx.pool(), [&](size_t o, size_t ia, size_t ib, size_t n) {
+      fn_(p_, n, a + ia, sa, b + ib, sb, out + o);
+    });
+    return Status::Ok();
+  }
+
+  const char* name() const override { return name_; }
+
+ protected:
+  // Plans the broadcast of inputs 0 and 1 onto output 0 and picks a variant.
+  template <size_t N>
+  Status plan_and_select(PrepareContext& ctx, const KernelVariant<Fn> (&variants)[N]) {
+    const TensorDesc& out = ctx.output(0);
+    plan_ = BroadcastPlan(ctx.input(0).shape, ctx.input(1).shape, out.shape);
+    if (static_cast<int64_t>(plan_.rows() * plan_.inner()) != out.shape.num_elements()) {
+      return invalid(describe_output(ctx.graph(), ctx.op(), 0) + " shape " +
+                     out.shape.to_string() + " is not the broadcast of the inputs");
+    }
+    const auto& variant = ctx.selector().select(variants);
+    fn_ = variant.fn;
+    name_ = variant.name;
+    return Status::Ok();
+  }
+
+  Params p_{};
+
+ private:
+  BroadcastPlan plan_;
+  Fn fn_ = nullptr;
+  const char* name_ = "";
 };
 
 }  // namespace lowbit

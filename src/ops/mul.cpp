@@ -28,7 +28,7 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   return broadcast_shape(graph, op, &output_shapes[0]);
 }
 
-class Qs8Mul : public OpKernel {
+class Qs8Mul : public BroadcastBinaryKernel<ref::Qs8MulParams, ref::Qs8MulFn> {
  public:
   explicit Qs8Mul(Activation activation) : activation_(activation) {}
 
@@ -50,36 +50,11 @@ class Qs8Mul : public OpKernel {
                                       fp32_scale);
     quantized_activation_range(activation_, so, p_.output_zero_point, DType::kInt8, &p_.act_min,
                                &p_.act_max);
-    plan_ = BroadcastPlan(a.shape, b.shape, out.shape);
-    if (static_cast<int64_t>(plan_.rows() * plan_.inner()) != out.shape.num_elements()) {
-      return invalid(describe_output(ctx.graph(), ctx.op(), 0) + " shape " +
-                     out.shape.to_string() + " is not the broadcast of the inputs");
-    }
-    const auto& variant = ctx.selector().select(kQs8MulVariants);
-    fn_ = variant.fn;
-    name_ = variant.name;
-    return Status::Ok();
+    return plan_and_select(ctx, kQs8MulVariants);
   }
-
-  Status run(const RunContext& ctx) override {
-    const int8_t* a = ctx.input_as<int8_t>(0);
-    const int8_t* b = ctx.input_as<int8_t>(1);
-    int8_t* out = ctx.output_as<int8_t>(0);
-    const size_t sa = plan_.a_inner_stride(), sb = plan_.b_inner_stride();
-    plan_.run(ctx.pool(), [&](size_t o, size_t ia, size_t ib, size_t n) {
-      fn_(p_, n, a + ia, sa, b + ib, sb, out + o);
-    });
-    return Status::Ok();
-  }
-
-  const char* name() const override { return name_; }
 
  private:
   Activation activation_;
-  ref::Qs8MulParams p_;
-  BroadcastPlan plan_;
-  ref::Qs8MulFn fn_ = nullptr;
-  const char* name_ = "";
 };
 
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
