@@ -30,6 +30,13 @@ struct InterpreterOptions {
   // CPU), "reference", or an instruction-set name such as "avx2".
   std::string kernel;
   size_t max_arena_bytes = size_t(1) << 31;  // refuse plans that need more
+  // Caller-owned arena (firmware, fixed memory maps): when set, prepare() lays
+  // every intermediate tensor and scratch buffer out inside
+  // [arena, arena + arena_capacity) instead of allocating an arena. Any
+  // alignment; it must hold Interpreter::required_arena_capacity() bytes and
+  // outlive the interpreter. A smaller buffer fails prepare() with the size needed.
+  void* arena = nullptr;
+  size_t arena_capacity = 0;
 };
 
 // A tensor as the caller sees it: data points into the interpreter's arena (or
@@ -76,6 +83,11 @@ class Interpreter {
   const Model& model() const;
   const InterpreterOptions& options() const;  // with the kernel set resolved
   size_t arena_bytes() const;
+  // Bytes a caller-owned arena needs for this model and these options (the
+  // memory plan, SIMD read slack and room to align the start to 64 bytes);
+  // known once prepare() has planned memory, even when it then failed because
+  // options().arena_capacity was too small.
+  size_t required_arena_capacity() const;
   // What the arena would need if no two buffers shared memory: the memory
   // plan's saving is 1 - arena_bytes() / unshared_arena_bytes().
   size_t unshared_arena_bytes() const;
@@ -92,11 +104,6 @@ class Interpreter {
   struct Impl;
 
  private:
-  // The C API runs an interpreter inside a caller-supplied arena
-  // (src/runtime/external_arena.cpp).
-  friend Status use_external_arena(Interpreter& interpreter, void* arena, size_t bytes);
-  friend size_t external_arena_bytes_needed(const Interpreter& interpreter);
-
   std::unique_ptr<Impl> impl_;
 };
 

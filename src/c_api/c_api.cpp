@@ -10,7 +10,6 @@
 #include "lowbit/interpreter.h"
 #include "lowbit/model.h"
 #include "runtime/api_guard.h"
-#include "runtime/external_arena.h"
 
 struct lowbit_model {
   std::shared_ptr<const lowbit::Model> model;
@@ -63,11 +62,15 @@ lowbit::Status to_cpp_options(const lowbit_interpreter_options* in, lowbit::Inte
   return lowbit::Status::Ok();
 }
 
+// Prepares an interpreter over `arena` (NULL: the interpreter allocates its own).
 lowbit::Status prepare(const lowbit_model* model, const lowbit_interpreter_options* options,
+                       void* arena, size_t arena_bytes,
                        std::unique_ptr<lowbit::Interpreter>* out) {
   if (model == nullptr) return invalid("model is NULL");
   lowbit::InterpreterOptions cpp_options;
   LOWBIT_RETURN_IF_ERROR(to_cpp_options(options, &cpp_options));
+  cpp_options.arena = arena;
+  cpp_options.arena_capacity = arena_bytes;
   auto interpreter = std::make_unique<lowbit::Interpreter>(model->model, cpp_options);
   LOWBIT_RETURN_IF_ERROR(interpreter->prepare());
   *out = std::move(interpreter);
@@ -140,9 +143,20 @@ lowbit_status lowbit_arena_size(const lowbit_model* model, const lowbit_interpre
   return to_c(lowbit::guard_api("lowbit_arena_size", [&]() -> lowbit::Status {
     if (arena_bytes == nullptr) return invalid("arena_bytes is NULL");
     *arena_bytes = 0;
-    std::unique_ptr<lowbit::Interpreter> interpreter;
-    LOWBIT_RETURN_IF_ERROR(prepare(model, options, &interpreter));
-    *arena_bytes = lowbit::external_arena_bytes_needed(*interpreter);
+    if (model == nullptr) return invalid("model is NULL");
+    lowbit::InterpreterOptions cpp_options;
+    LOWBIT_RETURN_IF_ERROR(to_cpp_options(options, &cpp_options));
+    // Planning against an empty caller arena stops before any arena is
+    // allocated; the refusal carries the capacity the plan needs.
+    uint8_t no_memory = 0;
+    cpp_options.arena = &no_memory;
+    cpp_options.arena_capacity = 0;
+    lowbit::Interpreter interpreter(model->model, cpp_options);
+    lowbit::Status status = interpreter.prepare();
+    if (interpreter.required_arena_capacity() == 0) {
+      return status.ok() ? lowbit::Status(lowbit::StatusCode::kInternal, "no memory plan") : status;
+    }
+    *arena_bytes = interpreter.required_arena_capacity();
     return lowbit::Status::Ok();
   }));
 }
@@ -154,11 +168,7 @@ lowbit_status lowbit_interpreter_create(const lowbit_model* model,
     if (interpreter == nullptr) return invalid("interpreter (the out pointer) is NULL");
     *interpreter = nullptr;
     auto handle = std::make_unique<lowbit_interpreter>();
-    LOWBIT_RETURN_IF_ERROR(prepare(model, options, &handle->interpreter));
-    if (arena != nullptr) {
-      LOWBIT_RETURN_IF_ERROR(lowbit::use_external_arena(*handle->interpreter, arena, arena_bytes));
-    }
-    // Views are taken after the arena move, so they point at the final memory.
+    LOWBIT_RETURN_IF_ERROR(prepare(model, options, arena, arena_bytes, &handle->interpreter));
     const lowbit::Interpreter& in = *handle->interpreter;
     for (size_t i = 0; i < in.num_inputs(); ++i) handle->inputs.push_back({in.input(i)});
     for (size_t i = 0; i < in.num_outputs(); ++i) handle->outputs.push_back({in.output(i)});

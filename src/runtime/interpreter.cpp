@@ -140,17 +140,15 @@ Status Interpreter::Impl::plan_and_bind() {
   // XNNPACK, like other SIMD libraries, may read a few bytes past the end of
   // an operand; slack after the last buffer keeps such reads inside the arena.
   constexpr size_t kReadSlack = 64;
-  if (!AlignedBuffer::allocate(plan.arena_bytes + kReadSlack, &arena)) {
-    return Status(StatusCode::kResourceExhausted,
-                  "cannot allocate an arena of " + std::to_string(plan.arena_bytes) + " bytes");
-  }
+  arena_plan_bytes = plan.arena_bytes + kReadSlack;
+  LOWBIT_RETURN_IF_ERROR(place_arena());
 
   tensor_data.assign(num_tensors, nullptr);
   for (size_t t = 0; t < num_tensors; ++t) {
     if (graph.tensors[t].is_constant()) tensor_data[t] = const_cast<void*>(graph.tensors[t].data);
   }
   for (size_t b = 0; b < buffers.size(); ++b) {
-    uint8_t* p = arena.data.get() + plan.offsets[b];
+    uint8_t* p = arena_base + plan.offsets[b];
     if (buffer_tensor[b] >= 0) {
       tensor_data[buffer_tensor[b]] = p;
     } else {
@@ -171,6 +169,32 @@ Status Interpreter::Impl::plan_and_bind() {
   }
   profile.assign(num_ops, OperatorProfile{0, 0.0});
   for (int i = 0; i < num_ops; ++i) profile[i].op_index = i;
+  return Status::Ok();
+}
+
+Status Interpreter::Impl::place_arena() {
+  arena.data.reset();
+  arena_base = nullptr;
+  if (options.arena == nullptr) {
+    if (!AlignedBuffer::allocate(arena_plan_bytes, &arena)) {
+      return Status(StatusCode::kResourceExhausted,
+                    "cannot allocate an arena of " + std::to_string(arena_plan_bytes) + " bytes");
+    }
+    arena_base = arena.data.get();
+    return Status::Ok();
+  }
+  const size_t needed = required_arena_capacity();
+  if (options.arena_capacity < needed) {
+    return Status(StatusCode::kResourceExhausted,
+                  "caller arena: " + std::to_string(options.arena_capacity) + " bytes given, " +
+                      std::to_string(needed) + " needed (InterpreterOptions::arena_capacity)");
+  }
+  // Kernels may rely on 64-byte aligned operands, and every run must start
+  // from the same zeroed memory as an arena the interpreter allocates.
+  const uintptr_t start = reinterpret_cast<uintptr_t>(options.arena);
+  arena_base = reinterpret_cast<uint8_t*>((start + kArenaAlignment - 1) / kArenaAlignment *
+                                          kArenaAlignment);
+  std::memset(arena_base, 0, arena_plan_bytes);
   return Status::Ok();
 }
 
@@ -280,7 +304,8 @@ TensorView Interpreter::tensor(int tensor_index) const { return impl_->view(tens
 
 const Model& Interpreter::model() const { return *impl_->model; }
 const InterpreterOptions& Interpreter::options() const { return impl_->options; }
-size_t Interpreter::arena_bytes() const { return impl_->arena.bytes; }
+size_t Interpreter::arena_bytes() const { return impl_->arena_plan_bytes; }
+size_t Interpreter::required_arena_capacity() const { return impl_->required_arena_capacity(); }
 size_t Interpreter::unshared_arena_bytes() const { return impl_->unshared_arena_bytes; }
 size_t Interpreter::packed_weight_bytes() const { return impl_->persistent_bytes; }
 

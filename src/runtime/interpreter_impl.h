@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -54,7 +55,9 @@ struct Interpreter::Impl {
   std::vector<PreparedOperator> ops;
   std::vector<AlignedBuffer> persistent;
   size_t persistent_bytes = 0;
-  AlignedBuffer arena;
+  AlignedBuffer arena;           // empty when the caller supplies the arena
+  uint8_t* arena_base = nullptr;  // 64-byte aligned start of the planned buffers
+  size_t arena_plan_bytes = 0;
   size_t unshared_arena_bytes = 0;
   std::vector<void*> tensor_data;  // per tensor: arena address or constant data
   std::vector<size_t> tensor_bytes;
@@ -65,6 +68,12 @@ struct Interpreter::Impl {
   Status prepare();
   Status create_kernels();
   Status plan_and_bind();
+  Status place_arena();  // the interpreter's own arena, or options.arena
+
+  static constexpr size_t kArenaAlignment = 64;
+  size_t required_arena_capacity() const {
+    return arena_plan_bytes == 0 ? 0 : arena_plan_bytes + kArenaAlignment - 1;
+  }
   TensorView view(int tensor_index) const;
 };
 
