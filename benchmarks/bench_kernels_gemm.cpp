@@ -56,30 +56,46 @@ void report(benchmark::State& state, double macs_per_iteration, double cpu_secon
       macs_per_iteration * double(state.iterations()) / (cpu_seconds * tsc_hz());
 }
 
+// A 3x3 convolution's GEMM: K = 9 taps x K/9 channels, A rows read through
+// indirection pointers into M packed pixels, as BCONV2D runs it.
 void bin_gemm(benchmark::State& state, BinGemmKernel kernel) {
   const size_t m = state.range(0), n = state.range(1), k_bits = state.range(2);
-  const size_t k_words = (k_bits / 32 + kernel.k_align - 1) / kernel.k_align * kernel.k_align;
-  AlignedBytes a(m * k_words * 4), b(n * k_words * 4);
-  // B packed once, as a convolution's filter is, one block of nr rows at a time.
-  const size_t block_words = bin_gemm_block_words(kernel, k_words);
+  const size_t taps = 9, tap_words = k_bits / taps / 32;
+  AlignedBytes a(m * tap_words * 4), b(n * taps * tap_words * 4);
+  // B packed once, as a convolution's filter is, one block of nr channels at a time.
+  const size_t block_words = bin_gemm_block_words(kernel, taps, tap_words);
   const size_t blocks = (n + kernel.nr - 1) / kernel.nr;
   AlignedBytes packed(blocks * block_words * 4);
   auto* packed_words = reinterpret_cast<uint32_t*>(packed.ptr);
   const auto* bw = reinterpret_cast<const uint32_t*>(b.ptr);
   for (size_t j = 0; j < blocks; ++j) {
-    bin_gemm_pack_block(kernel, std::min<size_t>(kernel.nr, n - j * kernel.nr), k_words,
-                        bw + j * kernel.nr * k_words, k_words, packed_words + j * block_words);
+    bin_gemm_pack_block(kernel, std::min<size_t>(kernel.nr, n - j * kernel.nr), taps, tap_words,
+                        bw + j * kernel.nr * taps * tap_words, taps * tap_words, tap_words,
+                        packed_words + j * block_words);
+  }
+  // Per tile of mr rows, tap-major pointers to neighbouring pixels.
+  const auto* aw = reinterpret_cast<const uint32_t*>(a.ptr);
+  const size_t tiles = (m + kernel.mr - 1) / kernel.mr;
+  std::vector<const uint32_t*> pointers(tiles * taps * kernel.mr);
+  for (size_t i = 0; i < m; i += kernel.mr) {
+    const size_t mr = std::min<size_t>(kernel.mr, m - i);
+    for (size_t t = 0; t < taps; ++t) {
+      for (size_t r = 0; r < mr; ++r) {
+        pointers[i / kernel.mr * taps * kernel.mr + t * mr + r] =
+            aw + (i + r + t) % m * tap_words;
+      }
+    }
   }
   std::vector<int32_t> c(m * n);
-  const auto* aw = reinterpret_cast<const uint32_t*>(a.ptr);
   const double start = thread_cpu_seconds();
   for (auto _ : state) {
     for (size_t i = 0; i < m; i += kernel.mr) {
       const size_t mr = std::min<size_t>(kernel.mr, m - i);
+      const uint32_t* const* a_rows = pointers.data() + i / kernel.mr * taps * kernel.mr;
       for (size_t j = 0; j < blocks; ++j) {
         const size_t nr = std::min<size_t>(kernel.nr, n - j * kernel.nr);
-        kernel.fn(mr, nr, k_words, aw + i * k_words, k_words, packed_words + j * block_words,
-                  k_words, c.data() + i * n + j * kernel.nr, n);
+        kernel.fn(mr, nr, taps, tap_words, a_rows, ~0u, packed_words + j * block_words,
+                  c.data() + i * n + j * kernel.nr, n);
       }
     }
     benchmark::DoNotOptimize(c.data());

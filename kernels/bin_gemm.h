@@ -1,64 +1,79 @@
-// Binary GEMM microkernels: XOR-popcount dot products of bit-packed rows.
+// Binary GEMM microkernels: XOR-popcount dot products of bit-packed rows, with
+// the A rows read through row pointers (indirection), never copied:
 //
-//   c[m*c_stride + n] = sum over k < k_words of popcount(a[m*a_stride + k] ^ b[n*b_stride + k])
+//   c[m*c_stride + n] = sum over taps t < taps, 64-bit steps q of one tap:
+//                         popcount(A(t, m)[q] ^ B(n, t)[q])
 //
-// for m < mr <= MR and n < nr <= NR, B packed as the kernel's layout says
-// (BinGemmLayout). Rows hold `k_words` 32-bit words, a multiple of the
-// kernel's k_align, zero-filled past the data (0 ^ 0 adds nothing) and, for
-// k_align 8, 32-byte aligned. Callers (BCONV2D, BFULLY_CONNECTED) turn the popcounts
-// into LCE's accumulator and apply the output stage.
+// for m < mr <= MR and n < nr <= NR. A(t, m) = a[t*mr + m] points at `tap_words`
+// 32-bit words (a pixel of a bit-packed tensor, or a zero row for padding); a
+// kernel never reads past them. The last word of every A run is ANDed with
+// `last_mask` (pad bits of a channel count that is not a multiple of 32 may
+// hold anything). B is the filter packed by bin_gemm_pack_block: per block of
+// NR output channels, per tap, per 64-bit step q < bin_gemm_tap_steps, the
+// 64-bit words of the NR channels side by side (channel n at 64-bit index
+// (t*steps + q)*NR + n), zero past the data; so a kernel broadcasts one 64-bit
+// A word against NR channels and keeps one output channel per 64-bit lane,
+// with no reduction across lanes. Callers (BCONV2D, BFULLY_CONNECTED) turn the
+// popcounts into LCE's accumulator and apply the output stage.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <climits>
+#include <cstring>
 
 #include "runtime/cpu_features.h"
 
 namespace lowbit {
 
-constexpr size_t kBinGemmKAlign = 8;  // words: one 256-bit vector
-
-using BinGemmFn = void (*)(size_t mr, size_t nr, size_t k_words, const uint32_t* a,
-                           size_t a_stride, const uint32_t* b, size_t b_stride, int32_t* c,
-                           size_t c_stride);
-
-// How a kernel wants its B rows (the filter) packed, one block of nr rows at a time:
-//   kRows:          row n at b + n*b_stride, b_stride = k_words (rows past nr zero)
-//   kInterleaved64: the 64-bit words of the block's nr rows interleaved, word q of
-//                   row n at 64-bit index q*nr + n (b_stride unused); the kernel
-//                   broadcasts A's words and keeps one output channel per 64-bit
-//                   lane, so it never reduces across lanes and K needs only 64-bit
-//                   granularity.
-enum class BinGemmLayout : uint8_t { kRows, kInterleaved64 };
+using BinGemmFn = void (*)(size_t mr, size_t nr, size_t taps, size_t tap_words,
+                           const uint32_t* const* a, uint32_t last_mask, const uint32_t* b,
+                           int32_t* c, size_t c_stride);
 
 struct BinGemmKernel {
   BinGemmFn fn;
   uint32_t mr;
   uint32_t nr;
-  BinGemmLayout layout = BinGemmLayout::kRows;
-  uint32_t k_align = kBinGemmKAlign;  // k_words must be a multiple of this
 };
 
-// Words of one packed block of kernel.nr B rows.
-size_t bin_gemm_block_words(const BinGemmKernel& kernel, size_t k_words);
-// Packs rows [0, n) (n <= kernel.nr, `row_stride` words apart, zero past k_words
-// of data) into one block of bin_gemm_block_words words; rows n..nr-1 are zero.
-void bin_gemm_pack_block(const BinGemmKernel& kernel, size_t n, size_t k_words,
-                         const uint32_t* rows, size_t row_stride, uint32_t* block);
+// 64-bit steps per tap: the tap's words rounded up to an even count.
+inline size_t bin_gemm_tap_steps(size_t tap_words) { return (tap_words + 1) / 2; }
 
-void bin_gemm_4x4__scalar(size_t mr, size_t nr, size_t k_words, const uint32_t* a,
-                          size_t a_stride, const uint32_t* b, size_t b_stride, int32_t* c,
-                          size_t c_stride);
+// Steps a kernel reads as whole 64-bit A words; a tap with a tail (odd word
+// count or a partial last word) ends with one step built by bin_gemm_tail_word.
+inline size_t bin_gemm_full_steps(size_t tap_words, uint32_t last_mask) {
+  return (tap_words % 2 != 0 || last_mask != ~0u) ? (tap_words - 1) / 2 : tap_words / 2;
+}
+inline bool bin_gemm_has_tail(size_t tap_words, uint32_t last_mask) {
+  return tap_words % 2 != 0 || last_mask != ~0u;
+}
+inline uint64_t bin_gemm_tail_word(const uint32_t* row, size_t tap_words, uint32_t last_mask) {
+  const uint64_t last = row[tap_words - 1] & last_mask;
+  return tap_words % 2 != 0 ? last : (uint64_t(row[tap_words - 2]) | last << 32);
+}
+inline uint64_t bin_gemm_load_word(const uint32_t* p) {
+  uint64_t w;
+  std::memcpy(&w, p, sizeof(w));
+  return w;
+}
+
+// Words of one packed block of kernel.nr output channels.
+size_t bin_gemm_block_words(const BinGemmKernel& kernel, size_t taps, size_t tap_words);
+// Packs channels [0, n) (n <= kernel.nr) into one block of bin_gemm_block_words
+// words: channel r's tap t is the `tap_words` words at rows + r*row_stride +
+// t*tap_stride (pad bits already cleared); channels n..nr-1 are zero.
+void bin_gemm_pack_block(const BinGemmKernel& kernel, size_t n, size_t taps, size_t tap_words,
+                         const uint32_t* rows, size_t row_stride, size_t tap_stride,
+                         uint32_t* block);
+
+#define LOWBIT_BIN_GEMM_DECLARE(name)                                                      \
+  void name(size_t mr, size_t nr, size_t taps, size_t tap_words, const uint32_t* const* a, \
+            uint32_t last_mask, const uint32_t* b, int32_t* c, size_t c_stride)
+
+LOWBIT_BIN_GEMM_DECLARE(bin_gemm_4x4c2__scalar);
 #if defined(__x86_64__) || defined(__i386__)
-void bin_gemm_2x4__avx2(size_t mr, size_t nr, size_t k_words, const uint32_t* a, size_t a_stride,
-                        const uint32_t* b, size_t b_stride, int32_t* c, size_t c_stride);
-void bin_gemm_12x16c2__avx512vpopcnt(size_t mr, size_t nr, size_t k_words, const uint32_t* a,
-                                     size_t a_stride, const uint32_t* b, size_t b_stride,
-                                     int32_t* c, size_t c_stride);
-void bin_gemm_4x4__avx512vpopcnt(size_t mr, size_t nr, size_t k_words, const uint32_t* a,
-                                 size_t a_stride, const uint32_t* b, size_t b_stride, int32_t* c,
-                                 size_t c_stride);
+LOWBIT_BIN_GEMM_DECLARE(bin_gemm_4x4c2__avx2);
+LOWBIT_BIN_GEMM_DECLARE(bin_gemm_12x16c2__avx512vpopcnt);
 #endif
 
 // Every variant this build has, best first; the last needs nothing.

@@ -1,7 +1,6 @@
 #include "kernels/reference/bin_conv2d_gemm.h"
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 namespace lowbit {
@@ -15,129 +14,119 @@ inline uint32_t last_word_mask(int32_t channels) {
 
 inline size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
 
-struct PixelPos {
-  int32_t n, oy, ox;
+size_t taps_of(const BinConv2DParams& p) { return size_t(p.kernel_h) * p.kernel_w; }
+
+size_t blocks_per_group(const BinConv2DParams& p, const BinGemmKernel& gemm) {
+  return (size_t(p.out_channels / p.groups) + gemm.nr - 1) / gemm.nr;
+}
+
+// Block stride in words: whole 64-byte lines, so every block starts aligned.
+size_t block_stride_words(const BinConv2DParams& p, const BinGemmKernel& gemm) {
+  return round_up(bin_gemm_block_words(gemm, taps_of(p), bin_group_words(p)), 16);
+}
+
+struct StorageLayout {
+  size_t filter, thresholds, corrections, indirection, zero_row, total;  // byte offsets
 };
 
-inline PixelPos pixel_position(const BinConv2DParams& p, size_t pixel) {
-  return {static_cast<int32_t>(pixel / (size_t(p.output_w) * p.output_h)),
-          static_cast<int32_t>((pixel / p.output_w) % p.output_h),
-          static_cast<int32_t>(pixel % p.output_w)};
+StorageLayout storage_layout(const BinConv2DParams& p, const BinGemmKernel& gemm) {
+  const size_t taps = taps_of(p);
+  StorageLayout s;
+  s.filter = 0;
+  s.thresholds = size_t(p.groups) * blocks_per_group(p, gemm) * block_stride_words(p, gemm) * 4;
+  s.corrections = s.thresholds + round_up(size_t(p.out_channels) * 4, 64);
+  s.indirection =
+      s.corrections + (p.zero_padding ? round_up(taps * p.out_channels * 4, 64) : 0);
+  s.zero_row = s.indirection + round_up(bin_conv2d_pixels(p) * taps * 4, 64);
+  s.total = s.zero_row + round_up(size_t(bin_group_words(p)) * 4, 64);
+  return s;
 }
 
-inline bool tap_inside(const BinConv2DParams& p, const PixelPos& pos, int32_t ky, int32_t kx,
-                       int32_t* iy, int32_t* ix) {
-  *iy = pos.oy * p.stride_h - p.pad_top + ky * p.dilation_h;
-  *ix = pos.ox * p.stride_w - p.pad_left + kx * p.dilation_w;
-  return *iy >= 0 && *iy < p.input_h && *ix >= 0 && *ix < p.input_w;
-}
-
-// One im2col row: the taps of group `group` for one output pixel.
-void im2col_row(const BinConv2DParams& p, const uint32_t* input, size_t pixel, int32_t group,
-                size_t k_words, uint32_t* row) {
-  const int32_t words = bin_group_words(p);
-  const uint32_t mask = last_word_mask(p.group_channels);
-  const PixelPos pos = pixel_position(p, pixel);
-  uint32_t* dst = row;
-  for (int32_t ky = 0; ky < p.kernel_h; ++ky) {
-    for (int32_t kx = 0; kx < p.kernel_w; ++kx, dst += words) {
-      int32_t iy, ix;
-      if (!tap_inside(p, pos, ky, kx, &iy, &ix)) {
-        std::fill(dst, dst + words, 0u);
-        continue;
+// Word offsets of every output pixel's taps in the input, or kBinPaddingTap.
+void build_indirection(const BinConv2DParams& p, uint32_t* indirection) {
+  uint32_t* entry = indirection;
+  for (int32_t n = 0; n < p.batch; ++n) {
+    for (int32_t oy = 0; oy < p.output_h; ++oy) {
+      for (int32_t ox = 0; ox < p.output_w; ++ox) {
+        for (int32_t ky = 0; ky < p.kernel_h; ++ky) {
+          for (int32_t kx = 0; kx < p.kernel_w; ++kx) {
+            const int32_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
+            const int32_t ix = ox * p.stride_w - p.pad_left + kx * p.dilation_w;
+            const bool inside = iy >= 0 && iy < p.input_h && ix >= 0 && ix < p.input_w;
+            *entry++ = inside ? static_cast<uint32_t>(
+                                    ((size_t(n) * p.input_h + iy) * p.input_w + ix) * p.input_words)
+                              : kBinPaddingTap;
+          }
+        }
       }
-      const uint32_t* src = input +
-                            ((size_t(pos.n) * p.input_h + iy) * p.input_w + ix) * p.input_words +
-                            size_t(group) * words;
-      std::copy(src, src + words, dst);
-      dst[words - 1] &= mask;
     }
   }
-  std::fill(dst, row + k_words, 0u);
 }
 
 // Zero padding: sums the corrections of the pixel's out-of-image taps into
 // `correction`; returns false (nothing to correct) for interior pixels.
-bool zero_padding_correction(const BinConv2DParams& p, const BinConv2DGemmPlan& plan, size_t pixel,
-                             int32_t* correction) {
-  const PixelPos pos = pixel_position(p, pixel);
+bool zero_padding_correction(const BinConv2DParams& p, const BinConv2DGemmPlan& plan,
+                             const uint32_t* taps, int32_t* correction) {
   bool any = false;
-  for (int32_t ky = 0; ky < p.kernel_h; ++ky) {
-    for (int32_t kx = 0; kx < p.kernel_w; ++kx) {
-      int32_t iy, ix;
-      if (tap_inside(p, pos, ky, kx, &iy, &ix)) continue;
-      if (!any) std::fill(correction, correction + p.out_channels, 0);
-      any = true;
-      const int32_t* tap = plan.tap_corrections + size_t(ky * p.kernel_w + kx) * p.out_channels;
-      for (int32_t c = 0; c < p.out_channels; ++c) correction[c] += tap[c];
-    }
+  for (size_t t = 0; t < taps_of(p); ++t) {
+    if (taps[t] != kBinPaddingTap) continue;
+    if (!any) std::fill(correction, correction + p.out_channels, 0);
+    any = true;
+    const int32_t* tap = plan.tap_corrections + t * p.out_channels;
+    for (int32_t c = 0; c < p.out_channels; ++c) correction[c] += tap[c];
   }
   return any;
 }
 
 }  // namespace
 
-size_t bin_conv2d_gemm_k_words(const BinConv2DParams& p, const BinGemmKernel& gemm) {
-  return round_up(size_t(p.kernel_h) * p.kernel_w * bin_group_words(p), gemm.k_align);
+bool bin_conv2d_gemm_supported(const BinConv2DParams& p) {
+  const size_t input_words =
+      size_t(p.batch) * p.input_h * p.input_w * size_t(p.input_words);
+  return input_words < kBinPaddingTap;
 }
 
-namespace {
-
-size_t blocks_per_group(const BinConv2DParams& p, const BinGemmKernel& gemm) {
-  return (size_t(p.out_channels / p.groups) + gemm.nr - 1) / gemm.nr;
-}
-
-}  // namespace
-
-size_t bin_conv2d_gemm_scratch_bytes(const BinConv2DParams& p, const BinConv2DGemmPlan& plan) {
-  const size_t im2col = round_up(size_t(plan.gemm.mr) * plan.k_words * 4, 64);
-  const size_t accumulators = round_up(size_t(plan.gemm.mr) * p.out_channels * 4, 64);
+size_t bin_conv2d_gemm_scratch_bytes(const BinConv2DParams& p, const BinGemmKernel& gemm) {
+  const size_t pointers = round_up(taps_of(p) * gemm.mr * sizeof(void*), 64);
+  const size_t accumulators = round_up(size_t(gemm.mr) * p.out_channels * 4, 64);
   const size_t correction = round_up(size_t(p.out_channels) * 4, 64);
-  return im2col + accumulators + correction;
+  return pointers + accumulators + correction;
 }
 
-size_t bin_conv2d_gemm_packed_bytes(const BinConv2DParams& p, const BinConv2DGemmPlan& plan) {
-  const size_t taps = size_t(p.kernel_h) * p.kernel_w;
-  const size_t filter = size_t(p.groups) * blocks_per_group(p, plan.gemm) *
-                        round_up(bin_gemm_block_words(plan.gemm, plan.k_words) * 4, 64);
-  const size_t thresholds = round_up(size_t(p.out_channels) * 4, 64);
-  const size_t corrections = p.zero_padding ? round_up(taps * p.out_channels * 4, 64) : 0;
-  return filter + thresholds + corrections;
+size_t bin_conv2d_gemm_packed_bytes(const BinConv2DParams& p, const BinGemmKernel& gemm) {
+  return storage_layout(p, gemm).total;
 }
 
 void bin_conv2d_gemm_pack(const BinConv2DParams& p, const uint32_t* filter,
                           BinConv2DGemmPlan* plan, void* storage) {
-  const size_t k_words = plan->k_words;
-  const int32_t words = bin_group_words(p);
+  const size_t tap_words = size_t(bin_group_words(p));
   const uint32_t mask = last_word_mask(p.group_channels);
-  const size_t taps = size_t(p.kernel_h) * p.kernel_w;
-  // Rows first (pad bits cleared), then each block in the kernel's layout.
-  std::vector<uint32_t> rows(size_t(p.out_channels) * k_words, 0u);
-  for (int32_t c = 0; c < p.out_channels; ++c) {
-    uint32_t* row = rows.data() + size_t(c) * k_words;
-    for (size_t t = 0; t < taps; ++t) {
-      const uint32_t* src = filter + (size_t(c) * taps + t) * words;
-      std::copy(src, src + words, row + t * words);
-      row[t * words + words - 1] &= mask;
-    }
-  }
-  uint32_t* packed = static_cast<uint32_t*>(storage);
-  const size_t block_words = round_up(bin_gemm_block_words(plan->gemm, k_words), 16);
+  const size_t taps = taps_of(p);
+  const StorageLayout layout = storage_layout(p, plan->gemm);
+  uint8_t* base = static_cast<uint8_t*>(storage);
+  plan->tap_words = tap_words;
+  plan->last_mask = mask;
+
+  // The filter with pad bits cleared, then each block in the kernel's layout.
+  std::vector<uint32_t> rows(filter, filter + size_t(p.out_channels) * taps * tap_words);
+  for (size_t i = tap_words - 1; i < rows.size(); i += tap_words) rows[i] &= mask;
+  uint32_t* packed = reinterpret_cast<uint32_t*>(base + layout.filter);
   const size_t per_group = size_t(p.out_channels / p.groups);
   plan->blocks_per_group = blocks_per_group(p, plan->gemm);
+  plan->block_words = block_stride_words(p, plan->gemm);
   for (int32_t g = 0; g < p.groups; ++g) {
     for (size_t j = 0; j < plan->blocks_per_group; ++j) {
       const size_t first = j * plan->gemm.nr;
       const size_t n = std::min<size_t>(plan->gemm.nr, per_group - first);
-      bin_gemm_pack_block(plan->gemm, n, k_words,
-                          rows.data() + (g * per_group + first) * k_words, k_words,
-                          packed + (g * plan->blocks_per_group + j) * block_words);
+      bin_gemm_pack_block(plan->gemm, n, taps, tap_words,
+                          rows.data() + (g * per_group + first) * taps * tap_words,
+                          taps * tap_words, tap_words,
+                          packed + (g * plan->blocks_per_group + j) * plan->block_words);
     }
   }
   plan->packed_filter = packed;
 
-  int32_t* thresholds = reinterpret_cast<int32_t*>(
-      packed + size_t(p.groups) * plan->blocks_per_group * block_words);
+  int32_t* thresholds = reinterpret_cast<int32_t*>(base + layout.thresholds);
   plan->doubled_threshold = nullptr;
   if (p.transform.mode == BinOutputMode::kBit) {
     for (int32_t c = 0; c < p.out_channels; ++c) {
@@ -150,7 +139,7 @@ void bin_conv2d_gemm_pack(const BinConv2DParams& p, const uint32_t* filter,
 
   plan->tap_corrections = nullptr;
   if (p.zero_padding) {
-    int32_t* corrections = thresholds + round_up(size_t(p.out_channels), 16);
+    int32_t* corrections = reinterpret_cast<int32_t*>(base + layout.corrections);
     for (size_t t = 0; t < taps; ++t) {
       for (int32_t c = 0; c < p.out_channels; ++c) {
         corrections[t * p.out_channels + c] =
@@ -159,17 +148,24 @@ void bin_conv2d_gemm_pack(const BinConv2DParams& p, const uint32_t* filter,
     }
     plan->tap_corrections = corrections;
   }
+
+  uint32_t* indirection = reinterpret_cast<uint32_t*>(base + layout.indirection);
+  build_indirection(p, indirection);
+  plan->indirection = indirection;
+  uint32_t* zero_row = reinterpret_cast<uint32_t*>(base + layout.zero_row);
+  std::fill(zero_row, zero_row + tap_words, 0u);
+  plan->zero_row = zero_row;
 }
 
 void bin_conv2d_gemm(const BinConv2DParams& p, const BinConv2DGemmPlan& plan,
                      const uint32_t* input, void* output, void* scratch, size_t pixel_begin,
                      size_t pixel_end) {
-  const size_t mr = plan.gemm.mr, nr = plan.gemm.nr, k_words = plan.k_words;
-  uint32_t* rows = static_cast<uint32_t*>(scratch);
-  int32_t* acc = reinterpret_cast<int32_t*>(rows + round_up(mr * k_words, 16));
+  const size_t mr = plan.gemm.mr, nr = plan.gemm.nr, taps = taps_of(p);
+  const uint32_t** pointers = static_cast<const uint32_t**>(scratch);
+  int32_t* acc = reinterpret_cast<int32_t*>(static_cast<uint8_t*>(scratch) +
+                                            round_up(taps * mr * sizeof(void*), 64));
   int32_t* correction = acc + round_up(mr * p.out_channels, 16);
-  const int32_t channels_per_group = p.out_channels / p.groups;
-  const size_t block_words = round_up(bin_gemm_block_words(plan.gemm, k_words), 16);
+  const size_t channels_per_group = size_t(p.out_channels / p.groups);
   const BinOutputTransform& t = p.transform;
   BinOutputStageParams stage;
   stage.multiplier = t.multiplier;
@@ -185,22 +181,29 @@ void bin_conv2d_gemm(const BinConv2DParams& p, const BinConv2DGemmPlan& plan,
                                                              : size_t(p.out_channels + 31) / 32 * 4;
   for (size_t tile = pixel_begin; tile < pixel_end; tile += mr) {
     const size_t m_count = std::min(mr, pixel_end - tile);
+    const uint32_t* entries = plan.indirection + tile * taps;
     for (int32_t g = 0; g < p.groups; ++g) {
-      for (size_t m = 0; m < m_count; ++m) {
-        im2col_row(p, input, tile + m, g, k_words, rows + m * k_words);
+      // The tile's row pointers, tap-major as the microkernel reads them.
+      const uint32_t* group_input = input + size_t(g) * plan.tap_words;
+      for (size_t k = 0; k < taps; ++k) {
+        for (size_t m = 0; m < m_count; ++m) {
+          const uint32_t offset = entries[m * taps + k];
+          pointers[k * m_count + m] =
+              offset == kBinPaddingTap ? plan.zero_row : group_input + offset;
+        }
       }
       const size_t c_begin = size_t(g) * channels_per_group;
       const size_t c_end = c_begin + channels_per_group;
-      const uint32_t* block = plan.packed_filter + g * plan.blocks_per_group * block_words;
-      for (size_t c = c_begin; c < c_end; c += nr, block += block_words) {
-        plan.gemm.fn(m_count, std::min(nr, c_end - c), k_words, rows, k_words, block, k_words,
-                     acc + c, p.out_channels);
+      const uint32_t* block = plan.packed_filter + g * plan.blocks_per_group * plan.block_words;
+      for (size_t c = c_begin; c < c_end; c += nr, block += plan.block_words) {
+        plan.gemm.fn(m_count, std::min(nr, c_end - c), taps, plan.tap_words, pointers,
+                     plan.last_mask, block, acc + c, p.out_channels);
       }
     }
     for (size_t m = 0; m < m_count; ++m) {
       const size_t pixel = tile + m;
       const bool corrected =
-          p.zero_padding && zero_padding_correction(p, plan, pixel, correction);
+          p.zero_padding && zero_padding_correction(p, plan, entries + m * taps, correction);
       store(p.out_channels, acc + m * p.out_channels, corrected ? correction : nullptr, stage,
             static_cast<uint8_t*>(output) + pixel * out_bytes);
     }

@@ -38,17 +38,14 @@ Status BinConvRunner::prepare(PrepareContext& ctx, const char* family, const uin
   }
 
   // The bin_gemm table lists variants best first and ends with the portable
-  // one; that one maps to the direct reference kernel, the definition. A tile
-  // taller than the whole output (a fully connected layer of batch 1) would
-  // mostly compute discarded rows: then the first allowed variant that fits.
+  // one; that one maps to the direct reference kernel, the definition. Short
+  // tiles are the kernels' business (the AVX-512 one has 4- and 8-row bodies).
   const size_t pixels = ref::bin_conv2d_pixels(*p);
   size_t count = 0;
   const KernelVariant<BinGemmKernel>* variants = bin_gemm_variants(&count);
   const KernelVariant<BinGemmKernel>* chosen = nullptr;
-  for (size_t i = 0; i + 1 < count; ++i) {
-    if (!ctx.selector().allows(variants[i].isa, variants[i].required)) continue;
-    if (chosen == nullptr) chosen = &variants[i];
-    if (variants[i].fn.mr <= pixels) {
+  for (size_t i = 0; i + 1 < count && ref::bin_conv2d_gemm_supported(*p); ++i) {
+    if (ctx.selector().allows(variants[i].isa, variants[i].required)) {
       chosen = &variants[i];
       break;
     }
@@ -65,13 +62,13 @@ Status BinConvRunner::prepare(PrepareContext& ctx, const char* family, const uin
   name_ = std::string(family) + "__" + chosen->isa;
   plan_.gemm = chosen->fn;
   plan_.output = select_output_stage(chosen->required);
-  plan_.k_words = ref::bin_conv2d_gemm_k_words(*p, plan_.gemm);
-  void* storage = ctx.allocate_persistent(ref::bin_conv2d_gemm_packed_bytes(*p, plan_));
+  void* storage = ctx.allocate_persistent(ref::bin_conv2d_gemm_packed_bytes(*p, plan_.gemm));
   if (storage == nullptr) {
-    return Status(StatusCode::kResourceExhausted, "cannot allocate the packed filter");
+    return Status(StatusCode::kResourceExhausted,
+                  "cannot allocate the packed filter and indirection buffer");
   }
   ref::bin_conv2d_gemm_pack(*p, filter, &plan_, storage);
-  scratch_per_chunk_ = ref::bin_conv2d_gemm_scratch_bytes(*p, plan_);
+  scratch_per_chunk_ = ref::bin_conv2d_gemm_scratch_bytes(*p, plan_.gemm);
   ctx.request_scratch(chunks_ * scratch_per_chunk_);
   return Status::Ok();
 }

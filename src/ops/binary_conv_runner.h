@@ -1,5 +1,5 @@
 // How BCONV2D and BFULLY_CONNECTED run a binary convolution: the direct
-// reference kernel, or im2col + the best bin_gemm microkernel (kernels/bin_gemm.h)
+// reference kernel, or indirection + the best bin_gemm microkernel (kernels/bin_gemm.h)
 // the kernel selector allows. Both give the same bits (tests/ops_binary).
 #pragma once
 

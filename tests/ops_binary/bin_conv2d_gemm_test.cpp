@@ -1,4 +1,4 @@
-// The im2col + bin_gemm path against ref::bin_conv2d, for every bin_gemm
+// The indirection + bin_gemm path against ref::bin_conv2d, for every bin_gemm
 // variant this CPU runs (the portable one included): bit-exact in every output
 // mode, padding mode, group count and pixel split.
 #include <catch2/catch.hpp>
@@ -124,10 +124,10 @@ TEST_CASE("bin_conv2d_gemm: every bin_gemm variant equals the reference kernel",
 
       ref::BinConv2DGemmPlan plan;
       plan.gemm = gemm;
-      plan.k_words = ref::bin_conv2d_gemm_k_words(p, gemm);
-      AlignedWords storage(ref::bin_conv2d_gemm_packed_bytes(p, plan));
+      REQUIRE(ref::bin_conv2d_gemm_supported(p));
+      AlignedWords storage(ref::bin_conv2d_gemm_packed_bytes(p, gemm));
       ref::bin_conv2d_gemm_pack(p, filter.data(), &plan, storage.p);
-      AlignedWords scratch(ref::bin_conv2d_gemm_scratch_bytes(p, plan));
+      AlignedWords scratch(ref::bin_conv2d_gemm_scratch_bytes(p, gemm));
       // Every output stage this CPU runs, each behind this GEMM.
       for (size_t o = 0; o < output_count; ++o) {
         if (!cpu.has(outputs[o].required)) continue;
