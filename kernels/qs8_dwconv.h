@@ -1,13 +1,22 @@
-// int8 depthwise convolution microkernels (depth multiplier 1), one output
-// pixel per call:
+// int8 depthwise convolution microkernels (depth multiplier 1).
 //
 //   acc[c] = packed_bias[c] + sum over taps t of in[t][c] * w[t][c]
 //   out[c] = clamp(requantize(acc[c], channel c, profile) + output_zero_point)
 //
-// The operator passes one input pointer per tap (an indirection row): a pixel
-// of the input, or a buffer of the input zero point for taps in the padding,
-// whose contribution the packed bias (bias - zp * sum_t w[t][c]) cancels.
-// Any kernel size and stride/dilation reduce to this form.
+// Two kinds of kernel share this arithmetic:
+//
+// - Generic (Qs8DwconvFn): one output pixel per call through one input
+//   pointer per tap (an indirection row): a pixel of the input, or a buffer of
+//   the input zero point for taps in the padding, whose contribution the
+//   packed bias (bias - zp * sum_t w[t][c]) cancels. Any kernel size and
+//   stride/dilation reduce to this form.
+// - Row (Qs8DwconvRowFn): a run of output pixels of one output row for a
+//   square K x K kernel, horizontal stride S and dilation 1, fixed per
+//   function (3x3 and 5x5, stride 1 and 2). The weights of a channel block
+//   stay in registers across the run and each loaded input column serves the
+//   K / S outputs that overlap it. Weights are packed by qs8_dwconv_pack_rows
+//   as int16 pairs of vertically adjacent taps, so one 16-bit multiply-add
+//   (vpmaddwd, vpdpwssd) covers two taps.
 #pragma once
 
 #include <cstddef>
@@ -20,25 +29,88 @@ namespace lowbit {
 using Qs8DwconvFn = void (*)(size_t channels, size_t taps, const int8_t* const* inputs,
                              const void* packed_w, int8_t* output, const Qs8GemmParams& params);
 
+// One call of a row kernel: output pixels 0 .. output_width-1 of one row,
+// channels 0 .. channels-1 (a channel tile: every pointer is already offset
+// to the tile's first channel, which is a multiple of the channel block).
+struct Qs8DwconvRowArgs {
+  size_t channels;
+  size_t pixel_stride;          // bytes between horizontally adjacent pixels (input and output)
+  size_t output_width;
+  const int8_t* const* rows;    // K input rows (column 0), or zero_row for rows in the padding
+  ptrdiff_t input_x;            // input column of the first output's leftmost tap (may be < 0)
+  size_t input_width;           // columns outside [0, input_width) read zero_row instead
+  const int8_t* zero_row;       // input zero point, input_width * pixel_stride bytes
+  const void* packed_w;         // qs8_dwconv_pack_rows layout, from the tile's first block
+  int8_t* output;               // first output pixel
+  const Qs8GemmParams* params;  // per-channel arrays offset to the tile's first channel
+};
+using Qs8DwconvRowFn = void (*)(const Qs8DwconvRowArgs& args);
+
 struct Qs8DwconvKernel {
   Qs8DwconvFn fn;
   uint32_t channel_block;  // packed weights come in blocks of this many channels
+  // Specialised row kernels, nullptr where the variant has none.
+  Qs8DwconvRowFn row_3x3s1 = nullptr;
+  Qs8DwconvRowFn row_3x3s2 = nullptr;
+  Qs8DwconvRowFn row_5x5s1 = nullptr;
+  Qs8DwconvRowFn row_5x5s2 = nullptr;
 };
 
-// Layout: per block of channel_block channels, channel_block int32 packed
-// biases, then [taps][channel_block] int8 weights (zeros past `channels`).
+// The row kernel for a square `kernel` x `kernel` filter with horizontal
+// stride `stride` and dilation 1, or nullptr.
+Qs8DwconvRowFn qs8_dwconv_row_kernel(const Qs8DwconvKernel& kernel, int kernel_h, int kernel_w,
+                                     int stride_w, int dilation_h, int dilation_w);
+
+// Generic layout: per block of channel_block channels, channel_block int32
+// packed biases, then [taps][channel_block] int8 weights (zeros past `channels`).
 size_t qs8_dwconv_packed_bytes(size_t channel_block, size_t channels, size_t taps);
 // weights: [taps][channels] (the 1 x KH x KW x C filter); bias int32[channels] or nullptr.
 void qs8_dwconv_pack(size_t channel_block, size_t channels, size_t taps, const int8_t* weights,
                      const int32_t* bias, int32_t input_zero_point, void* packed);
 
+// Row layout, per block of B = channel_block channels (B a multiple of 8):
+// B int32 packed biases, then for each kernel column kx and each pair of
+// kernel rows (2p, 2p+1) B int16 pairs (w[2p][kx][c], w[2p+1][kx][c]), the
+// second 0 for the last row of an odd kernel. Biases and pairs are stored in
+// "unpack order", the order an interleave of two vectors of int16 channels
+// produces within 128-bit lanes (vpunpcklwd / vpunpckhwd, NEON zip1 / zip2):
+// the low half holds channels 8L..8L+3 of every 8-channel lane L, the high
+// half channels 8L+4..8L+7. Slot of channel j of a block:
+//   (j % 8 < 4 ? 0 : B / 2) + (j / 8) * 4 + j % 4
+size_t qs8_dwconv_rows_packed_bytes(size_t channel_block, size_t channels, int kernel_h,
+                                    int kernel_w);
+void qs8_dwconv_pack_rows(size_t channel_block, size_t channels, int kernel_h, int kernel_w,
+                          const int8_t* weights, const int32_t* bias, int32_t input_zero_point,
+                          void* packed);
+inline size_t qs8_dwconv_unpack_slot(size_t channel_block, size_t j) {
+  return (j % 8 < 4 ? 0 : channel_block / 2) + (j / 8) * 4 + j % 4;
+}
+
 void qs8_dwconv_c8__scalar(size_t channels, size_t taps, const int8_t* const* inputs,
                            const void* packed_w, int8_t* output, const Qs8GemmParams& params);
+// Portable row kernels over the row layout (block 8): the definition the
+// SIMD row kernels are tested against, and the fallback for ISAs without one.
+void qs8_dwconv_row3x3s1__scalar(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row3x3s2__scalar(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row5x5s1__scalar(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row5x5s2__scalar(const Qs8DwconvRowArgs& args);
 #if defined(__x86_64__)
 void qs8_dwconv_c16__avx2(size_t channels, size_t taps, const int8_t* const* inputs,
                           const void* packed_w, int8_t* output, const Qs8GemmParams& params);
 void qs8_dwconv_c32__avx512(size_t channels, size_t taps, const int8_t* const* inputs,
                             const void* packed_w, int8_t* output, const Qs8GemmParams& params);
+void qs8_dwconv_row3x3s1__avx2(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row3x3s2__avx2(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row5x5s1__avx2(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row5x5s2__avx2(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row3x3s1__avx512(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row3x3s2__avx512(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row5x5s1__avx512(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row5x5s2__avx512(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row3x3s1__avx512vnni(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row3x3s2__avx512vnni(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row5x5s1__avx512vnni(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row5x5s2__avx512vnni(const Qs8DwconvRowArgs& args);
 #endif
 
 const KernelVariant<Qs8DwconvKernel>* qs8_dwconv_variants(size_t* count);

@@ -64,10 +64,21 @@ void qs8_dwconv_c8__scalar(size_t channels, size_t taps, const int8_t* const* in
 const KernelVariant<Qs8DwconvKernel>* qs8_dwconv_variants(size_t* count) {
   static const KernelVariant<Qs8DwconvKernel> kVariants[] = {
 #if defined(__x86_64__)
-      {"qs8_dwconv_c32__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW, {qs8_dwconv_c32__avx512, 32}},
-      {"qs8_dwconv_c16__avx2", "avx2", kCpuAVX2, {qs8_dwconv_c16__avx2, 16}},
+      {"qs8_dwconv_c32__avx512vnni", "avx512vnni", kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VNNI,
+       {qs8_dwconv_c32__avx512, 32, qs8_dwconv_row3x3s1__avx512vnni, qs8_dwconv_row3x3s2__avx512vnni,
+        qs8_dwconv_row5x5s1__avx512vnni, qs8_dwconv_row5x5s2__avx512vnni}},
+      {"qs8_dwconv_c32__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW,
+       {qs8_dwconv_c32__avx512, 32, qs8_dwconv_row3x3s1__avx512, qs8_dwconv_row3x3s2__avx512,
+        qs8_dwconv_row5x5s1__avx512, qs8_dwconv_row5x5s2__avx512}},
+      {"qs8_dwconv_c16__avx2", "avx2", kCpuAVX2,
+       {qs8_dwconv_c16__avx2, 16, qs8_dwconv_row3x3s1__avx2, qs8_dwconv_row3x3s2__avx2,
+        qs8_dwconv_row5x5s1__avx2, qs8_dwconv_row5x5s2__avx2}},
 #endif
-      {"qs8_dwconv_c8__reference", "reference", 0, {qs8_dwconv_c8__scalar, 8}},
+      // The operator runs its own reference kernel for the "reference" set;
+      // these serve as the portable definition in the kernel tests.
+      {"qs8_dwconv_c8__reference", "reference", 0,
+       {qs8_dwconv_c8__scalar, 8, qs8_dwconv_row3x3s1__scalar, qs8_dwconv_row3x3s2__scalar,
+        qs8_dwconv_row5x5s1__scalar, qs8_dwconv_row5x5s2__scalar}},
   };
   *count = sizeof(kVariants) / sizeof(kVariants[0]);
   return kVariants;

@@ -1,7 +1,7 @@
 #include "ops/qs8_dwconv_runner.h"
 
+#include <algorithm>
 #include <cstring>
-#include <string>
 
 namespace lowbit {
 
@@ -16,7 +16,6 @@ Status Qs8DwconvRunner::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
                                 const int8_t* weights, const int32_t* bias) {
   g_ = g;
   kernel_ = variant.fn;
-  name_ = variant.name;
   const size_t channels = static_cast<size_t>(g.output_c);
   const size_t taps = size_t(g.kernel_h) * g.kernel_w;
   if (taps > kMaxTaps) {
@@ -31,30 +30,44 @@ Status Qs8DwconvRunner::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
   if (depth_multiplier_ > 1) {
     ctx.request_scratch(size_t(g.batch) * g.input_h * g.input_w * channels);
   }
+  row_fn_ = qs8_dwconv_row_kernel(kernel_, g.kernel_h, g.kernel_w, g.stride_w, g.dilation_h,
+                                  g.dilation_w);
+  const size_t block = kernel_.channel_block;
+  const size_t packed_bytes =
+      row_fn_ ? qs8_dwconv_rows_packed_bytes(block, channels, g.kernel_h, g.kernel_w)
+              : qs8_dwconv_packed_bytes(block, channels, taps);
+  packed_block_bytes_ = packed_bytes / ((channels + block - 1) / block);
   // Per-channel parameters padded to the widest vector step (32 channels).
   const size_t padded = (channels + 31) / 32 * 32;
-  void* packed = ctx.allocate_persistent(qs8_dwconv_packed_bytes(kernel_.channel_block, channels, taps));
+  // Row kernels read the zero-point row at any column of a padding row.
+  const size_t zero_bytes = row_fn_ ? size_t(g.input_w) * channels : channels;
+  void* packed = ctx.allocate_persistent(packed_bytes);
   auto* multiplier = static_cast<int32_t*>(ctx.allocate_persistent(padded * sizeof(int32_t)));
   auto* shift = static_cast<int32_t*>(ctx.allocate_persistent(padded * sizeof(int32_t)));
   auto* scale = static_cast<float*>(ctx.allocate_persistent(padded * sizeof(float)));
-  auto* padding_row = static_cast<int8_t*>(ctx.allocate_persistent(channels));
-  if (!packed || !multiplier || !shift || !scale || !padding_row) {
+  auto* zero_row = static_cast<int8_t*>(ctx.allocate_persistent(zero_bytes));
+  if (!packed || !multiplier || !shift || !scale || !zero_row) {
     return Status(StatusCode::kResourceExhausted, "cannot allocate packed depthwise weights");
   }
-  qs8_dwconv_pack(kernel_.channel_block, channels, taps, weights, bias, q.input_zero_point, packed);
+  if (row_fn_) {
+    qs8_dwconv_pack_rows(block, channels, g.kernel_h, g.kernel_w, weights, bias,
+                         q.input_zero_point, packed);
+  } else {
+    qs8_dwconv_pack(block, channels, taps, weights, bias, q.input_zero_point, packed);
+  }
   for (size_t c = 0; c < channels; ++c) {
     multiplier[c] = q.requantizers[c].multiplier;
     shift[c] = q.requantizers[c].shift;
     scale[c] = q.requantizers[c].scale;
   }
-  std::memset(padding_row, q.input_zero_point, channels);
+  std::memset(zero_row, q.input_zero_point, zero_bytes);
   for (int32_t ky = 0, t = 0; ky < g.kernel_h; ++ky) {
     for (int32_t kx = 0; kx < g.kernel_w; ++kx, ++t) {
       tap_offsets_[t] = (size_t(ky) * g.dilation_h * g.input_w + size_t(kx) * g.dilation_w) * channels;
     }
   }
-  packed_ = packed;
-  padding_row_ = padding_row;
+  packed_ = static_cast<const uint8_t*>(packed);
+  zero_row_ = zero_row;
   params_.profile = q.profile;
   params_.output_zero_point = q.output_zero_point;
   params_.output_min = q.output_min;
@@ -62,7 +75,21 @@ Status Qs8DwconvRunner::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
   params_.multiplier = multiplier;
   params_.shift = shift;
   params_.scale = scale;
+  name_ = variant.name;
+  if (row_fn_) {
+    const std::string prefix = "qs8_dwconv_";
+    name_.insert(prefix.size(), std::to_string(g.kernel_h) + "x" + std::to_string(g.kernel_w) +
+                                    "s" + std::to_string(g.stride_w) + "_");
+  }
   return Status::Ok();
+}
+
+Qs8GemmParams Qs8DwconvRunner::params_from(size_t c0) const {
+  Qs8GemmParams p = params_;
+  p.multiplier += c0;
+  p.shift += c0;
+  p.scale += c0;
+  return p;
 }
 
 void Qs8DwconvRunner::expand_row(size_t row, const int8_t* input, int8_t* expanded) const {
@@ -72,7 +99,36 @@ void Qs8DwconvRunner::expand_row(size_t row, const int8_t* input, int8_t* expand
   for (size_t i = 0; i < size_t(g_.input_w) * in_c; ++i, dst += m) std::memset(dst, src[i], m);
 }
 
-void Qs8DwconvRunner::run_row(size_t row, const int8_t* input, int8_t* output) const {
+void Qs8DwconvRunner::run_rows_tile(size_t row, size_t c0, size_t nc, const int8_t* input,
+                                    int8_t* output) const {
+  const size_t channels = static_cast<size_t>(g_.output_c);
+  const int32_t oy = static_cast<int32_t>(row % g_.output_h);
+  const size_t b = row / g_.output_h;
+  const size_t row_bytes = size_t(g_.input_w) * channels;
+  const int8_t* image = input + b * g_.input_h * row_bytes;
+  const int8_t* rows[5];
+  const int32_t iy0 = oy * g_.stride_h - g_.pad_top;
+  for (int32_t ky = 0; ky < g_.kernel_h; ++ky) {
+    const int32_t iy = iy0 + ky;
+    rows[ky] = (iy >= 0 && iy < g_.input_h ? image + size_t(iy) * row_bytes : zero_row_) + c0;
+  }
+  const Qs8GemmParams params = params_from(c0);
+  Qs8DwconvRowArgs args;
+  args.channels = nc;
+  args.pixel_stride = channels;
+  args.output_width = static_cast<size_t>(g_.output_w);
+  args.rows = rows;
+  args.input_x = -ptrdiff_t(g_.pad_left);
+  args.input_width = static_cast<size_t>(g_.input_w);
+  args.zero_row = zero_row_ + c0;
+  args.packed_w = packed_ + c0 / kernel_.channel_block * packed_block_bytes_;
+  args.output = output + row * g_.output_w * channels + c0;
+  args.params = &params;
+  row_fn_(args);
+}
+
+void Qs8DwconvRunner::run_generic_tile(size_t row, size_t c0, size_t nc, const int8_t* input,
+                                       int8_t* output) const {
   const size_t channels = static_cast<size_t>(g_.output_c);
   const int32_t oy = static_cast<int32_t>(row % g_.output_h);
   const size_t b = row / g_.output_h;
@@ -80,8 +136,10 @@ void Qs8DwconvRunner::run_row(size_t row, const int8_t* input, int8_t* output) c
   const size_t tap_count = size_t(g_.kernel_h) * g_.kernel_w;
   const int32_t iy0 = oy * g_.stride_h - g_.pad_top;
   const bool rows_inside = iy0 >= 0 && iy0 + (g_.kernel_h - 1) * g_.dilation_h < g_.input_h;
-  const int8_t* image = input + b * g_.input_h * g_.input_w * channels;
-  int8_t* out_row = output + (b * g_.output_h + oy) * g_.output_w * channels;
+  const int8_t* image = input + b * g_.input_h * g_.input_w * channels + c0;
+  int8_t* out_row = output + (b * g_.output_h + oy) * g_.output_w * channels + c0;
+  const Qs8GemmParams params = params_from(c0);
+  const void* packed = packed_ + c0 / kernel_.channel_block * packed_block_bytes_;
   for (int32_t ox = 0; ox < g_.output_w; ++ox) {
     const int32_t ix0 = ox * g_.stride_w - g_.pad_left;
     if (rows_inside && ix0 >= 0 && ix0 + (g_.kernel_w - 1) * g_.dilation_w < g_.input_w) {
@@ -95,11 +153,11 @@ void Qs8DwconvRunner::run_row(size_t row, const int8_t* input, int8_t* output) c
         for (int32_t kx = 0; kx < g_.kernel_w; ++kx) {
           const int32_t ix = ix0 + kx * g_.dilation_w;
           const bool inside = iy >= 0 && iy < g_.input_h && ix >= 0 && ix < g_.input_w;
-          taps[t++] = inside ? image + (size_t(iy) * g_.input_w + ix) * channels : padding_row_;
+          taps[t++] = inside ? image + (size_t(iy) * g_.input_w + ix) * channels : zero_row_ + c0;
         }
       }
     }
-    kernel_.fn(channels, tap_count, taps, packed_, out_row + size_t(ox) * channels, params_);
+    kernel_.fn(nc, tap_count, taps, packed, out_row + size_t(ox) * channels, params);
   }
 }
 
@@ -112,7 +170,25 @@ void Qs8DwconvRunner::run(ThreadPool& pool, const int8_t* input, int8_t* output,
     input = expanded;
   }
   const size_t rows = size_t(g_.batch) * g_.output_h;
-  pool.parallel_for(rows, [&](size_t row) { run_row(row, input, output); });
+  const size_t channels = static_cast<size_t>(g_.output_c), block = kernel_.channel_block;
+  const size_t blocks = (channels + block - 1) / block;
+  // Split channels only when there are fewer than 4 rows per thread.
+  const size_t wanted_tiles = 4 * size_t(std::max(1, pool.num_threads()));
+  size_t tiles = 1;
+  if (pool.num_threads() > 1 && rows < wanted_tiles) {
+    tiles = std::min(blocks, (wanted_tiles + rows - 1) / rows);
+  }
+  const size_t blocks_per_tile = (blocks + tiles - 1) / tiles;
+  tiles = (blocks + blocks_per_tile - 1) / blocks_per_tile;
+  const size_t tile_channels = blocks_per_tile * block;
+  pool.parallel_for_2d(rows, tiles, [&](size_t row, size_t tile) {
+    const size_t c0 = tile * tile_channels, nc = std::min(tile_channels, channels - c0);
+    if (row_fn_) {
+      run_rows_tile(row, c0, nc, input, output);
+    } else {
+      run_generic_tile(row, c0, nc, input, output);
+    }
+  });
 }
 
 }  // namespace lowbit

@@ -1,16 +1,26 @@
-// int8 depthwise convolution through the qs8 depthwise microkernels: each
-// output pixel gets one input pointer per tap, pointing at the input pixel
-// or, for taps in the padding, at a row of the input zero point. Rows of
-// output pixels are spread over the threads.
+// int8 depthwise convolution through the qs8 depthwise microkernels.
+//
+// 3x3 and 5x5 filters with dilation 1 (any stride_h, stride_w 1 or 2) run the
+// variant's row kernels: one call per output row and channel tile, with the
+// filter's input rows (or a zero-point row for rows in the padding). Other
+// shapes run the generic kernel once per output pixel, through one input
+// pointer per tap: the input pixel or, for taps in the padding, the
+// zero-point row.
+//
+// Threads take tiles of one output row by a run of channel blocks; channels
+// are split only when rows alone cannot keep every thread busy. Each output
+// byte is computed by the same arithmetic whatever the split, so the result
+// does not depend on the thread count.
 //
 // With a depth multiplier M > 1, output channel c*M + m reads input channel
 // c: the input is first expanded into scratch with each channel repeated M
-// times (the size of the output times stride^2), so the microkernels see a
-// multiplier-1 convolution over output_c channels and stay unchanged.
+// times, so the microkernels see a multiplier-1 convolution over output_c
+// channels.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "kernels/qs8_dwconv.h"
 #include "ops/op_kernel.h"
@@ -29,18 +39,25 @@ class Qs8DwconvRunner {
                  const int8_t* weights, const int32_t* bias);
   // scratch: what prepare requested (nothing for depth multiplier 1).
   void run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch) const;
-  const char* name() const { return name_; }
+  // The variant, with the row kernel's shape when one runs ("qs8_dwconv_3x3s1_c32__avx2").
+  const char* name() const { return name_.c_str(); }
 
  private:
-  void run_row(size_t row, const int8_t* input, int8_t* output) const;
+  // Output row `row` (batch * output_h + oy), channels [c0, c0 + nc).
+  void run_rows_tile(size_t row, size_t c0, size_t nc, const int8_t* input, int8_t* output) const;
+  void run_generic_tile(size_t row, size_t c0, size_t nc, const int8_t* input,
+                        int8_t* output) const;
   void expand_row(size_t row, const int8_t* input, int8_t* expanded) const;
+  Qs8GemmParams params_from(size_t c0) const;
 
   Qs8ConvGeometry g_;
   Qs8DwconvKernel kernel_{};
+  Qs8DwconvRowFn row_fn_ = nullptr;
   Qs8GemmParams params_;
-  const void* packed_ = nullptr;
-  const int8_t* padding_row_ = nullptr;
-  const char* name_ = "";
+  const uint8_t* packed_ = nullptr;
+  size_t packed_block_bytes_ = 0;  // packed bytes per channel block
+  const int8_t* zero_row_ = nullptr;
+  std::string name_;
   size_t depth_multiplier_ = 1;
   // Byte offset of each tap from the window's top-left pixel (interior pixels).
   size_t tap_offsets_[kMaxTaps] = {};

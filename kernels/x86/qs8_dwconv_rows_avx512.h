@@ -1,0 +1,157 @@
+// Depthwise row kernels with 512-bit vectors, 32 channels per block, shared
+// by the AVX-512BW (vpmaddwd + vpaddd) and AVX-512 VNNI (vpdpwssd) variants,
+// which differ only in the multiply-add step passed as Madd.
+//
+// Per input column and pair of kernel rows, the two rows' int8 channels are
+// widened to int16 and interleaved (vpunpcklwd / vpunpckhwd), so one 16-bit
+// multiply-add against the packed weight pairs adds two taps for 16 channels.
+// The interleave leaves channels in "unpack order" (see qs8_dwconv.h); the
+// packed biases use the same order, and one vpermt2d per 16 channels brings
+// the sums back to channel order before requantization.
+// Include only from files compiled with AVX-512 flags.
+#pragma once
+
+#include <immintrin.h>
+
+#include "kernels/qs8_dwconv.h"
+#include "kernels/x86/qs8_requant_avx512.h"
+
+namespace lowbit {
+namespace avx512 {
+namespace dwconv {
+
+constexpr size_t kBlock = 32;
+
+// The requantization parameters of one 16-channel half, loaded once per block.
+template <RequantProfile kProfile>
+struct HalfRequant {
+  __m512i multiplier, shift;
+  __m512 scale;
+  void load(const Qs8GemmParams& p, size_t channel) {
+    if (kProfile == RequantProfile::kXnnpackFp32) {
+      scale = _mm512_loadu_ps(p.scale + channel);
+    } else {
+      multiplier = _mm512_loadu_si512(p.multiplier + channel);
+      shift = _mm512_loadu_si512(p.shift + channel);
+    }
+  }
+  __m512i apply(__m512i acc) const {
+    switch (kProfile) {
+      case RequantProfile::kXnnpackFp32:
+        return requant_fp32(acc, scale);
+      case RequantProfile::kSingleRounding:
+        return requant_single_rounding(acc, multiplier, shift);
+      case RequantProfile::kTfliteReference:
+      default:
+        return requant_double_rounding(acc, multiplier, shift);
+    }
+  }
+};
+
+inline __m512i offset_and_clamp(__m512i v, const Qs8GemmParams& p) {
+  v = _mm512_max_epi32(v, _mm512_set1_epi32(-ref::kRequantizedLimit));
+  v = _mm512_min_epi32(v, _mm512_set1_epi32(ref::kRequantizedLimit));
+  v = _mm512_add_epi32(v, _mm512_set1_epi32(p.output_zero_point));
+  v = _mm512_max_epi32(v, _mm512_set1_epi32(p.output_min));
+  return _mm512_min_epi32(v, _mm512_set1_epi32(p.output_max));
+}
+
+// Permutation indices: output lane j takes unpack slot j (low half) or
+// 16 + j (high half) of the (acc_lo, acc_hi) pair.
+inline __m512i channel_order_index(size_t first) {
+  alignas(64) int32_t idx[16];
+  for (size_t j = 0; j < 16; ++j) idx[j] = int32_t(qs8_dwconv_unpack_slot(kBlock, first + j));
+  return _mm512_load_si512(idx);
+}
+
+template <int K, int S, RequantProfile kProfile, typename Madd>
+void row(const Qs8DwconvRowArgs& a) {
+  constexpr int P = (K + 1) / 2;  // pairs of kernel rows
+  constexpr size_t kBlockBytes = kBlock * sizeof(int32_t) + size_t(K) * P * kBlock * 4;
+  const Qs8GemmParams& params = *a.params;
+  const __m512i to_low = channel_order_index(0), to_high = channel_order_index(16);
+  const auto* w = static_cast<const uint8_t*>(a.packed_w);
+  for (size_t block = 0; block < a.channels; block += kBlock, w += kBlockBytes) {
+    const size_t n = a.channels - block < kBlock ? a.channels - block : kBlock;
+    const __mmask32 load_mask = n == kBlock ? ~__mmask32{0} : (__mmask32{1} << n) - 1;
+    const __mmask16 store_low = n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1);
+    const __mmask16 store_high = n > 16 ? __mmask16((1u << (n - 16)) - 1) : __mmask16(0);
+    HalfRequant<kProfile> rq_low, rq_high;
+    rq_low.load(params, block);
+    rq_high.load(params, block + 16);
+    const __m512i bias_lo = _mm512_loadu_si512(w), bias_hi = _mm512_loadu_si512(w + 64);
+    __m512i wt[K][P][2];
+    for (int kx = 0; kx < K; ++kx) {
+      for (int p = 0; p < P; ++p) {
+        const uint8_t* src = w + kBlock * sizeof(int32_t) + (size_t(kx) * P + p) * kBlock * 4;
+        wt[kx][p][0] = _mm512_loadu_si512(src);
+        wt[kx][p][1] = _mm512_loadu_si512(src + 64);
+      }
+    }
+    // One input column as P interleaved row pairs, low and high halves.
+    auto load_column = [&](ptrdiff_t ix, __m512i (&col)[P][2]) {
+      const bool inside = ix >= 0 && ix < ptrdiff_t(a.input_width);
+      const size_t offset = inside ? size_t(ix) * a.pixel_stride + block : 0;
+      for (int p = 0; p < P; ++p) {
+        const int8_t* r0 = inside ? a.rows[2 * p] + offset : a.zero_row + block;
+        const __m512i x0 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(load_mask, r0));
+        __m512i x1 = _mm512_setzero_si512();
+        if (2 * p + 1 < K) {
+          const int8_t* r1 = inside ? a.rows[2 * p + 1] + offset : a.zero_row + block;
+          x1 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(load_mask, r1));
+        }
+        col[p][0] = _mm512_unpacklo_epi16(x0, x1);
+        col[p][1] = _mm512_unpackhi_epi16(x0, x1);
+      }
+    };
+    __m512i win[K][P][2];
+    ptrdiff_t ix = a.input_x;
+    for (int kx = 0; kx < K - S; ++kx) load_column(ix + kx, win[kx]);
+    int8_t* out = a.output + block;
+    for (size_t o = 0; o < a.output_width; ++o, ix += S, out += a.pixel_stride) {
+      for (int s = 0; s < S; ++s) load_column(ix + K - S + s, win[K - S + s]);
+      // Two accumulator chains per half shorten the multiply-add latency chain.
+      __m512i acc[2][2] = {{bias_lo, bias_hi}, {_mm512_setzero_si512(), _mm512_setzero_si512()}};
+      for (int kx = 0; kx < K; ++kx) {
+        for (int p = 0; p < P; ++p) {
+          const int chain = (kx * P + p) & 1;
+          acc[chain][0] = Madd()(acc[chain][0], win[kx][p][0], wt[kx][p][0]);
+          acc[chain][1] = Madd()(acc[chain][1], win[kx][p][1], wt[kx][p][1]);
+        }
+      }
+      for (int kx = 0; kx < K - S; ++kx) {
+        for (int p = 0; p < P; ++p) {
+          win[kx][p][0] = win[kx + S][p][0];
+          win[kx][p][1] = win[kx + S][p][1];
+        }
+      }
+      const __m512i sum_lo = _mm512_add_epi32(acc[0][0], acc[1][0]);
+      const __m512i sum_hi = _mm512_add_epi32(acc[0][1], acc[1][1]);
+      const __m512i low = _mm512_permutex2var_epi32(sum_lo, to_low, sum_hi);
+      const __m512i high = _mm512_permutex2var_epi32(sum_lo, to_high, sum_hi);
+      const __m512i q_low = offset_and_clamp(rq_low.apply(low), params);
+      _mm_mask_storeu_epi8(out, store_low, _mm512_cvtepi32_epi8(q_low));
+      if (n > 16) {
+        const __m512i q_high = offset_and_clamp(rq_high.apply(high), params);
+        _mm_mask_storeu_epi8(out + 16, store_high, _mm512_cvtepi32_epi8(q_high));
+      }
+    }
+  }
+}
+
+template <int K, int S, typename Madd>
+void row_any_profile(const Qs8DwconvRowArgs& a) {
+  switch (a.params->profile) {
+    case RequantProfile::kXnnpackFp32:
+      return row<K, S, RequantProfile::kXnnpackFp32, Madd>(a);
+    case RequantProfile::kSingleRounding:
+      return row<K, S, RequantProfile::kSingleRounding, Madd>(a);
+    case RequantProfile::kTfliteReference:
+    default:
+      return row<K, S, RequantProfile::kTfliteReference, Madd>(a);
+  }
+}
+
+}  // namespace dwconv
+}  // namespace avx512
+}  // namespace lowbit

@@ -1,0 +1,176 @@
+// The depthwise row kernels (3x3 / 5x5, stride 1 / 2) of every variant
+// against a direct computation: random widths from 1 up, channels around the
+// vector widths, input columns and rows in the padding, channel tiles inside
+// wider pixels (bytes between tiles must stay untouched), every profile.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "kernels/qs8_dwconv.h"
+#include "support/model_runner.h"
+
+using namespace lowbit;
+
+namespace {
+
+struct RowProblem {
+  int k = 3, stride = 1;
+  size_t channels = 1, pixel_stride = 1, output_width = 1, input_width = 1;
+  ptrdiff_t input_x = 0;
+  int32_t input_zp = 0;
+  std::vector<bool> padding_row;  // per kernel row: reads the zero-point row
+  std::vector<int8_t> image;      // k rows x input_width pixels x pixel_stride
+  std::vector<int8_t> weights;    // [k*k][channels]
+  std::vector<int32_t> bias;
+  std::vector<int32_t> multiplier, shift;
+  std::vector<float> scale;
+  Qs8GemmParams params;
+};
+
+void make_requant(std::mt19937& rng, RequantProfile profile, RowProblem& p) {
+  const size_t padded = (p.channels + 31) / 32 * 32;
+  p.multiplier.assign(padded, 0);
+  p.shift.assign(padded, 0);
+  p.scale.assign(padded, 0.0f);
+  std::uniform_real_distribution<double> log_scale(-13.0, -4.0);
+  for (size_t c = 0; c < p.channels; ++c) {
+    const double real = std::pow(2.0, log_scale(rng));
+    const ref::Requantizer r = ref::make_requantizer(profile, real, static_cast<float>(real));
+    p.multiplier[c] = r.multiplier;
+    p.shift[c] = r.shift;
+    p.scale[c] = r.scale;
+  }
+  p.params.profile = profile;
+  p.params.output_zero_point = static_cast<int32_t>(rng() % 256) - 128;
+  p.params.output_max = rng() % 3 == 0 ? 90 : 127;
+  p.params.output_min = std::min(p.params.output_zero_point, p.params.output_max);
+  p.params.multiplier = p.multiplier.data();
+  p.params.shift = p.shift.data();
+  p.params.scale = p.scale.data();
+}
+
+RowProblem make_row_problem(std::mt19937& rng, int k, int stride, RequantProfile profile) {
+  static const size_t kEdgeChannels[] = {1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 48, 64, 65};
+  RowProblem p;
+  p.k = k;
+  p.stride = stride;
+  p.channels = rng() % 2 ? kEdgeChannels[rng() % (sizeof(kEdgeChannels) / sizeof(size_t))]
+                         : 1 + rng() % 100;
+  p.pixel_stride = p.channels + (rng() % 3 == 0 ? rng() % 40 : 0);
+  // Widths 1..9 (around the smallest row segments) most of the time.
+  p.output_width = rng() % 4 ? 1 + rng() % 9 : 10 + rng() % 60;
+  p.input_x = -ptrdiff_t(rng() % (k / 2 + 2));
+  p.input_width = 1 + rng() % ((p.output_width - 1) * stride + k + 2);
+  p.input_zp = static_cast<int32_t>(rng() % 256) - 128;
+  for (int ky = 0; ky < k; ++ky) p.padding_row.push_back(rng() % 6 == 0);
+  p.image = testing::random_ints<int8_t>(rng, size_t(k) * p.input_width * p.pixel_stride, -128, 127);
+  p.weights = testing::random_ints<int8_t>(rng, size_t(k) * k * p.channels, -127, 127);
+  p.bias = testing::random_ints<int32_t>(rng, p.channels, -20000, 20000);
+  make_requant(rng, profile, p);
+  return p;
+}
+
+std::vector<int8_t> simulate(const RowProblem& p) {
+  std::vector<int8_t> out(p.output_width * p.pixel_stride, 0x55);
+  for (size_t o = 0; o < p.output_width; ++o) {
+    for (size_t c = 0; c < p.channels; ++c) {
+      int64_t acc = p.bias[c];
+      for (int ky = 0; ky < p.k; ++ky) {
+        for (int kx = 0; kx < p.k; ++kx) {
+          const ptrdiff_t ix = p.input_x + ptrdiff_t(o) * p.stride + kx;
+          const bool inside = !p.padding_row[ky] && ix >= 0 && ix < ptrdiff_t(p.input_width);
+          const int32_t x =
+              inside ? p.image[(size_t(ky) * p.input_width + size_t(ix)) * p.pixel_stride + c]
+                     : p.input_zp;
+          acc += int64_t(x - p.input_zp) * p.weights[(size_t(ky) * p.k + kx) * p.channels + c];
+        }
+      }
+      ref::Requantizer r{p.multiplier[c], p.shift[c], p.scale[c]};
+      out[o * p.pixel_stride + c] = static_cast<int8_t>(ref::requantize_to_output(
+          static_cast<int32_t>(acc), r, p.params.profile, p.params.output_zero_point,
+          p.params.output_min, p.params.output_max));
+    }
+  }
+  return out;
+}
+
+std::vector<int8_t> run(Qs8DwconvRowFn fn, size_t channel_block, const RowProblem& p) {
+  std::vector<uint8_t> packed(qs8_dwconv_rows_packed_bytes(channel_block, p.channels, p.k, p.k));
+  qs8_dwconv_pack_rows(channel_block, p.channels, p.k, p.k, p.weights.data(), p.bias.data(),
+                       p.input_zp, packed.data());
+  const std::vector<int8_t> zero_row(p.input_width * p.pixel_stride, int8_t(p.input_zp));
+  std::vector<const int8_t*> rows;
+  for (int ky = 0; ky < p.k; ++ky) {
+    rows.push_back(p.padding_row[ky] ? zero_row.data()
+                                     : p.image.data() + size_t(ky) * p.input_width * p.pixel_stride);
+  }
+  std::vector<int8_t> out(p.output_width * p.pixel_stride, 0x55);
+  Qs8DwconvRowArgs args;
+  args.channels = p.channels;
+  args.pixel_stride = p.pixel_stride;
+  args.output_width = p.output_width;
+  args.rows = rows.data();
+  args.input_x = p.input_x;
+  args.input_width = p.input_width;
+  args.zero_row = zero_row.data();
+  args.packed_w = packed.data();
+  args.output = out.data();
+  args.params = &p.params;
+  fn(args);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("qs8 depthwise row kernels match a direct convolution", "[kernels][qs8_dwconv]") {
+  const CpuFeatures cpu = CpuFeatures::detect();
+  size_t count = 0;
+  const KernelVariant<Qs8DwconvKernel>* variants = qs8_dwconv_variants(&count);
+  const uint32_t seed = testing::test_seed();
+  CAPTURE(seed);
+  int tested = 0;
+  for (size_t v = 0; v < count; ++v) {
+    if (!cpu.has(variants[v].required)) {
+      WARN(variants[v].name << " row kernels not run: this CPU lacks its features");
+      continue;
+    }
+    for (int k : {3, 5}) {
+      for (int stride : {1, 2}) {
+        const Qs8DwconvRowFn fn = qs8_dwconv_row_kernel(variants[v].fn, k, k, stride, 1, 1);
+        if (!fn) {
+          WARN(variants[v].name << " has no " << k << "x" << k << " stride " << stride << " row kernel");
+          continue;
+        }
+        ++tested;
+        for (RequantProfile profile : {RequantProfile::kTfliteReference,
+                                       RequantProfile::kSingleRounding,
+                                       RequantProfile::kXnnpackFp32}) {
+          INFO(variants[v].name << " " << k << "x" << k << " stride " << stride << " ["
+                                << requant_profile_name(profile) << "]");
+          std::mt19937 rng(seed + uint32_t(k * 10 + stride));
+          for (int iter = 0; iter < testing::scaled_iterations(150); ++iter) {
+            const RowProblem p = make_row_problem(rng, k, stride, profile);
+            CAPTURE(iter, p.channels, p.pixel_stride, p.output_width, p.input_width, p.input_x);
+            REQUIRE(run(fn, variants[v].fn.channel_block, p) == simulate(p));
+          }
+        }
+      }
+    }
+  }
+  CHECK(tested >= 4);
+}
+
+TEST_CASE("qs8 depthwise row kernels exist only for square 3x3/5x5, stride 1/2, no dilation",
+          "[kernels][qs8_dwconv]") {
+  size_t count = 0;
+  const Qs8DwconvKernel& k = qs8_dwconv_variants(&count)[0].fn;
+  CHECK(qs8_dwconv_row_kernel(k, 3, 3, 1, 1, 1) == k.row_3x3s1);
+  CHECK(qs8_dwconv_row_kernel(k, 5, 5, 2, 1, 1) == k.row_5x5s2);
+  CHECK(qs8_dwconv_row_kernel(k, 3, 3, 1, 2, 1) == nullptr);
+  CHECK(qs8_dwconv_row_kernel(k, 3, 3, 3, 1, 1) == nullptr);
+  CHECK(qs8_dwconv_row_kernel(k, 3, 5, 1, 1, 1) == nullptr);
+  CHECK(qs8_dwconv_row_kernel(k, 7, 7, 1, 1, 1) == nullptr);
+}
