@@ -1,12 +1,13 @@
 // int8 convolution layers of MobileNetV2-224 and ResNet-50 through our SIMD
 // kernels (the variant the auto kernel set picks on this CPU) and through
 // Debian's XNNPACK (qc8 convolution: per-channel weight scales, fp32
-// requantization) in the same binary, single-threaded. Both sides include
-// what a layer needs at run time: our K x K convolutions gather each tile's
-// receptive fields as the runtime's driver does, XNNPACK runs its indirection
-// operator. Counters: GOPS = 2 * MACs / CPU s; MACs/cycle = MACs per TSC
-// cycle of this thread's CPU time (the VNNI limit is 64 per core cycle; the
-// TSC rate is the nominal clock, so turbo inflates this figure).
+// requantization) in the same binary, single-threaded. Both sides run a whole
+// layer as at run time: ours through the runtime's convolution driver
+// (Qs8GemmConv: per-tile gather for K x K, direct rows for 1x1), XNNPACK its
+// indirection operator. Counters: GOPS = 2 * MACs / CPU s; core_GHz = the
+// core clock measured just before the timed loop (dependent-add chain);
+// MACs/cycle = MACs per core cycle of this thread's CPU time (the VNNI limit
+// is 64). scripts/bench_onnxruntime.py adds ONNX Runtime on the same shapes.
 //
 //   build/bin/bench_kernels --benchmark_filter=peers --benchmark_min_time=0.2
 #include <benchmark/benchmark.h>
@@ -16,7 +17,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <ctime>
 #include <random>
 #include <string>
@@ -24,7 +27,10 @@
 
 #include "kernels/qs8_dwconv.h"
 #include "kernels/qs8_gemm.h"
+#include "ops/qs8_dwconv_runner.h"
+#include "ops/qs8_gemm_conv.h"
 #include "runtime/cpu_features.h"
+#include "runtime/thread_pool.h"
 
 namespace lowbit {
 namespace {
@@ -70,30 +76,41 @@ std::vector<int8_t> random_bytes(size_t n, uint32_t seed) {
   return v;
 }
 
-double tsc_hz() {
-  static const double hz = [] {
-    const auto t0 = std::chrono::steady_clock::now();
-    const uint64_t c0 = __rdtsc();
-    while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(50)) {
-    }
-    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - t0;
-    return double(__rdtsc() - c0) / elapsed.count();
-  }();
-  return hz;
-}
-
 double thread_cpu_seconds() {
   timespec ts;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
 }
 
-// Call after the timed loop with the thread CPU time it took.
-void report(benchmark::State& state, const Layer& layer, double cpu_seconds) {
+// Core cycles per second of this thread while it runs: a chain of dependent
+// one-cycle integer adds, timed in thread CPU time (this VM exposes no cycle
+// counter, and the TSC ticks at the nominal rate, not the boosted one).
+double core_hz() {
+  constexpr uint64_t kLoops = 2000000, kAddsPerLoop = 10;
+  double best = 0;
+  for (int trial = 0; trial < 3; ++trial) {
+    uint64_t x = 0;
+    const double start = thread_cpu_seconds();
+    for (uint64_t i = 0; i < kLoops; ++i) {
+      asm volatile(
+          "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\t"
+          "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0"
+          : "+r"(x));
+    }
+    const double seconds = thread_cpu_seconds() - start;
+    benchmark::DoNotOptimize(x);
+    best = std::max(best, double(kLoops * kAddsPerLoop) / seconds);
+  }
+  return best;
+}
+
+// Call after the timed loop with the thread CPU time it took and the core
+// clock measured just before it.
+void report(benchmark::State& state, const Layer& layer, double cpu_seconds, double core) {
   state.counters["GOPS"] = benchmark::Counter(2e-9 * layer.macs(),
                                               benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["MACs/cycle"] =
-      layer.macs() * double(state.iterations()) / (cpu_seconds * tsc_hz());
+  state.counters["core_GHz"] = core * 1e-9;
+  state.counters["MACs/cycle"] = layer.macs() * double(state.iterations()) / (cpu_seconds * core);
 }
 
 // Per-channel requantization in the xnnpack_fp32 profile, as XNNPACK's qc8.
@@ -119,94 +136,112 @@ const KernelSelector& auto_selector() {
   return selector;
 }
 
+// The runtime's own convolution driver (packing, per-tile gather or direct
+// rows for 1x1, kernel calls) on one thread.
+class BenchPrepareContext final : public PrepareContext {
+ public:
+  explicit BenchPrepareContext(ThreadPool& pool) : pool_(pool) {}
+  const GraphDesc& graph() const override { std::abort(); }
+  const OperatorDesc& op() const override { std::abort(); }
+  int op_index() const override { return 0; }
+  RequantProfile profile() const override { return RequantProfile::kXnnpackFp32; }
+  const KernelSelector& selector() const override { return auto_selector(); }
+  ThreadPool& pool() const override { return pool_; }
+  void request_scratch(size_t bytes) override { scratch_bytes = std::max(scratch_bytes, bytes); }
+  void* allocate_persistent(size_t bytes) override {
+    persistent.emplace_back(new uint64_t[(bytes + 63) / 8 + 8]());
+    return persistent.back().get();
+  }
+  size_t scratch_bytes = 0;
+  std::vector<std::unique_ptr<uint64_t[]>> persistent;
+
+ private:
+  ThreadPool& pool_;
+};
+
 void ours_conv(benchmark::State& state, const Layer& L) {
-  size_t count = 0;
-  const KernelVariant<Qs8GemmKernel>* variants = qs8_gemm_variants(&count);
-  const KernelVariant<Qs8GemmKernel>& variant = auto_selector().select(variants, count);
-  const Qs8GemmKernel& kernel = variant.fn;
+  const KernelVariant<Qs8GemmKernel>& variant = select_qs8_gemm(auto_selector());
   state.SetLabel(variant.name);
-  const size_t k = size_t(L.kernel) * L.kernel * L.in_c, n = L.out_c;
-  const size_t rows = size_t(L.out_h()) * L.out_w();
+  const size_t n = L.out_c;
+  Qs8ConvGeometry g;
+  g.input_h = L.h;
+  g.input_w = L.w;
+  g.input_c = L.in_c;
+  g.output_h = L.out_h();
+  g.output_w = L.out_w();
+  g.output_c = L.out_c;
+  g.kernel_h = g.kernel_w = L.kernel;
+  g.stride_h = g.stride_w = L.stride;
+  g.pad_top = g.pad_left = L.kernel / 2;
+  const Requant requant(n);
+  std::vector<ref::Requantizer> requantizers(n);
+  for (size_t c = 0; c < n; ++c) requantizers[c].scale = requant.scale[c];
+  Qs8ConvQuantization q;
+  q.input_zero_point = kInputZeroPoint;
+  q.output_zero_point = kOutputZeroPoint;
+  q.profile = RequantProfile::kXnnpackFp32;
+  q.requantizers = requantizers.data();
   const std::vector<int8_t> input = random_bytes(size_t(L.h) * L.w * L.in_c, 1);
-  const std::vector<int8_t> weights = random_bytes(n * k, 2);
+  const std::vector<int8_t> weights = random_bytes(n * L.kernel * L.kernel * L.in_c, 2);
   const std::vector<int32_t> bias(n, 100);
-  std::vector<uint8_t> packed(qs8_gemm_packed_bytes(kernel.layout, n, k) + 64);
-  qs8_gemm_pack(kernel.layout, n, k, weights.data(), bias.data(), kInputZeroPoint, packed.data());
-  Requant requant(n);
-  std::vector<int8_t> output(rows * n), strip(kernel.mr * k);
-  const bool direct = L.kernel == 1 && L.stride == 1;
-  const int pad = L.kernel / 2;
-  const int8_t* row_ptrs[16];
-  tsc_hz();
+  ThreadPool pool(1);
+  BenchPrepareContext ctx(pool);
+  Qs8GemmConv conv;
+  if (!conv.prepare(ctx, variant, g, q, weights.data(), bias.data()).ok()) {
+    state.SkipWithError("prepare failed");
+    return;
+  }
+  std::vector<uint64_t> scratch(ctx.scratch_bytes / 8 + 8);
+  std::vector<int8_t> output(size_t(L.out_h()) * L.out_w() * n);
+  const double core = core_hz();
   const double start = thread_cpu_seconds();
   for (auto _ : state) {
-    for (size_t row0 = 0; row0 < rows; row0 += kernel.mr) {
-      const size_t mr = std::min<size_t>(kernel.mr, rows - row0);
-      for (size_t m = 0; m < mr; ++m) {
-        const size_t row = row0 + m;
-        if (direct) {
-          row_ptrs[m] = input.data() + row * k;
-          continue;
-        }
-        // The runtime's gather: receptive field into the tile's strip.
-        int8_t* dst = strip.data() + m * k;
-        const int oy = int(row / L.out_w()), ox = int(row % L.out_w());
-        for (int ky = 0; ky < L.kernel; ++ky) {
-          for (int kx = 0; kx < L.kernel; ++kx, dst += L.in_c) {
-            const int iy = oy * L.stride - pad + ky, ix = ox * L.stride - pad + kx;
-            if (iy < 0 || iy >= L.h || ix < 0 || ix >= L.w) {
-              std::memset(dst, kInputZeroPoint, L.in_c);
-            } else {
-              std::memcpy(dst, input.data() + (size_t(iy) * L.w + ix) * L.in_c, L.in_c);
-            }
-          }
-        }
-        row_ptrs[m] = strip.data() + m * k;
-      }
-      kernel.fn(mr, n, k, row_ptrs, packed.data(), output.data() + row0 * n, n, requant.params);
-    }
+    conv.run(pool, input.data(), output.data(), scratch.data());
     benchmark::DoNotOptimize(output.data());
   }
-  report(state, L, thread_cpu_seconds() - start);
+  report(state, L, thread_cpu_seconds() - start, core);
 }
 
+// The runtime's depthwise driver (Qs8DwconvRunner: row kernels for 3x3 and
+// 5x5, the generic per-pixel kernel otherwise) on one thread.
 void ours_dwconv(benchmark::State& state, const Layer& L) {
-  size_t count = 0;
-  const KernelVariant<Qs8DwconvKernel>* variants = qs8_dwconv_variants(&count);
-  const KernelVariant<Qs8DwconvKernel>& variant = auto_selector().select(variants, count);
-  state.SetLabel(variant.name);
   const size_t c = L.in_c, taps = size_t(L.kernel) * L.kernel;
+  Qs8ConvGeometry g;
+  g.input_h = L.h;
+  g.input_w = L.w;
+  g.input_c = g.output_c = L.in_c;
+  g.output_h = L.out_h();
+  g.output_w = L.out_w();
+  g.kernel_h = g.kernel_w = L.kernel;
+  g.stride_h = g.stride_w = L.stride;
+  g.pad_top = g.pad_left = L.kernel / 2;
+  const Requant requant(c);
+  std::vector<ref::Requantizer> requantizers(c);
+  for (size_t i = 0; i < c; ++i) requantizers[i].scale = requant.scale[i];
+  Qs8ConvQuantization q;
+  q.input_zero_point = kInputZeroPoint;
+  q.output_zero_point = kOutputZeroPoint;
+  q.profile = RequantProfile::kXnnpackFp32;
+  q.requantizers = requantizers.data();
   const std::vector<int8_t> input = random_bytes(size_t(L.h) * L.w * c, 1);
   const std::vector<int8_t> weights = random_bytes(taps * c, 2);
   const std::vector<int32_t> bias(c, 100);
-  std::vector<uint8_t> packed(qs8_dwconv_packed_bytes(variant.fn.channel_block, c, taps) + 64);
-  qs8_dwconv_pack(variant.fn.channel_block, c, taps, weights.data(), bias.data(), kInputZeroPoint,
-                  packed.data());
-  Requant requant(c);
-  const std::vector<int8_t> padding(c, kInputZeroPoint);
+  ThreadPool pool(1);
+  BenchPrepareContext ctx(pool);
+  Qs8DwconvRunner dw;
+  if (!dw.prepare(ctx, select_qs8_dwconv(auto_selector()), g, q, weights.data(), bias.data()).ok()) {
+    state.SkipWithError("prepare failed");
+    return;
+  }
+  state.SetLabel(dw.name());
   std::vector<int8_t> output(size_t(L.out_h()) * L.out_w() * c);
-  const int pad = L.kernel / 2;
-  const int8_t* tap_ptrs[64];
-  tsc_hz();
+  const double core = core_hz();
   const double start = thread_cpu_seconds();
   for (auto _ : state) {
-    for (int oy = 0; oy < L.out_h(); ++oy) {
-      for (int ox = 0; ox < L.out_w(); ++ox) {
-        size_t t = 0;
-        for (int ky = 0; ky < L.kernel; ++ky) {
-          for (int kx = 0; kx < L.kernel; ++kx) {
-            const int iy = oy * L.stride - pad + ky, ix = ox * L.stride - pad + kx;
-            const bool inside = iy >= 0 && iy < L.h && ix >= 0 && ix < L.w;
-            tap_ptrs[t++] = inside ? input.data() + (size_t(iy) * L.w + ix) * c : padding.data();
-          }
-        }
-        variant.fn.fn(c, taps, tap_ptrs, packed.data(),
-                      output.data() + (size_t(oy) * L.out_w() + ox) * c, requant.params);
-      }
-    }
+    dw.run(pool, input.data(), output.data(), nullptr);
     benchmark::DoNotOptimize(output.data());
   }
-  report(state, L, thread_cpu_seconds() - start);
+  report(state, L, thread_cpu_seconds() - start, core);
 }
 
 void xnnpack_conv(benchmark::State& state, const Layer& L) {
@@ -238,7 +273,7 @@ void xnnpack_conv(benchmark::State& state, const Layer& L) {
     return;
   }
   state.SetLabel("xnnpack qc8");
-  tsc_hz();
+  const double core = core_hz();
   const double start = thread_cpu_seconds();
   for (auto _ : state) {
     xnn_run_operator(op, nullptr);
@@ -246,7 +281,7 @@ void xnnpack_conv(benchmark::State& state, const Layer& L) {
   }
   const double cpu_seconds = thread_cpu_seconds() - start;
   xnn_delete_operator(op);
-  report(state, L, cpu_seconds);
+  report(state, L, cpu_seconds, core);
 }
 
 // Each layer's two runs sit next to each other in the output.

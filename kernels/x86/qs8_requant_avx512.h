@@ -5,6 +5,7 @@
 
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #include "kernels/qs8_gemm.h"
@@ -106,6 +107,49 @@ inline void requantize_store(__m512i acc, const Qs8GemmParams& p, size_t channel
   v = _mm512_min_epi32(v, _mm512_set1_epi32(p.output_max));
   _mm_mask_storeu_epi8(out, store_mask, _mm512_cvtepi32_epi8(v));
 }
+
+// The requantization of one block of sixteen channels with its per-channel
+// parameters loaded once, for kernels that store many rows of the same
+// channels. The +-kRequantizedLimit clamp, the zero point and the activation
+// clamp fold into one clamp to [lo, hi] before adding the zero point (the
+// same result for any zero point inside [act_min - limit, act_max + limit],
+// i.e. every int8 zero point). In the fp32 profile that clamp happens on the
+// float before rounding: rounding is monotonic and lo, hi are integers, so
+// round(clamp(x)) == clamp(round(x)), and it also keeps the conversion in range.
+template <RequantProfile kProfile>
+struct BlockRequantizer {
+  BlockRequantizer(const Qs8GemmParams& p, size_t channel) {
+    const int32_t lo_value = std::max(p.output_min - p.output_zero_point, -ref::kRequantizedLimit);
+    const int32_t hi_value = std::min(p.output_max - p.output_zero_point, ref::kRequantizedLimit);
+    zero_point = _mm512_set1_epi32(p.output_zero_point);
+    lo = _mm512_set1_epi32(lo_value);
+    hi = _mm512_set1_epi32(hi_value);
+    lo_f = _mm512_set1_ps(static_cast<float>(lo_value));
+    hi_f = _mm512_set1_ps(static_cast<float>(hi_value));
+    if (kProfile == RequantProfile::kXnnpackFp32) {
+      scale = _mm512_loadu_ps(p.scale + channel);
+    } else {
+      multiplier = _mm512_loadu_si512(p.multiplier + channel);
+      shift = _mm512_loadu_si512(p.shift + channel);
+    }
+  }
+
+  // Output values (already in [act_min, act_max]) as int32 lanes.
+  __m512i operator()(__m512i acc) const {
+    if (kProfile == RequantProfile::kXnnpackFp32) {
+      __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), scale);
+      v = _mm512_min_ps(_mm512_max_ps(v, lo_f), hi_f);
+      return _mm512_add_epi32(_mm512_cvtps_epi32(v), zero_point);
+    }
+    const __m512i v = kProfile == RequantProfile::kSingleRounding
+                          ? requant_single_rounding(acc, multiplier, shift)
+                          : requant_double_rounding(acc, multiplier, shift);
+    return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(v, lo), hi), zero_point);
+  }
+
+  __m512i multiplier{}, shift{}, zero_point, lo, hi;
+  __m512 scale{}, lo_f, hi_f;
+};
 
 }  // namespace avx512
 }  // namespace lowbit
