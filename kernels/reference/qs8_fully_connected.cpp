@@ -4,6 +4,13 @@ namespace lowbit {
 namespace ref {
 namespace {
 
+int32_t double_rescale_to_output(const FullyConnectedQuantParams& p, int32_t channel, int32_t acc) {
+  int32_t v = rescale_in_double(acc, p.double_scales[channel]);
+  v = v < -kRequantizedLimit ? -kRequantizedLimit : (v > kRequantizedLimit ? kRequantizedLimit : v);
+  v += p.output_zero_point;
+  return v < p.act_min ? p.act_min : (v > p.act_max ? p.act_max : v);
+}
+
 template <typename T>
 void fully_connected(const FullyConnectedQuantParams& p, const T* input, const T* weights,
                      const int32_t* bias, T* output, size_t row_begin, size_t row_end) {
@@ -18,13 +25,35 @@ void fully_connected(const FullyConnectedQuantParams& p, const T* input, const T
         acc += (int32_t(w[i]) - p.filter_zero_point) * (int32_t(x[i]) - p.input_zero_point);
       }
       if (bias) acc += bias[oc];
-      out_row[oc] = static_cast<T>(requantize_to_output(
-          acc, p.requantizers[oc], p.profile, p.output_zero_point, p.act_min, p.act_max));
+      out_row[oc] = static_cast<T>(p.double_scales ? double_rescale_to_output(p, oc, acc)
+                                                   : requantize_to_output(
+                                                         acc, p.requantizers[oc], p.profile,
+                                                         p.output_zero_point, p.act_min, p.act_max));
     }
   }
 }
 
 }  // namespace
+
+double fully_connected_double_scale(float input_scale, float weight_scale, float output_scale) {
+  return static_cast<double>(input_scale) * static_cast<double>(weight_scale) /
+         static_cast<double>(output_scale);
+}
+
+bool fully_connected_single_rounding_equivalents(const FullyConnectedQuantParams& p,
+                                                 Requantizer* out) {
+  for (int32_t c = 0; c < p.output_depth; ++c) {
+    QuantizedMultiplier qm;
+    if (!find_single_rounding_equivalent(p.double_scales[c], p.output_zero_point, p.act_min,
+                                         p.act_max, &qm)) {
+      return false;
+    }
+    out[c] = Requantizer{};
+    out[c].multiplier = qm.multiplier;
+    out[c].shift = qm.shift;
+  }
+  return true;
+}
 
 void qs8_fully_connected__reference(const FullyConnectedQuantParams& p, const int8_t* input,
                                     const int8_t* weights, const int32_t* bias, int8_t* output,

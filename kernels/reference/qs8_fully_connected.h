@@ -19,7 +19,22 @@ struct FullyConnectedQuantParams {
   int32_t act_min = -128, act_max = 127;
   RequantProfile profile{};
   const Requantizer* requantizers = nullptr;  // one per output channel
+  // When set (profile tflite_reference), each channel is rescaled in double as
+  // LiteRT's reference FULLY_CONNECTED does (rescale_in_double) and the
+  // requantizers are not used; fully_connected_double_scale() forms them.
+  const double* double_scales = nullptr;
 };
+
+// LiteRT's reference FULLY_CONNECTED scale, per-tensor and per-channel alike:
+// double(in_s) * double(w_s) / double(out_s). (TFLite's QuantizeMultiplier
+// path forms a per-tensor in_s * w_s in float first; this one does not.)
+double fully_connected_double_scale(float input_scale, float weight_scale, float output_scale);
+
+// For SIMD kernels that rescale by multiplier/shift only: fills out[c] with a
+// single-rounding requantizer whose clamped outputs equal the double rescale
+// of p.double_scales[c] for every accumulator. False if a channel has none.
+bool fully_connected_single_rounding_equivalents(const FullyConnectedQuantParams& p,
+                                                 Requantizer* out);
 
 // Computes batch rows [row_begin, row_end). bias may be nullptr.
 using Qs8FullyConnectedFn = void (*)(const FullyConnectedQuantParams& p, const int8_t* input,

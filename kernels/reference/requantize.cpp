@@ -87,6 +87,81 @@ int32_t multiply_by_quantized_multiplier_single_round(int32_t x, int32_t multipl
   return static_cast<int32_t>(result);
 }
 
+int32_t rescale_in_double(int32_t acc, double scale) {
+  const double rounded = std::round(static_cast<double>(acc) * scale);  // ties away from zero
+  if (!(rounded < 2147483647.0)) return std::numeric_limits<int32_t>::max();
+  if (!(rounded > -2147483648.0)) return std::numeric_limits<int32_t>::min();
+  return static_cast<int32_t>(rounded);
+}
+
+namespace {
+
+constexpr int64_t kAccMin = std::numeric_limits<int32_t>::min();
+constexpr int64_t kAccMax = std::numeric_limits<int32_t>::max();
+constexpr int64_t kNever = kAccMax + 1;  // no int32 accumulator qualifies
+
+// The smallest int32 accumulator whose double rescale exceeds k (kNever if
+// none), or -1 - kNever when the search does not settle. The rescale is
+// monotone in acc, so the estimate (k + 0.5) / scale needs only a few steps.
+int64_t first_rescaled_above(double scale, int32_t k) {
+  auto above = [&](int64_t acc) {
+    return acc > kAccMax || rescale_in_double(static_cast<int32_t>(acc), scale) > k;
+  };
+  double estimate = (k + 0.5) / scale;
+  estimate = std::fmax(std::fmin(estimate, double(kNever)), double(kAccMin));
+  int64_t acc = static_cast<int64_t>(std::floor(estimate));
+  for (int step = 0; step < 64; ++step) {
+    if (acc > kAccMin && above(acc - 1)) {
+      --acc;
+    } else if (!above(acc)) {
+      ++acc;
+    } else {
+      return acc;
+    }
+  }
+  return -1 - kNever;
+}
+
+// Both rescales are monotone in acc, so their clamped outputs agree for every
+// acc exactly when, for each value k that separates two outputs, the first
+// accumulator rescaled above k is the same for both.
+bool single_rounding_matches(double scale, QuantizedMultiplier qm, int32_t zero_point,
+                             int32_t act_min, int32_t act_max) {
+  auto single = [&](int64_t acc) {
+    return multiply_by_quantized_multiplier_single_round(static_cast<int32_t>(acc), qm.multiplier,
+                                                         qm.shift);
+  };
+  for (int32_t j = act_min; j < act_max; ++j) {
+    const int32_t k = j - zero_point;
+    const int64_t first = first_rescaled_above(scale, k);
+    if (first < kAccMin) return false;
+    if (first <= kAccMax && single(first) <= k) return false;
+    if (first > kAccMin && single(first - 1) > k) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool find_single_rounding_equivalent(double scale, int32_t zero_point, int32_t act_min,
+                                     int32_t act_max, QuantizedMultiplier* out) {
+  const QuantizedMultiplier nearest = quantize_multiplier(scale, /*single_rounding_limits=*/true);
+  if (nearest.multiplier == 0 || act_min > act_max) return false;
+  // Ties: the double rescale rounds them away from zero, single rounding up;
+  // a multiplier one step above the scale's turns ties into near-ties on the
+  // far side, so the search tries steps up first.
+  for (int step : {0, 1, -1, 2, -2, 3, -3, 4, -4}) {
+    const int64_t m = int64_t{nearest.multiplier} + step;
+    if (m < (int64_t{1} << 30) || m > kAccMax) continue;
+    QuantizedMultiplier candidate{static_cast<int32_t>(m), nearest.shift};
+    if (single_rounding_matches(scale, candidate, zero_point, act_min, act_max)) {
+      *out = candidate;
+      return true;
+    }
+  }
+  return false;
+}
+
 int32_t requantize(int32_t acc, const Requantizer& r, RequantProfile profile) {
   switch (profile) {
     case RequantProfile::kTfliteReference:

@@ -41,6 +41,20 @@ int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shif
 // Single rounding: (x*M + 2^(30-shift)) >> (31-shift) in 64 bits.
 int32_t multiply_by_quantized_multiplier_single_round(int32_t x, int32_t multiplier, int shift);
 
+// The rescale of LiteRT's reference FULLY_CONNECTED (desktop TFLite's
+// reference_integer_ops, not TFLite Micro): round(double(acc) * scale), ties
+// away from zero, with scale = double(in_s) * double(w_s) / double(out_s).
+// Saturates to int32 where TFLite's conversion would be undefined.
+int32_t rescale_in_double(int32_t acc, double scale);
+
+// Searches single-rounding (multiplier, shift) pairs next to `scale` for one
+// whose output, after adding zero_point and clamping to [act_min, act_max],
+// equals rescale_in_double's for every int32 accumulator. Kernels that only
+// know multiplier/shift (the SIMD GEMMs) can then reproduce the double
+// rescale exactly. Returns false when no candidate is proven equal.
+bool find_single_rounding_equivalent(double scale, int32_t zero_point, int32_t act_min,
+                                     int32_t act_max, QuantizedMultiplier* out);
+
 // Rescales an accumulator (no zero point, no clamp) under `profile`.
 int32_t requantize(int32_t acc, const Requantizer& r, RequantProfile profile);
 

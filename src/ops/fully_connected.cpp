@@ -67,6 +67,21 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   return Status::Ok();
 }
 
+// Profile tflite_reference follows LiteRT's reference FULLY_CONNECTED, which
+// rescales in double (docs/conformance.md, fc-double-rescale).
+const double* make_double_scales(PrepareContext& ctx, int32_t output_depth) {
+  auto* scales =
+      static_cast<double*>(ctx.allocate_persistent(sizeof(double) * size_t(output_depth)));
+  if (!scales) return nullptr;
+  const std::vector<float>& weight_scales = ctx.input(1).quant.scales;
+  for (int32_t c = 0; c < output_depth; ++c) {
+    const float weight_scale = weight_scales.size() > 1 ? weight_scales[c] : weight_scales[0];
+    scales[c] = ref::fully_connected_double_scale(ctx.input(0).quant.scales[0], weight_scale,
+                                                  ctx.output(0).quant.scales[0]);
+  }
+  return scales;
+}
+
 class QuantizedFullyConnected : public OpKernel {
  public:
   explicit QuantizedFullyConnected(const FullyConnectedOptions& options) : options_(options) {}
@@ -90,6 +105,10 @@ class QuantizedFullyConnected : public OpKernel {
                                     ? MultiplierRule::kDouble
                                     : MultiplierRule::kFloatProductPerTensor;
     p_.requantizers = make_channel_requantizers(ctx, rule, p_.output_depth);
+    if (p_.profile == RequantProfile::kTfliteReference) {
+      p_.double_scales = make_double_scales(ctx, p_.output_depth);
+      if (!p_.double_scales) return invalid("FULLY_CONNECTED: out of memory for rescale factors");
+    }
 
     has_bias_ = ctx.has_input(2);
     kernel_.select(ctx.selector(), ctx.input(0).dtype, kQs8Variants, kQu8Variants);
@@ -105,8 +124,21 @@ class QuantizedFullyConnected : public OpKernel {
       g.input_c = p_.input_depth;
       g.output_c = p_.output_depth;
       const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
-      LOWBIT_RETURN_IF_ERROR(gemm_.prepare(ctx, gemm, g, simd_quantization(p_),
-                                           static_cast<const int8_t*>(ctx.input(1).data), bias));
+      Qs8ConvQuantization quantization = simd_quantization(p_);
+      if (p_.double_scales) {
+        // The GEMM epilogues know multiplier/shift only: use single-rounding
+        // pairs proven equal to the double rescale, else the reference kernel.
+        auto* equivalents = static_cast<ref::Requantizer*>(
+            ctx.allocate_persistent(sizeof(ref::Requantizer) * size_t(p_.output_depth)));
+        if (!equivalents) return invalid("FULLY_CONNECTED: out of memory for requantizers");
+        use_gemm_ = ref::fully_connected_single_rounding_equivalents(p_, equivalents);
+        quantization.profile = RequantProfile::kSingleRounding;
+        quantization.requantizers = equivalents;
+      }
+      if (use_gemm_) {
+        LOWBIT_RETURN_IF_ERROR(gemm_.prepare(ctx, gemm, g, quantization,
+                                             static_cast<const int8_t*>(ctx.input(1).data), bias));
+      }
     }
     return Status::Ok();
   }

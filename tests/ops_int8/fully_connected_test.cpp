@@ -33,8 +33,10 @@ struct FcCase {
     q.filter_zp = filter_zp;
     q.output_zp = output_zp;
     q.profile = profile;
-    // NUMERICS section 3: per-tensor FC forms in*w in float first.
-    q.scales = int8_test::channel_scales(scales, oc, !per_channel());
+    // NUMERICS section 3: per-tensor FC forms in*w in float first; LiteRT's
+    // reference FC (profile tflite_reference) forms it in double.
+    q.scales = int8_test::channel_scales(
+        scales, oc, !per_channel() && profile != RequantProfile::kTfliteReference);
     sim::activation_range(activation, scales.output, output_zp, std::is_same<T, uint8_t>::value,
                           &q.act_min, &q.act_max);
     return q;
@@ -157,6 +159,8 @@ void kernel_matches_simulation(RequantProfile profile) {
     p.act_max = q.act_max;
     p.profile = profile;
     p.requantizers = requantizers.data();
+    const std::vector<double> double_scales = int8_test::fc_double_scales(q.scales);
+    if (profile == RequantProfile::kTfliteReference) p.double_scales = double_scales.data();
     std::vector<int8_t> out(size_t(t.batch) * t.oc, 0x55);
     const size_t split = uniform(rng, 0, t.batch);
     const int32_t* bias = t.bias.empty() ? nullptr : t.bias.data();

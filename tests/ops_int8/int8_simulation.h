@@ -217,6 +217,13 @@ std::vector<T> depthwise_conv2d(const DepthwiseShape& s, const Quant& q,
   return out;
 }
 
+// LiteRT's reference FULLY_CONNECTED (what profile tflite_reference follows for
+// FC): round(acc * real) in double, ties away from zero; `real` must be formed
+// as double(in) * double(w) / double(out), per-tensor too.
+inline int64_t rescale_in_double(int64_t acc, double real) {
+  return static_cast<int64_t>(std::round(static_cast<double>(acc) * real));
+}
+
 template <typename T>
 std::vector<T> fully_connected(int batch, int k, int oc, const Quant& q,
                                const std::vector<T>& input, const std::vector<T>& weights,
@@ -229,8 +236,10 @@ std::vector<T> fully_connected(int batch, int k, int oc, const Quant& q,
         acc += (int64_t(input[int64_t(b) * k + i]) - q.input_zp) *
                (int64_t(weights[int64_t(o) * k + i]) - q.filter_zp);
       }
-      out.push_back(static_cast<T>(
-          clamp(requantize(acc, q.scales[o], q.profile) + q.output_zp, q.act_min, q.act_max)));
+      const int64_t rescaled = q.profile == RequantProfile::kTfliteReference
+                                   ? rescale_in_double(acc, q.scales[o].real)
+                                   : requantize(acc, q.scales[o], q.profile);
+      out.push_back(static_cast<T>(clamp(rescaled + q.output_zp, q.act_min, q.act_max)));
     }
   return out;
 }

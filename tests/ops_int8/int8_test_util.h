@@ -91,6 +91,14 @@ inline std::vector<ref::Requantizer> kernel_requantizers(const std::vector<sim::
   return out;
 }
 
+// FULLY_CONNECTED under tflite_reference rescales by the real multiplier in
+// double (ref::FullyConnectedQuantParams::double_scales).
+inline std::vector<double> fc_double_scales(const std::vector<sim::ChannelScale>& s) {
+  std::vector<double> out;
+  for (const auto& cs : s) out.push_back(cs.real);
+  return out;
+}
+
 inline Activation random_activation(std::mt19937& rng) {
   return static_cast<Activation>(uniform(rng, 0, 3));
 }

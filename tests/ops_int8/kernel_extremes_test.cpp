@@ -68,6 +68,8 @@ TEST_CASE("qs8_fully_connected__reference at the extremes matches simulation",
       p.output_zero_point = q.output_zp;
       p.profile = profile;
       p.requantizers = requantizers.data();
+      const std::vector<double> double_scales = int8_test::fc_double_scales(q.scales);
+      if (profile == RequantProfile::kTfliteReference) p.double_scales = double_scales.data();
       std::vector<int8_t> out(size_t(batch) * oc);
       ref::qs8_fully_connected__reference(p, input.data(), weights.data(), bias.data(), out.data(),
                                           0, batch);
