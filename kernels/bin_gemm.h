@@ -30,10 +30,18 @@ using BinGemmFn = void (*)(size_t mr, size_t nr, size_t taps, size_t tap_words,
                            const uint32_t* const* a, uint32_t last_mask, const uint32_t* b,
                            int32_t* c, size_t c_stride);
 
+// The same tile with the output stage applied in registers (BinGemmOutput,
+// below), writing output rows instead of popcounts.
+struct BinGemmOutput;
+using BinGemmFusedFn = void (*)(size_t mr, size_t nr, size_t taps, size_t tap_words,
+                                const uint32_t* const* a, uint32_t last_mask, const uint32_t* b,
+                                const BinGemmOutput& out);
+
 struct BinGemmKernel {
   BinGemmFn fn;
   uint32_t mr;
   uint32_t nr;
+  BinGemmFusedFn fused = nullptr;  // optional
 };
 
 // 64-bit steps per tap: the tap's words rounded up to an even count.
@@ -74,6 +82,9 @@ LOWBIT_BIN_GEMM_DECLARE(bin_gemm_4x4c2__scalar);
 #if defined(__x86_64__) || defined(__i386__)
 LOWBIT_BIN_GEMM_DECLARE(bin_gemm_4x4c2__avx2);
 LOWBIT_BIN_GEMM_DECLARE(bin_gemm_12x16c2__avx512vpopcnt);
+void bin_gemm_12x16c2__avx512vpopcnt_fused(size_t mr, size_t nr, size_t taps, size_t tap_words,
+                                           const uint32_t* const* a, uint32_t last_mask,
+                                           const uint32_t* b, const BinGemmOutput& out);
 #endif
 
 // Every variant this build has, best first; the last needs nothing.
@@ -94,6 +105,22 @@ struct BinOutputStageParams {
   int32_t clamp_max = INT32_MAX;
   // 2*threshold saturated to int32 (D never reaches INT32_MIN or INT32_MAX).
   const int32_t* doubled_threshold = nullptr;
+};
+
+// What a fused GEMM tile writes: for each of its mr pixels, output channels
+// [channel, channel + nr) of `rows[m]` (float, int8 or bit-packed words, as
+// the BinOutputFn of `kind` would), from D = 2*popcounts + corrections[m][c]
+// (corrections[m] may be nullptr). Bit output needs `channel` % 16 == 0; a
+// block writes its 16 bits, and the whole word (upper half 0) when no later
+// block shares it (channel % 32 == 0 and channel + 16 >= channels).
+enum class BinGemmOutputKind : uint8_t { kFloat, kInt8, kBits };
+struct BinGemmOutput {
+  BinGemmOutputKind kind = BinGemmOutputKind::kFloat;
+  const BinOutputStageParams* stage = nullptr;
+  size_t channel = 0;
+  size_t channels = 0;  // output channels of a row
+  void* const* rows = nullptr;
+  const int32_t* const* corrections = nullptr;
 };
 
 using BinOutputFn = void (*)(size_t channels, const int32_t* popcounts, const int32_t* correction,

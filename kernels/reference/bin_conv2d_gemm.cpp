@@ -89,8 +89,9 @@ bool bin_conv2d_gemm_supported(const BinConv2DParams& p) {
 size_t bin_conv2d_gemm_scratch_bytes(const BinConv2DParams& p, const BinGemmKernel& gemm) {
   const size_t pointers = round_up(taps_of(p) * gemm.mr * sizeof(void*), 64);
   const size_t accumulators = round_up(size_t(gemm.mr) * p.out_channels * 4, 64);
-  const size_t correction = round_up(size_t(p.out_channels) * 4, 64);
-  return pointers + accumulators + correction;
+  const size_t corrections = round_up(size_t(gemm.mr) * p.out_channels * 4, 64);
+  const size_t row_pointers = round_up(2 * size_t(gemm.mr) * sizeof(void*), 64);
+  return pointers + accumulators + corrections + row_pointers;
 }
 
 size_t bin_conv2d_gemm_packed_bytes(const BinConv2DParams& p, const BinGemmKernel& gemm) {
@@ -155,16 +156,24 @@ void bin_conv2d_gemm_pack(const BinConv2DParams& p, const uint32_t* filter,
   uint32_t* zero_row = reinterpret_cast<uint32_t*>(base + layout.zero_row);
   std::fill(zero_row, zero_row + tap_words, 0u);
   plan->zero_row = zero_row;
+  plan->use_fused = plan->gemm.fused != nullptr &&
+                    (p.transform.mode != BinOutputMode::kBit || per_group % 16 == 0);
 }
 
 void bin_conv2d_gemm(const BinConv2DParams& p, const BinConv2DGemmPlan& plan,
                      const uint32_t* input, void* output, void* scratch, size_t pixel_begin,
                      size_t pixel_end) {
   const size_t mr = plan.gemm.mr, nr = plan.gemm.nr, taps = taps_of(p);
-  const uint32_t** pointers = static_cast<const uint32_t**>(scratch);
-  int32_t* acc = reinterpret_cast<int32_t*>(static_cast<uint8_t*>(scratch) +
-                                            round_up(taps * mr * sizeof(void*), 64));
-  int32_t* correction = acc + round_up(mr * p.out_channels, 16);
+  uint8_t* next = static_cast<uint8_t*>(scratch);
+  const uint32_t** pointers = reinterpret_cast<const uint32_t**>(next);
+  next += round_up(taps * mr * sizeof(void*), 64);
+  int32_t* acc = reinterpret_cast<int32_t*>(next);
+  next += round_up(mr * p.out_channels * 4, 64);
+  int32_t* corrections = reinterpret_cast<int32_t*>(next);
+  next += round_up(mr * p.out_channels * 4, 64);
+  void** out_rows = reinterpret_cast<void**>(next);
+  const int32_t** correction_rows = reinterpret_cast<const int32_t**>(next) + mr;
+
   const size_t channels_per_group = size_t(p.out_channels / p.groups);
   const BinOutputTransform& t = p.transform;
   BinOutputStageParams stage;
@@ -179,9 +188,25 @@ void bin_conv2d_gemm(const BinConv2DParams& p, const BinConv2DGemmPlan& plan,
   const size_t out_bytes = t.mode == BinOutputMode::kFloat32 ? size_t(p.out_channels) * 4
                            : t.mode == BinOutputMode::kInt8  ? size_t(p.out_channels)
                                                              : size_t(p.out_channels + 31) / 32 * 4;
+  BinGemmOutput fused;
+  fused.kind = t.mode == BinOutputMode::kFloat32 ? BinGemmOutputKind::kFloat
+               : t.mode == BinOutputMode::kInt8  ? BinGemmOutputKind::kInt8
+                                                 : BinGemmOutputKind::kBits;
+  fused.stage = &stage;
+  fused.channels = size_t(p.out_channels);
+  fused.rows = out_rows;
+  fused.corrections = correction_rows;
+
   for (size_t tile = pixel_begin; tile < pixel_end; tile += mr) {
     const size_t m_count = std::min(mr, pixel_end - tile);
     const uint32_t* entries = plan.indirection + tile * taps;
+    for (size_t m = 0; m < m_count; ++m) {
+      int32_t* row = corrections + m * p.out_channels;
+      const bool corrected =
+          p.zero_padding && zero_padding_correction(p, plan, entries + m * taps, row);
+      correction_rows[m] = corrected ? row : nullptr;
+      out_rows[m] = static_cast<uint8_t*>(output) + (tile + m) * out_bytes;
+    }
     for (int32_t g = 0; g < p.groups; ++g) {
       // The tile's row pointers, tap-major as the microkernel reads them.
       const uint32_t* group_input = input + size_t(g) * plan.tap_words;
@@ -196,16 +221,19 @@ void bin_conv2d_gemm(const BinConv2DParams& p, const BinConv2DGemmPlan& plan,
       const size_t c_end = c_begin + channels_per_group;
       const uint32_t* block = plan.packed_filter + g * plan.blocks_per_group * plan.block_words;
       for (size_t c = c_begin; c < c_end; c += nr, block += plan.block_words) {
-        plan.gemm.fn(m_count, std::min(nr, c_end - c), taps, plan.tap_words, pointers,
-                     plan.last_mask, block, acc + c, p.out_channels);
+        if (plan.use_fused) {
+          fused.channel = c;
+          plan.gemm.fused(m_count, std::min(nr, c_end - c), taps, plan.tap_words, pointers,
+                          plan.last_mask, block, fused);
+        } else {
+          plan.gemm.fn(m_count, std::min(nr, c_end - c), taps, plan.tap_words, pointers,
+                       plan.last_mask, block, acc + c, p.out_channels);
+        }
       }
     }
+    if (plan.use_fused) continue;
     for (size_t m = 0; m < m_count; ++m) {
-      const size_t pixel = tile + m;
-      const bool corrected =
-          p.zero_padding && zero_padding_correction(p, plan, entries + m * taps, correction);
-      store(p.out_channels, acc + m * p.out_channels, corrected ? correction : nullptr, stage,
-            static_cast<uint8_t*>(output) + pixel * out_bytes);
+      store(p.out_channels, acc + m * p.out_channels, correction_rows[m], stage, out_rows[m]);
     }
   }
 }

@@ -42,6 +42,10 @@ struct BinConv2DGemmPlan {
   // [pixels][taps]: word offset of the tap's input pixel, or kBinPaddingTap.
   const uint32_t* indirection = nullptr;
   const uint32_t* zero_row = nullptr;  // tap_words zero words
+  // Run gemm.fused (the output stage in the GEMM epilogue) instead of gemm.fn
+  // and `output`: set by bin_conv2d_gemm_pack when the kernel has one and the
+  // mode allows (bit output needs channels per group % 16 == 0); may be cleared.
+  bool use_fused = false;
 };
 
 // False when the input is too large for 32-bit word offsets (then use

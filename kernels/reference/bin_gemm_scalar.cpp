@@ -54,7 +54,7 @@ const KernelVariant<BinGemmKernel>* bin_gemm_variants(size_t* count) {
 #if defined(__x86_64__) || defined(__i386__)
       {"bin_gemm_12x16c2__avx512vpopcnt", "avx512vpopcnt",
        kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VPOPCNTDQ,
-       {bin_gemm_12x16c2__avx512vpopcnt, 12, 16}},
+       {bin_gemm_12x16c2__avx512vpopcnt, 12, 16, bin_gemm_12x16c2__avx512vpopcnt_fused}},
       {"bin_gemm_4x4c2__avx2", "avx2", kCpuAVX2, {bin_gemm_4x4c2__avx2, 4, 4}},
 #endif
       {"bin_gemm_4x4c2__reference", "reference", 0, {bin_gemm_4x4c2__scalar, 4, 4}},

@@ -8,17 +8,22 @@
 // vector registers. A rows come through the indirection pointers, reloaded
 // once per tap. Short tiles (fully connected layers of batch 1, the last
 // tile of a layer) run a 4- or 8-row body instead of repeating rows.
+//
+// The fused variant applies the output stage to the accumulators while they
+// are still in registers (no popcount store and reload, no call per pixel).
 #include <immintrin.h>
 
 #include "kernels/bin_gemm.h"
+#include "kernels/x86/bin_output_avx512.h"
 
 namespace lowbit {
 namespace {
 
 template <int kRows>
-void bin_gemm_rows(size_t mr, size_t nr, size_t taps, size_t tap_words, const uint32_t* const* a,
-                   uint32_t last_mask, const uint32_t* b, int32_t* c, size_t c_stride) {
-  __m512i acc[kRows][2];
+__attribute__((always_inline)) inline void accumulate(size_t mr, size_t taps, size_t tap_words,
+                                                      const uint32_t* const* a,
+                                                      uint32_t last_mask, const uint32_t* b,
+                                                      __m512i (&acc)[kRows][2]) {
 #pragma GCC unroll 12
   for (int m = 0; m < kRows; ++m) acc[m][0] = acc[m][1] = _mm512_setzero_si512();
 
@@ -35,7 +40,8 @@ void bin_gemm_rows(size_t mr, size_t nr, size_t taps, size_t tap_words, const ui
       const __m512i b1 = _mm512_loadu_si512(w + 16);
 #pragma GCC unroll 12
       for (int m = 0; m < kRows; ++m) {
-        const __m512i va = _mm512_set1_epi64(static_cast<long long>(bin_gemm_load_word(rows[m] + 2 * q)));
+        const __m512i va =
+            _mm512_set1_epi64(static_cast<long long>(bin_gemm_load_word(rows[m] + 2 * q)));
         acc[m][0] = _mm512_add_epi64(acc[m][0], _mm512_popcnt_epi64(_mm512_xor_si512(va, b0)));
         acc[m][1] = _mm512_add_epi64(acc[m][1], _mm512_popcnt_epi64(_mm512_xor_si512(va, b1)));
       }
@@ -53,15 +59,79 @@ void bin_gemm_rows(size_t mr, size_t nr, size_t taps, size_t tap_words, const ui
       }
     }
   }
+}
 
-  const uint32_t columns = (1u << nr) - 1;
-  const __mmask8 low = __mmask8(columns), high = __mmask8(columns >> 8);
+// The 16 channel sums of one row as int32 (each fits: K < 2^28).
+inline __m512i row_sums(const __m512i (&row)[2]) {
+  return _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(row[0])),
+                            _mm512_cvtepi64_epi32(row[1]), 1);
+}
+
+template <int kRows>
+void popcounts_tile(size_t mr, size_t nr, size_t taps, size_t tap_words, const uint32_t* const* a,
+                    uint32_t last_mask, const uint32_t* b, int32_t* c, size_t c_stride) {
+  __m512i acc[kRows][2];
+  accumulate<kRows>(mr, taps, tap_words, a, last_mask, b, acc);
+  const __mmask16 columns = bin_avx512::lanes(nr);
 #pragma GCC unroll 12
   for (int m = 0; m < kRows; ++m) {
     if (size_t(m) >= mr) break;
-    int32_t* row = c + m * c_stride;
-    _mm256_mask_storeu_epi32(row, low, _mm512_cvtepi64_epi32(acc[m][0]));
-    _mm256_mask_storeu_epi32(row + 8, high, _mm512_cvtepi64_epi32(acc[m][1]));
+    _mm512_mask_storeu_epi32(c + m * c_stride, columns, row_sums(acc[m]));
+  }
+}
+
+template <int kRows, BinGemmOutputKind kKind>
+void fused_tile(size_t mr, size_t nr, size_t taps, size_t tap_words, const uint32_t* const* a,
+                uint32_t last_mask, const uint32_t* b, const BinGemmOutput& out) {
+  __m512i acc[kRows][2];
+  accumulate<kRows>(mr, taps, tap_words, a, last_mask, b, acc);
+  const __mmask16 columns = bin_avx512::lanes(nr);
+  const BinOutputStageParams& stage = *out.stage;
+  const size_t c = out.channel;
+  // Unrolled, so the accumulators stay registers (indexed by constants).
+#pragma GCC unroll 12
+  for (int m = 0; m < kRows; ++m) {
+    if (size_t(m) >= mr) break;
+    const __m512i sums = row_sums(acc[m]);
+    __m512i d = _mm512_add_epi32(sums, sums);
+    if (out.corrections[m] != nullptr) {
+      d = _mm512_add_epi32(d, _mm512_maskz_loadu_epi32(columns, out.corrections[m] + c));
+    }
+    if (kKind == BinGemmOutputKind::kFloat) {
+      _mm512_mask_storeu_ps(static_cast<float*>(out.rows[m]) + c, columns,
+                            bin_avx512::transform(d, stage, c, columns));
+    } else if (kKind == BinGemmOutputKind::kInt8) {
+      _mm512_mask_cvtsepi32_storeu_epi8(
+          static_cast<int8_t*>(out.rows[m]) + c, columns,
+          bin_avx512::round_to_int8_range(bin_avx512::transform(d, stage, c, columns)));
+    } else {
+      const __m512i threshold = _mm512_maskz_loadu_epi32(columns, stage.doubled_threshold + c);
+      const uint16_t bits = _mm512_mask_cmpgt_epi32_mask(columns, d, threshold);
+      uint8_t* row = static_cast<uint8_t*>(out.rows[m]) + c / 8;
+      if (c % 32 == 0 && c + 16 >= out.channels) {
+        const uint32_t word = bits;  // no later block shares this word
+        __builtin_memcpy(row, &word, 4);
+      } else {
+        __builtin_memcpy(row, &bits, 2);
+      }
+    }
+  }
+}
+
+template <int kRows>
+void fused_tile_of_kind(size_t mr, size_t nr, size_t taps, size_t tap_words,
+                        const uint32_t* const* a, uint32_t last_mask, const uint32_t* b,
+                        const BinGemmOutput& out) {
+  switch (out.kind) {
+    case BinGemmOutputKind::kFloat:
+      return fused_tile<kRows, BinGemmOutputKind::kFloat>(mr, nr, taps, tap_words, a, last_mask,
+                                                          b, out);
+    case BinGemmOutputKind::kInt8:
+      return fused_tile<kRows, BinGemmOutputKind::kInt8>(mr, nr, taps, tap_words, a, last_mask,
+                                                         b, out);
+    case BinGemmOutputKind::kBits:
+      return fused_tile<kRows, BinGemmOutputKind::kBits>(mr, nr, taps, tap_words, a, last_mask,
+                                                         b, out);
   }
 }
 
@@ -71,11 +141,23 @@ void bin_gemm_12x16c2__avx512vpopcnt(size_t mr, size_t nr, size_t taps, size_t t
                                      const uint32_t* const* a, uint32_t last_mask,
                                      const uint32_t* b, int32_t* c, size_t c_stride) {
   if (mr <= 4) {
-    bin_gemm_rows<4>(mr, nr, taps, tap_words, a, last_mask, b, c, c_stride);
+    popcounts_tile<4>(mr, nr, taps, tap_words, a, last_mask, b, c, c_stride);
   } else if (mr <= 8) {
-    bin_gemm_rows<8>(mr, nr, taps, tap_words, a, last_mask, b, c, c_stride);
+    popcounts_tile<8>(mr, nr, taps, tap_words, a, last_mask, b, c, c_stride);
   } else {
-    bin_gemm_rows<12>(mr, nr, taps, tap_words, a, last_mask, b, c, c_stride);
+    popcounts_tile<12>(mr, nr, taps, tap_words, a, last_mask, b, c, c_stride);
+  }
+}
+
+void bin_gemm_12x16c2__avx512vpopcnt_fused(size_t mr, size_t nr, size_t taps, size_t tap_words,
+                                           const uint32_t* const* a, uint32_t last_mask,
+                                           const uint32_t* b, const BinGemmOutput& out) {
+  if (mr <= 4) {
+    fused_tile_of_kind<4>(mr, nr, taps, tap_words, a, last_mask, b, out);
+  } else if (mr <= 8) {
+    fused_tile_of_kind<8>(mr, nr, taps, tap_words, a, last_mask, b, out);
+  } else {
+    fused_tile_of_kind<12>(mr, nr, taps, tap_words, a, last_mask, b, out);
   }
 }
 

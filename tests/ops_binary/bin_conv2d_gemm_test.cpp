@@ -39,16 +39,18 @@ TEST_CASE("bin_conv2d_gemm: every bin_gemm variant equals the reference kernel",
   size_t output_count = 0;
   const KernelVariant<BinOutputKernel>* outputs = bin_output_variants(&output_count);
   int variants_run = 0;
+  int fused_expected = 0, fused_runs = 0;
   for (size_t v = 0; v < count; ++v) {
     if (!cpu.has(variants[v].required)) continue;
     ++variants_run;
     const BinGemmKernel gemm = variants[v].fn;
+    if (gemm.fused != nullptr) ++fused_expected;
     CAPTURE(variants[v].name);
     for (int it = 0; it < scaled_iterations(40); ++it) {
       ConvSpec c;
       c.groups = pick({1, 1, 2, 3});
       c.cin = c.groups == 1 ? pick({1, 31, 33, 64, 65, 600}) : c.groups * pick({32, 64});
-      c.cout = c.groups * pick({1, 2, 5, 9});
+      c.cout = c.groups * pick({1, 2, 5, 9, 16, 17, 40, 48});
       c.n = pick({1, 2});
       c.h = pick({1, 4, 6});
       c.w = pick({1, 3, 5});
@@ -128,11 +130,16 @@ TEST_CASE("bin_conv2d_gemm: every bin_gemm variant equals the reference kernel",
       AlignedWords storage(ref::bin_conv2d_gemm_packed_bytes(p, gemm));
       ref::bin_conv2d_gemm_pack(p, filter.data(), &plan, storage.p);
       AlignedWords scratch(ref::bin_conv2d_gemm_scratch_bytes(p, gemm));
-      // Every output stage this CPU runs, each behind this GEMM.
-      for (size_t o = 0; o < output_count; ++o) {
-        if (!cpu.has(outputs[o].required)) continue;
-        CAPTURE(outputs[o].name);
-        plan.output = outputs[o].fn;
+      // Every output stage this CPU runs, each behind this GEMM; then the GEMM's
+      // fused epilogue where it has one for this mode.
+      const bool fused = plan.use_fused;
+      for (size_t o = 0; o <= output_count; ++o) {
+        if (o < output_count && !cpu.has(outputs[o].required)) continue;
+        if (o == output_count && !fused) continue;
+        CAPTURE(o == output_count ? "fused epilogue" : outputs[o].name);
+        plan.use_fused = o == output_count;
+        if (plan.use_fused) ++fused_runs;
+        if (o < output_count) plan.output = outputs[o].fn;
         std::fill(actual.begin(), actual.end(), uint8_t(0xA5));
         const size_t splits = size_t(pick({1, 2, 3}));
         for (size_t s = 0; s < splits; ++s) {
@@ -144,6 +151,8 @@ TEST_CASE("bin_conv2d_gemm: every bin_gemm variant equals the reference kernel",
     }
   }
   CHECK(variants_run >= 1);
+  // Every fused epilogue this CPU has ran (at least float and int8 always can).
+  CHECK(fused_runs >= fused_expected);
 }
 
 }  // namespace
