@@ -15,6 +15,10 @@ namespace {
 
 constexpr size_t kBlock = 16;
 
+// Requantization of 8 channels with parameters loaded once per block, as in
+// qs8_dwconv_rows_avx512.h: clamping to [output_min - zp, output_max - zp]
+// before adding the zero point (on the float in the fp32 profile) equals the
+// reference's limit-add-clamp sequence.
 template <RequantProfile kProfile>
 struct HalfRequant {
   __m256i multiplier, shift;
@@ -27,18 +31,35 @@ struct HalfRequant {
       shift = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.shift + channel));
     }
   }
-  __m256i apply(__m256i acc) const {
-    switch (kProfile) {
-      case RequantProfile::kXnnpackFp32:
-        return avx2::requant_fp32(acc, scale);
-      case RequantProfile::kSingleRounding:
-        return avx2::requant_single_rounding(acc, multiplier, shift);
-      case RequantProfile::kTfliteReference:
-      default:
-        return avx2::requant_double_rounding(acc, multiplier, shift);
-    }
-  }
 };
+
+struct OutputRange {
+  __m256i zero_point, lo, hi;
+  __m256 lo_f, hi_f;
+  explicit OutputRange(const Qs8GemmParams& p)
+      : zero_point(_mm256_set1_epi32(p.output_zero_point)),
+        lo(_mm256_set1_epi32(p.output_min - p.output_zero_point)),
+        hi(_mm256_set1_epi32(p.output_max - p.output_zero_point)),
+        lo_f(_mm256_set1_ps(float(p.output_min - p.output_zero_point))),
+        hi_f(_mm256_set1_ps(float(p.output_max - p.output_zero_point))) {}
+};
+
+// Eight outputs as int8 in the low 64 bits.
+template <RequantProfile kProfile>
+inline __m128i requantize(__m256i acc, const HalfRequant<kProfile>& rq, const OutputRange& r) {
+  __m256i v;
+  if (kProfile == RequantProfile::kXnnpackFp32) {
+    __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), rq.scale);
+    f = _mm256_min_ps(_mm256_max_ps(f, r.lo_f), r.hi_f);
+    v = _mm256_cvtps_epi32(f);
+  } else {
+    v = kProfile == RequantProfile::kSingleRounding
+            ? avx2::requant_single_rounding(acc, rq.multiplier, rq.shift)
+            : avx2::requant_double_rounding(acc, rq.multiplier, rq.shift);
+    v = _mm256_min_epi32(_mm256_max_epi32(v, r.lo), r.hi);
+  }
+  return avx2::narrow_to_int8(_mm256_add_epi32(v, r.zero_point));
+}
 
 // 16 int8 channels widened to int16; a partial block reads only n bytes.
 inline __m256i load_channels(const int8_t* src, size_t n) {
@@ -56,6 +77,7 @@ void row(const Qs8DwconvRowArgs& a) {
   const auto* w = static_cast<const uint8_t*>(a.packed_w);
   for (size_t block = 0; block < a.channels; block += kBlock, w += kBlockBytes) {
     const size_t n = a.channels - block < kBlock ? a.channels - block : kBlock;
+    const OutputRange range(params);
     HalfRequant<kProfile> rq_low, rq_high;
     rq_low.load(params, block);
     rq_high.load(params, block + 8);
@@ -107,22 +129,15 @@ void row(const Qs8DwconvRowArgs& a) {
       // Low 128-bit lanes hold channels 0-3 and 4-7, high lanes 8-11 and 12-15.
       const __m256i low = _mm256_permute2x128_si256(sum_lo, sum_hi, 0x20);
       const __m256i high = _mm256_permute2x128_si256(sum_lo, sum_hi, 0x31);
-      const __m128i bytes_low = avx2::narrow_to_int8(avx2::offset_and_clamp(
-          rq_low.apply(low), params.output_zero_point, params.output_min, params.output_max));
+      const __m128i bytes_low = requantize(low, rq_low, range);
       if (n == kBlock) {
-        const __m128i bytes_high = avx2::narrow_to_int8(avx2::offset_and_clamp(
-            rq_high.apply(high), params.output_zero_point, params.output_min, params.output_max));
+        const __m128i bytes_high = requantize(high, rq_high, range);
         _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_unpacklo_epi64(bytes_low, bytes_high));
         continue;
       }
       alignas(16) int8_t tmp[kBlock];
       _mm_storel_epi64(reinterpret_cast<__m128i*>(tmp), bytes_low);
-      if (n > 8) {
-        _mm_storel_epi64(reinterpret_cast<__m128i*>(tmp + 8),
-                         avx2::narrow_to_int8(avx2::offset_and_clamp(
-                             rq_high.apply(high), params.output_zero_point, params.output_min,
-                             params.output_max)));
-      }
+      if (n > 8) _mm_storel_epi64(reinterpret_cast<__m128i*>(tmp + 8), requantize(high, rq_high, range));
       std::memcpy(out, tmp, n);
     }
   }

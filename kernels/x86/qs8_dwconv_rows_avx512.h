@@ -22,7 +22,13 @@ namespace dwconv {
 
 constexpr size_t kBlock = 32;
 
-// The requantization parameters of one 16-channel half, loaded once per block.
+// Requantization of one 16-channel half with its parameters loaded once per
+// block, ending in int32 outputs. Clamping the rescaled value to
+// [output_min - zp, output_max - zp] before adding the zero point equals the
+// reference's limit-add-clamp sequence (those bounds lie within +-255, far
+// inside the +-2^16 limit); in the fp32 profile the clamp happens on the
+// float before rounding, which commutes with round-to-nearest because the
+// bounds are integers. Five fewer instructions per 16 outputs.
 template <RequantProfile kProfile>
 struct HalfRequant {
   __m512i multiplier, shift;
@@ -35,25 +41,35 @@ struct HalfRequant {
       shift = _mm512_loadu_si512(p.shift + channel);
     }
   }
-  __m512i apply(__m512i acc) const {
-    switch (kProfile) {
-      case RequantProfile::kXnnpackFp32:
-        return requant_fp32(acc, scale);
-      case RequantProfile::kSingleRounding:
-        return requant_single_rounding(acc, multiplier, shift);
-      case RequantProfile::kTfliteReference:
-      default:
-        return requant_double_rounding(acc, multiplier, shift);
-    }
-  }
 };
 
-inline __m512i offset_and_clamp(__m512i v, const Qs8GemmParams& p) {
-  v = _mm512_max_epi32(v, _mm512_set1_epi32(-ref::kRequantizedLimit));
-  v = _mm512_min_epi32(v, _mm512_set1_epi32(ref::kRequantizedLimit));
-  v = _mm512_add_epi32(v, _mm512_set1_epi32(p.output_zero_point));
-  v = _mm512_max_epi32(v, _mm512_set1_epi32(p.output_min));
-  return _mm512_min_epi32(v, _mm512_set1_epi32(p.output_max));
+// Output range and zero point as vectors, shared by both halves.
+struct OutputRange {
+  __m512i zero_point, lo, hi;  // lo/hi: output_min/max - zero_point
+  __m512 lo_f, hi_f;
+  explicit OutputRange(const Qs8GemmParams& p)
+      : zero_point(_mm512_set1_epi32(p.output_zero_point)),
+        lo(_mm512_set1_epi32(p.output_min - p.output_zero_point)),
+        hi(_mm512_set1_epi32(p.output_max - p.output_zero_point)),
+        lo_f(_mm512_set1_ps(float(p.output_min - p.output_zero_point))),
+        hi_f(_mm512_set1_ps(float(p.output_max - p.output_zero_point))) {}
+};
+
+template <RequantProfile kProfile>
+inline __m512i requantize(__m512i acc, const HalfRequant<kProfile>& rq, const OutputRange& r) {
+  __m512i v;
+  if (kProfile == RequantProfile::kXnnpackFp32) {
+    __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), rq.scale);
+    f = _mm512_min_ps(_mm512_max_ps(f, r.lo_f), r.hi_f);
+    return _mm512_add_epi32(_mm512_cvtps_epi32(f), r.zero_point);
+  }
+  if (kProfile == RequantProfile::kSingleRounding) {
+    v = requant_single_rounding(acc, rq.multiplier, rq.shift);
+  } else {
+    v = requant_double_rounding(acc, rq.multiplier, rq.shift);
+  }
+  v = _mm512_min_epi32(_mm512_max_epi32(v, r.lo), r.hi);
+  return _mm512_add_epi32(v, r.zero_point);
 }
 
 // Permutation indices: output lane j takes unpack slot j (low half) or
@@ -76,6 +92,7 @@ void row(const Qs8DwconvRowArgs& a) {
     const __mmask32 load_mask = n == kBlock ? ~__mmask32{0} : (__mmask32{1} << n) - 1;
     const __mmask16 store_low = n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1);
     const __mmask16 store_high = n > 16 ? __mmask16((1u << (n - 16)) - 1) : __mmask16(0);
+    const OutputRange range(params);
     HalfRequant<kProfile> rq_low, rq_high;
     rq_low.load(params, block);
     rq_high.load(params, block + 16);
@@ -129,10 +146,10 @@ void row(const Qs8DwconvRowArgs& a) {
       const __m512i sum_hi = _mm512_add_epi32(acc[0][1], acc[1][1]);
       const __m512i low = _mm512_permutex2var_epi32(sum_lo, to_low, sum_hi);
       const __m512i high = _mm512_permutex2var_epi32(sum_lo, to_high, sum_hi);
-      const __m512i q_low = offset_and_clamp(rq_low.apply(low), params);
+      const __m512i q_low = requantize(low, rq_low, range);
       _mm_mask_storeu_epi8(out, store_low, _mm512_cvtepi32_epi8(q_low));
       if (n > 16) {
-        const __m512i q_high = offset_and_clamp(rq_high.apply(high), params);
+        const __m512i q_high = requantize(high, rq_high, range);
         _mm_mask_storeu_epi8(out + 16, store_high, _mm512_cvtepi32_epi8(q_high));
       }
     }
