@@ -51,82 +51,123 @@ inline void store_block(const __m512i* acc, size_t mr, const Qs8GemmParams& para
   }
 }
 
-// The K loop keeps its accumulators in named variables: with an array whose
-// address is later taken, GCC copies all of them through extra registers and
-// the stack on every iteration.
+// The K loop keeps its accumulators in named variables, in functions that are
+// never inlined: with an array whose address is later taken, or inlined into
+// one large function, GCC copies the accumulators through other registers
+// and the stack on every iteration.
 #define LOWBIT_VNNI_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 
-// Channels [block, block + 32): two packed blocks at w0 and w0 + block_bytes.
-template <RequantProfile kProfile>
-void two_blocks(const Rows& rows, size_t mr, const uint8_t* w0, size_t block_bytes, size_t block,
-                size_t nc, int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
-  const uint8_t* w1 = w0 + block_bytes;
+// Sums of the two packed blocks at w0 and w1 (bias, then the k-groups) for
+// kRows of the 8 rows: a 7x7 layer's 49 rows would otherwise spend 8 rows of
+// work on its last row.
+struct TwoBlockSums {
+  __m512i acc0[kMR], acc1[kMR];
+};
+
+template <size_t kRows>
+__attribute__((noinline)) void accumulate_two_blocks(const Rows& rows, const uint8_t* w0,
+                                                     const uint8_t* w1, TwoBlockSums* out) {
   const __m512i bias0 = _mm512_loadu_si512(w0), bias1 = _mm512_loadu_si512(w1);
 #define LOWBIT_DECLARE(m) __m512i acc0_##m = bias0, acc1_##m = bias1;
   LOWBIT_VNNI_ROWS(LOWBIT_DECLARE)
 #undef LOWBIT_DECLARE
   w0 += kNR * sizeof(int32_t);
   w1 += kNR * sizeof(int32_t);
-  const int8_t* const r[kMR] = {rows.ptr[0], rows.ptr[1], rows.ptr[2], rows.ptr[3],
-                                rows.ptr[4], rows.ptr[5], rows.ptr[6], rows.ptr[7]};
+  const int8_t *a0 = rows.ptr[0], *a1 = rows.ptr[1], *a2 = rows.ptr[2], *a3 = rows.ptr[3];
+  const int8_t *a4 = rows.ptr[4], *a5 = rows.ptr[5], *a6 = rows.ptr[6], *a7 = rows.ptr[7];
+  const size_t groups = (rows.k_main >> 2) + (rows.has_tail ? 1 : 0);
+  const size_t main_groups = rows.k_main >> 2;
 #define LOWBIT_STEP(m)                                 \
-  {                                                    \
+  if (m < kRows) {                                     \
     const __m512i a = broadcast_unsigned(a##m);        \
     acc0_##m = _mm512_dpbusd_epi32(acc0_##m, a, vw0);  \
     acc1_##m = _mm512_dpbusd_epi32(acc1_##m, a, vw1);  \
+    a##m += 4;                                         \
   }
-  for (size_t kk = 0; kk < rows.k_main; kk += 4) {
-    const __m512i vw0 = _mm512_loadu_si512(w0 + kk * kNR);
-    const __m512i vw1 = _mm512_loadu_si512(w1 + kk * kNR);
-    const int8_t *a0 = r[0] + kk, *a1 = r[1] + kk, *a2 = r[2] + kk, *a3 = r[3] + kk;
-    const int8_t *a4 = r[4] + kk, *a5 = r[5] + kk, *a6 = r[6] + kk, *a7 = r[7] + kk;
-    LOWBIT_VNNI_ROWS(LOWBIT_STEP)
-  }
-  if (rows.has_tail) {
-    const __m512i vw0 = _mm512_loadu_si512(w0 + rows.k_main * kNR);
-    const __m512i vw1 = _mm512_loadu_si512(w1 + rows.k_main * kNR);
-    const int8_t *a0 = rows.tail[0], *a1 = rows.tail[1], *a2 = rows.tail[2], *a3 = rows.tail[3];
-    const int8_t *a4 = rows.tail[4], *a5 = rows.tail[5], *a6 = rows.tail[6], *a7 = rows.tail[7];
+#define LOWBIT_TAIL(m) a##m = rows.tail[m];
+  // One loop body for all groups (a second copy for the tail group made GCC
+  // shuffle the accumulators between registers on every iteration).
+  for (size_t g = 0; g < groups; ++g) {
+    if (g == main_groups) {
+      LOWBIT_VNNI_ROWS(LOWBIT_TAIL)
+    }
+    const __m512i vw0 = _mm512_loadu_si512(w0 + g * 64);
+    const __m512i vw1 = _mm512_loadu_si512(w1 + g * 64);
     LOWBIT_VNNI_ROWS(LOWBIT_STEP)
   }
 #undef LOWBIT_STEP
-  const __m512i acc0[kMR] = {acc0_0, acc0_1, acc0_2, acc0_3, acc0_4, acc0_5, acc0_6, acc0_7};
-  const __m512i acc1[kMR] = {acc1_0, acc1_1, acc1_2, acc1_3, acc1_4, acc1_5, acc1_6, acc1_7};
-  store_block<kProfile>(acc0, mr, params, block, kNR, c, c_stride);
-  const size_t rest = nc - block - kNR;
-  store_block<kProfile>(acc1, mr, params, block + kNR, rest < kNR ? rest : kNR, c, c_stride);
+#define LOWBIT_STORE(m)    \
+  out->acc0[m] = acc0_##m; \
+  out->acc1[m] = acc1_##m;
+  LOWBIT_VNNI_ROWS(LOWBIT_STORE)
+#undef LOWBIT_STORE
 }
 
-// Channels [block, min(block + 16, nc)): one packed block at w.
-template <RequantProfile kProfile>
-void one_block(const Rows& rows, size_t mr, const uint8_t* w, size_t block, size_t nc, int8_t* c,
-               size_t c_stride, const Qs8GemmParams& params) {
+// Channels [block, block + 32): two packed blocks at w0 and w0 + block_bytes.
+template <size_t kRows, RequantProfile kProfile>
+void two_blocks(const Rows& rows, const uint8_t* w0, size_t block_bytes, size_t block, size_t nc,
+                int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
+  TwoBlockSums sums;
+  accumulate_two_blocks<kRows>(rows, w0, w0 + block_bytes, &sums);
+  store_block<kProfile>(sums.acc0, kRows, params, block, kNR, c, c_stride);
+  const size_t rest = nc - block - kNR;
+  store_block<kProfile>(sums.acc1, kRows, params, block + kNR, rest < kNR ? rest : kNR, c,
+                        c_stride);
+}
+
+template <size_t kRows>
+__attribute__((noinline)) void accumulate_one_block(const Rows& rows, const uint8_t* w,
+                                                    __m512i* out) {
   const __m512i bias = _mm512_loadu_si512(w);
 #define LOWBIT_DECLARE(m) __m512i acc_##m = bias;
   LOWBIT_VNNI_ROWS(LOWBIT_DECLARE)
 #undef LOWBIT_DECLARE
   w += kNR * sizeof(int32_t);
-  const int8_t* const r[kMR] = {rows.ptr[0], rows.ptr[1], rows.ptr[2], rows.ptr[3],
-                                rows.ptr[4], rows.ptr[5], rows.ptr[6], rows.ptr[7]};
-#define LOWBIT_STEP(m) acc_##m = _mm512_dpbusd_epi32(acc_##m, broadcast_unsigned(a##m), vw);
-  for (size_t kk = 0; kk < rows.k_main; kk += 4) {
-    const __m512i vw = _mm512_loadu_si512(w + kk * kNR);
-    const int8_t *a0 = r[0] + kk, *a1 = r[1] + kk, *a2 = r[2] + kk, *a3 = r[3] + kk;
-    const int8_t *a4 = r[4] + kk, *a5 = r[5] + kk, *a6 = r[6] + kk, *a7 = r[7] + kk;
-    LOWBIT_VNNI_ROWS(LOWBIT_STEP)
+  const int8_t *a0 = rows.ptr[0], *a1 = rows.ptr[1], *a2 = rows.ptr[2], *a3 = rows.ptr[3];
+  const int8_t *a4 = rows.ptr[4], *a5 = rows.ptr[5], *a6 = rows.ptr[6], *a7 = rows.ptr[7];
+  const size_t groups = (rows.k_main >> 2) + (rows.has_tail ? 1 : 0);
+  const size_t main_groups = rows.k_main >> 2;
+#define LOWBIT_STEP(m)                                                     \
+  if (m < kRows) {                                                         \
+    acc_##m = _mm512_dpbusd_epi32(acc_##m, broadcast_unsigned(a##m), vw);  \
+    a##m += 4;                                                             \
   }
-  if (rows.has_tail) {
-    const __m512i vw = _mm512_loadu_si512(w + rows.k_main * kNR);
-    const int8_t *a0 = rows.tail[0], *a1 = rows.tail[1], *a2 = rows.tail[2], *a3 = rows.tail[3];
-    const int8_t *a4 = rows.tail[4], *a5 = rows.tail[5], *a6 = rows.tail[6], *a7 = rows.tail[7];
+  for (size_t g = 0; g < groups; ++g) {
+    if (g == main_groups) {
+      LOWBIT_VNNI_ROWS(LOWBIT_TAIL)
+    }
+    const __m512i vw = _mm512_loadu_si512(w + g * 64);
     LOWBIT_VNNI_ROWS(LOWBIT_STEP)
   }
 #undef LOWBIT_STEP
-  const __m512i acc[kMR] = {acc_0, acc_1, acc_2, acc_3, acc_4, acc_5, acc_6, acc_7};
-  const size_t rest = nc - block;
-  store_block<kProfile>(acc, mr, params, block, rest < kNR ? rest : kNR, c, c_stride);
+#define LOWBIT_STORE(m) out[m] = acc_##m;
+  LOWBIT_VNNI_ROWS(LOWBIT_STORE)
+#undef LOWBIT_STORE
 }
+
+// Channels [block, min(block + 16, nc)): one packed block at w.
+template <size_t kRows, RequantProfile kProfile>
+void one_block(const Rows& rows, const uint8_t* w, size_t block, size_t nc, int8_t* c,
+               size_t c_stride, const Qs8GemmParams& params) {
+  __m512i acc[kMR];
+  accumulate_one_block<kRows>(rows, w, acc);
+  const size_t rest = nc - block;
+  store_block<kProfile>(acc, kRows, params, block, rest < kNR ? rest : kNR, c, c_stride);
+}
+#undef LOWBIT_TAIL
 #undef LOWBIT_VNNI_ROWS
+
+template <size_t kRows, RequantProfile kProfile>
+void gemm_rows(const Rows& rows, size_t nc, size_t k, const void* packed_w, int8_t* c,
+               size_t c_stride, const Qs8GemmParams& params) {
+  const size_t block_bytes = kNR * sizeof(int32_t) + ((k + 3) & ~size_t{3}) * kNR;
+  const auto* w = static_cast<const uint8_t*>(packed_w);
+  size_t block = 0;
+  for (; block + kNR < nc; block += 2 * kNR, w += 2 * block_bytes) {
+    two_blocks<kRows, kProfile>(rows, w, block_bytes, block, nc, c, c_stride, params);
+  }
+  if (block < nc) one_block<kRows, kProfile>(rows, w, block, nc, c, c_stride, params);
+}
 
 template <RequantProfile kProfile>
 void gemm(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows, const void* packed_w,
@@ -135,18 +176,21 @@ void gemm(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows, const voi
   rows.k_main = k & ~size_t{3};
   rows.has_tail = rows.k_main != k;
   for (size_t m = 0; m < kMR; ++m) {
-    // Missing rows repeat the last one; their results are not stored.
+    // Rows past mr repeat the last one (never computed, never stored).
     rows.ptr[m] = a_rows[m < mr ? m : mr - 1];
     std::memset(rows.tail[m], 0, 4);
     std::memcpy(rows.tail[m], rows.ptr[m] + rows.k_main, k - rows.k_main);
   }
-  const size_t block_bytes = kNR * sizeof(int32_t) + ((k + 3) & ~size_t{3}) * kNR;
-  const auto* w = static_cast<const uint8_t*>(packed_w);
-  size_t block = 0;
-  for (; block + kNR < nc; block += 2 * kNR, w += 2 * block_bytes) {
-    two_blocks<kProfile>(rows, mr, w, block_bytes, block, nc, c, c_stride, params);
+  switch (mr) {
+    case 1: return gemm_rows<1, kProfile>(rows, nc, k, packed_w, c, c_stride, params);
+    case 2: return gemm_rows<2, kProfile>(rows, nc, k, packed_w, c, c_stride, params);
+    case 3: return gemm_rows<3, kProfile>(rows, nc, k, packed_w, c, c_stride, params);
+    case 4: return gemm_rows<4, kProfile>(rows, nc, k, packed_w, c, c_stride, params);
+    case 5: return gemm_rows<5, kProfile>(rows, nc, k, packed_w, c, c_stride, params);
+    case 6: return gemm_rows<6, kProfile>(rows, nc, k, packed_w, c, c_stride, params);
+    case 7: return gemm_rows<7, kProfile>(rows, nc, k, packed_w, c, c_stride, params);
+    default: return gemm_rows<8, kProfile>(rows, nc, k, packed_w, c, c_stride, params);
   }
-  if (block < nc) one_block<kProfile>(rows, mr, w, block, nc, c, c_stride, params);
 }
 
 }  // namespace

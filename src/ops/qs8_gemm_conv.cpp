@@ -51,10 +51,15 @@ Status Qs8GemmConv::prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKern
   // Work splits into row_splits x channel_splits rectangles, one per task,
   // each with its own strip. Few row tiles (batch-1 FC, small images) would
   // leave threads idle, so channel blocks are split too. Each output is
-  // computed by the same tile of MR rows and block of NR channels whatever
+  // computed by the same tile of rows and block of NR channels whatever
   // the split, so the bytes do not depend on the thread count.
+  // Tiles of equal height (at most MR): 49 rows run as 7 x 7 rather than
+  // 6 x 8 + 1, since a tile costs nearly as much as a full one. The height
+  // depends on the rows alone, never on the thread count.
+  const size_t mr_tiles = std::max<size_t>(1, (rows_ + kernel_.mr - 1) / kernel_.mr);
+  tile_rows_ = std::max<size_t>(1, (rows_ + mr_tiles - 1) / mr_tiles);
+  const size_t tiles = (rows_ + tile_rows_ - 1) / tile_rows_;
   const size_t threads = static_cast<size_t>(std::max(1, ctx.pool().num_threads()));
-  const size_t tiles = (rows_ + kernel_.mr - 1) / kernel_.mr;
   const size_t channel_blocks = (n + kernel_.layout.nr - 1) / kernel_.layout.nr;
   if (tiles >= 4 * threads || channel_blocks == 1) {
     row_splits_ = std::min(threads, tiles);
@@ -141,8 +146,8 @@ void Qs8GemmConv::run_tiles(size_t first_tile, size_t end_tile, size_t first_cha
   params.shift += first_channel;
   params.scale += first_channel;
   for (size_t tile = first_tile; tile < end_tile; ++tile) {
-    const size_t row0 = tile * kernel_.mr;
-    const size_t mr = std::min<size_t>(kernel_.mr, rows_ - row0);
+    const size_t row0 = tile * tile_rows_;
+    const size_t mr = std::min<size_t>(tile_rows_, rows_ - row0);
     for (size_t m = 0; m < mr; ++m) {
       if (direct_) {
         rows[m] = input + (row0 + m) * k_;
@@ -156,7 +161,7 @@ void Qs8GemmConv::run_tiles(size_t first_tile, size_t end_tile, size_t first_cha
 }
 
 void Qs8GemmConv::run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch) const {
-  const size_t tiles = (rows_ + kernel_.mr - 1) / kernel_.mr;
+  const size_t tiles = (rows_ + tile_rows_ - 1) / tile_rows_;
   const size_t nr = kernel_.layout.nr;
   const size_t channel_blocks = (static_cast<size_t>(g_.output_c) + nr - 1) / nr;
   auto* strips = static_cast<int8_t*>(scratch);

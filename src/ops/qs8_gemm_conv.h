@@ -81,7 +81,7 @@ class Qs8GemmConv {
   const char* name() const { return name_; }
 
  private:
-  // Tiles [first_tile, end_tile) of MR rows, channels [first_channel, end_channel).
+  // Tiles [first_tile, end_tile) of tile_rows_ rows, channels [first_channel, end_channel).
   void run_tiles(size_t first_tile, size_t end_tile, size_t first_channel, size_t end_channel,
                  const int8_t* input, int8_t* output, int8_t* strip) const;
   void gather(size_t row, const int8_t* input, int8_t* dst) const;
@@ -93,6 +93,7 @@ class Qs8GemmConv {
   const char* name_ = "";
   size_t k_ = 0;
   size_t rows_ = 0;
+  size_t tile_rows_ = 1;  // rows per tile, <= kernel_.mr
   int32_t input_zero_point_ = 0;
   bool direct_ = false;
   size_t row_splits_ = 1;
