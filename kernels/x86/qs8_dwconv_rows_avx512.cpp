@@ -5,8 +5,15 @@ namespace lowbit {
 namespace {
 
 struct MaddAdd {
-  __m512i operator()(__m512i acc, __m512i x, __m512i w) const {
+  static __m512i madd512(__m512i acc, __m512i x, __m512i w) {
     return _mm512_add_epi32(acc, _mm512_madd_epi16(x, w));
+  }
+  static __m256i madd(__m256i acc, __m256i x, __m256i w) {
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(x, w));
+  }
+  // n <= 16 channels; masked, so nothing past them is read.
+  static __m256i load(const int8_t* src, size_t n) {
+    return _mm256_cvtepi8_epi16(_mm_maskz_loadu_epi8(__mmask16((1u << n) - 1), src));
   }
 };
 

@@ -1,6 +1,9 @@
 // Depthwise row kernels with 512-bit vectors, 32 channels per block, shared
 // by the AVX-512BW (vpmaddwd + vpaddd) and AVX-512 VNNI (vpdpwssd) variants,
-// which differ only in the multiply-add step passed as Madd.
+// which differ only in the multiply-add steps of Ops: madd512 for full
+// blocks, and madd / load for blocks of at most 16 channels, which run the
+// 256-bit code of qs8_dwconv_rows_avx2.h (half the work of a masked 512-bit
+// block for 8- and 16-channel layers).
 //
 // Per input column and pair of kernel rows, the two rows' int8 channels are
 // widened to int16 and interleaved (vpunpcklwd / vpunpckhwd), so one 16-bit
@@ -14,11 +17,15 @@
 #include <immintrin.h>
 
 #include "kernels/qs8_dwconv.h"
+#include "kernels/x86/qs8_dwconv_rows_avx2.h"
 #include "kernels/x86/qs8_requant_avx512.h"
 
 namespace lowbit {
 namespace avx512 {
+// Internal linkage: each including file is compiled with its own ISA flags,
+// and the linker must not pick one file's copy for another.
 namespace dwconv {
+namespace {
 
 constexpr size_t kBlock = 32;
 
@@ -80,7 +87,7 @@ inline __m512i channel_order_index(size_t first) {
   return _mm512_load_si512(idx);
 }
 
-template <int K, int S, RequantProfile kProfile, typename Madd>
+template <int K, int S, RequantProfile kProfile, typename Ops>
 void row(const Qs8DwconvRowArgs& a) {
   constexpr int P = (K + 1) / 2;  // pairs of kernel rows
   constexpr size_t kBlockBytes = kBlock * sizeof(int32_t) + size_t(K) * P * kBlock * 4;
@@ -89,6 +96,10 @@ void row(const Qs8DwconvRowArgs& a) {
   const auto* w = static_cast<const uint8_t*>(a.packed_w);
   for (size_t block = 0; block < a.channels; block += kBlock, w += kBlockBytes) {
     const size_t n = a.channels - block < kBlock ? a.channels - block : kBlock;
+    if (n <= 16) {
+      avx2::dwconv::row_block16<K, S, kProfile, kBlock, Ops>(a, block, n, w);
+      continue;
+    }
     const __mmask32 load_mask = n == kBlock ? ~__mmask32{0} : (__mmask32{1} << n) - 1;
     const __mmask16 store_low = n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1);
     const __mmask16 store_high = n > 16 ? __mmask16((1u << (n - 16)) - 1) : __mmask16(0);
@@ -132,8 +143,8 @@ void row(const Qs8DwconvRowArgs& a) {
       for (int kx = 0; kx < K; ++kx) {
         for (int p = 0; p < P; ++p) {
           const int chain = (kx * P + p) & 1;
-          acc[chain][0] = Madd()(acc[chain][0], win[kx][p][0], wt[kx][p][0]);
-          acc[chain][1] = Madd()(acc[chain][1], win[kx][p][1], wt[kx][p][1]);
+          acc[chain][0] = Ops::madd512(acc[chain][0], win[kx][p][0], wt[kx][p][0]);
+          acc[chain][1] = Ops::madd512(acc[chain][1], win[kx][p][1], wt[kx][p][1]);
         }
       }
       for (int kx = 0; kx < K - S; ++kx) {
@@ -156,19 +167,20 @@ void row(const Qs8DwconvRowArgs& a) {
   }
 }
 
-template <int K, int S, typename Madd>
+template <int K, int S, typename Ops>
 void row_any_profile(const Qs8DwconvRowArgs& a) {
   switch (a.params->profile) {
     case RequantProfile::kXnnpackFp32:
-      return row<K, S, RequantProfile::kXnnpackFp32, Madd>(a);
+      return row<K, S, RequantProfile::kXnnpackFp32, Ops>(a);
     case RequantProfile::kSingleRounding:
-      return row<K, S, RequantProfile::kSingleRounding, Madd>(a);
+      return row<K, S, RequantProfile::kSingleRounding, Ops>(a);
     case RequantProfile::kTfliteReference:
     default:
-      return row<K, S, RequantProfile::kTfliteReference, Madd>(a);
+      return row<K, S, RequantProfile::kTfliteReference, Ops>(a);
   }
 }
 
+}  // namespace
 }  // namespace dwconv
 }  // namespace avx512
 }  // namespace lowbit

@@ -1,0 +1,150 @@
+// One 16-channel block of a depthwise row kernel with 256-bit vectors: the
+// whole AVX2 row kernel, and the narrow-block path of the AVX-512 kernels
+// (layers of 8 or 16 channels, the last 16 channels of 144). The scheme of
+// qs8_dwconv_rows_avx512.h at half the width: per input column and pair of
+// kernel rows, the rows' channels are widened to int16 and interleaved, and
+// one 16-bit multiply-add adds two taps for 8 channels; vperm2i128 brings the
+// unpack-ordered sums back to channel order.
+//
+// Ops supplies madd(acc, x, w) (vpmaddwd + vpaddd, or vpdpwssd) and
+// load(src, n), 16 int8 channels of which only n are read. kPackedBlock is
+// the channel block of the packed layout (16, or 32 for the AVX-512 kernels,
+// whose first 16 channels sit in the first half of each 64-byte half).
+// Include only from files compiled with AVX2 flags or more.
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/qs8_dwconv.h"
+#include "kernels/x86/qs8_requant_avx2.h"
+
+namespace lowbit {
+namespace avx2 {
+// Internal linkage: each including file is compiled with its own ISA flags,
+// and the linker must not pick one file's copy for another.
+namespace dwconv {
+namespace {
+
+// Requantization of 8 channels with parameters loaded once per block, as in
+// qs8_dwconv_rows_avx512.h: clamping to [output_min - zp, output_max - zp]
+// before adding the zero point (on the float in the fp32 profile) equals the
+// reference's limit-add-clamp sequence.
+template <RequantProfile kProfile>
+struct HalfRequant {
+  __m256i multiplier, shift;
+  __m256 scale;
+  void load(const Qs8GemmParams& p, size_t channel) {
+    if (kProfile == RequantProfile::kXnnpackFp32) {
+      scale = _mm256_loadu_ps(p.scale + channel);
+    } else {
+      multiplier = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.multiplier + channel));
+      shift = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.shift + channel));
+    }
+  }
+};
+
+struct OutputRange {
+  __m256i zero_point, lo, hi;
+  __m256 lo_f, hi_f;
+  explicit OutputRange(const Qs8GemmParams& p)
+      : zero_point(_mm256_set1_epi32(p.output_zero_point)),
+        lo(_mm256_set1_epi32(p.output_min - p.output_zero_point)),
+        hi(_mm256_set1_epi32(p.output_max - p.output_zero_point)),
+        lo_f(_mm256_set1_ps(float(p.output_min - p.output_zero_point))),
+        hi_f(_mm256_set1_ps(float(p.output_max - p.output_zero_point))) {}
+};
+
+// Eight outputs as int8 in the low 64 bits.
+template <RequantProfile kProfile>
+inline __m128i requantize(__m256i acc, const HalfRequant<kProfile>& rq, const OutputRange& r) {
+  __m256i v;
+  if (kProfile == RequantProfile::kXnnpackFp32) {
+    __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), rq.scale);
+    f = _mm256_min_ps(_mm256_max_ps(f, r.lo_f), r.hi_f);
+    v = _mm256_cvtps_epi32(f);
+  } else {
+    v = kProfile == RequantProfile::kSingleRounding
+            ? requant_single_rounding(acc, rq.multiplier, rq.shift)
+            : requant_double_rounding(acc, rq.multiplier, rq.shift);
+    v = _mm256_min_epi32(_mm256_max_epi32(v, r.lo), r.hi);
+  }
+  return narrow_to_int8(_mm256_add_epi32(v, r.zero_point));
+}
+
+template <int K, int S, RequantProfile kProfile, size_t kPackedBlock, typename Ops>
+void row_block16(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_t* w) {
+  constexpr int P = (K + 1) / 2;
+  constexpr size_t kHalf = kPackedBlock * 2;  // bytes from the low to the high half
+  const Qs8GemmParams& params = *a.params;
+  const OutputRange range(params);
+  HalfRequant<kProfile> rq_low, rq_high;
+  rq_low.load(params, block);
+  rq_high.load(params, block + 8);
+  const __m256i bias_lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
+  const __m256i bias_hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + kHalf));
+  __m256i wt[K][P][2];
+  for (int kx = 0; kx < K; ++kx) {
+    for (int p = 0; p < P; ++p) {
+      const uint8_t* src = w + kPackedBlock * sizeof(int32_t) + (size_t(kx) * P + p) * kPackedBlock * 4;
+      wt[kx][p][0] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src));
+      wt[kx][p][1] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + kHalf));
+    }
+  }
+  auto load_column = [&](ptrdiff_t ix, __m256i (&col)[P][2]) {
+    const bool inside = ix >= 0 && ix < ptrdiff_t(a.input_width);
+    const size_t offset = inside ? size_t(ix) * a.pixel_stride + block : 0;
+    for (int p = 0; p < P; ++p) {
+      const __m256i x0 = Ops::load(inside ? a.rows[2 * p] + offset : a.zero_row + block, n);
+      __m256i x1 = _mm256_setzero_si256();
+      if (2 * p + 1 < K) x1 = Ops::load(inside ? a.rows[2 * p + 1] + offset : a.zero_row + block, n);
+      col[p][0] = _mm256_unpacklo_epi16(x0, x1);
+      col[p][1] = _mm256_unpackhi_epi16(x0, x1);
+    }
+  };
+  __m256i win[K][P][2];
+  ptrdiff_t ix = a.input_x;
+  for (int kx = 0; kx < K - S; ++kx) load_column(ix + kx, win[kx]);
+  int8_t* out = a.output + block;
+  for (size_t o = 0; o < a.output_width; ++o, ix += S, out += a.pixel_stride) {
+    for (int s = 0; s < S; ++s) load_column(ix + K - S + s, win[K - S + s]);
+    // Two accumulator chains per half shorten the multiply-add latency chain.
+    __m256i acc[2][2] = {{bias_lo, bias_hi}, {_mm256_setzero_si256(), _mm256_setzero_si256()}};
+    for (int kx = 0; kx < K; ++kx) {
+      for (int p = 0; p < P; ++p) {
+        const int chain = (kx * P + p) & 1;
+        acc[chain][0] = Ops::madd(acc[chain][0], win[kx][p][0], wt[kx][p][0]);
+        acc[chain][1] = Ops::madd(acc[chain][1], win[kx][p][1], wt[kx][p][1]);
+      }
+    }
+    for (int kx = 0; kx < K - S; ++kx) {
+      for (int p = 0; p < P; ++p) {
+        win[kx][p][0] = win[kx + S][p][0];
+        win[kx][p][1] = win[kx + S][p][1];
+      }
+    }
+    const __m256i sum_lo = _mm256_add_epi32(acc[0][0], acc[1][0]);
+    const __m256i sum_hi = _mm256_add_epi32(acc[0][1], acc[1][1]);
+    // Low 128-bit lanes hold channels 0-3 and 4-7, high lanes 8-11 and 12-15.
+    const __m256i low = _mm256_permute2x128_si256(sum_lo, sum_hi, 0x20);
+    const __m256i high = _mm256_permute2x128_si256(sum_lo, sum_hi, 0x31);
+    const __m128i bytes_low = requantize(low, rq_low, range);
+    if (n == 16) {
+      const __m128i bytes_high = requantize(high, rq_high, range);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_unpacklo_epi64(bytes_low, bytes_high));
+    } else if (n == 8) {
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(out), bytes_low);
+    } else {
+      alignas(16) int8_t tmp[16];
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(tmp), bytes_low);
+      if (n > 8) _mm_storel_epi64(reinterpret_cast<__m128i*>(tmp + 8), requantize(high, rq_high, range));
+      std::memcpy(out, tmp, n);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace dwconv
+}  // namespace avx2
+}  // namespace lowbit
