@@ -30,7 +30,7 @@ constexpr IsaInfo kIsas[] = {
     {"avxvnni", kCpuAVX2 | kCpuAVXVNNI},
     {"neon", kCpuNEON},
     {"neondot", kCpuNEON | kCpuNEONDot},
-    {"neoni8mm", kCpuNEON | kCpuNEONDot | kCpuNEONI8MM},
+    {"i8mm", kCpuNEON | kCpuNEONDot | kCpuNEONI8MM},
 };
 
 const IsaInfo* find_isa(const std::string& name) {
@@ -112,7 +112,7 @@ Result<KernelSelector> KernelSelector::create(const std::string& kernel_set, Cpu
 }
 
 const char* KernelSelector::isa_names() {
-  return "reference sse41 avx2 avx512 avx512vnni avx512vpopcnt avxvnni neon neondot neoni8mm";
+  return "reference sse41 avx2 avx512 avx512vnni avx512vpopcnt avxvnni neon neondot i8mm";
 }
 
 bool KernelSelector::allows(const char* isa, uint32_t required) const {

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Cross-builds lowbit for 64-bit and 32-bit ARM and tests it under qemu-user:
+#   1. the kernel, operator and runtime tests under qemu-aarch64 -cpu cortex-a53
+#      (NEON), cortex-a76 (dotprod) and max (i8mm), and qemu-arm -cpu cortex-a7
+#      and cortex-a15 (armv7 NEON), each checking that the CPU features it
+#      detects are the emulated CPU's (LOWBIT_EXPECT_CPU);
+#   2. the operator tests again with each SIMD kernel set forced
+#      (LOWBIT_KERNEL), so variants that lose to a better one still run;
+#   3. lowbit-run on the demo and block models with every kernel set the CPU
+#      allows, compared byte for byte (cmp) with a native x86-64 build;
+#   4. bench_model once per target.
+#   scripts/test-arm.sh [aarch64] [armhf]        (default: both)
+# Environment: LOWBIT_JOBS (build parallelism, default 2); LOWBIT_TEST_SCALE
+# (random sweep size, default 0.3 here: emulation is slow); LOWBIT_NATIVE_BUILD
+# (the x86-64 build giving the expected outputs, default build-armhost, built
+# here: lowbit-run and the generated models only).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jobs=${LOWBIT_JOBS:-2}
+export LOWBIT_TEST_SCALE=${LOWBIT_TEST_SCALE:-0.3}
+targets=("$@")
+[[ ${#targets[@]} -gt 0 ]] || targets=(aarch64 armhf)
+
+fail() {
+  echo "test-arm.sh: FAILED: $*" >&2
+  exit 1
+}
+for tool in qemu-aarch64 qemu-arm aarch64-linux-gnu-g++ arm-linux-gnueabihf-g++; do
+  command -v "$tool" >/dev/null || fail "$tool missing (scripts/install-deps.sh --cross installs it)"
+done
+
+test_binaries=(test_kernels test_ops_int8 test_ops_binary test_ops_elementwise test_runtime)
+tools=(lowbit-run bench_model)
+profiles=(tflite_reference single_rounding xnnpack_fp32)
+models=(demo_int8 block_int8 block_binary)
+logs="$root/build-arm-logs"
+rm -rf "$logs"
+mkdir -p "$logs"
+
+# --- The native build whose outputs every ARM run must equal.
+native=${LOWBIT_NATIVE_BUILD:-$root/build-armhost}
+[[ "$native" == /* ]] || native="$root/$native"
+if [[ ! -x "$native/bin/lowbit-run" || -z "${LOWBIT_NATIVE_BUILD:-}" ]]; then
+  cmake -S "$root" -B "$native" -G Ninja -DCMAKE_BUILD_TYPE=Release >"$logs/native-configure.log" 2>&1 ||
+    fail "native configure (log: $logs/native-configure.log)"
+  cmake --build "$native" -j "$jobs" --target lowbit-run lowbit_models >"$logs/native-build.log" 2>&1 ||
+    { tail -30 "$logs/native-build.log" >&2; fail "native build (log: $logs/native-build.log)"; }
+fi
+expected="$logs/expected"
+mkdir -p "$expected"
+for model in "${models[@]}"; do
+  [[ -f "$native/models/$model.lbm" ]] || fail "$native/models/$model.lbm missing"
+  for profile in "${profiles[@]}"; do
+    "$native/bin/lowbit-run" "$native/models/$model.lbm" --kernel reference --profile "$profile" \
+      --output "0=$expected/$model.$profile.bin" >/dev/null || fail "native lowbit-run $model $profile"
+  done
+done
+
+# --- Cross builds.
+cross_build() {  # triple build_dir
+  "$root/scripts/make-sysroot.sh" "$1" || fail "sysroot for $1"
+  cmake -S "$root" -B "$2" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchain-$1.cmake" -DLOWBIT_PYTHON=OFF \
+    >"$logs/$(basename "$2")-configure.log" 2>&1 || fail "configure $2 (log in $logs)"
+  local start=$SECONDS
+  cmake --build "$2" -j "$jobs" --target "${test_binaries[@]}" "${tools[@]}" \
+    >"$logs/$(basename "$2")-build.log" 2>&1 ||
+    { grep -E "error|FAILED" "$logs/$(basename "$2")-build.log" | head -20 >&2; fail "build $2"; }
+  echo "test-arm.sh: built $(basename "$2") ($((SECONDS - start)) s)"
+}
+
+# qemu with the cross toolchain's libc as the ELF interpreter prefix and the
+# sysroot's libraries on the library path. `timeout` turns a hang (the
+# multiarch-libc pthread_create hang, say) into a failure.
+emulate() {  # qemu triple cpu program args...
+  local qemu=$1 triple=$2 cpu=$3
+  shift 3
+  timeout 900 "$qemu" -cpu "$cpu" -L "/usr/$triple" \
+    -E "LD_LIBRARY_PATH=$root/build-sysroot/$triple/usr/lib/$triple" "$@"
+}
+
+run_tests() {  # qemu triple cpu build_dir features kernel_set binaries...
+  local qemu=$1 triple=$2 cpu=$3 dir=$4 features=$5 kernel_set=$6
+  shift 6
+  for name in "$@"; do
+    local binary="$dir/bin/$name" log="$logs/$(basename "$dir")-$cpu-$kernel_set-$name.log"
+    [[ -x "$binary" ]] || fail "$binary missing"
+    # A binary that cannot start lists nothing: zero test cases is a failure.
+    local names
+    names=$(emulate "$qemu" "$triple" "$cpu" "$binary" --list-test-names-only 2>&1 || true)
+    [[ -n "${names//[[:space:]]/}" ]] || fail "$name under $qemu -cpu $cpu lists no test cases"
+    local start=$SECONDS
+    if ! LOWBIT_EXPECT_CPU="$features" LOWBIT_KERNEL="${kernel_set/auto/}" \
+        emulate "$qemu" "$triple" "$cpu" "$binary" >"$log" 2>&1; then
+      tail -40 "$log" >&2
+      fail "$name under $qemu -cpu $cpu, kernel set $kernel_set (log: $log)"
+    fi
+    local summary
+    summary=$(grep -E "^All tests passed|^test cases:" "$log" | tail -1)
+    [[ "$summary" == "All tests passed"* ]] || fail "$name under $cpu: '$summary' (log: $log)"
+    echo "$(basename "$dir") -cpu $cpu kernel=$kernel_set $name: $(grep -c . <<<"$names") cases," \
+         "$summary ($((SECONDS - start)) s)"
+  done
+}
+
+compare_outputs() {  # qemu triple cpu build_dir kernel_sets...
+  local qemu=$1 triple=$2 cpu=$3 dir=$4
+  shift 4
+  local out="$logs/out-$(basename "$dir")-$cpu"
+  mkdir -p "$out"
+  local start=$SECONDS runs=0
+  for kernel_set in "$@"; do
+    for model in "${models[@]}"; do
+      for profile in "${profiles[@]}"; do
+        local file="$out/$model.$profile.$kernel_set.bin"
+        emulate "$qemu" "$triple" "$cpu" "$dir/bin/lowbit-run" "$native/models/$model.lbm" \
+          --kernel "$kernel_set" --profile "$profile" --threads 2 --output "0=$file" \
+          >"$file.log" 2>&1 || { cat "$file.log" >&2; fail "lowbit-run $model on -cpu $cpu"; }
+        cmp "$expected/$model.$profile.bin" "$file" ||
+          fail "$model ($profile) on $(basename "$dir") -cpu $cpu kernel set $kernel_set differs from x86"
+        runs=$((runs + 1))
+      done
+    done
+  done
+  echo "$(basename "$dir") -cpu $cpu: $runs outputs bit-identical with x86 (kernel sets: $*," \
+       "$((SECONDS - start)) s)"
+}
+
+bench_smoke() {  # qemu triple cpu build_dir
+  local log="$logs/$(basename "$4")-bench_model.log"
+  emulate "$1" "$2" "$3" "$4/bin/bench_model" --graph="$native/models/demo_int8.lbm" \
+    --num_runs=2 --warmup_runs=1 --num_threads=2 >"$log" 2>&1 ||
+    { tail -20 "$log" >&2; fail "bench_model under $1 -cpu $3"; }
+  echo "$(basename "$4") bench_model runs under -cpu $3"
+}
+
+for target in "${targets[@]}"; do
+  case "$target" in
+    aarch64)
+      dir="$root/build-aarch64"
+      cross_build aarch64-linux-gnu "$dir"
+      q=(qemu-aarch64 aarch64-linux-gnu)
+      run_tests "${q[@]}" cortex-a53 "$dir" "neon" auto "${test_binaries[@]}"
+      run_tests "${q[@]}" cortex-a76 "$dir" "neon dotprod" auto "${test_binaries[@]}"
+      run_tests "${q[@]}" max "$dir" "neon dotprod i8mm" auto "${test_binaries[@]}"
+      for forced in neon neondot; do
+        run_tests "${q[@]}" max "$dir" "neon dotprod i8mm" "$forced" test_ops_int8 test_ops_binary
+      done
+      compare_outputs "${q[@]}" cortex-a53 "$dir" reference neon
+      compare_outputs "${q[@]}" cortex-a76 "$dir" neondot
+      compare_outputs "${q[@]}" max "$dir" neon neondot i8mm auto
+      bench_smoke "${q[@]}" cortex-a53 "$dir"
+      ;;
+    armhf)
+      dir="$root/build-armhf"
+      cross_build arm-linux-gnueabihf "$dir"
+      q=(qemu-arm arm-linux-gnueabihf)
+      run_tests "${q[@]}" cortex-a7 "$dir" "neon" auto "${test_binaries[@]}"
+      run_tests "${q[@]}" cortex-a15 "$dir" "neon" auto "${test_binaries[@]}"
+      compare_outputs "${q[@]}" cortex-a7 "$dir" reference neon
+      compare_outputs "${q[@]}" cortex-a15 "$dir" auto
+      bench_smoke "${q[@]}" cortex-a7 "$dir"
+      ;;
+    *) fail "unknown target '$target' (aarch64 or armhf)" ;;
+  esac
+done
+echo "test-arm.sh: all ARM checks passed (${targets[*]}; logs in $logs)"
