@@ -4,6 +4,7 @@
 # needs no privileges. Runs apt-get directly as root, through sudo otherwise.
 #   scripts/install-deps.sh            build, test and benchmark dependencies
 #   scripts/install-deps.sh --cross    also the aarch64/armhf cross toolchains
+#   scripts/install-deps.sh --fuzz     also clang, its sanitizer/libFuzzer runtimes and llvm-symbolizer
 #   scripts/install-deps.sh --oracle   also a Python venv in .venv with LiteRT, Larq, LCE, TensorFlow
 #                                      and Fashion-MNIST for scripts/conformance.sh
 set -euo pipefail
@@ -22,8 +23,9 @@ packages=(
 for arg in "$@"; do
   case "$arg" in
     --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf) ;;
+    --fuzz) packages+=(clang libclang-rt-14-dev llvm) ;;  # scripts/fuzz.sh
     --oracle) packages+=(python3 python3-venv dataset-fashion-mnist); oracle=1 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "install-deps.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done

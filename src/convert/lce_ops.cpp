@@ -3,9 +3,8 @@
 // LCE stores bitpacked tensors as INT32 words [..., ceil(C/32)]; lowbit gives
 // them dtype BIT and the logical channel count C, which no single tensor
 // records: it comes from the operator that produces or consumes it.
-#include <flatbuffers/flexbuffers.h>
-
 #include "convert/importer.h"
+#include "convert/lce_options.h"
 
 namespace lowbit {
 namespace convert {
@@ -16,71 +15,17 @@ constexpr const char* kDequantize = "LceDequantize";
 constexpr const char* kBconv2d = "LceBconv2d";
 constexpr const char* kBMaxPool2d = "LceBMaxPool2d";
 
-// Parses the flexbuffer map of custom options into *map (nullptr-safe).
-Status parse_options(const OpContext& ctx, flexbuffers::Reference* root) {
+// The custom options blob of an operator, nullptr/0 when absent.
+const uint8_t* custom_options(const OpContext& ctx, size_t* size) {
   const tfl::Vec<uint8_t>* raw = ctx.op->custom_options();
-  if (raw == nullptr || raw->size() == 0) return invalid("has no custom options");
-  if (!flexbuffers::VerifyBuffer(raw->data(), raw->size())) {
-    return invalid("custom options are not a valid FlexBuffer");
-  }
-  *root = flexbuffers::GetRoot(raw->data(), raw->size());
-  if (!root->IsMap()) return invalid("custom options are not a FlexBuffer map");
-  return Status::Ok();
+  *size = raw == nullptr ? 0 : raw->size();
+  return raw == nullptr ? nullptr : raw->data();
 }
 
-Result<int> option_int(const flexbuffers::Map& map, const char* key, int fallback, bool required) {
-  const flexbuffers::Reference value = map[key];
-  if (value.IsNull()) {
-    if (required) return invalid(std::string("option \"") + key + "\" is missing");
-    return fallback;
-  }
-  if (!value.IsIntOrUint() && !value.IsBool()) {
-    return invalid(std::string("option \"") + key + "\" is not an integer");
-  }
-  const int64_t v = value.AsInt64();
-  if (v < INT32_MIN || v > INT32_MAX) {
-    return invalid(std::string("option \"") + key + "\" = " + std::to_string(v) + " is out of range");
-  }
-  return static_cast<int>(v);
-}
-
-Result<int> option_positive(const flexbuffers::Map& map, const char* key, int fallback,
-                            bool required) {
-  Result<int> v = option_int(map, key, fallback, required);
-  if (v.ok() && v.value() <= 0) {
-    return invalid(std::string("option \"") + key + "\" = " + std::to_string(v.value()) +
-                   "; must be > 0");
-  }
-  return v;
-}
-
-// LCE writes the TFLite Padding enum (SAME 0, VALID 1); very old files a string.
-Result<Padding> option_padding(const flexbuffers::Map& map) {
-  const flexbuffers::Reference value = map["padding"];
-  if (value.IsString()) {
-    const std::string s = value.AsString().str();
-    if (s == "SAME" || s == "same") return Padding::kSame;
-    if (s == "VALID" || s == "valid") return Padding::kValid;
-    return invalid("option \"padding\" = \"" + s + "\" is unknown");
-  }
-  Result<int> v = option_int(map, "padding", 0, true);
-  if (!v.ok()) return v.status();
-  if (v.value() == 0) return Padding::kSame;
-  if (v.value() == 1) return Padding::kValid;
-  return invalid("option \"padding\" = " + std::to_string(v.value()) + " is unknown");
-}
-
-Result<Activation> option_activation(const flexbuffers::Map& map) {
-  Result<int> v = option_int(map, "fused_activation_function", 0, false);
-  if (!v.ok()) return v.status();
-  switch (v.value()) {
-    case 0: return Activation::kNone;
-    case 1: return Activation::kRelu;
-    case 2: return Activation::kReluN1To1;
-    case 3: return Activation::kRelu6;
-    default:
-      return unsupported("fused activation " + std::to_string(v.value()) + " is not supported");
-  }
+Result<LceBconv2dOptions> bconv2d_options(const OpContext& ctx) {
+  size_t size = 0;
+  const uint8_t* data = custom_options(ctx, &size);
+  return parse_lce_bconv2d_options(data, size);
 }
 
 int last_dim(const Importer& im, int index) {
@@ -94,12 +39,9 @@ struct BconvChannels {
   int filter_in = 0;
 };
 
-Result<BconvChannels> bconv_channels(const Importer& im, const OpContext& ctx,
-                                     const flexbuffers::Map& map) {
-  Result<int> channels_in = option_positive(map, "channels_in", 0, true);
-  if (!channels_in.ok()) return channels_in.status();
+Result<BconvChannels> bconv_channels(const Importer& im, const OpContext& ctx, int channels_in) {
   BconvChannels c;
-  c.in = channels_in.value();
+  c.in = channels_in;
   if (ctx.inputs.size() < 2 || ctx.inputs[1] < 0) return invalid("the filter input is absent");
   const int filter_words = last_dim(im, ctx.inputs[1]);
   const int input_words = bit_words(c.in);
@@ -164,35 +106,11 @@ Status convert_bitpack(Importer& im, const OpContext& ctx, bool pack) {
 
 Status convert_bconv2d(Importer& im, const OpContext& ctx) {
   LOWBIT_RETURN_IF_ERROR(expect_counts(ctx, 2, 5));
-  flexbuffers::Reference root;
-  LOWBIT_RETURN_IF_ERROR(parse_options(ctx, &root));
-  const flexbuffers::Map map = root.AsMap();
-  Result<BconvChannels> channels = bconv_channels(im, ctx, map);
+  Result<LceBconv2dOptions> parsed = bconv2d_options(ctx);
+  if (!parsed.ok()) return parsed.status();
+  Result<BconvChannels> channels = bconv_channels(im, ctx, parsed->channels_in);
   if (!channels.ok()) return channels.status();
-  BConv2DOptions options;
-  Result<Padding> padding = option_padding(map);
-  if (!padding.ok()) return padding.status();
-  Result<Activation> act = option_activation(map);
-  if (!act.ok()) return act.status();
-  Result<int> stride_h = option_positive(map, "stride_height", 1, false);
-  Result<int> stride_w = option_positive(map, "stride_width", 1, false);
-  Result<int> dil_h = option_positive(map, "dilation_height_factor", 1, false);
-  Result<int> dil_w = option_positive(map, "dilation_width_factor", 1, false);
-  Result<int> pad_values = option_int(map, "pad_values", 0, false);
-  for (const Result<int>* r : {&stride_h, &stride_w, &dil_h, &dil_w, &pad_values}) {
-    if (!r->ok()) return r->status();
-  }
-  if (pad_values.value() != 0 && pad_values.value() != 1) {
-    return invalid("option \"pad_values\" = " + std::to_string(pad_values.value()) +
-                   "; must be 0 or 1");
-  }
-  options.padding = padding.value();
-  options.activation = act.value();
-  options.stride_h = stride_h.value();
-  options.stride_w = stride_w.value();
-  options.dilation_h = dil_h.value();
-  options.dilation_w = dil_w.value();
-  options.pad_values = pad_values.value();
+  const BConv2DOptions& options = parsed->options;
 
   LOWBIT_RETURN_IF_ERROR(expect_bits(im, ctx.inputs[0], channels->in));
   LOWBIT_RETURN_IF_ERROR(expect_bits(im, ctx.inputs[1], channels->filter_in));
@@ -229,24 +147,10 @@ Status convert_bconv2d(Importer& im, const OpContext& ctx) {
 
 Status convert_bmaxpool2d(Importer& im, const OpContext& ctx) {
   LOWBIT_RETURN_IF_ERROR(expect_counts(ctx, 1, 1));
-  flexbuffers::Reference root;
-  LOWBIT_RETURN_IF_ERROR(parse_options(ctx, &root));
-  const flexbuffers::Map map = root.AsMap();
-  Pool2DOptions options;
-  Result<Padding> padding = option_padding(map);
-  if (!padding.ok()) return padding.status();
-  Result<int> stride_h = option_positive(map, "stride_height", 0, true);
-  Result<int> stride_w = option_positive(map, "stride_width", 0, true);
-  Result<int> filter_h = option_positive(map, "filter_height", 0, true);
-  Result<int> filter_w = option_positive(map, "filter_width", 0, true);
-  for (const Result<int>* r : {&stride_h, &stride_w, &filter_h, &filter_w}) {
-    if (!r->ok()) return r->status();
-  }
-  options.padding = padding.value();
-  options.stride_h = stride_h.value();
-  options.stride_w = stride_w.value();
-  options.filter_h = filter_h.value();
-  options.filter_w = filter_w.value();
+  size_t options_size = 0;
+  const uint8_t* options_data = custom_options(ctx, &options_size);
+  Result<Pool2DOptions> options = parse_lce_bmaxpool2d_options(options_data, options_size);
+  if (!options.ok()) return options.status();
   if (im.bit_channels(ctx.inputs[0]) == 0) {
     return invalid(im.tensor_label(ctx.inputs[0]) +
                    ": the channel count of this bitpacked input is unknown (no LCE producer)");
@@ -254,7 +158,7 @@ Status convert_bmaxpool2d(Importer& im, const OpContext& ctx) {
   LOWBIT_RETURN_IF_ERROR(expect_bits(im, ctx.outputs[0], im.bit_channels(ctx.inputs[0])));
   std::vector<int> inputs, outputs;
   LOWBIT_RETURN_IF_ERROR(map_all(im, ctx, &inputs, &outputs));
-  im.add_operator(ctx, OpType::kBMaxPool2D, inputs, outputs, options);
+  im.add_operator(ctx, OpType::kBMaxPool2D, inputs, outputs, options.value());
   return Status::Ok();
 }
 
@@ -298,9 +202,9 @@ void infer_bit_tensors(Importer& im, const std::vector<OpContext>& ops,
         mark(ctx.outputs, 0, im.bit_channels(ctx.inputs[0]));
         mark(ctx.inputs, 0, im.bit_channels(ctx.outputs[0]));
       } else if (code == kBconv2d && valid_index(im, ctx.inputs, 1)) {
-        flexbuffers::Reference root;
-        if (!parse_options(ctx, &root).ok()) continue;
-        Result<BconvChannels> channels = bconv_channels(im, ctx, root.AsMap());
+        Result<LceBconv2dOptions> parsed = bconv2d_options(ctx);
+        if (!parsed.ok()) continue;
+        Result<BconvChannels> channels = bconv_channels(im, ctx, parsed->channels_in);
         if (!channels.ok()) continue;
         mark(ctx.inputs, 0, channels->in);
         mark(ctx.inputs, 1, channels->filter_in);

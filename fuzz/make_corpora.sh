@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Makes the seed corpora of the fuzz targets in a gitignored folder (never
+# copies of ../shared/models into git):
+#   fuzz/make_corpora.sh BUILD_DIR OUT_DIR [MAX_BYTES]
+# OUT_DIR/lbm   .lbm files: the build's demo/block models (lowbit-make-models),
+#               ../shared/models and conformance .tflite files converted
+# OUT_DIR/tflite  the .tflite files of ../shared/models and of tests/conformance runs
+# OUT_DIR/lce_options  FlexBuffer option maps (hand-made and from LCE models)
+# Files above MAX_BYTES (default 65536, the fuzz runs' -max_len) are left out:
+# libFuzzer would truncate them into unrepresentative seeds.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=${1:?usage: make_corpora.sh BUILD_DIR OUT_DIR [MAX_BYTES]}
+out=${2:?usage: make_corpora.sh BUILD_DIR OUT_DIR [MAX_BYTES]}
+max_bytes=${3:-65536}
+shared="$root/../shared/models"
+bin="$build_dir/bin"
+
+rm -rf "$out"
+mkdir -p "$out/lbm" "$out/tflite" "$out/lce_options"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+small() { [[ $(stat -c %s "$1") -le $max_bytes ]]; }
+
+"$bin/lowbit-make-models" "$work/made" >/dev/null
+tflites=()
+[[ -d "$shared" ]] && while IFS= read -r f; do tflites+=("$f"); done \
+  < <(find "$shared" -name '*.tflite' | sort)
+# LCE and int8 models that tests/conformance generated into any build folder.
+while IFS= read -r f; do tflites+=("$f"); done \
+  < <(find "$root" -maxdepth 4 -path "$root/build*/conformance/*" -name '*.tflite' 2>/dev/null | sort)
+
+n=0
+for f in "${tflites[@]}"; do
+  name="t$((n++))_$(basename "$f" .tflite)"
+  small "$f" && cp "$f" "$out/tflite/$name.tflite"
+  if "$bin/lowbit-convert" "$f" "$work/$name.lbm" >/dev/null 2>&1 && small "$work/$name.lbm"; then
+    cp "$work/$name.lbm" "$out/lbm/"
+  fi
+done
+for f in "$work"/made/*.lbm; do
+  small "$f" && cp "$f" "$out/lbm/made_$(basename "$f")"
+done
+"$bin/lowbit-fuzz-lce-seeds" "$out/lce_options" "${tflites[@]}" >/dev/null
+
+for kind in lbm tflite lce_options; do
+  count=$(find "$out/$kind" -type f | wc -l)
+  echo "make_corpora.sh: $count seeds in $out/$kind"
+  [[ $count -gt 0 ]] || { echo "make_corpora.sh: no $kind seeds" >&2; exit 1; }
+done
