@@ -112,6 +112,23 @@ void qs8_dwconv_row3x3s2__avx512vnni(const Qs8DwconvRowArgs& args);
 void qs8_dwconv_row5x5s1__avx512vnni(const Qs8DwconvRowArgs& args);
 void qs8_dwconv_row5x5s2__avx512vnni(const Qs8DwconvRowArgs& args);
 #endif
+#if defined(__aarch64__)
+// kernels/arm/qs8_dwconv_neon.h: SMLAL/SMLAL2 on int16, eight channels.
+void qs8_dwconv_c8__neon(size_t channels, size_t taps, const int8_t* const* inputs,
+                         const void* packed_w, int8_t* output, const Qs8GemmParams& params);
+void qs8_dwconv_row3x3s1__neon(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row3x3s2__neon(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row5x5s1__neon(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row5x5s2__neon(const Qs8DwconvRowArgs& args);
+#elif defined(__arm__)
+// The same with VMLAL.S16, built with -mfpu=neon.
+void qs8_dwconv_c8__armv7neon(size_t channels, size_t taps, const int8_t* const* inputs,
+                              const void* packed_w, int8_t* output, const Qs8GemmParams& params);
+void qs8_dwconv_row3x3s1__armv7neon(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row3x3s2__armv7neon(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row5x5s1__armv7neon(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row5x5s2__armv7neon(const Qs8DwconvRowArgs& args);
+#endif
 
 const KernelVariant<Qs8DwconvKernel>* qs8_dwconv_variants(size_t* count);
 

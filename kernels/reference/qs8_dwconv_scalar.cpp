@@ -62,6 +62,11 @@ void qs8_dwconv_c8__scalar(size_t channels, size_t taps, const int8_t* const* in
 }
 
 const KernelVariant<Qs8DwconvKernel>* qs8_dwconv_variants(size_t* count) {
+#if defined(__aarch64__)
+  static constexpr Qs8DwconvKernel kNeonDwconv = {
+      qs8_dwconv_c8__neon, 8, qs8_dwconv_row3x3s1__neon, qs8_dwconv_row3x3s2__neon,
+      qs8_dwconv_row5x5s1__neon, qs8_dwconv_row5x5s2__neon};
+#endif
   static const KernelVariant<Qs8DwconvKernel> kVariants[] = {
 #if defined(__x86_64__)
       {"qs8_dwconv_c32__avx512vnni", "avx512vnni", kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VNNI,
@@ -73,6 +78,19 @@ const KernelVariant<Qs8DwconvKernel>* qs8_dwconv_variants(size_t* count) {
       {"qs8_dwconv_c16__avx2", "avx2", kCpuAVX2,
        {qs8_dwconv_c16__avx2, 16, qs8_dwconv_row3x3s1__avx2, qs8_dwconv_row3x3s2__avx2,
         qs8_dwconv_row5x5s1__avx2, qs8_dwconv_row5x5s2__avx2}},
+#endif
+#if defined(__aarch64__)
+      // One NEON kernel serves the neon, neondot and i8mm kernel sets (the
+      // widening multiply-accumulate needs nothing newer).
+      {"qs8_dwconv_c8__neon", "i8mm", kCpuNEON | kCpuNEONDot | kCpuNEONI8MM, kNeonDwconv},
+      {"qs8_dwconv_c8__neon", "neondot", kCpuNEON | kCpuNEONDot, kNeonDwconv},
+      {"qs8_dwconv_c8__neon", "neon", kCpuNEON, kNeonDwconv},
+#elif defined(__arm__)
+      // The library is built for Debian's armhf baseline (no NEON): this one
+      // has -mfpu=neon and runs only where NEON is detected.
+      {"qs8_dwconv_c8__armv7neon", "neon", kCpuNEON,
+       {qs8_dwconv_c8__armv7neon, 8, qs8_dwconv_row3x3s1__armv7neon, qs8_dwconv_row3x3s2__armv7neon,
+        qs8_dwconv_row5x5s1__armv7neon, qs8_dwconv_row5x5s2__armv7neon}},
 #endif
       // The operator runs its own reference kernel for the "reference" set;
       // these serve as the portable definition in the kernel tests.
