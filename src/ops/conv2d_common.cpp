@@ -107,7 +107,7 @@ const ref::Requantizer* make_channel_requantizers(PrepareContext& ctx, Multiplie
   for (int32_t c = 0; c < output_channels; ++c) {
     const float weight_scale = weight_scales.size() > 1 ? weight_scales[c] : weight_scales[0];
     double real;
-    if (rule == MultiplierRule::kFloatProductPerTensor) {
+    if (rule == MultiplierRule::kFloatProductPerTensor || ctx.input(0).dtype == DType::kUInt8) {
       const float product = input_scale * weight_scale;
       real = static_cast<double>(product) / static_cast<double>(output_scale);
     } else {

@@ -31,7 +31,9 @@ enum class MultiplierRule {
   kFloatProductPerTensor  // per-tensor FC: in·w in float, then / out in double
 };
 
-// One requantizer per output channel in persistent memory.
+// One requantizer per output channel in persistent memory. Legacy uint8
+// operators always take the per-tensor rule: TFLite forms their multiplier in
+// GetQuantizedConvolutionMultipler, in·w in float (conv and depthwise too).
 const ref::Requantizer* make_channel_requantizers(PrepareContext& ctx, MultiplierRule rule,
                                                   int32_t output_channels);
 

@@ -31,7 +31,8 @@ struct ConvCase {
     q.filter_zp = filter_zp;
     q.output_zp = output_zp;
     q.profile = profile;
-    q.scales = int8_test::channel_scales(scales, shape.oc, false);
+    // Legacy uint8: TFLite's GetQuantizedConvolutionMultipler forms in*w in float.
+    q.scales = int8_test::channel_scales(scales, shape.oc, std::is_same<T, uint8_t>::value);
     sim::activation_range(activation, scales.output, output_zp, std::is_same<T, uint8_t>::value,
                           &q.act_min, &q.act_max);
     return q;
