@@ -86,6 +86,11 @@ void bin_gemm_12x16c2__avx512vpopcnt_fused(size_t mr, size_t nr, size_t taps, si
                                            const uint32_t* const* a, uint32_t last_mask,
                                            const uint32_t* b, const BinGemmOutput& out);
 #endif
+#if defined(__aarch64__)
+LOWBIT_BIN_GEMM_DECLARE(bin_gemm_4x4c2__neon);
+#elif defined(__arm__)
+LOWBIT_BIN_GEMM_DECLARE(bin_gemm_2x4c2__neon);
+#endif
 
 // Every variant this build has, best first; the last needs nothing.
 const KernelVariant<BinGemmKernel>* bin_gemm_variants(size_t* count);
@@ -151,6 +156,15 @@ void bin_output_int8__avx512(size_t, const int32_t*, const int32_t*, const BinOu
                              void*);
 void bin_output_bits__avx512(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
                              void*);
+#endif
+
+#if defined(__aarch64__) || defined(__arm__)
+void bin_output_float__neon(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
+                            void*);
+void bin_output_int8__neon(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
+                           void*);
+void bin_output_bits__neon(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
+                           void*);
 #endif
 
 // Every output-stage variant, best first; the last needs nothing.

@@ -26,6 +26,14 @@ void bin_pack_s8__avx512(const int8_t* input, size_t channels, int32_t zero_poin
 void bin_maxpool2d__avx512(const ref::BinMaxPool2DParams& p, const uint32_t* input,
                            uint32_t* output, size_t pixel_begin, size_t pixel_end);
 #endif
+#if defined(__aarch64__) || defined(__arm__)
+void bin_pack_f32__neon(const float* input, size_t channels, uint32_t* output, size_t row_begin,
+                        size_t row_end);
+void bin_pack_s8__neon(const int8_t* input, size_t channels, int32_t zero_point, uint32_t* output,
+                       size_t row_begin, size_t row_end);
+void bin_maxpool2d__neon(const ref::BinMaxPool2DParams& p, const uint32_t* input,
+                         uint32_t* output, size_t pixel_begin, size_t pixel_end);
+#endif
 
 const KernelVariant<ref::BinPackF32Fn>* bin_pack_f32_variants(size_t* count);
 const KernelVariant<ref::BinPackS8Fn>* bin_pack_s8_variants(size_t* count);

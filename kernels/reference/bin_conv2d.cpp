@@ -10,6 +10,22 @@ namespace {
 
 inline int32_t popcount32(uint32_t x) { return __builtin_popcount(x); }
 
+// GCC contracts a*b + c into a fused multiply-add wherever the target has one
+// (aarch64 by default: the reference gave other floats on ARM than on x86).
+// The reference rounds twice, so the product goes through a register the
+// compiler must assume was changed.
+inline float unfusable(float x) {
+#if defined(__GNUC__) && (defined(__aarch64__) || defined(__arm__))
+  asm("" : "+w"(x));
+#elif defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  asm("" : "+x"(x));
+#else
+  volatile float v = x;
+  x = v;
+#endif
+  return x;
+}
+
 inline uint32_t last_word_mask(int32_t channels) {
   const int32_t rem = channels % 32;
   return rem == 0 ? ~0u : (1u << rem) - 1u;
@@ -54,7 +70,7 @@ float bin_transform_float(int32_t d, float folded_mul, float folded_bias, int32_
                           int32_t clamp_max) {
   const int32_t clamped = std::min(std::max(d, clamp_min), clamp_max);
   // Two separate float operations (no fused multiply-add), as LCE's kernels.
-  const float product = static_cast<float>(clamped) * folded_mul;
+  const float product = unfusable(static_cast<float>(clamped) * folded_mul);
   return product + folded_bias;
 }
 

@@ -57,6 +57,11 @@ const KernelVariant<BinGemmKernel>* bin_gemm_variants(size_t* count) {
        {bin_gemm_12x16c2__avx512vpopcnt, 12, 16, bin_gemm_12x16c2__avx512vpopcnt_fused}},
       {"bin_gemm_4x4c2__avx2", "avx2", kCpuAVX2, {bin_gemm_4x4c2__avx2, 4, 4}},
 #endif
+#if defined(__aarch64__)
+      {"bin_gemm_4x4c2__neon", "neon", kCpuNEON, {bin_gemm_4x4c2__neon, 4, 4}},
+#elif defined(__arm__)
+      {"bin_gemm_2x4c2__armv7neon", "neon", kCpuNEON, {bin_gemm_2x4c2__neon, 2, 4}},
+#endif
       {"bin_gemm_4x4c2__reference", "reference", 0, {bin_gemm_4x4c2__scalar, 4, 4}},
   };
   *count = sizeof(kVariants) / sizeof(kVariants[0]);

@@ -53,6 +53,10 @@ const KernelVariant<BinOutputKernel>* bin_output_variants(size_t* count) {
       {"bin_output__avx2", "avx2", kCpuAVX2,
        {bin_output_float__avx2, bin_output_int8__avx2, bin_output_bits__avx2}},
 #endif
+#if defined(__aarch64__) || defined(__arm__)
+      {"bin_output__neon", "neon", kCpuNEON,
+       {bin_output_float__neon, bin_output_int8__neon, bin_output_bits__neon}},
+#endif
       {"bin_output__reference", "reference", 0,
        {bin_output_float__scalar, bin_output_int8__scalar, bin_output_bits__scalar}},
   };

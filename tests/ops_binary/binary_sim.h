@@ -116,6 +116,13 @@ inline int32_t clamp_conv_value(int32_t s, int act_kind /*0 none,1 relu,2 relu6,
   return s;
 }
 
+// A float the compiler cannot fuse into a multiply-add (GCC contracts a*b + c
+// wherever the target has FMA, aarch64 by default; LCE rounds twice).
+inline float unfused(float x) {
+  volatile float v = x;
+  return v;
+}
+
 // LCE's output transform written from its documented definition (NUMERICS.md
 // section 7 and LCE's OneTimeSetup): the clamped value s is back-transformed to
 // the doubled accumulator K - s, multiplied by the float -mul/scale and added
@@ -123,7 +130,7 @@ inline int32_t clamp_conv_value(int32_t s, int act_kind /*0 none,1 relu,2 relu6,
 inline float lce_float_output(int32_t clamped_s, int k, float mul, float bias) {
   const float m = static_cast<float>(-double(mul));
   const float b = static_cast<float>(double(bias) + double(k) * double(mul));
-  const float product = float(k - clamped_s) * m;
+  const float product = unfused(float(k - clamped_s) * m);
   return product + b;
 }
 
@@ -132,7 +139,7 @@ inline int8_t lce_int8_output(int32_t clamped_s, int k, float mul, float bias, f
   const float m = static_cast<float>(-double(mul) / double(scale));
   const float b = static_cast<float>((double(bias) + double(k) * double(mul)) / double(scale) +
                                      double(zero_point));
-  const float product = float(k - clamped_s) * m;
+  const float product = unfused(float(k - clamped_s) * m);
   const float y = product + b;
   const float r = std::round(y);  // ties away from zero (TfLiteRound)
   return static_cast<int8_t>(r < -128.0f ? -128 : (r > 127.0f ? 127 : r));
