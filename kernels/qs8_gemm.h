@@ -80,6 +80,23 @@ void qs8_gemm_8x16c4__avx512vnni(size_t mr, size_t nc, size_t k, const int8_t* c
                                  const void* packed_w, int8_t* c, size_t c_stride,
                                  const Qs8GemmParams& params);
 #endif
+#if defined(__aarch64__)
+// kernels/arm (docs/arm.md): SMULL+SADALP, SDOT, SMMLA.
+void qs8_gemm_2x8c8__neon(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                          const void* packed_w, int8_t* c, size_t c_stride,
+                          const Qs8GemmParams& params);
+void qs8_gemm_4x16c4__neondot(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                              const void* packed_w, int8_t* c, size_t c_stride,
+                              const Qs8GemmParams& params);
+void qs8_gemm_4x8c8__i8mm(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                          const void* packed_w, int8_t* c, size_t c_stride,
+                          const Qs8GemmParams& params);
+#elif defined(__arm__)
+// kernels/arm: VMULL.S8+VPADAL.S16, built with -mfpu=neon.
+void qs8_gemm_2x8c8__armv7neon(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                               const void* packed_w, int8_t* c, size_t c_stride,
+                               const Qs8GemmParams& params);
+#endif
 
 // Every variant this build has, best first; the last needs nothing.
 const KernelVariant<Qs8GemmKernel>* qs8_gemm_variants(size_t* count);

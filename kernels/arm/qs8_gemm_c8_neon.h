@@ -1,0 +1,112 @@
+// The widening int8 GEMM shared by the aarch64 NEON and armv7 NEON variants:
+// packed weights "c8" (eight k-values per channel, eight channels per
+// k-group), one SMULL/VMULL.S8 per 8 products into int16 and one
+// SADALP/VPADAL.S16 pairwise-accumulating them into int32. One product is at
+// most 128*128, so nothing saturates (pairing two products in int16 with
+// SMLAL would overflow for a = w = -128). After K, the four partial sums of
+// each channel are added pairwise.
+#pragma once
+
+#include <arm_neon.h>
+
+#include <cstring>
+
+#include "kernels/arm/qs8_requant_neon.h"
+#include "kernels/qs8_gemm.h"
+
+namespace lowbit {
+namespace neon {
+
+// Sums each of four vectors: {sum(a0), sum(a1), sum(a2), sum(a3)}.
+inline int32x4_t reduce4(int32x4_t a0, int32x4_t a1, int32x4_t a2, int32x4_t a3) {
+#if defined(__aarch64__)
+  return vpaddq_s32(vpaddq_s32(a0, a1), vpaddq_s32(a2, a3));
+#else
+  const int32x2_t s0 = vpadd_s32(vget_low_s32(a0), vget_high_s32(a0));
+  const int32x2_t s1 = vpadd_s32(vget_low_s32(a1), vget_high_s32(a1));
+  const int32x2_t s2 = vpadd_s32(vget_low_s32(a2), vget_high_s32(a2));
+  const int32x2_t s3 = vpadd_s32(vget_low_s32(a3), vget_high_s32(a3));
+  return vcombine_s32(vpadd_s32(s0, s1), vpadd_s32(s2, s3));
+#endif
+}
+
+// MR rows by one 8-channel block, CH (4 or 8) channels per pass over K: the
+// aarch64 variant keeps all eight channels of two rows in 16 of its 32
+// registers; armv7 has 16 and makes two passes of four channels.
+template <size_t MR, size_t CH>
+void qs8_gemm_c8(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                 const void* packed_w, int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
+  static_assert(CH == 4 || CH == 8, "a pass covers half or all of the 8-channel block");
+  constexpr size_t kNR = 8;
+  const size_t k_main = k & ~size_t{7};
+  const size_t padded_k = (k + 7) & ~size_t{7};
+  // Rows past mr repeat row 0 (computed, never stored); a row is never read
+  // past K, so its last partial group comes from a zero-padded copy.
+  const int8_t* rows[MR];
+  alignas(8) int8_t tails[MR][8] = {};
+  for (size_t m = 0; m < MR; ++m) {
+    rows[m] = a_rows[m < mr ? m : 0];
+    std::memcpy(tails[m], rows[m] + k_main, k - k_main);
+  }
+
+  const auto* w = static_cast<const int8_t*>(packed_w);
+  for (size_t block = 0; block < nc; block += kNR) {
+    const int32x4_t bias_lo = vld1q_s32(reinterpret_cast<const int32_t*>(w));
+    const int32x4_t bias_hi = vld1q_s32(reinterpret_cast<const int32_t*>(w) + 4);
+    const int8_t* wk = w + kNR * sizeof(int32_t);
+    int32x4_t out[MR][2];
+    for (size_t pass = 0; pass < kNR / CH; ++pass) {
+      int32x4_t acc[MR][CH];
+      for (size_t m = 0; m < MR; ++m) {
+        for (size_t j = 0; j < CH; ++j) acc[m][j] = vdupq_n_s32(0);
+      }
+      const int8_t* wp = wk + pass * CH * 8;
+      for (size_t kk = 0; kk < padded_k; kk += 8) {
+        const bool tail = kk == k_main;
+#if defined(__aarch64__)
+        // The row's eight bytes in both halves, so SMULL2 can take the high
+        // half of a two-channel weight register.
+        int8x16_t a[MR];
+        for (size_t m = 0; m < MR; ++m) {
+          int64_t bits;
+          std::memcpy(&bits, tail ? tails[m] : rows[m] + kk, 8);
+          a[m] = vreinterpretq_s8_s64(vdupq_n_s64(bits));
+        }
+        for (size_t j = 0; j < CH; j += 2) {
+          const int8x16_t wj = vld1q_s8(wp + 8 * j);
+          for (size_t m = 0; m < MR; ++m) {
+            acc[m][j] = vpadalq_s16(acc[m][j], vmull_s8(vget_low_s8(a[m]), vget_low_s8(wj)));
+            acc[m][j + 1] = vpadalq_s16(acc[m][j + 1], vmull_high_s8(a[m], wj));
+          }
+        }
+#else
+        int8x8_t a[MR];
+        for (size_t m = 0; m < MR; ++m) a[m] = vld1_s8(tail ? tails[m] : rows[m] + kk);
+        for (size_t j = 0; j < CH; j += 2) {
+          const int8x16_t wj = vld1q_s8(wp + 8 * j);
+          for (size_t m = 0; m < MR; ++m) {
+            acc[m][j] = vpadalq_s16(acc[m][j], vmull_s8(a[m], vget_low_s8(wj)));
+            acc[m][j + 1] = vpadalq_s16(acc[m][j + 1], vmull_s8(a[m], vget_high_s8(wj)));
+          }
+        }
+#endif
+        wp += kNR * 8;
+      }
+      for (size_t m = 0; m < MR; ++m) {
+        for (size_t q = 0; q < CH / 4; ++q) {
+          out[m][pass * (CH / 4) + q] =
+              reduce4(acc[m][4 * q], acc[m][4 * q + 1], acc[m][4 * q + 2], acc[m][4 * q + 3]);
+        }
+      }
+    }
+    const size_t channels = nc - block < kNR ? nc - block : kNR;
+    for (size_t m = 0; m < mr && m < MR; ++m) {
+      requantize_store8(vaddq_s32(bias_lo, out[m][0]), vaddq_s32(bias_hi, out[m][1]), params, block,
+                        c + m * c_stride + block, channels);
+    }
+    w = wk + kNR * padded_k;
+  }
+}
+
+}  // namespace neon
+}  // namespace lowbit

@@ -1,0 +1,84 @@
+// int8 GEMM with the ARMv8.6 int8 matrix multiply (SMMLA), 4 rows x 8
+// channels, weights packed "c8": per k-group of eight, channel j's eight bytes
+// then channel j+1's, so one register holds a 2x8 block of two channels. SMMLA
+// multiplies a 2x8 block of two rows (row pair) by it, adding a 2x2 int32
+// result (32 products): two row pairs x four channel pairs = 8 accumulators.
+// Built with -march=armv8.2-a+dotprod+i8mm; selected only when the kernel
+// reports HWCAP2_I8MM.
+#include <arm_neon.h>
+
+#include <cstring>
+
+#include "kernels/arm/qs8_requant_neon.h"
+#include "kernels/qs8_gemm.h"
+
+namespace lowbit {
+namespace {
+
+constexpr size_t kMR = 4;
+constexpr size_t kNR = 8;
+
+// Eight bytes of row r0 in the low half, of r1 in the high half.
+inline int8x16_t row_pair(const int8_t* r0, const int8_t* r1) {
+  return vcombine_s8(vld1_s8(r0), vld1_s8(r1));
+}
+
+// acc[q] of a row pair holds {r0 c2q, r0 c2q+1, r1 c2q, r1 c2q+1}: the 64-bit
+// halves interleave into row r0 channels 0-3 / 4-7 and row r1 likewise.
+inline int32x4_t first_row(int32x4_t p, int32x4_t q) {
+  return vreinterpretq_s32_s64(vzip1q_s64(vreinterpretq_s64_s32(p), vreinterpretq_s64_s32(q)));
+}
+inline int32x4_t second_row(int32x4_t p, int32x4_t q) {
+  return vreinterpretq_s32_s64(vzip2q_s64(vreinterpretq_s64_s32(p), vreinterpretq_s64_s32(q)));
+}
+
+}  // namespace
+
+void qs8_gemm_4x8c8__i8mm(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                          const void* packed_w, int8_t* c, size_t c_stride,
+                          const Qs8GemmParams& params) {
+  const size_t k_main = k & ~size_t{7};
+  const size_t padded_k = (k + 7) & ~size_t{7};
+  // Rows past mr repeat row 0 (computed, never stored); the last partial
+  // group of a row comes from a zero-padded copy, never read past K.
+  const int8_t* rows[kMR];
+  alignas(8) int8_t tails[kMR][8] = {};
+  for (size_t m = 0; m < kMR; ++m) {
+    rows[m] = a_rows[m < mr ? m : 0];
+    std::memcpy(tails[m], rows[m] + k_main, k - k_main);
+  }
+
+  const auto* w = static_cast<const int8_t*>(packed_w);
+  for (size_t block = 0; block < nc; block += kNR) {
+    const int32x4_t bias_lo = vld1q_s32(reinterpret_cast<const int32_t*>(w));
+    const int32x4_t bias_hi = vld1q_s32(reinterpret_cast<const int32_t*>(w) + 4);
+    const int8_t* wk = w + kNR * sizeof(int32_t);
+    int32x4_t acc[2][4];
+    for (auto& pair : acc) {
+      for (auto& v : pair) v = vdupq_n_s32(0);
+    }
+    for (size_t kk = 0; kk < padded_k; kk += 8) {
+      const bool tail = kk == k_main;
+      const int8x16_t a01 = tail ? row_pair(tails[0], tails[1]) : row_pair(rows[0] + kk, rows[1] + kk);
+      const int8x16_t a23 = tail ? row_pair(tails[2], tails[3]) : row_pair(rows[2] + kk, rows[3] + kk);
+      for (size_t q = 0; q < 4; ++q) {
+        const int8x16_t wq = vld1q_s8(wk + 16 * q);
+        acc[0][q] = vmmlaq_s32(acc[0][q], a01, wq);
+        acc[1][q] = vmmlaq_s32(acc[1][q], a23, wq);
+      }
+      wk += kNR * 8;
+    }
+    const size_t channels = nc - block < kNR ? nc - block : kNR;
+    for (size_t m = 0; m < mr && m < kMR; ++m) {
+      const auto& pair = acc[m / 2];
+      const bool first = m % 2 == 0;
+      const int32x4_t lo = first ? first_row(pair[0], pair[1]) : second_row(pair[0], pair[1]);
+      const int32x4_t hi = first ? first_row(pair[2], pair[3]) : second_row(pair[2], pair[3]);
+      neon::requantize_store8(vaddq_s32(bias_lo, lo), vaddq_s32(bias_hi, hi), params, block,
+                              c + m * c_stride + block, channels);
+    }
+    w = wk;
+  }
+}
+
+}  // namespace lowbit

@@ -1,0 +1,13 @@
+// int8 GEMM for any aarch64 CPU (NEON is its baseline): 2 rows x 8 channels,
+// SMULL/SMULL2 + SADALP (kernels/arm/qs8_gemm_c8_neon.h), 16 accumulators.
+#include "kernels/arm/qs8_gemm_c8_neon.h"
+
+namespace lowbit {
+
+void qs8_gemm_2x8c8__neon(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                          const void* packed_w, int8_t* c, size_t c_stride,
+                          const Qs8GemmParams& params) {
+  neon::qs8_gemm_c8<2, 8>(mr, nc, k, a_rows, packed_w, c, c_stride, params);
+}
+
+}  // namespace lowbit
