@@ -18,6 +18,10 @@ struct Qs8SoftmaxParams {
   // Float-table form (TFLite's optimized kernel): exp_table[255 - d] =
   // expf(-input_scale * beta * d) for d = max - x in [0, 255].
   const float* exp_table = nullptr;
+  // Fixed-point form as tables (SIMD variants only, kernels/qs8_softmax.h):
+  // [d] = exp of the difference -d, [256 + d] = that exp rescaled to Q12,
+  // both 0 where -d < diff_min.
+  const int32_t* fixed_exp_table = nullptr;
 };
 
 // Fills the 256-entry table of the float form.

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <memory>
 
-#include "kernels/reference/qs8_softmax.h"
+#include "kernels/qs8_softmax.h"
 #include "ops/add_elementwise_util.h"
 #include "ops/float/float_kernels.h"
 #include "ops/op_util.h"
@@ -16,10 +16,17 @@
 namespace lowbit {
 namespace {
 
+// Best first; the reference last (it needs nothing).
 const KernelVariant<ref::Qs8SoftmaxFn> kFixedPointVariants[] = {
+#if defined(__x86_64__)
+    {"qs8_softmax__avx2", "avx2", kCpuAVX2, qs8_softmax__avx2},
+#endif
     {"qs8_softmax__reference", "reference", 0, ref::qs8_softmax__reference},
 };
 const KernelVariant<ref::Qs8SoftmaxFn> kTableVariants[] = {
+#if defined(__x86_64__)
+    {"qs8_softmax_table__avx2", "avx2", kCpuAVX2, qs8_softmax_table__avx2},
+#endif
     {"qs8_softmax_table__reference", "reference", 0, ref::qs8_softmax_table__reference},
 };
 
@@ -70,6 +77,13 @@ class Qs8Softmax : public OpKernel {
       ref::make_qs8_softmax_exp_table(softmax_beta(ctx.op()),
                                       ctx.input(0).quant.scales[0], table);
       params_.exp_table = table;
+    } else {
+      // The SIMD fixed-point variant looks the exp up (2 KiB); the reference ignores it.
+      auto* table = static_cast<int32_t*>(
+          ctx.allocate_persistent(kQs8SoftmaxFixedTableSize * sizeof(int32_t)));
+      if (table == nullptr) return Status(StatusCode::kResourceExhausted, "cannot allocate table");
+      make_qs8_softmax_fixed_exp_table(params_, table);
+      params_.fixed_exp_table = table;
     }
     // The fixed-point sum holds 4095 exp(0) = 1.0 terms in Q12.19; TFLite's
     // would overflow beyond that, so longer rows have no reference answer.
