@@ -135,54 +135,76 @@ void pixel(size_t channels, size_t taps, const int8_t* const* inputs, const void
   }
 }
 
-// Row layout (qs8_dwconv_pack_rows), one run of an output row.
+// Row layout (qs8_dwconv_pack_rows), one 8-channel block of a run of an
+// output row. kFull: n == 8, so loads and stores need no tail copies (whose
+// memcpy calls would make GCC keep the weights in memory).
+template <int K, int S, RequantProfile kProfile, bool kFull>
+void row_block(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_t* w,
+               const OutputRange& range) {
+  constexpr int P = (K + 1) / 2;
+  BlockRequant<kProfile> rq;
+  rq.load(*a.params, block);
+  const int32x4_t bias_lo = vld1q_s32(reinterpret_cast<const int32_t*>(w));
+  const int32x4_t bias_hi = vld1q_s32(reinterpret_cast<const int32_t*>(w) + 4);
+  int16x8_t wt[K][K];  // [kx][ky]
+  for (int kx = 0; kx < K; ++kx) {
+    for (int p = 0; p < P; ++p) {
+      const int16x8x2_t pair = vld2q_s16(reinterpret_cast<const int16_t*>(
+          w + kBlock * sizeof(int32_t) + (size_t(kx) * P + p) * kBlock * 4));
+      wt[kx][2 * p] = pair.val[0];
+      if (2 * p + 1 < K) wt[kx][2 * p + 1] = pair.val[1];
+    }
+  }
+  auto load_column = [&](ptrdiff_t ix, int16x8_t (&col)[K]) {
+    const bool inside = ix >= 0 && ix < ptrdiff_t(a.input_width);
+    const size_t offset = inside ? size_t(ix) * a.pixel_stride + block : 0;
+    for (int ky = 0; ky < K; ++ky) {
+      const int8_t* src = inside ? a.rows[ky] + offset : a.zero_row + block;
+      col[ky] = kFull ? vmovl_s8(vld1_s8(src)) : load8(src, n);
+    }
+  };
+  // A window of K columns moved by S per output. (A ring of columns with the
+  // output loop unrolled so that no moves are needed ran out of registers:
+  // GCC spilled more than the moves cost.)
+  int16x8_t win[K][K];
+  ptrdiff_t ix = a.input_x;
+  for (int kx = 0; kx < K - S; ++kx) load_column(ix + kx, win[kx]);
+  int8_t* out = a.output + block;
+  for (size_t o = 0; o < a.output_width; ++o, ix += S, out += a.pixel_stride) {
+    for (int s = 0; s < S; ++s) load_column(ix + K - S + s, win[K - S + s]);
+    // Two accumulator chains per half: in-order cores wait less on SMLAL.
+    int32x4_t acc[2][2] = {{bias_lo, bias_hi}, {vdupq_n_s32(0), vdupq_n_s32(0)}};
+    for (int kx = 0; kx < K; ++kx) {
+      for (int ky = 0; ky < K; ++ky) {
+        const int chain = (kx * K + ky) & 1;
+        acc[chain][0] = mla_low(acc[chain][0], win[kx][ky], wt[kx][ky]);
+        acc[chain][1] = mla_high(acc[chain][1], win[kx][ky], wt[kx][ky]);
+      }
+    }
+    for (int kx = 0; kx < K - S; ++kx) {
+      for (int ky = 0; ky < K; ++ky) win[kx][ky] = win[kx + S][ky];
+    }
+    const int8x8_t bytes =
+        rq.bytes(vaddq_s32(acc[0][0], acc[1][0]), vaddq_s32(acc[0][1], acc[1][1]), range);
+    if (kFull) {
+      vst1_s8(out, bytes);
+    } else {
+      store8(out, bytes, n);
+    }
+  }
+}
+
 template <int K, int S, RequantProfile kProfile>
 void row(const Qs8DwconvRowArgs& a) {
-  constexpr int P = (K + 1) / 2;
-  constexpr size_t kBlockBytes = kBlock * sizeof(int32_t) + size_t(K) * P * kBlock * 4;
-  const Qs8GemmParams& params = *a.params;
-  const OutputRange range(params);
+  constexpr size_t kBlockBytes = kBlock * sizeof(int32_t) + size_t(K) * ((K + 1) / 2) * kBlock * 4;
+  const OutputRange range(*a.params);
   const auto* w = static_cast<const uint8_t*>(a.packed_w);
   for (size_t block = 0; block < a.channels; block += kBlock, w += kBlockBytes) {
     const size_t n = a.channels - block < kBlock ? a.channels - block : kBlock;
-    BlockRequant<kProfile> rq;
-    rq.load(params, block);
-    const int32x4_t bias_lo = vld1q_s32(reinterpret_cast<const int32_t*>(w));
-    const int32x4_t bias_hi = vld1q_s32(reinterpret_cast<const int32_t*>(w) + 4);
-    int16x8_t wt[K][K];  // [kx][ky]
-    for (int kx = 0; kx < K; ++kx) {
-      for (int p = 0; p < P; ++p) {
-        const int16x8x2_t pair = vld2q_s16(reinterpret_cast<const int16_t*>(
-            w + kBlock * sizeof(int32_t) + (size_t(kx) * P + p) * kBlock * 4));
-        wt[kx][2 * p] = pair.val[0];
-        if (2 * p + 1 < K) wt[kx][2 * p + 1] = pair.val[1];
-      }
-    }
-    auto load_column = [&](ptrdiff_t ix, int16x8_t (&col)[K]) {
-      const bool inside = ix >= 0 && ix < ptrdiff_t(a.input_width);
-      const size_t offset = inside ? size_t(ix) * a.pixel_stride + block : 0;
-      for (int ky = 0; ky < K; ++ky) col[ky] = load8(inside ? a.rows[ky] + offset : a.zero_row + block, n);
-    };
-    int16x8_t win[K][K];
-    ptrdiff_t ix = a.input_x;
-    for (int kx = 0; kx < K - S; ++kx) load_column(ix + kx, win[kx]);
-    int8_t* out = a.output + block;
-    for (size_t o = 0; o < a.output_width; ++o, ix += S, out += a.pixel_stride) {
-      for (int s = 0; s < S; ++s) load_column(ix + K - S + s, win[K - S + s]);
-      // Two accumulator chains per half: in-order cores wait less on SMLAL.
-      int32x4_t acc[2][2] = {{bias_lo, bias_hi}, {vdupq_n_s32(0), vdupq_n_s32(0)}};
-      for (int kx = 0; kx < K; ++kx) {
-        for (int ky = 0; ky < K; ++ky) {
-          const int chain = (kx * K + ky) & 1;
-          acc[chain][0] = mla_low(acc[chain][0], win[kx][ky], wt[kx][ky]);
-          acc[chain][1] = mla_high(acc[chain][1], win[kx][ky], wt[kx][ky]);
-        }
-      }
-      for (int kx = 0; kx < K - S; ++kx) {
-        for (int ky = 0; ky < K; ++ky) win[kx][ky] = win[kx + S][ky];
-      }
-      store8(out,
-             rq.bytes(vaddq_s32(acc[0][0], acc[1][0]), vaddq_s32(acc[0][1], acc[1][1]), range), n);
+    if (n == kBlock) {
+      row_block<K, S, kProfile, true>(a, block, n, w, range);
+    } else {
+      row_block<K, S, kProfile, false>(a, block, n, w, range);
     }
   }
 }
