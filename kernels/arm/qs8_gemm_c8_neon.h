@@ -30,7 +30,68 @@ inline int32x4_t reduce4(int32x4_t a0, int32x4_t a1, int32x4_t a2, int32x4_t a3)
 #endif
 }
 
-// MR rows by one 8-channel block, CH (4 or 8) channels per pass over K: the
+// One k-group (eight k) of MR rows a[m] against CH channels of weights wp.
+template <size_t MR, size_t CH>
+__attribute__((always_inline)) inline void c8_step(int32x4_t (&acc)[MR][CH],
+                                                   const int8_t* const (&a)[MR],
+                                                   const int8_t* wp) {
+#if defined(__aarch64__)
+  // The row's eight bytes in both halves (LD1R), so SMULL2 can take the high
+  // half of a two-channel weight register.
+  int8x16_t av[MR];
+  for (size_t m = 0; m < MR; ++m) {
+    av[m] = vreinterpretq_s8_s64(vld1q_dup_s64(reinterpret_cast<const int64_t*>(a[m])));
+  }
+  for (size_t j = 0; j < CH; j += 2) {
+    const int8x16_t wj = vld1q_s8(wp + 8 * j);
+    for (size_t m = 0; m < MR; ++m) {
+      acc[m][j] = vpadalq_s16(acc[m][j], vmull_s8(vget_low_s8(av[m]), vget_low_s8(wj)));
+      acc[m][j + 1] = vpadalq_s16(acc[m][j + 1], vmull_high_s8(av[m], wj));
+    }
+  }
+#else
+  int8x8_t av[MR];
+  for (size_t m = 0; m < MR; ++m) av[m] = vld1_s8(a[m]);
+  for (size_t j = 0; j < CH; j += 2) {
+    const int8x16_t wj = vld1q_s8(wp + 8 * j);
+    for (size_t m = 0; m < MR; ++m) {
+      acc[m][j] = vpadalq_s16(acc[m][j], vmull_s8(av[m], vget_low_s8(wj)));
+      acc[m][j + 1] = vpadalq_s16(acc[m][j + 1], vmull_s8(av[m], vget_high_s8(wj)));
+    }
+  }
+#endif
+}
+
+// CH channels (starting at wp inside each 64-byte k-group) of MR rows over K;
+// returns the CH / 4 vectors of four channel sums per row.
+template <size_t MR, size_t CH>
+__attribute__((always_inline)) inline void c8_pass(const int8_t* const (&rows)[MR],
+                                                   const int8_t (&tails)[MR][8], size_t k_main,
+                                                   bool has_tail, const int8_t* wp,
+                                                   int32x4_t (&sums)[MR][CH / 4]) {
+  int32x4_t acc[MR][CH];
+  for (size_t m = 0; m < MR; ++m) {
+    for (size_t j = 0; j < CH; ++j) acc[m][j] = vdupq_n_s32(0);
+  }
+  for (size_t kk = 0; kk < k_main; kk += 8) {
+    const int8_t* a[MR];
+    for (size_t m = 0; m < MR; ++m) a[m] = rows[m] + kk;
+    c8_step<MR, CH>(acc, a, wp);
+    wp += 64;
+  }
+  if (has_tail) {
+    const int8_t* a[MR];
+    for (size_t m = 0; m < MR; ++m) a[m] = tails[m];
+    c8_step<MR, CH>(acc, a, wp);
+  }
+  for (size_t m = 0; m < MR; ++m) {
+    for (size_t q = 0; q < CH / 4; ++q) {
+      sums[m][q] = reduce4(acc[m][4 * q], acc[m][4 * q + 1], acc[m][4 * q + 2], acc[m][4 * q + 3]);
+    }
+  }
+}
+
+// MR rows by 8-channel blocks, CH (4 or 8) channels per pass over K: the
 // aarch64 variant keeps all eight channels of two rows in 16 of its 32
 // registers; armv7 has 16 and makes two passes of four channels.
 template <size_t MR, size_t CH>
@@ -54,54 +115,13 @@ void qs8_gemm_c8(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
     const int32x4_t bias_lo = vld1q_s32(reinterpret_cast<const int32_t*>(w));
     const int32x4_t bias_hi = vld1q_s32(reinterpret_cast<const int32_t*>(w) + 4);
     const int8_t* wk = w + kNR * sizeof(int32_t);
-    int32x4_t out[MR][2];
-    for (size_t pass = 0; pass < kNR / CH; ++pass) {
-      int32x4_t acc[MR][CH];
-      for (size_t m = 0; m < MR; ++m) {
-        for (size_t j = 0; j < CH; ++j) acc[m][j] = vdupq_n_s32(0);
-      }
-      const int8_t* wp = wk + pass * CH * 8;
-      for (size_t kk = 0; kk < padded_k; kk += 8) {
-        const bool tail = kk == k_main;
-#if defined(__aarch64__)
-        // The row's eight bytes in both halves, so SMULL2 can take the high
-        // half of a two-channel weight register.
-        int8x16_t a[MR];
-        for (size_t m = 0; m < MR; ++m) {
-          int64_t bits;
-          std::memcpy(&bits, tail ? tails[m] : rows[m] + kk, 8);
-          a[m] = vreinterpretq_s8_s64(vdupq_n_s64(bits));
-        }
-        for (size_t j = 0; j < CH; j += 2) {
-          const int8x16_t wj = vld1q_s8(wp + 8 * j);
-          for (size_t m = 0; m < MR; ++m) {
-            acc[m][j] = vpadalq_s16(acc[m][j], vmull_s8(vget_low_s8(a[m]), vget_low_s8(wj)));
-            acc[m][j + 1] = vpadalq_s16(acc[m][j + 1], vmull_high_s8(a[m], wj));
-          }
-        }
-#else
-        int8x8_t a[MR];
-        for (size_t m = 0; m < MR; ++m) a[m] = vld1_s8(tail ? tails[m] : rows[m] + kk);
-        for (size_t j = 0; j < CH; j += 2) {
-          const int8x16_t wj = vld1q_s8(wp + 8 * j);
-          for (size_t m = 0; m < MR; ++m) {
-            acc[m][j] = vpadalq_s16(acc[m][j], vmull_s8(a[m], vget_low_s8(wj)));
-            acc[m][j + 1] = vpadalq_s16(acc[m][j + 1], vmull_s8(a[m], vget_high_s8(wj)));
-          }
-        }
-#endif
-        wp += kNR * 8;
-      }
-      for (size_t m = 0; m < MR; ++m) {
-        for (size_t q = 0; q < CH / 4; ++q) {
-          out[m][pass * (CH / 4) + q] =
-              reduce4(acc[m][4 * q], acc[m][4 * q + 1], acc[m][4 * q + 2], acc[m][4 * q + 3]);
-        }
-      }
-    }
+    int32x4_t lo[MR][CH / 4], hi[MR][CH / 4];
+    c8_pass<MR, CH>(rows, tails, k_main, k != k_main, wk, lo);
+    if (CH == 4) c8_pass<MR, CH>(rows, tails, k_main, k != k_main, wk + 32, hi);
     const size_t channels = nc - block < kNR ? nc - block : kNR;
     for (size_t m = 0; m < mr && m < MR; ++m) {
-      requantize_store8(vaddq_s32(bias_lo, out[m][0]), vaddq_s32(bias_hi, out[m][1]), params, block,
+      const int32x4_t sum_hi = CH == 4 ? hi[m][0] : lo[m][CH / 4 - 1];
+      requantize_store8(vaddq_s32(bias_lo, lo[m][0]), vaddq_s32(bias_hi, sum_hi), params, block,
                         c + m * c_stride + block, channels);
     }
     w = wk + kNR * padded_k;

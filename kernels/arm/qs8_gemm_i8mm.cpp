@@ -23,6 +23,15 @@ inline int8x16_t row_pair(const int8_t* r0, const int8_t* r1) {
   return vcombine_s8(vld1_s8(r0), vld1_s8(r1));
 }
 
+// One k-group: row pairs a01, a23 against four channel pairs.
+inline void mmla_group(int32x4_t (&acc)[2][4], int8x16_t a01, int8x16_t a23, const int8_t* w) {
+  for (size_t q = 0; q < 4; ++q) {
+    const int8x16_t wq = vld1q_s8(w + 16 * q);
+    acc[0][q] = vmmlaq_s32(acc[0][q], a01, wq);
+    acc[1][q] = vmmlaq_s32(acc[1][q], a23, wq);
+  }
+}
+
 // acc[q] of a row pair holds {r0 c2q, r0 c2q+1, r1 c2q, r1 c2q+1}: the 64-bit
 // halves interleave into row r0 channels 0-3 / 4-7 and row r1 likewise.
 inline int32x4_t first_row(int32x4_t p, int32x4_t q) {
@@ -57,16 +66,26 @@ void qs8_gemm_4x8c8__i8mm(size_t mr, size_t nc, size_t k, const int8_t* const* a
     for (auto& pair : acc) {
       for (auto& v : pair) v = vdupq_n_s32(0);
     }
-    for (size_t kk = 0; kk < padded_k; kk += 8) {
-      const bool tail = kk == k_main;
-      const int8x16_t a01 = tail ? row_pair(tails[0], tails[1]) : row_pair(rows[0] + kk, rows[1] + kk);
-      const int8x16_t a23 = tail ? row_pair(tails[2], tails[3]) : row_pair(rows[2] + kk, rows[3] + kk);
-      for (size_t q = 0; q < 4; ++q) {
-        const int8x16_t wq = vld1q_s8(wk + 16 * q);
-        acc[0][q] = vmmlaq_s32(acc[0][q], a01, wq);
-        acc[1][q] = vmmlaq_s32(acc[1][q], a23, wq);
-      }
-      wk += kNR * 8;
+    size_t kk = 0;
+    // Two k-groups per step: 16 bytes of each row, paired by 64-bit zips.
+    for (; kk + 16 <= k; kk += 16) {
+      const int64x2_t r0 = vreinterpretq_s64_s8(vld1q_s8(rows[0] + kk));
+      const int64x2_t r1 = vreinterpretq_s64_s8(vld1q_s8(rows[1] + kk));
+      const int64x2_t r2 = vreinterpretq_s64_s8(vld1q_s8(rows[2] + kk));
+      const int64x2_t r3 = vreinterpretq_s64_s8(vld1q_s8(rows[3] + kk));
+      mmla_group(acc, vreinterpretq_s8_s64(vzip1q_s64(r0, r1)),
+                 vreinterpretq_s8_s64(vzip1q_s64(r2, r3)), wk);
+      mmla_group(acc, vreinterpretq_s8_s64(vzip2q_s64(r0, r1)),
+                 vreinterpretq_s8_s64(vzip2q_s64(r2, r3)), wk + 64);
+      wk += 128;
+    }
+    if (kk < k_main) {
+      mmla_group(acc, row_pair(rows[0] + kk, rows[1] + kk), row_pair(rows[2] + kk, rows[3] + kk), wk);
+      wk += 64;
+    }
+    if (k_main < padded_k) {
+      mmla_group(acc, row_pair(tails[0], tails[1]), row_pair(tails[2], tails[3]), wk);
+      wk += 64;
     }
     const size_t channels = nc - block < kNR ? nc - block : kNR;
     for (size_t m = 0; m < mr && m < kMR; ++m) {
