@@ -48,7 +48,7 @@ def make_oracle(name, tflite_path):
     return harness.LiteRTOracle(tflite_path, reference=(name == "litert_ref"))
 
 
-def compare_model(tflite_path, lbm_path, build_dir, rng_seed, count):
+def compare_model(tflite_path, lbm_path, build_dir, rng_seed, count, kernel="auto"):
     rows = []
     for oracle_name, profile, exact in oracle_plan(tflite_path):
         oracle = make_oracle(oracle_name, tflite_path)
@@ -59,10 +59,13 @@ def compare_model(tflite_path, lbm_path, build_dir, rng_seed, count):
         for index in range(count):
             inputs = [harness.random_input(rng, dtype, shape) for dtype, shape, _ in specs]
             expected = oracle.run(inputs)
-            got = harness.run_lowbit(lbm_path, inputs, oracle.output_specs(), profile, build_dir)
+            got = harness.run_lowbit(lbm_path, inputs, oracle.output_specs(), profile, build_dir, kernel)
             comparison.add(expected, got, index)
         rows.append((oracle_name, profile, comparison))
     return rows
+
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "models")
 
 
 def model_list(shared_dir, generated_dir, quick, regenerate):
@@ -72,6 +75,25 @@ def model_list(shared_dir, generated_dir, quick, regenerate):
     models += gen_int8_models.generate(generated_dir, quick=quick, force=regenerate)
     models += gen_binary_models.generate(generated_dir, quick=quick, force=regenerate)
     return models
+
+
+def fixture_list():
+    """The committed copies of the generated models (CI: no TensorFlow, no Larq needed)."""
+    models = sorted(glob.glob(os.path.join(FIXTURES, "*.tflite")))
+    if not models:
+        raise SystemExit(f"no fixtures in {FIXTURES}")
+    return models
+
+
+def refresh_fixtures(models):
+    import shutil
+    os.makedirs(FIXTURES, exist_ok=True)
+    for old in glob.glob(os.path.join(FIXTURES, "*.tflite")):
+        os.remove(old)
+    for model in models:
+        if re.match(r"(int8|lce)_", os.path.basename(model)):
+            shutil.copy(model, FIXTURES)
+    print(f"refreshed {FIXTURES}", flush=True)
 
 
 def main():
@@ -87,6 +109,11 @@ def main():
     parser.add_argument("--no-fashion", action="store_true",
                         help="skip the trained Fashion-MNIST network (always skipped with --quick)")
     parser.add_argument("--write-doc", default=None, help="write the Markdown report here")
+    parser.add_argument("--fixtures", action="store_true",
+                        help="only the committed generated models of tests/conformance/fixtures (CI)")
+    parser.add_argument("--refresh-fixtures", action="store_true",
+                        help="copy the generated models into tests/conformance/fixtures")
+    parser.add_argument("--kernel", default="auto", help="lowbit kernel set (lowbit-run --kernel)")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else int(time.time()) % 1000000
     count = args.inputs or (3 if args.quick else 20)
@@ -94,7 +121,13 @@ def main():
     print(f"conformance: seed {seed} (rerun with --seed {seed}), {count} inputs per model", flush=True)
 
     started = time.time()
-    models = model_list(args.shared_models, os.path.join(work_dir, "models"), args.quick, args.regenerate)
+    if args.fixtures:
+        models = fixture_list()
+    else:
+        models = model_list(args.shared_models, os.path.join(work_dir, "models"), args.quick,
+                            args.regenerate)
+        if args.refresh_fixtures:
+            refresh_fixtures(models)
     if args.only:
         models = [m for m in models if re.search(args.only, os.path.basename(m))]
     results = []
@@ -112,14 +145,14 @@ def main():
                 # Inputs depend on the seed and the model's name only, so --only reproduces them.
                 model_seed = seed * 1000003 + zlib.crc32(name.encode())
                 for oracle, profile, comparison in compare_model(tflite_path, lbm_path, args.build_dir,
-                                                                 model_seed, count):
+                                                                 model_seed, count, args.kernel):
                     results.append((name, operators, oracle, profile, comparison, None))
             except Exception as failure:  # an oracle or lowbit-run refusing the model is a result
                 results.append((name, operators, "-", "-", None, f"ERROR: {failure}"))
         for row in results[first_row:]:
             print(format_row(row), flush=True)
     fashion = None
-    if not (args.quick or args.no_fashion or args.only):
+    if not (args.quick or args.no_fashion or args.only or args.fixtures):
         import fashion_mnist
         fashion = fashion_mnist.run(args.build_dir, work_dir)
         print(fashion_mnist.describe(fashion), flush=True)
@@ -170,11 +203,16 @@ def summary(results, elapsed):
             f"{known} known differences, {bad} unexplained failures ({elapsed:.0f} s)")
 
 
+def command_flags(args):
+    flags = " --ci" if args.fixtures else (" --quick" if args.quick else "")
+    return flags + (f" --kernel {args.kernel}" if args.kernel != "auto" else "")
+
+
 def write_doc(path, results, seed, count, args, elapsed, fashion):
     from known_differences import DOC_HEADER, KNOWN
     lines = [DOC_HEADER.strip(), "",
              "## The recorded run", "",
-             f"Command: `scripts/conformance.sh{' --quick' if args.quick else ''} --seed {seed}` "
+             f"Command: `scripts/conformance.sh{command_flags(args)} --seed {seed}` "
              f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {elapsed:.0f} s). "
              f"Seed {seed}, {count} random inputs per model and oracle.", "",
              summary(results, elapsed).replace("conformance: ", "Result: ") + ".", "",
