@@ -43,6 +43,79 @@ inline uint32_t mask_bits(uint16x8_t mask) {
   return sum_u16(vandq_u16(mask, vld1q_u16(kWeights)));
 }
 
+// The A word at p (4-byte aligned) in both 64-bit lanes.
+inline uint8x16_t broadcast_word(const uint32_t* p) {
+#if defined(__aarch64__)
+  // LD1R: one load, no DUP (aarch64 loads need no alignment). Written as asm
+  // because GCC turns vld1q_dup_u64 into LDR + DUP, an extra vector op per row.
+  // No memory operand: with one, GCC kept the byte counters in memory; the
+  // kernel never writes A, so the load cannot be reordered past a store to it.
+  uint64x2_t v;
+  asm("ld1r {%0.2d}, [%1]" : "=w"(v) : "r"(p));
+  return vreinterpretq_u8_u64(v);
+#else
+  // One 64-bit load into a d register, copied to the other half (VMOV):
+  // going through a 64-bit integer costs two core loads and a stack trip.
+  const uint32x2_t d = vld1_u32(p);
+  return vreinterpretq_u8_u32(vcombine_u32(d, d));
+#endif
+}
+
+template <int kMR>
+inline void add_step(const uint8x16_t (&va)[kMR], const uint32_t* w, uint8x16_t (&bytes)[kMR][2]) {
+  const uint8x16_t b0 = vreinterpretq_u8_u32(vld1q_u32(w));
+  const uint8x16_t b1 = vreinterpretq_u8_u32(vld1q_u32(w + 4));
+  for (int m = 0; m < kMR; ++m) {
+    bytes[m][0] = vaddq_u8(bytes[m][0], vcntq_u8(veorq_u8(va[m], b0)));
+    bytes[m][1] = vaddq_u8(bytes[m][1], vcntq_u8(veorq_u8(va[m], b1)));
+  }
+}
+
+// Widens the byte counters into the 32-bit totals and clears them.
+template <int kMR>
+inline void flush(uint8x16_t (&bytes)[kMR][2], uint32x4_t (&total)[kMR][2]) {
+  for (int m = 0; m < kMR; ++m) {
+    for (int j = 0; j < 2; ++j) {
+      total[m][j] = vpadalq_u16(total[m][j], vpaddlq_u8(bytes[m][j]));
+      bytes[m][j] = vdupq_n_u8(0);
+    }
+  }
+}
+
+// Steps [q, end) of one tap; returns the filter pointer after them.
+template <int kMR>
+inline const uint32_t* run_steps(const uint32_t* const (&rows)[kMR], size_t q, size_t end,
+                                 const uint32_t* w, uint8x16_t (&bytes)[kMR][2]) {
+  for (; q < end; ++q, w += 8) {
+    uint8x16_t va[kMR];
+    for (int m = 0; m < kMR; ++m) va[m] = broadcast_word(rows[m] + 2 * q);
+    add_step(va, w, bytes);
+  }
+  return w;
+}
+
+// The 2-row tile (armv7) with its counters in named variables: GCC for
+// 32-bit ARM kept the array in memory, storing it on every step.
+inline const uint32_t* run_steps(const uint32_t* const (&rows)[2], size_t q, size_t end,
+                                 const uint32_t* w, uint8x16_t (&bytes)[2][2]) {
+  uint8x16_t c00 = bytes[0][0], c01 = bytes[0][1], c10 = bytes[1][0], c11 = bytes[1][1];
+  for (; q < end; ++q, w += 8) {
+    const uint8x16_t b0 = vreinterpretq_u8_u32(vld1q_u32(w));
+    const uint8x16_t b1 = vreinterpretq_u8_u32(vld1q_u32(w + 4));
+    const uint8x16_t a0 = broadcast_word(rows[0] + 2 * q);
+    const uint8x16_t a1 = broadcast_word(rows[1] + 2 * q);
+    c00 = vaddq_u8(c00, vcntq_u8(veorq_u8(a0, b0)));
+    c01 = vaddq_u8(c01, vcntq_u8(veorq_u8(a0, b1)));
+    c10 = vaddq_u8(c10, vcntq_u8(veorq_u8(a1, b0)));
+    c11 = vaddq_u8(c11, vcntq_u8(veorq_u8(a1, b1)));
+  }
+  bytes[0][0] = c00;
+  bytes[0][1] = c01;
+  bytes[1][0] = c10;
+  bytes[1][1] = c11;
+  return w;
+}
+
 template <int kMR>
 void gemm_tile(size_t mr, size_t nr, size_t taps, size_t tap_words, const uint32_t* const* a,
                uint32_t last_mask, const uint32_t* b, int32_t* c, size_t c_stride) {
@@ -55,48 +128,45 @@ void gemm_tile(size_t mr, size_t nr, size_t taps, size_t tap_words, const uint32
       total[m][j] = vdupq_n_u32(0);
     }
   }
+  size_t pending = 0;  // steps in `bytes`
   const size_t full = bin_gemm_full_steps(tap_words, last_mask);
   const bool tail = bin_gemm_has_tail(tap_words, last_mask);
-  size_t pending = 0;
-  auto step = [&](const uint64_t (&words)[kMR], const uint32_t* w) {
-    const uint8x16_t b0 = vreinterpretq_u8_u32(vld1q_u32(w));
-    const uint8x16_t b1 = vreinterpretq_u8_u32(vld1q_u32(w + 4));
-    for (int m = 0; m < kMR; ++m) {
-      const uint8x16_t va = vreinterpretq_u8_u64(vdupq_n_u64(words[m]));
-      bytes[m][0] = vaddq_u8(bytes[m][0], vcntq_u8(veorq_u8(va, b0)));
-      bytes[m][1] = vaddq_u8(bytes[m][1], vcntq_u8(veorq_u8(va, b1)));
-    }
-    if (++pending < kStepsPerFlush) return;
-    pending = 0;
-    for (int m = 0; m < kMR; ++m) {
-      for (int j = 0; j < 2; ++j) {
-        total[m][j] = vpadalq_u16(total[m][j], vpaddlq_u8(bytes[m][j]));
-        bytes[m][j] = vdupq_n_u8(0);
-      }
-    }
-  };
   const uint32_t* w = b;
   for (size_t t = 0; t < taps; ++t, a += mr) {
     // Rows past mr repeat the last valid row: computed, never stored.
     const uint32_t* rows[kMR];
     for (int m = 0; m < kMR; ++m) rows[m] = a[size_t(m) < mr ? m : mr - 1];
-    uint64_t words[kMR];
-    for (size_t q = 0; q < full; ++q, w += 8) {
-      for (int m = 0; m < kMR; ++m) words[m] = bin_gemm_load_word(rows[m] + 2 * q);
-      step(words, w);
+    // Runs of steps that fit the byte counters, so the inner loop holds no
+    // flush code (the compiler would hoist parts of it into every step).
+    for (size_t q = 0; q < full;) {
+      if (pending == kStepsPerFlush) {
+        flush(bytes, total);
+        pending = 0;
+      }
+      const size_t run_end = q + std::min(full - q, kStepsPerFlush - pending);
+      pending += run_end - q;
+      w = run_steps(rows, q, run_end, w, bytes);
+      q = run_end;
     }
     if (tail) {
-      for (int m = 0; m < kMR; ++m) words[m] = bin_gemm_tail_word(rows[m], tap_words, last_mask);
-      step(words, w);
+      if (pending == kStepsPerFlush) {
+        flush(bytes, total);
+        pending = 0;
+      }
+      ++pending;
+      uint8x16_t va[kMR];
+      for (int m = 0; m < kMR; ++m) {
+        va[m] = vreinterpretq_u8_u64(
+            vdupq_n_u64(bin_gemm_tail_word(rows[m], tap_words, last_mask)));
+      }
+      add_step(va, w, bytes);
       w += 8;
     }
   }
+  flush(bytes, total);
   for (size_t m = 0; m < mr; ++m) {
     uint32_t sums[4];
-    for (int j = 0; j < 2; ++j) {
-      const uint32x4_t t32 = vpadalq_u16(total[m][j], vpaddlq_u8(bytes[m][j]));
-      vst1_u32(sums + 2 * j, vmovn_u64(vpaddlq_u32(t32)));
-    }
+    for (int j = 0; j < 2; ++j) vst1_u32(sums + 2 * j, vmovn_u64(vpaddlq_u32(total[m][j])));
     std::memcpy(c + m * c_stride, sums, nr * sizeof(int32_t));
   }
 }
