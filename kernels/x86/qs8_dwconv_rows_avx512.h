@@ -40,13 +40,41 @@ template <RequantProfile kProfile>
 struct HalfRequant {
   __m512i multiplier, shift;
   __m512 scale;
+  // Double rounding when no channel shifts left (multipliers below 1, as in
+  // practically every layer): the pieces of the rounding right shift.
+  bool right_only = false;
+  __m512i multiplier_odd, right, mask, half_mask;
   void load(const Qs8GemmParams& p, size_t channel) {
     if (kProfile == RequantProfile::kXnnpackFp32) {
       scale = _mm512_loadu_ps(p.scale + channel);
-    } else {
-      multiplier = _mm512_loadu_si512(p.multiplier + channel);
-      shift = _mm512_loadu_si512(p.shift + channel);
+      return;
     }
+    multiplier = _mm512_loadu_si512(p.multiplier + channel);
+    shift = _mm512_loadu_si512(p.shift + channel);
+    if (kProfile == RequantProfile::kTfliteReference) {
+      right_only = _mm512_cmpgt_epi32_mask(shift, _mm512_setzero_si512()) == 0;
+      multiplier_odd = _mm512_srli_epi64(multiplier, 32);
+      right = _mm512_sub_epi32(_mm512_setzero_si512(), shift);
+      mask = _mm512_sub_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), right), _mm512_set1_epi32(1));
+      half_mask = _mm512_srai_epi32(mask, 1);
+    }
+  }
+  // requant_double_rounding without the left shift, its per-channel terms
+  // precomputed: the doubling high multiply floor((x*M + 2^30) / 2^31), then
+  // a divide by 2^right rounding half away from zero.
+  __m512i double_rounding_right_only(__m512i acc) const {
+    const __m512i half = _mm512_set1_epi64(int64_t{1} << 30);
+    const __m512i even = _mm512_srai_epi64(_mm512_add_epi64(_mm512_mul_epi32(acc, multiplier), half), 31);
+    const __m512i odd = _mm512_srai_epi64(
+        _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(acc, 32), multiplier_odd), half), 31);
+    const __m512i high = merge_even_odd(even, odd);
+    const __m512i remainder = _mm512_and_si512(high, mask);
+    const __m512i threshold = _mm512_mask_add_epi32(
+        half_mask, _mm512_cmplt_epi32_mask(high, _mm512_setzero_si512()), half_mask,
+        _mm512_set1_epi32(1));
+    const __m512i quotient = _mm512_srav_epi32(high, right);
+    return _mm512_mask_add_epi32(quotient, _mm512_cmpgt_epi32_mask(remainder, threshold), quotient,
+                                 _mm512_set1_epi32(1));
   }
 };
 
@@ -72,6 +100,8 @@ inline __m512i requantize(__m512i acc, const HalfRequant<kProfile>& rq, const Ou
   }
   if (kProfile == RequantProfile::kSingleRounding) {
     v = requant_single_rounding(acc, rq.multiplier, rq.shift);
+  } else if (rq.right_only) {
+    v = rq.double_rounding_right_only(acc);
   } else {
     v = requant_double_rounding(acc, rq.multiplier, rq.shift);
   }
