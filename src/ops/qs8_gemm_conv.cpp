@@ -74,10 +74,22 @@ Status Qs8GemmConv::prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKern
 
 namespace {
 
-// Small copies (the 3 channels of an RGB input) inline instead of calling
-// memcpy/memset once per tap.
+// Small copies (a kernel row of an RGB input is 3 to 21 bytes) as two
+// overlapping fixed-size moves instead of a memcpy call or a byte loop.
 inline void copy_bytes(int8_t* dst, const int8_t* src, size_t n) {
-  if (n <= 16) {
+  if (n >= 8 && n <= 16) {
+    uint64_t head, tail;
+    std::memcpy(&head, src, 8);
+    std::memcpy(&tail, src + n - 8, 8);
+    std::memcpy(dst, &head, 8);
+    std::memcpy(dst + n - 8, &tail, 8);
+  } else if (n >= 4 && n < 8) {
+    uint32_t head, tail;
+    std::memcpy(&head, src, 4);
+    std::memcpy(&tail, src + n - 4, 4);
+    std::memcpy(dst, &head, 4);
+    std::memcpy(dst + n - 4, &tail, 4);
+  } else if (n < 4) {
     for (size_t i = 0; i < n; ++i) dst[i] = src[i];
   } else {
     std::memcpy(dst, src, n);
@@ -85,7 +97,11 @@ inline void copy_bytes(int8_t* dst, const int8_t* src, size_t n) {
 }
 
 inline void fill_bytes(int8_t* dst, int8_t value, size_t n) {
-  if (n <= 16) {
+  if (n >= 8 && n <= 16) {
+    const uint64_t pattern = uint64_t{0x0101010101010101u} * static_cast<uint8_t>(value);
+    std::memcpy(dst, &pattern, 8);
+    std::memcpy(dst + n - 8, &pattern, 8);
+  } else if (n < 8) {
     for (size_t i = 0; i < n; ++i) dst[i] = value;
   } else {
     std::memset(dst, value, n);
@@ -94,10 +110,7 @@ inline void fill_bytes(int8_t* dst, int8_t value, size_t n) {
 
 }  // namespace
 
-void Qs8GemmConv::gather(size_t row, const int8_t* input, int8_t* dst) const {
-  const size_t ox = row % g_.output_w;
-  const size_t oy = (row / g_.output_w) % g_.output_h;
-  const size_t b = row / (size_t(g_.output_w) * g_.output_h);
+void Qs8GemmConv::gather(size_t b, size_t oy, size_t ox, const int8_t* input, int8_t* dst) const {
   const size_t c = static_cast<size_t>(g_.input_c);
   const int32_t ix0 = int32_t(ox) * g_.stride_w - g_.pad_left;
   const int32_t ix_last = ix0 + (g_.kernel_w - 1) * g_.dilation_w;
@@ -148,12 +161,23 @@ void Qs8GemmConv::run_tiles(size_t first_tile, size_t end_tile, size_t first_cha
   for (size_t tile = first_tile; tile < end_tile; ++tile) {
     const size_t row0 = tile * tile_rows_;
     const size_t mr = std::min<size_t>(tile_rows_, rows_ - row0);
-    for (size_t m = 0; m < mr; ++m) {
-      if (direct_) {
-        rows[m] = input + (row0 + m) * k_;
-      } else {
-        gather(row0 + m, input, strip + m * k_);
+    if (direct_) {
+      for (size_t m = 0; m < mr; ++m) rows[m] = input + (row0 + m) * k_;
+    } else {
+      // Pixel coordinates of the tile's first row, then stepped (no division per row).
+      size_t ox = row0 % g_.output_w;
+      size_t oy = (row0 / g_.output_w) % g_.output_h;
+      size_t b = row0 / (size_t(g_.output_w) * g_.output_h);
+      for (size_t m = 0; m < mr; ++m) {
+        gather(b, oy, ox, input, strip + m * k_);
         rows[m] = strip + m * k_;
+        if (++ox == size_t(g_.output_w)) {
+          ox = 0;
+          if (++oy == size_t(g_.output_h)) {
+            oy = 0;
+            ++b;
+          }
+        }
       }
     }
     kernel_.fn(mr, nc, k_, rows, packed, output + row0 * n + first_channel, n, params);

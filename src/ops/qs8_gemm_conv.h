@@ -84,7 +84,8 @@ class Qs8GemmConv {
   // Tiles [first_tile, end_tile) of tile_rows_ rows, channels [first_channel, end_channel).
   void run_tiles(size_t first_tile, size_t end_tile, size_t first_channel, size_t end_channel,
                  const int8_t* input, int8_t* output, int8_t* strip) const;
-  void gather(size_t row, const int8_t* input, int8_t* dst) const;
+  // Receptive field of output pixel (b, oy, ox) into dst (K bytes).
+  void gather(size_t b, size_t oy, size_t ox, const int8_t* input, int8_t* dst) const;
 
   Qs8ConvGeometry g_;
   Qs8GemmKernel kernel_{};
