@@ -163,13 +163,25 @@ void row_block(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_t*
       col[ky] = kFull ? vmovl_s8(vld1_s8(src)) : load8(src, n);
     }
   };
-  // A window of K columns moved by S per output. (A ring of columns with the
-  // output loop unrolled so that no moves are needed ran out of registers:
-  // GCC spilled more than the moves cost.)
-  int16x8_t win[K][K];
-  ptrdiff_t ix = a.input_x;
-  for (int kx = 0; kx < K - S; ++kx) load_column(ix + kx, win[kx]);
   int8_t* out = a.output + block;
+  auto finish = [&](const int32x4_t (&acc)[2][2]) {
+    const int8x8_t bytes =
+        rq.bytes(vaddq_s32(acc[0][0], acc[1][0]), vaddq_s32(acc[0][1], acc[1][1]), range);
+    if (kFull) {
+      vst1_s8(out, bytes);
+    } else {
+      store8(out, bytes, n);
+    }
+  };
+  ptrdiff_t ix = a.input_x;
+  // A window of K columns moved by S per output, each column loaded once.
+  // (A ring of columns with the output loop unrolled, so that no moves are
+  // needed, ran out of registers: GCC spilled more than the moves cost. For
+  // 5x5, 25 weights and 25 window columns exceed the 32 registers either
+  // way; loading the columns per output instead was no better: 212 against
+  // 192 instructions per output.)
+  int16x8_t win[K][K];
+  for (int kx = 0; kx < K - S; ++kx) load_column(ix + kx, win[kx]);
   for (size_t o = 0; o < a.output_width; ++o, ix += S, out += a.pixel_stride) {
     for (int s = 0; s < S; ++s) load_column(ix + K - S + s, win[K - S + s]);
     // Two accumulator chains per half: in-order cores wait less on SMLAL.
@@ -184,13 +196,7 @@ void row_block(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_t*
     for (int kx = 0; kx < K - S; ++kx) {
       for (int ky = 0; ky < K; ++ky) win[kx][ky] = win[kx + S][ky];
     }
-    const int8x8_t bytes =
-        rq.bytes(vaddq_s32(acc[0][0], acc[1][0]), vaddq_s32(acc[0][1], acc[1][1]), range);
-    if (kFull) {
-      vst1_s8(out, bytes);
-    } else {
-      store8(out, bytes, n);
-    }
+    finish(acc);
   }
 }
 
