@@ -178,8 +178,12 @@ void gemm(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows, const voi
   for (size_t m = 0; m < kMR; ++m) {
     // Rows past mr repeat the last one (never computed, never stored).
     rows.ptr[m] = a_rows[m < mr ? m : mr - 1];
-    std::memset(rows.tail[m], 0, 4);
-    std::memcpy(rows.tail[m], rows.ptr[m] + rows.k_main, k - rows.k_main);
+  }
+  if (rows.has_tail) {
+    for (size_t m = 0; m < kMR; ++m) {
+      std::memset(rows.tail[m], 0, 4);
+      for (size_t i = 0; i < k - rows.k_main; ++i) rows.tail[m][i] = rows.ptr[m][rows.k_main + i];
+    }
   }
   switch (mr) {
     case 1: return gemm_rows<1, kProfile>(rows, nc, k, packed_w, c, c_stride, params);
