@@ -6,6 +6,7 @@ interpreter and under lowbit. The trained .tflite is cached in the work folder.
 """
 import argparse
 import gzip
+import json
 import os
 import sys
 
@@ -36,23 +37,25 @@ def load():
 
 
 def build(batch_size=None):
+    """Larq's recommended block order (conv, max pool, then batch norm without scale): a float
+    3x3 CONV_2D, two binary 3x3 LceBconv2d (VALID padding), a float FULLY_CONNECTED. The previous
+    recipe (batch norm before the pools, momentum 0.9, Adam 2e-3, pad value 1 SAME convs, global
+    average pool) scored 0.85 on training batches but 0.49 on the test set."""
     import larq as lq
     import tensorflow as tf
     keras, layers = tf.keras, tf.keras.layers
     binary = dict(input_quantizer="ste_sign", kernel_quantizer="ste_sign",
                   kernel_constraint="weight_clip", use_bias=False)
     x = keras.Input((28, 28, 1), batch_size=batch_size)
-    y = layers.Conv2D(32, 3, padding="same", use_bias=False)(x)
-    y = layers.BatchNormalization(momentum=0.9)(y)
-    y = lq.layers.QuantConv2D(64, 3, padding="same", pad_values=1.0, **binary)(y)
-    y = layers.BatchNormalization(momentum=0.9)(y)
+    y = layers.Conv2D(32, 3, use_bias=False)(x)
     y = layers.MaxPooling2D(2)(y)
-    y = lq.layers.QuantConv2D(96, 3, padding="same", pad_values=1.0, **binary)(y)
-    y = layers.BatchNormalization(momentum=0.9)(y)
+    y = layers.BatchNormalization(scale=False)(y)
+    y = lq.layers.QuantConv2D(64, 3, **binary)(y)
     y = layers.MaxPooling2D(2)(y)
-    y = lq.layers.QuantConv2D(128, 3, padding="same", pad_values=1.0, **binary)(y)
-    y = layers.BatchNormalization(momentum=0.9)(y)
-    y = layers.GlobalAveragePooling2D()(y)
+    y = layers.BatchNormalization(scale=False)(y)
+    y = lq.layers.QuantConv2D(128, 3, **binary)(y)
+    y = layers.BatchNormalization(scale=False)(y)
+    y = layers.Flatten()(y)
     return keras.Model(x, layers.Dense(10)(y))
 
 
@@ -62,11 +65,13 @@ def train_and_convert(path, epochs, seed):
     tf.keras.utils.set_random_seed(seed)
     train_x, train_y, test_x, test_y = load()
     model = build()
-    model.compile(tf.keras.optimizers.Adam(2e-3),
+    model.compile(tf.keras.optimizers.Adam(1e-3),
                   tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
-    model.fit(train_x, train_y, batch_size=128, epochs=epochs, verbose=2)
+    model.fit(train_x, train_y, batch_size=64, epochs=epochs, verbose=2)
     _, keras_accuracy = model.evaluate(test_x, test_y, batch_size=EVAL_BATCH, verbose=0)
     print(f"Keras test accuracy after training: {keras_accuracy:.4f}", flush=True)
+    with open(path + ".json", "w") as f:
+        json.dump({"keras_accuracy": float(keras_accuracy), "epochs": epochs, "seed": seed}, f)
     fixed = build(batch_size=EVAL_BATCH)
     fixed.set_weights(model.get_weights())
     with open(path, "wb") as f:
@@ -90,12 +95,20 @@ def evaluate(path, build_dir, work_dir):
         lce_pred.append(expected.argmax(-1))
         lowbit_pred.append(got.argmax(-1))
     lce_pred, lowbit_pred = np.concatenate(lce_pred), np.concatenate(lowbit_pred)
+    training = {}
+    if os.path.exists(path + ".json"):
+        with open(path + ".json") as f:
+            training = json.load(f)
     return {"images": len(test_y), "lce_accuracy": float((lce_pred == test_y).mean()),
+            "keras_accuracy": training.get("keras_accuracy"), "epochs": training.get("epochs"),
             "lowbit_accuracy": float((lowbit_pred == test_y).mean()),
             "disagreements": int((lce_pred != lowbit_pred).sum()), "max_relative_diff": max_diff}
 
 
-def run(build_dir, work_dir, retrain=False, epochs=2, seed=1):
+EPOCHS = 6
+
+
+def run(build_dir, work_dir, retrain=False, epochs=EPOCHS, seed=1):
     os.makedirs(work_dir, exist_ok=True)
     path = os.path.join(work_dir, "fashion_mnist_binary.tflite")
     if retrain or not os.path.exists(path):
@@ -107,13 +120,15 @@ def describe(result):
     return (f"Fashion-MNIST binary network, {result['images']} test images: accuracy LCE "
             f"{result['lce_accuracy']:.4f}, lowbit {result['lowbit_accuracy']:.4f}; "
             f"{result['disagreements']} predictions differ; largest logit difference "
-            f"{result['max_relative_diff']:.3g} of the batch's largest logit")
+            f"{result['max_relative_diff']:.3g} of the batch's largest logit"
+            + (f"; Keras {result['keras_accuracy']:.4f} after {result['epochs']} epochs"
+               if result.get("keras_accuracy") is not None else ""))
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build-dir", default=os.path.join(harness.ROOT, "build"))
     parser.add_argument("--retrain", action="store_true")
-    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
     args = parser.parse_args()
     print(describe(run(args.build_dir, os.path.join(args.build_dir, "conformance"), args.retrain, args.epochs)))
