@@ -23,13 +23,14 @@ KNOWN = {
         "tests/convert checks its known answers (person / no person); there is no LiteRT oracle."),
     "lce-builtin-int8": (
         "In LCE int8 networks the builtin int8 operators run on the TFLite optimized kernels "
-        "linked into LCE's interpreter, and their CONV_2D (and DEPTHWISE_CONV_2D) rescale by a "
+        "linked into LCE's interpreter, and their CONV_2D and DEPTHWISE_CONV_2D rescale by a "
         "rule no lowbit profile has: the saturating rounding doubling high multiply (round to "
         "nearest) followed by a rounding right shift that rounds halves *up* (towards +inf, as "
         "ARM's SRSHL does), where `tflite_reference` rounds them away from zero and "
         "`single_rounding` rounds only once. `probe_lce_conv_rounding.py` recomputes every "
-        "accumulator of `int8_conv_3x3_s1_same` for 10 inputs: that rule reproduces LCE's 23040 "
-        "outputs exactly, `tflite_reference` misses 14 and `single_rounding` 16 (all near halves, "
+        "accumulator for 10 inputs: that rule reproduces all 23040 outputs of "
+        "`int8_conv_3x3_s1_same` and of `int8_dwconv_3x3_s1_same` under LCE, where "
+        "`tflite_reference` misses 14 and 22 and `single_rounding` 16 and 18 (all near halves, "
         "e.g. acc·multiplier = −46.50036 becomes −46.5 after the first rounding; LCE gives −46, "
         "tflite_reference −47). `probe_lce_builtin_int8.py` shows ADD, MUL, MEAN, pools, "
         "FULLY_CONNECTED, SOFTMAX, LOGISTIC and HARD_SWISH equal to `tflite_reference` under LCE; "

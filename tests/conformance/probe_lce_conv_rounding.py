@@ -1,6 +1,7 @@
 """Evidence for the LCE int8 network differences in docs/conformance.md (lce-builtin-int8):
-recomputes every accumulator of a generated single CONV_2D int8 model (SAME padding, stride 1,
-no dilation: the default, int8_conv_3x3_s1_same)
+recomputes every accumulator of a generated single CONV_2D or DEPTHWISE_CONV_2D int8 model (SAME
+padding, stride 1, no dilation, depth multiplier 1: int8_conv_3x3_s1_same, the default, or
+int8_dwconv_3x3_s1_same)
 and counts how often three rescaling rules disagree with LCE's interpreter:
 
   tflite_reference  saturating rounding doubling high multiply, then round half away from zero
@@ -56,7 +57,9 @@ def main():
 
     lce = harness.LCEOracle(args.model)
     interpreter = harness.LiteRTOracle(args.model, reference=True).interpreter
-    conv = next(op for op in interpreter._get_ops_details() if op["op_name"] == "CONV_2D")
+    conv = next(op for op in interpreter._get_ops_details()
+                if op["op_name"] in ("CONV_2D", "DEPTHWISE_CONV_2D"))
+    depthwise = conv["op_name"] == "DEPTHWISE_CONV_2D"
     tensors = {d["index"]: d for d in interpreter.get_tensor_details()}
     x_index, w_index, b_index = conv["inputs"]
     weights = interpreter.get_tensor(w_index).astype(np.int64)
@@ -81,7 +84,9 @@ def main():
         for c, (m, e) in enumerate(multipliers):
             for i in range(height):
                 for j in range(width):
-                    acc = int((padded[i:i + kh, j:j + kw] * weights[c]).sum() + bias[c])
+                    patch = padded[i:i + kh, j:j + kw]
+                    acc = int(((patch[:, :, c] * weights[0, :, :, c]) if depthwise
+                               else (patch * weights[c])).sum() + bias[c])
                     total += 1
                     for rule in rules:
                         got = min(max(rescale(rule, acc, m, e) + out_zero, -128), 127)
