@@ -8,7 +8,7 @@
 #      (LOWBIT_KERNEL), so variants that lose to a better one still run;
 #   3. lowbit-run on the demo and block models with every kernel set the CPU
 #      allows, compared byte for byte (cmp) with a native x86-64 build;
-#   4. bench_model once per target.
+#   4. the static bench_model once per target.
 #   scripts/test-arm.sh [aarch64] [armhf]        (default: both)
 # Environment: LOWBIT_JOBS (build parallelism, default 2); LOWBIT_TEST_SCALE
 # (random sweep size, default 0.3 here: emulation is slow); LOWBIT_NATIVE_BUILD
@@ -133,10 +133,15 @@ compare_outputs() {  # qemu triple cpu build_dir kernel_sets...
 
 bench_smoke() {  # qemu triple cpu build_dir
   local log="$logs/$(basename "$4")-bench_model.log"
-  emulate "$1" "$2" "$3" "$4/bin/bench_model" --graph="$native/models/demo_int8.lbm" \
-    --num_runs=2 --warmup_runs=1 --num_threads=2 >"$log" 2>&1 ||
+  # Static (cmake/LowbitStaticBench.cmake), so it runs without -L or the
+  # sysroot's libraries, as it must on a board.
+  file "$4/bin/bench_model" | grep -q "statically linked" ||
+    fail "$4/bin/bench_model is not statically linked (docs/raspberry-pi.md)"
+  timeout 600 "$1" -cpu "$3" "$4/bin/bench_model" --graph="$native/models/demo_int8.lbm" \
+    --num_runs=2 --warmup_runs=1 --num_threads=2 --enable_op_profiling=true >"$log" 2>&1 ||
     { tail -20 "$log" >&2; fail "bench_model under $1 -cpu $3"; }
-  echo "$(basename "$4") bench_model runs under -cpu $3"
+  grep -q "^CPU features: \[neon" "$log" || fail "static bench_model did not detect NEON (log: $log)"
+  echo "$(basename "$4") bench_model (static) runs under -cpu $3"
 }
 
 for target in "${targets[@]}"; do

@@ -65,19 +65,45 @@ int64_t sim_round_half_away(int64_t v, int shift) {
   return v < 0 ? -rounded : rounded;
 }
 
+// floor((a * b + add) / 2^shift) for 0 < shift < 64, computed in 128 bits;
+// the result must fit in int64. 32-bit ARM has no __int128: there the
+// product is formed from 32-bit halves (tests run there under qemu-arm).
+static int64_t floor_mul_add_shift(int64_t a, int64_t b, int64_t add, int shift) {
+#if defined(__SIZEOF_INT128__)
+  return static_cast<int64_t>((static_cast<__int128>(a) * b + add) >> shift);
+#else
+  const bool negative = (a < 0) != (b < 0);
+  const uint64_t ua = a < 0 ? 0 - static_cast<uint64_t>(a) : static_cast<uint64_t>(a);
+  const uint64_t ub = b < 0 ? 0 - static_cast<uint64_t>(b) : static_cast<uint64_t>(b);
+  const uint64_t a_lo = ua & 0xffffffffu, a_hi = ua >> 32, b_lo = ub & 0xffffffffu, b_hi = ub >> 32;
+  const uint64_t ll = a_lo * b_lo, lh = a_lo * b_hi, hl = a_hi * b_lo, hh = a_hi * b_hi;
+  const uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
+  uint64_t lo = (ll & 0xffffffffu) | (mid << 32);
+  uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+  if (negative) {  // two's complement of the 128-bit magnitude
+    lo = ~lo + 1;
+    hi = ~hi + (lo == 0 ? 1 : 0);
+  }
+  const uint64_t add_lo = static_cast<uint64_t>(add);
+  const uint64_t sum_lo = lo + add_lo;
+  hi += (add < 0 ? ~uint64_t{0} : 0) + (sum_lo < lo ? 1 : 0);
+  // Two's complement shifting is a floor; the low 64 bits are the result.
+  return static_cast<int64_t>((sum_lo >> shift) | (hi << (64 - shift)));
+#endif
+}
+
 int64_t sim_double_rounding(int64_t x, const SimMultiplier& m) {
   const int left = m.exponent > 0 ? m.exponent : 0;
   const int right = m.exponent > 0 ? 0 : -m.exponent;
-  const __int128 product = static_cast<__int128>(x * (int64_t{1} << left)) * m.multiplier;
   // floor((p + 2^30) / 2^31): an arithmetic shift is a floor.
-  const int64_t high = static_cast<int64_t>((product + (int64_t{1} << 30)) >> 31);
+  const int64_t high =
+      floor_mul_add_shift(x * (int64_t{1} << left), m.multiplier, int64_t{1} << 30, 31);
   return sim_round_half_away(high, right);
 }
 
 int64_t sim_single_rounding(int64_t x, const SimMultiplier& m) {
   const int shift = 31 - m.exponent;
-  const __int128 product = static_cast<__int128>(x) * m.multiplier;
-  return static_cast<int64_t>((product + (static_cast<__int128>(1) << (shift - 1))) >> shift);
+  return floor_mul_add_shift(x, m.multiplier, int64_t{1} << (shift - 1), shift);
 }
 
 int64_t sim_requantize(RequantProfile profile, int64_t x, double real, float fp32_scale) {
