@@ -24,6 +24,9 @@ template <int K, int S, RequantProfile kProfile>
 void row(const Qs8DwconvRowArgs& a) {
   constexpr size_t kBlockBytes = kBlock * sizeof(int32_t) + size_t(K) * ((K + 1) / 2) * kBlock * 4;
   const auto* w = static_cast<const uint8_t*>(a.packed_w);
+  if (S == 1 && avx2::dwconv::two_pixel_rows(a, S)) {
+    return avx2::dwconv::row_block16<K, 1, kProfile, kBlock, Avx2Ops, true>(a, 0, 8, w);
+  }
   for (size_t block = 0; block < a.channels; block += kBlock, w += kBlockBytes) {
     const size_t n = a.channels - block < kBlock ? a.channels - block : kBlock;
     avx2::dwconv::row_block16<K, S, kProfile, kBlock, Avx2Ops>(a, block, n, w);

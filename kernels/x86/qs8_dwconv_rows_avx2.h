@@ -99,42 +99,70 @@ inline __m128i requantize(__m256i acc, const HalfRequant<kProfile>& rq, const Ou
   return narrow_to_int8(_mm256_add_epi32(v, r.zero_point));
 }
 
-template <int K, int S, RequantProfile kProfile, size_t kPackedBlock, typename Ops>
+// kTwoPixels: an 8-channel layer with stride 1 (pixel_stride 8) puts two
+// horizontally adjacent output pixels in one 16-lane block instead of leaving
+// half of it empty: a "column" is then two adjacent input pixels, the weights
+// and parameters of the 8 channels fill both 128-bit lanes, and consecutive
+// output pairs advance by two columns (so the column loop runs with step 2).
+template <int K, int S, RequantProfile kProfile, size_t kPackedBlock, typename Ops,
+          bool kTwoPixels = false>
 void row_block16(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_t* w) {
+  static_assert(!kTwoPixels || S == 1, "two pixels per block need contiguous columns");
   constexpr int P = (K + 1) / 2;
+  constexpr int kStep = kTwoPixels ? 2 : S;   // columns per block of outputs
+  constexpr size_t kPixels = kTwoPixels ? 2 : 1;
   constexpr size_t kHalf = kPackedBlock * 2;  // bytes from the low to the high half
   const Qs8GemmParams& params = *a.params;
   const OutputRange range(params);
   HalfRequant<kProfile> rq_low, rq_high;
   rq_low.load(params, block);
-  rq_high.load(params, block + 8);
-  const __m256i bias_lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
-  const __m256i bias_hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + kHalf));
+  rq_high.load(params, kTwoPixels ? block : block + 8);
+  // Channels 0-3 and 4-7 sit in the low 128-bit lane of the two halves.
+  auto load_half = [](const uint8_t* src) {
+    return kTwoPixels ? _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src)))
+                      : _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src));
+  };
+  const __m256i bias_lo = load_half(w);
+  const __m256i bias_hi = load_half(w + kHalf);
   __m256i wt[K][P][2];
   for (int kx = 0; kx < K; ++kx) {
     for (int p = 0; p < P; ++p) {
       const uint8_t* src = w + kPackedBlock * sizeof(int32_t) + (size_t(kx) * P + p) * kPackedBlock * 4;
-      wt[kx][p][0] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src));
-      wt[kx][p][1] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + kHalf));
+      wt[kx][p][0] = load_half(src);
+      wt[kx][p][1] = load_half(src + kHalf);
     }
   }
+  const ptrdiff_t width = ptrdiff_t(a.input_width);
+  auto load_row = [&](const int8_t* row, ptrdiff_t ix) -> __m256i {
+    if (!kTwoPixels) {
+      const bool inside = ix >= 0 && ix < width;
+      return Ops::load(inside ? row + size_t(ix) * a.pixel_stride + block : a.zero_row + block, n);
+    }
+    if (ix >= 0 && ix + 1 < width) {
+      return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + size_t(ix) * 8)));
+    }
+    // A pixel of the pair in the padding (or past the input) reads zero points.
+    const int8_t* first = ix >= 0 && ix < width ? row + size_t(ix) * 8 : a.zero_row;
+    const int8_t* second = ix + 1 >= 0 && ix + 1 < width ? row + size_t(ix + 1) * 8 : a.zero_row;
+    return _mm256_cvtepi8_epi16(
+        _mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(first)),
+                           _mm_loadl_epi64(reinterpret_cast<const __m128i*>(second))));
+  };
   auto load_column = [&](ptrdiff_t ix, __m256i (&col)[P][2]) {
-    const bool inside = ix >= 0 && ix < ptrdiff_t(a.input_width);
-    const size_t offset = inside ? size_t(ix) * a.pixel_stride + block : 0;
     for (int p = 0; p < P; ++p) {
-      const __m256i x0 = Ops::load(inside ? a.rows[2 * p] + offset : a.zero_row + block, n);
+      const __m256i x0 = load_row(a.rows[2 * p], ix);
       __m256i x1 = _mm256_setzero_si256();
-      if (2 * p + 1 < K) x1 = Ops::load(inside ? a.rows[2 * p + 1] + offset : a.zero_row + block, n);
+      if (2 * p + 1 < K) x1 = load_row(a.rows[2 * p + 1], ix);
       col[p][0] = _mm256_unpacklo_epi16(x0, x1);
       col[p][1] = _mm256_unpackhi_epi16(x0, x1);
     }
   };
   __m256i win[K][P][2];
   ptrdiff_t ix = a.input_x;
-  for (int kx = 0; kx < K - S; ++kx) load_column(ix + kx, win[kx]);
+  for (int kx = 0; kx < K - kStep; ++kx) load_column(ix + kx, win[kx]);
   int8_t* out = a.output + block;
-  for (size_t o = 0; o < a.output_width; ++o, ix += S, out += a.pixel_stride) {
-    for (int s = 0; s < S; ++s) load_column(ix + K - S + s, win[K - S + s]);
+  for (size_t o = 0; o < a.output_width; o += kPixels, ix += kStep, out += kPixels * a.pixel_stride) {
+    for (int s = 0; s < kStep; ++s) load_column(ix + K - kStep + s, win[K - kStep + s]);
     // Two accumulator chains per half shorten the multiply-add latency chain.
     __m256i acc[2][2] = {{bias_lo, bias_hi}, {_mm256_setzero_si256(), _mm256_setzero_si256()}};
     for (int kx = 0; kx < K; ++kx) {
@@ -144,19 +172,27 @@ void row_block16(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_
         acc[chain][1] = Ops::madd(acc[chain][1], win[kx][p][1], wt[kx][p][1]);
       }
     }
-    for (int kx = 0; kx < K - S; ++kx) {
+    for (int kx = 0; kx < K - kStep; ++kx) {
       for (int p = 0; p < P; ++p) {
-        win[kx][p][0] = win[kx + S][p][0];
-        win[kx][p][1] = win[kx + S][p][1];
+        win[kx][p][0] = win[kx + kStep][p][0];
+        win[kx][p][1] = win[kx + kStep][p][1];
       }
     }
     const __m256i sum_lo = _mm256_add_epi32(acc[0][0], acc[1][0]);
     const __m256i sum_hi = _mm256_add_epi32(acc[0][1], acc[1][1]);
-    // Low 128-bit lanes hold channels 0-3 and 4-7, high lanes 8-11 and 12-15.
+    // Low 128-bit lanes hold channels 0-3 and 4-7, high lanes 8-11 and 12-15
+    // (with two pixels: the second pixel's channels 0-3 and 4-7).
     const __m256i low = _mm256_permute2x128_si256(sum_lo, sum_hi, 0x20);
     const __m256i high = _mm256_permute2x128_si256(sum_lo, sum_hi, 0x31);
     const __m128i bytes_low = requantize(low, rq_low, range);
-    if (n == 16) {
+    if (kTwoPixels) {
+      if (o + 1 < a.output_width) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out),
+                         _mm_unpacklo_epi64(bytes_low, requantize(high, rq_high, range)));
+      } else {
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(out), bytes_low);
+      }
+    } else if (n == 16) {
       const __m128i bytes_high = requantize(high, rq_high, range);
       _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_unpacklo_epi64(bytes_low, bytes_high));
     } else if (n == 8) {
@@ -168,6 +204,11 @@ void row_block16(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_
       std::memcpy(out, tmp, n);
     }
   }
+}
+
+// Whether an 8-channel stride-1 row runs two pixels per 16-lane block.
+inline bool two_pixel_rows(const Qs8DwconvRowArgs& a, int stride) {
+  return stride == 1 && a.channels == 8 && a.pixel_stride == 8;
 }
 
 }  // namespace

@@ -124,6 +124,9 @@ void row(const Qs8DwconvRowArgs& a) {
   const Qs8GemmParams& params = *a.params;
   const __m512i to_low = channel_order_index(0), to_high = channel_order_index(16);
   const auto* w = static_cast<const uint8_t*>(a.packed_w);
+  if (S == 1 && avx2::dwconv::two_pixel_rows(a, S)) {
+    return avx2::dwconv::row_block16<K, 1, kProfile, kBlock, Ops, true>(a, 0, 8, w);
+  }
   for (size_t block = 0; block < a.channels; block += kBlock, w += kBlockBytes) {
     const size_t n = a.channels - block < kBlock ? a.channels - block : kBlock;
     if (n <= 16) {

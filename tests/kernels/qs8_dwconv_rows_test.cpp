@@ -61,6 +61,8 @@ RowProblem make_row_problem(std::mt19937& rng, int k, int stride, RequantProfile
   p.channels = rng() % 2 ? kEdgeChannels[rng() % (sizeof(kEdgeChannels) / sizeof(size_t))]
                          : 1 + rng() % 100;
   p.pixel_stride = p.channels + (rng() % 3 == 0 ? rng() % 40 : 0);
+  // Dense 8-channel rows: the x86 kernels put two pixels in one 16-lane block.
+  if (rng() % 5 == 0) p.channels = p.pixel_stride = 8;
   // Widths 1..9 (around the smallest row segments) most of the time.
   p.output_width = rng() % 4 ? 1 + rng() % 9 : 10 + rng() % 60;
   p.input_x = -ptrdiff_t(rng() % (k / 2 + 2));
