@@ -9,6 +9,9 @@ namespace lowbit {
 void qs8_gemm_2x8c8__armv7neon(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
                                const void* packed_w, int8_t* c, size_t c_stride,
                                const Qs8GemmParams& params) {
+  // A single row does one row's work, all eight channels in one pass (its
+  // eight accumulators fit).
+  if (mr == 1) return neon::qs8_gemm_c8<1, 8>(mr, nc, k, a_rows, packed_w, c, c_stride, params);
   neon::qs8_gemm_c8<2, 4>(mr, nc, k, a_rows, packed_w, c, c_stride, params);
 }
 

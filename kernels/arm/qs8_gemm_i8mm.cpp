@@ -15,7 +15,6 @@
 namespace lowbit {
 namespace {
 
-constexpr size_t kMR = 4;
 constexpr size_t kNR = 8;
 
 // Eight bytes of row r0 in the low half, of r1 in the high half.
@@ -23,12 +22,12 @@ inline int8x16_t row_pair(const int8_t* r0, const int8_t* r1) {
   return vcombine_s8(vld1_s8(r0), vld1_s8(r1));
 }
 
-// One k-group: row pairs a01, a23 against four channel pairs.
-inline void mmla_group(int32x4_t (&acc)[2][4], int8x16_t a01, int8x16_t a23, const int8_t* w) {
+// One k-group: PAIRS row pairs a[p] against four channel pairs.
+template <size_t PAIRS>
+inline void mmla_group(int32x4_t (&acc)[PAIRS][4], const int8x16_t (&a)[PAIRS], const int8_t* w) {
   for (size_t q = 0; q < 4; ++q) {
     const int8x16_t wq = vld1q_s8(w + 16 * q);
-    acc[0][q] = vmmlaq_s32(acc[0][q], a01, wq);
-    acc[1][q] = vmmlaq_s32(acc[1][q], a23, wq);
+    for (size_t p = 0; p < PAIRS; ++p) acc[p][q] = vmmlaq_s32(acc[p][q], a[p], wq);
   }
 }
 
@@ -41,18 +40,19 @@ inline int32x4_t second_row(int32x4_t p, int32x4_t q) {
   return vreinterpretq_s32_s64(vzip2q_s64(vreinterpretq_s64_s32(p), vreinterpretq_s64_s32(q)));
 }
 
-}  // namespace
-
-void qs8_gemm_4x8c8__i8mm(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                          const void* packed_w, int8_t* c, size_t c_stride,
-                          const Qs8GemmParams& params) {
+// PAIRS (1 or 2) row pairs: a tile of one or two rows does one pair's work.
+// A missing second row of a pair repeats the first (computed, never stored).
+template <size_t PAIRS>
+void gemm_pairs(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                const void* packed_w, int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
+  constexpr size_t kRows = 2 * PAIRS;
   const size_t k_main = k & ~size_t{7};
   const size_t padded_k = (k + 7) & ~size_t{7};
-  // Rows past mr repeat row 0 (computed, never stored); the last partial
-  // group of a row comes from a zero-padded copy, never read past K.
-  const int8_t* rows[kMR];
-  alignas(8) int8_t tails[kMR][8] = {};
-  for (size_t m = 0; m < kMR; ++m) {
+  // The last partial group of a row comes from a zero-padded copy, never
+  // read past K.
+  const int8_t* rows[kRows];
+  alignas(8) int8_t tails[kRows][8] = {};
+  for (size_t m = 0; m < kRows; ++m) {
     rows[m] = a_rows[m < mr ? m : 0];
     std::memcpy(tails[m], rows[m] + k_main, k - k_main);
   }
@@ -62,33 +62,38 @@ void qs8_gemm_4x8c8__i8mm(size_t mr, size_t nc, size_t k, const int8_t* const* a
     const int32x4_t bias_lo = vld1q_s32(reinterpret_cast<const int32_t*>(w));
     const int32x4_t bias_hi = vld1q_s32(reinterpret_cast<const int32_t*>(w) + 4);
     const int8_t* wk = w + kNR * sizeof(int32_t);
-    int32x4_t acc[2][4];
+    int32x4_t acc[PAIRS][4];
     for (auto& pair : acc) {
       for (auto& v : pair) v = vdupq_n_s32(0);
     }
     size_t kk = 0;
     // Two k-groups per step: 16 bytes of each row, paired by 64-bit zips.
     for (; kk + 16 <= k; kk += 16) {
-      const int64x2_t r0 = vreinterpretq_s64_s8(vld1q_s8(rows[0] + kk));
-      const int64x2_t r1 = vreinterpretq_s64_s8(vld1q_s8(rows[1] + kk));
-      const int64x2_t r2 = vreinterpretq_s64_s8(vld1q_s8(rows[2] + kk));
-      const int64x2_t r3 = vreinterpretq_s64_s8(vld1q_s8(rows[3] + kk));
-      mmla_group(acc, vreinterpretq_s8_s64(vzip1q_s64(r0, r1)),
-                 vreinterpretq_s8_s64(vzip1q_s64(r2, r3)), wk);
-      mmla_group(acc, vreinterpretq_s8_s64(vzip2q_s64(r0, r1)),
-                 vreinterpretq_s8_s64(vzip2q_s64(r2, r3)), wk + 64);
+      int8x16_t first[PAIRS], second[PAIRS];
+      for (size_t p = 0; p < PAIRS; ++p) {
+        const int64x2_t r0 = vreinterpretq_s64_s8(vld1q_s8(rows[2 * p] + kk));
+        const int64x2_t r1 = vreinterpretq_s64_s8(vld1q_s8(rows[2 * p + 1] + kk));
+        first[p] = vreinterpretq_s8_s64(vzip1q_s64(r0, r1));
+        second[p] = vreinterpretq_s8_s64(vzip2q_s64(r0, r1));
+      }
+      mmla_group<PAIRS>(acc, first, wk);
+      mmla_group<PAIRS>(acc, second, wk + 64);
       wk += 128;
     }
     if (kk < k_main) {
-      mmla_group(acc, row_pair(rows[0] + kk, rows[1] + kk), row_pair(rows[2] + kk, rows[3] + kk), wk);
+      int8x16_t a[PAIRS];
+      for (size_t p = 0; p < PAIRS; ++p) a[p] = row_pair(rows[2 * p] + kk, rows[2 * p + 1] + kk);
+      mmla_group<PAIRS>(acc, a, wk);
       wk += 64;
     }
     if (k_main < padded_k) {
-      mmla_group(acc, row_pair(tails[0], tails[1]), row_pair(tails[2], tails[3]), wk);
+      int8x16_t a[PAIRS];
+      for (size_t p = 0; p < PAIRS; ++p) a[p] = row_pair(tails[2 * p], tails[2 * p + 1]);
+      mmla_group<PAIRS>(acc, a, wk);
       wk += 64;
     }
     const size_t channels = nc - block < kNR ? nc - block : kNR;
-    for (size_t m = 0; m < mr && m < kMR; ++m) {
+    for (size_t m = 0; m < mr && m < kRows; ++m) {
       const auto& pair = acc[m / 2];
       const bool first = m % 2 == 0;
       const int32x4_t lo = first ? first_row(pair[0], pair[1]) : second_row(pair[0], pair[1]);
@@ -98,6 +103,15 @@ void qs8_gemm_4x8c8__i8mm(size_t mr, size_t nc, size_t k, const int8_t* const* a
     }
     w = wk;
   }
+}
+
+}  // namespace
+
+void qs8_gemm_4x8c8__i8mm(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                          const void* packed_w, int8_t* c, size_t c_stride,
+                          const Qs8GemmParams& params) {
+  if (mr <= 2) return gemm_pairs<1>(mr, nc, k, a_rows, packed_w, c, c_stride, params);
+  gemm_pairs<2>(mr, nc, k, a_rows, packed_w, c, c_stride, params);
 }
 
 }  // namespace lowbit

@@ -7,6 +7,8 @@ namespace lowbit {
 void qs8_gemm_2x8c8__neon(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
                           const void* packed_w, int8_t* c, size_t c_stride,
                           const Qs8GemmParams& params) {
+  // A single row (the last tile, a fully connected layer) does one row's work.
+  if (mr == 1) return neon::qs8_gemm_c8<1, 8>(mr, nc, k, a_rows, packed_w, c, c_stride, params);
   neon::qs8_gemm_c8<2, 8>(mr, nc, k, a_rows, packed_w, c, c_stride, params);
 }
 

@@ -15,16 +15,15 @@
 namespace lowbit {
 namespace {
 
-constexpr size_t kMR = 4;
 constexpr size_t kNR = 16;
 
-// One k-group (four k) for all rows: weights w[0..3] (channels 0-3 ... 12-15),
+// One k-group (four k) for MR rows: weights w[0..3] (channels 0-3 ... 12-15),
 // row bytes in lane G of a[m].
-template <int G>
-inline void dot_group(int32x4_t (&acc)[kMR][4], const int8x16_t (&a)[kMR], const int8_t* w) {
+template <int G, size_t MR>
+inline void dot_group(int32x4_t (&acc)[MR][4], const int8x16_t (&a)[MR], const int8_t* w) {
   const int8x16_t w0 = vld1q_s8(w), w1 = vld1q_s8(w + 16), w2 = vld1q_s8(w + 32),
                   w3 = vld1q_s8(w + 48);
-  for (size_t m = 0; m < kMR; ++m) {
+  for (size_t m = 0; m < MR; ++m) {
     acc[m][0] = vdotq_laneq_s32(acc[m][0], w0, a[m], G);
     acc[m][1] = vdotq_laneq_s32(acc[m][1], w1, a[m], G);
     acc[m][2] = vdotq_laneq_s32(acc[m][2], w2, a[m], G);
@@ -32,50 +31,50 @@ inline void dot_group(int32x4_t (&acc)[kMR][4], const int8x16_t (&a)[kMR], const
   }
 }
 
-}  // namespace
-
-void qs8_gemm_4x16c4__neondot(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                              const void* packed_w, int8_t* c, size_t c_stride,
-                              const Qs8GemmParams& params) {
+// MR (1..4) rows: a tile of fewer rows than the kernel's four (the last tile,
+// or a fully connected layer's single row) does only its own rows' work.
+template <size_t MR>
+void gemm_rows(size_t nc, size_t k, const int8_t* const* a_rows, const void* packed_w,
+               int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
   const size_t k_main = k & ~size_t{15};
   const size_t tail_groups = ((k - k_main) + 3) / 4;  // 0..4 k-groups after the 16-k steps
-  // Rows past mr repeat row 0 (computed, never stored); the last partial
-  // 16 bytes of a row come from a zero-padded copy, never read past K.
-  const int8_t* rows[kMR];
-  alignas(16) int8_t tails[kMR][16] = {};
-  for (size_t m = 0; m < kMR; ++m) {
-    rows[m] = a_rows[m < mr ? m : 0];
+  // The last partial 16 bytes of a row come from a zero-padded copy, never
+  // read past K.
+  const int8_t* rows[MR];
+  alignas(16) int8_t tails[MR][16] = {};
+  for (size_t m = 0; m < MR; ++m) {
+    rows[m] = a_rows[m];
     std::memcpy(tails[m], rows[m] + k_main, k - k_main);
   }
 
   const auto* w = static_cast<const int8_t*>(packed_w);
   for (size_t block = 0; block < nc; block += kNR) {
     // The accumulators start at the packed biases.
-    int32x4_t acc[kMR][4];
+    int32x4_t acc[MR][4];
     for (size_t q = 0; q < 4; ++q) {
       const int32x4_t bias = vld1q_s32(reinterpret_cast<const int32_t*>(w) + 4 * q);
-      for (size_t m = 0; m < kMR; ++m) acc[m][q] = bias;
+      for (size_t m = 0; m < MR; ++m) acc[m][q] = bias;
     }
     const int8_t* wk = w + kNR * sizeof(int32_t);
-    int8x16_t a[kMR];
+    int8x16_t a[MR];
     for (size_t kk = 0; kk < k_main; kk += 16) {
-      for (size_t m = 0; m < kMR; ++m) a[m] = vld1q_s8(rows[m] + kk);
-      dot_group<0>(acc, a, wk);
-      dot_group<1>(acc, a, wk + 64);
-      dot_group<2>(acc, a, wk + 128);
-      dot_group<3>(acc, a, wk + 192);
+      for (size_t m = 0; m < MR; ++m) a[m] = vld1q_s8(rows[m] + kk);
+      dot_group<0, MR>(acc, a, wk);
+      dot_group<1, MR>(acc, a, wk + 64);
+      dot_group<2, MR>(acc, a, wk + 128);
+      dot_group<3, MR>(acc, a, wk + 192);
       wk += 256;
     }
     if (tail_groups > 0) {
-      for (size_t m = 0; m < kMR; ++m) a[m] = vld1q_s8(tails[m]);
-      dot_group<0>(acc, a, wk);
-      if (tail_groups > 1) dot_group<1>(acc, a, wk + 64);
-      if (tail_groups > 2) dot_group<2>(acc, a, wk + 128);
-      if (tail_groups > 3) dot_group<3>(acc, a, wk + 192);
+      for (size_t m = 0; m < MR; ++m) a[m] = vld1q_s8(tails[m]);
+      dot_group<0, MR>(acc, a, wk);
+      if (tail_groups > 1) dot_group<1, MR>(acc, a, wk + 64);
+      if (tail_groups > 2) dot_group<2, MR>(acc, a, wk + 128);
+      if (tail_groups > 3) dot_group<3, MR>(acc, a, wk + 192);
       wk += 64 * tail_groups;
     }
     const size_t channels = nc - block < kNR ? nc - block : kNR;
-    for (size_t m = 0; m < mr && m < kMR; ++m) {
+    for (size_t m = 0; m < MR; ++m) {
       int8_t* out = c + m * c_stride + block;
       neon::requantize_store8(acc[m][0], acc[m][1], params, block, out,
                               channels < 8 ? channels : 8);
@@ -84,6 +83,19 @@ void qs8_gemm_4x16c4__neondot(size_t mr, size_t nc, size_t k, const int8_t* cons
       }
     }
     w = wk;
+  }
+}
+
+}  // namespace
+
+void qs8_gemm_4x16c4__neondot(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                              const void* packed_w, int8_t* c, size_t c_stride,
+                              const Qs8GemmParams& params) {
+  switch (mr) {
+    case 1: return gemm_rows<1>(nc, k, a_rows, packed_w, c, c_stride, params);
+    case 2: return gemm_rows<2>(nc, k, a_rows, packed_w, c, c_stride, params);
+    case 3: return gemm_rows<3>(nc, k, a_rows, packed_w, c, c_stride, params);
+    default: return gemm_rows<4>(nc, k, a_rows, packed_w, c, c_stride, params);
   }
 }
 
