@@ -172,6 +172,18 @@ void Qs8DwconvRunner::run(ThreadPool& pool, const int8_t* input, int8_t* output,
   const size_t rows = size_t(g_.batch) * g_.output_h;
   const size_t channels = static_cast<size_t>(g_.output_c), block = kernel_.channel_block;
   const size_t blocks = (channels + block - 1) / block;
+  const size_t macs = rows * g_.output_w * channels * g_.kernel_h * g_.kernel_w;
+  if (macs < kMinMacsToSplit) {
+    // A few microseconds of work: waking the other threads would cost more.
+    for (size_t row = 0; row < rows; ++row) {
+      if (row_fn_) {
+        run_rows_tile(row, 0, channels, input, output);
+      } else {
+        run_generic_tile(row, 0, channels, input, output);
+      }
+    }
+    return;
+  }
   // Split channels only when there are fewer than 4 rows per thread.
   const size_t wanted_tiles = 4 * size_t(std::max(1, pool.num_threads()));
   size_t tiles = 1;
