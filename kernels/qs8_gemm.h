@@ -46,10 +46,19 @@ using Qs8GemmFn = void (*)(size_t mr, size_t nc, size_t k, const int8_t* const* 
                            const void* packed_w, int8_t* c, size_t c_stride,
                            const Qs8GemmParams& params);
 
+// Indirect GEMM, optional per variant: row m's K values are `taps` runs of
+// tap_bytes each (a multiple of the variant's k_group) at
+// indirection[m * taps + t], e.g. the input pixels under a convolution
+// window. Same packed weights and results as the GEMM of the joined rows.
+using Qs8IgemmFn = void (*)(size_t mr, size_t nc, size_t taps, size_t tap_bytes,
+                            const int8_t* const* indirection, const void* packed_w, int8_t* c,
+                            size_t c_stride, const Qs8GemmParams& params);
+
 struct Qs8GemmKernel {
   Qs8GemmFn fn;
   uint32_t mr;
   Qs8GemmLayout layout;
+  Qs8IgemmFn igemm = nullptr;  // nullptr: the variant has no indirect form
 };
 
 size_t qs8_gemm_packed_bytes(const Qs8GemmLayout& layout, size_t n, size_t k);
@@ -79,6 +88,9 @@ void qs8_gemm_4x8c4__avxvnni(size_t mr, size_t nc, size_t k, const int8_t* const
 void qs8_gemm_8x16c4__avx512vnni(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
                                  const void* packed_w, int8_t* c, size_t c_stride,
                                  const Qs8GemmParams& params);
+void qs8_igemm_8x16c4__avx512vnni(size_t mr, size_t nc, size_t taps, size_t tap_bytes,
+                                  const int8_t* const* indirection, const void* packed_w,
+                                  int8_t* c, size_t c_stride, const Qs8GemmParams& params);
 #endif
 #if defined(__aarch64__)
 // kernels/arm (docs/arm.md): SMULL+SADALP, SDOT, SMMLA.

@@ -81,7 +81,7 @@ const KernelVariant<Qs8GemmKernel>* qs8_gemm_variants(size_t* count) {
   static const KernelVariant<Qs8GemmKernel> kVariants[] = {
 #if defined(__x86_64__)
       {"qs8_gemm_8x16c4__avx512vnni", "avx512vnni", kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VNNI,
-       {qs8_gemm_8x16c4__avx512vnni, 8, {16, 4, true}}},
+       {qs8_gemm_8x16c4__avx512vnni, 8, {16, 4, true}, qs8_igemm_8x16c4__avx512vnni}},
       {"qs8_gemm_8x16c2__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW,
        {qs8_gemm_8x16c2__avx512, 8, {16, 2, false}}},
       // Untested on real hardware: this machine and qemu lack AVX-VNNI.

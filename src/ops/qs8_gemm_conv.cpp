@@ -68,7 +68,35 @@ Status Qs8GemmConv::prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKern
     channel_splits_ = std::min(threads, channel_blocks);
     row_splits_ = std::min(tiles, (threads + channel_splits_ - 1) / channel_splits_);
   }
-  if (!direct_) ctx.request_scratch(row_splits_ * channel_splits_ * kernel_.mr * k_);
+  // K x K layers whose pixels hold whole k-groups go through the variant's
+  // indirect GEMM: per tile a list of tap pointers instead of a copy of the
+  // receptive fields (narrow inputs such as RGB keep the gather, where a tap
+  // would be less than a few groups).
+  const size_t taps = size_t(g.kernel_h) * g.kernel_w;
+  indirect_ = !direct_ && kernel_.igemm != nullptr && g.input_c >= 16 &&
+              g.input_c % kernel_.layout.k_group == 0;
+  const size_t tasks = row_splits_ * channel_splits_;
+  if (indirect_) {
+    auto* zeros = static_cast<int8_t*>(ctx.allocate_persistent(size_t(g.input_c)));
+    if (!zeros) return Status(StatusCode::kResourceExhausted, "cannot allocate the padding row");
+    // The zero point is real zero: the packed bias's zp*sum(w) cancels it.
+    std::memset(zeros, static_cast<int8_t>(q.input_zero_point), size_t(g.input_c));
+    padding_ = zeros;
+    // Byte offsets of the taps from a window's top-left pixel, for windows
+    // that lie inside the image (most of them).
+    auto* offsets = static_cast<ptrdiff_t*>(ctx.allocate_persistent(taps * sizeof(ptrdiff_t)));
+    if (!offsets) return Status(StatusCode::kResourceExhausted, "cannot allocate tap offsets");
+    for (int32_t ky = 0; ky < g.kernel_h; ++ky) {
+      for (int32_t kx = 0; kx < g.kernel_w; ++kx) {
+        offsets[ky * g.kernel_w + kx] =
+            (ptrdiff_t(ky) * g.dilation_h * g.input_w + ptrdiff_t(kx) * g.dilation_w) * g.input_c;
+      }
+    }
+    tap_offsets_ = offsets;
+    ctx.request_scratch(tasks * kernel_.mr * taps * sizeof(const int8_t*));
+  } else if (!direct_) {
+    ctx.request_scratch(tasks * kernel_.mr * k_);
+  }
   return Status::Ok();
 }
 
@@ -157,6 +185,42 @@ void Qs8GemmConv::gather(size_t b, size_t oy, size_t ox, const int8_t* input, in
   }
 }
 
+void Qs8GemmConv::fill_indirection(size_t row0, size_t mr, const int8_t* input,
+                                   const int8_t** taps) const {
+  size_t ox = row0 % g_.output_w;
+  size_t oy = (row0 / g_.output_w) % g_.output_h;
+  size_t b = row0 / (size_t(g_.output_w) * g_.output_h);
+  const size_t c = static_cast<size_t>(g_.input_c);
+  for (size_t m = 0; m < mr; ++m) {
+    const int32_t iy0 = int32_t(oy) * g_.stride_h - g_.pad_top;
+    const int32_t ix0 = int32_t(ox) * g_.stride_w - g_.pad_left;
+    const int8_t* image = input + b * size_t(g_.input_h) * g_.input_w * c;
+    const size_t count = size_t(g_.kernel_h) * g_.kernel_w;
+    if (iy0 >= 0 && iy0 + (g_.kernel_h - 1) * g_.dilation_h < g_.input_h && ix0 >= 0 &&
+        ix0 + (g_.kernel_w - 1) * g_.dilation_w < g_.input_w) {
+      const int8_t* corner = image + (size_t(iy0) * g_.input_w + size_t(ix0)) * c;
+      for (size_t t = 0; t < count; ++t) taps[t] = corner + tap_offsets_[t];
+      taps += count;
+    } else {
+      for (int32_t ky = 0; ky < g_.kernel_h; ++ky) {
+        const int32_t iy = iy0 + ky * g_.dilation_h;
+        for (int32_t kx = 0; kx < g_.kernel_w; ++kx) {
+          const int32_t ix = ix0 + kx * g_.dilation_w;
+          const bool inside = iy >= 0 && iy < g_.input_h && ix >= 0 && ix < g_.input_w;
+          *taps++ = inside ? image + (size_t(iy) * g_.input_w + size_t(ix)) * c : padding_;
+        }
+      }
+    }
+    if (++ox == size_t(g_.output_w)) {
+      ox = 0;
+      if (++oy == size_t(g_.output_h)) {
+        oy = 0;
+        ++b;
+      }
+    }
+  }
+}
+
 void Qs8GemmConv::run_tiles(size_t first_tile, size_t end_tile, size_t first_channel,
                             size_t end_channel, const int8_t* input, int8_t* output,
                             int8_t* strip) const {
@@ -173,6 +237,14 @@ void Qs8GemmConv::run_tiles(size_t first_tile, size_t end_tile, size_t first_cha
   for (size_t tile = first_tile; tile < end_tile; ++tile) {
     const size_t row0 = tile * tile_rows_;
     const size_t mr = std::min<size_t>(tile_rows_, rows_ - row0);
+    int8_t* out = output + row0 * n + first_channel;
+    if (indirect_) {
+      auto* taps = reinterpret_cast<const int8_t**>(strip);
+      fill_indirection(row0, mr, input, taps);
+      kernel_.igemm(mr, nc, size_t(g_.kernel_h) * g_.kernel_w, size_t(g_.input_c), taps, packed,
+                    out, n, params);
+      continue;
+    }
     if (direct_) {
       for (size_t m = 0; m < mr; ++m) rows[m] = input + (row0 + m) * k_;
     } else {
@@ -192,7 +264,7 @@ void Qs8GemmConv::run_tiles(size_t first_tile, size_t end_tile, size_t first_cha
         }
       }
     }
-    kernel_.fn(mr, nc, k_, rows, packed, output + row0 * n + first_channel, n, params);
+    kernel_.fn(mr, nc, k_, rows, packed, out, n, params);
   }
 }
 
@@ -208,8 +280,11 @@ void Qs8GemmConv::run(ThreadPool& pool, const int8_t* input, int8_t* output, voi
     const size_t first_channel = channel_blocks * c / channel_splits_ * nr;
     const size_t end_channel = std::min<size_t>(channel_blocks * (c + 1) / channel_splits_ * nr,
                                                 static_cast<size_t>(g_.output_c));
+    const size_t strip_bytes =
+        indirect_ ? kernel_.mr * size_t(g_.kernel_h) * g_.kernel_w * sizeof(const int8_t*)
+                  : kernel_.mr * k_;
     run_tiles(first_tile, end_tile, first_channel, end_channel, input, output,
-              direct_ ? nullptr : strips + task * kernel_.mr * k_);
+              direct_ ? nullptr : strips + task * strip_bytes);
   });
 }
 

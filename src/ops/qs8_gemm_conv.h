@@ -3,9 +3,11 @@
 // channels GEMM columns, K = kernel_h * kernel_w * input_channels.
 //
 // A 1x1, stride-1, unpadded convolution (and every fully connected layer)
-// points GEMM rows straight at input pixels. Other shapes gather each tile's
-// receptive fields into a per-thread scratch strip of MR rows (padding taps
-// filled with the input zero point), never a full im2col copy.
+// points GEMM rows straight at input pixels. Other shapes, where the variant
+// has an indirect GEMM and pixels hold whole k-groups, pass per tile a list
+// of tap pointers (padding taps point at a row of the input zero point);
+// the rest gather each tile's receptive fields into a per-thread scratch
+// strip of MR rows. Never a full im2col copy.
 #pragma once
 
 #include <cstddef>
@@ -84,6 +86,8 @@ class Qs8GemmConv {
   // Tiles [first_tile, end_tile) of tile_rows_ rows, channels [first_channel, end_channel).
   void run_tiles(size_t first_tile, size_t end_tile, size_t first_channel, size_t end_channel,
                  const int8_t* input, int8_t* output, int8_t* strip) const;
+  // Tap pointers (kernel_h * kernel_w per row) of rows [row0, row0 + mr).
+  void fill_indirection(size_t row0, size_t mr, const int8_t* input, const int8_t** taps) const;
   // Receptive field of output pixel (b, oy, ox) into dst (K bytes).
   void gather(size_t b, size_t oy, size_t ox, const int8_t* input, int8_t* dst) const;
 
@@ -97,6 +101,9 @@ class Qs8GemmConv {
   size_t tile_rows_ = 1;  // rows per tile, <= kernel_.mr
   int32_t input_zero_point_ = 0;
   bool direct_ = false;
+  bool indirect_ = false;             // K x K through kernel_.igemm
+  const int8_t* padding_ = nullptr;   // input_c bytes of the input zero point
+  const ptrdiff_t* tap_offsets_ = nullptr;  // per tap, from an inner window's corner
   size_t row_splits_ = 1;
   size_t channel_splits_ = 1;
 };

@@ -142,3 +142,57 @@ TEST_CASE("qs8 GEMM saturates at the clamp bounds", "[kernels][qs8_gemm]") {
     for (int8_t o : out) CHECK(o == 127);
   }
 }
+
+// The indirect form: each row's K bytes split into taps of tap_bytes, every
+// tap in its own buffer (as input pixels are), some taps shared between rows
+// (as a padding row is). Same results as the definition.
+TEST_CASE("qs8 indirect GEMM variants match the definition in every profile",
+          "[kernels][qs8_gemm]") {
+  const CpuFeatures cpu = CpuFeatures::detect();
+  size_t count = 0;
+  const KernelVariant<Qs8GemmKernel>* variants = qs8_gemm_variants(&count);
+  const uint32_t seed = testing::test_seed();
+  CAPTURE(seed);
+  for (size_t v = 0; v < count; ++v) {
+    const Qs8GemmKernel& kernel = variants[v].fn;
+    if (kernel.igemm == nullptr) continue;
+    if (!cpu.has(variants[v].required)) {
+      WARN(variants[v].name << " indirect form not run: this CPU lacks its features");
+      continue;
+    }
+    for (RequantProfile profile : kProfiles) {
+      INFO(variants[v].name << " indirect [" << requant_profile_name(profile) << "]");
+      std::mt19937 rng(seed + 7);
+      for (int iter = 0; iter < testing::scaled_iterations(150); ++iter) {
+        Problem p = make_problem(rng, kernel.mr, profile);
+        const size_t group = kernel.layout.k_group;
+        const size_t tap_bytes = group * (1 + rng() % 20);
+        const size_t taps = 1 + rng() % 9;
+        p.k = taps * tap_bytes;
+        p.weights = testing::random_ints<int8_t>(rng, p.n * p.k, -127, 127);
+        // Tap t of row m: its own buffer, or (sometimes) one shared buffer.
+        const std::vector<int8_t> shared = testing::random_ints<int8_t>(rng, tap_bytes, -128, 127);
+        std::vector<std::vector<int8_t>> tap_buffers;
+        std::vector<const int8_t*> indirection;
+        p.rows.assign(p.mr, {});
+        for (size_t m = 0; m < p.mr; ++m) {
+          for (size_t t = 0; t < taps; ++t) {
+            const bool use_shared = rng() % 5 == 0;
+            if (!use_shared) tap_buffers.push_back(testing::random_ints<int8_t>(rng, tap_bytes, -128, 127));
+            const std::vector<int8_t>& tap = use_shared ? shared : tap_buffers.back();
+            indirection.push_back(tap.data());
+            p.rows[m].insert(p.rows[m].end(), tap.begin(), tap.end());
+          }
+        }
+        CAPTURE(iter, p.mr, p.n, taps, tap_bytes, p.input_zp);
+        std::vector<uint8_t> packed(qs8_gemm_packed_bytes(kernel.layout, p.n, p.k) + 64);
+        void* aligned = packed.data() + (64 - reinterpret_cast<uintptr_t>(packed.data()) % 64) % 64;
+        qs8_gemm_pack(kernel.layout, p.n, p.k, p.weights.data(), p.bias.data(), p.input_zp, aligned);
+        std::vector<int8_t> out(p.mr * p.n, 0x55);
+        kernel.igemm(p.mr, p.n, taps, tap_bytes, indirection.data(), aligned, out.data(), p.n,
+                     p.params);
+        REQUIRE(out == simulate(p));
+      }
+    }
+  }
+}

@@ -44,17 +44,23 @@ struct ConvCase {
 
 template <typename T>
 // `few_rows`: a tiny image with many output channels, so the SIMD driver
-// splits channel blocks across threads.
-ConvCase<T> random_conv_case(std::mt19937& rng, bool few_rows = false) {
+// splits channel blocks across threads. `wide_input`: 16-68 input channels
+// (multiples of 4 or not), so K x K layers take the indirect GEMM path where
+// a variant has one.
+ConvCase<T> random_conv_case(std::mt19937& rng, bool few_rows = false, bool wide_input = false) {
   const bool is_uint8 = std::is_same<T, uint8_t>::value;
   ConvCase<T> t;
   sim::ConvShape& s = t.shape;
   s.n = few_rows ? 1 : uniform(rng, 1, 2);
   s.groups = !few_rows && uniform(rng, 0, 3) == 0 ? uniform(rng, 2, 3) : 1;
   s.c = s.groups * uniform(rng, 1, 5);
+  if (wide_input) {
+    s.groups = 1;
+    s.c = uniform(rng, 0, 3) == 0 ? uniform(rng, 16, 40) : 4 * uniform(rng, 4, 17);
+  }
   s.oc = few_rows ? uniform(rng, 17, 70) : s.groups * uniform(rng, 1, 4);
-  s.kh = uniform(rng, 1, 3);
-  s.kw = uniform(rng, 1, 3);
+  s.kh = uniform(rng, wide_input ? 2 : 1, 3);
+  s.kw = uniform(rng, wide_input ? 2 : 1, 3);
   s.stride_h = uniform(rng, 1, 2);
   s.stride_w = uniform(rng, 1, 2);
   s.dilation_h = uniform(rng, 1, 2);
@@ -275,6 +281,20 @@ void channel_split(RequantProfile profile) {
 }
 LOWBIT_PROFILE_TEST_CASES("CONV_2D with few output pixels splits channels across threads",
                           "[conv2d]", channel_split)
+
+void wide_input(RequantProfile profile) {
+  std::mt19937 rng(testing::test_seed() + 3);
+  CAPTURE(testing::test_seed());
+  for (int iter = 0; iter < testing::scaled_iterations(12); ++iter) {
+    const ConvCase<int8_t> t = random_conv_case<int8_t>(rng, iter % 4 == 0, true);
+    INFO("iteration " << iter << ": " << describe(t));
+    const Bytes out = int8_test::run_all_thread_counts(*build_model(t), {testing::to_bytes(t.input)},
+                                                       profile, "qs8_conv2d__reference");
+    REQUIRE(testing::from_bytes<int8_t>(out) == t.expected(profile));
+  }
+}
+LOWBIT_PROFILE_TEST_CASES("CONV_2D with 16-68 input channels (indirect GEMM taps)", "[conv2d]",
+                          wide_input)
 
 void uint8_operator(RequantProfile profile) {
   operator_matches_simulation<uint8_t>(profile, "qu8_conv2d__reference", 4);

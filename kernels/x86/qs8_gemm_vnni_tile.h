@@ -1,0 +1,118 @@
+// Shared frame of the AVX-512 VNNI GEMM and indirect GEMM (include only from
+// files compiled with the avx512vnni flags): 8 rows x 16 channels per packed
+// block, activations entering VPDPBUSD as a + 128 (one XOR per broadcast;
+// the packed bias already subtracts 128 * sum(w)).
+//
+// Two packed blocks (32 channels) are computed together where the layer has
+// them, so each broadcast activation feeds two VPDPBUSD. Only the tile's rows
+// are computed (kRows): a 7x7 layer's 49 rows would otherwise spend 8 rows of
+// work on its last row. The requantization parameters of a block are loaded
+// once for its rows, and the body is specialised per profile.
+//
+// A Source supplies the K loop: accumulate_two<kRows>(w0, w1, TwoBlockSums*)
+// and accumulate_one<kRows>(w, __m512i[8]) starting from the packed bias.
+// Those loops keep accumulators in named variables in never-inlined
+// functions: with an array whose address is taken, or inlined into one large
+// function, GCC copies them through other registers and the stack on every
+// iteration.
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/qs8_gemm.h"
+#include "kernels/x86/qs8_requant_avx512.h"
+
+namespace lowbit {
+namespace vnni {
+
+constexpr size_t kMR = 8, kNR = 16;
+
+#define LOWBIT_VNNI_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+
+inline __m512i broadcast_unsigned(const int8_t* a) {
+  int32_t a4;
+  std::memcpy(&a4, a, 4);
+  return _mm512_xor_si512(_mm512_set1_epi32(a4), _mm512_set1_epi32(static_cast<int32_t>(0x80808080u)));
+}
+
+struct TwoBlockSums {
+  __m512i acc0[kMR], acc1[kMR];
+};
+
+template <RequantProfile kProfile>
+inline void store_block(const __m512i* acc, size_t rows, const Qs8GemmParams& params,
+                        size_t channel, size_t channels, int8_t* c, size_t c_stride) {
+  const avx512::BlockRequantizer<kProfile> requant(params, channel);
+  if (channels == kNR) {
+    for (size_t m = 0; m < rows; ++m) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(c + m * c_stride + channel),
+                       _mm512_cvtepi32_epi8(requant(acc[m])));
+    }
+  } else {
+    const __mmask16 mask = static_cast<__mmask16>((1u << channels) - 1u);
+    for (size_t m = 0; m < rows; ++m) {
+      _mm_mask_storeu_epi8(c + m * c_stride + channel, mask, _mm512_cvtepi32_epi8(requant(acc[m])));
+    }
+  }
+}
+
+// All channels for kRows rows; block_bytes = one packed block of nr channels.
+template <size_t kRows, RequantProfile kProfile, typename Source>
+void gemm_rows(const Source& source, size_t nc, size_t block_bytes, const void* packed_w,
+               int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
+  const auto* w = static_cast<const uint8_t*>(packed_w);
+  size_t block = 0;
+  for (; block + kNR < nc; block += 2 * kNR, w += 2 * block_bytes) {
+    TwoBlockSums sums;
+    source.template accumulate_two<kRows>(w, w + block_bytes, &sums);
+    store_block<kProfile>(sums.acc0, kRows, params, block, kNR, c, c_stride);
+    const size_t rest = nc - block - kNR;
+    store_block<kProfile>(sums.acc1, kRows, params, block + kNR, rest < kNR ? rest : kNR, c,
+                          c_stride);
+  }
+  if (block < nc) {
+    __m512i acc[kMR];
+    source.template accumulate_one<kRows>(w, acc);
+    const size_t rest = nc - block;
+    store_block<kProfile>(acc, kRows, params, block, rest < kNR ? rest : kNR, c, c_stride);
+  }
+}
+
+template <RequantProfile kProfile, typename Source>
+void gemm_any_rows(size_t mr, const Source& source, size_t nc, size_t block_bytes,
+                   const void* packed_w, int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
+  switch (mr) {
+    case 1: return gemm_rows<1, kProfile>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 2: return gemm_rows<2, kProfile>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 3: return gemm_rows<3, kProfile>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 4: return gemm_rows<4, kProfile>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 5: return gemm_rows<5, kProfile>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 6: return gemm_rows<6, kProfile>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 7: return gemm_rows<7, kProfile>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    default: return gemm_rows<8, kProfile>(source, nc, block_bytes, packed_w, c, c_stride, params);
+  }
+}
+
+// Entry point body: picks the profile's specialisation.
+template <typename Source>
+void gemm_any_profile(size_t mr, const Source& source, size_t nc, size_t block_bytes,
+                      const void* packed_w, int8_t* c, size_t c_stride,
+                      const Qs8GemmParams& params) {
+  switch (params.profile) {
+    case RequantProfile::kXnnpackFp32:
+      return gemm_any_rows<RequantProfile::kXnnpackFp32>(mr, source, nc, block_bytes, packed_w, c,
+                                                         c_stride, params);
+    case RequantProfile::kSingleRounding:
+      return gemm_any_rows<RequantProfile::kSingleRounding>(mr, source, nc, block_bytes, packed_w,
+                                                            c, c_stride, params);
+    case RequantProfile::kTfliteReference:
+    default:
+      return gemm_any_rows<RequantProfile::kTfliteReference>(mr, source, nc, block_bytes, packed_w,
+                                                             c, c_stride, params);
+  }
+}
+
+}  // namespace vnni
+}  // namespace lowbit

@@ -1,0 +1,90 @@
+// Indirect int8 GEMM with VPDPBUSD: row m's K bytes are `taps` runs of
+// tap_bytes (a multiple of 4) at indirection[m * taps + t], e.g. the input
+// pixels under a K x K window, so convolutions need no per-tile copy of the
+// receptive fields. Same packed weights and results as the direct kernel.
+#include "kernels/x86/qs8_gemm_vnni_tile.h"
+
+namespace lowbit {
+namespace {
+
+using vnni::broadcast_unsigned;
+using vnni::kMR;
+using vnni::kNR;
+using vnni::TwoBlockSums;
+
+struct Taps {
+  const int8_t* const* indirection;  // [rows][taps]
+  size_t taps;
+  size_t tap_groups;  // tap_bytes / 4
+
+  template <size_t kRows>
+  __attribute__((noinline)) void accumulate_two(const uint8_t* w0, const uint8_t* w1,
+                                                TwoBlockSums* out) const {
+    const __m512i bias0 = _mm512_loadu_si512(w0), bias1 = _mm512_loadu_si512(w1);
+#define LOWBIT_DECLARE(m) __m512i acc0_##m = bias0, acc1_##m = bias1;
+    LOWBIT_VNNI_ROWS(LOWBIT_DECLARE)
+#undef LOWBIT_DECLARE
+    w0 += kNR * sizeof(int32_t);
+    w1 += kNR * sizeof(int32_t);
+#define LOWBIT_POINTER(m) const int8_t* a##m = indirection[(m < kRows ? m : 0) * taps + t];
+#define LOWBIT_STEP(m)                                \
+  if (m < kRows) {                                    \
+    const __m512i a = broadcast_unsigned(a##m);       \
+    acc0_##m = _mm512_dpbusd_epi32(acc0_##m, a, vw0); \
+    acc1_##m = _mm512_dpbusd_epi32(acc1_##m, a, vw1); \
+    a##m += 4;                                        \
+  }
+    for (size_t t = 0; t < taps; ++t) {
+      LOWBIT_VNNI_ROWS(LOWBIT_POINTER)
+      for (size_t g = 0; g < tap_groups; ++g, w0 += 64, w1 += 64) {
+        const __m512i vw0 = _mm512_loadu_si512(w0);
+        const __m512i vw1 = _mm512_loadu_si512(w1);
+        LOWBIT_VNNI_ROWS(LOWBIT_STEP)
+      }
+    }
+#undef LOWBIT_STEP
+#define LOWBIT_STORE(m)    \
+  out->acc0[m] = acc0_##m; \
+  out->acc1[m] = acc1_##m;
+    LOWBIT_VNNI_ROWS(LOWBIT_STORE)
+#undef LOWBIT_STORE
+  }
+
+  template <size_t kRows>
+  __attribute__((noinline)) void accumulate_one(const uint8_t* w, __m512i* out) const {
+    const __m512i bias = _mm512_loadu_si512(w);
+#define LOWBIT_DECLARE(m) __m512i acc_##m = bias;
+    LOWBIT_VNNI_ROWS(LOWBIT_DECLARE)
+#undef LOWBIT_DECLARE
+    w += kNR * sizeof(int32_t);
+#define LOWBIT_STEP(m)                                                    \
+  if (m < kRows) {                                                        \
+    acc_##m = _mm512_dpbusd_epi32(acc_##m, broadcast_unsigned(a##m), vw); \
+    a##m += 4;                                                            \
+  }
+    for (size_t t = 0; t < taps; ++t) {
+      LOWBIT_VNNI_ROWS(LOWBIT_POINTER)
+      for (size_t g = 0; g < tap_groups; ++g, w += 64) {
+        const __m512i vw = _mm512_loadu_si512(w);
+        LOWBIT_VNNI_ROWS(LOWBIT_STEP)
+      }
+    }
+#undef LOWBIT_STEP
+#undef LOWBIT_POINTER
+#define LOWBIT_STORE(m) out[m] = acc_##m;
+    LOWBIT_VNNI_ROWS(LOWBIT_STORE)
+#undef LOWBIT_STORE
+  }
+};
+
+}  // namespace
+
+void qs8_igemm_8x16c4__avx512vnni(size_t mr, size_t nc, size_t taps, size_t tap_bytes,
+                                  const int8_t* const* indirection, const void* packed_w,
+                                  int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
+  const Taps source{indirection, taps, tap_bytes / 4};
+  const size_t block_bytes = kNR * sizeof(int32_t) + taps * tap_bytes * kNR;
+  vnni::gemm_any_profile(mr, source, nc, block_bytes, packed_w, c, c_stride, params);
+}
+
+}  // namespace lowbit
