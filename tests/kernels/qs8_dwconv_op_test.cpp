@@ -4,6 +4,7 @@
 // rows split channels across threads), depth multiplier and dilation.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <memory>
@@ -49,7 +50,8 @@ struct Case {
   }
 };
 
-Case random_case(std::mt19937& rng) {
+// large: a layer above the runner's one-thread threshold.
+Case random_case(std::mt19937& rng, bool large) {
   static const int kEdgeChannels[] = {1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 48, 65};
   Case t;
   t.n = uniform(rng, 1, 2);
@@ -68,6 +70,17 @@ Case random_case(std::mt19937& rng) {
   t.opt.activation = static_cast<Activation>(uniform(rng, 0, 2));
   t.h = uniform(rng, (t.kh - 1) * t.opt.dilation_h + 1, 12);
   t.w = uniform(rng, 0, 3) == 0 ? uniform(rng, 20, 40) : uniform(rng, (t.kw - 1) * t.opt.dilation_w + 1, 12);
+  if (large) {
+    // At least 2 x 8 x 16 outputs x 48 channels x 9 taps = 110k MACs.
+    t.n = 2;
+    t.multiplier = t.opt.depth_multiplier = 1;
+    t.c = uniform(rng, 48, 70);
+    t.kh = t.kw = uniform(rng, 0, 1) ? 3 : 5;
+    t.opt.stride_h = 1;
+    t.opt.dilation_h = t.opt.dilation_w = 1;
+    t.h = 12;
+    t.w = uniform(rng, 36, 40);
+  }
   t.input_zp = uniform(rng, -128, 127);
   t.output_zp = uniform(rng, -128, 127);
   t.input = testing::random_ints<int8_t>(rng, size_t(t.n) * t.h * t.w * t.c, -128, 127);
@@ -122,14 +135,20 @@ TEST_CASE("DEPTHWISE_CONV_2D SIMD kernel sets equal the reference at any thread 
     if (KernelSelector::create(set, CpuFeatures::detect()).ok()) sets.push_back(set);
   }
   if (sets.empty()) WARN("no SIMD kernel set runs on this CPU: only the reference ran");
+  // Layers under Qs8DwconvRunner::kMinMacsToSplit (100k) run on one thread;
+  // the sweep must include larger ones so the thread tiling runs too.
+  int large_cases = 0;
   for (RequantProfile profile : {RequantProfile::kTfliteReference,
                                  RequantProfile::kSingleRounding, RequantProfile::kXnnpackFp32}) {
     std::mt19937 rng(seed + 77);
     for (int iter = 0; iter < testing::scaled_iterations(30); ++iter) {
-      const Case t = random_case(rng);
+      const Case t = random_case(rng, iter % 6 == 0);
       INFO("iteration " << iter << " [" << requant_profile_name(profile) << "]: " << t.describe());
       const std::unique_ptr<ModelBuilder> model = build_model(t);
       const ModelBuilder& b = *model;
+      const int oh = Case::out_dim(t.h, t.kh, t.opt.stride_h, t.opt.dilation_h, t.opt.padding);
+      const int ow = Case::out_dim(t.w, t.kw, t.opt.stride_w, t.opt.dilation_w, t.opt.padding);
+      if (int64_t(t.n) * oh * ow * t.oc() * t.kh * t.kw >= 100000) ++large_cases;
       const testing::RunResult expected = run(b, t, profile, "reference", 1);
       REQUIRE(expected.status.ok());
       for (const char* set : sets) {
@@ -149,4 +168,5 @@ TEST_CASE("DEPTHWISE_CONV_2D SIMD kernel sets equal the reference at any thread 
       }
     }
   }
+  CHECK(large_cases >= 3);
 }
