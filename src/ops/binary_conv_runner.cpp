@@ -53,7 +53,11 @@ Status BinConvRunner::prepare(PrepareContext& ctx, const char* family, const uin
   // Chunks of at least one tile each, about four per thread.
   const size_t tile = chosen != nullptr ? chosen->fn.mr : 1;
   const size_t threads = size_t(std::max(1, ctx.pool().num_threads()));
-  chunks_ = std::max<size_t>(1, std::min(pixels / tile, threads * 4));
+  // One chunk on one thread; otherwise about four per thread, each whole tiles
+  // (a chunk ending mid-tile would run a short tile for its last rows).
+  tile_ = tile;
+  const size_t tiles = (pixels + tile - 1) / tile;
+  chunks_ = threads == 1 ? 1 : std::max<size_t>(1, std::min(tiles, threads * 4));
   use_gemm_ = chosen != nullptr;
   if (!use_gemm_) {
     name_ = std::string(family) + "__reference";
@@ -76,10 +80,12 @@ Status BinConvRunner::prepare(PrepareContext& ctx, const char* family, const uin
 void BinConvRunner::run(ThreadPool& pool, const ref::BinConv2DParams& p, const uint32_t* input,
                         const uint32_t* filter, void* output, void* scratch) const {
   const size_t pixels = ref::bin_conv2d_pixels(p);
-  const size_t chunks = std::min(chunks_, pixels);
+  const size_t tiles = (pixels + tile_ - 1) / tile_;
+  const size_t chunks = std::min(chunks_, tiles);
   if (chunks == 0) return;
   auto body = [&](size_t i) {
-    const size_t begin = i * pixels / chunks, end = (i + 1) * pixels / chunks;
+    const size_t begin = i * tiles / chunks * tile_;
+    const size_t end = std::min(pixels, (i + 1) * tiles / chunks * tile_);
     if (use_gemm_) {
       ref::bin_conv2d_gemm(p, plan_, input, output,
                            static_cast<uint8_t*>(scratch) + i * scratch_per_chunk_, begin, end);

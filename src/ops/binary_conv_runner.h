@@ -29,6 +29,7 @@ class BinConvRunner {
   bool use_gemm_ = false;
   ref::BinConv2DGemmPlan plan_;
   size_t chunks_ = 1;
+  size_t tile_ = 1;  // pixels per GEMM tile (chunks start on tile boundaries)
   size_t scratch_per_chunk_ = 0;
 };
 
