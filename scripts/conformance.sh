@@ -7,9 +7,10 @@
 # inputs and writes a Markdown report (default DIR/conformance/conformance.md;
 # `--doc docs/conformance.md` records the run in the docs). Needs the oracle venv:
 # scripts/install-deps.sh --oracle. Exit status 1 when a difference is not explained.
-# --ci: the committed models of tests/conformance/fixtures, 10 fresh inputs each, both oracles;
-# needs only ai-edge-litert and LCE's interpreter (no TensorFlow), installed into a venv in the
-# build folder when .venv lacks them (about 40 s with a network).
+# --ci: the committed models of tests/conformance/fixtures, 10 fresh inputs each, both oracles,
+# once with the best kernels (report DIR/conformance/conformance.md) and once with the reference
+# kernels (conformance-reference.md); needs only ai-edge-litert and LCE's interpreter (no
+# TensorFlow), installed into a venv in the build folder when .venv lacks them (about 40 s).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -46,6 +47,8 @@ if [[ $ci == 1 ]]; then
       fi
     fi
   fi
+  # Both kernel-set passes draw the same inputs.
+  [[ " ${passthrough[*]} " == *" --seed "* ]] || passthrough+=(--seed $(( $(date +%s) % 1000000 )))
   passthrough=(--fixtures --inputs 10 "${passthrough[@]}")
 elif ! "$python" -c 'import ai_edge_litert, larq_compute_engine, larq, tf_keras' 2>/dev/null; then
   echo "conformance.sh: the oracle venv is missing or incomplete; run scripts/install-deps.sh --oracle" >&2
@@ -61,3 +64,8 @@ fi
 # TensorFlow and the converters log heavily on stderr; keep it in a file and show only the table.
 "$python" "$root/tests/conformance/run_conformance.py" --build-dir "$build_dir" \
   --write-doc "$doc" "${passthrough[@]}" 2>"$build_dir/conformance/stderr.log"
+if [[ $ci == 1 ]]; then
+  "$python" "$root/tests/conformance/run_conformance.py" --build-dir "$build_dir" \
+    --write-doc "${doc%.md}-reference.md" "${passthrough[@]}" --kernel reference \
+    2>"$build_dir/conformance/stderr-reference.log"
+fi
