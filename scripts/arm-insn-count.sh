@@ -16,9 +16,9 @@ model=${3:?MODEL.lbm missing}
 shift 3
 bench="$build_dir/bin/bench_model"
 [[ -x "$bench" ]] || { echo "arm-insn-count.sh: $bench missing" >&2; exit 1; }
-case "$(file -b "$bench")" in
-  *aarch64*) qemu=qemu-aarch64; triple=aarch64-linux-gnu; arch_arg=,arch=aarch64 ;;
-  *ARM*) qemu=qemu-arm; triple=arm-linux-gnueabihf; arch_arg= ;;
+case "$(readelf -h "$bench" | sed -n 's/^ *Machine: *//p')" in
+  AArch64) qemu=qemu-aarch64; triple=aarch64-linux-gnu; arch_arg=,arch=aarch64 ;;
+  ARM) qemu=qemu-arm; triple=arm-linux-gnueabihf; arch_arg= ;;
   *) echo "arm-insn-count.sh: $bench is not an ARM executable" >&2; exit 1 ;;
 esac
 plugin="$build_dir/qemu-insn-count.so"

@@ -135,7 +135,8 @@ bench_smoke() {  # qemu triple cpu build_dir
   local log="$logs/$(basename "$4")-bench_model.log"
   # Static (cmake/LowbitStaticBench.cmake), so it runs without -L or the
   # sysroot's libraries, as it must on a board.
-  file "$4/bin/bench_model" | grep -q "statically linked" ||
+  # A dynamically linked executable names its loader (PT_INTERP).
+  ! readelf -l "$4/bin/bench_model" | grep -q INTERP ||
     fail "$4/bin/bench_model is not statically linked (docs/raspberry-pi.md)"
   timeout 600 "$1" -cpu "$3" "$4/bin/bench_model" --graph="$native/models/demo_int8.lbm" \
     --num_runs=2 --warmup_runs=1 --num_threads=2 --enable_op_profiling=true >"$log" 2>&1 ||
