@@ -168,6 +168,13 @@ Status parse_lbm(const uint8_t* file, size_t file_size, const LoadOptions& optio
     return invalid_model("wrong file identifier \"" + printable_identifier(file + 4) +
                          "\" (expected \"" + kLbmFileIdentifier + "\"): not a lowbit model");
   }
+  // Named here because the Verifier would only say "corrupt": the root table
+  // must start after the 8-byte header and inside the file.
+  const uint32_t root = flatbuffers::ReadScalar<uint32_t>(file);
+  if (root < 8 || root >= file_size) {
+    return invalid_model("root table offset " + std::to_string(root) + " lies outside the " +
+                         std::to_string(file_size) + "-byte file (corrupt header)");
+  }
   // The FlatBuffer itself is below 2 GiB; data segments may extend the file past it.
   const size_t verify_size =
       std::min<size_t>(file_size, static_cast<size_t>(FLATBUFFERS_MAX_BUFFER_SIZE) - 1);
