@@ -30,16 +30,21 @@ using Qs8DwconvFn = void (*)(size_t channels, size_t taps, const int8_t* const* 
                              const void* packed_w, int8_t* output, const Qs8GemmParams& params);
 
 // One call of a row kernel: output pixels 0 .. output_width-1 of one row,
-// channels 0 .. channels-1 (a channel tile: every pointer is already offset
-// to the tile's first channel, which is a multiple of the channel block).
+// channels 0 .. channels-1 (a channel tile: output, packed_w and params are
+// already offset to the tile's first channel, a multiple of the channel
+// block). With a depth multiplier M, output channel c reads input channel
+// c / M; rows and zero_row point at input channel first_channel / M.
 struct Qs8DwconvRowArgs {
   size_t channels;
-  size_t pixel_stride;          // bytes between horizontally adjacent pixels (input and output)
+  size_t pixel_stride;          // bytes between horizontally adjacent output pixels
+  size_t input_stride;          // bytes between horizontally adjacent input pixels
+  size_t depth_multiplier;      // M; more than 1 only for kernels with row_multiplier
+  size_t first_channel;         // the tile's first output channel
   size_t output_width;
   const int8_t* const* rows;    // K input rows (column 0), or zero_row for rows in the padding
   ptrdiff_t input_x;            // input column of the first output's leftmost tap (may be < 0)
   size_t input_width;           // columns outside [0, input_width) read zero_row instead
-  const int8_t* zero_row;       // input zero point, input_width * pixel_stride bytes
+  const int8_t* zero_row;       // input zero point, input_width * input_stride bytes
   const void* packed_w;         // qs8_dwconv_pack_rows layout, from the tile's first block
   int8_t* output;               // first output pixel
   const Qs8GemmParams* params;  // per-channel arrays offset to the tile's first channel
@@ -54,7 +59,16 @@ struct Qs8DwconvKernel {
   Qs8DwconvRowFn row_3x3s2 = nullptr;
   Qs8DwconvRowFn row_5x5s1 = nullptr;
   Qs8DwconvRowFn row_5x5s2 = nullptr;
+  // The row kernels read input channel c / M themselves (depth multiplier M);
+  // otherwise the runner expands the input first.
+  bool row_multiplier = false;
 };
+
+// Offset of the input channel that output channel `block` of the tile reads,
+// from the rows' first channel.
+inline size_t qs8_dwconv_input_offset(const Qs8DwconvRowArgs& a, size_t block) {
+  return (a.first_channel + block) / a.depth_multiplier - a.first_channel / a.depth_multiplier;
+}
 
 // The row kernel for a square `kernel` x `kernel` filter with horizontal
 // stride `stride` and dilation 1, or nullptr.

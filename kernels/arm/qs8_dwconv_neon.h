@@ -157,7 +157,7 @@ void row_block(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_t*
   }
   auto load_column = [&](ptrdiff_t ix, int16x8_t (&col)[K]) {
     const bool inside = ix >= 0 && ix < ptrdiff_t(a.input_width);
-    const size_t offset = inside ? size_t(ix) * a.pixel_stride + block : 0;
+    const size_t offset = inside ? size_t(ix) * a.input_stride + block : 0;
     for (int ky = 0; ky < K; ++ky) {
       const int8_t* src = inside ? a.rows[ky] + offset : a.zero_row + block;
       col[ky] = kFull ? vmovl_s8(vld1_s8(src)) : load8(src, n);

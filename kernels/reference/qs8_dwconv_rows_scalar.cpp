@@ -80,13 +80,13 @@ void row_scalar(const Qs8DwconvRowArgs& a) {
         const ptrdiff_t ix = a.input_x + ptrdiff_t(o) * S + kx;
         const bool inside = ix >= 0 && ix < ptrdiff_t(a.input_width);
         for (int ky = 0; ky < K; ++ky) {
-          const int8_t* px = inside ? a.rows[ky] + size_t(ix) * a.pixel_stride : a.zero_row;
+          const int8_t* px = inside ? a.rows[ky] + size_t(ix) * a.input_stride : a.zero_row;
           for (size_t j = 0; j < n; ++j) {
             int16_t pair[2];
             const size_t slot = qs8_dwconv_unpack_slot(kBlock, j);
             std::memcpy(pair, pairs + ((size_t(kx) * kPairs + ky / 2) * kBlock + slot) * sizeof(pair),
                         sizeof(pair));
-            acc[j] += int32_t(px[block + j]) * pair[ky % 2];
+            acc[j] += int32_t(px[qs8_dwconv_input_offset(a, block + j)]) * pair[ky % 2];
           }
         }
       }

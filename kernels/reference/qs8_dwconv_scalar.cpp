@@ -71,13 +71,13 @@ const KernelVariant<Qs8DwconvKernel>* qs8_dwconv_variants(size_t* count) {
 #if defined(__x86_64__)
       {"qs8_dwconv_c32__avx512vnni", "avx512vnni", kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VNNI,
        {qs8_dwconv_c32__avx512, 32, qs8_dwconv_row3x3s1__avx512vnni, qs8_dwconv_row3x3s2__avx512vnni,
-        qs8_dwconv_row5x5s1__avx512vnni, qs8_dwconv_row5x5s2__avx512vnni}},
+        qs8_dwconv_row5x5s1__avx512vnni, qs8_dwconv_row5x5s2__avx512vnni, true}},
       {"qs8_dwconv_c32__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW,
        {qs8_dwconv_c32__avx512, 32, qs8_dwconv_row3x3s1__avx512, qs8_dwconv_row3x3s2__avx512,
-        qs8_dwconv_row5x5s1__avx512, qs8_dwconv_row5x5s2__avx512}},
+        qs8_dwconv_row5x5s1__avx512, qs8_dwconv_row5x5s2__avx512, true}},
       {"qs8_dwconv_c16__avx2", "avx2", kCpuAVX2,
        {qs8_dwconv_c16__avx2, 16, qs8_dwconv_row3x3s1__avx2, qs8_dwconv_row3x3s2__avx2,
-        qs8_dwconv_row5x5s1__avx2, qs8_dwconv_row5x5s2__avx2}},
+        qs8_dwconv_row5x5s1__avx2, qs8_dwconv_row5x5s2__avx2, true}},
 #endif
 #if defined(__aarch64__)
       // One NEON kernel serves the neon, neondot and i8mm kernel sets (the
@@ -96,7 +96,7 @@ const KernelVariant<Qs8DwconvKernel>* qs8_dwconv_variants(size_t* count) {
       // these serve as the portable definition in the kernel tests.
       {"qs8_dwconv_c8__reference", "reference", 0,
        {qs8_dwconv_c8__scalar, 8, qs8_dwconv_row3x3s1__scalar, qs8_dwconv_row3x3s2__scalar,
-        qs8_dwconv_row5x5s1__scalar, qs8_dwconv_row5x5s2__scalar}},
+        qs8_dwconv_row5x5s1__scalar, qs8_dwconv_row5x5s2__scalar, true}},
   };
   *count = sizeof(kVariants) / sizeof(kVariants[0]);
   return kVariants;

@@ -12,11 +12,11 @@ struct Avx2Ops {
     return _mm256_add_epi32(acc, _mm256_madd_epi16(x, w));
   }
   // A partial block copies its n bytes: reading 16 could pass the tensor's end.
-  static __m256i load(const int8_t* src, size_t n) {
-    if (n == kBlock) return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src)));
+  static __m128i load_bytes(const int8_t* src, size_t n) {
+    if (n == kBlock) return _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
     alignas(16) int8_t tail[kBlock] = {};
     std::memcpy(tail, src, n);
-    return _mm256_cvtepi8_epi16(_mm_load_si128(reinterpret_cast<const __m128i*>(tail)));
+    return _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
   }
 };
 

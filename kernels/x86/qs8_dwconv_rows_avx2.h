@@ -7,7 +7,7 @@
 // unpack-ordered sums back to channel order.
 //
 // Ops supplies madd(acc, x, w) (vpmaddwd + vpaddd, or vpdpwssd) and
-// load(src, n), 16 int8 channels of which only n are read. kPackedBlock is
+// load_bytes(src, n), 16 int8 channels of which only n are read. kPackedBlock is
 // the channel block of the packed layout (16, or 32 for the AVX-512 kernels,
 // whose first 16 channels sit in the first half of each 64-byte half).
 // Include only from files compiled with AVX2 flags or more.
@@ -133,10 +133,27 @@ void row_block16(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_
     }
   }
   const ptrdiff_t width = ptrdiff_t(a.input_width);
+  // With a depth multiplier the block reads input channels in_first +
+  // spread[j]: fewer bytes, spread over the lanes by PSHUFB.
+  const size_t in_first = qs8_dwconv_input_offset(a, block);
+  const bool spread = a.depth_multiplier > 1;
+  size_t in_count = n;
+  __m128i spread_index = _mm_setzero_si128();
+  if (spread) {
+    alignas(16) int8_t idx[16];
+    for (size_t j = 0; j < 16; ++j) {
+      idx[j] = int8_t(qs8_dwconv_input_offset(a, block + (j < n ? j : n - 1)) - in_first);
+    }
+    spread_index = _mm_load_si128(reinterpret_cast<const __m128i*>(idx));
+    in_count = size_t(idx[n - 1]) + 1;
+  }
   auto load_row = [&](const int8_t* row, ptrdiff_t ix) -> __m256i {
     if (!kTwoPixels) {
       const bool inside = ix >= 0 && ix < width;
-      return Ops::load(inside ? row + size_t(ix) * a.pixel_stride + block : a.zero_row + block, n);
+      const int8_t* src = inside ? row + size_t(ix) * a.input_stride + in_first : a.zero_row + in_first;
+      __m128i bytes = Ops::load_bytes(src, in_count);
+      if (spread) bytes = _mm_shuffle_epi8(bytes, spread_index);
+      return _mm256_cvtepi8_epi16(bytes);
     }
     if (ix >= 0 && ix + 1 < width) {
       return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + size_t(ix) * 8)));
@@ -208,7 +225,8 @@ void row_block16(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_
 
 // Whether an 8-channel stride-1 row runs two pixels per 16-lane block.
 inline bool two_pixel_rows(const Qs8DwconvRowArgs& a, int stride) {
-  return stride == 1 && a.channels == 8 && a.pixel_stride == 8;
+  return stride == 1 && a.channels == 8 && a.pixel_stride == 8 && a.input_stride == 8 &&
+         a.depth_multiplier == 1;
 }
 
 }  // namespace

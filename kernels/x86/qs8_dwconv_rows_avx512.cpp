@@ -12,8 +12,8 @@ struct MaddAdd {
     return _mm256_add_epi32(acc, _mm256_madd_epi16(x, w));
   }
   // n <= 16 channels; masked, so nothing past them is read.
-  static __m256i load(const int8_t* src, size_t n) {
-    return _mm256_cvtepi8_epi16(_mm_maskz_loadu_epi8(__mmask16((1u << n) - 1), src));
+  static __m128i load_bytes(const int8_t* src, size_t n) {
+    return _mm_maskz_loadu_epi8(__mmask16((1u << n) - 1), src);
   }
 };
 

@@ -149,18 +149,32 @@ void row(const Qs8DwconvRowArgs& a) {
         wt[kx][p][1] = _mm512_loadu_si512(src + 64);
       }
     }
+    // With a depth multiplier the block reads input channels
+    // in_first + spread[j]: fewer bytes, spread over the lanes by VPERMW.
+    const size_t in_first = qs8_dwconv_input_offset(a, block);
+    const bool spread = a.depth_multiplier > 1;
+    __mmask32 in_mask = load_mask;
+    __m512i spread_index = _mm512_setzero_si512();
+    if (spread) {
+      alignas(64) int16_t idx[32];
+      for (size_t j = 0; j < 32; ++j) {
+        idx[j] = int16_t(qs8_dwconv_input_offset(a, block + (j < n ? j : n - 1)) - in_first);
+      }
+      spread_index = _mm512_load_si512(idx);
+      in_mask = (__mmask32{1} << (idx[n - 1] + 1)) - 1;  // idx[n-1] < 31 when M > 1
+    }
+    auto load_row = [&](const int8_t* src) {
+      const __m512i x = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(in_mask, src));
+      return spread ? _mm512_permutexvar_epi16(spread_index, x) : x;
+    };
     // One input column as P interleaved row pairs, low and high halves.
     auto load_column = [&](ptrdiff_t ix, __m512i (&col)[P][2]) {
       const bool inside = ix >= 0 && ix < ptrdiff_t(a.input_width);
-      const size_t offset = inside ? size_t(ix) * a.pixel_stride + block : 0;
+      const size_t offset = inside ? size_t(ix) * a.input_stride + in_first : 0;
       for (int p = 0; p < P; ++p) {
-        const int8_t* r0 = inside ? a.rows[2 * p] + offset : a.zero_row + block;
-        const __m512i x0 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(load_mask, r0));
+        const __m512i x0 = load_row(inside ? a.rows[2 * p] + offset : a.zero_row + in_first);
         __m512i x1 = _mm512_setzero_si512();
-        if (2 * p + 1 < K) {
-          const int8_t* r1 = inside ? a.rows[2 * p + 1] + offset : a.zero_row + block;
-          x1 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(load_mask, r1));
-        }
+        if (2 * p + 1 < K) x1 = load_row(inside ? a.rows[2 * p + 1] + offset : a.zero_row + in_first);
         col[p][0] = _mm512_unpacklo_epi16(x0, x1);
         col[p][1] = _mm512_unpackhi_epi16(x0, x1);
       }

@@ -13,8 +13,8 @@ struct DotAdd {
     return _mm256_dpwssd_epi32(acc, x, w);
   }
   // n <= 16 channels; masked, so nothing past them is read.
-  static __m256i load(const int8_t* src, size_t n) {
-    return _mm256_cvtepi8_epi16(_mm_maskz_loadu_epi8(__mmask16((1u << n) - 1), src));
+  static __m128i load_bytes(const int8_t* src, size_t n) {
+    return _mm_maskz_loadu_epi8(__mmask16((1u << n) - 1), src);
   }
 };
 

@@ -27,11 +27,12 @@ Status Qs8DwconvRunner::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
                       " are not a multiple of input channels " + std::to_string(g.input_c));
   }
   depth_multiplier_ = static_cast<size_t>(g.output_c / g.input_c);
-  if (depth_multiplier_ > 1) {
-    ctx.request_scratch(size_t(g.batch) * g.input_h * g.input_w * channels);
-  }
   row_fn_ = qs8_dwconv_row_kernel(kernel_, g.kernel_h, g.kernel_w, g.stride_w, g.dilation_h,
                                   g.dilation_w);
+  expand_input_ = depth_multiplier_ > 1 && !(row_fn_ && kernel_.row_multiplier);
+  if (expand_input_) {
+    ctx.request_scratch(size_t(g.batch) * g.input_h * g.input_w * channels);
+  }
   const size_t block = kernel_.channel_block;
   const size_t packed_bytes =
       row_fn_ ? qs8_dwconv_rows_packed_bytes(block, channels, g.kernel_h, g.kernel_w)
@@ -104,23 +105,30 @@ void Qs8DwconvRunner::run_rows_tile(size_t row, size_t c0, size_t nc, const int8
   const size_t channels = static_cast<size_t>(g_.output_c);
   const int32_t oy = static_cast<int32_t>(row % g_.output_h);
   const size_t b = row / g_.output_h;
-  const size_t row_bytes = size_t(g_.input_w) * channels;
+  // The kernel spreads input channel c over outputs c*M .. c*M + M-1 itself,
+  // unless the input was expanded (or M is 1).
+  const size_t m = expand_input_ ? 1 : depth_multiplier_;
+  const size_t input_stride = channels / m;
+  const size_t row_bytes = size_t(g_.input_w) * input_stride;
   const int8_t* image = input + b * g_.input_h * row_bytes;
   const int8_t* rows[5];
   const int32_t iy0 = oy * g_.stride_h - g_.pad_top;
   for (int32_t ky = 0; ky < g_.kernel_h; ++ky) {
     const int32_t iy = iy0 + ky;
-    rows[ky] = (iy >= 0 && iy < g_.input_h ? image + size_t(iy) * row_bytes : zero_row_) + c0;
+    rows[ky] = (iy >= 0 && iy < g_.input_h ? image + size_t(iy) * row_bytes : zero_row_) + c0 / m;
   }
   const Qs8GemmParams params = params_from(c0);
   Qs8DwconvRowArgs args;
   args.channels = nc;
   args.pixel_stride = channels;
+  args.input_stride = input_stride;
+  args.depth_multiplier = m;
+  args.first_channel = c0;
   args.output_width = static_cast<size_t>(g_.output_w);
   args.rows = rows;
   args.input_x = -ptrdiff_t(g_.pad_left);
   args.input_width = static_cast<size_t>(g_.input_w);
-  args.zero_row = zero_row_ + c0;
+  args.zero_row = zero_row_ + c0 / m;
   args.packed_w = packed_ + c0 / kernel_.channel_block * packed_block_bytes_;
   args.output = output + row * g_.output_w * channels + c0;
   args.params = &params;
@@ -163,7 +171,7 @@ void Qs8DwconvRunner::run_generic_tile(size_t row, size_t c0, size_t nc, const i
 
 void Qs8DwconvRunner::run(ThreadPool& pool, const int8_t* input, int8_t* output,
                           void* scratch) const {
-  if (depth_multiplier_ > 1) {
+  if (expand_input_) {
     auto* expanded = static_cast<int8_t*>(scratch);
     pool.parallel_for(size_t(g_.batch) * g_.input_h,
                       [&](size_t row) { expand_row(row, input, expanded); });

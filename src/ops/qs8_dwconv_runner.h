@@ -13,9 +13,10 @@
 // does not depend on the thread count.
 //
 // With a depth multiplier M > 1, output channel c*M + m reads input channel
-// c: the input is first expanded into scratch with each channel repeated M
-// times, so the microkernels see a multiplier-1 convolution over output_c
-// channels.
+// c. Row kernels with row_multiplier (x86, scalar) read input channel c / M
+// themselves; otherwise the input is first expanded into scratch with each
+// channel repeated M times, so the microkernels see a multiplier-1
+// convolution over output_c channels.
 #pragma once
 
 #include <cstddef>
@@ -62,6 +63,7 @@ class Qs8DwconvRunner {
   const int8_t* zero_row_ = nullptr;
   std::string name_;
   size_t depth_multiplier_ = 1;
+  bool expand_input_ = false;  // M > 1 and the kernels need the expanded input
   // Byte offset of each tap from the window's top-left pixel (interior pixels).
   size_t tap_offsets_[kMaxTaps] = {};
 };

@@ -1,7 +1,8 @@
 // The depthwise row kernels (3x3 / 5x5, stride 1 / 2) of every variant
 // against a direct computation: random widths from 1 up, channels around the
 // vector widths, input columns and rows in the padding, channel tiles inside
-// wider pixels (bytes between tiles must stay untouched), every profile.
+// wider pixels (bytes between tiles must stay untouched), depth multipliers
+// with tiles starting past channel 0, every profile.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -19,10 +20,14 @@ namespace {
 struct RowProblem {
   int k = 3, stride = 1;
   size_t channels = 1, pixel_stride = 1, output_width = 1, input_width = 1;
+  // Depth multiplier m: output channel c of the tile reads input channel
+  // (first + c) / m, at local index (first + c) / m - first / m of a pixel.
+  size_t m = 1, first = 0, input_stride = 1;
   ptrdiff_t input_x = 0;
   int32_t input_zp = 0;
   std::vector<bool> padding_row;  // per kernel row: reads the zero-point row
-  std::vector<int8_t> image;      // k rows x input_width pixels x pixel_stride
+  std::vector<int8_t> image;      // k rows x input_width pixels x input_stride
+  size_t input_channel(size_t c) const { return (first + c) / m - first / m; }
   std::vector<int8_t> weights;    // [k*k][channels]
   std::vector<int32_t> bias;
   std::vector<int32_t> multiplier, shift;
@@ -53,7 +58,10 @@ void make_requant(std::mt19937& rng, RequantProfile profile, RowProblem& p) {
   p.params.scale = p.scale.data();
 }
 
-RowProblem make_row_problem(std::mt19937& rng, int k, int stride, RequantProfile profile) {
+// channel_block: the variant's (tiles start at multiples of it);
+// multiplier: whether its row kernels take a depth multiplier.
+RowProblem make_row_problem(std::mt19937& rng, int k, int stride, RequantProfile profile,
+                            size_t channel_block, bool multiplier) {
   static const size_t kEdgeChannels[] = {1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 48, 64, 65};
   RowProblem p;
   p.k = k;
@@ -61,15 +69,24 @@ RowProblem make_row_problem(std::mt19937& rng, int k, int stride, RequantProfile
   p.channels = rng() % 2 ? kEdgeChannels[rng() % (sizeof(kEdgeChannels) / sizeof(size_t))]
                          : 1 + rng() % 100;
   p.pixel_stride = p.channels + (rng() % 3 == 0 ? rng() % 40 : 0);
+  if (multiplier && rng() % 3 == 0) {
+    p.m = 2 + rng() % 3;
+    p.first = channel_block * (rng() % 3);
+  }
+  p.input_stride = p.input_channel(p.channels - 1) + 1 + (rng() % 3 == 0 ? rng() % 20 : 0);
   // Dense 8-channel rows: the x86 kernels put two pixels in one 16-lane block.
-  if (rng() % 5 == 0) p.channels = p.pixel_stride = 8;
+  if (rng() % 5 == 0) {
+    p.channels = p.pixel_stride = p.input_stride = 8;
+    p.m = 1;
+    p.first = 0;
+  }
   // Widths 1..9 (around the smallest row segments) most of the time.
   p.output_width = rng() % 4 ? 1 + rng() % 9 : 10 + rng() % 60;
   p.input_x = -ptrdiff_t(rng() % (k / 2 + 2));
   p.input_width = 1 + rng() % ((p.output_width - 1) * stride + k + 2);
   p.input_zp = static_cast<int32_t>(rng() % 256) - 128;
   for (int ky = 0; ky < k; ++ky) p.padding_row.push_back(rng() % 6 == 0);
-  p.image = testing::random_ints<int8_t>(rng, size_t(k) * p.input_width * p.pixel_stride, -128, 127);
+  p.image = testing::random_ints<int8_t>(rng, size_t(k) * p.input_width * p.input_stride, -128, 127);
   p.weights = testing::random_ints<int8_t>(rng, size_t(k) * k * p.channels, -127, 127);
   p.bias = testing::random_ints<int32_t>(rng, p.channels, -20000, 20000);
   make_requant(rng, profile, p);
@@ -86,7 +103,8 @@ std::vector<int8_t> simulate(const RowProblem& p) {
           const ptrdiff_t ix = p.input_x + ptrdiff_t(o) * p.stride + kx;
           const bool inside = !p.padding_row[ky] && ix >= 0 && ix < ptrdiff_t(p.input_width);
           const int32_t x =
-              inside ? p.image[(size_t(ky) * p.input_width + size_t(ix)) * p.pixel_stride + c]
+              inside ? p.image[(size_t(ky) * p.input_width + size_t(ix)) * p.input_stride +
+                               p.input_channel(c)]
                      : p.input_zp;
           acc += int64_t(x - p.input_zp) * p.weights[(size_t(ky) * p.k + kx) * p.channels + c];
         }
@@ -104,16 +122,19 @@ std::vector<int8_t> run(Qs8DwconvRowFn fn, size_t channel_block, const RowProble
   std::vector<uint8_t> packed(qs8_dwconv_rows_packed_bytes(channel_block, p.channels, p.k, p.k));
   qs8_dwconv_pack_rows(channel_block, p.channels, p.k, p.k, p.weights.data(), p.bias.data(),
                        p.input_zp, packed.data());
-  const std::vector<int8_t> zero_row(p.input_width * p.pixel_stride, int8_t(p.input_zp));
+  const std::vector<int8_t> zero_row(p.input_width * p.input_stride, int8_t(p.input_zp));
   std::vector<const int8_t*> rows;
   for (int ky = 0; ky < p.k; ++ky) {
     rows.push_back(p.padding_row[ky] ? zero_row.data()
-                                     : p.image.data() + size_t(ky) * p.input_width * p.pixel_stride);
+                                     : p.image.data() + size_t(ky) * p.input_width * p.input_stride);
   }
   std::vector<int8_t> out(p.output_width * p.pixel_stride, 0x55);
   Qs8DwconvRowArgs args;
   args.channels = p.channels;
   args.pixel_stride = p.pixel_stride;
+  args.input_stride = p.input_stride;
+  args.depth_multiplier = p.m;
+  args.first_channel = p.first;
   args.output_width = p.output_width;
   args.rows = rows.data();
   args.input_x = p.input_x;
@@ -155,8 +176,10 @@ TEST_CASE("qs8 depthwise row kernels match a direct convolution", "[kernels][qs8
                                 << requant_profile_name(profile) << "]");
           std::mt19937 rng(seed + uint32_t(k * 10 + stride));
           for (int iter = 0; iter < testing::scaled_iterations(150); ++iter) {
-            const RowProblem p = make_row_problem(rng, k, stride, profile);
-            CAPTURE(iter, p.channels, p.pixel_stride, p.output_width, p.input_width, p.input_x);
+            const RowProblem p = make_row_problem(rng, k, stride, profile, variants[v].fn.channel_block,
+                                                  variants[v].fn.row_multiplier);
+            CAPTURE(iter, p.channels, p.pixel_stride, p.input_stride, p.m, p.first, p.output_width,
+                    p.input_width, p.input_x);
             REQUIRE(run(fn, variants[v].fn.channel_block, p) == simulate(p));
           }
         }
