@@ -20,13 +20,10 @@ inline __m256i popcount_bytes(__m256i v, __m256i table, __m256i low_mask) {
 }
 
 constexpr size_t kStepsPerFlush = 31;
-constexpr int kMR = 4;
 
-}  // namespace
-
-void bin_gemm_4x4c2__avx2(size_t mr, size_t nr, size_t taps, size_t tap_words,
-                          const uint32_t* const* a, uint32_t last_mask, const uint32_t* b,
-                          int32_t* c, size_t c_stride) {
+template <int kMR>
+void gemm_rows(size_t mr, size_t nr, size_t taps, size_t tap_words, const uint32_t* const* a,
+               uint32_t last_mask, const uint32_t* b, int32_t* c, size_t c_stride) {
   const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1,
                                          2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
   const __m256i low_mask = _mm256_set1_epi8(0x0f);
@@ -80,6 +77,22 @@ void bin_gemm_4x4c2__avx2(size_t mr, size_t nr, size_t taps, size_t tap_words,
     const __m256i sums = _mm256_add_epi64(total[m], _mm256_sad_epu8(bytes[m], zero));
     const __m128i packed = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(sums, even));
     _mm_maskstore_epi32(c + m * c_stride, columns, packed);
+  }
+}
+
+}  // namespace
+
+void bin_gemm_4x4c2__avx2(size_t mr, size_t nr, size_t taps, size_t tap_words,
+                          const uint32_t* const* a, uint32_t last_mask, const uint32_t* b,
+                          int32_t* c, size_t c_stride) {
+  // Short tiles (a fully connected layer's single row, a layer's last tile)
+  // run a body with that many rows instead of repeating rows.
+  if (mr == 1) {
+    gemm_rows<1>(mr, nr, taps, tap_words, a, last_mask, b, c, c_stride);
+  } else if (mr == 2) {
+    gemm_rows<2>(mr, nr, taps, tap_words, a, last_mask, b, c, c_stride);
+  } else {
+    gemm_rows<4>(mr, nr, taps, tap_words, a, last_mask, b, c, c_stride);
   }
 }
 
