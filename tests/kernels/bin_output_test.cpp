@@ -3,7 +3,10 @@
 // zero-padding correction, on exact int8 ties and saturating thresholds.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <climits>
+#include <cmath>
+#include <limits>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -99,4 +102,39 @@ TEST_CASE("scalar output stage: ties round away from zero, thresholds compare do
   uint32_t bits = ~0u;
   bin_output_bits__scalar(2, popcounts, nullptr, params, &bits);
   CHECK(bits == 0x2u);  // 2 > 2 is false, 6 > 5 is true; pad bits cleared
+}
+
+TEST_CASE("binary output stages keep subnormal multipliers and biases", "[kernels][bin_output]") {
+  // ARMv7 NEON flushes subnormals to zero; its variant must still give the
+  // scalar stage's bits (a product or sum near zero keeps its subnormal value).
+  const CpuFeatures cpu = CpuFeatures::detect();
+  size_t count = 0;
+  const KernelVariant<BinOutputKernel>* variants = bin_output_variants(&count);
+  const float tiny = std::numeric_limits<float>::denorm_min();
+  const size_t channels = 21;  // two full blocks of 8 and a partial one
+  std::vector<int32_t> popcounts(channels);
+  std::vector<float> multiplier(channels), bias(channels);
+  for (size_t c = 0; c < channels; ++c) {
+    popcounts[c] = int32_t(c % 4);  // D = 0, 2, 4, 6
+    multiplier[c] = c % 3 == 0 ? tiny * float(1 + c) : (c % 3 == 1 ? 1e-39f : 0.5f);
+    bias[c] = c % 2 == 0 ? -tiny * 3.0f : 0.0f;
+  }
+  BinOutputStageParams params;
+  params.multiplier = multiplier.data();
+  params.bias = bias.data();
+  std::vector<float> expected(channels), got(channels);
+  bin_output_float__scalar(channels, popcounts.data(), nullptr, params, expected.data());
+  // Some results are subnormal and non-zero, or the case proves nothing.
+  CHECK(std::count_if(expected.begin(), expected.end(),
+                      [](float y) { return y != 0.0f && std::fpclassify(y) == FP_SUBNORMAL; }) > 0);
+  int tested = 0;
+  for (size_t v = 0; v < count; ++v) {
+    if (!cpu.has(variants[v].required)) continue;
+    ++tested;
+    CAPTURE(variants[v].name);
+    std::fill(got.begin(), got.end(), -1.0f);
+    variants[v].fn.to_float(channels, popcounts.data(), nullptr, params, got.data());
+    REQUIRE(std::memcmp(got.data(), expected.data(), channels * sizeof(float)) == 0);
+  }
+  CHECK(tested >= 1);
 }
