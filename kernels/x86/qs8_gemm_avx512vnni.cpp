@@ -13,15 +13,40 @@ using vnni::TwoBlockSums;
 // Rows of K contiguous bytes. The last partial group of 4 is copied (zero
 // padded) so no row is read past K; one loop body covers it too (a second
 // copy of the body made GCC shuffle the accumulators on every iteration).
+// Measured on MobileNetV2 / ResNet shapes (min of 3 alternating runs):
+// inlining K loops of up to 48 groups is 10-25 % faster for K = 16..144
+// and neutral above.
 struct Rows {
   const int8_t* ptr[kMR];
   size_t main_groups;  // whole groups of 4
   size_t groups;       // plus one for a partial group
   alignas(4) int8_t tail[kMR][4];
 
+  // Short K loops (at most kInlineGroups groups) run inlined into the block
+  // loop: the call and the accumulator stores then cost more than GCC's
+  // extra register moves in the inlined copy; long loops run as their own
+  // function, where GCC keeps the accumulators in place.
+  static constexpr size_t kInlineGroups = 48;
+
   template <size_t kRows>
-  __attribute__((noinline)) void accumulate_two(const uint8_t* w0, const uint8_t* w1,
-                                                TwoBlockSums* out) const {
+  void accumulate_two(const uint8_t* w0, const uint8_t* w1, TwoBlockSums* out) const {
+    if (groups <= kInlineGroups) {
+      accumulate_two_body<kRows>(w0, w1, out);
+    } else {
+      accumulate_two_call<kRows>(w0, w1, out);
+    }
+  }
+
+  template <size_t kRows>
+  __attribute__((noinline)) void accumulate_two_call(const uint8_t* w0, const uint8_t* w1,
+                                                     TwoBlockSums* out) const {
+    accumulate_two_body<kRows>(w0, w1, out);
+  }
+
+  template <size_t kRows>
+  __attribute__((always_inline)) inline void accumulate_two_body(const uint8_t* w0,
+                                                                 const uint8_t* w1,
+                                                                 TwoBlockSums* out) const {
     const __m512i bias0 = _mm512_loadu_si512(w0), bias1 = _mm512_loadu_si512(w1);
 #define LOWBIT_DECLARE(m) __m512i acc0_##m = bias0, acc1_##m = bias1;
     LOWBIT_VNNI_ROWS(LOWBIT_DECLARE)
@@ -55,7 +80,22 @@ struct Rows {
   }
 
   template <size_t kRows>
-  __attribute__((noinline)) void accumulate_one(const uint8_t* w, __m512i* out) const {
+  void accumulate_one(const uint8_t* w, __m512i* out) const {
+    if (groups <= kInlineGroups) {
+      accumulate_one_body<kRows>(w, out);
+    } else {
+      accumulate_one_call<kRows>(w, out);
+    }
+  }
+
+  template <size_t kRows>
+  __attribute__((noinline)) void accumulate_one_call(const uint8_t* w, __m512i* out) const {
+    accumulate_one_body<kRows>(w, out);
+  }
+
+  template <size_t kRows>
+  __attribute__((always_inline)) inline void accumulate_one_body(const uint8_t* w,
+                                                                 __m512i* out) const {
     const __m512i bias = _mm512_loadu_si512(w);
 #define LOWBIT_DECLARE(m) __m512i acc_##m = bias;
     LOWBIT_VNNI_ROWS(LOWBIT_DECLARE)
