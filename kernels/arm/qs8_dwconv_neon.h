@@ -1,9 +1,10 @@
 // int8 depthwise kernels with NEON, eight channels per block, shared by the
 // aarch64 and armv7 variants:
 // - generic: one output pixel per call, any taps;
-// - row kernels (3x3 / 5x5, stride 1 / 2): the weights of a block stay in
-//   registers as int16 and each input column is loaded and widened once (LD1
-//   + SXTL per kernel row) for the K / S outputs that overlap it.
+// - row kernels (3x3 / 5x5, stride 1 / 2, any depth multiplier): the weights
+//   of a block stay in registers as int16 and each input column is loaded
+//   and widened once (LD1 + SXTL per kernel row) for the K / S outputs that
+//   overlap it.
 // Each tap is two widening multiply-accumulates (SMLAL / SMLAL2, armv7
 // VMLAL.S16) of int16 inputs and weights into int32: 4 MACs per instruction.
 // (int8 x int8 into int16, SMLAL.8H, would be twice as wide but overflows
@@ -39,12 +40,13 @@ inline int32x4_t mla_high(int32x4_t acc, int16x8_t x, int16x8_t w) {
 }
 
 // n <= 8 int8 channels widened to int16; a partial block reads only n bytes.
-inline int16x8_t load8(const int8_t* src, size_t n) {
-  if (n == kBlock) return vmovl_s8(vld1_s8(src));
+inline int8x8_t load_bytes8(const int8_t* src, size_t n) {
+  if (n == kBlock) return vld1_s8(src);
   int8_t tail[kBlock] = {};
   std::memcpy(tail, src, n);
-  return vmovl_s8(vld1_s8(tail));
+  return vld1_s8(tail);
 }
+inline int16x8_t load8(const int8_t* src, size_t n) { return vmovl_s8(load_bytes8(src, n)); }
 
 inline void store8(int8_t* out, int8x8_t bytes, size_t n) {
   if (n == kBlock) {
@@ -137,8 +139,10 @@ void pixel(size_t channels, size_t taps, const int8_t* const* inputs, const void
 
 // Row layout (qs8_dwconv_pack_rows), one 8-channel block of a run of an
 // output row. kFull: n == 8, so loads and stores need no tail copies (whose
-// memcpy calls would make GCC keep the weights in memory).
-template <int K, int S, RequantProfile kProfile, bool kFull>
+// memcpy calls would make GCC keep the weights in memory). kSpread: a depth
+// multiplier above 1; the block loads the input channels it needs and VTBL
+// spreads them over the lanes.
+template <int K, int S, RequantProfile kProfile, bool kFull, bool kSpread = false>
 void row_block(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_t* w,
                const OutputRange& range) {
   constexpr int P = (K + 1) / 2;
@@ -155,12 +159,27 @@ void row_block(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_t*
       if (2 * p + 1 < K) wt[kx][2 * p + 1] = pair.val[1];
     }
   }
+  const size_t in_first = kSpread ? qs8_dwconv_input_offset(a, block) : block;
+  size_t in_count = n;
+  int8x8_t spread_index = vdup_n_s8(0);
+  if (kSpread) {
+    int8_t idx[kBlock];
+    for (size_t j = 0; j < kBlock; ++j) {
+      idx[j] = int8_t(qs8_dwconv_input_offset(a, block + (j < n ? j : n - 1)) - in_first);
+    }
+    spread_index = vld1_s8(idx);
+    in_count = size_t(idx[n - 1]) + 1;
+  }
   auto load_column = [&](ptrdiff_t ix, int16x8_t (&col)[K]) {
     const bool inside = ix >= 0 && ix < ptrdiff_t(a.input_width);
-    const size_t offset = inside ? size_t(ix) * a.input_stride + block : 0;
+    const size_t offset = inside ? size_t(ix) * a.input_stride + in_first : 0;
     for (int ky = 0; ky < K; ++ky) {
-      const int8_t* src = inside ? a.rows[ky] + offset : a.zero_row + block;
-      col[ky] = kFull ? vmovl_s8(vld1_s8(src)) : load8(src, n);
+      const int8_t* src = inside ? a.rows[ky] + offset : a.zero_row + in_first;
+      if (kSpread) {
+        col[ky] = vmovl_s8(vtbl1_s8(load_bytes8(src, in_count), spread_index));
+      } else {
+        col[ky] = kFull ? vmovl_s8(vld1_s8(src)) : load8(src, n);
+      }
     }
   };
   int8_t* out = a.output + block;
@@ -200,14 +219,25 @@ void row_block(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_t*
   }
 }
 
+// Out of line, so that GCC's register allocation of the multiplier-1 loops
+// in row() stays as it is (inlined, it cost the 3x3 stride-2 loop 8
+// instructions per output).
 template <int K, int S, RequantProfile kProfile>
-void row(const Qs8DwconvRowArgs& a) {
+__attribute__((noinline)) void row_block_spread(const Qs8DwconvRowArgs& a, size_t block, size_t n,
+                                                const uint8_t* w, const OutputRange& range) {
+  row_block<K, S, kProfile, false, true>(a, block, n, w, range);
+}
+
+template <int K, int S, RequantProfile kProfile>
+__attribute__((noinline)) void row(const Qs8DwconvRowArgs& a) {
   constexpr size_t kBlockBytes = kBlock * sizeof(int32_t) + size_t(K) * ((K + 1) / 2) * kBlock * 4;
   const OutputRange range(*a.params);
   const auto* w = static_cast<const uint8_t*>(a.packed_w);
   for (size_t block = 0; block < a.channels; block += kBlock, w += kBlockBytes) {
     const size_t n = a.channels - block < kBlock ? a.channels - block : kBlock;
-    if (n == kBlock) {
+    if (a.depth_multiplier > 1) {
+      row_block_spread<K, S, kProfile>(a, block, n, w, range);
+    } else if (n == kBlock) {
       row_block<K, S, kProfile, true>(a, block, n, w, range);
     } else {
       row_block<K, S, kProfile, false>(a, block, n, w, range);

@@ -65,7 +65,7 @@ const KernelVariant<Qs8DwconvKernel>* qs8_dwconv_variants(size_t* count) {
 #if defined(__aarch64__)
   static constexpr Qs8DwconvKernel kNeonDwconv = {
       qs8_dwconv_c8__neon, 8, qs8_dwconv_row3x3s1__neon, qs8_dwconv_row3x3s2__neon,
-      qs8_dwconv_row5x5s1__neon, qs8_dwconv_row5x5s2__neon};
+      qs8_dwconv_row5x5s1__neon, qs8_dwconv_row5x5s2__neon, true};
 #endif
   static const KernelVariant<Qs8DwconvKernel> kVariants[] = {
 #if defined(__x86_64__)
@@ -90,7 +90,7 @@ const KernelVariant<Qs8DwconvKernel>* qs8_dwconv_variants(size_t* count) {
       // has -mfpu=neon and runs only where NEON is detected.
       {"qs8_dwconv_c8__armv7neon", "neon", kCpuNEON,
        {qs8_dwconv_c8__armv7neon, 8, qs8_dwconv_row3x3s1__armv7neon, qs8_dwconv_row3x3s2__armv7neon,
-        qs8_dwconv_row5x5s1__armv7neon, qs8_dwconv_row5x5s2__armv7neon}},
+        qs8_dwconv_row5x5s1__armv7neon, qs8_dwconv_row5x5s2__armv7neon, true}},
 #endif
       // The operator runs its own reference kernel for the "reference" set;
       // these serve as the portable definition in the kernel tests.
