@@ -13,9 +13,9 @@
 // does not depend on the thread count.
 //
 // With a depth multiplier M > 1, output channel c*M + m reads input channel
-// c. Row kernels with row_multiplier (x86, scalar) read input channel c / M
-// themselves; otherwise the input is first expanded into scratch with each
-// channel repeated M times, so the microkernels see a multiplier-1
+// c. Row kernels with row_multiplier (all of today's) read input channel
+// c / M themselves; for the generic kernel the input is first expanded into
+// scratch with each channel repeated M times, so it sees a multiplier-1
 // convolution over output_c channels.
 #pragma once
 
