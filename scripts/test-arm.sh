@@ -6,8 +6,10 @@
 #      detects are the emulated CPU's (LOWBIT_EXPECT_CPU);
 #   2. the operator tests again with each SIMD kernel set forced
 #      (LOWBIT_KERNEL), so variants that lose to a better one still run;
-#   3. lowbit-run on the demo and block models with every kernel set the CPU
-#      allows, compared byte for byte (cmp) with a native x86-64 build;
+#   3. lowbit-run (static, like bench_model: its thread pool and CPU detection
+#      are the src/standalone stand-ins) on the demo and block models with
+#      every kernel set the CPU allows, 3 threads, compared byte for byte
+#      (cmp) with a native x86-64 build;
 #   4. the static bench_model once per target.
 #   scripts/test-arm.sh [aarch64] [armhf]        (default: both)
 # Environment: LOWBIT_JOBS (build parallelism, default 2); LOWBIT_TEST_SCALE
@@ -119,7 +121,7 @@ compare_outputs() {  # qemu triple cpu build_dir kernel_sets...
       for profile in "${profiles[@]}"; do
         local file="$out/$model.$profile.$kernel_set.bin"
         emulate "$qemu" "$triple" "$cpu" "$dir/bin/lowbit-run" "$native/models/$model.lbm" \
-          --kernel "$kernel_set" --profile "$profile" --threads 2 --output "0=$file" \
+          --kernel "$kernel_set" --profile "$profile" --threads 3 --output "0=$file" \
           >"$file.log" 2>&1 || { cat "$file.log" >&2; fail "lowbit-run $model on -cpu $cpu"; }
         cmp "$expected/$model.$profile.bin" "$file" ||
           fail "$model ($profile) on $(basename "$dir") -cpu $cpu kernel set $kernel_set differs from x86"
@@ -136,8 +138,11 @@ bench_smoke() {  # qemu triple cpu build_dir
   # Static (cmake/LowbitStaticBench.cmake), so it runs without -L or the
   # sysroot's libraries, as it must on a board.
   # A dynamically linked executable names its loader (PT_INTERP).
-  ! readelf -l "$4/bin/bench_model" | grep -q INTERP ||
-    fail "$4/bin/bench_model is not statically linked (docs/raspberry-pi.md)"
+  local tool
+  for tool in bench_model lowbit-run; do
+    ! readelf -l "$4/bin/$tool" | grep -q INTERP ||
+      fail "$4/bin/$tool is not statically linked (cmake/LowbitStaticBench.cmake)"
+  done
   timeout 600 "$1" -cpu "$3" "$4/bin/bench_model" --graph="$native/models/demo_int8.lbm" \
     --num_runs=2 --warmup_runs=1 --num_threads=2 --enable_op_profiling=true >"$log" 2>&1 ||
     { tail -20 "$log" >&2; fail "bench_model under $1 -cpu $3"; }

@@ -1,8 +1,8 @@
 /* A small thread pool with the pthreadpool entry points lowbit's runtime
  * calls (create, destroy, get_threads_count, parallelize_1d/2d), for the
- * static bench_model (README.md). The caller runs tasks too; indices are
- * claimed one at a time from an atomic counter, which suits lowbit's coarse
- * tiles. Flags (denormal control) are ignored. */
+ * static bench_model and lowbit-run (README.md). The caller runs tasks too;
+ * indices are claimed one at a time from an atomic counter, which suits
+ * lowbit's coarse tiles. Flags (denormal control) are ignored. */
 #include <pthread.h>
 #include <pthreadpool.h>
 #include <stdatomic.h>
@@ -92,7 +92,9 @@ void pthreadpool_destroy(pthreadpool_t pool) {
   free(pool);
 }
 
-size_t pthreadpool_get_threads_count(pthreadpool_t pool) { return pool == NULL ? 1 : pool->threads; }
+size_t pthreadpool_get_threads_count(pthreadpool_t pool) {
+  return pool == NULL ? 1 : pool->threads;
+}
 
 static void run_job(struct pthreadpool* pool, pthreadpool_task_1d_t task_1d,
                     pthreadpool_task_2d_t task_2d, void* context, size_t range, size_t range_j) {

@@ -1,5 +1,6 @@
 /* XNNPACK's entry points that lowbit's float operators call, all failing,
- * for the static bench_model (README.md): Debian has no static XNNPACK.
+ * for the static bench_model and lowbit-run (README.md): Debian has no
+ * static XNNPACK.
  * xnn_initialize fails first (src/ops/float/xnn_kernel.cpp then refuses the
  * operator with "XNNPACK does not support this CPU ..."), after saying once
  * why; the others are never reached and exist only for the linker. */
@@ -12,7 +13,7 @@ enum xnn_status xnn_initialize(const struct xnn_allocator* allocator) {
   if (!said) {
     said = 1;
     fprintf(stderr,
-            "note: this static bench_model is built without XNNPACK: float operators cannot run "
+            "note: this static build is without XNNPACK: float operators cannot run "
             "(int8 and binary operators are unaffected; docs/raspberry-pi.md)\n");
   }
   return xnn_status_unsupported_hardware;
