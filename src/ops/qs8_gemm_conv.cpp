@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 namespace lowbit {
 
@@ -24,8 +25,36 @@ Status Qs8GemmConv::prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKern
             g.pad_top == 0 && g.pad_left == 0 && g.output_h == g.input_h &&
             g.output_w == g.input_w;
 
+  // Where GEMM rows come from (see the header). Kernel-row taps need
+  // undilated rows; each row of kernel_w * C bytes is padded to whole
+  // k-groups with zero weights, so the up to 3 bytes read past it count 0.
+  const size_t group = kernel_.layout.k_group;
+  if (direct_) {
+    source_ = RowSource::kDirect;
+  } else if (kernel_.igemm != nullptr && g.input_c >= 16 && g.input_c % group == 0) {
+    source_ = RowSource::kPixelTaps;
+  } else if (kernel_.igemm != nullptr && g.dilation_w == 1) {
+    source_ = RowSource::kRowTaps;
+    segment_bytes_ = (size_t(g.kernel_w) * g.input_c + group - 1) / group * group;
+  } else {
+    source_ = RowSource::kGather;
+  }
+  packed_k_ = source_ == RowSource::kRowTaps ? size_t(g.kernel_h) * segment_bytes_ : k_;
+
   const size_t n = static_cast<size_t>(g.output_c);
-  void* packed = ctx.allocate_persistent(qs8_gemm_packed_bytes(kernel_.layout, n, k_));
+  std::vector<int8_t> padded_weights;
+  if (source_ == RowSource::kRowTaps) {
+    const size_t segment = size_t(g.kernel_w) * g.input_c;
+    padded_weights.assign(n * packed_k_, 0);
+    for (size_t o = 0; o < n; ++o) {
+      for (int32_t ky = 0; ky < g.kernel_h; ++ky) {
+        std::memcpy(&padded_weights[o * packed_k_ + ky * segment_bytes_],
+                    weights + o * k_ + ky * segment, segment);
+      }
+    }
+    weights = padded_weights.data();
+  }
+  void* packed = ctx.allocate_persistent(qs8_gemm_packed_bytes(kernel_.layout, n, packed_k_));
   const size_t padded_n = (n + 15) / 16 * 16;
   auto* multiplier = static_cast<int32_t*>(ctx.allocate_persistent(padded_n * sizeof(int32_t)));
   auto* shift = static_cast<int32_t*>(ctx.allocate_persistent(padded_n * sizeof(int32_t)));
@@ -33,7 +62,7 @@ Status Qs8GemmConv::prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKern
   if (!packed || !multiplier || !shift || !scale) {
     return Status(StatusCode::kResourceExhausted, "cannot allocate packed weights");
   }
-  qs8_gemm_pack(kernel_.layout, n, k_, weights, bias, q.input_zero_point, packed);
+  qs8_gemm_pack(kernel_.layout, n, packed_k_, weights, bias, q.input_zero_point, packed);
   packed_ = packed;
   for (size_t c = 0; c < n; ++c) {
     multiplier[c] = q.requantizers[c].multiplier;
@@ -68,157 +97,18 @@ Status Qs8GemmConv::prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKern
     channel_splits_ = std::min(threads, channel_blocks);
     row_splits_ = std::min(tiles, (threads + channel_splits_ - 1) / channel_splits_);
   }
-  // K x K layers whose pixels hold whole k-groups go through the variant's
-  // indirect GEMM: per tile a list of tap pointers instead of a copy of the
-  // receptive fields (narrow inputs such as RGB keep the gather, where a tap
-  // would be less than a few groups).
-  const size_t taps = size_t(g.kernel_h) * g.kernel_w;
-  indirect_ = !direct_ && kernel_.igemm != nullptr && g.input_c >= 16 &&
-              g.input_c % kernel_.layout.k_group == 0;
   const size_t tasks = row_splits_ * channel_splits_;
-  if (indirect_) {
-    auto* zeros = static_cast<int8_t*>(ctx.allocate_persistent(size_t(g.input_c)));
+  if (source_ == RowSource::kPixelTaps) {
+    LOWBIT_RETURN_IF_ERROR(prepare_pixel_taps(ctx, q.input_zero_point));
+  } else if (source_ == RowSource::kRowTaps) {
+    // Rows outside the image read one segment of the zero point.
+    auto* zeros = static_cast<int8_t*>(ctx.allocate_persistent(segment_bytes_));
     if (!zeros) return Status(StatusCode::kResourceExhausted, "cannot allocate the padding row");
-    // The zero point is real zero: the packed bias's zp*sum(w) cancels it.
-    std::memset(zeros, static_cast<int8_t>(q.input_zero_point), size_t(g.input_c));
+    std::memset(zeros, static_cast<int8_t>(q.input_zero_point), segment_bytes_);
     padding_ = zeros;
-    // Byte offsets of the taps from a window's top-left pixel, for windows
-    // that lie inside the image (most of them).
-    auto* offsets = static_cast<ptrdiff_t*>(ctx.allocate_persistent(taps * sizeof(ptrdiff_t)));
-    if (!offsets) return Status(StatusCode::kResourceExhausted, "cannot allocate tap offsets");
-    for (int32_t ky = 0; ky < g.kernel_h; ++ky) {
-      for (int32_t kx = 0; kx < g.kernel_w; ++kx) {
-        offsets[ky * g.kernel_w + kx] =
-            (ptrdiff_t(ky) * g.dilation_h * g.input_w + ptrdiff_t(kx) * g.dilation_w) * g.input_c;
-      }
-    }
-    tap_offsets_ = offsets;
-    ctx.request_scratch(tasks * kernel_.mr * taps * sizeof(const int8_t*));
-  } else if (!direct_) {
-    ctx.request_scratch(tasks * kernel_.mr * k_);
   }
+  ctx.request_scratch(tasks * ((strip_bytes() + 7) & ~size_t{7}));
   return Status::Ok();
-}
-
-namespace {
-
-inline void move16(int8_t* dst, const int8_t* src) {
-  uint64_t v[2];
-  std::memcpy(v, src, 16);
-  std::memcpy(dst, v, 16);
-}
-
-// Small copies (a kernel row of an RGB input is 3 to 21 bytes) as two
-// overlapping fixed-size moves instead of a memcpy call or a byte loop.
-inline void copy_bytes(int8_t* dst, const int8_t* src, size_t n) {
-  if (n >= 8 && n <= 16) {
-    uint64_t head, tail;
-    std::memcpy(&head, src, 8);
-    std::memcpy(&tail, src + n - 8, 8);
-    std::memcpy(dst, &head, 8);
-    std::memcpy(dst + n - 8, &tail, 8);
-  } else if (n >= 4 && n < 8) {
-    uint32_t head, tail;
-    std::memcpy(&head, src, 4);
-    std::memcpy(&tail, src + n - 4, 4);
-    std::memcpy(dst, &head, 4);
-    std::memcpy(dst + n - 4, &tail, 4);
-  } else if (n < 4) {
-    for (size_t i = 0; i < n; ++i) dst[i] = src[i];
-  } else if (n <= 512) {
-    // Kernel rows of 3x3 layers (3 * C bytes): 16-byte moves and an
-    // overlapping last one; a memcpy call per row costs as much again.
-    size_t i = 0;
-    for (; i + 16 <= n; i += 16) move16(dst + i, src + i);
-    if (i < n) move16(dst + n - 16, src + n - 16);
-  } else {
-    std::memcpy(dst, src, n);
-  }
-}
-
-inline void fill_bytes(int8_t* dst, int8_t value, size_t n) {
-  if (n >= 8 && n <= 16) {
-    const uint64_t pattern = uint64_t{0x0101010101010101u} * static_cast<uint8_t>(value);
-    std::memcpy(dst, &pattern, 8);
-    std::memcpy(dst + n - 8, &pattern, 8);
-  } else if (n < 8) {
-    for (size_t i = 0; i < n; ++i) dst[i] = value;
-  } else {
-    std::memset(dst, value, n);
-  }
-}
-
-}  // namespace
-
-void Qs8GemmConv::gather(size_t b, size_t oy, size_t ox, const int8_t* input, int8_t* dst) const {
-  const size_t c = static_cast<size_t>(g_.input_c);
-  const int32_t ix0 = int32_t(ox) * g_.stride_w - g_.pad_left;
-  const int32_t ix_last = ix0 + (g_.kernel_w - 1) * g_.dilation_w;
-  // Undilated taps of one kernel row that all lie inside the input are
-  // contiguous in NHWC: one copy of kernel_w * c bytes.
-  const bool row_contiguous = g_.dilation_w == 1 && ix0 >= 0 && ix_last < g_.input_w;
-  const int8_t zero_point = static_cast<int8_t>(input_zero_point_);
-  for (int32_t ky = 0; ky < g_.kernel_h; ++ky) {
-    const int32_t iy = int32_t(oy) * g_.stride_h - g_.pad_top + ky * g_.dilation_h;
-    const bool row_inside = iy >= 0 && iy < g_.input_h;
-    const int8_t* input_row = input + (b * g_.input_h + (row_inside ? iy : 0)) * g_.input_w * c;
-    if (!row_inside) {
-      // The zero point is real zero: the packed bias's zp*sum(w) cancels it.
-      fill_bytes(dst, zero_point, g_.kernel_w * c);
-      dst += g_.kernel_w * c;
-      continue;
-    }
-    if (row_contiguous) {
-      copy_bytes(dst, input_row + size_t(ix0) * c, g_.kernel_w * c);
-      dst += g_.kernel_w * c;
-      continue;
-    }
-    for (int32_t kx = 0; kx < g_.kernel_w; ++kx) {
-      const int32_t ix = ix0 + kx * g_.dilation_w;
-      if (ix < 0 || ix >= g_.input_w) {
-        fill_bytes(dst, zero_point, c);
-      } else {
-        copy_bytes(dst, input_row + size_t(ix) * c, c);
-      }
-      dst += c;
-    }
-  }
-}
-
-void Qs8GemmConv::fill_indirection(size_t row0, size_t mr, const int8_t* input,
-                                   const int8_t** taps) const {
-  size_t ox = row0 % g_.output_w;
-  size_t oy = (row0 / g_.output_w) % g_.output_h;
-  size_t b = row0 / (size_t(g_.output_w) * g_.output_h);
-  const size_t c = static_cast<size_t>(g_.input_c);
-  for (size_t m = 0; m < mr; ++m) {
-    const int32_t iy0 = int32_t(oy) * g_.stride_h - g_.pad_top;
-    const int32_t ix0 = int32_t(ox) * g_.stride_w - g_.pad_left;
-    const int8_t* image = input + b * size_t(g_.input_h) * g_.input_w * c;
-    const size_t count = size_t(g_.kernel_h) * g_.kernel_w;
-    if (iy0 >= 0 && iy0 + (g_.kernel_h - 1) * g_.dilation_h < g_.input_h && ix0 >= 0 &&
-        ix0 + (g_.kernel_w - 1) * g_.dilation_w < g_.input_w) {
-      const int8_t* corner = image + (size_t(iy0) * g_.input_w + size_t(ix0)) * c;
-      for (size_t t = 0; t < count; ++t) taps[t] = corner + tap_offsets_[t];
-      taps += count;
-    } else {
-      for (int32_t ky = 0; ky < g_.kernel_h; ++ky) {
-        const int32_t iy = iy0 + ky * g_.dilation_h;
-        for (int32_t kx = 0; kx < g_.kernel_w; ++kx) {
-          const int32_t ix = ix0 + kx * g_.dilation_w;
-          const bool inside = iy >= 0 && iy < g_.input_h && ix >= 0 && ix < g_.input_w;
-          *taps++ = inside ? image + (size_t(iy) * g_.input_w + size_t(ix)) * c : padding_;
-        }
-      }
-    }
-    if (++ox == size_t(g_.output_w)) {
-      ox = 0;
-      if (++oy == size_t(g_.output_h)) {
-        oy = 0;
-        ++b;
-      }
-    }
-  }
 }
 
 void Qs8GemmConv::run_tiles(size_t first_tile, size_t end_tile, size_t first_channel,
@@ -227,45 +117,58 @@ void Qs8GemmConv::run_tiles(size_t first_tile, size_t end_tile, size_t first_cha
   const int8_t* rows[16];
   const size_t n = static_cast<size_t>(g_.output_c);
   const size_t nc = end_channel - first_channel;
-  const size_t block_bytes = sizeof(int32_t) + qs8_gemm_padded_k(kernel_.layout, k_);
+  const size_t block_bytes = sizeof(int32_t) + qs8_gemm_padded_k(kernel_.layout, packed_k_);
   const void* packed = static_cast<const uint8_t*>(packed_) + first_channel * block_bytes;
   // The kernel indexes requantization parameters from its first channel.
   Qs8GemmParams params = params_;
   params.multiplier += first_channel;
   params.shift += first_channel;
   params.scale += first_channel;
+  const size_t kernel_taps = size_t(g_.kernel_h) * g_.kernel_w;
   for (size_t tile = first_tile; tile < end_tile; ++tile) {
     const size_t row0 = tile * tile_rows_;
     const size_t mr = std::min<size_t>(tile_rows_, rows_ - row0);
     int8_t* out = output + row0 * n + first_channel;
-    if (indirect_) {
-      auto* taps = reinterpret_cast<const int8_t**>(strip);
-      fill_indirection(row0, mr, input, taps);
-      kernel_.igemm(mr, nc, size_t(g_.kernel_h) * g_.kernel_w, size_t(g_.input_c), taps, packed,
-                    out, n, params);
-      continue;
-    }
-    if (direct_) {
-      for (size_t m = 0; m < mr; ++m) rows[m] = input + (row0 + m) * k_;
-    } else {
-      // Pixel coordinates of the tile's first row, then stepped (no division per row).
-      size_t ox = row0 % g_.output_w;
-      size_t oy = (row0 / g_.output_w) % g_.output_h;
-      size_t b = row0 / (size_t(g_.output_w) * g_.output_h);
-      for (size_t m = 0; m < mr; ++m) {
-        gather(b, oy, ox, input, strip + m * k_);
-        rows[m] = strip + m * k_;
-        if (++ox == size_t(g_.output_w)) {
-          ox = 0;
-          if (++oy == size_t(g_.output_h)) {
-            oy = 0;
-            ++b;
-          }
-        }
+    switch (source_) {
+      case RowSource::kDirect:
+        for (size_t m = 0; m < mr; ++m) rows[m] = input + (row0 + m) * k_;
+        kernel_.fn(mr, nc, k_, rows, packed, out, n, params);
+        break;
+      case RowSource::kGather:
+        gather_tile(row0, mr, input, strip, rows);
+        kernel_.fn(mr, nc, k_, rows, packed, out, n, params);
+        break;
+      case RowSource::kPixelTaps: {
+        auto* taps = reinterpret_cast<const int8_t**>(strip);
+        fill_pixel_taps(row0, mr, input, taps);
+        kernel_.igemm(mr, nc, kernel_taps, size_t(g_.input_c), taps, packed, out, n, params);
+        break;
+      }
+      case RowSource::kRowTaps: {
+        auto* taps = reinterpret_cast<const int8_t**>(strip);
+        int8_t* composed = strip + kernel_.mr * size_t(g_.kernel_h) * sizeof(const int8_t*);
+        fill_row_taps(row0, mr, input, taps, composed);
+        kernel_.igemm(mr, nc, size_t(g_.kernel_h), segment_bytes_, taps, packed, out, n, params);
+        break;
       }
     }
-    kernel_.fn(mr, nc, k_, rows, packed, out, n, params);
   }
+}
+
+size_t Qs8GemmConv::strip_bytes() const {
+  const size_t mr = kernel_.mr;
+  switch (source_) {
+    case RowSource::kDirect:
+      return 0;
+    case RowSource::kGather:
+      return mr * k_;
+    case RowSource::kPixelTaps:
+      return mr * size_t(g_.kernel_h) * g_.kernel_w * sizeof(const int8_t*);
+    case RowSource::kRowTaps:
+      // Pointers, then room for every segment composed at an image border.
+      return mr * size_t(g_.kernel_h) * (sizeof(const int8_t*) + segment_bytes_);
+  }
+  return 0;
 }
 
 void Qs8GemmConv::run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch) const {
@@ -280,11 +183,10 @@ void Qs8GemmConv::run(ThreadPool& pool, const int8_t* input, int8_t* output, voi
     const size_t first_channel = channel_blocks * c / channel_splits_ * nr;
     const size_t end_channel = std::min<size_t>(channel_blocks * (c + 1) / channel_splits_ * nr,
                                                 static_cast<size_t>(g_.output_c));
-    const size_t strip_bytes =
-        indirect_ ? kernel_.mr * size_t(g_.kernel_h) * g_.kernel_w * sizeof(const int8_t*)
-                  : kernel_.mr * k_;
+    // Strips hold pointers first: keep each task's strip pointer-aligned.
+    const size_t stride = (strip_bytes() + 7) & ~size_t{7};
     run_tiles(first_tile, end_tile, first_channel, end_channel, input, output,
-              direct_ ? nullptr : strips + task * strip_bytes);
+              strips + task * stride);
   });
 }
 

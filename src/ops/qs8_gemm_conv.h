@@ -3,11 +3,14 @@
 // channels GEMM columns, K = kernel_h * kernel_w * input_channels.
 //
 // A 1x1, stride-1, unpadded convolution (and every fully connected layer)
-// points GEMM rows straight at input pixels. Other shapes, where the variant
-// has an indirect GEMM and pixels hold whole k-groups, pass per tile a list
-// of tap pointers (padding taps point at a row of the input zero point);
-// the rest gather each tile's receptive fields into a per-thread scratch
-// strip of MR rows. Never a full im2col copy.
+// points GEMM rows straight at input pixels. K x K layers, where the variant
+// has an indirect GEMM, pass per tile a list of tap pointers: whole input
+// pixels when they hold whole k-groups (C >= 16), else whole kernel rows of
+// the input (kernel_w * C bytes, padded to k-groups with zero weights);
+// taps outside the image point at zero-point bytes, and kernel rows cut by
+// the left or right border are assembled in scratch. Otherwise each tile's
+// receptive fields are gathered into a per-thread strip. Never a full
+// im2col copy.
 #pragma once
 
 #include <cstddef>
@@ -83,27 +86,46 @@ class Qs8GemmConv {
   const char* name() const { return name_; }
 
  private:
+  // Where a tile's GEMM rows come from.
+  enum class RowSource {
+    kDirect,     // 1x1, stride 1, unpadded: rows are input pixels
+    kGather,     // receptive fields copied into the task's strip
+    kPixelTaps,  // indirect GEMM, one tap per input pixel (C >= 16, whole k-groups)
+    kRowTaps,    // indirect GEMM, one tap per kernel row of the input (undilated)
+  };
+
   // Tiles [first_tile, end_tile) of tile_rows_ rows, channels [first_channel, end_channel).
   void run_tiles(size_t first_tile, size_t end_tile, size_t first_channel, size_t end_channel,
                  const int8_t* input, int8_t* output, int8_t* strip) const;
-  // Tap pointers (kernel_h * kernel_w per row) of rows [row0, row0 + mr).
-  void fill_indirection(size_t row0, size_t mr, const int8_t* input, const int8_t** taps) const;
+  // Scratch one task needs for its tile rows.
+  size_t strip_bytes() const;
+  Status prepare_pixel_taps(PrepareContext& ctx, int32_t input_zero_point);
+  // Rows [row0, row0 + mr): receptive fields into strip, rows[m] pointing at them.
+  void gather_tile(size_t row0, size_t mr, const int8_t* input, int8_t* strip,
+                   const int8_t** rows) const;
   // Receptive field of output pixel (b, oy, ox) into dst (K bytes).
   void gather(size_t b, size_t oy, size_t ox, const int8_t* input, int8_t* dst) const;
+  // kernel_h * kernel_w pixel pointers per row.
+  void fill_pixel_taps(size_t row0, size_t mr, const int8_t* input, const int8_t** taps) const;
+  // kernel_h segment pointers per row; border segments assembled in `composed`.
+  void fill_row_taps(size_t row0, size_t mr, const int8_t* input, const int8_t** taps,
+                     int8_t* composed) const;
 
   Qs8ConvGeometry g_;
   Qs8GemmKernel kernel_{};
   Qs8GemmParams params_;
   const void* packed_ = nullptr;
   const char* name_ = "";
-  size_t k_ = 0;
+  size_t k_ = 0;         // kernel_h * kernel_w * input_c
+  size_t packed_k_ = 0;  // K of the packed weights (kRowTaps pads each kernel row)
   size_t rows_ = 0;
   size_t tile_rows_ = 1;  // rows per tile, <= kernel_.mr
   int32_t input_zero_point_ = 0;
   bool direct_ = false;
-  bool indirect_ = false;             // K x K through kernel_.igemm
-  const int8_t* padding_ = nullptr;   // input_c bytes of the input zero point
-  const ptrdiff_t* tap_offsets_ = nullptr;  // per tap, from an inner window's corner
+  RowSource source_ = RowSource::kGather;
+  size_t segment_bytes_ = 0;          // kRowTaps: kernel_w * input_c rounded to k-groups
+  const int8_t* padding_ = nullptr;   // zero-point bytes for taps outside the image
+  const ptrdiff_t* tap_offsets_ = nullptr;  // kPixelTaps: per tap, from an inner window's corner
   size_t row_splits_ = 1;
   size_t channel_splits_ = 1;
 };
