@@ -43,13 +43,21 @@ apt_opts=(
   -o "APT::Sandbox::User=root"
 )
 
-# The lists are refreshed once a day at most.
+# The lists are refreshed once a day at most. Mirrors are sometimes mid-sync
+# ("File has unexpected size"), and one suite's index may stay broken for
+# days (bookworm-security's armhf list did here), so after a few tries a
+# failed update only warns: the lists that did arrive are used, and a
+# package missing from all of them fails below, naming it.
 if [[ -z "$(find "$apt_dir/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -1)" ]]; then
-  # Mirrors are sometimes mid-sync ("File has unexpected size"): retry.
-  for attempt in 1 2 3 4; do
+  for attempt in 1 2 3; do
     apt-get "${apt_opts[@]}" update >"$apt_dir/update.log" 2>&1 && break
-    [[ $attempt -lt 4 ]] || { tail -20 "$apt_dir/update.log" >&2; fail "apt-get update for $arch (log: $apt_dir/update.log)"; }
-    sleep $((attempt * 5))
+    if [[ $attempt -eq 3 ]]; then
+      grep -E "^(E|W):" "$apt_dir/update.log" | head -5 >&2
+      echo "make-sysroot.sh: WARNING: apt-get update for $arch partly failed (log: $apt_dir/update.log);" \
+           "using the package lists that arrived" >&2
+    else
+      sleep $((attempt * 5))
+    fi
   done
 fi
 

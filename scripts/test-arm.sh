@@ -107,6 +107,8 @@ run_tests() {  # qemu triple cpu build_dir features kernel_set binaries...
     [[ "$summary" == "All tests passed"* ]] || fail "$name under $cpu: '$summary' (log: $log)"
     echo "$(basename "$dir") -cpu $cpu kernel=$kernel_set $name: $(grep -c . <<<"$names") cases," \
          "$summary ($((SECONDS - start)) s)"
+    # The kernel tests print the variants each table ran on this CPU.
+    grep -E "variants run:" "$log" | sed 's/^/    /' || true
   done
 }
 
