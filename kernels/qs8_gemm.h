@@ -100,6 +100,9 @@ void qs8_gemm_2x8c8__neon(size_t mr, size_t nc, size_t k, const int8_t* const* a
 void qs8_gemm_4x16c4__neondot(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
                               const void* packed_w, int8_t* c, size_t c_stride,
                               const Qs8GemmParams& params);
+void qs8_igemm_4x16c4__neondot(size_t mr, size_t nc, size_t taps, size_t tap_bytes,
+                               const int8_t* const* indirection, const void* packed_w, int8_t* c,
+                               size_t c_stride, const Qs8GemmParams& params);
 void qs8_gemm_4x8c8__i8mm(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
                           const void* packed_w, int8_t* c, size_t c_stride,
                           const Qs8GemmParams& params);

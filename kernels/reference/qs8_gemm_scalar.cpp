@@ -93,7 +93,7 @@ const KernelVariant<Qs8GemmKernel>* qs8_gemm_variants(size_t* count) {
       {"qs8_gemm_4x8c8__i8mm", "i8mm", kCpuNEON | kCpuNEONDot | kCpuNEONI8MM,
        {qs8_gemm_4x8c8__i8mm, 4, {8, 8, false}}},
       {"qs8_gemm_4x16c4__neondot", "neondot", kCpuNEON | kCpuNEONDot,
-       {qs8_gemm_4x16c4__neondot, 4, {16, 4, false}}},
+       {qs8_gemm_4x16c4__neondot, 4, {16, 4, false}, qs8_igemm_4x16c4__neondot}},
       {"qs8_gemm_2x8c8__neon", "neon", kCpuNEON, {qs8_gemm_2x8c8__neon, 2, {8, 8, false}}},
 #elif defined(__arm__)
       // The library is built for Debian's armhf baseline (no NEON): this one
