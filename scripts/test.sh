@@ -2,6 +2,7 @@
 # Installs dependencies, builds everything and runs the whole test suite.
 #   scripts/test.sh              Release build in build/
 #   scripts/test.sh --sanitize   AddressSanitizer + UBSan build in build-asan/
+#   scripts/test.sh --tsan       ThreadSanitizer build in build-tsan/: the threaded tests only
 # The plain build also runs the kernel and operator tests under
 # qemu-x86_64 -cpu Haswell and -cpu Nehalem (scripts/test-emulated.sh).
 # LOWBIT_JOBS sets build and ctest parallelism (default 2); LOWBIT_BUILD_DIR
@@ -12,6 +13,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir="$root/${LOWBIT_BUILD_DIR:-build}"
 cmake_args=()
 sanitize=0
+tsan=0
 for arg in "$@"; do
   case "$arg" in
     --sanitize)
@@ -19,7 +21,12 @@ for arg in "$@"; do
       build_dir="$root/${LOWBIT_BUILD_DIR:-build-asan}"
       cmake_args+=(-DLOWBIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo)
       ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    --tsan)
+      tsan=1
+      build_dir="$root/${LOWBIT_BUILD_DIR:-build-tsan}"
+      cmake_args+=(-DLOWBIT_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOWBIT_BUILD_BENCHMARKS=OFF)
+      ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -31,6 +38,9 @@ fail() {
 }
 
 "$root/scripts/install-deps.sh"
+if [[ $tsan -eq 1 ]]; then
+  exec "$root/scripts/test-tsan.sh" "$build_dir" "${cmake_args[@]}"
+fi
 cmake -S "$root" -B "$build_dir" -G Ninja "${cmake_args[@]}" >/dev/null
 cmake --build "$build_dir" -j "$jobs"
 

@@ -6,7 +6,42 @@
 #include <cstddef>
 #include <utility>
 
+// ThreadSanitizer cannot see pthreadpool's fork and join (Debian's library is
+// not instrumented), so under TSan the pool states them: what the caller did
+// before parallel_for happens before every task, and every task happens before
+// parallel_for returns. Tasks are not ordered among themselves, so races
+// between tasks are still reported.
+#if defined(__SANITIZE_THREAD__)
+#define LOWBIT_TSAN_ANNOTATIONS 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define LOWBIT_TSAN_ANNOTATIONS 1
+#endif
+#endif
+#ifdef LOWBIT_TSAN_ANNOTATIONS
+extern "C" void __tsan_acquire(void* addr);
+extern "C" void __tsan_release(void* addr);
+#endif
+
 namespace lowbit {
+namespace detail {
+inline void tsan_acquire(const void* addr) {
+#ifdef LOWBIT_TSAN_ANNOTATIONS
+  __tsan_acquire(const_cast<void*>(addr));
+#else
+  (void)addr;
+#endif
+}
+inline void tsan_release(const void* addr) {
+#ifdef LOWBIT_TSAN_ANNOTATIONS
+  __tsan_release(const_cast<void*>(addr));
+#else
+  (void)addr;
+#endif
+}
+// Sync addresses of one parallel call: fork = the task context, join = one byte on.
+inline const void* tsan_join(const void* ctx) { return static_cast<const char*>(ctx) + 1; }
+}  // namespace detail
 
 class ThreadPool {
  public:
@@ -23,18 +58,32 @@ class ThreadPool {
   template <typename F>
   void parallel_for(size_t n, F&& f) {
     using Fn = std::remove_reference_t<F>;
+    detail::tsan_release(&f);
     pthreadpool_parallelize_1d(
-        pool_, [](void* ctx, size_t i) { (*static_cast<Fn*>(ctx))(i); },
+        pool_,
+        [](void* ctx, size_t i) {
+          detail::tsan_acquire(ctx);
+          (*static_cast<Fn*>(ctx))(i);
+          detail::tsan_release(detail::tsan_join(ctx));
+        },
         const_cast<void*>(static_cast<const void*>(&f)), n, 0);
+    detail::tsan_acquire(detail::tsan_join(&f));
   }
 
   // Calls f(i, j) for i in [0, n0), j in [0, n1).
   template <typename F>
   void parallel_for_2d(size_t n0, size_t n1, F&& f) {
     using Fn = std::remove_reference_t<F>;
+    detail::tsan_release(&f);
     pthreadpool_parallelize_2d(
-        pool_, [](void* ctx, size_t i, size_t j) { (*static_cast<Fn*>(ctx))(i, j); },
+        pool_,
+        [](void* ctx, size_t i, size_t j) {
+          detail::tsan_acquire(ctx);
+          (*static_cast<Fn*>(ctx))(i, j);
+          detail::tsan_release(detail::tsan_join(ctx));
+        },
         const_cast<void*>(static_cast<const void*>(&f)), n0, n1, 0);
+    detail::tsan_acquire(detail::tsan_join(&f));
   }
 
  private:
