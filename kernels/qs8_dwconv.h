@@ -134,6 +134,9 @@ void qs8_dwconv_row3x3s1__neon(const Qs8DwconvRowArgs& args);
 void qs8_dwconv_row3x3s2__neon(const Qs8DwconvRowArgs& args);
 void qs8_dwconv_row5x5s1__neon(const Qs8DwconvRowArgs& args);
 void qs8_dwconv_row5x5s2__neon(const Qs8DwconvRowArgs& args);
+// kernels/arm/qs8_dwconv_neondot.cpp: 3x3 with SDOT on (r0, r1, r2, 0) byte groups.
+void qs8_dwconv_row3x3s1__neondot(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row3x3s2__neondot(const Qs8DwconvRowArgs& args);
 #elif defined(__arm__)
 // The same with VMLAL.S16, built with -mfpu=neon.
 void qs8_dwconv_c8__armv7neon(size_t channels, size_t taps, const int8_t* const* inputs,

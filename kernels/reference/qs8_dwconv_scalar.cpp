@@ -66,6 +66,10 @@ const KernelVariant<Qs8DwconvKernel>* qs8_dwconv_variants(size_t* count) {
   static constexpr Qs8DwconvKernel kNeonDwconv = {
       qs8_dwconv_c8__neon, 8, qs8_dwconv_row3x3s1__neon, qs8_dwconv_row3x3s2__neon,
       qs8_dwconv_row5x5s1__neon, qs8_dwconv_row5x5s2__neon, true};
+  // The same with SDOT for 3x3 (5x5 and the generic kernel are the NEON ones).
+  static constexpr Qs8DwconvKernel kNeonDotDwconv = {
+      qs8_dwconv_c8__neon, 8, qs8_dwconv_row3x3s1__neondot, qs8_dwconv_row3x3s2__neondot,
+      qs8_dwconv_row5x5s1__neon, qs8_dwconv_row5x5s2__neon, true};
 #endif
   static const KernelVariant<Qs8DwconvKernel> kVariants[] = {
 #if defined(__x86_64__)
@@ -80,10 +84,9 @@ const KernelVariant<Qs8DwconvKernel>* qs8_dwconv_variants(size_t* count) {
         qs8_dwconv_row5x5s1__avx2, qs8_dwconv_row5x5s2__avx2, true}},
 #endif
 #if defined(__aarch64__)
-      // One NEON kernel serves the neon, neondot and i8mm kernel sets (the
-      // widening multiply-accumulate needs nothing newer).
-      {"qs8_dwconv_c8__neon", "i8mm", kCpuNEON | kCpuNEONDot | kCpuNEONI8MM, kNeonDwconv},
-      {"qs8_dwconv_c8__neon", "neondot", kCpuNEON | kCpuNEONDot, kNeonDwconv},
+      // i8mm brings nothing for depthwise: its kernel set runs the dotprod kernels.
+      {"qs8_dwconv_c8__neondot", "i8mm", kCpuNEON | kCpuNEONDot | kCpuNEONI8MM, kNeonDotDwconv},
+      {"qs8_dwconv_c8__neondot", "neondot", kCpuNEON | kCpuNEONDot, kNeonDotDwconv},
       {"qs8_dwconv_c8__neon", "neon", kCpuNEON, kNeonDwconv},
 #elif defined(__arm__)
       // The library is built for Debian's armhf baseline (no NEON): this one
