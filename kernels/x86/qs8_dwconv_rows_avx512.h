@@ -44,13 +44,18 @@ struct HalfRequant {
   // practically every layer): the pieces of the rounding right shift.
   bool right_only = false;
   __m512i multiplier_odd, right, mask, half_mask;
-  void load(const Qs8GemmParams& p, size_t channel) {
+  // The parameters of the 16 lanes selected by `index` from channels
+  // [channel, channel + 32) (vpermt2d: 0-15 the first 16, 16-31 the next).
+  void load(const Qs8GemmParams& p, size_t channel, __m512i index) {
     if (kProfile == RequantProfile::kXnnpackFp32) {
-      scale = _mm512_loadu_ps(p.scale + channel);
+      scale = _mm512_permutex2var_ps(_mm512_loadu_ps(p.scale + channel), index,
+                                     _mm512_loadu_ps(p.scale + channel + 16));
       return;
     }
-    multiplier = _mm512_loadu_si512(p.multiplier + channel);
-    shift = _mm512_loadu_si512(p.shift + channel);
+    multiplier = _mm512_permutex2var_epi32(_mm512_loadu_si512(p.multiplier + channel), index,
+                                           _mm512_loadu_si512(p.multiplier + channel + 16));
+    shift = _mm512_permutex2var_epi32(_mm512_loadu_si512(p.shift + channel), index,
+                                      _mm512_loadu_si512(p.shift + channel + 16));
     if (kProfile == RequantProfile::kTfliteReference) {
       right_only = _mm512_cmpgt_epi32_mask(shift, _mm512_setzero_si512()) == 0;
       multiplier_odd = _mm512_srli_epi64(multiplier, 32);
@@ -109,11 +114,11 @@ inline __m512i requantize(__m512i acc, const HalfRequant<kProfile>& rq, const Ou
   return _mm512_add_epi32(v, r.zero_point);
 }
 
-// Permutation indices: output lane j takes unpack slot j (low half) or
-// 16 + j (high half) of the (acc_lo, acc_hi) pair.
-inline __m512i channel_order_index(size_t first) {
+// The channel of each lane of an unpack-ordered accumulator: lane i of the
+// low half holds channel 8 * (i / 4) + i % 4, of the high half 4 more.
+inline __m512i unpack_order_channels(size_t half) {
   alignas(64) int32_t idx[16];
-  for (size_t j = 0; j < 16; ++j) idx[j] = int32_t(qs8_dwconv_unpack_slot(kBlock, first + j));
+  for (size_t i = 0; i < 16; ++i) idx[i] = int32_t(8 * (i / 4) + 4 * half + i % 4);
   return _mm512_load_si512(idx);
 }
 
@@ -122,7 +127,11 @@ void row(const Qs8DwconvRowArgs& a) {
   constexpr int P = (K + 1) / 2;  // pairs of kernel rows
   constexpr size_t kBlockBytes = kBlock * sizeof(int32_t) + size_t(K) * P * kBlock * 4;
   const Qs8GemmParams& params = *a.params;
-  const __m512i to_low = channel_order_index(0), to_high = channel_order_index(16);
+  // Requantization runs on the unpack-ordered sums with parameters gathered
+  // into the same order; VPACKSSDW of the two halves then yields the int16
+  // results in channel order (it interleaves 4-lane groups, undoing the
+  // unpack), and VPMOVWB narrows them for one store.
+  const __m512i low_channels = unpack_order_channels(0), high_channels = unpack_order_channels(1);
   const auto* w = static_cast<const uint8_t*>(a.packed_w);
   if (S == 1 && avx2::dwconv::two_pixel_rows(a, S)) {
     return avx2::dwconv::row_block16<K, 1, kProfile, kBlock, Ops, true>(a, 0, 8, w);
@@ -134,12 +143,10 @@ void row(const Qs8DwconvRowArgs& a) {
       continue;
     }
     const __mmask32 load_mask = n == kBlock ? ~__mmask32{0} : (__mmask32{1} << n) - 1;
-    const __mmask16 store_low = n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1);
-    const __mmask16 store_high = n > 16 ? __mmask16((1u << (n - 16)) - 1) : __mmask16(0);
     const OutputRange range(params);
     HalfRequant<kProfile> rq_low, rq_high;
-    rq_low.load(params, block);
-    rq_high.load(params, block + 16);
+    rq_low.load(params, block, low_channels);
+    rq_high.load(params, block, high_channels);
     const __m512i bias_lo = _mm512_loadu_si512(w), bias_hi = _mm512_loadu_si512(w + 64);
     __m512i wt[K][P][2];
     for (int kx = 0; kx < K; ++kx) {
@@ -202,14 +209,10 @@ void row(const Qs8DwconvRowArgs& a) {
       }
       const __m512i sum_lo = _mm512_add_epi32(acc[0][0], acc[1][0]);
       const __m512i sum_hi = _mm512_add_epi32(acc[0][1], acc[1][1]);
-      const __m512i low = _mm512_permutex2var_epi32(sum_lo, to_low, sum_hi);
-      const __m512i high = _mm512_permutex2var_epi32(sum_lo, to_high, sum_hi);
-      const __m512i q_low = requantize(low, rq_low, range);
-      _mm_mask_storeu_epi8(out, store_low, _mm512_cvtepi32_epi8(q_low));
-      if (n > 16) {
-        const __m512i q_high = requantize(high, rq_high, range);
-        _mm_mask_storeu_epi8(out + 16, store_high, _mm512_cvtepi32_epi8(q_high));
-      }
+      // Both in int8 range already, so the saturating pack is exact.
+      const __m512i words = _mm512_packs_epi32(requantize(sum_lo, rq_low, range),
+                                               requantize(sum_hi, rq_high, range));
+      _mm256_mask_storeu_epi8(out, load_mask, _mm512_cvtepi16_epi8(words));
     }
   }
 }
