@@ -191,6 +191,16 @@ void Qs8GemmConv::fill_row_taps(size_t row0, size_t mr, const int8_t* input, con
     const int32_t ix0 = int32_t(at.ox) * g_.stride_w - g_.pad_left;
     const bool columns_inside = ix0 >= 0 && ix0 + g_.kernel_w <= g_.input_w;
     const int8_t* image = input + at.b * size_t(g_.input_h) * g_.input_w * c;
+    const int32_t iy_last = iy0 + (g_.kernel_h - 1) * g_.dilation_h;
+    if (columns_inside && iy0 >= 0 && iy_last < g_.input_h) {
+      // Inner window: kernel rows at a fixed stride from its corner.
+      const int8_t* corner = image + (size_t(iy0) * g_.input_w + size_t(ix0)) * c;
+      const size_t row_stride = size_t(g_.dilation_h) * g_.input_w * c;
+      if (corner + (g_.kernel_h - 1) * row_stride + segment_bytes_ <= input_end) {
+        for (int32_t ky = 0; ky < g_.kernel_h; ++ky) *taps++ = corner + ky * row_stride;
+        continue;
+      }
+    }
     for (int32_t ky = 0; ky < g_.kernel_h; ++ky) {
       const int32_t iy = iy0 + ky * g_.dilation_h;
       if (iy < 0 || iy >= g_.input_h) {
