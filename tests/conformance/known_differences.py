@@ -23,21 +23,23 @@ KNOWN = {
         "tests/convert checks its known answers (person / no person); there is no LiteRT oracle."),
     "lce-builtin-int8": (
         "In LCE int8 networks the builtin int8 operators run on the TFLite optimized kernels "
-        "linked into LCE's interpreter, and their CONV_2D and DEPTHWISE_CONV_2D rescale by a "
+        "linked into LCE's interpreter, and their CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED "
+        "rescale by a "
         "rule no lowbit profile has: the saturating rounding doubling high multiply (round to "
         "nearest) followed by a rounding right shift that rounds halves *up* (towards +inf, as "
         "ARM's SRSHL does), where `tflite_reference` rounds them away from zero and "
-        "`single_rounding` rounds only once. `probe_lce_conv_rounding.py` recomputes every "
-        "accumulator for 10 inputs: that rule reproduces all 23040 outputs of "
-        "`int8_conv_3x3_s1_same` and of `int8_dwconv_3x3_s1_same` under LCE, where "
-        "`tflite_reference` misses 14 and 22 and `single_rounding` 16 and 18 (all near halves, "
+        "`single_rounding` rounds only once. `probe_lce_rounding.py` recomputes every "
+        "accumulator: that rule reproduces all 23040 outputs (10 inputs) of "
+        "`int8_conv_3x3_s1_same` and of `int8_dwconv_3x3_s1_same` and all 10000 (1000 inputs) of "
+        "`int8_fc_64_to_10` under LCE, where `tflite_reference` misses 14, 22 and 10 and "
+        "`single_rounding` 16, 18 and 11 (all near halves, "
         "e.g. acc·multiplier = −46.50036 becomes −46.5 after the first rounding; LCE gives −46, "
         "tflite_reference −47). `probe_lce_builtin_int8.py` shows ADD, MUL, MEAN, pools, "
-        "FULLY_CONNECTED, SOFTMAX, LOGISTIC and HARD_SWISH equal to `tflite_reference` under LCE; "
-        "only the convolutions differ. The LCE operators themselves agree exactly (every "
+        "SOFTMAX, LOGISTIC and HARD_SWISH equal to `tflite_reference` under LCE; only the "
+        "weighted operators differ. The LCE operators themselves agree exactly (every "
         "single-operator int8 LCE model above); a ±1 early in a network is amplified by later "
         "layers, hence larger differences at the output. Matching LCE exactly needs a profile with "
-        "that rounding in the convolution kernels (not built)."),
+        "that rounding in the convolution and fully connected kernels (not built)."),
 }
 
 # (model regex, oracle regex, key)

@@ -1,15 +1,16 @@
 """Evidence for the LCE int8 network differences in docs/conformance.md (lce-builtin-int8):
-recomputes every accumulator of a generated single CONV_2D or DEPTHWISE_CONV_2D int8 model (SAME
-padding, stride 1, no dilation, depth multiplier 1: int8_conv_3x3_s1_same, the default, or
-int8_dwconv_3x3_s1_same)
+recomputes every accumulator of a generated single-operator int8 model, FULLY_CONNECTED or a
+CONV_2D / DEPTHWISE_CONV_2D with SAME padding, stride 1, no dilation and depth multiplier 1
+(int8_conv_3x3_s1_same, the default; int8_dwconv_3x3_s1_same; int8_fc_64_to_10)
 and counts how often three rescaling rules disagree with LCE's interpreter:
 
   tflite_reference  saturating rounding doubling high multiply, then round half away from zero
   single_rounding   (acc * M + 2^(30-e)) >> (31-e)
   srshl             the doubling high multiply, then a rounding right shift rounding halves up
-                    (ARM's SQRDMULH + SRSHL; what LCE's builtin CONV_2D does)
+                    (ARM's SQRDMULH + SRSHL; what LCE's builtin CONV_2D, DEPTHWISE_CONV_2D and
+                    FULLY_CONNECTED do)
 
-  .venv/bin/python tests/conformance/probe_lce_conv_rounding.py [MODEL] [--inputs N]
+  .venv/bin/python tests/conformance/probe_lce_rounding.py [MODEL] [--inputs N]
 """
 import argparse
 import math
@@ -57,19 +58,42 @@ def main():
 
     lce = harness.LCEOracle(args.model)
     interpreter = harness.LiteRTOracle(args.model, reference=True).interpreter
-    conv = next(op for op in interpreter._get_ops_details()
-                if op["op_name"] in ("CONV_2D", "DEPTHWISE_CONV_2D"))
-    depthwise = conv["op_name"] == "DEPTHWISE_CONV_2D"
+    op = next(op for op in interpreter._get_ops_details()
+              if op["op_name"] in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"))
+    kind = op["op_name"]
     tensors = {d["index"]: d for d in interpreter.get_tensor_details()}
-    x_index, w_index, b_index = conv["inputs"]
+    x_index, w_index, b_index = op["inputs"]
     weights = interpreter.get_tensor(w_index).astype(np.int64)
-    bias = interpreter.get_tensor(b_index).astype(np.int64)
+    bias = interpreter.get_tensor(b_index).astype(np.int64) if b_index >= 0 else 0
     in_scale, in_zero = tensors[x_index]["quantization"]
-    out_scale, out_zero = tensors[conv["outputs"][0]]["quantization"]
+    out_scale, out_zero = tensors[op["outputs"][0]]["quantization"]
     w_scales = tensors[w_index]["quantization_parameters"]["scales"]
-    multipliers = [quantize_multiplier(np.float64(in_scale) * np.float64(s) / np.float64(out_scale))
-                   for s in w_scales]
-    kh, kw = weights.shape[1:3]
+    channels = weights.shape[0] if kind != "DEPTHWISE_CONV_2D" else weights.shape[3]
+
+    def multiplier(c):
+        if len(w_scales) == 1 and kind == "FULLY_CONNECTED":  # per-tensor FC: in*w in float
+            return quantize_multiplier(np.float64(np.float32(in_scale) * np.float32(w_scales[0]))
+                                       / np.float64(out_scale))
+        w = w_scales[c if len(w_scales) > 1 else 0]
+        return quantize_multiplier(np.float64(in_scale) * np.float64(w) / np.float64(out_scale))
+
+    def accumulators(x):
+        """int64 accumulators, last axis the output channel."""
+        centered = x.astype(np.int64) - in_zero
+        if kind == "FULLY_CONNECTED":
+            return centered.reshape(-1, weights.shape[1]) @ weights.T + bias
+        kh, kw = (weights.shape[1:3])
+        height, width = x.shape[1:3]
+        padded = np.zeros((height + kh - 1, width + kw - 1, x.shape[3]), np.int64)  # SAME, stride 1
+        padded[kh // 2:kh // 2 + height, kw // 2:kw // 2 + width] = centered[0]
+        acc = np.zeros((height, width, channels), np.int64)
+        for i in range(kh):
+            for j in range(kw):
+                window = padded[i:i + height, j:j + width]
+                acc += window * weights[0, i, j] if kind == "DEPTHWISE_CONV_2D" else window @ weights[:, i, j].T
+        return acc + bias
+
+    multipliers = [multiplier(c) for c in range(channels)]
     rules = ["tflite_reference", "single_rounding", "srshl"]
     wrong = dict.fromkeys(rules, 0)
     total = 0
@@ -77,20 +101,14 @@ def main():
     (dtype, shape, _), = lce.input_specs()
     for _ in range(args.inputs):
         x = harness.random_input(rng, dtype, shape)
-        expected = lce.run([x])[0]
-        height, width = x.shape[1:3]
-        padded = np.zeros((height + kh - 1, width + kw - 1, x.shape[3]), np.int64)  # SAME, stride 1
-        padded[kh // 2:kh // 2 + height, kw // 2:kw // 2 + width] = x[0].astype(np.int64) - in_zero
-        for c, (m, e) in enumerate(multipliers):
-            for i in range(height):
-                for j in range(width):
-                    patch = padded[i:i + kh, j:j + kw]
-                    acc = int(((patch[:, :, c] * weights[0, :, :, c]) if depthwise
-                               else (patch * weights[c])).sum() + bias[c])
-                    total += 1
-                    for rule in rules:
-                        got = min(max(rescale(rule, acc, m, e) + out_zero, -128), 127)
-                        wrong[rule] += got != int(expected[0, i, j, c])
+        acc = accumulators(x).reshape(-1, channels)
+        expected = lce.run([x])[0].reshape(-1, channels)
+        for index in np.ndindex(acc.shape):
+            m, e = multipliers[index[1]]
+            total += 1
+            for rule in rules:
+                got = min(max(rescale(rule, int(acc[index]), m, e) + out_zero, -128), 127)
+                wrong[rule] += got != int(expected[index])
     print(f"{os.path.basename(args.model)}: {total} outputs under LCE's interpreter; rules disagreeing: "
           + ", ".join(f"{rule} {wrong[rule]}" for rule in rules))
 
