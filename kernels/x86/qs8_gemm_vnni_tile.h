@@ -9,8 +9,9 @@
 // work on its last row. The requantization parameters of a block are loaded
 // once for its rows, and the body is specialised per profile.
 //
-// A Source supplies the K loop: accumulate_two<kRows>(w0, w1, TwoBlockSums*)
-// and accumulate_one<kRows>(w, __m512i[8]) starting from the packed bias.
+// A Source supplies the K loop: accumulate_two<kRows, kHalf>(w0, w1,
+// TwoBlockSums*) and accumulate_one<kRows, kHalf>(w, __m512i[8]) starting from
+// the packed bias (kHalf: the second / only block has at most 8 channels).
 // Those loops keep accumulators in named variables in never-inlined
 // functions: with an array whose address is taken, or inlined into one large
 // function, GCC copies them through other registers and the stack on every
@@ -20,6 +21,7 @@
 #include <immintrin.h>
 
 #include <cstring>
+#include <type_traits>
 
 #include "kernels/qs8_gemm.h"
 #include "kernels/x86/qs8_requant_avx512.h"
@@ -36,6 +38,29 @@ inline __m512i broadcast_unsigned(const int8_t* a) {
   std::memcpy(&a4, a, 4);
   return _mm512_xor_si512(_mm512_set1_epi32(a4), _mm512_set1_epi32(static_cast<int32_t>(0x80808080u)));
 }
+
+// A block of 16 channels in a zmm, or only its first 8 channels in a ymm
+// (the packed layout is unchanged: channel j's k-group sits at byte 4j of a
+// 64-byte group, so the first 32 bytes hold channels 0-7). Layers whose last
+// block has at most 8 channels (8, 24, 40 outputs) use the narrow form and
+// skip the multiply-adds of the empty half.
+template <bool kHalf>
+using BlockAcc = typename std::conditional<kHalf, __m256i, __m512i>::type;
+
+template <bool kHalf>
+inline BlockAcc<kHalf> load_block(const uint8_t* p) {
+  if constexpr (kHalf) {
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  } else {
+    return _mm512_loadu_si512(p);
+  }
+}
+inline __m512i dot(__m512i acc, __m512i a, __m512i w) { return _mm512_dpbusd_epi32(acc, a, w); }
+inline __m256i dot(__m256i acc, __m512i a, __m256i w) {
+  return _mm256_dpbusd_epi32(acc, _mm512_castsi512_si256(a), w);
+}
+inline __m512i widen(__m512i acc) { return acc; }
+inline __m512i widen(__m256i acc) { return _mm512_zextsi256_si512(acc); }
 
 struct TwoBlockSums {
   __m512i acc0[kMR], acc1[kMR];
@@ -66,16 +91,24 @@ void gemm_rows(const Source& source, size_t nc, size_t block_bytes, const void* 
   size_t block = 0;
   for (; block + kNR < nc; block += 2 * kNR, w += 2 * block_bytes) {
     TwoBlockSums sums;
-    source.template accumulate_two<kRows>(w, w + block_bytes, &sums);
-    store_block<kProfile>(sums.acc0, kRows, params, block, kNR, c, c_stride);
     const size_t rest = nc - block - kNR;
+    if (rest <= kNR / 2) {
+      source.template accumulate_two<kRows, true>(w, w + block_bytes, &sums);
+    } else {
+      source.template accumulate_two<kRows, false>(w, w + block_bytes, &sums);
+    }
+    store_block<kProfile>(sums.acc0, kRows, params, block, kNR, c, c_stride);
     store_block<kProfile>(sums.acc1, kRows, params, block + kNR, rest < kNR ? rest : kNR, c,
                           c_stride);
   }
   if (block < nc) {
     __m512i acc[kMR];
-    source.template accumulate_one<kRows>(w, acc);
     const size_t rest = nc - block;
+    if (rest <= kNR / 2) {
+      source.template accumulate_one<kRows, true>(w, acc);
+    } else {
+      source.template accumulate_one<kRows, false>(w, acc);
+    }
     store_block<kProfile>(acc, kRows, params, block, rest < kNR ? rest : kNR, c, c_stride);
   }
 }
