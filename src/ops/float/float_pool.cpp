@@ -18,6 +18,17 @@
 namespace lowbit {
 namespace {
 
+// From in + (out - 1) * stride on, SAME padding centres every window over the
+// whole input, so a larger window gives the same result. XNNPACK sizes its
+// indirection buffer by the window, so it gets the smallest equivalent one (a
+// 3x50331651 window on an 11-pixel row once asked it for 8 GB; found by fuzzing).
+int32_t equivalent_window(int32_t in, int32_t filter, int32_t stride, Padding padding) {
+  if (padding != Padding::kSame || in < 1 || stride < 1) return filter;
+  const int64_t out = (int64_t(in) + stride - 1) / stride;
+  const int64_t reach = in + (out - 1) * stride;
+  return static_cast<int32_t>(std::min<int64_t>(filter, reach));
+}
+
 class FloatPoolKernel final : public XnnKernel {
  public:
   explicit FloatPoolKernel(const OperatorDesc& op)
@@ -38,6 +49,8 @@ class FloatPoolKernel final : public XnnKernel {
     in_h_ = in[1];
     in_w_ = in[2];
     const int32_t channels = in[3];
+    options.filter_h = equivalent_window(in_h_, options.filter_h, options.stride_h, options.padding);
+    options.filter_w = equivalent_window(in_w_, options.filter_w, options.stride_w, options.padding);
     PaddedDim h, w;
     LOWBIT_RETURN_IF_ERROR(compute_padded_dim(in_h_, options.filter_h, options.stride_h, 1,
                                               options.padding, "height", &h));
