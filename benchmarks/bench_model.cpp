@@ -31,7 +31,8 @@ const char kUsage[] =
     "  --num_runs=N               measured inferences (default 50)\n"
     "  --warmup_runs=N            unmeasured inferences after the first (default 5)\n"
     "  --kernel=NAME              kernel set: auto, reference or an ISA name\n"
-    "  --profile=NAME             tflite_reference (default), single_rounding, xnnpack_fp32\n"
+    "  --profile=NAME             tflite_reference (default), single_rounding, xnnpack_fp32,\n"
+    "                             tflite_optimized\n"
     "  --enable_op_profiling=BOOL per-operator and per-kind timing tables\n"
     "  --input_file=F[,F...]      raw bytes for the graph inputs in order (others random)\n"
     "  --seed=N                   seed of the random inputs (default 1)\n"
@@ -103,7 +104,7 @@ std::string parse_flags(int argc, char** argv, Flags* f) {
       f->options.kernel = v;
     } else if (flag("profile")) {
       if (!missing && !parse_requant_profile(v, &f->options.profile)) {
-        return bad("tflite_reference, single_rounding or xnnpack_fp32");
+        return bad("tflite_reference, single_rounding, xnnpack_fp32 or tflite_optimized");
       }
     } else if (arg == "--enable_op_profiling") {
       f->op_profiling = true;

@@ -40,7 +40,8 @@ typedef enum lowbit_dtype {
 typedef enum lowbit_requant_profile {
   LOWBIT_PROFILE_TFLITE_REFERENCE = 0,
   LOWBIT_PROFILE_SINGLE_ROUNDING = 1,
-  LOWBIT_PROFILE_XNNPACK_FP32 = 2
+  LOWBIT_PROFILE_XNNPACK_FP32 = 2,
+  LOWBIT_PROFILE_TFLITE_OPTIMIZED = 3
 } lowbit_requant_profile;
 
 typedef struct lowbit_model lowbit_model;

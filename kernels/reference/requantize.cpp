@@ -73,6 +73,23 @@ int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shif
       saturating_rounding_doubling_high_mul(static_cast<int32_t>(shifted), multiplier), right);
 }
 
+int32_t rounding_shift_right_half_up(int32_t x, int exponent) {
+  if (exponent <= 0) return x;
+  if (exponent > 31) return 0;  // |x| < 2^31 rounds to 0 (halves up: -2^31 >> 32 is -0.5 -> 0)
+  // Bit exponent-1 says whether the dropped fraction is at least one half.
+  return (x >> exponent) + ((x >> (exponent - 1)) & 1);
+}
+
+int32_t multiply_by_quantized_multiplier_half_up(int32_t x, int32_t multiplier, int shift) {
+  const int left = shift > 0 ? (shift < 31 ? shift : 31) : 0;
+  const int right = shift > 0 ? 0 : -shift;
+  int64_t shifted = static_cast<int64_t>(x) * (int64_t{1} << left);
+  if (shifted > std::numeric_limits<int32_t>::max()) shifted = std::numeric_limits<int32_t>::max();
+  if (shifted < std::numeric_limits<int32_t>::min()) shifted = std::numeric_limits<int32_t>::min();
+  return rounding_shift_right_half_up(
+      saturating_rounding_doubling_high_mul(static_cast<int32_t>(shifted), multiplier), right);
+}
+
 int32_t multiply_by_quantized_multiplier_single_round(int32_t x, int32_t multiplier, int shift) {
   const int total_shift = 31 - shift;
   if (total_shift <= 0) {
@@ -168,6 +185,8 @@ int32_t requantize(int32_t acc, const Requantizer& r, RequantProfile profile) {
       return multiply_by_quantized_multiplier(acc, r.multiplier, r.shift);
     case RequantProfile::kSingleRounding:
       return multiply_by_quantized_multiplier_single_round(acc, r.multiplier, r.shift);
+    case RequantProfile::kTfliteOptimized:
+      return multiply_by_quantized_multiplier_half_up(acc, r.multiplier, r.shift);
     case RequantProfile::kXnnpackFp32: {
       const float scaled = static_cast<float>(acc) * r.scale;
       // Clamp before converting so the conversion is always defined; int8
@@ -177,6 +196,18 @@ int32_t requantize(int32_t acc, const Requantizer& r, RequantProfile profile) {
     }
   }
   return 0;
+}
+
+bool simd_kernels_support(RequantProfile profile) {
+  switch (profile) {
+    case RequantProfile::kTfliteReference:
+    case RequantProfile::kSingleRounding:
+    case RequantProfile::kXnnpackFp32:
+      return true;
+    case RequantProfile::kTfliteOptimized:
+      return false;
+  }
+  return false;
 }
 
 }  // namespace ref

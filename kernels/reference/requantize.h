@@ -1,4 +1,4 @@
-// Fixed-point rescaling of int32 accumulators, in the three named profiles
+// Fixed-point rescaling of int32 accumulators, in the four named profiles
 // (../shared/NUMERICS.md sections 3 and 4). Every int8 kernel, reference or
 // SIMD, must give exactly these results.
 #pragma once
@@ -38,6 +38,14 @@ int32_t saturating_rounding_doubling_high_mul(int32_t a, int32_t b);
 int32_t rounding_divide_by_pot(int32_t x, int exponent);
 // TFLite MultiplyByQuantizedMultiplier: double rounding.
 int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shift);
+// Arithmetic right shift rounding halves up, (x + 2^(exponent-1)) >> exponent
+// without overflow: ARM's SRSHL by a negative amount, as TFLite's optimized
+// kernels on x86-64 emulate it.
+int32_t rounding_shift_right_half_up(int32_t x, int exponent);
+// tflite_optimized's CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED rescale:
+// the same left shift and doubling high multiply as
+// multiply_by_quantized_multiplier, then rounding_shift_right_half_up.
+int32_t multiply_by_quantized_multiplier_half_up(int32_t x, int32_t multiplier, int shift);
 // Single rounding: (x*M + 2^(30-shift)) >> (31-shift) in 64 bits.
 int32_t multiply_by_quantized_multiplier_single_round(int32_t x, int32_t multiplier, int shift);
 
@@ -57,6 +65,10 @@ bool find_single_rounding_equivalent(double scale, int32_t zero_point, int32_t a
 
 // Rescales an accumulator (no zero point, no clamp) under `profile`.
 int32_t requantize(int32_t acc, const Requantizer& r, RequantProfile profile);
+
+// Whether the SIMD GEMM / depthwise kernels implement `profile`. They do not
+// implement tflite_optimized: its operators select the reference kernels.
+bool simd_kernels_support(RequantProfile profile);
 
 // Rescale, add the output zero point and clamp to [act_min, act_max].
 // The rescaled value is first limited to +-2^16, far outside any 8-bit

@@ -18,7 +18,7 @@ class Interpreter(_lowbit.Interpreter):
     """A prepared interpreter. ``model`` is a path or the .lbm bytes.
 
     ``kernel``: "" (default: $LOWBIT_KERNEL or "auto"), "reference", "avx2", ...
-    ``profile``: "tflite_reference", "single_rounding" or "xnnpack_fp32".
+    ``profile``: "tflite_reference", "single_rounding", "xnnpack_fp32" or "tflite_optimized".
     """
 
     def __init__(self, model, num_threads=1, kernel="", profile="tflite_reference"):

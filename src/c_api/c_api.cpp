@@ -53,7 +53,7 @@ lowbit::Status to_cpp_options(const lowbit_interpreter_options* in, lowbit::Inte
   lowbit_interpreter_options defaults;
   lowbit_interpreter_options_init(&defaults);
   const lowbit_interpreter_options& o = in != nullptr ? *in : defaults;
-  if (o.profile < LOWBIT_PROFILE_TFLITE_REFERENCE || o.profile > LOWBIT_PROFILE_XNNPACK_FP32) {
+  if (o.profile < LOWBIT_PROFILE_TFLITE_REFERENCE || o.profile > LOWBIT_PROFILE_TFLITE_OPTIMIZED) {
     return invalid("options.profile: unknown requantization profile " + std::to_string(o.profile));
   }
   out->num_threads = o.num_threads;

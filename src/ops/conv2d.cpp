@@ -112,7 +112,7 @@ class QuantizedConv2D : public OpKernel {
     // reference for int8 ungrouped convolution.
     const auto& gemm = select_qs8_gemm(ctx.selector());
     use_gemm_ = ctx.input(0).dtype == DType::kInt8 && p_.groups == 1 &&
-                std::string(gemm.isa) != "reference";
+                std::string(gemm.isa) != "reference" && ref::simd_kernels_support(p_.profile);
     if (use_gemm_) {
       const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
       LOWBIT_RETURN_IF_ERROR(gemm_.prepare(ctx, gemm, simd_geometry(p_, p_.output_c),

@@ -112,7 +112,8 @@ class QuantizedDepthwiseConv2D : public OpKernel {
     // with any depth multiplier; uint8 stays reference.
     const auto& dw = select_qs8_dwconv(ctx.selector());
     use_simd_ = ctx.input(0).dtype == DType::kInt8 &&
-                taps <= Qs8DwconvRunner::kMaxTaps && std::string(dw.isa) != "reference";
+                taps <= Qs8DwconvRunner::kMaxTaps && std::string(dw.isa) != "reference" &&
+                ref::simd_kernels_support(p_.profile);
     if (use_simd_) {
       const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
       LOWBIT_RETURN_IF_ERROR(simd_.prepare(ctx, dw, simd_geometry(p_, output_channels),

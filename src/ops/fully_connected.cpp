@@ -117,7 +117,8 @@ class QuantizedFullyConnected : public OpKernel {
     // A SIMD GEMM, when the CPU and kernel set allow one, replaces the
     // reference; legacy uint8 weights with a zero point stay on the reference.
     const auto& gemm = select_qs8_gemm(ctx.selector());
-    use_gemm_ = ctx.input(0).dtype == DType::kInt8 && std::string(gemm.isa) != "reference";
+    use_gemm_ = ctx.input(0).dtype == DType::kInt8 && std::string(gemm.isa) != "reference" &&
+                ref::simd_kernels_support(p_.profile);
     if (use_gemm_) {
       Qs8ConvGeometry g;
       g.batch = p_.batch;

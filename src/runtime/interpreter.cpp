@@ -33,7 +33,9 @@ class OperatorPrepareContext final : public PrepareContext {
   const GraphDesc& graph() const override { return impl_.model->graph(); }
   const OperatorDesc& op() const override { return graph().operators[op_index_]; }
   int op_index() const override { return op_index_; }
-  RequantProfile profile() const override { return impl_.options.profile; }
+  RequantProfile profile() const override {
+    return operator_requant_profile(impl_.options.profile, op().type);
+  }
   const KernelSelector& selector() const override { return *impl_.selector; }
   ThreadPool& pool() const override { return *impl_.pool; }
 
@@ -329,19 +331,32 @@ const char* requant_profile_name(RequantProfile p) {
     case RequantProfile::kTfliteReference: return "tflite_reference";
     case RequantProfile::kSingleRounding: return "single_rounding";
     case RequantProfile::kXnnpackFp32: return "xnnpack_fp32";
+    case RequantProfile::kTfliteOptimized: return "tflite_optimized";
   }
   return "unknown";
 }
 
 bool parse_requant_profile(const std::string& name, RequantProfile* p) {
   for (RequantProfile c : {RequantProfile::kTfliteReference, RequantProfile::kSingleRounding,
-                           RequantProfile::kXnnpackFp32}) {
+                           RequantProfile::kXnnpackFp32, RequantProfile::kTfliteOptimized}) {
     if (name == requant_profile_name(c)) {
       *p = c;
       return true;
     }
   }
   return false;
+}
+
+RequantProfile operator_requant_profile(RequantProfile profile, OpType type) {
+  if (profile != RequantProfile::kTfliteOptimized) return profile;
+  switch (type) {
+    case OpType::kConv2D:
+    case OpType::kDepthwiseConv2D:
+    case OpType::kFullyConnected:
+      return profile;
+    default:
+      return RequantProfile::kTfliteReference;
+  }
 }
 
 }  // namespace lowbit

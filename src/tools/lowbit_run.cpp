@@ -21,7 +21,8 @@ const char kUsage[] =
     "  --output I=FILE      write graph output I's raw bytes to FILE; repeatable\n"
     "  --kernel NAME        kernel set: auto, reference or an ISA name (default: $LOWBIT_KERNEL or auto)\n"
     "  --threads N          worker threads (default 1)\n"
-    "  --profile NAME       tflite_reference (default), single_rounding or xnnpack_fp32\n"
+    "  --profile NAME       tflite_reference (default), single_rounding, xnnpack_fp32 or\n"
+    "                       tflite_optimized\n"
     "  --max-values N       values printed per output (default 16)\n";
 
 // "I=FILE" from --input/--output.
@@ -76,8 +77,9 @@ Args parse_args(int argc, char** argv) {
       args.options.num_threads = static_cast<int>(number);
     } else if (flag("profile")) {
       if (!missing && !parse_requant_profile(value, &args.options.profile)) {
-        throw UsageError{"--profile must be tflite_reference, single_rounding or xnnpack_fp32, got '" +
-                         value + "'"};
+        throw UsageError{
+            "--profile must be tflite_reference, single_rounding, xnnpack_fp32 or "
+            "tflite_optimized, got '" + value + "'"};
       }
     } else if (flag("max-values")) {
       if (!missing && !parse_int(value, 0, 1L << 30, &args.max_values)) {

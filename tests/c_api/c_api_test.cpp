@@ -239,10 +239,14 @@ TEST_CASE("C API failures return a status and a message") {
     options.kernel = "no-such-isa";
     CHECK(lowbit_interpreter_create(model, &options, nullptr, 0, &interp) != LOWBIT_OK);
     options.kernel = nullptr;
-    options.profile = 9;
+    options.profile = LOWBIT_PROFILE_TFLITE_OPTIMIZED + 1;
     CHECK(lowbit_interpreter_create(model, &options, nullptr, 0, &interp) ==
           LOWBIT_INVALID_ARGUMENT);
     CHECK(std::string(lowbit_last_error()).find("profile") != std::string::npos);
+    options.profile = LOWBIT_PROFILE_TFLITE_OPTIMIZED;
+    REQUIRE(lowbit_interpreter_create(model, &options, nullptr, 0, &interp) == LOWBIT_OK);
+    lowbit_interpreter_destroy(interp);
+    interp = nullptr;
     lowbit_interpreter_options_init(&options);
     size_t needed = 0;
     REQUIRE(lowbit_arena_size(model, &options, &needed) == LOWBIT_OK);

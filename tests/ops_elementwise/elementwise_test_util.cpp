@@ -109,6 +109,7 @@ int64_t sim_single_rounding(int64_t x, const SimMultiplier& m) {
 int64_t sim_requantize(RequantProfile profile, int64_t x, double real, float fp32_scale) {
   switch (profile) {
     case RequantProfile::kTfliteReference:
+    case RequantProfile::kTfliteOptimized:  // changes only CONV_2D, DEPTHWISE_CONV_2D, FC
       return sim_double_rounding(x, sim_quantize_multiplier(real, false));
     case RequantProfile::kSingleRounding:
       return sim_single_rounding(x, sim_quantize_multiplier(real, true));
@@ -135,6 +136,7 @@ const char* profile_tag(RequantProfile profile) {
     case RequantProfile::kTfliteReference: return "tflite_reference";
     case RequantProfile::kSingleRounding: return "single_rounding";
     case RequantProfile::kXnnpackFp32: return "xnnpack_fp32";
+    case RequantProfile::kTfliteOptimized: return "tflite_optimized";
   }
   return "?";
 }

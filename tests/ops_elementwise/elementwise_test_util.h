@@ -70,7 +70,8 @@ const char* profile_tag(RequantProfile profile);
 
 constexpr RequantProfile kAllProfiles[] = {RequantProfile::kTfliteReference,
                                            RequantProfile::kSingleRounding,
-                                           RequantProfile::kXnnpackFp32};
+                                           RequantProfile::kXnnpackFp32,
+                                           RequantProfile::kTfliteOptimized};
 
 }  // namespace testing
 }  // namespace lowbit

@@ -162,19 +162,22 @@ void hand_computed(RequantProfile profile) {
   //   -74 -> -37 -> -19;  73 -> 37 -> 19;  -70 -> -35 -> -18;  30 -> 15 -> 8.
   // single_rounding: floor(x/4 + 1/2): -18, 18, -17, 8.
   // xnnpack_fp32: half to even: -18, 18, -18, 8.
+  // tflite_optimized: the same high multiply, then the shift rounds half up
+  //   (LCE's builtin CONV_2D): -37 -> -18;  37 -> 19;  -35 -> -17;  15 -> 8.
   // Plus output zero point 2.
   std::vector<int8_t> expected;
   switch (profile) {
     case RequantProfile::kTfliteReference: expected = {-17, 21, -16, 10}; break;
     case RequantProfile::kSingleRounding: expected = {-16, 20, -15, 10}; break;
     case RequantProfile::kXnnpackFp32: expected = {-16, 20, -16, 10}; break;
+    case RequantProfile::kTfliteOptimized: expected = {-16, 21, -15, 10}; break;
   }
   const Bytes input = testing::to_bytes(std::vector<int8_t>{-70, 40, -103, 17});
   const Bytes out =
       int8_test::run_all_thread_counts(*hand_model(), {input}, profile, "qs8_conv2d__reference");
   CHECK(testing::from_bytes<int8_t>(out) == expected);
 }
-LOWBIT_PROFILE_TEST_CASES("CONV_2D hand-computed ties", "[conv2d]", hand_computed)
+LOWBIT_CONV_PROFILE_TEST_CASES("CONV_2D hand-computed ties", "[conv2d]", hand_computed)
 
 void uint8_hand_computed(RequantProfile profile) {
   // Legacy asymmetric uint8: input 1x1x2x2 zero point 128, raw pixels
@@ -183,7 +186,8 @@ void uint8_hand_computed(RequantProfile profile) {
   //   pixel 0: 2*5 + (-8)(-10) + bias 10 = 100
   //   pixel 1: 0*5 + 72*(-10)  + bias 10 = -710
   // Multiplier 0.5 * 0.25 / 1 = 0.125: 12.5 and -88.75. The tie 12.5 gives 13
-  // (tflite_reference: 100 -> 50 -> 12.5 away; single_rounding: half up) or
+  // (tflite_reference: 100 -> 50 -> 12.5 away; single_rounding and
+  // tflite_optimized: half up) or
   // 12 (xnnpack_fp32: to even); -88.75 -> -89. Output zero point 100.
   auto model = std::make_unique<ModelBuilder>();
   ModelBuilder& b = *model;
@@ -202,7 +206,7 @@ void uint8_hand_computed(RequantProfile profile) {
       "qu8_conv2d__reference");
   CHECK(testing::from_bytes<uint8_t>(result) == std::vector<uint8_t>{tie, 11});
 }
-LOWBIT_PROFILE_TEST_CASES("CONV_2D uint8 hand-computed", "[conv2d][uint8]", uint8_hand_computed)
+LOWBIT_CONV_PROFILE_TEST_CASES("CONV_2D uint8 hand-computed", "[conv2d][uint8]", uint8_hand_computed)
 
 void kernel_matches_simulation(RequantProfile profile) {
   std::mt19937 rng(testing::test_seed());
@@ -247,7 +251,7 @@ void kernel_matches_simulation(RequantProfile profile) {
     REQUIRE(out == t.expected(profile));
   }
 }
-LOWBIT_PROFILE_TEST_CASES("qs8_conv2d__reference matches simulation", "[conv2d][kernel]",
+LOWBIT_CONV_PROFILE_TEST_CASES("qs8_conv2d__reference matches simulation", "[conv2d][kernel]",
                           kernel_matches_simulation)
 
 template <typename T>
@@ -266,7 +270,7 @@ void operator_matches_simulation(RequantProfile profile, const char* kernel, int
 void int8_operator(RequantProfile profile) {
   operator_matches_simulation<int8_t>(profile, "qs8_conv2d__reference", 8);
 }
-LOWBIT_PROFILE_TEST_CASES("CONV_2D matches simulation", "[conv2d]", int8_operator)
+LOWBIT_CONV_PROFILE_TEST_CASES("CONV_2D matches simulation", "[conv2d]", int8_operator)
 
 void channel_split(RequantProfile profile) {
   std::mt19937 rng(testing::test_seed() + 2);
@@ -279,7 +283,7 @@ void channel_split(RequantProfile profile) {
     REQUIRE(testing::from_bytes<int8_t>(out) == t.expected(profile));
   }
 }
-LOWBIT_PROFILE_TEST_CASES("CONV_2D with few output pixels splits channels across threads",
+LOWBIT_CONV_PROFILE_TEST_CASES("CONV_2D with few output pixels splits channels across threads",
                           "[conv2d]", channel_split)
 
 void wide_input(RequantProfile profile) {
@@ -293,13 +297,13 @@ void wide_input(RequantProfile profile) {
     REQUIRE(testing::from_bytes<int8_t>(out) == t.expected(profile));
   }
 }
-LOWBIT_PROFILE_TEST_CASES("CONV_2D with 16-68 input channels (indirect GEMM taps)", "[conv2d]",
+LOWBIT_CONV_PROFILE_TEST_CASES("CONV_2D with 16-68 input channels (indirect GEMM taps)", "[conv2d]",
                           wide_input)
 
 void uint8_operator(RequantProfile profile) {
   operator_matches_simulation<uint8_t>(profile, "qu8_conv2d__reference", 4);
 }
-LOWBIT_PROFILE_TEST_CASES("CONV_2D uint8 matches simulation", "[conv2d][uint8]", uint8_operator)
+LOWBIT_CONV_PROFILE_TEST_CASES("CONV_2D uint8 matches simulation", "[conv2d][uint8]", uint8_operator)
 
 }  // namespace
 }  // namespace lowbit

@@ -146,7 +146,39 @@ void hand_computed(RequantProfile profile) {
       "qs8_depthwise_conv2d__reference");
   CHECK(testing::from_bytes<int8_t>(result) == expected);
 }
-LOWBIT_PROFILE_TEST_CASES("DEPTHWISE_CONV_2D hand-computed", "[depthwise]", hand_computed)
+LOWBIT_CONV_PROFILE_TEST_CASES("DEPTHWISE_CONV_2D hand-computed", "[depthwise]", hand_computed)
+
+void hand_computed_negative_ties(RequantProfile profile) {
+  // 1x1 filter of ones on four channels, input scale 1, weight scale 0.25,
+  // output scale 1, zero points 0: multiplier 0.25 = 2^30 * 2^-31 * 2^-1, so
+  // the high multiply halves exactly and the shift by one meets the ties.
+  //   input [-6, 6, -10, 2] -> exact [-1.5, 1.5, -2.5, 0.5]
+  //   tflite_reference (halves away from zero): [-2, 2, -3, 1]
+  //   single_rounding, tflite_optimized (halves up): [-1, 2, -2, 1]
+  //   xnnpack_fp32 (halves to even): [-2, 2, -2, 0]
+  auto model = std::make_unique<ModelBuilder>();
+  ModelBuilder& b = *model;
+  const int in = b.add_tensor("input", DType::kInt8, Shape{1, 1, 1, 4}, testing::per_tensor(1.0f, 0));
+  const int w = b.add_constant("filter", DType::kInt8, Shape{1, 1, 1, 4},
+                               std::vector<int8_t>{1, 1, 1, 1}, testing::per_tensor(0.25f, 0));
+  const int out = b.add_tensor("output", DType::kInt8, Shape{1, 1, 1, 4}, testing::per_tensor(1.0f, 0));
+  b.add_operator(OpType::kDepthwiseConv2D, {in, w}, {out}, DepthwiseConv2DOptions{});
+  b.set_inputs({in});
+  b.set_outputs({out});
+  std::vector<int8_t> expected;
+  switch (profile) {
+    case RequantProfile::kTfliteReference: expected = {-2, 2, -3, 1}; break;
+    case RequantProfile::kSingleRounding:
+    case RequantProfile::kTfliteOptimized: expected = {-1, 2, -2, 1}; break;
+    case RequantProfile::kXnnpackFp32: expected = {-2, 2, -2, 0}; break;
+  }
+  const Bytes result = int8_test::run_all_thread_counts(
+      b, {testing::to_bytes(std::vector<int8_t>{-6, 6, -10, 2})}, profile,
+      "qs8_depthwise_conv2d__reference");
+  CHECK(testing::from_bytes<int8_t>(result) == expected);
+}
+LOWBIT_CONV_PROFILE_TEST_CASES("DEPTHWISE_CONV_2D hand-computed negative ties", "[depthwise]",
+                               hand_computed_negative_ties)
 
 void kernel_matches_simulation(RequantProfile profile) {
   std::mt19937 rng(testing::test_seed() + 10);
@@ -190,7 +222,7 @@ void kernel_matches_simulation(RequantProfile profile) {
     REQUIRE(out == t.expected(profile));
   }
 }
-LOWBIT_PROFILE_TEST_CASES("qs8_depthwise_conv2d__reference matches simulation",
+LOWBIT_CONV_PROFILE_TEST_CASES("qs8_depthwise_conv2d__reference matches simulation",
                           "[depthwise][kernel]", kernel_matches_simulation)
 
 template <typename T>
@@ -209,12 +241,12 @@ void operator_matches_simulation(RequantProfile profile, const char* kernel, int
 void int8_operator(RequantProfile profile) {
   operator_matches_simulation<int8_t>(profile, "qs8_depthwise_conv2d__reference", 8);
 }
-LOWBIT_PROFILE_TEST_CASES("DEPTHWISE_CONV_2D matches simulation", "[depthwise]", int8_operator)
+LOWBIT_CONV_PROFILE_TEST_CASES("DEPTHWISE_CONV_2D matches simulation", "[depthwise]", int8_operator)
 
 void uint8_operator(RequantProfile profile) {
   operator_matches_simulation<uint8_t>(profile, "qu8_depthwise_conv2d__reference", 4);
 }
-LOWBIT_PROFILE_TEST_CASES("DEPTHWISE_CONV_2D uint8 matches simulation", "[depthwise][uint8]",
+LOWBIT_CONV_PROFILE_TEST_CASES("DEPTHWISE_CONV_2D uint8 matches simulation", "[depthwise][uint8]",
                           uint8_operator)
 
 }  // namespace

@@ -117,7 +117,10 @@ void hand_computed(RequantProfile profile) {
   //   row 0: 2 - 4 + 12 + 2 = 12 -> 3;   -8 - 10 - 24 - 3 = -45 -> -11.25 -> -11
   //   row 1: 10 - 18 + 2 = -6 -> -1.5;   -40 + 36 - 3 = -7 -> -1.75 -> -2
   // The tie -1.5: tflite_reference -2 (-6 -> -3 -> away), single_rounding -1
-  // (half up), xnnpack_fp32 -2 (to even).
+  // (half up), xnnpack_fp32 -2 (to even), tflite_optimized -1 (-3, then the
+  // shift rounds half up). tflite_optimized also rounds -1.75 to -1: its high
+  // multiply takes -7 to -3.5 -> -3 (halves up), then -1.5 -> -1 (LCE's
+  // builtin FULLY_CONNECTED does the same).
   auto model = std::make_unique<ModelBuilder>();
   ModelBuilder& b = *model;
   const int in = b.add_tensor("input", DType::kInt8, Shape{1, 2, 3}, testing::per_tensor(1.0f, 1));
@@ -131,14 +134,15 @@ void hand_computed(RequantProfile profile) {
   b.add_operator(OpType::kFullyConnected, {in, w, bias}, {out}, opt);
   b.set_inputs({in});
   b.set_outputs({out});
-  const int8_t tie = profile == RequantProfile::kSingleRounding ? -1 : -2;
-  const std::vector<int8_t> expected = {3, -11, tie, -2};
+  const bool optimized = profile == RequantProfile::kTfliteOptimized;
+  const int8_t tie = profile == RequantProfile::kSingleRounding || optimized ? -1 : -2;
+  const std::vector<int8_t> expected = {3, -11, tie, int8_t(optimized ? -1 : -2)};
   const Bytes result = int8_test::run_all_thread_counts(
       b, {testing::to_bytes(std::vector<int8_t>{3, -1, 5, 11, 1, -5})}, profile,
       "qs8_fully_connected__reference");
   CHECK(testing::from_bytes<int8_t>(result) == expected);
 }
-LOWBIT_PROFILE_TEST_CASES("FULLY_CONNECTED hand-computed", "[fc]", hand_computed)
+LOWBIT_CONV_PROFILE_TEST_CASES("FULLY_CONNECTED hand-computed", "[fc]", hand_computed)
 
 void kernel_matches_simulation(RequantProfile profile) {
   std::mt19937 rng(testing::test_seed() + 20);
@@ -171,7 +175,7 @@ void kernel_matches_simulation(RequantProfile profile) {
     REQUIRE(out == t.expected(profile));
   }
 }
-LOWBIT_PROFILE_TEST_CASES("qs8_fully_connected__reference matches simulation", "[fc][kernel]",
+LOWBIT_CONV_PROFILE_TEST_CASES("qs8_fully_connected__reference matches simulation", "[fc][kernel]",
                           kernel_matches_simulation)
 
 template <typename T>
@@ -190,7 +194,7 @@ void operator_matches_simulation(RequantProfile profile, const char* kernel, int
 void int8_operator(RequantProfile profile) {
   operator_matches_simulation<int8_t>(profile, "qs8_fully_connected__reference", 8);
 }
-LOWBIT_PROFILE_TEST_CASES("FULLY_CONNECTED matches simulation", "[fc]", int8_operator)
+LOWBIT_CONV_PROFILE_TEST_CASES("FULLY_CONNECTED matches simulation", "[fc]", int8_operator)
 
 // Batch 1 and 2 with many channels: threads split the channel blocks, and
 // every thread count must give the same bytes.
@@ -205,13 +209,13 @@ void channel_split(RequantProfile profile) {
     REQUIRE(testing::from_bytes<int8_t>(out) == t.expected(profile));
   }
 }
-LOWBIT_PROFILE_TEST_CASES("FULLY_CONNECTED with few rows splits channels across threads", "[fc]",
+LOWBIT_CONV_PROFILE_TEST_CASES("FULLY_CONNECTED with few rows splits channels across threads", "[fc]",
                           channel_split)
 
 void uint8_operator(RequantProfile profile) {
   operator_matches_simulation<uint8_t>(profile, "qu8_fully_connected__reference", 4);
 }
-LOWBIT_PROFILE_TEST_CASES("FULLY_CONNECTED uint8 matches simulation", "[fc][uint8]",
+LOWBIT_CONV_PROFILE_TEST_CASES("FULLY_CONNECTED uint8 matches simulation", "[fc][uint8]",
                           uint8_operator)
 
 }  // namespace

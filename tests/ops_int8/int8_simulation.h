@@ -78,6 +78,16 @@ inline int64_t apply_single_rounding(int64_t x, Multiplier q) {
   return floor_divide(x * q.m + (int64_t{1} << (shift - 1)), int64_t{1} << shift);
 }
 
+// tflite_optimized: the same high multiply as apply_double_rounding, then
+// floor(v / 2^r + 1/2), i.e. halves round up (ARM SRSHL).
+inline int64_t apply_double_rounding_half_up(int64_t x, Multiplier q) {
+  const int r = std::max(-q.e, 0);
+  const int64_t v = apply_double_rounding(x, Multiplier{q.m, std::max(q.e, 0)});
+  if (r == 0) return v;
+  if (r >= 62) return 0;
+  return floor_divide(v + (int64_t{1} << (r - 1)), int64_t{1} << r);
+}
+
 inline int64_t apply_fp32(int64_t x, float scale) {
   return static_cast<int64_t>(std::rint(static_cast<float>(x) * scale));  // ties to even
 }
@@ -96,6 +106,8 @@ inline int64_t requantize(int64_t acc, const ChannelScale& s, RequantProfile pro
       return apply_single_rounding(acc, quantize(s.real, true));
     case RequantProfile::kXnnpackFp32:
       return apply_fp32(acc, s.fp32);
+    case RequantProfile::kTfliteOptimized:
+      return apply_double_rounding_half_up(acc, quantize(s.real, false));
   }
   return 0;
 }

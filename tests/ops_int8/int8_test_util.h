@@ -31,6 +31,14 @@ namespace int8_test {
     body(::lowbit::RequantProfile::kXnnpackFp32);                                       \
   }
 
+// The same plus tflite_optimized, which changes only CONV_2D,
+// DEPTHWISE_CONV_2D and FULLY_CONNECTED (the tests of those use this).
+#define LOWBIT_CONV_PROFILE_TEST_CASES(title, tags, body)                               \
+  LOWBIT_PROFILE_TEST_CASES(title, tags, body)                                          \
+  TEST_CASE(title " (tflite_optimized)", tags "[tflite_optimized]") {                  \
+    body(::lowbit::RequantProfile::kTfliteOptimized);                                   \
+  }
+
 inline int uniform(std::mt19937& rng, int lo, int hi) {
   return std::uniform_int_distribution<int>(lo, hi)(rng);
 }
