@@ -89,7 +89,7 @@ def evaluate(path, build_dir, work_dir):
     for start in range(0, len(test_x), EVAL_BATCH):
         batch = np.ascontiguousarray(test_x[start:start + EVAL_BATCH])
         expected = oracle.run([batch])[0]
-        got = harness.run_lowbit(lbm, [batch], oracle.output_specs(), "tflite_reference", build_dir)[0]
+        got = harness.run_lowbit(lbm, [batch], oracle.output_specs(), "tflite_optimized", build_dir)[0]
         scale = max(float(np.abs(expected).max()), 1e-30)
         max_diff = max(max_diff, float(np.abs(expected - got).max()) / scale)
         lce_pred.append(expected.argmax(-1))

@@ -2,7 +2,7 @@
 
 Oracles: LiteRT with the reference op resolver (int8 ground truth, profile tflite_reference),
 LiteRT's default path with XNNPACK (recorded against profile xnnpack_fp32), and Larq Compute
-Engine's interpreter for models with LCE custom ops.
+Engine's interpreter for models with LCE custom ops (profile tflite_optimized).
 """
 import os
 import subprocess

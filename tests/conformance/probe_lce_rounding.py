@@ -11,11 +11,19 @@ and counts how often three rescaling rules disagree with LCE's interpreter:
                     FULLY_CONNECTED do)
 
   .venv/bin/python tests/conformance/probe_lce_rounding.py [MODEL] [--inputs N]
+      [--output-scale-divisor F]
+
+--output-scale-divisor F runs a copy of the model whose output scale is divided by F, so the
+multipliers grow by F: F = 400 puts most products on halves before a right shift of one, and
+F = 4000 or 100000 makes every multiplier exceed 1 (left shifts of 2 and 7 on the default
+model). The inputs are then the zero point with 5% of elements moved by at most 3, so that
+outputs stay inside the int8 range.
 """
 import argparse
 import math
 import os
 import sys
+import tempfile
 
 import numpy as np
 
@@ -48,13 +56,39 @@ def rescale(rule, acc, m, e):
     return (v >> right) + (1 if (v & mask) > (mask >> 1) + (1 if v < 0 else 0) else 0)
 
 
+def scaled_output_copy(model_path, divisor):
+    """A temporary copy of the model with its output scale divided by divisor."""
+    interpreter = harness.LiteRTOracle(model_path, reference=True).interpreter
+    out_scale = interpreter.get_output_details()[0]["quantization"][0]
+    with open(model_path, "rb") as f:
+        data = f.read()
+    old = np.float32(out_scale).tobytes()
+    if data.count(old) != 1:
+        sys.exit(f"{model_path}: the output scale's bytes occur {data.count(old)} times, cannot patch")
+    handle, path = tempfile.mkstemp(suffix=".tflite")
+    with os.fdopen(handle, "wb") as f:
+        f.write(data.replace(old, np.float32(out_scale / divisor).tobytes()))
+    return path
+
+
+def sparse_input(rng, dtype, shape, zero_point):
+    info = np.iinfo(dtype)
+    x = np.full(shape, zero_point, np.int64)
+    moved = rng.random(shape) < 0.05
+    x[moved] += rng.integers(-3, 4, int(moved.sum()))
+    return np.clip(x, info.min, info.max).astype(dtype)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("model", nargs="?", default=os.path.join(
         harness.ROOT, "tests", "conformance", "fixtures", "models", "int8_conv_3x3_s1_same.tflite"))
     parser.add_argument("--inputs", type=int, default=10)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--output-scale-divisor", type=float, default=None)
     args = parser.parse_args()
+    if args.output_scale_divisor:
+        args.model = scaled_output_copy(args.model, args.output_scale_divisor)
 
     lce = harness.LCEOracle(args.model)
     interpreter = harness.LiteRTOracle(args.model, reference=True).interpreter
@@ -94,22 +128,31 @@ def main():
         return acc + bias
 
     multipliers = [multiplier(c) for c in range(channels)]
+    exponents = sorted({e for _, e in multipliers})
     rules = ["tflite_reference", "single_rounding", "srshl"]
     wrong = dict.fromkeys(rules, 0)
     total = 0
     rng = np.random.default_rng(args.seed)
     (dtype, shape, _), = lce.input_specs()
+    unsaturated = 0
     for _ in range(args.inputs):
-        x = harness.random_input(rng, dtype, shape)
+        x = (sparse_input(rng, dtype, shape, in_zero) if args.output_scale_divisor
+             else harness.random_input(rng, dtype, shape))
         acc = accumulators(x).reshape(-1, channels)
         expected = lce.run([x])[0].reshape(-1, channels)
+        unsaturated += int(((expected > -128) & (expected < 127)).sum())
         for index in np.ndindex(acc.shape):
             m, e = multipliers[index[1]]
             total += 1
             for rule in rules:
                 got = min(max(rescale(rule, int(acc[index]), m, e) + out_zero, -128), 127)
                 wrong[rule] += got != int(expected[index])
-    print(f"{os.path.basename(args.model)}: {total} outputs under LCE's interpreter; rules disagreeing: "
+    name = os.path.basename(args.model)
+    if args.output_scale_divisor:
+        name = f"{os.path.basename(parser.parse_args().model)} (output scale / {args.output_scale_divisor:g})"
+        os.remove(args.model)
+    print(f"{name}: {total} outputs under LCE's interpreter ({unsaturated} inside (-128, 127)), "
+          f"multiplier exponents {exponents}; rules disagreeing: "
           + ", ".join(f"{rule} {wrong[rule]}" for rule in rules))
 
 

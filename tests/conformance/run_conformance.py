@@ -35,10 +35,10 @@ def is_lce(tflite_path):
 def oracle_plan(tflite_path):
     """(oracle name, lowbit profile, exact?) pairs for one model."""
     if is_lce(tflite_path):
-        # LCE's interpreter runs builtin int8 operators with TFLite's optimized kernels; on plain
-        # int8 models they agree with tflite_reference far more often than with the other
-        # profiles (probe_lce_builtin_int8.py), and the LCE operators have no requantization.
-        return [("lce", "tflite_reference", True)]
+        # LCE's interpreter runs builtin int8 operators with TFLite's optimized kernels: profile
+        # tflite_optimized (probe_lce_rounding.py, probe_lce_builtin_int8.py); the LCE operators
+        # themselves have no requantization.
+        return [("lce", "tflite_optimized", True)]
     return [("litert_ref", "tflite_reference", True), ("litert_xnnpack", "xnnpack_fp32", True)]
 
 
@@ -235,7 +235,7 @@ def write_doc(path, results, seed, count, args, elapsed, fashion):
                      "float 3x3 CONV_2D, two binary 3x3 LceBconv2d, max pools, batch norms, "
                      "FULLY_CONNECTED) is trained with Larq on Debian's dataset-fashion-mnist and "
                      "converted by LCE with a fixed batch of "
-                     f"{fashion_mnist.EVAL_BATCH}; lowbit runs it with profile tflite_reference.")
+                     f"{fashion_mnist.EVAL_BATCH}; lowbit runs it with profile tflite_optimized.")
     lines += ["", "## Mismatches and errors", ""]
     used = []
 
