@@ -174,7 +174,7 @@ TEST_CASE("MobileNetV2 sees an Egyptian cat", "[convert][models][known_answer]")
   const std::vector<uint8_t> cat = read_input("coral/resized_cat_224x224_rgb_u8.raw");
   // The answer is a property of the model: every requantization profile keeps it.
   for (RequantProfile profile : {RequantProfile::kTfliteReference, RequantProfile::kSingleRounding,
-                                 RequantProfile::kXnnpackFp32}) {
+                                 RequantProfile::kXnnpackFp32, RequantProfile::kTfliteOptimized}) {
     DYNAMIC_SECTION(requant_profile_name(profile)) {
       InterpreterOptions options;
       options.profile = profile;

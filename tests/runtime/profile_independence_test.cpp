@@ -137,6 +137,9 @@ void check_profile(const Build& build, RequantProfile profile) {
   }                                                                                       \
   TEST_CASE(OP " is profile-independent [xnnpack_fp32]", "[profiles]") {                  \
     check_profile(builder, RequantProfile::kXnnpackFp32);                                 \
+  }                                                                                       \
+  TEST_CASE(OP " is profile-independent [tflite_optimized]", "[profiles]") {              \
+    check_profile(builder, RequantProfile::kTfliteOptimized);                             \
   }
 
 PROFILE_INDEPENDENT("HARD_SWISH", hard_swish)
