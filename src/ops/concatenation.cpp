@@ -45,7 +45,21 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   for (size_t i = 0; i < op.inputs.size(); ++i) {
     const TensorDesc& t = graph.tensors[op.inputs[i]];
     LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, i, {first.dtype}));
-    if (quantized) LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, i));
+    if (quantized) {
+      LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, i));
+      // The kernel rescales in float and converts to int32: a ratio above 2^22
+      // (or an infinite one, from a subnormal output scale) would overflow
+      // that conversion, which is undefined (found by fuzzing). Computed as
+      // prepare() computes it.
+      const float out_scale = graph.tensors[op.outputs[0]].quant.scales[0];
+      const float ratio = t.quant.scales[0] * (1.0f / out_scale);
+      if (!(ratio <= float(1 << 22))) {
+        return Status(StatusCode::kUnsupported,
+                      describe_input(graph, op, i) + " scale " + std::to_string(t.quant.scales[0]) +
+                          " is " + std::to_string(ratio) + " times the output scale " +
+                          std::to_string(out_scale) + "; at most 2^22 is supported");
+      }
+    }
     if (t.shape.rank != rank) {
       return invalid(describe_input(graph, op, i) + " has rank " + std::to_string(t.shape.rank) +
                      ", expected " + std::to_string(rank) + " like input 0");
