@@ -6,7 +6,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$root/build}"
-models="$root/../shared/models"
+models="${LOWBIT_MODELS_DIR:-$root/../shared/models}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 status=0

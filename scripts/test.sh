@@ -3,8 +3,9 @@
 #   scripts/test.sh              Release build in build/
 #   scripts/test.sh --sanitize   AddressSanitizer + UBSan build in build-asan/
 #   scripts/test.sh --tsan       ThreadSanitizer build in build-tsan/: the threaded tests only
-# The plain build also runs the kernel and operator tests under
-# qemu-x86_64 -cpu Haswell and -cpu Nehalem (scripts/test-emulated.sh).
+# The plain build also runs the kernel and operator tests under qemu-x86_64
+# -cpu Haswell and -cpu Nehalem, the embedding checks, the conformance sweep
+# and the ARM cross builds under qemu-user (scripts/test-arm.sh).
 # LOWBIT_JOBS sets build and ctest parallelism (default 2); LOWBIT_BUILD_DIR
 # (relative to the repository) overrides the build folder.
 set -euo pipefail
@@ -26,7 +27,7 @@ for arg in "$@"; do
       build_dir="$root/${LOWBIT_BUILD_DIR:-build-tsan}"
       cmake_args+=(-DLOWBIT_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOWBIT_BUILD_BENCHMARKS=OFF)
       ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -76,4 +77,16 @@ if [[ $sanitize -eq 0 ]]; then
   "$root/scripts/check-install.sh" "$build_dir-install" || fail "installed package check"
   "$root/scripts/check-firmware.sh" "$build_dir-firmware" || fail "firmware build check"
   "$root/scripts/check-python.sh" "$build_dir" || fail "Python bindings check"
+fi
+
+# Numerics and ARM (plain build only): reference and SIMD kernels agree bit for
+# bit on the shared int8 models; a short conformance sweep against LiteRT's
+# reference kernels and LCE's interpreter (committed fixtures, oracles in a venv
+# from PyPI); the aarch64 and armhf cross builds under qemu-user, every ARM
+# variant exercised and outputs bit-identical with this x86 build.
+if [[ $sanitize -eq 0 ]]; then
+  "$root/scripts/check_int8_bitexact.sh" "$build_dir" || fail "reference vs SIMD kernels on shared models"
+  "$root/scripts/conformance.sh" --ci --build-dir "$build_dir" || fail "conformance sweep (LiteRT, LCE)"
+  "$root/scripts/install-deps.sh" --cross
+  LOWBIT_NATIVE_BUILD="$build_dir" "$root/scripts/test-arm.sh" || fail "ARM cross builds under qemu"
 fi
