@@ -20,7 +20,7 @@ for arg in "$@"; do
     --sanitize)
       sanitize=1
       build_dir="$root/${LOWBIT_BUILD_DIR:-build-asan}"
-      cmake_args+=(-DLOWBIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+      cmake_args+=(-DLOWBIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOWBIT_BUILD_BENCHMARKS=OFF)
       ;;
     --tsan)
       tsan=1
