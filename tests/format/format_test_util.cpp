@@ -308,5 +308,33 @@ std::vector<uint8_t> RawModel::serialize() const {
   return file;
 }
 
+RawModel raw_base() {
+  RawModel m;
+  RawTensor in;
+  in.name = "in";
+  in.shape = {1, 4, 4, 2};
+  in.scales = {0.5f};
+  in.zero_points = {-1};
+  RawTensor out = in;
+  out.name = "out";
+  RawTensor weights;
+  weights.name = "weights";
+  weights.shape = {8};
+  weights.buffer = 0;
+  m.tensors = {in, out, weights};
+  RawOperator pool;
+  pool.type = static_cast<int>(fb::OpType::MAX_POOL_2D);
+  pool.name = "pool";
+  pool.inputs = {0};
+  pool.outputs = {1};
+  pool.options_type = static_cast<int>(fb::Options::Pool2DOptions);
+  m.operators = {pool};
+  m.inputs = {0};
+  m.outputs = {1};
+  m.buffers = {{0, 8}};
+  m.data.assign(64, 7);
+  return m;
+}
+
 }  // namespace testing
 }  // namespace lowbit

@@ -95,5 +95,9 @@ struct RawModel {
   std::vector<uint8_t> serialize() const;
 };
 
+// The byte-level base of the malformed-model tests: MAX_POOL_2D (default 1x1
+// window) on int8 [1,4,4,2] plus one unused constant in a data segment.
+RawModel raw_base();
+
 }  // namespace testing
 }  // namespace lowbit

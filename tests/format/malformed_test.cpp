@@ -42,34 +42,6 @@ Status load(const GraphDesc& graph, const LoadOptions& options = {}) {
 // ---------------------------------------------------------------------------
 // Byte-level faults, written with the raw FlatBuffer writer.
 
-// MAX_POOL_2D (default 1x1 window) on int8 [1,4,4,2] plus one unused constant.
-RawModel raw_base() {
-  RawModel m;
-  RawTensor in;
-  in.name = "in";
-  in.shape = {1, 4, 4, 2};
-  in.scales = {0.5f};
-  in.zero_points = {-1};
-  RawTensor out = in;
-  out.name = "out";
-  RawTensor weights;
-  weights.name = "weights";
-  weights.shape = {8};
-  weights.buffer = 0;
-  m.tensors = {in, out, weights};
-  RawOperator pool;
-  pool.type = static_cast<int>(fb::OpType::MAX_POOL_2D);
-  pool.name = "pool";
-  pool.inputs = {0};
-  pool.outputs = {1};
-  pool.options_type = static_cast<int>(fb::Options::Pool2DOptions);
-  m.operators = {pool};
-  m.inputs = {0};
-  m.outputs = {1};
-  m.buffers = {{0, 8}};
-  m.data.assign(64, 7);
-  return m;
-}
 
 TEST_CASE("the raw base model loads") {
   const Status status = load(raw_base().serialize());
