@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "kernels/reference/bin_pack.h"
+
 namespace lowbit {
 namespace ref {
 namespace {
@@ -26,17 +28,12 @@ inline float unfusable(float x) {
   return x;
 }
 
-inline uint32_t last_word_mask(int32_t channels) {
-  const int32_t rem = channels % 32;
-  return rem == 0 ? ~0u : (1u << rem) - 1u;
-}
-
 // Doubled accumulator D (see the header) of one output pixel and channel.
 int32_t doubled_accumulator(const BinConv2DParams& p, const uint32_t* input,
                             const uint32_t* filter, int32_t n, int32_t oy, int32_t ox,
                             int32_t c) {
   const int32_t words = bin_group_words(p);
-  const uint32_t mask = last_word_mask(p.group_channels);
+  const uint32_t mask = bin_last_word_mask(p.group_channels);
   const int32_t channels_per_group_out = p.out_channels / p.groups;
   const int32_t group_word_offset = (c / channels_per_group_out) * words;
   const int32_t taps = p.kernel_h * p.kernel_w;
@@ -126,7 +123,7 @@ void bin_conv2d(const BinConv2DParams& p, const uint32_t* input, const uint32_t*
 void bin_tap_popcounts(const uint32_t* filter, int32_t out_channels, int32_t taps,
                        int32_t group_channels, int32_t* popcounts) {
   const int32_t words = (group_channels + 31) / 32;
-  const uint32_t mask = last_word_mask(group_channels);
+  const uint32_t mask = bin_last_word_mask(group_channels);
   for (size_t i = 0; i < size_t(out_channels) * taps; ++i) {
     const uint32_t* w = filter + i * words;
     int32_t pc = 0;

@@ -3,14 +3,11 @@
 #include <algorithm>
 #include <vector>
 
+#include "kernels/reference/bin_pack.h"
+
 namespace lowbit {
 namespace ref {
 namespace {
-
-inline uint32_t last_word_mask(int32_t channels) {
-  const int32_t rem = channels % 32;
-  return rem == 0 ? ~0u : (1u << rem) - 1u;
-}
 
 inline size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
 
@@ -101,7 +98,7 @@ size_t bin_conv2d_gemm_packed_bytes(const BinConv2DParams& p, const BinGemmKerne
 void bin_conv2d_gemm_pack(const BinConv2DParams& p, const uint32_t* filter,
                           BinConv2DGemmPlan* plan, void* storage) {
   const size_t tap_words = size_t(bin_group_words(p));
-  const uint32_t mask = last_word_mask(p.group_channels);
+  const uint32_t mask = bin_last_word_mask(p.group_channels);
   const size_t taps = taps_of(p);
   const StorageLayout layout = storage_layout(p, plan->gemm);
   uint8_t* base = static_cast<uint8_t*>(storage);

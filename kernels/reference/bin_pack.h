@@ -10,6 +10,12 @@
 namespace lowbit {
 namespace ref {
 
+// The valid bits of a row's last word (pad bits 0): all 32 when channels % 32 == 0.
+inline uint32_t bin_last_word_mask(size_t channels) {
+  const size_t rem = channels % 32;
+  return rem == 0 ? ~0u : (1u << rem) - 1u;
+}
+
 // bit = (x < 0): -0.0 and NaN give bit 0, as LCE's bitpacking.
 using BinPackF32Fn = void (*)(const float* input, size_t channels, uint32_t* output,
                               size_t row_begin, size_t row_end);

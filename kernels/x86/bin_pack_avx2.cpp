@@ -15,10 +15,6 @@ inline __m256i tail_mask(size_t n) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int32_t>(n)), lanes);
 }
 
-inline uint32_t last_word_mask(size_t channels) {
-  return channels % 32 == 0 ? ~0u : (1u << (channels % 32)) - 1u;
-}
-
 }  // namespace
 
 void bin_pack_f32__avx2(const float* input, size_t channels, uint32_t* output, size_t row_begin,
@@ -76,7 +72,7 @@ void bin_pack_s8__avx2(const int8_t* input, size_t channels, int32_t zero_point,
 void bin_maxpool2d__avx2(const ref::BinMaxPool2DParams& p, const uint32_t* input,
                          uint32_t* output, size_t pixel_begin, size_t pixel_end) {
   const size_t words = (size_t(p.channels) + 31) / 32;
-  const uint32_t last_mask = last_word_mask(size_t(p.channels));
+  const uint32_t last_mask = ref::bin_last_word_mask(size_t(p.channels));
   for (size_t pixel = pixel_begin; pixel < pixel_end; ++pixel) {
     const int32_t ox = static_cast<int32_t>(pixel % p.output_w);
     const int32_t oy = static_cast<int32_t>((pixel / p.output_w) % p.output_h);

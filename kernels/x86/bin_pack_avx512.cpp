@@ -13,10 +13,6 @@ namespace {
 inline __mmask16 lanes16(size_t n) { return n >= 16 ? __mmask16(0xffff) : __mmask16((1u << n) - 1); }
 inline __mmask64 lanes64(size_t n) { return n >= 64 ? ~__mmask64(0) : (__mmask64(1) << n) - 1; }
 
-inline uint32_t last_word_mask(size_t channels) {
-  return channels % 32 == 0 ? ~0u : (1u << (channels % 32)) - 1u;
-}
-
 }  // namespace
 
 void bin_pack_f32__avx512(const float* input, size_t channels, uint32_t* output, size_t row_begin,
@@ -66,7 +62,7 @@ void bin_pack_s8__avx512(const int8_t* input, size_t channels, int32_t zero_poin
 void bin_maxpool2d__avx512(const ref::BinMaxPool2DParams& p, const uint32_t* input,
                            uint32_t* output, size_t pixel_begin, size_t pixel_end) {
   const size_t words = (size_t(p.channels) + 31) / 32;
-  const uint32_t last_mask = last_word_mask(size_t(p.channels));
+  const uint32_t last_mask = ref::bin_last_word_mask(size_t(p.channels));
   for (size_t pixel = pixel_begin; pixel < pixel_end; ++pixel) {
     const int32_t ox = static_cast<int32_t>(pixel % p.output_w);
     const int32_t oy = static_cast<int32_t>((pixel / p.output_w) % p.output_h);
