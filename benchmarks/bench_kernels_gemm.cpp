@@ -150,6 +150,13 @@ int register_all() {
   }
   const KernelVariant<Qs8GemmKernel>* qs8 = qs8_gemm_variants(&count);
   for (size_t i = 0; i < count; ++i) {
+    // The AVX-VNNI kernel's EVEX build, where AVX512-VNNI is (docs/benchmarks-int8.md
+    // compares it with the 512-bit kernel: which one `auto` should prefer).
+    if (qs8[i].fn.fn == qs8_gemm_4x8c4__avxvnni && cpu.has(kIsaAvx512 | kCpuAVX512VNNI)) {
+      Qs8GemmKernel twin = qs8[i].fn;
+      twin.fn = qs8_gemm_4x8c4__avxvnni_evex;
+      benchmark::RegisterBenchmark("qs8_gemm_4x8c4__avxvnni_evex", qs8_gemm, twin)->Apply(shapes);
+    }
     if (!cpu.has(qs8[i].required)) continue;
     benchmark::RegisterBenchmark(qs8[i].name, qs8_gemm, qs8[i].fn)->Apply(shapes);
   }

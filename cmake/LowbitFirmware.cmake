@@ -2,23 +2,26 @@
 # library built with -fno-exceptions -fno-rtti, without XNNPACK (float
 # operators are refused), without threads (a serial pthreadpool stand-in),
 # without the TFLite converter, with the CPU's instruction sets fixed at
-# compile time (LOWBIT_FIRMWARE_ISA), and without an operator registry: the
+# compile time (LOWBIT_FIRMWARE_ISA, no run-time detection), and without an operator registry: the
 # firmware links a registry source listing only its model's operators
 # (lowbit_firmware_registry), so the linker drops every other operator.
 # The default lowbit library and everything else in the build are unchanged.
-set(LOWBIT_FIRMWARE_ISA "avx2" CACHE STRING "Instruction sets of the firmware's CPU: none, avx2, avx512")
-set_property(CACHE LOWBIT_FIRMWARE_ISA PROPERTY STRINGS none avx2 avx512)
+# A comma-separated list of kernels/isa.h names (each implies the older sets:
+# avx512vnni brings avx512 and avx2), or none; the compiler checks the names.
+set(LOWBIT_FIRMWARE_ISA "avx2" CACHE STRING
+  "Instruction sets of the firmware's CPU: none, or a comma-separated list such as avx2, avx512, avx512vnni, avx512vpopcnt, avxvnni")
 
 file(GLOB LOWBIT_FIRMWARE_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/src/format/*.cpp ${CMAKE_SOURCE_DIR}/src/graph/*.cpp
   ${CMAKE_SOURCE_DIR}/src/runtime/*.cpp ${CMAKE_SOURCE_DIR}/src/ops/*.cpp
   ${CMAKE_SOURCE_DIR}/src/c_api/*.cpp ${CMAKE_SOURCE_DIR}/src/c_api/firmware/*.c
   ${CMAKE_SOURCE_DIR}/src/c_api/firmware/*.cpp ${CMAKE_SOURCE_DIR}/kernels/reference/*.cpp)
-list(REMOVE_ITEM LOWBIT_FIRMWARE_SOURCES ${CMAKE_SOURCE_DIR}/src/ops/registry.cpp)
+list(REMOVE_ITEM LOWBIT_FIRMWARE_SOURCES ${CMAKE_SOURCE_DIR}/src/ops/registry.cpp
+  ${CMAKE_SOURCE_DIR}/src/runtime/cpu_detect.cpp)
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
   # The selection tables name every variant, so all are compiled (with the
   # per-ISA flags the root CMakeLists.txt set on these files); the fixed
-  # cpuinfo decides which one runs.
+  # features (src/c_api/firmware/fixed_cpu_features.cpp) decide which one runs.
   file(GLOB x86_kernels CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/kernels/x86/*.cpp)
   list(APPEND LOWBIT_FIRMWARE_SOURCES ${x86_kernels})
 endif()
@@ -28,20 +31,13 @@ add_dependencies(lowbit_firmware lowbit_schema)
 target_include_directories(lowbit_firmware
   PUBLIC ${CMAKE_SOURCE_DIR}/include
   PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR} ${LOWBIT_GENERATED_DIR})
-# Headers only: cpuinfo.h and pthreadpool.h for the stand-ins, flatbuffers.
-get_target_property(cpuinfo_include lowbit::cpuinfo INTERFACE_INCLUDE_DIRECTORIES)
+# Headers only: pthreadpool.h for the serial stand-in, flatbuffers.
 get_target_property(pthreadpool_include lowbit::pthreadpool INTERFACE_INCLUDE_DIRECTORIES)
-target_include_directories(lowbit_firmware PRIVATE ${cpuinfo_include} ${pthreadpool_include})
+target_include_directories(lowbit_firmware PRIVATE ${pthreadpool_include})
 target_include_directories(lowbit_firmware PRIVATE
   $<TARGET_PROPERTY:flatbuffers::flatbuffers_shared_or_static,INTERFACE_INCLUDE_DIRECTORIES>)
 target_compile_options(lowbit_firmware PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions -fno-rtti>)
-if(LOWBIT_FIRMWARE_ISA STREQUAL "avx2")
-  target_compile_definitions(lowbit_firmware PRIVATE LOWBIT_TARGET_AVX2)
-elseif(LOWBIT_FIRMWARE_ISA STREQUAL "avx512")
-  target_compile_definitions(lowbit_firmware PRIVATE LOWBIT_TARGET_AVX512)
-elseif(NOT LOWBIT_FIRMWARE_ISA STREQUAL "none")
-  message(FATAL_ERROR "LOWBIT_FIRMWARE_ISA: unknown value '${LOWBIT_FIRMWARE_ISA}'")
-endif()
+target_compile_definitions(lowbit_firmware PRIVATE LOWBIT_FIRMWARE_ISA="${LOWBIT_FIRMWARE_ISA}")
 
 # lowbit_firmware_registry(<target> <OpType enumerator>...): compiles into
 # <target> a registry holding only the named operators, e.g.

@@ -10,6 +10,7 @@ if(TARGET lowbit-make-models AND (NOT CMAKE_CROSSCOMPILING OR CMAKE_CROSSCOMPILI
   endforeach()
   add_custom_command(
     OUTPUT ${LOWBIT_MODEL_FILES}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${LOWBIT_MODELS_DIR}
     COMMAND lowbit-make-models ${LOWBIT_MODELS_DIR}
     DEPENDS lowbit-make-models
     COMMENT "lowbit-make-models: writing ${LOWBIT_MODELS_DIR}"

@@ -85,6 +85,11 @@ void qs8_gemm_8x16c2__avx512(size_t mr, size_t nc, size_t k, const int8_t* const
 void qs8_gemm_4x8c4__avxvnni(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
                              const void* packed_w, int8_t* c, size_t c_stride,
                              const Qs8GemmParams& params);
+// qs8_gemm_4x8c4__avxvnni's source with EVEX encoding (AVX512-VNNI + VL), so
+// tests and benchmarks run its logic where AVX-VNNI is missing; never selected.
+void qs8_gemm_4x8c4__avxvnni_evex(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                                  const void* packed_w, int8_t* c, size_t c_stride,
+                                  const Qs8GemmParams& params);
 void qs8_gemm_8x16c4__avx512vnni(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
                                  const void* packed_w, int8_t* c, size_t c_stride,
                                  const Qs8GemmParams& params);

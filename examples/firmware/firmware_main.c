@@ -75,7 +75,10 @@ int main(void) {
   printf("firmware_demo: model %zu bytes, arena %zu of %zu bytes used, packed weights %zu bytes\n",
          lowbit_demo_model_size, needed, sizeof arena,
          lowbit_interpreter_packed_weight_bytes(interpreter));
-  printf("firmware_demo: kernel of operator 0: %s\n", lowbit_interpreter_kernel_name(interpreter, 0));
+  for (size_t op = 0; op < lowbit_interpreter_num_operators(interpreter); ++op) {
+    printf("firmware_demo: kernel of operator %zu: %s\n", op,
+           lowbit_interpreter_kernel_name(interpreter, op));
+  }
   printf("firmware_demo: top class per frame:");
   for (int frame = 0; frame < kFrames; ++frame) printf(" %d", classes[frame]);
   printf("\nfirmware_demo: %zu allocations during initialisation, %zu during %d invokes\n",

@@ -1,9 +1,13 @@
 // int8 GEMM, 4 rows x 8 channels, with the 256-bit VEX VPDPBUSD of AVX-VNNI
-// (Alder Lake and later). UNTESTED ON REAL HARDWARE: the development machine
-// and qemu lack AVX-VNNI; the variant is built, selected only when CPUID
-// reports AVX-VNNI, and mirrors qs8_gemm_8x16c4__avx512vnni lane for lane.
-// Activations enter as a + 128 (VPDPBUSD is unsigned x signed); the packed
-// bias already subtracts 128 * sum(w).
+// (Alder Lake, Sapphire Rapids and later). Activations enter as a + 128
+// (VPDPBUSD is unsigned x signed); the packed bias already subtracts
+// 128 * sum(w).
+//
+// Neither AMD Zen 4 nor qemu 7.2 has AVX-VNNI, so this file also builds as
+// qs8_gemm_4x8c4__avxvnni_evex (kernels/x86/evex_twin/): the same source with
+// the EVEX encoding of the same 256-bit instruction (AVX512-VNNI with VL),
+// which the kernel tests and bench_kernels run on such CPUs. It is in no
+// selection table.
 #include <immintrin.h>
 
 #include <cstring>
@@ -11,11 +15,19 @@
 #include "kernels/qs8_gemm.h"
 #include "kernels/x86/qs8_requant_avx2.h"
 
+#if defined(LOWBIT_AVXVNNI_AS_EVEX)
+#define LOWBIT_DPBUSD256 _mm256_dpbusd_epi32
+#define LOWBIT_AVXVNNI_GEMM qs8_gemm_4x8c4__avxvnni_evex
+#else
+#define LOWBIT_DPBUSD256 _mm256_dpbusd_avx_epi32
+#define LOWBIT_AVXVNNI_GEMM qs8_gemm_4x8c4__avxvnni
+#endif
+
 namespace lowbit {
 
-void qs8_gemm_4x8c4__avxvnni(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                             const void* packed_w, int8_t* c, size_t c_stride,
-                             const Qs8GemmParams& params) {
+void LOWBIT_AVXVNNI_GEMM(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                         const void* packed_w, int8_t* c, size_t c_stride,
+                         const Qs8GemmParams& params) {
   constexpr size_t kMR = 4, kNR = 8;
   const int8_t* rows[kMR];
   for (size_t m = 0; m < kMR; ++m) rows[m] = a_rows[m < mr ? m : mr - 1];
@@ -37,7 +49,7 @@ void qs8_gemm_4x8c4__avxvnni(size_t mr, size_t nc, size_t k, const int8_t* const
       for (size_t m = 0; m < kMR; ++m) {
         int32_t a4;
         std::memcpy(&a4, kk == k_main ? tails[m] : rows[m] + kk, 4);
-        acc[m] = _mm256_dpbusd_avx_epi32(
+        acc[m] = LOWBIT_DPBUSD256(
             acc[m], _mm256_xor_si256(_mm256_set1_epi32(a4), sign_flip), vw);
       }
     }

@@ -45,7 +45,7 @@ Status BinConvRunner::prepare(PrepareContext& ctx, const char* family, const uin
   const KernelVariant<BinGemmKernel>* variants = bin_gemm_variants(&count);
   const KernelVariant<BinGemmKernel>* chosen = nullptr;
   for (size_t i = 0; i + 1 < count && ref::bin_conv2d_gemm_supported(*p); ++i) {
-    if (ctx.selector().allows(variants[i].isa, variants[i].required)) {
+    if (ctx.selector().allows(variants[i].required)) {
       chosen = &variants[i];
       break;
     }

@@ -47,7 +47,7 @@ template <typename Fn>
 const KernelVariant<Fn>& select_variant(const KernelSelector& selector,
                                         const KernelVariant<Fn>* table, size_t count) {
   for (size_t i = 0; i < count; ++i) {
-    if (selector.allows(table[i].isa, table[i].required)) return table[i];
+    if (selector.allows(table[i].required)) return table[i];
   }
   return table[count - 1];
 }

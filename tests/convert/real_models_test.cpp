@@ -15,10 +15,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> all_tflite_models(const std::string& dir) {
+// zoo/ holds the real-world models the coverage issues name (segmentation,
+// pose, detection, recurrent and 16-bit audio); most do not run yet, so they
+// have their own test below instead of being part of "every model".
+std::vector<std::string> all_tflite_models(const std::string& dir, bool zoo) {
   std::vector<std::string> paths;
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".tflite") {
+    const std::string relative = fs::relative(entry.path(), dir).string();
+    const bool in_zoo = relative.rfind("zoo/", 0) == 0;
+    if (entry.is_regular_file() && entry.path().extension() == ".tflite" && in_zoo == zoo) {
       paths.push_back(entry.path().string());
     }
   }
@@ -61,7 +66,7 @@ std::vector<float> run_with(Converted& c, const std::vector<uint8_t>& input) {
 }  // namespace
 
 TEST_CASE("every shared TFLite model converts and serializes", "[convert][models]") {
-  const std::vector<std::string> paths = all_tflite_models(require_models_dir());
+  const std::vector<std::string> paths = all_tflite_models(require_models_dir(), false);
   // The README lists twelve models; fewer means the folder is incomplete.
   REQUIRE(paths.size() >= 12);
   for (const std::string& path : paths) {
@@ -78,7 +83,7 @@ TEST_CASE("every shared TFLite model converts and serializes", "[convert][models
 }
 
 TEST_CASE("every converted model loads, prepares and runs", "[convert][models]") {
-  const std::vector<std::string> paths = all_tflite_models(require_models_dir());
+  const std::vector<std::string> paths = all_tflite_models(require_models_dir(), false);
   REQUIRE(paths.size() >= 12);
   for (const std::string& path : paths) {
     DYNAMIC_SECTION(fs::path(path).filename().string()) {
@@ -92,6 +97,39 @@ TEST_CASE("every converted model loads, prepares and runs", "[convert][models]")
       const Status status = c.interpreter->invoke();
       INFO(status.to_string());
       CHECK(status.ok());
+    }
+  }
+}
+
+// Until the vision and audio issues land, a zoo model either runs or is
+// refused with an error that names the operator or tensor at fault: never a
+// crash, never a bare "failed". A model that starts to run passes too, and
+// then belongs in the tests of its issue.
+TEST_CASE("zoo models run or are refused naming the operator or tensor", "[convert][models]") {
+  const std::vector<std::string> paths = all_tflite_models(require_models_dir(), true);
+  // zoo/README lists 7 coral and tflite_micro models plus 32 seanet ones.
+  REQUIRE(paths.size() >= 30);
+  for (const std::string& path : paths) {
+    DYNAMIC_SECTION(fs::path(path).filename().string()) {
+      Converted c = convert_and_prepare(read_binary_file(path));
+      if (c.status.ok()) {
+        for (size_t i = 0; i < c.interpreter->num_inputs(); ++i) {
+          const TensorView in = c.interpreter->input(i);
+          if (in.bytes) std::memset(in.data, 0, in.bytes);
+        }
+        const Status status = c.interpreter->invoke();
+        INFO(status.to_string());
+        CHECK(status.ok());
+      } else {
+        const std::string message = c.status.to_string();
+        INFO("stage " << c.stage << ": " << message);
+        // Legacy uint8 ADD is refused at load as an inconsistent model today
+        // (issue 14 makes it run); nothing else may come back.
+        CHECK((c.status.code() == StatusCode::kUnsupported ||
+               c.status.code() == StatusCode::kInvalidModel));
+        CHECK((message.find("operator ") != std::string::npos ||
+               message.find("tensor ") != std::string::npos));
+      }
     }
   }
 }

@@ -2,16 +2,19 @@
 // features are really detected: a variant whose features are missing is
 // skipped (with a warning). scripts/test-arm.sh sets LOWBIT_EXPECT_CPU to the
 // features each qemu -cpu model has ("neon dotprod i8mm" for -cpu max), and
-// this test fails when detection disagrees. It also prints which qs8 GEMM
-// variants ran, and with LOWBIT_EXPECT_ALL_VARIANTS=1 fails if any is skipped.
+// this test fails when detection disagrees. It also prints, for every kernel
+// family, which variants ran (scripts/test.sh shows that list), and with
+// LOWBIT_EXPECT_ALL_VARIANTS=1 fails if any is skipped.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <vector>
 
-#include "kernels/qs8_gemm.h"
 #include "runtime/cpu_features.h"
+#include "support/gemm_variants.h"
+#include "support/kernel_families.h"
 
 using namespace lowbit;
 
@@ -25,23 +28,30 @@ TEST_CASE("detected CPU features equal LOWBIT_EXPECT_CPU when it is set", "[kern
   CHECK(cpu.to_string() == std::string(expected));
 }
 
-TEST_CASE("qs8 GEMM variants this CPU runs", "[kernels][cpu]") {
+TEST_CASE("kernel variants this CPU runs", "[kernels][cpu]") {
   const CpuFeatures cpu = CpuFeatures::detect();
-  size_t count = 0;
-  const KernelVariant<Qs8GemmKernel>* variants = qs8_gemm_variants(&count);
-  std::string ran;
-  for (size_t v = 0; v < count; ++v) {
-    if (cpu.has(variants[v].required)) ran += std::string(ran.empty() ? "" : " ") + variants[v].name;
-  }
-  std::cout << "CPU features: " << cpu.to_string() << "; qs8 GEMM variants run: " << ran << "\n";
+  std::cout << "CPU features: " << cpu.to_string() << "\n";
   // scripts/test-arm.sh sets this on the CPU models that have every feature
   // this build's variants use (-cpu max, the armv7 ones): none may be skipped.
   const char* all = std::getenv("LOWBIT_EXPECT_ALL_VARIANTS");
-  if (all != nullptr && std::string(all) == "1") {
-    for (size_t v = 0; v < count; ++v) {
-      INFO(variants[v].name << " needs features this CPU lacks");
-      CHECK(cpu.has(variants[v].required));
+  const bool expect_all = all != nullptr && std::string(all) == "1";
+  std::vector<testing::KernelFamilyRows> families = testing::all_kernel_families();
+  // The EVEX build of the AVX-VNNI GEMM that the kernel tests also run.
+  const auto gemm_under_test = testing::qs8_gemm_variants_under_test();
+  families.push_back(testing::family_rows("qs8_gemm (kernel tests)", gemm_under_test.data(),
+                                          gemm_under_test.size()));
+  for (const testing::KernelFamilyRows& family : families) {
+    std::string ran, skipped;
+    for (const testing::VariantRow& row : family.rows) {
+      std::string& list = cpu.has(row.required) ? ran : skipped;
+      list += (list.empty() ? "" : " ") + row.name;
+    }
+    std::cout << "variants run: " << family.family << ": " << ran
+              << (skipped.empty() ? "" : "; not on this CPU: " + skipped) << "\n";
+    CHECK(!ran.empty());
+    if (expect_all && family.family.find("kernel tests") == std::string::npos) {
+      INFO(family.family << " skips variants on a CPU that should run all: " << skipped);
+      CHECK(skipped.empty());
     }
   }
-  CHECK(!ran.empty());
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "kernels/qs8_gemm.h"
+#include "support/gemm_variants.h"
 #include "lowbit/interpreter.h"
 #include "support/model_runner.h"
 
@@ -69,8 +70,8 @@ Channel make_channel(std::mt19937& rng, RequantProfile profile) {
 
 TEST_CASE("qs8 GEMM variants requantize edge accumulators like the reference", "[kernels][qs8_gemm]") {
   const CpuFeatures cpu = CpuFeatures::detect();
-  size_t count = 0;
-  const KernelVariant<Qs8GemmKernel>* variants = qs8_gemm_variants(&count);
+  const auto variants = testing::qs8_gemm_variants_under_test();
+  const size_t count = variants.size();
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
   for (size_t v = 0; v < count; ++v) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernels/qs8_gemm.h"
+#include "support/gemm_variants.h"
 #include "lowbit/interpreter.h"
 #include "support/model_runner.h"
 
@@ -97,8 +98,8 @@ const RequantProfile kProfiles[] = {RequantProfile::kTfliteReference,
 
 TEST_CASE("qs8 GEMM variants match the definition in every profile", "[kernels][qs8_gemm]") {
   const CpuFeatures cpu = CpuFeatures::detect();
-  size_t count = 0;
-  const KernelVariant<Qs8GemmKernel>* variants = qs8_gemm_variants(&count);
+  const auto variants = testing::qs8_gemm_variants_under_test();
+  const size_t count = variants.size();
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
   int tested = 0;
@@ -124,8 +125,8 @@ TEST_CASE("qs8 GEMM variants match the definition in every profile", "[kernels][
 
 TEST_CASE("qs8 GEMM saturates at the clamp bounds", "[kernels][qs8_gemm]") {
   // All-max activations and weights drive every output to output_max.
-  size_t count = 0;
-  const KernelVariant<Qs8GemmKernel>* variants = qs8_gemm_variants(&count);
+  const auto variants = testing::qs8_gemm_variants_under_test();
+  const size_t count = variants.size();
   const CpuFeatures cpu = CpuFeatures::detect();
   for (size_t v = 0; v < count; ++v) {
     if (!cpu.has(variants[v].required)) continue;
@@ -149,8 +150,8 @@ TEST_CASE("qs8 GEMM saturates at the clamp bounds", "[kernels][qs8_gemm]") {
 TEST_CASE("qs8 indirect GEMM variants match the definition in every profile",
           "[kernels][qs8_gemm]") {
   const CpuFeatures cpu = CpuFeatures::detect();
-  size_t count = 0;
-  const KernelVariant<Qs8GemmKernel>* variants = qs8_gemm_variants(&count);
+  const auto variants = testing::qs8_gemm_variants_under_test();
+  const size_t count = variants.size();
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
   for (size_t v = 0; v < count; ++v) {

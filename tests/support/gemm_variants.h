@@ -1,0 +1,31 @@
+// The qs8 GEMM variants the kernel tests run: the selection table, plus on
+// x86 the EVEX build of the AVX-VNNI kernel, so that kernel's logic runs on
+// CPUs with AVX512-VNNI but no AVX-VNNI (AMD Zen 4). Where the CPU has
+// AVX-VNNI, the table's own row runs too.
+#pragma once
+
+#include <vector>
+
+#include "kernels/qs8_gemm.h"
+
+namespace lowbit::testing {
+
+inline std::vector<KernelVariant<Qs8GemmKernel>> qs8_gemm_variants_under_test() {
+  size_t count = 0;
+  const KernelVariant<Qs8GemmKernel>* table = qs8_gemm_variants(&count);
+  std::vector<KernelVariant<Qs8GemmKernel>> variants(table, table + count);
+#if defined(__x86_64__)
+  for (size_t v = 0; v < count; ++v) {
+    if (table[v].fn.fn != qs8_gemm_4x8c4__avxvnni) continue;
+    KernelVariant<Qs8GemmKernel> twin = table[v];
+    twin.name = "qs8_gemm_4x8c4__avxvnni_evex";
+    twin.isa = "avx512vnni";
+    twin.required = kIsaAvx512 | kCpuAVX512VNNI;
+    twin.fn.fn = qs8_gemm_4x8c4__avxvnni_evex;
+    variants.insert(variants.end() - 1, twin);  // the reference stays last
+  }
+#endif
+  return variants;
+}
+
+}  // namespace lowbit::testing

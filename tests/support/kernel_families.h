@@ -1,0 +1,33 @@
+// Every kernel family's variant table, reduced to what selection looks at
+// (name, ISA tag, required features), so one test can walk all of them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kernels/isa.h"
+
+namespace lowbit::testing {
+
+struct VariantRow {
+  std::string name;
+  std::string isa;
+  uint32_t required;
+};
+
+struct KernelFamilyRows {
+  std::string family;
+  std::vector<VariantRow> rows;  // best first, the reference last
+};
+
+template <typename Fn>
+KernelFamilyRows family_rows(const char* family, const KernelVariant<Fn>* table, size_t count) {
+  KernelFamilyRows f{family, {}};
+  for (size_t i = 0; i < count; ++i) f.rows.push_back({table[i].name, table[i].isa, table[i].required});
+  return f;
+}
+
+std::vector<KernelFamilyRows> all_kernel_families();
+
+}  // namespace lowbit::testing
