@@ -84,8 +84,6 @@ const KernelVariant<Qs8DwconvKernel>* qs8_dwconv_variants(size_t* count) {
         qs8_dwconv_row5x5s1__avx2, qs8_dwconv_row5x5s2__avx2, true}},
 #endif
 #if defined(__aarch64__)
-      // i8mm brings nothing for depthwise: its kernel set runs the dotprod kernels.
-      {"qs8_dwconv_c8__neondot", "i8mm", kCpuNEON | kCpuNEONDot | kCpuNEONI8MM, kNeonDotDwconv},
       {"qs8_dwconv_c8__neondot", "neondot", kCpuNEON | kCpuNEONDot, kNeonDotDwconv},
       {"qs8_dwconv_c8__neon", "neon", kCpuNEON, kNeonDwconv},
 #elif defined(__arm__)

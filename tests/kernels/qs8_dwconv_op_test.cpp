@@ -131,7 +131,7 @@ TEST_CASE("DEPTHWISE_CONV_2D SIMD kernel sets equal the reference at any thread 
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
   std::vector<const char*> sets;
-  for (const char* set : {"avx2", "avx512", "avx512vnni", "neon", "neondot", "i8mm"}) {
+  for (const char* set : {"avx2", "avx512", "avx512vnni", "avxvnni", "neon", "neondot", "i8mm"}) {
     if (KernelSelector::create(set, CpuFeatures::detect()).ok()) sets.push_back(set);
   }
   if (sets.empty()) WARN("no SIMD kernel set runs on this CPU: only the reference ran");
