@@ -63,6 +63,14 @@ std::vector<float> run_with(Converted& c, const std::vector<uint8_t>& input) {
   return dequantized_output(*c.interpreter, 0);
 }
 
+Status invoke_on_zeros(Converted& c) {
+  for (size_t i = 0; i < c.interpreter->num_inputs(); ++i) {
+    const TensorView in = c.interpreter->input(i);
+    if (in.bytes) std::memset(in.data, 0, in.bytes);
+  }
+  return c.interpreter->invoke();
+}
+
 }  // namespace
 
 TEST_CASE("every shared TFLite model converts and serializes", "[convert][models]") {
@@ -90,11 +98,7 @@ TEST_CASE("every converted model loads, prepares and runs", "[convert][models]")
       Converted c = convert_and_prepare(read_binary_file(path));
       INFO("stage " << c.stage << ": " << c.status.to_string());
       REQUIRE(c.status.ok());
-      for (size_t i = 0; i < c.interpreter->num_inputs(); ++i) {
-        const TensorView in = c.interpreter->input(i);
-        if (in.bytes) std::memset(in.data, 0, in.bytes);
-      }
-      const Status status = c.interpreter->invoke();
+      const Status status = invoke_on_zeros(c);
       INFO(status.to_string());
       CHECK(status.ok());
     }
@@ -113,11 +117,7 @@ TEST_CASE("zoo models run or are refused naming the operator or tensor", "[conve
     DYNAMIC_SECTION(fs::path(path).filename().string()) {
       Converted c = convert_and_prepare(read_binary_file(path));
       if (c.status.ok()) {
-        for (size_t i = 0; i < c.interpreter->num_inputs(); ++i) {
-          const TensorView in = c.interpreter->input(i);
-          if (in.bytes) std::memset(in.data, 0, in.bytes);
-        }
-        const Status status = c.interpreter->invoke();
+        const Status status = invoke_on_zeros(c);
         INFO(status.to_string());
         CHECK(status.ok());
       } else {
