@@ -31,14 +31,21 @@ struct Args {
   InterpreterOptions options;
 };
 
-CLI::Validator tensor_file_spec(const char* kind) {
-  return CLI::Validator(
+// --input/--output I=FILE: one value each time, every occurrence kept.
+void add_tensor_files(CLI::App& app, const std::string& flag, const char* kind,
+                      std::vector<std::string>* specs, const std::string& help) {
+  const CLI::Validator spec_check(
       [kind](std::string& spec) -> std::string {
         const size_t eq = spec.find('=');
         if (eq != std::string::npos && eq > 0 && eq + 1 < spec.size()) return "";
         return std::string("expects I=FILE (") + kind + " index or name), got '" + spec + "'";
       },
       "");
+  app.add_option(flag, *specs, help)
+      ->check(spec_check)
+      ->option_text("I=FILE")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
 std::vector<TensorFile> split_tensor_files(const std::vector<std::string>& specs) {
@@ -56,21 +63,14 @@ int parse_args(int argc, char** argv, Args* args) {
   setup_app(app, "usage: lowbit-run MODEL.lbm [options]");
   std::vector<std::string> inputs, outputs;
   app.add_option("MODEL.lbm", args->model, "the model")->type_name("");
-  app.add_option("--input", inputs,
-                 "raw bytes for graph input I (index or tensor name); repeatable")
-      ->check(tensor_file_spec("input"))
-      ->option_text("I=FILE")
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  add_tensor_files(app, "--input", "input", &inputs,
+                   "raw bytes for graph input I (index or tensor name); repeatable");
   app.add_option("--random-inputs", args->seed,
                  "seed for inputs not given by --input (default 1)")
       ->check(integer_in(0, 4294967295LL, "a seed in [0, 2^32)"))
       ->type_name("SEED");
-  app.add_option("--output", outputs, "write graph output I's raw bytes to FILE; repeatable")
-      ->check(tensor_file_spec("output"))
-      ->option_text("I=FILE")
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  add_tensor_files(app, "--output", "output", &outputs,
+                   "write graph output I's raw bytes to FILE; repeatable");
   app.add_option("--kernel", args->options.kernel,
                  "kernel set: auto, reference or an ISA name (default: $LOWBIT_KERNEL or auto)")
       ->type_name("NAME");
