@@ -1,22 +1,22 @@
 // bench_model: latency, per-operator cost and memory of one .lbm model, in the
 // manner of TFLite's benchmark_model.
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
+#include <cstring>
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "bench_model_flags.h"
 #include "bench_model_report.h"
 #include "lowbit/lowbit.h"
 #include "runtime/cpu_features.h"
-#include "tools/tool_support.h"
+#include "tools/cli.h"
+#include "tools/tensor_data.h"
+#include "tools/tensor_text.h"
 
 namespace {
 
@@ -24,106 +24,10 @@ using namespace lowbit;
 using namespace lowbit::tools;
 using Clock = std::chrono::steady_clock;
 
-const char kUsage[] =
-    "usage: bench_model [--flag=value]...\n"
-    "  --graph=FILE               model (default: ../models/demo_int8.lbm next to this binary)\n"
-    "  --num_threads=N            worker threads (default 1)\n"
-    "  --num_runs=N               measured inferences (default 50)\n"
-    "  --warmup_runs=N            unmeasured inferences after the first (default 5)\n"
-    "  --kernel=NAME              kernel set: auto, reference or an ISA name\n"
-    "  --profile=NAME             tflite_reference (default), single_rounding, xnnpack_fp32,\n"
-    "                             tflite_optimized\n"
-    "  --enable_op_profiling=BOOL per-operator and per-kind timing tables\n"
-    "  --input_file=F[,F...]      raw bytes for the graph inputs in order (others random)\n"
-    "  --seed=N                   seed of the random inputs (default 1)\n"
-    "  --output_json=FILE         also write the results as JSON\n";
-
-struct Flags {
-  std::string graph;
-  int num_runs = 50;
-  int warmup_runs = 5;
-  bool op_profiling = false;
-  std::vector<std::string> input_files;
-  uint32_t seed = 1;
-  std::string output_json;
-  InterpreterOptions options;
-};
+using Flags = bench::BenchFlags;
 
 double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-std::string default_graph(const char* argv0) {
-  std::string exe(4096, '\0');
-  const ssize_t n = readlink("/proc/self/exe", &exe[0], exe.size() - 1);
-  exe = n > 0 ? exe.substr(0, static_cast<size_t>(n)) : std::string(argv0);
-  const size_t slash = exe.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : exe.substr(0, slash);
-  return std::filesystem::path(dir + "/../models/demo_int8.lbm").lexically_normal().string();
-}
-
-std::vector<std::string> split(const std::string& text, char sep) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t end = text.find(sep, start);
-    parts.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return parts;
-}
-
-// Returns an error message, or "" when the flags are fine.
-std::string parse_flags(int argc, char** argv, Flags* f) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    std::string v;
-    bool missing = false;
-    long n = 0;
-    auto flag = [&](const char* name) { return take_flag(argc, argv, &i, name, &v, &missing); };
-    auto bad = [&](const char* what) {
-      const std::string name = arg.substr(0, arg.find('='));
-      return name + " expects " + what + ", got '" + v + "'";
-    };
-    if (arg == "-h" || arg == "--help") {
-      std::fputs(kUsage, stdout);
-      std::exit(0);
-    } else if (flag("graph")) {
-      f->graph = v;
-    } else if (flag("num_threads")) {
-      if (!missing && !parse_int(v, 1, 1024, &n)) return bad("a number in [1, 1024]");
-      f->options.num_threads = static_cast<int>(n);
-    } else if (flag("num_runs")) {
-      if (!missing && !parse_int(v, 1, 1000000, &n)) return bad("a number >= 1");
-      f->num_runs = static_cast<int>(n);
-    } else if (flag("warmup_runs")) {
-      if (!missing && !parse_int(v, 0, 1000000, &n)) return bad("a number >= 0");
-      f->warmup_runs = static_cast<int>(n);
-    } else if (flag("kernel")) {
-      f->options.kernel = v;
-    } else if (flag("profile")) {
-      if (!missing && !parse_requant_profile(v, &f->options.profile)) {
-        return bad("tflite_reference, single_rounding, xnnpack_fp32 or tflite_optimized");
-      }
-    } else if (arg == "--enable_op_profiling") {
-      f->op_profiling = true;
-    } else if (flag("enable_op_profiling")) {
-      if (!parse_bool(v, &f->op_profiling)) return bad("true or false");
-    } else if (flag("input_file")) {
-      f->input_files = split(v, ',');
-    } else if (flag("seed")) {
-      if (!missing && !parse_int(v, 0, 4294967295L, &n)) return bad("a seed in [0, 2^32)");
-      f->seed = static_cast<uint32_t>(n);
-    } else if (flag("output_json")) {
-      f->output_json = v;
-    } else {
-      return "unknown argument '" + arg + "'";
-    }
-    if (missing) return "option '" + arg + "' needs a value";
-  }
-  if (f->graph.empty()) f->graph = default_graph(argv[0]);
-  return "";
 }
 
 Status fill_inputs(Interpreter& interp, const Flags& f) {
@@ -261,11 +165,8 @@ Status benchmark(const Flags& f, bench::BenchReport* r) {
 
 int main(int argc, char** argv) {
   Flags flags;
-  const std::string error = parse_flags(argc, argv, &flags);
-  if (!error.empty()) {
-    std::fprintf(stderr, "bench_model: %s (see --help)\n", error.c_str());
-    return 2;
-  }
+  const int exit_code = bench::parse_flags(argc, argv, &flags);
+  if (exit_code >= 0) return exit_code;
   bench::BenchReport report;
   const Status status = benchmark(flags, &report);
   if (!status.ok()) {

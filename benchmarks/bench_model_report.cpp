@@ -3,12 +3,12 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 
-#include "tools/tool_support.h"
+#include "tools/text_table.h"
 
 namespace lowbit {
 namespace bench {
@@ -63,25 +63,6 @@ void print_operator_tables(const BenchReport& r) {
   summary.print(stdout);
 }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
-std::string json_number(double v) { return format_double("%.6g", v); }
-
 }  // namespace
 
 void print_report(const BenchReport& r) {
@@ -107,41 +88,6 @@ void print_report(const BenchReport& r) {
     std::printf("Peak resident memory: unknown\n");
   }
   if (!r.operators.empty()) print_operator_tables(r);
-}
-
-bool write_json(const BenchReport& r, const std::string& path) {
-  std::ostringstream j;
-  j << "{\n"
-    << "  \"graph\": " << json_string(r.graph) << ",\n"
-    << "  \"num_threads\": " << r.num_threads << ",\n"
-    << "  \"num_runs\": " << r.num_runs << ",\n"
-    << "  \"warmup_runs\": " << r.warmup_runs << ",\n"
-    << "  \"kernel_set\": " << json_string(r.kernel_set) << ",\n"
-    << "  \"cpu_features\": " << json_string(r.cpu_features) << ",\n"
-    << "  \"profile\": " << json_string(r.profile) << ",\n"
-    << "  \"load_ms\": " << json_number(r.load_ms) << ",\n"
-    << "  \"prepare_ms\": " << json_number(r.prepare_ms) << ",\n"
-    << "  \"first_inference_ms\": " << json_number(r.first_ms) << ",\n"
-    << "  \"warmup_avg_ms\": " << json_number(r.warmup_avg_ms) << ",\n"
-    << "  \"inference_avg_ms\": " << json_number(r.avg_ms) << ",\n"
-    << "  \"inference_min_ms\": " << json_number(r.min_ms) << ",\n"
-    << "  \"inference_max_ms\": " << json_number(r.max_ms) << ",\n"
-    << "  \"inference_stddev_ms\": " << json_number(r.stddev_ms) << ",\n"
-    << "  \"macs\": " << r.total_macs << ",\n"
-    << "  \"model_bytes\": " << r.model_bytes << ",\n"
-    << "  \"arena_bytes\": " << r.arena_bytes << ",\n"
-    << "  \"packed_weight_bytes\": " << r.packed_weight_bytes << ",\n"
-    << "  \"peak_rss_kib\": " << r.peak_rss_kib << ",\n"
-    << "  \"operators\": [";
-  for (size_t i = 0; i < r.operators.size(); ++i) {
-    const OperatorStats& op = r.operators[i];
-    j << (i ? ",\n" : "\n") << "    {\"index\": " << op.index << ", \"type\": " << json_string(op.type)
-      << ", \"name\": " << json_string(op.name) << ", \"kernel\": " << json_string(op.kernel)
-      << ", \"avg_ms\": " << json_number(op.avg_ms) << ", \"macs\": " << op.macs << "}";
-  }
-  j << (r.operators.empty() ? "]\n" : "\n  ]\n") << "}\n";
-  const std::string text = j.str();
-  return tools::write_file(path, text.data(), text.size()).ok();
 }
 
 long peak_rss_kib() {

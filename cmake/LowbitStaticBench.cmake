@@ -29,8 +29,11 @@ foreach(tool bench_model lowbit-run)
     continue()
   endif()
   # Replaces the link to lowbit_internal (which brings the shared libraries)
-  # by the archive itself; the include paths it gave come back by hand.
-  set_property(TARGET ${tool} PROPERTY LINK_LIBRARIES "")
+  # by the archive itself; the include paths it gave come back by hand. The
+  # other links (header-only CLI11 and nlohmann-json, from the sysroot) stay.
+  get_target_property(links ${tool} LINK_LIBRARIES)
+  list(REMOVE_ITEM links lowbit_internal)
+  set_property(TARGET ${tool} PROPERTY LINK_LIBRARIES "${links}")
   target_include_directories(${tool} PRIVATE
     ${CMAKE_SOURCE_DIR}/include ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR} ${LOWBIT_GENERATED_DIR}
     ${standalone_includes}

@@ -93,9 +93,21 @@ check_errors() {
   expect_exit 1 "$run" "$m" --input "5=$work/short"
   expect_exit 1 "$run" "$m" --output "1=$work/out"
   expect_exit 1 "$run" "$m" --kernel no_such_isa
+  expect_exit 2 "$run" "$m" --threads
+  expect_exit 2 "$run" "$m" "$m"
   expect_exit 2 "$bin/lowbit-inspect"
+  expect_exit 2 "$bin/lowbit-inspect" "$m" --threads=0
   expect_exit 2 "$bin/bench_model" --num_runs=0
+  expect_exit 2 "$bin/bench_model" --num_runs 1 --enable_op_profiling=maybe
+  expect_exit 2 "$bin/bench_model" --bogus=1
   expect_exit 1 "$bin/bench_model" --graph="$work/missing.lbm"
+  expect_exit 2 "$bin/lowbit-convert" only_one.tflite
+  expect_exit 2 "$bin/lowbit-make-models"
+  # --help: the synopsis on stdout, exit 0.
+  for tool in lowbit-run lowbit-inspect lowbit-convert lowbit-make-models bench_model; do
+    expect_exit 0 "$bin/$tool" --help
+    grep -q "^usage: $tool" "$work/stdout" || fail "$tool --help does not start with its usage"
+  done
 }
 
 check_corrupt() {
@@ -128,6 +140,20 @@ check_bench() {
   for key in inference_avg_ms arena_bytes packed_weight_bytes peak_rss_kib operators; do
     grep -q "\"$key\"" "$work/bench.json" || fail "bench JSON lacks $key"
   done
+  if command -v python3 >/dev/null; then
+    python3 - "$work/bench.json" <<'PY' || fail "bench JSON does not parse as expected"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["num_runs"] == 2 and r["warmup_runs"] == 1 and r["inference_avg_ms"] > 0, r
+assert [op["index"] for op in r["operators"]] == list(range(len(r["operators"]))), r
+assert set(r["operators"][0]) == {"index", "type", "name", "kernel", "avg_ms", "macs"}, r
+PY
+  fi
+  # TFLite's "--flag value" form and a bare --enable_op_profiling work too.
+  "$bin/bench_model" --graph "$models/block_int8.lbm" --num_runs 1 --warmup_runs 0 \
+    --enable_op_profiling >"$work/bench" || fail "bench_model with '--flag value' failed"
+  grep -qF "Inference (avg of 1)" "$work/bench" || fail "--num_runs 1 not taken"
+  grep -qF "By operator kind" "$work/bench" || fail "bare --enable_op_profiling not taken"
   # The default graph is ../models/demo_int8.lbm beside the binary.
   "$bin/bench_model" --num_runs=1 --warmup_runs=0 >"$work/bench" || fail "default graph failed"
   grep -q "demo_int8.lbm" "$work/bench" || fail "default graph is not demo_int8.lbm"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares the dependency sysroot of an ARM cross build from Debian's own
 # packages: the arm64/armhf XNNPACK, pthreadpool, cpuinfo, FlatBuffers, Google
-# Benchmark and Catch2 .debs are downloaded through apt and unpacked with
+# Benchmark and Catch2 .debs, and the header-only CLI11 and nlohmann-json the
+# tools use (Architecture: all), are downloaded through apt and unpacked with
 # dpkg-deb -x into build-sysroot/<triple> (gitignored). The C library and
 # libstdc++ come from the cross toolchain (/usr/<triple>).
 #   scripts/make-sysroot.sh aarch64-linux-gnu|arm-linux-gnueabihf [SYSROOT_DIR]
@@ -33,6 +34,7 @@ command -v dpkg-deb >/dev/null || fail "dpkg-deb not found"
 packages=(
   libxnnpack0 libxnnpack-dev libpthreadpool0 libpthreadpool-dev libcpuinfo0 libcpuinfo-dev
   libflatbuffers2 libflatbuffers-dev libbenchmark1debian libbenchmark-dev catch2
+  libcli11-dev nlohmann-json3-dev
 )
 
 apt_dir="$sysroot/.apt"

@@ -1,52 +1,33 @@
 // lowbit-convert: converts a TFLite model (int8, uint8, float, LCE binary) to .lbm.
 #include <cstdio>
-#include <cstring>
 #include <string>
-#include <vector>
 
 #include "convert/tflite_importer.h"
-
-namespace {
-
-void print_usage(FILE* out) {
-  std::fprintf(out,
-               "usage: lowbit-convert [--quiet] IN.tflite OUT.lbm\n"
-               "Converts a TFLite model (int8/uint8/float, Larq Compute Engine binary ops)\n"
-               "to the lowbit model format and prints a summary.\n");
-}
-
-}  // namespace
+#include "tools/cli.h"
 
 int main(int argc, char** argv) {
+  CLI::App app(
+      "Converts a TFLite model (int8/uint8/float, Larq Compute Engine binary ops)\n"
+      "to the lowbit model format and prints a summary.",
+      "lowbit-convert");
+  lowbit::tools::setup_app(app, "usage: lowbit-convert [--quiet] IN.tflite OUT.lbm");
   bool quiet = false;
-  std::vector<std::string> paths;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--quiet" || arg == "-q") {
-      quiet = true;
-    } else if (arg == "--help" || arg == "-h") {
-      print_usage(stdout);
-      return 0;
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      std::fprintf(stderr, "lowbit-convert: unknown option %s\n", arg.c_str());
-      print_usage(stderr);
-      return 2;
-    } else {
-      paths.push_back(arg);
-    }
-  }
-  if (paths.size() != 2) {
-    print_usage(stderr);
-    return 2;
-  }
+  std::string in_path, out_path;
+  app.add_flag("-q,--quiet", quiet, "print nothing on success");
+  app.add_option("IN.tflite", in_path, "the TFLite model")->type_name("");
+  app.add_option("OUT.lbm", out_path, "the .lbm file to write")->type_name("");
+  const int exit_code = lowbit::tools::parse_command_line(app, argc, argv);
+  if (exit_code >= 0) return exit_code;
+  if (out_path.empty()) return lowbit::tools::usage_error(app, "expects IN.tflite and OUT.lbm");
+
   lowbit::ConversionSummary summary;
-  const lowbit::Status status = lowbit::convert_tflite_file(paths[0], paths[1], &summary);
+  const lowbit::Status status = lowbit::convert_tflite_file(in_path, out_path, &summary);
   if (!status.ok()) {
     std::fprintf(stderr, "lowbit-convert: %s\n", status.to_string().c_str());
     return 1;
   }
   if (!quiet) {
-    std::printf("converted %s -> %s\n%s", paths[0].c_str(), paths[1].c_str(),
+    std::printf("converted %s -> %s\n%s", in_path.c_str(), out_path.c_str(),
                 summary.to_text().c_str());
   }
   return 0;

@@ -8,17 +8,14 @@
 
 #include "lowbit/lowbit.h"
 #include "runtime/cpu_features.h"
-#include "tools/tool_support.h"
+#include "tools/cli.h"
+#include "tools/tensor_text.h"
+#include "tools/text_table.h"
 
 namespace {
 
 using namespace lowbit;
 using namespace lowbit::tools;
-
-const char kUsage[] =
-    "usage: lowbit-inspect FILE.lbm [--kernel NAME] [--threads N]\n"
-    "Prints the model's inputs, outputs, operators (with the kernel each would use\n"
-    "under these options, and MACs), tensors and the memory plan.\n";
 
 const char* padding_text(Padding p) { return p == Padding::kSame ? "SAME" : "VALID"; }
 
@@ -188,42 +185,22 @@ int inspect(const std::string& path, const InterpreterOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  CLI::App app(
+      "Prints the model's inputs, outputs, operators (with the kernel each would use\n"
+      "under these options, and MACs), tensors and the memory plan.",
+      "lowbit-inspect");
+  setup_app(app, "usage: lowbit-inspect FILE.lbm [--kernel NAME] [--threads N]");
   std::string path;
   InterpreterOptions options;
-  for (int i = 1; i < argc; ++i) {
-    std::string value;
-    bool missing = false;
-    const std::string arg = argv[i];
-    long number = 0;
-    if (take_flag(argc, argv, &i, "kernel", &value, &missing)) {
-      options.kernel = value;
-    } else if (take_flag(argc, argv, &i, "threads", &value, &missing)) {
-      if (!missing && !parse_int(value, 1, 1024, &number)) {
-        std::fprintf(stderr, "lowbit-inspect: --threads expects a number in [1, 1024], got '%s'\n",
-                     value.c_str());
-        return 2;
-      }
-      options.num_threads = static_cast<int>(number);
-    } else if (arg == "-h" || arg == "--help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      std::fprintf(stderr, "lowbit-inspect: unknown option '%s' (see --help)\n", arg.c_str());
-      return 2;
-    } else if (path.empty()) {
-      path = arg;
-    } else {
-      std::fprintf(stderr, "lowbit-inspect: unexpected argument '%s'\n", arg.c_str());
-      return 2;
-    }
-    if (missing) {
-      std::fprintf(stderr, "lowbit-inspect: option '%s' needs a value\n", arg.c_str());
-      return 2;
-    }
-  }
-  if (path.empty()) {
-    std::fprintf(stderr, "lowbit-inspect: no model file given (see --help)\n");
-    return 2;
-  }
+  app.add_option("FILE.lbm", path, "the model")->type_name("");
+  app.add_option("--kernel", options.kernel,
+                 "kernel set: auto, reference or an ISA name (default: $LOWBIT_KERNEL or auto)")
+      ->type_name("NAME");
+  app.add_option("--threads", options.num_threads, "worker threads (default 1)")
+      ->check(integer_in(1, 1024, "a number in [1, 1024]"))
+      ->type_name("N");
+  const int exit_code = parse_command_line(app, argc, argv);
+  if (exit_code >= 0) return exit_code;
+  if (path.empty()) return usage_error(app, "no model file given");
   return inspect(path, options);
 }

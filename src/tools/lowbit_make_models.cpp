@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "lowbit/lowbit.h"
-#include "tools/tool_support.h"
+#include "tools/cli.h"
 
 namespace {
 
@@ -406,34 +406,22 @@ const ModelRecipe kRecipes[] = {
     {"block_binary.lbm", build_block_binary},
 };
 
-int usage() {
-  std::fprintf(stderr,
-               "usage: lowbit-make-models [--skip-verify] OUTDIR\n"
-               "Writes demo_int8.lbm, block_int8.lbm, block_float.lbm and block_binary.lbm\n"
-               "into OUTDIR (created if missing) and loads each back to verify it.\n");
-  return 2;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
+  CLI::App app(
+      "Writes demo_int8.lbm, block_int8.lbm, block_float.lbm and block_binary.lbm\n"
+      "into OUTDIR (created if missing) and loads each back to verify it.",
+      "lowbit-make-models");
+  lowbit::tools::setup_app(app, "usage: lowbit-make-models [--skip-verify] OUTDIR");
   std::string out_dir;
-  bool verify = true;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--skip-verify") {
-      verify = false;
-    } else if (arg == "-h" || arg == "--help") {
-      usage();
-      return 0;
-    } else if (!arg.empty() && arg[0] != '-' && out_dir.empty()) {
-      out_dir = arg;
-    } else {
-      std::fprintf(stderr, "lowbit-make-models: unexpected argument '%s'\n", arg.c_str());
-      return usage();
-    }
-  }
-  if (out_dir.empty()) return usage();
+  bool skip_verify = false;
+  app.add_flag("--skip-verify", skip_verify, "write the files without loading them back");
+  app.add_option("OUTDIR", out_dir, "where the models go")->type_name("");
+  const int exit_code = lowbit::tools::parse_command_line(app, argc, argv);
+  if (exit_code >= 0) return exit_code;
+  if (out_dir.empty()) return lowbit::tools::usage_error(app, "no output directory given");
+  const bool verify = !skip_verify;
 
   std::error_code error;
   std::filesystem::create_directories(out_dir, error);

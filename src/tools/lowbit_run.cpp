@@ -1,29 +1,21 @@
 // lowbit-run: one inference on raw little-endian tensor files.
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "lowbit/lowbit.h"
-#include "tools/tool_support.h"
+#include "tools/cli.h"
+#include "tools/tensor_data.h"
+#include "tools/tensor_text.h"
 
 namespace {
 
 using namespace lowbit;
 using namespace lowbit::tools;
-
-const char kUsage[] =
-    "usage: lowbit-run MODEL.lbm [options]\n"
-    "  --input I=FILE       raw bytes for graph input I (index or tensor name); repeatable\n"
-    "  --random-inputs SEED seed for inputs not given by --input (default 1)\n"
-    "  --output I=FILE      write graph output I's raw bytes to FILE; repeatable\n"
-    "  --kernel NAME        kernel set: auto, reference or an ISA name (default: $LOWBIT_KERNEL or auto)\n"
-    "  --threads N          worker threads (default 1)\n"
-    "  --profile NAME       tflite_reference (default), single_rounding, xnnpack_fp32 or\n"
-    "                       tflite_optimized\n"
-    "  --max-values N       values printed per output (default 16)\n";
 
 // "I=FILE" from --input/--output.
 struct TensorFile {
@@ -35,85 +27,83 @@ struct Args {
   std::string model;
   std::vector<TensorFile> inputs, outputs;
   uint32_t seed = 1;
-  long max_values = 16;
+  long long max_values = 16;
   InterpreterOptions options;
 };
 
-struct UsageError {
-  std::string message;
-};
-
-TensorFile parse_tensor_file(const std::string& flag, const std::string& spec) {
-  const size_t eq = spec.find('=');
-  if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
-    throw UsageError{"--" + flag + " expects I=FILE (input index or name), got '" + spec + "'"};
-  }
-  return {spec.substr(0, eq), spec.substr(eq + 1)};
+// --input/--output I=FILE: one value each time, every occurrence kept.
+void add_tensor_files(CLI::App& app, const std::string& flag, const char* kind,
+                      std::vector<std::string>* specs, const std::string& help) {
+  const CLI::Validator spec_check(
+      [kind](std::string& spec) -> std::string {
+        const size_t eq = spec.find('=');
+        if (eq != std::string::npos && eq > 0 && eq + 1 < spec.size()) return "";
+        return std::string("expects I=FILE (") + kind + " index or name), got '" + spec + "'";
+      },
+      "");
+  app.add_option(flag, *specs, help)
+      ->check(spec_check)
+      ->option_text("I=FILE")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
-Args parse_args(int argc, char** argv) {
-  Args args;
-  for (int i = 1; i < argc; ++i) {
-    std::string value;
-    bool missing = false;
-    auto flag = [&](const char* name) { return take_flag(argc, argv, &i, name, &value, &missing); };
-    const std::string arg = argv[i];
-    long number = 0;
-    if (flag("input")) {
-      if (!missing) args.inputs.push_back(parse_tensor_file("input", value));
-    } else if (flag("output")) {
-      if (!missing) args.outputs.push_back(parse_tensor_file("output", value));
-    } else if (flag("random-inputs")) {
-      if (!missing && !parse_int(value, 0, 4294967295L, &number)) {
-        throw UsageError{"--random-inputs expects a seed in [0, 2^32), got '" + value + "'"};
-      }
-      args.seed = static_cast<uint32_t>(number);
-    } else if (flag("kernel")) {
-      args.options.kernel = value;
-    } else if (flag("threads")) {
-      if (!missing && !parse_int(value, 1, 1024, &number)) {
-        throw UsageError{"--threads expects a number in [1, 1024], got '" + value + "'"};
-      }
-      args.options.num_threads = static_cast<int>(number);
-    } else if (flag("profile")) {
-      if (!missing && !parse_requant_profile(value, &args.options.profile)) {
-        throw UsageError{
-            "--profile must be tflite_reference, single_rounding, xnnpack_fp32 or "
-            "tflite_optimized, got '" + value + "'"};
-      }
-    } else if (flag("max-values")) {
-      if (!missing && !parse_int(value, 0, 1L << 30, &args.max_values)) {
-        throw UsageError{"--max-values expects a non-negative number, got '" + value + "'"};
-      }
-    } else if (arg == "-h" || arg == "--help") {
-      std::fputs(kUsage, stdout);
-      std::exit(0);
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      throw UsageError{"unknown option '" + arg + "'"};
-    } else if (args.model.empty()) {
-      args.model = arg;
-    } else {
-      throw UsageError{"unexpected argument '" + arg + "' (model already given: " + args.model +
-                       ")"};
-    }
-    if (missing) throw UsageError{"option '" + arg + "' needs a value"};
+std::vector<TensorFile> split_tensor_files(const std::vector<std::string>& specs) {
+  std::vector<TensorFile> files;
+  for (const std::string& spec : specs) {
+    const size_t eq = spec.find('=');
+    files.push_back({spec.substr(0, eq), spec.substr(eq + 1)});
   }
-  if (args.model.empty()) throw UsageError{"no model file given"};
-  return args;
+  return files;
+}
+
+// Returns -1 with *args filled, or the exit code (help shown, or bad usage).
+int parse_args(int argc, char** argv, Args* args) {
+  CLI::App app("One inference on raw little-endian tensor files.", "lowbit-run");
+  setup_app(app, "usage: lowbit-run MODEL.lbm [options]");
+  std::vector<std::string> inputs, outputs;
+  app.add_option("MODEL.lbm", args->model, "the model")->type_name("");
+  add_tensor_files(app, "--input", "input", &inputs,
+                   "raw bytes for graph input I (index or tensor name); repeatable");
+  app.add_option("--random-inputs", args->seed,
+                 "seed for inputs not given by --input (default 1)")
+      ->check(integer_in(0, 4294967295LL, "a seed in [0, 2^32)"))
+      ->type_name("SEED");
+  add_tensor_files(app, "--output", "output", &outputs,
+                   "write graph output I's raw bytes to FILE; repeatable");
+  app.add_option("--kernel", args->options.kernel,
+                 "kernel set: auto, reference or an ISA name (default: $LOWBIT_KERNEL or auto)")
+      ->type_name("NAME");
+  app.add_option("--threads", args->options.num_threads, "worker threads (default 1)")
+      ->check(integer_in(1, 1024, "a number in [1, 1024]"))
+      ->type_name("N");
+  add_profile_option(app, "--profile", &args->options.profile,
+                     "tflite_reference (default), single_rounding, xnnpack_fp32 or "
+                     "tflite_optimized");
+  app.add_option("--max-values", args->max_values, "values printed per output (default 16)")
+      ->check(integer_in(0, 1LL << 30, "a non-negative number"))
+      ->type_name("N");
+  const int exit_code = parse_command_line(app, argc, argv);
+  if (exit_code >= 0) return exit_code;
+  if (args->model.empty()) return usage_error(app, "no model file given");
+  args->inputs = split_tensor_files(inputs);
+  args->outputs = split_tensor_files(outputs);
+  return -1;
 }
 
 // Graph input or output named by index or tensor name.
 Result<TensorView> find_io(const Interpreter& interp, bool is_input, const std::string& key) {
   const char* kind = is_input ? "input" : "output";
   const size_t count = is_input ? interp.num_inputs() : interp.num_outputs();
-  long index = 0;
-  if (parse_int(key, 0, 1L << 30, &index)) {
+  long long index = 0;
+  if (parse_integer(key, 0, 1LL << 30, &index)) {
     if (static_cast<size_t>(index) >= count) {
       return Status(StatusCode::kInvalidArgument,
                     std::string(kind) + " index " + key + " out of range: the model has " +
                         std::to_string(count) + " " + kind + (count == 1 ? "" : "s"));
     }
-    return is_input ? interp.input(index) : interp.output(index);
+    const size_t position = static_cast<size_t>(index);
+    return is_input ? interp.input(position) : interp.output(position);
   }
   TensorView view = is_input ? interp.input(key) : interp.output(key);
   if (view.index < 0) {
@@ -210,12 +200,8 @@ Status run(const Args& args) {
 
 int main(int argc, char** argv) {
   Args args;
-  try {
-    args = parse_args(argc, argv);
-  } catch (const UsageError& error) {
-    std::fprintf(stderr, "lowbit-run: %s (see --help)\n", error.message.c_str());
-    return 2;
-  }
+  const int exit_code = parse_args(argc, argv, &args);
+  if (exit_code >= 0) return exit_code;
   const Status status = run(args);
   if (!status.ok()) {
     print_error("lowbit-run", args.model, status);
