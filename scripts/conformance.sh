@@ -1,71 +1,110 @@
 #!/usr/bin/env bash
-# Conformance of lowbit against LiteRT (int8 oracle) and Larq Compute Engine (binary oracle).
-#   scripts/conformance.sh [--ci | --quick] [--seed N] [--inputs N] [--build-dir DIR] [--doc FILE]
-#                           [--only REGEX] [--kernel SET] [--no-fashion] [--regenerate] [--refresh-fixtures]
-# Builds lowbit-convert and lowbit-run in the build folder (default build/), generates the test
-# models into DIR/conformance/models, runs every shared and generated model with fresh random
-# inputs and writes a Markdown report (default DIR/conformance/conformance.md;
-# `--doc docs/conformance.md` records the run in the docs). Needs the oracle venv:
-# scripts/install-deps.sh --oracle. Exit status 1 when a difference is not explained.
-# --ci: the committed models of tests/conformance/fixtures, 10 fresh inputs each, both oracles,
-# once with the best kernels (report DIR/conformance/conformance.md) and once with the reference
-# kernels (conformance-reference.md); needs only ai-edge-litert and LCE's interpreter (no
-# TensorFlow), installed into a venv in the build folder when .venv lacks them (about 40 s).
+# lowbit's bit-exactness checks, one entry point (tests/conformance/README.md). Three modes:
+#
+#   scripts/conformance.sh [--ci | --quick] [--seed N] [--inputs N] [--only REGEX] [--kernel SET]
+#                          [--no-fashion] [--regenerate] [--refresh-fixtures] [--doc FILE]
+#     Oracle sweep: every shared and generated model with fresh random inputs against LiteRT
+#     (reference kernels and XNNPACK) and Larq Compute Engine; a Markdown report (default
+#     DIR/conformance/conformance.md; `--doc docs/conformance.md` records the run). Needs the
+#     oracle venv (scripts/install-deps.sh --oracle). --ci: the committed fixtures, 10 inputs
+#     each, once with the best kernels and once with the reference kernels
+#     (conformance-reference.md); needs only ai-edge-litert and LCE's interpreter, installed
+#     into DIR/conformance/oracle-venv when .venv lacks them (about 40 s).
+#   scripts/conformance.sh --simd-vs-reference [--models DIR]
+#     lowbit-run --kernel reference vs auto (1 and 2 threads), bit for bit, on the shared int8
+#     models in every profile for two input seeds. No venv needed.
+#   scripts/conformance.sh --op-cases [--cases N] [--resolver BUILTIN_REF|AUTO] [--profile P]
+#                          [--kinds conv,dw,fc,avgpool,maxpool,mean] [--dtypes int8,uint8] [--seed N]
+#     Random single-operator int8/uint8 models, LiteRT's output bytes against lowbit-run's.
+#
+# Every mode takes --build-dir DIR (default build/), builds lowbit-convert and lowbit-run there
+# first and exits with status 1 on any difference that is not explained.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir="$root/build"
+mode=sweep
 doc=""
 ci=0
-passthrough=()
+args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --build-dir) build_dir=$(realpath -m "$2"); shift 2 ;;
     --doc) doc=$(realpath -m "$2"); shift 2 ;;
     --ci) ci=1; shift ;;
-    --quick|--regenerate|--no-fashion|--refresh-fixtures) passthrough+=("$1"); shift ;;
-    --seed|--inputs|--only|--kernel) passthrough+=("$1" "$2"); shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
-    *) echo "conformance.sh: unknown argument '$1'" >&2; exit 2 ;;
+    --simd-vs-reference) mode=simd; shift ;;
+    --op-cases) mode=op_cases; shift ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
 done
-python="$root/.venv/bin/python"
 export TF_CPP_MIN_LOG_LEVEL=3 TF_USE_LEGACY_KERAS=1  # larq needs Keras 2 (tf_keras)
-oracles_only='import importlib.util as u, ai_edge_litert; assert u.find_spec("larq_compute_engine")'
-if [[ $ci == 1 ]]; then
-  if ! "$python" -c "$oracles_only" 2>/dev/null; then
-    python="$build_dir/conformance/oracle-venv/bin/python"
-    if ! "$python" -c "$oracles_only" 2>/dev/null; then
-      echo "conformance.sh: installing the oracles into $build_dir/conformance/oracle-venv" >&2
-      mkdir -p "$build_dir/conformance"
-      if ! { python3 -m venv "$build_dir/conformance/oracle-venv" &&
-             "$build_dir/conformance/oracle-venv/bin/pip" install --quiet --disable-pip-version-check \
-               ai-edge-litert==2.3.0 larq-compute-engine==0.16.0 numpy==1.26.4; }; then
-        echo "conformance.sh: could not install ai-edge-litert and larq-compute-engine (offline?);" \
-             "the conformance sweep did not run" >&2
-        exit 1
-      fi
-    fi
+oracle_venv="$build_dir/conformance/oracle-venv"
+
+# A Python that passes the import check $1: .venv's, else the oracle venv in the build folder,
+# installed from PyPI (pinned) when $2 is "install".
+python_for() {
+  local candidate
+  for candidate in "$root/.venv/bin/python" "$oracle_venv/bin/python"; do
+    if "$candidate" -c "$1" 2>/dev/null; then echo "$candidate"; return 0; fi
+  done
+  [[ ${2:-} == install ]] || return 1
+  echo "conformance.sh: installing the oracles into $oracle_venv" >&2
+  mkdir -p "$build_dir/conformance"
+  if python3 -m venv "$oracle_venv" &&
+     "$oracle_venv/bin/pip" install --quiet --disable-pip-version-check \
+       ai-edge-litert==2.3.0 larq-compute-engine==0.16.0 numpy==1.26.4 >&2; then
+    echo "$oracle_venv/bin/python"
+    return 0
   fi
-  # Both kernel-set passes draw the same inputs.
-  [[ " ${passthrough[*]} " == *" --seed "* ]] || passthrough+=(--seed $(( $(date +%s) % 1000000 )))
-  passthrough=(--fixtures --inputs 10 "${passthrough[@]}")
-elif ! "$python" -c 'import ai_edge_litert, larq_compute_engine, larq, tf_keras' 2>/dev/null; then
-  echo "conformance.sh: the oracle venv is missing or incomplete; run scripts/install-deps.sh --oracle" >&2
-  exit 1
-fi
-[[ -f "$build_dir/build.ninja" ]] || cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  echo "conformance.sh: could not install ai-edge-litert and larq-compute-engine (offline?)" >&2
+  return 1
+}
+
+case "$mode:$ci" in
+  simd:*) python=$(python_for 'import sys' || command -v python3) ;;
+  op_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
+  sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
+assert u.find_spec("larq_compute_engine")' install) ;;
+  sweep:0) python=$(python_for 'import ai_edge_litert, larq_compute_engine, larq, tf_keras') || {
+    echo "conformance.sh: the oracle venv is missing or incomplete; run scripts/install-deps.sh --oracle" >&2
+    exit 1
+  } ;;
+esac
+
+[[ -f "$build_dir/CMakeCache.txt" ]] ||
+  cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 mkdir -p "$build_dir/conformance"
 if ! cmake --build "$build_dir" -j2 --target lowbit-convert lowbit-run >"$build_dir/conformance/build.log" 2>&1; then
   cat "$build_dir/conformance/build.log" >&2
   exit 1
 fi
+# The drivers' stderr (TensorFlow and the converters log heavily) goes to a file; its end is shown
+# when a driver fails for another reason than a difference (status 1 without a traceback).
+logged() {
+  local log=$1 status=0
+  shift
+  "$@" 2>"$log" || status=$?
+  if [[ $status -gt 1 ]] || grep -q '^Traceback' "$log"; then tail -n 20 "$log" >&2; fi
+  return $status
+}
+drivers="$root/tests/conformance"
+log="$build_dir/conformance"
+case "$mode" in
+  simd) exec "$python" "$drivers/simd_vs_reference.py" --build-dir "$build_dir" "${args[@]}" ;;
+  op_cases) logged "$log/op_cases.log" "$python" "$drivers/op_cases.py" --build-dir "$build_dir" "${args[@]}"
+            exit ;;
+esac
+
 : "${doc:=$build_dir/conformance/conformance.md}"
-# TensorFlow and the converters log heavily on stderr; keep it in a file and show only the table.
-"$python" "$root/tests/conformance/run_conformance.py" --build-dir "$build_dir" \
-  --write-doc "$doc" "${passthrough[@]}" 2>"$build_dir/conformance/stderr.log"
 if [[ $ci == 1 ]]; then
-  "$python" "$root/tests/conformance/run_conformance.py" --build-dir "$build_dir" \
-    --write-doc "${doc%.md}-reference.md" "${passthrough[@]}" --kernel reference \
-    2>"$build_dir/conformance/stderr-reference.log"
+  # Both kernel-set passes draw the same inputs.
+  [[ " ${args[*]} " == *" --seed "* ]] || args+=(--seed $(( $(date +%s) % 1000000 )))
+  args=(--fixtures --inputs 10 "${args[@]}")
+fi
+logged "$log/stderr.log" "$python" "$drivers/run_conformance.py" --build-dir "$build_dir" \
+  --write-doc "$doc" "${args[@]}"
+if [[ $ci == 1 ]]; then
+  logged "$log/stderr-reference.log" "$python" "$drivers/run_conformance.py" --build-dir "$build_dir" \
+    --write-doc "${doc%.md}-reference.md" "${args[@]}" --kernel reference
 fi

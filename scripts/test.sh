@@ -112,7 +112,7 @@ fi
 # from PyPI); the aarch64 and armhf cross builds under qemu-user, every ARM
 # variant exercised and outputs bit-identical with this x86 build.
 if [[ $sanitize -eq 0 ]]; then
-  "$root/scripts/check_int8_bitexact.sh" "$build_dir" || fail "reference vs SIMD kernels on shared models"
+  "$root/scripts/conformance.sh" --simd-vs-reference --build-dir "$build_dir" || fail "reference vs SIMD kernels on shared models"
   "$root/scripts/conformance.sh" --ci --build-dir "$build_dir" || fail "conformance sweep (LiteRT, LCE)"
   "$root/scripts/install-deps.sh" --cross
   LOWBIT_NATIVE_BUILD="$build_dir" "$root/scripts/test-arm.sh" || fail "ARM cross builds under qemu"

@@ -6,26 +6,15 @@ Engine's interpreter for models with LCE custom ops (profile tflite_optimized).
 """
 import os
 import subprocess
+import sys
 import tempfile
 
 import numpy as np
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lowbit_tools import ROOT, convert, tool  # noqa: E402,F401 (callers use harness.convert)
+
 FLOAT_RELATIVE_TOLERANCE = 1e-5
-
-
-def tool(name, build_dir):
-    path = os.path.join(build_dir, "bin", name)
-    if not os.path.exists(path):
-        raise SystemExit(f"{path} is missing: build the lowbit-convert and lowbit-run targets first")
-    return path
-
-
-def convert(tflite_path, lbm_path, build_dir):
-    """Returns None on success, else lowbit-convert's error text."""
-    done = subprocess.run([tool("lowbit-convert", build_dir), "--quiet", tflite_path, lbm_path],
-                          capture_output=True, text=True)
-    return None if done.returncode == 0 else (done.stderr or done.stdout).strip()
 
 
 def run_lowbit(lbm_path, inputs, output_specs, profile, build_dir, kernel="auto"):
@@ -84,7 +73,6 @@ def lce_interpreter_class():
         return Interpreter
     except ImportError:
         import importlib.util
-        import sys
         import types
         for name in [n for n in sys.modules if n.startswith("larq_compute_engine")]:
             del sys.modules[name]

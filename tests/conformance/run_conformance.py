@@ -18,6 +18,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from known_differences import explain  # noqa: E402
+from lowbit_tools import cpu_model, machine  # noqa: E402
 
 
 def operators_of(tflite_path, build_dir):
@@ -69,13 +70,13 @@ FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", 
 
 
 def model_list(shared_dir, generated_dir, quick, regenerate):
-    import gen_binary_models
+    import binary_models
     import gen_int8_models
     # zoo/ is the coverage issues' target list; most of it does not run yet.
     models = sorted(m for m in glob.glob(os.path.join(shared_dir, "**", "*.tflite"), recursive=True)
                     if not os.path.relpath(m, shared_dir).startswith("zoo" + os.sep))
     models += gen_int8_models.generate(generated_dir, quick=quick, force=regenerate)
-    models += gen_binary_models.generate(generated_dir, quick=quick, force=regenerate)
+    models += binary_models.generate(generated_dir, quick=quick, force=regenerate)
     return models
 
 
@@ -120,7 +121,8 @@ def main():
     seed = args.seed if args.seed is not None else int(time.time()) % 1000000
     count = args.inputs or (3 if args.quick else 20)
     work_dir = args.work_dir or os.path.join(args.build_dir, "conformance")
-    print(f"conformance: seed {seed} (rerun with --seed {seed}), {count} inputs per model", flush=True)
+    print(f"conformance: seed {seed} (rerun with --seed {seed}), {count} inputs per model, "
+          f"lowbit kernels {args.kernel}; {machine()}", flush=True)
 
     started = time.time()
     if args.fixtures:
@@ -215,7 +217,8 @@ def write_doc(path, results, seed, count, args, elapsed, fashion):
     lines = [DOC_HEADER.strip(), "",
              "## The recorded run", "",
              f"Command: `scripts/conformance.sh{command_flags(args)} --seed {seed}` "
-             f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {elapsed:.0f} s). "
+             f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {elapsed:.0f} s, "
+             f"CPU {cpu_model()}). "
              f"Seed {seed}, {count} random inputs per model and oracle.", "",
              summary(results, elapsed).replace("conformance: ", "Result: ") + ".", "",
              "| model | operators (lowbit) | oracle | lowbit profile | inputs | max abs diff | mismatching elements | result |",
@@ -233,9 +236,9 @@ def write_doc(path, results, seed, count, args, elapsed, fashion):
         lines.append("Not run (`--quick`, `--only` or `--no-fashion`).")
     else:
         import fashion_mnist
-        lines.append(fashion_mnist.describe(fashion) + ". The network (tests/conformance/fashion_mnist.py: "
+        lines.append(fashion_mnist.describe(fashion) + ". The network (tests/conformance/binary_models.py, "
                      "float 3x3 CONV_2D, two binary 3x3 LceBconv2d, max pools, batch norms, "
-                     "FULLY_CONNECTED) is trained with Larq on Debian's dataset-fashion-mnist and "
+                     "FULLY_CONNECTED) is trained by fashion_mnist.py with Larq on Debian's dataset-fashion-mnist and "
                      "converted by LCE with a fixed batch of "
                      f"{fashion_mnist.EVAL_BATCH}; lowbit runs it with profile tflite_optimized.")
     lines += ["", "## Mismatches and errors", ""]

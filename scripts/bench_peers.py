@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""lowbit beside its peers, one entry point (scripts/bench_peers.sh runs it with the venv):
+
+  int8    bench_model vs LiteRT's Interpreter (XNNPACK delegate), int8 models end to end
+  binary  bench_model vs Larq Compute Engine on generated binary networks and layers
+  layers  bench_kernels (lowbit, XNNPACK) vs ONNX Runtime on int8 GEMM layer shapes
+
+Every table starts with a line naming the CPU (lscpu's model name), the load and the time.
+`scripts/bench_peers.sh SUBCOMMAND --help` lists each one's options.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peers import binary_lce, int8_litert, layers_ort  # noqa: E402
+from lowbit_tools import ROOT  # noqa: E402 (peers put tests/conformance on the path)
+
+SUBCOMMANDS = {"int8": int8_litert, "binary": binary_lce, "layers": layers_ort}
+HELP = {"int8": "vs LiteRT, int8 models end to end", "binary": "vs Larq Compute Engine",
+        "layers": "vs ONNX Runtime and XNNPACK, int8 GEMM layers"}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    subcommands = parser.add_subparsers(dest="subcommand", required=True)
+    for name, module in SUBCOMMANDS.items():
+        sub = subcommands.add_parser(name, help=HELP[name], description=module.__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+        sub.add_argument("--build", default=os.path.join(ROOT, "build"),
+                         help="CMake build folder with bin/ (default: build/)")
+        sub.add_argument("--markdown", action="store_true", help="print Markdown tables")
+        module.add_arguments(sub)
+    args = parser.parse_args()
+    args.build = os.path.abspath(args.build)
+    return SUBCOMMANDS[args.subcommand].run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

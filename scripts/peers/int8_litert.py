@@ -1,0 +1,78 @@
+"""int8 end to end: lowbit's bench_model beside LiteRT's Interpreter on its default path (XNNPACK
+delegate), on the int8 models of ../shared/models and build/models/demo_int8.lbm. Per model and
+thread count the two run one after the other, so both see the same machine load. "ms" is the
+minimum latency over the measured runs (on a shared machine the least disturbed estimate of what
+the code costs); "CPU ms" the CPU time per inference with all threads summed (what the work costs
+whatever else runs; at 1 thread the fairest comparison). Ratios below 1: lowbit is faster."""
+import os
+import sys
+
+import numpy as np
+
+from lowbit_tools import SHARED_INT8_MODELS, SHARED_MODELS, convert_or_exit
+from .measure import add_latency_arguments, call_latency, lowbit_latency, thread_counts
+from .report import Table
+
+COLUMNS = ["model", "threads", "lowbit ms", "LiteRT ms", "ratio", "lowbit CPU ms", "LiteRT CPU ms",
+           "CPU ratio"]
+
+
+def add_arguments(parser):
+    add_latency_arguments(parser)
+    parser.add_argument("--models", default=SHARED_MODELS, help="the shared models folder")
+    parser.add_argument("--profile", default="xnnpack_fp32",
+                        help="lowbit's requantization profile (xnnpack_fp32: the arithmetic of "
+                             "LiteRT's XNNPACK path; tflite_reference: TFLite's reference kernels)")
+
+
+def litert_latency(tflite, threads, runs, warmup):
+    import harness
+    from ai_edge_litert.interpreter import Interpreter
+    interpreter = Interpreter(model_path=tflite, num_threads=threads)
+    interpreter.allocate_tensors()
+    rng = np.random.default_rng(1)
+    for detail in interpreter.get_input_details():
+        interpreter.set_tensor(detail["index"],
+                               harness.random_input(rng, detail["dtype"], detail["shape"]))
+    return call_latency(interpreter.invoke, runs, warmup)
+
+
+def models(args):
+    """(name, .lbm, .tflite or None) of every model there is."""
+    out_dir = os.path.join(args.build, "models", "peers")
+    os.makedirs(out_dir, exist_ok=True)
+    found = []
+    for rel in SHARED_INT8_MODELS:
+        tflite = os.path.join(args.models, rel)
+        if not os.path.exists(tflite):
+            print(f"skipped (missing): {tflite}", file=sys.stderr)
+            continue
+        name = os.path.basename(rel)[:-len(".tflite")]
+        found.append((name, convert_or_exit(tflite, os.path.join(out_dir, name + ".lbm"), args.build),
+                      tflite))
+    demo = os.path.join(args.build, "models", "demo_int8.lbm")
+    if os.path.exists(demo):
+        found.append(("demo_int8 (no .tflite)", demo, None))
+    return found
+
+
+def run(args):
+    table = Table(f"lowbit (profile {args.profile}) vs LiteRT, int8 end to end, {args.runs} runs",
+                  COLUMNS, args.markdown)
+    for name, lbm, tflite in models(args):
+        for threads in thread_counts(args):
+            ours = lowbit_latency(args.build, lbm, threads, args.runs, args.warmup, args.profile)
+            theirs = None
+            if tflite:
+                try:
+                    theirs = litert_latency(tflite, threads, args.runs, args.warmup)
+                except ValueError as error:  # LiteRT refuses the file
+                    print(f"LiteRT cannot load {name}: {str(error)[:120]}", file=sys.stderr)
+            if theirs:
+                table.row(name, threads, f"{ours.min_ms:.3f}", f"{theirs.min_ms:.3f}",
+                          f"{ours.min_ms / theirs.min_ms:.2f}", f"{ours.cpu_ms:.3f}",
+                          f"{theirs.cpu_ms:.3f}", f"{ours.cpu_ms / max(theirs.cpu_ms, 1e-9):.2f}")
+            else:
+                table.row(name, threads, f"{ours.min_ms:.3f}", "-", "-", f"{ours.cpu_ms:.3f}",
+                          "-", "-")
+    return 0

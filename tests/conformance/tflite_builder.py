@@ -1,0 +1,116 @@
+"""Writes small TFLite flatbuffers field by field (no TensorFlow): tensors with per-tensor or
+per-channel quantization, constant buffers, and the few builtin operators op_cases.py needs.
+Table and field ids follow TFLite's schema.fbs (listed in ../shared/NUMERICS.md section 6)."""
+import flatbuffers
+import numpy as np
+
+TENSOR_TYPES = {np.dtype(np.float32): 0, np.dtype(np.int32): 2, np.dtype(np.uint8): 3,
+                np.dtype(np.int8): 9}
+SAME, VALID = 0, 1
+
+_POOL = [("padding", "Int8"), ("stride_w", "Int32"), ("stride_h", "Int32"),
+         ("filter_width", "Int32"), ("filter_height", "Int32"), ("activation", "Int8")]
+# name: (BuiltinOperator, BuiltinOptions type, the options table's fields in slot order)
+OPERATORS = {
+    "AVERAGE_POOL_2D": (1, 5, _POOL),
+    "CONV_2D": (3, 1, [("padding", "Int8"), ("stride_w", "Int32"), ("stride_h", "Int32"),
+                       ("activation", "Int8"), ("dilation_w", "Int32"), ("dilation_h", "Int32")]),
+    "DEPTHWISE_CONV_2D": (4, 2, [("padding", "Int8"), ("stride_w", "Int32"), ("stride_h", "Int32"),
+                                 ("depth_multiplier", "Int32"), ("activation", "Int8"),
+                                 ("dilation_w", "Int32"), ("dilation_h", "Int32")]),
+    "FULLY_CONNECTED": (9, 8, [("activation", "Int8"), ("weights_format", "Int8"),
+                               ("keep_num_dims", "Bool")]),
+    "MAX_POOL_2D": (17, 5, _POOL),
+    "MEAN": (40, 27, [("keep_dims", "Bool")]),
+}
+
+
+def _table(b, fields):
+    """fields: (slot, Prepend*Slot kind, value); None values stay absent (schema default)."""
+    fields = [f for f in fields if f[2] is not None]
+    b.StartObject(1 + max((slot for slot, _, _ in fields), default=-1))
+    for slot, kind, value in fields:
+        getattr(b, f"Prepend{kind}Slot")(slot, value, 0)
+    return b.EndObject()
+
+
+def _offsets(b, items):
+    b.StartVector(4, len(items), 4)
+    for item in reversed(items):
+        b.PrependUOffsetTRelative(item)
+    return b.EndVector()
+
+
+def _numbers(b, values, dtype):
+    return b.CreateNumpyVector(np.asarray(values, dtype=dtype))
+
+
+class TFLiteModel:
+    def __init__(self):
+        self.buffers = [b""]  # buffer 0: the empty buffer of non-constant tensors
+        self.tensors = []
+        self.operators = []
+        self.codes = []
+
+    def tensor(self, name, shape, dtype, scales=None, zero_points=None, axis=0, data=None):
+        """Adds a tensor (constant when data is given); returns its index."""
+        buffer = 0
+        if data is not None:
+            self.buffers.append(np.ascontiguousarray(data, dtype=dtype).tobytes())
+            buffer = len(self.buffers) - 1
+        self.tensors.append((name, list(shape), TENSOR_TYPES[np.dtype(dtype)], buffer,
+                             scales, zero_points, axis))
+        return len(self.tensors) - 1
+
+    def operator(self, name, version, inputs, outputs, **options):
+        code, options_type, fields = OPERATORS[name]
+        if (code, version) not in self.codes:
+            self.codes.append((code, version))
+        values = [(slot, kind, options.pop(field, None)) for slot, (field, kind) in enumerate(fields)]
+        if options:
+            raise ValueError(f"{name} has no options {sorted(options)}")
+        self.operators.append((self.codes.index((code, version)), inputs, outputs, options_type,
+                               values))
+
+    def _tensor(self, b, name, shape, type_id, buffer, scales, zero_points, axis):
+        quantization = None
+        if scales is not None:
+            scale = _numbers(b, scales, np.float32)
+            zero_point = _numbers(b, zero_points, np.int64)
+            quantization = _table(b, [(2, "UOffsetTRelative", scale),
+                                      (3, "UOffsetTRelative", zero_point), (6, "Int32", axis)])
+        shape_vector, name_string = _numbers(b, shape, np.int32), b.CreateString(name)
+        return _table(b, [(0, "UOffsetTRelative", shape_vector), (1, "Int8", type_id),
+                          (2, "Uint32", buffer), (3, "UOffsetTRelative", name_string),
+                          (4, "UOffsetTRelative", quantization)])
+
+    def _operator(self, b, opcode, inputs, outputs, options_type, values):
+        ins, outs = _numbers(b, inputs, np.int32), _numbers(b, outputs, np.int32)
+        options = _table(b, values)
+        return _table(b, [(0, "Uint32", opcode), (1, "UOffsetTRelative", ins),
+                          (2, "UOffsetTRelative", outs), (3, "Uint8", options_type),
+                          (4, "UOffsetTRelative", options)])
+
+    def serialize(self, inputs, outputs):
+        b = flatbuffers.Builder(1024)
+        b.ForceDefaults(True)
+        buffers = []
+        for data in self.buffers:
+            vector = b.CreateNumpyVector(np.frombuffer(data, np.uint8)) if data else None
+            buffers.append(_table(b, [(0, "UOffsetTRelative", vector)]))
+        tensors = _offsets(b, [self._tensor(b, *t) for t in self.tensors])
+        operators = _offsets(b, [self._operator(b, *o) for o in self.operators])
+        ins, outs, name = _numbers(b, inputs, np.int32), _numbers(b, outputs, np.int32), b.CreateString("main")
+        subgraph = _table(b, [(0, "UOffsetTRelative", tensors), (1, "UOffsetTRelative", ins),
+                              (2, "UOffsetTRelative", outs), (3, "UOffsetTRelative", operators),
+                              (4, "UOffsetTRelative", name)])
+        # OperatorCode: deprecated_builtin_code (int8, capped at 127), version, builtin_code.
+        codes = _offsets(b, [_table(b, [(0, "Int8", min(code, 127)), (2, "Int32", version),
+                                        (3, "Int32", code)]) for code, version in self.codes])
+        subgraphs, buffer_vector = _offsets(b, [subgraph]), _offsets(b, buffers)
+        description = b.CreateString("lowbit op_cases")
+        model = _table(b, [(0, "Uint32", 3), (1, "UOffsetTRelative", codes),
+                           (2, "UOffsetTRelative", subgraphs), (3, "UOffsetTRelative", description),
+                           (4, "UOffsetTRelative", buffer_vector)])
+        b.Finish(model, file_identifier=b"TFL3")
+        return bytes(b.Output())
