@@ -7,7 +7,7 @@
 // indirection operator. Counters: GOPS = 2 * MACs / CPU s; core_GHz = the
 // core clock measured just before the timed loop (dependent-add chain);
 // MACs/cycle = MACs per core cycle of this thread's CPU time (the VNNI limit
-// is 64). scripts/bench_onnxruntime.py adds ONNX Runtime on the same shapes.
+// is 64). scripts/bench_peers.sh layers adds ONNX Runtime on the same shapes.
 //
 //   build/bin/bench_kernels --benchmark_filter=peers --benchmark_min_time=0.2
 #include <benchmark/benchmark.h>

@@ -44,7 +44,7 @@ setup_oracle_venv() {
     python3 -m venv "$root/.venv"
   fi
   # Pinned: the set tests/conformance and the peer benchmarks were last run with.
-  # Larq 0.14 needs Keras 2 (tf_keras); onnx/onnxruntime: scripts/bench_onnxruntime.py.
+  # Larq 0.14 needs Keras 2 (tf_keras); onnx/onnxruntime: scripts/bench_peers.sh layers.
   if ! TF_USE_LEGACY_KERAS=1 "$root/.venv/bin/python" -c \
       'import ai_edge_litert, numpy, flatbuffers, tf_keras, larq, larq_compute_engine, onnx, onnxruntime' \
       2>/dev/null; then
