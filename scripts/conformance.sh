@@ -54,7 +54,7 @@ elif ! "$python" -c 'import ai_edge_litert, larq_compute_engine, larq, tf_keras'
   echo "conformance.sh: the oracle venv is missing or incomplete; run scripts/install-deps.sh --oracle" >&2
   exit 1
 fi
-[[ -f "$build_dir/build.ninja" ]] || cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+[[ -f "$build_dir/build.ninja" ]] || cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLOWBIT_WERROR=ON >/dev/null
 mkdir -p "$build_dir/conformance"
 if ! cmake --build "$build_dir" -j2 --target lowbit-convert lowbit-run >"$build_dir/conformance/build.log" 2>&1; then
   cat "$build_dir/conformance/build.log" >&2

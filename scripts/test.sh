@@ -42,7 +42,7 @@ fail() {
 if [[ $tsan -eq 1 ]]; then
   exec "$root/scripts/test-tsan.sh" "$build_dir" "${cmake_args[@]}"
 fi
-cmake -S "$root" -B "$build_dir" -G Ninja "${cmake_args[@]}" >/dev/null
+cmake -S "$root" -B "$build_dir" -G Ninja -DLOWBIT_WERROR=ON "${cmake_args[@]}" >/dev/null
 cmake --build "$build_dir" -j "$jobs"
 
 # A Catch2 binary that cannot start registers zero tests with ctest and the
