@@ -6,7 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${1:-$root/build-firmware}
-cmake -S "$root" -B "$build_dir" -G Ninja -DLOWBIT_FIRMWARE=ON -DLOWBIT_BUILD_TESTS=OFF \
+cmake -S "$root" -B "$build_dir" -G Ninja -DLOWBIT_FIRMWARE=ON -DLOWBIT_WERROR=ON -DLOWBIT_BUILD_TESTS=OFF \
   -DLOWBIT_BUILD_BENCHMARKS=OFF >/dev/null
 cmake --build "$build_dir" -j "${LOWBIT_JOBS:-2}" --target firmware_demo
 output=$("$build_dir/bin/firmware_demo")

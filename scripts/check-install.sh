@@ -12,7 +12,7 @@ work=$(mktemp -d /tmp/lowbit-install.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
 
-cmake -S "$root" -B "$build_dir" -G Ninja -DLOWBIT_BUILD_TESTS=OFF -DLOWBIT_BUILD_BENCHMARKS=OFF \
+cmake -S "$root" -B "$build_dir" -G Ninja -DLOWBIT_WERROR=ON -DLOWBIT_BUILD_TESTS=OFF -DLOWBIT_BUILD_BENCHMARKS=OFF \
   -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
 cmake --build "$build_dir" -j "$jobs" --target lowbit lowbit_models
 cmake --install "$build_dir" --prefix "$prefix" >/dev/null
@@ -21,8 +21,10 @@ for f in include/lowbit/c_api.h include/lowbit/lowbit.h lib/liblowbit.a \
   [[ -f "$prefix/$f" ]] || { echo "check-install: $f not installed" >&2; exit 1; }
 done
 
+# The installed headers must compile warning-free in a consumer's build too.
+warn="-Wall -Wextra -Werror"
 cmake -S "$root/examples/consumer" -B "$work/consumer" -G Ninja \
-  -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+  -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_C_FLAGS="$warn" -DCMAKE_CXX_FLAGS="$warn" >/dev/null
 cmake --build "$work/consumer" -j "$jobs" >/dev/null
 model=$build_dir/models/demo_int8.lbm
 "$work/consumer/consumer_cpp"
@@ -30,7 +32,7 @@ model=$build_dir/models/demo_int8.lbm
 
 # pkg-config, as a Makefile-based firmware or app build would use it.
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
-cc -std=c99 -o "$work/consumer_c_pkgconfig" "$root/examples/consumer/consumer.c" \
+cc -std=c99 $warn -o "$work/consumer_c_pkgconfig" "$root/examples/consumer/consumer.c" \
   $(pkg-config --cflags --libs lowbit)
 "$work/consumer_c_pkgconfig" "$model"
 echo "check-install: installed package OK (CMake and pkg-config consumers)"

@@ -73,7 +73,7 @@ assert u.find_spec("larq_compute_engine")' install) ;;
 esac
 
 [[ -f "$build_dir/CMakeCache.txt" ]] ||
-  cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLOWBIT_WERROR=ON >/dev/null
 mkdir -p "$build_dir/conformance"
 if ! cmake --build "$build_dir" -j2 --target lowbit-convert lowbit-run >"$build_dir/conformance/build.log" 2>&1; then
   cat "$build_dir/conformance/build.log" >&2

@@ -31,7 +31,7 @@ fi
 
 "$root/scripts/install-deps.sh" --fuzz
 CC=clang CXX=clang++ cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DLOWBIT_FUZZ=ON -DLOWBIT_BUILD_TESTS=OFF -DLOWBIT_BUILD_BENCHMARKS=OFF >/dev/null
+  -DLOWBIT_FUZZ=ON -DLOWBIT_WERROR=ON -DLOWBIT_BUILD_TESTS=OFF -DLOWBIT_BUILD_BENCHMARKS=OFF >/dev/null
 cmake --build "$build_dir" -j "${LOWBIT_JOBS:-2}" \
   --target "${targets[@]}" lowbit-make-models lowbit-convert lowbit-fuzz-lce-seeds
 

@@ -44,7 +44,8 @@ mkdir -p "$logs"
 native=${LOWBIT_NATIVE_BUILD:-$root/build-armhost}
 [[ "$native" == /* ]] || native="$root/$native"
 if [[ ! -x "$native/bin/lowbit-run" || -z "${LOWBIT_NATIVE_BUILD:-}" ]]; then
-  cmake -S "$root" -B "$native" -G Ninja -DCMAKE_BUILD_TYPE=Release >"$logs/native-configure.log" 2>&1 ||
+  cmake -S "$root" -B "$native" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLOWBIT_WERROR=ON \
+    >"$logs/native-configure.log" 2>&1 ||
     fail "native configure (log: $logs/native-configure.log)"
   cmake --build "$native" -j "$jobs" --target lowbit-run lowbit_models >"$logs/native-build.log" 2>&1 ||
     { tail -30 "$logs/native-build.log" >&2; fail "native build (log: $logs/native-build.log)"; }
@@ -63,7 +64,7 @@ done
 cross_build() {  # triple build_dir
   "$root/scripts/make-sysroot.sh" "$1" || fail "sysroot for $1"
   cmake -S "$root" -B "$2" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchain-$1.cmake" -DLOWBIT_PYTHON=OFF \
+    -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchain-$1.cmake" -DLOWBIT_PYTHON=OFF -DLOWBIT_WERROR=ON \
     >"$logs/$(basename "$2")-configure.log" 2>&1 || fail "configure $2 (log in $logs)"
   local start=$SECONDS
   cmake --build "$2" -j "$jobs" --target "${test_binaries[@]}" "${tools[@]}" \

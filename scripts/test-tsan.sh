@@ -30,7 +30,7 @@ for run in "${runs[@]}"; do
   t=${run%%:*}
   [[ " ${targets[*]} " == *" $t "* ]] || targets+=("$t")
 done
-cmake -S "$root" -B "$build_dir" -G Ninja "$@" >/dev/null
+cmake -S "$root" -B "$build_dir" -G Ninja -DLOWBIT_WERROR=ON "$@" >/dev/null
 cmake --build "$build_dir" -j "${LOWBIT_JOBS:-2}" --target "${targets[@]}"
 
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"

@@ -45,7 +45,8 @@ fi
 # CMake's default generator (Unix Makefiles), as docs/tools.md shows it, so CI
 # proves the documented plain build; the install and firmware checks below
 # build with Ninja. An existing build folder keeps the generator it has.
-cmake -S "$root" -B "$build_dir" "${cmake_args[@]}" >/dev/null
+# -Werror: no compiler warning comes back unnoticed.
+cmake -S "$root" -B "$build_dir" -DLOWBIT_WERROR=ON "${cmake_args[@]}" >/dev/null
 cmake --build "$build_dir" -j "$jobs"
 
 # A Catch2 binary that cannot start registers zero tests with ctest and the

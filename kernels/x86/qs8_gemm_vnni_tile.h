@@ -21,7 +21,6 @@
 #include <immintrin.h>
 
 #include <cstring>
-#include <type_traits>
 
 #include "kernels/qs8_gemm.h"
 #include "kernels/x86/qs8_requant_avx512.h"
@@ -44,8 +43,18 @@ inline __m512i broadcast_unsigned(const int8_t* a) {
 // 64-byte group, so the first 32 bytes hold channels 0-7). Layers whose last
 // block has at most 8 channels (8, 24, 40 outputs) use the narrow form and
 // skip the multiply-adds of the empty half.
+// (A traits struct, not std::conditional: vector types lose their alignment
+// attributes as template arguments, -Wignored-attributes.)
 template <bool kHalf>
-using BlockAcc = typename std::conditional<kHalf, __m256i, __m512i>::type;
+struct BlockAccType {
+  using type = __m512i;
+};
+template <>
+struct BlockAccType<true> {
+  using type = __m256i;
+};
+template <bool kHalf>
+using BlockAcc = typename BlockAccType<kHalf>::type;
 
 template <bool kHalf>
 inline BlockAcc<kHalf> load_block(const uint8_t* p) {
@@ -60,7 +69,11 @@ inline __m256i dot(__m256i acc, __m512i a, __m256i w) {
   return _mm256_dpbusd_epi32(acc, _mm512_castsi512_si256(a), w);
 }
 inline __m512i widen(__m512i acc) { return acc; }
-inline __m512i widen(__m256i acc) { return _mm512_zextsi256_si512(acc); }
+// Zero-extends (the same vmovdqa ymm as _mm512_zextsi256_si512, whose GCC 12
+// inline _mm512_inserti64x4 reads an uninitialised _mm512_undefined_epi32).
+inline __m512i widen(__m256i acc) {
+  return _mm512_maskz_inserti64x4(0xFF, _mm512_setzero_si512(), acc, 0);
+}
 
 struct TwoBlockSums {
   __m512i acc0[kMR], acc1[kMR];

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <string>
 
 #include "ops/float/float_kernels.h"
 #include "ops/op_kernel.h"
@@ -188,7 +189,15 @@ KernelRun SingleOpGraph::run(const std::vector<std::vector<float>>& inputs, int 
   }
   fill_inputs(graph_, inputs, in_buffers);
   const int64_t out_count = graph_.tensors[op.outputs[0]].shape.num_elements();
-  const size_t out_elements = out_count > 0 ? static_cast<size_t>(out_count) : 0;
+  // The harness's graphs are small: a negative or huge count is a broken
+  // shape, and the bound keeps the byte sizes below from overflowing.
+  constexpr int64_t kMaxOutElements = int64_t(1) << 32;
+  if (out_count < 0 || out_count > kMaxOutElements) {
+    result.status = Status(StatusCode::kInternal,
+                           "test harness: output element count " + std::to_string(out_count));
+    return result;
+  }
+  const size_t out_elements = static_cast<size_t>(out_count);
   Buffer out_buffer(out_elements * sizeof(float));
   // NaN everywhere, so an element the kernel never writes cannot pass.
   std::vector<float> nan_fill(out_elements, std::nanf(""));
