@@ -106,31 +106,32 @@ Status check_tensor(const GraphDesc& graph, int index, const LoadOptions& option
   return check_quantization(graph, index);
 }
 
+// Options kinds with a padding / activation field, whatever the kind.
+template <typename T, typename = void>
+struct HasPadding : std::false_type {};
+template <typename T>
+struct HasPadding<T, std::void_t<decltype(T::padding)>> : std::true_type {};
+template <typename T, typename = void>
+struct HasActivation : std::false_type {};
+template <typename T>
+struct HasActivation<T, std::void_t<decltype(T::activation)>> : std::true_type {};
+
 // Enum values inside options can be anything when a graph is built in code.
 std::string options_enum_error(const OpOptions& options) {
   std::string error;
-  auto padding = [&](Padding p) {
-    if (error.empty() && static_cast<int>(p) > static_cast<int>(Padding::kValid)) {
-      error = "unknown padding value " + std::to_string(static_cast<int>(p));
-    }
-  };
-  auto activation = [&](Activation a) {
-    if (error.empty() && static_cast<int>(a) > static_cast<int>(Activation::kReluN1To1)) {
-      error = "unknown activation value " + std::to_string(static_cast<int>(a));
-    }
-  };
   std::visit(
       [&](const auto& o) {
         using T = std::decay_t<decltype(o)>;
-        if constexpr (std::is_same_v<T, Conv2DOptions> ||
-                      std::is_same_v<T, DepthwiseConv2DOptions> ||
-                      std::is_same_v<T, Pool2DOptions> || std::is_same_v<T, BConv2DOptions>) {
-          padding(o.padding);
+        if constexpr (HasPadding<T>::value) {
+          if (static_cast<int>(o.padding) > static_cast<int>(Padding::kValid)) {
+            error = "unknown padding value " + std::to_string(static_cast<int>(o.padding));
+            return;
+          }
         }
-        if constexpr (!std::is_same_v<T, std::monostate> && !std::is_same_v<T, MeanOptions> &&
-                      !std::is_same_v<T, SoftmaxOptions> && !std::is_same_v<T, ReshapeOptions> &&
-                      !std::is_same_v<T, PadOptions>) {
-          activation(o.activation);
+        if constexpr (HasActivation<T>::value) {
+          if (static_cast<int>(o.activation) > static_cast<int>(Activation::kReluN1To1)) {
+            error = "unknown activation value " + std::to_string(static_cast<int>(o.activation));
+          }
         }
       },
       options);
@@ -146,39 +147,6 @@ std::string range_text(const GraphDesc& graph) {
 }
 
 }  // namespace
-
-OpOptions default_options(OpType type) {
-  switch (type) {
-    case OpType::kConv2D: return Conv2DOptions{};
-    case OpType::kDepthwiseConv2D: return DepthwiseConv2DOptions{};
-    case OpType::kFullyConnected: return FullyConnectedOptions{};
-    case OpType::kAdd:
-    case OpType::kMul: return ElementwiseOptions{};
-    case OpType::kAveragePool2D:
-    case OpType::kMaxPool2D:
-    case OpType::kBMaxPool2D: return Pool2DOptions{};
-    case OpType::kMean: return MeanOptions{};
-    case OpType::kSoftmax: return SoftmaxOptions{};
-    case OpType::kPad: return PadOptions{};
-    case OpType::kConcatenation: return ConcatenationOptions{};
-    case OpType::kReshape: return ReshapeOptions{};
-    case OpType::kBConv2D: return BConv2DOptions{};
-    case OpType::kBFullyConnected: return BFullyConnectedOptions{};
-    default: return std::monostate{};
-  }
-}
-
-const char* options_kind_name(const OpOptions& options) {
-  static const char* const kNames[] = {
-      "no options",           "Conv2DOptions",          "DepthwiseConv2DOptions",
-      "FullyConnectedOptions", "Pool2DOptions",         "ElementwiseOptions",
-      "MeanOptions",          "SoftmaxOptions",         "ConcatenationOptions",
-      "ReshapeOptions",       "PadOptions",             "BConv2DOptions",
-      "BFullyConnectedOptions"};
-  static_assert(sizeof(kNames) / sizeof(kNames[0]) == std::variant_size_v<OpOptions>,
-                "one name per OpOptions alternative");
-  return kNames[options.index()];
-}
 
 Status validate_graph_structure(const GraphDesc& graph, const LoadOptions& options) {
   if (graph.tensors.size() > static_cast<size_t>(INT32_MAX)) {

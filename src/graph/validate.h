@@ -10,6 +10,8 @@
 #include "lowbit/model.h"
 #include "lowbit/status.h"
 
+#include "graph/op_list.h"  // default_options(), options_kind_name()
+
 namespace lowbit {
 
 // Tensors (dtype, rank, dims, byte size, constant data size, quantization),
@@ -24,13 +26,5 @@ Status validate_graph_structure(const GraphDesc& graph, const LoadOptions& optio
 Status validate_operators(const GraphDesc& graph);
 
 Status validate_graph(const GraphDesc& graph, const LoadOptions& options);
-
-// The options an operator of this type carries when none are given:
-// default-constructed options of its kind, or std::monostate for operators
-// that take none.
-OpOptions default_options(OpType type);
-
-// "Conv2DOptions", "none", ... for messages.
-const char* options_kind_name(const OpOptions& options);
 
 }  // namespace lowbit

@@ -88,32 +88,9 @@ struct OpRegistration {
   CreateFn create;
 };
 
-// One per operator, each defined in src/ops/<operator>.cpp.
-#define LOWBIT_DECLARE_OP(ident) extern const OpRegistration ident;
-LOWBIT_DECLARE_OP(kConv2DOp)
-LOWBIT_DECLARE_OP(kDepthwiseConv2DOp)
-LOWBIT_DECLARE_OP(kFullyConnectedOp)
-LOWBIT_DECLARE_OP(kAddOp)
-LOWBIT_DECLARE_OP(kMulOp)
-LOWBIT_DECLARE_OP(kAveragePool2DOp)
-LOWBIT_DECLARE_OP(kMaxPool2DOp)
-LOWBIT_DECLARE_OP(kMeanOp)
-LOWBIT_DECLARE_OP(kSoftmaxOp)
-LOWBIT_DECLARE_OP(kLogisticOp)
-LOWBIT_DECLARE_OP(kHardSwishOp)
-LOWBIT_DECLARE_OP(kReluOp)
-LOWBIT_DECLARE_OP(kRelu6Op)
-LOWBIT_DECLARE_OP(kPadOp)
-LOWBIT_DECLARE_OP(kConcatenationOp)
-LOWBIT_DECLARE_OP(kReshapeOp)
-LOWBIT_DECLARE_OP(kQuantizeOp)
-LOWBIT_DECLARE_OP(kDequantizeOp)
-LOWBIT_DECLARE_OP(kBConv2DOp)
-LOWBIT_DECLARE_OP(kBMaxPool2DOp)
-LOWBIT_DECLARE_OP(kBitpackOp)
-LOWBIT_DECLARE_OP(kUnpackOp)
-LOWBIT_DECLARE_OP(kBFullyConnectedOp)
-#undef LOWBIT_DECLARE_OP
+// k<Name>Op for each line of lowbit/ops.def, defined in src/ops/<operator>.cpp.
+#define LOWBIT_OP(Name, value, SCHEMA_NAME, OptionsKind) extern const OpRegistration k##Name##Op;
+#include "lowbit/ops.def"
 
 // nullptr for a type this build does not register.
 const OpRegistration* find_op_registration(OpType type);
