@@ -27,6 +27,15 @@ const char* op_type_name(OpType type) {
   return (i >= 0 && i < kNumOpTypes) ? kNames[i] : "UNKNOWN";
 }
 
+const char* op_enumerator_name(OpType type) {
+  static const char* const kNames[kNumOpTypes] = {
+#define LOWBIT_OP(Name, value, SCHEMA_NAME, OptionsKind) #Name,
+#include "lowbit/ops.def"
+  };
+  const int i = static_cast<int>(type);
+  return (i >= 0 && i < kNumOpTypes) ? kNames[i] : "Unknown";
+}
+
 OpOptions default_options(OpType type) {
   switch (type) {
 #define LOWBIT_OP(Name, value, SCHEMA_NAME, OptionsKind) \

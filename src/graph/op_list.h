@@ -6,6 +6,9 @@
 
 namespace lowbit {
 
+// The OpType enumerator without its k: "Conv2D".
+const char* op_enumerator_name(OpType type);
+
 // The options an operator of this type carries when none are given:
 // default-constructed options of its kind (NoOptions for operators that take
 // none).

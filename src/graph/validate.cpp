@@ -7,7 +7,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "ops/op_kernel.h"
+#include "graph/op_registration.h"
 
 namespace lowbit {
 namespace {
@@ -142,6 +142,13 @@ bool tensor_in_range(const GraphDesc& graph, int index) {
   return index >= 0 && static_cast<size_t>(index) < graph.tensors.size();
 }
 
+// Names what to add, in C++ and C, since firmware resolvers list operators by hand.
+std::string not_resolved_message(OpType type) {
+  const std::string name = op_enumerator_name(type);
+  return std::string(op_type_name(type)) + " is not in the op resolver (add k" + name +
+         "Op to a MutableOpResolver; C: lowbit_op_" + name + "())";
+}
+
 std::string range_text(const GraphDesc& graph) {
   return "(graph has " + std::to_string(graph.tensors.size()) + " tensors)";
 }
@@ -240,16 +247,17 @@ Status validate_graph_structure(const GraphDesc& graph, const LoadOptions& optio
   return Status::Ok();
 }
 
-Status validate_operators(const GraphDesc& graph) {
+Status validate_operators(const GraphDesc& graph, const OpResolver& resolver,
+                          std::vector<const OpRegistration*>* registrations) {
+  if (registrations != nullptr) registrations->assign(graph.operators.size(), nullptr);
   std::vector<Shape> inferred;
   for (size_t k = 0; k < graph.operators.size(); ++k) {
     const int op_index = static_cast<int>(k);
     const OperatorDesc& op = graph.operators[k];
-    const OpRegistration* reg = find_op_registration(op.type);
+    const OpRegistration* reg = resolver.find(op.type);
     if (reg == nullptr || reg->validate == nullptr) {
       return Status(StatusCode::kUnsupported,
-                    describe_operator(graph, op_index) + ": operator type " +
-                        op_type_name(op.type) + " is not supported by this build");
+                    describe_operator(graph, op_index) + ": " + not_resolved_message(op.type));
     }
     inferred.assign(op.outputs.size(), Shape());
     Status status = reg->validate(graph, op, inferred.data());
@@ -265,13 +273,17 @@ Status validate_operators(const GraphDesc& graph) {
                              inferred[i].to_string() + " (output shape mismatch)");
       }
     }
+    if (registrations != nullptr) (*registrations)[k] = reg;
   }
   return Status::Ok();
 }
 
-Status validate_graph(const GraphDesc& graph, const LoadOptions& options) {
+Status validate_graph(const GraphDesc& graph, const LoadOptions& options,
+                      std::vector<const OpRegistration*>* registrations) {
   LOWBIT_RETURN_IF_ERROR(validate_graph_structure(graph, options));
-  return validate_operators(graph);
+  const OpResolver& resolver =
+      options.op_resolver != nullptr ? *options.op_resolver : default_op_resolver();
+  return validate_operators(graph, resolver, registrations);
 }
 
 }  // namespace lowbit

@@ -6,8 +6,11 @@
 // fault even when some operator is not implemented in this build.
 #pragma once
 
+#include <vector>
+
 #include "lowbit/graph.h"
 #include "lowbit/model.h"
+#include "lowbit/op_resolver.h"
 #include "lowbit/status.h"
 
 #include "graph/op_list.h"  // default_options(), options_kind_name()
@@ -21,10 +24,15 @@ namespace lowbit {
 // configured limits of `options` (kResourceExhausted).
 Status validate_graph_structure(const GraphDesc& graph, const LoadOptions& options);
 
-// Runs each operator's registered validate() and compares the inferred output
-// shapes to the declared ones. Assumes validate_graph_structure() passed.
-Status validate_operators(const GraphDesc& graph);
+// Looks each operator up in `resolver` (kUnsupported when it lacks one), runs
+// its validate() and compares the inferred output shapes to the declared
+// ones. Assumes validate_graph_structure() passed. When `registrations` is
+// given, it receives what the resolver found, one per operator.
+Status validate_operators(const GraphDesc& graph, const OpResolver& resolver,
+                          std::vector<const OpRegistration*>* registrations = nullptr);
 
-Status validate_graph(const GraphDesc& graph, const LoadOptions& options);
+// Both, with options.op_resolver (default_op_resolver() when null).
+Status validate_graph(const GraphDesc& graph, const LoadOptions& options,
+                      std::vector<const OpRegistration*>* registrations = nullptr);
 
 }  // namespace lowbit

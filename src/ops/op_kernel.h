@@ -18,6 +18,7 @@
 #include "lowbit/graph.h"
 #include "lowbit/interpreter.h"
 #include "lowbit/status.h"
+#include "graph/op_registration.h"
 #include "runtime/cpu_features.h"
 #include "runtime/thread_pool.h"
 
@@ -71,28 +72,5 @@ class OpKernel {
   virtual const char* name() const = 0;
   virtual uint64_t macs() const { return 0; }
 };
-
-// Checks an operator and writes the inferred shape of each output to
-// output_shapes[0..op.outputs.size()). Messages need not name the operator:
-// the caller prefixes it.
-using ValidateFn = Status (*)(const GraphDesc& graph, const OperatorDesc& op,
-                              Shape* output_shapes);
-// Creates the kernel for a validated operator (choosing by precision). Returns
-// an error Status when this build has no kernel for that combination.
-using CreateFn = Result<std::unique_ptr<OpKernel>> (*)(const GraphDesc& graph,
-                                                        const OperatorDesc& op);
-
-struct OpRegistration {
-  OpType type;
-  ValidateFn validate;
-  CreateFn create;
-};
-
-// k<Name>Op for each line of lowbit/ops.def, defined in src/ops/<operator>.cpp.
-#define LOWBIT_OP(Name, value, SCHEMA_NAME, OptionsKind) extern const OpRegistration k##Name##Op;
-#include "lowbit/ops.def"
-
-// nullptr for a type this build does not register.
-const OpRegistration* find_op_registration(OpType type);
 
 }  // namespace lowbit
