@@ -20,9 +20,14 @@ struct OpRegistration;
 
 class OpResolver {
  public:
-  virtual ~OpResolver() = default;
   // The implementation of `type`, or nullptr when this resolver lacks it.
   virtual const OpRegistration* find(OpType type) const = 0;
+
+ protected:
+  // Resolvers are never deleted through this interface; a trivial destructor
+  // lets static resolvers be initialised at compile time (no constructor runs
+  // before main, nothing registered to run at exit).
+  ~OpResolver() = default;
 };
 
 // Every operator of this build; what loading uses when no resolver is given.
@@ -36,6 +41,7 @@ const OpResolver& default_op_resolver();
 //   ops.add(lowbit::kConv2DOp).add(lowbit::kSoftmaxOp);
 class MutableOpResolver final : public OpResolver {
  public:
+  constexpr MutableOpResolver() = default;
   // Adding an operator again replaces it with itself: harmless.
   MutableOpResolver& add(const OpRegistration& op);
   const OpRegistration* find(OpType type) const override;

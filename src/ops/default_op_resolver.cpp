@@ -6,23 +6,23 @@
 namespace lowbit {
 namespace {
 
+const OpRegistration* const kByType[kNumOpTypes] = {
+#define LOWBIT_OP(Name, value, SCHEMA_NAME, OptionsKind) &k##Name##Op,
+#include "lowbit/ops.def"
+};
+
 class AllOpsResolver final : public OpResolver {
  public:
   const OpRegistration* find(OpType type) const override {
-    static const OpRegistration* const kByType[kNumOpTypes] = {
-#define LOWBIT_OP(Name, value, SCHEMA_NAME, OptionsKind) &k##Name##Op,
-#include "lowbit/ops.def"
-    };
     const int i = static_cast<int>(type);
     return (i >= 0 && i < kNumOpTypes) ? kByType[i] : nullptr;
   }
 };
 
+constexpr AllOpsResolver kAllOps;
+
 }  // namespace
 
-const OpResolver& default_op_resolver() {
-  static const AllOpsResolver resolver;
-  return resolver;
-}
+const OpResolver& default_op_resolver() { return kAllOps; }
 
 }  // namespace lowbit

@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "lowbit/c_api.h"
 #include "lowbit/graph.h"
 #include "lowbit/interpreter.h"
 #include "lowbit/status.h"
@@ -72,5 +73,15 @@ class OpKernel {
   virtual const char* name() const = 0;
   virtual uint64_t macs() const { return 0; }
 };
+
+// Defines operator <Name>'s registration k<Name>Op and its C handle
+// lowbit_op_<Name>() (lowbit_op is the C name of an OpRegistration) in the
+// operator's own object file, so that naming an operator in a resolver links
+// that operator and no other. Use inside namespace lowbit.
+#define LOWBIT_REGISTER_OP(Name, validate_fn, create_fn)                       \
+  const OpRegistration k##Name##Op = {OpType::k##Name, validate_fn, create_fn}; \
+  extern "C" const lowbit_op* lowbit_op_##Name(void) {                        \
+    return reinterpret_cast<const lowbit_op*>(&k##Name##Op);                  \
+  }
 
 }  // namespace lowbit
