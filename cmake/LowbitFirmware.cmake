@@ -2,9 +2,10 @@
 # library built with -fno-exceptions -fno-rtti, without XNNPACK (float
 # operators are refused), without threads (a serial pthreadpool stand-in),
 # without the TFLite converter, with the CPU's instruction sets fixed at
-# compile time (LOWBIT_FIRMWARE_ISA, no run-time detection), and without an operator registry: the
-# firmware links a registry source listing only its model's operators
-# (lowbit_firmware_registry), so the linker drops every other operator.
+# compile time (LOWBIT_FIRMWARE_ISA, no run-time detection), and without the
+# resolver holding every operator (src/ops/default_op_resolver.cpp): the
+# firmware loads its model through a lowbit_op_resolver naming only the
+# model's operators, so the linker drops every other operator.
 # The default lowbit library and everything else in the build are unchanged.
 # A comma-separated list of kernels/isa.h names (each implies the older sets:
 # avx512vnni brings avx512 and avx2), or none; the compiler checks the names.
@@ -16,7 +17,7 @@ file(GLOB LOWBIT_FIRMWARE_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/src/runtime/*.cpp ${CMAKE_SOURCE_DIR}/src/ops/*.cpp
   ${CMAKE_SOURCE_DIR}/src/c_api/*.cpp ${CMAKE_SOURCE_DIR}/src/c_api/firmware/*.c
   ${CMAKE_SOURCE_DIR}/src/c_api/firmware/*.cpp ${CMAKE_SOURCE_DIR}/kernels/reference/*.cpp)
-list(REMOVE_ITEM LOWBIT_FIRMWARE_SOURCES ${CMAKE_SOURCE_DIR}/src/ops/registry.cpp
+list(REMOVE_ITEM LOWBIT_FIRMWARE_SOURCES ${CMAKE_SOURCE_DIR}/src/ops/default_op_resolver.cpp
   ${CMAKE_SOURCE_DIR}/src/runtime/cpu_detect.cpp)
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
   # The selection tables name every variant, so all are compiled (with the

@@ -16,6 +16,7 @@ extern const size_t lowbit_demo_model_size;
 
 enum { kArenaBytes = 512 * 1024, kFrames = 20 };
 static uint8_t arena[kArenaBytes];
+static lowbit_op_resolver ops;
 
 static int fail(const char* what, lowbit_status status) {
   printf("firmware_demo: %s: %s: %s\n", what, lowbit_status_name(status), lowbit_last_error());
@@ -27,6 +28,20 @@ static void capture_frame(lowbit_tensor* input, int frame) {
   int8_t* pixels = (int8_t*)lowbit_tensor_data(input);
   const size_t n = lowbit_tensor_bytes(input);
   for (size_t i = 0; i < n; ++i) pixels[i] = (int8_t)((i * 7 + (size_t)frame * 13) % 256 - 128);
+}
+
+/* demo_int8's operators (lowbit-inspect build/models/demo_int8.lbm lists them):
+ * only these are linked into the image. */
+static lowbit_status add_model_operators(lowbit_op_resolver* resolver) {
+  const lowbit_op* const needed[] = {lowbit_op_Conv2D(), lowbit_op_DepthwiseConv2D(),
+                                     lowbit_op_Add(),    lowbit_op_Mean(),
+                                     lowbit_op_FullyConnected(), lowbit_op_Softmax()};
+  lowbit_op_resolver_init(resolver);
+  for (size_t i = 0; i < sizeof needed / sizeof needed[0]; ++i) {
+    const lowbit_status status = lowbit_op_resolver_add(resolver, needed[i]);
+    if (status != LOWBIT_OK) return status;
+  }
+  return LOWBIT_OK;
 }
 
 static int top_class(lowbit_tensor* output) {
@@ -41,8 +56,11 @@ static int top_class(lowbit_tensor* output) {
 int main(void) {
   /* --- initialisation: the only phase allowed to allocate --- */
   allocation_counting(1);
+  lowbit_status status = add_model_operators(&ops);
+  if (status != LOWBIT_OK) return fail("naming the operators", status);
   lowbit_model* model = NULL;
-  lowbit_status status = lowbit_model_create_from_buffer(lowbit_demo_model, lowbit_demo_model_size, &model);
+  status = lowbit_model_create_from_buffer_with_resolver(lowbit_demo_model, lowbit_demo_model_size,
+                                                         &ops, &model);
   if (status != LOWBIT_OK) return fail("loading the model", status);
   size_t needed = 0;
   status = lowbit_arena_size(model, NULL, &needed);

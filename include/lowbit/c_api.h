@@ -70,6 +70,45 @@ lowbit_status lowbit_model_create_from_buffer(const void* data, size_t size, low
 lowbit_status lowbit_model_create_from_file(const char* path, lowbit_model** model);
 void lowbit_model_destroy(lowbit_model* model); /* NULL is fine */
 
+/* Op resolvers: the operators a model may use. A static binary links only the
+ * operators its resolver names, so firmware loads through one:
+ *
+ *   static lowbit_op_resolver ops;     (no allocation: one slot per operator type)
+ *   lowbit_op_resolver_init(&ops);
+ *   lowbit_op_resolver_add(&ops, lowbit_op_Conv2D());
+ *   lowbit_op_resolver_add(&ops, lowbit_op_Softmax());
+ *   lowbit_model_create_from_buffer_with_resolver(data, size, &ops, &model);
+ *
+ * The functions above load with every operator of the build instead; the
+ * firmware library has none there, so it must use a resolver. */
+typedef struct lowbit_op lowbit_op; /* one operator's implementation */
+
+/* lowbit_op_Conv2D(), lowbit_op_DepthwiseConv2D(), ...: one per line of
+ * lowbit/ops.def, named by the lowbit::OpType enumerator without its k. */
+#define LOWBIT_OP(Name, value, SCHEMA_NAME, OptionsKind) const lowbit_op* lowbit_op_##Name(void);
+#include "lowbit/ops.def"
+
+enum {
+  LOWBIT_OP_RESOLVER_SLOTS = 0 /* the number of operator types */
+#define LOWBIT_OP(Name, value, SCHEMA_NAME, OptionsKind) +1
+#include "lowbit/ops.def"
+};
+typedef struct lowbit_op_resolver {
+  const lowbit_op* slots[LOWBIT_OP_RESOLVER_SLOTS]; /* private: use the functions */
+} lowbit_op_resolver;
+
+/* Empties the resolver (NULL is ignored). */
+void lowbit_op_resolver_init(lowbit_op_resolver* resolver);
+/* Adds one operator; adding it again is harmless. */
+lowbit_status lowbit_op_resolver_add(lowbit_op_resolver* resolver, const lowbit_op* op);
+/* lowbit_model_create_from_buffer with only the resolver's operators: a model
+ * using any other fails with LOWBIT_UNSUPPORTED and a message naming the
+ * operator and the lowbit_op_...() to add. The resolver is read only during
+ * this call. */
+lowbit_status lowbit_model_create_from_buffer_with_resolver(const void* data, size_t size,
+                                                            const lowbit_op_resolver* resolver,
+                                                            lowbit_model** model);
+
 /* Bytes of caller arena an interpreter for this model and these options
  * needs (any alignment is fine: the size includes room to align). Prepares a
  * throwaway interpreter, so it costs as much as lowbit_interpreter_create. */

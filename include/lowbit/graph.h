@@ -12,33 +12,15 @@
 
 namespace lowbit {
 
-// Values match schema/lowbit.fbs.
+// One enumerator per line of lowbit/ops.def, with the value .lbm files store.
 enum class OpType : uint8_t {
-  kConv2D = 0,
-  kDepthwiseConv2D = 1,
-  kFullyConnected = 2,
-  kAdd = 3,
-  kMul = 4,
-  kAveragePool2D = 5,
-  kMaxPool2D = 6,
-  kMean = 7,
-  kSoftmax = 8,
-  kLogistic = 9,
-  kHardSwish = 10,
-  kRelu = 11,
-  kRelu6 = 12,
-  kPad = 13,
-  kConcatenation = 14,
-  kReshape = 15,
-  kQuantize = 16,
-  kDequantize = 17,
-  kBConv2D = 18,
-  kBMaxPool2D = 19,
-  kBitpack = 20,
-  kUnpack = 21,
-  kBFullyConnected = 22,
+#define LOWBIT_OP(Name, value, SCHEMA_NAME, OptionsKind) k##Name = value,
+#include "lowbit/ops.def"
 };
-constexpr int kNumOpTypes = 23;
+constexpr int kNumOpTypes = 0
+#define LOWBIT_OP(Name, value, SCHEMA_NAME, OptionsKind) +1
+#include "lowbit/ops.def"
+    ;
 
 const char* op_type_name(OpType type);  // "CONV_2D"
 
@@ -112,11 +94,15 @@ struct BFullyConnectedOptions {
   Activation activation = Activation::kNone;
 };
 
-using OpOptions =
-    std::variant<std::monostate, Conv2DOptions, DepthwiseConv2DOptions, FullyConnectedOptions,
-                 Pool2DOptions, ElementwiseOptions, MeanOptions, SoftmaxOptions,
-                 ConcatenationOptions, ReshapeOptions, PadOptions, BConv2DOptions,
-                 BFullyConnectedOptions>;
+// The options kind of operators that take none.
+using NoOptions = std::monostate;
+
+// NoOptions, then the kinds of lowbit/ops.def in schema order, so index() is
+// the schema's union tag.
+using OpOptions = std::variant<NoOptions
+#define LOWBIT_OPTIONS(Kind) , Kind
+#include "lowbit/ops.def"
+                               >;
 
 struct TensorDesc {
   std::string name;

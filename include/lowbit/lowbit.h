@@ -5,5 +5,6 @@
 #include "lowbit/interpreter.h"
 #include "lowbit/model.h"
 #include "lowbit/model_builder.h"
+#include "lowbit/op_resolver.h"
 #include "lowbit/status.h"
 #include "lowbit/types.h"

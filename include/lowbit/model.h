@@ -8,6 +8,7 @@
 #include <string>
 
 #include "lowbit/graph.h"
+#include "lowbit/op_resolver.h"
 #include "lowbit/status.h"
 
 namespace lowbit {
@@ -17,6 +18,9 @@ struct LoadOptions {
   int max_rank = kMaxRank;                   // refuse tensors of higher rank
   // Largest single tensor, in bytes, the model may declare.
   size_t max_tensor_bytes = size_t(1) << 31;
+  // Where each operator's implementation comes from; nullptr means
+  // default_op_resolver(). Used only while loading: the model keeps what it found.
+  const OpResolver* op_resolver = nullptr;
 };
 
 class Model {
@@ -38,6 +42,9 @@ class Model {
   size_t file_bytes() const;
   // Bytes of constant data (weights, biases, ...).
   size_t constant_bytes() const;
+  // The implementation the resolver gave operator `op_index` at load; the
+  // interpreter creates that operator's kernel through it.
+  const OpRegistration* op_registration(size_t op_index) const;
 
   struct Impl;
 

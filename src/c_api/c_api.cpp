@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "graph/op_registration.h"
 #include "lowbit/interpreter.h"
 #include "lowbit/model.h"
 #include "runtime/api_guard.h"
@@ -77,6 +78,40 @@ lowbit::Status prepare(const lowbit_model* model, const lowbit_interpreter_optio
   return lowbit::Status::Ok();
 }
 
+static_assert(LOWBIT_OP_RESOLVER_SLOTS == lowbit::kNumOpTypes, "one C slot per OpType");
+
+// lowbit_op is the C name of an OpRegistration (see LOWBIT_REGISTER_OP).
+const lowbit::OpRegistration* registration(const lowbit_op* op) {
+  return reinterpret_cast<const lowbit::OpRegistration*>(op);
+}
+
+// A C resolver's slots seen as an OpResolver, for the length of one load.
+class CSlotsResolver final : public lowbit::OpResolver {
+ public:
+  explicit CSlotsResolver(const lowbit_op_resolver& slots) : slots_(slots) {}
+  const lowbit::OpRegistration* find(lowbit::OpType type) const override {
+    const int i = static_cast<int>(type);
+    return i >= 0 && i < LOWBIT_OP_RESOLVER_SLOTS ? registration(slots_.slots[i]) : nullptr;
+  }
+
+ private:
+  const lowbit_op_resolver& slots_;
+};
+
+// Loads into *model with the resolver's operators (nullptr: every operator).
+lowbit::Status load_buffer(const void* data, size_t size, const lowbit::OpResolver* resolver,
+                           lowbit_model** model) {
+  if (model == nullptr) return invalid("model (the out pointer) is NULL");
+  *model = nullptr;
+  if (data == nullptr) return invalid("data is NULL");
+  lowbit::LoadOptions options;
+  options.op_resolver = resolver;
+  auto loaded = lowbit::Model::from_buffer(data, size, options);
+  if (!loaded.ok()) return loaded.status();
+  *model = new lowbit_model{std::move(loaded.value())};
+  return lowbit::Status::Ok();
+}
+
 lowbit_tensor* find(const std::vector<lowbit_tensor>& tensors, const char* name) {
   if (name == nullptr) return nullptr;
   for (const lowbit_tensor& t : tensors) {
@@ -113,15 +148,8 @@ const char* lowbit_status_name(lowbit_status status) {
 const char* lowbit_last_error(void) { return last_error.c_str(); }
 
 lowbit_status lowbit_model_create_from_buffer(const void* data, size_t size, lowbit_model** model) {
-  return to_c(lowbit::guard_api("lowbit_model_create_from_buffer", [&]() -> lowbit::Status {
-    if (model == nullptr) return invalid("model (the out pointer) is NULL");
-    *model = nullptr;
-    if (data == nullptr) return invalid("data is NULL");
-    auto loaded = lowbit::Model::from_buffer(data, size);
-    if (!loaded.ok()) return loaded.status();
-    *model = new lowbit_model{std::move(loaded.value())};
-    return lowbit::Status::Ok();
-  }));
+  return to_c(lowbit::guard_api("lowbit_model_create_from_buffer",
+                                [&] { return load_buffer(data, size, nullptr, model); }));
 }
 
 lowbit_status lowbit_model_create_from_file(const char* path, lowbit_model** model) {
@@ -133,6 +161,35 @@ lowbit_status lowbit_model_create_from_file(const char* path, lowbit_model** mod
     if (!loaded.ok()) return loaded.status();
     *model = new lowbit_model{std::move(loaded.value())};
     return lowbit::Status::Ok();
+  }));
+}
+
+void lowbit_op_resolver_init(lowbit_op_resolver* resolver) {
+  if (resolver == nullptr) return;
+  for (const lowbit_op*& slot : resolver->slots) slot = nullptr;
+}
+
+lowbit_status lowbit_op_resolver_add(lowbit_op_resolver* resolver, const lowbit_op* op) {
+  if (resolver == nullptr) return to_c(invalid("resolver is NULL"));
+  if (op == nullptr) return to_c(invalid("op is NULL"));
+  const int i = static_cast<int>(registration(op)->type);
+  if (i < 0 || i >= LOWBIT_OP_RESOLVER_SLOTS) {
+    return to_c(invalid("op is not a lowbit_op_*() handle"));
+  }
+  resolver->slots[i] = op;
+  return LOWBIT_OK;
+}
+
+lowbit_status lowbit_model_create_from_buffer_with_resolver(const void* data, size_t size,
+                                                            const lowbit_op_resolver* resolver,
+                                                            lowbit_model** model) {
+  return to_c(lowbit::guard_api("lowbit_model_create_from_buffer_with_resolver", [&] {
+    if (resolver == nullptr) {
+      if (model != nullptr) *model = nullptr;
+      return invalid("resolver is NULL");
+    }
+    const CSlotsResolver ops(*resolver);
+    return load_buffer(data, size, &ops, model);
   }));
 }
 

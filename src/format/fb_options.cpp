@@ -1,5 +1,6 @@
 #include "format/fb_options.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 #include <vector>
@@ -40,64 +41,207 @@ std::vector<int32_t> to_vector(const flatbuffers::Vector<int32_t>* v) {
   return v ? std::vector<int32_t>(v->begin(), v->end()) : std::vector<int32_t>();
 }
 
+// Each options kind's FlatBuffers table has the kind's name in the schema.
+template <typename Kind>
+struct FbTableOf;
+#define LOWBIT_OPTIONS(Kind) \
+  template <>                \
+  struct FbTableOf<Kind> {   \
+    using type = fb::Kind;   \
+  };
+#include "lowbit/ops.def"
+template <typename Kind>
+using FbTable = typename FbTableOf<Kind>::type;
+
+template <typename Kind, size_t I = 0>
+constexpr size_t variant_index() {
+  if constexpr (std::is_same_v<std::variant_alternative_t<I, OpOptions>, Kind>) {
+    return I;
+  } else {
+    return variant_index<Kind, I + 1>();
+  }
+}
+
+// The generated schema must agree with lowbit/ops.def (op_list_test checks
+// the .fbs text too, with messages naming the difference).
+#define LOWBIT_OP(Name, value, SCHEMA_NAME, OptionsKind)              \
+  static_assert(static_cast<int>(fb::OpType::SCHEMA_NAME) == (value), \
+                "schema/lowbit.fbs: " #SCHEMA_NAME " has another value than in lowbit/ops.def");
+#define LOWBIT_OPTIONS(Kind)                                                     \
+  static_assert(static_cast<size_t>(fb::Options::Kind) == variant_index<Kind>(), \
+                "schema/lowbit.fbs: union Options is not in lowbit/ops.def's order at " #Kind);
+#include "lowbit/ops.def"
+static_assert(static_cast<int>(fb::OpType::MAX) == kNumOpTypes - 1,
+              "schema/lowbit.fbs has operators lowbit/ops.def lacks");
+static_assert(static_cast<size_t>(fb::Options::MAX) == std::variant_size_v<OpOptions> - 1,
+              "schema/lowbit.fbs has options lowbit/ops.def lacks");
+
+// Fields of each options kind, in both directions. Only a new options kind
+// (not a new operator reusing one) adds a pair here.
+
+flatbuffers::Offset<fb::Conv2DOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                              const Conv2DOptions& o) {
+  return fb::CreateConv2DOptions(fbb, to_fb(o.padding), o.stride_h, o.stride_w, o.dilation_h,
+                                 o.dilation_w, to_fb(o.activation));
+}
+Conv2DOptions decode(const fb::Conv2DOptions& f, EnumReader& enums) {
+  Conv2DOptions o;
+  o.padding = enums.padding(f.padding());
+  o.stride_h = f.stride_h();
+  o.stride_w = f.stride_w();
+  o.dilation_h = f.dilation_h();
+  o.dilation_w = f.dilation_w();
+  o.activation = enums.activation(f.activation());
+  return o;
+}
+
+flatbuffers::Offset<fb::DepthwiseConv2DOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                                       const DepthwiseConv2DOptions& o) {
+  return fb::CreateDepthwiseConv2DOptions(fbb, to_fb(o.padding), o.stride_h, o.stride_w,
+                                          o.dilation_h, o.dilation_w, o.depth_multiplier,
+                                          to_fb(o.activation));
+}
+DepthwiseConv2DOptions decode(const fb::DepthwiseConv2DOptions& f, EnumReader& enums) {
+  DepthwiseConv2DOptions o;
+  o.padding = enums.padding(f.padding());
+  o.stride_h = f.stride_h();
+  o.stride_w = f.stride_w();
+  o.dilation_h = f.dilation_h();
+  o.dilation_w = f.dilation_w();
+  o.depth_multiplier = f.depth_multiplier();
+  o.activation = enums.activation(f.activation());
+  return o;
+}
+
+flatbuffers::Offset<fb::FullyConnectedOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                                      const FullyConnectedOptions& o) {
+  return fb::CreateFullyConnectedOptions(fbb, to_fb(o.activation), o.keep_num_dims);
+}
+FullyConnectedOptions decode(const fb::FullyConnectedOptions& f, EnumReader& enums) {
+  FullyConnectedOptions o;
+  o.activation = enums.activation(f.activation());
+  o.keep_num_dims = f.keep_num_dims();
+  return o;
+}
+
+flatbuffers::Offset<fb::Pool2DOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                              const Pool2DOptions& o) {
+  return fb::CreatePool2DOptions(fbb, to_fb(o.padding), o.stride_h, o.stride_w, o.filter_h,
+                                 o.filter_w, to_fb(o.activation));
+}
+Pool2DOptions decode(const fb::Pool2DOptions& f, EnumReader& enums) {
+  Pool2DOptions o;
+  o.padding = enums.padding(f.padding());
+  o.stride_h = f.stride_h();
+  o.stride_w = f.stride_w();
+  o.filter_h = f.filter_h();
+  o.filter_w = f.filter_w();
+  o.activation = enums.activation(f.activation());
+  return o;
+}
+
+flatbuffers::Offset<fb::ElementwiseOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                                   const ElementwiseOptions& o) {
+  return fb::CreateElementwiseOptions(fbb, to_fb(o.activation));
+}
+ElementwiseOptions decode(const fb::ElementwiseOptions& f, EnumReader& enums) {
+  ElementwiseOptions o;
+  o.activation = enums.activation(f.activation());
+  return o;
+}
+
+flatbuffers::Offset<fb::MeanOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                            const MeanOptions& o) {
+  return fb::CreateMeanOptions(fbb, fbb.CreateVector(o.axes), o.keep_dims);
+}
+MeanOptions decode(const fb::MeanOptions& f, EnumReader&) {
+  MeanOptions o;
+  o.axes = to_vector(f.axes());
+  o.keep_dims = f.keep_dims();
+  return o;
+}
+
+flatbuffers::Offset<fb::SoftmaxOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                               const SoftmaxOptions& o) {
+  return fb::CreateSoftmaxOptions(fbb, o.beta);
+}
+SoftmaxOptions decode(const fb::SoftmaxOptions& f, EnumReader&) {
+  SoftmaxOptions o;
+  o.beta = f.beta();
+  return o;
+}
+
+flatbuffers::Offset<fb::ConcatenationOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                                     const ConcatenationOptions& o) {
+  return fb::CreateConcatenationOptions(fbb, o.axis, to_fb(o.activation));
+}
+ConcatenationOptions decode(const fb::ConcatenationOptions& f, EnumReader& enums) {
+  ConcatenationOptions o;
+  o.axis = f.axis();
+  o.activation = enums.activation(f.activation());
+  return o;
+}
+
+flatbuffers::Offset<fb::ReshapeOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                               const ReshapeOptions& o) {
+  return fb::CreateReshapeOptions(fbb, fbb.CreateVector(o.new_shape));
+}
+ReshapeOptions decode(const fb::ReshapeOptions& f, EnumReader&) {
+  ReshapeOptions o;
+  o.new_shape = to_vector(f.new_shape());
+  return o;
+}
+
+flatbuffers::Offset<fb::PadOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                           const PadOptions& o) {
+  return fb::CreatePadOptions(fbb, fbb.CreateVector(o.paddings));
+}
+PadOptions decode(const fb::PadOptions& f, EnumReader&) {
+  PadOptions o;
+  o.paddings = to_vector(f.paddings());
+  return o;
+}
+
+flatbuffers::Offset<fb::BConv2DOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                               const BConv2DOptions& o) {
+  return fb::CreateBConv2DOptions(fbb, to_fb(o.padding), o.stride_h, o.stride_w, o.dilation_h,
+                                  o.dilation_w, to_fb(o.activation), o.pad_values);
+}
+BConv2DOptions decode(const fb::BConv2DOptions& f, EnumReader& enums) {
+  BConv2DOptions o;
+  o.padding = enums.padding(f.padding());
+  o.stride_h = f.stride_h();
+  o.stride_w = f.stride_w();
+  o.dilation_h = f.dilation_h();
+  o.dilation_w = f.dilation_w();
+  o.activation = enums.activation(f.activation());
+  o.pad_values = f.pad_values();
+  return o;
+}
+
+flatbuffers::Offset<fb::BFullyConnectedOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                                       const BFullyConnectedOptions& o) {
+  return fb::CreateBFullyConnectedOptions(fbb, to_fb(o.activation));
+}
+BFullyConnectedOptions decode(const fb::BFullyConnectedOptions& f, EnumReader& enums) {
+  BFullyConnectedOptions o;
+  o.activation = enums.activation(f.activation());
+  return o;
+}
+
 }  // namespace
 
 flatbuffers::Offset<void> write_options(flatbuffers::FlatBufferBuilder& fbb,
                                         const OpOptions& options, fb::Options* type) {
   return std::visit(
       [&](const auto& o) -> flatbuffers::Offset<void> {
-        using T = std::decay_t<decltype(o)>;
-        if constexpr (std::is_same_v<T, std::monostate>) {
+        using Kind = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<Kind, NoOptions>) {
           *type = fb::Options::NONE;
           return 0;
-        } else if constexpr (std::is_same_v<T, Conv2DOptions>) {
-          *type = fb::Options::Conv2DOptions;
-          return fb::CreateConv2DOptions(fbb, to_fb(o.padding), o.stride_h, o.stride_w,
-                                         o.dilation_h, o.dilation_w, to_fb(o.activation))
-              .Union();
-        } else if constexpr (std::is_same_v<T, DepthwiseConv2DOptions>) {
-          *type = fb::Options::DepthwiseConv2DOptions;
-          return fb::CreateDepthwiseConv2DOptions(fbb, to_fb(o.padding), o.stride_h, o.stride_w,
-                                                  o.dilation_h, o.dilation_w, o.depth_multiplier,
-                                                  to_fb(o.activation))
-              .Union();
-        } else if constexpr (std::is_same_v<T, FullyConnectedOptions>) {
-          *type = fb::Options::FullyConnectedOptions;
-          return fb::CreateFullyConnectedOptions(fbb, to_fb(o.activation), o.keep_num_dims)
-              .Union();
-        } else if constexpr (std::is_same_v<T, Pool2DOptions>) {
-          *type = fb::Options::Pool2DOptions;
-          return fb::CreatePool2DOptions(fbb, to_fb(o.padding), o.stride_h, o.stride_w,
-                                         o.filter_h, o.filter_w, to_fb(o.activation))
-              .Union();
-        } else if constexpr (std::is_same_v<T, ElementwiseOptions>) {
-          *type = fb::Options::ElementwiseOptions;
-          return fb::CreateElementwiseOptions(fbb, to_fb(o.activation)).Union();
-        } else if constexpr (std::is_same_v<T, MeanOptions>) {
-          *type = fb::Options::MeanOptions;
-          return fb::CreateMeanOptions(fbb, fbb.CreateVector(o.axes), o.keep_dims).Union();
-        } else if constexpr (std::is_same_v<T, SoftmaxOptions>) {
-          *type = fb::Options::SoftmaxOptions;
-          return fb::CreateSoftmaxOptions(fbb, o.beta).Union();
-        } else if constexpr (std::is_same_v<T, ConcatenationOptions>) {
-          *type = fb::Options::ConcatenationOptions;
-          return fb::CreateConcatenationOptions(fbb, o.axis, to_fb(o.activation)).Union();
-        } else if constexpr (std::is_same_v<T, ReshapeOptions>) {
-          *type = fb::Options::ReshapeOptions;
-          return fb::CreateReshapeOptions(fbb, fbb.CreateVector(o.new_shape)).Union();
-        } else if constexpr (std::is_same_v<T, PadOptions>) {
-          *type = fb::Options::PadOptions;
-          return fb::CreatePadOptions(fbb, fbb.CreateVector(o.paddings)).Union();
-        } else if constexpr (std::is_same_v<T, BConv2DOptions>) {
-          *type = fb::Options::BConv2DOptions;
-          return fb::CreateBConv2DOptions(fbb, to_fb(o.padding), o.stride_h, o.stride_w,
-                                          o.dilation_h, o.dilation_w, to_fb(o.activation),
-                                          o.pad_values)
-              .Union();
         } else {
-          static_assert(std::is_same_v<T, BFullyConnectedOptions>, "unhandled options type");
-          *type = fb::Options::BFullyConnectedOptions;
-          return fb::CreateBFullyConnectedOptions(fbb, to_fb(o.activation)).Union();
+          *type = fb::OptionsTraits<FbTable<Kind>>::enum_value;
+          return encode(fbb, o).Union();
         }
       },
       options);
@@ -112,112 +256,13 @@ Status read_options(const fb::Operator& op, OpOptions* options) {
   }
   switch (type) {
     case fb::Options::NONE:
-      *options = std::monostate{};
+      *options = NoOptions{};
       break;
-    case fb::Options::Conv2DOptions: {
-      const fb::Conv2DOptions* f = op.options_as_Conv2DOptions();
-      Conv2DOptions o;
-      o.padding = enums.padding(f->padding());
-      o.stride_h = f->stride_h();
-      o.stride_w = f->stride_w();
-      o.dilation_h = f->dilation_h();
-      o.dilation_w = f->dilation_w();
-      o.activation = enums.activation(f->activation());
-      *options = o;
-      break;
-    }
-    case fb::Options::DepthwiseConv2DOptions: {
-      const fb::DepthwiseConv2DOptions* f = op.options_as_DepthwiseConv2DOptions();
-      DepthwiseConv2DOptions o;
-      o.padding = enums.padding(f->padding());
-      o.stride_h = f->stride_h();
-      o.stride_w = f->stride_w();
-      o.dilation_h = f->dilation_h();
-      o.dilation_w = f->dilation_w();
-      o.depth_multiplier = f->depth_multiplier();
-      o.activation = enums.activation(f->activation());
-      *options = o;
-      break;
-    }
-    case fb::Options::FullyConnectedOptions: {
-      const fb::FullyConnectedOptions* f = op.options_as_FullyConnectedOptions();
-      FullyConnectedOptions o;
-      o.activation = enums.activation(f->activation());
-      o.keep_num_dims = f->keep_num_dims();
-      *options = o;
-      break;
-    }
-    case fb::Options::Pool2DOptions: {
-      const fb::Pool2DOptions* f = op.options_as_Pool2DOptions();
-      Pool2DOptions o;
-      o.padding = enums.padding(f->padding());
-      o.stride_h = f->stride_h();
-      o.stride_w = f->stride_w();
-      o.filter_h = f->filter_h();
-      o.filter_w = f->filter_w();
-      o.activation = enums.activation(f->activation());
-      *options = o;
-      break;
-    }
-    case fb::Options::ElementwiseOptions: {
-      ElementwiseOptions o;
-      o.activation = enums.activation(op.options_as_ElementwiseOptions()->activation());
-      *options = o;
-      break;
-    }
-    case fb::Options::MeanOptions: {
-      const fb::MeanOptions* f = op.options_as_MeanOptions();
-      MeanOptions o;
-      o.axes = to_vector(f->axes());
-      o.keep_dims = f->keep_dims();
-      *options = o;
-      break;
-    }
-    case fb::Options::SoftmaxOptions: {
-      SoftmaxOptions o;
-      o.beta = op.options_as_SoftmaxOptions()->beta();
-      *options = o;
-      break;
-    }
-    case fb::Options::ConcatenationOptions: {
-      const fb::ConcatenationOptions* f = op.options_as_ConcatenationOptions();
-      ConcatenationOptions o;
-      o.axis = f->axis();
-      o.activation = enums.activation(f->activation());
-      *options = o;
-      break;
-    }
-    case fb::Options::ReshapeOptions: {
-      ReshapeOptions o;
-      o.new_shape = to_vector(op.options_as_ReshapeOptions()->new_shape());
-      *options = o;
-      break;
-    }
-    case fb::Options::PadOptions: {
-      PadOptions o;
-      o.paddings = to_vector(op.options_as_PadOptions()->paddings());
-      *options = o;
-      break;
-    }
-    case fb::Options::BConv2DOptions: {
-      const fb::BConv2DOptions* f = op.options_as_BConv2DOptions();
-      BConv2DOptions o;
-      o.padding = enums.padding(f->padding());
-      o.stride_h = f->stride_h();
-      o.stride_w = f->stride_w();
-      o.dilation_h = f->dilation_h();
-      o.dilation_w = f->dilation_w();
-      o.activation = enums.activation(f->activation());
-      o.pad_values = f->pad_values();
-      *options = o;
-      break;
-    }
-    case fb::Options::BFullyConnectedOptions: {
-      BFullyConnectedOptions o;
-      o.activation = enums.activation(op.options_as_BFullyConnectedOptions()->activation());
-      *options = o;
-      break;
-    }
+#define LOWBIT_OPTIONS(Kind)                                         \
+  case fb::Options::Kind:                                            \
+    *options = decode(*op.options_as<FbTable<Kind>>(), enums);       \
+    break;
+#include "lowbit/ops.def"
     default:
       return Status(StatusCode::kInvalidModel,
                     "unknown options type " + std::to_string(static_cast<int>(type)));

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "format/lbm_format.h"
 #include "graph/validate.h"
@@ -22,6 +23,7 @@ struct Model::Impl {
   uint32_t format_version = 0;
   size_t file_bytes = 0;
   size_t constant_bytes = 0;
+  std::vector<const OpRegistration*> registrations;  // per operator
   void* mapping = nullptr;
   size_t mapping_bytes = 0;
   void* copy = nullptr;
@@ -44,7 +46,7 @@ Status too_large(uint64_t size, const LoadOptions& options) {
 Status load_into(Model::Impl& impl, const uint8_t* bytes, size_t size,
                  const LoadOptions& options) {
   LOWBIT_RETURN_IF_ERROR(parse_lbm(bytes, size, options, &impl.graph, &impl.format_version));
-  LOWBIT_RETURN_IF_ERROR(validate_graph(impl.graph, options));
+  LOWBIT_RETURN_IF_ERROR(validate_graph(impl.graph, options, &impl.registrations));
   impl.file_bytes = size;
   for (const TensorDesc& t : impl.graph.tensors) {
     if (t.is_constant()) impl.constant_bytes += t.data_bytes;
@@ -122,5 +124,8 @@ const GraphDesc& Model::graph() const { return impl_->graph; }
 uint32_t Model::format_version() const { return impl_->format_version; }
 size_t Model::file_bytes() const { return impl_->file_bytes; }
 size_t Model::constant_bytes() const { return impl_->constant_bytes; }
+const OpRegistration* Model::op_registration(size_t op_index) const {
+  return op_index < impl_->registrations.size() ? impl_->registrations[op_index] : nullptr;
+}
 
 }  // namespace lowbit

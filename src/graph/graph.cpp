@@ -109,16 +109,6 @@ bool storage_bytes(DType dtype, const Shape& shape, size_t* bytes) {
   return true;
 }
 
-const char* op_type_name(OpType type) {
-  static const char* const kNames[kNumOpTypes] = {
-      "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MUL", "AVERAGE_POOL_2D",
-      "MAX_POOL_2D", "MEAN", "SOFTMAX", "LOGISTIC", "HARD_SWISH", "RELU", "RELU6", "PAD",
-      "CONCATENATION", "RESHAPE", "QUANTIZE", "DEQUANTIZE", "BCONV2D", "BMAXPOOL2D",
-      "BITPACK", "UNPACK", "BFULLY_CONNECTED"};
-  const int i = static_cast<int>(type);
-  return (i >= 0 && i < kNumOpTypes) ? kNames[i] : "UNKNOWN";
-}
-
 std::string describe_operator(const GraphDesc& graph, int op_index) {
   std::string s = "operator " + std::to_string(op_index);
   if (op_index < 0 || static_cast<size_t>(op_index) >= graph.operators.size()) return s;

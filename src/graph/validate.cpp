@@ -7,7 +7,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "ops/op_kernel.h"
+#include "graph/op_registration.h"
 
 namespace lowbit {
 namespace {
@@ -106,31 +106,32 @@ Status check_tensor(const GraphDesc& graph, int index, const LoadOptions& option
   return check_quantization(graph, index);
 }
 
+// Options kinds with a padding / activation field, whatever the kind.
+template <typename T, typename = void>
+struct HasPadding : std::false_type {};
+template <typename T>
+struct HasPadding<T, std::void_t<decltype(T::padding)>> : std::true_type {};
+template <typename T, typename = void>
+struct HasActivation : std::false_type {};
+template <typename T>
+struct HasActivation<T, std::void_t<decltype(T::activation)>> : std::true_type {};
+
 // Enum values inside options can be anything when a graph is built in code.
 std::string options_enum_error(const OpOptions& options) {
   std::string error;
-  auto padding = [&](Padding p) {
-    if (error.empty() && static_cast<int>(p) > static_cast<int>(Padding::kValid)) {
-      error = "unknown padding value " + std::to_string(static_cast<int>(p));
-    }
-  };
-  auto activation = [&](Activation a) {
-    if (error.empty() && static_cast<int>(a) > static_cast<int>(Activation::kReluN1To1)) {
-      error = "unknown activation value " + std::to_string(static_cast<int>(a));
-    }
-  };
   std::visit(
       [&](const auto& o) {
         using T = std::decay_t<decltype(o)>;
-        if constexpr (std::is_same_v<T, Conv2DOptions> ||
-                      std::is_same_v<T, DepthwiseConv2DOptions> ||
-                      std::is_same_v<T, Pool2DOptions> || std::is_same_v<T, BConv2DOptions>) {
-          padding(o.padding);
+        if constexpr (HasPadding<T>::value) {
+          if (static_cast<int>(o.padding) > static_cast<int>(Padding::kValid)) {
+            error = "unknown padding value " + std::to_string(static_cast<int>(o.padding));
+            return;
+          }
         }
-        if constexpr (!std::is_same_v<T, std::monostate> && !std::is_same_v<T, MeanOptions> &&
-                      !std::is_same_v<T, SoftmaxOptions> && !std::is_same_v<T, ReshapeOptions> &&
-                      !std::is_same_v<T, PadOptions>) {
-          activation(o.activation);
+        if constexpr (HasActivation<T>::value) {
+          if (static_cast<int>(o.activation) > static_cast<int>(Activation::kReluN1To1)) {
+            error = "unknown activation value " + std::to_string(static_cast<int>(o.activation));
+          }
         }
       },
       options);
@@ -141,44 +142,18 @@ bool tensor_in_range(const GraphDesc& graph, int index) {
   return index >= 0 && static_cast<size_t>(index) < graph.tensors.size();
 }
 
+// Names what to add, in C++ and C, since firmware resolvers list operators by hand.
+std::string not_resolved_message(OpType type) {
+  const std::string name = op_enumerator_name(type);
+  return std::string(op_type_name(type)) + " is not in the op resolver (add k" + name +
+         "Op to a MutableOpResolver; C: lowbit_op_" + name + "())";
+}
+
 std::string range_text(const GraphDesc& graph) {
   return "(graph has " + std::to_string(graph.tensors.size()) + " tensors)";
 }
 
 }  // namespace
-
-OpOptions default_options(OpType type) {
-  switch (type) {
-    case OpType::kConv2D: return Conv2DOptions{};
-    case OpType::kDepthwiseConv2D: return DepthwiseConv2DOptions{};
-    case OpType::kFullyConnected: return FullyConnectedOptions{};
-    case OpType::kAdd:
-    case OpType::kMul: return ElementwiseOptions{};
-    case OpType::kAveragePool2D:
-    case OpType::kMaxPool2D:
-    case OpType::kBMaxPool2D: return Pool2DOptions{};
-    case OpType::kMean: return MeanOptions{};
-    case OpType::kSoftmax: return SoftmaxOptions{};
-    case OpType::kPad: return PadOptions{};
-    case OpType::kConcatenation: return ConcatenationOptions{};
-    case OpType::kReshape: return ReshapeOptions{};
-    case OpType::kBConv2D: return BConv2DOptions{};
-    case OpType::kBFullyConnected: return BFullyConnectedOptions{};
-    default: return std::monostate{};
-  }
-}
-
-const char* options_kind_name(const OpOptions& options) {
-  static const char* const kNames[] = {
-      "no options",           "Conv2DOptions",          "DepthwiseConv2DOptions",
-      "FullyConnectedOptions", "Pool2DOptions",         "ElementwiseOptions",
-      "MeanOptions",          "SoftmaxOptions",         "ConcatenationOptions",
-      "ReshapeOptions",       "PadOptions",             "BConv2DOptions",
-      "BFullyConnectedOptions"};
-  static_assert(sizeof(kNames) / sizeof(kNames[0]) == std::variant_size_v<OpOptions>,
-                "one name per OpOptions alternative");
-  return kNames[options.index()];
-}
 
 Status validate_graph_structure(const GraphDesc& graph, const LoadOptions& options) {
   if (graph.tensors.size() > static_cast<size_t>(INT32_MAX)) {
@@ -272,16 +247,17 @@ Status validate_graph_structure(const GraphDesc& graph, const LoadOptions& optio
   return Status::Ok();
 }
 
-Status validate_operators(const GraphDesc& graph) {
+Status validate_operators(const GraphDesc& graph, const OpResolver& resolver,
+                          std::vector<const OpRegistration*>* registrations) {
+  if (registrations != nullptr) registrations->assign(graph.operators.size(), nullptr);
   std::vector<Shape> inferred;
   for (size_t k = 0; k < graph.operators.size(); ++k) {
     const int op_index = static_cast<int>(k);
     const OperatorDesc& op = graph.operators[k];
-    const OpRegistration* reg = find_op_registration(op.type);
+    const OpRegistration* reg = resolver.find(op.type);
     if (reg == nullptr || reg->validate == nullptr) {
       return Status(StatusCode::kUnsupported,
-                    describe_operator(graph, op_index) + ": operator type " +
-                        op_type_name(op.type) + " is not supported by this build");
+                    describe_operator(graph, op_index) + ": " + not_resolved_message(op.type));
     }
     inferred.assign(op.outputs.size(), Shape());
     Status status = reg->validate(graph, op, inferred.data());
@@ -297,13 +273,17 @@ Status validate_operators(const GraphDesc& graph) {
                              inferred[i].to_string() + " (output shape mismatch)");
       }
     }
+    if (registrations != nullptr) (*registrations)[k] = reg;
   }
   return Status::Ok();
 }
 
-Status validate_graph(const GraphDesc& graph, const LoadOptions& options) {
+Status validate_graph(const GraphDesc& graph, const LoadOptions& options,
+                      std::vector<const OpRegistration*>* registrations) {
   LOWBIT_RETURN_IF_ERROR(validate_graph_structure(graph, options));
-  return validate_operators(graph);
+  const OpResolver& resolver =
+      options.op_resolver != nullptr ? *options.op_resolver : default_op_resolver();
+  return validate_operators(graph, resolver, registrations);
 }
 
 }  // namespace lowbit

@@ -6,9 +6,14 @@
 // fault even when some operator is not implemented in this build.
 #pragma once
 
+#include <vector>
+
 #include "lowbit/graph.h"
 #include "lowbit/model.h"
+#include "lowbit/op_resolver.h"
 #include "lowbit/status.h"
+
+#include "graph/op_list.h"  // default_options(), options_kind_name()
 
 namespace lowbit {
 
@@ -19,18 +24,15 @@ namespace lowbit {
 // configured limits of `options` (kResourceExhausted).
 Status validate_graph_structure(const GraphDesc& graph, const LoadOptions& options);
 
-// Runs each operator's registered validate() and compares the inferred output
-// shapes to the declared ones. Assumes validate_graph_structure() passed.
-Status validate_operators(const GraphDesc& graph);
+// Looks each operator up in `resolver` (kUnsupported when it lacks one), runs
+// its validate() and compares the inferred output shapes to the declared
+// ones. Assumes validate_graph_structure() passed. When `registrations` is
+// given, it receives what the resolver found, one per operator.
+Status validate_operators(const GraphDesc& graph, const OpResolver& resolver,
+                          std::vector<const OpRegistration*>* registrations = nullptr);
 
-Status validate_graph(const GraphDesc& graph, const LoadOptions& options);
-
-// The options an operator of this type carries when none are given:
-// default-constructed options of its kind, or std::monostate for operators
-// that take none.
-OpOptions default_options(OpType type);
-
-// "Conv2DOptions", "none", ... for messages.
-const char* options_kind_name(const OpOptions& options);
+// Both, with options.op_resolver (default_op_resolver() when null).
+Status validate_graph(const GraphDesc& graph, const LoadOptions& options,
+                      std::vector<const OpRegistration*>* registrations = nullptr);
 
 }  // namespace lowbit

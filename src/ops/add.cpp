@@ -96,6 +96,6 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorD
 
 }  // namespace
 
-const OpRegistration kAddOp = {OpType::kAdd, validate, create};
+LOWBIT_REGISTER_OP(Add, validate, create)
 
 }  // namespace lowbit

@@ -29,6 +29,6 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorD
 
 }  // namespace
 
-const OpRegistration kAveragePool2DOp = {OpType::kAveragePool2D, validate_pool2d, create};
+LOWBIT_REGISTER_OP(AveragePool2D, validate_pool2d, create)
 
 }  // namespace lowbit

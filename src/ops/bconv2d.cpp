@@ -139,6 +139,6 @@ Result<std::unique_ptr<OpKernel>> create_bconv2d(const GraphDesc&, const Operato
 
 }  // namespace
 
-const OpRegistration kBConv2DOp = {OpType::kBConv2D, validate_bconv2d, create_bconv2d};
+LOWBIT_REGISTER_OP(BConv2D, validate_bconv2d, create_bconv2d)
 
 }  // namespace lowbit

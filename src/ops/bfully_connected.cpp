@@ -95,7 +95,6 @@ Result<std::unique_ptr<OpKernel>> create_bfully_connected(const GraphDesc&, cons
 
 }  // namespace
 
-const OpRegistration kBFullyConnectedOp = {OpType::kBFullyConnected, validate_bfully_connected,
-                                           create_bfully_connected};
+LOWBIT_REGISTER_OP(BFullyConnected, validate_bfully_connected, create_bfully_connected)
 
 }  // namespace lowbit

@@ -82,6 +82,6 @@ Result<std::unique_ptr<OpKernel>> create_bitpack(const GraphDesc&, const Operato
 
 }  // namespace
 
-const OpRegistration kBitpackOp = {OpType::kBitpack, validate_bitpack, create_bitpack};
+LOWBIT_REGISTER_OP(Bitpack, validate_bitpack, create_bitpack)
 
 }  // namespace lowbit

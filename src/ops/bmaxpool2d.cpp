@@ -86,6 +86,6 @@ Result<std::unique_ptr<OpKernel>> create_bmaxpool2d(const GraphDesc&, const Oper
 
 }  // namespace
 
-const OpRegistration kBMaxPool2DOp = {OpType::kBMaxPool2D, validate_bmaxpool2d, create_bmaxpool2d};
+LOWBIT_REGISTER_OP(BMaxPool2D, validate_bmaxpool2d, create_bmaxpool2d)
 
 }  // namespace lowbit

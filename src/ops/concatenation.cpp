@@ -165,6 +165,6 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc&, const OperatorDesc&) 
 
 }  // namespace
 
-const OpRegistration kConcatenationOp = {OpType::kConcatenation, validate, create};
+LOWBIT_REGISTER_OP(Concatenation, validate, create)
 
 }  // namespace lowbit

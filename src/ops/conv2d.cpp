@@ -155,6 +155,6 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorD
 
 }  // namespace
 
-const OpRegistration kConv2DOp = {OpType::kConv2D, validate, create};
+LOWBIT_REGISTER_OP(Conv2D, validate, create)
 
 }  // namespace lowbit

@@ -156,6 +156,6 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorD
 
 }  // namespace
 
-const OpRegistration kDepthwiseConv2DOp = {OpType::kDepthwiseConv2D, validate, create};
+LOWBIT_REGISTER_OP(DepthwiseConv2D, validate, create)
 
 }  // namespace lowbit

@@ -50,6 +50,6 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorD
 
 }  // namespace
 
-const OpRegistration kDequantizeOp = {OpType::kDequantize, validate, create};
+LOWBIT_REGISTER_OP(Dequantize, validate, create)
 
 }  // namespace lowbit

@@ -177,6 +177,6 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorD
 
 }  // namespace
 
-const OpRegistration kFullyConnectedOp = {OpType::kFullyConnected, validate, create};
+LOWBIT_REGISTER_OP(FullyConnected, validate, create)
 
 }  // namespace lowbit

@@ -47,6 +47,6 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorD
 
 }  // namespace
 
-const OpRegistration kHardSwishOp = {OpType::kHardSwish, validate, create};
+LOWBIT_REGISTER_OP(HardSwish, validate, create)
 
 }  // namespace lowbit

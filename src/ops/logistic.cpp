@@ -98,6 +98,6 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorD
 
 }  // namespace
 
-const OpRegistration kLogisticOp = {OpType::kLogistic, validate, create};
+LOWBIT_REGISTER_OP(Logistic, validate, create)
 
 }  // namespace lowbit

@@ -29,6 +29,6 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorD
 
 }  // namespace
 
-const OpRegistration kMaxPool2DOp = {OpType::kMaxPool2D, validate_pool2d, create};
+LOWBIT_REGISTER_OP(MaxPool2D, validate_pool2d, create)
 
 }  // namespace lowbit

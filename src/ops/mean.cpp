@@ -184,6 +184,6 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorD
 
 }  // namespace
 
-const OpRegistration kMeanOp = {OpType::kMean, validate, create};
+LOWBIT_REGISTER_OP(Mean, validate, create)
 
 }  // namespace lowbit

@@ -65,6 +65,6 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorD
 
 }  // namespace
 
-const OpRegistration kMulOp = {OpType::kMul, validate, create};
+LOWBIT_REGISTER_OP(Mul, validate, create)
 
 }  // namespace lowbit

@@ -15,9 +15,11 @@
 #include <memory>
 #include <string>
 
+#include "lowbit/c_api.h"
 #include "lowbit/graph.h"
 #include "lowbit/interpreter.h"
 #include "lowbit/status.h"
+#include "graph/op_registration.h"
 #include "runtime/cpu_features.h"
 #include "runtime/thread_pool.h"
 
@@ -72,50 +74,14 @@ class OpKernel {
   virtual uint64_t macs() const { return 0; }
 };
 
-// Checks an operator and writes the inferred shape of each output to
-// output_shapes[0..op.outputs.size()). Messages need not name the operator:
-// the caller prefixes it.
-using ValidateFn = Status (*)(const GraphDesc& graph, const OperatorDesc& op,
-                              Shape* output_shapes);
-// Creates the kernel for a validated operator (choosing by precision). Returns
-// an error Status when this build has no kernel for that combination.
-using CreateFn = Result<std::unique_ptr<OpKernel>> (*)(const GraphDesc& graph,
-                                                        const OperatorDesc& op);
-
-struct OpRegistration {
-  OpType type;
-  ValidateFn validate;
-  CreateFn create;
-};
-
-// One per operator, each defined in src/ops/<operator>.cpp.
-#define LOWBIT_DECLARE_OP(ident) extern const OpRegistration ident;
-LOWBIT_DECLARE_OP(kConv2DOp)
-LOWBIT_DECLARE_OP(kDepthwiseConv2DOp)
-LOWBIT_DECLARE_OP(kFullyConnectedOp)
-LOWBIT_DECLARE_OP(kAddOp)
-LOWBIT_DECLARE_OP(kMulOp)
-LOWBIT_DECLARE_OP(kAveragePool2DOp)
-LOWBIT_DECLARE_OP(kMaxPool2DOp)
-LOWBIT_DECLARE_OP(kMeanOp)
-LOWBIT_DECLARE_OP(kSoftmaxOp)
-LOWBIT_DECLARE_OP(kLogisticOp)
-LOWBIT_DECLARE_OP(kHardSwishOp)
-LOWBIT_DECLARE_OP(kReluOp)
-LOWBIT_DECLARE_OP(kRelu6Op)
-LOWBIT_DECLARE_OP(kPadOp)
-LOWBIT_DECLARE_OP(kConcatenationOp)
-LOWBIT_DECLARE_OP(kReshapeOp)
-LOWBIT_DECLARE_OP(kQuantizeOp)
-LOWBIT_DECLARE_OP(kDequantizeOp)
-LOWBIT_DECLARE_OP(kBConv2DOp)
-LOWBIT_DECLARE_OP(kBMaxPool2DOp)
-LOWBIT_DECLARE_OP(kBitpackOp)
-LOWBIT_DECLARE_OP(kUnpackOp)
-LOWBIT_DECLARE_OP(kBFullyConnectedOp)
-#undef LOWBIT_DECLARE_OP
-
-// nullptr for a type this build does not register.
-const OpRegistration* find_op_registration(OpType type);
+// Defines operator <Name>'s registration k<Name>Op and its C handle
+// lowbit_op_<Name>() (lowbit_op is the C name of an OpRegistration) in the
+// operator's own object file, so that naming an operator in a resolver links
+// that operator and no other. Use inside namespace lowbit.
+#define LOWBIT_REGISTER_OP(Name, validate_fn, create_fn)                       \
+  const OpRegistration k##Name##Op = {OpType::k##Name, validate_fn, create_fn}; \
+  extern "C" const lowbit_op* lowbit_op_##Name(void) {                        \
+    return reinterpret_cast<const lowbit_op*>(&k##Name##Op);                  \
+  }
 
 }  // namespace lowbit

@@ -108,6 +108,6 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc&, const OperatorDesc&) 
 
 }  // namespace
 
-const OpRegistration kPadOp = {OpType::kPad, validate, create};
+LOWBIT_REGISTER_OP(Pad, validate, create)
 
 }  // namespace lowbit

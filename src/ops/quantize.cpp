@@ -124,6 +124,6 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorD
 
 }  // namespace
 
-const OpRegistration kQuantizeOp = {OpType::kQuantize, validate, create};
+LOWBIT_REGISTER_OP(Quantize, validate, create)
 
 }  // namespace lowbit

@@ -11,6 +11,6 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorD
 
 }  // namespace
 
-const OpRegistration kReluOp = {OpType::kRelu, validate_relu, create};
+LOWBIT_REGISTER_OP(Relu, validate_relu, create)
 
 }  // namespace lowbit

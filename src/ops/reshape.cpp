@@ -126,6 +126,6 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc&, const OperatorDesc&) 
 
 }  // namespace
 
-const OpRegistration kReshapeOp = {OpType::kReshape, validate, create};
+LOWBIT_REGISTER_OP(Reshape, validate, create)
 
 }  // namespace lowbit

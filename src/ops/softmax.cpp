@@ -127,6 +127,6 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorD
 
 }  // namespace
 
-const OpRegistration kSoftmaxOp = {OpType::kSoftmax, validate, create};
+LOWBIT_REGISTER_OP(Softmax, validate, create)
 
 }  // namespace lowbit

@@ -87,6 +87,6 @@ Result<std::unique_ptr<OpKernel>> create_unpack(const GraphDesc&, const Operator
 
 }  // namespace
 
-const OpRegistration kUnpackOp = {OpType::kUnpack, validate_unpack, create_unpack};
+LOWBIT_REGISTER_OP(Unpack, validate_unpack, create_unpack)
 
 }  // namespace lowbit

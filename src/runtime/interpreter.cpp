@@ -70,10 +70,11 @@ Status Interpreter::Impl::create_kernels() {
   ops.resize(graph.operators.size());
   for (size_t i = 0; i < graph.operators.size(); ++i) {
     const OperatorDesc& op = graph.operators[i];
-    const OpRegistration* reg = find_op_registration(op.type);
-    if (reg == nullptr) {
-      return Status(StatusCode::kUnsupported,
-                    describe_operator(graph, static_cast<int>(i)) + ": operator not in this build");
+    // Loading resolved and validated every operator, so reg is set.
+    const OpRegistration* reg = model->op_registration(i);
+    if (reg == nullptr || reg->type != op.type) {
+      return Status(StatusCode::kInternal,
+                    describe_operator(graph, static_cast<int>(i)) + ": no implementation resolved");
     }
     Result<std::unique_ptr<OpKernel>> kernel = reg->create(graph, op);
     if (!kernel.ok()) return with_operator(graph, static_cast<int>(i), kernel.status());

@@ -62,7 +62,7 @@ class HarnessRun : public RunContext {
 Status validate_operator(const ModelBuilder& builder, int op_index) {
   const GraphDesc& graph = builder.graph();
   const OperatorDesc& op = graph.operators[op_index];
-  const OpRegistration* reg = find_op_registration(op.type);
+  const OpRegistration* reg = default_op_resolver().find(op.type);
   if (reg == nullptr) return Status(StatusCode::kUnsupported, "no registration");
   std::vector<Shape> shapes(op.outputs.size());
   return reg->validate(graph, op, shapes.data());
@@ -74,7 +74,7 @@ OpRun run_operator(const ModelBuilder& builder, int op_index,
   OpRun result;
   const GraphDesc& graph = builder.graph();
   const OperatorDesc& op = graph.operators[op_index];
-  const OpRegistration* reg = find_op_registration(op.type);
+  const OpRegistration* reg = default_op_resolver().find(op.type);
   if (reg == nullptr) {
     result.status = Status(StatusCode::kUnsupported, "no registration");
     return result;

@@ -36,7 +36,7 @@ std::vector<uint8_t> zero_bytes(DType dtype, const Shape& shape) {
 Status validate(const ModelBuilder& b, Shape* out_shape) {
   const GraphDesc& g = b.graph();
   const OperatorDesc& op = g.operators.at(0);
-  const OpRegistration* reg = find_op_registration(op.type);
+  const OpRegistration* reg = default_op_resolver().find(op.type);
   REQUIRE(reg != nullptr);
   return reg->validate(g, op, out_shape);
 }
