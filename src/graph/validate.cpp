@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "graph/op_registration.h"
+#include "graph/scale_bounds.h"
 
 namespace lowbit {
 namespace {
@@ -261,6 +262,7 @@ Status validate_operators(const GraphDesc& graph, const OpResolver& resolver,
     }
     inferred.assign(op.outputs.size(), Shape());
     Status status = reg->validate(graph, op, inferred.data());
+    if (status.ok()) status = check_scale_ratios(graph, op);
     if (!status.ok()) {
       return Status(status.code(), describe_operator(graph, op_index) + ": " + status.message());
     }
