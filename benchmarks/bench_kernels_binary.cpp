@@ -9,6 +9,7 @@
 
 #include "kernels/bin_gemm.h"
 #include "kernels/bin_pack.h"
+#include "runtime/cpu_features.h"
 
 namespace lowbit {
 namespace {

@@ -14,6 +14,7 @@
 
 #include "kernels/bin_gemm.h"
 #include "kernels/qs8_gemm.h"
+#include "runtime/cpu_features.h"
 
 namespace lowbit {
 namespace {

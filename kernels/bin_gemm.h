@@ -22,7 +22,7 @@
 #include <climits>
 #include <cstring>
 
-#include "runtime/cpu_features.h"
+#include "kernels/isa.h"
 
 namespace lowbit {
 

@@ -6,9 +6,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/isa.h"
 #include "kernels/reference/bin_maxpool2d.h"
 #include "kernels/reference/bin_pack.h"
-#include "runtime/cpu_features.h"
 
 namespace lowbit {
 

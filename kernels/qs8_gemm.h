@@ -13,9 +13,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/isa.h"
 #include "kernels/reference/requantize.h"
-#include "lowbit/interpreter.h"  // RequantProfile
-#include "runtime/cpu_features.h"
 
 namespace lowbit {
 

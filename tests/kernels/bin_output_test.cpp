@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kernels/bin_gemm.h"
+#include "runtime/cpu_features.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;

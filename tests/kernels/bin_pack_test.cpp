@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kernels/bin_pack.h"
+#include "runtime/cpu_features.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernels/qs8_dwconv.h"
+#include "runtime/cpu_features.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;

@@ -11,6 +11,7 @@
 #include "kernels/bin_gemm.h"
 #include "kernels/reference/bin_conv2d.h"
 #include "kernels/reference/bin_conv2d_gemm.h"
+#include "runtime/cpu_features.h"
 #include "support/model_runner.h"
 
 namespace lowbit {
