@@ -36,7 +36,7 @@ foreach(tool bench_model lowbit-run)
     ${standalone_includes}
     $<TARGET_PROPERTY:flatbuffers::flatbuffers,INTERFACE_INCLUDE_DIRECTORIES>)
   target_link_libraries(${tool} PRIVATE
-    $<TARGET_FILE:lowbit> lowbit_standalone_deps flatbuffers::flatbuffers)
+    $<TARGET_FILE:lowbit> $<TARGET_FILE:lowbit_kernels> lowbit_standalone_deps flatbuffers::flatbuffers)
   target_link_options(${tool} PRIVATE -static -pthread)
-  add_dependencies(${tool} lowbit lowbit_schema)
+  add_dependencies(${tool} lowbit lowbit_kernels lowbit_schema)
 endforeach()
