@@ -160,7 +160,7 @@ class BenchPrepareContext final : public PrepareContext {
 };
 
 void ours_conv(benchmark::State& state, const Layer& L) {
-  const KernelVariant<Qs8GemmKernel>& variant = select_qs8_gemm(auto_selector());
+  const KernelVariant<Qs8GemmKernel>& variant = auto_selector().select(qs8_gemm_variants());
   state.SetLabel(variant.name);
   const size_t n = L.out_c;
   Qs8ConvGeometry g;
@@ -229,7 +229,8 @@ void ours_dwconv(benchmark::State& state, const Layer& L) {
   ThreadPool pool(1);
   BenchPrepareContext ctx(pool);
   Qs8DwconvRunner dw;
-  if (!dw.prepare(ctx, select_qs8_dwconv(auto_selector()), g, q, weights.data(), bias.data()).ok()) {
+  const KernelVariant<Qs8DwconvKernel>& variant = auto_selector().select(qs8_dwconv_variants());
+  if (!dw.prepare(ctx, variant, g, q, weights.data(), bias.data()).ok()) {
     state.SkipWithError("prepare failed");
     return;
   }

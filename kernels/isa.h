@@ -1,6 +1,7 @@
 // Instruction sets: the CPU feature bits kernels need, the one list of ISA
 // names variants are tagged with (and kernel sets are forced by), and the
-// variant-table row every kernel family uses. Nothing here detects a CPU.
+// variant-table row and table every kernel family uses. Nothing here detects
+// a CPU.
 #pragma once
 
 #include <cstddef>
@@ -102,5 +103,22 @@ struct KernelVariant {
   uint32_t required;  // CpuFeature bits the variant executes
   Fn fn;
 };
+
+// A family's variant table as its config (kernels/configs/) exposes it: the
+// rows this build compiled, best first, the reference last.
+template <typename Fn>
+struct KernelFamily {
+  const KernelVariant<Fn>* rows;
+  size_t count;
+
+  const KernelVariant<Fn>* begin() const { return rows; }
+  const KernelVariant<Fn>* end() const { return rows + count; }
+  const KernelVariant<Fn>& operator[](size_t i) const { return rows[i]; }
+};
+
+template <typename Fn, size_t N>
+constexpr KernelFamily<Fn> kernel_family(const KernelVariant<Fn> (&rows)[N]) {
+  return {rows, N};
+}
 
 }  // namespace lowbit

@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include "kernels/bin_gemm.h"
+#include "kernels/bin_maxpool2d.h"
 #include "kernels/bin_pack.h"
 #include "kernels/reference/bin_conv2d.h"
 

@@ -45,23 +45,4 @@ void bin_output_bits__scalar(size_t channels, const int32_t* popcounts, const in
   }
 }
 
-const KernelVariant<BinOutputKernel>* bin_output_variants(size_t* count) {
-  static const KernelVariant<BinOutputKernel> kVariants[] = {
-#if defined(__x86_64__) || defined(__i386__)
-      {"bin_output__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW,
-       {bin_output_float__avx512, bin_output_int8__avx512, bin_output_bits__avx512}},
-      {"bin_output__avx2", "avx2", kCpuAVX2,
-       {bin_output_float__avx2, bin_output_int8__avx2, bin_output_bits__avx2}},
-#endif
-#if defined(__aarch64__) || defined(__arm__)
-      {"bin_output__neon", "neon", kCpuNEON,
-       {bin_output_float__neon, bin_output_int8__neon, bin_output_bits__neon}},
-#endif
-      {"bin_output__reference", "reference", 0,
-       {bin_output_float__scalar, bin_output_int8__scalar, bin_output_bits__scalar}},
-  };
-  *count = sizeof(kVariants) / sizeof(kVariants[0]);
-  return kVariants;
-}
-
 }  // namespace lowbit

@@ -61,46 +61,4 @@ void qs8_dwconv_c8__scalar(size_t channels, size_t taps, const int8_t* const* in
   }
 }
 
-const KernelVariant<Qs8DwconvKernel>* qs8_dwconv_variants(size_t* count) {
-#if defined(__aarch64__)
-  static constexpr Qs8DwconvKernel kNeonDwconv = {
-      qs8_dwconv_c8__neon, 8, qs8_dwconv_row3x3s1__neon, qs8_dwconv_row3x3s2__neon,
-      qs8_dwconv_row5x5s1__neon, qs8_dwconv_row5x5s2__neon, true};
-  // The same with SDOT for 3x3 (5x5 and the generic kernel are the NEON ones).
-  static constexpr Qs8DwconvKernel kNeonDotDwconv = {
-      qs8_dwconv_c8__neon, 8, qs8_dwconv_row3x3s1__neondot, qs8_dwconv_row3x3s2__neondot,
-      qs8_dwconv_row5x5s1__neon, qs8_dwconv_row5x5s2__neon, true};
-#endif
-  static const KernelVariant<Qs8DwconvKernel> kVariants[] = {
-#if defined(__x86_64__)
-      {"qs8_dwconv_c32__avx512vnni", "avx512vnni", kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VNNI,
-       {qs8_dwconv_c32__avx512, 32, qs8_dwconv_row3x3s1__avx512vnni, qs8_dwconv_row3x3s2__avx512vnni,
-        qs8_dwconv_row5x5s1__avx512vnni, qs8_dwconv_row5x5s2__avx512vnni, true}},
-      {"qs8_dwconv_c32__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW,
-       {qs8_dwconv_c32__avx512, 32, qs8_dwconv_row3x3s1__avx512, qs8_dwconv_row3x3s2__avx512,
-        qs8_dwconv_row5x5s1__avx512, qs8_dwconv_row5x5s2__avx512, true}},
-      {"qs8_dwconv_c16__avx2", "avx2", kCpuAVX2,
-       {qs8_dwconv_c16__avx2, 16, qs8_dwconv_row3x3s1__avx2, qs8_dwconv_row3x3s2__avx2,
-        qs8_dwconv_row5x5s1__avx2, qs8_dwconv_row5x5s2__avx2, true}},
-#endif
-#if defined(__aarch64__)
-      {"qs8_dwconv_c8__neondot", "neondot", kCpuNEON | kCpuNEONDot, kNeonDotDwconv},
-      {"qs8_dwconv_c8__neon", "neon", kCpuNEON, kNeonDwconv},
-#elif defined(__arm__)
-      // The library is built for Debian's armhf baseline (no NEON): this one
-      // has -mfpu=neon and runs only where NEON is detected.
-      {"qs8_dwconv_c8__armv7neon", "neon", kCpuNEON,
-       {qs8_dwconv_c8__armv7neon, 8, qs8_dwconv_row3x3s1__armv7neon, qs8_dwconv_row3x3s2__armv7neon,
-        qs8_dwconv_row5x5s1__armv7neon, qs8_dwconv_row5x5s2__armv7neon, true}},
-#endif
-      // The operator runs its own reference kernel for the "reference" set;
-      // these serve as the portable definition in the kernel tests.
-      {"qs8_dwconv_c8__reference", "reference", 0,
-       {qs8_dwconv_c8__scalar, 8, qs8_dwconv_row3x3s1__scalar, qs8_dwconv_row3x3s2__scalar,
-        qs8_dwconv_row5x5s1__scalar, qs8_dwconv_row5x5s2__scalar, true}},
-  };
-  *count = sizeof(kVariants) / sizeof(kVariants[0]);
-  return kVariants;
-}
-
 }  // namespace lowbit

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/bin_maxpool2d.h"
 #include "kernels/bin_pack.h"
 
 namespace lowbit {

@@ -7,21 +7,6 @@
 #include "ops/binary_util.h"
 
 namespace lowbit {
-namespace {
-
-// The best output stage whose features the chosen GEMM already needs, so one
-// kernel set (e.g. "avx2") never mixes in another instruction set.
-BinOutputKernel select_output_stage(uint32_t gemm_features) {
-  size_t count = 0;
-  const KernelVariant<BinOutputKernel>* variants = bin_output_variants(&count);
-  for (size_t i = 0; i + 1 < count; ++i) {
-    if ((variants[i].required & ~gemm_features) == 0) return variants[i].fn;
-  }
-  return variants[count - 1].fn;
-}
-
-}  // namespace
-
 Status BinConvRunner::prepare(PrepareContext& ctx, const char* family, const uint32_t* filter,
                               bool same_padding, ref::BinConv2DParams* p) {
   const size_t taps = size_t(p->kernel_h) * p->kernel_w;
@@ -37,35 +22,28 @@ Status BinConvRunner::prepare(PrepareContext& ctx, const char* family, const uin
     p->tap_popcounts = popcounts;
   }
 
-  // The bin_gemm table lists variants best first and ends with the portable
-  // one; that one maps to the direct reference kernel, the definition. Short
-  // tiles are the kernels' business (the AVX-512 one has 4- and 8-row bodies).
+  // The portable GEMM maps to the direct reference kernel, the definition.
+  // Short tiles are the kernels' business (the AVX-512 one has 4- and 8-row
+  // bodies).
   const size_t pixels = ref::bin_conv2d_pixels(*p);
-  size_t count = 0;
-  const KernelVariant<BinGemmKernel>* variants = bin_gemm_variants(&count);
-  const KernelVariant<BinGemmKernel>* chosen = nullptr;
-  for (size_t i = 0; i + 1 < count && ref::bin_conv2d_gemm_supported(*p); ++i) {
-    if (ctx.selector().allows(variants[i].required)) {
-      chosen = &variants[i];
-      break;
-    }
-  }
-  // Chunks of at least one tile each, about four per thread.
-  const size_t tile = chosen != nullptr ? chosen->fn.mr : 1;
+  const KernelVariant<BinGemmKernel>& gemm = ctx.selector().select(bin_gemm_variants());
+  use_gemm_ = !gemm.fn.portable && ref::bin_conv2d_gemm_supported(*p);
+  const size_t tile = use_gemm_ ? gemm.fn.mr : 1;
   const size_t threads = size_t(std::max(1, ctx.pool().num_threads()));
   // One chunk on one thread; otherwise about four per thread, each whole tiles
   // (a chunk ending mid-tile would run a short tile for its last rows).
   tile_ = tile;
   const size_t tiles = (pixels + tile - 1) / tile;
   chunks_ = threads == 1 ? 1 : std::max<size_t>(1, std::min(tiles, threads * 4));
-  use_gemm_ = chosen != nullptr;
   if (!use_gemm_) {
     name_ = std::string(family) + "__reference";
     return Status::Ok();
   }
-  name_ = std::string(family) + "__" + chosen->isa;
-  plan_.gemm = chosen->fn;
-  plan_.output = select_output_stage(chosen->required);
+  name_ = std::string(family) + "__" + gemm.isa;
+  plan_.gemm = gemm.fn;
+  // The output stage brings no instruction set the GEMM does not use, so one
+  // kernel set (e.g. "avx2") never mixes in another.
+  plan_.output = ctx.selector().limited_to(gemm.required).select(bin_output_variants()).fn;
   void* storage = ctx.allocate_persistent(ref::bin_conv2d_gemm_packed_bytes(*p, plan_.gemm));
   if (storage == nullptr) {
     return Status(StatusCode::kResourceExhausted,

@@ -35,15 +35,11 @@ class BitpackKernel : public OpKernel {
     rows_ = size_t(in.shape.num_elements()) / channels_;
     if (in.dtype == DType::kInt8) {
       zero_point_ = in.quant.zero_points[0];
-      size_t count = 0;
-      const auto* variants = bin_pack_s8_variants(&count);
-      const auto& variant = ctx.selector().select(variants, count);
+      const auto& variant = ctx.selector().select(bin_pack_s8_variants());
       s8_fn_ = variant.fn;
       name_ = variant.name;
     } else {
-      size_t count = 0;
-      const auto* variants = bin_pack_f32_variants(&count);
-      const auto& variant = ctx.selector().select(variants, count);
+      const auto& variant = ctx.selector().select(bin_pack_f32_variants());
       f32_fn_ = variant.fn;
       name_ = variant.name;
     }

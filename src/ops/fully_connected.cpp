@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "kernels/reference/qs8_fully_connected.h"
+#include "kernels/qs8_conv.h"
 #include "ops/conv2d_common.h"
 #include "ops/float/float_kernels.h"
 #include "ops/op_util.h"
@@ -12,13 +12,6 @@
 
 namespace lowbit {
 namespace {
-
-const KernelVariant<ref::Qs8FullyConnectedFn> kQs8Variants[] = {
-    {"qs8_fully_connected__reference", "reference", 0, ref::qs8_fully_connected__reference},
-};
-const KernelVariant<ref::Qu8FullyConnectedFn> kQu8Variants[] = {
-    {"qu8_fully_connected__reference", "reference", 0, ref::qu8_fully_connected__reference},
-};
 
 // batch rows of length K.
 Status compute_batch(const GraphDesc& graph, const OperatorDesc& op, int32_t* batch) {
@@ -111,13 +104,14 @@ class QuantizedFullyConnected : public OpKernel {
     }
 
     has_bias_ = ctx.has_input(2);
-    kernel_.select(ctx.selector(), ctx.input(0).dtype, kQs8Variants, kQu8Variants);
+    kernel_.select(ctx.selector(), ctx.input(0).dtype, qs8_fully_connected_variants(),
+                   qu8_fully_connected_variants());
     macs_ = uint64_t(p_.batch) * p_.output_depth * k;
 
     // A SIMD GEMM, when the CPU and kernel set allow one, replaces the
     // reference; legacy uint8 weights with a zero point stay on the reference.
-    const auto& gemm = select_qs8_gemm(ctx.selector());
-    use_gemm_ = ctx.input(0).dtype == DType::kInt8 && std::string(gemm.isa) != "reference" &&
+    const auto& gemm = ctx.selector().select(qs8_gemm_variants());
+    use_gemm_ = ctx.input(0).dtype == DType::kInt8 && !gemm.fn.portable &&
                 ref::simd_kernels_support(p_.profile);
     if (use_gemm_) {
       Qs8ConvGeometry g;

@@ -5,12 +5,6 @@
 
 namespace lowbit {
 
-const KernelVariant<Qs8DwconvKernel>& select_qs8_dwconv(const KernelSelector& selector) {
-  size_t count = 0;
-  const KernelVariant<Qs8DwconvKernel>* variants = qs8_dwconv_variants(&count);
-  return selector.select(variants, count);
-}
-
 Status Qs8DwconvRunner::prepare(PrepareContext& ctx, const KernelVariant<Qs8DwconvKernel>& variant,
                                 const Qs8ConvGeometry& g, const Qs8ConvQuantization& q,
                                 const int8_t* weights, const int32_t* bias) {

@@ -68,7 +68,4 @@ class Qs8DwconvRunner {
   size_t tap_offsets_[kMaxTaps] = {};
 };
 
-// The best depthwise variant the selector allows.
-const KernelVariant<Qs8DwconvKernel>& select_qs8_dwconv(const KernelSelector& selector);
-
 }  // namespace lowbit

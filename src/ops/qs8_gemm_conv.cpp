@@ -6,12 +6,6 @@
 
 namespace lowbit {
 
-const KernelVariant<Qs8GemmKernel>& select_qs8_gemm(const KernelSelector& selector) {
-  size_t count = 0;
-  const KernelVariant<Qs8GemmKernel>* variants = qs8_gemm_variants(&count);
-  return selector.select(variants, count);
-}
-
 Status Qs8GemmConv::prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKernel>& variant,
                             const Qs8ConvGeometry& g, const Qs8ConvQuantization& q,
                             const int8_t* weights, const int32_t* bias) {

@@ -130,7 +130,4 @@ class Qs8GemmConv {
   size_t channel_splits_ = 1;
 };
 
-// Picks the best qs8 GEMM variant the selector allows.
-const KernelVariant<Qs8GemmKernel>& select_qs8_gemm(const KernelSelector& selector);
-
 }  // namespace lowbit

@@ -4,20 +4,13 @@
 #include <memory>
 #include <string>
 
-#include "kernels/reference/bin_pack.h"
+#include "kernels/bin_pack.h"
 #include "ops/binary_util.h"
 #include "ops/op_kernel.h"
 #include "ops/op_util.h"
 
 namespace lowbit {
 namespace {
-
-constexpr KernelVariant<ref::BinUnpackF32Fn> kF32UnpackKernels[] = {
-    {"f32_unpack__reference", "reference", 0, ref::bin_unpack_f32},
-};
-constexpr KernelVariant<ref::BinUnpackS8Fn> kQs8UnpackKernels[] = {
-    {"qs8_unpack__reference", "reference", 0, ref::bin_unpack_s8},
-};
 
 Status validate_unpack(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
@@ -44,11 +37,11 @@ class UnpackKernel : public OpKernel {
     rows_ = size_t(in.shape.num_elements()) / channels_;
     if (out.dtype == DType::kInt8) {
       ref::bin_unpack_s8_values(out.quant.scales[0], out.quant.zero_points[0], &plus_, &minus_);
-      const auto& variant = ctx.selector().select(kQs8UnpackKernels);
+      const auto& variant = ctx.selector().select(bin_unpack_s8_variants());
       s8_fn_ = variant.fn;
       name_ = variant.name;
     } else {
-      const auto& variant = ctx.selector().select(kF32UnpackKernels);
+      const auto& variant = ctx.selector().select(bin_unpack_f32_variants());
       f32_fn_ = variant.fn;
       name_ = variant.name;
     }

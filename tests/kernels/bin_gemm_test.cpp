@@ -49,8 +49,7 @@ std::vector<int32_t> expected_popcounts(size_t mr, size_t nr, size_t taps, size_
 TEST_CASE("binary GEMM variants equal the definition through row pointers",
           "[kernels][bin_gemm]") {
   const CpuFeatures cpu = CpuFeatures::detect();
-  size_t count = 0;
-  const KernelVariant<BinGemmKernel>* variants = bin_gemm_variants(&count);
+  const auto [variants, count] = bin_gemm_variants();
   REQUIRE(count >= 1);
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);

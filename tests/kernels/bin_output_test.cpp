@@ -49,8 +49,7 @@ StageCase random_case(std::mt19937& rng, size_t channels, bool ties) {
 
 TEST_CASE("binary output stages equal the scalar stage", "[kernels][bin_output]") {
   const CpuFeatures cpu = CpuFeatures::detect();
-  size_t count = 0;
-  const KernelVariant<BinOutputKernel>* variants = bin_output_variants(&count);
+  const auto [variants, count] = bin_output_variants();
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
   int tested = 0;
@@ -109,8 +108,7 @@ TEST_CASE("binary output stages keep subnormal multipliers and biases", "[kernel
   // ARMv7 NEON flushes subnormals to zero; its variant must still give the
   // scalar stage's bits (a product or sum near zero keeps its subnormal value).
   const CpuFeatures cpu = CpuFeatures::detect();
-  size_t count = 0;
-  const KernelVariant<BinOutputKernel>* variants = bin_output_variants(&count);
+  const auto [variants, count] = bin_output_variants();
   const float tiny = std::numeric_limits<float>::denorm_min();
   const size_t channels = 21;  // two full blocks of 8 and a partial one
   std::vector<int32_t> popcounts(channels);

@@ -34,11 +34,9 @@ TEST_CASE("bin_conv2d_gemm: every bin_gemm variant equals the reference kernel",
     std::vector<int> v(values);
     return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
   };
-  size_t count = 0;
-  const KernelVariant<BinGemmKernel>* variants = bin_gemm_variants(&count);
+  const auto [variants, count] = bin_gemm_variants();
   const CpuFeatures cpu = CpuFeatures::detect();
-  size_t output_count = 0;
-  const KernelVariant<BinOutputKernel>* outputs = bin_output_variants(&output_count);
+  const auto [outputs, output_count] = bin_output_variants();
   int variants_run = 0;
   int fused_expected = 0, fused_runs = 0;
   for (size_t v = 0; v < count; ++v) {
