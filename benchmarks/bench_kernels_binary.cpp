@@ -35,7 +35,7 @@ void pack_f32(benchmark::State& state, ref::BinPackF32Fn fn) {
   values_per_second(state, x.size());
 }
 
-void pack_s8(benchmark::State& state, ref::BinPackS8Fn fn) {
+void pack_qs8(benchmark::State& state, ref::BinPackQs8Fn fn) {
   std::mt19937 rng(1);
   std::vector<int8_t> q(kPixels * kChannels);
   for (int8_t& v : q) v = static_cast<int8_t>(rng());
@@ -97,7 +97,7 @@ void register_table(KernelFamily<Fn> variants, Bench bench) {
 
 int register_all() {
   register_table(bin_pack_f32_variants(), pack_f32);
-  register_table(bin_pack_s8_variants(), pack_s8);
+  register_table(bin_pack_qs8_variants(), pack_qs8);
   register_table(bin_maxpool2d_variants(), maxpool);
   const CpuFeatures cpu = CpuFeatures::detect();
   for (const KernelVariant<BinOutputKernel>& output : bin_output_variants()) {

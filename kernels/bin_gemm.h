@@ -81,7 +81,7 @@ void bin_gemm_pack_block(const BinGemmKernel& kernel, size_t n, size_t taps, siz
   void name(size_t mr, size_t nr, size_t taps, size_t tap_words, const uint32_t* const* a, \
             uint32_t last_mask, const uint32_t* b, int32_t* c, size_t c_stride)
 
-LOWBIT_BIN_GEMM_DECLARE(bin_gemm_4x4c2__scalar);
+LOWBIT_BIN_GEMM_DECLARE(bin_gemm_4x4c2__reference);
 // x86-64 (kernels/x86/):
 LOWBIT_BIN_GEMM_DECLARE(bin_gemm_4x4c2__avx2);
 LOWBIT_BIN_GEMM_DECLARE(bin_gemm_12x16c2__avx512vpopcnt);
@@ -91,7 +91,7 @@ void bin_gemm_12x16c2__avx512vpopcnt_fused(size_t mr, size_t nr, size_t taps, si
 // aarch64 (kernels/arm/):
 LOWBIT_BIN_GEMM_DECLARE(bin_gemm_4x4c2__neon);
 // 32-bit ARM (kernels/arm/*_armv7neon.cpp):
-LOWBIT_BIN_GEMM_DECLARE(bin_gemm_2x4c2__neon);
+LOWBIT_BIN_GEMM_DECLARE(bin_gemm_2x4c2__armv7neon);
 
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/bin_gemm_config.cpp).
@@ -139,12 +139,12 @@ struct BinOutputKernel {
   BinOutputFn to_bits;
 };
 
-void bin_output_float__scalar(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
-                              void*);
-void bin_output_int8__scalar(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
-                             void*);
-void bin_output_bits__scalar(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
-                             void*);
+void bin_output_float__reference(size_t, const int32_t*, const int32_t*,
+                                 const BinOutputStageParams&, void*);
+void bin_output_int8__reference(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
+                                void*);
+void bin_output_bits__reference(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
+                                void*);
 // x86-64 (kernels/x86/):
 void bin_output_float__avx2(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
                             void*);
@@ -159,13 +159,20 @@ void bin_output_int8__avx512(size_t, const int32_t*, const int32_t*, const BinOu
 void bin_output_bits__avx512(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
                              void*);
 
-// aarch64 and 32-bit ARM (kernels/arm/):
+// aarch64 (kernels/arm/):
 void bin_output_float__neon(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
                             void*);
 void bin_output_int8__neon(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
                            void*);
 void bin_output_bits__neon(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
                            void*);
+// 32-bit ARM (kernels/arm/*_armv7neon.cpp):
+void bin_output_float__armv7neon(size_t, const int32_t*, const int32_t*,
+                                 const BinOutputStageParams&, void*);
+void bin_output_int8__armv7neon(size_t, const int32_t*, const int32_t*,
+                                const BinOutputStageParams&, void*);
+void bin_output_bits__armv7neon(size_t, const int32_t*, const int32_t*,
+                                const BinOutputStageParams&, void*);
 
 // Every output-stage variant, best first; the last needs nothing
 // (kernels/configs/bin_output_config.cpp).

@@ -15,9 +15,12 @@ void bin_maxpool2d__avx2(const ref::BinMaxPool2DParams& p, const uint32_t* input
                          uint32_t* output, size_t pixel_begin, size_t pixel_end);
 void bin_maxpool2d__avx512(const ref::BinMaxPool2DParams& p, const uint32_t* input,
                            uint32_t* output, size_t pixel_begin, size_t pixel_end);
-// aarch64 and 32-bit ARM (kernels/arm/):
+// aarch64 (kernels/arm/):
 void bin_maxpool2d__neon(const ref::BinMaxPool2DParams& p, const uint32_t* input,
                          uint32_t* output, size_t pixel_begin, size_t pixel_end);
+// 32-bit ARM (kernels/arm/*_armv7neon.cpp):
+void bin_maxpool2d__armv7neon(const ref::BinMaxPool2DParams& p, const uint32_t* input,
+                              uint32_t* output, size_t pixel_begin, size_t pixel_end);
 
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/bin_maxpool2d_config.cpp).

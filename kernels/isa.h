@@ -45,6 +45,9 @@ constexpr IsaInfo kIsas[] = {
     {"neon", kCpuNEON},
     {"neondot", kCpuNEON | kCpuNEONDot},
     {"i8mm", kCpuNEON | kCpuNEONDot | kCpuNEONI8MM},
+    // 32-bit ARM's NEON: the features of aarch64's "neon", a name of its own
+    // because its kernels are other code (kernels/arm/*_armv7neon.cpp).
+    {"armv7neon", kCpuNEON},
 };
 constexpr size_t kNumIsas = sizeof(kIsas) / sizeof(kIsas[0]);
 

@@ -103,14 +103,14 @@ inline size_t qs8_dwconv_unpack_slot(size_t channel_block, size_t j) {
   return (j % 8 < 4 ? 0 : channel_block / 2) + (j / 8) * 4 + j % 4;
 }
 
-void qs8_dwconv_c8__scalar(size_t channels, size_t taps, const int8_t* const* inputs,
-                           const void* packed_w, int8_t* output, const Qs8GemmParams& params);
+void qs8_dwconv_c8__reference(size_t channels, size_t taps, const int8_t* const* inputs,
+                              const void* packed_w, int8_t* output, const Qs8GemmParams& params);
 // Portable row kernels over the row layout (block 8): the definition the
 // SIMD row kernels are tested against, and the fallback for ISAs without one.
-void qs8_dwconv_row3x3s1__scalar(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row3x3s2__scalar(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row5x5s1__scalar(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row5x5s2__scalar(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row3x3s1__reference(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row3x3s2__reference(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row5x5s1__reference(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row5x5s2__reference(const Qs8DwconvRowArgs& args);
 // x86-64 (kernels/x86/):
 void qs8_dwconv_c16__avx2(size_t channels, size_t taps, const int8_t* const* inputs,
                           const void* packed_w, int8_t* output, const Qs8GemmParams& params);

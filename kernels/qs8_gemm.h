@@ -73,9 +73,9 @@ inline size_t qs8_gemm_padded_k(const Qs8GemmLayout& layout, size_t k) {
   return (k + layout.k_group - 1) / layout.k_group * layout.k_group;
 }
 
-void qs8_gemm_4x8__scalar(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                          const void* packed_w, int8_t* c, size_t c_stride,
-                          const Qs8GemmParams& params);
+void qs8_gemm_4x8__reference(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                             const void* packed_w, int8_t* c, size_t c_stride,
+                             const Qs8GemmParams& params);
 // x86-64 (kernels/x86/):
 void qs8_gemm_2x8c8__avx2(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
                           const void* packed_w, int8_t* c, size_t c_stride,

@@ -31,6 +31,5 @@ KernelFamily<ref::DequantizeFn<int8_t>> qs8_dequantize_variants();
 KernelFamily<ref::DequantizeFn<uint8_t>> qu8_dequantize_variants();
 // RELU and RELU6: a requantization whose clamp is the activation's range.
 KernelFamily<ref::RequantizeFn<int8_t, int8_t>> qs8_relu_variants();
-KernelFamily<ref::RequantizeFn<int8_t, int8_t>> qs8_relu6_variants();
 
 }  // namespace lowbit

@@ -19,10 +19,10 @@ constexpr KernelVariant<BinGemmKernel> kBinGemm[] = {
     {"bin_gemm_4x4c2__neon", "neon", kCpuNEON, {bin_gemm_4x4c2__neon, 4, 4}},
 #endif
 #if defined(LOWBIT_HAVE_ARMV7NEON)
-    {"bin_gemm_2x4c2__armv7neon", "neon", kCpuNEON, {bin_gemm_2x4c2__neon, 2, 4}},
+    {"bin_gemm_2x4c2__armv7neon", "armv7neon", kCpuNEON, {bin_gemm_2x4c2__armv7neon, 2, 4}},
 #endif
     {"bin_gemm_4x4c2__reference", "reference", 0,
-     {bin_gemm_4x4c2__scalar, 4, 4, nullptr, true}},
+     {bin_gemm_4x4c2__reference, 4, 4, nullptr, true}},
 };
 
 }  // namespace

@@ -13,10 +13,13 @@ constexpr KernelVariant<ref::BinMaxPool2DFn> kBinMaxPool2D[] = {
 #if defined(LOWBIT_HAVE_AVX2)
     {"bin_maxpool2d__avx2", "avx2", kCpuAVX2, bin_maxpool2d__avx2},
 #endif
-#if defined(LOWBIT_HAVE_NEON) || defined(LOWBIT_HAVE_ARMV7NEON)
+#if defined(LOWBIT_HAVE_NEON)
     {"bin_maxpool2d__neon", "neon", kCpuNEON, bin_maxpool2d__neon},
 #endif
-    {"bin_maxpool2d__reference", "reference", 0, ref::bin_maxpool2d},
+#if defined(LOWBIT_HAVE_ARMV7NEON)
+    {"bin_maxpool2d__armv7neon", "armv7neon", kCpuNEON, bin_maxpool2d__armv7neon},
+#endif
+    {"bin_maxpool2d__reference", "reference", 0, ref::bin_maxpool2d__reference},
 };
 
 }  // namespace

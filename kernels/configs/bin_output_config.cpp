@@ -16,12 +16,16 @@ constexpr KernelVariant<BinOutputKernel> kBinOutput[] = {
     {"bin_output__avx2", "avx2", kCpuAVX2,
      {bin_output_float__avx2, bin_output_int8__avx2, bin_output_bits__avx2}},
 #endif
-#if defined(LOWBIT_HAVE_NEON) || defined(LOWBIT_HAVE_ARMV7NEON)
+#if defined(LOWBIT_HAVE_NEON)
     {"bin_output__neon", "neon", kCpuNEON,
      {bin_output_float__neon, bin_output_int8__neon, bin_output_bits__neon}},
 #endif
+#if defined(LOWBIT_HAVE_ARMV7NEON)
+    {"bin_output__armv7neon", "armv7neon", kCpuNEON,
+     {bin_output_float__armv7neon, bin_output_int8__armv7neon, bin_output_bits__armv7neon}},
+#endif
     {"bin_output__reference", "reference", 0,
-     {bin_output_float__scalar, bin_output_int8__scalar, bin_output_bits__scalar}},
+     {bin_output_float__reference, bin_output_int8__reference, bin_output_bits__reference}},
 };
 
 }  // namespace

@@ -6,16 +6,16 @@ namespace lowbit {
 namespace {
 
 constexpr KernelVariant<ref::BinUnpackF32Fn> kBinUnpackF32[] = {
-    {"f32_unpack__reference", "reference", 0, ref::bin_unpack_f32},
+    {"bin_unpack_f32__reference", "reference", 0, ref::bin_unpack_f32__reference},
 };
 
-constexpr KernelVariant<ref::BinUnpackS8Fn> kBinUnpackS8[] = {
-    {"qs8_unpack__reference", "reference", 0, ref::bin_unpack_s8},
+constexpr KernelVariant<ref::BinUnpackQs8Fn> kBinUnpackQs8[] = {
+    {"bin_unpack_qs8__reference", "reference", 0, ref::bin_unpack_qs8__reference},
 };
 
 }  // namespace
 
 KernelFamily<ref::BinUnpackF32Fn> bin_unpack_f32_variants() { return kernel_family(kBinUnpackF32); }
-KernelFamily<ref::BinUnpackS8Fn> bin_unpack_s8_variants() { return kernel_family(kBinUnpackS8); }
+KernelFamily<ref::BinUnpackQs8Fn> bin_unpack_qs8_variants() { return kernel_family(kBinUnpackQs8); }
 
 }  // namespace lowbit

@@ -36,13 +36,13 @@ constexpr KernelVariant<Qs8DwconvKernel> kQs8Dwconv[] = {
       qs8_dwconv_row5x5s1__neon, qs8_dwconv_row5x5s2__neon, true}},
 #endif
 #if defined(LOWBIT_HAVE_ARMV7NEON)
-    {"qs8_dwconv_c8__armv7neon", "neon", kCpuNEON,
+    {"qs8_dwconv_c8__armv7neon", "armv7neon", kCpuNEON,
      {qs8_dwconv_c8__armv7neon, 8, qs8_dwconv_row3x3s1__armv7neon, qs8_dwconv_row3x3s2__armv7neon,
       qs8_dwconv_row5x5s1__armv7neon, qs8_dwconv_row5x5s2__armv7neon, true}},
 #endif
     {"qs8_dwconv_c8__reference", "reference", 0,
-     {qs8_dwconv_c8__scalar, 8, qs8_dwconv_row3x3s1__scalar, qs8_dwconv_row3x3s2__scalar,
-      qs8_dwconv_row5x5s1__scalar, qs8_dwconv_row5x5s2__scalar, true, true}},
+     {qs8_dwconv_c8__reference, 8, qs8_dwconv_row3x3s1__reference, qs8_dwconv_row3x3s2__reference,
+      qs8_dwconv_row5x5s1__reference, qs8_dwconv_row5x5s2__reference, true, true}},
 };
 
 }  // namespace

@@ -35,11 +35,11 @@ constexpr KernelVariant<Qs8GemmKernel> kQs8Gemm[] = {
     {"qs8_gemm_2x8c8__neon", "neon", kCpuNEON, {qs8_gemm_2x8c8__neon, 2, {8, 8, false}}},
 #endif
 #if defined(LOWBIT_HAVE_ARMV7NEON)
-    {"qs8_gemm_2x8c8__armv7neon", "neon", kCpuNEON,
+    {"qs8_gemm_2x8c8__armv7neon", "armv7neon", kCpuNEON,
      {qs8_gemm_2x8c8__armv7neon, 2, {8, 8, false}}},
 #endif
     {"qs8_gemm_4x8__reference", "reference", 0,
-     {qs8_gemm_4x8__scalar, 4, {8, 1, false}, nullptr, true}},
+     {qs8_gemm_4x8__reference, 4, {8, 1, false}, nullptr, true}},
 };
 
 }  // namespace

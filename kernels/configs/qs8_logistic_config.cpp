@@ -9,7 +9,7 @@ constexpr KernelVariant<ref::Qs8LogisticFn> kQs8Logistic[] = {
     {"qs8_logistic__reference", "reference", 0, ref::qs8_logistic__reference},
 };
 constexpr KernelVariant<ref::Qs8TableFn> kQs8LogisticTable[] = {
-    {"qs8_logistic_table__reference", "reference", 0, ref::qs8_table_lookup__reference},
+    {"qs8_logistic_table__reference", "reference", 0, ref::qs8_logistic_table__reference},
 };
 
 }  // namespace

@@ -39,11 +39,9 @@ constexpr KernelVariant<ref::DequantizeFn<int8_t>> kQs8Dequantize[] = {
 constexpr KernelVariant<ref::DequantizeFn<uint8_t>> kQu8Dequantize[] = {
     {"qu8_dequantize__reference", "reference", 0, ref::qu8_dequantize__reference},
 };
+// RELU and RELU6 differ only in the clamp their parameters carry.
 constexpr Requantize<int8_t, int8_t> kQs8Relu[] = {
-    {"qs8_relu__reference", "reference", 0, ref::qs8_requantize__reference},
-};
-constexpr Requantize<int8_t, int8_t> kQs8Relu6[] = {
-    {"qs8_relu6__reference", "reference", 0, ref::qs8_requantize__reference},
+    {"qs8_relu__reference", "reference", 0, ref::qs8_relu__reference},
 };
 
 }  // namespace
@@ -71,9 +69,6 @@ KernelFamily<ref::DequantizeFn<uint8_t>> qu8_dequantize_variants() {
 }
 KernelFamily<ref::RequantizeFn<int8_t, int8_t>> qs8_relu_variants() {
   return kernel_family(kQs8Relu);
-}
-KernelFamily<ref::RequantizeFn<int8_t, int8_t>> qs8_relu6_variants() {
-  return kernel_family(kQs8Relu6);
 }
 
 }  // namespace lowbit

@@ -23,8 +23,7 @@ class Qs8Relu : public UnaryElementwiseKernel<int8_t, int8_t, ref::RequantizePar
     params_.rescale = ref::make_requantizer(params_.profile, double(si) / double(so), si / so);
     quantized_activation_range(activation_, so, params_.output_zero_point, DType::kInt8,
                                &params_.act_min, &params_.act_max);
-    return choose(ctx, activation_ == Activation::kRelu6 ? qs8_relu6_variants()
-                                                         : qs8_relu_variants());
+    return choose(ctx, qs8_relu_variants());
   }
 
  private:

@@ -57,7 +57,7 @@ TEST_CASE("f32 bitpack variants equal the reference", "[kernels][bitpack]") {
       for (float& v : x) v = rng() % 8 == 0 ? specials[rng() % 8] : value(rng);
       std::vector<uint32_t> expected(rows * words, 0xdeadbeef), got(rows * words, 0xdeadbeef);
       const size_t split = rng() % (rows + 1);
-      ref::bin_pack_f32(x.data(), channels, expected.data(), 0, rows);
+      ref::bin_pack_f32__reference(x.data(), channels, expected.data(), 0, rows);
       fn(x.data(), channels, got.data(), 0, split);
       fn(x.data(), channels, got.data(), split, rows);
       CAPTURE(iter, channels, rows);
@@ -68,10 +68,10 @@ TEST_CASE("f32 bitpack variants equal the reference", "[kernels][bitpack]") {
 }
 
 TEST_CASE("int8 bitpack variants equal the reference", "[kernels][bitpack]") {
-  const auto variants = bin_pack_s8_variants();
+  const auto variants = bin_pack_qs8_variants();
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
-  const int tested = for_each_variant(variants, [&](ref::BinPackS8Fn fn) {
+  const int tested = for_each_variant(variants, [&](ref::BinPackQs8Fn fn) {
     std::mt19937 rng(seed);
     for (int iter = 0; iter < testing::scaled_iterations(200); ++iter) {
       const size_t channels = random_channels(rng, iter), rows = 1 + rng() % 4;
@@ -82,7 +82,7 @@ TEST_CASE("int8 bitpack variants equal the reference", "[kernels][bitpack]") {
       std::vector<int8_t> q(rows * channels);
       for (int8_t& v : q) v = static_cast<int8_t>(rng());
       std::vector<uint32_t> expected(rows * words, 0xdeadbeef), got(rows * words, 0xdeadbeef);
-      ref::bin_pack_s8(q.data(), channels, zero_point, expected.data(), 0, rows);
+      ref::bin_pack_qs8__reference(q.data(), channels, zero_point, expected.data(), 0, rows);
       fn(q.data(), channels, zero_point, got.data(), 0, rows);
       CAPTURE(iter, channels, rows, zero_point);
       REQUIRE(got == expected);
@@ -118,7 +118,7 @@ TEST_CASE("binary max-pool variants equal the reference", "[kernels][bmaxpool2d]
       for (uint32_t& w : in) w = uint32_t(rng()) | uint32_t(rng()) | uint32_t(rng());
       const size_t pixels = ref::bin_maxpool2d_pixels(p);
       std::vector<uint32_t> expected(pixels * words, 0xdeadbeef), got(pixels * words, 0xdeadbeef);
-      ref::bin_maxpool2d(p, in.data(), expected.data(), 0, pixels);
+      ref::bin_maxpool2d__reference(p, in.data(), expected.data(), 0, pixels);
       const size_t split = rng() % (pixels + 1);
       fn(p, in.data(), got.data(), 0, split);
       fn(p, in.data(), got.data(), split, pixels);

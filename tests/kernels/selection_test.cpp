@@ -52,9 +52,10 @@ TEST_CASE("every variant's tag is a known ISA that covers what it requires",
       const IsaInfo* isa = find_isa(row.isa.c_str());
       REQUIRE(isa != nullptr);
       CHECK((row.required & ~isa->features) == 0);
-      // The name carries its ISA: "..._<something>__<isa>" ("neon" rows of
-      // armv7 carry "armv7neon").
-      CHECK(row.name.find("__") != std::string::npos);
+      // The name carries its ISA tag: "<family...>__<isa>".
+      const std::string suffix = "__" + row.isa;
+      CHECK(row.name.size() > suffix.size());
+      CHECK(row.name.compare(row.name.size() - suffix.size(), suffix.size(), suffix) == 0);
     }
   }
 }

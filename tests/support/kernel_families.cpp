@@ -53,7 +53,6 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("qs8_dequantize", qs8_dequantize_variants()),
       family_rows("qu8_dequantize", qu8_dequantize_variants()),
       family_rows("qs8_relu", qs8_relu_variants()),
-      family_rows("qs8_relu6", qs8_relu6_variants()),
       // copy_config.cpp
       family_rows("copy_pad", copy_pad_variants()),
       family_rows("copy_bytes", copy_bytes_variants()),
@@ -63,9 +62,9 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("bin_gemm", bin_gemm_variants()),
       family_rows("bin_output", bin_output_variants()),
       family_rows("bin_pack_f32", bin_pack_f32_variants()),
-      family_rows("bin_pack_s8", bin_pack_s8_variants()),
+      family_rows("bin_pack_qs8", bin_pack_qs8_variants()),
       family_rows("bin_unpack_f32", bin_unpack_f32_variants()),
-      family_rows("bin_unpack_s8", bin_unpack_s8_variants()),
+      family_rows("bin_unpack_qs8", bin_unpack_qs8_variants()),
       family_rows("bin_maxpool2d", bin_maxpool2d_variants()),
   };
 }

@@ -35,8 +35,8 @@ void qs8_dwconv_pack(size_t channel_block, size_t channels, size_t taps, const i
   }
 }
 
-void qs8_dwconv_c8__scalar(size_t channels, size_t taps, const int8_t* const* inputs,
-                           const void* packed_w, int8_t* output, const Qs8GemmParams& params) {
+void qs8_dwconv_c8__reference(size_t channels, size_t taps, const int8_t* const* inputs,
+                              const void* packed_w, int8_t* output, const Qs8GemmParams& params) {
   constexpr size_t kBlock = 8;
   const auto* w = static_cast<const uint8_t*>(packed_w);
   for (size_t block = 0; block < channels; block += kBlock) {

@@ -6,9 +6,9 @@
 
 namespace lowbit {
 
-void bin_gemm_4x4c2__scalar(size_t mr, size_t nr, size_t taps, size_t tap_words,
-                            const uint32_t* const* a, uint32_t last_mask, const uint32_t* b,
-                            int32_t* c, size_t c_stride) {
+void bin_gemm_4x4c2__reference(size_t mr, size_t nr, size_t taps, size_t tap_words,
+                               const uint32_t* const* a, uint32_t last_mask, const uint32_t* b,
+                               int32_t* c, size_t c_stride) {
   constexpr size_t kNR = 4;
   const size_t steps = bin_gemm_tap_steps(tap_words);
   const size_t full = bin_gemm_full_steps(tap_words, last_mask);

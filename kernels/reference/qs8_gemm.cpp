@@ -43,9 +43,9 @@ void qs8_gemm_pack(const Qs8GemmLayout& layout, size_t n, size_t k, const int8_t
   }
 }
 
-void qs8_gemm_4x8__scalar(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                          const void* packed_w, int8_t* c, size_t c_stride,
-                          const Qs8GemmParams& params) {
+void qs8_gemm_4x8__reference(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                             const void* packed_w, int8_t* c, size_t c_stride,
+                             const Qs8GemmParams& params) {
   constexpr size_t kNR = 8;
   const auto* w = static_cast<const uint8_t*>(packed_w);
   for (size_t block = 0; block < nc; block += kNR) {
