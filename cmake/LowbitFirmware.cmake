@@ -17,6 +17,7 @@ set(LOWBIT_FIRMWARE_ISA "avx2" CACHE STRING
 file(GLOB LOWBIT_FIRMWARE_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/src/format/*.cpp ${CMAKE_SOURCE_DIR}/src/graph/*.cpp
   ${CMAKE_SOURCE_DIR}/src/runtime/*.cpp ${CMAKE_SOURCE_DIR}/src/ops/*.cpp
+  ${CMAKE_SOURCE_DIR}/src/ops/drivers/*.cpp
   ${CMAKE_SOURCE_DIR}/src/c_api/*.cpp ${CMAKE_SOURCE_DIR}/src/c_api/firmware/*.c
   ${CMAKE_SOURCE_DIR}/src/c_api/firmware/*.cpp)
 list(REMOVE_ITEM LOWBIT_FIRMWARE_SOURCES ${CMAKE_SOURCE_DIR}/src/ops/registry.cpp

@@ -60,7 +60,7 @@ struct Qs8DwconvKernel {
   Qs8DwconvRowFn row_5x5s1 = nullptr;
   Qs8DwconvRowFn row_5x5s2 = nullptr;
   // The row kernels read input channel c / M themselves (depth multiplier M);
-  // otherwise the runner expands the input first.
+  // otherwise the driver expands the input first.
   bool row_multiplier = false;
   // The portable definition, for the kernel tests: DEPTHWISE_CONV_2D runs its
   // direct reference kernel (the operator's own definition) instead.

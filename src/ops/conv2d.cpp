@@ -7,7 +7,7 @@
 #include "ops/conv2d_common.h"
 #include "ops/float/float_kernels.h"
 #include "ops/op_util.h"
-#include "ops/qs8_gemm_conv.h"
+#include "ops/drivers/qs8_gemm_conv_driver.h"
 
 namespace lowbit {
 namespace {
@@ -135,7 +135,7 @@ class QuantizedConv2D : public OpKernel {
   WeightedKernel<ref::ConvQuantParams, ref::Qs8Conv2dFn, ref::Qu8Conv2dFn> kernel_;
   uint64_t macs_ = 0;
   bool use_gemm_ = false;
-  Qs8GemmConv gemm_;
+  Qs8GemmConvDriver gemm_;
 };
 
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {

@@ -7,7 +7,7 @@
 #include "ops/conv2d_common.h"
 #include "ops/float/float_kernels.h"
 #include "ops/op_util.h"
-#include "ops/qs8_dwconv_runner.h"
+#include "ops/drivers/qs8_dwconv_driver.h"
 
 namespace lowbit {
 namespace {
@@ -106,7 +106,7 @@ class QuantizedDepthwiseConv2D : public OpKernel {
     // with any depth multiplier; uint8 stays reference.
     const auto& dw = ctx.selector().select(qs8_dwconv_variants());
     use_simd_ = ctx.input(0).dtype == DType::kInt8 &&
-                taps <= Qs8DwconvRunner::kMaxTaps && !dw.fn.portable &&
+                taps <= Qs8DwconvDriver::kMaxTaps && !dw.fn.portable &&
                 ref::simd_kernels_support(p_.profile);
     if (use_simd_) {
       const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
@@ -136,7 +136,7 @@ class QuantizedDepthwiseConv2D : public OpKernel {
   WeightedKernel<ref::DepthwiseQuantParams, ref::Qs8DepthwiseConv2dFn, ref::Qu8DepthwiseConv2dFn> kernel_;
   uint64_t macs_ = 0;
   bool use_simd_ = false;
-  Qs8DwconvRunner simd_;
+  Qs8DwconvDriver simd_;
 };
 
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {

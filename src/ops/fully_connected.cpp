@@ -8,7 +8,7 @@
 #include "ops/conv2d_common.h"
 #include "ops/float/float_kernels.h"
 #include "ops/op_util.h"
-#include "ops/qs8_gemm_conv.h"
+#include "ops/drivers/qs8_gemm_conv_driver.h"
 
 namespace lowbit {
 namespace {
@@ -157,7 +157,7 @@ class QuantizedFullyConnected : public OpKernel {
   WeightedKernel<ref::FullyConnectedQuantParams, ref::Qs8FullyConnectedFn, ref::Qu8FullyConnectedFn> kernel_;
   uint64_t macs_ = 0;
   bool use_gemm_ = false;
-  Qs8GemmConv gemm_;
+  Qs8GemmConvDriver gemm_;
 };
 
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {

@@ -1,4 +1,4 @@
-#include "ops/binary_conv_runner.h"
+#include "ops/drivers/bin_conv2d_driver.h"
 
 #include <algorithm>
 #include <cstring>
@@ -7,8 +7,8 @@
 #include "ops/binary_util.h"
 
 namespace lowbit {
-Status BinConvRunner::prepare(PrepareContext& ctx, const char* family, const uint32_t* filter,
-                              bool same_padding, ref::BinConv2DParams* p) {
+Status BinConv2DDriver::prepare(PrepareContext& ctx, const char* family, const uint32_t* filter,
+                                bool same_padding, ref::BinConv2DParams* p) {
   const size_t taps = size_t(p->kernel_h) * p->kernel_w;
   p->tap_popcounts = nullptr;
   if (same_padding) {
@@ -27,7 +27,7 @@ Status BinConvRunner::prepare(PrepareContext& ctx, const char* family, const uin
   // bodies).
   const size_t pixels = ref::bin_conv2d_pixels(*p);
   const KernelVariant<BinGemmKernel>& gemm = ctx.selector().select(bin_gemm_variants());
-  use_gemm_ = !gemm.fn.portable && ref::bin_conv2d_gemm_supported(*p);
+  use_gemm_ = !gemm.fn.portable && bin_conv2d_gemm_supported(*p);
   const size_t tile = use_gemm_ ? gemm.fn.mr : 1;
   const size_t threads = size_t(std::max(1, ctx.pool().num_threads()));
   // One chunk on one thread; otherwise about four per thread, each whole tiles
@@ -44,19 +44,19 @@ Status BinConvRunner::prepare(PrepareContext& ctx, const char* family, const uin
   // The output stage brings no instruction set the GEMM does not use, so one
   // kernel set (e.g. "avx2") never mixes in another.
   plan_.output = ctx.selector().limited_to(gemm.required).select(bin_output_variants()).fn;
-  void* storage = ctx.allocate_persistent(ref::bin_conv2d_gemm_packed_bytes(*p, plan_.gemm));
+  void* storage = ctx.allocate_persistent(bin_conv2d_gemm_packed_bytes(*p, plan_.gemm));
   if (storage == nullptr) {
     return Status(StatusCode::kResourceExhausted,
                   "cannot allocate the packed filter and indirection buffer");
   }
-  ref::bin_conv2d_gemm_pack(*p, filter, &plan_, storage);
-  scratch_per_chunk_ = ref::bin_conv2d_gemm_scratch_bytes(*p, plan_.gemm);
+  bin_conv2d_gemm_pack(*p, filter, &plan_, storage);
+  scratch_per_chunk_ = bin_conv2d_gemm_scratch_bytes(*p, plan_.gemm);
   ctx.request_scratch(chunks_ * scratch_per_chunk_);
   return Status::Ok();
 }
 
-void BinConvRunner::run(ThreadPool& pool, const ref::BinConv2DParams& p, const uint32_t* input,
-                        const uint32_t* filter, void* output, void* scratch) const {
+void BinConv2DDriver::run(ThreadPool& pool, const ref::BinConv2DParams& p, const uint32_t* input,
+                          const uint32_t* filter, void* output, void* scratch) const {
   const size_t pixels = ref::bin_conv2d_pixels(p);
   const size_t tiles = (pixels + tile_ - 1) / tile_;
   const size_t chunks = std::min(chunks_, tiles);
@@ -65,8 +65,8 @@ void BinConvRunner::run(ThreadPool& pool, const ref::BinConv2DParams& p, const u
     const size_t begin = i * tiles / chunks * tile_;
     const size_t end = std::min(pixels, (i + 1) * tiles / chunks * tile_);
     if (use_gemm_) {
-      ref::bin_conv2d_gemm(p, plan_, input, output,
-                           static_cast<uint8_t*>(scratch) + i * scratch_per_chunk_, begin, end);
+      bin_conv2d_gemm(p, plan_, input, output,
+                      static_cast<uint8_t*>(scratch) + i * scratch_per_chunk_, begin, end);
     } else {
       ref::bin_conv2d(p, input, filter, output, begin, end);
     }
