@@ -101,7 +101,9 @@ constexpr uint32_t isa_list_features(const char* list) {
 // best first and ends with the reference, which needs nothing.
 template <typename Fn>
 struct KernelVariant {
-  const char* name;   // "qs8_conv2d__reference"
+  // The kernel function's name ("qs8_conv2d__reference"); a row of several
+  // kernels is named after its family and best ISA ("bin_output__avx2").
+  const char* name;
   const char* isa;    // a kIsas name: "reference", "avx2", "avx512vnni", ...
   uint32_t required;  // CpuFeature bits the variant executes
   Fn fn;
