@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "kernels/bin_gemm.h"
+#include "kernels/bin_maxpool2d.h"
 #include "kernels/bin_pack.h"
+#include "runtime/cpu_features.h"
 
 namespace lowbit {
 namespace {
@@ -33,7 +35,7 @@ void pack_f32(benchmark::State& state, ref::BinPackF32Fn fn) {
   values_per_second(state, x.size());
 }
 
-void pack_s8(benchmark::State& state, ref::BinPackS8Fn fn) {
+void pack_qs8(benchmark::State& state, ref::BinPackQs8Fn fn) {
   std::mt19937 rng(1);
   std::vector<int8_t> q(kPixels * kChannels);
   for (int8_t& v : q) v = static_cast<int8_t>(rng());
@@ -86,29 +88,22 @@ void output_stage(benchmark::State& state, BinOutputFn fn, size_t out_bytes_per_
 }
 
 template <typename Fn, typename Bench>
-void register_table(const KernelVariant<Fn>* variants, size_t count, Bench bench) {
+void register_table(KernelFamily<Fn> variants, Bench bench) {
   const CpuFeatures cpu = CpuFeatures::detect();
-  for (size_t i = 0; i < count; ++i) {
-    if (cpu.has(variants[i].required)) {
-      benchmark::RegisterBenchmark(variants[i].name, bench, variants[i].fn);
-    }
+  for (const KernelVariant<Fn>& variant : variants) {
+    if (cpu.has(variant.required)) benchmark::RegisterBenchmark(variant.name, bench, variant.fn);
   }
 }
 
 int register_all() {
-  size_t count = 0;
-  const auto* f32 = bin_pack_f32_variants(&count);
-  register_table(f32, count, pack_f32);
-  const auto* s8 = bin_pack_s8_variants(&count);
-  register_table(s8, count, pack_s8);
-  const auto* pool = bin_maxpool2d_variants(&count);
-  register_table(pool, count, maxpool);
+  register_table(bin_pack_f32_variants(), pack_f32);
+  register_table(bin_pack_qs8_variants(), pack_qs8);
+  register_table(bin_maxpool2d_variants(), maxpool);
   const CpuFeatures cpu = CpuFeatures::detect();
-  const auto* outputs = bin_output_variants(&count);
-  for (size_t i = 0; i < count; ++i) {
-    if (!cpu.has(outputs[i].required)) continue;
-    const std::string name = outputs[i].name;
-    const BinOutputKernel k = outputs[i].fn;
+  for (const KernelVariant<BinOutputKernel>& output : bin_output_variants()) {
+    if (!cpu.has(output.required)) continue;
+    const std::string name = output.name;
+    const BinOutputKernel k = output.fn;
     benchmark::RegisterBenchmark((name + "/float").c_str(), output_stage, k.to_float, size_t(4));
     benchmark::RegisterBenchmark((name + "/int8").c_str(), output_stage, k.to_int8, size_t(1));
     benchmark::RegisterBenchmark((name + "/bits").c_str(), output_stage, k.to_bits, size_t(0));

@@ -14,6 +14,7 @@
 
 #include "kernels/bin_gemm.h"
 #include "kernels/qs8_gemm.h"
+#include "runtime/cpu_features.h"
 
 namespace lowbit {
 namespace {
@@ -142,14 +143,13 @@ void shapes(benchmark::internal::Benchmark* b) {
 
 int register_all() {
   const CpuFeatures cpu = CpuFeatures::detect();
-  size_t count = 0;
-  const KernelVariant<BinGemmKernel>* bin = bin_gemm_variants(&count);
-  for (size_t i = 0; i < count; ++i) {
+  const auto [bin, bin_count] = bin_gemm_variants();
+  for (size_t i = 0; i < bin_count; ++i) {
     if (!cpu.has(bin[i].required)) continue;
     benchmark::RegisterBenchmark(bin[i].name, bin_gemm, bin[i].fn)->Apply(shapes);
   }
-  const KernelVariant<Qs8GemmKernel>* qs8 = qs8_gemm_variants(&count);
-  for (size_t i = 0; i < count; ++i) {
+  const auto [qs8, qs8_count] = qs8_gemm_variants();
+  for (size_t i = 0; i < qs8_count; ++i) {
     // The AVX-VNNI kernel's EVEX build, where AVX512-VNNI is (docs/benchmarks-int8.md
     // compares it with the 512-bit kernel: which one `auto` should prefer).
     if (qs8[i].fn.fn == qs8_gemm_4x8c4__avxvnni && cpu.has(kIsaAvx512 | kCpuAVX512VNNI)) {

@@ -3,7 +3,7 @@
 // Debian's XNNPACK (qc8 convolution: per-channel weight scales, fp32
 // requantization) in the same binary, single-threaded. Both sides run a whole
 // layer as at run time: ours through the runtime's convolution driver
-// (Qs8GemmConv: per-tile gather for K x K, direct rows for 1x1), XNNPACK its
+// (Qs8GemmConvDriver: per-tile gather for K x K, direct rows for 1x1), XNNPACK its
 // indirection operator. Counters: GOPS = 2 * MACs / CPU s; core_GHz = the
 // core clock measured just before the timed loop (dependent-add chain);
 // MACs/cycle = MACs per core cycle of this thread's CPU time (the VNNI limit
@@ -27,8 +27,8 @@
 
 #include "kernels/qs8_dwconv.h"
 #include "kernels/qs8_gemm.h"
-#include "ops/qs8_dwconv_runner.h"
-#include "ops/qs8_gemm_conv.h"
+#include "ops/drivers/qs8_dwconv_driver.h"
+#include "ops/drivers/qs8_gemm_conv_driver.h"
 #include "runtime/cpu_features.h"
 #include "runtime/thread_pool.h"
 
@@ -160,7 +160,7 @@ class BenchPrepareContext final : public PrepareContext {
 };
 
 void ours_conv(benchmark::State& state, const Layer& L) {
-  const KernelVariant<Qs8GemmKernel>& variant = select_qs8_gemm(auto_selector());
+  const KernelVariant<Qs8GemmKernel>& variant = auto_selector().select(qs8_gemm_variants());
   state.SetLabel(variant.name);
   const size_t n = L.out_c;
   Qs8ConvGeometry g;
@@ -186,7 +186,7 @@ void ours_conv(benchmark::State& state, const Layer& L) {
   const std::vector<int32_t> bias(n, 100);
   ThreadPool pool(1);
   BenchPrepareContext ctx(pool);
-  Qs8GemmConv conv;
+  Qs8GemmConvDriver conv;
   if (!conv.prepare(ctx, variant, g, q, weights.data(), bias.data()).ok()) {
     state.SkipWithError("prepare failed");
     return;
@@ -202,7 +202,7 @@ void ours_conv(benchmark::State& state, const Layer& L) {
   report(state, L, thread_cpu_seconds() - start, core);
 }
 
-// The runtime's depthwise driver (Qs8DwconvRunner: row kernels for 3x3 and
+// The runtime's depthwise driver (Qs8DwconvDriver: row kernels for 3x3 and
 // 5x5, the generic per-pixel kernel otherwise) on one thread.
 void ours_dwconv(benchmark::State& state, const Layer& L) {
   const size_t c = L.in_c, taps = size_t(L.kernel) * L.kernel;
@@ -228,8 +228,9 @@ void ours_dwconv(benchmark::State& state, const Layer& L) {
   const std::vector<int32_t> bias(c, 100);
   ThreadPool pool(1);
   BenchPrepareContext ctx(pool);
-  Qs8DwconvRunner dw;
-  if (!dw.prepare(ctx, select_qs8_dwconv(auto_selector()), g, q, weights.data(), bias.data()).ok()) {
+  Qs8DwconvDriver dw;
+  const KernelVariant<Qs8DwconvKernel>& variant = auto_selector().select(qs8_dwconv_variants());
+  if (!dw.prepare(ctx, variant, g, q, weights.data(), bias.data()).ok()) {
     state.SkipWithError("prepare failed");
     return;
   }

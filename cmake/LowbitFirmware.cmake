@@ -8,26 +8,30 @@
 # model's operators, so the linker drops every other operator.
 # The default lowbit library and everything else in the build are unchanged.
 # A comma-separated list of kernels/isa.h names (each implies the older sets:
-# avx512vnni brings avx512 and avx2), or none; the compiler checks the names.
+# avx512vnni brings avx512 and avx2), or none. Only the kernel files of those
+# sets are compiled, and only their LOWBIT_HAVE_<ISA> defined, so the variant
+# tables (kernels/configs/) hold nothing else; CMake and the compiler both
+# check the names (cmake/LowbitKernels.cmake, kernels/isa.h).
 set(LOWBIT_FIRMWARE_ISA "avx2" CACHE STRING
   "Instruction sets of the firmware's CPU: none, or a comma-separated list such as avx2, avx512, avx512vnni, avx512vpopcnt, avxvnni")
 
 file(GLOB LOWBIT_FIRMWARE_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/src/format/*.cpp ${CMAKE_SOURCE_DIR}/src/graph/*.cpp
   ${CMAKE_SOURCE_DIR}/src/runtime/*.cpp ${CMAKE_SOURCE_DIR}/src/ops/*.cpp
+  ${CMAKE_SOURCE_DIR}/src/ops/drivers/*.cpp
   ${CMAKE_SOURCE_DIR}/src/c_api/*.cpp ${CMAKE_SOURCE_DIR}/src/c_api/firmware/*.c
-  ${CMAKE_SOURCE_DIR}/src/c_api/firmware/*.cpp ${CMAKE_SOURCE_DIR}/kernels/reference/*.cpp)
+  ${CMAKE_SOURCE_DIR}/src/c_api/firmware/*.cpp)
 list(REMOVE_ITEM LOWBIT_FIRMWARE_SOURCES ${CMAKE_SOURCE_DIR}/src/ops/default_op_resolver.cpp
   ${CMAKE_SOURCE_DIR}/src/runtime/cpu_detect.cpp)
-if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
-  # The selection tables name every variant, so all are compiled (with the
-  # per-ISA flags the root CMakeLists.txt set on these files); the fixed
-  # features (src/c_api/firmware/fixed_cpu_features.cpp) decide which one runs.
-  file(GLOB x86_kernels CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/kernels/x86/*.cpp)
-  list(APPEND LOWBIT_FIRMWARE_SOURCES ${x86_kernels})
-endif()
+# The kernels, built again here with the firmware's flags: the portable ones
+# and the files of LOWBIT_FIRMWARE_ISA's sets (with the per-ISA flags
+# cmake/LowbitKernels.cmake set on them). The fixed features
+# (src/c_api/firmware/fixed_cpu_features.cpp) then pick among those rows.
+lowbit_isa_list_tags("${LOWBIT_FIRMWARE_ISA}" firmware_isa_tags)
+lowbit_kernel_isa_sources("${firmware_isa_tags}" firmware_isa_sources firmware_isa_definitions)
 
-add_library(lowbit_firmware STATIC ${LOWBIT_FIRMWARE_SOURCES})
+add_library(lowbit_firmware STATIC ${LOWBIT_FIRMWARE_SOURCES} ${LOWBIT_KERNEL_PORTABLE_SOURCES}
+  ${firmware_isa_sources})
 add_dependencies(lowbit_firmware lowbit_schema)
 target_include_directories(lowbit_firmware
   PUBLIC ${CMAKE_SOURCE_DIR}/include
@@ -38,7 +42,8 @@ target_include_directories(lowbit_firmware PRIVATE ${pthreadpool_include})
 target_include_directories(lowbit_firmware PRIVATE
   $<TARGET_PROPERTY:flatbuffers::flatbuffers_shared_or_static,INTERFACE_INCLUDE_DIRECTORIES>)
 target_compile_options(lowbit_firmware PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions -fno-rtti>)
-target_compile_definitions(lowbit_firmware PRIVATE LOWBIT_FIRMWARE_ISA="${LOWBIT_FIRMWARE_ISA}")
+target_compile_definitions(lowbit_firmware PRIVATE LOWBIT_FIRMWARE_ISA="${LOWBIT_FIRMWARE_ISA}"
+  ${firmware_isa_definitions})
 
 # lowbit_firmware_registry(<target> <OpType enumerator>...): compiles into
 # <target> a registry holding only the named operators, e.g.

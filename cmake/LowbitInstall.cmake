@@ -1,10 +1,11 @@
-# `cmake --install`: public headers, the static library, lowbitConfig.cmake
-# (find_package(lowbit) -> lowbit::lowbit) and lowbit.pc.
+# `cmake --install`: public headers, the static libraries (lowbit and the
+# kernels it links, lowbit_kernels), lowbitConfig.cmake (find_package(lowbit)
+# -> lowbit::lowbit, which brings lowbit::lowbit_kernels) and lowbit.pc.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 target_include_directories(lowbit PUBLIC $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
-install(TARGETS lowbit EXPORT lowbitTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(TARGETS lowbit lowbit_kernels EXPORT lowbitTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/include/lowbit DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
         FILES_MATCHING PATTERN "*.h" PATTERN "*.def")  # ops.def: the operator list
 

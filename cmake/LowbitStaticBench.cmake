@@ -6,7 +6,7 @@
 # that fail (float operators are refused; int8 and binary ones are
 # unaffected). scripts/test-arm.sh compares the static lowbit-run's outputs
 # with x86's, so the stand-ins are tested too. Run from the end of the
-# top-level CMakeLists.txt (cmake_language(DEFER) in its ARM block), when the
+# top-level CMakeLists.txt (cmake_language(DEFER) for cross builds), when the
 # tools exist.
 option(LOWBIT_STATIC_BENCH "Cross builds: link bench_model and lowbit-run statically" ON)
 if(NOT CMAKE_CROSSCOMPILING OR NOT LOWBIT_STATIC_BENCH)
@@ -39,7 +39,7 @@ foreach(tool bench_model lowbit-run)
     ${standalone_includes}
     $<TARGET_PROPERTY:flatbuffers::flatbuffers,INTERFACE_INCLUDE_DIRECTORIES>)
   target_link_libraries(${tool} PRIVATE
-    $<TARGET_FILE:lowbit> lowbit_standalone_deps flatbuffers::flatbuffers)
+    $<TARGET_FILE:lowbit> $<TARGET_FILE:lowbit_kernels> lowbit_standalone_deps flatbuffers::flatbuffers)
   target_link_options(${tool} PRIVATE -static -pthread)
-  add_dependencies(${tool} lowbit lowbit_schema)
+  add_dependencies(${tool} lowbit lowbit_kernels lowbit_schema)
 endforeach()

@@ -4,8 +4,9 @@
 #   cmake -S . -B build-armhf -G Ninja \
 #     -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-arm-linux-gnueabihf.cmake
 # Debian's armhf baseline (ARMv7-A, VFPv3-D16) has no NEON: only the
-# kernels/arm/*_neon.cpp files are built with -mfpu=neon (CMakeLists.txt, ARM
-# block) and they are selected only when the CPU reports NEON at run time.
+# kernels/arm/*_armv7neon.cpp files are built with -mfpu=neon
+# (cmake/LowbitKernels.cmake) and they are selected only when the CPU reports
+# NEON at run time.
 set(CMAKE_SYSTEM_PROCESSOR armv7l)
 set(LOWBIT_CROSS_TRIPLE arm-linux-gnueabihf)
 set(LOWBIT_QEMU_ARCH arm)

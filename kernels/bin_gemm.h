@@ -22,7 +22,7 @@
 #include <climits>
 #include <cstring>
 
-#include "runtime/cpu_features.h"
+#include "kernels/isa.h"
 
 namespace lowbit {
 
@@ -42,6 +42,9 @@ struct BinGemmKernel {
   uint32_t mr;
   uint32_t nr;
   BinGemmFusedFn fused = nullptr;  // optional
+  // The portable definition, for the kernel tests: BCONV2D and
+  // BFULLY_CONNECTED run the direct reference convolution instead.
+  bool portable = false;
 };
 
 // 64-bit steps per tap: the tap's words rounded up to an even count.
@@ -78,22 +81,21 @@ void bin_gemm_pack_block(const BinGemmKernel& kernel, size_t n, size_t taps, siz
   void name(size_t mr, size_t nr, size_t taps, size_t tap_words, const uint32_t* const* a, \
             uint32_t last_mask, const uint32_t* b, int32_t* c, size_t c_stride)
 
-LOWBIT_BIN_GEMM_DECLARE(bin_gemm_4x4c2__scalar);
-#if defined(__x86_64__) || defined(__i386__)
+LOWBIT_BIN_GEMM_DECLARE(bin_gemm_4x4c2__reference);
+// x86-64 (kernels/x86/):
 LOWBIT_BIN_GEMM_DECLARE(bin_gemm_4x4c2__avx2);
 LOWBIT_BIN_GEMM_DECLARE(bin_gemm_12x16c2__avx512vpopcnt);
 void bin_gemm_12x16c2__avx512vpopcnt_fused(size_t mr, size_t nr, size_t taps, size_t tap_words,
                                            const uint32_t* const* a, uint32_t last_mask,
                                            const uint32_t* b, const BinGemmOutput& out);
-#endif
-#if defined(__aarch64__)
+// aarch64 (kernels/arm/):
 LOWBIT_BIN_GEMM_DECLARE(bin_gemm_4x4c2__neon);
-#elif defined(__arm__)
-LOWBIT_BIN_GEMM_DECLARE(bin_gemm_2x4c2__neon);
-#endif
+// 32-bit ARM (kernels/arm/*_armv7neon.cpp):
+LOWBIT_BIN_GEMM_DECLARE(bin_gemm_2x4c2__armv7neon);
 
-// Every variant this build has, best first; the last needs nothing.
-const KernelVariant<BinGemmKernel>* bin_gemm_variants(size_t* count);
+// Every variant this build has, best first; the last needs nothing
+// (kernels/configs/bin_gemm_config.cpp).
+KernelFamily<BinGemmKernel> bin_gemm_variants();
 
 // Output stages: one output pixel's GEMM popcounts -> its output row, with
 //   D[c] = 2*popcounts[c] + (correction ? correction[c] : 0)
@@ -137,13 +139,13 @@ struct BinOutputKernel {
   BinOutputFn to_bits;
 };
 
-void bin_output_float__scalar(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
-                              void*);
-void bin_output_int8__scalar(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
-                             void*);
-void bin_output_bits__scalar(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
-                             void*);
-#if defined(__x86_64__) || defined(__i386__)
+void bin_output_float__reference(size_t, const int32_t*, const int32_t*,
+                                 const BinOutputStageParams&, void*);
+void bin_output_int8__reference(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
+                                void*);
+void bin_output_bits__reference(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
+                                void*);
+// x86-64 (kernels/x86/):
 void bin_output_float__avx2(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
                             void*);
 void bin_output_int8__avx2(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
@@ -156,18 +158,24 @@ void bin_output_int8__avx512(size_t, const int32_t*, const int32_t*, const BinOu
                              void*);
 void bin_output_bits__avx512(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
                              void*);
-#endif
 
-#if defined(__aarch64__) || defined(__arm__)
+// aarch64 (kernels/arm/):
 void bin_output_float__neon(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
                             void*);
 void bin_output_int8__neon(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
                            void*);
 void bin_output_bits__neon(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
                            void*);
-#endif
+// 32-bit ARM (kernels/arm/*_armv7neon.cpp):
+void bin_output_float__armv7neon(size_t, const int32_t*, const int32_t*,
+                                 const BinOutputStageParams&, void*);
+void bin_output_int8__armv7neon(size_t, const int32_t*, const int32_t*,
+                                const BinOutputStageParams&, void*);
+void bin_output_bits__armv7neon(size_t, const int32_t*, const int32_t*,
+                                const BinOutputStageParams&, void*);
 
-// Every output-stage variant, best first; the last needs nothing.
-const KernelVariant<BinOutputKernel>* bin_output_variants(size_t* count);
+// Every output-stage variant, best first; the last needs nothing
+// (kernels/configs/bin_output_config.cpp).
+KernelFamily<BinOutputKernel> bin_output_variants();
 
 }  // namespace lowbit

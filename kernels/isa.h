@@ -1,6 +1,7 @@
 // Instruction sets: the CPU feature bits kernels need, the one list of ISA
 // names variants are tagged with (and kernel sets are forced by), and the
-// variant-table row every kernel family uses. Nothing here detects a CPU.
+// variant-table row and table every kernel family uses. Nothing here detects
+// a CPU.
 #pragma once
 
 #include <cstddef>
@@ -44,6 +45,9 @@ constexpr IsaInfo kIsas[] = {
     {"neon", kCpuNEON},
     {"neondot", kCpuNEON | kCpuNEONDot},
     {"i8mm", kCpuNEON | kCpuNEONDot | kCpuNEONI8MM},
+    // 32-bit ARM's NEON: the features of aarch64's "neon", a name of its own
+    // because its kernels are other code (kernels/arm/*_armv7neon.cpp).
+    {"armv7neon", kCpuNEON},
 };
 constexpr size_t kNumIsas = sizeof(kIsas) / sizeof(kIsas[0]);
 
@@ -97,10 +101,29 @@ constexpr uint32_t isa_list_features(const char* list) {
 // best first and ends with the reference, which needs nothing.
 template <typename Fn>
 struct KernelVariant {
-  const char* name;   // "qs8_conv2d__reference"
+  // The kernel function's name ("qs8_conv2d__reference"); a row of several
+  // kernels is named after its family and best ISA ("bin_output__avx2").
+  const char* name;
   const char* isa;    // a kIsas name: "reference", "avx2", "avx512vnni", ...
   uint32_t required;  // CpuFeature bits the variant executes
   Fn fn;
 };
+
+// A family's variant table as its config (kernels/configs/) exposes it: the
+// rows this build compiled, best first, the reference last.
+template <typename Fn>
+struct KernelFamily {
+  const KernelVariant<Fn>* rows;
+  size_t count;
+
+  const KernelVariant<Fn>* begin() const { return rows; }
+  const KernelVariant<Fn>* end() const { return rows + count; }
+  const KernelVariant<Fn>& operator[](size_t i) const { return rows[i]; }
+};
+
+template <typename Fn, size_t N>
+constexpr KernelFamily<Fn> kernel_family(const KernelVariant<Fn> (&rows)[N]) {
+  return {rows, N};
+}
 
 }  // namespace lowbit

@@ -60,8 +60,11 @@ struct Qs8DwconvKernel {
   Qs8DwconvRowFn row_5x5s1 = nullptr;
   Qs8DwconvRowFn row_5x5s2 = nullptr;
   // The row kernels read input channel c / M themselves (depth multiplier M);
-  // otherwise the runner expands the input first.
+  // otherwise the driver expands the input first.
   bool row_multiplier = false;
+  // The portable definition, for the kernel tests: DEPTHWISE_CONV_2D runs its
+  // direct reference kernel (the operator's own definition) instead.
+  bool portable = false;
 };
 
 // Offset of the input channel that output channel `block` of the tile reads,
@@ -100,15 +103,15 @@ inline size_t qs8_dwconv_unpack_slot(size_t channel_block, size_t j) {
   return (j % 8 < 4 ? 0 : channel_block / 2) + (j / 8) * 4 + j % 4;
 }
 
-void qs8_dwconv_c8__scalar(size_t channels, size_t taps, const int8_t* const* inputs,
-                           const void* packed_w, int8_t* output, const Qs8GemmParams& params);
+void qs8_dwconv_c8__reference(size_t channels, size_t taps, const int8_t* const* inputs,
+                              const void* packed_w, int8_t* output, const Qs8GemmParams& params);
 // Portable row kernels over the row layout (block 8): the definition the
 // SIMD row kernels are tested against, and the fallback for ISAs without one.
-void qs8_dwconv_row3x3s1__scalar(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row3x3s2__scalar(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row5x5s1__scalar(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row5x5s2__scalar(const Qs8DwconvRowArgs& args);
-#if defined(__x86_64__)
+void qs8_dwconv_row3x3s1__reference(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row3x3s2__reference(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row5x5s1__reference(const Qs8DwconvRowArgs& args);
+void qs8_dwconv_row5x5s2__reference(const Qs8DwconvRowArgs& args);
+// x86-64 (kernels/x86/):
 void qs8_dwconv_c16__avx2(size_t channels, size_t taps, const int8_t* const* inputs,
                           const void* packed_w, int8_t* output, const Qs8GemmParams& params);
 void qs8_dwconv_c32__avx512(size_t channels, size_t taps, const int8_t* const* inputs,
@@ -125,8 +128,7 @@ void qs8_dwconv_row3x3s1__avx512vnni(const Qs8DwconvRowArgs& args);
 void qs8_dwconv_row3x3s2__avx512vnni(const Qs8DwconvRowArgs& args);
 void qs8_dwconv_row5x5s1__avx512vnni(const Qs8DwconvRowArgs& args);
 void qs8_dwconv_row5x5s2__avx512vnni(const Qs8DwconvRowArgs& args);
-#endif
-#if defined(__aarch64__)
+// aarch64 (kernels/arm/):
 // kernels/arm/qs8_dwconv_neon.h: SMLAL/SMLAL2 on int16, eight channels.
 void qs8_dwconv_c8__neon(size_t channels, size_t taps, const int8_t* const* inputs,
                          const void* packed_w, int8_t* output, const Qs8GemmParams& params);
@@ -137,7 +139,7 @@ void qs8_dwconv_row5x5s2__neon(const Qs8DwconvRowArgs& args);
 // kernels/arm/qs8_dwconv_neondot.cpp: 3x3 with SDOT on (r0, r1, r2, 0) byte groups.
 void qs8_dwconv_row3x3s1__neondot(const Qs8DwconvRowArgs& args);
 void qs8_dwconv_row3x3s2__neondot(const Qs8DwconvRowArgs& args);
-#elif defined(__arm__)
+// 32-bit ARM (kernels/arm/*_armv7neon.cpp):
 // The same with VMLAL.S16, built with -mfpu=neon.
 void qs8_dwconv_c8__armv7neon(size_t channels, size_t taps, const int8_t* const* inputs,
                               const void* packed_w, int8_t* output, const Qs8GemmParams& params);
@@ -145,8 +147,9 @@ void qs8_dwconv_row3x3s1__armv7neon(const Qs8DwconvRowArgs& args);
 void qs8_dwconv_row3x3s2__armv7neon(const Qs8DwconvRowArgs& args);
 void qs8_dwconv_row5x5s1__armv7neon(const Qs8DwconvRowArgs& args);
 void qs8_dwconv_row5x5s2__armv7neon(const Qs8DwconvRowArgs& args);
-#endif
 
-const KernelVariant<Qs8DwconvKernel>* qs8_dwconv_variants(size_t* count);
+// Every variant this build has, best first; the last needs nothing
+// (kernels/configs/qs8_dwconv_config.cpp).
+KernelFamily<Qs8DwconvKernel> qs8_dwconv_variants();
 
 }  // namespace lowbit

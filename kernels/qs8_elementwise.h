@@ -7,15 +7,20 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/isa.h"
 #include "kernels/reference/qs8_elementwise.h"
 
 namespace lowbit {
 
-#if defined(__x86_64__)
+// x86-64 (kernels/x86/):
 void qs8_add__avx2(const ref::Qs8AddParams& params, size_t n, const int8_t* a, size_t a_stride,
                    const int8_t* b, size_t b_stride, int8_t* output);
 void qs8_mul__avx2(const ref::Qs8MulParams& params, size_t n, const int8_t* a, size_t a_stride,
                    const int8_t* b, size_t b_stride, int8_t* output);
-#endif
+
+// Every variant this build has, best first; the last needs nothing
+// (kernels/configs/qs8_elementwise_config.cpp).
+KernelFamily<ref::Qs8AddFn> qs8_add_variants();
+KernelFamily<ref::Qs8MulFn> qs8_mul_variants();
 
 }  // namespace lowbit

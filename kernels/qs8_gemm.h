@@ -13,9 +13,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/isa.h"
 #include "kernels/reference/requantize.h"
-#include "lowbit/interpreter.h"  // RequantProfile
-#include "runtime/cpu_features.h"
 
 namespace lowbit {
 
@@ -59,6 +58,9 @@ struct Qs8GemmKernel {
   uint32_t mr;
   Qs8GemmLayout layout;
   Qs8IgemmFn igemm = nullptr;  // nullptr: the variant has no indirect form
+  // The portable definition, for the kernel tests: CONV_2D and
+  // FULLY_CONNECTED run their direct reference kernels instead.
+  bool portable = false;
 };
 
 size_t qs8_gemm_packed_bytes(const Qs8GemmLayout& layout, size_t n, size_t k);
@@ -71,10 +73,10 @@ inline size_t qs8_gemm_padded_k(const Qs8GemmLayout& layout, size_t k) {
   return (k + layout.k_group - 1) / layout.k_group * layout.k_group;
 }
 
-void qs8_gemm_4x8__scalar(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                          const void* packed_w, int8_t* c, size_t c_stride,
-                          const Qs8GemmParams& params);
-#if defined(__x86_64__)
+void qs8_gemm_4x8__reference(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                             const void* packed_w, int8_t* c, size_t c_stride,
+                             const Qs8GemmParams& params);
+// x86-64 (kernels/x86/):
 void qs8_gemm_2x8c8__avx2(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
                           const void* packed_w, int8_t* c, size_t c_stride,
                           const Qs8GemmParams& params);
@@ -96,9 +98,7 @@ void qs8_gemm_8x16c4__avx512vnni(size_t mr, size_t nc, size_t k, const int8_t* c
 void qs8_igemm_8x16c4__avx512vnni(size_t mr, size_t nc, size_t taps, size_t tap_bytes,
                                   const int8_t* const* indirection, const void* packed_w,
                                   int8_t* c, size_t c_stride, const Qs8GemmParams& params);
-#endif
-#if defined(__aarch64__)
-// kernels/arm (docs/arm.md): SMULL+SADALP, SDOT, SMMLA.
+// aarch64 (kernels/arm/, docs/arm.md): SMULL+SADALP, SDOT, SMMLA.
 void qs8_gemm_2x8c8__neon(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
                           const void* packed_w, int8_t* c, size_t c_stride,
                           const Qs8GemmParams& params);
@@ -111,14 +111,13 @@ void qs8_igemm_4x16c4__neondot(size_t mr, size_t nc, size_t taps, size_t tap_byt
 void qs8_gemm_4x8c8__i8mm(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
                           const void* packed_w, int8_t* c, size_t c_stride,
                           const Qs8GemmParams& params);
-#elif defined(__arm__)
-// kernels/arm: VMULL.S8+VPADAL.S16, built with -mfpu=neon.
+// 32-bit ARM (kernels/arm/*_armv7neon.cpp): VMULL.S8+VPADAL.S16, built with -mfpu=neon.
 void qs8_gemm_2x8c8__armv7neon(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
                                const void* packed_w, int8_t* c, size_t c_stride,
                                const Qs8GemmParams& params);
-#endif
 
-// Every variant this build has, best first; the last needs nothing.
-const KernelVariant<Qs8GemmKernel>* qs8_gemm_variants(size_t* count);
+// Every variant this build has, best first; the last needs nothing
+// (kernels/configs/qs8_gemm_config.cpp).
+KernelFamily<Qs8GemmKernel> qs8_gemm_variants();
 
 }  // namespace lowbit

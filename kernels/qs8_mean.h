@@ -5,16 +5,21 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/isa.h"
 #include "kernels/reference/qs8_mean.h"
 
 namespace lowbit {
 
-#if defined(__x86_64__)
+// x86-64 (kernels/x86/):
 // Eight consecutive outputs at a time when the innermost kept dimension is
 // contiguous in the input (the NHWC spatial mean); the rest goes through the
 // reference.
 void qs8_mean__avx2(const ref::MeanQuantParams& p, const int8_t* input, int8_t* output,
                     size_t begin, size_t end);
-#endif
+
+// Every variant this build has, best first; the last needs nothing
+// (kernels/configs/qs8_mean_config.cpp).
+KernelFamily<ref::Qs8MeanFn> qs8_mean_variants();
+KernelFamily<ref::Qu8MeanFn> qu8_mean_variants();
 
 }  // namespace lowbit

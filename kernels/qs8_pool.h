@@ -5,11 +5,12 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/isa.h"
 #include "kernels/reference/qs8_pool2d.h"
 
 namespace lowbit {
 
-#if defined(__x86_64__)
+// x86-64 (kernels/x86/):
 // Channels in steps of 32 (max) or 16 (average, int32 sums), the last few
 // channels of a pixel through the same arithmetic one at a time.
 void qs8_average_pool2d__avx2(const ref::PoolParams& p, const int8_t* input, int8_t* output,
@@ -20,6 +21,12 @@ void qs8_max_pool2d__avx2(const ref::PoolParams& p, const int8_t* input, int8_t*
                           size_t row_begin, size_t row_end);
 void qu8_max_pool2d__avx2(const ref::PoolParams& p, const uint8_t* input, uint8_t* output,
                           size_t row_begin, size_t row_end);
-#endif
+
+// Every variant this build has, best first; the last needs nothing
+// (kernels/configs/qs8_pool_config.cpp).
+KernelFamily<ref::Qs8Pool2dFn> qs8_average_pool2d_variants();
+KernelFamily<ref::Qu8Pool2dFn> qu8_average_pool2d_variants();
+KernelFamily<ref::Qs8Pool2dFn> qs8_max_pool2d_variants();
+KernelFamily<ref::Qu8Pool2dFn> qu8_max_pool2d_variants();
 
 }  // namespace lowbit

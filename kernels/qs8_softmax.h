@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/isa.h"
 #include "kernels/reference/qs8_softmax.h"
 
 namespace lowbit {
@@ -17,7 +18,7 @@ constexpr size_t kQs8SoftmaxFixedTableSize = 512;
 void make_qs8_softmax_fixed_exp_table(const ref::Qs8SoftmaxParams& params,
                                       int32_t table[kQs8SoftmaxFixedTableSize]);
 
-#if defined(__x86_64__)
+// x86-64 (kernels/x86/):
 // Fixed-point form; needs params.fixed_exp_table.
 void qs8_softmax__avx2(const ref::Qs8SoftmaxParams& params, size_t rows, size_t row_size,
                        const int8_t* input, int8_t* output);
@@ -25,6 +26,11 @@ void qs8_softmax__avx2(const ref::Qs8SoftmaxParams& params, size_t rows, size_t 
 // associative), the rest runs eight elements at a time.
 void qs8_softmax_table__avx2(const ref::Qs8SoftmaxParams& params, size_t rows, size_t row_size,
                              const int8_t* input, int8_t* output);
-#endif
+
+// Every variant this build has, best first; the last needs nothing
+// (kernels/configs/qs8_softmax_config.cpp): the fixed-point form, and the
+// float-table form.
+KernelFamily<ref::Qs8SoftmaxFn> qs8_softmax_variants();
+KernelFamily<ref::Qs8SoftmaxFn> qs8_softmax_table_variants();
 
 }  // namespace lowbit

@@ -10,7 +10,7 @@ partner adds and counts as an instruction, not as MACs).
 
   scripts/arm-loop-count.py OBJDUMP OBJECT.o PATTERN
   e.g. scripts/arm-loop-count.py aarch64-linux-gnu-objdump \\
-         build-aarch64/CMakeFiles/lowbit.dir/kernels/arm/qs8_gemm_neondot.cpp.o qs8_gemm
+         build-aarch64/CMakeFiles/lowbit_kernels.dir/kernels/arm/qs8_gemm_neondot.cpp.o qs8_gemm
 """
 import re
 import subprocess

@@ -16,7 +16,7 @@ cmake -S "$root" -B "$build_dir" -G Ninja -DLOWBIT_WERROR=ON -DLOWBIT_BUILD_TEST
   -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
 cmake --build "$build_dir" -j "$jobs" --target lowbit lowbit_models
 cmake --install "$build_dir" --prefix "$prefix" >/dev/null
-for f in include/lowbit/c_api.h include/lowbit/lowbit.h lib/liblowbit.a \
+for f in include/lowbit/c_api.h include/lowbit/lowbit.h lib/liblowbit.a lib/liblowbit_kernels.a \
          lib/cmake/lowbit/lowbitConfig.cmake lib/pkgconfig/lowbit.pc; do
   [[ -f "$prefix/$f" ]] || { echo "check-install: $f not installed" >&2; exit 1; }
 done

@@ -176,7 +176,7 @@ for target in "${targets[@]}"; do
       q=(qemu-arm arm-linux-gnueabihf)
       run_tests "${q[@]}" cortex-a7 "$dir" "neon" auto "${test_binaries[@]}"
       run_tests "${q[@]}" cortex-a15 "$dir" "neon" auto "${test_binaries[@]}"
-      compare_outputs "${q[@]}" cortex-a7 "$dir" reference neon
+      compare_outputs "${q[@]}" cortex-a7 "$dir" reference armv7neon
       compare_outputs "${q[@]}" cortex-a15 "$dir" auto
       bench_smoke "${q[@]}" cortex-a7 "$dir"
       ;;

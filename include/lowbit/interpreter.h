@@ -10,25 +10,12 @@
 
 #include "lowbit/graph.h"
 #include "lowbit/model.h"
+#include "lowbit/requant_profile.h"
 #include "lowbit/status.h"
 
 namespace lowbit {
 
-// How int8 results are rescaled; see docs and ../shared/NUMERICS.md.
-enum class RequantProfile : uint8_t {
-  // LiteRT's reference kernels (as TFLite Micro, except FULLY_CONNECTED, which
-  // rescales in double): doubling high multiply, then a shift rounding half
-  // away from zero.
-  kTfliteReference = 0,
-  kSingleRounding = 1,  // TFLite's TFLITE_SINGLE_ROUNDING build: one 64-bit rounding
-  kXnnpackFp32 = 2,     // float scale, round half to even
-  // TFLite's optimized kernels on x86-64, as Larq Compute Engine's interpreter
-  // runs them: CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED use the doubling
-  // high multiply, then a shift rounding half up (ARM SRSHL); every other
-  // operator behaves as under kTfliteReference. These three operators run on
-  // the reference kernels under this profile.
-  kTfliteOptimized = 3,
-};
+// RequantProfile: lowbit/requant_profile.h.
 const char* requant_profile_name(RequantProfile profile);
 bool parse_requant_profile(const std::string& name, RequantProfile* profile);
 // The profile one operator type rescales with: kTfliteOptimized is

@@ -1,8 +1,9 @@
 // The binary kernels with NEON, one source for aarch64 (bin_kernels_neon.cpp)
 // and 32-bit ARM (bin_kernels_armv7neon.cpp): exactly one of those two files
-// is built for a target (CMakeLists.txt, ARM block), so the definitions here
-// are compiled once. Bits and values equal the reference kernels
-// (kernels/reference/bin_*.h) and the x86 variants.
+// is built for a target (cmake/LowbitKernels.cmake), and it defines the
+// public kernels (..._neon or ..._armv7neon) on top of the bin_neon:: ones
+// here. Bits and values equal the reference kernels (kernels/reference/bin_*.h)
+// and the x86 variants.
 //
 // GEMM (kernels/bin_gemm.h layout): one 64-bit A word is duplicated into both
 // lanes of a q register and XORed with the same word of two filter channels,
@@ -18,6 +19,7 @@
 #include <cstring>
 
 #include "kernels/bin_gemm.h"
+#include "kernels/bin_maxpool2d.h"
 #include "kernels/bin_pack.h"
 #include "kernels/reference/bin_conv2d.h"
 
@@ -258,18 +260,15 @@ inline bool flushes_subnormals_in(const float* mul, const float* bias) {
 #endif
 }
 
-}  // namespace
-}  // namespace bin_neon
-
-void bin_output_float__neon(size_t channels, const int32_t* popcounts, const int32_t* correction,
-                            const BinOutputStageParams& params, void* output) {
+void output_float(size_t channels, const int32_t* popcounts, const int32_t* correction,
+                  const BinOutputStageParams& params, void* output) {
   float* out = static_cast<float*>(output);
-  bin_neon::for_blocks_of_8(
+  for_blocks_of_8(
       channels, popcounts, correction, params,
       [&](const int32_t* pc, const int32_t* corr, const float* mul, const float* bias,
           const int32_t*, size_t c, size_t n) {
-        const bin_neon::Lanes8 d = bin_neon::doubled8(pc, corr);
-        if (bin_neon::flushes_subnormals_in(mul, bias)) {
+        const Lanes8 d = doubled8(pc, corr);
+        if (flushes_subnormals_in(mul, bias)) {
           int32_t dd[8];
           vst1q_s32(dd, d.d[0]);
           vst1q_s32(dd + 4, d.d[1]);
@@ -280,21 +279,21 @@ void bin_output_float__neon(size_t channels, const int32_t* popcounts, const int
           return;
         }
         float y[8];
-        vst1q_f32(y, bin_neon::transform4(d.d[0], params, mul, bias));
-        vst1q_f32(y + 4, bin_neon::transform4(d.d[1], params, mul + 4, bias + 4));
+        vst1q_f32(y, transform4(d.d[0], params, mul, bias));
+        vst1q_f32(y + 4, transform4(d.d[1], params, mul + 4, bias + 4));
         std::memcpy(out + c, y, n * sizeof(float));
       });
 }
 
-void bin_output_int8__neon(size_t channels, const int32_t* popcounts, const int32_t* correction,
-                           const BinOutputStageParams& params, void* output) {
+void output_int8(size_t channels, const int32_t* popcounts, const int32_t* correction,
+                 const BinOutputStageParams& params, void* output) {
   int8_t* out = static_cast<int8_t*>(output);
-  bin_neon::for_blocks_of_8(
+  for_blocks_of_8(
       channels, popcounts, correction, params,
       [&](const int32_t* pc, const int32_t* corr, const float* mul, const float* bias,
           const int32_t*, size_t c, size_t n) {
-        const bin_neon::Lanes8 d = bin_neon::doubled8(pc, corr);
-        if (bin_neon::flushes_subnormals_in(mul, bias)) {
+        const Lanes8 d = doubled8(pc, corr);
+        if (flushes_subnormals_in(mul, bias)) {
           int32_t dd[8];
           vst1q_s32(dd, d.d[0]);
           vst1q_s32(dd + 4, d.d[1]);
@@ -304,36 +303,31 @@ void bin_output_int8__neon(size_t channels, const int32_t* popcounts, const int3
           }
           return;
         }
-        const int32x4_t lo =
-            bin_neon::round_int8_range(bin_neon::transform4(d.d[0], params, mul, bias));
-        const int32x4_t hi =
-            bin_neon::round_int8_range(bin_neon::transform4(d.d[1], params, mul + 4, bias + 4));
+        const int32x4_t lo = round_int8_range(transform4(d.d[0], params, mul, bias));
+        const int32x4_t hi = round_int8_range(transform4(d.d[1], params, mul + 4, bias + 4));
         int8_t q[8];
         vst1_s8(q, vqmovn_s16(vcombine_s16(vqmovn_s32(lo), vqmovn_s32(hi))));
         std::memcpy(out + c, q, n);
       });
 }
 
-void bin_output_bits__neon(size_t channels, const int32_t* popcounts, const int32_t* correction,
-                           const BinOutputStageParams& params, void* output) {
+void output_bits(size_t channels, const int32_t* popcounts, const int32_t* correction,
+                 const BinOutputStageParams& params, void* output) {
   uint32_t* out = static_cast<uint32_t*>(output);
   std::fill(out, out + (channels + 31) / 32, 0u);
-  bin_neon::for_blocks_of_8(
+  for_blocks_of_8(
       channels, popcounts, correction, params,
       [&](const int32_t* pc, const int32_t* corr, const float*, const float*, const int32_t* thr,
           size_t c, size_t) {
-        const bin_neon::Lanes8 d = bin_neon::doubled8(pc, corr);
+        const Lanes8 d = doubled8(pc, corr);
         const uint16x8_t above = vcombine_u16(vmovn_u32(vcgtq_s32(d.d[0], vld1q_s32(thr))),
                                               vmovn_u32(vcgtq_s32(d.d[1], vld1q_s32(thr + 4))));
-        out[c / 32] |= bin_neon::mask_bits(above) << (c % 32);
+        out[c / 32] |= mask_bits(above) << (c % 32);
       });
 }
 
 // ---- bitpacking: 8 values per mask, the last partial word from a padded copy
 // (+1 values: 0.0f, or the zero point itself, whose bits are 0).
-
-namespace bin_neon {
-namespace {
 
 template <typename T, typename Mask8>
 void pack_rows(const T* input, size_t channels, T pad, uint32_t* output, size_t row_begin,
@@ -357,11 +351,8 @@ void pack_rows(const T* input, size_t channels, T pad, uint32_t* output, size_t 
   }
 }
 
-}  // namespace
-}  // namespace bin_neon
-
-void bin_pack_f32__neon(const float* input, size_t channels, uint32_t* output, size_t row_begin,
-                        size_t row_end) {
+void pack_f32(const float* input, size_t channels, uint32_t* output, size_t row_begin,
+              size_t row_end) {
   // x < 0.0f on the bits, because ARMv7 NEON compares flush subnormals to
   // zero: sign set and magnitude in [denorm_min, inf] (-0.0 and NaN give 0).
   const uint32x4_t magnitude = vdupq_n_u32(0x7fffffffu), inf = vdupq_n_u32(0x7f800000u);
@@ -372,21 +363,21 @@ void bin_pack_f32__neon(const float* input, size_t channels, uint32_t* output, s
     const uint32x4_t in_range = vcltq_u32(vsubq_u32(vandq_u32(bits, magnitude), one), inf);
     return vmovn_u32(vandq_u32(sign, in_range));
   };
-  bin_neon::pack_rows(input, channels, 0.0f, output, row_begin, row_end, [&](const float* x) {
+  pack_rows(input, channels, 0.0f, output, row_begin, row_end, [&](const float* x) {
     return vcombine_u16(negative4(x), negative4(x + 4));
   });
 }
 
-void bin_pack_s8__neon(const int8_t* input, size_t channels, int32_t zero_point, uint32_t* output,
-                       size_t row_begin, size_t row_end) {
+void pack_qs8(const int8_t* input, size_t channels, int32_t zero_point, uint32_t* output,
+              size_t row_begin, size_t row_end) {
   if (zero_point < -128 || zero_point > 127) {
     // The compare below needs zero_point as an int8; these are rare.
-    ref::bin_pack_s8(input, channels, zero_point, output, row_begin, row_end);
+    ref::bin_pack_qs8__reference(input, channels, zero_point, output, row_begin, row_end);
     return;
   }
   const int8_t zp = static_cast<int8_t>(zero_point);
   const int8x8_t vzp = vdup_n_s8(zp);
-  bin_neon::pack_rows(input, channels, zp, output, row_begin, row_end, [&](const int8_t* q) {
+  pack_rows(input, channels, zp, output, row_begin, row_end, [&](const int8_t* q) {
     // Widen the byte masks so mask_bits sees one lane per value.
     return vmovl_u8(vclt_s8(vld1_s8(q), vzp)) ;
   });
@@ -394,8 +385,8 @@ void bin_pack_s8__neon(const int8_t* input, size_t channels, int32_t zero_point,
 
 // ---- BMAXPOOL2D: the AND of the window's words, four words per q register.
 
-void bin_maxpool2d__neon(const ref::BinMaxPool2DParams& p, const uint32_t* input,
-                         uint32_t* output, size_t pixel_begin, size_t pixel_end) {
+void maxpool2d(const ref::BinMaxPool2DParams& p, const uint32_t* input, uint32_t* output,
+               size_t pixel_begin, size_t pixel_end) {
   const size_t words = (size_t(p.channels) + 31) / 32;
   const uint32_t last_mask = p.channels % 32 == 0 ? ~0u : (1u << (p.channels % 32)) - 1u;
   for (size_t pixel = pixel_begin; pixel < pixel_end; ++pixel) {
@@ -429,4 +420,6 @@ void bin_maxpool2d__neon(const ref::BinMaxPool2DParams& p, const uint32_t* input
   }
 }
 
+}  // namespace
+}  // namespace bin_neon
 }  // namespace lowbit

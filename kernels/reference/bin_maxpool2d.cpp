@@ -5,8 +5,8 @@
 namespace lowbit {
 namespace ref {
 
-void bin_maxpool2d(const BinMaxPool2DParams& p, const uint32_t* input, uint32_t* output,
-                   size_t pixel_begin, size_t pixel_end) {
+void bin_maxpool2d__reference(const BinMaxPool2DParams& p, const uint32_t* input, uint32_t* output,
+                              size_t pixel_begin, size_t pixel_end) {
   const int32_t words = (p.channels + 31) / 32;
   const int32_t rem = p.channels % 32;
   const uint32_t last_mask = rem == 0 ? ~0u : (1u << rem) - 1u;

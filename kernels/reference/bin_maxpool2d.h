@@ -26,8 +26,8 @@ inline size_t bin_maxpool2d_pixels(const BinMaxPool2DParams& p) {
 // window with no tap inside the image (impossible with TFLite padding) gives 0.
 using BinMaxPool2DFn = void (*)(const BinMaxPool2DParams& p, const uint32_t* input,
                                 uint32_t* output, size_t pixel_begin, size_t pixel_end);
-void bin_maxpool2d(const BinMaxPool2DParams& p, const uint32_t* input, uint32_t* output,
-                   size_t pixel_begin, size_t pixel_end);
+void bin_maxpool2d__reference(const BinMaxPool2DParams& p, const uint32_t* input, uint32_t* output,
+                              size_t pixel_begin, size_t pixel_end);
 
 }  // namespace ref
 }  // namespace lowbit

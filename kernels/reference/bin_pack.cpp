@@ -42,28 +42,28 @@ void unpack_rows(const uint32_t* input, size_t channels, T plus, T minus, T* out
 
 }  // namespace
 
-void bin_pack_f32(const float* input, size_t channels, uint32_t* output, size_t row_begin,
-                  size_t row_end) {
+void bin_pack_f32__reference(const float* input, size_t channels, uint32_t* output,
+                             size_t row_begin, size_t row_end) {
   pack_rows(input, channels, output, row_begin, row_end, [](float x) { return x < 0.0f; });
 }
 
-void bin_pack_s8(const int8_t* input, size_t channels, int32_t zero_point, uint32_t* output,
-                 size_t row_begin, size_t row_end) {
+void bin_pack_qs8__reference(const int8_t* input, size_t channels, int32_t zero_point,
+                             uint32_t* output, size_t row_begin, size_t row_end) {
   pack_rows(input, channels, output, row_begin, row_end,
             [zero_point](int8_t q) { return int32_t(q) < zero_point; });
 }
 
-void bin_unpack_f32(const uint32_t* input, size_t channels, float* output, size_t row_begin,
-                    size_t row_end) {
+void bin_unpack_f32__reference(const uint32_t* input, size_t channels, float* output,
+                               size_t row_begin, size_t row_end) {
   unpack_rows<float>(input, channels, 1.0f, -1.0f, output, row_begin, row_end);
 }
 
-void bin_unpack_s8(const uint32_t* input, size_t channels, int8_t plus, int8_t minus,
-                   int8_t* output, size_t row_begin, size_t row_end) {
+void bin_unpack_qs8__reference(const uint32_t* input, size_t channels, int8_t plus, int8_t minus,
+                               int8_t* output, size_t row_begin, size_t row_end) {
   unpack_rows<int8_t>(input, channels, plus, minus, output, row_begin, row_end);
 }
 
-void bin_unpack_s8_values(float scale, int32_t zero_point, int8_t* plus, int8_t* minus) {
+void bin_unpack_qs8_values(float scale, int32_t zero_point, int8_t* plus, int8_t* minus) {
   // Any offset above 255 saturates both results, so cap it before converting
   // (1/scale can exceed the int32 range).
   const float offset_f = std::min(std::round(1.0f / scale), 256.0f);

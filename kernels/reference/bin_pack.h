@@ -19,31 +19,31 @@ inline uint32_t bin_last_word_mask(size_t channels) {
 // bit = (x < 0): -0.0 and NaN give bit 0, as LCE's bitpacking.
 using BinPackF32Fn = void (*)(const float* input, size_t channels, uint32_t* output,
                               size_t row_begin, size_t row_end);
-void bin_pack_f32(const float* input, size_t channels, uint32_t* output, size_t row_begin,
-                  size_t row_end);
+void bin_pack_f32__reference(const float* input, size_t channels, uint32_t* output,
+                             size_t row_begin, size_t row_end);
 
 // bit = (q < zero_point).
-using BinPackS8Fn = void (*)(const int8_t* input, size_t channels, int32_t zero_point,
+using BinPackQs8Fn = void (*)(const int8_t* input, size_t channels, int32_t zero_point,
+                              uint32_t* output, size_t row_begin, size_t row_end);
+void bin_pack_qs8__reference(const int8_t* input, size_t channels, int32_t zero_point,
                              uint32_t* output, size_t row_begin, size_t row_end);
-void bin_pack_s8(const int8_t* input, size_t channels, int32_t zero_point, uint32_t* output,
-                 size_t row_begin, size_t row_end);
 
 // bit 0 -> +1.0f, bit 1 -> -1.0f. Pad bits are ignored.
 using BinUnpackF32Fn = void (*)(const uint32_t* input, size_t channels, float* output,
                                 size_t row_begin, size_t row_end);
-void bin_unpack_f32(const uint32_t* input, size_t channels, float* output, size_t row_begin,
-                    size_t row_end);
+void bin_unpack_f32__reference(const uint32_t* input, size_t channels, float* output,
+                               size_t row_begin, size_t row_end);
 
-// bit 0 -> plus, bit 1 -> minus (see bin_unpack_s8_values).
-using BinUnpackS8Fn = void (*)(const uint32_t* input, size_t channels, int8_t plus, int8_t minus,
+// bit 0 -> plus, bit 1 -> minus (see bin_unpack_qs8_values).
+using BinUnpackQs8Fn = void (*)(const uint32_t* input, size_t channels, int8_t plus, int8_t minus,
+                                int8_t* output, size_t row_begin, size_t row_end);
+void bin_unpack_qs8__reference(const uint32_t* input, size_t channels, int8_t plus, int8_t minus,
                                int8_t* output, size_t row_begin, size_t row_end);
-void bin_unpack_s8(const uint32_t* input, size_t channels, int8_t plus, int8_t minus,
-                   int8_t* output, size_t row_begin, size_t row_end);
 
 // LCE's LceDequantize to int8: offset = round(1.0f / scale) (float division,
 // ties away from zero); +1 -> min(127, zp + offset), -1 -> max(-128, zp - offset).
 // Requires scale > 0 and finite and zero_point in [-128, 127].
-void bin_unpack_s8_values(float scale, int32_t zero_point, int8_t* plus, int8_t* minus);
+void bin_unpack_qs8_values(float scale, int32_t zero_point, int8_t* plus, int8_t* minus);
 
 }  // namespace ref
 }  // namespace lowbit

@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "kernels/reference/qs8_quantize.h"
-#include "lowbit/interpreter.h"
 
 namespace lowbit {
 namespace ref {

@@ -76,8 +76,8 @@ void make_qs8_logistic_table(float input_scale, int32_t input_zero_point, float 
   }
 }
 
-void qs8_table_lookup__reference(const Qs8TableParams& params, size_t n, const int8_t* input,
-                                 int8_t* output) {
+void qs8_logistic_table__reference(const Qs8TableParams& params, size_t n, const int8_t* input,
+                                   int8_t* output) {
   for (size_t i = 0; i < n; ++i) output[i] = params.table[static_cast<uint8_t>(input[i])];
 }
 

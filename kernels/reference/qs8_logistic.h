@@ -41,8 +41,8 @@ struct Qs8TableParams {
 };
 using Qs8TableFn = void (*)(const Qs8TableParams& params, size_t n, const int8_t* input,
                             int8_t* output);
-void qs8_table_lookup__reference(const Qs8TableParams& params, size_t n, const int8_t* input,
-                                 int8_t* output);
+void qs8_logistic_table__reference(const Qs8TableParams& params, size_t n, const int8_t* input,
+                                   int8_t* output);
 
 // TFLite's CalculateInputRadius: the largest |x| whose rescaled value still
 // fits a Q(integer_bits) number.

@@ -29,6 +29,10 @@ void qu8_qs8_requantize__reference(const RequantizeParams& params, size_t n,
                                    const uint8_t* input, int8_t* output);
 void qs8_qu8_requantize__reference(const RequantizeParams& params, size_t n, const int8_t* input,
                                    uint8_t* output);
+// RELU and RELU6: the int8 requantization, act_min/act_max being the
+// activation's range.
+void qs8_relu__reference(const RequantizeParams& params, size_t n, const int8_t* input,
+                         int8_t* output);
 
 // float -> int: clamp(round(x / scale) + zp) with float division and ties
 // away from zero (TFLite's AffineQuantize); or, with `xnnpack_rounding`,

@@ -2,9 +2,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
-
-#include "lowbit/interpreter.h"
 
 namespace lowbit {
 namespace ref {

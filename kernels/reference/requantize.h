@@ -5,10 +5,9 @@
 
 #include <cstdint>
 
+#include "lowbit/requant_profile.h"
+
 namespace lowbit {
-
-enum class RequantProfile : uint8_t;
-
 namespace ref {
 
 // A real multiplier m as M * 2^shift with M a Q31 value in [2^30, 2^31).

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/bin_maxpool2d.h"
 #include "kernels/bin_pack.h"
 
 namespace lowbit {
@@ -40,11 +41,11 @@ void bin_pack_f32__avx2(const float* input, size_t channels, uint32_t* output, s
   }
 }
 
-void bin_pack_s8__avx2(const int8_t* input, size_t channels, int32_t zero_point, uint32_t* output,
-                       size_t row_begin, size_t row_end) {
+void bin_pack_qs8__avx2(const int8_t* input, size_t channels, int32_t zero_point, uint32_t* output,
+                        size_t row_begin, size_t row_end) {
   if (zero_point < -128 || zero_point > 127) {
     // The compare below needs zero_point as an int8; these are rare.
-    ref::bin_pack_s8(input, channels, zero_point, output, row_begin, row_end);
+    ref::bin_pack_qs8__reference(input, channels, zero_point, output, row_begin, row_end);
     return;
   }
   const size_t words = (channels + 31) / 32;

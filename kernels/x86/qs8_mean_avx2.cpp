@@ -9,7 +9,6 @@
 
 #include "kernels/qs8_mean.h"
 #include "kernels/x86/qs8_requant_avx2.h"
-#include "lowbit/interpreter.h"
 
 namespace lowbit {
 namespace {

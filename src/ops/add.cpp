@@ -21,13 +21,6 @@ namespace {
 
 constexpr int kLeftShift = 20;
 
-const KernelVariant<ref::Qs8AddFn> kQs8AddVariants[] = {
-#if defined(__x86_64__)
-    {"qs8_add__avx2", "avx2", kCpuAVX2, qs8_add__avx2},
-#endif
-    {"qs8_add__reference", "reference", 0, ref::qs8_add__reference},
-};
-
 struct AddScales {
   double a, b, output;  // real multipliers, as TFLite forms them in double
 };
@@ -81,7 +74,7 @@ class Qs8Add : public BroadcastBinaryKernel<ref::Qs8AddParams, ref::Qs8AddFn> {
     p_.output = ref::make_requantizer(profile, s.output, 0.0f);
     quantized_activation_range(activation_, out.quant.scales[0], p_.output_zero_point,
                                DType::kInt8, &p_.act_min, &p_.act_max);
-    return plan_and_select(ctx, kQs8AddVariants);
+    return plan_and_select(ctx, qs8_add_variants());
   }
 
  private:

@@ -120,13 +120,9 @@ class UnaryElementwiseKernel : public OpKernel {
   const char* name() const override { return name_; }
 
  protected:
-  template <size_t N>
-  Status choose(const PrepareContext& ctx, const KernelVariant<Fn> (&table)[N]) {
-    return choose(ctx, table, N);
-  }
-  Status choose(const PrepareContext& ctx, const KernelVariant<Fn>* table, size_t count) {
+  Status choose(const PrepareContext& ctx, const KernelFamily<Fn>& family) {
     LOWBIT_RETURN_IF_ERROR(check_same_element_count(ctx));
-    const KernelVariant<Fn>& variant = ctx.selector().select(table, count);
+    const KernelVariant<Fn>& variant = ctx.selector().select(family);
     fn_ = variant.fn;
     name_ = variant.name;
     count_ = static_cast<size_t>(ctx.input(0).shape.num_elements());
@@ -161,15 +157,14 @@ class BroadcastBinaryKernel : public OpKernel {
 
  protected:
   // Plans the broadcast of inputs 0 and 1 onto output 0 and picks a variant.
-  template <size_t N>
-  Status plan_and_select(PrepareContext& ctx, const KernelVariant<Fn> (&variants)[N]) {
+  Status plan_and_select(PrepareContext& ctx, const KernelFamily<Fn>& family) {
     const TensorDesc& out = ctx.output(0);
     plan_ = BroadcastPlan(ctx.input(0).shape, ctx.input(1).shape, out.shape);
     if (static_cast<int64_t>(plan_.rows() * plan_.inner()) != out.shape.num_elements()) {
       return invalid(describe_output(ctx.graph(), ctx.op(), 0) + " shape " +
                      out.shape.to_string() + " is not the broadcast of the inputs");
     }
-    const auto& variant = ctx.selector().select(variants);
+    const auto& variant = ctx.selector().select(family);
     fn_ = variant.fn;
     name_ = variant.name;
     return Status::Ok();

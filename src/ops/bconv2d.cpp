@@ -6,7 +6,7 @@
 #include <string>
 
 #include "kernels/reference/bin_conv2d.h"
-#include "ops/binary_conv_runner.h"
+#include "ops/drivers/bin_conv2d_driver.h"
 #include "ops/binary_util.h"
 #include "ops/op_kernel.h"
 #include "ops/op_util.h"
@@ -109,7 +109,7 @@ class BConv2DKernel : public OpKernel {
     const int32_t taps = p_.kernel_h * p_.kernel_w;
     LOWBIT_RETURN_IF_ERROR(prepare_bin_output_transform(
         ctx, p_.out_channels, taps * p_.group_channels, options.activation, &p_.transform));
-    LOWBIT_RETURN_IF_ERROR(runner_.prepare(
+    LOWBIT_RETURN_IF_ERROR(driver_.prepare(
         ctx, "bin_conv2d", static_cast<const uint32_t*>(ctx.input(kBinWeights).data),
         options.padding == Padding::kSame, &p_));
     macs_ = uint64_t(ref::bin_conv2d_pixels(p_)) * p_.out_channels * taps * p_.group_channels;
@@ -120,16 +120,16 @@ class BConv2DKernel : public OpKernel {
     const auto* input = ctx.input_as<uint32_t>(kBinInput);
     const auto* filter = ctx.input_as<uint32_t>(kBinWeights);
     void* output = ctx.output(0);
-    runner_.run(ctx.pool(), p_, input, filter, output, ctx.scratch());
+    driver_.run(ctx.pool(), p_, input, filter, output, ctx.scratch());
     return Status::Ok();
   }
 
-  const char* name() const override { return runner_.name(); }
+  const char* name() const override { return driver_.name(); }
   uint64_t macs() const override { return macs_; }
 
  private:
   ref::BinConv2DParams p_;
-  BinConvRunner runner_;
+  BinConv2DDriver driver_;
   uint64_t macs_ = 0;
 };
 

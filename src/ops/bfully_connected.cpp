@@ -7,7 +7,7 @@
 #include <string>
 
 #include "kernels/reference/bin_conv2d.h"
-#include "ops/binary_conv_runner.h"
+#include "ops/drivers/bin_conv2d_driver.h"
 #include "ops/binary_util.h"
 #include "ops/op_kernel.h"
 #include "ops/op_util.h"
@@ -65,7 +65,7 @@ class BFullyConnectedKernel : public OpKernel {
     p_.group_channels = k;
     LOWBIT_RETURN_IF_ERROR(
         prepare_bin_output_transform(ctx, p_.out_channels, k, options.activation, &p_.transform));
-    LOWBIT_RETURN_IF_ERROR(runner_.prepare(
+    LOWBIT_RETURN_IF_ERROR(driver_.prepare(
         ctx, "bin_fully_connected", static_cast<const uint32_t*>(ctx.input(kBinWeights).data),
         /*same_padding=*/false, &p_));
     macs_ = uint64_t(p_.batch) * p_.out_channels * k;
@@ -76,16 +76,16 @@ class BFullyConnectedKernel : public OpKernel {
     const auto* input = ctx.input_as<uint32_t>(kBinInput);
     const auto* weights = ctx.input_as<uint32_t>(kBinWeights);
     void* output = ctx.output(0);
-    runner_.run(ctx.pool(), p_, input, weights, output, ctx.scratch());
+    driver_.run(ctx.pool(), p_, input, weights, output, ctx.scratch());
     return Status::Ok();
   }
 
-  const char* name() const override { return runner_.name(); }
+  const char* name() const override { return driver_.name(); }
   uint64_t macs() const override { return macs_; }
 
  private:
   ref::BinConv2DParams p_;
-  BinConvRunner runner_;
+  BinConv2DDriver driver_;
   uint64_t macs_ = 0;
 };
 

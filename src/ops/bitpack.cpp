@@ -35,15 +35,11 @@ class BitpackKernel : public OpKernel {
     rows_ = size_t(in.shape.num_elements()) / channels_;
     if (in.dtype == DType::kInt8) {
       zero_point_ = in.quant.zero_points[0];
-      size_t count = 0;
-      const auto* variants = bin_pack_s8_variants(&count);
-      const auto& variant = ctx.selector().select(variants, count);
-      s8_fn_ = variant.fn;
+      const auto& variant = ctx.selector().select(bin_pack_qs8_variants());
+      qs8_fn_ = variant.fn;
       name_ = variant.name;
     } else {
-      size_t count = 0;
-      const auto* variants = bin_pack_f32_variants(&count);
-      const auto& variant = ctx.selector().select(variants, count);
+      const auto& variant = ctx.selector().select(bin_pack_f32_variants());
       f32_fn_ = variant.fn;
       name_ = variant.name;
     }
@@ -52,10 +48,10 @@ class BitpackKernel : public OpKernel {
 
   Status run(const RunContext& ctx) override {
     auto* output = ctx.output_as<uint32_t>(0);
-    if (s8_fn_ != nullptr) {
+    if (qs8_fn_ != nullptr) {
       const auto* input = ctx.input_as<int8_t>(0);
       bin_parallel_rows(ctx.pool(), rows_, [&](size_t begin, size_t end) {
-        s8_fn_(input, channels_, zero_point_, output, begin, end);
+        qs8_fn_(input, channels_, zero_point_, output, begin, end);
       });
     } else {
       const auto* input = ctx.input_as<float>(0);
@@ -72,7 +68,7 @@ class BitpackKernel : public OpKernel {
   size_t channels_ = 0, rows_ = 0;
   int32_t zero_point_ = 0;
   ref::BinPackF32Fn f32_fn_ = nullptr;
-  ref::BinPackS8Fn s8_fn_ = nullptr;
+  ref::BinPackQs8Fn qs8_fn_ = nullptr;
   const char* name_ = "";
 };
 

@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "kernels/bin_pack.h"
+#include "kernels/bin_maxpool2d.h"
 #include "ops/binary_util.h"
 #include "ops/op_kernel.h"
 #include "ops/op_util.h"
@@ -56,9 +56,7 @@ class BMaxPool2DKernel : public OpKernel {
     p_.stride_w = options.stride_w;
     p_.pad_top = h.pad_before;
     p_.pad_left = w.pad_before;
-    size_t count = 0;
-    const auto* variants = bin_maxpool2d_variants(&count);
-    const auto& variant = ctx.selector().select(variants, count);
+    const auto& variant = ctx.selector().select(bin_maxpool2d_variants());
     fn_ = variant.fn;
     name_ = variant.name;
     return Status::Ok();

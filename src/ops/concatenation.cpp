@@ -6,17 +6,13 @@
 #include <memory>
 #include <string>
 
-#include "kernels/reference/copy_tensor.h"
+#include "kernels/copy.h"
 #include "ops/add_elementwise_util.h"
 #include "ops/op_util.h"
 #include "ops/pad_copy_util.h"
 
 namespace lowbit {
 namespace {
-
-const KernelVariant<ref::ConcatFn> kVariants[] = {
-    {"copy_concat__reference", "reference", 0, ref::copy_concat__reference},
-};
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   if (op.inputs.empty()) return invalid("expects at least 1 input, has 0");
@@ -135,7 +131,7 @@ class Concatenation : public OpKernel {
     }
     const size_t per_outer = p_.output_block_elements;
     outer_per_task_ = per_outer >= kElementwiseBlock ? 1 : kElementwiseBlock / (per_outer + 1);
-    const auto& variant = ctx.selector().select(kVariants);
+    const auto& variant = ctx.selector().select(copy_concat_variants());
     fn_ = variant.fn;
     name_ = variant.name;
     return Status::Ok();

@@ -3,21 +3,14 @@
 #include <memory>
 #include <string>
 
-#include "kernels/reference/qs8_conv2d.h"
+#include "kernels/qs8_conv.h"
 #include "ops/conv2d_common.h"
 #include "ops/float/float_kernels.h"
 #include "ops/op_util.h"
-#include "ops/qs8_gemm_conv.h"
+#include "ops/drivers/qs8_gemm_conv_driver.h"
 
 namespace lowbit {
 namespace {
-
-const KernelVariant<ref::Qs8Conv2dFn> kQs8Variants[] = {
-    {"qs8_conv2d__reference", "reference", 0, ref::qs8_conv2d__reference},
-};
-const KernelVariant<ref::Qu8Conv2dFn> kQu8Variants[] = {
-    {"qu8_conv2d__reference", "reference", 0, ref::qu8_conv2d__reference},
-};
 
 struct Geometry {
   PaddedDim h, w;
@@ -105,14 +98,15 @@ class QuantizedConv2D : public OpKernel {
     p_.requantizers = make_channel_requantizers(ctx, MultiplierRule::kDouble, output_channels);
 
     has_bias_ = ctx.has_input(2);
-    kernel_.select(ctx.selector(), ctx.input(0).dtype, kQs8Variants, kQu8Variants);
+    kernel_.select(ctx.selector(), ctx.input(0).dtype, qs8_conv2d_variants(),
+                   qu8_conv2d_variants());
     macs_ = uint64_t(p_.batch) * p_.output_h * p_.output_w * output_channels * taps;
 
     // A SIMD GEMM, when the CPU and kernel set allow one, replaces the
     // reference for int8 ungrouped convolution.
-    const auto& gemm = select_qs8_gemm(ctx.selector());
+    const auto& gemm = ctx.selector().select(qs8_gemm_variants());
     use_gemm_ = ctx.input(0).dtype == DType::kInt8 && p_.groups == 1 &&
-                std::string(gemm.isa) != "reference" && ref::simd_kernels_support(p_.profile);
+                !gemm.fn.portable && ref::simd_kernels_support(p_.profile);
     if (use_gemm_) {
       const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
       LOWBIT_RETURN_IF_ERROR(gemm_.prepare(ctx, gemm, simd_geometry(p_, p_.output_c),
@@ -141,7 +135,7 @@ class QuantizedConv2D : public OpKernel {
   WeightedKernel<ref::ConvQuantParams, ref::Qs8Conv2dFn, ref::Qu8Conv2dFn> kernel_;
   uint64_t macs_ = 0;
   bool use_gemm_ = false;
-  Qs8GemmConv gemm_;
+  Qs8GemmConvDriver gemm_;
 };
 
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {

@@ -71,10 +71,8 @@ void run_rows(ThreadPool& pool, size_t rows, const Fn& fn) {
 template <typename Params, typename Qs8Fn, typename Qu8Fn>
 class WeightedKernel {
  public:
-  template <size_t N, size_t M>
-  void select(const KernelSelector& selector, DType dtype,
-              const KernelVariant<Qs8Fn> (&qs8_variants)[N],
-              const KernelVariant<Qu8Fn> (&qu8_variants)[M]) {
+  void select(const KernelSelector& selector, DType dtype, const KernelFamily<Qs8Fn>& qs8_variants,
+              const KernelFamily<Qu8Fn>& qu8_variants) {
     if (dtype == DType::kUInt8) {
       const auto& v = selector.select(qu8_variants);
       qu8_ = v.fn;

@@ -3,21 +3,14 @@
 #include <memory>
 #include <string>
 
-#include "kernels/reference/qs8_depthwise_conv2d.h"
+#include "kernels/qs8_conv.h"
 #include "ops/conv2d_common.h"
 #include "ops/float/float_kernels.h"
 #include "ops/op_util.h"
-#include "ops/qs8_dwconv_runner.h"
+#include "ops/drivers/qs8_dwconv_driver.h"
 
 namespace lowbit {
 namespace {
-
-const KernelVariant<ref::Qs8DepthwiseConv2dFn> kQs8Variants[] = {
-    {"qs8_depthwise_conv2d__reference", "reference", 0, ref::qs8_depthwise_conv2d__reference},
-};
-const KernelVariant<ref::Qu8DepthwiseConv2dFn> kQu8Variants[] = {
-    {"qu8_depthwise_conv2d__reference", "reference", 0, ref::qu8_depthwise_conv2d__reference},
-};
 
 struct Geometry {
   PaddedDim h, w;
@@ -105,14 +98,15 @@ class QuantizedDepthwiseConv2D : public OpKernel {
     p_.requantizers = make_channel_requantizers(ctx, MultiplierRule::kDouble, output_channels);
 
     has_bias_ = ctx.has_input(2);
-    kernel_.select(ctx.selector(), ctx.input(0).dtype, kQs8Variants, kQu8Variants);
+    kernel_.select(ctx.selector(), ctx.input(0).dtype, qs8_depthwise_conv2d_variants(),
+                   qu8_depthwise_conv2d_variants());
     macs_ = uint64_t(p_.batch) * p_.output_h * p_.output_w * output_channels * taps;
 
     // SIMD microkernels, when the CPU and kernel set allow them, cover int8
     // with any depth multiplier; uint8 stays reference.
-    const auto& dw = select_qs8_dwconv(ctx.selector());
+    const auto& dw = ctx.selector().select(qs8_dwconv_variants());
     use_simd_ = ctx.input(0).dtype == DType::kInt8 &&
-                taps <= Qs8DwconvRunner::kMaxTaps && std::string(dw.isa) != "reference" &&
+                taps <= Qs8DwconvDriver::kMaxTaps && !dw.fn.portable &&
                 ref::simd_kernels_support(p_.profile);
     if (use_simd_) {
       const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
@@ -142,7 +136,7 @@ class QuantizedDepthwiseConv2D : public OpKernel {
   WeightedKernel<ref::DepthwiseQuantParams, ref::Qs8DepthwiseConv2dFn, ref::Qu8DepthwiseConv2dFn> kernel_;
   uint64_t macs_ = 0;
   bool use_simd_ = false;
-  Qs8DwconvRunner simd_;
+  Qs8DwconvDriver simd_;
 };
 
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {

@@ -1,19 +1,12 @@
 // DEQUANTIZE: int8/uint8 -> float32, float(double(scale) * (q - zp)) as TFLite.
 #include <memory>
 
-#include "kernels/reference/qs8_quantize.h"
+#include "kernels/qs8_quantize.h"
 #include "ops/add_elementwise_util.h"
 #include "ops/op_util.h"
 
 namespace lowbit {
 namespace {
-
-const KernelVariant<ref::DequantizeFn<int8_t>> kQs8Variants[] = {
-    {"qs8_dequantize__reference", "reference", 0, ref::qs8_dequantize__reference},
-};
-const KernelVariant<ref::DequantizeFn<uint8_t>> kQu8Variants[] = {
-    {"qu8_dequantize__reference", "reference", 0, ref::qu8_dequantize__reference},
-};
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
@@ -28,24 +21,24 @@ template <typename In>
 class Dequantize : public UnaryElementwiseKernel<In, float, ref::DequantizeParams> {
  public:
   using Base = UnaryElementwiseKernel<In, float, ref::DequantizeParams>;
-  explicit Dequantize(const KernelVariant<typename Base::Fn> (&table)[1]) : table_(table) {}
+  explicit Dequantize(KernelFamily<typename Base::Fn> family) : family_(family) {}
 
   Status prepare(PrepareContext& ctx) override {
     const TensorDesc& in = ctx.input(0);
     this->params_.scale = in.quant.scales[0];
     this->params_.zero_point = in.quant.zero_points[0];
-    return this->choose(ctx, table_);
+    return this->choose(ctx, family_);
   }
 
  private:
-  const KernelVariant<typename Base::Fn> (&table_)[1];
+  KernelFamily<typename Base::Fn> family_;
 };
 
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
   if (graph.tensors[op.inputs[0]].dtype == DType::kUInt8) {
-    return std::unique_ptr<OpKernel>(new Dequantize<uint8_t>(kQu8Variants));
+    return std::unique_ptr<OpKernel>(new Dequantize<uint8_t>(qu8_dequantize_variants()));
   }
-  return std::unique_ptr<OpKernel>(new Dequantize<int8_t>(kQs8Variants));
+  return std::unique_ptr<OpKernel>(new Dequantize<int8_t>(qs8_dequantize_variants()));
 }
 
 }  // namespace

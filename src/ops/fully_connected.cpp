@@ -4,21 +4,14 @@
 #include <memory>
 #include <string>
 
-#include "kernels/reference/qs8_fully_connected.h"
+#include "kernels/qs8_conv.h"
 #include "ops/conv2d_common.h"
 #include "ops/float/float_kernels.h"
 #include "ops/op_util.h"
-#include "ops/qs8_gemm_conv.h"
+#include "ops/drivers/qs8_gemm_conv_driver.h"
 
 namespace lowbit {
 namespace {
-
-const KernelVariant<ref::Qs8FullyConnectedFn> kQs8Variants[] = {
-    {"qs8_fully_connected__reference", "reference", 0, ref::qs8_fully_connected__reference},
-};
-const KernelVariant<ref::Qu8FullyConnectedFn> kQu8Variants[] = {
-    {"qu8_fully_connected__reference", "reference", 0, ref::qu8_fully_connected__reference},
-};
 
 // batch rows of length K.
 Status compute_batch(const GraphDesc& graph, const OperatorDesc& op, int32_t* batch) {
@@ -111,13 +104,14 @@ class QuantizedFullyConnected : public OpKernel {
     }
 
     has_bias_ = ctx.has_input(2);
-    kernel_.select(ctx.selector(), ctx.input(0).dtype, kQs8Variants, kQu8Variants);
+    kernel_.select(ctx.selector(), ctx.input(0).dtype, qs8_fully_connected_variants(),
+                   qu8_fully_connected_variants());
     macs_ = uint64_t(p_.batch) * p_.output_depth * k;
 
     // A SIMD GEMM, when the CPU and kernel set allow one, replaces the
     // reference; legacy uint8 weights with a zero point stay on the reference.
-    const auto& gemm = select_qs8_gemm(ctx.selector());
-    use_gemm_ = ctx.input(0).dtype == DType::kInt8 && std::string(gemm.isa) != "reference" &&
+    const auto& gemm = ctx.selector().select(qs8_gemm_variants());
+    use_gemm_ = ctx.input(0).dtype == DType::kInt8 && !gemm.fn.portable &&
                 ref::simd_kernels_support(p_.profile);
     if (use_gemm_) {
       Qs8ConvGeometry g;
@@ -163,7 +157,7 @@ class QuantizedFullyConnected : public OpKernel {
   WeightedKernel<ref::FullyConnectedQuantParams, ref::Qs8FullyConnectedFn, ref::Qu8FullyConnectedFn> kernel_;
   uint64_t macs_ = 0;
   bool use_gemm_ = false;
-  Qs8GemmConv gemm_;
+  Qs8GemmConvDriver gemm_;
 };
 
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {

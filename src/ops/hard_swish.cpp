@@ -2,17 +2,13 @@
 // reference kernel in every profile; float32 runs through the float kernels.
 #include <memory>
 
-#include "kernels/reference/qs8_hardswish.h"
+#include "kernels/qs8_hardswish.h"
 #include "ops/add_elementwise_util.h"
 #include "ops/float/float_kernels.h"
 #include "ops/op_util.h"
 
 namespace lowbit {
 namespace {
-
-const KernelVariant<ref::Qs8HardSwishFn> kVariants[] = {
-    {"qs8_hardswish__reference", "reference", 0, ref::qs8_hardswish__reference},
-};
 
 bool make_params(const TensorDesc& in, const TensorDesc& out, ref::Qs8HardSwishParams* params) {
   return ref::make_qs8_hardswish_params(in.quant.scales[0], in.quant.zero_points[0],
@@ -36,7 +32,7 @@ class Qs8HardSwish : public UnaryElementwiseKernel<int8_t, int8_t, ref::Qs8HardS
     if (!make_params(ctx.input(0), ctx.output(0), &params_)) {
       return invalid(describe_output(ctx.graph(), ctx.op(), 0) + " scale is out of range");
     }
-    return choose(ctx, kVariants);
+    return choose(ctx, qs8_hardswish_variants());
   }
 };
 

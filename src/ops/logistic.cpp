@@ -6,20 +6,13 @@
 #include <cmath>
 #include <memory>
 
-#include "kernels/reference/qs8_logistic.h"
+#include "kernels/qs8_logistic.h"
 #include "ops/add_elementwise_util.h"
 #include "ops/float/float_kernels.h"
 #include "ops/op_util.h"
 
 namespace lowbit {
 namespace {
-
-const KernelVariant<ref::Qs8LogisticFn> kFixedPointVariants[] = {
-    {"qs8_logistic__reference", "reference", 0, ref::qs8_logistic__reference},
-};
-const KernelVariant<ref::Qs8TableFn> kTableVariants[] = {
-    {"qs8_logistic_table__reference", "reference", 0, ref::qs8_table_lookup__reference},
-};
 
 // int8 outputs of SOFTMAX and LOGISTIC are fixed at scale 1/256, zero point -128.
 Status check_probability_output(const GraphDesc& graph, const OperatorDesc& op) {
@@ -51,7 +44,7 @@ class Qs8LogisticFixedPoint
       return invalid(describe_input(ctx.graph(), ctx.op(), 0) +
                      " scale is out of the range LOGISTIC supports");
     }
-    return choose(ctx, kFixedPointVariants);
+    return choose(ctx, qs8_logistic_variants());
   }
 };
 
@@ -69,7 +62,7 @@ class Qs8LogisticTable : public UnaryElementwiseKernel<int8_t, int8_t, ref::Qs8T
                                      : ref::LogisticTableRounding::kHalfAwayFromZero,
                                  table);
     params_.table = table;
-    return choose(ctx, kTableVariants);
+    return choose(ctx, qs8_logistic_table_variants());
   }
 };
 

@@ -14,16 +14,6 @@
 namespace lowbit {
 namespace {
 
-const KernelVariant<ref::Qs8MeanFn> kQs8Variants[] = {
-#if defined(__x86_64__)
-    {"qs8_mean__avx2", "avx2", kCpuAVX2, qs8_mean__avx2},
-#endif
-    {"qs8_mean__reference", "reference", 0, ref::qs8_mean__reference},
-};
-const KernelVariant<ref::Qu8MeanFn> kQu8Variants[] = {
-    {"qu8_mean__reference", "reference", 0, ref::qu8_mean__reference},
-};
-
 // The int32 sum of raw values must not overflow: 255 * 2^23 < 2^31.
 constexpr int64_t kMaxReducedCount = int64_t{1} << 23;
 
@@ -132,11 +122,11 @@ class QuantizedMean : public OpKernel {
 
     is_uint8_ = input.dtype == DType::kUInt8;
     if (is_uint8_) {
-      const auto& v = ctx.selector().select(kQu8Variants);
+      const auto& v = ctx.selector().select(qu8_mean_variants());
       qu8_ = v.fn;
       name_ = v.name;
     } else {
-      const auto& v = ctx.selector().select(kQs8Variants);
+      const auto& v = ctx.selector().select(qs8_mean_variants());
       qs8_ = v.fn;
       name_ = v.name;
     }

@@ -14,13 +14,6 @@
 namespace lowbit {
 namespace {
 
-const KernelVariant<ref::Qs8MulFn> kQs8MulVariants[] = {
-#if defined(__x86_64__)
-    {"qs8_mul__avx2", "avx2", kCpuAVX2, qs8_mul__avx2},
-#endif
-    {"qs8_mul__reference", "reference", 0, ref::qs8_mul__reference},
-};
-
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 2, 1));
   DType dtype;
@@ -50,7 +43,7 @@ class Qs8Mul : public BroadcastBinaryKernel<ref::Qs8MulParams, ref::Qs8MulFn> {
                                       fp32_scale);
     quantized_activation_range(activation_, so, p_.output_zero_point, DType::kInt8, &p_.act_min,
                                &p_.act_max);
-    return plan_and_select(ctx, kQs8MulVariants);
+    return plan_and_select(ctx, qs8_mul_variants());
   }
 
  private:

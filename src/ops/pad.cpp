@@ -4,17 +4,13 @@
 #include <cstring>
 #include <memory>
 
-#include "kernels/reference/copy_tensor.h"
+#include "kernels/copy.h"
 #include "ops/add_elementwise_util.h"
 #include "ops/op_util.h"
 #include "ops/pad_copy_util.h"
 
 namespace lowbit {
 namespace {
-
-const KernelVariant<ref::PadFn> kVariants[] = {
-    {"copy_pad__reference", "reference", 0, ref::copy_pad__reference},
-};
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
@@ -79,7 +75,7 @@ class Pad : public OpKernel {
     const size_t row_elements = static_cast<size_t>(p_.output_dims[p_.rank - 1]);
     rows_per_task_ = row_elements >= kElementwiseBlock ? 1 : kElementwiseBlock / (row_elements + 1);
     if (static_cast<int64_t>(rows_ * row_elements) != out.shape.num_elements()) rows_ = 0;
-    const auto& variant = ctx.selector().select(kVariants);
+    const auto& variant = ctx.selector().select(copy_pad_variants());
     fn_ = variant.fn;
     name_ = variant.name;
     return Status::Ok();

@@ -43,15 +43,6 @@ Status check_same_quantization(const GraphDesc& graph, const OperatorDesc& op) {
   return Status::Ok();
 }
 
-template <typename Fn>
-const KernelVariant<Fn>& select_variant(const KernelSelector& selector,
-                                        const KernelVariant<Fn>* table, size_t count) {
-  for (size_t i = 0; i < count; ++i) {
-    if (selector.allows(table[i].required)) return table[i];
-  }
-  return table[count - 1];
-}
-
 class QuantizedPool2D : public OpKernel {
  public:
   QuantizedPool2D(const Pool2DOptions& options, const Pool2DVariants& variants)
@@ -78,11 +69,11 @@ class QuantizedPool2D : public OpKernel {
                                out.quant.zero_points[0], out.dtype, &p_.act_min, &p_.act_max);
     is_uint8_ = ctx.input(0).dtype == DType::kUInt8;
     if (is_uint8_) {
-      const auto& v = select_variant(ctx.selector(), variants_.qu8, variants_.qu8_count);
+      const auto& v = ctx.selector().select(variants_.qu8);
       qu8_ = v.fn;
       name_ = v.name;
     } else {
-      const auto& v = select_variant(ctx.selector(), variants_.qs8, variants_.qs8_count);
+      const auto& v = ctx.selector().select(variants_.qs8);
       qs8_ = v.fn;
       name_ = v.name;
     }

@@ -14,10 +14,8 @@ namespace lowbit {
 Status validate_pool2d(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes);
 
 struct Pool2DVariants {
-  const KernelVariant<ref::Qs8Pool2dFn>* qs8;
-  size_t qs8_count;
-  const KernelVariant<ref::Qu8Pool2dFn>* qu8;
-  size_t qu8_count;
+  KernelFamily<ref::Qs8Pool2dFn> qs8;
+  KernelFamily<ref::Qu8Pool2dFn> qu8;
 };
 
 // The quantized kernel for a validated pool, or the float one for float32.

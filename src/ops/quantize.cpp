@@ -12,31 +12,6 @@
 namespace lowbit {
 namespace {
 
-const KernelVariant<ref::QuantizeFn<int8_t>> kQs8QuantizeVariants[] = {
-    {"qs8_quantize__reference", "reference", 0, ref::qs8_quantize__reference},
-};
-const KernelVariant<ref::QuantizeFn<uint8_t>> kQu8QuantizeVariants[] = {
-    {"qu8_quantize__reference", "reference", 0, ref::qu8_quantize__reference},
-};
-const KernelVariant<ref::RequantizeFn<int8_t, int8_t>> kQs8RequantizeVariants[] = {
-#if defined(__x86_64__)
-    {"qs8_requantize__avx2", "avx2", kCpuAVX2, qs8_requantize__avx2},
-#endif
-    {"qs8_requantize__reference", "reference", 0, ref::qs8_requantize__reference},
-};
-const KernelVariant<ref::RequantizeFn<uint8_t, int8_t>> kQu8Qs8RequantizeVariants[] = {
-#if defined(__x86_64__)
-    {"qu8_qs8_requantize__avx2", "avx2", kCpuAVX2, qu8_qs8_requantize__avx2},
-#endif
-    {"qu8_qs8_requantize__reference", "reference", 0, ref::qu8_qs8_requantize__reference},
-};
-const KernelVariant<ref::RequantizeFn<int8_t, uint8_t>> kQs8Qu8RequantizeVariants[] = {
-#if defined(__x86_64__)
-    {"qs8_qu8_requantize__avx2", "avx2", kCpuAVX2, qs8_qu8_requantize__avx2},
-#endif
-    {"qs8_qu8_requantize__reference", "reference", 0, ref::qs8_qu8_requantize__reference},
-};
-
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
   LOWBIT_RETURN_IF_ERROR(
@@ -53,13 +28,11 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   return Status::Ok();
 }
 
-// Both kernel classes keep their variant table by reference; float -> int
-// has only the reference today.
 template <typename Out>
 class QuantizeFromFloat : public UnaryElementwiseKernel<float, Out, ref::QuantizeParams> {
  public:
   using Base = UnaryElementwiseKernel<float, Out, ref::QuantizeParams>;
-  explicit QuantizeFromFloat(const KernelVariant<typename Base::Fn> (&table)[1]) : table_(table) {}
+  explicit QuantizeFromFloat(KernelFamily<typename Base::Fn> family) : family_(family) {}
 
   Status prepare(PrepareContext& ctx) override {
     const TensorDesc& out = ctx.output(0);
@@ -70,20 +43,18 @@ class QuantizeFromFloat : public UnaryElementwiseKernel<float, Out, ref::Quantiz
     p.zero_point = out.quant.zero_points[0];
     p.qmin = out.dtype == DType::kUInt8 ? 0 : -128;
     p.qmax = out.dtype == DType::kUInt8 ? 255 : 127;
-    return this->choose(ctx, table_);
+    return this->choose(ctx, family_);
   }
 
  private:
-  const KernelVariant<typename Base::Fn> (&table_)[1];
+  KernelFamily<typename Base::Fn> family_;
 };
 
 template <typename In, typename Out>
 class Requantize : public UnaryElementwiseKernel<In, Out, ref::RequantizeParams> {
  public:
   using Base = UnaryElementwiseKernel<In, Out, ref::RequantizeParams>;
-  template <size_t N>
-  explicit Requantize(const KernelVariant<typename Base::Fn> (&table)[N])
-      : table_(table), table_size_(N) {}
+  explicit Requantize(KernelFamily<typename Base::Fn> family) : family_(family) {}
 
   Status prepare(PrepareContext& ctx) override {
     const TensorDesc& in = ctx.input(0);
@@ -96,30 +67,29 @@ class Requantize : public UnaryElementwiseKernel<In, Out, ref::RequantizeParams>
     p.rescale = ref::make_requantizer(p.profile, double(si) / double(so), si / so);
     p.act_min = out.dtype == DType::kUInt8 ? 0 : -128;
     p.act_max = out.dtype == DType::kUInt8 ? 255 : 127;
-    return this->choose(ctx, table_, table_size_);
+    return this->choose(ctx, family_);
   }
 
  private:
-  const KernelVariant<typename Base::Fn>* table_;
-  size_t table_size_;
+  KernelFamily<typename Base::Fn> family_;
 };
 
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
   const DType in = graph.tensors[op.inputs[0]].dtype;
   const DType out = graph.tensors[op.outputs[0]].dtype;
   if (in == DType::kFloat32 && out == DType::kInt8) {
-    return std::unique_ptr<OpKernel>(new QuantizeFromFloat<int8_t>(kQs8QuantizeVariants));
+    return std::unique_ptr<OpKernel>(new QuantizeFromFloat<int8_t>(qs8_quantize_variants()));
   }
   if (in == DType::kFloat32) {
-    return std::unique_ptr<OpKernel>(new QuantizeFromFloat<uint8_t>(kQu8QuantizeVariants));
+    return std::unique_ptr<OpKernel>(new QuantizeFromFloat<uint8_t>(qu8_quantize_variants()));
   }
   if (in == DType::kUInt8) {
-    return std::unique_ptr<OpKernel>(new Requantize<uint8_t, int8_t>(kQu8Qs8RequantizeVariants));
+    return std::unique_ptr<OpKernel>(new Requantize<uint8_t, int8_t>(qu8_qs8_requantize_variants()));
   }
   if (out == DType::kUInt8) {
-    return std::unique_ptr<OpKernel>(new Requantize<int8_t, uint8_t>(kQs8Qu8RequantizeVariants));
+    return std::unique_ptr<OpKernel>(new Requantize<int8_t, uint8_t>(qs8_qu8_requantize_variants()));
   }
-  return std::unique_ptr<OpKernel>(new Requantize<int8_t, int8_t>(kQs8RequantizeVariants));
+  return std::unique_ptr<OpKernel>(new Requantize<int8_t, int8_t>(qs8_requantize_variants()));
 }
 
 }  // namespace

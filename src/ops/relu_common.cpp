@@ -1,19 +1,12 @@
 #include "ops/relu_common.h"
 
-#include "kernels/reference/qs8_quantize.h"
+#include "kernels/qs8_quantize.h"
 #include "ops/add_elementwise_util.h"
 #include "ops/float/float_kernels.h"
 #include "ops/op_util.h"
 
 namespace lowbit {
 namespace {
-
-const KernelVariant<ref::RequantizeFn<int8_t, int8_t>> kReluVariants[] = {
-    {"qs8_relu__reference", "reference", 0, ref::qs8_requantize__reference},
-};
-const KernelVariant<ref::RequantizeFn<int8_t, int8_t>> kRelu6Variants[] = {
-    {"qs8_relu6__reference", "reference", 0, ref::qs8_requantize__reference},
-};
 
 class Qs8Relu : public UnaryElementwiseKernel<int8_t, int8_t, ref::RequantizeParams> {
  public:
@@ -30,8 +23,7 @@ class Qs8Relu : public UnaryElementwiseKernel<int8_t, int8_t, ref::RequantizePar
     params_.rescale = ref::make_requantizer(params_.profile, double(si) / double(so), si / so);
     quantized_activation_range(activation_, so, params_.output_zero_point, DType::kInt8,
                                &params_.act_min, &params_.act_max);
-    return activation_ == Activation::kRelu6 ? choose(ctx, kRelu6Variants)
-                                             : choose(ctx, kReluVariants);
+    return choose(ctx, qs8_relu_variants());
   }
 
  private:

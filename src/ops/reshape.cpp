@@ -5,17 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "kernels/reference/copy_tensor.h"
+#include "kernels/copy.h"
 #include "ops/add_elementwise_util.h"
 #include "ops/op_util.h"
 #include "ops/pad_copy_util.h"
 
 namespace lowbit {
 namespace {
-
-const KernelVariant<ref::CopyFn> kVariants[] = {
-    {"copy_bytes__reference", "reference", 0, ref::copy_bytes__reference},
-};
 
 Status requested_shape(const GraphDesc& graph, const OperatorDesc& op,
                        std::vector<int32_t>* shape, bool* from_output) {
@@ -97,7 +93,7 @@ class Reshape : public OpKernel {
     LOWBIT_RETURN_IF_ERROR(check_same_element_count(ctx));
     bytes_ = static_cast<size_t>(ctx.input(0).shape.num_elements()) *
              element_bytes(ctx.input(0).dtype);
-    const auto& variant = ctx.selector().select(kVariants);
+    const auto& variant = ctx.selector().select(copy_bytes_variants());
     fn_ = variant.fn;
     name_ = variant.name;
     return Status::Ok();

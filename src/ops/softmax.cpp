@@ -16,20 +16,6 @@
 namespace lowbit {
 namespace {
 
-// Best first; the reference last (it needs nothing).
-const KernelVariant<ref::Qs8SoftmaxFn> kFixedPointVariants[] = {
-#if defined(__x86_64__)
-    {"qs8_softmax__avx2", "avx2", kCpuAVX2, qs8_softmax__avx2},
-#endif
-    {"qs8_softmax__reference", "reference", 0, ref::qs8_softmax__reference},
-};
-const KernelVariant<ref::Qs8SoftmaxFn> kTableVariants[] = {
-#if defined(__x86_64__)
-    {"qs8_softmax_table__avx2", "avx2", kCpuAVX2, qs8_softmax_table__avx2},
-#endif
-    {"qs8_softmax_table__reference", "reference", 0, ref::qs8_softmax_table__reference},
-};
-
 // Absent options mean TFLite's default beta of 1.
 float softmax_beta(const OperatorDesc& op) {
   const auto* opt = get_options<SoftmaxOptions>(op);
@@ -94,7 +80,8 @@ class Qs8Softmax : public OpKernel {
                         " elements overflow the tflite_reference SOFTMAX sum (at most 4095)");
     }
     const auto& variant = ctx.selector().select(
-        ctx.profile() == RequantProfile::kTfliteReference ? kFixedPointVariants : kTableVariants);
+        ctx.profile() == RequantProfile::kTfliteReference ? qs8_softmax_variants()
+                                                          : qs8_softmax_table_variants());
     fn_ = variant.fn;
     name_ = variant.name;
     return Status::Ok();

@@ -1,23 +1,16 @@
 // UNPACK: LCE's LceDequantize. Bit tensor -> float32 ±1 (bit 1 -> -1.0) or int8
-// in the output's quantization (see ref::bin_unpack_s8_values), same logical
+// in the output's quantization (see ref::bin_unpack_qs8_values), same logical
 // shape.
 #include <memory>
 #include <string>
 
-#include "kernels/reference/bin_pack.h"
+#include "kernels/bin_pack.h"
 #include "ops/binary_util.h"
 #include "ops/op_kernel.h"
 #include "ops/op_util.h"
 
 namespace lowbit {
 namespace {
-
-constexpr KernelVariant<ref::BinUnpackF32Fn> kF32UnpackKernels[] = {
-    {"f32_unpack__reference", "reference", 0, ref::bin_unpack_f32},
-};
-constexpr KernelVariant<ref::BinUnpackS8Fn> kQs8UnpackKernels[] = {
-    {"qs8_unpack__reference", "reference", 0, ref::bin_unpack_s8},
-};
 
 Status validate_unpack(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
@@ -43,12 +36,12 @@ class UnpackKernel : public OpKernel {
     channels_ = size_t(in.shape[in.shape.rank - 1]);
     rows_ = size_t(in.shape.num_elements()) / channels_;
     if (out.dtype == DType::kInt8) {
-      ref::bin_unpack_s8_values(out.quant.scales[0], out.quant.zero_points[0], &plus_, &minus_);
-      const auto& variant = ctx.selector().select(kQs8UnpackKernels);
-      s8_fn_ = variant.fn;
+      ref::bin_unpack_qs8_values(out.quant.scales[0], out.quant.zero_points[0], &plus_, &minus_);
+      const auto& variant = ctx.selector().select(bin_unpack_qs8_variants());
+      qs8_fn_ = variant.fn;
       name_ = variant.name;
     } else {
-      const auto& variant = ctx.selector().select(kF32UnpackKernels);
+      const auto& variant = ctx.selector().select(bin_unpack_f32_variants());
       f32_fn_ = variant.fn;
       name_ = variant.name;
     }
@@ -57,10 +50,10 @@ class UnpackKernel : public OpKernel {
 
   Status run(const RunContext& ctx) override {
     const auto* input = ctx.input_as<uint32_t>(0);
-    if (s8_fn_ != nullptr) {
+    if (qs8_fn_ != nullptr) {
       auto* output = ctx.output_as<int8_t>(0);
       bin_parallel_rows(ctx.pool(), rows_, [&](size_t begin, size_t end) {
-        s8_fn_(input, channels_, plus_, minus_, output, begin, end);
+        qs8_fn_(input, channels_, plus_, minus_, output, begin, end);
       });
     } else {
       auto* output = ctx.output_as<float>(0);
@@ -77,7 +70,7 @@ class UnpackKernel : public OpKernel {
   size_t channels_ = 0, rows_ = 0;
   int8_t plus_ = 0, minus_ = 0;
   ref::BinUnpackF32Fn f32_fn_ = nullptr;
-  ref::BinUnpackS8Fn s8_fn_ = nullptr;
+  ref::BinUnpackQs8Fn qs8_fn_ = nullptr;
   const char* name_ = "";
 };
 

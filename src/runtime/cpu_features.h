@@ -38,15 +38,20 @@ class KernelSelector {
   uint32_t allowed_features() const { return allowed_; }
 
   template <typename Fn>
-  const KernelVariant<Fn>& select(const KernelVariant<Fn>* table, size_t count) const {
-    for (size_t i = 0; i < count; ++i) {
-      if (allows(table[i].required)) return table[i];
+  const KernelVariant<Fn>& select(const KernelFamily<Fn>& family) const {
+    for (const KernelVariant<Fn>& row : family) {
+      if (allows(row.required)) return row;
     }
-    return table[count - 1];
+    return family[family.count - 1];
   }
-  template <typename Fn, size_t N>
-  const KernelVariant<Fn>& select(const KernelVariant<Fn> (&table)[N]) const {
-    return select(table, N);
+
+  // This selector, further limited to `features`: a part chosen to go with
+  // another (a binary GEMM's output stage) brings no instruction set the
+  // first does not use.
+  KernelSelector limited_to(uint32_t features) const {
+    KernelSelector limited = *this;
+    limited.allowed_ &= features;
+    return limited;
   }
 
   bool allows(uint32_t required) const { return (allowed_ & required) == required; }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernels/bin_gemm.h"
+#include "runtime/cpu_features.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;
@@ -48,8 +49,7 @@ std::vector<int32_t> expected_popcounts(size_t mr, size_t nr, size_t taps, size_
 TEST_CASE("binary GEMM variants equal the definition through row pointers",
           "[kernels][bin_gemm]") {
   const CpuFeatures cpu = CpuFeatures::detect();
-  size_t count = 0;
-  const KernelVariant<BinGemmKernel>* variants = bin_gemm_variants(&count);
+  const auto [variants, count] = bin_gemm_variants();
   REQUIRE(count >= 1);
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
@@ -107,7 +107,7 @@ TEST_CASE("binary GEMM variants equal the definition through row pointers",
 }
 
 TEST_CASE("scalar binary GEMM counts differing bits", "[kernels][bin_gemm]") {
-  const BinGemmKernel k{bin_gemm_4x4c2__scalar, 4, 4};
+  const BinGemmKernel k{bin_gemm_4x4c2__reference, 4, 4};
   // One tap of three words; channel 0 differs everywhere in word 0 (32), channel 1
   // only in 3 bits of the last word, of which the mask keeps 2.
   const uint32_t a_row[3] = {0xF0F0F0F0u, 0u, 0x0u};
@@ -116,7 +116,7 @@ TEST_CASE("scalar binary GEMM counts differing bits", "[kernels][bin_gemm]") {
   bin_gemm_pack_block(k, 2, 1, 3, filter, 3, 3, block.ptr);
   const uint32_t* a[1] = {a_row};
   int32_t c[2] = {-1, -1};
-  bin_gemm_4x4c2__scalar(1, 2, 1, 3, a, 0x3u, block.ptr, c, 2);
+  bin_gemm_4x4c2__reference(1, 2, 1, 3, a, 0x3u, block.ptr, c, 2);
   CHECK(c[0] == 32);
   CHECK(c[1] == 2);
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kernels/bin_gemm.h"
+#include "runtime/cpu_features.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;
@@ -48,8 +49,7 @@ StageCase random_case(std::mt19937& rng, size_t channels, bool ties) {
 
 TEST_CASE("binary output stages equal the scalar stage", "[kernels][bin_output]") {
   const CpuFeatures cpu = CpuFeatures::detect();
-  size_t count = 0;
-  const KernelVariant<BinOutputKernel>* variants = bin_output_variants(&count);
+  const auto [variants, count] = bin_output_variants();
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
   int tested = 0;
@@ -68,8 +68,8 @@ TEST_CASE("binary output stages equal the scalar stage", "[kernels][bin_output]"
       const StageCase t = random_case(rng, channels, ties);
       const int32_t* correction = iter % 2 ? t.correction.data() : nullptr;
       CAPTURE(iter, channels, ties, correction != nullptr);
-      const BinOutputFn scalar[] = {bin_output_float__scalar, bin_output_int8__scalar,
-                                    bin_output_bits__scalar};
+      const BinOutputFn scalar[] = {bin_output_float__reference, bin_output_int8__reference,
+                                    bin_output_bits__reference};
       const BinOutputFn tested_fns[] = {k.to_float, k.to_int8, k.to_bits};
       for (int mode = 0; mode < 3; ++mode) {
         CAPTURE(mode);
@@ -96,11 +96,11 @@ TEST_CASE("scalar output stage: ties round away from zero, thresholds compare do
   params.bias = bias;
   params.doubled_threshold = doubled_threshold;
   int8_t q[2];
-  bin_output_int8__scalar(2, popcounts, nullptr, params, q);
+  bin_output_int8__reference(2, popcounts, nullptr, params, q);
   CHECK(q[0] == 1);
   CHECK(q[1] == -2);
   uint32_t bits = ~0u;
-  bin_output_bits__scalar(2, popcounts, nullptr, params, &bits);
+  bin_output_bits__reference(2, popcounts, nullptr, params, &bits);
   CHECK(bits == 0x2u);  // 2 > 2 is false, 6 > 5 is true; pad bits cleared
 }
 
@@ -108,8 +108,7 @@ TEST_CASE("binary output stages keep subnormal multipliers and biases", "[kernel
   // ARMv7 NEON flushes subnormals to zero; its variant must still give the
   // scalar stage's bits (a product or sum near zero keeps its subnormal value).
   const CpuFeatures cpu = CpuFeatures::detect();
-  size_t count = 0;
-  const KernelVariant<BinOutputKernel>* variants = bin_output_variants(&count);
+  const auto [variants, count] = bin_output_variants();
   const float tiny = std::numeric_limits<float>::denorm_min();
   const size_t channels = 21;  // two full blocks of 8 and a partial one
   std::vector<int32_t> popcounts(channels);
@@ -123,7 +122,7 @@ TEST_CASE("binary output stages keep subnormal multipliers and biases", "[kernel
   params.multiplier = multiplier.data();
   params.bias = bias.data();
   std::vector<float> expected(channels), got(channels);
-  bin_output_float__scalar(channels, popcounts.data(), nullptr, params, expected.data());
+  bin_output_float__reference(channels, popcounts.data(), nullptr, params, expected.data());
   // Some results are subnormal and non-zero, or the case proves nothing.
   CHECK(std::count_if(expected.begin(), expected.end(),
                       [](float y) { return y != 0.0f && std::fpclassify(y) == FP_SUBNORMAL; }) > 0);

@@ -8,7 +8,9 @@
 #include <random>
 #include <vector>
 
+#include "kernels/bin_maxpool2d.h"
 #include "kernels/bin_pack.h"
+#include "runtime/cpu_features.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;
@@ -20,17 +22,17 @@ size_t random_channels(std::mt19937& rng, int iter) {
 }
 
 template <typename Fn, typename Body>
-int for_each_variant(const KernelVariant<Fn>* variants, size_t count, Body body) {
+int for_each_variant(KernelFamily<Fn> variants, Body body) {
   const CpuFeatures cpu = CpuFeatures::detect();
   int tested = 0;
-  for (size_t v = 0; v < count; ++v) {
-    if (!cpu.has(variants[v].required)) {
-      WARN(variants[v].name << " not run: this CPU lacks its features");
+  for (const KernelVariant<Fn>& variant : variants) {
+    if (!cpu.has(variant.required)) {
+      WARN(variant.name << " not run: this CPU lacks its features");
       continue;
     }
     ++tested;
-    INFO(variants[v].name);
-    body(variants[v].fn);
+    INFO(variant.name);
+    body(variant.fn);
   }
   return tested;
 }
@@ -38,15 +40,14 @@ int for_each_variant(const KernelVariant<Fn>* variants, size_t count, Body body)
 }  // namespace
 
 TEST_CASE("f32 bitpack variants equal the reference", "[kernels][bitpack]") {
-  size_t count = 0;
-  const auto* variants = bin_pack_f32_variants(&count);
+  const auto variants = bin_pack_f32_variants();
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
   const float specials[] = {-0.0f, 0.0f, std::numeric_limits<float>::quiet_NaN(),
                             -std::numeric_limits<float>::infinity(),
                             std::numeric_limits<float>::infinity(),
                             -std::numeric_limits<float>::denorm_min(), -1e-30f, 1e-30f};
-  const int tested = for_each_variant(variants, count, [&](ref::BinPackF32Fn fn) {
+  const int tested = for_each_variant(variants, [&](ref::BinPackF32Fn fn) {
     std::mt19937 rng(seed);
     for (int iter = 0; iter < testing::scaled_iterations(200); ++iter) {
       const size_t channels = random_channels(rng, iter), rows = 1 + rng() % 4;
@@ -56,7 +57,7 @@ TEST_CASE("f32 bitpack variants equal the reference", "[kernels][bitpack]") {
       for (float& v : x) v = rng() % 8 == 0 ? specials[rng() % 8] : value(rng);
       std::vector<uint32_t> expected(rows * words, 0xdeadbeef), got(rows * words, 0xdeadbeef);
       const size_t split = rng() % (rows + 1);
-      ref::bin_pack_f32(x.data(), channels, expected.data(), 0, rows);
+      ref::bin_pack_f32__reference(x.data(), channels, expected.data(), 0, rows);
       fn(x.data(), channels, got.data(), 0, split);
       fn(x.data(), channels, got.data(), split, rows);
       CAPTURE(iter, channels, rows);
@@ -67,11 +68,10 @@ TEST_CASE("f32 bitpack variants equal the reference", "[kernels][bitpack]") {
 }
 
 TEST_CASE("int8 bitpack variants equal the reference", "[kernels][bitpack]") {
-  size_t count = 0;
-  const auto* variants = bin_pack_s8_variants(&count);
+  const auto variants = bin_pack_qs8_variants();
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
-  const int tested = for_each_variant(variants, count, [&](ref::BinPackS8Fn fn) {
+  const int tested = for_each_variant(variants, [&](ref::BinPackQs8Fn fn) {
     std::mt19937 rng(seed);
     for (int iter = 0; iter < testing::scaled_iterations(200); ++iter) {
       const size_t channels = random_channels(rng, iter), rows = 1 + rng() % 4;
@@ -82,7 +82,7 @@ TEST_CASE("int8 bitpack variants equal the reference", "[kernels][bitpack]") {
       std::vector<int8_t> q(rows * channels);
       for (int8_t& v : q) v = static_cast<int8_t>(rng());
       std::vector<uint32_t> expected(rows * words, 0xdeadbeef), got(rows * words, 0xdeadbeef);
-      ref::bin_pack_s8(q.data(), channels, zero_point, expected.data(), 0, rows);
+      ref::bin_pack_qs8__reference(q.data(), channels, zero_point, expected.data(), 0, rows);
       fn(q.data(), channels, zero_point, got.data(), 0, rows);
       CAPTURE(iter, channels, rows, zero_point);
       REQUIRE(got == expected);
@@ -92,11 +92,10 @@ TEST_CASE("int8 bitpack variants equal the reference", "[kernels][bitpack]") {
 }
 
 TEST_CASE("binary max-pool variants equal the reference", "[kernels][bmaxpool2d]") {
-  size_t count = 0;
-  const auto* variants = bin_maxpool2d_variants(&count);
+  const auto variants = bin_maxpool2d_variants();
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
-  const int tested = for_each_variant(variants, count, [&](ref::BinMaxPool2DFn fn) {
+  const int tested = for_each_variant(variants, [&](ref::BinMaxPool2DFn fn) {
     std::mt19937 rng(seed);
     for (int iter = 0; iter < testing::scaled_iterations(150); ++iter) {
       ref::BinMaxPool2DParams p;
@@ -119,7 +118,7 @@ TEST_CASE("binary max-pool variants equal the reference", "[kernels][bmaxpool2d]
       for (uint32_t& w : in) w = uint32_t(rng()) | uint32_t(rng()) | uint32_t(rng());
       const size_t pixels = ref::bin_maxpool2d_pixels(p);
       std::vector<uint32_t> expected(pixels * words, 0xdeadbeef), got(pixels * words, 0xdeadbeef);
-      ref::bin_maxpool2d(p, in.data(), expected.data(), 0, pixels);
+      ref::bin_maxpool2d__reference(p, in.data(), expected.data(), 0, pixels);
       const size_t split = rng() % (pixels + 1);
       fn(p, in.data(), got.data(), 0, split);
       fn(p, in.data(), got.data(), split, pixels);

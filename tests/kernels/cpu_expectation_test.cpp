@@ -38,8 +38,9 @@ TEST_CASE("kernel variants this CPU runs", "[kernels][cpu]") {
   std::vector<testing::KernelFamilyRows> families = testing::all_kernel_families();
   // The EVEX build of the AVX-VNNI GEMM that the kernel tests also run.
   const auto gemm_under_test = testing::qs8_gemm_variants_under_test();
-  families.push_back(testing::family_rows("qs8_gemm (kernel tests)", gemm_under_test.data(),
-                                          gemm_under_test.size()));
+  families.push_back(testing::family_rows(
+      "qs8_gemm (kernel tests)",
+      KernelFamily<Qs8GemmKernel>{gemm_under_test.data(), gemm_under_test.size()}));
   for (const testing::KernelFamilyRows& family : families) {
     std::string ran, skipped;
     for (const testing::VariantRow& row : family.rows) {

@@ -1,5 +1,5 @@
 // DEPTHWISE_CONV_2D through the runtime with every SIMD kernel set this CPU
-// runs, at 1, 2 and 3 threads, against the reference kernel set: the runner's
+// runs, at 1, 2 and 3 threads, against the reference kernel set: the driver's
 // row/generic dispatch, padding rows and columns, channel tiles (few output
 // rows split channels across threads), depth multiplier and dilation.
 #include <catch2/catch.hpp>
@@ -50,7 +50,7 @@ struct Case {
   }
 };
 
-// large: a layer above the runner's one-thread threshold.
+// large: a layer above the driver's one-thread threshold.
 Case random_case(std::mt19937& rng, bool large) {
   static const int kEdgeChannels[] = {1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 48, 65};
   Case t;
@@ -135,7 +135,7 @@ TEST_CASE("DEPTHWISE_CONV_2D SIMD kernel sets equal the reference at any thread 
     if (KernelSelector::create(set, CpuFeatures::detect()).ok()) sets.push_back(set);
   }
   if (sets.empty()) WARN("no SIMD kernel set runs on this CPU: only the reference ran");
-  // Layers under Qs8DwconvRunner::kMinMacsToSplit (100k) run on one thread;
+  // Layers under Qs8DwconvDriver::kMinMacsToSplit (100k) run on one thread;
   // the sweep must include larger ones so the thread tiling runs too.
   int large_cases = 0;
   for (RequantProfile profile : {RequantProfile::kTfliteReference,

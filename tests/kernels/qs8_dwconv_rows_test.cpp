@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kernels/qs8_dwconv.h"
+#include "runtime/cpu_features.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;
@@ -151,8 +152,7 @@ std::vector<int8_t> run(Qs8DwconvRowFn fn, size_t channel_block, const RowProble
 
 TEST_CASE("qs8 depthwise row kernels match a direct convolution", "[kernels][qs8_dwconv]") {
   const CpuFeatures cpu = CpuFeatures::detect();
-  size_t count = 0;
-  const KernelVariant<Qs8DwconvKernel>* variants = qs8_dwconv_variants(&count);
+  const auto [variants, count] = qs8_dwconv_variants();
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
   int tested = 0;
@@ -191,8 +191,7 @@ TEST_CASE("qs8 depthwise row kernels match a direct convolution", "[kernels][qs8
 
 TEST_CASE("qs8 depthwise row kernels exist only for square 3x3/5x5, stride 1/2, no dilation",
           "[kernels][qs8_dwconv]") {
-  size_t count = 0;
-  const Qs8DwconvKernel& k = qs8_dwconv_variants(&count)[0].fn;
+  const Qs8DwconvKernel& k = qs8_dwconv_variants()[0].fn;
   CHECK(qs8_dwconv_row_kernel(k, 3, 3, 1, 1, 1) == k.row_3x3s1);
   CHECK(qs8_dwconv_row_kernel(k, 5, 5, 2, 1, 1) == k.row_5x5s2);
   CHECK(qs8_dwconv_row_kernel(k, 3, 3, 1, 2, 1) == nullptr);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernels/qs8_dwconv.h"
+#include "runtime/cpu_features.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;
@@ -103,8 +104,7 @@ std::vector<int8_t> run(const Qs8DwconvKernel& kernel, const Problem& p, const R
 template <typename F>
 void for_each_runnable_variant(F&& f) {
   const CpuFeatures cpu = CpuFeatures::detect();
-  size_t count = 0;
-  const KernelVariant<Qs8DwconvKernel>* variants = qs8_dwconv_variants(&count);
+  const auto [variants, count] = qs8_dwconv_variants();
   int tested = 0;
   for (size_t v = 0; v < count; ++v) {
     if (!cpu.has(variants[v].required)) {

@@ -8,6 +8,7 @@
 #include "kernels/qs8_gemm.h"
 #include "support/gemm_variants.h"
 #include "lowbit/interpreter.h"
+#include "runtime/cpu_features.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;

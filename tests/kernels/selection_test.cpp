@@ -52,9 +52,10 @@ TEST_CASE("every variant's tag is a known ISA that covers what it requires",
       const IsaInfo* isa = find_isa(row.isa.c_str());
       REQUIRE(isa != nullptr);
       CHECK((row.required & ~isa->features) == 0);
-      // The name carries its ISA: "..._<something>__<isa>" ("neon" rows of
-      // armv7 carry "armv7neon").
-      CHECK(row.name.find("__") != std::string::npos);
+      // The name carries its ISA tag: "<family...>__<isa>".
+      const std::string suffix = "__" + row.isa;
+      CHECK(row.name.size() > suffix.size());
+      CHECK(row.name.compare(row.name.size() - suffix.size(), suffix.size(), suffix) == 0);
     }
   }
 }
@@ -103,16 +104,15 @@ TEST_CASE("selection never leaves the CPU's feature set, for every family and ke
 }
 
 TEST_CASE("the selector's template picks the same row as the rule", "[kernels][selection]") {
-  size_t count = 0;
-  const KernelVariant<Qs8GemmKernel>* table = qs8_gemm_variants(&count);
-  const testing::KernelFamilyRows family = testing::family_rows("qs8_gemm", table, count);
+  const KernelFamily<Qs8GemmKernel> table = qs8_gemm_variants();
+  const testing::KernelFamilyRows family = testing::family_rows("qs8_gemm", table);
   for (const std::string& cpu_name : fake_cpus()) {
     CpuFeatures cpu;
     cpu.mask = isa_list_features(cpu_name.c_str());
     Result<KernelSelector> selector = KernelSelector::create("auto", cpu);
     REQUIRE(selector.ok());
     INFO("cpu " << cpu_name);
-    CHECK(std::string(selector->select(table, count).name) ==
+    CHECK(std::string(selector->select(table).name) ==
           family.rows[first_allowed_row(family, cpu.mask)].name);
   }
 }
@@ -121,8 +121,7 @@ TEST_CASE("the selector's template picks the same row as the rule", "[kernels][s
 // The instruction sets a firmware names (LOWBIT_FIRMWARE_ISA) map to the
 // variants a reader of the tables expects.
 TEST_CASE("x86 feature sets pick the expected qs8 GEMM", "[kernels][selection]") {
-  size_t count = 0;
-  const KernelVariant<Qs8GemmKernel>* table = qs8_gemm_variants(&count);
+  const KernelFamily<Qs8GemmKernel> table = qs8_gemm_variants();
   const struct {
     const char* cpu;
     const char* gemm;
@@ -139,14 +138,14 @@ TEST_CASE("x86 feature sets pick the expected qs8 GEMM", "[kernels][selection]")
     CpuFeatures cpu;
     cpu.mask = isa_list_features(e.cpu);
     INFO("cpu " << e.cpu);
-    CHECK(std::string(KernelSelector::create("auto", cpu)->select(table, count).name) == e.gemm);
+    CHECK(std::string(KernelSelector::create("auto", cpu)->select(table).name) == e.gemm);
   }
   // Forcing a set keeps what it implies: avxvnni on a Sapphire Rapids-like CPU.
   CpuFeatures spr;
   spr.mask = isa_list_features("avx512vnni,avx512vpopcnt,avxvnni");
-  CHECK(std::string(KernelSelector::create("avxvnni", spr)->select(table, count).name) ==
+  CHECK(std::string(KernelSelector::create("avxvnni", spr)->select(table).name) ==
         "qs8_gemm_4x8c4__avxvnni");
-  CHECK(std::string(KernelSelector::create("avx2", spr)->select(table, count).name) ==
+  CHECK(std::string(KernelSelector::create("avx2", spr)->select(table).name) ==
         "qs8_gemm_2x8c8__avx2");
 }
 #endif

@@ -10,7 +10,8 @@
 #include "binary_sim.h"
 #include "kernels/bin_gemm.h"
 #include "kernels/reference/bin_conv2d.h"
-#include "kernels/reference/bin_conv2d_gemm.h"
+#include "ops/drivers/bin_conv2d_gemm_driver.h"
+#include "runtime/cpu_features.h"
 #include "support/model_runner.h"
 
 namespace lowbit {
@@ -33,11 +34,9 @@ TEST_CASE("bin_conv2d_gemm: every bin_gemm variant equals the reference kernel",
     std::vector<int> v(values);
     return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
   };
-  size_t count = 0;
-  const KernelVariant<BinGemmKernel>* variants = bin_gemm_variants(&count);
+  const auto [variants, count] = bin_gemm_variants();
   const CpuFeatures cpu = CpuFeatures::detect();
-  size_t output_count = 0;
-  const KernelVariant<BinOutputKernel>* outputs = bin_output_variants(&output_count);
+  const auto [outputs, output_count] = bin_output_variants();
   int variants_run = 0;
   int fused_expected = 0, fused_runs = 0;
   for (size_t v = 0; v < count; ++v) {
@@ -124,12 +123,12 @@ TEST_CASE("bin_conv2d_gemm: every bin_gemm variant equals the reference kernel",
       std::vector<uint8_t> expected(out_bytes, 0x5A), actual(out_bytes, 0xA5);
       ref::bin_conv2d(p, input.data(), filter.data(), expected.data(), 0, pixels);
 
-      ref::BinConv2DGemmPlan plan;
+      BinConv2DGemmPlan plan;
       plan.gemm = gemm;
-      REQUIRE(ref::bin_conv2d_gemm_supported(p));
-      AlignedWords storage(ref::bin_conv2d_gemm_packed_bytes(p, gemm));
-      ref::bin_conv2d_gemm_pack(p, filter.data(), &plan, storage.p);
-      AlignedWords scratch(ref::bin_conv2d_gemm_scratch_bytes(p, gemm));
+      REQUIRE(bin_conv2d_gemm_supported(p));
+      AlignedWords storage(bin_conv2d_gemm_packed_bytes(p, gemm));
+      bin_conv2d_gemm_pack(p, filter.data(), &plan, storage.p);
+      AlignedWords scratch(bin_conv2d_gemm_scratch_bytes(p, gemm));
       // Every output stage this CPU runs, each behind this GEMM; then the GEMM's
       // fused epilogue where it has one for this mode.
       const bool fused = plan.use_fused;
@@ -143,8 +142,8 @@ TEST_CASE("bin_conv2d_gemm: every bin_gemm variant equals the reference kernel",
         std::fill(actual.begin(), actual.end(), uint8_t(0xA5));
         const size_t splits = size_t(pick({1, 2, 3}));
         for (size_t s = 0; s < splits; ++s) {
-          ref::bin_conv2d_gemm(p, plan, input.data(), actual.data(), scratch.p,
-                               s * pixels / splits, (s + 1) * pixels / splits);
+          bin_conv2d_gemm(p, plan, input.data(), actual.data(), scratch.p, s * pixels / splits,
+                          (s + 1) * pixels / splits);
         }
         REQUIRE(actual == expected);
       }

@@ -188,10 +188,10 @@ TEST_CASE("bin_transform_int8 rounds half away from zero and saturates", "[bin_c
 TEST_CASE("bin_pack / bin_unpack kernels: hand-computed and round trip", "[bitpack][unpack][kernel]") {
   const float values[3] = {-0.5f, 0.0f, -0.0f};
   uint32_t word = 0xFFFFFFFF;
-  ref::bin_pack_f32(values, 3, &word, 0, 1);
+  ref::bin_pack_f32__reference(values, 3, &word, 0, 1);
   CHECK(word == 0x1u);  // only -0.5 is negative; -0.0 is not
   const int8_t q[4] = {-5, 3, 2, 127};
-  ref::bin_pack_s8(q, 4, 3, &word, 0, 1);  // zero point 3: -5 and 2 are negative
+  ref::bin_pack_qs8__reference(q, 4, 3, &word, 0, 1);  // zero point 3: -5 and 2 are negative
   CHECK(word == 0x5u);
 
   const uint32_t seed = test_seed();
@@ -203,30 +203,30 @@ TEST_CASE("bin_pack / bin_unpack kernels: hand-computed and round trip", "[bitpa
     const Signs s = random_signs(rng, rows * channels);
     std::vector<float> f(s.begin(), s.end());
     std::vector<uint32_t> packed((channels + 31) / 32 * rows, 0xFFFFFFFFu);
-    ref::bin_pack_f32(f.data(), channels, packed.data(), 0, 3);
-    ref::bin_pack_f32(f.data(), channels, packed.data(), 3, rows);
+    ref::bin_pack_f32__reference(f.data(), channels, packed.data(), 0, 3);
+    ref::bin_pack_f32__reference(f.data(), channels, packed.data(), 3, rows);
     CHECK(packed == pack_signs(s, channels));
     std::vector<float> back(rows * channels, 0.0f);
-    ref::bin_unpack_f32(packed.data(), channels, back.data(), 0, rows);
+    ref::bin_unpack_f32__reference(packed.data(), channels, back.data(), 0, rows);
     CHECK(back == f);
     std::vector<int8_t> back8(rows * channels, 0);
-    ref::bin_unpack_s8(packed.data(), channels, 10, -20, back8.data(), 0, rows);
+    ref::bin_unpack_qs8__reference(packed.data(), channels, 10, -20, back8.data(), 0, rows);
     for (size_t i = 0; i < back8.size(); ++i) CHECK(back8[i] == (s[i] > 0 ? 10 : -20));
   }
 }
 
-TEST_CASE("bin_unpack_s8_values follows LceDequantize", "[unpack][kernel]") {
+TEST_CASE("bin_unpack_qs8_values follows LceDequantize", "[unpack][kernel]") {
   int8_t plus, minus;
-  ref::bin_unpack_s8_values(1.0f / 64, 0, &plus, &minus);
+  ref::bin_unpack_qs8_values(1.0f / 64, 0, &plus, &minus);
   CHECK(plus == 64);
   CHECK(minus == -64);
-  ref::bin_unpack_s8_values(0.4f, 1, &plus, &minus);  // 1/0.4 = 2.5 -> 3 (ties away)
+  ref::bin_unpack_qs8_values(0.4f, 1, &plus, &minus);  // 1/0.4 = 2.5 -> 3 (ties away)
   CHECK(plus == 4);
   CHECK(minus == -2);
-  ref::bin_unpack_s8_values(1.0f / 100, 50, &plus, &minus);  // saturates at 127
+  ref::bin_unpack_qs8_values(1.0f / 100, 50, &plus, &minus);  // saturates at 127
   CHECK(plus == 127);
   CHECK(minus == -50);
-  ref::bin_unpack_s8_values(1e-30f, -3, &plus, &minus);  // huge offset, no overflow
+  ref::bin_unpack_qs8_values(1e-30f, -3, &plus, &minus);  // huge offset, no overflow
   CHECK(plus == 127);
   CHECK(minus == -128);
 }
@@ -240,7 +240,7 @@ TEST_CASE("bin_maxpool2d kernel: AND over valid taps", "[bmaxpool2d][kernel]") {
   p.filter_h = p.filter_w = 2;
   const uint32_t in[4] = {1, 1, 0, 1};
   uint32_t out[4] = {9, 9, 9, 9};
-  ref::bin_maxpool2d(p, in, out, 0, 4);
+  ref::bin_maxpool2d__reference(p, in, out, 0, 4);
   // (0,0): taps all four -> 0; (0,1): taps (0,1),(1,1) -> 1; (1,0): (1,0),(1,1) -> 0; (1,1) -> 1.
   CHECK(out[0] == 0u);
   CHECK(out[1] == 1u);

@@ -34,7 +34,7 @@ TEST_CASE("BITPACK float32: hand-computed and random rows", "[bitpack]") {
   auto b = single_op(OpType::kBitpack, DType::kFloat32, Shape{2, 3}, {}, DType::kBit, Shape{2, 3}, {});
   OpRun r = run_operator(*b, 0, {to_bytes(x)});
   REQUIRE(r.status.ok());
-  CHECK(r.kernel == "f32_bitpack__reference");
+  CHECK(r.kernel == "bin_pack_f32__reference");
   CHECK(from_bytes<uint32_t>(r.outputs[0]) == std::vector<uint32_t>{0x1u, 0x6u});
 
   const uint32_t seed = test_seed();
@@ -65,7 +65,7 @@ TEST_CASE("BITPACK int8: bit = q < zero_point", "[bitpack]") {
                      Shape{5}, {});
   const OpRun r = run_operator(*b, 0, {to_bytes(q)});
   REQUIRE(r.status.ok());
-  CHECK(r.kernel == "qs8_bitpack__reference");
+  CHECK(r.kernel == "bin_pack_qs8__reference");
   CHECK(from_bytes<uint32_t>(r.outputs[0]) == std::vector<uint32_t>{0x3u});
 }
 
@@ -81,7 +81,7 @@ TEST_CASE("UNPACK float32 and int8: hand-computed and round trip", "[unpack]") {
     auto f = single_op(OpType::kUnpack, DType::kBit, shape, {}, DType::kFloat32, shape, {});
     const OpRun rf = run_operator(*f, 0, {to_bytes(packed)});
     REQUIRE(rf.status.ok());
-    CHECK(rf.kernel == "f32_unpack__reference");
+    CHECK(rf.kernel == "bin_unpack_f32__reference");
     const std::vector<float> values = from_bytes<float>(rf.outputs[0]);
     REQUIRE(values.size() == s.size());
     for (size_t i = 0; i < s.size(); ++i) REQUIRE(values[i] == float(s[i]));
@@ -96,7 +96,7 @@ TEST_CASE("UNPACK float32 and int8: hand-computed and round trip", "[unpack]") {
                        per_tensor(1.0f / 32, -100));
     const OpRun rq = run_operator(*q, 0, {to_bytes(packed)}, 2);
     REQUIRE(rq.status.ok());
-    CHECK(rq.kernel == "qs8_unpack__reference");
+    CHECK(rq.kernel == "bin_unpack_qs8__reference");
     const std::vector<int8_t> qv = from_bytes<int8_t>(rq.outputs[0]);
     for (size_t i = 0; i < s.size(); ++i) REQUIRE(qv[i] == (s[i] > 0 ? -68 : -128));
   }

@@ -88,8 +88,8 @@ TEST_CASE("end to end: BITPACK -> BCONV2D bit output -> BCONV2D float output",
     INFO(r.status.to_string());
     REQUIRE(r.status.ok());
     REQUIRE(r.kernels.size() == 3);
-    CHECK_THAT(r.kernels[0], Catch::StartsWith("f32_bitpack__"));
-    if (std::string(kernel_set) == "reference") CHECK(r.kernels[0] == "f32_bitpack__reference");
+    CHECK_THAT(r.kernels[0], Catch::StartsWith("bin_pack_f32__"));
+    if (std::string(kernel_set) == "reference") CHECK(r.kernels[0] == "bin_pack_f32__reference");
     CHECK_THAT(r.kernels[1], Catch::StartsWith("bin_conv2d__"));
     if (std::string(kernel_set) == "reference") CHECK(r.kernels[1] == "bin_conv2d__reference");
     REQUIRE(r.outputs.size() == 1);
@@ -174,12 +174,12 @@ TEST_CASE("end to end: BCONV2D int8 output -> BITPACK -> BMAXPOOL2D -> UNPACK",
     REQUIRE(r.status.ok());
     REQUIRE(r.kernels.size() == 4);
     CHECK_THAT(r.kernels[0], Catch::StartsWith("bin_conv2d__"));
-    CHECK_THAT(r.kernels[1], Catch::StartsWith("qs8_bitpack__"));
+    CHECK_THAT(r.kernels[1], Catch::StartsWith("bin_pack_qs8__"));
     CHECK_THAT(r.kernels[2], Catch::StartsWith("bin_maxpool2d__"));
     if (threads == 1) {
       CHECK(std::vector<std::string>(r.kernels.begin() + 1, r.kernels.end()) ==
-            std::vector<std::string>{"qs8_bitpack__reference", "bin_maxpool2d__reference",
-                                     "f32_unpack__reference"});
+            std::vector<std::string>{"bin_pack_qs8__reference", "bin_maxpool2d__reference",
+                                     "bin_unpack_f32__reference"});
     }
     REQUIRE(r.outputs.size() == 2);
     CHECK(from_bytes<int8_t>(r.outputs[0]) == expected_q);
@@ -222,7 +222,7 @@ TEST_CASE("end to end: BFULLY_CONNECTED bit output -> UNPACK int8", "[e2e][bfull
     REQUIRE(r.status.ok());
     REQUIRE(r.kernels.size() == 2);
     CHECK_THAT(r.kernels[0], Catch::StartsWith("bin_fully_connected__"));
-    CHECK(r.kernels[1] == "qs8_unpack__reference");
+    CHECK(r.kernels[1] == "bin_unpack_qs8__reference");
     CHECK(from_bytes<int8_t>(r.outputs[0]) == expected);
   }
 }

@@ -11,8 +11,7 @@
 namespace lowbit::testing {
 
 inline std::vector<KernelVariant<Qs8GemmKernel>> qs8_gemm_variants_under_test() {
-  size_t count = 0;
-  const KernelVariant<Qs8GemmKernel>* table = qs8_gemm_variants(&count);
+  const auto [table, count] = qs8_gemm_variants();
   std::vector<KernelVariant<Qs8GemmKernel>> variants(table, table + count);
 #if defined(__x86_64__)
   for (size_t v = 0; v < count; ++v) {

@@ -1,33 +1,72 @@
 #include "support/kernel_families.h"
 
 #include "kernels/bin_gemm.h"
+#include "kernels/bin_maxpool2d.h"
 #include "kernels/bin_pack.h"
+#include "kernels/copy.h"
+#include "kernels/qs8_conv.h"
 #include "kernels/qs8_dwconv.h"
+#include "kernels/qs8_elementwise.h"
 #include "kernels/qs8_gemm.h"
+#include "kernels/qs8_hardswish.h"
+#include "kernels/qs8_logistic.h"
+#include "kernels/qs8_mean.h"
+#include "kernels/qs8_pool.h"
+#include "kernels/qs8_quantize.h"
+#include "kernels/qs8_softmax.h"
 
 namespace lowbit::testing {
-namespace {
 
-template <typename Fn>
-void add(std::vector<KernelFamilyRows>* out, const char* family,
-         const KernelVariant<Fn>* (*variants)(size_t*)) {
-  size_t count = 0;
-  const KernelVariant<Fn>* table = variants(&count);
-  out->push_back(family_rows(family, table, count));
-}
-
-}  // namespace
-
+// One entry per table of every config in kernels/configs/.
 std::vector<KernelFamilyRows> all_kernel_families() {
-  std::vector<KernelFamilyRows> families;
-  add(&families, "qs8_gemm", qs8_gemm_variants);
-  add(&families, "qs8_dwconv", qs8_dwconv_variants);
-  add(&families, "bin_gemm", bin_gemm_variants);
-  add(&families, "bin_output", bin_output_variants);
-  add(&families, "bin_pack_f32", bin_pack_f32_variants);
-  add(&families, "bin_pack_s8", bin_pack_s8_variants);
-  add(&families, "bin_maxpool2d", bin_maxpool2d_variants);
-  return families;
+  return {
+      // qs8_gemm_config.cpp, qs8_dwconv_config.cpp, qs8_conv_config.cpp
+      family_rows("qs8_gemm", qs8_gemm_variants()),
+      family_rows("qs8_dwconv", qs8_dwconv_variants()),
+      family_rows("qs8_conv2d", qs8_conv2d_variants()),
+      family_rows("qu8_conv2d", qu8_conv2d_variants()),
+      family_rows("qs8_depthwise_conv2d", qs8_depthwise_conv2d_variants()),
+      family_rows("qu8_depthwise_conv2d", qu8_depthwise_conv2d_variants()),
+      family_rows("qs8_fully_connected", qs8_fully_connected_variants()),
+      family_rows("qu8_fully_connected", qu8_fully_connected_variants()),
+      // qs8_elementwise_config.cpp, qs8_pool_config.cpp, qs8_mean_config.cpp
+      family_rows("qs8_add", qs8_add_variants()),
+      family_rows("qs8_mul", qs8_mul_variants()),
+      family_rows("qs8_average_pool2d", qs8_average_pool2d_variants()),
+      family_rows("qu8_average_pool2d", qu8_average_pool2d_variants()),
+      family_rows("qs8_max_pool2d", qs8_max_pool2d_variants()),
+      family_rows("qu8_max_pool2d", qu8_max_pool2d_variants()),
+      family_rows("qs8_mean", qs8_mean_variants()),
+      family_rows("qu8_mean", qu8_mean_variants()),
+      // qs8_softmax_config.cpp, qs8_logistic_config.cpp, qs8_hardswish_config.cpp
+      family_rows("qs8_softmax", qs8_softmax_variants()),
+      family_rows("qs8_softmax_table", qs8_softmax_table_variants()),
+      family_rows("qs8_logistic", qs8_logistic_variants()),
+      family_rows("qs8_logistic_table", qs8_logistic_table_variants()),
+      family_rows("qs8_hardswish", qs8_hardswish_variants()),
+      // qs8_quantize_config.cpp
+      family_rows("qs8_quantize", qs8_quantize_variants()),
+      family_rows("qu8_quantize", qu8_quantize_variants()),
+      family_rows("qs8_requantize", qs8_requantize_variants()),
+      family_rows("qu8_qs8_requantize", qu8_qs8_requantize_variants()),
+      family_rows("qs8_qu8_requantize", qs8_qu8_requantize_variants()),
+      family_rows("qs8_dequantize", qs8_dequantize_variants()),
+      family_rows("qu8_dequantize", qu8_dequantize_variants()),
+      family_rows("qs8_relu", qs8_relu_variants()),
+      // copy_config.cpp
+      family_rows("copy_pad", copy_pad_variants()),
+      family_rows("copy_bytes", copy_bytes_variants()),
+      family_rows("copy_concat", copy_concat_variants()),
+      // bin_gemm_config.cpp, bin_output_config.cpp, bin_pack_config.cpp,
+      // bin_unpack_config.cpp, bin_maxpool2d_config.cpp
+      family_rows("bin_gemm", bin_gemm_variants()),
+      family_rows("bin_output", bin_output_variants()),
+      family_rows("bin_pack_f32", bin_pack_f32_variants()),
+      family_rows("bin_pack_qs8", bin_pack_qs8_variants()),
+      family_rows("bin_unpack_f32", bin_unpack_f32_variants()),
+      family_rows("bin_unpack_qs8", bin_unpack_qs8_variants()),
+      family_rows("bin_maxpool2d", bin_maxpool2d_variants()),
+  };
 }
 
 }  // namespace lowbit::testing

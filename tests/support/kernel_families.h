@@ -22,12 +22,13 @@ struct KernelFamilyRows {
 };
 
 template <typename Fn>
-KernelFamilyRows family_rows(const char* family, const KernelVariant<Fn>* table, size_t count) {
+KernelFamilyRows family_rows(const char* family, KernelFamily<Fn> table) {
   KernelFamilyRows f{family, {}};
-  for (size_t i = 0; i < count; ++i) f.rows.push_back({table[i].name, table[i].isa, table[i].required});
+  for (const KernelVariant<Fn>& row : table) f.rows.push_back({row.name, row.isa, row.required});
   return f;
 }
 
+// Every table of every config in kernels/configs/.
 std::vector<KernelFamilyRows> all_kernel_families();
 
 }  // namespace lowbit::testing

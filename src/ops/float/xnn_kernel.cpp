@@ -43,11 +43,9 @@ static StatusCode status_code_for(xnn_status status) {
   }
 }
 
-Status XnnKernel::begin_prepare(PrepareContext& ctx) {
-  // XNNPACK picks its own microkernels for the CPU at initialization, so the
-  // table has one entry; it still goes through the selector like every family.
-  const KernelVariant<int> variants[] = {{kernel_name_, "xnnpack", 0, 0}};
-  kernel_name_ = ctx.selector().select(variants).name;
+Status XnnKernel::begin_prepare(PrepareContext& /*ctx*/) {
+  // No variant table: XNNPACK picks its own microkernels for the CPU when it
+  // is initialized, whatever the kernel set.
   return ensure_xnnpack_initialized();
 }
 

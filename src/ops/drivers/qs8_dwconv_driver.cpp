@@ -1,17 +1,11 @@
-#include "ops/qs8_dwconv_runner.h"
+#include "ops/drivers/qs8_dwconv_driver.h"
 
 #include <algorithm>
 #include <cstring>
 
 namespace lowbit {
 
-const KernelVariant<Qs8DwconvKernel>& select_qs8_dwconv(const KernelSelector& selector) {
-  size_t count = 0;
-  const KernelVariant<Qs8DwconvKernel>* variants = qs8_dwconv_variants(&count);
-  return selector.select(variants, count);
-}
-
-Status Qs8DwconvRunner::prepare(PrepareContext& ctx, const KernelVariant<Qs8DwconvKernel>& variant,
+Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8DwconvKernel>& variant,
                                 const Qs8ConvGeometry& g, const Qs8ConvQuantization& q,
                                 const int8_t* weights, const int32_t* bias) {
   g_ = g;
@@ -85,7 +79,7 @@ Status Qs8DwconvRunner::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
   return Status::Ok();
 }
 
-Qs8GemmParams Qs8DwconvRunner::params_from(size_t c0) const {
+Qs8GemmParams Qs8DwconvDriver::params_from(size_t c0) const {
   Qs8GemmParams p = params_;
   p.multiplier += c0;
   p.shift += c0;
@@ -93,14 +87,14 @@ Qs8GemmParams Qs8DwconvRunner::params_from(size_t c0) const {
   return p;
 }
 
-void Qs8DwconvRunner::expand_row(size_t row, const int8_t* input, int8_t* expanded) const {
+void Qs8DwconvDriver::expand_row(size_t row, const int8_t* input, int8_t* expanded) const {
   const size_t in_c = static_cast<size_t>(g_.input_c), m = depth_multiplier_;
   const int8_t* src = input + row * g_.input_w * in_c;
   int8_t* dst = expanded + row * g_.input_w * in_c * m;
   for (size_t i = 0; i < size_t(g_.input_w) * in_c; ++i, dst += m) std::memset(dst, src[i], m);
 }
 
-void Qs8DwconvRunner::run_rows_tile(size_t row, size_t c0, size_t nc, const int8_t* input,
+void Qs8DwconvDriver::run_rows_tile(size_t row, size_t c0, size_t nc, const int8_t* input,
                                     int8_t* output) const {
   const size_t channels = static_cast<size_t>(g_.output_c);
   const int32_t oy = static_cast<int32_t>(row % g_.output_h);
@@ -135,7 +129,7 @@ void Qs8DwconvRunner::run_rows_tile(size_t row, size_t c0, size_t nc, const int8
   row_fn_(args);
 }
 
-void Qs8DwconvRunner::run_generic_tile(size_t row, size_t c0, size_t nc, const int8_t* input,
+void Qs8DwconvDriver::run_generic_tile(size_t row, size_t c0, size_t nc, const int8_t* input,
                                        int8_t* output) const {
   const size_t channels = static_cast<size_t>(g_.output_c);
   const int32_t oy = static_cast<int32_t>(row % g_.output_h);
@@ -169,7 +163,7 @@ void Qs8DwconvRunner::run_generic_tile(size_t row, size_t c0, size_t nc, const i
   }
 }
 
-void Qs8DwconvRunner::run(ThreadPool& pool, const int8_t* input, int8_t* output,
+void Qs8DwconvDriver::run(ThreadPool& pool, const int8_t* input, int8_t* output,
                           void* scratch) const {
   if (expand_input_) {
     auto* expanded = static_cast<int8_t*>(scratch);

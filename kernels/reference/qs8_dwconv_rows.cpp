@@ -64,7 +64,7 @@ void qs8_dwconv_pack_rows(size_t channel_block, size_t channels, int kernel_h, i
 namespace {
 
 template <int K, int S>
-void row_scalar(const Qs8DwconvRowArgs& a) {
+void row_reference(const Qs8DwconvRowArgs& a) {
   constexpr size_t kBlock = 8, kPairs = (K + 1) / 2;
   const auto* w = static_cast<const uint8_t*>(a.packed_w);
   const Qs8GemmParams& params = *a.params;
@@ -107,9 +107,9 @@ void row_scalar(const Qs8DwconvRowArgs& a) {
 
 }  // namespace
 
-void qs8_dwconv_row3x3s1__scalar(const Qs8DwconvRowArgs& args) { row_scalar<3, 1>(args); }
-void qs8_dwconv_row3x3s2__scalar(const Qs8DwconvRowArgs& args) { row_scalar<3, 2>(args); }
-void qs8_dwconv_row5x5s1__scalar(const Qs8DwconvRowArgs& args) { row_scalar<5, 1>(args); }
-void qs8_dwconv_row5x5s2__scalar(const Qs8DwconvRowArgs& args) { row_scalar<5, 2>(args); }
+void qs8_dwconv_row3x3s1__reference(const Qs8DwconvRowArgs& args) { row_reference<3, 1>(args); }
+void qs8_dwconv_row3x3s2__reference(const Qs8DwconvRowArgs& args) { row_reference<3, 2>(args); }
+void qs8_dwconv_row5x5s1__reference(const Qs8DwconvRowArgs& args) { row_reference<5, 1>(args); }
+void qs8_dwconv_row5x5s2__reference(const Qs8DwconvRowArgs& args) { row_reference<5, 2>(args); }
 
 }  // namespace lowbit

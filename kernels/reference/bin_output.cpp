@@ -14,8 +14,9 @@ inline int32_t doubled_accumulator(const int32_t* popcounts, const int32_t* corr
 
 }  // namespace
 
-void bin_output_float__scalar(size_t channels, const int32_t* popcounts, const int32_t* correction,
-                              const BinOutputStageParams& params, void* output) {
+void bin_output_float__reference(size_t channels, const int32_t* popcounts,
+                                 const int32_t* correction, const BinOutputStageParams& params,
+                                 void* output) {
   float* out = static_cast<float*>(output);
   for (size_t c = 0; c < channels; ++c) {
     out[c] = ref::bin_transform_float(doubled_accumulator(popcounts, correction, c),
@@ -24,8 +25,9 @@ void bin_output_float__scalar(size_t channels, const int32_t* popcounts, const i
   }
 }
 
-void bin_output_int8__scalar(size_t channels, const int32_t* popcounts, const int32_t* correction,
-                             const BinOutputStageParams& params, void* output) {
+void bin_output_int8__reference(size_t channels, const int32_t* popcounts,
+                                const int32_t* correction, const BinOutputStageParams& params,
+                                void* output) {
   int8_t* out = static_cast<int8_t*>(output);
   for (size_t c = 0; c < channels; ++c) {
     out[c] = ref::bin_transform_int8(doubled_accumulator(popcounts, correction, c),
@@ -34,8 +36,9 @@ void bin_output_int8__scalar(size_t channels, const int32_t* popcounts, const in
   }
 }
 
-void bin_output_bits__scalar(size_t channels, const int32_t* popcounts, const int32_t* correction,
-                             const BinOutputStageParams& params, void* output) {
+void bin_output_bits__reference(size_t channels, const int32_t* popcounts,
+                                const int32_t* correction, const BinOutputStageParams& params,
+                                void* output) {
   uint32_t* out = static_cast<uint32_t*>(output);
   std::fill(out, out + (channels + 31) / 32, 0u);
   for (size_t c = 0; c < channels; ++c) {
@@ -43,25 +46,6 @@ void bin_output_bits__scalar(size_t channels, const int32_t* popcounts, const in
       out[c / 32] |= 1u << (c % 32);
     }
   }
-}
-
-const KernelVariant<BinOutputKernel>* bin_output_variants(size_t* count) {
-  static const KernelVariant<BinOutputKernel> kVariants[] = {
-#if defined(__x86_64__) || defined(__i386__)
-      {"bin_output__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW,
-       {bin_output_float__avx512, bin_output_int8__avx512, bin_output_bits__avx512}},
-      {"bin_output__avx2", "avx2", kCpuAVX2,
-       {bin_output_float__avx2, bin_output_int8__avx2, bin_output_bits__avx2}},
-#endif
-#if defined(__aarch64__) || defined(__arm__)
-      {"bin_output__neon", "neon", kCpuNEON,
-       {bin_output_float__neon, bin_output_int8__neon, bin_output_bits__neon}},
-#endif
-      {"bin_output__reference", "reference", 0,
-       {bin_output_float__scalar, bin_output_int8__scalar, bin_output_bits__scalar}},
-  };
-  *count = sizeof(kVariants) / sizeof(kVariants[0]);
-  return kVariants;
 }
 
 }  // namespace lowbit

@@ -38,7 +38,7 @@ struct Qs8ConvQuantization {
   const ref::Requantizer* requantizers = nullptr;  // one per output channel
 };
 
-// The runners' view of a prepared operator: Params is one of the reference
+// The drivers' view of a prepared operator: Params is one of the reference
 // kernels' parameter structs (they share these field names).
 template <typename Params>
 Qs8ConvQuantization simd_quantization(const Params& p) {
@@ -74,7 +74,7 @@ Qs8ConvGeometry simd_geometry(const Params& p, int32_t output_channels) {
   return g;
 }
 
-class Qs8GemmConv {
+class Qs8GemmConvDriver {
  public:
   // Packs weights [output_c][kernel_h][kernel_w][input_c] and the bias into
   // persistent memory and requests the scratch the gather needs.
@@ -129,8 +129,5 @@ class Qs8GemmConv {
   size_t row_splits_ = 1;
   size_t channel_splits_ = 1;
 };
-
-// Picks the best qs8 GEMM variant the selector allows.
-const KernelVariant<Qs8GemmKernel>& select_qs8_gemm(const KernelSelector& selector);
 
 }  // namespace lowbit

@@ -25,11 +25,11 @@
 
 #include "kernels/qs8_dwconv.h"
 #include "ops/op_kernel.h"
-#include "ops/qs8_gemm_conv.h"  // Qs8ConvGeometry, Qs8ConvQuantization
+#include "ops/drivers/qs8_gemm_conv_driver.h"  // Qs8ConvGeometry, Qs8ConvQuantization
 
 namespace lowbit {
 
-class Qs8DwconvRunner {
+class Qs8DwconvDriver {
  public:
   static constexpr size_t kMaxTaps = 256;
   // Layers with fewer MACs run on the calling thread (a 6x6x256 3x3 layer,
@@ -67,8 +67,5 @@ class Qs8DwconvRunner {
   // Byte offset of each tap from the window's top-left pixel (interior pixels).
   size_t tap_offsets_[kMaxTaps] = {};
 };
-
-// The best depthwise variant the selector allows.
-const KernelVariant<Qs8DwconvKernel>& select_qs8_dwconv(const KernelSelector& selector);
 
 }  // namespace lowbit

@@ -18,7 +18,6 @@
 #include "kernels/reference/bin_conv2d.h"
 
 namespace lowbit {
-namespace ref {
 
 // Indirection entry of an out-of-image tap.
 constexpr uint32_t kBinPaddingTap = UINT32_MAX;
@@ -50,26 +49,25 @@ struct BinConv2DGemmPlan {
 
 // False when the input is too large for 32-bit word offsets (then use
 // ref::bin_conv2d).
-bool bin_conv2d_gemm_supported(const BinConv2DParams& p);
+bool bin_conv2d_gemm_supported(const ref::BinConv2DParams& p);
 
 // Bytes of 64-byte aligned scratch one concurrent bin_conv2d_gemm call needs
 // (a multiple of 64).
-size_t bin_conv2d_gemm_scratch_bytes(const BinConv2DParams& p, const BinGemmKernel& gemm);
+size_t bin_conv2d_gemm_scratch_bytes(const ref::BinConv2DParams& p, const BinGemmKernel& gemm);
 
 // Bytes of 64-byte aligned storage bin_conv2d_gemm_pack needs.
-size_t bin_conv2d_gemm_packed_bytes(const BinConv2DParams& p, const BinGemmKernel& gemm);
+size_t bin_conv2d_gemm_packed_bytes(const ref::BinConv2DParams& p, const BinGemmKernel& gemm);
 
 // Fills `storage` from the OHWI filter [out_channels][taps][group words],
 // p.tap_popcounts, p.transform and the geometry (indirection buffer), and
 // points plan (whose gemm is set) at it.
-void bin_conv2d_gemm_pack(const BinConv2DParams& p, const uint32_t* filter,
+void bin_conv2d_gemm_pack(const ref::BinConv2DParams& p, const uint32_t* filter,
                           BinConv2DGemmPlan* plan, void* storage);
 
 // Output pixels [pixel_begin, pixel_end); same output layout and bits as
 // ref::bin_conv2d.
-void bin_conv2d_gemm(const BinConv2DParams& p, const BinConv2DGemmPlan& plan,
+void bin_conv2d_gemm(const ref::BinConv2DParams& p, const BinConv2DGemmPlan& plan,
                      const uint32_t* input, void* output, void* scratch, size_t pixel_begin,
                      size_t pixel_end);
 
-}  // namespace ref
 }  // namespace lowbit

@@ -8,12 +8,12 @@
 #include <string>
 
 #include "kernels/reference/bin_conv2d.h"
-#include "kernels/reference/bin_conv2d_gemm.h"
+#include "ops/drivers/bin_conv2d_gemm_driver.h"
 #include "ops/op_kernel.h"
 
 namespace lowbit {
 
-class BinConvRunner {
+class BinConv2DDriver {
  public:
   // `p` is complete but for tap_popcounts, which this fills when padding can
   // reach outside the image (`same_padding`). `family` names the kernel:
@@ -27,7 +27,7 @@ class BinConvRunner {
  private:
   std::string name_;
   bool use_gemm_ = false;
-  ref::BinConv2DGemmPlan plan_;
+  BinConv2DGemmPlan plan_;
   size_t chunks_ = 1;
   size_t tile_ = 1;  // pixels per GEMM tile (chunks start on tile boundaries)
   size_t scratch_per_chunk_ = 0;

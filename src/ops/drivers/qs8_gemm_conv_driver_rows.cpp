@@ -1,9 +1,9 @@
-// Where the GEMM rows of Qs8GemmConv come from for K x K layers: gathered
+// Where the GEMM rows of Qs8GemmConvDriver come from for K x K layers: gathered
 // receptive fields, or tap pointers for the indirect GEMM (whole input
 // pixels, or whole kernel rows of the input).
 #include <cstring>
 
-#include "ops/qs8_gemm_conv.h"
+#include "ops/drivers/qs8_gemm_conv_driver.h"
 
 namespace lowbit {
 
@@ -57,7 +57,8 @@ inline void fill_bytes(int8_t* dst, int8_t value, size_t n) {
 
 }  // namespace
 
-void Qs8GemmConv::gather(size_t b, size_t oy, size_t ox, const int8_t* input, int8_t* dst) const {
+void Qs8GemmConvDriver::gather(size_t b, size_t oy, size_t ox, const int8_t* input,
+                               int8_t* dst) const {
   const size_t c = static_cast<size_t>(g_.input_c);
   const int32_t ix0 = int32_t(ox) * g_.stride_w - g_.pad_left;
   const int32_t ix_last = ix0 + (g_.kernel_w - 1) * g_.dilation_w;
@@ -92,8 +93,8 @@ void Qs8GemmConv::gather(size_t b, size_t oy, size_t ox, const int8_t* input, in
   }
 }
 
-void Qs8GemmConv::fill_pixel_taps(size_t row0, size_t mr, const int8_t* input,
-                                  const int8_t** taps) const {
+void Qs8GemmConvDriver::fill_pixel_taps(size_t row0, size_t mr, const int8_t* input,
+                                        const int8_t** taps) const {
   size_t ox = row0 % g_.output_w;
   size_t oy = (row0 / g_.output_w) % g_.output_h;
   size_t b = row0 / (size_t(g_.output_w) * g_.output_h);
@@ -147,8 +148,8 @@ struct PixelCursor {
   }
 };
 
-void Qs8GemmConv::gather_tile(size_t row0, size_t mr, const int8_t* input, int8_t* strip,
-                              const int8_t** rows) const {
+void Qs8GemmConvDriver::gather_tile(size_t row0, size_t mr, const int8_t* input, int8_t* strip,
+                                    const int8_t** rows) const {
   PixelCursor at(g_, row0);
   for (size_t m = 0; m < mr; ++m, at.next(g_)) {
     gather(at.b, at.oy, at.ox, input, strip + m * k_);
@@ -156,7 +157,7 @@ void Qs8GemmConv::gather_tile(size_t row0, size_t mr, const int8_t* input, int8_
   }
 }
 
-Status Qs8GemmConv::prepare_pixel_taps(PrepareContext& ctx, int32_t input_zero_point) {
+Status Qs8GemmConvDriver::prepare_pixel_taps(PrepareContext& ctx, int32_t input_zero_point) {
   const size_t taps = size_t(g_.kernel_h) * g_.kernel_w;
   auto* zeros = static_cast<int8_t*>(ctx.allocate_persistent(size_t(g_.input_c)));
   if (!zeros) return Status(StatusCode::kResourceExhausted, "cannot allocate the padding row");
@@ -177,8 +178,8 @@ Status Qs8GemmConv::prepare_pixel_taps(PrepareContext& ctx, int32_t input_zero_p
   return Status::Ok();
 }
 
-void Qs8GemmConv::fill_row_taps(size_t row0, size_t mr, const int8_t* input, const int8_t** taps,
-                                int8_t* composed) const {
+void Qs8GemmConvDriver::fill_row_taps(size_t row0, size_t mr, const int8_t* input,
+                                      const int8_t** taps, int8_t* composed) const {
   const size_t c = static_cast<size_t>(g_.input_c);
   const size_t segment = size_t(g_.kernel_w) * c;
   // A segment is read as segment_bytes_ (up to 3 more bytes, against zero

@@ -1,4 +1,4 @@
-#include "ops/qs8_gemm_conv.h"
+#include "ops/drivers/qs8_gemm_conv_driver.h"
 
 #include <algorithm>
 #include <cstring>
@@ -6,15 +6,9 @@
 
 namespace lowbit {
 
-const KernelVariant<Qs8GemmKernel>& select_qs8_gemm(const KernelSelector& selector) {
-  size_t count = 0;
-  const KernelVariant<Qs8GemmKernel>* variants = qs8_gemm_variants(&count);
-  return selector.select(variants, count);
-}
-
-Status Qs8GemmConv::prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKernel>& variant,
-                            const Qs8ConvGeometry& g, const Qs8ConvQuantization& q,
-                            const int8_t* weights, const int32_t* bias) {
+Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKernel>& variant,
+                                  const Qs8ConvGeometry& g, const Qs8ConvQuantization& q,
+                                  const int8_t* weights, const int32_t* bias) {
   g_ = g;
   kernel_ = variant.fn;
   name_ = variant.name;
@@ -115,9 +109,9 @@ Status Qs8GemmConv::prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKern
   return Status::Ok();
 }
 
-void Qs8GemmConv::run_tiles(size_t first_tile, size_t end_tile, size_t first_channel,
-                            size_t end_channel, const int8_t* input, int8_t* output,
-                            int8_t* strip) const {
+void Qs8GemmConvDriver::run_tiles(size_t first_tile, size_t end_tile, size_t first_channel,
+                                  size_t end_channel, const int8_t* input, int8_t* output,
+                                  int8_t* strip) const {
   const int8_t* rows[16];
   const size_t n = static_cast<size_t>(g_.output_c);
   const size_t nc = end_channel - first_channel;
@@ -159,7 +153,7 @@ void Qs8GemmConv::run_tiles(size_t first_tile, size_t end_tile, size_t first_cha
   }
 }
 
-size_t Qs8GemmConv::strip_bytes() const {
+size_t Qs8GemmConvDriver::strip_bytes() const {
   const size_t mr = kernel_.mr;
   switch (source_) {
     case RowSource::kDirect:
@@ -175,7 +169,8 @@ size_t Qs8GemmConv::strip_bytes() const {
   return 0;
 }
 
-void Qs8GemmConv::run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch) const {
+void Qs8GemmConvDriver::run(ThreadPool& pool, const int8_t* input, int8_t* output,
+                            void* scratch) const {
   const size_t tiles = (rows_ + tile_rows_ - 1) / tile_rows_;
   const size_t nr = kernel_.layout.nr;
   const size_t channel_blocks = (static_cast<size_t>(g_.output_c) + nr - 1) / nr;

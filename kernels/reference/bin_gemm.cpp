@@ -6,9 +6,9 @@
 
 namespace lowbit {
 
-void bin_gemm_4x4c2__scalar(size_t mr, size_t nr, size_t taps, size_t tap_words,
-                            const uint32_t* const* a, uint32_t last_mask, const uint32_t* b,
-                            int32_t* c, size_t c_stride) {
+void bin_gemm_4x4c2__reference(size_t mr, size_t nr, size_t taps, size_t tap_words,
+                               const uint32_t* const* a, uint32_t last_mask, const uint32_t* b,
+                               int32_t* c, size_t c_stride) {
   constexpr size_t kNR = 4;
   const size_t steps = bin_gemm_tap_steps(tap_words);
   const size_t full = bin_gemm_full_steps(tap_words, last_mask);
@@ -47,25 +47,6 @@ void bin_gemm_pack_block(const BinGemmKernel& kernel, size_t n, size_t taps, siz
       }
     }
   }
-}
-
-const KernelVariant<BinGemmKernel>* bin_gemm_variants(size_t* count) {
-  static const KernelVariant<BinGemmKernel> kVariants[] = {
-#if defined(__x86_64__) || defined(__i386__)
-      {"bin_gemm_12x16c2__avx512vpopcnt", "avx512vpopcnt",
-       kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VPOPCNTDQ,
-       {bin_gemm_12x16c2__avx512vpopcnt, 12, 16, bin_gemm_12x16c2__avx512vpopcnt_fused}},
-      {"bin_gemm_4x4c2__avx2", "avx2", kCpuAVX2, {bin_gemm_4x4c2__avx2, 4, 4}},
-#endif
-#if defined(__aarch64__)
-      {"bin_gemm_4x4c2__neon", "neon", kCpuNEON, {bin_gemm_4x4c2__neon, 4, 4}},
-#elif defined(__arm__)
-      {"bin_gemm_2x4c2__armv7neon", "neon", kCpuNEON, {bin_gemm_2x4c2__neon, 2, 4}},
-#endif
-      {"bin_gemm_4x4c2__reference", "reference", 0, {bin_gemm_4x4c2__scalar, 4, 4}},
-  };
-  *count = sizeof(kVariants) / sizeof(kVariants[0]);
-  return kVariants;
 }
 
 }  // namespace lowbit

@@ -43,9 +43,9 @@ void qs8_gemm_pack(const Qs8GemmLayout& layout, size_t n, size_t k, const int8_t
   }
 }
 
-void qs8_gemm_4x8__scalar(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                          const void* packed_w, int8_t* c, size_t c_stride,
-                          const Qs8GemmParams& params) {
+void qs8_gemm_4x8__reference(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                             const void* packed_w, int8_t* c, size_t c_stride,
+                             const Qs8GemmParams& params) {
   constexpr size_t kNR = 8;
   const auto* w = static_cast<const uint8_t*>(packed_w);
   for (size_t block = 0; block < nc; block += kNR) {
@@ -75,36 +75,6 @@ void qs8_gemm_4x8__scalar(size_t mr, size_t nc, size_t k, const int8_t* const* a
     }
     w += kNR * (sizeof(int32_t) + k);
   }
-}
-
-const KernelVariant<Qs8GemmKernel>* qs8_gemm_variants(size_t* count) {
-  static const KernelVariant<Qs8GemmKernel> kVariants[] = {
-#if defined(__x86_64__)
-      {"qs8_gemm_8x16c4__avx512vnni", "avx512vnni", kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VNNI,
-       {qs8_gemm_8x16c4__avx512vnni, 8, {16, 4, true}, qs8_igemm_8x16c4__avx512vnni}},
-      {"qs8_gemm_8x16c2__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW,
-       {qs8_gemm_8x16c2__avx512, 8, {16, 2, false}}},
-      // Untested on real hardware: this machine and qemu lack AVX-VNNI.
-      {"qs8_gemm_4x8c4__avxvnni", "avxvnni", kCpuAVX2 | kCpuAVXVNNI,
-       {qs8_gemm_4x8c4__avxvnni, 4, {8, 4, true}}},
-      {"qs8_gemm_2x8c8__avx2", "avx2", kCpuAVX2, {qs8_gemm_2x8c8__avx2, 2, {8, 8, false}}},
-#endif
-#if defined(__aarch64__)
-      {"qs8_gemm_4x8c8__i8mm", "i8mm", kCpuNEON | kCpuNEONDot | kCpuNEONI8MM,
-       {qs8_gemm_4x8c8__i8mm, 4, {8, 8, false}}},
-      {"qs8_gemm_4x16c4__neondot", "neondot", kCpuNEON | kCpuNEONDot,
-       {qs8_gemm_4x16c4__neondot, 4, {16, 4, false}, qs8_igemm_4x16c4__neondot}},
-      {"qs8_gemm_2x8c8__neon", "neon", kCpuNEON, {qs8_gemm_2x8c8__neon, 2, {8, 8, false}}},
-#elif defined(__arm__)
-      // The library is built for Debian's armhf baseline (no NEON): this one
-      // has -mfpu=neon and runs only where NEON is detected.
-      {"qs8_gemm_2x8c8__armv7neon", "neon", kCpuNEON,
-       {qs8_gemm_2x8c8__armv7neon, 2, {8, 8, false}}},
-#endif
-      {"qs8_gemm_4x8__reference", "reference", 0, {qs8_gemm_4x8__scalar, 4, {8, 1, false}}},
-  };
-  *count = sizeof(kVariants) / sizeof(kVariants[0]);
-  return kVariants;
 }
 
 }  // namespace lowbit

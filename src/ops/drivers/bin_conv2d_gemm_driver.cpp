@@ -1,4 +1,4 @@
-#include "kernels/reference/bin_conv2d_gemm.h"
+#include "ops/drivers/bin_conv2d_gemm_driver.h"
 
 #include <algorithm>
 #include <vector>
@@ -6,8 +6,14 @@
 #include "kernels/reference/bin_pack.h"
 
 namespace lowbit {
-namespace ref {
 namespace {
+
+using ref::bin_conv2d_pixels;
+using ref::bin_group_words;
+using ref::bin_last_word_mask;
+using ref::BinConv2DParams;
+using ref::BinOutputMode;
+using ref::BinOutputTransform;
 
 inline size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
 
@@ -95,8 +101,8 @@ size_t bin_conv2d_gemm_packed_bytes(const BinConv2DParams& p, const BinGemmKerne
   return storage_layout(p, gemm).total;
 }
 
-void bin_conv2d_gemm_pack(const BinConv2DParams& p, const uint32_t* filter,
-                          BinConv2DGemmPlan* plan, void* storage) {
+void bin_conv2d_gemm_pack(const BinConv2DParams& p, const uint32_t* filter, BinConv2DGemmPlan* plan,
+                          void* storage) {
   const size_t tap_words = size_t(bin_group_words(p));
   const uint32_t mask = bin_last_word_mask(p.group_channels);
   const size_t taps = taps_of(p);
@@ -157,10 +163,10 @@ void bin_conv2d_gemm_pack(const BinConv2DParams& p, const uint32_t* filter,
                     (p.transform.mode != BinOutputMode::kBit || per_group % 16 == 0);
 }
 
-void bin_conv2d_gemm(const BinConv2DParams& p, const BinConv2DGemmPlan& plan,
-                     const uint32_t* input, void* output, void* scratch, size_t pixel_begin,
-                     size_t pixel_end) {
-  const size_t mr = plan.gemm.mr, nr = plan.gemm.nr, taps = taps_of(p);
+void bin_conv2d_gemm(const BinConv2DParams& p, const BinConv2DGemmPlan& plan, const uint32_t* input,
+                     void* output, void* scratch, size_t pixel_begin, size_t pixel_end) {
+  const size_t mr = plan.gemm.mr, nr = plan.gemm.nr, taps = taps_of(
+      p);
   uint8_t* next = static_cast<uint8_t*>(scratch);
   const uint32_t** pointers = reinterpret_cast<const uint32_t**>(next);
   next += round_up(taps * mr * sizeof(void*), 64);
@@ -235,5 +241,4 @@ void bin_conv2d_gemm(const BinConv2DParams& p, const BinConv2DGemmPlan& plan,
   }
 }
 
-}  // namespace ref
 }  // namespace lowbit

@@ -1,0 +1,25 @@
+// How int8 results are rescaled. A header of its own, with no dependencies,
+// so the numeric core (kernels/) can name a profile without the interpreter.
+#pragma once
+
+#include <cstdint>
+
+namespace lowbit {
+
+// See docs and ../shared/NUMERICS.md.
+enum class RequantProfile : uint8_t {
+  // LiteRT's reference kernels (as TFLite Micro, except FULLY_CONNECTED, which
+  // rescales in double): doubling high multiply, then a shift rounding half
+  // away from zero.
+  kTfliteReference = 0,
+  kSingleRounding = 1,  // TFLite's TFLITE_SINGLE_ROUNDING build: one 64-bit rounding
+  kXnnpackFp32 = 2,     // float scale, round half to even
+  // TFLite's optimized kernels on x86-64, as Larq Compute Engine's interpreter
+  // runs them: CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED use the doubling
+  // high multiply, then a shift rounding half up (ARM SRSHL); every other
+  // operator behaves as under kTfliteReference. These three operators run on
+  // the reference kernels under this profile.
+  kTfliteOptimized = 3,
+};
+
+}  // namespace lowbit

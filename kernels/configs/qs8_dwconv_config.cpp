@@ -1,0 +1,52 @@
+// The int8 depthwise variants (kernels/qs8_dwconv.h) this build has: each
+// SIMD row only where its ISA's files are compiled (LOWBIT_HAVE_<ISA>). A row
+// is a set of kernels, the generic one and the row kernels, named after the
+// generic kernel's channel block and the best ISA among them. Best first; the
+// portable reference last.
+#include "kernels/qs8_dwconv.h"
+
+namespace lowbit {
+namespace {
+
+constexpr KernelVariant<Qs8DwconvKernel> kQs8Dwconv[] = {
+#if defined(LOWBIT_HAVE_AVX512VNNI) && defined(LOWBIT_HAVE_AVX512)
+    {"qs8_dwconv_c32__avx512vnni", "avx512vnni", kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VNNI,
+     {qs8_dwconv_c32__avx512, 32, qs8_dwconv_row3x3s1__avx512vnni, qs8_dwconv_row3x3s2__avx512vnni,
+      qs8_dwconv_row5x5s1__avx512vnni, qs8_dwconv_row5x5s2__avx512vnni, true}},
+#endif
+#if defined(LOWBIT_HAVE_AVX512)
+    {"qs8_dwconv_c32__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW,
+     {qs8_dwconv_c32__avx512, 32, qs8_dwconv_row3x3s1__avx512, qs8_dwconv_row3x3s2__avx512,
+      qs8_dwconv_row5x5s1__avx512, qs8_dwconv_row5x5s2__avx512, true}},
+#endif
+#if defined(LOWBIT_HAVE_AVX2)
+    {"qs8_dwconv_c16__avx2", "avx2", kCpuAVX2,
+     {qs8_dwconv_c16__avx2, 16, qs8_dwconv_row3x3s1__avx2, qs8_dwconv_row3x3s2__avx2,
+      qs8_dwconv_row5x5s1__avx2, qs8_dwconv_row5x5s2__avx2, true}},
+#endif
+#if defined(LOWBIT_HAVE_NEONDOT) && defined(LOWBIT_HAVE_NEON)
+    // SDOT for 3x3; 5x5 and the generic kernel are the NEON ones.
+    {"qs8_dwconv_c8__neondot", "neondot", kCpuNEON | kCpuNEONDot,
+     {qs8_dwconv_c8__neon, 8, qs8_dwconv_row3x3s1__neondot, qs8_dwconv_row3x3s2__neondot,
+      qs8_dwconv_row5x5s1__neon, qs8_dwconv_row5x5s2__neon, true}},
+#endif
+#if defined(LOWBIT_HAVE_NEON)
+    {"qs8_dwconv_c8__neon", "neon", kCpuNEON,
+     {qs8_dwconv_c8__neon, 8, qs8_dwconv_row3x3s1__neon, qs8_dwconv_row3x3s2__neon,
+      qs8_dwconv_row5x5s1__neon, qs8_dwconv_row5x5s2__neon, true}},
+#endif
+#if defined(LOWBIT_HAVE_ARMV7NEON)
+    {"qs8_dwconv_c8__armv7neon", "armv7neon", kCpuNEON,
+     {qs8_dwconv_c8__armv7neon, 8, qs8_dwconv_row3x3s1__armv7neon, qs8_dwconv_row3x3s2__armv7neon,
+      qs8_dwconv_row5x5s1__armv7neon, qs8_dwconv_row5x5s2__armv7neon, true}},
+#endif
+    {"qs8_dwconv_c8__reference", "reference", 0,
+     {qs8_dwconv_c8__reference, 8, qs8_dwconv_row3x3s1__reference, qs8_dwconv_row3x3s2__reference,
+      qs8_dwconv_row5x5s1__reference, qs8_dwconv_row5x5s2__reference, true, true}},
+};
+
+}  // namespace
+
+KernelFamily<Qs8DwconvKernel> qs8_dwconv_variants() { return kernel_family(kQs8Dwconv); }
+
+}  // namespace lowbit
