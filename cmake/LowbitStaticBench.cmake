@@ -16,7 +16,8 @@ if(NOT TARGET flatbuffers::flatbuffers)
   message(FATAL_ERROR "static tools: the sysroot has no static FlatBuffers library")
 endif()
 
-file(GLOB LOWBIT_STANDALONE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/standalone/*.c)
+file(GLOB LOWBIT_STANDALONE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/standalone/*.c
+  ${CMAKE_SOURCE_DIR}/src/standalone/*.cpp)
 add_library(lowbit_standalone_deps STATIC ${LOWBIT_STANDALONE_SOURCES})
 set(standalone_includes
   $<TARGET_PROPERTY:lowbit::xnnpack,INTERFACE_INCLUDE_DIRECTORIES>

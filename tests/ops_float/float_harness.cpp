@@ -190,8 +190,9 @@ KernelRun SingleOpGraph::run(const std::vector<std::vector<float>>& inputs, int 
   fill_inputs(graph_, inputs, in_buffers);
   const int64_t out_count = graph_.tensors[op.outputs[0]].shape.num_elements();
   // The harness's graphs are small: a negative or huge count is a broken
-  // shape, and the bound keeps the byte sizes below from overflowing.
-  constexpr int64_t kMaxOutElements = int64_t(1) << 32;
+  // shape, and the bound (1 GiB of floats) keeps the byte sizes below from
+  // overflowing, on 32-bit targets too.
+  constexpr int64_t kMaxOutElements = int64_t(1) << 28;
   if (out_count < 0 || out_count > kMaxOutElements) {
     result.status = Status(StatusCode::kInternal,
                            "test harness: output element count " + std::to_string(out_count));
