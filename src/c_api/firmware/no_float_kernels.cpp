@@ -4,7 +4,7 @@
 
 namespace lowbit {
 
-Result<std::unique_ptr<OpKernel>> create_float_kernel(const GraphDesc& graph,
+Result<std::unique_ptr<OpKernel>> create_float_kernel(const GraphDesc& /*graph*/,
                                                       const OperatorDesc& op) {
   return Status(StatusCode::kUnsupported,
                 std::string(op_type_name(op.type)) +
