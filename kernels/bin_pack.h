@@ -1,5 +1,5 @@
 // Bitpacking microkernels (BITPACK: float or int8 -> bits) and unpacking
-// (UNPACK: bits -> float or int8): the SIMD variants of
+// (BIT_UNPACK: bits -> float or int8): the SIMD variants of
 // kernels/reference/bin_pack.h, same signatures and bits.
 #pragma once
 

@@ -33,7 +33,9 @@ typedef enum lowbit_dtype {
   LOWBIT_INT8 = 1,
   LOWBIT_UINT8 = 2,
   LOWBIT_INT32 = 3,
-  LOWBIT_BIT = 4
+  LOWBIT_BIT = 4,
+  LOWBIT_INT64 = 5,
+  LOWBIT_BOOL = 6 /* one byte per element, 0 or 1 */
 } lowbit_dtype;
 
 /* Values match lowbit::RequantProfile. */

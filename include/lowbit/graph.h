@@ -94,6 +94,61 @@ struct BFullyConnectedOptions {
   Activation activation = Activation::kNone;
 };
 
+// Data movement (src/ops/data_movement/). TFLite passes these parameters as
+// int32/int64 tensors; lowbit plans shapes when a model loads, so they must be
+// constants, and the converter moves them into options like PAD's paddings.
+
+// TRANSPOSE: output dimension d is input dimension perm[d].
+struct TransposeOptions {
+  std::vector<int32_t> perm;
+};
+
+// SLICE: size[d] = -1 takes everything from begin[d] to the end.
+struct SliceOptions {
+  std::vector<int32_t> begin;
+  std::vector<int32_t> size;
+};
+
+// STRIDED_SLICE with TFLite's mask bits (bit d refers to entry d of begin).
+struct StridedSliceOptions {
+  std::vector<int32_t> begin, end, strides;
+  int32_t begin_mask = 0, end_mask = 0, ellipsis_mask = 0;
+  int32_t new_axis_mask = 0, shrink_axis_mask = 0;
+  bool offset = false;  // end[d] counts from begin[d]
+};
+
+// SPLIT (size_splits empty: as many equal parts as outputs) and SPLIT_V (one
+// size per output, at most one -1 for the rest).
+struct SplitOptions {
+  int32_t axis = 0;
+  std::vector<int32_t> size_splits;
+};
+
+// PACK, UNPACK and EXPAND_DIMS: the axis inserted or removed (negative
+// counts from the end of the higher-rank shape).
+struct AxisOptions {
+  int32_t axis = 0;
+};
+
+// SQUEEZE: the size-1 axes removed; empty removes every size-1 axis.
+struct SqueezeOptions {
+  std::vector<int32_t> axes;
+};
+
+struct GatherOptions {
+  int32_t axis = 0;
+  int32_t batch_dims = 0;
+};
+
+struct TileOptions {
+  std::vector<int32_t> multiples;
+};
+
+// DEPTH_TO_SPACE and SPACE_TO_DEPTH on NHWC tensors.
+struct BlockSizeOptions {
+  int32_t block_size = 2;
+};
+
 // The options kind of operators that take none.
 using NoOptions = std::monostate;
 

@@ -17,6 +17,9 @@ enum class DType : uint8_t {
   // (element c in bit c%32 of word c/32, bit set = negative, pad bits zero).
   // Shapes of bit tensors are logical (unpacked).
   kBit = 4,
+  kInt64 = 5,
+  // One byte per element, 0 = false and 1 = true (TFLite's BOOL).
+  kBool = 6,
 };
 
 const char* dtype_name(DType dtype);

@@ -13,9 +13,11 @@ Result<DType> lowbit_dtype(int8_t type) {
     case tfl::kInt8: return DType::kInt8;
     case tfl::kUInt8: return DType::kUInt8;
     case tfl::kInt32: return DType::kInt32;
+    case tfl::kInt64: return DType::kInt64;
+    case tfl::kBool: return DType::kBool;
     default:
       return unsupported(std::string("element type ") + tfl::tensor_type_name(type) +
-                         " is not supported (FLOAT32, INT8, UINT8 and INT32 are)");
+                         " is not supported (FLOAT32, INT8, UINT8, INT32, INT64 and BOOL are)");
   }
 }
 

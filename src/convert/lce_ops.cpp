@@ -100,7 +100,7 @@ Status convert_bitpack(Importer& im, const OpContext& ctx, bool pack) {
   LOWBIT_RETURN_IF_ERROR(expect_bits(im, bits, last_dim(im, values)));
   std::vector<int> inputs, outputs;
   LOWBIT_RETURN_IF_ERROR(map_all(im, ctx, &inputs, &outputs));
-  im.add_operator(ctx, pack ? OpType::kBitpack : OpType::kUnpack, inputs, outputs);
+  im.add_operator(ctx, pack ? OpType::kBitpack : OpType::kBitUnpack, inputs, outputs);
   return Status::Ok();
 }
 

@@ -363,7 +363,7 @@ Status convert_concatenation(Importer& im, const OpContext& ctx) {
   return Status::Ok();
 }
 
-// RESHAPE and SQUEEZE: the output's static shape is the new shape, so the
+// RESHAPE: the output's static shape is the new shape, so the
 // optional shape tensor (often computed by SHAPE/PACK chains) is not needed.
 Status convert_reshape(Importer& im, const OpContext& ctx) {
   if (ctx.inputs.empty() || ctx.inputs[0] < 0) return invalid("input 0 is absent");
@@ -377,6 +377,181 @@ Status convert_reshape(Importer& im, const OpContext& ctx) {
   options.new_shape = out->to_vector();
   im.add_operator(ctx, OpType::kReshape, {x.value()}, {y.value()}, options);
   return Status::Ok();
+}
+
+// ---- Data movement. TFLite's index tensors (perm, begin/end/strides, size,
+// axis, size_splits, multiples) must be constants and become options
+// (src/ops/data_movement_util.h says why); only the data tensors stay inputs.
+
+// Adds `type` with the first `data_inputs` inputs and every output.
+Status add_moving(Importer& im, const OpContext& ctx, OpType type, OpOptions options,
+                  size_t data_inputs = 1) {
+  std::vector<int> inputs, outputs;
+  for (size_t i = 0; i < data_inputs; ++i) {
+    Result<int> r = im.tensor(ctx.inputs[i]);
+    if (!r.ok()) return r.status();
+    inputs.push_back(r.value());
+  }
+  for (int t : ctx.outputs) {
+    Result<int> r = im.tensor(t);
+    if (!r.ok()) return r.status();
+    outputs.push_back(r.value());
+  }
+  im.add_operator(ctx, type, inputs, outputs, std::move(options));
+  return Status::Ok();
+}
+
+// The single value of a constant scalar (or one-element) index tensor.
+Result<int32_t> constant_scalar(const Importer& im, int index, const char* what) {
+  Result<std::vector<int32_t>> values = im.constant_ints(index);
+  if (!values.ok()) return values.status();
+  if (values->size() != 1) {
+    return invalid(std::string(what) + " " + im.tensor_label(index) + " must hold one value, not " +
+                   std::to_string(values->size()));
+  }
+  return values.value()[0];
+}
+
+const tfl::OptionsTable* options_or_null(const OpContext& ctx, uint8_t tag, Status* status) {
+  auto opts = options_of(ctx, tag);
+  *status = opts.status();
+  return opts.ok() ? opts.value() : nullptr;
+}
+
+Status convert_transpose(Importer& im, const OpContext& ctx) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 2, 2, 1));
+  Result<std::vector<int32_t>> perm = im.constant_ints(ctx.inputs[1]);
+  if (!perm.ok()) return perm.status();
+  return add_moving(im, ctx, OpType::kTranspose, TransposeOptions{perm.value()});
+}
+
+Status convert_slice(Importer& im, const OpContext& ctx) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 3, 3, 1));
+  Result<std::vector<int32_t>> begin = im.constant_ints(ctx.inputs[1]);
+  if (!begin.ok()) return begin.status();
+  Result<std::vector<int32_t>> size = im.constant_ints(ctx.inputs[2]);
+  if (!size.ok()) return size.status();
+  return add_moving(im, ctx, OpType::kSlice, SliceOptions{begin.value(), size.value()});
+}
+
+Status convert_strided_slice(Importer& im, const OpContext& ctx) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 3, 4, 1));
+  Status status;
+  const tfl::OptionsTable* o = options_or_null(ctx, tfl::kStridedSliceOptions, &status);
+  LOWBIT_RETURN_IF_ERROR(status);
+  StridedSliceOptions options;
+  Result<std::vector<int32_t>> begin = im.constant_ints(ctx.inputs[1]);
+  if (!begin.ok()) return begin.status();
+  Result<std::vector<int32_t>> end = im.constant_ints(ctx.inputs[2]);
+  if (!end.ok()) return end.status();
+  options.begin = begin.value();
+  options.end = end.value();
+  if (ctx.inputs.size() > 3 && ctx.inputs[3] >= 0) {
+    Result<std::vector<int32_t>> strides = im.constant_ints(ctx.inputs[3]);
+    if (!strides.ok()) return strides.status();
+    options.strides = strides.value();
+  } else {
+    options.strides.assign(options.begin.size(), 1);
+  }
+  if (o != nullptr) {
+    options.begin_mask = o->int_field(0, 0);
+    options.end_mask = o->int_field(1, 0);
+    options.ellipsis_mask = o->int_field(2, 0);
+    options.new_axis_mask = o->int_field(3, 0);
+    options.shrink_axis_mask = o->int_field(4, 0);
+    options.offset = o->bool_field(5, false);
+  }
+  return add_moving(im, ctx, OpType::kStridedSlice, options);
+}
+
+// SPLIT: (axis, input). SPLIT_V: (input, size_splits, axis).
+Status convert_split(Importer& im, const OpContext& ctx, bool variable) {
+  if (ctx.outputs.empty()) return invalid("has no outputs");
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, variable ? 3 : 2, variable ? 3 : 2, ctx.outputs.size()));
+  Status status;
+  const tfl::OptionsTable* o =
+      options_or_null(ctx, variable ? tfl::kSplitVOptions : tfl::kSplitOptions, &status);
+  LOWBIT_RETURN_IF_ERROR(status);
+  if (o != nullptr && o->int_field(0, 0) != static_cast<int32_t>(ctx.outputs.size())) {
+    return invalid("num_splits is " + std::to_string(o->int_field(0, 0)) + " but there are " +
+                   std::to_string(ctx.outputs.size()) + " outputs");
+  }
+  Result<int32_t> axis = constant_scalar(im, ctx.inputs[variable ? 2 : 0], "axis");
+  if (!axis.ok()) return axis.status();
+  SplitOptions options;
+  options.axis = axis.value();
+  if (variable) {
+    Result<std::vector<int32_t>> sizes = im.constant_ints(ctx.inputs[1]);
+    if (!sizes.ok()) return sizes.status();
+    options.size_splits = sizes.value();
+  }
+  OpContext data = ctx;
+  if (!variable) data.inputs = {ctx.inputs[1]};
+  return add_moving(im, data, variable ? OpType::kSplitV : OpType::kSplit, options);
+}
+
+// PACK: N inputs, PackOptions(values_count, axis); UNPACK: N outputs,
+// UnpackOptions(num, axis).
+Status convert_pack(Importer& im, const OpContext& ctx, bool pack) {
+  const size_t n = pack ? ctx.inputs.size() : ctx.outputs.size();
+  if (n == 0) return invalid(pack ? "has no inputs" : "has no outputs");
+  LOWBIT_RETURN_IF_ERROR(pack ? expect_arity(ctx, n, n, 1) : expect_arity(ctx, 1, 1, n));
+  Status status;
+  const tfl::OptionsTable* o =
+      options_or_null(ctx, pack ? tfl::kPackOptions : tfl::kUnpackOptions, &status);
+  LOWBIT_RETURN_IF_ERROR(status);
+  if (o != nullptr && o->int_field(0, 0) != static_cast<int32_t>(n)) {
+    return invalid(std::string(pack ? "values_count" : "num") + " is " +
+                   std::to_string(o->int_field(0, 0)) + " but there are " + std::to_string(n) +
+                   (pack ? " inputs" : " outputs"));
+  }
+  return add_moving(im, ctx, pack ? OpType::kPack : OpType::kUnpack,
+                    AxisOptions{o ? o->int_field(1, 0) : 0}, pack ? n : 1);
+}
+
+Status convert_squeeze(Importer& im, const OpContext& ctx) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 1, 1, 1));
+  Status status;
+  const tfl::OptionsTable* o = options_or_null(ctx, tfl::kSqueezeOptions, &status);
+  LOWBIT_RETURN_IF_ERROR(status);
+  SqueezeOptions options;
+  const tfl::Vec<int32_t>* dims = o ? o->int_vector(0) : nullptr;
+  if (dims != nullptr) options.axes.assign(dims->begin(), dims->end());
+  return add_moving(im, ctx, OpType::kSqueeze, options);
+}
+
+Status convert_expand_dims(Importer& im, const OpContext& ctx) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 2, 2, 1));
+  Result<int32_t> axis = constant_scalar(im, ctx.inputs[1], "axis");
+  if (!axis.ok()) return axis.status();
+  return add_moving(im, ctx, OpType::kExpandDims, AxisOptions{axis.value()});
+}
+
+Status convert_gather(Importer& im, const OpContext& ctx) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 2, 2, 1));
+  Status status;
+  const tfl::OptionsTable* o = options_or_null(ctx, tfl::kGatherOptions, &status);
+  LOWBIT_RETURN_IF_ERROR(status);
+  GatherOptions options{o ? o->int_field(0, 0) : 0, o ? o->int_field(1, 0) : 0};
+  return add_moving(im, ctx, OpType::kGather, options, 2);
+}
+
+Status convert_tile(Importer& im, const OpContext& ctx) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 2, 2, 1));
+  Result<std::vector<int32_t>> multiples = im.constant_ints(ctx.inputs[1]);
+  if (!multiples.ok()) return multiples.status();
+  return add_moving(im, ctx, OpType::kTile, TileOptions{multiples.value()});
+}
+
+Status convert_depth_space(Importer& im, const OpContext& ctx, bool to_space) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 1, 1, 1));
+  Status status;
+  const tfl::OptionsTable* o = options_or_null(
+      ctx, to_space ? tfl::kDepthToSpaceOptions : tfl::kSpaceToDepthOptions, &status);
+  LOWBIT_RETURN_IF_ERROR(status);
+  if (o == nullptr) return invalid("has no block_size options");
+  return add_moving(im, ctx, to_space ? OpType::kDepthToSpace : OpType::kSpaceToDepth,
+                    BlockSizeOptions{o->int_field(0, 0)});
 }
 
 }  // namespace
@@ -401,8 +576,20 @@ Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
     case tfl::kDequantize: return convert_dequantize(im, ctx, im.graph_outputs());
     case tfl::kPad: return convert_pad(im, ctx);
     case tfl::kConcatenation: return convert_concatenation(im, ctx);
-    case tfl::kReshape:
-    case tfl::kSqueeze: return convert_reshape(im, ctx);
+    case tfl::kReshape: return convert_reshape(im, ctx);
+    case tfl::kSqueeze: return convert_squeeze(im, ctx);
+    case tfl::kTranspose: return convert_transpose(im, ctx);
+    case tfl::kSlice: return convert_slice(im, ctx);
+    case tfl::kStridedSlice: return convert_strided_slice(im, ctx);
+    case tfl::kSplit: return convert_split(im, ctx, false);
+    case tfl::kSplitV: return convert_split(im, ctx, true);
+    case tfl::kPack: return convert_pack(im, ctx, true);
+    case tfl::kUnpack: return convert_pack(im, ctx, false);
+    case tfl::kExpandDims: return convert_expand_dims(im, ctx);
+    case tfl::kGather: return convert_gather(im, ctx);
+    case tfl::kTile: return convert_tile(im, ctx);
+    case tfl::kDepthToSpace: return convert_depth_space(im, ctx, true);
+    case tfl::kSpaceToDepth: return convert_depth_space(im, ctx, false);
     default:
       return unsupported("builtin operator " + tfl::builtin_operator_name(code) + " (code " +
                          std::to_string(code) + ") is not supported");

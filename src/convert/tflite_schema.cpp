@@ -75,12 +75,21 @@ std::string builtin_operator_name(int32_t code) {
     case kSqueeze: return "SQUEEZE";
     case kQuantize: return "QUANTIZE";
     case kHardSwish: return "HARD_SWISH";
+    case kDepthToSpace: return "DEPTH_TO_SPACE";
+    case kSpaceToDepth: return "SPACE_TO_DEPTH";
+    case kGather: return "GATHER";
+    case kTranspose: return "TRANSPOSE";
+    case kStridedSlice: return "STRIDED_SLICE";
+    case kSplit: return "SPLIT";
+    case kSlice: return "SLICE";
+    case kTile: return "TILE";
+    case kExpandDims: return "EXPAND_DIMS";
+    case kPack: return "PACK";
+    case kUnpack: return "UNPACK";
+    case kSplitV: return "SPLIT_V";
     // Common in real files though not importable: named so reports are readable.
-    case 39: return "TRANSPOSE";
     case 41: return "SUB";
-    case 45: return "STRIDED_SLICE";
     case 77: return "SHAPE";
-    case 83: return "PACK";
     default: return "BUILTIN_" + std::to_string(code);
   }
 }
@@ -107,6 +116,17 @@ bool OptionsTable::Verify(flatbuffers::Verifier& v, uint8_t tag) const {
     case kMulOptions: ok = verify_option_fields(this, v, {{0, 1}}); break;
     case kReshapeOptions: ok = verify_option_fields(this, v, {{0, 0}}); break;
     case kReducerOptions: ok = verify_option_fields(this, v, {{0, 1}}); break;
+    case kSpaceToDepthOptions:
+    case kDepthToSpaceOptions:
+    case kSplitOptions:
+    case kSplitVOptions: ok = verify_option_fields(this, v, {{0, 4}}); break;
+    case kGatherOptions:
+    case kPackOptions:
+    case kUnpackOptions: ok = verify_option_fields(this, v, {{0, 4}, {1, 4}}); break;
+    case kSqueezeOptions: ok = verify_option_fields(this, v, {{0, 0}}); break;
+    case kStridedSliceOptions:
+      ok = verify_option_fields(this, v, {{0, 4}, {1, 4}, {2, 4}, {3, 4}, {4, 4}, {5, 1}});
+      break;
     default: break;  // never read beyond the table header
   }
   return ok && v.EndTable();

@@ -229,6 +229,89 @@ BFullyConnectedOptions decode(const fb::BFullyConnectedOptions& f, EnumReader& e
   return o;
 }
 
+flatbuffers::Offset<fb::TransposeOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                                 const TransposeOptions& o) {
+  return fb::CreateTransposeOptions(fbb, fbb.CreateVector(o.perm));
+}
+TransposeOptions decode(const fb::TransposeOptions& f, EnumReader&) {
+  return TransposeOptions{to_vector(f.perm())};
+}
+
+flatbuffers::Offset<fb::SliceOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                             const SliceOptions& o) {
+  return fb::CreateSliceOptions(fbb, fbb.CreateVector(o.begin), fbb.CreateVector(o.size));
+}
+SliceOptions decode(const fb::SliceOptions& f, EnumReader&) {
+  return SliceOptions{to_vector(f.begin()), to_vector(f.size())};
+}
+
+flatbuffers::Offset<fb::StridedSliceOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                                    const StridedSliceOptions& o) {
+  return fb::CreateStridedSliceOptions(fbb, fbb.CreateVector(o.begin), fbb.CreateVector(o.end),
+                                       fbb.CreateVector(o.strides), o.begin_mask, o.end_mask,
+                                       o.ellipsis_mask, o.new_axis_mask, o.shrink_axis_mask,
+                                       o.offset);
+}
+StridedSliceOptions decode(const fb::StridedSliceOptions& f, EnumReader&) {
+  StridedSliceOptions o;
+  o.begin = to_vector(f.begin());
+  o.end = to_vector(f.end());
+  o.strides = to_vector(f.strides());
+  o.begin_mask = f.begin_mask();
+  o.end_mask = f.end_mask();
+  o.ellipsis_mask = f.ellipsis_mask();
+  o.new_axis_mask = f.new_axis_mask();
+  o.shrink_axis_mask = f.shrink_axis_mask();
+  o.offset = f.offset();
+  return o;
+}
+
+flatbuffers::Offset<fb::SplitOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                             const SplitOptions& o) {
+  return fb::CreateSplitOptions(fbb, o.axis, fbb.CreateVector(o.size_splits));
+}
+SplitOptions decode(const fb::SplitOptions& f, EnumReader&) {
+  return SplitOptions{f.axis(), to_vector(f.size_splits())};
+}
+
+flatbuffers::Offset<fb::AxisOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                            const AxisOptions& o) {
+  return fb::CreateAxisOptions(fbb, o.axis);
+}
+AxisOptions decode(const fb::AxisOptions& f, EnumReader&) { return AxisOptions{f.axis()}; }
+
+flatbuffers::Offset<fb::SqueezeOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                               const SqueezeOptions& o) {
+  return fb::CreateSqueezeOptions(fbb, fbb.CreateVector(o.axes));
+}
+SqueezeOptions decode(const fb::SqueezeOptions& f, EnumReader&) {
+  return SqueezeOptions{to_vector(f.axes())};
+}
+
+flatbuffers::Offset<fb::GatherOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                              const GatherOptions& o) {
+  return fb::CreateGatherOptions(fbb, o.axis, o.batch_dims);
+}
+GatherOptions decode(const fb::GatherOptions& f, EnumReader&) {
+  return GatherOptions{f.axis(), f.batch_dims()};
+}
+
+flatbuffers::Offset<fb::TileOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                            const TileOptions& o) {
+  return fb::CreateTileOptions(fbb, fbb.CreateVector(o.multiples));
+}
+TileOptions decode(const fb::TileOptions& f, EnumReader&) {
+  return TileOptions{to_vector(f.multiples())};
+}
+
+flatbuffers::Offset<fb::BlockSizeOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                                 const BlockSizeOptions& o) {
+  return fb::CreateBlockSizeOptions(fbb, o.block_size);
+}
+BlockSizeOptions decode(const fb::BlockSizeOptions& f, EnumReader&) {
+  return BlockSizeOptions{f.block_size()};
+}
+
 }  // namespace
 
 flatbuffers::Offset<void> write_options(flatbuffers::FlatBufferBuilder& fbb,

@@ -77,7 +77,7 @@ Status read_tensor(const fb::Tensor& ft, int index, const uint8_t* file,
   const std::string who = describe_tensor(*graph, index);
 
   const int dtype = static_cast<int>(ft.dtype());
-  if (dtype < 0 || dtype > static_cast<int>(DType::kBit)) {
+  if (dtype < 0 || dtype > static_cast<int>(DType::kBool)) {
     return invalid_model(who + ": unknown dtype " + std::to_string(dtype));
   }
   t.dtype = static_cast<DType>(dtype);

@@ -34,6 +34,8 @@ const char* dtype_name(DType dtype) {
     case DType::kUInt8: return "uint8";
     case DType::kInt32: return "int32";
     case DType::kBit: return "bit";
+    case DType::kInt64: return "int64";
+    case DType::kBool: return "bool";
   }
   return "unknown";
 }
@@ -96,8 +98,12 @@ bool storage_bytes(DType dtype, const Shape& shape, size_t* bytes) {
     case DType::kBit:  // counted in 32-bit words above
       elem = 4;
       break;
+    case DType::kInt64:
+      elem = 8;
+      break;
     case DType::kInt8:
     case DType::kUInt8:
+    case DType::kBool:
       elem = 1;
       break;
   }

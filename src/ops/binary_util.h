@@ -1,5 +1,5 @@
 // Helpers shared by the binary operators (BCONV2D, BFULLY_CONNECTED, BMAXPOOL2D,
-// BITPACK, UNPACK): operand checks for the three output modes, folding the
+// BITPACK, BIT_UNPACK): operand checks for the three output modes, folding the
 // output transform at prepare time, and splitting pixel ranges over threads.
 #pragma once
 

@@ -10,6 +10,8 @@ size_t element_bytes(DType dtype) {
     case DType::kInt32: return 4;
     case DType::kInt8: return 1;
     case DType::kUInt8: return 1;
+    case DType::kInt64: return 8;
+    case DType::kBool: return 1;
     case DType::kBit: return 0;
   }
   return 0;

@@ -80,6 +80,6 @@ Result<std::unique_ptr<OpKernel>> create_unpack(const GraphDesc&, const Operator
 
 }  // namespace
 
-LOWBIT_REGISTER_OP(Unpack, validate_unpack, create_unpack)
+LOWBIT_REGISTER_OP(BitUnpack, validate_unpack, create_unpack)
 
 }  // namespace lowbit

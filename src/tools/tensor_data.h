@@ -31,7 +31,7 @@ inline Status write_file(const std::string& path, const void* data, size_t size)
 }
 
 // Fills a tensor from the generator: uniform over the dtype's range, [-1, 1]
-// for float, random words with zero pad bits for bit tensors. The mapping
+// for float, 0 or 1 for bool, random words with zero pad bits for bit tensors. The mapping
 // from generator words is our own so every standard library gives the same
 // bytes for a seed.
 inline void fill_random(const TensorView& t, std::mt19937& rng) {
@@ -53,6 +53,16 @@ inline void fill_random(const TensorView& t, std::mt19937& rng) {
     case DType::kInt32: {
       uint32_t* p = t.as<uint32_t>();
       for (int64_t i = 0; i < count; ++i) p[i] = rng();
+      break;
+    }
+    case DType::kInt64: {
+      uint64_t* p = t.as<uint64_t>();
+      for (int64_t i = 0; i < count; ++i) p[i] = (uint64_t{rng()} << 32) | rng();
+      break;
+    }
+    case DType::kBool: {  // only 0 and 1 are valid booleans
+      uint8_t* p = t.as<uint8_t>();
+      for (int64_t i = 0; i < count; ++i) p[i] = static_cast<uint8_t>(rng() >> 31);
       break;
     }
     case DType::kBit: {

@@ -42,7 +42,7 @@ TEST_CASE("constant operand tensors become options with normalized axes", "[conv
   const int axes = w.add_constant("axes", kTflInt32, {2}, std::vector<int32_t>{-3, 2});
   const int mean = w.add_tensor("mean", kTflInt8, {1, 1, 1, 2}, s, z);
   const int joined = w.add_tensor("joined", kTflInt8, {1, 1, 1, 4}, s, z);
-  const int squeezed = w.add_tensor("squeezed", kTflInt8, {1, 4}, s, z);
+  const int squeezed = w.add_tensor("squeezed", kTflInt8, {4}, s, z);
   w.add_operator(w.builtin_code(kPad), {x, paddings}, {padded}, {22, {}});
   w.add_operator(w.builtin_code(kMean), {padded, axes}, {mean}, {27, {{OptionField::kByte, 0, 1}}});
   w.add_operator(w.builtin_code(kConcat), {mean, mean}, {joined},
@@ -75,10 +75,11 @@ TEST_CASE("constant operand tensors become options with normalized axes", "[conv
   CHECK(cat->axis == 3);
   CHECK(cat->activation == Activation::kRelu6);
 
-  CHECK(g.operators[3].type == OpType::kReshape);
-  const auto* reshape = std::get_if<ReshapeOptions>(&g.operators[3].options);
-  REQUIRE(reshape != nullptr);
-  CHECK(reshape->new_shape == std::vector<int32_t>{1, 4});
+  // SQUEEZE without squeeze_dims removes every size-1 dimension.
+  CHECK(g.operators[3].type == OpType::kSqueeze);
+  const auto* squeeze = std::get_if<SqueezeOptions>(&g.operators[3].options);
+  REQUIRE(squeeze != nullptr);
+  CHECK(squeeze->axes.empty());
 
   // Only the graph's real tensors survive: the paddings and axes tensors are options now.
   CHECK(summary.constant_tensors == 0);

@@ -112,7 +112,7 @@ TEST_CASE("an LCE binary model converts and runs like the direct ±1 computation
   CHECK(c.summary.operators_by_kind.at("BITPACK") == 1);
   CHECK(c.summary.operators_by_kind.at("BCONV2D") == 2);
   CHECK(c.summary.operators_by_kind.at("BMAXPOOL2D") == 1);
-  CHECK(c.summary.operators_by_kind.at("UNPACK") == 1);
+  CHECK(c.summary.operators_by_kind.at("BIT_UNPACK") == 1);
   CHECK(c.summary.binary_macs ==
         uint64_t(kH) * kW * kMid * kK * kK * kCin + uint64_t(kH / 2) * (kW / 2) * kCout * kK * kK * kMid);
   const GraphDesc& g = c.model->graph();

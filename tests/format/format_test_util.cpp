@@ -167,6 +167,26 @@ void build_every_option_graph(ModelBuilder& b) {
                  bconv);
   b.add_operator(OpType::kBFullyConnected, {bit_out, bits, floats, floats}, {out(DType::kFloat32)},
                  BFullyConnectedOptions{Activation::kReluN1To1});
+  StridedSliceOptions ss;
+  ss.begin = {1, -2};
+  ss.end = {3, 0};
+  ss.strides = {2, -1};
+  ss.begin_mask = 1, ss.end_mask = 2, ss.ellipsis_mask = 4, ss.new_axis_mask = 8;
+  ss.shrink_axis_mask = 16;
+  ss.offset = true;
+  b.add_operator(OpType::kTranspose, {in}, {out(DType::kFloat32)}, TransposeOptions{{3, 1, 2, 0}});
+  b.add_operator(OpType::kSlice, {in}, {out(DType::kFloat32)}, SliceOptions{{0, 1}, {-1, 2}});
+  b.add_operator(OpType::kStridedSlice, {in}, {out(DType::kFloat32)}, ss);
+  b.add_operator(OpType::kSplitV, {in}, {out(DType::kFloat32), out(DType::kFloat32)},
+                 SplitOptions{-1, {3, -1}});
+  b.add_operator(OpType::kUnpack, {in}, {out(DType::kFloat32)}, AxisOptions{-4});
+  b.add_operator(OpType::kSqueeze, {in}, {out(DType::kFloat32)}, SqueezeOptions{{0, -2}});
+  b.add_operator(OpType::kGather, {in, scalar}, {out(DType::kFloat32)}, GatherOptions{2, -1});
+  b.add_operator(OpType::kTile, {in}, {out(DType::kFloat32)}, TileOptions{{1, 2, 3, 4}});
+  b.add_operator(OpType::kDepthToSpace, {in}, {out(DType::kFloat32)}, BlockSizeOptions{7});
+  b.add_operator(OpType::kGather, {table, b.add_constant("i64", DType::kInt64, {2},
+                                                         std::vector<int64_t>{-1, 1})},
+                 {b.add_tensor("bools", DType::kBool, {2})});
   const int last = out(DType::kFloat32);
   b.add_operator(OpType::kLogistic, {in}, {last}, {}, "logistic");
   b.set_inputs({in, in_q});
@@ -255,8 +275,38 @@ void build_valid_every_option_graph(ModelBuilder& b) {
   b.add_operator(OpType::kBFullyConnected, {packed_flat, bfc_w, bfc_mul, bfc_bias}, {bfc},
                  BFullyConnectedOptions{Activation::kNone}, "bfc");
 
+  // Data movement: [1,10] -> ... -> [1,5]; [1,8,8,4] -> [1,4,4,16] -> [1,8,8,4].
+  const int t = b.add_tensor("transpose", f32, {10, 1});
+  b.add_operator(OpType::kTranspose, {padded}, {t}, TransposeOptions{{1, 0}}, "transpose");
+  const int sq = b.add_tensor("squeeze", f32, {10});
+  b.add_operator(OpType::kSqueeze, {t}, {sq}, SqueezeOptions{{1}}, "squeeze");
+  const int ex = b.add_tensor("expand", f32, {1, 10});
+  b.add_operator(OpType::kExpandDims, {sq}, {ex}, AxisOptions{0}, "expand");
+  const int sl = b.add_tensor("slice", f32, {1, 9});
+  b.add_operator(OpType::kSlice, {ex}, {sl}, SliceOptions{{0, 1}, {1, -1}}, "slice");
+  StridedSliceOptions ss;
+  ss.begin = {0, 0};
+  ss.end = {1, 9};
+  ss.strides = {1, 2};
+  ss.shrink_axis_mask = 1;
+  const int st = b.add_tensor("strided", f32, {5});
+  b.add_operator(OpType::kStridedSlice, {sl}, {st}, ss, "strided");
+  const int ti = b.add_tensor("tile", f32, {10});
+  b.add_operator(OpType::kTile, {st}, {ti}, TileOptions{{2}}, "tile");
+  const int halves[2] = {b.add_tensor("half0", f32, {5}), b.add_tensor("half1", f32, {5})};
+  b.add_operator(OpType::kSplit, {ti}, {halves[0], halves[1]}, SplitOptions{0, {}}, "split");
+  const int pk = b.add_tensor("pack", f32, {2, 5});
+  b.add_operator(OpType::kPack, {halves[0], halves[1]}, {pk}, AxisOptions{0}, "pack");
+  const int which = b.add_constant("which", DType::kInt64, {1}, std::vector<int64_t>{1});
+  const int g = b.add_tensor("gather", f32, {1, 5});
+  b.add_operator(OpType::kGather, {pk, which}, {g}, GatherOptions{0, 0}, "gather");
+  const int s2d = b.add_tensor("s2d", f32, {1, 4, 4, 16});
+  b.add_operator(OpType::kSpaceToDepth, {x}, {s2d}, BlockSizeOptions{2}, "s2d");
+  const int d2s = b.add_tensor("d2s", f32, {1, 8, 8, 4});
+  b.add_operator(OpType::kDepthToSpace, {s2d}, {d2s}, BlockSizeOptions{2}, "d2s");
+
   b.set_inputs({x});
-  b.set_outputs({padded, bc, bp, bfc});
+  b.set_outputs({padded, bc, bp, bfc, g, d2s});
 }
 
 std::vector<uint8_t> RawModel::serialize() const {

@@ -44,15 +44,23 @@ TEST_CASE("the valid every-options graph runs end to end") {
   ModelBuilder builder;
   build_valid_every_option_graph(builder);
   std::mt19937 rng(test_seed());
-  const RunResult run = run_model(builder, {to_bytes(random_floats(rng, 256, -1.0f, 1.0f))});
+  const std::vector<float> input = random_floats(rng, 256, -1.0f, 1.0f);
+  const RunResult run = run_model(builder, {to_bytes(input)});
   INFO(run.status.to_string());
   REQUIRE(run.status.ok());
-  REQUIRE(run.outputs.size() == 4);
+  REQUIRE(run.outputs.size() == 6);
   CHECK(run.outputs[0].size() == 10 * sizeof(float));
   // pad's border columns are zero.
   const std::vector<float> padded = from_bytes<float>(run.outputs[0]);
   CHECK(padded.front() == 0.0f);
   CHECK(padded.back() == 0.0f);
+  // The data movement chain picks pad[1], pad[3], ..., pad[9] (gather takes
+  // the second copy of the tiled strided slice of pad[1..9]).
+  const std::vector<float> gathered = from_bytes<float>(run.outputs[4]);
+  REQUIRE(gathered.size() == 5);
+  for (size_t i = 0; i < 5; ++i) CHECK(gathered[i] == padded[1 + 2 * i]);
+  // SPACE_TO_DEPTH then DEPTH_TO_SPACE gives the input back.
+  CHECK(from_bytes<float>(run.outputs[5]) == input);
 }
 
 }  // namespace

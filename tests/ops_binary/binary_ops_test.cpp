@@ -78,7 +78,7 @@ TEST_CASE("UNPACK float32 and int8: hand-computed and round trip", "[unpack]") {
     const Shape shape{3, channels};
     const Signs s = random_signs(rng, 3 * channels);
     std::vector<uint32_t> packed = pack_signs(s, channels);
-    auto f = single_op(OpType::kUnpack, DType::kBit, shape, {}, DType::kFloat32, shape, {});
+    auto f = single_op(OpType::kBitUnpack, DType::kBit, shape, {}, DType::kFloat32, shape, {});
     const OpRun rf = run_operator(*f, 0, {to_bytes(packed)});
     REQUIRE(rf.status.ok());
     CHECK(rf.kernel == "bin_unpack_f32__reference");
@@ -92,7 +92,7 @@ TEST_CASE("UNPACK float32 and int8: hand-computed and round trip", "[unpack]") {
     CHECK(from_bytes<uint32_t>(rp.outputs[0]) == packed);
 
     // int8 with scale 1/32, zero point -100: +1 -> -68, -1 -> -128 (saturated).
-    auto q = single_op(OpType::kUnpack, DType::kBit, shape, {}, DType::kInt8, shape,
+    auto q = single_op(OpType::kBitUnpack, DType::kBit, shape, {}, DType::kInt8, shape,
                        per_tensor(1.0f / 32, -100));
     const OpRun rq = run_operator(*q, 0, {to_bytes(packed)}, 2);
     REQUIRE(rq.status.ok());
@@ -109,9 +109,9 @@ TEST_CASE("BITPACK / UNPACK validation", "[bitpack][unpack][validation]") {
   CHECK_THAT(validate_operator(*b, 0).message(), Catch::Contains("quantization"));
   b = single_op(OpType::kBitpack, DType::kFloat32, Shape{4}, {}, DType::kFloat32, Shape{4}, {});
   CHECK_THAT(validate_operator(*b, 0).message(), Catch::Contains("output 0") && Catch::Contains("bit"));
-  b = single_op(OpType::kUnpack, DType::kBit, Shape{4}, {}, DType::kInt8, Shape{4}, {});
+  b = single_op(OpType::kBitUnpack, DType::kBit, Shape{4}, {}, DType::kInt8, Shape{4}, {});
   CHECK_THAT(validate_operator(*b, 0).message(), Catch::Contains("output 0") && Catch::Contains("quantization"));
-  b = single_op(OpType::kUnpack, DType::kFloat32, Shape{4}, {}, DType::kFloat32, Shape{4}, {});
+  b = single_op(OpType::kBitUnpack, DType::kFloat32, Shape{4}, {}, DType::kFloat32, Shape{4}, {});
   CHECK_THAT(validate_operator(*b, 0).message(), Catch::Contains("input 0"));
 }
 

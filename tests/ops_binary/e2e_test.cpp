@@ -139,7 +139,7 @@ TEST_CASE("end to end: BCONV2D int8 output -> BITPACK -> BMAXPOOL2D -> UNPACK",
   p.filter_h = p.filter_w = 2;
   p.stride_h = p.stride_w = 2;
   b.add_operator(OpType::kBMaxPool2D, {qb}, {pooled}, p, "pool");
-  b.add_operator(OpType::kUnpack, {pooled}, {out}, {}, "unpack");
+  b.add_operator(OpType::kBitUnpack, {pooled}, {out}, {}, "unpack");
   b.set_inputs({x});
   b.set_outputs({q, out});
 
@@ -202,7 +202,7 @@ TEST_CASE("end to end: BFULLY_CONNECTED bit output -> UNPACK int8", "[e2e][bfull
   const int z = b.add_tensor("z", DType::kInt8, Shape{batch, cout}, per_tensor(0.25f, -2));
   b.add_operator(OpType::kBFullyConnected, {x, wt, kAbsentInput, kAbsentInput, th}, {y},
                  BFullyConnectedOptions{}, "bfc");
-  b.add_operator(OpType::kUnpack, {y}, {z}, {}, "unpack");
+  b.add_operator(OpType::kBitUnpack, {y}, {z}, {}, "unpack");
   b.set_inputs({x});
   b.set_outputs({z});
   std::vector<int8_t> expected(batch * cout);

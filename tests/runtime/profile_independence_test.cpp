@@ -99,7 +99,7 @@ void binary_fully_connected(Case& c, std::mt19937& rng) {
   const int y = b.add_tensor("y", DType::kInt8, Shape{3, 5}, per_tensor(0.5f, 3));
   b.add_operator(OpType::kBFullyConnected, {bits, wt, mul, bias}, {y});
   const int back = b.add_tensor("back", DType::kFloat32, Shape{3, 70});
-  b.add_operator(OpType::kUnpack, {bits}, {back});
+  b.add_operator(OpType::kBitUnpack, {bits}, {back});
   b.set_inputs({x});
   b.set_outputs({y, back});
   c.inputs = {to_bytes(random_floats(rng, 210, -1.0f, 1.0f))};

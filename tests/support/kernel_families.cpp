@@ -4,6 +4,7 @@
 #include "kernels/bin_maxpool2d.h"
 #include "kernels/bin_pack.h"
 #include "kernels/copy.h"
+#include "kernels/data_movement.h"
 #include "kernels/qs8_conv.h"
 #include "kernels/qs8_dwconv.h"
 #include "kernels/qs8_elementwise.h"
@@ -57,6 +58,9 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("copy_pad", copy_pad_variants()),
       family_rows("copy_bytes", copy_bytes_variants()),
       family_rows("copy_concat", copy_concat_variants()),
+      // data_movement_config.cpp
+      family_rows("move_strided", move_strided_variants()),
+      family_rows("move_gather", move_gather_variants()),
       // bin_gemm_config.cpp, bin_output_config.cpp, bin_pack_config.cpp,
       // bin_unpack_config.cpp, bin_maxpool2d_config.cpp
       family_rows("bin_gemm", bin_gemm_variants()),

@@ -1,0 +1,59 @@
+// Data movement kernels that never look at element values: TRANSPOSE, SLICE,
+// STRIDED_SLICE, SPLIT(_V), PACK, UNPACK, TILE, DEPTH_TO_SPACE and
+// SPACE_TO_DEPTH are all one strided copy (per input or output); GATHER reads
+// its positions from an index tensor.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace lowbit {
+namespace ref {
+
+// TILE needs two iteration dimensions per tensor dimension.
+constexpr int kMoveMaxRank = 16;
+
+// For every index i of `dims`, copies the element at input offset
+// in_offset + sum(i[d] * in_strides[d]) to output offset out_offset +
+// sum(i[d] * out_strides[d]). Offsets and strides count elements; input
+// strides may be zero (TILE) or negative (reversed STRIDED_SLICE). A row is
+// an index of dims[0 .. rank-2]; rank >= 1.
+struct StridedCopyParams {
+  int rank = 1;
+  size_t element_size = 1;
+  int64_t dims[kMoveMaxRank] = {};
+  int64_t in_strides[kMoveMaxRank] = {};
+  int64_t out_strides[kMoveMaxRank] = {};
+  int64_t in_offset = 0;
+  int64_t out_offset = 0;
+};
+
+// Drops size-1 dimensions and merges neighbours that are contiguous in both
+// tensors, so a copy that keeps whole rows becomes one memcpy per row.
+// Returns the number of rows.
+size_t simplify_strided_copy(StridedCopyParams* params);
+
+// Copies rows [row_begin, row_end).
+using StridedCopyFn = void (*)(const StridedCopyParams& params, const void* input, void* output,
+                               size_t row_begin, size_t row_end);
+void move_strided__reference(const StridedCopyParams& params, const void* input, void* output,
+                             size_t row_begin, size_t row_end);
+
+// GATHER as [batch, outer, axis_size, inner] params and [batch, num_indices]
+// indices (int32 or int64): output [batch, outer, num_indices, inner].
+struct GatherParams {
+  size_t element_size = 1;
+  bool indices_int64 = false;
+  int64_t batch = 1, outer = 1, axis_size = 0, inner = 1, num_indices = 0;
+};
+
+// Checks every index first and writes nothing when one is outside
+// [0, axis_size): returns the flat position of the first such index, or -1
+// when all were in range and the output is written.
+using GatherFn = int64_t (*)(const GatherParams& params, const void* values, const void* indices,
+                             void* output);
+int64_t move_gather__reference(const GatherParams& params, const void* values,
+                               const void* indices, void* output);
+
+}  // namespace ref
+}  // namespace lowbit

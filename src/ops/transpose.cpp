@@ -1,0 +1,67 @@
+// TRANSPOSE: output dimension d is input dimension perm[d]
+// (TransposeOptions::perm, a constant in TFLite moved into options by the
+// converter; see ops/data_movement_util.h). One strided copy, which the
+// reference kernel turns into row memcpys when the innermost dimension stays
+// innermost, and into cache tiles when it swaps with another (NCHW <-> NHWC).
+#include <string>
+
+#include "ops/data_movement_util.h"
+#include "ops/op_util.h"
+
+namespace lowbit {
+namespace {
+
+Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
+  LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
+  const auto* opt = get_options<TransposeOptions>(op);
+  if (!opt) return invalid("missing TransposeOptions");
+  LOWBIT_RETURN_IF_ERROR(check_movable(graph, op, true, 0));
+  LOWBIT_RETURN_IF_ERROR(check_moved_unchanged(graph, op, 0, 0));
+  const Shape& in = graph.tensors[op.inputs[0]].shape;
+  if (opt->perm.size() != static_cast<size_t>(in.rank)) {
+    return invalid("perm has " + std::to_string(opt->perm.size()) + " entries; " +
+                   describe_input(graph, op, 0) + " has rank " + std::to_string(in.rank));
+  }
+  bool seen[kMaxRank] = {};
+  Shape out;
+  out.rank = in.rank;
+  for (int d = 0; d < in.rank; ++d) {
+    const int32_t p = opt->perm[d];
+    if (p < 0 || p >= in.rank || seen[p]) {
+      return invalid("perm " + Shape::from_vector(opt->perm).to_string() +
+                     " is not a permutation of 0.." + std::to_string(in.rank - 1));
+    }
+    seen[p] = true;
+    out[d] = in[p];
+  }
+  output_shapes[0] = out;
+  return Status::Ok();
+}
+
+void plan(const GraphDesc& graph, const OperatorDesc& op, std::vector<PlannedMove>* moves) {
+  const auto* opt = get_options<TransposeOptions>(op);
+  const Shape& in = graph.tensors[op.inputs[0]].shape;
+  const Shape& out = graph.tensors[op.outputs[0]].shape;
+  int64_t in_strides[kMaxRank], out_strides[kMaxRank];
+  dense_strides(in, in_strides);
+  dense_strides(out, out_strides);
+  PlannedMove m;
+  m.params.rank = out.rank;
+  for (int d = 0; d < out.rank; ++d) {
+    m.params.dims[d] = out[d];
+    m.params.in_strides[d] = in_strides[opt->perm[d]];
+    m.params.out_strides[d] = out_strides[d];
+  }
+  if (out.rank == 0) m.params = dense_copy(out);
+  moves->push_back(m);
+}
+
+Result<std::unique_ptr<OpKernel>> create(const GraphDesc&, const OperatorDesc&) {
+  return create_move_kernel(plan);
+}
+
+}  // namespace
+
+LOWBIT_REGISTER_OP(Transpose, validate, create)
+
+}  // namespace lowbit

@@ -1,0 +1,45 @@
+// INT64 and BOOL tensors: storage, round trip through .lbm, and operators
+// outside data movement rejecting them by name instead of misreading bytes.
+#include <catch2/catch.hpp>
+
+#include "datamove_harness.h"
+
+using namespace lowbit;
+using namespace lowbit::testing;
+
+TEST_CASE("INT64 and BOOL have names and element sizes", "[dtype]") {
+  CHECK(std::string(dtype_name(DType::kInt64)) == "int64");
+  CHECK(std::string(dtype_name(DType::kBool)) == "bool");
+  size_t bytes = 0;
+  REQUIRE(storage_bytes(DType::kInt64, {2, 3}, &bytes));
+  CHECK(bytes == 48);
+  REQUIRE(storage_bytes(DType::kBool, {2, 3}, &bytes));
+  CHECK(bytes == 6);
+}
+
+TEST_CASE("INT64 and BOOL pass through a data movement operator unchanged", "[dtype]") {
+  const std::vector<int64_t> big = {INT64_MIN, -1, 0, INT64_MAX};
+  const RunResult r = run_op(OpType::kTranspose, {tensor_of(DType::kInt64, {2, 2}, big)},
+                             {{DType::kInt64, {2, 2}, {}}}, TransposeOptions{{1, 0}});
+  REQUIRE(r.status.ok());
+  CHECK(from_bytes<int64_t>(r.outputs[0]) == std::vector<int64_t>{INT64_MIN, 0, -1, INT64_MAX});
+  const RunResult b = run_op(OpType::kExpandDims,
+                             {tensor_of(DType::kBool, {3}, std::vector<uint8_t>{1, 0, 1})},
+                             {{DType::kBool, {1, 3}, {}}}, AxisOptions{0});
+  REQUIRE(b.status.ok());
+  CHECK(b.outputs[0] == Bytes{1, 0, 1});
+}
+
+TEST_CASE("other operators reject INT64 and BOOL operands by name", "[dtype][validation]") {
+  for (DType dtype : {DType::kInt64, DType::kBool}) {
+    CAPTURE(dtype_name(dtype));
+    const Tensor t{dtype, {2, 2}, {}};
+    const std::string type = dtype_name(dtype);
+    CHECK_THAT(load_status(OpType::kAdd, {t, t}, {t}, ElementwiseOptions{}).message(),
+               Catch::Contains("ADD") && Catch::Contains("dtype " + type));
+    CHECK_THAT(load_status(OpType::kReshape, {t}, {{dtype, {4}, {}}}, ReshapeOptions{{4}}).message(),
+               Catch::Contains("RESHAPE") && Catch::Contains("dtype " + type));
+    CHECK_THAT(load_status(OpType::kSoftmax, {t}, {t}, SoftmaxOptions{}).message(),
+               Catch::Contains("SOFTMAX") && Catch::Contains("dtype " + type));
+  }
+}
