@@ -296,6 +296,12 @@ const char* lowbit_tensor_name(const lowbit_tensor* tensor) {
   return tensor != nullptr ? tensor->view.name().c_str() : "";
 }
 
+// The C enum is cast from lowbit::DType: the newest values must agree.
+static_assert(LOWBIT_BIT == static_cast<int>(lowbit::DType::kBit) &&
+                  LOWBIT_INT64 == static_cast<int>(lowbit::DType::kInt64) &&
+                  LOWBIT_BOOL == static_cast<int>(lowbit::DType::kBool),
+              "lowbit_dtype must match lowbit::DType");
+
 lowbit_dtype lowbit_tensor_dtype(const lowbit_tensor* tensor) {
   return tensor != nullptr ? static_cast<lowbit_dtype>(tensor->view.dtype()) : LOWBIT_FLOAT32;
 }

@@ -412,10 +412,11 @@ Result<int32_t> constant_scalar(const Importer& im, int index, const char* what)
   return values.value()[0];
 }
 
-const tfl::OptionsTable* options_or_null(const OpContext& ctx, uint8_t tag, Status* status) {
+// options_of() for callers that return Status: *options is null when absent.
+Status read_options(const OpContext& ctx, uint8_t tag, const tfl::OptionsTable** options) {
   auto opts = options_of(ctx, tag);
-  *status = opts.status();
-  return opts.ok() ? opts.value() : nullptr;
+  *options = opts.ok() ? opts.value() : nullptr;
+  return opts.status();
 }
 
 Status convert_transpose(Importer& im, const OpContext& ctx) {
@@ -436,9 +437,8 @@ Status convert_slice(Importer& im, const OpContext& ctx) {
 
 Status convert_strided_slice(Importer& im, const OpContext& ctx) {
   LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 3, 4, 1));
-  Status status;
-  const tfl::OptionsTable* o = options_or_null(ctx, tfl::kStridedSliceOptions, &status);
-  LOWBIT_RETURN_IF_ERROR(status);
+  const tfl::OptionsTable* o = nullptr;
+  LOWBIT_RETURN_IF_ERROR(read_options(ctx, tfl::kStridedSliceOptions, &o));
   StridedSliceOptions options;
   Result<std::vector<int32_t>> begin = im.constant_ints(ctx.inputs[1]);
   if (!begin.ok()) return begin.status();
@@ -468,10 +468,9 @@ Status convert_strided_slice(Importer& im, const OpContext& ctx) {
 Status convert_split(Importer& im, const OpContext& ctx, bool variable) {
   if (ctx.outputs.empty()) return invalid("has no outputs");
   LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, variable ? 3 : 2, variable ? 3 : 2, ctx.outputs.size()));
-  Status status;
-  const tfl::OptionsTable* o =
-      options_or_null(ctx, variable ? tfl::kSplitVOptions : tfl::kSplitOptions, &status);
-  LOWBIT_RETURN_IF_ERROR(status);
+  const tfl::OptionsTable* o = nullptr;
+  const uint8_t tag = variable ? tfl::kSplitVOptions : tfl::kSplitOptions;
+  LOWBIT_RETURN_IF_ERROR(read_options(ctx, tag, &o));
   if (o != nullptr && o->int_field(0, 0) != static_cast<int32_t>(ctx.outputs.size())) {
     return invalid("num_splits is " + std::to_string(o->int_field(0, 0)) + " but there are " +
                    std::to_string(ctx.outputs.size()) + " outputs");
@@ -496,10 +495,8 @@ Status convert_pack(Importer& im, const OpContext& ctx, bool pack) {
   const size_t n = pack ? ctx.inputs.size() : ctx.outputs.size();
   if (n == 0) return invalid(pack ? "has no inputs" : "has no outputs");
   LOWBIT_RETURN_IF_ERROR(pack ? expect_arity(ctx, n, n, 1) : expect_arity(ctx, 1, 1, n));
-  Status status;
-  const tfl::OptionsTable* o =
-      options_or_null(ctx, pack ? tfl::kPackOptions : tfl::kUnpackOptions, &status);
-  LOWBIT_RETURN_IF_ERROR(status);
+  const tfl::OptionsTable* o = nullptr;
+  LOWBIT_RETURN_IF_ERROR(read_options(ctx, pack ? tfl::kPackOptions : tfl::kUnpackOptions, &o));
   if (o != nullptr && o->int_field(0, 0) != static_cast<int32_t>(n)) {
     return invalid(std::string(pack ? "values_count" : "num") + " is " +
                    std::to_string(o->int_field(0, 0)) + " but there are " + std::to_string(n) +
@@ -511,9 +508,8 @@ Status convert_pack(Importer& im, const OpContext& ctx, bool pack) {
 
 Status convert_squeeze(Importer& im, const OpContext& ctx) {
   LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 1, 1, 1));
-  Status status;
-  const tfl::OptionsTable* o = options_or_null(ctx, tfl::kSqueezeOptions, &status);
-  LOWBIT_RETURN_IF_ERROR(status);
+  const tfl::OptionsTable* o = nullptr;
+  LOWBIT_RETURN_IF_ERROR(read_options(ctx, tfl::kSqueezeOptions, &o));
   SqueezeOptions options;
   const tfl::Vec<int32_t>* dims = o ? o->int_vector(0) : nullptr;
   if (dims != nullptr) options.axes.assign(dims->begin(), dims->end());
@@ -529,9 +525,8 @@ Status convert_expand_dims(Importer& im, const OpContext& ctx) {
 
 Status convert_gather(Importer& im, const OpContext& ctx) {
   LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 2, 2, 1));
-  Status status;
-  const tfl::OptionsTable* o = options_or_null(ctx, tfl::kGatherOptions, &status);
-  LOWBIT_RETURN_IF_ERROR(status);
+  const tfl::OptionsTable* o = nullptr;
+  LOWBIT_RETURN_IF_ERROR(read_options(ctx, tfl::kGatherOptions, &o));
   GatherOptions options{o ? o->int_field(0, 0) : 0, o ? o->int_field(1, 0) : 0};
   return add_moving(im, ctx, OpType::kGather, options, 2);
 }
@@ -545,10 +540,9 @@ Status convert_tile(Importer& im, const OpContext& ctx) {
 
 Status convert_depth_space(Importer& im, const OpContext& ctx, bool to_space) {
   LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 1, 1, 1));
-  Status status;
-  const tfl::OptionsTable* o = options_or_null(
-      ctx, to_space ? tfl::kDepthToSpaceOptions : tfl::kSpaceToDepthOptions, &status);
-  LOWBIT_RETURN_IF_ERROR(status);
+  const tfl::OptionsTable* o = nullptr;
+  const uint8_t tag = to_space ? tfl::kDepthToSpaceOptions : tfl::kSpaceToDepthOptions;
+  LOWBIT_RETURN_IF_ERROR(read_options(ctx, tag, &o));
   if (o == nullptr) return invalid("has no block_size options");
   return add_moving(im, ctx, to_space ? OpType::kDepthToSpace : OpType::kSpaceToDepth,
                     BlockSizeOptions{o->int_field(0, 0)});

@@ -34,6 +34,20 @@ Status check_moved_unchanged(const GraphDesc& graph, const OperatorDesc& op, siz
   return Status::Ok();
 }
 
+Status check_single_move(const GraphDesc& graph, const OperatorDesc& op) {
+  LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
+  LOWBIT_RETURN_IF_ERROR(check_movable(graph, op, true, 0));
+  return check_moved_unchanged(graph, op, 0, 0);
+}
+
+Status check_one_per_dimension(const GraphDesc& graph, const OperatorDesc& op, size_t entries,
+                               const char* what) {
+  const int rank = graph.tensors[op.inputs[0]].shape.rank;
+  if (entries == static_cast<size_t>(rank)) return Status::Ok();
+  return invalid(std::string(what) + " has " + std::to_string(entries) + " entries; " +
+                 describe_input(graph, op, 0) + " has rank " + std::to_string(rank));
+}
+
 Status resolve_axis(int32_t axis, int rank, const char* what, int* resolved) {
   if (axis < -rank || axis >= rank) {
     return invalid(std::string(what) + " " + std::to_string(axis) + " is out of range for rank " +

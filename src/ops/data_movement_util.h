@@ -60,4 +60,19 @@ using PlanMovesFn = void (*)(const GraphDesc& graph, const OperatorDesc& op,
 
 Result<std::unique_ptr<OpKernel>> create_move_kernel(PlanMovesFn plan);
 
+// The CreateFn of an operator whose kernel runs the copies Plan makes:
+// LOWBIT_REGISTER_OP(Tile, validate, create_moves<plan>).
+template <PlanMovesFn Plan>
+Result<std::unique_ptr<OpKernel>> create_moves(const GraphDesc&, const OperatorDesc&) {
+  return create_move_kernel(Plan);
+}
+
+// One input moved unchanged to one output: arity, dtype and quantization.
+Status check_single_move(const GraphDesc& graph, const OperatorDesc& op);
+
+// An options list (`what`: "perm", "multiples") with one entry per dimension
+// of input 0.
+Status check_one_per_dimension(const GraphDesc& graph, const OperatorDesc& op, size_t entries,
+                               const char* what);
+
 }  // namespace lowbit

@@ -11,11 +11,9 @@ namespace lowbit {
 namespace {
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
-  LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
+  LOWBIT_RETURN_IF_ERROR(check_single_move(graph, op));
   const auto* opt = get_options<BlockSizeOptions>(op);
   if (!opt) return invalid("missing BlockSizeOptions");
-  LOWBIT_RETURN_IF_ERROR(check_movable(graph, op, true, 0));
-  LOWBIT_RETURN_IF_ERROR(check_moved_unchanged(graph, op, 0, 0));
   LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 0, 4));
   const int64_t b = opt->block_size;
   if (b < 1 || b > 4096) return invalid("block_size " + std::to_string(b) + " must be in 1..4096");
@@ -68,13 +66,9 @@ void plan(const GraphDesc& graph, const OperatorDesc& op, std::vector<PlannedMov
   moves->push_back(m);
 }
 
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc&, const OperatorDesc&) {
-  return create_move_kernel(plan);
-}
-
 }  // namespace
 
-LOWBIT_REGISTER_OP(DepthToSpace, validate, create)
-LOWBIT_REGISTER_OP(SpaceToDepth, validate, create)
+LOWBIT_REGISTER_OP(DepthToSpace, validate, create_moves<plan>)
+LOWBIT_REGISTER_OP(SpaceToDepth, validate, create_moves<plan>)
 
 }  // namespace lowbit

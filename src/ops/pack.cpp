@@ -100,13 +100,9 @@ void plan(const GraphDesc& graph, const OperatorDesc& op, std::vector<PlannedMov
   }
 }
 
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc&, const OperatorDesc&) {
-  return create_move_kernel(plan);
-}
-
 }  // namespace
 
-LOWBIT_REGISTER_OP(Pack, validate, create)
-LOWBIT_REGISTER_OP(Unpack, validate, create)
+LOWBIT_REGISTER_OP(Pack, validate, create_moves<plan>)
+LOWBIT_REGISTER_OP(Unpack, validate, create_moves<plan>)
 
 }  // namespace lowbit

@@ -20,7 +20,8 @@ size_t element_bytes(DType dtype) {
 Status check_byte_addressable(const GraphDesc& graph, const OperatorDesc& op, bool is_input,
                               size_t i) {
   return check_dtype(graph, op, is_input, i,
-                     {DType::kFloat32, DType::kInt8, DType::kUInt8, DType::kInt32});
+                     {DType::kFloat32, DType::kInt8, DType::kUInt8, DType::kInt32, DType::kInt64,
+                      DType::kBool});
 }
 
 Status check_same_quantization(const GraphDesc& graph, const OperatorDesc& op, size_t input) {

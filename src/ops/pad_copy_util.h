@@ -12,7 +12,8 @@ namespace lowbit {
 // whose elements are not byte addressable).
 size_t element_bytes(DType dtype);
 
-// Rejects bit tensors on operand `i` with a message naming it.
+// Rejects bit tensors on operand `i` with a message naming it (int64 and bool,
+// like every whole-byte dtype, are accepted).
 Status check_byte_addressable(const GraphDesc& graph, const OperatorDesc& op, bool is_input,
                               size_t i);
 

@@ -13,12 +13,8 @@ Status slice_axes(const GraphDesc& graph, const OperatorDesc& op, std::vector<Sl
   const auto* opt = get_options<SliceOptions>(op);
   if (!opt) return invalid("missing SliceOptions");
   const Shape& in = graph.tensors[op.inputs[0]].shape;
-  const size_t rank = static_cast<size_t>(in.rank);
-  if (opt->begin.size() != rank || opt->size.size() != rank) {
-    return invalid("begin has " + std::to_string(opt->begin.size()) + " and size " +
-                   std::to_string(opt->size.size()) + " entries; " +
-                   describe_input(graph, op, 0) + " has rank " + std::to_string(rank));
-  }
+  LOWBIT_RETURN_IF_ERROR(check_one_per_dimension(graph, op, opt->begin.size(), "begin"));
+  LOWBIT_RETURN_IF_ERROR(check_one_per_dimension(graph, op, opt->size.size(), "size"));
   for (int d = 0; d < in.rank; ++d) {
     const int64_t begin = opt->begin[d];
     const int64_t size = opt->size[d] == -1 ? in[d] - begin : opt->size[d];
@@ -33,9 +29,7 @@ Status slice_axes(const GraphDesc& graph, const OperatorDesc& op, std::vector<Sl
 }
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
-  LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
-  LOWBIT_RETURN_IF_ERROR(check_movable(graph, op, true, 0));
-  LOWBIT_RETURN_IF_ERROR(check_moved_unchanged(graph, op, 0, 0));
+  LOWBIT_RETURN_IF_ERROR(check_single_move(graph, op));
   std::vector<SliceAxis> axes;
   LOWBIT_RETURN_IF_ERROR(slice_axes(graph, op, &axes));
   Shape out;
@@ -53,12 +47,8 @@ void plan(const GraphDesc& graph, const OperatorDesc& op, std::vector<PlannedMov
   moves->push_back(m);
 }
 
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc&, const OperatorDesc&) {
-  return create_move_kernel(plan);
-}
-
 }  // namespace
 
-LOWBIT_REGISTER_OP(Slice, validate, create)
+LOWBIT_REGISTER_OP(Slice, validate, create_moves<plan>)
 
 }  // namespace lowbit

@@ -90,13 +90,9 @@ void plan(const GraphDesc& graph, const OperatorDesc& op, std::vector<PlannedMov
   }
 }
 
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc&, const OperatorDesc&) {
-  return create_move_kernel(plan);
-}
-
 }  // namespace
 
-LOWBIT_REGISTER_OP(Split, validate, create)
-LOWBIT_REGISTER_OP(SplitV, validate, create)
+LOWBIT_REGISTER_OP(Split, validate, create_moves<plan>)
+LOWBIT_REGISTER_OP(SplitV, validate, create_moves<plan>)
 
 }  // namespace lowbit

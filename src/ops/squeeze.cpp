@@ -47,9 +47,7 @@ Status expanded_shape(const GraphDesc& graph, const OperatorDesc& op, Shape* out
 }
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
-  LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
-  LOWBIT_RETURN_IF_ERROR(check_movable(graph, op, true, 0));
-  LOWBIT_RETURN_IF_ERROR(check_moved_unchanged(graph, op, 0, 0));
+  LOWBIT_RETURN_IF_ERROR(check_single_move(graph, op));
   return op.type == OpType::kSqueeze ? squeezed_shape(graph, op, &output_shapes[0])
                                      : expanded_shape(graph, op, &output_shapes[0]);
 }
@@ -60,13 +58,9 @@ void plan(const GraphDesc& graph, const OperatorDesc& op, std::vector<PlannedMov
   moves->push_back(m);
 }
 
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc&, const OperatorDesc&) {
-  return create_move_kernel(plan);
-}
-
 }  // namespace
 
-LOWBIT_REGISTER_OP(Squeeze, validate, create)
-LOWBIT_REGISTER_OP(ExpandDims, validate, create)
+LOWBIT_REGISTER_OP(Squeeze, validate, create_moves<plan>)
+LOWBIT_REGISTER_OP(ExpandDims, validate, create_moves<plan>)
 
 }  // namespace lowbit

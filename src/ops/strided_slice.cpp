@@ -9,8 +9,8 @@
 // clamps begin/end like TFLite's StridedSliceStartForAxis/EndForAxis
 // (negative values count from the end; masks take the whole range in the
 // stride's direction; `offset` makes end relative to begin). A shrunk
-// dimension takes the one element at begin, which must lie inside the
-// dimension (TensorFlow's rule; TFLite would read past it).
+// dimension takes the one element at begin (or the first one under
+// begin_mask), which must lie inside the dimension (TFLite would read past it).
 #include <string>
 
 #include "ops/data_movement_util.h"
@@ -35,7 +35,10 @@ Status one_axis(const StridedSliceOptions& o, int spec, int64_t size, Geometry* 
   const bool shrink = bit(o.shrink_axis_mask, spec);
   int64_t begin = o.begin[spec];
   if (shrink) {
-    const int64_t index = begin < 0 ? begin + size : begin;
+    // TFLite lets begin_mask pick the first element (in the stride's
+    // direction) even on a shrunk axis; TensorFlow would ignore the mask.
+    int64_t index = begin < 0 ? begin + size : begin;
+    if (bit(o.begin_mask, spec)) index = stride > 0 ? 0 : size - 1;
     if (index < 0 || index >= size) {
       return invalid("begin[" + std::to_string(spec) + "] = " + std::to_string(begin) +
                      " shrinks a dimension of size " + std::to_string(size) +
@@ -113,9 +116,7 @@ Status geometry(const GraphDesc& graph, const OperatorDesc& op, Geometry* g) {
 }
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
-  LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
-  LOWBIT_RETURN_IF_ERROR(check_movable(graph, op, true, 0));
-  LOWBIT_RETURN_IF_ERROR(check_moved_unchanged(graph, op, 0, 0));
+  LOWBIT_RETURN_IF_ERROR(check_single_move(graph, op));
   Geometry g;
   LOWBIT_RETURN_IF_ERROR(geometry(graph, op, &g));
   Shape out;
@@ -134,12 +135,8 @@ void plan(const GraphDesc& graph, const OperatorDesc& op, std::vector<PlannedMov
   moves->push_back(m);
 }
 
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc&, const OperatorDesc&) {
-  return create_move_kernel(plan);
-}
-
 }  // namespace
 
-LOWBIT_REGISTER_OP(StridedSlice, validate, create)
+LOWBIT_REGISTER_OP(StridedSlice, validate, create_moves<plan>)
 
 }  // namespace lowbit

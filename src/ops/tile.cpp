@@ -11,16 +11,11 @@ namespace lowbit {
 namespace {
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
-  LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
+  LOWBIT_RETURN_IF_ERROR(check_single_move(graph, op));
   const auto* opt = get_options<TileOptions>(op);
   if (!opt) return invalid("missing TileOptions");
-  LOWBIT_RETURN_IF_ERROR(check_movable(graph, op, true, 0));
-  LOWBIT_RETURN_IF_ERROR(check_moved_unchanged(graph, op, 0, 0));
   const Shape& in = graph.tensors[op.inputs[0]].shape;
-  if (opt->multiples.size() != static_cast<size_t>(in.rank)) {
-    return invalid("multiples has " + std::to_string(opt->multiples.size()) + " entries; " +
-                   describe_input(graph, op, 0) + " has rank " + std::to_string(in.rank));
-  }
+  LOWBIT_RETURN_IF_ERROR(check_one_per_dimension(graph, op, opt->multiples.size(), "multiples"));
   Shape out = in;
   int64_t total = 1;
   for (int d = 0; d < in.rank; ++d) {
@@ -58,12 +53,8 @@ void plan(const GraphDesc& graph, const OperatorDesc& op, std::vector<PlannedMov
   moves->push_back(m);
 }
 
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc&, const OperatorDesc&) {
-  return create_move_kernel(plan);
-}
-
 }  // namespace
 
-LOWBIT_REGISTER_OP(Tile, validate, create)
+LOWBIT_REGISTER_OP(Tile, validate, create_moves<plan>)
 
 }  // namespace lowbit

@@ -5,7 +5,7 @@ import flatbuffers
 import numpy as np
 
 TENSOR_TYPES = {np.dtype(np.float32): 0, np.dtype(np.int32): 2, np.dtype(np.uint8): 3,
-                np.dtype(np.int8): 9}
+                np.dtype(np.int64): 4, np.dtype(np.bool_): 6, np.dtype(np.int8): 9}
 SAME, VALID = 0, 1
 
 _POOL = [("padding", "Int8"), ("stride_w", "Int32"), ("stride_h", "Int32"),
@@ -22,6 +22,9 @@ OPERATORS = {
                                ("keep_num_dims", "Bool")]),
     "MAX_POOL_2D": (17, 5, _POOL),
     "MEAN": (40, 27, [("keep_dims", "Bool")]),
+    # Data movement (datamove_cases.py: TensorFlow's converter turns these into RESHAPE).
+    "SQUEEZE": (43, 30, []),
+    "EXPAND_DIMS": (70, 52, []),
 }
 
 

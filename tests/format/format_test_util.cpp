@@ -56,6 +56,26 @@ std::string describe_options(const OpOptions& options) {
           s << "bconv pad=" << pad(o.padding) << " s=" << o.stride_h << "," << o.stride_w
             << " d=" << o.dilation_h << "," << o.dilation_w << " act=" << act(o.activation)
             << " pad_values=" << o.pad_values;
+        } else if constexpr (std::is_same_v<T, TransposeOptions>) {
+          s << "transpose " << join(o.perm);
+        } else if constexpr (std::is_same_v<T, SliceOptions>) {
+          s << "slice " << join(o.begin) << " " << join(o.size);
+        } else if constexpr (std::is_same_v<T, StridedSliceOptions>) {
+          s << "strided " << join(o.begin) << " " << join(o.end) << " " << join(o.strides)
+            << " masks=" << o.begin_mask << "," << o.end_mask << "," << o.ellipsis_mask << ","
+            << o.new_axis_mask << "," << o.shrink_axis_mask << " offset=" << o.offset;
+        } else if constexpr (std::is_same_v<T, SplitOptions>) {
+          s << "split axis=" << o.axis << " " << join(o.size_splits);
+        } else if constexpr (std::is_same_v<T, AxisOptions>) {
+          s << "axis " << o.axis;
+        } else if constexpr (std::is_same_v<T, SqueezeOptions>) {
+          s << "squeeze " << join(o.axes);
+        } else if constexpr (std::is_same_v<T, GatherOptions>) {
+          s << "gather axis=" << o.axis << " batch_dims=" << o.batch_dims;
+        } else if constexpr (std::is_same_v<T, TileOptions>) {
+          s << "tile " << join(o.multiples);
+        } else if constexpr (std::is_same_v<T, BlockSizeOptions>) {
+          s << "block " << o.block_size;
         } else {
           static_assert(std::is_same_v<T, BFullyConnectedOptions>, "unhandled options");
           s << "bfc act=" << act(o.activation);
