@@ -12,6 +12,8 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
+#include <variant>
 #include <vector>
 
 #include "kernels/data_movement.h"
@@ -69,6 +71,16 @@ Result<std::unique_ptr<OpKernel>> create_moves(const GraphDesc&, const OperatorD
 
 // One input moved unchanged to one output: arity, dtype and quantization.
 Status check_single_move(const GraphDesc& graph, const OperatorDesc& op);
+
+// check_single_move(), then the operator's options of kind T.
+template <typename T>
+Status single_move_options(const GraphDesc& graph, const OperatorDesc& op, const char* kind,
+                           const T** options) {
+  LOWBIT_RETURN_IF_ERROR(check_single_move(graph, op));
+  *options = std::get_if<T>(&op.options);
+  if (*options == nullptr) return Status(StatusCode::kInvalidModel, std::string("missing ") + kind);
+  return Status::Ok();
+}
 
 // An options list (`what`: "perm", "multiples") with one entry per dimension
 // of input 0.

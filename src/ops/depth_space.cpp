@@ -11,9 +11,8 @@ namespace lowbit {
 namespace {
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
-  LOWBIT_RETURN_IF_ERROR(check_single_move(graph, op));
-  const auto* opt = get_options<BlockSizeOptions>(op);
-  if (!opt) return invalid("missing BlockSizeOptions");
+  const BlockSizeOptions* opt = nullptr;
+  LOWBIT_RETURN_IF_ERROR(single_move_options(graph, op, "BlockSizeOptions", &opt));
   LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 0, 4));
   const int64_t b = opt->block_size;
   if (b < 1 || b > 4096) return invalid("block_size " + std::to_string(b) + " must be in 1..4096");

@@ -11,9 +11,8 @@ namespace lowbit {
 namespace {
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
-  LOWBIT_RETURN_IF_ERROR(check_single_move(graph, op));
-  const auto* opt = get_options<TileOptions>(op);
-  if (!opt) return invalid("missing TileOptions");
+  const TileOptions* opt = nullptr;
+  LOWBIT_RETURN_IF_ERROR(single_move_options(graph, op, "TileOptions", &opt));
   const Shape& in = graph.tensors[op.inputs[0]].shape;
   LOWBIT_RETURN_IF_ERROR(check_one_per_dimension(graph, op, opt->multiples.size(), "multiples"));
   Shape out = in;

@@ -12,9 +12,8 @@ namespace lowbit {
 namespace {
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
-  LOWBIT_RETURN_IF_ERROR(check_single_move(graph, op));
-  const auto* opt = get_options<TransposeOptions>(op);
-  if (!opt) return invalid("missing TransposeOptions");
+  const TransposeOptions* opt = nullptr;
+  LOWBIT_RETURN_IF_ERROR(single_move_options(graph, op, "TransposeOptions", &opt));
   const Shape& in = graph.tensors[op.inputs[0]].shape;
   LOWBIT_RETURN_IF_ERROR(check_one_per_dimension(graph, op, opt->perm.size(), "perm"));
   bool seen[kMaxRank] = {};

@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -88,6 +89,35 @@ std::string main_options(const GraphDesc& graph, const OperatorDesc& op) {
           return o.new_shape.empty() ? "" : "new_shape=" + join(o.new_shape);
         } else if constexpr (std::is_same_v<T, PadOptions>) {
           return "paddings=" + join(o.paddings);
+        } else if constexpr (std::is_same_v<T, TransposeOptions>) {
+          return "perm=" + join(o.perm);
+        } else if constexpr (std::is_same_v<T, SliceOptions>) {
+          return "begin=" + join(o.begin) + " size=" + join(o.size);
+        } else if constexpr (std::is_same_v<T, StridedSliceOptions>) {
+          std::string s = "begin=" + join(o.begin) + " end=" + join(o.end) +
+                          " strides=" + join(o.strides);
+          const std::pair<const char*, int32_t> masks[] = {
+              {"begin_mask", o.begin_mask}, {"end_mask", o.end_mask},
+              {"ellipsis_mask", o.ellipsis_mask}, {"new_axis_mask", o.new_axis_mask},
+              {"shrink_axis_mask", o.shrink_axis_mask}};
+          for (const auto& [name, mask] : masks) {
+            if (mask != 0) s += std::string(" ") + name + "=" + std::to_string(mask);
+          }
+          return s + (o.offset ? " offset" : "");
+        } else if constexpr (std::is_same_v<T, SplitOptions>) {
+          return "axis=" + std::to_string(o.axis) +
+                 (o.size_splits.empty() ? "" : " size_splits=" + join(o.size_splits));
+        } else if constexpr (std::is_same_v<T, AxisOptions>) {
+          return "axis=" + std::to_string(o.axis);
+        } else if constexpr (std::is_same_v<T, SqueezeOptions>) {
+          return o.axes.empty() ? "" : "axes=" + join(o.axes);
+        } else if constexpr (std::is_same_v<T, GatherOptions>) {
+          return "axis=" + std::to_string(o.axis) +
+                 (o.batch_dims ? " batch_dims=" + std::to_string(o.batch_dims) : "");
+        } else if constexpr (std::is_same_v<T, TileOptions>) {
+          return "multiples=" + join(o.multiples);
+        } else if constexpr (std::is_same_v<T, BlockSizeOptions>) {
+          return "block_size=" + std::to_string(o.block_size);
         } else {
           return "";
         }
