@@ -163,6 +163,23 @@ def case_space_to_depth(rng, tf):
     return [shape], lambda x: tf.nn.space_to_depth(x, b), f"block={b}"
 
 
+def case_nchw_conv(rng, tf):
+    """A PyTorch-style export: NCHW input, TRANSPOSE to NHWC, CONV_2D, TRANSPOSE back."""
+    n, c, h, w, k = rng.randint(1, 2), rng.randint(1, 8), rng.randint(3, 12), rng.randint(3, 12), \
+        rng.randint(1, 8)
+    weights = tf.constant(np.random.RandomState(rng.randint(0, 1 << 30)).uniform(
+        -1, 1, (3, 3, c, k)).astype(np.float32))
+
+    def f(x):
+        y = tf.nn.conv2d(tf.transpose(x, [0, 2, 3, 1]), weights, 1, "SAME")
+        return tf.transpose(y, [0, 3, 1, 2])
+    return [[n, c, h, w]], f, f"nchw={[n, c, h, w]} k={k}"
+
+
+# Float convolutions differ from LiteRT's reference kernel in summation order: quantized only.
+QUANTIZED_ONLY = {"nchw_conv"}
+
+
 def built_squeeze(rng, dtype):
     """SQUEEZE of every size-1 dimension, written field by field (TensorFlow's converter
     emits RESHAPE instead)."""
@@ -308,7 +325,8 @@ def main():
     seen_ops = set()
     for op in args.ops.split(","):
         for dtype in args.dtypes.split(","):
-            if dtype == "bool" and op in NO_BOOL:
+            if (dtype == "bool" and op in NO_BOOL) or \
+                    (op in QUANTIZED_ONLY and dtype not in ("int8", "uint8")):
                 continue
             for index in range(args.cases):
                 path = os.path.join(work, f"{op}_{dtype}_{index}.tflite")
