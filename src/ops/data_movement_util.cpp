@@ -99,6 +99,50 @@ struct Move {
   size_t rows_per_task = 1;
 };
 
+// Elements per row when one long row is cut so threads can share it.
+constexpr int64_t kRowChunk = 16 * static_cast<int64_t>(kElementwiseBlock);
+
+Move make_move(const PlannedMove& planned, size_t element_size) {
+  Move m;
+  m.planned = planned;
+  m.planned.params.element_size = element_size;
+  m.rows = ref::simplify_strided_copy(&m.planned.params);
+  const ref::StridedCopyParams& s = m.planned.params;
+  const size_t row_elements = static_cast<size_t>(s.dims[s.rank - 1]);
+  m.rows_per_task = row_elements >= kElementwiseBlock ? 1 : kElementwiseBlock / (row_elements + 1);
+  return m;
+}
+
+// A copy that simplified to one long row (SQUEEZE, EXPAND_DIMS, slices of
+// whole rows) as rows of kRowChunk elements plus the remainder, so that
+// several threads copy it.
+void add_move(const PlannedMove& planned, size_t element_size, std::vector<Move>* moves) {
+  Move m = make_move(planned, element_size);
+  ref::StridedCopyParams& s = m.planned.params;
+  const int64_t n = s.dims[0];
+  if (s.rank != 1 || n < 2 * kRowChunk) {
+    moves->push_back(m);
+    return;
+  }
+  Move tail = m;
+  const int64_t rows = n / kRowChunk;
+  s.rank = 2;
+  s.dims[0] = rows;
+  s.dims[1] = kRowChunk;
+  s.in_strides[1] = s.in_strides[0];
+  s.out_strides[1] = s.out_strides[0];
+  s.in_strides[0] *= kRowChunk;
+  s.out_strides[0] *= kRowChunk;
+  m.rows = static_cast<size_t>(rows);
+  m.rows_per_task = 1;
+  moves->push_back(m);
+  if (n == rows * kRowChunk) return;
+  tail.planned.params.dims[0] = n - rows * kRowChunk;
+  tail.planned.params.in_offset += rows * kRowChunk * tail.planned.params.in_strides[0];
+  tail.planned.params.out_offset += rows * kRowChunk * tail.planned.params.out_strides[0];
+  moves->push_back(tail);
+}
+
 class MoveKernel : public OpKernel {
  public:
   explicit MoveKernel(PlanMovesFn plan) : plan_(plan) {}
@@ -107,16 +151,7 @@ class MoveKernel : public OpKernel {
     std::vector<PlannedMove> planned;
     plan_(ctx.graph(), ctx.op(), &planned);
     const size_t element_size = element_bytes(ctx.output(0).dtype);
-    for (PlannedMove& p : planned) {
-      Move m;
-      m.planned = p;
-      m.planned.params.element_size = element_size;
-      m.rows = ref::simplify_strided_copy(&m.planned.params);
-      const ref::StridedCopyParams& s = m.planned.params;
-      const size_t row_elements = static_cast<size_t>(s.dims[s.rank - 1]);
-      m.rows_per_task = row_elements >= kElementwiseBlock ? 1 : kElementwiseBlock / (row_elements + 1);
-      moves_.push_back(m);
-    }
+    for (const PlannedMove& p : planned) add_move(p, element_size, &moves_);
     const auto& variant = ctx.selector().select(move_strided_variants());
     fn_ = variant.fn;
     name_ = variant.name;

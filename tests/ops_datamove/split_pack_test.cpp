@@ -122,3 +122,26 @@ TEST_CASE("PACK and UNPACK validation", "[pack][unpack][validation]") {
                          {{DType::kInt32, {2, 2, 2}, {}}}, AxisOptions{0}).message(),
              Catch::Contains("dtype int64"));
 }
+
+TEST_CASE("long copies are shared by threads and stay exact", "[split][squeeze][threads]") {
+  // 3 x 70001 int8: SPLIT into rows, and SQUEEZE of all of it as one row of
+  // 210003 elements (three chunks of 65536 and a remainder).
+  std::mt19937 rng(test_seed());
+  const Shape in{3, 70001};
+  const Bytes x = random_values(rng, DType::kInt8, in);
+  for (int threads : {1, 2}) {
+    CAPTURE(threads);
+    const RunResult r = run_op(OpType::kSplit, {{DType::kInt8, in, x}},
+                               {{DType::kInt8, {1, 70001}, {}}, {DType::kInt8, {1, 70001}, {}},
+                                {DType::kInt8, {1, 70001}, {}}},
+                               SplitOptions{0, {}}, threads);
+    REQUIRE(r.status.ok());
+    for (int i = 0; i < 3; ++i) {
+      CHECK(r.outputs[i] == Bytes(x.begin() + i * 70001, x.begin() + (i + 1) * 70001));
+    }
+    const RunResult s = run_op(OpType::kSqueeze, {{DType::kInt8, {1, 210003}, x}},
+                               {{DType::kInt8, {210003}, {}}}, SqueezeOptions{{0}}, threads);
+    REQUIRE(s.status.ok());
+    CHECK(s.outputs[0] == x);
+  }
+}
