@@ -65,6 +65,12 @@ void dense_strides(const Shape& shape, int64_t* strides) {
   }
 }
 
+void operand_strides(const GraphDesc& graph, const OperatorDesc& op, int64_t* in_strides,
+                     int64_t* out_strides) {
+  dense_strides(graph.tensors[op.inputs[0]].shape, in_strides);
+  dense_strides(graph.tensors[op.outputs[0]].shape, out_strides);
+}
+
 ref::StridedCopyParams dense_copy(const Shape& shape) {
   ref::StridedCopyParams p;
   p.dims[0] = shape.num_elements();

@@ -36,6 +36,10 @@ Status resolve_axis(int32_t axis, int rank, const char* what, int* resolved);
 // Element strides of a dense row-major tensor.
 void dense_strides(const Shape& shape, int64_t* strides);
 
+// Dense element strides of input 0 and output 0.
+void operand_strides(const GraphDesc& graph, const OperatorDesc& op, int64_t* in_strides,
+                     int64_t* out_strides);
+
 // A copy of `shape`'s elements in order (SQUEEZE, EXPAND_DIMS).
 ref::StridedCopyParams dense_copy(const Shape& shape);
 

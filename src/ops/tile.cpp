@@ -13,8 +13,8 @@ namespace {
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   const TileOptions* opt = nullptr;
   LOWBIT_RETURN_IF_ERROR(single_move_options(graph, op, "TileOptions", &opt));
-  const Shape& in = graph.tensors[op.inputs[0]].shape;
   LOWBIT_RETURN_IF_ERROR(check_one_per_dimension(graph, op, opt->multiples.size(), "multiples"));
+  const Shape& in = graph.tensors[op.inputs[0]].shape;
   Shape out = in;
   int64_t total = 1;
   for (int d = 0; d < in.rank; ++d) {
@@ -35,8 +35,7 @@ void plan(const GraphDesc& graph, const OperatorDesc& op, std::vector<PlannedMov
   const Shape& in = graph.tensors[op.inputs[0]].shape;
   const Shape& out = graph.tensors[op.outputs[0]].shape;
   int64_t in_strides[kMaxRank], out_strides[kMaxRank];
-  dense_strides(in, in_strides);
-  dense_strides(out, out_strides);
+  operand_strides(graph, op, in_strides, out_strides);
   PlannedMove m;
   ref::StridedCopyParams& p = m.params;
   p.rank = in.rank > 0 ? 2 * in.rank : 1;

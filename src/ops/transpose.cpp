@@ -34,11 +34,9 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
 
 void plan(const GraphDesc& graph, const OperatorDesc& op, std::vector<PlannedMove>* moves) {
   const auto* opt = get_options<TransposeOptions>(op);
-  const Shape& in = graph.tensors[op.inputs[0]].shape;
   const Shape& out = graph.tensors[op.outputs[0]].shape;
   int64_t in_strides[kMaxRank], out_strides[kMaxRank];
-  dense_strides(in, in_strides);
-  dense_strides(out, out_strides);
+  operand_strides(graph, op, in_strides, out_strides);
   PlannedMove m;
   m.params.rank = out.rank;
   for (int d = 0; d < out.rank; ++d) {
