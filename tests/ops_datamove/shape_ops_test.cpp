@@ -24,7 +24,7 @@ std::vector<int32_t> run_one(OpType type, const Tensor& in, Shape out, OpOptions
 
 }  // namespace
 
-TEST_CASE("SQUEEZE named and all size-1 axes; EXPAND_DIMS anywhere", "[squeeze][expand_dims]") {
+TEST_CASE("SQUEEZE named and all size-1 axes, EXPAND_DIMS anywhere", "[squeeze][expand_dims]") {
   const Tensor in = tensor_of(DType::kInt32, {1, 3, 1, 2}, iota(6));
   CHECK(run_one(OpType::kSqueeze, in, {3, 2}, SqueezeOptions{}) == iota(6));
   CHECK(run_one(OpType::kSqueeze, in, {1, 3, 2}, SqueezeOptions{{-2}}) == iota(6));
