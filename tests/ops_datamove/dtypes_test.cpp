@@ -2,7 +2,11 @@
 // outside data movement rejecting them by name instead of misreading bytes.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <iterator>
+
 #include "datamove_harness.h"
+#include "graph/op_list.h"
 
 using namespace lowbit;
 using namespace lowbit::testing;
@@ -60,5 +64,27 @@ TEST_CASE("other operators reject INT64 and BOOL operands by name", "[dtype][val
                Catch::Contains("MEAN") && Catch::Contains("dtype " + type));
     CHECK_THAT(load_status(OpType::kSoftmax, {t}, {t}, SoftmaxOptions{}).message(),
                Catch::Contains("SOFTMAX") && Catch::Contains("dtype " + type));
+  }
+}
+
+TEST_CASE("no operator outside data movement accepts INT64 or BOOL operands", "[dtype][validation]") {
+  // The operators that move such bytes on purpose.
+  const OpType movers[] = {OpType::kReshape, OpType::kPad, OpType::kConcatenation,
+                           OpType::kTranspose, OpType::kSlice, OpType::kStridedSlice,
+                           OpType::kSplit, OpType::kSplitV, OpType::kPack, OpType::kUnpack,
+                           OpType::kSqueeze, OpType::kExpandDims, OpType::kGather,
+                           OpType::kTile, OpType::kDepthToSpace, OpType::kSpaceToDepth};
+  for (int k = 0; k < kNumOpTypes; ++k) {
+    const OpType type = static_cast<OpType>(k);
+    if (std::find(std::begin(movers), std::end(movers), type) != std::end(movers)) continue;
+    for (DType dtype : {DType::kInt64, DType::kBool}) {
+      for (size_t inputs = 1; inputs <= 4; ++inputs) {
+        CAPTURE(op_type_name(type), dtype_name(dtype), inputs);
+        const Tensor t{dtype, {1, 2, 2, 2}, {}};
+        const Status s = load_status(type, std::vector<Tensor>(inputs, t), {t},
+                                     default_options(type));
+        CHECK_FALSE(s.ok());
+      }
+    }
   }
 }
