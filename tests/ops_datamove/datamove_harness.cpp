@@ -61,19 +61,12 @@ size_t element_size_of(DType dtype) {
   }
 }
 
-std::vector<int64_t> unravel(int64_t flat, const Shape& shape) {
-  std::vector<int64_t> index(static_cast<size_t>(shape.rank));
+bool next_index(std::vector<int64_t>* index, const Shape& shape) {
   for (int d = shape.rank - 1; d >= 0; --d) {
-    index[d] = flat % shape[d];
-    flat /= shape[d];
+    if (++(*index)[d] < shape[d]) return true;
+    (*index)[d] = 0;
   }
-  return index;
-}
-
-int64_t ravel(const std::vector<int64_t>& index, const Shape& shape) {
-  int64_t flat = 0;
-  for (int d = 0; d < shape.rank; ++d) flat = flat * shape[d] + index[d];
-  return flat;
+  return false;
 }
 
 Bytes random_values(std::mt19937& rng, DType dtype, const Shape& shape) {

@@ -33,9 +33,9 @@ Status load_status(OpType type, const std::vector<Tensor>& inputs,
 
 size_t element_size_of(DType dtype);
 
-// The row-major index of `flat` in `shape`, and back.
-std::vector<int64_t> unravel(int64_t flat, const Shape& shape);
-int64_t ravel(const std::vector<int64_t>& index, const Shape& shape);
+// Steps `index` to the next element of `shape` in row-major order; false
+// after the last one (the index is back at all zeros).
+bool next_index(std::vector<int64_t>* index, const Shape& shape);
 
 template <typename T>
 Tensor tensor_of(DType dtype, Shape shape, const std::vector<T>& values) {

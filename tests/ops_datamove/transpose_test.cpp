@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <cstring>
 #include <numeric>
 #include <random>
 
@@ -20,13 +19,17 @@ Bytes simulate_transpose(const Bytes& in, const Shape& in_shape, const std::vect
                          size_t es, Shape* out_shape) {
   out_shape->rank = in_shape.rank;
   for (int d = 0; d < in_shape.rank; ++d) (*out_shape)[d] = in_shape[perm[d]];
-  Bytes out(in.size());
-  for (int64_t o = 0; o < out_shape->num_elements(); ++o) {
-    const std::vector<int64_t> i = unravel(o, *out_shape);
-    std::vector<int64_t> j(i.size());
-    for (int d = 0; d < in_shape.rank; ++d) j[perm[d]] = i[d];
-    std::memcpy(out.data() + o * es, in.data() + ravel(j, in_shape) * es, es);
-  }
+  // Input element strides, read in output dimension order.
+  std::vector<int64_t> in_stride(static_cast<size_t>(in_shape.rank), 1);
+  for (int d = in_shape.rank - 2; d >= 0; --d) in_stride[d] = in_stride[d + 1] * in_shape[d + 1];
+  Bytes out;
+  if (out_shape->num_elements() == 0) return out;
+  std::vector<int64_t> i(static_cast<size_t>(in_shape.rank), 0);
+  do {
+    int64_t from = 0;
+    for (int d = 0; d < in_shape.rank; ++d) from += i[d] * in_stride[perm[d]];
+    out.insert(out.end(), in.begin() + from * es, in.begin() + (from + 1) * es);
+  } while (next_index(&i, *out_shape));
   return out;
 }
 
