@@ -152,11 +152,14 @@ int register_all() {
   for (size_t i = 0; i < qs8_count; ++i) {
     // The AVX-VNNI kernel's EVEX build, where AVX512-VNNI is (docs/benchmarks-int8.md
     // compares it with the 512-bit kernel: which one `auto` should prefer).
-    if (qs8[i].fn.fn == qs8_gemm_4x8c4__avxvnni && cpu.has(kIsaAvx512 | kCpuAVX512VNNI)) {
-      Qs8GemmKernel twin = qs8[i].fn;
-      twin.fn = qs8_gemm_4x8c4__avxvnni_evex;
-      benchmark::RegisterBenchmark("qs8_gemm_4x8c4__avxvnni_evex", qs8_gemm, twin)->Apply(shapes);
+#if defined(__x86_64__)
+    if (qs8[i].fn.fn == qs8_gemm_4x8c4__avxvnni) {
+      const KernelVariant<Qs8GemmKernel> twin = qs8_gemm_avxvnni_evex_row(qs8[i]);
+      if (cpu.has(twin.required)) {
+        benchmark::RegisterBenchmark(twin.name, qs8_gemm, twin.fn)->Apply(shapes);
+      }
     }
+#endif
     if (!cpu.has(qs8[i].required)) continue;
     benchmark::RegisterBenchmark(qs8[i].name, qs8_gemm, qs8[i].fn)->Apply(shapes);
   }

@@ -16,12 +16,8 @@ inline std::vector<KernelVariant<Qs8GemmKernel>> qs8_gemm_variants_under_test() 
 #if defined(__x86_64__)
   for (size_t v = 0; v < count; ++v) {
     if (table[v].fn.fn != qs8_gemm_4x8c4__avxvnni) continue;
-    KernelVariant<Qs8GemmKernel> twin = table[v];
-    twin.name = "qs8_gemm_4x8c4__avxvnni_evex";
-    twin.isa = "avx512vnni";
-    twin.required = kIsaAvx512 | kCpuAVX512VNNI;
-    twin.fn.fn = qs8_gemm_4x8c4__avxvnni_evex;
-    variants.insert(variants.end() - 1, twin);  // the reference stays last
+    // The reference stays last.
+    variants.insert(variants.end() - 1, qs8_gemm_avxvnni_evex_row(table[v]));
   }
 #endif
   return variants;
