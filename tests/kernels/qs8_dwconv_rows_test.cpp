@@ -12,6 +12,7 @@
 
 #include "kernels/qs8_dwconv.h"
 #include "runtime/cpu_features.h"
+#include "support/gemm_variants.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;
@@ -151,41 +152,35 @@ std::vector<int8_t> run(Qs8DwconvRowFn fn, size_t channel_block, const RowProble
 }  // namespace
 
 TEST_CASE("qs8 depthwise row kernels match a direct convolution", "[kernels][qs8_dwconv]") {
-  const CpuFeatures cpu = CpuFeatures::detect();
-  const auto [variants, count] = qs8_dwconv_variants();
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
   int tested = 0;
-  for (size_t v = 0; v < count; ++v) {
-    if (!cpu.has(variants[v].required)) {
-      WARN(variants[v].name << " row kernels not run: this CPU lacks its features");
-      continue;
-    }
+  testing::for_each_runnable_variant(qs8_dwconv_variants(), [&](const KernelVariant<Qs8DwconvKernel>& variant) {
+    const Qs8DwconvKernel& kernel = variant.fn;
     for (int k : {3, 5}) {
       for (int stride : {1, 2}) {
-        const Qs8DwconvRowFn fn = qs8_dwconv_row_kernel(variants[v].fn, k, k, stride, 1, 1);
+        const Qs8DwconvRowFn fn = qs8_dwconv_row_kernel(kernel, k, k, stride, 1, 1);
         if (!fn) {
-          WARN(variants[v].name << " has no " << k << "x" << k << " stride " << stride << " row kernel");
+          WARN(variant.name << " has no " << k << "x" << k << " stride " << stride << " row kernel");
           continue;
         }
         ++tested;
         for (RequantProfile profile : {RequantProfile::kTfliteReference,
                                        RequantProfile::kSingleRounding,
                                        RequantProfile::kXnnpackFp32}) {
-          INFO(variants[v].name << " " << k << "x" << k << " stride " << stride << " ["
-                                << requant_profile_name(profile) << "]");
+          INFO(k << "x" << k << " stride " << stride << " [" << requant_profile_name(profile) << "]");
           std::mt19937 rng(seed + uint32_t(k * 10 + stride));
           for (int iter = 0; iter < testing::scaled_iterations(150); ++iter) {
-            const RowProblem p = make_row_problem(rng, k, stride, profile, variants[v].fn.channel_block,
-                                                  variants[v].fn.row_multiplier);
+            const RowProblem p =
+                make_row_problem(rng, k, stride, profile, kernel.channel_block, kernel.row_multiplier);
             CAPTURE(iter, p.channels, p.pixel_stride, p.input_stride, p.m, p.first, p.output_width,
                     p.input_width, p.input_x);
-            REQUIRE(run(fn, variants[v].fn.channel_block, p) == simulate(p));
+            REQUIRE(run(fn, kernel.channel_block, p) == simulate(p));
           }
         }
       }
     }
-  }
+  });
   CHECK(tested >= 4);
 }
 

@@ -7,6 +7,7 @@
 
 #include "kernels/qs8_dwconv.h"
 #include "runtime/cpu_features.h"
+#include "support/gemm_variants.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;
@@ -100,23 +101,6 @@ std::vector<int8_t> run(const Qs8DwconvKernel& kernel, const Problem& p, const R
   return out;
 }
 
-// Calls f(variant) for every variant this CPU runs; warns about the others.
-template <typename F>
-void for_each_runnable_variant(F&& f) {
-  const CpuFeatures cpu = CpuFeatures::detect();
-  const auto [variants, count] = qs8_dwconv_variants();
-  int tested = 0;
-  for (size_t v = 0; v < count; ++v) {
-    if (!cpu.has(variants[v].required)) {
-      WARN(variants[v].name << " not run: this CPU lacks its features");
-      continue;
-    }
-    ++tested;
-    f(variants[v]);
-  }
-  CHECK(tested >= 1);
-}
-
 constexpr RequantProfile kProfiles[] = {RequantProfile::kTfliteReference,
                                         RequantProfile::kSingleRounding,
                                         RequantProfile::kXnnpackFp32};
@@ -127,9 +111,10 @@ TEST_CASE("qs8 depthwise variants match the definition in every profile",
           "[kernels][qs8_dwconv]") {
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
-  for_each_runnable_variant([&](const KernelVariant<Qs8DwconvKernel>& variant) {
+  const int tested = testing::for_each_runnable_variant(
+      qs8_dwconv_variants(), [&](const KernelVariant<Qs8DwconvKernel>& variant) {
     for (RequantProfile profile : kProfiles) {
-      INFO(variant.name << " [" << requant_profile_name(profile) << "]");
+      INFO(requant_profile_name(profile));
       std::mt19937 rng(seed);
       for (int iter = 0; iter < testing::scaled_iterations(200); ++iter) {
         const Problem p = make_problem(rng);
@@ -139,4 +124,5 @@ TEST_CASE("qs8 depthwise variants match the definition in every profile",
       }
     }
   });
+  CHECK(tested >= 1);
 }

@@ -98,40 +98,29 @@ const RequantProfile kProfiles[] = {RequantProfile::kTfliteReference,
 }  // namespace
 
 TEST_CASE("qs8 GEMM variants match the definition in every profile", "[kernels][qs8_gemm]") {
-  const CpuFeatures cpu = CpuFeatures::detect();
-  const auto variants = testing::qs8_gemm_variants_under_test();
-  const size_t count = variants.size();
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
-  int tested = 0;
-  for (size_t v = 0; v < count; ++v) {
-    if (!cpu.has(variants[v].required)) {
-      WARN(variants[v].name << " not run: this CPU lacks its features");
-      continue;
-    }
-    ++tested;
-    for (RequantProfile profile : kProfiles) {
-      INFO(variants[v].name << " [" << requant_profile_name(profile) << "]");
-      std::mt19937 rng(seed);
-      for (int iter = 0; iter < testing::scaled_iterations(150); ++iter) {
-        // Rows up to 2*MR+1 exercise full tiles and a remainder.
-        Problem p = make_problem(rng, 2 * variants[v].fn.mr + 1, profile);
-        CAPTURE(iter, p.mr, p.n, p.k, p.input_zp);
-        REQUIRE(run(variants[v].fn, p) == simulate(p));
-      }
-    }
-  }
+  const auto variants = testing::qs8_gemm_variants_under_test();
+  const int tested =
+      testing::for_each_runnable_variant(variants, [&](const KernelVariant<Qs8GemmKernel>& variant) {
+        for (RequantProfile profile : kProfiles) {
+          INFO(requant_profile_name(profile));
+          std::mt19937 rng(seed);
+          for (int iter = 0; iter < testing::scaled_iterations(150); ++iter) {
+            // Rows up to 2*MR+1 exercise full tiles and a remainder.
+            Problem p = make_problem(rng, 2 * variant.fn.mr + 1, profile);
+            CAPTURE(iter, p.mr, p.n, p.k, p.input_zp);
+            REQUIRE(run(variant.fn, p) == simulate(p));
+          }
+        }
+      });
   CHECK(tested >= 1);
 }
 
 TEST_CASE("qs8 GEMM saturates at the clamp bounds", "[kernels][qs8_gemm]") {
   // All-max activations and weights drive every output to output_max.
   const auto variants = testing::qs8_gemm_variants_under_test();
-  const size_t count = variants.size();
-  const CpuFeatures cpu = CpuFeatures::detect();
-  for (size_t v = 0; v < count; ++v) {
-    if (!cpu.has(variants[v].required)) continue;
-    INFO(variants[v].name);
+  testing::for_each_runnable_variant(variants, [&](const KernelVariant<Qs8GemmKernel>& variant) {
     std::mt19937 rng(1);
     Problem p = make_problem(rng, 1, RequantProfile::kTfliteReference);
     for (auto& x : p.rows[0]) x = 127;
@@ -140,9 +129,9 @@ TEST_CASE("qs8 GEMM saturates at the clamp bounds", "[kernels][qs8_gemm]") {
     for (auto& s : p.shift) s = 0;
     p.input_zp = -128;
     p.params.output_max = 127;
-    std::vector<int8_t> out = run(variants[v].fn, p);
+    std::vector<int8_t> out = run(variant.fn, p);
     for (int8_t o : out) CHECK(o == 127);
-  }
+  });
 }
 
 // The indirect form: each row's K bytes split into taps of tap_bytes, every
@@ -150,20 +139,14 @@ TEST_CASE("qs8 GEMM saturates at the clamp bounds", "[kernels][qs8_gemm]") {
 // (as a padding row is). Same results as the definition.
 TEST_CASE("qs8 indirect GEMM variants match the definition in every profile",
           "[kernels][qs8_gemm]") {
-  const CpuFeatures cpu = CpuFeatures::detect();
-  const auto variants = testing::qs8_gemm_variants_under_test();
-  const size_t count = variants.size();
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
-  for (size_t v = 0; v < count; ++v) {
-    const Qs8GemmKernel& kernel = variants[v].fn;
-    if (kernel.igemm == nullptr) continue;
-    if (!cpu.has(variants[v].required)) {
-      WARN(variants[v].name << " indirect form not run: this CPU lacks its features");
-      continue;
-    }
+  const auto variants = testing::qs8_gemm_variants_under_test();
+  testing::for_each_runnable_variant(variants, [&](const KernelVariant<Qs8GemmKernel>& variant) {
+    const Qs8GemmKernel& kernel = variant.fn;
+    if (kernel.igemm == nullptr) return;
     for (RequantProfile profile : kProfiles) {
-      INFO(variants[v].name << " indirect [" << requant_profile_name(profile) << "]");
+      INFO("indirect [" << requant_profile_name(profile) << "]");
       std::mt19937 rng(seed + 7);
       for (int iter = 0; iter < testing::scaled_iterations(150); ++iter) {
         Problem p = make_problem(rng, kernel.mr, profile);
@@ -196,5 +179,5 @@ TEST_CASE("qs8 indirect GEMM variants match the definition in every profile",
         REQUIRE(out == simulate(p));
       }
     }
-  }
+  });
 }

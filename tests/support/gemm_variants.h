@@ -1,14 +1,38 @@
-// The qs8 GEMM variants the kernel tests run: the selection table, plus on
-// x86 the EVEX build of the AVX-VNNI kernel, so that kernel's logic runs on
-// CPUs with AVX512-VNNI but no AVX-VNNI (AMD Zen 4). Where the CPU has
-// AVX-VNNI, the table's own row runs too.
+// The variants the kernel tests run. for_each_runnable_variant walks a
+// variant table the way every kernel test does. qs8_gemm_variants_under_test
+// is the qs8 GEMM selection table plus, on x86, the EVEX build of the
+// AVX-VNNI kernel, so that kernel's logic runs on CPUs with AVX512-VNNI but no
+// AVX-VNNI (AMD Zen 4). Where the CPU has AVX-VNNI, the table's own row runs
+// too.
 #pragma once
+
+#include <catch2/catch.hpp>
 
 #include <vector>
 
 #include "kernels/qs8_gemm.h"
+#include "runtime/cpu_features.h"
 
 namespace lowbit::testing {
+
+// Calls run(row), with the row's name in the messages of its assertions, for
+// every row of `table` (a KernelFamily or a vector of rows) whose features
+// this CPU has; warns about every other row. Returns how many rows ran.
+template <typename Table, typename Run>
+int for_each_runnable_variant(const Table& table, Run&& run) {
+  const CpuFeatures cpu = CpuFeatures::detect();
+  int ran = 0;
+  for (const auto& row : table) {
+    if (!cpu.has(row.required)) {
+      WARN(row.name << " not run: this CPU lacks its features");
+      continue;
+    }
+    ++ran;
+    INFO(row.name);
+    run(row);
+  }
+  return ran;
+}
 
 inline std::vector<KernelVariant<Qs8GemmKernel>> qs8_gemm_variants_under_test() {
   const auto [table, count] = qs8_gemm_variants();
