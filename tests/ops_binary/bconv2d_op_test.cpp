@@ -71,10 +71,7 @@ std::unique_ptr<ModelBuilder> build(const BConvCase& t) {
 }
 
 BConvCase random_case(std::mt19937& rng, DType out_dtype) {
-  auto pick = [&](std::initializer_list<int> values) {
-    std::vector<int> v(values);
-    return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
-  };
+  const ValuePicker pick(rng);
   BConvCase t;
   ConvSpec& c = t.spec;
   c.groups = pick({1, 1, 1, 2});

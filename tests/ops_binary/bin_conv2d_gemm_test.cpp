@@ -30,10 +30,7 @@ TEST_CASE("bin_conv2d_gemm: every bin_gemm variant equals the reference kernel",
   const uint32_t seed = test_seed();
   CAPTURE(seed);
   std::mt19937 rng(seed);
-  auto pick = [&](std::initializer_list<int> values) {
-    std::vector<int> v(values);
-    return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
-  };
+  const ValuePicker pick(rng);
   const auto [variants, count] = bin_gemm_variants();
   const CpuFeatures cpu = CpuFeatures::detect();
   const auto [outputs, output_count] = bin_output_variants();
@@ -68,25 +65,7 @@ TEST_CASE("bin_conv2d_gemm: every bin_gemm variant equals the reference kernel",
       CAPTURE(it, c.n, c.h, c.w, c.cin, c.cout, c.kh, c.kw, c.groups, c.stride_h, c.stride_w,
               c.dilation_h, c.dilation_w, c.same, c.pad_values, int(mode));
 
-      ref::BinConv2DParams p;
-      p.batch = c.n;
-      p.input_h = c.h;
-      p.input_w = c.w;
-      p.input_words = (c.cin + 31) / 32;
-      p.output_h = c.out_h();
-      p.output_w = c.out_w();
-      p.out_channels = c.cout;
-      p.kernel_h = c.kh;
-      p.kernel_w = c.kw;
-      p.stride_h = c.stride_h;
-      p.stride_w = c.stride_w;
-      p.dilation_h = c.dilation_h;
-      p.dilation_w = c.dilation_w;
-      p.pad_top = c.pad_top();
-      p.pad_left = c.pad_left();
-      p.groups = c.groups;
-      p.group_channels = c.group_channels();
-      p.zero_padding = c.same && c.pad_values == 0;
+      ref::BinConv2DParams p = bin_conv2d_params(c);
 
       std::vector<uint32_t> input = pack_signs(random_signs(rng, size_t(c.n) * c.h * c.w * c.cin), c.cin);
       // Garbage in pad bits must not leak into results.

@@ -15,34 +15,11 @@ namespace lowbit {
 namespace testing {
 namespace {
 
-ref::BinConv2DParams params_for(const ConvSpec& c) {
-  ref::BinConv2DParams p;
-  p.batch = c.n;
-  p.input_h = c.h;
-  p.input_w = c.w;
-  p.input_words = (c.cin + 31) / 32;
-  p.output_h = c.out_h();
-  p.output_w = c.out_w();
-  p.out_channels = c.cout;
-  p.kernel_h = c.kh;
-  p.kernel_w = c.kw;
-  p.stride_h = c.stride_h;
-  p.stride_w = c.stride_w;
-  p.dilation_h = c.dilation_h;
-  p.dilation_w = c.dilation_w;
-  p.pad_top = c.pad_top();
-  p.pad_left = c.pad_left();
-  p.groups = c.groups;
-  p.group_channels = c.group_channels();
-  p.zero_padding = c.same && c.pad_values == 0;
-  return p;
-}
-
 // Float output with multiplier 1, bias 0 and no activation: y equals the ±1
 // convolution value s exactly (small integers are exact in float).
 std::vector<float> conv_values_via_kernel(const ConvSpec& c, const Signs& input,
                                           const Signs& filter, size_t splits) {
-  ref::BinConv2DParams p = params_for(c);
+  ref::BinConv2DParams p = bin_conv2d_params(c);
   const std::vector<uint32_t> packed_in = pack_signs(input, c.cin);
   const std::vector<uint32_t> packed_w = pack_signs(filter, c.group_channels());
   std::vector<int32_t> popcounts(size_t(c.cout) * c.kh * c.kw);
@@ -91,10 +68,7 @@ TEST_CASE("bin_conv2d kernel: random geometries match the simulation", "[bin_con
   const uint32_t seed = test_seed();
   CAPTURE(seed);
   std::mt19937 rng(seed);
-  auto pick = [&](std::initializer_list<int> values) {
-    std::vector<int> v(values);
-    return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
-  };
+  const ValuePicker pick(rng);
   const int iterations = scaled_iterations(150);
   for (int it = 0; it < iterations; ++it) {
     ConvSpec c;
@@ -136,7 +110,7 @@ TEST_CASE("bin_conv2d kernel: pad bits of the input are ignored", "[bin_conv2d][
   c.cin = 5;
   c.cout = 2;
   const Signs input = {1, -1, 1, 1, -1}, filter = {1, 1, 1, -1, -1, -1, -1, 1, 1, 1};
-  ref::BinConv2DParams p = params_for(c);
+  ref::BinConv2DParams p = bin_conv2d_params(c);
   std::vector<uint32_t> packed_in = pack_signs(input, 5);
   packed_in[0] |= 0xFFFFFFE0u;  // garbage beyond channel 5
   const std::vector<uint32_t> packed_w = pack_signs(filter, 5);

@@ -119,10 +119,7 @@ TEST_CASE("BMAXPOOL2D: random shapes against the ±1 simulation", "[bmaxpool2d]"
   const uint32_t seed = test_seed();
   CAPTURE(seed);
   std::mt19937 rng(seed);
-  auto pick = [&](std::initializer_list<int> values) {
-    std::vector<int> v(values);
-    return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
-  };
+  const ValuePicker pick(rng);
   for (int it = 0; it < scaled_iterations(40); ++it) {
     const int n = pick({1, 2}), h = pick({1, 3, 4, 7}), w = pick({2, 5}),
               c = pick({1, 31, 32, 33, 65});
@@ -231,10 +228,7 @@ TEST_CASE("BFULLY_CONNECTED: every output mode against the simulation", "[bfully
   const uint32_t seed = test_seed();
   CAPTURE(seed);
   std::mt19937 rng(seed);
-  auto pick = [&](std::initializer_list<int> values) {
-    std::vector<int> v(values);
-    return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
-  };
+  const ValuePicker pick(rng);
   for (int it = 0; it < scaled_iterations(45); ++it) {
     FcCase t;
     t.out_dtype = it % 3 == 0 ? DType::kFloat32 : (it % 3 == 1 ? DType::kInt8 : DType::kBit);
