@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "kernels/reference/bin_conv2d.h"
+#include "ops/drivers/bin_conv2d_driver.h"
 #include "ops/op_kernel.h"
 
 namespace lowbit {
@@ -41,6 +43,35 @@ void bin_activation_range(Activation activation, int32_t* act_min, int32_t* act_
 // k = kernel_h * kernel_w * channels per group.
 Status prepare_bin_output_transform(PrepareContext& ctx, int32_t out_channels, int32_t k,
                                     Activation activation, ref::BinOutputTransform* transform);
+
+// The operator kernel of BCONV2D and BFULLY_CONNECTED (a 1x1 convolution of
+// the batch rows): prepare() fills p_ and calls prepare_driver(); running is
+// the driver's.
+class BinConvOpKernel : public OpKernel {
+ public:
+  Status run(const RunContext& ctx) override;
+  const char* name() const override { return driver_.name(); }
+  uint64_t macs() const override { return macs_; }
+
+ protected:
+  // Folds the output transform for k = taps x channels per group into p_ and
+  // prepares the driver for `family`'s kernels over `pixels` output pixels.
+  Status prepare_driver(PrepareContext& ctx, const char* family, int32_t k, Activation activation,
+                        bool same_padding, uint64_t pixels);
+
+  ref::BinConv2DParams p_;
+
+ private:
+  BinConv2DDriver driver_;
+  uint64_t macs_ = 0;
+};
+
+// The create function of a binary operator: its kernel takes everything it
+// needs in prepare().
+template <typename Kernel>
+Result<std::unique_ptr<OpKernel>> create_bin_op_kernel(const GraphDesc&, const OperatorDesc&) {
+  return std::unique_ptr<OpKernel>(new Kernel());
+}
 
 // Calls body(begin, end) over [0, count) in contiguous chunks spread over the
 // pool. Chunking never changes results: every kernel computes each row alone.

@@ -72,12 +72,8 @@ class BitpackKernel : public OpKernel {
   const char* name_ = "";
 };
 
-Result<std::unique_ptr<OpKernel>> create_bitpack(const GraphDesc&, const OperatorDesc&) {
-  return std::unique_ptr<OpKernel>(new BitpackKernel());
-}
-
 }  // namespace
 
-LOWBIT_REGISTER_OP(Bitpack, validate_bitpack, create_bitpack)
+LOWBIT_REGISTER_OP(Bitpack, validate_bitpack, create_bin_op_kernel<BitpackKernel>)
 
 }  // namespace lowbit

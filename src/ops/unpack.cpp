@@ -74,12 +74,8 @@ class UnpackKernel : public OpKernel {
   const char* name_ = "";
 };
 
-Result<std::unique_ptr<OpKernel>> create_unpack(const GraphDesc&, const OperatorDesc&) {
-  return std::unique_ptr<OpKernel>(new UnpackKernel());
-}
-
 }  // namespace
 
-LOWBIT_REGISTER_OP(Unpack, validate_unpack, create_unpack)
+LOWBIT_REGISTER_OP(Unpack, validate_unpack, create_bin_op_kernel<UnpackKernel>)
 
 }  // namespace lowbit
