@@ -75,13 +75,7 @@ void bin_maxpool2d__avx2(const ref::BinMaxPool2DParams& p, const uint32_t* input
   const size_t words = (size_t(p.channels) + 31) / 32;
   const uint32_t last_mask = ref::bin_last_word_mask(size_t(p.channels));
   for (size_t pixel = pixel_begin; pixel < pixel_end; ++pixel) {
-    const int32_t ox = static_cast<int32_t>(pixel % p.output_w);
-    const int32_t oy = static_cast<int32_t>((pixel / p.output_w) % p.output_h);
-    const size_t n = pixel / (size_t(p.output_w) * p.output_h);
-    const int32_t y0 = std::max(0, oy * p.stride_h - p.pad_top);
-    const int32_t y1 = std::min(p.input_h, oy * p.stride_h - p.pad_top + p.filter_h);
-    const int32_t x0 = std::max(0, ox * p.stride_w - p.pad_left);
-    const int32_t x1 = std::min(p.input_w, ox * p.stride_w - p.pad_left + p.filter_w);
+    const auto [n, y0, y1, x0, x1] = ref::bin_maxpool2d_window(p, pixel);
     uint32_t* out = output + pixel * words;
     const __m256i start = y0 >= y1 || x0 >= x1 ? _mm256_setzero_si256() : _mm256_set1_epi32(-1);
     for (size_t w = 0; w < words; w += 8) {
