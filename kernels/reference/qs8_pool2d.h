@@ -2,6 +2,7 @@
 // output share scale and zero point, so pooling works on the raw values.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -16,6 +17,36 @@ struct PoolParams {
   int32_t pad_top = 0, pad_left = 0;
   int32_t act_min = -128, act_max = 127;
 };
+
+// An output pixel's window clipped to the image: rows [y_begin, y_end),
+// columns [x_begin, x_end).
+struct PoolWindow {
+  int32_t y_begin, y_end, x_begin, x_end;
+  int32_t count() const { return (y_end - y_begin) * (x_end - x_begin); }
+};
+
+inline PoolWindow clipped_pool_window(const PoolParams& p, int32_t oy, int32_t ox) {
+  const int32_t y0 = oy * p.stride_h - p.pad_top;
+  const int32_t x0 = ox * p.stride_w - p.pad_left;
+  return {std::max(y0, 0), std::min(y0 + p.filter_h, p.input_h), std::max(x0, 0),
+          std::min(x0 + p.filter_w, p.input_w)};
+}
+
+// Calls pixel(image, window, out) for each output pixel of rows [row_begin,
+// row_end): `image` is the pixel's input image, `out` its output channels.
+template <typename T, typename Pixel>
+void for_each_pool_output(const PoolParams& p, const T* input, T* output, size_t row_begin,
+                          size_t row_end, Pixel&& pixel) {
+  for (size_t row = row_begin; row < row_end; ++row) {
+    const int32_t b = static_cast<int32_t>(row / p.output_h);
+    const int32_t oy = static_cast<int32_t>(row % p.output_h);
+    const T* image = input + size_t(b) * p.input_h * p.input_w * p.channels;
+    T* out_row = output + row * size_t(p.output_w) * p.channels;
+    for (int32_t ox = 0; ox < p.output_w; ++ox) {
+      pixel(image, clipped_pool_window(p, oy, ox), out_row + size_t(ox) * p.channels);
+    }
+  }
+}
 
 // Compute output rows [row_begin, row_end) of the batch * output_h rows. The
 // window is clipped to the image. Average: sum / count of the valid taps,
