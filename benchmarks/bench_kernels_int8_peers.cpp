@@ -13,8 +13,6 @@
 #include <benchmark/benchmark.h>
 #include <xnnpack.h>
 
-#include <x86intrin.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -25,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_kernels_timing.h"
 #include "kernels/qs8_dwconv.h"
 #include "kernels/qs8_gemm.h"
 #include "ops/drivers/qs8_dwconv_driver.h"
@@ -74,34 +73,6 @@ std::vector<int8_t> random_bytes(size_t n, uint32_t seed) {
   std::vector<int8_t> v(n);
   for (auto& x : v) x = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
   return v;
-}
-
-double thread_cpu_seconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-}
-
-// Core cycles per second of this thread while it runs: a chain of dependent
-// one-cycle integer adds, timed in thread CPU time (this VM exposes no cycle
-// counter, and the TSC ticks at the nominal rate, not the boosted one).
-double core_hz() {
-  constexpr uint64_t kLoops = 2000000, kAddsPerLoop = 10;
-  double best = 0;
-  for (int trial = 0; trial < 3; ++trial) {
-    uint64_t x = 0;
-    const double start = thread_cpu_seconds();
-    for (uint64_t i = 0; i < kLoops; ++i) {
-      asm volatile(
-          "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\t"
-          "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0"
-          : "+r"(x));
-    }
-    const double seconds = thread_cpu_seconds() - start;
-    benchmark::DoNotOptimize(x);
-    best = std::max(best, double(kLoops * kAddsPerLoop) / seconds);
-  }
-  return best;
 }
 
 // Call after the timed loop with the thread CPU time it took and the core

@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/reference/range_kernels.h"
+
 namespace lowbit {
 namespace ref {
 
@@ -51,19 +53,12 @@ void for_each_pool_output(const PoolParams& p, const T* input, T* output, size_t
 // Compute output rows [row_begin, row_end) of the batch * output_h rows. The
 // window is clipped to the image. Average: sum / count of the valid taps,
 // rounded half away from zero.
-using Qs8Pool2dFn = void (*)(const PoolParams& p, const int8_t* input, int8_t* output,
-                             size_t row_begin, size_t row_end);
-using Qu8Pool2dFn = void (*)(const PoolParams& p, const uint8_t* input, uint8_t* output,
-                             size_t row_begin, size_t row_end);
-
-void qs8_average_pool2d__reference(const PoolParams& p, const int8_t* input, int8_t* output,
-                                   size_t row_begin, size_t row_end);
-void qu8_average_pool2d__reference(const PoolParams& p, const uint8_t* input, uint8_t* output,
-                                   size_t row_begin, size_t row_end);
-void qs8_max_pool2d__reference(const PoolParams& p, const int8_t* input, int8_t* output,
-                               size_t row_begin, size_t row_end);
-void qu8_max_pool2d__reference(const PoolParams& p, const uint8_t* input, uint8_t* output,
-                               size_t row_begin, size_t row_end);
+template <typename T>
+using Pool2dKernel = UnaryRangeKernel<PoolParams, T>;
+using Qs8Pool2dFn = Pool2dKernel<int8_t>*;
+using Qu8Pool2dFn = Pool2dKernel<uint8_t>*;
+Pool2dKernel<int8_t> qs8_average_pool2d__reference, qs8_max_pool2d__reference;
+Pool2dKernel<uint8_t> qu8_average_pool2d__reference, qu8_max_pool2d__reference;
 
 }  // namespace ref
 }  // namespace lowbit
