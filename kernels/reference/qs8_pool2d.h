@@ -39,15 +39,10 @@ inline PoolWindow clipped_pool_window(const PoolParams& p, int32_t oy, int32_t o
 template <typename T, typename Pixel>
 void for_each_pool_output(const PoolParams& p, const T* input, T* output, size_t row_begin,
                           size_t row_end, Pixel&& pixel) {
-  for (size_t row = row_begin; row < row_end; ++row) {
-    const int32_t b = static_cast<int32_t>(row / p.output_h);
-    const int32_t oy = static_cast<int32_t>(row % p.output_h);
-    const T* image = input + size_t(b) * p.input_h * p.input_w * p.channels;
-    T* out_row = output + row * size_t(p.output_w) * p.channels;
-    for (int32_t ox = 0; ox < p.output_w; ++ox) {
-      pixel(image, clipped_pool_window(p, oy, ox), out_row + size_t(ox) * p.channels);
-    }
-  }
+  for_each_output_pixel(p, p.channels, p.channels, input, output, row_begin, row_end,
+                        [&](const T* image, int32_t oy, int32_t ox, T* out) {
+                          pixel(image, clipped_pool_window(p, oy, ox), out);
+                        });
 }
 
 // Compute output rows [row_begin, row_end) of the batch * output_h rows. The
