@@ -336,23 +336,18 @@ void output_bits(size_t channels, const int32_t* popcounts, const int32_t* corre
 template <typename T, typename Mask8>
 void pack_rows(const T* input, size_t channels, T pad, uint32_t* output, size_t row_begin,
                size_t row_end, Mask8&& mask8) {
-  const size_t words = (channels + 31) / 32;
-  for (size_t row = row_begin; row < row_end; ++row) {
-    const T* in = input + row * channels;
-    uint32_t* out = output + row * words;
-    for (size_t w = 0; w < words; ++w) {
-      const T* src = in + w * 32;
-      T padded[32];
-      if ((w + 1) * 32 > channels) {
-        std::fill(padded, padded + 32, pad);
-        std::copy(src, in + channels, padded);
-        src = padded;
-      }
-      uint32_t word = 0;
-      for (int part = 0; part < 4; ++part) word |= mask_bits(mask8(src + 8 * part)) << (8 * part);
-      out[w] = word;
+  ref::bin_pack_rows(input, channels, output, row_begin, row_end, [=, &mask8](const T* in, size_t w) __attribute__((always_inline)) {
+    const T* src = in + w * 32;
+    T padded[32];
+    if ((w + 1) * 32 > channels) {
+      std::fill(padded, padded + 32, pad);
+      std::copy(src, in + channels, padded);
+      src = padded;
     }
-  }
+    uint32_t word = 0;
+    for (int part = 0; part < 4; ++part) word |= mask_bits(mask8(src + 8 * part)) << (8 * part);
+    return word;
+  });
 }
 
 void pack_f32(const float* input, size_t channels, uint32_t* output, size_t row_begin,

@@ -18,24 +18,19 @@ inline __mmask64 lanes64(size_t n) { return n >= 64 ? ~__mmask64(0) : (__mmask64
 
 void bin_pack_f32__avx512(const float* input, size_t channels, uint32_t* output, size_t row_begin,
                           size_t row_end) {
-  const size_t words = (channels + 31) / 32;
   const __m512 zero = _mm512_setzero_ps();
-  for (size_t row = row_begin; row < row_end; ++row) {
-    const float* in = input + row * channels;
-    uint32_t* out = output + row * words;
-    for (size_t w = 0; w < words; ++w) {
-      uint32_t word = 0;
-      for (size_t half = 0; half < 2; ++half) {
-        const size_t c = w * 32 + half * 16;
-        if (c >= channels) break;
-        const __mmask16 mask = lanes16(channels - c);
-        // Ordered less-than: -0.0 and NaN give 0, as x < 0.0f.
-        const __m512 x = _mm512_maskz_loadu_ps(mask, in + c);
-        word |= uint32_t(_mm512_mask_cmp_ps_mask(mask, x, zero, _CMP_LT_OQ)) << (half * 16);
-      }
-      out[w] = word;
+  ref::bin_pack_rows(input, channels, output, row_begin, row_end, [=](const float* in, size_t w) __attribute__((always_inline)) {
+    uint32_t word = 0;
+    for (size_t half = 0; half < 2; ++half) {
+      const size_t c = w * 32 + half * 16;
+      if (c >= channels) break;
+      const __mmask16 mask = lanes16(channels - c);
+      // Ordered less-than: -0.0 and NaN give 0, as x < 0.0f.
+      const __m512 x = _mm512_maskz_loadu_ps(mask, in + c);
+      word |= uint32_t(_mm512_mask_cmp_ps_mask(mask, x, zero, _CMP_LT_OQ)) << (half * 16);
     }
-  }
+    return word;
+  });
 }
 
 void bin_pack_qs8__avx512(const int8_t* input, size_t channels, int32_t zero_point,
