@@ -19,7 +19,7 @@ using namespace lowbit;
 
 namespace {
 
-struct RowProblem {
+struct RowProblem : testing::ChannelRequant {
   int k = 3, stride = 1;
   size_t channels = 1, pixel_stride = 1, output_width = 1, input_width = 1;
   // Depth multiplier m: output channel c of the tile reads input channel
@@ -32,32 +32,15 @@ struct RowProblem {
   size_t input_channel(size_t c) const { return (first + c) / m - first / m; }
   std::vector<int8_t> weights;    // [k*k][channels]
   std::vector<int32_t> bias;
-  std::vector<int32_t> multiplier, shift;
-  std::vector<float> scale;
-  Qs8GemmParams params;
 };
 
 void make_requant(std::mt19937& rng, RequantProfile profile, RowProblem& p) {
-  const size_t padded = (p.channels + 31) / 32 * 32;
-  p.multiplier.assign(padded, 0);
-  p.shift.assign(padded, 0);
-  p.scale.assign(padded, 0.0f);
   // One problem in four has multipliers up to 8 (left shifts in the fixed-point profiles).
   std::uniform_real_distribution<double> log_scale(-13.0, rng() % 4 == 0 ? 3.0 : -4.0);
-  for (size_t c = 0; c < p.channels; ++c) {
-    const double real = std::pow(2.0, log_scale(rng));
-    const ref::Requantizer r = ref::make_requantizer(profile, real, static_cast<float>(real));
-    p.multiplier[c] = r.multiplier;
-    p.shift[c] = r.shift;
-    p.scale[c] = r.scale;
-  }
-  p.params.profile = profile;
+  p.draw(profile, p.channels, 32, [&] { return std::pow(2.0, log_scale(rng)); });
   p.params.output_zero_point = static_cast<int32_t>(rng() % 256) - 128;
   p.params.output_max = rng() % 3 == 0 ? 90 : 127;
   p.params.output_min = std::min(p.params.output_zero_point, p.params.output_max);
-  p.params.multiplier = p.multiplier.data();
-  p.params.shift = p.shift.data();
-  p.params.scale = p.scale.data();
 }
 
 // channel_block: the variant's (tiles start at multiples of it);
@@ -111,7 +94,7 @@ std::vector<int8_t> simulate(const RowProblem& p) {
           acc += int64_t(x - p.input_zp) * p.weights[(size_t(ky) * p.k + kx) * p.channels + c];
         }
       }
-      ref::Requantizer r{p.multiplier[c], p.shift[c], p.scale[c]};
+      const ref::Requantizer r = p.channel(c);
       out[o * p.pixel_stride + c] = static_cast<int8_t>(ref::requantize_to_output(
           static_cast<int32_t>(acc), r, p.params.profile, p.params.output_zero_point,
           p.params.output_min, p.params.output_max));

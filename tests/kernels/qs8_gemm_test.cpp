@@ -15,15 +15,12 @@ using namespace lowbit;
 
 namespace {
 
-struct Problem {
+struct Problem : testing::ChannelRequant {
   size_t mr, n, k;
   int32_t input_zp;
   std::vector<std::vector<int8_t>> rows;  // each exactly k bytes: over-reads show under ASan
   std::vector<int8_t> weights;            // [n][k]
   std::vector<int32_t> bias;
-  std::vector<int32_t> multiplier, shift;
-  std::vector<float> scale;
-  Qs8GemmParams params;
 };
 
 Problem make_problem(std::mt19937& rng, size_t max_mr, RequantProfile profile) {
@@ -35,27 +32,14 @@ Problem make_problem(std::mt19937& rng, size_t max_mr, RequantProfile profile) {
   for (size_t m = 0; m < p.mr; ++m) p.rows.push_back(testing::random_ints<int8_t>(rng, p.k, -128, 127));
   p.weights = testing::random_ints<int8_t>(rng, p.n * p.k, -127, 127);
   p.bias = testing::random_ints<int32_t>(rng, p.n, -20000, 20000);
-  const size_t padded = (p.n + 15) / 16 * 16;
-  p.multiplier.assign(padded, 0);
-  p.shift.assign(padded, 0);
-  p.scale.assign(padded, 0.0f);
   std::uniform_real_distribution<double> log_scale(-14.0, 1.0);
-  for (size_t c = 0; c < p.n; ++c) {
-    const double real = std::pow(2.0, log_scale(rng)) / std::sqrt(double(p.k));
-    const ref::Requantizer r = ref::make_requantizer(profile, real, static_cast<float>(real));
-    p.multiplier[c] = r.multiplier;
-    p.shift[c] = r.shift;
-    p.scale[c] = r.scale;
-  }
-  p.params.profile = profile;
+  p.draw(profile, p.n, 16,
+         [&] { return std::pow(2.0, log_scale(rng)) / std::sqrt(double(p.k)); });
   p.params.output_zero_point = static_cast<int32_t>(rng() % 256) - 128;
   // A fused ReLU clamps at the zero point; an upper clamp mimics ReLU6.
   p.params.output_max = rng() % 3 == 0 ? 100 : 127;
   p.params.output_min =
       rng() % 3 == 0 ? std::min(p.params.output_zero_point, p.params.output_max) : -128;
-  p.params.multiplier = p.multiplier.data();
-  p.params.shift = p.shift.data();
-  p.params.scale = p.scale.data();
   return p;
 }
 
@@ -68,7 +52,7 @@ std::vector<int8_t> simulate(const Problem& p) {
       for (size_t i = 0; i < p.k; ++i) {
         acc += int64_t(p.rows[m][i] - p.input_zp) * p.weights[c * p.k + i];
       }
-      ref::Requantizer r{p.multiplier[c], p.shift[c], p.scale[c]};
+      const ref::Requantizer r = p.channel(c);
       out[m * p.n + c] = static_cast<int8_t>(ref::requantize_to_output(
           static_cast<int32_t>(acc), r, p.params.profile, p.params.output_zero_point,
           p.params.output_min, p.params.output_max));

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <vector>
 
 #include "kernels/qs8_gemm.h"
@@ -33,6 +34,38 @@ int for_each_runnable_variant(const Table& table, Run&& run) {
   }
   return ran;
 }
+
+// Per-channel requantization of a random kernel-test problem, in the arrays
+// Qs8GemmParams points at.
+struct ChannelRequant {
+  std::vector<int32_t> multiplier, shift;
+  std::vector<float> scale;
+  Qs8GemmParams params;
+
+  // Channel c < channels gets real scale real_scale() (called in channel
+  // order); the arrays are zero up to a multiple of pad_to channels. Sets the
+  // profile and the array pointers of `params`, not its output range.
+  template <typename RealScale>
+  void draw(RequantProfile profile, size_t channels, size_t pad_to, RealScale&& real_scale) {
+    const size_t padded = (channels + pad_to - 1) / pad_to * pad_to;
+    multiplier.assign(padded, 0);
+    shift.assign(padded, 0);
+    scale.assign(padded, 0.0f);
+    for (size_t c = 0; c < channels; ++c) {
+      const double real = real_scale();
+      const ref::Requantizer r = ref::make_requantizer(profile, real, static_cast<float>(real));
+      multiplier[c] = r.multiplier;
+      shift[c] = r.shift;
+      scale[c] = r.scale;
+    }
+    params.profile = profile;
+    params.multiplier = multiplier.data();
+    params.shift = shift.data();
+    params.scale = scale.data();
+  }
+
+  ref::Requantizer channel(size_t c) const { return {multiplier[c], shift[c], scale[c]}; }
+};
 
 inline std::vector<KernelVariant<Qs8GemmKernel>> qs8_gemm_variants_under_test() {
   const auto [table, count] = qs8_gemm_variants();
