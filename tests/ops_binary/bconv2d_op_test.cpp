@@ -80,15 +80,10 @@ BConvCase random_case(std::mt19937& rng, DType out_dtype) {
   c.n = pick({1, 2});
   c.h = pick({2, 5, 6});
   c.w = pick({1, 3, 5});
-  c.kh = pick({1, 3});
-  c.kw = pick({1, 2, 3});
-  c.stride_h = pick({1, 2});
-  c.stride_w = pick({1, 2});
-  c.dilation_h = pick({1, 2});
-  c.dilation_w = pick({1, 2});
+  pick_window(pick, c);
   c.same = pick({0, 1, 1}) == 1;
   c.pad_values = pick({0, 1});
-  if ((c.kh - 1) * c.dilation_h + 1 > c.h || (c.kw - 1) * c.dilation_w + 1 > c.w) c.same = true;
+  if (!c.fits_valid()) c.same = true;
   t.out_dtype = out_dtype;
   t.input = random_signs(rng, size_t(c.n) * c.h * c.w * c.cin);
   t.filter = random_signs(rng, size_t(c.cout) * c.kh * c.kw * c.group_channels());

@@ -50,15 +50,10 @@ TEST_CASE("bin_conv2d_gemm: every bin_gemm variant equals the reference kernel",
       c.n = pick({1, 2});
       c.h = pick({1, 4, 6});
       c.w = pick({1, 3, 5});
-      c.kh = pick({1, 3});
-      c.kw = pick({1, 2, 3});
-      c.stride_h = pick({1, 2});
-      c.stride_w = pick({1, 2});
-      c.dilation_h = pick({1, 2});
-      c.dilation_w = pick({1, 2});
+      pick_window(pick, c);
       c.same = true;
       c.pad_values = pick({0, 1});
-      if ((c.kh - 1) * c.dilation_h + 1 <= c.h && (c.kw - 1) * c.dilation_w + 1 <= c.w) {
+      if (c.fits_valid()) {
         c.same = pick({0, 1}) == 1;
       }
       const auto mode = static_cast<ref::BinOutputMode>(pick({0, 1, 2}));

@@ -92,8 +92,23 @@ struct ConvSpec {
     return total > 0 ? total / 2 : 0;
   }
   int group_channels() const { return cin / groups; }
+  // Whether the dilated kernel fits the image, as VALID padding needs.
+  bool fits_valid() const {
+    return (kh - 1) * dilation_h + 1 <= h && (kw - 1) * dilation_w + 1 <= w;
+  }
   int k() const { return kh * kw * group_channels(); }
 };
+
+// A random window for `c`: kernel 1 or 3 rows by 1 to 3 columns, strides and
+// dilations 1 or 2.
+inline void pick_window(const ValuePicker& pick, ConvSpec& c) {
+  c.kh = pick({1, 3});
+  c.kw = pick({1, 2, 3});
+  c.stride_h = pick({1, 2});
+  c.stride_w = pick({1, 2});
+  c.dilation_h = pick({1, 2});
+  c.dilation_w = pick({1, 2});
+}
 
 // The reference kernel's parameters for `c` (input packed to 32-bit words).
 inline ref::BinConv2DParams bin_conv2d_params(const ConvSpec& c) {
