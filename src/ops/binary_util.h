@@ -66,6 +66,39 @@ class BinConvOpKernel : public OpKernel {
   uint64_t macs_ = 0;
 };
 
+// The kernel of BITPACK and UNPACK: rows of channels_ values converted by one
+// of two kernels, the int8 one when the real-valued side is int8.
+template <typename Qs8Fn, typename F32Fn>
+class BinRowsOpKernel : public OpKernel {
+ public:
+  const char* name() const override { return name_; }
+
+ protected:
+  // Rows and channels from `in` (channels innermost); the best variant of the
+  // int8 or the float family.
+  void select_variant(PrepareContext& ctx, const TensorDesc& in, bool int8,
+                      KernelFamily<Qs8Fn> qs8_family, KernelFamily<F32Fn> f32_family) {
+    channels_ = size_t(in.shape[in.shape.rank - 1]);
+    rows_ = size_t(in.shape.num_elements()) / channels_;
+    if (int8) {
+      const auto& variant = ctx.selector().select(qs8_family);
+      qs8_fn_ = variant.fn;
+      name_ = variant.name;
+    } else {
+      const auto& variant = ctx.selector().select(f32_family);
+      f32_fn_ = variant.fn;
+      name_ = variant.name;
+    }
+  }
+
+  size_t channels_ = 0, rows_ = 0;
+  Qs8Fn qs8_fn_ = nullptr;  // nullptr: the float kernel runs
+  F32Fn f32_fn_ = nullptr;
+
+ private:
+  const char* name_ = "";
+};
+
 // The create function of a binary operator: its kernel takes everything it
 // needs in prepare().
 template <typename Kernel>
