@@ -5,7 +5,6 @@
 namespace lowbit {
 namespace {
 
-using vnni::broadcast_unsigned;
 using vnni::kMR;
 using vnni::kNR;
 using vnni::TwoBlockSums;
@@ -47,11 +46,7 @@ struct Rows {
   __attribute__((always_inline)) inline void accumulate_two_body(const uint8_t* w0,
                                                                  const uint8_t* w1,
                                                                  TwoBlockSums* out) const {
-    const __m512i bias0 = _mm512_loadu_si512(w0);
-    const vnni::BlockAcc<kHalf> bias1 = vnni::load_block<kHalf>(w1);
-    LOWBIT_VNNI_ROWS(LOWBIT_VNNI_DECLARE_TWO)
-    w0 += kNR * sizeof(int32_t);
-    w1 += kNR * sizeof(int32_t);
+    LOWBIT_VNNI_START_TWO()
     const int8_t *a0 = ptr[0], *a1 = ptr[1], *a2 = ptr[2], *a3 = ptr[3];
     const int8_t *a4 = ptr[4], *a5 = ptr[5], *a6 = ptr[6], *a7 = ptr[7];
 #define LOWBIT_TAIL(m) a##m = tail[m];
@@ -83,9 +78,7 @@ struct Rows {
   template <size_t kRows, bool kHalf>
   __attribute__((always_inline)) inline void accumulate_one_body(const uint8_t* w,
                                                                  __m512i* out) const {
-    const vnni::BlockAcc<kHalf> bias = vnni::load_block<kHalf>(w);
-    LOWBIT_VNNI_ROWS(LOWBIT_VNNI_DECLARE_ONE)
-    w += kNR * sizeof(int32_t);
+    LOWBIT_VNNI_START_ONE()
     const int8_t *a0 = ptr[0], *a1 = ptr[1], *a2 = ptr[2], *a3 = ptr[3];
     const int8_t *a4 = ptr[4], *a5 = ptr[5], *a6 = ptr[6], *a7 = ptr[7];
     for (size_t g = 0; g < groups; ++g) {

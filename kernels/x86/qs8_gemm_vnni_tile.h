@@ -57,6 +57,18 @@ constexpr size_t kMR = 8, kNR = 16;
     a##m += 4;                                                        \
   }
 #define LOWBIT_VNNI_STORE_ONE(m) out[m] = vnni::widen(acc_##m);
+// Every row's accumulators at the packed biases of blocks w0 and w1 (of
+// block w), then the weight pointers past the biases.
+#define LOWBIT_VNNI_START_TWO()                                      \
+  const __m512i bias0 = _mm512_loadu_si512(w0);                      \
+  const vnni::BlockAcc<kHalf> bias1 = vnni::load_block<kHalf>(w1);  \
+  LOWBIT_VNNI_ROWS(LOWBIT_VNNI_DECLARE_TWO)                          \
+  w0 += vnni::kNR * sizeof(int32_t);                                 \
+  w1 += vnni::kNR * sizeof(int32_t);
+#define LOWBIT_VNNI_START_ONE()                                     \
+  const vnni::BlockAcc<kHalf> bias = vnni::load_block<kHalf>(w);    \
+  LOWBIT_VNNI_ROWS(LOWBIT_VNNI_DECLARE_ONE)                         \
+  w += vnni::kNR * sizeof(int32_t);
 
 inline __m512i broadcast_unsigned(const int8_t* a) {
   int32_t a4;

@@ -7,7 +7,6 @@
 namespace lowbit {
 namespace {
 
-using vnni::broadcast_unsigned;
 using vnni::kMR;
 using vnni::kNR;
 using vnni::TwoBlockSums;
@@ -20,11 +19,7 @@ struct Taps {
   template <size_t kRows, bool kHalf>
   __attribute__((noinline)) void accumulate_two(const uint8_t* w0, const uint8_t* w1,
                                                 TwoBlockSums* out) const {
-    const __m512i bias0 = _mm512_loadu_si512(w0);
-    const vnni::BlockAcc<kHalf> bias1 = vnni::load_block<kHalf>(w1);
-    LOWBIT_VNNI_ROWS(LOWBIT_VNNI_DECLARE_TWO)
-    w0 += kNR * sizeof(int32_t);
-    w1 += kNR * sizeof(int32_t);
+    LOWBIT_VNNI_START_TWO()
 #define LOWBIT_POINTER(m) const int8_t* a##m = indirection[(m < kRows ? m : 0) * taps + t];
     for (size_t t = 0; t < taps; ++t) {
       LOWBIT_VNNI_ROWS(LOWBIT_POINTER)
@@ -39,9 +34,7 @@ struct Taps {
 
   template <size_t kRows, bool kHalf>
   __attribute__((noinline)) void accumulate_one(const uint8_t* w, __m512i* out) const {
-    const vnni::BlockAcc<kHalf> bias = vnni::load_block<kHalf>(w);
-    LOWBIT_VNNI_ROWS(LOWBIT_VNNI_DECLARE_ONE)
-    w += kNR * sizeof(int32_t);
+    LOWBIT_VNNI_START_ONE()
     for (size_t t = 0; t < taps; ++t) {
       LOWBIT_VNNI_ROWS(LOWBIT_POINTER)
       for (size_t g = 0; g < tap_groups; ++g, w += 64) {
