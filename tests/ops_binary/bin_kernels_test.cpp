@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "binary_sim.h"
+#include "random_sweep.h"
 #include "kernels/reference/bin_conv2d.h"
 #include "kernels/reference/bin_maxpool2d.h"
 #include "kernels/reference/bin_pack.h"
@@ -65,12 +66,7 @@ TEST_CASE("bin_conv2d kernel: SAME padding with +1 and with 0", "[bin_conv2d][ke
 }
 
 TEST_CASE("bin_conv2d kernel: random geometries match the simulation", "[bin_conv2d][kernel]") {
-  const uint32_t seed = test_seed();
-  CAPTURE(seed);
-  std::mt19937 rng(seed);
-  const ValuePicker pick(rng);
-  const int iterations = scaled_iterations(150);
-  for (int it = 0; it < iterations; ++it) {
+  random_sweep(150, [&](int it, std::mt19937& rng, const ValuePicker& pick) {
     ConvSpec c;
     c.groups = pick({1, 1, 1, 2, 3});
     c.cin = c.groups == 1 ? pick({1, 2, 31, 32, 33, 65, 100}) : c.groups * pick({32, 64});
@@ -102,7 +98,7 @@ TEST_CASE("bin_conv2d kernel: random geometries match the simulation", "[bin_con
     }
     // Any split of the pixel range (as threads do) writes the same values.
     CHECK(conv_values_via_kernel(c, input, filter, 3) == whole);
-  }
+  });
 }
 
 TEST_CASE("bin_conv2d kernel: pad bits of the input are ignored", "[bin_conv2d][kernel]") {
