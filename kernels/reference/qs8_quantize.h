@@ -10,6 +10,10 @@
 namespace lowbit {
 namespace ref {
 
+// Every kernel here converts n values of one type into another.
+template <typename Params, typename In, typename Out>
+using ConvertSignature = void(const Params& params, size_t n, const In* input, Out* output);
+
 // out = clamp(requantize(x - input_zp) + output_zp, [act_min, act_max]).
 // TFLite's Requantize (QUANTIZE between integer types) and ReluX share this.
 struct RequantizeParams {
@@ -20,8 +24,7 @@ struct RequantizeParams {
 };
 
 template <typename In, typename Out>
-using RequantizeSignature = void(const RequantizeParams& params, size_t n, const In* input,
-                                 Out* output);
+using RequantizeSignature = ConvertSignature<RequantizeParams, In, Out>;
 template <typename In, typename Out>
 using RequantizeFn = RequantizeSignature<In, Out>*;
 
@@ -44,12 +47,9 @@ struct QuantizeParams {
 };
 
 template <typename Out>
-using QuantizeSignature = void(const QuantizeParams& params, size_t n, const float* input,
-                               Out* output);
-template <typename Out>
-using QuantizeFn = QuantizeSignature<Out>*;
-QuantizeSignature<int8_t> qs8_quantize__reference;
-QuantizeSignature<uint8_t> qu8_quantize__reference;
+using QuantizeFn = ConvertSignature<QuantizeParams, float, Out>*;
+ConvertSignature<QuantizeParams, float, int8_t> qs8_quantize__reference;
+ConvertSignature<QuantizeParams, float, uint8_t> qu8_quantize__reference;
 
 // int -> float: float(double(scale) * (q - zp)), as TFLite's Dequantize.
 struct DequantizeParams {
@@ -58,12 +58,9 @@ struct DequantizeParams {
 };
 
 template <typename In>
-using DequantizeSignature = void(const DequantizeParams& params, size_t n, const In* input,
-                                 float* output);
-template <typename In>
-using DequantizeFn = DequantizeSignature<In>*;
-DequantizeSignature<int8_t> qs8_dequantize__reference;
-DequantizeSignature<uint8_t> qu8_dequantize__reference;
+using DequantizeFn = ConvertSignature<DequantizeParams, In, float>*;
+ConvertSignature<DequantizeParams, int8_t, float> qs8_dequantize__reference;
+ConvertSignature<DequantizeParams, uint8_t, float> qu8_dequantize__reference;
 
 // requantize() + zero point, clamped; the sum is formed in 64 bits because a
 // huge rescale saturates requantize() at the int32 limits.
