@@ -65,6 +65,19 @@ struct Qs8GemmKernel {
   bool portable = false;
 };
 
+// Channel c's accumulator requantized and clamped as `params` says: the
+// output every qs8 GEMM and depthwise kernel stores (the portable kernels
+// call this).
+inline int8_t qs8_requantize_channel(int32_t acc, const Qs8GemmParams& params, size_t c) {
+  ref::Requantizer r;
+  r.multiplier = params.multiplier[c];
+  r.shift = params.shift[c];
+  r.scale = params.scale[c];
+  return static_cast<int8_t>(ref::requantize_to_output(acc, r, params.profile,
+                                                       params.output_zero_point,
+                                                       params.output_min, params.output_max));
+}
+
 size_t qs8_gemm_packed_bytes(const Qs8GemmLayout& layout, size_t n, size_t k);
 // weights: [n][k] int8 (OHWI flattened: one row per output channel);
 // bias: int32[n] or nullptr.
