@@ -119,30 +119,33 @@ void check_against_simulation(const BConvCase& t, const Bytes& out) {
     return;
   }
   const int act = activation_kind(t.activation);
+  // Calls check(i, channel, clamped) for every output value with the
+  // simulation's activation-clamped value, both named in its failures.
+  auto for_each_value = [&](auto&& check) {
+    for (size_t i = 0; i < s.size(); ++i) {
+      const int32_t clamped = clamp_conv_value(s[i], act);
+      CAPTURE(i, s[i], clamped);
+      check(i, i % c.cout, clamped);
+    }
+  };
   if (t.out_dtype == DType::kFloat32) {
     const std::vector<float> y = from_bytes<float>(out);
     REQUIRE(y.size() == s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-      const size_t ch = i % c.cout;
-      const int32_t clamped = clamp_conv_value(s[i], act);
-      CAPTURE(i, s[i], clamped);
+    for_each_value([&](size_t i, size_t ch, int32_t clamped) {
       REQUIRE(y[i] == lce_float_output(clamped, k, t.mul[ch], t.bias[ch]));
       const double exact = double(clamped) * t.mul[ch] + t.bias[ch];
       REQUIRE(std::fabs(y[i] - exact) <= 1e-5 * (std::fabs(exact) + 2.0 * k + 1.0));
-    }
+    });
     return;
   }
   const std::vector<int8_t> q = from_bytes<int8_t>(out);
   REQUIRE(q.size() == s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    const size_t ch = i % c.cout;
-    const int32_t clamped = clamp_conv_value(s[i], act);
-    CAPTURE(i, s[i], clamped);
+  for_each_value([&](size_t i, size_t ch, int32_t clamped) {
     REQUIRE(q[i] == lce_int8_output(clamped, k, t.mul[ch], t.bias[ch], t.out_scale,
                                     t.out_zero_point));
     const double exact = (double(clamped) * t.mul[ch] + t.bias[ch]) / t.out_scale + t.out_zero_point;
     REQUIRE(std::fabs(q[i] - std::max(-128.0, std::min(127.0, std::round(exact)))) <= 1.0);
-  }
+  });
 }
 
 void run_random_sweep(DType out_dtype, int iterations) {
