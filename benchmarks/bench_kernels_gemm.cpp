@@ -1,9 +1,11 @@
 // Binary and int8 GEMM microkernels on the same M x N x K, single-threaded.
-// Counters: MACs/s (binary: 1-bit multiply-accumulates) and MACs per TSC
-// cycle of this thread's CPU time, the figure to hold against the popcount
+// Counters: MACs/s (binary: 1-bit multiply-accumulates) and MACs per cycle
+// (cycles_hz) of this thread's CPU time, the figure to hold against the popcount
 // limit (~340 binary MACs/cycle on AVX-512 VPOPCNTDQ) and the VNNI limit.
 #include <benchmark/benchmark.h>
-#include <x86intrin.h>
+#if defined(__x86_64__)
+#include <x86intrin.h>  // __rdtsc
+#endif
 
 #include <chrono>
 #include <cstdlib>
@@ -12,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_kernels_timing.h"
 #include "kernels/bin_gemm.h"
 #include "kernels/qs8_gemm.h"
 #include "runtime/cpu_features.h"
@@ -28,9 +31,12 @@ struct AlignedBytes {
   uint8_t* ptr;
 };
 
-// TSC ticks per second, measured once against the steady clock.
-double tsc_hz() {
+// Cycles per second for the MACs/cycle counter: on x86 the TSC rate,
+// measured once against the steady clock; elsewhere (no user-readable cycle
+// counter) the core clock of bench_kernels_timing.h.
+double cycles_hz() {
   static const double hz = [] {
+#if defined(__x86_64__)
     const auto t0 = std::chrono::steady_clock::now();
     const uint64_t c0 = __rdtsc();
     while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(50)) {
@@ -38,23 +44,20 @@ double tsc_hz() {
     const uint64_t c1 = __rdtsc();
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - t0;
     return double(c1 - c0) / elapsed.count();
+#else
+    return core_hz();
+#endif
   }();
   return hz;
 }
 
-double thread_cpu_seconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-}
-
-// MACs/cycle counts the cycles this thread ran (its CPU time at the TSC
-// rate), not wall time: on a shared machine wall time includes other jobs.
+// MACs/cycle counts the cycles this thread ran (its CPU time at cycles_hz),
+// not wall time: on a shared machine wall time includes other jobs.
 void report(benchmark::State& state, double macs_per_iteration, double cpu_seconds) {
   state.counters["MACs/s"] =
       benchmark::Counter(macs_per_iteration, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["MACs/cycle"] =
-      macs_per_iteration * double(state.iterations()) / (cpu_seconds * tsc_hz());
+      macs_per_iteration * double(state.iterations()) / (cpu_seconds * cycles_hz());
 }
 
 // A 3x3 convolution's GEMM: K = 9 taps x K/9 channels, A rows read through
@@ -152,11 +155,14 @@ int register_all() {
   for (size_t i = 0; i < qs8_count; ++i) {
     // The AVX-VNNI kernel's EVEX build, where AVX512-VNNI is (docs/benchmarks-int8.md
     // compares it with the 512-bit kernel: which one `auto` should prefer).
-    if (qs8[i].fn.fn == qs8_gemm_4x8c4__avxvnni && cpu.has(kIsaAvx512 | kCpuAVX512VNNI)) {
-      Qs8GemmKernel twin = qs8[i].fn;
-      twin.fn = qs8_gemm_4x8c4__avxvnni_evex;
-      benchmark::RegisterBenchmark("qs8_gemm_4x8c4__avxvnni_evex", qs8_gemm, twin)->Apply(shapes);
+#if defined(__x86_64__)
+    if (qs8[i].fn.fn == qs8_gemm_4x8c4__avxvnni) {
+      const KernelVariant<Qs8GemmKernel> twin = qs8_gemm_avxvnni_evex_row(qs8[i]);
+      if (cpu.has(twin.required)) {
+        benchmark::RegisterBenchmark(twin.name, qs8_gemm, twin.fn)->Apply(shapes);
+      }
     }
+#endif
     if (!cpu.has(qs8[i].required)) continue;
     benchmark::RegisterBenchmark(qs8[i].name, qs8_gemm, qs8[i].fn)->Apply(shapes);
   }

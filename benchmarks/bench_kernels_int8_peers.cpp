@@ -13,8 +13,6 @@
 #include <benchmark/benchmark.h>
 #include <xnnpack.h>
 
-#include <x86intrin.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -25,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_kernels_timing.h"
 #include "kernels/qs8_dwconv.h"
 #include "kernels/qs8_gemm.h"
 #include "ops/drivers/qs8_dwconv_driver.h"
@@ -76,34 +75,6 @@ std::vector<int8_t> random_bytes(size_t n, uint32_t seed) {
   return v;
 }
 
-double thread_cpu_seconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-}
-
-// Core cycles per second of this thread while it runs: a chain of dependent
-// one-cycle integer adds, timed in thread CPU time (this VM exposes no cycle
-// counter, and the TSC ticks at the nominal rate, not the boosted one).
-double core_hz() {
-  constexpr uint64_t kLoops = 2000000, kAddsPerLoop = 10;
-  double best = 0;
-  for (int trial = 0; trial < 3; ++trial) {
-    uint64_t x = 0;
-    const double start = thread_cpu_seconds();
-    for (uint64_t i = 0; i < kLoops; ++i) {
-      asm volatile(
-          "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\t"
-          "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0"
-          : "+r"(x));
-    }
-    const double seconds = thread_cpu_seconds() - start;
-    benchmark::DoNotOptimize(x);
-    best = std::max(best, double(kLoops * kAddsPerLoop) / seconds);
-  }
-  return best;
-}
-
 // Call after the timed loop with the thread CPU time it took and the core
 // clock measured just before it.
 void report(benchmark::State& state, const Layer& layer, double cpu_seconds, double core) {
@@ -128,6 +99,34 @@ struct Requant {
     params.shift = shift.data();
     params.scale = scale.data();
   }
+};
+
+// The convolution driver's view of a layer: its geometry and its per-channel
+// requantization (output channels: out_c, or in_c for a depthwise layer).
+struct LayerSetup {
+  Qs8ConvGeometry geometry;
+  Requant requant;
+  std::vector<ref::Requantizer> requantizers;
+  Qs8ConvQuantization quantization;
+
+  explicit LayerSetup(const Layer& L)
+      : requant(L.depthwise ? L.in_c : L.out_c), requantizers(L.depthwise ? L.in_c : L.out_c) {
+    geometry.input_h = L.h;
+    geometry.input_w = L.w;
+    geometry.input_c = L.in_c;
+    geometry.output_h = L.out_h();
+    geometry.output_w = L.out_w();
+    geometry.output_c = L.depthwise ? L.in_c : L.out_c;
+    geometry.kernel_h = geometry.kernel_w = L.kernel;
+    geometry.stride_h = geometry.stride_w = L.stride;
+    geometry.pad_top = geometry.pad_left = L.kernel / 2;
+    for (size_t c = 0; c < requantizers.size(); ++c) requantizers[c].scale = requant.scale[c];
+    quantization.input_zero_point = kInputZeroPoint;
+    quantization.output_zero_point = kOutputZeroPoint;
+    quantization.profile = RequantProfile::kXnnpackFp32;
+    quantization.requantizers = requantizers.data();
+  }
+  LayerSetup(const LayerSetup&) = delete;  // quantization points into it
 };
 
 const KernelSelector& auto_selector() {
@@ -163,31 +162,15 @@ void ours_conv(benchmark::State& state, const Layer& L) {
   const KernelVariant<Qs8GemmKernel>& variant = auto_selector().select(qs8_gemm_variants());
   state.SetLabel(variant.name);
   const size_t n = L.out_c;
-  Qs8ConvGeometry g;
-  g.input_h = L.h;
-  g.input_w = L.w;
-  g.input_c = L.in_c;
-  g.output_h = L.out_h();
-  g.output_w = L.out_w();
-  g.output_c = L.out_c;
-  g.kernel_h = g.kernel_w = L.kernel;
-  g.stride_h = g.stride_w = L.stride;
-  g.pad_top = g.pad_left = L.kernel / 2;
-  const Requant requant(n);
-  std::vector<ref::Requantizer> requantizers(n);
-  for (size_t c = 0; c < n; ++c) requantizers[c].scale = requant.scale[c];
-  Qs8ConvQuantization q;
-  q.input_zero_point = kInputZeroPoint;
-  q.output_zero_point = kOutputZeroPoint;
-  q.profile = RequantProfile::kXnnpackFp32;
-  q.requantizers = requantizers.data();
+  const LayerSetup setup(L);
   const std::vector<int8_t> input = random_bytes(size_t(L.h) * L.w * L.in_c, 1);
   const std::vector<int8_t> weights = random_bytes(n * L.kernel * L.kernel * L.in_c, 2);
   const std::vector<int32_t> bias(n, 100);
   ThreadPool pool(1);
   BenchPrepareContext ctx(pool);
   Qs8GemmConvDriver conv;
-  if (!conv.prepare(ctx, variant, g, q, weights.data(), bias.data()).ok()) {
+  if (!conv.prepare(ctx, variant, setup.geometry, setup.quantization, weights.data(), bias.data())
+           .ok()) {
     state.SkipWithError("prepare failed");
     return;
   }
@@ -206,23 +189,7 @@ void ours_conv(benchmark::State& state, const Layer& L) {
 // 5x5, the generic per-pixel kernel otherwise) on one thread.
 void ours_dwconv(benchmark::State& state, const Layer& L) {
   const size_t c = L.in_c, taps = size_t(L.kernel) * L.kernel;
-  Qs8ConvGeometry g;
-  g.input_h = L.h;
-  g.input_w = L.w;
-  g.input_c = g.output_c = L.in_c;
-  g.output_h = L.out_h();
-  g.output_w = L.out_w();
-  g.kernel_h = g.kernel_w = L.kernel;
-  g.stride_h = g.stride_w = L.stride;
-  g.pad_top = g.pad_left = L.kernel / 2;
-  const Requant requant(c);
-  std::vector<ref::Requantizer> requantizers(c);
-  for (size_t i = 0; i < c; ++i) requantizers[i].scale = requant.scale[i];
-  Qs8ConvQuantization q;
-  q.input_zero_point = kInputZeroPoint;
-  q.output_zero_point = kOutputZeroPoint;
-  q.profile = RequantProfile::kXnnpackFp32;
-  q.requantizers = requantizers.data();
+  const LayerSetup setup(L);
   const std::vector<int8_t> input = random_bytes(size_t(L.h) * L.w * c, 1);
   const std::vector<int8_t> weights = random_bytes(taps * c, 2);
   const std::vector<int32_t> bias(c, 100);
@@ -230,7 +197,8 @@ void ours_dwconv(benchmark::State& state, const Layer& L) {
   BenchPrepareContext ctx(pool);
   Qs8DwconvDriver dw;
   const KernelVariant<Qs8DwconvKernel>& variant = auto_selector().select(qs8_dwconv_variants());
-  if (!dw.prepare(ctx, variant, g, q, weights.data(), bias.data()).ok()) {
+  if (!dw.prepare(ctx, variant, setup.geometry, setup.quantization, weights.data(), bias.data())
+           .ok()) {
     state.SkipWithError("prepare failed");
     return;
   }

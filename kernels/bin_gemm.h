@@ -26,16 +26,18 @@
 
 namespace lowbit {
 
-using BinGemmFn = void (*)(size_t mr, size_t nr, size_t taps, size_t tap_words,
-                           const uint32_t* const* a, uint32_t last_mask, const uint32_t* b,
-                           int32_t* c, size_t c_stride);
+using BinGemmSignature = void(size_t mr, size_t nr, size_t taps, size_t tap_words,
+                              const uint32_t* const* a, uint32_t last_mask, const uint32_t* b,
+                              int32_t* c, size_t c_stride);
+using BinGemmFn = BinGemmSignature*;
 
 // The same tile with the output stage applied in registers (BinGemmOutput,
 // below), writing output rows instead of popcounts.
 struct BinGemmOutput;
-using BinGemmFusedFn = void (*)(size_t mr, size_t nr, size_t taps, size_t tap_words,
-                                const uint32_t* const* a, uint32_t last_mask, const uint32_t* b,
-                                const BinGemmOutput& out);
+using BinGemmFusedSignature = void(size_t mr, size_t nr, size_t taps, size_t tap_words,
+                                   const uint32_t* const* a, uint32_t last_mask,
+                                   const uint32_t* b, const BinGemmOutput& out);
+using BinGemmFusedFn = BinGemmFusedSignature*;
 
 struct BinGemmKernel {
   BinGemmFn fn;
@@ -77,21 +79,14 @@ void bin_gemm_pack_block(const BinGemmKernel& kernel, size_t n, size_t taps, siz
                          const uint32_t* rows, size_t row_stride, size_t tap_stride,
                          uint32_t* block);
 
-#define LOWBIT_BIN_GEMM_DECLARE(name)                                                      \
-  void name(size_t mr, size_t nr, size_t taps, size_t tap_words, const uint32_t* const* a, \
-            uint32_t last_mask, const uint32_t* b, int32_t* c, size_t c_stride)
-
-LOWBIT_BIN_GEMM_DECLARE(bin_gemm_4x4c2__reference);
+BinGemmSignature bin_gemm_4x4c2__reference;
 // x86-64 (kernels/x86/):
-LOWBIT_BIN_GEMM_DECLARE(bin_gemm_4x4c2__avx2);
-LOWBIT_BIN_GEMM_DECLARE(bin_gemm_12x16c2__avx512vpopcnt);
-void bin_gemm_12x16c2__avx512vpopcnt_fused(size_t mr, size_t nr, size_t taps, size_t tap_words,
-                                           const uint32_t* const* a, uint32_t last_mask,
-                                           const uint32_t* b, const BinGemmOutput& out);
+BinGemmSignature bin_gemm_4x4c2__avx2, bin_gemm_12x16c2__avx512vpopcnt;
+BinGemmFusedSignature bin_gemm_12x16c2__avx512vpopcnt_fused;
 // aarch64 (kernels/arm/):
-LOWBIT_BIN_GEMM_DECLARE(bin_gemm_4x4c2__neon);
+BinGemmSignature bin_gemm_4x4c2__neon;
 // 32-bit ARM (kernels/arm/*_armv7neon.cpp):
-LOWBIT_BIN_GEMM_DECLARE(bin_gemm_2x4c2__armv7neon);
+BinGemmSignature bin_gemm_2x4c2__armv7neon;
 
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/bin_gemm_config.cpp).
@@ -130,8 +125,10 @@ struct BinGemmOutput {
   const int32_t* const* corrections = nullptr;
 };
 
-using BinOutputFn = void (*)(size_t channels, const int32_t* popcounts, const int32_t* correction,
-                             const BinOutputStageParams& params, void* output);
+using BinOutputSignature = void(size_t channels, const int32_t* popcounts,
+                                const int32_t* correction, const BinOutputStageParams& params,
+                                void* output);
+using BinOutputFn = BinOutputSignature*;
 
 struct BinOutputKernel {
   BinOutputFn to_float;
@@ -139,40 +136,17 @@ struct BinOutputKernel {
   BinOutputFn to_bits;
 };
 
-void bin_output_float__reference(size_t, const int32_t*, const int32_t*,
-                                 const BinOutputStageParams&, void*);
-void bin_output_int8__reference(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
-                                void*);
-void bin_output_bits__reference(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
-                                void*);
+// Per ISA, the three modes' kernels.
+BinOutputSignature bin_output_float__reference, bin_output_int8__reference,
+    bin_output_bits__reference;
 // x86-64 (kernels/x86/):
-void bin_output_float__avx2(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
-                            void*);
-void bin_output_int8__avx2(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
-                           void*);
-void bin_output_bits__avx2(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
-                           void*);
-void bin_output_float__avx512(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
-                              void*);
-void bin_output_int8__avx512(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
-                             void*);
-void bin_output_bits__avx512(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
-                             void*);
-
+BinOutputSignature bin_output_float__avx2, bin_output_int8__avx2, bin_output_bits__avx2;
+BinOutputSignature bin_output_float__avx512, bin_output_int8__avx512, bin_output_bits__avx512;
 // aarch64 (kernels/arm/):
-void bin_output_float__neon(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
-                            void*);
-void bin_output_int8__neon(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
-                           void*);
-void bin_output_bits__neon(size_t, const int32_t*, const int32_t*, const BinOutputStageParams&,
-                           void*);
+BinOutputSignature bin_output_float__neon, bin_output_int8__neon, bin_output_bits__neon;
 // 32-bit ARM (kernels/arm/*_armv7neon.cpp):
-void bin_output_float__armv7neon(size_t, const int32_t*, const int32_t*,
-                                 const BinOutputStageParams&, void*);
-void bin_output_int8__armv7neon(size_t, const int32_t*, const int32_t*,
-                                const BinOutputStageParams&, void*);
-void bin_output_bits__armv7neon(size_t, const int32_t*, const int32_t*,
-                                const BinOutputStageParams&, void*);
+BinOutputSignature bin_output_float__armv7neon, bin_output_int8__armv7neon,
+    bin_output_bits__armv7neon;
 
 // Every output-stage variant, best first; the last needs nothing
 // (kernels/configs/bin_output_config.cpp).

@@ -26,8 +26,9 @@
 
 namespace lowbit {
 
-using Qs8DwconvFn = void (*)(size_t channels, size_t taps, const int8_t* const* inputs,
-                             const void* packed_w, int8_t* output, const Qs8GemmParams& params);
+using Qs8DwconvSignature = void(size_t channels, size_t taps, const int8_t* const* inputs,
+                                const void* packed_w, int8_t* output, const Qs8GemmParams& params);
+using Qs8DwconvFn = Qs8DwconvSignature*;
 
 // One call of a row kernel: output pixels 0 .. output_width-1 of one row,
 // channels 0 .. channels-1 (a channel tile: output, packed_w and params are
@@ -49,7 +50,8 @@ struct Qs8DwconvRowArgs {
   int8_t* output;               // first output pixel
   const Qs8GemmParams* params;  // per-channel arrays offset to the tile's first channel
 };
-using Qs8DwconvRowFn = void (*)(const Qs8DwconvRowArgs& args);
+using Qs8DwconvRowSignature = void(const Qs8DwconvRowArgs& args);
+using Qs8DwconvRowFn = Qs8DwconvRowSignature*;
 
 struct Qs8DwconvKernel {
   Qs8DwconvFn fn;
@@ -103,50 +105,30 @@ inline size_t qs8_dwconv_unpack_slot(size_t channel_block, size_t j) {
   return (j % 8 < 4 ? 0 : channel_block / 2) + (j / 8) * 4 + j % 4;
 }
 
-void qs8_dwconv_c8__reference(size_t channels, size_t taps, const int8_t* const* inputs,
-                              const void* packed_w, int8_t* output, const Qs8GemmParams& params);
+// The four row kernels of an ISA: 3x3 and 5x5, stride 1 and 2.
+#define LOWBIT_DECLARE_DWCONV_ROWS(isa)                                    \
+  Qs8DwconvRowSignature qs8_dwconv_row3x3s1__##isa, qs8_dwconv_row3x3s2__##isa, \
+      qs8_dwconv_row5x5s1__##isa, qs8_dwconv_row5x5s2__##isa
+
+Qs8DwconvSignature qs8_dwconv_c8__reference;
 // Portable row kernels over the row layout (block 8): the definition the
 // SIMD row kernels are tested against, and the fallback for ISAs without one.
-void qs8_dwconv_row3x3s1__reference(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row3x3s2__reference(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row5x5s1__reference(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row5x5s2__reference(const Qs8DwconvRowArgs& args);
+LOWBIT_DECLARE_DWCONV_ROWS(reference);
 // x86-64 (kernels/x86/):
-void qs8_dwconv_c16__avx2(size_t channels, size_t taps, const int8_t* const* inputs,
-                          const void* packed_w, int8_t* output, const Qs8GemmParams& params);
-void qs8_dwconv_c32__avx512(size_t channels, size_t taps, const int8_t* const* inputs,
-                            const void* packed_w, int8_t* output, const Qs8GemmParams& params);
-void qs8_dwconv_row3x3s1__avx2(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row3x3s2__avx2(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row5x5s1__avx2(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row5x5s2__avx2(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row3x3s1__avx512(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row3x3s2__avx512(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row5x5s1__avx512(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row5x5s2__avx512(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row3x3s1__avx512vnni(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row3x3s2__avx512vnni(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row5x5s1__avx512vnni(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row5x5s2__avx512vnni(const Qs8DwconvRowArgs& args);
+Qs8DwconvSignature qs8_dwconv_c16__avx2, qs8_dwconv_c32__avx512;
+LOWBIT_DECLARE_DWCONV_ROWS(avx2);
+LOWBIT_DECLARE_DWCONV_ROWS(avx512);
+LOWBIT_DECLARE_DWCONV_ROWS(avx512vnni);
 // aarch64 (kernels/arm/):
 // kernels/arm/qs8_dwconv_neon.h: SMLAL/SMLAL2 on int16, eight channels.
-void qs8_dwconv_c8__neon(size_t channels, size_t taps, const int8_t* const* inputs,
-                         const void* packed_w, int8_t* output, const Qs8GemmParams& params);
-void qs8_dwconv_row3x3s1__neon(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row3x3s2__neon(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row5x5s1__neon(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row5x5s2__neon(const Qs8DwconvRowArgs& args);
+Qs8DwconvSignature qs8_dwconv_c8__neon;
+LOWBIT_DECLARE_DWCONV_ROWS(neon);
 // kernels/arm/qs8_dwconv_neondot.cpp: 3x3 with SDOT on (r0, r1, r2, 0) byte groups.
-void qs8_dwconv_row3x3s1__neondot(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row3x3s2__neondot(const Qs8DwconvRowArgs& args);
+Qs8DwconvRowSignature qs8_dwconv_row3x3s1__neondot, qs8_dwconv_row3x3s2__neondot;
 // 32-bit ARM (kernels/arm/*_armv7neon.cpp):
 // The same with VMLAL.S16, built with -mfpu=neon.
-void qs8_dwconv_c8__armv7neon(size_t channels, size_t taps, const int8_t* const* inputs,
-                              const void* packed_w, int8_t* output, const Qs8GemmParams& params);
-void qs8_dwconv_row3x3s1__armv7neon(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row3x3s2__armv7neon(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row5x5s1__armv7neon(const Qs8DwconvRowArgs& args);
-void qs8_dwconv_row5x5s2__armv7neon(const Qs8DwconvRowArgs& args);
+Qs8DwconvSignature qs8_dwconv_c8__armv7neon;
+LOWBIT_DECLARE_DWCONV_ROWS(armv7neon);
 
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/qs8_dwconv_config.cpp).

@@ -41,17 +41,19 @@ struct Qs8GemmLayout {
 // Computes c[m*c_stride + n] for m < mr <= MR, n < nc (whole channel range,
 // split into NR blocks inside). a_rows[m] points at K int8 values; a row may
 // never be read past K.
-using Qs8GemmFn = void (*)(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                           const void* packed_w, int8_t* c, size_t c_stride,
-                           const Qs8GemmParams& params);
+using Qs8GemmSignature = void(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                             const void* packed_w, int8_t* c, size_t c_stride,
+                             const Qs8GemmParams& params);
+using Qs8GemmFn = Qs8GemmSignature*;
 
 // Indirect GEMM, optional per variant: row m's K values are `taps` runs of
 // tap_bytes each (a multiple of the variant's k_group) at
 // indirection[m * taps + t], e.g. the input pixels under a convolution
 // window. Same packed weights and results as the GEMM of the joined rows.
-using Qs8IgemmFn = void (*)(size_t mr, size_t nc, size_t taps, size_t tap_bytes,
-                            const int8_t* const* indirection, const void* packed_w, int8_t* c,
-                            size_t c_stride, const Qs8GemmParams& params);
+using Qs8IgemmSignature = void(size_t mr, size_t nc, size_t taps, size_t tap_bytes,
+                              const int8_t* const* indirection, const void* packed_w, int8_t* c,
+                              size_t c_stride, const Qs8GemmParams& params);
+using Qs8IgemmFn = Qs8IgemmSignature*;
 
 struct Qs8GemmKernel {
   Qs8GemmFn fn;
@@ -63,6 +65,19 @@ struct Qs8GemmKernel {
   bool portable = false;
 };
 
+// Channel c's accumulator requantized and clamped as `params` says: the
+// output every qs8 GEMM and depthwise kernel stores (the portable kernels
+// call this).
+inline int8_t qs8_requantize_channel(int32_t acc, const Qs8GemmParams& params, size_t c) {
+  ref::Requantizer r;
+  r.multiplier = params.multiplier[c];
+  r.shift = params.shift[c];
+  r.scale = params.scale[c];
+  return static_cast<int8_t>(ref::requantize_to_output(acc, r, params.profile,
+                                                       params.output_zero_point,
+                                                       params.output_min, params.output_max));
+}
+
 size_t qs8_gemm_packed_bytes(const Qs8GemmLayout& layout, size_t n, size_t k);
 // weights: [n][k] int8 (OHWI flattened: one row per output channel);
 // bias: int32[n] or nullptr.
@@ -73,51 +88,37 @@ inline size_t qs8_gemm_padded_k(const Qs8GemmLayout& layout, size_t k) {
   return (k + layout.k_group - 1) / layout.k_group * layout.k_group;
 }
 
-void qs8_gemm_4x8__reference(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                             const void* packed_w, int8_t* c, size_t c_stride,
-                             const Qs8GemmParams& params);
-// x86-64 (kernels/x86/):
-void qs8_gemm_2x8c8__avx2(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                          const void* packed_w, int8_t* c, size_t c_stride,
-                          const Qs8GemmParams& params);
-void qs8_gemm_8x16c2__avx512(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                             const void* packed_w, int8_t* c, size_t c_stride,
-                             const Qs8GemmParams& params);
-// Untested on real hardware (no AVX-VNNI CPU was available).
-void qs8_gemm_4x8c4__avxvnni(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                             const void* packed_w, int8_t* c, size_t c_stride,
-                             const Qs8GemmParams& params);
+Qs8GemmSignature qs8_gemm_4x8__reference;
+// x86-64 (kernels/x86/). qs8_gemm_4x8c4__avxvnni is untested on real hardware
+// (no AVX-VNNI CPU was available).
+Qs8GemmSignature qs8_gemm_2x8c8__avx2, qs8_gemm_8x16c2__avx512, qs8_gemm_4x8c4__avxvnni;
+Qs8GemmSignature qs8_gemm_8x16c4__avx512vnni;
+Qs8IgemmSignature qs8_igemm_8x16c4__avx512vnni;
 // qs8_gemm_4x8c4__avxvnni's source with EVEX encoding (AVX512-VNNI + VL), so
 // tests and benchmarks run its logic where AVX-VNNI is missing; never selected.
-void qs8_gemm_4x8c4__avxvnni_evex(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                                  const void* packed_w, int8_t* c, size_t c_stride,
-                                  const Qs8GemmParams& params);
-void qs8_gemm_8x16c4__avx512vnni(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                                 const void* packed_w, int8_t* c, size_t c_stride,
-                                 const Qs8GemmParams& params);
-void qs8_igemm_8x16c4__avx512vnni(size_t mr, size_t nc, size_t taps, size_t tap_bytes,
-                                  const int8_t* const* indirection, const void* packed_w,
-                                  int8_t* c, size_t c_stride, const Qs8GemmParams& params);
+Qs8GemmSignature qs8_gemm_4x8c4__avxvnni_evex;
 // aarch64 (kernels/arm/, docs/arm.md): SMULL+SADALP, SDOT, SMMLA.
-void qs8_gemm_2x8c8__neon(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                          const void* packed_w, int8_t* c, size_t c_stride,
-                          const Qs8GemmParams& params);
-void qs8_gemm_4x16c4__neondot(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                              const void* packed_w, int8_t* c, size_t c_stride,
-                              const Qs8GemmParams& params);
-void qs8_igemm_4x16c4__neondot(size_t mr, size_t nc, size_t taps, size_t tap_bytes,
-                               const int8_t* const* indirection, const void* packed_w, int8_t* c,
-                               size_t c_stride, const Qs8GemmParams& params);
-void qs8_gemm_4x8c8__i8mm(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                          const void* packed_w, int8_t* c, size_t c_stride,
-                          const Qs8GemmParams& params);
+Qs8GemmSignature qs8_gemm_2x8c8__neon, qs8_gemm_4x16c4__neondot, qs8_gemm_4x8c8__i8mm;
+Qs8IgemmSignature qs8_igemm_4x16c4__neondot;
 // 32-bit ARM (kernels/arm/*_armv7neon.cpp): VMULL.S8+VPADAL.S16, built with -mfpu=neon.
-void qs8_gemm_2x8c8__armv7neon(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                               const void* packed_w, int8_t* c, size_t c_stride,
-                               const Qs8GemmParams& params);
+Qs8GemmSignature qs8_gemm_2x8c8__armv7neon;
 
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/qs8_gemm_config.cpp).
 KernelFamily<Qs8GemmKernel> qs8_gemm_variants();
+
+#if defined(__x86_64__)
+// The row of qs8_gemm_4x8c4__avxvnni_evex, built from the table's
+// qs8_gemm_4x8c4__avxvnni row (same layout and tile): the kernel tests and
+// bench_kernels add it so the AVX-VNNI logic runs on CPUs with AVX512-VNNI but
+// no AVX-VNNI (AMD Zen 4). Only builds with the avxvnni row link the function.
+inline KernelVariant<Qs8GemmKernel> qs8_gemm_avxvnni_evex_row(KernelVariant<Qs8GemmKernel> row) {
+  row.name = "qs8_gemm_4x8c4__avxvnni_evex";
+  row.isa = "avx512vnni";
+  row.required = kIsaAvx512 | kCpuAVX512VNNI;
+  row.fn.fn = qs8_gemm_4x8c4__avxvnni_evex;
+  return row;
+}
+#endif
 
 }  // namespace lowbit

@@ -14,8 +14,7 @@ namespace lowbit {
 // Eight consecutive outputs at a time when the innermost kept dimension is
 // contiguous in the input (the NHWC spatial mean); the rest goes through the
 // reference.
-void qs8_mean__avx2(const ref::MeanQuantParams& p, const int8_t* input, int8_t* output,
-                    size_t begin, size_t end);
+ref::UnaryRangeKernel<ref::MeanQuantParams, int8_t> qs8_mean__avx2;
 
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/qs8_mean_config.cpp).

@@ -13,14 +13,8 @@ namespace lowbit {
 // x86-64 (kernels/x86/):
 // Channels in steps of 32 (max) or 16 (average, int32 sums), the last few
 // channels of a pixel through the same arithmetic one at a time.
-void qs8_average_pool2d__avx2(const ref::PoolParams& p, const int8_t* input, int8_t* output,
-                              size_t row_begin, size_t row_end);
-void qu8_average_pool2d__avx2(const ref::PoolParams& p, const uint8_t* input, uint8_t* output,
-                              size_t row_begin, size_t row_end);
-void qs8_max_pool2d__avx2(const ref::PoolParams& p, const int8_t* input, int8_t* output,
-                          size_t row_begin, size_t row_end);
-void qu8_max_pool2d__avx2(const ref::PoolParams& p, const uint8_t* input, uint8_t* output,
-                          size_t row_begin, size_t row_end);
+ref::Pool2dKernel<int8_t> qs8_average_pool2d__avx2, qs8_max_pool2d__avx2;
+ref::Pool2dKernel<uint8_t> qu8_average_pool2d__avx2, qu8_max_pool2d__avx2;
 
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/qs8_pool_config.cpp).

@@ -13,12 +13,9 @@
 namespace lowbit {
 
 // x86-64 (kernels/x86/):
-void qs8_requantize__avx2(const ref::RequantizeParams& params, size_t n, const int8_t* input,
-                          int8_t* output);
-void qu8_qs8_requantize__avx2(const ref::RequantizeParams& params, size_t n,
-                              const uint8_t* input, int8_t* output);
-void qs8_qu8_requantize__avx2(const ref::RequantizeParams& params, size_t n, const int8_t* input,
-                              uint8_t* output);
+ref::RequantizeSignature<int8_t, int8_t> qs8_requantize__avx2;
+ref::RequantizeSignature<uint8_t, int8_t> qu8_qs8_requantize__avx2;
+ref::RequantizeSignature<int8_t, uint8_t> qs8_qu8_requantize__avx2;
 
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/qs8_quantize_config.cpp).

@@ -260,6 +260,24 @@ inline bool flushes_subnormals_in(const float* mul, const float* bias) {
 #endif
 }
 
+// When the block's multipliers or biases hold subnormals this core would
+// flush, writes its n outputs through the scalar stage `transform`
+// (ref::bin_transform_float or _int8) and returns true; otherwise writes
+// nothing and returns false.
+template <typename T, typename Transform>
+inline bool scalar_block_if_subnormal(const Lanes8& d, const float* mul, const float* bias,
+                                      size_t n, const BinOutputStageParams& params,
+                                      Transform transform, T* out) {
+  if (!flushes_subnormals_in(mul, bias)) return false;
+  int32_t dd[8];
+  vst1q_s32(dd, d.d[0]);
+  vst1q_s32(dd + 4, d.d[1]);
+  for (size_t i = 0; i < n; ++i) {
+    out[i] = transform(dd[i], mul[i], bias[i], params.clamp_min, params.clamp_max);
+  }
+  return true;
+}
+
 void output_float(size_t channels, const int32_t* popcounts, const int32_t* correction,
                   const BinOutputStageParams& params, void* output) {
   float* out = static_cast<float*>(output);
@@ -268,14 +286,7 @@ void output_float(size_t channels, const int32_t* popcounts, const int32_t* corr
       [&](const int32_t* pc, const int32_t* corr, const float* mul, const float* bias,
           const int32_t*, size_t c, size_t n) {
         const Lanes8 d = doubled8(pc, corr);
-        if (flushes_subnormals_in(mul, bias)) {
-          int32_t dd[8];
-          vst1q_s32(dd, d.d[0]);
-          vst1q_s32(dd + 4, d.d[1]);
-          for (size_t i = 0; i < n; ++i) {
-            out[c + i] = ref::bin_transform_float(dd[i], mul[i], bias[i], params.clamp_min,
-                                                  params.clamp_max);
-          }
+        if (scalar_block_if_subnormal(d, mul, bias, n, params, ref::bin_transform_float, out + c)) {
           return;
         }
         float y[8];
@@ -293,14 +304,7 @@ void output_int8(size_t channels, const int32_t* popcounts, const int32_t* corre
       [&](const int32_t* pc, const int32_t* corr, const float* mul, const float* bias,
           const int32_t*, size_t c, size_t n) {
         const Lanes8 d = doubled8(pc, corr);
-        if (flushes_subnormals_in(mul, bias)) {
-          int32_t dd[8];
-          vst1q_s32(dd, d.d[0]);
-          vst1q_s32(dd + 4, d.d[1]);
-          for (size_t i = 0; i < n; ++i) {
-            out[c + i] = ref::bin_transform_int8(dd[i], mul[i], bias[i], params.clamp_min,
-                                                 params.clamp_max);
-          }
+        if (scalar_block_if_subnormal(d, mul, bias, n, params, ref::bin_transform_int8, out + c)) {
           return;
         }
         const int32x4_t lo = round_int8_range(transform4(d.d[0], params, mul, bias));
@@ -332,23 +336,18 @@ void output_bits(size_t channels, const int32_t* popcounts, const int32_t* corre
 template <typename T, typename Mask8>
 void pack_rows(const T* input, size_t channels, T pad, uint32_t* output, size_t row_begin,
                size_t row_end, Mask8&& mask8) {
-  const size_t words = (channels + 31) / 32;
-  for (size_t row = row_begin; row < row_end; ++row) {
-    const T* in = input + row * channels;
-    uint32_t* out = output + row * words;
-    for (size_t w = 0; w < words; ++w) {
-      const T* src = in + w * 32;
-      T padded[32];
-      if ((w + 1) * 32 > channels) {
-        std::fill(padded, padded + 32, pad);
-        std::copy(src, in + channels, padded);
-        src = padded;
-      }
-      uint32_t word = 0;
-      for (int part = 0; part < 4; ++part) word |= mask_bits(mask8(src + 8 * part)) << (8 * part);
-      out[w] = word;
+  ref::bin_pack_rows(input, channels, output, row_begin, row_end, [=, &mask8](const T* in, size_t w) __attribute__((always_inline)) {
+    const T* src = in + w * 32;
+    T padded[32];
+    if ((w + 1) * 32 > channels) {
+      std::fill(padded, padded + 32, pad);
+      std::copy(src, in + channels, padded);
+      src = padded;
     }
-  }
+    uint32_t word = 0;
+    for (int part = 0; part < 4; ++part) word |= mask_bits(mask8(src + 8 * part)) << (8 * part);
+    return word;
+  });
 }
 
 void pack_f32(const float* input, size_t channels, uint32_t* output, size_t row_begin,
@@ -388,15 +387,9 @@ void pack_qs8(const int8_t* input, size_t channels, int32_t zero_point, uint32_t
 void maxpool2d(const ref::BinMaxPool2DParams& p, const uint32_t* input, uint32_t* output,
                size_t pixel_begin, size_t pixel_end) {
   const size_t words = (size_t(p.channels) + 31) / 32;
-  const uint32_t last_mask = p.channels % 32 == 0 ? ~0u : (1u << (p.channels % 32)) - 1u;
+  const uint32_t last_mask = ref::bin_last_word_mask(size_t(p.channels));
   for (size_t pixel = pixel_begin; pixel < pixel_end; ++pixel) {
-    const int32_t ox = static_cast<int32_t>(pixel % p.output_w);
-    const int32_t oy = static_cast<int32_t>((pixel / p.output_w) % p.output_h);
-    const size_t n = pixel / (size_t(p.output_w) * p.output_h);
-    const int32_t y0 = std::max(0, oy * p.stride_h - p.pad_top);
-    const int32_t y1 = std::min(p.input_h, oy * p.stride_h - p.pad_top + p.filter_h);
-    const int32_t x0 = std::max(0, ox * p.stride_w - p.pad_left);
-    const int32_t x1 = std::min(p.input_w, ox * p.stride_w - p.pad_left + p.filter_w);
+    const auto [n, y0, y1, x0, x1] = ref::bin_maxpool2d_window(p, pixel);
     uint32_t* out = output + pixel * words;
     const bool empty = y0 >= y1 || x0 >= x1;
     size_t w = 0;

@@ -137,6 +137,26 @@ void pixel(size_t channels, size_t taps, const int8_t* const* inputs, const void
   }
 }
 
+// The input channels one 8-channel block of n outputs reads: `count` of them
+// from channel `first`. kSpread (a depth multiplier above 1): lane j takes
+// input channel first + spread_index[j] (a VTBL index); otherwise lane j is
+// channel first + j.
+struct BlockInputs {
+  size_t first;
+  size_t count;
+  int8x8_t spread_index;
+};
+template <bool kSpread>
+inline BlockInputs block_inputs(const Qs8DwconvRowArgs& a, size_t block, size_t n) {
+  if (!kSpread) return {block, n, vdup_n_s8(0)};
+  const size_t first = qs8_dwconv_input_offset(a, block);
+  int8_t idx[kBlock];
+  for (size_t j = 0; j < kBlock; ++j) {
+    idx[j] = int8_t(qs8_dwconv_input_offset(a, block + (j < n ? j : n - 1)) - first);
+  }
+  return {first, size_t(idx[n - 1]) + 1, vld1_s8(idx)};
+}
+
 // Row layout (qs8_dwconv_pack_rows), one 8-channel block of a run of an
 // output row. kFull: n == 8, so loads and stores need no tail copies (whose
 // memcpy calls would make GCC keep the weights in memory). kSpread: a depth
@@ -159,17 +179,9 @@ void row_block(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_t*
       if (2 * p + 1 < K) wt[kx][2 * p + 1] = pair.val[1];
     }
   }
-  const size_t in_first = kSpread ? qs8_dwconv_input_offset(a, block) : block;
-  size_t in_count = n;
-  int8x8_t spread_index = vdup_n_s8(0);
-  if (kSpread) {
-    int8_t idx[kBlock];
-    for (size_t j = 0; j < kBlock; ++j) {
-      idx[j] = int8_t(qs8_dwconv_input_offset(a, block + (j < n ? j : n - 1)) - in_first);
-    }
-    spread_index = vld1_s8(idx);
-    in_count = size_t(idx[n - 1]) + 1;
-  }
+  const BlockInputs in = block_inputs<kSpread>(a, block, n);
+  const size_t in_first = in.first, in_count = in.count;
+  const int8x8_t spread_index = in.spread_index;
   auto load_column = [&](ptrdiff_t ix, int16x8_t (&col)[K]) {
     const bool inside = ix >= 0 && ix < ptrdiff_t(a.input_width);
     const size_t offset = inside ? size_t(ix) * a.input_stride + in_first : 0;

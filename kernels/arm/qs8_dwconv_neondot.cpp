@@ -11,6 +11,8 @@
 namespace lowbit {
 namespace {
 
+using neon::dwconv::block_inputs;
+using neon::dwconv::BlockInputs;
 using neon::dwconv::BlockRequant;
 using neon::dwconv::OutputRange;
 using neon::dwconv::kBlock;
@@ -52,17 +54,9 @@ void row_block(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_t*
     // Weights are int8 values stored as int16: narrowing is exact.
     wt[kx] = interleave(vmovn_s16(rows01.val[0]), vmovn_s16(rows01.val[1]), vmovn_s16(rows2z.val[0]));
   }
-  const size_t in_first = kSpread ? qs8_dwconv_input_offset(a, block) : block;
-  size_t in_count = n;
-  int8x8_t spread_index = vdup_n_s8(0);
-  if (kSpread) {
-    int8_t idx[kBlock];
-    for (size_t j = 0; j < kBlock; ++j) {
-      idx[j] = int8_t(qs8_dwconv_input_offset(a, block + (j < n ? j : n - 1)) - in_first);
-    }
-    spread_index = vld1_s8(idx);
-    in_count = size_t(idx[n - 1]) + 1;
-  }
+  const BlockInputs in = block_inputs<kSpread>(a, block, n);
+  const size_t in_first = in.first, in_count = in.count;
+  const int8x8_t spread_index = in.spread_index;
   auto load_column = [&](ptrdiff_t ix) {
     const bool inside = ix >= 0 && ix < ptrdiff_t(a.input_width);
     const size_t offset = inside ? size_t(ix) * a.input_stride + in_first : 0;

@@ -11,6 +11,7 @@
 
 #include <cstring>
 
+#include "kernels/arm/qs8_gemm_rows_neon.h"
 #include "kernels/arm/qs8_requant_neon.h"
 #include "kernels/qs8_gemm.h"
 
@@ -101,14 +102,9 @@ void qs8_gemm_c8(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
   constexpr size_t kNR = 8;
   const size_t k_main = k & ~size_t{7};
   const size_t padded_k = (k + 7) & ~size_t{7};
-  // Rows past mr repeat row 0 (computed, never stored); a row is never read
-  // past K, so its last partial group comes from a zero-padded copy.
-  const int8_t* rows[MR];
-  alignas(8) int8_t tails[MR][8] = {};
-  for (size_t m = 0; m < MR; ++m) {
-    rows[m] = a_rows[m < mr ? m : 0];
-    std::memcpy(tails[m], rows[m] + k_main, k - k_main);
-  }
+  const Qs8GemmTileRows<MR, 8> tile(a_rows, mr, k, k_main);
+  const auto& rows = tile.rows;
+  const auto& tails = tile.tails;
 
   const auto* w = static_cast<const int8_t*>(packed_w);
   for (size_t block = 0; block < nc; block += kNR) {

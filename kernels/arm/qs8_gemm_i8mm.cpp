@@ -9,6 +9,7 @@
 
 #include <cstring>
 
+#include "kernels/arm/qs8_gemm_rows_neon.h"
 #include "kernels/arm/qs8_requant_neon.h"
 #include "kernels/qs8_gemm.h"
 
@@ -48,14 +49,9 @@ void gemm_pairs(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
   constexpr size_t kRows = 2 * PAIRS;
   const size_t k_main = k & ~size_t{7};
   const size_t padded_k = (k + 7) & ~size_t{7};
-  // The last partial group of a row comes from a zero-padded copy, never
-  // read past K.
-  const int8_t* rows[kRows];
-  alignas(8) int8_t tails[kRows][8] = {};
-  for (size_t m = 0; m < kRows; ++m) {
-    rows[m] = a_rows[m < mr ? m : 0];
-    std::memcpy(tails[m], rows[m] + k_main, k - k_main);
-  }
+  const Qs8GemmTileRows<kRows, 8> tile(a_rows, mr, k, k_main);
+  const auto& rows = tile.rows;
+  const auto& tails = tile.tails;
 
   const auto* w = static_cast<const int8_t*>(packed_w);
   for (size_t block = 0; block < nc; block += kNR) {

@@ -9,6 +9,7 @@
 
 #include <cstring>
 
+#include "kernels/arm/qs8_gemm_rows_neon.h"
 #include "kernels/arm/qs8_requant_neon.h"
 #include "kernels/qs8_gemm.h"
 
@@ -29,6 +30,17 @@ inline void dot_group(int32x4_t (&acc)[MR][4], const int8x16_t (&a)[MR], const i
     acc[m][2] = vdotq_laneq_s32(acc[m][2], w2, a[m], G);
     acc[m][3] = vdotq_laneq_s32(acc[m][3], w3, a[m], G);
   }
+}
+
+// One 16-byte step of every row: its four k-groups against their 64 weight
+// bytes each.
+template <size_t MR>
+__attribute__((always_inline)) inline void dot_step16(int32x4_t (&acc)[MR][4],
+                                                      const int8x16_t (&a)[MR], const int8_t* wk) {
+  dot_group<0, MR>(acc, a, wk);
+  dot_group<1, MR>(acc, a, wk + 64);
+  dot_group<2, MR>(acc, a, wk + 128);
+  dot_group<3, MR>(acc, a, wk + 192);
 }
 
 // The accumulators start at the block's packed biases.
@@ -62,14 +74,9 @@ void gemm_rows(size_t nc, size_t k, const int8_t* const* a_rows, const void* pac
                int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
   const size_t k_main = k & ~size_t{15};
   const size_t tail_groups = ((k - k_main) + 3) / 4;  // 0..4 k-groups after the 16-k steps
-  // The last partial 16 bytes of a row come from a zero-padded copy, never
-  // read past K.
-  const int8_t* rows[MR];
-  alignas(16) int8_t tails[MR][16] = {};
-  for (size_t m = 0; m < MR; ++m) {
-    rows[m] = a_rows[m];
-    std::memcpy(tails[m], rows[m] + k_main, k - k_main);
-  }
+  const Qs8GemmTileRows<MR, 16> tile(a_rows, MR, k, k_main);
+  const auto& rows = tile.rows;
+  const auto& tails = tile.tails;
 
   const auto* w = static_cast<const int8_t*>(packed_w);
   for (size_t block = 0; block < nc; block += kNR) {
@@ -79,10 +86,7 @@ void gemm_rows(size_t nc, size_t k, const int8_t* const* a_rows, const void* pac
     int8x16_t a[MR];
     for (size_t kk = 0; kk < k_main; kk += 16) {
       for (size_t m = 0; m < MR; ++m) a[m] = vld1q_s8(rows[m] + kk);
-      dot_group<0, MR>(acc, a, wk);
-      dot_group<1, MR>(acc, a, wk + 64);
-      dot_group<2, MR>(acc, a, wk + 128);
-      dot_group<3, MR>(acc, a, wk + 192);
+      dot_step16(acc, a, wk);
       wk += 256;
     }
     if (tail_groups > 0) {
@@ -117,10 +121,7 @@ void igemm_rows(size_t nc, size_t taps, size_t tap_bytes, const int8_t* const* i
       int8x16_t a[MR];
       for (size_t kk = 0; kk < tap_main; kk += 16) {
         for (size_t m = 0; m < MR; ++m) a[m] = vld1q_s8(rows[m] + kk);
-        dot_group<0, MR>(acc, a, wk);
-        dot_group<1, MR>(acc, a, wk + 64);
-        dot_group<2, MR>(acc, a, wk + 128);
-        dot_group<3, MR>(acc, a, wk + 192);
+        dot_step16(acc, a, wk);
         wk += 256;
       }
       if (tail_groups > 0) {

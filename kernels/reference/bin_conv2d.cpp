@@ -90,23 +90,20 @@ void bin_conv2d(const BinConv2DParams& p, const uint32_t* input, const uint32_t*
     const int32_t ox = static_cast<int32_t>(pixel % p.output_w);
     const int32_t oy = static_cast<int32_t>((pixel / p.output_w) % p.output_h);
     const int32_t n = static_cast<int32_t>(pixel / (size_t(p.output_w) * p.output_h));
+    // The float and int8 modes: every channel through `transform`.
+    auto transform_pixel = [&](auto* out, auto transform) {
+      for (int32_t c = 0; c < p.out_channels; ++c) {
+        const int32_t d = doubled_accumulator(p, input, filter, n, oy, ox, c);
+        out[c] = transform(d, t.multiplier[c], t.bias[c], t.clamp_min, t.clamp_max);
+      }
+    };
     switch (t.mode) {
-      case BinOutputMode::kFloat32: {
-        float* out = static_cast<float*>(output) + pixel * p.out_channels;
-        for (int32_t c = 0; c < p.out_channels; ++c) {
-          const int32_t d = doubled_accumulator(p, input, filter, n, oy, ox, c);
-          out[c] = bin_transform_float(d, t.multiplier[c], t.bias[c], t.clamp_min, t.clamp_max);
-        }
+      case BinOutputMode::kFloat32:
+        transform_pixel(static_cast<float*>(output) + pixel * p.out_channels, bin_transform_float);
         break;
-      }
-      case BinOutputMode::kInt8: {
-        int8_t* out = static_cast<int8_t*>(output) + pixel * p.out_channels;
-        for (int32_t c = 0; c < p.out_channels; ++c) {
-          const int32_t d = doubled_accumulator(p, input, filter, n, oy, ox, c);
-          out[c] = bin_transform_int8(d, t.multiplier[c], t.bias[c], t.clamp_min, t.clamp_max);
-        }
+      case BinOutputMode::kInt8:
+        transform_pixel(static_cast<int8_t*>(output) + pixel * p.out_channels, bin_transform_int8);
         break;
-      }
       case BinOutputMode::kBit: {
         uint32_t* out = static_cast<uint32_t*>(output) + pixel * out_words;
         std::fill(out, out + out_words, 0u);

@@ -3,6 +3,7 @@
 // AND of the input words over the window taps inside the image.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -20,6 +21,21 @@ struct BinMaxPool2DParams {
 
 inline size_t bin_maxpool2d_pixels(const BinMaxPool2DParams& p) {
   return size_t(p.batch) * size_t(p.output_h) * size_t(p.output_w);
+}
+
+// The window of output pixel `pixel` (counted over batch * output_h *
+// output_w) clipped to the image: rows [y0, y1), columns [x0, x1) of image n.
+struct BinMaxPool2DWindow {
+  size_t n;
+  int32_t y0, y1, x0, x1;
+};
+inline BinMaxPool2DWindow bin_maxpool2d_window(const BinMaxPool2DParams& p, size_t pixel) {
+  const int32_t ox = static_cast<int32_t>(pixel % p.output_w);
+  const int32_t oy = static_cast<int32_t>((pixel / p.output_w) % p.output_h);
+  const int32_t top = oy * p.stride_h - p.pad_top, left = ox * p.stride_w - p.pad_left;
+  return {pixel / (size_t(p.output_w) * p.output_h), std::max(0, top),
+          std::min(p.input_h, top + p.filter_h), std::max(0, left),
+          std::min(p.input_w, left + p.filter_w)};
 }
 
 // Output pixels [pixel_begin, pixel_end); pad bits of the output are 0. A

@@ -12,28 +12,32 @@ inline int32_t doubled_accumulator(const int32_t* popcounts, const int32_t* corr
   return 2 * popcounts[c] + (correction != nullptr ? correction[c] : 0);
 }
 
+// The float and int8 stages: channel c through `transform`
+// (ref::bin_transform_float or _int8).
+template <typename T, typename Transform>
+void transform_channels(size_t channels, const int32_t* popcounts, const int32_t* correction,
+                        const BinOutputStageParams& params, void* output, Transform transform) {
+  T* out = static_cast<T*>(output);
+  for (size_t c = 0; c < channels; ++c) {
+    out[c] = transform(doubled_accumulator(popcounts, correction, c), params.multiplier[c],
+                       params.bias[c], params.clamp_min, params.clamp_max);
+  }
+}
+
 }  // namespace
 
 void bin_output_float__reference(size_t channels, const int32_t* popcounts,
                                  const int32_t* correction, const BinOutputStageParams& params,
                                  void* output) {
-  float* out = static_cast<float*>(output);
-  for (size_t c = 0; c < channels; ++c) {
-    out[c] = ref::bin_transform_float(doubled_accumulator(popcounts, correction, c),
-                                      params.multiplier[c], params.bias[c], params.clamp_min,
-                                      params.clamp_max);
-  }
+  transform_channels<float>(channels, popcounts, correction, params, output,
+                            ref::bin_transform_float);
 }
 
 void bin_output_int8__reference(size_t channels, const int32_t* popcounts,
                                 const int32_t* correction, const BinOutputStageParams& params,
                                 void* output) {
-  int8_t* out = static_cast<int8_t*>(output);
-  for (size_t c = 0; c < channels; ++c) {
-    out[c] = ref::bin_transform_int8(doubled_accumulator(popcounts, correction, c),
-                                     params.multiplier[c], params.bias[c], params.clamp_min,
-                                     params.clamp_max);
-  }
+  transform_channels<int8_t>(channels, popcounts, correction, params, output,
+                             ref::bin_transform_int8);
 }
 
 void bin_output_bits__reference(size_t channels, const int32_t* popcounts,

@@ -12,19 +12,14 @@ inline size_t words_for(size_t channels) { return (channels + 31) / 32; }
 template <typename T, typename IsNegative>
 void pack_rows(const T* input, size_t channels, uint32_t* output, size_t row_begin,
                size_t row_end, IsNegative is_negative) {
-  const size_t words = words_for(channels);
-  for (size_t row = row_begin; row < row_end; ++row) {
-    const T* in = input + row * channels;
-    uint32_t* out = output + row * words;
-    for (size_t w = 0; w < words; ++w) {
-      const size_t end = std::min(channels, (w + 1) * 32);
-      uint32_t word = 0;
-      for (size_t c = w * 32; c < end; ++c) {
-        if (is_negative(in[c])) word |= 1u << (c % 32);
-      }
-      out[w] = word;
+  bin_pack_rows(input, channels, output, row_begin, row_end, [=](const T* in, size_t w) __attribute__((always_inline)) {
+    const size_t end = std::min(channels, (w + 1) * 32);
+    uint32_t word = 0;
+    for (size_t c = w * 32; c < end; ++c) {
+      if (is_negative(in[c])) word |= 1u << (c % 32);
     }
-  }
+    return word;
+  });
 }
 
 template <typename T>

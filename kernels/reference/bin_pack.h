@@ -16,6 +16,22 @@ inline uint32_t bin_last_word_mask(size_t channels) {
   return rem == 0 ? ~0u : (1u << rem) - 1u;
 }
 
+// The loop of the bitpacking kernels: output word w of every row in
+// [row_begin, row_end) is pack_word(in, w), `in` the row's `channels` values
+// and w < the row's (channels + 31) / 32 words. (Kernels capture by value
+// what pack_word reads: the stores to `output` could alias a reference.)
+template <typename T, typename PackWord>
+__attribute__((always_inline)) inline void bin_pack_rows(const T* input, size_t channels,
+                                                         uint32_t* output, size_t row_begin,
+                                                         size_t row_end, PackWord&& pack_word) {
+  const size_t words = (channels + 31) / 32;
+  for (size_t row = row_begin; row < row_end; ++row) {
+    const T* in = input + row * channels;
+    uint32_t* out = output + row * words;
+    for (size_t w = 0; w < words; ++w) out[w] = pack_word(in, w);
+  }
+}
+
 // bit = (x < 0): -0.0 and NaN give bit 0, as LCE's bitpacking.
 using BinPackF32Fn = void (*)(const float* input, size_t channels, uint32_t* output,
                               size_t row_begin, size_t row_end);

@@ -10,38 +10,24 @@ void conv2d(const ConvQuantParams& p, const T* input, const T* filter, const int
   const int32_t filter_c = p.input_c / p.groups;
   const int32_t outputs_per_group = p.output_c / p.groups;
   const size_t filter_stride_oc = size_t(p.kernel_h) * p.kernel_w * filter_c;
-  for (size_t row = row_begin; row < row_end; ++row) {
-    const int32_t b = static_cast<int32_t>(row / p.output_h);
-    const int32_t oy = static_cast<int32_t>(row % p.output_h);
-    const T* image = input + size_t(b) * p.input_h * p.input_w * p.input_c;
-    T* out_row = output + row * size_t(p.output_w) * p.output_c;
-    for (int32_t ox = 0; ox < p.output_w; ++ox) {
-      const int32_t in_y0 = oy * p.stride_h - p.pad_top;
-      const int32_t in_x0 = ox * p.stride_w - p.pad_left;
-      for (int32_t oc = 0; oc < p.output_c; ++oc) {
-        const int32_t first_ic = (oc / outputs_per_group) * filter_c;
-        const T* f = filter + size_t(oc) * filter_stride_oc;
-        int32_t acc = 0;
-        for (int32_t ky = 0; ky < p.kernel_h; ++ky) {
-          const int32_t iy = in_y0 + ky * p.dilation_h;
-          if (iy < 0 || iy >= p.input_h) continue;
-          for (int32_t kx = 0; kx < p.kernel_w; ++kx) {
-            const int32_t ix = in_x0 + kx * p.dilation_w;
-            if (ix < 0 || ix >= p.input_w) continue;
-            const T* x = image + (size_t(iy) * p.input_w + ix) * p.input_c + first_ic;
-            const T* w = f + (size_t(ky) * p.kernel_w + kx) * filter_c;
-            for (int32_t ic = 0; ic < filter_c; ++ic) {
-              acc += (int32_t(w[ic]) - p.filter_zero_point) * (int32_t(x[ic]) - p.input_zero_point);
-            }
-          }
+  for_each_output_pixel(p, p.input_c, p.output_c, input, output, row_begin, row_end,
+                        [&](const T* image, int32_t oy, int32_t ox, T* out) {
+    for (int32_t oc = 0; oc < p.output_c; ++oc) {
+      const int32_t first_ic = (oc / outputs_per_group) * filter_c;
+      const T* f = filter + size_t(oc) * filter_stride_oc;
+      int32_t acc = 0;
+      for_each_window_tap(p, oy, ox, [&](int32_t ky, int32_t kx, int32_t iy, int32_t ix) {
+        const T* x = image + (size_t(iy) * p.input_w + ix) * p.input_c + first_ic;
+        const T* w = f + (size_t(ky) * p.kernel_w + kx) * filter_c;
+        for (int32_t ic = 0; ic < filter_c; ++ic) {
+          acc += (int32_t(w[ic]) - p.filter_zero_point) * (int32_t(x[ic]) - p.input_zero_point);
         }
-        if (bias) acc += bias[oc];
-        out_row[size_t(ox) * p.output_c + oc] = static_cast<T>(
-            requantize_to_output(acc, p.requantizers[oc], p.profile, p.output_zero_point,
-                                 p.act_min, p.act_max));
-      }
+      });
+      if (bias) acc += bias[oc];
+      out[oc] = static_cast<T>(requantize_to_output(acc, p.requantizers[oc], p.profile,
+                                                    p.output_zero_point, p.act_min, p.act_max));
     }
-  }
+  });
 }
 
 }  // namespace

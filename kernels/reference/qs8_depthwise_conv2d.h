@@ -5,25 +5,14 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/reference/range_kernels.h"
 #include "kernels/reference/requantize.h"
 
 namespace lowbit {
 namespace ref {
 
-struct DepthwiseQuantParams {
-  int32_t batch = 0, input_h = 0, input_w = 0, input_c = 0;
-  int32_t output_h = 0, output_w = 0;
+struct DepthwiseQuantParams : ConvWindowParams, LayerQuantParams {
   int32_t depth_multiplier = 1;  // output channels = input_c * depth_multiplier
-  int32_t kernel_h = 0, kernel_w = 0;
-  int32_t stride_h = 1, stride_w = 1;
-  int32_t dilation_h = 1, dilation_w = 1;
-  int32_t pad_top = 0, pad_left = 0;
-  int32_t input_zero_point = 0;
-  int32_t filter_zero_point = 0;  // nonzero only for legacy uint8 weights
-  int32_t output_zero_point = 0;
-  int32_t act_min = -128, act_max = 127;
-  RequantProfile profile{};
-  const Requantizer* requantizers = nullptr;  // one per output channel
 };
 
 // Computes output rows [row_begin, row_end) of the batch * output_h rows.

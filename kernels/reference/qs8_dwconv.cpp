@@ -49,13 +49,7 @@ void qs8_dwconv_c8__reference(size_t channels, size_t taps, const int8_t* const*
     }
     for (size_t j = 0; j < n; ++j) {
       const size_t c = block + j;
-      ref::Requantizer r;
-      r.multiplier = params.multiplier[c];
-      r.shift = params.shift[c];
-      r.scale = params.scale[c];
-      output[c] = static_cast<int8_t>(ref::requantize_to_output(
-          acc[j], r, params.profile, params.output_zero_point, params.output_min,
-          params.output_max));
+      output[c] = qs8_requantize_channel(acc[j], params, c);
     }
     w += kBlock * (sizeof(int32_t) + taps);
   }

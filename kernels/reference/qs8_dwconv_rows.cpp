@@ -92,13 +92,7 @@ void row_reference(const Qs8DwconvRowArgs& a) {
       }
       for (size_t j = 0; j < n; ++j) {
         const size_t c = block + j;
-        ref::Requantizer r;
-        r.multiplier = params.multiplier[c];
-        r.shift = params.shift[c];
-        r.scale = params.scale[c];
-        a.output[o * a.pixel_stride + c] = static_cast<int8_t>(ref::requantize_to_output(
-            acc[j], r, params.profile, params.output_zero_point, params.output_min,
-            params.output_max));
+        a.output[o * a.pixel_stride + c] = qs8_requantize_channel(acc[j], params, c);
       }
     }
     w += rows_block_bytes(kBlock, K, K);

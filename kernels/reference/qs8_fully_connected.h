@@ -4,21 +4,16 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/reference/range_kernels.h"
 #include "kernels/reference/requantize.h"
 
 namespace lowbit {
 namespace ref {
 
-struct FullyConnectedQuantParams {
+struct FullyConnectedQuantParams : LayerQuantParams {
   int32_t batch = 0;
   int32_t input_depth = 0;   // K: row length of input and weights
   int32_t output_depth = 0;  // weights rows
-  int32_t input_zero_point = 0;
-  int32_t filter_zero_point = 0;  // nonzero only for legacy uint8 weights
-  int32_t output_zero_point = 0;
-  int32_t act_min = -128, act_max = 127;
-  RequantProfile profile{};
-  const Requantizer* requantizers = nullptr;  // one per output channel
   // When set (profile tflite_reference), each channel is rescaled in double as
   // LiteRT's reference FULLY_CONNECTED does (rescale_in_double) and the
   // requantizers are not used; fully_connected_double_scale() forms them.

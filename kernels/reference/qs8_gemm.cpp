@@ -64,13 +64,7 @@ void qs8_gemm_4x8__reference(size_t mr, size_t nc, size_t k, const int8_t* const
     for (size_t m = 0; m < mr; ++m) {
       for (size_t j = 0; j < channels; ++j) {
         const size_t ch = block + j;
-        ref::Requantizer r;
-        r.multiplier = params.multiplier[ch];
-        r.shift = params.shift[ch];
-        r.scale = params.scale[ch];
-        c[m * c_stride + ch] = static_cast<int8_t>(ref::requantize_to_output(
-            acc[m][j], r, params.profile, params.output_zero_point, params.output_min,
-            params.output_max));
+        c[m * c_stride + ch] = qs8_requantize_channel(acc[m][j], params, ch);
       }
     }
     w += kNR * (sizeof(int32_t) + k);

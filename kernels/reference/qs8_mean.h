@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/reference/range_kernels.h"
 #include "kernels/reference/requantize.h"
 
 namespace lowbit {
@@ -32,15 +33,10 @@ struct MeanQuantParams {
 };
 
 // Computes output elements [begin, end).
-using Qs8MeanFn = void (*)(const MeanQuantParams& p, const int8_t* input, int8_t* output,
-                           size_t begin, size_t end);
-using Qu8MeanFn = void (*)(const MeanQuantParams& p, const uint8_t* input, uint8_t* output,
-                           size_t begin, size_t end);
-
-void qs8_mean__reference(const MeanQuantParams& p, const int8_t* input, int8_t* output,
-                         size_t begin, size_t end);
-void qu8_mean__reference(const MeanQuantParams& p, const uint8_t* input, uint8_t* output,
-                         size_t begin, size_t end);
+using Qs8MeanFn = UnaryRangeKernel<MeanQuantParams, int8_t>*;
+using Qu8MeanFn = UnaryRangeKernel<MeanQuantParams, uint8_t>*;
+UnaryRangeKernel<MeanQuantParams, int8_t> qs8_mean__reference;
+UnaryRangeKernel<MeanQuantParams, uint8_t> qu8_mean__reference;
 
 // TFLite Micro's folding of 1/count into (multiplier, shift) from the
 // quantized s_in/s_out multiplier.

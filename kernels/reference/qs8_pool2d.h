@@ -2,8 +2,11 @@
 // output share scale and zero point, so pooling works on the raw values.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+
+#include "kernels/reference/range_kernels.h"
 
 namespace lowbit {
 namespace ref {
@@ -17,22 +20,40 @@ struct PoolParams {
   int32_t act_min = -128, act_max = 127;
 };
 
+// An output pixel's window clipped to the image: rows [y_begin, y_end),
+// columns [x_begin, x_end).
+struct PoolWindow {
+  int32_t y_begin, y_end, x_begin, x_end;
+  int32_t count() const { return (y_end - y_begin) * (x_end - x_begin); }
+};
+
+inline PoolWindow clipped_pool_window(const PoolParams& p, int32_t oy, int32_t ox) {
+  const int32_t y0 = oy * p.stride_h - p.pad_top;
+  const int32_t x0 = ox * p.stride_w - p.pad_left;
+  return {std::max(y0, 0), std::min(y0 + p.filter_h, p.input_h), std::max(x0, 0),
+          std::min(x0 + p.filter_w, p.input_w)};
+}
+
+// Calls pixel(image, window, out) for each output pixel of rows [row_begin,
+// row_end): `image` is the pixel's input image, `out` its output channels.
+template <typename T, typename Pixel>
+void for_each_pool_output(const PoolParams& p, const T* input, T* output, size_t row_begin,
+                          size_t row_end, Pixel&& pixel) {
+  for_each_output_pixel(p, p.channels, p.channels, input, output, row_begin, row_end,
+                        [&](const T* image, int32_t oy, int32_t ox, T* out) {
+                          pixel(image, clipped_pool_window(p, oy, ox), out);
+                        });
+}
+
 // Compute output rows [row_begin, row_end) of the batch * output_h rows. The
 // window is clipped to the image. Average: sum / count of the valid taps,
 // rounded half away from zero.
-using Qs8Pool2dFn = void (*)(const PoolParams& p, const int8_t* input, int8_t* output,
-                             size_t row_begin, size_t row_end);
-using Qu8Pool2dFn = void (*)(const PoolParams& p, const uint8_t* input, uint8_t* output,
-                             size_t row_begin, size_t row_end);
-
-void qs8_average_pool2d__reference(const PoolParams& p, const int8_t* input, int8_t* output,
-                                   size_t row_begin, size_t row_end);
-void qu8_average_pool2d__reference(const PoolParams& p, const uint8_t* input, uint8_t* output,
-                                   size_t row_begin, size_t row_end);
-void qs8_max_pool2d__reference(const PoolParams& p, const int8_t* input, int8_t* output,
-                               size_t row_begin, size_t row_end);
-void qu8_max_pool2d__reference(const PoolParams& p, const uint8_t* input, uint8_t* output,
-                               size_t row_begin, size_t row_end);
+template <typename T>
+using Pool2dKernel = UnaryRangeKernel<PoolParams, T>;
+using Qs8Pool2dFn = Pool2dKernel<int8_t>*;
+using Qu8Pool2dFn = Pool2dKernel<uint8_t>*;
+Pool2dKernel<int8_t> qs8_average_pool2d__reference, qs8_max_pool2d__reference;
+Pool2dKernel<uint8_t> qu8_average_pool2d__reference, qu8_max_pool2d__reference;
 
 }  // namespace ref
 }  // namespace lowbit

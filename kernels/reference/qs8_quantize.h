@@ -10,6 +10,10 @@
 namespace lowbit {
 namespace ref {
 
+// Every kernel here converts n values of one type into another.
+template <typename Params, typename In, typename Out>
+using ConvertSignature = void(const Params& params, size_t n, const In* input, Out* output);
+
 // out = clamp(requantize(x - input_zp) + output_zp, [act_min, act_max]).
 // TFLite's Requantize (QUANTIZE between integer types) and ReluX share this.
 struct RequantizeParams {
@@ -20,19 +24,15 @@ struct RequantizeParams {
 };
 
 template <typename In, typename Out>
-using RequantizeFn = void (*)(const RequantizeParams& params, size_t n, const In* input,
-                              Out* output);
+using RequantizeSignature = ConvertSignature<RequantizeParams, In, Out>;
+template <typename In, typename Out>
+using RequantizeFn = RequantizeSignature<In, Out>*;
 
-void qs8_requantize__reference(const RequantizeParams& params, size_t n, const int8_t* input,
-                               int8_t* output);
-void qu8_qs8_requantize__reference(const RequantizeParams& params, size_t n,
-                                   const uint8_t* input, int8_t* output);
-void qs8_qu8_requantize__reference(const RequantizeParams& params, size_t n, const int8_t* input,
-                                   uint8_t* output);
-// RELU and RELU6: the int8 requantization, act_min/act_max being the
+// qs8_relu: RELU and RELU6, the int8 requantization with act_min/act_max the
 // activation's range.
-void qs8_relu__reference(const RequantizeParams& params, size_t n, const int8_t* input,
-                         int8_t* output);
+RequantizeSignature<int8_t, int8_t> qs8_requantize__reference, qs8_relu__reference;
+RequantizeSignature<uint8_t, int8_t> qu8_qs8_requantize__reference;
+RequantizeSignature<int8_t, uint8_t> qs8_qu8_requantize__reference;
 
 // float -> int: clamp(round(x / scale) + zp) with float division and ties
 // away from zero (TFLite's AffineQuantize); or, with `xnnpack_rounding`,
@@ -47,13 +47,9 @@ struct QuantizeParams {
 };
 
 template <typename Out>
-using QuantizeFn = void (*)(const QuantizeParams& params, size_t n, const float* input,
-                            Out* output);
-
-void qs8_quantize__reference(const QuantizeParams& params, size_t n, const float* input,
-                             int8_t* output);
-void qu8_quantize__reference(const QuantizeParams& params, size_t n, const float* input,
-                             uint8_t* output);
+using QuantizeFn = ConvertSignature<QuantizeParams, float, Out>*;
+ConvertSignature<QuantizeParams, float, int8_t> qs8_quantize__reference;
+ConvertSignature<QuantizeParams, float, uint8_t> qu8_quantize__reference;
 
 // int -> float: float(double(scale) * (q - zp)), as TFLite's Dequantize.
 struct DequantizeParams {
@@ -62,13 +58,9 @@ struct DequantizeParams {
 };
 
 template <typename In>
-using DequantizeFn = void (*)(const DequantizeParams& params, size_t n, const In* input,
-                              float* output);
-
-void qs8_dequantize__reference(const DequantizeParams& params, size_t n, const int8_t* input,
-                               float* output);
-void qu8_dequantize__reference(const DequantizeParams& params, size_t n, const uint8_t* input,
-                               float* output);
+using DequantizeFn = ConvertSignature<DequantizeParams, In, float>*;
+ConvertSignature<DequantizeParams, int8_t, float> qs8_dequantize__reference;
+ConvertSignature<DequantizeParams, uint8_t, float> qu8_dequantize__reference;
 
 // requantize() + zero point, clamped; the sum is formed in 64 bits because a
 // huge rescale saturates requantize() at the int32 limits.

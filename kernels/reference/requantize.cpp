@@ -58,18 +58,27 @@ int32_t rounding_divide_by_pot(int32_t x, int exponent) {
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
-int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shift) {
-  // Any shift past 31 saturates every nonzero x the same way; capping keeps
-  // the shift defined and the SIMD variants equal.
+namespace {
+
+// x * 2^shift for a positive shift (x otherwise), saturated to int32. Any
+// shift past 31 saturates every nonzero x the same way; capping keeps the
+// shift defined and the SIMD variants equal. TFLite shifts in int32 and relies
+// on wrap-around never happening for valid models; this shifts in 64 bits and
+// saturates instead of invoking UB.
+int32_t saturating_left_shift(int32_t x, int shift) {
   const int left = shift > 0 ? (shift < 31 ? shift : 31) : 0;
-  const int right = shift > 0 ? 0 : -shift;
-  // TFLite shifts in int32 and relies on wrap-around never happening for valid
-  // models; do the shift in 64 bits and saturate instead of invoking UB.
   int64_t shifted = static_cast<int64_t>(x) * (int64_t{1} << left);
   if (shifted > std::numeric_limits<int32_t>::max()) shifted = std::numeric_limits<int32_t>::max();
   if (shifted < std::numeric_limits<int32_t>::min()) shifted = std::numeric_limits<int32_t>::min();
+  return static_cast<int32_t>(shifted);
+}
+
+}  // namespace
+
+int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shift) {
+  const int right = shift > 0 ? 0 : -shift;
   return rounding_divide_by_pot(
-      saturating_rounding_doubling_high_mul(static_cast<int32_t>(shifted), multiplier), right);
+      saturating_rounding_doubling_high_mul(saturating_left_shift(x, shift), multiplier), right);
 }
 
 int32_t rounding_shift_right_half_up(int32_t x, int exponent) {
@@ -80,13 +89,9 @@ int32_t rounding_shift_right_half_up(int32_t x, int exponent) {
 }
 
 int32_t multiply_by_quantized_multiplier_half_up(int32_t x, int32_t multiplier, int shift) {
-  const int left = shift > 0 ? (shift < 31 ? shift : 31) : 0;
   const int right = shift > 0 ? 0 : -shift;
-  int64_t shifted = static_cast<int64_t>(x) * (int64_t{1} << left);
-  if (shifted > std::numeric_limits<int32_t>::max()) shifted = std::numeric_limits<int32_t>::max();
-  if (shifted < std::numeric_limits<int32_t>::min()) shifted = std::numeric_limits<int32_t>::min();
   return rounding_shift_right_half_up(
-      saturating_rounding_doubling_high_mul(static_cast<int32_t>(shifted), multiplier), right);
+      saturating_rounding_doubling_high_mul(saturating_left_shift(x, shift), multiplier), right);
 }
 
 int32_t multiply_by_quantized_multiplier_single_round(int32_t x, int32_t multiplier, int shift) {

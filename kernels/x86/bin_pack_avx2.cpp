@@ -20,25 +20,20 @@ inline __m256i tail_mask(size_t n) {
 
 void bin_pack_f32__avx2(const float* input, size_t channels, uint32_t* output, size_t row_begin,
                         size_t row_end) {
-  const size_t words = (channels + 31) / 32;
   const __m256 zero = _mm256_setzero_ps();
-  for (size_t row = row_begin; row < row_end; ++row) {
-    const float* in = input + row * channels;
-    uint32_t* out = output + row * words;
-    for (size_t w = 0; w < words; ++w) {
-      uint32_t word = 0;
-      for (size_t part = 0; part < 4; ++part) {
-        const size_t c = w * 32 + part * 8;
-        if (c >= channels) break;
-        const size_t n = channels - c;
-        // Masked-off lanes load 0.0f, which is not negative: their bits stay 0.
-        const __m256 x = n >= 8 ? _mm256_loadu_ps(in + c) : _mm256_maskload_ps(in + c, tail_mask(n));
-        // Ordered less-than: -0.0 and NaN give 0, as x < 0.0f.
-        word |= uint32_t(_mm256_movemask_ps(_mm256_cmp_ps(x, zero, _CMP_LT_OQ))) << (part * 8);
-      }
-      out[w] = word;
+  ref::bin_pack_rows(input, channels, output, row_begin, row_end, [=](const float* in, size_t w) __attribute__((always_inline)) {
+    uint32_t word = 0;
+    for (size_t part = 0; part < 4; ++part) {
+      const size_t c = w * 32 + part * 8;
+      if (c >= channels) break;
+      const size_t n = channels - c;
+      // Masked-off lanes load 0.0f, which is not negative: their bits stay 0.
+      const __m256 x = n >= 8 ? _mm256_loadu_ps(in + c) : _mm256_maskload_ps(in + c, tail_mask(n));
+      // Ordered less-than: -0.0 and NaN give 0, as x < 0.0f.
+      word |= uint32_t(_mm256_movemask_ps(_mm256_cmp_ps(x, zero, _CMP_LT_OQ))) << (part * 8);
     }
-  }
+    return word;
+  });
 }
 
 void bin_pack_qs8__avx2(const int8_t* input, size_t channels, int32_t zero_point, uint32_t* output,
@@ -48,26 +43,21 @@ void bin_pack_qs8__avx2(const int8_t* input, size_t channels, int32_t zero_point
     ref::bin_pack_qs8__reference(input, channels, zero_point, output, row_begin, row_end);
     return;
   }
-  const size_t words = (channels + 31) / 32;
   const __m256i zp = _mm256_set1_epi8(static_cast<int8_t>(zero_point));
-  for (size_t row = row_begin; row < row_end; ++row) {
-    const int8_t* in = input + row * channels;
-    uint32_t* out = output + row * words;
-    for (size_t w = 0; w < words; ++w) {
-      const size_t n = channels - w * 32;
-      __m256i q;
-      if (n >= 32) {
-        q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + w * 32));
-      } else {
-        // Tail bytes are zero_point itself, never below it.
-        alignas(32) int8_t tail[32];
-        std::memset(tail, zero_point, sizeof(tail));
-        std::memcpy(tail, in + w * 32, n);
-        q = _mm256_load_si256(reinterpret_cast<const __m256i*>(tail));
-      }
-      out[w] = uint32_t(_mm256_movemask_epi8(_mm256_cmpgt_epi8(zp, q)));
+  ref::bin_pack_rows(input, channels, output, row_begin, row_end, [=](const int8_t* in, size_t w) __attribute__((always_inline)) {
+    const size_t n = channels - w * 32;
+    __m256i q;
+    if (n >= 32) {
+      q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + w * 32));
+    } else {
+      // Tail bytes are zero_point itself, never below it.
+      alignas(32) int8_t tail[32];
+      std::memset(tail, zero_point, sizeof(tail));
+      std::memcpy(tail, in + w * 32, n);
+      q = _mm256_load_si256(reinterpret_cast<const __m256i*>(tail));
     }
-  }
+    return uint32_t(_mm256_movemask_epi8(_mm256_cmpgt_epi8(zp, q)));
+  });
 }
 
 void bin_maxpool2d__avx2(const ref::BinMaxPool2DParams& p, const uint32_t* input,
@@ -75,13 +65,7 @@ void bin_maxpool2d__avx2(const ref::BinMaxPool2DParams& p, const uint32_t* input
   const size_t words = (size_t(p.channels) + 31) / 32;
   const uint32_t last_mask = ref::bin_last_word_mask(size_t(p.channels));
   for (size_t pixel = pixel_begin; pixel < pixel_end; ++pixel) {
-    const int32_t ox = static_cast<int32_t>(pixel % p.output_w);
-    const int32_t oy = static_cast<int32_t>((pixel / p.output_w) % p.output_h);
-    const size_t n = pixel / (size_t(p.output_w) * p.output_h);
-    const int32_t y0 = std::max(0, oy * p.stride_h - p.pad_top);
-    const int32_t y1 = std::min(p.input_h, oy * p.stride_h - p.pad_top + p.filter_h);
-    const int32_t x0 = std::max(0, ox * p.stride_w - p.pad_left);
-    const int32_t x1 = std::min(p.input_w, ox * p.stride_w - p.pad_left + p.filter_w);
+    const auto [n, y0, y1, x0, x1] = ref::bin_maxpool2d_window(p, pixel);
     uint32_t* out = output + pixel * words;
     const __m256i start = y0 >= y1 || x0 >= x1 ? _mm256_setzero_si256() : _mm256_set1_epi32(-1);
     for (size_t w = 0; w < words; w += 8) {

@@ -18,24 +18,19 @@ inline __mmask64 lanes64(size_t n) { return n >= 64 ? ~__mmask64(0) : (__mmask64
 
 void bin_pack_f32__avx512(const float* input, size_t channels, uint32_t* output, size_t row_begin,
                           size_t row_end) {
-  const size_t words = (channels + 31) / 32;
   const __m512 zero = _mm512_setzero_ps();
-  for (size_t row = row_begin; row < row_end; ++row) {
-    const float* in = input + row * channels;
-    uint32_t* out = output + row * words;
-    for (size_t w = 0; w < words; ++w) {
-      uint32_t word = 0;
-      for (size_t half = 0; half < 2; ++half) {
-        const size_t c = w * 32 + half * 16;
-        if (c >= channels) break;
-        const __mmask16 mask = lanes16(channels - c);
-        // Ordered less-than: -0.0 and NaN give 0, as x < 0.0f.
-        const __m512 x = _mm512_maskz_loadu_ps(mask, in + c);
-        word |= uint32_t(_mm512_mask_cmp_ps_mask(mask, x, zero, _CMP_LT_OQ)) << (half * 16);
-      }
-      out[w] = word;
+  ref::bin_pack_rows(input, channels, output, row_begin, row_end, [=](const float* in, size_t w) __attribute__((always_inline)) {
+    uint32_t word = 0;
+    for (size_t half = 0; half < 2; ++half) {
+      const size_t c = w * 32 + half * 16;
+      if (c >= channels) break;
+      const __mmask16 mask = lanes16(channels - c);
+      // Ordered less-than: -0.0 and NaN give 0, as x < 0.0f.
+      const __m512 x = _mm512_maskz_loadu_ps(mask, in + c);
+      word |= uint32_t(_mm512_mask_cmp_ps_mask(mask, x, zero, _CMP_LT_OQ)) << (half * 16);
     }
-  }
+    return word;
+  });
 }
 
 void bin_pack_qs8__avx512(const int8_t* input, size_t channels, int32_t zero_point,
@@ -65,13 +60,7 @@ void bin_maxpool2d__avx512(const ref::BinMaxPool2DParams& p, const uint32_t* inp
   const size_t words = (size_t(p.channels) + 31) / 32;
   const uint32_t last_mask = ref::bin_last_word_mask(size_t(p.channels));
   for (size_t pixel = pixel_begin; pixel < pixel_end; ++pixel) {
-    const int32_t ox = static_cast<int32_t>(pixel % p.output_w);
-    const int32_t oy = static_cast<int32_t>((pixel / p.output_w) % p.output_h);
-    const size_t n = pixel / (size_t(p.output_w) * p.output_h);
-    const int32_t y0 = std::max(0, oy * p.stride_h - p.pad_top);
-    const int32_t y1 = std::min(p.input_h, oy * p.stride_h - p.pad_top + p.filter_h);
-    const int32_t x0 = std::max(0, ox * p.stride_w - p.pad_left);
-    const int32_t x1 = std::min(p.input_w, ox * p.stride_w - p.pad_left + p.filter_w);
+    const auto [n, y0, y1, x0, x1] = ref::bin_maxpool2d_window(p, pixel);
     uint32_t* out = output + pixel * words;
     const __m512i start = y0 >= y1 || x0 >= x1 ? _mm512_setzero_si512() : _mm512_set1_epi32(-1);
     for (size_t w = 0; w < words; w += 16) {

@@ -5,7 +5,6 @@
 namespace lowbit {
 namespace {
 
-using vnni::broadcast_unsigned;
 using vnni::kMR;
 using vnni::kNR;
 using vnni::TwoBlockSums;
@@ -47,24 +46,9 @@ struct Rows {
   __attribute__((always_inline)) inline void accumulate_two_body(const uint8_t* w0,
                                                                  const uint8_t* w1,
                                                                  TwoBlockSums* out) const {
-    const __m512i bias0 = _mm512_loadu_si512(w0);
-    const vnni::BlockAcc<kHalf> bias1 = vnni::load_block<kHalf>(w1);
-#define LOWBIT_DECLARE(m) \
-  __m512i acc0_##m = bias0; \
-  vnni::BlockAcc<kHalf> acc1_##m = bias1;
-    LOWBIT_VNNI_ROWS(LOWBIT_DECLARE)
-#undef LOWBIT_DECLARE
-    w0 += kNR * sizeof(int32_t);
-    w1 += kNR * sizeof(int32_t);
+    LOWBIT_VNNI_START_TWO()
     const int8_t *a0 = ptr[0], *a1 = ptr[1], *a2 = ptr[2], *a3 = ptr[3];
     const int8_t *a4 = ptr[4], *a5 = ptr[5], *a6 = ptr[6], *a7 = ptr[7];
-#define LOWBIT_STEP(m)                            \
-  if (m < kRows) {                                \
-    const __m512i a = broadcast_unsigned(a##m);   \
-    acc0_##m = vnni::dot(acc0_##m, a, vw0);       \
-    acc1_##m = vnni::dot(acc1_##m, a, vw1);       \
-    a##m += 4;                                    \
-  }
 #define LOWBIT_TAIL(m) a##m = tail[m];
     for (size_t g = 0; g < groups; ++g) {
       if (g == main_groups) {
@@ -72,14 +56,9 @@ struct Rows {
       }
       const __m512i vw0 = _mm512_loadu_si512(w0 + g * 64);
       const vnni::BlockAcc<kHalf> vw1 = vnni::load_block<kHalf>(w1 + g * 64);
-      LOWBIT_VNNI_ROWS(LOWBIT_STEP)
+      LOWBIT_VNNI_ROWS(LOWBIT_VNNI_STEP_TWO)
     }
-#undef LOWBIT_STEP
-#define LOWBIT_STORE(m)    \
-  out->acc0[m] = acc0_##m; \
-  out->acc1[m] = vnni::widen(acc1_##m);
-    LOWBIT_VNNI_ROWS(LOWBIT_STORE)
-#undef LOWBIT_STORE
+    LOWBIT_VNNI_ROWS(LOWBIT_VNNI_STORE_TWO)
   }
 
   template <size_t kRows, bool kHalf>
@@ -99,30 +78,18 @@ struct Rows {
   template <size_t kRows, bool kHalf>
   __attribute__((always_inline)) inline void accumulate_one_body(const uint8_t* w,
                                                                  __m512i* out) const {
-    const vnni::BlockAcc<kHalf> bias = vnni::load_block<kHalf>(w);
-#define LOWBIT_DECLARE(m) vnni::BlockAcc<kHalf> acc_##m = bias;
-    LOWBIT_VNNI_ROWS(LOWBIT_DECLARE)
-#undef LOWBIT_DECLARE
-    w += kNR * sizeof(int32_t);
+    LOWBIT_VNNI_START_ONE()
     const int8_t *a0 = ptr[0], *a1 = ptr[1], *a2 = ptr[2], *a3 = ptr[3];
     const int8_t *a4 = ptr[4], *a5 = ptr[5], *a6 = ptr[6], *a7 = ptr[7];
-#define LOWBIT_STEP(m)                                          \
-  if (m < kRows) {                                              \
-    acc_##m = vnni::dot(acc_##m, broadcast_unsigned(a##m), vw); \
-    a##m += 4;                                                  \
-  }
     for (size_t g = 0; g < groups; ++g) {
       if (g == main_groups) {
         LOWBIT_VNNI_ROWS(LOWBIT_TAIL)
       }
       const vnni::BlockAcc<kHalf> vw = vnni::load_block<kHalf>(w + g * 64);
-      LOWBIT_VNNI_ROWS(LOWBIT_STEP)
+      LOWBIT_VNNI_ROWS(LOWBIT_VNNI_STEP_ONE)
     }
-#undef LOWBIT_STEP
 #undef LOWBIT_TAIL
-#define LOWBIT_STORE(m) out[m] = vnni::widen(acc_##m);
-    LOWBIT_VNNI_ROWS(LOWBIT_STORE)
-#undef LOWBIT_STORE
+    LOWBIT_VNNI_ROWS(LOWBIT_VNNI_STORE_ONE)
   }
 };
 

@@ -32,6 +32,44 @@ constexpr size_t kMR = 8, kNR = 16;
 
 #define LOWBIT_VNNI_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 
+// Per-row pieces of a Source's K loops, for LOWBIT_VNNI_ROWS. They name the
+// loop's locals: the tile's kRows and kHalf, row m's activation pointer a<m>,
+// and either two blocks' accumulators acc0_<m>, acc1_<m> (biases bias0, bias1;
+// weights vw0, vw1; output TwoBlockSums* out) or one block's acc_<m> (bias,
+// vw; output __m512i out[8]).
+#define LOWBIT_VNNI_DECLARE_TWO(m) \
+  __m512i acc0_##m = bias0;        \
+  vnni::BlockAcc<kHalf> acc1_##m = bias1;
+#define LOWBIT_VNNI_STEP_TWO(m)                         \
+  if (m < kRows) {                                      \
+    const __m512i a = vnni::broadcast_unsigned(a##m);   \
+    acc0_##m = vnni::dot(acc0_##m, a, vw0);             \
+    acc1_##m = vnni::dot(acc1_##m, a, vw1);             \
+    a##m += 4;                                          \
+  }
+#define LOWBIT_VNNI_STORE_TWO(m) \
+  out->acc0[m] = acc0_##m;       \
+  out->acc1[m] = vnni::widen(acc1_##m);
+#define LOWBIT_VNNI_DECLARE_ONE(m) vnni::BlockAcc<kHalf> acc_##m = bias;
+#define LOWBIT_VNNI_STEP_ONE(m)                                       \
+  if (m < kRows) {                                                    \
+    acc_##m = vnni::dot(acc_##m, vnni::broadcast_unsigned(a##m), vw); \
+    a##m += 4;                                                        \
+  }
+#define LOWBIT_VNNI_STORE_ONE(m) out[m] = vnni::widen(acc_##m);
+// Every row's accumulators at the packed biases of blocks w0 and w1 (of
+// block w), then the weight pointers past the biases.
+#define LOWBIT_VNNI_START_TWO()                                      \
+  const __m512i bias0 = _mm512_loadu_si512(w0);                      \
+  const vnni::BlockAcc<kHalf> bias1 = vnni::load_block<kHalf>(w1);  \
+  LOWBIT_VNNI_ROWS(LOWBIT_VNNI_DECLARE_TWO)                          \
+  w0 += vnni::kNR * sizeof(int32_t);                                 \
+  w1 += vnni::kNR * sizeof(int32_t);
+#define LOWBIT_VNNI_START_ONE()                                     \
+  const vnni::BlockAcc<kHalf> bias = vnni::load_block<kHalf>(w);    \
+  LOWBIT_VNNI_ROWS(LOWBIT_VNNI_DECLARE_ONE)                         \
+  w += vnni::kNR * sizeof(int32_t);
+
 inline __m512i broadcast_unsigned(const int8_t* a) {
   int32_t a4;
   std::memcpy(&a4, a, 4);

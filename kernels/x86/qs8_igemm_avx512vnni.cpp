@@ -7,7 +7,6 @@
 namespace lowbit {
 namespace {
 
-using vnni::broadcast_unsigned;
 using vnni::kMR;
 using vnni::kNR;
 using vnni::TwoBlockSums;
@@ -20,63 +19,31 @@ struct Taps {
   template <size_t kRows, bool kHalf>
   __attribute__((noinline)) void accumulate_two(const uint8_t* w0, const uint8_t* w1,
                                                 TwoBlockSums* out) const {
-    const __m512i bias0 = _mm512_loadu_si512(w0);
-    const vnni::BlockAcc<kHalf> bias1 = vnni::load_block<kHalf>(w1);
-#define LOWBIT_DECLARE(m) \
-  __m512i acc0_##m = bias0; \
-  vnni::BlockAcc<kHalf> acc1_##m = bias1;
-    LOWBIT_VNNI_ROWS(LOWBIT_DECLARE)
-#undef LOWBIT_DECLARE
-    w0 += kNR * sizeof(int32_t);
-    w1 += kNR * sizeof(int32_t);
+    LOWBIT_VNNI_START_TWO()
 #define LOWBIT_POINTER(m) const int8_t* a##m = indirection[(m < kRows ? m : 0) * taps + t];
-#define LOWBIT_STEP(m)                          \
-  if (m < kRows) {                              \
-    const __m512i a = broadcast_unsigned(a##m); \
-    acc0_##m = vnni::dot(acc0_##m, a, vw0);     \
-    acc1_##m = vnni::dot(acc1_##m, a, vw1);     \
-    a##m += 4;                                  \
-  }
     for (size_t t = 0; t < taps; ++t) {
       LOWBIT_VNNI_ROWS(LOWBIT_POINTER)
       for (size_t g = 0; g < tap_groups; ++g, w0 += 64, w1 += 64) {
         const __m512i vw0 = _mm512_loadu_si512(w0);
         const vnni::BlockAcc<kHalf> vw1 = vnni::load_block<kHalf>(w1);
-        LOWBIT_VNNI_ROWS(LOWBIT_STEP)
+        LOWBIT_VNNI_ROWS(LOWBIT_VNNI_STEP_TWO)
       }
     }
-#undef LOWBIT_STEP
-#define LOWBIT_STORE(m)    \
-  out->acc0[m] = acc0_##m; \
-  out->acc1[m] = vnni::widen(acc1_##m);
-    LOWBIT_VNNI_ROWS(LOWBIT_STORE)
-#undef LOWBIT_STORE
+    LOWBIT_VNNI_ROWS(LOWBIT_VNNI_STORE_TWO)
   }
 
   template <size_t kRows, bool kHalf>
   __attribute__((noinline)) void accumulate_one(const uint8_t* w, __m512i* out) const {
-    const vnni::BlockAcc<kHalf> bias = vnni::load_block<kHalf>(w);
-#define LOWBIT_DECLARE(m) vnni::BlockAcc<kHalf> acc_##m = bias;
-    LOWBIT_VNNI_ROWS(LOWBIT_DECLARE)
-#undef LOWBIT_DECLARE
-    w += kNR * sizeof(int32_t);
-#define LOWBIT_STEP(m)                                          \
-  if (m < kRows) {                                              \
-    acc_##m = vnni::dot(acc_##m, broadcast_unsigned(a##m), vw); \
-    a##m += 4;                                                  \
-  }
+    LOWBIT_VNNI_START_ONE()
     for (size_t t = 0; t < taps; ++t) {
       LOWBIT_VNNI_ROWS(LOWBIT_POINTER)
       for (size_t g = 0; g < tap_groups; ++g, w += 64) {
         const vnni::BlockAcc<kHalf> vw = vnni::load_block<kHalf>(w);
-        LOWBIT_VNNI_ROWS(LOWBIT_STEP)
+        LOWBIT_VNNI_ROWS(LOWBIT_VNNI_STEP_ONE)
       }
     }
-#undef LOWBIT_STEP
 #undef LOWBIT_POINTER
-#define LOWBIT_STORE(m) out[m] = vnni::widen(acc_##m);
-    LOWBIT_VNNI_ROWS(LOWBIT_STORE)
-#undef LOWBIT_STORE
+    LOWBIT_VNNI_ROWS(LOWBIT_VNNI_STORE_ONE)
   }
 };
 

@@ -12,31 +12,8 @@
 namespace lowbit {
 namespace {
 
-struct Window {
-  int32_t y_begin, y_end, x_begin, x_end;
-  int32_t count() const { return (y_end - y_begin) * (x_end - x_begin); }
-};
-
-Window clipped_window(const ref::PoolParams& p, int32_t oy, int32_t ox) {
-  const int32_t y0 = oy * p.stride_h - p.pad_top;
-  const int32_t x0 = ox * p.stride_w - p.pad_left;
-  return {std::max(y0, 0), std::min(y0 + p.filter_h, p.input_h), std::max(x0, 0),
-          std::min(x0 + p.filter_w, p.input_w)};
-}
-
-template <typename T, typename Pixel>
-void for_each_output(const ref::PoolParams& p, const T* input, T* output, size_t row_begin,
-                     size_t row_end, Pixel pixel) {
-  for (size_t row = row_begin; row < row_end; ++row) {
-    const int32_t b = static_cast<int32_t>(row / p.output_h);
-    const int32_t oy = static_cast<int32_t>(row % p.output_h);
-    const T* image = input + size_t(b) * p.input_h * p.input_w * p.channels;
-    T* out_row = output + row * size_t(p.output_w) * p.channels;
-    for (int32_t ox = 0; ox < p.output_w; ++ox) {
-      pixel(image, clipped_window(p, oy, ox), out_row + size_t(ox) * p.channels);
-    }
-  }
-}
+using ref::for_each_pool_output;
+using ref::PoolWindow;
 
 // ---- max ----
 
@@ -57,7 +34,7 @@ void max_pool(const ref::PoolParams& p, const T* input, T* output, size_t row_be
   // The search starts at the clamp's lower bound, as the reference's does.
   const __m256i lo = _mm256_set1_epi8(static_cast<char>(p.act_min));
   const __m256i hi = _mm256_set1_epi8(static_cast<char>(p.act_max));
-  for_each_output(p, input, output, row_begin, row_end, [&](const T* image, const Window& w, T* out) {
+  for_each_pool_output(p, input, output, row_begin, row_end, [&](const T* image, const PoolWindow& w, T* out) {
     size_t c = 0;
     for (; c + 32 <= channels; c += 32) {
       __m256i best = lo;
@@ -118,7 +95,7 @@ void average_pool(const ref::PoolParams& p, const T* input, T* output, size_t ro
   const size_t channels = static_cast<size_t>(p.channels);
   const size_t pixel_stride = channels, row_stride = size_t(p.input_w) * channels;
   const __m256i act_min = _mm256_set1_epi32(p.act_min), act_max = _mm256_set1_epi32(p.act_max);
-  for_each_output(p, input, output, row_begin, row_end, [&](const T* image, const Window& w, T* out) {
+  for_each_pool_output(p, input, output, row_begin, row_end, [&](const T* image, const PoolWindow& w, T* out) {
     const int32_t count = w.count();
     size_t c = 0;
     for (; count > 0 && c + 16 <= channels; c += 16) {

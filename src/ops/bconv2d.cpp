@@ -80,7 +80,7 @@ Status validate_bconv2d(const GraphDesc& graph, const OperatorDesc& op, Shape* o
   return Status::Ok();
 }
 
-class BConv2DKernel : public OpKernel {
+class BConv2DKernel : public BinConvOpKernel {
  public:
   Status prepare(PrepareContext& ctx) override {
     const BConv2DOptions& options = *get_options<BConv2DOptions>(ctx.op());
@@ -106,39 +106,14 @@ class BConv2DKernel : public OpKernel {
     p_.groups = g.groups;
     p_.group_channels = filter[3];
     p_.zero_padding = options.padding == Padding::kSame && options.pad_values == 0;
-    const int32_t taps = p_.kernel_h * p_.kernel_w;
-    LOWBIT_RETURN_IF_ERROR(prepare_bin_output_transform(
-        ctx, p_.out_channels, taps * p_.group_channels, options.activation, &p_.transform));
-    LOWBIT_RETURN_IF_ERROR(driver_.prepare(
-        ctx, "bin_conv2d", static_cast<const uint32_t*>(ctx.input(kBinWeights).data),
-        options.padding == Padding::kSame, &p_));
-    macs_ = uint64_t(ref::bin_conv2d_pixels(p_)) * p_.out_channels * taps * p_.group_channels;
-    return Status::Ok();
+    return prepare_driver(ctx, "bin_conv2d", p_.kernel_h * p_.kernel_w * p_.group_channels,
+                          options.activation, options.padding == Padding::kSame,
+                          uint64_t(ref::bin_conv2d_pixels(p_)));
   }
-
-  Status run(const RunContext& ctx) override {
-    const auto* input = ctx.input_as<uint32_t>(kBinInput);
-    const auto* filter = ctx.input_as<uint32_t>(kBinWeights);
-    void* output = ctx.output(0);
-    driver_.run(ctx.pool(), p_, input, filter, output, ctx.scratch());
-    return Status::Ok();
-  }
-
-  const char* name() const override { return driver_.name(); }
-  uint64_t macs() const override { return macs_; }
-
- private:
-  ref::BinConv2DParams p_;
-  BinConv2DDriver driver_;
-  uint64_t macs_ = 0;
 };
-
-Result<std::unique_ptr<OpKernel>> create_bconv2d(const GraphDesc&, const OperatorDesc&) {
-  return std::unique_ptr<OpKernel>(new BConv2DKernel());
-}
 
 }  // namespace
 
-LOWBIT_REGISTER_OP(BConv2D, validate_bconv2d, create_bconv2d)
+LOWBIT_REGISTER_OP(BConv2D, validate_bconv2d, create_bin_op_kernel<BConv2DKernel>)
 
 }  // namespace lowbit

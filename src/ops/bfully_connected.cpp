@@ -52,7 +52,7 @@ Status validate_bfully_connected(const GraphDesc& graph, const OperatorDesc& op,
   return Status::Ok();
 }
 
-class BFullyConnectedKernel : public OpKernel {
+class BFullyConnectedKernel : public BinConvOpKernel {
  public:
   Status prepare(PrepareContext& ctx) override {
     const BFullyConnectedOptions& options = *get_options<BFullyConnectedOptions>(ctx.op());
@@ -63,38 +63,13 @@ class BFullyConnectedKernel : public OpKernel {
     p_.input_words = bit_words(k);
     p_.out_channels = weights[0];
     p_.group_channels = k;
-    LOWBIT_RETURN_IF_ERROR(
-        prepare_bin_output_transform(ctx, p_.out_channels, k, options.activation, &p_.transform));
-    LOWBIT_RETURN_IF_ERROR(driver_.prepare(
-        ctx, "bin_fully_connected", static_cast<const uint32_t*>(ctx.input(kBinWeights).data),
-        /*same_padding=*/false, &p_));
-    macs_ = uint64_t(p_.batch) * p_.out_channels * k;
-    return Status::Ok();
+    return prepare_driver(ctx, "bin_fully_connected", k, options.activation,
+                          /*same_padding=*/false, uint64_t(p_.batch));
   }
-
-  Status run(const RunContext& ctx) override {
-    const auto* input = ctx.input_as<uint32_t>(kBinInput);
-    const auto* weights = ctx.input_as<uint32_t>(kBinWeights);
-    void* output = ctx.output(0);
-    driver_.run(ctx.pool(), p_, input, weights, output, ctx.scratch());
-    return Status::Ok();
-  }
-
-  const char* name() const override { return driver_.name(); }
-  uint64_t macs() const override { return macs_; }
-
- private:
-  ref::BinConv2DParams p_;
-  BinConv2DDriver driver_;
-  uint64_t macs_ = 0;
 };
-
-Result<std::unique_ptr<OpKernel>> create_bfully_connected(const GraphDesc&, const OperatorDesc&) {
-  return std::unique_ptr<OpKernel>(new BFullyConnectedKernel());
-}
 
 }  // namespace
 
-LOWBIT_REGISTER_OP(BFullyConnected, validate_bfully_connected, create_bfully_connected)
+LOWBIT_REGISTER_OP(BFullyConnected, validate_bfully_connected, create_bin_op_kernel<BFullyConnectedKernel>)
 
 }  // namespace lowbit

@@ -159,4 +159,21 @@ Status prepare_bin_output_transform(PrepareContext& ctx, int32_t out_channels, i
   return Status::Ok();
 }
 
+Status BinConvOpKernel::prepare_driver(PrepareContext& ctx, const char* family, int32_t k,
+                                       Activation activation, bool same_padding,
+                                       uint64_t pixels) {
+  LOWBIT_RETURN_IF_ERROR(
+      prepare_bin_output_transform(ctx, p_.out_channels, k, activation, &p_.transform));
+  LOWBIT_RETURN_IF_ERROR(driver_.prepare(
+      ctx, family, static_cast<const uint32_t*>(ctx.input(kBinWeights).data), same_padding, &p_));
+  macs_ = pixels * uint64_t(p_.out_channels) * uint64_t(k);
+  return Status::Ok();
+}
+
+Status BinConvOpKernel::run(const RunContext& ctx) {
+  driver_.run(ctx.pool(), p_, ctx.input_as<uint32_t>(kBinInput), ctx.input_as<uint32_t>(kBinWeights),
+              ctx.output(0), ctx.scratch());
+  return Status::Ok();
+}
+
 }  // namespace lowbit

@@ -27,22 +27,13 @@ Status validate_bitpack(const GraphDesc& graph, const OperatorDesc& op, Shape* o
   return Status::Ok();
 }
 
-class BitpackKernel : public OpKernel {
+class BitpackKernel : public BinRowsOpKernel<ref::BinPackQs8Fn, ref::BinPackF32Fn> {
  public:
   Status prepare(PrepareContext& ctx) override {
     const TensorDesc& in = ctx.input(0);
-    channels_ = size_t(in.shape[in.shape.rank - 1]);
-    rows_ = size_t(in.shape.num_elements()) / channels_;
-    if (in.dtype == DType::kInt8) {
-      zero_point_ = in.quant.zero_points[0];
-      const auto& variant = ctx.selector().select(bin_pack_qs8_variants());
-      qs8_fn_ = variant.fn;
-      name_ = variant.name;
-    } else {
-      const auto& variant = ctx.selector().select(bin_pack_f32_variants());
-      f32_fn_ = variant.fn;
-      name_ = variant.name;
-    }
+    const bool int8 = in.dtype == DType::kInt8;
+    select_variant(ctx, in, int8, bin_pack_qs8_variants(), bin_pack_f32_variants());
+    if (int8) zero_point_ = in.quant.zero_points[0];
     return Status::Ok();
   }
 
@@ -62,22 +53,12 @@ class BitpackKernel : public OpKernel {
     return Status::Ok();
   }
 
-  const char* name() const override { return name_; }
-
  private:
-  size_t channels_ = 0, rows_ = 0;
   int32_t zero_point_ = 0;
-  ref::BinPackF32Fn f32_fn_ = nullptr;
-  ref::BinPackQs8Fn qs8_fn_ = nullptr;
-  const char* name_ = "";
 };
-
-Result<std::unique_ptr<OpKernel>> create_bitpack(const GraphDesc&, const OperatorDesc&) {
-  return std::unique_ptr<OpKernel>(new BitpackKernel());
-}
 
 }  // namespace
 
-LOWBIT_REGISTER_OP(Bitpack, validate_bitpack, create_bitpack)
+LOWBIT_REGISTER_OP(Bitpack, validate_bitpack, create_bin_op_kernel<BitpackKernel>)
 
 }  // namespace lowbit

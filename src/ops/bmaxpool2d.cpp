@@ -78,12 +78,8 @@ class BMaxPool2DKernel : public OpKernel {
   const char* name_ = "";
 };
 
-Result<std::unique_ptr<OpKernel>> create_bmaxpool2d(const GraphDesc&, const OperatorDesc&) {
-  return std::unique_ptr<OpKernel>(new BMaxPool2DKernel());
-}
-
 }  // namespace
 
-LOWBIT_REGISTER_OP(BMaxPool2D, validate_bmaxpool2d, create_bmaxpool2d)
+LOWBIT_REGISTER_OP(BMaxPool2D, validate_bmaxpool2d, create_bin_op_kernel<BMaxPool2DKernel>)
 
 }  // namespace lowbit

@@ -28,22 +28,14 @@ Status validate_unpack(const GraphDesc& graph, const OperatorDesc& op, Shape* ou
   return Status::Ok();
 }
 
-class UnpackKernel : public OpKernel {
+class UnpackKernel : public BinRowsOpKernel<ref::BinUnpackQs8Fn, ref::BinUnpackF32Fn> {
  public:
   Status prepare(PrepareContext& ctx) override {
-    const TensorDesc& in = ctx.input(0);
     const TensorDesc& out = ctx.output(0);
-    channels_ = size_t(in.shape[in.shape.rank - 1]);
-    rows_ = size_t(in.shape.num_elements()) / channels_;
-    if (out.dtype == DType::kInt8) {
+    const bool int8 = out.dtype == DType::kInt8;
+    select_variant(ctx, ctx.input(0), int8, bin_unpack_qs8_variants(), bin_unpack_f32_variants());
+    if (int8) {
       ref::bin_unpack_qs8_values(out.quant.scales[0], out.quant.zero_points[0], &plus_, &minus_);
-      const auto& variant = ctx.selector().select(bin_unpack_qs8_variants());
-      qs8_fn_ = variant.fn;
-      name_ = variant.name;
-    } else {
-      const auto& variant = ctx.selector().select(bin_unpack_f32_variants());
-      f32_fn_ = variant.fn;
-      name_ = variant.name;
     }
     return Status::Ok();
   }
@@ -64,22 +56,12 @@ class UnpackKernel : public OpKernel {
     return Status::Ok();
   }
 
-  const char* name() const override { return name_; }
-
  private:
-  size_t channels_ = 0, rows_ = 0;
   int8_t plus_ = 0, minus_ = 0;
-  ref::BinUnpackF32Fn f32_fn_ = nullptr;
-  ref::BinUnpackQs8Fn qs8_fn_ = nullptr;
-  const char* name_ = "";
 };
-
-Result<std::unique_ptr<OpKernel>> create_unpack(const GraphDesc&, const OperatorDesc&) {
-  return std::unique_ptr<OpKernel>(new UnpackKernel());
-}
 
 }  // namespace
 
-LOWBIT_REGISTER_OP(BitUnpack, validate_unpack, create_unpack)
+LOWBIT_REGISTER_OP(BitUnpack, validate_unpack, create_bin_op_kernel<UnpackKernel>)
 
 }  // namespace lowbit

@@ -7,6 +7,7 @@
 
 #include "kernels/bin_gemm.h"
 #include "runtime/cpu_features.h"
+#include "support/gemm_variants.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;
@@ -48,20 +49,11 @@ std::vector<int32_t> expected_popcounts(size_t mr, size_t nr, size_t taps, size_
 
 TEST_CASE("binary GEMM variants equal the definition through row pointers",
           "[kernels][bin_gemm]") {
-  const CpuFeatures cpu = CpuFeatures::detect();
-  const auto [variants, count] = bin_gemm_variants();
-  REQUIRE(count >= 1);
+  REQUIRE(bin_gemm_variants().count >= 1);
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
-  int tested = 0;
-  for (size_t v = 0; v < count; ++v) {
-    const auto& variant = variants[v];
-    if (!cpu.has(variant.required)) {
-      WARN(variant.name << " not run: this CPU lacks its features");
-      continue;
-    }
-    ++tested;
-    INFO(variant.name);
+  const int tested = testing::for_each_runnable_variant(
+      bin_gemm_variants(), [&](const KernelVariant<BinGemmKernel>& variant) {
     std::mt19937 rng(seed);
     const BinGemmKernel k = variant.fn;
     for (int iter = 0; iter < testing::scaled_iterations(200); ++iter) {
@@ -102,7 +94,7 @@ TEST_CASE("binary GEMM variants equal the definition through row pointers",
       k.fn(mr, nr, taps, tap_words, a.data(), mask, block.ptr, got.data(), c_stride);
       REQUIRE(got == expected);
     }
-  }
+  });
   CHECK(tested >= 1);
 }
 

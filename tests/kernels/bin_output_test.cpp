@@ -13,6 +13,7 @@
 
 #include "kernels/bin_gemm.h"
 #include "runtime/cpu_features.h"
+#include "support/gemm_variants.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;
@@ -48,19 +49,11 @@ StageCase random_case(std::mt19937& rng, size_t channels, bool ties) {
 }  // namespace
 
 TEST_CASE("binary output stages equal the scalar stage", "[kernels][bin_output]") {
-  const CpuFeatures cpu = CpuFeatures::detect();
-  const auto [variants, count] = bin_output_variants();
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
-  int tested = 0;
-  for (size_t v = 0; v < count; ++v) {
-    if (!cpu.has(variants[v].required)) {
-      WARN(variants[v].name << " not run: this CPU lacks its features");
-      continue;
-    }
-    ++tested;
-    CAPTURE(variants[v].name);
-    const BinOutputKernel k = variants[v].fn;
+  const int tested = testing::for_each_runnable_variant(
+      bin_output_variants(), [&](const KernelVariant<BinOutputKernel>& variant) {
+    const BinOutputKernel k = variant.fn;
     std::mt19937 rng(seed);
     for (int iter = 0; iter < testing::scaled_iterations(300); ++iter) {
       const size_t channels = iter < 70 ? size_t(1 + iter) : 1 + rng() % 300;
@@ -81,7 +74,7 @@ TEST_CASE("binary output stages equal the scalar stage", "[kernels][bin_output]"
         REQUIRE(got == expected);
       }
     }
-  }
+  });
   CHECK(tested >= 1);
 }
 
@@ -107,8 +100,6 @@ TEST_CASE("scalar output stage: ties round away from zero, thresholds compare do
 TEST_CASE("binary output stages keep subnormal multipliers and biases", "[kernels][bin_output]") {
   // ARMv7 NEON flushes subnormals to zero; its variant must still give the
   // scalar stage's bits (a product or sum near zero keeps its subnormal value).
-  const CpuFeatures cpu = CpuFeatures::detect();
-  const auto [variants, count] = bin_output_variants();
   const float tiny = std::numeric_limits<float>::denorm_min();
   const size_t channels = 21;  // two full blocks of 8 and a partial one
   std::vector<int32_t> popcounts(channels);
@@ -126,14 +117,11 @@ TEST_CASE("binary output stages keep subnormal multipliers and biases", "[kernel
   // Some results are subnormal and non-zero, or the case proves nothing.
   CHECK(std::count_if(expected.begin(), expected.end(),
                       [](float y) { return y != 0.0f && std::fpclassify(y) == FP_SUBNORMAL; }) > 0);
-  int tested = 0;
-  for (size_t v = 0; v < count; ++v) {
-    if (!cpu.has(variants[v].required)) continue;
-    ++tested;
-    CAPTURE(variants[v].name);
-    std::fill(got.begin(), got.end(), -1.0f);
-    variants[v].fn.to_float(channels, popcounts.data(), nullptr, params, got.data());
-    REQUIRE(std::memcmp(got.data(), expected.data(), channels * sizeof(float)) == 0);
-  }
+  const int tested = testing::for_each_runnable_variant(
+      bin_output_variants(), [&](const KernelVariant<BinOutputKernel>& variant) {
+        std::fill(got.begin(), got.end(), -1.0f);
+        variant.fn.to_float(channels, popcounts.data(), nullptr, params, got.data());
+        REQUIRE(std::memcmp(got.data(), expected.data(), channels * sizeof(float)) == 0);
+      });
   CHECK(tested >= 1);
 }

@@ -11,6 +11,7 @@
 #include "kernels/bin_maxpool2d.h"
 #include "kernels/bin_pack.h"
 #include "runtime/cpu_features.h"
+#include "support/gemm_variants.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;
@@ -21,20 +22,11 @@ size_t random_channels(std::mt19937& rng, int iter) {
   return iter < 80 ? size_t(1 + iter) : 1 + rng() % 700;
 }
 
+// Calls body(fn) for every variant of `variants` this CPU runs.
 template <typename Fn, typename Body>
 int for_each_variant(KernelFamily<Fn> variants, Body body) {
-  const CpuFeatures cpu = CpuFeatures::detect();
-  int tested = 0;
-  for (const KernelVariant<Fn>& variant : variants) {
-    if (!cpu.has(variant.required)) {
-      WARN(variant.name << " not run: this CPU lacks its features");
-      continue;
-    }
-    ++tested;
-    INFO(variant.name);
-    body(variant.fn);
-  }
-  return tested;
+  return testing::for_each_runnable_variant(
+      variants, [&](const KernelVariant<Fn>& variant) { body(variant.fn); });
 }
 
 }  // namespace

@@ -12,13 +12,14 @@
 
 #include "kernels/qs8_dwconv.h"
 #include "runtime/cpu_features.h"
+#include "support/gemm_variants.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;
 
 namespace {
 
-struct RowProblem {
+struct RowProblem : testing::ChannelRequant {
   int k = 3, stride = 1;
   size_t channels = 1, pixel_stride = 1, output_width = 1, input_width = 1;
   // Depth multiplier m: output channel c of the tile reads input channel
@@ -31,32 +32,15 @@ struct RowProblem {
   size_t input_channel(size_t c) const { return (first + c) / m - first / m; }
   std::vector<int8_t> weights;    // [k*k][channels]
   std::vector<int32_t> bias;
-  std::vector<int32_t> multiplier, shift;
-  std::vector<float> scale;
-  Qs8GemmParams params;
 };
 
 void make_requant(std::mt19937& rng, RequantProfile profile, RowProblem& p) {
-  const size_t padded = (p.channels + 31) / 32 * 32;
-  p.multiplier.assign(padded, 0);
-  p.shift.assign(padded, 0);
-  p.scale.assign(padded, 0.0f);
   // One problem in four has multipliers up to 8 (left shifts in the fixed-point profiles).
   std::uniform_real_distribution<double> log_scale(-13.0, rng() % 4 == 0 ? 3.0 : -4.0);
-  for (size_t c = 0; c < p.channels; ++c) {
-    const double real = std::pow(2.0, log_scale(rng));
-    const ref::Requantizer r = ref::make_requantizer(profile, real, static_cast<float>(real));
-    p.multiplier[c] = r.multiplier;
-    p.shift[c] = r.shift;
-    p.scale[c] = r.scale;
-  }
-  p.params.profile = profile;
+  p.draw(profile, p.channels, 32, [&] { return std::pow(2.0, log_scale(rng)); });
   p.params.output_zero_point = static_cast<int32_t>(rng() % 256) - 128;
   p.params.output_max = rng() % 3 == 0 ? 90 : 127;
   p.params.output_min = std::min(p.params.output_zero_point, p.params.output_max);
-  p.params.multiplier = p.multiplier.data();
-  p.params.shift = p.shift.data();
-  p.params.scale = p.scale.data();
 }
 
 // channel_block: the variant's (tiles start at multiples of it);
@@ -110,7 +94,7 @@ std::vector<int8_t> simulate(const RowProblem& p) {
           acc += int64_t(x - p.input_zp) * p.weights[(size_t(ky) * p.k + kx) * p.channels + c];
         }
       }
-      ref::Requantizer r{p.multiplier[c], p.shift[c], p.scale[c]};
+      const ref::Requantizer r = p.channel(c);
       out[o * p.pixel_stride + c] = static_cast<int8_t>(ref::requantize_to_output(
           static_cast<int32_t>(acc), r, p.params.profile, p.params.output_zero_point,
           p.params.output_min, p.params.output_max));
@@ -151,41 +135,35 @@ std::vector<int8_t> run(Qs8DwconvRowFn fn, size_t channel_block, const RowProble
 }  // namespace
 
 TEST_CASE("qs8 depthwise row kernels match a direct convolution", "[kernels][qs8_dwconv]") {
-  const CpuFeatures cpu = CpuFeatures::detect();
-  const auto [variants, count] = qs8_dwconv_variants();
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
   int tested = 0;
-  for (size_t v = 0; v < count; ++v) {
-    if (!cpu.has(variants[v].required)) {
-      WARN(variants[v].name << " row kernels not run: this CPU lacks its features");
-      continue;
-    }
+  testing::for_each_runnable_variant(qs8_dwconv_variants(), [&](const KernelVariant<Qs8DwconvKernel>& variant) {
+    const Qs8DwconvKernel& kernel = variant.fn;
     for (int k : {3, 5}) {
       for (int stride : {1, 2}) {
-        const Qs8DwconvRowFn fn = qs8_dwconv_row_kernel(variants[v].fn, k, k, stride, 1, 1);
+        const Qs8DwconvRowFn fn = qs8_dwconv_row_kernel(kernel, k, k, stride, 1, 1);
         if (!fn) {
-          WARN(variants[v].name << " has no " << k << "x" << k << " stride " << stride << " row kernel");
+          WARN(variant.name << " has no " << k << "x" << k << " stride " << stride << " row kernel");
           continue;
         }
         ++tested;
         for (RequantProfile profile : {RequantProfile::kTfliteReference,
                                        RequantProfile::kSingleRounding,
                                        RequantProfile::kXnnpackFp32}) {
-          INFO(variants[v].name << " " << k << "x" << k << " stride " << stride << " ["
-                                << requant_profile_name(profile) << "]");
+          INFO(k << "x" << k << " stride " << stride << " [" << requant_profile_name(profile) << "]");
           std::mt19937 rng(seed + uint32_t(k * 10 + stride));
           for (int iter = 0; iter < testing::scaled_iterations(150); ++iter) {
-            const RowProblem p = make_row_problem(rng, k, stride, profile, variants[v].fn.channel_block,
-                                                  variants[v].fn.row_multiplier);
+            const RowProblem p =
+                make_row_problem(rng, k, stride, profile, kernel.channel_block, kernel.row_multiplier);
             CAPTURE(iter, p.channels, p.pixel_stride, p.input_stride, p.m, p.first, p.output_width,
                     p.input_width, p.input_x);
-            REQUIRE(run(fn, variants[v].fn.channel_block, p) == simulate(p));
+            REQUIRE(run(fn, kernel.channel_block, p) == simulate(p));
           }
         }
       }
     }
-  }
+  });
   CHECK(tested >= 4);
 }
 

@@ -7,6 +7,7 @@
 
 #include "kernels/qs8_dwconv.h"
 #include "runtime/cpu_features.h"
+#include "support/gemm_variants.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;
@@ -14,36 +15,18 @@ using namespace lowbit;
 namespace {
 
 // Random per-channel requantization and output range under one profile.
-struct Requant {
-  std::vector<int32_t> multiplier, shift;
-  std::vector<float> scale;
-  Qs8GemmParams params;
-
+struct Requant : testing::ChannelRequant {
   Requant(std::mt19937& rng, RequantProfile profile, size_t channels) {
-    const size_t padded = (channels + 31) / 32 * 32;
-    multiplier.assign(padded, 0);
-    shift.assign(padded, 0);
-    scale.assign(padded, 0.0f);
     std::uniform_real_distribution<double> log_scale(-12.0, 0.0);
-    for (size_t c = 0; c < channels; ++c) {
-      const double real = std::pow(2.0, log_scale(rng));
-      const ref::Requantizer r = ref::make_requantizer(profile, real, static_cast<float>(real));
-      multiplier[c] = r.multiplier;
-      shift[c] = r.shift;
-      scale[c] = r.scale;
-    }
-    params.profile = profile;
+    draw(profile, channels, 32, [&] { return std::pow(2.0, log_scale(rng)); });
     params.output_zero_point = static_cast<int32_t>(rng() % 256) - 128;
     params.output_max = rng() % 3 == 0 ? 90 : 127;
     params.output_min = std::min(params.output_zero_point, params.output_max);
-    params.multiplier = multiplier.data();
-    params.shift = shift.data();
-    params.scale = scale.data();
   }
   Requant(const Requant&) = delete;
 
   int8_t output(int64_t acc, size_t c) const {
-    ref::Requantizer r{multiplier[c], shift[c], scale[c]};
+    const ref::Requantizer r = channel(c);
     return static_cast<int8_t>(ref::requantize_to_output(static_cast<int32_t>(acc), r,
                                                          params.profile, params.output_zero_point,
                                                          params.output_min, params.output_max));
@@ -100,23 +83,6 @@ std::vector<int8_t> run(const Qs8DwconvKernel& kernel, const Problem& p, const R
   return out;
 }
 
-// Calls f(variant) for every variant this CPU runs; warns about the others.
-template <typename F>
-void for_each_runnable_variant(F&& f) {
-  const CpuFeatures cpu = CpuFeatures::detect();
-  const auto [variants, count] = qs8_dwconv_variants();
-  int tested = 0;
-  for (size_t v = 0; v < count; ++v) {
-    if (!cpu.has(variants[v].required)) {
-      WARN(variants[v].name << " not run: this CPU lacks its features");
-      continue;
-    }
-    ++tested;
-    f(variants[v]);
-  }
-  CHECK(tested >= 1);
-}
-
 constexpr RequantProfile kProfiles[] = {RequantProfile::kTfliteReference,
                                         RequantProfile::kSingleRounding,
                                         RequantProfile::kXnnpackFp32};
@@ -127,9 +93,10 @@ TEST_CASE("qs8 depthwise variants match the definition in every profile",
           "[kernels][qs8_dwconv]") {
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
-  for_each_runnable_variant([&](const KernelVariant<Qs8DwconvKernel>& variant) {
+  const int tested = testing::for_each_runnable_variant(
+      qs8_dwconv_variants(), [&](const KernelVariant<Qs8DwconvKernel>& variant) {
     for (RequantProfile profile : kProfiles) {
-      INFO(variant.name << " [" << requant_profile_name(profile) << "]");
+      INFO(requant_profile_name(profile));
       std::mt19937 rng(seed);
       for (int iter = 0; iter < testing::scaled_iterations(200); ++iter) {
         const Problem p = make_problem(rng);
@@ -139,4 +106,5 @@ TEST_CASE("qs8 depthwise variants match the definition in every profile",
       }
     }
   });
+  CHECK(tested >= 1);
 }

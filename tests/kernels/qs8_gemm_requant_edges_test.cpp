@@ -70,20 +70,14 @@ Channel make_channel(std::mt19937& rng, RequantProfile profile) {
 }  // namespace
 
 TEST_CASE("qs8 GEMM variants requantize edge accumulators like the reference", "[kernels][qs8_gemm]") {
-  const CpuFeatures cpu = CpuFeatures::detect();
-  const auto variants = testing::qs8_gemm_variants_under_test();
-  const size_t count = variants.size();
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
-  for (size_t v = 0; v < count; ++v) {
-    if (!cpu.has(variants[v].required)) {
-      WARN(variants[v].name << " not run: this CPU lacks its features");
-      continue;
-    }
-    const Qs8GemmKernel& kernel = variants[v].fn;
+  const auto variants = testing::qs8_gemm_variants_under_test();
+  testing::for_each_runnable_variant(variants, [&](const KernelVariant<Qs8GemmKernel>& variant) {
+    const Qs8GemmKernel& kernel = variant.fn;
     for (RequantProfile profile : {RequantProfile::kTfliteReference, RequantProfile::kSingleRounding,
                                    RequantProfile::kXnnpackFp32}) {
-      INFO(variants[v].name << " [" << requant_profile_name(profile) << "]");
+      INFO(requant_profile_name(profile));
       std::mt19937 rng(seed);
       for (int iter = 0; iter < testing::scaled_iterations(60); ++iter) {
         const size_t n = kChannels - rng() % 9;
@@ -124,5 +118,5 @@ TEST_CASE("qs8 GEMM variants requantize edge accumulators like the reference", "
         }
       }
     }
-  }
+  });
 }

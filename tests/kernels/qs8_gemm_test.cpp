@@ -15,15 +15,12 @@ using namespace lowbit;
 
 namespace {
 
-struct Problem {
+struct Problem : testing::ChannelRequant {
   size_t mr, n, k;
   int32_t input_zp;
   std::vector<std::vector<int8_t>> rows;  // each exactly k bytes: over-reads show under ASan
   std::vector<int8_t> weights;            // [n][k]
   std::vector<int32_t> bias;
-  std::vector<int32_t> multiplier, shift;
-  std::vector<float> scale;
-  Qs8GemmParams params;
 };
 
 Problem make_problem(std::mt19937& rng, size_t max_mr, RequantProfile profile) {
@@ -35,27 +32,14 @@ Problem make_problem(std::mt19937& rng, size_t max_mr, RequantProfile profile) {
   for (size_t m = 0; m < p.mr; ++m) p.rows.push_back(testing::random_ints<int8_t>(rng, p.k, -128, 127));
   p.weights = testing::random_ints<int8_t>(rng, p.n * p.k, -127, 127);
   p.bias = testing::random_ints<int32_t>(rng, p.n, -20000, 20000);
-  const size_t padded = (p.n + 15) / 16 * 16;
-  p.multiplier.assign(padded, 0);
-  p.shift.assign(padded, 0);
-  p.scale.assign(padded, 0.0f);
   std::uniform_real_distribution<double> log_scale(-14.0, 1.0);
-  for (size_t c = 0; c < p.n; ++c) {
-    const double real = std::pow(2.0, log_scale(rng)) / std::sqrt(double(p.k));
-    const ref::Requantizer r = ref::make_requantizer(profile, real, static_cast<float>(real));
-    p.multiplier[c] = r.multiplier;
-    p.shift[c] = r.shift;
-    p.scale[c] = r.scale;
-  }
-  p.params.profile = profile;
+  p.draw(profile, p.n, 16,
+         [&] { return std::pow(2.0, log_scale(rng)) / std::sqrt(double(p.k)); });
   p.params.output_zero_point = static_cast<int32_t>(rng() % 256) - 128;
   // A fused ReLU clamps at the zero point; an upper clamp mimics ReLU6.
   p.params.output_max = rng() % 3 == 0 ? 100 : 127;
   p.params.output_min =
       rng() % 3 == 0 ? std::min(p.params.output_zero_point, p.params.output_max) : -128;
-  p.params.multiplier = p.multiplier.data();
-  p.params.shift = p.shift.data();
-  p.params.scale = p.scale.data();
   return p;
 }
 
@@ -68,7 +52,7 @@ std::vector<int8_t> simulate(const Problem& p) {
       for (size_t i = 0; i < p.k; ++i) {
         acc += int64_t(p.rows[m][i] - p.input_zp) * p.weights[c * p.k + i];
       }
-      ref::Requantizer r{p.multiplier[c], p.shift[c], p.scale[c]};
+      const ref::Requantizer r = p.channel(c);
       out[m * p.n + c] = static_cast<int8_t>(ref::requantize_to_output(
           static_cast<int32_t>(acc), r, p.params.profile, p.params.output_zero_point,
           p.params.output_min, p.params.output_max));
@@ -98,40 +82,29 @@ const RequantProfile kProfiles[] = {RequantProfile::kTfliteReference,
 }  // namespace
 
 TEST_CASE("qs8 GEMM variants match the definition in every profile", "[kernels][qs8_gemm]") {
-  const CpuFeatures cpu = CpuFeatures::detect();
-  const auto variants = testing::qs8_gemm_variants_under_test();
-  const size_t count = variants.size();
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
-  int tested = 0;
-  for (size_t v = 0; v < count; ++v) {
-    if (!cpu.has(variants[v].required)) {
-      WARN(variants[v].name << " not run: this CPU lacks its features");
-      continue;
-    }
-    ++tested;
-    for (RequantProfile profile : kProfiles) {
-      INFO(variants[v].name << " [" << requant_profile_name(profile) << "]");
-      std::mt19937 rng(seed);
-      for (int iter = 0; iter < testing::scaled_iterations(150); ++iter) {
-        // Rows up to 2*MR+1 exercise full tiles and a remainder.
-        Problem p = make_problem(rng, 2 * variants[v].fn.mr + 1, profile);
-        CAPTURE(iter, p.mr, p.n, p.k, p.input_zp);
-        REQUIRE(run(variants[v].fn, p) == simulate(p));
-      }
-    }
-  }
+  const auto variants = testing::qs8_gemm_variants_under_test();
+  const int tested =
+      testing::for_each_runnable_variant(variants, [&](const KernelVariant<Qs8GemmKernel>& variant) {
+        for (RequantProfile profile : kProfiles) {
+          INFO(requant_profile_name(profile));
+          std::mt19937 rng(seed);
+          for (int iter = 0; iter < testing::scaled_iterations(150); ++iter) {
+            // Rows up to 2*MR+1 exercise full tiles and a remainder.
+            Problem p = make_problem(rng, 2 * variant.fn.mr + 1, profile);
+            CAPTURE(iter, p.mr, p.n, p.k, p.input_zp);
+            REQUIRE(run(variant.fn, p) == simulate(p));
+          }
+        }
+      });
   CHECK(tested >= 1);
 }
 
 TEST_CASE("qs8 GEMM saturates at the clamp bounds", "[kernels][qs8_gemm]") {
   // All-max activations and weights drive every output to output_max.
   const auto variants = testing::qs8_gemm_variants_under_test();
-  const size_t count = variants.size();
-  const CpuFeatures cpu = CpuFeatures::detect();
-  for (size_t v = 0; v < count; ++v) {
-    if (!cpu.has(variants[v].required)) continue;
-    INFO(variants[v].name);
+  testing::for_each_runnable_variant(variants, [&](const KernelVariant<Qs8GemmKernel>& variant) {
     std::mt19937 rng(1);
     Problem p = make_problem(rng, 1, RequantProfile::kTfliteReference);
     for (auto& x : p.rows[0]) x = 127;
@@ -140,9 +113,9 @@ TEST_CASE("qs8 GEMM saturates at the clamp bounds", "[kernels][qs8_gemm]") {
     for (auto& s : p.shift) s = 0;
     p.input_zp = -128;
     p.params.output_max = 127;
-    std::vector<int8_t> out = run(variants[v].fn, p);
+    std::vector<int8_t> out = run(variant.fn, p);
     for (int8_t o : out) CHECK(o == 127);
-  }
+  });
 }
 
 // The indirect form: each row's K bytes split into taps of tap_bytes, every
@@ -150,20 +123,14 @@ TEST_CASE("qs8 GEMM saturates at the clamp bounds", "[kernels][qs8_gemm]") {
 // (as a padding row is). Same results as the definition.
 TEST_CASE("qs8 indirect GEMM variants match the definition in every profile",
           "[kernels][qs8_gemm]") {
-  const CpuFeatures cpu = CpuFeatures::detect();
-  const auto variants = testing::qs8_gemm_variants_under_test();
-  const size_t count = variants.size();
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
-  for (size_t v = 0; v < count; ++v) {
-    const Qs8GemmKernel& kernel = variants[v].fn;
-    if (kernel.igemm == nullptr) continue;
-    if (!cpu.has(variants[v].required)) {
-      WARN(variants[v].name << " indirect form not run: this CPU lacks its features");
-      continue;
-    }
+  const auto variants = testing::qs8_gemm_variants_under_test();
+  testing::for_each_runnable_variant(variants, [&](const KernelVariant<Qs8GemmKernel>& variant) {
+    const Qs8GemmKernel& kernel = variant.fn;
+    if (kernel.igemm == nullptr) return;
     for (RequantProfile profile : kProfiles) {
-      INFO(variants[v].name << " indirect [" << requant_profile_name(profile) << "]");
+      INFO("indirect [" << requant_profile_name(profile) << "]");
       std::mt19937 rng(seed + 7);
       for (int iter = 0; iter < testing::scaled_iterations(150); ++iter) {
         Problem p = make_problem(rng, kernel.mr, profile);
@@ -196,5 +163,5 @@ TEST_CASE("qs8 indirect GEMM variants match the definition in every profile",
         REQUIRE(out == simulate(p));
       }
     }
-  }
+  });
 }

@@ -71,10 +71,7 @@ std::unique_ptr<ModelBuilder> build(const BConvCase& t) {
 }
 
 BConvCase random_case(std::mt19937& rng, DType out_dtype) {
-  auto pick = [&](std::initializer_list<int> values) {
-    std::vector<int> v(values);
-    return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
-  };
+  const ValuePicker pick(rng);
   BConvCase t;
   ConvSpec& c = t.spec;
   c.groups = pick({1, 1, 1, 2});
@@ -83,15 +80,10 @@ BConvCase random_case(std::mt19937& rng, DType out_dtype) {
   c.n = pick({1, 2});
   c.h = pick({2, 5, 6});
   c.w = pick({1, 3, 5});
-  c.kh = pick({1, 3});
-  c.kw = pick({1, 2, 3});
-  c.stride_h = pick({1, 2});
-  c.stride_w = pick({1, 2});
-  c.dilation_h = pick({1, 2});
-  c.dilation_w = pick({1, 2});
+  pick_window(pick, c);
   c.same = pick({0, 1, 1}) == 1;
   c.pad_values = pick({0, 1});
-  if ((c.kh - 1) * c.dilation_h + 1 > c.h || (c.kw - 1) * c.dilation_w + 1 > c.w) c.same = true;
+  if (!c.fits_valid()) c.same = true;
   t.out_dtype = out_dtype;
   t.input = random_signs(rng, size_t(c.n) * c.h * c.w * c.cin);
   t.filter = random_signs(rng, size_t(c.cout) * c.kh * c.kw * c.group_channels());
@@ -127,30 +119,33 @@ void check_against_simulation(const BConvCase& t, const Bytes& out) {
     return;
   }
   const int act = activation_kind(t.activation);
+  // Calls check(i, channel, clamped) for every output value with the
+  // simulation's activation-clamped value, both named in its failures.
+  auto for_each_value = [&](auto&& check) {
+    for (size_t i = 0; i < s.size(); ++i) {
+      const int32_t clamped = clamp_conv_value(s[i], act);
+      CAPTURE(i, s[i], clamped);
+      check(i, i % c.cout, clamped);
+    }
+  };
   if (t.out_dtype == DType::kFloat32) {
     const std::vector<float> y = from_bytes<float>(out);
     REQUIRE(y.size() == s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-      const size_t ch = i % c.cout;
-      const int32_t clamped = clamp_conv_value(s[i], act);
-      CAPTURE(i, s[i], clamped);
+    for_each_value([&](size_t i, size_t ch, int32_t clamped) {
       REQUIRE(y[i] == lce_float_output(clamped, k, t.mul[ch], t.bias[ch]));
       const double exact = double(clamped) * t.mul[ch] + t.bias[ch];
       REQUIRE(std::fabs(y[i] - exact) <= 1e-5 * (std::fabs(exact) + 2.0 * k + 1.0));
-    }
+    });
     return;
   }
   const std::vector<int8_t> q = from_bytes<int8_t>(out);
   REQUIRE(q.size() == s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    const size_t ch = i % c.cout;
-    const int32_t clamped = clamp_conv_value(s[i], act);
-    CAPTURE(i, s[i], clamped);
+  for_each_value([&](size_t i, size_t ch, int32_t clamped) {
     REQUIRE(q[i] == lce_int8_output(clamped, k, t.mul[ch], t.bias[ch], t.out_scale,
                                     t.out_zero_point));
     const double exact = (double(clamped) * t.mul[ch] + t.bias[ch]) / t.out_scale + t.out_zero_point;
     REQUIRE(std::fabs(q[i] - std::max(-128.0, std::min(127.0, std::round(exact)))) <= 1.0);
-  }
+  });
 }
 
 void run_random_sweep(DType out_dtype, int iterations) {

@@ -30,10 +30,7 @@ TEST_CASE("bin_conv2d_gemm: every bin_gemm variant equals the reference kernel",
   const uint32_t seed = test_seed();
   CAPTURE(seed);
   std::mt19937 rng(seed);
-  auto pick = [&](std::initializer_list<int> values) {
-    std::vector<int> v(values);
-    return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
-  };
+  const ValuePicker pick(rng);
   const auto [variants, count] = bin_gemm_variants();
   const CpuFeatures cpu = CpuFeatures::detect();
   const auto [outputs, output_count] = bin_output_variants();
@@ -53,40 +50,17 @@ TEST_CASE("bin_conv2d_gemm: every bin_gemm variant equals the reference kernel",
       c.n = pick({1, 2});
       c.h = pick({1, 4, 6});
       c.w = pick({1, 3, 5});
-      c.kh = pick({1, 3});
-      c.kw = pick({1, 2, 3});
-      c.stride_h = pick({1, 2});
-      c.stride_w = pick({1, 2});
-      c.dilation_h = pick({1, 2});
-      c.dilation_w = pick({1, 2});
+      pick_window(pick, c);
       c.same = true;
       c.pad_values = pick({0, 1});
-      if ((c.kh - 1) * c.dilation_h + 1 <= c.h && (c.kw - 1) * c.dilation_w + 1 <= c.w) {
+      if (c.fits_valid()) {
         c.same = pick({0, 1}) == 1;
       }
       const auto mode = static_cast<ref::BinOutputMode>(pick({0, 1, 2}));
       CAPTURE(it, c.n, c.h, c.w, c.cin, c.cout, c.kh, c.kw, c.groups, c.stride_h, c.stride_w,
               c.dilation_h, c.dilation_w, c.same, c.pad_values, int(mode));
 
-      ref::BinConv2DParams p;
-      p.batch = c.n;
-      p.input_h = c.h;
-      p.input_w = c.w;
-      p.input_words = (c.cin + 31) / 32;
-      p.output_h = c.out_h();
-      p.output_w = c.out_w();
-      p.out_channels = c.cout;
-      p.kernel_h = c.kh;
-      p.kernel_w = c.kw;
-      p.stride_h = c.stride_h;
-      p.stride_w = c.stride_w;
-      p.dilation_h = c.dilation_h;
-      p.dilation_w = c.dilation_w;
-      p.pad_top = c.pad_top();
-      p.pad_left = c.pad_left();
-      p.groups = c.groups;
-      p.group_channels = c.group_channels();
-      p.zero_padding = c.same && c.pad_values == 0;
+      ref::BinConv2DParams p = bin_conv2d_params(c);
 
       std::vector<uint32_t> input = pack_signs(random_signs(rng, size_t(c.n) * c.h * c.w * c.cin), c.cin);
       // Garbage in pad bits must not leak into results.

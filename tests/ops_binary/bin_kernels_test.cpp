@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "binary_sim.h"
+#include "random_sweep.h"
 #include "kernels/reference/bin_conv2d.h"
 #include "kernels/reference/bin_maxpool2d.h"
 #include "kernels/reference/bin_pack.h"
@@ -15,34 +16,11 @@ namespace lowbit {
 namespace testing {
 namespace {
 
-ref::BinConv2DParams params_for(const ConvSpec& c) {
-  ref::BinConv2DParams p;
-  p.batch = c.n;
-  p.input_h = c.h;
-  p.input_w = c.w;
-  p.input_words = (c.cin + 31) / 32;
-  p.output_h = c.out_h();
-  p.output_w = c.out_w();
-  p.out_channels = c.cout;
-  p.kernel_h = c.kh;
-  p.kernel_w = c.kw;
-  p.stride_h = c.stride_h;
-  p.stride_w = c.stride_w;
-  p.dilation_h = c.dilation_h;
-  p.dilation_w = c.dilation_w;
-  p.pad_top = c.pad_top();
-  p.pad_left = c.pad_left();
-  p.groups = c.groups;
-  p.group_channels = c.group_channels();
-  p.zero_padding = c.same && c.pad_values == 0;
-  return p;
-}
-
 // Float output with multiplier 1, bias 0 and no activation: y equals the ±1
 // convolution value s exactly (small integers are exact in float).
 std::vector<float> conv_values_via_kernel(const ConvSpec& c, const Signs& input,
                                           const Signs& filter, size_t splits) {
-  ref::BinConv2DParams p = params_for(c);
+  ref::BinConv2DParams p = bin_conv2d_params(c);
   const std::vector<uint32_t> packed_in = pack_signs(input, c.cin);
   const std::vector<uint32_t> packed_w = pack_signs(filter, c.group_channels());
   std::vector<int32_t> popcounts(size_t(c.cout) * c.kh * c.kw);
@@ -88,15 +66,7 @@ TEST_CASE("bin_conv2d kernel: SAME padding with +1 and with 0", "[bin_conv2d][ke
 }
 
 TEST_CASE("bin_conv2d kernel: random geometries match the simulation", "[bin_conv2d][kernel]") {
-  const uint32_t seed = test_seed();
-  CAPTURE(seed);
-  std::mt19937 rng(seed);
-  auto pick = [&](std::initializer_list<int> values) {
-    std::vector<int> v(values);
-    return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
-  };
-  const int iterations = scaled_iterations(150);
-  for (int it = 0; it < iterations; ++it) {
+  random_sweep(150, [&](int it, std::mt19937& rng, const ValuePicker& pick) {
     ConvSpec c;
     c.groups = pick({1, 1, 1, 2, 3});
     c.cin = c.groups == 1 ? pick({1, 2, 31, 32, 33, 65, 100}) : c.groups * pick({32, 64});
@@ -112,7 +82,7 @@ TEST_CASE("bin_conv2d kernel: random geometries match the simulation", "[bin_con
     c.dilation_w = pick({1, 2});
     c.same = pick({0, 1}) == 1;
     c.pad_values = pick({0, 1});
-    if (!c.same && ((c.kh - 1) * c.dilation_h + 1 > c.h || (c.kw - 1) * c.dilation_w + 1 > c.w)) {
+    if (!c.same && !c.fits_valid()) {
       c.same = true;
     }
     CAPTURE(it, c.n, c.h, c.w, c.cin, c.cout, c.kh, c.kw, c.groups, c.stride_h, c.stride_w,
@@ -128,7 +98,7 @@ TEST_CASE("bin_conv2d kernel: random geometries match the simulation", "[bin_con
     }
     // Any split of the pixel range (as threads do) writes the same values.
     CHECK(conv_values_via_kernel(c, input, filter, 3) == whole);
-  }
+  });
 }
 
 TEST_CASE("bin_conv2d kernel: pad bits of the input are ignored", "[bin_conv2d][kernel]") {
@@ -136,7 +106,7 @@ TEST_CASE("bin_conv2d kernel: pad bits of the input are ignored", "[bin_conv2d][
   c.cin = 5;
   c.cout = 2;
   const Signs input = {1, -1, 1, 1, -1}, filter = {1, 1, 1, -1, -1, -1, -1, 1, 1, 1};
-  ref::BinConv2DParams p = params_for(c);
+  ref::BinConv2DParams p = bin_conv2d_params(c);
   std::vector<uint32_t> packed_in = pack_signs(input, 5);
   packed_in[0] |= 0xFFFFFFE0u;  // garbage beyond channel 5
   const std::vector<uint32_t> packed_w = pack_signs(filter, 5);

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "binary_sim.h"
+#include "random_sweep.h"
 #include "op_harness.h"
 #include "runtime/cpu_features.h"
 #include "support/model_runner.h"
@@ -116,14 +117,7 @@ TEST_CASE("BITPACK / UNPACK validation", "[bitpack][unpack][validation]") {
 }
 
 TEST_CASE("BMAXPOOL2D: random shapes against the ±1 simulation", "[bmaxpool2d]") {
-  const uint32_t seed = test_seed();
-  CAPTURE(seed);
-  std::mt19937 rng(seed);
-  auto pick = [&](std::initializer_list<int> values) {
-    std::vector<int> v(values);
-    return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
-  };
-  for (int it = 0; it < scaled_iterations(40); ++it) {
+  random_sweep(40, [&](int it, std::mt19937& rng, const ValuePicker& pick) {
     const int n = pick({1, 2}), h = pick({1, 3, 4, 7}), w = pick({2, 5}),
               c = pick({1, 31, 32, 33, 65});
     Pool2DOptions o;
@@ -176,7 +170,7 @@ TEST_CASE("BMAXPOOL2D: random shapes against the ±1 simulation", "[bmaxpool2d]"
       REQUIRE(r4.status.ok());
       CHECK(r4.outputs[0] == r.outputs[0]);
     }
-  }
+  });
 }
 
 TEST_CASE("BMAXPOOL2D validation", "[bmaxpool2d][validation]") {
@@ -228,14 +222,7 @@ std::unique_ptr<ModelBuilder> build_fc(const FcCase& t, Shape in_shape) {
 }
 
 TEST_CASE("BFULLY_CONNECTED: every output mode against the simulation", "[bfully_connected]") {
-  const uint32_t seed = test_seed();
-  CAPTURE(seed);
-  std::mt19937 rng(seed);
-  auto pick = [&](std::initializer_list<int> values) {
-    std::vector<int> v(values);
-    return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
-  };
-  for (int it = 0; it < scaled_iterations(45); ++it) {
+  random_sweep(45, [&](int it, std::mt19937& rng, const ValuePicker& pick) {
     FcCase t;
     t.out_dtype = it % 3 == 0 ? DType::kFloat32 : (it % 3 == 1 ? DType::kInt8 : DType::kBit);
     t.batch = pick({1, 2, 6});
@@ -300,7 +287,7 @@ TEST_CASE("BFULLY_CONNECTED: every output mode against the simulation", "[bfully
       REQUIRE(many.status.ok());
       CHECK(many.outputs[0] == r.outputs[0]);
     }
-  }
+  });
 }
 
 TEST_CASE("BFULLY_CONNECTED validation", "[bfully_connected][validation]") {

@@ -5,11 +5,28 @@
 
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <random>
 #include <vector>
 
+#include "kernels/reference/bin_conv2d.h"
+
 namespace lowbit {
 namespace testing {
+
+// Draws one of a few listed values with `rng` (a value listed twice comes
+// twice as often): how the random sweeps pick shapes.
+class ValuePicker {
+ public:
+  explicit ValuePicker(std::mt19937& rng) : rng_(rng) {}
+  int operator()(std::initializer_list<int> values) const {
+    std::uniform_int_distribution<size_t> index(0, values.size() - 1);
+    return values.begin()[index(rng_)];
+  }
+
+ private:
+  std::mt19937& rng_;
+};
 
 // Logical ±1 values (+1 or -1) in row-major order.
 using Signs = std::vector<int8_t>;
@@ -75,8 +92,47 @@ struct ConvSpec {
     return total > 0 ? total / 2 : 0;
   }
   int group_channels() const { return cin / groups; }
+  // Whether the dilated kernel fits the image, as VALID padding needs.
+  bool fits_valid() const {
+    return (kh - 1) * dilation_h + 1 <= h && (kw - 1) * dilation_w + 1 <= w;
+  }
   int k() const { return kh * kw * group_channels(); }
 };
+
+// A random window for `c`: kernel 1 or 3 rows by 1 to 3 columns, strides and
+// dilations 1 or 2.
+inline void pick_window(const ValuePicker& pick, ConvSpec& c) {
+  c.kh = pick({1, 3});
+  c.kw = pick({1, 2, 3});
+  c.stride_h = pick({1, 2});
+  c.stride_w = pick({1, 2});
+  c.dilation_h = pick({1, 2});
+  c.dilation_w = pick({1, 2});
+}
+
+// The reference kernel's parameters for `c` (input packed to 32-bit words).
+inline ref::BinConv2DParams bin_conv2d_params(const ConvSpec& c) {
+  ref::BinConv2DParams p;
+  p.batch = c.n;
+  p.input_h = c.h;
+  p.input_w = c.w;
+  p.input_words = (c.cin + 31) / 32;
+  p.output_h = c.out_h();
+  p.output_w = c.out_w();
+  p.out_channels = c.cout;
+  p.kernel_h = c.kh;
+  p.kernel_w = c.kw;
+  p.stride_h = c.stride_h;
+  p.stride_w = c.stride_w;
+  p.dilation_h = c.dilation_h;
+  p.dilation_w = c.dilation_w;
+  p.pad_top = c.pad_top();
+  p.pad_left = c.pad_left();
+  p.groups = c.groups;
+  p.group_channels = c.group_channels();
+  p.zero_padding = c.same && c.pad_values == 0;
+  return p;
+}
 
 // s = Σ x·w over the window (out-of-image taps: +1 with pad_values 1, 0 with
 // pad_values 0), one value per [n][oy][ox][cout].

@@ -19,10 +19,7 @@ TEST_CASE("binary operators: random malformed operands give a Status, accepted o
   const uint32_t seed = test_seed();
   CAPTURE(seed);
   std::mt19937 rng(seed);
-  auto pick = [&](std::initializer_list<int> values) {
-    std::vector<int> v(values);
-    return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
-  };
+  const ValuePicker pick(rng);
   // Mostly plausible, sometimes wrong: each choice breaks the operator rarely.
   auto dtype = [&] {
     return static_cast<DType>(pick({0, 1, 3, 4, 4, 4, 4, 4, 4, 4}));  // float32 int8 int32 bit
