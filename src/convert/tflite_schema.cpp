@@ -72,12 +72,12 @@ std::string builtin_operator_name(int32_t code) {
     case kCustom: return "CUSTOM";
     case kPad: return "PAD";
     case kMean: return "MEAN";
+    case kSub: return "SUB";
     case kSqueeze: return "SQUEEZE";
     case kQuantize: return "QUANTIZE";
     case kHardSwish: return "HARD_SWISH";
     // Common in real files though not importable: named so reports are readable.
     case 39: return "TRANSPOSE";
-    case 41: return "SUB";
     case 45: return "STRIDED_SLICE";
     case 77: return "SHAPE";
     case 83: return "PACK";
@@ -104,6 +104,7 @@ bool OptionsTable::Verify(flatbuffers::Verifier& v, uint8_t tag) const {
     case kSoftmaxOptions: ok = verify_option_fields(this, v, {{0, 4}}); break;
     case kConcatenationOptions: ok = verify_option_fields(this, v, {{0, 4}, {1, 1}}); break;
     case kAddOptions:
+    case kSubOptions:
     case kMulOptions: ok = verify_option_fields(this, v, {{0, 1}}); break;
     case kReshapeOptions: ok = verify_option_fields(this, v, {{0, 0}}); break;
     case kReducerOptions: ok = verify_option_fields(this, v, {{0, 1}}); break;

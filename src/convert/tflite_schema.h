@@ -56,6 +56,7 @@ enum BuiltinOperator : int32_t {
   kCustom = 32,
   kPad = 34,
   kMean = 40,
+  kSub = 41,
   kSqueeze = 43,
   kQuantize = 114,
   kHardSwish = 117,
@@ -76,6 +77,7 @@ enum OptionsTag : uint8_t {
   kMulOptions = 21,
   kPadOptions = 22,
   kReducerOptions = 27,
+  kSubOptions = 28,
 };
 
 // Any builtin options table; accessors by field id. The verifier checks the
