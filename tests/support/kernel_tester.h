@@ -138,4 +138,18 @@ void for_each_variant(const char* family_name, KernelFamily<Fn> family, Check&& 
   if (expect_all != nullptr && std::string(expect_all) == "1") CHECK(skipped.empty());
 }
 
+// For families of the form fn(params, n, input, output): the row against the
+// reference on `input`, every output written and nothing after them.
+template <typename Params, typename In, typename Out>
+void expect_unary_matches(const KernelVariant<void (*)(const Params&, size_t, const In*, Out*)>& row,
+                          void (*reference)(const Params&, size_t, const In*, Out*),
+                          const Params& params, const std::vector<In>& input) {
+  CAPTURE(input.size());
+  GuardedOutput<Out> want(input.size()), got(input.size());
+  reference(params, input.size(), input.data(), want.data());
+  row.fn(params, input.size(), input.data(), got.data());
+  REQUIRE(got.guard_intact());
+  REQUIRE(got.values() == want.values());
+}
+
 }  // namespace lowbit::testing
