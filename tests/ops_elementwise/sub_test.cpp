@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <random>
+#include <string>
 
 #include "elementwise_test_util.h"
 #include "kernels/reference/qs8_elementwise.h"
@@ -148,6 +149,21 @@ TEST_CASE("SUB uint8 equals int8 SUB on the sign-flipped bytes", "[sub]") {
                               int8_operand(c.a, c.so, c.zo), c.act, flip(ua), flip(ub), profile);
       REQUIRE(flip(u8) == i8);
     }
+  }
+}
+
+TEST_CASE("uint8 ADD and SUB run the int8 variant this CPU selects", "[sub][add]") {
+  for (OpType type : {OpType::kAdd, OpType::kSub}) {
+    std::string kernels[2];
+    for (DType dtype : {DType::kInt8, DType::kUInt8}) {
+      const Operand x = quantized(dtype, {40}, 0.1f, 3);
+      RunResult r = run_single_op(type, {x, x}, x, ElementwiseOptions{}, {Bytes(40), Bytes(40)});
+      INFO(r.status.to_string());
+      REQUIRE(r.status.ok());
+      kernels[dtype == DType::kUInt8] = r.kernels[0];
+    }
+    CHECK(kernels[0].rfind("qs8_add__", 0) == 0);
+    CHECK(kernels[1] == kernels[0]);
   }
 }
 
