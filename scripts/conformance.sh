@@ -14,7 +14,7 @@
 #     lowbit-run --kernel reference vs auto (1 and 2 threads), bit for bit, on the shared int8
 #     models in every profile for two input seeds. No venv needed.
 #   scripts/conformance.sh --op-cases [--cases N] [--resolver BUILTIN_REF|AUTO] [--profile P]
-#                          [--kinds conv,dw,fc,avgpool,maxpool,mean] [--dtypes int8,uint8] [--seed N]
+#                          [--kinds conv,dw,fc,avgpool,maxpool,mean,add,sub,mul] [--dtypes int8,uint8] [--seed N]
 #     Random single-operator int8/uint8 models, LiteRT's output bytes against lowbit-run's.
 #   scripts/conformance.sh --datamove-cases [--cases N] [--ops transpose,gather,...] [--dtypes ...]
 #     Random single-operator TensorFlow models of the data movement operators (float32, int8,

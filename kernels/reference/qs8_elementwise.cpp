@@ -1,5 +1,6 @@
 #include "kernels/reference/qs8_elementwise.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "kernels/reference/qs8_quantize.h"
@@ -8,11 +9,44 @@ namespace lowbit {
 namespace ref {
 namespace {
 
-int8_t clamp_to_int8(int32_t v, int32_t lo, int32_t hi) {
-  return static_cast<int8_t>(v < lo ? lo : (v > hi ? hi : v));
+// An input byte as the int8 value the arithmetic uses (see sign_flip).
+inline int32_t load(const int8_t* p, uint8_t sign_flip) {
+  return static_cast<int8_t>(*p ^ sign_flip);
+}
+
+// A clamped int8 result as the byte stored.
+inline int8_t store(int32_t v, uint8_t sign_flip) {
+  return static_cast<int8_t>(v ^ sign_flip);
 }
 
 }  // namespace
+
+Qs8AddMultipliers qs8_add_multipliers(float a_scale, float b_scale, float output_scale,
+                                      int left_shift) {
+  const double sa = a_scale, sb = b_scale, so = output_scale;
+  const double twice_max = 2.0 * std::max(sa, sb);
+  return {sa / twice_max, sb / twice_max, twice_max / (std::ldexp(1.0, left_shift) * so)};
+}
+
+RequantProfile make_qs8_add_params(RequantProfile profile, float a_scale, float b_scale,
+                                   float output_scale, bool subtract, Qs8AddParams* p) {
+  if (profile == RequantProfile::kXnnpackFp32 &&
+      !make_xnnpack_add_multipliers(a_scale / output_scale, b_scale / output_scale, p)) {
+    profile = RequantProfile::kSingleRounding;
+  }
+  const Qs8AddMultipliers m = qs8_add_multipliers(a_scale, b_scale, output_scale, p->left_shift);
+  p->profile = profile;
+  p->a = make_requantizer(profile, m.a, 0.0f);
+  p->b = make_requantizer(profile, m.b, 0.0f);
+  p->output = make_requantizer(profile, m.output, 0.0f);
+  if (subtract) {
+    // Negated after quantizing, as TFLite and XNNPACK do: each rounding
+    // step then sees exactly the operands theirs see.
+    p->b.multiplier = -p->b.multiplier;
+    p->xnn_b_multiplier = -p->xnn_b_multiplier;
+  }
+  return profile;
+}
 
 bool make_xnnpack_add_multipliers(float a_ratio, float b_ratio, Qs8AddParams* params) {
   const float lo = 0x1.0p-10f, hi = 0x1.0p+8f;
@@ -28,37 +62,40 @@ bool make_xnnpack_add_multipliers(float a_ratio, float b_ratio, Qs8AddParams* pa
 
 void qs8_add__reference(const Qs8AddParams& p, size_t n, const int8_t* a, size_t a_stride,
                         const int8_t* b, size_t b_stride, int8_t* output) {
+  const uint8_t flip = p.sign_flip;
   if (p.profile == RequantProfile::kXnnpackFp32) {
     const int32_t rounding = int32_t{1} << (p.xnn_shift - 1);
     for (size_t i = 0; i < n; ++i) {
-      // |x - zp| <= 255 and m < 2^21: the sum stays below 2^30.
-      const int32_t acc = (a[i * a_stride] - p.a_zero_point) * p.xnn_a_multiplier +
-                          (b[i * b_stride] - p.b_zero_point) * p.xnn_b_multiplier;
-      output[i] = clamp_to_int8(((acc + rounding) >> p.xnn_shift) + p.output_zero_point,
-                                p.act_min, p.act_max);
+      // |x - zp| <= 255 and |m| < 2^21: the sum stays within +-2^30.
+      const int32_t acc = (load(a + i * a_stride, flip) - p.a_zero_point) * p.xnn_a_multiplier +
+                          (load(b + i * b_stride, flip) - p.b_zero_point) * p.xnn_b_multiplier;
+      const int32_t v = ((acc + rounding) >> p.xnn_shift) + p.output_zero_point;
+      output[i] = store(std::min(std::max(v, p.act_min), p.act_max), flip);
     }
     return;
   }
   // |x - zp| <= 255, so the lifted values stay below 2^28.
   const int32_t lift = int32_t{1} << p.left_shift;
   for (size_t i = 0; i < n; ++i) {
-    const int32_t a_lifted = (a[i * a_stride] - p.a_zero_point) * lift;
-    const int32_t b_lifted = (b[i * b_stride] - p.b_zero_point) * lift;
-    // Input multipliers are <= 1/2, so the sum of the two rescaled values fits.
+    const int32_t a_lifted = (load(a + i * a_stride, flip) - p.a_zero_point) * lift;
+    const int32_t b_lifted = (load(b + i * b_stride, flip) - p.b_zero_point) * lift;
+    // Input multipliers are within +-1/2, so the sum of the rescaled values fits.
     const int32_t sum = requantize(a_lifted, p.a, p.profile) + requantize(b_lifted, p.b, p.profile);
-    output[i] = static_cast<int8_t>(requantize_and_clamp(sum, p.output, p.profile,
-                                                         p.output_zero_point, p.act_min,
-                                                         p.act_max));
+    output[i] = store(requantize_and_clamp(sum, p.output, p.profile, p.output_zero_point,
+                                           p.act_min, p.act_max),
+                      flip);
   }
 }
 
 void qs8_mul__reference(const Qs8MulParams& p, size_t n, const int8_t* a, size_t a_stride,
                         const int8_t* b, size_t b_stride, int8_t* output) {
+  const uint8_t flip = p.sign_flip;
   for (size_t i = 0; i < n; ++i) {
-    const int32_t product = (a[i * a_stride] - p.a_zero_point) * (b[i * b_stride] - p.b_zero_point);
-    output[i] = static_cast<int8_t>(requantize_and_clamp(product, p.output, p.profile,
-                                                         p.output_zero_point, p.act_min,
-                                                         p.act_max));
+    const int32_t product = (load(a + i * a_stride, flip) - p.a_zero_point) *
+                            (load(b + i * b_stride, flip) - p.b_zero_point);
+    output[i] = store(requantize_and_clamp(product, p.output, p.profile, p.output_zero_point,
+                                           p.act_min, p.act_max),
+                      flip);
   }
 }
 

@@ -1,6 +1,10 @@
-// Binary int8 elementwise kernels (ADD, MUL). A call handles one run of n
-// outputs; each input advances by its own stride (0 = broadcast value, 1 =
+// Binary int8 elementwise kernels (ADD, SUB, MUL). A call handles one run of
+// n outputs; each input advances by its own stride (0 = broadcast value, 1 =
 // contiguous), so the operator covers any NumPy broadcast with runs.
+//
+// uint8 tensors run through the same kernels: every byte is XORed with
+// sign_flip (0x80) as it is loaded and stored, and the zero points are
+// lowered by 128, since (q_u8 - zp) == int8(q_u8 ^ 0x80) - (zp - 128) exactly.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +21,10 @@ namespace ref {
 // XNNPACK's qs8 vadd: (x_a - zp_a) * m_a + (x_b - zp_b) * m_b with m = the
 // float ratio s / s_out scaled by 2^shift and rounded half to even, then an
 // arithmetic shift right rounding half up.
+//
+// SUB is the same computation with b's multiplier negated after it is
+// quantized, in every profile: TFLite's sub.cc negates input2_multiplier and
+// runs the ADD kernels, XNNPACK's qs8 vsub is its vadd with a negated b scale.
 struct Qs8AddParams {
   RequantProfile profile{};
   int32_t a_zero_point = 0, b_zero_point = 0, output_zero_point = 0;
@@ -25,7 +33,24 @@ struct Qs8AddParams {
   int32_t xnn_a_multiplier = 0, xnn_b_multiplier = 0;  // xnnpack_fp32
   int32_t xnn_shift = 0;
   int32_t act_min = -128, act_max = 127;
+  uint8_t sign_flip = 0;  // 0x80 for uint8 tensors (see the top of this file)
 };
+
+// The real multipliers of TFLite's ADD/SUB, formed in double from the float
+// scales: inputs s / (2 max(s_a, s_b)) <= 1/2, output
+// 2 max(s_a, s_b) / (2^left_shift s_out), which TFLite requires below 1.
+struct Qs8AddMultipliers {
+  double a, b, output;
+};
+Qs8AddMultipliers qs8_add_multipliers(float a_scale, float b_scale, float output_scale,
+                                      int left_shift = 20);
+
+// The profile, multipliers and shifts of Qs8AddParams for ADD (subtract =
+// false) or SUB; the caller sets zero points, clamp and sign_flip. Returns the profile the parameters are for: xnnpack_fp32 becomes
+// single_rounding where XNNPACK would refuse the scales (a ratio s / s_out
+// outside [2^-10, 2^8)) and TFLite runs its own kernel.
+RequantProfile make_qs8_add_params(RequantProfile profile, float a_scale, float b_scale,
+                                   float output_scale, bool subtract, Qs8AddParams* params);
 
 // XNNPACK's multipliers for the ratios s_a / s_out and s_b / s_out; false when
 // XNNPACK would refuse them (each ratio must lie in [2^-10, 2^8)).
@@ -37,6 +62,7 @@ struct Qs8MulParams {
   int32_t a_zero_point = 0, b_zero_point = 0, output_zero_point = 0;
   Requantizer output;
   int32_t act_min = -128, act_max = 127;
+  uint8_t sign_flip = 0;  // 0x80 for uint8 tensors (see the top of this file)
 };
 
 using Qs8AddFn = void (*)(const Qs8AddParams& params, size_t n, const int8_t* a, size_t a_stride,

@@ -557,6 +557,7 @@ Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
     case tfl::kDepthwiseConv2D: return convert_conv(im, ctx, true);
     case tfl::kFullyConnected: return convert_fully_connected(im, ctx);
     case tfl::kAdd: return convert_elementwise(im, ctx, OpType::kAdd, tfl::kAddOptions);
+    case tfl::kSub: return convert_elementwise(im, ctx, OpType::kSub, tfl::kSubOptions);
     case tfl::kMul: return convert_elementwise(im, ctx, OpType::kMul, tfl::kMulOptions);
     case tfl::kAveragePool2D: return convert_pool(im, ctx, OpType::kAveragePool2D);
     case tfl::kMaxPool2D: return convert_pool(im, ctx, OpType::kMaxPool2D);

@@ -72,6 +72,7 @@ std::string builtin_operator_name(int32_t code) {
     case kCustom: return "CUSTOM";
     case kPad: return "PAD";
     case kMean: return "MEAN";
+    case kSub: return "SUB";
     case kSqueeze: return "SQUEEZE";
     case kQuantize: return "QUANTIZE";
     case kHardSwish: return "HARD_SWISH";
@@ -88,7 +89,6 @@ std::string builtin_operator_name(int32_t code) {
     case kUnpack: return "UNPACK";
     case kSplitV: return "SPLIT_V";
     // Common in real files though not importable: named so reports are readable.
-    case 41: return "SUB";
     case 77: return "SHAPE";
     default: return "BUILTIN_" + std::to_string(code);
   }
@@ -113,6 +113,7 @@ bool OptionsTable::Verify(flatbuffers::Verifier& v, uint8_t tag) const {
     case kSoftmaxOptions: ok = verify_option_fields(this, v, {{0, 4}}); break;
     case kConcatenationOptions: ok = verify_option_fields(this, v, {{0, 4}, {1, 1}}); break;
     case kAddOptions:
+    case kSubOptions:
     case kMulOptions: ok = verify_option_fields(this, v, {{0, 1}}); break;
     case kReshapeOptions: ok = verify_option_fields(this, v, {{0, 0}}); break;
     case kReducerOptions: ok = verify_option_fields(this, v, {{0, 1}}); break;

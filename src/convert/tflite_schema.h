@@ -60,6 +60,7 @@ enum BuiltinOperator : int32_t {
   kGather = 36,
   kTranspose = 39,
   kMean = 40,
+  kSub = 41,
   kSqueeze = 43,
   kStridedSlice = 45,
   kSplit = 49,
@@ -97,6 +98,7 @@ enum OptionsTag : uint8_t {
   kUnpackOptions = 64,
   kSplitVOptions = 79,
   kDepthToSpaceOptions = 94,
+  kSubOptions = 28,
 };
 
 // Any builtin options table; accessors by field id. The verifier checks the

@@ -1,14 +1,5 @@
-// ADD: a + b with NumPy broadcasting and a fused activation. int8 follows
-// TFLite (inputs lifted by 2^20 and rescaled onto 2 * max(s_a, s_b), then to
-// the output); float32 runs through the float kernels.
-//
-// Profiles: tflite_reference rescales each of the three steps with double
-// rounding, single_rounding with single rounding (TFLite's optimized kernels
-// built with single rounding), xnnpack_fp32 follows XNNPACK's qs8 add (see
-// kernels/reference/qs8_elementwise.h). Where XNNPACK would refuse the scales
-// (a ratio s / s_out outside [2^-10, 2^8)), TFLite runs its own kernel, so
-// xnnpack_fp32 falls back to single_rounding.
-#include <algorithm>
+// ADD: a + b with NumPy broadcasting and a fused activation, in int8, uint8
+// and float32. SUB (sub.cpp) runs this same code with b's multiplier negated.
 #include <memory>
 
 #include "kernels/qs8_elementwise.h"
@@ -17,29 +8,57 @@
 #include "ops/op_util.h"
 
 namespace lowbit {
+
+// ADD and SUB in int8 and uint8 follow TFLite: inputs lifted by 2^20 and
+// rescaled onto 2 * max(s_a, s_b), summed, rescaled to the output; SUB
+// negates b's multiplier. Profiles: tflite_reference rescales each step with
+// double rounding, single_rounding with single rounding (TFLite's optimized
+// kernels built that way), xnnpack_fp32 follows XNNPACK's qs8/qu8 vadd/vsub
+// and falls back to single_rounding where XNNPACK refuses the scales (see
+// ref::make_qs8_add_params).
 namespace {
 
-constexpr int kLeftShift = 20;
+constexpr int kAddLeftShift = 20;
 
-struct AddScales {
-  double a, b, output;  // real multipliers, as TFLite forms them in double
+class Qs8AddOrSub : public BroadcastBinaryKernel<ref::Qs8AddParams, ref::Qs8AddFn> {
+ public:
+  Qs8AddOrSub(Activation activation, bool subtract)
+      : activation_(activation), subtract_(subtract) {}
+
+  Status prepare(PrepareContext& ctx) override {
+    const TensorDesc& a = ctx.input(0);
+    const TensorDesc& b = ctx.input(1);
+    const TensorDesc& out = ctx.output(0);
+    p_.left_shift = kAddLeftShift;
+    ref::make_qs8_add_params(ctx.profile(), a.quant.scales[0], b.quant.scales[0],
+                             out.quant.scales[0], subtract_, &p_);
+    p_.a_zero_point = int8_zero_point(a);
+    p_.b_zero_point = int8_zero_point(b);
+    p_.output_zero_point = int8_zero_point(out);
+    p_.sign_flip = sign_flip_of(out.dtype);
+    quantized_activation_range(activation_, out.quant.scales[0], p_.output_zero_point,
+                               DType::kInt8, &p_.act_min, &p_.act_max);
+    return plan_and_select(ctx, qs8_add_variants());
+  }
+
+ private:
+  Activation activation_;
+  bool subtract_;
 };
 
-AddScales add_scales(const TensorDesc& a, const TensorDesc& b, const TensorDesc& out) {
-  const double sa = a.quant.scales[0], sb = b.quant.scales[0], so = out.quant.scales[0];
-  const double twice_max = 2.0 * std::max(sa, sb);
-  return {sa / twice_max, sb / twice_max, twice_max / (double(1 << kLeftShift) * so)};
-}
+}  // namespace
 
-Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
+Status validate_add_or_sub(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 2, 1));
   DType dtype;
-  LOWBIT_RETURN_IF_ERROR(check_int8_or_float_operands(graph, op, &dtype));
+  LOWBIT_RETURN_IF_ERROR(check_same_dtype_operands(
+      graph, op, {DType::kInt8, DType::kUInt8, DType::kFloat32}, &dtype));
   LOWBIT_RETURN_IF_ERROR(broadcast_shape(graph, op, &output_shapes[0]));
-  if (dtype == DType::kInt8) {
-    const AddScales s = add_scales(graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]],
-                                   graph.tensors[op.outputs[0]]);
-    if (!(s.output < 1.0)) {
+  if (dtype != DType::kFloat32) {
+    const auto scale = [&](int tensor) { return graph.tensors[tensor].quant.scales[0]; };
+    const ref::Qs8AddMultipliers m = ref::qs8_add_multipliers(
+        scale(op.inputs[0]), scale(op.inputs[1]), scale(op.outputs[0]), kAddLeftShift);
+    if (!(m.output < 1.0)) {
       return invalid(describe_output(graph, op, 0) +
                      " scale is too small for the input scales (TFLite needs 2 * max input "
                      "scale / (2^20 * output scale) < 1)");
@@ -48,47 +67,14 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   return Status::Ok();
 }
 
-class Qs8Add : public BroadcastBinaryKernel<ref::Qs8AddParams, ref::Qs8AddFn> {
- public:
-  explicit Qs8Add(Activation activation) : activation_(activation) {}
-
-  Status prepare(PrepareContext& ctx) override {
-    const TensorDesc& a = ctx.input(0);
-    const TensorDesc& b = ctx.input(1);
-    const TensorDesc& out = ctx.output(0);
-    RequantProfile profile = ctx.profile();
-    const float a_ratio = a.quant.scales[0] / out.quant.scales[0];
-    const float b_ratio = b.quant.scales[0] / out.quant.scales[0];
-    if (profile == RequantProfile::kXnnpackFp32 &&
-        !ref::make_xnnpack_add_multipliers(a_ratio, b_ratio, &p_)) {
-      profile = RequantProfile::kSingleRounding;
-    }
-    const AddScales s = add_scales(a, b, out);
-    p_.profile = profile;
-    p_.a_zero_point = a.quant.zero_points[0];
-    p_.b_zero_point = b.quant.zero_points[0];
-    p_.output_zero_point = out.quant.zero_points[0];
-    p_.left_shift = kLeftShift;
-    p_.a = ref::make_requantizer(profile, s.a, 0.0f);
-    p_.b = ref::make_requantizer(profile, s.b, 0.0f);
-    p_.output = ref::make_requantizer(profile, s.output, 0.0f);
-    quantized_activation_range(activation_, out.quant.scales[0], p_.output_zero_point,
-                               DType::kInt8, &p_.act_min, &p_.act_max);
-    return plan_and_select(ctx, qs8_add_variants());
-  }
-
- private:
-  Activation activation_;
-};
-
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
+Result<std::unique_ptr<OpKernel>> create_add_or_sub(const GraphDesc& graph,
+                                                    const OperatorDesc& op) {
   if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) return create_float_kernel(graph, op);
   const auto* opt = get_options<ElementwiseOptions>(op);
-  return std::unique_ptr<OpKernel>(new Qs8Add(opt ? opt->activation : Activation::kNone));
+  return std::unique_ptr<OpKernel>(new Qs8AddOrSub(opt ? opt->activation : Activation::kNone,
+                                                   op.type == OpType::kSub));
 }
 
-}  // namespace
-
-LOWBIT_REGISTER_OP(Add, validate, create)
+LOWBIT_REGISTER_OP(Add, validate_add_or_sub, create_add_or_sub)
 
 }  // namespace lowbit

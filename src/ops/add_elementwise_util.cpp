@@ -108,20 +108,26 @@ void BroadcastPlan::row_offsets(size_t row, size_t* a_offset, size_t* b_offset) 
   *b_offset = static_cast<size_t>(b);
 }
 
-Status check_int8_or_float_operands(const GraphDesc& graph, const OperatorDesc& op,
-                                    DType* dtype) {
-  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, 0, {DType::kInt8, DType::kFloat32}));
+Status check_same_dtype_operands(const GraphDesc& graph, const OperatorDesc& op,
+                                 std::initializer_list<DType> allowed, DType* dtype) {
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, 0, allowed));
   const DType common = graph.tensors[op.inputs[0]].dtype;
+  const bool quantized = common == DType::kInt8 || common == DType::kUInt8;
   for (size_t i = 0; i < op.inputs.size(); ++i) {
     LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, i, {common}));
-    if (common == DType::kInt8) LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, i));
+    if (quantized) LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, i));
   }
   for (size_t i = 0; i < op.outputs.size(); ++i) {
     LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, i, {common}));
-    if (common == DType::kInt8) LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, i));
+    if (quantized) LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, i));
   }
   *dtype = common;
   return Status::Ok();
+}
+
+Status check_int8_or_float_operands(const GraphDesc& graph, const OperatorDesc& op,
+                                    DType* dtype) {
+  return check_same_dtype_operands(graph, op, {DType::kInt8, DType::kFloat32}, dtype);
 }
 
 Status validate_int8_or_float_unary(const GraphDesc& graph, const OperatorDesc& op,

@@ -1,11 +1,13 @@
-// Helpers shared by ADD, MUL and the other operators of this group (the int8
-// activations, SOFTMAX, QUANTIZE, DEQUANTIZE, PAD, CONCATENATION, RESHAPE):
-// NumPy broadcasting, splitting work into blocks for the thread pool, and the
-// float32/int8 operand checks.
+// Helpers shared by ADD, SUB, MUL and the other operators of this group (the
+// int8 activations, SOFTMAX, QUANTIZE, DEQUANTIZE, PAD, CONCATENATION,
+// RESHAPE): NumPy broadcasting, splitting work into blocks for the thread
+// pool, and the float32/int8/uint8 operand checks.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
 
 #include "ops/op_kernel.h"
 #include "ops/op_util.h"
@@ -90,10 +92,27 @@ class BroadcastPlan {
   size_t a_inner_stride_ = 0, b_inner_stride_ = 0;
 };
 
-// Operand checks for ops whose inputs and outputs are all int8 or all float32
-// (per-tensor quantization for int8). Returns the common dtype.
+// Operand checks for ops whose inputs and outputs all have one dtype out of
+// `allowed` (per-tensor quantization for int8 and uint8). Returns it.
+Status check_same_dtype_operands(const GraphDesc& graph, const OperatorDesc& op,
+                                 std::initializer_list<DType> allowed, DType* dtype);
+
+// The same, for int8 or float32.
 Status check_int8_or_float_operands(const GraphDesc& graph, const OperatorDesc& op,
                                     DType* dtype);
+
+// The binary elementwise kernels run uint8 tensors as int8: zero points
+// lowered by 128, bytes sign-flipped (kernels/reference/qs8_elementwise.h).
+inline uint8_t sign_flip_of(DType dtype) { return dtype == DType::kUInt8 ? 0x80 : 0; }
+inline int32_t int8_zero_point(const TensorDesc& t) {
+  return t.quant.zero_points[0] - (t.dtype == DType::kUInt8 ? 128 : 0);
+}
+
+// ADD and SUB (defined in src/ops/add.cpp): one computation, TFLite's SUB being
+// its ADD with b's multiplier negated; int8, uint8 and float32.
+Status validate_add_or_sub(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes);
+Result<std::unique_ptr<OpKernel>> create_add_or_sub(const GraphDesc& graph,
+                                                    const OperatorDesc& op);
 
 // Input 0 and output 0 have the same number of elements.
 Status check_same_element_count(const PrepareContext& ctx);
@@ -137,7 +156,7 @@ class UnaryElementwiseKernel : public OpKernel {
   size_t count_ = 0;
 };
 
-// What quantized ADD and MUL share once their parameters are set: the
+// What quantized ADD, SUB and MUL share once their parameters are set: the
 // broadcast plan, the variant choice and the run loop over broadcast runs.
 template <typename Params, typename Fn>
 class BroadcastBinaryKernel : public OpKernel {

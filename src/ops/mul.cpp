@@ -1,6 +1,6 @@
-// MUL: a * b with NumPy broadcasting and a fused activation. int8 follows
-// TFLite: (x_a - zp_a) * (x_b - zp_b) rescaled by s_a * s_b / s_out (formed in
-// double), in the profile's requantization. xnnpack_fp32 uses XNNPACK's float
+// MUL: a * b with NumPy broadcasting and a fused activation. int8 and uint8
+// follow TFLite: (x_a - zp_a) * (x_b - zp_b) rescaled by s_a * s_b / s_out
+// (formed in double), in the profile's requantization. xnnpack_fp32 uses XNNPACK's float
 // scale (s_a * s_b) / s_out, rounding half to even; where XNNPACK would refuse
 // that scale (outside [2^-16, 2^8)) TFLite runs its own kernel, so the
 // profile falls back to single_rounding. float32 runs through the float kernels.
@@ -17,7 +17,8 @@ namespace {
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 2, 1));
   DType dtype;
-  LOWBIT_RETURN_IF_ERROR(check_int8_or_float_operands(graph, op, &dtype));
+  LOWBIT_RETURN_IF_ERROR(check_same_dtype_operands(
+      graph, op, {DType::kInt8, DType::kUInt8, DType::kFloat32}, &dtype));
   return broadcast_shape(graph, op, &output_shapes[0]);
 }
 
@@ -36,9 +37,10 @@ class Qs8Mul : public BroadcastBinaryKernel<ref::Qs8MulParams, ref::Qs8MulFn> {
         !(fp32_scale >= 0x1.0p-16f && fp32_scale < 0x1.0p+8f)) {
       p_.profile = RequantProfile::kSingleRounding;
     }
-    p_.a_zero_point = a.quant.zero_points[0];
-    p_.b_zero_point = b.quant.zero_points[0];
-    p_.output_zero_point = out.quant.zero_points[0];
+    p_.a_zero_point = int8_zero_point(a);
+    p_.b_zero_point = int8_zero_point(b);
+    p_.output_zero_point = int8_zero_point(out);
+    p_.sign_flip = sign_flip_of(out.dtype);
     p_.output = ref::make_requantizer(p_.profile, double(sa) * double(sb) / double(so),
                                       fp32_scale);
     quantized_activation_range(activation_, so, p_.output_zero_point, DType::kInt8, &p_.act_min,

@@ -1,12 +1,12 @@
 """Random single-operator models against LiteRT: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED,
-AVERAGE_POOL_2D, MAX_POOL_2D and MEAN, int8 and uint8, with random shapes, strides, dilations,
-paddings, activations and per-tensor or per-channel scales in two regimes (powers of two, and
-arbitrary). Each model is written with tflite_builder.py, run once by LiteRT (resolver
+AVERAGE_POOL_2D, MAX_POOL_2D, MEAN, ADD, SUB and MUL, int8 and uint8, with random shapes,
+strides, dilations, paddings, broadcasts, activations and per-tensor or per-channel scales in two
+regimes (powers of two, and arbitrary). Each model is written with tflite_builder.py, run once by LiteRT (resolver
 BUILTIN_REF: TFLite's reference kernels; AUTO: the default XNNPACK path) and by lowbit-run
 (reference kernels by default), and the output bytes must be equal.
 
   .venv/bin/python tests/conformance/op_cases.py [--cases 25] [--resolver BUILTIN_REF]
-      [--profile P] [--kinds conv,fc] [--dtypes int8] [--seed N] [--kernel auto]
+      [--profile P] [--kinds conv,fc,add,sub] [--dtypes int8] [--seed N] [--kernel auto]
 
 scripts/conformance.sh --op-cases builds the tools and runs this. The profile follows the
 resolver (BUILTIN_REF: tflite_reference; AUTO: xnnpack_fp32, int8 only, since LiteRT runs part
@@ -25,7 +25,7 @@ import harness  # noqa: E402
 from lowbit_tools import machine  # noqa: E402
 from tflite_builder import SAME, VALID, TFLiteModel  # noqa: E402
 
-KINDS = ("conv", "dw", "fc", "avgpool", "maxpool", "mean")
+KINDS = ("conv", "dw", "fc", "avgpool", "maxpool", "mean", "add", "sub", "mul")
 DTYPES = {"int8": (np.int8, -128, 127), "uint8": (np.uint8, 0, 255)}
 PROFILE_OF = {"BUILTIN_REF": "tflite_reference", "AUTO": "xnnpack_fp32"}
 
@@ -149,7 +149,58 @@ def mean_case(rng, dtype):
     return model.serialize([x_t], [y_t]), x
 
 
+def broadcast_shapes(rng):
+    """Two input shapes of rank up to 4 and their NumPy broadcast: each input keeps a dimension
+    of a full shape or has 1 there, and may drop leading dimensions. Inner sizes up to 40
+    reach the SIMD loops and their remainders."""
+    rank = rng.randint(1, 4)
+    full = [rng.randint(1, 4) for _ in range(rank - 1)] + [rng.randint(1, 40)]
+
+    def one_input():
+        shape = [d if rng.randint(0, 2) else 1 for d in full]
+        return shape[rng.randint(0, rank - 1):] if rng.randint(0, 3) == 0 else shape
+    a, b = one_input(), one_input()
+    return list(np.broadcast_shapes(tuple(a), tuple(b))), a, b
+
+
+def elementwise_scales(rng, kind):
+    """Scales of a, b and the output: powers of two (3 in 10) or arbitrary; the output scale
+    sometimes far from the inputs' (rescales far above or below 1, saturating outputs)."""
+    if rng.randint(0, 9) < 3:
+        sa, sb = 2.0 ** -rng.randint(1, 9), 2.0 ** -rng.randint(1, 9)
+    else:
+        sa, sb = rng.uniform(0.001, 0.2), rng.uniform(0.001, 0.2)
+    base = sa * sb * 128 if kind == "mul" else max(sa, sb)
+    spread = rng.choice([rng.uniform(0.5, 3), rng.uniform(0.02, 0.5), rng.uniform(3, 200)])
+    return f32(sa), f32(sb), f32(base * spread)
+
+
+def binary_case(rng, dtype, kind):
+    """ADD, SUB or MUL of two inputs (sometimes b constant), NumPy broadcast."""
+    model, (numpy_type, lo, hi) = TFLiteModel(), DTYPES[dtype]
+    out, a_shape, b_shape = broadcast_shapes(rng)
+    scales = elementwise_scales(rng, kind)
+    # Zero points anywhere, the limits included.
+    zps = [rng.choice([lo, hi, rng.randint(lo, hi)]) for _ in range(3)]
+    a = values(rng, dtype, int(np.prod(a_shape)))
+    b = values(rng, dtype, int(np.prod(b_shape)))
+    b_constant = rng.randint(0, 4) == 0
+    a_t = model.tensor("a", a_shape, numpy_type, [scales[0]], [zps[0]])
+    b_t = model.tensor("b", b_shape, numpy_type, [scales[1]], [zps[1]],
+                       data=b if b_constant else None)
+    y_t = model.tensor("y", out, numpy_type, [scales[2]], [zps[2]])
+    options = dict(activation=rng.randint(0, 3))
+    if kind != "mul":
+        options["pot_scale_int16"] = False
+    model.operator(kind.upper(), 1 if dtype == "uint8" else 2, [a_t, b_t], [y_t], **options)
+    if b_constant:
+        return model.serialize([a_t], [y_t]), [a]
+    return model.serialize([a_t, b_t], [y_t]), [a, b]
+
+
 def make_case(rng, kind, dtype):
+    if kind in ("add", "sub", "mul"):
+        return binary_case(rng, dtype, kind)
     if kind in ("conv", "dw"):
         return conv_case(rng, dtype, depthwise=kind == "dw")
     if kind == "fc":
@@ -159,27 +210,27 @@ def make_case(rng, kind, dtype):
     return mean_case(rng, dtype)
 
 
-def litert_output(model_path, x, resolver):
+def litert_output(model_path, inputs, resolver):
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
     interpreter = Interpreter(model_path=model_path,
                               experimental_op_resolver_type=getattr(OpResolverType, resolver))
     interpreter.allocate_tensors()
-    detail = interpreter.get_input_details()[0]
-    interpreter.set_tensor(detail["index"], x.reshape(detail["shape"]))
+    for detail, x in zip(interpreter.get_input_details(), inputs):
+        interpreter.set_tensor(detail["index"], x.reshape(detail["shape"]))
     interpreter.invoke()
     out = interpreter.get_output_details()[0]
     return interpreter.get_tensor(out["index"]).copy(), (out["dtype"], tuple(out["shape"]))
 
 
-def check_case(path, x, args):
+def check_case(path, inputs, args):
     """None when lowbit's output bytes equal LiteRT's, else what went wrong."""
-    expected, spec = litert_output(path, x, args.resolver)
+    expected, spec = litert_output(path, inputs, args.resolver)
     lbm = path[:-len(".tflite")] + ".lbm"
     error = harness.convert(path, lbm, args.build_dir)
     if error:
         return "CONVERT FAILED: " + error.splitlines()[0]
     try:
-        got = harness.run_lowbit(lbm, [x], [spec], args.profile, args.build_dir, args.kernel)
+        got = harness.run_lowbit(lbm, inputs, [spec], args.profile, args.build_dir, args.kernel)
     except RuntimeError as failure:
         return f"RUN FAILED: {failure}"
     comparison = harness.Comparison(exact=True)
@@ -216,11 +267,12 @@ def main():
     for kind in args.kinds.split(","):
         for dtype in dtypes:
             for index in range(args.cases):
-                model, x = make_case(rng, kind, dtype)
+                model, inputs = make_case(rng, kind, dtype)
                 path = os.path.join(work, f"{kind}_{dtype}_{index}.tflite")
                 with open(path, "wb") as f:
                     f.write(model)
-                problem = check_case(path, x, args)
+                problem = check_case(path, inputs if isinstance(inputs, list) else [inputs],
+                                     args)
                 if problem:
                     print(f"{os.path.basename(path)}: {problem}", flush=True)
                 failed += problem is not None

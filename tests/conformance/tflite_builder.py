@@ -11,7 +11,9 @@ SAME, VALID = 0, 1
 _POOL = [("padding", "Int8"), ("stride_w", "Int32"), ("stride_h", "Int32"),
          ("filter_width", "Int32"), ("filter_height", "Int32"), ("activation", "Int8")]
 # name: (BuiltinOperator, BuiltinOptions type, the options table's fields in slot order)
+_ADD_SUB = [("activation", "Int8"), ("pot_scale_int16", "Bool")]
 OPERATORS = {
+    "ADD": (0, 11, _ADD_SUB),
     "AVERAGE_POOL_2D": (1, 5, _POOL),
     "CONV_2D": (3, 1, [("padding", "Int8"), ("stride_w", "Int32"), ("stride_h", "Int32"),
                        ("activation", "Int8"), ("dilation_w", "Int32"), ("dilation_h", "Int32")]),
@@ -25,6 +27,8 @@ OPERATORS = {
     # Data movement (datamove_cases.py: TensorFlow's converter turns these into RESHAPE).
     "SQUEEZE": (43, 30, []),
     "EXPAND_DIMS": (70, 52, []),
+    "MUL": (18, 21, [("activation", "Int8")]),
+    "SUB": (41, 28, _ADD_SUB),
 }
 
 

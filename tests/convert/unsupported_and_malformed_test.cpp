@@ -47,7 +47,7 @@ TEST_CASE("every unsupported operator is reported at once", "[convert][crafted]"
   const int x = w.add_tensor("x", kTflFloat32, {1, 4, 4, 3});
   const int filter = w.add_constant("filter", kTflFloat32, {3, 1, 1, 3}, std::vector<float>(9, 0.5f));
   const int a = w.add_tensor("conv_tanh", kTflFloat32, {1, 4, 4, 3});
-  const int b = w.add_tensor("sub", kTflFloat32, {1, 4, 4, 3});
+  const int b = w.add_tensor("shape", kTflFloat32, {1, 4, 4, 3});
   const int c = w.add_tensor("relu", kTflFloat32, {1, 4, 4, 3});
   const int d = w.add_tensor("custom", kTflFloat32, {1, 4, 4, 3});
   const int e = w.add_tensor("relu_n1_to_1", kTflFloat32, {1, 4, 4, 3});
@@ -58,7 +58,7 @@ TEST_CASE("every unsupported operator is reported at once", "[convert][crafted]"
                                {OptionField::kInt, 2, 1},      // stride_h
                                {OptionField::kByte, 3, 4}}};   // TANH
   w.add_operator(w.builtin_code(3), {x, filter, -1}, {a}, conv_tanh);   // 0: CONV_2D + TANH
-  w.add_operator(w.builtin_code(41), {a, x}, {b});                      // 1: SUB
+  w.add_operator(w.builtin_code(77), {a}, {b});                         // 1: SHAPE
   w.add_operator(w.builtin_code(19), {b}, {c});                         // 2: RELU (fine)
   w.add_operator(w.custom_code("MyFancyOp"), {c}, {d}, {}, {0});        // 3: unknown custom
   w.add_operator(w.builtin_code(20), {d}, {e});                         // 4: RELU_N1_TO_1
@@ -71,7 +71,7 @@ TEST_CASE("every unsupported operator is reported at once", "[convert][crafted]"
   CHECK(status.code() == StatusCode::kUnsupported);
   const std::string& m = status.message();
   CHECK_THAT(m, Catch::Contains("operator 0 (CONV_2D)") && Catch::Contains("TANH"));
-  CHECK_THAT(m, Catch::Contains("operator 1 (SUB)"));
+  CHECK_THAT(m, Catch::Contains("operator 1 (SHAPE)"));
   CHECK_THAT(m, Catch::Contains("operator 3 (MyFancyOp)"));
   CHECK_THAT(m, Catch::Contains("operator 4 (RELU_N1_TO_1)"));
   CHECK_THAT(m, Catch::Contains("operator 5 (RELU)") && Catch::Contains("INT16") &&

@@ -275,7 +275,7 @@ std::vector<Case> corpus() {
       {"dtype for operator", "int32 operands to ADD",
        graph([](B b, G& g) { g.operators[1].inputs = {b.bias, b.bias}; }), kInvalid,
        "operator 1 (ADD \"add\"): input 0 (tensor 2 \"bias\") has dtype int32, expected int8 or "
-       "float32"},
+       "uint8 or float32"},
       {"dtype for operator", "int32 multiplier to BCONV2D",
        graph([](B b, G& g) { g.tensors[b.mul].dtype = DType::kInt32; }), kInvalid,
        "operator 3 (BCONV2D \"bconv\"): input 2 (tensor 8 \"mul\") (post-activation multiplier) "

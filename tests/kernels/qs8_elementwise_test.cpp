@@ -1,124 +1,202 @@
+// The ADD/SUB and MUL families' tester: every variant this CPU runs against
+// the reference, over every length remainder, stride pattern (0 = broadcast,
+// 1, and 2 for the scalar fallback), input fill, zero points and clamps at
+// the limits, scales at each profile's limits, int8 and uint8 (sign_flip),
+// then random cases.
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <random>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/qs8_elementwise.h"
-#include "lowbit/interpreter.h"
-#include "runtime/cpu_features.h"
+#include "support/kernel_tester.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;
+using namespace lowbit::testing;
 
-// Only x86 has SIMD ADD/MUL variants (AVX2) so far: elsewhere the file is empty
-// (its helpers would be unused).
-#if defined(__x86_64__)
 namespace {
 
-const RequantProfile kProfiles[] = {RequantProfile::kTfliteReference,
-                                    RequantProfile::kSingleRounding, RequantProfile::kXnnpackFp32};
+enum class Op { kAdd, kSub, kMul };
 
-double log_uniform(std::mt19937& rng, double lo_exp, double hi_exp) {
-  return std::pow(2.0, std::uniform_real_distribution<double>(lo_exp, hi_exp)(rng));
-}
+struct Quant {
+  float sa = 0.05f, sb = 0.03f, so = 0.08f;
+  int32_t za = 0, zb = 0, zo = 0;  // as the kernel sees them (int8 range)
+  int32_t lo = -128, hi = 127;
+  uint8_t flip = 0;
+};
 
-int32_t random_zero_point(std::mt19937& rng) { return static_cast<int32_t>(rng() % 256) - 128; }
-
-void random_clamp(std::mt19937& rng, int32_t zero_point, int32_t* lo, int32_t* hi) {
-  *lo = rng() % 3 == 0 ? zero_point : -128;  // a fused ReLU clamps at the zero point
-  *hi = rng() % 3 == 0 ? std::max(*lo, 100) : 127;
-}
-
-// TFLite's ADD parameters: input multipliers s / (2 max(s_a, s_b)) <= 1/2,
-// output multiplier 2 max(s_a, s_b) / (2^20 s_out).
-ref::Qs8AddParams random_add_params(std::mt19937& rng, RequantProfile profile) {
-  ref::Qs8AddParams p;
-  p.profile = profile;
-  p.a_zero_point = random_zero_point(rng);
-  p.b_zero_point = random_zero_point(rng);
-  p.output_zero_point = random_zero_point(rng);
-  random_clamp(rng, p.output_zero_point, &p.act_min, &p.act_max);
-  const double sa = log_uniform(rng, -9, -3), sb = log_uniform(rng, -9, -3);
-  const double so = std::max(sa, sb) * log_uniform(rng, -1, 3);
-  const double twice_max = 2 * std::max(sa, sb);
-  p.left_shift = 20;
-  p.a = ref::make_requantizer(profile, sa / twice_max, static_cast<float>(sa / twice_max));
-  p.b = ref::make_requantizer(profile, sb / twice_max, static_cast<float>(sb / twice_max));
-  const double out = twice_max / (std::ldexp(1.0, p.left_shift) * so);
-  p.output = ref::make_requantizer(profile, out, static_cast<float>(out));
-  if (profile == RequantProfile::kXnnpackFp32) {
-    REQUIRE(ref::make_xnnpack_add_multipliers(static_cast<float>(sa / so),
-                                              static_cast<float>(sb / so), &p));
-  }
+// The zero points, clamp and flip both parameter structs share.
+template <typename Params>
+Params with_offsets(Params p, const Quant& q) {
+  p.a_zero_point = q.za;
+  p.b_zero_point = q.zb;
+  p.output_zero_point = q.zo;
+  p.act_min = q.lo;
+  p.act_max = q.hi;
+  p.sign_flip = q.flip;
   return p;
 }
 
-ref::Qs8MulParams random_mul_params(std::mt19937& rng, RequantProfile profile) {
+ref::Qs8AddParams add_params(RequantProfile profile, const Quant& q, bool subtract) {
+  ref::Qs8AddParams p;
+  ref::make_qs8_add_params(profile, q.sa, q.sb, q.so, subtract, &p);
+  return with_offsets(p, q);
+}
+
+ref::Qs8MulParams mul_params(RequantProfile profile, const Quant& q) {
   ref::Qs8MulParams p;
   p.profile = profile;
-  p.a_zero_point = random_zero_point(rng);
-  p.b_zero_point = random_zero_point(rng);
-  p.output_zero_point = random_zero_point(rng);
-  random_clamp(rng, p.output_zero_point, &p.act_min, &p.act_max);
-  const double real = log_uniform(rng, -16, 0);
-  p.output = ref::make_requantizer(profile, real, static_cast<float>(real));
-  return p;
+  const double real = double(q.sa) * double(q.sb) / double(q.so);
+  p.output = ref::make_requantizer(profile, real, q.sa * q.sb / q.so);
+  return with_offsets(p, q);
 }
 
 struct Run {
-  size_t n, a_stride, b_stride;
-  std::vector<int8_t> a, b;
+  size_t n = 1, a_stride = 1, b_stride = 1;
+  Fill fill = Fill::kRandom;
 };
 
-// Strides 0 and 1 are the vector paths; 2 checks the fallback.
-Run random_run(std::mt19937& rng) {
-  Run r;
-  r.n = rng() % 4 == 0 ? 1 + rng() % 300 : 1 + rng() % 20;
-  const size_t strides[] = {0, 1, 1, 2};
-  r.a_stride = strides[rng() % 4];
-  r.b_stride = strides[rng() % 4];
-  r.a = testing::random_ints<int8_t>(rng, (r.n - 1) * r.a_stride + 1, -128, 127);
-  r.b = testing::random_ints<int8_t>(rng, (r.n - 1) * r.b_stride + 1, -128, 127);
-  return r;
+// Inputs sized exactly for the run, so an over-read shows under ASan.
+template <typename Params, typename Fn>
+void expect_reference(const KernelVariant<Fn>& row, Fn reference, const Params& p, const Run& r,
+                      std::mt19937& rng) {
+  const auto a = filled<int8_t>(rng, (r.n - 1) * r.a_stride + 1, r.fill);
+  const auto b = filled<int8_t>(rng, (r.n - 1) * r.b_stride + 1,
+                                r.fill == Fill::kAlternating ? Fill::kRandom : r.fill);
+  GuardedOutput<int8_t> want(r.n), got(r.n);
+  reference(p, r.n, a.data(), r.a_stride, b.data(), r.b_stride, want.data());
+  row.fn(p, r.n, a.data(), r.a_stride, b.data(), r.b_stride, got.data());
+  CAPTURE(r.n, r.a_stride, r.b_stride, int(r.fill));
+  REQUIRE(got.guard_intact());
+  REQUIRE(got.values() == want.values());
 }
 
-template <typename Params, typename Fn>
-void check_variant(Fn variant, Fn reference, Params (*make)(std::mt19937&, RequantProfile)) {
-  const uint32_t seed = testing::test_seed();
-  CAPTURE(seed);
-  for (RequantProfile profile : kProfiles) {
-    INFO(requant_profile_name(profile));
-    std::mt19937 rng(seed);
-    for (int iter = 0; iter < testing::scaled_iterations(300); ++iter) {
-      const Params p = make(rng, profile);
-      const Run r = random_run(rng);
-      CAPTURE(iter, r.n, r.a_stride, r.b_stride);
-      std::vector<int8_t> expected(r.n, 0x55), actual(r.n, 0x55);
-      reference(p, r.n, r.a.data(), r.a_stride, r.b.data(), r.b_stride, expected.data());
-      variant(p, r.n, r.a.data(), r.a_stride, r.b.data(), r.b_stride, actual.data());
-      REQUIRE(actual == expected);
-    }
+// Runs `body(op, profile, params_check)` for ADD, SUB and MUL: params_check(q, run)
+// compares the row with the reference on the parameters q gives.
+template <typename Body>
+void for_each_op(Body&& body) {
+  SECTION("ADD and SUB") {
+    for_each_variant("qs8_add", qs8_add_variants(), [&](const auto& row, auto reference) {
+      for (Op op : {Op::kAdd, Op::kSub}) {
+        INFO((op == Op::kAdd ? "ADD" : "SUB"));
+        body([&](RequantProfile profile, const Quant& q, const Run& r, std::mt19937& rng) {
+          expect_reference(row, reference, add_params(profile, q, op == Op::kSub), r, rng);
+        });
+      }
+    });
+  }
+  SECTION("MUL") {
+    for_each_variant("qs8_mul", qs8_mul_variants(), [&](const auto& row, auto reference) {
+      body([&](RequantProfile profile, const Quant& q, const Run& r, std::mt19937& rng) {
+        expect_reference(row, reference, mul_params(profile, q), r, rng);
+      });
+    });
   }
 }
 
 }  // namespace
 
-TEST_CASE("qs8 ADD avx2 matches the reference in every profile", "[kernels][qs8_elementwise]") {
-  if (!CpuFeatures::detect().has(kCpuAVX2)) {
-    WARN("qs8_add__avx2 not run: this CPU lacks AVX2");
-    return;
-  }
-  check_variant<ref::Qs8AddParams, ref::Qs8AddFn>(qs8_add__avx2, ref::qs8_add__reference,
-                                                  random_add_params);
+TEST_CASE("elementwise variants: every length, stride pattern and fill",
+          "[kernels][qs8_elementwise]") {
+  for_each_op([](auto check) {
+    std::mt19937 rng(test_seed());
+    const size_t strides[][2] = {{1, 1}, {0, 1}, {1, 0}, {0, 0}, {2, 1}, {1, 2}};
+    for (RequantProfile profile : kSimdProfiles) {
+      INFO(requant_profile_name(profile));
+      for (uint8_t flip : {uint8_t{0}, uint8_t{0x80}}) {
+        const Quant q{0.05f, 0.03f, 0.08f, 3, -7, 11, -128, 127, flip};
+        for (size_t n : lengths_through_remainders()) {
+          for (const auto& s : strides) {
+            check(profile, q, Run{n, s[0], s[1], kFills[n % 4]}, rng);
+          }
+        }
+      }
+    }
+  });
 }
 
-TEST_CASE("qs8 MUL avx2 matches the reference in every profile", "[kernels][qs8_elementwise]") {
-  if (!CpuFeatures::detect().has(kCpuAVX2)) {
-    WARN("qs8_mul__avx2 not run: this CPU lacks AVX2");
-    return;
-  }
-  check_variant<ref::Qs8MulParams, ref::Qs8MulFn>(qs8_mul__avx2, ref::qs8_mul__reference,
-                                                  random_mul_params);
+TEST_CASE("elementwise variants: zero points and clamps at the limits",
+          "[kernels][qs8_elementwise]") {
+  for_each_op([](auto check) {
+    std::mt19937 rng(test_seed() + 1);
+    for (RequantProfile profile : kSimdProfiles) {
+      INFO(requant_profile_name(profile));
+      for (int32_t za : edge_zero_points<int8_t>(rng)) {
+        for (int32_t zb : edge_zero_points<int8_t>(rng)) {
+          for (int32_t zo : edge_zero_points<int8_t>(rng)) {
+            for (const auto& [lo, hi] : edge_clamps<int8_t>(rng, zo)) {
+              const Quant q{0.02f, 0.07f, 0.05f, za, zb, zo, lo, hi, uint8_t(rng() % 2 ? 0x80 : 0)};
+              CAPTURE(za, zb, zo, lo, hi);
+              check(profile, q, Run{2 * kWidestVector + 1, 1, 1, kFills[rng() % 4]}, rng);
+            }
+          }
+        }
+      }
+    }
+  });
 }
-#endif  // __x86_64__
+
+TEST_CASE("elementwise variants: scales at the profile limits", "[kernels][qs8_elementwise]") {
+  // XNNPACK's ratios s / s_out at both ends of [2^-10, 2^8) and just outside
+  // (the fallback to single rounding); TFLite's output multiplier just below
+  // 1 (the smallest output scale it accepts); equal and very unequal inputs;
+  // for MUL, rescales from 2^-30 (all outputs at the zero point) to 2^8.
+  const float just_below_256 = std::nextafter(256.0f, 0.0f);
+  const float ratios[][2] = {{0x1.0p-10f, 1.0f},       {1.0f, 0x1.0p-10f},
+                             {just_below_256, 1.0f},   {1.0f, just_below_256},
+                             {0x1.0p-11f, 1.0f},       {256.0f, 1.0f},
+                             {1.0f, 1.0f},             {0x1.0p-20f, 0x1.0p-20f},
+                             {0x1.0p-30f, 1.0f},       {just_below_256, just_below_256}};
+  for_each_op([&](auto check) {
+    std::mt19937 rng(test_seed() + 2);
+    for (RequantProfile profile : kSimdProfiles) {
+      INFO(requant_profile_name(profile));
+      for (const auto& ratio : ratios) {
+        Quant q;
+        q.so = 0.01f;
+        q.sa = ratio[0] * q.so;
+        q.sb = ratio[1] * q.so;
+        q.za = -128;
+        q.zb = 127;
+        q.zo = static_cast<int32_t>(rng() % 256) - 128;
+        CAPTURE(ratio[0], ratio[1]);
+        check(profile, q, Run{2 * kWidestVector + 1, 1, 1, Fill::kAlternating}, rng);
+        check(profile, q, Run{2 * kWidestVector + 1, 1, 0, Fill::kRandom}, rng);
+      }
+      // The output scale where TFLite's ADD output multiplier reaches 1.
+      Quant tight;
+      tight.sa = tight.sb = 1.0f;
+      tight.so = std::nextafter(0x1.0p-19f, 1.0f);
+      check(profile, tight, Run{2 * kWidestVector + 1, 1, 1, Fill::kAlternating}, rng);
+    }
+  });
+}
+
+TEST_CASE("elementwise variants: random parameters", "[kernels][qs8_elementwise]") {
+  const uint32_t seed = test_seed();
+  CAPTURE(seed);
+  for_each_op([&](auto check) {
+    std::mt19937 rng(seed + 3);
+    for (int iter = 0; iter < scaled_iterations(300); ++iter) {
+      const RequantProfile profile = kSimdProfiles[rng() % 3];
+      auto log_uniform = [&](float lo, float hi) {
+        return std::exp2(std::uniform_real_distribution<float>(lo, hi)(rng));
+      };
+      Quant q;
+      q.sa = log_uniform(-9, -3);
+      q.sb = log_uniform(-9, -3);
+      q.so = std::max(q.sa, q.sb) * log_uniform(-3, 3);
+      q.za = static_cast<int32_t>(rng() % 256) - 128;
+      q.zb = static_cast<int32_t>(rng() % 256) - 128;
+      q.zo = static_cast<int32_t>(rng() % 256) - 128;
+      q.flip = rng() % 2 ? 0x80 : 0;
+      const size_t strides[] = {0, 1, 1, 2};
+      const Run r{1 + rng() % 300, strides[rng() % 4], strides[rng() % 4], kFills[rng() % 4]};
+      CAPTURE(iter, requant_profile_name(profile), q.sa, q.sb, q.so, q.za, q.zb, q.zo);
+      check(profile, q, r, rng);
+    }
+  });
+}

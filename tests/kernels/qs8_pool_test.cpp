@@ -1,3 +1,8 @@
+// The pooling families' tester (average and max, int8 and uint8): every
+// variant this CPU runs against the reference over every channel remainder,
+// window, stride and padding at the image borders, global windows, clamps at
+// the limits, saturating fills, a 300x301 window, and random geometry; each
+// run split into row ranges as threads split it.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -6,10 +11,11 @@
 #include <vector>
 
 #include "kernels/qs8_pool.h"
-#include "runtime/cpu_features.h"
+#include "support/kernel_tester.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;
+using namespace lowbit::testing;
 
 namespace {
 
@@ -17,106 +23,146 @@ int32_t pick(std::mt19937& rng, int32_t lo, int32_t hi) {
   return lo + static_cast<int32_t>(rng() % uint32_t(hi - lo + 1));
 }
 
-// Random geometry: channels around the 16/32-wide steps, windows from 1x1 to
-// global, strides and paddings that clip windows at every border.
-ref::PoolParams random_params(std::mt19937& rng, bool is_uint8) {
+ref::PoolParams geometry(int32_t h, int32_t w, int32_t c, int32_t filter_h, int32_t filter_w,
+                         int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left) {
   ref::PoolParams p;
-  p.batch = pick(rng, 1, 2);
-  const int32_t channel_choices[] = {1, 3, 8, 15, 16, 17, 31, 32, 33, 48, 64, 70};
-  p.channels = channel_choices[rng() % 12];
-  p.input_h = pick(rng, 1, 12);
-  p.input_w = pick(rng, 1, 12);
-  const bool global = rng() % 5 == 0;
-  p.filter_h = global ? p.input_h : pick(rng, 1, 5);
-  p.filter_w = global ? p.input_w : pick(rng, 1, 5);
-  p.stride_h = pick(rng, 1, 3);
-  p.stride_w = pick(rng, 1, 3);
-  p.pad_top = pick(rng, 0, p.filter_h - 1);
-  p.pad_left = pick(rng, 0, p.filter_w - 1);
-  p.output_h = std::max(1, (p.input_h + 2 * p.pad_top - p.filter_h) / p.stride_h + 1);
-  p.output_w = std::max(1, (p.input_w + 2 * p.pad_left - p.filter_w) / p.stride_w + 1);
-  const int32_t lo = is_uint8 ? 0 : -128, hi = is_uint8 ? 255 : 127;
-  p.act_min = rng() % 2 ? lo : pick(rng, lo, hi);
-  p.act_max = rng() % 2 ? hi : pick(rng, p.act_min, hi);
+  p.batch = 1;
+  p.input_h = h;
+  p.input_w = w;
+  p.channels = c;
+  p.filter_h = filter_h;
+  p.filter_w = filter_w;
+  p.stride_h = stride_h;
+  p.stride_w = stride_w;
+  p.pad_top = pad_top;
+  p.pad_left = pad_left;
+  p.output_h = std::max(1, (h + 2 * pad_top - filter_h) / stride_h + 1);
+  p.output_w = std::max(1, (w + 2 * pad_left - filter_w) / stride_w + 1);
   return p;
 }
 
+// The row against the reference on p: all rows in one call, then each row
+// range [0, split) and [split, rows) as two threads would run it.
 template <typename T, typename Fn>
-void check_variant(Fn variant, Fn reference, bool is_uint8) {
-  const uint32_t seed = testing::test_seed();
-  CAPTURE(seed);
-  std::mt19937 rng(seed);
-  for (int iter = 0; iter < testing::scaled_iterations(400); ++iter) {
-    const ref::PoolParams p = random_params(rng, is_uint8);
-    CAPTURE(iter, p.batch, p.input_h, p.input_w, p.channels, p.filter_h, p.filter_w, p.stride_h,
-            p.stride_w, p.pad_top, p.pad_left, p.act_min, p.act_max);
-    std::vector<T> input(size_t(p.batch) * p.input_h * p.input_w * p.channels);
-    // Some inputs sit at the type's extremes so sums reach their largest magnitude.
-    const bool extreme = rng() % 4 == 0;
-    for (auto& x : input) {
-      const int32_t v = extreme ? (rng() % 2 ? (is_uint8 ? 255 : 127) : (is_uint8 ? 0 : -128))
-                                : pick(rng, is_uint8 ? 0 : -128, is_uint8 ? 255 : 127);
-      x = static_cast<T>(v);
-    }
-    const size_t rows = size_t(p.batch) * p.output_h;
-    const size_t out_size = rows * p.output_w * p.channels;
-    std::vector<T> expected(out_size, T(0x55)), actual(out_size, T(0x55));
-    reference(p, input.data(), expected.data(), 0, rows);
-    // Two calls over a split of the rows, as threads run it.
-    const size_t split = rows / 2;
-    variant(p, input.data(), actual.data(), 0, split);
-    variant(p, input.data(), actual.data(), split, rows);
-    REQUIRE(actual == expected);
-  }
+void expect_reference(const KernelVariant<Fn>& row, Fn reference, const ref::PoolParams& p,
+                      Fill fill, std::mt19937& rng) {
+  CAPTURE(p.batch, p.input_h, p.input_w, p.channels, p.filter_h, p.filter_w, p.stride_h,
+          p.stride_w, p.pad_top, p.pad_left, p.act_min, p.act_max, int(fill));
+  const auto input = filled<T>(rng, size_t(p.batch) * p.input_h * p.input_w * p.channels, fill);
+  const size_t rows = size_t(p.batch) * p.output_h;
+  const size_t outputs = rows * p.output_w * p.channels;
+  GuardedOutput<T> want(outputs), whole(outputs), split_run(outputs);
+  reference(p, input.data(), want.data(), 0, rows);
+  row.fn(p, input.data(), whole.data(), 0, rows);
+  const size_t split = rng() % (rows + 1);
+  row.fn(p, input.data(), split_run.data(), 0, split);
+  row.fn(p, input.data(), split_run.data(), split, rows);
+  REQUIRE(whole.guard_intact());
+  REQUIRE(whole.values() == want.values());
+  REQUIRE(split_run.values() == want.values());
 }
 
-// A large window: sums near their int32 limits of the average kernel's
-// division (validation allows windows up to 2^23 pixels).
-template <typename T, typename Fn>
-void check_large_window(Fn variant, Fn reference, T value) {
-  ref::PoolParams p;
-  p.batch = 1;
-  p.input_h = 300;
-  p.input_w = 301;
-  p.channels = 17;
-  p.filter_h = 300;
-  p.filter_w = 301;
-  p.output_h = p.output_w = 1;
-  p.act_min = std::is_signed<T>::value ? -128 : 0;
-  p.act_max = std::is_signed<T>::value ? 127 : 255;
-  std::vector<T> input(size_t(p.input_h) * p.input_w * p.channels, value);
-  // One pixel lower so the average is not an integer: exercises the rounding.
-  input[5 * p.channels + 3] = static_cast<T>(value - 1);
-  std::vector<T> expected(p.channels, T(0x55)), actual(p.channels, T(0x55));
-  reference(p, input.data(), expected.data(), 0, 1);
-  variant(p, input.data(), actual.data(), 0, 1);
-  REQUIRE(actual == expected);
+// Runs body(check) for each of the four pooling families; check(p, fill, rng)
+// compares a row with the reference, with p's clamp in the family's type.
+template <typename Body>
+void for_each_pool_family(Body&& body) {
+  auto run = [&](const char* name, auto family, auto type_tag) {
+    using T = decltype(type_tag);
+    for_each_variant(name, family, [&](const auto& row, auto reference) {
+      body([&](ref::PoolParams p, Fill fill, std::mt19937& rng) {
+        if (p.act_min == -128 && p.act_max == 127 && !std::is_signed<T>::value) {
+          p.act_min = 0;
+          p.act_max = 255;
+        }
+        expect_reference<T>(row, reference, p, fill, rng);
+      }, T{});
+    });
+  };
+  SECTION("int8 average") { run("qs8_average_pool2d", qs8_average_pool2d_variants(), int8_t{}); }
+  SECTION("uint8 average") { run("qu8_average_pool2d", qu8_average_pool2d_variants(), uint8_t{}); }
+  SECTION("int8 max") { run("qs8_max_pool2d", qs8_max_pool2d_variants(), int8_t{}); }
+  SECTION("uint8 max") { run("qu8_max_pool2d", qu8_max_pool2d_variants(), uint8_t{}); }
 }
 
 }  // namespace
 
-#if defined(__x86_64__)
-TEST_CASE("pool avx2 variants match the reference", "[kernels][qs8_pool]") {
-  if (!CpuFeatures::detect().has(kCpuAVX2)) {
-    WARN("pool avx2 variants not run: this CPU lacks AVX2");
-    return;
-  }
-  SECTION("int8 average") {
-    check_variant<int8_t>(qs8_average_pool2d__avx2, ref::qs8_average_pool2d__reference, false);
-  }
-  SECTION("uint8 average") {
-    check_variant<uint8_t>(qu8_average_pool2d__avx2, ref::qu8_average_pool2d__reference, true);
-  }
-  SECTION("int8 max") {
-    check_variant<int8_t>(qs8_max_pool2d__avx2, ref::qs8_max_pool2d__reference, false);
-  }
-  SECTION("uint8 max") {
-    check_variant<uint8_t>(qu8_max_pool2d__avx2, ref::qu8_max_pool2d__reference, true);
-  }
-  SECTION("average over a 300x301 window") {
-    check_large_window<int8_t>(qs8_average_pool2d__avx2, ref::qs8_average_pool2d__reference, int8_t(127));
-    check_large_window<int8_t>(qs8_average_pool2d__avx2, ref::qs8_average_pool2d__reference, int8_t(-127));
-    check_large_window<uint8_t>(qu8_average_pool2d__avx2, ref::qu8_average_pool2d__reference, uint8_t(255));
-  }
+TEST_CASE("pool variants: every channel remainder and fill", "[kernels][qs8_pool]") {
+  for_each_pool_family([](auto check, auto) {
+    std::mt19937 rng(test_seed());
+    for (size_t c : lengths_through_remainders()) {
+      if (c > 300) continue;
+      check(geometry(3, 4, int32_t(c), 2, 3, 1, 2, 1, 1), kFills[c % 4], rng);
+    }
+  });
 }
-#endif
+
+TEST_CASE("pool variants: windows, strides and padding at the borders", "[kernels][qs8_pool]") {
+  for_each_pool_family([](auto check, auto) {
+    std::mt19937 rng(test_seed() + 1);
+    for (int32_t size = 1; size <= 5; ++size) {
+      for (int32_t filter = 1; filter <= 4; ++filter) {
+        for (int32_t stride = 1; stride <= 3; ++stride) {
+          for (int32_t pad = 0; pad < filter; ++pad) {
+            // Along the height, then along the width; 17 channels leave a
+            // remainder after every vector step.
+            check(geometry(size, 3, 17, filter, 2, stride, 1, pad, 0), Fill::kRandom, rng);
+            check(geometry(3, size, 17, 2, filter, 1, stride, 0, pad), Fill::kAlternating, rng);
+          }
+        }
+      }
+      // A global window, and a batch of two.
+      check(geometry(size, size + 1, 33, size, size + 1, 1, 1, 0, 0), Fill::kRandom, rng);
+      ref::PoolParams batch = geometry(size, 4, 9, 2, 2, 2, 2, 1, 1);
+      batch.batch = 2;
+      check(batch, Fill::kRandom, rng);
+    }
+  });
+}
+
+TEST_CASE("pool variants: clamps at the limits", "[kernels][qs8_pool]") {
+  for_each_pool_family([](auto check, auto type_tag) {
+    using T = decltype(type_tag);
+    std::mt19937 rng(test_seed() + 2);
+    for (int32_t zp : edge_zero_points<T>(rng)) {
+      for (const auto& [lo, hi] : edge_clamps<T>(rng, zp)) {
+        ref::PoolParams p = geometry(5, 6, 35, 3, 3, 2, 2, 1, 1);
+        p.act_min = lo;
+        p.act_max = hi;
+        check(p, kFills[rng() % 4], rng);
+      }
+    }
+  });
+}
+
+TEST_CASE("pool variants: a 300x301 window at the sums' limits", "[kernels][qs8_pool]") {
+  // Validation allows windows up to 2^23 pixels; these sums come near the
+  // int32 limits of the average kernel's division.
+  for_each_pool_family([](auto check, auto) {
+    std::mt19937 rng(test_seed() + 3);
+    for (Fill fill : {Fill::kLowest, Fill::kHighest, Fill::kAlternating}) {
+      check(geometry(300, 301, 17, 300, 301, 1, 1, 0, 0), fill, rng);
+    }
+  });
+}
+
+TEST_CASE("pool variants: random geometry", "[kernels][qs8_pool]") {
+  const uint32_t seed = test_seed();
+  CAPTURE(seed);
+  for_each_pool_family([&](auto check, auto type_tag) {
+    using T = decltype(type_tag);
+    std::mt19937 rng(seed + 4);
+    for (int iter = 0; iter < scaled_iterations(300); ++iter) {
+      const int32_t filter_h = pick(rng, 1, 5), filter_w = pick(rng, 1, 5);
+      ref::PoolParams p = geometry(pick(rng, 1, 12), pick(rng, 1, 12), pick(rng, 1, 70), filter_h,
+                                   filter_w, pick(rng, 1, 3), pick(rng, 1, 3),
+                                   pick(rng, 0, filter_h - 1), pick(rng, 0, filter_w - 1));
+      p.batch = pick(rng, 1, 2);
+      p.output_h = std::max(1, p.output_h);
+      const int32_t lo = lowest<T>(), hi = highest<T>();
+      p.act_min = rng() % 2 ? lo : pick(rng, lo, hi);
+      p.act_max = rng() % 2 ? hi : pick(rng, p.act_min, hi);
+      CAPTURE(iter);
+      check(p, kFills[rng() % 4], rng);
+    }
+  });
+}

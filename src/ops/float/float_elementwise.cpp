@@ -1,4 +1,5 @@
-// ADD and MUL with NumPy-style broadcasting through XNNPACK's N-d operators.
+// ADD, SUB and MUL with NumPy-style broadcasting through XNNPACK's N-d
+// operators (one create/setup pair each, of the same signatures).
 #include <xnnpack.h>
 
 #include <algorithm>
@@ -10,10 +11,33 @@
 namespace lowbit {
 namespace {
 
+struct XnnBinary {
+  const char* kernel_name;
+  const char* creating;  // error messages
+  const char* setting_up;
+  decltype(&xnn_create_add_nd_f32) create;
+  decltype(&xnn_setup_add_nd_f32) setup;
+};
+
+const XnnBinary kXnnAdd = {"f32_add__xnnpack", "creating the addition",
+                           "setting up the addition", xnn_create_add_nd_f32,
+                           xnn_setup_add_nd_f32};
+const XnnBinary kXnnSub = {"f32_sub__xnnpack", "creating the subtraction",
+                           "setting up the subtraction", xnn_create_subtract_nd_f32,
+                           xnn_setup_subtract_nd_f32};
+const XnnBinary kXnnMul = {"f32_mul__xnnpack", "creating the multiplication",
+                           "setting up the multiplication", xnn_create_multiply_nd_f32,
+                           xnn_setup_multiply_nd_f32};
+
+const XnnBinary& xnn_binary_for(OpType type) {
+  return type == OpType::kMul ? kXnnMul : (type == OpType::kSub ? kXnnSub : kXnnAdd);
+}
+
 class FloatBinaryKernel final : public XnnKernel {
  public:
   explicit FloatBinaryKernel(const OperatorDesc& op)
-      : XnnKernel(op, op.type == OpType::kMul ? "f32_mul__xnnpack" : "f32_add__xnnpack"),
+      : XnnKernel(op, xnn_binary_for(op.type).kernel_name),
+        binary_(xnn_binary_for(op.type)),
         is_mul_(op.type == OpType::kMul) {}
 
   Status prepare(PrepareContext& ctx) override {
@@ -43,12 +67,8 @@ class FloatBinaryKernel final : public XnnKernel {
     float out_min, out_max;
     float_activation_range(options.activation, &out_min, &out_max);
     xnn_operator_t binary = nullptr;
-    if (is_mul_) {
-      return adopt(xnn_create_multiply_nd_f32(out_min, out_max, 0, &binary), &binary,
-                   "creating the multiplication");
-    }
-    return adopt(xnn_create_add_nd_f32(out_min, out_max, 0, &binary), &binary,
-                 "creating the addition");
+    return adopt(binary_.create(out_min, out_max, 0, &binary), &binary,
+                 binary_.creating);
   }
 
   Status bind(const RunContext& ctx) override {
@@ -56,14 +76,9 @@ class FloatBinaryKernel final : public XnnKernel {
     const float* a = input_data(ctx, 0);
     const float* b = input_data(ctx, 1);
     float* out = ctx.output_as<float>(0);
-    if (is_mul_) {
-      return check(xnn_setup_multiply_nd_f32(xnn_op(0), rank_[0], dims_[0], rank_[1], dims_[1], a,
-                                             b, out, ctx.pool().handle()),
-                   "setting up the multiplication");
-    }
-    return check(xnn_setup_add_nd_f32(xnn_op(0), rank_[0], dims_[0], rank_[1], dims_[1], a, b,
-                                      out, ctx.pool().handle()),
-                 "setting up the addition");
+    return check(binary_.setup(xnn_op(0), rank_[0], dims_[0], rank_[1], dims_[1], a, b, out,
+                               ctx.pool().handle()),
+                 binary_.setting_up);
   }
 
  private:
@@ -93,6 +108,7 @@ class FloatBinaryKernel final : public XnnKernel {
     return Status::Ok();
   }
 
+  const XnnBinary& binary_;
   bool is_mul_;
   size_t rank_[2] = {0, 0};
   size_t dims_[2][XNN_MAX_TENSOR_DIMS] = {};

@@ -13,6 +13,7 @@ Result<std::unique_ptr<OpKernel>> create_float_kernel(const GraphDesc&, const Op
     case OpType::kMaxPool2D: return make_float_pool2d(op);
     case OpType::kMean: return make_float_mean(op);
     case OpType::kAdd:
+    case OpType::kSub:
     case OpType::kMul: return make_float_binary(op);
     case OpType::kSoftmax: return make_float_softmax(op);
     case OpType::kLogistic:
