@@ -47,6 +47,13 @@ Result<int> option_positive(const flexbuffers::Map& map, const char* key, int fa
   return v;
 }
 
+Result<float> option_float(const flexbuffers::Map& map, const char* key) {
+  const flexbuffers::Reference value = map[key];
+  if (value.IsNull()) return invalid(std::string("option \"") + key + "\" is missing");
+  if (!value.IsNumeric()) return invalid(std::string("option \"") + key + "\" is not a number");
+  return value.AsFloat();
+}
+
 // LCE writes the TFLite Padding enum (SAME 0, VALID 1); very old files a string.
 Result<Padding> option_padding(const flexbuffers::Map& map) {
   const flexbuffers::Reference value = map["padding"];
@@ -130,6 +137,41 @@ Result<Pool2DOptions> parse_lce_bmaxpool2d_options(const uint8_t* data, size_t s
   options.filter_h = filter_h.value();
   options.filter_w = filter_w.value();
   return options;
+}
+
+Result<DetectionPostprocessOptions> parse_detection_postprocess_options(const uint8_t* data,
+                                                                        size_t size) {
+  flexbuffers::Map map = flexbuffers::Map::EmptyMap();
+  LOWBIT_RETURN_IF_ERROR(read_map(data, size, &map));
+  DetectionPostprocessOptions o;
+  // TFLite's defaults for the two optional keys: 100 per class, fast NMS.
+  Result<int> max_detections = option_positive(map, "max_detections", 0, true);
+  Result<int> max_classes = option_positive(map, "max_classes_per_detection", 0, true);
+  Result<int> per_class = option_positive(map, "detections_per_class", 100, false);
+  Result<int> regular = option_int(map, "use_regular_nms", 0, false);
+  Result<int> num_classes = option_positive(map, "num_classes", 0, true);
+  for (const Result<int>* r : {&max_detections, &max_classes, &per_class, &regular, &num_classes}) {
+    if (!r->ok()) return r->status();
+  }
+  Result<float> score = option_float(map, "nms_score_threshold");
+  Result<float> iou = option_float(map, "nms_iou_threshold");
+  Result<float> y = option_float(map, "y_scale"), x = option_float(map, "x_scale");
+  Result<float> h = option_float(map, "h_scale"), w = option_float(map, "w_scale");
+  for (const Result<float>* r : {&score, &iou, &y, &x, &h, &w}) {
+    if (!r->ok()) return r->status();
+  }
+  o.max_detections = max_detections.value();
+  o.max_classes_per_detection = max_classes.value();
+  o.detections_per_class = per_class.value();
+  o.use_regular_nms = regular.value() != 0;
+  o.num_classes = num_classes.value();
+  o.nms_score_threshold = score.value();
+  o.nms_iou_threshold = iou.value();
+  o.y_scale = y.value();
+  o.x_scale = x.value();
+  o.h_scale = h.value();
+  o.w_scale = w.value();
+  return o;
 }
 
 }  // namespace convert

@@ -68,11 +68,13 @@ std::string builtin_operator_name(int32_t code) {
     case kReluN1To1: return "RELU_N1_TO_1";
     case kRelu6: return "RELU6";
     case kReshape: return "RESHAPE";
+    case kResizeBilinear: return "RESIZE_BILINEAR";
     case kSoftmax: return "SOFTMAX";
     case kCustom: return "CUSTOM";
     case kPad: return "PAD";
     case kMean: return "MEAN";
     case kSqueeze: return "SQUEEZE";
+    case kResizeNearestNeighbor: return "RESIZE_NEAREST_NEIGHBOR";
     case kQuantize: return "QUANTIZE";
     case kHardSwish: return "HARD_SWISH";
     // Common in real files though not importable: named so reports are readable.
@@ -107,6 +109,10 @@ bool OptionsTable::Verify(flatbuffers::Verifier& v, uint8_t tag) const {
     case kMulOptions: ok = verify_option_fields(this, v, {{0, 1}}); break;
     case kReshapeOptions: ok = verify_option_fields(this, v, {{0, 0}}); break;
     case kReducerOptions: ok = verify_option_fields(this, v, {{0, 1}}); break;
+    case kResizeBilinearOptions:
+      ok = verify_option_fields(this, v, {{0, 4}, {1, 4}, {2, 1}, {3, 1}});
+      break;
+    case kResizeNearestNeighborOptions: ok = verify_option_fields(this, v, {{0, 1}, {1, 1}}); break;
     default: break;  // never read beyond the table header
   }
   return ok && v.EndTable();

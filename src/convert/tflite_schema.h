@@ -52,11 +52,13 @@ enum BuiltinOperator : int32_t {
   kReluN1To1 = 20,
   kRelu6 = 21,
   kReshape = 22,
+  kResizeBilinear = 23,
   kSoftmax = 25,
   kCustom = 32,
   kPad = 34,
   kMean = 40,
   kSqueeze = 43,
+  kResizeNearestNeighbor = 97,
   kQuantize = 114,
   kHardSwish = 117,
 };
@@ -68,6 +70,7 @@ enum OptionsTag : uint8_t {
   kConv2DOptions = 1,
   kDepthwiseConv2DOptions = 2,
   kPool2DOptions = 5,
+  kResizeBilinearOptions = 15,
   kFullyConnectedOptions = 8,
   kSoftmaxOptions = 9,
   kConcatenationOptions = 10,
@@ -76,6 +79,7 @@ enum OptionsTag : uint8_t {
   kMulOptions = 21,
   kPadOptions = 22,
   kReducerOptions = 27,
+  kResizeNearestNeighborOptions = 74,
 };
 
 // Any builtin options table; accessors by field id. The verifier checks the

@@ -14,6 +14,7 @@
 #include "kernels/qs8_pool.h"
 #include "kernels/qs8_quantize.h"
 #include "kernels/qs8_softmax.h"
+#include "kernels/resize.h"
 
 namespace lowbit::testing {
 
@@ -57,6 +58,11 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("copy_pad", copy_pad_variants()),
       family_rows("copy_bytes", copy_bytes_variants()),
       family_rows("copy_concat", copy_concat_variants()),
+      // resize_config.cpp
+      family_rows("f32_resize_bilinear", f32_resize_bilinear_variants()),
+      family_rows("qu8_resize_bilinear", qu8_resize_bilinear_variants()),
+      family_rows("qs8_resize_bilinear", qs8_resize_bilinear_variants()),
+      family_rows("copy_resize_nearest", copy_resize_nearest_variants()),
       // bin_gemm_config.cpp, bin_output_config.cpp, bin_pack_config.cpp,
       // bin_unpack_config.cpp, bin_maxpool2d_config.cpp
       family_rows("bin_gemm", bin_gemm_variants()),
