@@ -131,6 +131,8 @@ def main():
              for i in range(args.tf_cases)]
     for op, dtype, index, from_tf in jobs:
         align, half = index % 4 in (1, 3), index % 4 in (2, 3)
+        if from_tf and align and half and op == "RESIZE_BILINEAR":
+            continue  # TensorFlow's converter refuses it before LiteRT could
         model, x = (tf_case(rng, op, dtype, align, half, seed + index) if from_tf
                     else make_case(rng, op, dtype, align, half))
         name = f"{op.lower()}_{dtype}_{'tf' if from_tf else 'b'}{index}"
