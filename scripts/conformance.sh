@@ -16,6 +16,9 @@
 #   scripts/conformance.sh --op-cases [--cases N] [--resolver BUILTIN_REF|AUTO] [--profile P]
 #                          [--kinds conv,dw,fc,avgpool,maxpool,mean] [--dtypes int8,uint8] [--seed N]
 #     Random single-operator int8/uint8 models, LiteRT's output bytes against lowbit-run's.
+#   scripts/conformance.sh --resize-cases [--cases N] [--seed N]
+#     RESIZE_BILINEAR/RESIZE_NEAREST_NEIGHBOR (resize_cases.py) and TFLite_Detection_PostProcess
+#     (detection_cases.py) against LiteRT's reference kernels. Needs .venv with TensorFlow.
 #
 # Every mode takes --build-dir DIR (default build/), builds lowbit-convert and lowbit-run there
 # first and exits with status 1 on any difference that is not explained.
@@ -34,6 +37,7 @@ while [[ $# -gt 0 ]]; do
     --ci) ci=1; shift ;;
     --simd-vs-reference) mode=simd; shift ;;
     --op-cases) mode=op_cases; shift ;;
+    --resize-cases) mode=resize_cases; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -64,6 +68,7 @@ python_for() {
 case "$mode:$ci" in
   simd:*) python=$(python_for 'import sys' || command -v python3) ;;
   op_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
+  resize_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, tensorflow') ;;
   sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
 assert u.find_spec("larq_compute_engine")' install) ;;
   sweep:0) python=$(python_for 'import ai_edge_litert, larq_compute_engine, larq, tf_keras') || {
@@ -94,6 +99,10 @@ case "$mode" in
   simd) exec "$python" "$drivers/simd_vs_reference.py" --build-dir "$build_dir" "${args[@]}" ;;
   op_cases) logged "$log/op_cases.log" "$python" "$drivers/op_cases.py" --build-dir "$build_dir" "${args[@]}"
             exit ;;
+  resize_cases) status=0
+    logged "$log/resize_cases.log" "$python" "$drivers/resize_cases.py" --build-dir "$build_dir" "${args[@]}" || status=1
+    logged "$log/detection_cases.log" "$python" "$drivers/detection_cases.py" --build-dir "$build_dir" "${args[@]}" || status=1
+    exit $status ;;
 esac
 
 : "${doc:=$build_dir/conformance/conformance.md}"
