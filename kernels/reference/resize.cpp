@@ -34,6 +34,15 @@ FloatSample float_sample(int i, float scale, bool half_pixel_centers, int input_
   return s;
 }
 
+// Output row `row` of batches * output_height: its output y and its batch's
+// input image.
+template <typename T>
+const T* source_image(const ResizeParams& p, const T* input, size_t row, int* y) {
+  const size_t batch = row / static_cast<size_t>(p.output_height);
+  *y = static_cast<int>(row % static_cast<size_t>(p.output_height));
+  return input + batch * static_cast<size_t>(p.input_height) * p.input_width * p.channels;
+}
+
 // TFLite's float formula, evaluated in its order so float32 results match bit
 // for bit: each corner times its y weight times its x weight, summed left to
 // right, plus `rounding` (0.5 for uint8 before truncation).
@@ -45,10 +54,9 @@ void bilinear_float(const ResizeParams& p, const T* input, T* output, size_t row
   const size_t c = static_cast<size_t>(p.channels);
   const size_t in_row = static_cast<size_t>(p.input_width) * c;
   for (size_t row = row_begin; row < row_end; ++row) {
-    const size_t b = row / static_cast<size_t>(p.output_height);
-    const int y = static_cast<int>(row % static_cast<size_t>(p.output_height));
+    int y = 0;
+    const T* image = source_image(p, input, row, &y);
     const FloatSample sy = float_sample(y, height_scale, p.half_pixel_centers, p.input_height);
-    const T* image = input + b * static_cast<size_t>(p.input_height) * in_row;
     const T* top = image + static_cast<size_t>(sy.lower) * in_row;
     const T* bottom = image + static_cast<size_t>(sy.upper) * in_row;
     const float dy = sy.position - static_cast<float>(sy.lower);
@@ -121,11 +129,10 @@ void qs8_resize_bilinear__reference(const ResizeParams& p, const int8_t* input, 
   const size_t c = static_cast<size_t>(p.channels);
   const size_t in_row = static_cast<size_t>(p.input_width) * c;
   for (size_t row = row_begin; row < row_end; ++row) {
-    const size_t b = row / static_cast<size_t>(p.output_height);
-    const int y = static_cast<int>(row % static_cast<size_t>(p.output_height));
+    int y = 0;
+    const int8_t* image = source_image(p, input, row, &y);
     const FixedPointSample sy =
         resize_sample_10bit(y, height_scale, p.half_pixel_centers, p.input_height);
-    const int8_t* image = input + b * static_cast<size_t>(p.input_height) * in_row;
     const int8_t* top = image + static_cast<size_t>(sy.lower) * in_row;
     const int8_t* bottom = image + static_cast<size_t>(sy.upper) * in_row;
     // Weights may exceed 1024 (or go negative) at a half-pixel edge, as in TFLite.
@@ -154,11 +161,11 @@ void copy_resize_nearest__reference(const ResizeParams& p, const void* input, vo
   const auto* in = static_cast<const uint8_t*>(input);
   auto* out = static_cast<uint8_t*>(output);
   for (size_t row = row_begin; row < row_end; ++row) {
-    const size_t b = row / static_cast<size_t>(p.output_height);
+    const size_t batch = row / static_cast<size_t>(p.output_height);
     const int y = static_cast<int>(row % static_cast<size_t>(p.output_height));
     const int32_t iy = nearest_index(y, p.input_height, p.output_height, p.align_corners,
                                      p.half_pixel_centers);
-    const uint8_t* source = in + (b * static_cast<size_t>(p.input_height) + iy) * in_row;
+    const uint8_t* source = in + (batch * static_cast<size_t>(p.input_height) + iy) * in_row;
     uint8_t* target = out + row * static_cast<size_t>(p.output_width) * pixel;
     for (int x = 0; x < p.output_width; ++x) {
       const int32_t ix = nearest_index(x, p.input_width, p.output_width, p.align_corners,

@@ -13,9 +13,7 @@ Exit status 1 on any difference.
 """
 import argparse
 import os
-import random
 import sys
-import time
 
 import numpy as np
 from flatbuffers import flexbuffers
@@ -24,6 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 import tflite_builder  # noqa: E402
 from lowbit_tools import machine  # noqa: E402
+from resize_cases import start_sweep  # noqa: E402
 
 CUSTOM_CODE = "TFLite_Detection_PostProcess"
 ZOO_MODEL = os.path.join(harness.ROOT, "..", "shared", "models", "zoo", "coral", "traffic_model.tflite")
@@ -177,15 +176,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--images", type=int, default=10, help="traffic model inputs (0: skip)")
     parser.add_argument("--cases", type=int, default=40, help="random operators")
-    parser.add_argument("--seed", type=int, help="case seed (default: time-based)")
-    parser.add_argument("--kernel", default="reference", help="lowbit kernel set")
-    parser.add_argument("--build-dir", default=os.path.join(harness.ROOT, "build"))
-    args = parser.parse_args()
-    seed = args.seed if args.seed is not None else int(time.time()) % 1000000
-    work = os.path.join(args.build_dir, "conformance", "detection_cases")
-    os.makedirs(work, exist_ok=True)
-    print(f"detection cases: seed {seed} (rerun with --seed {seed}), cases in {work}", flush=True)
-    rng = random.Random(seed)
+    args, _, work, rng = start_sweep(parser, "detection_cases")
     results = zoo_cases(args, work, rng) if args.images and os.path.exists(ZOO_MODEL) else []
     for index in range(args.cases):
         model, inputs, options, quantized = random_case(rng, index)

@@ -110,21 +110,30 @@ def check(path, x, args):
     return None
 
 
+def start_sweep(parser, name):
+    """Adds the options every sweep here shares, parses them and announces the run; returns
+    (args, seed, work folder, case rng). detection_cases.py uses it too."""
+    parser.add_argument("--seed", type=int, help="case seed (default: time-based)")
+    parser.add_argument("--kernel", default="reference", help="lowbit kernel set")
+    parser.add_argument("--build-dir", default=os.path.join(harness.ROOT, "build"))
+    parser.add_argument("--work-dir", help=f"default BUILD/conformance/{name}")
+    # conformance.sh --resize-cases passes one argument list to both sweeps.
+    args, others = parser.parse_known_args()
+    if others:
+        print(f"{name}: ignoring {' '.join(others)} (another sweep's options)", flush=True)
+    seed = args.seed if args.seed is not None else int(time.time()) % 1000000
+    work = args.work_dir or os.path.join(args.build_dir, "conformance", name)
+    os.makedirs(work, exist_ok=True)
+    print(f"{name}: seed {seed} (rerun with --seed {seed}), LiteRT BUILTIN_REF, lowbit "
+          f"kernels {args.kernel}, cases in {work}", flush=True)
+    return args, seed, work, random.Random(seed)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=40, help="models per operator and dtype")
     parser.add_argument("--tf-cases", type=int, default=6, help="TensorFlow-written models")
-    parser.add_argument("--seed", type=int, help="case seed (default: time-based)")
-    parser.add_argument("--kernel", default="reference", help="lowbit kernel set")
-    parser.add_argument("--build-dir", default=os.path.join(harness.ROOT, "build"))
-    parser.add_argument("--work-dir", help="default BUILD/conformance/resize_cases")
-    args = parser.parse_args()
-    seed = args.seed if args.seed is not None else int(time.time()) % 1000000
-    work = args.work_dir or os.path.join(args.build_dir, "conformance", "resize_cases")
-    os.makedirs(work, exist_ok=True)
-    print(f"resize cases: seed {seed} (rerun with --seed {seed}), LiteRT BUILTIN_REF, lowbit "
-          f"kernels {args.kernel}, cases in {work}", flush=True)
-    rng = random.Random(seed)
+    args, seed, work, rng = start_sweep(parser, "resize_cases")
     passed = failed = refused = 0
     jobs = [(op, dtype, i, False) for op in OPERATORS for dtype in DTYPES for i in range(args.cases)]
     jobs += [(op, dtype, i, True) for op in OPERATORS for dtype in ("float32", "int8")
