@@ -34,13 +34,35 @@ FloatSample float_sample(int i, float scale, bool half_pixel_centers, int input_
   return s;
 }
 
-// Output row `row` of batches * output_height: its output y and its batch's
-// input image.
-template <typename T>
-const T* source_image(const ResizeParams& p, const T* input, size_t row, int* y) {
-  const size_t batch = row / static_cast<size_t>(p.output_height);
-  *y = static_cast<int>(row % static_cast<size_t>(p.output_height));
-  return input + batch * static_cast<size_t>(p.input_height) * p.input_width * p.channels;
+// The loop both bilinear paths share: per axis a step scale(in, out,
+// align_corners); per output row and column the two source rows/columns
+// sample(index, step, half_pixel_centers, in); per channel blend(top_left,
+// bottom_left, top_right, bottom_right, y_sample, x_sample).
+template <typename T, typename Scale, typename Sample, typename Blend>
+void bilinear_rows(const ResizeParams& p, const T* input, T* output, size_t row_begin,
+                   size_t row_end, Scale scale, Sample sample, Blend blend) {
+  const auto height_step = scale(p.input_height, p.output_height, p.align_corners);
+  const auto width_step = scale(p.input_width, p.output_width, p.align_corners);
+  const size_t c = static_cast<size_t>(p.channels);
+  const size_t in_row = static_cast<size_t>(p.input_width) * c;
+  for (size_t row = row_begin; row < row_end; ++row) {
+    const size_t batch = row / static_cast<size_t>(p.output_height);
+    const int y = static_cast<int>(row % static_cast<size_t>(p.output_height));
+    const auto sy = sample(y, height_step, p.half_pixel_centers, p.input_height);
+    const T* image = input + batch * static_cast<size_t>(p.input_height) * in_row;
+    const T* top = image + static_cast<size_t>(sy.lower) * in_row;
+    const T* bottom = image + static_cast<size_t>(sy.upper) * in_row;
+    T* out = output + row * static_cast<size_t>(p.output_width) * c;
+    for (int x = 0; x < p.output_width; ++x) {
+      const auto sx = sample(x, width_step, p.half_pixel_centers, p.input_width);
+      const size_t left = static_cast<size_t>(sx.lower) * c;
+      const size_t right = static_cast<size_t>(sx.upper) * c;
+      for (size_t k = 0; k < c; ++k) {
+        out[static_cast<size_t>(x) * c + k] =
+            blend(top[left + k], bottom[left + k], top[right + k], bottom[right + k], sy, sx);
+      }
+    }
+  }
 }
 
 // TFLite's float formula, evaluated in its order so float32 results match bit
@@ -49,32 +71,16 @@ const T* source_image(const ResizeParams& p, const T* input, size_t row, int* y)
 template <typename T>
 void bilinear_float(const ResizeParams& p, const T* input, T* output, size_t row_begin,
                     size_t row_end, float rounding) {
-  const float height_scale = float_scale(p.input_height, p.output_height, p.align_corners);
-  const float width_scale = float_scale(p.input_width, p.output_width, p.align_corners);
-  const size_t c = static_cast<size_t>(p.channels);
-  const size_t in_row = static_cast<size_t>(p.input_width) * c;
-  for (size_t row = row_begin; row < row_end; ++row) {
-    int y = 0;
-    const T* image = source_image(p, input, row, &y);
-    const FloatSample sy = float_sample(y, height_scale, p.half_pixel_centers, p.input_height);
-    const T* top = image + static_cast<size_t>(sy.lower) * in_row;
-    const T* bottom = image + static_cast<size_t>(sy.upper) * in_row;
+  auto blend = [rounding](T tl, T bl, T tr, T br, const FloatSample& sy, const FloatSample& sx) {
     const float dy = sy.position - static_cast<float>(sy.lower);
-    T* out = output + row * static_cast<size_t>(p.output_width) * c;
-    for (int x = 0; x < p.output_width; ++x) {
-      const FloatSample sx = float_sample(x, width_scale, p.half_pixel_centers, p.input_width);
-      const float dx = sx.position - static_cast<float>(sx.lower);
-      const size_t left = static_cast<size_t>(sx.lower) * c;
-      const size_t right = static_cast<size_t>(sx.upper) * c;
-      for (size_t k = 0; k < c; ++k) {
-        const float v = static_cast<float>(top[left + k]) * (1 - dy) * (1 - dx) +
-                        static_cast<float>(bottom[left + k]) * dy * (1 - dx) +
-                        static_cast<float>(top[right + k]) * (1 - dy) * dx +
-                        static_cast<float>(bottom[right + k]) * dy * dx + rounding;
-        out[static_cast<size_t>(x) * c + k] = static_cast<T>(v);
-      }
-    }
-  }
+    const float dx = sx.position - static_cast<float>(sx.lower);
+    const float v = static_cast<float>(tl) * (1 - dy) * (1 - dx) +
+                    static_cast<float>(bl) * dy * (1 - dx) +
+                    static_cast<float>(tr) * (1 - dy) * dx + static_cast<float>(br) * dy * dx +
+                    rounding;
+    return static_cast<T>(v);
+  };
+  bilinear_rows(p, input, output, row_begin, row_end, float_scale, float_sample, blend);
 }
 
 // TFLite's nearest source index: floor of the scaled position, or rounded
@@ -123,35 +129,18 @@ void qu8_resize_bilinear__reference(const ResizeParams& p, const uint8_t* input,
 
 void qs8_resize_bilinear__reference(const ResizeParams& p, const int8_t* input, int8_t* output,
                                     size_t row_begin, size_t row_end) {
-  constexpr int32_t kOne = 1 << 10;
-  const int32_t height_scale = resize_scale_10bit(p.input_height, p.output_height, p.align_corners);
-  const int32_t width_scale = resize_scale_10bit(p.input_width, p.output_width, p.align_corners);
-  const size_t c = static_cast<size_t>(p.channels);
-  const size_t in_row = static_cast<size_t>(p.input_width) * c;
-  for (size_t row = row_begin; row < row_end; ++row) {
-    int y = 0;
-    const int8_t* image = source_image(p, input, row, &y);
-    const FixedPointSample sy =
-        resize_sample_10bit(y, height_scale, p.half_pixel_centers, p.input_height);
-    const int8_t* top = image + static_cast<size_t>(sy.lower) * in_row;
-    const int8_t* bottom = image + static_cast<size_t>(sy.upper) * in_row;
-    // Weights may exceed 1024 (or go negative) at a half-pixel edge, as in TFLite.
+  // Weights may exceed 1024 (or go negative) at a half-pixel edge, as in TFLite.
+  auto blend = [](int8_t tl, int8_t bl, int8_t tr, int8_t br, const FixedPointSample& sy,
+                  const FixedPointSample& sx) {
+    constexpr int32_t kOne = 1 << 10;
     const int64_t wy1 = sy.position - kOne * sy.lower, wy0 = kOne - wy1;
-    int8_t* out = output + row * static_cast<size_t>(p.output_width) * c;
-    for (int x = 0; x < p.output_width; ++x) {
-      const FixedPointSample sx =
-          resize_sample_10bit(x, width_scale, p.half_pixel_centers, p.input_width);
-      const int64_t wx1 = sx.position - kOne * sx.lower, wx0 = kOne - wx1;
-      const size_t left = static_cast<size_t>(sx.lower) * c;
-      const size_t right = static_cast<size_t>(sx.upper) * c;
-      for (size_t k = 0; k < c; ++k) {
-        const int64_t sum = top[left + k] * wy0 * wx0 + bottom[left + k] * wy1 * wx0 +
-                            top[right + k] * wy0 * wx1 + bottom[right + k] * wy1 * wx1;
-        const int64_t half = sum > 0 ? (1 << 19) : -(1 << 19);
-        out[static_cast<size_t>(x) * c + k] = static_cast<int8_t>((sum + half) / (1 << 20));
-      }
-    }
-  }
+    const int64_t wx1 = sx.position - kOne * sx.lower, wx0 = kOne - wx1;
+    const int64_t sum = tl * wy0 * wx0 + bl * wy1 * wx0 + tr * wy0 * wx1 + br * wy1 * wx1;
+    const int64_t half = sum > 0 ? (1 << 19) : -(1 << 19);
+    return static_cast<int8_t>((sum + half) / (1 << 20));
+  };
+  bilinear_rows(p, input, output, row_begin, row_end, resize_scale_10bit, resize_sample_10bit,
+                blend);
 }
 
 void copy_resize_nearest__reference(const ResizeParams& p, const void* input, void* output,
