@@ -7,6 +7,13 @@
 
 namespace lowbit {
 
+// x86-64 (kernels/x86/resize_avx2.cpp): 8 channels at a time, the last few of
+// a pixel through the scalar formula.
+void qs8_resize_bilinear__avx2(const ref::ResizeParams& p, const int8_t* input, int8_t* output,
+                               size_t row_begin, size_t row_end);
+void qu8_resize_bilinear__avx2(const ref::ResizeParams& p, const uint8_t* input,
+                               uint8_t* output, size_t row_begin, size_t row_end);
+
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/resize_config.cpp).
 KernelFamily<ref::ResizeBilinearF32Fn> f32_resize_bilinear_variants();

@@ -1,4 +1,6 @@
-// The resampling variants (kernels/resize.h): the reference only so far.
+// The resampling variants (kernels/resize.h) this build has: each SIMD row
+// only where its ISA's files are compiled (LOWBIT_HAVE_<ISA>). Best first; the
+// reference last.
 #include "kernels/resize.h"
 
 namespace lowbit {
@@ -8,9 +10,15 @@ constexpr KernelVariant<ref::ResizeBilinearF32Fn> kF32Bilinear[] = {
     {"f32_resize_bilinear__reference", "reference", 0, ref::f32_resize_bilinear__reference},
 };
 constexpr KernelVariant<ref::ResizeBilinearU8Fn> kQu8Bilinear[] = {
+#if defined(LOWBIT_HAVE_AVX2)
+    {"qu8_resize_bilinear__avx2", "avx2", kCpuAVX2, qu8_resize_bilinear__avx2},
+#endif
     {"qu8_resize_bilinear__reference", "reference", 0, ref::qu8_resize_bilinear__reference},
 };
 constexpr KernelVariant<ref::ResizeBilinearS8Fn> kQs8Bilinear[] = {
+#if defined(LOWBIT_HAVE_AVX2)
+    {"qs8_resize_bilinear__avx2", "avx2", kCpuAVX2, qs8_resize_bilinear__avx2},
+#endif
     {"qs8_resize_bilinear__reference", "reference", 0, ref::qs8_resize_bilinear__reference},
 };
 constexpr KernelVariant<ref::ResizeNearestFn> kNearest[] = {

@@ -8,86 +8,34 @@ namespace lowbit {
 namespace ref {
 namespace {
 
-// Input pixels per output pixel along one axis. align_corners maps the corner
-// pixel centres onto each other (needs more than one output pixel).
-float float_scale(int input_size, int output_size, bool align_corners) {
-  if (align_corners && output_size > 1) {
-    return static_cast<float>(input_size - 1) / static_cast<float>(output_size - 1);
-  }
-  return static_cast<float>(input_size) / static_cast<float>(output_size);
-}
-
-struct FloatSample {
-  float position = 0.0f;
-  int32_t lower = 0, upper = 0;
-};
-
-// The source coordinate of output index `i` and its two neighbours, clamped to
-// the input; with half_pixel_centers the position may be negative (< 0.5 px),
-// and the weights below then extrapolate from the edge pixel onto itself.
-FloatSample float_sample(int i, float scale, bool half_pixel_centers, int input_size) {
-  FloatSample s;
-  const float value = static_cast<float>(i);
-  s.position = half_pixel_centers ? (value + 0.5f) * scale - 0.5f : value * scale;
-  s.lower = std::max(static_cast<int32_t>(std::floor(s.position)), int32_t{0});
-  s.upper = std::min(static_cast<int32_t>(std::ceil(s.position)), input_size - 1);
-  return s;
-}
-
-// The loop both bilinear paths share: per axis a step scale(in, out,
-// align_corners); per output row and column the two source rows/columns
-// sample(index, step, half_pixel_centers, in); per channel blend(top_left,
-// bottom_left, top_right, bottom_right, y_sample, x_sample).
-template <typename T, typename Scale, typename Sample, typename Blend>
-void bilinear_rows(const ResizeParams& p, const T* input, T* output, size_t row_begin,
-                   size_t row_end, Scale scale, Sample sample, Blend blend) {
-  const auto height_step = scale(p.input_height, p.output_height, p.align_corners);
-  const auto width_step = scale(p.input_width, p.output_width, p.align_corners);
-  const size_t c = static_cast<size_t>(p.channels);
-  const size_t in_row = static_cast<size_t>(p.input_width) * c;
-  for (size_t row = row_begin; row < row_end; ++row) {
-    const size_t batch = row / static_cast<size_t>(p.output_height);
-    const int y = static_cast<int>(row % static_cast<size_t>(p.output_height));
-    const auto sy = sample(y, height_step, p.half_pixel_centers, p.input_height);
-    const T* image = input + batch * static_cast<size_t>(p.input_height) * in_row;
-    const T* top = image + static_cast<size_t>(sy.lower) * in_row;
-    const T* bottom = image + static_cast<size_t>(sy.upper) * in_row;
-    T* out = output + row * static_cast<size_t>(p.output_width) * c;
-    for (int x = 0; x < p.output_width; ++x) {
-      const auto sx = sample(x, width_step, p.half_pixel_centers, p.input_width);
-      const size_t left = static_cast<size_t>(sx.lower) * c;
-      const size_t right = static_cast<size_t>(sx.upper) * c;
-      for (size_t k = 0; k < c; ++k) {
-        out[static_cast<size_t>(x) * c + k] =
-            blend(top[left + k], bottom[left + k], top[right + k], bottom[right + k], sy, sx);
-      }
-    }
-  }
-}
-
 // TFLite's float formula, evaluated in its order so float32 results match bit
 // for bit: each corner times its y weight times its x weight, summed left to
 // right, plus `rounding` (0.5 for uint8 before truncation).
 template <typename T>
 void bilinear_float(const ResizeParams& p, const T* input, T* output, size_t row_begin,
                     size_t row_end, float rounding) {
-  auto blend = [rounding](T tl, T bl, T tr, T br, const FloatSample& sy, const FloatSample& sx) {
+  const size_t c = static_cast<size_t>(p.channels);
+  auto pixel = [c, rounding](T* out, const T* tl, const T* bl, const T* tr, const T* br,
+                             const FloatSample& sy, const FloatSample& sx) {
     const float dy = sy.position - static_cast<float>(sy.lower);
     const float dx = sx.position - static_cast<float>(sx.lower);
-    const float v = static_cast<float>(tl) * (1 - dy) * (1 - dx) +
-                    static_cast<float>(bl) * dy * (1 - dx) +
-                    static_cast<float>(tr) * (1 - dy) * dx + static_cast<float>(br) * dy * dx +
-                    rounding;
-    return static_cast<T>(v);
+    for (size_t k = 0; k < c; ++k) {
+      const float v = static_cast<float>(tl[k]) * (1 - dy) * (1 - dx) +
+                      static_cast<float>(bl[k]) * dy * (1 - dx) +
+                      static_cast<float>(tr[k]) * (1 - dy) * dx +
+                      static_cast<float>(br[k]) * dy * dx + rounding;
+      out[k] = static_cast<T>(v);
+    }
   };
-  bilinear_rows(p, input, output, row_begin, row_end, float_scale, float_sample, blend);
+  bilinear_rows(p, input, output, row_begin, row_end, resize_scale_float, resize_sample_float,
+                pixel);
 }
 
 // TFLite's nearest source index: floor of the scaled position, or rounded
 // half away from zero under align_corners; clamped to the input.
 int32_t nearest_index(int i, int input_size, int output_size, bool align_corners,
                       bool half_pixel_centers) {
-  const float scale = float_scale(input_size, output_size, align_corners);
+  const float scale = resize_scale_float(input_size, output_size, align_corners);
   const float offset = half_pixel_centers ? 0.5f : 0.0f;
   const float position = (static_cast<float>(i) + offset) * scale;
   const int32_t index = static_cast<int32_t>(align_corners ? std::round(position)
@@ -97,6 +45,27 @@ int32_t nearest_index(int i, int input_size, int output_size, bool align_corners
 }
 
 }  // namespace
+
+// Input pixels per output pixel along one axis. align_corners maps the corner
+// pixel centres onto each other (needs more than one output pixel).
+float resize_scale_float(int input_size, int output_size, bool align_corners) {
+  if (align_corners && output_size > 1) {
+    return static_cast<float>(input_size - 1) / static_cast<float>(output_size - 1);
+  }
+  return static_cast<float>(input_size) / static_cast<float>(output_size);
+}
+
+// With half_pixel_centers the position may be negative (< 0.5 px); the
+// weights then extrapolate from the edge pixel onto itself.
+FloatSample resize_sample_float(int out_index, float scale, bool half_pixel_centers,
+                                int input_size) {
+  FloatSample s;
+  const float value = static_cast<float>(out_index);
+  s.position = half_pixel_centers ? (value + 0.5f) * scale - 0.5f : value * scale;
+  s.lower = std::max(static_cast<int32_t>(std::floor(s.position)), int32_t{0});
+  s.upper = std::min(static_cast<int32_t>(std::ceil(s.position)), input_size - 1);
+  return s;
+}
 
 int32_t resize_scale_10bit(int input_size, int output_size, bool align_corners) {
   if (align_corners && output_size > 1) {
@@ -130,17 +99,21 @@ void qu8_resize_bilinear__reference(const ResizeParams& p, const uint8_t* input,
 void qs8_resize_bilinear__reference(const ResizeParams& p, const int8_t* input, int8_t* output,
                                     size_t row_begin, size_t row_end) {
   // Weights may exceed 1024 (or go negative) at a half-pixel edge, as in TFLite.
-  auto blend = [](int8_t tl, int8_t bl, int8_t tr, int8_t br, const FixedPointSample& sy,
-                  const FixedPointSample& sx) {
+  const size_t c = static_cast<size_t>(p.channels);
+  auto pixel = [c](int8_t* out, const int8_t* tl, const int8_t* bl, const int8_t* tr,
+                   const int8_t* br, const FixedPointSample& sy, const FixedPointSample& sx) {
     constexpr int32_t kOne = 1 << 10;
     const int64_t wy1 = sy.position - kOne * sy.lower, wy0 = kOne - wy1;
     const int64_t wx1 = sx.position - kOne * sx.lower, wx0 = kOne - wx1;
-    const int64_t sum = tl * wy0 * wx0 + bl * wy1 * wx0 + tr * wy0 * wx1 + br * wy1 * wx1;
-    const int64_t half = sum > 0 ? (1 << 19) : -(1 << 19);
-    return static_cast<int8_t>((sum + half) / (1 << 20));
+    for (size_t k = 0; k < c; ++k) {
+      const int64_t sum =
+          tl[k] * wy0 * wx0 + bl[k] * wy1 * wx0 + tr[k] * wy0 * wx1 + br[k] * wy1 * wx1;
+      const int64_t half = sum > 0 ? (1 << 19) : -(1 << 19);
+      out[k] = static_cast<int8_t>((sum + half) / (1 << 20));
+    }
   };
   bilinear_rows(p, input, output, row_begin, row_end, resize_scale_10bit, resize_sample_10bit,
-                blend);
+                pixel);
 }
 
 void copy_resize_nearest__reference(const ResizeParams& p, const void* input, void* output,

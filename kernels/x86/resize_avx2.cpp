@@ -1,0 +1,105 @@
+// RESIZE_BILINEAR for int8 (TFLite's 10-bit fixed point) and uint8 (TFLite's
+// float formula) with AVX2, 8 channels at a time, through the reference's
+// row loop and sampling (ref::bilinear_rows) and the same arithmetic in the
+// same order, so results are identical. The last channels of a pixel (past a
+// multiple of 8) go through the scalar formula.
+#include <immintrin.h>
+
+#include "kernels/resize.h"
+
+namespace lowbit {
+namespace {
+
+__m256i load_8_s8(const int8_t* p) {
+  return _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+}
+
+__m256 load_8_u8_as_float(const uint8_t* p) {
+  return _mm256_cvtepi32_ps(
+      _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+}
+
+// (sum + sign(sum) * 2^19) / 2^20 with C's truncating division.
+__m256i round_shift_20(__m256i sum) {
+  const __m256i positive = _mm256_cmpgt_epi32(sum, _mm256_setzero_si256());
+  const __m256i half =
+      _mm256_blendv_epi8(_mm256_set1_epi32(-(1 << 19)), _mm256_set1_epi32(1 << 19), positive);
+  const __m256i t = _mm256_add_epi32(sum, half);
+  return _mm256_sign_epi32(_mm256_srli_epi32(_mm256_abs_epi32(t), 20), t);
+}
+
+// 8 int32 lanes (each already within the output type) to 8 bytes.
+void store_8(int8_t* out, __m256i v) {
+  const __m128i words = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(out), _mm_packs_epi16(words, words));
+}
+void store_8(uint8_t* out, __m256i v) {
+  const __m128i words = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(out), _mm_packus_epi16(words, words));
+}
+
+}  // namespace
+
+void qs8_resize_bilinear__avx2(const ref::ResizeParams& p, const int8_t* input, int8_t* output,
+                               size_t row_begin, size_t row_end) {
+  const size_t c = static_cast<size_t>(p.channels);
+  // Corner weights in 1/2^20 units: each axis's pair sums to 1024 with
+  // |weight| <= 2048, so products with |value| <= 128 and their sum fit int32.
+  auto pixel = [c](int8_t* out, const int8_t* tl, const int8_t* bl, const int8_t* tr,
+                   const int8_t* br, const ref::FixedPointSample& sy,
+                   const ref::FixedPointSample& sx) {
+    constexpr int32_t kOne = 1 << 10;
+    const int32_t wy1 = sy.position - kOne * sy.lower, wy0 = kOne - wy1;
+    const int32_t wx1 = sx.position - kOne * sx.lower, wx0 = kOne - wx1;
+    const int32_t w_tl = wy0 * wx0, w_bl = wy1 * wx0, w_tr = wy0 * wx1, w_br = wy1 * wx1;
+    const __m256i vtl = _mm256_set1_epi32(w_tl), vbl = _mm256_set1_epi32(w_bl);
+    const __m256i vtr = _mm256_set1_epi32(w_tr), vbr = _mm256_set1_epi32(w_br);
+    size_t k = 0;
+    for (; k + 8 <= c; k += 8) {
+      __m256i sum = _mm256_mullo_epi32(load_8_s8(tl + k), vtl);
+      sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(bl + k), vbl));
+      sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(tr + k), vtr));
+      sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(br + k), vbr));
+      store_8(out + k, round_shift_20(sum));
+    }
+    for (; k < c; ++k) {
+      const int32_t sum = tl[k] * w_tl + bl[k] * w_bl + tr[k] * w_tr + br[k] * w_br;
+      const int32_t half = sum > 0 ? (1 << 19) : -(1 << 19);
+      out[k] = static_cast<int8_t>((sum + half) / (1 << 20));
+    }
+  };
+  ref::bilinear_rows(p, input, output, row_begin, row_end, ref::resize_scale_10bit,
+                     ref::resize_sample_10bit, pixel);
+}
+
+void qu8_resize_bilinear__avx2(const ref::ResizeParams& p, const uint8_t* input,
+                               uint8_t* output, size_t row_begin, size_t row_end) {
+  const size_t c = static_cast<size_t>(p.channels);
+  // value * y weight * x weight per corner, summed left to right, + 0.5,
+  // truncated: the reference's order (separate multiplies and adds, no FMA).
+  auto pixel = [c](uint8_t* out, const uint8_t* tl, const uint8_t* bl, const uint8_t* tr,
+                   const uint8_t* br, const ref::FloatSample& sy, const ref::FloatSample& sx) {
+    const float dy = sy.position - static_cast<float>(sy.lower), ry = 1 - dy;
+    const float dx = sx.position - static_cast<float>(sx.lower), rx = 1 - dx;
+    const __m256 vdy = _mm256_set1_ps(dy), vry = _mm256_set1_ps(ry);
+    const __m256 vdx = _mm256_set1_ps(dx), vrx = _mm256_set1_ps(rx);
+    size_t k = 0;
+    for (; k + 8 <= c; k += 8) {
+      __m256 v = _mm256_mul_ps(_mm256_mul_ps(load_8_u8_as_float(tl + k), vry), vrx);
+      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_u8_as_float(bl + k), vdy), vrx));
+      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_u8_as_float(tr + k), vry), vdx));
+      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_u8_as_float(br + k), vdy), vdx));
+      store_8(out + k, _mm256_cvttps_epi32(_mm256_add_ps(v, _mm256_set1_ps(0.5f))));
+    }
+    for (; k < c; ++k) {
+      const float v = static_cast<float>(tl[k]) * ry * rx + static_cast<float>(bl[k]) * dy * rx +
+                      static_cast<float>(tr[k]) * ry * dx + static_cast<float>(br[k]) * dy * dx +
+                      0.5f;
+      out[k] = static_cast<uint8_t>(v);
+    }
+  };
+  ref::bilinear_rows(p, input, output, row_begin, row_end, ref::resize_scale_float,
+                     ref::resize_sample_float, pixel);
+}
+
+}  // namespace lowbit
