@@ -88,6 +88,17 @@ std::string main_options(const GraphDesc& graph, const OperatorDesc& op) {
           return o.new_shape.empty() ? "" : "new_shape=" + join(o.new_shape);
         } else if constexpr (std::is_same_v<T, PadOptions>) {
           return "paddings=" + join(o.paddings);
+        } else if constexpr (std::is_same_v<T, ResizeOptions>) {
+          return std::to_string(o.new_height) + "x" + std::to_string(o.new_width) +
+                 (o.align_corners ? " align_corners" : "") +
+                 (o.half_pixel_centers ? " half_pixel_centers" : "");
+        } else if constexpr (std::is_same_v<T, DetectionPostprocessOptions>) {
+          return std::string(o.use_regular_nms ? "regular" : "fast") + " NMS, " +
+                 std::to_string(o.max_detections) + " detections x " +
+                 std::to_string(o.max_classes_per_detection) + " classes, " +
+                 std::to_string(o.num_classes) + " classes" +
+                 format_double(", score>=%g", o.nms_score_threshold) +
+                 format_double(" iou>%g", o.nms_iou_threshold);
         } else {
           return "";
         }
