@@ -64,28 +64,39 @@ FixedPointSample resize_sample_10bit(int out_index, int32_t scale_10, bool half_
 // align_corners); per output row and column the two source rows/columns
 // sample(index, step, half_pixel_centers, in); per output pixel
 // pixel(out, top_left, bottom_left, top_right, bottom_right, y_sample,
-// x_sample), each pointing at `channels` elements.
+// x_sample), each pointing at `channels` elements. Columns go in blocks whose
+// samples are computed once for all rows (each output pixel is independent,
+// so the order changes nothing).
 template <typename T, typename Scale, typename Sample, typename Pixel>
 void bilinear_rows(const ResizeParams& p, const T* input, T* output, size_t row_begin,
                    size_t row_end, Scale scale, Sample sample, Pixel pixel) {
+  constexpr int kColumnBlock = 64;
   const auto height_step = scale(p.input_height, p.output_height, p.align_corners);
   const auto width_step = scale(p.input_width, p.output_width, p.align_corners);
   const size_t c = static_cast<size_t>(p.channels);
   const size_t in_row = static_cast<size_t>(p.input_width) * c;
-  for (size_t row = row_begin; row < row_end; ++row) {
-    const size_t batch = row / static_cast<size_t>(p.output_height);
-    const int y = static_cast<int>(row % static_cast<size_t>(p.output_height));
-    const auto sy = sample(y, height_step, p.half_pixel_centers, p.input_height);
-    const T* image = input + batch * static_cast<size_t>(p.input_height) * in_row;
-    const T* top = image + static_cast<size_t>(sy.lower) * in_row;
-    const T* bottom = image + static_cast<size_t>(sy.upper) * in_row;
-    T* out = output + row * static_cast<size_t>(p.output_width) * c;
-    for (int x = 0; x < p.output_width; ++x) {
-      const auto sx = sample(x, width_step, p.half_pixel_centers, p.input_width);
-      const size_t left = static_cast<size_t>(sx.lower) * c;
-      const size_t right = static_cast<size_t>(sx.upper) * c;
-      pixel(out + static_cast<size_t>(x) * c, top + left, bottom + left, top + right,
-            bottom + right, sy, sx);
+  decltype(sample(0, width_step, false, 1)) columns[kColumnBlock];
+  for (int x_begin = 0; x_begin < p.output_width; x_begin += kColumnBlock) {
+    const int x_end = x_begin + kColumnBlock < p.output_width ? x_begin + kColumnBlock
+                                                              : p.output_width;
+    for (int x = x_begin; x < x_end; ++x) {
+      columns[x - x_begin] = sample(x, width_step, p.half_pixel_centers, p.input_width);
+    }
+    for (size_t row = row_begin; row < row_end; ++row) {
+      const size_t batch = row / static_cast<size_t>(p.output_height);
+      const int y = static_cast<int>(row % static_cast<size_t>(p.output_height));
+      const auto sy = sample(y, height_step, p.half_pixel_centers, p.input_height);
+      const T* image = input + batch * static_cast<size_t>(p.input_height) * in_row;
+      const T* top = image + static_cast<size_t>(sy.lower) * in_row;
+      const T* bottom = image + static_cast<size_t>(sy.upper) * in_row;
+      T* out = output + row * static_cast<size_t>(p.output_width) * c;
+      for (int x = x_begin; x < x_end; ++x) {
+        const auto& sx = columns[x - x_begin];
+        const size_t left = static_cast<size_t>(sx.lower) * c;
+        const size_t right = static_cast<size_t>(sx.upper) * c;
+        pixel(out + static_cast<size_t>(x) * c, top + left, bottom + left, top + right,
+              bottom + right, sy, sx);
+      }
     }
   }
 }

@@ -1,8 +1,9 @@
 // RESIZE_BILINEAR for int8 (TFLite's 10-bit fixed point) and uint8 (TFLite's
 // float formula) with AVX2, 8 channels at a time, through the reference's
 // row loop and sampling (ref::bilinear_rows) and the same arithmetic in the
-// same order, so results are identical. The last channels of a pixel (past a
-// multiple of 8) go through the scalar formula.
+// same order, so results are identical. The last channels of a pixel are a
+// final 8-channel step overlapping the previous one (recomputing a channel
+// writes the same value); pixels under 8 channels use the scalar formula.
 #include <immintrin.h>
 
 #include "kernels/resize.h"
@@ -54,15 +55,15 @@ void qs8_resize_bilinear__avx2(const ref::ResizeParams& p, const int8_t* input, 
     const int32_t w_tl = wy0 * wx0, w_bl = wy1 * wx0, w_tr = wy0 * wx1, w_br = wy1 * wx1;
     const __m256i vtl = _mm256_set1_epi32(w_tl), vbl = _mm256_set1_epi32(w_bl);
     const __m256i vtr = _mm256_set1_epi32(w_tr), vbr = _mm256_set1_epi32(w_br);
-    size_t k = 0;
-    for (; k + 8 <= c; k += 8) {
+    for (size_t step = 0; c >= 8 && step < c; step += 8) {
+      const size_t k = step + 8 <= c ? step : c - 8;
       __m256i sum = _mm256_mullo_epi32(load_8_s8(tl + k), vtl);
       sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(bl + k), vbl));
       sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(tr + k), vtr));
       sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(br + k), vbr));
       store_8(out + k, round_shift_20(sum));
     }
-    for (; k < c; ++k) {
+    for (size_t k = 0; c < 8 && k < c; ++k) {
       const int32_t sum = tl[k] * w_tl + bl[k] * w_bl + tr[k] * w_tr + br[k] * w_br;
       const int32_t half = sum > 0 ? (1 << 19) : -(1 << 19);
       out[k] = static_cast<int8_t>((sum + half) / (1 << 20));
@@ -83,15 +84,15 @@ void qu8_resize_bilinear__avx2(const ref::ResizeParams& p, const uint8_t* input,
     const float dx = sx.position - static_cast<float>(sx.lower), rx = 1 - dx;
     const __m256 vdy = _mm256_set1_ps(dy), vry = _mm256_set1_ps(ry);
     const __m256 vdx = _mm256_set1_ps(dx), vrx = _mm256_set1_ps(rx);
-    size_t k = 0;
-    for (; k + 8 <= c; k += 8) {
+    for (size_t step = 0; c >= 8 && step < c; step += 8) {
+      const size_t k = step + 8 <= c ? step : c - 8;
       __m256 v = _mm256_mul_ps(_mm256_mul_ps(load_8_u8_as_float(tl + k), vry), vrx);
       v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_u8_as_float(bl + k), vdy), vrx));
       v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_u8_as_float(tr + k), vry), vdx));
       v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_u8_as_float(br + k), vdy), vdx));
       store_8(out + k, _mm256_cvttps_epi32(_mm256_add_ps(v, _mm256_set1_ps(0.5f))));
     }
-    for (; k < c; ++k) {
+    for (size_t k = 0; c < 8 && k < c; ++k) {
       const float v = static_cast<float>(tl[k]) * ry * rx + static_cast<float>(bl[k]) * dy * rx +
                       static_cast<float>(tr[k]) * ry * dx + static_cast<float>(br[k]) * dy * dx +
                       0.5f;
