@@ -241,5 +241,6 @@ TEST_CASE("DETECTION_POSTPROCESS fails invoke on an inverted decoded box", "[det
   anchors[1].h = -0.2f;  // ymin > ymax after decoding: TFLite refuses it too
   const Detections d = run(float_inputs(anchors, kScores), options(false, 3, 1));
   CHECK_FALSE(d.status.ok());
-  CHECK_THAT(d.status.message(), Catch::Contains("decoded box 1"));
+  CHECK_THAT(d.status.message(),
+             Catch::Contains("DETECTION_POSTPROCESS") && Catch::Contains("decoded box 1"));
 }
