@@ -3,6 +3,7 @@
 #include <flatbuffers/flexbuffers.h>
 
 #include <string>
+#include <utility>
 
 #include "convert/importer.h"
 
@@ -144,33 +145,33 @@ Result<DetectionPostprocessOptions> parse_detection_postprocess_options(const ui
   flexbuffers::Map map = flexbuffers::Map::EmptyMap();
   LOWBIT_RETURN_IF_ERROR(read_map(data, size, &map));
   DetectionPostprocessOptions o;
+  int regular = 0;
   // TFLite's defaults for the two optional keys: 100 per class, fast NMS.
-  Result<int> max_detections = option_positive(map, "max_detections", 0, true);
-  Result<int> max_classes = option_positive(map, "max_classes_per_detection", 0, true);
-  Result<int> per_class = option_positive(map, "detections_per_class", 100, false);
-  Result<int> regular = option_int(map, "use_regular_nms", 0, false);
-  Result<int> num_classes = option_positive(map, "num_classes", 0, true);
-  for (const Result<int>* r : {&max_detections, &max_classes, &per_class, &regular, &num_classes}) {
-    if (!r->ok()) return r->status();
+  const struct {
+    const char* key;
+    int* field;
+    bool required, positive;
+  } ints[] = {{"max_detections", &o.max_detections, true, true},
+              {"max_classes_per_detection", &o.max_classes_per_detection, true, true},
+              {"detections_per_class", &o.detections_per_class, false, true},
+              {"use_regular_nms", &regular, false, false},
+              {"num_classes", &o.num_classes, true, true}};
+  for (const auto& k : ints) {
+    Result<int> v = k.positive ? option_positive(map, k.key, *k.field, k.required)
+                               : option_int(map, k.key, *k.field, k.required);
+    if (!v.ok()) return v.status();
+    *k.field = v.value();
   }
-  Result<float> score = option_float(map, "nms_score_threshold");
-  Result<float> iou = option_float(map, "nms_iou_threshold");
-  Result<float> y = option_float(map, "y_scale"), x = option_float(map, "x_scale");
-  Result<float> h = option_float(map, "h_scale"), w = option_float(map, "w_scale");
-  for (const Result<float>* r : {&score, &iou, &y, &x, &h, &w}) {
-    if (!r->ok()) return r->status();
+  o.use_regular_nms = regular != 0;
+  const std::pair<const char*, float*> floats[] = {
+      {"nms_score_threshold", &o.nms_score_threshold}, {"nms_iou_threshold", &o.nms_iou_threshold},
+      {"y_scale", &o.y_scale}, {"x_scale", &o.x_scale}, {"h_scale", &o.h_scale},
+      {"w_scale", &o.w_scale}};
+  for (const auto& k : floats) {
+    Result<float> v = option_float(map, k.first);
+    if (!v.ok()) return v.status();
+    *k.second = v.value();
   }
-  o.max_detections = max_detections.value();
-  o.max_classes_per_detection = max_classes.value();
-  o.detections_per_class = per_class.value();
-  o.use_regular_nms = regular.value() != 0;
-  o.num_classes = num_classes.value();
-  o.nms_score_threshold = score.value();
-  o.nms_iou_threshold = iou.value();
-  o.y_scale = y.value();
-  o.x_scale = x.value();
-  o.h_scale = h.value();
-  o.w_scale = w.value();
   return o;
 }
 
