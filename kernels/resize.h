@@ -13,6 +13,8 @@ void qs8_resize_bilinear__avx2(const ref::ResizeParams& p, const int8_t* input, 
                                size_t row_begin, size_t row_end);
 void qu8_resize_bilinear__avx2(const ref::ResizeParams& p, const uint8_t* input,
                                uint8_t* output, size_t row_begin, size_t row_end);
+void f32_resize_bilinear__avx2(const ref::ResizeParams& p, const float* input, float* output,
+                               size_t row_begin, size_t row_end);
 
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/resize_config.cpp).

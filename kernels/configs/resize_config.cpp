@@ -7,6 +7,9 @@ namespace lowbit {
 namespace {
 
 constexpr KernelVariant<ref::ResizeBilinearF32Fn> kF32Bilinear[] = {
+#if defined(LOWBIT_HAVE_AVX2)
+    {"f32_resize_bilinear__avx2", "avx2", kCpuAVX2, f32_resize_bilinear__avx2},
+#endif
     {"f32_resize_bilinear__reference", "reference", 0, ref::f32_resize_bilinear__reference},
 };
 constexpr KernelVariant<ref::ResizeBilinearU8Fn> kQu8Bilinear[] = {

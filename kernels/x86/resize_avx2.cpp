@@ -1,5 +1,5 @@
-// RESIZE_BILINEAR for int8 (TFLite's 10-bit fixed point) and uint8 (TFLite's
-// float formula) with AVX2, 8 channels at a time, through the reference's
+// RESIZE_BILINEAR for int8 (TFLite's 10-bit fixed point), uint8 and float32
+// (TFLite's float formula) with AVX2, 8 channels at a time, through the reference's
 // row loop and sampling (ref::bilinear_rows) and the same arithmetic in the
 // same order, so results are identical. The last channels of a pixel are a
 // final 8-channel step overlapping the previous one (recomputing a channel
@@ -15,10 +15,11 @@ __m256i load_8_s8(const int8_t* p) {
   return _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
 }
 
-__m256 load_8_u8_as_float(const uint8_t* p) {
+__m256 load_8_as_float(const uint8_t* p) {
   return _mm256_cvtepi32_ps(
       _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
 }
+__m256 load_8_as_float(const float* p) { return _mm256_loadu_ps(p); }
 
 // (sum + sign(sum) * 2^19) / 2^20 with C's truncating division.
 __m256i round_shift_20(__m256i sum) {
@@ -37,6 +38,45 @@ void store_8(int8_t* out, __m256i v) {
 void store_8(uint8_t* out, __m256i v) {
   const __m128i words = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
   _mm_storel_epi64(reinterpret_cast<__m128i*>(out), _mm_packus_epi16(words, words));
+}
+
+// The float sum (rounding already added) as the output type: truncated to
+// uint8 (within [0, 255] by construction), or stored as is.
+void store_8_from_float(uint8_t* out, __m256 v) { store_8(out, _mm256_cvttps_epi32(v)); }
+void store_8_from_float(float* out, __m256 v) { _mm256_storeu_ps(out, v); }
+
+// TFLite's float formula (ResizeBilinear<T>): value * y weight * x weight per
+// corner, summed left to right, + rounding (0.5 for uint8, 0 for float: the
+// reference adds it too, which turns a -0 sum into +0), in the reference's
+// order with separate multiplies and adds (no FMA).
+template <typename T>
+void bilinear_float__avx2(const ref::ResizeParams& p, const T* input, T* output,
+                          size_t row_begin, size_t row_end, float rounding) {
+  const size_t c = static_cast<size_t>(p.channels);
+  auto pixel = [c, rounding](T* out, const T* tl, const T* bl, const T* tr, const T* br,
+                             const ref::FloatSample& sy, const ref::FloatSample& sx) {
+    const float dy = sy.position - static_cast<float>(sy.lower), ry = 1 - dy;
+    const float dx = sx.position - static_cast<float>(sx.lower), rx = 1 - dx;
+    const __m256 vdy = _mm256_set1_ps(dy), vry = _mm256_set1_ps(ry);
+    const __m256 vdx = _mm256_set1_ps(dx), vrx = _mm256_set1_ps(rx);
+    const __m256 vround = _mm256_set1_ps(rounding);
+    for (size_t step = 0; c >= 8 && step < c; step += 8) {
+      const size_t k = step + 8 <= c ? step : c - 8;
+      __m256 v = _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(tl + k), vry), vrx);
+      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(bl + k), vdy), vrx));
+      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(tr + k), vry), vdx));
+      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(br + k), vdy), vdx));
+      store_8_from_float(out + k, _mm256_add_ps(v, vround));
+    }
+    for (size_t k = 0; c < 8 && k < c; ++k) {
+      const float v = static_cast<float>(tl[k]) * ry * rx + static_cast<float>(bl[k]) * dy * rx +
+                      static_cast<float>(tr[k]) * ry * dx + static_cast<float>(br[k]) * dy * dx +
+                      rounding;
+      out[k] = static_cast<T>(v);
+    }
+  };
+  ref::bilinear_rows(p, input, output, row_begin, row_end, ref::resize_scale_float,
+                     ref::resize_sample_float, pixel);
 }
 
 }  // namespace
@@ -75,32 +115,12 @@ void qs8_resize_bilinear__avx2(const ref::ResizeParams& p, const int8_t* input, 
 
 void qu8_resize_bilinear__avx2(const ref::ResizeParams& p, const uint8_t* input,
                                uint8_t* output, size_t row_begin, size_t row_end) {
-  const size_t c = static_cast<size_t>(p.channels);
-  // value * y weight * x weight per corner, summed left to right, + 0.5,
-  // truncated: the reference's order (separate multiplies and adds, no FMA).
-  auto pixel = [c](uint8_t* out, const uint8_t* tl, const uint8_t* bl, const uint8_t* tr,
-                   const uint8_t* br, const ref::FloatSample& sy, const ref::FloatSample& sx) {
-    const float dy = sy.position - static_cast<float>(sy.lower), ry = 1 - dy;
-    const float dx = sx.position - static_cast<float>(sx.lower), rx = 1 - dx;
-    const __m256 vdy = _mm256_set1_ps(dy), vry = _mm256_set1_ps(ry);
-    const __m256 vdx = _mm256_set1_ps(dx), vrx = _mm256_set1_ps(rx);
-    for (size_t step = 0; c >= 8 && step < c; step += 8) {
-      const size_t k = step + 8 <= c ? step : c - 8;
-      __m256 v = _mm256_mul_ps(_mm256_mul_ps(load_8_u8_as_float(tl + k), vry), vrx);
-      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_u8_as_float(bl + k), vdy), vrx));
-      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_u8_as_float(tr + k), vry), vdx));
-      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_u8_as_float(br + k), vdy), vdx));
-      store_8(out + k, _mm256_cvttps_epi32(_mm256_add_ps(v, _mm256_set1_ps(0.5f))));
-    }
-    for (size_t k = 0; c < 8 && k < c; ++k) {
-      const float v = static_cast<float>(tl[k]) * ry * rx + static_cast<float>(bl[k]) * dy * rx +
-                      static_cast<float>(tr[k]) * ry * dx + static_cast<float>(br[k]) * dy * dx +
-                      0.5f;
-      out[k] = static_cast<uint8_t>(v);
-    }
-  };
-  ref::bilinear_rows(p, input, output, row_begin, row_end, ref::resize_scale_float,
-                     ref::resize_sample_float, pixel);
+  bilinear_float__avx2(p, input, output, row_begin, row_end, 0.5f);
+}
+
+void f32_resize_bilinear__avx2(const ref::ResizeParams& p, const float* input, float* output,
+                               size_t row_begin, size_t row_end) {
+  bilinear_float__avx2(p, input, output, row_begin, row_end, 0.0f);
 }
 
 }  // namespace lowbit
