@@ -1,5 +1,6 @@
 // libFuzzer target: the bytes are the custom-options blob (a FlexBuffer map)
-// of an LceBconv2d or LceBMaxPool2d operator, parsed by both parsers.
+// of an LceBconv2d, LceBMaxPool2d or TFLite_Detection_PostProcess operator,
+// parsed by all three parsers.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -35,6 +36,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     require(pool->filter_h > 0 && pool->filter_w > 0, "filters > 0");
   } else {
     require(!pool.status().message().empty(), "a refused blob has a message");
+  }
+  auto detection = convert::parse_detection_postprocess_options(data, size);
+  if (detection.ok()) {
+    require(detection->max_detections > 0 && detection->num_classes > 0,
+            "max_detections and num_classes > 0");
+  } else {
+    require(!detection.status().message().empty(), "a refused blob has a message");
   }
   return 0;
 }

@@ -57,6 +57,19 @@ std::vector<std::vector<uint8_t>> hand_made_maps() {
         b.Int("stride_height", 2);
         b.Int("stride_width", 2);
       }),
+      // TFLite_Detection_PostProcess as TensorFlow's object detection export writes it.
+      flex_map([](flexbuffers::Builder& b) {
+        b.Float("h_scale", 5.0f);
+        b.Int("max_classes_per_detection", 1);
+        b.Int("max_detections", 10);
+        b.Float("nms_iou_threshold", 0.6f);
+        b.Float("nms_score_threshold", 1e-8f);
+        b.Int("num_classes", 90);
+        b.Bool("use_regular_nms", false);
+        b.Float("w_scale", 5.0f);
+        b.Float("x_scale", 10.0f);
+        b.Float("y_scale", 10.0f);
+      }),
       // Values of the wrong kinds.
       flex_map([](flexbuffers::Builder& b) {
         b.Float("channels_in", 3.5f);
@@ -86,7 +99,10 @@ int extract(const std::string& path, const std::string& out_dir, int* written) {
     for (const auto* op : *subgraph->operators()) {
       if (op->opcode_index() >= codes->size() || op->custom_options() == nullptr) continue;
       const auto* code = codes->Get(op->opcode_index())->custom_code();
-      if (code == nullptr || code->str().rfind("Lce", 0) != 0) continue;
+      if (code == nullptr || (code->str().rfind("Lce", 0) != 0 &&
+                              code->str() != "TFLite_Detection_PostProcess")) {
+        continue;
+      }
       const std::string name = out_dir + "/model_" + std::to_string(*written) + "_" + code->str();
       if (!write_file(name, op->custom_options()->data(), op->custom_options()->size())) return 1;
       ++*written;

@@ -19,6 +19,9 @@
 #   scripts/conformance.sh --datamove-cases [--cases N] [--ops transpose,gather,...] [--dtypes ...]
 #     Random single-operator TensorFlow models of the data movement operators (float32, int8,
 #     uint8, int32, int64, bool), LiteRT BUILTIN_REF's output bytes against lowbit-run's.
+#   scripts/conformance.sh --resize-cases [--cases N] [--seed N]
+#     RESIZE_BILINEAR/RESIZE_NEAREST_NEIGHBOR (resize_cases.py) and TFLite_Detection_PostProcess
+#     (detection_cases.py) against LiteRT's reference kernels. Needs .venv with TensorFlow.
 #
 # Every mode takes --build-dir DIR (default build/), builds lowbit-convert and lowbit-run there
 # first and exits with status 1 on any difference that is not explained.
@@ -38,6 +41,7 @@ while [[ $# -gt 0 ]]; do
     --simd-vs-reference) mode=simd; shift ;;
     --op-cases) mode=op_cases; shift ;;
     --datamove-cases) mode=datamove_cases; shift ;;
+    --resize-cases) mode=resize_cases; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -69,6 +73,7 @@ case "$mode:$ci" in
   simd:*) python=$(python_for 'import sys' || command -v python3) ;;
   op_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
   datamove_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
+  resize_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, tensorflow') ;;
   sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
 assert u.find_spec("larq_compute_engine")' install) ;;
   sweep:0) python=$(python_for 'import ai_edge_litert, larq_compute_engine, larq, tf_keras') || {
@@ -102,6 +107,10 @@ case "$mode" in
   datamove_cases) logged "$log/datamove_cases.log" "$python" "$drivers/datamove_cases.py" \
                     --build-dir "$build_dir" "${args[@]}"
                   exit ;;
+  resize_cases) status=0
+    logged "$log/resize_cases.log" "$python" "$drivers/resize_cases.py" --build-dir "$build_dir" "${args[@]}" || status=1
+    logged "$log/detection_cases.log" "$python" "$drivers/detection_cases.py" --build-dir "$build_dir" "${args[@]}" || status=1
+    exit $status ;;
 esac
 
 : "${doc:=$build_dir/conformance/conformance.md}"

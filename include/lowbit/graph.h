@@ -147,6 +147,25 @@ struct TileOptions {
 // DEPTH_TO_SPACE and SPACE_TO_DEPTH on NHWC tensors.
 struct BlockSizeOptions {
   int32_t block_size = 2;
+// RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR: the output height and width (TFLite's
+// constant size operand) and how output pixels map onto input coordinates.
+struct ResizeOptions {
+  int new_height = 1, new_width = 1;
+  bool align_corners = false;
+  bool half_pixel_centers = false;
+};
+
+// TFLite_Detection_PostProcess (SSD box decoding and non-maximum suppression),
+// the fields of its FlexBuffer custom options.
+struct DetectionPostprocessOptions {
+  int max_detections = 0;
+  int max_classes_per_detection = 1;  // fast (class-agnostic) NMS
+  int detections_per_class = 100;     // regular (per-class) NMS
+  bool use_regular_nms = false;
+  float nms_score_threshold = 0.0f;
+  float nms_iou_threshold = 0.0f;
+  int num_classes = 0;
+  float y_scale = 1.0f, x_scale = 1.0f, h_scale = 1.0f, w_scale = 1.0f;
 };
 
 // The options kind of operators that take none.

@@ -168,7 +168,34 @@ bool valid_index(const Importer& im, const std::vector<int>& list, size_t i) {
 
 }  // namespace
 
+// TFLite's SSD post-processing: three inputs, four float outputs, options
+// from the FlexBuffer; shapes and dtypes are checked by the operator.
+Status convert_detection_postprocess(Importer& im, const OpContext& ctx) {
+  if (ctx.inputs.size() != 3 || ctx.outputs.size() != 4) {
+    return invalid("has " + std::to_string(ctx.inputs.size()) + " inputs and " +
+                   std::to_string(ctx.outputs.size()) + " outputs; expected 3 and 4");
+  }
+  size_t size = 0;
+  const uint8_t* data = custom_options(ctx, &size);
+  Result<DetectionPostprocessOptions> options = parse_detection_postprocess_options(data, size);
+  if (!options.ok()) return options.status();
+  std::vector<int> inputs, outputs;
+  for (int t : ctx.inputs) {
+    Result<int> r = im.tensor(t);
+    if (!r.ok()) return r.status();
+    inputs.push_back(r.value());
+  }
+  for (int t : ctx.outputs) {
+    Result<int> r = im.tensor(t);
+    if (!r.ok()) return r.status();
+    outputs.push_back(r.value());
+  }
+  im.add_operator(ctx, OpType::kDetectionPostprocess, inputs, outputs, options.value());
+  return Status::Ok();
+}
+
 Status convert_custom(Importer& im, const OpContext& ctx, const std::string& custom_code) {
+  if (custom_code == "TFLite_Detection_PostProcess") return convert_detection_postprocess(im, ctx);
   if (custom_code == kQuantize) return convert_bitpack(im, ctx, true);
   if (custom_code == kDequantize) return convert_bitpack(im, ctx, false);
   if (custom_code == kBconv2d) return convert_bconv2d(im, ctx);

@@ -3,6 +3,7 @@
 #include <flatbuffers/flexbuffers.h>
 
 #include <string>
+#include <utility>
 
 #include "convert/importer.h"
 
@@ -45,6 +46,13 @@ Result<int> option_positive(const flexbuffers::Map& map, const char* key, int fa
                    "; must be > 0");
   }
   return v;
+}
+
+Result<float> option_float(const flexbuffers::Map& map, const char* key) {
+  const flexbuffers::Reference value = map[key];
+  if (value.IsNull()) return invalid(std::string("option \"") + key + "\" is missing");
+  if (!value.IsNumeric()) return invalid(std::string("option \"") + key + "\" is not a number");
+  return value.AsFloat();
 }
 
 // LCE writes the TFLite Padding enum (SAME 0, VALID 1); very old files a string.
@@ -130,6 +138,41 @@ Result<Pool2DOptions> parse_lce_bmaxpool2d_options(const uint8_t* data, size_t s
   options.filter_h = filter_h.value();
   options.filter_w = filter_w.value();
   return options;
+}
+
+Result<DetectionPostprocessOptions> parse_detection_postprocess_options(const uint8_t* data,
+                                                                        size_t size) {
+  flexbuffers::Map map = flexbuffers::Map::EmptyMap();
+  LOWBIT_RETURN_IF_ERROR(read_map(data, size, &map));
+  DetectionPostprocessOptions o;
+  int regular = 0;
+  // TFLite's defaults for the two optional keys: 100 per class, fast NMS.
+  const struct {
+    const char* key;
+    int* field;
+    bool required, positive;
+  } ints[] = {{"max_detections", &o.max_detections, true, true},
+              {"max_classes_per_detection", &o.max_classes_per_detection, true, true},
+              {"detections_per_class", &o.detections_per_class, false, true},
+              {"use_regular_nms", &regular, false, false},
+              {"num_classes", &o.num_classes, true, true}};
+  for (const auto& k : ints) {
+    Result<int> v = k.positive ? option_positive(map, k.key, *k.field, k.required)
+                               : option_int(map, k.key, *k.field, k.required);
+    if (!v.ok()) return v.status();
+    *k.field = v.value();
+  }
+  o.use_regular_nms = regular != 0;
+  const std::pair<const char*, float*> floats[] = {
+      {"nms_score_threshold", &o.nms_score_threshold}, {"nms_iou_threshold", &o.nms_iou_threshold},
+      {"y_scale", &o.y_scale}, {"x_scale", &o.x_scale}, {"h_scale", &o.h_scale},
+      {"w_scale", &o.w_scale}};
+  for (const auto& k : floats) {
+    Result<float> v = option_float(map, k.first);
+    if (!v.ok()) return v.status();
+    *k.second = v.value();
+  }
+  return o;
 }
 
 }  // namespace convert

@@ -22,6 +22,9 @@ struct LceBconv2dOptions {
 // activation lowbit lacks) whose message names the option.
 Result<LceBconv2dOptions> parse_lce_bconv2d_options(const uint8_t* data, size_t size);
 Result<Pool2DOptions> parse_lce_bmaxpool2d_options(const uint8_t* data, size_t size);
+// TFLite's own custom TFLite_Detection_PostProcess (SSD), also a FlexBuffer map.
+Result<DetectionPostprocessOptions> parse_detection_postprocess_options(const uint8_t* data,
+                                                                        size_t size);
 
 }  // namespace convert
 }  // namespace lowbit

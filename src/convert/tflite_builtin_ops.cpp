@@ -548,6 +548,41 @@ Status convert_depth_space(Importer& im, const OpContext& ctx, bool to_space) {
                     BlockSizeOptions{o->int_field(0, 0)});
 }
 
+// RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR: the size operand must be a constant
+// [2] (height, width); it becomes ResizeOptions with the two coordinate flags.
+Status convert_resize(Importer& im, const OpContext& ctx, OpType type) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 2, 2, 1));
+  const bool bilinear = type == OpType::kResizeBilinear;
+  auto opts = options_of(ctx, bilinear ? tfl::kResizeBilinearOptions
+                                       : tfl::kResizeNearestNeighborOptions);
+  if (!opts.ok()) return opts.status();
+  if (im.tfl_type(ctx.inputs[1]) != tfl::kInt32) {
+    return invalid("size " + im.tensor_label(ctx.inputs[1]) + " must be INT32, not " +
+                   tfl::tensor_type_name(im.tfl_type(ctx.inputs[1])));
+  }
+  Result<std::vector<int32_t>> size = im.constant_ints(ctx.inputs[1]);
+  if (!size.ok()) return size.status();
+  if (size->size() != 2 || size.value()[0] <= 0 || size.value()[1] <= 0) {
+    return invalid("size " + im.tensor_label(ctx.inputs[1]) +
+                   " must hold two positive values (height, width)");
+  }
+  const tfl::OptionsTable* o = opts.value();
+  ResizeOptions options;
+  options.new_height = size.value()[0];
+  options.new_width = size.value()[1];
+  // Field ids: bilinear keeps two deprecated size fields before the flags.
+  options.align_corners = o ? o->bool_field(bilinear ? 2 : 0, false) : false;
+  options.half_pixel_centers = o ? o->bool_field(bilinear ? 3 : 1, false) : false;
+  if (bilinear && options.align_corners && options.half_pixel_centers) {
+    return invalid("align_corners and half_pixel_centers cannot both be set (TFLite refuses it)");
+  }
+  Result<int> x = im.tensor(ctx.inputs[0]), y = im.tensor(ctx.outputs[0]);
+  if (!x.ok()) return x.status();
+  if (!y.ok()) return y.status();
+  im.add_operator(ctx, type, {x.value()}, {y.value()}, options);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
@@ -585,6 +620,8 @@ Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
     case tfl::kTile: return convert_tile(im, ctx);
     case tfl::kDepthToSpace: return convert_depth_space(im, ctx, true);
     case tfl::kSpaceToDepth: return convert_depth_space(im, ctx, false);
+    case tfl::kResizeBilinear: return convert_resize(im, ctx, OpType::kResizeBilinear);
+    case tfl::kResizeNearestNeighbor: return convert_resize(im, ctx, OpType::kResizeNearestNeighbor);
     default:
       return unsupported("builtin operator " + tfl::builtin_operator_name(code) + " (code " +
                          std::to_string(code) + ") is not supported");

@@ -68,12 +68,14 @@ std::string builtin_operator_name(int32_t code) {
     case kReluN1To1: return "RELU_N1_TO_1";
     case kRelu6: return "RELU6";
     case kReshape: return "RESHAPE";
+    case kResizeBilinear: return "RESIZE_BILINEAR";
     case kSoftmax: return "SOFTMAX";
     case kCustom: return "CUSTOM";
     case kPad: return "PAD";
     case kMean: return "MEAN";
     case kSub: return "SUB";
     case kSqueeze: return "SQUEEZE";
+    case kResizeNearestNeighbor: return "RESIZE_NEAREST_NEIGHBOR";
     case kQuantize: return "QUANTIZE";
     case kHardSwish: return "HARD_SWISH";
     case kDepthToSpace: return "DEPTH_TO_SPACE";
@@ -128,6 +130,10 @@ bool OptionsTable::Verify(flatbuffers::Verifier& v, uint8_t tag) const {
     case kStridedSliceOptions:
       ok = verify_option_fields(this, v, {{0, 4}, {1, 4}, {2, 4}, {3, 4}, {4, 4}, {5, 1}});
       break;
+    case kResizeBilinearOptions:
+      ok = verify_option_fields(this, v, {{0, 4}, {1, 4}, {2, 1}, {3, 1}});
+      break;
+    case kResizeNearestNeighborOptions: ok = verify_option_fields(this, v, {{0, 1}, {1, 1}}); break;
     default: break;  // never read beyond the table header
   }
   return ok && v.EndTable();

@@ -53,6 +53,7 @@ enum BuiltinOperator : int32_t {
   kReluN1To1 = 20,
   kRelu6 = 21,
   kReshape = 22,
+  kResizeBilinear = 23,
   kSoftmax = 25,
   kSpaceToDepth = 26,
   kCustom = 32,
@@ -70,6 +71,7 @@ enum BuiltinOperator : int32_t {
   kPack = 83,
   kUnpack = 88,
   kSplitV = 102,
+  kResizeNearestNeighbor = 97,
   kQuantize = 114,
   kHardSwish = 117,
 };
@@ -81,6 +83,7 @@ enum OptionsTag : uint8_t {
   kConv2DOptions = 1,
   kDepthwiseConv2DOptions = 2,
   kPool2DOptions = 5,
+  kResizeBilinearOptions = 15,
   kFullyConnectedOptions = 8,
   kSoftmaxOptions = 9,
   kConcatenationOptions = 10,
@@ -99,6 +102,7 @@ enum OptionsTag : uint8_t {
   kSplitVOptions = 79,
   kDepthToSpaceOptions = 94,
   kSubOptions = 28,
+  kResizeNearestNeighborOptions = 74,
 };
 
 // Any builtin options table; accessors by field id. The verifier checks the

@@ -310,6 +310,41 @@ flatbuffers::Offset<fb::BlockSizeOptions> encode(flatbuffers::FlatBufferBuilder&
 }
 BlockSizeOptions decode(const fb::BlockSizeOptions& f, EnumReader&) {
   return BlockSizeOptions{f.block_size()};
+flatbuffers::Offset<fb::ResizeOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
+                                              const ResizeOptions& o) {
+  return fb::CreateResizeOptions(fbb, o.new_height, o.new_width, o.align_corners,
+                                 o.half_pixel_centers);
+}
+ResizeOptions decode(const fb::ResizeOptions& f, EnumReader&) {
+  ResizeOptions o;
+  o.new_height = f.new_height();
+  o.new_width = f.new_width();
+  o.align_corners = f.align_corners();
+  o.half_pixel_centers = f.half_pixel_centers();
+  return o;
+}
+
+flatbuffers::Offset<fb::DetectionPostprocessOptions> encode(
+    flatbuffers::FlatBufferBuilder& fbb, const DetectionPostprocessOptions& o) {
+  return fb::CreateDetectionPostprocessOptions(
+      fbb, o.max_detections, o.max_classes_per_detection, o.detections_per_class,
+      o.use_regular_nms, o.nms_score_threshold, o.nms_iou_threshold, o.num_classes, o.y_scale,
+      o.x_scale, o.h_scale, o.w_scale);
+}
+DetectionPostprocessOptions decode(const fb::DetectionPostprocessOptions& f, EnumReader&) {
+  DetectionPostprocessOptions o;
+  o.max_detections = f.max_detections();
+  o.max_classes_per_detection = f.max_classes_per_detection();
+  o.detections_per_class = f.detections_per_class();
+  o.use_regular_nms = f.use_regular_nms();
+  o.nms_score_threshold = f.nms_score_threshold();
+  o.nms_iou_threshold = f.nms_iou_threshold();
+  o.num_classes = f.num_classes();
+  o.y_scale = f.y_scale();
+  o.x_scale = f.x_scale();
+  o.h_scale = f.h_scale();
+  o.w_scale = f.w_scale();
+  return o;
 }
 
 }  // namespace

@@ -118,6 +118,17 @@ std::string main_options(const GraphDesc& graph, const OperatorDesc& op) {
           return "multiples=" + join(o.multiples);
         } else if constexpr (std::is_same_v<T, BlockSizeOptions>) {
           return "block_size=" + std::to_string(o.block_size);
+        } else if constexpr (std::is_same_v<T, ResizeOptions>) {
+          return std::to_string(o.new_height) + "x" + std::to_string(o.new_width) +
+                 (o.align_corners ? " align_corners" : "") +
+                 (o.half_pixel_centers ? " half_pixel_centers" : "");
+        } else if constexpr (std::is_same_v<T, DetectionPostprocessOptions>) {
+          return std::string(o.use_regular_nms ? "regular" : "fast") + " NMS, " +
+                 std::to_string(o.max_detections) + " detections x " +
+                 std::to_string(o.max_classes_per_detection) + " classes, " +
+                 std::to_string(o.num_classes) + " classes" +
+                 format_double(", score>=%g", o.nms_score_threshold) +
+                 format_double(" iou>%g", o.nms_iou_threshold);
         } else {
           return "";
         }

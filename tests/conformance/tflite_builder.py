@@ -79,6 +79,13 @@ class TFLiteModel:
         self.operators.append((self.codes.index((code, version)), inputs, outputs, options_type,
                                values))
 
+    def custom_operator(self, custom_code, inputs, outputs, custom_options):
+        """A CUSTOM operator (code 32) with FlexBuffer options bytes."""
+        if (32, custom_code) not in self.codes:
+            self.codes.append((32, custom_code))
+        self.operators.append((self.codes.index((32, custom_code)), inputs, outputs, 0,
+                               bytes(custom_options)))
+
     def _tensor(self, b, name, shape, type_id, buffer, scales, zero_points, axis):
         quantization = None
         if scales is not None:
@@ -93,10 +100,24 @@ class TFLiteModel:
 
     def _operator(self, b, opcode, inputs, outputs, options_type, values):
         ins, outs = _numbers(b, inputs, np.int32), _numbers(b, outputs, np.int32)
+        if isinstance(values, bytes):  # custom options (Operator field 5)
+            blob = b.CreateNumpyVector(np.frombuffer(values, np.uint8))
+            return _table(b, [(0, "Uint32", opcode), (1, "UOffsetTRelative", ins),
+                              (2, "UOffsetTRelative", outs), (5, "UOffsetTRelative", blob)])
         options = _table(b, values)
         return _table(b, [(0, "Uint32", opcode), (1, "UOffsetTRelative", ins),
                           (2, "UOffsetTRelative", outs), (3, "Uint8", options_type),
                           (4, "UOffsetTRelative", options)])
+
+    @staticmethod
+    def _code(b, code, version):
+        # OperatorCode: deprecated_builtin_code (int8, capped at 127), custom_code, version,
+        # builtin_code; a custom operator's "version" is its custom_code.
+        if isinstance(version, str):
+            name = b.CreateString(version)
+            return _table(b, [(0, "Int8", code), (1, "UOffsetTRelative", name), (2, "Int32", 1),
+                              (3, "Int32", code)])
+        return _table(b, [(0, "Int8", min(code, 127)), (2, "Int32", version), (3, "Int32", code)])
 
     def serialize(self, inputs, outputs):
         b = flatbuffers.Builder(1024)
@@ -111,9 +132,7 @@ class TFLiteModel:
         subgraph = _table(b, [(0, "UOffsetTRelative", tensors), (1, "UOffsetTRelative", ins),
                               (2, "UOffsetTRelative", outs), (3, "UOffsetTRelative", operators),
                               (4, "UOffsetTRelative", name)])
-        # OperatorCode: deprecated_builtin_code (int8, capped at 127), version, builtin_code.
-        codes = _offsets(b, [_table(b, [(0, "Int8", min(code, 127)), (2, "Int32", version),
-                                        (3, "Int32", code)]) for code, version in self.codes])
+        codes = _offsets(b, [self._code(b, code, version) for code, version in self.codes])
         subgraphs, buffer_vector = _offsets(b, [subgraph]), _offsets(b, buffers)
         description = b.CreateString("lowbit op_cases")
         model = _table(b, [(0, "Uint32", 3), (1, "UOffsetTRelative", codes),

@@ -78,7 +78,18 @@ std::string describe_options(const OpOptions& options) {
           s << "block " << o.block_size;
         } else {
           static_assert(std::is_same_v<T, BFullyConnectedOptions>, "unhandled options");
+        } else if constexpr (std::is_same_v<T, BFullyConnectedOptions>) {
           s << "bfc act=" << act(o.activation);
+        } else if constexpr (std::is_same_v<T, ResizeOptions>) {
+          s << "resize " << o.new_height << "x" << o.new_width << " align=" << o.align_corners
+            << " half=" << o.half_pixel_centers;
+        } else {
+          static_assert(std::is_same_v<T, DetectionPostprocessOptions>, "unhandled options");
+          s << "detect max=" << o.max_detections << " classes/det=" << o.max_classes_per_detection
+            << " per_class=" << o.detections_per_class << " regular=" << o.use_regular_nms
+            << " score>=" << o.nms_score_threshold << " iou>" << o.nms_iou_threshold
+            << " classes=" << o.num_classes << " scales=" << o.y_scale << "," << o.x_scale << ","
+            << o.h_scale << "," << o.w_scale;
         }
       },
       options);
@@ -207,6 +218,17 @@ void build_every_option_graph(ModelBuilder& b) {
   b.add_operator(OpType::kGather, {table, b.add_constant("i64", DType::kInt64, {2},
                                                          std::vector<int64_t>{-1, 1})},
                  {b.add_tensor("bools", DType::kBool, {2})});
+  b.add_operator(OpType::kResizeBilinear, {in_q}, {out(DType::kInt8)},
+                 ResizeOptions{5, 7, false, true}, "resize");
+  DetectionPostprocessOptions detect;
+  detect.max_detections = 3, detect.max_classes_per_detection = 2, detect.detections_per_class = 9;
+  detect.use_regular_nms = true, detect.nms_score_threshold = 0.25f, detect.nms_iou_threshold = 0.5f;
+  detect.num_classes = 4, detect.y_scale = 10, detect.x_scale = 11, detect.h_scale = 5;
+  detect.w_scale = 6;
+  b.add_operator(OpType::kDetectionPostprocess, {in, in, floats},
+                 {out(DType::kFloat32), out(DType::kFloat32), out(DType::kFloat32),
+                  out(DType::kFloat32)},
+                 detect, "detect");
   const int last = out(DType::kFloat32);
   b.add_operator(OpType::kLogistic, {in}, {last}, {}, "logistic");
   b.set_inputs({in, in_q});
@@ -324,6 +346,22 @@ void build_valid_every_option_graph(ModelBuilder& b) {
   b.add_operator(OpType::kSpaceToDepth, {x}, {s2d}, BlockSizeOptions{2}, "s2d");
   const int d2s = b.add_tensor("d2s", f32, {1, 8, 8, 4});
   b.add_operator(OpType::kDepthToSpace, {s2d}, {d2s}, BlockSizeOptions{2}, "d2s");
+  // Resampling and SSD post-processing, off the graph outputs' paths.
+  const int resized = b.add_tensor("resize", f32, {1, 6, 3, 8});
+  b.add_operator(OpType::kResizeBilinear, {d}, {resized}, ResizeOptions{6, 3, true, false},
+                 "resize");
+  const int codes = b.add_constant("ssd/codes", f32, {1, 2, 4}, std::vector<float>(8, 0.5f));
+  const int classes = b.add_constant("ssd/scores", f32, {1, 2, 3},
+                                     std::vector<float>{0.1f, 0.9f, 0.2f, 0.3f, 0.4f, 0.8f});
+  const int anchors = b.add_constant("ssd/anchors", f32, {2, 4},
+                                     std::vector<float>{0.3f, 0.3f, 0.2f, 0.2f, 0.6f, 0.6f, 0.3f, 0.3f});
+  DetectionPostprocessOptions detect;
+  detect.max_detections = 2, detect.num_classes = 2, detect.nms_iou_threshold = 0.5f;
+  detect.y_scale = detect.x_scale = 10, detect.h_scale = detect.w_scale = 5;
+  b.add_operator(OpType::kDetectionPostprocess, {codes, classes, anchors},
+                 {b.add_tensor("ssd/boxes", f32, {1, 2, 4}), b.add_tensor("ssd/classes", f32, {1, 2}),
+                  b.add_tensor("ssd/scores_out", f32, {1, 2}), b.add_tensor("ssd/count", f32, {1})},
+                 detect, "ssd");
 
   b.set_inputs({x});
   b.set_outputs({padded, bc, bp, bfc, g, d2s});

@@ -15,6 +15,7 @@
 #include "kernels/qs8_pool.h"
 #include "kernels/qs8_quantize.h"
 #include "kernels/qs8_softmax.h"
+#include "kernels/resize.h"
 
 namespace lowbit::testing {
 
@@ -61,6 +62,11 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       // data_movement_config.cpp
       family_rows("move_strided", move_strided_variants()),
       family_rows("move_gather", move_gather_variants()),
+      // resize_config.cpp
+      family_rows("f32_resize_bilinear", f32_resize_bilinear_variants()),
+      family_rows("qu8_resize_bilinear", qu8_resize_bilinear_variants()),
+      family_rows("qs8_resize_bilinear", qs8_resize_bilinear_variants()),
+      family_rows("copy_resize_nearest", copy_resize_nearest_variants()),
       // bin_gemm_config.cpp, bin_output_config.cpp, bin_pack_config.cpp,
       // bin_unpack_config.cpp, bin_maxpool2d_config.cpp
       family_rows("bin_gemm", bin_gemm_variants()),

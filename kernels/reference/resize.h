@@ -1,0 +1,105 @@
+// Spatial resampling of NHWC tensors, as TFLite's reference kernels define it:
+// RESIZE_BILINEAR (float32 and uint8 interpolate in float, int8 in 10-bit fixed
+// point) and RESIZE_NEAREST_NEIGHBOR (a gather of whole pixels, any dtype).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace lowbit {
+namespace ref {
+
+struct ResizeParams {
+  int batches = 1, input_height = 1, input_width = 1, channels = 1;
+  int output_height = 1, output_width = 1;
+  bool align_corners = false;
+  bool half_pixel_centers = false;
+  size_t element_size = 1;  // nearest neighbour only
+};
+
+// Each writes output rows [row_begin, row_end) of batches * output_height.
+using ResizeBilinearF32Fn = void (*)(const ResizeParams& p, const float* input, float* output,
+                                     size_t row_begin, size_t row_end);
+using ResizeBilinearU8Fn = void (*)(const ResizeParams& p, const uint8_t* input, uint8_t* output,
+                                    size_t row_begin, size_t row_end);
+using ResizeBilinearS8Fn = void (*)(const ResizeParams& p, const int8_t* input, int8_t* output,
+                                    size_t row_begin, size_t row_end);
+using ResizeNearestFn = void (*)(const ResizeParams& p, const void* input, void* output,
+                                 size_t row_begin, size_t row_end);
+
+void f32_resize_bilinear__reference(const ResizeParams& p, const float* input, float* output,
+                                    size_t row_begin, size_t row_end);
+// Float weights, the sum plus 0.5 truncated (TFLite's ResizeBilinear<uint8_t>).
+void qu8_resize_bilinear__reference(const ResizeParams& p, const uint8_t* input,
+                                    uint8_t* output, size_t row_begin, size_t row_end);
+// Integer weights with 10 fractional bits, the 20-bit product rounded half
+// away from zero (TFLite's ResizeBilinearInteger).
+void qs8_resize_bilinear__reference(const ResizeParams& p, const int8_t* input, int8_t* output,
+                                    size_t row_begin, size_t row_end);
+void copy_resize_nearest__reference(const ResizeParams& p, const void* input, void* output,
+                                    size_t row_begin, size_t row_end);
+
+// Per-axis sampling, shared with SIMD variants so their coordinates cannot
+// drift from the reference's. Float path (float32, uint8): source position in
+// input pixels and its two neighbours, clamped to the input.
+struct FloatSample {
+  float position = 0.0f;
+  int32_t lower = 0, upper = 0;
+};
+float resize_scale_float(int input_size, int output_size, bool align_corners);
+FloatSample resize_sample_float(int out_index, float scale, bool half_pixel_centers,
+                                int input_size);
+
+// The int8 path's per-axis sampling: source position in 1/1024 units and the
+// two neighbours it lies between.
+struct FixedPointSample {
+  int32_t position = 0;  // in units of 1/1024 input pixels
+  int32_t lower = 0, upper = 0;
+};
+int32_t resize_scale_10bit(int input_size, int output_size, bool align_corners);
+FixedPointSample resize_sample_10bit(int out_index, int32_t scale_10, bool half_pixel_centers,
+                                     int input_size);
+
+// The loop every bilinear variant shares: per axis a step scale(in, out,
+// align_corners); per output row and column the two source rows/columns
+// sample(index, step, half_pixel_centers, in); per output pixel
+// pixel(out, top_left, bottom_left, top_right, bottom_right, y_sample,
+// x_sample), each pointing at `channels` elements. Columns go in blocks whose
+// samples are computed once for all rows (each output pixel is independent,
+// so the order changes nothing).
+template <typename T, typename Scale, typename Sample, typename Pixel>
+void bilinear_rows(const ResizeParams& p, const T* input, T* output, size_t row_begin,
+                   size_t row_end, Scale scale, Sample sample, Pixel pixel) {
+  constexpr int kColumnBlock = 64;
+  const auto height_step = scale(p.input_height, p.output_height, p.align_corners);
+  const auto width_step = scale(p.input_width, p.output_width, p.align_corners);
+  const size_t c = static_cast<size_t>(p.channels);
+  const size_t in_row = static_cast<size_t>(p.input_width) * c;
+  decltype(sample(0, width_step, false, 1)) columns[kColumnBlock];
+  for (int x_begin = 0; x_begin < p.output_width; x_begin += kColumnBlock) {
+    const int x_end = x_begin + kColumnBlock < p.output_width ? x_begin + kColumnBlock
+                                                              : p.output_width;
+    for (int x = x_begin; x < x_end; ++x) {
+      columns[x - x_begin] = sample(x, width_step, p.half_pixel_centers, p.input_width);
+    }
+    for (size_t row = row_begin; row < row_end; ++row) {
+      const size_t batch = row / static_cast<size_t>(p.output_height);
+      const int y = static_cast<int>(row % static_cast<size_t>(p.output_height));
+      const auto sy = sample(y, height_step, p.half_pixel_centers, p.input_height);
+      const T* image = input + batch * static_cast<size_t>(p.input_height) * in_row;
+      const T* top = image + static_cast<size_t>(sy.lower) * in_row;
+      const T* bottom = image + static_cast<size_t>(sy.upper) * in_row;
+      T* out = output + row * static_cast<size_t>(p.output_width) * c;
+      for (int x = x_begin; x < x_end; ++x) {
+        const auto& sx = columns[x - x_begin];
+        const size_t left = static_cast<size_t>(sx.lower) * c;
+        const size_t right = static_cast<size_t>(sx.upper) * c;
+        pixel(out + static_cast<size_t>(x) * c, top + left, bottom + left, top + right,
+              bottom + right, sy, sx);
+      }
+    }
+  }
+}
+
+}  // namespace ref
+}  // namespace lowbit
