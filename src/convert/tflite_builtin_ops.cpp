@@ -403,9 +403,7 @@ Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
     case tfl::kConcatenation: return convert_concatenation(im, ctx);
     case tfl::kReshape:
     case tfl::kSqueeze: return convert_reshape(im, ctx);
-    default:
-      return unsupported("builtin operator " + tfl::builtin_operator_name(code) + " (code " +
-                         std::to_string(code) + ") is not supported");
+    default: return im.unsupported_operator(ctx);
   }
 }
 

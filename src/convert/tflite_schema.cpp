@@ -52,39 +52,6 @@ const char* tensor_type_name(int type) {
   }
 }
 
-std::string builtin_operator_name(int32_t code) {
-  switch (code) {
-    case kAdd: return "ADD";
-    case kAveragePool2D: return "AVERAGE_POOL_2D";
-    case kConcatenation: return "CONCATENATION";
-    case kConv2D: return "CONV_2D";
-    case kDepthwiseConv2D: return "DEPTHWISE_CONV_2D";
-    case kDequantize: return "DEQUANTIZE";
-    case kFullyConnected: return "FULLY_CONNECTED";
-    case kLogistic: return "LOGISTIC";
-    case kMaxPool2D: return "MAX_POOL_2D";
-    case kMul: return "MUL";
-    case kRelu: return "RELU";
-    case kReluN1To1: return "RELU_N1_TO_1";
-    case kRelu6: return "RELU6";
-    case kReshape: return "RESHAPE";
-    case kSoftmax: return "SOFTMAX";
-    case kCustom: return "CUSTOM";
-    case kPad: return "PAD";
-    case kMean: return "MEAN";
-    case kSqueeze: return "SQUEEZE";
-    case kQuantize: return "QUANTIZE";
-    case kHardSwish: return "HARD_SWISH";
-    // Common in real files though not importable: named so reports are readable.
-    case 39: return "TRANSPOSE";
-    case 41: return "SUB";
-    case 45: return "STRIDED_SLICE";
-    case 77: return "SHAPE";
-    case 83: return "PACK";
-    default: return "BUILTIN_" + std::to_string(code);
-  }
-}
-
 bool OptionsTable::Verify(flatbuffers::Verifier& v, uint8_t tag) const {
   if (!VerifyTableStart(v)) return false;
   bool ok = true;
