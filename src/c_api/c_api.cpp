@@ -122,7 +122,9 @@ lowbit::Status load_buffer(Format format, const void* data, size_t size,
   if (data == nullptr) return invalid("data is NULL");
   lowbit::LoadOptions options;
   options.op_resolver = resolver;
-  if (format == Format::kTflite) return store(lowbit::Model::from_tflite(data, size, options), model);
+  if (format == Format::kTflite) {
+    return store(lowbit::Model::from_tflite(data, size, options), model);
+  }
   return with_tflite_hint(store(lowbit::Model::from_buffer(data, size, options), model),
                           "lowbit_model_create_from_tflite_buffer");
 }
@@ -182,8 +184,9 @@ const char* lowbit_status_name(lowbit_status status) {
 const char* lowbit_last_error(void) { return last_error.c_str(); }
 
 lowbit_status lowbit_model_create_from_buffer(const void* data, size_t size, lowbit_model** model) {
-  return to_c(lowbit::guard_api("lowbit_model_create_from_buffer",
-                                [&] { return load_buffer(Format::kLbm, data, size, nullptr, model); }));
+  return to_c(lowbit::guard_api("lowbit_model_create_from_buffer", [&] {
+    return load_buffer(Format::kLbm, data, size, nullptr, model);
+  }));
 }
 
 lowbit_status lowbit_model_create_from_file(const char* path, lowbit_model** model) {

@@ -51,10 +51,6 @@ ModelResult load_converted(const std::vector<uint8_t>& lbm, const LoadOptions& o
   return std::shared_ptr<const Model>(owner, owner->model.get());
 }
 
-Status with_path(const std::string& path, const Status& status) {
-  return Status(status.code(), path + ": " + status.message());
-}
-
 }  // namespace
 
 ModelResult Model::from_tflite(const void* data, size_t size, const LoadOptions& options) {
@@ -75,7 +71,9 @@ ModelResult Model::from_tflite(const void* data, size_t size, const LoadOptions&
         import_tflite(static_cast<const uint8_t*>(data), size, &builder, nullptr);
     if (!imported.ok()) return imported;
     Result<std::vector<uint8_t>> lbm = builder.finish();
-    if (!lbm.ok()) return Status(lbm.status().code(), "converted TFLite model: " + lbm.status().message());
+    if (!lbm.ok()) {
+      return Status(lbm.status().code(), "converted TFLite model: " + lbm.status().message());
+    }
     return load_converted(lbm.value(), options);
   });
 }
@@ -85,7 +83,7 @@ ModelResult Model::from_tflite(const std::string& path, const LoadOptions& optio
     Result<std::vector<uint8_t>> bytes = read_tflite_file(path, options.max_model_bytes);
     if (!bytes.ok()) return bytes.status();
     ModelResult model = from_tflite(bytes->data(), bytes->size(), options);
-    if (!model.ok()) return with_path(path, model.status());
+    if (!model.ok()) return Status(model.status().code(), path + ": " + model.status().message());
     return model;
   });
 }
@@ -96,12 +94,15 @@ ModelResult Model::load(const void* data, size_t size, const LoadOptions& option
 }
 
 ModelResult Model::load(const std::string& path, const LoadOptions& options) {
-  char header[8] = {};
-  std::ifstream in(path, std::ios::binary);
-  const bool tflite = in.read(header, sizeof(header)) && has_identifier(header, 8, tfl::kFileIdentifier);
-  in.close();
-  // from_file reports a missing, unreadable or short file itself.
-  return tflite ? from_tflite(path, options) : from_file(path, options);
+  return guard_api("Model::load", [&]() -> ModelResult {
+    char header[8] = {};
+    std::ifstream in(path, std::ios::binary);
+    const bool tflite =
+        in.read(header, sizeof(header)) && has_identifier(header, 8, tfl::kFileIdentifier);
+    in.close();
+    // from_file reports a missing, unreadable or short file itself.
+    return tflite ? from_tflite(path, options) : from_file(path, options);
+  });
 }
 
 }  // namespace lowbit

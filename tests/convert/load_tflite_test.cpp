@@ -45,7 +45,8 @@ std::vector<std::vector<uint8_t>> run_seeded(const std::shared_ptr<const Model>&
     // Small floats for float inputs, any byte pattern for quantized ones.
     if (in.dtype() == DType::kFloat32) {
       std::uniform_real_distribution<float> value(-2.0f, 2.0f);
-      for (size_t k = 0; k < in.bytes / sizeof(float); ++k) reinterpret_cast<float*>(bytes)[k] = value(rng);
+      float* values = reinterpret_cast<float*>(bytes);
+      for (size_t k = 0; k < in.bytes / sizeof(float); ++k) values[k] = value(rng);
     } else {
       for (size_t k = 0; k < in.bytes; ++k) bytes[k] = static_cast<uint8_t>(rng());
     }
