@@ -1,5 +1,5 @@
-// bench_model: latency, per-operator cost and memory of one .lbm model, in the
-// manner of TFLite's benchmark_model.
+// bench_model: latency, per-operator cost and memory of one model (.lbm, or
+// .tflite converted in memory), in the manner of TFLite's benchmark_model.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -89,7 +89,7 @@ Status benchmark(const Flags& f, bench::BenchReport* r) {
   r->profile = requant_profile_name(f.options.profile);
 
   Clock::time_point start = Clock::now();
-  Result<std::shared_ptr<const Model>> model = Model::from_file(f.graph);
+  Result<std::shared_ptr<const Model>> model = Model::load(f.graph);
   if (!model.ok()) return model.status();
   r->load_ms = ms_since(start);
   r->model_bytes = model.value()->file_bytes();

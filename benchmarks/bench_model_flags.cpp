@@ -39,10 +39,11 @@ std::vector<std::string> split(const std::string& text, char sep) {
 }  // namespace
 
 int parse_flags(int argc, char** argv, BenchFlags* f) {
-  CLI::App app("Latency, per-operator cost and memory of one .lbm model.", "bench_model");
+  CLI::App app("Latency, per-operator cost and memory of one model (.lbm or .tflite).",
+               "bench_model");
   tools::setup_app(app, "usage: bench_model [--flag=value]...", tools::ValueStyle::kEquals);
   app.add_option("--graph", f->graph,
-                 "model (default: ../models/demo_int8.lbm next to this binary)")
+                 "model, .lbm or .tflite (default: ../models/demo_int8.lbm next to this binary)")
       ->type_name("FILE");
   app.add_option("--num_threads", f->options.num_threads, "worker threads (default 1)")
       ->check(integer_in(1, 1024, "a number in [1, 1024]"))

@@ -24,7 +24,7 @@ endif()
 # generated models (scripts/check-tools.sh), one ctest per check.
 if(LOWBIT_BUILD_TESTS AND TARGET lowbit_models AND TARGET bench_model
    AND TARGET lowbit-run AND TARGET lowbit-inspect)
-  foreach(check inspect threads kernels inputs errors corrupt bench)
+  foreach(check inspect threads kernels inputs errors corrupt bench tflite)
     add_test(NAME "tools: ${check}"
       COMMAND ${CMAKE_SOURCE_DIR}/scripts/check-tools.sh ${check}
               $<TARGET_FILE_DIR:lowbit-run> ${LOWBIT_MODELS_DIR})

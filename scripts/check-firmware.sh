@@ -25,6 +25,10 @@ library="$build_dir/liblowbit_firmware.a"
 if nm -u "$library" 2>/dev/null | grep -q 'cpuinfo_'; then
   echo "check-firmware: the firmware library calls cpuinfo (run-time detection)" >&2; exit 1
 fi
+# No TFLite converter: Model::from_tflite is the refusing stand-in.
+if nm -C "$library" 2>/dev/null | grep -qE 'import_tflite|convert::Importer'; then
+  echo "check-firmware: the firmware library holds the TFLite converter" >&2; exit 1
+fi
 if objdump -d "$library" | grep -qE '\scpuid(\s|$)'; then
   echo "check-firmware: the firmware library executes CPUID (run-time detection)" >&2; exit 1
 fi

@@ -2,7 +2,8 @@
 # Checks the command-line tools against the generated models; ctest runs one
 # check per test ("tools: <check>").
 #   scripts/check-tools.sh CHECK BIN_DIR MODELS_DIR
-# CHECK: inspect | threads | kernels | inputs | errors | corrupt | bench | all
+# CHECK: inspect | threads | kernels | inputs | errors | corrupt | bench | tflite | all
+# tflite uses ../shared/models beside the repository ($LOWBIT_SHARED_MODELS).
 set -euo pipefail
 
 check=${1:?check name}
@@ -159,9 +160,42 @@ PY
   grep -q "demo_int8.lbm" "$work/bench" || fail "default graph is not demo_int8.lbm"
 }
 
+# A .tflite given to each tool runs exactly as the .lbm lowbit-convert writes.
+check_tflite() {
+  local shared=${LOWBIT_SHARED_MODELS:-$(dirname "${BASH_SOURCE[0]}")/../../shared/models}
+  local tflite=$shared/tflite_micro/person_detect.tflite
+  [[ -f "$tflite" ]] ||
+    fail "no $tflite: the shared models are missing (set LOWBIT_SHARED_MODELS to their folder)"
+  "$bin/lowbit-convert" --quiet "$tflite" "$work/person.lbm" || fail "lowbit-convert failed"
+  for threads in 1 2; do
+    "$bin/lowbit-run" "$work/person.lbm" --random-inputs 5 --threads "$threads" \
+      --output "0=$work/from_lbm" >/dev/null || fail "lowbit-run on the .lbm failed"
+    "$bin/lowbit-run" "$tflite" --random-inputs 5 --threads "$threads" \
+      --output "0=$work/from_tflite" >/dev/null || fail "lowbit-run on the .tflite failed"
+    cmp -s "$work/from_lbm" "$work/from_tflite" ||
+      fail "$threads thread(s): the .tflite and its .lbm give different outputs"
+  done
+  "$bin/lowbit-inspect" "$tflite" >"$work/inspect" || fail "lowbit-inspect on the .tflite failed"
+  for want in "converted from TFLite" "operators (31)" "DEPTHWISE_CONV_2D" "arena bytes:"; do
+    grep -qF "$want" "$work/inspect" || fail "lowbit-inspect on the .tflite: no '$want'"
+  done
+  "$bin/bench_model" --graph="$tflite" --num_runs=1 --warmup_runs=0 >"$work/bench" ||
+    fail "bench_model --graph=.tflite failed"
+  grep -qF "Inference (avg of 1)" "$work/bench" || fail "bench_model on the .tflite did not run"
+  # A cut file: one line naming the file and the reason, from every tool.
+  head -c 5000 "$tflite" >"$work/cut.tflite"
+  for command in "lowbit-run" "lowbit-inspect" "bench_model --graph"; do
+    expect_exit 1 $bin/$command "$work/cut.tflite"
+    grep -qF "$work/cut.tflite: not a valid TFLite model" "$work/stderr" ||
+      fail "$command on a cut .tflite: $(cat "$work/stderr")"
+  done
+}
+
 case "$check" in
-  inspect|threads|kernels|inputs|errors|corrupt|bench) "check_$check" ;;
-  all) for c in inspect threads kernels inputs errors corrupt bench; do check=$c; "check_$c"; done ;;
+  inspect|threads|kernels|inputs|errors|corrupt|bench|tflite) "check_$check" ;;
+  all)
+    for c in inspect threads kernels inputs errors corrupt bench tflite; do check=$c; "check_$c"; done
+    ;;
   *) echo "check-tools.sh: unknown check '$check'" >&2; exit 2 ;;
 esac
 echo "check-tools: $check passed"

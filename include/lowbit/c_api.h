@@ -70,6 +70,13 @@ const char* lowbit_last_error(void);
  * model); otherwise it is copied. */
 lowbit_status lowbit_model_create_from_buffer(const void* data, size_t size, lowbit_model** model);
 lowbit_status lowbit_model_create_from_file(const char* path, lowbit_model** model);
+/* A TFLite model (.tflite, Larq Compute Engine ones too), converted in memory
+ * as lowbit-convert would; the model keeps its own copy, not the caller's
+ * buffer. Slower to load than a .lbm, which is used in place. The firmware
+ * library has no converter: these return LOWBIT_UNSUPPORTED there. */
+lowbit_status lowbit_model_create_from_tflite_buffer(const void* data, size_t size,
+                                                     lowbit_model** model);
+lowbit_status lowbit_model_create_from_tflite_file(const char* path, lowbit_model** model);
 void lowbit_model_destroy(lowbit_model* model); /* NULL is fine */
 
 /* Op resolvers: the operators a model may use. A static binary links only the
@@ -110,6 +117,10 @@ lowbit_status lowbit_op_resolver_add(lowbit_op_resolver* resolver, const lowbit_
 lowbit_status lowbit_model_create_from_buffer_with_resolver(const void* data, size_t size,
                                                             const lowbit_op_resolver* resolver,
                                                             lowbit_model** model);
+/* The same for a TFLite model (hosted builds; see above). */
+lowbit_status lowbit_model_create_from_tflite_buffer_with_resolver(const void* data, size_t size,
+                                                                   const lowbit_op_resolver* resolver,
+                                                                   lowbit_model** model);
 
 /* Bytes of caller arena an interpreter for this model and these options
  * needs (any alignment is fine: the size includes room to align). Prepares a

@@ -1,7 +1,7 @@
 """lowbit: run int8 and binary (.lbm) models from Python with numpy arrays.
 
     import lowbit, numpy as np
-    interpreter = lowbit.Interpreter("model.lbm")          # or bytes
+    interpreter = lowbit.Interpreter("model.lbm")          # or .tflite, or bytes
     outputs = interpreter.run([np.zeros((1, 224, 224, 3), np.int8)])
     lbm_bytes = lowbit.convert("model.tflite", "model.lbm")
 """
@@ -15,7 +15,9 @@ Error = RuntimeError  # runtime failures carry the runtime's Status text
 
 
 class Interpreter(_lowbit.Interpreter):
-    """A prepared interpreter. ``model`` is a path or the .lbm bytes.
+    """A prepared interpreter. ``model`` is a path or the bytes of a .lbm or a
+    .tflite model (told apart by content; TFLite is converted in memory on
+    every load, a .lbm is used in place).
 
     ``kernel``: "" (default: $LOWBIT_KERNEL or "auto"), "reference", "avx2", ...
     ``profile``: "tflite_reference", "single_rounding", "xnnpack_fp32" or "tflite_optimized".

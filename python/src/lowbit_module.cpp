@@ -62,15 +62,16 @@ class PyInterpreter {
                 const std::string& profile) {
     if (py::isinstance<py::bytes>(model) || py::isinstance<py::bytearray>(model) ||
         py::isinstance<py::memoryview>(model)) {
-      // from_buffer uses an aligned buffer in place, so the copy lives as long
-      // as this object (declared before model_, destroyed after it).
+      // A .lbm in an aligned buffer is used in place, so the copy lives as long
+      // as this object (declared before model_, destroyed after it). TFLite
+      // bytes are converted, the model then owning the result.
       model_bytes_ = py::bytes(model);
-      auto loaded = lowbit::Model::from_buffer(model_bytes_.data(), model_bytes_.size());
+      auto loaded = lowbit::Model::load(model_bytes_.data(), model_bytes_.size());
       throw_if_error(loaded.status());
       model_ = loaded.value();
     } else {
       const std::string path = py::str(model);
-      auto loaded = lowbit::Model::from_file(path);
+      auto loaded = lowbit::Model::load(path);  // .lbm or .tflite, by content
       throw_if_error(loaded.status());
       model_ = loaded.value();
     }

@@ -99,6 +99,23 @@ def test_convert_matches_the_file_converter(tmp_path):
         lowbit.convert(b"not a tflite model")
 
 
+def test_tflite_loads_directly_and_equals_its_converted_lbm(tmp_path):
+    tflite = SHARED / "tflite_micro" / "person_detect.tflite"
+    if not tflite.exists():
+        pytest.skip(f"{tflite} absent")
+    converted = lowbit.Interpreter(lowbit.convert(tflite))
+    inputs = random_inputs(converted, seed=7)
+    expected = converted.run(inputs)
+    for model in (tflite, str(tflite), tflite.read_bytes()):
+        got = lowbit.Interpreter(model, num_threads=2).run(inputs)
+        for e, g in zip(expected, got):
+            np.testing.assert_array_equal(e, g)
+    corrupt = tmp_path / "corrupt.tflite"
+    corrupt.write_bytes(tflite.read_bytes()[:1000])
+    with pytest.raises(lowbit.Error, match="corrupt.tflite: not a valid TFLite model"):
+        lowbit.Interpreter(corrupt)
+
+
 @pytest.mark.parametrize("name", ["tflite_micro/hello_world_int8", "mlperf_tiny/kws_ref_model",
                                   "mlperf_tiny/vww_96_int8"])
 def test_bit_exact_with_the_tflite_reference_kernels(name):

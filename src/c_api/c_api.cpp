@@ -98,18 +98,54 @@ class CSlotsResolver final : public lowbit::OpResolver {
   const lowbit_op_resolver& slots_;
 };
 
+enum class Format { kLbm, kTflite };
+
+// A .lbm loader refusing a TFLite file says which function takes it.
+lowbit::Status with_tflite_hint(const lowbit::Status& status, const char* tflite_function) {
+  if (status.message().find("wrong file identifier \"TFL3\"") == std::string::npos) return status;
+  return lowbit::Status(status.code(), status.message() + "; for a .tflite model use " +
+                                           tflite_function);
+}
+
+lowbit::Status store(lowbit::Result<std::shared_ptr<const lowbit::Model>> loaded,
+                     lowbit_model** model) {
+  if (!loaded.ok()) return loaded.status();
+  *model = new lowbit_model{std::move(loaded.value())};
+  return lowbit::Status::Ok();
+}
+
 // Loads into *model with the resolver's operators (nullptr: every operator).
-lowbit::Status load_buffer(const void* data, size_t size, const lowbit::OpResolver* resolver,
-                           lowbit_model** model) {
+lowbit::Status load_buffer(Format format, const void* data, size_t size,
+                           const lowbit::OpResolver* resolver, lowbit_model** model) {
   if (model == nullptr) return invalid("model (the out pointer) is NULL");
   *model = nullptr;
   if (data == nullptr) return invalid("data is NULL");
   lowbit::LoadOptions options;
   options.op_resolver = resolver;
-  auto loaded = lowbit::Model::from_buffer(data, size, options);
-  if (!loaded.ok()) return loaded.status();
-  *model = new lowbit_model{std::move(loaded.value())};
-  return lowbit::Status::Ok();
+  if (format == Format::kTflite) {
+    return store(lowbit::Model::from_tflite(data, size, options), model);
+  }
+  return with_tflite_hint(store(lowbit::Model::from_buffer(data, size, options), model),
+                          "lowbit_model_create_from_tflite_buffer");
+}
+
+lowbit::Status load_file(Format format, const char* path, lowbit_model** model) {
+  if (model == nullptr) return invalid("model (the out pointer) is NULL");
+  *model = nullptr;
+  if (path == nullptr) return invalid("path is NULL");
+  if (format == Format::kTflite) return store(lowbit::Model::from_tflite(path), model);
+  return with_tflite_hint(store(lowbit::Model::from_file(path), model),
+                          "lowbit_model_create_from_tflite_file");
+}
+
+lowbit::Status load_with_resolver(Format format, const void* data, size_t size,
+                                  const lowbit_op_resolver* resolver, lowbit_model** model) {
+  if (resolver == nullptr) {
+    if (model != nullptr) *model = nullptr;
+    return invalid("resolver is NULL");
+  }
+  const CSlotsResolver ops(*resolver);
+  return load_buffer(format, data, size, &ops, model);
 }
 
 lowbit_tensor* find(const std::vector<lowbit_tensor>& tensors, const char* name) {
@@ -148,20 +184,26 @@ const char* lowbit_status_name(lowbit_status status) {
 const char* lowbit_last_error(void) { return last_error.c_str(); }
 
 lowbit_status lowbit_model_create_from_buffer(const void* data, size_t size, lowbit_model** model) {
-  return to_c(lowbit::guard_api("lowbit_model_create_from_buffer",
-                                [&] { return load_buffer(data, size, nullptr, model); }));
+  return to_c(lowbit::guard_api("lowbit_model_create_from_buffer", [&] {
+    return load_buffer(Format::kLbm, data, size, nullptr, model);
+  }));
 }
 
 lowbit_status lowbit_model_create_from_file(const char* path, lowbit_model** model) {
-  return to_c(lowbit::guard_api("lowbit_model_create_from_file", [&]() -> lowbit::Status {
-    if (model == nullptr) return invalid("model (the out pointer) is NULL");
-    *model = nullptr;
-    if (path == nullptr) return invalid("path is NULL");
-    auto loaded = lowbit::Model::from_file(path);
-    if (!loaded.ok()) return loaded.status();
-    *model = new lowbit_model{std::move(loaded.value())};
-    return lowbit::Status::Ok();
+  return to_c(lowbit::guard_api("lowbit_model_create_from_file",
+                                [&] { return load_file(Format::kLbm, path, model); }));
+}
+
+lowbit_status lowbit_model_create_from_tflite_buffer(const void* data, size_t size,
+                                                     lowbit_model** model) {
+  return to_c(lowbit::guard_api("lowbit_model_create_from_tflite_buffer", [&] {
+    return load_buffer(Format::kTflite, data, size, nullptr, model);
   }));
+}
+
+lowbit_status lowbit_model_create_from_tflite_file(const char* path, lowbit_model** model) {
+  return to_c(lowbit::guard_api("lowbit_model_create_from_tflite_file",
+                                [&] { return load_file(Format::kTflite, path, model); }));
 }
 
 void lowbit_op_resolver_init(lowbit_op_resolver* resolver) {
@@ -184,12 +226,14 @@ lowbit_status lowbit_model_create_from_buffer_with_resolver(const void* data, si
                                                             const lowbit_op_resolver* resolver,
                                                             lowbit_model** model) {
   return to_c(lowbit::guard_api("lowbit_model_create_from_buffer_with_resolver", [&] {
-    if (resolver == nullptr) {
-      if (model != nullptr) *model = nullptr;
-      return invalid("resolver is NULL");
-    }
-    const CSlotsResolver ops(*resolver);
-    return load_buffer(data, size, &ops, model);
+    return load_with_resolver(Format::kLbm, data, size, resolver, model);
+  }));
+}
+
+lowbit_status lowbit_model_create_from_tflite_buffer_with_resolver(
+    const void* data, size_t size, const lowbit_op_resolver* resolver, lowbit_model** model) {
+  return to_c(lowbit::guard_api("lowbit_model_create_from_tflite_buffer_with_resolver", [&] {
+    return load_with_resolver(Format::kTflite, data, size, resolver, model);
   }));
 }
 

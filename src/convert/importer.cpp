@@ -1,7 +1,9 @@
 #include "convert/importer.h"
 
+#include <algorithm>
 #include <cstring>
 #include <set>
+#include <utility>
 
 namespace lowbit {
 namespace convert {
@@ -31,7 +33,32 @@ struct Failure {
   int op_index;
   std::string kind;
   Status status;
+  bool kind_unsupported = false;  // no converter for this operator kind
 };
+
+// "unsupported operators: RESIZE_BILINEAR (x3), ARG_MAX (x1)", most frequent
+// first (then in order of appearance); "" when every kind has a converter.
+std::string unsupported_kinds_line(const std::vector<Failure>& failures) {
+  std::vector<std::pair<std::string, int>> counts;
+  for (const Failure& f : failures) {
+    if (!f.kind_unsupported) continue;
+    auto it = std::find_if(counts.begin(), counts.end(),
+                           [&](const auto& entry) { return entry.first == f.kind; });
+    if (it == counts.end()) {
+      counts.emplace_back(f.kind, 1);
+    } else {
+      it->second++;
+    }
+  }
+  if (counts.empty()) return "";
+  std::stable_sort(counts.begin(), counts.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string line = "unsupported operators:";
+  for (size_t i = 0; i < counts.size(); ++i) {
+    line += (i == 0 ? " " : ", ") + counts[i].first + " (x" + std::to_string(counts[i].second) + ")";
+  }
+  return line;
+}
 
 }  // namespace
 
@@ -314,6 +341,15 @@ void Importer::sum_source_weights() {
   }
 }
 
+Status Importer::unsupported_operator(const OpContext& ctx) {
+  kind_unsupported_[ctx.index] = true;
+  if (ctx.code == tfl::kCustom) {
+    return unsupported("custom operator \"" + ctx.kind + "\" is not supported");
+  }
+  return unsupported("builtin operator " + ctx.kind + " (code " + std::to_string(ctx.code) +
+                     ") is not supported");
+}
+
 std::vector<int> Importer::graph_outputs() const { return to_indices(subgraph_->outputs()); }
 
 Status Importer::run() {
@@ -340,6 +376,7 @@ Status Importer::run() {
   const auto* operators = subgraph_->operators();
   const int num_ops = operators == nullptr ? 0 : static_cast<int>(operators->size());
   std::vector<OpContext> ops(num_ops);
+  kind_unsupported_.assign(num_ops, false);
   std::vector<std::string> custom_codes(num_ops);
   std::vector<int32_t> builtin_codes(num_ops, -1);
   for (int k = 0; k < num_ops; ++k) {
@@ -357,6 +394,7 @@ Status Importer::run() {
     }
     const tfl::OperatorCode* code = codes->Get(code_index);
     builtin_codes[k] = code->code();
+    ctx.code = builtin_codes[k];
     if (builtin_codes[k] == tfl::kCustom) {
       custom_codes[k] = code->custom_code() != nullptr ? code->custom_code()->str() : "";
       ctx.kind = custom_codes[k].empty() ? "CUSTOM" : custom_codes[k];
@@ -371,7 +409,7 @@ Status Importer::run() {
     const OpContext& ctx = ops[k];
     Status status = builtin_codes[k] == tfl::kCustom ? convert_custom(*this, ctx, custom_codes[k])
                                                      : convert_builtin(*this, ctx, builtin_codes[k]);
-    if (!status.ok()) failures.push_back({k, ctx.kind, status});
+    if (!status.ok()) failures.push_back({k, ctx.kind, status, kind_unsupported_[k]});
   }
 
   std::vector<int> inputs, outputs;
@@ -397,8 +435,10 @@ Status Importer::run() {
 
   if (failures.empty()) return Status::Ok();
   bool all_unsupported = true;
-  std::string message = "cannot convert " + std::to_string(failures.size()) + " item(s) of " +
-                        std::to_string(num_ops) + " operators:";
+  std::string message = unsupported_kinds_line(failures);
+  if (!message.empty()) message += "\n";
+  message += "cannot convert " + std::to_string(failures.size()) + " item(s) of " +
+             std::to_string(num_ops) + " operators:";
   for (const Failure& f : failures) {
     all_unsupported = all_unsupported && f.status.code() == StatusCode::kUnsupported;
     message += "\n  ";

@@ -24,6 +24,7 @@ inline Status invalid(std::string message) {
 struct OpContext {
   int index = 0;
   std::string kind;  // "CONV_2D", "LceBconv2d"
+  int32_t code = -1;  // TFLite builtin code (tfl::kCustom for custom operators)
   const tfl::Operator* op = nullptr;
   std::vector<int> inputs;
   std::vector<int> outputs;
@@ -78,6 +79,9 @@ class Importer {
                     std::vector<int> outputs, OpOptions options = {});
   void count_macs(DType dtype, uint64_t macs);
   void note(std::string text) { summary_->notes.push_back(std::move(text)); }
+  // The failure for an operator kind with no converter at all: run() names
+  // every such kind, with its count, ahead of the per-operator reasons.
+  Status unsupported_operator(const OpContext& ctx);
 
  private:
   Status check_index(int index) const;
@@ -94,6 +98,7 @@ class Importer {
   ConversionSummary* summary_;
   std::vector<int> lowbit_index_;  // -1 until created
   std::vector<int> bit_channels_;
+  std::vector<bool> kind_unsupported_;  // per TFLite operator
 };
 
 // Float values of a quantized (int8/uint8) or FLOAT16 constant; empty when

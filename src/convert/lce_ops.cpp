@@ -203,7 +203,7 @@ Status convert_custom(Importer& im, const OpContext& ctx, const std::string& cus
   if (custom_code == "LceBsign") {
     return unsupported("LceBsign comes from LCE 0.3 or older; re-convert with a newer LCE");
   }
-  return unsupported("custom operator \"" + custom_code + "\" is not supported");
+  return im.unsupported_operator(ctx);
 }
 
 void infer_bit_tensors(Importer& im, const std::vector<OpContext>& ops,

@@ -622,9 +622,7 @@ Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
     case tfl::kSpaceToDepth: return convert_depth_space(im, ctx, false);
     case tfl::kResizeBilinear: return convert_resize(im, ctx, OpType::kResizeBilinear);
     case tfl::kResizeNearestNeighbor: return convert_resize(im, ctx, OpType::kResizeNearestNeighbor);
-    default:
-      return unsupported("builtin operator " + tfl::builtin_operator_name(code) + " (code " +
-                         std::to_string(code) + ") is not supported");
+    default: return im.unsupported_operator(ctx);
   }
 }
 

@@ -1,6 +1,10 @@
 #include "convert/tflite_importer.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
@@ -66,12 +70,29 @@ Status import_tflite(const uint8_t* data, size_t size, ModelBuilder* builder,
   return importer.run();
 }
 
+Result<std::vector<uint8_t>> read_tflite_file(const std::string& path, uint64_t max_bytes) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    return Status(StatusCode::kIoError, "cannot open " + path + ": " + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) return Status(StatusCode::kIoError, path + ": not a regular file");
+  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+    return Status(StatusCode::kResourceExhausted,
+                  path + ": file has " + std::to_string(st.st_size) + " bytes, more than " +
+                      std::to_string(max_bytes));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(StatusCode::kIoError, "cannot open " + path);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return Status(StatusCode::kIoError, "cannot read " + path);
+  return bytes;
+}
+
 Status convert_tflite_file(const std::string& tflite_path, const std::string& lbm_path,
                            ConversionSummary* summary) {
-  std::ifstream in(tflite_path, std::ios::binary);
-  if (!in) return Status(StatusCode::kIoError, "cannot open " + tflite_path);
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Status(StatusCode::kIoError, "cannot read " + tflite_path);
+  Result<std::vector<uint8_t>> read = read_tflite_file(tflite_path, UINT64_MAX);
+  if (!read.ok()) return read.status();
+  const std::vector<uint8_t>& bytes = read.value();
   ModelBuilder builder;
   Status status = import_tflite(bytes.data(), bytes.size(), &builder, summary);
   if (!status.ok()) return Status(status.code(), tflite_path + ": " + status.message());

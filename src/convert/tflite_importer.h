@@ -35,6 +35,9 @@ struct ConversionSummary {
 Status import_tflite(const uint8_t* data, size_t size, ModelBuilder* builder,
                      ConversionSummary* summary);
 
+// The bytes of a regular file of at most max_bytes; errors name the path.
+Result<std::vector<uint8_t>> read_tflite_file(const std::string& path, uint64_t max_bytes);
+
 // Reads `tflite_path`, converts, and writes the .lbm to `lbm_path`.
 Status convert_tflite_file(const std::string& tflite_path, const std::string& lbm_path,
                            ConversionSummary* summary);

@@ -52,50 +52,6 @@ const char* tensor_type_name(int type) {
   }
 }
 
-std::string builtin_operator_name(int32_t code) {
-  switch (code) {
-    case kAdd: return "ADD";
-    case kAveragePool2D: return "AVERAGE_POOL_2D";
-    case kConcatenation: return "CONCATENATION";
-    case kConv2D: return "CONV_2D";
-    case kDepthwiseConv2D: return "DEPTHWISE_CONV_2D";
-    case kDequantize: return "DEQUANTIZE";
-    case kFullyConnected: return "FULLY_CONNECTED";
-    case kLogistic: return "LOGISTIC";
-    case kMaxPool2D: return "MAX_POOL_2D";
-    case kMul: return "MUL";
-    case kRelu: return "RELU";
-    case kReluN1To1: return "RELU_N1_TO_1";
-    case kRelu6: return "RELU6";
-    case kReshape: return "RESHAPE";
-    case kResizeBilinear: return "RESIZE_BILINEAR";
-    case kSoftmax: return "SOFTMAX";
-    case kCustom: return "CUSTOM";
-    case kPad: return "PAD";
-    case kMean: return "MEAN";
-    case kSub: return "SUB";
-    case kSqueeze: return "SQUEEZE";
-    case kResizeNearestNeighbor: return "RESIZE_NEAREST_NEIGHBOR";
-    case kQuantize: return "QUANTIZE";
-    case kHardSwish: return "HARD_SWISH";
-    case kDepthToSpace: return "DEPTH_TO_SPACE";
-    case kSpaceToDepth: return "SPACE_TO_DEPTH";
-    case kGather: return "GATHER";
-    case kTranspose: return "TRANSPOSE";
-    case kStridedSlice: return "STRIDED_SLICE";
-    case kSplit: return "SPLIT";
-    case kSlice: return "SLICE";
-    case kTile: return "TILE";
-    case kExpandDims: return "EXPAND_DIMS";
-    case kPack: return "PACK";
-    case kUnpack: return "UNPACK";
-    case kSplitV: return "SPLIT_V";
-    // Common in real files though not importable: named so reports are readable.
-    case 77: return "SHAPE";
-    default: return "BUILTIN_" + std::to_string(code);
-  }
-}
-
 bool OptionsTable::Verify(flatbuffers::Verifier& v, uint8_t tag) const {
   if (!VerifyTableStart(v)) return false;
   bool ok = true;

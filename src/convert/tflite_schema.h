@@ -75,8 +75,11 @@ enum BuiltinOperator : int32_t {
   kQuantize = 114,
   kHardSwish = 117,
 };
-// "CONV_2D" for the codes above, "BUILTIN_<n>" otherwise.
+// TFLite's name of any builtin operator code ("RESIZE_BILINEAR" for 23); only
+// codes newer than the table in tflite_operator_names.cpp give "BUILTIN_<n>".
 std::string builtin_operator_name(int32_t code);
+// Codes 0 .. count-1 have names.
+int32_t known_builtin_operator_count();
 
 // BuiltinOptions union tags the importer reads.
 enum OptionsTag : uint8_t {

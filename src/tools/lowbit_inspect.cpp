@@ -1,4 +1,5 @@
-// lowbit-inspect: what a .lbm file holds and how this build would run it.
+// lowbit-inspect: what a model (.lbm, or .tflite converted in memory) holds and
+// how this build would run it.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -168,7 +169,7 @@ void print_io(const char* kind, const GraphDesc& graph, const std::vector<int>& 
 }
 
 int inspect(const std::string& path, const InterpreterOptions& options) {
-  Result<std::shared_ptr<const Model>> loaded = Model::from_file(path);
+  Result<std::shared_ptr<const Model>> loaded = Model::load(path);
   if (!loaded.ok()) {
     print_error("lowbit-inspect", path, loaded.status());
     return 1;
@@ -230,10 +231,11 @@ int main(int argc, char** argv) {
       "Prints the model's inputs, outputs, operators (with the kernel each would use\n"
       "under these options, and MACs), tensors and the memory plan.",
       "lowbit-inspect");
-  setup_app(app, "usage: lowbit-inspect FILE.lbm [--kernel NAME] [--threads N]");
+  setup_app(app, "usage: lowbit-inspect MODEL [--kernel NAME] [--threads N]   (.lbm or .tflite)");
   std::string path;
   InterpreterOptions options;
-  app.add_option("FILE.lbm", path, "the model")->type_name("");
+  app.add_option("MODEL", path, "the model: .lbm or .tflite (told apart by content)")
+      ->type_name("");
   app.add_option("--kernel", options.kernel,
                  "kernel set: auto, reference or an ISA name (default: $LOWBIT_KERNEL or auto)")
       ->type_name("NAME");

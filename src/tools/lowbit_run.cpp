@@ -60,9 +60,10 @@ std::vector<TensorFile> split_tensor_files(const std::vector<std::string>& specs
 // Returns -1 with *args filled, or the exit code (help shown, or bad usage).
 int parse_args(int argc, char** argv, Args* args) {
   CLI::App app("One inference on raw little-endian tensor files.", "lowbit-run");
-  setup_app(app, "usage: lowbit-run MODEL.lbm [options]");
+  setup_app(app, "usage: lowbit-run MODEL [options]   (.lbm, or .tflite converted in memory)");
   std::vector<std::string> inputs, outputs;
-  app.add_option("MODEL.lbm", args->model, "the model")->type_name("");
+  app.add_option("MODEL", args->model, "the model: .lbm or .tflite (told apart by content)")
+      ->type_name("");
   add_tensor_files(app, "--input", "input", &inputs,
                    "raw bytes for graph input I (index or tensor name); repeatable");
   app.add_option("--random-inputs", args->seed,
@@ -161,7 +162,7 @@ Status load_inputs(Interpreter& interp, const Args& args) {
 }
 
 Status run(const Args& args) {
-  Result<std::shared_ptr<const Model>> model = Model::from_file(args.model);
+  Result<std::shared_ptr<const Model>> model = Model::load(args.model);
   if (!model.ok()) return model.status();
   Interpreter interp(model.value(), args.options);
   LOWBIT_RETURN_IF_ERROR(interp.prepare());

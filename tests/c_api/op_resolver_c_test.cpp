@@ -10,12 +10,15 @@
 
 #include "lowbit/c_api.h"
 #include "lowbit/lowbit.h"
+#include "c_model_runner.h"
 #include "support/blocks.h"
 #include "support/model_runner.h"
 
 namespace {
 
 using lowbit::testing::Bytes;
+using lowbit::testing::CModel;
+using lowbit::testing::run_c_model;
 
 // CONV_2D, DEPTHWISE_CONV_2D and ADD.
 Bytes int8_block() {
@@ -24,26 +27,6 @@ Bytes int8_block() {
   auto bytes = b.finish();
   REQUIRE(bytes.ok());
   return bytes.value();
-}
-
-struct CModel {
-  lowbit_model* model = nullptr;
-  ~CModel() { lowbit_model_destroy(model); }
-};
-
-// Output 0 after one invoke on `input`.
-Bytes run(const lowbit_model* model, const Bytes& input) {
-  lowbit_interpreter* interpreter = nullptr;
-  REQUIRE(lowbit_interpreter_create(model, nullptr, nullptr, 0, &interpreter) == LOWBIT_OK);
-  lowbit_tensor* in = lowbit_interpreter_input(interpreter, 0);
-  REQUIRE(lowbit_tensor_bytes(in) == input.size());
-  std::memcpy(lowbit_tensor_data(in), input.data(), input.size());
-  REQUIRE(lowbit_interpreter_invoke(interpreter) == LOWBIT_OK);
-  lowbit_tensor* out = lowbit_interpreter_output(interpreter, 0);
-  const auto* p = static_cast<const uint8_t*>(lowbit_tensor_data(out));
-  Bytes result(p, p + lowbit_tensor_bytes(out));
-  lowbit_interpreter_destroy(interpreter);
-  return result;
 }
 
 }  // namespace
@@ -67,7 +50,7 @@ TEST_CASE("C op resolver: a model loads with its operators and runs as with all 
   const size_t input_bytes = lowbit_tensor_bytes(lowbit_interpreter_input(probe, 0));
   lowbit_interpreter_destroy(probe);
   const Bytes input = lowbit::testing::random_ints<uint8_t>(rng, input_bytes, 0, 255);
-  CHECK(run(resolved.model, input) == run(full.model, input));
+  CHECK(run_c_model(resolved.model, input) == run_c_model(full.model, input));
 }
 
 TEST_CASE("C op resolver: an operator not added fails the load and is named") {

@@ -129,6 +129,11 @@ TEST_CASE("zoo models run or are refused naming the operator or tensor", "[conve
                c.status.code() == StatusCode::kInvalidModel));
         CHECK((message.find("operator ") != std::string::npos ||
                message.find("tensor ") != std::string::npos));
+        // Operators by their TFLite names, every missing kind listed up front.
+        CHECK(message.find("BUILTIN_") == std::string::npos);
+        if (message.find(") is not supported") != std::string::npos) {
+          CHECK_THAT(message, Catch::Contains("unsupported operators: "));
+        }
       }
     }
   }
