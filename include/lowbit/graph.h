@@ -147,6 +147,8 @@ struct TileOptions {
 // DEPTH_TO_SPACE and SPACE_TO_DEPTH on NHWC tensors.
 struct BlockSizeOptions {
   int32_t block_size = 2;
+};
+
 // RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR: the output height and width (TFLite's
 // constant size operand) and how output pixels map onto input coordinates.
 struct ResizeOptions {

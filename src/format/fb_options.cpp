@@ -310,6 +310,8 @@ flatbuffers::Offset<fb::BlockSizeOptions> encode(flatbuffers::FlatBufferBuilder&
 }
 BlockSizeOptions decode(const fb::BlockSizeOptions& f, EnumReader&) {
   return BlockSizeOptions{f.block_size()};
+}
+
 flatbuffers::Offset<fb::ResizeOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
                                               const ResizeOptions& o) {
   return fb::CreateResizeOptions(fbb, o.new_height, o.new_width, o.align_corners,

@@ -76,8 +76,6 @@ std::string describe_options(const OpOptions& options) {
           s << "tile " << join(o.multiples);
         } else if constexpr (std::is_same_v<T, BlockSizeOptions>) {
           s << "block " << o.block_size;
-        } else {
-          static_assert(std::is_same_v<T, BFullyConnectedOptions>, "unhandled options");
         } else if constexpr (std::is_same_v<T, BFullyConnectedOptions>) {
           s << "bfc act=" << act(o.activation);
         } else if constexpr (std::is_same_v<T, ResizeOptions>) {
