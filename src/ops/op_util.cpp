@@ -38,6 +38,16 @@ std::string describe_output(const GraphDesc& graph, const OperatorDesc& op, size
   return describe_operand(graph, "output", i, op.outputs[i]);
 }
 
+Status check_nonempty(const GraphDesc& graph, const OperatorDesc& op, size_t i) {
+  const Shape& shape = graph.tensors[op.inputs[i]].shape;
+  for (int d = 0; d < shape.rank; ++d) {
+    if (shape[d] < 1) {
+      return invalid(describe_input(graph, op, i) + " has empty shape " + shape.to_string());
+    }
+  }
+  return Status::Ok();
+}
+
 static const TensorDesc& operand(const GraphDesc& graph, const OperatorDesc& op, bool is_input,
                                  size_t i) {
   return graph.tensors[is_input ? op.inputs[i] : op.outputs[i]];

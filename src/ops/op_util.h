@@ -39,6 +39,25 @@ const T* get_options(const OperatorDesc& op) {
   return std::get_if<T>(&op.options);
 }
 
+// The name of each options kind, for messages.
+template <typename Kind>
+inline constexpr const char* kOptionsName = "options";
+#define LOWBIT_OPTIONS(Kind) \
+  template <>                \
+  inline constexpr const char* kOptionsName<Kind> = #Kind;
+#include "lowbit/ops.def"
+
+// The operator's options of kind Kind, or "missing <Kind>" when it has none.
+template <typename Kind>
+Status require_options(const OperatorDesc& op, const Kind** options) {
+  *options = get_options<Kind>(op);
+  if (*options == nullptr) return invalid(std::string("missing ") + kOptionsName<Kind>);
+  return Status::Ok();
+}
+
+// Fails naming input i when a dimension of its shape is below 1.
+Status check_nonempty(const GraphDesc& graph, const OperatorDesc& op, size_t i);
+
 // Output size and leading padding of one spatial dimension (TFLite rules).
 struct PaddedDim {
   int32_t out = 0;
