@@ -64,10 +64,7 @@ TEST_CASE("qs8_fully_connected__reference at the extremes matches simulation",
       p.batch = batch;
       p.input_depth = k;
       p.output_depth = oc;
-      p.input_zero_point = q.input_zp;
-      p.output_zero_point = q.output_zp;
-      p.profile = profile;
-      p.requantizers = requantizers.data();
+      int8_test::set_kernel_quantization(q, requantizers, &p);
       const std::vector<double> double_scales = int8_test::fc_double_scales(q.scales);
       if (profile == RequantProfile::kTfliteReference) p.double_scales = double_scales.data();
       std::vector<int8_t> out(size_t(batch) * oc);
@@ -102,36 +99,19 @@ TEST_CASE("qs8_conv2d__reference with many channels matches simulation",
     q.act_min = uniform(rng, -128, 0);
     q.act_max = uniform(rng, 0, 127);
     q.scales = extreme_scales(rng, s.oc);
-    const sim::Dim dh = sim::padded(s.h, s.kh, s.stride_h, 1, s.padding);
-    const sim::Dim dw = sim::padded(s.w, s.kw, s.stride_w, 1, s.padding);
     for (RequantProfile profile : kProfiles) {
       CAPTURE(requant_profile_name(profile));
       q.profile = profile;
       const std::vector<ref::Requantizer> requantizers =
           int8_test::kernel_requantizers(q.scales, profile);
       ref::ConvQuantParams p;
-      p.batch = 1;
-      p.input_h = s.h;
-      p.input_w = s.w;
-      p.input_c = s.c;
-      p.output_h = dh.out;
-      p.output_w = dw.out;
+      set_window_params(int8_test::window_geometry(s, s.oc), &p);
       p.output_c = s.oc;
-      p.kernel_h = s.kh;
-      p.kernel_w = s.kw;
-      p.stride_h = s.stride_h;
-      p.stride_w = s.stride_w;
-      p.pad_top = dh.pad_before;
-      p.pad_left = dw.pad_before;
       p.groups = s.groups;
-      p.input_zero_point = q.input_zp;
-      p.output_zero_point = q.output_zp;
-      p.act_min = q.act_min;
-      p.act_max = q.act_max;
-      p.profile = profile;
-      p.requantizers = requantizers.data();
-      std::vector<int8_t> out(size_t(dh.out) * dw.out * s.oc);
-      ref::qs8_conv2d__reference(p, input.data(), filter.data(), nullptr, out.data(), 0, dh.out);
+      int8_test::set_kernel_quantization(q, requantizers, &p);
+      std::vector<int8_t> out(size_t(p.output_h) * p.output_w * s.oc);
+      ref::qs8_conv2d__reference(p, input.data(), filter.data(), nullptr, out.data(), 0,
+                                 p.output_h);
       REQUIRE(out == sim::conv2d(s, q, input, filter, {}));
     }
   }
