@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -76,156 +77,94 @@ static_assert(static_cast<int>(fb::OpType::MAX) == kNumOpTypes - 1,
 static_assert(static_cast<size_t>(fb::Options::MAX) == std::variant_size_v<OpOptions> - 1,
               "schema/lowbit.fbs has options lowbit/ops.def lacks");
 
-// Fields of each options kind, in both directions. Only a new options kind
-// (not a new operator reusing one) adds a pair here.
-
-flatbuffers::Offset<fb::Conv2DOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                              const Conv2DOptions& o) {
-  return fb::CreateConv2DOptions(fbb, to_fb(o.padding), o.stride_h, o.stride_w, o.dilation_h,
-                                 o.dilation_w, to_fb(o.activation));
-}
-Conv2DOptions decode(const fb::Conv2DOptions& f, EnumReader& enums) {
-  Conv2DOptions o;
-  o.padding = enums.padding(f.padding());
-  o.stride_h = f.stride_h();
-  o.stride_w = f.stride_w();
-  o.dilation_h = f.dilation_h();
-  o.dilation_w = f.dilation_w();
-  o.activation = enums.activation(f.activation());
-  return o;
+// The fields of each options kind, listed once and expanded by both encode()
+// and decode(). A field pairs the public struct's member with the table's
+// getter of the same name. The list follows the schema's field order, which
+// is the order of the generated Create<Kind> function's parameters. Only a
+// new options kind (not a new operator reusing one) adds a list here.
+template <typename Kind, typename Value, typename Table, typename Stored>
+struct Field {
+  Value Kind::*member;
+  Stored (Table::*getter)() const;
+};
+template <typename Kind, typename Value, typename Table, typename Stored>
+constexpr Field<Kind, Value, Table, Stored> field(Value Kind::*member,
+                                                  Stored (Table::*getter)() const) {
+  return {member, getter};
 }
 
-flatbuffers::Offset<fb::DepthwiseConv2DOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                                       const DepthwiseConv2DOptions& o) {
-  return fb::CreateDepthwiseConv2DOptions(fbb, to_fb(o.padding), o.stride_h, o.stride_w,
-                                          o.dilation_h, o.dilation_w, o.depth_multiplier,
-                                          to_fb(o.activation));
+template <typename Kind>
+struct FieldsOf;
+#define LOWBIT_FIELD(name) field(&Kind::name, &Table::name)
+#define LOWBIT_FIELDS(KindName, ...)                             \
+  template <>                                                    \
+  struct FieldsOf<KindName> {                                    \
+    using Kind = KindName;                                       \
+    using Table = fb::KindName;                                  \
+    static constexpr auto create = &fb::Create##KindName;        \
+    static constexpr auto list() { return std::make_tuple(__VA_ARGS__); } \
+  };
+LOWBIT_FIELDS(Conv2DOptions, LOWBIT_FIELD(padding), LOWBIT_FIELD(stride_h), LOWBIT_FIELD(stride_w),
+              LOWBIT_FIELD(dilation_h), LOWBIT_FIELD(dilation_w), LOWBIT_FIELD(activation))
+LOWBIT_FIELDS(DepthwiseConv2DOptions, LOWBIT_FIELD(padding), LOWBIT_FIELD(stride_h),
+              LOWBIT_FIELD(stride_w), LOWBIT_FIELD(dilation_h), LOWBIT_FIELD(dilation_w),
+              LOWBIT_FIELD(depth_multiplier), LOWBIT_FIELD(activation))
+LOWBIT_FIELDS(FullyConnectedOptions, LOWBIT_FIELD(activation), LOWBIT_FIELD(keep_num_dims))
+LOWBIT_FIELDS(Pool2DOptions, LOWBIT_FIELD(padding), LOWBIT_FIELD(stride_h), LOWBIT_FIELD(stride_w),
+              LOWBIT_FIELD(filter_h), LOWBIT_FIELD(filter_w), LOWBIT_FIELD(activation))
+LOWBIT_FIELDS(ElementwiseOptions, LOWBIT_FIELD(activation))
+LOWBIT_FIELDS(MeanOptions, LOWBIT_FIELD(axes), LOWBIT_FIELD(keep_dims))
+LOWBIT_FIELDS(SoftmaxOptions, LOWBIT_FIELD(beta))
+LOWBIT_FIELDS(ConcatenationOptions, LOWBIT_FIELD(axis), LOWBIT_FIELD(activation))
+LOWBIT_FIELDS(ReshapeOptions, LOWBIT_FIELD(new_shape))
+LOWBIT_FIELDS(PadOptions, LOWBIT_FIELD(paddings))
+LOWBIT_FIELDS(BConv2DOptions, LOWBIT_FIELD(padding), LOWBIT_FIELD(stride_h), LOWBIT_FIELD(stride_w),
+              LOWBIT_FIELD(dilation_h), LOWBIT_FIELD(dilation_w), LOWBIT_FIELD(activation),
+              LOWBIT_FIELD(pad_values))
+LOWBIT_FIELDS(BFullyConnectedOptions, LOWBIT_FIELD(activation))
+#undef LOWBIT_FIELDS
+#undef LOWBIT_FIELD
+
+// A field's value as the table stores it. Each table has at most one vector,
+// so the order in which the arguments of Create<Kind> are evaluated (and
+// vectors written to the builder) cannot change the bytes.
+fb::Padding to_table(flatbuffers::FlatBufferBuilder&, Padding p) { return to_fb(p); }
+fb::Activation to_table(flatbuffers::FlatBufferBuilder&, Activation a) { return to_fb(a); }
+flatbuffers::Offset<flatbuffers::Vector<int32_t>> to_table(flatbuffers::FlatBufferBuilder& fbb,
+                                                           const std::vector<int32_t>& v) {
+  return fbb.CreateVector(v);
 }
-DepthwiseConv2DOptions decode(const fb::DepthwiseConv2DOptions& f, EnumReader& enums) {
-  DepthwiseConv2DOptions o;
-  o.padding = enums.padding(f.padding());
-  o.stride_h = f.stride_h();
-  o.stride_w = f.stride_w();
-  o.dilation_h = f.dilation_h();
-  o.dilation_w = f.dilation_w();
-  o.depth_multiplier = f.depth_multiplier();
-  o.activation = enums.activation(f.activation());
-  return o;
+template <typename Scalar>
+Scalar to_table(flatbuffers::FlatBufferBuilder&, Scalar v) {
+  return v;
 }
 
-flatbuffers::Offset<fb::FullyConnectedOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                                      const FullyConnectedOptions& o) {
-  return fb::CreateFullyConnectedOptions(fbb, to_fb(o.activation), o.keep_num_dims);
+// A field's value read from a table, enums checked.
+Padding from_table(EnumReader& enums, fb::Padding p) { return enums.padding(p); }
+Activation from_table(EnumReader& enums, fb::Activation a) { return enums.activation(a); }
+std::vector<int32_t> from_table(EnumReader&, const flatbuffers::Vector<int32_t>* v) {
+  return to_vector(v);
 }
-FullyConnectedOptions decode(const fb::FullyConnectedOptions& f, EnumReader& enums) {
-  FullyConnectedOptions o;
-  o.activation = enums.activation(f.activation());
-  o.keep_num_dims = f.keep_num_dims();
-  return o;
-}
-
-flatbuffers::Offset<fb::Pool2DOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                              const Pool2DOptions& o) {
-  return fb::CreatePool2DOptions(fbb, to_fb(o.padding), o.stride_h, o.stride_w, o.filter_h,
-                                 o.filter_w, to_fb(o.activation));
-}
-Pool2DOptions decode(const fb::Pool2DOptions& f, EnumReader& enums) {
-  Pool2DOptions o;
-  o.padding = enums.padding(f.padding());
-  o.stride_h = f.stride_h();
-  o.stride_w = f.stride_w();
-  o.filter_h = f.filter_h();
-  o.filter_w = f.filter_w();
-  o.activation = enums.activation(f.activation());
-  return o;
+template <typename Scalar>
+Scalar from_table(EnumReader&, Scalar v) {
+  return v;
 }
 
-flatbuffers::Offset<fb::ElementwiseOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                                   const ElementwiseOptions& o) {
-  return fb::CreateElementwiseOptions(fbb, to_fb(o.activation));
-}
-ElementwiseOptions decode(const fb::ElementwiseOptions& f, EnumReader& enums) {
-  ElementwiseOptions o;
-  o.activation = enums.activation(f.activation());
-  return o;
+template <typename Kind>
+auto encode(flatbuffers::FlatBufferBuilder& fbb, const Kind& o) {
+  return std::apply(
+      [&](const auto&... f) { return FieldsOf<Kind>::create(fbb, to_table(fbb, o.*f.member)...); },
+      FieldsOf<Kind>::list());
 }
 
-flatbuffers::Offset<fb::MeanOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                            const MeanOptions& o) {
-  return fb::CreateMeanOptions(fbb, fbb.CreateVector(o.axes), o.keep_dims);
-}
-MeanOptions decode(const fb::MeanOptions& f, EnumReader&) {
-  MeanOptions o;
-  o.axes = to_vector(f.axes());
-  o.keep_dims = f.keep_dims();
-  return o;
-}
-
-flatbuffers::Offset<fb::SoftmaxOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                               const SoftmaxOptions& o) {
-  return fb::CreateSoftmaxOptions(fbb, o.beta);
-}
-SoftmaxOptions decode(const fb::SoftmaxOptions& f, EnumReader&) {
-  SoftmaxOptions o;
-  o.beta = f.beta();
-  return o;
-}
-
-flatbuffers::Offset<fb::ConcatenationOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                                     const ConcatenationOptions& o) {
-  return fb::CreateConcatenationOptions(fbb, o.axis, to_fb(o.activation));
-}
-ConcatenationOptions decode(const fb::ConcatenationOptions& f, EnumReader& enums) {
-  ConcatenationOptions o;
-  o.axis = f.axis();
-  o.activation = enums.activation(f.activation());
-  return o;
-}
-
-flatbuffers::Offset<fb::ReshapeOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                               const ReshapeOptions& o) {
-  return fb::CreateReshapeOptions(fbb, fbb.CreateVector(o.new_shape));
-}
-ReshapeOptions decode(const fb::ReshapeOptions& f, EnumReader&) {
-  ReshapeOptions o;
-  o.new_shape = to_vector(f.new_shape());
-  return o;
-}
-
-flatbuffers::Offset<fb::PadOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                           const PadOptions& o) {
-  return fb::CreatePadOptions(fbb, fbb.CreateVector(o.paddings));
-}
-PadOptions decode(const fb::PadOptions& f, EnumReader&) {
-  PadOptions o;
-  o.paddings = to_vector(f.paddings());
-  return o;
-}
-
-flatbuffers::Offset<fb::BConv2DOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                               const BConv2DOptions& o) {
-  return fb::CreateBConv2DOptions(fbb, to_fb(o.padding), o.stride_h, o.stride_w, o.dilation_h,
-                                  o.dilation_w, to_fb(o.activation), o.pad_values);
-}
-BConv2DOptions decode(const fb::BConv2DOptions& f, EnumReader& enums) {
-  BConv2DOptions o;
-  o.padding = enums.padding(f.padding());
-  o.stride_h = f.stride_h();
-  o.stride_w = f.stride_w();
-  o.dilation_h = f.dilation_h();
-  o.dilation_w = f.dilation_w();
-  o.activation = enums.activation(f.activation());
-  o.pad_values = f.pad_values();
-  return o;
-}
-
-flatbuffers::Offset<fb::BFullyConnectedOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                                       const BFullyConnectedOptions& o) {
-  return fb::CreateBFullyConnectedOptions(fbb, to_fb(o.activation));
-}
-BFullyConnectedOptions decode(const fb::BFullyConnectedOptions& f, EnumReader& enums) {
-  BFullyConnectedOptions o;
-  o.activation = enums.activation(f.activation());
+template <typename Kind>
+Kind decode(const FbTable<Kind>& table, EnumReader& enums) {
+  Kind o;
+  // The comma fold reads the fields in the list's order, so the first bad
+  // enum is the one reported.
+  std::apply(
+      [&](const auto&... f) { ((o.*f.member = from_table(enums, (table.*f.getter)())), ...); },
+      FieldsOf<Kind>::list());
   return o;
 }
 
@@ -260,7 +199,7 @@ Status read_options(const fb::Operator& op, OpOptions* options) {
       break;
 #define LOWBIT_OPTIONS(Kind)                                         \
   case fb::Options::Kind:                                            \
-    *options = decode(*op.options_as<FbTable<Kind>>(), enums);       \
+    *options = decode<Kind>(*op.options_as<FbTable<Kind>>(), enums); \
     break;
 #include "lowbit/ops.def"
     default:

@@ -146,7 +146,8 @@ LOWBIT_CONV_PROFILE_TEST_CASES("CONV_2D uint8 hand-computed", "[conv2d][uint8]",
 
 void kernel_matches_simulation(RequantProfile profile) {
   int8_test::check_kernel_cases(
-      testing::test_seed(), 300, profile, [](std::mt19937& rng) { return random_conv_case<int8_t>(rng); },
+      testing::test_seed(), 300, profile,
+      [](std::mt19937& rng) { return random_conv_case<int8_t>(rng); },
       [](std::mt19937& rng, const ConvCase<int8_t>& t, const sim::Quant& q,
          const std::vector<ref::Requantizer>& requantizers) {
         ref::ConvQuantParams p;
@@ -183,7 +184,9 @@ LOWBIT_CONV_PROFILE_TEST_CASES("CONV_2D with few output pixels splits channels a
 void wide_input(RequantProfile profile) {
   int8_test::check_operator_cases(
       testing::test_seed() + 3, 12, int8_test::kEveryIteration, profile, "qs8_conv2d__reference",
-      [](std::mt19937& rng, int iter) { return random_conv_case<int8_t>(rng, iter % 4 == 0, true); });
+      [](std::mt19937& rng, int iter) {
+        return random_conv_case<int8_t>(rng, iter % 4 == 0, true);
+      });
 }
 LOWBIT_CONV_PROFILE_TEST_CASES("CONV_2D with 16-68 input channels (indirect GEMM taps)", "[conv2d]",
                           wide_input)
