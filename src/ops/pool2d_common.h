@@ -22,4 +22,11 @@ struct Pool2DVariants {
 Result<std::unique_ptr<OpKernel>> create_pool2d(const GraphDesc& graph, const OperatorDesc& op,
                                                 const Pool2DVariants& variants);
 
+// create() of a pool whose kernel families qs8_variants() and qu8_variants() return.
+template <KernelFamily<ref::Qs8Pool2dFn> (*qs8_variants)(),
+          KernelFamily<ref::Qu8Pool2dFn> (*qu8_variants)()>
+Result<std::unique_ptr<OpKernel>> create_pool2d(const GraphDesc& graph, const OperatorDesc& op) {
+  return create_pool2d(graph, op, {qs8_variants(), qu8_variants()});
+}
+
 }  // namespace lowbit
