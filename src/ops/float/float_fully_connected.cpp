@@ -50,12 +50,8 @@ class FloatFullyConnectedKernel final : public XnnKernel {
     const bool has_bias = ctx.has_input(2);
     if (has_bias) LOWBIT_RETURN_IF_ERROR(require_constant_floats(ctx, 2, out_channels));
     set_macs(uint64_t(batch_) * uint64_t(out_channels) * uint64_t(depth));
-    if (batch_ == 0) {
-      set_no_op();
-      return Status::Ok();
-    }
-    LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
-    LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0}));
+    LOWBIT_RETURN_IF_ERROR(begin_operators(ctx, batch_ == 0, {0}));
+    if (no_op()) return Status::Ok();
 
     float out_min, out_max;
     float_activation_range(options.activation, &out_min, &out_max);

@@ -57,12 +57,8 @@ class FloatPoolKernel final : public XnnKernel {
     LOWBIT_RETURN_IF_ERROR(compute_padded_dim(in_w_, options.filter_w, options.stride_w, 1,
                                               options.padding, "width", &w));
     LOWBIT_RETURN_IF_ERROR(require_output_shape(ctx, 0, Shape{batch_, h.out, w.out, channels}));
-    if (ctx.output(0).shape.num_elements() == 0) {
-      set_no_op();
-      return Status::Ok();
-    }
-    LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
-    LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0}));
+    LOWBIT_RETURN_IF_ERROR(begin_operators(ctx, ctx.output(0).shape.num_elements() == 0, {0}));
+    if (no_op()) return Status::Ok();
 
     float out_min, out_max;
     float_activation_range(options.activation, &out_min, &out_max);

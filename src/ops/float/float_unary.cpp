@@ -43,12 +43,8 @@ class FloatUnaryKernel final : public XnnKernel {
 
   Status prepare(PrepareContext& ctx) override {
     LOWBIT_RETURN_IF_ERROR(same_shape_rows(ctx, &rows_));
-    if (rows_.batch == 0) {
-      set_no_op();
-      return Status::Ok();
-    }
-    LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
-    LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0}));
+    LOWBIT_RETURN_IF_ERROR(begin_operators(ctx, rows_.batch == 0, {0}));
+    if (no_op()) return Status::Ok();
     const size_t c = rows_.channels;
     xnn_operator_t unary = nullptr;
     switch (type_) {
@@ -106,12 +102,8 @@ class FloatSoftmaxKernel final : public XnnKernel {
     }
     beta_[0] = options.beta;
     LOWBIT_RETURN_IF_ERROR(same_shape_rows(ctx, &rows_));
-    if (rows_.batch == 0) {
-      set_no_op();
-      return Status::Ok();
-    }
-    LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
-    LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0}));
+    LOWBIT_RETURN_IF_ERROR(begin_operators(ctx, rows_.batch == 0, {0}));
+    if (no_op()) return Status::Ok();
     xnn_operator_t op = nullptr;
     if (beta_[0] != 1.0f) {
       const float inf = std::numeric_limits<float>::infinity();

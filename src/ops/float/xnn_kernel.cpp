@@ -49,6 +49,16 @@ Status XnnKernel::begin_prepare(PrepareContext& /*ctx*/) {
   return ensure_xnnpack_initialized();
 }
 
+Status XnnKernel::begin_operators(PrepareContext& ctx, bool empty_output,
+                                  std::initializer_list<size_t> padded_inputs) {
+  if (empty_output) {
+    set_no_op();
+    return Status::Ok();
+  }
+  LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
+  return keep_padded_constants(ctx, padded_inputs);
+}
+
 Status XnnKernel::keep_padded_constants(PrepareContext& ctx,
                                         std::initializer_list<size_t> inputs) {
   padded_constants_.assign(ctx.op().inputs.size(), nullptr);

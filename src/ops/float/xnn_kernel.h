@@ -28,6 +28,11 @@ class XnnKernel : public OpKernel {
 
   // Initializes XNNPACK and resolves the kernel name through the selector.
   Status begin_prepare(PrepareContext& ctx);
+  // What prepare() does before creating the operators once the shapes are
+  // checked: with an empty output the kernel is a no-op (check no_op()
+  // after); else begin_prepare() and keep_padded_constants(padded_inputs).
+  Status begin_operators(PrepareContext& ctx, bool empty_output,
+                         std::initializer_list<size_t> padded_inputs);
   // Runs the operators created in prepare() and set up in bind(), in order.
   Status run(const RunContext& ctx) override;
   const char* name() const override { return kernel_name_; }
