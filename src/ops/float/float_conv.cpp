@@ -27,8 +27,7 @@ class FloatConvKernel final : public XnnKernel {
   Status prepare(PrepareContext& ctx) override {
     const GraphDesc& graph = ctx.graph();
     const OperatorDesc& op = ctx.op();
-    LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 3, 1));
-    LOWBIT_RETURN_IF_ERROR(require_float_operands(ctx, {0, 1, 2}));
+    LOWBIT_RETURN_IF_ERROR(require_float_arity(ctx, 2, 3, {0, 1, 2}));
     LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 0, 4));
     LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 1, 4));
     Padding padding = Padding::kValid;
@@ -144,12 +143,8 @@ class FloatConvKernel final : public XnnKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> make_float_conv2d(const OperatorDesc& op) {
-  return std::make_unique<FloatConvKernel>(op, /*depthwise=*/false);
-}
-
-std::unique_ptr<OpKernel> make_float_depthwise_conv2d(const OperatorDesc& op) {
-  return std::make_unique<FloatConvKernel>(op, /*depthwise=*/true);
+std::unique_ptr<OpKernel> make_float_conv(const OperatorDesc& op) {
+  return std::make_unique<FloatConvKernel>(op, op.type == OpType::kDepthwiseConv2D);
 }
 
 }  // namespace lowbit

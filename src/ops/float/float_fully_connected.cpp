@@ -16,8 +16,7 @@ class FloatFullyConnectedKernel final : public XnnKernel {
   Status prepare(PrepareContext& ctx) override {
     const GraphDesc& graph = ctx.graph();
     const OperatorDesc& op = ctx.op();
-    LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 3, 1));
-    LOWBIT_RETURN_IF_ERROR(require_float_operands(ctx, {0, 1, 2}));
+    LOWBIT_RETURN_IF_ERROR(require_float_arity(ctx, 2, 3, {0, 1, 2}));
     LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 1, 2));
     FullyConnectedOptions options;
     LOWBIT_RETURN_IF_ERROR(options_or_default(op, &options));

@@ -18,8 +18,7 @@ struct Rows {
 };
 
 Status same_shape_rows(const PrepareContext& ctx, Rows* rows) {
-  LOWBIT_RETURN_IF_ERROR(check_arity(ctx.op(), 1, 1, 1));
-  LOWBIT_RETURN_IF_ERROR(require_float_operands(ctx, {0}));
+  LOWBIT_RETURN_IF_ERROR(require_float_arity(ctx, 1, 1, {0}));
   const Shape& in = ctx.input(0).shape;
   LOWBIT_RETURN_IF_ERROR(require_output_shape(ctx, 0, in));
   rows->channels = in.rank == 0 ? 1 : size_t(in[in.rank - 1]);
@@ -146,11 +145,8 @@ class FloatSoftmaxKernel final : public XnnKernel {
 }  // namespace
 
 std::unique_ptr<OpKernel> make_float_unary(const OperatorDesc& op) {
+  if (op.type == OpType::kSoftmax) return std::make_unique<FloatSoftmaxKernel>(op);
   return std::make_unique<FloatUnaryKernel>(op);
-}
-
-std::unique_ptr<OpKernel> make_float_softmax(const OperatorDesc& op) {
-  return std::make_unique<FloatSoftmaxKernel>(op);
 }
 
 }  // namespace lowbit

@@ -108,6 +108,12 @@ Status XnnKernel::run(const RunContext& ctx) {
   return Status::Ok();
 }
 
+Status require_float_arity(const PrepareContext& ctx, size_t min_inputs, size_t max_inputs,
+                           std::initializer_list<size_t> inputs) {
+  LOWBIT_RETURN_IF_ERROR(check_arity(ctx.op(), min_inputs, max_inputs, 1));
+  return require_float_operands(ctx, inputs);
+}
+
 Status require_float_operands(const PrepareContext& ctx, std::initializer_list<size_t> inputs) {
   auto check_dims = [&](bool is_input, size_t i) {
     const Shape& shape = is_input ? ctx.input(i).shape : ctx.output(i).shape;

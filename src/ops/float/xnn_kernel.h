@@ -77,6 +77,9 @@ class XnnKernel : public OpKernel {
 // float32 with non-negative dimensions on the given inputs (present ones
 // only) and on every output.
 Status require_float_operands(const PrepareContext& ctx, std::initializer_list<size_t> inputs);
+// check_arity(ctx.op(), min_inputs, max_inputs, 1), then the above on inputs.
+Status require_float_arity(const PrepareContext& ctx, size_t min_inputs, size_t max_inputs,
+                           std::initializer_list<size_t> inputs);
 Status require_output_shape(const PrepareContext& ctx, size_t i, const Shape& expected);
 // A constant float tensor of `elements` values with storage to match.
 Status require_constant_floats(const PrepareContext& ctx, size_t i, int64_t elements);
