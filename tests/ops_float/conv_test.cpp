@@ -37,6 +37,17 @@ ConvParams random_conv_params(std::mt19937& rng, bool depthwise) {
   }
 }
 
+// Conv2DOptions or DepthwiseConv2DOptions with the window of p.
+template <typename Options>
+Options window_options(const ConvParams& p, Activation act) {
+  Options o;
+  o.padding = p.same ? Padding::kSame : Padding::kValid;
+  o.stride_h = p.stride_h, o.stride_w = p.stride_w;
+  o.dilation_h = p.dilation_h, o.dilation_w = p.dilation_w;
+  o.activation = act;
+  return o;
+}
+
 struct ConvCase {
   SingleOpGraph graph;
   std::vector<float> input, filter, bias;
@@ -63,33 +74,19 @@ ConvCase build_conv_case(std::mt19937& rng, const ConvParams& p0, Activation act
   const int filter = c.graph.add_constant(filter_shape, c.filter);
   const int bias = has_bias ? c.graph.add_constant({out_c}, c.bias) : kAbsentInput;
   c.graph.add_output({p.batch, h.out, w.out, out_c});
-  const Padding padding = p.same ? Padding::kSame : Padding::kValid;
   if (depthwise) {
-    DepthwiseConv2DOptions o;
-    o.padding = padding;
-    o.stride_h = p.stride_h, o.stride_w = p.stride_w;
-    o.dilation_h = p.dilation_h, o.dilation_w = p.dilation_w;
+    auto o = window_options<DepthwiseConv2DOptions>(p, act);
     o.depth_multiplier = p.depth_multiplier;
-    o.activation = act;
     c.graph.set_op(OpType::kDepthwiseConv2D, {in, filter, bias}, o);
   } else {
-    Conv2DOptions o;
-    o.padding = padding;
-    o.stride_h = p.stride_h, o.stride_w = p.stride_w;
-    o.dilation_h = p.dilation_h, o.dilation_w = p.dilation_w;
-    o.activation = act;
-    c.graph.set_op(OpType::kConv2D, {in, filter, bias}, o);
+    c.graph.set_op(OpType::kConv2D, {in, filter, bias}, window_options<Conv2DOptions>(p, act));
   }
   c.expected = conv_reference(p, c.input, c.filter, c.bias);
   return c;
 }
 
 void sweep(bool depthwise) {
-  const uint32_t seed = test_seed();
-  CAPTURE(seed);
-  std::mt19937 rng(seed);
-  const int iterations = scaled_iterations(30);
-  for (int it = 0; it < iterations; ++it) {
+  random_sweep(30, [&](std::mt19937& rng, int it) {
     const ConvParams p = random_conv_params(rng, depthwise);
     const Activation act = random_activation(rng);
     const bool has_bias = uniform(rng, 0, 3) != 0;
@@ -101,7 +98,7 @@ void sweep(bool depthwise) {
                       << int(act) << " bias " << has_bias);
     ConvCase c = build_conv_case(rng, p, act, has_bias);
     check_against_reference(c.graph, {c.input}, c.expected, vary_threads_on(it));
-  }
+  });
 }
 
 TEST_CASE("float conv2d matches the double reference on random geometries", "[float][conv]") {
