@@ -13,6 +13,10 @@ namespace lowbit {
 // same scale and zero point.
 Status validate_pool2d(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes);
 
+// The reference kernels' parameters of a pool over NHWC input `in`, all but
+// the activation clamp; fails when the window does not fit.
+Status pool_params(const Shape& in, const Pool2DOptions& options, ref::PoolParams* p);
+
 struct Pool2DVariants {
   KernelFamily<ref::Qs8Pool2dFn> qs8;
   KernelFamily<ref::Qu8Pool2dFn> qu8;

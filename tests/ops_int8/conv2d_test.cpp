@@ -66,27 +66,6 @@ ConvCase<T> random_conv_case(std::mt19937& rng, bool few_rows = false, bool wide
 
 // Hand-worked case (comments in the test) whose accumulators land on exact
 // ties of the 0.25 multiplier, so each profile gives a different answer.
-std::unique_ptr<ModelBuilder> hand_model() {
-  auto model = std::make_unique<ModelBuilder>();
-  ModelBuilder& b = *model;
-  // Input 1x2x2x1 with zero point -3: raw [-70, 40, -103, 17] -> centered
-  // X = [a, b; c, d] = [-67, 43; -100, 20].
-  const int in = b.add_tensor("input", DType::kInt8, Shape{1, 2, 2, 1}, testing::per_tensor(0.5f, -3));
-  // Filter [[1, 1], [1, 2]] (OHWI 1x2x2x1), scale 0.5; bias 10.
-  const int w = b.add_constant("filter", DType::kInt8, Shape{1, 2, 2, 1},
-                               std::vector<int8_t>{1, 1, 1, 2}, testing::per_tensor(0.5f, 0));
-  const int bias = b.add_constant("bias", DType::kInt32, Shape{1}, std::vector<int32_t>{10},
-                                  testing::per_tensor(0.25f, 0));
-  // SAME with a 2x2 kernel on 2x2 pads one row/column after: output 2x2.
-  const int out = b.add_tensor("output", DType::kInt8, Shape{1, 2, 2, 1}, testing::per_tensor(1.0f, 2));
-  Conv2DOptions opt;
-  opt.padding = Padding::kSame;
-  b.add_operator(OpType::kConv2D, {in, w, bias}, {out}, opt);
-  b.set_inputs({in});
-  b.set_outputs({out});
-  return model;
-}
-
 void hand_computed(RequantProfile profile) {
   // acc(0,0) = a + b + c + 2d + 10 = -67 + 43 - 100 + 40 + 10 = -74
   // acc(0,1) = b + d + 10 (right column padded)   = 43 + 20 + 10 = 73
@@ -108,10 +87,22 @@ void hand_computed(RequantProfile profile) {
     case RequantProfile::kXnnpackFp32: expected = {-16, 20, -16, 10}; break;
     case RequantProfile::kTfliteOptimized: expected = {-16, 21, -15, 10}; break;
   }
-  const Bytes input = testing::to_bytes(std::vector<int8_t>{-70, 40, -103, 17});
-  const Bytes out =
-      int8_test::run_all_thread_counts(*hand_model(), {input}, profile, "qs8_conv2d__reference");
-  CHECK(testing::from_bytes<int8_t>(out) == expected);
+  // Input 1x2x2x1 with zero point -3: raw [-70, 40, -103, 17] -> centered
+  // X = [a, b; c, d] = [-67, 43; -100, 20]. Filter [[1, 1], [1, 2]] (OHWI
+  // 1x2x2x1), scale 0.5; bias 10. SAME with a 2x2 kernel on 2x2 pads one
+  // row/column after: output 2x2.
+  int8_test::WeightedLayer<int8_t> layer;
+  layer.scales = {0.5f, 1.0f, {0.5f}};  // input, output, weights
+  layer.input_zp = -3;
+  layer.output_zp = 2;
+  layer.input = {-70, 40, -103, 17};
+  layer.weights = {1, 1, 1, 2};
+  layer.bias = {10};
+  Conv2DOptions opt;
+  opt.padding = Padding::kSame;
+  const auto model = layer.layer_model(OpType::kConv2D, opt, Shape{1, 2, 2, 1}, Shape{1, 2, 2, 1},
+                                       0, Shape{1, 2, 2, 1});
+  CHECK(layer.run(*model, profile, "qs8_conv2d__reference") == expected);
 }
 LOWBIT_CONV_PROFILE_TEST_CASES("CONV_2D hand-computed ties", "[conv2d]", hand_computed)
 
@@ -125,22 +116,18 @@ void uint8_hand_computed(RequantProfile profile) {
   // (tflite_reference: 100 -> 50 -> 12.5 away; single_rounding and
   // tflite_optimized: half up) or
   // 12 (xnnpack_fp32: to even); -88.75 -> -89. Output zero point 100.
-  auto model = std::make_unique<ModelBuilder>();
-  ModelBuilder& b = *model;
-  const int in = b.add_tensor("input", DType::kUInt8, Shape{1, 1, 2, 2}, testing::per_tensor(0.5f, 128));
-  const int w = b.add_constant("filter", DType::kUInt8, Shape{1, 1, 1, 2},
-                               std::vector<uint8_t>{125, 110}, testing::per_tensor(0.25f, 120));
-  const int bias = b.add_constant("bias", DType::kInt32, Shape{1}, std::vector<int32_t>{10},
-                                  testing::per_tensor(0.125f, 0));
-  const int out = b.add_tensor("output", DType::kUInt8, Shape{1, 1, 2, 1}, testing::per_tensor(1.0f, 100));
-  b.add_operator(OpType::kConv2D, {in, w, bias}, {out}, Conv2DOptions{});
-  b.set_inputs({in});
-  b.set_outputs({out});
+  int8_test::WeightedLayer<uint8_t> layer;
+  layer.scales = {0.5f, 1.0f, {0.25f}};  // input, output, weights
+  layer.input_zp = 128;
+  layer.filter_zp = 120;
+  layer.output_zp = 100;
+  layer.input = {130, 120, 128, 200};
+  layer.weights = {125, 110};
+  layer.bias = {10};
+  const auto model = layer.layer_model(OpType::kConv2D, Conv2DOptions{}, Shape{1, 1, 2, 2},
+                                       Shape{1, 1, 1, 2}, 0, Shape{1, 1, 2, 1});
   const uint8_t tie = profile == RequantProfile::kXnnpackFp32 ? 112 : 113;
-  const Bytes result = int8_test::run_all_thread_counts(
-      b, {testing::to_bytes(std::vector<uint8_t>{130, 120, 128, 200})}, profile,
-      "qu8_conv2d__reference");
-  CHECK(testing::from_bytes<uint8_t>(result) == std::vector<uint8_t>{tie, 11});
+  CHECK(layer.run(*model, profile, "qu8_conv2d__reference") == std::vector<uint8_t>{tie, 11});
 }
 LOWBIT_CONV_PROFILE_TEST_CASES("CONV_2D uint8 hand-computed", "[conv2d][uint8]", uint8_hand_computed)
 

@@ -65,25 +65,19 @@ void hand_computed(RequantProfile profile) {
   //   oc 0: -10 + 15 = 5 -> 2.
   //   oc 1: 10.5 rounds to 11 (double: 42 -> 21 -> 10.5 away; single: half up)
   //         or 10 (xnnpack_fp32, half to even) -> 1 or 0.
-  auto model = std::make_unique<ModelBuilder>();
-  ModelBuilder& b = *model;
-  const int in = b.add_tensor("input", DType::kInt8, Shape{1, 2, 2, 1}, testing::per_tensor(0.5f, 0));
-  const int w = b.add_constant("filter", DType::kInt8, Shape{1, 2, 2, 2},
-                               std::vector<int8_t>{1, -1, 2, 0, 3, 1, 4, 10},
-                               testing::per_axis({0.5f, 0.25f}, 3));
-  const int out = b.add_tensor("output", DType::kInt8, Shape{1, 1, 1, 2}, testing::per_tensor(0.5f, -10));
+  int8_test::WeightedLayer<int8_t> layer;
+  layer.scales = {0.5f, 0.5f, {0.5f, 0.25f}};  // input, output, weights per channel
+  layer.output_zp = -10;
+  layer.input = {1, 2, 3, 4};
+  layer.weights = {1, -1, 2, 0, 3, 1, 4, 10};
   DepthwiseConv2DOptions opt;
   opt.depth_multiplier = 2;
   opt.activation = Activation::kRelu6;
-  b.add_operator(OpType::kDepthwiseConv2D, {in, w}, {out}, opt);
-  b.set_inputs({in});
-  b.set_outputs({out});
+  const auto model = layer.layer_model(OpType::kDepthwiseConv2D, opt, Shape{1, 2, 2, 1},
+                                       Shape{1, 2, 2, 2}, 3, Shape{1, 1, 1, 2});
   const std::vector<int8_t> expected =
       profile == RequantProfile::kXnnpackFp32 ? std::vector<int8_t>{2, 0} : std::vector<int8_t>{2, 1};
-  const Bytes result = int8_test::run_all_thread_counts(
-      b, {testing::to_bytes(std::vector<int8_t>{1, 2, 3, 4})}, profile,
-      "qs8_depthwise_conv2d__reference");
-  CHECK(testing::from_bytes<int8_t>(result) == expected);
+  CHECK(layer.run(*model, profile, "qs8_depthwise_conv2d__reference") == expected);
 }
 LOWBIT_CONV_PROFILE_TEST_CASES("DEPTHWISE_CONV_2D hand-computed", "[depthwise]", hand_computed)
 
@@ -95,15 +89,12 @@ void hand_computed_negative_ties(RequantProfile profile) {
   //   tflite_reference (halves away from zero): [-2, 2, -3, 1]
   //   single_rounding, tflite_optimized (halves up): [-1, 2, -2, 1]
   //   xnnpack_fp32 (halves to even): [-2, 2, -2, 0]
-  auto model = std::make_unique<ModelBuilder>();
-  ModelBuilder& b = *model;
-  const int in = b.add_tensor("input", DType::kInt8, Shape{1, 1, 1, 4}, testing::per_tensor(1.0f, 0));
-  const int w = b.add_constant("filter", DType::kInt8, Shape{1, 1, 1, 4},
-                               std::vector<int8_t>{1, 1, 1, 1}, testing::per_tensor(0.25f, 0));
-  const int out = b.add_tensor("output", DType::kInt8, Shape{1, 1, 1, 4}, testing::per_tensor(1.0f, 0));
-  b.add_operator(OpType::kDepthwiseConv2D, {in, w}, {out}, DepthwiseConv2DOptions{});
-  b.set_inputs({in});
-  b.set_outputs({out});
+  int8_test::WeightedLayer<int8_t> layer;
+  layer.scales = {1.0f, 1.0f, {0.25f}};  // input, output, weights
+  layer.input = {-6, 6, -10, 2};
+  layer.weights = {1, 1, 1, 1};
+  const auto model = layer.layer_model(OpType::kDepthwiseConv2D, DepthwiseConv2DOptions{},
+                                       Shape{1, 1, 1, 4}, Shape{1, 1, 1, 4}, 3, Shape{1, 1, 1, 4});
   std::vector<int8_t> expected;
   switch (profile) {
     case RequantProfile::kTfliteReference: expected = {-2, 2, -3, 1}; break;
@@ -111,10 +102,7 @@ void hand_computed_negative_ties(RequantProfile profile) {
     case RequantProfile::kTfliteOptimized: expected = {-1, 2, -2, 1}; break;
     case RequantProfile::kXnnpackFp32: expected = {-2, 2, -2, 0}; break;
   }
-  const Bytes result = int8_test::run_all_thread_counts(
-      b, {testing::to_bytes(std::vector<int8_t>{-6, 6, -10, 2})}, profile,
-      "qs8_depthwise_conv2d__reference");
-  CHECK(testing::from_bytes<int8_t>(result) == expected);
+  CHECK(layer.run(*model, profile, "qs8_depthwise_conv2d__reference") == expected);
 }
 LOWBIT_CONV_PROFILE_TEST_CASES("DEPTHWISE_CONV_2D hand-computed negative ties", "[depthwise]",
                                hand_computed_negative_ties)

@@ -77,26 +77,20 @@ void hand_computed(RequantProfile profile) {
   // shift rounds half up). tflite_optimized also rounds -1.75 to -1: its high
   // multiply takes -7 to -3.5 -> -3 (halves up), then -1.5 -> -1 (LCE's
   // builtin FULLY_CONNECTED does the same).
-  auto model = std::make_unique<ModelBuilder>();
-  ModelBuilder& b = *model;
-  const int in = b.add_tensor("input", DType::kInt8, Shape{1, 2, 3}, testing::per_tensor(1.0f, 1));
-  const int w = b.add_constant("weights", DType::kInt8, Shape{2, 3},
-                               std::vector<int8_t>{1, 2, 3, -4, 5, -6}, testing::per_tensor(1.0f, 0));
-  const int bias = b.add_constant("bias", DType::kInt32, Shape{2}, std::vector<int32_t>{2, -3},
-                                  testing::per_tensor(1.0f, 0));
-  const int out = b.add_tensor("output", DType::kInt8, Shape{1, 2, 2}, testing::per_tensor(4.0f, 0));
+  int8_test::WeightedLayer<int8_t> layer;
+  layer.scales = {1.0f, 4.0f, {1.0f}};  // input, output, weights
+  layer.input_zp = 1;
+  layer.input = {3, -1, 5, 11, 1, -5};
+  layer.weights = {1, 2, 3, -4, 5, -6};
+  layer.bias = {2, -3};
   FullyConnectedOptions opt;
   opt.keep_num_dims = true;
-  b.add_operator(OpType::kFullyConnected, {in, w, bias}, {out}, opt);
-  b.set_inputs({in});
-  b.set_outputs({out});
+  const auto model = layer.layer_model(OpType::kFullyConnected, opt, Shape{1, 2, 3}, Shape{2, 3},
+                                       0, Shape{1, 2, 2});
   const bool optimized = profile == RequantProfile::kTfliteOptimized;
   const int8_t tie = profile == RequantProfile::kSingleRounding || optimized ? -1 : -2;
   const std::vector<int8_t> expected = {3, -11, tie, int8_t(optimized ? -1 : -2)};
-  const Bytes result = int8_test::run_all_thread_counts(
-      b, {testing::to_bytes(std::vector<int8_t>{3, -1, 5, 11, 1, -5})}, profile,
-      "qs8_fully_connected__reference");
-  CHECK(testing::from_bytes<int8_t>(result) == expected);
+  CHECK(layer.run(*model, profile, "qs8_fully_connected__reference") == expected);
 }
 LOWBIT_CONV_PROFILE_TEST_CASES("FULLY_CONNECTED hand-computed", "[fc]", hand_computed)
 

@@ -310,6 +310,12 @@ struct WeightedLayer {
     b.set_outputs({out});
     return model;
   }
+
+  // A model of this layer run on `input` by run_all_thread_counts.
+  std::vector<T> run(const ModelBuilder& model, RequantProfile profile, const char* kernel) const {
+    return testing::from_bytes<T>(
+        run_all_thread_counts(model, {testing::to_bytes(input)}, profile, kernel));
+  }
 };
 
 // Checks the reference kernel on `iterations` (scaled) random cases from
