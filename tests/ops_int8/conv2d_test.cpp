@@ -149,16 +149,8 @@ void kernel_matches_simulation(RequantProfile profile) {
 LOWBIT_CONV_PROFILE_TEST_CASES("qs8_conv2d__reference matches simulation", "[conv2d][kernel]",
                           kernel_matches_simulation)
 
-template <typename T>
-void operator_matches_simulation(RequantProfile profile, const char* kernel, int iterations) {
-  int8_test::check_operator_cases(testing::test_seed() + 1, iterations, 2, profile, kernel,
-                                  [](std::mt19937& rng, int) { return random_conv_case<T>(rng); });
-}
-
-void int8_operator(RequantProfile profile) {
-  operator_matches_simulation<int8_t>(profile, "qs8_conv2d__reference", 8);
-}
-LOWBIT_CONV_PROFILE_TEST_CASES("CONV_2D matches simulation", "[conv2d]", int8_operator)
+LOWBIT_OPERATOR_SIMULATION_TESTS("CONV_2D", "[conv2d]", testing::test_seed() + 1, random_conv_case,
+                                 "qs8_conv2d__reference", "qu8_conv2d__reference")
 
 void channel_split(RequantProfile profile) {
   int8_test::check_operator_cases(
@@ -177,11 +169,6 @@ void wide_input(RequantProfile profile) {
 }
 LOWBIT_CONV_PROFILE_TEST_CASES("CONV_2D with 16-68 input channels (indirect GEMM taps)", "[conv2d]",
                           wide_input)
-
-void uint8_operator(RequantProfile profile) {
-  operator_matches_simulation<uint8_t>(profile, "qu8_conv2d__reference", 4);
-}
-LOWBIT_CONV_PROFILE_TEST_CASES("CONV_2D uint8 matches simulation", "[conv2d][uint8]", uint8_operator)
 
 }  // namespace
 }  // namespace lowbit

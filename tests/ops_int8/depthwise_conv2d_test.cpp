@@ -124,22 +124,8 @@ void kernel_matches_simulation(RequantProfile profile) {
 LOWBIT_CONV_PROFILE_TEST_CASES("qs8_depthwise_conv2d__reference matches simulation",
                           "[depthwise][kernel]", kernel_matches_simulation)
 
-template <typename T>
-void operator_matches_simulation(RequantProfile profile, const char* kernel, int iterations) {
-  int8_test::check_operator_cases(testing::test_seed() + 11, iterations, 2, profile, kernel,
-                                  [](std::mt19937& rng, int) { return random_case<T>(rng); });
-}
-
-void int8_operator(RequantProfile profile) {
-  operator_matches_simulation<int8_t>(profile, "qs8_depthwise_conv2d__reference", 8);
-}
-LOWBIT_CONV_PROFILE_TEST_CASES("DEPTHWISE_CONV_2D matches simulation", "[depthwise]", int8_operator)
-
-void uint8_operator(RequantProfile profile) {
-  operator_matches_simulation<uint8_t>(profile, "qu8_depthwise_conv2d__reference", 4);
-}
-LOWBIT_CONV_PROFILE_TEST_CASES("DEPTHWISE_CONV_2D uint8 matches simulation", "[depthwise][uint8]",
-                          uint8_operator)
+LOWBIT_OPERATOR_SIMULATION_TESTS("DEPTHWISE_CONV_2D", "[depthwise]", testing::test_seed() + 11, random_case,
+                                 "qs8_depthwise_conv2d__reference", "qu8_depthwise_conv2d__reference")
 
 }  // namespace
 }  // namespace lowbit

@@ -114,16 +114,8 @@ void kernel_matches_simulation(RequantProfile profile) {
 LOWBIT_CONV_PROFILE_TEST_CASES("qs8_fully_connected__reference matches simulation", "[fc][kernel]",
                           kernel_matches_simulation)
 
-template <typename T>
-void operator_matches_simulation(RequantProfile profile, const char* kernel, int iterations) {
-  int8_test::check_operator_cases(testing::test_seed() + 21, iterations, 2, profile, kernel,
-                                  [](std::mt19937& rng, int) { return random_case<T>(rng); });
-}
-
-void int8_operator(RequantProfile profile) {
-  operator_matches_simulation<int8_t>(profile, "qs8_fully_connected__reference", 8);
-}
-LOWBIT_CONV_PROFILE_TEST_CASES("FULLY_CONNECTED matches simulation", "[fc]", int8_operator)
+LOWBIT_OPERATOR_SIMULATION_TESTS("FULLY_CONNECTED", "[fc]", testing::test_seed() + 21, random_case,
+                                 "qs8_fully_connected__reference", "qu8_fully_connected__reference")
 
 // Batch 1 and 2 with many channels: threads split the channel blocks, and
 // every thread count must give the same bytes.
@@ -135,12 +127,6 @@ void channel_split(RequantProfile profile) {
 }
 LOWBIT_CONV_PROFILE_TEST_CASES("FULLY_CONNECTED with few rows splits channels across threads", "[fc]",
                           channel_split)
-
-void uint8_operator(RequantProfile profile) {
-  operator_matches_simulation<uint8_t>(profile, "qu8_fully_connected__reference", 4);
-}
-LOWBIT_CONV_PROFILE_TEST_CASES("FULLY_CONNECTED uint8 matches simulation", "[fc][uint8]",
-                          uint8_operator)
 
 }  // namespace
 }  // namespace lowbit

@@ -43,6 +43,27 @@ namespace int8_test {
     body(::lowbit::RequantProfile::kTfliteOptimized);                                   \
   }
 
+// The int8 (8 random cases) and uint8 (4) tests "<name> matches simulation"
+// and "<name> uint8 matches simulation" of a weighted operator, under every
+// profile: random_case<T>(rng) draws a case, the reference runs must pick
+// qs8_kernel or qu8_kernel.
+#define LOWBIT_OPERATOR_SIMULATION_TESTS(name, tags, seed, random_case, qs8_kernel, qu8_kernel)  \
+  template <typename T>                                                                        \
+  void operator_matches_simulation(::lowbit::RequantProfile profile, const char* kernel,       \
+                                   int iterations) {                                           \
+    ::lowbit::int8_test::check_operator_cases(                                                 \
+        seed, iterations, 2, profile, kernel,                                                  \
+        [](std::mt19937& rng, int) { return random_case<T>(rng); });                           \
+  }                                                                                            \
+  void int8_operator(::lowbit::RequantProfile profile) {                                       \
+    operator_matches_simulation<int8_t>(profile, qs8_kernel, 8);                               \
+  }                                                                                            \
+  LOWBIT_CONV_PROFILE_TEST_CASES(name " matches simulation", tags, int8_operator)              \
+  void uint8_operator(::lowbit::RequantProfile profile) {                                      \
+    operator_matches_simulation<uint8_t>(profile, qu8_kernel, 4);                              \
+  }                                                                                            \
+  LOWBIT_CONV_PROFILE_TEST_CASES(name " uint8 matches simulation", tags "[uint8]", uint8_operator)
+
 inline int uniform(std::mt19937& rng, int lo, int hi) {
   return std::uniform_int_distribution<int>(lo, hi)(rng);
 }
