@@ -38,6 +38,12 @@ struct Qs8ConvQuantization {
   const ref::Requantizer* requantizers = nullptr;  // one per output channel
 };
 
+// The microkernels' view of a layer's quantization, for both drivers: the
+// per-channel multiplier, shift and scale in persistent memory, zero-padded
+// to a multiple of channel_step (the widest vector step the kernels read).
+Status make_gemm_params(PrepareContext& ctx, const Qs8ConvQuantization& q, size_t channels,
+                        size_t channel_step, Qs8GemmParams* params);
+
 class Qs8GemmConvDriver {
  public:
   // Packs weights [output_c][kernel_h][kernel_w][input_c] and the bias into
