@@ -31,6 +31,9 @@ Status check_rank(const GraphDesc& graph, const OperatorDesc& op, bool is_input,
 // Per-tensor scale > 0 and finite, zero point within the dtype's range.
 Status check_per_tensor_quant(const GraphDesc& graph, const OperatorDesc& op, bool is_input,
                               size_t i);
+// Input 0 int8, uint8 or float32 and output 0 of the same dtype, both with
+// per-tensor quantization unless float (pools, MEAN).
+Status check_int8_or_float_in_out(const GraphDesc& graph, const OperatorDesc& op);
 // Constant data must be present (weights, biases).
 Status check_constant(const GraphDesc& graph, const OperatorDesc& op, size_t input);
 

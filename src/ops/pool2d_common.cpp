@@ -105,18 +105,12 @@ Status pool_params(const Shape& in, const Pool2DOptions& options, ref::PoolParam
 
 Status validate_pool2d(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
-  const auto* opt = get_options<Pool2DOptions>(op);
-  if (!opt) return invalid("missing Pool2DOptions");
+  const Pool2DOptions* opt = nullptr;
+  LOWBIT_RETURN_IF_ERROR(require_options(op, &opt));
   LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 0, 4));
-  LOWBIT_RETURN_IF_ERROR(
-      check_dtype(graph, op, true, 0, {DType::kInt8, DType::kUInt8, DType::kFloat32}));
+  LOWBIT_RETURN_IF_ERROR(check_int8_or_float_in_out(graph, op));
   const DType dtype = graph.tensors[op.inputs[0]].dtype;
-  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {dtype}));
-  if (dtype != DType::kFloat32) {
-    LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, 0));
-    LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
-    LOWBIT_RETURN_IF_ERROR(check_same_quantization(graph, op));
-  }
+  if (dtype != DType::kFloat32) LOWBIT_RETURN_IF_ERROR(check_same_quantization(graph, op));
   LOWBIT_RETURN_IF_ERROR(check_nonempty(graph, op, 0));
   const Shape& in = graph.tensors[op.inputs[0]].shape;
   ref::PoolParams p;
@@ -136,8 +130,8 @@ Result<std::unique_ptr<OpKernel>> create_pool2d(const GraphDesc& graph, const Op
   if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) {
     return create_float_kernel(graph, op);
   }
-  const auto* opt = get_options<Pool2DOptions>(op);
-  if (!opt) return invalid("missing Pool2DOptions");
+  const Pool2DOptions* opt = nullptr;
+  LOWBIT_RETURN_IF_ERROR(require_options(op, &opt));
   return std::unique_ptr<OpKernel>(new QuantizedPool2D(*opt, variants));
 }
 
