@@ -21,14 +21,9 @@ struct PoolCase {
   sim::Dim out_h() const { return sim::padded(shape.h, shape.fh, shape.stride_h, 1, shape.padding); }
   sim::Dim out_w() const { return sim::padded(shape.w, shape.fw, shape.stride_w, 1, shape.padding); }
   Pool2DOptions options() const {
-    Pool2DOptions opt;
-    opt.padding = shape.padding;
-    opt.stride_h = shape.stride_h;
-    opt.stride_w = shape.stride_w;
-    opt.filter_h = shape.fh;
-    opt.filter_w = shape.fw;
-    opt.activation = activation;
-    return opt;
+    // padding, stride_h, stride_w, filter_h, filter_w, activation
+    return Pool2DOptions{shape.padding, shape.stride_h, shape.stride_w,
+                         shape.fh,      shape.fw,       activation};
   }
   void act_range(int32_t* lo, int32_t* hi) const {
     sim::activation_range(activation, scale, zp, std::is_same<T, uint8_t>::value, lo, hi);
