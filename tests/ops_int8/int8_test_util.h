@@ -225,10 +225,8 @@ template <typename Options, typename SimShape>
 Options window_options(const SimShape& s, Activation activation) {
   Options opt;
   opt.padding = s.padding;
-  opt.stride_h = s.stride_h;
-  opt.stride_w = s.stride_w;
-  opt.dilation_h = s.dilation_h;
-  opt.dilation_w = s.dilation_w;
+  opt.stride_h = s.stride_h, opt.stride_w = s.stride_w;
+  opt.dilation_h = s.dilation_h, opt.dilation_w = s.dilation_w;
   opt.activation = activation;
   return opt;
 }
