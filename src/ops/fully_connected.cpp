@@ -6,6 +6,7 @@
 
 #include "kernels/qs8_conv.h"
 #include "ops/conv2d_common.h"
+#include "ops/weighted_op_kernel.h"
 #include "ops/op_util.h"
 #include "ops/drivers/qs8_gemm_conv_driver.h"
 
