@@ -125,9 +125,8 @@ LOWBIT_FIELDS(BFullyConnectedOptions, LOWBIT_FIELD(activation))
 #undef LOWBIT_FIELDS
 #undef LOWBIT_FIELD
 
-// A field's value as the table stores it. Each table has at most one vector,
-// so the order in which the arguments of Create<Kind> are evaluated (and
-// vectors written to the builder) cannot change the bytes.
+// A field's value as the table stores it (vectors are written to the builder
+// here, before the table).
 fb::Padding to_table(flatbuffers::FlatBufferBuilder&, Padding p) { return to_fb(p); }
 fb::Activation to_table(flatbuffers::FlatBufferBuilder&, Activation a) { return to_fb(a); }
 flatbuffers::Offset<flatbuffers::Vector<int32_t>> to_table(flatbuffers::FlatBufferBuilder& fbb,
@@ -153,7 +152,15 @@ Scalar from_table(EnumReader&, Scalar v) {
 template <typename Kind>
 auto encode(flatbuffers::FlatBufferBuilder& fbb, const Kind& o) {
   return std::apply(
-      [&](const auto&... f) { return FieldsOf<Kind>::create(fbb, to_table(fbb, o.*f.member)...); },
+      [&](const auto&... f) {
+        // A braced list converts the fields in the list's order, so tables
+        // with several vectors write them in a fixed order (function
+        // arguments would leave it to the compiler).
+        const std::tuple<decltype(to_table(fbb, o.*f.member))...> values{
+            to_table(fbb, o.*f.member)...};
+        return std::apply(
+            [&](const auto&... value) { return FieldsOf<Kind>::create(fbb, value...); }, values);
+      },
       FieldsOf<Kind>::list());
 }
 
