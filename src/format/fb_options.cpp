@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -76,276 +77,119 @@ static_assert(static_cast<int>(fb::OpType::MAX) == kNumOpTypes - 1,
 static_assert(static_cast<size_t>(fb::Options::MAX) == std::variant_size_v<OpOptions> - 1,
               "schema/lowbit.fbs has options lowbit/ops.def lacks");
 
-// Fields of each options kind, in both directions. Only a new options kind
-// (not a new operator reusing one) adds a pair here.
-
-flatbuffers::Offset<fb::Conv2DOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                              const Conv2DOptions& o) {
-  return fb::CreateConv2DOptions(fbb, to_fb(o.padding), o.stride_h, o.stride_w, o.dilation_h,
-                                 o.dilation_w, to_fb(o.activation));
-}
-Conv2DOptions decode(const fb::Conv2DOptions& f, EnumReader& enums) {
-  Conv2DOptions o;
-  o.padding = enums.padding(f.padding());
-  o.stride_h = f.stride_h();
-  o.stride_w = f.stride_w();
-  o.dilation_h = f.dilation_h();
-  o.dilation_w = f.dilation_w();
-  o.activation = enums.activation(f.activation());
-  return o;
+// The fields of each options kind, listed once and expanded by both encode()
+// and decode(). A field pairs the public struct's member with the table's
+// getter of the same name. The list follows the schema's field order, which
+// is the order of the generated Create<Kind> function's parameters. Only a
+// new options kind (not a new operator reusing one) adds a list here.
+template <typename Kind, typename Value, typename Table, typename Stored>
+struct Field {
+  Value Kind::*member;
+  Stored (Table::*getter)() const;
+};
+template <typename Kind, typename Value, typename Table, typename Stored>
+constexpr Field<Kind, Value, Table, Stored> field(Value Kind::*member,
+                                                  Stored (Table::*getter)() const) {
+  return {member, getter};
 }
 
-flatbuffers::Offset<fb::DepthwiseConv2DOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                                       const DepthwiseConv2DOptions& o) {
-  return fb::CreateDepthwiseConv2DOptions(fbb, to_fb(o.padding), o.stride_h, o.stride_w,
-                                          o.dilation_h, o.dilation_w, o.depth_multiplier,
-                                          to_fb(o.activation));
+template <typename Kind>
+struct FieldsOf;
+#define LOWBIT_FIELD(name) field(&Kind::name, &Table::name)
+#define LOWBIT_FIELDS(KindName, ...)                             \
+  template <>                                                    \
+  struct FieldsOf<KindName> {                                    \
+    using Kind = KindName;                                       \
+    using Table = fb::KindName;                                  \
+    static constexpr auto create = &fb::Create##KindName;        \
+    static constexpr auto list() { return std::make_tuple(__VA_ARGS__); } \
+  };
+LOWBIT_FIELDS(Conv2DOptions, LOWBIT_FIELD(padding), LOWBIT_FIELD(stride_h), LOWBIT_FIELD(stride_w),
+              LOWBIT_FIELD(dilation_h), LOWBIT_FIELD(dilation_w), LOWBIT_FIELD(activation))
+LOWBIT_FIELDS(DepthwiseConv2DOptions, LOWBIT_FIELD(padding), LOWBIT_FIELD(stride_h),
+              LOWBIT_FIELD(stride_w), LOWBIT_FIELD(dilation_h), LOWBIT_FIELD(dilation_w),
+              LOWBIT_FIELD(depth_multiplier), LOWBIT_FIELD(activation))
+LOWBIT_FIELDS(FullyConnectedOptions, LOWBIT_FIELD(activation), LOWBIT_FIELD(keep_num_dims))
+LOWBIT_FIELDS(Pool2DOptions, LOWBIT_FIELD(padding), LOWBIT_FIELD(stride_h), LOWBIT_FIELD(stride_w),
+              LOWBIT_FIELD(filter_h), LOWBIT_FIELD(filter_w), LOWBIT_FIELD(activation))
+LOWBIT_FIELDS(ElementwiseOptions, LOWBIT_FIELD(activation))
+LOWBIT_FIELDS(MeanOptions, LOWBIT_FIELD(axes), LOWBIT_FIELD(keep_dims))
+LOWBIT_FIELDS(SoftmaxOptions, LOWBIT_FIELD(beta))
+LOWBIT_FIELDS(ConcatenationOptions, LOWBIT_FIELD(axis), LOWBIT_FIELD(activation))
+LOWBIT_FIELDS(ReshapeOptions, LOWBIT_FIELD(new_shape))
+LOWBIT_FIELDS(PadOptions, LOWBIT_FIELD(paddings))
+LOWBIT_FIELDS(BConv2DOptions, LOWBIT_FIELD(padding), LOWBIT_FIELD(stride_h), LOWBIT_FIELD(stride_w),
+              LOWBIT_FIELD(dilation_h), LOWBIT_FIELD(dilation_w), LOWBIT_FIELD(activation),
+              LOWBIT_FIELD(pad_values))
+LOWBIT_FIELDS(BFullyConnectedOptions, LOWBIT_FIELD(activation))
+LOWBIT_FIELDS(TransposeOptions, LOWBIT_FIELD(perm))
+LOWBIT_FIELDS(SliceOptions, LOWBIT_FIELD(begin), LOWBIT_FIELD(size))
+LOWBIT_FIELDS(StridedSliceOptions, LOWBIT_FIELD(begin), LOWBIT_FIELD(end), LOWBIT_FIELD(strides),
+              LOWBIT_FIELD(begin_mask), LOWBIT_FIELD(end_mask), LOWBIT_FIELD(ellipsis_mask),
+              LOWBIT_FIELD(new_axis_mask), LOWBIT_FIELD(shrink_axis_mask), LOWBIT_FIELD(offset))
+LOWBIT_FIELDS(SplitOptions, LOWBIT_FIELD(axis), LOWBIT_FIELD(size_splits))
+LOWBIT_FIELDS(AxisOptions, LOWBIT_FIELD(axis))
+LOWBIT_FIELDS(SqueezeOptions, LOWBIT_FIELD(axes))
+LOWBIT_FIELDS(GatherOptions, LOWBIT_FIELD(axis), LOWBIT_FIELD(batch_dims))
+LOWBIT_FIELDS(TileOptions, LOWBIT_FIELD(multiples))
+LOWBIT_FIELDS(BlockSizeOptions, LOWBIT_FIELD(block_size))
+LOWBIT_FIELDS(ResizeOptions, LOWBIT_FIELD(new_height), LOWBIT_FIELD(new_width),
+              LOWBIT_FIELD(align_corners), LOWBIT_FIELD(half_pixel_centers))
+LOWBIT_FIELDS(DetectionPostprocessOptions, LOWBIT_FIELD(max_detections),
+              LOWBIT_FIELD(max_classes_per_detection), LOWBIT_FIELD(detections_per_class),
+              LOWBIT_FIELD(use_regular_nms), LOWBIT_FIELD(nms_score_threshold),
+              LOWBIT_FIELD(nms_iou_threshold), LOWBIT_FIELD(num_classes), LOWBIT_FIELD(y_scale),
+              LOWBIT_FIELD(x_scale), LOWBIT_FIELD(h_scale), LOWBIT_FIELD(w_scale))
+#undef LOWBIT_FIELDS
+#undef LOWBIT_FIELD
+
+// A field's value as the table stores it (vectors are written to the builder
+// here, before the table).
+fb::Padding to_table(flatbuffers::FlatBufferBuilder&, Padding p) { return to_fb(p); }
+fb::Activation to_table(flatbuffers::FlatBufferBuilder&, Activation a) { return to_fb(a); }
+flatbuffers::Offset<flatbuffers::Vector<int32_t>> to_table(flatbuffers::FlatBufferBuilder& fbb,
+                                                           const std::vector<int32_t>& v) {
+  return fbb.CreateVector(v);
 }
-DepthwiseConv2DOptions decode(const fb::DepthwiseConv2DOptions& f, EnumReader& enums) {
-  DepthwiseConv2DOptions o;
-  o.padding = enums.padding(f.padding());
-  o.stride_h = f.stride_h();
-  o.stride_w = f.stride_w();
-  o.dilation_h = f.dilation_h();
-  o.dilation_w = f.dilation_w();
-  o.depth_multiplier = f.depth_multiplier();
-  o.activation = enums.activation(f.activation());
-  return o;
+template <typename Scalar>
+Scalar to_table(flatbuffers::FlatBufferBuilder&, Scalar v) {
+  return v;
 }
 
-flatbuffers::Offset<fb::FullyConnectedOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                                      const FullyConnectedOptions& o) {
-  return fb::CreateFullyConnectedOptions(fbb, to_fb(o.activation), o.keep_num_dims);
+// A field's value read from a table, enums checked.
+Padding from_table(EnumReader& enums, fb::Padding p) { return enums.padding(p); }
+Activation from_table(EnumReader& enums, fb::Activation a) { return enums.activation(a); }
+std::vector<int32_t> from_table(EnumReader&, const flatbuffers::Vector<int32_t>* v) {
+  return to_vector(v);
 }
-FullyConnectedOptions decode(const fb::FullyConnectedOptions& f, EnumReader& enums) {
-  FullyConnectedOptions o;
-  o.activation = enums.activation(f.activation());
-  o.keep_num_dims = f.keep_num_dims();
-  return o;
-}
-
-flatbuffers::Offset<fb::Pool2DOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                              const Pool2DOptions& o) {
-  return fb::CreatePool2DOptions(fbb, to_fb(o.padding), o.stride_h, o.stride_w, o.filter_h,
-                                 o.filter_w, to_fb(o.activation));
-}
-Pool2DOptions decode(const fb::Pool2DOptions& f, EnumReader& enums) {
-  Pool2DOptions o;
-  o.padding = enums.padding(f.padding());
-  o.stride_h = f.stride_h();
-  o.stride_w = f.stride_w();
-  o.filter_h = f.filter_h();
-  o.filter_w = f.filter_w();
-  o.activation = enums.activation(f.activation());
-  return o;
+template <typename Scalar>
+Scalar from_table(EnumReader&, Scalar v) {
+  return v;
 }
 
-flatbuffers::Offset<fb::ElementwiseOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                                   const ElementwiseOptions& o) {
-  return fb::CreateElementwiseOptions(fbb, to_fb(o.activation));
-}
-ElementwiseOptions decode(const fb::ElementwiseOptions& f, EnumReader& enums) {
-  ElementwiseOptions o;
-  o.activation = enums.activation(f.activation());
-  return o;
-}
-
-flatbuffers::Offset<fb::MeanOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                            const MeanOptions& o) {
-  return fb::CreateMeanOptions(fbb, fbb.CreateVector(o.axes), o.keep_dims);
-}
-MeanOptions decode(const fb::MeanOptions& f, EnumReader&) {
-  MeanOptions o;
-  o.axes = to_vector(f.axes());
-  o.keep_dims = f.keep_dims();
-  return o;
+template <typename Kind>
+auto encode(flatbuffers::FlatBufferBuilder& fbb, const Kind& o) {
+  return std::apply(
+      [&](const auto&... f) {
+        // A braced list converts the fields in the list's order, so tables
+        // with several vectors write them in a fixed order (function
+        // arguments would leave it to the compiler).
+        const std::tuple<decltype(to_table(fbb, o.*f.member))...> values{
+            to_table(fbb, o.*f.member)...};
+        return std::apply(
+            [&](const auto&... value) { return FieldsOf<Kind>::create(fbb, value...); }, values);
+      },
+      FieldsOf<Kind>::list());
 }
 
-flatbuffers::Offset<fb::SoftmaxOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                               const SoftmaxOptions& o) {
-  return fb::CreateSoftmaxOptions(fbb, o.beta);
-}
-SoftmaxOptions decode(const fb::SoftmaxOptions& f, EnumReader&) {
-  SoftmaxOptions o;
-  o.beta = f.beta();
-  return o;
-}
-
-flatbuffers::Offset<fb::ConcatenationOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                                     const ConcatenationOptions& o) {
-  return fb::CreateConcatenationOptions(fbb, o.axis, to_fb(o.activation));
-}
-ConcatenationOptions decode(const fb::ConcatenationOptions& f, EnumReader& enums) {
-  ConcatenationOptions o;
-  o.axis = f.axis();
-  o.activation = enums.activation(f.activation());
-  return o;
-}
-
-flatbuffers::Offset<fb::ReshapeOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                               const ReshapeOptions& o) {
-  return fb::CreateReshapeOptions(fbb, fbb.CreateVector(o.new_shape));
-}
-ReshapeOptions decode(const fb::ReshapeOptions& f, EnumReader&) {
-  ReshapeOptions o;
-  o.new_shape = to_vector(f.new_shape());
-  return o;
-}
-
-flatbuffers::Offset<fb::PadOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                           const PadOptions& o) {
-  return fb::CreatePadOptions(fbb, fbb.CreateVector(o.paddings));
-}
-PadOptions decode(const fb::PadOptions& f, EnumReader&) {
-  PadOptions o;
-  o.paddings = to_vector(f.paddings());
-  return o;
-}
-
-flatbuffers::Offset<fb::BConv2DOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                               const BConv2DOptions& o) {
-  return fb::CreateBConv2DOptions(fbb, to_fb(o.padding), o.stride_h, o.stride_w, o.dilation_h,
-                                  o.dilation_w, to_fb(o.activation), o.pad_values);
-}
-BConv2DOptions decode(const fb::BConv2DOptions& f, EnumReader& enums) {
-  BConv2DOptions o;
-  o.padding = enums.padding(f.padding());
-  o.stride_h = f.stride_h();
-  o.stride_w = f.stride_w();
-  o.dilation_h = f.dilation_h();
-  o.dilation_w = f.dilation_w();
-  o.activation = enums.activation(f.activation());
-  o.pad_values = f.pad_values();
-  return o;
-}
-
-flatbuffers::Offset<fb::BFullyConnectedOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                                       const BFullyConnectedOptions& o) {
-  return fb::CreateBFullyConnectedOptions(fbb, to_fb(o.activation));
-}
-BFullyConnectedOptions decode(const fb::BFullyConnectedOptions& f, EnumReader& enums) {
-  BFullyConnectedOptions o;
-  o.activation = enums.activation(f.activation());
-  return o;
-}
-
-flatbuffers::Offset<fb::TransposeOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                                 const TransposeOptions& o) {
-  return fb::CreateTransposeOptions(fbb, fbb.CreateVector(o.perm));
-}
-TransposeOptions decode(const fb::TransposeOptions& f, EnumReader&) {
-  return TransposeOptions{to_vector(f.perm())};
-}
-
-flatbuffers::Offset<fb::SliceOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                             const SliceOptions& o) {
-  return fb::CreateSliceOptions(fbb, fbb.CreateVector(o.begin), fbb.CreateVector(o.size));
-}
-SliceOptions decode(const fb::SliceOptions& f, EnumReader&) {
-  return SliceOptions{to_vector(f.begin()), to_vector(f.size())};
-}
-
-flatbuffers::Offset<fb::StridedSliceOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                                    const StridedSliceOptions& o) {
-  return fb::CreateStridedSliceOptions(fbb, fbb.CreateVector(o.begin), fbb.CreateVector(o.end),
-                                       fbb.CreateVector(o.strides), o.begin_mask, o.end_mask,
-                                       o.ellipsis_mask, o.new_axis_mask, o.shrink_axis_mask,
-                                       o.offset);
-}
-StridedSliceOptions decode(const fb::StridedSliceOptions& f, EnumReader&) {
-  StridedSliceOptions o;
-  o.begin = to_vector(f.begin());
-  o.end = to_vector(f.end());
-  o.strides = to_vector(f.strides());
-  o.begin_mask = f.begin_mask();
-  o.end_mask = f.end_mask();
-  o.ellipsis_mask = f.ellipsis_mask();
-  o.new_axis_mask = f.new_axis_mask();
-  o.shrink_axis_mask = f.shrink_axis_mask();
-  o.offset = f.offset();
-  return o;
-}
-
-flatbuffers::Offset<fb::SplitOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                             const SplitOptions& o) {
-  return fb::CreateSplitOptions(fbb, o.axis, fbb.CreateVector(o.size_splits));
-}
-SplitOptions decode(const fb::SplitOptions& f, EnumReader&) {
-  return SplitOptions{f.axis(), to_vector(f.size_splits())};
-}
-
-flatbuffers::Offset<fb::AxisOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                            const AxisOptions& o) {
-  return fb::CreateAxisOptions(fbb, o.axis);
-}
-AxisOptions decode(const fb::AxisOptions& f, EnumReader&) { return AxisOptions{f.axis()}; }
-
-flatbuffers::Offset<fb::SqueezeOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                               const SqueezeOptions& o) {
-  return fb::CreateSqueezeOptions(fbb, fbb.CreateVector(o.axes));
-}
-SqueezeOptions decode(const fb::SqueezeOptions& f, EnumReader&) {
-  return SqueezeOptions{to_vector(f.axes())};
-}
-
-flatbuffers::Offset<fb::GatherOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                              const GatherOptions& o) {
-  return fb::CreateGatherOptions(fbb, o.axis, o.batch_dims);
-}
-GatherOptions decode(const fb::GatherOptions& f, EnumReader&) {
-  return GatherOptions{f.axis(), f.batch_dims()};
-}
-
-flatbuffers::Offset<fb::TileOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                            const TileOptions& o) {
-  return fb::CreateTileOptions(fbb, fbb.CreateVector(o.multiples));
-}
-TileOptions decode(const fb::TileOptions& f, EnumReader&) {
-  return TileOptions{to_vector(f.multiples())};
-}
-
-flatbuffers::Offset<fb::BlockSizeOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                                 const BlockSizeOptions& o) {
-  return fb::CreateBlockSizeOptions(fbb, o.block_size);
-}
-BlockSizeOptions decode(const fb::BlockSizeOptions& f, EnumReader&) {
-  return BlockSizeOptions{f.block_size()};
-}
-
-flatbuffers::Offset<fb::ResizeOptions> encode(flatbuffers::FlatBufferBuilder& fbb,
-                                              const ResizeOptions& o) {
-  return fb::CreateResizeOptions(fbb, o.new_height, o.new_width, o.align_corners,
-                                 o.half_pixel_centers);
-}
-ResizeOptions decode(const fb::ResizeOptions& f, EnumReader&) {
-  ResizeOptions o;
-  o.new_height = f.new_height();
-  o.new_width = f.new_width();
-  o.align_corners = f.align_corners();
-  o.half_pixel_centers = f.half_pixel_centers();
-  return o;
-}
-
-flatbuffers::Offset<fb::DetectionPostprocessOptions> encode(
-    flatbuffers::FlatBufferBuilder& fbb, const DetectionPostprocessOptions& o) {
-  return fb::CreateDetectionPostprocessOptions(
-      fbb, o.max_detections, o.max_classes_per_detection, o.detections_per_class,
-      o.use_regular_nms, o.nms_score_threshold, o.nms_iou_threshold, o.num_classes, o.y_scale,
-      o.x_scale, o.h_scale, o.w_scale);
-}
-DetectionPostprocessOptions decode(const fb::DetectionPostprocessOptions& f, EnumReader&) {
-  DetectionPostprocessOptions o;
-  o.max_detections = f.max_detections();
-  o.max_classes_per_detection = f.max_classes_per_detection();
-  o.detections_per_class = f.detections_per_class();
-  o.use_regular_nms = f.use_regular_nms();
-  o.nms_score_threshold = f.nms_score_threshold();
-  o.nms_iou_threshold = f.nms_iou_threshold();
-  o.num_classes = f.num_classes();
-  o.y_scale = f.y_scale();
-  o.x_scale = f.x_scale();
-  o.h_scale = f.h_scale();
-  o.w_scale = f.w_scale();
+template <typename Kind>
+Kind decode(const FbTable<Kind>& table, EnumReader& enums) {
+  Kind o;
+  // The comma fold reads the fields in the list's order, so the first bad
+  // enum is the one reported.
+  std::apply(
+      [&](const auto&... f) { ((o.*f.member = from_table(enums, (table.*f.getter)())), ...); },
+      FieldsOf<Kind>::list());
   return o;
 }
 
@@ -380,7 +224,7 @@ Status read_options(const fb::Operator& op, OpOptions* options) {
       break;
 #define LOWBIT_OPTIONS(Kind)                                         \
   case fb::Options::Kind:                                            \
-    *options = decode(*op.options_as<FbTable<Kind>>(), enums);       \
+    *options = decode<Kind>(*op.options_as<FbTable<Kind>>(), enums); \
     break;
 #include "lowbit/ops.def"
     default:

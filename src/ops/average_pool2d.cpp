@@ -4,15 +4,8 @@
 #include "ops/pool2d_common.h"
 
 namespace lowbit {
-namespace {
 
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
-  return create_pool2d(graph, op,
-                       {qs8_average_pool2d_variants(), qu8_average_pool2d_variants()});
-}
-
-}  // namespace
-
-LOWBIT_REGISTER_OP(AveragePool2D, validate_pool2d, create)
+LOWBIT_REGISTER_OP(AveragePool2D, validate_pool2d,
+                   (create_pool2d<qs8_average_pool2d_variants, qu8_average_pool2d_variants>))
 
 }  // namespace lowbit

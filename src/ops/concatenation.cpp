@@ -76,7 +76,7 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   return Status::Ok();
 }
 
-class Concatenation : public OpKernel {
+class Concatenation : public VariantKernel<ref::ConcatFn> {
  public:
   Status prepare(PrepareContext& ctx) override {
     Shape expected;
@@ -131,9 +131,7 @@ class Concatenation : public OpKernel {
     }
     const size_t per_outer = p_.output_block_elements;
     outer_per_task_ = per_outer >= kElementwiseBlock ? 1 : kElementwiseBlock / (per_outer + 1);
-    const auto& variant = ctx.selector().select(copy_concat_variants());
-    fn_ = variant.fn;
-    name_ = variant.name;
+    select(ctx, copy_concat_variants());
     return Status::Ok();
   }
 
@@ -145,22 +143,14 @@ class Concatenation : public OpKernel {
     return Status::Ok();
   }
 
-  const char* name() const override { return name_; }
-
  private:
   ref::ConcatParams p_;
   const void** inputs_ = nullptr;  // persistent; refreshed every run
   size_t outer_ = 0, outer_per_task_ = 1;
-  ref::ConcatFn fn_ = nullptr;
-  const char* name_ = "";
 };
-
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc&, const OperatorDesc&) {
-  return std::unique_ptr<OpKernel>(new Concatenation());
-}
 
 }  // namespace
 
-LOWBIT_REGISTER_OP(Concatenation, validate, create)
+LOWBIT_REGISTER_OP(Concatenation, validate, create_kernel<Concatenation>)
 
 }  // namespace lowbit

@@ -120,18 +120,6 @@ const ref::Requantizer* make_channel_requantizers(PrepareContext& ctx, Multiplie
   return requantizers;
 }
 
-QuantizedOutput quantized_output(const PrepareContext& ctx, Activation activation) {
-  QuantizedOutput q;
-  q.input_zero_point = ctx.input(0).quant.zero_points[0];
-  q.filter_zero_point =
-      ctx.input(1).dtype == DType::kUInt8 ? ctx.input(1).quant.zero_points[0] : 0;
-  const TensorDesc& out = ctx.output(0);
-  q.output_zero_point = out.quant.zero_points[0];
-  quantized_activation_range(activation, out.quant.scales[0], q.output_zero_point, out.dtype,
-                             &q.act_min, &q.act_max);
-  return q;
-}
-
 Status check_accumulator_range(const PrepareContext& ctx, const WeightsLayout& layout,
                                int32_t output_channels) {
   const TensorDesc& input = ctx.input(0);

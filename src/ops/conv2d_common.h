@@ -1,14 +1,17 @@
 // Shared by the weighted quantized operators (CONV_2D, DEPTHWISE_CONV_2D,
-// FULLY_CONNECTED): operand validation, per-channel requantizers, activation
-// range, accumulator-overflow guard and kernel choice. run_rows() serves the
-// pools and MEAN as well.
+// FULLY_CONNECTED): operand validation, window geometry, per-channel
+// requantizers, activation range, accumulator-overflow guard and kernel
+// choice (their kernel class is in ops/weighted_op_kernel.h). run_rows()
+// serves the pools and MEAN as well.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
 #include "kernels/reference/requantize.h"
+#include "ops/drivers/qs8_gemm_conv_driver.h"  // Qs8ConvGeometry, Qs8ConvQuantization
 #include "ops/op_kernel.h"
+#include "ops/op_util.h"
 
 namespace lowbit {
 
@@ -37,13 +40,93 @@ enum class MultiplierRule {
 const ref::Requantizer* make_channel_requantizers(PrepareContext& ctx, MultiplierRule rule,
                                                   int32_t output_channels);
 
-struct QuantizedOutput {
-  int32_t input_zero_point = 0;
-  int32_t filter_zero_point = 0;
-  int32_t output_zero_point = 0;
-  int32_t act_min = 0, act_max = 0;
+// Sets the zero points, the activation's clamp range and the profile, which
+// every weighted reference kernel's Params has under these names.
+template <typename Params>
+void set_output_quantization(const PrepareContext& ctx, Activation activation, Params* p) {
+  const TensorDesc& out = ctx.output(0);
+  p->input_zero_point = ctx.input(0).quant.zero_points[0];
+  p->filter_zero_point =
+      ctx.input(1).dtype == DType::kUInt8 ? ctx.input(1).quant.zero_points[0] : 0;
+  p->output_zero_point = out.quant.zero_points[0];
+  quantized_activation_range(activation, out.quant.scales[0], p->output_zero_point, out.dtype,
+                             &p->act_min, &p->act_max);
+  p->profile = ctx.profile();
+}
+
+// Output size and padding of the sliding window of CONV_2D and
+// DEPTHWISE_CONV_2D: a filter[1] x filter[2] kernel over NHWC input `in`.
+struct Window2D {
+  PaddedDim h, w;
 };
-QuantizedOutput quantized_output(const PrepareContext& ctx, Activation activation);
+template <typename Options>
+Status compute_filter_window(const Shape& in, const Shape& filter, const Options& opt,
+                             Window2D* window) {
+  LOWBIT_RETURN_IF_ERROR(compute_padded_dim(in[1], filter[1], opt.stride_h, opt.dilation_h,
+                                            opt.padding, "height", &window->h));
+  return compute_padded_dim(in[2], filter[2], opt.stride_w, opt.dilation_w, opt.padding, "width",
+                            &window->w);
+}
+
+// validate() of CONV_2D and DEPTHWISE_CONV_2D: [input NHWC, filter 4-D,
+// bias?] -> NHWC output with the filter's dimension `channel_axis` as its
+// channels. compute_window(graph, op, options, &window) adds the operator's
+// own shape checks.
+template <typename Options, typename ComputeWindow>
+Status validate_filter_operator(const GraphDesc& graph, const OperatorDesc& op, int channel_axis,
+                                ComputeWindow compute_window, Shape* output_shapes) {
+  LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 3, 1));
+  const Options* opt = nullptr;
+  LOWBIT_RETURN_IF_ERROR(require_options(op, &opt));
+  LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 0, 4));
+  LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 1, 4));
+  const int32_t output_channels = graph.tensors[op.inputs[1]].shape[channel_axis];
+  LOWBIT_RETURN_IF_ERROR(validate_weighted_operands(graph, op, {channel_axis, output_channels}));
+  Window2D window;
+  LOWBIT_RETURN_IF_ERROR(compute_window(graph, op, *opt, &window));
+  const Shape& in = graph.tensors[op.inputs[0]].shape;
+  output_shapes[0] = Shape{in[0], window.h.out, window.w.out, output_channels};
+  return Status::Ok();
+}
+
+// The drivers' geometry of a CONV_2D or DEPTHWISE_CONV_2D layer.
+template <typename Options>
+Qs8ConvGeometry filter_geometry(const Shape& in, const Shape& filter, const Window2D& window,
+                                const Options& opt, int32_t output_channels) {
+  return Qs8ConvGeometry{in[0],           in[1],           in[2],
+                         in[3],           window.h.out,    window.w.out,
+                         output_channels, filter[1],       filter[2],
+                         opt.stride_h,    opt.stride_w,    opt.dilation_h,
+                         opt.dilation_w,  window.h.pad_before, window.w.pad_before};
+}
+
+// Copies the geometry into a reference kernel's Params (ref::ConvQuantParams
+// and ref::DepthwiseQuantParams share these names; the output channels they
+// describe each in their own way).
+template <typename Params>
+void set_window_params(const Qs8ConvGeometry& g, Params* p) {
+  p->batch = g.batch;
+  p->input_h = g.input_h;
+  p->input_w = g.input_w;
+  p->input_c = g.input_c;
+  p->output_h = g.output_h;
+  p->output_w = g.output_w;
+  p->kernel_h = g.kernel_h;
+  p->kernel_w = g.kernel_w;
+  p->stride_h = g.stride_h;
+  p->stride_w = g.stride_w;
+  p->dilation_h = g.dilation_h;
+  p->dilation_w = g.dilation_w;
+  p->pad_top = g.pad_top;
+  p->pad_left = g.pad_left;
+}
+
+// The drivers' view of a prepared reference kernel's quantization.
+template <typename Params>
+Qs8ConvQuantization driver_quantization(const Params& p) {
+  return Qs8ConvQuantization{p.input_zero_point, p.output_zero_point, p.act_min, p.act_max,
+                             p.profile, p.requantizers};
+}
 
 // Where the taps of one output channel sit in the weights buffer.
 struct WeightsLayout {

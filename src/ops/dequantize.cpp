@@ -2,7 +2,7 @@
 #include <memory>
 
 #include "kernels/qs8_quantize.h"
-#include "ops/add_elementwise_util.h"
+#include "ops/conversion_kernel.h"
 #include "ops/op_util.h"
 
 namespace lowbit {
@@ -17,28 +17,17 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   return Status::Ok();
 }
 
-template <typename In>
-class Dequantize : public UnaryElementwiseKernel<In, float, ref::DequantizeParams> {
- public:
-  using Base = UnaryElementwiseKernel<In, float, ref::DequantizeParams>;
-  explicit Dequantize(KernelFamily<typename Base::Fn> family) : family_(family) {}
-
-  Status prepare(PrepareContext& ctx) override {
-    const TensorDesc& in = ctx.input(0);
-    this->params_.scale = in.quant.scales[0];
-    this->params_.zero_point = in.quant.zero_points[0];
-    return this->choose(ctx, family_);
-  }
-
- private:
-  KernelFamily<typename Base::Fn> family_;
-};
+void set_dequantize_params(const PrepareContext& ctx, ref::DequantizeParams* p) {
+  const TensorDesc& in = ctx.input(0);
+  p->scale = in.quant.scales[0];
+  p->zero_point = in.quant.zero_points[0];
+}
 
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
   if (graph.tensors[op.inputs[0]].dtype == DType::kUInt8) {
-    return std::unique_ptr<OpKernel>(new Dequantize<uint8_t>(qu8_dequantize_variants()));
+    return conversion_kernel(qu8_dequantize_variants(), set_dequantize_params);
   }
-  return std::unique_ptr<OpKernel>(new Dequantize<int8_t>(qs8_dequantize_variants()));
+  return conversion_kernel(qs8_dequantize_variants(), set_dequantize_params);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 
 #include "kernels/qs8_conv.h"
 #include "ops/conv2d_common.h"
-#include "ops/float/float_kernels.h"
+#include "ops/weighted_op_kernel.h"
 #include "ops/op_util.h"
 #include "ops/drivers/qs8_gemm_conv_driver.h"
 
@@ -15,17 +15,11 @@ namespace {
 
 // batch rows of length K.
 Status compute_batch(const GraphDesc& graph, const OperatorDesc& op, int32_t* batch) {
+  LOWBIT_RETURN_IF_ERROR(check_nonempty(graph, op, 1));
   const Shape& in = graph.tensors[op.inputs[0]].shape;
   const Shape& weights = graph.tensors[op.inputs[1]].shape;
-  if (weights[0] < 1 || weights[1] < 1) {
-    return invalid(describe_input(graph, op, 1) + " has empty shape " + weights.to_string());
-  }
   if (in.rank < 1) return invalid(describe_input(graph, op, 0) + " must have rank >= 1");
-  for (int d = 0; d < in.rank; ++d) {
-    if (in[d] < 1) {
-      return invalid(describe_input(graph, op, 0) + " has empty shape " + in.to_string());
-    }
-  }
+  LOWBIT_RETURN_IF_ERROR(check_nonempty(graph, op, 0));
   const int64_t elements = in.num_elements();
   if (elements % weights[1] != 0) {
     return invalid(describe_input(graph, op, 0) + " has " + std::to_string(elements) +
@@ -39,8 +33,8 @@ Status compute_batch(const GraphDesc& graph, const OperatorDesc& op, int32_t* ba
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 3, 1));
-  const auto* opt = get_options<FullyConnectedOptions>(op);
-  if (!opt) return invalid("missing FullyConnectedOptions");
+  const FullyConnectedOptions* opt = nullptr;
+  LOWBIT_RETURN_IF_ERROR(require_options(op, &opt));
   LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 1, 2));
   const Shape& weights = graph.tensors[op.inputs[1]].shape;
   LOWBIT_RETURN_IF_ERROR(validate_weighted_operands(graph, op, {0, weights[0]}));
@@ -75,9 +69,12 @@ const double* make_double_scales(PrepareContext& ctx, int32_t output_depth) {
   return scales;
 }
 
-class QuantizedFullyConnected : public OpKernel {
+class QuantizedFullyConnected
+    : public WeightedOpKernel<FullyConnectedOptions, ref::FullyConnectedQuantParams,
+                              ref::Qs8FullyConnectedFn, ref::Qu8FullyConnectedFn,
+                              Qs8GemmConvDriver> {
  public:
-  explicit QuantizedFullyConnected(const FullyConnectedOptions& options) : options_(options) {}
+  using WeightedOpKernel::WeightedOpKernel;
 
   Status prepare(PrepareContext& ctx) override {
     LOWBIT_RETURN_IF_ERROR(compute_batch(ctx.graph(), ctx.op(), &p_.batch));
@@ -87,13 +84,7 @@ class QuantizedFullyConnected : public OpKernel {
     const size_t k = size_t(p_.input_depth);
     LOWBIT_RETURN_IF_ERROR(check_accumulator_range(ctx, {k, 1, k}, p_.output_depth));
 
-    const QuantizedOutput q = quantized_output(ctx, options_.activation);
-    p_.input_zero_point = q.input_zero_point;
-    p_.filter_zero_point = q.filter_zero_point;
-    p_.output_zero_point = q.output_zero_point;
-    p_.act_min = q.act_min;
-    p_.act_max = q.act_max;
-    p_.profile = ctx.profile();
+    set_output_quantization(ctx, options_.activation, &p_);
     const MultiplierRule rule = ctx.input(1).quant.per_axis()
                                     ? MultiplierRule::kDouble
                                     : MultiplierRule::kFloatProductPerTensor;
@@ -102,75 +93,36 @@ class QuantizedFullyConnected : public OpKernel {
       p_.double_scales = make_double_scales(ctx, p_.output_depth);
       if (!p_.double_scales) return invalid("FULLY_CONNECTED: out of memory for rescale factors");
     }
-
-    has_bias_ = ctx.has_input(2);
-    kernel_.select(ctx.selector(), ctx.input(0).dtype, qs8_fully_connected_variants(),
-                   qu8_fully_connected_variants());
+    select_reference(ctx, qs8_fully_connected_variants(), qu8_fully_connected_variants());
+    reference_rows_ = size_t(p_.batch);
     macs_ = uint64_t(p_.batch) * p_.output_depth * k;
 
     // A SIMD GEMM, when the CPU and kernel set allow one, replaces the
     // reference; legacy uint8 weights with a zero point stay on the reference.
     const auto& gemm = ctx.selector().select(qs8_gemm_variants());
-    use_gemm_ = ctx.input(0).dtype == DType::kInt8 && !gemm.fn.portable &&
-                ref::simd_kernels_support(p_.profile);
-    if (use_gemm_) {
-      Qs8ConvGeometry g;
-      g.batch = p_.batch;
-      g.input_c = p_.input_depth;
-      g.output_c = p_.output_depth;
-      const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
-      Qs8ConvQuantization quantization = simd_quantization(p_);
-      if (p_.double_scales) {
-        // The GEMM epilogues know multiplier/shift only: use single-rounding
-        // pairs proven equal to the double rescale, else the reference kernel.
-        auto* equivalents = static_cast<ref::Requantizer*>(
-            ctx.allocate_persistent(sizeof(ref::Requantizer) * size_t(p_.output_depth)));
-        if (!equivalents) return invalid("FULLY_CONNECTED: out of memory for requantizers");
-        use_gemm_ = ref::fully_connected_single_rounding_equivalents(p_, equivalents);
-        quantization.profile = RequantProfile::kSingleRounding;
-        quantization.requantizers = equivalents;
-      }
-      if (use_gemm_) {
-        LOWBIT_RETURN_IF_ERROR(gemm_.prepare(ctx, gemm, g, quantization,
-                                             static_cast<const int8_t*>(ctx.input(1).data), bias));
-      }
+    use_driver_ = driver_applies(ctx, gemm);
+    if (!use_driver_) return Status::Ok();
+    Qs8ConvGeometry g;
+    g.batch = p_.batch;
+    g.input_c = p_.input_depth;
+    g.output_c = p_.output_depth;
+    Qs8ConvQuantization quantization = driver_quantization(p_);
+    if (p_.double_scales) {
+      // The GEMM epilogues know multiplier/shift only: use single-rounding
+      // pairs proven equal to the double rescale, else the reference kernel.
+      auto* equivalents = static_cast<ref::Requantizer*>(
+          ctx.allocate_persistent(sizeof(ref::Requantizer) * size_t(p_.output_depth)));
+      if (!equivalents) return invalid("FULLY_CONNECTED: out of memory for requantizers");
+      use_driver_ = ref::fully_connected_single_rounding_equivalents(p_, equivalents);
+      quantization.profile = RequantProfile::kSingleRounding;
+      quantization.requantizers = equivalents;
     }
-    return Status::Ok();
+    return prepare_driver_if_used(ctx, gemm, g, quantization);
   }
-
-  Status run(const RunContext& ctx) override {
-    if (use_gemm_) {
-      gemm_.run(ctx.pool(), ctx.input_as<int8_t>(0), ctx.output_as<int8_t>(0), ctx.scratch());
-    } else {
-      kernel_.run(p_, ctx, has_bias_, size_t(p_.batch));
-    }
-    return Status::Ok();
-  }
-
-  const char* name() const override { return use_gemm_ ? gemm_.name() : kernel_.name(); }
-  uint64_t macs() const override { return macs_; }
-
- private:
-  FullyConnectedOptions options_;
-  ref::FullyConnectedQuantParams p_;
-  bool has_bias_ = false;
-  WeightedKernel<ref::FullyConnectedQuantParams, ref::Qs8FullyConnectedFn, ref::Qu8FullyConnectedFn> kernel_;
-  uint64_t macs_ = 0;
-  bool use_gemm_ = false;
-  Qs8GemmConvDriver gemm_;
 };
-
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
-  if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) {
-    return create_float_kernel(graph, op);
-  }
-  const auto* opt = get_options<FullyConnectedOptions>(op);
-  if (!opt) return invalid("missing FullyConnectedOptions");
-  return std::unique_ptr<OpKernel>(new QuantizedFullyConnected(*opt));
-}
 
 }  // namespace
 
-LOWBIT_REGISTER_OP(FullyConnected, validate, create)
+LOWBIT_REGISTER_OP(FullyConnected, validate, create_weighted_kernel<QuantizedFullyConnected>)
 
 }  // namespace lowbit

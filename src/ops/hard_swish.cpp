@@ -36,13 +36,8 @@ class Qs8HardSwish : public UnaryElementwiseKernel<int8_t, int8_t, ref::Qs8HardS
   }
 };
 
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
-  if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) return create_float_kernel(graph, op);
-  return std::unique_ptr<OpKernel>(new Qs8HardSwish());
-}
-
 }  // namespace
 
-LOWBIT_REGISTER_OP(HardSwish, validate, create)
+LOWBIT_REGISTER_OP(HardSwish, validate, create_float_or_quantized<Qs8HardSwish>)
 
 }  // namespace lowbit

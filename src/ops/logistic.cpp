@@ -84,13 +84,8 @@ class Qs8Logistic : public OpKernel {
   std::unique_ptr<OpKernel> impl_;
 };
 
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
-  if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) return create_float_kernel(graph, op);
-  return std::unique_ptr<OpKernel>(new Qs8Logistic());
-}
-
 }  // namespace
 
-LOWBIT_REGISTER_OP(Logistic, validate, create)
+LOWBIT_REGISTER_OP(Logistic, validate, create_float_or_quantized<Qs8Logistic>)
 
 }  // namespace lowbit

@@ -47,14 +47,7 @@ Status resolve_axes(const GraphDesc& graph, const OperatorDesc& op, bool reduced
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 2, 1));
-  LOWBIT_RETURN_IF_ERROR(
-      check_dtype(graph, op, true, 0, {DType::kInt8, DType::kUInt8, DType::kFloat32}));
-  const DType dtype = graph.tensors[op.inputs[0]].dtype;
-  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {dtype}));
-  if (dtype != DType::kFloat32) {
-    LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, 0));
-    LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
-  }
+  LOWBIT_RETURN_IF_ERROR(check_int8_or_float_in_out(graph, op));
   bool reduced[kMaxRank];
   LOWBIT_RETURN_IF_ERROR(resolve_axes(graph, op, reduced));
   const Shape& in = graph.tensors[op.inputs[0]].shape;
@@ -68,7 +61,7 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
     if (reduced[d]) count *= in[d];
     if (!reduced[d] || keep_dims) out.dims[out.rank++] = reduced[d] ? 1 : in[d];
   }
-  if (dtype != DType::kFloat32 && count > kMaxReducedCount) {
+  if (graph.tensors[op.inputs[0]].dtype != DType::kFloat32 && count > kMaxReducedCount) {
     return Status(StatusCode::kUnsupported, "reducing " + std::to_string(count) +
                                                 " elements per output of " +
                                                 describe_input(graph, op, 0) +

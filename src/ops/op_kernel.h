@@ -74,6 +74,32 @@ class OpKernel {
   virtual uint64_t macs() const { return 0; }
 };
 
+// An operator kernel that runs one variant of a kernel family: prepare()
+// calls select(), run() calls fn_, name() reports the variant.
+template <typename Fn>
+class VariantKernel : public OpKernel {
+ public:
+  const char* name() const override { return name_; }
+
+ protected:
+  void select(const PrepareContext& ctx, const KernelFamily<Fn>& family) {
+    const KernelVariant<Fn>& variant = ctx.selector().select(family);
+    fn_ = variant.fn;
+    name_ = variant.name;
+  }
+
+  Fn fn_ = nullptr;
+
+ private:
+  const char* name_ = "";
+};
+
+// create() of an operator with one kernel that needs nothing from the graph.
+template <typename Kernel>
+Result<std::unique_ptr<OpKernel>> create_kernel(const GraphDesc&, const OperatorDesc&) {
+  return std::unique_ptr<OpKernel>(new Kernel());
+}
+
 // Defines operator <Name>'s registration k<Name>Op and its C handle
 // lowbit_op_<Name>() (lowbit_op is the C name of an OpRegistration) in the
 // operator's own object file, so that naming an operator in a resolver links

@@ -38,6 +38,26 @@ std::string describe_output(const GraphDesc& graph, const OperatorDesc& op, size
   return describe_operand(graph, "output", i, op.outputs[i]);
 }
 
+Status check_int8_or_float_in_out(const GraphDesc& graph, const OperatorDesc& op) {
+  LOWBIT_RETURN_IF_ERROR(
+      check_dtype(graph, op, true, 0, {DType::kInt8, DType::kUInt8, DType::kFloat32}));
+  const DType dtype = graph.tensors[op.inputs[0]].dtype;
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {dtype}));
+  if (dtype == DType::kFloat32) return Status::Ok();
+  LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, 0));
+  return check_per_tensor_quant(graph, op, false, 0);
+}
+
+Status check_nonempty(const GraphDesc& graph, const OperatorDesc& op, size_t i) {
+  const Shape& shape = graph.tensors[op.inputs[i]].shape;
+  for (int d = 0; d < shape.rank; ++d) {
+    if (shape[d] < 1) {
+      return invalid(describe_input(graph, op, i) + " has empty shape " + shape.to_string());
+    }
+  }
+  return Status::Ok();
+}
+
 static const TensorDesc& operand(const GraphDesc& graph, const OperatorDesc& op, bool is_input,
                                  size_t i) {
   return graph.tensors[is_input ? op.inputs[i] : op.outputs[i]];

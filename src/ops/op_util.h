@@ -31,6 +31,9 @@ Status check_rank(const GraphDesc& graph, const OperatorDesc& op, bool is_input,
 // Per-tensor scale > 0 and finite, zero point within the dtype's range.
 Status check_per_tensor_quant(const GraphDesc& graph, const OperatorDesc& op, bool is_input,
                               size_t i);
+// Input 0 int8, uint8 or float32 and output 0 of the same dtype, both with
+// per-tensor quantization unless float (pools, MEAN).
+Status check_int8_or_float_in_out(const GraphDesc& graph, const OperatorDesc& op);
 // Constant data must be present (weights, biases).
 Status check_constant(const GraphDesc& graph, const OperatorDesc& op, size_t input);
 
@@ -38,6 +41,25 @@ template <typename T>
 const T* get_options(const OperatorDesc& op) {
   return std::get_if<T>(&op.options);
 }
+
+// The name of each options kind, for messages.
+template <typename Kind>
+inline constexpr const char* kOptionsName = "options";
+#define LOWBIT_OPTIONS(Kind) \
+  template <>                \
+  inline constexpr const char* kOptionsName<Kind> = #Kind;
+#include "lowbit/ops.def"
+
+// The operator's options of kind Kind, or "missing <Kind>" when it has none.
+template <typename Kind>
+Status require_options(const OperatorDesc& op, const Kind** options) {
+  *options = get_options<Kind>(op);
+  if (*options == nullptr) return invalid(std::string("missing ") + kOptionsName<Kind>);
+  return Status::Ok();
+}
+
+// Fails naming input i when a dimension of its shape is below 1.
+Status check_nonempty(const GraphDesc& graph, const OperatorDesc& op, size_t i);
 
 // Output size and leading padding of one spatial dimension (TFLite rules).
 struct PaddedDim {

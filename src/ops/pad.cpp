@@ -44,7 +44,7 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   return Status::Ok();
 }
 
-class Pad : public OpKernel {
+class Pad : public VariantKernel<ref::PadFn> {
  public:
   Status prepare(PrepareContext& ctx) override {
     const TensorDesc& in = ctx.input(0);
@@ -75,9 +75,7 @@ class Pad : public OpKernel {
     const size_t row_elements = static_cast<size_t>(p_.output_dims[p_.rank - 1]);
     rows_per_task_ = row_elements >= kElementwiseBlock ? 1 : kElementwiseBlock / (row_elements + 1);
     if (static_cast<int64_t>(rows_ * row_elements) != out.shape.num_elements()) rows_ = 0;
-    const auto& variant = ctx.selector().select(copy_pad_variants());
-    fn_ = variant.fn;
-    name_ = variant.name;
+    select(ctx, copy_pad_variants());
     return Status::Ok();
   }
 
@@ -89,21 +87,13 @@ class Pad : public OpKernel {
     return Status::Ok();
   }
 
-  const char* name() const override { return name_; }
-
  private:
   ref::PadParams p_;
   size_t rows_ = 0, rows_per_task_ = 1;
-  ref::PadFn fn_ = nullptr;
-  const char* name_ = "";
 };
-
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc&, const OperatorDesc&) {
-  return std::unique_ptr<OpKernel>(new Pad());
-}
 
 }  // namespace
 
-LOWBIT_REGISTER_OP(Pad, validate, create)
+LOWBIT_REGISTER_OP(Pad, validate, create_kernel<Pad>)
 
 }  // namespace lowbit

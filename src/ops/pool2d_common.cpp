@@ -11,21 +11,6 @@
 namespace lowbit {
 namespace {
 
-struct Geometry {
-  PaddedDim h, w;
-};
-
-Status compute_geometry(const GraphDesc& graph, const OperatorDesc& op,
-                        const Pool2DOptions& opt, Geometry* g) {
-  const Shape& in = graph.tensors[op.inputs[0]].shape;
-  for (int d = 0; d < 4; ++d) {
-    if (in[d] < 1) return invalid(describe_input(graph, op, 0) + " has empty shape " + in.to_string());
-  }
-  LOWBIT_RETURN_IF_ERROR(
-      compute_padded_dim(in[1], opt.filter_h, opt.stride_h, 1, opt.padding, "height", &g->h));
-  return compute_padded_dim(in[2], opt.filter_w, opt.stride_w, 1, opt.padding, "width", &g->w);
-}
-
 Status check_same_quantization(const GraphDesc& graph, const OperatorDesc& op) {
   const TensorDesc& in = graph.tensors[op.inputs[0]];
   const TensorDesc& out = graph.tensors[op.outputs[0]];
@@ -49,21 +34,8 @@ class QuantizedPool2D : public OpKernel {
       : options_(options), variants_(variants) {}
 
   Status prepare(PrepareContext& ctx) override {
-    Geometry g;
-    LOWBIT_RETURN_IF_ERROR(compute_geometry(ctx.graph(), ctx.op(), options_, &g));
-    const Shape& in = ctx.input(0).shape;
-    p_.batch = in[0];
-    p_.input_h = in[1];
-    p_.input_w = in[2];
-    p_.channels = in[3];
-    p_.output_h = g.h.out;
-    p_.output_w = g.w.out;
-    p_.filter_h = options_.filter_h;
-    p_.filter_w = options_.filter_w;
-    p_.stride_h = options_.stride_h;
-    p_.stride_w = options_.stride_w;
-    p_.pad_top = g.h.pad_before;
-    p_.pad_left = g.w.pad_before;
+    LOWBIT_RETURN_IF_ERROR(check_nonempty(ctx.graph(), ctx.op(), 0));
+    LOWBIT_RETURN_IF_ERROR(pool_params(ctx.input(0).shape, options_, &p_));
     const TensorDesc& out = ctx.output(0);
     quantized_activation_range(options_.activation, out.quant.scales[0],
                                out.quant.zero_points[0], out.dtype, &p_.act_min, &p_.act_max);
@@ -110,30 +82,46 @@ class QuantizedPool2D : public OpKernel {
 
 }  // namespace
 
+Status pool_params(const Shape& in, const Pool2DOptions& options, ref::PoolParams* p) {
+  PaddedDim h, w;
+  LOWBIT_RETURN_IF_ERROR(compute_padded_dim(in[1], options.filter_h, options.stride_h, 1,
+                                            options.padding, "height", &h));
+  LOWBIT_RETURN_IF_ERROR(compute_padded_dim(in[2], options.filter_w, options.stride_w, 1,
+                                            options.padding, "width", &w));
+  p->batch = in[0];
+  p->input_h = in[1];
+  p->input_w = in[2];
+  p->channels = in[3];
+  p->output_h = h.out;
+  p->output_w = w.out;
+  p->filter_h = options.filter_h;
+  p->filter_w = options.filter_w;
+  p->stride_h = options.stride_h;
+  p->stride_w = options.stride_w;
+  p->pad_top = h.pad_before;
+  p->pad_left = w.pad_before;
+  return Status::Ok();
+}
+
 Status validate_pool2d(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
-  const auto* opt = get_options<Pool2DOptions>(op);
-  if (!opt) return invalid("missing Pool2DOptions");
+  const Pool2DOptions* opt = nullptr;
+  LOWBIT_RETURN_IF_ERROR(require_options(op, &opt));
   LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 0, 4));
-  LOWBIT_RETURN_IF_ERROR(
-      check_dtype(graph, op, true, 0, {DType::kInt8, DType::kUInt8, DType::kFloat32}));
+  LOWBIT_RETURN_IF_ERROR(check_int8_or_float_in_out(graph, op));
   const DType dtype = graph.tensors[op.inputs[0]].dtype;
-  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {dtype}));
-  if (dtype != DType::kFloat32) {
-    LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, 0));
-    LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
-    LOWBIT_RETURN_IF_ERROR(check_same_quantization(graph, op));
-  }
-  Geometry g;
-  LOWBIT_RETURN_IF_ERROR(compute_geometry(graph, op, *opt, &g));
+  if (dtype != DType::kFloat32) LOWBIT_RETURN_IF_ERROR(check_same_quantization(graph, op));
+  LOWBIT_RETURN_IF_ERROR(check_nonempty(graph, op, 0));
   const Shape& in = graph.tensors[op.inputs[0]].shape;
+  ref::PoolParams p;
+  LOWBIT_RETURN_IF_ERROR(pool_params(in, *opt, &p));
   // The average kernel sums a window in int32: 255 * 2^23 < 2^31.
   const int64_t window = int64_t(std::min(opt->filter_h, in[1])) * std::min(opt->filter_w, in[2]);
   if (dtype != DType::kFloat32 && window > (int64_t{1} << 23)) {
     return Status(StatusCode::kUnsupported, "a pooling window of " + std::to_string(window) +
                                                 " pixels could overflow the int32 sum");
   }
-  output_shapes[0] = Shape{in[0], g.h.out, g.w.out, in[3]};
+  output_shapes[0] = Shape{in[0], p.output_h, p.output_w, in[3]};
   return Status::Ok();
 }
 
@@ -142,8 +130,8 @@ Result<std::unique_ptr<OpKernel>> create_pool2d(const GraphDesc& graph, const Op
   if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) {
     return create_float_kernel(graph, op);
   }
-  const auto* opt = get_options<Pool2DOptions>(op);
-  if (!opt) return invalid("missing Pool2DOptions");
+  const Pool2DOptions* opt = nullptr;
+  LOWBIT_RETURN_IF_ERROR(require_options(op, &opt));
   return std::unique_ptr<OpKernel>(new QuantizedPool2D(*opt, variants));
 }
 

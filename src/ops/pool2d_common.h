@@ -13,6 +13,10 @@ namespace lowbit {
 // same scale and zero point.
 Status validate_pool2d(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes);
 
+// The reference kernels' parameters of a pool over NHWC input `in`, all but
+// the activation clamp; fails when the window does not fit.
+Status pool_params(const Shape& in, const Pool2DOptions& options, ref::PoolParams* p);
+
 struct Pool2DVariants {
   KernelFamily<ref::Qs8Pool2dFn> qs8;
   KernelFamily<ref::Qu8Pool2dFn> qu8;
@@ -21,5 +25,12 @@ struct Pool2DVariants {
 // The quantized kernel for a validated pool, or the float one for float32.
 Result<std::unique_ptr<OpKernel>> create_pool2d(const GraphDesc& graph, const OperatorDesc& op,
                                                 const Pool2DVariants& variants);
+
+// create() of a pool whose kernel families qs8_variants() and qu8_variants() return.
+template <KernelFamily<ref::Qs8Pool2dFn> (*qs8_variants)(),
+          KernelFamily<ref::Qu8Pool2dFn> (*qu8_variants)()>
+Result<std::unique_ptr<OpKernel>> create_pool2d(const GraphDesc& graph, const OperatorDesc& op) {
+  return create_pool2d(graph, op, {qs8_variants(), qu8_variants()});
+}
 
 }  // namespace lowbit

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "kernels/qs8_quantize.h"
-#include "ops/add_elementwise_util.h"
+#include "ops/conversion_kernel.h"
 #include "ops/op_util.h"
 
 namespace lowbit {
@@ -28,68 +28,42 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   return Status::Ok();
 }
 
-template <typename Out>
-class QuantizeFromFloat : public UnaryElementwiseKernel<float, Out, ref::QuantizeParams> {
- public:
-  using Base = UnaryElementwiseKernel<float, Out, ref::QuantizeParams>;
-  explicit QuantizeFromFloat(KernelFamily<typename Base::Fn> family) : family_(family) {}
+void set_quantize_params(const PrepareContext& ctx, ref::QuantizeParams* p) {
+  const TensorDesc& out = ctx.output(0);
+  p->scale = out.quant.scales[0];
+  p->inverse_scale = 1.0f / p->scale;
+  p->xnnpack_rounding = ctx.profile() == RequantProfile::kXnnpackFp32;
+  p->zero_point = out.quant.zero_points[0];
+  p->qmin = out.dtype == DType::kUInt8 ? 0 : -128;
+  p->qmax = out.dtype == DType::kUInt8 ? 255 : 127;
+}
 
-  Status prepare(PrepareContext& ctx) override {
-    const TensorDesc& out = ctx.output(0);
-    ref::QuantizeParams& p = this->params_;
-    p.scale = out.quant.scales[0];
-    p.inverse_scale = 1.0f / p.scale;
-    p.xnnpack_rounding = ctx.profile() == RequantProfile::kXnnpackFp32;
-    p.zero_point = out.quant.zero_points[0];
-    p.qmin = out.dtype == DType::kUInt8 ? 0 : -128;
-    p.qmax = out.dtype == DType::kUInt8 ? 255 : 127;
-    return this->choose(ctx, family_);
-  }
-
- private:
-  KernelFamily<typename Base::Fn> family_;
-};
-
-template <typename In, typename Out>
-class Requantize : public UnaryElementwiseKernel<In, Out, ref::RequantizeParams> {
- public:
-  using Base = UnaryElementwiseKernel<In, Out, ref::RequantizeParams>;
-  explicit Requantize(KernelFamily<typename Base::Fn> family) : family_(family) {}
-
-  Status prepare(PrepareContext& ctx) override {
-    const TensorDesc& in = ctx.input(0);
-    const TensorDesc& out = ctx.output(0);
-    const float si = in.quant.scales[0], so = out.quant.scales[0];
-    ref::RequantizeParams& p = this->params_;
-    p.profile = ctx.profile();
-    p.input_zero_point = in.quant.zero_points[0];
-    p.output_zero_point = out.quant.zero_points[0];
-    p.rescale = ref::make_requantizer(p.profile, double(si) / double(so), si / so);
-    p.act_min = out.dtype == DType::kUInt8 ? 0 : -128;
-    p.act_max = out.dtype == DType::kUInt8 ? 255 : 127;
-    return this->choose(ctx, family_);
-  }
-
- private:
-  KernelFamily<typename Base::Fn> family_;
-};
+void set_requantize_params(const PrepareContext& ctx, ref::RequantizeParams* p) {
+  const TensorDesc& in = ctx.input(0);
+  const TensorDesc& out = ctx.output(0);
+  const float si = in.quant.scales[0], so = out.quant.scales[0];
+  p->profile = ctx.profile();
+  p->input_zero_point = in.quant.zero_points[0];
+  p->output_zero_point = out.quant.zero_points[0];
+  p->rescale = ref::make_requantizer(p->profile, double(si) / double(so), si / so);
+  p->act_min = out.dtype == DType::kUInt8 ? 0 : -128;
+  p->act_max = out.dtype == DType::kUInt8 ? 255 : 127;
+}
 
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
   const DType in = graph.tensors[op.inputs[0]].dtype;
   const DType out = graph.tensors[op.outputs[0]].dtype;
   if (in == DType::kFloat32 && out == DType::kInt8) {
-    return std::unique_ptr<OpKernel>(new QuantizeFromFloat<int8_t>(qs8_quantize_variants()));
+    return conversion_kernel(qs8_quantize_variants(), set_quantize_params);
   }
-  if (in == DType::kFloat32) {
-    return std::unique_ptr<OpKernel>(new QuantizeFromFloat<uint8_t>(qu8_quantize_variants()));
-  }
+  if (in == DType::kFloat32) return conversion_kernel(qu8_quantize_variants(), set_quantize_params);
   if (in == DType::kUInt8) {
-    return std::unique_ptr<OpKernel>(new Requantize<uint8_t, int8_t>(qu8_qs8_requantize_variants()));
+    return conversion_kernel(qu8_qs8_requantize_variants(), set_requantize_params);
   }
   if (out == DType::kUInt8) {
-    return std::unique_ptr<OpKernel>(new Requantize<int8_t, uint8_t>(qs8_qu8_requantize_variants()));
+    return conversion_kernel(qs8_qu8_requantize_variants(), set_requantize_params);
   }
-  return std::unique_ptr<OpKernel>(new Requantize<int8_t, int8_t>(qs8_requantize_variants()));
+  return conversion_kernel(qs8_requantize_variants(), set_requantize_params);
 }
 
 }  // namespace

@@ -3,14 +3,7 @@
 #include "ops/relu_common.h"
 
 namespace lowbit {
-namespace {
 
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
-  return create_relu(graph, op, Activation::kRelu);
-}
-
-}  // namespace
-
-LOWBIT_REGISTER_OP(Relu, validate_relu, create)
+LOWBIT_REGISTER_OP(Relu, validate_relu, create_relu<Activation::kRelu>)
 
 }  // namespace lowbit

@@ -36,8 +36,8 @@ Status validate_relu(const GraphDesc& graph, const OperatorDesc& op, Shape* outp
   return validate_int8_or_float_unary(graph, op, output_shapes);
 }
 
-Result<std::unique_ptr<OpKernel>> create_relu(const GraphDesc& graph, const OperatorDesc& op,
-                                              Activation activation) {
+Result<std::unique_ptr<OpKernel>> create_relu_kernel(const GraphDesc& graph, const OperatorDesc& op,
+                                                     Activation activation) {
   if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) return create_float_kernel(graph, op);
   return std::unique_ptr<OpKernel>(new Qs8Relu(activation));
 }

@@ -8,7 +8,13 @@
 namespace lowbit {
 
 Status validate_relu(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes);
-Result<std::unique_ptr<OpKernel>> create_relu(const GraphDesc& graph, const OperatorDesc& op,
-                                              Activation activation);
+Result<std::unique_ptr<OpKernel>> create_relu_kernel(const GraphDesc& graph, const OperatorDesc& op,
+                                                     Activation activation);
+
+// create() of RELU (Activation::kRelu) and RELU6 (Activation::kRelu6).
+template <Activation kActivation>
+Result<std::unique_ptr<OpKernel>> create_relu(const GraphDesc& graph, const OperatorDesc& op) {
+  return create_relu_kernel(graph, op, kActivation);
+}
 
 }  // namespace lowbit

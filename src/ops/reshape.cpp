@@ -87,15 +87,13 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   return Status::Ok();
 }
 
-class Reshape : public OpKernel {
+class Reshape : public VariantKernel<ref::CopyFn> {
  public:
   Status prepare(PrepareContext& ctx) override {
     LOWBIT_RETURN_IF_ERROR(check_same_element_count(ctx));
     bytes_ = static_cast<size_t>(ctx.input(0).shape.num_elements()) *
              element_bytes(ctx.input(0).dtype);
-    const auto& variant = ctx.selector().select(copy_bytes_variants());
-    fn_ = variant.fn;
-    name_ = variant.name;
+    select(ctx, copy_bytes_variants());
     return Status::Ok();
   }
 
@@ -108,20 +106,12 @@ class Reshape : public OpKernel {
     return Status::Ok();
   }
 
-  const char* name() const override { return name_; }
-
  private:
   size_t bytes_ = 0;
-  ref::CopyFn fn_ = nullptr;
-  const char* name_ = "";
 };
-
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc&, const OperatorDesc&) {
-  return std::unique_ptr<OpKernel>(new Reshape());
-}
 
 }  // namespace
 
-LOWBIT_REGISTER_OP(Reshape, validate, create)
+LOWBIT_REGISTER_OP(Reshape, validate, create_kernel<Reshape>)
 
 }  // namespace lowbit

@@ -49,7 +49,7 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   return make_params(graph, op, &params);
 }
 
-class Qs8Softmax : public OpKernel {
+class Qs8Softmax : public VariantKernel<ref::Qs8SoftmaxFn> {
  public:
   Status prepare(PrepareContext& ctx) override {
     LOWBIT_RETURN_IF_ERROR(make_params(ctx.graph(), ctx.op(), &params_));
@@ -79,11 +79,8 @@ class Qs8Softmax : public OpKernel {
                         std::to_string(row_size_) +
                         " elements overflow the tflite_reference SOFTMAX sum (at most 4095)");
     }
-    const auto& variant = ctx.selector().select(
-        ctx.profile() == RequantProfile::kTfliteReference ? qs8_softmax_variants()
-                                                          : qs8_softmax_table_variants());
-    fn_ = variant.fn;
-    name_ = variant.name;
+    select(ctx, ctx.profile() == RequantProfile::kTfliteReference ? qs8_softmax_variants()
+                                                                  : qs8_softmax_table_variants());
     return Status::Ok();
   }
 
@@ -98,22 +95,13 @@ class Qs8Softmax : public OpKernel {
     return Status::Ok();
   }
 
-  const char* name() const override { return name_; }
-
  private:
   ref::Qs8SoftmaxParams params_;
   size_t rows_ = 0, row_size_ = 0;
-  ref::Qs8SoftmaxFn fn_ = nullptr;
-  const char* name_ = "";
 };
-
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
-  if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) return create_float_kernel(graph, op);
-  return std::unique_ptr<OpKernel>(new Qs8Softmax());
-}
 
 }  // namespace
 
-LOWBIT_REGISTER_OP(Softmax, validate, create)
+LOWBIT_REGISTER_OP(Softmax, validate, create_float_or_quantized<Qs8Softmax>)
 
 }  // namespace lowbit

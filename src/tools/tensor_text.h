@@ -71,22 +71,18 @@ inline std::string describe_values(const TensorView& t, size_t max_values) {
   const size_t shown = static_cast<size_t>(std::min<int64_t>(count, max_values));
   const bool quantized = !t.desc->quant.empty();
   char buf[64];
-  out << "  values:";
-  for (size_t i = 0; i < shown; ++i) {
-    std::snprintf(buf, sizeof(buf), " %.6g", raw_value(t, i));
-    out << buf;
-  }
-  if (static_cast<int64_t>(shown) < count) out << " ...";
-  out << "\n";
-  if (quantized) {
-    out << "  real:  ";
+  // One line: the label, the first `shown` values, "..." when there are more.
+  auto print_line = [&](const char* label, auto value_at) {
+    out << label;
     for (size_t i = 0; i < shown; ++i) {
-      std::snprintf(buf, sizeof(buf), " %.6g", dequantized_value(t, i));
+      std::snprintf(buf, sizeof(buf), " %.6g", value_at(i));
       out << buf;
     }
     if (static_cast<int64_t>(shown) < count) out << " ...";
     out << "\n";
-  }
+  };
+  print_line("  values:", [&](size_t i) { return raw_value(t, i); });
+  if (quantized) print_line("  real:  ", [&](size_t i) { return dequantized_value(t, i); });
   if (count > 0) {
     double lo = INFINITY, hi = -INFINITY, sum = 0.0;
     for (int64_t i = 0; i < count; ++i) {

@@ -2,6 +2,7 @@
 // fails on an operator not added (saying which lowbit_op_...() to add), and
 // results equal to loading with every operator.
 #include <cstring>
+#include <initializer_list>
 #include <random>
 #include <string>
 #include <vector>
@@ -29,16 +30,21 @@ Bytes int8_block() {
   return bytes.value();
 }
 
+// A resolver holding these operators (every add must succeed).
+lowbit_op_resolver resolver_with(std::initializer_list<const lowbit_op*> ops) {
+  lowbit_op_resolver resolver;
+  lowbit_op_resolver_init(&resolver);
+  for (const lowbit_op* op : ops) REQUIRE(lowbit_op_resolver_add(&resolver, op) == LOWBIT_OK);
+  return resolver;
+}
+
 }  // namespace
 
 TEST_CASE("C op resolver: a model loads with its operators and runs as with all of them") {
   const Bytes bytes = int8_block();
-  lowbit_op_resolver ops;
-  lowbit_op_resolver_init(&ops);
-  REQUIRE(lowbit_op_resolver_add(&ops, lowbit_op_Conv2D()) == LOWBIT_OK);
-  REQUIRE(lowbit_op_resolver_add(&ops, lowbit_op_DepthwiseConv2D()) == LOWBIT_OK);
-  REQUIRE(lowbit_op_resolver_add(&ops, lowbit_op_Add()) == LOWBIT_OK);
-  REQUIRE(lowbit_op_resolver_add(&ops, lowbit_op_Add()) == LOWBIT_OK);  // again: harmless
+  // ADD twice: adding again is harmless.
+  lowbit_op_resolver ops = resolver_with(
+      {lowbit_op_Conv2D(), lowbit_op_DepthwiseConv2D(), lowbit_op_Add(), lowbit_op_Add()});
   CModel resolved, full;
   REQUIRE(lowbit_model_create_from_buffer_with_resolver(bytes.data(), bytes.size(), &ops,
                                                         &resolved.model) == LOWBIT_OK);
@@ -55,10 +61,7 @@ TEST_CASE("C op resolver: a model loads with its operators and runs as with all 
 
 TEST_CASE("C op resolver: an operator not added fails the load and is named") {
   const Bytes bytes = int8_block();
-  lowbit_op_resolver ops;
-  lowbit_op_resolver_init(&ops);
-  REQUIRE(lowbit_op_resolver_add(&ops, lowbit_op_Conv2D()) == LOWBIT_OK);
-  REQUIRE(lowbit_op_resolver_add(&ops, lowbit_op_Add()) == LOWBIT_OK);
+  lowbit_op_resolver ops = resolver_with({lowbit_op_Conv2D(), lowbit_op_Add()});
   lowbit_model* model = reinterpret_cast<lowbit_model*>(&ops);  // must be reset to NULL
   CHECK(lowbit_model_create_from_buffer_with_resolver(bytes.data(), bytes.size(), &ops, &model) ==
         LOWBIT_UNSUPPORTED);

@@ -16,6 +16,14 @@ namespace {
 enum : int32_t { kAdd = 0, kConcat = 2, kConv = 3, kDepthwise = 4, kDequantize = 6, kFc = 9,
                  kPad = 34, kMean = 40, kSqueeze = 43 };
 
+// Imports the .tflite bytes into *builder; the import must succeed.
+void require_import(const std::vector<uint8_t>& bytes, ModelBuilder* builder,
+                    ConversionSummary* summary) {
+  const Status status = import_tflite(bytes.data(), bytes.size(), builder, summary);
+  INFO(status.to_string());
+  REQUIRE(status.ok());
+}
+
 const OperatorDesc* find_op(const GraphDesc& g, OpType type) {
   for (const OperatorDesc& op : g.operators) {
     if (op.type == type) return &op;
@@ -53,10 +61,7 @@ TEST_CASE("constant operand tensors become options with normalized axes", "[conv
 
   ModelBuilder builder;
   ConversionSummary summary;
-  const std::vector<uint8_t> bytes = w.finish();
-  const Status status = import_tflite(bytes.data(), bytes.size(), &builder, &summary);
-  INFO(status.to_string());
-  REQUIRE(status.ok());
+  require_import(w.finish(), &builder, &summary);
   const GraphDesc& g = builder.graph();
   REQUIRE(g.operators.size() == 4);
 
@@ -110,10 +115,7 @@ TEST_CASE("depthwise multiplier comes from the shapes, per-channel quantization 
   w.set_outputs({y});
   ModelBuilder builder;
   ConversionSummary summary;
-  const std::vector<uint8_t> bytes = w.finish();
-  const Status status = import_tflite(bytes.data(), bytes.size(), &builder, &summary);
-  INFO(status.to_string());
-  REQUIRE(status.ok());
+  require_import(w.finish(), &builder, &summary);
   const GraphDesc& g = builder.graph();
   const auto* dw = std::get_if<DepthwiseConv2DOptions>(&g.operators[0].options);
   REQUIRE(dw != nullptr);
@@ -153,7 +155,7 @@ TEST_CASE("quantized weights of float operators are folded to float", "[convert]
   {
     ModelBuilder builder;
     ConversionSummary summary;
-    REQUIRE(import_tflite(bytes.data(), bytes.size(), &builder, &summary).ok());
+    require_import(bytes, &builder, &summary);
     const GraphDesc& g = builder.graph();
     CHECK(find_op(g, OpType::kDequantize) == nullptr);
     REQUIRE(g.operators.size() == 2);
@@ -205,7 +207,7 @@ TEST_CASE("FLOAT16 constants behind DEQUANTIZE become exact float32", "[convert]
   w.set_outputs({y});
   ModelBuilder builder;
   const std::vector<uint8_t> bytes = w.finish();
-  REQUIRE(import_tflite(bytes.data(), bytes.size(), &builder, nullptr).ok());
+  require_import(bytes, &builder, nullptr);
   const GraphDesc& g = builder.graph();
   REQUIRE(g.operators.size() == 1);
   const std::vector<float> got = constant_floats(g.tensors[g.operators[0].inputs[1]]);

@@ -1,5 +1,7 @@
 #include "format_test_util.h"
 
+#include <catch2/catch.hpp>
+
 #include <sstream>
 #include <type_traits>
 
@@ -440,6 +442,18 @@ RawModel raw_base() {
   m.buffers = {{0, 8}};
   m.data.assign(64, 7);
   return m;
+}
+
+std::shared_ptr<const Model> check_round_trip(ModelBuilder& builder,
+                                              std::unique_ptr<PlacedBytes>* file) {
+  Result<std::vector<uint8_t>> bytes = builder.finish();
+  REQUIRE(bytes.ok());
+  *file = std::make_unique<PlacedBytes>(bytes.value(), 0);
+  auto model = Model::from_buffer((*file)->data(), (*file)->size());
+  INFO(model.status().to_string());
+  REQUIRE(model.ok());
+  CHECK(graph_difference(builder.graph(), model.value()->graph()) == "");
+  return model.value();
 }
 
 }  // namespace testing

@@ -58,6 +58,11 @@ std::string describe_options(const OpOptions& options);
 // Empty when equal, else the first difference.
 std::string graph_difference(const GraphDesc& expected, const GraphDesc& actual);
 
+// Finishes the builder into *file (64-byte aligned) and loads the model from
+// it in place; the loaded graph must equal the built one.
+std::shared_ptr<const Model> check_round_trip(ModelBuilder& builder,
+                                              std::unique_ptr<PlacedBytes>* file);
+
 // A FlatBuffer model written field by field with raw enum values.
 struct RawTensor {
   std::string name;

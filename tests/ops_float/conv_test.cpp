@@ -1,5 +1,6 @@
 // CONV_2D and DEPTHWISE_CONV_2D driven directly through the float kernels.
 #include "ops/float/float_kernels.h"
+#include "conv_case.h"
 #include "test_common.h"
 
 namespace lowbit {
@@ -37,59 +38,8 @@ ConvParams random_conv_params(std::mt19937& rng, bool depthwise) {
   }
 }
 
-struct ConvCase {
-  SingleOpGraph graph;
-  std::vector<float> input, filter, bias;
-  Expected expected;
-};
-
-ConvCase build_conv_case(std::mt19937& rng, const ConvParams& p0, Activation act, bool has_bias) {
-  ConvCase c;
-  ConvParams p = p0;
-  p.act_min = act_range(act).lo;
-  p.act_max = act_range(act).hi;
-  const bool depthwise = p.depth_multiplier > 0;
-  const int out_c = depthwise ? p.in_c * p.depth_multiplier : p.out_c;
-  const Dim h = padded_dim(p.in_h, p.kernel_h, p.stride_h, p.dilation_h, p.same);
-  const Dim w = padded_dim(p.in_w, p.kernel_w, p.stride_w, p.dilation_w, p.same);
-  const int filter_in = depthwise ? 1 : p.in_c / p.groups;
-  c.input = random_floats(rng, size_t(p.batch) * p.in_h * p.in_w * p.in_c, -2.0f, 2.0f);
-  c.filter = random_floats(rng, size_t(out_c) * p.kernel_h * p.kernel_w * filter_in, -1.0f, 1.0f);
-  if (has_bias) c.bias = random_floats(rng, out_c, -1.0f, 1.0f);
-
-  const int in = c.graph.add_input({p.batch, p.in_h, p.in_w, p.in_c});
-  const Shape filter_shape = depthwise ? Shape{1, p.kernel_h, p.kernel_w, out_c}
-                                       : Shape{out_c, p.kernel_h, p.kernel_w, filter_in};
-  const int filter = c.graph.add_constant(filter_shape, c.filter);
-  const int bias = has_bias ? c.graph.add_constant({out_c}, c.bias) : kAbsentInput;
-  c.graph.add_output({p.batch, h.out, w.out, out_c});
-  const Padding padding = p.same ? Padding::kSame : Padding::kValid;
-  if (depthwise) {
-    DepthwiseConv2DOptions o;
-    o.padding = padding;
-    o.stride_h = p.stride_h, o.stride_w = p.stride_w;
-    o.dilation_h = p.dilation_h, o.dilation_w = p.dilation_w;
-    o.depth_multiplier = p.depth_multiplier;
-    o.activation = act;
-    c.graph.set_op(OpType::kDepthwiseConv2D, {in, filter, bias}, o);
-  } else {
-    Conv2DOptions o;
-    o.padding = padding;
-    o.stride_h = p.stride_h, o.stride_w = p.stride_w;
-    o.dilation_h = p.dilation_h, o.dilation_w = p.dilation_w;
-    o.activation = act;
-    c.graph.set_op(OpType::kConv2D, {in, filter, bias}, o);
-  }
-  c.expected = conv_reference(p, c.input, c.filter, c.bias);
-  return c;
-}
-
 void sweep(bool depthwise) {
-  const uint32_t seed = test_seed();
-  CAPTURE(seed);
-  std::mt19937 rng(seed);
-  const int iterations = scaled_iterations(30);
-  for (int it = 0; it < iterations; ++it) {
+  random_sweep(30, [&](std::mt19937& rng, int it) {
     const ConvParams p = random_conv_params(rng, depthwise);
     const Activation act = random_activation(rng);
     const bool has_bias = uniform(rng, 0, 3) != 0;
@@ -101,7 +51,7 @@ void sweep(bool depthwise) {
                       << int(act) << " bias " << has_bias);
     ConvCase c = build_conv_case(rng, p, act, has_bias);
     check_against_reference(c.graph, {c.input}, c.expected, vary_threads_on(it));
-  }
+  });
 }
 
 TEST_CASE("float conv2d matches the double reference on random geometries", "[float][conv]") {

@@ -34,11 +34,7 @@ size_t count(const std::vector<int>& v) {
 }
 
 void sweep(OpType type) {
-  const uint32_t seed = test_seed();
-  CAPTURE(seed);
-  std::mt19937 rng(seed);
-  const int iterations = scaled_iterations(80);
-  for (int it = 0; it < iterations; ++it) {
+  random_sweep(80, [&](std::mt19937& rng, int it) {
     std::vector<int> a_shape, b_shape;
     random_broadcast_shapes(rng, &a_shape, &b_shape);
     const Activation act = random_activation(rng);
@@ -73,7 +69,7 @@ void sweep(OpType type) {
     std::vector<std::vector<float>> inputs = {a};
     if (!b_constant) inputs.push_back(b);
     check_against_reference(g, inputs, e, vary_threads_on(it));
-  }
+  });
 }
 
 TEST_CASE("float add broadcasts like NumPy and applies the fused activation", "[float][add]") {

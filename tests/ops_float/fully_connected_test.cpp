@@ -6,11 +6,7 @@ namespace testing {
 namespace {
 
 TEST_CASE("float fully connected matches the double reference", "[float][fc]") {
-  const uint32_t seed = test_seed();
-  CAPTURE(seed);
-  std::mt19937 rng(seed);
-  const int iterations = scaled_iterations(40);
-  for (int it = 0; it < iterations; ++it) {
+  random_sweep(40, [&](std::mt19937& rng, int it) {
     const int depth = uniform(rng, 1, 70);
     const int out_c = uniform(rng, 1, 40);
     const int rows = uniform(rng, 1, 4);
@@ -41,7 +37,7 @@ TEST_CASE("float fully connected matches the double reference", "[float][fc]") {
     const ActRange r = act_range(act);
     const Expected e = fully_connected_reference(input, weights, bias, depth, out_c, r.lo, r.hi);
     check_against_reference(g, {input}, e, vary_threads_on(it));
-  }
+  });
 }
 
 TEST_CASE("float fully connected flattens any leading shape and reports MACs", "[float][fc]") {

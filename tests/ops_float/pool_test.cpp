@@ -38,11 +38,7 @@ SingleOpGraph pool_graph(const PoolParams& p, Activation act) {
 }
 
 void sweep(bool is_max) {
-  const uint32_t seed = test_seed();
-  CAPTURE(seed);
-  std::mt19937 rng(seed);
-  const int iterations = scaled_iterations(40);
-  for (int it = 0; it < iterations; ++it) {
+  random_sweep(40, [&](std::mt19937& rng, int it) {
     PoolParams p = random_pool_params(rng, is_max);
     const Activation act = random_activation(rng);
     p.act_min = act_range(act).lo;
@@ -55,7 +51,7 @@ void sweep(bool is_max) {
         random_floats(rng, size_t(p.batch) * p.in_h * p.in_w * p.channels, -8, 8);
     check_against_reference(pool_graph(p, act), {input}, pool_reference(p, input),
                             vary_threads_on(it));
-  }
+  });
 }
 
 TEST_CASE("float max pool matches the clipped-window reference", "[float][pool]") { sweep(true); }
@@ -94,11 +90,7 @@ TEST_CASE("float pools with a 1x1 window copy the strided input exactly", "[floa
 }
 
 TEST_CASE("float mean over the spatial axes matches the reference", "[float][mean]") {
-  const uint32_t seed = test_seed();
-  CAPTURE(seed);
-  std::mt19937 rng(seed);
-  const int iterations = scaled_iterations(30);
-  for (int it = 0; it < iterations; ++it) {
+  random_sweep(30, [&](std::mt19937& rng, int it) {
     const int n = uniform(rng, 1, 3), h = uniform(rng, 1, 15), w = uniform(rng, 1, 15),
               c = uniform(rng, 1, 40);
     const bool keep_dims = uniform(rng, 0, 1) == 1;
@@ -126,19 +118,9 @@ TEST_CASE("float mean over the spatial axes matches the reference", "[float][mea
       g.add_output({n, c});
     }
     g.set_op(OpType::kMean, inputs, o);
-    Expected e;
-    for (int b = 0; b < n; ++b)
-      for (int ch = 0; ch < c; ++ch) {
-        double sum = 0, mag = 0;
-        for (int i = 0; i < h * w; ++i) {
-          sum += input[(size_t(b) * h * w + i) * c + ch];
-          mag += std::fabs(input[(size_t(b) * h * w + i) * c + ch]);
-        }
-        e.values.push_back(sum / (h * w));
-        e.magnitude.push_back(mag / (h * w));
-      }
-    check_against_reference(g, {input}, e, vary_threads_on(it));
-  }
+    check_against_reference(g, {input}, spatial_mean_reference(input, n, h * w, c),
+                            vary_threads_on(it));
+  });
 }
 
 TEST_CASE("float mean over other axes is reported as unsupported", "[float][mean]") {

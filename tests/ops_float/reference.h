@@ -146,6 +146,24 @@ inline Expected pool_reference(const PoolParams& p, const std::vector<float>& in
   return e;
 }
 
+// MEAN over the spatial axes of an NHWC input with `pixels` = H * W.
+inline Expected spatial_mean_reference(const std::vector<float>& input, int batch, int pixels,
+                                       int channels) {
+  Expected e;
+  for (int n = 0; n < batch; ++n)
+    for (int c = 0; c < channels; ++c) {
+      double sum = 0, mag = 0;
+      for (int i = 0; i < pixels; ++i) {
+        const double x = input[(size_t(n) * pixels + i) * channels + c];
+        sum += x;
+        mag += std::fabs(x);
+      }
+      e.values.push_back(sum / pixels);
+      e.magnitude.push_back(mag / pixels);
+    }
+  return e;
+}
+
 // NumPy broadcasting of two shapes (right-aligned), element-wise op.
 template <typename Op>
 Expected broadcast_reference(const std::vector<int>& a_shape, const std::vector<float>& a,

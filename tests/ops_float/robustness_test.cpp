@@ -27,20 +27,22 @@ int random_int(std::mt19937& rng) {
   return uniform(rng, 0, 5) == 0 ? uniform(rng, -2, 0) : uniform(rng, 1, 3);
 }
 
+// Conv2DOptions or DepthwiseConv2DOptions with random strides and dilations.
+template <typename Options>
+Options random_window_options(std::mt19937& rng, Padding padding) {
+  Options o;
+  o.padding = padding;
+  o.stride_h = random_int(rng), o.stride_w = random_int(rng);
+  o.dilation_h = random_int(rng), o.dilation_w = random_int(rng);
+  return o;
+}
+
 OpOptions random_options(std::mt19937& rng, OpType type) {
   const Padding padding = uniform(rng, 0, 1) ? Padding::kSame : Padding::kValid;
   switch (type) {
-    case OpType::kConv2D: {
-      Conv2DOptions o;
-      o.padding = padding;
-      o.stride_h = random_int(rng), o.stride_w = random_int(rng);
-      o.dilation_h = random_int(rng), o.dilation_w = random_int(rng);
-      return o;
-    }
+    case OpType::kConv2D: return random_window_options<Conv2DOptions>(rng, padding);
     case OpType::kDepthwiseConv2D: {
-      DepthwiseConv2DOptions o;
-      o.padding = padding;
-      o.stride_h = random_int(rng), o.stride_w = random_int(rng);
+      auto o = random_window_options<DepthwiseConv2DOptions>(rng, padding);
       o.depth_multiplier = random_int(rng);
       return o;
     }

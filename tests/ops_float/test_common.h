@@ -69,5 +69,16 @@ inline void check_against_reference(const SingleOpGraph& g,
 
 inline bool vary_threads_on(int iteration) { return iteration % 4 == 0; }
 
+// Calls body(rng, iteration) `iterations` (scaled) times, rng seeded by the
+// test seed, which failures report.
+template <typename Body>
+void random_sweep(int iterations, Body body) {
+  const uint32_t seed = test_seed();
+  CAPTURE(seed);
+  std::mt19937 rng(seed);
+  const int scaled = scaled_iterations(iterations);
+  for (int it = 0; it < scaled; ++it) body(rng, it);
+}
+
 }  // namespace testing
 }  // namespace lowbit

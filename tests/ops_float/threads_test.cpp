@@ -1,5 +1,6 @@
 // Larger shapes, where XNNPACK really splits the work: 1, 2 and 4 threads must
 // give bit-identical float output (besides matching the reference).
+#include "conv_case.h"
 #include "test_common.h"
 
 namespace lowbit {
@@ -12,18 +13,8 @@ TEST_CASE("float conv2d on a larger image is bit-identical across thread counts"
   ConvParams p;
   p.batch = 1, p.in_h = 24, p.in_w = 24, p.in_c = 16, p.kernel_h = 3, p.kernel_w = 3;
   p.out_c = 40, p.same = true, p.stride_h = 1, p.stride_w = 1;
-  const std::vector<float> input = random_floats(rng, 24 * 24 * 16, -1, 1);
-  const std::vector<float> filter = random_floats(rng, 40 * 9 * 16, -1, 1);
-  const std::vector<float> bias = random_floats(rng, 40, -1, 1);
-  SingleOpGraph g;
-  const int in = g.add_input({1, 24, 24, 16});
-  const int f = g.add_constant({40, 3, 3, 16}, filter);
-  const int b = g.add_constant({40}, bias);
-  g.add_output({1, 24, 24, 40});
-  Conv2DOptions o;
-  o.padding = Padding::kSame;
-  g.set_op(OpType::kConv2D, {in, f, b}, o);
-  check_against_reference(g, {input}, conv_reference(p, input, filter, bias));
+  const ConvCase c = build_conv_case(rng, p, Activation::kNone, /*has_bias=*/true);
+  check_against_reference(c.graph, {c.input}, c.expected);
 }
 
 TEST_CASE("float depthwise conv2d on a larger image is bit-identical across thread counts",
@@ -32,18 +23,8 @@ TEST_CASE("float depthwise conv2d on a larger image is bit-identical across thre
   ConvParams p;
   p.batch = 2, p.in_h = 20, p.in_w = 20, p.in_c = 24, p.kernel_h = 3, p.kernel_w = 3;
   p.depth_multiplier = 2, p.same = true, p.stride_h = 2, p.stride_w = 2;
-  const std::vector<float> input = random_floats(rng, 2 * 20 * 20 * 24, -1, 1);
-  const std::vector<float> filter = random_floats(rng, 9 * 48, -1, 1);
-  SingleOpGraph g;
-  const int in = g.add_input({2, 20, 20, 24});
-  const int f = g.add_constant({1, 3, 3, 48}, filter);
-  g.add_output({2, 10, 10, 48});
-  DepthwiseConv2DOptions o;
-  o.padding = Padding::kSame;
-  o.stride_h = o.stride_w = 2;
-  o.depth_multiplier = 2;
-  g.set_op(OpType::kDepthwiseConv2D, {in, f}, o);
-  check_against_reference(g, {input}, conv_reference(p, input, filter, {}));
+  const ConvCase c = build_conv_case(rng, p, Activation::kNone, /*has_bias=*/false);
+  check_against_reference(c.graph, {c.input}, c.expected);
 }
 
 TEST_CASE("float fully connected, softmax and mean on larger inputs are bit-identical across "
@@ -78,18 +59,7 @@ TEST_CASE("float fully connected, softmax and mean on larger inputs are bit-iden
     MeanOptions o;
     o.axes = {1, 2};
     g.set_op(OpType::kMean, {in}, o);
-    Expected e;
-    for (int n = 0; n < 4; ++n)
-      for (int c = 0; c < 64; ++c) {
-        double sum = 0, mag = 0;
-        for (int i = 0; i < 196; ++i) {
-          sum += input[(size_t(n) * 196 + i) * 64 + c];
-          mag += std::fabs(input[(size_t(n) * 196 + i) * 64 + c]);
-        }
-        e.values.push_back(sum / 196);
-        e.magnitude.push_back(mag / 196);
-      }
-    check_against_reference(g, {input}, e);
+    check_against_reference(g, {input}, spatial_mean_reference(input, 4, 196, 64));
   }
 }
 

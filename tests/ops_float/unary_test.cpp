@@ -20,11 +20,7 @@ size_t count(const std::vector<int32_t>& s) {
 // magnitude(x): the scale of float rounding error in the result.
 template <typename Fn, typename Mag>
 void sweep_elementwise(OpType type, Fn reference, Mag magnitude) {
-  const uint32_t seed = test_seed();
-  CAPTURE(seed);
-  std::mt19937 rng(seed);
-  const int iterations = scaled_iterations(30);
-  for (int it = 0; it < iterations; ++it) {
+  random_sweep(30, [&](std::mt19937& rng, int it) {
     const std::vector<int32_t> shape = random_shape(rng);
     INFO("iteration " << it << " shape " << Shape::from_vector(shape).to_string());
     const std::vector<float> x = random_floats(rng, count(shape), -10, 10);
@@ -38,7 +34,7 @@ void sweep_elementwise(OpType type, Fn reference, Mag magnitude) {
       e.magnitude.push_back(magnitude(double(v)));
     }
     check_against_reference(g, {x}, e, vary_threads_on(it));
-  }
+  });
 }
 
 TEST_CASE("float logistic matches 1 / (1 + exp(-x))", "[float][unary]") {
@@ -62,11 +58,7 @@ TEST_CASE("float relu and relu6 clamp", "[float][unary]") {
 }
 
 TEST_CASE("float softmax matches the reference for beta 1 and other betas", "[float][softmax]") {
-  const uint32_t seed = test_seed();
-  CAPTURE(seed);
-  std::mt19937 rng(seed);
-  const int iterations = scaled_iterations(40);
-  for (int it = 0; it < iterations; ++it) {
+  random_sweep(40, [&](std::mt19937& rng, int it) {
     std::vector<int32_t> shape = random_shape(rng);
     shape.back() = uniform(rng, 1, 70);
     const float betas[] = {1.0f, 0.5f, 2.0f, 1.7f};
@@ -83,7 +75,7 @@ TEST_CASE("float softmax matches the reference for beta 1 and other betas", "[fl
     // beta is applied to the float input, as the kernel sees it.
     const Expected e = softmax_reference(x, size_t(shape.back()), double(beta));
     check_against_reference(g, {x}, e, vary_threads_on(it));
-  }
+  });
 }
 
 TEST_CASE("float unary kernels report their names", "[float][unary]") {

@@ -78,24 +78,15 @@ NearHalfCase<T> make_case(uint32_t seed, bool per_channel) {
 
 template <typename T>
 std::unique_ptr<ModelBuilder> build(const NearHalfCase<T>& t) {
-  const DType dtype = std::is_same<T, uint8_t>::value ? DType::kUInt8 : DType::kInt8;
-  auto model = std::make_unique<ModelBuilder>();
-  ModelBuilder& b = *model;
-  const int in = b.add_tensor("input", dtype, Shape{256, 1}, testing::per_tensor(t.input_scale, t.input_zp));
-  Quantization wq = t.weight_scales.size() > 1 ? testing::per_axis(t.weight_scales, 0)
-                                               : testing::per_tensor(t.weight_scales[0], t.weight_zp);
-  const int w = b.add_constant("weights", dtype, Shape{t.channels, 1}, t.weights, wq);
-  std::vector<float> bias_scales;
-  for (float s : t.weight_scales) bias_scales.push_back(t.input_scale * s);
-  const Quantization bq = bias_scales.size() > 1 ? testing::per_axis(bias_scales, 0)
-                                                 : testing::per_tensor(bias_scales[0], 0);
-  const int bias = b.add_constant("bias", DType::kInt32, Shape{t.channels}, t.bias, bq);
-  const int out = b.add_tensor("output", dtype, Shape{256, t.channels},
-                               testing::per_tensor(t.output_scale, t.output_zp));
-  b.add_operator(OpType::kFullyConnected, {in, w, bias}, {out}, FullyConnectedOptions{}, "fc");
-  b.set_inputs({in});
-  b.set_outputs({out});
-  return model;
+  int8_test::WeightedLayer<T> layer;
+  layer.scales = {t.input_scale, t.output_scale, t.weight_scales};
+  layer.input_zp = t.input_zp;
+  layer.filter_zp = t.weight_zp;
+  layer.output_zp = t.output_zp;
+  layer.weights = t.weights;
+  layer.bias = t.bias;
+  return layer.layer_model(OpType::kFullyConnected, FullyConnectedOptions{}, Shape{256, 1},
+                           Shape{t.channels, 1}, 0, Shape{256, t.channels});
 }
 
 template <typename T>

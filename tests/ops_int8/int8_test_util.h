@@ -5,13 +5,17 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
+#include <memory>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "int8_simulation.h"
 #include "kernels/reference/requantize.h"
 #include "lowbit/lowbit.h"
+#include "ops/conv2d_common.h"  // Qs8ConvGeometry, set_window_params
 #include "runtime/cpu_features.h"
 #include "support/model_runner.h"
 
@@ -38,6 +42,27 @@ namespace int8_test {
   TEST_CASE(title " (tflite_optimized)", tags "[tflite_optimized]") {                  \
     body(::lowbit::RequantProfile::kTfliteOptimized);                                   \
   }
+
+// The int8 (8 random cases) and uint8 (4) tests "<name> matches simulation"
+// and "<name> uint8 matches simulation" of a weighted operator, under every
+// profile: random_case<T>(rng) draws a case, the reference runs must pick
+// qs8_kernel or qu8_kernel.
+#define LOWBIT_OPERATOR_SIMULATION_TESTS(name, tags, seed, random_case, qs8_kernel, qu8_kernel)  \
+  template <typename T>                                                                        \
+  void operator_matches_simulation(::lowbit::RequantProfile profile, const char* kernel,       \
+                                   int iterations) {                                           \
+    ::lowbit::int8_test::check_operator_cases(                                                 \
+        seed, iterations, 2, profile, kernel,                                                  \
+        [](std::mt19937& rng, int) { return random_case<T>(rng); });                           \
+  }                                                                                            \
+  void int8_operator(::lowbit::RequantProfile profile) {                                       \
+    operator_matches_simulation<int8_t>(profile, qs8_kernel, 8);                               \
+  }                                                                                            \
+  LOWBIT_CONV_PROFILE_TEST_CASES(name " matches simulation", tags, int8_operator)              \
+  void uint8_operator(::lowbit::RequantProfile profile) {                                      \
+    operator_matches_simulation<uint8_t>(profile, qu8_kernel, 4);                              \
+  }                                                                                            \
+  LOWBIT_CONV_PROFILE_TEST_CASES(name " uint8 matches simulation", tags "[uint8]", uint8_operator)
 
 inline int uniform(std::mt19937& rng, int lo, int hi) {
   return std::uniform_int_distribution<int>(lo, hi)(rng);
@@ -155,6 +180,197 @@ inline testing::Bytes run_all_thread_counts(const ModelBuilder& builder,
     }
   }
   return first;
+}
+
+// A reference kernel's Params gets the quantization the simulation uses.
+template <typename Params>
+void set_kernel_quantization(const sim::Quant& q, const std::vector<ref::Requantizer>& requantizers,
+                             Params* p) {
+  p->input_zero_point = q.input_zp;
+  p->output_zero_point = q.output_zp;
+  p->act_min = q.act_min;
+  p->act_max = q.act_max;
+  p->profile = q.profile;
+  p->requantizers = requantizers.data();
+}
+
+template <typename T>
+constexpr DType dtype_of() {
+  return std::is_same<T, uint8_t>::value ? DType::kUInt8 : DType::kInt8;
+}
+
+// Draws a convolution window into a sim::ConvShape or sim::DepthwiseShape:
+// kernel min_kernel..3, strides and dilations 1..2, SAME or VALID.
+template <typename SimShape>
+void random_window(std::mt19937& rng, int min_kernel, SimShape* s) {
+  s->kh = uniform(rng, min_kernel, 3);
+  s->kw = uniform(rng, min_kernel, 3);
+  s->stride_h = uniform(rng, 1, 2);
+  s->stride_w = uniform(rng, 1, 2);
+  s->dilation_h = uniform(rng, 1, 2);
+  s->dilation_w = uniform(rng, 1, 2);
+  s->padding = uniform(rng, 0, 1) ? Padding::kSame : Padding::kValid;
+}
+
+template <typename SimShape>
+std::string describe_window(const SimShape& s) {
+  return " kernel " + std::to_string(s.kh) + "x" + std::to_string(s.kw) + " stride " +
+         std::to_string(s.stride_h) + "x" + std::to_string(s.stride_w) + " dilation " +
+         std::to_string(s.dilation_h) + "x" + std::to_string(s.dilation_w) +
+         (s.padding == Padding::kSame ? " SAME" : " VALID");
+}
+
+// Conv2DOptions or DepthwiseConv2DOptions with the shape's window.
+template <typename Options, typename SimShape>
+Options window_options(const SimShape& s, Activation activation) {
+  Options opt;
+  opt.padding = s.padding;
+  opt.stride_h = s.stride_h, opt.stride_w = s.stride_w;
+  opt.dilation_h = s.dilation_h, opt.dilation_w = s.dilation_w;
+  opt.activation = activation;
+  return opt;
+}
+
+// The shape's window as the operators hand it to the kernels.
+template <typename SimShape>
+Qs8ConvGeometry window_geometry(const SimShape& s, int output_channels) {
+  const sim::Dim h = sim::padded(s.h, s.kh, s.stride_h, s.dilation_h, s.padding);
+  const sim::Dim w = sim::padded(s.w, s.kw, s.stride_w, s.dilation_w, s.padding);
+  return Qs8ConvGeometry{s.n, s.h, s.w, s.c,  // input
+                         h.out, w.out, output_channels,
+                         s.kh, s.kw, s.stride_h, s.stride_w, s.dilation_h, s.dilation_w,
+                         h.pad_before, w.pad_before};
+}
+
+// The quantized operands of one weighted layer (CONV_2D, DEPTHWISE_CONV_2D,
+// FULLY_CONNECTED) and what the simulation, the kernels and a model take of
+// them. The tests' cases add the layer's shape.
+template <typename T>
+struct WeightedLayer {
+  Activation activation = Activation::kNone;
+  LayerScales scales;
+  int32_t input_zp = 0, filter_zp = 0, output_zp = 0;
+  std::vector<T> input, weights;
+  std::vector<int32_t> bias;  // empty = no bias
+
+  static constexpr bool kUint8 = std::is_same<T, uint8_t>::value;
+  bool per_channel() const { return scales.weights.size() > 1; }
+
+  // Draws, in this order: the activation, per-channel weights for int8 (when
+  // force_per_channel, else at random), scales for sums of `taps` products,
+  // zero points (int8 weights symmetric), input, weights, and a bias three
+  // times in four.
+  void randomize(std::mt19937& rng, int taps, int channels, bool force_per_channel,
+                 size_t input_size, size_t weights_size) {
+    activation = random_activation(rng);
+    const bool per_channel_weights = !kUint8 && (force_per_channel || uniform(rng, 0, 1));
+    scales = random_layer_scales(rng, taps, channels, per_channel_weights);
+    const int lo = kUint8 ? 0 : -128, hi = kUint8 ? 255 : 127;
+    input_zp = uniform(rng, lo, hi);
+    output_zp = uniform(rng, lo, hi);
+    filter_zp = kUint8 ? uniform(rng, 0, 255) : 0;
+    input = testing::random_ints<T>(rng, input_size, lo, hi);
+    weights = testing::random_ints<T>(rng, weights_size, kUint8 ? 0 : -127, hi);
+    if (uniform(rng, 0, 3) != 0) bias = testing::random_ints<int32_t>(rng, channels, -30000, 30000);
+  }
+
+  std::string describe_quantization() const {
+    return " act " + std::to_string(int(activation)) + " per-channel " +
+           std::to_string(per_channel()) + " bias " + std::to_string(!bias.empty());
+  }
+
+  // float_product: the real multiplier's in*w is formed in float first
+  // (NUMERICS section 3).
+  sim::Quant sim_quant(RequantProfile profile, int channels, bool float_product) const {
+    sim::Quant q;
+    q.input_zp = input_zp;
+    q.filter_zp = filter_zp;
+    q.output_zp = output_zp;
+    q.profile = profile;
+    q.scales = channel_scales(scales, channels, float_product);
+    sim::activation_range(activation, scales.output, output_zp, kUint8, &q.act_min, &q.act_max);
+    return q;
+  }
+
+  // Runs an int8 reference kernel over rows [0, split) and [split, rows) for
+  // a random split, which must change nothing.
+  template <typename Params, typename Kernel>
+  std::vector<int8_t> run_kernel_split(std::mt19937& rng, Kernel kernel, const Params& p,
+                                       size_t rows, size_t row_elements) const {
+    std::vector<int8_t> out(rows * row_elements, 0x55);
+    const size_t split = uniform(rng, 0, int(rows));
+    const int32_t* bias_data = bias.empty() ? nullptr : bias.data();
+    kernel(p, input.data(), weights.data(), bias_data, out.data(), 0, split);
+    kernel(p, input.data(), weights.data(), bias_data, out.data(), split, rows);
+    return out;
+  }
+
+  // The layer as a one-operator model: input, constant weights quantized
+  // along weights_axis (its output-channel axis), the bias if any, output.
+  std::unique_ptr<ModelBuilder> layer_model(OpType type, const OpOptions& options,
+                                            const Shape& input_shape, const Shape& weights_shape,
+                                            int weights_axis, const Shape& output_shape) const {
+    auto model = std::make_unique<ModelBuilder>();
+    ModelBuilder& b = *model;
+    const int in = b.add_tensor("input", dtype_of<T>(), input_shape,
+                                testing::per_tensor(scales.input, input_zp));
+    Quantization wq = weight_quantization(scales, weights_axis);
+    if (filter_zp != 0) wq.zero_points = {filter_zp};
+    std::vector<int> inputs = {in, b.add_constant("weights", dtype_of<T>(), weights_shape,
+                                                  weights, wq)};
+    if (!bias.empty()) {
+      inputs.push_back(b.add_constant("bias", DType::kInt32, Shape{weights_shape[weights_axis]},
+                                      bias, bias_quantization(scales)));
+    }
+    const int out = b.add_tensor("output", dtype_of<T>(), output_shape,
+                                 testing::per_tensor(scales.output, output_zp));
+    b.add_operator(type, inputs, {out}, options, "layer");
+    b.set_inputs({in});
+    b.set_outputs({out});
+    return model;
+  }
+
+  // A model of this layer run on `input` by run_all_thread_counts.
+  std::vector<T> run(const ModelBuilder& model, RequantProfile profile, const char* kernel) const {
+    return testing::from_bytes<T>(
+        run_all_thread_counts(model, {testing::to_bytes(input)}, profile, kernel));
+  }
+};
+
+// Checks the reference kernel on `iterations` (scaled) random cases from
+// make_case(rng): run_kernel(rng, case, quant, requantizers) must return the
+// simulation's output.
+template <typename MakeCase, typename RunKernel>
+void check_kernel_cases(uint32_t seed, int iterations, RequantProfile profile,
+                        MakeCase make_case, RunKernel run_kernel) {
+  std::mt19937 rng(seed);
+  CAPTURE(testing::test_seed());
+  for (int iter = 0; iter < testing::scaled_iterations(iterations); ++iter) {
+    const auto t = make_case(rng);
+    INFO("iteration " << iter << ": " << t.describe());
+    const sim::Quant q = t.sim_quant(profile);
+    const std::vector<ref::Requantizer> requantizers = kernel_requantizers(q.scales, profile);
+    REQUIRE(run_kernel(rng, t, q, requantizers) == t.expected(profile));
+  }
+}
+
+// Checks the operator on `iterations` (scaled) random cases from
+// make_case(rng, iteration) through run_all_thread_counts, every thread
+// count on the first `threaded_iterations`.
+constexpr int kEveryIteration = std::numeric_limits<int>::max();
+template <typename MakeCase>
+void check_operator_cases(uint32_t seed, int iterations, int threaded_iterations,
+                          RequantProfile profile, const char* kernel, MakeCase make_case) {
+  std::mt19937 rng(seed);
+  CAPTURE(testing::test_seed());
+  for (int iter = 0; iter < testing::scaled_iterations(iterations); ++iter) {
+    const auto t = make_case(rng, iter);
+    INFO("iteration " << iter << ": " << t.describe());
+    using T = typename decltype(t.input)::value_type;
+    const testing::Bytes out = run_all_thread_counts(*t.model(), {testing::to_bytes(t.input)},
+                                                     profile, kernel, iter < threaded_iterations);
+    REQUIRE(testing::from_bytes<T>(out) == t.expected(profile));
+  }
 }
 
 }  // namespace int8_test

@@ -41,6 +41,30 @@ std::vector<sim::ChannelScale> extreme_scales(std::mt19937& rng, int channels) {
   return scales;
 }
 
+// Zero points at the ends of the range, scales from extreme_scales and, when
+// random_clamp, an activation clamp of random width.
+sim::Quant extreme_quant(std::mt19937& rng, int channels, bool random_clamp) {
+  sim::Quant q;
+  q.input_zp = uniform(rng, 0, 1) ? -128 : 127;
+  q.output_zp = uniform(rng, -128, 127);
+  if (random_clamp) {
+    q.act_min = uniform(rng, -128, 0);
+    q.act_max = uniform(rng, 0, 127);
+  }
+  q.scales = extreme_scales(rng, channels);
+  return q;
+}
+
+// Calls check(requantizers) with q.profile set to each profile in turn.
+template <typename Check>
+void for_each_profile(sim::Quant& q, Check check) {
+  for (RequantProfile profile : kProfiles) {
+    CAPTURE(requant_profile_name(profile));
+    q.profile = profile;
+    check(int8_test::kernel_requantizers(q.scales, profile));
+  }
+}
+
 TEST_CASE("qs8_fully_connected__reference at the extremes matches simulation",
           "[fc][kernel][extremes]") {
   std::mt19937 rng(testing::test_seed() + 50);
@@ -51,30 +75,20 @@ TEST_CASE("qs8_fully_connected__reference at the extremes matches simulation",
     const std::vector<int8_t> input = extreme_values(rng, size_t(batch) * k, -128);
     const std::vector<int8_t> weights = extreme_values(rng, size_t(oc) * k, -127);
     std::vector<int32_t> bias = testing::random_ints<int32_t>(rng, oc, -1000000, 1000000);
-    sim::Quant q;
-    q.input_zp = uniform(rng, 0, 1) ? -128 : 127;
-    q.output_zp = uniform(rng, -128, 127);
-    q.scales = extreme_scales(rng, oc);
-    for (RequantProfile profile : kProfiles) {
-      CAPTURE(requant_profile_name(profile));
-      q.profile = profile;
-      const std::vector<ref::Requantizer> requantizers =
-          int8_test::kernel_requantizers(q.scales, profile);
+    sim::Quant q = extreme_quant(rng, oc, false);
+    for_each_profile(q, [&](const std::vector<ref::Requantizer>& requantizers) {
       ref::FullyConnectedQuantParams p;
       p.batch = batch;
       p.input_depth = k;
       p.output_depth = oc;
-      p.input_zero_point = q.input_zp;
-      p.output_zero_point = q.output_zp;
-      p.profile = profile;
-      p.requantizers = requantizers.data();
+      int8_test::set_kernel_quantization(q, requantizers, &p);
       const std::vector<double> double_scales = int8_test::fc_double_scales(q.scales);
-      if (profile == RequantProfile::kTfliteReference) p.double_scales = double_scales.data();
+      if (q.profile == RequantProfile::kTfliteReference) p.double_scales = double_scales.data();
       std::vector<int8_t> out(size_t(batch) * oc);
       ref::qs8_fully_connected__reference(p, input.data(), weights.data(), bias.data(), out.data(),
                                           0, batch);
       REQUIRE(out == sim::fully_connected(batch, k, oc, q, input, weights, bias));
-    }
+    });
   }
 }
 
@@ -96,44 +110,18 @@ TEST_CASE("qs8_conv2d__reference with many channels matches simulation",
     const std::vector<int8_t> input = extreme_values(rng, size_t(s.h) * s.w * s.c, -128);
     const std::vector<int8_t> filter =
         extreme_values(rng, size_t(s.oc) * s.kh * s.kw * (s.c / s.groups), -127);
-    sim::Quant q;
-    q.input_zp = uniform(rng, 0, 1) ? -128 : 127;
-    q.output_zp = uniform(rng, -128, 127);
-    q.act_min = uniform(rng, -128, 0);
-    q.act_max = uniform(rng, 0, 127);
-    q.scales = extreme_scales(rng, s.oc);
-    const sim::Dim dh = sim::padded(s.h, s.kh, s.stride_h, 1, s.padding);
-    const sim::Dim dw = sim::padded(s.w, s.kw, s.stride_w, 1, s.padding);
-    for (RequantProfile profile : kProfiles) {
-      CAPTURE(requant_profile_name(profile));
-      q.profile = profile;
-      const std::vector<ref::Requantizer> requantizers =
-          int8_test::kernel_requantizers(q.scales, profile);
+    sim::Quant q = extreme_quant(rng, s.oc, true);
+    for_each_profile(q, [&](const std::vector<ref::Requantizer>& requantizers) {
       ref::ConvQuantParams p;
-      p.batch = 1;
-      p.input_h = s.h;
-      p.input_w = s.w;
-      p.input_c = s.c;
-      p.output_h = dh.out;
-      p.output_w = dw.out;
+      set_window_params(int8_test::window_geometry(s, s.oc), &p);
       p.output_c = s.oc;
-      p.kernel_h = s.kh;
-      p.kernel_w = s.kw;
-      p.stride_h = s.stride_h;
-      p.stride_w = s.stride_w;
-      p.pad_top = dh.pad_before;
-      p.pad_left = dw.pad_before;
       p.groups = s.groups;
-      p.input_zero_point = q.input_zp;
-      p.output_zero_point = q.output_zp;
-      p.act_min = q.act_min;
-      p.act_max = q.act_max;
-      p.profile = profile;
-      p.requantizers = requantizers.data();
-      std::vector<int8_t> out(size_t(dh.out) * dw.out * s.oc);
-      ref::qs8_conv2d__reference(p, input.data(), filter.data(), nullptr, out.data(), 0, dh.out);
+      int8_test::set_kernel_quantization(q, requantizers, &p);
+      std::vector<int8_t> out(size_t(p.output_h) * p.output_w * s.oc);
+      ref::qs8_conv2d__reference(p, input.data(), filter.data(), nullptr, out.data(), 0,
+                                 p.output_h);
       REQUIRE(out == sim::conv2d(s, q, input, filter, {}));
-    }
+    });
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include "int8_test_util.h"
 #include "kernels/reference/qs8_pool2d.h"
+#include "ops/pool2d_common.h"
 
 namespace lowbit {
 namespace {
@@ -19,6 +20,11 @@ struct PoolCase {
 
   sim::Dim out_h() const { return sim::padded(shape.h, shape.fh, shape.stride_h, 1, shape.padding); }
   sim::Dim out_w() const { return sim::padded(shape.w, shape.fw, shape.stride_w, 1, shape.padding); }
+  Pool2DOptions options() const {
+    // padding, stride_h, stride_w, filter_h, filter_w, activation
+    return Pool2DOptions{shape.padding, shape.stride_h, shape.stride_w,
+                         shape.fh,      shape.fw,       activation};
+  }
   void act_range(int32_t* lo, int32_t* hi) const {
     sim::activation_range(activation, scale, zp, std::is_same<T, uint8_t>::value, lo, hi);
   }
@@ -70,14 +76,7 @@ std::unique_ptr<ModelBuilder> build_model(const PoolCase<T>& t, OpType type) {
                               testing::per_tensor(t.scale, t.zp));
   const int out = b.add_tensor("output", dtype, Shape{s.n, t.out_h().out, t.out_w().out, s.c},
                                testing::per_tensor(t.scale, t.zp));
-  Pool2DOptions opt;
-  opt.padding = s.padding;
-  opt.stride_h = s.stride_h;
-  opt.stride_w = s.stride_w;
-  opt.filter_h = s.fh;
-  opt.filter_w = s.fw;
-  opt.activation = t.activation;
-  b.add_operator(type, {in}, {out}, opt, "pool");
+  b.add_operator(type, {in}, {out}, t.options(), "pool");
   b.set_inputs({in});
   b.set_outputs({out});
   return model;
@@ -131,19 +130,14 @@ void kernel_matches_simulation(bool average, Kernel kernel, uint32_t seed_offset
   for (int iter = 0; iter < testing::scaled_iterations(300); ++iter) {
     const PoolCase<T> t = random_case<T>(rng);
     INFO("iteration " << iter << ": " << t.describe());
+    const sim::PoolShape& s = t.shape;
     ref::PoolParams p;
-    p.batch = t.shape.n;
-    p.input_h = t.shape.h;
-    p.input_w = t.shape.w;
-    p.channels = t.shape.c;
-    p.output_h = t.out_h().out;
-    p.output_w = t.out_w().out;
-    p.filter_h = t.shape.fh;
-    p.filter_w = t.shape.fw;
-    p.stride_h = t.shape.stride_h;
-    p.stride_w = t.shape.stride_w;
-    p.pad_top = t.out_h().pad_before;
-    p.pad_left = t.out_w().pad_before;
+    REQUIRE(pool_params(Shape{s.n, s.h, s.w, s.c}, t.options(), &p).ok());
+    // The operator's geometry must be the simulation's.
+    REQUIRE(p.output_h == t.out_h().out);
+    REQUIRE(p.output_w == t.out_w().out);
+    REQUIRE(p.pad_top == t.out_h().pad_before);
+    REQUIRE(p.pad_left == t.out_w().pad_before);
     t.act_range(&p.act_min, &p.act_max);
     const size_t rows = size_t(p.batch) * p.output_h;
     std::vector<T> out(rows * p.output_w * p.channels, 0x55);

@@ -46,6 +46,19 @@ struct Aligned {
   uint8_t* data;
 };
 
+// Loading the file must fail with kResourceExhausted and a message holding
+// `message`, before any large allocation.
+void check_refused_before_allocating(const Aligned& file, size_t size, const LoadOptions& options,
+                                     const char* message) {
+  CountAllocations counter;
+  auto model = Model::from_buffer(file.data, size, options);
+  const size_t largest = counter.largest();
+  REQUIRE_FALSE(model.ok());
+  CHECK(model.status().code() == StatusCode::kResourceExhausted);
+  CHECK_THAT(model.status().message(), Catch::Contains(message));
+  CHECK(largest < kSmall);
+}
+
 }  // namespace
 
 TEST_CASE("a tensor over max_tensor_bytes is refused before any large allocation",
@@ -54,14 +67,9 @@ TEST_CASE("a tensor over max_tensor_bytes is refused before any large allocation
   const Aligned file(bytes);
   LoadOptions options;
   options.max_tensor_bytes = size_t(1) << 20;
-  CountAllocations counter;
-  auto model = Model::from_buffer(file.data, bytes.size(), options);
-  const size_t largest = counter.largest();
-  REQUIRE_FALSE(model.ok());
-  CHECK(model.status().code() == StatusCode::kResourceExhausted);
-  CHECK_THAT(model.status().message(),
-             Catch::Contains("tensor 0 \"in\": 1073741824 bytes exceeds max_tensor_bytes (1048576)"));
-  CHECK(largest < kSmall);
+  check_refused_before_allocating(
+      file, bytes.size(), options,
+      "tensor 0 \"in\": 1073741824 bytes exceeds max_tensor_bytes (1048576)");
 }
 
 TEST_CASE("a plan over max_arena_bytes is refused before the arena is allocated",
@@ -97,15 +105,8 @@ TEST_CASE("a file over max_model_bytes is refused before it is copied", "[runtim
   const Aligned file(bytes, 1);
   LoadOptions options;
   options.max_model_bytes = size_t(256) << 10;
-  {
-    CountAllocations counter;
-    auto model = Model::from_buffer(file.data, bytes.size(), options);
-    const size_t largest = counter.largest();
-    REQUIRE_FALSE(model.ok());
-    CHECK(model.status().code() == StatusCode::kResourceExhausted);
-    CHECK_THAT(model.status().message(), Catch::Contains("more than max_model_bytes (262144)"));
-    CHECK(largest < kSmall);
-  }
+  check_refused_before_allocating(file, bytes.size(), options,
+                                  "more than max_model_bytes (262144)");
   // The same file within the limit is copied (the counter sees the copy).
   options.max_model_bytes = bytes.size();
   CountAllocations counter;

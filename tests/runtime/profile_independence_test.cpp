@@ -26,13 +26,19 @@ Bytes random_bytes(std::mt19937& rng, size_t n) {
   return b;
 }
 
+// Graph input x -> one operator -> graph output y, on random input bytes.
+void single_operator(Case& c, std::mt19937& rng, OpType type, int x, int y,
+                     const OpOptions& options, size_t input_bytes) {
+  c.builder.add_operator(type, {x}, {y}, options);
+  c.builder.set_inputs({x});
+  c.builder.set_outputs({y});
+  c.inputs = {random_bytes(rng, input_bytes)};
+}
+
 void hard_swish(Case& c, std::mt19937& rng) {
   const int x = c.builder.add_tensor("x", DType::kInt8, Shape{1, 5, 7, 3}, per_tensor(0.05f, -7));
   const int y = c.builder.add_tensor("y", DType::kInt8, Shape{1, 5, 7, 3}, per_tensor(0.04f, 10));
-  c.builder.add_operator(OpType::kHardSwish, {x}, {y});
-  c.builder.set_inputs({x});
-  c.builder.set_outputs({y});
-  c.inputs = {random_bytes(rng, 105)};
+  single_operator(c, rng, OpType::kHardSwish, x, y, NoOptions{}, 105);
 }
 
 void pad(Case& c, std::mt19937& rng) {
@@ -40,10 +46,7 @@ void pad(Case& c, std::mt19937& rng) {
   const int y = c.builder.add_tensor("y", DType::kInt8, Shape{1, 7, 6, 3}, per_tensor(0.1f, 4));
   PadOptions o;
   o.paddings = {0, 0, 1, 2, 0, 1, 0, 0};
-  c.builder.add_operator(OpType::kPad, {x}, {y}, o);
-  c.builder.set_inputs({x});
-  c.builder.set_outputs({y});
-  c.inputs = {random_bytes(rng, 60)};
+  single_operator(c, rng, OpType::kPad, x, y, o, 60);
 }
 
 void concatenation(Case& c, std::mt19937& rng) {
@@ -63,19 +66,13 @@ void reshape(Case& c, std::mt19937& rng) {
   const int y = c.builder.add_tensor("y", DType::kInt8, Shape{2, 12}, per_tensor(0.1f, 0));
   ReshapeOptions o;
   o.new_shape = {2, -1};
-  c.builder.add_operator(OpType::kReshape, {x}, {y}, o);
-  c.builder.set_inputs({x});
-  c.builder.set_outputs({y});
-  c.inputs = {random_bytes(rng, 24)};
+  single_operator(c, rng, OpType::kReshape, x, y, o, 24);
 }
 
 void dequantize(Case& c, std::mt19937& rng) {
   const int x = c.builder.add_tensor("x", DType::kInt8, Shape{1, 40}, per_tensor(0.07f, -3));
   const int y = c.builder.add_tensor("y", DType::kFloat32, Shape{1, 40});
-  c.builder.add_operator(OpType::kDequantize, {x}, {y});
-  c.builder.set_inputs({x});
-  c.builder.set_outputs({y});
-  c.inputs = {random_bytes(rng, 40)};
+  single_operator(c, rng, OpType::kDequantize, x, y, NoOptions{}, 40);
 }
 
 // BITPACK, BCONV2D (bit and float outputs), BMAXPOOL2D.

@@ -32,16 +32,11 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
       row_fn_ ? qs8_dwconv_rows_packed_bytes(block, channels, g.kernel_h, g.kernel_w)
               : qs8_dwconv_packed_bytes(block, channels, taps);
   packed_block_bytes_ = packed_bytes / ((channels + block - 1) / block);
-  // Per-channel parameters padded to the widest vector step (32 channels).
-  const size_t padded = (channels + 31) / 32 * 32;
   // Row kernels read the zero-point row at any column of a padding row.
   const size_t zero_bytes = row_fn_ ? size_t(g.input_w) * channels : channels;
   void* packed = ctx.allocate_persistent(packed_bytes);
-  auto* multiplier = static_cast<int32_t*>(ctx.allocate_persistent(padded * sizeof(int32_t)));
-  auto* shift = static_cast<int32_t*>(ctx.allocate_persistent(padded * sizeof(int32_t)));
-  auto* scale = static_cast<float*>(ctx.allocate_persistent(padded * sizeof(float)));
   auto* zero_row = static_cast<int8_t*>(ctx.allocate_persistent(zero_bytes));
-  if (!packed || !multiplier || !shift || !scale || !zero_row) {
+  if (!packed || !zero_row) {
     return Status(StatusCode::kResourceExhausted, "cannot allocate packed depthwise weights");
   }
   if (row_fn_) {
@@ -50,11 +45,8 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
   } else {
     qs8_dwconv_pack(block, channels, taps, weights, bias, q.input_zero_point, packed);
   }
-  for (size_t c = 0; c < channels; ++c) {
-    multiplier[c] = q.requantizers[c].multiplier;
-    shift[c] = q.requantizers[c].shift;
-    scale[c] = q.requantizers[c].scale;
-  }
+  // Per-channel parameters padded to the widest vector step (32 channels).
+  LOWBIT_RETURN_IF_ERROR(make_gemm_params(ctx, q, channels, 32, &params_));
   std::memset(zero_row, q.input_zero_point, zero_bytes);
   for (int32_t ky = 0, t = 0; ky < g.kernel_h; ++ky) {
     for (int32_t kx = 0; kx < g.kernel_w; ++kx, ++t) {
@@ -63,13 +55,6 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
   }
   packed_ = static_cast<const uint8_t*>(packed);
   zero_row_ = zero_row;
-  params_.profile = q.profile;
-  params_.output_zero_point = q.output_zero_point;
-  params_.output_min = q.output_min;
-  params_.output_max = q.output_max;
-  params_.multiplier = multiplier;
-  params_.shift = shift;
-  params_.scale = scale;
   name_ = variant.name;
   if (row_fn_) {
     const std::string prefix = "qs8_dwconv_";

@@ -6,6 +6,30 @@
 
 namespace lowbit {
 
+Status make_gemm_params(PrepareContext& ctx, const Qs8ConvQuantization& q, size_t channels,
+                        size_t channel_step, Qs8GemmParams* params) {
+  const size_t padded = (channels + channel_step - 1) / channel_step * channel_step;
+  auto* multiplier = static_cast<int32_t*>(ctx.allocate_persistent(padded * sizeof(int32_t)));
+  auto* shift = static_cast<int32_t*>(ctx.allocate_persistent(padded * sizeof(int32_t)));
+  auto* scale = static_cast<float*>(ctx.allocate_persistent(padded * sizeof(float)));
+  if (!multiplier || !shift || !scale) {
+    return Status(StatusCode::kResourceExhausted, "cannot allocate requantization parameters");
+  }
+  for (size_t c = 0; c < channels; ++c) {
+    multiplier[c] = q.requantizers[c].multiplier;
+    shift[c] = q.requantizers[c].shift;
+    scale[c] = q.requantizers[c].scale;
+  }
+  params->profile = q.profile;
+  params->output_zero_point = q.output_zero_point;
+  params->output_min = q.output_min;
+  params->output_max = q.output_max;
+  params->multiplier = multiplier;
+  params->shift = shift;
+  params->scale = scale;
+  return Status::Ok();
+}
+
 Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKernel>& variant,
                                   const Qs8ConvGeometry& g, const Qs8ConvQuantization& q,
                                   const int8_t* weights, const int32_t* bias) {
@@ -53,27 +77,10 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
     weights = padded_weights.data();
   }
   void* packed = ctx.allocate_persistent(qs8_gemm_packed_bytes(kernel_.layout, n, packed_k_));
-  const size_t padded_n = (n + 15) / 16 * 16;
-  auto* multiplier = static_cast<int32_t*>(ctx.allocate_persistent(padded_n * sizeof(int32_t)));
-  auto* shift = static_cast<int32_t*>(ctx.allocate_persistent(padded_n * sizeof(int32_t)));
-  auto* scale = static_cast<float*>(ctx.allocate_persistent(padded_n * sizeof(float)));
-  if (!packed || !multiplier || !shift || !scale) {
-    return Status(StatusCode::kResourceExhausted, "cannot allocate packed weights");
-  }
+  if (!packed) return Status(StatusCode::kResourceExhausted, "cannot allocate packed weights");
   qs8_gemm_pack(kernel_.layout, n, packed_k_, weights, bias, q.input_zero_point, packed);
   packed_ = packed;
-  for (size_t c = 0; c < n; ++c) {
-    multiplier[c] = q.requantizers[c].multiplier;
-    shift[c] = q.requantizers[c].shift;
-    scale[c] = q.requantizers[c].scale;
-  }
-  params_.profile = q.profile;
-  params_.output_zero_point = q.output_zero_point;
-  params_.output_min = q.output_min;
-  params_.output_max = q.output_max;
-  params_.multiplier = multiplier;
-  params_.shift = shift;
-  params_.scale = scale;
+  LOWBIT_RETURN_IF_ERROR(make_gemm_params(ctx, q, n, 16, &params_));
 
   // Work splits into row_splits x channel_splits rectangles, one per task,
   // each with its own strip. Few row tiles (batch-1 FC, small images) would

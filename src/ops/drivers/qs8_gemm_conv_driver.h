@@ -38,41 +38,11 @@ struct Qs8ConvQuantization {
   const ref::Requantizer* requantizers = nullptr;  // one per output channel
 };
 
-// The drivers' view of a prepared operator: Params is one of the reference
-// kernels' parameter structs (they share these field names).
-template <typename Params>
-Qs8ConvQuantization simd_quantization(const Params& p) {
-  Qs8ConvQuantization q;
-  q.input_zero_point = p.input_zero_point;
-  q.output_zero_point = p.output_zero_point;
-  q.output_min = p.act_min;
-  q.output_max = p.act_max;
-  q.profile = p.profile;
-  q.requantizers = p.requantizers;
-  return q;
-}
-
-// Spatial geometry of a convolution-like operator's params.
-template <typename Params>
-Qs8ConvGeometry simd_geometry(const Params& p, int32_t output_channels) {
-  Qs8ConvGeometry g;
-  g.batch = p.batch;
-  g.input_h = p.input_h;
-  g.input_w = p.input_w;
-  g.input_c = p.input_c;
-  g.output_h = p.output_h;
-  g.output_w = p.output_w;
-  g.output_c = output_channels;
-  g.kernel_h = p.kernel_h;
-  g.kernel_w = p.kernel_w;
-  g.stride_h = p.stride_h;
-  g.stride_w = p.stride_w;
-  g.dilation_h = p.dilation_h;
-  g.dilation_w = p.dilation_w;
-  g.pad_top = p.pad_top;
-  g.pad_left = p.pad_left;
-  return g;
-}
+// The microkernels' view of a layer's quantization, for both drivers: the
+// per-channel multiplier, shift and scale in persistent memory, zero-padded
+// to a multiple of channel_step (the widest vector step the kernels read).
+Status make_gemm_params(PrepareContext& ctx, const Qs8ConvQuantization& q, size_t channels,
+                        size_t channel_step, Qs8GemmParams* params);
 
 class Qs8GemmConvDriver {
  public:

@@ -27,8 +27,7 @@ class FloatConvKernel final : public XnnKernel {
   Status prepare(PrepareContext& ctx) override {
     const GraphDesc& graph = ctx.graph();
     const OperatorDesc& op = ctx.op();
-    LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 3, 1));
-    LOWBIT_RETURN_IF_ERROR(require_float_operands(ctx, {0, 1, 2}));
+    LOWBIT_RETURN_IF_ERROR(require_float_arity(ctx, 2, 3, {0, 1, 2}));
     LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 0, 4));
     LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 1, 4));
     Padding padding = Padding::kValid;
@@ -48,12 +47,8 @@ class FloatConvKernel final : public XnnKernel {
     const bool has_bias = ctx.has_input(2);
     if (has_bias) LOWBIT_RETURN_IF_ERROR(require_constant_floats(ctx, 2, out_c));
     set_macs(uint64_t(ctx.output(0).shape.num_elements()) * g.kernel_h * g.kernel_w * g.group_in);
-    if (ctx.output(0).shape.num_elements() == 0) {
-      set_no_op();
-      return Status::Ok();
-    }
-    LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
-    LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0}));
+    LOWBIT_RETURN_IF_ERROR(begin_operators(ctx, ctx.output(0).shape.num_elements() == 0, {0}));
+    if (no_op()) return Status::Ok();
 
     float out_min, out_max;
     float_activation_range(activation, &out_min, &out_max);
@@ -79,14 +74,9 @@ class FloatConvKernel final : public XnnKernel {
  private:
   // Input NHWC, filter OHWI with I = in_channels / groups.
   Status conv_geometry(const PrepareContext& ctx, Padding* padding, Activation* activation) {
-    Conv2DOptions options;
-    LOWBIT_RETURN_IF_ERROR(options_or_default(ctx.op(), &options));
+    LOWBIT_RETURN_IF_ERROR(read_window<Conv2DOptions>(ctx, padding, activation));
     ConvGeometry& g = geometry_;
-    read_input_and_options(ctx, options.stride_h, options.stride_w, options.dilation_h,
-                           options.dilation_w);
     const Shape& filter = ctx.input(1).shape;
-    g.kernel_h = filter[1];
-    g.kernel_w = filter[2];
     g.group_in = filter[3];
     const int32_t out_c = filter[0];
     if (g.group_in <= 0 || g.in_channels <= 0 || g.in_channels % g.group_in != 0) {
@@ -101,21 +91,14 @@ class FloatConvKernel final : public XnnKernel {
                      std::to_string(g.groups) + " groups");
     }
     g.group_out = out_c / g.groups;
-    *padding = options.padding;
-    *activation = options.activation;
     return Status::Ok();
   }
 
   // Input NHWC, filter 1 x KH x KW x (C*M): XNNPACK's depthwise HWGo layout.
   Status depthwise_geometry(const PrepareContext& ctx, Padding* padding, Activation* activation) {
-    DepthwiseConv2DOptions options;
-    LOWBIT_RETURN_IF_ERROR(options_or_default(ctx.op(), &options));
+    LOWBIT_RETURN_IF_ERROR(read_window<DepthwiseConv2DOptions>(ctx, padding, activation));
     ConvGeometry& g = geometry_;
-    read_input_and_options(ctx, options.stride_h, options.stride_w, options.dilation_h,
-                           options.dilation_w);
     const Shape& filter = ctx.input(1).shape;
-    g.kernel_h = filter[1];
-    g.kernel_w = filter[2];
     const int32_t out_c = filter[3];
     // The multiplier follows from the shapes; TFLite files do not always
     // store a consistent depth_multiplier option, so it is not trusted.
@@ -127,22 +110,25 @@ class FloatConvKernel final : public XnnKernel {
     g.groups = g.in_channels;
     g.group_in = 1;
     g.group_out = out_c / g.in_channels;
-    *padding = options.padding;
-    *activation = options.activation;
     return Status::Ok();
   }
 
-  void read_input_and_options(const PrepareContext& ctx, int stride_h, int stride_w,
-                              int dilation_h, int dilation_w) {
+  // The input's shape, the filter's spatial size and the options' window,
+  // which both convolutions read alike.
+  template <typename Options>
+  Status read_window(const PrepareContext& ctx, Padding* padding, Activation* activation) {
+    Options options;
+    LOWBIT_RETURN_IF_ERROR(options_or_default(ctx.op(), &options));
     const Shape& in = ctx.input(0).shape;
-    geometry_.batch = in[0];
-    geometry_.in_h = in[1];
-    geometry_.in_w = in[2];
-    geometry_.in_channels = in[3];
-    geometry_.stride_h = stride_h;
-    geometry_.stride_w = stride_w;
-    geometry_.dilation_h = dilation_h;
-    geometry_.dilation_w = dilation_w;
+    const Shape& filter = ctx.input(1).shape;
+    ConvGeometry& g = geometry_;
+    g.batch = in[0], g.in_h = in[1], g.in_w = in[2], g.in_channels = in[3];
+    g.kernel_h = filter[1], g.kernel_w = filter[2];
+    g.stride_h = options.stride_h, g.stride_w = options.stride_w;
+    g.dilation_h = options.dilation_h, g.dilation_w = options.dilation_w;
+    *padding = options.padding;
+    *activation = options.activation;
+    return Status::Ok();
   }
 
   bool depthwise_;
@@ -151,12 +137,8 @@ class FloatConvKernel final : public XnnKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> make_float_conv2d(const OperatorDesc& op) {
-  return std::make_unique<FloatConvKernel>(op, /*depthwise=*/false);
-}
-
-std::unique_ptr<OpKernel> make_float_depthwise_conv2d(const OperatorDesc& op) {
-  return std::make_unique<FloatConvKernel>(op, /*depthwise=*/true);
+std::unique_ptr<OpKernel> make_float_conv(const OperatorDesc& op) {
+  return std::make_unique<FloatConvKernel>(op, op.type == OpType::kDepthwiseConv2D);
 }
 
 }  // namespace lowbit

@@ -16,8 +16,7 @@ class FloatFullyConnectedKernel final : public XnnKernel {
   Status prepare(PrepareContext& ctx) override {
     const GraphDesc& graph = ctx.graph();
     const OperatorDesc& op = ctx.op();
-    LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 3, 1));
-    LOWBIT_RETURN_IF_ERROR(require_float_operands(ctx, {0, 1, 2}));
+    LOWBIT_RETURN_IF_ERROR(require_float_arity(ctx, 2, 3, {0, 1, 2}));
     LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 1, 2));
     FullyConnectedOptions options;
     LOWBIT_RETURN_IF_ERROR(options_or_default(op, &options));
@@ -50,12 +49,8 @@ class FloatFullyConnectedKernel final : public XnnKernel {
     const bool has_bias = ctx.has_input(2);
     if (has_bias) LOWBIT_RETURN_IF_ERROR(require_constant_floats(ctx, 2, out_channels));
     set_macs(uint64_t(batch_) * uint64_t(out_channels) * uint64_t(depth));
-    if (batch_ == 0) {
-      set_no_op();
-      return Status::Ok();
-    }
-    LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
-    LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0}));
+    LOWBIT_RETURN_IF_ERROR(begin_operators(ctx, batch_ == 0, {0}));
+    if (no_op()) return Status::Ok();
 
     float out_min, out_max;
     float_activation_range(options.activation, &out_min, &out_max);

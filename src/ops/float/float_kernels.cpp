@@ -6,16 +6,16 @@ namespace lowbit {
 
 Result<std::unique_ptr<OpKernel>> create_float_kernel(const GraphDesc&, const OperatorDesc& op) {
   switch (op.type) {
-    case OpType::kConv2D: return make_float_conv2d(op);
-    case OpType::kDepthwiseConv2D: return make_float_depthwise_conv2d(op);
+    case OpType::kConv2D:
+    case OpType::kDepthwiseConv2D: return make_float_conv(op);
     case OpType::kFullyConnected: return make_float_fully_connected(op);
     case OpType::kAveragePool2D:
-    case OpType::kMaxPool2D: return make_float_pool2d(op);
-    case OpType::kMean: return make_float_mean(op);
+    case OpType::kMaxPool2D:
+    case OpType::kMean: return make_float_pool(op);
     case OpType::kAdd:
     case OpType::kSub:
     case OpType::kMul: return make_float_binary(op);
-    case OpType::kSoftmax: return make_float_softmax(op);
+    case OpType::kSoftmax:
     case OpType::kLogistic:
     case OpType::kHardSwish:
     case OpType::kRelu:

@@ -7,14 +7,12 @@
 
 namespace lowbit {
 
-std::unique_ptr<OpKernel> make_float_conv2d(const OperatorDesc& op);
-std::unique_ptr<OpKernel> make_float_depthwise_conv2d(const OperatorDesc& op);
+std::unique_ptr<OpKernel> make_float_conv(const OperatorDesc& op);  // CONV_2D, DEPTHWISE_CONV_2D
 std::unique_ptr<OpKernel> make_float_fully_connected(const OperatorDesc& op);
-std::unique_ptr<OpKernel> make_float_pool2d(const OperatorDesc& op);  // average and max
-std::unique_ptr<OpKernel> make_float_mean(const OperatorDesc& op);
+// AVERAGE_POOL_2D, MAX_POOL_2D, MEAN.
+std::unique_ptr<OpKernel> make_float_pool(const OperatorDesc& op);
 std::unique_ptr<OpKernel> make_float_binary(const OperatorDesc& op);  // ADD, SUB, MUL
-std::unique_ptr<OpKernel> make_float_softmax(const OperatorDesc& op);
-// LOGISTIC, HARD_SWISH, RELU, RELU6.
+// LOGISTIC, HARD_SWISH, RELU, RELU6, SOFTMAX.
 std::unique_ptr<OpKernel> make_float_unary(const OperatorDesc& op);
 
 }  // namespace lowbit

@@ -29,6 +29,15 @@ int32_t equivalent_window(int32_t in, int32_t filter, int32_t stride, Padding pa
   return static_cast<int32_t>(std::min<int64_t>(filter, reach));
 }
 
+// The checks both kernels here start with: a float NHWC input (and, for
+// MEAN, the axes), the options or their defaults.
+template <typename Options>
+Status check_nhwc_operator(const PrepareContext& ctx, size_t max_inputs, Options* options) {
+  LOWBIT_RETURN_IF_ERROR(require_float_arity(ctx, 1, max_inputs, {0}));
+  LOWBIT_RETURN_IF_ERROR(check_rank(ctx.graph(), ctx.op(), true, 0, 4));
+  return options_or_default(ctx.op(), options);
+}
+
 class FloatPoolKernel final : public XnnKernel {
  public:
   explicit FloatPoolKernel(const OperatorDesc& op)
@@ -37,13 +46,8 @@ class FloatPoolKernel final : public XnnKernel {
         is_max_(op.type == OpType::kMaxPool2D) {}
 
   Status prepare(PrepareContext& ctx) override {
-    const GraphDesc& graph = ctx.graph();
-    const OperatorDesc& op = ctx.op();
-    LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
-    LOWBIT_RETURN_IF_ERROR(require_float_operands(ctx, {0}));
-    LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 0, 4));
     Pool2DOptions options;
-    LOWBIT_RETURN_IF_ERROR(options_or_default(op, &options));
+    LOWBIT_RETURN_IF_ERROR(check_nhwc_operator(ctx, 1, &options));
     const Shape& in = ctx.input(0).shape;
     batch_ = in[0];
     in_h_ = in[1];
@@ -57,12 +61,8 @@ class FloatPoolKernel final : public XnnKernel {
     LOWBIT_RETURN_IF_ERROR(compute_padded_dim(in_w_, options.filter_w, options.stride_w, 1,
                                               options.padding, "width", &w));
     LOWBIT_RETURN_IF_ERROR(require_output_shape(ctx, 0, Shape{batch_, h.out, w.out, channels}));
-    if (ctx.output(0).shape.num_elements() == 0) {
-      set_no_op();
-      return Status::Ok();
-    }
-    LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
-    LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0}));
+    LOWBIT_RETURN_IF_ERROR(begin_operators(ctx, ctx.output(0).shape.num_elements() == 0, {0}));
+    if (no_op()) return Status::Ok();
 
     float out_min, out_max;
     float_activation_range(options.activation, &out_min, &out_max);
@@ -127,19 +127,14 @@ class FloatMeanKernel final : public XnnKernel {
   explicit FloatMeanKernel(const OperatorDesc& op) : XnnKernel(op, "f32_mean__xnnpack") {}
 
   Status prepare(PrepareContext& ctx) override {
-    const GraphDesc& graph = ctx.graph();
-    const OperatorDesc& op = ctx.op();
-    LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 2, 1));
-    LOWBIT_RETURN_IF_ERROR(require_float_operands(ctx, {0}));
-    LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 0, 4));
     MeanOptions options;
-    LOWBIT_RETURN_IF_ERROR(options_or_default(op, &options));
+    LOWBIT_RETURN_IF_ERROR(check_nhwc_operator(ctx, 2, &options));
     std::vector<int32_t> axes;
     LOWBIT_RETURN_IF_ERROR(read_axes(ctx, options, &axes));
     for (int32_t& axis : axes) {
       if (axis < -4 || axis >= 4) {
         return invalid("axis " + std::to_string(axis) + " is out of range for " +
-                       describe_input(graph, op, 0) + " of rank 4");
+                       describe_input(ctx.graph(), ctx.op(), 0) + " of rank 4");
       }
       if (axis < 0) axis += 4;
     }
@@ -207,12 +202,9 @@ class FloatMeanKernel final : public XnnKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> make_float_pool2d(const OperatorDesc& op) {
+std::unique_ptr<OpKernel> make_float_pool(const OperatorDesc& op) {
+  if (op.type == OpType::kMean) return std::make_unique<FloatMeanKernel>(op);
   return std::make_unique<FloatPoolKernel>(op);
-}
-
-std::unique_ptr<OpKernel> make_float_mean(const OperatorDesc& op) {
-  return std::make_unique<FloatMeanKernel>(op);
 }
 
 }  // namespace lowbit

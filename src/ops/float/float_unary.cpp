@@ -18,8 +18,7 @@ struct Rows {
 };
 
 Status same_shape_rows(const PrepareContext& ctx, Rows* rows) {
-  LOWBIT_RETURN_IF_ERROR(check_arity(ctx.op(), 1, 1, 1));
-  LOWBIT_RETURN_IF_ERROR(require_float_operands(ctx, {0}));
+  LOWBIT_RETURN_IF_ERROR(require_float_arity(ctx, 1, 1, {0}));
   const Shape& in = ctx.input(0).shape;
   LOWBIT_RETURN_IF_ERROR(require_output_shape(ctx, 0, in));
   rows->channels = in.rank == 0 ? 1 : size_t(in[in.rank - 1]);
@@ -43,12 +42,8 @@ class FloatUnaryKernel final : public XnnKernel {
 
   Status prepare(PrepareContext& ctx) override {
     LOWBIT_RETURN_IF_ERROR(same_shape_rows(ctx, &rows_));
-    if (rows_.batch == 0) {
-      set_no_op();
-      return Status::Ok();
-    }
-    LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
-    LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0}));
+    LOWBIT_RETURN_IF_ERROR(begin_operators(ctx, rows_.batch == 0, {0}));
+    if (no_op()) return Status::Ok();
     const size_t c = rows_.channels;
     xnn_operator_t unary = nullptr;
     switch (type_) {
@@ -106,12 +101,8 @@ class FloatSoftmaxKernel final : public XnnKernel {
     }
     beta_[0] = options.beta;
     LOWBIT_RETURN_IF_ERROR(same_shape_rows(ctx, &rows_));
-    if (rows_.batch == 0) {
-      set_no_op();
-      return Status::Ok();
-    }
-    LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
-    LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0}));
+    LOWBIT_RETURN_IF_ERROR(begin_operators(ctx, rows_.batch == 0, {0}));
+    if (no_op()) return Status::Ok();
     xnn_operator_t op = nullptr;
     if (beta_[0] != 1.0f) {
       const float inf = std::numeric_limits<float>::infinity();
@@ -154,11 +145,8 @@ class FloatSoftmaxKernel final : public XnnKernel {
 }  // namespace
 
 std::unique_ptr<OpKernel> make_float_unary(const OperatorDesc& op) {
+  if (op.type == OpType::kSoftmax) return std::make_unique<FloatSoftmaxKernel>(op);
   return std::make_unique<FloatUnaryKernel>(op);
-}
-
-std::unique_ptr<OpKernel> make_float_softmax(const OperatorDesc& op) {
-  return std::make_unique<FloatSoftmaxKernel>(op);
 }
 
 }  // namespace lowbit

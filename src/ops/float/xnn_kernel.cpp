@@ -49,6 +49,16 @@ Status XnnKernel::begin_prepare(PrepareContext& /*ctx*/) {
   return ensure_xnnpack_initialized();
 }
 
+Status XnnKernel::begin_operators(PrepareContext& ctx, bool empty_output,
+                                  std::initializer_list<size_t> padded_inputs) {
+  if (empty_output) {
+    set_no_op();
+    return Status::Ok();
+  }
+  LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
+  return keep_padded_constants(ctx, padded_inputs);
+}
+
 Status XnnKernel::keep_padded_constants(PrepareContext& ctx,
                                         std::initializer_list<size_t> inputs) {
   padded_constants_.assign(ctx.op().inputs.size(), nullptr);
@@ -96,6 +106,12 @@ Status XnnKernel::run(const RunContext& ctx) {
     LOWBIT_RETURN_IF_ERROR(check(xnn_run_operator(op, ctx.pool().handle()), "running"));
   }
   return Status::Ok();
+}
+
+Status require_float_arity(const PrepareContext& ctx, size_t min_inputs, size_t max_inputs,
+                           std::initializer_list<size_t> inputs) {
+  LOWBIT_RETURN_IF_ERROR(check_arity(ctx.op(), min_inputs, max_inputs, 1));
+  return require_float_operands(ctx, inputs);
 }
 
 Status require_float_operands(const PrepareContext& ctx, std::initializer_list<size_t> inputs) {

@@ -28,6 +28,11 @@ class XnnKernel : public OpKernel {
 
   // Initializes XNNPACK and resolves the kernel name through the selector.
   Status begin_prepare(PrepareContext& ctx);
+  // What prepare() does before creating the operators once the shapes are
+  // checked: with an empty output the kernel is a no-op (check no_op()
+  // after); else begin_prepare() and keep_padded_constants(padded_inputs).
+  Status begin_operators(PrepareContext& ctx, bool empty_output,
+                         std::initializer_list<size_t> padded_inputs);
   // Runs the operators created in prepare() and set up in bind(), in order.
   Status run(const RunContext& ctx) override;
   const char* name() const override { return kernel_name_; }
@@ -72,6 +77,9 @@ class XnnKernel : public OpKernel {
 // float32 with non-negative dimensions on the given inputs (present ones
 // only) and on every output.
 Status require_float_operands(const PrepareContext& ctx, std::initializer_list<size_t> inputs);
+// check_arity(ctx.op(), min_inputs, max_inputs, 1), then the above on inputs.
+Status require_float_arity(const PrepareContext& ctx, size_t min_inputs, size_t max_inputs,
+                           std::initializer_list<size_t> inputs);
 Status require_output_shape(const PrepareContext& ctx, size_t i, const Shape& expected);
 // A constant float tensor of `elements` values with storage to match.
 Status require_constant_floats(const PrepareContext& ctx, size_t i, int64_t elements);

@@ -1,0 +1,100 @@
+// The operator kernel of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED and
+// their create().
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "ops/conv2d_common.h"
+#include "ops/float/float_kernels.h"
+
+namespace lowbit {
+
+// The kernel of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: int8 layers
+// the CPU's microkernels serve run through Driver (Qs8GemmConvDriver,
+// Qs8DwconvDriver), all others through the whole-layer reference kernel over
+// reference_rows_. The operator's prepare() fills p_ and decides.
+template <typename Options, typename Params, typename Qs8Fn, typename Qu8Fn, typename Driver>
+class WeightedOpKernel : public OpKernel {
+ public:
+  using OptionsKind = Options;
+  explicit WeightedOpKernel(const Options& options) : options_(options) {}
+
+  Status run(const RunContext& ctx) override {
+    if (use_driver_) {
+      driver_.run(ctx.pool(), ctx.input_as<int8_t>(0), ctx.output_as<int8_t>(0), ctx.scratch());
+    } else {
+      kernel_.run(p_, ctx, has_bias_, reference_rows_);
+    }
+    return Status::Ok();
+  }
+  const char* name() const override { return use_driver_ ? driver_.name() : kernel_.name(); }
+  uint64_t macs() const override { return macs_; }
+
+ protected:
+  void select_reference(const PrepareContext& ctx, const KernelFamily<Qs8Fn>& qs8_variants,
+                        const KernelFamily<Qu8Fn>& qu8_variants) {
+    has_bias_ = ctx.has_input(2);
+    kernel_.select(ctx.selector(), ctx.input(0).dtype, qs8_variants, qu8_variants);
+  }
+  // The part of prepare() CONV_2D and DEPTHWISE_CONV_2D share: p_'s window
+  // and quantization (real multipliers formed in double), the reference
+  // kernel, the work; returns the drivers' geometry of the layer.
+  Qs8ConvGeometry prepare_filter_layer(PrepareContext& ctx, const Window2D& window,
+                                       int32_t output_channels, size_t taps,
+                                       const KernelFamily<Qs8Fn>& qs8_variants,
+                                       const KernelFamily<Qu8Fn>& qu8_variants) {
+    const Qs8ConvGeometry geometry = filter_geometry(ctx.input(0).shape, ctx.input(1).shape,
+                                                     window, options_, output_channels);
+    set_window_params(geometry, &p_);
+    set_output_quantization(ctx, options_.activation, &p_);
+    p_.requantizers = make_channel_requantizers(ctx, MultiplierRule::kDouble, output_channels);
+    select_reference(ctx, qs8_variants, qu8_variants);
+    reference_rows_ = size_t(p_.batch) * p_.output_h;
+    macs_ = uint64_t(p_.batch) * p_.output_h * p_.output_w * output_channels * taps;
+    return geometry;
+  }
+  // Whether the driver can run the layer with this microkernel variant: int8
+  // (uint8 stays on the reference), a SIMD variant, a profile it implements.
+  template <typename Variant>
+  bool driver_applies(const PrepareContext& ctx, const Variant& variant) const {
+    return ctx.input(0).dtype == DType::kInt8 && !variant.fn.portable &&
+           ref::simd_kernels_support(p_.profile);
+  }
+  // When use_driver_, packs the layer's int8 weights and bias for the
+  // driver's variant.
+  template <typename Variant>
+  Status prepare_driver_if_used(PrepareContext& ctx, const Variant& variant,
+                                const Qs8ConvGeometry& geometry,
+                                const Qs8ConvQuantization& quantization) {
+    if (!use_driver_) return Status::Ok();
+    const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
+    return driver_.prepare(ctx, variant, geometry, quantization,
+                           static_cast<const int8_t*>(ctx.input(1).data), bias);
+  }
+
+  const Options options_;
+  Params p_;
+  bool has_bias_ = false;
+  size_t reference_rows_ = 0;
+  uint64_t macs_ = 0;
+  bool use_driver_ = false;
+
+ private:
+  WeightedKernel<Params, Qs8Fn, Qu8Fn> kernel_;
+  Driver driver_;
+};
+
+// create() of the weighted operators: the float kernel for float32 input,
+// else Quantized (a WeightedOpKernel) with the operator's options.
+template <typename Quantized>
+Result<std::unique_ptr<OpKernel>> create_weighted_kernel(const GraphDesc& graph,
+                                                         const OperatorDesc& op) {
+  if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) return create_float_kernel(graph, op);
+  const typename Quantized::OptionsKind* opt = nullptr;
+  LOWBIT_RETURN_IF_ERROR(require_options(op, &opt));
+  return std::unique_ptr<OpKernel>(new Quantized(*opt));
+}
+
+}  // namespace lowbit
