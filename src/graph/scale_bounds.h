@@ -19,7 +19,11 @@ constexpr int kMaxScaleRatioLog2 = 31;
 // Pairs checked: each quantized activation input against each quantized
 // output (both ways), and an activation times a constant (weights) against
 // each output (upper bound only). int32 inputs (biases) are derived from the
-// others and not checked on their own.
+// others and not checked on their own. MUL is exempt: its one rescale is
+// s_a * s_b / s_out, which its requantizer saturates at any size (every
+// nonzero product to the output's limit by sign, as LiteRT does for the
+// uncalibrated LSTM state of Coral's traffic_model, output scale 3e-35) and
+// flushes to zero when tiny; the operators reading its output are checked.
 Status check_scale_ratios(const GraphDesc& graph, const OperatorDesc& op);
 
 }  // namespace lowbit
