@@ -28,5 +28,6 @@ KernelFamily<ref::DequantizeFn<int8_t>> qs8_dequantize_variants();
 KernelFamily<ref::DequantizeFn<uint8_t>> qu8_dequantize_variants();
 // RELU and RELU6: a requantization whose clamp is the activation's range.
 KernelFamily<ref::RequantizeFn<int8_t, int8_t>> qs8_relu_variants();
+KernelFamily<ref::RequantizeFn<uint8_t, uint8_t>> qu8_relu_variants();
 
 }  // namespace lowbit

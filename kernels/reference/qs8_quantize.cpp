@@ -63,6 +63,10 @@ void qs8_relu__reference(const RequantizeParams& params, size_t n, const int8_t*
                          int8_t* output) {
   requantize_any(params, n, input, output);
 }
+void qu8_relu__reference(const RequantizeParams& params, size_t n, const uint8_t* input,
+                         uint8_t* output) {
+  requantize_any(params, n, input, output);
+}
 
 void qs8_quantize__reference(const QuantizeParams& params, size_t n, const float* input,
                              int8_t* output) {

@@ -31,6 +31,7 @@ using RequantizeFn = RequantizeSignature<In, Out>*;
 // qs8_relu: RELU and RELU6, the int8 requantization with act_min/act_max the
 // activation's range.
 RequantizeSignature<int8_t, int8_t> qs8_requantize__reference, qs8_relu__reference;
+RequantizeSignature<uint8_t, uint8_t> qu8_relu__reference;  // legacy uint8 RELU, RELU6
 RequantizeSignature<uint8_t, int8_t> qu8_qs8_requantize__reference;
 RequantizeSignature<int8_t, uint8_t> qs8_qu8_requantize__reference;
 

@@ -239,7 +239,7 @@ Result<int> Importer::optional_tensor(int index) {
   return tensor(index);
 }
 
-Result<int> Importer::tensor(int index) {
+Result<int> Importer::tensor(int index, const Shape* unshaped_as) {
   LOWBIT_RETURN_IF_ERROR(check_index(index));
   if (lowbit_index_[index] >= 0) return lowbit_index_[index];
   const tfl::Tensor* t = tfl_tensor(index);
@@ -260,6 +260,7 @@ Result<int> Importer::tensor(int index) {
   }
   Result<Shape> shape_result = shape(index);
   if (!shape_result.ok()) return shape_result.status();
+  if (unshaped_as != nullptr && shape_result->rank == 0) shape_result = *unshaped_as;
   const Shape& s = shape_result.value();
   Result<Quantization> quant = quantization(index, dtype, s);
   if (!quant.ok()) return quant.status();

@@ -39,8 +39,10 @@ class Importer {
   // --- used by the operator converters ---
   int num_tensors() const { return static_cast<int>(tensors_->size()); }
   const tfl::Tensor* tfl_tensor(int index) const { return tensors_->Get(index); }
-  // The lowbit tensor for a TFLite tensor, created on first use.
-  Result<int> tensor(int index);
+  // The lowbit tensor for a TFLite tensor, created on first use. A tensor
+  // TFLite leaves unshaped (rank 0: custom operators size their outputs when
+  // TFLite prepares them) takes `unshaped_as` where the converter knows it.
+  Result<int> tensor(int index, const Shape* unshaped_as = nullptr);
   // kAbsentInput for -1.
   Result<int> optional_tensor(int index);
   // TFLite shape (bit tensors: in 32-bit words, as stored).

@@ -3,6 +3,10 @@
 // LCE stores bitpacked tensors as INT32 words [..., ceil(C/32)]; lowbit gives
 // them dtype BIT and the logical channel count C, which no single tensor
 // records: it comes from the operator that produces or consumes it.
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
 #include "convert/importer.h"
 #include "convert/lce_options.h"
 
@@ -185,8 +189,19 @@ Status convert_detection_postprocess(Importer& im, const OpContext& ctx) {
     if (!r.ok()) return r.status();
     inputs.push_back(r.value());
   }
-  for (int t : ctx.outputs) {
-    Result<int> r = im.tensor(t);
+  // TFLite stores these outputs unshaped and sizes them in Prepare.
+  const int64_t detections = int64_t{options->max_detections} *
+                             std::max(options->max_classes_per_detection, 1);
+  if (options->max_detections < 1 || detections > (int64_t{1} << 24)) {
+    return invalid("max_detections " + std::to_string(options->max_detections) + " x " +
+                   std::to_string(options->max_classes_per_detection) +
+                   " classes per detection is not a usable output size");
+  }
+  const Shape shapes[4] = {Shape{1, int32_t(detections), 4}, Shape{1, int32_t(detections)},
+                           Shape{1, int32_t(detections)},
+                           Shape{1}};
+  for (size_t i = 0; i < ctx.outputs.size(); ++i) {
+    Result<int> r = im.tensor(ctx.outputs[i], &shapes[i]);
     if (!r.ok()) return r.status();
     outputs.push_back(r.value());
   }

@@ -58,13 +58,18 @@ bool within(double ratio) {
 Status check_scale_ratios(const GraphDesc& graph, const OperatorDesc& op) {
   if (op.type == OpType::kMul) return Status::Ok();
   const std::vector<ScaledTensor> inputs = scaled(graph, op.inputs, "input");
+  // ADD and SUB only multiply by factors of at most 1/2 and by the output's
+  // rescale: tiny ones flush to zero, so only the upper bound applies.
+  const bool tiny_flushes = op.type == OpType::kAdd || op.type == OpType::kSub;
   const std::vector<ScaledTensor> outputs = scaled(graph, op.outputs, "output");
   for (const ScaledTensor& out : outputs) {
     for (const ScaledTensor& in : inputs) {
       if (in.constant) continue;  // weights only count multiplied by an activation
       const std::string who = in.role + " " + describe_tensor(graph, in.index);
       for (double ratio : {in.min_scale / out.max_scale, in.max_scale / out.min_scale}) {
-        if (!within(ratio)) return out_of_bounds(graph, who, ratio, out);
+        if (!within(ratio) && !(tiny_flushes && ratio < 1.0)) {
+          return out_of_bounds(graph, who, ratio, out);
+        }
       }
     }
     // Convolutions and fully connected layers rescale activation x weights.

@@ -24,6 +24,9 @@ constexpr int kMaxScaleRatioLog2 = 31;
 // nonzero product to the output's limit by sign, as LiteRT does for the
 // uncalibrated LSTM state of Coral's traffic_model, output scale 3e-35) and
 // flushes to zero when tiny; the operators reading its output are checked.
+// ADD and SUB have only the upper bound: their rescales (each input onto
+// twice the larger input scale, then to the output) flush to zero when tiny,
+// as in traffic_model's LSTM cell, whose two inputs have scales near 1e-35.
 Status check_scale_ratios(const GraphDesc& graph, const OperatorDesc& op);
 
 }  // namespace lowbit

@@ -1,5 +1,7 @@
 #include "ops/relu_common.h"
 
+#include <type_traits>
+
 #include "kernels/qs8_quantize.h"
 #include "ops/add_elementwise_util.h"
 #include "ops/float/float_kernels.h"
@@ -8,22 +10,29 @@
 namespace lowbit {
 namespace {
 
-class Qs8Relu : public UnaryElementwiseKernel<int8_t, int8_t, ref::RequantizeParams> {
+// int8, and legacy uint8 with TFLite's same rule in the uint8 range.
+template <typename T>
+class QuantizedRelu : public UnaryElementwiseKernel<T, T, ref::RequantizeParams> {
  public:
-  explicit Qs8Relu(Activation activation) : activation_(activation) {}
+  explicit QuantizedRelu(Activation activation) : activation_(activation) {}
 
   Status prepare(PrepareContext& ctx) override {
     const TensorDesc& in = ctx.input(0);
     const TensorDesc& out = ctx.output(0);
     const float si = in.quant.scales[0], so = out.quant.scales[0];
-    params_.profile = ctx.profile();
-    params_.input_zero_point = in.quant.zero_points[0];
-    params_.output_zero_point = out.quant.zero_points[0];
+    ref::RequantizeParams& p = this->params_;
+    p.profile = ctx.profile();
+    p.input_zero_point = in.quant.zero_points[0];
+    p.output_zero_point = out.quant.zero_points[0];
     // TFLite Micro forms the ratio in double.
-    params_.rescale = ref::make_requantizer(params_.profile, double(si) / double(so), si / so);
-    quantized_activation_range(activation_, so, params_.output_zero_point, DType::kInt8,
-                               &params_.act_min, &params_.act_max);
-    return choose(ctx, qs8_relu_variants());
+    p.rescale = ref::make_requantizer(p.profile, double(si) / double(so), si / so);
+    quantized_activation_range(activation_, so, p.output_zero_point, out.dtype, &p.act_min,
+                               &p.act_max);
+    if constexpr (std::is_same_v<T, uint8_t>) {
+      return this->choose(ctx, qu8_relu_variants());
+    } else {
+      return this->choose(ctx, qs8_relu_variants());
+    }
   }
 
  private:
@@ -33,13 +42,21 @@ class Qs8Relu : public UnaryElementwiseKernel<int8_t, int8_t, ref::RequantizePar
 }  // namespace
 
 Status validate_relu(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
-  return validate_int8_or_float_unary(graph, op, output_shapes);
+  LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
+  DType dtype;
+  LOWBIT_RETURN_IF_ERROR(check_same_dtype_operands(
+      graph, op, {DType::kInt8, DType::kUInt8, DType::kFloat32}, &dtype));
+  output_shapes[0] = graph.tensors[op.inputs[0]].shape;
+  return Status::Ok();
 }
 
 Result<std::unique_ptr<OpKernel>> create_relu_kernel(const GraphDesc& graph, const OperatorDesc& op,
                                                      Activation activation) {
   if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) return create_float_kernel(graph, op);
-  return std::unique_ptr<OpKernel>(new Qs8Relu(activation));
+  if (graph.tensors[op.inputs[0]].dtype == DType::kUInt8) {
+    return std::unique_ptr<OpKernel>(new QuantizedRelu<uint8_t>(activation));
+  }
+  return std::unique_ptr<OpKernel>(new QuantizedRelu<int8_t>(activation));
 }
 
 }  // namespace lowbit

@@ -142,6 +142,7 @@ TEST_CASE("requantize variants: lengths, zero points, rescales and clamps at the
   SECTION("uint8 -> int8") { check_requantize("qu8_qs8_requantize", qu8_qs8_requantize_variants()); }
   SECTION("int8 -> uint8") { check_requantize("qs8_qu8_requantize", qs8_qu8_requantize_variants()); }
   SECTION("RELU, RELU6") { check_requantize("qs8_relu", qs8_relu_variants()); }
+  SECTION("uint8 RELU, RELU6") { check_requantize("qu8_relu", qu8_relu_variants()); }
 }
 
 TEST_CASE("quantize variants: float ties, infinities and NaN at every length",

@@ -55,6 +55,7 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("qs8_dequantize", qs8_dequantize_variants()),
       family_rows("qu8_dequantize", qu8_dequantize_variants()),
       family_rows("qs8_relu", qs8_relu_variants()),
+      family_rows("qu8_relu", qu8_relu_variants()),
       // copy_config.cpp
       family_rows("copy_pad", copy_pad_variants()),
       family_rows("copy_bytes", copy_bytes_variants()),
