@@ -64,8 +64,46 @@ struct ChannelRequant {
     params.scale = scale.data();
   }
 
+  // As draw, with channel c's scale cycling through the ends of the range a
+  // quantized model produces (edge_channel_scale), so every NR block and
+  // remainder mixes them.
+  void draw_edges(RequantProfile profile, size_t channels, size_t pad_to, double typical) {
+    size_t c = 0;
+    draw(profile, channels, pad_to, [&] { return edge_channel_scale(c++, typical); });
+  }
+
+  // Real scales cycling through: the smallest whose outputs still move, a
+  // typical one, an exact half (ties), the largest below 1, exactly 1, and
+  // a multiplier above 1 (a left shift in the fixed-point profiles).
+  static double edge_channel_scale(size_t c, double typical) {
+    const double kEdges[] = {std::ldexp(1.0, -24), typical, 0.5, 1.0 - std::ldexp(1.0, -23),
+                             1.0, 4.0};
+    return kEdges[c % (sizeof(kEdges) / sizeof(kEdges[0]))];
+  }
+
   ref::Requantizer channel(size_t c) const { return {multiplier[c], shift[c], scale[c]}; }
 };
+
+// Tile sizes a GEMM-type tester sweeps for a tile of `tile` rows or columns:
+// every remainder 1 .. tile, one past a whole tile, and two tiles plus one.
+inline std::vector<size_t> tile_remainders(size_t tile) {
+  std::vector<size_t> sizes;
+  for (size_t n = 1; n <= tile + 1; ++n) sizes.push_back(n);
+  sizes.push_back(2 * tile + 1);
+  return sizes;
+}
+
+// Depths around a kernel's K group (the packed weights pad K up to it): 1,
+// one short of it, one past one and two groups, and `large`; a multiple of
+// the group only where the group is 1 or 2.
+inline std::vector<size_t> depths_around_group(size_t group, size_t large) {
+  std::vector<size_t> depths{1};
+  if (group > 2) depths.push_back(group - 1);
+  for (size_t k : {group + 1, 2 * group + 1, large}) {
+    if (k != depths.back()) depths.push_back(k);
+  }
+  return depths;
+}
 
 inline std::vector<KernelVariant<Qs8GemmKernel>> qs8_gemm_variants_under_test() {
   const auto [table, count] = qs8_gemm_variants();
