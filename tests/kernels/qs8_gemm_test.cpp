@@ -97,17 +97,10 @@ std::vector<int8_t> run(const Qs8GemmKernel& kernel, const Problem& p) {
   return out;
 }
 
-// The parameters an edge case pins down (the rest of its problem is random).
-struct EdgeParams {
-  RequantProfile profile = RequantProfile::kTfliteReference;
-  int32_t input_zp = 0, output_zp = 0;
-  std::pair<int32_t, int32_t> clamp{-128, 127};
-  testing::Fill fill = testing::Fill::kRandom;
-};
-
 // m rows of k inputs and n channels filled as e.fill (the weights too, kept
 // in int8's symmetric range), per-channel scales at their ends.
-Problem make_edge_problem(std::mt19937& rng, size_t m, size_t n, size_t k, const EdgeParams& e) {
+Problem make_edge_problem(std::mt19937& rng, size_t m, size_t n, size_t k,
+                          const testing::Qs8EdgeParams& e) {
   Problem p;
   p.mr = m;
   p.n = n;
@@ -118,9 +111,7 @@ Problem make_edge_problem(std::mt19937& rng, size_t m, size_t n, size_t k, const
   for (int8_t& w : p.weights) w = std::max<int8_t>(w, -127);
   p.bias = testing::random_ints<int32_t>(rng, n, -20000, 20000);
   p.draw_edges(e.profile, n, 16, 1.0 / (64.0 * std::sqrt(double(k))));
-  p.params.output_zero_point = e.output_zp;
-  p.params.output_min = e.clamp.first;
-  p.params.output_max = e.clamp.second;
+  p.set_output(e);
   return p;
 }
 
@@ -147,16 +138,6 @@ void expect_edge_matches(std::mt19937& rng, const Qs8GemmKernel& kernel, const P
       testing::strided_extent(p.mr, p.n, c_stride),
       [&](int8_t* c) { simulate_into(p, c, c_stride); },
       [&](int8_t* c) { run_into(kernel, p, a_rows.data(), c, c_stride); });
-}
-
-// Profiles and zero points rotating with a sweep's case index i, so a sweep
-// of shapes meets every one.
-EdgeParams rotating_params(size_t i, const std::vector<int32_t>& zero_points) {
-  EdgeParams e;
-  e.profile = testing::kSimdProfiles[i % 3];
-  e.input_zp = zero_points[i % 4];
-  e.output_zp = zero_points[(i / 4) % 4];
-  return e;
 }
 
 // Calls sweep(kernel, rng, zero_points) for every qs8 GEMM variant this CPU
@@ -272,7 +253,8 @@ TEST_CASE("qs8 GEMM variants: every M and N remainder, K around the group, strid
         const size_t group = kernel.layout.k_group;
         for (size_t k : testing::depths_around_group(group, large_depth(kernel.layout))) {
           // Profiles, zero points and strides rotate so every shape gets some.
-          const Problem p = make_edge_problem(rng, m, n, k, rotating_params(i, zero_points));
+          const Problem p =
+              make_edge_problem(rng, m, n, k, testing::rotating_edge_params(i, zero_points));
           expect_edge_matches(rng, kernel, p, i % 2 ? n : n + 5, (i / 2) % 2 ? k : k + 3);
           ++i;
         }
@@ -284,27 +266,15 @@ TEST_CASE("qs8 GEMM variants: every M and N remainder, K around the group, strid
 TEST_CASE("qs8 GEMM variants: zero points, clamps and fills at the limits",
           "[kernels][qs8_gemm]") {
   for_each_edge_sweep([](const Qs8GemmKernel& kernel, std::mt19937& rng,
-                         const std::vector<int32_t>& zero_points) {
-    size_t i = 0;
-    for (RequantProfile profile : testing::kSimdProfiles) {
-      for (int32_t input_zp : zero_points) {
-        for (int32_t output_zp : zero_points) {
-          for (const auto& clamp : testing::edge_clamps<int8_t>(rng, output_zp)) {
-            for (testing::Fill fill : testing::kFills) {
-              const EdgeParams e{profile, input_zp, output_zp, clamp, fill};
-              // A full tile with K one past the group, or a remainder tile
-              // with a large K (accumulators at their largest for the fills).
-              const size_t nr = kernel.layout.nr;
-              const Problem p =
-                  i % 2 ? make_edge_problem(rng, kernel.mr, nr, kernel.layout.k_group + 1, e)
-                        : make_edge_problem(rng, 2, nr + 1, large_depth(kernel.layout), e);
-              expect_edge_matches(rng, kernel, p, p.n + 1, p.k);
-              ++i;
-            }
-          }
-        }
-      }
-    }
+                         const std::vector<int32_t>&) {
+    testing::for_each_edge_combination(rng, [&](const testing::Qs8EdgeParams& e, size_t i) {
+      // A full tile with K one past the group, or a remainder tile with a
+      // large K (accumulators at their largest for the fills).
+      const size_t nr = kernel.layout.nr;
+      const Problem p = i % 2 ? make_edge_problem(rng, kernel.mr, nr, kernel.layout.k_group + 1, e)
+                              : make_edge_problem(rng, 2, nr + 1, large_depth(kernel.layout), e);
+      expect_edge_matches(rng, kernel, p, p.n + 1, p.k);
+    });
   });
 }
 
@@ -323,7 +293,8 @@ TEST_CASE("qs8 indirect GEMM variants: every M and N remainder, padding taps, st
         for (size_t taps : {1, 2, 9}) {
           for (size_t tap_bytes : {group, 3 * group}) {
             Problem p =
-                make_edge_problem(rng, m, n, taps * tap_bytes, rotating_params(i, zero_points));
+                make_edge_problem(rng, m, n, taps * tap_bytes,
+                                  testing::rotating_edge_params(i, zero_points));
             const std::vector<int8_t> padding(tap_bytes, static_cast<int8_t>(p.input_zp));
             std::vector<const int8_t*> indirection;
             for (size_t r = 0; r < m; ++r) {

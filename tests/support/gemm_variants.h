@@ -13,6 +13,7 @@
 
 #include "kernels/qs8_gemm.h"
 #include "runtime/cpu_features.h"
+#include "support/kernel_tester.h"
 
 namespace lowbit::testing {
 
@@ -33,6 +34,44 @@ int for_each_runnable_variant(const Table& table, Run&& run) {
     run(row);
   }
   return ran;
+}
+
+// The parameters a qs8 GEMM-type edge case pins down (the rest of its
+// problem is random).
+struct Qs8EdgeParams {
+  RequantProfile profile = RequantProfile::kTfliteReference;
+  int32_t input_zp = 0, output_zp = 0;
+  std::pair<int32_t, int32_t> clamp{-128, 127};
+  Fill fill = Fill::kRandom;
+};
+
+// Profiles and zero points (from edge_zero_points) rotating with a sweep's
+// case index i, so a sweep of shapes meets every one; no clamp, random fill.
+inline Qs8EdgeParams rotating_edge_params(size_t i, const std::vector<int32_t>& zero_points) {
+  Qs8EdgeParams e;
+  e.profile = kSimdProfiles[i % 3];
+  e.input_zp = zero_points[i % 4];
+  e.output_zp = zero_points[(i / 4) % 4];
+  return e;
+}
+
+// Calls each(params, i) for every combination of profile, input and output
+// zero point, clamp (edge_clamps) and fill, i counting them.
+template <typename Each>
+void for_each_edge_combination(std::mt19937& rng, Each&& each) {
+  const std::vector<int32_t> zero_points = edge_zero_points<int8_t>(rng);
+  size_t i = 0;
+  for (RequantProfile profile : kSimdProfiles) {
+    for (int32_t input_zp : zero_points) {
+      for (int32_t output_zp : zero_points) {
+        for (const auto& clamp : edge_clamps<int8_t>(rng, output_zp)) {
+          for (Fill fill : kFills) {
+            each(Qs8EdgeParams{profile, input_zp, output_zp, clamp, fill}, i++);
+          }
+        }
+      }
+    }
+  }
 }
 
 // Per-channel requantization of a random kernel-test problem, in the arrays
@@ -62,6 +101,13 @@ struct ChannelRequant {
     params.multiplier = multiplier.data();
     params.shift = shift.data();
     params.scale = scale.data();
+  }
+
+  // The output zero point and clamp of `e`.
+  void set_output(const Qs8EdgeParams& e) {
+    params.output_zero_point = e.output_zp;
+    params.output_min = e.clamp.first;
+    params.output_max = e.clamp.second;
   }
 
   // As draw, with channel c's scale cycling through the ends of the range a
