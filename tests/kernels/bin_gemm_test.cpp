@@ -8,6 +8,7 @@
 #include "kernels/bin_gemm.h"
 #include "runtime/cpu_features.h"
 #include "support/gemm_variants.h"
+#include "support/kernel_tester.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;
@@ -26,10 +27,9 @@ struct AlignedWords {
 
 // The definition, straight from unpacked rows: filter[n][t][w] (pad bits
 // cleared), A rows through a[t*mr + m], last word of each A run masked.
-std::vector<int32_t> expected_popcounts(size_t mr, size_t nr, size_t taps, size_t tap_words,
-                                        const std::vector<const uint32_t*>& a, uint32_t mask,
-                                        const std::vector<uint32_t>& filter, size_t c_stride) {
-  std::vector<int32_t> c(mr * c_stride, -1);
+void expected_popcounts_into(size_t mr, size_t nr, size_t taps, size_t tap_words,
+                             const std::vector<const uint32_t*>& a, uint32_t mask,
+                             const std::vector<uint32_t>& filter, int32_t* c, size_t c_stride) {
   for (size_t m = 0; m < mr; ++m) {
     for (size_t n = 0; n < nr; ++n) {
       int32_t sum = 0;
@@ -42,7 +42,63 @@ std::vector<int32_t> expected_popcounts(size_t mr, size_t nr, size_t taps, size_
       c[m * c_stride + n] = sum;
     }
   }
+}
+
+std::vector<int32_t> expected_popcounts(size_t mr, size_t nr, size_t taps, size_t tap_words,
+                                        const std::vector<const uint32_t*>& a, uint32_t mask,
+                                        const std::vector<uint32_t>& filter, size_t c_stride) {
+  std::vector<int32_t> c(mr * c_stride, -1);
+  expected_popcounts_into(mr, nr, taps, tap_words, a, mask, filter, c.data(), c_stride);
   return c;
+}
+
+// Words of a bit-packed row filled as `fill` says: random, all zeros, all
+// ones (pad bits included, which the kernel must mask) or alternating.
+std::vector<uint32_t> filled_words(std::mt19937& rng, size_t n, testing::Fill fill) {
+  std::vector<uint32_t> words(n);
+  for (uint32_t& w : words) {
+    switch (fill) {
+      case testing::Fill::kRandom: w = static_cast<uint32_t>(rng()); break;
+      case testing::Fill::kLowest: w = 0u; break;
+      case testing::Fill::kHighest: w = ~0u; break;
+      case testing::Fill::kAlternating: w = 0xAAAAAAAAu; break;
+    }
+  }
+  return words;
+}
+
+// One tile of mr x nr outputs, c_stride apart, over `taps` taps of `bits`
+// bits each (the last word masked to its bits); every fourth A run (from
+// `phase`) is the shared zero row of a padding tap. Exact against the
+// definition, nothing written outside the tile.
+void expect_edge_tile(std::mt19937& rng, const BinGemmKernel& k, size_t mr, size_t nr,
+                      size_t taps, size_t bits, size_t c_stride, size_t phase, testing::Fill fill) {
+  const size_t tap_words = (bits + 31) / 32;
+  const uint32_t mask = bits % 32 ? (1u << (bits % 32)) - 1 : ~0u;
+  const std::vector<uint32_t> zero(tap_words, 0u);
+  std::vector<std::vector<uint32_t>> storage;
+  std::vector<const uint32_t*> a(taps * mr);
+  for (size_t i = 0; i < a.size(); ++i) {
+    if ((i + phase) % 4 == 3) {
+      a[i] = zero.data();
+      continue;
+    }
+    storage.push_back(filled_words(rng, tap_words, fill));
+    a[i] = storage.back().data();
+  }
+  std::vector<uint32_t> filter = filled_words(rng, nr * taps * tap_words, testing::Fill::kRandom);
+  for (size_t i = tap_words - 1; i < filter.size(); i += tap_words) filter[i] &= mask;
+  AlignedWords block(bin_gemm_block_words(k, taps, tap_words));
+  bin_gemm_pack_block(k, nr, taps, tap_words, filter.data(), taps * tap_words, tap_words,
+                      block.ptr);
+  INFO("M " << mr << " N " << nr << " taps " << taps << " bits " << bits << " c_stride "
+            << c_stride);
+  testing::expect_same_writes<int32_t>(
+      testing::strided_extent(mr, nr, c_stride),
+      [&](int32_t* c) {
+        expected_popcounts_into(mr, nr, taps, tap_words, a, mask, filter, c, c_stride);
+      },
+      [&](int32_t* c) { k.fn(mr, nr, taps, tap_words, a.data(), mask, block.ptr, c, c_stride); });
 }
 
 }  // namespace
@@ -96,6 +152,37 @@ TEST_CASE("binary GEMM variants equal the definition through row pointers",
     }
   });
   CHECK(tested >= 1);
+}
+
+// Every bit depth through two 64-bit steps and past (each remainder of a
+// 32-bit word and of a 64-bit step, and depths long enough for the byte
+// counters to flush) with M, N, taps and fills rotating; then every M and N
+// remainder of the tile at depths around the word and step boundaries.
+TEST_CASE("binary GEMM variants: every bit-depth remainder, every M and N, padding taps",
+          "[kernels][bin_gemm]") {
+  testing::for_each_runnable_variant(
+      bin_gemm_variants(), [&](const KernelVariant<BinGemmKernel>& variant) {
+    const BinGemmKernel k = variant.fn;
+    std::mt19937 rng(testing::test_seed());
+    std::vector<size_t> depths = testing::lengths_through_remainders(64);
+    depths.push_back(32 * 129 + 5);
+    size_t i = 0;
+    for (size_t bits : depths) {
+      const size_t mr = 1 + i % k.mr, nr = 1 + (i * 5) % k.nr;
+      expect_edge_tile(rng, k, mr, nr, 1 + i % 3, bits, nr + i % 2 * 3, i,
+                       testing::kFills[(i / 2) % 4]);
+      ++i;
+    }
+    for (size_t mr = 1; mr <= k.mr; ++mr) {
+      for (size_t nr = 1; nr <= k.nr; ++nr) {
+        for (size_t bits : {1, 32, 33, 64, 65, 1000}) {
+          expect_edge_tile(rng, k, mr, nr, 1 + i % 3, bits, nr + i % 2 * 3, i,
+                           testing::kFills[(i / 2) % 4]);
+          ++i;
+        }
+      }
+    }
+  });
 }
 
 TEST_CASE("scalar binary GEMM counts differing bits", "[kernels][bin_gemm]") {

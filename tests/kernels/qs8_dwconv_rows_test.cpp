@@ -13,6 +13,7 @@
 #include "kernels/qs8_dwconv.h"
 #include "runtime/cpu_features.h"
 #include "support/gemm_variants.h"
+#include "support/kernel_tester.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;
@@ -78,8 +79,8 @@ RowProblem make_row_problem(std::mt19937& rng, int k, int stride, RequantProfile
   return p;
 }
 
-std::vector<int8_t> simulate(const RowProblem& p) {
-  std::vector<int8_t> out(p.output_width * p.pixel_stride, 0x55);
+// Output pixel o at out + o * pixel_stride.
+void simulate_into(const RowProblem& p, int8_t* out) {
   for (size_t o = 0; o < p.output_width; ++o) {
     for (size_t c = 0; c < p.channels; ++c) {
       int64_t acc = p.bias[c];
@@ -100,10 +101,15 @@ std::vector<int8_t> simulate(const RowProblem& p) {
           p.params.output_min, p.params.output_max));
     }
   }
+}
+
+std::vector<int8_t> simulate(const RowProblem& p) {
+  std::vector<int8_t> out(p.output_width * p.pixel_stride, 0x55);
+  simulate_into(p, out.data());
   return out;
 }
 
-std::vector<int8_t> run(Qs8DwconvRowFn fn, size_t channel_block, const RowProblem& p) {
+void run_into(Qs8DwconvRowFn fn, size_t channel_block, const RowProblem& p, int8_t* out) {
   std::vector<uint8_t> packed(qs8_dwconv_rows_packed_bytes(channel_block, p.channels, p.k, p.k));
   qs8_dwconv_pack_rows(channel_block, p.channels, p.k, p.k, p.weights.data(), p.bias.data(),
                        p.input_zp, packed.data());
@@ -113,7 +119,6 @@ std::vector<int8_t> run(Qs8DwconvRowFn fn, size_t channel_block, const RowProble
     rows.push_back(p.padding_row[ky] ? zero_row.data()
                                      : p.image.data() + size_t(ky) * p.input_width * p.input_stride);
   }
-  std::vector<int8_t> out(p.output_width * p.pixel_stride, 0x55);
   Qs8DwconvRowArgs args;
   args.channels = p.channels;
   args.pixel_stride = p.pixel_stride;
@@ -126,10 +131,60 @@ std::vector<int8_t> run(Qs8DwconvRowFn fn, size_t channel_block, const RowProble
   args.input_width = p.input_width;
   args.zero_row = zero_row.data();
   args.packed_w = packed.data();
-  args.output = out.data();
+  args.output = out;
   args.params = &p.params;
   fn(args);
+}
+
+std::vector<int8_t> run(Qs8DwconvRowFn fn, size_t channel_block, const RowProblem& p) {
+  std::vector<int8_t> out(p.output_width * p.pixel_stride, 0x55);
+  run_into(fn, channel_block, p, out.data());
   return out;
+}
+
+// Where an edge row problem's taps leave the image.
+enum class EdgePadding { kNone, kLeftAndRight, kTopAndBottom, kNarrowerThanKernel, kCount };
+
+// A row problem of `channels` channels and `width` outputs with `padding`,
+// pixel and input strides `extra` bytes wider than the channels, inputs and
+// weights filled as e.fill, per-channel scales at their ends.
+RowProblem make_edge_row_problem(std::mt19937& rng, int k, int stride, size_t channels,
+                                 size_t width, EdgePadding padding, size_t extra,
+                                 const testing::Qs8EdgeParams& e) {
+  RowProblem p;
+  p.k = k;
+  p.stride = stride;
+  p.channels = channels;
+  p.pixel_stride = p.input_stride = channels + extra;
+  p.output_width = width;
+  const size_t full_width = (width - 1) * size_t(stride) + size_t(k);
+  p.input_x = padding == EdgePadding::kNone ? 0 : -ptrdiff_t(k / 2);
+  p.input_width = padding == EdgePadding::kLeftAndRight         ? width * size_t(stride)
+                  : padding == EdgePadding::kNarrowerThanKernel ? 1
+                                                            : full_width;
+  for (int ky = 0; ky < k; ++ky) {
+    p.padding_row.push_back(padding == EdgePadding::kTopAndBottom && (ky == 0 || ky == k - 1));
+  }
+  p.input_zp = e.input_zp;
+  p.image = testing::filled<int8_t>(rng, size_t(k) * p.input_width * p.input_stride, e.fill);
+  p.weights = testing::filled<int8_t>(rng, size_t(k) * k * channels, e.fill);
+  for (int8_t& w : p.weights) w = std::max<int8_t>(w, -127);
+  p.bias = testing::random_ints<int32_t>(rng, channels, -20000, 20000);
+  p.draw_edges(e.profile, channels, 32, 1.0 / 1024);
+  p.set_output(e);
+  return p;
+}
+
+void expect_edge_row_matches(Qs8DwconvRowFn fn, size_t channel_block, const RowProblem& p) {
+  INFO("channels " << p.channels << " width " << p.output_width << " pixel stride "
+                   << p.pixel_stride << " input x " << p.input_x << " of " << p.input_width
+                   << " zero points " << p.input_zp << "/" << p.params.output_zero_point
+                   << " clamp [" << p.params.output_min << ", " << p.params.output_max << "] "
+                   << requant_profile_name(p.params.profile));
+  testing::expect_same_writes<int8_t>(
+      testing::strided_extent(p.output_width, p.channels, p.pixel_stride),
+      [&](int8_t* out) { simulate_into(p, out); },
+      [&](int8_t* out) { run_into(fn, channel_block, p, out); });
 }
 
 }  // namespace
@@ -165,6 +220,45 @@ TEST_CASE("qs8 depthwise row kernels match a direct convolution", "[kernels][qs8
     }
   });
   CHECK(tested >= 4);
+}
+
+// Every channel remainder of the variant's block, output widths around the
+// row segments, each padding pattern, strides wider than the channels; then
+// every combination of zero points, clamps, fills and profiles.
+TEST_CASE("qs8 depthwise row kernels: every channel remainder, width and padding, limits",
+          "[kernels][qs8_dwconv]") {
+  testing::for_each_runnable_variant(
+      qs8_dwconv_variants(), [&](const KernelVariant<Qs8DwconvKernel>& variant) {
+    const Qs8DwconvKernel& kernel = variant.fn;
+    for (int k : {3, 5}) {
+      for (int stride : {1, 2}) {
+        const Qs8DwconvRowFn fn = qs8_dwconv_row_kernel(kernel, k, k, stride, 1, 1);
+        if (!fn) continue;  // the random test above warns
+        INFO(k << "x" << k << " stride " << stride);
+        std::mt19937 rng(testing::test_seed());
+        const std::vector<int32_t> zero_points = testing::edge_zero_points<int8_t>(rng);
+        const size_t kWidths[] = {1, 2, 3, 5, 8, 9, 17};
+        size_t i = 0;
+        for (size_t channels : testing::lengths_through_remainders(kernel.channel_block)) {
+          for (size_t width : kWidths) {
+            const auto padding = static_cast<EdgePadding>(i % size_t(EdgePadding::kCount));
+            const size_t extra = (i / 4) % 2 ? 0 : 5;
+            const testing::Qs8EdgeParams e = testing::rotating_edge_params(i, zero_points);
+            expect_edge_row_matches(
+                fn, kernel.channel_block,
+                make_edge_row_problem(rng, k, stride, channels, width, padding, extra, e));
+            ++i;
+          }
+        }
+        testing::for_each_edge_combination(rng, [&](const testing::Qs8EdgeParams& e, size_t j) {
+          const size_t channels = j % 2 ? kernel.channel_block + 1 : 2 * kernel.channel_block - 1;
+          expect_edge_row_matches(fn, kernel.channel_block,
+                                  make_edge_row_problem(rng, k, stride, channels, 5,
+                                                        EdgePadding::kLeftAndRight, 0, e));
+        });
+      }
+    }
+  });
 }
 
 TEST_CASE("qs8 depthwise row kernels exist only for square 3x3/5x5, stride 1/2, no dilation",

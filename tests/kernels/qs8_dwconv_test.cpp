@@ -8,6 +8,7 @@
 #include "kernels/qs8_dwconv.h"
 #include "runtime/cpu_features.h"
 #include "support/gemm_variants.h"
+#include "support/kernel_tester.h"
 #include "support/model_runner.h"
 
 using namespace lowbit;
@@ -22,6 +23,11 @@ struct Requant : testing::ChannelRequant {
     params.output_zero_point = static_cast<int32_t>(rng() % 256) - 128;
     params.output_max = rng() % 3 == 0 ? 90 : 127;
     params.output_min = std::min(params.output_zero_point, params.output_max);
+  }
+  // Per-channel scales at their ends, output zero point and clamp of `e`.
+  Requant(const testing::Qs8EdgeParams& e, size_t channels) {
+    draw_edges(e.profile, channels, 32, 1.0 / 256);
+    set_output(e);
   }
   Requant(const Requant&) = delete;
 
@@ -60,8 +66,7 @@ Problem make_problem(std::mt19937& rng) {
   return p;
 }
 
-std::vector<int8_t> simulate(const Problem& p, const Requant& rq) {
-  std::vector<int8_t> out(p.channels);
+void simulate_into(const Problem& p, const Requant& rq, int8_t* out) {
   for (size_t c = 0; c < p.channels; ++c) {
     int64_t acc = p.bias[c];
     for (size_t t = 0; t < p.taps; ++t) {
@@ -69,18 +74,58 @@ std::vector<int8_t> simulate(const Problem& p, const Requant& rq) {
     }
     out[c] = rq.output(acc, c);
   }
+}
+
+std::vector<int8_t> simulate(const Problem& p, const Requant& rq) {
+  std::vector<int8_t> out(p.channels);
+  simulate_into(p, rq, out.data());
   return out;
 }
 
-std::vector<int8_t> run(const Qs8DwconvKernel& kernel, const Problem& p, const Requant& rq) {
+// The kernel with tap t read at inputs[t].
+void run_into(const Qs8DwconvKernel& kernel, const Problem& p, const Requant& rq,
+              const int8_t* const* inputs, int8_t* out) {
   std::vector<uint8_t> packed(qs8_dwconv_packed_bytes(kernel.channel_block, p.channels, p.taps));
   qs8_dwconv_pack(kernel.channel_block, p.channels, p.taps, p.weights.data(), p.bias.data(),
                   p.input_zp, packed.data());
+  kernel.fn(p.channels, p.taps, inputs, packed.data(), out, rq.params);
+}
+
+std::vector<int8_t> run(const Qs8DwconvKernel& kernel, const Problem& p, const Requant& rq) {
   std::vector<const int8_t*> rows;
   for (const auto& row : p.inputs) rows.push_back(row.data());
   std::vector<int8_t> out(p.channels, 0x55);
-  kernel.fn(p.channels, p.taps, rows.data(), packed.data(), out.data(), rq.params);
+  run_into(kernel, p, rq, rows.data(), out.data());
   return out;
+}
+
+// `channels` channels under `taps` taps filled as e.fill (weights kept in
+// int8's symmetric range), every third tap (from `phase`) in the padding: one
+// shared buffer of the input zero point. The kernel's exact output against
+// the definition.
+void expect_edge_matches(std::mt19937& rng, const Qs8DwconvKernel& kernel, size_t channels,
+                         size_t taps, size_t phase, const testing::Qs8EdgeParams& e) {
+  Problem p;
+  p.channels = channels;
+  p.taps = taps;
+  p.input_zp = e.input_zp;
+  const std::vector<int8_t> padding(channels, static_cast<int8_t>(e.input_zp));
+  std::vector<const int8_t*> inputs;
+  for (size_t t = 0; t < taps; ++t) {
+    const bool in_padding = (t + phase) % 3 == 2;
+    p.inputs.push_back(in_padding ? padding : testing::filled<int8_t>(rng, channels, e.fill));
+    inputs.push_back(in_padding ? padding.data() : p.inputs.back().data());
+  }
+  p.weights = testing::filled<int8_t>(rng, taps * channels, e.fill);
+  for (int8_t& w : p.weights) w = std::max<int8_t>(w, -127);
+  p.bias = testing::random_ints<int32_t>(rng, channels, -5000, 5000);
+  const Requant rq(e, channels);
+  INFO("channels " << channels << " taps " << taps << " zero points " << e.input_zp << "/"
+                   << e.output_zp << " clamp [" << e.clamp.first << ", " << e.clamp.second << "] "
+                   << requant_profile_name(e.profile));
+  testing::expect_same_writes<int8_t>(
+      channels, [&](int8_t* out) { simulate_into(p, rq, out); },
+      [&](int8_t* out) { run_into(kernel, p, rq, inputs.data(), out); });
 }
 
 constexpr RequantProfile kProfiles[] = {RequantProfile::kTfliteReference,
@@ -107,4 +152,29 @@ TEST_CASE("qs8 depthwise variants match the definition in every profile",
     }
   });
   CHECK(tested >= 1);
+}
+
+// Every channel remainder of the variant's block (and far past it), tap
+// counts of 1x1, 3x3 and 5x5 windows and odd ones between, padding taps;
+// then every combination of zero points, clamps, fills and profiles.
+TEST_CASE("qs8 depthwise variants: every channel remainder, tap count and padding, limits",
+          "[kernels][qs8_dwconv]") {
+  testing::for_each_runnable_variant(
+      qs8_dwconv_variants(), [&](const KernelVariant<Qs8DwconvKernel>& variant) {
+    const Qs8DwconvKernel& kernel = variant.fn;
+    std::mt19937 rng(testing::test_seed());
+    const std::vector<int32_t> zero_points = testing::edge_zero_points<int8_t>(rng);
+    size_t i = 0;
+    for (size_t channels : testing::lengths_through_remainders(kernel.channel_block)) {
+      for (size_t taps : {1, 2, 3, 9, 25}) {
+        expect_edge_matches(rng, kernel, channels, taps, i,
+                            testing::rotating_edge_params(i, zero_points));
+        ++i;
+      }
+    }
+    testing::for_each_edge_combination(rng, [&](const testing::Qs8EdgeParams& e, size_t j) {
+      const size_t block = kernel.channel_block;
+      expect_edge_matches(rng, kernel, j % 2 ? block + 1 : 2 * block - 1, j % 3 ? 9 : 25, j, e);
+    });
+  });
 }

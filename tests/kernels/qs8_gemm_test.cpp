@@ -7,6 +7,7 @@
 
 #include "kernels/qs8_gemm.h"
 #include "support/gemm_variants.h"
+#include "support/kernel_tester.h"
 #include "lowbit/interpreter.h"
 #include "runtime/cpu_features.h"
 #include "support/model_runner.h"
@@ -43,38 +44,116 @@ Problem make_problem(std::mt19937& rng, size_t max_mr, RequantProfile profile) {
   return p;
 }
 
-// The definition: sum((a - zp) * w) + bias, then the profile's requantization.
-std::vector<int8_t> simulate(const Problem& p) {
-  std::vector<int8_t> out(p.mr * p.n);
+// The definition: sum((a - zp) * w) + bias, then the profile's
+// requantization, row m at c + m * c_stride.
+void simulate_into(const Problem& p, int8_t* c, size_t c_stride) {
   for (size_t m = 0; m < p.mr; ++m) {
-    for (size_t c = 0; c < p.n; ++c) {
-      int64_t acc = p.bias[c];
+    for (size_t n = 0; n < p.n; ++n) {
+      int64_t acc = p.bias[n];
       for (size_t i = 0; i < p.k; ++i) {
-        acc += int64_t(p.rows[m][i] - p.input_zp) * p.weights[c * p.k + i];
+        acc += int64_t(p.rows[m][i] - p.input_zp) * p.weights[n * p.k + i];
       }
-      const ref::Requantizer r = p.channel(c);
-      out[m * p.n + c] = static_cast<int8_t>(ref::requantize_to_output(
+      const ref::Requantizer r = p.channel(n);
+      c[m * c_stride + n] = static_cast<int8_t>(ref::requantize_to_output(
           static_cast<int32_t>(acc), r, p.params.profile, p.params.output_zero_point,
           p.params.output_min, p.params.output_max));
     }
   }
+}
+
+std::vector<int8_t> simulate(const Problem& p) {
+  std::vector<int8_t> out(p.mr * p.n);
+  simulate_into(p, out.data(), p.n);
   return out;
 }
 
-std::vector<int8_t> run(const Qs8GemmKernel& kernel, const Problem& p) {
-  std::vector<uint8_t> packed(qs8_gemm_packed_bytes(kernel.layout, p.n, p.k) + 64);
-  // Start the packed weights at a 64-byte boundary as the runtime does.
-  void* aligned = packed.data() + (64 - reinterpret_cast<uintptr_t>(packed.data()) % 64) % 64;
-  qs8_gemm_pack(kernel.layout, p.n, p.k, p.weights.data(), p.bias.data(), p.input_zp, aligned);
-  std::vector<int8_t> out(p.mr * p.n, 0x55);
+// The weights packed for `kernel`, starting at a 64-byte boundary as the
+// runtime's do.
+struct PackedWeights {
+  PackedWeights(const Qs8GemmKernel& kernel, const Problem& p)
+      : bytes(qs8_gemm_packed_bytes(kernel.layout, p.n, p.k) + 64) {
+    data = bytes.data() + (64 - reinterpret_cast<uintptr_t>(bytes.data()) % 64) % 64;
+    qs8_gemm_pack(kernel.layout, p.n, p.k, p.weights.data(), p.bias.data(), p.input_zp, data);
+  }
+  std::vector<uint8_t> bytes;
+  void* data;
+};
+
+// The kernel over all p.mr rows, MR at a time, row m read at a_rows[m].
+void run_into(const Qs8GemmKernel& kernel, const Problem& p, const int8_t* const* a_rows,
+              int8_t* c, size_t c_stride) {
+  const PackedWeights packed(kernel, p);
   for (size_t m0 = 0; m0 < p.mr; m0 += kernel.mr) {
     const size_t mr = std::min<size_t>(kernel.mr, p.mr - m0);
-    std::vector<const int8_t*> rows;
-    for (size_t m = 0; m < mr; ++m) rows.push_back(p.rows[m0 + m].data());
-    kernel.fn(mr, p.n, p.k, rows.data(), aligned, out.data() + m0 * p.n, p.n, p.params);
+    kernel.fn(mr, p.n, p.k, a_rows + m0, packed.data, c + m0 * c_stride, c_stride, p.params);
   }
+}
+
+std::vector<int8_t> run(const Qs8GemmKernel& kernel, const Problem& p) {
+  std::vector<const int8_t*> rows;
+  for (const auto& row : p.rows) rows.push_back(row.data());
+  std::vector<int8_t> out(p.mr * p.n, 0x55);
+  run_into(kernel, p, rows.data(), out.data(), p.n);
   return out;
 }
+
+// m rows of k inputs and n channels filled as e.fill (the weights too, kept
+// in int8's symmetric range), per-channel scales at their ends.
+Problem make_edge_problem(std::mt19937& rng, size_t m, size_t n, size_t k,
+                          const testing::Qs8EdgeParams& e) {
+  Problem p;
+  p.mr = m;
+  p.n = n;
+  p.k = k;
+  p.input_zp = e.input_zp;
+  for (size_t r = 0; r < m; ++r) p.rows.push_back(testing::filled<int8_t>(rng, k, e.fill));
+  p.weights = testing::filled<int8_t>(rng, n * k, e.fill);
+  for (int8_t& w : p.weights) w = std::max<int8_t>(w, -127);
+  p.bias = testing::random_ints<int32_t>(rng, n, -20000, 20000);
+  p.draw_edges(e.profile, n, 16, 1.0 / (64.0 * std::sqrt(double(k))));
+  p.set_output(e);
+  return p;
+}
+
+// The kernel against the definition, outputs c_stride apart; with a_stride
+// > k the rows sit a_stride apart in one buffer with random bytes between.
+void expect_edge_matches(std::mt19937& rng, const Qs8GemmKernel& kernel, const Problem& p,
+                         size_t c_stride, size_t a_stride) {
+  std::vector<int8_t> joined;
+  std::vector<const int8_t*> a_rows;
+  if (a_stride > p.k) joined = testing::random_ints<int8_t>(rng, p.mr * a_stride, -128, 127);
+  for (size_t m = 0; m < p.mr; ++m) {
+    if (joined.empty()) {
+      a_rows.push_back(p.rows[m].data());
+      continue;
+    }
+    std::copy(p.rows[m].begin(), p.rows[m].end(), joined.begin() + m * a_stride);
+    a_rows.push_back(joined.data() + m * a_stride);
+  }
+  INFO("M " << p.mr << " N " << p.n << " K " << p.k << " c_stride " << c_stride << " a_stride "
+            << a_stride << " zero points " << p.input_zp << "/" << p.params.output_zero_point
+            << " clamp [" << p.params.output_min << ", " << p.params.output_max << "] "
+            << requant_profile_name(p.params.profile));
+  testing::expect_same_writes<int8_t>(
+      testing::strided_extent(p.mr, p.n, c_stride),
+      [&](int8_t* c) { simulate_into(p, c, c_stride); },
+      [&](int8_t* c) { run_into(kernel, p, a_rows.data(), c, c_stride); });
+}
+
+// Calls sweep(kernel, rng, zero_points) for every qs8 GEMM variant this CPU
+// runs, each from the same seed and edge zero points.
+template <typename Sweep>
+void for_each_edge_sweep(Sweep&& sweep) {
+  const auto variants = testing::qs8_gemm_variants_under_test();
+  testing::for_each_runnable_variant(variants, [&](const KernelVariant<Qs8GemmKernel>& variant) {
+    std::mt19937 rng(testing::test_seed());
+    const std::vector<int32_t> zero_points = testing::edge_zero_points<int8_t>(rng);
+    sweep(variant.fn, rng, zero_points);
+  });
+}
+
+// A depth past 1000 not a multiple of the group: accumulators far from zero.
+size_t large_depth(const Qs8GemmLayout& layout) { return 1000 + layout.k_group - 1; }
 
 const RequantProfile kProfiles[] = {RequantProfile::kTfliteReference,
                                     RequantProfile::kSingleRounding, RequantProfile::kXnnpackFp32};
@@ -154,13 +233,96 @@ TEST_CASE("qs8 indirect GEMM variants match the definition in every profile",
           }
         }
         CAPTURE(iter, p.mr, p.n, taps, tap_bytes, p.input_zp);
-        std::vector<uint8_t> packed(qs8_gemm_packed_bytes(kernel.layout, p.n, p.k) + 64);
-        void* aligned = packed.data() + (64 - reinterpret_cast<uintptr_t>(packed.data()) % 64) % 64;
-        qs8_gemm_pack(kernel.layout, p.n, p.k, p.weights.data(), p.bias.data(), p.input_zp, aligned);
+        const PackedWeights packed(kernel, p);
         std::vector<int8_t> out(p.mr * p.n, 0x55);
-        kernel.igemm(p.mr, p.n, taps, tap_bytes, indirection.data(), aligned, out.data(), p.n,
+        kernel.igemm(p.mr, p.n, taps, tap_bytes, indirection.data(), packed.data, out.data(), p.n,
                      p.params);
         REQUIRE(out == simulate(p));
+      }
+    }
+  });
+}
+
+TEST_CASE("qs8 GEMM variants: every M and N remainder, K around the group, strides",
+          "[kernels][qs8_gemm]") {
+  for_each_edge_sweep([](const Qs8GemmKernel& kernel, std::mt19937& rng,
+                         const std::vector<int32_t>& zero_points) {
+    size_t i = 0;
+    for (size_t m = 1; m <= 2 * kernel.mr + 1; ++m) {
+      for (size_t n : testing::tile_remainders(kernel.layout.nr)) {
+        const size_t group = kernel.layout.k_group;
+        for (size_t k : testing::depths_around_group(group, large_depth(kernel.layout))) {
+          // Profiles, zero points and strides rotate so every shape gets some.
+          const Problem p =
+              make_edge_problem(rng, m, n, k, testing::rotating_edge_params(i, zero_points));
+          expect_edge_matches(rng, kernel, p, i % 2 ? n : n + 5, (i / 2) % 2 ? k : k + 3);
+          ++i;
+        }
+      }
+    }
+  });
+}
+
+TEST_CASE("qs8 GEMM variants: zero points, clamps and fills at the limits",
+          "[kernels][qs8_gemm]") {
+  for_each_edge_sweep([](const Qs8GemmKernel& kernel, std::mt19937& rng,
+                         const std::vector<int32_t>&) {
+    testing::for_each_edge_combination(rng, [&](const testing::Qs8EdgeParams& e, size_t i) {
+      // A full tile with K one past the group, or a remainder tile with a
+      // large K (accumulators at their largest for the fills).
+      const size_t nr = kernel.layout.nr;
+      const Problem p = i % 2 ? make_edge_problem(rng, kernel.mr, nr, kernel.layout.k_group + 1, e)
+                              : make_edge_problem(rng, 2, nr + 1, large_depth(kernel.layout), e);
+      expect_edge_matches(rng, kernel, p, p.n + 1, p.k);
+    });
+  });
+}
+
+// The indirect form at every M and N remainder with tap counts 1, 2 and 9,
+// taps one or three K groups long, outputs strided, and padding taps: one
+// shared buffer of the input zero point, as convolution points them.
+TEST_CASE("qs8 indirect GEMM variants: every M and N remainder, padding taps, strides",
+          "[kernels][qs8_gemm]") {
+  for_each_edge_sweep([](const Qs8GemmKernel& kernel, std::mt19937& rng,
+                         const std::vector<int32_t>& zero_points) {
+    if (kernel.igemm == nullptr) return;
+    const size_t group = kernel.layout.k_group;
+    size_t i = 0;
+    for (size_t m = 1; m <= 2 * kernel.mr + 1; ++m) {
+      for (size_t n : testing::tile_remainders(kernel.layout.nr)) {
+        for (size_t taps : {1, 2, 9}) {
+          for (size_t tap_bytes : {group, 3 * group}) {
+            Problem p =
+                make_edge_problem(rng, m, n, taps * tap_bytes,
+                                  testing::rotating_edge_params(i, zero_points));
+            const std::vector<int8_t> padding(tap_bytes, static_cast<int8_t>(p.input_zp));
+            std::vector<const int8_t*> indirection;
+            for (size_t r = 0; r < m; ++r) {
+              for (size_t t = 0; t < taps; ++t) {
+                int8_t* tap = p.rows[r].data() + t * tap_bytes;
+                if ((r + t + i) % 3 == 1) std::copy(padding.begin(), padding.end(), tap);
+                indirection.push_back((r + t + i) % 3 == 1 ? padding.data() : tap);
+              }
+            }
+            const size_t c_stride = i % 2 ? n : n + 7;
+            INFO("M " << m << " N " << n << " taps " << taps << " x " << tap_bytes << " c_stride "
+                      << c_stride << " zero points " << p.input_zp << "/"
+                      << p.params.output_zero_point << " "
+                      << requant_profile_name(p.params.profile));
+            const PackedWeights packed(kernel, p);
+            testing::expect_same_writes<int8_t>(
+                testing::strided_extent(m, n, c_stride),
+                [&](int8_t* c) { simulate_into(p, c, c_stride); },
+                [&](int8_t* c) {
+                  for (size_t m0 = 0; m0 < m; m0 += kernel.mr) {
+                    kernel.igemm(std::min<size_t>(kernel.mr, m - m0), n, taps, tap_bytes,
+                                 indirection.data() + m0 * taps, packed.data,
+                                 c + m0 * c_stride, c_stride, p.params);
+                  }
+                });
+            ++i;
+          }
+        }
       }
     }
   });

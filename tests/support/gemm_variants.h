@@ -13,6 +13,7 @@
 
 #include "kernels/qs8_gemm.h"
 #include "runtime/cpu_features.h"
+#include "support/kernel_tester.h"
 
 namespace lowbit::testing {
 
@@ -33,6 +34,44 @@ int for_each_runnable_variant(const Table& table, Run&& run) {
     run(row);
   }
   return ran;
+}
+
+// The parameters a qs8 GEMM-type edge case pins down (the rest of its
+// problem is random).
+struct Qs8EdgeParams {
+  RequantProfile profile = RequantProfile::kTfliteReference;
+  int32_t input_zp = 0, output_zp = 0;
+  std::pair<int32_t, int32_t> clamp{-128, 127};
+  Fill fill = Fill::kRandom;
+};
+
+// Profiles and zero points (from edge_zero_points) rotating with a sweep's
+// case index i, so a sweep of shapes meets every one; no clamp, random fill.
+inline Qs8EdgeParams rotating_edge_params(size_t i, const std::vector<int32_t>& zero_points) {
+  Qs8EdgeParams e;
+  e.profile = kSimdProfiles[i % 3];
+  e.input_zp = zero_points[i % 4];
+  e.output_zp = zero_points[(i / 4) % 4];
+  return e;
+}
+
+// Calls each(params, i) for every combination of profile, input and output
+// zero point, clamp (edge_clamps) and fill, i counting them.
+template <typename Each>
+void for_each_edge_combination(std::mt19937& rng, Each&& each) {
+  const std::vector<int32_t> zero_points = edge_zero_points<int8_t>(rng);
+  size_t i = 0;
+  for (RequantProfile profile : kSimdProfiles) {
+    for (int32_t input_zp : zero_points) {
+      for (int32_t output_zp : zero_points) {
+        for (const auto& clamp : edge_clamps<int8_t>(rng, output_zp)) {
+          for (Fill fill : kFills) {
+            each(Qs8EdgeParams{profile, input_zp, output_zp, clamp, fill}, i++);
+          }
+        }
+      }
+    }
+  }
 }
 
 // Per-channel requantization of a random kernel-test problem, in the arrays
@@ -64,8 +103,53 @@ struct ChannelRequant {
     params.scale = scale.data();
   }
 
+  // The output zero point and clamp of `e`.
+  void set_output(const Qs8EdgeParams& e) {
+    params.output_zero_point = e.output_zp;
+    params.output_min = e.clamp.first;
+    params.output_max = e.clamp.second;
+  }
+
+  // As draw, with channel c's scale cycling through the ends of the range a
+  // quantized model produces (edge_channel_scale), so every NR block and
+  // remainder mixes them.
+  void draw_edges(RequantProfile profile, size_t channels, size_t pad_to, double typical) {
+    size_t c = 0;
+    draw(profile, channels, pad_to, [&] { return edge_channel_scale(c++, typical); });
+  }
+
+  // Real scales cycling through: the smallest whose outputs still move, a
+  // typical one, an exact half (ties), the largest below 1, exactly 1, and
+  // a multiplier above 1 (a left shift in the fixed-point profiles).
+  static double edge_channel_scale(size_t c, double typical) {
+    const double kEdges[] = {std::ldexp(1.0, -24), typical, 0.5, 1.0 - std::ldexp(1.0, -23),
+                             1.0, 4.0};
+    return kEdges[c % (sizeof(kEdges) / sizeof(kEdges[0]))];
+  }
+
   ref::Requantizer channel(size_t c) const { return {multiplier[c], shift[c], scale[c]}; }
 };
+
+// Tile sizes a GEMM-type tester sweeps for a tile of `tile` rows or columns:
+// every remainder 1 .. tile, one past a whole tile, and two tiles plus one.
+inline std::vector<size_t> tile_remainders(size_t tile) {
+  std::vector<size_t> sizes;
+  for (size_t n = 1; n <= tile + 1; ++n) sizes.push_back(n);
+  sizes.push_back(2 * tile + 1);
+  return sizes;
+}
+
+// Depths around a kernel's K group (the packed weights pad K up to it): 1,
+// one short of it, one past one and two groups, and `large`; a multiple of
+// the group only where the group is 1 or 2.
+inline std::vector<size_t> depths_around_group(size_t group, size_t large) {
+  std::vector<size_t> depths{1};
+  if (group > 2) depths.push_back(group - 1);
+  for (size_t k : {group + 1, 2 * group + 1, large}) {
+    if (k != depths.back()) depths.push_back(k);
+  }
+  return depths;
+}
 
 inline std::vector<KernelVariant<Qs8GemmKernel>> qs8_gemm_variants_under_test() {
   const auto [table, count] = qs8_gemm_variants();

@@ -110,6 +110,25 @@ class GuardedOutput {
   std::vector<T> data_;
 };
 
+// Elements a tile of `rows` rows of `cols` outputs, `stride` apart, spans:
+// the last row ends at its last output, so a guard band after it catches a
+// kernel that writes a whole stride there.
+inline size_t strided_extent(size_t rows, size_t cols, size_t stride) {
+  return rows == 0 ? 0 : (rows - 1) * stride + cols;
+}
+
+// write_want(out) and write_got(out) each fill a guarded buffer of n
+// elements (canaries until written): got must equal want everywhere, so
+// the gaps between strided rows stay untouched too, and leave the guard.
+template <typename T, typename WriteWant, typename WriteGot>
+void expect_same_writes(size_t n, WriteWant&& write_want, WriteGot&& write_got) {
+  GuardedOutput<T> want(n), got(n);
+  write_want(want.data());
+  write_got(got.data());
+  REQUIRE(got.guard_intact());
+  REQUIRE(got.values() == want.values());
+}
+
 // Calls check(row, reference_fn) for every row of `family` this CPU runs
 // (the reference too: on a CPU without SIMD rows the edge cases still run),
 // warns about each row it lacks, prints which ran, and with
