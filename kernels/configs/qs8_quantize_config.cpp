@@ -13,6 +13,7 @@ using Qu8QuantizeFn = ref::QuantizeFn<uint8_t>;
 using Qs8RequantizeFn = ref::RequantizeFn<int8_t, int8_t>;
 using Qu8Qs8RequantizeFn = ref::RequantizeFn<uint8_t, int8_t>;
 using Qs8Qu8RequantizeFn = ref::RequantizeFn<int8_t, uint8_t>;
+using Qu8RequantizeFn = ref::RequantizeFn<uint8_t, uint8_t>;
 using Qs8DequantizeFn = ref::DequantizeFn<int8_t>;
 using Qu8DequantizeFn = ref::DequantizeFn<uint8_t>;
 
@@ -23,6 +24,7 @@ LOWBIT_REFERENCE_FAMILY(Qu8QuantizeFn, qu8_quantize)
 LOWBIT_KERNEL_FAMILY(Qs8RequantizeFn, qs8_requantize, AVX2)
 LOWBIT_KERNEL_FAMILY(Qu8Qs8RequantizeFn, qu8_qs8_requantize, AVX2)
 LOWBIT_KERNEL_FAMILY(Qs8Qu8RequantizeFn, qs8_qu8_requantize, AVX2)
+LOWBIT_REFERENCE_FAMILY(Qu8RequantizeFn, qu8_requantize)
 LOWBIT_REFERENCE_FAMILY(Qs8DequantizeFn, qs8_dequantize)
 LOWBIT_REFERENCE_FAMILY(Qu8DequantizeFn, qu8_dequantize)
 // RELU and RELU6 differ only in the clamp their parameters carry.
