@@ -11,14 +11,15 @@ template <typename T, typename Index, typename Beats>
 void reduce_slice(const T* in, Index* out, size_t axis_size, size_t inner, Beats beats) {
   if (inner == 1) {
     // The reduced axis is innermost (DeepLab's 21 classes per pixel): a
-    // running best in registers.
+    // running best in registers, updated by selects rather than branches
+    // (which of the 21 wins is unpredictable).
     T best = in[0];
     Index best_index = 0;
     for (size_t i = 1; i < axis_size; ++i) {
-      if (beats(in[i], best)) {
-        best = in[i];
-        best_index = static_cast<Index>(i);
-      }
+      const T value = in[i];
+      const bool better = beats(value, best);
+      best = better ? value : best;
+      best_index = better ? static_cast<Index>(i) : best_index;
     }
     *out = best_index;
     return;
