@@ -19,6 +19,14 @@ Status convert(TfliteWriter& w, ModelBuilder* builder) {
   return import_tflite(bytes.data(), bytes.size(), builder, &summary);
 }
 
+// The graph of a model that must convert.
+const GraphDesc& converted(TfliteWriter& w, ModelBuilder* builder) {
+  const Status status = convert(w, builder);
+  INFO(status.to_string());
+  REQUIRE(status.ok());
+  return builder->graph();
+}
+
 }  // namespace
 
 TEST_CASE("TRANSPOSE, STRIDED_SLICE, SPLIT and PACK read their options", "[convert][datamove]") {
@@ -45,10 +53,7 @@ TEST_CASE("TRANSPOSE, STRIDED_SLICE, SPLIT and PACK read their options", "[conve
   w.set_outputs({p});
 
   ModelBuilder builder;
-  const Status status = convert(w, &builder);
-  INFO(status.to_string());
-  REQUIRE(status.ok());
-  const GraphDesc& g = builder.graph();
+  const GraphDesc& g = converted(w, &builder);
   REQUIRE(g.operators.size() == 4);
   CHECK(g.tensors[g.inputs[0]].dtype == DType::kInt64);
   CHECK(std::get<TransposeOptions>(g.operators[0].options).perm == std::vector<int32_t>{1, 0});
@@ -113,10 +118,7 @@ TEST_CASE("ARG_MAX/ARG_MIN: the axis becomes options, output_type must be the ou
     TfliteWriter w;
     build(w, code, true, kTflInt64, kTflInt64);
     ModelBuilder builder;
-    const Status status = convert(w, &builder);
-    INFO(status.to_string());
-    REQUIRE(status.ok());
-    const GraphDesc& g = builder.graph();
+    const GraphDesc& g = converted(w, &builder);
     REQUIRE(g.operators.size() == 1);
     CHECK(g.operators[0].type == (code == kArgMax ? OpType::kArgMax : OpType::kArgMin));
     CHECK(g.operators[0].inputs.size() == 1);
