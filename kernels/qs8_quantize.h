@@ -24,6 +24,7 @@ KernelFamily<ref::QuantizeFn<uint8_t>> qu8_quantize_variants();
 KernelFamily<ref::RequantizeFn<int8_t, int8_t>> qs8_requantize_variants();
 KernelFamily<ref::RequantizeFn<uint8_t, int8_t>> qu8_qs8_requantize_variants();
 KernelFamily<ref::RequantizeFn<int8_t, uint8_t>> qs8_qu8_requantize_variants();
+KernelFamily<ref::RequantizeFn<uint8_t, uint8_t>> qu8_requantize_variants();
 KernelFamily<ref::DequantizeFn<int8_t>> qs8_dequantize_variants();
 KernelFamily<ref::DequantizeFn<uint8_t>> qu8_dequantize_variants();
 // RELU and RELU6: a requantization whose clamp is the activation's range.

@@ -125,7 +125,9 @@ struct SplitOptions {
 };
 
 // PACK, UNPACK and EXPAND_DIMS: the axis inserted or removed (negative
-// counts from the end of the higher-rank shape).
+// counts from the end of the higher-rank shape). ARG_MAX and ARG_MIN: the
+// axis reduced (negative counts from the end of the input's shape); the
+// output tensor's dtype (int32 or int64) is TFLite's output_type.
 struct AxisOptions {
   int32_t axis = 0;
 };

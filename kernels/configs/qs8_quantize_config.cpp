@@ -24,6 +24,7 @@ LOWBIT_REFERENCE_FAMILY(Qu8QuantizeFn, qu8_quantize)
 LOWBIT_KERNEL_FAMILY(Qs8RequantizeFn, qs8_requantize, AVX2)
 LOWBIT_KERNEL_FAMILY(Qu8Qs8RequantizeFn, qu8_qs8_requantize, AVX2)
 LOWBIT_KERNEL_FAMILY(Qs8Qu8RequantizeFn, qs8_qu8_requantize, AVX2)
+LOWBIT_REFERENCE_FAMILY(Qu8RequantizeFn, qu8_requantize)
 LOWBIT_REFERENCE_FAMILY(Qs8DequantizeFn, qs8_dequantize)
 LOWBIT_REFERENCE_FAMILY(Qu8DequantizeFn, qu8_dequantize)
 // RELU and RELU6 differ only in the clamp their parameters carry.

@@ -59,6 +59,10 @@ void qs8_qu8_requantize__reference(const RequantizeParams& params, size_t n, con
                                    uint8_t* output) {
   requantize_any(params, n, input, output);
 }
+void qu8_requantize__reference(const RequantizeParams& params, size_t n, const uint8_t* input,
+                               uint8_t* output) {
+  requantize_any(params, n, input, output);
+}
 void qs8_relu__reference(const RequantizeParams& params, size_t n, const int8_t* input,
                          int8_t* output) {
   requantize_any(params, n, input, output);

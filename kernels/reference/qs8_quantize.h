@@ -34,6 +34,7 @@ RequantizeSignature<int8_t, int8_t> qs8_requantize__reference, qs8_relu__referen
 RequantizeSignature<uint8_t, uint8_t> qu8_relu__reference;  // legacy uint8 RELU, RELU6
 RequantizeSignature<uint8_t, int8_t> qu8_qs8_requantize__reference;
 RequantizeSignature<int8_t, uint8_t> qs8_qu8_requantize__reference;
+RequantizeSignature<uint8_t, uint8_t> qu8_requantize__reference;
 
 // float -> int: clamp(round(x / scale) + zp) with float division and ties
 // away from zero (TFLite's AffineQuantize); or, with `xnnpack_rounding`,

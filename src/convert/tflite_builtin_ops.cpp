@@ -548,6 +548,28 @@ Status convert_depth_space(Importer& im, const OpContext& ctx, bool to_space) {
                     BlockSizeOptions{o->int_field(0, 0)});
 }
 
+// ARG_MAX, ARG_MIN: the constant axis operand becomes AxisOptions; output_type
+// (field 0, INT32 or INT64) must be the output tensor's type, which carries it.
+Status convert_arg_reduce(Importer& im, const OpContext& ctx, OpType type) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 2, 2, 1));
+  const tfl::OptionsTable* o = nullptr;
+  const bool max = type == OpType::kArgMax;
+  LOWBIT_RETURN_IF_ERROR(read_options(ctx, max ? tfl::kArgMaxOptions : tfl::kArgMinOptions, &o));
+  const int8_t output_type = im.tfl_type(ctx.outputs[0]);
+  if (output_type != tfl::kInt32 && output_type != tfl::kInt64) {
+    return invalid("output " + im.tensor_label(ctx.outputs[0]) + " must be INT32 or INT64, not " +
+                   tfl::tensor_type_name(output_type));
+  }
+  if (o != nullptr && o->byte_field(0, output_type) != output_type) {
+    return invalid(std::string("output_type ") + tfl::tensor_type_name(o->byte_field(0, 0)) +
+                   " differs from output " + im.tensor_label(ctx.outputs[0]) + "'s type " +
+                   tfl::tensor_type_name(output_type));
+  }
+  Result<int32_t> axis = constant_scalar(im, ctx.inputs[1], "axis");
+  if (!axis.ok()) return axis.status();
+  return add_moving(im, ctx, type, AxisOptions{axis.value()});
+}
+
 // RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR: the size operand must be a constant
 // [2] (height, width); it becomes ResizeOptions with the two coordinate flags.
 Status convert_resize(Importer& im, const OpContext& ctx, OpType type) {
@@ -622,6 +644,8 @@ Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
     case tfl::kSpaceToDepth: return convert_depth_space(im, ctx, false);
     case tfl::kResizeBilinear: return convert_resize(im, ctx, OpType::kResizeBilinear);
     case tfl::kResizeNearestNeighbor: return convert_resize(im, ctx, OpType::kResizeNearestNeighbor);
+    case tfl::kArgMax: return convert_arg_reduce(im, ctx, OpType::kArgMax);
+    case tfl::kArgMin: return convert_arg_reduce(im, ctx, OpType::kArgMin);
     default: return im.unsupported_operator(ctx);
   }
 }

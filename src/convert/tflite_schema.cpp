@@ -90,6 +90,8 @@ bool OptionsTable::Verify(flatbuffers::Verifier& v, uint8_t tag) const {
       ok = verify_option_fields(this, v, {{0, 4}, {1, 4}, {2, 1}, {3, 1}});
       break;
     case kResizeNearestNeighborOptions: ok = verify_option_fields(this, v, {{0, 1}, {1, 1}}); break;
+    case kArgMaxOptions:
+    case kArgMinOptions: ok = verify_option_fields(this, v, {{0, 1}}); break;
     default: break;  // never read beyond the table header
   }
   return ok && v.EndTable();

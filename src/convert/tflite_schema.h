@@ -68,6 +68,8 @@ enum BuiltinOperator : int32_t {
   kSlice = 65,
   kTile = 69,
   kExpandDims = 70,
+  kArgMax = 56,
+  kArgMin = 79,
   kPack = 83,
   kUnpack = 88,
   kSplitV = 102,
@@ -106,6 +108,8 @@ enum OptionsTag : uint8_t {
   kDepthToSpaceOptions = 94,
   kSubOptions = 28,
   kResizeNearestNeighborOptions = 74,
+  kArgMaxOptions = 40,
+  kArgMinOptions = 57,
 };
 
 // Any builtin options table; accessors by field id. The verifier checks the

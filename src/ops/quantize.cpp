@@ -1,8 +1,9 @@
 // QUANTIZE: float32 -> int8/uint8 (round(x / scale) + zp, ties away from
 // zero, saturating; xnnpack_fp32 uses XNNPACK's x * (1 / scale) rounded half
-// to even), and requantization uint8 -> int8, int8 -> uint8 and
-// int8 -> int8 by the multiplier s_in / s_out (formed in double as TFLite
-// does; applied in the profile's requantization).
+// to even), and requantization uint8 -> int8, uint8 -> uint8 (legacy uint8
+// models such as DeepLab), int8 -> uint8 and int8 -> int8 by the multiplier
+// s_in / s_out (formed in double as TFLite does; applied in the profile's
+// requantization).
 #include <memory>
 
 #include "kernels/qs8_quantize.h"
@@ -16,12 +17,8 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
   LOWBIT_RETURN_IF_ERROR(
       check_dtype(graph, op, true, 0, {DType::kFloat32, DType::kInt8, DType::kUInt8}));
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {DType::kInt8, DType::kUInt8}));
   const DType in = graph.tensors[op.inputs[0]].dtype;
-  if (in == DType::kUInt8) {
-    LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {DType::kInt8}));
-  } else {
-    LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {DType::kInt8, DType::kUInt8}));
-  }
   if (in != DType::kFloat32) LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, 0));
   LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
   output_shapes[0] = graph.tensors[op.inputs[0]].shape;
@@ -57,6 +54,9 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorD
     return conversion_kernel(qs8_quantize_variants(), set_quantize_params);
   }
   if (in == DType::kFloat32) return conversion_kernel(qu8_quantize_variants(), set_quantize_params);
+  if (in == DType::kUInt8 && out == DType::kUInt8) {
+    return conversion_kernel(qu8_requantize_variants(), set_requantize_params);
+  }
   if (in == DType::kUInt8) {
     return conversion_kernel(qu8_qs8_requantize_variants(), set_requantize_params);
   }

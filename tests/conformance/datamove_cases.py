@@ -1,6 +1,6 @@
 """Random single-operator TensorFlow models for the data movement operators (TRANSPOSE, SLICE,
 STRIDED_SLICE with every mask bit, SPLIT, SPLIT_V, PACK, UNPACK, SQUEEZE, EXPAND_DIMS, GATHER,
-TILE, DEPTH_TO_SPACE, SPACE_TO_DEPTH) against LiteRT. Each case is a tf.function converted by
+TILE, DEPTH_TO_SPACE, SPACE_TO_DEPTH) and ARG_MAX/ARG_MIN against LiteRT. Each case is a tf.function converted by
 tf.lite.TFLiteConverter: float32, int32, int64 and bool inputs as they are, int8 and uint8 by
 full-integer quantization with a representative dataset. LiteRT (resolver BUILTIN_REF by
 default) and lowbit-run (reference kernels by default) run the same random inputs, and every
@@ -27,6 +27,9 @@ from lowbit_tools import machine  # noqa: E402
 DTYPES = ("float32", "int8", "uint8", "int32", "int64", "bool")
 # depth/space rearrangements: TFLite has no bool kernels for them.
 NO_BOOL = {"depth_to_space", "space_to_depth"}
+# ARG_MAX/ARG_MIN read values: lowbit takes float32, int8, uint8 and int32.
+VALUE_DTYPES = {"float32", "int8", "uint8", "int32"}
+ARG_OPS = {"arg_max", "arg_min", "raw_arg_max", "raw_arg_min"}
 
 
 def random_shape(rng, rank, low=1, high=5):
@@ -163,6 +166,24 @@ def case_space_to_depth(rng, tf):
     return [shape], lambda x: tf.nn.space_to_depth(x, b), f"block={b}"
 
 
+def arg_case(rng, tf, reduce):
+    """An axis that is sometimes long (up to 30) so int8/uint8 inputs often tie."""
+    shape = random_shape(rng, rng.randint(1, 4))
+    axis = rng.randint(-len(shape), len(shape) - 1)
+    shape[axis] = rng.choice([shape[axis], rng.randint(6, 30)])
+    output_type = rng.choice([tf.int32, tf.int64])
+    return ([shape], lambda x: reduce(x, axis=axis, output_type=output_type),
+            f"axis={axis} output={output_type.name}")
+
+
+def case_arg_max(rng, tf):
+    return arg_case(rng, tf, tf.math.argmax)
+
+
+def case_arg_min(rng, tf):
+    return arg_case(rng, tf, tf.math.argmin)
+
+
 def case_nchw_conv(rng, tf):
     """A PyTorch-style export: NCHW input, TRANSPOSE to NHWC, CONV_2D, TRANSPOSE back."""
     n, c, h, w, k = rng.randint(1, 2), rng.randint(1, 8), rng.randint(3, 12), rng.randint(3, 12), \
@@ -195,7 +216,20 @@ def built_expand_dims(rng, dtype):
     return shape, "EXPAND_DIMS", out, axis
 
 
-BUILT = {"squeeze": built_squeeze, "expand_dims": built_expand_dims}
+def built_arg_reduce(name):
+    """ARG_MAX/ARG_MIN on the raw dtype (TensorFlow's converter puts a QUANTIZE before a uint8
+    one, so this is where uint8 inputs reach the operator, as in DeepLab)."""
+    def build(rng, dtype):
+        shape = random_shape(rng, rng.randint(1, 4))
+        axis = rng.randint(-len(shape), len(shape) - 1)
+        shape[axis] = rng.choice([shape[axis], rng.randint(6, 30)])
+        out_shape = [d for i, d in enumerate(shape) if i != axis % len(shape)]
+        return shape, name, out_shape, axis
+    return build
+
+
+BUILT = {"squeeze": built_squeeze, "expand_dims": built_expand_dims,
+         "raw_arg_max": built_arg_reduce("ARG_MAX"), "raw_arg_min": built_arg_reduce("ARG_MIN")}
 NUMPY_TYPES = {"float32": np.float32, "int8": np.int8, "uint8": np.uint8, "int32": np.int32,
                "int64": np.int64, "bool": np.bool_}
 
@@ -208,11 +242,17 @@ def build_model(rng, op, dtype):
         if dtype in ("int8", "uint8") else (None, None)
     model = TFLiteModel()
     x = model.tensor("x", shape, numpy_type, *quant)
-    y = model.tensor("y", out_shape, numpy_type, *quant)
+    options = {}
+    if name.startswith("ARG_"):  # an int32 or int64 index output, named by output_type
+        index_type = rng.choice([np.int32, np.int64])
+        options["output_type"] = 2 if index_type == np.int32 else 4
+        y = model.tensor("y", out_shape, index_type)
+    else:
+        y = model.tensor("y", out_shape, numpy_type, *quant)
     inputs = [x]
     if axis is not None:
         inputs.append(model.tensor("axis", [], np.int32, data=np.array(axis, np.int32)))
-    model.operator(name, 1, inputs, [y])
+    model.operator(name, 1, inputs, [y], **options)
     return model.serialize([x], [y]), [shape], f"shape={shape} axis={axis}"
 
 
@@ -326,7 +366,8 @@ def main():
     for op in args.ops.split(","):
         for dtype in args.dtypes.split(","):
             if (dtype == "bool" and op in NO_BOOL) or \
-                    (op in QUANTIZED_ONLY and dtype not in ("int8", "uint8")):
+                    (op in QUANTIZED_ONLY and dtype not in ("int8", "uint8")) or \
+                    (op in ARG_OPS and dtype not in VALUE_DTYPES):
                 continue
             for index in range(args.cases):
                 path = os.path.join(work, f"{op}_{dtype}_{index}.tflite")

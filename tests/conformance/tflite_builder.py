@@ -29,6 +29,8 @@ OPERATORS = {
     "EXPAND_DIMS": (70, 52, []),
     "MUL": (18, 21, [("activation", "Int8")]),
     "SUB": (41, 28, _ADD_SUB),
+    "ARG_MAX": (56, 40, [("output_type", "Int8")]),  # TensorType INT32 = 2, INT64 = 4
+    "ARG_MIN": (79, 57, [("output_type", "Int8")]),
 }
 
 

@@ -10,12 +10,21 @@ namespace lowbit {
 namespace testing {
 namespace {
 
-enum : int32_t { kTranspose = 39, kStridedSlice = 45, kSplit = 49, kPack = 83 };
+enum : int32_t { kTranspose = 39, kStridedSlice = 45, kSplit = 49, kArgMax = 56, kArgMin = 79,
+                 kPack = 83 };
 
 Status convert(TfliteWriter& w, ModelBuilder* builder) {
   ConversionSummary summary;
   const std::vector<uint8_t> bytes = w.finish();
   return import_tflite(bytes.data(), bytes.size(), builder, &summary);
+}
+
+// The graph of a model that must convert.
+const GraphDesc& converted(TfliteWriter& w, ModelBuilder* builder) {
+  const Status status = convert(w, builder);
+  INFO(status.to_string());
+  REQUIRE(status.ok());
+  return builder->graph();
 }
 
 }  // namespace
@@ -44,10 +53,7 @@ TEST_CASE("TRANSPOSE, STRIDED_SLICE, SPLIT and PACK read their options", "[conve
   w.set_outputs({p});
 
   ModelBuilder builder;
-  const Status status = convert(w, &builder);
-  INFO(status.to_string());
-  REQUIRE(status.ok());
-  const GraphDesc& g = builder.graph();
+  const GraphDesc& g = converted(w, &builder);
   REQUIRE(g.operators.size() == 4);
   CHECK(g.tensors[g.inputs[0]].dtype == DType::kInt64);
   CHECK(std::get<TransposeOptions>(g.operators[0].options).perm == std::vector<int32_t>{1, 0});
@@ -90,6 +96,50 @@ TEST_CASE("SPLIT's num_splits must match its outputs", "[convert][datamove]") {
   const Status status = convert(w, &builder);
   REQUIRE_FALSE(status.ok());
   CHECK_THAT(status.message(), Catch::Contains("SPLIT") && Catch::Contains("num_splits is 3"));
+}
+
+TEST_CASE("ARG_MAX/ARG_MIN: the axis becomes options, output_type must be the output's type",
+          "[convert][datamove]") {
+  // ArgMaxOptions (tag 40) and ArgMinOptions (tag 57): output_type is field 0.
+  auto build = [](TfliteWriter& w, int32_t code, bool constant_axis, int8_t out_type,
+                  int8_t output_type) {
+    const int x = w.add_tensor("x", kTflUInt8, {1, 4, 4, 21});
+    const int axis = constant_axis
+                         ? w.add_constant("axis", kTflInt32, {}, std::vector<int32_t>{-1})
+                         : w.add_tensor("dynamic_axis", kTflInt32, {});
+    const int y = w.add_tensor("y", out_type, {1, 4, 4});
+    w.add_operator(w.builtin_code(code), {x, axis}, {y},
+                   {static_cast<uint8_t>(code == kArgMax ? 40 : 57),
+                    {{OptionField::kByte, 0, static_cast<double>(output_type)}}});
+    w.set_inputs(constant_axis ? std::vector<int32_t>{x} : std::vector<int32_t>{x, axis});
+    w.set_outputs({y});
+  };
+  for (int32_t code : {kArgMax, kArgMin}) {
+    TfliteWriter w;
+    build(w, code, true, kTflInt64, kTflInt64);
+    ModelBuilder builder;
+    const GraphDesc& g = converted(w, &builder);
+    REQUIRE(g.operators.size() == 1);
+    CHECK(g.operators[0].type == (code == kArgMax ? OpType::kArgMax : OpType::kArgMin));
+    CHECK(g.operators[0].inputs.size() == 1);
+    CHECK(std::get<AxisOptions>(g.operators[0].options).axis == -1);
+    CHECK(g.tensors[g.operators[0].outputs[0]].dtype == DType::kInt64);
+  }
+  TfliteWriter dynamic;
+  build(dynamic, kArgMax, false, kTflInt32, kTflInt32);
+  ModelBuilder b1;
+  CHECK_THAT(convert(dynamic, &b1).message(), Catch::Contains("ARG_MAX") &&
+                                                  Catch::Contains("\"dynamic_axis\"") &&
+                                                  Catch::Contains("must be a constant"));
+  TfliteWriter mismatch;
+  build(mismatch, kArgMin, true, kTflInt32, kTflInt64);
+  ModelBuilder b2;
+  CHECK_THAT(convert(mismatch, &b2).message(),
+             Catch::Contains("ARG_MIN") && Catch::Contains("output_type INT64 differs"));
+  TfliteWriter float_out;
+  build(float_out, kArgMax, true, kTflFloat32, kTflFloat32);
+  ModelBuilder b3;
+  CHECK_THAT(convert(float_out, &b3).message(), Catch::Contains("must be INT32 or INT64, not FLOAT32"));
 }
 
 }  // namespace testing

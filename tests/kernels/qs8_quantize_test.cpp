@@ -141,6 +141,7 @@ TEST_CASE("requantize variants: lengths, zero points, rescales and clamps at the
   SECTION("int8 -> int8") { check_requantize("qs8_requantize", qs8_requantize_variants()); }
   SECTION("uint8 -> int8") { check_requantize("qu8_qs8_requantize", qu8_qs8_requantize_variants()); }
   SECTION("int8 -> uint8") { check_requantize("qs8_qu8_requantize", qs8_qu8_requantize_variants()); }
+  SECTION("uint8 -> uint8") { check_requantize("qu8_requantize", qu8_requantize_variants()); }
   SECTION("RELU, RELU6") { check_requantize("qs8_relu", qs8_relu_variants()); }
   SECTION("uint8 RELU, RELU6") { check_requantize("qu8_relu", qu8_relu_variants()); }
 }

@@ -52,6 +52,7 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("qs8_requantize", qs8_requantize_variants()),
       family_rows("qu8_qs8_requantize", qu8_qs8_requantize_variants()),
       family_rows("qs8_qu8_requantize", qs8_qu8_requantize_variants()),
+      family_rows("qu8_requantize", qu8_requantize_variants()),
       family_rows("qs8_dequantize", qs8_dequantize_variants()),
       family_rows("qu8_dequantize", qu8_dequantize_variants()),
       family_rows("qs8_relu", qs8_relu_variants()),
