@@ -105,12 +105,25 @@ enum xnn_status xnn_delete_operator(xnn_operator_t /*op*/) {
   return xnn_status_uninitialized;
 }
 
+enum xnn_status xnn_create_subtract_nd_f32(
+    float /*output_min*/, float /*output_max*/, uint32_t /*flags*/,
+    xnn_operator_t* /*subtract_op_out*/) {
+  return xnn_status_uninitialized;
+}
+
 enum xnn_status xnn_run_operator(xnn_operator_t /*op*/, pthreadpool_t /*threadpool*/) {
   return xnn_status_uninitialized;
 }
 
 enum xnn_status xnn_setup_add_nd_f32(
     xnn_operator_t /*add_op*/, size_t /*num_input1_dims*/, const size_t* /*input1_shape*/,
+    size_t /*num_input2_dims*/, const size_t* /*input2_shape*/, const float* /*input1*/,
+    const float* /*input2*/, float* /*output*/, pthreadpool_t /*threadpool*/) {
+  return xnn_status_uninitialized;
+}
+
+enum xnn_status xnn_setup_subtract_nd_f32(
+    xnn_operator_t /*subtract_op*/, size_t /*num_input1_dims*/, const size_t* /*input1_shape*/,
     size_t /*num_input2_dims*/, const size_t* /*input2_shape*/, const float* /*input1*/,
     const float* /*input2*/, float* /*output*/, pthreadpool_t /*threadpool*/) {
   return xnn_status_uninitialized;
