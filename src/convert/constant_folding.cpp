@@ -87,11 +87,10 @@ Result<std::vector<std::vector<uint8_t>>> evaluate_with_lowbit(const Importer& i
   Interpreter interpreter(model.value(), options);
   LOWBIT_RETURN_IF_ERROR(interpreter.prepare());
   LOWBIT_RETURN_IF_ERROR(interpreter.invoke());
-  std::vector<std::vector<uint8_t>> values;
-  for (size_t i = 0; i < interpreter.num_outputs(); ++i) {
+  std::vector<std::vector<uint8_t>> values(interpreter.num_outputs());
+  for (size_t i = 0; i < values.size(); ++i) {
     const TensorView out = interpreter.output(i);
-    const uint8_t* data = static_cast<const uint8_t*>(out.data);
-    values.emplace_back(data, data + out.bytes);
+    values[i].assign(out.as<uint8_t>(), out.as<uint8_t>() + out.bytes);
   }
   return values;
 }
