@@ -134,6 +134,8 @@ bool may_fold(const Importer& im, const OpContext& ctx, const std::vector<int>& 
 void fold_constant_operators(Importer& im, const std::vector<OpContext>& ops,
                              std::vector<bool>* folded) {
   folded->assign(ops.size(), false);
+  // Once its inputs are constant an operator's evaluation cannot change: one try each.
+  std::vector<bool> tried(ops.size(), false);
   const std::vector<int> graph_outputs = im.graph_outputs();
   std::map<std::string, int> counts;
   // Operators are stored in execution order, so one sweep folds whole
@@ -142,7 +144,8 @@ void fold_constant_operators(Importer& im, const std::vector<OpContext>& ops,
     changed = false;
     for (size_t k = 0; k < ops.size(); ++k) {
       const OpContext& ctx = ops[k];
-      if ((*folded)[k] || !may_fold(im, ctx, graph_outputs)) continue;
+      if (tried[k] || !may_fold(im, ctx, graph_outputs)) continue;
+      tried[k] = true;
       Result<std::vector<std::vector<uint8_t>>> values =
           ctx.code == kShapeCode ? evaluate_shape(im, ctx) : evaluate_with_lowbit(im, ctx);
       // An operator lowbit cannot evaluate stays, and its conversion reports why.

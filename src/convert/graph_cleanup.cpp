@@ -21,6 +21,13 @@ bool cancels(const std::vector<int32_t>& first, const std::vector<int32_t>& seco
   return true;
 }
 
+// A TRANSPOSE as the converter writes it (malformed files may give others).
+bool is_transpose(const OperatorDesc& op) {
+  return op.type == OpType::kTranspose && op.inputs.size() == 1 && op.inputs[0] >= 0 &&
+         op.outputs.size() == 1 &&
+         std::holds_alternative<TransposeOptions>(op.options);
+}
+
 bool contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
 }  // namespace
@@ -36,17 +43,17 @@ int cancel_transpose_pairs(GraphDesc* graph) {
   std::vector<bool> removed(ops.size(), false);
   int pairs = 0;
   for (size_t b = 0; b < ops.size(); ++b) {
-    if (ops[b].type != OpType::kTranspose || ops[b].inputs.size() != 1) continue;
+    if (!is_transpose(ops[b])) continue;
     const int middle = ops[b].inputs[0];
     const int y = ops[b].outputs[0];
-    if (middle < 0 || readers[middle] != 1 || contains(graph->outputs, middle) ||
+    if (readers[middle] != 1 || contains(graph->outputs, middle) ||
         contains(graph->outputs, y)) {
       continue;
     }
     // The TRANSPOSE writing `middle`, if any and not already paired.
     size_t a = 0;
     while (a < b && !(contains(ops[a].outputs, middle) && !removed[a])) ++a;
-    if (a == b || ops[a].type != OpType::kTranspose || ops[a].inputs.size() != 1) continue;
+    if (a == b || !is_transpose(ops[a])) continue;
     const int x = ops[a].inputs[0];
     const TensorDesc& in = graph->tensors[x];
     const TensorDesc& out = graph->tensors[y];
