@@ -7,7 +7,8 @@ namespace convert {
 namespace {
 
 bool same_quantization(const Quantization& a, const Quantization& b) {
-  return a.scales == b.scales && a.zero_points == b.zero_points && (a.axis == b.axis || !a.per_axis());
+  return a.scales == b.scales && a.zero_points == b.zero_points &&
+         (a.axis == b.axis || !a.per_axis());
 }
 
 bool cancels(const std::vector<int32_t>& first, const std::vector<int32_t>& second) {
@@ -28,7 +29,9 @@ bool is_transpose(const OperatorDesc& op) {
          std::holds_alternative<TransposeOptions>(op.options);
 }
 
-bool contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool contains(const std::vector<int>& v, int x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
 
 }  // namespace
 
@@ -57,7 +60,8 @@ int cancel_transpose_pairs(GraphDesc* graph) {
     const int x = ops[a].inputs[0];
     const TensorDesc& in = graph->tensors[x];
     const TensorDesc& out = graph->tensors[y];
-    if (in.dtype != out.dtype || !(in.shape == out.shape) || !same_quantization(in.quant, out.quant) ||
+    if (in.dtype != out.dtype || !(in.shape == out.shape) ||
+        !same_quantization(in.quant, out.quant) ||
         !cancels(std::get<TransposeOptions>(ops[a].options).perm,
                  std::get<TransposeOptions>(ops[b].options).perm)) {
       continue;
