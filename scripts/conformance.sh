@@ -22,6 +22,10 @@
 #   scripts/conformance.sh --resize-cases [--cases N] [--seed N]
 #     RESIZE_BILINEAR/RESIZE_NEAREST_NEIGHBOR (resize_cases.py) and TFLite_Detection_PostProcess
 #     (detection_cases.py) against LiteRT's reference kernels. Needs .venv with TensorFlow.
+#   scripts/conformance.sh --graph-folding-cases [--cases N] [--inputs N] [--seed N]
+#     The converter's graph rewrites (graph_folding_cases.py): a Keras dynamic-batch Flatten
+#     (SHAPE chain folded) and a PyTorch-style NCHW model (cancelling TRANSPOSE pair removed),
+#     int8, against LiteRT BUILTIN_REF. Needs .venv with TensorFlow.
 #
 # Every mode takes --build-dir DIR (default build/), builds lowbit-convert and lowbit-run there
 # first and exits with status 1 on any difference that is not explained.
@@ -42,6 +46,7 @@ while [[ $# -gt 0 ]]; do
     --op-cases) mode=op_cases; shift ;;
     --datamove-cases) mode=datamove_cases; shift ;;
     --resize-cases) mode=resize_cases; shift ;;
+    --graph-folding-cases) mode=graph_folding_cases; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -74,6 +79,7 @@ case "$mode:$ci" in
   op_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
   datamove_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
   resize_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, tensorflow') ;;
+  graph_folding_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
   sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
 assert u.find_spec("larq_compute_engine")' install) ;;
   sweep:0) python=$(python_for 'import ai_edge_litert, larq_compute_engine, larq, tf_keras') || {
@@ -107,6 +113,9 @@ case "$mode" in
   datamove_cases) logged "$log/datamove_cases.log" "$python" "$drivers/datamove_cases.py" \
                     --build-dir "$build_dir" "${args[@]}"
                   exit ;;
+  graph_folding_cases) logged "$log/graph_folding_cases.log" "$python" "$drivers/graph_folding_cases.py" \
+                         --build-dir "$build_dir" "${args[@]}"
+                       exit ;;
   resize_cases) status=0
     logged "$log/resize_cases.log" "$python" "$drivers/resize_cases.py" --build-dir "$build_dir" "${args[@]}" || status=1
     logged "$log/detection_cases.log" "$python" "$drivers/detection_cases.py" --build-dir "$build_dir" "${args[@]}" || status=1

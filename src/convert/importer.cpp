@@ -127,9 +127,20 @@ Result<Shape> Importer::shape(int index) const {
   return shape;
 }
 
+void Importer::set_folded_constant(int index, std::vector<uint8_t> bytes) {
+  folded_[index] = std::move(bytes);
+}
+
 const uint8_t* Importer::constant_data(int index, size_t* bytes) const {
   *bytes = 0;
   if (check_index(index).ok() == false) return nullptr;
+  auto folded = folded_.find(index);
+  if (folded != folded_.end()) {
+    *bytes = folded->second.size();
+    // A folded empty tensor still counts as constant: any non-null pointer.
+    return folded->second.empty() ? reinterpret_cast<const uint8_t*>(&folded->second)
+                                  : folded->second.data();
+  }
   const uint32_t b = tfl_tensor(index)->buffer();
   const auto* buffers = model_->buffers();
   if (b == 0 || buffers == nullptr || b >= buffers->size()) return nullptr;
@@ -353,7 +364,7 @@ Status Importer::unsupported_operator(const OpContext& ctx) {
 
 std::vector<int> Importer::graph_outputs() const { return to_indices(subgraph_->outputs()); }
 
-Status Importer::run() {
+Status Importer::start() {
   const auto* subgraphs = model_->subgraphs();
   if (subgraphs == nullptr || subgraphs->size() == 0) return invalid("the model has no subgraph");
   if (subgraphs->size() > 1) {
@@ -365,6 +376,19 @@ Status Importer::run() {
   if (tensors_ == nullptr) return invalid("subgraph 0 has no tensor list");
   lowbit_index_.assign(num_tensors(), -1);
   bit_channels_.assign(num_tensors(), 0);
+  return Status::Ok();
+}
+
+Importer Importer::fork(ModelBuilder* builder, ConversionSummary* summary) const {
+  Importer copy(*this);
+  copy.builder_ = builder;
+  copy.summary_ = summary;
+  copy.lowbit_index_.assign(num_tensors(), -1);
+  return copy;
+}
+
+Status Importer::run() {
+  LOWBIT_RETURN_IF_ERROR(start());
   std::string description = "converted from TFLite";
   if (model_->description() != nullptr && model_->description()->size() > 0) {
     description += " (" + model_->description()->str() + ")";
@@ -404,9 +428,11 @@ Status Importer::run() {
     }
   }
   infer_bit_tensors(*this, ops, custom_codes);
+  std::vector<bool> folded;
+  fold_constant_operators(*this, ops, &folded);
 
   for (int k = 0; k < num_ops; ++k) {
-    if (builtin_codes[k] < 0) continue;  // already reported
+    if (builtin_codes[k] < 0 || folded[k]) continue;  // already reported, or evaluated
     const OpContext& ctx = ops[k];
     Status status = builtin_codes[k] == tfl::kCustom ? convert_custom(*this, ctx, custom_codes[k])
                                                      : convert_builtin(*this, ctx, builtin_codes[k]);

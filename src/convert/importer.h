@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ class Importer {
   Importer(const uint8_t* data, size_t size, const tfl::Model* model, ModelBuilder* builder,
            ConversionSummary* summary);
   Status run();
+  // A fresh importer of the same model and folded constants writing into
+  // `builder` (constant folding converts one operator at a time through it).
+  Importer fork(ModelBuilder* builder, ConversionSummary* summary) const;
 
   // --- used by the operator converters ---
   int num_tensors() const { return static_cast<int>(tensors_->size()); }
@@ -58,8 +62,10 @@ class Importer {
   }
   std::vector<int> graph_outputs() const;  // TFLite indices
   std::string tensor_label(int index) const;  // "tensor 7 (\"conv1/weights\")"
-  // Constant data of a tensor, or nullptr/0 when it has none.
+  // Constant data of a tensor (from the file or folded), or nullptr/0 when it has none.
   const uint8_t* constant_data(int index, size_t* bytes) const;
+  // Gives a computed tensor constant data (its operator was folded away).
+  void set_folded_constant(int index, std::vector<uint8_t> bytes);
   // An INT32 or INT64 constant as int32 values (shape/axes/paddings tensors).
   Result<std::vector<int32_t>> constant_ints(int index) const;
 
@@ -86,6 +92,7 @@ class Importer {
   Status unsupported_operator(const OpContext& ctx);
 
  private:
+  Status start();  // reads the subgraph, sizes the per-tensor tables
   Status check_index(int index) const;
   Result<Quantization> quantization(int index, DType dtype, const Shape& shape) const;
   Status convert_operator(int k);
@@ -101,6 +108,7 @@ class Importer {
   std::vector<int> lowbit_index_;  // -1 until created
   std::vector<int> bit_channels_;
   std::vector<bool> kind_unsupported_;  // per TFLite operator
+  std::map<int, std::vector<uint8_t>> folded_;  // TFLite tensor -> folded value
 };
 
 // Float values of a quantized (int8/uint8) or FLOAT16 constant; empty when
@@ -109,6 +117,13 @@ Result<std::vector<float>> dequantize_constant(const Importer& im, int index);
 // Replaces quantized weights of a float operator (dynamic-range or FLOAT16
 // compression) by their float values, so the operator runs in float.
 Status fold_float_weights(Importer& im, const OpContext& ctx, size_t weight_input);
+
+// Evaluates, at conversion time, every builtin operator whose inputs are all
+// constant (and SHAPE of any statically shaped tensor) with lowbit's own
+// operators, giving its outputs constant data; marks those operators in
+// *folded so they are not converted (constant_folding.cpp).
+void fold_constant_operators(Importer& im, const std::vector<OpContext>& ops,
+                             std::vector<bool>* folded);
 
 // Builtin operators (tflite_builtin_ops.cpp).
 Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code);

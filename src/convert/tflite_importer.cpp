@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "convert/graph_cleanup.h"
 #include "convert/importer.h"
 #include "convert/tflite_schema.h"
 
@@ -66,8 +67,27 @@ Status import_tflite(const uint8_t* data, size_t size, ModelBuilder* builder,
                                                 std::to_string(model->version()) +
                                                 " is not supported (only version 3)");
   }
-  convert::Importer importer(data, size, model, builder, summary);
-  return importer.run();
+  // Imported into a scratch builder first: the clean-up passes rewrite the
+  // graph before it reaches the caller's.
+  ModelBuilder imported;
+  convert::Importer importer(data, size, model, &imported, summary);
+  const Status status = importer.run();
+  GraphDesc graph = imported.graph();
+  if (status.ok()) {
+    const int pairs = convert::cancel_transpose_pairs(&graph);
+    if (pairs > 0) {
+      summary->notes.push_back("removed " + std::to_string(pairs) +
+                               " TRANSPOSE pair(s) that cancel each other");
+    }
+  }
+  const size_t operators_before = graph.operators.size();
+  convert::emit_live_graph(graph, builder, summary);
+  const size_t dead = operators_before - builder->graph().operators.size();
+  if (dead > 0) {
+    summary->notes.push_back("removed " + std::to_string(dead) +
+                             " operator(s) no graph output depends on");
+  }
+  return status;
 }
 
 Result<std::vector<uint8_t>> read_tflite_file(const std::string& path, uint64_t max_bytes) {
