@@ -26,6 +26,9 @@
 #     The converter's graph rewrites (graph_folding_cases.py): a Keras dynamic-batch Flatten
 #     (SHAPE chain folded) and a PyTorch-style NCHW model (cancelling TRANSPOSE pair removed),
 #     int8, against LiteRT BUILTIN_REF. Needs .venv with TensorFlow.
+#   scripts/conformance.sh --zoo-cases [--inputs N] [--seed N] [--models DIR]
+#     Every ../shared/models/zoo/coral model (zoo_cases.py) against LiteRT BUILTIN_REF at 1 and 2
+#     threads with auto and reference kernels; the ones still refused are listed with their issue.
 #
 # Every mode takes --build-dir DIR (default build/), builds lowbit-convert and lowbit-run there
 # first and exits with status 1 on any difference that is not explained.
@@ -45,6 +48,7 @@ while [[ $# -gt 0 ]]; do
     --simd-vs-reference) mode=simd; shift ;;
     --op-cases) mode=op_cases; shift ;;
     --datamove-cases) mode=datamove_cases; shift ;;
+    --zoo-cases) mode=zoo_cases; shift ;;
     --resize-cases) mode=resize_cases; shift ;;
     --graph-folding-cases) mode=graph_folding_cases; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -80,6 +84,7 @@ case "$mode:$ci" in
   datamove_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
   resize_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, tensorflow') ;;
   graph_folding_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
+  zoo_cases:*) python=$(python_for 'import ai_edge_litert, numpy' install) ;;
   sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
 assert u.find_spec("larq_compute_engine")' install) ;;
   sweep:0) python=$(python_for 'import ai_edge_litert, larq_compute_engine, larq, tf_keras') || {
@@ -113,6 +118,8 @@ case "$mode" in
   datamove_cases) logged "$log/datamove_cases.log" "$python" "$drivers/datamove_cases.py" \
                     --build-dir "$build_dir" "${args[@]}"
                   exit ;;
+  zoo_cases) logged "$log/zoo_cases.log" "$python" "$drivers/zoo_cases.py" --build-dir "$build_dir" "${args[@]}"
+             exit ;;
   graph_folding_cases) logged "$log/graph_folding_cases.log" "$python" "$drivers/graph_folding_cases.py" \
                          --build-dir "$build_dir" "${args[@]}"
                        exit ;;

@@ -110,11 +110,12 @@ fi
 # Numerics and ARM (plain build only): reference and SIMD kernels agree bit for
 # bit on the shared int8 models; a short conformance sweep against LiteRT's
 # reference kernels and LCE's interpreter (committed fixtures, oracles in a venv
-# from PyPI); the aarch64 and armhf cross builds under qemu-user, every ARM
+# from PyPI); the real-world zoo models against LiteRT's reference kernels; the aarch64 and armhf cross builds under qemu-user, every ARM
 # variant exercised and outputs bit-identical with this x86 build.
 if [[ $sanitize -eq 0 ]]; then
   "$root/scripts/conformance.sh" --simd-vs-reference --build-dir "$build_dir" || fail "reference vs SIMD kernels on shared models"
   "$root/scripts/conformance.sh" --ci --build-dir "$build_dir" || fail "conformance sweep (LiteRT, LCE)"
+  "$root/scripts/conformance.sh" --zoo-cases --build-dir "$build_dir" || fail "zoo models vs LiteRT"
   "$root/scripts/install-deps.sh" --cross
   LOWBIT_NATIVE_BUILD="$build_dir" "$root/scripts/test-arm.sh" || fail "ARM cross builds under qemu"
 fi

@@ -17,11 +17,11 @@ from lowbit_tools import ROOT, convert, tool  # noqa: E402,F401 (callers use har
 FLOAT_RELATIVE_TOLERANCE = 1e-5
 
 
-def run_lowbit(lbm_path, inputs, output_specs, profile, build_dir, kernel="auto"):
+def run_lowbit(lbm_path, inputs, output_specs, profile, build_dir, kernel="auto", threads=1):
     """inputs: list of arrays in graph-input order; output_specs: list of (dtype, shape)."""
     with tempfile.TemporaryDirectory(prefix="lowbit-conf-") as scratch:
         command = [tool("lowbit-run", build_dir), lbm_path, "--profile", profile,
-                   "--kernel", kernel, "--max-values", "0"]
+                   "--kernel", kernel, "--threads", str(threads), "--max-values", "0"]
         for index, array in enumerate(inputs):
             path = os.path.join(scratch, f"in{index}.bin")
             np.ascontiguousarray(array).tofile(path)
