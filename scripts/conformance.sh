@@ -19,6 +19,8 @@
 #   scripts/conformance.sh --datamove-cases [--cases N] [--ops transpose,gather,...] [--dtypes ...]
 #     Random single-operator TensorFlow models of the data movement operators (float32, int8,
 #     uint8, int32, int64, bool), LiteRT BUILTIN_REF's output bytes against lowbit-run's.
+#   scripts/conformance.sh --math-cases [--cases N] [--ops cast,gather_nd,div,...] [--seed N]
+#     CAST, GATHER_ND, DIV, FLOOR_DIV, SQRT, RSQRT (math_cases.py) the same way, edges included.
 #   scripts/conformance.sh --resize-cases [--cases N] [--seed N]
 #     RESIZE_BILINEAR/RESIZE_NEAREST_NEIGHBOR (resize_cases.py) and TFLite_Detection_PostProcess
 #     (detection_cases.py) against LiteRT's reference kernels. Needs .venv with TensorFlow.
@@ -42,6 +44,7 @@ while [[ $# -gt 0 ]]; do
     --op-cases) mode=op_cases; shift ;;
     --datamove-cases) mode=datamove_cases; shift ;;
     --resize-cases) mode=resize_cases; shift ;;
+    --math-cases) mode=math_cases; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -72,7 +75,7 @@ python_for() {
 case "$mode:$ci" in
   simd:*) python=$(python_for 'import sys' || command -v python3) ;;
   op_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
-  datamove_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
+  datamove_cases:* | math_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
   resize_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, tensorflow') ;;
   sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
 assert u.find_spec("larq_compute_engine")' install) ;;
@@ -104,7 +107,7 @@ case "$mode" in
   simd) exec "$python" "$drivers/simd_vs_reference.py" --build-dir "$build_dir" "${args[@]}" ;;
   op_cases) logged "$log/op_cases.log" "$python" "$drivers/op_cases.py" --build-dir "$build_dir" "${args[@]}"
             exit ;;
-  datamove_cases) logged "$log/datamove_cases.log" "$python" "$drivers/datamove_cases.py" \
+  datamove_cases | math_cases) logged "$log/$mode.log" "$python" "$drivers/$mode.py" \
                     --build-dir "$build_dir" "${args[@]}"
                   exit ;;
   resize_cases) status=0

@@ -74,6 +74,12 @@ enum BuiltinOperator : int32_t {
   kResizeNearestNeighbor = 97,
   kQuantize = 114,
   kHardSwish = 117,
+  kDiv = 42,
+  kCast = 53,
+  kSqrt = 75,
+  kRsqrt = 76,
+  kFloorDiv = 90,
+  kGatherNd = 107,
 };
 // TFLite's name of any builtin operator code ("RESIZE_BILINEAR" for 23); only
 // codes newer than the table in tflite_operator_names.cpp give "BUILTIN_<n>".
@@ -106,6 +112,7 @@ enum OptionsTag : uint8_t {
   kDepthToSpaceOptions = 94,
   kSubOptions = 28,
   kResizeNearestNeighborOptions = 74,
+  kDivOptions = 29,
 };
 
 // Any builtin options table; accessors by field id. The verifier checks the
