@@ -107,6 +107,61 @@ void s32_floor_div__reference(const MinMax<int32_t>&, size_t n, const int32_t* a
   for (size_t i = 0; i < n; ++i) out[i] = floor_div_int32(a[i * a_stride], b[i * b_stride]);
 }
 
+// Applies op to the operands as uint32 (defined wrap-around), then clamps.
+template <typename Op>
+void s32_wrapping(const MinMax<int32_t>& p, size_t n, const int32_t* a, size_t a_stride,
+                  const int32_t* b, size_t b_stride, int32_t* out, Op op) {
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t r = op(static_cast<uint32_t>(a[i * a_stride]), static_cast<uint32_t>(b[i * b_stride]));
+    out[i] = clamp_like_tflite(static_cast<int32_t>(r), p);
+  }
+}
+
+void s32_add__reference(const MinMax<int32_t>& p, size_t n, const int32_t* a, size_t a_stride,
+                        const int32_t* b, size_t b_stride, int32_t* out) {
+  s32_wrapping(p, n, a, a_stride, b, b_stride, out, [](uint32_t x, uint32_t y) { return x + y; });
+}
+
+void s32_sub__reference(const MinMax<int32_t>& p, size_t n, const int32_t* a, size_t a_stride,
+                        const int32_t* b, size_t b_stride, int32_t* out) {
+  s32_wrapping(p, n, a, a_stride, b, b_stride, out, [](uint32_t x, uint32_t y) { return x - y; });
+}
+
+void s32_mul__reference(const MinMax<int32_t>& p, size_t n, const int32_t* a, size_t a_stride,
+                        const int32_t* b, size_t b_stride, int32_t* out) {
+  s32_wrapping(p, n, a, a_stride, b, b_stride, out, [](uint32_t x, uint32_t y) { return x * y; });
+}
+
+template <typename T>
+void maximum__reference(const MinMax<T>&, size_t n, const T* a, size_t a_stride, const T* b,
+                        size_t b_stride, T* out) {
+  for (size_t i = 0; i < n; ++i) {
+    const T x = a[i * a_stride], y = b[i * b_stride];
+    out[i] = x > y ? x : y;
+  }
+}
+
+template <typename T>
+void minimum__reference(const MinMax<T>&, size_t n, const T* a, size_t a_stride, const T* b,
+                        size_t b_stride, T* out) {
+  for (size_t i = 0; i < n; ++i) {
+    const T x = a[i * a_stride], y = b[i * b_stride];
+    out[i] = x < y ? x : y;
+  }
+}
+
+#define LOWBIT_MIN_MAX_INSTANCES(T)                                                            \
+  template void maximum__reference<T>(const MinMax<T>&, size_t, const T*, size_t, const T*,  \
+                                      size_t, T*);                                           \
+  template void minimum__reference<T>(const MinMax<T>&, size_t, const T*, size_t, const T*,  \
+                                      size_t, T*);
+LOWBIT_MIN_MAX_INSTANCES(float)
+LOWBIT_MIN_MAX_INSTANCES(int8_t)
+LOWBIT_MIN_MAX_INSTANCES(uint8_t)
+LOWBIT_MIN_MAX_INSTANCES(int32_t)
+LOWBIT_MIN_MAX_INSTANCES(int64_t)
+#undef LOWBIT_MIN_MAX_INSTANCES
+
 void f32_sqrt__reference(size_t n, const float* in, float* out) {
   for (size_t i = 0; i < n; ++i) out[i] = std::sqrt(in[i]);
 }

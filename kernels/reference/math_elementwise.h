@@ -20,27 +20,46 @@ enum class CastType : uint8_t { kFloat32, kInt32, kInt64, kInt8, kUInt8, kBool }
 // integer -> narrower integer keeps the low bits.
 void cast__reference(CastType from, CastType to, size_t n, const void* in, void* out);
 
-// Binary kernels over one broadcast run: element i reads a[i * a_stride] and
-// b[i * b_stride] (strides 0 or 1). The caller rejects a zero divisor for the
-// integer kernels before calling them.
+// A clamp range (the fused activation's).
 template <typename T>
 struct MinMax {
   T min, max;
 };
 
+// The type of every binary kernel below, over one broadcast run:
+// out[i] = f(a[i * a_stride], b[i * b_stride]) for i < n (strides 0 or 1),
+// clamped to p where the operator has an activation. The caller rejects a
+// zero divisor for the integer divisions before calling them.
+template <typename T>
+using BinaryKernel = void(const MinMax<T>& p, size_t n, const T* a, size_t a_stride, const T* b,
+                          size_t b_stride, T* out);
+
 // a / b clamped as TFLite's ActivationFunctionWithMinMax: min(max(x, lo), hi)
 // (for no activation lo and hi are the type's lowest and max, so a float
 // infinity becomes +-FLT_MAX; a NaN stays NaN).
-void f32_div__reference(const MinMax<float>& p, size_t n, const float* a, size_t a_stride,
-                        const float* b, size_t b_stride, float* out);
+BinaryKernel<float> f32_div__reference;
 // Integer division truncating toward zero; INT32_MIN / -1 gives INT32_MIN.
-void s32_div__reference(const MinMax<int32_t>& p, size_t n, const int32_t* a, size_t a_stride,
-                        const int32_t* b, size_t b_stride, int32_t* out);
-// floor(a / b), computed as TFLite does in double for int32.
-void f32_floor_div__reference(const MinMax<float>& p, size_t n, const float* a, size_t a_stride,
-                              const float* b, size_t b_stride, float* out);
-void s32_floor_div__reference(const MinMax<int32_t>& p, size_t n, const int32_t* a,
-                              size_t a_stride, const int32_t* b, size_t b_stride, int32_t* out);
+BinaryKernel<int32_t> s32_div__reference;
+// floor(a / b), computed in double as TFLite does (p unused).
+BinaryKernel<float> f32_floor_div__reference;
+BinaryKernel<int32_t> s32_floor_div__reference;
+
+// int32 ADD, SUB and MUL: two's complement wrap-around (what TFLite's int32
+// kernels do on every compiler it ships with), then the activation clamp.
+BinaryKernel<int32_t> s32_add__reference;
+BinaryKernel<int32_t> s32_sub__reference;
+BinaryKernel<int32_t> s32_mul__reference;
+
+// MAXIMUM: a > b ? a : b; MINIMUM: a < b ? a : b (TFLite's MaximumOp and
+// MinimumOp): b whenever the comparison is false, so a NaN in either operand
+// returns b. p is unused. Instantiated for float, int8_t, uint8_t, int32_t and
+// int64_t.
+template <typename T>
+void maximum__reference(const MinMax<T>& p, size_t n, const T* a, size_t a_stride, const T* b,
+                        size_t b_stride, T* out);
+template <typename T>
+void minimum__reference(const MinMax<T>& p, size_t n, const T* a, size_t a_stride, const T* b,
+                        size_t b_stride, T* out);
 
 // std::sqrt(x) and 1.0f / std::sqrt(x).
 void f32_sqrt__reference(size_t n, const float* in, float* out);

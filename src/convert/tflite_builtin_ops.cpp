@@ -638,6 +638,8 @@ Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
     case tfl::kFloorDiv: return convert_plain(im, ctx, OpType::kFloorDiv, 2);
     case tfl::kSqrt: return convert_plain(im, ctx, OpType::kSqrt, 1);
     case tfl::kRsqrt: return convert_plain(im, ctx, OpType::kRsqrt, 1);
+    case tfl::kMaximum: return convert_plain(im, ctx, OpType::kMaximum, 2);
+    case tfl::kMinimum: return convert_plain(im, ctx, OpType::kMinimum, 2);
     default: return im.unsupported_operator(ctx);
   }
 }

@@ -80,6 +80,8 @@ enum BuiltinOperator : int32_t {
   kRsqrt = 76,
   kFloorDiv = 90,
   kGatherNd = 107,
+  kMaximum = 55,
+  kMinimum = 57,
 };
 // TFLite's name of any builtin operator code ("RESIZE_BILINEAR" for 23); only
 // codes newer than the table in tflite_operator_names.cpp give "BUILTIN_<n>".

@@ -48,6 +48,56 @@ Status validate_float_unary(const GraphDesc& graph, const OperatorDesc& op, Shap
   return Status::Ok();
 }
 
+Status validate_maximum_minimum(const GraphDesc& graph, const OperatorDesc& op,
+                                Shape* output_shapes) {
+  LOWBIT_RETURN_IF_ERROR(validate_plain_binary(
+      graph, op, {DType::kFloat32, DType::kInt8, DType::kUInt8, DType::kInt32, DType::kInt64},
+      output_shapes));
+  const TensorDesc& a = graph.tensors[op.inputs[0]];
+  if (a.dtype != DType::kInt8 && a.dtype != DType::kUInt8) return Status::Ok();
+  const auto same_as_a = [&](const TensorDesc& t) {
+    return t.quant.scales[0] == a.quant.scales[0] && t.quant.zero_points[0] == a.quant.zero_points[0];
+  };
+  if (!same_as_a(graph.tensors[op.inputs[1]]) || !same_as_a(graph.tensors[op.outputs[0]])) {
+    return Status(StatusCode::kUnsupported,
+                  "compares stored values: inputs and output need one scale and zero point");
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+template <typename T>
+std::unique_ptr<OpKernel> min_max_kernel(bool maximum) {
+  return std::unique_ptr<OpKernel>(new PlainBinaryKernel<T>(
+      maximum ? ref::maximum__reference<T> : ref::minimum__reference<T>,
+      maximum ? "maximum__reference" : "minimum__reference", ref::MinMax<T>{T(0), T(0)}, false));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<OpKernel>> create_maximum_minimum(const GraphDesc& graph,
+                                                         const OperatorDesc& op) {
+  const bool maximum = op.type == OpType::kMaximum;
+  switch (graph.tensors[op.inputs[0]].dtype) {
+    case DType::kInt8: return min_max_kernel<int8_t>(maximum);
+    case DType::kUInt8: return min_max_kernel<uint8_t>(maximum);
+    case DType::kInt32: return min_max_kernel<int32_t>(maximum);
+    case DType::kInt64: return min_max_kernel<int64_t>(maximum);
+    default: return min_max_kernel<float>(maximum);
+  }
+}
+
+Result<std::unique_ptr<OpKernel>> create_int32_arithmetic(const OperatorDesc& op) {
+  const auto* options = get_options<ElementwiseOptions>(op);
+  const auto range = tflite_activation_range<int32_t>(options ? options->activation : Activation::kNone);
+  PlainBinaryFn<int32_t> fn = ref::s32_add__reference;
+  const char* name = "s32_add__reference";
+  if (op.type == OpType::kSub) fn = ref::s32_sub__reference, name = "s32_sub__reference";
+  if (op.type == OpType::kMul) fn = ref::s32_mul__reference, name = "s32_mul__reference";
+  return std::unique_ptr<OpKernel>(new PlainBinaryKernel<int32_t>(fn, name, range, false));
+}
+
 Result<std::unique_ptr<OpKernel>> create_float_unary(void (*fn)(size_t, const float*, float*),
                                                      const char* name) {
   return std::unique_ptr<OpKernel>(new FloatUnaryKernel(fn, name));

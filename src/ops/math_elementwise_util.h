@@ -35,8 +35,7 @@ ref::MinMax<T> tflite_activation_range(Activation act) {
 }
 
 template <typename T>
-using PlainBinaryFn = void (*)(const ref::MinMax<T>&, size_t, const T*, size_t, const T*, size_t,
-                               T*);
+using PlainBinaryFn = ref::BinaryKernel<T>*;
 
 // fn over the broadcast of inputs 0 and 1. With reject_zero_divisor, a zero
 // anywhere in input 1 makes run() fail naming its position, before anything
@@ -81,6 +80,17 @@ class PlainBinaryKernel : public OpKernel {
   BroadcastPlan plan_;
   size_t divisor_count_ = 0;
 };
+
+// MAXIMUM and MINIMUM (op.type): float32, int8, uint8, int32 and int64;
+// int8/uint8 compare stored values, so every operand must share one scale
+// and zero point.
+Status validate_maximum_minimum(const GraphDesc& graph, const OperatorDesc& op,
+                                Shape* output_shapes);
+Result<std::unique_ptr<OpKernel>> create_maximum_minimum(const GraphDesc& graph,
+                                                         const OperatorDesc& op);
+
+// int32 ADD, SUB or MUL (op.type) with its ElementwiseOptions activation.
+Result<std::unique_ptr<OpKernel>> create_int32_arithmetic(const OperatorDesc& op);
 
 // fn(n, in, out) over a flat float32 tensor.
 Result<std::unique_ptr<OpKernel>> create_float_unary(void (*fn)(size_t, const float*, float*),

@@ -1,5 +1,5 @@
 """Random single-operator TensorFlow models for the plain-value math operators (CAST, GATHER_ND,
-DIV, FLOOR_DIV, SQRT, RSQRT) against LiteRT. Each case is a tf.function over float32, int32,
+DIV, FLOOR_DIV, SQRT, RSQRT, MAXIMUM, MINIMUM, int32 ADD/SUB/MUL) against LiteRT. Each case is a tf.function over float32, int32,
 int64, int8, uint8 or bool tensors, converted by tf.lite.TFLiteConverter without quantization;
 LiteRT (resolver BUILTIN_REF by default) and lowbit-run (reference kernels by default) run the
 same random inputs, and every output's bytes must be equal. Inputs include the edges where the
@@ -86,12 +86,17 @@ def binary(name, dtypes):
         a, b = broadcast_pair(rng)
         relu = name == "div" and dtype == "float32" and rng.random() < 0.3
         ops = {"div": lambda x, y: tf.raw_ops.Div(x=x, y=y) if dtype == "int32" else x / y,
-               "floor_div": lambda x, y: tf.math.floordiv(x, y)}
+               "floor_div": lambda x, y: tf.math.floordiv(x, y),
+               "int32_add": lambda x, y: x + y, "int32_sub": lambda x, y: x - y,
+               "int32_mul": lambda x, y: x * y, "maximum": tf.maximum, "minimum": tf.minimum}
+        relu = relu or (name.startswith("int32") and rng.random() < 0.3)
 
         def f(x, y):
             z = ops[name](x, y)
             return tf.nn.relu(z) if relu else z
-        return [(dtype, a, "small" if dtype == "int32" else "any"), (dtype, b, "divisor")], f, \
+        second = "divisor" if "div" in name else "any"
+        first = "small" if dtype == "int32" and second == "divisor" else "any"
+        return [(dtype, a, first), (dtype, b, second)], f, \
             f"{dtype} a={a} b={b} relu={relu}"
     return case
 
@@ -107,7 +112,11 @@ def unary(fn_name):
 CASES = {"cast": case_cast, "gather_nd": case_gather_nd,
          "div": binary("div", ["float32", "int32"]),
          "floor_div": binary("floor_div", ["float32", "int32"]),
-         "sqrt": unary("sqrt"), "rsqrt": unary("rsqrt")}
+         "sqrt": unary("sqrt"), "rsqrt": unary("rsqrt"),
+         "int32_add": binary("int32_add", ["int32"]), "int32_sub": binary("int32_sub", ["int32"]),
+         "int32_mul": binary("int32_mul", ["int32"]),
+         "maximum": binary("maximum", ["float32", "int32", "int64"]),
+         "minimum": binary("minimum", ["float32", "int32", "int64"])}
 
 
 def convert(tf, fn, specs):
