@@ -20,7 +20,8 @@
 #     Random single-operator TensorFlow models of the data movement operators (float32, int8,
 #     uint8, int32, int64, bool), LiteRT BUILTIN_REF's output bytes against lowbit-run's.
 #   scripts/conformance.sh --math-cases [--cases N] [--ops cast,gather_nd,div,...] [--seed N]
-#     CAST, GATHER_ND, DIV, FLOOR_DIV, SQRT, RSQRT (math_cases.py) the same way, edges included.
+#     CAST, GATHER_ND, DIV, FLOOR_DIV, FLOOR_MOD, SQRT, RSQRT, ABS, NEG, MAXIMUM, MINIMUM,
+#     SQUARED_DIFFERENCE, int32 ADD/SUB/MUL (math_cases.py) the same way, edges included.
 #   scripts/conformance.sh --resize-cases [--cases N] [--seed N]
 #     RESIZE_BILINEAR/RESIZE_NEAREST_NEIGHBOR (resize_cases.py) and TFLite_Detection_PostProcess
 #     (detection_cases.py) against LiteRT's reference kernels. Needs .venv with TensorFlow.

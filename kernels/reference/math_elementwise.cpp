@@ -162,6 +162,59 @@ LOWBIT_MIN_MAX_INSTANCES(int32_t)
 LOWBIT_MIN_MAX_INSTANCES(int64_t)
 #undef LOWBIT_MIN_MAX_INSTANCES
 
+void f32_floor_mod__reference(const MinMax<float>&, size_t n, const float* a, size_t a_stride,
+                              const float* b, size_t b_stride, float* out) {
+  for (size_t i = 0; i < n; ++i) {
+    const float y = b[i * b_stride];
+    const float r = std::fmod(a[i * a_stride], y);
+    out[i] = r != 0 && ((y < 0) != (r < 0)) ? r + y : r;
+  }
+}
+
+void s32_floor_mod__reference(const MinMax<int32_t>&, size_t n, const int32_t* a,
+                              size_t a_stride, const int32_t* b, size_t b_stride, int32_t* out) {
+  for (size_t i = 0; i < n; ++i) {
+    const int32_t x = a[i * a_stride], y = b[i * b_stride];
+    const int32_t r = y == -1 ? 0 : x % y;
+    out[i] = r != 0 && ((y < 0) != (r < 0)) ? r + y : r;
+  }
+}
+
+void f32_squared_difference__reference(const MinMax<float>&, size_t n, const float* a,
+                                       size_t a_stride, const float* b, size_t b_stride,
+                                       float* out) {
+  for (size_t i = 0; i < n; ++i) {
+    const float d = a[i * a_stride] - b[i * b_stride];
+    out[i] = d * d;
+  }
+}
+
+void s32_squared_difference__reference(const MinMax<int32_t>& p, size_t n, const int32_t* a,
+                                       size_t a_stride, const int32_t* b, size_t b_stride,
+                                       int32_t* out) {
+  s32_wrapping(p, n, a, a_stride, b, b_stride, out,
+               [](uint32_t x, uint32_t y) { return (x - y) * (x - y); });
+}
+
+void f32_abs__reference(size_t n, const float* in, float* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = std::fabs(in[i]);
+}
+
+void s32_abs__reference(size_t n, const int32_t* in, int32_t* out) {
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t u = static_cast<uint32_t>(in[i]);
+    out[i] = static_cast<int32_t>(in[i] < 0 ? 0u - u : u);
+  }
+}
+
+void f32_neg__reference(size_t n, const float* in, float* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = -in[i];
+}
+
+void s32_neg__reference(size_t n, const int32_t* in, int32_t* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<int32_t>(0u - static_cast<uint32_t>(in[i]));
+}
+
 void f32_sqrt__reference(size_t n, const float* in, float* out) {
   for (size_t i = 0; i < n; ++i) out[i] = std::sqrt(in[i]);
 }

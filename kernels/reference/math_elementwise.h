@@ -44,6 +44,14 @@ BinaryKernel<int32_t> s32_div__reference;
 BinaryKernel<float> f32_floor_div__reference;
 BinaryKernel<int32_t> s32_floor_div__reference;
 
+// FLOOR_MOD: the remainder with the divisor's sign (TFLite: fmod or %, then
+// + b when the signs differ); INT32_MIN % -1 gives 0. p unused.
+BinaryKernel<float> f32_floor_mod__reference;
+BinaryKernel<int32_t> s32_floor_mod__reference;
+// SQUARED_DIFFERENCE: (a - b) * (a - b); int32 wraps. p unused.
+BinaryKernel<float> f32_squared_difference__reference;
+BinaryKernel<int32_t> s32_squared_difference__reference;
+
 // int32 ADD, SUB and MUL: two's complement wrap-around (what TFLite's int32
 // kernels do on every compiler it ships with), then the activation clamp.
 BinaryKernel<int32_t> s32_add__reference;
@@ -64,6 +72,11 @@ void minimum__reference(const MinMax<T>& p, size_t n, const T* a, size_t a_strid
 // std::sqrt(x) and 1.0f / std::sqrt(x).
 void f32_sqrt__reference(size_t n, const float* in, float* out);
 void f32_rsqrt__reference(size_t n, const float* in, float* out);
+// ABS and NEG; int32 wraps (|INT32_MIN| and -INT32_MIN are INT32_MIN).
+void f32_abs__reference(size_t n, const float* in, float* out);
+void s32_abs__reference(size_t n, const int32_t* in, int32_t* out);
+void f32_neg__reference(size_t n, const float* in, float* out);
+void s32_neg__reference(size_t n, const int32_t* in, int32_t* out);
 
 }  // namespace ref
 }  // namespace lowbit

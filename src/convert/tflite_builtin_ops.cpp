@@ -640,6 +640,10 @@ Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
     case tfl::kRsqrt: return convert_plain(im, ctx, OpType::kRsqrt, 1);
     case tfl::kMaximum: return convert_plain(im, ctx, OpType::kMaximum, 2);
     case tfl::kMinimum: return convert_plain(im, ctx, OpType::kMinimum, 2);
+    case tfl::kFloorMod: return convert_plain(im, ctx, OpType::kFloorMod, 2);
+    case tfl::kAbs: return convert_plain(im, ctx, OpType::kAbs, 1);
+    case tfl::kNeg: return convert_plain(im, ctx, OpType::kNeg, 1);
+    case tfl::kSquaredDifference: return convert_plain(im, ctx, OpType::kSquaredDifference, 2);
     default: return im.unsupported_operator(ctx);
   }
 }

@@ -82,6 +82,10 @@ enum BuiltinOperator : int32_t {
   kGatherNd = 107,
   kMaximum = 55,
   kMinimum = 57,
+  kNeg = 59,
+  kFloorMod = 95,
+  kSquaredDifference = 99,
+  kAbs = 101,
 };
 // TFLite's name of any builtin operator code ("RESIZE_BILINEAR" for 23); only
 // codes newer than the table in tflite_operator_names.cpp give "BUILTIN_<n>".

@@ -3,10 +3,10 @@
 namespace lowbit {
 namespace {
 
-class FloatUnaryKernel : public OpKernel {
+template <typename T>
+class UnaryKernel : public OpKernel {
  public:
-  FloatUnaryKernel(void (*fn)(size_t, const float*, float*), const char* name)
-      : fn_(fn), name_(name) {}
+  UnaryKernel(void (*fn)(size_t, const T*, T*), const char* name) : fn_(fn), name_(name) {}
 
   Status prepare(PrepareContext& ctx) override {
     LOWBIT_RETURN_IF_ERROR(check_same_element_count(ctx));
@@ -15,8 +15,8 @@ class FloatUnaryKernel : public OpKernel {
   }
 
   Status run(const RunContext& ctx) override {
-    const float* in = ctx.input_as<float>(0);
-    float* out = ctx.output_as<float>(0);
+    const T* in = ctx.input_as<T>(0);
+    T* out = ctx.output_as<T>(0);
     parallel_blocks(ctx.pool(), count_, kElementwiseBlock,
                     [&](size_t begin, size_t end) { fn_(end - begin, in + begin, out + begin); });
     return Status::Ok();
@@ -25,7 +25,7 @@ class FloatUnaryKernel : public OpKernel {
   const char* name() const override { return name_; }
 
  private:
-  void (*fn_)(size_t, const float*, float*);
+  void (*fn_)(size_t, const T*, T*);
   const char* name_;
   size_t count_ = 0;
 };
@@ -40,12 +40,27 @@ Status validate_plain_binary(const GraphDesc& graph, const OperatorDesc& op,
   return broadcast_shape(graph, op, &output_shapes[0]);
 }
 
-Status validate_float_unary(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
+Status validate_plain_unary(const GraphDesc& graph, const OperatorDesc& op,
+                            std::initializer_list<DType> allowed, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
   DType dtype;
-  LOWBIT_RETURN_IF_ERROR(check_same_dtype_operands(graph, op, {DType::kFloat32}, &dtype));
+  LOWBIT_RETURN_IF_ERROR(check_same_dtype_operands(graph, op, allowed, &dtype));
   output_shapes[0] = graph.tensors[op.inputs[0]].shape;
   return Status::Ok();
+}
+
+Status validate_float_unary(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
+  return validate_plain_unary(graph, op, {DType::kFloat32}, output_shapes);
+}
+
+Status validate_float_or_int32_unary(const GraphDesc& graph, const OperatorDesc& op,
+                                     Shape* output_shapes) {
+  return validate_plain_unary(graph, op, {DType::kFloat32, DType::kInt32}, output_shapes);
+}
+
+Status validate_float_or_int32_binary(const GraphDesc& graph, const OperatorDesc& op,
+                                      Shape* output_shapes) {
+  return validate_plain_binary(graph, op, {DType::kFloat32, DType::kInt32}, output_shapes);
 }
 
 Status validate_maximum_minimum(const GraphDesc& graph, const OperatorDesc& op,
@@ -100,7 +115,28 @@ Result<std::unique_ptr<OpKernel>> create_int32_arithmetic(const OperatorDesc& op
 
 Result<std::unique_ptr<OpKernel>> create_float_unary(void (*fn)(size_t, const float*, float*),
                                                      const char* name) {
-  return std::unique_ptr<OpKernel>(new FloatUnaryKernel(fn, name));
+  return std::unique_ptr<OpKernel>(new UnaryKernel<float>(fn, name));
+}
+
+Result<std::unique_ptr<OpKernel>> create_float_or_int32_unary(
+    const GraphDesc& graph, const OperatorDesc& op, const UnaryPair& kernels) {
+  if (graph.tensors[op.inputs[0]].dtype == DType::kInt32) {
+    return std::unique_ptr<OpKernel>(new UnaryKernel<int32_t>(kernels.s32, kernels.s32_name));
+  }
+  return create_float_unary(kernels.f32, kernels.f32_name);
+}
+
+Result<std::unique_ptr<OpKernel>> create_float_or_int32_binary(
+    const GraphDesc& graph, const OperatorDesc& op, const BinaryPair& kernels,
+    bool reject_zero_divisor) {
+  if (graph.tensors[op.inputs[0]].dtype == DType::kInt32) {
+    return std::unique_ptr<OpKernel>(new PlainBinaryKernel<int32_t>(
+        kernels.s32, kernels.s32_name, tflite_activation_range<int32_t>(Activation::kNone),
+        reject_zero_divisor));
+  }
+  return std::unique_ptr<OpKernel>(new PlainBinaryKernel<float>(
+      kernels.f32, kernels.f32_name, tflite_activation_range<float>(Activation::kNone),
+      reject_zero_divisor));
 }
 
 }  // namespace lowbit

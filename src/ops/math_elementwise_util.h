@@ -20,8 +20,14 @@ namespace lowbit {
 Status validate_plain_binary(const GraphDesc& graph, const OperatorDesc& op,
                              std::initializer_list<DType> allowed, Shape* output_shapes);
 
-// One float32 input, a float32 output of its shape.
+// One input and an output of its shape and dtype, out of `allowed`.
+Status validate_plain_unary(const GraphDesc& graph, const OperatorDesc& op,
+                            std::initializer_list<DType> allowed, Shape* output_shapes);
 Status validate_float_unary(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes);
+Status validate_float_or_int32_unary(const GraphDesc& graph, const OperatorDesc& op,
+                                     Shape* output_shapes);
+Status validate_float_or_int32_binary(const GraphDesc& graph, const OperatorDesc& op,
+                                      Shape* output_shapes);
 
 // TFLite's CalculateActivationRange<T>: no activation is [lowest, max].
 template <typename T>
@@ -95,5 +101,27 @@ Result<std::unique_ptr<OpKernel>> create_int32_arithmetic(const OperatorDesc& op
 // fn(n, in, out) over a flat float32 tensor.
 Result<std::unique_ptr<OpKernel>> create_float_unary(void (*fn)(size_t, const float*, float*),
                                                      const char* name);
+
+// An operator's float32 and int32 kernels, by the dtype of input 0.
+struct UnaryPair {
+  void (*f32)(size_t, const float*, float*);
+  const char* f32_name;
+  void (*s32)(size_t, const int32_t*, int32_t*);
+  const char* s32_name;
+};
+Result<std::unique_ptr<OpKernel>> create_float_or_int32_unary(const GraphDesc& graph,
+                                                              const OperatorDesc& op,
+                                                              const UnaryPair& kernels);
+struct BinaryPair {
+  PlainBinaryFn<float> f32;
+  const char* f32_name;
+  PlainBinaryFn<int32_t> s32;
+  const char* s32_name;
+};
+// Without an activation; reject_zero_divisor as PlainBinaryKernel's.
+Result<std::unique_ptr<OpKernel>> create_float_or_int32_binary(const GraphDesc& graph,
+                                                               const OperatorDesc& op,
+                                                               const BinaryPair& kernels,
+                                                               bool reject_zero_divisor);
 
 }  // namespace lowbit

@@ -1,5 +1,6 @@
 """Random single-operator TensorFlow models for the plain-value math operators (CAST, GATHER_ND,
-DIV, FLOOR_DIV, SQRT, RSQRT, MAXIMUM, MINIMUM, int32 ADD/SUB/MUL) against LiteRT. Each case is a tf.function over float32, int32,
+DIV, FLOOR_DIV, FLOOR_MOD, SQRT, RSQRT, ABS, NEG, SQUARED_DIFFERENCE, MAXIMUM, MINIMUM, int32
+ADD/SUB/MUL) against LiteRT. Each case is a tf.function over float32, int32,
 int64, int8, uint8 or bool tensors, converted by tf.lite.TFLiteConverter without quantization;
 LiteRT (resolver BUILTIN_REF by default) and lowbit-run (reference kernels by default) run the
 same random inputs, and every output's bytes must be equal. Inputs include the edges where the
@@ -88,24 +89,26 @@ def binary(name, dtypes):
         ops = {"div": lambda x, y: tf.raw_ops.Div(x=x, y=y) if dtype == "int32" else x / y,
                "floor_div": lambda x, y: tf.math.floordiv(x, y),
                "int32_add": lambda x, y: x + y, "int32_sub": lambda x, y: x - y,
-               "int32_mul": lambda x, y: x * y, "maximum": tf.maximum, "minimum": tf.minimum}
+               "int32_mul": lambda x, y: x * y, "maximum": tf.maximum, "minimum": tf.minimum,
+               "floor_mod": tf.math.floormod, "squared_difference": tf.math.squared_difference}
         relu = relu or (name.startswith("int32") and rng.random() < 0.3)
 
         def f(x, y):
             z = ops[name](x, y)
             return tf.nn.relu(z) if relu else z
-        second = "divisor" if "div" in name else "any"
+        second = "divisor" if "div" in name or "mod" in name else "any"
         first = "small" if dtype == "int32" and second == "divisor" else "any"
         return [(dtype, a, first), (dtype, b, second)], f, \
             f"{dtype} a={a} b={b} relu={relu}"
     return case
 
 
-def unary(fn_name):
+def unary(fn_name, dtypes=("float32",)):
     def case(rng, tf):
         shape = random_shape(rng, rng.randint(0, 4))
-        fn = {"sqrt": tf.sqrt, "rsqrt": tf.math.rsqrt}[fn_name]
-        return [("float32", shape, "any")], lambda x: fn(x), f"shape={shape}"
+        dtype = rng.choice(dtypes)
+        fn = {"sqrt": tf.sqrt, "rsqrt": tf.math.rsqrt, "abs": tf.abs, "neg": tf.negative}[fn_name]
+        return [(dtype, shape, "any")], lambda x: fn(x), f"{dtype} shape={shape}"
     return case
 
 
@@ -116,7 +119,10 @@ CASES = {"cast": case_cast, "gather_nd": case_gather_nd,
          "int32_add": binary("int32_add", ["int32"]), "int32_sub": binary("int32_sub", ["int32"]),
          "int32_mul": binary("int32_mul", ["int32"]),
          "maximum": binary("maximum", ["float32", "int32", "int64"]),
-         "minimum": binary("minimum", ["float32", "int32", "int64"])}
+         "minimum": binary("minimum", ["float32", "int32", "int64"]),
+         "floor_mod": binary("floor_mod", ["float32", "int32"]),
+         "squared_difference": binary("squared_difference", ["float32", "int32"]),
+         "abs": unary("abs", ("float32", "int32")), "neg": unary("neg", ("float32", "int32"))}
 
 
 def convert(tf, fn, specs):
