@@ -96,7 +96,9 @@ def binary(name, dtypes):
         def f(x, y):
             z = ops[name](x, y)
             return tf.nn.relu(z) if relu else z
-        second = "divisor" if "div" in name or "mod" in name else "any"
+        # float DIV takes any divisor (x / +-0 is clamped to +-FLT_MAX); the others refuse 0.
+        divides = ("div" in name or "mod" in name) and not (name == "div" and dtype == "float32")
+        second = "divisor" if divides else "any"
         first = "small" if dtype == "int32" and second == "divisor" else "any"
         return [(dtype, a, first), (dtype, b, second)], f, \
             f"{dtype} a={a} b={b} relu={relu}"
