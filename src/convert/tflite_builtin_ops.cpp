@@ -259,6 +259,16 @@ Status convert_unary(Importer& im, const OpContext& ctx, OpType type) {
   return Status::Ok();
 }
 
+// An operator without options whose TFLite inputs are all data (CAST's
+// CastOptions only repeat the tensors' types).
+Status convert_plain(Importer& im, const OpContext& ctx, OpType type, size_t inputs_count) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, inputs_count, inputs_count, 1));
+  std::vector<int> inputs, outputs;
+  LOWBIT_RETURN_IF_ERROR(map_tensors(im, ctx, &inputs, &outputs));
+  im.add_operator(ctx, type, inputs, outputs, OpOptions{});
+  return Status::Ok();
+}
+
 Status convert_dequantize(Importer& im, const OpContext& ctx, const std::vector<int>& graph_outputs) {
   LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 1, 1, 1));
   const int out = ctx.outputs[0];
@@ -646,6 +656,18 @@ Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
     case tfl::kResizeNearestNeighbor: return convert_resize(im, ctx, OpType::kResizeNearestNeighbor);
     case tfl::kArgMax: return convert_arg_reduce(im, ctx, OpType::kArgMax);
     case tfl::kArgMin: return convert_arg_reduce(im, ctx, OpType::kArgMin);
+    case tfl::kCast: return convert_plain(im, ctx, OpType::kCast, 1);
+    case tfl::kGatherNd: return convert_plain(im, ctx, OpType::kGatherNd, 2);
+    case tfl::kDiv: return convert_elementwise(im, ctx, OpType::kDiv, tfl::kDivOptions);
+    case tfl::kFloorDiv: return convert_plain(im, ctx, OpType::kFloorDiv, 2);
+    case tfl::kSqrt: return convert_plain(im, ctx, OpType::kSqrt, 1);
+    case tfl::kRsqrt: return convert_plain(im, ctx, OpType::kRsqrt, 1);
+    case tfl::kMaximum: return convert_plain(im, ctx, OpType::kMaximum, 2);
+    case tfl::kMinimum: return convert_plain(im, ctx, OpType::kMinimum, 2);
+    case tfl::kFloorMod: return convert_plain(im, ctx, OpType::kFloorMod, 2);
+    case tfl::kAbs: return convert_plain(im, ctx, OpType::kAbs, 1);
+    case tfl::kNeg: return convert_plain(im, ctx, OpType::kNeg, 1);
+    case tfl::kSquaredDifference: return convert_plain(im, ctx, OpType::kSquaredDifference, 2);
     default: return im.unsupported_operator(ctx);
   }
 }

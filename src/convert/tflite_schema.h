@@ -76,6 +76,18 @@ enum BuiltinOperator : int32_t {
   kResizeNearestNeighbor = 97,
   kQuantize = 114,
   kHardSwish = 117,
+  kDiv = 42,
+  kCast = 53,
+  kSqrt = 75,
+  kRsqrt = 76,
+  kFloorDiv = 90,
+  kGatherNd = 107,
+  kMaximum = 55,
+  kMinimum = 57,
+  kNeg = 59,
+  kFloorMod = 95,
+  kSquaredDifference = 99,
+  kAbs = 101,
 };
 // TFLite's name of any builtin operator code ("RESIZE_BILINEAR" for 23); only
 // codes newer than the table in tflite_operator_names.cpp give "BUILTIN_<n>".
@@ -110,6 +122,7 @@ enum OptionsTag : uint8_t {
   kResizeNearestNeighborOptions = 74,
   kArgMaxOptions = 40,
   kArgMinOptions = 57,
+  kDivOptions = 29,
 };
 
 // Any builtin options table; accessors by field id. The verifier checks the

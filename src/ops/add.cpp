@@ -1,10 +1,11 @@
-// ADD: a + b with NumPy broadcasting and a fused activation, in int8, uint8
-// and float32. SUB (sub.cpp) runs this same code with b's multiplier negated.
+// ADD: a + b with NumPy broadcasting and a fused activation, in int8, uint8,
+// float32 and int32. SUB (sub.cpp) runs this same code with b's multiplier negated.
 #include <memory>
 
 #include "kernels/qs8_elementwise.h"
 #include "ops/add_elementwise_util.h"
 #include "ops/float/float_kernels.h"
+#include "ops/math_elementwise_util.h"
 #include "ops/op_util.h"
 
 namespace lowbit {
@@ -52,9 +53,9 @@ Status validate_add_or_sub(const GraphDesc& graph, const OperatorDesc& op, Shape
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 2, 1));
   DType dtype;
   LOWBIT_RETURN_IF_ERROR(check_same_dtype_operands(
-      graph, op, {DType::kInt8, DType::kUInt8, DType::kFloat32}, &dtype));
+      graph, op, {DType::kInt8, DType::kUInt8, DType::kFloat32, DType::kInt32}, &dtype));
   LOWBIT_RETURN_IF_ERROR(broadcast_shape(graph, op, &output_shapes[0]));
-  if (dtype != DType::kFloat32) {
+  if (dtype == DType::kInt8 || dtype == DType::kUInt8) {
     const auto scale = [&](int tensor) { return graph.tensors[tensor].quant.scales[0]; };
     const ref::Qs8AddMultipliers m = ref::qs8_add_multipliers(
         scale(op.inputs[0]), scale(op.inputs[1]), scale(op.outputs[0]), kAddLeftShift);
@@ -70,6 +71,7 @@ Status validate_add_or_sub(const GraphDesc& graph, const OperatorDesc& op, Shape
 Result<std::unique_ptr<OpKernel>> create_add_or_sub(const GraphDesc& graph,
                                                     const OperatorDesc& op) {
   if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) return create_float_kernel(graph, op);
+  if (graph.tensors[op.inputs[0]].dtype == DType::kInt32) return create_int32_arithmetic(op);
   const auto* opt = get_options<ElementwiseOptions>(op);
   return std::unique_ptr<OpKernel>(new Qs8AddOrSub(opt ? opt->activation : Activation::kNone,
                                                    op.type == OpType::kSub));

@@ -108,6 +108,16 @@ void BroadcastPlan::row_offsets(size_t row, size_t* a_offset, size_t* b_offset) 
   *b_offset = static_cast<size_t>(b);
 }
 
+Status plan_broadcast(const PrepareContext& ctx, BroadcastPlan* plan) {
+  const TensorDesc& out = ctx.output(0);
+  *plan = BroadcastPlan(ctx.input(0).shape, ctx.input(1).shape, out.shape);
+  if (static_cast<int64_t>(plan->rows() * plan->inner()) != out.shape.num_elements()) {
+    return invalid(describe_output(ctx.graph(), ctx.op(), 0) + " shape " +
+                   out.shape.to_string() + " is not the broadcast of the inputs");
+  }
+  return Status::Ok();
+}
+
 Status check_same_dtype_operands(const GraphDesc& graph, const OperatorDesc& op,
                                  std::initializer_list<DType> allowed, DType* dtype) {
   LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, 0, allowed));

@@ -92,6 +92,10 @@ class BroadcastPlan {
   size_t a_inner_stride_ = 0, b_inner_stride_ = 0;
 };
 
+// The broadcast of inputs 0 and 1 onto output 0; fails naming the output when
+// its shape is not that broadcast.
+Status plan_broadcast(const PrepareContext& ctx, BroadcastPlan* plan);
+
 // Operand checks for ops whose inputs and outputs all have one dtype out of
 // `allowed` (per-tensor quantization for int8 and uint8). Returns it.
 Status check_same_dtype_operands(const GraphDesc& graph, const OperatorDesc& op,
@@ -177,12 +181,7 @@ class BroadcastBinaryKernel : public OpKernel {
  protected:
   // Plans the broadcast of inputs 0 and 1 onto output 0 and picks a variant.
   Status plan_and_select(PrepareContext& ctx, const KernelFamily<Fn>& family) {
-    const TensorDesc& out = ctx.output(0);
-    plan_ = BroadcastPlan(ctx.input(0).shape, ctx.input(1).shape, out.shape);
-    if (static_cast<int64_t>(plan_.rows() * plan_.inner()) != out.shape.num_elements()) {
-      return invalid(describe_output(ctx.graph(), ctx.op(), 0) + " shape " +
-                     out.shape.to_string() + " is not the broadcast of the inputs");
-    }
+    LOWBIT_RETURN_IF_ERROR(plan_broadcast(ctx, &plan_));
     const auto& variant = ctx.selector().select(family);
     fn_ = variant.fn;
     name_ = variant.name;

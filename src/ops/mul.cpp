@@ -3,12 +3,14 @@
 // (formed in double), in the profile's requantization. xnnpack_fp32 uses XNNPACK's float
 // scale (s_a * s_b) / s_out, rounding half to even; where XNNPACK would refuse
 // that scale (outside [2^-16, 2^8)) TFLite runs its own kernel, so the
-// profile falls back to single_rounding. float32 runs through the float kernels.
+// profile falls back to single_rounding. float32 runs through the float kernels,
+// int32 through the wrapping int32 kernel (math_elementwise_util.h).
 #include <memory>
 
 #include "kernels/qs8_elementwise.h"
 #include "ops/add_elementwise_util.h"
 #include "ops/float/float_kernels.h"
+#include "ops/math_elementwise_util.h"
 #include "ops/op_util.h"
 
 namespace lowbit {
@@ -18,7 +20,7 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 2, 1));
   DType dtype;
   LOWBIT_RETURN_IF_ERROR(check_same_dtype_operands(
-      graph, op, {DType::kInt8, DType::kUInt8, DType::kFloat32}, &dtype));
+      graph, op, {DType::kInt8, DType::kUInt8, DType::kFloat32, DType::kInt32}, &dtype));
   return broadcast_shape(graph, op, &output_shapes[0]);
 }
 
@@ -54,6 +56,7 @@ class Qs8Mul : public BroadcastBinaryKernel<ref::Qs8MulParams, ref::Qs8MulFn> {
 
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
   if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) return create_float_kernel(graph, op);
+  if (graph.tensors[op.inputs[0]].dtype == DType::kInt32) return create_int32_arithmetic(op);
   const auto* opt = get_options<ElementwiseOptions>(op);
   return std::unique_ptr<OpKernel>(new Qs8Mul(opt ? opt->activation : Activation::kNone));
 }

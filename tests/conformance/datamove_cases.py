@@ -256,6 +256,49 @@ def build_model(rng, op, dtype):
     return model.serialize([x], [y]), [shape], f"shape={shape} axis={axis}"
 
 
+class Tally:
+    """Prints each case that is not identical and counts the outcomes."""
+
+    def __init__(self):
+        self.passed = self.failed = self.skipped = 0
+        self.ops = set()
+
+    def unconvertible(self, path, failure):
+        print(f"{os.path.basename(path)}: SKIPPED, TensorFlow: "
+              f"{str(failure).splitlines()[0][:120]}", flush=True)
+        self.skipped += 1
+
+    def record(self, path, text, problem, ops):
+        self.ops.update(ops)
+        if problem:
+            print(f"{os.path.basename(path)} [{text}]: {problem}", flush=True)
+        if problem and problem.startswith("SKIPPED"):
+            self.skipped += 1
+        else:
+            self.failed += problem is not None
+            self.passed += problem is None
+
+    def summary(self, name):
+        print(f"{name}: {self.passed} identical, {self.failed} failed, {self.skipped} skipped; "
+              f"TFLite operators seen: {','.join(sorted(self.ops))}; {machine()}")
+        return 1 if self.failed else 0
+
+
+def start_cases(parser, name):
+    """The options every random-case driver shares, its work folder and its seeded generator."""
+    parser.add_argument("--resolver", default="BUILTIN_REF")
+    parser.add_argument("--seed", type=int, help="case seed (default: time-based)")
+    parser.add_argument("--kernel", default="reference", help="lowbit kernel set")
+    parser.add_argument("--build-dir", default=os.path.join(harness.ROOT, "build"))
+    args = parser.parse_args()
+    seed = args.seed if args.seed is not None else int(time.time()) % 1000000
+    work = os.path.join(args.build_dir, "conformance", name)
+    os.makedirs(work, exist_ok=True)
+    print(f"{name.replace('_', ' ')}: seed {seed} (rerun with --seed {seed}), LiteRT "
+          f"{args.resolver}, lowbit kernels {args.kernel}, cases in {work}", flush=True)
+    return args, work, random.Random(seed)
+
+
 CASES = {name[len("case_"):]: fn for name, fn in sorted(globals().items())
          if name.startswith("case_")}
 
@@ -300,7 +343,8 @@ def random_input(rng, detail, limit):
     return state.integers(info.min, info.max, shape, dtype=dtype, endpoint=True)
 
 
-def check(path, specs, args, rng):
+def check(path, specs, args, rng, make_input=None):
+    """make_input(detail, spec) draws input k for its spec (default: random_input)."""
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
     # BUILTIN_REF lacks some operator versions (int8 DEPTH_TO_SPACE v2): LiteRT's builtin
     # kernels are then the oracle, which for byte moves are exact as well.
@@ -317,18 +361,18 @@ def check(path, specs, args, rng):
         return problem, []
     limits = [s[2] if isinstance(s, tuple) else None for s in specs]
     inputs = []
-    for detail in oracle.get_input_details():
+    for detail, spec in zip(oracle.get_input_details(), specs):
         limit = next((l for l in limits if l is not None), None) if "indices" in detail["name"] \
             else None
-        inputs.append(random_input(rng, detail, limit))
+        inputs.append(make_input(detail, spec) if make_input else random_input(rng, detail, limit))
         oracle.set_tensor(detail["index"], inputs[-1])
     ops = sorted({op["op_name"] for op in oracle._get_ops_details()})
     details = oracle.get_output_details()
     try:
         oracle.invoke()
         expected = [oracle.get_tensor(d["index"]).copy() for d in details]
-    except ValueError as failure:  # LiteRT's Python API cannot return empty tensors
-        return f"SKIPPED, LiteRT: {failure}", ops
+    except (ValueError, RuntimeError) as failure:  # empty tensors; a refused input
+        return f"SKIPPED, LiteRT: {str(failure).splitlines()[0]}", ops
     lbm = path[:-len(".tflite")] + ".lbm"
     error = harness.convert(path, lbm, args.build_dir)
     if error:
@@ -349,20 +393,9 @@ def main():
     parser.add_argument("--cases", type=int, default=4, help="models per operator and dtype")
     parser.add_argument("--ops", default=",".join(sorted(list(CASES) + list(BUILT))))
     parser.add_argument("--dtypes", default=",".join(DTYPES))
-    parser.add_argument("--resolver", default="BUILTIN_REF")
-    parser.add_argument("--seed", type=int, help="case seed (default: time-based)")
-    parser.add_argument("--kernel", default="reference", help="lowbit kernel set")
-    parser.add_argument("--build-dir", default=os.path.join(harness.ROOT, "build"))
-    args = parser.parse_args()
+    args, work, rng = start_cases(parser, "datamove_cases")
     import tensorflow as tf
-    seed = args.seed if args.seed is not None else int(time.time()) % 1000000
-    work = os.path.join(args.build_dir, "conformance", "datamove_cases")
-    os.makedirs(work, exist_ok=True)
-    print(f"datamove cases: seed {seed} (rerun with --seed {seed}), LiteRT {args.resolver}, "
-          f"lowbit kernels {args.kernel}, cases in {work}", flush=True)
-    rng = random.Random(seed)
-    passed = failed = skipped = 0
-    seen_ops = set()
+    tally = Tally()
     for op in args.ops.split(","):
         for dtype in args.dtypes.split(","):
             if (dtype == "bool" and op in NO_BOOL) or \
@@ -378,26 +411,12 @@ def main():
                         specs, fn, text = CASES[op](rng, tf)
                         model = convert(tf, fn, specs, dtype, rng)
                 except Exception as failure:  # TF cannot express it: not lowbit's problem
-                    print(f"{os.path.basename(path)}: SKIPPED, TensorFlow: "
-                          f"{str(failure).splitlines()[0][:120]}", flush=True)
-                    skipped += 1
+                    tally.unconvertible(path, failure)
                     continue
                 with open(path, "wb") as f:
                     f.write(model)
-                problem, ops = check(path, specs, args, rng)
-                seen_ops.update(ops)
-                if problem:
-                    print(f"{os.path.basename(path)} [{text}]: {problem}", flush=True)
-                if problem and problem.startswith("SKIPPED"):
-                    skipped += 1
-                    continue
-                failed += problem is not None
-                passed += problem is None
-    print(f"datamove cases: {passed} identical, {failed} failed, {skipped} skipped; "
-          f"TFLite operators seen: "
-          f"{','.join(sorted(seen_ops))}; {machine()}")
-    return 1 if failed else 0
-
+                tally.record(path, text, *check(path, specs, args, rng))
+    return tally.summary("datamove cases")
 
 if __name__ == "__main__":
     sys.exit(main())

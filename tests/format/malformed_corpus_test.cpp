@@ -272,10 +272,9 @@ std::vector<Case> corpus() {
        graph([](B b, G& g) { g.operators[0].inputs[2] = b.mul; }), kInvalid,
        "operator 0 (CONV_2D \"conv\"): input 2 (tensor 8 \"mul\") has dtype float32, expected "
        "int32"},
-      {"dtype for operator", "int32 operands to ADD",
+      {"dtype for operator", "int32 operands to ADD with an int8 output",
        graph([](B b, G& g) { g.operators[1].inputs = {b.bias, b.bias}; }), kInvalid,
-       "operator 1 (ADD \"add\"): input 0 (tensor 2 \"bias\") has dtype int32, expected int8 or "
-       "uint8 or float32"},
+       "operator 1 (ADD \"add\"): output 0 (tensor 4 \"sum\") has dtype int8, expected int32"},
       {"dtype for operator", "int32 multiplier to BCONV2D",
        graph([](B b, G& g) { g.tensors[b.mul].dtype = DType::kInt32; }), kInvalid,
        "operator 3 (BCONV2D \"bconv\"): input 2 (tensor 8 \"mul\") (post-activation multiplier) "

@@ -1,0 +1,15 @@
+// RSQRT: 1.0f / std::sqrt per element, float32 (TFLite's elementwise.cc).
+#include "ops/math_elementwise_util.h"
+
+namespace lowbit {
+namespace {
+
+Result<std::unique_ptr<OpKernel>> create(const GraphDesc&, const OperatorDesc&) {
+  return create_float_unary(ref::f32_rsqrt__reference, "f32_rsqrt__reference");
+}
+
+}  // namespace
+
+LOWBIT_REGISTER_OP(Rsqrt, validate_float_unary, create)
+
+}  // namespace lowbit
