@@ -26,7 +26,6 @@ from lowbit_tools import ROOT, machine, tool  # noqa: E402
 
 EXPECTED_REFUSALS = {
     "keras_lstm_mnist_ptq.tflite": "UNIDIRECTIONAL_SEQUENCE_LSTM (issue 15)",
-    "movenet_single_pose_lightning_ptq.tflite": "GATHER_ND, CAST, FLOOR_DIV, SQRT, DIV (issue 14)",
 }
 RUNS = [(kernel, threads) for kernel in ("auto", "reference") for threads in (1, 2)]
 
