@@ -140,13 +140,18 @@ Status check_int8_or_float_operands(const GraphDesc& graph, const OperatorDesc& 
   return check_same_dtype_operands(graph, op, {DType::kInt8, DType::kFloat32}, dtype);
 }
 
-Status validate_int8_or_float_unary(const GraphDesc& graph, const OperatorDesc& op,
-                                    Shape* output_shapes) {
+Status validate_plain_unary(const GraphDesc& graph, const OperatorDesc& op,
+                            std::initializer_list<DType> allowed, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
   DType dtype;
-  LOWBIT_RETURN_IF_ERROR(check_int8_or_float_operands(graph, op, &dtype));
+  LOWBIT_RETURN_IF_ERROR(check_same_dtype_operands(graph, op, allowed, &dtype));
   output_shapes[0] = graph.tensors[op.inputs[0]].shape;
   return Status::Ok();
+}
+
+Status validate_int8_or_float_unary(const GraphDesc& graph, const OperatorDesc& op,
+                                    Shape* output_shapes) {
+  return validate_plain_unary(graph, op, {DType::kInt8, DType::kFloat32}, output_shapes);
 }
 
 Status check_same_element_count(const PrepareContext& ctx) {

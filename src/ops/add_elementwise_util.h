@@ -122,7 +122,10 @@ Result<std::unique_ptr<OpKernel>> create_add_or_sub(const GraphDesc& graph,
 Status check_same_element_count(const PrepareContext& ctx);
 
 // Validation of a one-input, one-output operator whose output has the input's
-// shape and whose operands are all int8 or all float32.
+// shape and dtype, one of `allowed`.
+Status validate_plain_unary(const GraphDesc& graph, const OperatorDesc& op,
+                            std::initializer_list<DType> allowed, Shape* output_shapes);
+// The same, for operands all int8 or all float32.
 Status validate_int8_or_float_unary(const GraphDesc& graph, const OperatorDesc& op,
                                     Shape* output_shapes);
 

@@ -40,15 +40,6 @@ Status validate_plain_binary(const GraphDesc& graph, const OperatorDesc& op,
   return broadcast_shape(graph, op, &output_shapes[0]);
 }
 
-Status validate_plain_unary(const GraphDesc& graph, const OperatorDesc& op,
-                            std::initializer_list<DType> allowed, Shape* output_shapes) {
-  LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
-  DType dtype;
-  LOWBIT_RETURN_IF_ERROR(check_same_dtype_operands(graph, op, allowed, &dtype));
-  output_shapes[0] = graph.tensors[op.inputs[0]].shape;
-  return Status::Ok();
-}
-
 Status validate_float_unary(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   return validate_plain_unary(graph, op, {DType::kFloat32}, output_shapes);
 }

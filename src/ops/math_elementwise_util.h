@@ -20,9 +20,6 @@ namespace lowbit {
 Status validate_plain_binary(const GraphDesc& graph, const OperatorDesc& op,
                              std::initializer_list<DType> allowed, Shape* output_shapes);
 
-// One input and an output of its shape and dtype, out of `allowed`.
-Status validate_plain_unary(const GraphDesc& graph, const OperatorDesc& op,
-                            std::initializer_list<DType> allowed, Shape* output_shapes);
 Status validate_float_unary(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes);
 Status validate_float_or_int32_unary(const GraphDesc& graph, const OperatorDesc& op,
                                      Shape* output_shapes);

@@ -42,12 +42,8 @@ class QuantizedRelu : public UnaryElementwiseKernel<T, T, ref::RequantizeParams>
 }  // namespace
 
 Status validate_relu(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
-  LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
-  DType dtype;
-  LOWBIT_RETURN_IF_ERROR(check_same_dtype_operands(
-      graph, op, {DType::kInt8, DType::kUInt8, DType::kFloat32}, &dtype));
-  output_shapes[0] = graph.tensors[op.inputs[0]].shape;
-  return Status::Ok();
+  return validate_plain_unary(graph, op, {DType::kInt8, DType::kUInt8, DType::kFloat32},
+                              output_shapes);
 }
 
 Result<std::unique_ptr<OpKernel>> create_relu_kernel(const GraphDesc& graph, const OperatorDesc& op,
