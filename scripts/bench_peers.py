@@ -4,6 +4,7 @@
   int8    bench_model vs LiteRT's Interpreter (XNNPACK delegate), int8 models end to end
   binary  bench_model vs Larq Compute Engine on generated binary networks and layers
   layers  bench_kernels (lowbit, XNNPACK) vs ONNX Runtime on int8 GEMM layer shapes
+  zoo     bench_model on .tflite files vs LiteRT (XNNPACK delegate), the zoo vision models
 
 Every table starts with a line naming the CPU (lscpu's model name), the load and the time.
 `scripts/bench_peers.sh SUBCOMMAND --help` lists each one's options.
@@ -13,12 +14,13 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peers import binary_lce, int8_litert, layers_ort  # noqa: E402
+from peers import binary_lce, int8_litert, layers_ort, zoo_litert  # noqa: E402
 from lowbit_tools import ROOT  # noqa: E402 (peers put tests/conformance on the path)
 
-SUBCOMMANDS = {"int8": int8_litert, "binary": binary_lce, "layers": layers_ort}
+SUBCOMMANDS = {"int8": int8_litert, "binary": binary_lce, "layers": layers_ort, "zoo": zoo_litert}
 HELP = {"int8": "vs LiteRT, int8 models end to end", "binary": "vs Larq Compute Engine",
-        "layers": "vs ONNX Runtime and XNNPACK, int8 GEMM layers"}
+        "layers": "vs ONNX Runtime and XNNPACK, int8 GEMM layers",
+        "zoo": "vs LiteRT, the zoo vision models (uint8 and int8), both profiles"}
 
 
 def main():

@@ -25,16 +25,31 @@ def add_arguments(parser):
                              "LiteRT's XNNPACK path; tflite_reference: TFLite's reference kernels)")
 
 
-def litert_latency(tflite, threads, runs, warmup):
+def litert_latency(name, tflite, threads, runs, warmup, budget_s=None):
+    """LiteRT's Latency on its default path, or None (with a note on stderr) when it refuses the
+    file."""
     import harness
     from ai_edge_litert.interpreter import Interpreter
-    interpreter = Interpreter(model_path=tflite, num_threads=threads)
-    interpreter.allocate_tensors()
+    try:
+        interpreter = Interpreter(model_path=tflite, num_threads=threads)
+        interpreter.allocate_tensors()
+    except ValueError as error:
+        print(f"LiteRT cannot load {name}: {str(error)[:120]}", file=sys.stderr)
+        return None
     rng = np.random.default_rng(1)
     for detail in interpreter.get_input_details():
         interpreter.set_tensor(detail["index"],
                                harness.random_input(rng, detail["dtype"], detail["shape"]))
-    return call_latency(interpreter.invoke, runs, warmup)
+    return call_latency(interpreter.invoke, runs, warmup, budget_s)
+
+
+def comparison_cells(ours, theirs):
+    """The latency, ratio and CPU cells of one row; "-" where LiteRT has no figure."""
+    if not theirs:
+        return [f"{ours.min_ms:.3f}", "-", "-", f"{ours.cpu_ms:.3f}", "-", "-"]
+    return [f"{ours.min_ms:.3f}", f"{theirs.min_ms:.3f}", f"{ours.min_ms / theirs.min_ms:.2f}",
+            f"{ours.cpu_ms:.3f}", f"{theirs.cpu_ms:.3f}",
+            f"{ours.cpu_ms / max(theirs.cpu_ms, 1e-9):.2f}"]
 
 
 def models(args):
@@ -62,17 +77,6 @@ def run(args):
     for name, lbm, tflite in models(args):
         for threads in thread_counts(args):
             ours = lowbit_latency(args.build, lbm, threads, args.runs, args.warmup, args.profile)
-            theirs = None
-            if tflite:
-                try:
-                    theirs = litert_latency(tflite, threads, args.runs, args.warmup)
-                except ValueError as error:  # LiteRT refuses the file
-                    print(f"LiteRT cannot load {name}: {str(error)[:120]}", file=sys.stderr)
-            if theirs:
-                table.row(name, threads, f"{ours.min_ms:.3f}", f"{theirs.min_ms:.3f}",
-                          f"{ours.min_ms / theirs.min_ms:.2f}", f"{ours.cpu_ms:.3f}",
-                          f"{theirs.cpu_ms:.3f}", f"{ours.cpu_ms / max(theirs.cpu_ms, 1e-9):.2f}")
-            else:
-                table.row(name, threads, f"{ours.min_ms:.3f}", "-", "-", f"{ours.cpu_ms:.3f}",
-                          "-", "-")
+            theirs = tflite and litert_latency(name, tflite, threads, args.runs, args.warmup)
+            table.row(name, threads, *comparison_cells(ours, theirs))
     return 0

@@ -23,6 +23,19 @@ def thread_counts(args):
     return [int(count) for count in args.threads.split(",")]
 
 
+FEWEST_RUNS = 5
+
+
+def runs_within(budget_s, inference_ms, runs, warmup):
+    """(runs, warmup) cut down so the measured runs take about budget_s, never below FEWEST_RUNS;
+    unchanged when budget_s is None or they fit. A model too slow for the budget gets one warm-up:
+    after an inference of that length the caches hold its last layers whatever came before."""
+    fitting = int(budget_s * 1e3 / max(inference_ms, 1e-3)) if budget_s else runs
+    if fitting >= runs:
+        return runs, warmup
+    return max(FEWEST_RUNS, fitting), 1
+
+
 def _children_cpu_seconds():
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -43,19 +56,28 @@ def bench_model(build_dir, lbm, threads, runs, warmup, profile=None):
             return json.load(f), cpu
 
 
-def lowbit_latency(build_dir, lbm, threads, runs, warmup, profile=None):
+def lowbit_latency(build_dir, lbm, threads, runs, warmup, profile=None, budget_s=None):
     """A long and a one-inference bench_model process differ in CPU time only by the extra
-    inferences, so loading and preparing the model cancel out of the CPU figure."""
+    inferences, so loading and preparing the model cancel out of the CPU figure. The short one
+    runs first and its latency sets the runs that fit in budget_s (see runs_within)."""
+    short, cpu_short = bench_model(build_dir, lbm, threads, 1, 0, profile)
+    runs, warmup = runs_within(budget_s, short["inference_min_ms"], runs, warmup)
     report, cpu_long = bench_model(build_dir, lbm, threads, runs, warmup, profile)
-    _, cpu_short = bench_model(build_dir, lbm, threads, 1, 0, profile)
     cpu_ms = max(0.0, cpu_long - cpu_short) * 1e3 / (runs + warmup - 1)
     return Latency(report["inference_min_ms"], report["inference_avg_ms"], cpu_ms)
 
 
-def call_latency(call, runs, warmup):
+def call_latency(call, runs, warmup, budget_s=None):
     """call() once plus `warmup` times unmeasured (as bench_model does), then `runs` times
-    measured; CPU time is this process's, all threads."""
-    for _ in range(warmup + 1):
+    measured; CPU time is this process's, all threads. With budget_s the second call is timed
+    (as one of the warm-ups) to set the runs that fit in it (see runs_within)."""
+    call()
+    if budget_s:
+        start = time.perf_counter()
+        call()
+        runs, warmup = runs_within(budget_s, (time.perf_counter() - start) * 1e3, runs, warmup)
+        warmup -= 1
+    for _ in range(warmup):
         call()
     times = []
     cpu_start = time.process_time()

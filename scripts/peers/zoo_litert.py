@@ -1,0 +1,81 @@
+"""Zoo vision models: lowbit's bench_model, loading each .tflite directly, beside LiteRT's
+Interpreter on its default path (XNNPACK delegate), on the vision models of
+../shared/models/zoo/coral and the int8 MobileNetV2 that is the uint8 iNat classifier's twin.
+Per model and thread count LiteRT runs first, then lowbit under each profile, so all rows of a
+model see about the same machine load; each row repeats that LiteRT figure. Columns as in the
+int8 subcommand ("ms": minimum latency; "CPU ms": CPU time per inference, all threads summed).
+
+Each runtime gets --runs measured inferences, or as many as fit in --budget seconds when it is
+slower than that allows (at least 5, after a single warm-up), so a model on slow kernels costs
+seconds, not minutes. Issue 14's target: every ratio at most 1.0."""
+import os
+import sys
+
+from lowbit_tools import SHARED_MODELS
+from .int8_litert import comparison_cells, litert_latency
+from .measure import add_latency_arguments, lowbit_latency, thread_counts
+from .report import Table
+
+COLUMNS = ["model", "threads", "profile", "lowbit ms", "LiteRT ms", "ratio", "lowbit CPU ms",
+           "LiteRT CPU ms", "CPU ratio"]
+# Relative to the shared models folder; the LSTM model of zoo/coral is not a vision model.
+VISION_MODELS = [
+    "zoo/coral/deeplabv3_mnv2_dm05_pascal_quant.tflite",
+    "zoo/coral/movenet_single_pose_lightning_ptq.tflite",
+    "zoo/coral/traffic_model.tflite",
+    "zoo/coral/mobilenet_v2_1.0_224_inat_bird_quant.tflite",
+    "coral/tf2_mobilenet_v2_1.0_224_ptq.tflite",  # the int8 twin: uint8 vs int8 speed
+    "zoo/coral/split_concat.tflite",
+]
+PROFILES = ["xnnpack_fp32", "tflite_reference"]
+
+
+def add_arguments(parser):
+    add_latency_arguments(parser)
+    parser.add_argument("--models", default=SHARED_MODELS, help="the shared models folder")
+    parser.add_argument("--budget", type=float, default=3.0,
+                        help="seconds of measured inferences per runtime, model, thread count and "
+                             "profile, at most (default 3)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a rough look: --runs 10 --budget 0.5")
+    parser.add_argument("--only", default="",
+                        help="comma-separated parts of model names to keep, e.g. deeplab,movenet")
+    parser.add_argument("--profiles", default=",".join(PROFILES),
+                        help="lowbit's profiles, comma-separated (default: both)")
+
+
+def models(args):
+    """(name, .tflite) of every vision model present that --only keeps."""
+    wanted = [part for part in args.only.split(",") if part]
+    found = []
+    for rel in VISION_MODELS:
+        name = os.path.basename(rel)[:-len(".tflite")]
+        if wanted and not any(part in name for part in wanted):
+            continue
+        tflite = os.path.join(args.models, rel)
+        if os.path.exists(tflite):
+            found.append((name, tflite))
+        else:
+            print(f"skipped (missing): {tflite}", file=sys.stderr)
+    return found
+
+
+def run(args):
+    if args.quick:
+        args.runs, args.budget = 10, 0.5
+    table = Table(f"lowbit (.tflite loaded directly) vs LiteRT (XNNPACK), zoo vision models, "
+                  f"{args.runs} runs or {args.budget:g} s each", COLUMNS, args.markdown,
+                  text=(0, 2), widths={0: 36, 2: 16})
+    within = total = 0
+    for name, tflite in models(args):
+        for threads in thread_counts(args):
+            theirs = litert_latency(name, tflite, threads, args.runs, args.warmup, args.budget)
+            for profile in args.profiles.split(","):
+                ours = lowbit_latency(args.build, tflite, threads, args.runs, args.warmup, profile,
+                                      args.budget)
+                table.row(name, threads, profile, *comparison_cells(ours, theirs))
+                if theirs:
+                    total += 1
+                    within += ours.min_ms <= theirs.min_ms
+    table.note(f"{within} of {total} rows at most 1.0x LiteRT's latency")
+    return 0
