@@ -4,6 +4,7 @@
 // and prints a checksum of all of them for comparing runs and runtimes.
 //
 //   build/bin/detect_objects [MODEL.tflite IMAGE [MIN_SCORE]]
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -40,21 +41,29 @@ bool read_detections(const lowbit::Interpreter& interpreter, Detections* d) {
     std::fprintf(stderr, "%s: boxes, classes and scores disagree on the number of slots\n", kProgram);
     return false;
   }
+  const lowbit::TensorView count = interpreter.output(3);
+  // Range-checked before the conversion: a NaN or huge float has no int.
+  const float found = count.shape().num_elements() == 1 ? count.as<float>()[0] : -1.0f;
+  if (!(found >= 0 && found <= float(d->slots))) {
+    std::fprintf(stderr, "%s: the detection count is not a number in 0..%d\n", kProgram, d->slots);
+    return false;
+  }
+  d->count = static_cast<int>(found);
   d->boxes = interpreter.output(0).as<float>();
   d->classes = interpreter.output(1).as<float>();
   d->scores = interpreter.output(2).as<float>();
-  d->count = static_cast<int>(interpreter.output(3).as<float>()[0]);
   return true;
 }
 
 // What any correct SSD output satisfies; the name of the first broken rule or nullptr.
 const char* malformed(const Detections& d) {
-  if (d.count <= 0 || d.count > d.slots) return "the count is not in 1..slots";
+  if (d.count == 0) return "nothing was detected";
   for (int i = 0; i < d.count; ++i) {
     const float* b = d.boxes + 4 * i;
     if (!(d.scores[i] >= 0 && d.scores[i] <= 1)) return "a score is outside [0, 1]";
     if (i > 0 && d.scores[i] > d.scores[i - 1]) return "the scores are not sorted";
-    if (!(d.classes[i] >= 0) || d.classes[i] != float(int(d.classes[i]))) return "a class is not an index";
+    const float c = d.classes[i];
+    if (!(c >= 0 && c < 65536 && c == std::floor(c))) return "a class is not an index";
     if (!(b[0] < b[2] && b[1] < b[3])) return "a box has min >= max";
     for (int k = 0; k < 4; ++k) {
       if (!(b[k] >= -kEdgeMargin && b[k] <= 1 + kEdgeMargin)) return "a box lies outside the image";
@@ -108,7 +117,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s: implausible detections: %s\n", kProgram, problem);
     return 1;
   }
-  std::printf("%d detections; those with score >= %.2f:\n", d.count, min_score);
+  std::printf("%d detections, those with score >= %.2f:\n", d.count, min_score);
   for (int i = 0; i < d.count && d.scores[i] >= min_score; ++i) {
     const float* b = d.boxes + 4 * i;
     std::printf("  class %d score %.6f box y %.6f..%.6f x %.6f..%.6f\n", int(d.classes[i]),

@@ -23,12 +23,12 @@ const char* const kKeypoints[] = {
 constexpr int kNumKeypoints = 17;
 constexpr float kTolerance = 0.03f;
 
-// Bilinear resize with half-pixel centres, truncated to uint8: how the tests
-// that produced the reference csv (libcoral's CopyResizedImage, TFLite's
-// RESIZE_BILINEAR in float) fed the model. stb_image_resize has no plain
-// two-tap bilinear when shrinking (its triangle filter widens with the
-// scale), and its filters, like nearest neighbour, land 0.031 to 0.049 from
-// the csv, past the tolerance; this lands within 0.026.
+// Bilinear resize with half-pixel centres, truncated to uint8: how libcoral's
+// MoveNet test, whose results the reference csv holds, feeds the model
+// (CopyResizedImage: TFLite's float RESIZE_BILINEAR). This lands within 0.026
+// of the csv; nearest-neighbour sampling at pixel centres lands 0.031 away and
+// stb_image_resize's filters 0.034 to 0.049 (none of them is a plain two-tap
+// bilinear when shrinking), past the tolerance.
 void resize_bilinear_half_pixel(const example::Image& in, int out_h, int out_w, uint8_t* out) {
   const float scale_y = float(in.height) / float(out_h), scale_x = float(in.width) / float(out_w);
   for (int y = 0; y < out_h; ++y) {

@@ -5,7 +5,9 @@ ctypes, resized by the same arithmetic), runs LiteRT with the reference op resol
 the lines the example must print; examples/CMakeLists.txt expects exactly these lines, which
 holds because lowbit matches BUILTIN_REF bit for bit.
 
-  TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python examples/known_answers.py [--models DIR]
+  TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python examples/known_answers.py [--models DIR] [--check]
+
+--check: exit 1 unless examples/CMakeLists.txt expects every one of these lines.
 """
 import argparse
 import csv
@@ -106,12 +108,12 @@ def fnv1a64(data, value=0xcbf29ce484222325):
     return value
 
 
-def detect_objects(zoo, shown=2):
+def detect_objects(zoo, shown=2, min_score=0.25):
     image = read_image(os.path.join(zoo, "0001.bmp"), 3)
     boxes, classes, scores, count = run(os.path.join(zoo, "traffic_model.tflite"), [image[None]])[:4]
     n = int(count[0])
     boxes, classes, scores = boxes[0, :n], classes[0, :n], scores[0, :n]
-    lines = [f"{n} detections;"]
+    lines = [f"{n} detections, those with score >= {min_score:.2f}:"]
     for i in range(shown):
         b = [float(v) for v in boxes[i]]
         lines.append(f"class {int(classes[i])} score {float(scores[i]):.6f} "
@@ -125,11 +127,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     shared = os.environ.get("LOWBIT_MODELS_DIR", os.path.join(ROOT, "..", "shared", "models"))
     parser.add_argument("--models", default=shared)
-    zoo = os.path.join(parser.parse_args().models, "zoo", "coral")
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args()
+    zoo = os.path.join(args.models, "zoo", "coral")
+    expected = open(os.path.join(ROOT, "examples", "CMakeLists.txt")).read()
+    stale = 0
     for name, answers in (("segment_image", segment_image), ("estimate_pose", estimate_pose),
                           ("detect_objects", detect_objects)):
         for line in answers(zoo):
-            print(f"{name}: {line}")
+            missing = f'"{line}"' not in expected
+            stale += missing
+            print(f"{name}: {line}" + ("   <- not in examples/CMakeLists.txt" if missing else ""))
+    if args.check and stale:
+        raise SystemExit(f"known_answers: {stale} line(s) differ from examples/CMakeLists.txt")
 
 
 if __name__ == "__main__":
