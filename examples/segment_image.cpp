@@ -15,14 +15,16 @@ namespace {
 
 const char* const kProgram = "segment_image";
 
-// ARG_MAX gives int64 (this model) or int32 class indices.
-std::vector<uint8_t> class_per_pixel(const lowbit::TensorView& out) {
-  std::vector<uint8_t> classes(static_cast<size_t>(out.shape().num_elements()));
-  for (size_t i = 0; i < classes.size(); ++i) {
+// ARG_MAX gives int64 (this model) or int32 class indices; an 8-bit mask
+// holds up to 256 classes. False when a pixel's class does not fit.
+bool class_per_pixel(const lowbit::TensorView& out, std::vector<uint8_t>* classes) {
+  classes->resize(static_cast<size_t>(out.shape().num_elements()));
+  for (size_t i = 0; i < classes->size(); ++i) {
     const int64_t c = out.dtype() == lowbit::DType::kInt64 ? out.as<int64_t>()[i] : out.as<int32_t>()[i];
-    classes[i] = static_cast<uint8_t>(c);
+    if (c < 0 || c > 255) return false;
+    (*classes)[i] = static_cast<uint8_t>(c);
   }
-  return classes;
+  return true;
 }
 
 }  // namespace
@@ -58,7 +60,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   const int height = shape[1], width = shape[2];
-  const std::vector<uint8_t> classes = class_per_pixel(out);
+  std::vector<uint8_t> classes;
+  if (!class_per_pixel(out, &classes)) {
+    std::fprintf(stderr, "%s: a class index is outside 0..255, too many for an 8-bit mask\n", kProgram);
+    return 1;
+  }
   if (!stbi_write_png(mask_path.c_str(), width, height, 1, classes.data(), width)) {
     std::fprintf(stderr, "%s: cannot write %s\n", kProgram, mask_path.c_str());
     return 1;
