@@ -3,7 +3,7 @@
 // top-5 ImageNet labels.
 //
 //   build/bin/classify_image [MODEL.lbm IMAGE.raw LABELS.txt]
-// Exits with 77 (ctest: skipped) when the shared models are absent.
+// Fails, naming where it looked, when the public models are absent.
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "lowbit/lowbit.h"
+#include "example_support.h"
 
 namespace {
 
@@ -21,13 +21,6 @@ bool read_bytes(const std::string& path, std::vector<uint8_t>* out) {
   if (!f) return false;
   out->assign(std::istreambuf_iterator<char>(f), {});
   return true;
-}
-
-std::vector<std::string> read_lines(const std::string& path) {
-  std::vector<std::string> lines;
-  std::ifstream f(path);
-  for (std::string line; std::getline(f, line);) lines.push_back(line);
-  return lines;
 }
 
 // Dequantized scores of a uint8/int8/float output.
@@ -49,19 +42,15 @@ std::vector<float> scores(const lowbit::TensorView& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string shared = LOWBIT_SHARED_MODELS_DIR;
+  const std::string shared = example::shared_models_dir();
   const std::string model_path = argc > 1 ? argv[1] : LOWBIT_CLASSIFY_MODEL;
   const std::string image_path = argc > 2 ? argv[2] : shared + "/coral/resized_cat_224x224_rgb_u8.raw";
   const std::string labels_path = argc > 3 ? argv[3] : shared + "/coral/imagenet_labels.txt";
 
+  // The .lbm is converted from the public models at build time, when they are there.
+  if (!example::files_exist("classify_image", {model_path, image_path, labels_path})) return 1;
   std::vector<uint8_t> image;
-  if (!read_bytes(image_path, &image)) {
-    std::fprintf(stderr,
-                 "classify_image: %s not found. The shared models (%s) are absent; pass\n"
-                 "MODEL.lbm IMAGE.raw LABELS.txt, or place the models there and rebuild.\n",
-                 image_path.c_str(), shared.c_str());
-    return 77;
-  }
+  if (!read_bytes(image_path, &image)) return 1;
   auto model = lowbit::Model::from_file(model_path);
   if (!model.ok()) {
     std::fprintf(stderr, "classify_image: %s\n", model.status().to_string().c_str());
@@ -90,7 +79,7 @@ int main(int argc, char** argv) {
   }
 
   const std::vector<float> s = scores(interpreter.output(0));
-  const std::vector<std::string> labels = read_lines(labels_path);
+  const std::vector<std::string> labels = example::read_lines(labels_path);
   // Labels may start with "background" for 1001-class models.
   const size_t label_offset = labels.size() == s.size() + 1 ? 1 : 0;
   std::vector<size_t> order(s.size());

@@ -18,6 +18,7 @@ packages=(
   flatbuffers-compiler libflatbuffers-dev
   catch2 libbenchmark-dev
   libcli11-dev nlohmann-json3-dev  # the tools' flags and bench_model's JSON (header-only)
+  libstb-dev  # the image examples read, resize and write images with stb
   qemu-user  # the test suite runs the x86 fallbacks under qemu-x86_64 -cpu Haswell/Nehalem
   python3-dev python3-venv  # scripts/check-python.sh: pip install ./python in a fresh venv
 )
