@@ -45,7 +45,13 @@ inline std::unique_ptr<lowbit::Interpreter> load_interpreter(const char* program
     std::fprintf(stderr, "%s: %s\n", program, model.status().to_string().c_str());
     return nullptr;
   }
-  auto interpreter = std::make_unique<lowbit::Interpreter>(model.value());
+  // $LOWBIT_THREADS picks the thread count (the tests run every example at 1
+  // and 2); $LOWBIT_KERNEL, read by the runtime itself, the kernel set.
+  lowbit::InterpreterOptions options;
+  if (const char* threads = std::getenv("LOWBIT_THREADS"); threads && *threads) {
+    options.num_threads = std::atoi(threads);
+  }
+  auto interpreter = std::make_unique<lowbit::Interpreter>(model.value(), options);
   if (lowbit::Status s = interpreter->prepare(); !s.ok()) {
     std::fprintf(stderr, "%s: %s\n", program, s.to_string().c_str());
     return nullptr;

@@ -32,6 +32,7 @@
 #   scripts/conformance.sh --zoo-cases [--inputs N] [--seed N] [--models DIR]
 #     Every ../shared/models/zoo/coral model (zoo_cases.py) against LiteRT BUILTIN_REF at 1 and 2
 #     threads with auto and reference kernels; the ones still refused are listed with their issue.
+#     Then examples/known_answers.py --check: the examples' expected lines are LiteRT's answers.
 #
 # Every mode takes --build-dir DIR (default build/), builds lowbit-convert and lowbit-run there
 # first and exits with status 1 on any difference that is not explained.
@@ -123,6 +124,8 @@ case "$mode" in
                     --build-dir "$build_dir" "${args[@]}"
                   exit ;;
   zoo_cases) logged "$log/zoo_cases.log" "$python" "$drivers/zoo_cases.py" --build-dir "$build_dir" "${args[@]}"
+             # The image examples' expected lines must still be LiteRT BUILTIN_REF's answers.
+             "$python" "$root/examples/known_answers.py" --check
              exit ;;
   graph_folding_cases) logged "$log/graph_folding_cases.log" "$python" "$drivers/graph_folding_cases.py" \
                          --build-dir "$build_dir" "${args[@]}"
