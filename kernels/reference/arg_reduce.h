@@ -23,8 +23,41 @@ struct ArgReduceParams {
 };
 
 // Writes the outputs of outer slices [outer_begin, outer_end). axis_size >= 1.
+using ArgReduceFn = void (*)(const ArgReduceParams& p, const void* input, void* output,
+                             size_t outer_begin, size_t outer_end);
 void arg_reduce__reference(const ArgReduceParams& p, const void* input, void* output,
                            size_t outer_begin, size_t outer_end);
+
+// What the SIMD variants share. They take int8 and uint8 over the innermost
+// axis: each byte XOR key_flip() is a signed key whose largest value, at its
+// first index, is the answer (uint8 shifted into int8's order, ARG_MIN's
+// order reversed by the complement), so one signed maximum serves all four.
+inline bool arg_reduce_takes_bytes(const ArgReduceParams& p) {
+  return p.inner == 1 && (p.input == DType::kInt8 || p.input == DType::kUInt8);
+}
+inline uint8_t arg_reduce_key_flip(const ArgReduceParams& p) {
+  return static_cast<uint8_t>((p.input == DType::kUInt8 ? 0x80 : 0) ^ (p.minimum ? 0xff : 0));
+}
+
+// The byte driver every SIMD variant runs: for outer slices [begin, end),
+// first_best(pixel, axis_size, readable) returns the index of the first
+// largest key among the pixel's axis_size bytes, where `readable` bytes from
+// the pixel on lie inside the input (a vector load may not pass them).
+template <typename FirstBest>
+void arg_reduce_bytes(const ArgReduceParams& p, const void* input, void* output, size_t begin,
+                      size_t end, FirstBest first_best) {
+  const auto* in = static_cast<const uint8_t*>(input);
+  const size_t total = p.outer * p.axis_size;
+  for (size_t o = begin; o < end; ++o) {
+    const size_t at = o * p.axis_size;
+    const size_t index = first_best(in + at, p.axis_size, total - at);
+    if (p.output == DType::kInt64) {
+      static_cast<int64_t*>(output)[o] = static_cast<int64_t>(index);
+    } else {
+      static_cast<int32_t*>(output)[o] = static_cast<int32_t>(index);
+    }
+  }
+}
 
 }  // namespace ref
 }  // namespace lowbit

@@ -39,6 +39,30 @@ using StridedCopyFn = void (*)(const StridedCopyParams& params, const void* inpu
 void move_strided__reference(const StridedCopyParams& params, const void* input, void* output,
                              size_t row_begin, size_t row_end);
 
+// The copies SIMD variants speed up: the two innermost dimensions swap which
+// tensor is contiguous (NCHW <-> NHWC, 2-D transposes), input stride 1 along
+// the rows, output stride 1 along the columns.
+bool is_inner_transpose(const StridedCopyParams& params);
+
+// Square tiles of the blocked transpose: 16 rows of 16 elements stay in L1 on
+// both sides whatever the element size.
+constexpr int64_t kMoveTile = 16;
+
+// Copies a block of `rows` x `cols` elements (each <= kMoveTile) of
+// element_size bytes: element (r, c) from src[r + c * src_stride] to
+// dst[r * dst_stride + c], strides in elements. A variant's block function
+// transposes whole tiles of the sizes it knows in registers and hands the
+// rest to transpose_block__reference.
+using TransposeBlockFn = void (*)(size_t element_size, const uint8_t* src, int64_t src_stride,
+                                  uint8_t* dst, int64_t dst_stride, int64_t rows, int64_t cols);
+void transpose_block__reference(size_t element_size, const uint8_t* src, int64_t src_stride,
+                                uint8_t* dst, int64_t dst_stride, int64_t rows, int64_t cols);
+
+// Rows [row_begin, row_end) of an inner transpose, tile by tile through
+// `block`: the loop every variant shares.
+void move_tiled(const StridedCopyParams& params, const void* input, void* output,
+                size_t row_begin, size_t row_end, TransposeBlockFn block);
+
 // GATHER as [batch, outer, axis_size, inner] params and [batch, num_indices]
 // indices (int32 or int64): output [batch, outer, num_indices, inner].
 struct GatherParams {
