@@ -60,6 +60,43 @@ int32_t resize_scale_10bit(int input_size, int output_size, bool align_corners);
 FixedPointSample resize_sample_10bit(int out_index, int32_t scale_10, bool half_pixel_centers,
                                      int input_size);
 
+// One output pixel's channels [begin, end) from its four corners, as the
+// reference computes them; SIMD variants finish pixels too narrow for a
+// vector with these. Float path (float32, uint8): TFLite's formula in its
+// order, each corner times its y weight times its x weight, summed left to
+// right, plus `rounding` (0.5 for uint8 before truncation).
+template <typename T>
+void bilinear_pixel_float(T* out, const T* tl, const T* bl, const T* tr, const T* br,
+                          const FloatSample& sy, const FloatSample& sx, size_t begin, size_t end,
+                          float rounding) {
+  const float dy = sy.position - static_cast<float>(sy.lower);
+  const float dx = sx.position - static_cast<float>(sx.lower);
+  for (size_t k = begin; k < end; ++k) {
+    const float v = static_cast<float>(tl[k]) * (1 - dy) * (1 - dx) +
+                    static_cast<float>(bl[k]) * dy * (1 - dx) +
+                    static_cast<float>(tr[k]) * (1 - dy) * dx +
+                    static_cast<float>(br[k]) * dy * dx + rounding;
+    out[k] = static_cast<T>(v);
+  }
+}
+
+// The int8 path: weights with 10 fractional bits per axis (they may exceed
+// 1024, or go negative, at a half-pixel edge, as in TFLite), the 20-bit
+// product rounded half away from zero.
+inline void bilinear_pixel_10bit(int8_t* out, const int8_t* tl, const int8_t* bl,
+                                 const int8_t* tr, const int8_t* br, const FixedPointSample& sy,
+                                 const FixedPointSample& sx, size_t begin, size_t end) {
+  constexpr int32_t kOne = 1 << 10;
+  const int64_t wy1 = sy.position - kOne * sy.lower, wy0 = kOne - wy1;
+  const int64_t wx1 = sx.position - kOne * sx.lower, wx0 = kOne - wx1;
+  for (size_t k = begin; k < end; ++k) {
+    const int64_t sum =
+        tl[k] * wy0 * wx0 + bl[k] * wy1 * wx0 + tr[k] * wy0 * wx1 + br[k] * wy1 * wx1;
+    const int64_t half = sum > 0 ? (1 << 19) : -(1 << 19);
+    out[k] = static_cast<int8_t>((sum + half) / (1 << 20));
+  }
+}
+
 // The loop every bilinear variant shares: per axis a step scale(in, out,
 // align_corners); per output row and column the two source rows/columns
 // sample(index, step, half_pixel_centers, in); per output pixel

@@ -3,7 +3,8 @@
 // row loop and sampling (ref::bilinear_rows) and the same arithmetic in the
 // same order, so results are identical. The last channels of a pixel are a
 // final 8-channel step overlapping the previous one (recomputing a channel
-// writes the same value); pixels under 8 channels use the scalar formula.
+// writes the same value); pixels under 8 channels use the reference's
+// (ref::bilinear_pixel_*).
 #include <immintrin.h>
 
 #include "kernels/resize.h"
@@ -68,12 +69,7 @@ void bilinear_float__avx2(const ref::ResizeParams& p, const T* input, T* output,
       v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(br + k), vdy), vdx));
       store_8_from_float(out + k, _mm256_add_ps(v, vround));
     }
-    for (size_t k = 0; c < 8 && k < c; ++k) {
-      const float v = static_cast<float>(tl[k]) * ry * rx + static_cast<float>(bl[k]) * dy * rx +
-                      static_cast<float>(tr[k]) * ry * dx + static_cast<float>(br[k]) * dy * dx +
-                      rounding;
-      out[k] = static_cast<T>(v);
-    }
+    if (c < 8) ref::bilinear_pixel_float(out, tl, bl, tr, br, sy, sx, 0, c, rounding);
   };
   ref::bilinear_rows(p, input, output, row_begin, row_end, ref::resize_scale_float,
                      ref::resize_sample_float, pixel);
@@ -103,11 +99,7 @@ void qs8_resize_bilinear__avx2(const ref::ResizeParams& p, const int8_t* input, 
       sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(br + k), vbr));
       store_8(out + k, round_shift_20(sum));
     }
-    for (size_t k = 0; c < 8 && k < c; ++k) {
-      const int32_t sum = tl[k] * w_tl + bl[k] * w_bl + tr[k] * w_tr + br[k] * w_br;
-      const int32_t half = sum > 0 ? (1 << 19) : -(1 << 19);
-      out[k] = static_cast<int8_t>((sum + half) / (1 << 20));
-    }
+    if (c < 8) ref::bilinear_pixel_10bit(out, tl, bl, tr, br, sy, sx, 0, c);
   };
   ref::bilinear_rows(p, input, output, row_begin, row_end, ref::resize_scale_10bit,
                      ref::resize_sample_10bit, pixel);
