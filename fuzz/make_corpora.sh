@@ -3,6 +3,7 @@
 # copies of ../shared/models into git):
 #   fuzz/make_corpora.sh BUILD_DIR OUT_DIR [MAX_BYTES]
 # OUT_DIR/lbm   .lbm files: the build's demo/block models (lowbit-make-models),
+#               one per operator and option variant (lowbit-fuzz-op-seeds),
 #               ../shared/models and conformance .tflite files converted
 # OUT_DIR/tflite  the .tflite files of ../shared/models and of tests/conformance runs
 # OUT_DIR/lce_options  FlexBuffer option maps (hand-made and from LCE models)
@@ -44,6 +45,8 @@ for f in "$work"/made/*.lbm; do
   small "$f" && cp "$f" "$out/lbm/made_$(basename "$f")"
 done
 "$bin/lowbit-fuzz-lce-seeds" "$out/lce_options" "${tflites[@]}" >/dev/null
+# One small valid model per operator with its options (fuzz/make_op_seeds.cpp).
+"$bin/lowbit-fuzz-op-seeds" "$out/lbm" >/dev/null
 
 for kind in lbm tflite lce_options; do
   count=$(find "$out/$kind" -type f | wc -l)
