@@ -50,32 +50,8 @@ void transpose_4x4_words(const uint8_t* src, int64_t src_stride, uint8_t* dst,
 
 void transpose_block(size_t element_size, const uint8_t* src, int64_t src_stride, uint8_t* dst,
                      int64_t dst_stride, int64_t rows, int64_t cols) {
-  const bool whole = rows == ref::kMoveTile && cols == ref::kMoveTile;
-  if (whole && element_size == 1) {
-    // Tile element (r, c) is src[r + c * src_stride]: the 16 loads are
-    // columns, so the register transpose hands back output rows.
-    transpose_16x16_bytes(src, src_stride, dst, dst_stride);
-    return;
-  }
-  if (whole && element_size == 4) {
-    for (int64_t r = 0; r < 16; r += 4) {
-      for (int64_t c = 0; c < 16; c += 4) {
-        transpose_4x4_words(src + 4 * (r + c * src_stride), src_stride,
-                            dst + 4 * (r * dst_stride + c), dst_stride);
-      }
-    }
-    return;
-  }
-  ref::transpose_block__reference(element_size, src, src_stride, dst, dst_stride, rows, cols);
-}
-
-void move_strided(const ref::StridedCopyParams& p, const void* input, void* output,
-                         size_t row_begin, size_t row_end) {
-  if (ref::is_inner_transpose(p)) {
-    ref::move_tiled(p, input, output, row_begin, row_end, transpose_block);
-  } else {
-    ref::move_strided__reference(p, input, output, row_begin, row_end);
-  }
+  ref::transpose_whole_tiles<4>(element_size, src, src_stride, dst, dst_stride, rows, cols,
+                                transpose_16x16_bytes, transpose_4x4_words);
 }
 
 }  // namespace
@@ -84,9 +60,7 @@ void move_strided(const ref::StridedCopyParams& p, const void* input, void* outp
 
 // Defines move_strided__<isa> in the one file per ISA that includes this.
 #define LOWBIT_DEFINE_MOVE_STRIDED_NEON(isa)                                                  \
-  namespace lowbit {                                                                          \
-  void move_strided__##isa(const ref::StridedCopyParams& p, const void* input, void* output, \
-                           size_t row_begin, size_t row_end) {                                \
-    move_neon::move_strided(p, input, output, row_begin, row_end);                            \
-  }                                                                                           \
+  void lowbit::move_strided__##isa(const ref::StridedCopyParams& p, const void* input,        \
+                                   void* output, size_t row_begin, size_t row_end) {          \
+    ref::move_strided_tiled(p, input, output, row_begin, row_end, move_neon::transpose_block); \
   }

@@ -92,8 +92,6 @@ int32x4_t round_shift_20(int32x4_t sum) {
 void qs8_bilinear(const ref::ResizeParams& p, const int8_t* input, int8_t* output,
                   size_t row_begin, size_t row_end) {
   const size_t c = static_cast<size_t>(p.channels);
-  // Corner weights in 1/2^20 units: each axis's pair sums to 1024 with
-  // |weight| <= 2048, so products with |value| <= 128 and their sum fit int32.
   auto pixel = [c](int8_t* out, const int8_t* tl, const int8_t* bl, const int8_t* tr,
                    const int8_t* br, const ref::FixedPointSample& sy,
                    const ref::FixedPointSample& sx) {
@@ -101,16 +99,13 @@ void qs8_bilinear(const ref::ResizeParams& p, const int8_t* input, int8_t* outpu
       ref::bilinear_pixel_10bit(out, tl, bl, tr, br, sy, sx, 0, c);
       return;
     }
-    constexpr int32_t kOne = 1 << 10;
-    const int32_t wy1 = sy.position - kOne * sy.lower, wy0 = kOne - wy1;
-    const int32_t wx1 = sx.position - kOne * sx.lower, wx0 = kOne - wx1;
-    const int32_t w_tl = wy0 * wx0, w_bl = wy1 * wx0, w_tr = wy0 * wx1, w_br = wy1 * wx1;
+    const ref::CornerWeights w = ref::corner_weights_10bit(sy, sx);
     for (size_t step = 0; step < c; step += 4) {
       const size_t k = step + 4 <= c ? step : c - 4;
-      int32x4_t sum = vmulq_n_s32(load_4_s8(tl + k), w_tl);
-      sum = vmlaq_n_s32(sum, load_4_s8(bl + k), w_bl);
-      sum = vmlaq_n_s32(sum, load_4_s8(tr + k), w_tr);
-      sum = vmlaq_n_s32(sum, load_4_s8(br + k), w_br);
+      int32x4_t sum = vmulq_n_s32(load_4_s8(tl + k), w.top_left);
+      sum = vmlaq_n_s32(sum, load_4_s8(bl + k), w.bottom_left);
+      sum = vmlaq_n_s32(sum, load_4_s8(tr + k), w.top_right);
+      sum = vmlaq_n_s32(sum, load_4_s8(br + k), w.bottom_right);
       const int16x4_t words = vqmovn_s32(round_shift_20(sum));
       store_4_bytes(out + k, vreinterpret_u8_s8(vqmovn_s16(vcombine_s16(words, words))));
     }

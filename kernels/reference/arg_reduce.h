@@ -39,18 +39,45 @@ inline uint8_t arg_reduce_key_flip(const ArgReduceParams& p) {
   return static_cast<uint8_t>((p.input == DType::kUInt8 ? 0x80 : 0) ^ (p.minimum ? 0xff : 0));
 }
 
-// The byte driver every SIMD variant runs: for outer slices [begin, end),
-// first_best(pixel, axis_size, readable) returns the index of the first
-// largest key among the pixel's axis_size bytes, where `readable` bytes from
-// the pixel on lie inside the input (a vector load may not pass them).
-template <typename FirstBest>
-void arg_reduce_bytes(const ArgReduceParams& p, const void* input, void* output, size_t begin,
-                      size_t end, FirstBest first_best) {
+// The search every SIMD variant runs on one pixel's n keys, with Simd (a
+// struct of static functions on its vector type Vec of kLanes bytes) giving
+// keys(x, count, readable, flip): `count` <= kLanes keys from x, lanes from
+// count on at the lowest key, reading nothing past x + readable; max(a, b);
+// broadcast_max(v): v's largest key in every lane; first_equal(a, b): the
+// first lane where they are equal, or kLanes. The answer is the first lane
+// holding the pixel's largest key.
+template <typename Simd>
+size_t first_best_key(const uint8_t* x, size_t n, size_t readable, typename Simd::Vec flip) {
+  constexpr size_t kLanes = Simd::kLanes;
+  auto chunk = [&](size_t i) {
+    return Simd::keys(x + i, n - i < kLanes ? n - i : kLanes, readable - i, flip);
+  };
+  typename Simd::Vec best = chunk(0);
+  if (n <= kLanes) return Simd::first_equal(best, Simd::broadcast_max(best));
+  for (size_t i = kLanes; i < n; i += kLanes) best = Simd::max(best, chunk(i));
+  const typename Simd::Vec max = Simd::broadcast_max(best);
+  for (size_t i = 0;; i += kLanes) {
+    const size_t lane = Simd::first_equal(chunk(i), max);
+    if (lane < kLanes) return i + lane;
+  }
+}
+
+// A SIMD variant's kernel: the byte cases through first_best_key<Simd> (its
+// flip from Simd::splat(arg_reduce_key_flip(p))), every other case the
+// reference's.
+template <typename Simd>
+void arg_reduce_simd(const ArgReduceParams& p, const void* input, void* output, size_t begin,
+                     size_t end) {
+  if (!arg_reduce_takes_bytes(p)) {
+    arg_reduce__reference(p, input, output, begin, end);
+    return;
+  }
+  const typename Simd::Vec flip = Simd::splat(arg_reduce_key_flip(p));
   const auto* in = static_cast<const uint8_t*>(input);
   const size_t total = p.outer * p.axis_size;
   for (size_t o = begin; o < end; ++o) {
     const size_t at = o * p.axis_size;
-    const size_t index = first_best(in + at, p.axis_size, total - at);
+    const size_t index = first_best_key<Simd>(in + at, p.axis_size, total - at, flip);
     if (p.output == DType::kInt64) {
       static_cast<int64_t*>(output)[o] = static_cast<int64_t>(index);
     } else {

@@ -90,6 +90,15 @@ void move_tiled(const StridedCopyParams& p, const void* input, void* output, siz
   }
 }
 
+void move_strided_tiled(const StridedCopyParams& p, const void* input, void* output,
+                        size_t row_begin, size_t row_end, TransposeBlockFn block) {
+  if (is_inner_transpose(p)) {
+    move_tiled(p, input, output, row_begin, row_end, block);
+  } else {
+    move_strided__reference(p, input, output, row_begin, row_end);
+  }
+}
+
 size_t simplify_strided_copy(StridedCopyParams* p) {
   // Drop size-1 dimensions (they contribute nothing to any offset).
   int rank = 0;
@@ -135,7 +144,7 @@ void move_strided__reference(const StridedCopyParams& p, const void* input, void
   const auto* in = static_cast<const uint8_t*>(input);
   auto* out = static_cast<uint8_t*>(output);
   if (is_inner_transpose(p)) {
-    move_tiled(p, in, out, row_begin, row_end, transpose_block__reference);
+    move_tiled(p, input, output, row_begin, row_end, transpose_block__reference);
     return;
   }
   const int inner = p.rank - 1;

@@ -97,6 +97,19 @@ inline void bilinear_pixel_10bit(int8_t* out, const int8_t* tl, const int8_t* bl
   }
 }
 
+// The int8 path's four corner weights in 1/2^20 units (each axis's pair sums
+// to 1024 with |weight| <= 2048, so with |value| <= 128 products and their
+// sum fit int32), for SIMD variants.
+struct CornerWeights {
+  int32_t top_left, bottom_left, top_right, bottom_right;
+};
+inline CornerWeights corner_weights_10bit(const FixedPointSample& sy, const FixedPointSample& sx) {
+  constexpr int32_t kOne = 1 << 10;
+  const int32_t wy1 = sy.position - kOne * sy.lower, wy0 = kOne - wy1;
+  const int32_t wx1 = sx.position - kOne * sx.lower, wx0 = kOne - wx1;
+  return {wy0 * wx0, wy1 * wx0, wy0 * wx1, wy1 * wx1};
+}
+
 // The loop every bilinear variant shares: per axis a step scale(in, out,
 // align_corners); per output row and column the two source rows/columns
 // sample(index, step, half_pixel_centers, in); per output pixel

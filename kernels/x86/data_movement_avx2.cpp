@@ -58,34 +58,15 @@ void transpose_8x8_words(const uint8_t* src, int64_t src_stride, uint8_t* dst,
 
 void transpose_block__avx2(size_t element_size, const uint8_t* src, int64_t src_stride,
                            uint8_t* dst, int64_t dst_stride, int64_t rows, int64_t cols) {
-  const bool whole = rows == ref::kMoveTile && cols == ref::kMoveTile;
-  if (whole && element_size == 1) {
-    // Tile element (r, c) is src[r + c * src_stride]: the 16 loads are
-    // columns, so the register transpose hands back output rows.
-    transpose_16x16_bytes(src, src_stride, dst, dst_stride);
-    return;
-  }
-  if (whole && element_size == 4) {
-    for (int64_t r = 0; r < 16; r += 8) {
-      for (int64_t c = 0; c < 16; c += 8) {
-        transpose_8x8_words(src + 4 * (r + c * src_stride), src_stride,
-                            dst + 4 * (r * dst_stride + c), dst_stride);
-      }
-    }
-    return;
-  }
-  ref::transpose_block__reference(element_size, src, src_stride, dst, dst_stride, rows, cols);
+  ref::transpose_whole_tiles<8>(element_size, src, src_stride, dst, dst_stride, rows, cols,
+                                transpose_16x16_bytes, transpose_8x8_words);
 }
 
 }  // namespace
 
 void move_strided__avx2(const ref::StridedCopyParams& p, const void* input, void* output,
                         size_t row_begin, size_t row_end) {
-  if (ref::is_inner_transpose(p)) {
-    ref::move_tiled(p, input, output, row_begin, row_end, transpose_block__avx2);
-  } else {
-    ref::move_strided__reference(p, input, output, row_begin, row_end);
-  }
+  ref::move_strided_tiled(p, input, output, row_begin, row_end, transpose_block__avx2);
 }
 
 }  // namespace lowbit

@@ -80,17 +80,12 @@ void bilinear_float__avx2(const ref::ResizeParams& p, const T* input, T* output,
 void qs8_resize_bilinear__avx2(const ref::ResizeParams& p, const int8_t* input, int8_t* output,
                                size_t row_begin, size_t row_end) {
   const size_t c = static_cast<size_t>(p.channels);
-  // Corner weights in 1/2^20 units: each axis's pair sums to 1024 with
-  // |weight| <= 2048, so products with |value| <= 128 and their sum fit int32.
   auto pixel = [c](int8_t* out, const int8_t* tl, const int8_t* bl, const int8_t* tr,
                    const int8_t* br, const ref::FixedPointSample& sy,
                    const ref::FixedPointSample& sx) {
-    constexpr int32_t kOne = 1 << 10;
-    const int32_t wy1 = sy.position - kOne * sy.lower, wy0 = kOne - wy1;
-    const int32_t wx1 = sx.position - kOne * sx.lower, wx0 = kOne - wx1;
-    const int32_t w_tl = wy0 * wx0, w_bl = wy1 * wx0, w_tr = wy0 * wx1, w_br = wy1 * wx1;
-    const __m256i vtl = _mm256_set1_epi32(w_tl), vbl = _mm256_set1_epi32(w_bl);
-    const __m256i vtr = _mm256_set1_epi32(w_tr), vbr = _mm256_set1_epi32(w_br);
+    const ref::CornerWeights w = ref::corner_weights_10bit(sy, sx);
+    const __m256i vtl = _mm256_set1_epi32(w.top_left), vbl = _mm256_set1_epi32(w.bottom_left);
+    const __m256i vtr = _mm256_set1_epi32(w.top_right), vbr = _mm256_set1_epi32(w.bottom_right);
     for (size_t step = 0; c >= 8 && step < c; step += 8) {
       const size_t k = step + 8 <= c ? step : c - 8;
       __m256i sum = _mm256_mullo_epi32(load_8_s8(tl + k), vtl);
