@@ -59,17 +59,15 @@ void bilinear_float(const ref::ResizeParams& p, const T* input, T* output, size_
       ref::bilinear_pixel_float(out, tl, bl, tr, br, sy, sx, 0, c, rounding);
       return;
     }
-    const float dy = sy.position - static_cast<float>(sy.lower), ry = 1 - dy;
-    const float dx = sx.position - static_cast<float>(sx.lower), rx = 1 - dx;
+    const ref::FloatWeights w = ref::float_weights(sy, sx);
     const float32x4_t vround = vdupq_n_f32(rounding);
-    for (size_t step = 0; step < c; step += 4) {
-      const size_t k = step + 4 <= c ? step : c - 4;
-      float32x4_t v = vmulq_n_f32(vmulq_n_f32(load_4_as_float(tl + k), ry), rx);
-      v = vaddq_f32(v, vmulq_n_f32(vmulq_n_f32(load_4_as_float(bl + k), dy), rx));
-      v = vaddq_f32(v, vmulq_n_f32(vmulq_n_f32(load_4_as_float(tr + k), ry), dx));
-      v = vaddq_f32(v, vmulq_n_f32(vmulq_n_f32(load_4_as_float(br + k), dy), dx));
+    ref::for_each_channel_step<4>(c, [&](size_t k) {
+      float32x4_t v = vmulq_n_f32(vmulq_n_f32(load_4_as_float(tl + k), w.ry), w.rx);
+      v = vaddq_f32(v, vmulq_n_f32(vmulq_n_f32(load_4_as_float(bl + k), w.dy), w.rx));
+      v = vaddq_f32(v, vmulq_n_f32(vmulq_n_f32(load_4_as_float(tr + k), w.ry), w.dx));
+      v = vaddq_f32(v, vmulq_n_f32(vmulq_n_f32(load_4_as_float(br + k), w.dy), w.dx));
       store_4_from_float(out + k, vaddq_f32(v, vround));
-    }
+    });
   };
   ref::bilinear_rows(p, input, output, row_begin, row_end, ref::resize_scale_float,
                      ref::resize_sample_float, pixel);
@@ -100,15 +98,14 @@ void qs8_bilinear(const ref::ResizeParams& p, const int8_t* input, int8_t* outpu
       return;
     }
     const ref::CornerWeights w = ref::corner_weights_10bit(sy, sx);
-    for (size_t step = 0; step < c; step += 4) {
-      const size_t k = step + 4 <= c ? step : c - 4;
+    ref::for_each_channel_step<4>(c, [&](size_t k) {
       int32x4_t sum = vmulq_n_s32(load_4_s8(tl + k), w.top_left);
       sum = vmlaq_n_s32(sum, load_4_s8(bl + k), w.bottom_left);
       sum = vmlaq_n_s32(sum, load_4_s8(tr + k), w.top_right);
       sum = vmlaq_n_s32(sum, load_4_s8(br + k), w.bottom_right);
       const int16x4_t words = vqmovn_s32(round_shift_20(sum));
       store_4_bytes(out + k, vreinterpret_u8_s8(vqmovn_s16(vcombine_s16(words, words))));
-    }
+    });
   };
   ref::bilinear_rows(p, input, output, row_begin, row_end, ref::resize_scale_10bit,
                      ref::resize_sample_10bit, pixel);

@@ -97,6 +97,24 @@ inline void bilinear_pixel_10bit(int8_t* out, const int8_t* tl, const int8_t* bl
   }
 }
 
+// What SIMD variants share besides the row loop: the float path's weights
+// (dy, dx and their complements ry = 1 - dy, rx = 1 - dx, as the reference
+// forms them), and a pixel's channels in W-wide steps, the last step moved
+// back to end at the last channel (overlapping the one before: recomputing a
+// channel writes the same value). Needs channels >= W.
+struct FloatWeights {
+  float dy, ry, dx, rx;
+};
+inline FloatWeights float_weights(const FloatSample& sy, const FloatSample& sx) {
+  const float dy = sy.position - static_cast<float>(sy.lower);
+  const float dx = sx.position - static_cast<float>(sx.lower);
+  return {dy, 1 - dy, dx, 1 - dx};
+}
+template <size_t W, typename Step>
+void for_each_channel_step(size_t channels, Step step) {
+  for (size_t k = 0; k < channels; k += W) step(k + W <= channels ? k : channels - W);
+}
+
 // The int8 path's four corner weights in 1/2^20 units (each axis's pair sums
 // to 1024 with |weight| <= 2048, so with |value| <= 128 products and their
 // sum fit int32), for SIMD variants.

@@ -56,20 +56,21 @@ void bilinear_float__avx2(const ref::ResizeParams& p, const T* input, T* output,
   const size_t c = static_cast<size_t>(p.channels);
   auto pixel = [c, rounding](T* out, const T* tl, const T* bl, const T* tr, const T* br,
                              const ref::FloatSample& sy, const ref::FloatSample& sx) {
-    const float dy = sy.position - static_cast<float>(sy.lower), ry = 1 - dy;
-    const float dx = sx.position - static_cast<float>(sx.lower), rx = 1 - dx;
-    const __m256 vdy = _mm256_set1_ps(dy), vry = _mm256_set1_ps(ry);
-    const __m256 vdx = _mm256_set1_ps(dx), vrx = _mm256_set1_ps(rx);
+    if (c < 8) {
+      ref::bilinear_pixel_float(out, tl, bl, tr, br, sy, sx, 0, c, rounding);
+      return;
+    }
+    const ref::FloatWeights w = ref::float_weights(sy, sx);
+    const __m256 vdy = _mm256_set1_ps(w.dy), vry = _mm256_set1_ps(w.ry);
+    const __m256 vdx = _mm256_set1_ps(w.dx), vrx = _mm256_set1_ps(w.rx);
     const __m256 vround = _mm256_set1_ps(rounding);
-    for (size_t step = 0; c >= 8 && step < c; step += 8) {
-      const size_t k = step + 8 <= c ? step : c - 8;
+    ref::for_each_channel_step<8>(c, [&](size_t k) {
       __m256 v = _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(tl + k), vry), vrx);
       v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(bl + k), vdy), vrx));
       v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(tr + k), vry), vdx));
       v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(br + k), vdy), vdx));
       store_8_from_float(out + k, _mm256_add_ps(v, vround));
-    }
-    if (c < 8) ref::bilinear_pixel_float(out, tl, bl, tr, br, sy, sx, 0, c, rounding);
+    });
   };
   ref::bilinear_rows(p, input, output, row_begin, row_end, ref::resize_scale_float,
                      ref::resize_sample_float, pixel);
@@ -83,18 +84,20 @@ void qs8_resize_bilinear__avx2(const ref::ResizeParams& p, const int8_t* input, 
   auto pixel = [c](int8_t* out, const int8_t* tl, const int8_t* bl, const int8_t* tr,
                    const int8_t* br, const ref::FixedPointSample& sy,
                    const ref::FixedPointSample& sx) {
+    if (c < 8) {
+      ref::bilinear_pixel_10bit(out, tl, bl, tr, br, sy, sx, 0, c);
+      return;
+    }
     const ref::CornerWeights w = ref::corner_weights_10bit(sy, sx);
     const __m256i vtl = _mm256_set1_epi32(w.top_left), vbl = _mm256_set1_epi32(w.bottom_left);
     const __m256i vtr = _mm256_set1_epi32(w.top_right), vbr = _mm256_set1_epi32(w.bottom_right);
-    for (size_t step = 0; c >= 8 && step < c; step += 8) {
-      const size_t k = step + 8 <= c ? step : c - 8;
+    ref::for_each_channel_step<8>(c, [&](size_t k) {
       __m256i sum = _mm256_mullo_epi32(load_8_s8(tl + k), vtl);
       sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(bl + k), vbl));
       sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(tr + k), vtr));
       sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(br + k), vbr));
       store_8(out + k, round_shift_20(sum));
-    }
-    if (c < 8) ref::bilinear_pixel_10bit(out, tl, bl, tr, br, sy, sx, 0, c);
+    });
   };
   ref::bilinear_rows(p, input, output, row_begin, row_end, ref::resize_scale_10bit,
                      ref::resize_sample_10bit, pixel);
