@@ -7,6 +7,7 @@
 // refuses fails the tool, naming it.
 //   lowbit-fuzz-op-seeds OUT_DIR
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
@@ -252,19 +253,23 @@ std::vector<Seed> seeds() {
       {"rsqrt_float", [=](ModelBuilder& b) { unary(b, OpType::kRsqrt, f32, {5}); }},
       {"maximum_int8", [=](ModelBuilder& b) { binary(b, OpType::kMaximum, s8, {2, 3}, {3}, {2, 3}); }},
       {"minimum_float", [=](ModelBuilder& b) { binary(b, OpType::kMinimum, f32, {1, 3}, {2, 1}, {2, 3}); }},
-      {"abs_int8", [=](ModelBuilder& b) { unary(b, OpType::kAbs, s8, {6}); }},
+      {"abs_int32", [=](ModelBuilder& b) { unary(b, OpType::kAbs, i32, {6}); }},
       {"neg_float", [=](ModelBuilder& b) { unary(b, OpType::kNeg, f32, {6}); }},
-      {"squared_difference_int8",
-       [=](ModelBuilder& b) { binary(b, OpType::kSquaredDifference, s8, {2, 3}, {2, 3}, {2, 3}); }},
+      {"squared_difference_int32",
+       [=](ModelBuilder& b) { binary(b, OpType::kSquaredDifference, i32, {2, 3}, {2, 3}, {2, 3}); }},
   };
 }
 
-// Loads, prepares and invokes a seed's bytes: the empty string, or why not.
+// Loads, prepares and invokes a seed's bytes (inputs all bytes 1: no zero
+// divisor): the empty string, or why not.
 std::string runs(const std::vector<uint8_t>& bytes) {
   auto model = lowbit::Model::from_buffer(bytes.data(), bytes.size());
   if (!model.ok()) return model.status().to_string();
   lowbit::Interpreter interp(model.value());
   lowbit::Status status = interp.prepare();
+  for (size_t i = 0; status.ok() && i < interp.num_inputs(); ++i) {
+    std::memset(interp.input(i).data, 1, interp.input(i).bytes);
+  }
   if (status.ok()) status = interp.invoke();
   return status.ok() ? "" : status.to_string();
 }
