@@ -125,9 +125,10 @@ int register_all() {
   }
   register_variants(arg_reduce_variants(), "513x513x21/int8", arg_max, DType::kInt8);
   register_variants(arg_reduce_variants(), "513x513x21/uint8", arg_max, DType::kUInt8);
-  register_variants(qu8_resize_bilinear_variants(), "65x65x21_to_513x513", resize_bilinear<uint8_t>);
-  register_variants(qs8_resize_bilinear_variants(), "65x65x21_to_513x513", resize_bilinear<int8_t>);
-  register_variants(f32_resize_bilinear_variants(), "65x65x21_to_513x513", resize_bilinear<float>);
+  const std::string deeplab_resize = "65x65x21_to_513x513";
+  register_variants(qu8_resize_bilinear_variants(), deeplab_resize, resize_bilinear<uint8_t>);
+  register_variants(qs8_resize_bilinear_variants(), deeplab_resize, resize_bilinear<int8_t>);
+  register_variants(f32_resize_bilinear_variants(), deeplab_resize, resize_bilinear<float>);
   return 0;
 }
 

@@ -52,25 +52,16 @@ inline void store_4_from_float(float* out, float32x4_t v) { vst1q_f32(out, v); }
 template <typename T>
 void bilinear_float(const ref::ResizeParams& p, const T* input, T* output, size_t row_begin,
                     size_t row_end, float rounding) {
-  const size_t c = static_cast<size_t>(p.channels);
-  auto pixel = [c, rounding](T* out, const T* tl, const T* bl, const T* tr, const T* br,
-                             const ref::FloatSample& sy, const ref::FloatSample& sx) {
-    if (c < 4) {
-      ref::bilinear_pixel_float(out, tl, bl, tr, br, sy, sx, 0, c, rounding);
-      return;
-    }
-    const ref::FloatWeights w = ref::float_weights(sy, sx);
-    const float32x4_t vround = vdupq_n_f32(rounding);
-    ref::for_each_channel_step<4>(c, [&](size_t k) {
-      float32x4_t v = vmulq_n_f32(vmulq_n_f32(load_4_as_float(tl + k), w.ry), w.rx);
-      v = vaddq_f32(v, vmulq_n_f32(vmulq_n_f32(load_4_as_float(bl + k), w.dy), w.rx));
-      v = vaddq_f32(v, vmulq_n_f32(vmulq_n_f32(load_4_as_float(tr + k), w.ry), w.dx));
-      v = vaddq_f32(v, vmulq_n_f32(vmulq_n_f32(load_4_as_float(br + k), w.dy), w.dx));
-      store_4_from_float(out + k, vaddq_f32(v, vround));
-    });
-  };
-  ref::bilinear_rows(p, input, output, row_begin, row_end, ref::resize_scale_float,
-                     ref::resize_sample_float, pixel);
+  const float32x4_t vround = vdupq_n_f32(rounding);
+  ref::bilinear_float_simd<4>(p, input, output, row_begin, row_end, rounding,
+                              [vround](T* out, const T* tl, const T* bl, const T* tr,
+                                       const T* br, const ref::FloatWeights& w) {
+    float32x4_t v = vmulq_n_f32(vmulq_n_f32(load_4_as_float(tl), w.ry), w.rx);
+    v = vaddq_f32(v, vmulq_n_f32(vmulq_n_f32(load_4_as_float(bl), w.dy), w.rx));
+    v = vaddq_f32(v, vmulq_n_f32(vmulq_n_f32(load_4_as_float(tr), w.ry), w.dx));
+    v = vaddq_f32(v, vmulq_n_f32(vmulq_n_f32(load_4_as_float(br), w.dy), w.dx));
+    store_4_from_float(out, vaddq_f32(v, vround));
+  });
 }
 
 int32x4_t load_4_s8(const int8_t* p) {
@@ -89,26 +80,16 @@ int32x4_t round_shift_20(int32x4_t sum) {
 
 void qs8_bilinear(const ref::ResizeParams& p, const int8_t* input, int8_t* output,
                   size_t row_begin, size_t row_end) {
-  const size_t c = static_cast<size_t>(p.channels);
-  auto pixel = [c](int8_t* out, const int8_t* tl, const int8_t* bl, const int8_t* tr,
-                   const int8_t* br, const ref::FixedPointSample& sy,
-                   const ref::FixedPointSample& sx) {
-    if (c < 4) {
-      ref::bilinear_pixel_10bit(out, tl, bl, tr, br, sy, sx, 0, c);
-      return;
-    }
-    const ref::CornerWeights w = ref::corner_weights_10bit(sy, sx);
-    ref::for_each_channel_step<4>(c, [&](size_t k) {
-      int32x4_t sum = vmulq_n_s32(load_4_s8(tl + k), w.top_left);
-      sum = vmlaq_n_s32(sum, load_4_s8(bl + k), w.bottom_left);
-      sum = vmlaq_n_s32(sum, load_4_s8(tr + k), w.top_right);
-      sum = vmlaq_n_s32(sum, load_4_s8(br + k), w.bottom_right);
-      const int16x4_t words = vqmovn_s32(round_shift_20(sum));
-      store_4_bytes(out + k, vreinterpret_u8_s8(vqmovn_s16(vcombine_s16(words, words))));
-    });
-  };
-  ref::bilinear_rows(p, input, output, row_begin, row_end, ref::resize_scale_10bit,
-                     ref::resize_sample_10bit, pixel);
+  ref::bilinear_10bit_simd<4>(p, input, output, row_begin, row_end,
+                              [](int8_t* out, const int8_t* tl, const int8_t* bl, const int8_t* tr,
+                                 const int8_t* br, const ref::CornerWeights& w) {
+    int32x4_t sum = vmulq_n_s32(load_4_s8(tl), w.top_left);
+    sum = vmlaq_n_s32(sum, load_4_s8(bl), w.bottom_left);
+    sum = vmlaq_n_s32(sum, load_4_s8(tr), w.top_right);
+    sum = vmlaq_n_s32(sum, load_4_s8(br), w.bottom_right);
+    const int16x4_t words = vqmovn_s32(round_shift_20(sum));
+    store_4_bytes(out, vreinterpret_u8_s8(vqmovn_s16(vcombine_s16(words, words))));
+  });
 }
 
 }  // namespace

@@ -169,5 +169,43 @@ void bilinear_rows(const ResizeParams& p, const T* input, T* output, size_t row_
   }
 }
 
+// A SIMD variant's kernels: pixels of at least W channels in W-wide steps,
+// step(out + k, tl + k, bl + k, tr + k, br + k, weights) with the float
+// path's FloatWeights (and `rounding`) or the int8 path's CornerWeights;
+// narrower pixels through the reference's formula.
+template <size_t W, typename T, typename Step>
+void bilinear_float_simd(const ResizeParams& p, const T* input, T* output, size_t row_begin,
+                         size_t row_end, float rounding, Step step) {
+  const size_t c = static_cast<size_t>(p.channels);
+  auto pixel = [&](T* out, const T* tl, const T* bl, const T* tr, const T* br,
+                   const FloatSample& sy, const FloatSample& sx) {
+    if (c < W) {
+      bilinear_pixel_float(out, tl, bl, tr, br, sy, sx, 0, c, rounding);
+      return;
+    }
+    const FloatWeights w = float_weights(sy, sx);
+    for_each_channel_step<W>(c, [&](size_t k) { step(out + k, tl + k, bl + k, tr + k, br + k, w); });
+  };
+  bilinear_rows(p, input, output, row_begin, row_end, resize_scale_float, resize_sample_float,
+                pixel);
+}
+
+template <size_t W, typename Step>
+void bilinear_10bit_simd(const ResizeParams& p, const int8_t* input, int8_t* output,
+                         size_t row_begin, size_t row_end, Step step) {
+  const size_t c = static_cast<size_t>(p.channels);
+  auto pixel = [&](int8_t* out, const int8_t* tl, const int8_t* bl, const int8_t* tr,
+                   const int8_t* br, const FixedPointSample& sy, const FixedPointSample& sx) {
+    if (c < W) {
+      bilinear_pixel_10bit(out, tl, bl, tr, br, sy, sx, 0, c);
+      return;
+    }
+    const CornerWeights w = corner_weights_10bit(sy, sx);
+    for_each_channel_step<W>(c, [&](size_t k) { step(out + k, tl + k, bl + k, tr + k, br + k, w); });
+  };
+  bilinear_rows(p, input, output, row_begin, row_end, resize_scale_10bit, resize_sample_10bit,
+                pixel);
+}
+
 }  // namespace ref
 }  // namespace lowbit

@@ -53,54 +53,33 @@ void store_8_from_float(float* out, __m256 v) { _mm256_storeu_ps(out, v); }
 template <typename T>
 void bilinear_float__avx2(const ref::ResizeParams& p, const T* input, T* output,
                           size_t row_begin, size_t row_end, float rounding) {
-  const size_t c = static_cast<size_t>(p.channels);
-  auto pixel = [c, rounding](T* out, const T* tl, const T* bl, const T* tr, const T* br,
-                             const ref::FloatSample& sy, const ref::FloatSample& sx) {
-    if (c < 8) {
-      ref::bilinear_pixel_float(out, tl, bl, tr, br, sy, sx, 0, c, rounding);
-      return;
-    }
-    const ref::FloatWeights w = ref::float_weights(sy, sx);
+  const __m256 vround = _mm256_set1_ps(rounding);
+  ref::bilinear_float_simd<8>(p, input, output, row_begin, row_end, rounding,
+                              [vround](T* out, const T* tl, const T* bl, const T* tr,
+                                       const T* br, const ref::FloatWeights& w) {
     const __m256 vdy = _mm256_set1_ps(w.dy), vry = _mm256_set1_ps(w.ry);
     const __m256 vdx = _mm256_set1_ps(w.dx), vrx = _mm256_set1_ps(w.rx);
-    const __m256 vround = _mm256_set1_ps(rounding);
-    ref::for_each_channel_step<8>(c, [&](size_t k) {
-      __m256 v = _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(tl + k), vry), vrx);
-      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(bl + k), vdy), vrx));
-      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(tr + k), vry), vdx));
-      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(br + k), vdy), vdx));
-      store_8_from_float(out + k, _mm256_add_ps(v, vround));
-    });
-  };
-  ref::bilinear_rows(p, input, output, row_begin, row_end, ref::resize_scale_float,
-                     ref::resize_sample_float, pixel);
+    __m256 v = _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(tl), vry), vrx);
+    v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(bl), vdy), vrx));
+    v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(tr), vry), vdx));
+    v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(br), vdy), vdx));
+    store_8_from_float(out, _mm256_add_ps(v, vround));
+  });
 }
 
 }  // namespace
 
 void qs8_resize_bilinear__avx2(const ref::ResizeParams& p, const int8_t* input, int8_t* output,
                                size_t row_begin, size_t row_end) {
-  const size_t c = static_cast<size_t>(p.channels);
-  auto pixel = [c](int8_t* out, const int8_t* tl, const int8_t* bl, const int8_t* tr,
-                   const int8_t* br, const ref::FixedPointSample& sy,
-                   const ref::FixedPointSample& sx) {
-    if (c < 8) {
-      ref::bilinear_pixel_10bit(out, tl, bl, tr, br, sy, sx, 0, c);
-      return;
-    }
-    const ref::CornerWeights w = ref::corner_weights_10bit(sy, sx);
-    const __m256i vtl = _mm256_set1_epi32(w.top_left), vbl = _mm256_set1_epi32(w.bottom_left);
-    const __m256i vtr = _mm256_set1_epi32(w.top_right), vbr = _mm256_set1_epi32(w.bottom_right);
-    ref::for_each_channel_step<8>(c, [&](size_t k) {
-      __m256i sum = _mm256_mullo_epi32(load_8_s8(tl + k), vtl);
-      sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(bl + k), vbl));
-      sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(tr + k), vtr));
-      sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(br + k), vbr));
-      store_8(out + k, round_shift_20(sum));
-    });
-  };
-  ref::bilinear_rows(p, input, output, row_begin, row_end, ref::resize_scale_10bit,
-                     ref::resize_sample_10bit, pixel);
+  ref::bilinear_10bit_simd<8>(p, input, output, row_begin, row_end,
+                              [](int8_t* out, const int8_t* tl, const int8_t* bl, const int8_t* tr,
+                                 const int8_t* br, const ref::CornerWeights& w) {
+    __m256i sum = _mm256_mullo_epi32(load_8_s8(tl), _mm256_set1_epi32(w.top_left));
+    sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(bl), _mm256_set1_epi32(w.bottom_left)));
+    sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(tr), _mm256_set1_epi32(w.top_right)));
+    sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(br), _mm256_set1_epi32(w.bottom_right)));
+    store_8(out, round_shift_20(sum));
+  });
 }
 
 void qu8_resize_bilinear__avx2(const ref::ResizeParams& p, const uint8_t* input,
