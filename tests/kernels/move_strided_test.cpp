@@ -5,6 +5,7 @@
 // and broadcast strides), with rows split where threads could split them.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <numeric>
 #include <random>
 #include <vector>
@@ -34,6 +35,22 @@ ref::StridedCopyParams transpose_params(const std::vector<int64_t>& in_dims,
     p.out_strides[d] = out_stride;
     out_stride *= p.dims[d];
   }
+  return p;
+}
+
+// A 2-D copy: dims, element strides of each tensor, the input's offset.
+ref::StridedCopyParams copy_2d(size_t element_size, const std::array<int64_t, 2>& dims,
+                               const std::array<int64_t, 2>& in_strides,
+                               const std::array<int64_t, 2>& out_strides, int64_t in_offset) {
+  ref::StridedCopyParams p;
+  p.rank = 2;
+  p.element_size = element_size;
+  for (int d = 0; d < 2; ++d) {
+    p.dims[d] = dims[d];
+    p.in_strides[d] = in_strides[d];
+    p.out_strides[d] = out_strides[d];
+  }
+  p.in_offset = in_offset;
   return p;
 }
 
@@ -104,27 +121,10 @@ TEST_CASE("strided-copy variants: copies that are not inner transposes",
     std::mt19937 rng(test_seed());
     for (size_t es : {size_t{1}, size_t{4}}) {
       // A reversed [17, 19] slice of a [20, 20] input: negative strides.
-      ref::StridedCopyParams reversed;
-      reversed.rank = 2;
-      reversed.element_size = es;
-      reversed.dims[0] = 17;
-      reversed.dims[1] = 19;
-      reversed.in_strides[0] = -20;
-      reversed.in_strides[1] = -1;
-      reversed.out_strides[0] = 19;
-      reversed.out_strides[1] = 1;
-      reversed.in_offset = 399;
-      expect_copy_matches(row, reference, reversed, 400, 17 * 19, rng);
+      expect_copy_matches(row, reference, copy_2d(es, {17, 19}, {-20, -1}, {19, 1}, 399), 400,
+                          17 * 19, rng);
       // TILE's zero stride: a [16] row broadcast 16 times as columns.
-      ref::StridedCopyParams broadcast;
-      broadcast.rank = 2;
-      broadcast.element_size = es;
-      broadcast.dims[0] = broadcast.dims[1] = 16;
-      broadcast.in_strides[0] = 1;
-      broadcast.in_strides[1] = 0;
-      broadcast.out_strides[0] = 16;
-      broadcast.out_strides[1] = 1;
-      expect_copy_matches(row, reference, broadcast, 16, 256, rng);
+      expect_copy_matches(row, reference, copy_2d(es, {16, 16}, {1, 0}, {16, 1}, 0), 16, 256, rng);
     }
   });
 }
