@@ -3,8 +3,10 @@
 # copies of ../shared/models into git):
 #   fuzz/make_corpora.sh BUILD_DIR OUT_DIR [MAX_BYTES]
 # OUT_DIR/lbm   .lbm files: the build's demo/block models (lowbit-make-models),
+#               one per operator and option variant (lowbit-fuzz-op-seeds),
 #               ../shared/models and conformance .tflite files converted
-# OUT_DIR/tflite  the .tflite files of ../shared/models and of tests/conformance runs
+# OUT_DIR/tflite  the .tflite files of ../shared/models and of tests/conformance runs,
+#               and one-operator models per builtin (fuzz/make_tflite_op_seeds.py)
 # OUT_DIR/lce_options  FlexBuffer option maps (hand-made and from LCE models)
 # Files above MAX_BYTES (default 65536, the fuzz runs' -max_len) are left out:
 # libFuzzer would truncate them into unrepresentative seeds.
@@ -32,6 +34,20 @@ tflites=()
 while IFS= read -r f; do tflites+=("$f"); done \
   < <(find "$root" -maxdepth 4 -path "$root/build*/conformance/*" -name '*.tflite' 2>/dev/null | sort)
 
+# One-operator models of every issue-14 builtin and its options, from the
+# conformance sweeps' case generators (fuzz/make_tflite_op_seeds.py; the
+# TensorFlow-made ones only when the oracle venv has TensorFlow).
+python="$root/.venv/bin/python"
+[[ -x "$python" ]] || python=python3
+if TF_USE_LEGACY_KERAS=1 TF_CPP_MIN_LOG_LEVEL=3 "$python" "$root/fuzz/make_tflite_op_seeds.py" \
+    "$work/op_seeds" >"$work/op_seeds.log" 2>&1; then
+  tail -1 "$work/op_seeds.log"
+  while IFS= read -r f; do tflites+=("$f"); done < <(find "$work/op_seeds" -name '*.tflite' | sort)
+else
+  echo "make_corpora.sh: no .tflite operator seeds ($python lacks numpy/flatbuffers):" \
+       "$(tail -1 "$work/op_seeds.log")"
+fi
+
 n=0
 for f in "${tflites[@]}"; do
   name="t$((n++))_$(basename "$f" .tflite)"
@@ -44,6 +60,8 @@ for f in "$work"/made/*.lbm; do
   small "$f" && cp "$f" "$out/lbm/made_$(basename "$f")"
 done
 "$bin/lowbit-fuzz-lce-seeds" "$out/lce_options" "${tflites[@]}" >/dev/null
+# One small valid model per operator with its options (fuzz/make_op_seeds.cpp).
+"$bin/lowbit-fuzz-op-seeds" "$out/lbm" >/dev/null
 
 for kind in lbm tflite lce_options; do
   count=$(find "$out/$kind" -type f | wc -l)

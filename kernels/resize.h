@@ -16,6 +16,20 @@ void qu8_resize_bilinear__avx2(const ref::ResizeParams& p, const uint8_t* input,
 void f32_resize_bilinear__avx2(const ref::ResizeParams& p, const float* input, float* output,
                                size_t row_begin, size_t row_end);
 
+// ARM (kernels/arm/resize_neon.h): 4 channels at a time, the last few of a
+// pixel through the reference's formula; 32-bit ARM has no float32 row (its
+// NEON flushes subnormals).
+void qs8_resize_bilinear__neon(const ref::ResizeParams& p, const int8_t* input, int8_t* output,
+                               size_t row_begin, size_t row_end);
+void qu8_resize_bilinear__neon(const ref::ResizeParams& p, const uint8_t* input,
+                               uint8_t* output, size_t row_begin, size_t row_end);
+void f32_resize_bilinear__neon(const ref::ResizeParams& p, const float* input, float* output,
+                               size_t row_begin, size_t row_end);
+void qs8_resize_bilinear__armv7neon(const ref::ResizeParams& p, const int8_t* input,
+                                    int8_t* output, size_t row_begin, size_t row_end);
+void qu8_resize_bilinear__armv7neon(const ref::ResizeParams& p, const uint8_t* input,
+                                    uint8_t* output, size_t row_begin, size_t row_end);
+
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/resize_config.cpp).
 KernelFamily<ref::ResizeBilinearF32Fn> f32_resize_bilinear_variants();

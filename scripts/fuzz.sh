@@ -33,7 +33,8 @@ fi
 CC=clang CXX=clang++ cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DLOWBIT_FUZZ=ON -DLOWBIT_WERROR=ON -DLOWBIT_BUILD_TESTS=OFF -DLOWBIT_BUILD_BENCHMARKS=OFF >/dev/null
 cmake --build "$build_dir" -j "${LOWBIT_JOBS:-2}" \
-  --target "${targets[@]}" lowbit-make-models lowbit-convert lowbit-fuzz-lce-seeds
+  --target "${targets[@]}" lowbit-make-models lowbit-convert lowbit-fuzz-lce-seeds \
+  lowbit-fuzz-op-seeds
 
 seeds="$build_dir/seeds"
 "$root/fuzz/make_corpora.sh" "$build_dir" "$seeds" 65536

@@ -1,19 +1,11 @@
-// The data movement variants (kernels/data_movement.h): the reference only so far.
+// The data movement variants (kernels/data_movement.h): SIMD transposes for
+// the strided copy, the reference for GATHER.
 #include "kernels/data_movement.h"
+#include "kernels/configs/variant_rows.h"
 
 namespace lowbit {
-namespace {
 
-constexpr KernelVariant<ref::StridedCopyFn> kMoveStrided[] = {
-    {"move_strided__reference", "reference", 0, ref::move_strided__reference},
-};
-constexpr KernelVariant<ref::GatherFn> kMoveGather[] = {
-    {"move_gather__reference", "reference", 0, ref::move_gather__reference},
-};
-
-}  // namespace
-
-KernelFamily<ref::StridedCopyFn> move_strided_variants() { return kernel_family(kMoveStrided); }
-KernelFamily<ref::GatherFn> move_gather_variants() { return kernel_family(kMoveGather); }
+LOWBIT_KERNEL_FAMILY(ref::StridedCopyFn, move_strided, AVX2, NEON, ARMV7NEON)
+LOWBIT_REFERENCE_FAMILY(ref::GatherFn, move_gather)
 
 }  // namespace lowbit

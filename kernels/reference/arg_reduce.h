@@ -23,8 +23,68 @@ struct ArgReduceParams {
 };
 
 // Writes the outputs of outer slices [outer_begin, outer_end). axis_size >= 1.
+using ArgReduceFn = void (*)(const ArgReduceParams& p, const void* input, void* output,
+                             size_t outer_begin, size_t outer_end);
 void arg_reduce__reference(const ArgReduceParams& p, const void* input, void* output,
                            size_t outer_begin, size_t outer_end);
+
+// What the SIMD variants share. They take int8 and uint8 over the innermost
+// axis: each byte XOR key_flip() is a signed key whose largest value, at its
+// first index, is the answer (uint8 shifted into int8's order, ARG_MIN's
+// order reversed by the complement), so one signed maximum serves all four.
+inline bool arg_reduce_takes_bytes(const ArgReduceParams& p) {
+  return p.inner == 1 && (p.input == DType::kInt8 || p.input == DType::kUInt8);
+}
+inline uint8_t arg_reduce_key_flip(const ArgReduceParams& p) {
+  return static_cast<uint8_t>((p.input == DType::kUInt8 ? 0x80 : 0) ^ (p.minimum ? 0xff : 0));
+}
+
+// The search every SIMD variant runs on one pixel's n keys, with Simd (a
+// struct of static functions on its vector type Vec of kLanes bytes) giving
+// keys(x, count, readable, flip): `count` <= kLanes keys from x, lanes from
+// count on at the lowest key, reading nothing past x + readable; max(a, b);
+// broadcast_max(v): v's largest key in every lane; first_equal(a, b): the
+// first lane where they are equal, or kLanes. The answer is the first lane
+// holding the pixel's largest key.
+template <typename Simd>
+size_t first_best_key(const uint8_t* x, size_t n, size_t readable, typename Simd::Vec flip) {
+  constexpr size_t kLanes = Simd::kLanes;
+  auto chunk = [&](size_t i) {
+    return Simd::keys(x + i, n - i < kLanes ? n - i : kLanes, readable - i, flip);
+  };
+  typename Simd::Vec best = chunk(0);
+  if (n <= kLanes) return Simd::first_equal(best, Simd::broadcast_max(best));
+  for (size_t i = kLanes; i < n; i += kLanes) best = Simd::max(best, chunk(i));
+  const typename Simd::Vec max = Simd::broadcast_max(best);
+  for (size_t i = 0;; i += kLanes) {
+    const size_t lane = Simd::first_equal(chunk(i), max);
+    if (lane < kLanes) return i + lane;
+  }
+}
+
+// A SIMD variant's kernel: the byte cases through first_best_key<Simd> (its
+// flip from Simd::splat(arg_reduce_key_flip(p))), every other case the
+// reference's.
+template <typename Simd>
+void arg_reduce_simd(const ArgReduceParams& p, const void* input, void* output, size_t begin,
+                     size_t end) {
+  if (!arg_reduce_takes_bytes(p)) {
+    arg_reduce__reference(p, input, output, begin, end);
+    return;
+  }
+  const typename Simd::Vec flip = Simd::splat(arg_reduce_key_flip(p));
+  const auto* in = static_cast<const uint8_t*>(input);
+  const size_t total = p.outer * p.axis_size;
+  for (size_t o = begin; o < end; ++o) {
+    const size_t at = o * p.axis_size;
+    const size_t index = first_best_key<Simd>(in + at, p.axis_size, total - at, flip);
+    if (p.output == DType::kInt64) {
+      static_cast<int64_t*>(output)[o] = static_cast<int64_t>(index);
+    } else {
+      static_cast<int32_t*>(output)[o] = static_cast<int32_t>(index);
+    }
+  }
+}
 
 }  // namespace ref
 }  // namespace lowbit

@@ -6,10 +6,6 @@ namespace lowbit {
 namespace ref {
 namespace {
 
-// Square tiles of the blocked transpose: 16 rows of 16 elements stay in L1
-// on both sides whatever the element size.
-constexpr int64_t kTile = 16;
-
 // One element of Size bytes; a fixed-size memcpy compiles to a plain move.
 template <size_t Size>
 inline void copy_element(const uint8_t* src, uint8_t* dst) {
@@ -54,15 +50,26 @@ void row_offsets(const StridedCopyParams& p, size_t row, int64_t* in, int64_t* o
   }
 }
 
-// The two innermost dimensions swap which tensor is contiguous (NCHW <->
-// NHWC): copy [rows, columns] tiles so reads and writes both stay in cache.
+}  // namespace
+
 bool is_inner_transpose(const StridedCopyParams& p) {
   return p.rank >= 2 && p.in_strides[p.rank - 2] == 1 && p.out_strides[p.rank - 1] == 1 &&
          p.in_strides[p.rank - 1] != 1;
 }
 
-void move_tiled(const StridedCopyParams& p, const uint8_t* in, uint8_t* out, size_t row_begin,
-                size_t row_end) {
+void transpose_block__reference(size_t element_size, const uint8_t* src, int64_t src_stride,
+                                uint8_t* dst, int64_t dst_stride, int64_t rows, int64_t cols) {
+  const int64_t es = static_cast<int64_t>(element_size);
+  for (int64_t r = 0; r < rows; ++r) {
+    // Consecutive rows read consecutive input elements (input stride 1).
+    copy_row(element_size, src + r * es, src_stride, dst + r * dst_stride * es, 1, cols);
+  }
+}
+
+void move_tiled(const StridedCopyParams& p, const void* input, void* output, size_t row_begin,
+                size_t row_end, TransposeBlockFn block) {
+  const auto* in = static_cast<const uint8_t*>(input);
+  auto* out = static_cast<uint8_t*>(output);
   const int64_t rows_per_group = p.dims[p.rank - 2], cols = p.dims[p.rank - 1];
   const int64_t in_col = p.in_strides[p.rank - 1], out_row = p.out_strides[p.rank - 2];
   const int64_t es = static_cast<int64_t>(p.element_size);
@@ -70,23 +77,27 @@ void move_tiled(const StridedCopyParams& p, const uint8_t* in, uint8_t* out, siz
   while (row < row_end) {
     // Rows of one tile share every outer index: stop at the group's end.
     const int64_t in_group = static_cast<int64_t>(row % static_cast<size_t>(rows_per_group));
-    int64_t n = rows_per_group - in_group < kTile ? rows_per_group - in_group : kTile;
+    int64_t n = rows_per_group - in_group < kMoveTile ? rows_per_group - in_group : kMoveTile;
     if (static_cast<int64_t>(row_end - row) < n) n = static_cast<int64_t>(row_end - row);
     int64_t in_base = 0, out_base = 0;
     row_offsets(p, row, &in_base, &out_base);
-    for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
-      const int64_t c1 = c0 + kTile < cols ? c0 + kTile : cols;
-      for (int64_t r = 0; r < n; ++r) {
-        // Consecutive rows read consecutive input elements (input stride 1).
-        copy_row(p.element_size, in + (in_base + r + c0 * in_col) * es, in_col,
-                 out + (out_base + r * out_row + c0) * es, 1, c1 - c0);
-      }
+    for (int64_t c0 = 0; c0 < cols; c0 += kMoveTile) {
+      const int64_t c1 = c0 + kMoveTile < cols ? c0 + kMoveTile : cols;
+      block(p.element_size, in + (in_base + c0 * in_col) * es, in_col,
+            out + (out_base + c0) * es, out_row, n, c1 - c0);
     }
     row += static_cast<size_t>(n);
   }
 }
 
-}  // namespace
+void move_strided_tiled(const StridedCopyParams& p, const void* input, void* output,
+                        size_t row_begin, size_t row_end, TransposeBlockFn block) {
+  if (is_inner_transpose(p)) {
+    move_tiled(p, input, output, row_begin, row_end, block);
+  } else {
+    move_strided__reference(p, input, output, row_begin, row_end);
+  }
+}
 
 size_t simplify_strided_copy(StridedCopyParams* p) {
   // Drop size-1 dimensions (they contribute nothing to any offset).
@@ -133,7 +144,7 @@ void move_strided__reference(const StridedCopyParams& p, const void* input, void
   const auto* in = static_cast<const uint8_t*>(input);
   auto* out = static_cast<uint8_t*>(output);
   if (is_inner_transpose(p)) {
-    move_tiled(p, in, out, row_begin, row_end);
+    move_tiled(p, input, output, row_begin, row_end, transpose_block__reference);
     return;
   }
   const int inner = p.rank - 1;

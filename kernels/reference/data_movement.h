@@ -39,6 +39,61 @@ using StridedCopyFn = void (*)(const StridedCopyParams& params, const void* inpu
 void move_strided__reference(const StridedCopyParams& params, const void* input, void* output,
                              size_t row_begin, size_t row_end);
 
+// The copies SIMD variants speed up: the two innermost dimensions swap which
+// tensor is contiguous (NCHW <-> NHWC, 2-D transposes), input stride 1 along
+// the rows, output stride 1 along the columns.
+bool is_inner_transpose(const StridedCopyParams& params);
+
+// Square tiles of the blocked transpose: 16 rows of 16 elements stay in L1 on
+// both sides whatever the element size.
+constexpr int64_t kMoveTile = 16;
+
+// Copies a block of `rows` x `cols` elements (each <= kMoveTile) of
+// element_size bytes: element (r, c) from src[r + c * src_stride] to
+// dst[r * dst_stride + c], strides in elements. A variant's block function
+// transposes whole tiles of the sizes it knows in registers and hands the
+// rest to transpose_block__reference.
+using TransposeBlockFn = void (*)(size_t element_size, const uint8_t* src, int64_t src_stride,
+                                  uint8_t* dst, int64_t dst_stride, int64_t rows, int64_t cols);
+void transpose_block__reference(size_t element_size, const uint8_t* src, int64_t src_stride,
+                                uint8_t* dst, int64_t dst_stride, int64_t rows, int64_t cols);
+
+// Rows [row_begin, row_end) of an inner transpose, tile by tile through
+// `block`: the loop every variant shares.
+void move_tiled(const StridedCopyParams& params, const void* input, void* output,
+                size_t row_begin, size_t row_end, TransposeBlockFn block);
+
+// A SIMD variant's strided copy: inner transposes through move_tiled with its
+// `block`, every other copy the reference's.
+void move_strided_tiled(const StridedCopyParams& params, const void* input, void* output,
+                        size_t row_begin, size_t row_end, TransposeBlockFn block);
+
+// A SIMD variant's block function, given its register transposes: a whole
+// 16x16 tile of 1-byte elements through bytes(src, src_stride, dst,
+// dst_stride), of 4-byte elements through words(...) on each of its
+// WordBlock x WordBlock sub-blocks (strides in elements); anything else
+// through the reference.
+template <int64_t WordBlock, typename Bytes, typename Words>
+void transpose_whole_tiles(size_t element_size, const uint8_t* src, int64_t src_stride,
+                           uint8_t* dst, int64_t dst_stride, int64_t rows, int64_t cols,
+                           Bytes bytes, Words words) {
+  const bool whole = rows == kMoveTile && cols == kMoveTile;
+  if (whole && element_size == 1) {
+    // Tile element (r, c) is src[r + c * src_stride]: the 16 loads are
+    // columns, so a register transpose hands back output rows.
+    bytes(src, src_stride, dst, dst_stride);
+  } else if (whole && element_size == 4) {
+    for (int64_t r = 0; r < kMoveTile; r += WordBlock) {
+      for (int64_t c = 0; c < kMoveTile; c += WordBlock) {
+        words(src + 4 * (r + c * src_stride), src_stride, dst + 4 * (r * dst_stride + c),
+              dst_stride);
+      }
+    }
+  } else {
+    transpose_block__reference(element_size, src, src_stride, dst, dst_stride, rows, cols);
+  }
+}
+
 // GATHER as [batch, outer, axis_size, inner] params and [batch, num_indices]
 // indices (int32 or int64): output [batch, outer, num_indices, inner].
 struct GatherParams {

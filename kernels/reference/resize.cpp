@@ -8,24 +8,14 @@ namespace lowbit {
 namespace ref {
 namespace {
 
-// TFLite's float formula, evaluated in its order so float32 results match bit
-// for bit: each corner times its y weight times its x weight, summed left to
-// right, plus `rounding` (0.5 for uint8 before truncation).
+// TFLite's float formula over whole pixels (bilinear_pixel_float).
 template <typename T>
 void bilinear_float(const ResizeParams& p, const T* input, T* output, size_t row_begin,
                     size_t row_end, float rounding) {
   const size_t c = static_cast<size_t>(p.channels);
   auto pixel = [c, rounding](T* out, const T* tl, const T* bl, const T* tr, const T* br,
                              const FloatSample& sy, const FloatSample& sx) {
-    const float dy = sy.position - static_cast<float>(sy.lower);
-    const float dx = sx.position - static_cast<float>(sx.lower);
-    for (size_t k = 0; k < c; ++k) {
-      const float v = static_cast<float>(tl[k]) * (1 - dy) * (1 - dx) +
-                      static_cast<float>(bl[k]) * dy * (1 - dx) +
-                      static_cast<float>(tr[k]) * (1 - dy) * dx +
-                      static_cast<float>(br[k]) * dy * dx + rounding;
-      out[k] = static_cast<T>(v);
-    }
+    bilinear_pixel_float(out, tl, bl, tr, br, sy, sx, 0, c, rounding);
   };
   bilinear_rows(p, input, output, row_begin, row_end, resize_scale_float, resize_sample_float,
                 pixel);
@@ -98,19 +88,10 @@ void qu8_resize_bilinear__reference(const ResizeParams& p, const uint8_t* input,
 
 void qs8_resize_bilinear__reference(const ResizeParams& p, const int8_t* input, int8_t* output,
                                     size_t row_begin, size_t row_end) {
-  // Weights may exceed 1024 (or go negative) at a half-pixel edge, as in TFLite.
   const size_t c = static_cast<size_t>(p.channels);
   auto pixel = [c](int8_t* out, const int8_t* tl, const int8_t* bl, const int8_t* tr,
                    const int8_t* br, const FixedPointSample& sy, const FixedPointSample& sx) {
-    constexpr int32_t kOne = 1 << 10;
-    const int64_t wy1 = sy.position - kOne * sy.lower, wy0 = kOne - wy1;
-    const int64_t wx1 = sx.position - kOne * sx.lower, wx0 = kOne - wx1;
-    for (size_t k = 0; k < c; ++k) {
-      const int64_t sum =
-          tl[k] * wy0 * wx0 + bl[k] * wy1 * wx0 + tr[k] * wy0 * wx1 + br[k] * wy1 * wx1;
-      const int64_t half = sum > 0 ? (1 << 19) : -(1 << 19);
-      out[k] = static_cast<int8_t>((sum + half) / (1 << 20));
-    }
+    bilinear_pixel_10bit(out, tl, bl, tr, br, sy, sx, 0, c);
   };
   bilinear_rows(p, input, output, row_begin, row_end, resize_scale_10bit, resize_sample_10bit,
                 pixel);

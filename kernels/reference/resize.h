@@ -60,6 +60,74 @@ int32_t resize_scale_10bit(int input_size, int output_size, bool align_corners);
 FixedPointSample resize_sample_10bit(int out_index, int32_t scale_10, bool half_pixel_centers,
                                      int input_size);
 
+// One output pixel's channels [begin, end) from its four corners, as the
+// reference computes them; SIMD variants finish pixels too narrow for a
+// vector with these. Float path (float32, uint8): TFLite's formula in its
+// order, each corner times its y weight times its x weight, summed left to
+// right, plus `rounding` (0.5 for uint8 before truncation).
+template <typename T>
+void bilinear_pixel_float(T* out, const T* tl, const T* bl, const T* tr, const T* br,
+                          const FloatSample& sy, const FloatSample& sx, size_t begin, size_t end,
+                          float rounding) {
+  const float dy = sy.position - static_cast<float>(sy.lower);
+  const float dx = sx.position - static_cast<float>(sx.lower);
+  for (size_t k = begin; k < end; ++k) {
+    const float v = static_cast<float>(tl[k]) * (1 - dy) * (1 - dx) +
+                    static_cast<float>(bl[k]) * dy * (1 - dx) +
+                    static_cast<float>(tr[k]) * (1 - dy) * dx +
+                    static_cast<float>(br[k]) * dy * dx + rounding;
+    out[k] = static_cast<T>(v);
+  }
+}
+
+// The int8 path: weights with 10 fractional bits per axis (they may exceed
+// 1024, or go negative, at a half-pixel edge, as in TFLite), the 20-bit
+// product rounded half away from zero.
+inline void bilinear_pixel_10bit(int8_t* out, const int8_t* tl, const int8_t* bl,
+                                 const int8_t* tr, const int8_t* br, const FixedPointSample& sy,
+                                 const FixedPointSample& sx, size_t begin, size_t end) {
+  constexpr int32_t kOne = 1 << 10;
+  const int64_t wy1 = sy.position - kOne * sy.lower, wy0 = kOne - wy1;
+  const int64_t wx1 = sx.position - kOne * sx.lower, wx0 = kOne - wx1;
+  for (size_t k = begin; k < end; ++k) {
+    const int64_t sum =
+        tl[k] * wy0 * wx0 + bl[k] * wy1 * wx0 + tr[k] * wy0 * wx1 + br[k] * wy1 * wx1;
+    const int64_t half = sum > 0 ? (1 << 19) : -(1 << 19);
+    out[k] = static_cast<int8_t>((sum + half) / (1 << 20));
+  }
+}
+
+// What SIMD variants share besides the row loop: the float path's weights
+// (dy, dx and their complements ry = 1 - dy, rx = 1 - dx, as the reference
+// forms them), and a pixel's channels in W-wide steps, the last step moved
+// back to end at the last channel (overlapping the one before: recomputing a
+// channel writes the same value). Needs channels >= W.
+struct FloatWeights {
+  float dy, ry, dx, rx;
+};
+inline FloatWeights float_weights(const FloatSample& sy, const FloatSample& sx) {
+  const float dy = sy.position - static_cast<float>(sy.lower);
+  const float dx = sx.position - static_cast<float>(sx.lower);
+  return {dy, 1 - dy, dx, 1 - dx};
+}
+template <size_t W, typename Step>
+void for_each_channel_step(size_t channels, Step step) {
+  for (size_t k = 0; k < channels; k += W) step(k + W <= channels ? k : channels - W);
+}
+
+// The int8 path's four corner weights in 1/2^20 units (each axis's pair sums
+// to 1024 with |weight| <= 2048, so with |value| <= 128 products and their
+// sum fit int32), for SIMD variants.
+struct CornerWeights {
+  int32_t top_left, bottom_left, top_right, bottom_right;
+};
+inline CornerWeights corner_weights_10bit(const FixedPointSample& sy, const FixedPointSample& sx) {
+  constexpr int32_t kOne = 1 << 10;
+  const int32_t wy1 = sy.position - kOne * sy.lower, wy0 = kOne - wy1;
+  const int32_t wx1 = sx.position - kOne * sx.lower, wx0 = kOne - wx1;
+  return {wy0 * wx0, wy1 * wx0, wy0 * wx1, wy1 * wx1};
+}
+
 // The loop every bilinear variant shares: per axis a step scale(in, out,
 // align_corners); per output row and column the two source rows/columns
 // sample(index, step, half_pixel_centers, in); per output pixel
@@ -99,6 +167,44 @@ void bilinear_rows(const ResizeParams& p, const T* input, T* output, size_t row_
       }
     }
   }
+}
+
+// A SIMD variant's kernels: pixels of at least W channels in W-wide steps,
+// step(out + k, tl + k, bl + k, tr + k, br + k, weights) with the float
+// path's FloatWeights (and `rounding`) or the int8 path's CornerWeights;
+// narrower pixels through the reference's formula.
+template <size_t W, typename T, typename Step>
+void bilinear_float_simd(const ResizeParams& p, const T* input, T* output, size_t row_begin,
+                         size_t row_end, float rounding, Step step) {
+  const size_t c = static_cast<size_t>(p.channels);
+  auto pixel = [&](T* out, const T* tl, const T* bl, const T* tr, const T* br,
+                   const FloatSample& sy, const FloatSample& sx) {
+    if (c < W) {
+      bilinear_pixel_float(out, tl, bl, tr, br, sy, sx, 0, c, rounding);
+      return;
+    }
+    const FloatWeights w = float_weights(sy, sx);
+    for_each_channel_step<W>(c, [&](size_t k) { step(out + k, tl + k, bl + k, tr + k, br + k, w); });
+  };
+  bilinear_rows(p, input, output, row_begin, row_end, resize_scale_float, resize_sample_float,
+                pixel);
+}
+
+template <size_t W, typename Step>
+void bilinear_10bit_simd(const ResizeParams& p, const int8_t* input, int8_t* output,
+                         size_t row_begin, size_t row_end, Step step) {
+  const size_t c = static_cast<size_t>(p.channels);
+  auto pixel = [&](int8_t* out, const int8_t* tl, const int8_t* bl, const int8_t* tr,
+                   const int8_t* br, const FixedPointSample& sy, const FixedPointSample& sx) {
+    if (c < W) {
+      bilinear_pixel_10bit(out, tl, bl, tr, br, sy, sx, 0, c);
+      return;
+    }
+    const CornerWeights w = corner_weights_10bit(sy, sx);
+    for_each_channel_step<W>(c, [&](size_t k) { step(out + k, tl + k, bl + k, tr + k, br + k, w); });
+  };
+  bilinear_rows(p, input, output, row_begin, row_end, resize_scale_10bit, resize_sample_10bit,
+                pixel);
 }
 
 }  // namespace ref

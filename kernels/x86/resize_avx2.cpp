@@ -3,7 +3,8 @@
 // row loop and sampling (ref::bilinear_rows) and the same arithmetic in the
 // same order, so results are identical. The last channels of a pixel are a
 // final 8-channel step overlapping the previous one (recomputing a channel
-// writes the same value); pixels under 8 channels use the scalar formula.
+// writes the same value); pixels under 8 channels use the reference's
+// (ref::bilinear_pixel_*).
 #include <immintrin.h>
 
 #include "kernels/resize.h"
@@ -52,65 +53,33 @@ void store_8_from_float(float* out, __m256 v) { _mm256_storeu_ps(out, v); }
 template <typename T>
 void bilinear_float__avx2(const ref::ResizeParams& p, const T* input, T* output,
                           size_t row_begin, size_t row_end, float rounding) {
-  const size_t c = static_cast<size_t>(p.channels);
-  auto pixel = [c, rounding](T* out, const T* tl, const T* bl, const T* tr, const T* br,
-                             const ref::FloatSample& sy, const ref::FloatSample& sx) {
-    const float dy = sy.position - static_cast<float>(sy.lower), ry = 1 - dy;
-    const float dx = sx.position - static_cast<float>(sx.lower), rx = 1 - dx;
-    const __m256 vdy = _mm256_set1_ps(dy), vry = _mm256_set1_ps(ry);
-    const __m256 vdx = _mm256_set1_ps(dx), vrx = _mm256_set1_ps(rx);
-    const __m256 vround = _mm256_set1_ps(rounding);
-    for (size_t step = 0; c >= 8 && step < c; step += 8) {
-      const size_t k = step + 8 <= c ? step : c - 8;
-      __m256 v = _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(tl + k), vry), vrx);
-      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(bl + k), vdy), vrx));
-      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(tr + k), vry), vdx));
-      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(br + k), vdy), vdx));
-      store_8_from_float(out + k, _mm256_add_ps(v, vround));
-    }
-    for (size_t k = 0; c < 8 && k < c; ++k) {
-      const float v = static_cast<float>(tl[k]) * ry * rx + static_cast<float>(bl[k]) * dy * rx +
-                      static_cast<float>(tr[k]) * ry * dx + static_cast<float>(br[k]) * dy * dx +
-                      rounding;
-      out[k] = static_cast<T>(v);
-    }
-  };
-  ref::bilinear_rows(p, input, output, row_begin, row_end, ref::resize_scale_float,
-                     ref::resize_sample_float, pixel);
+  const __m256 vround = _mm256_set1_ps(rounding);
+  ref::bilinear_float_simd<8>(p, input, output, row_begin, row_end, rounding,
+                              [vround](T* out, const T* tl, const T* bl, const T* tr,
+                                       const T* br, const ref::FloatWeights& w) {
+    const __m256 vdy = _mm256_set1_ps(w.dy), vry = _mm256_set1_ps(w.ry);
+    const __m256 vdx = _mm256_set1_ps(w.dx), vrx = _mm256_set1_ps(w.rx);
+    __m256 v = _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(tl), vry), vrx);
+    v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(bl), vdy), vrx));
+    v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(tr), vry), vdx));
+    v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(load_8_as_float(br), vdy), vdx));
+    store_8_from_float(out, _mm256_add_ps(v, vround));
+  });
 }
 
 }  // namespace
 
 void qs8_resize_bilinear__avx2(const ref::ResizeParams& p, const int8_t* input, int8_t* output,
                                size_t row_begin, size_t row_end) {
-  const size_t c = static_cast<size_t>(p.channels);
-  // Corner weights in 1/2^20 units: each axis's pair sums to 1024 with
-  // |weight| <= 2048, so products with |value| <= 128 and their sum fit int32.
-  auto pixel = [c](int8_t* out, const int8_t* tl, const int8_t* bl, const int8_t* tr,
-                   const int8_t* br, const ref::FixedPointSample& sy,
-                   const ref::FixedPointSample& sx) {
-    constexpr int32_t kOne = 1 << 10;
-    const int32_t wy1 = sy.position - kOne * sy.lower, wy0 = kOne - wy1;
-    const int32_t wx1 = sx.position - kOne * sx.lower, wx0 = kOne - wx1;
-    const int32_t w_tl = wy0 * wx0, w_bl = wy1 * wx0, w_tr = wy0 * wx1, w_br = wy1 * wx1;
-    const __m256i vtl = _mm256_set1_epi32(w_tl), vbl = _mm256_set1_epi32(w_bl);
-    const __m256i vtr = _mm256_set1_epi32(w_tr), vbr = _mm256_set1_epi32(w_br);
-    for (size_t step = 0; c >= 8 && step < c; step += 8) {
-      const size_t k = step + 8 <= c ? step : c - 8;
-      __m256i sum = _mm256_mullo_epi32(load_8_s8(tl + k), vtl);
-      sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(bl + k), vbl));
-      sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(tr + k), vtr));
-      sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(br + k), vbr));
-      store_8(out + k, round_shift_20(sum));
-    }
-    for (size_t k = 0; c < 8 && k < c; ++k) {
-      const int32_t sum = tl[k] * w_tl + bl[k] * w_bl + tr[k] * w_tr + br[k] * w_br;
-      const int32_t half = sum > 0 ? (1 << 19) : -(1 << 19);
-      out[k] = static_cast<int8_t>((sum + half) / (1 << 20));
-    }
-  };
-  ref::bilinear_rows(p, input, output, row_begin, row_end, ref::resize_scale_10bit,
-                     ref::resize_sample_10bit, pixel);
+  ref::bilinear_10bit_simd<8>(p, input, output, row_begin, row_end,
+                              [](int8_t* out, const int8_t* tl, const int8_t* bl, const int8_t* tr,
+                                 const int8_t* br, const ref::CornerWeights& w) {
+    __m256i sum = _mm256_mullo_epi32(load_8_s8(tl), _mm256_set1_epi32(w.top_left));
+    sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(bl), _mm256_set1_epi32(w.bottom_left)));
+    sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(tr), _mm256_set1_epi32(w.top_right)));
+    sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(load_8_s8(br), _mm256_set1_epi32(w.bottom_right)));
+    store_8(out, round_shift_20(sum));
+  });
 }
 
 void qu8_resize_bilinear__avx2(const ref::ResizeParams& p, const uint8_t* input,

@@ -2,11 +2,12 @@
 // (smallest) element along AxisOptions::axis, the first one on ties, as an
 // int32 or int64 tensor (TFLite's output_type is the output tensor's dtype;
 // its axis operand is a constant the converter moves into the options). The
-// numerics are kernels/reference/arg_reduce.h; work is split over the outer
-// slices, which never share an output element.
+// numerics are kernels/reference/arg_reduce.h, the kernel its family's best
+// variant (kernels/arg_reduce.h); work is split over the outer slices, which
+// never share an output element.
 #include <string>
 
-#include "kernels/reference/arg_reduce.h"
+#include "kernels/arg_reduce.h"
 #include "ops/add_elementwise_util.h"
 #include "ops/arg_reduce.h"
 #include "ops/data_movement_util.h"
@@ -41,6 +42,9 @@ class ArgReduce : public OpKernel {
     p_ = arg_reduce_params(ctx.graph(), ctx.op(), axis);
     const size_t slice = p_.axis_size * p_.inner;
     outer_per_task_ = slice >= kElementwiseBlock ? 1 : kElementwiseBlock / slice;
+    const auto& variant = ctx.selector().select(arg_reduce_variants());
+    fn_ = variant.fn;
+    name_ = variant.name;
     return Status::Ok();
   }
 
@@ -48,16 +52,18 @@ class ArgReduce : public OpKernel {
     const void* in = ctx.input(0);
     void* out = ctx.output(0);
     parallel_blocks(ctx.pool(), p_.outer, outer_per_task_, [&](size_t begin, size_t end) {
-      ref::arg_reduce__reference(p_, in, out, begin, end);
+      fn_(p_, in, out, begin, end);
     });
     return Status::Ok();
   }
 
-  const char* name() const override { return "arg_reduce__reference"; }
+  const char* name() const override { return name_; }
 
  private:
   ref::ArgReduceParams p_;
   size_t outer_per_task_ = 1;
+  ref::ArgReduceFn fn_ = nullptr;
+  const char* name_ = "";
 };
 
 }  // namespace

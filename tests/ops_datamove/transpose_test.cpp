@@ -45,7 +45,7 @@ TEST_CASE("TRANSPOSE 2x3 int32, hand-computed", "[transpose]") {
   INFO(r.status.to_string());
   REQUIRE(r.status.ok());
   CHECK(from_bytes<int32_t>(r.outputs[0]) == std::vector<int32_t>{1, 4, 2, 5, 3, 6});
-  CHECK(r.kernels[0] == "move_strided__reference");
+  CHECK(r.kernels[0].rfind("move_strided__", 0) == 0);
 }
 
 TEST_CASE("TRANSPOSE matches the index simulation for every dtype, rank 0 to 6", "[transpose]") {

@@ -1,5 +1,6 @@
 #include "support/kernel_families.h"
 
+#include "kernels/arg_reduce.h"
 #include "kernels/bin_gemm.h"
 #include "kernels/bin_maxpool2d.h"
 #include "kernels/bin_pack.h"
@@ -64,6 +65,8 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       // data_movement_config.cpp
       family_rows("move_strided", move_strided_variants()),
       family_rows("move_gather", move_gather_variants()),
+      // arg_reduce_config.cpp
+      family_rows("arg_reduce", arg_reduce_variants()),
       // resize_config.cpp
       family_rows("f32_resize_bilinear", f32_resize_bilinear_variants()),
       family_rows("qu8_resize_bilinear", qu8_resize_bilinear_variants()),
