@@ -372,6 +372,13 @@ void build_valid_every_option_graph(ModelBuilder& b) {
                  {b.add_tensor("ssd/boxes", f32, {1, 2, 4}), b.add_tensor("ssd/classes", f32, {1, 2}),
                   b.add_tensor("ssd/scores_out", f32, {1, 2}), b.add_tensor("ssd/count", f32, {1})},
                  detect, "ssd");
+  TransposeConvOptions tconv;
+  tconv.padding = Padding::kSame;
+  tconv.stride_h = tconv.stride_w = 2, tconv.activation = Activation::kRelu;
+  tconv.output_height = tconv.output_width = 16;
+  const int tconv_w = b.add_constant("tconv/w", f32, {2, 3, 3, 4}, std::vector<float>(72, 0.25f));
+  b.add_operator(OpType::kTransposeConv, {x, tconv_w, kAbsentInput},
+                 {b.add_tensor("tconv", f32, {1, 16, 16, 2})}, tconv, "tconv");
 
   b.set_inputs({x});
   b.set_outputs({padded, bc, bp, bfc, g, d2s});
