@@ -19,6 +19,33 @@ TapRange taps_reaching(int32_t o, int32_t pad, int32_t kernel, int32_t stride, i
   return {first, std::min(in - 1, shifted / stride)};
 }
 
+// Sets every output value of rows [row_begin, row_end) of batch * output_h to
+// value(taps, oc), where taps(tap) calls tap(pixel, ky, kx) for each input
+// pixel (its index in the batch of images) whose window reaches the value's
+// position, in the scatter's order: input rows, then columns, ascending.
+template <typename T, typename Value>
+void gather_rows(const TransposeConvParams& p, T* output, size_t row_begin, size_t row_end,
+                 Value&& value) {
+  for (size_t row = row_begin; row < row_end; ++row) {
+    const int32_t b = int32_t(row / p.output_h), oy = int32_t(row % p.output_h);
+    const TapRange ry = taps_reaching(oy, p.pad_top, p.kernel_h, p.stride_h, p.input_h);
+    for (int32_t ox = 0; ox < p.output_w; ++ox) {
+      const TapRange rx = taps_reaching(ox, p.pad_left, p.kernel_w, p.stride_w, p.input_w);
+      auto taps = [&](auto&& tap) {
+        for (int32_t iy = ry.first; iy <= ry.last; ++iy) {
+          const int32_t ky = oy + p.pad_top - iy * p.stride_h;
+          for (int32_t ix = rx.first; ix <= rx.last; ++ix) {
+            tap((size_t(b) * p.input_h + iy) * p.input_w + ix, ky,
+                ox + p.pad_left - ix * p.stride_w);
+          }
+        }
+      };
+      T* out = output + (row * p.output_w + ox) * p.output_c;
+      for (int32_t oc = 0; oc < p.output_c; ++oc) out[oc] = value(taps, oc);
+    }
+  }
+}
+
 template <typename T>
 void pack_weights(const TransposeConvParams& p, const T* weights, int32_t zero_point,
                   int16_t* packed) {
@@ -58,29 +85,15 @@ template <typename T>
 void output_rows(const TransposeConvParams& p, const int32_t* columns, const int32_t* bias,
                  T* output, size_t row_begin, size_t row_end) {
   const size_t n = p.columns();
-  for (size_t row = row_begin; row < row_end; ++row) {
-    const int32_t b = int32_t(row / p.output_h), oy = int32_t(row % p.output_h);
-    const TapRange ry = taps_reaching(oy, p.pad_top, p.kernel_h, p.stride_h, p.input_h);
-    for (int32_t ox = 0; ox < p.output_w; ++ox) {
-      const TapRange rx = taps_reaching(ox, p.pad_left, p.kernel_w, p.stride_w, p.input_w);
-      T* out = output + (row * p.output_w + ox) * p.output_c;
-      for (int32_t oc = 0; oc < p.output_c; ++oc) {
-        int32_t acc = 0;
-        for (int32_t iy = ry.first; iy <= ry.last; ++iy) {
-          const int32_t ky = oy + p.pad_top - iy * p.stride_h;
-          for (int32_t ix = rx.first; ix <= rx.last; ++ix) {
-            const int32_t kx = ox + p.pad_left - ix * p.stride_w;
-            const size_t pixel = (size_t(b) * p.input_h + iy) * p.input_w + ix;
-            acc += columns[pixel * n + (size_t(ky) * p.kernel_w + kx) * p.output_c + oc];
-          }
-        }
-        if (bias != nullptr) acc += bias[oc];
-        out[oc] = static_cast<T>(requantize_to_output(acc, p.requantizers[oc], p.profile,
-                                                      p.output_zero_point, p.act_min,
-                                                      p.act_max));
-      }
-    }
-  }
+  gather_rows(p, output, row_begin, row_end, [&](auto&& taps, int32_t oc) {
+    int32_t acc = 0;
+    taps([&](size_t pixel, int32_t ky, int32_t kx) {
+      acc += columns[pixel * n + (size_t(ky) * p.kernel_w + kx) * p.output_c + oc];
+    });
+    if (bias != nullptr) acc += bias[oc];
+    return static_cast<T>(requantize_to_output(acc, p.requantizers[oc], p.profile,
+                                               p.output_zero_point, p.act_min, p.act_max));
+  });
 }
 
 }  // namespace
@@ -119,29 +132,16 @@ void qu8_transpose_conv_output__reference(const TransposeConvParams& p, const in
 void f32_transpose_conv__reference(const TransposeConvParams& p, const float* input,
                                    const float* weights, const float* bias, float* output,
                                    size_t row_begin, size_t row_end) {
-  for (size_t row = row_begin; row < row_end; ++row) {
-    const int32_t b = int32_t(row / p.output_h), oy = int32_t(row % p.output_h);
-    const TapRange ry = taps_reaching(oy, p.pad_top, p.kernel_h, p.stride_h, p.input_h);
-    for (int32_t ox = 0; ox < p.output_w; ++ox) {
-      const TapRange rx = taps_reaching(ox, p.pad_left, p.kernel_w, p.stride_w, p.input_w);
-      float* out = output + (row * p.output_w + ox) * p.output_c;
-      for (int32_t oc = 0; oc < p.output_c; ++oc) {
-        float acc = 0.0f;
-        for (int32_t iy = ry.first; iy <= ry.last; ++iy) {
-          const int32_t ky = oy + p.pad_top - iy * p.stride_h;
-          for (int32_t ix = rx.first; ix <= rx.last; ++ix) {
-            const int32_t kx = ox + p.pad_left - ix * p.stride_w;
-            const float* x = input + ((size_t(b) * p.input_h + iy) * p.input_w + ix) * p.input_c;
-            const float* w =
-                weights + ((size_t(oc) * p.kernel_h + ky) * p.kernel_w + kx) * p.input_c;
-            for (int32_t ic = 0; ic < p.input_c; ++ic) acc += x[ic] * w[ic];
-          }
-        }
-        if (bias != nullptr) acc += bias[oc];
-        out[oc] = std::min(std::max(acc, p.float_min), p.float_max);
-      }
-    }
-  }
+  gather_rows(p, output, row_begin, row_end, [&](auto&& taps, int32_t oc) {
+    float acc = 0.0f;
+    taps([&](size_t pixel, int32_t ky, int32_t kx) {
+      const float* x = input + pixel * p.input_c;
+      const float* w = weights + ((size_t(oc) * p.kernel_h + ky) * p.kernel_w + kx) * p.input_c;
+      for (int32_t ic = 0; ic < p.input_c; ++ic) acc += x[ic] * w[ic];
+    });
+    if (bias != nullptr) acc += bias[oc];
+    return std::min(std::max(acc, p.float_min), p.float_max);
+  });
 }
 
 }  // namespace ref

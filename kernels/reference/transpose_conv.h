@@ -20,24 +20,15 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "kernels/reference/requantize.h"
+#include "kernels/reference/range_kernels.h"
 
 namespace lowbit {
 namespace ref {
 
-struct TransposeConvParams {
-  int32_t batch = 1, input_h = 1, input_w = 1, input_c = 1;
-  int32_t output_h = 1, output_w = 1, output_c = 1;
-  int32_t kernel_h = 1, kernel_w = 1;
-  int32_t stride_h = 1, stride_w = 1;
-  int32_t pad_top = 0, pad_left = 0;
-  // Quantized only.
-  int32_t input_zero_point = 0;
-  int32_t filter_zero_point = 0;  // uint8 weights only
-  int32_t output_zero_point = 0;
-  int32_t act_min = -128, act_max = 127;
-  RequantProfile profile = RequantProfile::kTfliteReference;
-  const Requantizer* requantizers = nullptr;  // one per output channel
+// The geometry is a convolution's seen from its output: kernel taps shifted
+// by pad_top/pad_left map input pixels onto output pixels (dilation is 1).
+struct TransposeConvParams : ConvWindowParams, LayerQuantParams {
+  int32_t output_c = 1;
   // Float only: the fused activation's range.
   float float_min = -3.402823466e38f, float_max = 3.402823466e38f;
 

@@ -50,6 +50,9 @@ class L2NormalizationKernel : public OpKernel {
   Status prepare(PrepareContext& ctx) override {
     const TensorDesc& in = ctx.input(0);
     dtype_ = in.dtype;
+    name_ = dtype_ == DType::kFloat32 ? "f32_l2_normalization__reference"
+            : dtype_ == DType::kUInt8 ? "qu8_l2_normalization__reference"
+                                      : "qs8_l2_normalization__reference";
     depth_ = size_t(in.shape[in.shape.rank - 1]);
     rows_ = size_t(in.shape.num_elements()) / depth_;
     if (dtype_ != DType::kFloat32) input_zero_point_ = in.quant.zero_points[0];
@@ -78,16 +81,11 @@ class L2NormalizationKernel : public OpKernel {
     return Status::Ok();
   }
 
-  const char* name() const override {
-    switch (dtype_) {
-      case DType::kFloat32: return "f32_l2_normalization__reference";
-      case DType::kUInt8: return "qu8_l2_normalization__reference";
-      default: return "qs8_l2_normalization__reference";
-    }
-  }
+  const char* name() const override { return name_; }
 
  private:
   DType dtype_ = DType::kInt8;
+  const char* name_ = "";
   size_t depth_ = 1, rows_ = 0;
   int32_t input_zero_point_ = 0;
 };

@@ -86,6 +86,9 @@ class TransposeConvKernel : public OpKernel {
     p_.pad_top = h.pad_before, p_.pad_left = w.pad_before;
     has_bias_ = ctx.has_input(2);
     dtype_ = ctx.input(0).dtype;
+    name_ = dtype_ == DType::kFloat32 ? "f32_transpose_conv__reference"
+            : dtype_ == DType::kUInt8 ? "qu8_transpose_conv_gemm__reference"
+                                      : "qs8_transpose_conv_gemm__reference";
     const size_t taps = size_t(p_.kernel_h) * p_.kernel_w * p_.input_c;
     macs_ = uint64_t(p_.batch) * p_.input_h * p_.input_w * taps * p_.output_c;
     if (dtype_ == DType::kFloat32) {
@@ -130,13 +133,7 @@ class TransposeConvKernel : public OpKernel {
     return Status::Ok();
   }
 
-  const char* name() const override {
-    switch (dtype_) {
-      case DType::kFloat32: return "f32_transpose_conv__reference";
-      case DType::kUInt8: return "qu8_transpose_conv_gemm__reference";
-      default: return "qs8_transpose_conv_gemm__reference";
-    }
-  }
+  const char* name() const override { return name_; }
   uint64_t macs() const override { return macs_; }
 
  private:
@@ -162,6 +159,7 @@ class TransposeConvKernel : public OpKernel {
   const TransposeConvOptions options_;
   ref::TransposeConvParams p_;
   DType dtype_ = DType::kInt8;
+  const char* name_ = "";
   bool has_bias_ = false;
   int16_t* packed_ = nullptr;
   uint64_t macs_ = 0;

@@ -10,7 +10,7 @@
 #include <type_traits>
 
 #include "kernels/reference/l2_normalization.h"
-#include "support/model_runner.h"
+#include "ops_elementwise/elementwise_test_util.h"
 
 using namespace lowbit;
 using namespace lowbit::testing;
@@ -19,15 +19,9 @@ namespace {
 
 RunResult run_l2(DType dtype, const Shape& shape, const Bytes& input, Quantization in_q,
                  Quantization out_q, int threads = 1) {
-  ModelBuilder b;
-  const int x = b.add_tensor("x", dtype, shape, std::move(in_q));
-  const int y = b.add_tensor("y", dtype, shape, std::move(out_q));
-  b.add_operator(OpType::kL2Normalization, {x}, {y}, {}, "l2");
-  b.set_inputs({x});
-  b.set_outputs({y});
-  InterpreterOptions options;
-  options.num_threads = threads;
-  return run_model(b, {input}, options);
+  return run_single_op(OpType::kL2Normalization, {Operand{dtype, shape, std::move(in_q), {}}},
+                       Operand{dtype, shape, std::move(out_q), {}}, {}, {input},
+                       RequantProfile::kTfliteReference, threads);
 }
 
 template <typename T>

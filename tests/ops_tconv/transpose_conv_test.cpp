@@ -10,8 +10,7 @@
 #include <string>
 #include <type_traits>
 
-#include "kernels/reference/requantize.h"
-#include "support/model_runner.h"
+#include "ops_elementwise/elementwise_test_util.h"
 
 using namespace lowbit;
 using namespace lowbit::testing;
@@ -80,14 +79,15 @@ TransposeConvOptions options_of(const Case& c) {
   return o;
 }
 
-void expect_same_at_thread_counts(const ModelBuilder& b, const Bytes& input, const Bytes& expected,
-                                  RequantProfile profile = RequantProfile::kTfliteReference) {
+// Runs [x, w, bias?] -> y at one and two threads; both must give `expected`.
+void expect_output(const Case& c, const std::vector<Operand>& operands, const Operand& y,
+                   const Bytes& input, const Bytes& expected,
+                   RequantProfile profile = RequantProfile::kTfliteReference) {
+  const std::vector<Operand> used(operands.begin(), operands.begin() + (c.bias ? 3 : 2));
   for (int threads : {1, 2}) {
-    InterpreterOptions options;
-    options.num_threads = threads;
-    options.profile = profile;
-    RunResult r = run_model(b, {input}, options);
-    INFO("threads " << threads);
+    RunResult r = run_single_op(OpType::kTransposeConv, used, y, options_of(c), {input}, profile,
+                                threads);
+    INFO("threads " << threads << ": " << r.status.to_string());
     REQUIRE(r.status.ok());
     REQUIRE(r.outputs[0] == expected);
   }
@@ -107,24 +107,15 @@ void check_quantized(const Case& c, std::mt19937& rng, RequantProfile profile) {
   const auto weights = random_ints<T>(rng, size_t(c.oc) * c.kh * c.kw * c.ic, u8 ? 0 : -127, hi);
   const auto bias = random_ints<int32_t>(rng, size_t(c.oc), -5000, 5000);
 
-  ModelBuilder b;
-  const int x = b.add_tensor("x", dtype, {c.n, c.ih, c.iw, c.ic}, per_tensor(in_scale, in_zp));
-  Quantization wq = u8 ? per_tensor(w_scales[0], w_zp) : per_axis(w_scales, 0);
-  const int w = b.add_constant("w", dtype, {c.oc, c.kh, c.kw, c.ic}, weights, wq);
-  const int bias_t = c.bias ? b.add_constant("b", DType::kInt32, {c.oc}, bias) : kAbsentInput;
-  const int y = b.add_tensor("y", dtype, {c.n, c.oh, c.ow, c.oc}, per_tensor(out_scale, out_zp));
-  b.add_operator(OpType::kTransposeConv, {x, w, bias_t}, {y}, options_of(c));
-  b.set_inputs({x});
-  b.set_outputs({y});
-
+  const Operand x{dtype, {c.n, c.ih, c.iw, c.ic}, per_tensor(in_scale, in_zp), {}};
+  const Operand w{dtype, {c.oc, c.kh, c.kw, c.ic},
+                  u8 ? per_tensor(w_scales[0], w_zp) : per_axis(w_scales, 0), to_bytes(weights)};
+  const Operand b{DType::kInt32, {c.oc}, {}, to_bytes(bias)};
+  const Operand y{dtype, {c.n, c.oh, c.ow, c.oc}, per_tensor(out_scale, out_zp), {}};
   const std::vector<int32_t> acc = scatter<int32_t>(c, input, weights, in_zp, w_zp);
-  int32_t act_min = lo, act_max = hi;
-  auto quantize = [&](float v) { return out_zp + int32_t(std::round(v / out_scale)); };
-  if (c.activation != Activation::kNone) {
-    const float top = c.activation == Activation::kRelu6 ? 6.0f : 1.0f;
-    act_min = std::max(lo, quantize(c.activation == Activation::kReluN1To1 ? -1.0f : 0.0f));
-    if (c.activation != Activation::kRelu) act_max = std::min(hi, quantize(top));
-  }
+  // The int8 clamp of the simulation, moved to uint8 by the zero point's offset.
+  int32_t act_min, act_max;
+  sim_activation_range(c.activation, out_scale, out_zp - (lo + 128), &act_min, &act_max);
   std::vector<T> expected(acc.size());
   for (size_t i = 0; i < acc.size(); ++i) {
     const int o = int(i % size_t(c.oc));
@@ -132,25 +123,21 @@ void check_quantized(const Case& c, std::mt19937& rng, RequantProfile profile) {
     // TFLite: per-channel multipliers in double; legacy uint8 in·w in float first.
     const double real = u8 ? double(in_scale * ws) / double(out_scale)
                            : double(in_scale) * double(ws) / double(out_scale);
-    const ref::Requantizer r = ref::make_requantizer(profile, real, in_scale * ws / out_scale);
-    expected[i] = T(ref::requantize_to_output(acc[i] + (c.bias ? bias[size_t(o)] : 0), r, profile,
-                                              out_zp, act_min, act_max));
+    const int64_t v = sim_requantize(profile, int64_t(acc[i]) + (c.bias ? bias[size_t(o)] : 0),
+                                     real, in_scale * ws / out_scale);
+    expected[i] = T(std::min<int64_t>(act_max, std::max<int64_t>(act_min, v + out_zp - (lo + 128))) +
+                    (lo + 128));
   }
-  expect_same_at_thread_counts(b, to_bytes(input), to_bytes(expected), profile);
+  expect_output(c, {x, w, b}, y, to_bytes(input), to_bytes(expected), profile);
 }
 
 void check_float(const Case& c, std::mt19937& rng) {
   const auto input = random_floats(rng, size_t(c.n) * c.ih * c.iw * c.ic, -2, 2);
   const auto weights = random_floats(rng, size_t(c.oc) * c.kh * c.kw * c.ic, -1, 1);
   const auto bias = random_floats(rng, size_t(c.oc), -1, 1);
-  ModelBuilder b;
-  const int x = b.add_tensor("x", DType::kFloat32, {c.n, c.ih, c.iw, c.ic});
-  const int w = b.add_constant("w", DType::kFloat32, {c.oc, c.kh, c.kw, c.ic}, weights);
-  const int bias_t = c.bias ? b.add_constant("b", DType::kFloat32, {c.oc}, bias) : kAbsentInput;
-  const int y = b.add_tensor("y", DType::kFloat32, {c.n, c.oh, c.ow, c.oc});
-  b.add_operator(OpType::kTransposeConv, {x, w, bias_t}, {y}, options_of(c));
-  b.set_inputs({x});
-  b.set_outputs({y});
+  const Operand x = float_operand({c.n, c.ih, c.iw, c.ic});
+  const Operand w{DType::kFloat32, {c.oc, c.kh, c.kw, c.ic}, {}, to_bytes(weights)};
+  const Operand b{DType::kFloat32, {c.oc}, {}, to_bytes(bias)};
   std::vector<float> expected = scatter<float>(c, input, weights, 0, 0);
   const float limits[4][2] = {{-std::numeric_limits<float>::max(), std::numeric_limits<float>::max()},
                               {0.0f, std::numeric_limits<float>::max()},
@@ -161,7 +148,8 @@ void check_float(const Case& c, std::mt19937& rng) {
     if (c.bias) expected[i] += bias[i % size_t(c.oc)];
     expected[i] = std::min(std::max(expected[i], limit[0]), limit[1]);
   }
-  expect_same_at_thread_counts(b, to_bytes(input), to_bytes(expected));
+  expect_output(c, {x, w, b}, float_operand({c.n, c.oh, c.ow, c.oc}), to_bytes(input),
+                to_bytes(expected));
 }
 
 std::string describe(const Case& c) {
@@ -221,22 +209,16 @@ Status load_broken(Edit edit) {
   p.options.stride_h = p.options.stride_w = 2;
   p.options.output_height = p.options.output_width = 6;
   edit(p);
-  ModelBuilder b;
-  const int x = b.add_tensor("x", DType::kInt8, p.in, per_tensor(0.1f, 0));
   const size_t weight_count = size_t(p.weights.num_elements());
-  const int w = p.weights_constant
-                    ? b.add_constant("w", DType::kInt8, p.weights,
-                                     std::vector<int8_t>(weight_count, 1), p.weight_quant)
-                    : b.add_tensor("w", DType::kInt8, p.weights, p.weight_quant);
-  const int bias = b.add_constant("b", DType::kInt32, {p.bias_length},
-                                  std::vector<int32_t>(size_t(p.bias_length), 0));
-  const int y = b.add_tensor("y", DType::kInt8, p.out, per_tensor(0.2f, 0));
-  b.add_operator(OpType::kTransposeConv, {x, w, bias}, {y}, p.options, "up");
-  b.set_inputs(p.weights_constant ? std::vector<int>{x} : std::vector<int>{x, w});
-  b.set_outputs({y});
+  const Bytes weights = to_bytes(std::vector<int8_t>(weight_count, 1));
+  const Operand x{DType::kInt8, p.in, per_tensor(0.1f, 0), {}};
+  const Operand w{DType::kInt8, p.weights, p.weight_quant, p.weights_constant ? weights : Bytes{}};
+  const Operand bias{DType::kInt32, {p.bias_length}, {},
+                     to_bytes(std::vector<int32_t>(size_t(p.bias_length), 0))};
+  const Operand y{DType::kInt8, p.out, per_tensor(0.2f, 0), {}};
   std::vector<Bytes> inputs{Bytes(18, 0)};
-  if (!p.weights_constant) inputs.push_back(Bytes(weight_count, 0));
-  return run_model(b, inputs).status;
+  if (!p.weights_constant) inputs.push_back(weights);
+  return run_single_op(OpType::kTransposeConv, {x, w, bias}, y, p.options, inputs).status;
 }
 
 }  // namespace
