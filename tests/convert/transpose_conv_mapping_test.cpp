@@ -14,15 +14,6 @@ namespace {
 enum : int32_t { kTransposeConv = 67, kL2Normalization = 11 };
 enum : uint8_t { kTransposeConvOptions = 49, kL2NormOptions = 12 };
 
-Result<GraphDesc> import(TfliteWriter& w) {
-  ModelBuilder builder;
-  ConversionSummary summary;
-  const std::vector<uint8_t> bytes = w.finish();
-  const Status status = import_tflite(bytes.data(), bytes.size(), &builder, &summary);
-  if (!status.ok()) return status;
-  return builder.graph();
-}
-
 struct ShapeOperand {
   int8_t type = kTflInt32;
   std::vector<int32_t> values = {1, 6, 6, 3};
@@ -53,7 +44,7 @@ Result<GraphDesc> transpose_conv_model(const ShapeOperand& shape) {
   w.add_operator(w.builtin_code(kTransposeConv), {out_shape, weights, x, bias}, {y}, options);
   w.set_inputs(shape.constant ? std::vector<int32_t>{x} : std::vector<int32_t>{x, out_shape});
   w.set_outputs({y});
-  return import(w);
+  return import_graph(w.finish());
 }
 
 Result<GraphDesc> l2_model(int activation) {
@@ -64,7 +55,7 @@ Result<GraphDesc> l2_model(int activation) {
                  {kL2NormOptions, {{OptionField::kByte, 0, double(activation)}}});
   w.set_inputs({x});
   w.set_outputs({y});
-  return import(w);
+  return import_graph(w.finish());
 }
 
 }  // namespace
