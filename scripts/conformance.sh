@@ -25,6 +25,10 @@
 #   scripts/conformance.sh --resize-cases [--cases N] [--seed N]
 #     RESIZE_BILINEAR/RESIZE_NEAREST_NEIGHBOR (resize_cases.py) and TFLite_Detection_PostProcess
 #     (detection_cases.py) against LiteRT's reference kernels. Needs .venv with TensorFlow.
+#   scripts/conformance.sh --transpose-conv-cases [--cases N] [--tf-cases N] [--seed N]
+#     TRANSPOSE_CONV (int8, uint8, float32; strides, paddings, bias, fused activations) and
+#     L2_NORMALIZATION (transpose_conv_cases.py), builder- and TensorFlow-written, against LiteRT
+#     BUILTIN_REF. Needs .venv with TensorFlow.
 #   scripts/conformance.sh --graph-folding-cases [--cases N] [--inputs N] [--seed N]
 #     The converter's graph rewrites (graph_folding_cases.py): a Keras dynamic-batch Flatten
 #     (SHAPE chain folded) and a PyTorch-style NCHW model (cancelling TRANSPOSE pair removed),
@@ -56,6 +60,7 @@ while [[ $# -gt 0 ]]; do
     --resize-cases) mode=resize_cases; shift ;;
     --graph-folding-cases) mode=graph_folding_cases; shift ;;
     --math-cases) mode=math_cases; shift ;;
+    --transpose-conv-cases) mode=transpose_conv_cases; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -86,7 +91,7 @@ python_for() {
 case "$mode:$ci" in
   simd:*) python=$(python_for 'import sys' || command -v python3) ;;
   op_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
-  datamove_cases:* | math_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
+  datamove_cases:* | math_cases:* | transpose_conv_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
   resize_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, tensorflow') ;;
   graph_folding_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
   zoo_cases:*) python=$(python_for 'import ai_edge_litert, numpy' install) ;;
@@ -120,7 +125,7 @@ case "$mode" in
   simd) exec "$python" "$drivers/simd_vs_reference.py" --build-dir "$build_dir" "${args[@]}" ;;
   op_cases) logged "$log/op_cases.log" "$python" "$drivers/op_cases.py" --build-dir "$build_dir" "${args[@]}"
             exit ;;
-  datamove_cases | math_cases) logged "$log/$mode.log" "$python" "$drivers/$mode.py" \
+  datamove_cases | math_cases | transpose_conv_cases) logged "$log/$mode.log" "$python" "$drivers/$mode.py" \
                     --build-dir "$build_dir" "${args[@]}"
                   exit ;;
   zoo_cases) logged "$log/zoo_cases.log" "$python" "$drivers/zoo_cases.py" --build-dir "$build_dir" "${args[@]}"

@@ -172,6 +172,16 @@ struct DetectionPostprocessOptions {
   float y_scale = 1.0f, x_scale = 1.0f, h_scale = 1.0f, w_scale = 1.0f;
 };
 
+// TRANSPOSE_CONV: stride, padding and fused activation as TFLite's, and the
+// output height and width (TFLite's constant output_shape operand; SAME
+// padding leaves them ambiguous from the input alone).
+struct TransposeConvOptions {
+  Padding padding = Padding::kValid;
+  int stride_h = 1, stride_w = 1;
+  Activation activation = Activation::kNone;
+  int output_height = 1, output_width = 1;
+};
+
 // The options kind of operators that take none.
 using NoOptions = std::monostate;
 

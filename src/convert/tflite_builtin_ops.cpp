@@ -615,6 +615,75 @@ Status convert_resize(Importer& im, const OpContext& ctx, OpType type) {
   return Status::Ok();
 }
 
+
+// TRANSPOSE_CONV: TFLite's [output_shape, weights, input, bias?] becomes
+// [input, weights, bias?] with the constant output_shape's height and width in
+// the options.
+Status convert_transpose_conv(Importer& im, const OpContext& ctx) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 3, 4, 1));
+  auto opts = options_of(ctx, tfl::kTransposeConvOptions);
+  if (!opts.ok()) return opts.status();
+  const tfl::OptionsTable* o = opts.value();
+  Result<Padding> padding = padding_of(o ? o->byte_field(0, 0) : 0);
+  if (!padding.ok()) return padding.status();
+  Result<Activation> act = fused_activation(o ? o->byte_field(3, 0) : 0);
+  if (!act.ok()) return act.status();
+  TransposeConvOptions options;
+  options.padding = padding.value();
+  options.stride_w = o ? o->int_field(1, 0) : 0;
+  options.stride_h = o ? o->int_field(2, 0) : 0;
+  options.activation = act.value();
+  LOWBIT_RETURN_IF_ERROR(check_positive(options.stride_w, "stride_w"));
+  LOWBIT_RETURN_IF_ERROR(check_positive(options.stride_h, "stride_h"));
+  const int shape_tensor = ctx.inputs[0];
+  if (im.tfl_type(shape_tensor) != tfl::kInt32) {
+    return invalid("output_shape " + im.tensor_label(shape_tensor) + " must be INT32, not " +
+                   tfl::tensor_type_name(im.tfl_type(shape_tensor)));
+  }
+  Result<std::vector<int32_t>> shape = im.constant_ints(shape_tensor);
+  if (!shape.ok()) return shape.status();
+  Result<Shape> out = im.shape(ctx.outputs[0]);
+  if (!out.ok()) return out.status();
+  if (Shape::from_vector(shape.value()) != out.value()) {
+    return invalid("output_shape " + im.tensor_label(shape_tensor) + " holds " +
+                   Shape::from_vector(shape.value()).to_string() + " but the output is " +
+                   out->to_string());
+  }
+  if (out->rank != 4) return invalid("output must be 4-D; got " + out->to_string());
+  options.output_height = out->dims[1];
+  options.output_width = out->dims[2];
+  LOWBIT_RETURN_IF_ERROR(fold_float_weights(im, ctx, 1));
+  std::vector<int> inputs;
+  for (size_t i : {size_t{2}, size_t{1}, size_t{3}}) {
+    if (i >= ctx.inputs.size()) break;
+    Result<int> t = im.optional_tensor(ctx.inputs[i]);
+    if (!t.ok()) return t.status();
+    inputs.push_back(t.value());
+  }
+  Result<int> y = im.tensor(ctx.outputs[0]);
+  if (!y.ok()) return y.status();
+  Result<Shape> in = im.shape(ctx.inputs[2]), filter = im.shape(ctx.inputs[1]);
+  if (!in.ok()) return in.status();
+  if (!filter.ok()) return filter.status();
+  if (filter->rank != 4) return invalid("weights must be 4-D; got " + filter->to_string());
+  const DType in_dtype = im.tfl_type(ctx.inputs[2]) == tfl::kFloat32 ? DType::kFloat32 : DType::kInt8;
+  im.count_macs(in_dtype, elements(in.value()) * filter->dims[0] * filter->dims[1] * filter->dims[2]);
+  im.add_operator(ctx, OpType::kTransposeConv, inputs, {y.value()}, options);
+  return Status::Ok();
+}
+
+// L2_NORMALIZATION: TFLite runs it only without a fused activation.
+Status convert_l2_normalization(Importer& im, const OpContext& ctx) {
+  auto opts = options_of(ctx, tfl::kL2NormOptions);
+  if (!opts.ok()) return opts.status();
+  Result<Activation> act = fused_activation(opts.value() ? opts.value()->byte_field(0, 0) : 0);
+  if (!act.ok()) return act.status();
+  if (act.value() != Activation::kNone) {
+    return unsupported("a fused activation (TFLite's L2_NORMALIZATION accepts none)");
+  }
+  return convert_plain(im, ctx, OpType::kL2Normalization, 1);
+}
+
 }  // namespace
 
 Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
@@ -668,6 +737,8 @@ Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
     case tfl::kAbs: return convert_plain(im, ctx, OpType::kAbs, 1);
     case tfl::kNeg: return convert_plain(im, ctx, OpType::kNeg, 1);
     case tfl::kSquaredDifference: return convert_plain(im, ctx, OpType::kSquaredDifference, 2);
+    case tfl::kTransposeConv: return convert_transpose_conv(im, ctx);
+    case tfl::kL2Normalization: return convert_l2_normalization(im, ctx);
     default: return im.unsupported_operator(ctx);
   }
 }

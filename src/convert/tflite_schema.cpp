@@ -93,6 +93,10 @@ bool OptionsTable::Verify(flatbuffers::Verifier& v, uint8_t tag) const {
     case kResizeNearestNeighborOptions: ok = verify_option_fields(this, v, {{0, 1}, {1, 1}}); break;
     case kArgMaxOptions:
     case kArgMinOptions: ok = verify_option_fields(this, v, {{0, 1}}); break;
+    case kTransposeConvOptions:
+      ok = verify_option_fields(this, v, {{0, 1}, {1, 4}, {2, 4}, {3, 1}});
+      break;
+    case kL2NormOptions: ok = verify_option_fields(this, v, {{0, 1}}); break;
     default: break;  // never read beyond the table header
   }
   return ok && v.EndTable();

@@ -88,6 +88,8 @@ enum BuiltinOperator : int32_t {
   kFloorMod = 95,
   kSquaredDifference = 99,
   kAbs = 101,
+  kTransposeConv = 67,
+  kL2Normalization = 11,
 };
 // TFLite's name of any builtin operator code ("RESIZE_BILINEAR" for 23); only
 // codes newer than the table in tflite_operator_names.cpp give "BUILTIN_<n>".
@@ -123,6 +125,8 @@ enum OptionsTag : uint8_t {
   kArgMaxOptions = 40,
   kArgMinOptions = 57,
   kDivOptions = 29,
+  kTransposeConvOptions = 49,
+  kL2NormOptions = 12,
 };
 
 // Any builtin options table; accessors by field id. The verifier checks the

@@ -140,6 +140,9 @@ LOWBIT_FIELDS(DetectionPostprocessOptions, LOWBIT_FIELD(max_detections),
               LOWBIT_FIELD(use_regular_nms), LOWBIT_FIELD(nms_score_threshold),
               LOWBIT_FIELD(nms_iou_threshold), LOWBIT_FIELD(num_classes), LOWBIT_FIELD(y_scale),
               LOWBIT_FIELD(x_scale), LOWBIT_FIELD(h_scale), LOWBIT_FIELD(w_scale))
+LOWBIT_FIELDS(TransposeConvOptions, LOWBIT_FIELD(padding), LOWBIT_FIELD(stride_h),
+              LOWBIT_FIELD(stride_w), LOWBIT_FIELD(activation), LOWBIT_FIELD(output_height),
+              LOWBIT_FIELD(output_width))
 #undef LOWBIT_FIELDS
 #undef LOWBIT_FIELD
 

@@ -123,6 +123,10 @@ std::string main_options(const GraphDesc& graph, const OperatorDesc& op) {
           return std::to_string(o.new_height) + "x" + std::to_string(o.new_width) +
                  (o.align_corners ? " align_corners" : "") +
                  (o.half_pixel_centers ? " half_pixel_centers" : "");
+        } else if constexpr (std::is_same_v<T, TransposeConvOptions>) {
+          return kernel_size(graph, op) + stride_dilation(o.stride_h, o.stride_w, 1, 1) + " " +
+                 padding_text(o.padding) + " to " + std::to_string(o.output_height) + "x" +
+                 std::to_string(o.output_width) + activation_text(o.activation);
         } else if constexpr (std::is_same_v<T, DetectionPostprocessOptions>) {
           return std::string(o.use_regular_nms ? "regular" : "fast") + " NMS, " +
                  std::to_string(o.max_detections) + " detections x " +

@@ -24,6 +24,14 @@ std::string require_models_dir() {
   return dir;
 }
 
+Result<GraphDesc> import_graph(const std::vector<uint8_t>& tflite) {
+  ModelBuilder builder;
+  ConversionSummary summary;
+  const Status status = import_tflite(tflite.data(), tflite.size(), &builder, &summary);
+  if (!status.ok()) return status;
+  return builder.graph();
+}
+
 Converted convert_only(const std::vector<uint8_t>& tflite) {
   Converted c;
   ModelBuilder builder;

@@ -27,6 +27,9 @@ struct Converted {
   std::unique_ptr<Interpreter> interpreter;
 };
 
+// The lowbit graph the importer makes of TFLite bytes (no serialization).
+Result<GraphDesc> import_graph(const std::vector<uint8_t>& tflite);
+
 // Converts and serializes only.
 Converted convert_only(const std::vector<uint8_t>& tflite);
 // Converts, loads and prepares.

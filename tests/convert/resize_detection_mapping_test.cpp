@@ -16,15 +16,6 @@ namespace {
 enum : int32_t { kResizeBilinear = 23, kResizeNearest = 97 };
 enum : uint8_t { kBilinearOptions = 15, kNearestOptions = 74 };
 
-Result<GraphDesc> import(TfliteWriter& w) {
-  ModelBuilder builder;
-  ConversionSummary summary;
-  const std::vector<uint8_t> bytes = w.finish();
-  const Status status = import_tflite(bytes.data(), bytes.size(), &builder, &summary);
-  if (!status.ok()) return status;
-  return builder.graph();
-}
-
 // x [1,4,6,2] int8 resized to `size` by `code`, the size constant unless
 // `size_is_input`.
 Result<GraphDesc> resize_model(int32_t code, const BuiltinOptions& options,
@@ -39,7 +30,7 @@ Result<GraphDesc> resize_model(int32_t code, const BuiltinOptions& options,
   w.add_operator(w.builtin_code(code), {x, size}, {y}, options);
   w.set_inputs(size_is_input ? std::vector<int32_t>{x, size} : std::vector<int32_t>{x});
   w.set_outputs({y});
-  return import(w);
+  return import_graph(w.finish());
 }
 
 std::vector<uint8_t> detection_options(bool with_iou) {
@@ -73,7 +64,7 @@ Result<GraphDesc> detection_model(const std::vector<uint8_t>& options) {
                  {}, options);
   w.set_inputs({boxes, scores});
   w.set_outputs(outs);
-  return import(w);
+  return import_graph(w.finish());
 }
 
 }  // namespace

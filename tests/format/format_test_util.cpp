@@ -83,6 +83,10 @@ std::string describe_options(const OpOptions& options) {
         } else if constexpr (std::is_same_v<T, ResizeOptions>) {
           s << "resize " << o.new_height << "x" << o.new_width << " align=" << o.align_corners
             << " half=" << o.half_pixel_centers;
+        } else if constexpr (std::is_same_v<T, TransposeConvOptions>) {
+          s << "tconv pad=" << pad(o.padding) << " s=" << o.stride_h << "," << o.stride_w
+            << " act=" << act(o.activation) << " out=" << o.output_height << "x"
+            << o.output_width;
         } else {
           static_assert(std::is_same_v<T, DetectionPostprocessOptions>, "unhandled options");
           s << "detect max=" << o.max_detections << " classes/det=" << o.max_classes_per_detection
@@ -229,6 +233,12 @@ void build_every_option_graph(ModelBuilder& b) {
                  {out(DType::kFloat32), out(DType::kFloat32), out(DType::kFloat32),
                   out(DType::kFloat32)},
                  detect, "detect");
+  TransposeConvOptions tconv;
+  tconv.padding = Padding::kSame;
+  tconv.stride_h = 3, tconv.stride_w = 2, tconv.activation = Activation::kRelu6;
+  tconv.output_height = 9, tconv.output_width = 5;
+  b.add_operator(OpType::kTransposeConv, {in_q, weights, bias}, {out(DType::kInt8)}, tconv,
+                 "tconv");
   const int last = out(DType::kFloat32);
   b.add_operator(OpType::kLogistic, {in}, {last}, {}, "logistic");
   b.set_inputs({in, in_q});
@@ -362,6 +372,13 @@ void build_valid_every_option_graph(ModelBuilder& b) {
                  {b.add_tensor("ssd/boxes", f32, {1, 2, 4}), b.add_tensor("ssd/classes", f32, {1, 2}),
                   b.add_tensor("ssd/scores_out", f32, {1, 2}), b.add_tensor("ssd/count", f32, {1})},
                  detect, "ssd");
+  TransposeConvOptions tconv;
+  tconv.padding = Padding::kSame;
+  tconv.stride_h = tconv.stride_w = 2, tconv.activation = Activation::kRelu;
+  tconv.output_height = tconv.output_width = 16;
+  const int tconv_w = b.add_constant("tconv/w", f32, {2, 3, 3, 4}, std::vector<float>(72, 0.25f));
+  b.add_operator(OpType::kTransposeConv, {x, tconv_w, kAbsentInput},
+                 {b.add_tensor("tconv", f32, {1, 16, 16, 2})}, tconv, "tconv");
 
   b.set_inputs({x});
   b.set_outputs({padded, bc, bp, bfc, g, d2s});

@@ -1,0 +1,150 @@
+#include "kernels/reference/transpose_conv.h"
+
+#include <algorithm>
+
+namespace lowbit {
+namespace ref {
+namespace {
+
+// The input positions first..last (ascending; empty when first > last) whose
+// window reaches output position o along one dimension; input position i
+// reaches it through kernel tap o + pad - i * stride.
+struct TapRange {
+  int32_t first, last;
+};
+TapRange taps_reaching(int32_t o, int32_t pad, int32_t kernel, int32_t stride, int32_t in) {
+  const int32_t shifted = o + pad;  // >= 0: pads are never negative
+  const int32_t beyond_kernel = shifted - kernel + 1;
+  const int32_t first = beyond_kernel <= 0 ? 0 : (beyond_kernel + stride - 1) / stride;
+  return {first, std::min(in - 1, shifted / stride)};
+}
+
+// Sets every output value of rows [row_begin, row_end) of batch * output_h to
+// value(taps, oc), where taps(tap) calls tap(pixel, ky, kx) for each input
+// pixel (its index in the batch of images) whose window reaches the value's
+// position, in the scatter's order: input rows, then columns, ascending.
+template <typename T, typename Value>
+void gather_rows(const TransposeConvParams& p, T* output, size_t row_begin, size_t row_end,
+                 Value&& value) {
+  for (size_t row = row_begin; row < row_end; ++row) {
+    const int32_t b = int32_t(row / p.output_h), oy = int32_t(row % p.output_h);
+    const TapRange ry = taps_reaching(oy, p.pad_top, p.kernel_h, p.stride_h, p.input_h);
+    for (int32_t ox = 0; ox < p.output_w; ++ox) {
+      const TapRange rx = taps_reaching(ox, p.pad_left, p.kernel_w, p.stride_w, p.input_w);
+      auto taps = [&](auto&& tap) {
+        for (int32_t iy = ry.first; iy <= ry.last; ++iy) {
+          const int32_t ky = oy + p.pad_top - iy * p.stride_h;
+          for (int32_t ix = rx.first; ix <= rx.last; ++ix) {
+            tap((size_t(b) * p.input_h + iy) * p.input_w + ix, ky,
+                ox + p.pad_left - ix * p.stride_w);
+          }
+        }
+      };
+      T* out = output + (row * p.output_w + ox) * p.output_c;
+      for (int32_t oc = 0; oc < p.output_c; ++oc) out[oc] = value(taps, oc);
+    }
+  }
+}
+
+template <typename T>
+void pack_weights(const TransposeConvParams& p, const T* weights, int32_t zero_point,
+                  int16_t* packed) {
+  const size_t columns = p.columns();
+  const size_t taps = size_t(p.kernel_h) * p.kernel_w;
+  for (int32_t oc = 0; oc < p.output_c; ++oc) {
+    for (size_t tap = 0; tap < taps; ++tap) {
+      const T* w = weights + (size_t(oc) * taps + tap) * p.input_c;
+      for (int32_t ic = 0; ic < p.input_c; ++ic) {
+        packed[size_t(ic) * columns + tap * p.output_c + oc] =
+            static_cast<int16_t>(int32_t(w[ic]) - zero_point);
+      }
+    }
+  }
+}
+
+template <typename T>
+void gemm_rows(const TransposeConvParams& p, const T* input, const int16_t* packed,
+               int32_t* columns, size_t row_begin, size_t row_end) {
+  const size_t n = p.columns();
+  for (size_t row = row_begin; row < row_end; ++row) {
+    for (int32_t ix = 0; ix < p.input_w; ++ix) {
+      const size_t pixel = row * p.input_w + ix;
+      const T* x = input + pixel * p.input_c;
+      int32_t* out = columns + pixel * n;
+      std::fill(out, out + n, 0);
+      for (int32_t ic = 0; ic < p.input_c; ++ic) {
+        // Both factors fit int16 (|x - zero point| <= 255): a 16x16->32-bit
+        // multiply, which compilers vectorize even without SSE4.1's pmulld.
+        const int16_t a = static_cast<int16_t>(int32_t(x[ic]) - p.input_zero_point);
+        const int16_t* w = packed + size_t(ic) * n;
+        for (size_t j = 0; j < n; ++j) out[j] += int32_t(a) * int32_t(w[j]);
+      }
+    }
+  }
+}
+
+template <typename T>
+void output_rows(const TransposeConvParams& p, const int32_t* columns, const int32_t* bias,
+                 T* output, size_t row_begin, size_t row_end) {
+  const size_t n = p.columns();
+  gather_rows(p, output, row_begin, row_end, [&](auto&& taps, int32_t oc) {
+    int32_t acc = 0;
+    taps([&](size_t pixel, int32_t ky, int32_t kx) {
+      acc += columns[pixel * n + (size_t(ky) * p.kernel_w + kx) * p.output_c + oc];
+    });
+    if (bias != nullptr) acc += bias[oc];
+    return static_cast<T>(requantize_to_output(acc, p.requantizers[oc], p.profile,
+                                               p.output_zero_point, p.act_min, p.act_max));
+  });
+}
+
+}  // namespace
+
+void pack_transpose_conv_weights(const TransposeConvParams& p, const int8_t* weights,
+                                 int16_t* packed) {
+  pack_weights(p, weights, 0, packed);
+}
+void pack_transpose_conv_weights(const TransposeConvParams& p, const uint8_t* weights,
+                                 int16_t* packed) {
+  pack_weights(p, weights, p.filter_zero_point, packed);
+}
+
+void qs8_transpose_conv_gemm__reference(const TransposeConvParams& p, const int8_t* input,
+                                        const int16_t* packed, int32_t* columns,
+                                        size_t row_begin, size_t row_end) {
+  gemm_rows(p, input, packed, columns, row_begin, row_end);
+}
+void qu8_transpose_conv_gemm__reference(const TransposeConvParams& p, const uint8_t* input,
+                                        const int16_t* packed, int32_t* columns,
+                                        size_t row_begin, size_t row_end) {
+  gemm_rows(p, input, packed, columns, row_begin, row_end);
+}
+
+void qs8_transpose_conv_output__reference(const TransposeConvParams& p, const int32_t* columns,
+                                          const int32_t* bias, int8_t* output, size_t row_begin,
+                                          size_t row_end) {
+  output_rows(p, columns, bias, output, row_begin, row_end);
+}
+void qu8_transpose_conv_output__reference(const TransposeConvParams& p, const int32_t* columns,
+                                          const int32_t* bias, uint8_t* output, size_t row_begin,
+                                          size_t row_end) {
+  output_rows(p, columns, bias, output, row_begin, row_end);
+}
+
+void f32_transpose_conv__reference(const TransposeConvParams& p, const float* input,
+                                   const float* weights, const float* bias, float* output,
+                                   size_t row_begin, size_t row_end) {
+  gather_rows(p, output, row_begin, row_end, [&](auto&& taps, int32_t oc) {
+    float acc = 0.0f;
+    taps([&](size_t pixel, int32_t ky, int32_t kx) {
+      const float* x = input + pixel * p.input_c;
+      const float* w = weights + ((size_t(oc) * p.kernel_h + ky) * p.kernel_w + kx) * p.input_c;
+      for (int32_t ic = 0; ic < p.input_c; ++ic) acc += x[ic] * w[ic];
+    });
+    if (bias != nullptr) acc += bias[oc];
+    return std::min(std::max(acc, p.float_min), p.float_max);
+  });
+}
+
+}  // namespace ref
+}  // namespace lowbit

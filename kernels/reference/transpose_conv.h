@@ -1,0 +1,71 @@
+// TRANSPOSE_CONV as TFLite's reference kernels define it: every input pixel
+// scatters input x weights into the output window it covers (stride apart,
+// shifted up-left by the padding); out-of-image taps are dropped; the bias is
+// added to the finished sum, then the int32 sum is requantized per output
+// channel and clamped to the fused activation's range.
+//
+// The quantized kernels compute the same sums as a GEMM and a gather
+// ("col2im"): first, per input pixel, columns[pixel][(ky, kx, oc)] =
+// sum over ic of (x - input_zero_point) * (w - weights_zero_point), an int32
+// GEMM of the pixels against weights repacked by pack_transpose_conv_weights;
+// then each output value adds the columns of the taps that reach it. Integer
+// sums do not depend on the order, so this equals the scatter exactly.
+//
+// The float kernel must add in TFLite's order to round alike: for one output
+// value the scatter adds its terms input pixel by pixel (rows, then columns)
+// and, within a pixel, channel by channel, starting from 0; the gather below
+// visits the terms in that order.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/reference/range_kernels.h"
+
+namespace lowbit {
+namespace ref {
+
+// The geometry is a convolution's seen from its output: kernel taps shifted
+// by pad_top/pad_left map input pixels onto output pixels (dilation is 1).
+struct TransposeConvParams : ConvWindowParams, LayerQuantParams {
+  int32_t output_c = 1;
+  // Float only: the fused activation's range.
+  float float_min = -3.402823466e38f, float_max = 3.402823466e38f;
+
+  // Columns of one input pixel in the GEMM: kernel_h * kernel_w * output_c.
+  size_t columns() const { return size_t(kernel_h) * kernel_w * output_c; }
+};
+
+// OHWI weights (minus their zero point) into the GEMM's [input_c][columns]
+// layout, int16 so that uint8 weights with any zero point fit.
+void pack_transpose_conv_weights(const TransposeConvParams& p, const int8_t* weights,
+                                 int16_t* packed);
+void pack_transpose_conv_weights(const TransposeConvParams& p, const uint8_t* weights,
+                                 int16_t* packed);
+
+// The GEMM for input rows [row_begin, row_end) of batch * input_h: writes
+// input_w * columns() int32 values per row into `columns`.
+void qs8_transpose_conv_gemm__reference(const TransposeConvParams& p, const int8_t* input,
+                                        const int16_t* packed, int32_t* columns,
+                                        size_t row_begin, size_t row_end);
+void qu8_transpose_conv_gemm__reference(const TransposeConvParams& p, const uint8_t* input,
+                                        const int16_t* packed, int32_t* columns,
+                                        size_t row_begin, size_t row_end);
+
+// The gather, bias and requantization for output rows [row_begin, row_end)
+// of batch * output_h. `bias` may be null.
+void qs8_transpose_conv_output__reference(const TransposeConvParams& p, const int32_t* columns,
+                                          const int32_t* bias, int8_t* output, size_t row_begin,
+                                          size_t row_end);
+void qu8_transpose_conv_output__reference(const TransposeConvParams& p, const int32_t* columns,
+                                          const int32_t* bias, uint8_t* output, size_t row_begin,
+                                          size_t row_end);
+
+// Float output rows [row_begin, row_end) of batch * output_h from OHWI
+// weights. `bias` may be null.
+void f32_transpose_conv__reference(const TransposeConvParams& p, const float* input,
+                                   const float* weights, const float* bias, float* output,
+                                   size_t row_begin, size_t row_end);
+
+}  // namespace ref
+}  // namespace lowbit
