@@ -172,6 +172,11 @@ struct DetectionPostprocessOptions {
   float y_scale = 1.0f, x_scale = 1.0f, h_scale = 1.0f, w_scale = 1.0f;
 };
 
+// LEAKY_RELU: x > 0 ? x : alpha * x.
+struct LeakyReluOptions {
+  float alpha = 0.2f;
+};
+
 // The options kind of operators that take none.
 using NoOptions = std::monostate;
 

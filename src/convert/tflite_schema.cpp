@@ -93,6 +93,7 @@ bool OptionsTable::Verify(flatbuffers::Verifier& v, uint8_t tag) const {
     case kResizeNearestNeighborOptions: ok = verify_option_fields(this, v, {{0, 1}, {1, 1}}); break;
     case kArgMaxOptions:
     case kArgMinOptions: ok = verify_option_fields(this, v, {{0, 1}}); break;
+    case kLeakyReluOptions: ok = verify_option_fields(this, v, {{0, 4}}); break;  // alpha:float
     default: break;  // never read beyond the table header
   }
   return ok && v.EndTable();

@@ -88,6 +88,11 @@ enum BuiltinOperator : int32_t {
   kFloorMod = 95,
   kSquaredDifference = 99,
   kAbs = 101,
+  kTanh = 28,
+  kExp = 47,
+  kLog = 73,
+  kLeakyRelu = 98,
+  kPrelu = 54,
 };
 // TFLite's name of any builtin operator code ("RESIZE_BILINEAR" for 23); only
 // codes newer than the table in tflite_operator_names.cpp give "BUILTIN_<n>".
@@ -123,6 +128,7 @@ enum OptionsTag : uint8_t {
   kArgMaxOptions = 40,
   kArgMinOptions = 57,
   kDivOptions = 29,
+  kLeakyReluOptions = 75,
 };
 
 // Any builtin options table; accessors by field id. The verifier checks the

@@ -140,6 +140,7 @@ LOWBIT_FIELDS(DetectionPostprocessOptions, LOWBIT_FIELD(max_detections),
               LOWBIT_FIELD(use_regular_nms), LOWBIT_FIELD(nms_score_threshold),
               LOWBIT_FIELD(nms_iou_threshold), LOWBIT_FIELD(num_classes), LOWBIT_FIELD(y_scale),
               LOWBIT_FIELD(x_scale), LOWBIT_FIELD(h_scale), LOWBIT_FIELD(w_scale))
+LOWBIT_FIELDS(LeakyReluOptions, LOWBIT_FIELD(alpha))
 #undef LOWBIT_FIELDS
 #undef LOWBIT_FIELD
 

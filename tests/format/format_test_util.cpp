@@ -83,6 +83,8 @@ std::string describe_options(const OpOptions& options) {
         } else if constexpr (std::is_same_v<T, ResizeOptions>) {
           s << "resize " << o.new_height << "x" << o.new_width << " align=" << o.align_corners
             << " half=" << o.half_pixel_centers;
+        } else if constexpr (std::is_same_v<T, LeakyReluOptions>) {
+          s << "leaky_relu alpha=" << o.alpha;
         } else {
           static_assert(std::is_same_v<T, DetectionPostprocessOptions>, "unhandled options");
           s << "detect max=" << o.max_detections << " classes/det=" << o.max_classes_per_detection
@@ -229,6 +231,8 @@ void build_every_option_graph(ModelBuilder& b) {
                  {out(DType::kFloat32), out(DType::kFloat32), out(DType::kFloat32),
                   out(DType::kFloat32)},
                  detect, "detect");
+  b.add_operator(OpType::kLeakyRelu, {in}, {out(DType::kFloat32)}, LeakyReluOptions{-0.375f},
+                 "leaky_relu");
   const int last = out(DType::kFloat32);
   b.add_operator(OpType::kLogistic, {in}, {last}, {}, "logistic");
   b.set_inputs({in, in_q});

@@ -1,0 +1,16 @@
+// The table, PRELU and SQUARED_DIFFERENCE kernels of the quantized math
+// operators (kernels/reference/qs8_math.h).
+#pragma once
+
+#include "kernels/isa.h"
+#include "kernels/reference/qs8_math.h"
+
+namespace lowbit {
+
+// Every variant this build has, best first; the last needs nothing
+// (kernels/configs/qs8_math_config.cpp).
+KernelFamily<ref::X8LutFn> x8_lut_variants();
+KernelFamily<ref::Qs8PreluFn> qs8_prelu_variants();
+KernelFamily<ref::Qs8SquaredDifferenceFn> qs8_squared_difference_variants();
+
+}  // namespace lowbit

@@ -1,0 +1,28 @@
+// TANH: std::tanh. int8 and uint8 run TFLite's 256-entry table (its
+// LUTPopulate of std::tanh, which BUILTIN_REF uses too); float32 the
+// reference loop (XNNPACK's tanh is an approximation, not TFLite's bits).
+#include "ops/byte_table_util.h"
+#include "ops/math_elementwise_util.h"
+
+namespace lowbit {
+namespace {
+
+void build(const OperatorDesc&, const ref::ByteQuant& in, const ref::ByteQuant& out,
+           uint8_t table[256]) {
+  ref::make_float_table(in, out, ref::tanh_transform, 0.0f, table);
+}
+
+Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
+  return validate_plain_unary(graph, op, {DType::kFloat32, DType::kInt8, DType::kUInt8},
+                              output_shapes);
+}
+
+Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
+  return create_float_or_table(graph, op, ref::f32_tanh__reference, "f32_tanh__reference", build);
+}
+
+}  // namespace
+
+LOWBIT_REGISTER_OP(Tanh, validate, create)
+
+}  // namespace lowbit
