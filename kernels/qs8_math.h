@@ -3,6 +3,7 @@
 #pragma once
 
 #include "kernels/isa.h"
+#include "kernels/reference/math_elementwise.h"
 #include "kernels/reference/qs8_math.h"
 
 namespace lowbit {
@@ -12,5 +13,8 @@ namespace lowbit {
 KernelFamily<ref::X8LutFn> x8_lut_variants();
 KernelFamily<ref::Qs8PreluFn> qs8_prelu_variants();
 KernelFamily<ref::Qs8SquaredDifferenceFn> qs8_squared_difference_variants();
+// float32 LEAKY_RELU, alpha as its parameter.
+using F32LeakyReluFn = void (*)(const float& alpha, size_t n, const float* in, float* out);
+KernelFamily<F32LeakyReluFn> f32_leaky_relu_variants();
 
 }  // namespace lowbit

@@ -7,5 +7,6 @@ namespace lowbit {
 LOWBIT_REFERENCE_FAMILY(ref::X8LutFn, x8_lut)
 LOWBIT_REFERENCE_FAMILY(ref::Qs8PreluFn, qs8_prelu)
 LOWBIT_REFERENCE_FAMILY(ref::Qs8SquaredDifferenceFn, qs8_squared_difference)
+LOWBIT_REFERENCE_FAMILY(F32LeakyReluFn, f32_leaky_relu)
 
 }  // namespace lowbit

@@ -235,7 +235,7 @@ void f32_log__reference(size_t n, const float* in, float* out) {
   for (size_t i = 0; i < n; ++i) out[i] = std::log(in[i]);
 }
 
-void f32_leaky_relu__reference(float alpha, size_t n, const float* in, float* out) {
+void f32_leaky_relu__reference(const float& alpha, size_t n, const float* in, float* out) {
   for (size_t i = 0; i < n; ++i) out[i] = in[i] > 0.0f ? in[i] : in[i] * alpha;
 }
 

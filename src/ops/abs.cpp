@@ -7,25 +7,15 @@
 namespace lowbit {
 namespace {
 
-void build(const OperatorDesc&, const ref::ByteQuant& in, const ref::ByteQuant& out,
-           uint8_t table[256]) {
-  ref::make_abs_table(in, out, table);
-}
-
-Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
-  return validate_plain_unary(graph, op, {DType::kFloat32, DType::kInt32, DType::kInt8},
-                              output_shapes);
-}
-
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
-  if (graph.tensors[op.inputs[0]].dtype == DType::kInt8) return make_byte_table_kernel(build, false);
-  return create_float_or_int32_unary(graph, op,
-                                     {ref::f32_abs__reference, "f32_abs__reference",
-                                      ref::s32_abs__reference, "s32_abs__reference"});
+  return create_float_int32_or_table(
+      graph, op,
+      {ref::f32_abs__reference, "f32_abs__reference", ref::s32_abs__reference, "s32_abs__reference"},
+      ref::make_abs_table);
 }
 
 }  // namespace
 
-LOWBIT_REGISTER_OP(Abs, validate, create)
+LOWBIT_REGISTER_OP(Abs, validate_float_int32_or_int8_unary, create)
 
 }  // namespace lowbit

@@ -8,17 +8,22 @@
 namespace lowbit {
 namespace {
 
+ref::ByteQuant byte_quant(const TensorDesc& t) {
+  return {t.quant.scales[0], static_cast<int32_t>(t.quant.zero_points[0]),
+          t.dtype == DType::kUInt8};
+}
+
 class ByteTableKernel : public UnaryElementwiseKernel<uint8_t, uint8_t, ref::X8LutParams> {
  public:
-  ByteTableKernel(TableBuilder build, bool reject_negative)
-      : build_(build), reject_negative_(reject_negative) {}
+  ByteTableKernel(ref::TableBuilder build, float param, bool reject_negative)
+      : build_(build), param_(param), reject_negative_(reject_negative) {}
 
   Status prepare(PrepareContext& ctx) override {
     auto* table = static_cast<uint8_t*>(ctx.allocate_persistent(256));
     if (table == nullptr) {
       return Status(StatusCode::kResourceExhausted, "cannot allocate the lookup table");
     }
-    build_(ctx.op(), byte_quant(ctx.input(0)), byte_quant(ctx.output(0)), table);
+    build_(param_, byte_quant(ctx.input(0)), byte_quant(ctx.output(0)), table);
     params_.table = table;
     zero_point_ = ctx.input(0).quant.zero_points[0];
     elements_ = static_cast<size_t>(ctx.input(0).shape.num_elements());
@@ -41,7 +46,8 @@ class ByteTableKernel : public UnaryElementwiseKernel<uint8_t, uint8_t, ref::X8L
   }
 
  private:
-  TableBuilder build_;
+  ref::TableBuilder build_;
+  float param_;
   bool reject_negative_;
   int32_t zero_point_ = 0;
   size_t elements_ = 0;
@@ -49,22 +55,40 @@ class ByteTableKernel : public UnaryElementwiseKernel<uint8_t, uint8_t, ref::X8L
 
 }  // namespace
 
-ref::ByteQuant byte_quant(const TensorDesc& t) {
-  return {t.quant.scales[0], static_cast<int32_t>(t.quant.zero_points[0]),
-          t.dtype == DType::kUInt8};
-}
-
-std::unique_ptr<OpKernel> make_byte_table_kernel(TableBuilder build, bool reject_negative) {
-  return std::make_unique<ByteTableKernel>(build, reject_negative);
+std::unique_ptr<OpKernel> make_byte_table_kernel(ref::TableBuilder build, float param,
+                                                 bool reject_negative) {
+  return std::make_unique<ByteTableKernel>(build, param, reject_negative);
 }
 
 Result<std::unique_ptr<OpKernel>> create_float_or_table(const GraphDesc& graph,
                                                         const OperatorDesc& op,
-                                                        void (*fn)(size_t, const float*, float*),
-                                                        const char* name, TableBuilder build,
-                                                        bool reject_negative) {
-  if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) return create_float_unary(fn, name);
-  return make_byte_table_kernel(build, reject_negative);
+                                                        const TableUnaryOp& kernels) {
+  if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) {
+    return create_float_unary(kernels.f32, kernels.f32_name);
+  }
+  return make_byte_table_kernel(kernels.build, 0.0f, kernels.reject_negative);
+}
+
+Result<std::unique_ptr<OpKernel>> create_float_int32_or_table(const GraphDesc& graph,
+                                                              const OperatorDesc& op,
+                                                              const UnaryPair& kernels,
+                                                              ref::TableBuilder build) {
+  if (graph.tensors[op.inputs[0]].dtype == DType::kInt8) {
+    return make_byte_table_kernel(build, 0.0f, false);
+  }
+  return create_float_or_int32_unary(graph, op, kernels);
+}
+
+Status validate_float_int32_or_int8_unary(const GraphDesc& graph, const OperatorDesc& op,
+                                          Shape* output_shapes) {
+  return validate_plain_unary(graph, op, {DType::kFloat32, DType::kInt32, DType::kInt8},
+                              output_shapes);
+}
+
+Status validate_float_or_8bit_unary(const GraphDesc& graph, const OperatorDesc& op,
+                                    Shape* output_shapes) {
+  return validate_plain_unary(graph, op, {DType::kFloat32, DType::kInt8, DType::kUInt8},
+                              output_shapes);
 }
 
 }  // namespace lowbit

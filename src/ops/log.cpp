@@ -6,22 +6,10 @@
 
 namespace lowbit {
 namespace {
-
-void build(const OperatorDesc&, const ref::ByteQuant& in, const ref::ByteQuant& out,
-           uint8_t table[256]) {
-  ref::make_float_table(in, out, ref::log_transform, ref::lowest_output_value(out), table);
-}
-
-Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
-  return validate_plain_unary(graph, op, {DType::kFloat32, DType::kInt8}, output_shapes);
-}
-
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
-  return create_float_or_table(graph, op, ref::f32_log__reference, "f32_log__reference", build);
-}
-
+constexpr TableUnaryOp kLog{ref::f32_log__reference, "f32_log__reference", ref::make_log_table,
+                            false};
 }  // namespace
 
-LOWBIT_REGISTER_OP(Log, validate, create)
+LOWBIT_REGISTER_OP(Log, validate_int8_or_float_unary, create_table_unary<kLog>)
 
 }  // namespace lowbit

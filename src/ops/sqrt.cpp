@@ -6,23 +6,10 @@
 
 namespace lowbit {
 namespace {
-
-void build(const OperatorDesc&, const ref::ByteQuant& in, const ref::ByteQuant& out,
-           uint8_t table[256]) {
-  ref::make_sqrt_table(in, out, table);
-}
-
-Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
-  return validate_plain_unary(graph, op, {DType::kFloat32, DType::kInt8}, output_shapes);
-}
-
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
-  return create_float_or_table(graph, op, ref::f32_sqrt__reference, "f32_sqrt__reference", build,
-                               true);
-}
-
+constexpr TableUnaryOp kSqrt{ref::f32_sqrt__reference, "f32_sqrt__reference",
+                             ref::make_sqrt_table, true};
 }  // namespace
 
-LOWBIT_REGISTER_OP(Sqrt, validate, create)
+LOWBIT_REGISTER_OP(Sqrt, validate_int8_or_float_unary, create_table_unary<kSqrt>)
 
 }  // namespace lowbit

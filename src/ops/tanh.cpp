@@ -6,23 +6,10 @@
 
 namespace lowbit {
 namespace {
-
-void build(const OperatorDesc&, const ref::ByteQuant& in, const ref::ByteQuant& out,
-           uint8_t table[256]) {
-  ref::make_float_table(in, out, ref::tanh_transform, 0.0f, table);
-}
-
-Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
-  return validate_plain_unary(graph, op, {DType::kFloat32, DType::kInt8, DType::kUInt8},
-                              output_shapes);
-}
-
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
-  return create_float_or_table(graph, op, ref::f32_tanh__reference, "f32_tanh__reference", build);
-}
-
+constexpr TableUnaryOp kTanh{ref::f32_tanh__reference, "f32_tanh__reference", ref::make_tanh_table,
+                             false};
 }  // namespace
 
-LOWBIT_REGISTER_OP(Tanh, validate, create)
+LOWBIT_REGISTER_OP(Tanh, validate_float_or_8bit_unary, create_table_unary<kTanh>)
 
 }  // namespace lowbit

@@ -350,6 +350,8 @@ void build_valid_every_option_graph(ModelBuilder& b) {
   b.add_operator(OpType::kSpaceToDepth, {x}, {s2d}, BlockSizeOptions{2}, "s2d");
   const int d2s = b.add_tensor("d2s", f32, {1, 8, 8, 4});
   b.add_operator(OpType::kDepthToSpace, {s2d}, {d2s}, BlockSizeOptions{2}, "d2s");
+  b.add_operator(OpType::kLeakyRelu, {x}, {b.add_tensor("leaky", f32, {1, 8, 8, 4})},
+                 LeakyReluOptions{0.1f}, "leaky_relu");
   // Resampling and SSD post-processing, off the graph outputs' paths.
   const int resized = b.add_tensor("resize", f32, {1, 6, 3, 8});
   b.add_operator(OpType::kResizeBilinear, {d}, {resized}, ResizeOptions{6, 3, true, false},

@@ -51,6 +51,7 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("x8_lut", x8_lut_variants()),
       family_rows("qs8_prelu", qs8_prelu_variants()),
       family_rows("qs8_squared_difference", qs8_squared_difference_variants()),
+      family_rows("f32_leaky_relu", f32_leaky_relu_variants()),
       // qs8_quantize_config.cpp
       family_rows("qs8_quantize", qs8_quantize_variants()),
       family_rows("qu8_quantize", qu8_quantize_variants()),
