@@ -91,7 +91,7 @@ case "$mode:$ci" in
   simd:*) python=$(python_for 'import sys' || command -v python3) ;;
   op_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
   datamove_cases:* | math_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
-  activation_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
+  activation_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, tensorflow') ;;
   resize_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, tensorflow') ;;
   graph_folding_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
   zoo_cases:*) python=$(python_for 'import ai_edge_litert, numpy' install) ;;

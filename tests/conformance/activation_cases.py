@@ -7,8 +7,11 @@ inputs are all 256 values of the type or random ones; float inputs include NaN, 
 and negatives (LOG, SQRT); PRELU broadcasts alpha (constant or an input) against x and
 SQUARED_DIFFERENCE its two inputs with NumPy's rules.
 
+A Keras model of these layers, converted by TensorFlow in float32 and full-integer int8, checks
+the converter's mapping of real exported graphs too.
+
   .venv/bin/python tests/conformance/activation_cases.py [--cases 12] [--ops tanh,prelu]
-      [--seed N] [--kernel auto]
+      [--seed N] [--kernel auto] [--no-keras]
 
 scripts/conformance.sh --activation-cases builds the tools and runs this. Exit status 1 on any
 difference, or when a case fails to convert or run in lowbit.
@@ -156,10 +159,43 @@ def compare(path, inputs, args):
             + (f" (input {flat_in[i]})" if flat_in.size == expected.size else ""))
 
 
+def keras_models(rng):
+    """The same operators as TensorFlow's converter emits them from Keras layers (PReLU with a
+    per-channel alpha constant, LeakyReLU, tanh, exp, log), float32 and full-integer int8."""
+    import tensorflow as tf
+    keras = tf.keras
+    x = keras.Input((4, 5, 3), batch_size=1)
+    y = keras.layers.LeakyReLU(rng.choice([0.1, 0.3]))(x)
+    prelu = keras.layers.PReLU(shared_axes=[1, 2])
+    y = prelu(y)
+    prelu.set_weights([np.array([[[0.25, -0.5, 1.5]]], np.float32)])
+    y = keras.layers.Activation("tanh")(y * 2.0)
+    y = tf.math.log(tf.math.exp(y) + 0.5)
+    model = keras.Model(x, y)
+    state = np.random.default_rng(rng.randint(0, 2**31))
+
+    def samples():
+        for _ in range(20):
+            yield [np.asarray(state.standard_normal((1, 4, 5, 3)) * 2, np.float32)]
+    for name in ("float32", "int8"):
+        converter = tf.lite.TFLiteConverter.from_keras_model(model)
+        if name == "int8":
+            converter.optimizations = [tf.lite.Optimize.DEFAULT]
+            converter.representative_dataset = samples
+            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+            converter.inference_input_type = converter.inference_output_type = tf.int8
+        data = next(samples())[0]
+        if name == "int8":
+            data = np.asarray(np.clip(np.round(data / 0.03), -128, 127), np.int8)
+        yield converter.convert(), [data], f"keras {name}"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=12, help="models per operator and dtype")
     parser.add_argument("--ops", default=",".join(list(UNARY) + list(BINARY)))
+    parser.add_argument("--no-keras", dest="keras", action="store_false",
+                        help="skip the Keras models converted by TensorFlow")
     args, work, rng = start_cases(parser, "activation_cases")
     args.profile = "tflite_reference"  # LiteRT BUILTIN_REF's numerics
     kinds = [(op, dtype) for op in args.ops.split(",") for dtype in UNARY.get(op) or BINARY[op]]
@@ -174,6 +210,16 @@ def main():
             problems += 1
             print(f"{os.path.basename(path)} [{text}]: {problem}", flush=True)
     total = len(kinds) * args.cases
+    if args.keras:
+        for index, (model, inputs, text) in enumerate(keras_models(rng)):
+            path = os.path.join(work, f"keras_{index}.tflite")
+            with open(path, "wb") as f:
+                f.write(model)
+            problem = compare(path, inputs, args)
+            total += 1
+            if problem:
+                problems += 1
+                print(f"{os.path.basename(path)} [{text}]: {problem}", flush=True)
     print(f"activation cases: {total - problems} identical, {problems} failed; {machine()}")
     return 1 if problems else 0
 
