@@ -32,17 +32,6 @@ void fill_table(const ByteQuant& in, uint8_t table[256], Fn fn) {
   for (int32_t q = lo; q < lo + 256; ++q) table[static_cast<uint8_t>(q & 0xff)] = fn(q);
 }
 
-// TFLite's LUTPopulate of f.
-template <typename F>
-void make_float_table(const ByteQuant& in, const ByteQuant& out, uint8_t table[256], F f) {
-  const float inverse_output_scale = 1.0f / out.scale;
-  fill_table(in, table, [&](int32_t q) {
-    const float x = in.scale * static_cast<float>(q - in.zero_point);
-    const float rounded = std::round(f(x) * inverse_output_scale);
-    return clamp_to_byte(out, truncate_saturating(rounded + static_cast<float>(out.zero_point)));
-  });
-}
-
 int32_t q31_mul(int32_t a, int32_t b) { return saturating_rounding_doubling_high_mul(a, b); }
 
 }  // namespace
@@ -52,17 +41,33 @@ void x8_lut__reference(const X8LutParams& params, size_t n, const uint8_t* input
   for (size_t i = 0; i < n; ++i) output[i] = params.table[input[i]];
 }
 
+void make_float_table(const ByteQuant& in, const ByteQuant& out, TableRounding rounding,
+                      float (*f)(float x, float param), float param, uint8_t table[256]) {
+  const float inverse_output_scale = 1.0f / out.scale;
+  fill_table(in, table, [&](int32_t q) {
+    const float x = in.scale * static_cast<float>(q - in.zero_point);
+    const float scaled = f(x, param) * inverse_output_scale;
+    const float rounded =
+        rounding == TableRounding::kHalfAwayFromZero ? std::round(scaled) : std::nearbyint(scaled);
+    return clamp_to_byte(out, truncate_saturating(rounded + static_cast<float>(out.zero_point)));
+  });
+}
+
 void make_tanh_table(float, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]) {
-  make_float_table(in, out, table, [](float x) { return std::tanh(x); });
+  make_float_table(in, out, TableRounding::kHalfAwayFromZero,
+                   [](float x, float) { return std::tanh(x); }, 0.0f, table);
 }
 
 void make_exp_table(float, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]) {
-  make_float_table(in, out, table, [](float x) { return std::exp(x); });
+  make_float_table(in, out, TableRounding::kHalfAwayFromZero,
+                   [](float x, float) { return std::exp(x); }, 0.0f, table);
 }
 
 void make_log_table(float, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]) {
   const float lowest = static_cast<float>(lowest_of(out) - out.zero_point) * out.scale;
-  make_float_table(in, out, table, [lowest](float x) { return x <= 0.0f ? lowest : std::log(x); });
+  make_float_table(in, out, TableRounding::kHalfAwayFromZero,
+                   [](float x, float lowest_value) { return x <= 0.0f ? lowest_value : std::log(x); },
+                   lowest, table);
 }
 
 void make_abs_table(float, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]) {

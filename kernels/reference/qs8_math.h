@@ -29,14 +29,20 @@ using X8LutFn = void (*)(const X8LutParams& params, size_t n, const uint8_t* inp
                          uint8_t* output);
 void x8_lut__reference(const X8LutParams& params, size_t n, const uint8_t* input, uint8_t* output);
 
+// TFLite's LUTPopulate: x = s_in * (q - zp_in) in float, q_out =
+// int32(round(f(x, param) * (1 / s_out)) + zp_out) clamped to the output type,
+// a value beyond int32 saturating (as LiteRT's tables do). TFLite rounds half
+// away from zero; the xnnpack_fp32 profile's LOGISTIC rounds half to even.
+enum class TableRounding { kHalfAwayFromZero, kHalfToEven };
+void make_float_table(const ByteQuant& in, const ByteQuant& out, TableRounding rounding,
+                      float (*f)(float x, float param), float param, uint8_t table[256]);
+
 // Every table builder has this type; `param` is LEAKY_RELU's alpha, unused
 // by the others.
 using TableBuilder = void (*)(float param, const ByteQuant& in, const ByteQuant& out,
                               uint8_t table[256]);
-// From float, as TFLite's LUTPopulate: x = s_in * (q - zp_in) in float,
-// q_out = int32(round_half_away(f(x) * (1 / s_out)) + zp_out) clamped, a value
-// beyond int32 saturating (as LiteRT's tables do). f is std::tanh, std::exp,
-// or std::log with x <= 0 giving the output's lowest value (TFLite's LOG).
+// make_float_table of std::tanh, std::exp, or std::log with x <= 0 giving the
+// output's lowest value (TFLite's LOG), rounded half away from zero.
 void make_tanh_table(float unused, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]);
 void make_exp_table(float unused, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]);
 void make_log_table(float unused, const ByteQuant& in, const ByteQuant& out, uint8_t table[256]);
