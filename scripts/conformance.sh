@@ -25,7 +25,8 @@
 #   scripts/conformance.sh --activation-cases [--cases N] [--ops tanh,prelu,...] [--seed N]
 #     TANH, EXP, LOG, LEAKY_RELU, PRELU (float32, int8, uint8) and the int8 ABS, NEG, SQRT,
 #     RSQRT, SQUARED_DIFFERENCE (activation_cases.py): models written field by field with any
-#     quantization, LiteRT BUILTIN_REF's output bytes against lowbit-run's.
+#     quantization, and a Keras model of those layers converted by TensorFlow (when installed);
+#     LiteRT BUILTIN_REF's output bytes against lowbit-run's.
 #   scripts/conformance.sh --resize-cases [--cases N] [--seed N]
 #     RESIZE_BILINEAR/RESIZE_NEAREST_NEIGHBOR (resize_cases.py) and TFLite_Detection_PostProcess
 #     (detection_cases.py) against LiteRT's reference kernels. Needs .venv with TensorFlow.
@@ -91,7 +92,7 @@ case "$mode:$ci" in
   simd:*) python=$(python_for 'import sys' || command -v python3) ;;
   op_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
   datamove_cases:* | math_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
-  activation_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, tensorflow') ;;
+  activation_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
   resize_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, tensorflow') ;;
   graph_folding_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
   zoo_cases:*) python=$(python_for 'import ai_edge_litert, numpy' install) ;;

@@ -210,6 +210,11 @@ def main():
             problems += 1
             print(f"{os.path.basename(path)} [{text}]: {problem}", flush=True)
     total = len(kinds) * args.cases
+    try:
+        import tensorflow  # noqa: F401
+    except ImportError:
+        print("activation cases: no TensorFlow in this Python, Keras models skipped", flush=True)
+        args.keras = False
     if args.keras:
         for index, (model, inputs, text) in enumerate(keras_models(rng)):
             path = os.path.join(work, f"keras_{index}.tflite")
