@@ -10,6 +10,8 @@ namespace lowbit {
 
 // x86-64 (kernels/x86/):
 void x8_lut__avx2(const ref::X8LutParams& params, size_t n, const uint8_t* input, uint8_t* output);
+// aarch64 (kernels/arm/):
+void x8_lut__neon(const ref::X8LutParams& params, size_t n, const uint8_t* input, uint8_t* output);
 
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/qs8_math_config.cpp).
