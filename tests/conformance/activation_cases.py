@@ -140,6 +140,11 @@ def binary_case(rng, op, dtype):
     return model.serialize([a_t] if b_constant else [a_t, b_t], [y_t]), inputs, text
 
 
+def make_case(rng, op, dtype):
+    """(model bytes, inputs, description) of one random case (also the fuzz seeds' source)."""
+    return (unary_case if op in UNARY else binary_case)(rng, op, dtype)
+
+
 def compare(path, inputs, args):
     """None when lowbit's output bytes equal LiteRT's, else what went wrong."""
     expected, spec = litert_output(path, inputs, args.resolver)
@@ -201,7 +206,7 @@ def main():
     kinds = [(op, dtype) for op in args.ops.split(",") for dtype in UNARY.get(op) or BINARY[op]]
     problems = 0
     for (op, dtype), index in [(kind, i) for kind in kinds for i in range(args.cases)]:
-        model, inputs, text = (unary_case if op in UNARY else binary_case)(rng, op, dtype)
+        model, inputs, text = make_case(rng, op, dtype)
         path = os.path.join(work, f"{op}_{dtype}_{index}.tflite")
         with open(path, "wb") as f:
             f.write(model)
