@@ -22,6 +22,11 @@
 #   scripts/conformance.sh --math-cases [--cases N] [--ops cast,gather_nd,div,...] [--seed N]
 #     CAST, GATHER_ND, DIV, FLOOR_DIV, FLOOR_MOD, SQRT, RSQRT, ABS, NEG, MAXIMUM, MINIMUM,
 #     SQUARED_DIFFERENCE, int32 ADD/SUB/MUL (math_cases.py) the same way, edges included.
+#   scripts/conformance.sh --activation-cases [--cases N] [--ops tanh,prelu,...] [--seed N]
+#     TANH, EXP, LOG, LEAKY_RELU, PRELU (float32, int8, uint8) and the int8 ABS, NEG, SQRT,
+#     RSQRT, SQUARED_DIFFERENCE (activation_cases.py): models written field by field with any
+#     quantization, and a Keras model of those layers converted by TensorFlow (when installed);
+#     LiteRT BUILTIN_REF's output bytes against lowbit-run's.
 #   scripts/conformance.sh --resize-cases [--cases N] [--seed N]
 #     RESIZE_BILINEAR/RESIZE_NEAREST_NEIGHBOR (resize_cases.py) and TFLite_Detection_PostProcess
 #     (detection_cases.py) against LiteRT's reference kernels. Needs .venv with TensorFlow.
@@ -61,6 +66,7 @@ while [[ $# -gt 0 ]]; do
     --graph-folding-cases) mode=graph_folding_cases; shift ;;
     --math-cases) mode=math_cases; shift ;;
     --transpose-conv-cases) mode=transpose_conv_cases; shift ;;
+    --activation-cases) mode=activation_cases; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -92,6 +98,7 @@ case "$mode:$ci" in
   simd:*) python=$(python_for 'import sys' || command -v python3) ;;
   op_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
   datamove_cases:* | math_cases:* | transpose_conv_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
+  activation_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
   resize_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, tensorflow') ;;
   graph_folding_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
   zoo_cases:*) python=$(python_for 'import ai_edge_litert, numpy' install) ;;
@@ -125,7 +132,7 @@ case "$mode" in
   simd) exec "$python" "$drivers/simd_vs_reference.py" --build-dir "$build_dir" "${args[@]}" ;;
   op_cases) logged "$log/op_cases.log" "$python" "$drivers/op_cases.py" --build-dir "$build_dir" "${args[@]}"
             exit ;;
-  datamove_cases | math_cases | transpose_conv_cases) logged "$log/$mode.log" "$python" "$drivers/$mode.py" \
+  datamove_cases | math_cases | transpose_conv_cases | activation_cases) logged "$log/$mode.log" "$python" "$drivers/$mode.py" \
                     --build-dir "$build_dir" "${args[@]}"
                   exit ;;
   zoo_cases) logged "$log/zoo_cases.log" "$python" "$drivers/zoo_cases.py" --build-dir "$build_dir" "${args[@]}"

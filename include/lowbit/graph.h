@@ -182,6 +182,11 @@ struct TransposeConvOptions {
   int output_height = 1, output_width = 1;
 };
 
+// LEAKY_RELU: x > 0 ? x : alpha * x.
+struct LeakyReluOptions {
+  float alpha = 0.2f;
+};
+
 // The options kind of operators that take none.
 using NoOptions = std::monostate;
 

@@ -223,5 +223,29 @@ void f32_rsqrt__reference(size_t n, const float* in, float* out) {
   for (size_t i = 0; i < n; ++i) out[i] = 1.0f / std::sqrt(in[i]);
 }
 
+void f32_tanh__reference(size_t n, const float* in, float* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = std::tanh(in[i]);
+}
+
+void f32_exp__reference(size_t n, const float* in, float* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = std::exp(in[i]);
+}
+
+void f32_log__reference(size_t n, const float* in, float* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = std::log(in[i]);
+}
+
+void f32_leaky_relu__reference(const float& alpha, size_t n, const float* in, float* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = in[i] > 0.0f ? in[i] : in[i] * alpha;
+}
+
+void f32_prelu__reference(const MinMax<float>&, size_t n, const float* x, size_t x_stride,
+                          const float* alpha, size_t alpha_stride, float* out) {
+  for (size_t i = 0; i < n; ++i) {
+    const float v = x[i * x_stride];
+    out[i] = v >= 0.0f ? v : v * alpha[i * alpha_stride];
+  }
+}
+
 }  // namespace ref
 }  // namespace lowbit

@@ -78,5 +78,15 @@ void s32_abs__reference(size_t n, const int32_t* in, int32_t* out);
 void f32_neg__reference(size_t n, const float* in, float* out);
 void s32_neg__reference(size_t n, const int32_t* in, int32_t* out);
 
+// TANH, EXP and LOG: std::tanh, std::exp, std::log per element (TFLite's
+// reference float kernels; XNNPACK's approximations would differ in the last bits).
+void f32_tanh__reference(size_t n, const float* in, float* out);
+void f32_exp__reference(size_t n, const float* in, float* out);
+void f32_log__reference(size_t n, const float* in, float* out);
+// LEAKY_RELU: x > 0 ? x : x * alpha.
+void f32_leaky_relu__reference(const float& alpha, size_t n, const float* in, float* out);
+// PRELU with a = x, b = alpha: x >= 0 ? x : x * alpha. p unused.
+BinaryKernel<float> f32_prelu__reference;
+
 }  // namespace ref
 }  // namespace lowbit

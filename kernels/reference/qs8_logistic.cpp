@@ -62,18 +62,9 @@ void qs8_logistic__reference(const Qs8LogisticParams& p, size_t n, const int8_t*
 void make_qs8_logistic_table(float input_scale, int32_t input_zero_point, float output_scale,
                              int32_t output_zero_point, LogisticTableRounding rounding,
                              int8_t table[256]) {
-  const float inverse_output_scale = 1.0f / output_scale;
-  for (int32_t q = -128; q <= 127; ++q) {
-    const float x = input_scale * static_cast<float>(q - input_zero_point);
-    const float sigmoid = 1.0f / (1.0f + std::exp(-x));
-    const float scaled = sigmoid * inverse_output_scale;
-    const float rounded = rounding == LogisticTableRounding::kHalfAwayFromZero
-                              ? std::round(scaled)
-                              : std::nearbyint(scaled);
-    int32_t v = static_cast<int32_t>(rounded) + output_zero_point;
-    v = v < -128 ? -128 : (v > 127 ? 127 : v);
-    table[static_cast<uint8_t>(static_cast<int8_t>(q))] = static_cast<int8_t>(v);
-  }
+  make_float_table({input_scale, input_zero_point, false}, {output_scale, output_zero_point, false},
+                   rounding, [](float x, float) { return 1.0f / (1.0f + std::exp(-x)); }, 0.0f,
+                   reinterpret_cast<uint8_t*>(table));
 }
 
 void qs8_logistic_table__reference(const Qs8TableParams& params, size_t n, const int8_t* input,

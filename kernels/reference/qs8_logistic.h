@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/reference/qs8_math.h"
+
 namespace lowbit {
 namespace ref {
 
@@ -30,7 +32,7 @@ void qs8_logistic__reference(const Qs8LogisticParams& params, size_t n, const in
 // (TFLite's PopulateLookupTable: round(sigmoid(x) * (1 / s_out)) half away
 // from zero) and the xnnpack_fp32 profile (the same table rounded half to
 // even) build them. x = s_in * (q - zp_in) in float.
-enum class LogisticTableRounding { kHalfAwayFromZero, kHalfToEven };
+using LogisticTableRounding = TableRounding;
 void make_qs8_logistic_table(float input_scale, int32_t input_zero_point, float output_scale,
                              int32_t output_zero_point, LogisticTableRounding rounding,
                              int8_t table[256]);

@@ -330,6 +330,19 @@ Status convert_softmax(Importer& im, const OpContext& ctx) {
   return Status::Ok();
 }
 
+// LEAKY_RELU's alpha (TFLite's default when absent is 0).
+Status convert_leaky_relu(Importer& im, const OpContext& ctx) {
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 1, 1, 1));
+  auto opts = options_of(ctx, tfl::kLeakyReluOptions);
+  if (!opts.ok()) return opts.status();
+  std::vector<int> inputs, outputs;
+  LOWBIT_RETURN_IF_ERROR(map_tensors(im, ctx, &inputs, &outputs));
+  // Validation names a non-finite alpha.
+  const float alpha = opts.value() ? opts.value()->float_field(0, 0.0f) : 0.0f;
+  im.add_operator(ctx, OpType::kLeakyRelu, inputs, outputs, LeakyReluOptions{alpha});
+  return Status::Ok();
+}
+
 Status convert_pad(Importer& im, const OpContext& ctx) {
   LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 2, 2, 1));
   Result<std::vector<int32_t>> paddings = im.constant_ints(ctx.inputs[1]);
@@ -739,6 +752,11 @@ Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
     case tfl::kSquaredDifference: return convert_plain(im, ctx, OpType::kSquaredDifference, 2);
     case tfl::kTransposeConv: return convert_transpose_conv(im, ctx);
     case tfl::kL2Normalization: return convert_l2_normalization(im, ctx);
+    case tfl::kTanh: return convert_plain(im, ctx, OpType::kTanh, 1);
+    case tfl::kExp: return convert_plain(im, ctx, OpType::kExp, 1);
+    case tfl::kLog: return convert_plain(im, ctx, OpType::kLog, 1);
+    case tfl::kLeakyRelu: return convert_leaky_relu(im, ctx);
+    case tfl::kPrelu: return convert_plain(im, ctx, OpType::kPrelu, 2);
     default: return im.unsupported_operator(ctx);
   }
 }

@@ -97,6 +97,7 @@ bool OptionsTable::Verify(flatbuffers::Verifier& v, uint8_t tag) const {
       ok = verify_option_fields(this, v, {{0, 1}, {1, 4}, {2, 4}, {3, 1}});
       break;
     case kL2NormOptions: ok = verify_option_fields(this, v, {{0, 1}}); break;
+    case kLeakyReluOptions: ok = verify_option_fields(this, v, {{0, 4}}); break;  // alpha:float
     default: break;  // never read beyond the table header
   }
   return ok && v.EndTable();

@@ -90,6 +90,11 @@ enum BuiltinOperator : int32_t {
   kAbs = 101,
   kTransposeConv = 67,
   kL2Normalization = 11,
+  kTanh = 28,
+  kExp = 47,
+  kLog = 73,
+  kLeakyRelu = 98,
+  kPrelu = 54,
 };
 // TFLite's name of any builtin operator code ("RESIZE_BILINEAR" for 23); only
 // codes newer than the table in tflite_operator_names.cpp give "BUILTIN_<n>".
@@ -127,6 +132,7 @@ enum OptionsTag : uint8_t {
   kDivOptions = 29,
   kTransposeConvOptions = 49,
   kL2NormOptions = 12,
+  kLeakyReluOptions = 75,
 };
 
 // Any builtin options table; accessors by field id. The verifier checks the

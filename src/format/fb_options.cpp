@@ -143,6 +143,7 @@ LOWBIT_FIELDS(DetectionPostprocessOptions, LOWBIT_FIELD(max_detections),
 LOWBIT_FIELDS(TransposeConvOptions, LOWBIT_FIELD(padding), LOWBIT_FIELD(stride_h),
               LOWBIT_FIELD(stride_w), LOWBIT_FIELD(activation), LOWBIT_FIELD(output_height),
               LOWBIT_FIELD(output_width))
+LOWBIT_FIELDS(LeakyReluOptions, LOWBIT_FIELD(alpha))
 #undef LOWBIT_FIELDS
 #undef LOWBIT_FIELD
 

@@ -134,6 +134,8 @@ std::string main_options(const GraphDesc& graph, const OperatorDesc& op) {
                  std::to_string(o.num_classes) + " classes" +
                  format_double(", score>=%g", o.nms_score_threshold) +
                  format_double(" iou>%g", o.nms_iou_threshold);
+        } else if constexpr (std::is_same_v<T, LeakyReluOptions>) {
+          return format_double("alpha=%g", o.alpha);
         } else {
           return "";
         }

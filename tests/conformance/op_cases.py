@@ -222,17 +222,25 @@ def litert_output(model_path, inputs, resolver):
     return interpreter.get_tensor(out["index"]).copy(), (out["dtype"], tuple(out["shape"]))
 
 
-def check_case(path, inputs, args):
-    """None when lowbit's output bytes equal LiteRT's, else what went wrong."""
-    expected, spec = litert_output(path, inputs, args.resolver)
+def lowbit_output(path, inputs, spec, args):
+    """Converts and runs the case in lowbit: (outputs, None), or (None, what went wrong)."""
     lbm = path[:-len(".tflite")] + ".lbm"
     error = harness.convert(path, lbm, args.build_dir)
     if error:
-        return "CONVERT FAILED: " + error.splitlines()[0]
+        return None, "CONVERT FAILED: " + error.splitlines()[0]
     try:
-        got = harness.run_lowbit(lbm, inputs, [spec], args.profile, args.build_dir, args.kernel)
+        return harness.run_lowbit(lbm, inputs, [spec], args.profile, args.build_dir,
+                                  args.kernel), None
     except RuntimeError as failure:
-        return f"RUN FAILED: {failure}"
+        return None, f"RUN FAILED: {failure}"
+
+
+def check_case(path, inputs, args):
+    """None when lowbit's output bytes equal LiteRT's, else what went wrong."""
+    expected, spec = litert_output(path, inputs, args.resolver)
+    got, problem = lowbit_output(path, inputs, spec, args)
+    if problem:
+        return problem
     comparison = harness.Comparison(exact=True)
     comparison.add([expected], got, 0)
     if comparison.mismatches == 0:

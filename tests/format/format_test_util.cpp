@@ -87,6 +87,8 @@ std::string describe_options(const OpOptions& options) {
           s << "tconv pad=" << pad(o.padding) << " s=" << o.stride_h << "," << o.stride_w
             << " act=" << act(o.activation) << " out=" << o.output_height << "x"
             << o.output_width;
+        } else if constexpr (std::is_same_v<T, LeakyReluOptions>) {
+          s << "leaky_relu alpha=" << o.alpha;
         } else {
           static_assert(std::is_same_v<T, DetectionPostprocessOptions>, "unhandled options");
           s << "detect max=" << o.max_detections << " classes/det=" << o.max_classes_per_detection
@@ -239,6 +241,8 @@ void build_every_option_graph(ModelBuilder& b) {
   tconv.output_height = 9, tconv.output_width = 5;
   b.add_operator(OpType::kTransposeConv, {in_q, weights, bias}, {out(DType::kInt8)}, tconv,
                  "tconv");
+  b.add_operator(OpType::kLeakyRelu, {in}, {out(DType::kFloat32)}, LeakyReluOptions{-0.375f},
+                 "leaky_relu");
   const int last = out(DType::kFloat32);
   b.add_operator(OpType::kLogistic, {in}, {last}, {}, "logistic");
   b.set_inputs({in, in_q});
@@ -356,6 +360,8 @@ void build_valid_every_option_graph(ModelBuilder& b) {
   b.add_operator(OpType::kSpaceToDepth, {x}, {s2d}, BlockSizeOptions{2}, "s2d");
   const int d2s = b.add_tensor("d2s", f32, {1, 8, 8, 4});
   b.add_operator(OpType::kDepthToSpace, {s2d}, {d2s}, BlockSizeOptions{2}, "d2s");
+  b.add_operator(OpType::kLeakyRelu, {x}, {b.add_tensor("leaky", f32, {1, 8, 8, 4})},
+                 LeakyReluOptions{0.1f}, "leaky_relu");
   // Resampling and SSD post-processing, off the graph outputs' paths.
   const int resized = b.add_tensor("resize", f32, {1, 6, 3, 8});
   b.add_operator(OpType::kResizeBilinear, {d}, {resized}, ResizeOptions{6, 3, true, false},

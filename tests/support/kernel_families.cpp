@@ -12,6 +12,7 @@
 #include "kernels/qs8_gemm.h"
 #include "kernels/qs8_hardswish.h"
 #include "kernels/qs8_logistic.h"
+#include "kernels/qs8_math.h"
 #include "kernels/qs8_mean.h"
 #include "kernels/qs8_pool.h"
 #include "kernels/qs8_quantize.h"
@@ -47,6 +48,11 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("qs8_logistic", qs8_logistic_variants()),
       family_rows("qs8_logistic_table", qs8_logistic_table_variants()),
       family_rows("qs8_hardswish", qs8_hardswish_variants()),
+      // qs8_math_config.cpp
+      family_rows("x8_lut", x8_lut_variants()),
+      family_rows("qs8_prelu", qs8_prelu_variants()),
+      family_rows("qs8_squared_difference", qs8_squared_difference_variants()),
+      family_rows("f32_leaky_relu", f32_leaky_relu_variants()),
       // qs8_quantize_config.cpp
       family_rows("qs8_quantize", qs8_quantize_variants()),
       family_rows("qu8_quantize", qu8_quantize_variants()),

@@ -1,0 +1,25 @@
+// The table, PRELU and SQUARED_DIFFERENCE kernels of the quantized math
+// operators (kernels/reference/qs8_math.h).
+#pragma once
+
+#include "kernels/isa.h"
+#include "kernels/reference/math_elementwise.h"
+#include "kernels/reference/qs8_math.h"
+
+namespace lowbit {
+
+// x86-64 (kernels/x86/):
+void x8_lut__avx2(const ref::X8LutParams& params, size_t n, const uint8_t* input, uint8_t* output);
+// aarch64 (kernels/arm/):
+void x8_lut__neon(const ref::X8LutParams& params, size_t n, const uint8_t* input, uint8_t* output);
+
+// Every variant this build has, best first; the last needs nothing
+// (kernels/configs/qs8_math_config.cpp).
+KernelFamily<ref::X8LutFn> x8_lut_variants();
+KernelFamily<ref::Qs8PreluFn> qs8_prelu_variants();
+KernelFamily<ref::Qs8SquaredDifferenceFn> qs8_squared_difference_variants();
+// float32 LEAKY_RELU, alpha as its parameter.
+using F32LeakyReluFn = void (*)(const float& alpha, size_t n, const float* in, float* out);
+KernelFamily<F32LeakyReluFn> f32_leaky_relu_variants();
+
+}  // namespace lowbit
