@@ -60,8 +60,10 @@ TEST_CASE("other operators reject INT64 and BOOL operands by name", "[dtype][val
     const std::string type = dtype_name(dtype);
     CHECK_THAT(load_status(OpType::kAdd, {t, t}, {t}, ElementwiseOptions{}).message(),
                Catch::Contains("ADD") && Catch::Contains("dtype " + type));
-    CHECK_THAT(load_status(OpType::kMean, {t}, {t}, MeanOptions{{1}, true}).message(),
-               Catch::Contains("MEAN") && Catch::Contains("dtype " + type));
+    if (dtype == DType::kBool) {  // MEAN takes int64 (tests/ops_math/reduce_test.cpp)
+      CHECK_THAT(load_status(OpType::kMean, {t}, {t}, MeanOptions{{1}, true}).message(),
+                 Catch::Contains("MEAN") && Catch::Contains("dtype " + type));
+    }
     CHECK_THAT(load_status(OpType::kSoftmax, {t}, {t}, SoftmaxOptions{}).message(),
                Catch::Contains("SOFTMAX") && Catch::Contains("dtype " + type));
   }
