@@ -21,12 +21,9 @@ constexpr int kReduceMaxRank = 8;
 
 enum class ReduceKind : uint8_t { kSum, kMax, kMin, kMean };
 
-struct ReduceParams {
-  ReduceKind kind = ReduceKind::kSum;
-  DType dtype = DType::kFloat32;  // float32, int8, uint8, int32 or int64
-  bool start_with_first = false;  // every input dimension is reduced
-  // Output elements enumerate the kept dimensions in row-major order; each
-  // folds the input over every combination of the reduced dimensions.
+// Output elements enumerate the kept dimensions in row-major order; each folds
+// the input over every combination of the reduced dimensions.
+struct ReduceGeometry {
   int32_t kept_rank = 0;
   int32_t kept_dims[kReduceMaxRank] = {};
   size_t kept_strides[kReduceMaxRank] = {};  // input element strides
@@ -36,13 +33,18 @@ struct ReduceParams {
   int32_t count = 1;  // elements folded per output, >= 1
 };
 
+struct ReduceParams : ReduceGeometry {
+  ReduceKind kind = ReduceKind::kSum;
+  DType dtype = DType::kFloat32;  // float32, int8, uint8, int32 or int64
+  bool start_with_first = false;  // every input dimension is reduced
+};
+
 // Computes output elements [begin, end).
 void reduce__reference(const ReduceParams& p, const void* input, void* output, size_t begin,
                        size_t end);
 
 // The input offset of output element o's first input element.
-template <typename Params>
-size_t reduce_output_base(const Params& p, size_t o) {
+inline size_t reduce_output_base(const ReduceGeometry& p, size_t o) {
   size_t base = 0;
   for (int d = p.kept_rank - 1; d >= 0; --d) {
     base += (o % size_t(p.kept_dims[d])) * p.kept_strides[d];
@@ -53,8 +55,8 @@ size_t reduce_output_base(const Params& p, size_t o) {
 
 // Calls visit(offset) for each input element of the output at `base`, in the
 // input's row-major order.
-template <typename Params, typename Visit>
-void for_each_reduced(const Params& p, size_t base, Visit&& visit) {
+template <typename Visit>
+void for_each_reduced(const ReduceGeometry& p, size_t base, Visit&& visit) {
   int32_t coord[kReduceMaxRank] = {};
   for (int32_t n = 0; n < p.count; ++n) {
     size_t offset = base;

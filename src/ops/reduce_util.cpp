@@ -14,10 +14,9 @@ namespace {
 // The int32 sum of raw 8-bit values must not overflow: 255 * 2^23 < 2^31.
 constexpr int64_t kMaxQuantizedCount = int64_t{1} << 23;
 
-// Fills the kept/reduced geometry shared by ref::ReduceParams and
-// ref::MeanQuantParams; returns the number of output elements.
-template <typename Params>
-size_t fill_geometry(const Shape& in, const bool reduced[kMaxRank], Params* p) {
+// Fills the kept/reduced geometry of ref::ReduceParams or ref::MeanQuantParams;
+// returns the number of output elements.
+size_t fill_geometry(const Shape& in, const bool reduced[kMaxRank], ref::ReduceGeometry* p) {
   size_t strides[kMaxRank];
   size_t stride = 1;
   for (int d = in.rank - 1; d >= 0; --d) {
@@ -43,8 +42,8 @@ size_t fill_geometry(const Shape& in, const bool reduced[kMaxRank], Params* p) {
 
 // Threads take whole runs of the innermost kept dimension (the channels of a
 // spatial mean), which SIMD kernels vectorise.
-template <typename Params, typename Fn>
-void run_outputs(ThreadPool& pool, const Params& p, size_t outputs, const Fn& fn) {
+template <typename Fn>
+void run_outputs(ThreadPool& pool, const ref::ReduceGeometry& p, size_t outputs, const Fn& fn) {
   const size_t run = p.kept_rank > 0 ? static_cast<size_t>(p.kept_dims[p.kept_rank - 1]) : 1;
   run_rows(pool, outputs / run,
            [&](size_t begin, size_t end) { fn(begin * run, end * run); });

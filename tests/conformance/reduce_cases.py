@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tflite_builder  # noqa: E402
-from datamove_cases import Tally, check, start_cases  # noqa: E402
+from datamove_cases import Tally, start_cases  # noqa: E402
 from tflite_builder import TFLiteModel  # noqa: E402
 
 tflite_builder.TENSOR_TYPES.setdefault(np.dtype(np.float16), 1)
@@ -150,9 +150,15 @@ def concat_case(rng, dtype):
 
 def dequantize_case(rng, dtype):
     """DEQUANTIZE of a constant (float16 when dtype is float32) added to a float input, so the
-    converter folds the constant and the ADD sees its float values."""
+    converter folds the constant and the ADD sees its float values; "float16": DEQUANTIZE of a
+    float16 graph input, which runs."""
     shape = random_shape(rng, rng.randint(1, 4))
     model = TFLiteModel()
+    if dtype == "float16":
+        x = model.tensor("x", shape, np.float16)
+        y = model.tensor("y", shape, np.float32)
+        model.operator("DEQUANTIZE", 3, [x], [y])
+        return model.serialize([x], [y]), [["float16", shape]], f"float16 input shape={shape}"
     state = np.random.default_rng(rng.randint(0, 1 << 30))
     if dtype == "float32":
         # Finite values only: LiteRT's float ADD clamps an infinite sum to FLT_MAX (lowbit's
@@ -208,7 +214,7 @@ DTYPES = {"mean": ("float32", "int8", "uint8", "int32", "int64"),
           "space_to_batch_nd": ("float32", "int8", "uint8", "int32", "int64"),
           "batch_to_space_nd": ("float32", "int8", "uint8", "int32", "int64"),
           "concatenation": ("float32", "int8", "uint8", "int32", "int64"),
-          "dequantize": ("float32", "int8", "uint8"), "float16_model": ("float32",)}
+          "dequantize": ("float32", "int8", "uint8", "float16"), "float16_model": ("float32",)}
 
 
 def make_input(state):
@@ -216,6 +222,8 @@ def make_input(state):
         dtype, shape = spec  # lists: datamove_cases.check reads tuples as index specs
         if dtype == "float32":
             return (state.standard_normal(shape) * state.choice([1, 30])).astype(np.float32)
+        if dtype == "float16":  # every bit pattern: subnormals, infinities, NaNs
+            return state.integers(0, 1 << 16, shape).astype(np.uint16).view(np.float16)
         if dtype in QUANTIZED:
             info = np.iinfo(NUMPY[dtype])
             return state.integers(info.min, info.max, shape, endpoint=True).astype(NUMPY[dtype])
@@ -227,7 +235,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=6, help="models per operator and dtype")
     parser.add_argument("--ops", default=",".join(CASES))
-    parser.add_argument("--dtypes", default="float32,int8,uint8,int32,int64")
+    parser.add_argument("--dtypes", default="float32,int8,uint8,int32,int64,float16")
     args, work, rng = start_cases(parser, "reduce_cases")
     tally = Tally()
     for op in args.ops.split(","):
@@ -235,16 +243,8 @@ def main():
             if dtype not in DTYPES[op]:
                 continue
             for index in range(args.cases):
-                path = os.path.join(work, f"{op}_{dtype}_{index}.tflite")
-                try:
-                    model, specs, text = CASES[op](rng, dtype)
-                except Exception as failure:  # TF cannot express it: not lowbit's problem
-                    tally.unconvertible(path, failure)
-                    continue
-                with open(path, "wb") as f:
-                    f.write(model)
-                state = np.random.default_rng(rng.randint(0, 1 << 30))
-                tally.record(path, text, *check(path, specs, args, rng, make_input(state)))
+                tally.run_case(os.path.join(work, f"{op}_{dtype}_{index}.tflite"),
+                               lambda: CASES[op](rng, dtype), args, rng, make_input)
     return tally.summary("reduce cases")
 
 
