@@ -4,7 +4,8 @@
 // ../shared/NUMERICS.md section 5); float32 sums in the input's order and
 // divides by the count, as TFLite's reference kernel; int32/int64 truncate.
 // The float mean over the spatial axes of NHWC runs XNNPACK's global average
-// pooling, except under the tflite_reference profile (its sum order differs).
+// pooling, as the other float convolution-family operators run XNNPACK (its
+// sum order differs from TFLite's reference kernel in the last bits).
 #include <memory>
 
 #include "ops/float/float_kernels.h"
@@ -28,32 +29,13 @@ bool spatial_nhwc(const GraphDesc& graph, const OperatorDesc& op) {
   return !reduced[0] && reduced[1] && reduced[2] && !reduced[3];
 }
 
-// Picks the float kernel once the profile is known, then forwards to it.
-class FloatMean : public OpKernel {
- public:
-  Status prepare(PrepareContext& ctx) override {
-    if (ctx.profile() != RequantProfile::kTfliteReference && spatial_nhwc(ctx.graph(), ctx.op())) {
-      Result<std::unique_ptr<OpKernel>> xnn = create_float_kernel(ctx.graph(), ctx.op());
-      if (!xnn.ok()) return xnn.status();
-      chosen_ = std::move(xnn.value());
-    } else {
-      chosen_ = plain_reduce_kernel(ref::ReduceKind::kMean);
-    }
-    return chosen_->prepare(ctx);
-  }
-  Status bind(const RunContext& ctx) override { return chosen_->bind(ctx); }
-  Status run(const RunContext& ctx) override { return chosen_->run(ctx); }
-  const char* name() const override { return chosen_ ? chosen_->name() : "reduce__reference"; }
-
- private:
-  std::unique_ptr<OpKernel> chosen_;
-};
-
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
   switch (graph.tensors[op.inputs[0]].dtype) {
     case DType::kInt8:
     case DType::kUInt8: return quantized_mean_or_sum_kernel();
-    case DType::kFloat32: return std::unique_ptr<OpKernel>(new FloatMean());
+    case DType::kFloat32:
+      if (spatial_nhwc(graph, op)) return create_float_kernel(graph, op);
+      return plain_reduce_kernel(ref::ReduceKind::kMean);
     default: return plain_reduce_kernel(ref::ReduceKind::kMean);
   }
 }

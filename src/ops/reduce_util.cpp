@@ -163,7 +163,6 @@ Status resolve_reduce_axes(const GraphDesc& graph, const OperatorDesc& op, bool 
     axes.assign(values, values + n);
   }
   const Shape& in = graph.tensors[op.inputs[0]].shape;
-  if (axes.empty()) return invalid("reduces over no axes");
   std::fill(reduced, reduced + kMaxRank, false);
   for (int32_t axis : axes) {
     if (axis < -in.rank || axis >= in.rank) {
