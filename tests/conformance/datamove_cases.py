@@ -368,7 +368,8 @@ def check(path, specs, args, rng, make_input=None):
                                  experimental_op_resolver_type=getattr(OpResolverType, resolver))
             oracle.allocate_tensors()
             break
-        except (ValueError, RuntimeError) as failure:
+        except (ValueError, RuntimeError) as failure:  # also when allocate_tensors() refuses it
+            oracle = None
             problem = f"SKIPPED, LiteRT cannot load it: {str(failure).splitlines()[0]}"
     if oracle is None:
         return problem, []
