@@ -38,6 +38,11 @@
 #     The converter's graph rewrites (graph_folding_cases.py): a Keras dynamic-batch Flatten
 #     (SHAPE chain folded) and a PyTorch-style NCHW model (cancelling TRANSPOSE pair removed),
 #     int8, against LiteRT BUILTIN_REF. Needs .venv with TensorFlow.
+#   scripts/conformance.sh --reduce-cases [--cases N] [--ops mean,sum,...] [--dtypes ...] [--seed N]
+#     MEAN, SUM, REDUCE_MAX, REDUCE_MIN (any axes, keep_dims), SPACE_TO_BATCH_ND,
+#     BATCH_TO_SPACE_ND, CONCATENATION on any axis and DEQUANTIZE of float16/int8/uint8
+#     constants (reduce_cases.py), models written field by field, against LiteRT BUILTIN_REF;
+#     a float16-weight TensorFlow model too when .venv has TensorFlow.
 #   scripts/conformance.sh --zoo-cases [--inputs N] [--seed N] [--models DIR]
 #     Every ../shared/models/zoo/coral model (zoo_cases.py) against LiteRT BUILTIN_REF at 1 and 2
 #     threads with auto and reference kernels; the ones still refused are listed with their issue.
@@ -67,6 +72,7 @@ while [[ $# -gt 0 ]]; do
     --math-cases) mode=math_cases; shift ;;
     --transpose-conv-cases) mode=transpose_conv_cases; shift ;;
     --activation-cases) mode=activation_cases; shift ;;
+    --reduce-cases) mode=reduce_cases; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -102,6 +108,7 @@ case "$mode:$ci" in
   resize_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, tensorflow') ;;
   graph_folding_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
   zoo_cases:*) python=$(python_for 'import ai_edge_litert, numpy' install) ;;
+  reduce_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
   sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
 assert u.find_spec("larq_compute_engine")' install) ;;
   sweep:0) python=$(python_for 'import ai_edge_litert, larq_compute_engine, larq, tf_keras') || {
@@ -132,9 +139,9 @@ case "$mode" in
   simd) exec "$python" "$drivers/simd_vs_reference.py" --build-dir "$build_dir" "${args[@]}" ;;
   op_cases) logged "$log/op_cases.log" "$python" "$drivers/op_cases.py" --build-dir "$build_dir" "${args[@]}"
             exit ;;
-  datamove_cases | math_cases | transpose_conv_cases | activation_cases) logged "$log/$mode.log" "$python" "$drivers/$mode.py" \
-                    --build-dir "$build_dir" "${args[@]}"
-                  exit ;;
+  datamove_cases | math_cases | transpose_conv_cases | activation_cases | reduce_cases)
+    logged "$log/$mode.log" "$python" "$drivers/$mode.py" --build-dir "$build_dir" "${args[@]}"
+    exit ;;
   zoo_cases) logged "$log/zoo_cases.log" "$python" "$drivers/zoo_cases.py" --build-dir "$build_dir" "${args[@]}"
              # The image examples' expected lines must still be LiteRT BUILTIN_REF's answers.
              "$python" "$root/examples/known_answers.py" --check

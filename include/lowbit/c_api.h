@@ -35,7 +35,8 @@ typedef enum lowbit_dtype {
   LOWBIT_INT32 = 3,
   LOWBIT_BIT = 4,
   LOWBIT_INT64 = 5,
-  LOWBIT_BOOL = 6 /* one byte per element, 0 or 1 */
+  LOWBIT_BOOL = 6, /* one byte per element, 0 or 1 */
+  LOWBIT_FLOAT16 = 8 /* IEEE half precision (7 is INT16) */
 } lowbit_dtype;
 
 /* Values match lowbit::RequantProfile. */

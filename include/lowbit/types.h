@@ -20,6 +20,9 @@ enum class DType : uint8_t {
   kInt64 = 5,
   // One byte per element, 0 = false and 1 = true (TFLite's BOOL).
   kBool = 6,
+  // 7 is INT16 (another branch). IEEE half precision, two bytes per element
+  // (TFLite's FLOAT16): only DEQUANTIZE reads it.
+  kFloat16 = 8,
 };
 
 const char* dtype_name(DType dtype);

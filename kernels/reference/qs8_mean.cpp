@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "kernels/reference/reduce.h"
+
 namespace lowbit {
 namespace ref {
 namespace {
@@ -9,23 +11,8 @@ namespace {
 template <typename T>
 void mean(const MeanQuantParams& p, const T* input, T* output, size_t begin, size_t end) {
   for (size_t o = begin; o < end; ++o) {
-    size_t base = 0;
-    size_t rest = o;
-    for (int d = p.kept_rank - 1; d >= 0; --d) {
-      base += (rest % size_t(p.kept_dims[d])) * p.kept_strides[d];
-      rest /= size_t(p.kept_dims[d]);
-    }
-    int32_t coord[kMeanMaxRank] = {};
     int32_t sum = 0;
-    for (int32_t n = 0; n < p.count; ++n) {
-      size_t offset = base;
-      for (int d = 0; d < p.reduced_rank; ++d) offset += size_t(coord[d]) * p.reduced_strides[d];
-      sum += input[offset];
-      for (int d = p.reduced_rank - 1; d >= 0; --d) {
-        if (++coord[d] < p.reduced_dims[d]) break;
-        coord[d] = 0;
-      }
-    }
+    for_each_reduced(p, reduce_output_base(p, o), [&](size_t i) { sum += input[i]; });
     output[o] = static_cast<T>(requantize_to_output(sum - p.count * p.input_zero_point,
                                                     p.requantizer, p.profile,
                                                     p.output_zero_point, p.act_min, p.act_max));

@@ -7,23 +7,13 @@
 #include <cstdint>
 
 #include "kernels/reference/range_kernels.h"
+#include "kernels/reference/reduce.h"
 #include "kernels/reference/requantize.h"
 
 namespace lowbit {
 namespace ref {
 
-constexpr int kMeanMaxRank = 8;
-
-struct MeanQuantParams {
-  // Output elements enumerate the kept dimensions in row-major order; each sums
-  // the input over every combination of the reduced dimensions.
-  int32_t kept_rank = 0;
-  int32_t kept_dims[kMeanMaxRank] = {};
-  size_t kept_strides[kMeanMaxRank] = {};  // input element strides
-  int32_t reduced_rank = 0;
-  int32_t reduced_dims[kMeanMaxRank] = {};
-  size_t reduced_strides[kMeanMaxRank] = {};
-  int32_t count = 1;  // elements summed per output
+struct MeanQuantParams : ReduceGeometry {
   int32_t input_zero_point = 0;
   int32_t output_zero_point = 0;
   int32_t act_min = -128, act_max = 127;

@@ -13,29 +13,13 @@
 namespace lowbit {
 namespace {
 
-size_t input_base(const ref::MeanQuantParams& p, size_t o) {
-  size_t base = 0, rest = o;
-  for (int d = p.kept_rank - 1; d >= 0; --d) {
-    base += (rest % size_t(p.kept_dims[d])) * p.kept_strides[d];
-    rest /= size_t(p.kept_dims[d]);
-  }
-  return base;
-}
-
 __m256i sum8(const ref::MeanQuantParams& p, const int8_t* input) {
   __m256i sum = _mm256_setzero_si256();
-  int32_t coord[ref::kMeanMaxRank] = {};
-  for (int32_t n = 0; n < p.count; ++n) {
-    size_t offset = 0;
-    for (int d = 0; d < p.reduced_rank; ++d) offset += size_t(coord[d]) * p.reduced_strides[d];
+  ref::for_each_reduced(p, 0, [&](size_t offset) {
     int64_t bits;
     std::memcpy(&bits, input + offset, 8);
     sum = _mm256_add_epi32(sum, _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bits)));
-    for (int d = p.reduced_rank - 1; d >= 0; --d) {
-      if (++coord[d] < p.reduced_dims[d]) break;
-      coord[d] = 0;
-    }
-  }
+  });
   return sum;
 }
 
@@ -62,7 +46,7 @@ void qs8_mean__avx2(const ref::MeanQuantParams& p, const int8_t* input, int8_t* 
       o = run_end;
       continue;
     }
-    const __m256i centered = _mm256_sub_epi32(sum8(p, input + input_base(p, o)), centering);
+    const __m256i centered = _mm256_sub_epi32(sum8(p, input + ref::reduce_output_base(p, o)), centering);
     const __m256i v = avx2::offset_and_clamp(
         avx2::requant(centered, p.profile, multiplier, shift, scale), p.output_zero_point,
         p.act_min, p.act_max);

@@ -29,6 +29,7 @@ py::dtype numpy_dtype(lowbit::DType dtype) {
     case lowbit::DType::kInt32: return py::dtype::of<int32_t>();
     case lowbit::DType::kInt64: return py::dtype::of<int64_t>();
     case lowbit::DType::kBool: return py::dtype::of<bool>();
+    case lowbit::DType::kFloat16: return py::dtype("float16");
     case lowbit::DType::kBit: return py::dtype::of<int32_t>();  // packed words
   }
   return py::dtype::of<uint8_t>();

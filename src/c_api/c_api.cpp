@@ -343,7 +343,8 @@ const char* lowbit_tensor_name(const lowbit_tensor* tensor) {
 // The C enum is cast from lowbit::DType: the newest values must agree.
 static_assert(LOWBIT_BIT == static_cast<int>(lowbit::DType::kBit) &&
                   LOWBIT_INT64 == static_cast<int>(lowbit::DType::kInt64) &&
-                  LOWBIT_BOOL == static_cast<int>(lowbit::DType::kBool),
+                  LOWBIT_BOOL == static_cast<int>(lowbit::DType::kBool) &&
+                  LOWBIT_FLOAT16 == static_cast<int>(lowbit::DType::kFloat16),
               "lowbit_dtype must match lowbit::DType");
 
 lowbit_dtype lowbit_tensor_dtype(const lowbit_tensor* tensor) {

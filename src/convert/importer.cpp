@@ -17,9 +17,11 @@ Result<DType> lowbit_dtype(int8_t type) {
     case tfl::kInt32: return DType::kInt32;
     case tfl::kInt64: return DType::kInt64;
     case tfl::kBool: return DType::kBool;
+    case tfl::kFloat16: return DType::kFloat16;
     default:
       return unsupported(std::string("element type ") + tfl::tensor_type_name(type) +
-                         " is not supported (FLOAT32, INT8, UINT8, INT32, INT64 and BOOL are)");
+                         " is not supported (FLOAT32, FLOAT16, INT8, UINT8, INT32, INT64 and BOOL "
+                         "are)");
   }
 }
 

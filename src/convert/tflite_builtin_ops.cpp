@@ -286,7 +286,9 @@ Status convert_dequantize(Importer& im, const OpContext& ctx, const std::vector<
   return convert_unary(im, ctx, OpType::kDequantize);
 }
 
-Status convert_mean(Importer& im, const OpContext& ctx) {
+// MEAN, SUM, REDUCE_MAX, REDUCE_MIN: the constant axes operand becomes
+// MeanOptions (normalized; duplicates stay, the operator ignores them).
+Status convert_reducer(Importer& im, const OpContext& ctx, OpType type) {
   LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 2, 2, 1));
   auto opts = options_of(ctx, tfl::kReducerOptions);
   if (!opts.ok()) return opts.status();
@@ -307,7 +309,7 @@ Status convert_mean(Importer& im, const OpContext& ctx) {
   Result<int> x = im.tensor(ctx.inputs[0]), y = im.tensor(ctx.outputs[0]);
   if (!x.ok()) return x.status();
   if (!y.ok()) return y.status();
-  im.add_operator(ctx, OpType::kMean, {x.value()}, {y.value()}, options);
+  im.add_operator(ctx, type, {x.value()}, {y.value()}, options);
   return Status::Ok();
 }
 
@@ -710,7 +712,7 @@ Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
     case tfl::kMul: return convert_elementwise(im, ctx, OpType::kMul, tfl::kMulOptions);
     case tfl::kAveragePool2D: return convert_pool(im, ctx, OpType::kAveragePool2D);
     case tfl::kMaxPool2D: return convert_pool(im, ctx, OpType::kMaxPool2D);
-    case tfl::kMean: return convert_mean(im, ctx);
+    case tfl::kMean: return convert_reducer(im, ctx, OpType::kMean);
     case tfl::kSoftmax: return convert_softmax(im, ctx);
     case tfl::kLogistic: return convert_unary(im, ctx, OpType::kLogistic);
     case tfl::kHardSwish: return convert_unary(im, ctx, OpType::kHardSwish);
@@ -757,6 +759,11 @@ Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
     case tfl::kLog: return convert_plain(im, ctx, OpType::kLog, 1);
     case tfl::kLeakyRelu: return convert_leaky_relu(im, ctx);
     case tfl::kPrelu: return convert_plain(im, ctx, OpType::kPrelu, 2);
+    case tfl::kSum: return convert_reducer(im, ctx, OpType::kSum);
+    case tfl::kReduceMax: return convert_reducer(im, ctx, OpType::kReduceMax);
+    case tfl::kReduceMin: return convert_reducer(im, ctx, OpType::kReduceMin);
+    case tfl::kSpaceToBatchNd: return convert_plain(im, ctx, OpType::kSpaceToBatchNd, 3);
+    case tfl::kBatchToSpaceNd: return convert_plain(im, ctx, OpType::kBatchToSpaceNd, 3);
     default: return im.unsupported_operator(ctx);
   }
 }

@@ -95,6 +95,11 @@ enum BuiltinOperator : int32_t {
   kLog = 73,
   kLeakyRelu = 98,
   kPrelu = 54,
+  kSum = 74,
+  kReduceMax = 82,
+  kReduceMin = 89,
+  kSpaceToBatchNd = 38,
+  kBatchToSpaceNd = 37,
 };
 // TFLite's name of any builtin operator code ("RESIZE_BILINEAR" for 23); only
 // codes newer than the table in tflite_operator_names.cpp give "BUILTIN_<n>".

@@ -3,22 +3,10 @@
 #include <cstring>
 
 #include "convert/importer.h"
+#include "kernels/reference/float16.h"
 
 namespace lowbit {
 namespace convert {
-
-static float half_to_float(uint16_t h) {
-  const int sign = (h >> 15) & 1, exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
-  float value;
-  if (exponent == 0) {
-    value = std::ldexp(static_cast<float>(mantissa), -24);
-  } else if (exponent == 31) {
-    value = mantissa ? NAN : INFINITY;
-  } else {
-    value = std::ldexp(static_cast<float>(mantissa | 0x400), exponent - 25);
-  }
-  return sign ? -value : value;
-}
 
 Result<std::vector<float>> dequantize_constant(const Importer& im, int index) {
   std::vector<float> values;
@@ -37,7 +25,7 @@ Result<std::vector<float>> dequantize_constant(const Importer& im, int index) {
     for (int64_t i = 0; i < count; ++i) {
       uint16_t h;
       std::memcpy(&h, data + 2 * i, 2);
-      values[i] = half_to_float(h);
+      values[i] = ref::half_to_float(h);
     }
     return values;
   }

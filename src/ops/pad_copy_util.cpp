@@ -12,6 +12,7 @@ size_t element_bytes(DType dtype) {
     case DType::kUInt8: return 1;
     case DType::kInt64: return 8;
     case DType::kBool: return 1;
+    case DType::kFloat16: return 2;
     case DType::kBit: return 0;
   }
   return 0;

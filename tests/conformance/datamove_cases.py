@@ -278,6 +278,19 @@ class Tally:
             self.failed += problem is not None
             self.passed += problem is None
 
+    def run_case(self, path, build, args, rng, make_input):
+        """build() -> (model bytes, input specs, text); a failure there is TensorFlow's (skipped).
+        make_input(state) draws the inputs from a generator seeded from rng."""
+        try:
+            model, specs, text = build()
+        except Exception as failure:  # TF cannot express it: not lowbit's problem
+            self.unconvertible(path, failure)
+            return
+        with open(path, "wb") as f:
+            f.write(model)
+        state = np.random.default_rng(rng.randint(0, 1 << 30))
+        self.record(path, text, *check(path, specs, args, rng, make_input(state)))
+
     def summary(self, name):
         print(f"{name}: {self.passed} identical, {self.failed} failed, {self.skipped} skipped; "
               f"TFLite operators seen: {','.join(sorted(self.ops))}; {machine()}")
@@ -355,7 +368,8 @@ def check(path, specs, args, rng, make_input=None):
                                  experimental_op_resolver_type=getattr(OpResolverType, resolver))
             oracle.allocate_tensors()
             break
-        except (ValueError, RuntimeError) as failure:
+        except (ValueError, RuntimeError) as failure:  # also when allocate_tensors() refuses it
+            oracle = None
             problem = f"SKIPPED, LiteRT cannot load it: {str(failure).splitlines()[0]}"
     if oracle is None:
         return problem, []

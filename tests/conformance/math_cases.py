@@ -20,7 +20,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from datamove_cases import Tally, check, start_cases  # noqa: E402
+from datamove_cases import Tally, start_cases  # noqa: E402
 
 CAST_TYPES = ("float32", "int32", "int64", "int8", "uint8", "bool")
 
@@ -152,17 +152,9 @@ def main():
     tally = Tally()
     for op in args.ops.split(","):
         for index in range(args.cases):
-            path = os.path.join(work, f"{op}_{index}.tflite")
             specs, fn, text = CASES[op](rng, tf)
-            try:
-                model = convert(tf, fn, specs)
-            except Exception as failure:  # TF cannot express it: not lowbit's problem
-                tally.unconvertible(path, failure)
-                continue
-            with open(path, "wb") as f:
-                f.write(model)
-            state = np.random.default_rng(rng.randint(0, 1 << 30))
-            tally.record(path, text, *check(path, specs, args, rng, make_input(state)))
+            tally.run_case(os.path.join(work, f"{op}_{index}.tflite"),
+                           lambda: (convert(tf, fn, specs), specs, text), args, rng, make_input)
     return tally.summary("math cases")
 
 if __name__ == "__main__":
