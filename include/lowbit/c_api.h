@@ -35,7 +35,8 @@ typedef enum lowbit_dtype {
   LOWBIT_INT32 = 3,
   LOWBIT_BIT = 4,
   LOWBIT_INT64 = 5,
-  LOWBIT_BOOL = 6 /* one byte per element, 0 or 1 */
+  LOWBIT_BOOL = 6, /* one byte per element, 0 or 1 */
+  LOWBIT_INT16 = 7
 } lowbit_dtype;
 
 /* Values match lowbit::RequantProfile. */
@@ -137,6 +138,9 @@ lowbit_status lowbit_interpreter_create(const lowbit_model* model,
 void lowbit_interpreter_destroy(lowbit_interpreter* interpreter); /* NULL is fine */
 
 lowbit_status lowbit_interpreter_invoke(lowbit_interpreter* interpreter);
+/* Recurrent state (LSTM cell/output state) persists across invokes; this sets
+ * it back to its initial value. */
+lowbit_status lowbit_interpreter_reset_state(lowbit_interpreter* interpreter);
 /* The interpreter's last failure (never NULL; "" after none). */
 const char* lowbit_interpreter_error(const lowbit_interpreter* interpreter);
 

@@ -20,6 +20,8 @@ enum class DType : uint8_t {
   kInt64 = 5,
   // One byte per element, 0 = false and 1 = true (TFLite's BOOL).
   kBool = 6,
+  // Signed 16-bit integers (TFLite's INT16: LSTM cell state, 16x8 activations).
+  kInt16 = 7,
 };
 
 const char* dtype_name(DType dtype);

@@ -289,6 +289,14 @@ lowbit_status lowbit_interpreter_invoke(lowbit_interpreter* interpreter) {
   return to_c(s);
 }
 
+lowbit_status lowbit_interpreter_reset_state(lowbit_interpreter* interpreter) {
+  if (interpreter == nullptr) return to_c(invalid("interpreter is NULL"));
+  lowbit::Status s = interpreter->interpreter->reset_state();
+  if (s.ok()) return LOWBIT_OK;
+  interpreter->error = s.to_string();
+  return to_c(s);
+}
+
 const char* lowbit_interpreter_error(const lowbit_interpreter* interpreter) {
   return interpreter != nullptr ? interpreter->error.c_str() : "interpreter is NULL";
 }
@@ -343,7 +351,8 @@ const char* lowbit_tensor_name(const lowbit_tensor* tensor) {
 // The C enum is cast from lowbit::DType: the newest values must agree.
 static_assert(LOWBIT_BIT == static_cast<int>(lowbit::DType::kBit) &&
                   LOWBIT_INT64 == static_cast<int>(lowbit::DType::kInt64) &&
-                  LOWBIT_BOOL == static_cast<int>(lowbit::DType::kBool),
+                  LOWBIT_BOOL == static_cast<int>(lowbit::DType::kBool) &&
+                  LOWBIT_INT16 == static_cast<int>(lowbit::DType::kInt16),
               "lowbit_dtype must match lowbit::DType");
 
 lowbit_dtype lowbit_tensor_dtype(const lowbit_tensor* tensor) {

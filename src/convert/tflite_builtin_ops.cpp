@@ -668,6 +668,7 @@ Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
     case tfl::kAbs: return convert_plain(im, ctx, OpType::kAbs, 1);
     case tfl::kNeg: return convert_plain(im, ctx, OpType::kNeg, 1);
     case tfl::kSquaredDifference: return convert_plain(im, ctx, OpType::kSquaredDifference, 2);
+    case tfl::kUnidirectionalSequenceLstm: return convert_sequence_lstm(im, ctx);
     default: return im.unsupported_operator(ctx);
   }
 }

@@ -88,6 +88,7 @@ enum BuiltinOperator : int32_t {
   kFloorMod = 95,
   kSquaredDifference = 99,
   kAbs = 101,
+  kUnidirectionalSequenceLstm = 44,
 };
 // TFLite's name of any builtin operator code ("RESIZE_BILINEAR" for 23); only
 // codes newer than the table in tflite_operator_names.cpp give "BUILTIN_<n>".
@@ -123,6 +124,7 @@ enum OptionsTag : uint8_t {
   kArgMaxOptions = 40,
   kArgMinOptions = 57,
   kDivOptions = 29,
+  kUnidirectionalSequenceLstmOptions = 71,
 };
 
 // Any builtin options table; accessors by field id. The verifier checks the
@@ -180,6 +182,8 @@ struct Operator : private flatbuffers::Table {
   uint8_t builtin_options_type() const { return GetField<uint8_t>(field(3), 0); }
   const OptionsTable* builtin_options() const { return GetPointer<const OptionsTable*>(field(4)); }
   const Vec<uint8_t>* custom_options() const { return GetPointer<const Vec<uint8_t>*>(field(5)); }
+  // Tensors recording quantization of internal values (the integer LSTM's).
+  const Vec<int32_t>* intermediates() const { return GetPointer<const Vec<int32_t>*>(field(8)); }
   bool Verify(flatbuffers::Verifier& v) const;
 };
 

@@ -140,6 +140,10 @@ LOWBIT_FIELDS(DetectionPostprocessOptions, LOWBIT_FIELD(max_detections),
               LOWBIT_FIELD(use_regular_nms), LOWBIT_FIELD(nms_score_threshold),
               LOWBIT_FIELD(nms_iou_threshold), LOWBIT_FIELD(num_classes), LOWBIT_FIELD(y_scale),
               LOWBIT_FIELD(x_scale), LOWBIT_FIELD(h_scale), LOWBIT_FIELD(w_scale))
+LOWBIT_FIELDS(SequenceLstmOptions, LOWBIT_FIELD(cell_activation), LOWBIT_FIELD(cell_clip),
+              LOWBIT_FIELD(proj_clip), LOWBIT_FIELD(time_major),
+              LOWBIT_FIELD(asymmetric_quantize_inputs), LOWBIT_FIELD(hidden_scale),
+              LOWBIT_FIELD(hidden_zero_point))
 #undef LOWBIT_FIELDS
 #undef LOWBIT_FIELD
 

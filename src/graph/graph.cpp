@@ -36,6 +36,7 @@ const char* dtype_name(DType dtype) {
     case DType::kBit: return "bit";
     case DType::kInt64: return "int64";
     case DType::kBool: return "bool";
+    case DType::kInt16: return "int16";
   }
   return "unknown";
 }
@@ -100,6 +101,9 @@ bool storage_bytes(DType dtype, const Shape& shape, size_t* bytes) {
       break;
     case DType::kInt64:
       elem = 8;
+      break;
+    case DType::kInt16:
+      elem = 2;
       break;
     case DType::kInt8:
     case DType::kUInt8:

@@ -130,6 +130,13 @@ std::string main_options(const GraphDesc& graph, const OperatorDesc& op) {
                  std::to_string(o.num_classes) + " classes" +
                  format_double(", score>=%g", o.nms_score_threshold) +
                  format_double(" iou>%g", o.nms_iou_threshold);
+        } else if constexpr (std::is_same_v<T, SequenceLstmOptions>) {
+          return std::string(o.time_major ? "time-major" : "batch-major") +
+                 (o.cell_activation == 4 ? " tanh" : " activation=" + std::to_string(o.cell_activation)) +
+                 (o.cell_clip > 0 ? format_double(" cell_clip=%g", o.cell_clip) : "") +
+                 (o.proj_clip > 0 ? format_double(" proj_clip=%g", o.proj_clip) : "") +
+                 format_double(" hidden_scale=%g", o.hidden_scale) +
+                 " hidden_zp=" + std::to_string(o.hidden_zero_point);
         } else {
           return "";
         }

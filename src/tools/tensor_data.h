@@ -60,6 +60,11 @@ inline void fill_random(const TensorView& t, std::mt19937& rng) {
       for (int64_t i = 0; i < count; ++i) p[i] = (uint64_t{rng()} << 32) | rng();
       break;
     }
+    case DType::kInt16: {
+      uint16_t* p = t.as<uint16_t>();
+      for (int64_t i = 0; i < count; ++i) p[i] = static_cast<uint16_t>(rng() >> 16);
+      break;
+    }
     case DType::kBool: {  // only 0 and 1 are valid booleans
       uint8_t* p = t.as<uint8_t>();
       for (int64_t i = 0; i < count; ++i) p[i] = static_cast<uint8_t>(rng() >> 31);

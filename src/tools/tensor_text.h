@@ -37,6 +37,7 @@ inline double raw_value(const TensorView& t, int64_t i) {
     case DType::kInt32: return t.as<int32_t>()[i];
     case DType::kInt64: return static_cast<double>(t.as<int64_t>()[i]);
     case DType::kBool: return t.as<uint8_t>()[i];
+    case DType::kInt16: return t.as<int16_t>()[i];
     case DType::kBit: {
       const Shape& shape = t.shape();
       const int32_t channels = shape.rank > 0 ? shape[shape.rank - 1] : 1;

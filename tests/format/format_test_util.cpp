@@ -83,6 +83,10 @@ std::string describe_options(const OpOptions& options) {
         } else if constexpr (std::is_same_v<T, ResizeOptions>) {
           s << "resize " << o.new_height << "x" << o.new_width << " align=" << o.align_corners
             << " half=" << o.half_pixel_centers;
+        } else if constexpr (std::is_same_v<T, SequenceLstmOptions>) {
+          s << "lstm act=" << o.cell_activation << " clips=" << o.cell_clip << "," << o.proj_clip
+            << " time_major=" << o.time_major << " asym=" << o.asymmetric_quantize_inputs
+            << " hidden=" << o.hidden_scale << "," << o.hidden_zero_point;
         } else {
           static_assert(std::is_same_v<T, DetectionPostprocessOptions>, "unhandled options");
           s << "detect max=" << o.max_detections << " classes/det=" << o.max_classes_per_detection
@@ -110,6 +114,7 @@ std::string graph_difference(const GraphDesc& e, const GraphDesc& a) {
     if (x.quant.zero_points != y.quant.zero_points) return who + "zero points";
     if (x.quant.axis != y.quant.axis) return who + "axis";
     if (x.is_constant() != y.is_constant()) return who + "constness";
+    if (x.is_variable != y.is_variable) return who + "is_variable";
     if (x.data_bytes != y.data_bytes) return who + "data_bytes";
     if (x.data_bytes && std::memcmp(x.data, y.data, x.data_bytes) != 0) return who + "data bytes";
   }
@@ -229,6 +234,14 @@ void build_every_option_graph(ModelBuilder& b) {
                  {out(DType::kFloat32), out(DType::kFloat32), out(DType::kFloat32),
                   out(DType::kFloat32)},
                  detect, "detect");
+  SequenceLstmOptions lstm;
+  lstm.cell_clip = 8, lstm.proj_clip = 0.5f, lstm.time_major = true;
+  lstm.asymmetric_quantize_inputs = true, lstm.hidden_scale = 0.25f, lstm.hidden_zero_point = -3;
+  std::vector<int> lstm_inputs(24, kAbsentInput);
+  lstm_inputs[0] = in_q;
+  lstm_inputs[19] = b.add_variable("cell_state", DType::kInt16, {1, 4}, per_tensor(0.125f, 0));
+  b.add_operator(OpType::kUnidirectionalSequenceLstm, lstm_inputs, {out(DType::kInt8)}, lstm,
+                 "lstm");
   const int last = out(DType::kFloat32);
   b.add_operator(OpType::kLogistic, {in}, {last}, {}, "logistic");
   b.set_inputs({in, in_q});

@@ -1,0 +1,148 @@
+#include "ops/lstm_integer_kernel.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "kernels/reference/lstm_integer.h"
+#include "kernels/reference/requantize.h"
+#include "ops/lstm_operands.h"
+
+namespace lowbit {
+
+bool lstm_cell_scale_log2(float scale, int* log2) {
+  const float exact = std::log(scale) * (1.0f / std::log(2.0f));
+  const float rounded = std::round(exact);
+  *log2 = static_cast<int>(rounded);
+  return std::abs(exact - rounded) < 1e-3f && *log2 <= -9 && *log2 >= -15;
+}
+
+namespace {
+
+// The gates' matrix products are rescaled into Q3.12 (TFLite's fixed
+// intermediate scale when there is no layer normalisation).
+constexpr float kGateScale = 1.0f / 4096.0f;
+
+// float(weight_scale * operand_scale) / 2^-12 in float, as TFLite forms it.
+ref::QuantizedMultiplier gate_multiplier(float weight_scale, float operand_scale) {
+  const float effective = weight_scale * operand_scale / kGateScale;
+  return ref::quantize_multiplier(effective);
+}
+
+// bias[r] + zero_point_factor * sum_c weights[r][c] (TFLite's
+// PrecomputeZeroPointTimesWeightWithBias).
+void fold_zero_point(const int8_t* weights, const int32_t* bias, int32_t zero_point_factor,
+                     int rows, int cols, int32_t* out) {
+  for (int r = 0; r < rows; ++r) {
+    int32_t sum = 0;
+    for (int c = 0; c < cols; ++c) sum += weights[r * cols + c];
+    out[r] = (bias != nullptr ? bias[r] : 0) + sum * zero_point_factor;
+  }
+}
+
+class IntegerLstmKernel : public OpKernel {
+ public:
+  Status prepare(PrepareContext& ctx) override {
+    const OperatorDesc& op = ctx.op();
+    const auto& options = std::get<SequenceLstmOptions>(op.options);
+    const TensorDesc& input = ctx.input(lstm::kInput);
+    const TensorDesc& output_state = ctx.input(lstm::kOutputState);
+    const TensorDesc& cell_state = ctx.input(lstm::kCellState);
+    time_major_ = options.time_major;
+    steps_ = time_major_ ? input.shape[0] : input.shape[1];
+    batches_ = time_major_ ? input.shape[1] : input.shape[0];
+
+    p_.n_input = input.shape[2];
+    p_.n_cell = ctx.input(lstm::kInputWeights + 1).shape[0];
+    const int n = p_.n_cell;
+    int32_t* biases = static_cast<int32_t*>(
+        ctx.allocate_persistent(sizeof(int32_t) * 2 * ref::kLstmGates * static_cast<size_t>(n)));
+    if (biases == nullptr) return Status(StatusCode::kResourceExhausted, "no memory for LSTM biases");
+    for (int g = 0; g < ref::kLstmGates; ++g) {
+      const TensorDesc& w_in = ctx.input(lstm::kInputWeights + g);
+      const TensorDesc& w_rec = ctx.input(lstm::kRecurrentWeights + g);
+      const TensorDesc& bias = ctx.input(lstm::kGateBias + g);
+      ref::LstmGateWeights& gw = p_.gates[g];
+      gw.input_weights = static_cast<const int8_t*>(w_in.data);
+      gw.recurrent_weights = static_cast<const int8_t*>(w_rec.data);
+      int32_t* input_bias = biases + (2 * g) * n;
+      int32_t* recurrent_bias = biases + (2 * g + 1) * n;
+      fold_zero_point(gw.input_weights, static_cast<const int32_t*>(bias.data),
+                      -input.quant.zero_points[0], n, p_.n_input, input_bias);
+      fold_zero_point(gw.recurrent_weights, nullptr, -output_state.quant.zero_points[0], n, n,
+                      recurrent_bias);
+      gw.input_bias = input_bias;
+      gw.recurrent_bias = recurrent_bias;
+      const ref::QuantizedMultiplier in_m = gate_multiplier(w_in.quant.scales[0], input.quant.scales[0]);
+      const ref::QuantizedMultiplier rec_m =
+          gate_multiplier(w_rec.quant.scales[0], output_state.quant.scales[0]);
+      gw.input_multiplier = in_m.multiplier;
+      gw.input_shift = in_m.shift;
+      gw.recurrent_multiplier = rec_m.multiplier;
+      gw.recurrent_shift = rec_m.shift;
+    }
+    lstm_cell_scale_log2(cell_state.quant.scales[0], &p_.cell_scale_log2);
+    // TFLite truncates the clip to the cell state's int16 grid.
+    p_.cell_clip = options.cell_clip > 0
+                       ? static_cast<int16_t>(std::fmin(
+                             std::fmax(options.cell_clip / cell_state.quant.scales[0], -32768.0f),
+                             32767.0f))
+                       : 0;
+    // o * tanh(c) is a product of two Q0.15 values: scale 2^-30.
+    const float hidden_scale = static_cast<float>(std::ldexp(1.0, -15) / options.hidden_scale *
+                                                  std::ldexp(1.0, -15));
+    const ref::QuantizedMultiplier hidden = ref::quantize_multiplier(hidden_scale);
+    p_.hidden_multiplier = hidden.multiplier;
+    p_.hidden_shift = hidden.shift;
+    p_.hidden_zero_point = options.hidden_zero_point;
+
+    p_.n_batch = time_major_ ? batches_ : 1;
+    ctx.request_scratch(sizeof(int16_t) * static_cast<size_t>(ref::lstm_step_scratch_elements(p_)));
+    macs_ = uint64_t(steps_) * batches_ * ref::kLstmGates * n * uint64_t(p_.n_input + n);
+    return Status::Ok();
+  }
+
+  Status run(const RunContext& ctx) override {
+    const int8_t* input = ctx.input_as<int8_t>(lstm::kInput);
+    // State tensors are operator inputs that the operator updates in place;
+    // the interpreter keeps them in the writable arena (never constants).
+    int8_t* output_state = static_cast<int8_t*>(const_cast<void*>(ctx.input(lstm::kOutputState)));
+    int16_t* cell_state = static_cast<int16_t*>(const_cast<void*>(ctx.input(lstm::kCellState)));
+    int8_t* output = ctx.output_as<int8_t>(0);
+    int16_t* scratch = static_cast<int16_t*>(ctx.scratch());
+    const int n_in = p_.n_input, n_cell = p_.n_cell;
+    if (time_major_) {
+      const int stride_in = batches_ * n_in, stride_out = batches_ * n_cell;
+      for (int t = 0; t < steps_; ++t) {
+        ref::integer_lstm_step(p_, input + t * stride_in, output_state, cell_state, scratch,
+                               output + t * stride_out);
+      }
+      return Status::Ok();
+    }
+    // Batch-major: each sequence runs on its own, one batch row of state.
+    for (int b = 0; b < batches_; ++b) {
+      for (int t = 0; t < steps_; ++t) {
+        const int row = b * steps_ + t;
+        ref::integer_lstm_step(p_, input + row * n_in, output_state + b * n_cell,
+                               cell_state + b * n_cell, scratch, output + row * n_cell);
+      }
+    }
+    return Status::Ok();
+  }
+
+  const char* name() const override { return "qs8_lstm__reference"; }
+  uint64_t macs() const override { return macs_; }
+
+ private:
+  ref::IntegerLstmParams p_;
+  bool time_major_ = false;
+  int steps_ = 0, batches_ = 0;
+  uint64_t macs_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<OpKernel> make_lstm_integer_kernel() {
+  return std::unique_ptr<OpKernel>(new IntegerLstmKernel());
+}
+
+}  // namespace lowbit
