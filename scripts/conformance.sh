@@ -32,6 +32,9 @@
 #   scripts/conformance.sh --zoo-cases [--inputs N] [--seed N] [--models DIR]
 #     Every ../shared/models/zoo/coral model (zoo_cases.py) against LiteRT BUILTIN_REF at 1 and 2
 #     threads with auto and reference kernels; the ones still refused are listed with their issue.
+#   scripts/conformance.sh --lstm-cases [--inputs N] [--invokes N] [--seed N] [--models DIR]
+#     The zoo's int8 LSTM models and generated Keras int8 LSTMs (lstm_cases.py) against LiteRT
+#     BUILTIN_REF, fresh and as streams of invokes carrying state. Needs .venv with TensorFlow.
 #
 # Every mode takes --build-dir DIR (default build/), builds lowbit-convert and lowbit-run there
 # first and exits with status 1 on any difference that is not explained.
@@ -55,6 +58,7 @@ while [[ $# -gt 0 ]]; do
     --resize-cases) mode=resize_cases; shift ;;
     --graph-folding-cases) mode=graph_folding_cases; shift ;;
     --math-cases) mode=math_cases; shift ;;
+    --lstm-cases) mode=lstm_cases; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -89,6 +93,7 @@ case "$mode:$ci" in
   resize_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, tensorflow') ;;
   graph_folding_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
   zoo_cases:*) python=$(python_for 'import ai_edge_litert, numpy' install) ;;
+  lstm_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
   sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
 assert u.find_spec("larq_compute_engine")' install) ;;
   sweep:0) python=$(python_for 'import ai_edge_litert, larq_compute_engine, larq, tf_keras') || {
@@ -122,6 +127,9 @@ case "$mode" in
   datamove_cases | math_cases) logged "$log/$mode.log" "$python" "$drivers/$mode.py" \
                     --build-dir "$build_dir" "${args[@]}"
                   exit ;;
+  lstm_cases) TF_USE_LEGACY_KERAS=1 logged "$log/lstm_cases.log" "$python" "$drivers/lstm_cases.py" \
+                --build-dir "$build_dir" "${args[@]}"
+              exit ;;
   zoo_cases) logged "$log/zoo_cases.log" "$python" "$drivers/zoo_cases.py" --build-dir "$build_dir" "${args[@]}"
              exit ;;
   graph_folding_cases) logged "$log/graph_folding_cases.log" "$python" "$drivers/graph_folding_cases.py" \

@@ -116,6 +116,7 @@ if [[ $sanitize -eq 0 ]]; then
   "$root/scripts/conformance.sh" --simd-vs-reference --build-dir "$build_dir" || fail "reference vs SIMD kernels on shared models"
   "$root/scripts/conformance.sh" --ci --build-dir "$build_dir" || fail "conformance sweep (LiteRT, LCE)"
   "$root/scripts/conformance.sh" --zoo-cases --build-dir "$build_dir" || fail "zoo models vs LiteRT"
+  "$root/scripts/conformance.sh" --lstm-cases --build-dir "$build_dir" || fail "int8 LSTM models vs LiteRT"
   "$root/scripts/install-deps.sh" --cross
   LOWBIT_NATIVE_BUILD="$build_dir" "$root/scripts/test-arm.sh" || fail "ARM cross builds under qemu"
 fi
