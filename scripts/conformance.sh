@@ -127,7 +127,7 @@ case "$mode" in
   datamove_cases | math_cases) logged "$log/$mode.log" "$python" "$drivers/$mode.py" \
                     --build-dir "$build_dir" "${args[@]}"
                   exit ;;
-  lstm_cases) TF_USE_LEGACY_KERAS=1 logged "$log/lstm_cases.log" "$python" "$drivers/lstm_cases.py" \
+  lstm_cases) logged "$log/lstm_cases.log" "$python" "$drivers/lstm_cases.py" \
                 --build-dir "$build_dir" "${args[@]}"
               exit ;;
   zoo_cases) logged "$log/zoo_cases.log" "$python" "$drivers/zoo_cases.py" --build-dir "$build_dir" "${args[@]}"
