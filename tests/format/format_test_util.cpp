@@ -375,9 +375,28 @@ void build_valid_every_option_graph(ModelBuilder& b) {
                  {b.add_tensor("ssd/boxes", f32, {1, 2, 4}), b.add_tensor("ssd/classes", f32, {1, 2}),
                   b.add_tensor("ssd/scores_out", f32, {1, 2}), b.add_tensor("ssd/count", f32, {1})},
                  detect, "ssd");
+  // A fully-integer LSTM (1 unit, 2 steps of 3 features) with its variable state.
+  std::vector<int> lstm(24, kAbsentInput);
+  lstm[0] = b.add_constant("lstm/x", DType::kInt8, {1, 2, 3},
+                           std::vector<int8_t>{1, -2, 3, 4, -5, 6}, per_tensor(0.05f, 0));
+  for (int gate = 0; gate < 4; ++gate) {
+    const std::string n = std::to_string(gate);
+    lstm[1 + gate] = b.add_constant("lstm/w_in" + n, DType::kInt8, {1, 3},
+                                    std::vector<int8_t>{1, 2, 3}, per_tensor(0.01f, 0));
+    lstm[5 + gate] = b.add_constant("lstm/w_rec" + n, DType::kInt8, {1, 1},
+                                    std::vector<int8_t>{7}, per_tensor(0.02f, 0));
+    lstm[12 + gate] = b.add_constant("lstm/bias" + n, DType::kInt32, {1},
+                                     std::vector<int32_t>{100}, per_tensor(0.0005f, 0));
+  }
+  lstm[18] = b.add_variable("lstm/h", DType::kInt8, {1, 1}, per_tensor(1 / 128.0f, 0));
+  lstm[19] = b.add_variable("lstm/c", DType::kInt16, {1, 1}, per_tensor(1 / 4096.0f, 0));
+  SequenceLstmOptions lstm_options;
+  lstm_options.cell_clip = 3, lstm_options.hidden_scale = 1 / 128.0f;
+  const int lstm_out = b.add_tensor("lstm/y", DType::kInt8, {1, 2, 1}, per_tensor(1 / 128.0f, 0));
+  b.add_operator(OpType::kUnidirectionalSequenceLstm, lstm, {lstm_out}, lstm_options, "lstm");
 
   b.set_inputs({x});
-  b.set_outputs({padded, bc, bp, bfc, g, d2s});
+  b.set_outputs({padded, bc, bp, bfc, g, d2s, lstm_out});
 }
 
 std::vector<uint8_t> RawModel::serialize() const {
