@@ -212,7 +212,8 @@ int inspect(const std::string& path, const InterpreterOptions& options) {
   for (size_t i = 0; i < graph.tensors.size(); ++i) {
     const TensorDesc& t = graph.tensors[i];
     tensors.add({std::to_string(i), t.name, dtype_name(t.dtype), t.shape.to_string(),
-                 t.is_constant() ? std::to_string(t.data_bytes) : "-", quant_text(t.quant)});
+                 t.is_constant() ? std::to_string(t.data_bytes) : (t.is_variable ? "state" : "-"),
+                 quant_text(t.quant)});
   }
   tensors.print(stdout);
 
