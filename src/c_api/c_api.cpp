@@ -281,20 +281,22 @@ lowbit_status lowbit_interpreter_create(const lowbit_model* model,
 
 void lowbit_interpreter_destroy(lowbit_interpreter* interpreter) { delete interpreter; }
 
-lowbit_status lowbit_interpreter_invoke(lowbit_interpreter* interpreter) {
+// Calls an Interpreter method, keeping its failure for lowbit_interpreter_error.
+static lowbit_status call_interpreter(lowbit_interpreter* interpreter,
+                                      lowbit::Status (lowbit::Interpreter::*method)()) {
   if (interpreter == nullptr) return to_c(invalid("interpreter is NULL"));
-  lowbit::Status s = interpreter->interpreter->invoke();
+  lowbit::Status s = (interpreter->interpreter.get()->*method)();
   if (s.ok()) return LOWBIT_OK;
   interpreter->error = s.to_string();
   return to_c(s);
 }
 
+lowbit_status lowbit_interpreter_invoke(lowbit_interpreter* interpreter) {
+  return call_interpreter(interpreter, &lowbit::Interpreter::invoke);
+}
+
 lowbit_status lowbit_interpreter_reset_state(lowbit_interpreter* interpreter) {
-  if (interpreter == nullptr) return to_c(invalid("interpreter is NULL"));
-  lowbit::Status s = interpreter->interpreter->reset_state();
-  if (s.ok()) return LOWBIT_OK;
-  interpreter->error = s.to_string();
-  return to_c(s);
+  return call_interpreter(interpreter, &lowbit::Interpreter::reset_state);
 }
 
 const char* lowbit_interpreter_error(const lowbit_interpreter* interpreter) {
