@@ -1,7 +1,8 @@
 // UNIDIRECTIONAL_SEQUENCE_LSTM: validation of TFLite's 24 operands and the
 // choice of kernel. Implemented: the fully-integer int8 form (int8 input,
-// weights and output state, int32 gate biases, int16 cell state) without
-// CIFG, peephole, projection or layer norm; the rest is refused by name.
+// weights and output state, int32 gate biases, int16 cell state) with CIFG and
+// int16 peephole weights; float32, hybrid, projection and layer norm are
+// refused by name.
 #include <cmath>
 #include <string>
 
@@ -21,18 +22,12 @@ bool present(const OperatorDesc& op, size_t i) {
   return i < op.inputs.size() && op.inputs[i] != kAbsentInput;
 }
 
-// Variants of the LSTM cell this build does not implement, named.
+// Layer normalisation and projection: the variants of the integer LSTM cell
+// not implemented. The kernel has a projection path, but it still differs from
+// LiteRT in rare steps after the hidden state saturates, so it stays refused.
 Status refuse_unimplemented_variants(const OperatorDesc& op) {
-  if (!present(op, lstm::kInputWeights) || !present(op, lstm::kRecurrentWeights)) {
-    return unsupported("CIFG (coupled input and forget gates: no input gate weights) is not "
-                       "supported yet");
-  }
-  for (size_t i = lstm::kPeepholeWeights; i < lstm::kPeepholeWeights + 3; ++i) {
-    if (present(op, i)) return unsupported("peephole connections (input " + std::to_string(i) +
-                                           ") are not supported yet");
-  }
-  if (present(op, lstm::kProjectionWeights) || present(op, lstm::kProjectionBias)) {
-    return unsupported("projection (inputs 16, 17) is not supported yet");
+  if (present(op, lstm::kProjectionWeights)) {
+    return unsupported("projection (input 16) is not supported yet");
   }
   for (size_t i = lstm::kLayerNormWeights; i < op.inputs.size(); ++i) {
     if (present(op, i)) {
@@ -52,24 +47,51 @@ Status check_per_tensor_symmetric(const GraphDesc& graph, const OperatorDesc& op
   return Status::Ok();
 }
 
-Status check_matrix(const GraphDesc& graph, const OperatorDesc& op, size_t i, int rows, int cols) {
-  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, i, {DType::kInt8}));
+// A constant, per-tensor symmetric weight tensor of `dtype` and shape `shape`.
+Status check_weights(const GraphDesc& graph, const OperatorDesc& op, size_t i, DType dtype,
+                     const Shape& shape) {
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, i, {dtype}));
   LOWBIT_RETURN_IF_ERROR(check_constant(graph, op, i));
   const Shape& s = graph.tensors[op.inputs[i]].shape;
-  if (s != Shape{rows, cols}) {
+  if (s != shape) {
     return invalid(describe_input(graph, op, i) + " has shape " + s.to_string() + "; expected " +
-                   Shape{rows, cols}.to_string());
+                   shape.to_string());
   }
   return check_per_tensor_symmetric(graph, op, i);
 }
 
-Status check_bias(const GraphDesc& graph, const OperatorDesc& op, size_t i, int n_cell) {
+Status check_matrix(const GraphDesc& graph, const OperatorDesc& op, size_t i, int rows, int cols) {
+  return check_weights(graph, op, i, DType::kInt8, Shape{rows, cols});
+}
+
+// The input gate (CIFG: all three absent) and the peephole weights (all or none).
+Status check_optional_groups(const GraphDesc& graph, const OperatorDesc& op, int n_cell) {
+  const bool cifg = !present(op, lstm::kInputWeights);
+  if (present(op, lstm::kRecurrentWeights) == cifg || present(op, lstm::kGateBias) == cifg) {
+    return invalid("the input gate's weights and bias (inputs 1, 5, 12) must be all present or "
+                   "all absent (CIFG)");
+  }
+  const bool peephole = present(op, lstm::kPeepholeWeights + 1);
+  if (present(op, lstm::kPeepholeWeights + 2) != peephole ||
+      present(op, lstm::kPeepholeWeights) != (peephole && !cifg)) {
+    return invalid("the peephole weights (inputs 9, 10, 11; 9 absent with CIFG) must be all "
+                   "present or all absent");
+  }
+  for (size_t i = lstm::kPeepholeWeights; peephole && i < lstm::kPeepholeWeights + 3; ++i) {
+    if (present(op, i)) {
+      LOWBIT_RETURN_IF_ERROR(check_weights(graph, op, i, DType::kInt16, Shape{n_cell}));
+    }
+  }
+  return Status::Ok();
+}
+
+Status check_bias(const GraphDesc& graph, const OperatorDesc& op, size_t i, int length) {
   LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, i, {DType::kInt32}));
   LOWBIT_RETURN_IF_ERROR(check_constant(graph, op, i));
   const Shape& s = graph.tensors[op.inputs[i]].shape;
-  if (s != Shape{n_cell}) {
+  if (s != Shape{length}) {
     return invalid(describe_input(graph, op, i) + " has shape " + s.to_string() + "; expected " +
-                   Shape{n_cell}.to_string());
+                   Shape{length}.to_string());
   }
   return Status::Ok();
 }
@@ -137,18 +159,34 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
 
   const int n_input = input.shape[2];
   const int n_batch = options->time_major ? input.shape[1] : input.shape[0];
-  const int n_cell = graph.tensors[op.inputs[lstm::kInputWeights + 1]].shape[0];
-  if (n_input < 1 || n_cell < 1 || input.shape[0] < 1 || input.shape[1] < 1) {
+  const Shape& forget_weights = graph.tensors[op.inputs[lstm::kInputWeights + 1]].shape;
+  const int n_cell = forget_weights.rank == 2 ? forget_weights[0] : 0;
+  const bool projection = present(op, lstm::kProjectionWeights);
+  const Shape& projection_weights =
+      graph.tensors[op.inputs[projection ? lstm::kProjectionWeights : lstm::kInputWeights + 1]].shape;
+  const int n_output = !projection ? n_cell : projection_weights.rank == 2 ? projection_weights[0] : 0;
+  if (n_input < 1 || n_cell < 1 || n_output < 1 || input.shape[0] < 1 || input.shape[1] < 1) {
     return invalid(describe_input(graph, op, lstm::kInput) + " or the weights are empty");
   }
+  LOWBIT_RETURN_IF_ERROR(check_optional_groups(graph, op, n_cell));
   for (size_t g = 0; g < 4; ++g) {
+    if (!present(op, lstm::kInputWeights + g)) continue;  // CIFG
     LOWBIT_RETURN_IF_ERROR(check_matrix(graph, op, lstm::kInputWeights + g, n_cell, n_input));
-    LOWBIT_RETURN_IF_ERROR(check_matrix(graph, op, lstm::kRecurrentWeights + g, n_cell, n_cell));
+    LOWBIT_RETURN_IF_ERROR(check_matrix(graph, op, lstm::kRecurrentWeights + g, n_cell, n_output));
     LOWBIT_RETURN_IF_ERROR(check_bias(graph, op, lstm::kGateBias + g, n_cell));
   }
-  const int64_t state_elements = int64_t{n_batch} * n_cell;
-  LOWBIT_RETURN_IF_ERROR(check_state(graph, op, lstm::kOutputState, DType::kInt8, state_elements));
-  LOWBIT_RETURN_IF_ERROR(check_state(graph, op, lstm::kCellState, DType::kInt16, state_elements));
+  if (projection) {
+    LOWBIT_RETURN_IF_ERROR(check_matrix(graph, op, lstm::kProjectionWeights, n_output, n_cell));
+    if (present(op, lstm::kProjectionBias)) {
+      LOWBIT_RETURN_IF_ERROR(check_bias(graph, op, lstm::kProjectionBias, n_output));
+    }
+  } else if (present(op, lstm::kProjectionBias)) {
+    return invalid("a projection bias (input 17) needs projection weights (input 16)");
+  }
+  LOWBIT_RETURN_IF_ERROR(check_state(graph, op, lstm::kOutputState, DType::kInt8,
+                                     int64_t{n_batch} * n_output));
+  LOWBIT_RETURN_IF_ERROR(check_state(graph, op, lstm::kCellState, DType::kInt16,
+                                     int64_t{n_batch} * n_cell));
   LOWBIT_RETURN_IF_ERROR(check_cell_scale(graph, op));
 
   if (options->cell_activation != kLstmActivationTanh) {
@@ -167,7 +205,10 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   }
   LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {DType::kInt8}));
   LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
-  output_shapes[0] = Shape{input.shape[0], input.shape[1], n_cell};
+  if (!std::isfinite(options->proj_clip) || options->proj_clip < 0) {
+    return invalid("options: proj_clip must be finite and >= 0");
+  }
+  output_shapes[0] = Shape{input.shape[0], input.shape[1], n_output};
   return Status::Ok();
 }
 

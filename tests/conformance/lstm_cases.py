@@ -5,7 +5,9 @@ and the reference kernels at 1 and 2 threads:
   - the zoo's int8 LSTM models (coral/keras_lstm_mnist_ptq, tflite_micro/trained_lstm_int8);
   - small Keras LSTM layers (several sizes, batch sizes, sequence lengths, batch- and
     time-major) quantized by TensorFlow to the fully-integer int8 LSTM (int16 cell state), the
-    LSTM's output being the graph output.
+    LSTM's output being the graph output;
+  - variants Keras cannot express, edited into such a model: CIFG (no input gate), int16
+    peephole weights, cell clipping.
 Each model runs on seeded random inputs from a fresh state, and once as a stream: --invokes
 consecutive invokes on one input with the recurrent state carried over (lowbit-run --invokes,
 LiteRT without resetting its variables).
@@ -32,6 +34,14 @@ ZOO_MODELS = ["coral/keras_lstm_mnist_ptq.tflite", "tflite_micro/trained_lstm_in
 # (units, features, steps, batch, time_major)
 GENERATED = [(8, 5, 3, 1, False), (16, 12, 7, 2, False), (20, 28, 10, 1, True),
              (32, 4, 5, 3, True), (5, 33, 1, 1, False)]
+# Edits of one generated model: (units, features, steps, batch, time_major), edits, projection width.
+VARIANTS = [((16, 12, 7, 2, False), ("cifg",), None),
+            ((16, 12, 7, 2, False), ("peephole",), None),
+            ((16, 12, 7, 2, True), ("cifg", "peephole"), None),
+            ((16, 12, 7, 2, False), ("cell_clip",), None),
+            ((12, 6, 5, 1, True), ("cifg", "peephole", "cell_clip"), None)]
+# lowbit refuses projection for now (issue 15): edit_lstm can add one ("projection",
+# "proj_clip" with a width) to a model for the day it is enabled.
 RUNS = [(kernel, threads) for kernel in ("auto", "reference") for threads in (1, 2)]
 
 
@@ -64,6 +74,66 @@ def keras_lstm(path, units, features, steps, batch, time_major, seed):
     converter.inference_output_type = tf.int8
     with open(path, "wb") as f:
         f.write(converter.convert())
+
+
+def add_constant(model, graph, name, tensor_type, values, scale):
+    """Appends a constant tensor with its own buffer; returns its index."""
+    from tensorflow.lite.python import schema_py_generated as schema
+    buffer = schema.BufferT()
+    buffer.data = np.frombuffer(values.tobytes(), np.uint8)
+    model.buffers.append(buffer)
+    tensor = schema.TensorT()
+    tensor.name, tensor.type = name.encode(), tensor_type
+    tensor.shape = np.array(values.shape, np.int32)
+    tensor.buffer = len(model.buffers) - 1
+    tensor.quantization = schema.QuantizationParametersT()
+    tensor.quantization.scale, tensor.quantization.zeroPoint = [scale], [0]
+    graph.tensors.append(tensor)
+    return len(graph.tensors) - 1
+
+
+def edit_lstm(path, edits, projection_width, rng):
+    """Rewrites the model's LSTM operator in place with the given edits."""
+    import flatbuffers
+    from tensorflow.lite.python import schema_py_generated as schema
+    with open(path, "rb") as f:
+        model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(f.read(), 0))
+    graph = model.subgraphs[0]
+    op = next(o for o in graph.operators if len(o.inputs) >= 20)
+    ins = list(op.inputs)
+    cells = int(graph.tensors[ins[2]].shape[0])
+    T = schema.TensorType
+    if "cifg" in edits:
+        ins[1] = ins[5] = ins[12] = -1
+    if "peephole" in edits:
+        for i in (9, 10, 11):
+            if i == 9 and "cifg" in edits:
+                continue
+            ins[i] = add_constant(model, graph, f"peephole{i}", T.INT16,
+                                  rng.integers(-32767, 32768, cells).astype(np.int16), 0.3 / 32767)
+    if "projection" in edits:
+        width = projection_width
+        ins[16] = add_constant(model, graph, "projection", T.INT8,
+                               rng.integers(-127, 128, (width, cells)).astype(np.int8), 0.02)
+        ins[17] = add_constant(model, graph, "projection_bias", T.INT32,
+                               rng.integers(-2000, 2000, width).astype(np.int32), 1e-4)
+        for i in (5, 6, 7, 8):  # recurrent weights now read the projected state
+            if ins[i] >= 0:
+                scale = graph.tensors[ins[i]].quantization.scale[0]
+                ins[i] = add_constant(model, graph, f"recurrent{i}", T.INT8,
+                                      rng.integers(-127, 128, (cells, width)).astype(np.int8), scale)
+        for t in (graph.tensors[ins[18]], graph.tensors[op.outputs[0]]):
+            t.shape = np.array(list(t.shape[:-1]) + [width], np.int32)
+            t.shapeSignature = None
+        if "proj_clip" in edits:
+            op.builtinOptions.projClip = 0.5
+    if "cell_clip" in edits:
+        op.builtinOptions.cellClip = 1.5
+    op.inputs = np.array(ins, np.int32)
+    builder = flatbuffers.Builder(0)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    with open(path, "wb") as f:
+        f.write(builder.Output())
 
 
 def differing(got, expected):
@@ -138,7 +208,14 @@ def main():
             keras_lstm(path, units, features, steps, batch, time_major, args.seed + k)
             if not convert_and_check(name, path, scratch, args, rng):
                 failed.append(name)
-    total = len(ZOO_MODELS) + len(GENERATED)
+        for k, ((units, features, steps, batch, time_major), edits, width) in enumerate(VARIANTS):
+            name = f"keras lstm units={units} {'+'.join(edits)}" + (f" to {width}" if width else "")
+            path = os.path.join(scratch, f"variant{k}.tflite")
+            keras_lstm(path, units, features, steps, batch, time_major, args.seed + 100 + k)
+            edit_lstm(path, edits, width, rng)
+            if not convert_and_check(name, path, scratch, args, rng):
+                failed.append(name)
+    total = len(ZOO_MODELS) + len(GENERATED) + len(VARIANTS)
     print(f"lstm_cases: {total} models, {len(failed)} failed" +
           (f": {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0

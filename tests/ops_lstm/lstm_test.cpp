@@ -28,7 +28,7 @@ struct LstmSpec {
 };
 
 // A one-operator graph; `edit` may change the operator before it is added.
-using Edit = std::function<void(std::vector<int>&, SequenceLstmOptions&)>;
+using Edit = std::function<void(ModelBuilder&, std::vector<int>&, SequenceLstmOptions&)>;
 
 // Builds into a fresh builder (ModelBuilder cannot be moved).
 std::unique_ptr<ModelBuilder> lstm_graph(const LstmSpec& s, uint32_t seed, const Edit& edit = {}) {
@@ -62,7 +62,7 @@ std::unique_ptr<ModelBuilder> lstm_graph(const LstmSpec& s, uint32_t seed, const
   o.time_major = s.time_major;
   o.hidden_scale = s.hidden_scale;
   o.hidden_zero_point = -1;
-  if (edit) edit(in, o);
+  if (edit) edit(b, in, o);
   const int y = b.add_tensor("y", DType::kInt8, out_shape, per_tensor(s.hidden_scale, -1));
   b.add_operator(OpType::kUnidirectionalSequenceLstm, in, {y}, o, "lstm");
   b.set_inputs({in[0]});
@@ -142,6 +142,26 @@ TEST_CASE("LSTM state carries across invokes and reset_state restores it", "[lst
   }
 }
 
+TEST_CASE("CIFG and peephole LSTMs run and carry state", "[lstm]") {
+  LstmSpec s;
+  std::mt19937 rng(2);
+  const Edit cifg_peephole = [&](ModelBuilder& b, std::vector<int>& in, SequenceLstmOptions& o) {
+    in[1] = in[5] = in[12] = kAbsentInput;  // no input gate: 1 - forget gate
+    for (int i : {10, 11}) {  // int16 peephole weights of the forget and output gates
+      in[i] = b.add_constant("peephole" + std::to_string(i), DType::kInt16, {s.units},
+                             random_ints<int16_t>(rng, size_t(s.units), -32767, 32767),
+                             per_tensor(1e-5f, 0));
+    }
+    o.cell_clip = 0.5f;
+  };
+  Runner cifg(lstm_graph(s, 4, cifg_peephole));
+  const auto x = random_ints<int8_t>(rng, size_t(s.steps * s.features), -128, 127);
+  const auto first = cifg.invoke(x);
+  CHECK(cifg.invoke(x) != first);
+  REQUIRE(cifg.interp->reset_state().ok());
+  CHECK(cifg.invoke(x) == first);
+}
+
 TEST_CASE("two invokes equal one run over the doubled sequence", "[lstm]") {
   LstmSpec half, whole;
   whole.steps = 2 * half.steps;
@@ -161,21 +181,27 @@ TEST_CASE("LSTM refusals name what is wrong", "[lstm]") {
   const auto error_with = [&](const LstmSpec& spec, const Edit& edit) {
     return load_error(lstm_graph(spec, 1, edit));
   };
-  CHECK_THAT(error_with(s, [](auto& in, auto&) { in[1] = kAbsentInput; in[5] = kAbsentInput; }),
-             Catch::Contains("CIFG"));
-  CHECK_THAT(error_with(s, [](auto& in, auto&) { in[10] = in[12]; }), Catch::Contains("peephole"));
-  CHECK_THAT(error_with(s, [](auto& in, auto&) { in[16] = in[5]; }), Catch::Contains("projection"));
-  CHECK_THAT(error_with(s, [](auto& in, auto&) { in[21] = in[12]; }),
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[1] = kAbsentInput; in[5] = kAbsentInput; }),
+             Catch::Contains("must be all present or all absent (CIFG)"));
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[10] = in[12]; }),
+             Catch::Contains("peephole weights (inputs 9, 10, 11"));
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[9] = in[10] = in[11] = in[12]; }),
+             Catch::Contains("has dtype int32") && Catch::Contains("int16"));
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[16] = in[5]; }),
+             Catch::Contains("projection (input 16) is not supported"));
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[17] = in[12]; }),
+             Catch::Contains("needs projection weights"));
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[21] = in[12]; }),
              Catch::Contains("layer normalisation"));
-  CHECK_THAT(error_with(s, [](auto& in, auto&) { in[14] = kAbsentInput; }),
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[14] = kAbsentInput; }),
              Catch::Contains("required input 14 is absent"));
-  CHECK_THAT(error_with(s, [](auto& in, auto&) { in.resize(19); }),
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in.resize(19); }),
              Catch::Contains("expects 20 or 24 inputs"));
-  CHECK_THAT(error_with(s, [](auto&, auto& o) { o.hidden_scale = 0; }),
+  CHECK_THAT(error_with(s, [](auto&, auto&, auto& o) { o.hidden_scale = 0; }),
              Catch::Contains("hidden-state quantization"));
-  CHECK_THAT(error_with(s, [](auto&, auto& o) { o.cell_activation = 1; }),
+  CHECK_THAT(error_with(s, [](auto&, auto&, auto& o) { o.cell_activation = 1; }),
              Catch::Contains("cell activation 1"));
-  CHECK_THAT(error_with(s, [](auto& in, auto&) { std::swap(in[2], in[6]); }),
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { std::swap(in[2], in[6]); }),
              Catch::Contains("expected [6,4]"));
   LstmSpec bad_scale = s;
   bad_scale.cell_scale = 0.001f;
