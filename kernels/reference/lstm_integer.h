@@ -43,7 +43,7 @@ struct IntegerLstmParams {
   int32_t hidden_zero_point = 0;
   // Projection of the hidden state into the output state; null weights: none.
   const int8_t* projection_weights = nullptr;  // [n_output, n_cell]
-  const int32_t* projection_bias = nullptr;    // [n_output], the hidden zero point folded in
+  const int32_t* projection_bias = nullptr;    // [n_output]
   int32_t projection_multiplier = 0;
   int projection_shift = 0;
   int32_t output_state_zero_point = 0;

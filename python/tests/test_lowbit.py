@@ -140,7 +140,7 @@ def test_bit_exact_with_the_tflite_reference_kernels(name):
 
 def test_recurrent_state_carries_over_and_reset_state_clears_it():
     """The int8 LSTM keeps its state between invokes, as LiteRT does; reset_state() starts over."""
-    tflite = SHARED / "coral" / "keras_lstm_mnist_ptq.tflite"
+    tflite = SHARED / "zoo" / "coral" / "keras_lstm_mnist_ptq.tflite"
     if not tflite.exists():
         pytest.skip(f"{tflite} absent")
     interpreter = lowbit.Interpreter(tflite)

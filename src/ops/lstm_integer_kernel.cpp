@@ -45,7 +45,6 @@ class IntegerLstmKernel : public OpKernel {
     const OperatorDesc& op = ctx.op();
     const auto& options = std::get<SequenceLstmOptions>(op.options);
     const TensorDesc& input = ctx.input(lstm::kInput);
-    const TensorDesc& output_state = ctx.input(lstm::kOutputState);
     const TensorDesc& cell_state = ctx.input(lstm::kCellState);
     time_major_ = options.time_major;
     steps_ = time_major_ ? input.shape[0] : input.shape[1];
@@ -61,30 +60,7 @@ class IntegerLstmKernel : public OpKernel {
     int32_t* biases = static_cast<int32_t*>(ctx.allocate_persistent(
         sizeof(int32_t) * (2 * ref::kLstmGates * static_cast<size_t>(n) + p_.n_output)));
     if (biases == nullptr) return Status(StatusCode::kResourceExhausted, "no memory for LSTM biases");
-    for (int g = 0; g < ref::kLstmGates; ++g) {
-      if (!ctx.has_input(lstm::kInputWeights + g)) continue;  // CIFG: no input gate
-      const TensorDesc& w_in = ctx.input(lstm::kInputWeights + g);
-      const TensorDesc& w_rec = ctx.input(lstm::kRecurrentWeights + g);
-      const TensorDesc& bias = ctx.input(lstm::kGateBias + g);
-      ref::LstmGateWeights& gw = p_.gates[g];
-      gw.input_weights = static_cast<const int8_t*>(w_in.data);
-      gw.recurrent_weights = static_cast<const int8_t*>(w_rec.data);
-      int32_t* input_bias = biases + (2 * g) * n;
-      int32_t* recurrent_bias = biases + (2 * g + 1) * n;
-      fold_zero_point(gw.input_weights, static_cast<const int32_t*>(bias.data),
-                      -input.quant.zero_points[0], n, p_.n_input, input_bias);
-      fold_zero_point(gw.recurrent_weights, nullptr, -output_state.quant.zero_points[0], n,
-                      p_.n_output, recurrent_bias);
-      gw.input_bias = input_bias;
-      gw.recurrent_bias = recurrent_bias;
-      const ref::QuantizedMultiplier in_m = gate_multiplier(w_in.quant.scales[0], input.quant.scales[0]);
-      const ref::QuantizedMultiplier rec_m =
-          gate_multiplier(w_rec.quant.scales[0], output_state.quant.scales[0]);
-      gw.input_multiplier = in_m.multiplier;
-      gw.input_shift = in_m.shift;
-      gw.recurrent_multiplier = rec_m.multiplier;
-      gw.recurrent_shift = rec_m.shift;
-    }
+    prepare_gates(ctx, biases);
     lstm_cell_scale_log2(cell_state.quant.scales[0], &p_.cell_scale_log2);
     prepare_peephole(ctx);
     // TFLite truncates the clip to the cell state's int16 grid.
@@ -143,6 +119,39 @@ class IntegerLstmKernel : public OpKernel {
 
   const char* name() const override { return "qs8_lstm__reference"; }
 
+  // Each gate's weights, zero-point-folded biases (two per gate, in `biases`)
+  // and the multipliers of its two products.
+  void prepare_gates(const PrepareContext& ctx, int32_t* biases) {
+    const TensorDesc& input = ctx.input(lstm::kInput);
+    const TensorDesc& output_state = ctx.input(lstm::kOutputState);
+    const int n = p_.n_cell;
+    for (int g = 0; g < ref::kLstmGates; ++g) {
+      if (!ctx.has_input(lstm::kInputWeights + g)) continue;  // CIFG: no input gate
+      const TensorDesc& w_in = ctx.input(lstm::kInputWeights + g);
+      const TensorDesc& w_rec = ctx.input(lstm::kRecurrentWeights + g);
+      ref::LstmGateWeights& gw = p_.gates[g];
+      gw.input_weights = static_cast<const int8_t*>(w_in.data);
+      gw.recurrent_weights = static_cast<const int8_t*>(w_rec.data);
+      int32_t* input_bias = biases + (2 * g) * n;
+      int32_t* recurrent_bias = biases + (2 * g + 1) * n;
+      fold_zero_point(gw.input_weights,
+                      static_cast<const int32_t*>(ctx.input(lstm::kGateBias + g).data),
+                      -input.quant.zero_points[0], n, p_.n_input, input_bias);
+      fold_zero_point(gw.recurrent_weights, nullptr, -output_state.quant.zero_points[0], n,
+                      p_.n_output, recurrent_bias);
+      gw.input_bias = input_bias;
+      gw.recurrent_bias = recurrent_bias;
+      const ref::QuantizedMultiplier in_m =
+          gate_multiplier(w_in.quant.scales[0], input.quant.scales[0]);
+      const ref::QuantizedMultiplier rec_m =
+          gate_multiplier(w_rec.quant.scales[0], output_state.quant.scales[0]);
+      gw.input_multiplier = in_m.multiplier;
+      gw.input_shift = in_m.shift;
+      gw.recurrent_multiplier = rec_m.multiplier;
+      gw.recurrent_shift = rec_m.shift;
+    }
+  }
+
   // Peephole weights scale the cell state (2^k) into the gate's Q3.12; TFLite
   // forms 2^k * w_scale / 2^-12 in double and keeps it as a float.
   void prepare_peephole(const PrepareContext& ctx) {
@@ -162,8 +171,9 @@ class IntegerLstmKernel : public OpKernel {
     }
   }
 
-  // The projection maps the int8 hidden state (hidden scale and zero point)
-  // into the output state's scale and zero point.
+  // The projection maps the int8 hidden state (hidden scale, kept without its
+  // zero point: see ref::update_output_state) into the output state's scale
+  // and zero point. Unreachable while validation refuses projection.
   void prepare_projection(const PrepareContext& ctx, const SequenceLstmOptions& options,
                           int32_t* folded_bias) {
     const TensorDesc& w = ctx.input(lstm::kProjectionWeights);
@@ -172,7 +182,8 @@ class IntegerLstmKernel : public OpKernel {
     const int32_t* bias = ctx.has_input(lstm::kProjectionBias)
                               ? static_cast<const int32_t*>(ctx.input(lstm::kProjectionBias).data)
                               : nullptr;
-    fold_zero_point(p_.projection_weights, bias, 0, p_.n_output, p_.n_cell, folded_bias);
+    fold_zero_point(p_.projection_weights, bias, /*zero_point_factor=*/0, p_.n_output, p_.n_cell,
+                    folded_bias);
     p_.projection_bias = folded_bias;
     const float effective = w.quant.scales[0] * options.hidden_scale / output_state.quant.scales[0];
     const ref::QuantizedMultiplier m = ref::quantize_multiplier(effective);

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <random>
 
@@ -215,4 +216,33 @@ TEST_CASE("LSTM refusals name what is wrong", "[lstm]") {
   LstmSpec plain_state = s;
   plain_state.variable_state = false;
   CHECK_THAT(error_with(plain_state, {}), Catch::Contains("is used before any operator produces it"));
+}
+
+TEST_CASE("the zoo's int8 LSTM loads from .tflite with its state as variable tensors", "[lstm]") {
+  const std::string dir = shared_models_dir();
+  if (dir.empty()) FAIL("the shared models folder is missing; set LOWBIT_MODELS_DIR");
+  Result<std::shared_ptr<const Model>> model =
+      Model::from_tflite(dir + "/zoo/tflite_micro/trained_lstm_int8.tflite");
+  INFO(model.status().to_string());
+  REQUIRE(model.ok());
+  int variables = 0;
+  for (const TensorDesc& t : model.value()->graph().tensors) variables += t.is_variable ? 1 : 0;
+  CHECK(variables == 2);  // the int8 output state and the int16 cell state
+  Interpreter interp(model.value());
+  REQUIRE(interp.prepare().ok());
+  // The LSTM's own output (before the classifier) shows the carried state.
+  const int lstm_out = model.value()->graph().operators[0].outputs[0];
+  std::mt19937 rng(1);
+  const auto x = random_ints<int8_t>(rng, interp.input(0).bytes, -128, 127);
+  auto run = [&]() {
+    std::memcpy(interp.input(0).data, x.data(), x.size());
+    REQUIRE(interp.invoke().ok());
+    const TensorView out = interp.tensor(lstm_out);
+    const int8_t* p = static_cast<const int8_t*>(out.data);
+    return std::vector<int8_t>(p, p + out.bytes);
+  };
+  const auto first = run();
+  CHECK(run() != first);
+  REQUIRE(interp.reset_state().ok());
+  CHECK(run() == first);
 }
