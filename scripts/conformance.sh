@@ -47,6 +47,9 @@
 #     Every ../shared/models/zoo/coral model (zoo_cases.py) against LiteRT BUILTIN_REF at 1 and 2
 #     threads with auto and reference kernels; the ones still refused are listed with their issue.
 #     Then examples/known_answers.py --check: the examples' expected lines are LiteRT's answers.
+#   scripts/conformance.sh --lstm-cases [--inputs N] [--invokes N] [--seed N] [--models DIR]
+#     The zoo's int8 LSTM models and generated Keras int8 LSTMs (lstm_cases.py) against LiteRT
+#     BUILTIN_REF, fresh and as streams of invokes carrying state. Needs .venv with TensorFlow.
 #
 # Every mode takes --build-dir DIR (default build/), builds lowbit-convert and lowbit-run there
 # first and exits with status 1 on any difference that is not explained.
@@ -73,6 +76,7 @@ while [[ $# -gt 0 ]]; do
     --transpose-conv-cases) mode=transpose_conv_cases; shift ;;
     --activation-cases) mode=activation_cases; shift ;;
     --reduce-cases) mode=reduce_cases; shift ;;
+    --lstm-cases) mode=lstm_cases; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -109,6 +113,7 @@ case "$mode:$ci" in
   graph_folding_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
   zoo_cases:*) python=$(python_for 'import ai_edge_litert, numpy' install) ;;
   reduce_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
+  lstm_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow') ;;
   sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
 assert u.find_spec("larq_compute_engine")' install) ;;
   sweep:0) python=$(python_for 'import ai_edge_litert, larq_compute_engine, larq, tf_keras') || {
@@ -142,6 +147,9 @@ case "$mode" in
   datamove_cases | math_cases | transpose_conv_cases | activation_cases | reduce_cases)
     logged "$log/$mode.log" "$python" "$drivers/$mode.py" --build-dir "$build_dir" "${args[@]}"
     exit ;;
+  lstm_cases) logged "$log/lstm_cases.log" "$python" "$drivers/lstm_cases.py" \
+                --build-dir "$build_dir" "${args[@]}"
+              exit ;;
   zoo_cases) logged "$log/zoo_cases.log" "$python" "$drivers/zoo_cases.py" --build-dir "$build_dir" "${args[@]}"
              # The image examples' expected lines must still be LiteRT BUILTIN_REF's answers.
              "$python" "$root/examples/known_answers.py" --check

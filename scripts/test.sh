@@ -117,14 +117,11 @@ if [[ $sanitize -eq 0 ]]; then
   "$root/scripts/conformance.sh" --ci --build-dir "$build_dir" || fail "conformance sweep (LiteRT, LCE)"
   "$root/scripts/conformance.sh" --zoo-cases --build-dir "$build_dir" || fail "zoo models vs LiteRT"
   # TRANSPOSE_CONV / L2_NORMALIZATION sweep: TensorFlow writes part of its models.
-  if "$root/.venv/bin/python" -c 'import tensorflow, ai_edge_litert' 2>/dev/null; then
-    "$root/scripts/conformance.sh" --transpose-conv-cases --cases 12 --tf-cases 2 --build-dir "$build_dir" ||
-      fail "TRANSPOSE_CONV and L2_NORMALIZATION vs LiteRT"
-  else
-    echo "skipping --transpose-conv-cases: .venv has no TensorFlow (scripts/install-deps.sh --oracle)"
-  fi
+  "$root/scripts/conformance.sh" --transpose-conv-cases --cases 12 --tf-cases 2 --build-dir "$build_dir" ||
+    fail "TRANSPOSE_CONV and L2_NORMALIZATION vs LiteRT"
   "$root/scripts/conformance.sh" --activation-cases --cases 6 --build-dir "$build_dir" || fail "activation and math operators vs LiteRT"
   "$root/scripts/conformance.sh" --reduce-cases --cases 3 --build-dir "$build_dir" || fail "reductions, batch/space, concatenation, dequantize vs LiteRT"
+  "$root/scripts/conformance.sh" --lstm-cases --build-dir "$build_dir" || fail "int8 LSTM models vs LiteRT"
   "$root/scripts/install-deps.sh" --cross
   LOWBIT_NATIVE_BUILD="$build_dir" "$root/scripts/test-arm.sh" || fail "ARM cross builds under qemu"
 fi

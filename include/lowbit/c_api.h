@@ -36,7 +36,8 @@ typedef enum lowbit_dtype {
   LOWBIT_BIT = 4,
   LOWBIT_INT64 = 5,
   LOWBIT_BOOL = 6, /* one byte per element, 0 or 1 */
-  LOWBIT_FLOAT16 = 8 /* IEEE half precision (7 is INT16) */
+  LOWBIT_INT16 = 7,
+  LOWBIT_FLOAT16 = 8 /* IEEE half precision */
 } lowbit_dtype;
 
 /* Values match lowbit::RequantProfile. */
@@ -138,6 +139,9 @@ lowbit_status lowbit_interpreter_create(const lowbit_model* model,
 void lowbit_interpreter_destroy(lowbit_interpreter* interpreter); /* NULL is fine */
 
 lowbit_status lowbit_interpreter_invoke(lowbit_interpreter* interpreter);
+/* Recurrent state (LSTM cell/output state) persists across invokes; this sets
+ * it back to its initial value. */
+lowbit_status lowbit_interpreter_reset_state(lowbit_interpreter* interpreter);
 /* The interpreter's last failure (never NULL; "" after none). */
 const char* lowbit_interpreter_error(const lowbit_interpreter* interpreter);
 

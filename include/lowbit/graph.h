@@ -187,6 +187,19 @@ struct LeakyReluOptions {
   float alpha = 0.2f;
 };
 
+// UNIDIRECTIONAL_SEQUENCE_LSTM: TFLite's UnidirectionalSequenceLSTMOptions,
+// plus the quantization of the hidden state (o * tanh(c)) that TFLite's
+// converter records on the operator's effective_hidden_scale_intermediate.
+struct SequenceLstmOptions {
+  int32_t cell_activation = 4;  // TFLite ActivationFunctionType: 4 = TANH
+  float cell_clip = 0.0f;       // > 0: cell state clipped to +-cell_clip
+  float proj_clip = 0.0f;       // > 0: projection output clipped
+  bool time_major = false;      // input [time, batch, in] instead of [batch, time, in]
+  bool asymmetric_quantize_inputs = false;  // hybrid kernels only
+  float hidden_scale = 0.0f;
+  int32_t hidden_zero_point = 0;
+};
+
 // The options kind of operators that take none.
 using NoOptions = std::monostate;
 
@@ -206,6 +219,10 @@ struct TensorDesc {
   // builder's storage); intermediate and graph-input tensors have none.
   const void* data = nullptr;
   size_t data_bytes = 0;
+  // Recurrent state: an operator reads and overwrites it in place, its value
+  // persists across invoke() calls, and Interpreter::reset_state() sets it
+  // back to its zero point (int8) or zero (other dtypes), as TFLite does.
+  bool is_variable = false;
 
   bool is_constant() const { return data != nullptr; }
 };

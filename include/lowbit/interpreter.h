@@ -67,8 +67,12 @@ class Interpreter {
 
   // Shape inference, kernel selection, weight packing, memory plan.
   Status prepare();
-  // Runs every operator once. Allocates nothing.
+  // Runs every operator once. Allocates nothing. Recurrent state (variable
+  // tensors, e.g. an LSTM's cell and output state) carries over to the next
+  // invoke(), so a stream can be fed one chunk at a time.
   Status invoke();
+  // Sets the recurrent state back to its initial value (prepare() does too).
+  Status reset_state();
 
   size_t num_inputs() const;
   size_t num_outputs() const;

@@ -21,6 +21,8 @@ class ModelBuilder {
 
   // An intermediate or graph-input/output tensor. Returns its index.
   int add_tensor(std::string name, DType dtype, Shape shape, Quantization quant = {});
+  // A recurrent-state tensor (TensorDesc::is_variable).
+  int add_variable(std::string name, DType dtype, Shape shape, Quantization quant = {});
   // A constant tensor; the builder copies `bytes`, which must be exactly the
   // tensor's storage size (bit tensors: packed 32-bit words).
   int add_constant(std::string name, DType dtype, Shape shape, const void* data, size_t bytes,

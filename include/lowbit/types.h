@@ -20,8 +20,10 @@ enum class DType : uint8_t {
   kInt64 = 5,
   // One byte per element, 0 = false and 1 = true (TFLite's BOOL).
   kBool = 6,
-  // 7 is INT16 (another branch). IEEE half precision, two bytes per element
-  // (TFLite's FLOAT16): only DEQUANTIZE reads it.
+  // Signed 16-bit integers (TFLite's INT16: LSTM cell state, 16x8 activations).
+  kInt16 = 7,
+  // IEEE half precision, two bytes per element (TFLite's FLOAT16): only
+  // DEQUANTIZE reads it.
   kFloat16 = 8,
 };
 

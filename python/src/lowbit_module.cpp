@@ -29,6 +29,7 @@ py::dtype numpy_dtype(lowbit::DType dtype) {
     case lowbit::DType::kInt32: return py::dtype::of<int32_t>();
     case lowbit::DType::kInt64: return py::dtype::of<int64_t>();
     case lowbit::DType::kBool: return py::dtype::of<bool>();
+    case lowbit::DType::kInt16: return py::dtype::of<int16_t>();
     case lowbit::DType::kFloat16: return py::dtype("float16");
     case lowbit::DType::kBit: return py::dtype::of<int32_t>();  // packed words
   }
@@ -124,6 +125,8 @@ class PyInterpreter {
     throw_if_error(status);
   }
 
+  void reset_state() { throw_if_error(interpreter_->reset_state()); }
+
   py::array get_output(const py::object& key) const {
     lowbit::TensorView view;
     if (py::isinstance<py::int_>(key)) {
@@ -192,6 +195,7 @@ PYBIND11_MODULE(_lowbit, m) {
       .def("get_output_details", &PyInterpreter::output_details)
       .def("set_input", &PyInterpreter::set_input, py::arg("key"), py::arg("value"))
       .def("invoke", &PyInterpreter::invoke)
+      .def("reset_state", &PyInterpreter::reset_state)
       .def("get_output", &PyInterpreter::get_output, py::arg("key"))
       .def_property_readonly("arena_bytes", &PyInterpreter::arena_bytes)
       .def_property_readonly("packed_weight_bytes", &PyInterpreter::packed_weight_bytes)

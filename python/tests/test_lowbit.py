@@ -136,3 +136,25 @@ def test_bit_exact_with_the_tflite_reference_kernels(name):
         expected = [oracle.get_tensor(d["index"]) for d in oracle.get_output_details()]
         for e, g in zip(expected, interpreter.run(inputs)):
             np.testing.assert_array_equal(e.reshape(g.shape), g)
+
+
+def test_recurrent_state_carries_over_and_reset_state_clears_it():
+    """The int8 LSTM keeps its state between invokes, as LiteRT does; reset_state() starts over."""
+    tflite = SHARED / "zoo" / "coral" / "keras_lstm_mnist_ptq.tflite"
+    if not tflite.exists():
+        pytest.skip(f"{tflite} absent")
+    interpreter = lowbit.Interpreter(tflite)
+    inputs = random_inputs(interpreter, seed=3)
+    first = interpreter.run(inputs)
+    streamed = [interpreter.run(inputs) for _ in range(3)]
+    interpreter.reset_state()
+    np.testing.assert_array_equal(interpreter.run(inputs)[0], first[0])
+    litert = pytest.importorskip("ai_edge_litert.interpreter")
+    oracle = litert.Interpreter(model_path=str(tflite),
+                                experimental_op_resolver_type=litert.OpResolverType.BUILTIN_REF)
+    oracle.allocate_tensors()
+    for expected in [first] + streamed:
+        oracle.set_tensor(oracle.get_input_details()[0]["index"], inputs[0])
+        oracle.invoke()
+        np.testing.assert_array_equal(
+            oracle.get_tensor(oracle.get_output_details()[0]["index"]), expected[0])

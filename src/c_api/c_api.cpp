@@ -281,12 +281,22 @@ lowbit_status lowbit_interpreter_create(const lowbit_model* model,
 
 void lowbit_interpreter_destroy(lowbit_interpreter* interpreter) { delete interpreter; }
 
-lowbit_status lowbit_interpreter_invoke(lowbit_interpreter* interpreter) {
+// Calls an Interpreter method, keeping its failure for lowbit_interpreter_error.
+static lowbit_status call_interpreter(lowbit_interpreter* interpreter,
+                                      lowbit::Status (lowbit::Interpreter::*method)()) {
   if (interpreter == nullptr) return to_c(invalid("interpreter is NULL"));
-  lowbit::Status s = interpreter->interpreter->invoke();
+  lowbit::Status s = (interpreter->interpreter.get()->*method)();
   if (s.ok()) return LOWBIT_OK;
   interpreter->error = s.to_string();
   return to_c(s);
+}
+
+lowbit_status lowbit_interpreter_invoke(lowbit_interpreter* interpreter) {
+  return call_interpreter(interpreter, &lowbit::Interpreter::invoke);
+}
+
+lowbit_status lowbit_interpreter_reset_state(lowbit_interpreter* interpreter) {
+  return call_interpreter(interpreter, &lowbit::Interpreter::reset_state);
 }
 
 const char* lowbit_interpreter_error(const lowbit_interpreter* interpreter) {
@@ -344,6 +354,7 @@ const char* lowbit_tensor_name(const lowbit_tensor* tensor) {
 static_assert(LOWBIT_BIT == static_cast<int>(lowbit::DType::kBit) &&
                   LOWBIT_INT64 == static_cast<int>(lowbit::DType::kInt64) &&
                   LOWBIT_BOOL == static_cast<int>(lowbit::DType::kBool) &&
+                  LOWBIT_INT16 == static_cast<int>(lowbit::DType::kInt16),
                   LOWBIT_FLOAT16 == static_cast<int>(lowbit::DType::kFloat16),
               "lowbit_dtype must match lowbit::DType");
 

@@ -114,6 +114,8 @@ void emit_live_graph(const GraphDesc& graph, ModelBuilder* out, ConversionSummar
                                    desc.quant);
       summary->constant_tensors++;
       summary->weight_bytes_after += desc.data_bytes;
+    } else if (desc.is_variable) {
+      remap[t] = out->add_variable(desc.name, desc.dtype, desc.shape, desc.quant);
     } else {
       remap[t] = out->add_tensor(desc.name, desc.dtype, desc.shape, desc.quant);
     }

@@ -17,11 +17,12 @@ Result<DType> lowbit_dtype(int8_t type) {
     case tfl::kInt32: return DType::kInt32;
     case tfl::kInt64: return DType::kInt64;
     case tfl::kBool: return DType::kBool;
+    case tfl::kInt16: return DType::kInt16;
     case tfl::kFloat16: return DType::kFloat16;
     default:
       return unsupported(std::string("element type ") + tfl::tensor_type_name(type) +
-                         " is not supported (FLOAT32, FLOAT16, INT8, UINT8, INT32, INT64 and BOOL "
-                         "are)");
+                         " is not supported (FLOAT32, FLOAT16, INT8, UINT8, INT16, INT32, INT64 "
+                         "and BOOL are)");
   }
 }
 
@@ -256,7 +257,6 @@ Result<int> Importer::tensor(int index, const Shape* unshaped_as) {
   LOWBIT_RETURN_IF_ERROR(check_index(index));
   if (lowbit_index_[index] >= 0) return lowbit_index_[index];
   const tfl::Tensor* t = tfl_tensor(index);
-  if (t->is_variable()) return unsupported(tensor_label(index) + " is a variable (state) tensor");
   if (t->has_sparsity()) return unsupported(tensor_label(index) + " is sparse");
 
   const bool is_bit = bit_channels_[index] > 0;
@@ -280,9 +280,12 @@ Result<int> Importer::tensor(int index, const Shape* unshaped_as) {
   std::string name = t->name() != nullptr ? t->name()->str() : "tensor_" + std::to_string(index);
 
   size_t bytes = 0;
-  const uint8_t* data = constant_data(index, &bytes);
+  // TFLite ignores a variable tensor's buffer: it resets state to the zero point.
+  const uint8_t* data = t->is_variable() ? nullptr : constant_data(index, &bytes);
   int created;
-  if (data != nullptr) {
+  if (t->is_variable()) {
+    created = builder_->add_variable(std::move(name), dtype, s, quant.value());
+  } else if (data != nullptr) {
     size_t expected = 0;
     if (!storage_bytes(dtype, s, &expected) || expected != bytes) {
       return invalid(tensor_label(index) + " has " + std::to_string(bytes) +

@@ -764,6 +764,7 @@ Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
     case tfl::kReduceMin: return convert_reducer(im, ctx, OpType::kReduceMin);
     case tfl::kSpaceToBatchNd: return convert_plain(im, ctx, OpType::kSpaceToBatchNd, 3);
     case tfl::kBatchToSpaceNd: return convert_plain(im, ctx, OpType::kBatchToSpaceNd, 3);
+    case tfl::kUnidirectionalSequenceLstm: return convert_sequence_lstm(im, ctx);
     default: return im.unsupported_operator(ctx);
   }
 }

@@ -91,6 +91,9 @@ bool OptionsTable::Verify(flatbuffers::Verifier& v, uint8_t tag) const {
       ok = verify_option_fields(this, v, {{0, 4}, {1, 4}, {2, 1}, {3, 1}});
       break;
     case kResizeNearestNeighborOptions: ok = verify_option_fields(this, v, {{0, 1}, {1, 1}}); break;
+    case kUnidirectionalSequenceLstmOptions:
+      ok = verify_option_fields(this, v, {{0, 1}, {1, 4}, {2, 4}, {3, 1}, {4, 1}, {5, 1}});
+      break;
     case kArgMaxOptions:
     case kArgMinOptions: ok = verify_option_fields(this, v, {{0, 1}}); break;
     case kTransposeConvOptions:
@@ -129,7 +132,8 @@ bool Operator::Verify(flatbuffers::Verifier& v) const {
         VerifyOffset(v, field(1)) && v.VerifyVector(inputs()) && VerifyOffset(v, field(2)) &&
         v.VerifyVector(outputs()) && VerifyField<uint8_t>(v, field(3), 1) &&
         VerifyOffset(v, field(4)) && VerifyOffset(v, field(5)) &&
-        v.VerifyVector(custom_options()))) {
+        v.VerifyVector(custom_options()) && VerifyOffset(v, field(8)) &&
+        v.VerifyVector(intermediates()))) {
     return false;
   }
   const OptionsTable* options = builtin_options();

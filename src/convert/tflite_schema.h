@@ -100,6 +100,7 @@ enum BuiltinOperator : int32_t {
   kReduceMin = 89,
   kSpaceToBatchNd = 38,
   kBatchToSpaceNd = 37,
+  kUnidirectionalSequenceLstm = 44,
 };
 // TFLite's name of any builtin operator code ("RESIZE_BILINEAR" for 23); only
 // codes newer than the table in tflite_operator_names.cpp give "BUILTIN_<n>".
@@ -138,6 +139,7 @@ enum OptionsTag : uint8_t {
   kTransposeConvOptions = 49,
   kL2NormOptions = 12,
   kLeakyReluOptions = 75,
+  kUnidirectionalSequenceLstmOptions = 71,
 };
 
 // Any builtin options table; accessors by field id. The verifier checks the
@@ -195,6 +197,8 @@ struct Operator : private flatbuffers::Table {
   uint8_t builtin_options_type() const { return GetField<uint8_t>(field(3), 0); }
   const OptionsTable* builtin_options() const { return GetPointer<const OptionsTable*>(field(4)); }
   const Vec<uint8_t>* custom_options() const { return GetPointer<const Vec<uint8_t>*>(field(5)); }
+  // Tensors recording quantization of internal values (the integer LSTM's).
+  const Vec<int32_t>* intermediates() const { return GetPointer<const Vec<int32_t>*>(field(8)); }
   bool Verify(flatbuffers::Verifier& v) const;
 };
 

@@ -144,6 +144,10 @@ LOWBIT_FIELDS(TransposeConvOptions, LOWBIT_FIELD(padding), LOWBIT_FIELD(stride_h
               LOWBIT_FIELD(stride_w), LOWBIT_FIELD(activation), LOWBIT_FIELD(output_height),
               LOWBIT_FIELD(output_width))
 LOWBIT_FIELDS(LeakyReluOptions, LOWBIT_FIELD(alpha))
+LOWBIT_FIELDS(SequenceLstmOptions, LOWBIT_FIELD(cell_activation), LOWBIT_FIELD(cell_clip),
+              LOWBIT_FIELD(proj_clip), LOWBIT_FIELD(time_major),
+              LOWBIT_FIELD(asymmetric_quantize_inputs), LOWBIT_FIELD(hidden_scale),
+              LOWBIT_FIELD(hidden_zero_point))
 #undef LOWBIT_FIELDS
 #undef LOWBIT_FIELD
 

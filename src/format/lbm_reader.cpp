@@ -77,8 +77,7 @@ Status read_tensor(const fb::Tensor& ft, int index, const uint8_t* file,
   const std::string who = describe_tensor(*graph, index);
 
   const int dtype = static_cast<int>(ft.dtype());
-  if ((dtype < 0 || dtype > static_cast<int>(DType::kBool)) &&
-      dtype != static_cast<int>(DType::kFloat16)) {
+  if (dtype < 0 || dtype > static_cast<int>(DType::kFloat16)) {
     return invalid_model(who + ": unknown dtype " + std::to_string(dtype));
   }
   t.dtype = static_cast<DType>(dtype);
@@ -92,6 +91,7 @@ Status read_tensor(const fb::Tensor& ft, int index, const uint8_t* file,
                                                       " exceeds the limit of " +
                                                       std::to_string(rank_limit));
   }
+  t.is_variable = ft.is_variable();
   t.shape.rank = static_cast<int>(rank);
   for (size_t d = 0; d < rank; ++d) t.shape.dims[d] = ft.shape()->Get(d);
 

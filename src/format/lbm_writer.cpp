@@ -36,7 +36,7 @@ void build_flatbuffer(const GraphDesc& graph, size_t data_start,
     const std::vector<int32_t> dims = t.shape.to_vector();
     tensors.push_back(fb::CreateTensor(*fbb, fbb->CreateString(t.name),
                                        static_cast<fb::DType>(t.dtype), fbb->CreateVector(dims),
-                                       buffer, quant));
+                                       buffer, quant, t.is_variable));
   }
   std::vector<flatbuffers::Offset<fb::Operator>> operators;
   for (const OperatorDesc& op : graph.operators) {

@@ -43,6 +43,12 @@ int ModelBuilder::add_tensor(std::string name, DType dtype, Shape shape, Quantiz
   return static_cast<int>(impl_->graph.tensors.size() - 1);
 }
 
+int ModelBuilder::add_variable(std::string name, DType dtype, Shape shape, Quantization quant) {
+  const int index = add_tensor(std::move(name), dtype, shape, std::move(quant));
+  impl_->graph.tensors[index].is_variable = true;
+  return index;
+}
+
 int ModelBuilder::add_constant(std::string name, DType dtype, Shape shape, const void* data,
                                size_t bytes, Quantization quant) {
   const int index = add_tensor(std::move(name), dtype, shape, std::move(quant));

@@ -36,6 +36,7 @@ const char* dtype_name(DType dtype) {
     case DType::kBit: return "bit";
     case DType::kInt64: return "int64";
     case DType::kBool: return "bool";
+    case DType::kInt16: return "int16";
     case DType::kFloat16: return "float16";
   }
   return "unknown";
@@ -102,6 +103,7 @@ bool storage_bytes(DType dtype, const Shape& shape, size_t* bytes) {
     case DType::kInt64:
       elem = 8;
       break;
+    case DType::kInt16:
     case DType::kFloat16:
       elem = 2;
       break;

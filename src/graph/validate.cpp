@@ -18,7 +18,7 @@ Status invalid_model(std::string message) {
 }
 
 bool is_known_dtype(DType dtype) {
-  return static_cast<int>(dtype) <= static_cast<int>(DType::kBool) || dtype == DType::kFloat16;
+  return static_cast<int>(dtype) <= static_cast<int>(DType::kFloat16);
 }
 
 bool is_known_op_type(OpType type) { return static_cast<int>(type) < kNumOpTypes; }
@@ -28,6 +28,7 @@ bool zero_point_fits(DType dtype, int32_t zero_point) {
   switch (dtype) {
     case DType::kInt8: return zero_point >= -128 && zero_point <= 127;
     case DType::kUInt8: return zero_point >= 0 && zero_point <= 255;
+    case DType::kInt16: return zero_point >= -32768 && zero_point <= 32767;
     default: return true;
   }
 }
@@ -98,6 +99,9 @@ Status check_tensor(const GraphDesc& graph, int index, const LoadOptions& option
     return Status(StatusCode::kResourceExhausted,
                   who + ": " + std::to_string(bytes) + " bytes exceeds max_tensor_bytes (" +
                       std::to_string(options.max_tensor_bytes) + ")");
+  }
+  if (t.is_variable && t.is_constant()) {
+    return invalid_model(who + ": a variable (state) tensor cannot have constant data");
   }
   if (t.is_constant() && t.data_bytes != bytes) {
     return invalid_model(who + ": constant data has " + std::to_string(t.data_bytes) +
@@ -171,9 +175,10 @@ Status validate_graph_structure(const GraphDesc& graph, const LoadOptions& optio
       return invalid_model("graph input " + std::to_string(i) + " is tensor " +
                            std::to_string(t) + ", out of range " + range_text(graph));
     }
-    if (graph.tensors[t].is_constant()) {
+    if (graph.tensors[t].is_constant() || graph.tensors[t].is_variable) {
       return invalid_model("graph input " + std::to_string(i) + " is " + describe_tensor(graph, t) +
-                           ", which is a constant");
+                           (graph.tensors[t].is_variable ? ", which is a variable (state) tensor"
+                                                         : ", which is a constant"));
     }
     is_graph_input[t] = 1;
   }
@@ -203,7 +208,10 @@ Status validate_graph_structure(const GraphDesc& graph, const LoadOptions& optio
         return invalid_model(who + ": input " + std::to_string(i) + " is tensor " +
                              std::to_string(t) + ", out of range " + range_text(graph));
       }
-      if (graph.tensors[t].is_constant() || is_graph_input[t]) continue;
+      // State tensors are defined from the start (their reset value).
+      if (graph.tensors[t].is_constant() || graph.tensors[t].is_variable || is_graph_input[t]) {
+        continue;
+      }
       if (producer[t] < 0) {
         return invalid_model(who + ": input " + std::to_string(i) + " " +
                              describe_tensor(graph, t) +
@@ -217,9 +225,11 @@ Status validate_graph_structure(const GraphDesc& graph, const LoadOptions& optio
         return invalid_model(who + ": output " + std::to_string(i) + " is tensor " +
                              std::to_string(t) + ", out of range " + range_text(graph));
       }
-      if (graph.tensors[t].is_constant()) {
+      if (graph.tensors[t].is_constant() || graph.tensors[t].is_variable) {
         return invalid_model(who + ": output " + std::to_string(i) + " " +
-                             describe_tensor(graph, t) + " is a constant");
+                             describe_tensor(graph, t) +
+                             (graph.tensors[t].is_variable ? " is a variable (state) tensor"
+                                                           : " is a constant"));
       }
       if (is_graph_input[t]) {
         return invalid_model(who + ": output " + std::to_string(i) + " " +

@@ -11,6 +11,7 @@ size_t element_bytes(DType dtype) {
     case DType::kInt8: return 1;
     case DType::kUInt8: return 1;
     case DType::kInt64: return 8;
+    case DType::kInt16: return 2;
     case DType::kBool: return 1;
     case DType::kFloat16: return 2;
     case DType::kBit: return 0;

@@ -106,6 +106,10 @@ Status Interpreter::Impl::plan_and_bind() {
     for (int t : graph.operators[i].inputs) touch(t, i);
   }
   for (int t : graph.inputs) touch(t, 0), touch(t, last_op);
+  // Recurrent state must survive between invokes: live throughout, never shared.
+  for (size_t t = 0; t < num_tensors; ++t) {
+    if (graph.tensors[t].is_variable) touch(static_cast<int>(t), 0), touch(static_cast<int>(t), last_op);
+  }
   for (int t : graph.outputs) touch(t, 0), touch(t, last_op);
 
   std::vector<BufferLifetime> buffers;
@@ -172,7 +176,23 @@ Status Interpreter::Impl::plan_and_bind() {
   }
   profile.assign(num_ops, OperatorProfile{0, 0.0});
   for (int i = 0; i < num_ops; ++i) profile[i].op_index = i;
+  reset_state();
   return Status::Ok();
+}
+
+void Interpreter::Impl::reset_state() {
+  const GraphDesc& graph = model->graph();
+  for (size_t t = 0; t < graph.tensors.size(); ++t) {
+    const TensorDesc& desc = graph.tensors[t];
+    if (!desc.is_variable || tensor_data[t] == nullptr) continue;
+    // TFLite's ResetVariableTensor: int8 state starts at its zero point
+    // (memset with that byte), everything else at zero bytes.
+    int fill = 0;
+    if (desc.dtype == DType::kInt8 && !desc.quant.zero_points.empty()) {
+      fill = desc.quant.zero_points[0];
+    }
+    std::memset(tensor_data[t], fill, tensor_bytes[t]);
+  }
 }
 
 Status Interpreter::Impl::place_arena() {
@@ -271,6 +291,14 @@ Status Interpreter::invoke() {
     }
     if (!s.ok()) return with_operator(impl_->model->graph(), static_cast<int>(i), s);
   }
+  return Status::Ok();
+}
+
+Status Interpreter::reset_state() {
+  if (!impl_->prepared) {
+    return Status(StatusCode::kFailedPrecondition, "reset_state() before a successful prepare()");
+  }
+  impl_->reset_state();
   return Status::Ok();
 }
 

@@ -69,6 +69,7 @@ struct Interpreter::Impl {
   Status create_kernels();
   Status plan_and_bind();
   Status place_arena();  // the interpreter's own arena, or options.arena
+  void reset_state();    // variable tensors back to their initial value
 
   static constexpr size_t kArenaAlignment = 64;
   size_t required_arena_capacity() const {

@@ -136,6 +136,13 @@ std::string main_options(const GraphDesc& graph, const OperatorDesc& op) {
                  format_double(" iou>%g", o.nms_iou_threshold);
         } else if constexpr (std::is_same_v<T, LeakyReluOptions>) {
           return format_double("alpha=%g", o.alpha);
+        } else if constexpr (std::is_same_v<T, SequenceLstmOptions>) {
+          return std::string(o.time_major ? "time-major" : "batch-major") +
+                 (o.cell_activation == 4 ? " tanh" : " activation=" + std::to_string(o.cell_activation)) +
+                 (o.cell_clip > 0 ? format_double(" cell_clip=%g", o.cell_clip) : "") +
+                 (o.proj_clip > 0 ? format_double(" proj_clip=%g", o.proj_clip) : "") +
+                 format_double(" hidden_scale=%g", o.hidden_scale) +
+                 " hidden_zp=" + std::to_string(o.hidden_zero_point);
         } else {
           return "";
         }
@@ -211,7 +218,8 @@ int inspect(const std::string& path, const InterpreterOptions& options) {
   for (size_t i = 0; i < graph.tensors.size(); ++i) {
     const TensorDesc& t = graph.tensors[i];
     tensors.add({std::to_string(i), t.name, dtype_name(t.dtype), t.shape.to_string(),
-                 t.is_constant() ? std::to_string(t.data_bytes) : "-", quant_text(t.quant)});
+                 t.is_constant() ? std::to_string(t.data_bytes) : (t.is_variable ? "state" : "-"),
+                 quant_text(t.quant)});
   }
   tensors.print(stdout);
 

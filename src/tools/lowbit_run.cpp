@@ -28,6 +28,7 @@ struct Args {
   std::vector<TensorFile> inputs, outputs;
   uint32_t seed = 1;
   long long max_values = 16;
+  int invokes = 1;
   InterpreterOptions options;
 };
 
@@ -81,6 +82,11 @@ int parse_args(int argc, char** argv, Args* args) {
   add_profile_option(app, "--profile", &args->options.profile,
                      "tflite_reference (default), single_rounding, xnnpack_fp32 or "
                      "tflite_optimized");
+  app.add_option("--invokes", args->invokes,
+                 "invoke N times on the same inputs; recurrent state carries over, the last "
+                 "outputs are printed (default 1)")
+      ->check(integer_in(1, 1 << 20, "a number in [1, 2^20]"))
+      ->type_name("N");
   app.add_option("--max-values", args->max_values, "values printed per output (default 16)")
       ->check(integer_in(0, 1LL << 30, "a non-negative number"))
       ->type_name("N");
@@ -176,7 +182,7 @@ Status run(const Args& args) {
   LOWBIT_RETURN_IF_ERROR(load_inputs(interp, args));
 
   const auto start = std::chrono::steady_clock::now();
-  LOWBIT_RETURN_IF_ERROR(interp.invoke());
+  for (int i = 0; i < args.invokes; ++i) LOWBIT_RETURN_IF_ERROR(interp.invoke());
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   std::printf("invoke: %.3f ms (kernel set %s, %d thread%s, profile %s)\n", ms,

@@ -60,6 +60,11 @@ inline void fill_random(const TensorView& t, std::mt19937& rng) {
       for (int64_t i = 0; i < count; ++i) p[i] = (uint64_t{rng()} << 32) | rng();
       break;
     }
+    case DType::kInt16: {
+      uint16_t* p = t.as<uint16_t>();
+      for (int64_t i = 0; i < count; ++i) p[i] = static_cast<uint16_t>(rng() >> 16);
+      break;
+    }
     case DType::kFloat16: {  // +-[0.5, 1): sign, exponent 14, random mantissa
       uint16_t* p = t.as<uint16_t>();
       for (int64_t i = 0; i < count; ++i) p[i] = static_cast<uint16_t>((rng() & 0x83ffu) | 0x3800u);

@@ -38,6 +38,7 @@ inline double raw_value(const TensorView& t, int64_t i) {
     case DType::kInt32: return t.as<int32_t>()[i];
     case DType::kInt64: return static_cast<double>(t.as<int64_t>()[i]);
     case DType::kBool: return t.as<uint8_t>()[i];
+    case DType::kInt16: return t.as<int16_t>()[i];
     case DType::kFloat16: return ref::half_to_float(t.as<uint16_t>()[i]);
     case DType::kBit: {
       const Shape& shape = t.shape();

@@ -117,6 +117,8 @@ TEST_CASE("C API outputs equal the C++ API with owned and caller arenas") {
         for (int repeat = 0; repeat < 2; ++repeat) {  // inputs survive an invoke
           REQUIRE(lowbit_interpreter_invoke(owned.interpreter) == LOWBIT_OK);
           REQUIRE(lowbit_interpreter_invoke(external.interpreter) == LOWBIT_OK);
+          // No recurrent state here: resetting it changes nothing.
+          REQUIRE(lowbit_interpreter_reset_state(external.interpreter) == LOWBIT_OK);
           REQUIRE(lowbit_interpreter_num_outputs(external.interpreter) == expected.size());
           for (size_t i = 0; i < expected.size(); ++i) {
             for (lowbit_interpreter* interp : {owned.interpreter, external.interpreter}) {
@@ -219,6 +221,7 @@ TEST_CASE("C API failures return a status and a message") {
     CHECK(lowbit_arena_size(nullptr, nullptr, &bytes) == LOWBIT_INVALID_ARGUMENT);
     CHECK(bytes == 0);
     CHECK(lowbit_interpreter_invoke(nullptr) == LOWBIT_INVALID_ARGUMENT);
+    CHECK(lowbit_interpreter_reset_state(nullptr) == LOWBIT_INVALID_ARGUMENT);
     CHECK(lowbit_interpreter_num_inputs(nullptr) == 0);
     CHECK(lowbit_tensor_data(nullptr) == nullptr);
     CHECK(lowbit_tensor_quantization(nullptr, nullptr, nullptr, nullptr) == 0);

@@ -17,11 +17,15 @@ from lowbit_tools import ROOT, convert, tool  # noqa: E402,F401 (callers use har
 FLOAT_RELATIVE_TOLERANCE = 1e-5
 
 
-def run_lowbit(lbm_path, inputs, output_specs, profile, build_dir, kernel="auto", threads=1):
-    """inputs: list of arrays in graph-input order; output_specs: list of (dtype, shape)."""
+def run_lowbit(lbm_path, inputs, output_specs, profile, build_dir, kernel="auto", threads=1,
+               invokes=1):
+    """inputs: list of arrays in graph-input order; output_specs: list of (dtype, shape).
+    invokes > 1 runs the same inputs repeatedly (recurrent state carries over) and returns
+    the last outputs."""
     with tempfile.TemporaryDirectory(prefix="lowbit-conf-") as scratch:
         command = [tool("lowbit-run", build_dir), lbm_path, "--profile", profile,
-                   "--kernel", kernel, "--threads", str(threads), "--max-values", "0"]
+                   "--kernel", kernel, "--threads", str(threads), "--max-values", "0",
+                   "--invokes", str(invokes)]
         for index, array in enumerate(inputs):
             path = os.path.join(scratch, f"in{index}.bin")
             np.ascontiguousarray(array).tofile(path)
@@ -53,6 +57,10 @@ class LiteRTOracle:
 
     def output_specs(self):
         return [(d["dtype"], tuple(d["shape"])) for d in self.outputs]
+
+    def reset_state(self):
+        """Recurrent state (variable tensors) back to its initial value."""
+        self.interpreter.reset_all_variables()
 
     def run(self, arrays):
         for detail, array in zip(self.inputs, arrays):

@@ -89,6 +89,10 @@ std::string describe_options(const OpOptions& options) {
             << o.output_width;
         } else if constexpr (std::is_same_v<T, LeakyReluOptions>) {
           s << "leaky_relu alpha=" << o.alpha;
+        } else if constexpr (std::is_same_v<T, SequenceLstmOptions>) {
+          s << "lstm act=" << o.cell_activation << " clips=" << o.cell_clip << "," << o.proj_clip
+            << " time_major=" << o.time_major << " asym=" << o.asymmetric_quantize_inputs
+            << " hidden=" << o.hidden_scale << "," << o.hidden_zero_point;
         } else {
           static_assert(std::is_same_v<T, DetectionPostprocessOptions>, "unhandled options");
           s << "detect max=" << o.max_detections << " classes/det=" << o.max_classes_per_detection
@@ -116,6 +120,7 @@ std::string graph_difference(const GraphDesc& e, const GraphDesc& a) {
     if (x.quant.zero_points != y.quant.zero_points) return who + "zero points";
     if (x.quant.axis != y.quant.axis) return who + "axis";
     if (x.is_constant() != y.is_constant()) return who + "constness";
+    if (x.is_variable != y.is_variable) return who + "is_variable";
     if (x.data_bytes != y.data_bytes) return who + "data_bytes";
     if (x.data_bytes && std::memcmp(x.data, y.data, x.data_bytes) != 0) return who + "data bytes";
   }
@@ -243,6 +248,14 @@ void build_every_option_graph(ModelBuilder& b) {
                  "tconv");
   b.add_operator(OpType::kLeakyRelu, {in}, {out(DType::kFloat32)}, LeakyReluOptions{-0.375f},
                  "leaky_relu");
+  SequenceLstmOptions lstm;
+  lstm.cell_clip = 8, lstm.proj_clip = 0.5f, lstm.time_major = true;
+  lstm.asymmetric_quantize_inputs = true, lstm.hidden_scale = 0.25f, lstm.hidden_zero_point = -3;
+  std::vector<int> lstm_inputs(24, kAbsentInput);
+  lstm_inputs[0] = in_q;
+  lstm_inputs[19] = b.add_variable("cell_state", DType::kInt16, {1, 4}, per_tensor(0.125f, 0));
+  b.add_operator(OpType::kUnidirectionalSequenceLstm, lstm_inputs, {out(DType::kInt8)}, lstm,
+                 "lstm");
   const int last = out(DType::kFloat32);
   b.add_operator(OpType::kLogistic, {in}, {last}, {}, "logistic");
   b.set_inputs({in, in_q});
@@ -385,9 +398,28 @@ void build_valid_every_option_graph(ModelBuilder& b) {
   const int tconv_w = b.add_constant("tconv/w", f32, {2, 3, 3, 4}, std::vector<float>(72, 0.25f));
   b.add_operator(OpType::kTransposeConv, {x, tconv_w, kAbsentInput},
                  {b.add_tensor("tconv", f32, {1, 16, 16, 2})}, tconv, "tconv");
+  // A fully-integer LSTM (1 unit, 2 steps of 3 features) with its variable state.
+  std::vector<int> lstm(24, kAbsentInput);
+  lstm[0] = b.add_constant("lstm/x", DType::kInt8, {1, 2, 3},
+                           std::vector<int8_t>{1, -2, 3, 4, -5, 6}, per_tensor(0.05f, 0));
+  for (int gate = 0; gate < 4; ++gate) {
+    const std::string n = std::to_string(gate);
+    lstm[1 + gate] = b.add_constant("lstm/w_in" + n, DType::kInt8, {1, 3},
+                                    std::vector<int8_t>{1, 2, 3}, per_tensor(0.01f, 0));
+    lstm[5 + gate] = b.add_constant("lstm/w_rec" + n, DType::kInt8, {1, 1},
+                                    std::vector<int8_t>{7}, per_tensor(0.02f, 0));
+    lstm[12 + gate] = b.add_constant("lstm/bias" + n, DType::kInt32, {1},
+                                     std::vector<int32_t>{100}, per_tensor(0.0005f, 0));
+  }
+  lstm[18] = b.add_variable("lstm/h", DType::kInt8, {1, 1}, per_tensor(1 / 128.0f, 0));
+  lstm[19] = b.add_variable("lstm/c", DType::kInt16, {1, 1}, per_tensor(1 / 4096.0f, 0));
+  SequenceLstmOptions lstm_options;
+  lstm_options.cell_clip = 3, lstm_options.hidden_scale = 1 / 128.0f;
+  const int lstm_out = b.add_tensor("lstm/y", DType::kInt8, {1, 2, 1}, per_tensor(1 / 128.0f, 0));
+  b.add_operator(OpType::kUnidirectionalSequenceLstm, lstm, {lstm_out}, lstm_options, "lstm");
 
   b.set_inputs({x});
-  b.set_outputs({padded, bc, bp, bfc, g, d2s});
+  b.set_outputs({padded, bc, bp, bfc, g, d2s, lstm_out});
 }
 
 std::vector<uint8_t> RawModel::serialize() const {

@@ -43,7 +43,7 @@ TEST_CASE("the valid every-options graph runs end to end") {
   const RunResult run = run_model(builder, {to_bytes(input)});
   INFO(run.status.to_string());
   REQUIRE(run.status.ok());
-  REQUIRE(run.outputs.size() == 6);
+  REQUIRE(run.outputs.size() == 7);
   CHECK(run.outputs[0].size() == 10 * sizeof(float));
   // pad's border columns are zero.
   const std::vector<float> padded = from_bytes<float>(run.outputs[0]);
@@ -56,6 +56,9 @@ TEST_CASE("the valid every-options graph runs end to end") {
   for (size_t i = 0; i < 5; ++i) CHECK(gathered[i] == padded[1 + 2 * i]);
   // SPACE_TO_DEPTH then DEPTH_TO_SPACE gives the input back.
   CHECK(from_bytes<float>(run.outputs[5]) == input);
+  // The LSTM's two steps: the hidden state o * tanh(c) lies in (-1, 1).
+  REQUIRE(run.outputs[6].size() == 2);
+  for (uint8_t h : run.outputs[6]) CHECK(static_cast<int8_t>(h) > -128);
 }
 
 }  // namespace

@@ -1,0 +1,135 @@
+#include "kernels/reference/lstm_integer.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include "kernels/reference/fixed_point_q15.h"
+#include "kernels/reference/requantize.h"
+
+namespace lowbit {
+namespace ref {
+namespace {
+
+template <typename T>
+T saturate(int32_t v) {
+  return static_cast<T>(std::clamp<int32_t>(v, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
+}
+
+// out[b][r] = saturate(rescale(bias[r] + sum_c in[b][c] * w[r][c]) + zero_point + out[b][r]):
+// TFLite's MatrixBatchVectorMultiplyAccumulate (int16 gates, int8 projection).
+template <typename Out>
+void accumulate_product(const int8_t* in, const int8_t* weights, const int32_t* bias,
+                        int32_t multiplier, int shift, int32_t zero_point, int n_batch, int n_in,
+                        int n_rows, Out* out) {
+  for (int b = 0; b < n_batch; ++b) {
+    const int8_t* x = in + b * n_in;
+    for (int r = 0; r < n_rows; ++r) {
+      const int8_t* w = weights + r * n_in;
+      int32_t acc = bias[r];
+      for (int c = 0; c < n_in; ++c) acc += int32_t{x[c]} * w[c];
+      const int32_t scaled = multiply_by_quantized_multiplier(acc, multiplier, shift) + zero_point;
+      out[b * n_rows + r] = saturate<Out>(scaled + out[b * n_rows + r]);
+    }
+  }
+}
+
+// A gate's pre-activation in Q3.12, then its activation (Q0.15).
+void compute_gate(const IntegerLstmParams& p, int gate_index, const int8_t* input,
+                  const int8_t* output_state, const int16_t* cell_state, int16_t* gate) {
+  const LstmGateWeights& g = p.gates[gate_index];
+  const int n = p.n_batch * p.n_cell;
+  std::fill(gate, gate + n, int16_t{0});
+  accumulate_product(input, g.input_weights, g.input_bias, g.input_multiplier, g.input_shift, 0,
+                     p.n_batch, p.n_input, p.n_cell, gate);
+  accumulate_product(output_state, g.recurrent_weights, g.recurrent_bias, g.recurrent_multiplier,
+                     g.recurrent_shift, 0, p.n_batch, p.n_output, p.n_cell, gate);
+  if (g.peephole_weights != nullptr) {
+    for (int i = 0; i < n; ++i) {
+      const int32_t product = int32_t{g.peephole_weights[i % p.n_cell]} * cell_state[i];
+      gate[i] = saturate<int16_t>(
+          multiply_by_quantized_multiplier(product, g.peephole_multiplier, g.peephole_shift) + gate[i]);
+    }
+  }
+  constexpr int kGateIntegerBits = 3;
+  for (int i = 0; i < n; ++i) {
+    gate[i] = gate_index == kLstmCellGate ? q15::tanh(gate[i], kGateIntegerBits)
+                                          : q15::logistic(gate[i], kGateIntegerBits);
+  }
+}
+
+// a * b / 2^shift, rounded half away from zero; the int16 store wraps as in
+// TFLite's CwiseMul (the operands keep the true result in range).
+int16_t product_shifted(int16_t a, int16_t b, int shift) {
+  return static_cast<int16_t>(rounding_divide_by_pot(int32_t{a} * b, shift));
+}
+
+// c = f * c + i * g in the cell state's scale (f, i, g in Q0.15).
+void update_cell(const IntegerLstmParams& p, const int16_t* forget, const int16_t* input_gate,
+                 const int16_t* cell_gate, int16_t* cell_state) {
+  const int input_times_cell_gate_shift = 30 + p.cell_scale_log2;
+  for (int i = 0; i < p.n_batch * p.n_cell; ++i) {
+    const int16_t kept = product_shifted(forget[i], cell_state[i], 15);
+    // CIFG: the input gate is 1 - forget gate (32767 - f in Q0.15).
+    const int16_t in = p.use_cifg ? static_cast<int16_t>(32767 - forget[i]) : input_gate[i];
+    const int16_t added = product_shifted(in, cell_gate[i], input_times_cell_gate_shift);
+    int16_t c = saturate<int16_t>(int32_t{kept} + added);
+    if (p.cell_clip > 0) c = std::clamp<int16_t>(c, static_cast<int16_t>(-p.cell_clip), p.cell_clip);
+    cell_state[i] = c;
+  }
+}
+
+// h = o * tanh(c) rescaled from Q0.30 into the hidden state's int8 scale,
+// then projected into the output state when there is a projection.
+void update_output_state(const IntegerLstmParams& p, const int16_t* output_gate,
+                         const int16_t* cell_state, int16_t* tanh_cell, int8_t* hidden,
+                         int8_t* output_state) {
+  const int n = p.n_batch * p.n_cell;
+  const int cell_integer_bits = 15 + p.cell_scale_log2;
+  for (int i = 0; i < n; ++i) tanh_cell[i] = q15::tanh(cell_state[i], cell_integer_bits);
+  const bool projection = p.projection_weights != nullptr;
+  int8_t* h = projection ? hidden : output_state;
+  // Before a projection the hidden state is kept without its zero point
+  // (clamped to int8 as such), as LiteRT does; projection_bias omits it too.
+  const int32_t zero_point = projection ? 0 : p.hidden_zero_point;
+  for (int i = 0; i < n; ++i) {
+    const int32_t product = int32_t{output_gate[i]} * tanh_cell[i];
+    h[i] = saturate<int8_t>(
+        multiply_by_quantized_multiplier(product, p.hidden_multiplier, p.hidden_shift) + zero_point);
+  }
+  if (p.projection_weights == nullptr) return;
+  const int outputs = p.n_batch * p.n_output;
+  std::fill(output_state, output_state + outputs, int8_t{0});
+  accumulate_product(hidden, p.projection_weights, p.projection_bias, p.projection_multiplier,
+                     p.projection_shift, p.output_state_zero_point, p.n_batch, p.n_cell,
+                     p.n_output, output_state);
+  if (p.projection_clip > 0) {
+    for (int i = 0; i < outputs; ++i) {
+      output_state[i] = std::clamp<int8_t>(output_state[i], static_cast<int8_t>(-p.projection_clip),
+                                           p.projection_clip);
+    }
+  }
+}
+
+}  // namespace
+
+void integer_lstm_step(const IntegerLstmParams& p, const int8_t* input, int8_t* output_state,
+                       int16_t* cell_state, int16_t* scratch, int8_t* output) {
+  const int n = p.n_batch * p.n_cell;
+  int16_t* gates[kLstmGates];
+  for (int g = 0; g < kLstmGates; ++g) gates[g] = scratch + g * n;
+  int16_t* tanh_cell = scratch + kLstmGates * n;
+  int8_t* hidden = reinterpret_cast<int8_t*>(scratch + (kLstmGates + 1) * n);
+  // Every gate reads the previous output state; the output gate's peephole
+  // reads the updated cell state (TFLite's order).
+  compute_gate(p, kLstmForgetGate, input, output_state, cell_state, gates[kLstmForgetGate]);
+  compute_gate(p, kLstmCellGate, input, output_state, cell_state, gates[kLstmCellGate]);
+  if (!p.use_cifg) compute_gate(p, kLstmInputGate, input, output_state, cell_state, gates[kLstmInputGate]);
+  update_cell(p, gates[kLstmForgetGate], gates[kLstmInputGate], gates[kLstmCellGate], cell_state);
+  compute_gate(p, kLstmOutputGate, input, output_state, cell_state, gates[kLstmOutputGate]);
+  update_output_state(p, gates[kLstmOutputGate], cell_state, tanh_cell, hidden, output_state);
+  std::memcpy(output, output_state, static_cast<size_t>(p.n_batch * p.n_output));
+}
+
+}  // namespace ref
+}  // namespace lowbit

@@ -1,0 +1,225 @@
+"""Integer LSTM models against LiteRT's reference kernels, fresh and streaming.
+
+Two kinds of models, every comparison byte for byte against LiteRT BUILTIN_REF with the auto
+and the reference kernels at 1 and 2 threads:
+  - the zoo's int8 LSTM models (coral/keras_lstm_mnist_ptq, tflite_micro/trained_lstm_int8);
+  - small Keras LSTM layers (several sizes, batch sizes, sequence lengths, batch- and
+    time-major) quantized by TensorFlow to the fully-integer int8 LSTM (int16 cell state), the
+    LSTM's output being the graph output;
+  - variants Keras cannot express, edited into such a model: CIFG (no input gate), int16
+    peephole weights, cell clipping.
+Each model runs on seeded random inputs from a fresh state, and once as a stream: --invokes
+consecutive invokes on one input with the recurrent state carried over (lowbit-run --invokes,
+LiteRT without resetting its variables).
+
+  TF_USE_LEGACY_KERAS=1 .venv/bin/python tests/conformance/lstm_cases.py --build-dir build
+      [--inputs 10] [--invokes 20] [--seed N] [--models DIR]
+
+scripts/conformance.sh --lstm-cases builds the tools and runs this.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from lowbit_tools import ROOT, machine, tool  # noqa: E402
+
+ZOO_MODELS = ["coral/keras_lstm_mnist_ptq.tflite", "tflite_micro/trained_lstm_int8.tflite"]
+# (units, features, steps, batch, time_major)
+GENERATED = [(8, 5, 3, 1, False), (16, 12, 7, 2, False), (20, 28, 10, 1, True),
+             (32, 4, 5, 3, True), (5, 33, 1, 1, False)]
+# Edits of one generated model: (units, features, steps, batch, time_major), edits, projection width.
+VARIANTS = [((16, 12, 7, 2, False), ("cifg",), None),
+            ((16, 12, 7, 2, False), ("peephole",), None),
+            ((16, 12, 7, 2, True), ("cifg", "peephole"), None),
+            ((16, 12, 7, 2, False), ("cell_clip",), None),
+            ((12, 6, 5, 1, True), ("cifg", "peephole", "cell_clip"), None)]
+# lowbit refuses projection for now (issue 15): edit_lstm can add one ("projection",
+# "proj_clip" with a width) to a model for the day it is enabled.
+RUNS = [(kernel, threads) for kernel in ("auto", "reference") for threads in (1, 2)]
+
+
+def zoo_dir(given):
+    if given:
+        return given
+    shared = os.environ.get("LOWBIT_MODELS_DIR", os.path.join(ROOT, "..", "shared", "models"))
+    return os.path.join(shared, "zoo")
+
+
+def keras_lstm(path, units, features, steps, batch, time_major, seed):
+    """A Keras LSTM layer quantized to TFLite's fully-integer int8 LSTM."""
+    import tensorflow as tf
+    tf.keras.utils.set_random_seed(seed)
+    shape = (steps, batch, features) if time_major else (batch, steps, features)
+    x = tf.keras.Input(batch_shape=shape)
+    y = tf.keras.layers.LSTM(units, return_sequences=True, time_major=time_major)(x)
+    model = tf.keras.Model(x, y)
+    rng = np.random.default_rng(seed)
+
+    def representative():
+        for _ in range(32):
+            yield [rng.uniform(-1.5, 1.5, shape).astype(np.float32)]
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = representative
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = tf.int8
+    converter.inference_output_type = tf.int8
+    with open(path, "wb") as f:
+        f.write(converter.convert())
+
+
+def add_constant(model, graph, name, tensor_type, values, scale):
+    """Appends a constant tensor with its own buffer; returns its index."""
+    from tensorflow.lite.python import schema_py_generated as schema
+    buffer = schema.BufferT()
+    buffer.data = np.frombuffer(values.tobytes(), np.uint8)
+    model.buffers.append(buffer)
+    tensor = schema.TensorT()
+    tensor.name, tensor.type = name.encode(), tensor_type
+    tensor.shape = np.array(values.shape, np.int32)
+    tensor.buffer = len(model.buffers) - 1
+    tensor.quantization = schema.QuantizationParametersT()
+    tensor.quantization.scale, tensor.quantization.zeroPoint = [scale], [0]
+    graph.tensors.append(tensor)
+    return len(graph.tensors) - 1
+
+
+def edit_lstm(path, edits, projection_width, rng):
+    """Rewrites the model's LSTM operator in place with the given edits."""
+    import flatbuffers
+    from tensorflow.lite.python import schema_py_generated as schema
+    with open(path, "rb") as f:
+        model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(f.read(), 0))
+    graph = model.subgraphs[0]
+    op = next(o for o in graph.operators if len(o.inputs) >= 20)
+    ins = list(op.inputs)
+    cells = int(graph.tensors[ins[2]].shape[0])
+    T = schema.TensorType
+    if "cifg" in edits:
+        ins[1] = ins[5] = ins[12] = -1
+    if "peephole" in edits:
+        for i in (9, 10, 11):
+            if i == 9 and "cifg" in edits:
+                continue
+            ins[i] = add_constant(model, graph, f"peephole{i}", T.INT16,
+                                  rng.integers(-32767, 32768, cells).astype(np.int16), 0.3 / 32767)
+    if "projection" in edits:
+        width = projection_width
+        ins[16] = add_constant(model, graph, "projection", T.INT8,
+                               rng.integers(-127, 128, (width, cells)).astype(np.int8), 0.02)
+        ins[17] = add_constant(model, graph, "projection_bias", T.INT32,
+                               rng.integers(-2000, 2000, width).astype(np.int32), 1e-4)
+        for i in (5, 6, 7, 8):  # recurrent weights now read the projected state
+            if ins[i] >= 0:
+                scale = graph.tensors[ins[i]].quantization.scale[0]
+                ins[i] = add_constant(model, graph, f"recurrent{i}", T.INT8,
+                                      rng.integers(-127, 128, (cells, width)).astype(np.int8), scale)
+        for t in (graph.tensors[ins[18]], graph.tensors[op.outputs[0]]):
+            t.shape = np.array(list(t.shape[:-1]) + [width], np.int32)
+            t.shapeSignature = None
+        if "proj_clip" in edits:
+            op.builtinOptions.projClip = 0.5
+    if "cell_clip" in edits:
+        op.builtinOptions.cellClip = 1.5
+    op.inputs = np.array(ins, np.int32)
+    builder = flatbuffers.Builder(0)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    with open(path, "wb") as f:
+        f.write(builder.Output())
+
+
+def differing(got, expected):
+    return [int(np.count_nonzero(g.view(np.uint8) != e.view(np.uint8))) for g, e in zip(got, expected)]
+
+
+def check_model(path, lbm, args, rng):
+    """Failed comparisons (fresh runs x inputs, plus the streaming runs) of one model."""
+    oracle = harness.LiteRTOracle(path, reference=True)
+    if "UNIDIRECTIONAL_SEQUENCE_LSTM" not in oracle.operators():
+        print(f"  {path} has no UNIDIRECTIONAL_SEQUENCE_LSTM")
+        return 1
+    failures = 0
+    specs = oracle.output_specs()
+    for index in range(args.inputs + 1):
+        stream = index == args.inputs
+        invokes = args.invokes if stream else 1
+        inputs = [harness.random_input(rng, dtype, shape) for dtype, shape, _ in oracle.input_specs()]
+        oracle.reset_state()
+        for _ in range(invokes):
+            expected = oracle.run(inputs)
+        for kernel, threads in RUNS:
+            got = harness.run_lowbit(lbm, inputs, specs, "tflite_reference", args.build_dir,
+                                     kernel=kernel, threads=threads, invokes=invokes)
+            diff = differing(got, expected)
+            if any(diff):
+                failures += 1
+                what = f"stream of {invokes} invokes" if stream else f"input {index}"
+                print(f"  {what} kernel={kernel} threads={threads}: differing bytes {diff}")
+    return failures
+
+
+def convert_and_check(name, path, scratch, args, rng):
+    lbm = os.path.join(scratch, os.path.basename(path).replace(".tflite", ".lbm"))
+    done = subprocess.run([tool("lowbit-convert", args.build_dir), path, lbm],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"{name:44s} FAILED to convert: {(done.stderr or done.stdout).strip()[-300:]}")
+        return False
+    start = time.time()
+    failures = check_model(path, lbm, args, rng)
+    verdict = "identical" if failures == 0 else f"FAILED ({failures} differing runs)"
+    print(f"{name:44s} {verdict}: {args.inputs} inputs + a {args.invokes}-invoke stream x "
+          f"{len(RUNS)} runs ({time.time() - start:.0f} s)")
+    return failures == 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build-dir", required=True)
+    parser.add_argument("--inputs", type=int, default=10)
+    parser.add_argument("--invokes", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=int(time.time()) % 1000000)
+    parser.add_argument("--models")
+    args = parser.parse_args()
+    print(f"lstm_cases: {machine()}; seed {args.seed}, {args.inputs} inputs, "
+          f"{args.invokes}-invoke streams, runs {RUNS}")
+    rng = np.random.default_rng(args.seed)
+    failed = []
+    with tempfile.TemporaryDirectory(prefix="lowbit-lstm-") as scratch:
+        for relative in ZOO_MODELS:
+            path = os.path.join(zoo_dir(args.models), relative)
+            if not os.path.isfile(path):
+                print(f"{relative:44s} FAILED: missing (set LOWBIT_MODELS_DIR or --models)")
+                failed.append(relative)
+            elif not convert_and_check(relative, path, scratch, args, rng):
+                failed.append(relative)
+        for k, (units, features, steps, batch, time_major) in enumerate(GENERATED):
+            name = (f"keras lstm units={units} in={features} steps={steps} batch={batch}"
+                    f"{' time-major' if time_major else ''}")
+            path = os.path.join(scratch, f"lstm{k}.tflite")
+            keras_lstm(path, units, features, steps, batch, time_major, args.seed + k)
+            if not convert_and_check(name, path, scratch, args, rng):
+                failed.append(name)
+        for k, ((units, features, steps, batch, time_major), edits, width) in enumerate(VARIANTS):
+            name = f"keras lstm units={units} {'+'.join(edits)}" + (f" to {width}" if width else "")
+            path = os.path.join(scratch, f"variant{k}.tflite")
+            keras_lstm(path, units, features, steps, batch, time_major, args.seed + 100 + k)
+            edit_lstm(path, edits, width, rng)
+            if not convert_and_check(name, path, scratch, args, rng):
+                failed.append(name)
+    total = len(ZOO_MODELS) + len(GENERATED) + len(VARIANTS)
+    print(f"lstm_cases: {total} models, {len(failed)} failed" +
+          (f": {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,248 @@
+// The int8 UNIDIRECTIONAL_SEQUENCE_LSTM: the int16 gate activations, state
+// carried across invokes and reset, sequence splitting, and every refusal
+// with its own message. Bit-exactness against LiteRT is lstm_cases.py's job.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <random>
+
+#include "kernels/reference/fixed_point_q15.h"
+#include "lowbit/interpreter.h"
+#include "lowbit/model.h"
+#include "lowbit/model_builder.h"
+#include "support/model_runner.h"
+
+using namespace lowbit;
+using namespace lowbit::testing;
+
+namespace {
+
+struct LstmSpec {
+  int units = 6, features = 4, steps = 3, batch = 1;
+  bool time_major = false;
+  float cell_scale = 1.0f / 4096;
+  int32_t cell_zero_point = 0;
+  float hidden_scale = 1.0f / 128;
+  bool variable_state = true;
+};
+
+// A one-operator graph; `edit` may change the operator before it is added.
+using Edit = std::function<void(ModelBuilder&, std::vector<int>&, SequenceLstmOptions&)>;
+
+// Builds into a fresh builder (ModelBuilder cannot be moved).
+std::unique_ptr<ModelBuilder> lstm_graph(const LstmSpec& s, uint32_t seed, const Edit& edit = {}) {
+  auto builder = std::make_unique<ModelBuilder>();
+  ModelBuilder& b = *builder;
+  std::mt19937 rng(seed);
+  const Shape in_shape = s.time_major ? Shape{s.steps, s.batch, s.features}
+                                      : Shape{s.batch, s.steps, s.features};
+  const Shape out_shape = s.time_major ? Shape{s.steps, s.batch, s.units}
+                                       : Shape{s.batch, s.steps, s.units};
+  std::vector<int> in(24, kAbsentInput);
+  in[0] = b.add_tensor("x", DType::kInt8, in_shape, per_tensor(1.0f / 64, 3));
+  for (int g = 0; g < 4; ++g) {
+    in[1 + g] = b.add_constant("w_in" + std::to_string(g), DType::kInt8, {s.units, s.features},
+                               random_ints<int8_t>(rng, size_t(s.units * s.features), -127, 127),
+                               per_tensor(0.01f + 0.002f * g, 0));
+    in[5 + g] = b.add_constant("w_rec" + std::to_string(g), DType::kInt8, {s.units, s.units},
+                               random_ints<int8_t>(rng, size_t(s.units * s.units), -127, 127),
+                               per_tensor(0.008f + 0.001f * g, 0));
+    in[12 + g] = b.add_constant("bias" + std::to_string(g), DType::kInt32, {s.units},
+                                random_ints<int32_t>(rng, size_t(s.units), -3000, 3000),
+                                per_tensor(1e-4f, 0));
+  }
+  const Shape state{s.batch, s.units};
+  auto add_state = [&](const char* name, DType dtype, Quantization q) {
+    return s.variable_state ? b.add_variable(name, dtype, state, q) : b.add_tensor(name, dtype, state, q);
+  };
+  in[18] = add_state("h", DType::kInt8, per_tensor(s.hidden_scale, -1));
+  in[19] = add_state("c", DType::kInt16, per_tensor(s.cell_scale, s.cell_zero_point));
+  SequenceLstmOptions o;
+  o.time_major = s.time_major;
+  o.hidden_scale = s.hidden_scale;
+  o.hidden_zero_point = -1;
+  if (edit) edit(b, in, o);
+  const int y = b.add_tensor("y", DType::kInt8, out_shape, per_tensor(s.hidden_scale, -1));
+  b.add_operator(OpType::kUnidirectionalSequenceLstm, in, {y}, o, "lstm");
+  b.set_inputs({in[0]});
+  b.set_outputs({y});
+  return builder;
+}
+
+struct Runner {
+  std::shared_ptr<const Model> model;
+  std::unique_ptr<Interpreter> interp;
+
+  explicit Runner(const std::unique_ptr<ModelBuilder>& b, int threads = 1) {
+    Result<std::vector<uint8_t>> bytes = b->finish();
+    REQUIRE(bytes.ok());
+    Result<std::shared_ptr<const Model>> m = Model::from_buffer(bytes->data(), bytes->size());
+    INFO(m.status().to_string());
+    REQUIRE(m.ok());
+    model = m.value();
+    InterpreterOptions options;
+    options.num_threads = threads;
+    interp.reset(new Interpreter(model, options));
+    REQUIRE(interp->prepare().ok());
+  }
+  std::vector<int8_t> invoke(const std::vector<int8_t>& x) {
+    TensorView in = interp->input(0);
+    REQUIRE(in.bytes == x.size());
+    std::memcpy(in.data, x.data(), x.size());
+    REQUIRE(interp->invoke().ok());
+    const TensorView out = interp->output(0);
+    const int8_t* p = static_cast<const int8_t*>(out.data);
+    return {p, p + out.bytes};
+  }
+};
+
+// Why a graph does not load.
+std::string load_error(const std::unique_ptr<ModelBuilder>& b) {
+  Result<std::vector<uint8_t>> bytes = b->finish();
+  REQUIRE(bytes.ok());
+  Result<std::shared_ptr<const Model>> m = Model::from_buffer(bytes->data(), bytes->size());
+  REQUIRE_FALSE(m.ok());
+  return m.status().message();
+}
+
+}  // namespace
+
+TEST_CASE("int16 gate activations follow sigmoid and tanh", "[lstm]") {
+  CHECK(ref::q15::logistic(0, 3) == 16384);
+  CHECK(ref::q15::tanh(0, 3) == 0);
+  for (int raw = -32768; raw <= 32767; raw += 97) {
+    const double x = raw / 4096.0;  // Q3.12
+    const double sigmoid = 1.0 / (1.0 + std::exp(-x));
+    CHECK(std::abs(ref::q15::logistic(static_cast<int16_t>(raw), 3) / 32768.0 - sigmoid) < 4e-4);
+    CHECK(std::abs(ref::q15::tanh(static_cast<int16_t>(raw), 3) / 32768.0 - std::tanh(x)) < 4e-4);
+  }
+  // The cell state's tanh with other integer bits (cell scales 2^-9 .. 2^-15).
+  for (int bits = 0; bits <= 6; ++bits) {
+    const double x = 3000.0 / (1 << (15 - bits));
+    CHECK(std::abs(ref::q15::tanh(3000, bits) / 32768.0 - std::tanh(x)) < 4e-4);
+  }
+}
+
+TEST_CASE("LSTM state carries across invokes and reset_state restores it", "[lstm]") {
+  for (const bool time_major : {false, true}) {
+    LstmSpec s;
+    s.time_major = time_major;
+    s.batch = 2;
+    Runner r(lstm_graph(s, 11));
+    std::mt19937 rng(5);
+    const auto x = random_ints<int8_t>(rng, size_t(s.batch * s.steps * s.features), -128, 127);
+    const auto first = r.invoke(x);
+    const auto second = r.invoke(x);
+    CHECK(first != second);  // the second run starts from the first one's state
+    REQUIRE(r.interp->reset_state().ok());
+    CHECK(r.invoke(x) == first);
+    Runner two_threads(lstm_graph(s, 11), 2);
+    CHECK(two_threads.invoke(x) == first);
+  }
+}
+
+TEST_CASE("CIFG and peephole LSTMs run and carry state", "[lstm]") {
+  LstmSpec s;
+  std::mt19937 rng(2);
+  const Edit cifg_peephole = [&](ModelBuilder& b, std::vector<int>& in, SequenceLstmOptions& o) {
+    in[1] = in[5] = in[12] = kAbsentInput;  // no input gate: 1 - forget gate
+    for (int i : {10, 11}) {  // int16 peephole weights of the forget and output gates
+      in[i] = b.add_constant("peephole" + std::to_string(i), DType::kInt16, {s.units},
+                             random_ints<int16_t>(rng, size_t(s.units), -32767, 32767),
+                             per_tensor(1e-5f, 0));
+    }
+    o.cell_clip = 0.5f;
+  };
+  Runner cifg(lstm_graph(s, 4, cifg_peephole));
+  const auto x = random_ints<int8_t>(rng, size_t(s.steps * s.features), -128, 127);
+  const auto first = cifg.invoke(x);
+  CHECK(cifg.invoke(x) != first);
+  REQUIRE(cifg.interp->reset_state().ok());
+  CHECK(cifg.invoke(x) == first);
+}
+
+TEST_CASE("two invokes equal one run over the doubled sequence", "[lstm]") {
+  LstmSpec half, whole;
+  whole.steps = 2 * half.steps;
+  std::mt19937 rng(9);
+  const auto x = random_ints<int8_t>(rng, size_t(half.steps * half.features), -128, 127);
+  Runner streaming(lstm_graph(half, 3));
+  streaming.invoke(x);
+  const auto second = streaming.invoke(x);
+  std::vector<int8_t> doubled = x;
+  doubled.insert(doubled.end(), x.begin(), x.end());
+  const auto all = Runner(lstm_graph(whole, 3)).invoke(doubled);
+  CHECK(std::vector<int8_t>(all.begin() + all.size() / 2, all.end()) == second);
+}
+
+TEST_CASE("LSTM refusals name what is wrong", "[lstm]") {
+  LstmSpec s;
+  const auto error_with = [&](const LstmSpec& spec, const Edit& edit) {
+    return load_error(lstm_graph(spec, 1, edit));
+  };
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[1] = kAbsentInput; in[5] = kAbsentInput; }),
+             Catch::Contains("must be all present or all absent (CIFG)"));
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[10] = in[12]; }),
+             Catch::Contains("peephole weights (inputs 9, 10, 11"));
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[9] = in[10] = in[11] = in[12]; }),
+             Catch::Contains("has dtype int32") && Catch::Contains("int16"));
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[16] = in[5]; }),
+             Catch::Contains("projection (input 16) is not supported"));
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[17] = in[12]; }),
+             Catch::Contains("needs projection weights"));
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[21] = in[12]; }),
+             Catch::Contains("layer normalisation"));
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[14] = kAbsentInput; }),
+             Catch::Contains("required input 14 is absent"));
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in.resize(19); }),
+             Catch::Contains("expects 20 or 24 inputs"));
+  CHECK_THAT(error_with(s, [](auto&, auto&, auto& o) { o.hidden_scale = 0; }),
+             Catch::Contains("hidden-state quantization"));
+  CHECK_THAT(error_with(s, [](auto&, auto&, auto& o) { o.cell_activation = 1; }),
+             Catch::Contains("cell activation 1"));
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { std::swap(in[2], in[6]); }),
+             Catch::Contains("expected [6,4]"));
+  LstmSpec bad_scale = s;
+  bad_scale.cell_scale = 0.001f;
+  CHECK_THAT(error_with(bad_scale, {}), Catch::Contains("power of two"));
+  LstmSpec too_coarse = s;
+  too_coarse.cell_scale = 1.0f / 256;  // 2^-8: beyond TFLite's int16 tanh
+  CHECK_THAT(error_with(too_coarse, {}), Catch::Contains("power of two"));
+  LstmSpec offset_cell = s;
+  offset_cell.cell_zero_point = 5;
+  CHECK_THAT(error_with(offset_cell, {}), Catch::Contains("must have zero point 0"));
+  LstmSpec plain_state = s;
+  plain_state.variable_state = false;
+  CHECK_THAT(error_with(plain_state, {}), Catch::Contains("is used before any operator produces it"));
+}
+
+TEST_CASE("the zoo's int8 LSTM loads from .tflite with its state as variable tensors", "[lstm]") {
+  const std::string dir = shared_models_dir();
+  if (dir.empty()) FAIL("the shared models folder is missing; set LOWBIT_MODELS_DIR");
+  Result<std::shared_ptr<const Model>> model =
+      Model::from_tflite(dir + "/zoo/tflite_micro/trained_lstm_int8.tflite");
+  INFO(model.status().to_string());
+  REQUIRE(model.ok());
+  int variables = 0;
+  for (const TensorDesc& t : model.value()->graph().tensors) variables += t.is_variable ? 1 : 0;
+  CHECK(variables == 2);  // the int8 output state and the int16 cell state
+  Interpreter interp(model.value());
+  REQUIRE(interp.prepare().ok());
+  // The LSTM's own output (before the classifier) shows the carried state.
+  const int lstm_out = model.value()->graph().operators[0].outputs[0];
+  std::mt19937 rng(1);
+  const auto x = random_ints<int8_t>(rng, interp.input(0).bytes, -128, 127);
+  auto run = [&]() {
+    std::memcpy(interp.input(0).data, x.data(), x.size());
+    REQUIRE(interp.invoke().ok());
+    const TensorView out = interp.tensor(lstm_out);
+    const int8_t* p = static_cast<const int8_t*>(out.data);
+    return std::vector<int8_t>(p, p + out.bytes);
+  };
+  const auto first = run();
+  CHECK(run() != first);
+  REQUIRE(interp.reset_state().ok());
+  CHECK(run() == first);
+}
