@@ -354,7 +354,7 @@ const char* lowbit_tensor_name(const lowbit_tensor* tensor) {
 static_assert(LOWBIT_BIT == static_cast<int>(lowbit::DType::kBit) &&
                   LOWBIT_INT64 == static_cast<int>(lowbit::DType::kInt64) &&
                   LOWBIT_BOOL == static_cast<int>(lowbit::DType::kBool) &&
-                  LOWBIT_INT16 == static_cast<int>(lowbit::DType::kInt16),
+                  LOWBIT_INT16 == static_cast<int>(lowbit::DType::kInt16) &&
                   LOWBIT_FLOAT16 == static_cast<int>(lowbit::DType::kFloat16),
               "lowbit_dtype must match lowbit::DType");
 

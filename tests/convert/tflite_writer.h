@@ -14,7 +14,7 @@ namespace testing {
 
 // TFLite tensor types and builtin codes used by the tests.
 enum : int8_t { kTflFloat32 = 0, kTflFloat16 = 1, kTflInt32 = 2, kTflUInt8 = 3, kTflInt64 = 4,
-                kTflInt16 = 7, kTflInt8 = 9 };
+                kTflString = 5, kTflInt16 = 7, kTflInt8 = 9 };
 
 // One field of a builtin options table.
 struct OptionField {

@@ -51,8 +51,8 @@ TEST_CASE("every unsupported operator is reported at once", "[convert][crafted]"
   const int c = w.add_tensor("relu", kTflFloat32, {1, 4, 4, 3});
   const int d = w.add_tensor("custom", kTflFloat32, {1, 4, 4, 3});
   const int e = w.add_tensor("relu_n1_to_1", kTflFloat32, {1, 4, 4, 3});
-  const int f16 = w.add_tensor("float16_in", kTflFloat16, {1, 4, 4, 3});
-  const int g = w.add_tensor("float16_out", kTflFloat16, {1, 4, 4, 3});
+  const int text = w.add_tensor("string_in", kTflString, {1, 4, 4, 3});
+  const int g = w.add_tensor("string_out", kTflString, {1, 4, 4, 3});
   BuiltinOptions conv_tanh{1, {{OptionField::kByte, 0, 1},     // VALID
                                {OptionField::kInt, 1, 1},      // stride_w
                                {OptionField::kInt, 2, 1},      // stride_h
@@ -62,8 +62,8 @@ TEST_CASE("every unsupported operator is reported at once", "[convert][crafted]"
   w.add_operator(w.builtin_code(19), {b}, {c});                         // 2: RELU (fine)
   w.add_operator(w.custom_code("MyFancyOp"), {c}, {d}, {}, {0});        // 3: unknown custom
   w.add_operator(w.builtin_code(20), {d}, {e});                         // 4: RELU_N1_TO_1
-  w.add_operator(w.builtin_code(19), {f16}, {g});                       // 5: FLOAT16 tensors
-  w.set_inputs({x, f16});
+  w.add_operator(w.builtin_code(19), {text}, {g});                      // 5: STRING tensors
+  w.set_inputs({x, text});
   w.set_outputs({e, g});
   const Status status = import_bytes(w.finish());
   INFO(status.to_string());
@@ -74,10 +74,10 @@ TEST_CASE("every unsupported operator is reported at once", "[convert][crafted]"
   CHECK_THAT(m, Catch::Contains("operator 1 (SHAPE)"));
   CHECK_THAT(m, Catch::Contains("operator 3 (MyFancyOp)"));
   CHECK_THAT(m, Catch::Contains("operator 4 (RELU_N1_TO_1)"));
-  CHECK_THAT(m, Catch::Contains("operator 5 (RELU)") && Catch::Contains("FLOAT16") &&
-                    Catch::Contains("float16_in"));
+  CHECK_THAT(m, Catch::Contains("operator 5 (RELU)") && Catch::Contains("STRING") &&
+                    Catch::Contains("string_in"));
   CHECK_THAT(m, !Catch::Contains("operator 2 "));
-  // The graph input of type FLOAT16 (not constant, so not dequantized) is reported too.
+  // The graph input of type STRING is reported too.
   CHECK_THAT(m, Catch::Contains("graph input"));
 }
 
