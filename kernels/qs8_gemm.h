@@ -1,6 +1,7 @@
 // int8 GEMM microkernels with fused requantization.
 //
 //   acc[m][n] = packed_bias[n] + sum over k < K of a[m][k] * w[k][n]
+//               (+ row_offsets[m] where the kernel supports and is given them)
 //   c[m][n]   = clamp(requantize(acc[m][n], channel n, profile) + output_zero_point)
 //
 // A rows are K int8 values read through row pointers (so convolution can point
@@ -27,6 +28,12 @@ struct Qs8GemmParams {
   const int32_t* multiplier = nullptr;
   const int32_t* shift = nullptr;
   const float* scale = nullptr;
+  // Per row of the call (mr values), added to the accumulator before
+  // requantization, or nullptr. Legacy uint8 layers whose weights do not fit
+  // int8 around their zero point pass (128 - zw) * sum of the row's
+  // activations here (src/ops/legacy_uint8.h). Only kernels with
+  // Qs8GemmKernel::row_offsets read it.
+  const int32_t* row_offsets = nullptr;
 };
 
 // Packed weight layout of one variant: K is padded to a multiple of k_group
@@ -63,6 +70,8 @@ struct Qs8GemmKernel {
   // The portable definition, for the kernel tests: CONV_2D and
   // FULLY_CONNECTED run their direct reference kernels instead.
   bool portable = false;
+  // Reads Qs8GemmParams::row_offsets (gemm and igemm).
+  bool row_offsets = false;
 };
 
 // Channel c's accumulator requantized and clamped as `params` says: the

@@ -60,7 +60,7 @@ class QuantizedDepthwiseConv2D
     p_.depth_multiplier = options_.depth_multiplier;
 
     // SIMD microkernels, when the CPU and kernel set allow them, cover int8
-    // with any depth multiplier; uint8 stays reference.
+    // and legacy uint8 (driver_applies) with any depth multiplier.
     const auto& dw = ctx.selector().select(qs8_dwconv_variants());
     use_driver_ = taps <= Qs8DwconvDriver::kMaxTaps && driver_applies(ctx, dw);
     return prepare_driver_if_used(ctx, dw, geometry, driver_quantization(p_));

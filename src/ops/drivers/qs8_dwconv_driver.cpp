@@ -11,7 +11,8 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
   g_ = g;
   kernel_ = variant.fn;
   const size_t channels = static_cast<size_t>(g.output_c);
-  const size_t taps = size_t(g.kernel_h) * g.kernel_w;
+  tap_reads_ = q.split_taps ? 2 : 1;
+  const size_t taps = size_t(g.kernel_h) * g.kernel_w * tap_reads_;
   if (taps > kMaxTaps) {
     return Status(StatusCode::kUnsupported, "depthwise kernel has more than 256 taps");
   }
@@ -21,8 +22,9 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
                       " are not a multiple of input channels " + std::to_string(g.input_c));
   }
   depth_multiplier_ = static_cast<size_t>(g.output_c / g.input_c);
-  row_fn_ = qs8_dwconv_row_kernel(kernel_, g.kernel_h, g.kernel_w, g.stride_w, g.dilation_h,
-                                  g.dilation_w);
+  row_fn_ = q.split_taps ? nullptr
+                         : qs8_dwconv_row_kernel(kernel_, g.kernel_h, g.kernel_w, g.stride_w,
+                                                 g.dilation_h, g.dilation_w);
   expand_input_ = depth_multiplier_ > 1 && !(row_fn_ && kernel_.row_multiplier);
   if (expand_input_) {
     ctx.request_scratch(size_t(g.batch) * g.input_h * g.input_w * channels);
@@ -144,7 +146,10 @@ void Qs8DwconvDriver::run_generic_tile(size_t row, size_t c0, size_t nc, const i
         }
       }
     }
-    kernel_.fn(nc, tap_count, taps, packed, out_row + size_t(ox) * channels, params);
+    // Split taps: the second half of the weights reads the same pixels.
+    if (tap_reads_ == 2) std::copy(taps, taps + tap_count, taps + tap_count);
+    kernel_.fn(nc, tap_count * tap_reads_, taps, packed, out_row + size_t(ox) * channels,
+               params);
   }
 }
 
@@ -159,7 +164,7 @@ void Qs8DwconvDriver::run(ThreadPool& pool, const int8_t* input, int8_t* output,
   const size_t rows = size_t(g_.batch) * g_.output_h;
   const size_t channels = static_cast<size_t>(g_.output_c), block = kernel_.channel_block;
   const size_t blocks = (channels + block - 1) / block;
-  const size_t macs = rows * g_.output_w * channels * g_.kernel_h * g_.kernel_w;
+  const size_t macs = rows * g_.output_w * channels * g_.kernel_h * g_.kernel_w * tap_reads_;
   if (macs < kMinMacsToSplit) {
     // A few microseconds of work: waking the other threads would cost more.
     for (size_t row = 0; row < rows; ++row) {

@@ -43,6 +43,11 @@ class Qs8DwconvDriver {
                  const int8_t* weights, const int32_t* bias);
   // scratch: what prepare requested (nothing for depth multiplier 1).
   void run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch) const;
+  // Legacy uint8 weights that do not fit int8 run split in halves, each tap
+  // read twice by the generic kernel (ops/legacy_uint8.h).
+  static Uint8WeightsForm uint8_fallback(const KernelVariant<Qs8DwconvKernel>& /*variant*/) {
+    return Uint8WeightsForm::kSplitTaps;
+  }
   // The variant, with the row kernel's shape when one runs ("qs8_dwconv_3x3s1_c32__avx2").
   const char* name() const { return name_.c_str(); }
 
@@ -63,6 +68,7 @@ class Qs8DwconvDriver {
   const int8_t* zero_row_ = nullptr;
   std::string name_;
   size_t depth_multiplier_ = 1;
+  size_t tap_reads_ = 1;  // 2 for split taps (Qs8ConvQuantization::split_taps)
   bool expand_input_ = false;  // M > 1 and the kernels need the expanded input
   // Byte offset of each tap from the window's top-left pixel (interior pixels).
   size_t tap_offsets_[kMaxTaps] = {};

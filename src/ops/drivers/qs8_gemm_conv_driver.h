@@ -21,6 +21,9 @@
 
 namespace lowbit {
 
+// How legacy uint8 weights reach the int8 drivers (ops/legacy_uint8.h).
+enum class Uint8WeightsForm { kShifted, kRowSums, kSplitTaps };
+
 struct Qs8ConvGeometry {
   int32_t batch = 1, input_h = 1, input_w = 1, input_c = 1;
   int32_t output_h = 1, output_w = 1, output_c = 1;
@@ -36,6 +39,13 @@ struct Qs8ConvQuantization {
   int32_t output_min = -128, output_max = 127;
   RequantProfile profile{};
   const ref::Requantizer* requantizers = nullptr;  // one per output channel
+  // Non-zero: every accumulator also gets this times the sum of its row's K
+  // input bytes (legacy uint8 weights packed as w - 128, see
+  // ops/legacy_uint8.h). Needs a variant with Qs8GemmKernel::row_offsets.
+  int32_t row_sum_multiplier = 0;
+  // Depthwise: the weights hold 2 x taps rows and each tap is read twice
+  // (legacy uint8 weights split in halves, see ops/legacy_uint8.h).
+  bool split_taps = false;
 };
 
 // The microkernels' view of a layer's quantization, for both drivers: the
@@ -52,6 +62,11 @@ class Qs8GemmConvDriver {
                  const Qs8ConvGeometry& geometry, const Qs8ConvQuantization& quantization,
                  const int8_t* weights, const int32_t* bias);
   void run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch) const;
+  // How legacy uint8 weights that do not fit int8 reach this variant
+  // (ops/legacy_uint8.h): row sums where it takes row offsets, else not.
+  static Uint8WeightsForm uint8_fallback(const KernelVariant<Qs8GemmKernel>& variant) {
+    return variant.fn.row_offsets ? Uint8WeightsForm::kRowSums : Uint8WeightsForm::kShifted;
+  }
 
   const char* name() const { return name_; }
 
@@ -77,6 +92,10 @@ class Qs8GemmConvDriver {
   void gather(size_t b, size_t oy, size_t ox, const int8_t* input, int8_t* dst) const;
   // kernel_h * kernel_w pixel pointers per row.
   void fill_pixel_taps(size_t row0, size_t mr, const int8_t* input, const int8_t** taps) const;
+  // row_sum_multiplier_ * the sum of each of the tile's mr rows (taps runs
+  // of tap_bytes per row, the first `used` bytes of each counting).
+  void row_offsets(size_t mr, size_t taps, const int8_t* const* runs, size_t used,
+                   int32_t* offsets) const;
   // kernel_h segment pointers per row; border segments assembled in `composed`.
   void fill_row_taps(size_t row0, size_t mr, const int8_t* input, const int8_t** taps,
                      int8_t* composed) const;
@@ -91,6 +110,7 @@ class Qs8GemmConvDriver {
   size_t rows_ = 0;
   size_t tile_rows_ = 1;  // rows per tile, <= kernel_.mr
   int32_t input_zero_point_ = 0;
+  int32_t row_sum_multiplier_ = 0;
   bool direct_ = false;
   RowSource source_ = RowSource::kGather;
   size_t segment_bytes_ = 0;          // kRowTaps: kernel_w * input_c rounded to k-groups
