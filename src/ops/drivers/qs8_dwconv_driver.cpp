@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 namespace lowbit {
 
@@ -10,9 +11,23 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
                                 const int8_t* weights, const int32_t* bias) {
   g_ = g;
   kernel_ = variant.fn;
+  const size_t filter_taps = size_t(g.kernel_h) * g.kernel_w;
   const size_t channels = static_cast<size_t>(g.output_c);
-  tap_reads_ = q.split_taps ? 2 : 1;
-  const size_t taps = size_t(g.kernel_h) * g.kernel_w * tap_reads_;
+  row_fn_ = qs8_dwconv_row_kernel(kernel_, g.kernel_h, g.kernel_w, g.stride_w, g.dilation_h,
+                                  g.dilation_w);
+  // Split weights (high, low halves) rejoin as int16 for row kernels that
+  // take wide weights; the generic kernel reads each tap twice instead.
+  std::vector<int16_t> wide_weights;
+  if (q.split_taps && row_fn_ && kernel_.wide_row_weights) {
+    wide_weights.resize(filter_taps * channels);
+    for (size_t i = 0; i < wide_weights.size(); ++i) {
+      wide_weights[i] = static_cast<int16_t>(weights[i] + weights[wide_weights.size() + i]);
+    }
+  } else if (q.split_taps) {
+    row_fn_ = nullptr;
+  }
+  tap_reads_ = q.split_taps && wide_weights.empty() ? 2 : 1;
+  const size_t taps = filter_taps * tap_reads_;
   if (taps > kMaxTaps) {
     return Status(StatusCode::kUnsupported, "depthwise kernel has more than 256 taps");
   }
@@ -22,9 +37,6 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
                       " are not a multiple of input channels " + std::to_string(g.input_c));
   }
   depth_multiplier_ = static_cast<size_t>(g.output_c / g.input_c);
-  row_fn_ = q.split_taps ? nullptr
-                         : qs8_dwconv_row_kernel(kernel_, g.kernel_h, g.kernel_w, g.stride_w,
-                                                 g.dilation_h, g.dilation_w);
   expand_input_ = depth_multiplier_ > 1 && !(row_fn_ && kernel_.row_multiplier);
   if (expand_input_) {
     ctx.request_scratch(size_t(g.batch) * g.input_h * g.input_w * channels);
@@ -41,7 +53,10 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
   if (!packed || !zero_row) {
     return Status(StatusCode::kResourceExhausted, "cannot allocate packed depthwise weights");
   }
-  if (row_fn_) {
+  if (!wide_weights.empty()) {
+    qs8_dwconv_pack_rows_wide(block, channels, g.kernel_h, g.kernel_w, wide_weights.data(), bias,
+                              q.input_zero_point, packed);
+  } else if (row_fn_) {
     qs8_dwconv_pack_rows(block, channels, g.kernel_h, g.kernel_w, weights, bias,
                          q.input_zero_point, packed);
   } else {
