@@ -72,6 +72,10 @@ struct Qs8GemmKernel {
   bool portable = false;
   // Reads Qs8GemmParams::row_offsets (gemm and igemm).
   bool row_offsets = false;
+  // Stores the low byte of each clamped int32 (no saturating pack): with
+  // output_zero_point, output_min and output_max in [0, 255] it writes uint8
+  // bytes directly.
+  bool stores_low_byte = false;
 };
 
 // Channel c's accumulator requantized and clamped as `params` says: the

@@ -149,6 +149,7 @@ inline void add_row_offsets(__m512i* acc, const Qs8GemmParams& params) {
 }
 
 // All channels for kRows rows; block_bytes = one packed block of nr channels.
+// Stores are vpmovdb, the low byte of each clamped lane (stores_low_byte).
 template <size_t kRows, RequantProfile kProfile, bool kOffsets, typename Source>
 void gemm_rows(const Source& source, size_t nc, size_t block_bytes, const void* packed_w,
                int8_t* c, size_t c_stride, const Qs8GemmParams& params) {

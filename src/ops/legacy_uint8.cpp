@@ -81,8 +81,9 @@ void uint8_weights_as_int8(const TensorDesc& weights, Uint8WeightsForm form,
   }
 }
 
-Qs8ConvQuantization flipped_quantization(Qs8ConvQuantization q) {
+Qs8ConvQuantization flipped_quantization(Qs8ConvQuantization q, bool uint8_output) {
   q.input_zero_point -= 128;
+  if (uint8_output) return q;
   q.output_zero_point -= 128;
   q.output_min -= 128;
   q.output_max -= 128;

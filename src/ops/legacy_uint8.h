@@ -40,9 +40,10 @@ bool uint8_weights_form(const TensorDesc& weights, Uint8WeightsForm fallback, si
 void uint8_weights_as_int8(const TensorDesc& weights, Uint8WeightsForm form,
                            std::vector<int8_t>* out, Qs8ConvQuantization* q);
 
-// The same quantization seen on sign-flipped (int8) activations: zero points
-// and clamp bounds minus 128.
-Qs8ConvQuantization flipped_quantization(Qs8ConvQuantization q);
+// The same quantization seen on sign-flipped (int8) activations: the input
+// zero point minus 128, and the output's zero point and clamp bounds too
+// unless `uint8_output` (a kernel that writes uint8 bytes itself).
+Qs8ConvQuantization flipped_quantization(Qs8ConvQuantization q, bool uint8_output);
 
 // dst[i] = src[i] ^ 0x80 (uint8 <-> int8 with zero point - 128), split over
 // the pool in blocks. dst may equal src.

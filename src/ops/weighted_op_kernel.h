@@ -32,7 +32,9 @@ class WeightedOpKernel : public OpKernel {
       flip_sign_bits(ctx.pool(), ctx.input(0), scratch, flipped_input_bytes_);
       driver_.run(ctx.pool(), reinterpret_cast<const int8_t*>(scratch), ctx.output_as<int8_t>(0),
                   scratch + driver_scratch_offset_);
-      flip_sign_bits(ctx.pool(), ctx.output(0), ctx.output(0), flipped_output_bytes_);
+      if (flipped_output_bytes_ > 0) {
+        flip_sign_bits(ctx.pool(), ctx.output(0), ctx.output(0), flipped_output_bytes_);
+      }
     } else if (use_driver_) {
       driver_.run(ctx.pool(), ctx.input_as<int8_t>(0), ctx.output_as<int8_t>(0), ctx.scratch());
     } else {
@@ -100,13 +102,14 @@ class WeightedOpKernel : public OpKernel {
                                                " changed form since driver_applies");
     }
     std::vector<int8_t> weights;
-    Qs8ConvQuantization flipped = flipped_quantization(quantization);
+    const bool uint8_output = Driver::writes_uint8(variant);
+    Qs8ConvQuantization flipped = flipped_quantization(quantization, uint8_output);
     uint8_weights_as_int8(ctx.input(1), form, &weights, &flipped);
     ScratchRecordingContext recording(ctx);
     LOWBIT_RETURN_IF_ERROR(
         driver_.prepare(recording, variant, geometry, flipped, weights.data(), bias));
     flipped_input_bytes_ = size_t(ctx.input(0).shape.num_elements());
-    flipped_output_bytes_ = size_t(ctx.output(0).shape.num_elements());
+    flipped_output_bytes_ = uint8_output ? 0 : size_t(ctx.output(0).shape.num_elements());
     driver_scratch_offset_ = (flipped_input_bytes_ + 63) & ~size_t{63};
     ctx.request_scratch(driver_scratch_offset_ + recording.scratch_bytes());
     return Status::Ok();

@@ -67,6 +67,11 @@ class Qs8GemmConvDriver {
   static Uint8WeightsForm uint8_fallback(const KernelVariant<Qs8GemmKernel>& variant) {
     return variant.fn.row_offsets ? Uint8WeightsForm::kRowSums : Uint8WeightsForm::kShifted;
   }
+  // Whether the variant writes uint8 outputs itself given their uint8
+  // quantization (no flip after it runs).
+  static bool writes_uint8(const KernelVariant<Qs8GemmKernel>& variant) {
+    return variant.fn.stores_low_byte;
+  }
 
   const char* name() const { return name_; }
 
