@@ -62,6 +62,11 @@ using Qs8IgemmSignature = void(size_t mr, size_t nc, size_t taps, size_t tap_byt
                               size_t c_stride, const Qs8GemmParams& params);
 using Qs8IgemmFn = Qs8IgemmSignature*;
 
+// Legacy uint8 input of a layer whose GEMM rows are pixels (row_offsets):
+// output[i] = input[i] ^ 0x80, and sums[p] the sum of pixel p's int8 values.
+using Qu8FlipSumsFn = void (*)(const uint8_t* input, int8_t* output, size_t pixels,
+                               size_t pixel_bytes, int32_t* sums);
+
 struct Qs8GemmKernel {
   Qs8GemmFn fn;
   uint32_t mr;
@@ -76,6 +81,8 @@ struct Qs8GemmKernel {
   // output_zero_point, output_min and output_max in [0, 255] it writes uint8
   // bytes directly.
   bool stores_low_byte = false;
+  // Optional, with row_offsets: the flip and pixel sums at this ISA.
+  Qu8FlipSumsFn flip_sums = nullptr;
 };
 
 // Channel c's accumulator requantized and clamped as `params` says: the
@@ -107,6 +114,8 @@ Qs8GemmSignature qs8_gemm_4x8__reference;
 Qs8GemmSignature qs8_gemm_2x8c8__avx2, qs8_gemm_8x16c2__avx512, qs8_gemm_4x8c4__avxvnni;
 Qs8GemmSignature qs8_gemm_8x16c4__avx512vnni;
 Qs8IgemmSignature qs8_igemm_8x16c4__avx512vnni;
+void qu8_flip_sums__avx512(const uint8_t* input, int8_t* output, size_t pixels,
+                           size_t pixel_bytes, int32_t* sums);
 // qs8_gemm_4x8c4__avxvnni's source with EVEX encoding (AVX512-VNNI + VL), so
 // tests and benchmarks run its logic where AVX-VNNI is missing; never selected.
 Qs8GemmSignature qs8_gemm_4x8c4__avxvnni_evex;

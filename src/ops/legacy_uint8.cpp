@@ -106,7 +106,54 @@ void flip_block(const uint8_t* in, uint8_t* out, size_t bytes) {
   for (; i < bytes; ++i) out[i] = static_cast<uint8_t>(in[i] ^ 0x80u);
 }
 
+// Flips one pixel and returns the sum of its flipped bytes: the unsigned
+// input bytes summed in 16-bit lanes of a word (two bytes per lane per step,
+// at most 128 steps before the lanes are folded), minus 128 per byte.
+int32_t flip_and_sum(const uint8_t* in, uint8_t* out, size_t bytes) {
+  constexpr uint64_t kSignBits = 0x8080808080808080u;
+  constexpr uint64_t kLowBytes = 0x00FF00FF00FF00FFu;
+  constexpr uint64_t kLowHalves = 0x0000FFFF0000FFFFu;
+  int64_t sum = 0;
+  size_t i = 0;
+  while (i + 8 <= bytes) {
+    uint64_t lanes = 0;
+    for (size_t step = 0; step < 128 && i + 8 <= bytes; ++step, i += 8) {
+      uint64_t word;
+      std::memcpy(&word, in + i, 8);
+      lanes += (word & kLowBytes) + ((word >> 8) & kLowBytes);
+      word ^= kSignBits;
+      std::memcpy(out + i, &word, 8);
+    }
+    const uint64_t pairs = (lanes & kLowHalves) + ((lanes >> 16) & kLowHalves);
+    sum += int64_t((pairs & 0xFFFFFFFFu) + (pairs >> 32));
+  }
+  for (; i < bytes; ++i) {
+    sum += in[i];
+    out[i] = static_cast<uint8_t>(in[i] ^ 0x80u);
+  }
+  return static_cast<int32_t>(sum - 128 * int64_t(bytes));
+}
+
 }  // namespace
+
+void flip_sign_bits_with_sums(ThreadPool& pool, const void* src, void* dst, size_t pixels,
+                              size_t pixel_bytes, int32_t* sums, Qu8FlipSumsFn simd) {
+  const auto* in = static_cast<const uint8_t*>(src);
+  auto* out = static_cast<uint8_t*>(dst);
+  const size_t per_block = std::max<size_t>(1, kFlipBlockBytes / std::max<size_t>(1, pixel_bytes));
+  const size_t blocks = (pixels + per_block - 1) / per_block;
+  pool.parallel_for(blocks, [=](size_t block) {
+    const size_t begin = block * per_block, end = std::min(pixels, begin + per_block);
+    if (simd) {
+      simd(in + begin * pixel_bytes, reinterpret_cast<int8_t*>(out) + begin * pixel_bytes,
+           end - begin, pixel_bytes, sums + begin);
+      return;
+    }
+    for (size_t p = begin; p < end; ++p) {
+      sums[p] = flip_and_sum(in + p * pixel_bytes, out + p * pixel_bytes, pixel_bytes);
+    }
+  });
+}
 
 void flip_sign_bits(ThreadPool& pool, const void* src, void* dst, size_t bytes) {
   const auto* in = static_cast<const uint8_t*>(src);

@@ -49,6 +49,12 @@ Qs8ConvQuantization flipped_quantization(Qs8ConvQuantization q, bool uint8_outpu
 // the pool in blocks. dst may equal src.
 void flip_sign_bits(ThreadPool& pool, const void* src, void* dst, size_t bytes);
 
+// flip_sign_bits over `pixels` runs of pixel_bytes, also writing each run's
+// sum of flipped (int8) values to sums[pixel], through `simd` when given
+// (Qs8GemmKernel::flip_sums).
+void flip_sign_bits_with_sums(ThreadPool& pool, const void* src, void* dst, size_t pixels,
+                              size_t pixel_bytes, int32_t* sums, Qu8FlipSumsFn simd);
+
 // A PrepareContext that forwards everything to `base` but keeps the scratch
 // requests to itself, so a caller can place a driver's scratch after its own.
 class ScratchRecordingContext : public PrepareContext {

@@ -29,9 +29,17 @@ class WeightedOpKernel : public OpKernel {
   Status run(const RunContext& ctx) override {
     if (use_driver_ && flipped_input_bytes_ > 0) {
       auto* scratch = static_cast<uint8_t*>(ctx.scratch());
-      flip_sign_bits(ctx.pool(), ctx.input(0), scratch, flipped_input_bytes_);
+      int32_t* pixel_sums = nullptr;
+      if (pixel_sums_offset_ > 0) {
+        pixel_sums = reinterpret_cast<int32_t*>(scratch + pixel_sums_offset_);
+        flip_sign_bits_with_sums(ctx.pool(), ctx.input(0), scratch,
+                                 flipped_input_bytes_ / pixel_bytes_, pixel_bytes_, pixel_sums,
+                                 driver_.flip_sums());
+      } else {
+        flip_sign_bits(ctx.pool(), ctx.input(0), scratch, flipped_input_bytes_);
+      }
       driver_.run(ctx.pool(), reinterpret_cast<const int8_t*>(scratch), ctx.output_as<int8_t>(0),
-                  scratch + driver_scratch_offset_);
+                  scratch + driver_scratch_offset_, pixel_sums);
       if (flipped_output_bytes_ > 0) {
         flip_sign_bits(ctx.pool(), ctx.output(0), ctx.output(0), flipped_output_bytes_);
       }
@@ -111,7 +119,14 @@ class WeightedOpKernel : public OpKernel {
     flipped_input_bytes_ = size_t(ctx.input(0).shape.num_elements());
     flipped_output_bytes_ = uint8_output ? 0 : size_t(ctx.output(0).shape.num_elements());
     driver_scratch_offset_ = (flipped_input_bytes_ + 63) & ~size_t{63};
-    ctx.request_scratch(driver_scratch_offset_ + recording.scratch_bytes());
+    size_t scratch_bytes = driver_scratch_offset_ + recording.scratch_bytes();
+    if (driver_.pixel_sums_wanted()) {
+      // The input's pixel sums, formed by the flip, after the driver's scratch.
+      pixel_bytes_ = size_t(geometry.input_c);
+      pixel_sums_offset_ = (scratch_bytes + 63) & ~size_t{63};
+      scratch_bytes = pixel_sums_offset_ + flipped_input_bytes_ / pixel_bytes_ * sizeof(int32_t);
+    }
+    ctx.request_scratch(scratch_bytes);
     return Status::Ok();
   }
 
@@ -132,6 +147,9 @@ class WeightedOpKernel : public OpKernel {
   size_t flipped_input_bytes_ = 0;
   size_t flipped_output_bytes_ = 0;
   size_t driver_scratch_offset_ = 0;
+  // Non-zero when the driver takes the input's pixel sums (pixel_bytes_ each).
+  size_t pixel_sums_offset_ = 0;
+  size_t pixel_bytes_ = 1;
 
  private:
   WeightedKernel<Params, Qs8Fn, Qu8Fn> kernel_;

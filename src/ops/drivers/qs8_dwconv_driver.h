@@ -43,6 +43,13 @@ class Qs8DwconvDriver {
                  const int8_t* weights, const int32_t* bias);
   // scratch: what prepare requested (nothing for depth multiplier 1).
   void run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch) const;
+  // The GEMM driver's interface (no row sums here).
+  bool pixel_sums_wanted() const { return false; }
+  Qu8FlipSumsFn flip_sums() const { return nullptr; }
+  void run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch,
+           const int32_t* /*row_sums*/) const {
+    run(pool, input, output, scratch);
+  }
   // Legacy uint8 weights that do not fit int8 run split in halves, each tap
   // read twice by the generic kernel (ops/legacy_uint8.h).
   static Uint8WeightsForm uint8_fallback(const KernelVariant<Qs8DwconvKernel>& /*variant*/) {

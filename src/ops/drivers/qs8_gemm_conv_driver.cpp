@@ -133,7 +133,7 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
 
 void Qs8GemmConvDriver::run_tiles(size_t first_tile, size_t end_tile, size_t first_channel,
                                   size_t end_channel, const int8_t* input, int8_t* output,
-                                  int8_t* strip) const {
+                                  int8_t* strip, const int32_t* row_sums) const {
   const int8_t* rows[16];
   const size_t n = static_cast<size_t>(g_.output_c);
   const size_t nc = end_channel - first_channel;
@@ -155,7 +155,14 @@ void Qs8GemmConvDriver::run_tiles(size_t first_tile, size_t end_tile, size_t fir
     switch (source_) {
       case RowSource::kDirect:
         for (size_t m = 0; m < mr; ++m) rows[m] = input + (row0 + m) * k_;
-        if (sums) row_offsets(mr, 1, rows, k_, offsets);
+        if (sums && row_sums) {
+          for (size_t m = 0; m < mr; ++m) {
+            offsets[m] = static_cast<int32_t>(uint32_t(row_sums[row0 + m]) *
+                                              uint32_t(row_sum_multiplier_));
+          }
+        } else if (sums) {
+          row_offsets(mr, 1, rows, k_, offsets);
+        }
         kernel_.fn(mr, nc, k_, rows, packed, out, n, params);
         break;
       case RowSource::kGather:
@@ -231,7 +238,7 @@ size_t Qs8GemmConvDriver::strip_bytes() const {
 }
 
 void Qs8GemmConvDriver::run(ThreadPool& pool, const int8_t* input, int8_t* output,
-                            void* scratch) const {
+                            void* scratch, const int32_t* row_sums) const {
   const size_t tiles = (rows_ + tile_rows_ - 1) / tile_rows_;
   const size_t nr = kernel_.layout.nr;
   const size_t channel_blocks = (static_cast<size_t>(g_.output_c) + nr - 1) / nr;
@@ -246,7 +253,7 @@ void Qs8GemmConvDriver::run(ThreadPool& pool, const int8_t* input, int8_t* outpu
     // Strips hold pointers first: keep each task's strip pointer-aligned.
     const size_t stride = (strip_bytes() + 7) & ~size_t{7};
     run_tiles(first_tile, end_tile, first_channel, end_channel, input, output,
-              strips + task * stride);
+              strips + task * stride, row_sums);
   });
 }
 

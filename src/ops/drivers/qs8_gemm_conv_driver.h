@@ -61,7 +61,17 @@ class Qs8GemmConvDriver {
   Status prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKernel>& variant,
                  const Qs8ConvGeometry& geometry, const Qs8ConvQuantization& quantization,
                  const int8_t* weights, const int32_t* bias);
-  void run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch) const;
+  // row_sums: with pixel_sums_wanted(), each input pixel's sum of its int8
+  // bytes (computed by the caller along with its flip), else nullptr.
+  void run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch,
+           const int32_t* row_sums = nullptr) const;
+  // Rows are input pixels and need their sums (row_sum_multiplier): the
+  // caller can pass them to run() instead of every tile adding them up.
+  bool pixel_sums_wanted() const {
+    return row_sum_multiplier_ != 0 && source_ == RowSource::kDirect;
+  }
+  // The variant's flip with pixel sums, or nullptr (the portable one).
+  Qu8FlipSumsFn flip_sums() const { return kernel_.flip_sums; }
   // How legacy uint8 weights that do not fit int8 reach this variant
   // (ops/legacy_uint8.h): row sums where it takes row offsets, else not.
   static Uint8WeightsForm uint8_fallback(const KernelVariant<Qs8GemmKernel>& variant) {
@@ -86,7 +96,8 @@ class Qs8GemmConvDriver {
 
   // Tiles [first_tile, end_tile) of tile_rows_ rows, channels [first_channel, end_channel).
   void run_tiles(size_t first_tile, size_t end_tile, size_t first_channel, size_t end_channel,
-                 const int8_t* input, int8_t* output, int8_t* strip) const;
+                 const int8_t* input, int8_t* output, int8_t* strip,
+                 const int32_t* row_sums) const;
   // Scratch one task needs for its tile rows.
   size_t strip_bytes() const;
   Status prepare_pixel_taps(PrepareContext& ctx, int32_t input_zero_point);
