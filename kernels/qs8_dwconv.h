@@ -71,9 +71,9 @@ struct Qs8DwconvKernel {
   // vpdpwssd, SMLAL), so weights beyond int8 pack exactly with
   // qs8_dwconv_pack_rows_wide (legacy uint8 w - zw in [-255, 255]).
   bool wide_row_weights = false;
-  // Generic and row kernels store the low byte of each clamped value (no
-  // saturating narrow to int8): with output_zero_point, output_min and
-  // output_max in [0, 255] they write uint8 bytes directly.
+  // Generic and row kernels write uint8 bytes directly given uint8 output
+  // quantization. No variant sets it: the AVX-512 row kernels saturated
+  // uint8 outputs to 127 when tried (not yet understood).
   bool stores_low_byte = false;
 };
 

@@ -72,6 +72,17 @@ struct Layer {
   int weight_lo = 0, weight_hi = 255;
 };
 
+// The window options CONV_2D and DEPTHWISE_CONV_2D share.
+template <typename Options>
+Options window_options(const Layer& l) {
+  Options opt;
+  opt.padding = l.padding;
+  opt.stride_h = opt.stride_w = l.stride;
+  opt.dilation_h = opt.dilation_w = l.dilation;
+  opt.activation = Activation::kRelu6;
+  return opt;
+}
+
 std::unique_ptr<ModelBuilder> build(const Layer& l, std::mt19937& rng) {
   auto model = std::make_unique<ModelBuilder>();
   ModelBuilder& b = *model;
@@ -105,19 +116,10 @@ std::unique_ptr<ModelBuilder> build(const Layer& l, std::mt19937& rng) {
     opt.activation = Activation::kRelu6;
     b.add_operator(l.type, {in, w, bias}, {out}, opt, "fc");
   } else if (dw) {
-    DepthwiseConv2DOptions opt;
-    opt.padding = l.padding;
-    opt.stride_h = opt.stride_w = l.stride;
-    opt.dilation_h = opt.dilation_w = l.dilation;
-    opt.activation = Activation::kRelu6;
-    b.add_operator(l.type, {in, w, bias}, {out}, opt, "depthwise");
+    b.add_operator(l.type, {in, w, bias}, {out}, window_options<DepthwiseConv2DOptions>(l),
+                   "depthwise");
   } else {
-    Conv2DOptions opt;
-    opt.padding = l.padding;
-    opt.stride_h = opt.stride_w = l.stride;
-    opt.dilation_h = opt.dilation_w = l.dilation;
-    opt.activation = Activation::kRelu6;
-    b.add_operator(l.type, {in, w, bias}, {out}, opt, "conv");
+    b.add_operator(l.type, {in, w, bias}, {out}, window_options<Conv2DOptions>(l), "conv");
   }
   b.set_inputs({in});
   b.set_outputs({out});
@@ -141,77 +143,69 @@ std::string auto_kernel(const ModelBuilder& model, const testing::Bytes& input) 
   return r.kernels.at(0);
 }
 
+// A 3x3 (or `kernel`) layer over 8x8 pixels with full-range weights [1, 255].
+Layer layer(OpType type, int32_t zero_point, int32_t c = 16, int32_t stride = 1,
+            int32_t dilation = 1, int32_t kernel = 3) {
+  Layer l{type};
+  l.weight_zero_point = zero_point;
+  l.weight_lo = 1;
+  l.c = c;
+  l.oc = 24;  // CONV_2D and FULLY_CONNECTED: a whole and a half 16-channel block
+  l.stride = stride;
+  l.dilation = dilation;
+  l.kernel = kernel;
+  if (dilation > 1) l.padding = Padding::kValid;
+  return l;
+}
+
+// Runs the layer on every kernel set and thread count (all equal to the
+// uint8 reference kernel) and returns the kernel the auto set picked.
+std::string check_layer(const Layer& l, std::mt19937& rng) {
+  CAPTURE(op_type_name(l.type), l.kernel, l.c, l.stride, l.dilation, l.weight_zero_point,
+          l.weight_lo, l.weight_hi);
+  const auto model = build(l, rng);
+  const Shape in_shape = model->graph().tensors[0].shape;
+  const testing::Bytes input =
+      testing::random_ints<uint8_t>(rng, size_t(in_shape.num_elements()), 0, 255);
+  int8_test::run_all_thread_counts(*model, {input}, RequantProfile::kTfliteReference,
+                                   reference_kernel(l.type));
+  return auto_kernel(*model, input);
+}
+
 TEST_CASE("legacy uint8 weighted layers on the int8 drivers equal the uint8 reference kernels",
           "[uint8][legacy_uint8][conv2d][depthwise][fc]") {
   std::mt19937 rng(testing::test_seed());
   const bool simd = CpuFeatures::detect().has(kCpuAVX2);
   std::vector<Layer> layers;
   for (OpType type : {OpType::kConv2D, OpType::kDepthwiseConv2D, OpType::kFullyConnected}) {
-    Layer fits{type};  // w - zw within int8: the shifted form
-    fits.weight_zero_point = 100;
+    Layer fits = layer(type, 100);  // w - zw within int8: the shifted form
     fits.weight_lo = 0;
     fits.weight_hi = 227;
     layers.push_back(fits);
-    for (int32_t zero_point : {20, 128, 235}) {  // the full range: row sums / split taps
-      Layer full{type};
-      full.weight_zero_point = zero_point;
-      full.weight_lo = 1;
-      layers.push_back(full);
-    }
+    // The full range: row sums / wide or split depthwise weights.
+    for (int32_t zero_point : {20, 128, 235}) layers.push_back(layer(type, zero_point));
   }
-  // GEMM row sources: 1x1 direct, pixel taps (C 16), row taps (C 3), gather (dilated, C 3).
-  Layer pointwise{OpType::kConv2D};
-  pointwise.kernel = 1;
-  pointwise.weight_zero_point = 60;
-  layers.push_back(pointwise);
-  Layer rgb{OpType::kConv2D};
-  rgb.c = 3;
-  rgb.stride = 2;
-  rgb.weight_zero_point = 200;
-  layers.push_back(rgb);
-  Layer dilated = rgb;
-  dilated.dilation = 2;
-  dilated.stride = 1;
-  dilated.padding = Padding::kValid;
-  layers.push_back(dilated);
+  // GEMM row sources: 1x1 direct (pixel sums from the flip), row taps (C 3,
+  // stride 2), gather (dilated, C 3); pixel taps (C 16) above.
+  layers.push_back(layer(OpType::kConv2D, 60, 16, 1, 1, 1));
+  layers.push_back(layer(OpType::kConv2D, 200, 3, 2));
+  layers.push_back(layer(OpType::kConv2D, 200, 3, 1, 2));
   // Depthwise without a row kernel (dilation 2): the generic kernel reads
-  // each tap twice; stride 2 for the other row kernel.
-  Layer dw_dilated{OpType::kDepthwiseConv2D};
-  dw_dilated.dilation = 2;
-  dw_dilated.weight_zero_point = 70;
-  layers.push_back(dw_dilated);
-  Layer dw_strided{OpType::kDepthwiseConv2D};
-  dw_strided.stride = 2;
-  dw_strided.c = dw_strided.oc = 40;
-  dw_strided.weight_zero_point = 150;
-  layers.push_back(dw_strided);
-
+  // each tap twice; stride 2 and 40 channels for the other row kernel.
+  layers.push_back(layer(OpType::kDepthwiseConv2D, 70, 16, 1, 2));
+  layers.push_back(layer(OpType::kDepthwiseConv2D, 150, 40, 2));
   for (const Layer& l : layers) {
-    CAPTURE(op_type_name(l.type), l.kernel, l.c, l.stride, l.dilation, l.weight_zero_point,
-            l.weight_hi);
-    const auto model = build(l, rng);
-    const Shape in_shape = model->graph().tensors[0].shape;
-    const testing::Bytes input =
-        testing::random_ints<uint8_t>(rng, size_t(in_shape.num_elements()), 0, 255);
-    int8_test::run_all_thread_counts(*model, {input}, RequantProfile::kTfliteReference,
-                                     reference_kernel(l.type));
-    if (simd) CHECK(auto_kernel(*model, input).rfind("qs8_", 0) == 0);
+    const std::string kernel = check_layer(l, rng);
+    if (simd) CHECK(kernel.rfind("qs8_", 0) == 0);
   }
 
   // w 255 with zero point 0 (a difference of 255): depthwise halves cannot
   // hold it, the layer keeps the reference kernel; the GEMM takes row sums.
   for (OpType type : {OpType::kDepthwiseConv2D, OpType::kConv2D}) {
-    Layer edge{type};
-    edge.weight_zero_point = 0;
+    Layer edge = layer(type, 0);
     edge.weight_lo = 250;
-    const auto model = build(edge, rng);
-    const testing::Bytes input = testing::random_ints<uint8_t>(rng, 8 * 8 * 16, 0, 255);
-    int8_test::run_all_thread_counts(*model, {input}, RequantProfile::kTfliteReference,
-                                     reference_kernel(type));
-    if (simd) {
-      CHECK((auto_kernel(*model, input) == reference_kernel(type)) ==
-            (type == OpType::kDepthwiseConv2D));
-    }
+    const std::string kernel = check_layer(edge, rng);
+    if (simd) CHECK((kernel == reference_kernel(type)) == (type == OpType::kDepthwiseConv2D));
   }
 }
 
