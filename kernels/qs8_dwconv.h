@@ -73,10 +73,6 @@ struct Qs8DwconvKernel {
   // row kernels gave wrong bytes with such weights on MobileNetV1 0.25 (not
   // yet understood; tests/convert "legacy uint8 MobileNetV1").
   bool wide_row_weights = false;
-  // Generic and row kernels write uint8 bytes directly given uint8 output
-  // quantization. No variant sets it: the AVX-512 row kernels saturated
-  // uint8 outputs to 127 when tried (not yet understood).
-  bool stores_low_byte = false;
 };
 
 // Offset of the input channel that output channel `block` of the tile reads,
