@@ -1,6 +1,7 @@
 // int8 GEMM microkernels with fused requantization.
 //
 //   acc[m][n] = packed_bias[n] + sum over k < K of a[m][k] * w[k][n]
+//               (+ row_offsets[m] where the kernel supports and is given them)
 //   c[m][n]   = clamp(requantize(acc[m][n], channel n, profile) + output_zero_point)
 //
 // A rows are K int8 values read through row pointers (so convolution can point
@@ -27,6 +28,12 @@ struct Qs8GemmParams {
   const int32_t* multiplier = nullptr;
   const int32_t* shift = nullptr;
   const float* scale = nullptr;
+  // Per row of the call (mr values), added to the accumulator before
+  // requantization, or nullptr. Legacy uint8 layers whose weights do not fit
+  // int8 around their zero point pass (128 - zw) * sum of the row's
+  // activations here (src/ops/legacy_uint8.h). Only kernels with
+  // Qs8GemmKernel::row_offsets read it.
+  const int32_t* row_offsets = nullptr;
 };
 
 // Packed weight layout of one variant: K is padded to a multiple of k_group
@@ -55,6 +62,11 @@ using Qs8IgemmSignature = void(size_t mr, size_t nc, size_t taps, size_t tap_byt
                               size_t c_stride, const Qs8GemmParams& params);
 using Qs8IgemmFn = Qs8IgemmSignature*;
 
+// Legacy uint8 input of a layer whose GEMM rows are pixels (row_offsets):
+// output[i] = input[i] ^ 0x80, and sums[p] the sum of pixel p's int8 values.
+using Qu8FlipSumsFn = void (*)(const uint8_t* input, int8_t* output, size_t pixels,
+                               size_t pixel_bytes, int32_t* sums);
+
 struct Qs8GemmKernel {
   Qs8GemmFn fn;
   uint32_t mr;
@@ -63,6 +75,14 @@ struct Qs8GemmKernel {
   // The portable definition, for the kernel tests: CONV_2D and
   // FULLY_CONNECTED run their direct reference kernels instead.
   bool portable = false;
+  // Reads Qs8GemmParams::row_offsets (gemm and igemm).
+  bool row_offsets = false;
+  // Stores the low byte of each clamped int32 (no saturating pack): with
+  // output_zero_point, output_min and output_max in [0, 255] it writes uint8
+  // bytes directly.
+  bool stores_low_byte = false;
+  // Optional, with row_offsets: the flip and pixel sums at this ISA.
+  Qu8FlipSumsFn flip_sums = nullptr;
 };
 
 // Channel c's accumulator requantized and clamped as `params` says: the
@@ -94,6 +114,8 @@ Qs8GemmSignature qs8_gemm_4x8__reference;
 Qs8GemmSignature qs8_gemm_2x8c8__avx2, qs8_gemm_8x16c2__avx512, qs8_gemm_4x8c4__avxvnni;
 Qs8GemmSignature qs8_gemm_8x16c4__avx512vnni;
 Qs8IgemmSignature qs8_igemm_8x16c4__avx512vnni;
+void qu8_flip_sums__avx512(const uint8_t* input, int8_t* output, size_t pixels,
+                           size_t pixel_bytes, int32_t* sums);
 // qs8_gemm_4x8c4__avxvnni's source with EVEX encoding (AVX512-VNNI + VL), so
 // tests and benchmarks run its logic where AVX-VNNI is missing; never selected.
 Qs8GemmSignature qs8_gemm_4x8c4__avxvnni_evex;

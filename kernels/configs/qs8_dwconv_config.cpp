@@ -22,10 +22,10 @@ constexpr KernelVariant<Qs8DwconvKernel> kQs8Dwconv[] = {
 #if defined(LOWBIT_HAVE_AVX2)
     {"qs8_dwconv_c16__avx2", "avx2", kCpuAVX2,
      {qs8_dwconv_c16__avx2, 16, qs8_dwconv_row3x3s1__avx2, qs8_dwconv_row3x3s2__avx2,
-      qs8_dwconv_row5x5s1__avx2, qs8_dwconv_row5x5s2__avx2, true}},
+      qs8_dwconv_row5x5s1__avx2, qs8_dwconv_row5x5s2__avx2, true, false, true}},
 #endif
 #if defined(LOWBIT_HAVE_NEONDOT) && defined(LOWBIT_HAVE_NEON)
-    // SDOT for 3x3; 5x5 and the generic kernel are the NEON ones.
+    // SDOT for 3x3 (int8 weights only); 5x5 and the generic kernel are the NEON ones.
     {"qs8_dwconv_c8__neondot", "neondot", kCpuNEON | kCpuNEONDot,
      {qs8_dwconv_c8__neon, 8, qs8_dwconv_row3x3s1__neondot, qs8_dwconv_row3x3s2__neondot,
       qs8_dwconv_row5x5s1__neon, qs8_dwconv_row5x5s2__neon, true}},
@@ -42,7 +42,7 @@ constexpr KernelVariant<Qs8DwconvKernel> kQs8Dwconv[] = {
 #endif
     {"qs8_dwconv_c8__reference", "reference", 0,
      {qs8_dwconv_c8__reference, 8, qs8_dwconv_row3x3s1__reference, qs8_dwconv_row3x3s2__reference,
-      qs8_dwconv_row5x5s1__reference, qs8_dwconv_row5x5s2__reference, true, true}},
+      qs8_dwconv_row5x5s1__reference, qs8_dwconv_row5x5s2__reference, true, true, true}},
 };
 
 }  // namespace

@@ -9,7 +9,8 @@ namespace {
 constexpr KernelVariant<Qs8GemmKernel> kQs8Gemm[] = {
 #if defined(LOWBIT_HAVE_AVX512VNNI)
     {"qs8_gemm_8x16c4__avx512vnni", "avx512vnni", kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VNNI,
-     {qs8_gemm_8x16c4__avx512vnni, 8, {16, 4, true}, qs8_igemm_8x16c4__avx512vnni}},
+     {qs8_gemm_8x16c4__avx512vnni, 8, {16, 4, true}, qs8_igemm_8x16c4__avx512vnni, false, true,
+      true, qu8_flip_sums__avx512}},
 #endif
 #if defined(LOWBIT_HAVE_AVX512)
     {"qs8_gemm_8x16c2__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW,
@@ -21,7 +22,8 @@ constexpr KernelVariant<Qs8GemmKernel> kQs8Gemm[] = {
      {qs8_gemm_4x8c4__avxvnni, 4, {8, 4, true}}},
 #endif
 #if defined(LOWBIT_HAVE_AVX2)
-    {"qs8_gemm_2x8c8__avx2", "avx2", kCpuAVX2, {qs8_gemm_2x8c8__avx2, 2, {8, 8, false}}},
+    {"qs8_gemm_2x8c8__avx2", "avx2", kCpuAVX2,
+     {qs8_gemm_2x8c8__avx2, 2, {8, 8, false}, nullptr, false, true}},
 #endif
 #if defined(LOWBIT_HAVE_I8MM)
     {"qs8_gemm_4x8c8__i8mm", "i8mm", kCpuNEON | kCpuNEONDot | kCpuNEONI8MM,
@@ -39,7 +41,7 @@ constexpr KernelVariant<Qs8GemmKernel> kQs8Gemm[] = {
      {qs8_gemm_2x8c8__armv7neon, 2, {8, 8, false}}},
 #endif
     {"qs8_gemm_4x8__reference", "reference", 0,
-     {qs8_gemm_4x8__reference, 4, {8, 1, false}, nullptr, true}},
+     {qs8_gemm_4x8__reference, 4, {8, 1, false}, nullptr, true, true}},
 };
 
 }  // namespace

@@ -31,9 +31,12 @@ size_t qs8_dwconv_rows_packed_bytes(size_t channel_block, size_t channels, int k
   return blocks * rows_block_bytes(channel_block, kernel_h, kernel_w);
 }
 
-void qs8_dwconv_pack_rows(size_t channel_block, size_t channels, int kernel_h, int kernel_w,
-                          const int8_t* weights, const int32_t* bias, int32_t input_zero_point,
-                          void* packed) {
+namespace {
+
+template <typename Weight>
+void pack_rows(size_t channel_block, size_t channels, int kernel_h, int kernel_w,
+               const Weight* weights, const int32_t* bias, int32_t input_zero_point,
+               void* packed) {
   const size_t taps = size_t(kernel_h) * kernel_w, pairs = pair_rows(kernel_h);
   auto* out = static_cast<uint8_t*>(packed);
   const size_t block_bytes = rows_block_bytes(channel_block, kernel_h, kernel_w);
@@ -59,6 +62,20 @@ void qs8_dwconv_pack_rows(size_t channel_block, size_t channels, int kernel_h, i
       }
     }
   }
+}
+
+}  // namespace
+
+void qs8_dwconv_pack_rows(size_t channel_block, size_t channels, int kernel_h, int kernel_w,
+                          const int8_t* weights, const int32_t* bias, int32_t input_zero_point,
+                          void* packed) {
+  pack_rows(channel_block, channels, kernel_h, kernel_w, weights, bias, input_zero_point, packed);
+}
+
+void qs8_dwconv_pack_rows_wide(size_t channel_block, size_t channels, int kernel_h,
+                               int kernel_w, const int16_t* weights, const int32_t* bias,
+                               int32_t input_zero_point, void* packed) {
+  pack_rows(channel_block, channels, kernel_h, kernel_w, weights, bias, input_zero_point, packed);
 }
 
 namespace {

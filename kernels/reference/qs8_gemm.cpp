@@ -54,7 +54,8 @@ void qs8_gemm_4x8__reference(size_t mr, size_t nc, size_t k, const int8_t* const
     std::memcpy(bias, w, sizeof(bias));
     const auto* wk = reinterpret_cast<const int8_t*>(w + sizeof(bias));
     for (size_t m = 0; m < mr; ++m) {
-      for (size_t j = 0; j < kNR; ++j) acc[m][j] = bias[j];
+      const int32_t row_offset = params.row_offsets ? params.row_offsets[m] : 0;
+      for (size_t j = 0; j < kNR; ++j) acc[m][j] = bias[j] + row_offset;
       for (size_t i = 0; i < k; ++i) {
         const int32_t a = a_rows[m][i];
         for (size_t j = 0; j < kNR; ++j) acc[m][j] += a * wk[i * kNR + j];

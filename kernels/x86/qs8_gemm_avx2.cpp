@@ -62,10 +62,16 @@ void qs8_gemm_2x8c8__avx2(size_t mr, size_t nc, size_t k, const int8_t* const* a
       w += 64;
     }
     const size_t channels = nc - block < kNR ? nc - block : kNR;
-    avx2::requantize_store(_mm256_add_epi32(bias, reduce_channels(acc0)), params, block,
+    const __m256i bias0 = params.row_offsets
+                              ? _mm256_add_epi32(bias, _mm256_set1_epi32(params.row_offsets[0]))
+                              : bias;
+    avx2::requantize_store(_mm256_add_epi32(bias0, reduce_channels(acc0)), params, block,
                            c + block, channels);
     if (mr > 1) {
-      avx2::requantize_store(_mm256_add_epi32(bias, reduce_channels(acc1)), params, block,
+      const __m256i bias1 = params.row_offsets
+                                ? _mm256_add_epi32(bias, _mm256_set1_epi32(params.row_offsets[1]))
+                                : bias;
+      avx2::requantize_store(_mm256_add_epi32(bias1, reduce_channels(acc1)), params, block,
                              c + c_stride + block, channels);
     }
   }

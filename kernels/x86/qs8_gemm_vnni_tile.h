@@ -117,8 +117,10 @@ struct TwoBlockSums {
   __m512i acc0[kMR], acc1[kMR];
 };
 
+// Always inlined, like the requantizer (kernels/x86/qs8_requant_avx512.h):
+// the row-offset instantiations would otherwise push it out of line.
 template <RequantProfile kProfile>
-inline void store_block(const __m512i* acc, size_t rows, const Qs8GemmParams& params,
+LOWBIT_AVX512_ALWAYS_INLINE void store_block(const __m512i* acc, size_t rows, const Qs8GemmParams& params,
                         size_t channel, size_t channels, int8_t* c, size_t c_stride) {
   const avx512::BlockRequantizer<kProfile> requant(params, channel);
   if (channels == kNR) {
@@ -129,13 +131,26 @@ inline void store_block(const __m512i* acc, size_t rows, const Qs8GemmParams& pa
   } else {
     const __mmask16 mask = static_cast<__mmask16>((1u << channels) - 1u);
     for (size_t m = 0; m < rows; ++m) {
-      _mm_mask_storeu_epi8(c + m * c_stride + channel, mask, _mm512_cvtepi32_epi8(requant(acc[m])));
+      _mm_mask_storeu_epi8(c + m * c_stride + channel, mask,
+                           _mm512_cvtepi32_epi8(requant(acc[m])));
     }
   }
 }
 
+// Qs8GemmParams::row_offsets into a block's accumulators (kOffsets: the
+// caller saw them given; a separate instantiation keeps the plain int8 path's
+// code as it was).
+template <size_t kRows, bool kOffsets>
+inline void add_row_offsets(__m512i* acc, const Qs8GemmParams& params) {
+  if (!kOffsets) return;
+  for (size_t m = 0; m < kRows; ++m) {
+    acc[m] = _mm512_add_epi32(acc[m], _mm512_set1_epi32(params.row_offsets[m]));
+  }
+}
+
 // All channels for kRows rows; block_bytes = one packed block of nr channels.
-template <size_t kRows, RequantProfile kProfile, typename Source>
+// Stores are vpmovdb, the low byte of each clamped lane (stores_low_byte).
+template <size_t kRows, RequantProfile kProfile, bool kOffsets, typename Source>
 void gemm_rows(const Source& source, size_t nc, size_t block_bytes, const void* packed_w,
                int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
   const auto* w = static_cast<const uint8_t*>(packed_w);
@@ -148,6 +163,8 @@ void gemm_rows(const Source& source, size_t nc, size_t block_bytes, const void* 
     } else {
       source.template accumulate_two<kRows, false>(w, w + block_bytes, &sums);
     }
+    add_row_offsets<kRows, kOffsets>(sums.acc0, params);
+    add_row_offsets<kRows, kOffsets>(sums.acc1, params);
     store_block<kProfile>(sums.acc0, kRows, params, block, kNR, c, c_stride);
     store_block<kProfile>(sums.acc1, kRows, params, block + kNR, rest < kNR ? rest : kNR, c,
                           c_stride);
@@ -160,42 +177,53 @@ void gemm_rows(const Source& source, size_t nc, size_t block_bytes, const void* 
     } else {
       source.template accumulate_one<kRows, false>(w, acc);
     }
+    add_row_offsets<kRows, kOffsets>(acc, params);
     store_block<kProfile>(acc, kRows, params, block, rest < kNR ? rest : kNR, c, c_stride);
   }
 }
 
-template <RequantProfile kProfile, typename Source>
+template <RequantProfile kProfile, bool kOffsets, typename Source>
 void gemm_any_rows(size_t mr, const Source& source, size_t nc, size_t block_bytes,
                    const void* packed_w, int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
   switch (mr) {
-    case 1: return gemm_rows<1, kProfile>(source, nc, block_bytes, packed_w, c, c_stride, params);
-    case 2: return gemm_rows<2, kProfile>(source, nc, block_bytes, packed_w, c, c_stride, params);
-    case 3: return gemm_rows<3, kProfile>(source, nc, block_bytes, packed_w, c, c_stride, params);
-    case 4: return gemm_rows<4, kProfile>(source, nc, block_bytes, packed_w, c, c_stride, params);
-    case 5: return gemm_rows<5, kProfile>(source, nc, block_bytes, packed_w, c, c_stride, params);
-    case 6: return gemm_rows<6, kProfile>(source, nc, block_bytes, packed_w, c, c_stride, params);
-    case 7: return gemm_rows<7, kProfile>(source, nc, block_bytes, packed_w, c, c_stride, params);
-    default: return gemm_rows<8, kProfile>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 1: return gemm_rows<1, kProfile, kOffsets>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 2: return gemm_rows<2, kProfile, kOffsets>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 3: return gemm_rows<3, kProfile, kOffsets>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 4: return gemm_rows<4, kProfile, kOffsets>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 5: return gemm_rows<5, kProfile, kOffsets>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 6: return gemm_rows<6, kProfile, kOffsets>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 7: return gemm_rows<7, kProfile, kOffsets>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    default: return gemm_rows<8, kProfile, kOffsets>(source, nc, block_bytes, packed_w, c, c_stride, params);
   }
 }
 
-// Entry point body: picks the profile's specialisation.
+// Entry point body: picks the profile's specialisation, and whether row
+// offsets are added.
+template <bool kOffsets, typename Source>
+void gemm_profile(size_t mr, const Source& source, size_t nc, size_t block_bytes,
+                  const void* packed_w, int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
+  switch (params.profile) {
+    case RequantProfile::kXnnpackFp32:
+      return gemm_any_rows<RequantProfile::kXnnpackFp32, kOffsets>(mr, source, nc, block_bytes,
+                                                                   packed_w, c, c_stride, params);
+    case RequantProfile::kSingleRounding:
+      return gemm_any_rows<RequantProfile::kSingleRounding, kOffsets>(
+          mr, source, nc, block_bytes, packed_w, c, c_stride, params);
+    case RequantProfile::kTfliteReference:
+    default:
+      return gemm_any_rows<RequantProfile::kTfliteReference, kOffsets>(
+          mr, source, nc, block_bytes, packed_w, c, c_stride, params);
+  }
+}
+
 template <typename Source>
 void gemm_any_profile(size_t mr, const Source& source, size_t nc, size_t block_bytes,
                       const void* packed_w, int8_t* c, size_t c_stride,
                       const Qs8GemmParams& params) {
-  switch (params.profile) {
-    case RequantProfile::kXnnpackFp32:
-      return gemm_any_rows<RequantProfile::kXnnpackFp32>(mr, source, nc, block_bytes, packed_w, c,
-                                                         c_stride, params);
-    case RequantProfile::kSingleRounding:
-      return gemm_any_rows<RequantProfile::kSingleRounding>(mr, source, nc, block_bytes, packed_w,
-                                                            c, c_stride, params);
-    case RequantProfile::kTfliteReference:
-    default:
-      return gemm_any_rows<RequantProfile::kTfliteReference>(mr, source, nc, block_bytes, packed_w,
-                                                             c, c_stride, params);
+  if (params.row_offsets) {
+    return gemm_profile<true>(mr, source, nc, block_bytes, packed_w, c, c_stride, params);
   }
+  gemm_profile<false>(mr, source, nc, block_bytes, packed_w, c, c_stride, params);
 }
 
 }  // namespace vnni

@@ -13,13 +13,19 @@
 namespace lowbit {
 namespace avx512 {
 
+// The requantization steps are always inlined: GCC 12 otherwise leaves them
+// out of line in the larger GEMM translation units (a call per block), where
+// it also misreports the intrinsics' undefined operand as uninitialized (GCC
+// bug 105593).
+#define LOWBIT_AVX512_ALWAYS_INLINE inline __attribute__((always_inline))
+
 // Combines the 64-bit results of even and odd lanes back into 32-bit lanes.
-inline __m512i merge_even_odd(__m512i even, __m512i odd) {
+LOWBIT_AVX512_ALWAYS_INLINE __m512i merge_even_odd(__m512i even, __m512i odd) {
   return _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
 }
 
 // x * 2^left with saturation to int32, as the reference does in 64 bits.
-inline __m512i saturating_shift_left(__m512i x, __m512i left) {
+LOWBIT_AVX512_ALWAYS_INLINE __m512i saturating_shift_left(__m512i x, __m512i left) {
   const __m512i hi = _mm512_srav_epi32(_mm512_set1_epi32(INT32_MAX), left);
   const __m512i lo = _mm512_srav_epi32(_mm512_set1_epi32(INT32_MIN), left);
   __m512i shifted = _mm512_sllv_epi32(x, left);
@@ -32,7 +38,7 @@ inline __m512i saturating_shift_left(__m512i x, __m512i left) {
 // Double rounding (TFLite reference): the doubling high multiply rounds
 // (x*M + nudge) / 2^31 toward zero, which for both signs equals
 // floor((x*M + 2^30) / 2^31); then a rounding right shift.
-inline __m512i requant_double_rounding(__m512i acc, __m512i multiplier, __m512i shift) {
+LOWBIT_AVX512_ALWAYS_INLINE __m512i requant_double_rounding(__m512i acc, __m512i multiplier, __m512i shift) {
   const __m512i zero = _mm512_setzero_si512();
   const __m512i left = _mm512_min_epi32(_mm512_max_epi32(shift, zero), _mm512_set1_epi32(31));
   const __m512i right = _mm512_max_epi32(_mm512_sub_epi32(zero, shift), zero);
@@ -57,7 +63,7 @@ inline __m512i requant_double_rounding(__m512i acc, __m512i multiplier, __m512i 
 }
 
 // Single rounding: (x*M + 2^(30-shift)) >> (31-shift) in 64 bits, saturated.
-inline __m512i requant_single_rounding(__m512i acc, __m512i multiplier, __m512i shift) {
+LOWBIT_AVX512_ALWAYS_INLINE __m512i requant_single_rounding(__m512i acc, __m512i multiplier, __m512i shift) {
   const __m512i total = _mm512_sub_epi32(_mm512_set1_epi32(31), shift);
   auto lanes = [&](__m512i x64, __m512i m64, __m512i total64) {
     const __m512i round = _mm512_sllv_epi64(_mm512_set1_epi64(1),
@@ -135,7 +141,7 @@ struct BlockRequantizer {
   }
 
   // Output values (already in [act_min, act_max]) as int32 lanes.
-  __m512i operator()(__m512i acc) const {
+  LOWBIT_AVX512_ALWAYS_INLINE __m512i operator()(__m512i acc) const {
     if (kProfile == RequantProfile::kXnnpackFp32) {
       __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), scale);
       v = _mm512_min_ps(_mm512_max_ps(v, lo_f), hi_f);

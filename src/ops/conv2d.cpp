@@ -57,7 +57,7 @@ class QuantizedConv2D : public WeightedOpKernel<Conv2DOptions, ref::ConvQuantPar
     p_.groups = in[3] / filter[3];
 
     // A SIMD GEMM, when the CPU and kernel set allow one, replaces the
-    // reference for int8 ungrouped convolution.
+    // reference for int8 and legacy uint8 (driver_applies) ungrouped convolution.
     const auto& gemm = ctx.selector().select(qs8_gemm_variants());
     use_driver_ = p_.groups == 1 && driver_applies(ctx, gemm);
     return prepare_driver_if_used(ctx, gemm, geometry, driver_quantization(p_));

@@ -60,10 +60,21 @@ class QuantizedDepthwiseConv2D
     p_.depth_multiplier = options_.depth_multiplier;
 
     // SIMD microkernels, when the CPU and kernel set allow them, cover int8
-    // with any depth multiplier; uint8 stays reference.
-    const auto& dw = ctx.selector().select(qs8_dwconv_variants());
-    use_driver_ = taps <= Qs8DwconvDriver::kMaxTaps && driver_applies(ctx, dw);
-    return prepare_driver_if_used(ctx, dw, geometry, driver_quantization(p_));
+    // and legacy uint8 (driver_applies) with any depth multiplier.
+    const KernelFamily<Qs8DwconvKernel> family = qs8_dwconv_variants();
+    const KernelVariant<Qs8DwconvKernel>* dw = &ctx.selector().select(family);
+    if (ctx.input(0).dtype == DType::kUInt8 && !uint8_weights_fit_int8(ctx.input(1))) {
+      // uint8 weights beyond int8 take the best variant whose row kernels
+      // take int16 weights (ops/legacy_uint8.h), else split taps.
+      for (const KernelVariant<Qs8DwconvKernel>& row : family) {
+        if (row.fn.wide_row_weights && !row.fn.portable && ctx.selector().allows(row.required)) {
+          dw = &row;
+          break;
+        }
+      }
+    }
+    use_driver_ = taps <= Qs8DwconvDriver::kMaxTaps && driver_applies(ctx, *dw);
+    return prepare_driver_if_used(ctx, *dw, geometry, driver_quantization(p_));
   }
 };
 

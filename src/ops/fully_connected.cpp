@@ -98,7 +98,7 @@ class QuantizedFullyConnected
     macs_ = uint64_t(p_.batch) * p_.output_depth * k;
 
     // A SIMD GEMM, when the CPU and kernel set allow one, replaces the
-    // reference; legacy uint8 weights with a zero point stay on the reference.
+    // reference, for legacy uint8 too (driver_applies).
     const auto& gemm = ctx.selector().select(qs8_gemm_variants());
     use_driver_ = driver_applies(ctx, gemm);
     if (!use_driver_) return Status::Ok();

@@ -5,16 +5,21 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "ops/conv2d_common.h"
 #include "ops/float/float_kernels.h"
+#include "ops/legacy_uint8.h"
 
 namespace lowbit {
 
 // The kernel of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: int8 layers
 // the CPU's microkernels serve run through Driver (Qs8GemmConvDriver,
 // Qs8DwconvDriver), all others through the whole-layer reference kernel over
-// reference_rows_. The operator's prepare() fills p_ and decides.
+// reference_rows_. The operator's prepare() fills p_ and decides. Legacy
+// uint8 layers whose w - zw fit int8 run the same driver on sign-flipped
+// activations (ops/legacy_uint8.h): the input flipped into scratch, the
+// output flipped in place.
 template <typename Options, typename Params, typename Qs8Fn, typename Qu8Fn, typename Driver>
 class WeightedOpKernel : public OpKernel {
  public:
@@ -22,7 +27,23 @@ class WeightedOpKernel : public OpKernel {
   explicit WeightedOpKernel(const Options& options) : options_(options) {}
 
   Status run(const RunContext& ctx) override {
-    if (use_driver_) {
+    if (use_driver_ && flipped_input_bytes_ > 0) {
+      auto* scratch = static_cast<uint8_t*>(ctx.scratch());
+      int32_t* pixel_sums = nullptr;
+      if (pixel_sums_offset_ > 0) {
+        pixel_sums = reinterpret_cast<int32_t*>(scratch + pixel_sums_offset_);
+        flip_sign_bits_with_sums(ctx.pool(), ctx.input(0), scratch,
+                                 flipped_input_bytes_ / pixel_bytes_, pixel_bytes_, pixel_sums,
+                                 driver_.flip_sums());
+      } else {
+        flip_sign_bits(ctx.pool(), ctx.input(0), scratch, flipped_input_bytes_);
+      }
+      driver_.run(ctx.pool(), reinterpret_cast<const int8_t*>(scratch), ctx.output_as<int8_t>(0),
+                  scratch + driver_scratch_offset_, pixel_sums);
+      if (flipped_output_bytes_ > 0) {
+        flip_sign_bits(ctx.pool(), ctx.output(0), ctx.output(0), flipped_output_bytes_);
+      }
+    } else if (use_driver_) {
       driver_.run(ctx.pool(), ctx.input_as<int8_t>(0), ctx.output_as<int8_t>(0), ctx.scratch());
     } else {
       kernel_.run(p_, ctx, has_bias_, reference_rows_);
@@ -55,23 +76,64 @@ class WeightedOpKernel : public OpKernel {
     macs_ = uint64_t(p_.batch) * p_.output_h * p_.output_w * output_channels * taps;
     return geometry;
   }
-  // Whether the driver can run the layer with this microkernel variant: int8
-  // (uint8 stays on the reference), a SIMD variant, a profile it implements.
+  // Whether the driver can run the layer with this microkernel variant: int8,
+  // or uint8 in some Uint8WeightsForm (else the reference), a SIMD variant,
+  // a profile it implements.
   template <typename Variant>
   bool driver_applies(const PrepareContext& ctx, const Variant& variant) const {
-    return ctx.input(0).dtype == DType::kInt8 && !variant.fn.portable &&
-           ref::simd_kernels_support(p_.profile);
+    const DType dtype = ctx.input(0).dtype;
+    Uint8WeightsForm form;
+    const bool int8_weights =
+        dtype == DType::kInt8 ||
+        (dtype == DType::kUInt8 && uint8_weights_form(ctx.input(1), Driver::uint8_fallback(variant),
+                                                      filter_taps(ctx), &form));
+    return int8_weights && !variant.fn.portable && ref::simd_kernels_support(p_.profile);
   }
-  // When use_driver_, packs the layer's int8 weights and bias for the
-  // driver's variant.
+  // When use_driver_, packs the layer's int8 weights (uint8 ones as w - zw)
+  // and bias for the driver's variant; uint8 layers also get scratch for the
+  // flipped input ahead of the driver's own.
   template <typename Variant>
   Status prepare_driver_if_used(PrepareContext& ctx, const Variant& variant,
                                 const Qs8ConvGeometry& geometry,
                                 const Qs8ConvQuantization& quantization) {
     if (!use_driver_) return Status::Ok();
     const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
-    return driver_.prepare(ctx, variant, geometry, quantization,
-                           static_cast<const int8_t*>(ctx.input(1).data), bias);
+    if (ctx.input(0).dtype != DType::kUInt8) {
+      return driver_.prepare(ctx, variant, geometry, quantization,
+                             static_cast<const int8_t*>(ctx.input(1).data), bias);
+    }
+    Uint8WeightsForm form;
+    if (!uint8_weights_form(ctx.input(1), Driver::uint8_fallback(variant), filter_taps(ctx),
+                            &form)) {
+      return Status(StatusCode::kInternal, "uint8 weights of " +
+                                               describe_input(ctx.graph(), ctx.op(), 1) +
+                                               " changed form since driver_applies");
+    }
+    std::vector<int8_t> weights;
+    const bool uint8_output = Driver::writes_uint8(variant);
+    Qs8ConvQuantization flipped = flipped_quantization(quantization, uint8_output);
+    uint8_weights_as_int8(ctx.input(1), form, &weights, &flipped);
+    ScratchRecordingContext recording(ctx);
+    LOWBIT_RETURN_IF_ERROR(
+        driver_.prepare(recording, variant, geometry, flipped, weights.data(), bias));
+    flipped_input_bytes_ = size_t(ctx.input(0).shape.num_elements());
+    flipped_output_bytes_ = uint8_output ? 0 : size_t(ctx.output(0).shape.num_elements());
+    driver_scratch_offset_ = (flipped_input_bytes_ + 63) & ~size_t{63};
+    size_t scratch_bytes = driver_scratch_offset_ + recording.scratch_bytes();
+    if (driver_.pixel_sums_wanted()) {
+      // The input's pixel sums, formed by the flip, after the driver's scratch.
+      pixel_bytes_ = size_t(geometry.input_c);
+      pixel_sums_offset_ = (scratch_bytes + 63) & ~size_t{63};
+      scratch_bytes = pixel_sums_offset_ + flipped_input_bytes_ / pixel_bytes_ * sizeof(int32_t);
+    }
+    ctx.request_scratch(scratch_bytes);
+    return Status::Ok();
+  }
+
+  // KH * KW of a 4-D filter (1 for FULLY_CONNECTED's 2-D weights).
+  static size_t filter_taps(const PrepareContext& ctx) {
+    const Shape& w = ctx.input(1).shape;
+    return w.rank == 4 ? size_t(w[1]) * w[2] : 1;
   }
 
   const Options options_;
@@ -80,6 +142,14 @@ class WeightedOpKernel : public OpKernel {
   size_t reference_rows_ = 0;
   uint64_t macs_ = 0;
   bool use_driver_ = false;
+  // Legacy uint8 on the driver: bytes flipped before and after it runs, and
+  // where its scratch starts after the flipped input.
+  size_t flipped_input_bytes_ = 0;
+  size_t flipped_output_bytes_ = 0;
+  size_t driver_scratch_offset_ = 0;
+  // Non-zero when the driver takes the input's pixel sums (pixel_bytes_ each).
+  size_t pixel_sums_offset_ = 0;
+  size_t pixel_bytes_ = 1;
 
  private:
   WeightedKernel<Params, Qs8Fn, Qu8Fn> kernel_;

@@ -65,6 +65,11 @@ def weighted_layer(rng, dtype, model, in_shape, w_shape, axis, out_shape, taps):
     w_zp = rng.randint(0, 255) if dtype == "uint8" else 0
     x = values(rng, dtype, int(np.prod(in_shape)))
     weights = values(rng, dtype, int(np.prod(w_shape)), low=lo if dtype == "uint8" else -127)
+    if dtype == "uint8" and rng.randint(0, 1) == 1:
+        # Every w - zw within int8: the drivers' shifted-weights form (the full
+        # range above takes their row-sum / split-tap forms, src/ops/legacy_uint8.h).
+        weights = np.array([rng.randint(max(0, w_zp - 128), min(255, w_zp + 127))
+                            for _ in range(weights.size)], np.uint8)
     bias = np.array([rng.randint(-30000, 30000) for _ in range(channels)], np.int32)
     tensors = [
         model.tensor("x", in_shape, numpy_type, [in_scale], [in_zp]),

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 namespace lowbit {
 
@@ -10,8 +11,23 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
                                 const int8_t* weights, const int32_t* bias) {
   g_ = g;
   kernel_ = variant.fn;
+  const size_t filter_taps = size_t(g.kernel_h) * g.kernel_w;
   const size_t channels = static_cast<size_t>(g.output_c);
-  const size_t taps = size_t(g.kernel_h) * g.kernel_w;
+  row_fn_ = qs8_dwconv_row_kernel(kernel_, g.kernel_h, g.kernel_w, g.stride_w, g.dilation_h,
+                                  g.dilation_w);
+  // Split weights (high, low halves) rejoin as int16 for row kernels that
+  // take wide weights; the generic kernel reads each tap twice instead.
+  std::vector<int16_t> wide_weights;
+  if (q.split_taps && row_fn_ && kernel_.wide_row_weights) {
+    wide_weights.resize(filter_taps * channels);
+    for (size_t i = 0; i < wide_weights.size(); ++i) {
+      wide_weights[i] = static_cast<int16_t>(weights[i] + weights[wide_weights.size() + i]);
+    }
+  } else if (q.split_taps) {
+    row_fn_ = nullptr;
+  }
+  tap_reads_ = q.split_taps && wide_weights.empty() ? 2 : 1;
+  const size_t taps = filter_taps * tap_reads_;
   if (taps > kMaxTaps) {
     return Status(StatusCode::kUnsupported, "depthwise kernel has more than 256 taps");
   }
@@ -21,8 +37,6 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
                       " are not a multiple of input channels " + std::to_string(g.input_c));
   }
   depth_multiplier_ = static_cast<size_t>(g.output_c / g.input_c);
-  row_fn_ = qs8_dwconv_row_kernel(kernel_, g.kernel_h, g.kernel_w, g.stride_w, g.dilation_h,
-                                  g.dilation_w);
   expand_input_ = depth_multiplier_ > 1 && !(row_fn_ && kernel_.row_multiplier);
   if (expand_input_) {
     ctx.request_scratch(size_t(g.batch) * g.input_h * g.input_w * channels);
@@ -39,7 +53,10 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
   if (!packed || !zero_row) {
     return Status(StatusCode::kResourceExhausted, "cannot allocate packed depthwise weights");
   }
-  if (row_fn_) {
+  if (!wide_weights.empty()) {
+    qs8_dwconv_pack_rows_wide(block, channels, g.kernel_h, g.kernel_w, wide_weights.data(), bias,
+                              q.input_zero_point, packed);
+  } else if (row_fn_) {
     qs8_dwconv_pack_rows(block, channels, g.kernel_h, g.kernel_w, weights, bias,
                          q.input_zero_point, packed);
   } else {
@@ -144,7 +161,10 @@ void Qs8DwconvDriver::run_generic_tile(size_t row, size_t c0, size_t nc, const i
         }
       }
     }
-    kernel_.fn(nc, tap_count, taps, packed, out_row + size_t(ox) * channels, params);
+    // Split taps: the second half of the weights reads the same pixels.
+    if (tap_reads_ == 2) std::copy(taps, taps + tap_count, taps + tap_count);
+    kernel_.fn(nc, tap_count * tap_reads_, taps, packed, out_row + size_t(ox) * channels,
+               params);
   }
 }
 
@@ -159,7 +179,7 @@ void Qs8DwconvDriver::run(ThreadPool& pool, const int8_t* input, int8_t* output,
   const size_t rows = size_t(g_.batch) * g_.output_h;
   const size_t channels = static_cast<size_t>(g_.output_c), block = kernel_.channel_block;
   const size_t blocks = (channels + block - 1) / block;
-  const size_t macs = rows * g_.output_w * channels * g_.kernel_h * g_.kernel_w;
+  const size_t macs = rows * g_.output_w * channels * g_.kernel_h * g_.kernel_w * tap_reads_;
   if (macs < kMinMacsToSplit) {
     // A few microseconds of work: waking the other threads would cost more.
     for (size_t row = 0; row < rows; ++row) {

@@ -43,6 +43,22 @@ class Qs8DwconvDriver {
                  const int8_t* weights, const int32_t* bias);
   // scratch: what prepare requested (nothing for depth multiplier 1).
   void run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch) const;
+  // The GEMM driver's interface (no row sums here).
+  bool pixel_sums_wanted() const { return false; }
+  Qu8FlipSumsFn flip_sums() const { return nullptr; }
+  void run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch,
+           const int32_t* /*row_sums*/) const {
+    run(pool, input, output, scratch);
+  }
+  // Legacy uint8 weights that do not fit int8 run split in halves, each tap
+  // read twice by the generic kernel (ops/legacy_uint8.h).
+  static Uint8WeightsForm uint8_fallback(const KernelVariant<Qs8DwconvKernel>& /*variant*/) {
+    return Uint8WeightsForm::kSplitTaps;
+  }
+  // uint8 outputs are flipped after the kernels: letting the AVX-512 row
+  // kernels write them directly (their VPMOVWB keeps the low byte) gave 127
+  // for every byte when tried, not yet understood.
+  static bool writes_uint8(const KernelVariant<Qs8DwconvKernel>& /*variant*/) { return false; }
   // The variant, with the row kernel's shape when one runs ("qs8_dwconv_3x3s1_c32__avx2").
   const char* name() const { return name_.c_str(); }
 
@@ -63,6 +79,7 @@ class Qs8DwconvDriver {
   const int8_t* zero_row_ = nullptr;
   std::string name_;
   size_t depth_multiplier_ = 1;
+  size_t tap_reads_ = 1;  // 2 for split taps (Qs8ConvQuantization::split_taps)
   bool expand_input_ = false;  // M > 1 and the kernels need the expanded input
   // Byte offset of each tap from the window's top-left pixel (interior pixels).
   size_t tap_offsets_[kMaxTaps] = {};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 #include <vector>
 
 namespace lowbit {
@@ -37,6 +38,10 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
   kernel_ = variant.fn;
   name_ = variant.name;
   input_zero_point_ = q.input_zero_point;
+  row_sum_multiplier_ = q.row_sum_multiplier;
+  if (row_sum_multiplier_ != 0 && !kernel_.row_offsets) {
+    return Status(StatusCode::kInternal, std::string(variant.name) + " has no row offsets");
+  }
   k_ = size_t(g.kernel_h) * g.kernel_w * g.input_c;
   rows_ = size_t(g.batch) * g.output_h * g.output_w;
   direct_ = g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 &&
@@ -64,6 +69,16 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
   packed_k_ = source_ == RowSource::kRowTaps ? size_t(g.kernel_h) * segment_bytes_ : k_;
 
   const size_t n = static_cast<size_t>(g.output_c);
+  // The row sums count the input zero point K times: the bias takes it back.
+  std::vector<int32_t> folded_bias;
+  if (row_sum_multiplier_ != 0) {
+    folded_bias.resize(n);
+    const int64_t correction = int64_t(row_sum_multiplier_) * int64_t(k_) * q.input_zero_point;
+    for (size_t o = 0; o < n; ++o) {
+      folded_bias[o] = static_cast<int32_t>((bias ? bias[o] : 0) - correction);
+    }
+    bias = folded_bias.data();
+  }
   std::vector<int8_t> padded_weights;
   if (source_ == RowSource::kRowTaps) {
     const size_t segment = size_t(g.kernel_w) * g.input_c;
@@ -118,7 +133,7 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
 
 void Qs8GemmConvDriver::run_tiles(size_t first_tile, size_t end_tile, size_t first_channel,
                                   size_t end_channel, const int8_t* input, int8_t* output,
-                                  int8_t* strip) const {
+                                  int8_t* strip, const int32_t* row_sums) const {
   const int8_t* rows[16];
   const size_t n = static_cast<size_t>(g_.output_c);
   const size_t nc = end_channel - first_channel;
@@ -130,6 +145,9 @@ void Qs8GemmConvDriver::run_tiles(size_t first_tile, size_t end_tile, size_t fir
   params.shift += first_channel;
   params.scale += first_channel;
   const size_t kernel_taps = size_t(g_.kernel_h) * g_.kernel_w;
+  int32_t offsets[16];
+  if (row_sum_multiplier_ != 0) params.row_offsets = offsets;
+  const bool sums = row_sum_multiplier_ != 0;
   for (size_t tile = first_tile; tile < end_tile; ++tile) {
     const size_t row0 = tile * tile_rows_;
     const size_t mr = std::min<size_t>(tile_rows_, rows_ - row0);
@@ -137,15 +155,25 @@ void Qs8GemmConvDriver::run_tiles(size_t first_tile, size_t end_tile, size_t fir
     switch (source_) {
       case RowSource::kDirect:
         for (size_t m = 0; m < mr; ++m) rows[m] = input + (row0 + m) * k_;
+        if (sums && row_sums) {
+          for (size_t m = 0; m < mr; ++m) {
+            offsets[m] = static_cast<int32_t>(uint32_t(row_sums[row0 + m]) *
+                                              uint32_t(row_sum_multiplier_));
+          }
+        } else if (sums) {
+          row_offsets(mr, 1, rows, k_, offsets);
+        }
         kernel_.fn(mr, nc, k_, rows, packed, out, n, params);
         break;
       case RowSource::kGather:
         gather_tile(row0, mr, input, strip, rows);
+        if (sums) row_offsets(mr, 1, rows, k_, offsets);
         kernel_.fn(mr, nc, k_, rows, packed, out, n, params);
         break;
       case RowSource::kPixelTaps: {
         auto* taps = reinterpret_cast<const int8_t**>(strip);
         fill_pixel_taps(row0, mr, input, taps);
+        if (sums) row_offsets(mr, kernel_taps, taps, size_t(g_.input_c), offsets);
         kernel_.igemm(mr, nc, kernel_taps, size_t(g_.input_c), taps, packed, out, n, params);
         break;
       }
@@ -153,10 +181,43 @@ void Qs8GemmConvDriver::run_tiles(size_t first_tile, size_t end_tile, size_t fir
         auto* taps = reinterpret_cast<const int8_t**>(strip);
         int8_t* composed = strip + kernel_.mr * size_t(g_.kernel_h) * sizeof(const int8_t*);
         fill_row_taps(row0, mr, input, taps, composed);
+        if (sums) {
+          row_offsets(mr, size_t(g_.kernel_h), taps, size_t(g_.kernel_w) * g_.input_c, offsets);
+        }
         kernel_.igemm(mr, nc, size_t(g_.kernel_h), segment_bytes_, taps, packed, out, n, params);
         break;
       }
     }
+  }
+}
+
+namespace {
+
+// The sum of n int8 values, in int16 pieces of 256 (which cannot overflow):
+// GCC vectorizes the 16-bit loop at twice the width of a 32-bit one.
+int32_t sum_bytes(const int8_t* p, size_t n) {
+  int32_t total = 0;
+  while (n > 0) {
+    const size_t piece = std::min<size_t>(n, 256);
+    int16_t part = 0;
+    for (size_t i = 0; i < piece; ++i) part = static_cast<int16_t>(part + p[i]);
+    total += part;
+    p += piece;
+    n -= piece;
+  }
+  return total;
+}
+
+}  // namespace
+
+void Qs8GemmConvDriver::row_offsets(size_t mr, size_t taps, const int8_t* const* runs,
+                                    size_t used, int32_t* offsets) const {
+  for (size_t m = 0; m < mr; ++m) {
+    int32_t sum = 0;
+    for (size_t t = 0; t < taps; ++t) sum += sum_bytes(runs[m * taps + t], used);
+    // Wraps like the kernels' int32 lanes: only the final accumulator is
+    // known to fit (check_accumulator_range).
+    offsets[m] = static_cast<int32_t>(uint32_t(sum) * uint32_t(row_sum_multiplier_));
   }
 }
 
@@ -177,7 +238,7 @@ size_t Qs8GemmConvDriver::strip_bytes() const {
 }
 
 void Qs8GemmConvDriver::run(ThreadPool& pool, const int8_t* input, int8_t* output,
-                            void* scratch) const {
+                            void* scratch, const int32_t* row_sums) const {
   const size_t tiles = (rows_ + tile_rows_ - 1) / tile_rows_;
   const size_t nr = kernel_.layout.nr;
   const size_t channel_blocks = (static_cast<size_t>(g_.output_c) + nr - 1) / nr;
@@ -192,7 +253,7 @@ void Qs8GemmConvDriver::run(ThreadPool& pool, const int8_t* input, int8_t* outpu
     // Strips hold pointers first: keep each task's strip pointer-aligned.
     const size_t stride = (strip_bytes() + 7) & ~size_t{7};
     run_tiles(first_tile, end_tile, first_channel, end_channel, input, output,
-              strips + task * stride);
+              strips + task * stride, row_sums);
   });
 }
 

@@ -21,6 +21,9 @@
 
 namespace lowbit {
 
+// How legacy uint8 weights reach the int8 drivers (ops/legacy_uint8.h).
+enum class Uint8WeightsForm { kShifted, kRowSums, kSplitTaps };
+
 struct Qs8ConvGeometry {
   int32_t batch = 1, input_h = 1, input_w = 1, input_c = 1;
   int32_t output_h = 1, output_w = 1, output_c = 1;
@@ -36,6 +39,13 @@ struct Qs8ConvQuantization {
   int32_t output_min = -128, output_max = 127;
   RequantProfile profile{};
   const ref::Requantizer* requantizers = nullptr;  // one per output channel
+  // Non-zero: every accumulator also gets this times the sum of its row's K
+  // input bytes (legacy uint8 weights packed as w - 128, see
+  // ops/legacy_uint8.h). Needs a variant with Qs8GemmKernel::row_offsets.
+  int32_t row_sum_multiplier = 0;
+  // Depthwise: the weights hold 2 x taps rows and each tap is read twice
+  // (legacy uint8 weights split in halves, see ops/legacy_uint8.h).
+  bool split_taps = false;
 };
 
 // The microkernels' view of a layer's quantization, for both drivers: the
@@ -51,7 +61,27 @@ class Qs8GemmConvDriver {
   Status prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKernel>& variant,
                  const Qs8ConvGeometry& geometry, const Qs8ConvQuantization& quantization,
                  const int8_t* weights, const int32_t* bias);
-  void run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch) const;
+  // row_sums: with pixel_sums_wanted(), each input pixel's sum of its int8
+  // bytes (computed by the caller along with its flip), else nullptr.
+  void run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch,
+           const int32_t* row_sums = nullptr) const;
+  // Rows are input pixels and need their sums (row_sum_multiplier): the
+  // caller can pass them to run() instead of every tile adding them up.
+  bool pixel_sums_wanted() const {
+    return row_sum_multiplier_ != 0 && source_ == RowSource::kDirect;
+  }
+  // The variant's flip with pixel sums, or nullptr (the portable one).
+  Qu8FlipSumsFn flip_sums() const { return kernel_.flip_sums; }
+  // How legacy uint8 weights that do not fit int8 reach this variant
+  // (ops/legacy_uint8.h): row sums where it takes row offsets, else not.
+  static Uint8WeightsForm uint8_fallback(const KernelVariant<Qs8GemmKernel>& variant) {
+    return variant.fn.row_offsets ? Uint8WeightsForm::kRowSums : Uint8WeightsForm::kShifted;
+  }
+  // Whether the variant writes uint8 outputs itself given their uint8
+  // quantization (no flip after it runs).
+  static bool writes_uint8(const KernelVariant<Qs8GemmKernel>& variant) {
+    return variant.fn.stores_low_byte;
+  }
 
   const char* name() const { return name_; }
 
@@ -66,7 +96,8 @@ class Qs8GemmConvDriver {
 
   // Tiles [first_tile, end_tile) of tile_rows_ rows, channels [first_channel, end_channel).
   void run_tiles(size_t first_tile, size_t end_tile, size_t first_channel, size_t end_channel,
-                 const int8_t* input, int8_t* output, int8_t* strip) const;
+                 const int8_t* input, int8_t* output, int8_t* strip,
+                 const int32_t* row_sums) const;
   // Scratch one task needs for its tile rows.
   size_t strip_bytes() const;
   Status prepare_pixel_taps(PrepareContext& ctx, int32_t input_zero_point);
@@ -77,6 +108,10 @@ class Qs8GemmConvDriver {
   void gather(size_t b, size_t oy, size_t ox, const int8_t* input, int8_t* dst) const;
   // kernel_h * kernel_w pixel pointers per row.
   void fill_pixel_taps(size_t row0, size_t mr, const int8_t* input, const int8_t** taps) const;
+  // row_sum_multiplier_ * the sum of each of the tile's mr rows (taps runs
+  // of tap_bytes per row, the first `used` bytes of each counting).
+  void row_offsets(size_t mr, size_t taps, const int8_t* const* runs, size_t used,
+                   int32_t* offsets) const;
   // kernel_h segment pointers per row; border segments assembled in `composed`.
   void fill_row_taps(size_t row0, size_t mr, const int8_t* input, const int8_t** taps,
                      int8_t* composed) const;
@@ -91,6 +126,7 @@ class Qs8GemmConvDriver {
   size_t rows_ = 0;
   size_t tile_rows_ = 1;  // rows per tile, <= kernel_.mr
   int32_t input_zero_point_ = 0;
+  int32_t row_sum_multiplier_ = 0;
   bool direct_ = false;
   RowSource source_ = RowSource::kGather;
   size_t segment_bytes_ = 0;          // kRowTaps: kernel_w * input_c rounded to k-groups

@@ -1,0 +1,172 @@
+#include "ops/legacy_uint8.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+namespace lowbit {
+namespace {
+
+// One task's bytes: large enough that a task costs more than its dispatch.
+constexpr size_t kFlipBlockBytes = size_t{64} << 10;
+// The generic depthwise kernels take at most 256 tap pointers.
+constexpr size_t kMaxSplitTaps = 128;
+
+struct WeightRange {
+  int32_t lo, hi;  // of w - zw
+};
+
+WeightRange difference_range(const TensorDesc& weights) {
+  const auto* w = static_cast<const uint8_t*>(weights.data);
+  const size_t n = static_cast<size_t>(weights.shape.num_elements());
+  const int32_t zero_point = weights.quant.zero_points[0];
+  if (n == 0) return {0, 0};
+  const auto [lo, hi] = std::minmax_element(w, w + n);
+  return {int32_t(*lo) - zero_point, int32_t(*hi) - zero_point};
+}
+
+}  // namespace
+
+bool uint8_weights_fit_int8(const TensorDesc& weights) {
+  const WeightRange r = difference_range(weights);
+  return r.lo >= -128 && r.hi <= 127;
+}
+
+bool uint8_weights_form(const TensorDesc& weights, Uint8WeightsForm fallback, size_t taps,
+                        Uint8WeightsForm* form) {
+  const WeightRange r = difference_range(weights);
+  if (r.lo >= -128 && r.hi <= 127) {
+    *form = Uint8WeightsForm::kShifted;
+    return true;
+  }
+  *form = fallback;
+  switch (fallback) {
+    case Uint8WeightsForm::kRowSums:
+      return true;
+    case Uint8WeightsForm::kSplitTaps:
+      // high = floor(d / 2) and low = d - high reach int8 for |d| <= 254.
+      return std::max(std::abs(r.lo), std::abs(r.hi)) <= 254 && taps <= kMaxSplitTaps;
+    case Uint8WeightsForm::kShifted:
+      break;
+  }
+  return false;
+}
+
+void uint8_weights_as_int8(const TensorDesc& weights, Uint8WeightsForm form,
+                           std::vector<int8_t>* out, Qs8ConvQuantization* q) {
+  const auto* w = static_cast<const uint8_t*>(weights.data);
+  const size_t n = static_cast<size_t>(weights.shape.num_elements());
+  const int32_t zero_point = weights.quant.zero_points[0];
+  q->row_sum_multiplier = 0;
+  q->split_taps = form == Uint8WeightsForm::kSplitTaps;
+  switch (form) {
+    case Uint8WeightsForm::kShifted:
+      out->resize(n);
+      for (size_t i = 0; i < n; ++i) (*out)[i] = static_cast<int8_t>(int32_t(w[i]) - zero_point);
+      return;
+    case Uint8WeightsForm::kRowSums:
+      out->resize(n);
+      for (size_t i = 0; i < n; ++i) (*out)[i] = static_cast<int8_t>(int32_t(w[i]) - 128);
+      q->row_sum_multiplier = 128 - zero_point;
+      return;
+    case Uint8WeightsForm::kSplitTaps:
+      out->resize(2 * n);
+      for (size_t i = 0; i < n; ++i) {
+        const int32_t d = int32_t(w[i]) - zero_point;
+        const int32_t high = d >= 0 ? d / 2 : -((1 - d) / 2);  // floor(d / 2)
+        (*out)[i] = static_cast<int8_t>(high);
+        (*out)[n + i] = static_cast<int8_t>(d - high);
+      }
+      return;
+  }
+}
+
+Qs8ConvQuantization flipped_quantization(Qs8ConvQuantization q, bool uint8_output) {
+  q.input_zero_point -= 128;
+  if (uint8_output) return q;
+  q.output_zero_point -= 128;
+  q.output_min -= 128;
+  q.output_max -= 128;
+  return q;
+}
+
+namespace {
+
+// Eight bytes a step through uint64_t words (memcpy: src and dst may be
+// unaligned or the same); GCC vectorizes the word loop.
+void flip_block(const uint8_t* in, uint8_t* out, size_t bytes) {
+  constexpr uint64_t kSignBits = 0x8080808080808080u;
+  size_t i = 0;
+  for (; i + 8 <= bytes; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, in + i, 8);
+    word ^= kSignBits;
+    std::memcpy(out + i, &word, 8);
+  }
+  for (; i < bytes; ++i) out[i] = static_cast<uint8_t>(in[i] ^ 0x80u);
+}
+
+// Flips one pixel and returns the sum of its flipped bytes: the unsigned
+// input bytes summed in 16-bit lanes of a word (two bytes per lane per step,
+// at most 128 steps before the lanes are folded), minus 128 per byte.
+int32_t flip_and_sum(const uint8_t* in, uint8_t* out, size_t bytes) {
+  constexpr uint64_t kSignBits = 0x8080808080808080u;
+  constexpr uint64_t kLowBytes = 0x00FF00FF00FF00FFu;
+  constexpr uint64_t kLowHalves = 0x0000FFFF0000FFFFu;
+  int64_t sum = 0;
+  size_t i = 0;
+  while (i + 8 <= bytes) {
+    uint64_t lanes = 0;
+    for (size_t step = 0; step < 128 && i + 8 <= bytes; ++step, i += 8) {
+      uint64_t word;
+      std::memcpy(&word, in + i, 8);
+      lanes += (word & kLowBytes) + ((word >> 8) & kLowBytes);
+      word ^= kSignBits;
+      std::memcpy(out + i, &word, 8);
+    }
+    const uint64_t pairs = (lanes & kLowHalves) + ((lanes >> 16) & kLowHalves);
+    sum += int64_t((pairs & 0xFFFFFFFFu) + (pairs >> 32));
+  }
+  for (; i < bytes; ++i) {
+    sum += in[i];
+    out[i] = static_cast<uint8_t>(in[i] ^ 0x80u);
+  }
+  return static_cast<int32_t>(sum - 128 * int64_t(bytes));
+}
+
+}  // namespace
+
+void flip_sign_bits_with_sums(ThreadPool& pool, const void* src, void* dst, size_t pixels,
+                              size_t pixel_bytes, int32_t* sums, Qu8FlipSumsFn simd) {
+  const auto* in = static_cast<const uint8_t*>(src);
+  auto* out = static_cast<uint8_t*>(dst);
+  const size_t per_block = std::max<size_t>(1, kFlipBlockBytes / std::max<size_t>(1, pixel_bytes));
+  const size_t blocks = (pixels + per_block - 1) / per_block;
+  pool.parallel_for(blocks, [=](size_t block) {
+    const size_t begin = block * per_block, end = std::min(pixels, begin + per_block);
+    if (simd) {
+      simd(in + begin * pixel_bytes, reinterpret_cast<int8_t*>(out) + begin * pixel_bytes,
+           end - begin, pixel_bytes, sums + begin);
+      return;
+    }
+    for (size_t p = begin; p < end; ++p) {
+      sums[p] = flip_and_sum(in + p * pixel_bytes, out + p * pixel_bytes, pixel_bytes);
+    }
+  });
+}
+
+void flip_sign_bits(ThreadPool& pool, const void* src, void* dst, size_t bytes) {
+  const auto* in = static_cast<const uint8_t*>(src);
+  auto* out = static_cast<uint8_t*>(dst);
+  if (bytes <= kFlipBlockBytes) {
+    flip_block(in, out, bytes);
+    return;
+  }
+  const size_t blocks = (bytes + kFlipBlockBytes - 1) / kFlipBlockBytes;
+  pool.parallel_for(blocks, [in, out, bytes](size_t block) {
+    const size_t begin = block * kFlipBlockBytes;
+    flip_block(in + begin, out + begin, std::min(bytes - begin, kFlipBlockBytes));
+  });
+}
+
+}  // namespace lowbit
