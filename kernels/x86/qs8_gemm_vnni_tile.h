@@ -191,6 +191,9 @@ void gemm_any_profile(size_t mr, const Source& source, size_t nc, size_t block_b
     case RequantProfile::kSingleRounding:
       return gemm_any_rows<RequantProfile::kSingleRounding>(mr, source, nc, block_bytes, packed_w,
                                                             c, c_stride, params);
+    case RequantProfile::kTfliteOptimized:
+      return gemm_any_rows<RequantProfile::kTfliteOptimized>(mr, source, nc, block_bytes, packed_w,
+                                                             c, c_stride, params);
     case RequantProfile::kTfliteReference:
     default:
       return gemm_any_rows<RequantProfile::kTfliteReference>(mr, source, nc, block_bytes, packed_w,
