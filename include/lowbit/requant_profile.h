@@ -17,8 +17,8 @@ enum class RequantProfile : uint8_t {
   // TFLite's optimized kernels on x86-64, as Larq Compute Engine's interpreter
   // runs them: CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED use the doubling
   // high multiply, then a shift rounding half up (ARM SRSHL); every other
-  // operator behaves as under kTfliteReference. These three operators run on
-  // the reference kernels under this profile.
+  // operator behaves as under kTfliteReference. The SIMD GEMM and depthwise
+  // kernels implement it, bit-exact with the reference.
   kTfliteOptimized = 3,
 };
 

@@ -105,7 +105,7 @@ struct BlockRequant {
     }
     v = kProfile == RequantProfile::kSingleRounding
             ? requant_single_rounding(acc, multiplier[h], shift[h])
-            : requant_double_rounding(acc, multiplier[h], shift[h]);
+            : requant_double_rounding(acc, multiplier[h], shift[h], ref::rounds_half_up(kProfile));
     return vaddq_s32(vminq_s32(vmaxq_s32(v, r.lo), r.hi), r.zero_point);
   }
   int8x8_t bytes(int32x4_t acc_lo, int32x4_t acc_hi, const OutputRange& r) const {
@@ -267,6 +267,8 @@ void with_profile(RequantProfile profile, F&& f) {
       return f(ForProfile<RequantProfile::kXnnpackFp32>{});
     case RequantProfile::kSingleRounding:
       return f(ForProfile<RequantProfile::kSingleRounding>{});
+    case RequantProfile::kTfliteOptimized:
+      return f(ForProfile<RequantProfile::kTfliteOptimized>{});
     case RequantProfile::kTfliteReference:
     default:
       return f(ForProfile<RequantProfile::kTfliteReference>{});

@@ -113,6 +113,8 @@ void row_any_profile(const Qs8DwconvRowArgs& a) {
       return row<S, RequantProfile::kXnnpackFp32>(a);
     case RequantProfile::kSingleRounding:
       return row<S, RequantProfile::kSingleRounding>(a);
+    case RequantProfile::kTfliteOptimized:
+      return row<S, RequantProfile::kTfliteOptimized>(a);
     case RequantProfile::kTfliteReference:
     default:
       return row<S, RequantProfile::kTfliteReference>(a);

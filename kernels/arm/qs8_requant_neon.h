@@ -10,6 +10,7 @@
 // - RoundingDivideByPOT rounds ties away from zero while VRSHL rounds them
 //   up; subtracting 1 from negative inputs first (gemmlowp's fixup) moves only
 //   the negative ties, and saturating that subtraction keeps INT32_MIN right.
+//   tflite_optimized rounds those ties up, as VRSHL does: no fixup.
 // - Single rounding is (x*M + 2^(n-1)) >> n in 64 bits: VRSHL on int64 lanes
 //   does precisely that, VQMOVN saturates to int32 as the reference does.
 // - xnnpack_fp32 rounds to nearest, ties to even: FCVTNS on aarch64; armv7 has
@@ -28,11 +29,14 @@
 namespace lowbit {
 namespace neon {
 
-inline int32x4_t requant_double_rounding(int32x4_t acc, int32x4_t multiplier, int32x4_t shift) {
+// half_up: ties of the final shift round up (ref::rounds_half_up).
+inline int32x4_t requant_double_rounding(int32x4_t acc, int32x4_t multiplier, int32x4_t shift,
+                                         bool half_up = false) {
   const int32x4_t zero = vdupq_n_s32(0);
   const int32x4_t left = vminq_s32(vmaxq_s32(shift, zero), vdupq_n_s32(31));
   const int32x4_t right_neg = vmaxq_s32(vminq_s32(shift, zero), vdupq_n_s32(-31));
   const int32x4_t high = vqrdmulhq_s32(vqshlq_s32(acc, left), multiplier);
+  if (half_up) return vrshlq_s32(high, right_neg);
   // -1 for negative values when shifting right (right_neg has its sign bit set).
   const int32x4_t fixup = vshrq_n_s32(vandq_s32(high, right_neg), 31);
   return vrshlq_s32(vqaddq_s32(high, fixup), right_neg);
@@ -71,9 +75,10 @@ inline int32x4_t requant(int32x4_t acc, const Qs8GemmParams& p, size_t channel) 
     case RequantProfile::kXnnpackFp32:
       return requant_fp32(acc, vld1q_f32(p.scale + channel));
     case RequantProfile::kTfliteReference:
+    case RequantProfile::kTfliteOptimized:
     default:
       return requant_double_rounding(acc, vld1q_s32(p.multiplier + channel),
-                                     vld1q_s32(p.shift + channel));
+                                     vld1q_s32(p.shift + channel), ref::rounds_half_up(p.profile));
   }
 }
 

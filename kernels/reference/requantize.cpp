@@ -207,9 +207,8 @@ bool simd_kernels_support(RequantProfile profile) {
     case RequantProfile::kTfliteReference:
     case RequantProfile::kSingleRounding:
     case RequantProfile::kXnnpackFp32:
-      return true;
     case RequantProfile::kTfliteOptimized:
-      return false;
+      return true;
   }
   return false;
 }

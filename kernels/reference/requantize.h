@@ -65,9 +65,17 @@ bool find_single_rounding_equivalent(double scale, int32_t zero_point, int32_t a
 // Rescales an accumulator (no zero point, no clamp) under `profile`.
 int32_t requantize(int32_t acc, const Requantizer& r, RequantProfile profile);
 
-// Whether the SIMD GEMM / depthwise kernels implement `profile`. They do not
-// implement tflite_optimized: its operators select the reference kernels.
+// Whether the SIMD GEMM / depthwise kernels implement `profile` (all four
+// profiles today; the operators still ask, so a new profile can start on the
+// reference kernels).
 bool simd_kernels_support(RequantProfile profile);
+
+// Whether the final rounding right shift of TFLite's doubling high multiply
+// rounds ties up (tflite_optimized, ARM's SRSHL) rather than away from zero
+// (tflite_reference).
+constexpr bool rounds_half_up(RequantProfile profile) {
+  return profile == RequantProfile::kTfliteOptimized;
+}
 
 // Rescale, add the output zero point and clamp to [act_min, act_max].
 // The rescaled value is first limited to +-2^16, far outside any 8-bit

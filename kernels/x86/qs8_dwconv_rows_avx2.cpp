@@ -40,6 +40,8 @@ void row_any_profile(const Qs8DwconvRowArgs& a) {
       return row<K, S, RequantProfile::kXnnpackFp32>(a);
     case RequantProfile::kSingleRounding:
       return row<K, S, RequantProfile::kSingleRounding>(a);
+    case RequantProfile::kTfliteOptimized:
+      return row<K, S, RequantProfile::kTfliteOptimized>(a);
     case RequantProfile::kTfliteReference:
     default:
       return row<K, S, RequantProfile::kTfliteReference>(a);

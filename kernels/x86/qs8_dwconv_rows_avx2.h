@@ -33,41 +33,15 @@ namespace {
 // reference's limit-add-clamp sequence.
 template <RequantProfile kProfile>
 struct HalfRequant {
-  __m256i multiplier, shift;
+  DoubleRoundingTerms terms;  // every profile but xnnpack_fp32
   __m256 scale;
-  // Double rounding when no channel shifts left (multipliers below 1, as in
-  // practically every layer): the pieces of the rounding right shift.
-  bool right_only = false;
-  __m256i multiplier_odd, right, mask, half_mask;
   void load(const Qs8GemmParams& p, size_t channel) {
     if (kProfile == RequantProfile::kXnnpackFp32) {
       scale = _mm256_loadu_ps(p.scale + channel);
       return;
     }
-    multiplier = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.multiplier + channel));
-    shift = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.shift + channel));
-    if (kProfile == RequantProfile::kTfliteReference) {
-      right_only = _mm256_movemask_epi8(_mm256_cmpgt_epi32(shift, _mm256_setzero_si256())) == 0;
-      multiplier_odd = _mm256_srli_epi64(multiplier, 32);
-      right = _mm256_sub_epi32(_mm256_setzero_si256(), shift);
-      mask = _mm256_sub_epi32(_mm256_sllv_epi32(_mm256_set1_epi32(1), right), _mm256_set1_epi32(1));
-      half_mask = _mm256_srai_epi32(mask, 1);
-    }
-  }
-  // requant_double_rounding without the left shift, its per-channel terms
-  // precomputed (the result of the high multiply fits in 32 bits, so a
-  // logical 64-bit shift leaves the right low half).
-  __m256i double_rounding_right_only(__m256i acc) const {
-    const __m256i half = _mm256_set1_epi64x(int64_t{1} << 30);
-    const __m256i even = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(acc, multiplier), half), 31);
-    const __m256i odd = _mm256_srli_epi64(
-        _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(acc, 32), multiplier_odd), half), 31);
-    const __m256i high = merge_even_odd(even, odd);
-    const __m256i remainder = _mm256_and_si256(high, mask);
-    const __m256i threshold =
-        _mm256_sub_epi32(half_mask, _mm256_cmpgt_epi32(_mm256_setzero_si256(), high));
-    const __m256i quotient = _mm256_srav_epi32(high, right);
-    return _mm256_sub_epi32(quotient, _mm256_cmpgt_epi32(remainder, threshold));
+    terms.set(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.multiplier + channel)),
+              _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.shift + channel)), kProfile);
   }
 };
 
@@ -91,9 +65,9 @@ inline __m128i requantize(__m256i acc, const HalfRequant<kProfile>& rq, const Ou
     f = _mm256_min_ps(_mm256_max_ps(f, r.lo_f), r.hi_f);
     v = _mm256_cvtps_epi32(f);
   } else {
-    v = kProfile == RequantProfile::kSingleRounding ? requant_single_rounding(acc, rq.multiplier, rq.shift)
-        : rq.right_only                             ? rq.double_rounding_right_only(acc)
-                                                    : requant_double_rounding(acc, rq.multiplier, rq.shift);
+    v = kProfile == RequantProfile::kSingleRounding
+            ? requant_single_rounding(acc, rq.terms.multiplier, rq.terms.shift)
+            : rq.terms.template apply<ref::rounds_half_up(kProfile)>(acc);
     v = _mm256_min_epi32(_mm256_max_epi32(v, r.lo), r.hi);
   }
   return narrow_to_int8(_mm256_add_epi32(v, r.zero_point));

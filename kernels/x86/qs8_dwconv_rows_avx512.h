@@ -38,12 +38,8 @@ constexpr size_t kBlock = 32;
 // bounds are integers. Five fewer instructions per 16 outputs.
 template <RequantProfile kProfile>
 struct HalfRequant {
-  __m512i multiplier, shift;
+  avx512::DoubleRoundingTerms terms;  // every profile but xnnpack_fp32
   __m512 scale;
-  // Double rounding when no channel shifts left (multipliers below 1, as in
-  // practically every layer): the pieces of the rounding right shift.
-  bool right_only = false;
-  __m512i multiplier_odd, right, mask, half_mask;
   // The parameters of the 16 lanes selected by `index` from channels
   // [channel, channel + 32) (vpermt2d: 0-15 the first 16, 16-31 the next).
   void load(const Qs8GemmParams& p, size_t channel, __m512i index) {
@@ -52,34 +48,11 @@ struct HalfRequant {
                                      _mm512_loadu_ps(p.scale + channel + 16));
       return;
     }
-    multiplier = _mm512_permutex2var_epi32(_mm512_loadu_si512(p.multiplier + channel), index,
-                                           _mm512_loadu_si512(p.multiplier + channel + 16));
-    shift = _mm512_permutex2var_epi32(_mm512_loadu_si512(p.shift + channel), index,
-                                      _mm512_loadu_si512(p.shift + channel + 16));
-    if (kProfile == RequantProfile::kTfliteReference) {
-      right_only = _mm512_cmpgt_epi32_mask(shift, _mm512_setzero_si512()) == 0;
-      multiplier_odd = _mm512_srli_epi64(multiplier, 32);
-      right = _mm512_sub_epi32(_mm512_setzero_si512(), shift);
-      mask = _mm512_sub_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), right), _mm512_set1_epi32(1));
-      half_mask = _mm512_srai_epi32(mask, 1);
-    }
-  }
-  // requant_double_rounding without the left shift, its per-channel terms
-  // precomputed: the doubling high multiply floor((x*M + 2^30) / 2^31), then
-  // a divide by 2^right rounding half away from zero.
-  __m512i double_rounding_right_only(__m512i acc) const {
-    const __m512i half = _mm512_set1_epi64(int64_t{1} << 30);
-    const __m512i even = _mm512_srai_epi64(_mm512_add_epi64(_mm512_mul_epi32(acc, multiplier), half), 31);
-    const __m512i odd = _mm512_srai_epi64(
-        _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(acc, 32), multiplier_odd), half), 31);
-    const __m512i high = merge_even_odd(even, odd);
-    const __m512i remainder = _mm512_and_si512(high, mask);
-    const __m512i threshold = _mm512_mask_add_epi32(
-        half_mask, _mm512_cmplt_epi32_mask(high, _mm512_setzero_si512()), half_mask,
-        _mm512_set1_epi32(1));
-    const __m512i quotient = _mm512_srav_epi32(high, right);
-    return _mm512_mask_add_epi32(quotient, _mm512_cmpgt_epi32_mask(remainder, threshold), quotient,
-                                 _mm512_set1_epi32(1));
+    terms.set(_mm512_permutex2var_epi32(_mm512_loadu_si512(p.multiplier + channel), index,
+                                        _mm512_loadu_si512(p.multiplier + channel + 16)),
+              _mm512_permutex2var_epi32(_mm512_loadu_si512(p.shift + channel), index,
+                                        _mm512_loadu_si512(p.shift + channel + 16)),
+              kProfile);
   }
 };
 
@@ -104,11 +77,9 @@ inline __m512i requantize(__m512i acc, const HalfRequant<kProfile>& rq, const Ou
     return _mm512_add_epi32(_mm512_cvtps_epi32(f), r.zero_point);
   }
   if (kProfile == RequantProfile::kSingleRounding) {
-    v = requant_single_rounding(acc, rq.multiplier, rq.shift);
-  } else if (rq.right_only) {
-    v = rq.double_rounding_right_only(acc);
+    v = requant_single_rounding(acc, rq.terms.multiplier, rq.terms.shift);
   } else {
-    v = requant_double_rounding(acc, rq.multiplier, rq.shift);
+    v = rq.terms.template apply<ref::rounds_half_up(kProfile)>(acc);
   }
   v = _mm512_min_epi32(_mm512_max_epi32(v, r.lo), r.hi);
   return _mm512_add_epi32(v, r.zero_point);
@@ -224,6 +195,8 @@ void row_any_profile(const Qs8DwconvRowArgs& a) {
       return row<K, S, RequantProfile::kXnnpackFp32, Ops>(a);
     case RequantProfile::kSingleRounding:
       return row<K, S, RequantProfile::kSingleRounding, Ops>(a);
+    case RequantProfile::kTfliteOptimized:
+      return row<K, S, RequantProfile::kTfliteOptimized, Ops>(a);
     case RequantProfile::kTfliteReference:
     default:
       return row<K, S, RequantProfile::kTfliteReference, Ops>(a);

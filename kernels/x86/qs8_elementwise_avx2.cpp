@@ -6,6 +6,7 @@
 #include <immintrin.h>
 
 #include <cstring>
+#include <type_traits>
 
 #include "kernels/qs8_elementwise.h"
 #include "kernels/x86/qs8_requant_avx2.h"
@@ -45,6 +46,13 @@ inline __m256i requantize8(__m256i acc, const ref::Requantizer& r, RequantProfil
                        _mm256_set1_ps(r.scale));
 }
 
+inline avx2::DoubleRoundingTerms double_rounding_terms(const ref::Requantizer& r,
+                                                      RequantProfile profile) {
+  avx2::DoubleRoundingTerms terms;
+  terms.set(_mm256_set1_epi32(r.multiplier), _mm256_set1_epi32(r.shift), profile);
+  return terms;
+}
+
 // Adds the zero point, clamps as ref::requantize_and_clamp does (the first
 // clamp keeps the addition from overflowing and cannot change a result the
 // activation clamp keeps), flips and stores eight bytes.
@@ -78,6 +86,28 @@ void qs8_add__avx2(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t
                                              _mm256_mullo_epi32(y.at(i), b_m));
         store8(_mm256_sra_epi32(_mm256_add_epi32(acc, rounding), shift), p.output_zero_point,
                p.act_min, p.act_max, flip, output + i);
+      }
+    } else if (p.profile == RequantProfile::kTfliteReference ||
+               p.profile == RequantProfile::kTfliteOptimized) {
+      // TFLite's three rescales, their per-call terms computed once.
+      const avx2::DoubleRoundingTerms ra = double_rounding_terms(p.a, p.profile);
+      const avx2::DoubleRoundingTerms rb = double_rounding_terms(p.b, p.profile);
+      const avx2::DoubleRoundingTerms ro = double_rounding_terms(p.output, p.profile);
+      const __m128i lift = _mm_cvtsi32_si128(p.left_shift);
+      auto add = [&](auto half_up) {
+        constexpr bool kHalfUp = decltype(half_up)::value;
+        for (; i + kStep <= n; i += kStep) {
+          const __m256i sum =
+              _mm256_add_epi32(ra.apply<kHalfUp>(_mm256_sll_epi32(x.at(i), lift)),
+                               rb.apply<kHalfUp>(_mm256_sll_epi32(y.at(i), lift)));
+          store8(ro.apply<kHalfUp>(sum), p.output_zero_point, p.act_min, p.act_max, flip,
+                 output + i);
+        }
+      };
+      if (ref::rounds_half_up(p.profile)) {
+        add(std::true_type{});
+      } else {
+        add(std::false_type{});
       }
     } else {
       const __m128i lift = _mm_cvtsi32_si128(p.left_shift);

@@ -209,6 +209,9 @@ void gemm_profile(size_t mr, const Source& source, size_t nc, size_t block_bytes
     case RequantProfile::kSingleRounding:
       return gemm_any_rows<RequantProfile::kSingleRounding, kOffsets>(
           mr, source, nc, block_bytes, packed_w, c, c_stride, params);
+    case RequantProfile::kTfliteOptimized:
+      return gemm_any_rows<RequantProfile::kTfliteOptimized, kOffsets>(
+          mr, source, nc, block_bytes, packed_w, c, c_stride, params);
     case RequantProfile::kTfliteReference:
     default:
       return gemm_any_rows<RequantProfile::kTfliteReference, kOffsets>(

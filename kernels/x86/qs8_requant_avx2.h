@@ -32,29 +32,68 @@ inline __m256i saturating_shift_left(__m256i x, __m256i left) {
   return _mm256_blendv_epi8(shifted, min, _mm256_cmpgt_epi32(lo, x));
 }
 
-// See the AVX-512 version for the derivation of the doubling high multiply.
-inline __m256i requant_double_rounding(__m256i acc, __m256i multiplier, __m256i shift) {
+// floor((x*M + 2^30) / 2^31), gemmlowp's doubling high multiply for M >= 0
+// (see the AVX-512 version): bits 31..62 of each 64-bit sum, moved to the
+// low half of even lanes and the high half of odd lanes.
+inline __m256i doubling_high_mul(__m256i x, __m256i multiplier, __m256i multiplier_odd) {
+  const __m256i half = _mm256_set1_epi64x(int64_t{1} << 30);
+  const __m256i even = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, multiplier), half), 31);
+  const __m256i odd = _mm256_slli_epi64(
+      _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), multiplier_odd), half), 1);
+  return _mm256_blend_epi32(even, odd, 0xAA);
+}
+
+// Divides by 2^right (mask = 2^right - 1, half_mask = mask >> 1), ties away
+// from zero or, with half_up, toward +infinity.
+inline __m256i rounding_shift_right(__m256i high, __m256i right, __m256i mask, __m256i half_mask,
+                                    bool half_up) {
+  const __m256i remainder = _mm256_and_si256(high, mask);
+  const __m256i threshold =
+      half_up ? half_mask
+              : _mm256_sub_epi32(half_mask, _mm256_cmpgt_epi32(_mm256_setzero_si256(), high));
+  const __m256i quotient = _mm256_srav_epi32(high, right);
+  return _mm256_sub_epi32(quotient, _mm256_cmpgt_epi32(remainder, threshold));
+}
+
+// TFLite's MultiplyByQuantizedMultiplier, ties of the final shift as
+// ref::rounds_half_up says.
+inline __m256i requant_double_rounding(__m256i acc, __m256i multiplier, __m256i shift,
+                                       bool half_up = false) {
   const __m256i zero = _mm256_setzero_si256();
   const __m256i one = _mm256_set1_epi32(1);
   const __m256i left = _mm256_min_epi32(_mm256_max_epi32(shift, zero), _mm256_set1_epi32(31));
   const __m256i right = _mm256_max_epi32(_mm256_sub_epi32(zero, shift), zero);
-  const __m256i x = saturating_shift_left(acc, left);
-  const __m256i half = _mm256_set1_epi64x(int64_t{1} << 30);
-  // The result fits in 32 bits, so a logical 64-bit shift leaves the right
-  // low half.
-  const __m256i even = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, multiplier), half), 31);
-  const __m256i odd = _mm256_srli_epi64(
-      _mm256_add_epi64(
-          _mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(multiplier, 32)), half),
-      31);
-  const __m256i high = merge_even_odd(even, odd);
+  const __m256i high = doubling_high_mul(saturating_shift_left(acc, left), multiplier,
+                                         _mm256_srli_epi64(multiplier, 32));
   const __m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, right), one);
-  const __m256i remainder = _mm256_and_si256(high, mask);
-  const __m256i threshold = _mm256_sub_epi32(_mm256_srai_epi32(mask, 1),
-                                             _mm256_cmpgt_epi32(zero, high));  // +1 if negative
-  const __m256i quotient = _mm256_srav_epi32(high, right);
-  return _mm256_sub_epi32(quotient, _mm256_cmpgt_epi32(remainder, threshold));
+  return rounding_shift_right(high, right, mask, _mm256_srai_epi32(mask, 1), half_up);
 }
+
+// requant_double_rounding for 8 channels with their terms computed once;
+// without the saturating left shift when no channel shifts left.
+struct DoubleRoundingTerms {
+  __m256i multiplier, shift, multiplier_odd, right, mask, half_mask;
+  bool right_only = false;
+
+  // The terms of requant_double_rounding; single rounding needs only m, s.
+  void set(__m256i m, __m256i s, RequantProfile profile) {
+    const __m256i zero = _mm256_setzero_si256();
+    multiplier = m;
+    shift = s;
+    if (profile == RequantProfile::kSingleRounding) return;
+    right_only = _mm256_movemask_epi8(_mm256_cmpgt_epi32(shift, zero)) == 0;
+    multiplier_odd = _mm256_srli_epi64(multiplier, 32);
+    right = _mm256_max_epi32(_mm256_sub_epi32(zero, shift), zero);
+    mask = _mm256_sub_epi32(_mm256_sllv_epi32(_mm256_set1_epi32(1), right), _mm256_set1_epi32(1));
+    half_mask = _mm256_srai_epi32(mask, 1);
+  }
+  template <bool kHalfUp>
+  __m256i apply(__m256i acc) const {
+    if (!right_only) return requant_double_rounding(acc, multiplier, shift, kHalfUp);
+    return rounding_shift_right(doubling_high_mul(acc, multiplier, multiplier_odd), right, mask,
+                                half_mask, kHalfUp);
+  }
+};
 
 inline __m256i requant_single_rounding(__m256i acc, __m256i multiplier, __m256i shift) {
   const __m256i total = _mm256_sub_epi32(_mm256_set1_epi32(31), shift);
@@ -90,8 +129,9 @@ inline __m256i requant(__m256i acc, RequantProfile profile, __m256i multiplier, 
     case RequantProfile::kXnnpackFp32:
       return requant_fp32(acc, scale);
     case RequantProfile::kTfliteReference:
+    case RequantProfile::kTfliteOptimized:
     default:
-      return requant_double_rounding(acc, multiplier, shift);
+      return requant_double_rounding(acc, multiplier, shift, ref::rounds_half_up(profile));
   }
 }
 

@@ -35,32 +35,73 @@ LOWBIT_AVX512_ALWAYS_INLINE __m512i saturating_shift_left(__m512i x, __m512i lef
                                _mm512_set1_epi32(INT32_MIN));
 }
 
-// Double rounding (TFLite reference): the doubling high multiply rounds
-// (x*M + nudge) / 2^31 toward zero, which for both signs equals
-// floor((x*M + 2^30) / 2^31); then a rounding right shift.
-LOWBIT_AVX512_ALWAYS_INLINE __m512i requant_double_rounding(__m512i acc, __m512i multiplier, __m512i shift) {
-  const __m512i zero = _mm512_setzero_si512();
-  const __m512i left = _mm512_min_epi32(_mm512_max_epi32(shift, zero), _mm512_set1_epi32(31));
-  const __m512i right = _mm512_max_epi32(_mm512_sub_epi32(zero, shift), zero);
-  const __m512i x = saturating_shift_left(acc, left);
+// The doubling high multiply rounds (x*M + nudge) / 2^31 toward zero, which
+// for both signs equals floor((x*M + 2^30) / 2^31). Only bits 31..62 of the
+// sum matter: the even lanes' shift right by 31 leaves them in the low half,
+// the odd lanes' shift left by 1 in the high half.
+LOWBIT_AVX512_ALWAYS_INLINE __m512i doubling_high_mul(__m512i x, __m512i multiplier, __m512i multiplier_odd) {
   const __m512i half = _mm512_set1_epi64(int64_t{1} << 30);
-  const __m512i even = _mm512_srai_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, multiplier), half), 31);
-  const __m512i odd = _mm512_srai_epi64(
-      _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(multiplier, 32)),
-                       half),
-      31);
-  const __m512i high = merge_even_odd(even, odd);
-  // Rounding divide by 2^right, ties away from zero.
-  const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), right),
-                                        _mm512_set1_epi32(1));
+  const __m512i even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, multiplier), half), 31);
+  const __m512i odd = _mm512_slli_epi64(
+      _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), multiplier_odd), half), 1);
+  return _mm512_mask_blend_epi32(0xAAAA, even, odd);
+}
+
+// Divides by 2^right (mask = 2^right - 1, half_mask = mask >> 1), rounding
+// ties away from zero or, with half_up, toward +infinity: a remainder above
+// half_mask rounds up, and away from zero a negative tie does not.
+LOWBIT_AVX512_ALWAYS_INLINE __m512i rounding_shift_right(__m512i high, __m512i right, __m512i mask, __m512i half_mask,
+                                    bool half_up) {
   const __m512i remainder = _mm512_and_si512(high, mask);
-  const __m512i threshold = _mm512_mask_add_epi32(
-      _mm512_srai_epi32(mask, 1), _mm512_cmplt_epi32_mask(high, zero),
-      _mm512_srai_epi32(mask, 1), _mm512_set1_epi32(1));
+  const __m512i threshold =
+      half_up ? half_mask
+              : _mm512_mask_add_epi32(half_mask, _mm512_cmplt_epi32_mask(high, _mm512_setzero_si512()),
+                                      half_mask, _mm512_set1_epi32(1));
   const __m512i quotient = _mm512_srav_epi32(high, right);
   return _mm512_mask_add_epi32(quotient, _mm512_cmpgt_epi32_mask(remainder, threshold), quotient,
                                _mm512_set1_epi32(1));
 }
+
+// TFLite's MultiplyByQuantizedMultiplier (saturating left shift, doubling
+// high multiply, rounding right shift), ties as rounds_half_up says.
+LOWBIT_AVX512_ALWAYS_INLINE __m512i requant_double_rounding(__m512i acc, __m512i multiplier, __m512i shift,
+                                       bool half_up = false) {
+  const __m512i zero = _mm512_setzero_si512();
+  const __m512i left = _mm512_min_epi32(_mm512_max_epi32(shift, zero), _mm512_set1_epi32(31));
+  const __m512i right = _mm512_max_epi32(_mm512_sub_epi32(zero, shift), zero);
+  const __m512i high = doubling_high_mul(saturating_shift_left(acc, left), multiplier,
+                                         _mm512_srli_epi64(multiplier, 32));
+  const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), right),
+                                        _mm512_set1_epi32(1));
+  return rounding_shift_right(high, right, mask, _mm512_srai_epi32(mask, 1), half_up);
+}
+
+// requant_double_rounding for 16 channels with their terms computed once, for
+// kernels that rescale many pixels of the same channels. When no channel
+// shifts left (multipliers below 1, practically every layer) the saturating
+// left shift is skipped.
+struct DoubleRoundingTerms {
+  __m512i multiplier, shift, multiplier_odd, right, mask, half_mask;
+  bool right_only = false;
+
+  // The terms of requant_double_rounding; single rounding needs only m, s.
+  void set(__m512i m, __m512i s, RequantProfile profile) {
+    multiplier = m;
+    shift = s;
+    if (profile == RequantProfile::kSingleRounding) return;
+    right_only = _mm512_cmpgt_epi32_mask(shift, _mm512_setzero_si512()) == 0;
+    multiplier_odd = _mm512_srli_epi64(multiplier, 32);
+    right = _mm512_max_epi32(_mm512_sub_epi32(_mm512_setzero_si512(), shift), _mm512_setzero_si512());
+    mask = _mm512_sub_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), right), _mm512_set1_epi32(1));
+    half_mask = _mm512_srai_epi32(mask, 1);
+  }
+  template <bool kHalfUp>
+  __m512i apply(__m512i acc) const {
+    if (!right_only) return requant_double_rounding(acc, multiplier, shift, kHalfUp);
+    return rounding_shift_right(doubling_high_mul(acc, multiplier, multiplier_odd), right, mask,
+                                half_mask, kHalfUp);
+  }
+};
 
 // Single rounding: (x*M + 2^(30-shift)) >> (31-shift) in 64 bits, saturated.
 LOWBIT_AVX512_ALWAYS_INLINE __m512i requant_single_rounding(__m512i acc, __m512i multiplier, __m512i shift) {
@@ -101,9 +142,11 @@ inline void requantize_store(__m512i acc, const Qs8GemmParams& p, size_t channel
       v = requant_fp32(acc, _mm512_loadu_ps(p.scale + channel));
       break;
     case RequantProfile::kTfliteReference:
+    case RequantProfile::kTfliteOptimized:
     default:
       v = requant_double_rounding(acc, _mm512_loadu_si512(p.multiplier + channel),
-                                  _mm512_loadu_si512(p.shift + channel));
+                                  _mm512_loadu_si512(p.shift + channel),
+                                  ref::rounds_half_up(p.profile));
       break;
   }
   v = _mm512_max_epi32(v, _mm512_set1_epi32(-ref::kRequantizedLimit));
@@ -135,8 +178,8 @@ struct BlockRequantizer {
     if (kProfile == RequantProfile::kXnnpackFp32) {
       scale = _mm512_loadu_ps(p.scale + channel);
     } else {
-      multiplier = _mm512_loadu_si512(p.multiplier + channel);
-      shift = _mm512_loadu_si512(p.shift + channel);
+      terms.set(_mm512_loadu_si512(p.multiplier + channel), _mm512_loadu_si512(p.shift + channel),
+                kProfile);
     }
   }
 
@@ -148,12 +191,13 @@ struct BlockRequantizer {
       return _mm512_add_epi32(_mm512_cvtps_epi32(v), zero_point);
     }
     const __m512i v = kProfile == RequantProfile::kSingleRounding
-                          ? requant_single_rounding(acc, multiplier, shift)
-                          : requant_double_rounding(acc, multiplier, shift);
+                          ? requant_single_rounding(acc, terms.multiplier, terms.shift)
+                          : terms.apply<ref::rounds_half_up(kProfile)>(acc);
     return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(v, lo), hi), zero_point);
   }
 
-  __m512i multiplier{}, shift{}, zero_point, lo, hi;
+  DoubleRoundingTerms terms{};
+  __m512i zero_point, lo, hi;
   __m512 scale{}, lo_f, hi_f;
 };
 

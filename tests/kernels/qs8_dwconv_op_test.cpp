@@ -138,8 +138,8 @@ TEST_CASE("DEPTHWISE_CONV_2D SIMD kernel sets equal the reference at any thread 
   // Layers under Qs8DwconvDriver::kMinMacsToSplit (100k) run on one thread;
   // the sweep must include larger ones so the thread tiling runs too.
   int large_cases = 0;
-  for (RequantProfile profile : {RequantProfile::kTfliteReference,
-                                 RequantProfile::kSingleRounding, RequantProfile::kXnnpackFp32}) {
+  for (RequantProfile profile : {RequantProfile::kTfliteReference, RequantProfile::kSingleRounding,
+                                 RequantProfile::kXnnpackFp32, RequantProfile::kTfliteOptimized}) {
     std::mt19937 rng(seed + 77);
     for (int iter = 0; iter < testing::scaled_iterations(30); ++iter) {
       const Case t = random_case(rng, iter % 6 == 0);

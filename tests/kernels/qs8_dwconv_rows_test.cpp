@@ -203,9 +203,7 @@ TEST_CASE("qs8 depthwise row kernels match a direct convolution", "[kernels][qs8
           continue;
         }
         ++tested;
-        for (RequantProfile profile : {RequantProfile::kTfliteReference,
-                                       RequantProfile::kSingleRounding,
-                                       RequantProfile::kXnnpackFp32}) {
+        for (RequantProfile profile : testing::kSimdProfiles) {
           INFO(k << "x" << k << " stride " << stride << " [" << requant_profile_name(profile) << "]");
           std::mt19937 rng(seed + uint32_t(k * 10 + stride));
           for (int iter = 0; iter < testing::scaled_iterations(150); ++iter) {

@@ -128,9 +128,7 @@ void expect_edge_matches(std::mt19937& rng, const Qs8DwconvKernel& kernel, size_
       [&](int8_t* out) { run_into(kernel, p, rq, inputs.data(), out); });
 }
 
-constexpr RequantProfile kProfiles[] = {RequantProfile::kTfliteReference,
-                                        RequantProfile::kSingleRounding,
-                                        RequantProfile::kXnnpackFp32};
+const auto& kProfiles = testing::kSimdProfiles;
 
 }  // namespace
 

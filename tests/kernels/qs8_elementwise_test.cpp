@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <iterator>
 #include <random>
 #include <type_traits>
 #include <vector>
@@ -181,7 +182,7 @@ TEST_CASE("elementwise variants: random parameters", "[kernels][qs8_elementwise]
   for_each_op([&](auto check) {
     std::mt19937 rng(seed + 3);
     for (int iter = 0; iter < scaled_iterations(300); ++iter) {
-      const RequantProfile profile = kSimdProfiles[rng() % 3];
+      const RequantProfile profile = kSimdProfiles[rng() % std::size(kSimdProfiles)];
       auto log_uniform = [&](float lo, float hi) {
         return std::exp2(std::uniform_real_distribution<float>(lo, hi)(rng));
       };

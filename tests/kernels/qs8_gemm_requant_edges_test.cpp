@@ -15,6 +15,7 @@
 
 #include "kernels/qs8_gemm.h"
 #include "support/gemm_variants.h"
+#include "support/kernel_tester.h"
 #include "lowbit/interpreter.h"
 #include "runtime/cpu_features.h"
 #include "support/model_runner.h"
@@ -36,9 +37,12 @@ int32_t clamp_to_int32(double v) {
   return static_cast<int32_t>(v);
 }
 
-Channel make_channel(std::mt19937& rng, RequantProfile profile) {
+// right_only: shifts -31..0 only, as in real layers (the SIMD kernels then
+// skip the saturating left shift for the whole block).
+Channel make_channel(std::mt19937& rng, RequantProfile profile, bool right_only) {
   Channel ch;
-  const int32_t max_shift = profile == RequantProfile::kSingleRounding ? 30 : 31;
+  const int32_t max_shift =
+      right_only ? 0 : (profile == RequantProfile::kSingleRounding ? 30 : 31);
   const int32_t shift = static_cast<int32_t>(rng() % (max_shift + 32)) - 31;  // -31..max
   switch (rng() % 4) {
     case 0: ch.r.multiplier = 1 << 30; break;  // 0.5: many exact halves
@@ -75,8 +79,7 @@ TEST_CASE("qs8 GEMM variants requantize edge accumulators like the reference", "
   const auto variants = testing::qs8_gemm_variants_under_test();
   testing::for_each_runnable_variant(variants, [&](const KernelVariant<Qs8GemmKernel>& variant) {
     const Qs8GemmKernel& kernel = variant.fn;
-    for (RequantProfile profile : {RequantProfile::kTfliteReference, RequantProfile::kSingleRounding,
-                                   RequantProfile::kXnnpackFp32}) {
+    for (RequantProfile profile : testing::kSimdProfiles) {
       INFO(requant_profile_name(profile));
       std::mt19937 rng(seed);
       for (int iter = 0; iter < testing::scaled_iterations(60); ++iter) {
@@ -85,7 +88,7 @@ TEST_CASE("qs8 GEMM variants requantize edge accumulators like the reference", "
         std::vector<int32_t> bias(n), multiplier(kChannels, 0), shift(kChannels, 0);
         std::vector<float> scale(kChannels, 0.0f);
         for (size_t c = 0; c < n; ++c) {
-          channels.push_back(make_channel(rng, profile));
+          channels.push_back(make_channel(rng, profile, /*right_only=*/iter % 2 == 1));
           bias[c] = channels[c].acc;
           multiplier[c] = channels[c].r.multiplier;
           shift[c] = channels[c].r.shift;

@@ -155,8 +155,7 @@ void for_each_edge_sweep(Sweep&& sweep) {
 // A depth past 1000 not a multiple of the group: accumulators far from zero.
 size_t large_depth(const Qs8GemmLayout& layout) { return 1000 + layout.k_group - 1; }
 
-const RequantProfile kProfiles[] = {RequantProfile::kTfliteReference,
-                                    RequantProfile::kSingleRounding, RequantProfile::kXnnpackFp32};
+const auto& kProfiles = testing::kSimdProfiles;
 
 }  // namespace
 

@@ -35,11 +35,10 @@ inline std::vector<size_t> lengths_through_remainders(size_t width = kWidestVect
   return lengths;
 }
 
-// The profiles the SIMD variants implement (tflite_optimized runs the
-// reference kernels only).
-constexpr RequantProfile kSimdProfiles[] = {RequantProfile::kTfliteReference,
-                                            RequantProfile::kSingleRounding,
-                                            RequantProfile::kXnnpackFp32};
+// The profiles the SIMD variants implement: all of them.
+constexpr RequantProfile kSimdProfiles[] = {
+    RequantProfile::kTfliteReference, RequantProfile::kSingleRounding,
+    RequantProfile::kXnnpackFp32, RequantProfile::kTfliteOptimized};
 
 template <typename T>
 constexpr int32_t lowest() {
