@@ -2,9 +2,9 @@
 // The int8 algorithm is the profile's: tflite_reference uses TFLite Micro's
 // fixed-point kernel; single_rounding the 256-entry float table of TFLite's
 // optimized kernel (rounded half away from zero); xnnpack_fp32 the same table
-// rounded half to even. float32 runs through the float kernels.
+// rounded half to even. All run as a table lookup. float32 runs through the
+// float kernels.
 #include <cmath>
-#include <memory>
 
 #include "kernels/qs8_logistic.h"
 #include "ops/add_elementwise_util.h"
@@ -35,53 +35,39 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   return Status::Ok();
 }
 
-class Qs8LogisticFixedPoint
-    : public UnaryElementwiseKernel<int8_t, int8_t, ref::Qs8LogisticParams> {
- public:
-  Status prepare(PrepareContext& ctx) override {
-    const TensorDesc& in = ctx.input(0);
-    if (!ref::make_qs8_logistic_params(in.quant.scales[0], in.quant.zero_points[0], &params_)) {
-      return invalid(describe_input(ctx.graph(), ctx.op(), 0) +
-                     " scale is out of the range LOGISTIC supports");
-    }
-    return choose(ctx, qs8_logistic_variants());
-  }
-};
-
-class Qs8LogisticTable : public UnaryElementwiseKernel<int8_t, int8_t, ref::Qs8TableParams> {
+// Every profile runs a 256-entry table: an int8 input has only 256 values, so
+// tabulating the profile's algorithm over all of them at prepare() is exact
+// and costs one lookup per element. tflite_reference fills it with TFLite
+// Micro's fixed-point kernel, the others with the optimized kernel's float
+// table (rounded as the profile says).
+class Qs8Logistic : public UnaryElementwiseKernel<int8_t, int8_t, ref::Qs8TableParams> {
  public:
   Status prepare(PrepareContext& ctx) override {
     const TensorDesc& in = ctx.input(0);
     const TensorDesc& out = ctx.output(0);
     auto* table = static_cast<int8_t*>(ctx.allocate_persistent(256));
     if (table == nullptr) return Status(StatusCode::kResourceExhausted, "cannot allocate table");
-    ref::make_qs8_logistic_table(in.quant.scales[0], in.quant.zero_points[0], out.quant.scales[0],
-                                 out.quant.zero_points[0],
-                                 ctx.profile() == RequantProfile::kXnnpackFp32
-                                     ? ref::LogisticTableRounding::kHalfToEven
-                                     : ref::LogisticTableRounding::kHalfAwayFromZero,
-                                 table);
+    if (ctx.profile() == RequantProfile::kTfliteReference) {
+      ref::Qs8LogisticParams fixed_point;
+      if (!ref::make_qs8_logistic_params(in.quant.scales[0], in.quant.zero_points[0],
+                                         &fixed_point)) {
+        return invalid(describe_input(ctx.graph(), ctx.op(), 0) +
+                       " scale is out of the range LOGISTIC supports");
+      }
+      int8_t every_input[256];
+      for (int i = 0; i < 256; ++i) every_input[i] = static_cast<int8_t>(i);
+      ref::qs8_logistic__reference(fixed_point, 256, every_input, table);
+    } else {
+      ref::make_qs8_logistic_table(in.quant.scales[0], in.quant.zero_points[0],
+                                   out.quant.scales[0], out.quant.zero_points[0],
+                                   ctx.profile() == RequantProfile::kXnnpackFp32
+                                       ? ref::LogisticTableRounding::kHalfToEven
+                                       : ref::LogisticTableRounding::kHalfAwayFromZero,
+                                   table);
+    }
     params_.table = table;
     return choose(ctx, qs8_logistic_table_variants());
   }
-};
-
-// Decides the algorithm in prepare(), where the profile is known.
-class Qs8Logistic : public OpKernel {
- public:
-  Status prepare(PrepareContext& ctx) override {
-    if (ctx.profile() == RequantProfile::kTfliteReference) {
-      impl_.reset(new Qs8LogisticFixedPoint());
-    } else {
-      impl_.reset(new Qs8LogisticTable());
-    }
-    return impl_->prepare(ctx);
-  }
-  Status run(const RunContext& ctx) override { return impl_->run(ctx); }
-  const char* name() const override { return impl_ ? impl_->name() : "qs8_logistic"; }
-
- private:
-  std::unique_ptr<OpKernel> impl_;
 };
 
 }  // namespace
