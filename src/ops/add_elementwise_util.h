@@ -169,8 +169,8 @@ template <typename Params, typename Fn>
 class BroadcastBinaryKernel : public OpKernel {
  public:
   Status run(const RunContext& ctx) override {
-    const int8_t* a = ctx.input_as<int8_t>(0);
-    const int8_t* b = ctx.input_as<int8_t>(1);
+    const int8_t* a = expanded_[0] ? expanded_[0] : ctx.input_as<int8_t>(0);
+    const int8_t* b = expanded_[1] ? expanded_[1] : ctx.input_as<int8_t>(1);
     int8_t* out = ctx.output_as<int8_t>(0);
     const size_t sa = plan_.a_inner_stride(), sb = plan_.b_inner_stride();
     plan_.run(ctx.pool(), [&](size_t o, size_t ia, size_t ib, size_t n) {
@@ -185,6 +185,7 @@ class BroadcastBinaryKernel : public OpKernel {
   // Plans the broadcast of inputs 0 and 1 onto output 0 and picks a variant.
   Status plan_and_select(PrepareContext& ctx, const KernelFamily<Fn>& family) {
     LOWBIT_RETURN_IF_ERROR(plan_broadcast(ctx, &plan_));
+    LOWBIT_RETURN_IF_ERROR(expand_short_constant_rows(ctx));
     const auto& variant = ctx.selector().select(family);
     fn_ = variant.fn;
     name_ = variant.name;
@@ -194,7 +195,39 @@ class BroadcastBinaryKernel : public OpKernel {
   Params p_{};
 
  private:
+  // A constant broadcast in short rows (MoveNet subtracts a per-channel mean
+  // from 192x192x3 pixels: 36,864 rows of 3) would cost a kernel call per
+  // row. Stored once at the output's shape, it makes the operator one flat
+  // run; the values, and so the results, are the same.
+  Status expand_short_constant_rows(PrepareContext& ctx) {
+    constexpr size_t kShortRow = 16, kMaxExpandedBytes = size_t(1) << 18;
+    const size_t total = plan_.rows() * plan_.inner();
+    if (plan_.inner() >= kShortRow || plan_.rows() < 2 || total > kMaxExpandedBytes) {
+      return Status::Ok();
+    }
+    const int constant = ctx.input(1).is_constant() ? 1 : ctx.input(0).is_constant() ? 0 : -1;
+    // The other input must be read at the output's shape (not broadcast).
+    const Shape& out = ctx.output(0).shape;
+    if (constant < 0 || ctx.input(1 - constant).shape.num_elements() != out.num_elements()) {
+      return Status::Ok();
+    }
+    auto* expanded = static_cast<int8_t*>(ctx.allocate_persistent(total));
+    if (expanded == nullptr) return Status::Ok();  // keep the short rows
+    const auto* values = static_cast<const int8_t*>(ctx.input(constant).data);
+    const size_t stride = constant == 1 ? plan_.b_inner_stride() : plan_.a_inner_stride();
+    for (size_t r = 0; r < plan_.rows(); ++r) {
+      size_t ia = 0, ib = 0;
+      plan_.row_offsets(r, &ia, &ib);
+      const int8_t* row = values + (constant == 1 ? ib : ia);
+      for (size_t i = 0; i < plan_.inner(); ++i) expanded[r * plan_.inner() + i] = row[i * stride];
+    }
+    expanded_[constant] = expanded;
+    plan_ = BroadcastPlan(out, out, out);
+    return Status::Ok();
+  }
+
   BroadcastPlan plan_;
+  const int8_t* expanded_[2] = {nullptr, nullptr};
   Fn fn_ = nullptr;
   const char* name_ = "";
 };

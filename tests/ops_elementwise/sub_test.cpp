@@ -204,3 +204,40 @@ TEST_CASE("SUB rejects bad operands naming them", "[sub][validation]") {
   CHECK_FALSE(r.status.ok());
   CHECK_THAT(r.status.message(), Catch::Contains("output 0") && Catch::Contains("too small"));
 }
+
+// A constant broadcast in rows shorter than 16 elements is expanded once at
+// prepare (one flat kernel call instead of one per row): the bytes must be
+// those of the same operator reading the constant as a graph input.
+TEST_CASE("SUB with a constant in short broadcast rows equals SUB reading it as an input",
+          "[sub][broadcast]") {
+  const uint32_t seed = test_seed();
+  CAPTURE(seed);
+  std::mt19937 rng(seed);
+  const Shape pixels{1, 6, 5, 3}, channels{1, 1, 1, 3}, vector{3};
+  for (RequantProfile profile : kAllProfiles) {
+    for (bool constant_first : {false, true}) {
+      CAPTURE(profile_tag(profile), constant_first);
+      const Shape& small = constant_first ? vector : channels;
+      const auto xs = random_ints<int8_t>(rng, small.num_elements(), -128, 127);
+      const auto xp = random_ints<int8_t>(rng, pixels.num_elements(), -128, 127);
+      Operand big = int8_operand(pixels, 0.5f, 3), as_input = int8_operand(small, 0.25f, -7);
+      Operand as_constant = as_input;
+      as_constant.constant = to_bytes(xs);
+      const Operand out = int8_operand(pixels, 0.75f, 1);
+      auto run = [&](const Operand& s, std::vector<Bytes> data) {
+        const std::vector<Operand> inputs =
+            constant_first ? std::vector<Operand>{s, big} : std::vector<Operand>{big, s};
+        RunResult r = run_single_op(OpType::kSub, inputs, out, ElementwiseOptions{}, data,
+                                    profile);
+        INFO(r.status.to_string());
+        REQUIRE(r.status.ok());
+        return r.outputs[0];
+      };
+      const Bytes with_input =
+          run(as_input, constant_first ? std::vector<Bytes>{to_bytes(xs), to_bytes(xp)}
+                                       : std::vector<Bytes>{to_bytes(xp), to_bytes(xs)});
+      const Bytes with_constant = run(as_constant, {to_bytes(xp)});
+      CHECK(with_constant == with_input);
+    }
+  }
+}
