@@ -49,16 +49,29 @@ void gather_rows(const TransposeConvParams& p, T* output, size_t row_begin, size
 template <typename T>
 void pack_weights(const TransposeConvParams& p, const T* weights, int32_t zero_point,
                   int16_t* packed) {
-  const size_t columns = p.columns();
+  const size_t row = p.packed_columns() * 2;
+  std::fill(packed, packed + p.packed_size(), int16_t(0));
   const size_t taps = size_t(p.kernel_h) * p.kernel_w;
   for (int32_t oc = 0; oc < p.output_c; ++oc) {
     for (size_t tap = 0; tap < taps; ++tap) {
       const T* w = weights + (size_t(oc) * taps + tap) * p.input_c;
+      const size_t column = tap * p.output_c + oc;
       for (int32_t ic = 0; ic < p.input_c; ++ic) {
-        packed[size_t(ic) * columns + tap * p.output_c + oc] =
+        packed[size_t(ic / 2) * row + column * 2 + size_t(ic % 2)] =
             static_cast<int16_t>(int32_t(w[ic]) - zero_point);
       }
     }
+  }
+}
+
+template <typename T>
+void stage_pairs(const TransposeConvParams& p, const T* pixel, size_t pair_begin, size_t pairs,
+                 int32_t* staged, size_t step) {
+  for (size_t k = pair_begin; k < pair_begin + pairs; ++k, staged += step) {
+    const size_t ic = 2 * k;
+    const int32_t lo = int32_t(pixel[ic]) - p.input_zero_point;
+    const int32_t hi = ic + 1 < size_t(p.input_c) ? int32_t(pixel[ic + 1]) - p.input_zero_point : 0;
+    *staged = int32_t(uint32_t(uint16_t(lo)) | (uint32_t(uint16_t(hi)) << 16));
   }
 }
 
@@ -72,12 +85,14 @@ void gemm_rows(const TransposeConvParams& p, const T* input, const int16_t* pack
       const T* x = input + pixel * p.input_c;
       int32_t* out = columns + pixel * n;
       std::fill(out, out + n, 0);
-      for (int32_t ic = 0; ic < p.input_c; ++ic) {
-        // Both factors fit int16 (|x - zero point| <= 255): a 16x16->32-bit
-        // multiply, which compilers vectorize even without SSE4.1's pmulld.
-        const int16_t a = static_cast<int16_t>(int32_t(x[ic]) - p.input_zero_point);
-        const int16_t* w = packed + size_t(ic) * n;
-        for (size_t j = 0; j < n; ++j) out[j] += int32_t(a) * int32_t(w[j]);
+      for (size_t k = 0; k < p.channel_pairs(); ++k) {
+        // All factors fit int16 (|x - zero point| <= 255): two 16x16->32-bit
+        // multiplies added, the pattern of x86's pmaddwd.
+        const size_t ic = 2 * k;
+        const int32_t a0 = int32_t(x[ic]) - p.input_zero_point;
+        const int32_t a1 = ic + 1 < size_t(p.input_c) ? int32_t(x[ic + 1]) - p.input_zero_point : 0;
+        const int16_t* w = packed + k * p.packed_columns() * 2;
+        for (size_t j = 0; j < n; ++j) out[j] += a0 * w[2 * j] + a1 * w[2 * j + 1];
       }
     }
   }
@@ -107,6 +122,15 @@ void pack_transpose_conv_weights(const TransposeConvParams& p, const int8_t* wei
 void pack_transpose_conv_weights(const TransposeConvParams& p, const uint8_t* weights,
                                  int16_t* packed) {
   pack_weights(p, weights, p.filter_zero_point, packed);
+}
+
+void stage_transpose_conv_pairs(const TransposeConvParams& p, const int8_t* pixel,
+                                size_t pair_begin, size_t pairs, int32_t* staged, size_t step) {
+  stage_pairs(p, pixel, pair_begin, pairs, staged, step);
+}
+void stage_transpose_conv_pairs(const TransposeConvParams& p, const uint8_t* pixel,
+                                size_t pair_begin, size_t pairs, int32_t* staged, size_t step) {
+  stage_pairs(p, pixel, pair_begin, pairs, staged, step);
 }
 
 void qs8_transpose_conv_gemm__reference(const TransposeConvParams& p, const int8_t* input,
