@@ -80,6 +80,14 @@ void stage_transpose_conv_pairs(const TransposeConvParams& p, const uint8_t* pix
 
 // The gather, bias and requantization for output rows [row_begin, row_end)
 // of batch * output_h. `bias` may be null.
+using Qs8TransposeConvOutputSignature = void(const TransposeConvParams& p,
+                                             const int32_t* columns, const int32_t* bias,
+                                             int8_t* output, size_t row_begin, size_t row_end);
+using Qu8TransposeConvOutputSignature = void(const TransposeConvParams& p,
+                                             const int32_t* columns, const int32_t* bias,
+                                             uint8_t* output, size_t row_begin, size_t row_end);
+using Qs8TransposeConvOutputFn = Qs8TransposeConvOutputSignature*;
+using Qu8TransposeConvOutputFn = Qu8TransposeConvOutputSignature*;
 void qs8_transpose_conv_output__reference(const TransposeConvParams& p, const int32_t* columns,
                                           const int32_t* bias, int8_t* output, size_t row_begin,
                                           size_t row_end);

@@ -1,8 +1,15 @@
-// TRANSPOSE_CONV's GEMM with AVX2 (kernels/x86/transpose_conv_tile.h):
-// 6 pixels x 16 columns per tile, pmaddwd on int16 channel pairs.
+// TRANSPOSE_CONV with AVX2: the GEMM (kernels/x86/transpose_conv_tile.h),
+// 6 pixels x 16 columns per tile, pmaddwd on int16 channel pairs; and the
+// gather, eight output channels at a time, requantized as the GEMM
+// microkernels do (kernels/x86/qs8_requant_avx2.h).
 #include <immintrin.h>
 
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/reference/transpose_conv_gather.h"
 #include "kernels/transpose_conv.h"
+#include "kernels/x86/qs8_requant_avx2.h"
 #include "kernels/x86/transpose_conv_tile.h"
 
 namespace lowbit {
@@ -28,8 +35,69 @@ struct Avx2 {
   }
 };
 
+// Eight values already clamped to T's range, as bytes in the low 64 bits.
+inline __m128i narrow(__m256i v, int8_t*) { return avx2::narrow_to_int8(v); }
+inline __m128i narrow(__m256i v, uint8_t*) {
+  const __m256i p16 = _mm256_packs_epi32(v, v);
+  const __m256i p8 = _mm256_packus_epi16(p16, p16);
+  return _mm_unpacklo_epi32(_mm256_castsi256_si128(p8), _mm256_extracti128_si256(p8, 1));
+}
+
+// Output channels are taken kBlock at a time, their requantization terms
+// laid out as vectors once per block (zero past the last channel).
+template <typename T>
+void output_rows(const ref::TransposeConvParams& p, const int32_t* columns, const int32_t* bias,
+                 T* output, size_t row_begin, size_t row_end) {
+  constexpr int32_t kBlock = 256;
+  alignas(32) int32_t multiplier[kBlock], shift[kBlock], bias_block[kBlock];
+  alignas(32) float scale[kBlock];
+  const size_t n = p.columns();
+  for (int32_t oc0 = 0; oc0 < p.output_c; oc0 += kBlock) {
+    const int32_t count = std::min(kBlock, p.output_c - oc0);
+    for (int32_t i = 0; i < kBlock; ++i) {
+      const bool real = i < count;
+      multiplier[i] = real ? p.requantizers[oc0 + i].multiplier : 0;
+      shift[i] = real ? p.requantizers[oc0 + i].shift : 0;
+      scale[i] = real ? p.requantizers[oc0 + i].scale : 0.0f;
+      bias_block[i] = real && bias != nullptr ? bias[oc0 + i] : 0;
+    }
+    ref::gather_rows(p, output, row_begin, row_end, [&](auto&& taps, T* out) {
+      for (int32_t j = 0; j < count; j += 8) {
+        const size_t lanes = size_t(std::min(8, count - j));
+        const __m256i mask = Avx2::first(lanes);
+        __m256i acc = _mm256_setzero_si256();
+        taps([&](size_t pixel, int32_t ky, int32_t kx) {
+          const int32_t* column =
+              columns + pixel * n + (size_t(ky) * p.kernel_w + kx) * p.output_c + oc0 + j;
+          acc = _mm256_add_epi32(acc, _mm256_maskload_epi32(column, mask));
+        });
+        acc = _mm256_add_epi32(acc, _mm256_load_si256(reinterpret_cast<const __m256i*>(bias_block + j)));
+        __m256i v = avx2::requant(
+            acc, p.profile, _mm256_load_si256(reinterpret_cast<const __m256i*>(multiplier + j)),
+            _mm256_load_si256(reinterpret_cast<const __m256i*>(shift + j)),
+            _mm256_load_ps(scale + j));
+        v = avx2::offset_and_clamp(v, p.output_zero_point, p.act_min, p.act_max);
+        alignas(16) T bytes[16];
+        _mm_store_si128(reinterpret_cast<__m128i*>(bytes), narrow(v, bytes));
+        std::memcpy(out + oc0 + j, bytes, lanes);
+      }
+    });
+  }
+}
+
 }  // namespace
 
 LOWBIT_DEFINE_TRANSPOSE_CONV_GEMM(avx2, Avx2, 6)
+
+void qs8_transpose_conv_output__avx2(const ref::TransposeConvParams& p, const int32_t* columns,
+                                     const int32_t* bias, int8_t* output, size_t row_begin,
+                                     size_t row_end) {
+  output_rows(p, columns, bias, output, row_begin, row_end);
+}
+void qu8_transpose_conv_output__avx2(const ref::TransposeConvParams& p, const int32_t* columns,
+                                     const int32_t* bias, uint8_t* output, size_t row_begin,
+                                     size_t row_end) {
+  output_rows(p, columns, bias, output, row_begin, row_end);
+}
 
 }  // namespace lowbit

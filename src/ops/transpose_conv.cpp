@@ -7,8 +7,8 @@
 // int8 (per-channel weights) and uint8 (per-tensor) run as an int32 GEMM of
 // the input pixels against repacked weights, then a gather of the columns into
 // each output value with bias and requantization (kernels/reference/
-// transpose_conv.h); the GEMM is its own int32-output family
-// (kernels/transpose_conv.h), since the int8 GEMM microkernels only produce
+// transpose_conv.h); both are kernel families of their own
+// (kernels/transpose_conv.h; the op's kernel name is the GEMM's), since the int8 GEMM microkernels only produce
 // requantized int8. float32 runs the reference kernel in
 // TFLite's summation order.
 #include <memory>
@@ -92,9 +92,11 @@ class TransposeConvKernel : public OpKernel {
     } else if (dtype_ == DType::kUInt8) {
       const auto& gemm = ctx.selector().select(qu8_transpose_conv_gemm_variants());
       qu8_gemm_ = gemm.fn, name_ = gemm.name;
+      qu8_output_ = ctx.selector().select(qu8_transpose_conv_output_variants()).fn;
     } else {
       const auto& gemm = ctx.selector().select(qs8_transpose_conv_gemm_variants());
       qs8_gemm_ = gemm.fn, name_ = gemm.name;
+      qs8_output_ = ctx.selector().select(qs8_transpose_conv_output_variants()).fn;
     }
     const size_t taps = size_t(p_.kernel_h) * p_.kernel_w * p_.input_c;
     macs_ = uint64_t(p_.batch) * p_.input_h * p_.input_w * taps * p_.output_c;
@@ -131,11 +133,9 @@ class TransposeConvKernel : public OpKernel {
     const int32_t* bias = has_bias_ ? ctx.input_as<int32_t>(2) : nullptr;
     auto* columns = static_cast<int32_t*>(ctx.scratch());
     if (dtype_ == DType::kUInt8) {
-      run_quantized(ctx, qu8_gemm_,
-                    ref::qu8_transpose_conv_output__reference, bias, columns, output_rows);
+      run_quantized(ctx, qu8_gemm_, qu8_output_, bias, columns, output_rows);
     } else {
-      run_quantized(ctx, qs8_gemm_,
-                    ref::qs8_transpose_conv_output__reference, bias, columns, output_rows);
+      run_quantized(ctx, qs8_gemm_, qs8_output_, bias, columns, output_rows);
     }
     return Status::Ok();
   }
@@ -171,6 +171,8 @@ class TransposeConvKernel : public OpKernel {
   int16_t* packed_ = nullptr;
   ref::Qs8TransposeConvGemmFn qs8_gemm_ = nullptr;
   ref::Qu8TransposeConvGemmFn qu8_gemm_ = nullptr;
+  ref::Qs8TransposeConvOutputFn qs8_output_ = nullptr;
+  ref::Qu8TransposeConvOutputFn qu8_output_ = nullptr;
   uint64_t macs_ = 0;
 };
 

@@ -6,6 +6,8 @@
 // limit, zero points at the other: products of 255 x 255 in every pair).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <random>
 #include <vector>
 
@@ -106,4 +108,72 @@ TEST_CASE("transpose conv GEMM variants: remainders, extremes and chunks of chan
           "[kernels][transpose_conv_gemm]") {
   check_family<int8_t>("qs8_transpose_conv_gemm", qs8_transpose_conv_gemm_variants());
   check_family<uint8_t>("qu8_transpose_conv_gemm", qu8_transpose_conv_gemm_variants());
+}
+
+namespace {
+
+// The gather of random columns into outputs: a geometry with padding and a
+// stride, channel counts through every remainder of 8 and past one block
+// (256), every profile, zero points and clamps at the limits, with and
+// without a bias; rows [row_begin, row_end) only.
+template <typename T, typename Fn>
+void expect_output_matches(const KernelVariant<Fn>& row, Fn reference, int32_t output_c,
+                           RequantProfile profile, bool with_bias, std::mt19937& rng) {
+  ref::TransposeConvParams p;
+  p.batch = 1 + int32_t(rng() % 2), p.input_h = 1 + int32_t(rng() % 4);
+  p.input_w = 1 + int32_t(rng() % 4), p.input_c = 1;
+  p.kernel_h = 1 + int32_t(rng() % 4), p.kernel_w = 1 + int32_t(rng() % 4);
+  p.stride_h = 1 + int32_t(rng() % 3), p.stride_w = 1 + int32_t(rng() % 3);
+  p.pad_top = int32_t(rng() % uint32_t(p.kernel_h)), p.pad_left = int32_t(rng() % uint32_t(p.kernel_w));
+  p.output_h = std::max(1, (p.input_h - 1) * p.stride_h + p.kernel_h - p.pad_top - int32_t(rng() % 2));
+  p.output_w = std::max(1, (p.input_w - 1) * p.stride_w + p.kernel_w - p.pad_left - int32_t(rng() % 2));
+  p.output_c = output_c;
+  p.profile = profile;
+  p.output_zero_point = edge_zero_points<T>(rng)[rng() % 4];
+  const auto clamp = edge_clamps<T>(rng, p.output_zero_point)[rng() % 5];
+  p.act_min = clamp.first, p.act_max = clamp.second;
+  std::vector<ref::Requantizer> requantizers;
+  for (int32_t oc = 0; oc < output_c; ++oc) {
+    const double real = std::exp2(std::uniform_real_distribution<double>(-20, 1)(rng));
+    requantizers.push_back(ref::make_requantizer(profile, real, float(real)));
+  }
+  p.requantizers = requantizers.data();
+  const size_t pixels = size_t(p.batch) * p.input_h * p.input_w;
+  std::vector<int32_t> columns(pixels * p.columns());
+  std::vector<int32_t> bias(static_cast<size_t>(output_c));
+  std::uniform_int_distribution<int32_t> column_value(-(1 << 22), 1 << 22);
+  for (int32_t& c : columns) c = column_value(rng);
+  for (int32_t& b : bias) b = column_value(rng);
+  const int32_t* b = with_bias ? bias.data() : nullptr;
+  const size_t rows = size_t(p.batch) * p.output_h;
+  const size_t row_begin = rng() % rows, row_end = row_begin + 1 + rng() % (rows - row_begin);
+  CAPTURE(output_c, int(profile), with_bias, p.kernel_h, p.kernel_w, p.stride_h, p.stride_w,
+          p.output_zero_point, p.act_min, p.act_max, row_begin, row_end);
+  expect_same_writes<T>(
+      rows * p.output_w * size_t(output_c),
+      [&](T* want) { reference(p, columns.data(), b, want, row_begin, row_end); },
+      [&](T* got) { row.fn(p, columns.data(), b, got, row_begin, row_end); });
+}
+
+template <typename T, typename Fn>
+void check_output_family(const char* name, KernelFamily<Fn> family) {
+  for_each_variant(name, family, [](const KernelVariant<Fn>& row, Fn reference) {
+    std::mt19937 rng(test_seed());
+    for (RequantProfile profile : kSimdProfiles) {
+      for (int32_t output_c = 1; output_c <= 17; ++output_c) {
+        expect_output_matches<T>(row, reference, output_c, profile, output_c % 2 == 0, rng);
+      }
+      for (int32_t output_c : {255, 256, 257, 520}) {
+        expect_output_matches<T>(row, reference, output_c, profile, true, rng);
+      }
+    }
+  });
+}
+
+}  // namespace
+
+TEST_CASE("transpose conv output variants: channels, profiles, clamps and bias",
+          "[kernels][transpose_conv_output]") {
+  check_output_family<int8_t>("qs8_transpose_conv_output", qs8_transpose_conv_output_variants());
+  check_output_family<uint8_t>("qu8_transpose_conv_output", qu8_transpose_conv_output_variants());
 }

@@ -82,6 +82,8 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       // transpose_conv_config.cpp
       family_rows("qs8_transpose_conv_gemm", qs8_transpose_conv_gemm_variants()),
       family_rows("qu8_transpose_conv_gemm", qu8_transpose_conv_gemm_variants()),
+      family_rows("qs8_transpose_conv_output", qs8_transpose_conv_output_variants()),
+      family_rows("qu8_transpose_conv_output", qu8_transpose_conv_output_variants()),
       // bin_gemm_config.cpp, bin_output_config.cpp, bin_pack_config.cpp,
       // bin_unpack_config.cpp, bin_maxpool2d_config.cpp
       family_rows("bin_gemm", bin_gemm_variants()),
