@@ -39,21 +39,36 @@ void stage_pairs(const TransposeConvParams& p, const T* pixel, size_t pair_begin
 template <typename T>
 void gemm_rows(const TransposeConvParams& p, const T* input, const int16_t* packed,
                int32_t* columns, size_t row_begin, size_t row_end) {
-  const size_t n = p.columns();
-  for (size_t row = row_begin; row < row_end; ++row) {
-    for (int32_t ix = 0; ix < p.input_w; ++ix) {
-      const size_t pixel = row * p.input_w + ix;
-      const T* x = input + pixel * p.input_c;
-      int32_t* out = columns + pixel * n;
-      std::fill(out, out + n, 0);
+  const size_t n = p.columns(), weight_row = p.packed_columns() * 2;
+  const size_t pixel_begin = row_begin * p.input_w, pixel_end = row_end * p.input_w;
+  std::fill(columns + pixel_begin * n, columns + pixel_end * n, 0);
+  // A block of columns' weight pairs is split into two contiguous int16 rows
+  // once for a group of pixels, so the inner loop is contiguous multiply-adds
+  // that compilers vectorize (strided int16 loads they do not, well), and the
+  // group's sums stay in cache.
+  constexpr size_t kBlock = 256, kGroup = 16;
+  int16_t w0[kBlock], w1[kBlock];
+  for (size_t group = pixel_begin; group < pixel_end; group += kGroup) {
+    const size_t group_end = std::min(pixel_end, group + kGroup);
+    for (size_t j0 = 0; j0 < n; j0 += kBlock) {
+      const size_t width = std::min(kBlock, n - j0);
       for (size_t k = 0; k < p.channel_pairs(); ++k) {
-        // All factors fit int16 (|x - zero point| <= 255): two 16x16->32-bit
-        // multiplies added, the pattern of x86's pmaddwd.
+        const int16_t* w = packed + k * weight_row + 2 * j0;
+        for (size_t j = 0; j < width; ++j) w0[j] = w[2 * j], w1[j] = w[2 * j + 1];
         const size_t ic = 2 * k;
-        const int32_t a0 = int32_t(x[ic]) - p.input_zero_point;
-        const int32_t a1 = ic + 1 < size_t(p.input_c) ? int32_t(x[ic + 1]) - p.input_zero_point : 0;
-        const int16_t* w = packed + k * p.packed_columns() * 2;
-        for (size_t j = 0; j < n; ++j) out[j] += a0 * w[2 * j] + a1 * w[2 * j + 1];
+        for (size_t pixel = group; pixel < group_end; ++pixel) {
+          // All factors fit int16 (|x - zero point| <= 255): typed so, the
+          // products are 16x16->32-bit ones (pmaddwd on x86, smlal on ARM)
+          // rather than emulated 32-bit multiplies.
+          const T* x = input + pixel * p.input_c;
+          const int16_t a0 = static_cast<int16_t>(int32_t(x[ic]) - p.input_zero_point);
+          const int16_t a1 = static_cast<int16_t>(
+              ic + 1 < size_t(p.input_c) ? int32_t(x[ic + 1]) - p.input_zero_point : 0);
+          int32_t* out = columns + pixel * n + j0;
+          for (size_t j = 0; j < width; ++j) {
+            out[j] += int32_t(a0) * int32_t(w0[j]) + int32_t(a1) * int32_t(w1[j]);
+          }
+        }
       }
     }
   }
