@@ -66,10 +66,14 @@ void output_rows(const ref::TransposeConvParams& p, const int32_t* columns, cons
         const size_t lanes = size_t(std::min(8, count - j));
         const __m256i mask = Avx2::first(lanes);
         __m256i acc = _mm256_setzero_si256();
+        // Whole vectors load plainly; the last, partial one masked so it
+        // never reads past the columns.
         taps([&](size_t pixel, int32_t ky, int32_t kx) {
           const int32_t* column =
               columns + pixel * n + (size_t(ky) * p.kernel_w + kx) * p.output_c + oc0 + j;
-          acc = _mm256_add_epi32(acc, _mm256_maskload_epi32(column, mask));
+          acc = _mm256_add_epi32(
+              acc, lanes == 8 ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(column))
+                              : _mm256_maskload_epi32(column, mask));
         });
         acc = _mm256_add_epi32(acc, _mm256_load_si256(reinterpret_cast<const __m256i*>(bias_block + j)));
         __m256i v = avx2::requant(
