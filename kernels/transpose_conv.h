@@ -20,7 +20,9 @@ KernelFamily<ref::Qu8TransposeConvOutputFn> qu8_transpose_conv_output_variants()
 // x86-64 (kernels/x86/transpose_conv_<isa>.cpp):
 ref::Qs8TransposeConvGemmSignature qs8_transpose_conv_gemm__avx2, qs8_transpose_conv_gemm__avx512;
 ref::Qu8TransposeConvGemmSignature qu8_transpose_conv_gemm__avx2, qu8_transpose_conv_gemm__avx512;
-ref::Qs8TransposeConvOutputSignature qs8_transpose_conv_output__avx2;
-ref::Qu8TransposeConvOutputSignature qu8_transpose_conv_output__avx2;
+ref::Qs8TransposeConvOutputSignature qs8_transpose_conv_output__avx2,
+    qs8_transpose_conv_output__avx512;
+ref::Qu8TransposeConvOutputSignature qu8_transpose_conv_output__avx2,
+    qu8_transpose_conv_output__avx512;
 
 }  // namespace lowbit

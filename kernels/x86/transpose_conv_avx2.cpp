@@ -19,7 +19,9 @@ struct Avx2 {
   using V = __m256i;
   static constexpr size_t kLanes = 8;
   static V zero() { return _mm256_setzero_si256(); }
-  static V load_pairs(const int16_t* w) { return _mm256_loadu_si256(reinterpret_cast<const V*>(w)); }
+  static V load_pairs(const int16_t* w) {
+    return _mm256_loadu_si256(reinterpret_cast<const V*>(w));
+  }
   static V broadcast(int32_t x) { return _mm256_set1_epi32(x); }
   static V madd_add(V acc, V x, V w) { return _mm256_add_epi32(acc, _mm256_madd_epi16(x, w)); }
   // Lanes below `count` set: the mask of maskload / maskstore.
@@ -43,24 +45,12 @@ inline __m128i narrow(__m256i v, uint8_t*) {
   return _mm_unpacklo_epi32(_mm256_castsi256_si128(p8), _mm256_extracti128_si256(p8, 1));
 }
 
-// Output channels are taken kBlock at a time, their requantization terms
-// laid out as vectors once per block (zero past the last channel).
 template <typename T>
 void output_rows(const ref::TransposeConvParams& p, const int32_t* columns, const int32_t* bias,
                  T* output, size_t row_begin, size_t row_end) {
-  constexpr int32_t kBlock = 256;
-  alignas(32) int32_t multiplier[kBlock], shift[kBlock], bias_block[kBlock];
-  alignas(32) float scale[kBlock];
   const size_t n = p.columns();
-  for (int32_t oc0 = 0; oc0 < p.output_c; oc0 += kBlock) {
-    const int32_t count = std::min(kBlock, p.output_c - oc0);
-    for (int32_t i = 0; i < kBlock; ++i) {
-      const bool real = i < count;
-      multiplier[i] = real ? p.requantizers[oc0 + i].multiplier : 0;
-      shift[i] = real ? p.requantizers[oc0 + i].shift : 0;
-      scale[i] = real ? p.requantizers[oc0 + i].scale : 0.0f;
-      bias_block[i] = real && bias != nullptr ? bias[oc0 + i] : 0;
-    }
+  using Block = x86::TransposeConvChannelBlock;
+  x86::for_each_channel_block(p, bias, [&](const Block& block, int32_t oc0, int32_t count) {
     ref::gather_rows(p, output, row_begin, row_end, [&](auto&& taps, T* out) {
       for (int32_t j = 0; j < count; j += 8) {
         const size_t lanes = size_t(std::min(8, count - j));
@@ -75,33 +65,25 @@ void output_rows(const ref::TransposeConvParams& p, const int32_t* columns, cons
               acc, lanes == 8 ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(column))
                               : _mm256_maskload_epi32(column, mask));
         });
-        acc = _mm256_add_epi32(acc, _mm256_load_si256(reinterpret_cast<const __m256i*>(bias_block + j)));
-        __m256i v = avx2::requant(
-            acc, p.profile, _mm256_load_si256(reinterpret_cast<const __m256i*>(multiplier + j)),
-            _mm256_load_si256(reinterpret_cast<const __m256i*>(shift + j)),
-            _mm256_load_ps(scale + j));
+        auto terms = [&](const int32_t* values) {
+          return _mm256_load_si256(reinterpret_cast<const __m256i*>(values + j));
+        };
+        acc = _mm256_add_epi32(acc, terms(block.bias));
+        __m256i v = avx2::requant(acc, p.profile, terms(block.multiplier), terms(block.shift),
+                                  _mm256_load_ps(block.scale + j));
         v = avx2::offset_and_clamp(v, p.output_zero_point, p.act_min, p.act_max);
         alignas(16) T bytes[16];
         _mm_store_si128(reinterpret_cast<__m128i*>(bytes), narrow(v, bytes));
         std::memcpy(out + oc0 + j, bytes, lanes);
       }
     });
-  }
+  });
 }
 
 }  // namespace
 
 LOWBIT_DEFINE_TRANSPOSE_CONV_GEMM(avx2, Avx2, 6)
 
-void qs8_transpose_conv_output__avx2(const ref::TransposeConvParams& p, const int32_t* columns,
-                                     const int32_t* bias, int8_t* output, size_t row_begin,
-                                     size_t row_end) {
-  output_rows(p, columns, bias, output, row_begin, row_end);
-}
-void qu8_transpose_conv_output__avx2(const ref::TransposeConvParams& p, const int32_t* columns,
-                                     const int32_t* bias, uint8_t* output, size_t row_begin,
-                                     size_t row_end) {
-  output_rows(p, columns, bias, output, row_begin, row_end);
-}
+LOWBIT_DEFINE_TRANSPOSE_CONV_OUTPUT(avx2, output_rows)
 
 }  // namespace lowbit

@@ -79,6 +79,40 @@ void transpose_conv_gemm_tiles(const ref::TransposeConvParams& p, const T* input
   }
 }
 
+// The gather's output channels are taken kBlock at a time, their bias and
+// requantization terms laid out as arrays once per block (zero past the last
+// channel) for vector loads.
+struct TransposeConvChannelBlock {
+  static constexpr int32_t kBlock = 256;
+  alignas(64) int32_t multiplier[kBlock], shift[kBlock], bias[kBlock];
+  alignas(64) float scale[kBlock];
+
+  void fill(const ref::TransposeConvParams& p, const int32_t* layer_bias, int32_t first,
+            int32_t count) {
+    for (int32_t i = 0; i < kBlock; ++i) {
+      const bool real = i < count;
+      multiplier[i] = real ? p.requantizers[first + i].multiplier : 0;
+      shift[i] = real ? p.requantizers[first + i].shift : 0;
+      scale[i] = real ? p.requantizers[first + i].scale : 0.0f;
+      bias[i] = real && layer_bias != nullptr ? layer_bias[first + i] : 0;
+    }
+  }
+};
+
+// Calls block_fn(block, first, count) for each block of output channels
+// with the block's terms filled.
+template <typename BlockFn>
+void for_each_channel_block(const ref::TransposeConvParams& p, const int32_t* bias,
+                            BlockFn&& block_fn) {
+  constexpr int32_t kBlock = TransposeConvChannelBlock::kBlock;
+  TransposeConvChannelBlock block;
+  for (int32_t first = 0; first < p.output_c; first += kBlock) {
+    const int32_t count = std::min(kBlock, p.output_c - first);
+    block.fill(p, bias, first, count);
+    block_fn(block, first, count);
+  }
+}
+
 }  // namespace x86
 }  // namespace lowbit
 
@@ -94,4 +128,18 @@ void transpose_conv_gemm_tiles(const ref::TransposeConvParams& p, const T* input
                                       const int16_t* packed, int32_t* columns,                 \
                                       size_t row_begin, size_t row_end) {                      \
     x86::transpose_conv_gemm_tiles<Isa, rows>(p, input, packed, columns, row_begin, row_end);  \
+  }
+
+// Defines an ISA's two gather entry points, int8 and uint8, calling
+// `rows(p, columns, bias, output, row_begin, row_end)`; inside namespace lowbit.
+#define LOWBIT_DEFINE_TRANSPOSE_CONV_OUTPUT(isa, rows)                                    \
+  void qs8_transpose_conv_output__##isa(const ref::TransposeConvParams& p,                \
+                                        const int32_t* columns, const int32_t* bias,      \
+                                        int8_t* output, size_t row_begin, size_t row_end) { \
+    rows(p, columns, bias, output, row_begin, row_end);                                   \
+  }                                                                                       \
+  void qu8_transpose_conv_output__##isa(const ref::TransposeConvParams& p,                \
+                                        const int32_t* columns, const int32_t* bias,      \
+                                        uint8_t* output, size_t row_begin, size_t row_end) { \
+    rows(p, columns, bias, output, row_begin, row_end);                                   \
   }

@@ -8,7 +8,8 @@
 // the input pixels against repacked weights, then a gather of the columns into
 // each output value with bias and requantization (kernels/reference/
 // transpose_conv.h); both are kernel families of their own
-// (kernels/transpose_conv.h; the op's kernel name is the GEMM's), since the int8 GEMM microkernels only produce
+// (kernels/transpose_conv.h; the op's kernel name is the GEMM's), since the
+// int8 GEMM microkernels only produce
 // requantized int8. float32 runs the reference kernel in
 // TFLite's summation order.
 #include <memory>

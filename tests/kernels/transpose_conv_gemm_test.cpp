@@ -124,9 +124,11 @@ void expect_output_matches(const KernelVariant<Fn>& row, Fn reference, int32_t o
   p.input_w = 1 + int32_t(rng() % 4), p.input_c = 1;
   p.kernel_h = 1 + int32_t(rng() % 4), p.kernel_w = 1 + int32_t(rng() % 4);
   p.stride_h = 1 + int32_t(rng() % 3), p.stride_w = 1 + int32_t(rng() % 3);
-  p.pad_top = int32_t(rng() % uint32_t(p.kernel_h)), p.pad_left = int32_t(rng() % uint32_t(p.kernel_w));
-  p.output_h = std::max(1, (p.input_h - 1) * p.stride_h + p.kernel_h - p.pad_top - int32_t(rng() % 2));
-  p.output_w = std::max(1, (p.input_w - 1) * p.stride_w + p.kernel_w - p.pad_left - int32_t(rng() % 2));
+  p.pad_top = int32_t(rng() % uint32_t(p.kernel_h));
+  p.pad_left = int32_t(rng() % uint32_t(p.kernel_w));
+  const int32_t trim_h = int32_t(rng() % 2), trim_w = int32_t(rng() % 2);
+  p.output_h = std::max(1, (p.input_h - 1) * p.stride_h + p.kernel_h - p.pad_top - trim_h);
+  p.output_w = std::max(1, (p.input_w - 1) * p.stride_w + p.kernel_w - p.pad_left - trim_w);
   p.output_c = output_c;
   p.profile = profile;
   p.output_zero_point = edge_zero_points<T>(rng)[rng() % 4];
