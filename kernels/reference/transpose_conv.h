@@ -34,10 +34,19 @@ struct TransposeConvParams : ConvWindowParams, LayerQuantParams {
 
   // Columns of one input pixel in the GEMM: kernel_h * kernel_w * output_c.
   size_t columns() const { return size_t(kernel_h) * kernel_w * output_c; }
+  // The packed weights' row: columns() rounded up to whole SIMD tiles (the
+  // padding is zero), so tiles load full vectors.
+  size_t packed_columns() const { return (columns() + 31) / 32 * 32; }
+  // Input channels taken in pairs (the last padded with a zero weight).
+  size_t channel_pairs() const { return (size_t(input_c) + 1) / 2; }
+  // int16 values of the packed weights.
+  size_t packed_size() const { return channel_pairs() * packed_columns() * 2; }
 };
 
-// OHWI weights (minus their zero point) into the GEMM's [input_c][columns]
-// layout, int16 so that uint8 weights with any zero point fit.
+// OHWI weights (minus their zero point) into the GEMM's layout, int16 so
+// that uint8 weights with any zero point fit: [channel_pairs][packed_columns]
+// [2], each column's weights for input channels 2k and 2k+1 side by side, the
+// operand order of a 16-bit multiply-add of pairs (x86 pmaddwd).
 void pack_transpose_conv_weights(const TransposeConvParams& p, const int8_t* weights,
                                  int16_t* packed);
 void pack_transpose_conv_weights(const TransposeConvParams& p, const uint8_t* weights,
@@ -45,6 +54,14 @@ void pack_transpose_conv_weights(const TransposeConvParams& p, const uint8_t* we
 
 // The GEMM for input rows [row_begin, row_end) of batch * input_h: writes
 // input_w * columns() int32 values per row into `columns`.
+using Qs8TransposeConvGemmSignature = void(const TransposeConvParams& p, const int8_t* input,
+                                           const int16_t* packed, int32_t* columns,
+                                           size_t row_begin, size_t row_end);
+using Qu8TransposeConvGemmSignature = void(const TransposeConvParams& p, const uint8_t* input,
+                                           const int16_t* packed, int32_t* columns,
+                                           size_t row_begin, size_t row_end);
+using Qs8TransposeConvGemmFn = Qs8TransposeConvGemmSignature*;
+using Qu8TransposeConvGemmFn = Qu8TransposeConvGemmSignature*;
 void qs8_transpose_conv_gemm__reference(const TransposeConvParams& p, const int8_t* input,
                                         const int16_t* packed, int32_t* columns,
                                         size_t row_begin, size_t row_end);
@@ -52,8 +69,25 @@ void qu8_transpose_conv_gemm__reference(const TransposeConvParams& p, const uint
                                         const int16_t* packed, int32_t* columns,
                                         size_t row_begin, size_t row_end);
 
+// The int16 pair (x[2k] - zero point, x[2k+1] - zero point) of input
+// channels 2k, 2k+1 of one pixel as one int32 (first channel in the low
+// half), for k in [pair_begin, pair_begin + pairs): what a SIMD tile
+// broadcasts against a vector of packed columns. A missing odd channel is 0.
+void stage_transpose_conv_pairs(const TransposeConvParams& p, const int8_t* pixel,
+                                size_t pair_begin, size_t pairs, int32_t* staged, size_t step);
+void stage_transpose_conv_pairs(const TransposeConvParams& p, const uint8_t* pixel,
+                                size_t pair_begin, size_t pairs, int32_t* staged, size_t step);
+
 // The gather, bias and requantization for output rows [row_begin, row_end)
 // of batch * output_h. `bias` may be null.
+using Qs8TransposeConvOutputSignature = void(const TransposeConvParams& p,
+                                             const int32_t* columns, const int32_t* bias,
+                                             int8_t* output, size_t row_begin, size_t row_end);
+using Qu8TransposeConvOutputSignature = void(const TransposeConvParams& p,
+                                             const int32_t* columns, const int32_t* bias,
+                                             uint8_t* output, size_t row_begin, size_t row_end);
+using Qs8TransposeConvOutputFn = Qs8TransposeConvOutputSignature*;
+using Qu8TransposeConvOutputFn = Qu8TransposeConvOutputSignature*;
 void qs8_transpose_conv_output__reference(const TransposeConvParams& p, const int32_t* columns,
                                           const int32_t* bias, int8_t* output, size_t row_begin,
                                           size_t row_end);

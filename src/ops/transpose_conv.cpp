@@ -7,13 +7,15 @@
 // int8 (per-channel weights) and uint8 (per-tensor) run as an int32 GEMM of
 // the input pixels against repacked weights, then a gather of the columns into
 // each output value with bias and requantization (kernels/reference/
-// transpose_conv.h); the int8 GEMM microkernels only produce requantized int8,
-// so the GEMM here is the reference one. float32 runs the reference kernel in
+// transpose_conv.h); both are kernel families of their own
+// (kernels/transpose_conv.h; the op's kernel name is the GEMM's), since the
+// int8 GEMM microkernels only produce
+// requantized int8. float32 runs the reference kernel in
 // TFLite's summation order.
 #include <memory>
 #include <string>
 
-#include "kernels/reference/transpose_conv.h"
+#include "kernels/transpose_conv.h"
 #include "ops/conv2d_common.h"
 #include "ops/op_util.h"
 
@@ -86,9 +88,17 @@ class TransposeConvKernel : public OpKernel {
     p_.pad_top = h.pad_before, p_.pad_left = w.pad_before;
     has_bias_ = ctx.has_input(2);
     dtype_ = ctx.input(0).dtype;
-    name_ = dtype_ == DType::kFloat32 ? "f32_transpose_conv__reference"
-            : dtype_ == DType::kUInt8 ? "qu8_transpose_conv_gemm__reference"
-                                      : "qs8_transpose_conv_gemm__reference";
+    if (dtype_ == DType::kFloat32) {
+      name_ = "f32_transpose_conv__reference";
+    } else if (dtype_ == DType::kUInt8) {
+      const auto& gemm = ctx.selector().select(qu8_transpose_conv_gemm_variants());
+      qu8_gemm_ = gemm.fn, name_ = gemm.name;
+      qu8_output_ = ctx.selector().select(qu8_transpose_conv_output_variants()).fn;
+    } else {
+      const auto& gemm = ctx.selector().select(qs8_transpose_conv_gemm_variants());
+      qs8_gemm_ = gemm.fn, name_ = gemm.name;
+      qs8_output_ = ctx.selector().select(qs8_transpose_conv_output_variants()).fn;
+    }
     const size_t taps = size_t(p_.kernel_h) * p_.kernel_w * p_.input_c;
     macs_ = uint64_t(p_.batch) * p_.input_h * p_.input_w * taps * p_.output_c;
     if (dtype_ == DType::kFloat32) {
@@ -101,7 +111,7 @@ class TransposeConvKernel : public OpKernel {
     set_output_quantization(ctx, options_.activation, &p_);
     p_.requantizers = make_channel_requantizers(ctx, MultiplierRule::kDouble, p_.output_c);
     packed_ = static_cast<int16_t*>(
-        ctx.allocate_persistent(sizeof(int16_t) * p_.columns() * size_t(p_.input_c)));
+        ctx.allocate_persistent(sizeof(int16_t) * p_.packed_size()));
     if (dtype_ == DType::kUInt8) {
       ref::pack_transpose_conv_weights(p_, static_cast<const uint8_t*>(ctx.input(1).data), packed_);
     } else {
@@ -124,11 +134,9 @@ class TransposeConvKernel : public OpKernel {
     const int32_t* bias = has_bias_ ? ctx.input_as<int32_t>(2) : nullptr;
     auto* columns = static_cast<int32_t*>(ctx.scratch());
     if (dtype_ == DType::kUInt8) {
-      run_quantized(ctx, ref::qu8_transpose_conv_gemm__reference,
-                    ref::qu8_transpose_conv_output__reference, bias, columns, output_rows);
+      run_quantized(ctx, qu8_gemm_, qu8_output_, bias, columns, output_rows);
     } else {
-      run_quantized(ctx, ref::qs8_transpose_conv_gemm__reference,
-                    ref::qs8_transpose_conv_output__reference, bias, columns, output_rows);
+      run_quantized(ctx, qs8_gemm_, qs8_output_, bias, columns, output_rows);
     }
     return Status::Ok();
   }
@@ -162,6 +170,10 @@ class TransposeConvKernel : public OpKernel {
   const char* name_ = "";
   bool has_bias_ = false;
   int16_t* packed_ = nullptr;
+  ref::Qs8TransposeConvGemmFn qs8_gemm_ = nullptr;
+  ref::Qu8TransposeConvGemmFn qu8_gemm_ = nullptr;
+  ref::Qs8TransposeConvOutputFn qs8_output_ = nullptr;
+  ref::Qu8TransposeConvOutputFn qu8_output_ = nullptr;
   uint64_t macs_ = 0;
 };
 

@@ -18,6 +18,7 @@
 #include "kernels/qs8_quantize.h"
 #include "kernels/qs8_softmax.h"
 #include "kernels/resize.h"
+#include "kernels/transpose_conv.h"
 
 namespace lowbit::testing {
 
@@ -78,6 +79,11 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("qu8_resize_bilinear", qu8_resize_bilinear_variants()),
       family_rows("qs8_resize_bilinear", qs8_resize_bilinear_variants()),
       family_rows("copy_resize_nearest", copy_resize_nearest_variants()),
+      // transpose_conv_config.cpp
+      family_rows("qs8_transpose_conv_gemm", qs8_transpose_conv_gemm_variants()),
+      family_rows("qu8_transpose_conv_gemm", qu8_transpose_conv_gemm_variants()),
+      family_rows("qs8_transpose_conv_output", qs8_transpose_conv_output_variants()),
+      family_rows("qu8_transpose_conv_output", qu8_transpose_conv_output_variants()),
       // bin_gemm_config.cpp, bin_output_config.cpp, bin_pack_config.cpp,
       // bin_unpack_config.cpp, bin_maxpool2d_config.cpp
       family_rows("bin_gemm", bin_gemm_variants()),

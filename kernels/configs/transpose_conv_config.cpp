@@ -1,0 +1,13 @@
+// TRANSPOSE_CONV's variants (kernels/transpose_conv.h): the GEMM with
+// AVX-512 and AVX2 multiply-adds of int16 pairs, the gather with either.
+#include "kernels/transpose_conv.h"
+#include "kernels/configs/variant_rows.h"
+
+namespace lowbit {
+
+LOWBIT_KERNEL_FAMILY(ref::Qs8TransposeConvGemmFn, qs8_transpose_conv_gemm, AVX512, AVX2)
+LOWBIT_KERNEL_FAMILY(ref::Qu8TransposeConvGemmFn, qu8_transpose_conv_gemm, AVX512, AVX2)
+LOWBIT_KERNEL_FAMILY(ref::Qs8TransposeConvOutputFn, qs8_transpose_conv_output, AVX512, AVX2)
+LOWBIT_KERNEL_FAMILY(ref::Qu8TransposeConvOutputFn, qu8_transpose_conv_output, AVX512, AVX2)
+
+}  // namespace lowbit

@@ -1,0 +1,145 @@
+// The tile loop of TRANSPOSE_CONV's GEMM for x86 vectors of int32 lanes
+// (kernels/transpose_conv.h), shared by the AVX2 and AVX-512 files, which
+// include it under their own flags. `Isa` supplies the vector type V, its
+// lane count kLanes and: zero(); load_pairs(int16 *) for kLanes columns of
+// packed channel pairs; broadcast(int32); madd_add(acc, x, w), acc plus each
+// lane's two int16 products (pmaddwd: |x|, |w| <= 255, so the pair sum never
+// overflows); load_first / store_first of the first `count` int32 lanes.
+//
+// A tile is kRows pixels x 2 vectors of columns, kept in registers over all
+// channel pairs; the pixels' channel pairs are staged first (kChunk at a
+// time, reloading the partial sums between chunks) so the inner loop is one
+// broadcast and two multiply-adds per pixel. Pixels beyond the range stage
+// zeros and are not stored; columns beyond columns() read the packing's zero
+// padding and are not stored.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/reference/transpose_conv.h"
+
+namespace lowbit {
+namespace x86 {
+
+template <class Isa, size_t kRows, typename T>
+void transpose_conv_gemm_tiles(const ref::TransposeConvParams& p, const T* input,
+                               const int16_t* packed, int32_t* columns, size_t row_begin,
+                               size_t row_end) {
+  using V = typename Isa::V;
+  constexpr size_t kLanes = Isa::kLanes;
+  constexpr size_t kChunk = 256;
+  const size_t n = p.columns(), pairs = p.channel_pairs();
+  const size_t weight_row = p.packed_columns() * 2;
+  const size_t pixel_end = row_end * size_t(p.input_w);
+  alignas(64) int32_t staged[kChunk * kRows];
+  for (size_t px = row_begin * size_t(p.input_w); px < pixel_end; px += kRows) {
+    const size_t rows = std::min(kRows, pixel_end - px);
+    for (size_t k0 = 0; k0 < pairs; k0 += kChunk) {
+      const size_t chunk = std::min(kChunk, pairs - k0);
+      for (size_t r = 0; r < kRows; ++r) {
+        if (r < rows) {
+          ref::stage_transpose_conv_pairs(p, input + (px + r) * size_t(p.input_c), k0, chunk,
+                                          staged + r, kRows);
+        } else {
+          for (size_t k = 0; k < chunk; ++k) staged[k * kRows + r] = 0;
+        }
+      }
+      for (size_t j = 0; j < n; j += 2 * kLanes) {
+        const size_t width = std::min(2 * kLanes, n - j);
+        const size_t lanes[2] = {std::min(kLanes, width), width > kLanes ? width - kLanes : 0};
+        V acc[kRows][2];
+#pragma GCC unroll 8
+        for (size_t r = 0; r < kRows; ++r) {
+          for (size_t h = 0; h < 2; ++h) {
+            acc[r][h] = k0 == 0 || r >= rows
+                            ? Isa::zero()
+                            : Isa::load_first(columns + (px + r) * n + j + h * kLanes, lanes[h]);
+          }
+        }
+        const int16_t* w = packed + k0 * weight_row + j * 2;
+        const int32_t* x = staged;
+        for (size_t k = 0; k < chunk; ++k, w += weight_row, x += kRows) {
+          const V w0 = Isa::load_pairs(w), w1 = Isa::load_pairs(w + 2 * kLanes);
+#pragma GCC unroll 8
+          for (size_t r = 0; r < kRows; ++r) {
+            const V xr = Isa::broadcast(x[r]);
+            acc[r][0] = Isa::madd_add(acc[r][0], xr, w0);
+            acc[r][1] = Isa::madd_add(acc[r][1], xr, w1);
+          }
+        }
+        for (size_t r = 0; r < rows; ++r) {
+          for (size_t h = 0; h < 2; ++h) {
+            Isa::store_first(columns + (px + r) * n + j + h * kLanes, acc[r][h], lanes[h]);
+          }
+        }
+      }
+    }
+  }
+}
+
+// The gather's output channels are taken kBlock at a time, their bias and
+// requantization terms laid out as arrays once per block (zero past the last
+// channel) for vector loads.
+struct TransposeConvChannelBlock {
+  static constexpr int32_t kBlock = 256;
+  alignas(64) int32_t multiplier[kBlock], shift[kBlock], bias[kBlock];
+  alignas(64) float scale[kBlock];
+
+  void fill(const ref::TransposeConvParams& p, const int32_t* layer_bias, int32_t first,
+            int32_t count) {
+    for (int32_t i = 0; i < kBlock; ++i) {
+      const bool real = i < count;
+      multiplier[i] = real ? p.requantizers[first + i].multiplier : 0;
+      shift[i] = real ? p.requantizers[first + i].shift : 0;
+      scale[i] = real ? p.requantizers[first + i].scale : 0.0f;
+      bias[i] = real && layer_bias != nullptr ? layer_bias[first + i] : 0;
+    }
+  }
+};
+
+// Calls block_fn(block, first, count) for each block of output channels
+// with the block's terms filled.
+template <typename BlockFn>
+void for_each_channel_block(const ref::TransposeConvParams& p, const int32_t* bias,
+                            BlockFn&& block_fn) {
+  constexpr int32_t kBlock = TransposeConvChannelBlock::kBlock;
+  TransposeConvChannelBlock block;
+  for (int32_t first = 0; first < p.output_c; first += kBlock) {
+    const int32_t count = std::min(kBlock, p.output_c - first);
+    block.fill(p, bias, first, count);
+    block_fn(block, first, count);
+  }
+}
+
+}  // namespace x86
+}  // namespace lowbit
+
+// Defines an ISA's two entry points (kernels/transpose_conv.h), int8 and
+// uint8, on tiles of `rows` pixels; inside namespace lowbit.
+#define LOWBIT_DEFINE_TRANSPOSE_CONV_GEMM(isa, Isa, rows)                                       \
+  void qs8_transpose_conv_gemm__##isa(const ref::TransposeConvParams& p, const int8_t* input,  \
+                                      const int16_t* packed, int32_t* columns,                 \
+                                      size_t row_begin, size_t row_end) {                      \
+    x86::transpose_conv_gemm_tiles<Isa, rows>(p, input, packed, columns, row_begin, row_end);  \
+  }                                                                                             \
+  void qu8_transpose_conv_gemm__##isa(const ref::TransposeConvParams& p, const uint8_t* input, \
+                                      const int16_t* packed, int32_t* columns,                 \
+                                      size_t row_begin, size_t row_end) {                      \
+    x86::transpose_conv_gemm_tiles<Isa, rows>(p, input, packed, columns, row_begin, row_end);  \
+  }
+
+// Defines an ISA's two gather entry points, int8 and uint8, calling
+// `rows(p, columns, bias, output, row_begin, row_end)`; inside namespace lowbit.
+#define LOWBIT_DEFINE_TRANSPOSE_CONV_OUTPUT(isa, rows)                                    \
+  void qs8_transpose_conv_output__##isa(const ref::TransposeConvParams& p,                \
+                                        const int32_t* columns, const int32_t* bias,      \
+                                        int8_t* output, size_t row_begin, size_t row_end) { \
+    rows(p, columns, bias, output, row_begin, row_end);                                   \
+  }                                                                                       \
+  void qu8_transpose_conv_output__##isa(const ref::TransposeConvParams& p,                \
+                                        const int32_t* columns, const int32_t* bias,      \
+                                        uint8_t* output, size_t row_begin, size_t row_end) { \
+    rows(p, columns, bias, output, row_begin, row_end);                                   \
+  }
