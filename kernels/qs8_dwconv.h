@@ -67,11 +67,10 @@ struct Qs8DwconvKernel {
   // The portable definition, for the kernel tests: DEPTHWISE_CONV_2D runs its
   // direct reference kernel (the operator's own definition) instead.
   bool portable = false;
-  // The row kernels multiply the packed int16 weights as they are (pmaddwd),
-  // so weights beyond int8 pack exactly with qs8_dwconv_pack_rows_wide
-  // (legacy uint8 w - zw in [-255, 255]). Set for AVX2 only: the AVX-512
-  // row kernels gave wrong bytes with such weights on MobileNetV1 0.25 (not
-  // yet understood; tests/convert "legacy uint8 MobileNetV1").
+  // The row kernels multiply the packed int16 weights as they are (pmaddwd,
+  // vpdpwssd), so weights beyond int8 pack exactly with
+  // qs8_dwconv_pack_rows_wide (legacy uint8 w - zw in [-255, 255]); the row
+  // tester checks such weights on every variant that sets it.
   bool wide_row_weights = false;
 };
 

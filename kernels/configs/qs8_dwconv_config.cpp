@@ -12,12 +12,12 @@ constexpr KernelVariant<Qs8DwconvKernel> kQs8Dwconv[] = {
 #if defined(LOWBIT_HAVE_AVX512VNNI) && defined(LOWBIT_HAVE_AVX512)
     {"qs8_dwconv_c32__avx512vnni", "avx512vnni", kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VNNI,
      {qs8_dwconv_c32__avx512, 32, qs8_dwconv_row3x3s1__avx512vnni, qs8_dwconv_row3x3s2__avx512vnni,
-      qs8_dwconv_row5x5s1__avx512vnni, qs8_dwconv_row5x5s2__avx512vnni, true}},
+      qs8_dwconv_row5x5s1__avx512vnni, qs8_dwconv_row5x5s2__avx512vnni, true, false, true}},
 #endif
 #if defined(LOWBIT_HAVE_AVX512)
     {"qs8_dwconv_c32__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW,
      {qs8_dwconv_c32__avx512, 32, qs8_dwconv_row3x3s1__avx512, qs8_dwconv_row3x3s2__avx512,
-      qs8_dwconv_row5x5s1__avx512, qs8_dwconv_row5x5s2__avx512, true}},
+      qs8_dwconv_row5x5s1__avx512, qs8_dwconv_row5x5s2__avx512, true, false, true}},
 #endif
 #if defined(LOWBIT_HAVE_AVX2)
     {"qs8_dwconv_c16__avx2", "avx2", kCpuAVX2,

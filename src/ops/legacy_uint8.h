@@ -13,7 +13,7 @@
 //               TFLite's uint8 weights span [1, 255] around any zero point);
 //   kSplitTaps: depthwise, each tap twice: d = high + low, both int8 (needs
 //               |d| <= 254 and at most 128 taps); row kernels with
-//               wide_row_weights (AVX2) rejoin them as int16 instead.
+//               wide_row_weights (x86) rejoin them as int16 instead.
 // A layer no form fits keeps the uint8 reference kernel.
 #pragma once
 

@@ -2,7 +2,9 @@
 // against a direct computation: random widths from 1 up, channels around the
 // vector widths, input columns and rows in the padding, channel tiles inside
 // wider pixels (bytes between tiles must stay untouched), depth multipliers
-// with tiles starting past channel 0, every profile.
+// with tiles starting past channel 0, every profile; and, for variants with
+// wide_row_weights, int16 weights up to +-255 (legacy uint8 w - zw) packed by
+// qs8_dwconv_pack_rows_wide.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -31,7 +33,8 @@ struct RowProblem : testing::ChannelRequant {
   std::vector<bool> padding_row;  // per kernel row: reads the zero-point row
   std::vector<int8_t> image;      // k rows x input_width pixels x input_stride
   size_t input_channel(size_t c) const { return (first + c) / m - first / m; }
-  std::vector<int8_t> weights;    // [k*k][channels]
+  std::vector<int16_t> weights;   // [k*k][channels]: int8 values unless `wide`
+  bool wide = false;              // packed by qs8_dwconv_pack_rows_wide
   std::vector<int32_t> bias;
 };
 
@@ -45,9 +48,10 @@ void make_requant(std::mt19937& rng, RequantProfile profile, RowProblem& p) {
 }
 
 // channel_block: the variant's (tiles start at multiples of it);
-// multiplier: whether its row kernels take a depth multiplier.
+// multiplier: whether its row kernels take a depth multiplier;
+// wide: int16 weights in [-255, 255].
 RowProblem make_row_problem(std::mt19937& rng, int k, int stride, RequantProfile profile,
-                            size_t channel_block, bool multiplier) {
+                            size_t channel_block, bool multiplier, bool wide) {
   static const size_t kEdgeChannels[] = {1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 48, 64, 65};
   RowProblem p;
   p.k = k;
@@ -73,7 +77,9 @@ RowProblem make_row_problem(std::mt19937& rng, int k, int stride, RequantProfile
   p.input_zp = static_cast<int32_t>(rng() % 256) - 128;
   for (int ky = 0; ky < k; ++ky) p.padding_row.push_back(rng() % 6 == 0);
   p.image = testing::random_ints<int8_t>(rng, size_t(k) * p.input_width * p.input_stride, -128, 127);
-  p.weights = testing::random_ints<int8_t>(rng, size_t(k) * k * p.channels, -127, 127);
+  p.wide = wide;
+  p.weights = testing::random_ints<int16_t>(rng, size_t(k) * k * p.channels, wide ? -255 : -127,
+                                            wide ? 255 : 127);
   p.bias = testing::random_ints<int32_t>(rng, p.channels, -20000, 20000);
   make_requant(rng, profile, p);
   return p;
@@ -111,8 +117,14 @@ std::vector<int8_t> simulate(const RowProblem& p) {
 
 void run_into(Qs8DwconvRowFn fn, size_t channel_block, const RowProblem& p, int8_t* out) {
   std::vector<uint8_t> packed(qs8_dwconv_rows_packed_bytes(channel_block, p.channels, p.k, p.k));
-  qs8_dwconv_pack_rows(channel_block, p.channels, p.k, p.k, p.weights.data(), p.bias.data(),
-                       p.input_zp, packed.data());
+  if (p.wide) {
+    qs8_dwconv_pack_rows_wide(channel_block, p.channels, p.k, p.k, p.weights.data(),
+                              p.bias.data(), p.input_zp, packed.data());
+  } else {
+    const std::vector<int8_t> narrow(p.weights.begin(), p.weights.end());
+    qs8_dwconv_pack_rows(channel_block, p.channels, p.k, p.k, narrow.data(), p.bias.data(),
+                         p.input_zp, packed.data());
+  }
   const std::vector<int8_t> zero_row(p.input_width * p.input_stride, int8_t(p.input_zp));
   std::vector<const int8_t*> rows;
   for (int ky = 0; ky < p.k; ++ky) {
@@ -147,10 +159,11 @@ enum class EdgePadding { kNone, kLeftAndRight, kTopAndBottom, kNarrowerThanKerne
 
 // A row problem of `channels` channels and `width` outputs with `padding`,
 // pixel and input strides `extra` bytes wider than the channels, inputs and
-// weights filled as e.fill, per-channel scales at their ends.
+// weights filled as e.fill (wide: weights doubled plus one away from zero, so
+// the limits become +-255), per-channel scales at their ends.
 RowProblem make_edge_row_problem(std::mt19937& rng, int k, int stride, size_t channels,
                                  size_t width, EdgePadding padding, size_t extra,
-                                 const testing::Qs8EdgeParams& e) {
+                                 const testing::Qs8EdgeParams& e, bool wide = false) {
   RowProblem p;
   p.k = k;
   p.stride = stride;
@@ -167,8 +180,12 @@ RowProblem make_edge_row_problem(std::mt19937& rng, int k, int stride, size_t ch
   }
   p.input_zp = e.input_zp;
   p.image = testing::filled<int8_t>(rng, size_t(k) * p.input_width * p.input_stride, e.fill);
-  p.weights = testing::filled<int8_t>(rng, size_t(k) * k * channels, e.fill);
-  for (int8_t& w : p.weights) w = std::max<int8_t>(w, -127);
+  const std::vector<int8_t> fill = testing::filled<int8_t>(rng, size_t(k) * k * channels, e.fill);
+  p.wide = wide;
+  for (int8_t f : fill) {
+    const int16_t w = std::max<int16_t>(f, -127);
+    p.weights.push_back(wide ? int16_t(2 * w + (w < 0 ? -1 : 1)) : w);
+  }
   p.bias = testing::random_ints<int32_t>(rng, channels, -20000, 20000);
   p.draw_edges(e.profile, channels, 32, 1.0 / 1024);
   p.set_output(e);
@@ -176,7 +193,7 @@ RowProblem make_edge_row_problem(std::mt19937& rng, int k, int stride, size_t ch
 }
 
 void expect_edge_row_matches(Qs8DwconvRowFn fn, size_t channel_block, const RowProblem& p) {
-  INFO("channels " << p.channels << " width " << p.output_width << " pixel stride "
+  INFO((p.wide ? "wide weights, " : "") << "channels " << p.channels << " width " << p.output_width << " pixel stride "
                    << p.pixel_stride << " input x " << p.input_x << " of " << p.input_width
                    << " zero points " << p.input_zp << "/" << p.params.output_zero_point
                    << " clamp [" << p.params.output_min << ", " << p.params.output_max << "] "
@@ -207,9 +224,10 @@ TEST_CASE("qs8 depthwise row kernels match a direct convolution", "[kernels][qs8
           INFO(k << "x" << k << " stride " << stride << " [" << requant_profile_name(profile) << "]");
           std::mt19937 rng(seed + uint32_t(k * 10 + stride));
           for (int iter = 0; iter < testing::scaled_iterations(150); ++iter) {
-            const RowProblem p =
-                make_row_problem(rng, k, stride, profile, kernel.channel_block, kernel.row_multiplier);
-            CAPTURE(iter, p.channels, p.pixel_stride, p.input_stride, p.m, p.first, p.output_width,
+            const bool wide = kernel.wide_row_weights && iter % 2 == 1;
+            const RowProblem p = make_row_problem(rng, k, stride, profile, kernel.channel_block,
+                                                  kernel.row_multiplier, wide);
+            CAPTURE(iter, wide, p.channels, p.pixel_stride, p.input_stride, p.m, p.first, p.output_width,
                     p.input_width, p.input_x);
             REQUIRE(run(fn, kernel.channel_block, p) == simulate(p));
           }
@@ -242,17 +260,22 @@ TEST_CASE("qs8 depthwise row kernels: every channel remainder, width and padding
             const auto padding = static_cast<EdgePadding>(i % size_t(EdgePadding::kCount));
             const size_t extra = (i / 4) % 2 ? 0 : 5;
             const testing::Qs8EdgeParams e = testing::rotating_edge_params(i, zero_points);
+            const bool wide = kernel.wide_row_weights && i % 3 == 2;
             expect_edge_row_matches(
                 fn, kernel.channel_block,
-                make_edge_row_problem(rng, k, stride, channels, width, padding, extra, e));
+                make_edge_row_problem(rng, k, stride, channels, width, padding, extra, e, wide));
             ++i;
           }
         }
         testing::for_each_edge_combination(rng, [&](const testing::Qs8EdgeParams& e, size_t j) {
           const size_t channels = j % 2 ? kernel.channel_block + 1 : 2 * kernel.channel_block - 1;
-          expect_edge_row_matches(fn, kernel.channel_block,
-                                  make_edge_row_problem(rng, k, stride, channels, 5,
-                                                        EdgePadding::kLeftAndRight, 0, e));
+          // Wide weights too, where the variant takes them.
+          for (int pass = 0; pass < (kernel.wide_row_weights ? 2 : 1); ++pass) {
+            expect_edge_row_matches(fn, kernel.channel_block,
+                                    make_edge_row_problem(rng, k, stride, channels, 5,
+                                                          EdgePadding::kLeftAndRight, 0, e,
+                                                          pass == 1));
+          }
         });
       }
     }
