@@ -72,13 +72,17 @@ std::unique_ptr<ModelBuilder> lstm_graph(const LstmSpec& s, uint32_t seed, const
 }
 
 struct Runner {
+  std::vector<uint8_t> model_bytes;  // declared first: outlives the model reading it
   std::shared_ptr<const Model> model;
   std::unique_ptr<Interpreter> interp;
 
   explicit Runner(const std::unique_ptr<ModelBuilder>& b, int threads = 1) {
     Result<std::vector<uint8_t>> bytes = b->finish();
     REQUIRE(bytes.ok());
-    Result<std::shared_ptr<const Model>> m = Model::from_buffer(bytes->data(), bytes->size());
+    // Model::from_buffer reads the bytes in place: they must outlive the model.
+    model_bytes = std::move(bytes.value());
+    Result<std::shared_ptr<const Model>> m =
+        Model::from_buffer(model_bytes.data(), model_bytes.size());
     INFO(m.status().to_string());
     REQUIRE(m.ok());
     model = m.value();
