@@ -35,7 +35,10 @@ void fold_zero_point(const int8_t* weights, const int32_t* bias, int32_t zero_po
   for (int r = 0; r < rows; ++r) {
     int32_t sum = 0;
     for (int c = 0; c < cols; ++c) sum += weights[r * cols + c];
-    out[r] = (bias != nullptr ? bias[r] : 0) + sum * zero_point_factor;
+    // TFLite adds in int32, which wraps on a (malformed) overflow; in int64
+    // and wrapped explicitly here, so the result is the same without UB.
+    const int64_t total = int64_t{bias != nullptr ? bias[r] : 0} + int64_t{sum} * zero_point_factor;
+    out[r] = static_cast<int32_t>(static_cast<uint32_t>(total));
   }
 }
 
