@@ -26,9 +26,12 @@ void accumulate_product(const int8_t* in, const int8_t* weights, const int32_t* 
     const int8_t* x = in + b * n_in;
     for (int r = 0; r < n_rows; ++r) {
       const int8_t* w = weights + r * n_in;
-      int32_t acc = bias[r];
-      for (int c = 0; c < n_in; ++c) acc += int32_t{x[c]} * w[c];
-      const int32_t scaled = multiply_by_quantized_multiplier(acc, multiplier, shift) + zero_point;
+      // TFLite sums in int32, wrapping where a malformed model overflows it;
+      // unsigned arithmetic wraps the same way without UB.
+      uint32_t acc = static_cast<uint32_t>(bias[r]);
+      for (int c = 0; c < n_in; ++c) acc += static_cast<uint32_t>(int32_t{x[c]} * w[c]);
+      const int32_t scaled =
+          multiply_by_quantized_multiplier(static_cast<int32_t>(acc), multiplier, shift) + zero_point;
       out[b * n_rows + r] = saturate<Out>(scaled + out[b * n_rows + r]);
     }
   }
