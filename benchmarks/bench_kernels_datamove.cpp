@@ -1,17 +1,21 @@
 // The kernels behind the vision models' non-convolution layers, every variant
 // this CPU runs, single-threaded: TRANSPOSE (NCHW <-> NHWC of a PyTorch
 // export's 3- and 32-channel activations, a 2-D 1024x1024), ARG_MAX over
-// DeepLab's 513x513x21 scores, and its final RESIZE_BILINEAR 65x65x21 ->
-// 513x513x21. Counter: elements/s (output elements written).
+// DeepLab's 513x513x21 scores, its final RESIZE_BILINEAR 65x65x21 ->
+// 513x513x21, and int8 ADD/MUL over MoveNet's 192x192x3 input in each
+// requantization profile. Counter: elements/s (output elements written).
 #include <benchmark/benchmark.h>
 
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/arg_reduce.h"
 #include "kernels/data_movement.h"
+#include "kernels/qs8_elementwise.h"
 #include "kernels/resize.h"
+#include "lowbit/interpreter.h"
 #include "runtime/cpu_features.h"
 
 namespace lowbit {
@@ -103,6 +107,35 @@ void resize_bilinear(benchmark::State& state,
   elements_per_second(state, out_size);
 }
 
+// ADD (MUL when `multiply`) of two contiguous int8 tensors of MoveNet's
+// input size, with scales every profile keeps (xnnpack_fp32 does not fall
+// back to single rounding).
+template <typename Fn>
+void elementwise(benchmark::State& state, Fn fn, RequantProfile profile) {
+  constexpr size_t kCount = 192 * 192 * 3;
+  const std::vector<uint8_t> a = random_bytes(kCount), b = random_bytes(kCount + 1);
+  std::vector<int8_t> out(kCount);
+  const auto* x = reinterpret_cast<const int8_t*>(a.data());
+  const auto* y = reinterpret_cast<const int8_t*>(b.data() + 1);
+  if constexpr (std::is_same<Fn, ref::Qs8AddFn>::value) {
+    ref::Qs8AddParams p;
+    ref::make_qs8_add_params(profile, 0.05f, 0.03f, 0.08f, false, &p);
+    for (auto _ : state) {
+      fn(p, kCount, x, 1, y, 1, out.data());
+      benchmark::DoNotOptimize(out.data());
+    }
+  } else {
+    ref::Qs8MulParams p;
+    p.profile = profile;
+    p.output = ref::make_requantizer(profile, 0.05 * 0.03 / 0.08, 0.05f * 0.03f / 0.08f);
+    for (auto _ : state) {
+      fn(p, kCount, x, 1, y, 1, out.data());
+      benchmark::DoNotOptimize(out.data());
+    }
+  }
+  elements_per_second(state, kCount);
+}
+
 // Registers bench(state, fn, args...) as "<variant>/<suffix>" for every
 // variant of `family` this CPU runs.
 template <typename Fn, typename Bench, typename... Args>
@@ -129,6 +162,12 @@ int register_all() {
   register_variants(qu8_resize_bilinear_variants(), deeplab_resize, resize_bilinear<uint8_t>);
   register_variants(qs8_resize_bilinear_variants(), deeplab_resize, resize_bilinear<int8_t>);
   register_variants(f32_resize_bilinear_variants(), deeplab_resize, resize_bilinear<float>);
+  for (RequantProfile profile : {RequantProfile::kTfliteReference, RequantProfile::kSingleRounding,
+                                 RequantProfile::kXnnpackFp32}) {
+    const std::string suffix = std::string("192x192x3/") + requant_profile_name(profile);
+    register_variants(qs8_add_variants(), suffix, elementwise<ref::Qs8AddFn>, profile);
+    register_variants(qs8_mul_variants(), suffix, elementwise<ref::Qs8MulFn>, profile);
+  }
   return 0;
 }
 

@@ -1,7 +1,8 @@
 // SIMD variants of the int8 elementwise kernels (ADD, MUL) with the
 // signatures and results of kernels/reference/qs8_elementwise.h. Runs with
-// strides 0 or 1 are vectorised; any other stride and each run's tail go
-// through the reference, so every output equals the reference bit for bit.
+// strides 0 or 1 are vectorised; any other stride (and, with AVX2, each run's
+// tail) goes through the reference, so every output equals the reference bit
+// for bit.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +18,10 @@ void qs8_add__avx2(const ref::Qs8AddParams& params, size_t n, const int8_t* a, s
                    const int8_t* b, size_t b_stride, int8_t* output);
 void qs8_mul__avx2(const ref::Qs8MulParams& params, size_t n, const int8_t* a, size_t a_stride,
                    const int8_t* b, size_t b_stride, int8_t* output);
+void qs8_add__avx512(const ref::Qs8AddParams& params, size_t n, const int8_t* a,
+                     size_t a_stride, const int8_t* b, size_t b_stride, int8_t* output);
+void qs8_mul__avx512(const ref::Qs8MulParams& params, size_t n, const int8_t* a,
+                     size_t a_stride, const int8_t* b, size_t b_stride, int8_t* output);
 
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/qs8_elementwise_config.cpp).

@@ -7,6 +7,9 @@ namespace lowbit {
 namespace {
 
 constexpr KernelVariant<ref::Qs8AddFn> kQs8Add[] = {
+#if defined(LOWBIT_HAVE_AVX512)
+    {"qs8_add__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW, qs8_add__avx512},
+#endif
 #if defined(LOWBIT_HAVE_AVX2)
     {"qs8_add__avx2", "avx2", kCpuAVX2, qs8_add__avx2},
 #endif
@@ -14,6 +17,9 @@ constexpr KernelVariant<ref::Qs8AddFn> kQs8Add[] = {
 };
 
 constexpr KernelVariant<ref::Qs8MulFn> kQs8Mul[] = {
+#if defined(LOWBIT_HAVE_AVX512)
+    {"qs8_mul__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW, qs8_mul__avx512},
+#endif
 #if defined(LOWBIT_HAVE_AVX2)
     {"qs8_mul__avx2", "avx2", kCpuAVX2, qs8_mul__avx2},
 #endif

@@ -167,7 +167,7 @@ inline void requantize_store(__m512i acc, const Qs8GemmParams& p, size_t channel
 // round(clamp(x)) == clamp(round(x)), and it also keeps the conversion in range.
 template <RequantProfile kProfile>
 struct BlockRequantizer {
-  BlockRequantizer(const Qs8GemmParams& p, size_t channel) {
+  LOWBIT_AVX512_ALWAYS_INLINE BlockRequantizer(const Qs8GemmParams& p, size_t channel) {
     const int32_t lo_value = std::max(p.output_min - p.output_zero_point, -ref::kRequantizedLimit);
     const int32_t hi_value = std::min(p.output_max - p.output_zero_point, ref::kRequantizedLimit);
     zero_point = _mm512_set1_epi32(p.output_zero_point);

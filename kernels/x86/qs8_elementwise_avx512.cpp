@@ -1,0 +1,161 @@
+// int8 ADD (SUB is ADD with b's multiplier negated) and MUL, sixteen outputs
+// per step, bit-exact with kernels/reference/qs8_elementwise.cpp in every
+// profile. AVX-512 has the 64-bit shifts the single-rounding profile needs
+// (AVX2 emulates them) and twice the lanes, which is what TFLite's three
+// fixed-point rescales per ADD output cost. The tail is a masked step, so
+// no scalar remainder is left.
+#include <immintrin.h>
+
+#include <type_traits>
+
+#include "kernels/qs8_elementwise.h"
+#include "kernels/x86/qs8_requant_avx512.h"
+
+namespace lowbit {
+namespace {
+
+constexpr size_t kStep = 16;
+
+// Sixteen (or `count`) inputs minus their zero point, as int32: contiguous
+// (stride 1) or one value repeated (stride 0), each byte sign-flipped first.
+struct Input16 {
+  const int8_t* data;
+  size_t stride;
+  __m512i zero_point;
+  __m128i flip;
+
+  __m512i at(size_t i, __mmask16 mask) const {
+    const __m128i bytes = stride == 0 ? _mm_set1_epi8(data[0])
+                                      : _mm_maskz_loadu_epi8(mask, data + i);
+    return _mm512_sub_epi32(_mm512_cvtepi8_epi32(_mm_xor_si128(bytes, flip)), zero_point);
+  }
+};
+
+// Adds the zero point and clamps as ref::requantize_and_clamp does (the limit
+// clamp keeps the addition from overflowing), then flips and stores.
+struct Store16 {
+  __m512i zero_point, limit_lo, limit_hi, lo, hi;
+  __m128i flip;
+
+  Store16(int32_t zp, int32_t act_min, int32_t act_max, __m128i flip_bytes)
+      : zero_point(_mm512_set1_epi32(zp)),
+        limit_lo(_mm512_set1_epi32(-ref::kRequantizedLimit)),
+        limit_hi(_mm512_set1_epi32(ref::kRequantizedLimit)),
+        lo(_mm512_set1_epi32(act_min)),
+        hi(_mm512_set1_epi32(act_max)),
+        flip(flip_bytes) {}
+
+  void operator()(__m512i v, __mmask16 mask, int8_t* out) const {
+    v = _mm512_min_epi32(_mm512_max_epi32(v, limit_lo), limit_hi);
+    v = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, zero_point), lo), hi);
+    _mm_mask_storeu_epi8(out, mask, _mm_xor_si128(_mm512_cvtepi32_epi8(v), flip));
+  }
+};
+
+inline __mmask16 tail_mask(size_t left) {
+  return left >= kStep ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << left) - 1u);
+}
+
+// Runs step(i, mask) over n outputs, the last step masked.
+template <typename Step>
+inline void for_each_step(size_t n, const Step& step) {
+  for (size_t i = 0; i < n; i += kStep) step(i, tail_mask(n - i));
+}
+
+// One rescale with its per-call terms computed once, in any fixed-point
+// profile (the fp32 profile never reaches it).
+struct Rescale {
+  avx512::DoubleRoundingTerms terms;
+  RequantProfile profile;
+
+  Rescale(const ref::Requantizer& r, RequantProfile p) : profile(p) {
+    terms.set(_mm512_set1_epi32(r.multiplier), _mm512_set1_epi32(r.shift), p);
+  }
+  template <bool kHalfUp>
+  __m512i apply(__m512i acc) const {
+    if (profile == RequantProfile::kSingleRounding) {
+      return avx512::requant_single_rounding(acc, terms.multiplier, terms.shift);
+    }
+    return terms.apply<kHalfUp>(acc);
+  }
+};
+
+// Calls body(std::true_type) when the profile rounds ties up, else with
+// std::false_type, so the rounding choice is a compile-time constant.
+template <typename Body>
+inline void with_half_up(RequantProfile profile, const Body& body) {
+  if (ref::rounds_half_up(profile)) {
+    body(std::true_type{});
+  } else {
+    body(std::false_type{});
+  }
+}
+
+inline __m128i flip_vector(uint8_t sign_flip) { return _mm_set1_epi8(static_cast<char>(sign_flip)); }
+
+}  // namespace
+
+void qs8_add__avx512(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_stride,
+                     const int8_t* b, size_t b_stride, int8_t* output) {
+  if (a_stride > 1 || b_stride > 1) {
+    ref::qs8_add__reference(p, n, a, a_stride, b, b_stride, output);
+    return;
+  }
+  const __m128i flip = flip_vector(p.sign_flip);
+  const Input16 x{a, a_stride, _mm512_set1_epi32(p.a_zero_point), flip};
+  const Input16 y{b, b_stride, _mm512_set1_epi32(p.b_zero_point), flip};
+  const Store16 store(p.output_zero_point, p.act_min, p.act_max, flip);
+  if (p.profile == RequantProfile::kXnnpackFp32) {
+    const __m512i a_m = _mm512_set1_epi32(p.xnn_a_multiplier);
+    const __m512i b_m = _mm512_set1_epi32(p.xnn_b_multiplier);
+    const __m512i rounding = _mm512_set1_epi32(int32_t{1} << (p.xnn_shift - 1));
+    const __m128i shift = _mm_cvtsi32_si128(p.xnn_shift);
+    for_each_step(n, [&](size_t i, __mmask16 mask) {
+      const __m512i acc = _mm512_add_epi32(_mm512_mullo_epi32(x.at(i, mask), a_m),
+                                           _mm512_mullo_epi32(y.at(i, mask), b_m));
+      store(_mm512_sra_epi32(_mm512_add_epi32(acc, rounding), shift), mask, output + i);
+    });
+    return;
+  }
+  const Rescale ra(p.a, p.profile), rb(p.b, p.profile), ro(p.output, p.profile);
+  const __m128i lift = _mm_cvtsi32_si128(p.left_shift);
+  with_half_up(p.profile, [&](auto half_up) {
+    constexpr bool kHalfUp = decltype(half_up)::value;
+    for_each_step(n, [&](size_t i, __mmask16 mask) {
+      const __m512i sum =
+          _mm512_add_epi32(ra.apply<kHalfUp>(_mm512_sll_epi32(x.at(i, mask), lift)),
+                           rb.apply<kHalfUp>(_mm512_sll_epi32(y.at(i, mask), lift)));
+      store(ro.apply<kHalfUp>(sum), mask, output + i);
+    });
+  });
+}
+
+void qs8_mul__avx512(const ref::Qs8MulParams& p, size_t n, const int8_t* a, size_t a_stride,
+                     const int8_t* b, size_t b_stride, int8_t* output) {
+  if (a_stride > 1 || b_stride > 1) {
+    ref::qs8_mul__reference(p, n, a, a_stride, b, b_stride, output);
+    return;
+  }
+  const __m128i flip = flip_vector(p.sign_flip);
+  const Input16 x{a, a_stride, _mm512_set1_epi32(p.a_zero_point), flip};
+  const Input16 y{b, b_stride, _mm512_set1_epi32(p.b_zero_point), flip};
+  const Store16 store(p.output_zero_point, p.act_min, p.act_max, flip);
+  if (p.profile == RequantProfile::kXnnpackFp32) {
+    const __m512 scale = _mm512_set1_ps(p.output.scale);
+    for_each_step(n, [&](size_t i, __mmask16 mask) {
+      const __m512i product = _mm512_mullo_epi32(x.at(i, mask), y.at(i, mask));
+      store(avx512::requant_fp32(product, scale), mask, output + i);
+    });
+    return;
+  }
+  const Rescale ro(p.output, p.profile);
+  with_half_up(p.profile, [&](auto half_up) {
+    constexpr bool kHalfUp = decltype(half_up)::value;
+    for_each_step(n, [&](size_t i, __mmask16 mask) {
+      store(ro.apply<kHalfUp>(_mm512_mullo_epi32(x.at(i, mask), y.at(i, mask))), mask,
+            output + i);
+    });
+  });
+}
+
+}  // namespace lowbit
