@@ -38,7 +38,13 @@ fail() {
   exit 1
 }
 
-"$root/scripts/install-deps.sh"
+# The plain build's conformance sweeps run TensorFlow-written models against
+# LiteRT: they need the oracle venv (.venv, pinned PyPI packages) as well.
+if [[ $sanitize -eq 0 && $tsan -eq 0 ]]; then
+  "$root/scripts/install-deps.sh" --oracle
+else
+  "$root/scripts/install-deps.sh"
+fi
 if [[ $tsan -eq 1 ]]; then
   exec "$root/scripts/test-tsan.sh" "$build_dir" "${cmake_args[@]}"
 fi
