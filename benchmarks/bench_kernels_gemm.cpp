@@ -17,6 +17,7 @@
 #include "bench_kernels_timing.h"
 #include "kernels/bin_gemm.h"
 #include "kernels/qs8_gemm.h"
+#include "lowbit/interpreter.h"
 #include "runtime/cpu_features.h"
 
 namespace lowbit {
@@ -107,7 +108,8 @@ void bin_gemm(benchmark::State& state, BinGemmKernel kernel) {
   report(state, double(m) * n * k_bits, thread_cpu_seconds() - start);
 }
 
-void qs8_gemm(benchmark::State& state, Qs8GemmKernel kernel) {
+void qs8_gemm(benchmark::State& state, Qs8GemmKernel kernel,
+              RequantProfile profile) {
   const size_t m = state.range(0), n = state.range(1), k = state.range(2);
   AlignedBytes a(m * k), w(n * k);
   AlignedBytes packed(qs8_gemm_packed_bytes(kernel.layout, n, k));
@@ -118,6 +120,7 @@ void qs8_gemm(benchmark::State& state, Qs8GemmKernel kernel) {
   std::vector<int32_t> multiplier(padded_n, 1 << 30), shift(padded_n, -8);
   std::vector<float> scale(padded_n, 1.0f / 512);
   Qs8GemmParams params;
+  params.profile = profile;
   params.multiplier = multiplier.data();
   params.shift = shift.data();
   params.scale = scale.data();
@@ -144,6 +147,17 @@ void shapes(benchmark::internal::Benchmark* b) {
   b->Args({49, 512, 4608});    // 7x7, 3x3x512 -> 512
 }
 
+// MobileNet 1x1 layers with few input channels, where the output stage (one
+// requantization per output) costs as much as the dot products: compared
+// across requantization profiles.
+void pointwise_shapes(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"M", "N", "K"});
+  b->Args({2304, 96, 16});   // 48x48, expand 16 -> 96
+  b->Args({2304, 24, 96});   // 48x48, project 96 -> 24
+  b->Args({576, 144, 24});   // 24x24, expand 24 -> 144
+  b->Args({576, 32, 144});   // 24x24, project 144 -> 32
+}
+
 int register_all() {
   const CpuFeatures cpu = CpuFeatures::detect();
   const auto [bin, bin_count] = bin_gemm_variants();
@@ -159,12 +173,21 @@ int register_all() {
     if (qs8[i].fn.fn == qs8_gemm_4x8c4__avxvnni) {
       const KernelVariant<Qs8GemmKernel> twin = qs8_gemm_avxvnni_evex_row(qs8[i]);
       if (cpu.has(twin.required)) {
-        benchmark::RegisterBenchmark(twin.name, qs8_gemm, twin.fn)->Apply(shapes);
+        benchmark::RegisterBenchmark(twin.name, qs8_gemm, twin.fn, RequantProfile::kTfliteReference)
+            ->Apply(shapes);
       }
     }
 #endif
     if (!cpu.has(qs8[i].required)) continue;
-    benchmark::RegisterBenchmark(qs8[i].name, qs8_gemm, qs8[i].fn)->Apply(shapes);
+    benchmark::RegisterBenchmark(qs8[i].name, qs8_gemm, qs8[i].fn, RequantProfile::kTfliteReference)
+        ->Apply(shapes);
+    for (RequantProfile profile : {RequantProfile::kTfliteReference,
+                                   RequantProfile::kSingleRounding, RequantProfile::kXnnpackFp32}) {
+      const std::string name =
+          std::string(qs8[i].name) + "/pointwise/" + requant_profile_name(profile);
+      benchmark::RegisterBenchmark(name.c_str(), qs8_gemm, qs8[i].fn, profile)
+          ->Apply(pointwise_shapes);
+    }
   }
   return 0;
 }
