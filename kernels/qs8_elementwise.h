@@ -23,6 +23,16 @@ void qs8_add__avx512(const ref::Qs8AddParams& params, size_t n, const int8_t* a,
 void qs8_mul__avx512(const ref::Qs8MulParams& params, size_t n, const int8_t* a,
                      size_t a_stride, const int8_t* b, size_t b_stride, int8_t* output);
 
+// ARM (kernels/arm/qs8_elementwise_neon.h): aarch64 and 32-bit NEON.
+void qs8_add__neon(const ref::Qs8AddParams& params, size_t n, const int8_t* a, size_t a_stride,
+                   const int8_t* b, size_t b_stride, int8_t* output);
+void qs8_mul__neon(const ref::Qs8MulParams& params, size_t n, const int8_t* a, size_t a_stride,
+                   const int8_t* b, size_t b_stride, int8_t* output);
+void qs8_add__armv7neon(const ref::Qs8AddParams& params, size_t n, const int8_t* a,
+                        size_t a_stride, const int8_t* b, size_t b_stride, int8_t* output);
+void qs8_mul__armv7neon(const ref::Qs8MulParams& params, size_t n, const int8_t* a,
+                        size_t a_stride, const int8_t* b, size_t b_stride, int8_t* output);
+
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/qs8_elementwise_config.cpp).
 KernelFamily<ref::Qs8AddFn> qs8_add_variants();
