@@ -57,11 +57,10 @@ void transpose_conv_gemm_tiles(const ref::TransposeConvParams& p, const T* input
         V acc[kRows][2];
 #pragma GCC unroll 8
         for (size_t r = 0; r < kRows; ++r) {
-          for (size_t h = 0; h < 2; ++h) {
-            acc[r][h] = k0 == 0 || r >= rows
-                            ? Isa::zero()
-                            : Isa::load_first(columns + (px + r) * n + j + h * kLanes, lanes[h]);
-          }
+          const size_t at = (px + r) * n + j;  // past the columns if r >= rows
+          const bool fresh = k0 == 0 || r >= rows;
+          acc[r][0] = fresh ? Isa::zero() : Isa::load_first(columns + at, lanes[0]);
+          acc[r][1] = fresh ? Isa::zero() : Isa::load_first(columns + at + kLanes, lanes[1]);
         }
         const int16_t* w = packed + k0 * weight_row + j * 2;
         const int32_t* x = staged;
@@ -74,12 +73,15 @@ void transpose_conv_gemm_tiles(const ref::TransposeConvParams& p, const T* input
             acc[r][1] = Isa::madd_add(acc[r][1], xr, w1);
           }
         }
-        // Unrolled over all kRows with constant indices, so the sums stay in
-        // registers (an index bounded by `rows` would keep them in memory).
+        // Every index of acc is a constant once unrolled, so GCC keeps the
+        // sums in registers (a loop bounded by `rows`, or over h, kept them
+        // in memory, stored on every step of k).
 #pragma GCC unroll 8
         for (size_t r = 0; r < kRows; ++r) {
-          for (size_t h = 0; h < 2 && r < rows; ++h) {
-            Isa::store_first(columns + (px + r) * n + j + h * kLanes, acc[r][h], lanes[h]);
+          if (r < rows) {
+            int32_t* sums = columns + (px + r) * n + j;
+            Isa::store_first(sums, acc[r][0], lanes[0]);
+            Isa::store_first(sums + kLanes, acc[r][1], lanes[1]);
           }
         }
       }
