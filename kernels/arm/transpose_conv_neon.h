@@ -81,11 +81,17 @@ template <typename TapColumns, typename T>
 void output_run(const ref::TransposeConvParams& p, const tconv::TransposeConvChannelBlock& block,
                 size_t j, size_t lanes, TapColumns&& tap_columns, T* out) {
   Neon::V acc = {vld1q_s32(block.bias + j), vld1q_s32(block.bias + j + 4)};
-  tap_columns([&](const int32_t* column) {
-    const Neon::V values = Neon::load_first(column, lanes);
+  auto add = [&acc](const Neon::V& values) {
     acc.low = vaddq_s32(acc.low, values.low);
     acc.high = vaddq_s32(acc.high, values.high);
-  });
+  };
+  // Whole runs apart: a loop without the partial run's memcpy call keeps the
+  // sums in registers.
+  if (lanes == Neon::kLanes) {
+    tap_columns([&](const int32_t* column) { add({vld1q_s32(column), vld1q_s32(column + 4)}); });
+  } else {
+    tap_columns([&](const int32_t* column) { add(Neon::load_first(column, lanes)); });
+  }
   const Qs8GemmParams q = block.gemm_params(p);
   const int32x4_t low = neon::offset_and_clamp(neon::requant(acc.low, q, j), q);
   const int32x4_t high = neon::offset_and_clamp(neon::requant(acc.high, q, j + 4), q);
