@@ -25,4 +25,14 @@ ref::Qs8TransposeConvOutputSignature qs8_transpose_conv_output__avx2,
 ref::Qu8TransposeConvOutputSignature qu8_transpose_conv_output__avx2,
     qu8_transpose_conv_output__avx512;
 
+// ARM (kernels/arm/transpose_conv_<isa>.cpp): aarch64 NEON, 32-bit ARM NEON.
+ref::Qs8TransposeConvGemmSignature qs8_transpose_conv_gemm__neon,
+    qs8_transpose_conv_gemm__armv7neon;
+ref::Qu8TransposeConvGemmSignature qu8_transpose_conv_gemm__neon,
+    qu8_transpose_conv_gemm__armv7neon;
+ref::Qs8TransposeConvOutputSignature qs8_transpose_conv_output__neon,
+    qs8_transpose_conv_output__armv7neon;
+ref::Qu8TransposeConvOutputSignature qu8_transpose_conv_output__neon,
+    qu8_transpose_conv_output__armv7neon;
+
 }  // namespace lowbit

@@ -33,7 +33,7 @@ for tool in qemu-aarch64 qemu-arm aarch64-linux-gnu-g++ arm-linux-gnueabihf-g++;
 done
 
 test_binaries=(test_kernels test_ops_int8 test_ops_binary test_ops_elementwise test_ops_datamove
-  test_ops_resize test_runtime)
+  test_ops_resize test_ops_tconv test_runtime)
 tools=(lowbit-run bench_model)
 profiles=(tflite_reference single_rounding xnnpack_fp32)
 models=(demo_int8 block_int8 block_binary)
@@ -165,7 +165,7 @@ for target in "${targets[@]}"; do
       run_tests "${q[@]}" max "$dir" "neon dotprod i8mm" auto "${test_binaries[@]}"
       for forced in neon neondot; do
         run_tests "${q[@]}" max "$dir" "neon dotprod i8mm" "$forced" test_ops_int8 test_ops_binary \
-          test_ops_datamove test_ops_resize
+          test_ops_datamove test_ops_resize test_ops_tconv
       done
       compare_outputs "${q[@]}" cortex-a53 "$dir" reference neon
       compare_outputs "${q[@]}" cortex-a76 "$dir" neondot

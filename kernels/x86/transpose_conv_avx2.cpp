@@ -1,4 +1,4 @@
-// TRANSPOSE_CONV with AVX2: the GEMM (kernels/x86/transpose_conv_tile.h),
+// TRANSPOSE_CONV with AVX2: the GEMM (kernels/transpose_conv_tile.h),
 // 6 pixels x 16 columns per tile, pmaddwd on int16 channel pairs; and the
 // gather, eight output channels at a time, requantized as the GEMM
 // microkernels do (kernels/x86/qs8_requant_avx2.h).
@@ -9,8 +9,8 @@
 
 #include "kernels/reference/transpose_conv_gather.h"
 #include "kernels/transpose_conv.h"
+#include "kernels/transpose_conv_tile.h"
 #include "kernels/x86/qs8_requant_avx2.h"
-#include "kernels/x86/transpose_conv_tile.h"
 
 namespace lowbit {
 namespace {
@@ -48,35 +48,28 @@ inline __m128i narrow(__m256i v, uint8_t*) {
 template <typename T>
 void output_rows(const ref::TransposeConvParams& p, const int32_t* columns, const int32_t* bias,
                  T* output, size_t row_begin, size_t row_end) {
-  const size_t n = p.columns();
-  using Block = x86::TransposeConvChannelBlock;
-  x86::for_each_channel_block(p, bias, [&](const Block& block, int32_t oc0, int32_t count) {
-    ref::gather_rows(p, output, row_begin, row_end, [&](auto&& taps, T* out) {
-      for (int32_t j = 0; j < count; j += 8) {
-        const size_t lanes = size_t(std::min(8, count - j));
-        const __m256i mask = Avx2::first(lanes);
-        __m256i acc = _mm256_setzero_si256();
-        // Whole vectors load plainly; the last, partial one masked so it
-        // never reads past the columns.
-        taps([&](size_t pixel, int32_t ky, int32_t kx) {
-          const int32_t* column =
-              columns + pixel * n + (size_t(ky) * p.kernel_w + kx) * p.output_c + oc0 + j;
-          acc = _mm256_add_epi32(
-              acc, lanes == 8 ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(column))
-                              : _mm256_maskload_epi32(column, mask));
-        });
-        auto terms = [&](const int32_t* values) {
-          return _mm256_load_si256(reinterpret_cast<const __m256i*>(values + j));
-        };
-        acc = _mm256_add_epi32(acc, terms(block.bias));
-        __m256i v = avx2::requant(acc, p.profile, terms(block.multiplier), terms(block.shift),
-                                  _mm256_load_ps(block.scale + j));
-        v = avx2::offset_and_clamp(v, p.output_zero_point, p.act_min, p.act_max);
-        alignas(16) T bytes[16];
-        _mm_store_si128(reinterpret_cast<__m128i*>(bytes), narrow(v, bytes));
-        std::memcpy(out + oc0 + j, bytes, lanes);
-      }
+  tconv::for_each_output_run<8>(p, columns, bias, output, row_begin, row_end,
+                                [&](const tconv::TransposeConvChannelBlock& block, size_t j,
+                                    size_t lanes, auto&& tap_columns, T* out) {
+    const __m256i mask = Avx2::first(lanes);
+    __m256i acc = _mm256_setzero_si256();
+    // Whole vectors load plainly; the last, partial one masked so it never
+    // reads past the columns.
+    tap_columns([&](const int32_t* column) {
+      acc = _mm256_add_epi32(
+          acc, lanes == 8 ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(column))
+                          : _mm256_maskload_epi32(column, mask));
     });
+    auto terms = [&](const int32_t* values) {
+      return _mm256_load_si256(reinterpret_cast<const __m256i*>(values + j));
+    };
+    acc = _mm256_add_epi32(acc, terms(block.bias));
+    __m256i v = avx2::requant(acc, p.profile, terms(block.multiplier), terms(block.shift),
+                              _mm256_load_ps(block.scale + j));
+    v = avx2::offset_and_clamp(v, p.output_zero_point, p.act_min, p.act_max);
+    alignas(16) T bytes[16];
+    _mm_store_si128(reinterpret_cast<__m128i*>(bytes), narrow(v, bytes));
+    std::memcpy(out, bytes, lanes);
   });
 }
 

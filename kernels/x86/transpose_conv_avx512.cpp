@@ -1,4 +1,4 @@
-// TRANSPOSE_CONV with AVX-512: the GEMM (kernels/x86/transpose_conv_tile.h),
+// TRANSPOSE_CONV with AVX-512: the GEMM (kernels/transpose_conv_tile.h),
 // 8 pixels x 32 columns per tile, vpmaddwd (AVX512BW) on int16 channel pairs;
 // and the gather, sixteen output channels at a time, requantized as the GEMM
 // microkernels do (kernels/x86/qs8_requant_avx512.h).
@@ -8,8 +8,8 @@
 
 #include "kernels/reference/transpose_conv_gather.h"
 #include "kernels/transpose_conv.h"
+#include "kernels/transpose_conv_tile.h"
 #include "kernels/x86/qs8_requant_avx512.h"
-#include "kernels/x86/transpose_conv_tile.h"
 
 namespace lowbit {
 namespace {
@@ -36,27 +36,18 @@ struct Avx512 {
 template <RequantProfile kProfile, typename T>
 void output_rows(const ref::TransposeConvParams& p, const int32_t* columns, const int32_t* bias,
                  T* output, size_t row_begin, size_t row_end) {
-  const size_t n = p.columns();
-  using Block = x86::TransposeConvChannelBlock;
-  x86::for_each_channel_block(p, bias, [&](const Block& block, int32_t oc0, int32_t count) {
-    Qs8GemmParams q;
-    q.profile = kProfile, q.output_zero_point = p.output_zero_point;
-    q.output_min = p.act_min, q.output_max = p.act_max;
-    q.multiplier = block.multiplier, q.shift = block.shift, q.scale = block.scale;
-    ref::gather_rows(p, output, row_begin, row_end, [&](auto&& taps, T* out) {
-      for (int32_t j = 0; j < count; j += 16) {
-        const __mmask16 mask = Avx512::first(size_t(std::min(16, count - j)));
-        __m512i acc = _mm512_load_si512(block.bias + j);
-        taps([&](size_t pixel, int32_t ky, int32_t kx) {
-          const int32_t* column =
-              columns + pixel * n + (size_t(ky) * p.kernel_w + kx) * p.output_c + oc0 + j;
-          acc = _mm512_add_epi32(acc, _mm512_maskz_loadu_epi32(mask, column));
-        });
-        const avx512::BlockRequantizer<kProfile> requantize(q, size_t(j));
-        // Values already in T's range: truncating to bytes is exact.
-        _mm_mask_storeu_epi8(out + oc0 + j, mask, _mm512_cvtepi32_epi8(requantize(acc)));
-      }
+  tconv::for_each_output_run<16>(p, columns, bias, output, row_begin, row_end,
+                                 [&](const tconv::TransposeConvChannelBlock& block, size_t j,
+                                     size_t lanes, auto&& tap_columns, T* out) {
+    const __mmask16 mask = Avx512::first(lanes);
+    __m512i acc = _mm512_load_si512(block.bias + j);
+    tap_columns([&](const int32_t* column) {
+      acc = _mm512_add_epi32(acc, _mm512_maskz_loadu_epi32(mask, column));
     });
+    // p.profile is kProfile.
+    const avx512::BlockRequantizer<kProfile> requantize(block.gemm_params(p), j);
+    // Values already in T's range: truncating to bytes is exact.
+    _mm_mask_storeu_epi8(out, mask, _mm512_cvtepi32_epi8(requantize(acc)));
   });
 }
 

@@ -1,6 +1,7 @@
 // TRANSPOSE_CONV's GEMM family tester: every variant this CPU runs against
 // the reference, bit for bit, over pixel counts through every remainder of
-// the tiles (6 and 8 pixels), columns through every remainder of 32, odd and
+// the tiles (2, 5, 6 and 8 pixels on armv7 NEON, aarch64 NEON, AVX2 and
+// AVX-512), columns through every remainder of 32 (16 on NEON), odd and
 // even channel counts, channels beyond one staged chunk (512), row ranges
 // that start mid-tensor, and extreme values (every input and weight at a
 // limit, zero points at the other: products of 255 x 255 in every pair).
@@ -58,9 +59,10 @@ void check_family(const char* name, KernelFamily<Fn> family) {
   for_each_variant(name, family, [](const KernelVariant<Fn>& row, Fn reference) {
     std::mt19937 rng(test_seed());
     // Columns (kernel x output channels) through every remainder of 32,
-    // pixels through every remainder of 6 and 8.
+    // pixels (input_w of one row, or twice it) through every remainder of
+    // each tile's height.
     for (int32_t output_c = 1; output_c <= 33; ++output_c) {
-      for (int32_t input_w = 1; input_w <= 17; input_w += 4) {
+      for (int32_t input_w = 1; input_w <= 16; ++input_w) {
         const GemmShape s{1, 2, input_w, 1 + int32_t(rng() % 9), 1 + int32_t(rng() % 2),
                           1 + int32_t(rng() % 3), output_c};
         expect_gemm_matches<T>(row, reference, s, Fill::kRandom, Fill::kRandom,

@@ -1,10 +1,13 @@
-// The tile loop of TRANSPOSE_CONV's GEMM for x86 vectors of int32 lanes
-// (kernels/transpose_conv.h), shared by the AVX2 and AVX-512 files, which
-// include it under their own flags. `Isa` supplies the vector type V, its
-// lane count kLanes and: zero(); load_pairs(int16 *) for kLanes columns of
-// packed channel pairs; broadcast(int32); madd_add(acc, x, w), acc plus each
-// lane's two int16 products (pmaddwd: |x|, |w| <= 255, so the pair sum never
-// overflows); load_first / store_first of the first `count` int32 lanes.
+// The tile loop of TRANSPOSE_CONV's GEMM (kernels/transpose_conv.h), shared
+// by the x86 (AVX2, AVX-512) and ARM (NEON) files, which include it under
+// their own flags. `Isa` supplies the accumulator type V of kLanes int32
+// column sums and: zero(); load_pairs(int16 *) for kLanes columns of packed
+// channel pairs; broadcast(int32), one pixel's staged channel pair;
+// madd_add(acc, x, w), acc plus each column's two int16 products (|x|, |w|
+// <= 255, so a pair's sum never overflows); load_first / store_first of the
+// first `count` int32 lanes. The loaded weights and broadcast pair may have
+// types of their own (on x86 all three are one vector; NEON keeps the pair
+// in a lane to multiply by).
 //
 // A tile is kRows pixels x 2 vectors of columns, kept in registers over all
 // channel pairs; the pixels' channel pairs are staged first (kChunk at a
@@ -18,10 +21,12 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/qs8_gemm.h"
 #include "kernels/reference/transpose_conv.h"
+#include "kernels/reference/transpose_conv_gather.h"
 
 namespace lowbit {
-namespace x86 {
+namespace tconv {
 
 template <class Isa, size_t kRows, typename T>
 void transpose_conv_gemm_tiles(const ref::TransposeConvParams& p, const T* input,
@@ -52,26 +57,31 @@ void transpose_conv_gemm_tiles(const ref::TransposeConvParams& p, const T* input
         V acc[kRows][2];
 #pragma GCC unroll 8
         for (size_t r = 0; r < kRows; ++r) {
-          for (size_t h = 0; h < 2; ++h) {
-            acc[r][h] = k0 == 0 || r >= rows
-                            ? Isa::zero()
-                            : Isa::load_first(columns + (px + r) * n + j + h * kLanes, lanes[h]);
-          }
+          const size_t at = (px + r) * n + j;  // past the columns if r >= rows
+          const bool fresh = k0 == 0 || r >= rows;
+          acc[r][0] = fresh ? Isa::zero() : Isa::load_first(columns + at, lanes[0]);
+          acc[r][1] = fresh ? Isa::zero() : Isa::load_first(columns + at + kLanes, lanes[1]);
         }
         const int16_t* w = packed + k0 * weight_row + j * 2;
         const int32_t* x = staged;
         for (size_t k = 0; k < chunk; ++k, w += weight_row, x += kRows) {
-          const V w0 = Isa::load_pairs(w), w1 = Isa::load_pairs(w + 2 * kLanes);
+          const auto w0 = Isa::load_pairs(w), w1 = Isa::load_pairs(w + 2 * kLanes);
 #pragma GCC unroll 8
           for (size_t r = 0; r < kRows; ++r) {
-            const V xr = Isa::broadcast(x[r]);
+            const auto xr = Isa::broadcast(x[r]);
             acc[r][0] = Isa::madd_add(acc[r][0], xr, w0);
             acc[r][1] = Isa::madd_add(acc[r][1], xr, w1);
           }
         }
-        for (size_t r = 0; r < rows; ++r) {
-          for (size_t h = 0; h < 2; ++h) {
-            Isa::store_first(columns + (px + r) * n + j + h * kLanes, acc[r][h], lanes[h]);
+        // Every index of acc is a constant once unrolled, so GCC keeps the
+        // sums in registers (a loop bounded by `rows`, or over h, kept them
+        // in memory, stored on every step of k).
+#pragma GCC unroll 8
+        for (size_t r = 0; r < kRows; ++r) {
+          if (r < rows) {
+            int32_t* sums = columns + (px + r) * n + j;
+            Isa::store_first(sums, acc[r][0], lanes[0]);
+            Isa::store_first(sums + kLanes, acc[r][1], lanes[1]);
           }
         }
       }
@@ -97,6 +107,14 @@ struct TransposeConvChannelBlock {
       bias[i] = real && layer_bias != nullptr ? layer_bias[first + i] : 0;
     }
   }
+  // The block's terms as the GEMM microkernels' requantizers take them.
+  Qs8GemmParams gemm_params(const ref::TransposeConvParams& p) const {
+    Qs8GemmParams q;
+    q.profile = p.profile, q.output_zero_point = p.output_zero_point;
+    q.output_min = p.act_min, q.output_max = p.act_max;
+    q.multiplier = multiplier, q.shift = shift, q.scale = scale;
+    return q;
+  }
 };
 
 // Calls block_fn(block, first, count) for each block of output channels
@@ -113,7 +131,33 @@ void for_each_channel_block(const ref::TransposeConvParams& p, const int32_t* bi
   }
 }
 
-}  // namespace x86
+// The SIMD gathers' loop: for each output pixel of rows [row_begin,
+// row_end) and each run of up to kWidth of its channels, calls
+// run(block, j, lanes, tap_columns, out): the run is the block's channels
+// j .. j + lanes - 1, `out` its first output value, and tap_columns(add)
+// calls add(column) with the run's first value in the column of each tap
+// that reaches the pixel, in the reference's order.
+template <int32_t kWidth, typename T, typename RunFn>
+void for_each_output_run(const ref::TransposeConvParams& p, const int32_t* columns,
+                         const int32_t* bias, T* output, size_t row_begin, size_t row_end,
+                         RunFn&& run) {
+  const size_t n = p.columns();
+  for_each_channel_block(p, bias, [&](const TransposeConvChannelBlock& block, int32_t oc0,
+                                      int32_t count) {
+    ref::gather_rows(p, output, row_begin, row_end, [&](auto&& taps, T* out) {
+      for (int32_t j = 0; j < count; j += kWidth) {
+        auto tap_columns = [&](auto&& add) {
+          taps([&](size_t pixel, int32_t ky, int32_t kx) {
+            add(columns + pixel * n + (size_t(ky) * p.kernel_w + kx) * p.output_c + oc0 + j);
+          });
+        };
+        run(block, size_t(j), size_t(std::min(kWidth, count - j)), tap_columns, out + oc0 + j);
+      }
+    });
+  });
+}
+
+}  // namespace tconv
 }  // namespace lowbit
 
 // Defines an ISA's two entry points (kernels/transpose_conv.h), int8 and
@@ -122,12 +166,12 @@ void for_each_channel_block(const ref::TransposeConvParams& p, const int32_t* bi
   void qs8_transpose_conv_gemm__##isa(const ref::TransposeConvParams& p, const int8_t* input,  \
                                       const int16_t* packed, int32_t* columns,                 \
                                       size_t row_begin, size_t row_end) {                      \
-    x86::transpose_conv_gemm_tiles<Isa, rows>(p, input, packed, columns, row_begin, row_end);  \
+    tconv::transpose_conv_gemm_tiles<Isa, rows>(p, input, packed, columns, row_begin, row_end); \
   }                                                                                             \
   void qu8_transpose_conv_gemm__##isa(const ref::TransposeConvParams& p, const uint8_t* input, \
                                       const int16_t* packed, int32_t* columns,                 \
                                       size_t row_begin, size_t row_end) {                      \
-    x86::transpose_conv_gemm_tiles<Isa, rows>(p, input, packed, columns, row_begin, row_end);  \
+    tconv::transpose_conv_gemm_tiles<Isa, rows>(p, input, packed, columns, row_begin, row_end); \
   }
 
 // Defines an ISA's two gather entry points, int8 and uint8, calling
