@@ -87,7 +87,8 @@ grep -E "^(CPU features|variants run):" <<<"$variants" | sed 's/^/test.sh: /'
 cpu_features=$(sed -n 's/^CPU features: //p' <<<"$variants")
 for set in avxvnni:avxvnni avx512:avx512bw avx2:avx2; do
   [[ " $cpu_features " == *" ${set#*:} "* ]] || continue
-  for name in test_ops_int8 test_ops_binary test_ops_elementwise test_ops_datamove test_ops_resize; do
+  for name in test_ops_int8 test_ops_binary test_ops_elementwise test_ops_datamove test_ops_resize \
+      test_ops_tconv test_ops_math; do
     start=$SECONDS
     log="$build_dir/kernel-set-${set%%:*}-$name.log"
     LOWBIT_KERNEL=${set%%:*} LOWBIT_TEST_SCALE=${LOWBIT_TEST_SCALE:-0.3} \
