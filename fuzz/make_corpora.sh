@@ -3,7 +3,8 @@
 # copies of ../shared/models into git):
 #   fuzz/make_corpora.sh BUILD_DIR OUT_DIR [MAX_BYTES]
 # OUT_DIR/lbm   .lbm files: the build's demo/block models (lowbit-make-models),
-#               one per operator and option variant (lowbit-fuzz-op-seeds),
+#               one or more per operator of ops.def, with option and dtype
+#               variants (lowbit-fuzz-op-seeds, fuzz/op_seeds*.cpp),
 #               ../shared/models and conformance .tflite files converted
 # OUT_DIR/tflite  the .tflite files of ../shared/models and of tests/conformance runs,
 #               and one-operator models per builtin (fuzz/make_tflite_op_seeds.py)
@@ -34,9 +35,10 @@ tflites=()
 while IFS= read -r f; do tflites+=("$f"); done \
   < <(find "$root" -maxdepth 4 -path "$root/build*/conformance/*" -name '*.tflite' 2>/dev/null | sort)
 
-# One-operator models of every issue-14 builtin and its options, from the
-# conformance sweeps' case generators (fuzz/make_tflite_op_seeds.py; the
-# TensorFlow-made ones only when the oracle venv has TensorFlow).
+# One-operator models of the issue-14 builtins and of operators 54-66 with
+# their options and dtypes, from the conformance sweeps' case generators
+# (fuzz/make_tflite_op_seeds.py; the TensorFlow-made ones, the LSTMs among
+# them, only when the oracle venv has TensorFlow).
 python="$root/.venv/bin/python"
 [[ -x "$python" ]] || python=python3
 if TF_USE_LEGACY_KERAS=1 TF_CPP_MIN_LOG_LEVEL=3 "$python" "$root/fuzz/make_tflite_op_seeds.py" \

@@ -1,295 +1,32 @@
-// Writes one small .lbm seed per data movement, resampling, reduction and
-// elementwise operator (ops.def values 23 and up, with option variants: masks,
-// negative axes, align_corners / half_pixel_centers, regular and fast NMS) into
-// OUT_DIR, for fuzz_load_lbm; fuzz/make_corpora.sh makes them at corpus-build
-// time (no generated file in git). Every seed must load, prepare and invoke,
-// so mutations start from graphs that reach the kernels; a seed the runtime
-// refuses fails the tool, naming it.
+// Writes one small .lbm seed per operator of include/lowbit/ops.def, with
+// option and dtype variants (fuzz/op_seeds.h), into OUT_DIR for
+// fuzz_load_lbm; fuzz/make_corpora.sh makes them at corpus-build time (no
+// generated file in git). Every seed must load, prepare and invoke, so
+// mutations start from graphs that reach each operator's prepare and run; a
+// seed the runtime refuses fails the tool, naming it (tests/fuzz_seeds checks
+// the same in ctest).
 //   lowbit-fuzz-op-seeds OUT_DIR
 #include <cstdio>
-#include <cstring>
-#include <functional>
 #include <string>
-#include <vector>
 
-#include "lowbit/lowbit.h"
-#include "lowbit/model_builder.h"
-
-namespace {
-
-using lowbit::DType;
-using lowbit::ModelBuilder;
-using lowbit::OpType;
-using lowbit::Shape;
-
-struct Seed {
-  const char* name;
-  std::function<void(ModelBuilder&)> build;
-};
-
-bool quantized(DType dtype) { return dtype == DType::kInt8 || dtype == DType::kUInt8; }
-
-// A graph tensor; int8/uint8 get one scale and zero point shared by every
-// tensor of a seed, so data movement keeps them and elementwise ops accept them.
-int tensor(ModelBuilder& b, const std::string& name, DType dtype, Shape shape) {
-  lowbit::Quantization q;
-  if (quantized(dtype)) q = {{0.25f}, {dtype == DType::kInt8 ? -3 : 128}, 0};
-  return b.add_tensor(name, dtype, shape, q);
-}
-
-// One operator from graph inputs of `in` to graph outputs of `out`.
-template <typename Options>
-void single(ModelBuilder& b, OpType type, const std::vector<std::pair<DType, Shape>>& in,
-            const std::vector<std::pair<DType, Shape>>& out, Options options) {
-  std::vector<int> inputs, outputs;
-  for (size_t i = 0; i < in.size(); ++i) {
-    inputs.push_back(tensor(b, "in" + std::to_string(i), in[i].first, in[i].second));
-  }
-  for (size_t i = 0; i < out.size(); ++i) {
-    outputs.push_back(tensor(b, "out" + std::to_string(i), out[i].first, out[i].second));
-  }
-  b.add_operator(type, inputs, outputs, options);
-  b.set_inputs(inputs);
-  b.set_outputs(outputs);
-}
-
-// An elementwise operator of two inputs.
-void binary(ModelBuilder& b, OpType type, DType dtype, Shape a, Shape c, Shape out) {
-  if (type == OpType::kSub || type == OpType::kDiv) {
-    single(b, type, {{dtype, a}, {dtype, c}}, {{dtype, out}},
-           lowbit::ElementwiseOptions{lowbit::Activation::kRelu6});
-  } else {
-    single(b, type, {{dtype, a}, {dtype, c}}, {{dtype, out}}, lowbit::NoOptions{});
-  }
-}
-
-void unary(ModelBuilder& b, OpType type, DType dtype, Shape shape) {
-  single(b, type, {{dtype, shape}}, {{dtype, shape}}, lowbit::NoOptions{});
-}
-
-lowbit::StridedSliceOptions strided_slice(std::vector<int32_t> begin, std::vector<int32_t> end,
-                                          std::vector<int32_t> strides, int32_t begin_mask,
-                                          int32_t end_mask, int32_t shrink, int32_t new_axis,
-                                          int32_t ellipsis) {
-  lowbit::StridedSliceOptions o;
-  o.begin = std::move(begin);
-  o.end = std::move(end);
-  o.strides = std::move(strides);
-  o.begin_mask = begin_mask;
-  o.end_mask = end_mask;
-  o.shrink_axis_mask = shrink;
-  o.new_axis_mask = new_axis;
-  o.ellipsis_mask = ellipsis;
-  return o;
-}
-
-lowbit::DetectionPostprocessOptions detection(bool regular) {
-  lowbit::DetectionPostprocessOptions o;
-  o.max_detections = 3;
-  o.max_classes_per_detection = regular ? 1 : 2;
-  o.detections_per_class = 2;
-  o.use_regular_nms = regular;
-  o.nms_score_threshold = 0.1f;
-  o.nms_iou_threshold = 0.5f;
-  o.num_classes = 2;
-  o.y_scale = o.x_scale = 10.0f;
-  o.h_scale = o.w_scale = 5.0f;
-  return o;
-}
-
-void detection_graph(ModelBuilder& b, bool regular) {
-  const int boxes = tensor(b, "boxes", DType::kFloat32, {1, 4, 4});
-  const int scores = tensor(b, "scores", DType::kFloat32, {1, 4, 3});
-  const std::vector<float> anchor_values = {0.1f, 0.1f, 0.2f, 0.2f, 0.5f, 0.5f, 0.3f, 0.3f,
-                                            0.8f, 0.2f, 0.1f, 0.4f, 0.4f, 0.7f, 0.6f, 0.2f};
-  const int anchors = b.add_constant("anchors", DType::kFloat32, {4, 4}, anchor_values);
-  const lowbit::DetectionPostprocessOptions o = detection(regular);
-  const int slots = o.max_detections * o.max_classes_per_detection;
-  std::vector<int> outputs = {tensor(b, "boxes_out", DType::kFloat32, {1, slots, 4}),
-                              tensor(b, "classes", DType::kFloat32, {1, slots}),
-                              tensor(b, "scores_out", DType::kFloat32, {1, slots}),
-                              tensor(b, "count", DType::kFloat32, {1})};
-  b.add_operator(OpType::kDetectionPostprocess, {boxes, scores, anchors}, outputs, o);
-  b.set_inputs({boxes, scores});
-  b.set_outputs(outputs);
-}
-
-// GATHER / GATHER_ND with constant indices (one out of range for the
-// fuzzer's mutations to find the runtime's bound check).
-void gather_graph(ModelBuilder& b, bool nd) {
-  const int params = tensor(b, "params", DType::kFloat32, {4, 3});
-  const int indices = nd ? b.add_constant("indices", DType::kInt32, {2, 1},
-                                          std::vector<int32_t>{3, 0})
-                         : b.add_constant("indices", DType::kInt64, {2},
-                                          std::vector<int64_t>{3, 0});
-  const int out = tensor(b, "out", DType::kFloat32, {2, 3});
-  if (nd) {
-    b.add_operator(OpType::kGatherNd, {params, indices}, {out}, lowbit::NoOptions{});
-  } else {
-    b.add_operator(OpType::kGather, {params, indices}, {out}, lowbit::GatherOptions{0, 0});
-  }
-  b.set_inputs({params});
-  b.set_outputs({out});
-}
-
-std::vector<Seed> seeds() {
-  const DType f32 = DType::kFloat32, s8 = DType::kInt8, u8 = DType::kUInt8, i32 = DType::kInt32,
-              i64 = DType::kInt64, b8 = DType::kBool;
-  using lowbit::AxisOptions;
-  using lowbit::ResizeOptions;
-  return {
-      {"sub_int8_broadcast", [=](ModelBuilder& b) { binary(b, OpType::kSub, s8, {2, 3}, {3}, {2, 3}); }},
-      {"transpose_nchw_to_nhwc",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kTranspose, {{s8, {1, 4, 3, 5}}}, {{s8, {1, 3, 5, 4}}},
-                lowbit::TransposeOptions{{0, 2, 3, 1}});
-       }},
-      {"transpose_2d_float",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kTranspose, {{f32, {17, 18}}}, {{f32, {18, 17}}},
-                lowbit::TransposeOptions{{1, 0}});
-       }},
-      {"slice",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kSlice, {{f32, {3, 4}}}, {{f32, {2, 4}}}, lowbit::SliceOptions{{1, 0}, {2, -1}});
-       }},
-      {"strided_slice_reversed",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kStridedSlice, {{s8, {4, 6}}}, {{s8, {2, 3}}},
-                strided_slice({0, 5}, {4, 0}, {2, -2}, 0, 0, 0, 0, 0));
-       }},
-      {"strided_slice_masks",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kStridedSlice, {{u8, {2, 3, 4}}}, {{u8, {3, 1, 4}}},
-                strided_slice({1, 0, 0}, {2, 0, 0}, {1, 1, 1}, 0, 2, 1, 4, 0));
-       }},
-      {"split",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kSplit, {{f32, {4, 6}}}, {{f32, {4, 2}}, {f32, {4, 2}}, {f32, {4, 2}}},
-                lowbit::SplitOptions{1, {}});
-       }},
-      {"split_v",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kSplitV, {{s8, {4, 6}}}, {{s8, {4, 1}}, {s8, {4, 3}}, {s8, {4, 2}}},
-                lowbit::SplitOptions{-1, {1, -1, 2}});
-       }},
-      {"pack",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kPack, {{i32, {2, 3}}, {i32, {2, 3}}}, {{i32, {2, 2, 3}}}, AxisOptions{1});
-       }},
-      {"unpack",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kUnpack, {{f32, {2, 3}}}, {{f32, {3}}, {f32, {3}}}, AxisOptions{0});
-       }},
-      {"squeeze",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kSqueeze, {{u8, {1, 3, 1, 2}}}, {{u8, {3, 2}}}, lowbit::SqueezeOptions{{0, 2}});
-       }},
-      {"expand_dims",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kExpandDims, {{i64, {2, 3}}}, {{i64, {2, 3, 1}}}, AxisOptions{-1});
-       }},
-      {"gather", [](ModelBuilder& b) { gather_graph(b, false); }},
-      {"gather_nd", [](ModelBuilder& b) { gather_graph(b, true); }},
-      {"tile",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kTile, {{b8, {2, 3}}}, {{b8, {4, 3}}}, lowbit::TileOptions{{2, 1}});
-       }},
-      {"depth_to_space",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kDepthToSpace, {{s8, {1, 2, 2, 8}}}, {{s8, {1, 4, 4, 2}}},
-                lowbit::BlockSizeOptions{2});
-       }},
-      {"space_to_depth",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kSpaceToDepth, {{f32, {1, 4, 4, 2}}}, {{f32, {1, 2, 2, 8}}},
-                lowbit::BlockSizeOptions{2});
-       }},
-      {"resize_bilinear_uint8_align_corners",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kResizeBilinear, {{u8, {1, 3, 3, 5}}}, {{u8, {1, 5, 7, 5}}},
-                ResizeOptions{5, 7, true, false});
-       }},
-      {"resize_bilinear_int8_half_pixel",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kResizeBilinear, {{s8, {1, 3, 4, 9}}}, {{s8, {1, 6, 2, 9}}},
-                ResizeOptions{6, 2, false, true});
-       }},
-      {"resize_bilinear_float",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kResizeBilinear, {{f32, {2, 2, 3, 3}}}, {{f32, {2, 4, 4, 3}}},
-                ResizeOptions{4, 4, false, false});
-       }},
-      {"resize_nearest_half_pixel",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kResizeNearestNeighbor, {{s8, {1, 3, 3, 2}}}, {{s8, {1, 6, 4, 2}}},
-                ResizeOptions{6, 4, false, true});
-       }},
-      {"resize_nearest_align_corners",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kResizeNearestNeighbor, {{f32, {1, 4, 3, 1}}}, {{f32, {1, 2, 5, 1}}},
-                ResizeOptions{2, 5, true, false});
-       }},
-      {"detection_postprocess_fast", [](ModelBuilder& b) { detection_graph(b, false); }},
-      {"detection_postprocess_regular", [](ModelBuilder& b) { detection_graph(b, true); }},
-      {"arg_max_uint8_channels",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kArgMax, {{u8, {1, 3, 3, 21}}}, {{i64, {1, 3, 3}}}, AxisOptions{3});
-       }},
-      {"arg_min_float_axis0",
-       [=](ModelBuilder& b) {
-         single(b, OpType::kArgMin, {{f32, {2, 5}}}, {{i32, {5}}}, AxisOptions{-2});
-       }},
-      {"cast_int32_to_float", [=](ModelBuilder& b) {
-         single(b, OpType::kCast, {{i32, {4}}}, {{f32, {4}}}, lowbit::NoOptions{});
-       }},
-      {"cast_float_to_uint8", [=](ModelBuilder& b) {
-         single(b, OpType::kCast, {{f32, {4}}}, {{u8, {4}}}, lowbit::NoOptions{});
-       }},
-      {"div_float", [=](ModelBuilder& b) { binary(b, OpType::kDiv, f32, {2, 3}, {2, 1}, {2, 3}); }},
-      {"floor_div_int32", [=](ModelBuilder& b) { binary(b, OpType::kFloorDiv, i32, {4}, {4}, {4}); }},
-      {"floor_mod_int32", [=](ModelBuilder& b) { binary(b, OpType::kFloorMod, i32, {2, 2}, {2}, {2, 2}); }},
-      {"sqrt_float", [=](ModelBuilder& b) { unary(b, OpType::kSqrt, f32, {5}); }},
-      {"rsqrt_float", [=](ModelBuilder& b) { unary(b, OpType::kRsqrt, f32, {5}); }},
-      {"maximum_int8", [=](ModelBuilder& b) { binary(b, OpType::kMaximum, s8, {2, 3}, {3}, {2, 3}); }},
-      {"minimum_float", [=](ModelBuilder& b) { binary(b, OpType::kMinimum, f32, {1, 3}, {2, 1}, {2, 3}); }},
-      {"abs_int32", [=](ModelBuilder& b) { unary(b, OpType::kAbs, i32, {6}); }},
-      {"neg_float", [=](ModelBuilder& b) { unary(b, OpType::kNeg, f32, {6}); }},
-      {"squared_difference_int32",
-       [=](ModelBuilder& b) { binary(b, OpType::kSquaredDifference, i32, {2, 3}, {2, 3}, {2, 3}); }},
-  };
-}
-
-// Loads, prepares and invokes a seed's bytes (inputs all bytes 1: no zero
-// divisor): the empty string, or why not.
-std::string runs(const std::vector<uint8_t>& bytes) {
-  auto model = lowbit::Model::from_buffer(bytes.data(), bytes.size());
-  if (!model.ok()) return model.status().to_string();
-  lowbit::Interpreter interp(model.value());
-  lowbit::Status status = interp.prepare();
-  for (size_t i = 0; status.ok() && i < interp.num_inputs(); ++i) {
-    std::memset(interp.input(i).data, 1, interp.input(i).bytes);
-  }
-  if (status.ok()) status = interp.invoke();
-  return status.ok() ? "" : status.to_string();
-}
-
-}  // namespace
+#include "op_seeds.h"
 
 int main(int argc, char** argv) {
+  using namespace lowbit::fuzz_seeds;
   if (argc != 2) {
     std::fprintf(stderr, "usage: lowbit-fuzz-op-seeds OUT_DIR\n");
     return 2;
   }
   int failures = 0, written = 0;
-  for (const Seed& seed : seeds()) {
-    ModelBuilder b;
-    b.set_description(std::string("fuzz seed: ") + seed.name);
-    seed.build(b);
-    auto bytes = b.finish();
-    std::string problem = bytes.ok() ? runs(bytes.value()) : bytes.status().to_string();
-    if (problem.empty() && !b.save(std::string(argv[1]) + "/op_" + seed.name + ".lbm").ok()) {
-      problem = "cannot write it";
+  for (const OpSeed& seed : all_seeds()) {
+    auto bytes = seed_bytes(seed);
+    std::string problem = bytes.ok() ? run_seed(bytes.value()) : bytes.status().to_string();
+    const std::string path = std::string(argv[1]) + "/op_" + seed.name + ".lbm";
+    if (problem.empty()) {
+      std::FILE* f = std::fopen(path.c_str(), "wb");
+      const bool saved = f != nullptr &&
+                         std::fwrite(bytes->data(), 1, bytes->size(), f) == bytes->size();
+      if (f == nullptr || std::fclose(f) != 0 || !saved) problem = "cannot write " + path;
     }
     if (!problem.empty()) {
       std::fprintf(stderr, "lowbit-fuzz-op-seeds: seed %s: %s\n", seed.name, problem.c_str());

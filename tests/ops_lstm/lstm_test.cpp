@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <random>
 
 #include "kernels/reference/fixed_point_q15.h"
@@ -21,6 +22,7 @@ namespace {
 
 struct LstmSpec {
   int units = 6, features = 4, steps = 3, batch = 1;
+  int32_t input_zero_point = 3;
   bool time_major = false;
   float cell_scale = 1.0f / 4096;
   int32_t cell_zero_point = 0;
@@ -41,7 +43,7 @@ std::unique_ptr<ModelBuilder> lstm_graph(const LstmSpec& s, uint32_t seed, const
   const Shape out_shape = s.time_major ? Shape{s.steps, s.batch, s.units}
                                        : Shape{s.batch, s.steps, s.units};
   std::vector<int> in(24, kAbsentInput);
-  in[0] = b.add_tensor("x", DType::kInt8, in_shape, per_tensor(1.0f / 64, 3));
+  in[0] = b.add_tensor("x", DType::kInt8, in_shape, per_tensor(1.0f / 64, s.input_zero_point));
   for (int g = 0; g < 4; ++g) {
     in[1 + g] = b.add_constant("w_in" + std::to_string(g), DType::kInt8, {s.units, s.features},
                                random_ints<int8_t>(rng, size_t(s.units * s.features), -127, 127),
@@ -101,6 +103,50 @@ struct Runner {
     return {p, p + out.bytes};
   }
 };
+
+// TFLite's integer LSTM sums a gate's bias and products in int32, wrapping
+// where a malformed model overflows it (fuzz_load_lbm found both sums as
+// signed-overflow UB). A graph whose input weights are all 127 and whose gate
+// biases are all `bias`, with input zero point `zero_point`.
+std::unique_ptr<ModelBuilder> extreme_gates_graph(int32_t bias, int32_t zero_point) {
+  LstmSpec s;
+  s.input_zero_point = zero_point;
+  return lstm_graph(s, 21, [&](ModelBuilder& b, std::vector<int>& in, SequenceLstmOptions&) {
+    for (int g = 0; g < 4; ++g) {
+      const std::string gate = std::to_string(g);
+      in[1 + g] = b.add_constant("w_in_max" + gate, DType::kInt8, {s.units, s.features},
+                                 std::vector<int8_t>(size_t(s.units * s.features), 127),
+                                 per_tensor(0.01f, 0));
+      in[12 + g] = b.add_constant("bias_edge" + gate, DType::kInt32, {s.units},
+                                  std::vector<int32_t>(size_t(s.units), bias), per_tensor(1e-4f, 0));
+    }
+  });
+}
+
+// What TFLite's int32 accumulator holds for input `x` in every feature:
+// bias + features * (x - zero_point) * 127, modulo 2^32.
+int32_t tflite_gate_sum(int32_t bias, int8_t x, int32_t zero_point) {
+  const int64_t exact = int64_t{bias} + int64_t{LstmSpec{}.features} * (x - zero_point) * 127;
+  return static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(exact)));
+}
+
+// The overflowing graph on input 127 must equal a graph that holds TFLite's
+// wrapped sum exactly (as its bias, on input 0 with zero point 0: no overflow
+// anywhere), over two invokes (state carried), and must differ from the
+// saturated sum's graph, so the check tells wrapping from saturating.
+void check_gate_sum_wraps(int32_t bias, int32_t zero_point) {
+  const LstmSpec s;
+  const std::vector<int8_t> x(size_t(s.steps * s.features), 127), zeros(x.size(), 0);
+  const int32_t wrapped = tflite_gate_sum(bias, 127, zero_point);
+  Runner overflowing(extreme_gates_graph(bias, zero_point));
+  Runner expected(extreme_gates_graph(wrapped, 0));
+  Runner saturated(extreme_gates_graph(std::numeric_limits<int32_t>::max(), 0));
+  for (int invoke = 0; invoke < 2; ++invoke) {
+    const std::vector<int8_t> want = expected.invoke(zeros);
+    CHECK(overflowing.invoke(x) == want);
+    CHECK(saturated.invoke(zeros) != want);
+  }
+}
 
 // Why a graph does not load.
 std::string load_error(const std::unique_ptr<ModelBuilder>& b) {
@@ -179,6 +225,26 @@ TEST_CASE("two invokes equal one run over the doubled sequence", "[lstm]") {
   doubled.insert(doubled.end(), x.begin(), x.end());
   const auto all = Runner(lstm_graph(whole, 3)).invoke(doubled);
   CHECK(std::vector<int8_t>(all.begin() + all.size() / 2, all.end()) == second);
+}
+
+TEST_CASE("folding the input zero point into an LSTM gate bias wraps in int32 as TFLite", "[lstm]") {
+  // bias - zero_point * sum(weights) = (2^31 - 1001) + 128 * 4 * 127 overflows
+  // in the fold at prepare (fixed in 75070c5); the products then bring the
+  // int32 sum back into range, so only the fold wraps.
+  const int32_t bias = std::numeric_limits<int32_t>::max() - 1000, zero_point = -128;
+  const int64_t features = LstmSpec{}.features;
+  const int64_t folded = bias - zero_point * features * 127;
+  REQUIRE(folded > std::numeric_limits<int32_t>::max());
+  REQUIRE(folded - (int64_t{1} << 32) + features * 127 * 127 <= std::numeric_limits<int32_t>::max());
+  check_gate_sum_wraps(bias, zero_point);
+}
+
+TEST_CASE("an LSTM gate's bias and products sum with int32 wraparound as TFLite", "[lstm]") {
+  // Zero point 0 keeps the fold exact; bias + 4 * 127 * 127 overflows in the
+  // gate's product sum at invoke (fixed in 06b1859).
+  const int32_t bias = std::numeric_limits<int32_t>::max() - 1000;
+  REQUIRE(int64_t{bias} + LstmSpec{}.features * 127 * 127 > std::numeric_limits<int32_t>::max());
+  check_gate_sum_wraps(bias, 0);
 }
 
 TEST_CASE("LSTM refusals name what is wrong", "[lstm]") {

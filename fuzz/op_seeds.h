@@ -1,0 +1,67 @@
+// One small valid .lbm graph per operator of include/lowbit/ops.def, with
+// option and dtype variants, for fuzz_load_lbm's corpus (lowbit-fuzz-op-seeds
+// writes them; tests/fuzz_seeds checks that every one loads and runs, and that
+// every operator has one). Split by operator group:
+//   op_seeds_layers.cpp      convolutions, pools, TRANSPOSE_CONV, LSTM, binary ops
+//   op_seeds_activation.cpp  elementwise, activations, reductions, quantization
+//   op_seeds_datamove.cpp    data movement, resampling, detection, math (ops 23-53)
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lowbit/lowbit.h"
+#include "lowbit/model_builder.h"
+
+namespace lowbit::fuzz_seeds {
+
+struct OpSeed {
+  const char* name;
+  std::function<void(ModelBuilder&)> build;
+};
+
+using Operand = std::pair<DType, Shape>;
+
+std::vector<OpSeed> layer_seeds();
+std::vector<OpSeed> activation_seeds();
+std::vector<OpSeed> datamove_seeds();
+// Every group's seeds, in one list.
+std::vector<OpSeed> all_seeds();
+
+// The seed's .lbm bytes (described as "fuzz seed: <name>").
+Result<std::vector<uint8_t>> seed_bytes(const OpSeed& seed);
+
+// Loads, prepares and invokes .lbm bytes with every input byte 1 (no zero
+// divisor, no log of zero): the empty string, or why not.
+std::string run_seed(const std::vector<uint8_t>& bytes);
+
+bool quantized(DType dtype);
+
+// int8/uint8 tensors get one scale and zero point shared by every tensor of a
+// seed, so data movement keeps them and elementwise operators accept them.
+Quantization shared_quantization(DType dtype);
+
+int tensor(ModelBuilder& b, const std::string& name, DType dtype, Shape shape);
+
+// One operator from graph inputs `in` to graph outputs `out`.
+template <typename Options>
+void single(ModelBuilder& b, OpType type, const std::vector<Operand>& in,
+            const std::vector<Operand>& out, Options options) {
+  std::vector<int> inputs, outputs;
+  for (size_t i = 0; i < in.size(); ++i) {
+    inputs.push_back(tensor(b, "in" + std::to_string(i), in[i].first, in[i].second));
+  }
+  for (size_t i = 0; i < out.size(); ++i) {
+    outputs.push_back(tensor(b, "out" + std::to_string(i), out[i].first, out[i].second));
+  }
+  b.add_operator(type, inputs, outputs, options);
+  b.set_inputs(inputs);
+  b.set_outputs(outputs);
+}
+
+void unary(ModelBuilder& b, OpType type, DType dtype, Shape shape);
+
+}  // namespace lowbit::fuzz_seeds

@@ -1,0 +1,260 @@
+// Seeds of the layers with weights: CONV_2D, DEPTHWISE_CONV_2D,
+// FULLY_CONNECTED and TRANSPOSE_CONV (int8 per-channel weights, legacy uint8
+// per-tensor weights with a zero point, float32), the pools, the integer LSTM
+// (int8 with its int16 cell state: plain, CIFG with peepholes and clipping,
+// time-major) and the binary (LCE) operators.
+#include "op_seeds.h"
+
+namespace lowbit::fuzz_seeds {
+namespace {
+
+const DType f32 = DType::kFloat32, s8 = DType::kInt8, u8 = DType::kUInt8, bit = DType::kBit;
+
+// Fixed values spread over [low, high] (a stride walk: seeds stay the same
+// from build to build without a random generator).
+template <typename T>
+std::vector<T> spread(size_t count, int64_t low, int64_t high) {
+  std::vector<T> values(count);
+  const int64_t span = high - low + 1;
+  for (size_t i = 0; i < count; ++i) values[i] = static_cast<T>(low + int64_t(i * 37 + 11) % span);
+  return values;
+}
+
+Quantization per_tensor(float scale, int32_t zero_point) { return {{scale}, {zero_point}, 0}; }
+
+// Packed bit weights: `rows` rows of `depth` bits, pad bits clear.
+std::vector<uint32_t> bit_rows(int rows, int depth) {
+  const int words = (depth + 31) / 32;
+  std::vector<uint32_t> packed(size_t(rows) * words);
+  for (size_t i = 0; i < packed.size(); ++i) {
+    const int valid = depth - int(i % words) * 32;
+    packed[i] = (0x9E3779B9u * uint32_t(i + 1)) & (valid >= 32 ? ~0u : (1u << valid) - 1u);
+  }
+  return packed;
+}
+
+struct WeightsAndBias {
+  int weights, bias;
+};
+
+// Weights for an input of `dtype`: int8 per-channel along `channel_axis`
+// (per-tensor when it is -1), uint8 per-tensor with a zero point, or float32;
+// the int32 bias scale is the input scale times each weight scale.
+WeightsAndBias add_weights(ModelBuilder& b, DType dtype, Shape shape, int channels, int channel_axis) {
+  const size_t count = static_cast<size_t>(shape.num_elements());
+  if (dtype == f32) {
+    std::vector<float> weights(count);
+    for (size_t i = 0; i < count; ++i) weights[i] = 0.05f * float(int(i % 7) - 3);
+    return {b.add_constant("weights", f32, shape, weights),
+            b.add_constant("bias", f32, {channels}, spread<float>(size_t(channels), -2, 2))};
+  }
+  Quantization wq = per_tensor(0.02f, 120);
+  int weights;
+  if (dtype == s8) {
+    wq = per_tensor(0.01f, 0);
+    if (channel_axis >= 0) {
+      wq = {{}, {}, channel_axis};
+      for (int c = 0; c < channels; ++c) {
+        wq.scales.push_back(0.01f * float(c + 1));
+        wq.zero_points.push_back(0);
+      }
+    }
+    weights = b.add_constant("weights", s8, shape, spread<int8_t>(count, -127, 127), wq);
+  } else {
+    weights = b.add_constant("weights", u8, shape, spread<uint8_t>(count, 0, 255), wq);
+  }
+  Quantization bq{{}, {}, 0};
+  for (float scale : wq.scales) {
+    bq.scales.push_back(shared_quantization(dtype).scales[0] * scale);
+    bq.zero_points.push_back(0);
+  }
+  return {weights, b.add_constant("bias", DType::kInt32, {channels},
+                                  spread<int32_t>(size_t(channels), -500, 500), bq)};
+}
+
+// CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV: input, weights, bias.
+template <typename Options>
+void weighted(ModelBuilder& b, OpType type, DType dtype, Shape in, Shape weights_shape,
+              int channel_axis, Shape out, Options options) {
+  const int x = tensor(b, "in", dtype, in);
+  const int channels = out[out.rank - 1];
+  const WeightsAndBias w = add_weights(b, dtype, weights_shape, channels, channel_axis);
+  const int y = tensor(b, "out", dtype, out);
+  b.add_operator(type, {x, w.weights, w.bias}, {y}, options);
+  b.set_inputs({x});
+  b.set_outputs({y});
+}
+
+// Square windows and strides.
+Pool2DOptions pool(Padding padding, int size, int stride) {
+  return {padding, stride, stride, size, size, Activation::kNone};
+}
+
+TransposeConvOptions transpose_conv(Padding padding, int stride, int out_size) {
+  return {padding, stride, stride, Activation::kNone, out_size, out_size};
+}
+
+// TFLite's fully-integer LSTM in its 24-input layout: int8 input, weights and
+// hidden state, int32 gate biases, int16 cell state; the states are variables.
+void lstm(ModelBuilder& b, bool cifg_peephole, bool time_major, int batch) {
+  const int units = 4, features = 3, steps = 2;
+  const Quantization hidden = per_tensor(1.0f / 128, -1);
+  std::vector<int> in(24, kAbsentInput);
+  in[0] = b.add_tensor("x", s8, time_major ? Shape{steps, batch, features} : Shape{batch, steps, features},
+                       per_tensor(1.0f / 64, 3));
+  for (int gate = cifg_peephole ? 1 : 0; gate < 4; ++gate) {  // CIFG: no input gate
+    const std::string g = std::to_string(gate);
+    in[1 + gate] = b.add_constant("input_weights" + g, s8, {units, features},
+                                  spread<int8_t>(size_t(units * features), -127 + gate, 127),
+                                  per_tensor(0.01f, 0));
+    in[5 + gate] = b.add_constant("recurrent_weights" + g, s8, {units, units},
+                                  spread<int8_t>(size_t(units * units), -127, 127),
+                                  per_tensor(0.008f, 0));
+    in[12 + gate] = b.add_constant("gate_bias" + g, DType::kInt32, {units},
+                                   spread<int32_t>(size_t(units), -3000, 3000), per_tensor(1e-4f, 0));
+  }
+  for (int i : {10, 11}) {  // peepholes of the forget and output gates
+    if (cifg_peephole) {
+      in[i] = b.add_constant("peephole" + std::to_string(i), DType::kInt16, {units},
+                             spread<int16_t>(size_t(units), -30000, 30000), per_tensor(1e-5f, 0));
+    }
+  }
+  in[18] = b.add_variable("output_state", s8, {batch, units}, hidden);
+  in[19] = b.add_variable("cell_state", DType::kInt16, {batch, units}, per_tensor(1.0f / 4096, 0));
+  SequenceLstmOptions o;
+  o.time_major = time_major;
+  o.hidden_scale = hidden.scales[0];
+  o.hidden_zero_point = hidden.zero_points[0];
+  o.cell_clip = cifg_peephole ? 0.5f : 0.0f;
+  const int y = b.add_tensor("y", s8, time_major ? Shape{steps, batch, units} : Shape{batch, steps, units},
+                             hidden);
+  b.add_operator(OpType::kUnidirectionalSequenceLstm, in, {y}, o);
+  b.set_inputs({in[0]});
+  b.set_outputs({y});
+}
+
+// BCONV2D on 32 input channels: float output scaled by multiplier and bias,
+// or (with thresholds) bit output.
+void bconv2d(ModelBuilder& b, bool bit_output) {
+  const int out_channels = bit_output ? 32 : 8;
+  const int x = b.add_tensor("in", bit, {1, 4, 4, 32});
+  const int filter = b.add_constant("filter", bit, {out_channels, 3, 3, 32}, bit_rows(out_channels * 9, 32));
+  std::vector<int> inputs = {x, filter, kAbsentInput, kAbsentInput, kAbsentInput};
+  BConv2DOptions o;
+  int y;
+  if (bit_output) {
+    o.padding = Padding::kSame;
+    inputs[4] = b.add_constant("thresholds", DType::kInt32, {out_channels},
+                               spread<int32_t>(size_t(out_channels), 130, 160));
+    y = b.add_tensor("out", bit, {1, 4, 4, out_channels});
+  } else {
+    o.stride_h = o.stride_w = 2;
+    inputs[2] = b.add_constant("multiplier", f32, {out_channels}, spread<float>(size_t(out_channels), 1, 3));
+    inputs[3] = b.add_constant("bias", f32, {out_channels}, spread<float>(size_t(out_channels), -2, 2));
+    y = b.add_tensor("out", f32, {1, 1, 1, out_channels});
+  }
+  b.add_operator(OpType::kBConv2D, inputs, {y}, o);
+  b.set_inputs({x});
+  b.set_outputs({y});
+}
+
+void bfully_connected(ModelBuilder& b) {
+  const int x = b.add_tensor("in", bit, {2, 64});
+  const int w = b.add_constant("weights", bit, {5, 64}, bit_rows(5, 64));
+  const int mul = b.add_constant("multiplier", f32, {5}, spread<float>(5, 1, 3));
+  const int bias = b.add_constant("bias", f32, {5}, spread<float>(5, -2, 2));
+  const int y = b.add_tensor("out", f32, {2, 5});
+  b.add_operator(OpType::kBFullyConnected, {x, w, mul, bias}, {y}, BFullyConnectedOptions{});
+  b.set_inputs({x});
+  b.set_outputs({y});
+}
+
+}  // namespace
+
+std::vector<OpSeed> layer_seeds() {
+  Conv2DOptions same_stride2;
+  same_stride2.padding = Padding::kSame;
+  same_stride2.stride_h = same_stride2.stride_w = 2;
+  same_stride2.activation = Activation::kRelu;
+  Conv2DOptions dilated;
+  dilated.dilation_h = dilated.dilation_w = 2;
+  DepthwiseConv2DOptions multiplier2;
+  multiplier2.depth_multiplier = 2;
+  DepthwiseConv2DOptions same;
+  same.padding = Padding::kSame;
+  same.activation = Activation::kRelu6;
+  return {
+      {"conv2d_int8_same_stride2", [=](ModelBuilder& b) {
+         weighted(b, OpType::kConv2D, s8, {1, 5, 5, 3}, {4, 3, 3, 3}, 0, {1, 3, 3, 4}, same_stride2);
+       }},
+      {"conv2d_uint8", [](ModelBuilder& b) {
+         weighted(b, OpType::kConv2D, u8, {1, 4, 4, 2}, {3, 2, 2, 2}, -1, {1, 3, 3, 3}, Conv2DOptions{});
+       }},
+      {"conv2d_float_dilated", [=](ModelBuilder& b) {
+         weighted(b, OpType::kConv2D, f32, {1, 6, 6, 2}, {2, 3, 3, 2}, 0, {1, 2, 2, 2}, dilated);
+       }},
+      {"depthwise_int8_multiplier2", [=](ModelBuilder& b) {
+         weighted(b, OpType::kDepthwiseConv2D, s8, {1, 4, 4, 2}, {1, 3, 3, 4}, 3, {1, 2, 2, 4}, multiplier2);
+       }},
+      {"depthwise_uint8_same", [=](ModelBuilder& b) {
+         weighted(b, OpType::kDepthwiseConv2D, u8, {1, 3, 3, 3}, {1, 3, 3, 3}, -1, {1, 3, 3, 3}, same);
+       }},
+      {"depthwise_float", [=](ModelBuilder& b) {
+         weighted(b, OpType::kDepthwiseConv2D, f32, {1, 3, 3, 3}, {1, 3, 3, 3}, 3, {1, 3, 3, 3}, same);
+       }},
+      {"fully_connected_int8", [](ModelBuilder& b) {
+         weighted(b, OpType::kFullyConnected, s8, {2, 5}, {3, 5}, -1, {2, 3}, FullyConnectedOptions{});
+       }},
+      {"fully_connected_uint8", [](ModelBuilder& b) {
+         weighted(b, OpType::kFullyConnected, u8, {2, 5}, {3, 5}, -1, {2, 3}, FullyConnectedOptions{});
+       }},
+      {"fully_connected_float_keep_dims", [](ModelBuilder& b) {
+         weighted(b, OpType::kFullyConnected, f32, {2, 2, 5}, {3, 5}, 0, {2, 2, 3},
+                  FullyConnectedOptions{Activation::kRelu, true});
+       }},
+      {"transpose_conv_int8_valid_stride2", [](ModelBuilder& b) {
+         weighted(b, OpType::kTransposeConv, s8, {1, 2, 2, 3}, {4, 3, 3, 3}, 0, {1, 5, 5, 4},
+                  transpose_conv(Padding::kValid, 2, 5));
+       }},
+      {"transpose_conv_uint8_same_stride2", [](ModelBuilder& b) {
+         weighted(b, OpType::kTransposeConv, u8, {1, 2, 2, 3}, {4, 3, 3, 3}, -1, {1, 4, 4, 4},
+                  transpose_conv(Padding::kSame, 2, 4));
+       }},
+      {"transpose_conv_float", [](ModelBuilder& b) {
+         weighted(b, OpType::kTransposeConv, f32, {1, 3, 3, 2}, {2, 2, 2, 2}, 0, {1, 4, 4, 2},
+                  transpose_conv(Padding::kValid, 1, 4));
+       }},
+      {"average_pool_int8", [](ModelBuilder& b) {
+         single(b, OpType::kAveragePool2D, {{s8, {1, 4, 4, 2}}}, {{s8, {1, 2, 2, 2}}}, pool(Padding::kValid, 2, 2));
+       }},
+      {"average_pool_float_same", [](ModelBuilder& b) {
+         single(b, OpType::kAveragePool2D, {{f32, {1, 5, 5, 2}}}, {{f32, {1, 3, 3, 2}}}, pool(Padding::kSame, 3, 2));
+       }},
+      {"max_pool_uint8_same", [](ModelBuilder& b) {
+         single(b, OpType::kMaxPool2D, {{u8, {1, 5, 5, 3}}}, {{u8, {1, 3, 3, 3}}}, pool(Padding::kSame, 3, 2));
+       }},
+      {"lstm_int8", [](ModelBuilder& b) { lstm(b, false, false, 1); }},
+      {"lstm_int8_cifg_peephole_clip", [](ModelBuilder& b) { lstm(b, true, false, 1); }},
+      {"lstm_int8_time_major_batch2", [](ModelBuilder& b) { lstm(b, false, true, 2); }},
+      {"bitpack_float", [](ModelBuilder& b) {
+         single(b, OpType::kBitpack, {{f32, {1, 2, 2, 40}}}, {{bit, {1, 2, 2, 40}}}, NoOptions{});
+       }},
+      {"bitpack_int8", [](ModelBuilder& b) {
+         single(b, OpType::kBitpack, {{s8, {2, 64}}}, {{bit, {2, 64}}}, NoOptions{});
+       }},
+      {"bit_unpack_int8", [](ModelBuilder& b) {
+         single(b, OpType::kBitUnpack, {{bit, {2, 32}}}, {{s8, {2, 32}}}, NoOptions{});
+       }},
+      {"bit_unpack_float", [](ModelBuilder& b) {
+         single(b, OpType::kBitUnpack, {{bit, {3, 32}}}, {{f32, {3, 32}}}, NoOptions{});
+       }},
+      {"bmaxpool2d", [](ModelBuilder& b) {
+         single(b, OpType::kBMaxPool2D, {{bit, {1, 4, 4, 32}}}, {{bit, {1, 2, 2, 32}}}, pool(Padding::kValid, 2, 2));
+       }},
+      {"bconv2d_float_output", [](ModelBuilder& b) { bconv2d(b, false); }},
+      {"bconv2d_bit_output_same", [](ModelBuilder& b) { bconv2d(b, true); }},
+      {"bfully_connected", bfully_connected},
+  };
+}
+
+}  // namespace lowbit::fuzz_seeds
