@@ -73,9 +73,17 @@ void check_requantize(const char* name, KernelFamily<ref::RequantizeFn<In, Out>>
   });
 }
 
+// x moved by `ulps` representable floats (up if positive).
+float ulps_away(float x, int ulps) {
+  for (; ulps > 0; --ulps) x = std::nextafter(x, std::numeric_limits<float>::infinity());
+  for (; ulps < 0; ++ulps) x = std::nextafter(x, -std::numeric_limits<float>::infinity());
+  return x;
+}
+
 // Floats that stress the conversion to `scale`'s grid: exact ties k + 0.5 and
-// their float neighbours (on either side of the tie after the division or
-// multiply), integers, infinities, NaN, signed zeros, subnormals, values far
+// their float neighbours up to 6 apart (on either side of the tie after the
+// division or multiply; 32-bit ARM's x * (1 / scale) lands on the other side
+// of some), integers, infinities, NaN, signed zeros, subnormals, values far
 // beyond int32's range, and random ones.
 std::vector<float> edge_floats(std::mt19937& rng, size_t n, float scale) {
   constexpr float kInf = std::numeric_limits<float>::infinity();
@@ -92,11 +100,23 @@ std::vector<float> edge_floats(std::mt19937& rng, size_t n, float scale) {
     const float tie = (k + 0.5f) * scale;
     switch (rng() % 6) {
       case 0: v[i] = tie; break;
-      case 1: v[i] = std::nextafter(tie, rng() % 2 ? kInf : -kInf); break;
+      case 1: v[i] = ulps_away(tie, static_cast<int>(rng() % 13) - 6); break;
       case 2: v[i] = specials[rng() % kSpecials]; break;
       case 3: v[i] = k * scale; break;
       default: v[i] = std::uniform_real_distribution<float>(-300.0f, 300.0f)(rng) * scale;
     }
+  }
+  return v;
+}
+
+// Every tie k + 0.5 of `scale` for |k| <= 300 and its neighbours up to 6
+// floats apart, in order: with 0.017 or 2.2, x * fl(1 / scale) and
+// fl(x / scale) round to different integers for about 1 in 40 of these.
+std::vector<float> near_ties(float scale) {
+  std::vector<float> v;
+  for (int k = -300; k <= 300; ++k) {
+    const float tie = (static_cast<float>(k) + 0.5f) * scale;
+    for (int ulps = -6; ulps <= 6; ++ulps) v.push_back(ulps_away(tie, ulps));
   }
   return v;
 }
@@ -106,7 +126,7 @@ std::vector<float> edge_floats(std::mt19937& rng, size_t n, float scale) {
 // reference (below 2^-100, subnormal, infinite 1 / scale).
 constexpr float kQuantizeScales[] = {0x1.0p-20f, 0.5f,  0.25f,      2.0f,       0.1f,
                                      1.0f,       0.37f, 1.0f / 255, 1.0f / 128, 3.0f,
-                                     1e10f,      1e-35f, 0x1.0p-130f};
+                                     0.017f,     2.2f,  1e10f,      1e-35f,     0x1.0p-130f};
 
 template <typename Out>
 void check_quantize(const char* name, KernelFamily<ref::QuantizeFn<Out>> family) {
@@ -127,6 +147,7 @@ void check_quantize(const char* name, KernelFamily<ref::QuantizeFn<Out>> family)
             expect_unary_matches(row, reference, p, edge_floats(rng, n, scale));
           }
           expect_unary_matches(row, reference, p, edge_floats(rng, 1000, scale));
+          expect_unary_matches(row, reference, p, near_ties(scale));
         }
       }
     }
