@@ -2,11 +2,15 @@
 // (a C++ static_cast per element; float -> integer truncates, anything -> bool
 // is value != 0). Between float32, int32, int64, int8, uint8 and bool; int8
 // and uint8 are cast as their stored integers, ignoring any quantization, as
-// TFLite does.
+// TFLite does. The conversions models run most (uint8/int8 pixels to float32,
+// float32 <-> int32) have variant tables of their own (kernels/cast.h); every
+// other pair runs cast__reference.
 #include <string>
 
+#include "kernels/cast.h"
 #include "kernels/reference/math_elementwise.h"
 #include "ops/add_elementwise_util.h"
+#include "ops/conversion_kernel.h"
 #include "ops/pad_copy_util.h"
 
 namespace lowbit {
@@ -62,7 +66,22 @@ class Cast : public OpKernel {
   size_t count_ = 0, in_size_ = 1, out_size_ = 1;
 };
 
-Result<std::unique_ptr<OpKernel>> create(const GraphDesc&, const OperatorDesc&) {
+void no_params(const PrepareContext&, ref::CastParams*) {}
+
+Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
+  const DType from = graph.tensors[op.inputs[0]].dtype;
+  const DType to = graph.tensors[op.outputs[0]].dtype;
+  if (to == DType::kFloat32) {
+    switch (from) {
+      case DType::kUInt8: return conversion_kernel(u8_f32_cast_variants(), no_params);
+      case DType::kInt8: return conversion_kernel(s8_f32_cast_variants(), no_params);
+      case DType::kInt32: return conversion_kernel(s32_f32_cast_variants(), no_params);
+      default: break;
+    }
+  }
+  if (from == DType::kFloat32 && to == DType::kInt32) {
+    return conversion_kernel(f32_s32_cast_variants(), no_params);
+  }
   return std::unique_ptr<OpKernel>(new Cast());
 }
 

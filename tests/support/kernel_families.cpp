@@ -4,6 +4,7 @@
 #include "kernels/bin_gemm.h"
 #include "kernels/bin_maxpool2d.h"
 #include "kernels/bin_pack.h"
+#include "kernels/cast.h"
 #include "kernels/copy.h"
 #include "kernels/data_movement.h"
 #include "kernels/qs8_conv.h"
@@ -54,6 +55,11 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("qs8_prelu", qs8_prelu_variants()),
       family_rows("qs8_squared_difference", qs8_squared_difference_variants()),
       family_rows("f32_leaky_relu", f32_leaky_relu_variants()),
+      // cast_config.cpp
+      family_rows("u8_f32_cast", u8_f32_cast_variants()),
+      family_rows("s8_f32_cast", s8_f32_cast_variants()),
+      family_rows("s32_f32_cast", s32_f32_cast_variants()),
+      family_rows("f32_s32_cast", f32_s32_cast_variants()),
       // qs8_quantize_config.cpp
       family_rows("qs8_quantize", qs8_quantize_variants()),
       family_rows("qu8_quantize", qu8_quantize_variants()),

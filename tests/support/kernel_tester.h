@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <limits>
 #include <random>
@@ -168,6 +169,25 @@ void expect_unary_matches(const KernelVariant<void (*)(const Params&, size_t, co
   row.fn(params, input.size(), input.data(), got.data());
   REQUIRE(got.guard_intact());
   REQUIRE(got.values() == want.values());
+}
+
+// The same with the outputs compared bit for bit: float outputs whose zeros'
+// signs or NaN payloads must match too.
+template <typename Params, typename In, typename Out>
+void expect_unary_bits_match(
+    const KernelVariant<void (*)(const Params&, size_t, const In*, Out*)>& row,
+    void (*reference)(const Params&, size_t, const In*, Out*), const Params& params,
+    const std::vector<In>& input) {
+  CAPTURE(input.size());
+  GuardedOutput<Out> want(input.size()), got(input.size());
+  reference(params, input.size(), input.data(), want.data());
+  row.fn(params, input.size(), input.data(), got.data());
+  REQUIRE(got.guard_intact());
+  const std::vector<Out> w = want.values(), g = got.values();
+  for (size_t i = 0; i < w.size(); ++i) {
+    CAPTURE(i, input[i], w[i], g[i]);
+    REQUIRE(std::memcmp(&w[i], &g[i], sizeof(Out)) == 0);
+  }
 }
 
 }  // namespace lowbit::testing
