@@ -1,4 +1,5 @@
-// The REDUCE_MAX / REDUCE_MIN / plain SUM / plain MEAN family's tester: every
+// The REDUCE_MAX / REDUCE_MIN / plain SUM / plain MEAN family's tester, and
+// the int8/uint8 SUM through the uint8 MEAN family (its rescale unfolded): every
 // variant this CPU runs against the reference, byte for byte, over every
 // length remainder of the vector widths along the innermost axis and across
 // contiguous outputs, every subset of reduced axes (with size-1 dimensions
@@ -12,6 +13,7 @@
 #include <random>
 #include <vector>
 
+#include "kernels/qs8_mean.h"
 #include "kernels/reduce.h"
 #include "support/kernel_tester.h"
 #include "support/model_runner.h"
@@ -32,7 +34,7 @@ size_t dtype_bytes(DType dtype) {
 
 // The geometry of `shape` reduced over the axes in `mask` (bit d: axis d),
 // one entry per dimension as written (no merging); returns the outputs.
-size_t reduce_geometry(const std::vector<int32_t>& shape, uint32_t mask, ref::ReduceParams* p) {
+size_t reduce_geometry(const std::vector<int32_t>& shape, uint32_t mask, ref::ReduceGeometry* p) {
   std::vector<size_t> strides(shape.size());
   size_t stride = 1;
   for (size_t d = shape.size(); d-- > 0;) {
@@ -51,7 +53,6 @@ size_t reduce_geometry(const std::vector<int32_t>& shape, uint32_t mask, ref::Re
       outputs *= size_t(shape[d]);
     }
   }
-  p->start_with_first = p->kept_rank == 0;
   return outputs;
 }
 
@@ -96,6 +97,7 @@ void expect_reduce_matches(const KernelVariant<Fn>& row, Fn reference, const Red
   p.kind = c.kind;
   p.dtype = c.dtype;
   const size_t outputs = reduce_geometry(c.shape, c.mask, &p);
+  p.start_with_first = p.kept_rank == 0;
   size_t elements = 1;
   for (int32_t d : c.shape) elements *= size_t(d);
   // Exactly the input's bytes, so reading past them is a sanitizer error.
@@ -196,6 +198,77 @@ TEST_CASE("reduce variants: the cases handed to the reference", "[kernels][reduc
           ReduceCase c{{3, 5, 40}, mask, dtype, kind, Fill::kRandom};
           expect_reduce_matches(row, reference, c, rng);
         }
+      }
+    }
+  });
+}
+
+namespace {
+
+// SUM as the operator forms it (src/ops/reduce_util.cpp): the in/out scale
+// ratio without MEAN's 1/count, the uint8 range as the clamp.
+struct SumCase {
+  std::vector<int32_t> shape;
+  uint32_t mask = 1;
+  float ratio = 1.0f;
+  int32_t in_zp = 0, out_zp = 0;
+  Fill fill = Fill::kRandom;
+};
+
+template <typename Fn>
+void expect_sum_matches(const KernelVariant<Fn>& row, Fn reference, const SumCase& c,
+                        RequantProfile profile, std::mt19937& rng) {
+  ref::MeanQuantParams p;
+  const size_t outputs = reduce_geometry(c.shape, c.mask, &p);
+  p.input_zero_point = c.in_zp;
+  p.output_zero_point = c.out_zp;
+  p.act_min = 0;
+  p.act_max = 255;
+  p.profile = profile;
+  const ref::QuantizedMultiplier m =
+      ref::quantize_multiplier(double(c.ratio), profile == RequantProfile::kSingleRounding);
+  p.requantizer.multiplier = m.multiplier;
+  p.requantizer.shift = m.shift;
+  p.requantizer.scale = c.ratio;
+  size_t elements = 1;
+  for (int32_t d : c.shape) elements *= size_t(d);
+  const auto input = filled<uint8_t>(rng, elements, c.fill);
+  const size_t split = rng() % (outputs + 1);
+  CAPTURE(c.shape, c.mask, c.ratio, c.in_zp, c.out_zp, int(c.fill), split,
+          requant_profile_name(profile));
+  expect_same_writes<uint8_t>(
+      outputs, [&](uint8_t* out) { reference(p, input.data(), out, 0, outputs); },
+      [&](uint8_t* out) {
+        row.fn(p, input.data(), out, 0, split);
+        row.fn(p, input.data(), out, split, outputs);
+      });
+}
+
+}  // namespace
+
+TEST_CASE("sum variants: every run length, both layouts, rescales and zero points at the limits",
+          "[kernels][reduce][qu8_mean]") {
+  for_each_variant("qu8_mean", qu8_mean_variants(), [](const auto& row, auto reference) {
+    std::mt19937 rng(test_seed() + 4);
+    const float ratios[] = {0x1.0p-12f, 0.3f, 1.0f, 7.0f, 0x1.0p12f};
+    int iteration = 0;
+    for (RequantProfile profile : kSimdProfiles) {
+      for (size_t length : lengths_through_remainders()) {
+        const int32_t n = static_cast<int32_t>(length);
+        SumCase c{{1 + static_cast<int32_t>(rng() % 4), 2, n}};
+        c.ratio = ratios[iteration % 5];
+        c.in_zp = edge_zero_points<uint8_t>(rng)[iteration % 4];
+        c.out_zp = edge_zero_points<uint8_t>(rng)[(iteration / 4) % 4];
+        c.fill = kFills[iteration++ % 4];
+        for (uint32_t mask : {0b100u, 0b110u, 0b011u, 0b010u}) {
+          c.mask = mask;
+          expect_sum_matches(row, reference, c, profile, rng);
+        }
+      }
+      // Sums of 255 * 2^20 over a long innermost run.
+      for (Fill fill : {Fill::kLowest, Fill::kHighest}) {
+        SumCase big{{2, 1 << 20}, 0b10, 0x1.0p-20f, 0, 0, fill};
+        expect_sum_matches(row, reference, big, profile, rng);
       }
     }
   });
