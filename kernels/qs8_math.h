@@ -19,6 +19,19 @@ void qs8_squared_difference__avx2(const ref::Qs8SquaredDifferenceParams& params,
                                   size_t b_stride, int8_t* output);
 // aarch64 (kernels/arm/):
 void x8_lut__neon(const ref::X8LutParams& params, size_t n, const uint8_t* input, uint8_t* output);
+// aarch64 and 32-bit ARM (kernels/arm/qs8_math_binary_neon.h): eight outputs
+// per step over runs of strides 0 and 1.
+void qs8_prelu__neon(const ref::Qs8PreluParams& params, size_t n, const int8_t* x,
+                     size_t x_stride, const int8_t* alpha, size_t alpha_stride, int8_t* output);
+void qs8_prelu__armv7neon(const ref::Qs8PreluParams& params, size_t n, const int8_t* x,
+                          size_t x_stride, const int8_t* alpha, size_t alpha_stride,
+                          int8_t* output);
+void qs8_squared_difference__neon(const ref::Qs8SquaredDifferenceParams& params, size_t n,
+                                  const int8_t* a, size_t a_stride, const int8_t* b,
+                                  size_t b_stride, int8_t* output);
+void qs8_squared_difference__armv7neon(const ref::Qs8SquaredDifferenceParams& params, size_t n,
+                                       const int8_t* a, size_t a_stride, const int8_t* b,
+                                       size_t b_stride, int8_t* output);
 
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/qs8_math_config.cpp).
