@@ -18,6 +18,10 @@ namespace lowbit {
 ref::UnaryRangeKernel<ref::MeanQuantParams, int8_t> qs8_mean__avx2;
 ref::UnaryRangeKernel<ref::MeanQuantParams, uint8_t> qu8_mean__avx2;
 
+// ARM (kernels/arm/qs8_mean_neon.h): uint8 only so far, the same two layouts.
+ref::UnaryRangeKernel<ref::MeanQuantParams, uint8_t> qu8_mean__neon;
+ref::UnaryRangeKernel<ref::MeanQuantParams, uint8_t> qu8_mean__armv7neon;
+
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/qs8_mean_config.cpp).
 KernelFamily<ref::Qs8MeanFn> qs8_mean_variants();
