@@ -60,52 +60,41 @@ inline int32x4_t prelu4(int32x4_t v, int32x4_t a, const Rescale& positive,
 
 inline void prelu(const ref::Qs8PreluParams& p, size_t n, const int8_t* x, size_t x_stride,
                   const int8_t* alpha, size_t alpha_stride, int8_t* output) {
-  size_t i = 0;
-  if (x_stride <= 1 && alpha_stride <= 1) {
-    const Rescale positive(p.positive), negative(p.negative);
-    const int32x4_t x_zp = vdupq_n_s32(p.input_zero_point);
-    const int32x4_t alpha_zp = vdupq_n_s32(p.alpha_zero_point);
-    const int32x4_t out_zp = vdupq_n_s32(p.output_zero_point);
-    for (; i + kStep <= n; i += kStep) {
-      const int16x8_t v = widen8(x + i * x_stride, x_stride, p.sign_flip);
-      const int16x8_t a = widen8(alpha + i * alpha_stride, alpha_stride, p.sign_flip);
-      store8(prelu4(centered_low(v, x_zp), centered_low(a, alpha_zp), positive, negative),
-             prelu4(centered_high(v, x_zp), centered_high(a, alpha_zp), positive, negative),
-             out_zp, p.sign_flip, output + i);
-    }
-  }
-  if (i < n) {
-    ref::qs8_prelu__reference(p, n - i, x + i * x_stride, x_stride, alpha + i * alpha_stride,
-                              alpha_stride, output + i);
-  }
+  const Rescale positive(p.positive), negative(p.negative);
+  const int32x4_t x_zp = vdupq_n_s32(p.input_zero_point);
+  const int32x4_t alpha_zp = vdupq_n_s32(p.alpha_zero_point);
+  const int32x4_t out_zp = vdupq_n_s32(p.output_zero_point);
+  ref::binary_steps<kStep>(
+      p, n, x, x_stride, alpha, alpha_stride, output, ref::qs8_prelu__reference,
+      [&](const int8_t* xs, const int8_t* alphas, int8_t* out) {
+        const int16x8_t v = widen8(xs, x_stride, p.sign_flip);
+        const int16x8_t a = widen8(alphas, alpha_stride, p.sign_flip);
+        store8(prelu4(centered_low(v, x_zp), centered_low(a, alpha_zp), positive, negative),
+               prelu4(centered_high(v, x_zp), centered_high(a, alpha_zp), positive, negative),
+               out_zp, p.sign_flip, out);
+      });
 }
 
 inline void squared_difference(const ref::Qs8SquaredDifferenceParams& p, size_t n,
                                const int8_t* a, size_t a_stride, const int8_t* b,
                                size_t b_stride, int8_t* output) {
-  size_t i = 0;
-  if (a_stride <= 1 && b_stride <= 1) {
-    const Rescale a_rescale(p.a), b_rescale(p.b), out_rescale(p.output);
-    const int32x4_t a_zp = vdupq_n_s32(p.a_zero_point);
-    const int32x4_t b_zp = vdupq_n_s32(p.b_zero_point);
-    const int32x4_t out_zp = vdupq_n_s32(p.output_zero_point);
-    // Lifted by 2^7 onto the common scale, as the reference.
-    auto square = [&](int32x4_t ca, int32x4_t cb) {
-      const int32x4_t diff =
-          vsubq_s32(a_rescale(vshlq_n_s32(ca, 7)), b_rescale(vshlq_n_s32(cb, 7)));
-      return out_rescale(vmulq_s32(diff, diff));
-    };
-    for (; i + kStep <= n; i += kStep) {
-      const int16x8_t va = widen8(a + i * a_stride, a_stride, 0);
-      const int16x8_t vb = widen8(b + i * b_stride, b_stride, 0);
-      store8(square(centered_low(va, a_zp), centered_low(vb, b_zp)),
-             square(centered_high(va, a_zp), centered_high(vb, b_zp)), out_zp, 0, output + i);
-    }
-  }
-  if (i < n) {
-    ref::qs8_squared_difference__reference(p, n - i, a + i * a_stride, a_stride,
-                                           b + i * b_stride, b_stride, output + i);
-  }
+  const Rescale a_rescale(p.a), b_rescale(p.b), out_rescale(p.output);
+  const int32x4_t a_zp = vdupq_n_s32(p.a_zero_point);
+  const int32x4_t b_zp = vdupq_n_s32(p.b_zero_point);
+  const int32x4_t out_zp = vdupq_n_s32(p.output_zero_point);
+  // Lifted by 2^7 onto the common scale, as the reference.
+  auto square = [&](int32x4_t ca, int32x4_t cb) {
+    const int32x4_t diff = vsubq_s32(a_rescale(vshlq_n_s32(ca, 7)), b_rescale(vshlq_n_s32(cb, 7)));
+    return out_rescale(vmulq_s32(diff, diff));
+  };
+  ref::binary_steps<kStep>(
+      p, n, a, a_stride, b, b_stride, output, ref::qs8_squared_difference__reference,
+      [&](const int8_t* as, const int8_t* bs, int8_t* out) {
+        const int16x8_t va = widen8(as, a_stride, 0);
+        const int16x8_t vb = widen8(bs, b_stride, 0);
+        store8(square(centered_low(va, a_zp), centered_low(vb, b_zp)),
+               square(centered_high(va, a_zp), centered_high(vb, b_zp)), out_zp, 0, out);
+      });
 }
 
 }  // namespace

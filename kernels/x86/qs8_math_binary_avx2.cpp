@@ -3,7 +3,7 @@
 // MultiplyByQuantizedMultiplier (double rounding, ties away from zero) in
 // every profile, which the GEMM's vector requantization reproduces lane for
 // lane. Runs with strides 0 (a broadcast value) or 1 are vectorised; other
-// strides and each run's tail go through the reference.
+// strides and each run's tail go through the reference (ref::binary_steps).
 #include <immintrin.h>
 
 #include <cstring>
@@ -50,54 +50,42 @@ void store8(__m256i r, __m256i zero_point, uint8_t flip, int8_t* out) {
 
 void qs8_prelu__avx2(const ref::Qs8PreluParams& p, size_t n, const int8_t* x, size_t x_stride,
                      const int8_t* alpha, size_t alpha_stride, int8_t* output) {
-  size_t i = 0;
-  if (x_stride <= 1 && alpha_stride <= 1) {
-    const avx2::DoubleRoundingTerms positive = tflite_rescale(p.positive);
-    const avx2::DoubleRoundingTerms negative = tflite_rescale(p.negative);
-    const __m256i x_zero_point = _mm256_set1_epi32(p.input_zero_point);
-    const __m256i alpha_zero_point = _mm256_set1_epi32(p.alpha_zero_point);
-    const __m256i output_zero_point = _mm256_set1_epi32(p.output_zero_point);
-    for (; i + kStep <= n; i += kStep) {
-      const __m256i v = centered8(x + i * x_stride, x_stride, p.sign_flip, x_zero_point);
-      const __m256i a = centered8(alpha + i * alpha_stride, alpha_stride, p.sign_flip, alpha_zero_point);
-      const __m256i below = _mm256_cmpgt_epi32(_mm256_setzero_si256(), v);
-      const __m256i r = _mm256_blendv_epi8(positive.apply<false>(v),
-                                           negative.apply<false>(_mm256_mullo_epi32(v, a)), below);
-      store8(r, output_zero_point, p.sign_flip, output + i);
-    }
-  }
-  if (i < n) {
-    ref::qs8_prelu__reference(p, n - i, x + i * x_stride, x_stride, alpha + i * alpha_stride,
-                              alpha_stride, output + i);
-  }
+  const avx2::DoubleRoundingTerms positive = tflite_rescale(p.positive);
+  const avx2::DoubleRoundingTerms negative = tflite_rescale(p.negative);
+  const __m256i zero_points[] = {_mm256_set1_epi32(p.input_zero_point),
+                                 _mm256_set1_epi32(p.alpha_zero_point),
+                                 _mm256_set1_epi32(p.output_zero_point)};
+  ref::binary_steps<kStep>(
+      p, n, x, x_stride, alpha, alpha_stride, output, ref::qs8_prelu__reference,
+      [&](const int8_t* xs, const int8_t* alphas, int8_t* out) {
+        const __m256i v = centered8(xs, x_stride, p.sign_flip, zero_points[0]);
+        const __m256i a = centered8(alphas, alpha_stride, p.sign_flip, zero_points[1]);
+        const __m256i below = _mm256_cmpgt_epi32(_mm256_setzero_si256(), v);
+        const __m256i r = _mm256_blendv_epi8(
+            positive.apply<false>(v), negative.apply<false>(_mm256_mullo_epi32(v, a)), below);
+        store8(r, zero_points[2], p.sign_flip, out);
+      });
 }
 
 void qs8_squared_difference__avx2(const ref::Qs8SquaredDifferenceParams& p, size_t n,
                                   const int8_t* a, size_t a_stride, const int8_t* b,
                                   size_t b_stride, int8_t* output) {
-  size_t i = 0;
-  if (a_stride <= 1 && b_stride <= 1) {
-    const avx2::DoubleRoundingTerms a_rescale = tflite_rescale(p.a);
-    const avx2::DoubleRoundingTerms b_rescale = tflite_rescale(p.b);
-    const avx2::DoubleRoundingTerms output_rescale = tflite_rescale(p.output);
-    const __m256i a_zero_point = _mm256_set1_epi32(p.a_zero_point);
-    const __m256i b_zero_point = _mm256_set1_epi32(p.b_zero_point);
-    const __m256i output_zero_point = _mm256_set1_epi32(p.output_zero_point);
-    for (; i + kStep <= n; i += kStep) {
-      // Lifted by 2^7 onto the common scale, as the reference.
-      const __m256i sa = a_rescale.apply<false>(
-          _mm256_slli_epi32(centered8(a + i * a_stride, a_stride, 0, a_zero_point), 7));
-      const __m256i sb = b_rescale.apply<false>(
-          _mm256_slli_epi32(centered8(b + i * b_stride, b_stride, 0, b_zero_point), 7));
-      const __m256i diff = _mm256_sub_epi32(sa, sb);
-      store8(output_rescale.apply<false>(_mm256_mullo_epi32(diff, diff)), output_zero_point, 0,
-             output + i);
-    }
-  }
-  if (i < n) {
-    ref::qs8_squared_difference__reference(p, n - i, a + i * a_stride, a_stride,
-                                           b + i * b_stride, b_stride, output + i);
-  }
+  const avx2::DoubleRoundingTerms rescales[] = {tflite_rescale(p.a), tflite_rescale(p.b),
+                                                tflite_rescale(p.output)};
+  const __m256i zero_points[] = {_mm256_set1_epi32(p.a_zero_point),
+                                 _mm256_set1_epi32(p.b_zero_point),
+                                 _mm256_set1_epi32(p.output_zero_point)};
+  ref::binary_steps<kStep>(
+      p, n, a, a_stride, b, b_stride, output, ref::qs8_squared_difference__reference,
+      [&](const int8_t* as, const int8_t* bs, int8_t* out) {
+        // Lifted by 2^7 onto the common scale, as the reference.
+        const __m256i sa = rescales[0].apply<false>(
+            _mm256_slli_epi32(centered8(as, a_stride, 0, zero_points[0]), 7));
+        const __m256i sb = rescales[1].apply<false>(
+            _mm256_slli_epi32(centered8(bs, b_stride, 0, zero_points[1]), 7));
+        const __m256i diff = _mm256_sub_epi32(sa, sb);
+        store8(rescales[2].apply<false>(_mm256_mullo_epi32(diff, diff)), zero_points[2], 0, out);
+      });
 }
 
 }  // namespace lowbit
