@@ -10,8 +10,34 @@ namespace lowbit {
 
 // x86-64 (kernels/x86/):
 void x8_lut__avx2(const ref::X8LutParams& params, size_t n, const uint8_t* input, uint8_t* output);
+// Sixteen (AVX-512) or eight (AVX2) outputs per step over runs of strides 0
+// and 1 (kernels/x86/qs8_math_binary_<isa>.cpp).
+void qs8_prelu__avx512(const ref::Qs8PreluParams& params, size_t n, const int8_t* x,
+                       size_t x_stride, const int8_t* alpha, size_t alpha_stride,
+                       int8_t* output);
+void qs8_squared_difference__avx512(const ref::Qs8SquaredDifferenceParams& params, size_t n,
+                                    const int8_t* a, size_t a_stride, const int8_t* b,
+                                    size_t b_stride, int8_t* output);
+void qs8_prelu__avx2(const ref::Qs8PreluParams& params, size_t n, const int8_t* x,
+                     size_t x_stride, const int8_t* alpha, size_t alpha_stride, int8_t* output);
+void qs8_squared_difference__avx2(const ref::Qs8SquaredDifferenceParams& params, size_t n,
+                                  const int8_t* a, size_t a_stride, const int8_t* b,
+                                  size_t b_stride, int8_t* output);
 // aarch64 (kernels/arm/):
 void x8_lut__neon(const ref::X8LutParams& params, size_t n, const uint8_t* input, uint8_t* output);
+// aarch64 and 32-bit ARM (kernels/arm/qs8_math_binary_neon.h): eight outputs
+// per step over runs of strides 0 and 1.
+void qs8_prelu__neon(const ref::Qs8PreluParams& params, size_t n, const int8_t* x,
+                     size_t x_stride, const int8_t* alpha, size_t alpha_stride, int8_t* output);
+void qs8_prelu__armv7neon(const ref::Qs8PreluParams& params, size_t n, const int8_t* x,
+                          size_t x_stride, const int8_t* alpha, size_t alpha_stride,
+                          int8_t* output);
+void qs8_squared_difference__neon(const ref::Qs8SquaredDifferenceParams& params, size_t n,
+                                  const int8_t* a, size_t a_stride, const int8_t* b,
+                                  size_t b_stride, int8_t* output);
+void qs8_squared_difference__armv7neon(const ref::Qs8SquaredDifferenceParams& params, size_t n,
+                                       const int8_t* a, size_t a_stride, const int8_t* b,
+                                       size_t b_stride, int8_t* output);
 
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/qs8_math_config.cpp).

@@ -7,6 +7,6 @@
 namespace lowbit {
 
 LOWBIT_KERNEL_FAMILY(ref::Qs8MeanFn, qs8_mean, AVX2)
-LOWBIT_REFERENCE_FAMILY(ref::Qu8MeanFn, qu8_mean)
+LOWBIT_KERNEL_FAMILY(ref::Qu8MeanFn, qu8_mean, AVX2, NEON, ARMV7NEON)
 
 }  // namespace lowbit

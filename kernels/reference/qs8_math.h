@@ -107,5 +107,21 @@ void qs8_squared_difference__reference(const Qs8SquaredDifferenceParams& params,
                                        const int8_t* a, size_t a_stride, const int8_t* b,
                                        size_t b_stride, int8_t* output);
 
+// What the SIMD PRELU and SQUARED_DIFFERENCE kernels share: step(a, b, out)
+// computes kStep outputs from runs of strides 0 or 1 (it knows the strides);
+// other strides and the run's tail go through `reference`.
+template <size_t kStep, typename Params, typename Step>
+void binary_steps(const Params& p, size_t n, const int8_t* a, size_t a_stride, const int8_t* b,
+                  size_t b_stride, int8_t* output,
+                  void (*reference)(const Params&, size_t, const int8_t*, size_t, const int8_t*,
+                                    size_t, int8_t*),
+                  Step&& step) {
+  size_t i = 0;
+  if (a_stride <= 1 && b_stride <= 1) {
+    for (; i + kStep <= n; i += kStep) step(a + i * a_stride, b + i * b_stride, output + i);
+  }
+  if (i < n) reference(p, n - i, a + i * a_stride, a_stride, b + i * b_stride, b_stride, output + i);
+}
+
 }  // namespace ref
 }  // namespace lowbit

@@ -40,6 +40,8 @@ struct ReduceParams : ReduceGeometry {
 };
 
 // Computes output elements [begin, end).
+using ReduceFn = void (*)(const ReduceParams& p, const void* input, void* output, size_t begin,
+                          size_t end);
 void reduce__reference(const ReduceParams& p, const void* input, void* output, size_t begin,
                        size_t end);
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels/qs8_mean.h"
+#include "kernels/reduce.h"
 #include "ops/conv2d_common.h"
 #include "ops/op_util.h"
 
@@ -15,38 +16,54 @@ namespace {
 constexpr int64_t kMaxQuantizedCount = int64_t{1} << 23;
 
 // Fills the kept/reduced geometry of ref::ReduceParams or ref::MeanQuantParams;
-// returns the number of output elements.
+// returns the number of output elements. Dimensions of size 1 are left out
+// and neighbouring dimensions that are both kept or both reduced merge into
+// one (the input is row-major, so the merged one enumerates the same elements
+// in the same order): a spatial reduction becomes one reduced dimension and
+// the SIMD kernels see the longest contiguous runs.
 size_t fill_geometry(const Shape& in, const bool reduced[kMaxRank], ref::ReduceGeometry* p) {
-  size_t strides[kMaxRank];
-  size_t stride = 1;
-  for (int d = in.rank - 1; d >= 0; --d) {
-    strides[d] = stride;
-    stride *= size_t(in[d]);
-  }
   size_t outputs = 1;
   p->kept_rank = p->reduced_rank = 0;
   p->count = 1;
-  for (int d = 0; d < in.rank; ++d) {
+  bool last_reduced = false;
+  for (int d = in.rank - 1; d >= 0; --d) {  // innermost first, reversed below
+    if (in[d] == 1) continue;
+    int32_t* rank = reduced[d] ? &p->reduced_rank : &p->kept_rank;
+    int32_t* dims = reduced[d] ? p->reduced_dims : p->kept_dims;
+    size_t* strides = reduced[d] ? p->reduced_strides : p->kept_strides;
+    const bool first = p->kept_rank + p->reduced_rank == 0;
     if (reduced[d]) {
-      p->reduced_dims[p->reduced_rank] = in[d];
-      p->reduced_strides[p->reduced_rank++] = strides[d];
       p->count *= in[d];
     } else {
-      p->kept_dims[p->kept_rank] = in[d];
-      p->kept_strides[p->kept_rank++] = strides[d];
       outputs *= size_t(in[d]);
     }
+    if (!first && reduced[d] == last_reduced) {
+      dims[*rank - 1] *= in[d];  // the inner dimension's stride stays
+      continue;
+    }
+    size_t stride = 1;
+    for (int e = d + 1; e < in.rank; ++e) stride *= size_t(in[e]);
+    dims[*rank] = in[d];
+    strides[(*rank)++] = stride;
+    last_reduced = reduced[d];
   }
+  std::reverse(p->kept_dims, p->kept_dims + p->kept_rank);
+  std::reverse(p->kept_strides, p->kept_strides + p->kept_rank);
+  std::reverse(p->reduced_dims, p->reduced_dims + p->reduced_rank);
+  std::reverse(p->reduced_strides, p->reduced_strides + p->reduced_rank);
   return outputs;
 }
 
 // Threads take whole runs of the innermost kept dimension (the channels of a
-// spatial mean), which SIMD kernels vectorise.
+// spatial mean), which SIMD kernels vectorise, or pieces of kOutputsPerTask
+// (a multiple of every vector width) of a longer one.
+constexpr size_t kOutputsPerTask = 1024;
 template <typename Fn>
 void run_outputs(ThreadPool& pool, const ref::ReduceGeometry& p, size_t outputs, const Fn& fn) {
   const size_t run = p.kept_rank > 0 ? static_cast<size_t>(p.kept_dims[p.kept_rank - 1]) : 1;
-  run_rows(pool, outputs / run,
-           [&](size_t begin, size_t end) { fn(begin * run, end * run); });
+  const size_t task = std::min(run, kOutputsPerTask);
+  run_rows(pool, (outputs + task - 1) / task,
+           [&](size_t begin, size_t end) { fn(begin * task, std::min(end * task, outputs)); });
 }
 
 class PlainReduce : public OpKernel {
@@ -59,7 +76,11 @@ class PlainReduce : public OpKernel {
     const Shape& in = ctx.input(0).shape;
     p_.dtype = ctx.input(0).dtype;
     outputs_ = fill_geometry(in, reduced, &p_);
-    p_.start_with_first = p_.kept_rank == 0 && in.rank > 0;
+    // TFLite's rule looks at the input's dimensions, size-1 ones included.
+    p_.start_with_first = in.rank > 0 && std::all_of(reduced, reduced + in.rank, [](bool r) { return r; });
+    const auto& variant = ctx.selector().select(reduce_variants());
+    fn_ = variant.fn;
+    name_ = variant.name;
     return Status::Ok();
   }
 
@@ -67,15 +88,17 @@ class PlainReduce : public OpKernel {
     const void* input = ctx.input(0);
     void* output = ctx.output(0);
     run_outputs(ctx.pool(), p_, outputs_, [&](size_t begin, size_t end) {
-      ref::reduce__reference(p_, input, output, begin, end);
+      fn_(p_, input, output, begin, end);
     });
     return Status::Ok();
   }
 
-  const char* name() const override { return "reduce__reference"; }
+  const char* name() const override { return name_; }
 
  private:
   ref::ReduceParams p_;
+  ref::ReduceFn fn_ = nullptr;
+  const char* name_ = "reduce__reference";
   size_t outputs_ = 0;
 };
 

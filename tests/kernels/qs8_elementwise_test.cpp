@@ -1,8 +1,11 @@
-// The ADD/SUB and MUL families' tester: every variant this CPU runs against
-// the reference, over every length remainder, stride pattern (0 = broadcast,
-// 1, and 2 for the scalar fallback), input fill, zero points and clamps at
-// the limits, scales at each profile's limits, int8 and uint8 (sign_flip),
-// then random cases.
+// The ADD/SUB, MUL, PRELU and SQUARED_DIFFERENCE families' tester: every
+// variant this CPU runs against the reference, over every length remainder,
+// stride pattern (0 = broadcast, as PRELU's per-channel or scalar alpha; 1;
+// and 2 for the scalar fallback), input fill, zero points and clamps at the
+// limits, scales at each profile's limits, int8 and uint8 (sign_flip), then
+// random cases. PRELU and SQUARED_DIFFERENCE have no profile or clamp of
+// their own (TFLite's double rounding, the full int8 range): they take the
+// same cases and ignore those.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -12,6 +15,7 @@
 #include <vector>
 
 #include "kernels/qs8_elementwise.h"
+#include "kernels/qs8_math.h"
 #include "support/kernel_tester.h"
 #include "support/model_runner.h"
 
@@ -47,6 +51,26 @@ ref::Qs8AddParams add_params(RequantProfile profile, const Quant& q, bool subtra
   return with_offsets(p, q);
 }
 
+// PRELU: a is x, b is alpha.
+ref::Qs8PreluParams prelu_params(const Quant& q) {
+  ref::Qs8PreluParams p;
+  ref::make_qs8_prelu_params(q.sa, q.sb, q.so, &p);
+  p.input_zero_point = q.za;
+  p.alpha_zero_point = q.zb;
+  p.output_zero_point = q.zo;
+  p.sign_flip = q.flip;
+  return p;
+}
+
+// False when TFLite refuses the scales (the operator does not load then).
+bool squared_difference_params(const Quant& q, ref::Qs8SquaredDifferenceParams* p) {
+  if (!ref::make_qs8_squared_difference_params(q.sa, q.sb, q.so, p)) return false;
+  p->a_zero_point = q.za;
+  p->b_zero_point = q.zb;
+  p->output_zero_point = q.zo;
+  return true;
+}
+
 ref::Qs8MulParams mul_params(RequantProfile profile, const Quant& q) {
   ref::Qs8MulParams p;
   p.profile = profile;
@@ -75,8 +99,9 @@ void expect_reference(const KernelVariant<Fn>& row, Fn reference, const Params& 
   REQUIRE(got.values() == want.values());
 }
 
-// Runs `body(op, profile, params_check)` for ADD, SUB and MUL: params_check(q, run)
-// compares the row with the reference on the parameters q gives.
+// Runs `body(params_check)` for ADD, SUB, MUL, PRELU and SQUARED_DIFFERENCE:
+// params_check(profile, q, run, rng) compares the row with the reference on
+// the parameters q gives.
 template <typename Body>
 void for_each_op(Body&& body) {
   SECTION("ADD and SUB") {
@@ -95,6 +120,26 @@ void for_each_op(Body&& body) {
         expect_reference(row, reference, mul_params(profile, q), r, rng);
       });
     });
+  }
+  SECTION("PRELU") {
+    for_each_variant("qs8_prelu", qs8_prelu_variants(), [&](const auto& row, auto reference) {
+      body([&](RequantProfile, const Quant& q, const Run& r, std::mt19937& rng) {
+        expect_reference(row, reference, prelu_params(q), r, rng);
+      });
+    });
+  }
+  SECTION("SQUARED_DIFFERENCE (int8 only)") {
+    for_each_variant("qs8_squared_difference", qs8_squared_difference_variants(),
+                     [&](const auto& row, auto reference) {
+                       body([&](RequantProfile, const Quant& q, const Run& r, std::mt19937& rng) {
+                         Quant int8 = q;
+                         int8.flip = 0;
+                         ref::Qs8SquaredDifferenceParams p;
+                         if (squared_difference_params(int8, &p)) {
+                           expect_reference(row, reference, p, r, rng);
+                         }
+                       });
+                     });
   }
 }
 

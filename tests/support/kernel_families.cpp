@@ -18,6 +18,7 @@
 #include "kernels/qs8_pool.h"
 #include "kernels/qs8_quantize.h"
 #include "kernels/qs8_softmax.h"
+#include "kernels/reduce.h"
 #include "kernels/resize.h"
 #include "kernels/transpose_conv.h"
 
@@ -80,6 +81,8 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("move_gather", move_gather_variants()),
       // arg_reduce_config.cpp
       family_rows("arg_reduce", arg_reduce_variants()),
+      // reduce_config.cpp
+      family_rows("reduce", reduce_variants()),
       // resize_config.cpp
       family_rows("f32_resize_bilinear", f32_resize_bilinear_variants()),
       family_rows("qu8_resize_bilinear", qu8_resize_bilinear_variants()),
