@@ -14,7 +14,7 @@ constexpr KernelVariant<Qs8GemmKernel> kQs8Gemm[] = {
 #endif
 #if defined(LOWBIT_HAVE_AVX512)
     {"qs8_gemm_8x16c2__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW,
-     {qs8_gemm_8x16c2__avx512, 8, {16, 2, false}}},
+     {qs8_gemm_8x16c2__avx512, 8, {16, 2, false}, nullptr, false, true}},
 #endif
 #if defined(LOWBIT_HAVE_AVXVNNI)
     // Untested on real hardware: this machine and qemu lack AVX-VNNI.
