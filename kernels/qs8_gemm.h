@@ -122,6 +122,8 @@ Qs8GemmSignature qs8_gemm_4x8c4__avxvnni_evex;
 // aarch64 (kernels/arm/, docs/arm.md): SMULL+SADALP, SDOT, SMMLA.
 Qs8GemmSignature qs8_gemm_2x8c8__neon, qs8_gemm_4x16c4__neondot, qs8_gemm_4x8c8__i8mm;
 Qs8IgemmSignature qs8_igemm_4x16c4__neondot;
+void qu8_flip_sums__neon(const uint8_t* input, int8_t* output, size_t pixels, size_t pixel_bytes,
+                         int32_t* sums);
 // 32-bit ARM (kernels/arm/*_armv7neon.cpp): VMULL.S8+VPADAL.S16, built with -mfpu=neon.
 Qs8GemmSignature qs8_gemm_2x8c8__armv7neon;
 

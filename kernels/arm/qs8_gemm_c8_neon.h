@@ -117,7 +117,9 @@ void qs8_gemm_c8(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
     const size_t channels = nc - block < kNR ? nc - block : kNR;
     for (size_t m = 0; m < mr && m < MR; ++m) {
       const int32x4_t sum_hi = CH == 4 ? hi[m][0] : lo[m][CH / 4 - 1];
-      requantize_store8(vaddq_s32(bias_lo, lo[m][0]), vaddq_s32(bias_hi, sum_hi), params, block,
+      const int32x4_t offset = gemm_row_offset(params, m);
+      requantize_store8(vaddq_s32(vaddq_s32(bias_lo, offset), lo[m][0]),
+                        vaddq_s32(vaddq_s32(bias_hi, offset), sum_hi), params, block,
                         c + m * c_stride + block, channels);
     }
     w = wk + kNR * padded_k;

@@ -94,7 +94,9 @@ void gemm_pairs(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
       const bool first = m % 2 == 0;
       const int32x4_t lo = first ? first_row(pair[0], pair[1]) : second_row(pair[0], pair[1]);
       const int32x4_t hi = first ? first_row(pair[2], pair[3]) : second_row(pair[2], pair[3]);
-      neon::requantize_store8(vaddq_s32(bias_lo, lo), vaddq_s32(bias_hi, hi), params, block,
+      const int32x4_t offset = gemm_row_offset(params, m);
+      neon::requantize_store8(vaddq_s32(vaddq_s32(bias_lo, offset), lo),
+                              vaddq_s32(vaddq_s32(bias_hi, offset), hi), params, block,
                               c + m * c_stride + block, channels);
     }
     w = wk;

@@ -52,17 +52,20 @@ inline void start_block(int32x4_t (&acc)[MR][4], const int8_t* w) {
   }
 }
 
-// Requantizes MR rows of the 16-channel block at `block` and stores the
-// channels that exist.
+// Adds each row's offset, requantizes MR rows of the 16-channel block at
+// `block` and stores the channels that exist.
 template <size_t MR>
 inline void store_block(const int32x4_t (&acc)[MR][4], size_t nc, size_t block, int8_t* c,
                         size_t c_stride, const Qs8GemmParams& params) {
   const size_t channels = nc - block < kNR ? nc - block : kNR;
   for (size_t m = 0; m < MR; ++m) {
     int8_t* out = c + m * c_stride + block;
-    neon::requantize_store8(acc[m][0], acc[m][1], params, block, out, channels < 8 ? channels : 8);
+    const int32x4_t offset = gemm_row_offset(params, m);
+    neon::requantize_store8(vaddq_s32(acc[m][0], offset), vaddq_s32(acc[m][1], offset), params,
+                            block, out, channels < 8 ? channels : 8);
     if (channels > 8) {
-      neon::requantize_store8(acc[m][2], acc[m][3], params, block + 8, out + 8, channels - 8);
+      neon::requantize_store8(vaddq_s32(acc[m][2], offset), vaddq_s32(acc[m][3], offset), params,
+                              block + 8, out + 8, channels - 8);
     }
   }
 }

@@ -14,7 +14,8 @@ constexpr KernelVariant<Qs8GemmKernel> kQs8Gemm[] = {
 #endif
 #if defined(LOWBIT_HAVE_AVX512)
     {"qs8_gemm_8x16c2__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW,
-     {qs8_gemm_8x16c2__avx512, 8, {16, 2, false}}},
+     {qs8_gemm_8x16c2__avx512, 8, {16, 2, false}, nullptr, false, true, false,
+      qu8_flip_sums__avx512}},
 #endif
 #if defined(LOWBIT_HAVE_AVXVNNI)
     // Untested on real hardware: this machine and qemu lack AVX-VNNI.
@@ -27,18 +28,20 @@ constexpr KernelVariant<Qs8GemmKernel> kQs8Gemm[] = {
 #endif
 #if defined(LOWBIT_HAVE_I8MM)
     {"qs8_gemm_4x8c8__i8mm", "i8mm", kCpuNEON | kCpuNEONDot | kCpuNEONI8MM,
-     {qs8_gemm_4x8c8__i8mm, 4, {8, 8, false}}},
+     {qs8_gemm_4x8c8__i8mm, 4, {8, 8, false}, nullptr, false, true, false, qu8_flip_sums__neon}},
 #endif
 #if defined(LOWBIT_HAVE_NEONDOT)
     {"qs8_gemm_4x16c4__neondot", "neondot", kCpuNEON | kCpuNEONDot,
-     {qs8_gemm_4x16c4__neondot, 4, {16, 4, false}, qs8_igemm_4x16c4__neondot}},
+     {qs8_gemm_4x16c4__neondot, 4, {16, 4, false}, qs8_igemm_4x16c4__neondot, false, true, false,
+      qu8_flip_sums__neon}},
 #endif
 #if defined(LOWBIT_HAVE_NEON)
-    {"qs8_gemm_2x8c8__neon", "neon", kCpuNEON, {qs8_gemm_2x8c8__neon, 2, {8, 8, false}}},
+    {"qs8_gemm_2x8c8__neon", "neon", kCpuNEON,
+     {qs8_gemm_2x8c8__neon, 2, {8, 8, false}, nullptr, false, true, false, qu8_flip_sums__neon}},
 #endif
 #if defined(LOWBIT_HAVE_ARMV7NEON)
     {"qs8_gemm_2x8c8__armv7neon", "armv7neon", kCpuNEON,
-     {qs8_gemm_2x8c8__armv7neon, 2, {8, 8, false}}},
+     {qs8_gemm_2x8c8__armv7neon, 2, {8, 8, false}, nullptr, false, true}},
 #endif
     {"qs8_gemm_4x8__reference", "reference", 0,
      {qs8_gemm_4x8__reference, 4, {8, 1, false}, nullptr, true, true}},

@@ -55,6 +55,15 @@ void qs8_gemm_8x16c2__avx512(size_t mr, size_t nc, size_t k, const int8_t* const
     w += kNR * sizeof(int32_t);
     __m512i acc[kMR], a[kMR];
     for (size_t m = 0; m < kMR; ++m) acc[m] = bias;
+    // Legacy uint8 row sums: row m's offset in every lane (rows past mr
+    // repeat the last row's, as their inputs do; a fixed trip count keeps
+    // acc in registers).
+    if (params.row_offsets) {
+      for (size_t m = 0; m < kMR; ++m) {
+        const int32_t offset = params.row_offsets[m < mr ? m : mr - 1];
+        acc[m] = _mm512_add_epi32(acc[m], _mm512_set1_epi32(offset));
+      }
+    }
     for (size_t kk = 0; kk < k_main; kk += 8) {
       for (size_t m = 0; m < kMR; ++m) a[m] = load_pairs8(rows[m] + kk);
       madd_pairs(acc, a, w, 4);

@@ -22,7 +22,34 @@ struct Problem : testing::ChannelRequant {
   std::vector<std::vector<int8_t>> rows;  // each exactly k bytes: over-reads show under ASan
   std::vector<int8_t> weights;            // [n][k]
   std::vector<int32_t> bias;
+  // Per row, added to its accumulators (Qs8GemmParams::row_offsets); empty
+  // for none.
+  std::vector<int32_t> row_offsets;
+
+  // The kernel's params for the tile whose first row is m0.
+  Qs8GemmParams tile_params(size_t m0) const {
+    Qs8GemmParams tile = params;
+    tile.row_offsets = row_offsets.empty() ? nullptr : row_offsets.data() + m0;
+    return tile;
+  }
 };
+
+// Gives p offsets as legacy uint8 row sums are (ops/legacy_uint8.h): a
+// multiplier 128 - zw (small or full range) times each row's sum, plus a
+// per-row jitter so rows with equal sums still differ. Only when `kernel`
+// reads them; returns whether it did.
+bool maybe_add_row_offsets(std::mt19937& rng, const Qs8GemmKernel& kernel, Problem* p) {
+  if (!kernel.row_offsets) return false;
+  const int32_t multiplier =
+      rng() % 2 ? static_cast<int32_t>(rng() % 7) - 3 : static_cast<int32_t>(rng() % 256) - 127;
+  p->row_offsets.clear();
+  for (const auto& row : p->rows) {
+    int32_t sum = 0;
+    for (int8_t x : row) sum += x;
+    p->row_offsets.push_back(multiplier * sum + static_cast<int32_t>(rng() % 2001) - 1000);
+  }
+  return true;
+}
 
 Problem make_problem(std::mt19937& rng, size_t max_mr, RequantProfile profile) {
   Problem p;
@@ -49,7 +76,7 @@ Problem make_problem(std::mt19937& rng, size_t max_mr, RequantProfile profile) {
 void simulate_into(const Problem& p, int8_t* c, size_t c_stride) {
   for (size_t m = 0; m < p.mr; ++m) {
     for (size_t n = 0; n < p.n; ++n) {
-      int64_t acc = p.bias[n];
+      int64_t acc = p.bias[n] + (p.row_offsets.empty() ? 0 : p.row_offsets[m]);
       for (size_t i = 0; i < p.k; ++i) {
         acc += int64_t(p.rows[m][i] - p.input_zp) * p.weights[n * p.k + i];
       }
@@ -85,7 +112,8 @@ void run_into(const Qs8GemmKernel& kernel, const Problem& p, const int8_t* const
   const PackedWeights packed(kernel, p);
   for (size_t m0 = 0; m0 < p.mr; m0 += kernel.mr) {
     const size_t mr = std::min<size_t>(kernel.mr, p.mr - m0);
-    kernel.fn(mr, p.n, p.k, a_rows + m0, packed.data, c + m0 * c_stride, c_stride, p.params);
+    kernel.fn(mr, p.n, p.k, a_rows + m0, packed.data, c + m0 * c_stride, c_stride,
+              p.tile_params(m0));
   }
 }
 
@@ -133,7 +161,8 @@ void expect_edge_matches(std::mt19937& rng, const Qs8GemmKernel& kernel, const P
   INFO("M " << p.mr << " N " << p.n << " K " << p.k << " c_stride " << c_stride << " a_stride "
             << a_stride << " zero points " << p.input_zp << "/" << p.params.output_zero_point
             << " clamp [" << p.params.output_min << ", " << p.params.output_max << "] "
-            << requant_profile_name(p.params.profile));
+            << requant_profile_name(p.params.profile) << " row offsets "
+            << p.row_offsets.size());
   testing::expect_same_writes<int8_t>(
       testing::strided_extent(p.mr, p.n, c_stride),
       [&](int8_t* c) { simulate_into(p, c, c_stride); },
@@ -171,7 +200,8 @@ TEST_CASE("qs8 GEMM variants match the definition in every profile", "[kernels][
           for (int iter = 0; iter < testing::scaled_iterations(150); ++iter) {
             // Rows up to 2*MR+1 exercise full tiles and a remainder.
             Problem p = make_problem(rng, 2 * variant.fn.mr + 1, profile);
-            CAPTURE(iter, p.mr, p.n, p.k, p.input_zp);
+            if (iter % 2) maybe_add_row_offsets(rng, variant.fn, &p);
+            CAPTURE(iter, p.mr, p.n, p.k, p.input_zp, p.row_offsets.size());
             REQUIRE(run(variant.fn, p) == simulate(p));
           }
         }
@@ -231,11 +261,12 @@ TEST_CASE("qs8 indirect GEMM variants match the definition in every profile",
             p.rows[m].insert(p.rows[m].end(), tap.begin(), tap.end());
           }
         }
-        CAPTURE(iter, p.mr, p.n, taps, tap_bytes, p.input_zp);
+        if (iter % 2) maybe_add_row_offsets(rng, kernel, &p);
+        CAPTURE(iter, p.mr, p.n, taps, tap_bytes, p.input_zp, p.row_offsets.size());
         const PackedWeights packed(kernel, p);
         std::vector<int8_t> out(p.mr * p.n, 0x55);
         kernel.igemm(p.mr, p.n, taps, tap_bytes, indirection.data(), packed.data, out.data(), p.n,
-                     p.params);
+                     p.tile_params(0));
         REQUIRE(out == simulate(p));
       }
     }
@@ -251,9 +282,11 @@ TEST_CASE("qs8 GEMM variants: every M and N remainder, K around the group, strid
       for (size_t n : testing::tile_remainders(kernel.layout.nr)) {
         const size_t group = kernel.layout.k_group;
         for (size_t k : testing::depths_around_group(group, large_depth(kernel.layout))) {
-          // Profiles, zero points and strides rotate so every shape gets some.
-          const Problem p =
+          // Profiles, zero points, strides and row offsets rotate so every
+          // shape gets some.
+          Problem p =
               make_edge_problem(rng, m, n, k, testing::rotating_edge_params(i, zero_points));
+          if (i % 5 < 2) maybe_add_row_offsets(rng, kernel, &p);
           expect_edge_matches(rng, kernel, p, i % 2 ? n : n + 5, (i / 2) % 2 ? k : k + 3);
           ++i;
         }
@@ -270,8 +303,10 @@ TEST_CASE("qs8 GEMM variants: zero points, clamps and fills at the limits",
       // A full tile with K one past the group, or a remainder tile with a
       // large K (accumulators at their largest for the fills).
       const size_t nr = kernel.layout.nr;
-      const Problem p = i % 2 ? make_edge_problem(rng, kernel.mr, nr, kernel.layout.k_group + 1, e)
-                              : make_edge_problem(rng, 2, nr + 1, large_depth(kernel.layout), e);
+      Problem p = i % 2 ? make_edge_problem(rng, kernel.mr, nr, kernel.layout.k_group + 1, e)
+                        : make_edge_problem(rng, 2, nr + 1, large_depth(kernel.layout), e);
+      // Every fill and shape, every other clamp: with row offsets.
+      if ((i / 4) % 2 == 0) maybe_add_row_offsets(rng, kernel, &p);
       expect_edge_matches(rng, kernel, p, p.n + 1, p.k);
     });
   });
@@ -294,6 +329,7 @@ TEST_CASE("qs8 indirect GEMM variants: every M and N remainder, padding taps, st
             Problem p =
                 make_edge_problem(rng, m, n, taps * tap_bytes,
                                   testing::rotating_edge_params(i, zero_points));
+            if (i % 5 < 2) maybe_add_row_offsets(rng, kernel, &p);
             const std::vector<int8_t> padding(tap_bytes, static_cast<int8_t>(p.input_zp));
             std::vector<const int8_t*> indirection;
             for (size_t r = 0; r < m; ++r) {
@@ -307,7 +343,8 @@ TEST_CASE("qs8 indirect GEMM variants: every M and N remainder, padding taps, st
             INFO("M " << m << " N " << n << " taps " << taps << " x " << tap_bytes << " c_stride "
                       << c_stride << " zero points " << p.input_zp << "/"
                       << p.params.output_zero_point << " "
-                      << requant_profile_name(p.params.profile));
+                      << requant_profile_name(p.params.profile) << " row offsets "
+                      << p.row_offsets.size());
             const PackedWeights packed(kernel, p);
             testing::expect_same_writes<int8_t>(
                 testing::strided_extent(m, n, c_stride),
@@ -316,7 +353,7 @@ TEST_CASE("qs8 indirect GEMM variants: every M and N remainder, padding taps, st
                   for (size_t m0 = 0; m0 < m; m0 += kernel.mr) {
                     kernel.igemm(std::min<size_t>(kernel.mr, m - m0), n, taps, tap_bytes,
                                  indirection.data() + m0 * taps, packed.data,
-                                 c + m0 * c_stride, c_stride, p.params);
+                                 c + m0 * c_stride, c_stride, p.tile_params(m0));
                   }
                 });
             ++i;
