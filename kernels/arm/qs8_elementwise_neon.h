@@ -77,16 +77,26 @@ inline Rescale make_rescale(const ref::Requantizer& r, RequantProfile profile) {
   return Rescale{vdupq_n_s32(r.multiplier), vdupq_n_s32(r.shift), profile};
 }
 
-inline int8x8_t flip_vector(uint8_t sign_flip) { return vdup_n_s8(static_cast<int8_t>(sign_flip)); }
+// Both inputs and the store of ADD's or MUL's parameters.
+struct Operands {
+  Input8 x, y;
+  Store8 store;
+};
+
+template <typename Params>
+Operands operands(const Params& p, const int8_t* a, size_t a_stride, const int8_t* b,
+                  size_t b_stride) {
+  const int8x8_t flip = vdup_n_s8(static_cast<int8_t>(p.sign_flip));
+  return Operands{Input8{a, a_stride, vdupq_n_s32(p.a_zero_point), flip},
+                  Input8{b, b_stride, vdupq_n_s32(p.b_zero_point), flip},
+                  make_store(p.output_zero_point, p.act_min, p.act_max, flip)};
+}
 
 inline void add(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_stride,
                 const int8_t* b, size_t b_stride, int8_t* output) {
   size_t i = 0;
   if (a_stride <= 1 && b_stride <= 1) {
-    const int8x8_t flip = flip_vector(p.sign_flip);
-    const Input8 x{a, a_stride, vdupq_n_s32(p.a_zero_point), flip};
-    const Input8 y{b, b_stride, vdupq_n_s32(p.b_zero_point), flip};
-    const Store8 store = make_store(p.output_zero_point, p.act_min, p.act_max, flip);
+    const Operands io = operands(p, a, a_stride, b, b_stride);
     int32x4_t xl, xh, yl, yh;
     if (p.profile == RequantProfile::kXnnpackFp32) {
       const int32x4_t a_m = vdupq_n_s32(p.xnn_a_multiplier);
@@ -95,9 +105,9 @@ inline void add(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_
       // and the sum stays within +-2^30 (see the reference), so no saturation.
       const int32x4_t right = vdupq_n_s32(-p.xnn_shift);
       for (; i + kStep <= n; i += kStep) {
-        x.at(i, &xl, &xh);
-        y.at(i, &yl, &yh);
-        store(vrshlq_s32(vmlaq_s32(vmulq_s32(xl, a_m), yl, b_m), right),
+        io.x.at(i, &xl, &xh);
+        io.y.at(i, &yl, &yh);
+        io.store(vrshlq_s32(vmlaq_s32(vmulq_s32(xl, a_m), yl, b_m), right),
               vrshlq_s32(vmlaq_s32(vmulq_s32(xh, a_m), yh, b_m), right), output + i);
       }
     } else {
@@ -105,11 +115,11 @@ inline void add(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_
       const Rescale ro = make_rescale(p.output, p.profile);
       const int32x4_t lift = vdupq_n_s32(p.left_shift);
       for (; i + kStep <= n; i += kStep) {
-        x.at(i, &xl, &xh);
-        y.at(i, &yl, &yh);
+        io.x.at(i, &xl, &xh);
+        io.y.at(i, &yl, &yh);
         const int32x4_t sum_lo = vaddq_s32(ra(vshlq_s32(xl, lift)), rb(vshlq_s32(yl, lift)));
         const int32x4_t sum_hi = vaddq_s32(ra(vshlq_s32(xh, lift)), rb(vshlq_s32(yh, lift)));
-        store(ro(sum_lo), ro(sum_hi), output + i);
+        io.store(ro(sum_lo), ro(sum_hi), output + i);
       }
     }
   }
@@ -123,22 +133,19 @@ inline void mul(const ref::Qs8MulParams& p, size_t n, const int8_t* a, size_t a_
                 const int8_t* b, size_t b_stride, int8_t* output) {
   size_t i = 0;
   if (a_stride <= 1 && b_stride <= 1) {
-    const int8x8_t flip = flip_vector(p.sign_flip);
-    const Input8 x{a, a_stride, vdupq_n_s32(p.a_zero_point), flip};
-    const Input8 y{b, b_stride, vdupq_n_s32(p.b_zero_point), flip};
-    const Store8 store = make_store(p.output_zero_point, p.act_min, p.act_max, flip);
+    const Operands io = operands(p, a, a_stride, b, b_stride);
     const float32x4_t scale = vdupq_n_f32(p.output.scale);
     const Rescale ro = make_rescale(p.output, p.profile);
     const bool fp32 = p.profile == RequantProfile::kXnnpackFp32;
     int32x4_t xl, xh, yl, yh;
     for (; i + kStep <= n; i += kStep) {
-      x.at(i, &xl, &xh);
-      y.at(i, &yl, &yh);
+      io.x.at(i, &xl, &xh);
+      io.y.at(i, &yl, &yh);
       const int32x4_t lo = vmulq_s32(xl, yl), hi = vmulq_s32(xh, yh);
       if (fp32) {
-        store(neon::requant_fp32(lo, scale), neon::requant_fp32(hi, scale), output + i);
+        io.store(neon::requant_fp32(lo, scale), neon::requant_fp32(hi, scale), output + i);
       } else {
-        store(ro(lo), ro(hi), output + i);
+        io.store(ro(lo), ro(hi), output + i);
       }
     }
   }

@@ -91,7 +91,20 @@ inline void with_half_up(RequantProfile profile, const Body& body) {
   }
 }
 
-inline __m128i flip_vector(uint8_t sign_flip) { return _mm_set1_epi8(static_cast<char>(sign_flip)); }
+// Both inputs and the store of ADD's or MUL's parameters.
+struct Operands {
+  Input16 x, y;
+  Store16 store;
+};
+
+template <typename Params>
+Operands operands(const Params& p, const int8_t* a, size_t a_stride, const int8_t* b,
+                  size_t b_stride) {
+  const __m128i flip = _mm_set1_epi8(static_cast<char>(p.sign_flip));
+  return Operands{Input16{a, a_stride, _mm512_set1_epi32(p.a_zero_point), flip},
+                  Input16{b, b_stride, _mm512_set1_epi32(p.b_zero_point), flip},
+                  Store16(p.output_zero_point, p.act_min, p.act_max, flip)};
+}
 
 }  // namespace
 
@@ -101,19 +114,16 @@ void qs8_add__avx512(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size
     ref::qs8_add__reference(p, n, a, a_stride, b, b_stride, output);
     return;
   }
-  const __m128i flip = flip_vector(p.sign_flip);
-  const Input16 x{a, a_stride, _mm512_set1_epi32(p.a_zero_point), flip};
-  const Input16 y{b, b_stride, _mm512_set1_epi32(p.b_zero_point), flip};
-  const Store16 store(p.output_zero_point, p.act_min, p.act_max, flip);
+  const Operands io = operands(p, a, a_stride, b, b_stride);
   if (p.profile == RequantProfile::kXnnpackFp32) {
     const __m512i a_m = _mm512_set1_epi32(p.xnn_a_multiplier);
     const __m512i b_m = _mm512_set1_epi32(p.xnn_b_multiplier);
     const __m512i rounding = _mm512_set1_epi32(int32_t{1} << (p.xnn_shift - 1));
     const __m128i shift = _mm_cvtsi32_si128(p.xnn_shift);
     for_each_step(n, [&](size_t i, __mmask16 mask) {
-      const __m512i acc = _mm512_add_epi32(_mm512_mullo_epi32(x.at(i, mask), a_m),
-                                           _mm512_mullo_epi32(y.at(i, mask), b_m));
-      store(_mm512_sra_epi32(_mm512_add_epi32(acc, rounding), shift), mask, output + i);
+      const __m512i acc = _mm512_add_epi32(_mm512_mullo_epi32(io.x.at(i, mask), a_m),
+                                           _mm512_mullo_epi32(io.y.at(i, mask), b_m));
+      io.store(_mm512_sra_epi32(_mm512_add_epi32(acc, rounding), shift), mask, output + i);
     });
     return;
   }
@@ -123,9 +133,9 @@ void qs8_add__avx512(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size
     constexpr bool kHalfUp = decltype(half_up)::value;
     for_each_step(n, [&](size_t i, __mmask16 mask) {
       const __m512i sum =
-          _mm512_add_epi32(ra.apply<kHalfUp>(_mm512_sll_epi32(x.at(i, mask), lift)),
-                           rb.apply<kHalfUp>(_mm512_sll_epi32(y.at(i, mask), lift)));
-      store(ro.apply<kHalfUp>(sum), mask, output + i);
+          _mm512_add_epi32(ra.apply<kHalfUp>(_mm512_sll_epi32(io.x.at(i, mask), lift)),
+                           rb.apply<kHalfUp>(_mm512_sll_epi32(io.y.at(i, mask), lift)));
+      io.store(ro.apply<kHalfUp>(sum), mask, output + i);
     });
   });
 }
@@ -136,15 +146,12 @@ void qs8_mul__avx512(const ref::Qs8MulParams& p, size_t n, const int8_t* a, size
     ref::qs8_mul__reference(p, n, a, a_stride, b, b_stride, output);
     return;
   }
-  const __m128i flip = flip_vector(p.sign_flip);
-  const Input16 x{a, a_stride, _mm512_set1_epi32(p.a_zero_point), flip};
-  const Input16 y{b, b_stride, _mm512_set1_epi32(p.b_zero_point), flip};
-  const Store16 store(p.output_zero_point, p.act_min, p.act_max, flip);
+  const Operands io = operands(p, a, a_stride, b, b_stride);
   if (p.profile == RequantProfile::kXnnpackFp32) {
     const __m512 scale = _mm512_set1_ps(p.output.scale);
     for_each_step(n, [&](size_t i, __mmask16 mask) {
-      const __m512i product = _mm512_mullo_epi32(x.at(i, mask), y.at(i, mask));
-      store(avx512::requant_fp32(product, scale), mask, output + i);
+      const __m512i product = _mm512_mullo_epi32(io.x.at(i, mask), io.y.at(i, mask));
+      io.store(avx512::requant_fp32(product, scale), mask, output + i);
     });
     return;
   }
@@ -152,7 +159,7 @@ void qs8_mul__avx512(const ref::Qs8MulParams& p, size_t n, const int8_t* a, size
   with_half_up(p.profile, [&](auto half_up) {
     constexpr bool kHalfUp = decltype(half_up)::value;
     for_each_step(n, [&](size_t i, __mmask16 mask) {
-      store(ro.apply<kHalfUp>(_mm512_mullo_epi32(x.at(i, mask), y.at(i, mask))), mask,
+      io.store(ro.apply<kHalfUp>(_mm512_mullo_epi32(io.x.at(i, mask), io.y.at(i, mask))), mask,
             output + i);
     });
   });
