@@ -1,5 +1,5 @@
-// QUANTIZE and DEQUANTIZE convert between dtypes with one kernel family per
-// dtype pair: create() picks the family, prepare() only fills the parameters.
+// QUANTIZE, DEQUANTIZE and CAST convert between dtypes with one kernel family
+// per dtype pair: create() picks the family, prepare() only fills the parameters.
 #pragma once
 
 #include <cstddef>
