@@ -80,6 +80,37 @@ struct Rescale {
   }
 };
 
+// TFLite's rescale of an ADD input, (x - zp) * 2^20, in 32-bit lanes. With
+// v = x - zp (|v| <= 255) the doubling high multiply is
+//   floor((v * 2^20 * M + 2^30) / 2^31) = floor((v * M + 2^10) / 2^11)
+//                                       = v * Mh + floor((v * Ml + 2^10) / 2^11)
+// for M = Mh * 2^11 + Ml, 0 <= Ml < 2^11 (Mh by an arithmetic shift, so a
+// negative M, SUB's b, splits the same way). Both products fit 32 bits
+// (|v * Mh| <= 2^28), so no 64-bit multiply is needed; the rounding right
+// shift follows as in every double-rounding rescale. Only for shifts <= 0
+// (input multipliers are at most 1/2) and TFLite's lift of 20 bits.
+struct LiftedInputRescale {
+  static constexpr int kLift = 20;
+  __m512i high_part, low_part, right, mask, half_mask;
+
+  static bool applies(const ref::Requantizer& r, int32_t left_shift, RequantProfile profile) {
+    return left_shift == kLift && r.shift <= 0 && profile != RequantProfile::kSingleRounding;
+  }
+  explicit LiftedInputRescale(const ref::Requantizer& r)
+      : high_part(_mm512_set1_epi32(r.multiplier >> 11)),
+        low_part(_mm512_set1_epi32(r.multiplier & 2047)),
+        right(_mm512_set1_epi32(-r.shift)),
+        mask(_mm512_set1_epi32(static_cast<int32_t>((uint32_t{1} << -r.shift) - 1))),
+        half_mask(_mm512_srai_epi32(mask, 1)) {}
+  template <bool kHalfUp>
+  __m512i apply(__m512i v) const {
+    const __m512i low = _mm512_srai_epi32(
+        _mm512_add_epi32(_mm512_mullo_epi32(v, low_part), _mm512_set1_epi32(1 << 10)), 11);
+    const __m512i high = _mm512_add_epi32(_mm512_mullo_epi32(v, high_part), low);
+    return avx512::rounding_shift_right(high, right, mask, half_mask, kHalfUp);
+  }
+};
+
 // Calls body(std::true_type) when the profile rounds ties up, else with
 // std::false_type, so the rounding choice is a compile-time constant.
 template <typename Body>
@@ -124,6 +155,20 @@ void qs8_add__avx512(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size
       const __m512i acc = _mm512_add_epi32(_mm512_mullo_epi32(io.x.at(i, mask), a_m),
                                            _mm512_mullo_epi32(io.y.at(i, mask), b_m));
       io.store(_mm512_sra_epi32(_mm512_add_epi32(acc, rounding), shift), mask, output + i);
+    });
+    return;
+  }
+  if (LiftedInputRescale::applies(p.a, p.left_shift, p.profile) &&
+      LiftedInputRescale::applies(p.b, p.left_shift, p.profile)) {
+    const LiftedInputRescale ra(p.a), rb(p.b);
+    const Rescale ro(p.output, p.profile);
+    with_half_up(p.profile, [&](auto half_up) {
+      constexpr bool kHalfUp = decltype(half_up)::value;
+      for_each_step(n, [&](size_t i, __mmask16 mask) {
+        const __m512i sum = _mm512_add_epi32(ra.apply<kHalfUp>(io.x.at(i, mask)),
+                                             rb.apply<kHalfUp>(io.y.at(i, mask)));
+        io.store(ro.apply<kHalfUp>(sum), mask, output + i);
+      });
     });
     return;
   }
