@@ -32,7 +32,7 @@ for tool in qemu-aarch64 qemu-arm aarch64-linux-gnu-g++ arm-linux-gnueabihf-g++;
   command -v "$tool" >/dev/null || fail "$tool missing (scripts/install-deps.sh --cross installs it)"
 done
 
-test_binaries=(test_kernels test_ops_int8 test_ops_binary test_ops_elementwise test_ops_datamove
+test_binaries=(test_kernels test_ops_int8 test_ops_binary test_ops_elementwise test_ops_datamove test_ops_math
   test_ops_resize test_ops_tconv test_runtime)
 tools=(lowbit-run bench_model)
 profiles=(tflite_reference single_rounding xnnpack_fp32)
