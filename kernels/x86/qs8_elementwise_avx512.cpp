@@ -137,6 +137,33 @@ Operands operands(const Params& p, const int8_t* a, size_t a_stride, const int8_
                   Store16(p.output_zero_point, p.act_min, p.act_max, flip)};
 }
 
+// Any rescale of an ADD input given (x - zp) unlifted: shifts it left by
+// TFLite's lift first (LiftedInputRescale does without the shift).
+struct ShiftedInputRescale {
+  Rescale rescale;
+  __m128i lift;
+
+  template <bool kHalfUp>
+  __m512i apply(__m512i v) const {
+    return rescale.apply<kHalfUp>(_mm512_sll_epi32(v, lift));
+  }
+};
+
+// ADD's fixed-point profiles: both inputs rescaled, summed, the sum rescaled.
+template <typename InputRescale>
+void add_rescaled(const ref::Qs8AddParams& p, const Operands& io, const InputRescale& ra,
+                  const InputRescale& rb, size_t n, int8_t* output) {
+  const Rescale ro(p.output, p.profile);
+  with_half_up(p.profile, [&](auto half_up) {
+    constexpr bool kHalfUp = decltype(half_up)::value;
+    for_each_step(n, [&](size_t i, __mmask16 mask) {
+      const __m512i sum = _mm512_add_epi32(ra.template apply<kHalfUp>(io.x.at(i, mask)),
+                                           rb.template apply<kHalfUp>(io.y.at(i, mask)));
+      io.store(ro.apply<kHalfUp>(sum), mask, output + i);
+    });
+  });
+}
+
 }  // namespace
 
 void qs8_add__avx512(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_stride,
@@ -160,29 +187,12 @@ void qs8_add__avx512(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size
   }
   if (LiftedInputRescale::applies(p.a, p.left_shift, p.profile) &&
       LiftedInputRescale::applies(p.b, p.left_shift, p.profile)) {
-    const LiftedInputRescale ra(p.a), rb(p.b);
-    const Rescale ro(p.output, p.profile);
-    with_half_up(p.profile, [&](auto half_up) {
-      constexpr bool kHalfUp = decltype(half_up)::value;
-      for_each_step(n, [&](size_t i, __mmask16 mask) {
-        const __m512i sum = _mm512_add_epi32(ra.apply<kHalfUp>(io.x.at(i, mask)),
-                                             rb.apply<kHalfUp>(io.y.at(i, mask)));
-        io.store(ro.apply<kHalfUp>(sum), mask, output + i);
-      });
-    });
-    return;
+    add_rescaled(p, io, LiftedInputRescale(p.a), LiftedInputRescale(p.b), n, output);
+  } else {
+    const __m128i lift = _mm_cvtsi32_si128(p.left_shift);
+    add_rescaled(p, io, ShiftedInputRescale{Rescale(p.a, p.profile), lift},
+                 ShiftedInputRescale{Rescale(p.b, p.profile), lift}, n, output);
   }
-  const Rescale ra(p.a, p.profile), rb(p.b, p.profile), ro(p.output, p.profile);
-  const __m128i lift = _mm_cvtsi32_si128(p.left_shift);
-  with_half_up(p.profile, [&](auto half_up) {
-    constexpr bool kHalfUp = decltype(half_up)::value;
-    for_each_step(n, [&](size_t i, __mmask16 mask) {
-      const __m512i sum =
-          _mm512_add_epi32(ra.apply<kHalfUp>(_mm512_sll_epi32(io.x.at(i, mask), lift)),
-                           rb.apply<kHalfUp>(_mm512_sll_epi32(io.y.at(i, mask), lift)));
-      io.store(ro.apply<kHalfUp>(sum), mask, output + i);
-    });
-  });
 }
 
 void qs8_mul__avx512(const ref::Qs8MulParams& p, size_t n, const int8_t* a, size_t a_stride,
