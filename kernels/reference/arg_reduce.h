@@ -35,8 +35,13 @@ void arg_reduce__reference(const ArgReduceParams& p, const void* input, void* ou
 inline bool arg_reduce_takes_bytes(const ArgReduceParams& p) {
   return p.inner == 1 && (p.input == DType::kInt8 || p.input == DType::kUInt8);
 }
+// The XOR that makes int8 or uint8 bytes signed keys ordered for a maximum
+// (minimum: reversed); REDUCE_MAX/MIN's SIMD variants use it too.
+inline uint8_t byte_key_flip(DType dtype, bool minimum) {
+  return static_cast<uint8_t>((dtype == DType::kUInt8 ? 0x80 : 0) ^ (minimum ? 0xff : 0));
+}
 inline uint8_t arg_reduce_key_flip(const ArgReduceParams& p) {
-  return static_cast<uint8_t>((p.input == DType::kUInt8 ? 0x80 : 0) ^ (p.minimum ? 0xff : 0));
+  return byte_key_flip(p.input, p.minimum);
 }
 
 // The search every SIMD variant runs on one pixel's n keys, with Simd (a

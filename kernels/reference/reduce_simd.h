@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/reference/arg_reduce.h"
 #include "kernels/reference/reduce.h"
 
 namespace lowbit {
@@ -20,8 +21,7 @@ inline bool reduce_takes_bytes(const ReduceParams& p) {
          (p.kind == ReduceKind::kMax || p.kind == ReduceKind::kMin);
 }
 inline uint8_t reduce_key_flip(const ReduceParams& p) {
-  return static_cast<uint8_t>((p.dtype == DType::kUInt8 ? 0x80 : 0) ^
-                              (p.kind == ReduceKind::kMin ? 0xff : 0));
+  return byte_key_flip(p.dtype, p.kind == ReduceKind::kMin);
 }
 
 // The lowest key: where every maximum starts.
