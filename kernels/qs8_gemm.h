@@ -64,6 +64,8 @@ using Qs8IgemmFn = Qs8IgemmSignature*;
 
 // Legacy uint8 input of a layer whose GEMM rows are pixels (row_offsets):
 // output[i] = input[i] ^ 0x80, and sums[p] the sum of pixel p's int8 values.
+// With output nullptr the input is int8 already (a flipped uint8 tensor) and
+// only its pixel sums are written.
 using Qu8FlipSumsFn = void (*)(const uint8_t* input, int8_t* output, size_t pixels,
                                size_t pixel_bytes, int32_t* sums);
 

@@ -45,6 +45,10 @@ struct TensorView {
   const TensorDesc* desc = nullptr;
   void* data = nullptr;
   size_t bytes = 0;
+  // A legacy uint8 intermediate the SIMD kernels keep as int8 bytes (each
+  // byte value ^ 0x80) between the operators that share it. Graph inputs and
+  // outputs never are.
+  bool sign_flipped = false;
 
   const std::string& name() const { return desc->name; }
   DType dtype() const { return desc->dtype; }

@@ -36,7 +36,9 @@ class Qs8AddOrSub : public BroadcastBinaryKernel<ref::Qs8AddParams, ref::Qs8AddF
     p_.a_zero_point = int8_zero_point(a);
     p_.b_zero_point = int8_zero_point(b);
     p_.output_zero_point = int8_zero_point(out);
-    p_.sign_flip = sign_flip_of(out.dtype);
+    // uint8 operands stored flipped are int8 bytes already (all three alike,
+    // runtime/flipped_uint8.h).
+    p_.sign_flip = ctx.output_flipped(0) ? 0 : sign_flip_of(out.dtype);
     quantized_activation_range(activation_, out.quant.scales[0], p_.output_zero_point,
                                DType::kInt8, &p_.act_min, &p_.act_max);
     return plan_and_select(ctx, qs8_add_variants());

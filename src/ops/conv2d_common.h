@@ -167,18 +167,20 @@ class WeightedKernel {
     }
   }
 
-  // Operands [input, weights, bias?] -> [output], `rows` rows split over the pool.
-  void run(const Params& p, const RunContext& ctx, bool has_bias, size_t rows) const {
+  // Operands [input, weights, bias?] -> [output], `rows` rows split over the
+  // pool; the input's bytes read from `input_data` (ctx.input(0) or a copy).
+  void run(const Params& p, const RunContext& ctx, bool has_bias, size_t rows,
+           const void* input_data) const {
     const int32_t* bias = has_bias ? ctx.input_as<int32_t>(2) : nullptr;
     if (qu8_) {
-      const auto* input = ctx.input_as<uint8_t>(0);
+      const auto* input = static_cast<const uint8_t*>(input_data);
       const auto* weights = ctx.input_as<uint8_t>(1);
       auto* output = ctx.output_as<uint8_t>(0);
       run_rows(ctx.pool(), rows, [&](size_t begin, size_t end) {
         qu8_(p, input, weights, bias, output, begin, end);
       });
     } else {
-      const auto* input = ctx.input_as<int8_t>(0);
+      const auto* input = static_cast<const int8_t*>(input_data);
       const auto* weights = ctx.input_as<int8_t>(1);
       auto* output = ctx.output_as<int8_t>(0);
       run_rows(ctx.pool(), rows, [&](size_t begin, size_t end) {

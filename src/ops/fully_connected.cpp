@@ -101,7 +101,7 @@ class QuantizedFullyConnected
     // reference, for legacy uint8 too (driver_applies).
     const auto& gemm = ctx.selector().select(qs8_gemm_variants());
     use_driver_ = driver_applies(ctx, gemm);
-    if (!use_driver_) return Status::Ok();
+    if (!use_driver_) return prepare_reference_flips(ctx);
     Qs8ConvGeometry g;
     g.batch = p_.batch;
     g.input_c = p_.input_depth;

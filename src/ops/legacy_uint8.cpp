@@ -106,10 +106,12 @@ void flip_block(const uint8_t* in, uint8_t* out, size_t bytes) {
   for (; i < bytes; ++i) out[i] = static_cast<uint8_t>(in[i] ^ 0x80u);
 }
 
-// Flips one pixel and returns the sum of its flipped bytes: the unsigned
-// input bytes summed in 16-bit lanes of a word (two bytes per lane per step,
-// at most 128 steps before the lanes are folded), minus 128 per byte.
-int32_t flip_and_sum(const uint8_t* in, uint8_t* out, size_t bytes) {
+// The sum of one pixel's int8 values: its bytes XOR `to_unsigned` read as
+// uint8, summed in 16-bit lanes of a word (two bytes per lane per step, at
+// most 128 steps before the lanes are folded), minus 128 per byte. kFlip also
+// writes the bytes XOR 0x80 to out (uint8 input: to_unsigned 0).
+template <bool kFlip>
+int32_t int8_pixel_sum(const uint8_t* in, uint8_t* out, size_t bytes, uint64_t to_unsigned) {
   constexpr uint64_t kSignBits = 0x8080808080808080u;
   constexpr uint64_t kLowBytes = 0x00FF00FF00FF00FFu;
   constexpr uint64_t kLowHalves = 0x0000FFFF0000FFFFu;
@@ -120,18 +122,32 @@ int32_t flip_and_sum(const uint8_t* in, uint8_t* out, size_t bytes) {
     for (size_t step = 0; step < 128 && i + 8 <= bytes; ++step, i += 8) {
       uint64_t word;
       std::memcpy(&word, in + i, 8);
-      lanes += (word & kLowBytes) + ((word >> 8) & kLowBytes);
-      word ^= kSignBits;
-      std::memcpy(out + i, &word, 8);
+      const uint64_t u = word ^ to_unsigned;
+      lanes += (u & kLowBytes) + ((u >> 8) & kLowBytes);
+      if (kFlip) {
+        word ^= kSignBits;
+        std::memcpy(out + i, &word, 8);
+      }
     }
     const uint64_t pairs = (lanes & kLowHalves) + ((lanes >> 16) & kLowHalves);
     sum += int64_t((pairs & 0xFFFFFFFFu) + (pairs >> 32));
   }
   for (; i < bytes; ++i) {
-    sum += in[i];
-    out[i] = static_cast<uint8_t>(in[i] ^ 0x80u);
+    sum += uint8_t(in[i] ^ uint8_t(to_unsigned));
+    if (kFlip) out[i] = static_cast<uint8_t>(in[i] ^ 0x80u);
   }
   return static_cast<int32_t>(sum - 128 * int64_t(bytes));
+}
+
+// Pixels split over the pool in blocks of about kFlipBlockBytes.
+template <typename BlockFn>
+void for_pixel_blocks(ThreadPool& pool, size_t pixels, size_t pixel_bytes, BlockFn&& fn) {
+  const size_t per_block = std::max<size_t>(1, kFlipBlockBytes / std::max<size_t>(1, pixel_bytes));
+  const size_t blocks = (pixels + per_block - 1) / per_block;
+  pool.parallel_for(blocks, [&](size_t block) {
+    const size_t begin = block * per_block;
+    fn(begin, std::min(pixels, begin + per_block));
+  });
 }
 
 }  // namespace
@@ -140,17 +156,29 @@ void flip_sign_bits_with_sums(ThreadPool& pool, const void* src, void* dst, size
                               size_t pixel_bytes, int32_t* sums, Qu8FlipSumsFn simd) {
   const auto* in = static_cast<const uint8_t*>(src);
   auto* out = static_cast<uint8_t*>(dst);
-  const size_t per_block = std::max<size_t>(1, kFlipBlockBytes / std::max<size_t>(1, pixel_bytes));
-  const size_t blocks = (pixels + per_block - 1) / per_block;
-  pool.parallel_for(blocks, [=](size_t block) {
-    const size_t begin = block * per_block, end = std::min(pixels, begin + per_block);
+  for_pixel_blocks(pool, pixels, pixel_bytes, [&](size_t begin, size_t end) {
     if (simd) {
       simd(in + begin * pixel_bytes, reinterpret_cast<int8_t*>(out) + begin * pixel_bytes,
            end - begin, pixel_bytes, sums + begin);
       return;
     }
     for (size_t p = begin; p < end; ++p) {
-      sums[p] = flip_and_sum(in + p * pixel_bytes, out + p * pixel_bytes, pixel_bytes);
+      sums[p] = int8_pixel_sum<true>(in + p * pixel_bytes, out + p * pixel_bytes, pixel_bytes, 0);
+    }
+  });
+}
+
+void sum_int8_pixels(ThreadPool& pool, const void* src, size_t pixels, size_t pixel_bytes,
+                     int32_t* sums, Qu8FlipSumsFn simd) {
+  const auto* in = static_cast<const uint8_t*>(src);
+  for_pixel_blocks(pool, pixels, pixel_bytes, [&](size_t begin, size_t end) {
+    if (simd) {
+      simd(in + begin * pixel_bytes, nullptr, end - begin, pixel_bytes, sums + begin);
+      return;
+    }
+    for (size_t p = begin; p < end; ++p) {
+      sums[p] = int8_pixel_sum<false>(in + p * pixel_bytes, nullptr, pixel_bytes,
+                                      0x8080808080808080u);
     }
   });
 }

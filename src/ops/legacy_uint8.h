@@ -56,6 +56,12 @@ void flip_sign_bits(ThreadPool& pool, const void* src, void* dst, size_t bytes);
 void flip_sign_bits_with_sums(ThreadPool& pool, const void* src, void* dst, size_t pixels,
                               size_t pixel_bytes, int32_t* sums, Qu8FlipSumsFn simd);
 
+// sums[pixel] = the sum of the int8 values of each of `pixels` runs of
+// pixel_bytes (a flipped uint8 tensor's pixels), split over the pool,
+// through `simd` (with a null output) when given.
+void sum_int8_pixels(ThreadPool& pool, const void* src, size_t pixels, size_t pixel_bytes,
+                     int32_t* sums, Qu8FlipSumsFn simd);
+
 // A PrepareContext that forwards everything to `base` but keeps the scratch
 // requests to itself, so a caller can place a driver's scratch after its own.
 class ScratchRecordingContext : public PrepareContext {
@@ -67,6 +73,7 @@ class ScratchRecordingContext : public PrepareContext {
   RequantProfile profile() const override { return base_.profile(); }
   const KernelSelector& selector() const override { return base_.selector(); }
   ThreadPool& pool() const override { return base_.pool(); }
+  bool stored_flipped(int tensor) const override { return base_.stored_flipped(tensor); }
   void request_scratch(size_t bytes) override {
     if (bytes > scratch_bytes_) scratch_bytes_ = bytes;
   }

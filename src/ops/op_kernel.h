@@ -42,9 +42,16 @@ class PrepareContext {
   // lifetime (packed weights, folded biases). Counted as packed-weight bytes.
   virtual void* allocate_persistent(size_t bytes) = 0;
 
+  // Whether uint8 tensor `tensor` is stored sign-flipped between operators
+  // (int8 bytes: value ^ 0x80; runtime/flipped_uint8.h). Only the operators
+  // that plan names ever see true.
+  virtual bool stored_flipped(int /*tensor*/) const { return false; }
+
   bool has_input(size_t i) const {
     return i < op().inputs.size() && op().inputs[i] != kAbsentInput;
   }
+  bool input_flipped(size_t i) const { return has_input(i) && stored_flipped(op().inputs[i]); }
+  bool output_flipped(size_t i) const { return stored_flipped(op().outputs[i]); }
   const TensorDesc& input(size_t i) const { return graph().tensors[op().inputs[i]]; }
   const TensorDesc& output(size_t i) const { return graph().tensors[op().outputs[i]]; }
 };

@@ -17,9 +17,12 @@ namespace lowbit {
 // the CPU's microkernels serve run through Driver (Qs8GemmConvDriver,
 // Qs8DwconvDriver), all others through the whole-layer reference kernel over
 // reference_rows_. The operator's prepare() fills p_ and decides. Legacy
-// uint8 layers whose w - zw fit int8 run the same driver on sign-flipped
-// activations (ops/legacy_uint8.h): the input flipped into scratch, the
-// output flipped in place.
+// uint8 layers whose w - zw reach int8 run the same driver on sign-flipped
+// activations (ops/legacy_uint8.h): an input not stored flipped
+// (runtime/flipped_uint8.h) is flipped into scratch first, an output not
+// stored flipped is flipped back in place after (unless the kernel writes
+// uint8 itself). The reference kernel takes uint8 as uint8, so it undoes
+// the flips of operands stored flipped the same way.
 template <typename Options, typename Params, typename Qs8Fn, typename Qu8Fn, typename Driver>
 class WeightedOpKernel : public OpKernel {
  public:
@@ -27,26 +30,30 @@ class WeightedOpKernel : public OpKernel {
   explicit WeightedOpKernel(const Options& options) : options_(options) {}
 
   Status run(const RunContext& ctx) override {
-    if (use_driver_ && flipped_input_bytes_ > 0) {
-      auto* scratch = static_cast<uint8_t*>(ctx.scratch());
-      int32_t* pixel_sums = nullptr;
-      if (pixel_sums_offset_ > 0) {
-        pixel_sums = reinterpret_cast<int32_t*>(scratch + pixel_sums_offset_);
-        flip_sign_bits_with_sums(ctx.pool(), ctx.input(0), scratch,
-                                 flipped_input_bytes_ / pixel_bytes_, pixel_bytes_, pixel_sums,
-                                 driver_.flip_sums());
+    auto* scratch = static_cast<uint8_t*>(ctx.scratch());
+    const void* input = ctx.input(0);
+    int32_t* pixel_sums =
+        pixel_sums_wanted_ ? reinterpret_cast<int32_t*>(scratch + pixel_sums_offset_) : nullptr;
+    if (flipped_input_bytes_ > 0) {
+      if (pixel_sums) {
+        flip_sign_bits_with_sums(ctx.pool(), input, scratch, flipped_input_bytes_ / pixel_bytes_,
+                                 pixel_bytes_, pixel_sums, driver_.flip_sums());
       } else {
-        flip_sign_bits(ctx.pool(), ctx.input(0), scratch, flipped_input_bytes_);
+        flip_sign_bits(ctx.pool(), input, scratch, flipped_input_bytes_);
       }
-      driver_.run(ctx.pool(), reinterpret_cast<const int8_t*>(scratch), ctx.output_as<int8_t>(0),
+      input = scratch;
+    } else if (pixel_sums) {
+      sum_int8_pixels(ctx.pool(), input, pixel_count_, pixel_bytes_, pixel_sums,
+                      driver_.flip_sums());
+    }
+    if (use_driver_) {
+      driver_.run(ctx.pool(), static_cast<const int8_t*>(input), ctx.output_as<int8_t>(0),
                   scratch + driver_scratch_offset_, pixel_sums);
-      if (flipped_output_bytes_ > 0) {
-        flip_sign_bits(ctx.pool(), ctx.output(0), ctx.output(0), flipped_output_bytes_);
-      }
-    } else if (use_driver_) {
-      driver_.run(ctx.pool(), ctx.input_as<int8_t>(0), ctx.output_as<int8_t>(0), ctx.scratch());
     } else {
-      kernel_.run(p_, ctx, has_bias_, reference_rows_);
+      kernel_.run(p_, ctx, has_bias_, reference_rows_, input);
+    }
+    if (flipped_output_bytes_ > 0) {
+      flip_sign_bits(ctx.pool(), ctx.output(0), ctx.output(0), flipped_output_bytes_);
     }
     return Status::Ok();
   }
@@ -91,12 +98,13 @@ class WeightedOpKernel : public OpKernel {
   }
   // When use_driver_, packs the layer's int8 weights (uint8 ones as w - zw)
   // and bias for the driver's variant; uint8 layers also get scratch for the
-  // flipped input ahead of the driver's own.
+  // flipped input ahead of the driver's own. Otherwise the reference's
+  // scratch for operands stored flipped.
   template <typename Variant>
   Status prepare_driver_if_used(PrepareContext& ctx, const Variant& variant,
                                 const Qs8ConvGeometry& geometry,
                                 const Qs8ConvQuantization& quantization) {
-    if (!use_driver_) return Status::Ok();
+    if (!use_driver_) return prepare_reference_flips(ctx);
     const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
     if (ctx.input(0).dtype != DType::kUInt8) {
       return driver_.prepare(ctx, variant, geometry, quantization,
@@ -110,23 +118,38 @@ class WeightedOpKernel : public OpKernel {
                                                " changed form since driver_applies");
     }
     std::vector<int8_t> weights;
-    const bool uint8_output = Driver::writes_uint8(variant);
+    const bool uint8_output = Driver::writes_uint8(variant) && !ctx.output_flipped(0);
     Qs8ConvQuantization flipped = flipped_quantization(quantization, uint8_output);
     uint8_weights_as_int8(ctx.input(1), form, &weights, &flipped);
     ScratchRecordingContext recording(ctx);
     LOWBIT_RETURN_IF_ERROR(
         driver_.prepare(recording, variant, geometry, flipped, weights.data(), bias));
-    flipped_input_bytes_ = size_t(ctx.input(0).shape.num_elements());
-    flipped_output_bytes_ = uint8_output ? 0 : size_t(ctx.output(0).shape.num_elements());
+    const size_t input_bytes = size_t(ctx.input(0).shape.num_elements());
+    flipped_input_bytes_ = ctx.input_flipped(0) ? 0 : input_bytes;
+    flipped_output_bytes_ =
+        uint8_output || ctx.output_flipped(0) ? 0 : size_t(ctx.output(0).shape.num_elements());
     driver_scratch_offset_ = (flipped_input_bytes_ + 63) & ~size_t{63};
     size_t scratch_bytes = driver_scratch_offset_ + recording.scratch_bytes();
     if (driver_.pixel_sums_wanted()) {
-      // The input's pixel sums, formed by the flip, after the driver's scratch.
+      // The input's pixel sums, formed by the flip (or a pass of their own
+      // when stored flipped), after the driver's scratch.
+      pixel_sums_wanted_ = true;
       pixel_bytes_ = size_t(geometry.input_c);
+      pixel_count_ = input_bytes / pixel_bytes_;
       pixel_sums_offset_ = (scratch_bytes + 63) & ~size_t{63};
-      scratch_bytes = pixel_sums_offset_ + flipped_input_bytes_ / pixel_bytes_ * sizeof(int32_t);
+      scratch_bytes = pixel_sums_offset_ + pixel_count_ * sizeof(int32_t);
     }
     ctx.request_scratch(scratch_bytes);
+    return Status::Ok();
+  }
+  Status prepare_reference_flips(PrepareContext& ctx) {
+    if (ctx.input_flipped(0)) {
+      flipped_input_bytes_ = size_t(ctx.input(0).shape.num_elements());
+      ctx.request_scratch(flipped_input_bytes_);
+    }
+    if (ctx.output_flipped(0)) {
+      flipped_output_bytes_ = size_t(ctx.output(0).shape.num_elements());
+    }
     return Status::Ok();
   }
 
@@ -142,13 +165,17 @@ class WeightedOpKernel : public OpKernel {
   size_t reference_rows_ = 0;
   uint64_t macs_ = 0;
   bool use_driver_ = false;
-  // Legacy uint8 on the driver: bytes flipped before and after it runs, and
-  // where its scratch starts after the flipped input.
+  // Legacy uint8: bytes flipped before (into scratch) and after (in place)
+  // the kernel runs, and where the driver's scratch starts after the
+  // flipped input.
   size_t flipped_input_bytes_ = 0;
   size_t flipped_output_bytes_ = 0;
   size_t driver_scratch_offset_ = 0;
-  // Non-zero when the driver takes the input's pixel sums (pixel_bytes_ each).
+  // Whether the driver takes the input's pixel sums (pixel_count_ pixels of
+  // pixel_bytes_), and where they are in scratch.
+  bool pixel_sums_wanted_ = false;
   size_t pixel_sums_offset_ = 0;
+  size_t pixel_count_ = 0;
   size_t pixel_bytes_ = 1;
 
  private:

@@ -7,6 +7,7 @@
 #include "graph/memory_planner.h"
 #include "runtime/interpreter_impl.h"
 #include "runtime/api_guard.h"
+#include "runtime/flipped_uint8.h"
 
 namespace lowbit {
 
@@ -38,6 +39,10 @@ class OperatorPrepareContext final : public PrepareContext {
   }
   const KernelSelector& selector() const override { return *impl_.selector; }
   ThreadPool& pool() const override { return *impl_.pool; }
+  bool stored_flipped(int tensor) const override {
+    return tensor >= 0 && static_cast<size_t>(tensor) < impl_.flipped_uint8.size() &&
+           impl_.flipped_uint8[tensor];
+  }
 
   void request_scratch(size_t bytes) override {
     if (bytes > prepared_.scratch_bytes) prepared_.scratch_bytes = bytes;
@@ -239,6 +244,9 @@ Status Interpreter::Impl::prepare() {
   pool = std::make_unique<ThreadPool>(options.num_threads);
   persistent.clear();
   persistent_bytes = 0;
+  // The reference kernels run uint8 as uint8: flipping would only add passes.
+  flipped_uint8 = selector->kernel_set() == "reference" ? std::vector<bool>()
+                                                        : plan_flipped_uint8(model->graph());
   LOWBIT_RETURN_IF_ERROR(create_kernels());
   return plan_and_bind();
 }
@@ -251,6 +259,7 @@ TensorView Interpreter::Impl::view(int t) const {
   v.desc = &graph.tensors[t];
   v.data = tensor_data[t];
   v.bytes = tensor_bytes[t];
+  v.sign_flipped = static_cast<size_t>(t) < flipped_uint8.size() && flipped_uint8[t];
   return v;
 }
 

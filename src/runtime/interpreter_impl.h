@@ -61,6 +61,7 @@ struct Interpreter::Impl {
   size_t unshared_arena_bytes = 0;
   std::vector<void*> tensor_data;  // per tensor: arena address or constant data
   std::vector<size_t> tensor_bytes;
+  std::vector<bool> flipped_uint8;  // per tensor (runtime/flipped_uint8.h); empty: none
 
   bool profiling = false;
   std::vector<OperatorProfile> profile;

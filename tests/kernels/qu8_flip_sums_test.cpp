@@ -1,7 +1,8 @@
 // The legacy uint8 flip with pixel sums (Qs8GemmKernel::flip_sums) of every
 // qs8 GEMM variant that has one, against its definition: out = in ^ 0x80 and
 // each pixel's sum of the flipped int8 values, for pixel sizes around the
-// vector widths and byte fills at the ends of the range.
+// vector widths and byte fills at the ends of the range; and without an
+// output, the sums of input that is int8 already.
 #include <catch2/catch.hpp>
 
 #include <random>
@@ -55,6 +56,12 @@ TEST_CASE("qu8 flip with pixel sums matches its definition on every variant that
                 flip_sums(input.data(), out, pixels, pixel_bytes, got_sums.data());
               });
           REQUIRE(got_sums == want_sums);
+          // A tensor stored flipped (int8 bytes): the sums alone, same values.
+          std::vector<uint8_t> flipped(input.size());
+          for (size_t b = 0; b < input.size(); ++b) flipped[b] = uint8_t(input[b] ^ 0x80);
+          std::vector<int32_t> only_sums(pixels, 0x5555);
+          flip_sums(flipped.data(), nullptr, pixels, pixel_bytes, only_sums.data());
+          REQUIRE(only_sums == want_sums);
         }
       });
   // x86 builds with AVX-512 and aarch64 builds have one; others may not.

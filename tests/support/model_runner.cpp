@@ -49,6 +49,9 @@ RunResult run_model(const ModelBuilder& builder, const std::vector<Bytes>& input
   for (size_t i = 0; i < model.value()->graph().operators.size(); ++i) {
     result.kernels.emplace_back(interp.kernel_name(static_cast<int>(i)));
   }
+  for (size_t t = 0; t < model.value()->graph().tensors.size(); ++t) {
+    result.sign_flipped.push_back(interp.tensor(static_cast<int>(t)).sign_flipped);
+  }
   return result;
 }
 

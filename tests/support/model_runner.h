@@ -19,6 +19,7 @@ struct RunResult {
   Status status;                 // first failure of serialize/load/prepare/invoke
   std::vector<Bytes> outputs;    // raw bytes of every graph output
   std::vector<std::string> kernels;  // kernel chosen per operator
+  std::vector<bool> sign_flipped;    // per tensor: TensorView::sign_flipped
 };
 
 // inputs: raw bytes per graph input, in order.
