@@ -5,7 +5,8 @@
 #   scripts/bench_peers.sh binary [--build build] [--threads 1,2] [--runs 30] [--quick] [--regenerate]
 #   scripts/bench_peers.sh layers [--build build] [--min-time 0.2] [--int8-activations] [--markdown]
 #   scripts/bench_peers.sh zoo    [--build build] [--threads 1,2] [--runs 30] [--budget 3] [--quick]
-#                                 [--only deeplab,movenet] [--profiles P,Q] [--markdown]
+#                                 [--set vision|audio] [--only deeplab,movenet] [--profiles P,Q]
+#                                 [--markdown]
 # Every table names the CPU (lscpu's model name). binary exits 1 when lowbit's reference and SIMD
 # kernels disagree on a model.
 set -euo pipefail

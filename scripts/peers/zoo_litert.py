@@ -1,13 +1,15 @@
-"""Zoo vision models: lowbit's bench_model, loading each .tflite directly, beside LiteRT's
-Interpreter on its default path (XNNPACK delegate), on the vision models of
-../shared/models/zoo/coral and the int8 MobileNetV2 that is the uint8 iNat classifier's twin.
+"""Zoo models: lowbit's bench_model, loading each .tflite directly, beside LiteRT's
+Interpreter on its default path (XNNPACK delegate): --set vision (default) is the vision models
+of ../shared/models/zoo/coral and the int8 MobileNetV2 that is the uint8 iNat classifier's twin;
+--set audio the recurrent keyword and sequence models (LSTM, SVDF; issue 15), whose state
+carries over from one invoke to the next in both runtimes.
 Per model and thread count LiteRT runs first, then lowbit under each profile, so all rows of a
 model see about the same machine load; each row repeats that LiteRT figure. Columns as in the
 int8 subcommand ("ms": minimum latency; "CPU ms": CPU time per inference, all threads summed).
 
 Each runtime gets --runs measured inferences, or as many as fit in --budget seconds when it is
 slower than that allows (at least 5, after a single warm-up), so a model on slow kernels costs
-seconds, not minutes. Issue 14's target: every ratio at most 1.0."""
+seconds, not minutes. Issues 14 and 15's target: every ratio at most 1.0."""
 import os
 import sys
 
@@ -27,6 +29,12 @@ VISION_MODELS = [
     "coral/tf2_mobilenet_v2_1.0_224_ptq.tflite",  # the int8 twin: uint8 vs int8 speed
     "zoo/coral/split_concat.tflite",
 ]
+AUDIO_MODELS = [
+    "zoo/tflite_micro/keyword_scrambled_8bit.tflite",
+    "zoo/tflite_micro/trained_lstm_int8.tflite",
+    "zoo/coral/keras_lstm_mnist_ptq.tflite",
+]
+MODEL_SETS = {"vision": VISION_MODELS, "audio": AUDIO_MODELS}
 PROFILES = ["xnnpack_fp32", "tflite_reference"]
 
 
@@ -38,6 +46,8 @@ def add_arguments(parser):
                              "profile, at most (default 3)")
     parser.add_argument("--quick", action="store_true",
                         help="a rough look: --runs 10 --budget 0.5")
+    parser.add_argument("--set", default="vision", choices=sorted(MODEL_SETS),
+                        help="which models: vision (issue 14) or audio (issue 15)")
     parser.add_argument("--only", default="",
                         help="comma-separated parts of model names to keep, e.g. deeplab,movenet")
     parser.add_argument("--profiles", default=",".join(PROFILES),
@@ -45,10 +55,10 @@ def add_arguments(parser):
 
 
 def models(args):
-    """(name, .tflite) of every vision model present that --only keeps."""
+    """(name, .tflite) of every model of --set present that --only keeps."""
     wanted = [part for part in args.only.split(",") if part]
     found = []
-    for rel in VISION_MODELS:
+    for rel in MODEL_SETS[args.set]:
         name = os.path.basename(rel)[:-len(".tflite")]
         if wanted and not any(part in name for part in wanted):
             continue
@@ -63,7 +73,7 @@ def models(args):
 def run(args):
     if args.quick:
         args.runs, args.budget = 10, 0.5
-    table = Table(f"lowbit (.tflite loaded directly) vs LiteRT (XNNPACK), zoo vision models, "
+    table = Table(f"lowbit (.tflite loaded directly) vs LiteRT (XNNPACK), zoo {args.set} models, "
                   f"{args.runs} runs or {args.budget:g} s each", COLUMNS, args.markdown,
                   text=(0, 2), widths={0: 36, 2: 16})
     within = total = 0
