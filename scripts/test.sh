@@ -38,6 +38,23 @@ fail() {
   exit 1
 }
 
+# How long each step took, printed as it ends and summed up at the end, so a
+# slow CI run shows where its minutes went.
+step_times=()
+timed() {
+  local label=$1 start=$SECONDS
+  shift
+  "$@"
+  local status=$?
+  step_times+=("$(printf '%5d s  %s' $((SECONDS - start)) "$label")")
+  echo "test.sh: step '$label' took $((SECONDS - start)) s"
+  return $status
+}
+print_step_times() {
+  echo "test.sh: step times:"
+  printf 'test.sh:   %s\n' "${step_times[@]}"
+}
+
 # The plain build's conformance sweeps run TensorFlow-written models against
 # LiteRT: they need the oracle venv (.venv, pinned PyPI packages) as well.
 if [[ $sanitize -eq 0 && $tsan -eq 0 ]]; then
@@ -53,7 +70,7 @@ fi
 # build with Ninja. An existing build folder keeps the generator it has.
 # -Werror: no compiler warning comes back unnoticed.
 cmake -S "$root" -B "$build_dir" -DLOWBIT_WERROR=ON "${cmake_args[@]}" >/dev/null
-cmake --build "$build_dir" -j "$jobs"
+timed "build" cmake --build "$build_dir" -j "$jobs"
 
 # A Catch2 binary that cannot start registers zero tests with ctest and the
 # run still "passes"; ask every binary for its test names first. (Catch2 v2
@@ -68,8 +85,10 @@ for binary in "${binaries[@]}"; do
 done
 
 log="$build_dir/ctest.log"
+ctest_start=$SECONDS
 ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j "$jobs" --timeout 600 \
   2>&1 | tee "$log" || fail "ctest reported failures (log: $log)"
+step_times+=("$(printf '%5d s  %s' $((SECONDS - ctest_start)) "ctest")")
 ran=$(grep -oE 'tests? failed out of [0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
 [[ "$ran" -gt 0 ]] || fail "ctest ran no tests"
 echo "test.sh: all $ran tests passed in ${#binaries[@]} test binaries"
@@ -102,16 +121,18 @@ done
 # The x86 fallbacks (AVX2 only, no AVX at all) under emulation; sanitizer
 # runtimes do not run under qemu-user, so only the plain build goes there.
 if [[ $sanitize -eq 0 ]]; then
-  "$root/scripts/test-emulated.sh" "$build_dir" || fail "emulated x86 fallback tests"
+  timed "emulated x86" "$root/scripts/test-emulated.sh" "$build_dir" || fail "emulated x86 fallback tests"
 fi
 
 # Embedding (plain build only): the installed CMake/pkg-config package with a
 # consumer project, the firmware build and its no-malloc example, and
 # `pip install ./python` in a fresh venv with its pytest.
 if [[ $sanitize -eq 0 ]]; then
-  "$root/scripts/check-install.sh" "$build_dir-install" || fail "installed package check"
-  "$root/scripts/check-firmware.sh" "$build_dir-firmware" || fail "firmware build check"
-  "$root/scripts/check-python.sh" "$build_dir" || fail "Python bindings check"
+  timed "install check" "$root/scripts/check-install.sh" "$build_dir-install" ||
+    fail "installed package check"
+  timed "firmware check" "$root/scripts/check-firmware.sh" "$build_dir-firmware" ||
+    fail "firmware build check"
+  timed "python check" "$root/scripts/check-python.sh" "$build_dir" || fail "Python bindings check"
 fi
 
 # Numerics and ARM (plain build only): reference and SIMD kernels agree bit for
@@ -120,15 +141,17 @@ fi
 # from PyPI); the real-world zoo models against LiteRT's reference kernels; the aarch64 and armhf cross builds under qemu-user, every ARM
 # variant exercised and outputs bit-identical with this x86 build.
 if [[ $sanitize -eq 0 ]]; then
-  "$root/scripts/conformance.sh" --simd-vs-reference --build-dir "$build_dir" || fail "reference vs SIMD kernels on shared models"
-  "$root/scripts/conformance.sh" --ci --build-dir "$build_dir" || fail "conformance sweep (LiteRT, LCE)"
-  "$root/scripts/conformance.sh" --zoo-cases --build-dir "$build_dir" || fail "zoo models vs LiteRT"
+  timed "conformance simd-vs-reference" "$root/scripts/conformance.sh" --simd-vs-reference --build-dir "$build_dir" || fail "reference vs SIMD kernels on shared models"
+  timed "conformance ci" "$root/scripts/conformance.sh" --ci --build-dir "$build_dir" || fail "conformance sweep (LiteRT, LCE)"
+  timed "conformance zoo-cases" "$root/scripts/conformance.sh" --zoo-cases --build-dir "$build_dir" || fail "zoo models vs LiteRT"
   # TRANSPOSE_CONV / L2_NORMALIZATION sweep: TensorFlow writes part of its models.
-  "$root/scripts/conformance.sh" --transpose-conv-cases --cases 12 --tf-cases 2 --build-dir "$build_dir" ||
+  timed "conformance transpose-conv-cases" "$root/scripts/conformance.sh" --transpose-conv-cases --cases 12 --tf-cases 2 --build-dir "$build_dir" ||
     fail "TRANSPOSE_CONV and L2_NORMALIZATION vs LiteRT"
-  "$root/scripts/conformance.sh" --activation-cases --cases 6 --build-dir "$build_dir" || fail "activation and math operators vs LiteRT"
-  "$root/scripts/conformance.sh" --reduce-cases --cases 3 --build-dir "$build_dir" || fail "reductions, batch/space, concatenation, dequantize vs LiteRT"
-  "$root/scripts/conformance.sh" --lstm-cases --build-dir "$build_dir" || fail "int8 LSTM models vs LiteRT"
+  timed "conformance activation-cases" "$root/scripts/conformance.sh" --activation-cases --cases 6 --build-dir "$build_dir" || fail "activation and math operators vs LiteRT"
+  timed "conformance reduce-cases" "$root/scripts/conformance.sh" --reduce-cases --cases 3 --build-dir "$build_dir" || fail "reductions, batch/space, concatenation, dequantize vs LiteRT"
+  timed "conformance lstm-cases" "$root/scripts/conformance.sh" --lstm-cases --build-dir "$build_dir" || fail "int8 LSTM models vs LiteRT"
   "$root/scripts/install-deps.sh" --cross
-  LOWBIT_NATIVE_BUILD="$build_dir" "$root/scripts/test-arm.sh" || fail "ARM cross builds under qemu"
+  LOWBIT_NATIVE_BUILD="$build_dir" timed "ARM under qemu" "$root/scripts/test-arm.sh" ||
+    fail "ARM cross builds under qemu"
 fi
+print_step_times
