@@ -113,5 +113,40 @@ TEST_CASE("legacy uint8 tensors stored flipped between layers keep every byte",
   }
 }
 
+// ADD and SUB take their uint8 operands all flipped or none: a SUB of a
+// graph input (never flipped) keeps its other operand and its output
+// unflipped too, and so the layers around them convert at that edge.
+TEST_CASE("a SUB of the graph input keeps its operands unflipped", "[uint8][legacy_uint8][add]") {
+  std::mt19937 rng(testing::test_seed());
+  for (const bool add_graph_input : {false, true}) {
+    CAPTURE(add_graph_input);
+    ChainBuilder c(rng);
+    ModelBuilder& b = c.chain().builder;
+    const int input = c.activation("input", 16, 37);
+    const int t1 = c.activation("t1", 16, 120);
+    const int t2 = c.activation("t2", 16, 128);
+    const int t3 = c.activation("t3", 16, 99);
+    const int output = c.activation("output", 8, 140);
+    c.layer(input, t1, 16, 16, 1, 128, 1, 255);
+    c.layer(t1, t2, 16, 16, 3, 90, 1, 255);
+    ElementwiseOptions add;
+    b.add_operator(OpType::kSub, {t2, add_graph_input ? input : t1}, {t3}, add, "sub");
+    c.layer(t3, output, 16, 8, 1, 60, 1, 255);
+    b.set_inputs({input});
+    b.set_outputs({output});
+    const testing::Bytes in = testing::random_ints<uint8_t>(rng, 8 * 8 * 16, 0, 255);
+    int8_test::run_all_thread_counts(b, {in}, RequantProfile::kTfliteReference,
+                                     "qu8_conv2d__reference");
+    InterpreterOptions options;
+    options.kernel = "auto";
+    const testing::RunResult r = testing::run_model(b, {in}, options);
+    REQUIRE(r.status.ok());
+    // t1 runs between two convolutions either way.
+    CHECK(r.sign_flipped.at(size_t(t1)));
+    CHECK(r.sign_flipped.at(size_t(t2)) == !add_graph_input);
+    CHECK(r.sign_flipped.at(size_t(t3)) == !add_graph_input);
+  }
+}
+
 }  // namespace
 }  // namespace lowbit
