@@ -14,25 +14,19 @@
 namespace lowbit {
 namespace {
 
-struct Chain {
-  ModelBuilder builder;
-  std::vector<int> inner;  // tensors a SIMD set stores flipped
-  int input = 0, output = 0;
-};
-
 class ChainBuilder {
  public:
   explicit ChainBuilder(std::mt19937& rng) : rng_(rng) {}
 
   int activation(const std::string& name, int32_t channels, int32_t zero_point) {
-    return chain_.builder.add_tensor(name, DType::kUInt8, Shape{1, 8, 8, channels},
+    return builder_.add_tensor(name, DType::kUInt8, Shape{1, 8, 8, channels},
                                      testing::per_tensor(0.08f, zero_point));
   }
   // CONV_2D (kernel x kernel, channels in -> out) or, with out 0,
   // DEPTHWISE_CONV_2D; weights drawn from [lo, hi] around `weight_zero_point`.
   void layer(int in, int out, int32_t in_c, int32_t out_c, int32_t kernel,
              int32_t weight_zero_point, int lo, int hi) {
-    ModelBuilder& b = chain_.builder;
+    ModelBuilder& b = builder_;
     const bool dw = out_c == 0;
     const int32_t oc = dw ? in_c : out_c;
     const Shape w_shape = dw ? Shape{1, kernel, kernel, oc} : Shape{oc, kernel, kernel, in_c};
@@ -56,20 +50,29 @@ class ChainBuilder {
       b.add_operator(OpType::kConv2D, {in, w, bias}, {out}, opt, name);
     }
   }
-  Chain& chain() { return chain_; }
+  ModelBuilder& builder() { return builder_; }
 
  private:
   std::mt19937& rng_;
-  Chain chain_;
+  ModelBuilder builder_;
   int layers_ = 0;
 };
+
+// One run under `kernel_set` (which tensors it stored flipped, its kernels).
+testing::RunResult run_with(const ModelBuilder& b, const testing::Bytes& input,
+                            const char* kernel_set) {
+  InterpreterOptions options;
+  options.kernel = kernel_set;
+  testing::RunResult r = testing::run_model(b, {input}, options);
+  REQUIRE(r.status.ok());
+  return r;
+}
 
 TEST_CASE("legacy uint8 tensors stored flipped between layers keep every byte",
           "[uint8][legacy_uint8][conv2d][depthwise][add]") {
   std::mt19937 rng(testing::test_seed());
   ChainBuilder c(rng);
-  Chain& chain = c.chain();
-  ModelBuilder& b = chain.builder;
+  ModelBuilder& b = c.builder();
   const int input = c.activation("input", 16, 37);
   const int t1 = c.activation("t1", 24, 120);
   const int t2 = c.activation("t2", 16, 128);
@@ -99,10 +102,7 @@ TEST_CASE("legacy uint8 tensors stored flipped between layers keep every byte",
     int8_test::run_all_thread_counts(b, {in}, profile, "qu8_conv2d__reference");
   }
   for (const char* kernel_set : {"reference", "auto"}) {
-    InterpreterOptions options;
-    options.kernel = kernel_set;
-    const testing::RunResult r = testing::run_model(b, {in}, options);
-    REQUIRE(r.status.ok());
+    const testing::RunResult r = run_with(b, in, kernel_set);
     const bool simd = std::string(kernel_set) != "reference";
     CAPTURE(kernel_set);
     for (int t : {t1, t2, t3, t4, t5}) CHECK(r.sign_flipped.at(size_t(t)) == simd);
@@ -121,7 +121,7 @@ TEST_CASE("a SUB of the graph input keeps its operands unflipped", "[uint8][lega
   for (const bool add_graph_input : {false, true}) {
     CAPTURE(add_graph_input);
     ChainBuilder c(rng);
-    ModelBuilder& b = c.chain().builder;
+    ModelBuilder& b = c.builder();
     const int input = c.activation("input", 16, 37);
     const int t1 = c.activation("t1", 16, 120);
     const int t2 = c.activation("t2", 16, 128);
@@ -137,14 +137,11 @@ TEST_CASE("a SUB of the graph input keeps its operands unflipped", "[uint8][lega
     const testing::Bytes in = testing::random_ints<uint8_t>(rng, 8 * 8 * 16, 0, 255);
     int8_test::run_all_thread_counts(b, {in}, RequantProfile::kTfliteReference,
                                      "qu8_conv2d__reference");
-    InterpreterOptions options;
-    options.kernel = "auto";
-    const testing::RunResult r = testing::run_model(b, {in}, options);
-    REQUIRE(r.status.ok());
+    const std::vector<bool> flipped = run_with(b, in, "auto").sign_flipped;
     // t1 runs between two convolutions either way.
-    CHECK(r.sign_flipped.at(size_t(t1)));
-    CHECK(r.sign_flipped.at(size_t(t2)) == !add_graph_input);
-    CHECK(r.sign_flipped.at(size_t(t3)) == !add_graph_input);
+    CHECK(flipped.at(size_t(t1)));
+    CHECK(flipped.at(size_t(t2)) == !add_graph_input);
+    CHECK(flipped.at(size_t(t3)) == !add_graph_input);
   }
 }
 
