@@ -1,5 +1,7 @@
 #include "kernels/reference/qs16_conv.h"
 
+#include <cmath>
+
 #include "kernels/qs16_gemm.h"
 
 namespace lowbit {
@@ -10,6 +12,11 @@ int64_t multiply_by_quantized_multiplier_wide(int64_t x, int32_t multiplier, int
                                                   : int64_t{0x7FFF};
   const int total_shift = 15 - shift;
   return (x * reduced + (int64_t{1} << (total_shift - 1))) >> total_shift;
+}
+
+int64_t rescale_wide_in_double(int64_t acc, double scale) {
+  // |acc| < 2^47 is exact in double; |scale| < 2^14 keeps the result in int64.
+  return static_cast<int64_t>(std::round(static_cast<double>(acc) * scale));
 }
 
 void qs16_gemm__reference(size_t mr, size_t nc, size_t k, const int16_t* const* a_rows,

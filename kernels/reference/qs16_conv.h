@@ -23,17 +23,26 @@ namespace ref {
 // result is not narrowed, so callers clamp it.
 int64_t multiply_by_quantized_multiplier_wide(int64_t x, int32_t multiplier, int shift);
 
-// Per output channel: Q31 multiplier, shift and bias (bias may be null).
+// round(double(acc) * scale), ties away from zero: LiteRT's reference
+// FULLY_CONNECTED rescales 16x8 sums this way, as its int8 ones.
+int64_t rescale_wide_in_double(int64_t acc, double scale);
+
+// Per output channel: Q31 multiplier and shift, or (FULLY_CONNECTED) the
+// real scale in double, and the bias (may be null).
 struct Qs16Rescale {
   const int32_t* multiplier = nullptr;
   const int32_t* shift = nullptr;
+  const double* double_scale = nullptr;  // when set, replaces multiplier and shift
   const int64_t* bias = nullptr;
   int32_t act_min = -32768, act_max = 32767;
 };
 
 inline int16_t qs16_output(int64_t acc, const Qs16Rescale& r, size_t channel) {
   if (r.bias != nullptr) acc += r.bias[channel];
-  int64_t v = multiply_by_quantized_multiplier_wide(acc, r.multiplier[channel], r.shift[channel]);
+  int64_t v = r.double_scale != nullptr
+                  ? rescale_wide_in_double(acc, r.double_scale[channel])
+                  : multiply_by_quantized_multiplier_wide(acc, r.multiplier[channel],
+                                                          r.shift[channel]);
   v = v < r.act_min ? r.act_min : (v > r.act_max ? r.act_max : v);
   return static_cast<int16_t>(v);
 }

@@ -24,11 +24,15 @@ const char* select_gemm(const PrepareContext& ctx, Qs16GemmFn* gemm) {
 }  // namespace
 
 Status prepare_qs16_rescale(PrepareContext& ctx, Activation activation, MultiplierRule rule,
-                            int32_t output_channels, const WeightsLayout& layout,
-                            ref::Qs16Rescale* rescale) {
+                            bool double_rescale, int32_t output_channels,
+                            const WeightsLayout& layout, ref::Qs16Rescale* rescale) {
   const size_t channels = size_t(output_channels);
   auto* multiplier = static_cast<int32_t*>(ctx.allocate_persistent(sizeof(int32_t) * channels));
   auto* shift = static_cast<int32_t*>(ctx.allocate_persistent(sizeof(int32_t) * channels));
+  double* scale = nullptr;
+  if (double_rescale) {
+    scale = static_cast<double*>(ctx.allocate_persistent(sizeof(double) * channels));
+  }
   int64_t* bias = nullptr;
   if (ctx.has_input(2)) {
     bias = static_cast<int64_t*>(ctx.allocate_persistent(sizeof(int64_t) * channels));
@@ -50,6 +54,7 @@ Status prepare_qs16_rescale(PrepareContext& ctx, Activation activation, Multipli
     }
     multiplier[c] = q.multiplier;
     shift[c] = q.shift;
+    if (scale != nullptr) scale[c] = channel_real_multiplier(ctx, MultiplierRule::kDouble, c);
     // Every input at -32768 bounds the sum; the bias is checked first so
     // that its magnitude cannot overflow.
     int64_t bound = 0;
@@ -67,6 +72,7 @@ Status prepare_qs16_rescale(PrepareContext& ctx, Activation activation, Multipli
   }
   rescale->multiplier = multiplier;
   rescale->shift = shift;
+  rescale->double_scale = scale;
   rescale->bias = bias;
   quantized_activation_range(activation, ctx.output(0).quant.scales[0], 0, DType::kInt16,
                              &rescale->act_min, &rescale->act_max);
@@ -75,12 +81,12 @@ Status prepare_qs16_rescale(PrepareContext& ctx, Activation activation, Multipli
 
 Status Qs16GemmConvKernel::prepare_layer(PrepareContext& ctx, const Qs8ConvGeometry& geometry,
                                          int32_t groups, Activation activation,
-                                         MultiplierRule rule) {
+                                         MultiplierRule rule, bool double_rescale) {
   g_ = geometry;
   groups_ = groups;
   group_k_ = size_t(g_.kernel_h) * g_.kernel_w * (g_.input_c / groups);
   group_channels_ = g_.output_c / groups;
-  LOWBIT_RETURN_IF_ERROR(prepare_qs16_rescale(ctx, activation, rule, g_.output_c,
+  LOWBIT_RETURN_IF_ERROR(prepare_qs16_rescale(ctx, activation, rule, double_rescale, g_.output_c,
                                               {group_k_, 1, group_k_}, &rescale_));
   name_ = select_gemm(ctx, &gemm_);
   in_place_rows_ = groups == 1 && g_.kernel_h == 1 && g_.kernel_w == 1 && g_.stride_h == 1 &&
@@ -166,7 +172,7 @@ Status Qs16DepthwiseKernel::prepare_filter(PrepareContext& ctx, const Window2D& 
   p_.output_c = g.output_c;
   const size_t taps = size_t(g.kernel_h) * g.kernel_w;
   macs_ = uint64_t(g.batch) * g.output_h * g.output_w * g.output_c * taps;
-  return prepare_qs16_rescale(ctx, activation, MultiplierRule::kDouble, g.output_c,
+  return prepare_qs16_rescale(ctx, activation, MultiplierRule::kDouble, false, g.output_c,
                               {1, size_t(g.output_c), taps}, &p_.rescale);
 }
 
@@ -183,7 +189,7 @@ Status Qs16TransposeConvKernel::prepare(PrepareContext& ctx,
                                         Activation activation) {
   p_ = p;
   const size_t taps = size_t(p_.kernel_h) * p_.kernel_w * p_.input_c;
-  LOWBIT_RETURN_IF_ERROR(prepare_qs16_rescale(ctx, activation, MultiplierRule::kDouble,
+  LOWBIT_RETURN_IF_ERROR(prepare_qs16_rescale(ctx, activation, MultiplierRule::kDouble, false,
                                               p_.output_c, {taps, 1, taps}, &p_.rescale));
   name_ = select_gemm(ctx, &gemm_);
   const size_t pixels = size_t(p_.batch) * p_.input_h * p_.input_w;

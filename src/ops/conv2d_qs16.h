@@ -14,15 +14,16 @@
 
 namespace lowbit {
 
-// Per-channel multipliers (the real one formed as `rule` says), the bias
-// widened to int64 and the fused activation's int16 range, in persistent
-// memory. Fails (kUnsupported) where TFLite's 64-bit rescale is undefined:
+// Per-channel multipliers (the real one formed as `rule` says; with
+// double_rescale the real scale itself, as LiteRT's FULLY_CONNECTED rescales
+// in double), the bias widened to int64 and the fused activation's int16
+// range, in persistent memory. Fails (kUnsupported) where TFLite's 64-bit rescale is undefined:
 // a channel whose sum could reach 2^47 in magnitude (its weights as `layout`
 // finds them, every input at -32768, plus the bias) or whose multiplier
 // needs a left shift beyond 14.
 Status prepare_qs16_rescale(PrepareContext& ctx, Activation activation, MultiplierRule rule,
-                            int32_t output_channels, const WeightsLayout& layout,
-                            ref::Qs16Rescale* rescale);
+                            bool double_rescale, int32_t output_channels,
+                            const WeightsLayout& layout, ref::Qs16Rescale* rescale);
 
 // CONV_2D (grouped too) and FULLY_CONNECTED (a 1x1 convolution over `batch`
 // one-pixel images of K channels) as the 16x8 GEMM: each output pixel's
@@ -38,7 +39,7 @@ class Qs16GemmConvKernel : public OpKernel {
 
  protected:
   Status prepare_layer(PrepareContext& ctx, const Qs8ConvGeometry& geometry, int32_t groups,
-                       Activation activation, MultiplierRule rule);
+                       Activation activation, MultiplierRule rule, bool double_rescale = false);
   // CONV_2D: groups = input channels / the filter's.
   Status prepare_filter(PrepareContext& ctx, const Window2D& window, const Conv2DOptions& opt);
 

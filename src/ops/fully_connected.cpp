@@ -135,7 +135,9 @@ class Qs16FullyConnected : public Qs16GemmConvKernel {
     const MultiplierRule rule = ctx.input(1).quant.per_axis()
                                     ? MultiplierRule::kDouble
                                     : MultiplierRule::kFloatProductPerTensor;
-    return prepare_layer(ctx, g, 1, options_.activation, rule);
+    // LiteRT's reference FULLY_CONNECTED rescales 16x8 sums in double too
+    // (docs/conformance.md); its optimized kernel runs that same code for int16.
+    return prepare_layer(ctx, g, 1, options_.activation, rule, true);
   }
 
  private:

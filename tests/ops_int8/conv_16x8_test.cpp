@@ -1,0 +1,222 @@
+// 16x8 CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and TRANSPOSE_CONV
+// (int16 activations, int8 weights, int64 or int32 bias) through the whole
+// public path against an oracle written here the way TFLite's reference
+// integer kernels are (direct loops, int64 sums, the 64-bit
+// MultiplyByQuantizedMultiplier; FULLY_CONNECTED rescaled in double as
+// LiteRT does), at 1 and 2 threads with the auto and reference kernel sets;
+// and the named refusals of malformed 16x8 operands.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+#include <string>
+
+#include "support/model_runner.h"
+
+using namespace lowbit;
+using namespace lowbit::testing;
+
+namespace {
+
+struct Layer {
+  ModelBuilder builder;
+  std::vector<int16_t> input;
+  std::vector<int16_t> want;
+};
+
+// TFLite's QuantizeMultiplier then the int64 MultiplyByQuantizedMultiplier.
+int64_t tflite_rescale(int64_t acc, double real) {
+  int exponent = 0;
+  const double q = std::frexp(real, &exponent);
+  int64_t fixed = std::llround(q * double(int64_t{1} << 31));
+  if (fixed == int64_t{1} << 31) fixed /= 2, ++exponent;
+  const int64_t reduced = fixed < 0x7FFF0000 ? (fixed + (1 << 15)) >> 16 : 0x7FFF;
+  const int total_shift = 15 - exponent;
+  return (acc * reduced + (int64_t{1} << (total_shift - 1))) >> total_shift;
+}
+
+int16_t clamp16(int64_t v, int64_t lo, int64_t hi) { return int16_t(std::min(hi, std::max(lo, v))); }
+
+struct ConvCase {
+  int n, ih, iw, ic, oc, kh, kw, sh, sw, dh, dw, groups;
+  bool same, depthwise, relu;
+  int bias;  // 0 none, 1 int64, 2 int32
+};
+
+void conv_layer(std::mt19937& rng, const ConvCase& c, Layer& l) {
+  const float in_s = 0.0005f, out_s = 0.002f + float(rng() % 100) * 1e-4f;
+  const int fc = c.depthwise ? 1 : c.ic / c.groups;
+  std::vector<float> w_s(size_t(c.oc));
+  for (float& s : w_s) s = 0.005f + float(rng() % 100) * 1e-4f;
+  auto pad = [&](int in, int k, int s, int d, int* out) {
+    const int ek = (k - 1) * d + 1;
+    *out = c.same ? (in + s - 1) / s : (in - ek) / s + 1;
+    return c.same ? std::max(0, (*out - 1) * s + ek - in) / 2 : 0;
+  };
+  int oh = 0, ow = 0;
+  const int pt = pad(c.ih, c.kh, c.sh, c.dh, &oh), pl = pad(c.iw, c.kw, c.sw, c.dw, &ow);
+  const Shape w_shape = c.depthwise ? Shape{1, c.kh, c.kw, c.oc} : Shape{c.oc, c.kh, c.kw, fc};
+  const auto w = random_ints<int8_t>(rng, size_t(c.oc) * c.kh * c.kw * fc, -127, 127);
+  const auto bias = random_ints<int64_t>(rng, size_t(c.oc), -3000000, 3000000);
+  l.input = random_ints<int16_t>(rng, size_t(c.n) * c.ih * c.iw * c.ic, -32768, 32767);
+  auto& b = l.builder;
+  const int x = b.add_tensor("x", DType::kInt16, {c.n, c.ih, c.iw, c.ic}, per_tensor(in_s, 0));
+  const int wt = b.add_constant("w", DType::kInt8, w_shape, w, per_axis(w_s, c.depthwise ? 3 : 0));
+  std::vector<int> inputs = {x, wt};
+  if (c.bias == 1) inputs.push_back(b.add_constant("b", DType::kInt64, {c.oc}, bias));
+  if (c.bias == 2) {
+    std::vector<int32_t> narrow(bias.begin(), bias.end());
+    inputs.push_back(b.add_constant("b", DType::kInt32, {c.oc}, narrow));
+  }
+  const int y = b.add_tensor("y", DType::kInt16, {c.n, oh, ow, c.oc}, per_tensor(out_s, 0));
+  const Padding padding = c.same ? Padding::kSame : Padding::kValid;
+  const Activation act = c.relu ? Activation::kRelu : Activation::kNone;
+  if (c.depthwise) {
+    DepthwiseConv2DOptions o;
+    o.padding = padding, o.stride_h = c.sh, o.stride_w = c.sw, o.dilation_h = c.dh;
+    o.dilation_w = c.dw, o.depth_multiplier = c.oc / c.ic, o.activation = act;
+    b.add_operator(OpType::kDepthwiseConv2D, inputs, {y}, o);
+  } else {
+    Conv2DOptions o;
+    o.padding = padding, o.stride_h = c.sh, o.stride_w = c.sw, o.dilation_h = c.dh;
+    o.dilation_w = c.dw, o.activation = act;
+    b.add_operator(OpType::kConv2D, inputs, {y}, o);
+  }
+  b.set_inputs({x});
+  b.set_outputs({y});
+  const int ocg = c.oc / c.groups;
+  for (int bi = 0; bi < c.n; ++bi)
+    for (int oy = 0; oy < oh; ++oy)
+      for (int ox = 0; ox < ow; ++ox)
+        for (int o = 0; o < c.oc; ++o) {
+          int64_t acc = c.bias ? bias[size_t(o)] : 0;
+          for (int ky = 0; ky < c.kh; ++ky)
+            for (int kx = 0; kx < c.kw; ++kx)
+              for (int i = 0; i < fc; ++i) {
+                const int iy = oy * c.sh - pt + ky * c.dh, ix = ox * c.sw - pl + kx * c.dw;
+                if (iy < 0 || iy >= c.ih || ix < 0 || ix >= c.iw) continue;
+                const int channel = c.depthwise ? o / (c.oc / c.ic) : (o / ocg) * fc + i;
+                const size_t wi = c.depthwise ? (size_t(ky) * c.kw + kx) * c.oc + o
+                                              : ((size_t(o) * c.kh + ky) * c.kw + kx) * fc + i;
+                acc += int64_t(l.input[((size_t(bi) * c.ih + iy) * c.iw + ix) * c.ic + channel]) * w[wi];
+              }
+          const double real = double(in_s) * double(w_s[size_t(o)]) / double(out_s);
+          l.want.push_back(clamp16(tflite_rescale(acc, real), c.relu ? 0 : -32768, 32767));
+        }
+}
+
+void expect_runs_match(const Layer& l) {
+  for (const char* kernel : {"auto", "reference"}) {
+    for (int threads : {1, 2}) {
+      InterpreterOptions options;
+      options.kernel = kernel;
+      options.num_threads = threads;
+      const RunResult r = run_model(l.builder, {to_bytes(l.input)}, options);
+      INFO("kernel set " << kernel << ", " << threads << " threads");
+      REQUIRE(r.status.ok());
+      CHECK(from_bytes<int16_t>(r.outputs[0]) == l.want);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("16x8 CONV_2D and DEPTHWISE_CONV_2D equal TFLite's reference loops", "[ops][qs16]") {
+  std::mt19937 rng(test_seed());
+  for (int i = 0; i < scaled_iterations(24); ++i) {
+    ConvCase c{};
+    c.n = 1 + int(rng() % 2), c.ih = 1 + int(rng() % 7), c.iw = 1 + int(rng() % 7);
+    c.depthwise = i % 3 == 2;
+    c.ic = 1 + int(rng() % 9);
+    c.groups = !c.depthwise && i % 4 == 1 && c.ic % 2 == 0 ? 2 : 1;
+    c.oc = c.depthwise ? c.ic * (1 + int(rng() % 3)) : c.groups * (1 + int(rng() % 9));
+    c.kh = 1 + int(rng() % 3), c.kw = 1 + int(rng() % 3);
+    c.sh = 1 + int(rng() % 2), c.sw = 1 + int(rng() % 2);
+    c.dh = 1 + int(rng() % 2), c.dw = 1;
+    c.same = true;  // every window size fits any input
+    c.relu = i % 2 == 1;
+    c.bias = i % 3;
+    INFO("case " << i << (c.depthwise ? " depthwise" : " conv") << " groups " << c.groups);
+    Layer l;
+    conv_layer(rng, c, l);
+    expect_runs_match(l);
+  }
+}
+
+TEST_CASE("16x8 FULLY_CONNECTED rescales in double as LiteRT", "[ops][qs16]") {
+  std::mt19937 rng(test_seed());
+  for (int i = 0; i < scaled_iterations(12); ++i) {
+    const int rows = 1 + int(rng() % 3), k = 1 + int(rng() % 300), units = 1 + int(rng() % 20);
+    const bool per_channel = i % 2 == 0;
+    Layer l;
+    const float in_s = 0.0003f, out_s = 0.01f;
+    std::vector<float> w_s(per_channel ? size_t(units) : 1);
+    for (float& s : w_s) s = 0.002f + float(rng() % 100) * 1e-4f;
+    const auto w = random_ints<int8_t>(rng, size_t(units) * k, -127, 127);
+    const auto bias = random_ints<int64_t>(rng, size_t(units), -100000, 100000);
+    l.input = random_ints<int16_t>(rng, size_t(rows) * k, -32768, 32767);
+    auto& b = l.builder;
+    const int x = b.add_tensor("x", DType::kInt16, {rows, k}, per_tensor(in_s, 0));
+    const int wt = b.add_constant("w", DType::kInt8, {units, k}, w,
+                                  per_channel ? per_axis(w_s, 0) : per_tensor(w_s[0], 0));
+    const int bt = b.add_constant("b", DType::kInt64, {units}, bias);
+    const int y = b.add_tensor("y", DType::kInt16, {rows, units}, per_tensor(out_s, 0));
+    b.add_operator(OpType::kFullyConnected, {x, wt, bt}, {y}, FullyConnectedOptions{});
+    b.set_inputs({x});
+    b.set_outputs({y});
+    for (int r = 0; r < rows; ++r)
+      for (int u = 0; u < units; ++u) {
+        int64_t acc = bias[size_t(u)];
+        for (int j = 0; j < k; ++j) acc += int64_t(l.input[size_t(r) * k + j]) * w[size_t(u) * k + j];
+        const double scale = double(in_s) * double(w_s[per_channel ? size_t(u) : 0]) / double(out_s);
+        l.want.push_back(clamp16(int64_t(std::round(double(acc) * scale)), -32768, 32767));
+      }
+    expect_runs_match(l);
+  }
+}
+
+namespace {
+
+// A 16x8 CONV_2D with one operand spoiled by `spoil`; returns its load status.
+template <typename Spoil>
+Status conv_status(Spoil spoil) {
+  ModelBuilder b;
+  Quantization in_q = per_tensor(0.001f, 0), out_q = per_tensor(0.002f, 0);
+  DType bias_dtype = DType::kInt64;
+  spoil(&in_q, &out_q, &bias_dtype);
+  const int x = b.add_tensor("x", DType::kInt16, {1, 3, 3, 2}, in_q);
+  const int w = b.add_constant("w", DType::kInt8, {2, 1, 1, 2}, std::vector<int8_t>(4, 1),
+                               per_tensor(0.01f, 0));
+  const int bias = bias_dtype == DType::kInt8
+                       ? b.add_constant("b", bias_dtype, {2}, std::vector<int8_t>(2, 1))
+                       : b.add_constant("b", bias_dtype, {2}, std::vector<int64_t>(2, 1));
+  const int y = b.add_tensor("y", DType::kInt16, {1, 3, 3, 2}, out_q);
+  b.add_operator(OpType::kConv2D, {x, w, bias}, {y}, Conv2DOptions{});
+  b.set_inputs({x});
+  b.set_outputs({y});
+  return run_model(b, {to_bytes(std::vector<int16_t>(18, 5))}).status;
+}
+
+}  // namespace
+
+TEST_CASE("16x8 operands that TFLite refuses are refused by name", "[ops][qs16]") {
+  const Status ok = conv_status([](Quantization*, Quantization*, DType*) {});
+  CHECK(ok.ok());
+  const Status input_zp = conv_status([](Quantization* in, Quantization*, DType*) {
+    in->zero_points = {3};
+  });
+  CHECK(input_zp.message().find("input 0") != std::string::npos);
+  CHECK(input_zp.message().find("int16 activations must be symmetric (zero point 0)") !=
+        std::string::npos);
+  const Status output_zp = conv_status([](Quantization*, Quantization* out, DType*) {
+    out->zero_points = {-1};
+  });
+  CHECK(output_zp.message().find("output 0") != std::string::npos);
+  CHECK(output_zp.message().find("zero point -1") != std::string::npos);
+  const Status bias = conv_status([](Quantization*, Quantization*, DType* dtype) {
+    *dtype = DType::kInt8;
+  });
+  CHECK(bias.message().find("input 2") != std::string::npos);
+  CHECK(bias.message().find("int8") != std::string::npos);
+  CHECK_FALSE(bias.ok());
+}
