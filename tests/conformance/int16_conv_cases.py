@@ -69,6 +69,8 @@ def keras_layer(rng, kind, index):
                                                 use_bias=use_bias),
                 shape, f"DepthwiseConv2D x{multiplier} {where}")
     filters = rng.choice([1, 3, 8, 16])
+    if not use_bias:  # TensorFlow fuses no activation into a bias-less TRANSPOSE_CONV
+        activation, where = None, where.replace(f"{activation} bias", "None bias")
     return (tf.keras.layers.Conv2DTranspose(filters, kernel, strides=strides, padding=padding,
                                             activation=activation, use_bias=use_bias),
             (1,) + shape[1:], f"Conv2DTranspose {filters} {where}")

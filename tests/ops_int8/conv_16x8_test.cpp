@@ -177,46 +177,109 @@ TEST_CASE("16x8 FULLY_CONNECTED rescales in double as LiteRT", "[ops][qs16]") {
 
 namespace {
 
-// A 16x8 CONV_2D with one operand spoiled by `spoil`; returns its load status.
-template <typename Spoil>
-Status conv_status(Spoil spoil) {
-  ModelBuilder b;
+struct Spoiled {
   Quantization in_q = per_tensor(0.001f, 0), out_q = per_tensor(0.002f, 0);
   DType bias_dtype = DType::kInt64;
-  spoil(&in_q, &out_q, &bias_dtype);
-  const int x = b.add_tensor("x", DType::kInt16, {1, 3, 3, 2}, in_q);
-  const int w = b.add_constant("w", DType::kInt8, {2, 1, 1, 2}, std::vector<int8_t>(4, 1),
+  int64_t bias_value = 1;
+};
+
+// A small 16x8 layer of `type` (4 output values of 2 channels) built from `s`;
+// returns the status of loading, preparing and invoking it.
+Status layer_status(OpType type, const Spoiled& s) {
+  ModelBuilder b;
+  const bool fc = type == OpType::kFullyConnected;
+  const Shape io = fc ? Shape{2, 2} : Shape{1, 2, 1, 2};
+  const Shape w_shape = fc ? Shape{2, 2} : type == OpType::kDepthwiseConv2D ? Shape{1, 1, 1, 2}
+                                                                            : Shape{2, 1, 1, 2};
+  const int x = b.add_tensor("x", DType::kInt16, io, s.in_q);
+  const int w = b.add_constant("w", DType::kInt8, w_shape,
+                               std::vector<int8_t>(size_t(w_shape.num_elements()), 1),
                                per_tensor(0.01f, 0));
-  const int bias = bias_dtype == DType::kInt8
-                       ? b.add_constant("b", bias_dtype, {2}, std::vector<int8_t>(2, 1))
-                       : b.add_constant("b", bias_dtype, {2}, std::vector<int64_t>(2, 1));
-  const int y = b.add_tensor("y", DType::kInt16, {1, 3, 3, 2}, out_q);
-  b.add_operator(OpType::kConv2D, {x, w, bias}, {y}, Conv2DOptions{});
+  const int bias = s.bias_dtype == DType::kInt8
+                       ? b.add_constant("b", s.bias_dtype, {2}, std::vector<int8_t>(2, 1))
+                       : b.add_constant("b", s.bias_dtype, {2}, std::vector<int64_t>(2, s.bias_value));
+  const int y = b.add_tensor("y", DType::kInt16, io, s.out_q);
+  OpOptions options = Conv2DOptions{};
+  if (fc) options = FullyConnectedOptions{};
+  if (type == OpType::kDepthwiseConv2D) options = DepthwiseConv2DOptions{};
+  if (type == OpType::kTransposeConv) {
+    TransposeConvOptions o;
+    o.output_height = 2, o.output_width = 1, o.padding = Padding::kValid;
+    options = o;
+  }
+  b.add_operator(type, {x, w, bias}, {y}, options);
   b.set_inputs({x});
   b.set_outputs({y});
-  return run_model(b, {to_bytes(std::vector<int16_t>(18, 5))}).status;
+  return run_model(b, {to_bytes(std::vector<int16_t>(4, 5))}).status;
+}
+
+bool mentions(const Status& status, const std::string& text) {
+  INFO(status.message());
+  return status.message().find(text) != std::string::npos;
 }
 
 }  // namespace
 
 TEST_CASE("16x8 operands that TFLite refuses are refused by name", "[ops][qs16]") {
-  const Status ok = conv_status([](Quantization*, Quantization*, DType*) {});
-  CHECK(ok.ok());
-  const Status input_zp = conv_status([](Quantization* in, Quantization*, DType*) {
-    in->zero_points = {3};
-  });
-  CHECK(input_zp.message().find("input 0") != std::string::npos);
-  CHECK(input_zp.message().find("int16 activations must be symmetric (zero point 0)") !=
-        std::string::npos);
-  const Status output_zp = conv_status([](Quantization*, Quantization* out, DType*) {
-    out->zero_points = {-1};
-  });
-  CHECK(output_zp.message().find("output 0") != std::string::npos);
-  CHECK(output_zp.message().find("zero point -1") != std::string::npos);
-  const Status bias = conv_status([](Quantization*, Quantization*, DType* dtype) {
-    *dtype = DType::kInt8;
-  });
-  CHECK(bias.message().find("input 2") != std::string::npos);
-  CHECK(bias.message().find("int8") != std::string::npos);
-  CHECK_FALSE(bias.ok());
+  for (OpType type : {OpType::kConv2D, OpType::kDepthwiseConv2D, OpType::kFullyConnected,
+                      OpType::kTransposeConv}) {
+    INFO(op_type_name(type));
+    CHECK(layer_status(type, Spoiled{}).ok());
+    Spoiled input_zp;
+    input_zp.in_q.zero_points = {3};
+    const Status in_status = layer_status(type, input_zp);
+    CHECK(mentions(in_status, "input 0"));
+    CHECK(mentions(in_status, "zero point 3; int16 activations must be symmetric (zero point 0)"));
+    Spoiled output_zp;
+    output_zp.out_q.zero_points = {-1};
+    const Status out_status = layer_status(type, output_zp);
+    CHECK(mentions(out_status, "output 0"));
+    CHECK(mentions(out_status, "zero point -1; int16 activations must be symmetric"));
+    Spoiled bias_dtype;
+    bias_dtype.bias_dtype = DType::kInt8;
+    const Status bias_status = layer_status(type, bias_dtype);
+    CHECK(mentions(bias_status, "input 2"));
+    CHECK(mentions(bias_status, "int8"));
+    // A bias TFLite's int64 rescale cannot take (|sum| must stay below 2^47).
+    Spoiled huge_bias;
+    huge_bias.bias_value = int64_t{1} << 47;
+    const Status huge_status = layer_status(type, huge_bias);
+    CHECK(huge_status.code() == StatusCode::kUnsupported);
+    CHECK(mentions(huge_status, "can leave TFLite's 16x8 rescale range of +-2^47"));
+  }
+}
+
+namespace {
+
+// TRANSPOSE_CONV 16x8 with output_shape as a second graph input, as the
+// seanet models feed it.
+Status fed_output_shape_status(const std::vector<int32_t>& fed, std::vector<int16_t>* out) {
+  ModelBuilder b;
+  const int x = b.add_tensor("x", DType::kInt16, {1, 2, 2, 1}, per_tensor(0.001f, 0));
+  const int shape = b.add_tensor("output_shape", DType::kInt32, {4});
+  const int w = b.add_constant("w", DType::kInt8, {1, 2, 2, 1}, std::vector<int8_t>{1, 2, 3, 4},
+                               per_tensor(0.5f, 0));
+  const int y = b.add_tensor("y", DType::kInt16, {1, 4, 4, 1}, per_tensor(0.001f, 0));
+  TransposeConvOptions o;
+  o.padding = Padding::kValid, o.stride_h = o.stride_w = 2, o.output_height = o.output_width = 4;
+  b.add_operator(OpType::kTransposeConv, {x, w, kAbsentInput, shape}, {y}, o);
+  b.set_inputs({x, shape});
+  b.set_outputs({y});
+  const RunResult r = run_model(b, {to_bytes(std::vector<int16_t>{10, -20, 30, -40}), to_bytes(fed)});
+  if (r.status.ok()) *out = from_bytes<int16_t>(r.outputs[0]);
+  return r.status;
+}
+
+}  // namespace
+
+TEST_CASE("16x8 TRANSPOSE_CONV checks an output_shape fed at run time", "[ops][qs16]") {
+  std::vector<int16_t> out;
+  REQUIRE(fed_output_shape_status({1, 4, 4, 1}, &out).ok());
+  // Stride 2 with a 2x2 kernel: each input pixel owns one 2x2 block, x * w * 0.5.
+  const std::vector<int16_t> want = {5, 10, -10, -20, 15, 20, -30, -40,
+                                     15, 30, -20, -40, 45, 60, -60, -80};
+  CHECK(out == want);
+  const Status wrong = fed_output_shape_status({1, 5, 4, 1}, &out);
+  CHECK(wrong.code() == StatusCode::kInvalidArgument);
+  CHECK(mentions(wrong, "output_shape [1,5,4,1] differs from the model's output shape [1,4,4,1]"));
 }
