@@ -635,8 +635,8 @@ Status convert_resize(Importer& im, const OpContext& ctx, OpType type) {
 // [input, weights, bias?] with the output's height and width in the options.
 // A constant output_shape must equal the output's shape; one computed at run
 // time (a graph input in the seanet models) becomes the fourth operand, which
-// the operator checks against the output's declared shape when it runs
-// (TFLite Micro plans the output from the declared shape too).
+// the operator never reads: the output keeps its declared shape, as TFLite
+// Micro plans it.
 Status convert_transpose_conv(Importer& im, const OpContext& ctx) {
   LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 3, 4, 1));
   auto opts = options_of(ctx, tfl::kTransposeConvOptions);

@@ -2,8 +2,9 @@
 // output of options.output_height x output_width (TFLite's output_shape
 // operand, which the converter moves into the options when it is constant).
 // A computed output_shape (the seanet models feed it as a graph input) stays
-// the fourth operand: the output keeps the shape the model declares, as in
-// TFLite Micro, and run() fails if the values fed differ from it. The padding is the
+// the fourth operand, validated as int32 [4] but never read: the output keeps
+// the shape the model declares, as in TFLite Micro, whose TRANSPOSE_CONV plans
+// from the declared output and ignores the values fed. The padding is the
 // one a CONV_2D from that output back to the input would have, so the input
 // size must be that convolution's output size.
 //
@@ -48,8 +49,8 @@ Status compute_padding(const Shape& in, const Shape& weights, const TransposeCon
 
 constexpr size_t kOutputShapeInput = 3;
 
-// The optional output_shape operand: int32 [4] equal to the output's shape
-// when it is a constant (else run() compares what it is fed).
+// The optional output_shape operand: int32 [4], equal to the output's shape
+// when it is a constant.
 Status validate_output_shape(const GraphDesc& graph, const OperatorDesc& op, const Shape& out) {
   if (op.inputs.size() <= kOutputShapeInput || op.inputs[kOutputShapeInput] == kAbsentInput) {
     return Status::Ok();
@@ -117,8 +118,6 @@ class TransposeConvKernel : public OpKernel {
     p_.pad_top = h.pad_before, p_.pad_left = w.pad_before;
     has_bias_ = ctx.has_input(2);
     dtype_ = ctx.input(0).dtype;
-    fed_output_shape_ = ctx.has_input(kOutputShapeInput) && ctx.input(kOutputShapeInput).data == nullptr;
-    output_shape_ = ctx.output(0).shape;
     if (dtype_ == DType::kInt16) {
       ref::Qs16TransposeConvParams q;
       static_cast<ref::ConvWindowParams&>(q) = p_;
@@ -163,17 +162,6 @@ class TransposeConvKernel : public OpKernel {
   }
 
   Status run(const RunContext& ctx) override {
-    if (fed_output_shape_) {
-      const int32_t* fed = ctx.input_as<int32_t>(kOutputShapeInput);
-      for (int d = 0; d < 4; ++d) {
-        if (fed[d] != output_shape_[d]) {
-          return Status(StatusCode::kInvalidArgument, "output_shape [" + std::to_string(fed[0]) + "," + std::to_string(fed[1]) +
-                         "," + std::to_string(fed[2]) + "," + std::to_string(fed[3]) +
-                         "] differs from the model's output shape " + output_shape_.to_string() +
-                         " (outputs keep their planned shape)");
-        }
-      }
-    }
     if (dtype_ == DType::kInt16) {
       qs16_.run(ctx);
       return Status::Ok();
@@ -223,8 +211,6 @@ class TransposeConvKernel : public OpKernel {
   const TransposeConvOptions options_;
   ref::TransposeConvParams p_;
   Qs16TransposeConvKernel qs16_;
-  bool fed_output_shape_ = false;  // output_shape is an input fed at run time
-  Shape output_shape_;
   DType dtype_ = DType::kInt8;
   const char* name_ = "";
   bool has_bias_ = false;

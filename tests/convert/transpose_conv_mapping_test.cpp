@@ -85,8 +85,8 @@ TEST_CASE("TRANSPOSE_CONV takes its output_shape into TransposeConvOptions",
 
 TEST_CASE("TRANSPOSE_CONV keeps a computed output_shape as its fourth operand",
           "[convert][builtin][tconv]") {
-  // As the seanet models feed it: a graph input, checked against the declared
-  // output shape when the operator runs (tests/ops_int8/conv_16x8_test.cpp).
+  // As the seanet models feed it: a graph input, which the operator never
+  // reads (tests/ops_int8/conv_16x8_test.cpp).
   ShapeOperand computed;
   computed.constant = false;
   Result<GraphDesc> g = transpose_conv_model(computed);

@@ -272,14 +272,17 @@ Status fed_output_shape_status(const std::vector<int32_t>& fed, std::vector<int1
 
 }  // namespace
 
-TEST_CASE("16x8 TRANSPOSE_CONV checks an output_shape fed at run time", "[ops][qs16]") {
+TEST_CASE("16x8 TRANSPOSE_CONV takes output_shape as a graph input, as TFLite Micro",
+          "[ops][qs16]") {
   std::vector<int16_t> out;
   REQUIRE(fed_output_shape_status({1, 4, 4, 1}, &out).ok());
   // Stride 2 with a 2x2 kernel: each input pixel owns one 2x2 block, x * w * 0.5.
   const std::vector<int16_t> want = {5, 10, -10, -20, 15, 20, -30, -40,
                                      15, 30, -20, -40, 45, 60, -60, -80};
   CHECK(out == want);
-  const Status wrong = fed_output_shape_status({1, 5, 4, 1}, &out);
-  CHECK(wrong.code() == StatusCode::kInvalidArgument);
-  CHECK(mentions(wrong, "output_shape [1,5,4,1] differs from the model's output shape [1,4,4,1]"));
+  // TFLite Micro plans the output from its declared shape and never reads
+  // the values fed; lowbit does the same.
+  std::vector<int16_t> zeros_fed;
+  REQUIRE(fed_output_shape_status({0, 0, 0, 0}, &zeros_fed).ok());
+  CHECK(zeros_fed == want);
 }
