@@ -286,3 +286,56 @@ TEST_CASE("16x8 TRANSPOSE_CONV takes output_shape as a graph input, as TFLite Mi
   REQUIRE(fed_output_shape_status({0, 0, 0, 0}, &zeros_fed).ok());
   CHECK(zeros_fed == want);
 }
+
+TEST_CASE("16x8 TRANSPOSE_CONV equals TFLite's reference scatter", "[ops][qs16]") {
+  std::mt19937 rng(test_seed());
+  for (int i = 0; i < scaled_iterations(16); ++i) {
+    const int n = 1 + int(rng() % 2), ih = 1 + int(rng() % 4), iw = 1 + int(rng() % 4);
+    const int ic = 1 + int(rng() % 9), oc = 1 + int(rng() % 9);
+    const int kh = 1 + int(rng() % 4), kw = 1 + int(rng() % 4);
+    const int sh = 1 + int(rng() % 3), sw = 1 + int(rng() % 3);
+    // VALID: output = (input - 1) * stride + kernel.
+    const int oh = (ih - 1) * sh + kh, ow = (iw - 1) * sw + kw;
+    const bool bias = i % 3 != 0, relu = i % 2 == 1;
+    const float in_s = 0.0004f, out_s = 0.003f;
+    std::vector<float> w_s(static_cast<size_t>(oc));
+    for (float& s : w_s) s = 0.004f + float(rng() % 100) * 1e-4f;
+    const auto w = random_ints<int8_t>(rng, size_t(oc) * kh * kw * ic, -127, 127);
+    const auto b = random_ints<int64_t>(rng, size_t(oc), -2000000, 2000000);
+    Layer l;
+    l.input = random_ints<int16_t>(rng, size_t(n) * ih * iw * ic, -32768, 32767);
+    const int x = l.builder.add_tensor("x", DType::kInt16, {n, ih, iw, ic}, per_tensor(in_s, 0));
+    const int wt = l.builder.add_constant("w", DType::kInt8, {oc, kh, kw, ic}, w, per_axis(w_s, 0));
+    std::vector<int> inputs = {x, wt};
+    if (bias) inputs.push_back(l.builder.add_constant("b", DType::kInt64, {oc}, b));
+    const int y = l.builder.add_tensor("y", DType::kInt16, {n, oh, ow, oc}, per_tensor(out_s, 0));
+    TransposeConvOptions o;
+    o.padding = Padding::kValid, o.stride_h = sh, o.stride_w = sw;
+    o.output_height = oh, o.output_width = ow;
+    o.activation = relu ? Activation::kRelu : Activation::kNone;
+    l.builder.add_operator(OpType::kTransposeConv, inputs, {y}, o);
+    l.builder.set_inputs({x});
+    l.builder.set_outputs({y});
+    // The scatter: every input value times every tap into the output it reaches.
+    std::vector<int64_t> acc(size_t(n) * oh * ow * oc, 0);
+    for (int bi = 0; bi < n; ++bi)
+      for (int y0 = 0; y0 < ih; ++y0)
+        for (int x0 = 0; x0 < iw; ++x0)
+          for (int ky = 0; ky < kh; ++ky)
+            for (int kx = 0; kx < kw; ++kx)
+              for (int o2 = 0; o2 < oc; ++o2)
+                for (int c = 0; c < ic; ++c) {
+                  const size_t out = ((size_t(bi) * oh + y0 * sh + ky) * ow + x0 * sw + kx) * oc + o2;
+                  acc[out] += int64_t(l.input[((size_t(bi) * ih + y0) * iw + x0) * ic + c]) *
+                              w[((size_t(o2) * kh + ky) * kw + kx) * ic + c];
+                }
+    for (size_t j = 0; j < acc.size(); ++j) {
+      const size_t o2 = j % size_t(oc);
+      const double real = double(in_s) * double(w_s[o2]) / double(out_s);
+      l.want.push_back(
+          clamp16(tflite_rescale(acc[j] + (bias ? b[o2] : 0), real), relu ? 0 : -32768, 32767));
+    }
+    INFO("case " << i);
+    expect_runs_match(l);
+  }
+}
