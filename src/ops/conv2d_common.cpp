@@ -102,7 +102,8 @@ Status validate_16x8_operands(const GraphDesc& graph, const OperatorDesc& op,
 Status validate_weighted_operands(const GraphDesc& graph, const OperatorDesc& op,
                                   const WeightedOperands& operands) {
   LOWBIT_RETURN_IF_ERROR(
-      check_dtype(graph, op, true, 0, {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat32}));
+      check_dtype(graph, op, true, 0,
+                  {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat32}));
   const DType dtype = graph.tensors[op.inputs[0]].dtype;
   LOWBIT_RETURN_IF_ERROR(check_constant(graph, op, 1));
   if (dtype == DType::kFloat32) {

@@ -59,7 +59,8 @@ Status prepare_qs16_rescale(PrepareContext& ctx, Activation activation, Multipli
     // that its magnitude cannot overflow.
     int64_t bound = 0;
     for (size_t t = 0; t < layout.taps; ++t) {
-      bound += std::abs(int32_t{weights[size_t(c) * layout.channel_stride + t * layout.tap_stride]});
+      const size_t at = size_t(c) * layout.channel_stride + t * layout.tap_stride;
+      bound += std::abs(int32_t{weights[at]});
     }
     bound *= 32768;
     const int64_t b = bias ? bias[c] : 0;
@@ -146,7 +147,8 @@ void Qs16GemmConvKernel::compute_rows(const int16_t* input, const int8_t* weight
               if (iy < 0 || iy >= g_.input_h || ix < 0 || ix >= g_.input_w) {
                 std::memset(to, 0, sizeof(int16_t) * group_c);
               } else {
-                std::memcpy(to, image + (size_t(iy) * g_.input_w + ix) * g_.input_c + group * group_c,
+                const size_t pixel = size_t(iy) * g_.input_w + ix;
+                std::memcpy(to, image + pixel * g_.input_c + group * group_c,
                             sizeof(int16_t) * group_c);
               }
             }

@@ -65,8 +65,8 @@ Status validate_output_shape(const GraphDesc& graph, const OperatorDesc& op, con
   const auto* values = static_cast<const int32_t*>(t.data);
   for (int d = 0; d < 4; ++d) {
     if (values[d] != out[d]) {
-      return invalid(describe_input(graph, op, kOutputShapeInput) + " holds a shape other than the output's " +
-                     out.to_string());
+      return invalid(describe_input(graph, op, kOutputShapeInput) +
+                     " holds a shape other than the output's " + out.to_string());
     }
   }
   return Status::Ok();

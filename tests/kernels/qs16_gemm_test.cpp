@@ -52,7 +52,9 @@ TEST_CASE("qs16_gemm variants equal the reference", "[kernels][qs16]") {
   for_each_variant("qs16_gemm", qs16_gemm_variants(),
                    [&](const KernelVariant<Qs16GemmFn>& row, Qs16GemmFn reference) {
     for (size_t k : lengths_through_remainders()) {
-      for (size_t nc : {1, 3, 4, 5, 9}) expect_matches(row, reference, {2, nc, k, Values::kRandom}, rng);
+      for (size_t nc : {1, 3, 4, 5, 9}) {
+        expect_matches(row, reference, {2, nc, k, Values::kRandom}, rng);
+      }
     }
     // The largest products on both sides of the int32 block boundary.
     for (size_t k : {kQs16Int32Block - 1, kQs16Int32Block, kQs16Int32Block + 1,

@@ -35,7 +35,9 @@ int64_t tflite_rescale(int64_t acc, double real) {
   return (acc * reduced + (int64_t{1} << (total_shift - 1))) >> total_shift;
 }
 
-int16_t clamp16(int64_t v, int64_t lo, int64_t hi) { return int16_t(std::min(hi, std::max(lo, v))); }
+int16_t clamp16(int64_t v, int64_t lo, int64_t hi) {
+  return int16_t(std::min(hi, std::max(lo, v)));
+}
 
 struct ConvCase {
   int n, ih, iw, ic, oc, kh, kw, sh, sw, dh, dw, groups;
@@ -98,7 +100,8 @@ void conv_layer(std::mt19937& rng, const ConvCase& c, Layer& l) {
                 const int channel = c.depthwise ? o / (c.oc / c.ic) : (o / ocg) * fc + i;
                 const size_t wi = c.depthwise ? (size_t(ky) * c.kw + kx) * c.oc + o
                                               : ((size_t(o) * c.kh + ky) * c.kw + kx) * fc + i;
-                acc += int64_t(l.input[((size_t(bi) * c.ih + iy) * c.iw + ix) * c.ic + channel]) * w[wi];
+                const size_t xi = ((size_t(bi) * c.ih + iy) * c.iw + ix) * c.ic + channel;
+                acc += int64_t(l.input[xi]) * w[wi];
               }
           const double real = double(in_s) * double(w_s[size_t(o)]) / double(out_s);
           l.want.push_back(clamp16(tflite_rescale(acc, real), c.relu ? 0 : -32768, 32767));
@@ -167,8 +170,11 @@ TEST_CASE("16x8 FULLY_CONNECTED rescales in double as LiteRT", "[ops][qs16]") {
     for (int r = 0; r < rows; ++r)
       for (int u = 0; u < units; ++u) {
         int64_t acc = bias[size_t(u)];
-        for (int j = 0; j < k; ++j) acc += int64_t(l.input[size_t(r) * k + j]) * w[size_t(u) * k + j];
-        const double scale = double(in_s) * double(w_s[per_channel ? size_t(u) : 0]) / double(out_s);
+        for (int j = 0; j < k; ++j) {
+          acc += int64_t(l.input[size_t(r) * k + j]) * w[size_t(u) * k + j];
+        }
+        const float w_scale = w_s[per_channel ? size_t(u) : 0];
+        const double scale = double(in_s) * double(w_scale) / double(out_s);
         l.want.push_back(clamp16(int64_t(std::round(double(acc) * scale)), -32768, 32767));
       }
     expect_runs_match(l);
@@ -197,7 +203,8 @@ Status layer_status(OpType type, const Spoiled& s) {
                                per_tensor(0.01f, 0));
   const int bias = s.bias_dtype == DType::kInt8
                        ? b.add_constant("b", s.bias_dtype, {2}, std::vector<int8_t>(2, 1))
-                       : b.add_constant("b", s.bias_dtype, {2}, std::vector<int64_t>(2, s.bias_value));
+                       : b.add_constant("b", s.bias_dtype, {2},
+                                        std::vector<int64_t>(2, s.bias_value));
   const int y = b.add_tensor("y", DType::kInt16, io, s.out_q);
   OpOptions options = Conv2DOptions{};
   if (fc) options = FullyConnectedOptions{};
@@ -265,7 +272,8 @@ Status fed_output_shape_status(const std::vector<int32_t>& fed, std::vector<int1
   b.add_operator(OpType::kTransposeConv, {x, w, kAbsentInput, shape}, {y}, o);
   b.set_inputs({x, shape});
   b.set_outputs({y});
-  const RunResult r = run_model(b, {to_bytes(std::vector<int16_t>{10, -20, 30, -40}), to_bytes(fed)});
+  const std::vector<int16_t> x_values = {10, -20, 30, -40};
+  const RunResult r = run_model(b, {to_bytes(x_values), to_bytes(fed)});
   if (r.status.ok()) *out = from_bytes<int16_t>(r.outputs[0]);
   return r.status;
 }
@@ -325,7 +333,8 @@ TEST_CASE("16x8 TRANSPOSE_CONV equals TFLite's reference scatter", "[ops][qs16]"
             for (int kx = 0; kx < kw; ++kx)
               for (int o2 = 0; o2 < oc; ++o2)
                 for (int c = 0; c < ic; ++c) {
-                  const size_t out = ((size_t(bi) * oh + y0 * sh + ky) * ow + x0 * sw + kx) * oc + o2;
+                  const size_t oy = size_t(y0 * sh + ky), ox = size_t(x0 * sw + kx);
+                  const size_t out = ((size_t(bi) * oh + oy) * ow + ox) * oc + o2;
                   acc[out] += int64_t(l.input[((size_t(bi) * ih + y0) * iw + x0) * ic + c]) *
                               w[((size_t(o2) * kh + ky) * kw + kx) * ic + c];
                 }
