@@ -1,5 +1,5 @@
-// 16x8 GEMM, 32-bit ARM NEON (VMLAL.S16): kernels/arm/qs16_gemm_neon.h.
-#include "kernels/arm/qs16_gemm_neon.h"
+// 16x8 GEMM, 32-bit ARM NEON (VMLAL.S16): kernels/arm/qs16_neon.h.
+#include "kernels/arm/qs16_neon.h"
 
 namespace lowbit {
 

@@ -1,5 +1,5 @@
-// 16x8 GEMM, aarch64 NEON (SMLAL): kernels/arm/qs16_gemm_neon.h.
-#include "kernels/arm/qs16_gemm_neon.h"
+// 16x8 GEMM, aarch64 NEON (SMLAL): kernels/arm/qs16_neon.h.
+#include "kernels/arm/qs16_neon.h"
 
 namespace lowbit {
 

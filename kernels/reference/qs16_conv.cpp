@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "kernels/qs16_dwconv.h"
 #include "kernels/qs16_gemm.h"
 
 namespace lowbit {
@@ -28,6 +29,13 @@ void qs16_gemm__reference(size_t mr, size_t nc, size_t k, const int16_t* const* 
       for (size_t i = 0; i < k; ++i) sum += int64_t{a_rows[m][i]} * w[i];
       acc[m * nc + n] = sum;
     }
+  }
+}
+
+void qs16_dwconv__reference(size_t channels, size_t taps, const int16_t* const* rows,
+                            const int8_t* weights, size_t weights_stride, int64_t* acc) {
+  for (size_t c = 0; c < channels; ++c) {
+    acc[c] = qs16_dwconv_channel(c, taps, rows, weights, weights_stride);
   }
 }
 

@@ -2,19 +2,15 @@
 // weights per step, VPMADDWD summing pairs into eight int32 lanes, four
 // channels at a time so each activation load serves four weight rows. Lanes
 // widen to int64 every kQs16Int32Block values (kernels/qs16_gemm.h).
-#include <immintrin.h>
-
-
 #include "kernels/qs16_gemm.h"
 #include "kernels/qs16_gemm_loop.h"
+#include "kernels/x86/qs16_avx2.h"
 
 namespace lowbit {
 namespace {
 
-struct Avx2Steps {
+struct Avx2Steps : Avx2Int32Lanes {
   static constexpr size_t kStep = 16;
-  using Vec = __m256i;
-  static Vec zero() { return _mm256_setzero_si256(); }
   static Vec madd(Vec acc, const int16_t* a, const int8_t* w) {
     const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a));
     const __m256i y = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w)));

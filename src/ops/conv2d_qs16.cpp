@@ -174,16 +174,53 @@ Status Qs16DepthwiseKernel::prepare_filter(PrepareContext& ctx, const Window2D& 
   p_.output_c = g.output_c;
   const size_t taps = size_t(g.kernel_h) * g.kernel_w;
   macs_ = uint64_t(g.batch) * g.output_h * g.output_w * g.output_c * taps;
+  const KernelVariant<Qs16DwconvFn>& row = ctx.selector().select(qs16_dwconv_variants());
+  if (std::string(row.isa) != "reference" && opt.depth_multiplier == 1 && taps <= kMaxSimdTaps) {
+    dwconv_ = row.fn;
+    name_ = row.name;
+  }
   return prepare_qs16_rescale(ctx, activation, MultiplierRule::kDouble, false, g.output_c,
                               {1, size_t(g.output_c), taps}, &p_.rescale);
 }
 
 Status Qs16DepthwiseKernel::run(const RunContext& ctx) {
   lowbit::run_rows(ctx.pool(), size_t(p_.batch) * p_.output_h, [&](size_t begin, size_t end) {
-    ref::qs16_depthwise_conv2d__reference(p_, ctx.input_as<int16_t>(0), ctx.input_as<int8_t>(1),
-                                          ctx.output_as<int16_t>(0), begin, end);
+    if (dwconv_ == nullptr) {
+      ref::qs16_depthwise_conv2d__reference(p_, ctx.input_as<int16_t>(0),
+                                            ctx.input_as<int8_t>(1), ctx.output_as<int16_t>(0),
+                                            begin, end);
+    } else {
+      compute_rows(ctx.input_as<int16_t>(0), ctx.input_as<int8_t>(1), ctx.output_as<int16_t>(0),
+                   begin, end);
+    }
   });
   return Status::Ok();
+}
+
+void Qs16DepthwiseKernel::compute_rows(const int16_t* input, const int8_t* weights,
+                                       int16_t* output, size_t row_begin, size_t row_end) const {
+  constexpr size_t kChannelBlock = 64;  // the int64 sums of one call, on the stack
+  const size_t channels = size_t(p_.output_c);
+  const size_t taps = size_t(p_.kernel_h) * p_.kernel_w;
+  ref::for_each_output_pixel(p_, p_.input_c, p_.output_c, input, output, row_begin, row_end,
+                             [&](const int16_t* image, int32_t oy, int32_t ox, int16_t* out) {
+    for (size_t c0 = 0; c0 < channels; c0 += kChannelBlock) {
+      const int16_t* rows[kMaxSimdTaps];
+      size_t t = 0;
+      for (int32_t ky = 0; ky < p_.kernel_h; ++ky) {
+        const int32_t iy = oy * p_.stride_h - p_.pad_top + ky * p_.dilation_h;
+        for (int32_t kx = 0; kx < p_.kernel_w; ++kx, ++t) {
+          const int32_t ix = ox * p_.stride_w - p_.pad_left + kx * p_.dilation_w;
+          const bool inside = iy >= 0 && iy < p_.input_h && ix >= 0 && ix < p_.input_w;
+          rows[t] = inside ? image + (size_t(iy) * p_.input_w + ix) * channels + c0 : nullptr;
+        }
+      }
+      int64_t sums[kChannelBlock];
+      const size_t n = std::min(kChannelBlock, channels - c0);
+      dwconv_(n, taps, rows, weights + c0, channels, sums);
+      for (size_t j = 0; j < n; ++j) out[c0 + j] = ref::qs16_output(sums[j], p_.rescale, c0 + j);
+    }
+  });
 }
 
 Status Qs16TransposeConvKernel::prepare(PrepareContext& ctx,

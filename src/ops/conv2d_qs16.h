@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/qs16_dwconv.h"
 #include "kernels/qs16_gemm.h"
 #include "kernels/reference/qs16_conv.h"
 #include "ops/conv2d_common.h"
@@ -59,11 +60,15 @@ class Qs16GemmConvKernel : public OpKernel {
   uint64_t macs_ = 0;
 };
 
-// DEPTHWISE_CONV_2D on its reference kernel.
+// DEPTHWISE_CONV_2D: with depth multiplier 1 and at most kMaxSimdTaps taps,
+// the SIMD rows of kernels/qs16_dwconv.h over each output pixel's window;
+// otherwise (or with the reference kernel set) the reference loops.
 class Qs16DepthwiseKernel : public OpKernel {
  public:
+  static constexpr size_t kMaxSimdTaps = 64;
+
   Status run(const RunContext& ctx) override;
-  const char* name() const override { return "qs16_depthwise_conv2d__reference"; }
+  const char* name() const override { return name_; }
   uint64_t macs() const override { return macs_; }
 
  protected:
@@ -71,7 +76,12 @@ class Qs16DepthwiseKernel : public OpKernel {
                         const DepthwiseConv2DOptions& opt);
 
  private:
+  void compute_rows(const int16_t* input, const int8_t* weights, int16_t* output,
+                    size_t row_begin, size_t row_end) const;
+
   ref::Qs16DepthwiseParams p_;
+  Qs16DwconvFn dwconv_ = nullptr;  // nullptr: the reference loops
+  const char* name_ = "qs16_depthwise_conv2d__reference";
   uint64_t macs_ = 0;
 };
 
