@@ -5,7 +5,8 @@
 // to the fused activation's int16 range. There is no input or output offset
 // (both zero points are 0). CONV_2D, FULLY_CONNECTED and TRANSPOSE_CONV form
 // their sums with the 16x8 GEMM (kernels/qs16_gemm.h); DEPTHWISE_CONV_2D
-// with qs16_depthwise_conv2d below.
+// with qs16_depthwise_conv2d below, or with multiplier 1 the per-pixel taps
+// of kernels/qs16_dwconv.h.
 #pragma once
 
 #include <cstddef>
