@@ -1,6 +1,6 @@
 // Seeds of the layers with weights: CONV_2D, DEPTHWISE_CONV_2D,
 // FULLY_CONNECTED and TRANSPOSE_CONV (int8 per-channel weights, legacy uint8
-// per-tensor weights with a zero point, float32), the pools, the integer LSTM
+// per-tensor weights with a zero point, float32, 16x8), the pools, the integer LSTM
 // (int8 with its int16 cell state: plain, CIFG with peepholes and clipping,
 // time-major) and the binary (LCE) operators.
 #include "op_seeds.h"
@@ -81,6 +81,33 @@ void weighted(ModelBuilder& b, OpType type, DType dtype, Shape in, Shape weights
   const WeightsAndBias w = add_weights(b, dtype, weights_shape, channels, channel_axis);
   const int y = tensor(b, "out", dtype, out);
   b.add_operator(type, {x, w.weights, w.bias}, {y}, options);
+  b.set_inputs({x});
+  b.set_outputs({y});
+}
+
+// The 16x8 form of a weighted layer (TFLite's int16 activations with zero
+// point 0, int8 per-channel weights along `channel_axis`, int64 bias);
+// TRANSPOSE_CONV also gets its output_shape operand as a constant.
+template <typename Options>
+void weighted_16x8(ModelBuilder& b, OpType type, Shape in, Shape weights_shape, int channel_axis,
+                   Shape out, Options options) {
+  const int x = b.add_tensor("in", DType::kInt16, in, per_tensor(1.0f / 4096, 0));
+  const int channels = out[out.rank - 1];
+  Quantization wq{{}, {}, channel_axis};
+  for (int c = 0; c < channels; ++c) {
+    wq.scales.push_back(0.01f * float(c + 1));
+    wq.zero_points.push_back(0);
+  }
+  const int w = b.add_constant("weights", s8, weights_shape,
+                               spread<int8_t>(size_t(weights_shape.num_elements()), -127, 127), wq);
+  const int bias = b.add_constant("bias", DType::kInt64, {channels},
+                                  spread<int64_t>(size_t(channels), -40000, 40000));
+  std::vector<int> inputs = {x, w, bias};
+  if (type == OpType::kTransposeConv) {
+    inputs.push_back(b.add_constant("output_shape", DType::kInt32, {4}, out.to_vector()));
+  }
+  const int y = b.add_tensor("out", DType::kInt16, out, per_tensor(1.0f / 2048, 0));
+  b.add_operator(type, inputs, {y}, options);
   b.set_inputs({x});
   b.set_outputs({y});
 }
@@ -223,6 +250,20 @@ std::vector<OpSeed> layer_seeds() {
       {"transpose_conv_float", [](ModelBuilder& b) {
          weighted(b, OpType::kTransposeConv, f32, {1, 3, 3, 2}, {2, 2, 2, 2}, 0, {1, 4, 4, 2},
                   transpose_conv(Padding::kValid, 1, 4));
+       }},
+      {"conv2d_16x8_same_stride2", [=](ModelBuilder& b) {
+         weighted_16x8(b, OpType::kConv2D, {1, 5, 5, 3}, {4, 3, 3, 3}, 0, {1, 3, 3, 4}, same_stride2);
+       }},
+      {"depthwise_16x8_multiplier2", [=](ModelBuilder& b) {
+         weighted_16x8(b, OpType::kDepthwiseConv2D, {1, 4, 4, 2}, {1, 3, 3, 4}, 3, {1, 2, 2, 4},
+                       multiplier2);
+       }},
+      {"fully_connected_16x8", [](ModelBuilder& b) {
+         weighted_16x8(b, OpType::kFullyConnected, {2, 5}, {3, 5}, 0, {2, 3}, FullyConnectedOptions{});
+       }},
+      {"transpose_conv_16x8_output_shape", [](ModelBuilder& b) {
+         weighted_16x8(b, OpType::kTransposeConv, {1, 2, 2, 3}, {4, 3, 3, 3}, 0, {1, 5, 5, 4},
+                       transpose_conv(Padding::kValid, 2, 5));
        }},
       {"average_pool_int8", [](ModelBuilder& b) {
          single(b, OpType::kAveragePool2D, {{s8, {1, 4, 4, 2}}}, {{s8, {1, 2, 2, 2}}}, pool(Padding::kValid, 2, 2));

@@ -50,6 +50,10 @@
 #   scripts/conformance.sh --lstm-cases [--inputs N] [--invokes N] [--seed N] [--models DIR]
 #     The zoo's int8 LSTM models and generated Keras int8 LSTMs (lstm_cases.py) against LiteRT
 #     BUILTIN_REF, fresh and as streams of invokes carrying state. Needs .venv with TensorFlow.
+#   scripts/conformance.sh --int16-conv-cases [--cases N] [--kinds conv,...] [--threads N] [--seed N]
+#     16x8 CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV written by TensorFlow's
+#     converter (int16_conv_cases.py) against LiteRT BUILTIN_REF, TRANSPOSE_CONV against TFLite
+#     Micro (tflite-micro). Needs .venv with TensorFlow and tflite-micro.
 #
 # Every mode takes --build-dir DIR (default build/), builds lowbit-convert and lowbit-run there
 # first and exits with status 1 on any difference that is not explained.
@@ -77,6 +81,7 @@ while [[ $# -gt 0 ]]; do
     --activation-cases) mode=activation_cases; shift ;;
     --reduce-cases) mode=reduce_cases; shift ;;
     --lstm-cases) mode=lstm_cases; shift ;;
+    --int16-conv-cases) mode=int16_conv_cases; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -114,6 +119,7 @@ case "$mode:$ci" in
   zoo_cases:*) python=$(python_for 'import ai_edge_litert, numpy' install) ;;
   reduce_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
   lstm_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
+  int16_conv_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow, tflite_micro' || true) ;;
   sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
 assert u.find_spec("larq_compute_engine")' install) ;;
   sweep:0) python=$(python_for 'import ai_edge_litert, larq_compute_engine, larq, tf_keras') || {
@@ -153,6 +159,9 @@ case "$mode" in
   datamove_cases | math_cases | transpose_conv_cases | activation_cases | reduce_cases)
     logged "$log/$mode.log" "$python" "$drivers/$mode.py" --build-dir "$build_dir" "${args[@]}"
     exit ;;
+  int16_conv_cases) logged "$log/int16_conv_cases.log" "$python" "$drivers/int16_conv_cases.py" \
+                      --build-dir "$build_dir" "${args[@]}"
+                    exit ;;
   lstm_cases) logged "$log/lstm_cases.log" "$python" "$drivers/lstm_cases.py" \
                 --build-dir "$build_dir" "${args[@]}"
               exit ;;

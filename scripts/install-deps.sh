@@ -47,10 +47,10 @@ setup_oracle_venv() {
   # Pinned: the set tests/conformance and the peer benchmarks were last run with.
   # Larq 0.14 needs Keras 2 (tf_keras); onnx/onnxruntime: scripts/bench_peers.sh layers.
   if ! TF_USE_LEGACY_KERAS=1 "$root/.venv/bin/python" -c \
-      'import ai_edge_litert, numpy, flatbuffers, tf_keras, larq, larq_compute_engine, onnx, onnxruntime' \
+      'import ai_edge_litert, numpy, flatbuffers, tf_keras, larq, larq_compute_engine, onnx, onnxruntime, tflite_micro' \
       2>/dev/null; then
     "$root/.venv/bin/pip" install -q ai-edge-litert==2.3.0 larq-compute-engine==0.16.0 larq==0.14.0 \
-      tensorflow==2.21.0 tf-keras==2.21.0 numpy==1.26.4 flatbuffers onnx==1.23.2 onnxruntime==1.32.0
+      tensorflow==2.21.0 tf-keras==2.21.0 numpy==1.26.4 flatbuffers onnx==1.23.2 onnxruntime==1.32.0 tflite-micro==0.dev20261023182759
   fi
 }
 

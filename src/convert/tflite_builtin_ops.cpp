@@ -632,8 +632,11 @@ Status convert_resize(Importer& im, const OpContext& ctx, OpType type) {
 
 
 // TRANSPOSE_CONV: TFLite's [output_shape, weights, input, bias?] becomes
-// [input, weights, bias?] with the constant output_shape's height and width in
-// the options.
+// [input, weights, bias?] with the output's height and width in the options.
+// A constant output_shape must equal the output's shape; one computed at run
+// time (a graph input in the seanet models) becomes the fourth operand, which
+// the operator never reads: the output keeps its declared shape, as TFLite
+// Micro plans it.
 Status convert_transpose_conv(Importer& im, const OpContext& ctx) {
   LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 3, 4, 1));
   auto opts = options_of(ctx, tfl::kTransposeConvOptions);
@@ -655,11 +658,15 @@ Status convert_transpose_conv(Importer& im, const OpContext& ctx) {
     return invalid("output_shape " + im.tensor_label(shape_tensor) + " must be INT32, not " +
                    tfl::tensor_type_name(im.tfl_type(shape_tensor)));
   }
-  Result<std::vector<int32_t>> shape = im.constant_ints(shape_tensor);
+  size_t shape_bytes = 0;
+  const bool computed_shape = im.constant_data(shape_tensor, &shape_bytes) == nullptr;
+  Result<std::vector<int32_t>> shape =
+      computed_shape ? Result<std::vector<int32_t>>(std::vector<int32_t>())
+                     : im.constant_ints(shape_tensor);
   if (!shape.ok()) return shape.status();
   Result<Shape> out = im.shape(ctx.outputs[0]);
   if (!out.ok()) return out.status();
-  if (Shape::from_vector(shape.value()) != out.value()) {
+  if (!computed_shape && Shape::from_vector(shape.value()) != out.value()) {
     return invalid("output_shape " + im.tensor_label(shape_tensor) + " holds " +
                    Shape::from_vector(shape.value()).to_string() + " but the output is " +
                    out->to_string());
@@ -674,6 +681,12 @@ Status convert_transpose_conv(Importer& im, const OpContext& ctx) {
     Result<int> t = im.optional_tensor(ctx.inputs[i]);
     if (!t.ok()) return t.status();
     inputs.push_back(t.value());
+  }
+  if (computed_shape) {
+    Result<int> fed = im.tensor(shape_tensor);
+    if (!fed.ok()) return fed.status();
+    inputs.resize(3, kAbsentInput);
+    inputs.push_back(fed.value());
   }
   Result<int> y = im.tensor(ctx.outputs[0]);
   if (!y.ok()) return y.status();

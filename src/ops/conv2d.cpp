@@ -5,6 +5,7 @@
 
 #include "kernels/qs8_conv.h"
 #include "ops/conv2d_common.h"
+#include "ops/conv2d_qs16.h"
 #include "ops/weighted_op_kernel.h"
 #include "ops/op_util.h"
 #include "ops/drivers/qs8_gemm_conv_driver.h"
@@ -64,8 +65,10 @@ class QuantizedConv2D : public WeightedOpKernel<Conv2DOptions, ref::ConvQuantPar
   }
 };
 
+using Qs16Conv2D = Qs16FilterOp<Qs16GemmConvKernel, Conv2DOptions, compute_window>;
+
 }  // namespace
 
-LOWBIT_REGISTER_OP(Conv2D, validate, create_weighted_kernel<QuantizedConv2D>)
+LOWBIT_REGISTER_OP(Conv2D, validate, (create_weighted_kernel<QuantizedConv2D, Qs16Conv2D>))
 
 }  // namespace lowbit

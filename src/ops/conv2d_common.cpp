@@ -60,10 +60,10 @@ Status validate_weight_zero_points(const GraphDesc& graph, const OperatorDesc& o
   return Status::Ok();
 }
 
-Status validate_bias(const GraphDesc& graph, const OperatorDesc& op, DType dtype,
-                     int32_t output_channels) {
+Status validate_bias(const GraphDesc& graph, const OperatorDesc& op,
+                     std::initializer_list<DType> dtypes, int32_t output_channels) {
   if (op.inputs.size() < 3 || op.inputs[2] == kAbsentInput) return Status::Ok();
-  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, 2, {dtype}));
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, 2, dtypes));
   LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, 2, 1));
   LOWBIT_RETURN_IF_ERROR(check_constant(graph, op, 2));
   const TensorDesc& bias = graph.tensors[op.inputs[2]];
@@ -75,18 +75,42 @@ Status validate_bias(const GraphDesc& graph, const OperatorDesc& op, DType dtype
   return Status::Ok();
 }
 
+// 16x8 (TFLite's int16 activations, int8 weights): the activations are
+// symmetric, so no kernel subtracts a zero point.
+Status validate_16x8_operands(const GraphDesc& graph, const OperatorDesc& op,
+                              const WeightedOperands& operands) {
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, 1, {DType::kInt8}));
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {DType::kInt16}));
+  LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, 0));
+  LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
+  for (bool is_input : {true, false}) {
+    const TensorDesc& t = graph.tensors[is_input ? op.inputs[0] : op.outputs[0]];
+    if (t.quant.zero_points[0] != 0) {
+      return invalid((is_input ? describe_input(graph, op, 0) : describe_output(graph, op, 0)) +
+                     " has zero point " + std::to_string(t.quant.zero_points[0]) +
+                     "; int16 activations must be symmetric (zero point 0)");
+    }
+  }
+  LOWBIT_RETURN_IF_ERROR(validate_weight_quantization(graph, op, operands));
+  LOWBIT_RETURN_IF_ERROR(validate_weight_zero_points(graph, op));
+  // TFLite's 16x8 kernels take an int64 bias; its converter can also emit int32.
+  return validate_bias(graph, op, {DType::kInt64, DType::kInt32}, operands.output_channels);
+}
+
 }  // namespace
 
 Status validate_weighted_operands(const GraphDesc& graph, const OperatorDesc& op,
                                   const WeightedOperands& operands) {
   LOWBIT_RETURN_IF_ERROR(
-      check_dtype(graph, op, true, 0, {DType::kInt8, DType::kUInt8, DType::kFloat32}));
+      check_dtype(graph, op, true, 0,
+                  {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat32}));
   const DType dtype = graph.tensors[op.inputs[0]].dtype;
   LOWBIT_RETURN_IF_ERROR(check_constant(graph, op, 1));
   if (dtype == DType::kFloat32) {
     LOWBIT_RETURN_IF_ERROR(validate_float_operands(graph, op));
-    return validate_bias(graph, op, DType::kFloat32, operands.output_channels);
+    return validate_bias(graph, op, {DType::kFloat32}, operands.output_channels);
   }
+  if (dtype == DType::kInt16) return validate_16x8_operands(graph, op, operands);
   // Mixed int8/uint8 models do not exist in TFLite: activations and weights agree.
   LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, 1, {dtype}));
   LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {dtype}));
@@ -94,7 +118,7 @@ Status validate_weighted_operands(const GraphDesc& graph, const OperatorDesc& op
   LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
   LOWBIT_RETURN_IF_ERROR(validate_weight_quantization(graph, op, operands));
   LOWBIT_RETURN_IF_ERROR(validate_weight_zero_points(graph, op));
-  return validate_bias(graph, op, DType::kInt32, operands.output_channels);
+  return validate_bias(graph, op, {DType::kInt32}, operands.output_channels);
 }
 
 const ref::Requantizer* make_channel_requantizers(PrepareContext& ctx, MultiplierRule rule,
@@ -106,18 +130,24 @@ const ref::Requantizer* make_channel_requantizers(PrepareContext& ctx, Multiplie
   const std::vector<float>& weight_scales = ctx.input(1).quant.scales;
   for (int32_t c = 0; c < output_channels; ++c) {
     const float weight_scale = weight_scales.size() > 1 ? weight_scales[c] : weight_scales[0];
-    double real;
-    if (rule == MultiplierRule::kFloatProductPerTensor || ctx.input(0).dtype == DType::kUInt8) {
-      const float product = input_scale * weight_scale;
-      real = static_cast<double>(product) / static_cast<double>(output_scale);
-    } else {
-      real = static_cast<double>(input_scale) * static_cast<double>(weight_scale) /
-             static_cast<double>(output_scale);
-    }
     const float fp32_scale = input_scale * weight_scale / output_scale;
-    requantizers[c] = ref::make_requantizer(ctx.profile(), real, fp32_scale);
+    requantizers[c] = ref::make_requantizer(ctx.profile(), channel_real_multiplier(ctx, rule, c),
+                                            fp32_scale);
   }
   return requantizers;
+}
+
+double channel_real_multiplier(const PrepareContext& ctx, MultiplierRule rule, int32_t channel) {
+  const float input_scale = ctx.input(0).quant.scales[0];
+  const float output_scale = ctx.output(0).quant.scales[0];
+  const std::vector<float>& weight_scales = ctx.input(1).quant.scales;
+  const float weight_scale = weight_scales.size() > 1 ? weight_scales[channel] : weight_scales[0];
+  if (rule == MultiplierRule::kFloatProductPerTensor || ctx.input(0).dtype == DType::kUInt8) {
+    const float product = input_scale * weight_scale;
+    return static_cast<double>(product) / static_cast<double>(output_scale);
+  }
+  return static_cast<double>(input_scale) * static_cast<double>(weight_scale) /
+         static_cast<double>(output_scale);
 }
 
 Status check_accumulator_range(const PrepareContext& ctx, const WeightsLayout& layout,

@@ -21,7 +21,8 @@ struct WeightedOperands {
   int32_t output_channels;
 };
 
-// Checks dtypes (all float32, all int8 or all uint8 with int32 bias),
+// Checks dtypes (all float32, all int8 or all uint8 with int32 bias, or
+// 16x8: int16 activations with zero point 0, int8 weights, int64 or int32 bias),
 // quantization (per-tensor activations; int8 weights per-tensor or per-axis
 // along weights_channel_axis with zero point 0; uint8 weights per-tensor),
 // constant weights and bias, and the bias length.
@@ -37,6 +38,9 @@ enum class MultiplierRule {
 // One requantizer per output channel in persistent memory. Legacy uint8
 // operators always take the per-tensor rule: TFLite forms their multiplier in
 // GetQuantizedConvolutionMultipler, in·w in float (conv and depthwise too).
+// The real multiplier in·w[channel]/out formed as `rule` says.
+double channel_real_multiplier(const PrepareContext& ctx, MultiplierRule rule, int32_t channel);
+
 const ref::Requantizer* make_channel_requantizers(PrepareContext& ctx, MultiplierRule rule,
                                                   int32_t output_channels);
 

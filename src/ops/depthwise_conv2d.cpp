@@ -5,6 +5,7 @@
 
 #include "kernels/qs8_conv.h"
 #include "ops/conv2d_common.h"
+#include "ops/conv2d_qs16.h"
 #include "ops/weighted_op_kernel.h"
 #include "ops/op_util.h"
 #include "ops/drivers/qs8_dwconv_driver.h"
@@ -78,8 +79,12 @@ class QuantizedDepthwiseConv2D
   }
 };
 
+using Qs16DepthwiseConv2D =
+    Qs16FilterOp<Qs16DepthwiseKernel, DepthwiseConv2DOptions, compute_window>;
+
 }  // namespace
 
-LOWBIT_REGISTER_OP(DepthwiseConv2D, validate, create_weighted_kernel<QuantizedDepthwiseConv2D>)
+LOWBIT_REGISTER_OP(DepthwiseConv2D, validate,
+                   (create_weighted_kernel<QuantizedDepthwiseConv2D, Qs16DepthwiseConv2D>))
 
 }  // namespace lowbit

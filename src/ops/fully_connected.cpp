@@ -6,6 +6,7 @@
 
 #include "kernels/qs8_conv.h"
 #include "ops/conv2d_common.h"
+#include "ops/conv2d_qs16.h"
 #include "ops/weighted_op_kernel.h"
 #include "ops/op_util.h"
 #include "ops/drivers/qs8_gemm_conv_driver.h"
@@ -121,8 +122,31 @@ class QuantizedFullyConnected
   }
 };
 
+// 16x8: a 1x1 convolution over `batch` one-pixel images of K channels.
+class Qs16FullyConnected : public Qs16GemmConvKernel {
+ public:
+  explicit Qs16FullyConnected(const FullyConnectedOptions& options) : options_(options) {}
+
+  Status prepare(PrepareContext& ctx) override {
+    Qs8ConvGeometry g;
+    LOWBIT_RETURN_IF_ERROR(compute_batch(ctx.graph(), ctx.op(), &g.batch));
+    g.input_c = ctx.input(1).shape[1];
+    g.output_c = ctx.input(1).shape[0];
+    const MultiplierRule rule = ctx.input(1).quant.per_axis()
+                                    ? MultiplierRule::kDouble
+                                    : MultiplierRule::kFloatProductPerTensor;
+    // LiteRT's reference FULLY_CONNECTED rescales 16x8 sums in double too
+    // (docs/conformance.md); its optimized kernel runs that same code for int16.
+    return prepare_layer(ctx, g, 1, options_.activation, rule, true);
+  }
+
+ private:
+  const FullyConnectedOptions options_;
+};
+
 }  // namespace
 
-LOWBIT_REGISTER_OP(FullyConnected, validate, create_weighted_kernel<QuantizedFullyConnected>)
+LOWBIT_REGISTER_OP(FullyConnected, validate,
+                   (create_weighted_kernel<QuantizedFullyConnected, Qs16FullyConnected>))
 
 }  // namespace lowbit

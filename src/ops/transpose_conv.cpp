@@ -1,6 +1,10 @@
-// TRANSPOSE_CONV: [input NHWC, weights OHWI, bias?] -> NHWC output of
-// options.output_height x output_width (TFLite's constant output_shape
-// operand, which the converter moves into the options). The padding is the
+// TRANSPOSE_CONV: [input NHWC, weights OHWI, bias?, output_shape?] -> NHWC
+// output of options.output_height x output_width (TFLite's output_shape
+// operand, which the converter moves into the options when it is constant).
+// A computed output_shape (the seanet models feed it as a graph input) stays
+// the fourth operand, validated as int32 [4] but never read: the output keeps
+// the shape the model declares, as in TFLite Micro, whose TRANSPOSE_CONV plans
+// from the declared output and ignores the values fed. The padding is the
 // one a CONV_2D from that output back to the input would have, so the input
 // size must be that convolution's output size.
 //
@@ -17,6 +21,7 @@
 
 #include "kernels/transpose_conv.h"
 #include "ops/conv2d_common.h"
+#include "ops/conv2d_qs16.h"
 #include "ops/op_util.h"
 
 namespace lowbit {
@@ -42,8 +47,33 @@ Status compute_padding(const Shape& in, const Shape& weights, const TransposeCon
   return Status::Ok();
 }
 
+constexpr size_t kOutputShapeInput = 3;
+
+// The optional output_shape operand: int32 [4], equal to the output's shape
+// when it is a constant.
+Status validate_output_shape(const GraphDesc& graph, const OperatorDesc& op, const Shape& out) {
+  if (op.inputs.size() <= kOutputShapeInput || op.inputs[kOutputShapeInput] == kAbsentInput) {
+    return Status::Ok();
+  }
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, kOutputShapeInput, {DType::kInt32}));
+  const TensorDesc& t = graph.tensors[op.inputs[kOutputShapeInput]];
+  if (t.shape != Shape{4}) {
+    return invalid(describe_input(graph, op, kOutputShapeInput) + " has shape " +
+                   t.shape.to_string() + "; output_shape must be [4]");
+  }
+  if (t.data == nullptr) return Status::Ok();
+  const auto* values = static_cast<const int32_t*>(t.data);
+  for (int d = 0; d < 4; ++d) {
+    if (values[d] != out[d]) {
+      return invalid(describe_input(graph, op, kOutputShapeInput) +
+                     " holds a shape other than the output's " + out.to_string());
+    }
+  }
+  return Status::Ok();
+}
+
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
-  LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 3, 1));
+  LOWBIT_RETURN_IF_ERROR(check_arity(op, 2, 4, 1));
   const TransposeConvOptions* opt = nullptr;
   LOWBIT_RETURN_IF_ERROR(require_options(op, &opt));
   if (opt->stride_h < 1 || opt->stride_w < 1) {
@@ -69,7 +99,7 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   PaddedDim h, w;
   LOWBIT_RETURN_IF_ERROR(compute_padding(in, weights, *opt, &h, &w));
   output_shapes[0] = Shape{in[0], opt->output_height, opt->output_width, weights[0]};
-  return Status::Ok();
+  return validate_output_shape(graph, op, output_shapes[0]);
 }
 
 class TransposeConvKernel : public OpKernel {
@@ -88,6 +118,16 @@ class TransposeConvKernel : public OpKernel {
     p_.pad_top = h.pad_before, p_.pad_left = w.pad_before;
     has_bias_ = ctx.has_input(2);
     dtype_ = ctx.input(0).dtype;
+    if (dtype_ == DType::kInt16) {
+      ref::Qs16TransposeConvParams q;
+      static_cast<ref::ConvWindowParams&>(q) = p_;
+      q.output_c = p_.output_c;
+      LOWBIT_RETURN_IF_ERROR(qs16_.prepare(ctx, q, options_.activation));
+      name_ = qs16_.name();
+      macs_ = uint64_t(p_.batch) * p_.input_h * p_.input_w * p_.kernel_h * p_.kernel_w *
+              p_.input_c * p_.output_c;
+      return Status::Ok();
+    }
     if (dtype_ == DType::kFloat32) {
       name_ = "f32_transpose_conv__reference";
     } else if (dtype_ == DType::kUInt8) {
@@ -122,6 +162,10 @@ class TransposeConvKernel : public OpKernel {
   }
 
   Status run(const RunContext& ctx) override {
+    if (dtype_ == DType::kInt16) {
+      qs16_.run(ctx);
+      return Status::Ok();
+    }
     const size_t output_rows = size_t(p_.batch) * p_.output_h;
     if (dtype_ == DType::kFloat32) {
       const float* bias = has_bias_ ? ctx.input_as<float>(2) : nullptr;
@@ -166,6 +210,7 @@ class TransposeConvKernel : public OpKernel {
 
   const TransposeConvOptions options_;
   ref::TransposeConvParams p_;
+  Qs16TransposeConvKernel qs16_;
   DType dtype_ = DType::kInt8;
   const char* name_ = "";
   bool has_bias_ = false;

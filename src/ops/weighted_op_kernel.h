@@ -184,13 +184,16 @@ class WeightedOpKernel : public OpKernel {
 };
 
 // create() of the weighted operators: the float kernel for float32 input,
-// else Quantized (a WeightedOpKernel) with the operator's options.
-template <typename Quantized>
+// Int16 (the 16x8 kernel, ops/conv2d_qs16.h) for int16 input, else Quantized
+// (a WeightedOpKernel); both take the operator's options.
+template <typename Quantized, typename Int16>
 Result<std::unique_ptr<OpKernel>> create_weighted_kernel(const GraphDesc& graph,
                                                          const OperatorDesc& op) {
-  if (graph.tensors[op.inputs[0]].dtype == DType::kFloat32) return create_float_kernel(graph, op);
+  const DType dtype = graph.tensors[op.inputs[0]].dtype;
+  if (dtype == DType::kFloat32) return create_float_kernel(graph, op);
   const typename Quantized::OptionsKind* opt = nullptr;
   LOWBIT_RETURN_IF_ERROR(require_options(op, &opt));
+  if (dtype == DType::kInt16) return std::unique_ptr<OpKernel>(new Int16(*opt));
   return std::unique_ptr<OpKernel>(new Quantized(*opt));
 }
 

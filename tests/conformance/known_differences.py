@@ -104,6 +104,26 @@ and `legacy_uint8_multiplier_test.cpp`):
   difference seen on mobilenet_v1_0.25_128_quant (Conv2d_13_pointwise, acc 10712: multiplier
   1606903996 gives 251 as LiteRT does, the double product's 1606903936 gave 250).
 
+16x8 CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and TRANSPOSE_CONV (int16 activations, int8
+weights, int64 bias) follow LiteRT's reference kernels, which for CONV_2D, DEPTHWISE_CONV_2D and
+TRANSPOSE_CONV agree with TFLite Micro's: exact int64 sums, the bias, TFLite's 64-bit
+`MultiplyByQuantizedMultiplier` (the Q31 multiplier rounded to Q15), the activation clamp.
+FULLY_CONNECTED is the exception again: LiteRT rescales its 16x8 sums in double as it does int8
+ones (`round(double(acc) · in_s · w_s / out_s)`), which TensorFlow-written models showed (the
+fixed-point form missed 1 of 16 outputs of a 16-unit Dense); lowbit follows LiteRT in every
+profile. `scripts/conformance.sh --int16-conv-cases` (`tests/conformance/int16_conv_cases.py`)
+converts random Keras Conv2D (strides, SAME/VALID, dilation, groups), DepthwiseConv2D (depth
+multipliers), Dense (per-channel and per-tensor weights, batch rows) and Conv2DTranspose layers,
+with and without bias and fused RELU/RELU6, with TensorFlow's 16x8 converter and compares
+lowbit's bytes with LiteRT BUILTIN_REF, or for TRANSPOSE_CONV with TFLite Micro's interpreter
+(`tflite-micro` from PyPI), which issue 15 names because LiteRT's reference TRANSPOSE_CONV was
+seen to crash on some 16x8 models (LiteRT 2.3 did not crash on any model tried here and agreed
+with TFLite Micro on all 15: the sweep's 12 and the three seanet ones). The seanet
+`conv/conv{0,2,4,6,8}` and `transpose_conv/transpose_conv{0,2,4}` models give their golden CSVs
+exactly; LiteRT BUILTIN_REF and TFLite Micro both reproduce those CSVs too. Their TRANSPOSE_CONV
+takes `output_shape` as a graph input (int32 [4]); lowbit keeps it as a fourth operand and, as
+TFLite Micro does, plans the output from the declared shape and never reads the values fed.
+
 int8, uint8 and bit-packed outputs are compared exactly. Float outputs pass when every element is
 within 1e-5 of the expected value relative to the largest magnitude of that output tensor
 ("within 1e-5 rel"); "exact" means bitwise equal. A difference listed under *Mismatches* with an

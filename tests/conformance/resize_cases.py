@@ -88,20 +88,21 @@ def tf_case(rng, op, dtype, align, half, seed):
     return converter.convert(), x
 
 
-def check(path, x, args):
-    """None when lowbit's output bytes equal LiteRT's, else what went wrong."""
+def check(path, x, args, oracle_outputs=None):
+    """None when lowbit's output bytes equal LiteRT's (or oracle_outputs(path, x)'s), else what
+    went wrong."""
     try:
         oracle = harness.LiteRTOracle(path, reference=True)
     except (RuntimeError, ValueError) as refused:
         return "LITERT REFUSED: " + str(refused).splitlines()[0]
-    expected = oracle.run([x])
+    expected = oracle_outputs(path, x) if oracle_outputs else oracle.run([x])
     lbm = path[:-len(".tflite")] + ".lbm"
     error = harness.convert(path, lbm, args.build_dir)
     if error:
         return "CONVERT FAILED: " + error.splitlines()[0]
     try:
         got = harness.run_lowbit(lbm, [x], oracle.output_specs(), "tflite_reference",
-                                 args.build_dir, args.kernel)
+                                 args.build_dir, args.kernel, threads=getattr(args, "threads", 1))
     except RuntimeError as failure:
         return f"RUN FAILED: {failure}"
     if expected[0].tobytes() != got[0].tobytes():

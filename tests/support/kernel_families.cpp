@@ -10,6 +10,8 @@
 #include "kernels/qs8_conv.h"
 #include "kernels/qs8_dwconv.h"
 #include "kernels/qs8_elementwise.h"
+#include "kernels/qs16_dwconv.h"
+#include "kernels/qs16_gemm.h"
 #include "kernels/qs8_gemm.h"
 #include "kernels/qs8_hardswish.h"
 #include "kernels/qs8_logistic.h"
@@ -35,6 +37,9 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("qs8_depthwise_conv2d", qs8_depthwise_conv2d_variants()),
       family_rows("qu8_depthwise_conv2d", qu8_depthwise_conv2d_variants()),
       family_rows("qs8_fully_connected", qs8_fully_connected_variants()),
+      // qs16_gemm_config.cpp, qs16_dwconv_config.cpp
+      family_rows("qs16_gemm", qs16_gemm_variants()),
+      family_rows("qs16_dwconv", qs16_dwconv_variants()),
       family_rows("qu8_fully_connected", qu8_fully_connected_variants()),
       // qs8_elementwise_config.cpp, qs8_pool_config.cpp, qs8_mean_config.cpp
       family_rows("qs8_add", qs8_add_variants()),
