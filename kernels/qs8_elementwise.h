@@ -37,5 +37,8 @@ void qs8_mul__armv7neon(const ref::Qs8MulParams& params, size_t n, const int8_t*
 // (kernels/configs/qs8_elementwise_config.cpp).
 KernelFamily<ref::Qs8AddFn> qs8_add_variants();
 KernelFamily<ref::Qs8MulFn> qs8_mul_variants();
+// 16x8 ADD/SUB and MUL: the reference only, so far.
+KernelFamily<ref::Qs16AddFn> qs16_add_variants();
+KernelFamily<ref::Qs16MulFn> qs16_mul_variants();
 
 }  // namespace lowbit

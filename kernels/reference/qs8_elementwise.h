@@ -75,5 +75,18 @@ void qs8_add__reference(const Qs8AddParams& params, size_t n, const int8_t* a, s
 void qs8_mul__reference(const Qs8MulParams& params, size_t n, const int8_t* a, size_t a_stride,
                         const int8_t* b, size_t b_stride, int8_t* output);
 
+// 16x8 ADD, SUB and MUL (int16 symmetric activations): TFLite's general
+// int16 paths are the int8 arithmetic above on int16 values, ADD/SUB with
+// left_shift 15 (65535 << 15 still fits int32) and sign_flip 0; the
+// xnnpack_fp32 profile does not apply (XNNPACK has no int16 kernels).
+using Qs16AddFn = void (*)(const Qs8AddParams& params, size_t n, const int16_t* a,
+                           size_t a_stride, const int16_t* b, size_t b_stride, int16_t* output);
+using Qs16MulFn = void (*)(const Qs8MulParams& params, size_t n, const int16_t* a,
+                           size_t a_stride, const int16_t* b, size_t b_stride, int16_t* output);
+void qs16_add__reference(const Qs8AddParams& params, size_t n, const int16_t* a,
+                         size_t a_stride, const int16_t* b, size_t b_stride, int16_t* output);
+void qs16_mul__reference(const Qs8MulParams& params, size_t n, const int16_t* a,
+                         size_t a_stride, const int16_t* b, size_t b_stride, int16_t* output);
+
 }  // namespace ref
 }  // namespace lowbit
