@@ -131,6 +131,7 @@ if [[ $sanitize -eq 0 ]]; then
   "$root/scripts/conformance.sh" --lstm-cases --build-dir "$build_dir" || fail "int8 LSTM models vs LiteRT"
   "$root/scripts/conformance.sh" --seanet-cases --build-dir "$build_dir" \
     --ops add,sub,leaky_relu,pad,quantize,strided_slice || fail "seanet 16x8 models vs their goldens"
+  "$root/scripts/conformance.sh" --int16-cases --cases 3 --build-dir "$build_dir" || fail "16x8 operators vs LiteRT"
   "$root/scripts/install-deps.sh" --cross
   LOWBIT_NATIVE_BUILD="$build_dir" "$root/scripts/test-arm.sh" || fail "ARM cross builds under qemu"
 fi
