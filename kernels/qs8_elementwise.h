@@ -44,5 +44,6 @@ KernelFamily<ref::Qs8MulFn> qs8_mul_variants();
 // 16x8 ADD/SUB (AVX-512, AVX2) and MUL (the reference only, so far).
 KernelFamily<ref::Qs16AddFn> qs16_add_variants();
 KernelFamily<ref::Qs16MulFn> qs16_mul_variants();
+KernelFamily<ref::Qs16PotAddFn> qs16_add_pot_variants();
 
 }  // namespace lowbit

@@ -130,5 +130,17 @@ void qs16_mul__reference(const Qs8MulParams& p, size_t n, const int16_t* a, size
   mul_fixed_point(p, n, a, a_stride, b, b_stride, output);
 }
 
+void qs16_add_pot__reference(const Qs16PotAddParams& p, size_t n, const int16_t* a,
+                             size_t a_stride, const int16_t* b, size_t b_stride, int16_t* output) {
+  for (size_t i = 0; i < n; ++i) {
+    const int32_t x = rounding_divide_by_pot(a[i * a_stride], p.a_right_shift);
+    const int32_t y = rounding_divide_by_pot(b[i * b_stride], p.b_right_shift);
+    const int32_t sum = p.subtract ? x - y : x + y;
+    // Saturated to int16 first (gemmlowp's SaturatingAdd), then the clamp.
+    const int32_t saturated = std::min(std::max(sum, int32_t{-32768}), int32_t{32767});
+    output[i] = static_cast<int16_t>(std::min(std::max(saturated, p.act_min), p.act_max));
+  }
+}
+
 }  // namespace ref
 }  // namespace lowbit

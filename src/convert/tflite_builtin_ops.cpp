@@ -3,7 +3,6 @@
 #include <cstring>
 
 #include "convert/importer.h"
-#include "kernels/reference/qs16_activation.h"
 
 namespace lowbit {
 namespace convert {
@@ -208,23 +207,6 @@ Status convert_pool(Importer& im, const OpContext& ctx, OpType type) {
   return Status::Ok();
 }
 
-// Whether TFLite's ADD/SUB would take its int16 power-of-two path (given
-// pot_scale_int16): int16 operands, zero points 0, every scale a power of two.
-bool takes_int16_pot_path(const Importer& im, const std::vector<int>& inputs,
-                          const std::vector<int>& outputs) {
-  std::vector<int> all = inputs;
-  all.insert(all.end(), outputs.begin(), outputs.end());
-  for (int index : all) {
-    const TensorDesc& t = im.lowbit_tensor(index);
-    int log2 = 0;
-    if (t.dtype != DType::kInt16 || t.quant.scales.size() != 1 || t.quant.zero_points[0] != 0 ||
-        !ref::checked_log2(t.quant.scales[0], &log2)) {
-      return false;
-    }
-  }
-  return true;
-}
-
 Status convert_elementwise(Importer& im, const OpContext& ctx, OpType type, uint8_t tag) {
   LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 2, 2, 1));
   auto opts = options_of(ctx, tag);
@@ -233,17 +215,13 @@ Status convert_elementwise(Importer& im, const OpContext& ctx, OpType type, uint
   if (!act.ok()) return act.status();
   std::vector<int> inputs, outputs;
   LOWBIT_RETURN_IF_ERROR(map_tensors(im, ctx, &inputs, &outputs));
-  // AddOptions/SubOptions field 1, pot_scale_int16 (default true).
-  const bool pot_scale_int16 = opts.value() ? opts.value()->bool_field(1, true) : true;
-  if (type != OpType::kMul && pot_scale_int16 && takes_int16_pot_path(im, inputs, outputs)) {
-    return Status(StatusCode::kUnsupported,
-                  "int16 " + std::string(op_type_name(type)) +
-                      " with pot_scale_int16 and power-of-two scales (TFLite's LSTM-style "
-                      "saturating path) is not supported; the 16x8 converter writes "
-                      "pot_scale_int16 = false");
-  }
   ElementwiseOptions options;
   options.activation = act.value();
+  // AddOptions/SubOptions field 1, pot_scale_int16 (TFLite's default true;
+  // TensorFlow's 16x8 converter writes false). Only int16 operands read it.
+  options.pot_scale_int16 = type != OpType::kMul &&
+                            im.lowbit_tensor(inputs[0]).dtype == DType::kInt16 &&
+                            (opts.value() ? opts.value()->bool_field(1, true) : true);
   im.add_operator(ctx, type, inputs, outputs, options);
   return Status::Ok();
 }

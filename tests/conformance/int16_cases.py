@@ -117,7 +117,7 @@ INT_TYPES = {"int8": np.int8, "int16": np.int16, "int32": np.int32}
 # The integer QUANTIZE forms, (input type, output type), written field by field.
 REQUANTIZATIONS = [("int16", "int8"), ("int16", "int16"), ("int16", "int32"), ("int8", "int16")]
 # Cases written field by field: TensorFlow's converter does not emit these forms.
-BUILT_OPS = ("requantize", "softmax_int8_int16")
+BUILT_OPS = ("requantize", "softmax_int8_int16", "pot_add_sub")
 
 
 def convert(tf, fn, shapes, rng, int16_ends):
@@ -148,8 +148,12 @@ def built_requantize(rng, in_type, out_type):
         scale = float(np.float32(2.0 ** rng.uniform(-14, -2)))
         return [scale], [rng.randint(-128, 127) if kind == "int8" else 0]
     model = TFLiteModel()
-    x = model.tensor("x", shape, INT_TYPES[in_type], *quant(in_type))
-    y = model.tensor("y", shape, INT_TYPES[out_type], *quant(out_type))
+    in_quant, out_quant = quant(in_type), quant(out_type)
+    if (in_type, out_type) == ("int16", "int32") and rng.random() < 0.5:
+        # keyword_scrambled_8bit's: an int8 SOFTMAX's int16 probabilities to int32.
+        in_quant, out_quant = ([1.0 / 65536], [-32768]), ([2.0 / 65536], [0])
+    x = model.tensor("x", shape, INT_TYPES[in_type], *in_quant)
+    y = model.tensor("y", shape, INT_TYPES[out_type], *out_quant)
     model.operator("QUANTIZE", 1, [x], [y])
     return model.serialize([x], [y]), [shape], f"{in_type} -> {out_type} shape={shape}"
 
@@ -166,6 +170,26 @@ def built_softmax_int8_int16(rng):
     y = model.tensor("y", shape, np.int16, [1.0 / 65536], [-32768])
     model.operator("SOFTMAX", 1, [x], [y], beta=beta)
     return model.serialize([x], [y]), [shape], f"int8 -> int16 shape={shape} beta={beta}"
+
+
+def built_pot_add_sub(rng):
+    """ADD or SUB with pot_scale_int16 and power-of-two scales (TFLite's LSTM-style path):
+    one input at the output's scale, the other at it divided by 2^0 to 2^15."""
+    from tflite_builder import TFLiteModel
+    name = rng.choice(["ADD", "SUB"])
+    shape = random_shape(rng, rng.randint(1, 4), 1, 8)
+    out_log2 = rng.randint(-15, -8)
+    shifted = rng.randint(0, 15)
+    logs = [out_log2, out_log2 - shifted]
+    rng.shuffle(logs)
+    model = TFLiteModel()
+    x = model.tensor("x", shape, np.int16, [2.0 ** logs[0]], [0])
+    y = model.tensor("y", shape, np.int16, [2.0 ** logs[1]], [0])
+    z = model.tensor("z", shape, np.int16, [2.0 ** out_log2], [0])
+    activation = rng.choice([0, 0, 1])  # NONE or RELU
+    model.operator(name, 2, [x, y], [z], activation=activation, pot_scale_int16=True)
+    return model.serialize([x, y], [z]), [shape, shape], \
+        f"{name} shape={shape} scales=2^{logs[0]},2^{logs[1]} -> 2^{out_log2} act={activation}"
 
 
 def random_int_input(state, detail, _spec):
@@ -190,6 +214,11 @@ def main():
                 path = os.path.join(work, f"requantize_{in_type}_{out_type}_{index}.tflite")
                 tally.run_case(path, lambda: built_requantize(rng, in_type, out_type), args, rng,
                                make_input)
+            continue
+        if op == "pot_add_sub":
+            for index in range(args.cases):
+                path = os.path.join(work, f"pot_add_sub_{index}.tflite")
+                tally.run_case(path, lambda: built_pot_add_sub(rng), args, rng, make_input)
             continue
         if op == "softmax_int8_int16":
             for index in range(args.cases):

@@ -116,8 +116,8 @@ and 2 threads; `scripts/conformance.sh --int16-cases` (`tests/conformance/int16_
 TensorFlow-converted 16x8 models of every listed operator (broadcast ADD/SUB/MUL, PAD,
 STRIDED_SLICE masks, CONCATENATION axes, MEAN axes, SOFTMAX beta, float32 ends for QUANTIZE and
 DEQUANTIZE) and field-by-field models of the forms TensorFlow does not write (QUANTIZE int16 →
-int8/int16/int32 and int8 → int16, SOFTMAX int8 → int16) against LiteRT `BUILTIN_REF`, byte for
-byte. The int32 → int16 QUANTIZE follows TFLite Micro (LiteRT has no such kernel); everything
+int8/int16/int32 and int8 → int16, SOFTMAX int8 → int16, ADD/SUB on the `pot_scale_int16`
+power-of-two path) against LiteRT `BUILTIN_REF`, byte for byte. The int32 → int16 QUANTIZE follows TFLite Micro (LiteRT has no such kernel); everything
 else LiteRT, with which Micro agrees on these operators.
 
 int8, uint8 and bit-packed outputs are compared exactly. Float outputs pass when every element is

@@ -209,3 +209,27 @@ TEST_CASE("int16 zero points: tensors hold 0 or SOFTMAX's -32768, kernels take 0
                      int16_operand({2}, 1e-9f), ElementwiseOptions{}, {to_bytes(x), to_bytes(x)}),
              Catch::Contains("2^15 * output scale"));
 }
+
+TEST_CASE("int16 ADD/SUB with pot_scale_int16: TFLite's saturating power-of-two path",
+          "[int16]") {
+  // a at 2^-12, b at 2^-13, out at 2^-12: b is halved (ties away from zero), a taken as is.
+  const Operand a = int16_operand({4}, 1.0f / 4096), b = int16_operand({4}, 1.0f / 8192);
+  const Operand out = int16_operand({4}, 1.0f / 4096);
+  const std::vector<int16_t> xa = {100, 100, 32767, -32768}, xb = {3, -3, 100, -100};
+  ElementwiseOptions pot;
+  pot.pot_scale_int16 = true;
+  CHECK(run_int16(OpType::kAdd, {a, b}, out, pot, {to_bytes(xa), to_bytes(xb)}) ==
+        std::vector<int16_t>{102, 98, 32767, -32768});
+  CHECK(run_int16(OpType::kSub, {a, b}, out, pot, {to_bytes(xa), to_bytes(xb)}) ==
+        std::vector<int16_t>{98, 102, 32717, -32718});
+  // Without the flag the same scales take the general path (left shift 15, rescaled).
+  CHECK(run_int16(OpType::kAdd, {a, b}, out, ElementwiseOptions{}, {to_bytes(xa), to_bytes(xb)})
+            .size() == 4);
+  CHECK_THAT(failure(OpType::kAdd, {int16_operand({4}, 1.0f / 8192), b}, out, pot,
+                     {to_bytes(xa), to_bytes(xb)}),
+             Catch::Contains("one input scale must equal the output's"));
+  CHECK_THAT(failure(OpType::kAdd, {int16_operand({2, 4}, 1.0f / 4096), b},
+                     int16_operand({2, 4}, 1.0f / 4096), pot,
+                     {to_bytes(std::vector<int16_t>(8)), to_bytes(xb)}),
+             Catch::Contains("has no broadcast form"));
+}

@@ -41,6 +41,7 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("qs8_mul", qs8_mul_variants()),
       family_rows("qs16_add", qs16_add_variants()),
       family_rows("qs16_mul", qs16_mul_variants()),
+      family_rows("qs16_add_pot", qs16_add_pot_variants()),
       family_rows("qs16_mean", qs16_mean_variants()),
       family_rows("qs8_average_pool2d", qs8_average_pool2d_variants()),
       family_rows("qu8_average_pool2d", qu8_average_pool2d_variants()),
