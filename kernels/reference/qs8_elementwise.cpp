@@ -83,19 +83,6 @@ void add_fixed_point(const Qs8AddParams& p, size_t n, const T* a, size_t a_strid
   }
 }
 
-template <typename T>
-void mul_fixed_point(const Qs8MulParams& p, size_t n, const T* a, size_t a_stride, const T* b,
-                     size_t b_stride, T* output) {
-  for (size_t i = 0; i < n; ++i) {
-    // |product| <= 2^30 for int16.
-    const int32_t product = (load(a + i * a_stride, p.sign_flip) - p.a_zero_point) *
-                            (load(b + i * b_stride, p.sign_flip) - p.b_zero_point);
-    output[i] = store<T>(requantize_and_clamp(product, p.output, p.profile, p.output_zero_point,
-                                              p.act_min, p.act_max),
-                         p.sign_flip);
-  }
-}
-
 }  // namespace
 
 void qs8_add__reference(const Qs8AddParams& p, size_t n, const int8_t* a, size_t a_stride,
@@ -122,12 +109,24 @@ void qs16_add__reference(const Qs8AddParams& p, size_t n, const int16_t* a, size
 
 void qs8_mul__reference(const Qs8MulParams& p, size_t n, const int8_t* a, size_t a_stride,
                         const int8_t* b, size_t b_stride, int8_t* output) {
-  mul_fixed_point(p, n, a, a_stride, b, b_stride, output);
+  const uint8_t flip = p.sign_flip;
+  for (size_t i = 0; i < n; ++i) {
+    const int32_t product = (load(a + i * a_stride, flip) - p.a_zero_point) *
+                            (load(b + i * b_stride, flip) - p.b_zero_point);
+    output[i] = store<int8_t>(requantize_and_clamp(product, p.output, p.profile,
+                                                   p.output_zero_point, p.act_min, p.act_max),
+                              flip);
+  }
 }
 
 void qs16_mul__reference(const Qs8MulParams& p, size_t n, const int16_t* a, size_t a_stride,
                          const int16_t* b, size_t b_stride, int16_t* output) {
-  mul_fixed_point(p, n, a, a_stride, b, b_stride, output);
+  for (size_t i = 0; i < n; ++i) {
+    // |product| <= 2^30; TFLite's left shift of it wraps (requantize_wrapping).
+    const int32_t product = int32_t{a[i * a_stride]} * b[i * b_stride];
+    const int32_t v = requantize_wrapping(product, p.output, p.profile);
+    output[i] = static_cast<int16_t>(std::min(std::max(v, p.act_min), p.act_max));
+  }
 }
 
 void qs16_add_pot__reference(const Qs16PotAddParams& p, size_t n, const int16_t* a,

@@ -80,8 +80,14 @@ void requantize_any(const RequantizeParams& p, size_t n, const In* input, Out* o
     const auto centered = static_cast<int32_t>(
         static_cast<uint32_t>(static_cast<int32_t>(input[i])) -
         static_cast<uint32_t>(p.input_zero_point));
-    output[i] = static_cast<Out>(requantize_and_clamp(centered, p.rescale, p.profile,
-                                                      p.output_zero_point, p.act_min, p.act_max));
+    if constexpr (sizeof(In) == 1) {
+      output[i] = static_cast<Out>(requantize_and_clamp(
+          centered, p.rescale, p.profile, p.output_zero_point, p.act_min, p.act_max));
+    } else {  // int16/int32 inputs reach TFLite's wrapping left shift
+      const int64_t v = int64_t{requantize_wrapping(centered, p.rescale, p.profile)} +
+                        p.output_zero_point;
+      output[i] = static_cast<Out>(v < p.act_min ? p.act_min : (v > p.act_max ? p.act_max : v));
+    }
   }
 }
 

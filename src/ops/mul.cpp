@@ -1,5 +1,6 @@
 // MUL: a * b with NumPy broadcasting and a fused activation. int8, uint8 and
-// int16 (16x8: zero points 0, xnnpack_fp32 rescaling as single_rounding)
+// int16 (16x8: zero points 0, the multiplier formed in float, xnnpack_fp32
+// rescaling as single_rounding)
 // follow TFLite: (x_a - zp_a) * (x_b - zp_b) rescaled by s_a * s_b / s_out
 // (formed in double), in the profile's requantization. xnnpack_fp32 uses XNNPACK's float
 // scale (s_a * s_b) / s_out, rounding half to even; where XNNPACK would refuse
@@ -61,11 +62,13 @@ class Qs16Mul : public BroadcastBinaryKernel<ref::Qs8MulParams, ref::Qs16MulFn, 
   explicit Qs16Mul(Activation activation) : activation_(activation) {}
 
   Status prepare(PrepareContext& ctx) override {
-    const double sa = ctx.input(0).quant.scales[0], sb = ctx.input(1).quant.scales[0];
+    const float sa = ctx.input(0).quant.scales[0], sb = ctx.input(1).quant.scales[0];
     const float so = ctx.output(0).quant.scales[0];
     p_.profile = ctx.profile() == RequantProfile::kXnnpackFp32 ? RequantProfile::kSingleRounding
                                                                : ctx.profile();
-    p_.output = ref::make_requantizer(p_.profile, sa * sb / double(so), 0.0f);
+    // LiteRT forms the int16 multiplier in float (its bytes show it: the
+    // double ratio misses products near a half).
+    p_.output = ref::make_requantizer(p_.profile, static_cast<double>(sa * sb / so), 0.0f);
     quantized_activation_range(activation_, so, 0, DType::kInt16, &p_.act_min, &p_.act_max);
     return plan_and_select(ctx, qs16_mul_variants());
   }

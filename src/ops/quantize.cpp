@@ -25,9 +25,6 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   // The output types TFLite (and, for int32 input, TFLite Micro) converts each input to.
   switch (in) {
     case DType::kFloat32:
-      LOWBIT_RETURN_IF_ERROR(
-          check_dtype(graph, op, false, 0, {DType::kInt8, DType::kUInt8, DType::kInt16}));
-      break;
     case DType::kInt8:
       LOWBIT_RETURN_IF_ERROR(
           check_dtype(graph, op, false, 0, {DType::kInt8, DType::kUInt8, DType::kInt16}));

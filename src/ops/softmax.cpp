@@ -11,6 +11,7 @@
 // (TFLite's SoftmaxInt16: exp and reciprocal tables, scale 1/32768), both
 // TFLite's reference kernels in every profile.
 #include <cmath>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -97,66 +98,15 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   return make_params(graph, op, &params);
 }
 
-class Qs8Softmax : public VariantKernel<ref::Qs8SoftmaxFn> {
- public:
-  Status prepare(PrepareContext& ctx) override {
-    LOWBIT_RETURN_IF_ERROR(make_params(ctx.graph(), ctx.op(), &params_));
-    LOWBIT_RETURN_IF_ERROR(check_same_element_count(ctx));
-    const Shape& shape = ctx.input(0).shape;
-    row_size_ = static_cast<size_t>(shape[shape.rank - 1]);
-    rows_ = row_size_ == 0 ? 0 : static_cast<size_t>(shape.num_elements()) / row_size_;
-    if (ctx.profile() != RequantProfile::kTfliteReference) {
-      auto* table = static_cast<float*>(ctx.allocate_persistent(256 * sizeof(float)));
-      if (table == nullptr) return Status(StatusCode::kResourceExhausted, "cannot allocate table");
-      ref::make_qs8_softmax_exp_table(softmax_beta(ctx.op()),
-                                      ctx.input(0).quant.scales[0], table);
-      params_.exp_table = table;
-    } else {
-      // The SIMD fixed-point variant looks the exp up (2 KiB); the reference ignores it.
-      auto* table = static_cast<int32_t*>(
-          ctx.allocate_persistent(kQs8SoftmaxFixedTableSize * sizeof(int32_t)));
-      if (table == nullptr) return Status(StatusCode::kResourceExhausted, "cannot allocate table");
-      make_qs8_softmax_fixed_exp_table(params_, table);
-      params_.fixed_exp_table = table;
-    }
-    // The fixed-point sum holds 4095 exp(0) = 1.0 terms in Q12.19; TFLite's
-    // would overflow beyond that, so longer rows have no reference answer.
-    if (ctx.profile() == RequantProfile::kTfliteReference && row_size_ > 4095) {
-      return Status(StatusCode::kUnsupported,
-                    describe_input(ctx.graph(), ctx.op(), 0) + " rows of " +
-                        std::to_string(row_size_) +
-                        " elements overflow the tflite_reference SOFTMAX sum (at most 4095)");
-    }
-    select(ctx, ctx.profile() == RequantProfile::kTfliteReference ? qs8_softmax_variants()
-                                                                  : qs8_softmax_table_variants());
-    return Status::Ok();
-  }
-
-  Status run(const RunContext& ctx) override {
-    if (rows_ == 0) return Status::Ok();
-    const int8_t* in = ctx.input_as<int8_t>(0);
-    int8_t* out = ctx.output_as<int8_t>(0);
-    const size_t rows_per_task = row_size_ >= kElementwiseBlock ? 1 : kElementwiseBlock / row_size_;
-    parallel_blocks(ctx.pool(), rows_, rows_per_task, [&](size_t begin, size_t end) {
-      fn_(params_, end - begin, row_size_, in + begin * row_size_, out + begin * row_size_);
-    });
-    return Status::Ok();
-  }
-
- private:
-  ref::Qs8SoftmaxParams params_;
-  size_t rows_ = 0, row_size_ = 0;
-};
-
-// The int16-output kernels: rows of the innermost dimension, at most
+// The quantized kernels: rows of the innermost dimension, at most
 // max_row_size long (the kernel's sum would overflow beyond).
-template <typename Fn, typename Params, typename In>
-class Int16OutputSoftmax : public VariantKernel<Fn> {
+template <typename Fn, typename Params, typename In, typename Out>
+class RowSoftmax : public VariantKernel<Fn> {
  public:
   Status run(const RunContext& ctx) override {
     if (rows_ == 0) return Status::Ok();
     const In* in = ctx.input_as<In>(0);
-    int16_t* out = ctx.output_as<int16_t>(0);
+    Out* out = ctx.output_as<Out>(0);
     const size_t rows_per_task = row_size_ >= kElementwiseBlock ? 1 : kElementwiseBlock / row_size_;
     parallel_blocks(ctx.pool(), rows_, rows_per_task, [&](size_t begin, size_t end) {
       this->fn_(params_, end - begin, row_size_, in + begin * row_size_, out + begin * row_size_);
@@ -183,8 +133,36 @@ class Int16OutputSoftmax : public VariantKernel<Fn> {
   size_t rows_ = 0, row_size_ = 0;
 };
 
+class Qs8Softmax : public RowSoftmax<ref::Qs8SoftmaxFn, ref::Qs8SoftmaxParams, int8_t, int8_t> {
+ public:
+  Status prepare(PrepareContext& ctx) override {
+    LOWBIT_RETURN_IF_ERROR(make_params(ctx.graph(), ctx.op(), &params_));
+    const bool reference = ctx.profile() == RequantProfile::kTfliteReference;
+    // The fixed-point sum holds 4095 exp(0) = 1.0 terms in Q12.19; TFLite's
+    // would overflow beyond that, so longer rows have no reference answer.
+    LOWBIT_RETURN_IF_ERROR(plan_rows(ctx, reference ? 4095 : SIZE_MAX,
+                                     "the tflite_reference SOFTMAX sum"));
+    if (!reference) {
+      auto* table = static_cast<float*>(ctx.allocate_persistent(256 * sizeof(float)));
+      if (table == nullptr) return Status(StatusCode::kResourceExhausted, "cannot allocate table");
+      ref::make_qs8_softmax_exp_table(softmax_beta(ctx.op()),
+                                      ctx.input(0).quant.scales[0], table);
+      params_.exp_table = table;
+    } else {
+      // The SIMD fixed-point variant looks the exp up (2 KiB); the reference ignores it.
+      auto* table = static_cast<int32_t*>(
+          ctx.allocate_persistent(kQs8SoftmaxFixedTableSize * sizeof(int32_t)));
+      if (table == nullptr) return Status(StatusCode::kResourceExhausted, "cannot allocate table");
+      make_qs8_softmax_fixed_exp_table(params_, table);
+      params_.fixed_exp_table = table;
+    }
+    select(ctx, reference ? qs8_softmax_variants() : qs8_softmax_table_variants());
+    return Status::Ok();
+  }
+};
+
 class Qs8Qs16Softmax
-    : public Int16OutputSoftmax<ref::Qs8Qs16SoftmaxFn, ref::Qs8SoftmaxParams, int8_t> {
+    : public RowSoftmax<ref::Qs8Qs16SoftmaxFn, ref::Qs8SoftmaxParams, int8_t, int16_t> {
  public:
   Status prepare(PrepareContext& ctx) override {
     LOWBIT_RETURN_IF_ERROR(make_params(ctx.graph(), ctx.op(), &params_));
@@ -198,7 +176,7 @@ double exp_of(double x) { return std::exp(x); }
 double one_over_one_plus(double x) { return 1.0 / (1.0 + x); }
 
 class Qs16Softmax
-    : public Int16OutputSoftmax<ref::Qs16SoftmaxFn, ref::Qs16SoftmaxParams, int16_t> {
+    : public RowSoftmax<ref::Qs16SoftmaxFn, ref::Qs16SoftmaxParams, int16_t, int16_t> {
  public:
   Status prepare(PrepareContext& ctx) override {
     LOWBIT_RETURN_IF_ERROR(plan_rows(ctx, 65535, "the int16 SOFTMAX sum"));
