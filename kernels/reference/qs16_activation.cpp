@@ -5,12 +5,11 @@
 
 namespace lowbit {
 namespace ref {
-namespace {
 
 // TFLite's sigmoid_table_uint16: sigmoid(i / 24) in unsigned 0.16, entries
 // tuned for linear interpolation (they are not all the rounded function
 // values), so they are data of the specification rather than computed.
-constexpr uint16_t kSigmoidTable[256] = {
+const uint16_t kSigmoidTable[256] = {
     32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149, 40794,
     41432, 42064, 42688, 43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369, 47911, 48443,
     48964, 49475, 49975, 50464, 50942, 51409, 51865, 52311, 52745, 53169, 53581, 53983, 54374,
@@ -31,6 +30,8 @@ constexpr uint16_t kSigmoidTable[256] = {
     65529, 65530, 65530, 65530, 65530, 65531, 65531, 65531, 65531, 65531, 65532, 65532, 65532,
     65532, 65532, 65532, 65533, 65533, 65533, 65533, 65533, 65533, 65533, 65533, 65534, 65534,
     65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65535};
+
+namespace {
 
 // x in units of 1/(3 * 4096) (a power-of-two scale has multiplier 3 and no shift).
 int32_t scaled_input(const Qs16SigmoidParams& p, int16_t x) {

@@ -34,6 +34,10 @@ using Qs16LeakyReluFn = void (*)(const Qs16LeakyReluParams& params, size_t n,
 void qs16_leaky_relu__reference(const Qs16LeakyReluParams& params, size_t n,
                                 const int16_t* input, int16_t* output);
 
+// TFLite's 256-entry sigmoid table (sigmoid(i / 24), unsigned 0.16) that
+// LOGISTIC and TANH interpolate.
+extern const uint16_t kSigmoidTable[256];
+
 // LOGISTIC and TANH: the input brought to units of 1/(3 * 4096) (TFLite's
 // 3/4 range stretch, [-8, 8] to [-10.7, 10.7]) by
 // (x * input_multiplier + round) >> input_left_shift, then TFLite's 256-entry
