@@ -42,40 +42,50 @@ inline void store8(__m256i v, int16_t* out) {
                    _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1)));
 }
 
+// The steps LOGISTIC and TANH share: the scaled input, the table interpolated
+// at its magnitude, then finish(sigmoid, lanes below zero) gives the eight
+// results; the tail runs `reference`.
+template <int kFractionBits, int32_t kSaturated, typename Finish>
+void sigmoid_lanes(const ref::Qs16SigmoidParams& p, size_t n, const int16_t* input,
+                   int16_t* output, const Finish& finish, ref::Qs16SigmoidFn reference) {
+  size_t i = 0;
+  for (; i + kStep <= n; i += kStep) {
+    const __m256i v = scaled_input(p, input + i);
+    const __m256i sigmoid = interpolate<kFractionBits>(_mm256_abs_epi32(v), kSaturated);
+    store8(finish(sigmoid, _mm256_cmpgt_epi32(_mm256_setzero_si256(), v)), output + i);
+  }
+  if (i < n) reference(p, n - i, input + i, output + i);
+}
+
 }  // namespace
 
 void qs16_logistic__avx2(const ref::Qs16SigmoidParams& p, size_t n, const int16_t* input,
                          int16_t* output) {
-  size_t i = 0;
-  for (; i + kStep <= n; i += kStep) {
-    const __m256i v = scaled_input(p, input + i);
-    const __m256i sigmoid = interpolate<9>(_mm256_abs_epi32(v), 0x7FFF << 10);
-    // sigmoid(-x) = 1 - sigmoid(x), each rounded back to 0.15 as the reference.
-    const __m256i positive = _mm256_add_epi32(sigmoid, _mm256_set1_epi32(1 << 9));
-    const __m256i negative =
-        _mm256_sub_epi32(_mm256_set1_epi32((1 << (16 + 9)) + (1 << 9) - 1), sigmoid);
-    const __m256i result =
-        _mm256_blendv_epi8(positive, negative, _mm256_cmpgt_epi32(_mm256_setzero_si256(), v));
-    store8(_mm256_srli_epi32(result, 10), output + i);
-  }
-  if (i < n) ref::qs16_logistic__reference(p, n - i, input + i, output + i);
+  // sigmoid(-x) = 1 - sigmoid(x), each rounded back to 0.15 as the reference.
+  sigmoid_lanes<9, (0x7FFF << 10)>(
+      p, n, input, output,
+      [](__m256i sigmoid, __m256i negative) {
+        const __m256i above = _mm256_add_epi32(sigmoid, _mm256_set1_epi32(1 << 9));
+        const __m256i below =
+            _mm256_sub_epi32(_mm256_set1_epi32((1 << (16 + 9)) + (1 << 9) - 1), sigmoid);
+        return _mm256_srli_epi32(_mm256_blendv_epi8(above, below, negative), 10);
+      },
+      ref::qs16_logistic__reference);
 }
 
 void qs16_tanh__avx2(const ref::Qs16SigmoidParams& p, size_t n, const int16_t* input,
                      int16_t* output) {
-  size_t i = 0;
-  for (; i + kStep <= n; i += kStep) {
-    const __m256i v = scaled_input(p, input + i);
-    const __m256i sigmoid = interpolate<8>(_mm256_abs_epi32(v), 0xFFFF << 8);
-    const __m256i positive =
-        _mm256_add_epi32(sigmoid, _mm256_set1_epi32(-(1 << (14 + 9)) + (1 << (9 - 2))));
-    const __m256i negative =
-        _mm256_sub_epi32(_mm256_set1_epi32((1 << (14 + 9)) + (1 << (9 - 2)) - 1), sigmoid);
-    const __m256i result =
-        _mm256_blendv_epi8(positive, negative, _mm256_cmpgt_epi32(_mm256_setzero_si256(), v));
-    store8(_mm256_srai_epi32(result, 9 - 1), output + i);
-  }
-  if (i < n) ref::qs16_tanh__reference(p, n - i, input + i, output + i);
+  // 2 sigmoid - 1, rounded to 0.15.
+  sigmoid_lanes<8, (0xFFFF << 8)>(
+      p, n, input, output,
+      [](__m256i sigmoid, __m256i negative) {
+        const __m256i above =
+            _mm256_add_epi32(sigmoid, _mm256_set1_epi32(-(1 << (14 + 9)) + (1 << (9 - 2))));
+        const __m256i below =
+            _mm256_sub_epi32(_mm256_set1_epi32((1 << (14 + 9)) + (1 << (9 - 2)) - 1), sigmoid);
+        return _mm256_srai_epi32(_mm256_blendv_epi8(above, below, negative), 9 - 1);
+      },
+      ref::qs16_tanh__reference);
 }
 
 }  // namespace lowbit
