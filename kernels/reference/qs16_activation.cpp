@@ -121,7 +121,8 @@ void qs16_tanh__reference(const Qs16SigmoidParams& p, size_t n, const int16_t* i
   for (size_t i = 0; i < n; ++i) {
     const int32_t v = scaled_input(p, input[i]);
     // 8 fraction bits: the table read at 2x.
-    const int32_t sigmoid = static_cast<int32_t>(interpolate(static_cast<uint32_t>(std::abs(v)), 8, 0xFFFFu << 8));
+    const auto sigmoid =
+        static_cast<int32_t>(interpolate(static_cast<uint32_t>(std::abs(v)), 8, 0xFFFFu << 8));
     // 2 sigmoid - 1 in 0.15 after the shift, rounded.
     const int32_t result = v >= 0 ? sigmoid - (1 << (14 + 9)) + (1 << (9 - 2))
                                   : -sigmoid + (1 << (14 + 9)) + (1 << (9 - 2)) - 1;

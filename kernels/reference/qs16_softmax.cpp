@@ -36,8 +36,8 @@ void make_int16_lut(double (*f)(double), double input_min, double input_max,
     const double bias = std::round((interpolated_midpoint - std::round(midpoint * scale)) / 2);
     lut[i] = static_cast<int16_t>(std::min(std::max(sample - bias, kInt16Min), kInt16Max));
   }
-  lut[kSteps] =
-      static_cast<int16_t>(std::min(std::max(std::round(f(input_max) * scale), kInt16Min), kInt16Max));
+  const double last = std::round(f(input_max) * scale);
+  lut[kSteps] = static_cast<int16_t>(std::min(std::max(last, kInt16Min), kInt16Max));
 }
 
 int16_t int16_lut_lookup(int16_t value, const int16_t* lut) {

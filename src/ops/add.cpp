@@ -31,7 +31,9 @@ namespace {
 constexpr int kAddLeftShift = 20;
 constexpr int kInt16AddLeftShift = 15;
 
-int add_left_shift(DType dtype) { return dtype == DType::kInt16 ? kInt16AddLeftShift : kAddLeftShift; }
+int add_left_shift(DType dtype) {
+  return dtype == DType::kInt16 ? kInt16AddLeftShift : kAddLeftShift;
+}
 
 class Qs8AddOrSub : public BroadcastBinaryKernel<ref::Qs8AddParams, ref::Qs8AddFn> {
  public:
@@ -68,7 +70,8 @@ bool int16_pot_shifts(const GraphDesc& graph, const OperatorDesc& op, int32_t* a
   if (opt == nullptr || !opt->pot_scale_int16) return false;
   int la = 0, lb = 0, lo = 0;
   const auto scale = [&](int tensor) { return graph.tensors[tensor].quant.scales[0]; };
-  if (!ref::checked_log2(scale(op.inputs[0]), &la) || !ref::checked_log2(scale(op.inputs[1]), &lb) ||
+  if (!ref::checked_log2(scale(op.inputs[0]), &la) ||
+      !ref::checked_log2(scale(op.inputs[1]), &lb) ||
       !ref::checked_log2(scale(op.outputs[0]), &lo)) {
     return false;
   }

@@ -38,6 +38,9 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   const bool quantized =
       first.dtype == DType::kInt8 || first.dtype == DType::kUInt8 || first.dtype == DType::kInt16;
   if (quantized) LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
+  if (first.dtype == DType::kInt16) {
+    LOWBIT_RETURN_IF_ERROR(check_symmetric_int16(graph, op, false, 0));
+  }
   Shape out = first.shape;
   int64_t axis_size = 0;
   for (size_t i = 0; i < op.inputs.size(); ++i) {
@@ -50,11 +53,14 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
       // that conversion, which is undefined (found by fuzzing). Computed as
       // prepare() computes it.
       const float out_scale = graph.tensors[op.outputs[0]].quant.scales[0];
-      // TFLite copies int16 values unchanged: equal scales keep that exact.
-      if (first.dtype == DType::kInt16 && t.quant.scales[0] != out_scale) {
-        return invalid(describe_input(graph, op, i) + " scale " +
-                       std::to_string(t.quant.scales[0]) + " differs from the output scale " +
-                       std::to_string(out_scale) + " (int16 CONCATENATION does not rescale)");
+      // TFLite copies int16 values unchanged (zero points 0): equal scales keep that exact.
+      if (first.dtype == DType::kInt16) {
+        LOWBIT_RETURN_IF_ERROR(check_symmetric_int16(graph, op, true, i));
+        if (t.quant.scales[0] != out_scale) {
+          return invalid(describe_input(graph, op, i) + " scale " +
+                         std::to_string(t.quant.scales[0]) + " differs from the output scale " +
+                         std::to_string(out_scale) + " (int16 CONCATENATION does not rescale)");
+        }
       }
       const float ratio = t.quant.scales[0] * (1.0f / out_scale);
       if (!(ratio <= float(1 << 22))) {

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "kernels/qs8_quantize.h"
+#include "ops/add_elementwise_util.h"
 #include "ops/conversion_kernel.h"
 #include "ops/op_util.h"
 
@@ -42,6 +43,12 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   }
   if (in != DType::kFloat32) LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, 0));
   LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
+  // TFLite's int16 -> int16 requantization is symmetric on both sides (an int8
+  // SOFTMAX's int16 output, zero point -32768, only goes to int32 or int8).
+  if (in == DType::kInt16 && graph.tensors[op.outputs[0]].dtype == DType::kInt16) {
+    LOWBIT_RETURN_IF_ERROR(check_symmetric_int16(graph, op, true, 0));
+    LOWBIT_RETURN_IF_ERROR(check_symmetric_int16(graph, op, false, 0));
+  }
   output_shapes[0] = graph.tensors[op.inputs[0]].shape;
   return Status::Ok();
 }
@@ -90,7 +97,9 @@ std::unique_ptr<OpKernel> requantizer(const KernelFamily<ref::RequantizeFn<In, O
 
 // The 16x8 conversions: float32 -> int16, or a requantization to or from int16.
 std::unique_ptr<OpKernel> create_int16(DType in, DType out) {
-  if (in == DType::kFloat32) return conversion_kernel(qs16_quantize_variants(), set_quantize_params);
+  if (in == DType::kFloat32) {
+    return conversion_kernel(qs16_quantize_variants(), set_quantize_params);
+  }
   if (in == DType::kInt8) return requantizer(qs8_qs16_requantize_variants());
   if (in == DType::kInt32) return requantizer(qs32_qs16_requantize_variants());
   if (out == DType::kInt8) return requantizer(qs16_qs8_requantize_variants());

@@ -80,7 +80,8 @@ TEST_CASE("int16 ADD/SUB variants: random scales", "[kernels][qs16_elementwise]"
     for (int trial = 0; trial < 200; ++trial) {
       const float sa = std::exp2(log_scale(rng)), sb = std::exp2(log_scale(rng));
       // The output scale TFLite accepts: 2 max(s_a, s_b) / (2^15 s_out) < 1.
-      const float so = std::max(sa, sb) * std::exp2(std::uniform_real_distribution<float>(-8, 4)(rng));
+      const float ratio = std::exp2(std::uniform_real_distribution<float>(-8, 4)(rng));
+      const float so = std::max(sa, sb) * ratio;
       const auto p = int16_add_params(kInt16Profiles[trial % 3], sa, sb, so, trial % 2 == 1,
                                       {lowest<int16_t>(), highest<int16_t>()});
       expect_reference(row, reference, p, 1 + rng() % 100, 1, rng() % 2, Fill::kRandom, rng);
