@@ -31,11 +31,15 @@ std::string run_seed(const std::vector<uint8_t>& bytes) {
   return status.ok() ? "" : status.to_string();
 }
 
-bool quantized(DType dtype) { return dtype == DType::kInt8 || dtype == DType::kUInt8; }
+bool quantized(DType dtype) {
+  return dtype == DType::kInt8 || dtype == DType::kUInt8 || dtype == DType::kInt16;
+}
 
 Quantization shared_quantization(DType dtype) {
   if (!quantized(dtype)) return {};
-  return {{0.25f}, {dtype == DType::kInt8 ? -3 : 128}, 0};
+  // int16 (16x8) activations are symmetric.
+  const int32_t zero_point = dtype == DType::kInt8 ? -3 : dtype == DType::kUInt8 ? 128 : 0;
+  return {{0.25f}, {zero_point}, 0};
 }
 
 int tensor(ModelBuilder& b, const std::string& name, DType dtype, Shape shape) {

@@ -5,11 +5,13 @@
 // runtime takes.
 #include "op_seeds.h"
 
+#include <utility>
+
 namespace lowbit::fuzz_seeds {
 namespace {
 
 const DType f32 = DType::kFloat32, s8 = DType::kInt8, u8 = DType::kUInt8, i32 = DType::kInt32,
-            i64 = DType::kInt64;
+            i64 = DType::kInt64, s16 = DType::kInt16;
 
 // A quantized output whose scale and zero point the operator fixes (TFLite's
 // LOGISTIC, SOFTMAX, TANH, L2_NORMALIZATION): 1/256 or 1/128 with the offset
@@ -72,6 +74,17 @@ void reduce(ModelBuilder& b, OpType type, DType dtype, Shape in, MeanOptions o, 
 
 void quantize(ModelBuilder& b, OpType type, DType from, DType to) {
   single(b, type, {{from, {2, 5}}}, {{to, {2, 5}}}, NoOptions{});
+}
+
+// A [2, 5] -> [2, 5] operator whose tensors carry the quantization given
+// (int32 with a scale, SOFTMAX's int16 probabilities) instead of the shared one.
+void requantized(ModelBuilder& b, OpType type, DType from, Quantization in, DType to,
+                 Quantization out) {
+  const int x = b.add_tensor("in", from, {2, 5}, std::move(in));
+  const int y = b.add_tensor("out", to, {2, 5}, std::move(out));
+  b.add_operator(type, {x}, {y});
+  b.set_inputs({x});
+  b.set_outputs({y});
 }
 
 }  // namespace
@@ -187,6 +200,54 @@ std::vector<OpSeed> activation_seeds() {
       {"batch_to_space_nd_float", [](ModelBuilder& b) {
          space_batch(b, OpType::kBatchToSpaceNd, f32, {4, 1, 1, 2}, {2, 2}, {0, 0, 0, 0}, {1, 2, 2, 2});
        }},
+      // 16x8 (int16 activations).
+      {"add_int16_relu_broadcast", [=](ModelBuilder& b) {
+         single(b, OpType::kAdd, {{s16, {2, 3}}, {s16, {3}}}, {{s16, {2, 3}}}, relu);
+       }},
+      {"sub_int16", [](ModelBuilder& b) {
+         single(b, OpType::kSub, {{s16, {4}}, {s16, {4}}}, {{s16, {4}}}, ElementwiseOptions{});
+       }},
+      {"mul_int16_broadcast", [](ModelBuilder& b) {
+         single(b, OpType::kMul, {{s16, {2, 1}}, {s16, {1, 3}}}, {{s16, {2, 3}}}, ElementwiseOptions{});
+       }},
+      {"leaky_relu_int16", [](ModelBuilder& b) {
+         single(b, OpType::kLeakyRelu, {{s16, {7}}}, {{s16, {7}}}, LeakyReluOptions{0.2f});
+       }},
+      {"logistic_int16", [](ModelBuilder& b) {
+         fixed_output(b, OpType::kLogistic, s16, {6}, 1.0f / 32768, 0);
+       }},
+      {"tanh_int16", [](ModelBuilder& b) { fixed_output(b, OpType::kTanh, s16, {6}, 1.0f / 32768, 0); }},
+      {"softmax_int16", [](ModelBuilder& b) {
+         fixed_output(b, OpType::kSoftmax, s16, {2, 5}, 1.0f / 32768, 0);
+       }},
+      {"softmax_int8_to_int16", [](ModelBuilder& b) {
+         requantized(b, OpType::kSoftmax, s8, shared_quantization(s8), s16,
+                     {{1.0f / 65536}, {-32768}, 0});
+       }},
+      {"mean_int16_last_axis", [=](ModelBuilder& b) {
+         single(b, OpType::kMean, {{s16, {2, 3}}}, {{s16, {2}}}, last_axis);
+       }},
+      {"pad_int16", [](ModelBuilder& b) {
+         single(b, OpType::kPad, {{s16, {2, 3}}}, {{s16, {3, 5}}}, PadOptions{{1, 0, 0, 2}});
+       }},
+      {"concatenation_int16_axis0", [](ModelBuilder& b) {
+         single(b, OpType::kConcatenation, {{s16, {1, 3}}, {s16, {2, 3}}}, {{s16, {3, 3}}},
+                ConcatenationOptions{0, Activation::kNone});
+       }},
+      {"reshape_int16", [](ModelBuilder& b) {
+         single(b, OpType::kReshape, {{s16, {2, 6}}}, {{s16, {3, 4}}}, ReshapeOptions{{3, -1}});
+       }},
+      {"quantize_float_to_int16", [](ModelBuilder& b) { quantize(b, OpType::kQuantize, f32, s16); }},
+      {"quantize_int16_to_int8", [](ModelBuilder& b) { quantize(b, OpType::kQuantize, s16, s8); }},
+      {"quantize_int8_to_int16", [](ModelBuilder& b) { quantize(b, OpType::kQuantize, s8, s16); }},
+      {"quantize_int16_to_int32", [](ModelBuilder& b) {
+         // int32 output with a scale: TFLite's requantization, not a CAST.
+         requantized(b, OpType::kQuantize, s16, shared_quantization(s16), i32, {{0.5f}, {0}, 0});
+       }},
+      {"quantize_int32_to_int16", [](ModelBuilder& b) {
+         requantized(b, OpType::kQuantize, i32, {{0.5f}, {0}, 0}, s16, shared_quantization(s16));
+       }},
+      {"dequantize_int16", [](ModelBuilder& b) { quantize(b, OpType::kDequantize, s16, f32); }},
   };
 }
 

@@ -112,6 +112,11 @@ std::vector<OpSeed> datamove_seeds() {
          single(b, OpType::kStridedSlice, {{u8, {2, 3, 4}}}, {{u8, {3, 1, 4}}},
                 strided_slice({1, 0, 0}, {2, 0, 0}, {1, 1, 1}, 0, 2, 1, 4, 0));
        }},
+      {"strided_slice_int16_reversed",
+       [=](ModelBuilder& b) {
+         single(b, OpType::kStridedSlice, {{DType::kInt16, {4, 6}}}, {{DType::kInt16, {2, 3}}},
+                strided_slice({0, 5}, {4, 0}, {2, -2}, 0, 0, 0, 0, 0));
+       }},
       {"split",
        [=](ModelBuilder& b) {
          single(b, OpType::kSplit, {{f32, {4, 6}}}, {{f32, {4, 2}}, {f32, {4, 2}}, {f32, {4, 2}}},

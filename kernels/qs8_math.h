@@ -4,6 +4,7 @@
 
 #include "kernels/isa.h"
 #include "kernels/reference/math_elementwise.h"
+#include "kernels/reference/qs16_activation.h"
 #include "kernels/reference/qs8_math.h"
 
 namespace lowbit {
@@ -47,5 +48,15 @@ KernelFamily<ref::Qs8SquaredDifferenceFn> qs8_squared_difference_variants();
 // float32 LEAKY_RELU, alpha as its parameter.
 using F32LeakyReluFn = void (*)(const float& alpha, size_t n, const float* in, float* out);
 KernelFamily<F32LeakyReluFn> f32_leaky_relu_variants();
+// int16 (16x8) LOGISTIC and TANH, eight lanes with one gather of each
+// lane's two neighbouring table entries (kernels/x86/qs16_activation_avx2.cpp).
+void qs16_logistic__avx2(const ref::Qs16SigmoidParams& params, size_t n, const int16_t* input,
+                         int16_t* output);
+void qs16_tanh__avx2(const ref::Qs16SigmoidParams& params, size_t n, const int16_t* input,
+                     int16_t* output);
+// int16 (16x8) LEAKY_RELU (the reference only, so far), LOGISTIC and TANH.
+KernelFamily<ref::Qs16LeakyReluFn> qs16_leaky_relu_variants();
+KernelFamily<ref::Qs16SigmoidFn> qs16_logistic_variants();
+KernelFamily<ref::Qs16SigmoidFn> qs16_tanh_variants();
 
 }  // namespace lowbit

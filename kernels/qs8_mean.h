@@ -26,5 +26,6 @@ ref::UnaryRangeKernel<ref::MeanQuantParams, uint8_t> qu8_mean__armv7neon;
 // (kernels/configs/qs8_mean_config.cpp).
 KernelFamily<ref::Qs8MeanFn> qs8_mean_variants();
 KernelFamily<ref::Qu8MeanFn> qu8_mean_variants();
+KernelFamily<ref::Qs16MeanFn> qs16_mean_variants();  // the reference only, so far
 
 }  // namespace lowbit

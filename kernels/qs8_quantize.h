@@ -113,5 +113,13 @@ KernelFamily<ref::DequantizeFn<uint8_t>> qu8_dequantize_variants();
 // RELU and RELU6: a requantization whose clamp is the activation's range.
 KernelFamily<ref::RequantizeFn<int8_t, int8_t>> qs8_relu_variants();
 KernelFamily<ref::RequantizeFn<uint8_t, uint8_t>> qu8_relu_variants();
+// 16x8 (int16) QUANTIZE and DEQUANTIZE.
+KernelFamily<ref::QuantizeFn<int16_t>> qs16_quantize_variants();
+KernelFamily<ref::DequantizeFn<int16_t>> qs16_dequantize_variants();
+KernelFamily<ref::RequantizeFn<int16_t, int16_t>> qs16_requantize_variants();
+KernelFamily<ref::RequantizeFn<int16_t, int8_t>> qs16_qs8_requantize_variants();
+KernelFamily<ref::RequantizeFn<int8_t, int16_t>> qs8_qs16_requantize_variants();
+KernelFamily<ref::RequantizeFn<int16_t, int32_t>> qs16_qs32_requantize_variants();
+KernelFamily<ref::RequantizeFn<int32_t, int16_t>> qs32_qs16_requantize_variants();
 
 }  // namespace lowbit

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "kernels/isa.h"
+#include "kernels/reference/qs16_softmax.h"
 #include "kernels/reference/qs8_softmax.h"
 
 namespace lowbit {
@@ -32,5 +33,8 @@ void qs8_softmax_table__avx2(const ref::Qs8SoftmaxParams& params, size_t rows, s
 // float-table form.
 KernelFamily<ref::Qs8SoftmaxFn> qs8_softmax_variants();
 KernelFamily<ref::Qs8SoftmaxFn> qs8_softmax_table_variants();
+// 16x8 SOFTMAX, int8 -> int16 and int16 -> int16: the reference only, so far.
+KernelFamily<ref::Qs8Qs16SoftmaxFn> qs8_qs16_softmax_variants();
+KernelFamily<ref::Qs16SoftmaxFn> qs16_softmax_variants();
 
 }  // namespace lowbit

@@ -54,6 +54,13 @@
 #     16x8 CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV written by TensorFlow's
 #     converter (int16_conv_cases.py) against LiteRT BUILTIN_REF, TRANSPOSE_CONV against TFLite
 #     Micro (tflite-micro). Needs .venv with TensorFlow and tflite-micro.
+#   scripts/conformance.sh --seanet-cases [--ops add,sub,...] [--models DIR]
+#     The TFLite Micro seanet 16x8 single-operator models (seanet_cases.py) against their
+#     committed golden CSV outputs, exactly, at 1 and 2 threads with auto and reference kernels.
+#   scripts/conformance.sh --int16-cases [--cases N] [--ops add,softmax,...] [--seed N]
+#     16x8 (int16 activation) ADD, SUB, MUL, LEAKY_RELU, PAD, STRIDED_SLICE, CONCATENATION,
+#     RESHAPE, MEAN, SOFTMAX, LOGISTIC, TANH, QUANTIZE, DEQUANTIZE (int16_cases.py) converted by
+#     TensorFlow, against LiteRT BUILTIN_REF. Needs .venv with TensorFlow.
 #
 # Every mode takes --build-dir DIR (default build/), builds lowbit-convert and lowbit-run there
 # first and exits with status 1 on any difference that is not explained.
@@ -82,6 +89,8 @@ while [[ $# -gt 0 ]]; do
     --reduce-cases) mode=reduce_cases; shift ;;
     --lstm-cases) mode=lstm_cases; shift ;;
     --int16-conv-cases) mode=int16_conv_cases; shift ;;
+    --seanet-cases) mode=seanet_cases; shift ;;
+    --int16-cases) mode=int16_cases; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -120,6 +129,8 @@ case "$mode:$ci" in
   reduce_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
   lstm_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
   int16_conv_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow, tflite_micro' || true) ;;
+  seanet_cases:*) python=$(python_for 'import numpy' install) ;;
+  int16_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
   sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
 assert u.find_spec("larq_compute_engine")' install) ;;
   sweep:0) python=$(python_for 'import ai_edge_litert, larq_compute_engine, larq, tf_keras') || {
@@ -156,7 +167,8 @@ case "$mode" in
   simd) exec "$python" "$drivers/simd_vs_reference.py" --build-dir "$build_dir" "${args[@]}" ;;
   op_cases) logged "$log/op_cases.log" "$python" "$drivers/op_cases.py" --build-dir "$build_dir" "${args[@]}"
             exit ;;
-  datamove_cases | math_cases | transpose_conv_cases | activation_cases | reduce_cases)
+  datamove_cases | math_cases | transpose_conv_cases | activation_cases | reduce_cases | \
+  seanet_cases | int16_cases)
     logged "$log/$mode.log" "$python" "$drivers/$mode.py" --build-dir "$build_dir" "${args[@]}"
     exit ;;
   int16_conv_cases) logged "$log/int16_conv_cases.log" "$python" "$drivers/int16_conv_cases.py" \

@@ -152,6 +152,9 @@ if [[ $sanitize -eq 0 ]]; then
   timed "conformance lstm-cases" "$root/scripts/conformance.sh" --lstm-cases --build-dir "$build_dir" || fail "int8 LSTM models vs LiteRT"
   timed "conformance int16-conv-cases" "$root/scripts/conformance.sh" --int16-conv-cases --cases 3 --kernel auto --threads 2 --build-dir "$build_dir" ||
     fail "16x8 convolutions vs LiteRT and TFLite Micro"
+  timed "conformance seanet-cases" "$root/scripts/conformance.sh" --seanet-cases --build-dir "$build_dir" \
+    --ops add,sub,leaky_relu,pad,quantize,strided_slice,conv,transpose_conv || fail "seanet 16x8 models vs their goldens"
+  timed "conformance int16-cases" "$root/scripts/conformance.sh" --int16-cases --cases 3 --build-dir "$build_dir" || fail "16x8 operators vs LiteRT"
   "$root/scripts/install-deps.sh" --cross
   LOWBIT_NATIVE_BUILD="$build_dir" timed "ARM under qemu" "$root/scripts/test-arm.sh" ||
     fail "ARM cross builds under qemu"

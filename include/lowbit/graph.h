@@ -57,6 +57,9 @@ struct Pool2DOptions {
 // ADD, MUL.
 struct ElementwiseOptions {
   Activation activation = Activation::kNone;
+  // int16 ADD/SUB: TFLite's pot_scale_int16. With power-of-two scales the
+  // operator then runs TFLite's saturating power-of-two path.
+  bool pot_scale_int16 = false;
 };
 
 struct MeanOptions {

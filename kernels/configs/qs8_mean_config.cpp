@@ -8,5 +8,6 @@ namespace lowbit {
 
 LOWBIT_KERNEL_FAMILY(ref::Qs8MeanFn, qs8_mean, AVX2)
 LOWBIT_KERNEL_FAMILY(ref::Qu8MeanFn, qu8_mean, AVX2, NEON, ARMV7NEON)
+LOWBIT_REFERENCE_FAMILY(ref::Qs16MeanFn, qs16_mean)
 
 }  // namespace lowbit

@@ -8,5 +8,7 @@ namespace lowbit {
 
 LOWBIT_KERNEL_FAMILY(ref::Qs8SoftmaxFn, qs8_softmax, AVX2)
 LOWBIT_KERNEL_FAMILY(ref::Qs8SoftmaxFn, qs8_softmax_table, AVX2)
+LOWBIT_REFERENCE_FAMILY(ref::Qs8Qs16SoftmaxFn, qs8_qs16_softmax)
+LOWBIT_REFERENCE_FAMILY(ref::Qs16SoftmaxFn, qs16_softmax)
 
 }  // namespace lowbit

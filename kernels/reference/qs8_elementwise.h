@@ -75,5 +75,33 @@ void qs8_add__reference(const Qs8AddParams& params, size_t n, const int8_t* a, s
 void qs8_mul__reference(const Qs8MulParams& params, size_t n, const int8_t* a, size_t a_stride,
                         const int8_t* b, size_t b_stride, int8_t* output);
 
+// 16x8 ADD, SUB and MUL (int16 symmetric activations): TFLite's general
+// int16 paths are the int8 arithmetic above on int16 values, ADD/SUB with
+// left_shift 15 (65535 << 15 still fits int32) and sign_flip 0; the
+// xnnpack_fp32 profile does not apply (XNNPACK has no int16 kernels).
+using Qs16AddFn = void (*)(const Qs8AddParams& params, size_t n, const int16_t* a,
+                           size_t a_stride, const int16_t* b, size_t b_stride, int16_t* output);
+using Qs16MulFn = void (*)(const Qs8MulParams& params, size_t n, const int16_t* a,
+                           size_t a_stride, const int16_t* b, size_t b_stride, int16_t* output);
+void qs16_add__reference(const Qs8AddParams& params, size_t n, const int16_t* a,
+                         size_t a_stride, const int16_t* b, size_t b_stride, int16_t* output);
+void qs16_mul__reference(const Qs8MulParams& params, size_t n, const int16_t* a,
+                         size_t a_stride, const int16_t* b, size_t b_stride, int16_t* output);
+
+// TFLite's power-of-two int16 ADD/SUB (pot_scale_int16 with every scale a
+// power of two, the LSTM-style path): one input divided by 2^shift rounding
+// half away from zero (gemmlowp's RoundingDivideByPOT), the other taken as
+// it is, then a saturating int16 a + b (or a - b) and the activation clamp.
+struct Qs16PotAddParams {
+  int32_t a_right_shift = 0, b_right_shift = 0;  // at most one non-zero, each <= 15
+  bool subtract = false;
+  int32_t act_min = -32768, act_max = 32767;
+};
+using Qs16PotAddFn = void (*)(const Qs16PotAddParams& params, size_t n, const int16_t* a,
+                              size_t a_stride, const int16_t* b, size_t b_stride,
+                              int16_t* output);
+void qs16_add_pot__reference(const Qs16PotAddParams& params, size_t n, const int16_t* a,
+                             size_t a_stride, const int16_t* b, size_t b_stride, int16_t* output);
+
 }  // namespace ref
 }  // namespace lowbit

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "kernels/reference/qs16_activation.h"
 #include "kernels/reference/qs8_elementwise.h"
 #include "kernels/reference/qs8_logistic_fixedpoint.h"
 
@@ -142,18 +143,11 @@ void make_rsqrt_table(float, const ByteQuant& in, const ByteQuant& out, uint8_t 
 
 void make_leaky_relu_table(float alpha, const ByteQuant& in, const ByteQuant& out,
                            uint8_t table[256]) {
-  const QuantizedMultiplier identity = quantize_multiplier(static_cast<double>(in.scale / out.scale));
   // A negative alpha rescales like its magnitude with the result negated (so
   // ties round toward zero both ways), which is what LiteRT's bytes show.
-  const double alpha_ratio = static_cast<double>(in.scale * alpha / out.scale);
-  const QuantizedMultiplier negative = quantize_multiplier(std::fabs(alpha_ratio));
-  const int32_t sign = alpha_ratio < 0 ? -1 : 1;
+  const LeakyReluRescale rescale = make_leaky_relu_rescale(in.scale, alpha, out.scale);
   fill_table(in, table, [&](int32_t q) {
-    const int32_t v = q - in.zero_point;
-    const int32_t r =
-        v >= 0 ? multiply_by_quantized_multiplier(v, identity.multiplier, identity.shift)
-               : sign * multiply_by_quantized_multiplier(v, negative.multiplier, negative.shift);
-    return clamp_to_byte(out, r + out.zero_point);
+    return clamp_to_byte(out, leaky_relu_rescale(rescale, q - in.zero_point) + out.zero_point);
   });
 }
 

@@ -54,5 +54,10 @@ void qu8_mean__reference(const MeanQuantParams& p, const uint8_t* input, uint8_t
   mean(p, input, output, begin, end);
 }
 
+void qs16_mean__reference(const MeanQuantParams& p, const int16_t* input, int16_t* output,
+                          size_t begin, size_t end) {
+  mean(p, input, output, begin, end);
+}
+
 }  // namespace ref
 }  // namespace lowbit

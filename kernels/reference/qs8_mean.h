@@ -27,6 +27,9 @@ using Qs8MeanFn = UnaryRangeKernel<MeanQuantParams, int8_t>*;
 using Qu8MeanFn = UnaryRangeKernel<MeanQuantParams, uint8_t>*;
 UnaryRangeKernel<MeanQuantParams, int8_t> qs8_mean__reference;
 UnaryRangeKernel<MeanQuantParams, uint8_t> qu8_mean__reference;
+// 16x8 MEAN: the same algorithm on int16 (an int32 sum, as TFLite's).
+using Qs16MeanFn = UnaryRangeKernel<MeanQuantParams, int16_t>*;
+UnaryRangeKernel<MeanQuantParams, int16_t> qs16_mean__reference;
 
 // TFLite Micro's folding of 1/count into (multiplier, shift) from the
 // quantized s_in/s_out multiplier.

@@ -4,31 +4,6 @@
 
 namespace lowbit {
 namespace ref {
-namespace {
-
-template <typename In, typename Out>
-void requantize_any(const RequantizeParams& p, size_t n, const In* input, Out* output) {
-  for (size_t i = 0; i < n; ++i) {
-    const int32_t centered = static_cast<int32_t>(input[i]) - p.input_zero_point;
-    output[i] = static_cast<Out>(requantize_and_clamp(centered, p.rescale, p.profile,
-                                                      p.output_zero_point, p.act_min, p.act_max));
-  }
-}
-
-template <typename Out>
-void quantize_any(const QuantizeParams& p, size_t n, const float* input, Out* output) {
-  for (size_t i = 0; i < n; ++i) output[i] = static_cast<Out>(quantize_float_value(p, input[i]));
-}
-
-template <typename In>
-void dequantize_any(const DequantizeParams& p, size_t n, const In* input, float* output) {
-  for (size_t i = 0; i < n; ++i) {
-    output[i] = static_cast<float>(p.scale * static_cast<double>(static_cast<int32_t>(input[i]) -
-                                                                 p.zero_point));
-  }
-}
-
-}  // namespace
 
 int32_t requantize_and_clamp(int32_t acc, const Requantizer& r, RequantProfile profile,
                              int32_t zero_point, int32_t lo, int32_t hi) {

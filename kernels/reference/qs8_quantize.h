@@ -72,5 +72,47 @@ int32_t requantize_and_clamp(int32_t acc, const Requantizer& r, RequantProfile p
 // One value of the float -> int rule, shared by the kernels and constant folding.
 int32_t quantize_float_value(const QuantizeParams& params, float x);
 
+// The loops every kernel above runs, for any pair of types.
+template <typename In, typename Out>
+void requantize_any(const RequantizeParams& p, size_t n, const In* input, Out* output) {
+  for (size_t i = 0; i < n; ++i) {
+    // Wraps like TFLite's int32 subtraction where an int32 input could overflow.
+    const auto centered = static_cast<int32_t>(
+        static_cast<uint32_t>(static_cast<int32_t>(input[i])) -
+        static_cast<uint32_t>(p.input_zero_point));
+    if constexpr (sizeof(In) == 1) {
+      output[i] = static_cast<Out>(requantize_and_clamp(
+          centered, p.rescale, p.profile, p.output_zero_point, p.act_min, p.act_max));
+    } else {  // int16/int32 inputs reach TFLite's wrapping left shift
+      const int64_t v = int64_t{requantize_wrapping(centered, p.rescale, p.profile)} +
+                        p.output_zero_point;
+      output[i] = static_cast<Out>(v < p.act_min ? p.act_min : (v > p.act_max ? p.act_max : v));
+    }
+  }
+}
+
+template <typename Out>
+void quantize_any(const QuantizeParams& p, size_t n, const float* input, Out* output) {
+  for (size_t i = 0; i < n; ++i) output[i] = static_cast<Out>(quantize_float_value(p, input[i]));
+}
+
+template <typename In>
+void dequantize_any(const DequantizeParams& p, size_t n, const In* input, float* output) {
+  for (size_t i = 0; i < n; ++i) {
+    output[i] = static_cast<float>(p.scale * static_cast<double>(static_cast<int32_t>(input[i]) -
+                                                                 p.zero_point));
+  }
+}
+
+// 16x8 QUANTIZE and DEQUANTIZE: float <-> int16, and the requantizations
+// int16 <-> int16, int8, int32 (TFLite's and TFLite Micro's Requantize).
+constexpr QuantizeFn<int16_t> qs16_quantize__reference = quantize_any<int16_t>;
+constexpr DequantizeFn<int16_t> qs16_dequantize__reference = dequantize_any<int16_t>;
+constexpr RequantizeFn<int16_t, int16_t> qs16_requantize__reference = requantize_any;
+constexpr RequantizeFn<int16_t, int8_t> qs16_qs8_requantize__reference = requantize_any;
+constexpr RequantizeFn<int8_t, int16_t> qs8_qs16_requantize__reference = requantize_any;
+constexpr RequantizeFn<int16_t, int32_t> qs16_qs32_requantize__reference = requantize_any;
+constexpr RequantizeFn<int32_t, int16_t> qs32_qs16_requantize__reference = requantize_any;
+
 }  // namespace ref
 }  // namespace lowbit

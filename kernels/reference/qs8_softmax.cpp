@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "kernels/reference/qs8_logistic.h"
 #include "kernels/reference/qs8_logistic_fixedpoint.h"
@@ -44,11 +45,18 @@ bool make_qs8_softmax_params(float beta, float input_scale, Qs8SoftmaxParams* pa
   return true;
 }
 
-void qs8_softmax__reference(const Qs8SoftmaxParams& p, size_t rows, size_t row_size,
-                            const int8_t* input, int8_t* output) {
+namespace {
+
+// TFLite's reference Softmax<int8_t, Out>: probabilities in Out's full range
+// (scale 2^-bits) offset by Out's minimum (zero point -128 or -32768).
+template <typename Out>
+void fixed_point_softmax(const Qs8SoftmaxParams& p, size_t rows, size_t row_size,
+                         const int8_t* input, Out* output) {
+  constexpr int32_t kMin = std::numeric_limits<Out>::min(), kMax = std::numeric_limits<Out>::max();
+  constexpr int kOutputBits = 8 * sizeof(Out);
   for (size_t r = 0; r < rows && row_size > 0; ++r) {
     const int8_t* in = input + r * row_size;
-    int8_t* out = output + r * row_size;
+    Out* out = output + r * row_size;
     const int32_t row_max = *std::max_element(in, in + row_size);
     int32_t sum_of_exps = 0;  // Q12
     for (size_t c = 0; c < row_size; ++c) {
@@ -65,19 +73,32 @@ void qs8_softmax__reference(const Qs8SoftmaxParams& p, size_t rows, size_t row_s
     const int32_t reciprocal = fixed_point::one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one);
     // Beyond 31 (sums over 256, i.e. many near-maximal entries) TFLite's shift
     // is undefined; the exact quotient of a Q0 value by 2^32 or more rounds to 0.
-    const int output_shift = num_bits_over_unit + 31 - 8;
+    const int output_shift = num_bits_over_unit + 31 - kOutputBits;
     for (size_t c = 0; c < row_size; ++c) {
       const int32_t diff = in[c] - row_max;
       if (diff >= p.diff_min) {
         const int32_t probability =
             saturating_rounding_doubling_high_mul(reciprocal, exp_of_difference(p, diff));
-        int32_t q = (output_shift > 31 ? 0 : rounding_divide_by_pot(probability, output_shift)) - 128;
-        out[c] = static_cast<int8_t>(q < -128 ? -128 : (q > 127 ? 127 : q));
+        const int32_t q =
+            (output_shift > 31 ? 0 : rounding_divide_by_pot(probability, output_shift)) + kMin;
+        out[c] = static_cast<Out>(q < kMin ? kMin : (q > kMax ? kMax : q));
       } else {
-        out[c] = -128;
+        out[c] = static_cast<Out>(kMin);
       }
     }
   }
+}
+
+}  // namespace
+
+void qs8_softmax__reference(const Qs8SoftmaxParams& p, size_t rows, size_t row_size,
+                            const int8_t* input, int8_t* output) {
+  fixed_point_softmax(p, rows, row_size, input, output);
+}
+
+void qs8_qs16_softmax__reference(const Qs8SoftmaxParams& p, size_t rows, size_t row_size,
+                                 const int8_t* input, int16_t* output) {
+  fixed_point_softmax(p, rows, row_size, input, output);
 }
 
 void make_qs8_softmax_exp_table(float beta, float input_scale, float table[256]) {

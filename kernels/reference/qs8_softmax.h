@@ -36,6 +36,12 @@ using Qs8SoftmaxFn = void (*)(const Qs8SoftmaxParams& params, size_t rows, size_
 
 void qs8_softmax__reference(const Qs8SoftmaxParams& params, size_t rows, size_t row_size,
                             const int8_t* input, int8_t* output);
+// int8 in, int16 out (16x8 models): the same algorithm with probabilities
+// at scale 1/65536, zero point -32768 (TFLite's reference kernel in every profile).
+using Qs8Qs16SoftmaxFn = void (*)(const Qs8SoftmaxParams& params, size_t rows, size_t row_size,
+                                  const int8_t* input, int16_t* output);
+void qs8_qs16_softmax__reference(const Qs8SoftmaxParams& params, size_t rows, size_t row_size,
+                                 const int8_t* input, int16_t* output);
 // Float form: sum the row's table entries in float (in order), multiply each
 // by 256 / sum, round half away from zero, subtract 128.
 void qs8_softmax_table__reference(const Qs8SoftmaxParams& params, size_t rows, size_t row_size,

@@ -202,6 +202,16 @@ int32_t requantize(int32_t acc, const Requantizer& r, RequantProfile profile) {
   return 0;
 }
 
+int32_t requantize_wrapping(int32_t acc, const Requantizer& r, RequantProfile profile) {
+  const bool shifts_first =
+      profile == RequantProfile::kTfliteReference || profile == RequantProfile::kTfliteOptimized;
+  if (!shifts_first || r.shift <= 0) return requantize(acc, r, profile);
+  Requantizer unshifted = r;
+  unshifted.shift = 0;
+  const auto lifted = static_cast<int32_t>(static_cast<uint32_t>(acc) << r.shift);
+  return requantize(lifted, unshifted, profile);
+}
+
 bool simd_kernels_support(RequantProfile profile) {
   switch (profile) {
     case RequantProfile::kTfliteReference:

@@ -64,6 +64,11 @@ bool find_single_rounding_equivalent(double scale, int32_t zero_point, int32_t a
 
 // Rescales an accumulator (no zero point, no clamp) under `profile`.
 int32_t requantize(int32_t acc, const Requantizer& r, RequantProfile profile);
+// The same with TFLite's own left shift for multipliers above 1: its
+// double-rounding kernels compute acc * 2^shift in int32, which wraps where
+// it overflows; requantize() saturates instead. Only 16- and 32-bit inputs
+// (16x8 MUL, QUANTIZE from int16/int32) reach values where the two differ.
+int32_t requantize_wrapping(int32_t acc, const Requantizer& r, RequantProfile profile);
 
 // Whether the SIMD GEMM / depthwise kernels implement `profile` (all four
 // profiles today; the operators still ask, so a new profile can start on the

@@ -2,7 +2,8 @@
 // per step, bit-exact with kernels/reference/qs8_elementwise.cpp in every
 // profile and for either sign of a multiplier: the fixed-point steps reuse the
 // GEMM's vector requantization, whose results equal ref::requantize lane for
-// lane. uint8 tensors cost one XOR per load and per store (sign_flip).
+// lane. uint8 tensors cost one XOR per load and per store (sign_flip). The
+// int16 (16x8) ADD runs the same fixed-point loop on int16 lanes.
 #include <immintrin.h>
 
 #include <cstring>
@@ -23,21 +24,29 @@ inline int64_t flip_bytes(uint8_t sign_flip) {
 }
 
 // Eight inputs minus their zero point, as int32: contiguous (stride 1) or one
-// value repeated (stride 0), each byte sign-flipped first.
+// value repeated (stride 0), each int8 byte sign-flipped first (int16: no flip).
+template <typename T>
 struct Input8 {
-  const int8_t* data;
+  const T* data;
   size_t stride;
   __m256i zero_point;
   int64_t flip;
 
   __m256i at(size_t i) const {
-    const int8_t* p = data + i * stride;
-    if (stride == 0) {
-      return _mm256_sub_epi32(_mm256_set1_epi32(static_cast<int8_t>(*p ^ flip)), zero_point);
+    const T* p = data + i * stride;
+    if constexpr (sizeof(T) == 2) {
+      const __m256i v = stride == 0 ? _mm256_set1_epi32(*p)
+                                    : _mm256_cvtepi16_epi32(_mm_loadu_si128(
+                                          reinterpret_cast<const __m128i*>(p)));
+      return _mm256_sub_epi32(v, zero_point);
+    } else {
+      if (stride == 0) {
+        return _mm256_sub_epi32(_mm256_set1_epi32(static_cast<int8_t>(*p ^ flip)), zero_point);
+      }
+      int64_t bits;
+      std::memcpy(&bits, p, 8);
+      return _mm256_sub_epi32(_mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bits ^ flip)), zero_point);
     }
-    int64_t bits;
-    std::memcpy(&bits, p, 8);
-    return _mm256_sub_epi32(_mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bits ^ flip)), zero_point);
   }
 };
 
@@ -62,6 +71,22 @@ inline void store8(__m256i v, int32_t zero_point, int32_t lo, int32_t hi, int64_
   _mm_storel_epi64(reinterpret_cast<__m128i*>(out),
                    _mm_xor_si128(bytes, _mm_cvtsi64_si128(flip)));
 }
+// int16: the clamped values fit, so the saturating pack is exact.
+inline void store8(__m256i v, int32_t zero_point, int32_t lo, int32_t hi, int64_t,
+                   int16_t* out) {
+  const __m256i c = avx2::offset_and_clamp(v, zero_point, lo, hi);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out),
+                   _mm_packs_epi32(_mm256_castsi256_si128(c), _mm256_extracti128_si256(c, 1)));
+}
+
+inline void add_reference(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t sa,
+                          const int8_t* b, size_t sb, int8_t* out) {
+  ref::qs8_add__reference(p, n, a, sa, b, sb, out);
+}
+inline void add_reference(const ref::Qs8AddParams& p, size_t n, const int16_t* a, size_t sa,
+                          const int16_t* b, size_t sb, int16_t* out) {
+  ref::qs16_add__reference(p, n, a, sa, b, sb, out);
+}
 
 inline bool vectorisable(size_t a_stride, size_t b_stride) {
   return a_stride <= 1 && b_stride <= 1;
@@ -69,14 +94,18 @@ inline bool vectorisable(size_t a_stride, size_t b_stride) {
 
 }  // namespace
 
-void qs8_add__avx2(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_stride,
-                   const int8_t* b, size_t b_stride, int8_t* output) {
+namespace {
+
+// int8 (uint8 sign-flipped) or int16 ADD; int16 never runs xnnpack_fp32.
+template <typename T>
+void add_avx2(const ref::Qs8AddParams& p, size_t n, const T* a, size_t a_stride, const T* b,
+              size_t b_stride, T* output) {
   size_t i = 0;
   if (vectorisable(a_stride, b_stride)) {
     const int64_t flip = flip_bytes(p.sign_flip);
-    const Input8 x{a, a_stride, _mm256_set1_epi32(p.a_zero_point), flip};
-    const Input8 y{b, b_stride, _mm256_set1_epi32(p.b_zero_point), flip};
-    if (p.profile == RequantProfile::kXnnpackFp32) {
+    const Input8<T> x{a, a_stride, _mm256_set1_epi32(p.a_zero_point), flip};
+    const Input8<T> y{b, b_stride, _mm256_set1_epi32(p.b_zero_point), flip};
+    if (sizeof(T) == 1 && p.profile == RequantProfile::kXnnpackFp32) {
       const __m256i a_m = _mm256_set1_epi32(p.xnn_a_multiplier);
       const __m256i b_m = _mm256_set1_epi32(p.xnn_b_multiplier);
       const __m256i rounding = _mm256_set1_epi32(int32_t{1} << (p.xnn_shift - 1));
@@ -121,9 +150,20 @@ void qs8_add__avx2(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t
     }
   }
   if (i < n) {
-    ref::qs8_add__reference(p, n - i, a + i * a_stride, a_stride, b + i * b_stride, b_stride,
-                            output + i);
+    add_reference(p, n - i, a + i * a_stride, a_stride, b + i * b_stride, b_stride, output + i);
   }
+}
+
+}  // namespace
+
+void qs8_add__avx2(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_stride,
+                   const int8_t* b, size_t b_stride, int8_t* output) {
+  add_avx2(p, n, a, a_stride, b, b_stride, output);
+}
+
+void qs16_add__avx2(const ref::Qs8AddParams& p, size_t n, const int16_t* a, size_t a_stride,
+                    const int16_t* b, size_t b_stride, int16_t* output) {
+  add_avx2(p, n, a, a_stride, b, b_stride, output);
 }
 
 void qs8_mul__avx2(const ref::Qs8MulParams& p, size_t n, const int8_t* a, size_t a_stride,
@@ -131,8 +171,8 @@ void qs8_mul__avx2(const ref::Qs8MulParams& p, size_t n, const int8_t* a, size_t
   size_t i = 0;
   if (vectorisable(a_stride, b_stride)) {
     const int64_t flip = flip_bytes(p.sign_flip);
-    const Input8 x{a, a_stride, _mm256_set1_epi32(p.a_zero_point), flip};
-    const Input8 y{b, b_stride, _mm256_set1_epi32(p.b_zero_point), flip};
+    const Input8<int8_t> x{a, a_stride, _mm256_set1_epi32(p.a_zero_point), flip};
+    const Input8<int8_t> y{b, b_stride, _mm256_set1_epi32(p.b_zero_point), flip};
     for (; i + kStep <= n; i += kStep) {
       store8(requantize8(_mm256_mullo_epi32(x.at(i), y.at(i)), p.output, p.profile),
              p.output_zero_point, p.act_min, p.act_max, flip, output + i);

@@ -3,7 +3,8 @@
 // profile. AVX-512 has the 64-bit shifts the single-rounding profile needs
 // (AVX2 emulates them) and twice the lanes, which is what TFLite's three
 // fixed-point rescales per ADD output cost. The tail is a masked step, so
-// no scalar remainder is left.
+// no scalar remainder is left. The int16 (16x8) ADD runs the same rescales on
+// int16 lanes.
 #include <immintrin.h>
 
 #include <type_traits>
@@ -17,17 +18,25 @@ namespace {
 constexpr size_t kStep = 16;
 
 // Sixteen (or `count`) inputs minus their zero point, as int32: contiguous
-// (stride 1) or one value repeated (stride 0), each byte sign-flipped first.
+// (stride 1) or one value repeated (stride 0), each int8 byte sign-flipped
+// first (int16: no flip).
+template <typename T>
 struct Input16 {
-  const int8_t* data;
+  const T* data;
   size_t stride;
   __m512i zero_point;
   __m128i flip;
 
   __m512i at(size_t i, __mmask16 mask) const {
-    const __m128i bytes = stride == 0 ? _mm_set1_epi8(data[0])
-                                      : _mm_maskz_loadu_epi8(mask, data + i);
-    return _mm512_sub_epi32(_mm512_cvtepi8_epi32(_mm_xor_si128(bytes, flip)), zero_point);
+    if constexpr (sizeof(T) == 2) {
+      const __m256i words = stride == 0 ? _mm256_set1_epi16(data[0])
+                                        : _mm256_maskz_loadu_epi16(mask, data + i);
+      return _mm512_sub_epi32(_mm512_cvtepi16_epi32(words), zero_point);
+    } else {
+      const __m128i bytes = stride == 0 ? _mm_set1_epi8(data[0])
+                                        : _mm_maskz_loadu_epi8(mask, data + i);
+      return _mm512_sub_epi32(_mm512_cvtepi8_epi32(_mm_xor_si128(bytes, flip)), zero_point);
+    }
   }
 };
 
@@ -45,10 +54,15 @@ struct Store16 {
         hi(_mm512_set1_epi32(act_max)),
         flip(flip_bytes) {}
 
-  void operator()(__m512i v, __mmask16 mask, int8_t* out) const {
+  __m512i clamped(__m512i v) const {
     v = _mm512_min_epi32(_mm512_max_epi32(v, limit_lo), limit_hi);
-    v = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, zero_point), lo), hi);
-    _mm_mask_storeu_epi8(out, mask, _mm_xor_si128(_mm512_cvtepi32_epi8(v), flip));
+    return _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, zero_point), lo), hi);
+  }
+  void operator()(__m512i v, __mmask16 mask, int8_t* out) const {
+    _mm_mask_storeu_epi8(out, mask, _mm_xor_si128(_mm512_cvtepi32_epi8(clamped(v)), flip));
+  }
+  void operator()(__m512i v, __mmask16 mask, int16_t* out) const {
+    _mm256_mask_storeu_epi16(out, mask, _mm512_cvtepi32_epi16(clamped(v)));
   }
 };
 
@@ -123,18 +137,18 @@ inline void with_half_up(RequantProfile profile, const Body& body) {
 }
 
 // Both inputs and the store of ADD's or MUL's parameters.
+template <typename T>
 struct Operands {
-  Input16 x, y;
+  Input16<T> x, y;
   Store16 store;
 };
 
-template <typename Params>
-Operands operands(const Params& p, const int8_t* a, size_t a_stride, const int8_t* b,
-                  size_t b_stride) {
+template <typename Params, typename T>
+Operands<T> operands(const Params& p, const T* a, size_t a_stride, const T* b, size_t b_stride) {
   const __m128i flip = _mm_set1_epi8(static_cast<char>(p.sign_flip));
-  return Operands{Input16{a, a_stride, _mm512_set1_epi32(p.a_zero_point), flip},
-                  Input16{b, b_stride, _mm512_set1_epi32(p.b_zero_point), flip},
-                  Store16(p.output_zero_point, p.act_min, p.act_max, flip)};
+  return Operands<T>{Input16<T>{a, a_stride, _mm512_set1_epi32(p.a_zero_point), flip},
+                     Input16<T>{b, b_stride, _mm512_set1_epi32(p.b_zero_point), flip},
+                     Store16(p.output_zero_point, p.act_min, p.act_max, flip)};
 }
 
 // Any rescale of an ADD input given (x - zp) unlifted: shifts it left by
@@ -150,9 +164,9 @@ struct ShiftedInputRescale {
 };
 
 // ADD's fixed-point profiles: both inputs rescaled, summed, the sum rescaled.
-template <typename InputRescale>
-void add_rescaled(const ref::Qs8AddParams& p, const Operands& io, const InputRescale& ra,
-                  const InputRescale& rb, size_t n, int8_t* output) {
+template <typename InputRescale, typename T>
+void add_rescaled(const ref::Qs8AddParams& p, const Operands<T>& io, const InputRescale& ra,
+                  const InputRescale& rb, size_t n, T* output) {
   const Rescale ro(p.output, p.profile);
   with_half_up(p.profile, [&](auto half_up) {
     constexpr bool kHalfUp = decltype(half_up)::value;
@@ -164,6 +178,14 @@ void add_rescaled(const ref::Qs8AddParams& p, const Operands& io, const InputRes
   });
 }
 
+// The generic fixed-point ADD: each input lifted by the left shift, then rescaled.
+template <typename T>
+void add_shifted(const ref::Qs8AddParams& p, const Operands<T>& io, size_t n, T* output) {
+  const __m128i lift = _mm_cvtsi32_si128(p.left_shift);
+  add_rescaled(p, io, ShiftedInputRescale{Rescale(p.a, p.profile), lift},
+               ShiftedInputRescale{Rescale(p.b, p.profile), lift}, n, output);
+}
+
 }  // namespace
 
 void qs8_add__avx512(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_stride,
@@ -172,7 +194,7 @@ void qs8_add__avx512(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size
     ref::qs8_add__reference(p, n, a, a_stride, b, b_stride, output);
     return;
   }
-  const Operands io = operands(p, a, a_stride, b, b_stride);
+  const auto io = operands(p, a, a_stride, b, b_stride);
   if (p.profile == RequantProfile::kXnnpackFp32) {
     const __m512i a_m = _mm512_set1_epi32(p.xnn_a_multiplier);
     const __m512i b_m = _mm512_set1_epi32(p.xnn_b_multiplier);
@@ -189,10 +211,18 @@ void qs8_add__avx512(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size
       LiftedInputRescale::applies(p.b, p.left_shift, p.profile)) {
     add_rescaled(p, io, LiftedInputRescale(p.a), LiftedInputRescale(p.b), n, output);
   } else {
-    const __m128i lift = _mm_cvtsi32_si128(p.left_shift);
-    add_rescaled(p, io, ShiftedInputRescale{Rescale(p.a, p.profile), lift},
-                 ShiftedInputRescale{Rescale(p.b, p.profile), lift}, n, output);
+    add_shifted(p, io, n, output);
   }
+}
+
+// int16: a fixed-point profile always (xnnpack_fp32 maps to single_rounding).
+void qs16_add__avx512(const ref::Qs8AddParams& p, size_t n, const int16_t* a, size_t a_stride,
+                      const int16_t* b, size_t b_stride, int16_t* output) {
+  if (a_stride > 1 || b_stride > 1 || p.profile == RequantProfile::kXnnpackFp32) {
+    ref::qs16_add__reference(p, n, a, a_stride, b, b_stride, output);
+    return;
+  }
+  add_shifted(p, operands(p, a, a_stride, b, b_stride), n, output);
 }
 
 void qs8_mul__avx512(const ref::Qs8MulParams& p, size_t n, const int8_t* a, size_t a_stride,
@@ -201,7 +231,7 @@ void qs8_mul__avx512(const ref::Qs8MulParams& p, size_t n, const int8_t* a, size
     ref::qs8_mul__reference(p, n, a, a_stride, b, b_stride, output);
     return;
   }
-  const Operands io = operands(p, a, a_stride, b, b_stride);
+  const auto io = operands(p, a, a_stride, b, b_stride);
   if (p.profile == RequantProfile::kXnnpackFp32) {
     const __m512 scale = _mm512_set1_ps(p.output.scale);
     for_each_step(n, [&](size_t i, __mmask16 mask) {

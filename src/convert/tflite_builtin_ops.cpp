@@ -217,6 +217,11 @@ Status convert_elementwise(Importer& im, const OpContext& ctx, OpType type, uint
   LOWBIT_RETURN_IF_ERROR(map_tensors(im, ctx, &inputs, &outputs));
   ElementwiseOptions options;
   options.activation = act.value();
+  // AddOptions/SubOptions field 1, pot_scale_int16 (TFLite's default true;
+  // TensorFlow's 16x8 converter writes false). Only int16 operands read it.
+  options.pot_scale_int16 = type != OpType::kMul &&
+                            im.lowbit_tensor(inputs[0]).dtype == DType::kInt16 &&
+                            (opts.value() ? opts.value()->bool_field(1, true) : true);
   im.add_operator(ctx, type, inputs, outputs, options);
   return Status::Ok();
 }

@@ -71,7 +71,7 @@ bool OptionsTable::Verify(flatbuffers::Verifier& v, uint8_t tag) const {
     case kSoftmaxOptions: ok = verify_option_fields(this, v, {{0, 4}}); break;
     case kConcatenationOptions: ok = verify_option_fields(this, v, {{0, 4}, {1, 1}}); break;
     case kAddOptions:
-    case kSubOptions:
+    case kSubOptions: ok = verify_option_fields(this, v, {{0, 1}, {1, 1}}); break;
     case kDivOptions:
     case kMulOptions: ok = verify_option_fields(this, v, {{0, 1}}); break;
     case kReshapeOptions: ok = verify_option_fields(this, v, {{0, 0}}); break;

@@ -112,7 +112,7 @@ LOWBIT_FIELDS(DepthwiseConv2DOptions, LOWBIT_FIELD(padding), LOWBIT_FIELD(stride
 LOWBIT_FIELDS(FullyConnectedOptions, LOWBIT_FIELD(activation), LOWBIT_FIELD(keep_num_dims))
 LOWBIT_FIELDS(Pool2DOptions, LOWBIT_FIELD(padding), LOWBIT_FIELD(stride_h), LOWBIT_FIELD(stride_w),
               LOWBIT_FIELD(filter_h), LOWBIT_FIELD(filter_w), LOWBIT_FIELD(activation))
-LOWBIT_FIELDS(ElementwiseOptions, LOWBIT_FIELD(activation))
+LOWBIT_FIELDS(ElementwiseOptions, LOWBIT_FIELD(activation), LOWBIT_FIELD(pot_scale_int16))
 LOWBIT_FIELDS(MeanOptions, LOWBIT_FIELD(axes), LOWBIT_FIELD(keep_dims))
 LOWBIT_FIELDS(SoftmaxOptions, LOWBIT_FIELD(beta))
 LOWBIT_FIELDS(ConcatenationOptions, LOWBIT_FIELD(axis), LOWBIT_FIELD(activation))

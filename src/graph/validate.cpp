@@ -62,6 +62,14 @@ Status check_quantization(const GraphDesc& graph, int index) {
       return invalid_model(who + ": zero point " + std::to_string(q.zero_points[i]) +
                            " is out of range for " + dtype_name(t.dtype));
     }
+    // TFLite's int16 quantization is symmetric (16x8 activations, LSTM/SVDF
+    // state) except for one form: int8 SOFTMAX's int16 output, scale 1/65536
+    // and zero point -32768. Operators check which of the two they take.
+    if (t.dtype == DType::kInt16 && q.zero_points[i] != 0 && q.zero_points[i] != -32768) {
+      return invalid_model(who + ": int16 zero point " + std::to_string(q.zero_points[i]) +
+                           " is neither 0 (symmetric int16) nor -32768 (an int8 SOFTMAX's "
+                           "int16 output)");
+    }
   }
   return Status::Ok();
 }

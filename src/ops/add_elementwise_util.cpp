@@ -122,17 +122,29 @@ Status check_same_dtype_operands(const GraphDesc& graph, const OperatorDesc& op,
                                  std::initializer_list<DType> allowed, DType* dtype) {
   LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, 0, allowed));
   const DType common = graph.tensors[op.inputs[0]].dtype;
-  const bool quantized = common == DType::kInt8 || common == DType::kUInt8;
+  const bool quantized =
+      common == DType::kInt8 || common == DType::kUInt8 || common == DType::kInt16;
   for (size_t i = 0; i < op.inputs.size(); ++i) {
     LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, i, {common}));
     if (quantized) LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, i));
+    if (common == DType::kInt16) LOWBIT_RETURN_IF_ERROR(check_symmetric_int16(graph, op, true, i));
   }
   for (size_t i = 0; i < op.outputs.size(); ++i) {
     LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, i, {common}));
     if (quantized) LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, i));
+    if (common == DType::kInt16) LOWBIT_RETURN_IF_ERROR(check_symmetric_int16(graph, op, false, i));
   }
   *dtype = common;
   return Status::Ok();
+}
+
+Status check_symmetric_int16(const GraphDesc& graph, const OperatorDesc& op, bool is_input,
+                             size_t i) {
+  const TensorDesc& t = graph.tensors[is_input ? op.inputs[i] : op.outputs[i]];
+  if (t.quant.zero_points.empty() || t.quant.zero_points[0] == 0) return Status::Ok();
+  return invalid((is_input ? describe_input(graph, op, i) : describe_output(graph, op, i)) +
+                 " has int16 zero point " + std::to_string(t.quant.zero_points[0]) +
+                 "; TFLite's int16 kernels need 0 (symmetric)");
 }
 
 Status check_int8_or_float_operands(const GraphDesc& graph, const OperatorDesc& op,

@@ -105,6 +105,10 @@ Status check_same_dtype_operands(const GraphDesc& graph, const OperatorDesc& op,
 Status check_int8_or_float_operands(const GraphDesc& graph, const OperatorDesc& op,
                                     DType* dtype);
 
+// An int16 operand's zero point is 0, as TFLite's symmetric int16 kernels require.
+Status check_symmetric_int16(const GraphDesc& graph, const OperatorDesc& op, bool is_input,
+                             size_t i);
+
 // The binary elementwise kernels run uint8 tensors as int8: zero points
 // lowered by 128, bytes sign-flipped (kernels/reference/qs8_elementwise.h).
 inline uint8_t sign_flip_of(DType dtype) { return dtype == DType::kUInt8 ? 0x80 : 0; }
@@ -165,13 +169,14 @@ class UnaryElementwiseKernel : public OpKernel {
 
 // What quantized ADD, SUB and MUL share once their parameters are set: the
 // broadcast plan, the variant choice and the run loop over broadcast runs.
-template <typename Params, typename Fn>
+// T: the element type (int8_t, also for uint8 tensors; int16_t for 16x8).
+template <typename Params, typename Fn, typename T = int8_t>
 class BroadcastBinaryKernel : public OpKernel {
  public:
   Status run(const RunContext& ctx) override {
-    const int8_t* a = expanded_[0] ? expanded_[0] : ctx.input_as<int8_t>(0);
-    const int8_t* b = expanded_[1] ? expanded_[1] : ctx.input_as<int8_t>(1);
-    int8_t* out = ctx.output_as<int8_t>(0);
+    const T* a = expanded_[0] ? expanded_[0] : ctx.input_as<T>(0);
+    const T* b = expanded_[1] ? expanded_[1] : ctx.input_as<T>(1);
+    T* out = ctx.output_as<T>(0);
     const size_t sa = plan_.a_inner_stride(), sb = plan_.b_inner_stride();
     plan_.run(ctx.pool(), [&](size_t o, size_t ia, size_t ib, size_t n) {
       fn_(p_, n, a + ia, sa, b + ib, sb, out + o);
@@ -202,7 +207,7 @@ class BroadcastBinaryKernel : public OpKernel {
   Status expand_short_constant_rows(PrepareContext& ctx) {
     constexpr size_t kShortRow = 16, kMaxExpandedBytes = size_t(1) << 18;
     const size_t total = plan_.rows() * plan_.inner();
-    if (plan_.inner() >= kShortRow || plan_.rows() < 2 || total > kMaxExpandedBytes) {
+    if (plan_.inner() >= kShortRow || plan_.rows() < 2 || total * sizeof(T) > kMaxExpandedBytes) {
       return Status::Ok();
     }
     const int constant = ctx.input(1).is_constant() ? 1 : ctx.input(0).is_constant() ? 0 : -1;
@@ -211,14 +216,14 @@ class BroadcastBinaryKernel : public OpKernel {
     if (constant < 0 || ctx.input(1 - constant).shape.num_elements() != out.num_elements()) {
       return Status::Ok();
     }
-    auto* expanded = static_cast<int8_t*>(ctx.allocate_persistent(total));
+    auto* expanded = static_cast<T*>(ctx.allocate_persistent(total * sizeof(T)));
     if (expanded == nullptr) return Status::Ok();  // keep the short rows
-    const auto* values = static_cast<const int8_t*>(ctx.input(constant).data);
+    const auto* values = static_cast<const T*>(ctx.input(constant).data);
     const size_t stride = constant == 1 ? plan_.b_inner_stride() : plan_.a_inner_stride();
     for (size_t r = 0; r < plan_.rows(); ++r) {
       size_t ia = 0, ib = 0;
       plan_.row_offsets(r, &ia, &ib);
-      const int8_t* row = values + (constant == 1 ? ib : ia);
+      const T* row = values + (constant == 1 ? ib : ia);
       for (size_t i = 0; i < plan_.inner(); ++i) expanded[r * plan_.inner() + i] = row[i * stride];
     }
     expanded_[constant] = expanded;
@@ -227,7 +232,7 @@ class BroadcastBinaryKernel : public OpKernel {
   }
 
   BroadcastPlan plan_;
-  const int8_t* expanded_[2] = {nullptr, nullptr};
+  const T* expanded_[2] = {nullptr, nullptr};
   Fn fn_ = nullptr;
   const char* name_ = "";
 };

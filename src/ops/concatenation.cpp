@@ -2,6 +2,7 @@
 // byte-sized dtype. int8/uint8 inputs whose quantization differs from the
 // output's are requantized as TFLite's ConcatenationWithScaling does (float
 // scale and bias, round half away from zero); matching ones are copied.
+// int16 (16x8) inputs are copied as TFLite does, so their scales must match.
 // Fused activations are rejected, as TFLite Micro does.
 #include <memory>
 #include <string>
@@ -34,8 +35,12 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   }
   const int axis = opt->axis < 0 ? opt->axis + rank : opt->axis;
   LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {first.dtype}));
-  const bool quantized = first.dtype == DType::kInt8 || first.dtype == DType::kUInt8;
+  const bool quantized =
+      first.dtype == DType::kInt8 || first.dtype == DType::kUInt8 || first.dtype == DType::kInt16;
   if (quantized) LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
+  if (first.dtype == DType::kInt16) {
+    LOWBIT_RETURN_IF_ERROR(check_symmetric_int16(graph, op, false, 0));
+  }
   Shape out = first.shape;
   int64_t axis_size = 0;
   for (size_t i = 0; i < op.inputs.size(); ++i) {
@@ -48,6 +53,15 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
       // that conversion, which is undefined (found by fuzzing). Computed as
       // prepare() computes it.
       const float out_scale = graph.tensors[op.outputs[0]].quant.scales[0];
+      // TFLite copies int16 values unchanged (zero points 0): equal scales keep that exact.
+      if (first.dtype == DType::kInt16) {
+        LOWBIT_RETURN_IF_ERROR(check_symmetric_int16(graph, op, true, i));
+        if (t.quant.scales[0] != out_scale) {
+          return invalid(describe_input(graph, op, i) + " scale " +
+                         std::to_string(t.quant.scales[0]) + " differs from the output scale " +
+                         std::to_string(out_scale) + " (int16 CONCATENATION does not rescale)");
+        }
+      }
       const float ratio = t.quant.scales[0] * (1.0f / out_scale);
       if (!(ratio <= float(1 << 22))) {
         return Status(StatusCode::kUnsupported,

@@ -1,4 +1,4 @@
-// DEQUANTIZE: int8/uint8 -> float32, float(double(scale) * (q - zp)) as TFLite;
+// DEQUANTIZE: int8/uint8/int16 -> float32, float(double(scale) * (q - zp)) as TFLite;
 // float16 -> float32 exactly. The converter folds DEQUANTIZE of a constant
 // (float16 weights included), so the float16 path runs only for a graph
 // output or a float16 tensor computed at run time.
@@ -15,8 +15,8 @@ namespace {
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   LOWBIT_RETURN_IF_ERROR(check_arity(op, 1, 1, 1));
-  LOWBIT_RETURN_IF_ERROR(
-      check_dtype(graph, op, true, 0, {DType::kInt8, DType::kUInt8, DType::kFloat16}));
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, 0,
+                                     {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat16}));
   LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {DType::kFloat32}));
   if (graph.tensors[op.inputs[0]].dtype != DType::kFloat16) {
     LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, 0));
@@ -57,6 +57,8 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorD
   switch (graph.tensors[op.inputs[0]].dtype) {
     case DType::kFloat16: return std::unique_ptr<OpKernel>(new HalfToFloat());
     case DType::kUInt8: return conversion_kernel(qu8_dequantize_variants(), set_dequantize_params);
+    case DType::kInt16:
+      return conversion_kernel(qs16_dequantize_variants(), set_dequantize_params);
     default: return conversion_kernel(qs8_dequantize_variants(), set_dequantize_params);
   }
 }

@@ -3,13 +3,15 @@
 // fixed-point kernel; single_rounding the 256-entry float table of TFLite's
 // optimized kernel (rounded half away from zero); xnnpack_fp32 the same table
 // rounded half to even. All run as a table lookup. float32 runs through the
-// float kernels.
+// float kernels. int16 (16x8) runs TFLite's int16 table kernel
+// (kernels/reference/qs16_activation.h) in every profile.
 #include <cmath>
 
 #include "kernels/qs8_logistic.h"
 #include "ops/add_elementwise_util.h"
 #include "ops/float/float_kernels.h"
 #include "ops/op_util.h"
+#include "ops/qs16_unary_util.h"
 
 namespace lowbit {
 namespace {
@@ -24,6 +26,7 @@ Status check_probability_output(const GraphDesc& graph, const OperatorDesc& op) 
 }
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
+  if (has_int16_input(graph, op)) return validate_qs16_sigmoid(graph, op, output_shapes);
   LOWBIT_RETURN_IF_ERROR(validate_int8_or_float_unary(graph, op, output_shapes));
   if (graph.tensors[op.inputs[0]].dtype != DType::kInt8) return Status::Ok();
   LOWBIT_RETURN_IF_ERROR(check_probability_output(graph, op));
@@ -70,8 +73,13 @@ class Qs8Logistic : public UnaryElementwiseKernel<int8_t, int8_t, ref::Qs8TableP
   }
 };
 
+Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
+  if (has_int16_input(graph, op)) return make_qs16_sigmoid_kernel(false);
+  return create_float_or_quantized<Qs8Logistic>(graph, op);
+}
+
 }  // namespace
 
-LOWBIT_REGISTER_OP(Logistic, validate, create_float_or_quantized<Qs8Logistic>)
+LOWBIT_REGISTER_OP(Logistic, validate, create)
 
 }  // namespace lowbit

@@ -1,5 +1,5 @@
 // MEAN: [input, axes?] -> input averaged over the axes (MeanOptions), reduced
-// dims kept as 1 with keep_dims; float32, int8, uint8, int32, int64. int8/uint8
+// dims kept as 1 with keep_dims; float32, int8, uint8, int16, int32, int64. int8/uint8/int16
 // follow TFLite's integer algorithm (1/count folded into the requantizer, see
 // ../shared/NUMERICS.md section 5); float32 sums in the input's order and
 // divides by the count, as TFLite's reference kernel; int32/int64 truncate.
@@ -17,8 +17,8 @@ namespace {
 
 Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
   return validate_reduce(graph, op, output_shapes,
-                         {DType::kFloat32, DType::kInt8, DType::kUInt8, DType::kInt32,
-                          DType::kInt64});
+                         {DType::kFloat32, DType::kInt8, DType::kUInt8, DType::kInt16,
+                          DType::kInt32, DType::kInt64});
 }
 
 bool spatial_nhwc(const GraphDesc& graph, const OperatorDesc& op) {
@@ -32,7 +32,8 @@ bool spatial_nhwc(const GraphDesc& graph, const OperatorDesc& op) {
 Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
   switch (graph.tensors[op.inputs[0]].dtype) {
     case DType::kInt8:
-    case DType::kUInt8: return quantized_mean_or_sum_kernel();
+    case DType::kUInt8:
+    case DType::kInt16: return quantized_mean_or_sum_kernel();
     case DType::kFloat32:
       if (spatial_nhwc(graph, op)) return create_float_kernel(graph, op);
       return plain_reduce_kernel(ref::ReduceKind::kMean);

@@ -150,9 +150,8 @@ Status compute_padded_dim(int32_t in, int32_t kernel, int32_t stride, int32_t di
 
 void quantized_activation_range(Activation act, float scale, int32_t zero_point, DType dtype,
                                 int32_t* act_min, int32_t* act_max) {
-  int32_t qmin = dtype == DType::kUInt8 ? 0 : -128;
-  int32_t qmax = dtype == DType::kUInt8 ? 255 : 127;
-  if (dtype == DType::kInt16) qmin = -32768, qmax = 32767;
+  const int32_t qmin = dtype == DType::kUInt8 ? 0 : dtype == DType::kInt16 ? -32768 : -128;
+  const int32_t qmax = dtype == DType::kUInt8 ? 255 : dtype == DType::kInt16 ? 32767 : 127;
   // TFLite: zp + round(f / scale) with float division, ties away from zero.
   auto quantize = [&](float f) {
     const float q = std::round(f / scale);

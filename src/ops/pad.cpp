@@ -1,6 +1,6 @@
 // PAD: extends every dimension by (before, after) elements taken from
 // PadOptions::paddings. Quantized tensors pad with the output zero point
-// (real 0), others with 0. Any byte-sized dtype and rank.
+// (real 0), others with 0. Any byte-addressable dtype (int16 included) and rank.
 #include <cstring>
 #include <memory>
 
@@ -69,6 +69,9 @@ class Pad : public VariantKernel<ref::PadFn> {
       std::memcpy(p_.fill, &zp, 1);
     } else if (in.dtype == DType::kUInt8) {
       p_.fill[0] = static_cast<uint8_t>(out.quant.zero_points[0]);
+    } else if (in.dtype == DType::kInt16) {
+      const int16_t zp = static_cast<int16_t>(out.quant.zero_points[0]);
+      std::memcpy(p_.fill, &zp, sizeof(zp));
     }  // float32 and int32: all-zero bytes
     rows_ = 1;
     for (int d = 0; d + 1 < p_.rank; ++d) rows_ *= static_cast<size_t>(p_.output_dims[d]);

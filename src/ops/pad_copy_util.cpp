@@ -22,13 +22,15 @@ size_t element_bytes(DType dtype) {
 Status check_byte_addressable(const GraphDesc& graph, const OperatorDesc& op, bool is_input,
                               size_t i) {
   return check_dtype(graph, op, is_input, i,
-                     {DType::kFloat32, DType::kInt8, DType::kUInt8, DType::kInt32, DType::kInt64,
-                      DType::kBool});
+                     {DType::kFloat32, DType::kInt8, DType::kUInt8, DType::kInt16, DType::kInt32,
+                      DType::kInt64, DType::kBool});
 }
 
 Status check_same_quantization(const GraphDesc& graph, const OperatorDesc& op, size_t input) {
   const TensorDesc& in = graph.tensors[op.inputs[input]];
-  if (in.dtype != DType::kInt8 && in.dtype != DType::kUInt8) return Status::Ok();
+  if (in.dtype != DType::kInt8 && in.dtype != DType::kUInt8 && in.dtype != DType::kInt16) {
+    return Status::Ok();
+  }
   LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, input));
   LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
   const TensorDesc& out = graph.tensors[op.outputs[0]];

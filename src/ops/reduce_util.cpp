@@ -12,8 +12,10 @@
 namespace lowbit {
 namespace {
 
-// The int32 sum of raw 8-bit values must not overflow: 255 * 2^23 < 2^31.
+// The int32 sum of raw 8-bit values must not overflow: 255 * 2^23 < 2^31;
+// int16 values: 2^15 * 2^16 = 2^31, so fewer than 2^16 of them.
 constexpr int64_t kMaxQuantizedCount = int64_t{1} << 23;
+constexpr int64_t kMaxInt16Count = int64_t{1} << 16;
 
 // Fills the kept/reduced geometry of ref::ReduceParams or ref::MeanQuantParams;
 // returns the number of output elements. Dimensions of size 1 are left out
@@ -118,19 +120,27 @@ class QuantizedMeanOrSum : public OpKernel {
     // SUM's values 128..255 stand for -128..-1 only after the output cast).
     const bool mean = ctx.op().type == OpType::kMean;
     is_uint8_ = input.dtype == DType::kUInt8 || !mean;
+    is_int16_ = input.dtype == DType::kInt16;
     quantized_activation_range(Activation::kNone, out_scale, p_.output_zero_point,
                                is_uint8_ ? DType::kUInt8 : output.dtype, &p_.act_min, &p_.act_max);
-    p_.profile = ctx.profile();
+    // XNNPACK has no int16 MEAN: LiteRT runs TFLite's kernel for it.
+    p_.profile = is_int16_ && ctx.profile() == RequantProfile::kXnnpackFp32
+                     ? RequantProfile::kSingleRounding
+                     : ctx.profile();
     ref::QuantizedMultiplier ratio = ref::quantize_multiplier(
         static_cast<double>(in_scale) / static_cast<double>(out_scale),
-        ctx.profile() == RequantProfile::kSingleRounding);
+        p_.profile == RequantProfile::kSingleRounding);
     // MEAN divides by the count inside the multiplier; SUM keeps the ratio.
     if (mean) ratio = ref::fold_mean_count(ratio, p_.count);
     p_.requantizer.multiplier = ratio.multiplier;
     p_.requantizer.shift = ratio.shift;
     p_.requantizer.scale = in_scale / (out_scale * (mean ? static_cast<float>(p_.count) : 1.0f));
 
-    if (is_uint8_) {
+    if (is_int16_) {
+      const auto& v = ctx.selector().select(qs16_mean_variants());
+      qs16_ = v.fn;
+      name_ = v.name;
+    } else if (is_uint8_) {
       const auto& v = ctx.selector().select(qu8_mean_variants());
       qu8_ = v.fn;
       name_ = v.name;
@@ -143,7 +153,12 @@ class QuantizedMeanOrSum : public OpKernel {
   }
 
   Status run(const RunContext& ctx) override {
-    if (is_uint8_) {
+    if (is_int16_) {
+      const auto* input = ctx.input_as<int16_t>(0);
+      auto* output = ctx.output_as<int16_t>(0);
+      run_outputs(ctx.pool(), p_, outputs_,
+                  [&](size_t begin, size_t end) { qs16_(p_, input, output, begin, end); });
+    } else if (is_uint8_) {
       const auto* input = static_cast<const uint8_t*>(ctx.input(0));
       auto* output = static_cast<uint8_t*>(ctx.output(0));
       run_outputs(ctx.pool(), p_, outputs_,
@@ -163,7 +178,9 @@ class QuantizedMeanOrSum : public OpKernel {
   ref::MeanQuantParams p_;
   size_t outputs_ = 0;
   bool is_uint8_ = false;
+  bool is_int16_ = false;
   ref::Qs8MeanFn qs8_ = nullptr;
+  ref::Qs16MeanFn qs16_ = nullptr;
   ref::Qu8MeanFn qu8_ = nullptr;
   const char* name_ = "qs8_mean__reference";
 };
@@ -203,7 +220,8 @@ Status validate_reduce(const GraphDesc& graph, const OperatorDesc& op, Shape* ou
   LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, 0, dtypes));
   const TensorDesc& input = graph.tensors[op.inputs[0]];
   LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {input.dtype}));
-  const bool quantized = input.dtype == DType::kInt8 || input.dtype == DType::kUInt8;
+  const bool quantized =
+      input.dtype == DType::kInt8 || input.dtype == DType::kUInt8 || input.dtype == DType::kInt16;
   if (quantized) {
     LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, 0));
     LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
@@ -221,7 +239,9 @@ Status validate_reduce(const GraphDesc& graph, const OperatorDesc& op, Shape* ou
     if (reduced[d]) count *= in[d];
     if (!reduced[d] || keep_dims) out.dims[out.rank++] = reduced[d] ? 1 : in[d];
   }
-  const int64_t limit = quantized ? kMaxQuantizedCount : int64_t{1} << 31;
+  const int64_t limit = input.dtype == DType::kInt16 ? kMaxInt16Count
+                        : quantized                   ? kMaxQuantizedCount
+                                                      : int64_t{1} << 31;
   if (count >= limit) {
     return Status(StatusCode::kUnsupported,
                   "reducing " + std::to_string(count) + " elements per output of " +

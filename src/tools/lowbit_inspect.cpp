@@ -77,8 +77,10 @@ std::string main_options(const GraphDesc& graph, const OperatorDesc& op) {
                  activation_text(o.activation);
         } else if constexpr (std::is_same_v<T, FullyConnectedOptions>) {
           return std::string(o.keep_num_dims ? "keep_num_dims" : "") + activation_text(o.activation);
-        } else if constexpr (std::is_same_v<T, ElementwiseOptions> ||
-                             std::is_same_v<T, BFullyConnectedOptions>) {
+        } else if constexpr (std::is_same_v<T, ElementwiseOptions>) {
+          return std::string(o.pot_scale_int16 ? "pot_scale_int16" : "") +
+                 activation_text(o.activation);
+        } else if constexpr (std::is_same_v<T, BFullyConnectedOptions>) {
           return activation_text(o.activation);
         } else if constexpr (std::is_same_v<T, MeanOptions>) {
           return "axes=" + join(o.axes) + (o.keep_dims ? " keep_dims" : "");

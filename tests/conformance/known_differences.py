@@ -124,6 +124,22 @@ exactly; LiteRT BUILTIN_REF and TFLite Micro both reproduce those CSVs too. Thei
 takes `output_shape` as a graph input (int32 [4]); lowbit keeps it as a fourth operand and, as
 TFLite Micro does, plans the output from the declared shape and never reads the values fed.
 
+The 16x8 (int16 activation) forms of ADD, SUB, MUL, LEAKY_RELU, PAD, STRIDED_SLICE,
+CONCATENATION, RESHAPE, MEAN, SOFTMAX, LOGISTIC, TANH, QUANTIZE and DEQUANTIZE follow TFLite's
+reference kernels under every profile except that XNNPACK, having no int16 kernels, is replaced
+by `single_rounding` where a rescale is involved. Two oracles check them:
+`scripts/conformance.sh --seanet-cases` (`tests/conformance/seanet_cases.py`) runs all 32
+TFLite Micro seanet models (these 24 of ADD, SUB, LEAKY_RELU, PAD, QUANTIZE (int32 → int16) and
+STRIDED_SLICE, and the 8 CONV_2D / TRANSPOSE_CONV ones above) on their committed inputs and requires TensorFlow Lite Micro's golden CSV outputs
+exactly (the goldens are Micro's: LiteRT is not run), with the auto and reference kernels at 1
+and 2 threads; `scripts/conformance.sh --int16-cases` (`tests/conformance/int16_cases.py`) runs
+TensorFlow-converted 16x8 models of every listed operator (broadcast ADD/SUB/MUL, PAD,
+STRIDED_SLICE masks, CONCATENATION axes, MEAN axes, SOFTMAX beta, float32 ends for QUANTIZE and
+DEQUANTIZE) and field-by-field models of the forms TensorFlow does not write (QUANTIZE int16 →
+int8/int16/int32 and int8 → int16, SOFTMAX int8 → int16, ADD/SUB on the `pot_scale_int16`
+power-of-two path) against LiteRT `BUILTIN_REF`, byte for byte. The int32 → int16 QUANTIZE follows TFLite Micro (LiteRT has no such kernel); everything
+else LiteRT, with which Micro agrees on these operators.
+
 int8, uint8 and bit-packed outputs are compared exactly. Float outputs pass when every element is
 within 1e-5 of the expected value relative to the largest magnitude of that output tensor
 ("within 1e-5 rel"); "exact" means bitwise equal. A difference listed under *Mismatches* with an

@@ -5,7 +5,8 @@ import flatbuffers
 import numpy as np
 
 TENSOR_TYPES = {np.dtype(np.float32): 0, np.dtype(np.int32): 2, np.dtype(np.uint8): 3,
-                np.dtype(np.int64): 4, np.dtype(np.bool_): 6, np.dtype(np.int8): 9}
+                np.dtype(np.int64): 4, np.dtype(np.bool_): 6, np.dtype(np.int8): 9,
+                np.dtype(np.int16): 7}
 SAME, VALID = 0, 1
 
 _POOL = [("padding", "Int8"), ("stride_w", "Int32"), ("stride_h", "Int32"),
@@ -31,6 +32,8 @@ OPERATORS = {
     "SUB": (41, 28, _ADD_SUB),
     "ARG_MAX": (56, 40, [("output_type", "Int8")]),  # TensorType INT32 = 2, INT64 = 4
     "ARG_MIN": (79, 57, [("output_type", "Int8")]),
+    "QUANTIZE": (114, 0, []),  # int16_cases.py: the integer requantizations
+    "SOFTMAX": (25, 9, [("beta", "Float32")]),  # int16_cases.py: int8 -> int16
 }
 
 

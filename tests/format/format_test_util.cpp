@@ -43,7 +43,7 @@ std::string describe_options(const OpOptions& options) {
           s << "pool pad=" << pad(o.padding) << " s=" << o.stride_h << "," << o.stride_w
             << " f=" << o.filter_h << "," << o.filter_w << " act=" << act(o.activation);
         } else if constexpr (std::is_same_v<T, ElementwiseOptions>) {
-          s << "elementwise act=" << act(o.activation);
+          s << "elementwise act=" << act(o.activation) << " pot=" << o.pot_scale_int16;
         } else if constexpr (std::is_same_v<T, MeanOptions>) {
           s << "mean axes=" << join(o.axes) << " keep=" << o.keep_dims;
         } else if constexpr (std::is_same_v<T, SoftmaxOptions>) {
@@ -189,7 +189,7 @@ void build_every_option_graph(ModelBuilder& b) {
   pool.activation = Activation::kRelu;
   b.add_operator(OpType::kAveragePool2D, {in}, {out(DType::kFloat32)}, pool, "pool");
   b.add_operator(OpType::kAdd, {in, in}, {out(DType::kFloat32)},
-                 ElementwiseOptions{Activation::kRelu6}, "add");
+                 ElementwiseOptions{Activation::kRelu6, true}, "add");
   MeanOptions mean;
   mean.axes = {1, 2};
   mean.keep_dims = true;

@@ -315,6 +315,12 @@ std::vector<Case> corpus() {
       {"bad quantization", "zero point outside int8",
        graph([](B b, G& g) { g.tensors[b.sum].quant.zero_points[0] = 128; }), kInvalid,
        "tensor 4 \"sum\": zero point 128 is out of range for int8"},
+      {"bad quantization", "asymmetric int16 (16x8 activations are symmetric)",
+       graph([](B b, G& g) {
+         g.tensors[b.sum].dtype = DType::kInt16;
+         g.tensors[b.sum].quant.zero_points[0] = 7;
+       }),
+       kInvalid, "tensor 4 \"sum\": int16 zero point 7 is neither 0"},
       {"bad quantization", "zero point outside int32",
        raw([](auto& m) { m.tensors[0].zero_points = {-(int64_t{1} << 33)}; }), kInvalid,
        "zero point -8589934592 is out of range"},

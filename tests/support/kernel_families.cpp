@@ -44,6 +44,10 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       // qs8_elementwise_config.cpp, qs8_pool_config.cpp, qs8_mean_config.cpp
       family_rows("qs8_add", qs8_add_variants()),
       family_rows("qs8_mul", qs8_mul_variants()),
+      family_rows("qs16_add", qs16_add_variants()),
+      family_rows("qs16_mul", qs16_mul_variants()),
+      family_rows("qs16_add_pot", qs16_add_pot_variants()),
+      family_rows("qs16_mean", qs16_mean_variants()),
       family_rows("qs8_average_pool2d", qs8_average_pool2d_variants()),
       family_rows("qu8_average_pool2d", qu8_average_pool2d_variants()),
       family_rows("qs8_max_pool2d", qs8_max_pool2d_variants()),
@@ -53,6 +57,8 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       // qs8_softmax_config.cpp, qs8_logistic_config.cpp, qs8_hardswish_config.cpp
       family_rows("qs8_softmax", qs8_softmax_variants()),
       family_rows("qs8_softmax_table", qs8_softmax_table_variants()),
+      family_rows("qs8_qs16_softmax", qs8_qs16_softmax_variants()),
+      family_rows("qs16_softmax", qs16_softmax_variants()),
       family_rows("qs8_logistic", qs8_logistic_variants()),
       family_rows("qs8_logistic_table", qs8_logistic_table_variants()),
       family_rows("qs8_hardswish", qs8_hardswish_variants()),
@@ -61,6 +67,9 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("qs8_prelu", qs8_prelu_variants()),
       family_rows("qs8_squared_difference", qs8_squared_difference_variants()),
       family_rows("f32_leaky_relu", f32_leaky_relu_variants()),
+      family_rows("qs16_leaky_relu", qs16_leaky_relu_variants()),
+      family_rows("qs16_logistic", qs16_logistic_variants()),
+      family_rows("qs16_tanh", qs16_tanh_variants()),
       // cast_config.cpp
       family_rows("u8_f32_cast", u8_f32_cast_variants()),
       family_rows("s8_f32_cast", s8_f32_cast_variants()),
@@ -77,6 +86,13 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("qu8_dequantize", qu8_dequantize_variants()),
       family_rows("qs8_relu", qs8_relu_variants()),
       family_rows("qu8_relu", qu8_relu_variants()),
+      family_rows("qs16_quantize", qs16_quantize_variants()),
+      family_rows("qs16_dequantize", qs16_dequantize_variants()),
+      family_rows("qs16_requantize", qs16_requantize_variants()),
+      family_rows("qs16_qs8_requantize", qs16_qs8_requantize_variants()),
+      family_rows("qs8_qs16_requantize", qs8_qs16_requantize_variants()),
+      family_rows("qs16_qs32_requantize", qs16_qs32_requantize_variants()),
+      family_rows("qs32_qs16_requantize", qs32_qs16_requantize_variants()),
       // copy_config.cpp
       family_rows("copy_pad", copy_pad_variants()),
       family_rows("copy_bytes", copy_bytes_variants()),
