@@ -50,6 +50,10 @@
 #   scripts/conformance.sh --lstm-cases [--inputs N] [--invokes N] [--seed N] [--models DIR]
 #     The zoo's int8 LSTM models and generated Keras int8 LSTMs (lstm_cases.py) against LiteRT
 #     BUILTIN_REF, fresh and as streams of invokes carrying state. Needs .venv with TensorFlow.
+#   scripts/conformance.sh --svdf-rnn-cases [--inputs N] [--invokes N] [--seed N] [--no-zoo]
+#     Generated SVDF (float, int8 with int16 or int8 state, ranks 1-3) and RNN models
+#     (svdf_rnn_cases.py) against LiteRT BUILTIN_REF or TFLite Micro (.venv-tflm), and the zoo's
+#     keyword_scrambled_8bit against TFLite Micro, fresh and as streams of invokes.
 #
 # Every mode takes --build-dir DIR (default build/), builds lowbit-convert and lowbit-run there
 # first and exits with status 1 on any difference that is not explained.
@@ -77,6 +81,7 @@ while [[ $# -gt 0 ]]; do
     --activation-cases) mode=activation_cases; shift ;;
     --reduce-cases) mode=reduce_cases; shift ;;
     --lstm-cases) mode=lstm_cases; shift ;;
+    --svdf-rnn-cases) mode=svdf_rnn_cases; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -114,6 +119,7 @@ case "$mode:$ci" in
   zoo_cases:*) python=$(python_for 'import ai_edge_litert, numpy' install) ;;
   reduce_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
   lstm_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
+  svdf_rnn_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
   sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
 assert u.find_spec("larq_compute_engine")' install) ;;
   sweep:0) python=$(python_for 'import ai_edge_litert, larq_compute_engine, larq, tf_keras') || {
@@ -156,6 +162,9 @@ case "$mode" in
   lstm_cases) logged "$log/lstm_cases.log" "$python" "$drivers/lstm_cases.py" \
                 --build-dir "$build_dir" "${args[@]}"
               exit ;;
+  svdf_rnn_cases) logged "$log/svdf_rnn_cases.log" "$python" "$drivers/svdf_rnn_cases.py" \
+                    --build-dir "$build_dir" "${args[@]}"
+                  exit ;;
   zoo_cases) logged "$log/zoo_cases.log" "$python" "$drivers/zoo_cases.py" --build-dir "$build_dir" "${args[@]}"
              # The image examples' expected lines must still be LiteRT BUILTIN_REF's answers.
              "$python" "$root/examples/known_answers.py" --check

@@ -129,6 +129,8 @@ if [[ $sanitize -eq 0 ]]; then
   "$root/scripts/conformance.sh" --activation-cases --cases 6 --build-dir "$build_dir" || fail "activation and math operators vs LiteRT"
   "$root/scripts/conformance.sh" --reduce-cases --cases 3 --build-dir "$build_dir" || fail "reductions, batch/space, concatenation, dequantize vs LiteRT"
   "$root/scripts/conformance.sh" --lstm-cases --build-dir "$build_dir" || fail "int8 LSTM models vs LiteRT"
+  "$root/scripts/conformance.sh" --svdf-rnn-cases --inputs 4 --build-dir "$build_dir" ||
+    fail "SVDF and RNN models vs LiteRT and TFLite Micro"
   "$root/scripts/install-deps.sh" --cross
   LOWBIT_NATIVE_BUILD="$build_dir" "$root/scripts/test-arm.sh" || fail "ARM cross builds under qemu"
 fi

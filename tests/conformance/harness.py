@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 import numpy as np
 
@@ -167,3 +168,19 @@ class Comparison:
         if self.mismatches == 0:
             return "exact" if self.exact or self.max_abs_diff == 0 else "within 1e-5 rel"
         return "MISMATCH" if self.exact else "OUT OF TOLERANCE"
+
+
+def add_stream_arguments(parser, inputs=10, invokes=20):
+    """The options of a sweep of stateful models: --build-dir, --inputs fresh inputs, a stream of
+    --invokes invokes, --seed."""
+    parser.add_argument("--build-dir", required=True)
+    parser.add_argument("--inputs", type=int, default=inputs)
+    parser.add_argument("--invokes", type=int, default=invokes)
+    parser.add_argument("--seed", type=int, default=int(time.time()) % 1000000)
+
+
+def summary(sweep, total, failed):
+    """Prints a sweep's last line and returns its exit status."""
+    print(f"{sweep}: {total} models, {len(failed)} failed" +
+          (f": {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0

@@ -1,0 +1,191 @@
+// SVDF: validation of TFLite's five operands (input, weights_feature,
+// weights_time, optional bias, variable state) and its kernels: float32, and
+// the fully-integer form with int16 state (TFLite) or int8 state with a zero
+// point (TFLite Micro). The hybrid form (float input, int8 weights) is refused.
+#include <string>
+
+#include "kernels/reference/requantize.h"
+#include "kernels/reference/svdf.h"
+#include "ops/op_kernel.h"
+#include "ops/op_util.h"
+#include "ops/recurrent_checks.h"
+
+namespace lowbit {
+namespace {
+
+constexpr size_t kInput = 0, kWeightsFeature = 1, kWeightsTime = 2, kBias = 3, kState = 4;
+
+bool has_bias(const OperatorDesc& op) { return op.inputs.size() > kBias && op.inputs[kBias] != kAbsentInput; }
+
+ref::SvdfShape svdf_shape(const GraphDesc& graph, const OperatorDesc& op) {
+  const auto& options = std::get<RecurrentOptions>(op.options);
+  ref::SvdfShape s;
+  s.batches = graph.tensors[op.inputs[kInput]].shape[0];
+  s.inputs = graph.tensors[op.inputs[kInput]].shape[1];
+  s.filters = graph.tensors[op.inputs[kWeightsFeature]].shape[0];
+  s.memory = graph.tensors[op.inputs[kWeightsTime]].shape[1];
+  s.rank = options.rank;
+  return s;
+}
+
+// The integer form's quantization: int8 input and output, symmetric int8
+// feature weights, int32 bias, time weights and state both int16 (symmetric)
+// or both int8.
+Status validate_integer(const GraphDesc& graph, const OperatorDesc& op) {
+  LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, kInput));
+  LOWBIT_RETURN_IF_ERROR(check_symmetric_operand(graph, op, kWeightsFeature));
+  LOWBIT_RETURN_IF_ERROR(check_symmetric_operand(graph, op, kWeightsTime));
+  if (graph.tensors[op.inputs[kState]].dtype == DType::kInt16) {
+    LOWBIT_RETURN_IF_ERROR(check_symmetric_operand(graph, op, kState));
+  } else {
+    LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, kState));
+  }
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {DType::kInt8}));
+  return check_per_tensor_quant(graph, op, false, 0);
+}
+
+Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_shapes) {
+  LOWBIT_RETURN_IF_ERROR(check_arity(op, 3, 5, 1));
+  if (op.inputs.size() != 5) {
+    return invalid("expects 5 inputs (the bias may be absent), has " + std::to_string(op.inputs.size()));
+  }
+  if (op.inputs[kState] == kAbsentInput) return invalid("required input 4 (the state) is absent");
+  const RecurrentOptions* options = nullptr;
+  LOWBIT_RETURN_IF_ERROR(require_options(op, &options));
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, kInput, {DType::kFloat32, DType::kInt8}));
+  LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, kInput, 2));
+  LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, kWeightsFeature, 2));
+  LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, kWeightsTime, 2));
+  LOWBIT_RETURN_IF_ERROR(check_nonempty(graph, op, kInput));
+  LOWBIT_RETURN_IF_ERROR(check_nonempty(graph, op, kWeightsFeature));
+  LOWBIT_RETURN_IF_ERROR(check_nonempty(graph, op, kWeightsTime));
+  const bool is_float = graph.tensors[op.inputs[kInput]].dtype == DType::kFloat32;
+  const DType weight_type = graph.tensors[op.inputs[kWeightsFeature]].dtype;
+  if (is_float && weight_type == DType::kInt8) {
+    return Status(StatusCode::kUnsupported,
+                  "the hybrid SVDF (float32 input, int8 weights) is not supported yet");
+  }
+  const ref::SvdfShape s = svdf_shape(graph, op);
+  if (s.rank < 1) return invalid("options: rank is " + std::to_string(s.rank) + "; must be >= 1");
+  if (s.filters % s.rank != 0) {
+    return invalid("options: rank " + std::to_string(s.rank) + " does not divide the " +
+                   std::to_string(s.filters) + " filters of " +
+                   describe_input(graph, op, kWeightsFeature));
+  }
+  const DType state_type = is_float ? DType::kFloat32 : graph.tensors[op.inputs[kState]].dtype;
+  if (state_type != DType::kInt8 && state_type != DType::kInt16 && state_type != DType::kFloat32) {
+    return invalid(describe_input(graph, op, kState) + " (the state) must be int16 or int8");
+  }
+  const DType feature_type = is_float ? DType::kFloat32 : DType::kInt8;
+  LOWBIT_RETURN_IF_ERROR(check_constant_operand(graph, op, kWeightsFeature, feature_type,
+                                                Shape{s.filters, s.inputs}));
+  LOWBIT_RETURN_IF_ERROR(check_constant_operand(graph, op, kWeightsTime, state_type,
+                                                Shape{s.filters, s.memory}));
+  if (has_bias(op)) {
+    LOWBIT_RETURN_IF_ERROR(check_constant_operand(graph, op, kBias,
+                                                  is_float ? DType::kFloat32 : DType::kInt32,
+                                                  Shape{s.units()}));
+  }
+  LOWBIT_RETURN_IF_ERROR(check_state_operand(graph, op, kState, state_type,
+                                             Shape{s.batches, s.memory * s.filters},
+                                             "batch x memory * filters"));
+  if (is_float) {
+    LOWBIT_RETURN_IF_ERROR(check_fused_activation(options->fused_activation));
+    LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {DType::kFloat32}));
+  } else {
+    // The integer kernel applies no activation: TFLite requires RELU and
+    // TFLite Micro takes any, both leaving it to the output's range.
+    LOWBIT_RETURN_IF_ERROR(validate_integer(graph, op));
+  }
+  output_shapes[0] = Shape{s.batches, s.units()};
+  return Status::Ok();
+}
+
+template <typename StateT>
+class IntegerSvdfKernel : public OpKernel {
+ public:
+  Status prepare(PrepareContext& ctx) override {
+    s_ = svdf_shape(ctx.graph(), ctx.op());
+    const float in_s = ctx.input(kInput).quant.scales[0];
+    const float feature_s = ctx.input(kWeightsFeature).quant.scales[0];
+    const float time_s = ctx.input(kWeightsTime).quant.scales[0];
+    const float state_s = ctx.input(kState).quant.scales[0];
+    const float out_s = ctx.output(0).quant.scales[0];
+    // Both ratios in float, then widened, as TFLite and TFLite Micro form them.
+    const ref::QuantizedMultiplier feature =
+        ref::quantize_multiplier(static_cast<double>(in_s * feature_s / state_s));
+    const ref::QuantizedMultiplier time =
+        ref::quantize_multiplier(static_cast<double>(state_s * time_s / out_s));
+    q_.feature_multiplier = feature.multiplier, q_.feature_shift = feature.shift;
+    q_.time_multiplier = time.multiplier, q_.time_shift = time.shift;
+    q_.input_zero_point = ctx.input(kInput).quant.zero_points[0];
+    q_.state_zero_point = ctx.input(kState).quant.zero_points[0];
+    q_.output_zero_point = ctx.output(0).quant.zero_points[0];
+    ctx.request_scratch(sizeof(int32_t) * static_cast<size_t>(s_.batches) * s_.filters);
+    return Status::Ok();
+  }
+
+  Status run(const RunContext& ctx) override {
+    // The state is an operator input updated in place; the interpreter keeps
+    // variable tensors in the writable arena.
+    StateT* state = static_cast<StateT*>(const_cast<void*>(ctx.input(kState)));
+    ref::svdf_integer_features(s_, q_, ctx.input_as<int8_t>(kInput),
+                               ctx.input_as<int8_t>(kWeightsFeature), state);
+    ref::svdf_integer_time(s_, q_, ctx.input_as<StateT>(kWeightsTime),
+                           ctx.input_as<int32_t>(kBias), state,
+                           static_cast<int32_t*>(ctx.scratch()), ctx.output_as<int8_t>(0));
+    return Status::Ok();
+  }
+
+  const char* name() const override {
+    return sizeof(StateT) == 1 ? "qs8_svdf_s8state__reference" : "qs8_svdf_s16state__reference";
+  }
+  uint64_t macs() const override {
+    return uint64_t(s_.batches) * s_.filters * uint64_t(s_.inputs + s_.memory);
+  }
+
+ private:
+  ref::SvdfShape s_;
+  ref::SvdfQuantParams q_;
+};
+
+class FloatSvdfKernel : public OpKernel {
+ public:
+  Status prepare(PrepareContext& ctx) override {
+    s_ = svdf_shape(ctx.graph(), ctx.op());
+    activation_ = std::get<RecurrentOptions>(ctx.op().options).fused_activation;
+    ctx.request_scratch(sizeof(float) * static_cast<size_t>(s_.batches) * s_.filters);
+    return Status::Ok();
+  }
+
+  Status run(const RunContext& ctx) override {
+    float* state = static_cast<float*>(const_cast<void*>(ctx.input(kState)));
+    ref::svdf_float(s_, ctx.input_as<float>(kInput), ctx.input_as<float>(kWeightsFeature),
+                    ctx.input_as<float>(kWeightsTime), ctx.input_as<float>(kBias), activation_,
+                    state, static_cast<float*>(ctx.scratch()), ctx.output_as<float>(0));
+    return Status::Ok();
+  }
+
+  const char* name() const override { return "f32_svdf__reference"; }
+  uint64_t macs() const override {
+    return uint64_t(s_.batches) * s_.filters * uint64_t(s_.inputs + s_.memory);
+  }
+
+ private:
+  ref::SvdfShape s_;
+  int activation_ = 0;
+};
+
+Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorDesc& op) {
+  switch (graph.tensors[op.inputs[kState]].dtype) {
+    case DType::kInt8: return std::unique_ptr<OpKernel>(new IntegerSvdfKernel<int8_t>());
+    case DType::kInt16: return std::unique_ptr<OpKernel>(new IntegerSvdfKernel<int16_t>());
+    default: return std::unique_ptr<OpKernel>(new FloatSvdfKernel());
+  }
+}
+
+}  // namespace
+
+LOWBIT_REGISTER_OP(Svdf, validate, create)
+
+}  // namespace lowbit

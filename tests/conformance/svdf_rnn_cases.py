@@ -1,0 +1,365 @@
+"""SVDF and UNIDIRECTIONAL_SEQUENCE_RNN against their oracles, fresh and streaming.
+
+Generated single-operator models (written with tflite_builder.py, the state a variable tensor):
+  - SVDF float32 (ranks 1 to 3, several sizes and batches, fused activations, with and without
+    bias) and the fully-integer int8 SVDF with int16 state and time weights (TFLite's form), all
+    against LiteRT BUILTIN_REF;
+  - the int8 SVDF with int8 state and a state zero point (TFLite Micro's form: LiteRT reads that
+    state as int16, past its end) against TFLite Micro's interpreter;
+  - UNIDIRECTIONAL_SEQUENCE_RNN float32, time- and batch-major, against LiteRT BUILTIN_REF;
+and the zoo's tflite_micro/keyword_scrambled_8bit against TFLite Micro: the whole model, and its
+int8 core (the seven SVDFs and four FULLY_CONNECTEDs from the int8 tensor after the first
+QUANTIZE, every SVDF output a graph output).
+
+Each model runs on --inputs seeded inputs from a fresh state and once as a stream of --invokes
+invokes with the state carried (lowbit-run --invokes; the oracle without a reset), with the auto
+and reference kernels at 1 and 2 threads. int8 outputs must be equal byte for byte; float ones
+within harness.FLOAT_RELATIVE_TOLERANCE ("exact" when bitwise equal; TFLite's RNN and SVDF apply TANH through Eigen's
+approximation, lowbit through libm).
+
+  .venv/bin/python tests/conformance/svdf_rnn_cases.py --build-dir build [--inputs 10]
+      [--invokes 20] [--seed N] [--no-zoo] [--zoo-core-only]
+
+TFLite Micro runs in its own venv (scripts/install-deps.sh --oracle makes .venv-tflm; or set
+LOWBIT_TFLM_PYTHON). scripts/conformance.sh --svdf-rnn-cases builds the tools and runs this.
+"""
+import argparse
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from lowbit_tools import ROOT, SHARED_MODELS, machine  # noqa: E402
+from tflite_builder import OPERATORS, TENSOR_TYPES, TFLiteModel  # noqa: E402
+
+OPERATORS.update({
+    "SVDF": (27, 6, [("rank", "Int32"), ("activation", "Int8"),
+                     ("asymmetric_quantize_inputs", "Bool")]),
+    "UNIDIRECTIONAL_SEQUENCE_RNN": (35, 31, [("time_major", "Bool"), ("activation", "Int8"),
+                                             ("asymmetric_quantize_inputs", "Bool")]),
+})
+TENSOR_TYPES[np.dtype(np.int16)] = 7
+NONE, RELU, RELU_N1_TO_1, RELU6, TANH, SIGN_BIT = 0, 1, 2, 3, 4, 5
+KWS = "tflite_micro/keyword_scrambled_8bit.tflite"
+RUNS = [(kernel, threads) for kernel in ("auto", "reference") for threads in (1, 2)]
+TFLM_PYTHON = os.environ.get("LOWBIT_TFLM_PYTHON", os.path.join(ROOT, ".venv-tflm", "bin", "python"))
+
+# (batch, inputs, units, rank, memory, activation, bias)
+SVDF_FLOAT = [(1, 10, 4, 1, 5, NONE, True), (2, 7, 3, 2, 4, RELU, True),
+              (1, 16, 8, 3, 10, RELU6, False), (3, 5, 2, 1, 1, TANH, True),
+              (1, 33, 5, 2, 7, SIGN_BIT, True), (2, 12, 6, 3, 3, RELU_N1_TO_1, True)]
+# (batch, inputs, units, rank, memory, bias, state dtype)
+SVDF_INT8 = [(1, 10, 4, 1, 5, True, np.int16), (2, 24, 8, 2, 8, True, np.int16),
+             (1, 96, 16, 3, 10, False, np.int16), (3, 7, 3, 1, 1, True, np.int16),
+             (1, 10, 4, 1, 5, True, np.int8), (2, 32, 8, 2, 8, True, np.int8),
+             (1, 64, 12, 3, 16, True, np.int8)]
+# (batch, steps, inputs, units, time_major, activation)
+RNN_FLOAT = [(1, 5, 4, 8, False, TANH), (2, 3, 6, 5, False, RELU), (3, 4, 5, 7, True, TANH),
+             (1, 1, 9, 3, True, SIGN_BIT), (2, 6, 3, 4, True, NONE), (4, 2, 8, 16, False, RELU6)]
+
+
+class StateModel(TFLiteModel):
+    """TFLiteModel with variable (state) tensors: Tensor.is_variable (field 5) set."""
+
+    def __init__(self):
+        super().__init__()
+        self.variables = set()
+
+    def variable(self, name, shape, dtype, scales=None, zero_points=None):
+        self.variables.add(name)
+        return self.tensor(name, shape, dtype, scales, zero_points)
+
+    def _tensor(self, b, name, shape, type_id, buffer, scales, zero_points, axis):
+        if name not in self.variables:
+            return super()._tensor(b, name, shape, type_id, buffer, scales, zero_points, axis)
+        # The base writes fields 0-4; rebuild with field 5 after them.
+        quantization = None
+        if scales is not None:
+            scale = b.CreateNumpyVector(np.asarray(scales, np.float32))
+            zero_point = b.CreateNumpyVector(np.asarray(zero_points, np.int64))
+            b.StartObject(7)
+            b.PrependUOffsetTRelativeSlot(2, scale, 0)
+            b.PrependUOffsetTRelativeSlot(3, zero_point, 0)
+            quantization = b.EndObject()
+        shape_vector = b.CreateNumpyVector(np.asarray(shape, np.int32))
+        name_string = b.CreateString(name)
+        b.StartObject(6)
+        b.PrependUOffsetTRelativeSlot(0, shape_vector, 0)
+        b.PrependInt8Slot(1, type_id, 0)
+        b.PrependUint32Slot(2, buffer, 0)
+        b.PrependUOffsetTRelativeSlot(3, name_string, 0)
+        if quantization is not None:
+            b.PrependUOffsetTRelativeSlot(4, quantization, 0)
+        b.PrependBoolSlot(5, True, False)
+        return b.EndObject()
+
+
+def svdf_float_model(path, rng, batch, inputs, units, rank, memory, activation, bias):
+    filters = units * rank
+    m = StateModel()
+    x = m.tensor("x", [batch, inputs], np.float32)
+    wf = m.tensor("weights_feature", [filters, inputs], np.float32,
+                  data=rng.normal(0, 1 / np.sqrt(inputs), (filters, inputs)).astype(np.float32))
+    wt = m.tensor("weights_time", [filters, memory], np.float32,
+                  data=rng.normal(0, 1 / np.sqrt(memory), (filters, memory)).astype(np.float32))
+    b = m.tensor("bias", [units], np.float32,
+                 data=rng.normal(0, 0.3, units).astype(np.float32)) if bias else -1
+    state = m.variable("state", [batch, memory * filters], np.float32)
+    y = m.tensor("y", [batch, units], np.float32)
+    m.operator("SVDF", 1, [x, wf, wt, b, state], [y], rank=rank, activation=activation)
+    with open(path, "wb") as f:
+        f.write(m.serialize([x], [y]))
+
+
+def svdf_int8_model(path, rng, batch, inputs, units, rank, memory, bias, state_dtype):
+    """TFLite's int16-state form (LiteRT runs it when the activation is RELU) or TFLite Micro's
+    int8 state with a zero point. Scales keep the feature and time products mostly in range."""
+    filters = units * rank
+    info = np.iinfo(state_dtype)
+    in_scale, in_zp = float(rng.uniform(0.01, 0.05)), int(rng.integers(-20, 20))
+    wf_scale, wt_scale = float(rng.uniform(0.002, 0.01)), float(rng.uniform(0.002, 0.01))
+    # The feature product spans about in*wf*128*128*sqrt(inputs); the state holds it with room.
+    feature_span = in_scale * wf_scale * 128 * 128 * np.sqrt(inputs) / 2
+    state_scale = float(feature_span / (info.max / 4))
+    state_zp = int(rng.integers(-30, 30)) if state_dtype == np.int8 else 0
+    time_span = state_scale * (info.max / 4) * wt_scale * (np.iinfo(state_dtype).max / 2) * \
+        np.sqrt(memory * rank)
+    out_scale = float(time_span / (60 if state_dtype == np.int16 else 15))
+    out_zp = int(rng.integers(-10, 10))
+    wt_limit = info.max
+    m = StateModel()
+    x = m.tensor("x", [batch, inputs], np.int8, [in_scale], [in_zp])
+    wf = m.tensor("weights_feature", [filters, inputs], np.int8, [wf_scale], [0],
+                  data=rng.integers(-127, 128, (filters, inputs)).astype(np.int8))
+    wt = m.tensor("weights_time", [filters, memory], state_dtype, [wt_scale], [0],
+                  data=rng.integers(-wt_limit, wt_limit + 1, (filters, memory)).astype(state_dtype))
+    b = m.tensor("bias", [units], np.int32, [state_scale * wt_scale], [0],
+                 data=rng.integers(-20000, 20000, units).astype(np.int32)) if bias else -1
+    state = m.variable("state", [batch, memory * filters], state_dtype, [state_scale], [state_zp])
+    y = m.tensor("y", [batch, units], np.int8, [out_scale], [out_zp])
+    # TFLite's integer SVDF insists on RELU and applies none (the output range carries it).
+    m.operator("SVDF", 1, [x, wf, wt, b, state], [y], rank=rank, activation=RELU)
+    with open(path, "wb") as f:
+        f.write(m.serialize([x], [y]))
+
+
+def rnn_float_model(path, rng, batch, steps, inputs, units, time_major, activation):
+    m = StateModel()
+    shape = [steps, batch, inputs] if time_major else [batch, steps, inputs]
+    x = m.tensor("x", shape, np.float32)
+    w = m.tensor("input_weights", [units, inputs], np.float32,
+                 data=rng.normal(0, 1 / np.sqrt(inputs), (units, inputs)).astype(np.float32))
+    r = m.tensor("recurrent_weights", [units, units], np.float32,
+                 data=rng.normal(0, 0.7 / np.sqrt(units), (units, units)).astype(np.float32))
+    b = m.tensor("bias", [units], np.float32, data=rng.normal(0, 0.2, units).astype(np.float32))
+    h = m.variable("hidden_state", [batch, units], np.float32)
+    y = m.tensor("y", shape[:2] + [units], np.float32)
+    m.operator("UNIDIRECTIONAL_SEQUENCE_RNN", 1, [x, w, r, b, h], [y], time_major=time_major,
+               activation=activation)
+    with open(path, "wb") as f:
+        f.write(m.serialize([x], [y]))
+
+
+class TFLMOracle:
+    """TFLite Micro's interpreter in its own venv, fed through pickle files: runs a list of
+    (input arrays, invokes) jobs, each from a fresh state, and returns each job's last outputs."""
+
+    SCRIPT = """
+import pickle, sys
+from tflite_micro.python.tflite_micro import runtime
+model, out = sys.argv[1], sys.argv[3]
+with open(sys.argv[2], "rb") as f:
+    jobs = pickle.load(f)
+it = runtime.Interpreter.from_file(model)
+results = []
+for inputs, invokes in jobs:
+    it.reset()
+    for _ in range(invokes):
+        for i, a in enumerate(inputs):
+            it.set_input(a, i)
+        it.invoke()
+    outs, i = [], 0
+    while True:
+        try:
+            outs.append(it.get_output(i).copy())
+        except Exception:
+            break
+        i += 1
+    results.append(outs)
+with open(out, "wb") as f:
+    pickle.dump(results, f)
+"""
+
+    def __init__(self, path):
+        self.path = path
+
+    @staticmethod
+    def available():
+        return os.path.exists(TFLM_PYTHON) and subprocess.run(
+            [TFLM_PYTHON, "-c", "import tflite_micro"], capture_output=True).returncode == 0
+
+    def run_jobs(self, jobs, scratch):
+        jobs_path, out_path = os.path.join(scratch, "jobs.pkl"), os.path.join(scratch, "tflm_out.pkl")
+        with open(jobs_path, "wb") as f:
+            pickle.dump(jobs, f)
+        done = subprocess.run([TFLM_PYTHON, "-c", self.SCRIPT, self.path, jobs_path, out_path],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"TFLite Micro failed: {done.stderr.strip()[-400:]}")
+        with open(out_path, "rb") as f:
+            return pickle.load(f)
+
+
+def litert_jobs(path, jobs):
+    oracle = harness.LiteRTOracle(path, reference=True)
+    results = []
+    for inputs, invokes in jobs:
+        oracle.reset_state()
+        for _ in range(invokes):
+            expected = oracle.run(inputs)
+        results.append(expected)
+    return results
+
+
+def litert_specs(path):
+    oracle = harness.LiteRTOracle(path, reference=True)
+    return oracle.input_specs(), oracle.output_specs()
+
+
+def check(name, path, args, rng, scratch, oracle="litert"):
+    """Converts and runs one model against its oracle; returns True when every run agrees."""
+    lbm = os.path.join(scratch, os.path.basename(path).replace(".tflite", ".lbm"))
+    error = harness.convert(path, lbm, args.build_dir)
+    if error is not None:
+        print(f"{name:58s} FAILED to convert: {error[-300:]}")
+        return False
+    in_specs, out_specs = specs_of(path, oracle)
+    jobs = []
+    for index in range(args.inputs + 1):
+        inputs = [input_for(rng, dtype, shape) for dtype, shape in in_specs]
+        jobs.append((inputs, args.invokes if index == args.inputs else 1))
+    start = time.time()
+    expected_all = TFLMOracle(path).run_jobs(jobs, scratch) if oracle == "tflm" else litert_jobs(path, jobs)
+    failures, comparison = 0, harness.Comparison(exact=False)
+    for index, ((inputs, invokes), expected) in enumerate(zip(jobs, expected_all)):
+        for kernel, threads in RUNS:
+            try:
+                got = harness.run_lowbit(lbm, inputs, out_specs, "tflite_reference", args.build_dir,
+                                         kernel=kernel, threads=threads, invokes=invokes)
+            except RuntimeError as error:
+                print(f"{name:58s} FAILED: {str(error)[-300:]}")
+                return False
+            before = comparison.mismatches
+            comparison.add([np.asarray(e).reshape(g.shape) for g, e in zip(got, expected)], got, index)
+            if comparison.mismatches != before:
+                failures += 1
+                what = f"stream of {invokes} invokes" if invokes > 1 else f"input {index}"
+                print(f"  {name}: {what} kernel={kernel} threads={threads}: "
+                      f"{comparison.mismatches - before} values differ (first {comparison.first_mismatch})")
+    verdict = comparison.verdict() if failures == 0 else f"FAILED ({failures} differing runs)"
+    print(f"{name:58s} {verdict} ({oracle}; {args.inputs} inputs + a {args.invokes}-invoke "
+          f"stream x {len(RUNS)} runs, {time.time() - start:.0f} s)")
+    return failures == 0
+
+
+def specs_of(path, oracle):
+    """(dtype, shape) of the graph inputs and outputs, read with LiteRT (which loads any model)."""
+    from ai_edge_litert.interpreter import Interpreter
+    it = Interpreter(model_path=path)
+    ins = [(d["dtype"], tuple(d["shape"])) for d in it.get_input_details()]
+    outs = [(d["dtype"], tuple(d["shape"])) for d in it.get_output_details()]
+    return ins, outs
+
+
+def input_for(rng, dtype, shape):
+    if dtype == np.int16:  # keyword_scrambled's features: scale 1/1600, mostly within +-2
+        return rng.integers(-3000, 3000, size=shape).astype(np.int16)
+    return harness.random_input(rng, dtype, shape)
+
+
+def kws_core(path, out_path):
+    """keyword_scrambled's int8 part: the graph starts at the first QUANTIZE's int8 output and
+    ends with every SVDF output and the last FULLY_CONNECTED (before the int16 SOFTMAX)."""
+    from tensorflow.lite.python import schema_py_generated as schema
+    with open(path, "rb") as f:
+        model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(f.read(), 0))
+    graph = model.subgraphs[0]
+    codes = [model.operatorCodes[op.opcodeIndex] for op in graph.operators]
+    kept = [op for op, code in zip(graph.operators, codes)
+            if max(code.builtinCode, code.deprecatedBuiltinCode) in (27, 9)]
+    graph.inputs = np.array([kept[0].inputs[0]], dtype=np.int32)
+    svdf_outputs = [int(op.outputs[0]) for op, code in zip(graph.operators, codes)
+                    if max(code.builtinCode, code.deprecatedBuiltinCode) == 27]
+    graph.outputs = np.array(svdf_outputs + [int(kept[-1].outputs[0])], dtype=np.int32)
+    graph.operators = kept
+    import flatbuffers
+    b = flatbuffers.Builder(1 << 20)
+    b.Finish(model.Pack(b), file_identifier=b"TFL3")
+    with open(out_path, "wb") as f:
+        f.write(bytes(b.Output()))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    harness.add_stream_arguments(parser)
+    parser.add_argument("--no-zoo", action="store_true", help="generated models only")
+    parser.add_argument("--zoo-core-only", action="store_true",
+                        help="keyword_scrambled's int8 core only, not the whole model")
+    args = parser.parse_args()
+    print(f"svdf_rnn_cases: {machine()}; seed {args.seed}, {args.inputs} inputs, "
+          f"{args.invokes}-invoke streams, runs {RUNS}")
+    rng = np.random.default_rng(args.seed)
+    tflm = TFLMOracle.available()
+    if not tflm:
+        print(f"svdf_rnn_cases: TFLite Micro is missing ({TFLM_PYTHON}): "
+              "run scripts/install-deps.sh --oracle")
+    failed, total = [], 0
+    with tempfile.TemporaryDirectory(prefix="lowbit-svdf-rnn-") as scratch:
+        cases = []
+        for k, c in enumerate(SVDF_FLOAT):
+            cases.append((f"svdf f32 b={c[0]} in={c[1]} units={c[2]} rank={c[3]} mem={c[4]} "
+                          f"act={c[5]}{'' if c[6] else ' no-bias'}", svdf_float_model, c, "litert"))
+        for k, c in enumerate(SVDF_INT8):
+            state = "s16" if c[6] == np.int16 else "s8"
+            cases.append((f"svdf int8 {state} b={c[0]} in={c[1]} units={c[2]} rank={c[3]} "
+                          f"mem={c[4]}{'' if c[5] else ' no-bias'}", svdf_int8_model, c,
+                          "litert" if c[6] == np.int16 else "tflm"))
+        for k, c in enumerate(RNN_FLOAT):
+            cases.append((f"rnn f32 b={c[0]} steps={c[1]} in={c[2]} units={c[3]}"
+                          f"{' time-major' if c[4] else ''} act={c[5]}", rnn_float_model, c, "litert"))
+        for k, (name, make, config, oracle) in enumerate(cases):
+            total += 1
+            path = os.path.join(scratch, f"case{k}.tflite")
+            make(path, np.random.default_rng(args.seed + k), *config)
+            if oracle == "tflm" and not tflm:
+                failed.append(name)
+                continue
+            if not check(name, path, args, rng, scratch, oracle):
+                failed.append(name)
+        if not args.no_zoo:
+            kws = os.path.join(SHARED_MODELS, "zoo", KWS)
+            core = os.path.join(scratch, "keyword_scrambled_core.tflite")
+            zoo = [("keyword_scrambled_8bit int8 core (SVDF, FC)", core)]
+            if not args.zoo_core_only:
+                zoo.append(("keyword_scrambled_8bit", kws))
+            for name, path in zoo:
+                total += 1
+                if not os.path.isfile(kws) or not tflm:
+                    print(f"{name:58s} FAILED: {'TFLite Micro' if os.path.isfile(kws) else kws} missing")
+                    failed.append(name)
+                    continue
+                if path == core:
+                    kws_core(kws, core)
+                if not check(name, path, args, rng, scratch, "tflm"):
+                    failed.append(name)
+    return harness.summary("svdf_rnn_cases", total, failed)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
