@@ -424,6 +424,15 @@ void build_valid_every_option_graph(ModelBuilder& b) {
   lstm_options.cell_clip = 3, lstm_options.hidden_scale = 1 / 128.0f;
   const int lstm_out = b.add_tensor("lstm/y", DType::kInt8, {1, 2, 1}, per_tensor(1 / 128.0f, 0));
   b.add_operator(OpType::kUnidirectionalSequenceLstm, lstm, {lstm_out}, lstm_options, "lstm");
+  // A float SVDF (2 units of rank 2, memory 3) with its variable state.
+  RecurrentOptions svdf;
+  svdf.rank = 2, svdf.fused_activation = 4;
+  b.add_operator(OpType::kSvdf,
+                 {b.add_constant("svdf/x", f32, {1, 3}, std::vector<float>{1, -2, 0.5f}),
+                  b.add_constant("svdf/wf", f32, {4, 3}, std::vector<float>(12, 0.25f)),
+                  b.add_constant("svdf/wt", f32, {4, 3}, std::vector<float>(12, -0.5f)),
+                  kAbsentInput, b.add_variable("svdf/state", f32, {1, 12})},
+                 {b.add_tensor("svdf/y", f32, {1, 2})}, svdf, "svdf");
 
   b.set_inputs({x});
   b.set_outputs({padded, bc, bp, bfc, g, d2s, lstm_out});
