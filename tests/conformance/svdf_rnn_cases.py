@@ -305,6 +305,32 @@ def kws_core(path, out_path):
         f.write(bytes(b.Output()))
 
 
+def generated_cases():
+    """(name, model writer, its configuration, oracle) of every generated model."""
+    cases = []
+    for c in SVDF_FLOAT:
+        cases.append((f"svdf f32 b={c[0]} in={c[1]} units={c[2]} rank={c[3]} mem={c[4]} "
+                      f"act={c[5]}{'' if c[6] else ' no-bias'}", svdf_float_model, c, "litert"))
+    for c in SVDF_INT8:
+        state = "s16" if c[6] == np.int16 else "s8"
+        cases.append((f"svdf int8 {state} b={c[0]} in={c[1]} units={c[2]} rank={c[3]} "
+                      f"mem={c[4]}{'' if c[5] else ' no-bias'}", svdf_int8_model, c,
+                      "litert" if c[6] == np.int16 else "tflm"))
+    for c in RNN_FLOAT:
+        cases.append((f"rnn f32 b={c[0]} steps={c[1]} in={c[2]} units={c[3]}"
+                      f"{' time-major' if c[4] else ''} act={c[5]}", rnn_float_model, c, "litert"))
+    return cases
+
+
+def model_bytes(make, config, seed):
+    """One generated model's .tflite bytes (fuzz/make_tflite_op_seeds.py)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        path = os.path.join(scratch, "model.tflite")
+        make(path, np.random.default_rng(seed), *config)
+        with open(path, "rb") as f:
+            return f.read()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     harness.add_stream_arguments(parser)
@@ -321,19 +347,7 @@ def main():
               "run scripts/install-deps.sh --oracle")
     failed, total = [], 0
     with tempfile.TemporaryDirectory(prefix="lowbit-svdf-rnn-") as scratch:
-        cases = []
-        for k, c in enumerate(SVDF_FLOAT):
-            cases.append((f"svdf f32 b={c[0]} in={c[1]} units={c[2]} rank={c[3]} mem={c[4]} "
-                          f"act={c[5]}{'' if c[6] else ' no-bias'}", svdf_float_model, c, "litert"))
-        for k, c in enumerate(SVDF_INT8):
-            state = "s16" if c[6] == np.int16 else "s8"
-            cases.append((f"svdf int8 {state} b={c[0]} in={c[1]} units={c[2]} rank={c[3]} "
-                          f"mem={c[4]}{'' if c[5] else ' no-bias'}", svdf_int8_model, c,
-                          "litert" if c[6] == np.int16 else "tflm"))
-        for k, c in enumerate(RNN_FLOAT):
-            cases.append((f"rnn f32 b={c[0]} steps={c[1]} in={c[2]} units={c[3]}"
-                          f"{' time-major' if c[4] else ''} act={c[5]}", rnn_float_model, c, "litert"))
-        for k, (name, make, config, oracle) in enumerate(cases):
+        for k, (name, make, config, oracle) in enumerate(generated_cases()):
             total += 1
             path = os.path.join(scratch, f"case{k}.tflite")
             make(path, np.random.default_rng(args.seed + k), *config)

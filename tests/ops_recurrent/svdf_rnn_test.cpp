@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <random>
 
 #include "lowbit/interpreter.h"
@@ -101,8 +102,10 @@ struct IntSvdfModel {
   std::vector<int32_t> bias;
 };
 
-IntSvdfModel int_svdf(ModelBuilder& b, const IntSvdf& s, uint32_t seed,
-                      const std::function<void(std::vector<int>&)>& edit = {}) {
+// `edit` may change the operands, options and output before the operator is added.
+using SvdfEdit = std::function<void(std::vector<int>& inputs, RecurrentOptions& options, int& output)>;
+
+IntSvdfModel int_svdf(ModelBuilder& b, const IntSvdf& s, uint32_t seed, const SvdfEdit& edit = {}) {
   std::mt19937 rng(seed);
   IntSvdfModel m{s, {}, {}, {}};
   const int filters = s.units * s.rank;
@@ -123,11 +126,11 @@ IntSvdfModel int_svdf(ModelBuilder& b, const IntSvdf& s, uint32_t seed,
                          per_tensor(s.state_scale * s.wt_scale, 0));
   in[4] = b.add_variable("state", s.state_type, {s.batch, s.memory * filters},
                          per_tensor(s.state_scale, s.state_zp));
-  if (edit) edit(in);
-  const int y = b.add_tensor("y", DType::kInt8, {s.batch, s.units}, per_tensor(s.out_scale, s.out_zp));
+  int y = b.add_tensor("y", DType::kInt8, {s.batch, s.units}, per_tensor(s.out_scale, s.out_zp));
   RecurrentOptions o;
   o.rank = s.rank;
   o.fused_activation = 1;
+  if (edit) edit(in, o, y);
   b.add_operator(OpType::kSvdf, in, {y}, o, "svdf");
   b.set_inputs({in[0]});
   b.set_outputs({y});
@@ -276,40 +279,81 @@ TEST_CASE("UNIDIRECTIONAL_SEQUENCE_RNN float: tanh cell by hand, both layouts, s
   CHECK(stepper.step<float>(std::vector<float>{1, 0})[0] == got[0]);
 }
 
-TEST_CASE("SVDF and RNN refusals name what is wrong") {
+// Every malformed SVDF or RNN is refused with a message of its own naming the
+// operand or option at fault.
+TEST_CASE("SVDF and RNN refusals name what is wrong, each in its own words") {
   const IntSvdf s;
-  auto refused = [&](const std::function<void(ModelBuilder&, std::vector<int>&)>& edit) {
-    ModelBuilder b;
-    int_svdf(b, s, 3, [&](std::vector<int>& in) { edit(b, in); });
-    return load_error(b);
+  const int filters = s.units * s.rank, state_width = s.memory * filters;
+  struct Case {
+    const char* name;
+    std::function<void(ModelBuilder&, std::vector<int>&, RecurrentOptions&, int&)> edit;
+    const char* fragment;
   };
-  const int filters = s.units * s.rank;
-  CHECK_THAT(refused([&](ModelBuilder& b, std::vector<int>& in) {
-               in[4] = b.add_variable("bad_state", DType::kInt16, {s.batch, filters}, per_tensor(0.02f, 0));
-             }),
-             Catch::Contains("(the state) has shape [2,6]; expected [2,24] (batch x memory * filters)"));
-  CHECK_THAT(refused([&](ModelBuilder& b, std::vector<int>& in) {
-               in[4] = b.add_tensor("plain", DType::kInt16, {s.batch, s.memory * filters}, per_tensor(0.02f, 0));
-             }),
-             Catch::Contains("\"plain\" is used before any operator produces it"));
-  CHECK_THAT(refused([&](ModelBuilder& b, std::vector<int>& in) {
-               in[4] = b.add_variable("zp_state", DType::kInt16, {s.batch, s.memory * filters}, per_tensor(0.02f, 4));
-             }),
-             Catch::Contains("must be symmetric (zero point 0), has 4"));
-  CHECK_THAT(refused([&](ModelBuilder& b, std::vector<int>& in) {
-               in[4] = b.add_variable("unscaled", DType::kInt16, {s.batch, s.memory * filters});
-             }),
-             Catch::Contains("needs per-tensor quantization"));
-  CHECK_THAT(refused([&](ModelBuilder& b, std::vector<int>& in) {
-               in[2] = b.add_constant("wt8", DType::kInt8, {filters, s.memory},
-                                      std::vector<int8_t>(size_t(filters * s.memory), 1), per_tensor(0.01f, 0));
-             }),
-             Catch::Contains("input 2"));
-  CHECK_THAT(refused([&](ModelBuilder& b, std::vector<int>& in) {
-               in[1] = b.add_constant("wf5", DType::kInt8, {5, s.inputs},
-                                      std::vector<int8_t>(size_t(5 * s.inputs), 1), per_tensor(0.01f, 0));
-             }),
-             Catch::Contains("rank 2 does not divide the 5 filters"));
+  const std::vector<Case> cases = {
+      {"state shape", [&](ModelBuilder& b, std::vector<int>& in, RecurrentOptions&, int&) {
+         in[4] = b.add_variable("bad_state", DType::kInt16, {s.batch, filters}, per_tensor(0.02f, 0));
+       }, "(the state) has shape [2,6]; expected [2,24] (batch x memory * filters)"},
+      {"state not variable", [&](ModelBuilder& b, std::vector<int>& in, RecurrentOptions&, int&) {
+         in[4] = b.add_tensor("plain", DType::kInt16, {s.batch, state_width}, per_tensor(0.02f, 0));
+       }, "\"plain\" is used before any operator produces it"},
+      {"int16 state zero point", [&](ModelBuilder& b, std::vector<int>& in, RecurrentOptions&, int&) {
+         in[4] = b.add_variable("zp_state", DType::kInt16, {s.batch, state_width}, per_tensor(0.02f, 4));
+       }, "\"zp_state\") must be symmetric (zero point 0), has 4"},
+      {"state scale missing", [&](ModelBuilder& b, std::vector<int>& in, RecurrentOptions&, int&) {
+         in[4] = b.add_variable("unscaled", DType::kInt16, {s.batch, state_width});
+       }, "\"unscaled\") needs per-tensor quantization"},
+      {"state dtype", [&](ModelBuilder& b, std::vector<int>& in, RecurrentOptions&, int&) {
+         in[4] = b.add_variable("wide", DType::kInt32, {s.batch, state_width}, per_tensor(0.02f, 0));
+       }, "(the state) must be int16 or int8"},
+      {"state absent", [&](ModelBuilder&, std::vector<int>& in, RecurrentOptions&, int&) {
+         in[4] = kAbsentInput;
+       }, "required input 4 (the state) is absent"},
+      {"four operands", [&](ModelBuilder&, std::vector<int>& in, RecurrentOptions&, int&) {
+         in.pop_back();
+       }, "expects 5 inputs (the bias may be absent), has 4"},
+      {"time weights of another type", [&](ModelBuilder& b, std::vector<int>& in, RecurrentOptions&, int&) {
+         in[2] = b.add_constant("wt8", DType::kInt8, {filters, s.memory},
+                                std::vector<int8_t>(size_t(filters * s.memory), 1), per_tensor(0.01f, 0));
+       }, "\"wt8\") has dtype int8"},
+      {"time weights shape", [&](ModelBuilder& b, std::vector<int>& in, RecurrentOptions&, int&) {
+         in[2] = b.add_constant("wt_short", DType::kInt16, {filters - 1, s.memory},
+                                std::vector<int16_t>(size_t((filters - 1) * s.memory), 1), per_tensor(0.01f, 0));
+       }, "\"wt_short\") has shape [5,4]; expected [6,4]"},
+      {"feature weights zero point", [&](ModelBuilder& b, std::vector<int>& in, RecurrentOptions&, int&) {
+         in[1] = b.add_constant("wf_zp", DType::kInt8, {filters, s.inputs},
+                                std::vector<int8_t>(size_t(filters * s.inputs), 1), per_tensor(0.01f, 2));
+       }, "\"wf_zp\") must be symmetric (zero point 0), has 2"},
+      {"feature weights not constant", [&](ModelBuilder& b, std::vector<int>& in, RecurrentOptions&, int&) {
+         in[1] = in[0];
+         (void)b;
+       }, "must be a constant tensor"},
+      {"bias length", [&](ModelBuilder& b, std::vector<int>& in, RecurrentOptions&, int&) {
+         in[3] = b.add_constant("bias_long", DType::kInt32, {s.units + 1},
+                                std::vector<int32_t>(size_t(s.units + 1), 0), per_tensor(1e-4f, 0));
+       }, "\"bias_long\") has shape [4]; expected [3]"},
+      {"rank zero", [&](ModelBuilder&, std::vector<int>&, RecurrentOptions& o, int&) { o.rank = 0; },
+       "options: rank is 0; must be >= 1"},
+      {"rank not dividing the filters", [&](ModelBuilder&, std::vector<int>&, RecurrentOptions& o, int&) {
+         o.rank = 4;
+       }, "options: rank 4 does not divide the 6 filters"},
+      {"float output", [&](ModelBuilder& b, std::vector<int>&, RecurrentOptions&, int& y) {
+         y = b.add_tensor("y_float", DType::kFloat32, {s.batch, s.units});
+       }, "\"y_float\") has dtype float32"},
+      {"input rank", [&](ModelBuilder& b, std::vector<int>& in, RecurrentOptions&, int&) {
+         in[0] = b.add_tensor("x3", DType::kInt8, {1, s.batch, s.inputs}, per_tensor(0.05f, 0));
+       }, "\"x3\") has rank 3"},
+  };
+  std::map<std::string, std::string> seen;  // message -> case
+  for (const Case& c : cases) {
+    INFO(c.name);
+    ModelBuilder b;
+    int_svdf(b, s, 3, [&](std::vector<int>& in, RecurrentOptions& o, int& y) { c.edit(b, in, o, y); });
+    const std::string error = load_error(b);
+    CHECK_THAT(error, Catch::Contains(c.fragment));
+    const auto previous = seen.emplace(error, c.name);
+    INFO("same message as: " << previous.first->second);
+    CHECK(previous.second);
+  }
 
   ModelBuilder act;
   float_svdf(act, /*no such code in TFLite's schema*/ 6);
@@ -328,23 +372,31 @@ TEST_CASE("SVDF and RNN refusals name what is wrong") {
   }
   CHECK_THAT(load_error(hybrid), Catch::Contains("hybrid SVDF"));
 
-  auto rnn_error = [](DType weights, Shape hidden) {
+  // RNN: 3 inputs, 4 units, batch 1, 2 steps, batch-major.
+  auto rnn_error = [](DType weights, Shape hidden, Shape recurrent, bool bias, int32_t activation) {
     ModelBuilder b;
     const int x = b.add_tensor("x", DType::kFloat32, {1, 2, 3});
     const int w = weights == DType::kFloat32
                       ? b.add_constant("w", DType::kFloat32, {4, 3}, std::vector<float>(12, 0.5f))
                       : b.add_constant("w", DType::kInt8, {4, 3}, std::vector<int8_t>(12, 1), per_tensor(0.1f, 0));
-    const int r = b.add_constant("r", DType::kFloat32, {4, 4}, std::vector<float>(16, 0.1f));
-    const int bias = b.add_constant("b", DType::kFloat32, {4}, std::vector<float>(4, 0.0f));
+    const int r = b.add_constant("r", DType::kFloat32, recurrent,
+                                 std::vector<float>(size_t(recurrent.num_elements()), 0.1f));
+    const int b_in = bias ? b.add_constant("b", DType::kFloat32, {4}, std::vector<float>(4, 0.0f)) : kAbsentInput;
     const int h = b.add_variable("h", DType::kFloat32, hidden);
     const int y = b.add_tensor("y", DType::kFloat32, {1, 2, 4});
-    b.add_operator(OpType::kUnidirectionalSequenceRnn, {x, w, r, bias, h}, {y}, RecurrentOptions{}, "rnn");
+    RecurrentOptions o;
+    o.fused_activation = activation;
+    b.add_operator(OpType::kUnidirectionalSequenceRnn, {x, w, r, b_in, h}, {y}, o, "rnn");
     b.set_inputs({x});
     b.set_outputs({y});
     return load_error(b);
   };
-  CHECK(rnn_error(DType::kFloat32, {1, 4}).empty());
-  CHECK_THAT(rnn_error(DType::kFloat32, {2, 4}),
+  const DType f32 = DType::kFloat32;
+  CHECK(rnn_error(f32, {1, 4}, {4, 4}, true, 4).empty());
+  CHECK_THAT(rnn_error(f32, {2, 4}, {4, 4}, true, 4),
              Catch::Contains("(the state) has shape [2,4]; expected [1,4] (batch x units)"));
-  CHECK_THAT(rnn_error(DType::kInt8, {1, 4}), Catch::Contains("hybrid RNN"));
+  CHECK_THAT(rnn_error(DType::kInt8, {1, 4}, {4, 4}, true, 4), Catch::Contains("hybrid RNN"));
+  CHECK_THAT(rnn_error(f32, {1, 4}, {4, 3}, true, 4), Catch::Contains("\"r\") has shape [4,3]; expected [4,4]"));
+  CHECK_THAT(rnn_error(f32, {1, 4}, {4, 4}, false, 4), Catch::Contains("required input 3 is absent"));
+  CHECK_THAT(rnn_error(f32, {1, 4}, {4, 4}, true, 9), Catch::Contains("fused activation 9 is not supported"));
 }
