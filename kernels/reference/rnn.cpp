@@ -15,14 +15,10 @@ void rnn_float_step(const RnnShape& s, const float* x, const float* input_weight
     const float* hb = hidden + int64_t{b} * s.units;
     float* ob = out + int64_t{b} * s.units;
     // TFLite's order: the bias, plus the input product, plus the recurrent
-    // product, each product summed on its own from zero.
+    // product, each product summed on its own (in LiteRT's lane order).
     for (int u = 0; u < s.units; ++u) {
-      const float* w = input_weights + int64_t{u} * s.inputs;
-      float dot = 0.0f;
-      for (int c = 0; c < s.inputs; ++c) dot += w[c] * xb[c];
-      const float* r = recurrent_weights + int64_t{u} * s.units;
-      float rec = 0.0f;
-      for (int c = 0; c < s.units; ++c) rec += r[c] * hb[c];
+      const float dot = dot_f32_4lanes(input_weights + int64_t{u} * s.inputs, xb, s.inputs);
+      const float rec = dot_f32_4lanes(recurrent_weights + int64_t{u} * s.units, hb, s.units);
       ob[u] = (bias[u] + dot) + rec;
     }
   }

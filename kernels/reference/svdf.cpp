@@ -20,6 +20,18 @@ enum FusedActivation { kNone = 0, kRelu = 1, kReluN1To1 = 2, kRelu6 = 3, kTanh =
 
 }  // namespace
 
+float dot_f32_4lanes(const float* a, const float* b, int n) {
+  float lanes[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  const int whole = n - n % 4;
+  for (int i = 0; i < whole; i += 4) {
+    for (int l = 0; l < 4; ++l) lanes[l] += a[i + l] * b[i + l];
+  }
+  float sum = 0.0f;
+  for (float lane : lanes) sum += lane;
+  for (int i = whole; i < n; ++i) sum += a[i] * b[i];
+  return sum;
+}
+
 float apply_fused_activation(int activation, float x) {
   switch (activation) {
     case kRelu: return std::max(0.0f, x);
@@ -99,20 +111,15 @@ void svdf_float(const SvdfShape& s, const float* input, const float* weights_fea
   for (int b = 0; b < s.batches; ++b) {
     float* st = state + b * batch_state;
     const float* x = input + int64_t{b} * s.inputs;
-    // Every sum runs in TFLite's order (its portable tensor_utils loops).
+    // Every sum runs in LiteRT's order.
     for (int f = 0; f < s.filters; ++f) {
-      const float* w = weights_feature + int64_t{f} * s.inputs;
-      float dot = 0.0f;
-      for (int c = 0; c < s.inputs; ++c) dot += w[c] * x[c];
-      st[int64_t{f} * s.memory + s.memory - 1] = dot;
+      st[int64_t{f} * s.memory + s.memory - 1] =
+          dot_f32_4lanes(weights_feature + int64_t{f} * s.inputs, x, s.inputs);
     }
     float* time = scratch + int64_t{b} * s.filters;
     for (int f = 0; f < s.filters; ++f) {
-      const float* w = weights_time + int64_t{f} * s.memory;
-      const float* window = st + int64_t{f} * s.memory;
-      float dot = 0.0f;
-      for (int m = 0; m < s.memory; ++m) dot += w[m] * window[m];
-      time[f] = dot;
+      time[f] = dot_f32_4lanes(weights_time + int64_t{f} * s.memory, st + int64_t{f} * s.memory,
+                               s.memory);
     }
     for (int u = 0; u < units; ++u) {
       float acc = bias != nullptr ? bias[u] : 0.0f;

@@ -66,6 +66,11 @@ void svdf_float(const SvdfShape& s, const float* input, const float* weights_fea
                 const float* weights_time, const float* bias, int activation, float* state,
                 float* scratch, float* output);
 
+// The float dot product in LiteRT's order (its x86 tensor_utils, matched
+// against BUILTIN_REF): four running sums over elements i mod 4 of the first
+// n - n % 4, added up in lane order, then the rest one by one.
+float dot_f32_4lanes(const float* a, const float* b, int n);
+
 // TFLite's ApplyActivationToVector for the fused activations SVDF and RNN take.
 float apply_fused_activation(int activation, float x);
 

@@ -2,8 +2,14 @@
 // weights_time, optional bias, variable state) and its kernels: float32, and
 // the fully-integer form with int16 state (TFLite) or int8 state with a zero
 // point (TFLite Micro). The hybrid form (float input, int8 weights) is refused.
+// With int8 state the feature product is an int8 GEMM (rescaled into the
+// state's scale and zero point, clamped to int8): it runs through the qs8 GEMM
+// family when the CPU has a SIMD variant. The int16 state's products, and the
+// time products, run in the reference kernel.
+#include <algorithm>
 #include <string>
 
+#include "kernels/qs8_gemm.h"
 #include "kernels/reference/requantize.h"
 #include "kernels/reference/svdf.h"
 #include "ops/op_kernel.h"
@@ -121,7 +127,10 @@ class IntegerSvdfKernel : public OpKernel {
     q_.input_zero_point = ctx.input(kInput).quant.zero_points[0];
     q_.state_zero_point = ctx.input(kState).quant.zero_points[0];
     q_.output_zero_point = ctx.output(0).quant.zero_points[0];
-    ctx.request_scratch(sizeof(int32_t) * static_cast<size_t>(s_.batches) * s_.filters);
+    const size_t cells = static_cast<size_t>(s_.batches) * s_.filters;
+    // The time products (int32), then the GEMM's int8 feature activations.
+    ctx.request_scratch(sizeof(int32_t) * cells + cells);
+    if (sizeof(StateT) == 1) return prepare_gemm(ctx);
     return Status::Ok();
   }
 
@@ -129,8 +138,12 @@ class IntegerSvdfKernel : public OpKernel {
     // The state is an operator input updated in place; the interpreter keeps
     // variable tensors in the writable arena.
     StateT* state = static_cast<StateT*>(const_cast<void*>(ctx.input(kState)));
-    ref::svdf_integer_features(s_, q_, ctx.input_as<int8_t>(kInput),
-                               ctx.input_as<int8_t>(kWeightsFeature), state);
+    if (gemm_.fn != nullptr) {
+      run_gemm(ctx, reinterpret_cast<int8_t*>(state));
+    } else {
+      ref::svdf_integer_features(s_, q_, ctx.input_as<int8_t>(kInput),
+                                 ctx.input_as<int8_t>(kWeightsFeature), state);
+    }
     ref::svdf_integer_time(s_, q_, ctx.input_as<StateT>(kWeightsTime),
                            ctx.input_as<int32_t>(kBias), state,
                            static_cast<int32_t*>(ctx.scratch()), ctx.output_as<int8_t>(0));
@@ -138,6 +151,7 @@ class IntegerSvdfKernel : public OpKernel {
   }
 
   const char* name() const override {
+    if (gemm_.fn != nullptr) return name_.c_str();
     return sizeof(StateT) == 1 ? "qs8_svdf_s8state__reference" : "qs8_svdf_s16state__reference";
   }
   uint64_t macs() const override {
@@ -145,8 +159,66 @@ class IntegerSvdfKernel : public OpKernel {
   }
 
  private:
+  // The feature product as a GEMM of the batch rows by the filters: the
+  // weights packed with the input zero point folded in, one multiplier for
+  // every filter (TFLite's double rounding whatever the interpreter's
+  // profile), the state's zero point as the output's.
+  Status prepare_gemm(PrepareContext& ctx) {
+    const KernelVariant<Qs8GemmKernel>& variant = ctx.selector().select(qs8_gemm_variants());
+    if (variant.fn.portable) return Status::Ok();  // the reference kernel does it directly
+    const Qs8GemmLayout& layout = variant.fn.layout;
+    const size_t filters = size_t(s_.filters), inputs = size_t(s_.inputs);
+    const size_t channels = (filters + layout.nr - 1) / layout.nr * layout.nr;
+    void* packed = ctx.allocate_persistent(qs8_gemm_packed_bytes(layout, filters, inputs));
+    auto* multipliers = static_cast<int32_t*>(ctx.allocate_persistent(2 * sizeof(int32_t) * channels));
+    auto* scales = static_cast<float*>(ctx.allocate_persistent(sizeof(float) * channels));
+    rows_ = static_cast<const int8_t**>(ctx.allocate_persistent(sizeof(int8_t*) * size_t(s_.batches)));
+    if (packed == nullptr || multipliers == nullptr || scales == nullptr || rows_ == nullptr) {
+      return Status(StatusCode::kResourceExhausted, "no memory for the SVDF's packed weights");
+    }
+    qs8_gemm_pack(layout, filters, inputs, static_cast<const int8_t*>(ctx.input(kWeightsFeature).data),
+                  nullptr, q_.input_zero_point, packed);
+    for (size_t c = 0; c < filters; ++c) {
+      multipliers[c] = q_.feature_multiplier;
+      multipliers[channels + c] = q_.feature_shift;
+    }
+    params_.profile = RequantProfile::kTfliteReference;
+    params_.output_zero_point = q_.state_zero_point;
+    params_.multiplier = multipliers;
+    params_.shift = multipliers + channels;
+    params_.scale = scales;  // unread by the double-rounding profile
+    packed_ = packed;
+    gemm_ = variant.fn;
+    name_ = std::string("qs8_svdf_s8state+") + variant.name;
+    return Status::Ok();
+  }
+
+  // Moves the window, runs the GEMM into scratch and writes its activations
+  // into the newest place of each filter's window.
+  void run_gemm(const RunContext& ctx, int8_t* state) {
+    const size_t cells = static_cast<size_t>(s_.batches) * s_.filters;
+    int8_t* features = static_cast<int8_t*>(ctx.scratch()) + sizeof(int32_t) * cells;
+    const int8_t* input = ctx.input_as<int8_t>(kInput);
+    for (int b = 0; b < s_.batches; ++b) rows_[b] = input + int64_t{b} * s_.inputs;
+    ref::svdf_shift_state(s_, state);
+    for (int b = 0; b < s_.batches; b += int(gemm_.mr)) {
+      const size_t rows = std::min<size_t>(gemm_.mr, size_t(s_.batches - b));
+      gemm_.fn(rows, size_t(s_.filters), size_t(s_.inputs), rows_ + b, packed_,
+               features + int64_t{b} * s_.filters, size_t(s_.filters), params_);
+    }
+    for (int b = 0; b < s_.batches; ++b) {
+      int8_t* newest = state + int64_t{b} * s_.filters * s_.memory + (s_.memory - 1);
+      for (int f = 0; f < s_.filters; ++f) newest[int64_t{f} * s_.memory] = features[int64_t{b} * s_.filters + f];
+    }
+  }
+
   ref::SvdfShape s_;
   ref::SvdfQuantParams q_;
+  Qs8GemmKernel gemm_{};  // fn null: the reference kernel
+  Qs8GemmParams params_;
+  const void* packed_ = nullptr;
+  const int8_t** rows_ = nullptr;
+  std::string name_;
 };
 
 class FloatSvdfKernel : public OpKernel {

@@ -170,13 +170,14 @@ class Comparison:
         return "MISMATCH" if self.exact else "OUT OF TOLERANCE"
 
 
-def add_stream_arguments(parser, inputs=10, invokes=20):
+def add_stream_arguments(parser, inputs=10, invokes=20, seed=None):
     """The options of a sweep of stateful models: --build-dir, --inputs fresh inputs, a stream of
-    --invokes invokes, --seed."""
+    --invokes invokes, --seed (default `seed`, else the time)."""
     parser.add_argument("--build-dir", required=True)
     parser.add_argument("--inputs", type=int, default=inputs)
     parser.add_argument("--invokes", type=int, default=invokes)
-    parser.add_argument("--seed", type=int, default=int(time.time()) % 1000000)
+    parser.add_argument("--seed", type=int,
+                        default=int(time.time()) % 1000000 if seed is None else seed)
 
 
 def summary(sweep, total, failed):

@@ -333,7 +333,9 @@ def model_bytes(make, config, seed):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    harness.add_stream_arguments(parser)
+    # A fixed default seed: float outputs are compared within a tolerance that
+    # a random model with heavy cancellation could exceed.
+    harness.add_stream_arguments(parser, seed=15)
     parser.add_argument("--no-zoo", action="store_true", help="generated models only")
     parser.add_argument("--zoo-core-only", action="store_true",
                         help="keyword_scrambled's int8 core only, not the whole model")

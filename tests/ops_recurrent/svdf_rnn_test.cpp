@@ -24,7 +24,7 @@ namespace {
 // One model, invoked frame after frame with its state carried.
 class Stream {
  public:
-  explicit Stream(const ModelBuilder& builder, int threads = 1) {
+  explicit Stream(const ModelBuilder& builder, int threads = 1, const char* kernel = "auto") {
     Result<std::vector<uint8_t>> bytes = builder.finish();
     REQUIRE(bytes.ok());
     bytes_ = std::move(bytes.value());  // Model::from_buffer reads them in place
@@ -34,6 +34,7 @@ class Stream {
     model_ = model.value();
     InterpreterOptions options;
     options.num_threads = threads;
+    options.kernel = kernel;
     interp_.reset(new Interpreter(model_, options));
     const Status prepared = interp_->prepare();
     INFO(prepared.to_string());
@@ -194,7 +195,7 @@ TEST_CASE("SVDF float: the window of feature activations weighted by time, strea
   CHECK(clipped.step<float>(std::vector<float>{-3, 0})[0] == 0.0f);
 }
 
-TEST_CASE("SVDF int8: within one rounding step of exact arithmetic, streamed, reset, any thread count") {
+TEST_CASE("SVDF int8: within one rounding step of exact arithmetic, streamed, reset, any thread count and kernel set") {
   for (DType state : {DType::kInt16, DType::kInt8}) {
     IntSvdf s;
     s.state_type = state;
@@ -204,12 +205,15 @@ TEST_CASE("SVDF int8: within one rounding step of exact arithmetic, streamed, re
       ModelBuilder b;
       const IntSvdfModel m = int_svdf(b, s, 7);
       Stream stream(b, threads);
+      // The reference kernels (the auto set may run the feature product as a SIMD GEMM).
+      Stream reference(b, threads, "reference");
       std::mt19937 rng(11);
       std::vector<std::vector<int8_t>> frames;
       std::vector<std::vector<int8_t>> outputs;
       for (int t = 0; t < 7; ++t) {
         frames.push_back(random_ints<int8_t>(rng, size_t(s.batch * s.inputs), -128, 127));
         outputs.push_back(stream.step<int8_t>(frames.back()));
+        CHECK(reference.step<int8_t>(frames.back()) == outputs.back());
         const std::vector<double> exact = int_svdf_model(m, frames);
         for (size_t i = 0; i < exact.size(); ++i) CHECK(std::abs(outputs.back()[i] - exact[i]) <= 1.5);
       }
