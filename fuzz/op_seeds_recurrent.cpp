@@ -1,7 +1,7 @@
 // Seeds of the recurrent operators with their variable state: SVDF in float32
-// (rank 2, TANH) and int8 with int16 state (TFLite) or int8 state with a zero
-// point (TFLite Micro), and UNIDIRECTIONAL_SEQUENCE_RNN in float32, batch- and
-// time-major.
+// (rank 2, TANH), int8 with int16 state (TFLite) or int8 state with a zero
+// point (TFLite Micro) and hybrid, and UNIDIRECTIONAL_SEQUENCE_RNN in float32
+// (batch- and time-major) and hybrid.
 #include "op_seeds.h"
 
 namespace lowbit::fuzz_seeds {
@@ -45,13 +45,34 @@ void svdf(ModelBuilder& b, DType state) {
   b.set_outputs({y});
 }
 
-// 3 inputs, 5 units, batch 2, 3 steps.
-void rnn(ModelBuilder& b, bool time_major) {
+// A hybrid SVDF: float input and state, int8 weights, asymmetric inputs.
+void hybrid_svdf(ModelBuilder& b) {
+  const int x = b.add_tensor("x", f32, {1, 5});
+  const int wf = b.add_constant("weights_feature", s8, {4, 5}, spread<int8_t>(20, -127, 127), per_tensor(0.02f, 0));
+  const int wt = b.add_constant("weights_time", s8, {4, 3}, spread<int8_t>(12, -127, 127), per_tensor(0.01f, 0));
+  const int st = b.add_variable("state", f32, {1, 12});
+  const int y = b.add_tensor("y", f32, {1, 2});
+  RecurrentOptions o;
+  o.rank = 2;
+  o.asymmetric_quantize_inputs = true;
+  b.add_operator(OpType::kSvdf, {x, wf, wt, kAbsentInput, st}, {y}, o);
+  b.set_inputs({x});
+  b.set_outputs({y});
+}
+
+// 3 inputs, 5 units, batch 2, 3 steps; int8 weights when `hybrid`.
+void rnn(ModelBuilder& b, bool time_major, bool hybrid = false) {
   const int batch = 2, steps = 3, inputs = 3, units = 5;
   const Shape in_shape = time_major ? Shape{steps, batch, inputs} : Shape{batch, steps, inputs};
   const int x = b.add_tensor("x", f32, in_shape);
-  const int w = b.add_constant("input_weights", f32, {units, inputs}, spread<float>(size_t(units * inputs), -2, 2));
-  const int r = b.add_constant("recurrent_weights", f32, {units, units}, spread<float>(size_t(units * units), -1, 1));
+  const int w = hybrid ? b.add_constant("input_weights", s8, {units, inputs},
+                                        spread<int8_t>(size_t(units * inputs), -127, 127), per_tensor(0.02f, 0))
+                      : b.add_constant("input_weights", f32, {units, inputs},
+                                        spread<float>(size_t(units * inputs), -2, 2));
+  const int r = hybrid ? b.add_constant("recurrent_weights", s8, {units, units},
+                                        spread<int8_t>(size_t(units * units), -127, 127), per_tensor(0.01f, 0))
+                      : b.add_constant("recurrent_weights", f32, {units, units},
+                                        spread<float>(size_t(units * units), -1, 1));
   const int bias = b.add_constant("bias", f32, {units}, spread<float>(size_t(units), -1, 1));
   const int h = b.add_variable("hidden_state", f32, {batch, units});
   const int y = b.add_tensor("y", f32, {in_shape[0], in_shape[1], units});
@@ -72,6 +93,8 @@ std::vector<OpSeed> recurrent_seeds() {
       {"svdf_int8_int8_state", [](ModelBuilder& b) { svdf(b, s8); }},
       {"unidirectional_sequence_rnn_float", [](ModelBuilder& b) { rnn(b, false); }},
       {"unidirectional_sequence_rnn_float_time_major", [](ModelBuilder& b) { rnn(b, true); }},
+      {"svdf_hybrid_asymmetric", [](ModelBuilder& b) { hybrid_svdf(b); }},
+      {"unidirectional_sequence_rnn_hybrid", [](ModelBuilder& b) { rnn(b, false, true); }},
   };
 }
 

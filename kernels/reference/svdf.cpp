@@ -106,16 +106,23 @@ void svdf_float(const SvdfShape& s, const float* input, const float* weights_fea
                 const float* weights_time, const float* bias, int activation, float* state,
                 float* scratch, float* output) {
   svdf_shift_state(s, state);
-  const int64_t batch_state = int64_t{s.filters} * s.memory;
-  const int units = s.units();
   for (int b = 0; b < s.batches; ++b) {
-    float* st = state + b * batch_state;
+    float* st = state + int64_t{b} * s.filters * s.memory;
     const float* x = input + int64_t{b} * s.inputs;
     // Every sum runs in LiteRT's order.
     for (int f = 0; f < s.filters; ++f) {
       st[int64_t{f} * s.memory + s.memory - 1] =
           dot_f32_4lanes(weights_feature + int64_t{f} * s.inputs, x, s.inputs);
     }
+  }
+  svdf_float_time(s, weights_time, bias, activation, state, scratch, output);
+}
+
+void svdf_float_time(const SvdfShape& s, const float* weights_time, const float* bias,
+                     int activation, const float* state, float* scratch, float* output) {
+  const int units = s.units();
+  for (int b = 0; b < s.batches; ++b) {
+    const float* st = state + int64_t{b} * s.filters * s.memory;
     float* time = scratch + int64_t{b} * s.filters;
     for (int f = 0; f < s.filters; ++f) {
       time[f] = dot_f32_4lanes(weights_time + int64_t{f} * s.memory, st + int64_t{f} * s.memory,

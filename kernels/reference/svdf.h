@@ -65,6 +65,10 @@ void svdf_integer_time(const SvdfShape& s, const SvdfQuantParams& q, const State
 void svdf_float(const SvdfShape& s, const float* input, const float* weights_feature,
                 const float* weights_time, const float* bias, int activation, float* state,
                 float* scratch, float* output);
+// Its second half (the hybrid SVDF's too): the time weights, bias and
+// activation over a state whose window already holds the newest activations.
+void svdf_float_time(const SvdfShape& s, const float* weights_time, const float* bias,
+                     int activation, const float* state, float* scratch, float* output);
 
 // The float dot product in LiteRT's order (its x86 tensor_utils, matched
 // against BUILTIN_REF): four running sums over elements i mod 4 of the first

@@ -1,7 +1,8 @@
 // SVDF: validation of TFLite's five operands (input, weights_feature,
 // weights_time, optional bias, variable state) and its kernels: float32, and
 // the fully-integer form with int16 state (TFLite) or int8 state with a zero
-// point (TFLite Micro). The hybrid form (float input, int8 weights) is refused.
+// point (TFLite Micro), and the hybrid form (float input and state, int8
+// weights: the input quantized per batch row on the fly).
 // With int8 state the feature product is an int8 GEMM (rescaled into the
 // state's scale and zero point, clamped to int8): it runs through the qs8 GEMM
 // family when the CPU has a SIMD variant. The int16 state's products, and the
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "kernels/qs8_gemm.h"
+#include "kernels/reference/hybrid.h"
 #include "kernels/reference/requantize.h"
 #include "kernels/reference/svdf.h"
 #include "ops/op_kernel.h"
@@ -66,11 +68,7 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   LOWBIT_RETURN_IF_ERROR(check_nonempty(graph, op, kWeightsFeature));
   LOWBIT_RETURN_IF_ERROR(check_nonempty(graph, op, kWeightsTime));
   const bool is_float = graph.tensors[op.inputs[kInput]].dtype == DType::kFloat32;
-  const DType weight_type = graph.tensors[op.inputs[kWeightsFeature]].dtype;
-  if (is_float && weight_type == DType::kInt8) {
-    return Status(StatusCode::kUnsupported,
-                  "the hybrid SVDF (float32 input, int8 weights) is not supported yet");
-  }
+  const bool hybrid = is_float && graph.tensors[op.inputs[kWeightsFeature]].dtype == DType::kInt8;
   const ref::SvdfShape s = svdf_shape(graph, op);
   if (s.rank < 1) return invalid("options: rank is " + std::to_string(s.rank) + "; must be >= 1");
   if (s.filters % s.rank != 0) {
@@ -82,11 +80,17 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   if (state_type != DType::kInt8 && state_type != DType::kInt16 && state_type != DType::kFloat32) {
     return invalid(describe_input(graph, op, kState) + " (the state) must be int16 or int8");
   }
-  const DType feature_type = is_float ? DType::kFloat32 : DType::kInt8;
+  const DType feature_type = is_float && !hybrid ? DType::kFloat32 : DType::kInt8;
   LOWBIT_RETURN_IF_ERROR(check_constant_operand(graph, op, kWeightsFeature, feature_type,
                                                 Shape{s.filters, s.inputs}));
-  LOWBIT_RETURN_IF_ERROR(check_constant_operand(graph, op, kWeightsTime, state_type,
+  LOWBIT_RETURN_IF_ERROR(check_constant_operand(graph, op, kWeightsTime,
+                                                hybrid ? DType::kInt8 : state_type,
                                                 Shape{s.filters, s.memory}));
+  if (hybrid) {
+    // TFLite scales by the weights' scales and subtracts no weight zero point.
+    LOWBIT_RETURN_IF_ERROR(check_symmetric_operand(graph, op, kWeightsFeature));
+    LOWBIT_RETURN_IF_ERROR(check_symmetric_operand(graph, op, kWeightsTime));
+  }
   if (has_bias(op)) {
     LOWBIT_RETURN_IF_ERROR(check_constant_operand(graph, op, kBias,
                                                   is_float ? DType::kFloat32 : DType::kInt32,
@@ -107,8 +111,19 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   return Status::Ok();
 }
 
+// What every SVDF kernel has: the layer's shape and its work.
+class SvdfKernel : public OpKernel {
+ public:
+  uint64_t macs() const override {
+    return uint64_t(s_.batches) * s_.filters * uint64_t(s_.inputs + s_.memory);
+  }
+
+ protected:
+  ref::SvdfShape s_;
+};
+
 template <typename StateT>
-class IntegerSvdfKernel : public OpKernel {
+class IntegerSvdfKernel : public SvdfKernel {
  public:
   Status prepare(PrepareContext& ctx) override {
     s_ = svdf_shape(ctx.graph(), ctx.op());
@@ -153,9 +168,6 @@ class IntegerSvdfKernel : public OpKernel {
   const char* name() const override {
     if (gemm_.fn != nullptr) return name_.c_str();
     return sizeof(StateT) == 1 ? "qs8_svdf_s8state__reference" : "qs8_svdf_s16state__reference";
-  }
-  uint64_t macs() const override {
-    return uint64_t(s_.batches) * s_.filters * uint64_t(s_.inputs + s_.memory);
   }
 
  private:
@@ -212,7 +224,6 @@ class IntegerSvdfKernel : public OpKernel {
     }
   }
 
-  ref::SvdfShape s_;
   ref::SvdfQuantParams q_;
   Qs8GemmKernel gemm_{};  // fn null: the reference kernel
   Qs8GemmParams params_;
@@ -221,7 +232,77 @@ class IntegerSvdfKernel : public OpKernel {
   std::string name_;
 };
 
-class FloatSvdfKernel : public OpKernel {
+// TFLite's EvalHybridSVDF: each batch row of the input quantized to int8
+// (symmetric, or asymmetric with options.asymmetric_quantize_inputs), the
+// feature product in int32 scaled back to float into the state, then the
+// float time product with the time weights dequantized once.
+class HybridSvdfKernel : public SvdfKernel {
+ public:
+  Status prepare(PrepareContext& ctx) override {
+    s_ = svdf_shape(ctx.graph(), ctx.op());
+    const auto& options = std::get<RecurrentOptions>(ctx.op().options);
+    activation_ = options.fused_activation;
+    asymmetric_ = options.asymmetric_quantize_inputs;
+    feature_scale_ = ctx.input(kWeightsFeature).quant.scales[0];
+    const size_t time_count = size_t(s_.filters) * s_.memory;
+    auto* time = static_cast<float*>(ctx.allocate_persistent(sizeof(float) * time_count));
+    auto* sums = static_cast<int32_t*>(ctx.allocate_persistent(sizeof(int32_t) * size_t(s_.filters)));
+    if (time == nullptr || sums == nullptr) {
+      return Status(StatusCode::kResourceExhausted, "no memory for the hybrid SVDF's weights");
+    }
+    const auto* time_q = static_cast<const int8_t*>(ctx.input(kWeightsTime).data);
+    const float time_scale = ctx.input(kWeightsTime).quant.scales[0];
+    for (size_t i = 0; i < time_count; ++i) time[i] = float(time_q[i]) * time_scale;
+    ref::int8_row_sums(static_cast<const int8_t*>(ctx.input(kWeightsFeature).data), s_.filters,
+                       s_.inputs, sums);
+    time_weights_ = time;
+    row_sums_ = sums;
+    const size_t cells = size_t(s_.batches) * s_.filters;
+    // The time products and the feature products (floats), then the
+    // quantized input rows.
+    ctx.request_scratch(2 * sizeof(float) * cells + size_t(s_.batches) * s_.inputs);
+    return Status::Ok();
+  }
+
+  Status run(const RunContext& ctx) override {
+    float* state = static_cast<float*>(const_cast<void*>(ctx.input(kState)));
+    const float* input = ctx.input_as<float>(kInput);
+    const size_t cells = size_t(s_.batches) * s_.filters;
+    float* time = static_cast<float*>(ctx.scratch());
+    float* features = time + cells;
+    int8_t* quantized = reinterpret_cast<int8_t*>(features + cells);
+    ref::svdf_shift_state(s_, state);
+    // TFLite clears the newest places and skips the products of an all-zero input.
+    std::fill(features, features + cells, 0.0f);
+    if (!ref::is_zero_vector(input, int64_t{s_.batches} * s_.inputs)) {
+      for (int b = 0; b < s_.batches; ++b) {
+        float scale = 0.0f;
+        int32_t offset = 0;
+        int8_t* q = quantized + int64_t{b} * s_.inputs;
+        ref::hybrid_quantize_row(input + int64_t{b} * s_.inputs, s_.inputs, asymmetric_, q, &scale,
+                                 &offset);
+        ref::hybrid_matvec_accumulate(ctx.input_as<int8_t>(kWeightsFeature), s_.filters, s_.inputs,
+                                      q, scale * feature_scale_, offset, row_sums_,
+                                      features + int64_t{b} * s_.filters);
+      }
+    }
+    for (size_t i = 0; i < cells; ++i) state[i * s_.memory + s_.memory - 1] = features[i];
+    ref::svdf_float_time(s_, time_weights_, ctx.input_as<float>(kBias), activation_, state, time,
+                         ctx.output_as<float>(0));
+    return Status::Ok();
+  }
+
+  const char* name() const override { return "hybrid_svdf__reference"; }
+
+ private:
+  int activation_ = 0;
+  bool asymmetric_ = false;
+  float feature_scale_ = 1.0f;
+  const float* time_weights_ = nullptr;
+  const int32_t* row_sums_ = nullptr;
+};
+
+class FloatSvdfKernel : public SvdfKernel {
  public:
   Status prepare(PrepareContext& ctx) override {
     s_ = svdf_shape(ctx.graph(), ctx.op());
@@ -239,12 +320,8 @@ class FloatSvdfKernel : public OpKernel {
   }
 
   const char* name() const override { return "f32_svdf__reference"; }
-  uint64_t macs() const override {
-    return uint64_t(s_.batches) * s_.filters * uint64_t(s_.inputs + s_.memory);
-  }
 
  private:
-  ref::SvdfShape s_;
   int activation_ = 0;
 };
 
@@ -252,7 +329,11 @@ Result<std::unique_ptr<OpKernel>> create(const GraphDesc& graph, const OperatorD
   switch (graph.tensors[op.inputs[kState]].dtype) {
     case DType::kInt8: return std::unique_ptr<OpKernel>(new IntegerSvdfKernel<int8_t>());
     case DType::kInt16: return std::unique_ptr<OpKernel>(new IntegerSvdfKernel<int16_t>());
-    default: return std::unique_ptr<OpKernel>(new FloatSvdfKernel());
+    default:
+      if (graph.tensors[op.inputs[kWeightsFeature]].dtype == DType::kInt8) {
+        return std::unique_ptr<OpKernel>(new HybridSvdfKernel());
+      }
+      return std::unique_ptr<OpKernel>(new FloatSvdfKernel());
   }
 }
 

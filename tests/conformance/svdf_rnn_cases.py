@@ -59,6 +59,13 @@ SVDF_INT8 = [(1, 10, 4, 1, 5, True, np.int16), (2, 24, 8, 2, 8, True, np.int16),
              (1, 96, 16, 3, 10, False, np.int16), (3, 7, 3, 1, 1, True, np.int16),
              (1, 10, 4, 1, 5, True, np.int8), (2, 32, 8, 2, 8, True, np.int8),
              (1, 64, 12, 3, 16, True, np.int8)]
+# Hybrid (float activations, int8 weights): (batch, inputs, units, rank, memory, activation,
+# asymmetric inputs) for SVDF, (batch, steps, inputs, units, time_major, activation, asymmetric)
+# for the RNN.
+SVDF_HYBRID = [(1, 10, 4, 1, 5, RELU, False), (2, 12, 3, 2, 4, NONE, True),
+               (1, 33, 5, 3, 7, RELU6, False)]
+RNN_HYBRID = [(1, 4, 6, 8, False, TANH, False), (2, 3, 5, 4, True, RELU, True),
+              (3, 2, 9, 5, False, NONE, True)]
 # (batch, steps, inputs, units, time_major, activation)
 RNN_FLOAT = [(1, 5, 4, 8, False, TANH), (2, 3, 6, 5, False, RELU), (3, 4, 5, 7, True, TANH),
              (1, 1, 9, 3, True, SIGN_BIT), (2, 6, 3, 4, True, NONE), (4, 2, 8, 16, False, RELU6)]
@@ -100,21 +107,35 @@ class StateModel(TFLiteModel):
         return b.EndObject()
 
 
-def svdf_float_model(path, rng, batch, inputs, units, rank, memory, activation, bias):
+def weights(m, name, shape, rng, spread, hybrid):
+    """Float weights, or (hybrid) int8 ones with a per-tensor symmetric scale."""
+    if not hybrid:
+        return m.tensor(name, shape, np.float32, data=rng.normal(0, spread, shape).astype(np.float32))
+    scale = float(3 * spread / 127)
+    return m.tensor(name, shape, np.int8, [scale], [0],
+                    data=np.clip(np.round(rng.normal(0, spread, shape) / scale), -127, 127).astype(np.int8))
+
+
+def svdf_float_model(path, rng, batch, inputs, units, rank, memory, activation, bias,
+                     hybrid=False, asymmetric=False):
     filters = units * rank
     m = StateModel()
     x = m.tensor("x", [batch, inputs], np.float32)
-    wf = m.tensor("weights_feature", [filters, inputs], np.float32,
-                  data=rng.normal(0, 1 / np.sqrt(inputs), (filters, inputs)).astype(np.float32))
-    wt = m.tensor("weights_time", [filters, memory], np.float32,
-                  data=rng.normal(0, 1 / np.sqrt(memory), (filters, memory)).astype(np.float32))
+    wf = weights(m, "weights_feature", [filters, inputs], rng, 1 / np.sqrt(inputs), hybrid)
+    wt = weights(m, "weights_time", [filters, memory], rng, 1 / np.sqrt(memory), hybrid)
     b = m.tensor("bias", [units], np.float32,
                  data=rng.normal(0, 0.3, units).astype(np.float32)) if bias else -1
     state = m.variable("state", [batch, memory * filters], np.float32)
     y = m.tensor("y", [batch, units], np.float32)
-    m.operator("SVDF", 1, [x, wf, wt, b, state], [y], rank=rank, activation=activation)
+    m.operator("SVDF", 1, [x, wf, wt, b, state], [y], rank=rank, activation=activation,
+               asymmetric_quantize_inputs=asymmetric)
     with open(path, "wb") as f:
         f.write(m.serialize([x], [y]))
+
+
+def svdf_hybrid_model(path, rng, batch, inputs, units, rank, memory, activation, asymmetric):
+    svdf_float_model(path, rng, batch, inputs, units, rank, memory, activation, True, True,
+                     asymmetric)
 
 
 def svdf_int8_model(path, rng, batch, inputs, units, rank, memory, bias, state_dtype):
@@ -149,21 +170,24 @@ def svdf_int8_model(path, rng, batch, inputs, units, rank, memory, bias, state_d
         f.write(m.serialize([x], [y]))
 
 
-def rnn_float_model(path, rng, batch, steps, inputs, units, time_major, activation):
+def rnn_float_model(path, rng, batch, steps, inputs, units, time_major, activation, hybrid=False,
+                    asymmetric=False):
     m = StateModel()
     shape = [steps, batch, inputs] if time_major else [batch, steps, inputs]
     x = m.tensor("x", shape, np.float32)
-    w = m.tensor("input_weights", [units, inputs], np.float32,
-                 data=rng.normal(0, 1 / np.sqrt(inputs), (units, inputs)).astype(np.float32))
-    r = m.tensor("recurrent_weights", [units, units], np.float32,
-                 data=rng.normal(0, 0.7 / np.sqrt(units), (units, units)).astype(np.float32))
+    w = weights(m, "input_weights", [units, inputs], rng, 1 / np.sqrt(inputs), hybrid)
+    r = weights(m, "recurrent_weights", [units, units], rng, 0.7 / np.sqrt(units), hybrid)
     b = m.tensor("bias", [units], np.float32, data=rng.normal(0, 0.2, units).astype(np.float32))
     h = m.variable("hidden_state", [batch, units], np.float32)
     y = m.tensor("y", shape[:2] + [units], np.float32)
     m.operator("UNIDIRECTIONAL_SEQUENCE_RNN", 1, [x, w, r, b, h], [y], time_major=time_major,
-               activation=activation)
+               activation=activation, asymmetric_quantize_inputs=asymmetric)
     with open(path, "wb") as f:
         f.write(m.serialize([x], [y]))
+
+
+def rnn_hybrid_model(path, rng, batch, steps, inputs, units, time_major, activation, asymmetric):
+    rnn_float_model(path, rng, batch, steps, inputs, units, time_major, activation, True, asymmetric)
 
 
 class TFLMOracle:
@@ -319,6 +343,13 @@ def generated_cases():
     for c in RNN_FLOAT:
         cases.append((f"rnn f32 b={c[0]} steps={c[1]} in={c[2]} units={c[3]}"
                       f"{' time-major' if c[4] else ''} act={c[5]}", rnn_float_model, c, "litert"))
+    for c in SVDF_HYBRID:
+        cases.append((f"svdf hybrid b={c[0]} in={c[1]} units={c[2]} rank={c[3]} mem={c[4]} "
+                      f"act={c[5]}{' asymmetric' if c[6] else ''}", svdf_hybrid_model, c, "litert"))
+    for c in RNN_HYBRID:
+        cases.append((f"rnn hybrid b={c[0]} steps={c[1]} in={c[2]} units={c[3]}"
+                      f"{' time-major' if c[4] else ''} act={c[5]}{' asymmetric' if c[6] else ''}",
+                      rnn_hybrid_model, c, "litert"))
     return cases
 
 

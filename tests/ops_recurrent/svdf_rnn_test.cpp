@@ -174,7 +174,35 @@ std::vector<double> int_svdf_model(const IntSvdfModel& m, const std::vector<std:
   return out;
 }
 
+// A hybrid SVDF: float input and state, int8 feature weights {1, 2} (scale
+// 0.1), time weights (`time_type`) 1, 1, 1 at scale 0.5, memory 3.
+void hybrid_svdf(ModelBuilder& b, DType time_type) {
+  const int x = b.add_tensor("x", DType::kFloat32, {1, 2});
+  const int wf = b.add_constant("wf", DType::kInt8, {1, 2}, std::vector<int8_t>{1, 2}, per_tensor(0.1f, 0));
+  const int wt = time_type == DType::kInt8
+                     ? b.add_constant("wt", DType::kInt8, {1, 3}, std::vector<int8_t>{1, 1, 1}, per_tensor(0.5f, 0))
+                     : b.add_constant("wt", DType::kFloat32, {1, 3}, std::vector<float>{1, 1, 1});
+  const int st = b.add_variable("state", DType::kFloat32, {1, 3});
+  const int y = b.add_tensor("y", DType::kFloat32, {1, 1});
+  b.add_operator(OpType::kSvdf, {x, wf, wt, kAbsentInput, st}, {y}, RecurrentOptions{}, "svdf");
+  b.set_inputs({x});
+  b.set_outputs({y});
+}
+
 }  // namespace
+
+TEST_CASE("SVDF hybrid: the input quantized per row, the int8 product scaled back, state carried") {
+  ModelBuilder b;
+  hybrid_svdf(b, DType::kInt8);
+  Stream stream(b);
+  // x = (1, 0.5): q = (127, 64) at scale 1/127; the product 127 + 128 = 255.
+  const float feature = 255.0f * ((1.0f / 127.0f) * 0.1f);
+  CHECK(stream.step<float>(std::vector<float>{1.0f, 0.5f})[0] == 0.5f * feature);
+  // An all-zero frame enters as zero; the window still holds the first.
+  CHECK(stream.step<float>(std::vector<float>{0.0f, 0.0f})[0] == 0.5f * feature);
+  stream.reset();
+  CHECK(stream.step<float>(std::vector<float>{0.0f, 0.0f})[0] == 0.0f);
+}
 
 TEST_CASE("SVDF float: the window of feature activations weighted by time, streamed and reset") {
   ModelBuilder b;
@@ -364,17 +392,8 @@ TEST_CASE("SVDF and RNN refusals name what is wrong, each in its own words") {
   CHECK_THAT(load_error(act), Catch::Contains("fused activation 6 is not supported"));
 
   ModelBuilder hybrid;
-  {
-    const int x = hybrid.add_tensor("x", DType::kFloat32, {1, 2});
-    const int wf = hybrid.add_constant("wf", DType::kInt8, {1, 2}, std::vector<int8_t>{1, 2}, per_tensor(0.1f, 0));
-    const int wt = hybrid.add_constant("wt", DType::kFloat32, {1, 3}, std::vector<float>{1, 1, 1});
-    const int st = hybrid.add_variable("state", DType::kFloat32, {1, 3});
-    const int y = hybrid.add_tensor("y", DType::kFloat32, {1, 1});
-    hybrid.add_operator(OpType::kSvdf, {x, wf, wt, kAbsentInput, st}, {y}, RecurrentOptions{}, "svdf");
-    hybrid.set_inputs({x});
-    hybrid.set_outputs({y});
-  }
-  CHECK_THAT(load_error(hybrid), Catch::Contains("hybrid SVDF"));
+  hybrid_svdf(hybrid, DType::kFloat32);
+  CHECK_THAT(load_error(hybrid), Catch::Contains("\"wt\") has dtype float32, expected int8"));
 
   // RNN: 3 inputs, 4 units, batch 1, 2 steps, batch-major.
   auto rnn_error = [](DType weights, Shape hidden, Shape recurrent, bool bias, int32_t activation) {
@@ -399,7 +418,8 @@ TEST_CASE("SVDF and RNN refusals name what is wrong, each in its own words") {
   CHECK(rnn_error(f32, {1, 4}, {4, 4}, true, 4).empty());
   CHECK_THAT(rnn_error(f32, {2, 4}, {4, 4}, true, 4),
              Catch::Contains("(the state) has shape [2,4]; expected [1,4] (batch x units)"));
-  CHECK_THAT(rnn_error(DType::kInt8, {1, 4}, {4, 4}, true, 4), Catch::Contains("hybrid RNN"));
+  CHECK_THAT(rnn_error(DType::kInt8, {1, 4}, {4, 4}, true, 4),
+             Catch::Contains("\"r\") has dtype float32, expected int8"));
   CHECK_THAT(rnn_error(f32, {1, 4}, {4, 3}, true, 4), Catch::Contains("\"r\") has shape [4,3]; expected [4,4]"));
   CHECK_THAT(rnn_error(f32, {1, 4}, {4, 4}, false, 4), Catch::Contains("required input 3 is absent"));
   CHECK_THAT(rnn_error(f32, {1, 4}, {4, 4}, true, 9), Catch::Contains("fused activation 9 is not supported"));
