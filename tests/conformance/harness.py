@@ -19,14 +19,15 @@ FLOAT_RELATIVE_TOLERANCE = 1e-5
 
 
 def run_lowbit(lbm_path, inputs, output_specs, profile, build_dir, kernel="auto", threads=1,
-               invokes=1):
+               invokes=1, stream=False):
     """inputs: list of arrays in graph-input order; output_specs: list of (dtype, shape).
     invokes > 1 runs the same inputs repeatedly (recurrent state carries over) and returns
-    the last outputs."""
+    the last outputs; with stream, each input array holds `invokes` frames (leading axis), one
+    per invoke, and each output comes back with every invoke's values (leading axis)."""
     with tempfile.TemporaryDirectory(prefix="lowbit-conf-") as scratch:
         command = [tool("lowbit-run", build_dir), lbm_path, "--profile", profile,
                    "--kernel", kernel, "--threads", str(threads), "--max-values", "0",
-                   "--invokes", str(invokes)]
+                   "--invokes", str(invokes)] + (["--stream"] if stream else [])
         for index, array in enumerate(inputs):
             path = os.path.join(scratch, f"in{index}.bin")
             np.ascontiguousarray(array).tofile(path)
@@ -39,7 +40,7 @@ def run_lowbit(lbm_path, inputs, output_specs, profile, build_dir, kernel="auto"
         outputs = []
         for index, (dtype, shape) in enumerate(output_specs):
             data = np.fromfile(os.path.join(scratch, f"out{index}.bin"), dtype=dtype)
-            outputs.append(data.reshape(shape))
+            outputs.append(data.reshape(((invokes,) if stream else ()) + tuple(shape)))
         return outputs
 
 

@@ -12,8 +12,9 @@ int8 core (the seven SVDFs and four FULLY_CONNECTEDs from the int8 tensor after 
 QUANTIZE, every SVDF output a graph output).
 
 Each model runs on --inputs seeded inputs from a fresh state and once as a stream of --invokes
-invokes with the state carried (lowbit-run --invokes; the oracle without a reset), with the auto
-and reference kernels at 1 and 2 threads. int8 outputs must be equal byte for byte; float ones
+distinct seeded frames with the state carried (lowbit-run --invokes --stream, every frame's
+outputs compared; the oracle without a reset), with the auto and reference kernels at 1 and 2
+threads. int8 outputs must be equal byte for byte; float ones
 within harness.FLOAT_RELATIVE_TOLERANCE ("exact" when bitwise equal; TFLite's RNN and SVDF apply TANH through Eigen's
 approximation, lowbit through libm).
 
@@ -192,30 +193,35 @@ def rnn_hybrid_model(path, rng, batch, steps, inputs, units, time_major, activat
 
 class TFLMOracle:
     """TFLite Micro's interpreter in its own venv, fed through pickle files: runs a list of
-    (input arrays, invokes) jobs, each from a fresh state, and returns each job's last outputs."""
+    (input arrays, invokes, stream) jobs (see litert_jobs), each from a fresh state."""
 
     SCRIPT = """
 import pickle, sys
+import numpy as np
 from tflite_micro.python.tflite_micro import runtime
 model, out = sys.argv[1], sys.argv[3]
 with open(sys.argv[2], "rb") as f:
     jobs = pickle.load(f)
 it = runtime.Interpreter.from_file(model)
-results = []
-for inputs, invokes in jobs:
-    it.reset()
-    for _ in range(invokes):
-        for i, a in enumerate(inputs):
-            it.set_input(a, i)
-        it.invoke()
+def outputs():
     outs, i = [], 0
     while True:
         try:
             outs.append(it.get_output(i).copy())
         except Exception:
-            break
+            return outs
         i += 1
-    results.append(outs)
+results = []
+for inputs, invokes, stream in jobs:
+    it.reset()
+    frames = []
+    for k in range(invokes):
+        for i, a in enumerate(inputs):
+            it.set_input(a[k] if stream else a, i)
+        it.invoke()
+        if stream:
+            frames.append(outputs())
+    results.append([np.stack(o) for o in zip(*frames)] if stream else outputs())
 with open(out, "wb") as f:
     pickle.dump(results, f)
 """
@@ -241,13 +247,15 @@ with open(out, "wb") as f:
 
 
 def litert_jobs(path, jobs):
+    """Each (inputs, invokes, stream) job from a fresh state: the last outputs of `invokes` runs on
+    the same inputs, or (stream) every frame's outputs, stacked, the inputs holding one frame per
+    invoke."""
     oracle = harness.LiteRTOracle(path, reference=True)
     results = []
-    for inputs, invokes in jobs:
+    for inputs, invokes, stream in jobs:
         oracle.reset_state()
-        for _ in range(invokes):
-            expected = oracle.run(inputs)
-        results.append(expected)
+        frames = [oracle.run([a[k] for a in inputs] if stream else inputs) for k in range(invokes)]
+        results.append([np.stack(o) for o in zip(*frames)] if stream else frames[-1])
     return results
 
 
@@ -264,18 +272,20 @@ def check(name, path, args, rng, scratch, oracle="litert"):
         print(f"{name:58s} FAILED to convert: {error[-300:]}")
         return False
     in_specs, out_specs = specs_of(path, oracle)
-    jobs = []
-    for index in range(args.inputs + 1):
-        inputs = [input_for(rng, dtype, shape) for dtype, shape in in_specs]
-        jobs.append((inputs, args.invokes if index == args.inputs else 1))
+    # Fresh inputs, then a stream of distinct frames with the state carried.
+    jobs = [([input_for(rng, dtype, shape) for dtype, shape in in_specs], 1, False)
+            for _ in range(args.inputs)]
+    jobs.append(([np.stack([input_for(rng, dtype, shape) for _ in range(args.invokes)])
+                  for dtype, shape in in_specs], args.invokes, True))
     start = time.time()
     expected_all = TFLMOracle(path).run_jobs(jobs, scratch) if oracle == "tflm" else litert_jobs(path, jobs)
     failures, comparison = 0, harness.Comparison(exact=False)
-    for index, ((inputs, invokes), expected) in enumerate(zip(jobs, expected_all)):
+    for index, ((inputs, invokes, stream), expected) in enumerate(zip(jobs, expected_all)):
         for kernel, threads in RUNS:
             try:
                 got = harness.run_lowbit(lbm, inputs, out_specs, "tflite_reference", args.build_dir,
-                                         kernel=kernel, threads=threads, invokes=invokes)
+                                         kernel=kernel, threads=threads, invokes=invokes,
+                                         stream=stream)
             except RuntimeError as error:
                 print(f"{name:58s} FAILED: {str(error)[-300:]}")
                 return False
@@ -283,11 +293,11 @@ def check(name, path, args, rng, scratch, oracle="litert"):
             comparison.add([np.asarray(e).reshape(g.shape) for g, e in zip(got, expected)], got, index)
             if comparison.mismatches != before:
                 failures += 1
-                what = f"stream of {invokes} invokes" if invokes > 1 else f"input {index}"
+                what = f"stream of {invokes} frames" if stream else f"input {index}"
                 print(f"  {name}: {what} kernel={kernel} threads={threads}: "
                       f"{comparison.mismatches - before} values differ (first {comparison.first_mismatch})")
     verdict = comparison.verdict() if failures == 0 else f"FAILED ({failures} differing runs)"
-    print(f"{name:58s} {verdict} ({oracle}; {args.inputs} inputs + a {args.invokes}-invoke "
+    print(f"{name:58s} {verdict} ({oracle}; {args.inputs} inputs + a {args.invokes}-frame "
           f"stream x {len(RUNS)} runs, {time.time() - start:.0f} s)")
     return failures == 0
 
