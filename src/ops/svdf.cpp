@@ -76,6 +76,7 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
                                                   is_float ? DType::kFloat32 : DType::kInt32,
                                                   Shape{s.units()}));
   }
+  // The time weights' data bounds memory * filters (they are checked constant above).
   LOWBIT_RETURN_IF_ERROR(check_state_operand(graph, op, kState, state_type,
                                              Shape{s.batches, s.memory * s.filters},
                                              "batch x memory * filters"));
