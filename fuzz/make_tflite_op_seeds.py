@@ -32,7 +32,7 @@ import math_cases  # noqa: E402
 import op_cases  # noqa: E402
 import reduce_cases  # noqa: E402
 import resize_cases  # noqa: E402
-import svdf_rnn_cases  # noqa: E402
+import recurrent_models  # noqa: E402
 import transpose_conv_cases  # noqa: E402
 
 ACTIVATIONS = ("tanh", "exp", "log", "leaky_relu", "prelu")
@@ -70,9 +70,9 @@ def built_seeds(rng):
             lambda dtype=dtype: transpose_conv_cases.transpose_conv_case(rng, dtype)[0]
         yield f"l2_normalization_{dtype}", \
             lambda dtype=dtype: transpose_conv_cases.l2_normalization_case(rng, dtype, 0)[0]
-    for index, (name, make, config, _) in enumerate(svdf_rnn_cases.generated_cases()):
+    for index, (name, make, config, _) in enumerate(recurrent_models.generated_cases()):
         yield f"{name.split()[0]}_{index}", \
-            lambda make=make, config=config, index=index: svdf_rnn_cases.model_bytes(make, config, index)
+            lambda make=make, config=config, index=index: recurrent_models.model_bytes(make, config, index)
 
 
 def converted_seeds(rng, tf):
