@@ -36,6 +36,23 @@ inline bool files_exist(const char* program, const std::vector<std::string>& pat
   return true;
 }
 
+// A prepared interpreter over a model; an empty pointer after printing why not.
+inline std::unique_ptr<lowbit::Interpreter> prepared_interpreter(
+    const char* program, std::shared_ptr<const lowbit::Model> model) {
+  // $LOWBIT_THREADS picks the thread count (the tests run every example at 1
+  // and 2); $LOWBIT_KERNEL, read by the runtime itself, the kernel set.
+  lowbit::InterpreterOptions options;
+  if (const char* threads = std::getenv("LOWBIT_THREADS"); threads && *threads) {
+    options.num_threads = std::atoi(threads);
+  }
+  auto interpreter = std::make_unique<lowbit::Interpreter>(std::move(model), options);
+  if (lowbit::Status s = interpreter->prepare(); !s.ok()) {
+    std::fprintf(stderr, "%s: %s\n", program, s.to_string().c_str());
+    return nullptr;
+  }
+  return interpreter;
+}
+
 // An interpreter over a model file; an empty pointer after printing why not.
 inline std::unique_ptr<lowbit::Interpreter> load_interpreter(const char* program,
                                                              const std::string& model_path) {
@@ -45,18 +62,7 @@ inline std::unique_ptr<lowbit::Interpreter> load_interpreter(const char* program
     std::fprintf(stderr, "%s: %s\n", program, model.status().to_string().c_str());
     return nullptr;
   }
-  // $LOWBIT_THREADS picks the thread count (the tests run every example at 1
-  // and 2); $LOWBIT_KERNEL, read by the runtime itself, the kernel set.
-  lowbit::InterpreterOptions options;
-  if (const char* threads = std::getenv("LOWBIT_THREADS"); threads && *threads) {
-    options.num_threads = std::atoi(threads);
-  }
-  auto interpreter = std::make_unique<lowbit::Interpreter>(model.value(), options);
-  if (lowbit::Status s = interpreter->prepare(); !s.ok()) {
-    std::fprintf(stderr, "%s: %s\n", program, s.to_string().c_str());
-    return nullptr;
-  }
-  return interpreter;
+  return prepared_interpreter(program, model.value());
 }
 
 // A text file's lines (a labels file: one class name per line).

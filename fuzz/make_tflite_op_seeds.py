@@ -3,7 +3,7 @@ them into fuzz_load_lbm seeds): the TFLite builtins of issue 14 (data movement, 
 SUB, ARG_MAX/ARG_MIN, CAST, GATHER_ND, the math elementwise operators, the detection post-processing
 custom operator) and those of lowbit's operators 54-66 (TANH, EXP, LOG, LEAKY_RELU, PRELU,
 TRANSPOSE_CONV, L2_NORMALIZATION, REDUCE_MAX, REDUCE_MIN, SUM, SPACE_TO_BATCH_ND,
-BATCH_TO_SPACE_ND, UNIDIRECTIONAL_SEQUENCE_LSTM), each with its option table and in each dtype
+BATCH_TO_SPACE_ND, UNIDIRECTIONAL_SEQUENCE_LSTM, SVDF, UNIDIRECTIONAL_SEQUENCE_RNN), each with its option table and in each dtype
 the sweep takes, made by the conformance sweeps' own case generators (tests/conformance), so the
 seeds follow whatever options those sweeps cover.
 
@@ -32,6 +32,7 @@ import math_cases  # noqa: E402
 import op_cases  # noqa: E402
 import reduce_cases  # noqa: E402
 import resize_cases  # noqa: E402
+import recurrent_models  # noqa: E402
 import transpose_conv_cases  # noqa: E402
 
 ACTIVATIONS = ("tanh", "exp", "log", "leaky_relu", "prelu")
@@ -69,6 +70,9 @@ def built_seeds(rng):
             lambda dtype=dtype: transpose_conv_cases.transpose_conv_case(rng, dtype)[0]
         yield f"l2_normalization_{dtype}", \
             lambda dtype=dtype: transpose_conv_cases.l2_normalization_case(rng, dtype, 0)[0]
+    for index, (name, make, config, _) in enumerate(recurrent_models.generated_cases()):
+        yield f"{name.split()[0]}_{index}", \
+            lambda make=make, config=config, index=index: recurrent_models.model_bytes(make, config, index)
 
 
 def converted_seeds(rng, tf):

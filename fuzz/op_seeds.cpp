@@ -6,7 +6,7 @@ namespace lowbit::fuzz_seeds {
 
 std::vector<OpSeed> all_seeds() {
   std::vector<OpSeed> seeds;
-  for (auto group : {layer_seeds, activation_seeds, datamove_seeds}) {
+  for (auto group : {layer_seeds, activation_seeds, datamove_seeds, recurrent_seeds}) {
     for (OpSeed& seed : group()) seeds.push_back(std::move(seed));
   }
   return seeds;

@@ -5,6 +5,7 @@
 //   op_seeds_layers.cpp      convolutions, pools, TRANSPOSE_CONV, LSTM, binary ops
 //   op_seeds_activation.cpp  elementwise, activations, reductions, quantization
 //   op_seeds_datamove.cpp    data movement, resampling, detection, math (ops 23-53)
+//   op_seeds_recurrent.cpp   SVDF and UNIDIRECTIONAL_SEQUENCE_RNN
 #pragma once
 
 #include <cstdint>
@@ -28,6 +29,7 @@ using Operand = std::pair<DType, Shape>;
 std::vector<OpSeed> layer_seeds();
 std::vector<OpSeed> activation_seeds();
 std::vector<OpSeed> datamove_seeds();
+std::vector<OpSeed> recurrent_seeds();
 // Every group's seeds, in one list.
 std::vector<OpSeed> all_seeds();
 
@@ -63,5 +65,17 @@ void single(ModelBuilder& b, OpType type, const std::vector<Operand>& in,
 }
 
 void unary(ModelBuilder& b, OpType type, DType dtype, Shape shape);
+
+// Fixed values spread over [low, high] (a stride walk: seeds stay the same
+// from build to build without a random generator).
+template <typename T>
+std::vector<T> spread(size_t count, int64_t low, int64_t high) {
+  std::vector<T> values(count);
+  const int64_t span = high - low + 1;
+  for (size_t i = 0; i < count; ++i) values[i] = static_cast<T>(low + int64_t(i * 37 + 11) % span);
+  return values;
+}
+
+inline Quantization per_tensor(float scale, int32_t zero_point) { return {{scale}, {zero_point}, 0}; }
 
 }  // namespace lowbit::fuzz_seeds

@@ -10,18 +10,6 @@ namespace {
 
 const DType f32 = DType::kFloat32, s8 = DType::kInt8, u8 = DType::kUInt8, bit = DType::kBit;
 
-// Fixed values spread over [low, high] (a stride walk: seeds stay the same
-// from build to build without a random generator).
-template <typename T>
-std::vector<T> spread(size_t count, int64_t low, int64_t high) {
-  std::vector<T> values(count);
-  const int64_t span = high - low + 1;
-  for (size_t i = 0; i < count; ++i) values[i] = static_cast<T>(low + int64_t(i * 37 + 11) % span);
-  return values;
-}
-
-Quantization per_tensor(float scale, int32_t zero_point) { return {{scale}, {zero_point}, 0}; }
-
 // Packed bit weights: `rows` rows of `depth` bits, pad bits clear.
 std::vector<uint32_t> bit_rows(int rows, int depth) {
   const int words = (depth + 31) / 32;

@@ -61,6 +61,10 @@
 #     16x8 (int16 activation) ADD, SUB, MUL, LEAKY_RELU, PAD, STRIDED_SLICE, CONCATENATION,
 #     RESHAPE, MEAN, SOFTMAX, LOGISTIC, TANH, QUANTIZE, DEQUANTIZE (int16_cases.py) converted by
 #     TensorFlow, against LiteRT BUILTIN_REF. Needs .venv with TensorFlow.
+#   scripts/conformance.sh --svdf-rnn-cases [--inputs N] [--invokes N] [--seed N] [--no-zoo]
+#     Generated SVDF (float, int8 with int16 or int8 state, ranks 1-3) and RNN models
+#     (svdf_rnn_cases.py) against LiteRT BUILTIN_REF or TFLite Micro (.venv-tflm), and the zoo's
+#     keyword_scrambled_8bit against TFLite Micro, fresh and as streams of invokes.
 #
 # Every mode takes --build-dir DIR (default build/), builds lowbit-convert and lowbit-run there
 # first and exits with status 1 on any difference that is not explained.
@@ -91,6 +95,7 @@ while [[ $# -gt 0 ]]; do
     --int16-conv-cases) mode=int16_conv_cases; shift ;;
     --seanet-cases) mode=seanet_cases; shift ;;
     --int16-cases) mode=int16_cases; shift ;;
+    --svdf-rnn-cases) mode=svdf_rnn_cases; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -131,6 +136,7 @@ case "$mode:$ci" in
   int16_conv_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow, tflite_micro' || true) ;;
   seanet_cases:*) python=$(python_for 'import numpy' install) ;;
   int16_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
+  svdf_rnn_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
   sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
 assert u.find_spec("larq_compute_engine")' install) ;;
   sweep:0) python=$(python_for 'import ai_edge_litert, larq_compute_engine, larq, tf_keras') || {
@@ -177,6 +183,9 @@ case "$mode" in
   lstm_cases) logged "$log/lstm_cases.log" "$python" "$drivers/lstm_cases.py" \
                 --build-dir "$build_dir" "${args[@]}"
               exit ;;
+  svdf_rnn_cases) logged "$log/svdf_rnn_cases.log" "$python" "$drivers/svdf_rnn_cases.py" \
+                    --build-dir "$build_dir" "${args[@]}"
+                  exit ;;
   zoo_cases) logged "$log/zoo_cases.log" "$python" "$drivers/zoo_cases.py" --build-dir "$build_dir" "${args[@]}"
              # The image examples' expected lines must still be LiteRT BUILTIN_REF's answers.
              "$python" "$root/examples/known_answers.py" --check

@@ -52,6 +52,12 @@ setup_oracle_venv() {
     "$root/.venv/bin/pip" install -q ai-edge-litert==2.3.0 larq-compute-engine==0.16.0 larq==0.14.0 \
       tensorflow==2.21.0 tf-keras==2.21.0 numpy==1.26.4 flatbuffers onnx==1.23.2 onnxruntime==1.32.0 tflite-micro==0.dev20261023182759
   fi
+  # TFLite Micro (the oracle of int8-state SVDF models, which LiteRT misreads) wants NumPy 2:
+  # a venv of its own, .venv-tflm (tests/conformance/svdf_rnn_cases.py).
+  if ! "$root/.venv-tflm/bin/python" -c 'import tflite_micro' 2>/dev/null; then
+    python3 -m venv "$root/.venv-tflm"
+    "$root/.venv-tflm/bin/pip" install -q tflite-micro==0.dev20261023182759 numpy==2.4.6
+  fi
 }
 
 if [[ ${#missing[@]} -eq 0 ]]; then

@@ -155,6 +155,8 @@ if [[ $sanitize -eq 0 ]]; then
   timed "conformance seanet-cases" "$root/scripts/conformance.sh" --seanet-cases --build-dir "$build_dir" \
     --ops add,sub,leaky_relu,pad,quantize,strided_slice,conv,transpose_conv || fail "seanet 16x8 models vs their goldens"
   timed "conformance int16-cases" "$root/scripts/conformance.sh" --int16-cases --cases 3 --build-dir "$build_dir" || fail "16x8 operators vs LiteRT"
+  timed "conformance svdf-rnn-cases" "$root/scripts/conformance.sh" --svdf-rnn-cases --inputs 4 --build-dir "$build_dir" ||
+    fail "SVDF and RNN models vs LiteRT and TFLite Micro"
   "$root/scripts/install-deps.sh" --cross
   LOWBIT_NATIVE_BUILD="$build_dir" timed "ARM under qemu" "$root/scripts/test-arm.sh" ||
     fail "ARM cross builds under qemu"

@@ -203,6 +203,17 @@ struct SequenceLstmOptions {
   int32_t hidden_zero_point = 0;
 };
 
+// SVDF and UNIDIRECTIONAL_SEQUENCE_RNN: TFLite's SVDFOptions and
+// SequenceRNNOptions in one kind. fused_activation is TFLite's
+// ActivationFunctionType code: these operators take TANH and SIGN_BIT too,
+// which Activation has not.
+struct RecurrentOptions {
+  int32_t rank = 1;                         // SVDF: filters per output unit
+  int32_t fused_activation = 0;             // 0 NONE, 1 RELU, 2 RELU_N1_TO_1, 3 RELU6, 4 TANH, 5 SIGN_BIT
+  bool time_major = false;                  // RNN: input [time, batch, in]
+  bool asymmetric_quantize_inputs = false;  // hybrid kernels only
+};
+
 // The options kind of operators that take none.
 using NoOptions = std::monostate;
 

@@ -350,6 +350,35 @@ Status convert_leaky_relu(Importer& im, const OpContext& ctx) {
   return Status::Ok();
 }
 
+// SVDF (SVDFOptions: rank, activation, asymmetric_quantize_inputs) and
+// UNIDIRECTIONAL_SEQUENCE_RNN (SequenceRNNOptions: time_major, activation,
+// asymmetric_quantize_inputs): five operands each, the last the state;
+// validation checks the activation code, which stays TFLite's.
+Status convert_recurrent(Importer& im, const OpContext& ctx, bool svdf) {
+  // SVDF's bias (input 3) is optional; the state (input 4) never is.
+  LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 3, 5, 1));
+  if (ctx.inputs.size() != 5 || ctx.inputs[4] < 0) {
+    return invalid("needs 5 inputs, the last the state (the bias, input 3, may be absent)");
+  }
+  auto opts = options_of(ctx, svdf ? tfl::kSvdfOptions : tfl::kSequenceRnnOptions);
+  if (!opts.ok()) return opts.status();
+  const tfl::OptionsTable* o = opts.value();
+  RecurrentOptions options;
+  if (o != nullptr) {
+    options.rank = svdf ? o->int_field(0, 0) : 1;
+    options.time_major = !svdf && o->bool_field(0, false);
+    options.fused_activation = o->byte_field(1, 0);
+    options.asymmetric_quantize_inputs = o->bool_field(2, false);
+  } else if (svdf) {
+    options.rank = 0;  // TFLite's default, refused by validation
+  }
+  std::vector<int> inputs, outputs;
+  LOWBIT_RETURN_IF_ERROR(map_tensors(im, ctx, &inputs, &outputs));
+  im.add_operator(ctx, svdf ? OpType::kSvdf : OpType::kUnidirectionalSequenceRnn, inputs, outputs,
+                  options);
+  return Status::Ok();
+}
+
 Status convert_pad(Importer& im, const OpContext& ctx) {
   LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 2, 2, 1));
   Result<std::vector<int32_t>> paddings = im.constant_ints(ctx.inputs[1]);
@@ -783,6 +812,8 @@ Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
     case tfl::kSpaceToBatchNd: return convert_plain(im, ctx, OpType::kSpaceToBatchNd, 3);
     case tfl::kBatchToSpaceNd: return convert_plain(im, ctx, OpType::kBatchToSpaceNd, 3);
     case tfl::kUnidirectionalSequenceLstm: return convert_sequence_lstm(im, ctx);
+    case tfl::kSvdf: return convert_recurrent(im, ctx, true);
+    case tfl::kUnidirectionalSequenceRnn: return convert_recurrent(im, ctx, false);
     default: return im.unsupported_operator(ctx);
   }
 }

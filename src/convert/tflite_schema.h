@@ -101,6 +101,8 @@ enum BuiltinOperator : int32_t {
   kSpaceToBatchNd = 38,
   kBatchToSpaceNd = 37,
   kUnidirectionalSequenceLstm = 44,
+  kSvdf = 27,
+  kUnidirectionalSequenceRnn = 35,
 };
 // TFLite's name of any builtin operator code ("RESIZE_BILINEAR" for 23); only
 // codes newer than the table in tflite_operator_names.cpp give "BUILTIN_<n>".
@@ -140,6 +142,8 @@ enum OptionsTag : uint8_t {
   kL2NormOptions = 12,
   kLeakyReluOptions = 75,
   kUnidirectionalSequenceLstmOptions = 71,
+  kSvdfOptions = 6,
+  kSequenceRnnOptions = 31,
 };
 
 // Any builtin options table; accessors by field id. The verifier checks the

@@ -148,6 +148,8 @@ LOWBIT_FIELDS(SequenceLstmOptions, LOWBIT_FIELD(cell_activation), LOWBIT_FIELD(c
               LOWBIT_FIELD(proj_clip), LOWBIT_FIELD(time_major),
               LOWBIT_FIELD(asymmetric_quantize_inputs), LOWBIT_FIELD(hidden_scale),
               LOWBIT_FIELD(hidden_zero_point))
+LOWBIT_FIELDS(RecurrentOptions, LOWBIT_FIELD(rank), LOWBIT_FIELD(fused_activation),
+              LOWBIT_FIELD(time_major), LOWBIT_FIELD(asymmetric_quantize_inputs))
 #undef LOWBIT_FIELDS
 #undef LOWBIT_FIELD
 

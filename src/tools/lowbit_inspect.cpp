@@ -31,6 +31,12 @@ const char* activation_text(Activation a) {
   return " ?";
 }
 
+// A TFLite ActivationFunctionType code (RecurrentOptions::fused_activation).
+std::string fused_activation_text(int32_t code) {
+  const char* names[] = {"", " RELU", " RELU_N1_TO_1", " RELU6", " TANH", " SIGN_BIT"};
+  return code >= 0 && code <= 5 ? names[code] : " activation=" + std::to_string(code);
+}
+
 std::string join(const std::vector<int32_t>& v) {
   std::string s;
   for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
@@ -145,6 +151,11 @@ std::string main_options(const GraphDesc& graph, const OperatorDesc& op) {
                  (o.proj_clip > 0 ? format_double(" proj_clip=%g", o.proj_clip) : "") +
                  format_double(" hidden_scale=%g", o.hidden_scale) +
                  " hidden_zp=" + std::to_string(o.hidden_zero_point);
+        } else if constexpr (std::is_same_v<T, RecurrentOptions>) {
+          return (op.type == OpType::kSvdf ? "rank=" + std::to_string(o.rank)
+                                           : std::string(o.time_major ? "time-major" : "batch-major")) +
+                 fused_activation_text(o.fused_activation) +
+                 (o.asymmetric_quantize_inputs ? " asymmetric inputs" : "");
         } else {
           return "";
         }

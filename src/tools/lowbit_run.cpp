@@ -29,7 +29,14 @@ struct Args {
   uint32_t seed = 1;
   long long max_values = 16;
   int invokes = 1;
+  bool stream = false;  // --stream: one frame per invoke
   InterpreterOptions options;
+};
+
+// --stream: a graph input's frames, one per invoke.
+struct InputFrames {
+  TensorView view;
+  std::vector<uint8_t> bytes;
 };
 
 // --input/--output I=FILE: one value each time, every occurrence kept.
@@ -87,6 +94,9 @@ int parse_args(int argc, char** argv, Args* args) {
                  "outputs are printed (default 1)")
       ->check(integer_in(1, 1 << 20, "a number in [1, 2^20]"))
       ->type_name("N");
+  app.add_flag("--stream", args->stream,
+               "with --invokes N: each --input file holds N frames back to back, invoke i reads "
+               "frame i, and each --output file gets the N invokes' outputs back to back");
   app.add_option("--max-values", args->max_values, "values printed per output (default 16)")
       ->check(integer_in(0, 1LL << 30, "a non-negative number"))
       ->type_name("N");
@@ -134,7 +144,7 @@ size_t io_position(const Interpreter& interp, bool is_input, const TensorView& v
   return count;
 }
 
-Status load_inputs(Interpreter& interp, const Args& args) {
+Status load_inputs(Interpreter& interp, const Args& args, std::vector<InputFrames>* frames) {
   std::vector<bool> given(interp.num_inputs(), false);
   for (const TensorFile& file : args.inputs) {
     Result<TensorView> view = find_io(interp, true, file.key);
@@ -148,14 +158,17 @@ Status load_inputs(Interpreter& interp, const Args& args) {
     given[position] = true;
     std::vector<uint8_t> bytes;
     LOWBIT_RETURN_IF_ERROR(read_file(file.path, &bytes));
-    if (bytes.size() != view->bytes) {
+    const size_t frame_count = args.stream ? size_t(args.invokes) : 1;
+    if (bytes.size() != view->bytes * frame_count) {
       return Status(StatusCode::kInvalidArgument,
                     "input " + std::to_string(position) + " ('" + view->name() + "', " +
                         tensor_summary(*view->desc) + "): " + file.path + " has " +
                         std::to_string(bytes.size()) + " bytes, the tensor needs " +
-                        std::to_string(view->bytes));
+                        std::to_string(view->bytes) +
+                        (args.stream ? " per frame x " + std::to_string(frame_count) + " frames" : ""));
     }
-    if (!bytes.empty()) std::memcpy(view->data, bytes.data(), bytes.size());
+    if (!bytes.empty()) std::memcpy(view->data, bytes.data(), view->bytes);
+    if (args.stream) frames->push_back({view.value(), std::move(bytes)});
   }
   std::mt19937 rng(args.seed);
   for (size_t i = 0; i < interp.num_inputs(); ++i) {
@@ -179,10 +192,21 @@ Status run(const Args& args) {
     if (!view.ok()) return view.status();
     output_views.push_back(view.value());
   }
-  LOWBIT_RETURN_IF_ERROR(load_inputs(interp, args));
+  std::vector<InputFrames> frames;
+  LOWBIT_RETURN_IF_ERROR(load_inputs(interp, args, &frames));
 
+  std::vector<std::vector<uint8_t>> streamed(output_views.size());
   const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < args.invokes; ++i) LOWBIT_RETURN_IF_ERROR(interp.invoke());
+  for (int i = 0; i < args.invokes; ++i) {
+    for (const InputFrames& f : frames) {
+      if (f.view.bytes > 0) std::memcpy(f.view.data, f.bytes.data() + size_t(i) * f.view.bytes, f.view.bytes);
+    }
+    LOWBIT_RETURN_IF_ERROR(interp.invoke());
+    for (size_t k = 0; args.stream && k < output_views.size(); ++k) {
+      const auto* data = static_cast<const uint8_t*>(output_views[k].data);
+      streamed[k].insert(streamed[k].end(), data, data + output_views[k].bytes);
+    }
+  }
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   std::printf("invoke: %.3f ms (kernel set %s, %d thread%s, profile %s)\n", ms,
@@ -196,8 +220,10 @@ Status run(const Args& args) {
   }
   for (size_t k = 0; k < args.outputs.size(); ++k) {
     const TensorView& view = output_views[k];
-    LOWBIT_RETURN_IF_ERROR(write_file(args.outputs[k].path, view.data, view.bytes));
-    std::printf("wrote output '%s' (%zu bytes) to %s\n", view.name().c_str(), view.bytes,
+    const void* data = args.stream ? static_cast<const void*>(streamed[k].data()) : view.data;
+    const size_t bytes = args.stream ? streamed[k].size() : view.bytes;
+    LOWBIT_RETURN_IF_ERROR(write_file(args.outputs[k].path, data, bytes));
+    std::printf("wrote output '%s' (%zu bytes) to %s\n", view.name().c_str(), bytes,
                 args.outputs[k].path.c_str());
   }
   return Status::Ok();

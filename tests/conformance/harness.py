@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 import numpy as np
 
@@ -18,14 +19,15 @@ FLOAT_RELATIVE_TOLERANCE = 1e-5
 
 
 def run_lowbit(lbm_path, inputs, output_specs, profile, build_dir, kernel="auto", threads=1,
-               invokes=1):
+               invokes=1, stream=False):
     """inputs: list of arrays in graph-input order; output_specs: list of (dtype, shape).
     invokes > 1 runs the same inputs repeatedly (recurrent state carries over) and returns
-    the last outputs."""
+    the last outputs; with stream, each input array holds `invokes` frames (leading axis), one
+    per invoke, and each output comes back with every invoke's values (leading axis)."""
     with tempfile.TemporaryDirectory(prefix="lowbit-conf-") as scratch:
         command = [tool("lowbit-run", build_dir), lbm_path, "--profile", profile,
                    "--kernel", kernel, "--threads", str(threads), "--max-values", "0",
-                   "--invokes", str(invokes)]
+                   "--invokes", str(invokes)] + (["--stream"] if stream else [])
         for index, array in enumerate(inputs):
             path = os.path.join(scratch, f"in{index}.bin")
             np.ascontiguousarray(array).tofile(path)
@@ -38,7 +40,7 @@ def run_lowbit(lbm_path, inputs, output_specs, profile, build_dir, kernel="auto"
         outputs = []
         for index, (dtype, shape) in enumerate(output_specs):
             data = np.fromfile(os.path.join(scratch, f"out{index}.bin"), dtype=dtype)
-            outputs.append(data.reshape(shape))
+            outputs.append(data.reshape(((invokes,) if stream else ()) + tuple(shape)))
         return outputs
 
 
@@ -167,3 +169,20 @@ class Comparison:
         if self.mismatches == 0:
             return "exact" if self.exact or self.max_abs_diff == 0 else "within 1e-5 rel"
         return "MISMATCH" if self.exact else "OUT OF TOLERANCE"
+
+
+def add_stream_arguments(parser, inputs=10, invokes=20, seed=None):
+    """The options of a sweep of stateful models: --build-dir, --inputs fresh inputs, a stream of
+    --invokes invokes, --seed (default `seed`, else the time)."""
+    parser.add_argument("--build-dir", required=True)
+    parser.add_argument("--inputs", type=int, default=inputs)
+    parser.add_argument("--invokes", type=int, default=invokes)
+    parser.add_argument("--seed", type=int,
+                        default=int(time.time()) % 1000000 if seed is None else seed)
+
+
+def summary(sweep, total, failed):
+    """Prints a sweep's last line and returns its exit status."""
+    print(f"{sweep}: {total} models, {len(failed)} failed" +
+          (f": {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0

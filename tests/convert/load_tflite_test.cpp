@@ -187,13 +187,13 @@ TEST_CASE("a bad .tflite is refused naming the file and the reason", "[convert][
     TfliteWriter w;
     const int x = w.add_tensor("x", kTflFloat32, {1, 8});
     const int y = w.add_tensor("y", kTflFloat32, {1, 8});
-    w.add_operator(w.builtin_code(27), {x}, {y});  // SVDF
+    w.add_operator(w.builtin_code(15), {x}, {y});  // LSH_PROJECTION
     w.set_inputs({x});
     w.set_outputs({y});
-    const std::string path = temp_file("svdf.tflite", w.finish());
+    const std::string path = temp_file("lsh.tflite", w.finish());
     const ModelResult r = Model::load(path);
     CHECK(r.status().code() == StatusCode::kUnsupported);
-    CHECK_THAT(r.status().message(), Catch::StartsWith(path + ": unsupported operators: SVDF (x1)"));
+    CHECK_THAT(r.status().message(), Catch::StartsWith(path + ": unsupported operators: LSH_PROJECTION (x1)"));
     std::remove(path.c_str());
   }
 }

@@ -36,9 +36,9 @@ TEST_CASE("every TFLite builtin code has its schema name", "[convert][names]") {
 
 TEST_CASE("a refused model names every unsupported operator kind with its count",
           "[convert][names]") {
-  // Operators outside lowbit's plans (recurrent and lookup ones), so the test
+  // Operators outside lowbit's plans (text and lookup ones), so the test
   // keeps meaning the same as operators are added.
-  constexpr int32_t kEmbeddingLookup = 7, kLshProjection = 15, kSvdf = 27;
+  constexpr int32_t kEmbeddingLookup = 7, kLshProjection = 15, kSkipGram = 30;
   TfliteWriter w;
   const int x = w.add_tensor("x", kTflFloat32, {1, 8});
   std::vector<int> chain = {x};
@@ -47,13 +47,13 @@ TEST_CASE("a refused model names every unsupported operator kind with its count"
     w.add_operator(code, {chain.back()}, {y});
     chain.push_back(y);
   };
-  add_op(w.builtin_code(kSvdf), "svdf_1");
+  add_op(w.builtin_code(kSkipGram), "skip_gram_1");
   add_op(w.builtin_code(19), "relu");  // converts
   add_op(w.builtin_code(kEmbeddingLookup), "lookup");
-  add_op(w.builtin_code(kSvdf), "svdf_2");
+  add_op(w.builtin_code(kSkipGram), "skip_gram_2");
   add_op(w.custom_code("MyFancyOp"), "fancy");
   add_op(w.builtin_code(kLshProjection), "lsh");
-  add_op(w.builtin_code(kSvdf), "svdf_3");
+  add_op(w.builtin_code(kSkipGram), "skip_gram_3");
   w.set_inputs({x});
   w.set_outputs({chain.back()});
   const Converted c = convert_only(w.finish());
@@ -61,11 +61,11 @@ TEST_CASE("a refused model names every unsupported operator kind with its count"
   REQUIRE(c.status.code() == StatusCode::kUnsupported);
   const std::string& m = c.status.message();
   // Most frequent first, then in order of first appearance.
-  CHECK(m.rfind("unsupported operators: SVDF (x3), EMBEDDING_LOOKUP (x1), MyFancyOp (x1), "
+  CHECK(m.rfind("unsupported operators: SKIP_GRAM (x3), EMBEDDING_LOOKUP (x1), MyFancyOp (x1), "
                 "LSH_PROJECTION (x1)\n",
                 0) == 0);
   CHECK_THAT(m, Catch::Contains("cannot convert 6 item(s) of 7 operators"));
-  CHECK_THAT(m, Catch::Contains("operator 6 (SVDF): builtin operator SVDF (code 27)"));
+  CHECK_THAT(m, Catch::Contains("operator 6 (SKIP_GRAM): builtin operator SKIP_GRAM (code 30)"));
   CHECK_THAT(m, Catch::Contains("operator 4 (MyFancyOp): custom operator \"MyFancyOp\""));
   CHECK_THAT(m, !Catch::Contains("BUILTIN_"));
 }

@@ -93,6 +93,9 @@ std::string describe_options(const OpOptions& options) {
           s << "lstm act=" << o.cell_activation << " clips=" << o.cell_clip << "," << o.proj_clip
             << " time_major=" << o.time_major << " asym=" << o.asymmetric_quantize_inputs
             << " hidden=" << o.hidden_scale << "," << o.hidden_zero_point;
+        } else if constexpr (std::is_same_v<T, RecurrentOptions>) {
+          s << "recurrent rank=" << o.rank << " act=" << o.fused_activation
+            << " time_major=" << o.time_major << " asym=" << o.asymmetric_quantize_inputs;
         } else {
           static_assert(std::is_same_v<T, DetectionPostprocessOptions>, "unhandled options");
           s << "detect max=" << o.max_detections << " classes/det=" << o.max_classes_per_detection
@@ -256,6 +259,10 @@ void build_every_option_graph(ModelBuilder& b) {
   lstm_inputs[19] = b.add_variable("cell_state", DType::kInt16, {1, 4}, per_tensor(0.125f, 0));
   b.add_operator(OpType::kUnidirectionalSequenceLstm, lstm_inputs, {out(DType::kInt8)}, lstm,
                  "lstm");
+  RecurrentOptions svdf;
+  svdf.rank = 2, svdf.fused_activation = 4, svdf.time_major = true;
+  svdf.asymmetric_quantize_inputs = true;
+  b.add_operator(OpType::kSvdf, {in}, {out(DType::kFloat32)}, svdf, "svdf");
   const int last = out(DType::kFloat32);
   b.add_operator(OpType::kLogistic, {in}, {last}, {}, "logistic");
   b.set_inputs({in, in_q});
@@ -417,6 +424,15 @@ void build_valid_every_option_graph(ModelBuilder& b) {
   lstm_options.cell_clip = 3, lstm_options.hidden_scale = 1 / 128.0f;
   const int lstm_out = b.add_tensor("lstm/y", DType::kInt8, {1, 2, 1}, per_tensor(1 / 128.0f, 0));
   b.add_operator(OpType::kUnidirectionalSequenceLstm, lstm, {lstm_out}, lstm_options, "lstm");
+  // A float SVDF (2 units of rank 2, memory 3) with its variable state.
+  RecurrentOptions svdf;
+  svdf.rank = 2, svdf.fused_activation = 4;
+  b.add_operator(OpType::kSvdf,
+                 {b.add_constant("svdf/x", f32, {1, 3}, std::vector<float>{1, -2, 0.5f}),
+                  b.add_constant("svdf/wf", f32, {4, 3}, std::vector<float>(12, 0.25f)),
+                  b.add_constant("svdf/wt", f32, {4, 3}, std::vector<float>(12, -0.5f)),
+                  kAbsentInput, b.add_variable("svdf/state", f32, {1, 12})},
+                 {b.add_tensor("svdf/y", f32, {1, 2})}, svdf, "svdf");
 
   b.set_inputs({x});
   b.set_outputs({padded, bc, bp, bfc, g, d2s, lstm_out});

@@ -1,0 +1,79 @@
+#include "kernels/reference/hybrid.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace lowbit {
+namespace ref {
+
+bool is_zero_vector(const float* x, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    if (x[i] != 0.0f) return false;
+  }
+  return true;
+}
+
+void hybrid_quantize_row(const float* x, int n, bool asymmetric, int8_t* q, float* scale,
+                         int32_t* offset) {
+  const auto minmax = std::minmax_element(x, x + n);
+  *offset = 0;
+  if (!asymmetric) {
+    const float range = std::max(std::abs(*minmax.first), std::abs(*minmax.second));
+    if (range == 0.0f) {
+      std::fill(q, q + n, int8_t{0});
+      *scale = 1.0f;
+      return;
+    }
+    *scale = range / 127.0f;
+    const float inverse = 127.0f / range;
+    for (int i = 0; i < n; ++i) {
+      const int32_t v = static_cast<int32_t>(std::round(x[i] * inverse));
+      q[i] = static_cast<int8_t>(std::min(127, std::max(-127, v)));
+    }
+    return;
+  }
+  // The range always holds 0; the zero point comes from whichever end of the
+  // range gives the smaller error, nudged onto the int8 grid (all in double).
+  const double rmin = std::min(0.0f, *minmax.first), rmax = std::max(0.0f, *minmax.second);
+  if (rmin == rmax) {
+    std::fill(q, q + n, int8_t{0});
+    *scale = 1.0f;
+    return;
+  }
+  const double qmin = -128.0, qmax = 127.0;
+  const double s = (rmax - rmin) / (qmax - qmin);
+  const double from_min = qmin - rmin / s, from_max = qmax - rmax / s;
+  const double error_min = std::abs(qmin) + std::abs(rmin / s);
+  const double error_max = std::abs(qmax) + std::abs(rmax / s);
+  const double zero_point = error_min < error_max ? from_min : from_max;
+  *offset = zero_point <= qmin ? -128 : zero_point >= qmax ? 127 : static_cast<int32_t>(std::round(zero_point));
+  *scale = static_cast<float>(s);
+  const float inverse = 1.0f / *scale;
+  for (int i = 0; i < n; ++i) {
+    const int32_t v = static_cast<int32_t>(std::round(float(*offset) + x[i] * inverse));
+    q[i] = static_cast<int8_t>(std::min(127, std::max(-128, v)));
+  }
+}
+
+void hybrid_matvec_accumulate(const int8_t* weights, int rows, int cols, const int8_t* q,
+                              float scale, int32_t offset, const int32_t* row_sums, float* result) {
+  for (int r = 0; r < rows; ++r) {
+    const int8_t* w = weights + int64_t{r} * cols;
+    int64_t dot = 0;
+    for (int c = 0; c < cols; ++c) dot += int32_t{w[c]} * q[c];
+    if (offset != 0) dot -= int64_t{row_sums[r]} * offset;
+    // TFLite sums in int32; wrapped explicitly, as it would on a (malformed) overflow.
+    result[r] += static_cast<float>(static_cast<int32_t>(static_cast<uint32_t>(dot))) * scale;
+  }
+}
+
+void int8_row_sums(const int8_t* weights, int rows, int cols, int32_t* sums) {
+  for (int r = 0; r < rows; ++r) {
+    int32_t sum = 0;
+    for (int c = 0; c < cols; ++c) sum += weights[int64_t{r} * cols + c];
+    sums[r] = sum;
+  }
+}
+
+}  // namespace ref
+}  // namespace lowbit
