@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "kernels/reference/fixed_point_q15.h"
+#include "kernels/reference/qs8_math.h"
 #include "kernels/reference/requantize.h"
 
 namespace lowbit {
@@ -37,6 +38,38 @@ void accumulate_product(const int8_t* in, const int8_t* weights, const int32_t* 
   }
 }
 
+// TFLite's integer layer normalisation of one batch row of a gate (n values):
+// mean and variance with 10 extra fraction bits, a fixed-point inverse
+// standard deviation, then the int16 weights and the int32 bias, rescaled by
+// the weights' scale into Q3.12. The variance's 2^20 / n is exact only for
+// power-of-two n, in TFLite too.
+void layer_norm_row(const LstmGateWeights& g, int n, int16_t* gate) {
+  int64_t sum = 0, sum_of_squares = 0;
+  for (int j = 0; j < n; ++j) {
+    sum += gate[j];
+    sum_of_squares += int32_t{gate[j]} * gate[j];
+  }
+  const int32_t mean = static_cast<int32_t>(sum * 1024 / n);
+  constexpr int32_t kTwoToThe20 = 1 << 20;
+  const int64_t variance = sum_of_squares * (kTwoToThe20 / n) - int64_t{mean} * mean;
+  int32_t variance_units = static_cast<int32_t>(variance / kTwoToThe20);
+  if (variance_units < 1) variance_units = g.variance_guard;
+  const QuantizedMultiplier inverse_stddev = inverse_sqrt_multiplier(variance_units);
+  for (int j = 0; j < n; ++j) {
+    const int32_t centered = 1024 * int32_t{gate[j]} - mean;
+    const int32_t normalized =
+        multiply_by_quantized_multiplier(centered, inverse_stddev.multiplier, inverse_stddev.shift);
+    // TFLite multiplies in int32 (wrapping where it overflows), then adds the
+    // bias in int64 and rounds half away from zero to units of 2^-10.
+    const int32_t weighted = static_cast<int32_t>(static_cast<uint32_t>(normalized) *
+                                                  static_cast<uint32_t>(g.layer_norm_weights[j]));
+    const int64_t biased = int64_t{weighted} + g.layer_norm_bias[j];
+    const int32_t rounded = static_cast<int32_t>((biased > 0 ? biased + 512 : biased - 512) / 1024);
+    gate[j] = saturate<int16_t>(
+        multiply_by_quantized_multiplier(rounded, g.layer_norm_multiplier, g.layer_norm_shift + 12));
+  }
+}
+
 // A gate's pre-activation in Q3.12, then its activation (Q0.15).
 void compute_gate(const IntegerLstmParams& p, int gate_index, const int8_t* input,
                   const int8_t* output_state, const int16_t* cell_state, int16_t* gate) {
@@ -48,11 +81,18 @@ void compute_gate(const IntegerLstmParams& p, int gate_index, const int8_t* inpu
   accumulate_product(output_state, g.recurrent_weights, g.recurrent_bias, g.recurrent_multiplier,
                      g.recurrent_shift, 0, p.n_batch, p.n_output, p.n_cell, gate);
   if (g.peephole_weights != nullptr) {
-    for (int i = 0; i < n; ++i) {
-      const int32_t product = int32_t{g.peephole_weights[i % p.n_cell]} * cell_state[i];
+    // TFLite walks the peephole product as [n_batch, n_output] (not n_cell):
+    // the same with no projection, only the first n_batch * n_output values
+    // of gate and cell state with one (validation keeps n_output <= n_cell).
+    const int length = p.n_output;
+    for (int i = 0; i < p.n_batch * length; ++i) {
+      const int32_t product = int32_t{g.peephole_weights[i % length]} * cell_state[i];
       gate[i] = saturate<int16_t>(
           multiply_by_quantized_multiplier(product, g.peephole_multiplier, g.peephole_shift) + gate[i]);
     }
+  }
+  if (g.layer_norm_weights != nullptr) {
+    for (int b = 0; b < p.n_batch; ++b) layer_norm_row(g, p.n_cell, gate + b * p.n_cell);
   }
   constexpr int kGateIntegerBits = 3;
   for (int i = 0; i < n; ++i) {
@@ -92,9 +132,10 @@ void update_output_state(const IntegerLstmParams& p, const int16_t* output_gate,
   for (int i = 0; i < n; ++i) tanh_cell[i] = q15::tanh(cell_state[i], cell_integer_bits);
   const bool projection = p.projection_weights != nullptr;
   int8_t* h = projection ? hidden : output_state;
-  // Before a projection the hidden state is kept without its zero point
-  // (clamped to int8 as such), as LiteRT does; projection_bias omits it too.
-  const int32_t zero_point = projection ? 0 : p.hidden_zero_point;
+  // LiteRT subtracts the hidden zero point before a projection (whose folded
+  // bias adds it back) and adds it when the hidden state is the output; the
+  // two differ only where the int8 hidden state saturates.
+  const int32_t zero_point = projection ? -p.hidden_zero_point : p.hidden_zero_point;
   for (int i = 0; i < n; ++i) {
     const int32_t product = int32_t{output_gate[i]} * tanh_cell[i];
     h[i] = saturate<int8_t>(

@@ -1,9 +1,7 @@
 // TFLite's fully-integer LSTM step ("8x8_16": int8 input, weights and hidden
 // state, int16 gates and cell state), the numerical definition of lowbit's
-// int8 UNIDIRECTIONAL_SEQUENCE_LSTM, with CIFG and peephole connections.
-// Layer normalisation is not implemented. The projection path matches LiteRT
-// on single steps but not yet over streams (after the hidden state saturates),
-// so the operator refuses projection for now.
+// int8 UNIDIRECTIONAL_SEQUENCE_LSTM, with CIFG, peephole connections,
+// projection and TFLite's integer layer normalisation.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +25,13 @@ struct LstmGateWeights {
   const int16_t* peephole_weights = nullptr;  // [n_cell] times the cell state; null: none
   int32_t peephole_multiplier = 0;
   int peephole_shift = 0;
+  // Layer normalisation of the gate's pre-activation (null weights: none);
+  // the gate bias is then added here instead of being folded into input_bias.
+  const int16_t* layer_norm_weights = nullptr;  // [n_cell]
+  const int32_t* layer_norm_bias = nullptr;     // [n_cell]
+  int32_t layer_norm_multiplier = 0;
+  int layer_norm_shift = 0;
+  int32_t variance_guard = 1;  // the variance used when the computed one is < 1
 };
 
 struct IntegerLstmParams {

@@ -1,5 +1,6 @@
 #include "ops/lstm_integer_kernel.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -22,10 +23,20 @@ namespace {
 // intermediate scale when there is no layer normalisation).
 constexpr float kGateScale = 1.0f / 4096.0f;
 
-// float(weight_scale * operand_scale) / 2^-12 in float, as TFLite forms it.
-ref::QuantizedMultiplier gate_multiplier(float weight_scale, float operand_scale) {
-  const float effective = weight_scale * operand_scale / kGateScale;
+// weight_scale * operand_scale / gate_scale in float, as TFLite forms it.
+ref::QuantizedMultiplier gate_multiplier(float weight_scale, float operand_scale,
+                                         float gate_scale) {
+  const float effective = weight_scale * operand_scale / gate_scale;
   return ref::quantize_multiplier(effective);
+}
+
+// The scale of a gate's pre-activation: the converter's intermediate with
+// layer normalisation, else Q3.12.
+float gate_scale(const SequenceLstmOptions& o, bool layer_norm, int gate) {
+  if (!layer_norm) return kGateScale;
+  const float scales[ref::kLstmGates] = {o.input_gate_scale, o.forget_gate_scale,
+                                         o.cell_gate_scale, o.output_gate_scale};
+  return scales[gate];
 }
 
 // bias[r] + zero_point_factor * sum_c weights[r][c] (TFLite's
@@ -63,9 +74,11 @@ class IntegerLstmKernel : public OpKernel {
     int32_t* biases = static_cast<int32_t*>(ctx.allocate_persistent(
         sizeof(int32_t) * (2 * ref::kLstmGates * static_cast<size_t>(n) + p_.n_output)));
     if (biases == nullptr) return Status(StatusCode::kResourceExhausted, "no memory for LSTM biases");
-    prepare_gates(ctx, biases);
+    layer_norm_ = ctx.has_input(lstm::kLayerNormWeights + ref::kLstmForgetGate);
+    prepare_gates(ctx, options, biases);
     lstm_cell_scale_log2(cell_state.quant.scales[0], &p_.cell_scale_log2);
-    prepare_peephole(ctx);
+    prepare_peephole(ctx, options);
+    if (layer_norm_) prepare_layer_norm(ctx);
     // TFLite truncates the clip to the cell state's int16 grid.
     p_.cell_clip = options.cell_clip > 0
                        ? static_cast<int16_t>(std::fmin(
@@ -124,7 +137,8 @@ class IntegerLstmKernel : public OpKernel {
 
   // Each gate's weights, zero-point-folded biases (two per gate, in `biases`)
   // and the multipliers of its two products.
-  void prepare_gates(const PrepareContext& ctx, int32_t* biases) {
+  void prepare_gates(const PrepareContext& ctx, const SequenceLstmOptions& options,
+                     int32_t* biases) {
     const TensorDesc& input = ctx.input(lstm::kInput);
     const TensorDesc& output_state = ctx.input(lstm::kOutputState);
     const int n = p_.n_cell;
@@ -137,17 +151,19 @@ class IntegerLstmKernel : public OpKernel {
       gw.recurrent_weights = static_cast<const int8_t*>(w_rec.data);
       int32_t* input_bias = biases + (2 * g) * n;
       int32_t* recurrent_bias = biases + (2 * g + 1) * n;
-      fold_zero_point(gw.input_weights,
-                      static_cast<const int32_t*>(ctx.input(lstm::kGateBias + g).data),
+      // With layer normalisation the gate bias is added after normalising.
+      const int32_t* gate_bias = static_cast<const int32_t*>(ctx.input(lstm::kGateBias + g).data);
+      fold_zero_point(gw.input_weights, layer_norm_ ? nullptr : gate_bias,
                       -input.quant.zero_points[0], n, p_.n_input, input_bias);
       fold_zero_point(gw.recurrent_weights, nullptr, -output_state.quant.zero_points[0], n,
                       p_.n_output, recurrent_bias);
       gw.input_bias = input_bias;
       gw.recurrent_bias = recurrent_bias;
+      const float scale = gate_scale(options, layer_norm_, g);
       const ref::QuantizedMultiplier in_m =
-          gate_multiplier(w_in.quant.scales[0], input.quant.scales[0]);
+          gate_multiplier(w_in.quant.scales[0], input.quant.scales[0], scale);
       const ref::QuantizedMultiplier rec_m =
-          gate_multiplier(w_rec.quant.scales[0], output_state.quant.scales[0]);
+          gate_multiplier(w_rec.quant.scales[0], output_state.quant.scales[0], scale);
       gw.input_multiplier = in_m.multiplier;
       gw.input_shift = in_m.shift;
       gw.recurrent_multiplier = rec_m.multiplier;
@@ -155,9 +171,9 @@ class IntegerLstmKernel : public OpKernel {
     }
   }
 
-  // Peephole weights scale the cell state (2^k) into the gate's Q3.12; TFLite
-  // forms 2^k * w_scale / 2^-12 in double and keeps it as a float.
-  void prepare_peephole(const PrepareContext& ctx) {
+  // Peephole weights scale the cell state (2^k) into the gate's scale; TFLite
+  // forms 2^k * w_scale / gate_scale in double and keeps it as a float.
+  void prepare_peephole(const PrepareContext& ctx, const SequenceLstmOptions& options) {
     const int gates_with_peephole[] = {ref::kLstmInputGate, ref::kLstmForgetGate, ref::kLstmOutputGate};
     const size_t inputs[] = {lstm::kPeepholeWeights, lstm::kPeepholeWeights + 1,
                              lstm::kPeepholeWeights + 2};
@@ -166,17 +182,35 @@ class IntegerLstmKernel : public OpKernel {
       const TensorDesc& w = ctx.input(inputs[k]);
       ref::LstmGateWeights& gw = p_.gates[gates_with_peephole[k]];
       gw.peephole_weights = static_cast<const int16_t*>(w.data);
-      const float effective = static_cast<float>(std::ldexp(1.0, p_.cell_scale_log2) *
-                                                 w.quant.scales[0] / kGateScale);
+      const float effective =
+          static_cast<float>(std::ldexp(1.0, p_.cell_scale_log2) * w.quant.scales[0] /
+                             gate_scale(options, layer_norm_, gates_with_peephole[k]));
       const ref::QuantizedMultiplier m = ref::quantize_multiplier(effective);
       gw.peephole_multiplier = m.multiplier;
       gw.peephole_shift = m.shift;
     }
   }
 
-  // The projection maps the int8 hidden state (hidden scale, kept without its
-  // zero point: see ref::update_output_state) into the output state's scale
-  // and zero point. Unreachable while validation refuses projection.
+  // Each gate's int16 layer-norm weights, its (unfolded) bias, the weights'
+  // scale as a multiplier and TFLite's variance guard max(1, 10000 * scale).
+  void prepare_layer_norm(const PrepareContext& ctx) {
+    for (int g = 0; g < ref::kLstmGates; ++g) {
+      if (!ctx.has_input(lstm::kLayerNormWeights + g)) continue;  // CIFG: no input gate
+      const TensorDesc& w = ctx.input(lstm::kLayerNormWeights + g);
+      ref::LstmGateWeights& gw = p_.gates[g];
+      gw.layer_norm_weights = static_cast<const int16_t*>(w.data);
+      gw.layer_norm_bias = static_cast<const int32_t*>(ctx.input(lstm::kGateBias + g).data);
+      const float scale = w.quant.scales[0];
+      const ref::QuantizedMultiplier m = ref::quantize_multiplier(scale);
+      gw.layer_norm_multiplier = m.multiplier;
+      gw.layer_norm_shift = m.shift;
+      gw.variance_guard = std::max(1, static_cast<int32_t>(10000 * scale));
+    }
+  }
+
+  // The projection maps the int8 hidden state (hidden scale, zero point
+  // subtracted: see ref::update_output_state) into the output state's scale
+  // and zero point; its bias folds the zero point back in.
   void prepare_projection(const PrepareContext& ctx, const SequenceLstmOptions& options,
                           int32_t* folded_bias) {
     const TensorDesc& w = ctx.input(lstm::kProjectionWeights);
@@ -185,8 +219,8 @@ class IntegerLstmKernel : public OpKernel {
     const int32_t* bias = ctx.has_input(lstm::kProjectionBias)
                               ? static_cast<const int32_t*>(ctx.input(lstm::kProjectionBias).data)
                               : nullptr;
-    fold_zero_point(p_.projection_weights, bias, /*zero_point_factor=*/0, p_.n_output, p_.n_cell,
-                    folded_bias);
+    fold_zero_point(p_.projection_weights, bias, options.hidden_zero_point, p_.n_output,
+                    p_.n_cell, folded_bias);
     p_.projection_bias = folded_bias;
     const float effective = w.quant.scales[0] * options.hidden_scale / output_state.quant.scales[0];
     const ref::QuantizedMultiplier m = ref::quantize_multiplier(effective);
@@ -204,6 +238,7 @@ class IntegerLstmKernel : public OpKernel {
 
  private:
   ref::IntegerLstmParams p_;
+  bool layer_norm_ = false;
   bool time_major_ = false;
   int steps_ = 0, batches_ = 0;
   uint64_t macs_ = 0;

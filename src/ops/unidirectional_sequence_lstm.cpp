@@ -1,8 +1,8 @@
 // UNIDIRECTIONAL_SEQUENCE_LSTM: validation of TFLite's 24 operands and the
 // choice of kernel. Implemented: the fully-integer int8 form (int8 input,
-// weights and output state, int32 gate biases, int16 cell state) with CIFG and
-// int16 peephole weights; float32, hybrid, projection and layer norm are
-// refused by name.
+// weights and output state, int32 gate biases, int16 cell state) with CIFG,
+// int16 peephole weights, projection and int16 layer-norm weights; float32
+// and hybrid are refused by name.
 #include <cmath>
 #include <string>
 
@@ -20,22 +20,6 @@ Status unsupported(std::string message) {
 
 bool present(const OperatorDesc& op, size_t i) {
   return i < op.inputs.size() && op.inputs[i] != kAbsentInput;
-}
-
-// Layer normalisation and projection: the variants of the integer LSTM cell
-// not implemented. The kernel has a projection path, but it still differs from
-// LiteRT in rare steps after the hidden state saturates, so it stays refused.
-Status refuse_unimplemented_variants(const OperatorDesc& op) {
-  if (present(op, lstm::kProjectionWeights)) {
-    return unsupported("projection (input 16) is not supported yet");
-  }
-  for (size_t i = lstm::kLayerNormWeights; i < op.inputs.size(); ++i) {
-    if (present(op, i)) {
-      return unsupported("layer normalisation (input " + std::to_string(i) +
-                         ") is not supported yet");
-    }
-  }
-  return Status::Ok();
 }
 
 Status check_per_tensor_symmetric(const GraphDesc& graph, const OperatorDesc& op, size_t i) {
@@ -80,6 +64,34 @@ Status check_optional_groups(const GraphDesc& graph, const OperatorDesc& op, int
   for (size_t i = lstm::kPeepholeWeights; peephole && i < lstm::kPeepholeWeights + 3; ++i) {
     if (present(op, i)) {
       LOWBIT_RETURN_IF_ERROR(check_weights(graph, op, i, DType::kInt16, Shape{n_cell}));
+    }
+  }
+  return Status::Ok();
+}
+
+// Layer normalisation (inputs 20-23; 20 absent with CIFG): int16 weights of
+// n_cell, and each normalised gate's pre-activation scale, which TFLite's
+// converter records on the operator's intermediates 0-3.
+Status check_layer_norm(const GraphDesc& graph, const OperatorDesc& op,
+                        const SequenceLstmOptions& options, int n_cell) {
+  const bool cifg = !present(op, lstm::kInputWeights);
+  const bool layer_norm = present(op, lstm::kLayerNormWeights + 1);
+  for (size_t g = 0; g < 4; ++g) {
+    const size_t i = lstm::kLayerNormWeights + g;
+    const bool expected = layer_norm && !(g == 0 && cifg);
+    if (present(op, i) != expected) {
+      return invalid("the layer-norm weights (inputs 20, 21, 22, 23; 20 absent with CIFG) must "
+                     "be all present or all absent");
+    }
+    if (!expected) continue;
+    LOWBIT_RETURN_IF_ERROR(check_weights(graph, op, i, DType::kInt16, Shape{n_cell}));
+    const char* gates[] = {"input", "forget", "cell", "output"};
+    const float scales[] = {options.input_gate_scale, options.forget_gate_scale,
+                            options.cell_gate_scale, options.output_gate_scale};
+    if (!std::isfinite(scales[g]) || !(scales[g] > 0)) {
+      return invalid(std::string("layer normalisation needs the ") + gates[g] +
+                     " gate's intermediate scale (TFLite's intermediate " + std::to_string(g) +
+                     "); options have " + std::to_string(scales[g]));
     }
   }
   return Status::Ok();
@@ -155,7 +167,6 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, lstm::kInput, {DType::kInt8}));
   LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, lstm::kInput, 3));
   LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, lstm::kInput));
-  LOWBIT_RETURN_IF_ERROR(refuse_unimplemented_variants(op));
 
   const int n_input = input.shape[2];
   const int n_batch = options->time_major ? input.shape[1] : input.shape[0];
@@ -169,6 +180,12 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
     return invalid(describe_input(graph, op, lstm::kInput) + " or the weights are empty");
   }
   LOWBIT_RETURN_IF_ERROR(check_optional_groups(graph, op, n_cell));
+  LOWBIT_RETURN_IF_ERROR(check_layer_norm(graph, op, *options, n_cell));
+  if (present(op, lstm::kPeepholeWeights + 1) && n_output > n_cell) {
+    return unsupported("peephole weights with a projection wider than the cell (" +
+                       std::to_string(n_output) + " > " + std::to_string(n_cell) +
+                       "): TFLite reads past the peephole weights there");
+  }
   for (size_t g = 0; g < 4; ++g) {
     if (!present(op, lstm::kInputWeights + g)) continue;  // CIFG
     LOWBIT_RETURN_IF_ERROR(check_matrix(graph, op, lstm::kInputWeights + g, n_cell, n_input));

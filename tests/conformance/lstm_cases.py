@@ -7,7 +7,8 @@ and the reference kernels at 1 and 2 threads:
     time-major) quantized by TensorFlow to the fully-integer int8 LSTM (int16 cell state), the
     LSTM's output being the graph output;
   - variants Keras cannot express, edited into such a model: CIFG (no input gate), int16
-    peephole weights, cell clipping.
+    peephole weights, cell clipping, projection (with clipping) and layer normalisation (int16
+    weights, the gates' scales on intermediates 0-3).
 Each model runs on seeded random inputs from a fresh state, and once as a stream: --invokes
 consecutive invokes on one input with the recurrent state carried over (lowbit-run --invokes,
 LiteRT without resetting its variables).
@@ -39,9 +40,16 @@ VARIANTS = [((16, 12, 7, 2, False), ("cifg",), None),
             ((16, 12, 7, 2, False), ("peephole",), None),
             ((16, 12, 7, 2, True), ("cifg", "peephole"), None),
             ((16, 12, 7, 2, False), ("cell_clip",), None),
-            ((12, 6, 5, 1, True), ("cifg", "peephole", "cell_clip"), None)]
-# lowbit refuses projection for now (issue 15): edit_lstm can add one ("projection",
-# "proj_clip" with a width) to a model for the day it is enabled.
+            ((12, 6, 5, 1, True), ("cifg", "peephole", "cell_clip"), None),
+            ((16, 12, 7, 2, False), ("projection", "hidden_zero_point"), 8),
+            ((16, 12, 7, 2, True), ("projection", "proj_clip"), 6),
+            ((12, 6, 5, 1, False), ("cifg", "projection"), 20),
+            ((12, 6, 5, 1, False), ("cifg", "peephole", "projection"), 8),
+            ((20, 8, 9, 3, True), ("peephole", "projection", "proj_clip", "cell_clip"), 12),
+            ((16, 12, 7, 2, False), ("layer_norm",), None),
+            ((12, 6, 5, 1, True), ("cifg", "layer_norm"), None),
+            ((16, 5, 8, 2, True), ("peephole", "layer_norm", "cell_clip"), None),
+            ((16, 12, 6, 1, False), ("cifg", "peephole", "layer_norm", "projection"), 8)]
 RUNS = [(kernel, threads) for kernel in ("auto", "reference") for threads in (1, 2)]
 
 
@@ -127,6 +135,22 @@ def edit_lstm(path, edits, projection_width, rng):
             t.shapeSignature = None
         if "proj_clip" in edits:
             op.builtinOptions.projClip = 0.5
+    if "layer_norm" in edits:
+        ins += [-1] * (24 - len(ins))
+        for g in range(4):
+            if g > 0 or "cifg" not in edits:
+                ins[20 + g] = add_constant(model, graph, f"layer_norm{g}", T.INT16,
+                                           rng.integers(-32767, 32768, cells).astype(np.int16),
+                                           float(rng.uniform(2e-5, 8e-5)))
+            # The gate's pre-activation scale, which TFLite reads from intermediate g
+            # (the input gate's too with CIFG).
+            q = schema.QuantizationParametersT()
+            q.scale, q.zeroPoint = [float(rng.uniform(1.5e-4, 6e-4))], [0]
+            graph.tensors[op.intermediates[g]].quantization = q
+            graph.tensors[op.intermediates[g]].type = T.INT16
+    if "hidden_zero_point" in edits:
+        # Before a projection the hidden state has its own quantization (intermediate 4).
+        graph.tensors[op.intermediates[4]].quantization.zeroPoint = [5]
     if "cell_clip" in edits:
         op.builtinOptions.cellClip = 1.5
     op.inputs = np.array(ins, np.int32)
