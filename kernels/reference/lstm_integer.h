@@ -4,7 +4,10 @@
 // projection and TFLite's integer layer normalisation.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+
+#include "kernels/reference/qs8_matvec.h"
 
 namespace lowbit {
 namespace ref {
@@ -53,11 +56,17 @@ struct IntegerLstmParams {
   int projection_shift = 0;
   int32_t output_state_zero_point = 0;
   int8_t projection_clip = 0;  // > 0: output state clipped to [-clip, clip]
+  // The int32 sums of every matrix product (a kernels/qs8_matvec.h variant).
+  Qs8MatvecFn matvec = qs8_matvec__reference;
 };
 
-// int16 elements of scratch one step needs.
+// int16 elements of scratch one step needs: the int32 sums of one product
+// first (kept 4-byte aligned), then the gates, tanh(c) and the hidden state.
+inline int lstm_step_sums_elements(const IntegerLstmParams& p) {
+  return 2 * std::max(p.n_cell, p.n_output);
+}
 inline int lstm_step_scratch_elements(const IntegerLstmParams& p) {
-  return (kLstmGates + 2) * p.n_batch * p.n_cell;
+  return lstm_step_sums_elements(p) + (kLstmGates + 2) * p.n_batch * p.n_cell;
 }
 
 // One time step for n_batch sequences: reads input [n_batch, n_input],

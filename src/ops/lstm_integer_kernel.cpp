@@ -4,9 +4,11 @@
 #include <cmath>
 #include <cstring>
 
+#include "kernels/qs8_matvec.h"
 #include "kernels/reference/lstm_integer.h"
 #include "kernels/reference/requantize.h"
 #include "ops/lstm_operands.h"
+#include "ops/lstm_sequence.h"
 
 namespace lowbit {
 
@@ -58,16 +60,13 @@ class IntegerLstmKernel : public OpKernel {
   Status prepare(PrepareContext& ctx) override {
     const OperatorDesc& op = ctx.op();
     const auto& options = std::get<SequenceLstmOptions>(op.options);
-    const TensorDesc& input = ctx.input(lstm::kInput);
     const TensorDesc& cell_state = ctx.input(lstm::kCellState);
-    time_major_ = options.time_major;
-    steps_ = time_major_ ? input.shape[0] : input.shape[1];
-    batches_ = time_major_ ? input.shape[1] : input.shape[0];
+    shape_ = lstm::sequence_shape(ctx);
 
-    p_.n_input = input.shape[2];
-    p_.n_cell = ctx.input(lstm::kInputWeights + 1).shape[0];
+    p_.n_input = shape_.n_input;
+    p_.n_cell = shape_.n_cell;
     const bool projection = ctx.has_input(lstm::kProjectionWeights);
-    p_.n_output = projection ? ctx.input(lstm::kProjectionWeights).shape[0] : p_.n_cell;
+    p_.n_output = shape_.n_output;
     p_.use_cifg = !ctx.has_input(lstm::kInputWeights);
     const int n = p_.n_cell;
     // Folded biases: two per gate, then the projection's.
@@ -96,12 +95,12 @@ class IntegerLstmKernel : public OpKernel {
       prepare_projection(ctx, options, biases + 2 * ref::kLstmGates * n);
     }
 
-    p_.n_batch = time_major_ ? batches_ : 1;
+    p_.n_batch = shape_.time_major ? shape_.batches : 1;
+    const auto& matvec = ctx.selector().select(qs8_matvec_variants());
+    p_.matvec = matvec.fn;
+    name_ = matvec.name;
     ctx.request_scratch(sizeof(int16_t) * static_cast<size_t>(ref::lstm_step_scratch_elements(p_)));
-    const int gates = p_.use_cifg ? ref::kLstmGates - 1 : ref::kLstmGates;
-    macs_ = uint64_t(steps_) * batches_ *
-            (uint64_t(gates) * n * uint64_t(p_.n_input + p_.n_output) +
-             (projection ? uint64_t(n) * p_.n_output : 0));
+    macs_ = lstm::sequence_macs(shape_, p_.use_cifg, projection);
     return Status::Ok();
   }
 
@@ -113,27 +112,15 @@ class IntegerLstmKernel : public OpKernel {
     int16_t* cell_state = static_cast<int16_t*>(const_cast<void*>(ctx.input(lstm::kCellState)));
     int8_t* output = ctx.output_as<int8_t>(0);
     int16_t* scratch = static_cast<int16_t*>(ctx.scratch());
-    const int n_in = p_.n_input, n_cell = p_.n_cell, n_out = p_.n_output;
-    if (time_major_) {
-      const int stride_in = batches_ * n_in, stride_out = batches_ * n_out;
-      for (int t = 0; t < steps_; ++t) {
-        ref::integer_lstm_step(p_, input + t * stride_in, output_state, cell_state, scratch,
-                               output + t * stride_out);
-      }
-      return Status::Ok();
-    }
-    // Batch-major: each sequence runs on its own, one batch row of state.
-    for (int b = 0; b < batches_; ++b) {
-      for (int t = 0; t < steps_; ++t) {
-        const int row = b * steps_ + t;
-        ref::integer_lstm_step(p_, input + row * n_in, output_state + b * n_out,
-                               cell_state + b * n_cell, scratch, output + row * n_out);
-      }
-    }
+    lstm::run_sequence(shape_, input, output_state, cell_state, output,
+                       [&](const int8_t* x, int8_t* h, int16_t* c, int8_t* y) {
+                         ref::integer_lstm_step(p_, x, h, c, scratch, y);
+                       });
     return Status::Ok();
   }
 
-  const char* name() const override { return "qs8_lstm__reference"; }
+  // The products' kernel: the rest of the step is the reference's.
+  const char* name() const override { return name_; }
 
   // Each gate's weights, zero-point-folded biases (two per gate, in `biases`)
   // and the multipliers of its two products.
@@ -239,8 +226,8 @@ class IntegerLstmKernel : public OpKernel {
  private:
   ref::IntegerLstmParams p_;
   bool layer_norm_ = false;
-  bool time_major_ = false;
-  int steps_ = 0, batches_ = 0;
+  const char* name_ = "qs8_matvec__reference";
+  lstm::SequenceShape shape_;
   uint64_t macs_ = 0;
 };
 
