@@ -310,6 +310,16 @@ TEST_CASE("LSTM refusals name what is wrong", "[lstm]") {
                o.input_gate_scale = o.cell_gate_scale = o.output_gate_scale = 1e-4f;
              }),
              Catch::Contains("needs the forget gate's intermediate scale"));
+  CHECK_THAT(error_with(s, [&](ModelBuilder& b, auto& in, auto&) {
+               in[0] = b.add_tensor("x_float", DType::kFloat32, {s.batch, s.steps, s.features});
+             }),
+             Catch::Contains("hybrid LSTM (float32 input, quantized weights)"));
+  CHECK_THAT(error_with(s, [&](ModelBuilder& b, auto& in, auto&) {
+               in[18] = b.add_variable("h_wide", DType::kInt8, {s.batch, s.units + 1},
+                                       per_tensor(s.hidden_scale, -1));
+             }),
+             Catch::Contains("(the output state) has shape") &&
+                 Catch::Contains("elements (batch x units)"));
   CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[14] = kAbsentInput; }),
              Catch::Contains("required input 14 is absent"));
   CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in.resize(19); }),
