@@ -9,7 +9,8 @@ namespace lowbit {
 
 // x86-64 (kernels/x86/): four rows at a time, 16 columns per step through
 // sign extension to int16 and vpmaddwd (int8 products summed in pairs never
-// overflow int16 x int16 -> int32); the column tail in scalar code.
+// overflow int16 x int16 -> int32); then eight columns with 128-bit vectors
+// and the last ones in scalar code.
 void qs8_matvec__avx2(size_t rows, size_t cols, const int8_t* matrix, const int8_t* vector,
                       int32_t* sums);
 

@@ -95,10 +95,15 @@ void compute_gate(const IntegerLstmParams& p, int gate_index, const int8_t* inpu
   if (g.layer_norm_weights != nullptr) {
     for (int b = 0; b < p.n_batch; ++b) layer_norm_row(g, p.n_cell, gate + b * p.n_cell);
   }
-  constexpr int kGateIntegerBits = 3;
+  const bool is_tanh = gate_index == kLstmCellGate;
+  const int16_t* table = is_tanh ? p.gate_tanh_table : p.gate_logistic_table;
+  if (table != nullptr) {
+    for (int i = 0; i < n; ++i) gate[i] = table[static_cast<uint16_t>(gate[i])];
+    return;
+  }
   for (int i = 0; i < n; ++i) {
-    gate[i] = gate_index == kLstmCellGate ? q15::tanh(gate[i], kGateIntegerBits)
-                                          : q15::logistic(gate[i], kGateIntegerBits);
+    gate[i] = is_tanh ? q15::tanh(gate[i], kLstmGateIntegerBits)
+                      : q15::logistic(gate[i], kLstmGateIntegerBits);
   }
 }
 
@@ -130,7 +135,11 @@ void update_output_state(const IntegerLstmParams& p, const int16_t* output_gate,
                          int32_t* sums, int8_t* output_state) {
   const int n = p.n_batch * p.n_cell;
   const int cell_integer_bits = 15 + p.cell_scale_log2;
-  for (int i = 0; i < n; ++i) tanh_cell[i] = q15::tanh(cell_state[i], cell_integer_bits);
+  for (int i = 0; i < n; ++i) {
+    tanh_cell[i] = p.cell_tanh_table != nullptr
+                       ? p.cell_tanh_table[static_cast<uint16_t>(cell_state[i])]
+                       : q15::tanh(cell_state[i], cell_integer_bits);
+  }
   const bool projection = p.projection_weights != nullptr;
   int8_t* h = projection ? hidden : output_state;
   // LiteRT subtracts the hidden zero point before a projection (whose folded

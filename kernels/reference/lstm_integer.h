@@ -14,6 +14,7 @@ namespace ref {
 
 enum LstmGate { kLstmInputGate = 0, kLstmForgetGate = 1, kLstmCellGate = 2, kLstmOutputGate = 3 };
 constexpr int kLstmGates = 4;
+constexpr int kLstmGateIntegerBits = 3;  // gate pre-activations are Q3.12
 
 // One gate's products, each rescaled into the gate's Q3.12 domain.
 struct LstmGateWeights {
@@ -58,6 +59,11 @@ struct IntegerLstmParams {
   int8_t projection_clip = 0;  // > 0: output state clipped to [-clip, clip]
   // The int32 sums of every matrix product (a kernels/qs8_matvec.h variant).
   Qs8MatvecFn matvec = qs8_matvec__reference;
+  // Tabulated activations (q15_activation_table.h) or null to compute them:
+  // the gates' sigmoid and tanh in Q3.12 and the cell state's tanh.
+  const int16_t* gate_logistic_table = nullptr;
+  const int16_t* gate_tanh_table = nullptr;
+  const int16_t* cell_tanh_table = nullptr;
 };
 
 // int16 elements of scratch one step needs: the int32 sums of one product

@@ -6,6 +6,7 @@
 
 #include "kernels/qs8_matvec.h"
 #include "kernels/reference/lstm_integer.h"
+#include "kernels/reference/q15_activation_table.h"
 #include "kernels/reference/requantize.h"
 #include "ops/lstm_operands.h"
 #include "ops/lstm_sequence.h"
@@ -99,6 +100,16 @@ class IntegerLstmKernel : public OpKernel {
     const auto& matvec = ctx.selector().select(qs8_matvec_variants());
     p_.matvec = matvec.fn;
     name_ = matvec.name;
+    // The reference kernel set computes every activation; the others look
+    // them up in tables of the same function (shared, built once).
+    if (ctx.selector().kernel_set() != "reference") {
+      using ref::Q15Activation;
+      p_.gate_logistic_table =
+          ref::q15_activation_table(Q15Activation::kLogistic, ref::kLstmGateIntegerBits);
+      p_.gate_tanh_table = ref::q15_activation_table(Q15Activation::kTanh, ref::kLstmGateIntegerBits);
+      p_.cell_tanh_table =
+          ref::q15_activation_table(Q15Activation::kTanh, 15 + p_.cell_scale_log2);
+    }
     ctx.request_scratch(sizeof(int16_t) * static_cast<size_t>(ref::lstm_step_scratch_elements(p_)));
     macs_ = lstm::sequence_macs(shape_, p_.use_cifg, projection);
     return Status::Ok();

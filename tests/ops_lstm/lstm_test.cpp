@@ -10,6 +10,7 @@
 #include <random>
 
 #include "kernels/reference/fixed_point_q15.h"
+#include "kernels/reference/q15_activation_table.h"
 #include "lowbit/interpreter.h"
 #include "lowbit/model.h"
 #include "lowbit/model_builder.h"
@@ -195,6 +196,24 @@ TEST_CASE("int16 gate activations follow sigmoid and tanh", "[lstm]") {
   for (int bits = 0; bits <= 6; ++bits) {
     const double x = 3000.0 / (1 << (15 - bits));
     CHECK(std::abs(ref::q15::tanh(3000, bits) / 32768.0 - std::tanh(x)) < 4e-4);
+  }
+}
+
+TEST_CASE("tabulated gate activations equal the computed ones for every input", "[lstm]") {
+  // The integer LSTM's formats: gates in Q3, the cell state in Q0..Q6.
+  for (int bits = 0; bits <= 6; ++bits) {
+    const int16_t* logistic = ref::q15_activation_table(ref::Q15Activation::kLogistic, bits);
+    const int16_t* tanh = ref::q15_activation_table(ref::Q15Activation::kTanh, bits);
+    REQUIRE(ref::q15_activation_table(ref::Q15Activation::kTanh, bits) == tanh);  // built once
+    int mismatches = 0;
+    for (int raw = -32768; raw <= 32767; ++raw) {
+      const int16_t x = static_cast<int16_t>(raw);
+      const uint16_t index = static_cast<uint16_t>(x);
+      mismatches += logistic[index] != ref::q15::logistic(x, bits);
+      mismatches += tanh[index] != ref::q15::tanh(x, bits);
+    }
+    INFO("integer bits " << bits);
+    CHECK(mismatches == 0);
   }
 }
 
