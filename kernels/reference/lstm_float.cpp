@@ -8,18 +8,80 @@ namespace lowbit {
 namespace ref {
 namespace {
 
-// out[b][r] += sum_c m[r][c] * v[b][c]: each dot product summed from zero in
-// column order, then added (TFLite's MatrixBatchVectorMultiplyAccumulate).
+// out[b][r] += sum_c m[r][c] * v[b][c] in LiteRT's x86 order: four running
+// sums over columns c % 4 (SSE lanes), joined as (s0 + s2) + (s1 + s3), the
+// columns past the last group of four added one by one, then the dot product
+// added to out.
 void accumulate_product(const float* matrix, int rows, int cols, const float* vectors,
                         int n_batch, float* out) {
+  const int body = cols / 4 * 4;
   for (int b = 0; b < n_batch; ++b) {
     const float* v = vectors + b * cols;
     for (int r = 0; r < rows; ++r) {
       const float* m = matrix + r * cols;
-      float dot = 0.0f;
-      for (int c = 0; c < cols; ++c) dot += m[c] * v[c];
+      float lanes[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+      for (int c = 0; c < body; c += 4) {
+        for (int k = 0; k < 4; ++k) lanes[k] += m[c + k] * v[c + k];
+      }
+      float dot = (lanes[0] + lanes[2]) + (lanes[1] + lanes[3]);
+      for (int c = body; c < cols; ++c) dot += m[c] * v[c];
       out[b * rows + r] += dot;
     }
+  }
+}
+
+// Eigen's float tanh (ptanh_float without FMA): a [9/8] rational function of
+// x clamped to +-7.90738964, the same for vectors and scalars.
+float eigen_tanh(float x) {
+  constexpr float kClamp = 7.90738964080810547f;
+  x = std::max(std::min(x, kClamp), -kClamp);
+  const float x2 = x * x;
+  const float x3 = x2 * x;
+  float p = 1.394553628e-8f;
+  for (float a : {2.102733560e-5f, 3.520756727e-3f, 1.340216100e-1f}) p = p * x2 + a;
+  float q = 8.015776984e-7f;
+  for (float b : {3.326951409e-4f, 2.597254514e-2f, 4.673548340e-1f, 1.0f}) q = q * x2 + b;
+  return (x3 * p + x) / q;
+}
+
+// Eigen's vectorised float logistic without FMA: exp(x / 2) by Cephes' range
+// reduction and a degree-5 polynomial, squared, then e / (1 + e).
+float eigen_logistic_packet(float x_in) {
+  float x = std::min(x_in, 16.6355324f) * 0.5f;
+  const float m = std::floor(x * 1.44269504088896341f + 0.5f);
+  float r = m * -0.693359375f + x;
+  r = m * 2.12194440e-4f + r;
+  const float r2 = r * r;
+  const float even = r2 * 4.1898667812347412109375e-2f + 0.49999141693115234375f;
+  const float odd = r2 * 8.33471305668354034423828125e-3f + 0.16666877269744873046875f;
+  float p = r * odd + even;
+  p = r2 * p + (r + 1.0f);
+  // p * 2^m with the biased exponent clamped to [0, 255], as pldexp_fast.
+  const int32_t biased = static_cast<int32_t>(std::min(std::max(m + 127.0f, 0.0f), 255.0f));
+  float two_to_m;
+  const uint32_t bits = static_cast<uint32_t>(biased) << 23;
+  std::memcpy(&two_to_m, &bits, sizeof(two_to_m));
+  float e = p * two_to_m;
+  e = e * e;
+  return x_in < -104.0f ? 0.0f : e / (1.0f + e);
+}
+
+// Eigen's scalar float logistic: exp(min(x, 16.6355324)) / (1 + exp(...)).
+float eigen_logistic_scalar(float x) {
+  const float e = std::exp(std::min(x, 16.6355324f));
+  return e / (1.0f + e);
+}
+
+// LiteRT applies the sigmoid with Eigen over a gate's n values at `offset`
+// floats into its 64-byte aligned scratch buffer: the values before the first
+// 16-byte boundary and those after the last whole group of four take the
+// scalar form, the rest the vector one.
+void eigen_logistic(float* values, int n, int offset) {
+  const int head = std::min((4 - offset % 4) % 4, n);
+  const int end = head + (n - head) / 4 * 4;
+  for (int i = 0; i < n; ++i) {
+    values[i] = i < head || i >= end ? eigen_logistic_scalar(values[i])
+                                     : eigen_logistic_packet(values[i]);
   }
 }
 
@@ -56,9 +118,14 @@ void compute_gate(const FloatLstmParams& p, int gate_index, const float* input,
       for (int i = 0; i < p.n_cell; ++i) row[i] += g.bias[i];
     }
   }
-  for (int i = 0; i < n; ++i) {
-    gate[i] = gate_index == kLstmCellGate ? std::tanh(gate[i]) : 1.0f / (1.0f + std::exp(-gate[i]));
+  if (gate_index == kLstmCellGate) {
+    for (int i = 0; i < n; ++i) gate[i] = eigen_tanh(gate[i]);
+    return;
   }
+  // LiteRT's scratch slots: input, cell, forget, output gate (CIFG: cell,
+  // forget, output), each n_batch * n_cell floats.
+  const int slots[kLstmGates] = {0, p.use_cifg ? 1 : 2, p.use_cifg ? 0 : 1, p.use_cifg ? 2 : 3};
+  eigen_logistic(gate, n, slots[gate_index] * n);
 }
 
 }  // namespace
@@ -92,7 +159,7 @@ void float_lstm_step(const FloatLstmParams& p, const float* input, float* output
   }
   compute_gate(p, kLstmOutputGate, input, input_is_zero, output_state, cell_state,
                gates[kLstmOutputGate]);
-  for (int i = 0; i < n; ++i) hidden[i] = gates[kLstmOutputGate][i] * std::tanh(cell_state[i]);
+  for (int i = 0; i < n; ++i) hidden[i] = gates[kLstmOutputGate][i] * eigen_tanh(cell_state[i]);
   const int outputs = p.n_batch * p.n_output;
   if (p.projection_weights == nullptr) {
     std::memcpy(output_state, hidden, sizeof(float) * static_cast<size_t>(outputs));
