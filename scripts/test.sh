@@ -128,7 +128,7 @@ if [[ $sanitize -eq 0 ]]; then
     fail "TRANSPOSE_CONV and L2_NORMALIZATION vs LiteRT"
   "$root/scripts/conformance.sh" --activation-cases --cases 6 --build-dir "$build_dir" || fail "activation and math operators vs LiteRT"
   "$root/scripts/conformance.sh" --reduce-cases --cases 3 --build-dir "$build_dir" || fail "reductions, batch/space, concatenation, dequantize vs LiteRT"
-  "$root/scripts/conformance.sh" --lstm-cases --build-dir "$build_dir" || fail "int8 LSTM models vs LiteRT"
+  "$root/scripts/conformance.sh" --lstm-cases --build-dir "$build_dir" || fail "LSTM models (int8, float32) vs LiteRT"
   "$root/scripts/install-deps.sh" --cross
   LOWBIT_NATIVE_BUILD="$build_dir" "$root/scripts/test-arm.sh" || fail "ARM cross builds under qemu"
 fi
