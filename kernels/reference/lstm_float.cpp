@@ -8,13 +8,14 @@ namespace lowbit {
 namespace ref {
 namespace {
 
-// out[b][r] += sum_c m[r][c] * v[b][c] in LiteRT's x86 order: four running
-// sums over columns c % 4 (SSE lanes), joined as (s0 + s2) + (s1 + s3), the
-// columns past the last group of four added one by one, then the dot product
-// added to out.
+// out[b][r] += sum_c m[r][c] * v[b][c] in LiteRT's x86 order. One vector:
+// four running sums over columns c % 4 (SSE lanes), joined as
+// (s0 + s2) + (s1 + s3), the columns past the last group of four added one by
+// one. Several vectors: each dot product summed in column order. Either way
+// the dot product is then added to out.
 void accumulate_product(const float* matrix, int rows, int cols, const float* vectors,
                         int n_batch, float* out) {
-  const int body = cols / 4 * 4;
+  const int body = n_batch == 1 ? cols / 4 * 4 : 0;
   for (int b = 0; b < n_batch; ++b) {
     const float* v = vectors + b * cols;
     for (int r = 0; r < rows; ++r) {

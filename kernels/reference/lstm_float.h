@@ -1,11 +1,10 @@
 // TFLite's float32 LSTM step (lstm_eval's LstmStepFloat), the numerical
 // definition of lowbit's float32 UNIDIRECTIONAL_SEQUENCE_LSTM: CIFG, peephole,
 // layer normalisation, projection and both clips, in the float order of
-// LiteRT's x86 build: dot products in four SSE-lane sums, and Eigen's sigmoid
-// and tanh without FMA (the sigmoid's scalar form where LiteRT's scratch
-// alignment gives it). Bit-exact for steps over one sequence; LiteRT's
-// products over several sequences at once (time-major, batch > 1) sum in
-// another order, not followed yet (docs/conformance.md).
+// LiteRT's x86 build, bit for bit: dot products in four SSE-lane sums for one
+// sequence per step (in column order for several), and Eigen's sigmoid and
+// tanh without FMA (the sigmoid's scalar form where LiteRT's scratch
+// alignment gives it); docs/conformance.md.
 #pragma once
 
 #include "kernels/reference/lstm_integer.h"
