@@ -109,9 +109,48 @@ TransposeConvOptions transpose_conv(Padding padding, int stride, int out_size) {
   return {padding, stride, stride, Activation::kNone, out_size, out_size};
 }
 
+// The float32 LSTM with CIFG, peephole and layer-norm weights and a
+// projection narrower than the cell (24 inputs), time-major, batch 2.
+void lstm_float(ModelBuilder& b) {
+  const int units = 4, features = 3, steps = 2, batch = 2, width = 3;
+  const auto floats = [](size_t count) {
+    std::vector<float> v = spread<float>(count, -6, 6);
+    for (float& x : v) x *= 0.125f;
+    return v;
+  };
+  std::vector<int> in(24, kAbsentInput);
+  in[0] = b.add_tensor("x", f32, {steps, batch, features});
+  for (int gate = 1; gate < 4; ++gate) {  // CIFG: no input gate
+    const std::string g = std::to_string(gate);
+    in[1 + gate] = b.add_constant("input_weights" + g, f32, {units, features},
+                                  floats(size_t(units * features)));
+    in[5 + gate] = b.add_constant("recurrent_weights" + g, f32, {units, width},
+                                  floats(size_t(units * width)));
+    in[12 + gate] = b.add_constant("gate_bias" + g, f32, {units}, floats(size_t(units)));
+    in[20 + gate] = b.add_constant("layer_norm" + g, f32, {units}, floats(size_t(units)));
+  }
+  for (int i : {10, 11}) {
+    in[i] = b.add_constant("peephole" + std::to_string(i), f32, {units}, floats(size_t(units)));
+  }
+  in[16] = b.add_constant("projection", f32, {width, units}, floats(size_t(width * units)));
+  in[18] = b.add_variable("output_state", f32, {batch, width});
+  in[19] = b.add_variable("cell_state", f32, {batch, units});
+  SequenceLstmOptions o;
+  o.time_major = true;
+  o.cell_clip = 2.0f;
+  o.proj_clip = 0.5f;
+  const int y = b.add_tensor("y", f32, {steps, batch, width});
+  b.add_operator(OpType::kUnidirectionalSequenceLstm, in, {y}, o);
+  b.set_inputs({in[0]});
+  b.set_outputs({y});
+}
+
 // TFLite's fully-integer LSTM in its 24-input layout: int8 input, weights and
 // hidden state, int32 gate biases, int16 cell state; the states are variables.
-void lstm(ModelBuilder& b, bool cifg_peephole, bool time_major, int batch) {
+// layer_norm_projection adds int16 layer-norm weights (with the gates'
+// intermediate scales) and a square int8 projection with an int32 bias.
+void lstm(ModelBuilder& b, bool cifg_peephole, bool time_major, int batch,
+          bool layer_norm_projection = false) {
   const int units = 4, features = 3, steps = 2;
   const Quantization hidden = per_tensor(1.0f / 128, -1);
   std::vector<int> in(24, kAbsentInput);
@@ -134,6 +173,17 @@ void lstm(ModelBuilder& b, bool cifg_peephole, bool time_major, int batch) {
                              spread<int16_t>(size_t(units), -30000, 30000), per_tensor(1e-5f, 0));
     }
   }
+  if (layer_norm_projection) {
+    for (int gate = cifg_peephole ? 1 : 0; gate < 4; ++gate) {
+      in[20 + gate] = b.add_constant("layer_norm" + std::to_string(gate), DType::kInt16, {units},
+                                     spread<int16_t>(size_t(units), -20000, 30000),
+                                     per_tensor(5e-5f, 0));
+    }
+    in[16] = b.add_constant("projection", s8, {units, units},
+                            spread<int8_t>(size_t(units * units), -100, 120), per_tensor(0.02f, 0));
+    in[17] = b.add_constant("projection_bias", DType::kInt32, {units},
+                            spread<int32_t>(size_t(units), -500, 500), per_tensor(1e-4f, 0));
+  }
   in[18] = b.add_variable("output_state", s8, {batch, units}, hidden);
   in[19] = b.add_variable("cell_state", DType::kInt16, {batch, units}, per_tensor(1.0f / 4096, 0));
   SequenceLstmOptions o;
@@ -141,6 +191,12 @@ void lstm(ModelBuilder& b, bool cifg_peephole, bool time_major, int batch) {
   o.hidden_scale = hidden.scales[0];
   o.hidden_zero_point = hidden.zero_points[0];
   o.cell_clip = cifg_peephole ? 0.5f : 0.0f;
+  if (layer_norm_projection) {
+    o.input_gate_scale = 3e-4f, o.forget_gate_scale = 2e-4f;
+    o.cell_gate_scale = 5e-4f, o.output_gate_scale = 4e-4f;
+    o.hidden_zero_point = 5;  // before a projection: the hidden state's own
+    o.proj_clip = 0.75f;
+  }
   const int y = b.add_tensor("y", s8, time_major ? Shape{steps, batch, units} : Shape{batch, steps, units},
                              hidden);
   b.add_operator(OpType::kUnidirectionalSequenceLstm, in, {y}, o);
@@ -265,6 +321,9 @@ std::vector<OpSeed> layer_seeds() {
       {"lstm_int8", [](ModelBuilder& b) { lstm(b, false, false, 1); }},
       {"lstm_int8_cifg_peephole_clip", [](ModelBuilder& b) { lstm(b, true, false, 1); }},
       {"lstm_int8_time_major_batch2", [](ModelBuilder& b) { lstm(b, false, true, 2); }},
+      {"lstm_float_cifg_peephole_layer_norm_projection", lstm_float},
+      {"lstm_int8_layer_norm_projection", [](ModelBuilder& b) { lstm(b, false, false, 2, true); }},
+      {"lstm_int8_cifg_layer_norm_projection", [](ModelBuilder& b) { lstm(b, true, true, 1, true); }},
       {"bitpack_float", [](ModelBuilder& b) {
          single(b, OpType::kBitpack, {{f32, {1, 2, 2, 40}}}, {{bit, {1, 2, 2, 40}}}, NoOptions{});
        }},

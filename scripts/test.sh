@@ -149,7 +149,7 @@ if [[ $sanitize -eq 0 ]]; then
     fail "TRANSPOSE_CONV and L2_NORMALIZATION vs LiteRT"
   timed "conformance activation-cases" "$root/scripts/conformance.sh" --activation-cases --cases 6 --build-dir "$build_dir" || fail "activation and math operators vs LiteRT"
   timed "conformance reduce-cases" "$root/scripts/conformance.sh" --reduce-cases --cases 3 --build-dir "$build_dir" || fail "reductions, batch/space, concatenation, dequantize vs LiteRT"
-  timed "conformance lstm-cases" "$root/scripts/conformance.sh" --lstm-cases --build-dir "$build_dir" || fail "int8 LSTM models vs LiteRT"
+  timed "conformance lstm-cases" "$root/scripts/conformance.sh" --lstm-cases --build-dir "$build_dir" || fail "LSTM models (int8, float32) vs LiteRT"
   timed "conformance int16-conv-cases" "$root/scripts/conformance.sh" --int16-conv-cases --cases 3 --kernel auto --threads 2 --build-dir "$build_dir" ||
     fail "16x8 convolutions vs LiteRT and TFLite Micro"
   timed "conformance seanet-cases" "$root/scripts/conformance.sh" --seanet-cases --build-dir "$build_dir" \

@@ -201,6 +201,12 @@ struct SequenceLstmOptions {
   bool asymmetric_quantize_inputs = false;  // hybrid kernels only
   float hidden_scale = 0.0f;
   int32_t hidden_zero_point = 0;
+  // Layer-norm integer LSTM: the gates' pre-activation scales TFLite's
+  // converter records on intermediates 0-3 (input, forget, cell, output).
+  float input_gate_scale = 0.0f;
+  float forget_gate_scale = 0.0f;
+  float cell_gate_scale = 0.0f;
+  float output_gate_scale = 0.0f;
 };
 
 // SVDF and UNIDIRECTIONAL_SEQUENCE_RNN: TFLite's SVDFOptions and

@@ -1,18 +1,20 @@
 // TFLite's fully-integer LSTM step ("8x8_16": int8 input, weights and hidden
 // state, int16 gates and cell state), the numerical definition of lowbit's
-// int8 UNIDIRECTIONAL_SEQUENCE_LSTM, with CIFG and peephole connections.
-// Layer normalisation is not implemented. The projection path matches LiteRT
-// on single steps but not yet over streams (after the hidden state saturates),
-// so the operator refuses projection for now.
+// int8 UNIDIRECTIONAL_SEQUENCE_LSTM, with CIFG, peephole connections,
+// projection and TFLite's integer layer normalisation.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+
+#include "kernels/reference/qs8_matvec.h"
 
 namespace lowbit {
 namespace ref {
 
 enum LstmGate { kLstmInputGate = 0, kLstmForgetGate = 1, kLstmCellGate = 2, kLstmOutputGate = 3 };
 constexpr int kLstmGates = 4;
+constexpr int kLstmGateIntegerBits = 3;  // gate pre-activations are Q3.12
 
 // One gate's products, each rescaled into the gate's Q3.12 domain.
 struct LstmGateWeights {
@@ -27,6 +29,13 @@ struct LstmGateWeights {
   const int16_t* peephole_weights = nullptr;  // [n_cell] times the cell state; null: none
   int32_t peephole_multiplier = 0;
   int peephole_shift = 0;
+  // Layer normalisation of the gate's pre-activation (null weights: none);
+  // the gate bias is then added here instead of being folded into input_bias.
+  const int16_t* layer_norm_weights = nullptr;  // [n_cell]
+  const int32_t* layer_norm_bias = nullptr;     // [n_cell]
+  int32_t layer_norm_multiplier = 0;
+  int layer_norm_shift = 0;
+  int32_t variance_guard = 1;  // the variance used when the computed one is < 1
 };
 
 struct IntegerLstmParams {
@@ -48,11 +57,22 @@ struct IntegerLstmParams {
   int projection_shift = 0;
   int32_t output_state_zero_point = 0;
   int8_t projection_clip = 0;  // > 0: output state clipped to [-clip, clip]
+  // The int32 sums of every matrix product (a kernels/qs8_matvec.h variant).
+  Qs8MatvecFn matvec = qs8_matvec__reference;
+  // Tabulated activations (q15_activation_table.h) or null to compute them:
+  // the gates' sigmoid and tanh in Q3.12 and the cell state's tanh.
+  const int16_t* gate_logistic_table = nullptr;
+  const int16_t* gate_tanh_table = nullptr;
+  const int16_t* cell_tanh_table = nullptr;
 };
 
-// int16 elements of scratch one step needs.
+// int16 elements of scratch one step needs: the int32 sums of one product
+// first (kept 4-byte aligned), then the gates, tanh(c) and the hidden state.
+inline int lstm_step_sums_elements(const IntegerLstmParams& p) {
+  return 2 * std::max(p.n_cell, p.n_output);
+}
 inline int lstm_step_scratch_elements(const IntegerLstmParams& p) {
-  return (kLstmGates + 2) * p.n_batch * p.n_cell;
+  return lstm_step_sums_elements(p) + (kLstmGates + 2) * p.n_batch * p.n_cell;
 }
 
 // One time step for n_batch sequences: reads input [n_batch, n_input],

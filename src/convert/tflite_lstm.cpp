@@ -13,15 +13,21 @@ namespace {
 constexpr size_t kIntegerLstmIntermediates = 5;  // 4 gate outputs, then the hidden state
 constexpr size_t kHiddenIntermediate = 4;
 
-// The per-tensor scale and zero point TFLite's converter recorded on an
-// intermediate tensor of the integer LSTM.
-Status read_intermediate(const Importer& im, int index, float* scale, int32_t* zero_point) {
+constexpr size_t kForgetLayerNormInput = 21;
+const char* const kIntermediateNames[kIntegerLstmIntermediates] = {
+    "input_to_input_intermediate", "input_to_forget_intermediate", "input_to_cell_intermediate",
+    "input_to_output_intermediate", "effective_hidden_scale_intermediate"};
+
+// The per-tensor scale and zero point TFLite's converter recorded on
+// intermediate `which` of the integer LSTM (tensor `index`).
+Status read_intermediate(const Importer& im, size_t which, int index, float* scale,
+                         int32_t* zero_point) {
   const tfl::QuantizationParameters* q =
       index >= 0 && index < im.num_tensors() ? im.tfl_tensor(index)->quantization() : nullptr;
   if (q == nullptr || q->scale() == nullptr || q->scale()->size() != 1) {
-    return invalid("intermediate " + im.tensor_label(index) +
-                   " (effective_hidden_scale_intermediate) has no per-tensor scale; the "
-                   "integer LSTM needs it");
+    return invalid("intermediate " + std::to_string(which) + " " + im.tensor_label(index) + " (" +
+                   kIntermediateNames[which] + ") has no per-tensor scale; the integer LSTM " +
+                   (which == kHiddenIntermediate ? "needs it" : "with layer normalisation needs it"));
   }
   *scale = q->scale()->Get(0);
   const int64_t zp = q->zero_point() != nullptr && q->zero_point()->size() == 1
@@ -70,8 +76,22 @@ Status convert_sequence_lstm(Importer& im, const OpContext& ctx) {
                      "records (gate and hidden-state scales); the operator has " +
                      std::to_string(count));
     }
-    LOWBIT_RETURN_IF_ERROR(read_intermediate(im, intermediates->Get(kHiddenIntermediate),
+    LOWBIT_RETURN_IF_ERROR(read_intermediate(im, kHiddenIntermediate,
+                                             intermediates->Get(kHiddenIntermediate),
                                              &options.hidden_scale, &options.hidden_zero_point));
+    // With layer normalisation the gates' pre-activation scales come from
+    // intermediates 0-3 (the input gate's is unused with CIFG).
+    const bool layer_norm = ctx.inputs.size() > kForgetLayerNormInput &&
+                            ctx.inputs[kForgetLayerNormInput] >= 0;
+    float* gate_scales[] = {&options.input_gate_scale, &options.forget_gate_scale,
+                            &options.cell_gate_scale, &options.output_gate_scale};
+    const bool cifg = ctx.inputs[1] < 0;
+    for (size_t g = 0; layer_norm && g < 4; ++g) {
+      if (g == 0 && cifg) continue;
+      int32_t unused_zero_point = 0;
+      LOWBIT_RETURN_IF_ERROR(read_intermediate(im, g, intermediates->Get(static_cast<uint32_t>(g)),
+                                               gate_scales[g], &unused_zero_point));
+    }
   }
   std::vector<int> inputs, outputs;
   for (int t : ctx.inputs) {

@@ -1,11 +1,15 @@
 #include "ops/lstm_integer_kernel.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
+#include "kernels/qs8_matvec.h"
 #include "kernels/reference/lstm_integer.h"
+#include "kernels/reference/q15_activation_table.h"
 #include "kernels/reference/requantize.h"
 #include "ops/lstm_operands.h"
+#include "ops/lstm_sequence.h"
 
 namespace lowbit {
 
@@ -22,10 +26,20 @@ namespace {
 // intermediate scale when there is no layer normalisation).
 constexpr float kGateScale = 1.0f / 4096.0f;
 
-// float(weight_scale * operand_scale) / 2^-12 in float, as TFLite forms it.
-ref::QuantizedMultiplier gate_multiplier(float weight_scale, float operand_scale) {
-  const float effective = weight_scale * operand_scale / kGateScale;
+// weight_scale * operand_scale / gate_scale in float, as TFLite forms it.
+ref::QuantizedMultiplier gate_multiplier(float weight_scale, float operand_scale,
+                                         float gate_scale) {
+  const float effective = weight_scale * operand_scale / gate_scale;
   return ref::quantize_multiplier(effective);
+}
+
+// The scale of a gate's pre-activation: the converter's intermediate with
+// layer normalisation, else Q3.12.
+float gate_scale(const SequenceLstmOptions& o, bool layer_norm, int gate) {
+  if (!layer_norm) return kGateScale;
+  const float scales[ref::kLstmGates] = {o.input_gate_scale, o.forget_gate_scale,
+                                         o.cell_gate_scale, o.output_gate_scale};
+  return scales[gate];
 }
 
 // bias[r] + zero_point_factor * sum_c weights[r][c] (TFLite's
@@ -47,25 +61,24 @@ class IntegerLstmKernel : public OpKernel {
   Status prepare(PrepareContext& ctx) override {
     const OperatorDesc& op = ctx.op();
     const auto& options = std::get<SequenceLstmOptions>(op.options);
-    const TensorDesc& input = ctx.input(lstm::kInput);
     const TensorDesc& cell_state = ctx.input(lstm::kCellState);
-    time_major_ = options.time_major;
-    steps_ = time_major_ ? input.shape[0] : input.shape[1];
-    batches_ = time_major_ ? input.shape[1] : input.shape[0];
+    shape_ = lstm::sequence_shape(ctx);
 
-    p_.n_input = input.shape[2];
-    p_.n_cell = ctx.input(lstm::kInputWeights + 1).shape[0];
+    p_.n_input = shape_.n_input;
+    p_.n_cell = shape_.n_cell;
     const bool projection = ctx.has_input(lstm::kProjectionWeights);
-    p_.n_output = projection ? ctx.input(lstm::kProjectionWeights).shape[0] : p_.n_cell;
+    p_.n_output = shape_.n_output;
     p_.use_cifg = !ctx.has_input(lstm::kInputWeights);
     const int n = p_.n_cell;
     // Folded biases: two per gate, then the projection's.
     int32_t* biases = static_cast<int32_t*>(ctx.allocate_persistent(
         sizeof(int32_t) * (2 * ref::kLstmGates * static_cast<size_t>(n) + p_.n_output)));
     if (biases == nullptr) return Status(StatusCode::kResourceExhausted, "no memory for LSTM biases");
-    prepare_gates(ctx, biases);
+    layer_norm_ = ctx.has_input(lstm::kLayerNormWeights + ref::kLstmForgetGate);
+    prepare_gates(ctx, options, biases);
     lstm_cell_scale_log2(cell_state.quant.scales[0], &p_.cell_scale_log2);
-    prepare_peephole(ctx);
+    prepare_peephole(ctx, options);
+    if (layer_norm_) prepare_layer_norm(ctx);
     // TFLite truncates the clip to the cell state's int16 grid.
     p_.cell_clip = options.cell_clip > 0
                        ? static_cast<int16_t>(std::fmin(
@@ -83,12 +96,22 @@ class IntegerLstmKernel : public OpKernel {
       prepare_projection(ctx, options, biases + 2 * ref::kLstmGates * n);
     }
 
-    p_.n_batch = time_major_ ? batches_ : 1;
+    p_.n_batch = shape_.time_major ? shape_.batches : 1;
+    const auto& matvec = ctx.selector().select(qs8_matvec_variants());
+    p_.matvec = matvec.fn;
+    name_ = matvec.name;
+    // The reference kernel set computes every activation; the others look
+    // them up in tables of the same function (shared, built once).
+    if (ctx.selector().kernel_set() != "reference") {
+      using ref::Q15Activation;
+      p_.gate_logistic_table =
+          ref::q15_activation_table(Q15Activation::kLogistic, ref::kLstmGateIntegerBits);
+      p_.gate_tanh_table = ref::q15_activation_table(Q15Activation::kTanh, ref::kLstmGateIntegerBits);
+      p_.cell_tanh_table =
+          ref::q15_activation_table(Q15Activation::kTanh, 15 + p_.cell_scale_log2);
+    }
     ctx.request_scratch(sizeof(int16_t) * static_cast<size_t>(ref::lstm_step_scratch_elements(p_)));
-    const int gates = p_.use_cifg ? ref::kLstmGates - 1 : ref::kLstmGates;
-    macs_ = uint64_t(steps_) * batches_ *
-            (uint64_t(gates) * n * uint64_t(p_.n_input + p_.n_output) +
-             (projection ? uint64_t(n) * p_.n_output : 0));
+    macs_ = lstm::sequence_macs(shape_, p_.use_cifg, projection);
     return Status::Ok();
   }
 
@@ -100,31 +123,20 @@ class IntegerLstmKernel : public OpKernel {
     int16_t* cell_state = static_cast<int16_t*>(const_cast<void*>(ctx.input(lstm::kCellState)));
     int8_t* output = ctx.output_as<int8_t>(0);
     int16_t* scratch = static_cast<int16_t*>(ctx.scratch());
-    const int n_in = p_.n_input, n_cell = p_.n_cell, n_out = p_.n_output;
-    if (time_major_) {
-      const int stride_in = batches_ * n_in, stride_out = batches_ * n_out;
-      for (int t = 0; t < steps_; ++t) {
-        ref::integer_lstm_step(p_, input + t * stride_in, output_state, cell_state, scratch,
-                               output + t * stride_out);
-      }
-      return Status::Ok();
-    }
-    // Batch-major: each sequence runs on its own, one batch row of state.
-    for (int b = 0; b < batches_; ++b) {
-      for (int t = 0; t < steps_; ++t) {
-        const int row = b * steps_ + t;
-        ref::integer_lstm_step(p_, input + row * n_in, output_state + b * n_out,
-                               cell_state + b * n_cell, scratch, output + row * n_out);
-      }
-    }
+    lstm::run_sequence(shape_, input, output_state, cell_state, output,
+                       [&](const int8_t* x, int8_t* h, int16_t* c, int8_t* y) {
+                         ref::integer_lstm_step(p_, x, h, c, scratch, y);
+                       });
     return Status::Ok();
   }
 
-  const char* name() const override { return "qs8_lstm__reference"; }
+  // The products' kernel: the rest of the step is the reference's.
+  const char* name() const override { return name_; }
 
   // Each gate's weights, zero-point-folded biases (two per gate, in `biases`)
   // and the multipliers of its two products.
-  void prepare_gates(const PrepareContext& ctx, int32_t* biases) {
+  void prepare_gates(const PrepareContext& ctx, const SequenceLstmOptions& options,
+                     int32_t* biases) {
     const TensorDesc& input = ctx.input(lstm::kInput);
     const TensorDesc& output_state = ctx.input(lstm::kOutputState);
     const int n = p_.n_cell;
@@ -137,17 +149,19 @@ class IntegerLstmKernel : public OpKernel {
       gw.recurrent_weights = static_cast<const int8_t*>(w_rec.data);
       int32_t* input_bias = biases + (2 * g) * n;
       int32_t* recurrent_bias = biases + (2 * g + 1) * n;
-      fold_zero_point(gw.input_weights,
-                      static_cast<const int32_t*>(ctx.input(lstm::kGateBias + g).data),
+      // With layer normalisation the gate bias is added after normalising.
+      const int32_t* gate_bias = static_cast<const int32_t*>(ctx.input(lstm::kGateBias + g).data);
+      fold_zero_point(gw.input_weights, layer_norm_ ? nullptr : gate_bias,
                       -input.quant.zero_points[0], n, p_.n_input, input_bias);
       fold_zero_point(gw.recurrent_weights, nullptr, -output_state.quant.zero_points[0], n,
                       p_.n_output, recurrent_bias);
       gw.input_bias = input_bias;
       gw.recurrent_bias = recurrent_bias;
+      const float scale = gate_scale(options, layer_norm_, g);
       const ref::QuantizedMultiplier in_m =
-          gate_multiplier(w_in.quant.scales[0], input.quant.scales[0]);
+          gate_multiplier(w_in.quant.scales[0], input.quant.scales[0], scale);
       const ref::QuantizedMultiplier rec_m =
-          gate_multiplier(w_rec.quant.scales[0], output_state.quant.scales[0]);
+          gate_multiplier(w_rec.quant.scales[0], output_state.quant.scales[0], scale);
       gw.input_multiplier = in_m.multiplier;
       gw.input_shift = in_m.shift;
       gw.recurrent_multiplier = rec_m.multiplier;
@@ -155,9 +169,9 @@ class IntegerLstmKernel : public OpKernel {
     }
   }
 
-  // Peephole weights scale the cell state (2^k) into the gate's Q3.12; TFLite
-  // forms 2^k * w_scale / 2^-12 in double and keeps it as a float.
-  void prepare_peephole(const PrepareContext& ctx) {
+  // Peephole weights scale the cell state (2^k) into the gate's scale; TFLite
+  // forms 2^k * w_scale / gate_scale in double and keeps it as a float.
+  void prepare_peephole(const PrepareContext& ctx, const SequenceLstmOptions& options) {
     const int gates_with_peephole[] = {ref::kLstmInputGate, ref::kLstmForgetGate, ref::kLstmOutputGate};
     const size_t inputs[] = {lstm::kPeepholeWeights, lstm::kPeepholeWeights + 1,
                              lstm::kPeepholeWeights + 2};
@@ -166,17 +180,35 @@ class IntegerLstmKernel : public OpKernel {
       const TensorDesc& w = ctx.input(inputs[k]);
       ref::LstmGateWeights& gw = p_.gates[gates_with_peephole[k]];
       gw.peephole_weights = static_cast<const int16_t*>(w.data);
-      const float effective = static_cast<float>(std::ldexp(1.0, p_.cell_scale_log2) *
-                                                 w.quant.scales[0] / kGateScale);
+      const float effective =
+          static_cast<float>(std::ldexp(1.0, p_.cell_scale_log2) * w.quant.scales[0] /
+                             gate_scale(options, layer_norm_, gates_with_peephole[k]));
       const ref::QuantizedMultiplier m = ref::quantize_multiplier(effective);
       gw.peephole_multiplier = m.multiplier;
       gw.peephole_shift = m.shift;
     }
   }
 
-  // The projection maps the int8 hidden state (hidden scale, kept without its
-  // zero point: see ref::update_output_state) into the output state's scale
-  // and zero point. Unreachable while validation refuses projection.
+  // Each gate's int16 layer-norm weights, its (unfolded) bias, the weights'
+  // scale as a multiplier and TFLite's variance guard max(1, 10000 * scale).
+  void prepare_layer_norm(const PrepareContext& ctx) {
+    for (int g = 0; g < ref::kLstmGates; ++g) {
+      if (!ctx.has_input(lstm::kLayerNormWeights + g)) continue;  // CIFG: no input gate
+      const TensorDesc& w = ctx.input(lstm::kLayerNormWeights + g);
+      ref::LstmGateWeights& gw = p_.gates[g];
+      gw.layer_norm_weights = static_cast<const int16_t*>(w.data);
+      gw.layer_norm_bias = static_cast<const int32_t*>(ctx.input(lstm::kGateBias + g).data);
+      const float scale = w.quant.scales[0];
+      const ref::QuantizedMultiplier m = ref::quantize_multiplier(scale);
+      gw.layer_norm_multiplier = m.multiplier;
+      gw.layer_norm_shift = m.shift;
+      gw.variance_guard = std::max(1, static_cast<int32_t>(10000 * scale));
+    }
+  }
+
+  // The projection maps the int8 hidden state (hidden scale, zero point
+  // subtracted: see ref::update_output_state) into the output state's scale
+  // and zero point; its bias folds the zero point back in.
   void prepare_projection(const PrepareContext& ctx, const SequenceLstmOptions& options,
                           int32_t* folded_bias) {
     const TensorDesc& w = ctx.input(lstm::kProjectionWeights);
@@ -185,8 +217,8 @@ class IntegerLstmKernel : public OpKernel {
     const int32_t* bias = ctx.has_input(lstm::kProjectionBias)
                               ? static_cast<const int32_t*>(ctx.input(lstm::kProjectionBias).data)
                               : nullptr;
-    fold_zero_point(p_.projection_weights, bias, /*zero_point_factor=*/0, p_.n_output, p_.n_cell,
-                    folded_bias);
+    fold_zero_point(p_.projection_weights, bias, options.hidden_zero_point, p_.n_output,
+                    p_.n_cell, folded_bias);
     p_.projection_bias = folded_bias;
     const float effective = w.quant.scales[0] * options.hidden_scale / output_state.quant.scales[0];
     const ref::QuantizedMultiplier m = ref::quantize_multiplier(effective);
@@ -204,8 +236,9 @@ class IntegerLstmKernel : public OpKernel {
 
  private:
   ref::IntegerLstmParams p_;
-  bool time_major_ = false;
-  int steps_ = 0, batches_ = 0;
+  bool layer_norm_ = false;
+  const char* name_ = "qs8_matvec__reference";
+  lstm::SequenceShape shape_;
   uint64_t macs_ = 0;
 };
 

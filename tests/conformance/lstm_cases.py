@@ -1,13 +1,15 @@
-"""Integer LSTM models against LiteRT's reference kernels, fresh and streaming.
+"""LSTM models (int8 and float32) against LiteRT's reference kernels, fresh and streaming.
 
-Two kinds of models, every comparison byte for byte against LiteRT BUILTIN_REF with the auto
+These kinds of models, each compared byte for byte against LiteRT BUILTIN_REF with the auto
 and the reference kernels at 1 and 2 threads:
   - the zoo's int8 LSTM models (coral/keras_lstm_mnist_ptq, tflite_micro/trained_lstm_int8);
   - small Keras LSTM layers (several sizes, batch sizes, sequence lengths, batch- and
     time-major) quantized by TensorFlow to the fully-integer int8 LSTM (int16 cell state), the
     LSTM's output being the graph output;
   - variants Keras cannot express, edited into such a model: CIFG (no input gate), int16
-    peephole weights, cell clipping.
+    peephole weights, cell clipping, projection (with clipping) and layer normalisation (int16
+    weights, the gates' scales on intermediates 0-3).
+  - float32 models: Keras's float LSTM as converted and edited into the same variants.
 Each model runs on seeded random inputs from a fresh state, and once as a stream: --invokes
 consecutive invokes on one input with the recurrent state carried over (lowbit-run --invokes,
 LiteRT without resetting its variables).
@@ -39,9 +41,23 @@ VARIANTS = [((16, 12, 7, 2, False), ("cifg",), None),
             ((16, 12, 7, 2, False), ("peephole",), None),
             ((16, 12, 7, 2, True), ("cifg", "peephole"), None),
             ((16, 12, 7, 2, False), ("cell_clip",), None),
-            ((12, 6, 5, 1, True), ("cifg", "peephole", "cell_clip"), None)]
-# lowbit refuses projection for now (issue 15): edit_lstm can add one ("projection",
-# "proj_clip" with a width) to a model for the day it is enabled.
+            ((12, 6, 5, 1, True), ("cifg", "peephole", "cell_clip"), None),
+            ((16, 12, 7, 2, False), ("projection", "hidden_zero_point"), 8),
+            ((16, 12, 7, 2, True), ("projection", "proj_clip"), 6),
+            ((12, 6, 5, 1, False), ("cifg", "projection"), 20),
+            ((12, 6, 5, 1, False), ("cifg", "peephole", "projection"), 8),
+            ((20, 8, 9, 3, True), ("peephole", "projection", "proj_clip", "cell_clip"), 12),
+            ((16, 12, 7, 2, False), ("layer_norm",), None),
+            ((12, 6, 5, 1, True), ("cifg", "layer_norm"), None),
+            ((16, 5, 8, 2, True), ("peephole", "layer_norm", "cell_clip"), None),
+            ((16, 12, 6, 1, False), ("cifg", "peephole", "layer_norm", "projection"), 8)]
+# float32 models: Keras's float LSTM, as converted, and edited into the same variants.
+FLOAT_GENERATED = [(8, 5, 3, 1, False), (20, 28, 10, 2, True), (5, 33, 1, 1, False)]
+FLOAT_VARIANTS = [((16, 12, 7, 2, False), ("cifg", "peephole", "cell_clip"), None),
+                  ((16, 12, 7, 2, True), ("projection", "proj_clip"), 8),
+                  ((12, 6, 5, 1, False), ("peephole", "projection"), 20),
+                  ((16, 5, 8, 2, True), ("layer_norm",), None),
+                  ((12, 6, 4, 3, False), ("cifg", "peephole", "layer_norm", "projection"), 8)]
 RUNS = [(kernel, threads) for kernel in ("auto", "reference") for threads in (1, 2)]
 
 
@@ -52,8 +68,9 @@ def zoo_dir(given):
     return os.path.join(shared, "zoo")
 
 
-def keras_lstm(path, units, features, steps, batch, time_major, seed):
-    """A Keras LSTM layer quantized to TFLite's fully-integer int8 LSTM."""
+def keras_lstm(path, units, features, steps, batch, time_major, seed, quantize=True):
+    """A Keras LSTM layer converted to TFLite's float32 LSTM, or quantized to its
+    fully-integer int8 LSTM."""
     import tensorflow as tf
     tf.keras.utils.set_random_seed(seed)
     shape = (steps, batch, features) if time_major else (batch, steps, features)
@@ -67,6 +84,10 @@ def keras_lstm(path, units, features, steps, batch, time_major, seed):
             yield [rng.uniform(-1.5, 1.5, shape).astype(np.float32)]
 
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    if not quantize:
+        with open(path, "wb") as f:
+            f.write(converter.convert())
+        return
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
     converter.representative_dataset = representative
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
@@ -86,8 +107,9 @@ def add_constant(model, graph, name, tensor_type, values, scale):
     tensor.name, tensor.type = name.encode(), tensor_type
     tensor.shape = np.array(values.shape, np.int32)
     tensor.buffer = len(model.buffers) - 1
-    tensor.quantization = schema.QuantizationParametersT()
-    tensor.quantization.scale, tensor.quantization.zeroPoint = [scale], [0]
+    if tensor_type != schema.TensorType.FLOAT32:
+        tensor.quantization = schema.QuantizationParametersT()
+        tensor.quantization.scale, tensor.quantization.zeroPoint = [scale], [0]
     graph.tensors.append(tensor)
     return len(graph.tensors) - 1
 
@@ -103,30 +125,58 @@ def edit_lstm(path, edits, projection_width, rng):
     ins = list(op.inputs)
     cells = int(graph.tensors[ins[2]].shape[0])
     T = schema.TensorType
+    is_float = graph.tensors[ins[0]].type == T.FLOAT32
+
+    def weights(name, int_type, shape, scale):
+        """Random weights: int8/int16 with `scale`, or floats of the same range."""
+        if is_float:
+            return add_constant(model, graph, name, T.FLOAT32,
+                                rng.uniform(-0.5, 0.5, shape).astype(np.float32), 0)
+        limit = 127 if int_type == T.INT8 else 32767
+        dtype = np.int8 if int_type == T.INT8 else np.int16
+        return add_constant(model, graph, name, int_type,
+                            rng.integers(-limit, limit + 1, shape).astype(dtype), scale)
     if "cifg" in edits:
         ins[1] = ins[5] = ins[12] = -1
     if "peephole" in edits:
         for i in (9, 10, 11):
             if i == 9 and "cifg" in edits:
                 continue
-            ins[i] = add_constant(model, graph, f"peephole{i}", T.INT16,
-                                  rng.integers(-32767, 32768, cells).astype(np.int16), 0.3 / 32767)
+            ins[i] = weights(f"peephole{i}", T.INT16, cells, 0.3 / 32767)
     if "projection" in edits:
         width = projection_width
-        ins[16] = add_constant(model, graph, "projection", T.INT8,
-                               rng.integers(-127, 128, (width, cells)).astype(np.int8), 0.02)
-        ins[17] = add_constant(model, graph, "projection_bias", T.INT32,
-                               rng.integers(-2000, 2000, width).astype(np.int32), 1e-4)
+        ins[16] = weights("projection", T.INT8, (width, cells), 0.02)
+        ins[17] = (add_constant(model, graph, "projection_bias", T.FLOAT32,
+                                rng.uniform(-0.2, 0.2, width).astype(np.float32), 0) if is_float
+                   else add_constant(model, graph, "projection_bias", T.INT32,
+                                     rng.integers(-2000, 2000, width).astype(np.int32), 1e-4))
         for i in (5, 6, 7, 8):  # recurrent weights now read the projected state
             if ins[i] >= 0:
-                scale = graph.tensors[ins[i]].quantization.scale[0]
-                ins[i] = add_constant(model, graph, f"recurrent{i}", T.INT8,
-                                      rng.integers(-127, 128, (cells, width)).astype(np.int8), scale)
+                q = graph.tensors[ins[i]].quantization
+                ins[i] = weights(f"recurrent{i}", T.INT8, (cells, width),
+                                 None if is_float else q.scale[0])
         for t in (graph.tensors[ins[18]], graph.tensors[op.outputs[0]]):
             t.shape = np.array(list(t.shape[:-1]) + [width], np.int32)
             t.shapeSignature = None
         if "proj_clip" in edits:
             op.builtinOptions.projClip = 0.5
+    if "layer_norm" in edits:
+        ins += [-1] * (24 - len(ins))
+        for g in range(4):
+            if g > 0 or "cifg" not in edits:
+                ins[20 + g] = weights(f"layer_norm{g}", T.INT16, cells,
+                                      float(rng.uniform(2e-5, 8e-5)))
+            if is_float:
+                continue
+            # The gate's pre-activation scale, which TFLite reads from intermediate g
+            # (the input gate's too with CIFG).
+            q = schema.QuantizationParametersT()
+            q.scale, q.zeroPoint = [float(rng.uniform(1.5e-4, 6e-4))], [0]
+            graph.tensors[op.intermediates[g]].quantization = q
+            graph.tensors[op.intermediates[g]].type = T.INT16
+    if "hidden_zero_point" in edits and not is_float:
+        # Before a projection the hidden state has its own quantization (intermediate 4).
+        graph.tensors[op.intermediates[4]].quantization.zeroPoint = [5]
     if "cell_clip" in edits:
         op.builtinOptions.cellClip = 1.5
     op.inputs = np.array(ins, np.int32)
@@ -201,21 +251,27 @@ def main():
                 failed.append(relative)
             elif not convert_and_check(relative, path, scratch, args, rng):
                 failed.append(relative)
-        for k, (units, features, steps, batch, time_major) in enumerate(GENERATED):
-            name = (f"keras lstm units={units} in={features} steps={steps} batch={batch}"
-                    f"{' time-major' if time_major else ''}")
-            path = os.path.join(scratch, f"lstm{k}.tflite")
-            keras_lstm(path, units, features, steps, batch, time_major, args.seed + k)
-            if not convert_and_check(name, path, scratch, args, rng):
-                failed.append(name)
-        for k, ((units, features, steps, batch, time_major), edits, width) in enumerate(VARIANTS):
-            name = f"keras lstm units={units} {'+'.join(edits)}" + (f" to {width}" if width else "")
-            path = os.path.join(scratch, f"variant{k}.tflite")
-            keras_lstm(path, units, features, steps, batch, time_major, args.seed + 100 + k)
-            edit_lstm(path, edits, width, rng)
-            if not convert_and_check(name, path, scratch, args, rng):
-                failed.append(name)
-    total = len(ZOO_MODELS) + len(GENERATED) + len(VARIANTS)
+        for quantize, generated, variants in ((True, GENERATED, VARIANTS),
+                                              (False, FLOAT_GENERATED, FLOAT_VARIANTS)):
+            kind = "int8" if quantize else "float32"
+            for k, (units, features, steps, batch, time_major) in enumerate(generated):
+                name = (f"{kind} keras lstm units={units} in={features} steps={steps} "
+                        f"batch={batch}{' time-major' if time_major else ''}")
+                path = os.path.join(scratch, f"{kind}_lstm{k}.tflite")
+                keras_lstm(path, units, features, steps, batch, time_major, args.seed + k, quantize)
+                if not convert_and_check(name, path, scratch, args, rng):
+                    failed.append(name)
+            for k, ((units, features, steps, batch, time_major), edits, width) in enumerate(variants):
+                name = (f"{kind} lstm units={units} {'+'.join(edits)}" +
+                        (f" to {width}" if width else ""))
+                path = os.path.join(scratch, f"{kind}_variant{k}.tflite")
+                keras_lstm(path, units, features, steps, batch, time_major, args.seed + 100 + k,
+                           quantize)
+                edit_lstm(path, edits, width, rng)
+                if not convert_and_check(name, path, scratch, args, rng):
+                    failed.append(name)
+    total = (len(ZOO_MODELS) + len(GENERATED) + len(VARIANTS) + len(FLOAT_GENERATED) +
+             len(FLOAT_VARIANTS))
     print(f"lstm_cases: {total} models, {len(failed)} failed" +
           (f": {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0

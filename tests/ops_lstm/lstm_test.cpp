@@ -10,6 +10,7 @@
 #include <random>
 
 #include "kernels/reference/fixed_point_q15.h"
+#include "kernels/reference/q15_activation_table.h"
 #include "lowbit/interpreter.h"
 #include "lowbit/model.h"
 #include "lowbit/model_builder.h"
@@ -73,6 +74,16 @@ std::unique_ptr<ModelBuilder> lstm_graph(const LstmSpec& s, uint32_t seed, const
   return builder;
 }
 
+// int16 layer-norm weights for all four gates (inputs 20-23).
+void add_layer_norm(ModelBuilder& b, std::vector<int>& in, int units) {
+  std::mt19937 rng(13);
+  for (int g = 0; g < 4; ++g) {
+    in[20 + g] = b.add_constant("layer_norm" + std::to_string(g), DType::kInt16, {units},
+                                random_ints<int16_t>(rng, size_t(units), -32767, 32767),
+                                per_tensor(5e-5f, 0));
+  }
+}
+
 struct Runner {
   std::vector<uint8_t> model_bytes;  // declared first: outlives the model reading it
   std::shared_ptr<const Model> model;
@@ -103,6 +114,19 @@ struct Runner {
     return {p, p + out.bytes};
   }
 };
+
+// Runs one random input twice (the second run differs: it starts from the
+// first one's state), resets, and checks the first run comes back; returns it.
+std::vector<int8_t> check_state_carried(const std::unique_ptr<ModelBuilder>& graph,
+                                        const LstmSpec& s, std::mt19937& rng) {
+  Runner r(graph);
+  const auto x = random_ints<int8_t>(rng, size_t(s.batch * s.steps * s.features), -128, 127);
+  const auto first = r.invoke(x);
+  CHECK(r.invoke(x) != first);
+  REQUIRE(r.interp->reset_state().ok());
+  CHECK(r.invoke(x) == first);
+  return first;
+}
 
 // TFLite's integer LSTM sums a gate's bias and products in int32, wrapping
 // where a malformed model overflows it (fuzz_load_lbm found both sums as
@@ -175,6 +199,24 @@ TEST_CASE("int16 gate activations follow sigmoid and tanh", "[lstm]") {
   }
 }
 
+TEST_CASE("tabulated gate activations equal the computed ones for every input", "[lstm]") {
+  // The integer LSTM's formats: gates in Q3, the cell state in Q0..Q6.
+  for (int bits = 0; bits <= 6; ++bits) {
+    const int16_t* logistic = ref::q15_activation_table(ref::Q15Activation::kLogistic, bits);
+    const int16_t* tanh = ref::q15_activation_table(ref::Q15Activation::kTanh, bits);
+    REQUIRE(ref::q15_activation_table(ref::Q15Activation::kTanh, bits) == tanh);  // built once
+    int mismatches = 0;
+    for (int raw = -32768; raw <= 32767; ++raw) {
+      const int16_t x = static_cast<int16_t>(raw);
+      const uint16_t index = static_cast<uint16_t>(x);
+      mismatches += logistic[index] != ref::q15::logistic(x, bits);
+      mismatches += tanh[index] != ref::q15::tanh(x, bits);
+    }
+    INFO("integer bits " << bits);
+    CHECK(mismatches == 0);
+  }
+}
+
 TEST_CASE("LSTM state carries across invokes and reset_state restores it", "[lstm]") {
   for (const bool time_major : {false, true}) {
     LstmSpec s;
@@ -205,12 +247,30 @@ TEST_CASE("CIFG and peephole LSTMs run and carry state", "[lstm]") {
     }
     o.cell_clip = 0.5f;
   };
-  Runner cifg(lstm_graph(s, 4, cifg_peephole));
-  const auto x = random_ints<int8_t>(rng, size_t(s.steps * s.features), -128, 127);
-  const auto first = cifg.invoke(x);
-  CHECK(cifg.invoke(x) != first);
-  REQUIRE(cifg.interp->reset_state().ok());
-  CHECK(cifg.invoke(x) == first);
+  check_state_carried(lstm_graph(s, 4, cifg_peephole), s, rng);
+}
+
+TEST_CASE("layer-norm LSTMs with a projection run and carry state", "[lstm]") {
+  LstmSpec s;
+  std::mt19937 rng(6);
+  const Edit layer_norm_projection = [&](ModelBuilder& b, std::vector<int>& in,
+                                         SequenceLstmOptions& o) {
+    add_layer_norm(b, in, s.units);
+    o.input_gate_scale = 3e-4f;
+    o.forget_gate_scale = 2e-4f;
+    o.cell_gate_scale = 5e-4f;
+    o.output_gate_scale = 4e-4f;
+    // A square projection keeps the output width; its hidden zero point differs
+    // from the output state's, as the converter may record it.
+    in[16] = b.add_constant("projection", DType::kInt8, {s.units, s.units},
+                            random_ints<int8_t>(rng, size_t(s.units * s.units), -127, 127),
+                            per_tensor(0.02f, 0));
+    o.hidden_zero_point = 4;
+    o.proj_clip = 0.5f;
+  };
+  const auto first = check_state_carried(lstm_graph(s, 8, layer_norm_projection), s, rng);
+  // proj_clip 0.5 at the output scale 1/128 is 64: every output within it.
+  for (int8_t v : first) CHECK(std::abs(int{v}) <= 64);
 }
 
 TEST_CASE("two invokes equal one run over the doubled sequence", "[lstm]") {
@@ -258,12 +318,27 @@ TEST_CASE("LSTM refusals name what is wrong", "[lstm]") {
              Catch::Contains("peephole weights (inputs 9, 10, 11"));
   CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[9] = in[10] = in[11] = in[12]; }),
              Catch::Contains("has dtype int32") && Catch::Contains("int16"));
-  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[16] = in[5]; }),
-             Catch::Contains("projection (input 16) is not supported"));
+  CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[16] = in[1]; }),
+             Catch::Contains("has shape") && Catch::Contains("expected"));
   CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[17] = in[12]; }),
              Catch::Contains("needs projection weights"));
   CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[21] = in[12]; }),
-             Catch::Contains("layer normalisation"));
+             Catch::Contains("layer-norm weights (inputs 20, 21, 22, 23"));
+  CHECK_THAT(error_with(s, [&](ModelBuilder& b, auto& in, auto& o) {
+               add_layer_norm(b, in, s.units);
+               o.input_gate_scale = o.cell_gate_scale = o.output_gate_scale = 1e-4f;
+             }),
+             Catch::Contains("needs the forget gate's intermediate scale"));
+  CHECK_THAT(error_with(s, [&](ModelBuilder& b, auto& in, auto&) {
+               in[0] = b.add_tensor("x_float", DType::kFloat32, {s.batch, s.steps, s.features});
+             }),
+             Catch::Contains("hybrid LSTM (float32 input, quantized weights)"));
+  CHECK_THAT(error_with(s, [&](ModelBuilder& b, auto& in, auto&) {
+               in[18] = b.add_variable("h_wide", DType::kInt8, {s.batch, s.units + 1},
+                                       per_tensor(s.hidden_scale, -1));
+             }),
+             Catch::Contains("(the output state) has shape") &&
+                 Catch::Contains("elements (batch x units)"));
   CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in[14] = kAbsentInput; }),
              Catch::Contains("required input 14 is absent"));
   CHECK_THAT(error_with(s, [](auto&, auto& in, auto&) { in.resize(19); }),

@@ -16,6 +16,7 @@
 #include "kernels/qs8_hardswish.h"
 #include "kernels/qs8_logistic.h"
 #include "kernels/qs8_math.h"
+#include "kernels/qs8_matvec.h"
 #include "kernels/qs8_mean.h"
 #include "kernels/qs8_pool.h"
 #include "kernels/qs8_quantize.h"
@@ -54,6 +55,8 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("qu8_max_pool2d", qu8_max_pool2d_variants()),
       family_rows("qs8_mean", qs8_mean_variants()),
       family_rows("qu8_mean", qu8_mean_variants()),
+      // qs8_matvec_config.cpp
+      family_rows("qs8_matvec", qs8_matvec_variants()),
       // qs8_softmax_config.cpp, qs8_logistic_config.cpp, qs8_hardswish_config.cpp
       family_rows("qs8_softmax", qs8_softmax_variants()),
       family_rows("qs8_softmax_table", qs8_softmax_table_variants()),
