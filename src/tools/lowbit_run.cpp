@@ -76,6 +76,7 @@ int parse_args(int argc, char** argv, Args* args) {
   app.add_option("--kernel", args->options.kernel,
                  "kernel set: auto, reference or an ISA name (default: $LOWBIT_KERNEL or auto)")
       ->type_name("NAME");
+  add_float_kernels_option(app, &args->options.float_kernels);
   app.add_option("--threads", args->options.num_threads, "worker threads (default 1)")
       ->check(integer_in(1, 1024, "a number in [1, 1024]"))
       ->type_name("N");

@@ -1,6 +1,8 @@
-// CONV_2D and DEPTHWISE_CONV_2D through XNNPACK's NHWC convolution.
+// CONV_2D and DEPTHWISE_CONV_2D through XNNPACK's NHWC convolution or
+// lowbit's own f32_conv2d / f32_dwconv2d families.
 #include <xnnpack.h>
 
+#include "kernels/f32_float.h"
 #include "ops/float/float_ops.h"
 #include "ops/float/xnn_kernel.h"
 #include "ops/op_util.h"
@@ -47,11 +49,19 @@ class FloatConvKernel final : public XnnKernel {
     const bool has_bias = ctx.has_input(2);
     if (has_bias) LOWBIT_RETURN_IF_ERROR(require_constant_floats(ctx, 2, out_c));
     set_macs(uint64_t(ctx.output(0).shape.num_elements()) * g.kernel_h * g.kernel_w * g.group_in);
+    float out_min, out_max;
+    float_activation_range(activation, &out_min, &out_max);
+    if (select_own(ctx, depthwise_ ? f32_dwconv2d_variants() : f32_conv2d_variants(), &own_fn_)) {
+      own_params_ = ref::F32ConvParams{g.batch, g.in_h, g.in_w, g.in_channels,
+                                       g.out_h.out, g.out_w.out, g.kernel_h, g.kernel_w,
+                                       g.stride_h, g.stride_w, g.dilation_h, g.dilation_w,
+                                       g.out_h.pad_before, g.out_w.pad_before, g.groups,
+                                       g.group_in, g.group_out, out_min, out_max};
+      return Status::Ok();
+    }
     LOWBIT_RETURN_IF_ERROR(begin_operators(ctx, ctx.output(0).shape.num_elements() == 0, {0}));
     if (no_op()) return Status::Ok();
 
-    float out_min, out_max;
-    float_activation_range(activation, &out_min, &out_max);
     xnn_operator_t conv = nullptr;
     const xnn_status status = xnn_create_convolution2d_nhwc_f32(
         g.out_h.pad_before, g.out_w.pad_after, g.out_h.pad_after, g.out_w.pad_before,
@@ -63,8 +73,14 @@ class FloatConvKernel final : public XnnKernel {
     return adopt(status, &conv, "creating the convolution");
   }
 
+  Status run_own(const RunContext& ctx) override {
+    own_fn_(own_params_, ctx.input_as<float>(0), ctx.input_as<float>(1), ctx.input_as<float>(2),
+            ctx.output_as<float>(0));
+    return Status::Ok();
+  }
+
   Status bind(const RunContext& ctx) override {
-    if (no_op()) return Status::Ok();
+    if (nothing_to_bind()) return Status::Ok();
     return check(xnn_setup_convolution2d_nhwc_f32(
                      xnn_op(0), geometry_.batch, geometry_.in_h, geometry_.in_w,
                      input_data(ctx, 0), ctx.output_as<float>(0), ctx.pool().handle()),
@@ -133,6 +149,8 @@ class FloatConvKernel final : public XnnKernel {
 
   bool depthwise_;
   ConvGeometry geometry_;
+  ref::F32ConvFn own_fn_ = nullptr;
+  ref::F32ConvParams own_params_;
 };
 
 }  // namespace
