@@ -52,6 +52,7 @@ class FloatConvKernel final : public XnnKernel {
     float out_min, out_max;
     float_activation_range(activation, &out_min, &out_max);
     if (select_own(ctx, depthwise_ ? f32_dwconv2d_variants() : f32_conv2d_variants(), &own_fn_)) {
+      own_has_bias_ = has_bias;
       own_params_ = ref::F32ConvParams{g.batch, g.in_h, g.in_w, g.in_channels,
                                        g.out_h.out, g.out_w.out, g.kernel_h, g.kernel_w,
                                        g.stride_h, g.stride_w, g.dilation_h, g.dilation_w,
@@ -74,8 +75,9 @@ class FloatConvKernel final : public XnnKernel {
   }
 
   Status run_own(const RunContext& ctx) override {
-    own_fn_(own_params_, ctx.input_as<float>(0), ctx.input_as<float>(1), ctx.input_as<float>(2),
-            ctx.output_as<float>(0));
+    // The bias is optional: the run context may not list it at all.
+    own_fn_(own_params_, ctx.input_as<float>(0), ctx.input_as<float>(1),
+            own_has_bias_ ? ctx.input_as<float>(2) : nullptr, ctx.output_as<float>(0));
     return Status::Ok();
   }
 
@@ -151,6 +153,7 @@ class FloatConvKernel final : public XnnKernel {
   ConvGeometry geometry_;
   ref::F32ConvFn own_fn_ = nullptr;
   ref::F32ConvParams own_params_;
+  bool own_has_bias_ = false;
 };
 
 }  // namespace

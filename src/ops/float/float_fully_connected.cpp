@@ -54,6 +54,7 @@ class FloatFullyConnectedKernel final : public XnnKernel {
     float out_min, out_max;
     float_activation_range(options.activation, &out_min, &out_max);
     if (select_own(ctx, f32_fully_connected_variants(), &own_fn_)) {
+      own_has_bias_ = has_bias;
       own_params_ = ref::F32FullyConnectedParams{batch_, depth, out_channels, out_min, out_max};
       return Status::Ok();
     }
@@ -70,8 +71,9 @@ class FloatFullyConnectedKernel final : public XnnKernel {
   }
 
   Status run_own(const RunContext& ctx) override {
-    own_fn_(own_params_, ctx.input_as<float>(0), ctx.input_as<float>(1), ctx.input_as<float>(2),
-            ctx.output_as<float>(0));
+    // The bias is optional: the run context may not list it at all.
+    own_fn_(own_params_, ctx.input_as<float>(0), ctx.input_as<float>(1),
+            own_has_bias_ ? ctx.input_as<float>(2) : nullptr, ctx.output_as<float>(0));
     return Status::Ok();
   }
 
@@ -86,6 +88,7 @@ class FloatFullyConnectedKernel final : public XnnKernel {
   int64_t batch_ = 0;
   ref::F32FullyConnectedFn own_fn_ = nullptr;
   ref::F32FullyConnectedParams own_params_;
+  bool own_has_bias_ = false;
 };
 
 }  // namespace
