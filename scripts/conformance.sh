@@ -50,6 +50,10 @@
 #   scripts/conformance.sh --lstm-cases [--inputs N] [--invokes N] [--seed N] [--models DIR]
 #     The zoo's int8 LSTM models and generated Keras int8 LSTMs (lstm_cases.py) against LiteRT
 #     BUILTIN_REF, fresh and as streams of invokes carrying state. Needs .venv with TensorFlow.
+#   scripts/conformance.sh --float-own-cases [--inputs N] [--seed N] [--models DIR]
+#     The shared float models (float_own_cases.py) through lowbit's own float kernels and
+#     XNNPACK's against LiteRT BUILTIN_REF within a stated float tolerance (max abs and relative
+#     error printed). Needs ai-edge-litert.
 #
 # Every mode takes --build-dir DIR (default build/), builds lowbit-convert and lowbit-run there
 # first and exits with status 1 on any difference that is not explained.
@@ -77,6 +81,7 @@ while [[ $# -gt 0 ]]; do
     --activation-cases) mode=activation_cases; shift ;;
     --reduce-cases) mode=reduce_cases; shift ;;
     --lstm-cases) mode=lstm_cases; shift ;;
+    --float-own-cases) mode=float_own_cases; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -114,6 +119,7 @@ case "$mode:$ci" in
   zoo_cases:*) python=$(python_for 'import ai_edge_litert, numpy' install) ;;
   reduce_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
   lstm_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
+  float_own_cases:*) python=$(python_for 'import ai_edge_litert, numpy' install) ;;
   sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
 assert u.find_spec("larq_compute_engine")' install) ;;
   sweep:0) python=$(python_for 'import ai_edge_litert, larq_compute_engine, larq, tf_keras') || {
@@ -150,7 +156,7 @@ case "$mode" in
   simd) exec "$python" "$drivers/simd_vs_reference.py" --build-dir "$build_dir" "${args[@]}" ;;
   op_cases) logged "$log/op_cases.log" "$python" "$drivers/op_cases.py" --build-dir "$build_dir" "${args[@]}"
             exit ;;
-  datamove_cases | math_cases | transpose_conv_cases | activation_cases | reduce_cases)
+  datamove_cases | math_cases | transpose_conv_cases | activation_cases | reduce_cases | float_own_cases)
     logged "$log/$mode.log" "$python" "$drivers/$mode.py" --build-dir "$build_dir" "${args[@]}"
     exit ;;
   lstm_cases) logged "$log/lstm_cases.log" "$python" "$drivers/lstm_cases.py" \

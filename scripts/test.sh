@@ -150,6 +150,7 @@ if [[ $sanitize -eq 0 ]]; then
   timed "conformance activation-cases" "$root/scripts/conformance.sh" --activation-cases --cases 6 --build-dir "$build_dir" || fail "activation and math operators vs LiteRT"
   timed "conformance reduce-cases" "$root/scripts/conformance.sh" --reduce-cases --cases 3 --build-dir "$build_dir" || fail "reductions, batch/space, concatenation, dequantize vs LiteRT"
   timed "conformance lstm-cases" "$root/scripts/conformance.sh" --lstm-cases --build-dir "$build_dir" || fail "int8 LSTM models vs LiteRT"
+  timed "conformance float-own-cases" "$root/scripts/conformance.sh" --float-own-cases --build-dir "$build_dir" || fail "float models on own and XNNPACK float kernels vs LiteRT"
   "$root/scripts/install-deps.sh" --cross
   LOWBIT_NATIVE_BUILD="$build_dir" timed "ARM under qemu" "$root/scripts/test-arm.sh" ||
     fail "ARM cross builds under qemu"
