@@ -118,6 +118,14 @@ for set in avxvnni:avxvnni avx512:avx512bw avx2:avx2; do
   done
 done
 
+# The float operator tests once more with lowbit's own float kernels as the
+# default (issue 19); the ctest run above had XNNPACK's.
+start=$SECONDS
+log="$build_dir/float-kernels-own-test_ops_float.log"
+LOWBIT_FLOAT_KERNELS=own "$build_dir/bin/test_ops_float" >"$log" 2>&1 ||
+  { tail -40 "$log" >&2; fail "test_ops_float with LOWBIT_FLOAT_KERNELS=own (log: $log)"; }
+echo "test.sh: float kernels own, test_ops_float: $(grep -E "^All tests passed" "$log") ($((SECONDS - start)) s)"
+
 # The x86 fallbacks (AVX2 only, no AVX at all) under emulation; sanitizer
 # runtimes do not run under qemu-user, so only the plain build goes there.
 if [[ $sanitize -eq 0 ]]; then

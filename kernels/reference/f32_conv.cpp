@@ -37,10 +37,12 @@ void grouped_conv(const F32ConvParams& p, const float* input, Weights weights, c
           const int32_t first_in = (oc / p.group_out) * p.group_in;
           float sum = 0.0f;
           for (int32_t ky = 0; ky < p.kernel_h; ++ky) {
-            const int32_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
+            // int64: strides and dilations of any int32 value stay defined.
+            const int64_t iy = int64_t(oy) * p.stride_h - p.pad_top + int64_t(ky) * p.dilation_h;
             if (iy < 0 || iy >= p.in_h) continue;
             for (int32_t kx = 0; kx < p.kernel_w; ++kx) {
-              const int32_t ix = ox * p.stride_w - p.pad_left + kx * p.dilation_w;
+              const int64_t ix =
+                  int64_t(ox) * p.stride_w - p.pad_left + int64_t(kx) * p.dilation_w;
               if (ix < 0 || ix >= p.in_w) continue;
               const float* in =
                   input + ((int64_t(b) * p.in_h + iy) * p.in_w + ix) * p.in_channels + first_in;

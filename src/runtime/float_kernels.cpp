@@ -2,6 +2,9 @@
 // what this build links.
 #include "runtime/cpu_features.h"
 
+#include <cstdlib>
+#include <string>
+
 // Defined only by the XNNPACK stand-ins of the static tools
 // (src/standalone/xnnpack_unavailable.cpp): a weak reference stays null when
 // the real library is linked instead.
@@ -37,11 +40,19 @@ bool build_has_xnnpack() {
 }
 
 Status resolve_float_kernels(FloatKernels* kernels) {
+  // $LOWBIT_FLOAT_KERNELS stands in for an unset option, as $LOWBIT_KERNEL
+  // does for the kernel set: whole test suites can run on either source.
+  const char* env = std::getenv("LOWBIT_FLOAT_KERNELS");
+  if (*kernels == FloatKernels::kDefault && env != nullptr && *env != '\0' &&
+      !parse_float_kernels(env, kernels)) {
+    return Status(StatusCode::kInvalidArgument, std::string("$LOWBIT_FLOAT_KERNELS='") + env +
+                                                    "': expected own, xnnpack or default");
+  }
   if (*kernels == FloatKernels::kDefault) {
     *kernels = build_has_xnnpack() ? FloatKernels::kXnnpack : FloatKernels::kOwn;
   } else if (*kernels == FloatKernels::kXnnpack && !build_has_xnnpack()) {
     return Status(StatusCode::kUnsupported,
-                  "float_kernels=xnnpack: this build has no XNNPACK (static tools and firmware "
+                  "float kernels xnnpack: this build has no XNNPACK (static tools and firmware "
                   "link without it); use float_kernels=own or default");
   }
   return Status::Ok();

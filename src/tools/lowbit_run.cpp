@@ -186,8 +186,9 @@ Status run(const Args& args) {
   for (int i = 0; i < args.invokes; ++i) LOWBIT_RETURN_IF_ERROR(interp.invoke());
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  std::printf("invoke: %.3f ms (kernel set %s, %d thread%s, profile %s)\n", ms,
-              interp.options().kernel.c_str(), args.options.num_threads,
+  std::printf("invoke: %.3f ms (kernel set %s, float kernels %s, %d thread%s, profile %s)\n", ms,
+              interp.options().kernel.c_str(), float_kernels_name(interp.options().float_kernels),
+              args.options.num_threads,
               args.options.num_threads == 1 ? "" : "s", requant_profile_name(args.options.profile));
 
   for (size_t i = 0; i < interp.num_outputs(); ++i) {

@@ -27,7 +27,7 @@ void check_model(const ModelBuilder& b, const std::vector<std::vector<float>>& i
   const std::vector<float> one = run_float_model(b, in, 1, &kernels);
   if (kernel_name != nullptr) {
     REQUIRE(kernels.size() == 1);
-    CHECK(kernels[0] == kernel_name);
+    CHECK(kernels[0] == float_kernel_for(kernel_name));
   }
   std::string message;
   const bool close =

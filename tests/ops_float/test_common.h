@@ -13,6 +13,7 @@
 #include "float_harness.h"
 #include "lowbit/graph.h"
 #include "reference.h"
+#include "runtime/cpu_features.h"
 #include "support/model_runner.h"
 
 namespace lowbit {
@@ -105,6 +106,17 @@ inline void check_against_reference(const SingleOpGraph& g,
   record.worst.max_abs = std::max(record.worst.max_abs, d.max_abs);
   record.worst.max_rel = std::max(record.worst.max_rel, d.max_rel);
   record.outputs += own.output.size();
+}
+
+// The name a float kernel reports under the default kernel source
+// ($LOWBIT_FLOAT_KERNELS): XNNPACK's as given, or the own kernel's row
+// (f32_relu / f32_relu6 run the clamp family).
+inline std::string float_kernel_for(const std::string& xnnpack_name) {
+  FloatKernels source = FloatKernels::kDefault;
+  if (!resolve_float_kernels(&source).ok() || source == FloatKernels::kXnnpack) return xnnpack_name;
+  std::string family = xnnpack_name.substr(0, xnnpack_name.rfind("__xnnpack"));
+  if (family == "f32_relu" || family == "f32_relu6") family = "f32_clamp";
+  return family + "__reference";
 }
 
 inline bool vary_threads_on(int iteration) { return iteration % 4 == 0; }
