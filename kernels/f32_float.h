@@ -14,7 +14,7 @@ namespace lowbit {
 // (kernels/configs/f32_float_config.cpp).
 KernelFamily<ref::F32ConvFn> f32_conv2d_variants();
 KernelFamily<ref::F32ConvFn> f32_dwconv2d_variants();
-KernelFamily<ref::F32FullyConnectedFn> f32_fully_connected_variants();
+KernelFamily<ref::F32GemmFn> f32_gemm_variants();
 KernelFamily<ref::F32PoolFn> f32_avgpool2d_variants();
 KernelFamily<ref::F32PoolFn> f32_maxpool2d_variants();
 KernelFamily<ref::F32MeanFn> f32_mean_variants();
@@ -25,5 +25,8 @@ KernelFamily<ref::F32UnaryFn> f32_clamp_variants();
 KernelFamily<ref::F32UnaryFn> f32_logistic_variants();
 KernelFamily<ref::F32UnaryFn> f32_hardswish_variants();
 KernelFamily<ref::F32SoftmaxFn> f32_softmax_variants();
+
+// x86-64 (kernels/x86/f32_gemm_avx2.cpp): FMA, four weight rows at a time.
+ref::F32GemmSignature f32_gemm__avx2;
 
 }  // namespace lowbit

@@ -69,16 +69,16 @@ void f32_dwconv2d__reference(const F32ConvParams& p, const float* input, const f
   grouped_conv(p, input, DepthwiseWeights{weights, p}, bias, output);
 }
 
-void f32_fully_connected__reference(const F32FullyConnectedParams& p, const float* input,
-                                    const float* weights, const float* bias, float* output) {
-  for (int64_t b = 0; b < p.batch; ++b) {
-    const float* in = input + b * p.depth;
-    for (int32_t oc = 0; oc < p.out_channels; ++oc) {
-      const float* w = weights + int64_t(oc) * p.depth;
+void f32_gemm__reference(const F32GemmParams& p, const float* a, const float* w,
+                         const float* bias, float* c) {
+  for (size_t i = 0; i < p.m; ++i) {
+    const float* row = a + i * p.a_stride;
+    for (size_t j = 0; j < p.n; ++j) {
+      const float* weights = w + j * p.k;
       float sum = 0.0f;
-      for (int32_t d = 0; d < p.depth; ++d) sum += in[d] * w[d];
-      if (bias != nullptr) sum += bias[oc];
-      output[b * p.out_channels + oc] = clamp_output(sum, p.out_min, p.out_max);
+      for (size_t d = 0; d < p.k; ++d) sum += row[d] * weights[d];
+      if (bias != nullptr) sum += bias[j];
+      c[i * p.c_stride + j] = clamp_output(sum, p.out_min, p.out_max);
     }
   }
 }

@@ -1,8 +1,9 @@
-// float32 CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED as TFLite's float
+// float32 CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED (a GEMM) as TFLite's float
 // reference kernels compute them: NHWC activations, a sum of products per
 // output started from zero, then the bias, then the fused activation's clamp.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace lowbit {
@@ -31,18 +32,21 @@ using F32ConvFn = F32ConvSignature*;
 
 F32ConvSignature f32_conv2d__reference, f32_dwconv2d__reference;
 
-// input [batch][depth], weights [out_channels][depth], output [batch][out_channels].
-struct F32FullyConnectedParams {
-  int64_t batch = 0;
-  int32_t depth = 0, out_channels = 0;
+// The GEMM of FULLY_CONNECTED and of 1x1 CONV_2D: c[i][j] = clamp(sum_d
+// a[i][d] * w[j][d] + bias[j]) for m rows of depth k against n weight rows
+// (OHWI / [out][depth], unpacked), rows of a and c `a_stride` / `c_stride`
+// floats apart. The reference sums in depth order from zero (TFLite's);
+// SIMD rows sum in other orders, so they match it within float rounding.
+struct F32GemmParams {
+  size_t m = 0, n = 0, k = 0, a_stride = 0, c_stride = 0;
   float out_min = 0.0f, out_max = 0.0f;
 };
 
-using F32FullyConnectedSignature = void(const F32FullyConnectedParams& p, const float* input,
-                                        const float* weights, const float* bias, float* output);
-using F32FullyConnectedFn = F32FullyConnectedSignature*;
+using F32GemmSignature = void(const F32GemmParams& p, const float* a, const float* w,
+                              const float* bias, float* c);
+using F32GemmFn = F32GemmSignature*;
 
-F32FullyConnectedSignature f32_fully_connected__reference;
+F32GemmSignature f32_gemm__reference;
 
 }  // namespace ref
 }  // namespace lowbit

@@ -71,8 +71,12 @@ def main():
     failures = 0
     print(f"tolerance: |lowbit - LiteRT BUILTIN_REF| <= {ABS_TOLERANCE:g} x max|output| + "
           f"{REL_TOLERANCE:g} x |output|")
-    # own always; xnnpack too unless this build's lowbit-run has no XNNPACK (static tools).
-    sources = ["own", "xnnpack"]
+    # Kernel sources as (--float-kernels, --kernel): own with the best rows (the AVX2 GEMM
+    # sums in another order) and with the reference rows (TFLite's order, so BUILTIN_REF's
+    # bits on models without hybrid operators), and xnnpack unless this build's lowbit-run
+    # has no XNNPACK (the static tools).
+    sources = {"own": ("own", "auto"), "own/reference": ("own", "reference"),
+               "xnnpack": ("xnnpack", "auto")}
     with tempfile.TemporaryDirectory(prefix="lowbit-float-own-") as scratch:
         for name in MODELS:
             path = os.path.join(directory, name)
@@ -87,15 +91,17 @@ def main():
                 expected = oracle.run(inputs)
                 outputs = {}
                 for source in list(worst):
+                    float_kernels, kernel_set = sources[source]
                     try:
                         outputs[source] = harness.run_lowbit(lbm, inputs, oracle.output_specs(),
                                                              "tflite_reference", args.build_dir,
-                                                             float_kernels=source)
+                                                             kernel=kernel_set,
+                                                             float_kernels=float_kernels)
                     except RuntimeError as error:
                         if source != "xnnpack" or "has no XNNPACK" not in str(error):
                             raise
                         print("this build has no XNNPACK: own float kernels only")
-                        sources.remove(source)
+                        del sources[source]
                         del worst[source]
                         continue
                     for got, want in zip(outputs[source], expected):

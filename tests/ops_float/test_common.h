@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <random>
 #include <string>
@@ -13,6 +14,7 @@
 #include "float_harness.h"
 #include "lowbit/graph.h"
 #include "reference.h"
+#include "kernels/f32_float.h"
 #include "runtime/cpu_features.h"
 #include "support/model_runner.h"
 
@@ -57,8 +59,8 @@ inline KernelRun check_one_source(const SingleOpGraph& g,
   const KernelRun one = g.run(inputs, 1, nullptr, source);
   INFO("status: " << one.status.to_string());
   REQUIRE(one.status.ok());
-  CHECK(one.kernel_name.find(source == FloatKernels::kOwn ? "__reference" : "__xnnpack") !=
-        std::string::npos);
+  CHECK((one.kernel_name.find("__xnnpack") != std::string::npos) ==
+        (source == FloatKernels::kXnnpack));
   CHECK(one.guard_intact);
   std::string message;
   const bool close =
@@ -110,13 +112,18 @@ inline void check_against_reference(const SingleOpGraph& g,
 
 // The name a float kernel reports under the default kernel source
 // ($LOWBIT_FLOAT_KERNELS): XNNPACK's as given, or the own kernel's row
-// (f32_relu / f32_relu6 run the clamp family).
-inline std::string float_kernel_for(const std::string& xnnpack_name) {
+// (f32_relu / f32_relu6 run the clamp family; FULLY_CONNECTED and, when
+// `pointwise`, a 1x1 CONV_2D the GEMM family's best row for the kernel set).
+inline std::string float_kernel_for(const std::string& xnnpack_name, bool pointwise = false) {
   FloatKernels source = FloatKernels::kDefault;
   if (!resolve_float_kernels(&source).ok() || source == FloatKernels::kXnnpack) return xnnpack_name;
   std::string family = xnnpack_name.substr(0, xnnpack_name.rfind("__xnnpack"));
   if (family == "f32_relu" || family == "f32_relu6") family = "f32_clamp";
-  return family + "__reference";
+  if (family != "f32_fully_connected" && !pointwise) return family + "__reference";
+  const char* env = std::getenv("LOWBIT_KERNEL");
+  const Result<KernelSelector> selector =
+      KernelSelector::create(env != nullptr && *env != '\0' ? env : "auto", CpuFeatures::detect());
+  return selector.ok() ? selector.value().select(f32_gemm_variants()).name : "";
 }
 
 inline bool vary_threads_on(int iteration) { return iteration % 4 == 0; }

@@ -60,7 +60,7 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       // f32_float_config.cpp
       family_rows("f32_conv2d", f32_conv2d_variants()),
       family_rows("f32_dwconv2d", f32_dwconv2d_variants()),
-      family_rows("f32_fully_connected", f32_fully_connected_variants()),
+      family_rows("f32_gemm", f32_gemm_variants()),
       family_rows("f32_avgpool2d", f32_avgpool2d_variants()),
       family_rows("f32_maxpool2d", f32_maxpool2d_variants()),
       family_rows("f32_mean", f32_mean_variants()),

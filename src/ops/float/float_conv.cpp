@@ -1,5 +1,5 @@
 // CONV_2D and DEPTHWISE_CONV_2D through XNNPACK's NHWC convolution or
-// lowbit's own f32_conv2d / f32_dwconv2d families.
+// lowbit's own f32_conv2d / f32_dwconv2d families (1x1 CONV_2D: f32_gemm).
 #include <xnnpack.h>
 
 #include "kernels/f32_float.h"
@@ -51,6 +51,19 @@ class FloatConvKernel final : public XnnKernel {
     set_macs(uint64_t(ctx.output(0).shape.num_elements()) * g.kernel_h * g.kernel_w * g.group_in);
     float out_min, out_max;
     float_activation_range(activation, &out_min, &out_max);
+    // A 1x1 convolution of stride 1 without padding or groups is a GEMM of
+    // the input pixels against the OHWI weights.
+    const bool pointwise = !depthwise_ && g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 &&
+                           g.stride_w == 1 && g.groups == 1 && g.out_h.pad_before == 0 &&
+                           g.out_w.pad_before == 0 && g.out_h.out == g.in_h &&
+                           g.out_w.out == g.in_w;
+    if (pointwise && select_own(ctx, f32_gemm_variants(), &own_gemm_)) {
+      own_has_bias_ = has_bias;
+      const size_t k = size_t(g.in_channels), n = size_t(out_c);
+      own_gemm_params_ = ref::F32GemmParams{size_t(g.batch) * size_t(g.in_h) * size_t(g.in_w), n,
+                                            k, k, n, out_min, out_max};
+      return Status::Ok();
+    }
     if (select_own(ctx, depthwise_ ? f32_dwconv2d_variants() : f32_conv2d_variants(), &own_fn_)) {
       own_has_bias_ = has_bias;
       own_params_ = ref::F32ConvParams{g.batch, g.in_h, g.in_w, g.in_channels,
@@ -76,8 +89,14 @@ class FloatConvKernel final : public XnnKernel {
 
   Status run_own(const RunContext& ctx) override {
     // The bias is optional: the run context may not list it at all.
-    own_fn_(own_params_, ctx.input_as<float>(0), ctx.input_as<float>(1),
-            own_has_bias_ ? ctx.input_as<float>(2) : nullptr, ctx.output_as<float>(0));
+    const float* bias = own_has_bias_ ? ctx.input_as<float>(2) : nullptr;
+    if (own_gemm_ != nullptr) {
+      own_gemm_(own_gemm_params_, ctx.input_as<float>(0), ctx.input_as<float>(1), bias,
+                ctx.output_as<float>(0));
+    } else {
+      own_fn_(own_params_, ctx.input_as<float>(0), ctx.input_as<float>(1), bias,
+              ctx.output_as<float>(0));
+    }
     return Status::Ok();
   }
 
@@ -153,6 +172,8 @@ class FloatConvKernel final : public XnnKernel {
   ConvGeometry geometry_;
   ref::F32ConvFn own_fn_ = nullptr;
   ref::F32ConvParams own_params_;
+  ref::F32GemmFn own_gemm_ = nullptr;  // set instead of own_fn_ for 1x1 convolutions
+  ref::F32GemmParams own_gemm_params_;
   bool own_has_bias_ = false;
 };
 

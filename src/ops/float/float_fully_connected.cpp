@@ -1,5 +1,5 @@
-// FULLY_CONNECTED through XNNPACK or lowbit's own f32_fully_connected
-// family: the input is flattened to [batch, K].
+// FULLY_CONNECTED through XNNPACK or lowbit's own f32_gemm family: the input
+// is flattened to [batch, K].
 #include <xnnpack.h>
 
 #include "kernels/f32_float.h"
@@ -53,9 +53,10 @@ class FloatFullyConnectedKernel final : public XnnKernel {
     set_macs(uint64_t(batch_) * uint64_t(out_channels) * uint64_t(depth));
     float out_min, out_max;
     float_activation_range(options.activation, &out_min, &out_max);
-    if (select_own(ctx, f32_fully_connected_variants(), &own_fn_)) {
+    if (select_own(ctx, f32_gemm_variants(), &own_fn_)) {
       own_has_bias_ = has_bias;
-      own_params_ = ref::F32FullyConnectedParams{batch_, depth, out_channels, out_min, out_max};
+      const size_t k = size_t(depth), n = size_t(out_channels);
+      own_params_ = ref::F32GemmParams{size_t(batch_), n, k, k, n, out_min, out_max};
       return Status::Ok();
     }
     LOWBIT_RETURN_IF_ERROR(begin_operators(ctx, batch_ == 0, {0}));
@@ -86,8 +87,8 @@ class FloatFullyConnectedKernel final : public XnnKernel {
 
  private:
   int64_t batch_ = 0;
-  ref::F32FullyConnectedFn own_fn_ = nullptr;
-  ref::F32FullyConnectedParams own_params_;
+  ref::F32GemmFn own_fn_ = nullptr;
+  ref::F32GemmParams own_params_;
   bool own_has_bias_ = false;
 };
 
