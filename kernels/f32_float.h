@@ -28,5 +28,7 @@ KernelFamily<ref::F32SoftmaxFn> f32_softmax_variants();
 
 // x86-64 (kernels/x86/f32_gemm_avx2.cpp): FMA, four weight rows at a time.
 ref::F32GemmSignature f32_gemm__avx2;
+// aarch64 (kernels/arm/f32_gemm_neon.cpp): FMA, four weight rows at a time.
+ref::F32GemmSignature f32_gemm__neon;
 
 }  // namespace lowbit
