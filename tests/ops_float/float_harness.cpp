@@ -160,7 +160,11 @@ KernelRun SingleOpGraph::run(const std::vector<std::vector<float>>& inputs, int 
                              const std::vector<std::vector<float>>* rerun_inputs,
                              FloatKernels float_kernels) const {
   KernelRun result;
-  Result<KernelSelector> selector = KernelSelector::create("auto", CpuFeatures::detect());
+  // $LOWBIT_KERNEL as the interpreter reads it, so forced kernel sets reach
+  // the own float kernels here too.
+  const char* kernel_set = std::getenv("LOWBIT_KERNEL");
+  Result<KernelSelector> selector = KernelSelector::create(
+      kernel_set != nullptr && *kernel_set != '\0' ? kernel_set : "auto", CpuFeatures::detect());
   if (!selector.ok()) {
     result.status = selector.status();
     return result;

@@ -111,19 +111,22 @@ inline void check_against_reference(const SingleOpGraph& g,
 }
 
 // The name a float kernel reports under the default kernel source
-// ($LOWBIT_FLOAT_KERNELS): XNNPACK's as given, or the own kernel's row
-// (f32_relu / f32_relu6 run the clamp family; FULLY_CONNECTED and, when
-// `pointwise`, a 1x1 CONV_2D the GEMM family's best row for the kernel set).
+// ($LOWBIT_FLOAT_KERNELS): XNNPACK's as given, or the own family's best row
+// for the kernel set ($LOWBIT_KERNEL). f32_relu / f32_relu6 run the clamp
+// family; FULLY_CONNECTED and, when `pointwise`, a 1x1 CONV_2D the GEMM.
 inline std::string float_kernel_for(const std::string& xnnpack_name, bool pointwise = false) {
   FloatKernels source = FloatKernels::kDefault;
   if (!resolve_float_kernels(&source).ok() || source == FloatKernels::kXnnpack) return xnnpack_name;
   std::string family = xnnpack_name.substr(0, xnnpack_name.rfind("__xnnpack"));
   if (family == "f32_relu" || family == "f32_relu6") family = "f32_clamp";
-  if (family != "f32_fully_connected" && !pointwise) return family + "__reference";
+  if (family == "f32_fully_connected" || pointwise) family = "f32_gemm";
   const char* env = std::getenv("LOWBIT_KERNEL");
   const Result<KernelSelector> selector =
       KernelSelector::create(env != nullptr && *env != '\0' ? env : "auto", CpuFeatures::detect());
-  return selector.ok() ? selector.value().select(f32_gemm_variants()).name : "";
+  if (!selector.ok()) return "";
+  if (family == "f32_gemm") return selector.value().select(f32_gemm_variants()).name;
+  if (family == "f32_dwconv2d") return selector.value().select(f32_dwconv2d_variants()).name;
+  return family + "__reference";
 }
 
 inline bool vary_threads_on(int iteration) { return iteration % 4 == 0; }
