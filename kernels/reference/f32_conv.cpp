@@ -83,5 +83,25 @@ void f32_gemm__reference(const F32GemmParams& p, const float* a, const float* w,
   }
 }
 
+void f32_im2col_row(const F32ConvParams& p, const float* input, int32_t b, int32_t oy,
+                    float* patches) {
+  const size_t channels = size_t(p.in_channels);
+  for (int32_t ox = 0; ox < p.out_w; ++ox) {
+    for (int32_t ky = 0; ky < p.kernel_h; ++ky) {
+      const int64_t iy = int64_t(oy) * p.stride_h - p.pad_top + int64_t(ky) * p.dilation_h;
+      for (int32_t kx = 0; kx < p.kernel_w; ++kx) {
+        const int64_t ix = int64_t(ox) * p.stride_w - p.pad_left + int64_t(kx) * p.dilation_w;
+        if (iy < 0 || iy >= p.in_h || ix < 0 || ix >= p.in_w) {
+          std::fill(patches, patches + channels, 0.0f);
+        } else {
+          std::copy_n(input + ((int64_t(b) * p.in_h + iy) * p.in_w + ix) * p.in_channels,
+                      channels, patches);
+        }
+        patches += channels;
+      }
+    }
+  }
+}
+
 }  // namespace ref
 }  // namespace lowbit

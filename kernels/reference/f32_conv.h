@@ -48,5 +48,12 @@ using F32GemmFn = F32GemmSignature*;
 
 F32GemmSignature f32_gemm__reference;
 
+// CONV_2D (groups = 1) as a GEMM: the patches of output row `oy` of image
+// `b`, out_w rows of kernel_h * kernel_w * in_channels floats in the OHWI
+// weights' order, zeros where a tap falls in the padding. The GEMM's sums then
+// include those zero products (SIMD GEMM rows differ from TFLite's order anyway).
+void f32_im2col_row(const F32ConvParams& p, const float* input, int32_t b, int32_t oy,
+                    float* patches);
+
 }  // namespace ref
 }  // namespace lowbit

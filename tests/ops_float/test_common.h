@@ -113,8 +113,10 @@ inline void check_against_reference(const SingleOpGraph& g,
 // The name a float kernel reports under the default kernel source
 // ($LOWBIT_FLOAT_KERNELS): XNNPACK's as given, or the own family's best row
 // for the kernel set ($LOWBIT_KERNEL). f32_relu / f32_relu6 run the clamp
-// family; FULLY_CONNECTED and, when `pointwise`, a 1x1 CONV_2D the GEMM.
-inline std::string float_kernel_for(const std::string& xnnpack_name, bool pointwise = false) {
+// family; FULLY_CONNECTED, a 1x1 CONV_2D (`pointwise`) and, when the GEMM has
+// a SIMD row, any CONV_2D without groups (`grouped` false) the GEMM.
+inline std::string float_kernel_for(const std::string& xnnpack_name, bool pointwise = false,
+                                    bool grouped = false) {
   FloatKernels source = FloatKernels::kDefault;
   if (!resolve_float_kernels(&source).ok() || source == FloatKernels::kXnnpack) return xnnpack_name;
   std::string family = xnnpack_name.substr(0, xnnpack_name.rfind("__xnnpack"));
@@ -124,7 +126,10 @@ inline std::string float_kernel_for(const std::string& xnnpack_name, bool pointw
   const Result<KernelSelector> selector =
       KernelSelector::create(env != nullptr && *env != '\0' ? env : "auto", CpuFeatures::detect());
   if (!selector.ok()) return "";
-  if (family == "f32_gemm") return selector.value().select(f32_gemm_variants()).name;
+  const KernelVariant<ref::F32GemmFn>& gemm = selector.value().select(f32_gemm_variants());
+  // CONV_2D without groups runs the GEMM whenever it has a SIMD row.
+  if (family == "f32_conv2d" && !grouped && std::string(gemm.isa) != "reference") return gemm.name;
+  if (family == "f32_gemm") return gemm.name;
   if (family == "f32_dwconv2d") return selector.value().select(f32_dwconv2d_variants()).name;
   return family + "__reference";
 }

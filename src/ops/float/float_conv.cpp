@@ -2,6 +2,8 @@
 // lowbit's own f32_conv2d / f32_dwconv2d families (1x1 CONV_2D: f32_gemm).
 #include <xnnpack.h>
 
+#include <string>
+
 #include "kernels/f32_float.h"
 #include "ops/float/float_ops.h"
 #include "ops/float/xnn_kernel.h"
@@ -51,27 +53,14 @@ class FloatConvKernel final : public XnnKernel {
     set_macs(uint64_t(ctx.output(0).shape.num_elements()) * g.kernel_h * g.kernel_w * g.group_in);
     float out_min, out_max;
     float_activation_range(activation, &out_min, &out_max);
-    // A 1x1 convolution of stride 1 without padding or groups is a GEMM of
-    // the input pixels against the OHWI weights.
-    const bool pointwise = !depthwise_ && g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 &&
-                           g.stride_w == 1 && g.groups == 1 && g.out_h.pad_before == 0 &&
-                           g.out_w.pad_before == 0 && g.out_h.out == g.in_h &&
-                           g.out_w.out == g.in_w;
-    if (pointwise && select_own(ctx, f32_gemm_variants(), &own_gemm_)) {
-      own_has_bias_ = has_bias;
-      const size_t k = size_t(g.in_channels), n = size_t(out_c);
-      own_gemm_params_ = ref::F32GemmParams{size_t(g.batch) * size_t(g.in_h) * size_t(g.in_w), n,
-                                            k, k, n, out_min, out_max};
-      return Status::Ok();
-    }
-    if (select_own(ctx, depthwise_ ? f32_dwconv2d_variants() : f32_conv2d_variants(), &own_fn_)) {
+    if (ctx.selector().float_kernels() == FloatKernels::kOwn) {
       own_has_bias_ = has_bias;
       own_params_ = ref::F32ConvParams{g.batch, g.in_h, g.in_w, g.in_channels,
                                        g.out_h.out, g.out_w.out, g.kernel_h, g.kernel_w,
                                        g.stride_h, g.stride_w, g.dilation_h, g.dilation_w,
                                        g.out_h.pad_before, g.out_w.pad_before, g.groups,
                                        g.group_in, g.group_out, out_min, out_max};
-      return Status::Ok();
+      return prepare_own(ctx);
     }
     LOWBIT_RETURN_IF_ERROR(begin_operators(ctx, ctx.output(0).shape.num_elements() == 0, {0}));
     if (no_op()) return Status::Ok();
@@ -90,7 +79,18 @@ class FloatConvKernel final : public XnnKernel {
   Status run_own(const RunContext& ctx) override {
     // The bias is optional: the run context may not list it at all.
     const float* bias = own_has_bias_ ? ctx.input_as<float>(2) : nullptr;
-    if (own_gemm_ != nullptr) {
+    const ref::F32ConvParams& p = own_params_;
+    if (own_gemm_ != nullptr && im2col_) {
+      float* patches = static_cast<float*>(ctx.scratch());
+      for (int32_t b = 0; b < p.batch; ++b) {
+        for (int32_t oy = 0; oy < p.out_h; ++oy) {
+          ref::f32_im2col_row(p, ctx.input_as<float>(0), b, oy, patches);
+          own_gemm_(own_gemm_params_, patches, ctx.input_as<float>(1), bias,
+                    ctx.output_as<float>(0) +
+                        (int64_t(b) * p.out_h + oy) * p.out_w * p.out_channels());
+        }
+      }
+    } else if (own_gemm_ != nullptr) {
       own_gemm_(own_gemm_params_, ctx.input_as<float>(0), ctx.input_as<float>(1), bias,
                 ctx.output_as<float>(0));
     } else {
@@ -109,6 +109,38 @@ class FloatConvKernel final : public XnnKernel {
   }
 
  private:
+  // lowbit's own kernels, own_params_ set: a 1x1 CONV_2D of stride 1 without
+  // padding or groups is a GEMM of the input pixels against the OHWI weights;
+  // other CONV_2D without groups, when the GEMM has a SIMD row for this
+  // kernel set, a GEMM of each output row's patches (scratch); the rest (and
+  // every convolution under the reference kernel set, TFLite's order) the
+  // direct kernels.
+  Status prepare_own(PrepareContext& ctx) {
+    const ref::F32ConvParams& p = own_params_;
+    const size_t n = size_t(p.out_channels());
+    const bool gemm_shaped = !depthwise_ && p.groups == 1;
+    const bool pointwise = gemm_shaped && p.kernel_h == 1 && p.kernel_w == 1 && p.stride_h == 1 &&
+                           p.stride_w == 1 && p.pad_top == 0 && p.pad_left == 0 &&
+                           p.out_h == p.in_h && p.out_w == p.in_w;
+    const bool simd_gemm =
+        std::string(ctx.selector().select(f32_gemm_variants()).isa) != "reference";
+    if (pointwise) {
+      select_own(ctx, f32_gemm_variants(), &own_gemm_);
+      const size_t k = size_t(p.in_channels);
+      own_gemm_params_ = ref::F32GemmParams{size_t(p.batch) * size_t(p.in_h) * size_t(p.in_w), n,
+                                            k, k, n, p.out_min, p.out_max};
+    } else if (gemm_shaped && simd_gemm) {
+      select_own(ctx, f32_gemm_variants(), &own_gemm_);
+      im2col_ = true;
+      const size_t k = size_t(p.kernel_h) * size_t(p.kernel_w) * size_t(p.in_channels);
+      own_gemm_params_ = ref::F32GemmParams{size_t(p.out_w), n, k, k, n, p.out_min, p.out_max};
+      ctx.request_scratch(size_t(p.out_w) * k * sizeof(float));
+    } else {
+      select_own(ctx, depthwise_ ? f32_dwconv2d_variants() : f32_conv2d_variants(), &own_fn_);
+    }
+    return Status::Ok();
+  }
+
   // Input NHWC, filter OHWI with I = in_channels / groups.
   Status conv_geometry(const PrepareContext& ctx, Padding* padding, Activation* activation) {
     LOWBIT_RETURN_IF_ERROR(read_window<Conv2DOptions>(ctx, padding, activation));
@@ -172,8 +204,9 @@ class FloatConvKernel final : public XnnKernel {
   ConvGeometry geometry_;
   ref::F32ConvFn own_fn_ = nullptr;
   ref::F32ConvParams own_params_;
-  ref::F32GemmFn own_gemm_ = nullptr;  // set instead of own_fn_ for 1x1 convolutions
+  ref::F32GemmFn own_gemm_ = nullptr;  // set instead of own_fn_ for GEMM-shaped convolutions
   ref::F32GemmParams own_gemm_params_;
+  bool im2col_ = false;  // the GEMM reads each output row's patches from scratch
   bool own_has_bias_ = false;
 };
 
