@@ -5,51 +5,36 @@
 // FMA without VFPv4 and no across-lane add.)
 #include <arm_neon.h>
 
-#include <algorithm>
-
 #include "kernels/f32_float.h"
+#include "kernels/f32_gemm_blocks.h"
 
 namespace lowbit {
 namespace {
 
-template <int Rows>
-void dot_rows(const float* row, const float* w, size_t k, float* sums) {
-  float32x4_t acc[Rows];
-  for (int r = 0; r < Rows; ++r) acc[r] = vdupq_n_f32(0.0f);
-  size_t d = 0;
-  for (; d + 4 <= k; d += 4) {
-    const float32x4_t x = vld1q_f32(row + d);
-    for (int r = 0; r < Rows; ++r) acc[r] = vfmaq_f32(acc[r], x, vld1q_f32(w + r * k + d));
+// Dot products of `row` with `Rows` weight rows (k floats each, `w` first).
+struct Dot {
+  template <int Rows>
+  static void rows(const float* row, const float* w, size_t k, float* sums) {
+    float32x4_t acc[Rows];
+    for (int r = 0; r < Rows; ++r) acc[r] = vdupq_n_f32(0.0f);
+    size_t d = 0;
+    for (; d + 4 <= k; d += 4) {
+      const float32x4_t x = vld1q_f32(row + d);
+      for (int r = 0; r < Rows; ++r) acc[r] = vfmaq_f32(acc[r], x, vld1q_f32(w + r * k + d));
+    }
+    for (int r = 0; r < Rows; ++r) {
+      float sum = vaddvq_f32(acc[r]);
+      for (size_t t = d; t < k; ++t) sum += row[t] * w[r * k + t];
+      sums[r] = sum;
+    }
   }
-  for (int r = 0; r < Rows; ++r) {
-    float sum = vaddvq_f32(acc[r]);
-    for (size_t t = d; t < k; ++t) sum += row[t] * w[r * k + t];
-    sums[r] = sum;
-  }
-}
+};
 
 }  // namespace
 
 void f32_gemm__neon(const ref::F32GemmParams& p, const float* a, const float* w,
                     const float* bias, float* c) {
-  for (size_t i = 0; i < p.m; ++i) {
-    const float* row = a + i * p.a_stride;
-    float* out = c + i * p.c_stride;
-    size_t j = 0;
-    float sums[4];
-    for (; j + 4 <= p.n; j += 4) {
-      dot_rows<4>(row, w + j * p.k, p.k, sums);
-      for (int r = 0; r < 4; ++r) {
-        const float value = sums[r] + (bias != nullptr ? bias[j + r] : 0.0f);
-        out[j + r] = std::min(std::max(value, p.out_min), p.out_max);
-      }
-    }
-    for (; j < p.n; ++j) {
-      dot_rows<1>(row, w + j * p.k, p.k, sums);
-      const float value = sums[0] + (bias != nullptr ? bias[j] : 0.0f);
-      out[j] = std::min(std::max(value, p.out_min), p.out_max);
-    }
-  }
+  f32_gemm_in_blocks<Dot>(p, a, w, bias, c);
 }
 
 }  // namespace lowbit
