@@ -33,5 +33,8 @@ ref::F32GemmSignature f32_gemm__avx2;
 ref::F32ConvSignature f32_dwconv2d__avx2;
 // aarch64 (kernels/arm/f32_gemm_neon.cpp): FMA, four weight rows at a time.
 ref::F32GemmSignature f32_gemm__neon;
+// aarch64 (kernels/arm/f32_dwconv_neon.cpp): four channels at a time, the
+// reference's bits.
+ref::F32ConvSignature f32_dwconv2d__neon;
 
 }  // namespace lowbit
