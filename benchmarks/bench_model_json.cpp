@@ -40,6 +40,7 @@ bool write_json(const BenchReport& r, const std::string& path) {
   j["num_runs"] = r.num_runs;
   j["warmup_runs"] = r.warmup_runs;
   j["kernel_set"] = r.kernel_set;
+  j["float_kernels"] = r.float_kernels;
   j["cpu_features"] = r.cpu_features;
   j["profile"] = r.profile;
   j["load_ms"] = six_digits(r.load_ms);

@@ -23,6 +23,7 @@ struct BenchReport {
   int num_runs = 0;
   int warmup_runs = 0;
   std::string kernel_set;
+  std::string float_kernels;  // "own" or "xnnpack", resolved
   std::string cpu_features;  // "avx2 avx512f ..." as detected
   std::string profile;
   double load_ms = 0.0;

@@ -3,8 +3,7 @@
 # ships XNNPACK, pthreadpool and cpuinfo only as shared libraries, so these
 # two link the library archive with the stand-ins in src/standalone/ instead:
 # a real thread pool, CPU features from getauxval, and XNNPACK entry points
-# that fail (float operators are refused; int8 and binary ones are
-# unaffected). scripts/test-arm.sh compares the static lowbit-run's outputs
+# that fail (float operators run on lowbit's own float kernels instead). scripts/test-arm.sh compares the static lowbit-run's outputs
 # with x86's, so the stand-ins are tested too. Run from the end of the
 # top-level CMakeLists.txt (cmake_language(DEFER) for cross builds), when the
 # tools exist.

@@ -66,6 +66,10 @@
 #     Generated SVDF (float, int8 with int16 or int8 state, ranks 1-3) and RNN models
 #     (svdf_rnn_cases.py) against LiteRT BUILTIN_REF or TFLite Micro (.venv-tflm), and the zoo's
 #     keyword_scrambled_8bit against TFLite Micro, fresh and as streams of invokes.
+#   scripts/conformance.sh --float-own-cases [--inputs N] [--seed N] [--models DIR]
+#     The shared float models (float_own_cases.py) through lowbit's own float kernels and
+#     XNNPACK's against LiteRT BUILTIN_REF within a stated float tolerance (max abs and relative
+#     error printed). Needs ai-edge-litert.
 #
 # Every mode takes --build-dir DIR (default build/), builds lowbit-convert and lowbit-run there
 # first and exits with status 1 on any difference that is not explained.
@@ -97,6 +101,7 @@ while [[ $# -gt 0 ]]; do
     --seanet-cases) mode=seanet_cases; shift ;;
     --int16-cases) mode=int16_cases; shift ;;
     --svdf-rnn-cases) mode=svdf_rnn_cases; shift ;;
+    --float-own-cases) mode=float_own_cases; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -138,6 +143,7 @@ case "$mode:$ci" in
   seanet_cases:*) python=$(python_for 'import numpy' install) ;;
   int16_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
   svdf_rnn_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
+  float_own_cases:*) python=$(python_for 'import ai_edge_litert, numpy' install) ;;
   sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
 assert u.find_spec("larq_compute_engine")' install) ;;
   sweep:0) python=$(python_for 'import ai_edge_litert, larq_compute_engine, larq, tf_keras') || {
@@ -175,7 +181,7 @@ case "$mode" in
   op_cases) logged "$log/op_cases.log" "$python" "$drivers/op_cases.py" --build-dir "$build_dir" "${args[@]}"
             exit ;;
   datamove_cases | math_cases | transpose_conv_cases | activation_cases | reduce_cases | \
-  seanet_cases | int16_cases)
+  seanet_cases | int16_cases | float_own_cases)
     logged "$log/$mode.log" "$python" "$drivers/$mode.py" --build-dir "$build_dir" "${args[@]}"
     exit ;;
   int16_conv_cases) logged "$log/int16_conv_cases.log" "$python" "$drivers/int16_conv_cases.py" \

@@ -118,6 +118,14 @@ for set in avxvnni:avxvnni avx512:avx512bw avx2:avx2; do
   done
 done
 
+# The float operator tests once more with lowbit's own float kernels as the
+# default (issue 19); the ctest run above had XNNPACK's.
+start=$SECONDS
+log="$build_dir/float-kernels-own-test_ops_float.log"
+LOWBIT_FLOAT_KERNELS=own "$build_dir/bin/test_ops_float" >"$log" 2>&1 ||
+  { tail -40 "$log" >&2; fail "test_ops_float with LOWBIT_FLOAT_KERNELS=own (log: $log)"; }
+echo "test.sh: float kernels own, test_ops_float: $(grep -E "^All tests passed" "$log") ($((SECONDS - start)) s)"
+
 # The x86 fallbacks (AVX2 only, no AVX at all) under emulation; sanitizer
 # runtimes do not run under qemu-user, so only the plain build goes there.
 if [[ $sanitize -eq 0 ]]; then
@@ -157,6 +165,7 @@ if [[ $sanitize -eq 0 ]]; then
   timed "conformance int16-cases" "$root/scripts/conformance.sh" --int16-cases --cases 3 --build-dir "$build_dir" || fail "16x8 operators vs LiteRT"
   timed "conformance svdf-rnn-cases" "$root/scripts/conformance.sh" --svdf-rnn-cases --inputs 4 --build-dir "$build_dir" ||
     fail "SVDF and RNN models vs LiteRT and TFLite Micro"
+  timed "conformance float-own-cases" "$root/scripts/conformance.sh" --float-own-cases --build-dir "$build_dir" || fail "float models on own and XNNPACK float kernels vs LiteRT"
   "$root/scripts/install-deps.sh" --cross
   LOWBIT_NATIVE_BUILD="$build_dir" timed "ARM under qemu" "$root/scripts/test-arm.sh" ||
     fail "ARM cross builds under qemu"

@@ -22,6 +22,13 @@ bool parse_requant_profile(const std::string& name, RequantProfile* profile);
 // kTfliteReference outside CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED.
 RequantProfile operator_requant_profile(RequantProfile profile, OpType type);
 
+// Float32 operators: lowbit's own kernels or XNNPACK's (InterpreterOptions).
+enum class FloatKernels { kDefault, kOwn, kXnnpack };
+const char* float_kernels_name(FloatKernels kernels);  // "default", "own", "xnnpack"
+bool parse_float_kernels(const std::string& name, FloatKernels* kernels);
+// Whether this build links XNNPACK (the static ARM tools and firmware do not).
+bool build_has_xnnpack();
+
 struct InterpreterOptions {
   int num_threads = 1;
   RequantProfile profile = RequantProfile::kTfliteReference;
@@ -36,6 +43,9 @@ struct InterpreterOptions {
   // outlive the interpreter. A smaller buffer fails prepare() with the size needed.
   void* arena = nullptr;
   size_t arena_capacity = 0;
+  // Who runs the float32 operators: kDefault is XNNPACK when this build has
+  // it, else lowbit's own kernels; kXnnpack in a build without it fails prepare().
+  FloatKernels float_kernels = FloatKernels::kDefault;
 };
 
 // A tensor as the caller sees it: data points into the interpreter's arena (or

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "kernels/isa.h"
+#include "lowbit/interpreter.h"
 #include "lowbit/status.h"
 
 namespace lowbit {
@@ -20,6 +21,10 @@ struct CpuFeatures {
   bool has(uint32_t required) const { return (mask & required) == required; }
   std::string to_string() const;  // "avx2 avx512f ..."
 };
+
+// kDefault becomes kXnnpack when the build has XNNPACK, else kOwn; kXnnpack
+// in a build without it is an error (src/runtime/float_kernels.cpp).
+Status resolve_float_kernels(FloatKernels* kernels);
 
 // Resolves the interpreter's kernel set against the CPU and picks variants.
 // One rule for every family: the first (best) row whose required features
@@ -56,7 +61,13 @@ class KernelSelector {
 
   bool allows(uint32_t required) const { return (allowed_ & required) == required; }
 
+  // Who runs the float32 operators, resolved (never kDefault once the
+  // interpreter has set it).
+  FloatKernels float_kernels() const { return float_kernels_; }
+  void set_float_kernels(FloatKernels kernels) { float_kernels_ = kernels; }
+
  private:
+  FloatKernels float_kernels_ = FloatKernels::kOwn;
   std::string kernel_set_ = "auto";
   CpuFeatures cpu_;
   uint32_t allowed_ = 0;

@@ -241,6 +241,8 @@ Status Interpreter::Impl::prepare() {
   if (!sel.ok()) return sel.status();
   selector = std::make_unique<KernelSelector>(sel.value());
   options.kernel = selector->kernel_set();
+  LOWBIT_RETURN_IF_ERROR(resolve_float_kernels(&options.float_kernels));
+  selector->set_float_kernels(options.float_kernels);
   pool = std::make_unique<ThreadPool>(options.num_threads);
   persistent.clear();
   persistent_bytes = 0;

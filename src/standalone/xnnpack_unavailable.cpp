@@ -1,22 +1,20 @@
 /* XNNPACK's entry points that lowbit's float operators call, all failing,
  * for the static bench_model and lowbit-run (README.md): Debian has no
- * static XNNPACK.
- * xnn_initialize fails first (src/ops/float/xnn_kernel.cpp then refuses the
- * operator with "XNNPACK does not support this CPU ..."), after saying once
- * why; the others are never reached and exist only for the linker. C++ (the
+ * static XNNPACK. lowbit_xnnpack_stand_in tells the runtime
+ * (src/runtime/float_kernels.cpp) that these are linked, so float operators
+ * default to lowbit's own kernels and asking for XNNPACK's is refused with
+ * that reason; none of the entry points below is then reached, they exist for
+ * the linker (and fail, naming the missing library, if one ever is). C++ (the
  * declarations in xnnpack.h are extern "C"), so the unused parameters can go
  * unnamed. */
 #include <cstdio>
 #include <xnnpack.h>
 
+extern "C" int lowbit_xnnpack_stand_in(void) { return 1; }
+
 enum xnn_status xnn_initialize(const struct xnn_allocator* /*allocator*/) {
-  static int said;
-  if (!said) {
-    said = 1;
-    std::fprintf(stderr,
-                 "note: this static build is without XNNPACK: float operators cannot run "
-                 "(int8 and binary operators are unaffected; docs/raspberry-pi.md)\n");
-  }
+  std::fprintf(stderr, "error: this build has no XNNPACK; float operators run on lowbit's own "
+                       "kernels (--float-kernels=own)\n");
   return xnn_status_unsupported_hardware;
 }
 

@@ -120,6 +120,18 @@ inline CLI::Option* add_profile_option(CLI::App& app, const std::string& name,
       ->type_name("NAME");
 }
 
+// --float-kernels=own|xnnpack|default: InterpreterOptions::float_kernels.
+inline CLI::Option* add_float_kernels_option(CLI::App& app, FloatKernels* kernels) {
+  return app
+      .add_option_function<std::string>(
+          "--float-kernels",
+          [kernels](const std::string& text) { parse_float_kernels(text, kernels); },
+          "who runs float32 operators: own (lowbit's kernels), xnnpack, or default (xnnpack "
+          "when this build has it, else own)")
+      ->check(CLI::IsMember({"default", "own", "xnnpack"}))
+      ->type_name("NAME");
+}
+
 // One line for stderr: "tool: path: message", without repeating the path
 // when the loader's message already names the file.
 inline void print_error(const char* tool, const std::string& path, const Status& status) {

@@ -83,6 +83,7 @@ int parse_args(int argc, char** argv, Args* args) {
   app.add_option("--kernel", args->options.kernel,
                  "kernel set: auto, reference or an ISA name (default: $LOWBIT_KERNEL or auto)")
       ->type_name("NAME");
+  add_float_kernels_option(app, &args->options.float_kernels);
   app.add_option("--threads", args->options.num_threads, "worker threads (default 1)")
       ->check(integer_in(1, 1024, "a number in [1, 1024]"))
       ->type_name("N");
@@ -209,8 +210,9 @@ Status run(const Args& args) {
   }
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  std::printf("invoke: %.3f ms (kernel set %s, %d thread%s, profile %s)\n", ms,
-              interp.options().kernel.c_str(), args.options.num_threads,
+  std::printf("invoke: %.3f ms (kernel set %s, float kernels %s, %d thread%s, profile %s)\n", ms,
+              interp.options().kernel.c_str(), float_kernels_name(interp.options().float_kernels),
+              args.options.num_threads,
               args.options.num_threads == 1 ? "" : "s", requant_profile_name(args.options.profile));
 
   for (size_t i = 0; i < interp.num_outputs(); ++i) {

@@ -19,11 +19,12 @@ FLOAT_RELATIVE_TOLERANCE = 1e-5
 
 
 def run_lowbit(lbm_path, inputs, output_specs, profile, build_dir, kernel="auto", threads=1,
-               invokes=1, stream=False):
+               invokes=1, stream=False, float_kernels=None):
     """inputs: list of arrays in graph-input order; output_specs: list of (dtype, shape).
     invokes > 1 runs the same inputs repeatedly (recurrent state carries over) and returns
     the last outputs; with stream, each input array holds `invokes` frames (leading axis), one
-    per invoke, and each output comes back with every invoke's values (leading axis)."""
+    per invoke, and each output comes back with every invoke's values (leading axis).
+    float_kernels: "own" or "xnnpack" (default: the build's default)."""
     with tempfile.TemporaryDirectory(prefix="lowbit-conf-") as scratch:
         command = [tool("lowbit-run", build_dir), lbm_path, "--profile", profile,
                    "--kernel", kernel, "--threads", str(threads), "--max-values", "0",
@@ -34,6 +35,8 @@ def run_lowbit(lbm_path, inputs, output_specs, profile, build_dir, kernel="auto"
             command += ["--input", f"{index}={path}"]
         for index in range(len(output_specs)):
             command += ["--output", f"{index}={os.path.join(scratch, f'out{index}.bin')}"]
+        if float_kernels is not None:
+            command += ["--float-kernels", float_kernels]
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(f"lowbit-run failed: {(done.stderr or done.stdout).strip()}")

@@ -21,13 +21,14 @@ std::vector<float> run_float_model(const ModelBuilder& b, const std::vector<std:
 }
 
 // Reference check with 1 thread; 2 and 4 threads must match it bit for bit.
+// `grouped`: a CONV_2D with groups (float_kernel_for).
 void check_model(const ModelBuilder& b, const std::vector<std::vector<float>>& in,
-                 const Expected& expected, const char* kernel_name) {
+                 const Expected& expected, const char* kernel_name, bool grouped = false) {
   std::vector<std::string> kernels;
   const std::vector<float> one = run_float_model(b, in, 1, &kernels);
   if (kernel_name != nullptr) {
     REQUIRE(kernels.size() == 1);
-    CHECK(kernels[0] == kernel_name);
+    CHECK(kernels[0] == float_kernel_for(kernel_name, false, grouped));
   }
   std::string message;
   const bool close =
@@ -78,7 +79,7 @@ TEST_CASE("float conv2d and depthwise conv2d run end to end", "[float][e2e]") {
     b.set_inputs({in});
     b.set_outputs({out});
     check_model(b, {input}, conv_reference(p, input, filter, bias),
-                depthwise ? "f32_dwconv2d__xnnpack" : "f32_conv2d__xnnpack");
+                depthwise ? "f32_dwconv2d__xnnpack" : "f32_conv2d__xnnpack", /*grouped=*/!depthwise);
   }
 }
 

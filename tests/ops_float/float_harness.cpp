@@ -2,6 +2,7 @@
 
 #include <xnnpack.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -156,13 +157,21 @@ static void fill_inputs(const GraphDesc& graph, const std::vector<std::vector<fl
 }
 
 KernelRun SingleOpGraph::run(const std::vector<std::vector<float>>& inputs, int num_threads,
-                             const std::vector<std::vector<float>>* rerun_inputs) const {
+                             const std::vector<std::vector<float>>* rerun_inputs,
+                             FloatKernels float_kernels) const {
   KernelRun result;
-  Result<KernelSelector> selector = KernelSelector::create("auto", CpuFeatures::detect());
+  // $LOWBIT_KERNEL as the interpreter reads it, so forced kernel sets reach
+  // the own float kernels here too.
+  const char* kernel_set = std::getenv("LOWBIT_KERNEL");
+  Result<KernelSelector> selector = KernelSelector::create(
+      kernel_set != nullptr && *kernel_set != '\0' ? kernel_set : "auto", CpuFeatures::detect());
   if (!selector.ok()) {
     result.status = selector.status();
     return result;
   }
+  result.status = resolve_float_kernels(&float_kernels);
+  if (!result.status.ok()) return result;
+  selector.value().set_float_kernels(float_kernels);
   ThreadPool& pool = shared_pool(num_threads);
   const OperatorDesc& op = graph_.operators.at(0);
   Result<std::unique_ptr<OpKernel>> created = create_float_kernel(graph_, op);
@@ -245,6 +254,16 @@ bool all_close(const std::vector<float>& actual, const std::vector<double>& expe
 bool bit_identical(const std::vector<float>& a, const std::vector<float>& b) {
   return a.size() == b.size() &&
          (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+}
+
+FloatDifference float_difference(const std::vector<float>& a, const std::vector<float>& b) {
+  FloatDifference d;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    const double diff = std::fabs(double(a[i]) - double(b[i]));
+    d.max_abs = std::max(d.max_abs, diff);
+    if (b[i] != 0.0f) d.max_rel = std::max(d.max_rel, diff / std::fabs(double(b[i])));
+  }
+  return d;
 }
 
 }  // namespace testing

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lowbit/graph.h"
+#include "lowbit/interpreter.h"
 #include "lowbit/status.h"
 
 namespace lowbit {
@@ -33,8 +34,11 @@ class SingleOpGraph {
   // Values for each non-constant input, in the order the op lists them.
   // `rerun_inputs`, when given, replaces the inputs after bind() and runs
   // again: the result must reflect the new values (bind keeps addresses, not data).
+  // float_kernels: who runs the operator (kDefault: XNNPACK when the build
+  // has it, else lowbit's own kernels).
   KernelRun run(const std::vector<std::vector<float>>& inputs, int num_threads = 1,
-                const std::vector<std::vector<float>>* rerun_inputs = nullptr) const;
+                const std::vector<std::vector<float>>* rerun_inputs = nullptr,
+                FloatKernels float_kernels = FloatKernels::kDefault) const;
 
  private:
   int add_tensor(TensorDesc desc);
@@ -51,6 +55,12 @@ bool all_close(const std::vector<float>& actual, const std::vector<double>& expe
                std::string* message);
 
 bool bit_identical(const std::vector<float>& a, const std::vector<float>& b);
+
+// Largest |a - b| and |a - b| / |b| (over b != 0) of two outputs of one shape.
+struct FloatDifference {
+  double max_abs = 0.0, max_rel = 0.0;
+};
+FloatDifference float_difference(const std::vector<float>& a, const std::vector<float>& b);
 
 }  // namespace testing
 }  // namespace lowbit

@@ -52,7 +52,7 @@ TEST_CASE("float fully connected flattens any leading shape and reports MACs", "
   g.set_op(OpType::kFullyConnected, {in, w});
   const KernelRun run = g.run({input});
   REQUIRE(run.status.ok());
-  CHECK(run.kernel_name == "f32_fully_connected__xnnpack");
+  CHECK(run.kernel_name == float_kernel_for("f32_fully_connected__xnnpack"));
   CHECK(run.macs == 4u * 5u * 6u);
   const Expected e = fully_connected_reference(input, weights, {}, 6, 5, -INFINITY, INFINITY);
   std::string message;

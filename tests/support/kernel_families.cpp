@@ -7,6 +7,7 @@
 #include "kernels/cast.h"
 #include "kernels/copy.h"
 #include "kernels/data_movement.h"
+#include "kernels/f32_float.h"
 #include "kernels/qs8_conv.h"
 #include "kernels/qs8_dwconv.h"
 #include "kernels/qs8_elementwise.h"
@@ -73,6 +74,20 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("qs16_leaky_relu", qs16_leaky_relu_variants()),
       family_rows("qs16_logistic", qs16_logistic_variants()),
       family_rows("qs16_tanh", qs16_tanh_variants()),
+      // f32_float_config.cpp
+      family_rows("f32_conv2d", f32_conv2d_variants()),
+      family_rows("f32_dwconv2d", f32_dwconv2d_variants()),
+      family_rows("f32_gemm", f32_gemm_variants()),
+      family_rows("f32_avgpool2d", f32_avgpool2d_variants()),
+      family_rows("f32_maxpool2d", f32_maxpool2d_variants()),
+      family_rows("f32_mean", f32_mean_variants()),
+      family_rows("f32_add", f32_add_variants()),
+      family_rows("f32_sub", f32_sub_variants()),
+      family_rows("f32_mul", f32_mul_variants()),
+      family_rows("f32_clamp", f32_clamp_variants()),
+      family_rows("f32_logistic", f32_logistic_variants()),
+      family_rows("f32_hardswish", f32_hardswish_variants()),
+      family_rows("f32_softmax", f32_softmax_variants()),
       // cast_config.cpp
       family_rows("u8_f32_cast", u8_f32_cast_variants()),
       family_rows("s8_f32_cast", s8_f32_cast_variants()),

@@ -1,6 +1,10 @@
-// CONV_2D and DEPTHWISE_CONV_2D through XNNPACK's NHWC convolution.
+// CONV_2D and DEPTHWISE_CONV_2D through XNNPACK's NHWC convolution or
+// lowbit's own f32_conv2d / f32_dwconv2d families (1x1 CONV_2D: f32_gemm).
 #include <xnnpack.h>
 
+#include <string>
+
+#include "kernels/f32_float.h"
 #include "ops/float/float_ops.h"
 #include "ops/float/xnn_kernel.h"
 #include "ops/op_util.h"
@@ -47,11 +51,20 @@ class FloatConvKernel final : public XnnKernel {
     const bool has_bias = ctx.has_input(2);
     if (has_bias) LOWBIT_RETURN_IF_ERROR(require_constant_floats(ctx, 2, out_c));
     set_macs(uint64_t(ctx.output(0).shape.num_elements()) * g.kernel_h * g.kernel_w * g.group_in);
+    float out_min, out_max;
+    float_activation_range(activation, &out_min, &out_max);
+    if (ctx.selector().float_kernels() == FloatKernels::kOwn) {
+      own_has_bias_ = has_bias;
+      own_params_ = ref::F32ConvParams{g.batch, g.in_h, g.in_w, g.in_channels,
+                                       g.out_h.out, g.out_w.out, g.kernel_h, g.kernel_w,
+                                       g.stride_h, g.stride_w, g.dilation_h, g.dilation_w,
+                                       g.out_h.pad_before, g.out_w.pad_before, g.groups,
+                                       g.group_in, g.group_out, out_min, out_max};
+      return prepare_own(ctx);
+    }
     LOWBIT_RETURN_IF_ERROR(begin_operators(ctx, ctx.output(0).shape.num_elements() == 0, {0}));
     if (no_op()) return Status::Ok();
 
-    float out_min, out_max;
-    float_activation_range(activation, &out_min, &out_max);
     xnn_operator_t conv = nullptr;
     const xnn_status status = xnn_create_convolution2d_nhwc_f32(
         g.out_h.pad_before, g.out_w.pad_after, g.out_h.pad_after, g.out_w.pad_before,
@@ -63,8 +76,32 @@ class FloatConvKernel final : public XnnKernel {
     return adopt(status, &conv, "creating the convolution");
   }
 
+  Status run_own(const RunContext& ctx) override {
+    // The bias is optional: the run context may not list it at all.
+    const float* bias = own_has_bias_ ? ctx.input_as<float>(2) : nullptr;
+    const ref::F32ConvParams& p = own_params_;
+    if (own_gemm_ != nullptr && im2col_) {
+      float* patches = static_cast<float*>(ctx.scratch());
+      for (int32_t b = 0; b < p.batch; ++b) {
+        for (int32_t oy = 0; oy < p.out_h; ++oy) {
+          ref::f32_im2col_row(p, ctx.input_as<float>(0), b, oy, patches);
+          own_gemm_(own_gemm_params_, patches, ctx.input_as<float>(1), bias,
+                    ctx.output_as<float>(0) +
+                        (int64_t(b) * p.out_h + oy) * p.out_w * p.out_channels());
+        }
+      }
+    } else if (own_gemm_ != nullptr) {
+      own_gemm_(own_gemm_params_, ctx.input_as<float>(0), ctx.input_as<float>(1), bias,
+                ctx.output_as<float>(0));
+    } else {
+      own_fn_(own_params_, ctx.input_as<float>(0), ctx.input_as<float>(1), bias,
+              ctx.output_as<float>(0));
+    }
+    return Status::Ok();
+  }
+
   Status bind(const RunContext& ctx) override {
-    if (no_op()) return Status::Ok();
+    if (nothing_to_bind()) return Status::Ok();
     return check(xnn_setup_convolution2d_nhwc_f32(
                      xnn_op(0), geometry_.batch, geometry_.in_h, geometry_.in_w,
                      input_data(ctx, 0), ctx.output_as<float>(0), ctx.pool().handle()),
@@ -72,6 +109,38 @@ class FloatConvKernel final : public XnnKernel {
   }
 
  private:
+  // lowbit's own kernels, own_params_ set: a 1x1 CONV_2D of stride 1 without
+  // padding or groups is a GEMM of the input pixels against the OHWI weights;
+  // other CONV_2D without groups, when the GEMM has a SIMD row for this
+  // kernel set, a GEMM of each output row's patches (scratch); the rest (and
+  // every convolution under the reference kernel set, TFLite's order) the
+  // direct kernels.
+  Status prepare_own(PrepareContext& ctx) {
+    const ref::F32ConvParams& p = own_params_;
+    const size_t n = size_t(p.out_channels());
+    const bool gemm_shaped = !depthwise_ && p.groups == 1;
+    const bool pointwise = gemm_shaped && p.kernel_h == 1 && p.kernel_w == 1 && p.stride_h == 1 &&
+                           p.stride_w == 1 && p.pad_top == 0 && p.pad_left == 0 &&
+                           p.out_h == p.in_h && p.out_w == p.in_w;
+    const bool simd_gemm =
+        std::string(ctx.selector().select(f32_gemm_variants()).isa) != "reference";
+    if (pointwise) {
+      select_own(ctx, f32_gemm_variants(), &own_gemm_);
+      const size_t k = size_t(p.in_channels);
+      own_gemm_params_ = ref::F32GemmParams{size_t(p.batch) * size_t(p.in_h) * size_t(p.in_w), n,
+                                            k, k, n, p.out_min, p.out_max};
+    } else if (gemm_shaped && simd_gemm) {
+      select_own(ctx, f32_gemm_variants(), &own_gemm_);
+      im2col_ = true;
+      const size_t k = size_t(p.kernel_h) * size_t(p.kernel_w) * size_t(p.in_channels);
+      own_gemm_params_ = ref::F32GemmParams{size_t(p.out_w), n, k, k, n, p.out_min, p.out_max};
+      ctx.request_scratch(size_t(p.out_w) * k * sizeof(float));
+    } else {
+      select_own(ctx, depthwise_ ? f32_dwconv2d_variants() : f32_conv2d_variants(), &own_fn_);
+    }
+    return Status::Ok();
+  }
+
   // Input NHWC, filter OHWI with I = in_channels / groups.
   Status conv_geometry(const PrepareContext& ctx, Padding* padding, Activation* activation) {
     LOWBIT_RETURN_IF_ERROR(read_window<Conv2DOptions>(ctx, padding, activation));
@@ -133,6 +202,12 @@ class FloatConvKernel final : public XnnKernel {
 
   bool depthwise_;
   ConvGeometry geometry_;
+  ref::F32ConvFn own_fn_ = nullptr;
+  ref::F32ConvParams own_params_;
+  ref::F32GemmFn own_gemm_ = nullptr;  // set instead of own_fn_ for GEMM-shaped convolutions
+  ref::F32GemmParams own_gemm_params_;
+  bool im2col_ = false;  // the GEMM reads each output row's patches from scratch
+  bool own_has_bias_ = false;
 };
 
 }  // namespace

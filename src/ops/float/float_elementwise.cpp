@@ -1,7 +1,9 @@
 // ADD, SUB and MUL with NumPy-style broadcasting through XNNPACK's N-d
-// operators (one create/setup pair each, of the same signatures).
+// operators (one create/setup pair each, of the same signatures) or lowbit's
+// own f32_add / f32_sub / f32_mul families.
 #include <xnnpack.h>
 
+#include "kernels/f32_float.h"
 #include <algorithm>
 
 #include "ops/float/float_ops.h"
@@ -28,6 +30,14 @@ const XnnBinary kXnnSub = {"f32_sub__xnnpack", "creating the subtraction",
 const XnnBinary kXnnMul = {"f32_mul__xnnpack", "creating the multiplication",
                            "setting up the multiplication", xnn_create_multiply_nd_f32,
                            xnn_setup_multiply_nd_f32};
+
+// One rank limit for both kernel sources.
+static_assert(ref::F32BinaryParams::kMaxRank == XNN_MAX_TENSOR_DIMS, "rank limits differ");
+
+KernelFamily<ref::F32BinaryFn> own_binary_for(OpType type) {
+  return type == OpType::kMul ? f32_mul_variants()
+                              : (type == OpType::kSub ? f32_sub_variants() : f32_add_variants());
+}
 
 const XnnBinary& xnn_binary_for(OpType type) {
   return type == OpType::kMul ? kXnnMul : (type == OpType::kSub ? kXnnSub : kXnnAdd);
@@ -58,21 +68,30 @@ class FloatBinaryKernel final : public XnnKernel {
     }
     const int64_t elements = expected.num_elements();
     if (is_mul_) set_macs(uint64_t(elements));
+    float out_min, out_max;
+    float_activation_range(options.activation, &out_min, &out_max);
+    if (select_own(ctx, own_binary_for(op.type), &own_fn_)) {
+      set_own_params(ctx, expected, out_min, out_max);
+      return Status::Ok();
+    }
     if (elements == 0) {
       set_no_op();
       return Status::Ok();
     }
     LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
     LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0, 1}));
-    float out_min, out_max;
-    float_activation_range(options.activation, &out_min, &out_max);
     xnn_operator_t binary = nullptr;
     return adopt(binary_.create(out_min, out_max, 0, &binary), &binary,
                  binary_.creating);
   }
 
+  Status run_own(const RunContext& ctx) override {
+    own_fn_(own_params_, ctx.input_as<float>(0), ctx.input_as<float>(1), ctx.output_as<float>(0));
+    return Status::Ok();
+  }
+
   Status bind(const RunContext& ctx) override {
-    if (no_op()) return Status::Ok();
+    if (nothing_to_bind()) return Status::Ok();
     const float* a = input_data(ctx, 0);
     const float* b = input_data(ctx, 1);
     float* out = ctx.output_as<float>(0);
@@ -82,6 +101,27 @@ class FloatBinaryKernel final : public XnnKernel {
   }
 
  private:
+  // Each input's stride along each output dimension (aligned from the
+  // innermost), 0 where it is broadcast.
+  void set_own_params(const PrepareContext& ctx, const Shape& out, float out_min, float out_max) {
+    ref::F32BinaryParams& p = own_params_;
+    p.rank = out.rank;
+    p.out_min = out_min;
+    p.out_max = out_max;
+    for (int d = 0; d < out.rank; ++d) p.out_dims[d] = out[d];
+    int64_t* strides[2] = {p.a_strides, p.b_strides};
+    for (int i = 0; i < 2; ++i) {
+      const Shape& s = ctx.input(i).shape;
+      int64_t stride = 1;
+      for (int d = out.rank - 1; d >= 0; --d) {
+        const int sd = d - (out.rank - s.rank);
+        const int32_t dim = sd >= 0 ? s[sd] : 1;
+        strides[i][d] = dim == 1 ? 0 : stride;
+        stride *= dim;
+      }
+    }
+  }
+
   // Dimensions align from the innermost; each pair must match or contain a 1.
   static Status broadcast_shape(const PrepareContext& ctx, Shape* out) {
     const Shape& a = ctx.input(0).shape;
@@ -110,6 +150,8 @@ class FloatBinaryKernel final : public XnnKernel {
 
   const XnnBinary& binary_;
   bool is_mul_;
+  ref::F32BinaryFn own_fn_ = nullptr;
+  ref::F32BinaryParams own_params_;
   size_t rank_[2] = {0, 0};
   size_t dims_[2][XNN_MAX_TENSOR_DIMS] = {};
 };

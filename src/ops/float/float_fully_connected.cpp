@@ -1,6 +1,8 @@
-// FULLY_CONNECTED through XNNPACK: the input is flattened to [batch, K].
+// FULLY_CONNECTED through XNNPACK or lowbit's own f32_gemm family: the input
+// is flattened to [batch, K].
 #include <xnnpack.h>
 
+#include "kernels/f32_float.h"
 #include "ops/float/float_ops.h"
 #include "ops/float/xnn_kernel.h"
 #include "ops/op_util.h"
@@ -49,11 +51,17 @@ class FloatFullyConnectedKernel final : public XnnKernel {
     const bool has_bias = ctx.has_input(2);
     if (has_bias) LOWBIT_RETURN_IF_ERROR(require_constant_floats(ctx, 2, out_channels));
     set_macs(uint64_t(batch_) * uint64_t(out_channels) * uint64_t(depth));
+    float out_min, out_max;
+    float_activation_range(options.activation, &out_min, &out_max);
+    if (select_own(ctx, f32_gemm_variants(), &own_fn_)) {
+      own_has_bias_ = has_bias;
+      const size_t k = size_t(depth), n = size_t(out_channels);
+      own_params_ = ref::F32GemmParams{size_t(batch_), n, k, k, n, out_min, out_max};
+      return Status::Ok();
+    }
     LOWBIT_RETURN_IF_ERROR(begin_operators(ctx, batch_ == 0, {0}));
     if (no_op()) return Status::Ok();
 
-    float out_min, out_max;
-    float_activation_range(options.activation, &out_min, &out_max);
     xnn_operator_t fc = nullptr;
     const xnn_status status = xnn_create_fully_connected_nc_f32(
         depth, out_channels, /*input_stride=*/depth, /*output_stride=*/out_channels,
@@ -63,8 +71,15 @@ class FloatFullyConnectedKernel final : public XnnKernel {
     return adopt(status, &fc, "creating the fully connected operator");
   }
 
+  Status run_own(const RunContext& ctx) override {
+    // The bias is optional: the run context may not list it at all.
+    own_fn_(own_params_, ctx.input_as<float>(0), ctx.input_as<float>(1),
+            own_has_bias_ ? ctx.input_as<float>(2) : nullptr, ctx.output_as<float>(0));
+    return Status::Ok();
+  }
+
   Status bind(const RunContext& ctx) override {
-    if (no_op()) return Status::Ok();
+    if (nothing_to_bind()) return Status::Ok();
     return check(xnn_setup_fully_connected_nc_f32(xnn_op(0), batch_, input_data(ctx, 0),
                                                   ctx.output_as<float>(0), ctx.pool().handle()),
                  "setting up the fully connected operator");
@@ -72,6 +87,9 @@ class FloatFullyConnectedKernel final : public XnnKernel {
 
  private:
   int64_t batch_ = 0;
+  ref::F32GemmFn own_fn_ = nullptr;
+  ref::F32GemmParams own_params_;
+  bool own_has_bias_ = false;
 };
 
 }  // namespace

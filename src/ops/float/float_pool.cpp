@@ -1,4 +1,5 @@
-// AVERAGE_POOL_2D, MAX_POOL_2D and MEAN over the spatial axes through XNNPACK.
+// AVERAGE_POOL_2D, MAX_POOL_2D and MEAN over the spatial axes through XNNPACK
+// or lowbit's own f32_avgpool2d / f32_maxpool2d / f32_mean families.
 //
 // XNNPACK's average pooling divides by the number of taps inside the image
 // when there is padding, which is TFLite's rule. It rejects 1x1 windows, so
@@ -11,6 +12,7 @@
 #include <limits>
 #include <vector>
 
+#include "kernels/f32_float.h"
 #include "ops/float/float_ops.h"
 #include "ops/float/xnn_kernel.h"
 #include "ops/op_util.h"
@@ -61,11 +63,19 @@ class FloatPoolKernel final : public XnnKernel {
     LOWBIT_RETURN_IF_ERROR(compute_padded_dim(in_w_, options.filter_w, options.stride_w, 1,
                                               options.padding, "width", &w));
     LOWBIT_RETURN_IF_ERROR(require_output_shape(ctx, 0, Shape{batch_, h.out, w.out, channels}));
+    float out_min, out_max;
+    float_activation_range(options.activation, &out_min, &out_max);
+    if (select_own(ctx, is_max_ ? f32_maxpool2d_variants() : f32_avgpool2d_variants(),
+                   &own_fn_)) {
+      own_params_ = ref::F32PoolParams{batch_, in_h_, in_w_, channels, h.out, w.out,
+                                       options.filter_h, options.filter_w, options.stride_h,
+                                       options.stride_w, h.pad_before, w.pad_before,
+                                       out_min, out_max};
+      return Status::Ok();
+    }
     LOWBIT_RETURN_IF_ERROR(begin_operators(ctx, ctx.output(0).shape.num_elements() == 0, {0}));
     if (no_op()) return Status::Ok();
 
-    float out_min, out_max;
-    float_activation_range(options.activation, &out_min, &out_max);
     xnn_operator_t pool = nullptr;
     xnn_status status;
     const char* what;
@@ -95,8 +105,13 @@ class FloatPoolKernel final : public XnnKernel {
     return adopt(status, &pool, what);
   }
 
+  Status run_own(const RunContext& ctx) override {
+    own_fn_(own_params_, ctx.input_as<float>(0), ctx.output_as<float>(0));
+    return Status::Ok();
+  }
+
   Status bind(const RunContext& ctx) override {
-    if (no_op()) return Status::Ok();
+    if (nothing_to_bind()) return Status::Ok();
     const float* in = input_data(ctx, 0);
     float* out = ctx.output_as<float>(0);
     pthreadpool_t threads = ctx.pool().handle();
@@ -119,6 +134,8 @@ class FloatPoolKernel final : public XnnKernel {
   bool is_max_;
   bool single_tap_ = false;
   int32_t batch_ = 0, in_h_ = 0, in_w_ = 0;
+  ref::F32PoolFn own_fn_ = nullptr;
+  ref::F32PoolParams own_params_;
 };
 
 // MEAN of an NHWC tensor over axes {1, 2}: global average pooling.
@@ -157,6 +174,10 @@ class FloatMeanKernel final : public XnnKernel {
     if (pixels_ == 0) {
       return Status(StatusCode::kUnsupported, "float MEAN over an empty image " + in.to_string());
     }
+    if (select_own(ctx, f32_mean_variants(), &own_fn_)) {
+      own_params_ = ref::F32MeanParams{batch_, channels, pixels_};
+      return Status::Ok();
+    }
     LOWBIT_RETURN_IF_ERROR(begin_prepare(ctx));
     LOWBIT_RETURN_IF_ERROR(keep_padded_constants(ctx, {0}));
     const float inf = std::numeric_limits<float>::infinity();
@@ -166,8 +187,13 @@ class FloatMeanKernel final : public XnnKernel {
     return adopt(status, &gap, "creating the global average pooling");
   }
 
+  Status run_own(const RunContext& ctx) override {
+    own_fn_(own_params_, ctx.input_as<float>(0), ctx.output_as<float>(0));
+    return Status::Ok();
+  }
+
   Status bind(const RunContext& ctx) override {
-    if (no_op()) return Status::Ok();
+    if (nothing_to_bind()) return Status::Ok();
     return check(xnn_setup_global_average_pooling_nwc_f32(xnn_op(0), batch_, pixels_,
                                                           input_data(ctx, 0),
                                                           ctx.output_as<float>(0),
@@ -198,6 +224,8 @@ class FloatMeanKernel final : public XnnKernel {
 
   int32_t batch_ = 0;
   int64_t pixels_ = 0;
+  ref::F32MeanFn own_fn_ = nullptr;
+  ref::F32MeanParams own_params_;
 };
 
 }  // namespace

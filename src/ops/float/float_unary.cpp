@@ -1,7 +1,9 @@
 // Element-wise LOGISTIC, HARD_SWISH, RELU, RELU6 and the row-wise SOFTMAX
-// through XNNPACK's NC operators: channels = innermost dimension, batch = rest.
+// through XNNPACK's NC operators (channels = innermost dimension, batch =
+// rest) or lowbit's own f32_clamp / f32_logistic / f32_hardswish / f32_softmax.
 #include <xnnpack.h>
 
+#include "kernels/f32_float.h"
 #include <cmath>
 #include <limits>
 
@@ -35,6 +37,14 @@ const char* unary_kernel_name(OpType type) {
   }
 }
 
+KernelFamily<ref::F32UnaryFn> own_unary_for(OpType type) {
+  switch (type) {
+    case OpType::kLogistic: return f32_logistic_variants();
+    case OpType::kHardSwish: return f32_hardswish_variants();
+    default: return f32_clamp_variants();
+  }
+}
+
 class FloatUnaryKernel final : public XnnKernel {
  public:
   explicit FloatUnaryKernel(const OperatorDesc& op)
@@ -42,6 +52,13 @@ class FloatUnaryKernel final : public XnnKernel {
 
   Status prepare(PrepareContext& ctx) override {
     LOWBIT_RETURN_IF_ERROR(same_shape_rows(ctx, &rows_));
+    if (select_own(ctx, own_unary_for(type_), &own_fn_)) {
+      // RELU's range [0, inf), RELU6's [0, 6]; the others ignore it.
+      own_params_.out_min = 0.0f;
+      own_params_.out_max =
+          type_ == OpType::kRelu6 ? 6.0f : std::numeric_limits<float>::infinity();
+      return Status::Ok();
+    }
     LOWBIT_RETURN_IF_ERROR(begin_operators(ctx, rows_.batch == 0, {0}));
     if (no_op()) return Status::Ok();
     const size_t c = rows_.channels;
@@ -64,8 +81,14 @@ class FloatUnaryKernel final : public XnnKernel {
     }
   }
 
+  Status run_own(const RunContext& ctx) override {
+    own_fn_(own_params_, rows_.batch * rows_.channels, ctx.input_as<float>(0),
+            ctx.output_as<float>(0));
+    return Status::Ok();
+  }
+
   Status bind(const RunContext& ctx) override {
-    if (no_op()) return Status::Ok();
+    if (nothing_to_bind()) return Status::Ok();
     const float* in = input_data(ctx, 0);
     float* out = ctx.output_as<float>(0);
     pthreadpool_t threads = ctx.pool().handle();
@@ -85,6 +108,8 @@ class FloatUnaryKernel final : public XnnKernel {
  private:
   OpType type_;
   Rows rows_;
+  ref::F32UnaryFn own_fn_ = nullptr;
+  ref::F32UnaryParams own_params_;
 };
 
 // softmax(beta * x) along the innermost dimension. For beta != 1 the scaled
@@ -101,6 +126,11 @@ class FloatSoftmaxKernel final : public XnnKernel {
     }
     beta_[0] = options.beta;
     LOWBIT_RETURN_IF_ERROR(same_shape_rows(ctx, &rows_));
+    if (select_own(ctx, f32_softmax_variants(), &own_fn_)) {
+      // rows = 0 when a row is empty: nothing to normalize.
+      own_params_ = ref::F32SoftmaxParams{rows_.batch, rows_.channels, beta_[0]};
+      return Status::Ok();
+    }
     LOWBIT_RETURN_IF_ERROR(begin_operators(ctx, rows_.batch == 0, {0}));
     if (no_op()) return Status::Ok();
     xnn_operator_t op = nullptr;
@@ -116,8 +146,13 @@ class FloatSoftmaxKernel final : public XnnKernel {
     return adopt(xnn_create_softmax_nc_f32(c, c, c, 0, &op), &op, "creating the softmax");
   }
 
+  Status run_own(const RunContext& ctx) override {
+    own_fn_(own_params_, ctx.input_as<float>(0), ctx.output_as<float>(0));
+    return Status::Ok();
+  }
+
   Status bind(const RunContext& ctx) override {
-    if (no_op()) return Status::Ok();
+    if (nothing_to_bind()) return Status::Ok();
     const float* in = input_data(ctx, 0);
     pthreadpool_t threads = ctx.pool().handle();
     size_t softmax_index = 0;
@@ -140,6 +175,8 @@ class FloatSoftmaxKernel final : public XnnKernel {
   // The scalar operand of the multiply, with the slack XNNPACK may over-read.
   float beta_[1 + XNN_EXTRA_BYTES / sizeof(float)] = {1.0f};
   Rows rows_;
+  ref::F32SoftmaxFn own_fn_ = nullptr;
+  ref::F32SoftmaxParams own_params_;
 };
 
 }  // namespace

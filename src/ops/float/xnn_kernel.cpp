@@ -8,6 +8,11 @@
 namespace lowbit {
 
 Status ensure_xnnpack_initialized() {
+  if (!build_has_xnnpack()) {
+    return Status(StatusCode::kUnsupported,
+                  "this build has no XNNPACK, so float operators run only on lowbit's own "
+                  "kernels (float_kernels=own)");
+  }
   // A function-local static makes the first caller initialize and every other
   // thread wait for it (C++11 guarantees this).
   static const xnn_status init_status = xnn_initialize(/*allocator=*/nullptr);
@@ -102,6 +107,7 @@ Status XnnKernel::check(xnn_status status, const char* what) const {
 
 Status XnnKernel::run(const RunContext& ctx) {
   if (no_op_) return Status::Ok();
+  if (own_) return run_own(ctx);
   for (xnn_operator_t op : ops_) {
     LOWBIT_RETURN_IF_ERROR(check(xnn_run_operator(op, ctx.pool().handle()), "running"));
   }

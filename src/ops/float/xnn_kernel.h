@@ -1,6 +1,8 @@
-// Shared plumbing of the XNNPACK-backed float kernels: one-time library
-// initialization, status translation, and a kernel base class that owns the
-// XNNPACK operators and runs them in order.
+// Shared plumbing of the float kernels: one-time XNNPACK initialization,
+// status translation, and a kernel base class that either owns XNNPACK
+// operators and runs them in order, or (InterpreterOptions::float_kernels =
+// own) runs a variant of lowbit's own float families (kernels/f32_float.h)
+// through run_own(). The operator classes validate once for both.
 #pragma once
 
 #include <xnnpack.h>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "ops/op_kernel.h"
+#include "runtime/cpu_features.h"
 
 namespace lowbit {
 
@@ -33,7 +36,8 @@ class XnnKernel : public OpKernel {
   // after); else begin_prepare() and keep_padded_constants(padded_inputs).
   Status begin_operators(PrepareContext& ctx, bool empty_output,
                          std::initializer_list<size_t> padded_inputs);
-  // Runs the operators created in prepare() and set up in bind(), in order.
+  // Runs the operators created in prepare() and set up in bind(), in order,
+  // or run_own().
   Status run(const RunContext& ctx) override;
   const char* name() const override { return kernel_name_; }
   uint64_t macs() const override { return macs_; }
@@ -60,6 +64,27 @@ class XnnKernel : public OpKernel {
   }
 
   void set_macs(uint64_t macs) { macs_ = macs; }
+
+  // When the interpreter asked for lowbit's own float kernels: picks the
+  // family's variant into *fn (its name becomes the kernel's) and returns
+  // true; prepare() then sets up the own kernel's parameters instead of
+  // XNNPACK operators, and run() calls run_own().
+  template <typename Fn>
+  bool select_own(const PrepareContext& ctx, const KernelFamily<Fn>& family, Fn* fn) {
+    if (ctx.selector().float_kernels() != FloatKernels::kOwn) return false;
+    const KernelVariant<Fn>& row = ctx.selector().select(family);
+    *fn = row.fn;
+    kernel_name_ = row.name;
+    own_ = true;
+    return true;
+  }
+  bool own() const { return own_; }
+  // Whether bind() has nothing to set up: an empty output or an own kernel.
+  bool nothing_to_bind() const { return no_op_ || own_; }
+  virtual Status run_own(const RunContext& /*ctx*/) {
+    return Status(StatusCode::kInternal, std::string("float ") + op_type_name(type_) +
+                                             " has no own kernel");
+  }
   // For operators whose output is empty: nothing to create, set up or run.
   void set_no_op() { no_op_ = true; }
   bool no_op() const { return no_op_; }
@@ -71,6 +96,7 @@ class XnnKernel : public OpKernel {
   std::vector<const float*> padded_constants_;
   uint64_t macs_ = 0;
   bool no_op_ = false;
+  bool own_ = false;
 };
 
 // Validation helpers: each failure names the operand at fault.
