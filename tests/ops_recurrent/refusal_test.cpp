@@ -26,8 +26,8 @@ TEST_CASE("SVDF and RNN refusals name what is wrong, each in its own words") {
          in[4] = b.add_tensor("plain", DType::kInt16, {s.batch, state_width}, per_tensor(0.02f, 0));
        }, "\"plain\" is used before any operator produces it"},
       {"int16 state zero point", [&](ModelBuilder& b, std::vector<int>& in, RecurrentOptions&, int&) {
-         in[4] = b.add_variable("zp_state", DType::kInt16, {s.batch, state_width}, per_tensor(0.02f, 4));
-       }, "\"zp_state\") must be symmetric (zero point 0), has 4"},
+         in[4] = b.add_variable("zp_state", DType::kInt16, {s.batch, state_width}, per_tensor(0.02f, -32768));
+       }, "\"zp_state\") must be symmetric (zero point 0), has -32768"},
       {"state scale missing", [&](ModelBuilder& b, std::vector<int>& in, RecurrentOptions&, int&) {
          in[4] = b.add_variable("unscaled", DType::kInt16, {s.batch, state_width});
        }, "\"unscaled\") needs per-tensor quantization"},
