@@ -1,5 +1,5 @@
-// Validation shared by SVDF and UNIDIRECTIONAL_SEQUENCE_RNN: their constant
-// weight operands, their variable state and TFLite's fused activation codes.
+// Validation shared by SVDF, UNIDIRECTIONAL_SEQUENCE_RNN and the LSTM: constant weight
+// operands, variable state and TFLite's fused activation codes.
 #pragma once
 
 #include <cstdint>

@@ -9,6 +9,7 @@
 #include "ops/lstm_float_kernel.h"
 #include "ops/lstm_integer_kernel.h"
 #include "ops/lstm_operands.h"
+#include "ops/recurrent_checks.h"
 #include "ops/op_kernel.h"
 #include "ops/op_util.h"
 
@@ -46,13 +47,7 @@ constexpr LstmTypes kFloatLstm{DType::kFloat32, DType::kFloat32, DType::kFloat32
 // when quantized.
 Status check_weights(const GraphDesc& graph, const OperatorDesc& op, size_t i, DType dtype,
                      const Shape& shape) {
-  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, i, {dtype}));
-  LOWBIT_RETURN_IF_ERROR(check_constant(graph, op, i));
-  const Shape& s = graph.tensors[op.inputs[i]].shape;
-  if (s != shape) {
-    return invalid(describe_input(graph, op, i) + " has shape " + s.to_string() + "; expected " +
-                   shape.to_string());
-  }
+  LOWBIT_RETURN_IF_ERROR(check_constant_operand(graph, op, i, dtype, shape));
   return dtype == DType::kFloat32 ? Status::Ok() : check_per_tensor_symmetric(graph, op, i);
 }
 
