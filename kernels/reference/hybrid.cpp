@@ -5,6 +5,18 @@
 
 namespace lowbit {
 namespace ref {
+namespace {
+
+// round(v) within the integer bounds [lo, hi], clamped before the conversion:
+// a float input no range bounds (inf, huge, or a scale that underflowed) must
+// not reach an out-of-range float-to-int conversion; NaN becomes 0. Equal to
+// rounding then clamping for every finite v.
+int8_t round_clamped(float v, float lo, float hi) {
+  if (std::isnan(v)) return 0;
+  return static_cast<int8_t>(std::round(std::min(hi, std::max(lo, v))));
+}
+
+}  // namespace
 
 bool is_zero_vector(const float* x, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
@@ -26,10 +38,7 @@ void hybrid_quantize_row(const float* x, int n, bool asymmetric, int8_t* q, floa
     }
     *scale = range / 127.0f;
     const float inverse = 127.0f / range;
-    for (int i = 0; i < n; ++i) {
-      const int32_t v = static_cast<int32_t>(std::round(x[i] * inverse));
-      q[i] = static_cast<int8_t>(std::min(127, std::max(-127, v)));
-    }
+    for (int i = 0; i < n; ++i) q[i] = round_clamped(x[i] * inverse, -127.0f, 127.0f);
     return;
   }
   // The range always holds 0; the zero point comes from whichever end of the
@@ -46,12 +55,15 @@ void hybrid_quantize_row(const float* x, int n, bool asymmetric, int8_t* q, floa
   const double error_min = std::abs(qmin) + std::abs(rmin / s);
   const double error_max = std::abs(qmax) + std::abs(rmax / s);
   const double zero_point = error_min < error_max ? from_min : from_max;
-  *offset = zero_point <= qmin ? -128 : zero_point >= qmax ? 127 : static_cast<int32_t>(std::round(zero_point));
+  // An infinite input makes the zero point NaN: 0 then, never a NaN conversion.
+  *offset = std::isnan(zero_point) ? 0
+            : zero_point <= qmin   ? -128
+            : zero_point >= qmax   ? 127
+                                   : static_cast<int32_t>(std::round(zero_point));
   *scale = static_cast<float>(s);
   const float inverse = 1.0f / *scale;
   for (int i = 0; i < n; ++i) {
-    const int32_t v = static_cast<int32_t>(std::round(float(*offset) + x[i] * inverse));
-    q[i] = static_cast<int8_t>(std::min(127, std::max(-128, v)));
+    q[i] = round_clamped(float(*offset) + x[i] * inverse, -128.0f, 127.0f);
   }
 }
 
