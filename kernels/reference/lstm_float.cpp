@@ -48,6 +48,8 @@ float eigen_tanh(float x) {
 // Eigen's vectorised float logistic without FMA: exp(x / 2) by Cephes' range
 // reduction and a degree-5 polynomial, squared, then e / (1 + e).
 float eigen_logistic_packet(float x_in) {
+  // NaN stays NaN (and must not reach the exponent's float-to-int conversion).
+  if (std::isnan(x_in)) return x_in;
   float x = std::min(x_in, 16.6355324f) * 0.5f;
   const float m = std::floor(x * 1.44269504088896341f + 0.5f);
   float r = m * -0.693359375f + x;
