@@ -14,6 +14,10 @@ namespace lowbit {
 void qs8_matvec__avx2(size_t rows, size_t cols, const int8_t* matrix, const int8_t* vector,
                       int32_t* sums);
 
+// aarch64 (kernels/arm/): 16 columns per step, SMULL and SADALP into int32 lanes.
+void qs8_matvec__neon(size_t rows, size_t cols, const int8_t* matrix, const int8_t* vector,
+                      int32_t* sums);
+
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/qs8_matvec_config.cpp).
 KernelFamily<ref::Qs8MatvecFn> qs8_matvec_variants();

@@ -5,6 +5,6 @@
 
 namespace lowbit {
 
-LOWBIT_KERNEL_FAMILY(ref::Qs8MatvecFn, qs8_matvec, AVX2)
+LOWBIT_KERNEL_FAMILY(ref::Qs8MatvecFn, qs8_matvec, AVX2, NEON)
 
 }  // namespace lowbit
