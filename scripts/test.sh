@@ -40,14 +40,31 @@ fail() {
 
 # How long each step took, printed as it ends and summed up at the end, so a
 # slow CI run shows where its minutes went.
+# CPU seconds (user + system of finished children) as well as wall seconds:
+# on a shared machine the wall time says little, the CPU time what the step costs.
 step_times=()
+times_file=$(mktemp)
+trap 'rm -f "$times_file"' EXIT
+read_children_cpu() {  # sets children_cpu; `times` must run in this shell, not a subshell
+  times >"$times_file"
+  children_cpu=$(awk 'END { total = 0
+    for (i = 1; i <= NF; i++) { split($i, t, "m"); total += t[1] * 60 + t[2] }
+    printf "%d", total }' "$times_file")
+}
+record_step() {  # label wall_start cpu_start
+  read_children_cpu
+  local cpu=$((children_cpu - $3))
+  step_times+=("$(printf '%5d s wall %6d s CPU  %s' $((SECONDS - $2)) "$cpu" "$1")")
+  echo "test.sh: step '$1' took $((SECONDS - $2)) s ($cpu s CPU)"
+}
 timed() {
-  local label=$1 start=$SECONDS
+  local label=$1 start=$SECONDS cpu_start
+  read_children_cpu
+  cpu_start=$children_cpu
   shift
   "$@"
   local status=$?
-  step_times+=("$(printf '%5d s  %s' $((SECONDS - start)) "$label")")
-  echo "test.sh: step '$label' took $((SECONDS - start)) s"
+  record_step "$label" "$start" "$cpu_start"
   return $status
 }
 print_step_times() {
@@ -86,9 +103,11 @@ done
 
 log="$build_dir/ctest.log"
 ctest_start=$SECONDS
+read_children_cpu
+ctest_cpu_start=$children_cpu
 ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j "$jobs" --timeout 600 \
   2>&1 | tee "$log" || fail "ctest reported failures (log: $log)"
-step_times+=("$(printf '%5d s  %s' $((SECONDS - ctest_start)) "ctest")")
+record_step "ctest" "$ctest_start" "$ctest_cpu_start"
 ran=$(grep -oE 'tests? failed out of [0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
 [[ "$ran" -gt 0 ]] || fail "ctest ran no tests"
 echo "test.sh: all $ran tests passed in ${#binaries[@]} test binaries"
@@ -104,6 +123,9 @@ grep -E "^(CPU features|variants run):" <<<"$variants" | sed 's/^/test.sh: /'
 # that also have AVX512-VNNI, plain AVX-512, AVX2), so those variants run
 # inside real operators too. ARM does the same in scripts/test-arm.sh.
 cpu_features=$(sed -n 's/^CPU features: //p' <<<"$variants")
+forced_start=$SECONDS
+read_children_cpu
+forced_cpu_start=$children_cpu
 for set in avxvnni:avxvnni avx512:avx512bw avx2:avx2; do
   [[ " $cpu_features " == *" ${set#*:} "* ]] || continue
   for name in test_ops_int8 test_ops_binary test_ops_elementwise test_ops_datamove test_ops_resize \
@@ -125,6 +147,7 @@ log="$build_dir/float-kernels-own-test_ops_float.log"
 LOWBIT_FLOAT_KERNELS=own "$build_dir/bin/test_ops_float" >"$log" 2>&1 ||
   { tail -40 "$log" >&2; fail "test_ops_float with LOWBIT_FLOAT_KERNELS=own (log: $log)"; }
 echo "test.sh: float kernels own, test_ops_float: $(grep -E "^All tests passed" "$log") ($((SECONDS - start)) s)"
+record_step "forced kernel sets" "$forced_start" "$forced_cpu_start"
 
 # The x86 fallbacks (AVX2 only, no AVX at all) under emulation; sanitizer
 # runtimes do not run under qemu-user, so only the plain build goes there.
