@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Cross-builds lowbit for 64-bit and 32-bit ARM and tests it under qemu-user:
 #   1. the kernel, operator and runtime tests under qemu-aarch64 -cpu cortex-a53
-#      (NEON), cortex-a76 (dotprod) and max (i8mm), and qemu-arm -cpu cortex-a7
-#      and cortex-a15 (armv7 NEON), each checking that the CPU features it
-#      detects are the emulated CPU's (LOWBIT_EXPECT_CPU);
-#   2. the operator tests again with each SIMD kernel set forced
-#      (LOWBIT_KERNEL), so variants that lose to a better one still run;
+#      (NEON) and max (dotprod, i8mm), and qemu-arm -cpu cortex-a15 (armv7 NEON),
+#      each checking that the CPU features it detects are the emulated CPU's
+#      (LOWBIT_EXPECT_CPU); cortex-a76 (dotprod) and cortex-a7 check only that;
+#   2. the operator tests again with the dotprod kernel set forced
+#      (LOWBIT_KERNEL) on max, so variants that lose to i8mm still run;
 #   3. lowbit-run (static, like bench_model: its thread pool and CPU detection
 #      are the src/standalone stand-ins) on the demo and block models with
 #      every kernel set the CPU allows, 3 threads, compared byte for byte
@@ -114,6 +114,14 @@ run_tests() {  # qemu triple cpu build_dir features kernel_set binaries...
   done
 }
 
+check_detection() {  # qemu triple cpu build_dir features: the CPU's features and variant choice only
+  local log="$logs/$(basename "$4")-$3-detection.log"
+  LOWBIT_EXPECT_CPU="$5" emulate "$1" "$2" "$3" "$4/bin/test_kernels" "[cpu]" >"$log" 2>&1 ||
+    { tail -20 "$log" >&2; fail "feature detection under $1 -cpu $3 (log: $log)"; }
+  grep -q "^All tests passed" "$log" || fail "feature detection under $1 -cpu $3 ran no test (log: $log)"
+  echo "$(basename "$4") -cpu $3: detected features '$5' $(grep -E "variants run:" "$log" | head -1)"
+}
+
 compare_outputs() {  # qemu triple cpu build_dir kernel_sets...
   local qemu=$1 triple=$2 cpu=$3 dir=$4
   shift 4
@@ -160,13 +168,14 @@ for target in "${targets[@]}"; do
       dir="$root/build-aarch64"
       cross_build aarch64-linux-gnu "$dir"
       q=(qemu-aarch64 aarch64-linux-gnu)
+      # Every test on a NEON-only CPU and on one with every extension; the
+      # dotprod rows inside real operators once more by forcing them, so the
+      # cortex-a76 (NEON + dotprod) run needs only its feature detection.
       run_tests "${q[@]}" cortex-a53 "$dir" "neon" auto "${test_binaries[@]}"
-      run_tests "${q[@]}" cortex-a76 "$dir" "neon dotprod" auto "${test_binaries[@]}"
       run_tests "${q[@]}" max "$dir" "neon dotprod i8mm" auto "${test_binaries[@]}"
-      for forced in neon neondot; do
-        run_tests "${q[@]}" max "$dir" "neon dotprod i8mm" "$forced" test_ops_int8 test_ops_binary \
-          test_ops_datamove test_ops_resize test_ops_tconv
-      done
+      run_tests "${q[@]}" max "$dir" "neon dotprod i8mm" neondot test_ops_int8 test_ops_binary \
+        test_ops_datamove test_ops_resize test_ops_tconv
+      check_detection "${q[@]}" cortex-a76 "$dir" "neon dotprod"
       compare_outputs "${q[@]}" cortex-a53 "$dir" reference neon
       compare_outputs "${q[@]}" cortex-a76 "$dir" neondot
       compare_outputs "${q[@]}" max "$dir" neon neondot i8mm auto
@@ -176,8 +185,9 @@ for target in "${targets[@]}"; do
       dir="$root/build-armhf"
       cross_build arm-linux-gnueabihf "$dir"
       q=(qemu-arm arm-linux-gnueabihf)
-      run_tests "${q[@]}" cortex-a7 "$dir" "neon" auto "${test_binaries[@]}"
+      # Both CPUs have the same features (NEON, VFPv4): the whole suite once.
       run_tests "${q[@]}" cortex-a15 "$dir" "neon" auto "${test_binaries[@]}"
+      check_detection "${q[@]}" cortex-a7 "$dir" "neon"
       compare_outputs "${q[@]}" cortex-a7 "$dir" reference armv7neon
       compare_outputs "${q[@]}" cortex-a15 "$dir" auto
       bench_smoke "${q[@]}" cortex-a7 "$dir"

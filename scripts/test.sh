@@ -32,6 +32,9 @@ for arg in "$@"; do
   esac
 done
 jobs=${LOWBIT_JOBS:-2}
+# Paths relative to the checkout in ccache's keys, so the install check's
+# second build of the library (build-install/) reuses this build's objects.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root}
 
 fail() {
   echo "test.sh: FAILED: $*" >&2
