@@ -1,13 +1,21 @@
-// With int8 state the feature product is an int8 GEMM (rescaled into the
-// state's scale and zero point, clamped to int8): it runs through the qs8 GEMM
-// family when the CPU has a SIMD variant. The int16 state's products, and the
-// time products, run in the reference kernel.
+// The integer SVDF's two products run through SIMD rows where the CPU has
+// them: the feature product as an int8 GEMM into the int8 state (the GEMM
+// requantizes) or as int8 matrix-vector sums (kernels/qs8_matvec.h) rescaled
+// into the int16 state, and the time product as row dot products of the time
+// weights with the state (qs8_rowdot / qs16_rowdot). The input's and the int8
+// state's zero points come out of the sums as precomputed row-sum terms (exact
+// modulo 2^32, as TFLite's int32 sums). The reference kernel set runs
+// kernels/reference/svdf.h's definition directly.
 #include "ops/svdf_kernels.h"
 
 #include <algorithm>
+#include <cstring>
+#include <limits>
 #include <string>
 
+#include "kernels/f32_dot4.h"
 #include "kernels/qs8_gemm.h"
+#include "kernels/qs8_matvec.h"
 #include "kernels/reference/hybrid.h"
 #include "kernels/reference/requantize.h"
 
@@ -26,9 +34,47 @@ class SvdfKernel : public OpKernel {
   ref::SvdfShape s_;
 };
 
+// zero_point * (the sum of each row of an int8 or int16 [rows, cols] matrix),
+// modulo 2^32: what subtracting the zero point from every vector element
+// takes off each row's dot product.
+template <typename T>
+void zero_point_terms(const T* matrix, int rows, int cols, int32_t zero_point, uint32_t* terms) {
+  for (int r = 0; r < rows; ++r) {
+    uint32_t sum = 0;
+    for (int c = 0; c < cols; ++c) sum += static_cast<uint32_t>(int32_t{matrix[int64_t{r} * cols + c]});
+    terms[r] = sum * static_cast<uint32_t>(zero_point);
+  }
+}
+
+// The row dot product family of the state's type.
+KernelFamily<ref::Qs8RowdotFn> rowdot_variants(int8_t*) { return qs8_rowdot_variants(); }
+KernelFamily<ref::Qs16RowdotFn> rowdot_variants(int16_t*) { return qs16_rowdot_variants(); }
+
+// The float time product (svdf_float_time) through a kernels/f32_dot4.h row:
+// each filter's time weights against its window, then bias and activation.
+void float_time(const ref::SvdfShape& s, ref::F32Dot4Fn dot, const float* weights_time,
+                const float* bias, int activation, const float* state, float* time, float* output) {
+  for (int b = 0; b < s.batches; ++b) {
+    float* t = time + int64_t{b} * s.filters;
+    dot(size_t(s.filters), size_t(s.memory), weights_time, state + int64_t{b} * s.filters * s.memory,
+        size_t(s.memory), t);
+    ref::svdf_float_output(s, bias, activation, t, output + int64_t{b} * s.units());
+  }
+}
+
+// The f32_dot4 row to use, or null where it is the reference (whose kernel
+// set runs kernels/reference/svdf.h directly); `name` gets its name.
+ref::F32Dot4Fn select_dot4(PrepareContext& ctx, const char** name) {
+  const auto& row = ctx.selector().select(f32_dot4_variants());
+  *name = row.name;
+  return std::strcmp(row.isa, "reference") == 0 ? nullptr : row.fn;
+}
+
 template <typename StateT>
 class IntegerSvdfKernel : public SvdfKernel {
  public:
+  using RowdotFn = void (*)(size_t, size_t, const StateT*, const StateT*, int32_t*);
+
   Status prepare(PrepareContext& ctx) override {
     s_ = layer_shape(ctx.graph(), ctx.op());
     const float in_s = ctx.input(kInput).quant.scales[0];
@@ -47,9 +93,27 @@ class IntegerSvdfKernel : public SvdfKernel {
     q_.state_zero_point = ctx.input(kState).quant.zero_points[0];
     q_.output_zero_point = ctx.output(0).quant.zero_points[0];
     const size_t cells = static_cast<size_t>(s_.batches) * s_.filters;
-    // The time products (int32), then the GEMM's int8 feature activations.
-    ctx.request_scratch(sizeof(int32_t) * cells + cells);
-    if (sizeof(StateT) == 1) return prepare_gemm(ctx);
+    // The time products (int32), the matrix-vector sums of one batch row
+    // (int32), then the GEMM's int8 feature activations.
+    ctx.request_scratch(sizeof(int32_t) * (cells + size_t(s_.filters)) + cells);
+    const auto& matvec = ctx.selector().select(qs8_matvec_variants());
+    const auto& rowdot = ctx.selector().select(rowdot_variants(static_cast<StateT*>(nullptr)));
+    if (std::strcmp(matvec.isa, "reference") == 0 && std::strcmp(rowdot.isa, "reference") == 0) {
+      return Status::Ok();  // the reference kernels, directly
+    }
+    matvec_ = matvec.fn;
+    rowdot_ = rowdot.fn;
+    auto* terms = static_cast<uint32_t*>(ctx.allocate_persistent(sizeof(uint32_t) * 2 * size_t(s_.filters)));
+    if (terms == nullptr) return Status(StatusCode::kResourceExhausted, "no memory for the SVDF's row sums");
+    zero_point_terms(static_cast<const int8_t*>(ctx.input(kWeightsFeature).data), s_.filters, s_.inputs,
+                     q_.input_zero_point, terms);
+    zero_point_terms(static_cast<const StateT*>(ctx.input(kWeightsTime).data), s_.filters, s_.memory,
+                     q_.state_zero_point, terms + s_.filters);
+    feature_terms_ = terms;
+    time_terms_ = terms + s_.filters;
+    if (sizeof(StateT) == 1) LOWBIT_RETURN_IF_ERROR(prepare_gemm(ctx));
+    name_ = std::string(sizeof(StateT) == 1 ? "qs8_svdf_s8state+" : "qs8_svdf_s16state+") +
+            (gemm_.fn != nullptr ? gemm_name_ : matvec.name) + "+" + rowdot.name;
     return Status::Ok();
   }
 
@@ -57,31 +121,76 @@ class IntegerSvdfKernel : public SvdfKernel {
     // The state is an operator input updated in place; the interpreter keeps
     // variable tensors in the writable arena.
     StateT* state = static_cast<StateT*>(const_cast<void*>(ctx.input(kState)));
+    auto* time = static_cast<int32_t*>(ctx.scratch());
+    if (matvec_ == nullptr) {
+      ref::svdf_integer_features(s_, q_, ctx.input_as<int8_t>(kInput),
+                                 ctx.input_as<int8_t>(kWeightsFeature), state);
+      ref::svdf_integer_time(s_, q_, ctx.input_as<StateT>(kWeightsTime),
+                             ctx.input_as<int32_t>(kBias), state, time, ctx.output_as<int8_t>(0));
+      return Status::Ok();
+    }
     if (gemm_.fn != nullptr) {
       run_gemm(ctx, reinterpret_cast<int8_t*>(state));
     } else {
-      ref::svdf_integer_features(s_, q_, ctx.input_as<int8_t>(kInput),
-                                 ctx.input_as<int8_t>(kWeightsFeature), state);
+      run_matvec_features(ctx, state);
     }
-    ref::svdf_integer_time(s_, q_, ctx.input_as<StateT>(kWeightsTime),
-                           ctx.input_as<int32_t>(kBias), state,
-                           static_cast<int32_t*>(ctx.scratch()), ctx.output_as<int8_t>(0));
+    run_time(ctx, state, time);
     return Status::Ok();
   }
 
   const char* name() const override {
-    if (gemm_.fn != nullptr) return name_.c_str();
+    if (matvec_ != nullptr) return name_.c_str();
     return sizeof(StateT) == 1 ? "qs8_svdf_s8state__reference" : "qs8_svdf_s16state__reference";
   }
 
  private:
-  // The feature product as a GEMM of the batch rows by the filters: the
-  // weights packed with the input zero point folded in, one multiplier for
-  // every filter (TFLite's double rounding whatever the interpreter's
-  // profile), the state's zero point as the output's.
+  // Moves the window and writes each batch row's newest feature activations:
+  // the int32 sums less the input zero point's term, rescaled, plus the
+  // state's zero point, clamped to the state's type (ref::svdf_integer_features).
+  void run_matvec_features(const RunContext& ctx, StateT* state) {
+    int32_t* sums = static_cast<int32_t*>(ctx.scratch()) + size_t(s_.batches) * s_.filters;
+    const int8_t* input = ctx.input_as<int8_t>(kInput);
+    const int8_t* weights = ctx.input_as<int8_t>(kWeightsFeature);
+    const int32_t lo = std::numeric_limits<StateT>::min(), hi = std::numeric_limits<StateT>::max();
+    ref::svdf_shift_state(s_, state);
+    for (int b = 0; b < s_.batches; ++b) {
+      matvec_(size_t(s_.filters), size_t(s_.inputs), weights, input + int64_t{b} * s_.inputs, sums);
+      StateT* newest = state + int64_t{b} * s_.filters * s_.memory + (s_.memory - 1);
+      for (int f = 0; f < s_.filters; ++f) {
+        const auto acc = static_cast<int32_t>(static_cast<uint32_t>(sums[f]) - feature_terms_[f]);
+        const int32_t v =
+            ref::multiply_by_quantized_multiplier(acc, q_.feature_multiplier, q_.feature_shift) +
+            q_.state_zero_point;
+        newest[int64_t{f} * s_.memory] = static_cast<StateT>(std::min(std::max(v, lo), hi));
+      }
+    }
+  }
+
+  // Each filter's time weights against its window (less the int8 state's
+  // zero point's term), then ref::svdf_integer_output's bias and rescale.
+  void run_time(const RunContext& ctx, const StateT* state, int32_t* time) {
+    const StateT* weights = ctx.input_as<StateT>(kWeightsTime);
+    for (int b = 0; b < s_.batches; ++b) {
+      int32_t* t = time + int64_t{b} * s_.filters;
+      rowdot_(size_t(s_.filters), size_t(s_.memory), weights, state + int64_t{b} * s_.filters * s_.memory, t);
+      if (q_.state_zero_point != 0) {
+        for (int f = 0; f < s_.filters; ++f) {
+          t[f] = static_cast<int32_t>(static_cast<uint32_t>(t[f]) - time_terms_[f]);
+        }
+      }
+      ref::svdf_integer_output(s_, q_, ctx.input_as<int32_t>(kBias), t,
+                               ctx.output_as<int8_t>(0) + int64_t{b} * s_.units());
+    }
+  }
+
+  // The int8 state's feature product as a GEMM of the batch rows by the
+  // filters: the weights packed with the input zero point folded in, one
+  // multiplier for every filter (TFLite's double rounding whatever the
+  // interpreter's profile), the state's zero point as the output's. Only
+  // where the GEMM has a SIMD row; else the matrix-vector path.
   Status prepare_gemm(PrepareContext& ctx) {
     const KernelVariant<Qs8GemmKernel>& variant = ctx.selector().select(qs8_gemm_variants());
-    if (variant.fn.portable) return Status::Ok();  // the reference kernel does it directly
+    if (variant.fn.portable) return Status::Ok();
     const Qs8GemmLayout& layout = variant.fn.layout;
     const size_t filters = size_t(s_.filters), inputs = size_t(s_.inputs);
     const size_t channels = (filters + layout.nr - 1) / layout.nr * layout.nr;
@@ -105,7 +214,7 @@ class IntegerSvdfKernel : public SvdfKernel {
     params_.scale = scales;  // unread by the double-rounding profile
     packed_ = packed;
     gemm_ = variant.fn;
-    name_ = std::string("qs8_svdf_s8state+") + variant.name;
+    gemm_name_ = variant.name;
     return Status::Ok();
   }
 
@@ -113,7 +222,7 @@ class IntegerSvdfKernel : public SvdfKernel {
   // into the newest place of each filter's window.
   void run_gemm(const RunContext& ctx, int8_t* state) {
     const size_t cells = static_cast<size_t>(s_.batches) * s_.filters;
-    int8_t* features = static_cast<int8_t*>(ctx.scratch()) + sizeof(int32_t) * cells;
+    int8_t* features = static_cast<int8_t*>(ctx.scratch()) + sizeof(int32_t) * (cells + size_t(s_.filters));
     const int8_t* input = ctx.input_as<int8_t>(kInput);
     for (int b = 0; b < s_.batches; ++b) rows_[b] = input + int64_t{b} * s_.inputs;
     ref::svdf_shift_state(s_, state);
@@ -129,10 +238,15 @@ class IntegerSvdfKernel : public SvdfKernel {
   }
 
   ref::SvdfQuantParams q_;
-  Qs8GemmKernel gemm_{};  // fn null: the reference kernel
+  ref::Qs8MatvecFn matvec_ = nullptr;  // null: the reference kernels, directly
+  RowdotFn rowdot_ = nullptr;
+  const uint32_t* feature_terms_ = nullptr;
+  const uint32_t* time_terms_ = nullptr;
+  Qs8GemmKernel gemm_{};  // fn null: the matrix-vector path
   Qs8GemmParams params_;
   const void* packed_ = nullptr;
   const int8_t** rows_ = nullptr;
+  const char* gemm_name_ = "";
   std::string name_;
 };
 
@@ -162,9 +276,20 @@ class HybridSvdfKernel : public SvdfKernel {
     time_weights_ = time;
     row_sums_ = sums;
     const size_t cells = size_t(s_.batches) * s_.filters;
-    // The time products and the feature products (floats), then the
-    // quantized input rows.
-    ctx.request_scratch(2 * sizeof(float) * cells + size_t(s_.batches) * s_.inputs);
+    // The time products and the feature products (floats), one batch row's
+    // int32 sums, then the quantized input rows.
+    ctx.request_scratch(2 * sizeof(float) * cells + sizeof(int32_t) * size_t(s_.filters) +
+                        size_t(s_.batches) * s_.inputs);
+    const auto& matvec = ctx.selector().select(qs8_matvec_variants());
+    // The reference kernel set runs ref::hybrid_matvec_accumulate and
+    // svdf_float_time directly.
+    if (std::strcmp(matvec.isa, "reference") != 0) {
+      matvec_ = matvec.fn;
+      name_ = std::string("hybrid_svdf+") + matvec.name;
+    }
+    const char* dot_name = "";
+    dot4_ = select_dot4(ctx, &dot_name);
+    if (dot4_ != nullptr) name_ = (matvec_ != nullptr ? name_ : "hybrid_svdf") + "+" + dot_name;
     return Status::Ok();
   }
 
@@ -174,7 +299,8 @@ class HybridSvdfKernel : public SvdfKernel {
     const size_t cells = size_t(s_.batches) * s_.filters;
     float* time = static_cast<float*>(ctx.scratch());
     float* features = time + cells;
-    int8_t* quantized = reinterpret_cast<int8_t*>(features + cells);
+    auto* sums = reinterpret_cast<int32_t*>(features + cells);
+    int8_t* quantized = reinterpret_cast<int8_t*>(sums + s_.filters);
     ref::svdf_shift_state(s_, state);
     // TFLite clears the newest places and skips the products of an all-zero input.
     std::fill(features, features + cells, 0.0f);
@@ -185,20 +311,37 @@ class HybridSvdfKernel : public SvdfKernel {
         int8_t* q = quantized + int64_t{b} * s_.inputs;
         ref::hybrid_quantize_row(input + int64_t{b} * s_.inputs, s_.inputs, asymmetric_, q, &scale,
                                  &offset);
-        ref::hybrid_matvec_accumulate(ctx.input_as<int8_t>(kWeightsFeature), s_.filters, s_.inputs,
-                                      q, scale * feature_scale_, offset, row_sums_,
-                                      features + int64_t{b} * s_.filters);
+        const int8_t* weights = ctx.input_as<int8_t>(kWeightsFeature);
+        float* result = features + int64_t{b} * s_.filters;
+        if (matvec_ != nullptr) {
+          matvec_(size_t(s_.filters), size_t(s_.inputs), weights, q, sums);
+          ref::hybrid_accumulate_sums(sums, s_.filters, scale * feature_scale_, offset, row_sums_,
+                                      result);
+        } else {
+          ref::hybrid_matvec_accumulate(weights, s_.filters, s_.inputs, q, scale * feature_scale_,
+                                        offset, row_sums_, result);
+        }
       }
     }
     for (size_t i = 0; i < cells; ++i) state[i * s_.memory + s_.memory - 1] = features[i];
-    ref::svdf_float_time(s_, time_weights_, ctx.input_as<float>(kBias), activation_, state, time,
-                         ctx.output_as<float>(0));
+    if (dot4_ != nullptr) {
+      float_time(s_, dot4_, time_weights_, ctx.input_as<float>(kBias), activation_, state, time,
+                 ctx.output_as<float>(0));
+    } else {
+      ref::svdf_float_time(s_, time_weights_, ctx.input_as<float>(kBias), activation_, state, time,
+                           ctx.output_as<float>(0));
+    }
     return Status::Ok();
   }
 
-  const char* name() const override { return "hybrid_svdf__reference"; }
+  const char* name() const override {
+    return matvec_ != nullptr || dot4_ != nullptr ? name_.c_str() : "hybrid_svdf__reference";
+  }
 
  private:
+  ref::Qs8MatvecFn matvec_ = nullptr;  // null: the reference kernel, directly
+  ref::F32Dot4Fn dot4_ = nullptr;
+  std::string name_;
   int activation_ = 0;
   bool asymmetric_ = false;
   float feature_scale_ = 1.0f;
@@ -212,20 +355,43 @@ class FloatSvdfKernel : public SvdfKernel {
     s_ = layer_shape(ctx.graph(), ctx.op());
     activation_ = std::get<RecurrentOptions>(ctx.op().options).fused_activation;
     ctx.request_scratch(sizeof(float) * static_cast<size_t>(s_.batches) * s_.filters);
+    const char* dot_name = "";
+    dot4_ = select_dot4(ctx, &dot_name);
+    name_ = std::string("f32_svdf+") + dot_name;
     return Status::Ok();
   }
 
   Status run(const RunContext& ctx) override {
     float* state = static_cast<float*>(const_cast<void*>(ctx.input(kState)));
-    ref::svdf_float(s_, ctx.input_as<float>(kInput), ctx.input_as<float>(kWeightsFeature),
-                    ctx.input_as<float>(kWeightsTime), ctx.input_as<float>(kBias), activation_,
-                    state, static_cast<float*>(ctx.scratch()), ctx.output_as<float>(0));
+    float* scratch = static_cast<float*>(ctx.scratch());
+    if (dot4_ == nullptr) {
+      ref::svdf_float(s_, ctx.input_as<float>(kInput), ctx.input_as<float>(kWeightsFeature),
+                      ctx.input_as<float>(kWeightsTime), ctx.input_as<float>(kBias), activation_,
+                      state, scratch, ctx.output_as<float>(0));
+      return Status::Ok();
+    }
+    // ref::svdf_float's steps: the window moves, each batch row's feature
+    // products (into scratch first) enter it, then the time product.
+    ref::svdf_shift_state(s_, state);
+    const float* input = ctx.input_as<float>(kInput);
+    for (int b = 0; b < s_.batches; ++b) {
+      dot4_(size_t(s_.filters), size_t(s_.inputs), ctx.input_as<float>(kWeightsFeature),
+            input + int64_t{b} * s_.inputs, 0, scratch);
+      float* newest = state + int64_t{b} * s_.filters * s_.memory + (s_.memory - 1);
+      for (int f = 0; f < s_.filters; ++f) newest[int64_t{f} * s_.memory] = scratch[f];
+    }
+    float_time(s_, dot4_, ctx.input_as<float>(kWeightsTime), ctx.input_as<float>(kBias),
+               activation_, state, scratch, ctx.output_as<float>(0));
     return Status::Ok();
   }
 
-  const char* name() const override { return "f32_svdf__reference"; }
+  const char* name() const override {
+    return dot4_ != nullptr ? name_.c_str() : "f32_svdf__reference";
+  }
 
  private:
+  ref::F32Dot4Fn dot4_ = nullptr;
+  std::string name_;
   int activation_ = 0;
 };
 
