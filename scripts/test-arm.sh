@@ -33,7 +33,7 @@ for tool in qemu-aarch64 qemu-arm aarch64-linux-gnu-g++ arm-linux-gnueabihf-g++;
 done
 
 test_binaries=(test_kernels test_ops_int8 test_ops_binary test_ops_elementwise test_ops_datamove test_ops_math
-  test_ops_resize test_ops_tconv test_ops_recurrent test_runtime)
+  test_ops_resize test_ops_tconv test_ops_recurrent test_ops_lstm test_runtime)
 tools=(lowbit-run bench_model)
 profiles=(tflite_reference single_rounding xnnpack_fp32)
 models=(demo_int8 block_int8 block_binary)

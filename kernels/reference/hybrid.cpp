@@ -79,6 +79,16 @@ void hybrid_matvec_accumulate(const int8_t* weights, int rows, int cols, const i
   }
 }
 
+void hybrid_accumulate_sums(const int32_t* sums, int rows, float scale, int32_t offset,
+                            const int32_t* row_sums, float* result) {
+  for (int r = 0; r < rows; ++r) {
+    // Modulo 2^32 as hybrid_matvec_accumulate's wrapped int64 difference.
+    uint32_t dot = static_cast<uint32_t>(sums[r]);
+    if (offset != 0) dot -= static_cast<uint32_t>(row_sums[r]) * static_cast<uint32_t>(offset);
+    result[r] += static_cast<float>(static_cast<int32_t>(dot)) * scale;
+  }
+}
+
 void int8_row_sums(const int8_t* weights, int rows, int cols, int32_t* sums) {
   for (int r = 0; r < rows; ++r) {
     int32_t sum = 0;

@@ -24,6 +24,11 @@ void hybrid_quantize_row(const float* x, int n, bool asymmetric, int8_t* q, floa
 void hybrid_matvec_accumulate(const int8_t* weights, int rows, int cols, const int8_t* q,
                               float scale, int32_t offset, const int32_t* row_sums, float* result);
 
+// The same from the int32 sums of the products (sums[r] = w[r] . q, wrapped
+// as a kernels/qs8_matvec.h variant gives them): the scaling half alone.
+void hybrid_accumulate_sums(const int32_t* sums, int rows, float scale, int32_t offset,
+                            const int32_t* row_sums, float* result);
+
 // Row sums of an int8 [rows, cols] matrix (for asymmetric inputs).
 void int8_row_sums(const int8_t* weights, int rows, int cols, int32_t* sums);
 

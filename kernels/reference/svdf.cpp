@@ -83,13 +83,18 @@ void svdf_integer_time(const SvdfShape& s, const SvdfQuantParams& q, const State
       }
       time[f] = acc;
     }
-    for (int u = 0; u < units; ++u) {
-      int32_t acc = bias != nullptr ? bias[u] : 0;
-      for (int r = 0; r < s.rank; ++r) acc = wrapping_add(acc, time[u * s.rank + r]);
-      const int32_t v = multiply_by_quantized_multiplier(acc, q.time_multiplier, q.time_shift) +
-                        q.output_zero_point;
-      output[int64_t{b} * units + u] = static_cast<int8_t>(std::min(std::max(v, -128), 127));
-    }
+    svdf_integer_output(s, q, bias, time, output + int64_t{b} * units);
+  }
+}
+
+void svdf_integer_output(const SvdfShape& s, const SvdfQuantParams& q, const int32_t* bias,
+                         const int32_t* time, int8_t* output) {
+  for (int u = 0; u < s.units(); ++u) {
+    int32_t acc = bias != nullptr ? bias[u] : 0;
+    for (int r = 0; r < s.rank; ++r) acc = wrapping_add(acc, time[u * s.rank + r]);
+    const int32_t v = multiply_by_quantized_multiplier(acc, q.time_multiplier, q.time_shift) +
+                      q.output_zero_point;
+    output[u] = static_cast<int8_t>(std::min(std::max(v, -128), 127));
   }
 }
 
@@ -128,11 +133,16 @@ void svdf_float_time(const SvdfShape& s, const float* weights_time, const float*
       time[f] = dot_f32_4lanes(weights_time + int64_t{f} * s.memory, st + int64_t{f} * s.memory,
                                s.memory);
     }
-    for (int u = 0; u < units; ++u) {
-      float acc = bias != nullptr ? bias[u] : 0.0f;
-      for (int r = 0; r < s.rank; ++r) acc += time[u * s.rank + r];
-      output[int64_t{b} * units + u] = apply_fused_activation(activation, acc);
-    }
+    svdf_float_output(s, bias, activation, time, output + int64_t{b} * units);
+  }
+}
+
+void svdf_float_output(const SvdfShape& s, const float* bias, int activation, const float* time,
+                       float* output) {
+  for (int u = 0; u < s.units(); ++u) {
+    float acc = bias != nullptr ? bias[u] : 0.0f;
+    for (int r = 0; r < s.rank; ++r) acc += time[u * s.rank + r];
+    output[u] = apply_fused_activation(activation, acc);
   }
 }
 

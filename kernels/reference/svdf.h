@@ -59,6 +59,11 @@ void svdf_integer_features(const SvdfShape& s, const SvdfQuantParams& q, const i
 template <typename StateT>
 void svdf_integer_time(const SvdfShape& s, const SvdfQuantParams& q, const StateT* weights_time,
                        const int32_t* bias, const StateT* state, int32_t* scratch, int8_t* output);
+// The end of svdf_integer_time for one batch row: the time products `time`
+// (filters int32) summed per unit with its bias, rescaled into `output`
+// (units int8). SIMD kernels compute `time` themselves and finish here.
+void svdf_integer_output(const SvdfShape& s, const SvdfQuantParams& q, const int32_t* bias,
+                         const int32_t* time, int8_t* output);
 
 // Float step; activation is TFLite's ActivationFunctionType code (NONE, RELU,
 // RELU_N1_TO_1, RELU6, TANH, SIGN_BIT). scratch: batches * filters floats.
@@ -69,6 +74,10 @@ void svdf_float(const SvdfShape& s, const float* input, const float* weights_fea
 // activation over a state whose window already holds the newest activations.
 void svdf_float_time(const SvdfShape& s, const float* weights_time, const float* bias,
                      int activation, const float* state, float* scratch, float* output);
+// The end of svdf_float_time for one batch row: the time products `time`
+// (filters) summed per unit after its bias, activated into `output` (units).
+void svdf_float_output(const SvdfShape& s, const float* bias, int activation, const float* time,
+                       float* output);
 
 // The float dot product in LiteRT's order (its x86 tensor_utils, matched
 // against BUILTIN_REF): four running sums over elements i mod 4 of the first

@@ -3,8 +3,11 @@
 // float32 and hybrid (int8 weights, float activations quantized on the fly)
 // kernels, time-major ([time, batch, in]) or batch-major ([batch, time, in]).
 #include <algorithm>
+#include <cstring>
 #include <string>
 
+#include "kernels/f32_dot4.h"
+#include "kernels/qs8_matvec.h"
 #include "kernels/reference/hybrid.h"
 #include "kernels/reference/rnn.h"
 #include "ops/op_kernel.h"
@@ -64,6 +67,14 @@ class RnnKernel : public OpKernel {
     // Time-major steps the whole batch at once; batch-major one row at a time.
     shape_.batches = time_major_ ? batches_ : 1;
     if (ctx.input(kInputWeights).dtype == DType::kInt8) return prepare_hybrid(ctx, options);
+    // The products through a kernels/f32_dot4.h row where the CPU has one
+    // (the same bits); the reference kernel set runs ref::rnn_float_step.
+    const auto& dot = ctx.selector().select(f32_dot4_variants());
+    if (std::strcmp(dot.isa, "reference") != 0) {
+      dot4_ = dot.fn;
+      name_ = std::string("f32_rnn+") + dot.name;
+      ctx.request_scratch(2 * sizeof(float) * size_t(shape_.batches) * shape_.units);
+    }
     return Status::Ok();
   }
 
@@ -89,7 +100,10 @@ class RnnKernel : public OpKernel {
     return Status::Ok();
   }
 
-  const char* name() const override { return hybrid_ ? "hybrid_rnn__reference" : "f32_rnn__reference"; }
+  const char* name() const override {
+    if (!hybrid_) return dot4_ != nullptr ? name_.c_str() : "f32_rnn__reference";
+    return weights_.matvec != nullptr ? name_.c_str() : "hybrid_rnn__reference";
+  }
   uint64_t macs() const override {
     return uint64_t(steps_) * batches_ * shape_.units * uint64_t(shape_.inputs + shape_.units);
   }
@@ -110,15 +124,36 @@ class RnnKernel : public OpKernel {
     weights_.input_row_sums = sums;
     weights_.recurrent_row_sums = sums + units;
     weights_.asymmetric = options.asymmetric_quantize_inputs;
-    ctx.request_scratch(size_t(std::max(inputs, units)));
+    // One row's int32 sums, then its quantized values.
+    ctx.request_scratch(sizeof(int32_t) * size_t(units) + size_t(std::max(inputs, units)));
+    // The products' sums through a SIMD row where the CPU has one; the
+    // reference kernel set runs ref::hybrid_matvec_accumulate directly.
+    const auto& matvec = ctx.selector().select(qs8_matvec_variants());
+    if (std::strcmp(matvec.isa, "reference") != 0) {
+      weights_.matvec = matvec.fn;
+      name_ = std::string("hybrid_rnn+") + matvec.name;
+    }
     return Status::Ok();
   }
 
   void step(const RunContext& ctx, const float* x, float* hidden, float* out) const {
     const float* bias = ctx.input_as<float>(kBias);
     if (hybrid_) {
+      auto* sums = static_cast<int32_t*>(ctx.scratch());
       ref::rnn_hybrid_step(shape_, x, weights_, bias, activation_, hidden, out,
-                           static_cast<int8_t*>(ctx.scratch()));
+                           reinterpret_cast<int8_t*>(sums + shape_.units), sums);
+    } else if (dot4_ != nullptr) {
+      // Every product of the step before the hidden state is overwritten.
+      const size_t units = size_t(shape_.units), n = size_t(shape_.batches) * units;
+      float* in_dots = static_cast<float*>(ctx.scratch());
+      float* rec_dots = in_dots + n;
+      for (size_t b = 0; b < size_t(shape_.batches); ++b) {
+        dot4_(units, size_t(shape_.inputs), ctx.input_as<float>(kInputWeights),
+              x + b * size_t(shape_.inputs), 0, in_dots + b * units);
+        dot4_(units, units, ctx.input_as<float>(kRecurrentWeights), hidden + b * units, 0,
+              rec_dots + b * units);
+      }
+      ref::rnn_float_finish(shape_, bias, activation_, in_dots, rec_dots, hidden, out);
     } else {
       ref::rnn_float_step(shape_, x, ctx.input_as<float>(kInputWeights),
                           ctx.input_as<float>(kRecurrentWeights), bias, activation_, hidden, out);
@@ -127,6 +162,8 @@ class RnnKernel : public OpKernel {
 
   bool hybrid_ = false;
   ref::RnnHybridWeights weights_;
+  std::string name_;
+  ref::F32Dot4Fn dot4_ = nullptr;  // null: the reference float step
   ref::RnnShape shape_;
   bool time_major_ = false;
   int activation_ = 0;

@@ -14,7 +14,8 @@ QUANTIZE, every SVDF output a graph output).
 Each model runs on --inputs seeded inputs from a fresh state and once as a stream of --invokes
 distinct seeded frames with the state carried (lowbit-run --invokes --stream, every frame's
 outputs compared; the oracle without a reset), with the auto and reference kernels at 1 and 2
-threads. int8 outputs must be equal byte for byte; float ones
+threads. Every run must give the same bytes as the first (the SIMD rows keep the reference's
+summation order). int8 outputs must equal the oracle's byte for byte; float ones
 within harness.FLOAT_RELATIVE_TOLERANCE ("exact" when bitwise equal; TFLite's RNN and SVDF apply TANH through Eigen's
 approximation, lowbit through libm).
 
@@ -128,6 +129,7 @@ def check(name, path, args, rng, scratch, oracle="litert"):
     expected_all = TFLMOracle(path).run_jobs(jobs, scratch) if oracle == "tflm" else litert_jobs(path, jobs)
     failures, comparison = 0, harness.Comparison(exact=False)
     for index, ((inputs, invokes, stream), expected) in enumerate(zip(jobs, expected_all)):
+        runs = {}
         for kernel, threads in RUNS:
             try:
                 got = harness.run_lowbit(lbm, inputs, out_specs, "tflite_reference", args.build_dir,
@@ -136,6 +138,7 @@ def check(name, path, args, rng, scratch, oracle="litert"):
             except RuntimeError as error:
                 print(f"{name:58s} FAILED: {str(error)[-300:]}")
                 return False
+            runs[(kernel, threads)] = got
             before = comparison.mismatches
             comparison.add([np.asarray(e).reshape(g.shape) for g, e in zip(got, expected)], got, index)
             if comparison.mismatches != before:
@@ -143,6 +146,15 @@ def check(name, path, args, rng, scratch, oracle="litert"):
                 what = f"stream of {invokes} frames" if stream else f"input {index}"
                 print(f"  {name}: {what} kernel={kernel} threads={threads}: "
                       f"{comparison.mismatches - before} values differ (first {comparison.first_mismatch})")
+        # The SIMD rows keep the reference's summation order: float outputs
+        # too (compared with the oracle within a tolerance) must be the same
+        # bytes under every kernel set and thread count.
+        first = runs[RUNS[0]]
+        for run, got in runs.items():
+            if any(np.asarray(g).tobytes() != np.asarray(f).tobytes() for g, f in zip(got, first)):
+                failures += 1
+                print(f"  {name}: input {index} kernel={run[0]} threads={run[1]}: not the same bytes "
+                      f"as kernel={RUNS[0][0]} threads={RUNS[0][1]}")
     verdict = comparison.verdict() if failures == 0 else f"FAILED ({failures} differing runs)"
     print(f"{name:58s} {verdict} ({oracle}; {args.inputs} inputs + a {args.invokes}-frame "
           f"stream x {len(RUNS)} runs, {time.time() - start:.0f} s)")

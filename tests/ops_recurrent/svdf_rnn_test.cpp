@@ -87,16 +87,21 @@ TEST_CASE("SVDF float: the window of feature activations weighted by time, strea
 }
 
 TEST_CASE("SVDF int8: within one rounding step of exact arithmetic, streamed, reset, any thread count and kernel set") {
-  for (DType state : {DType::kInt16, DType::kInt8}) {
+  // The small layer, and one whose products pass the SIMD rows' whole steps
+  // and tails (37 inputs, 10 filters, a memory of 19).
+  for (int layer = 0; layer < 4; ++layer) {
+    const DType state = layer % 2 == 0 ? DType::kInt16 : DType::kInt8;
     IntSvdf s;
     s.state_type = state;
     if (state == DType::kInt8) s.state_scale = 0.6f, s.state_zp = 9, s.wt_scale = 0.02f, s.out_scale = 0.3f;
+    if (layer >= 2) s.batch = 3, s.inputs = 37, s.units = 5, s.rank = 2, s.memory = 19;
     for (int threads : {1, 2}) {
-      INFO("state " << (state == DType::kInt16 ? "int16" : "int8") << ", threads " << threads);
+      INFO("state " << (state == DType::kInt16 ? "int16" : "int8") << ", layer " << layer
+                    << ", threads " << threads);
       ModelBuilder b;
       const IntSvdfModel m = int_svdf(b, s, 7);
       Stream stream(b, threads);
-      // The reference kernels (the auto set may run the feature product as a SIMD GEMM).
+      // The reference kernels (the auto set runs the products through SIMD rows).
       Stream reference(b, threads, "reference");
       std::mt19937 rng(11);
       std::vector<std::vector<int8_t>> frames;

@@ -7,6 +7,7 @@
 #include "kernels/cast.h"
 #include "kernels/copy.h"
 #include "kernels/data_movement.h"
+#include "kernels/f32_dot4.h"
 #include "kernels/f32_float.h"
 #include "kernels/qs8_conv.h"
 #include "kernels/qs8_dwconv.h"
@@ -58,6 +59,10 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("qu8_mean", qu8_mean_variants()),
       // qs8_matvec_config.cpp
       family_rows("qs8_matvec", qs8_matvec_variants()),
+      family_rows("qs8_rowdot", qs8_rowdot_variants()),
+      family_rows("qs16_rowdot", qs16_rowdot_variants()),
+      // f32_dot4_config.cpp
+      family_rows("f32_dot4", f32_dot4_variants()),
       // qs8_softmax_config.cpp, qs8_logistic_config.cpp, qs8_hardswish_config.cpp
       family_rows("qs8_softmax", qs8_softmax_variants()),
       family_rows("qs8_softmax_table", qs8_softmax_table_variants()),
