@@ -129,27 +129,43 @@ cpu_features=$(sed -n 's/^CPU features: //p' <<<"$variants")
 forced_start=$SECONDS
 read_children_cpu
 forced_cpu_start=$children_cpu
+# One test binary with some variables set, its log kept; run $jobs at a time.
+run_with_env() {  # VAR=value... binary
+  local binary=${*: -1} vars=("${@:1:$#-1}") start=$SECONDS summary log
+  log="$build_dir/forced-$(tr ' =' '_-' <<<"${vars[*]}")-$binary.log"
+  if ! env "${vars[@]}" "$build_dir/bin/$binary" >"$log" 2>&1; then
+    tail -40 "$log" >&2
+    echo "test.sh: FAILED: $binary with ${vars[*]} (log: $log)" >&2
+    return 1
+  fi
+  summary=$(grep -E "^All tests passed|^test cases:" "$log" | tail -1)
+  [[ "$summary" == "All tests passed"* ]] ||
+    { echo "test.sh: FAILED: $binary with ${vars[*]}: $summary (log: $log)" >&2; return 1; }
+  echo "test.sh: ${vars[*]}, $binary: $summary ($((SECONDS - start)) s)"
+}
+forced_runs=()
 for set in avxvnni:avxvnni avx512:avx512bw avx2:avx2; do
   [[ " $cpu_features " == *" ${set#*:} "* ]] || continue
   for name in test_ops_int8 test_ops_binary test_ops_elementwise test_ops_datamove test_ops_resize \
       test_ops_tconv test_ops_math; do
-    start=$SECONDS
-    log="$build_dir/kernel-set-${set%%:*}-$name.log"
-    LOWBIT_KERNEL=${set%%:*} LOWBIT_TEST_SCALE=${LOWBIT_TEST_SCALE:-0.3} \
-      "$build_dir/bin/$name" >"$log" 2>&1 || { tail -40 "$log" >&2; fail "$name with LOWBIT_KERNEL=${set%%:*} (log: $log)"; }
-    summary=$(grep -E "^All tests passed|^test cases:" "$log" | tail -1)
-    [[ "$summary" == "All tests passed"* ]] || fail "$name with LOWBIT_KERNEL=${set%%:*}: $summary"
-    echo "test.sh: kernel set ${set%%:*} forced, $name: $summary ($((SECONDS - start)) s)"
+    forced_runs+=("LOWBIT_KERNEL=${set%%:*} LOWBIT_TEST_SCALE=${LOWBIT_TEST_SCALE:-0.3} $name")
   done
 done
-
 # The float operator tests once more with lowbit's own float kernels as the
 # default (issue 19); the ctest run above had XNNPACK's.
-start=$SECONDS
-log="$build_dir/float-kernels-own-test_ops_float.log"
-LOWBIT_FLOAT_KERNELS=own "$build_dir/bin/test_ops_float" >"$log" 2>&1 ||
-  { tail -40 "$log" >&2; fail "test_ops_float with LOWBIT_FLOAT_KERNELS=own (log: $log)"; }
-echo "test.sh: float kernels own, test_ops_float: $(grep -E "^All tests passed" "$log") ($((SECONDS - start)) s)"
+forced_runs+=("LOWBIT_FLOAT_KERNELS=own test_ops_float")
+running=0
+for run in "${forced_runs[@]}"; do
+  # shellcheck disable=SC2086  # "VAR=value... binary": words on purpose
+  run_with_env $run &
+  if (( ++running >= jobs )); then
+    wait -n || fail "a test binary with a forced kernel set (above)"
+    running=$((running - 1))
+  fi
+done
+for (( ; running > 0; running-- )); do
+  wait -n || fail "a test binary with a forced kernel set (above)"
+done
 record_step "forced kernel sets" "$forced_start" "$forced_cpu_start"
 
 # The x86 fallbacks (AVX2 only, no AVX at all) under emulation; sanitizer
