@@ -11,7 +11,8 @@ build_dir=${1:?usage: test-emulated.sh BUILD_DIR}
 command -v qemu-x86_64 >/dev/null || { echo "test-emulated.sh: FAILED: qemu-x86_64 missing (scripts/install-deps.sh installs it)" >&2; exit 1; }
 
 binaries=(test_kernels test_ops_int8 test_ops_binary test_ops_elementwise test_runtime)
-for cpu in Haswell Nehalem; do
+run_on() {  # cpu: every binary in turn
+  local cpu=$1 name binary log start summary
   for name in "${binaries[@]}"; do
     binary="$build_dir/bin/$name"
     [[ -x "$binary" ]] || { echo "test-emulated.sh: FAILED: $binary missing" >&2; exit 1; }
@@ -27,4 +28,11 @@ for cpu in Haswell Nehalem; do
     [[ "$summary" == "All tests passed"* ]] || { echo "test-emulated.sh: FAILED: $name under $cpu: $summary" >&2; exit 1; }
     echo "emulated $cpu $name: $summary ($((SECONDS - start)) s)"
   done
-done
+}
+# The two CPUs side by side (qemu-user is single-threaded here).
+run_on Haswell &
+haswell=$!
+nehalem_status=0
+run_on Nehalem || nehalem_status=$?
+wait "$haswell" || exit 1
+exit "$nehalem_status"
