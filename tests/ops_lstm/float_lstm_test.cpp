@@ -11,6 +11,8 @@
 #include <functional>
 #include <memory>
 #include <random>
+#include <set>
+#include <string>
 
 #include "float_lstm_graphs.h"
 #include "lowbit/interpreter.h"
@@ -250,7 +252,16 @@ TEST_CASE("hybrid and bidirectional LSTM refusals name what is wrong", "[lstm][b
   Sequence q;
   FloatCellSpec cell;
   cell.hybrid = true;
-  const auto uni_error = [&](const Edit& edit) { return load_error(unidirectional(q, cell, 1, false, edit)); };
+  std::set<std::string> messages;  // every refusal in its own words
+  int refusals = 0;
+  const auto remember = [&](std::string error) {
+    messages.insert(error);
+    ++refusals;
+    return error;
+  };
+  const auto uni_error = [&](const Edit& edit) {
+    return remember(load_error(unidirectional(q, cell, 1, false, edit)));
+  };
   CHECK_THAT(uni_error([&](ModelBuilder& b, auto& in, auto&) {
                in[2] = b.add_constant("w_u8", DType::kUInt8, {cell.units, cell.features},
                                       std::vector<uint8_t>(size_t(cell.units * cell.features), 1),
@@ -276,7 +287,7 @@ TEST_CASE("hybrid and bidirectional LSTM refusals name what is wrong", "[lstm][b
              Catch::Contains("has dtype int8, expected float32"));
 
   const auto bi_error = [&](const Edit& edit, bool merge = false) {
-    return load_error(bidirectional(q, cell, cell, 1, merge, edit));
+    return remember(load_error(bidirectional(q, cell, cell, 1, merge, edit)));
   };
   CHECK_THAT(bi_error([&](ModelBuilder& b, auto& in, auto&) {
                in[41] = b.add_constant("fw/aux_w_forget", DType::kFloat32, {cell.units, 2},
@@ -306,4 +317,5 @@ TEST_CASE("hybrid and bidirectional LSTM refusals name what is wrong", "[lstm][b
              Catch::Contains("expects 48 inputs, has 47"));
   CHECK_THAT(bi_error([](auto&, auto&, auto& o) { o.cell_clip = -1; }),
              Catch::Contains("cell_clip and proj_clip must be finite"));
+  CHECK(int(messages.size()) == refusals);
 }
