@@ -17,14 +17,6 @@ KNOWN = {
         "FULLY_CONNECTED with int8 weights. TFLite quantizes the activations at run time; "
         "lowbit-convert dequantizes the weights and runs in float (docs/conversion.md, Rewrites), "
         "so the outputs differ by up to about 1e-2 by design."),
-    "hybrid-lstm-asymmetric": (
-        "Hybrid LSTMs (UNIDIRECTIONAL_SEQUENCE_LSTM, BIDIRECTIONAL_SEQUENCE_LSTM) with "
-        "`asymmetric_quantize_inputs` differ from LiteRT BUILTIN_REF in the last bits of some "
-        "outputs (up to about 4e-8 absolute on outputs of order 0.1, a few per hundred). The "
-        "quantized inputs and the int32 sums agree (a different int8 value would move an output "
-        "by about 1e-4); which float step LiteRT rounds differently is not pinned down. "
-        "lstm_cases.py compares these models within 1e-5 relative; symmetric hybrid models "
-        "are byte-exact."),
     "float-lstm-narrow-batched": (
         "The float32 LSTM cell stepping several sequences at once "
         "(time-major, batch > 1) with fewer than 16 cells differs from LiteRT by a few ulps: "
@@ -48,7 +40,6 @@ LABELS = {
     "float-cancellation": "float cancellation near zero",
     "hybrid-float": "hybrid ops run in float by design",
     "oracle-refuses-person-detect": "LiteRT refuses the model",
-    "hybrid-lstm-asymmetric": "asymmetric hybrid LSTM inputs: last-bit differences",
     "float-lstm-narrow-batched": "float LSTM, batched steps under 16 cells: ulp differences",
 }
 

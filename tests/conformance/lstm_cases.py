@@ -98,10 +98,6 @@ BIDIRECTIONAL = [
      _C(units=5, hybrid=True, cifg=True, projection=6), False),
     (1, 1, 3, False, True, _C(units=3, hybrid=True), _C(units=3, hybrid=True), False),
 ]
-# Known differences (docs/conformance.md): hybrid LSTMs with asymmetric_quantize_inputs differ
-# from LiteRT in the last bits of some outputs (not pinned down), compared within this relative
-# tolerance; everything else byte for byte.
-ASYMMETRIC_TOLERANCE = harness.FLOAT_RELATIVE_TOLERANCE
 LSTM_OPERATORS = ("UNIDIRECTIONAL_SEQUENCE_LSTM", "BIDIRECTIONAL_SEQUENCE_LSTM")
 RUNS = [(kernel, threads) for kernel in ("auto", "reference") for threads in (1, 2)]
 
@@ -239,20 +235,13 @@ def differing(got, expected):
     return [int(np.count_nonzero(g.view(np.uint8) != e.view(np.uint8))) for g, e in zip(got, expected)]
 
 
-def within(got, expected, tolerance):
-    """Whether every float output is within tolerance of its largest expected magnitude."""
-    return all(np.all(np.abs(g.astype(np.float64) - e) <= tolerance * max(np.abs(e).max(), 1e-30))
-               for g, e in zip(got, expected))
-
-
-def check_model(path, lbm, args, rng, tolerance=None):
-    """Failed comparisons (fresh runs x inputs, plus the streaming runs) of one model, and
-    whether any output differed (accepted within `tolerance`, relative, when given)."""
+def check_model(path, lbm, args, rng):
+    """Failed comparisons (fresh runs x inputs, plus the streaming runs) of one model."""
     oracle = harness.LiteRTOracle(path, reference=True)
     if not any(op in oracle.operators() for op in LSTM_OPERATORS):
         print(f"  {path} has no LSTM operator")
         return 1
-    failures, inexact = 0, False
+    failures = 0
     specs = oracle.output_specs()
     for index in range(args.inputs + 1):
         stream = index == args.inputs
@@ -265,16 +254,14 @@ def check_model(path, lbm, args, rng, tolerance=None):
             got = harness.run_lowbit(lbm, inputs, specs, "tflite_reference", args.build_dir,
                                      kernel=kernel, threads=threads, invokes=invokes)
             diff = differing(got, expected)
-            if any(diff) and tolerance is not None and within(got, expected, tolerance):
-                inexact = True
-            elif any(diff):
+            if any(diff):
                 failures += 1
                 what = f"stream of {invokes} invokes" if stream else f"input {index}"
                 print(f"  {what} kernel={kernel} threads={threads}: differing bytes {diff}")
-    return failures, inexact
+    return failures
 
 
-def convert_and_check(name, path, scratch, args, rng, tolerance=None):
+def convert_and_check(name, path, scratch, args, rng):
     lbm = os.path.join(scratch, os.path.basename(path).replace(".tflite", ".lbm"))
     done = subprocess.run([tool("lowbit-convert", args.build_dir), path, lbm],
                           capture_output=True, text=True)
@@ -282,9 +269,8 @@ def convert_and_check(name, path, scratch, args, rng, tolerance=None):
         print(f"{name:44s} FAILED to convert: {(done.stderr or done.stdout).strip()[-300:]}")
         return False
     start = time.time()
-    failures, inexact = check_model(path, lbm, args, rng, tolerance)
-    verdict = (f"FAILED ({failures} differing runs)" if failures else
-               f"within {tolerance:g} rel (known difference)" if inexact else "identical")
+    failures = check_model(path, lbm, args, rng)
+    verdict = "identical" if failures == 0 else f"FAILED ({failures} differing runs)"
     print(f"{name:44s} {verdict}: {args.inputs} inputs + a {args.invokes}-invoke stream x "
           f"{len(RUNS)} runs ({time.time() - start:.0f} s)")
     return failures == 0
@@ -306,7 +292,7 @@ def check_hybrid_and_bidirectional(scratch, args, rng):
         path = os.path.join(scratch, f"hybrid_keras{k}.tflite")
         keras_lstm(path, units, features, steps, batch, time_major, args.seed + 200 + k, "dynamic")
         # The dynamic-range converter sets asymmetric_quantize_inputs.
-        if not convert_and_check(name, path, scratch, args, rng, ASYMMETRIC_TOLERANCE):
+        if not convert_and_check(name, path, scratch, args, rng):
             failed.append(name)
     for k, (steps, batch, features, time_major, cell, asymmetric, cell_clip, proj_clip) in \
             enumerate(HYBRID_BUILT):
@@ -317,8 +303,7 @@ def check_hybrid_and_bidirectional(scratch, args, rng):
         lstm_models.unidirectional_model(path, np.random.default_rng(args.seed + 300 + k), steps,
                                          batch, features, time_major, cell, asymmetric,
                                          cell_clip, proj_clip)
-        tolerance = ASYMMETRIC_TOLERANCE if asymmetric else None
-        if not convert_and_check(name, path, scratch, args, rng, tolerance):
+        if not convert_and_check(name, path, scratch, args, rng):
             failed.append(name)
     for k, (steps, batch, features, time_major, merge, fw, bw, asymmetric) in \
             enumerate(BIDIRECTIONAL):
@@ -330,8 +315,7 @@ def check_hybrid_and_bidirectional(scratch, args, rng):
         lstm_models.bidirectional_model(path, np.random.default_rng(args.seed + 400 + k), steps,
                                         batch, features, time_major, merge, fw, bw, asymmetric,
                                         cell_clip=1.5 if k == 4 else 0.0)
-        tolerance = ASYMMETRIC_TOLERANCE if asymmetric else None
-        if not convert_and_check(name, path, scratch, args, rng, tolerance):
+        if not convert_and_check(name, path, scratch, args, rng):
             failed.append(name)
     return failed
 
