@@ -3,7 +3,8 @@ them into fuzz_load_lbm seeds): the TFLite builtins of issue 14 (data movement, 
 SUB, ARG_MAX/ARG_MIN, CAST, GATHER_ND, the math elementwise operators, the detection post-processing
 custom operator) and those of lowbit's operators 54-66 (TANH, EXP, LOG, LEAKY_RELU, PRELU,
 TRANSPOSE_CONV, L2_NORMALIZATION, REDUCE_MAX, REDUCE_MIN, SUM, SPACE_TO_BATCH_ND,
-BATCH_TO_SPACE_ND, UNIDIRECTIONAL_SEQUENCE_LSTM, SVDF, UNIDIRECTIONAL_SEQUENCE_RNN), each with its option table and in each dtype
+BATCH_TO_SPACE_ND, UNIDIRECTIONAL_SEQUENCE_LSTM, SVDF, UNIDIRECTIONAL_SEQUENCE_RNN,
+BIDIRECTIONAL_SEQUENCE_LSTM; the hybrid LSTMs too), each with its option table and in each dtype
 the sweep takes, made by the conformance sweeps' own case generators (tests/conformance), so the
 seeds follow whatever options those sweeps cover.
 
@@ -28,6 +29,7 @@ import activation_cases  # noqa: E402
 import datamove_cases  # noqa: E402
 import detection_cases  # noqa: E402
 import lstm_cases  # noqa: E402
+import lstm_models  # noqa: E402
 import math_cases  # noqa: E402
 import op_cases  # noqa: E402
 import reduce_cases  # noqa: E402
@@ -73,6 +75,16 @@ def built_seeds(rng):
     for index, (name, make, config, _) in enumerate(recurrent_models.generated_cases()):
         yield f"{name.split()[0]}_{index}", \
             lambda make=make, config=config, index=index: recurrent_models.model_bytes(make, config, index)
+    for index, (steps, batch, features, time_major, cell, asymmetric, cell_clip, proj_clip) in \
+            enumerate(lstm_cases.HYBRID_BUILT):
+        yield f"unidirectional_sequence_lstm_built_{index}", \
+            lambda c=(steps, batch, features, time_major, cell, asymmetric, cell_clip, proj_clip): \
+            recurrent_models.model_bytes(lstm_models.unidirectional_model, c, 0)
+    for index, (steps, batch, features, time_major, merge, fw, bw, asymmetric) in \
+            enumerate(lstm_cases.BIDIRECTIONAL):
+        yield f"bidirectional_sequence_lstm_{index}", \
+            lambda c=(steps, batch, features, time_major, merge, fw, bw, asymmetric): \
+            recurrent_models.model_bytes(lstm_models.bidirectional_model, c, 0)
 
 
 def converted_seeds(rng, tf):

@@ -145,6 +145,74 @@ void lstm_float(ModelBuilder& b) {
   b.set_outputs({y});
 }
 
+// One float32 or hybrid (int8 weights, scale 1/64) LSTM cell's weights,
+// biases and states at `first` (1 for UNIDIRECTIONAL_SEQUENCE_LSTM and the
+// forward cell of BIDIRECTIONAL_SEQUENCE_LSTM, 18 for its backward cell).
+void float_cell(ModelBuilder& b, std::vector<int>& in, size_t first, size_t states, bool hybrid,
+                bool peephole, const std::string& prefix) {
+  const int units = 4, features = 3, batch = 2;
+  auto weights = [&](const std::string& name, const Shape& shape) {
+    const size_t n = size_t(shape.num_elements());
+    if (hybrid) return b.add_constant(prefix + name, DType::kInt8, shape,
+                                      spread<int8_t>(n, -127, 127), per_tensor(1.0f / 64, 0));
+    std::vector<float> v = spread<float>(n, -6, 6);
+    for (float& x : v) x *= 0.125f;
+    return b.add_constant(prefix + name, f32, shape, v);
+  };
+  for (size_t gate = 0; gate < 4; ++gate) {
+    const std::string g = std::to_string(gate);
+    in[first + gate] = weights("input_weights" + g, {units, features});
+    in[first + 4 + gate] = weights("recurrent_weights" + g, {units, units});
+    in[first + 11 + gate] = b.add_constant(prefix + "gate_bias" + g, f32, {units},
+                                           spread<float>(size_t(units), -1, 1));
+  }
+  for (size_t k = 0; peephole && k < 3; ++k) {
+    in[first + 8 + k] = weights("peephole" + std::to_string(k), {units});
+  }
+  in[states] = b.add_variable(prefix + "output_state", f32, {batch, units});
+  in[states + 1] = b.add_variable(prefix + "cell_state", f32, {batch, units});
+}
+
+// The hybrid UNIDIRECTIONAL_SEQUENCE_LSTM (int8 weights and peephole weights,
+// float activations quantized asymmetrically per row), batch-major, batch 2.
+void lstm_hybrid(ModelBuilder& b) {
+  std::vector<int> in(20, kAbsentInput);
+  in[0] = b.add_tensor("x", f32, {2, 3, 3});
+  float_cell(b, in, 1, 18, true, true, "");
+  SequenceLstmOptions o;
+  o.asymmetric_quantize_inputs = true;
+  o.cell_clip = 2.0f;
+  const int y = b.add_tensor("y", f32, {2, 3, 4});
+  b.add_operator(OpType::kUnidirectionalSequenceLstm, in, {y}, o);
+  b.set_inputs({in[0]});
+  b.set_outputs({y});
+}
+
+// BIDIRECTIONAL_SEQUENCE_LSTM, batch 2: float32 time-major with two outputs,
+// or hybrid batch-major with one merged output.
+void bidirectional_lstm(ModelBuilder& b, bool hybrid) {
+  const int steps = 3, batch = 2, features = 3, units = 4;
+  std::vector<int> in(48, kAbsentInput);
+  const bool time_major = !hybrid;
+  const Shape x_shape = time_major ? Shape{steps, batch, features} : Shape{batch, steps, features};
+  in[0] = b.add_tensor("x", f32, x_shape);
+  float_cell(b, in, 1, 35, hybrid, !hybrid, "fw/");
+  float_cell(b, in, 18, 37, hybrid, false, "bw/");
+  SequenceLstmOptions o;
+  o.time_major = time_major;
+  o.merge_outputs = hybrid;
+  std::vector<int> outs;
+  if (hybrid) {
+    outs.push_back(b.add_tensor("y", f32, {x_shape[0], x_shape[1], 2 * units}));
+  } else {
+    outs.push_back(b.add_tensor("y_fw", f32, {x_shape[0], x_shape[1], units}));
+    outs.push_back(b.add_tensor("y_bw", f32, {x_shape[0], x_shape[1], units}));
+  }
+  b.add_operator(OpType::kBidirectionalSequenceLstm, in, outs, o);
+  b.set_inputs({in[0]});
+  b.set_outputs(outs);
+}
+
 // TFLite's fully-integer LSTM in its 24-input layout: int8 input, weights and
 // hidden state, int32 gate biases, int16 cell state; the states are variables.
 // layer_norm_projection adds int16 layer-norm weights (with the gates'
@@ -322,6 +390,10 @@ std::vector<OpSeed> layer_seeds() {
       {"lstm_int8_cifg_peephole_clip", [](ModelBuilder& b) { lstm(b, true, false, 1); }},
       {"lstm_int8_time_major_batch2", [](ModelBuilder& b) { lstm(b, false, true, 2); }},
       {"lstm_float_cifg_peephole_layer_norm_projection", lstm_float},
+      {"lstm_hybrid_asymmetric_peephole", lstm_hybrid},
+      {"bidirectional_sequence_lstm_float", [](ModelBuilder& b) { bidirectional_lstm(b, false); }},
+      {"bidirectional_sequence_lstm_hybrid_merged",
+       [](ModelBuilder& b) { bidirectional_lstm(b, true); }},
       {"lstm_int8_layer_norm_projection", [](ModelBuilder& b) { lstm(b, false, false, 2, true); }},
       {"lstm_int8_cifg_layer_norm_projection", [](ModelBuilder& b) { lstm(b, true, true, 1, true); }},
       {"bitpack_float", [](ModelBuilder& b) {

@@ -49,8 +49,10 @@
 #     Then examples/known_answers.py --check: the examples' expected lines are LiteRT's answers.
 #   scripts/conformance.sh --lstm-cases [--inputs N] [--invokes N] [--seed N] [--models DIR]
 #     The zoo's int8 LSTM models and generated Keras LSTMs (int8 and float32, with CIFG,
-#     peephole, projection and layer-norm variants; lstm_cases.py) against LiteRT
-#     BUILTIN_REF, fresh and as streams of invokes carrying state. Needs .venv with TensorFlow.
+#     peephole, projection and layer-norm variants), hybrid LSTMs (converter-made and written
+#     field by field) and BIDIRECTIONAL_SEQUENCE_LSTM models (float32 and hybrid; lstm_cases.py,
+#     lstm_models.py) against LiteRT BUILTIN_REF, fresh and as streams of invokes carrying
+#     state. Needs .venv with TensorFlow.
 #   scripts/conformance.sh --int16-conv-cases [--cases N] [--kinds conv,...] [--threads N] [--seed N]
 #     16x8 CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV written by TensorFlow's
 #     converter (int16_conv_cases.py) against LiteRT BUILTIN_REF, TRANSPOSE_CONV against TFLite

@@ -193,6 +193,8 @@ struct LeakyReluOptions {
 // UNIDIRECTIONAL_SEQUENCE_LSTM: TFLite's UnidirectionalSequenceLSTMOptions,
 // plus the quantization of the hidden state (o * tanh(c)) that TFLite's
 // converter records on the operator's effective_hidden_scale_intermediate.
+// BIDIRECTIONAL_SEQUENCE_LSTM: its BidirectionalSequenceLSTMOptions (the same
+// fields and merge_outputs).
 struct SequenceLstmOptions {
   int32_t cell_activation = 4;  // TFLite ActivationFunctionType: 4 = TANH
   float cell_clip = 0.0f;       // > 0: cell state clipped to +-cell_clip
@@ -207,6 +209,8 @@ struct SequenceLstmOptions {
   float forget_gate_scale = 0.0f;
   float cell_gate_scale = 0.0f;
   float output_gate_scale = 0.0f;
+  // BIDIRECTIONAL_SEQUENCE_LSTM: one output [.., fw_units + bw_units] instead of two.
+  bool merge_outputs = false;
 };
 
 // SVDF and UNIDIRECTIONAL_SEQUENCE_RNN: TFLite's SVDFOptions and

@@ -42,15 +42,17 @@ void hybrid_quantize_row(const float* x, int n, bool asymmetric, int8_t* q, floa
     return;
   }
   // The range always holds 0; the zero point comes from whichever end of the
-  // range gives the smaller error, nudged onto the int8 grid (all in double).
-  const double rmin = std::min(0.0f, *minmax.first), rmax = std::max(0.0f, *minmax.second);
+  // range gives the smaller error, nudged onto the int8 grid, in double, from
+  // the range's width as a float: LiteRT's x86 build subtracts the two ends in
+  // float (a double subtraction misses its outputs by an ulp; lstm_cases.py).
+  const float rmin = std::min(0.0f, *minmax.first), rmax = std::max(0.0f, *minmax.second);
   if (rmin == rmax) {
     std::fill(q, q + n, int8_t{0});
     *scale = 1.0f;
     return;
   }
   const double qmin = -128.0, qmax = 127.0;
-  const double s = (rmax - rmin) / (qmax - qmin);
+  const double s = static_cast<double>(rmax - rmin) / (qmax - qmin);
   const double from_min = qmin - rmin / s, from_max = qmax - rmax / s;
   const double error_min = std::abs(qmin) + std::abs(rmin / s);
   const double error_max = std::abs(qmax) + std::abs(rmax / s);

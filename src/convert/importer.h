@@ -129,6 +129,7 @@ void fold_constant_operators(Importer& im, const std::vector<OpContext>& ops,
 Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code);
 // UNIDIRECTIONAL_SEQUENCE_LSTM (tflite_lstm.cpp).
 Status convert_sequence_lstm(Importer& im, const OpContext& ctx);
+Status convert_bidirectional_lstm(Importer& im, const OpContext& ctx);
 // Larq Compute Engine custom operators (lce_ops.cpp).
 Status convert_custom(Importer& im, const OpContext& ctx, const std::string& custom_code);
 // Marks LCE bitpacked tensors and their logical channel counts before any

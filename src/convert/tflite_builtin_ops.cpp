@@ -812,6 +812,7 @@ Status convert_builtin(Importer& im, const OpContext& ctx, int32_t code) {
     case tfl::kSpaceToBatchNd: return convert_plain(im, ctx, OpType::kSpaceToBatchNd, 3);
     case tfl::kBatchToSpaceNd: return convert_plain(im, ctx, OpType::kBatchToSpaceNd, 3);
     case tfl::kUnidirectionalSequenceLstm: return convert_sequence_lstm(im, ctx);
+    case tfl::kBidirectionalSequenceLstm: return convert_bidirectional_lstm(im, ctx);
     case tfl::kSvdf: return convert_recurrent(im, ctx, true);
     case tfl::kUnidirectionalSequenceRnn: return convert_recurrent(im, ctx, false);
     default: return im.unsupported_operator(ctx);

@@ -1,7 +1,8 @@
-// UNIDIRECTIONAL_SEQUENCE_LSTM: TFLite's 24 operands map one to one (absent
-// ones stay absent); UnidirectionalSequenceLSTMOptions and, for the
-// fully-integer form, the hidden state's quantization recorded on the
-// operator's fifth intermediate tensor become SequenceLstmOptions.
+// UNIDIRECTIONAL_SEQUENCE_LSTM and BIDIRECTIONAL_SEQUENCE_LSTM: TFLite's 24
+// or 48 operands map one to one (absent ones stay absent);
+// UnidirectionalSequenceLSTMOptions (and, for the fully-integer form, the
+// hidden state's quantization recorded on the operator's fifth intermediate
+// tensor) or BidirectionalSequenceLSTMOptions become SequenceLstmOptions.
 #include <cmath>
 
 #include "convert/importer.h"
@@ -38,6 +39,23 @@ Status read_intermediate(const Importer& im, size_t which, int index, float* sca
                    std::to_string(zp) + ", outside int8");
   }
   *zero_point = static_cast<int32_t>(zp);
+  return Status::Ok();
+}
+
+// The operator with its operands one to one (absent ones stay absent).
+Status add_lstm(Importer& im, const OpContext& ctx, OpType type, const SequenceLstmOptions& options) {
+  std::vector<int> inputs, outputs;
+  for (int t : ctx.inputs) {
+    Result<int> r = im.optional_tensor(t);
+    if (!r.ok()) return r.status();
+    inputs.push_back(r.value());
+  }
+  for (int t : ctx.outputs) {
+    Result<int> out = im.tensor(t);
+    if (!out.ok()) return out.status();
+    outputs.push_back(out.value());
+  }
+  im.add_operator(ctx, type, inputs, outputs, options);
   return Status::Ok();
 }
 
@@ -93,18 +111,37 @@ Status convert_sequence_lstm(Importer& im, const OpContext& ctx) {
                                                gate_scales[g], &unused_zero_point));
     }
   }
-  std::vector<int> inputs, outputs;
-  for (int t : ctx.inputs) {
-    Result<int> r = im.optional_tensor(t);
-    if (!r.ok()) return r.status();
-    inputs.push_back(r.value());
-  }
-  Result<int> out = im.tensor(ctx.outputs[0]);
-  if (!out.ok()) return out.status();
-  outputs.push_back(out.value());
-  im.add_operator(ctx, OpType::kUnidirectionalSequenceLstm, inputs, outputs, options);
-  return Status::Ok();
+  return add_lstm(im, ctx, OpType::kUnidirectionalSequenceLstm, options);
 }
+
+Status convert_bidirectional_lstm(Importer& im, const OpContext& ctx) {
+  if (ctx.inputs.size() != 48) {
+    return invalid("has " + std::to_string(ctx.inputs.size()) + " inputs; expected 48");
+  }
+  SequenceLstmOptions options;
+  options.time_major = true;  // the schema's default for this operator
+  const tfl::OptionsTable* o = ctx.op->builtin_options();
+  if (o != nullptr) {
+    if (ctx.op->builtin_options_type() != tfl::kBidirectionalSequenceLstmOptions) {
+      return invalid("builtin options have union type " +
+                     std::to_string(ctx.op->builtin_options_type()) + ", expected " +
+                     std::to_string(tfl::kBidirectionalSequenceLstmOptions));
+    }
+    options.cell_activation = o->byte_field(0, 0);
+    options.cell_clip = o->float_field(1, 0.0f);
+    options.proj_clip = o->float_field(2, 0.0f);
+    options.merge_outputs = o->bool_field(3, false);
+    options.time_major = o->bool_field(4, true);
+    options.asymmetric_quantize_inputs = o->bool_field(5, false);
+  }
+  const size_t outputs = options.merge_outputs ? 1 : 2;
+  if (ctx.outputs.size() != outputs) {
+    return invalid("has " + std::to_string(ctx.outputs.size()) + " outputs; expected " +
+                   std::to_string(outputs) + (options.merge_outputs ? " (merge_outputs)" : ""));
+  }
+  return add_lstm(im, ctx, OpType::kBidirectionalSequenceLstm, options);
+}
+
 
 }  // namespace convert
 }  // namespace lowbit

@@ -94,6 +94,9 @@ bool OptionsTable::Verify(flatbuffers::Verifier& v, uint8_t tag) const {
     case kUnidirectionalSequenceLstmOptions:
       ok = verify_option_fields(this, v, {{0, 1}, {1, 4}, {2, 4}, {3, 1}, {4, 1}, {5, 1}});
       break;
+    case kBidirectionalSequenceLstmOptions:
+      ok = verify_option_fields(this, v, {{0, 1}, {1, 4}, {2, 4}, {3, 1}, {4, 1}, {5, 1}});
+      break;
     case kSvdfOptions: ok = verify_option_fields(this, v, {{0, 4}, {1, 1}, {2, 1}}); break;
     case kSequenceRnnOptions: ok = verify_option_fields(this, v, {{0, 1}, {1, 1}, {2, 1}}); break;
     case kArgMaxOptions:

@@ -101,6 +101,7 @@ enum BuiltinOperator : int32_t {
   kSpaceToBatchNd = 38,
   kBatchToSpaceNd = 37,
   kUnidirectionalSequenceLstm = 44,
+  kBidirectionalSequenceLstm = 52,
   kSvdf = 27,
   kUnidirectionalSequenceRnn = 35,
 };
@@ -142,6 +143,7 @@ enum OptionsTag : uint8_t {
   kL2NormOptions = 12,
   kLeakyReluOptions = 75,
   kUnidirectionalSequenceLstmOptions = 71,
+  kBidirectionalSequenceLstmOptions = 69,
   kSvdfOptions = 6,
   kSequenceRnnOptions = 31,
 };

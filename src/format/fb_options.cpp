@@ -149,7 +149,7 @@ LOWBIT_FIELDS(SequenceLstmOptions, LOWBIT_FIELD(cell_activation), LOWBIT_FIELD(c
               LOWBIT_FIELD(asymmetric_quantize_inputs), LOWBIT_FIELD(hidden_scale),
               LOWBIT_FIELD(hidden_zero_point), LOWBIT_FIELD(input_gate_scale),
               LOWBIT_FIELD(forget_gate_scale), LOWBIT_FIELD(cell_gate_scale),
-              LOWBIT_FIELD(output_gate_scale))
+              LOWBIT_FIELD(output_gate_scale), LOWBIT_FIELD(merge_outputs))
 LOWBIT_FIELDS(RecurrentOptions, LOWBIT_FIELD(rank), LOWBIT_FIELD(fused_activation),
               LOWBIT_FIELD(time_major), LOWBIT_FIELD(asymmetric_quantize_inputs))
 #undef LOWBIT_FIELDS

@@ -1,9 +1,11 @@
 // How the LSTM kernels walk a sequence: time-major inputs step all batches at
 // once; batch-major ones run each sequence on its own with its row of state,
-// as TFLite does. Shared by the integer and float kernels.
+// as TFLite does; a backward cell (BIDIRECTIONAL_SEQUENCE_LSTM) walks the
+// time steps last to first. Shared by the integer, float and hybrid kernels.
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 #include <variant>
 
 #include "ops/lstm_operands.h"
@@ -16,6 +18,8 @@ struct SequenceShape {
   bool time_major = false;
   int steps = 0, batches = 0;
   int n_input = 0, n_cell = 0, n_output = 0;
+  bool forward = true;    // false: time steps last to first
+  int output_stride = 0;  // elements between output rows (0: n_output; merged outputs: wider)
 };
 
 // The sequence's layout and sizes from the operator's input and weights.
@@ -39,22 +43,34 @@ inline uint64_t sequence_macs(const SequenceShape& s, bool cifg, bool projection
           (projection ? uint64_t(s.n_cell) * uint64_t(s.n_output) : 0));
 }
 
-// step(input, output_state, cell_state, output, batches_in_step) per time step.
+// step(input, output_state, cell_state, output) per time step, all batches at
+// once (time-major) or one sequence at a time; a step that takes a fifth
+// argument gets the sequence's batch index (0 when time-major). `output`
+// points at this cell's first output element.
 template <typename In, typename Out, typename Cell, typename Step>
 void run_sequence(const SequenceShape& s, const In* input, Out* output_state, Cell* cell_state,
                   Out* output, Step&& step) {
+  const int64_t stride_out = s.output_stride > 0 ? s.output_stride : s.n_output;
+  auto call = [&](const In* x, Out* h, Cell* c, Out* y, int batch) {
+    if constexpr (std::is_invocable_v<Step&, const In*, Out*, Cell*, Out*, int>) {
+      step(x, h, c, y, batch);
+    } else {
+      step(x, h, c, y);
+    }
+  };
   if (s.time_major) {
-    const int stride_in = s.batches * s.n_input, stride_out = s.batches * s.n_output;
-    for (int t = 0; t < s.steps; ++t) {
-      step(input + t * stride_in, output_state, cell_state, output + t * stride_out);
+    const int64_t stride_in = int64_t{s.batches} * s.n_input;
+    for (int k = 0; k < s.steps; ++k) {
+      const int t = s.forward ? k : s.steps - 1 - k;
+      call(input + t * stride_in, output_state, cell_state, output + t * s.batches * stride_out, 0);
     }
     return;
   }
   for (int b = 0; b < s.batches; ++b) {
-    for (int t = 0; t < s.steps; ++t) {
-      const int row = b * s.steps + t;
-      step(input + row * s.n_input, output_state + b * s.n_output, cell_state + b * s.n_cell,
-           output + row * s.n_output);
+    for (int k = 0; k < s.steps; ++k) {
+      const int64_t row = int64_t{b} * s.steps + (s.forward ? k : s.steps - 1 - k);
+      call(input + row * s.n_input, output_state + int64_t{b} * s.n_output,
+           cell_state + int64_t{b} * s.n_cell, output + row * stride_out, b);
     }
   }
 }

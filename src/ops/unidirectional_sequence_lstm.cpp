@@ -1,15 +1,17 @@
 // UNIDIRECTIONAL_SEQUENCE_LSTM: validation of TFLite's 24 operands and the
 // choice of kernel. Implemented: the fully-integer int8 form (int8 input,
 // weights and output state, int32 gate biases, int16 cell state) with CIFG,
-// int16 peephole weights, projection and int16 layer-norm weights, and the
-// float32 form with the same variants; the hybrid form is refused by name.
+// int16 peephole weights, projection and int16 layer-norm weights, the
+// float32 form with the same variants, and the hybrid form (float32 input,
+// state and biases, int8 weights with per-tensor scales, float32 layer-norm
+// weights), whose inputs TFLite quantizes per batch row at run time.
 #include <cmath>
 #include <string>
 
 #include "ops/lstm_float_kernel.h"
 #include "ops/lstm_integer_kernel.h"
 #include "ops/lstm_operands.h"
-#include "ops/recurrent_checks.h"
+#include "ops/lstm_validation.h"
 #include "ops/op_kernel.h"
 #include "ops/op_util.h"
 
@@ -20,58 +22,7 @@ Status unsupported(std::string message) {
   return Status(StatusCode::kUnsupported, std::move(message));
 }
 
-bool present(const OperatorDesc& op, size_t i) {
-  return i < op.inputs.size() && op.inputs[i] != kAbsentInput;
-}
-
-Status check_per_tensor_symmetric(const GraphDesc& graph, const OperatorDesc& op, size_t i) {
-  LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, i));
-  if (graph.tensors[op.inputs[i]].quant.zero_points[0] != 0) {
-    return invalid(describe_input(graph, op, i) + " must be symmetric (zero point 0), has " +
-                   std::to_string(graph.tensors[op.inputs[i]].quant.zero_points[0]));
-  }
-  return Status::Ok();
-}
-
-// The element types of the two LSTM forms: weights (matrices), the per-cell
-// weight vectors (peephole, layer norm), biases and the two states.
-struct LstmTypes {
-  DType weights, cell_vectors, bias, output_state, cell_state;
-};
-constexpr LstmTypes kIntegerLstm{DType::kInt8, DType::kInt16, DType::kInt32, DType::kInt8,
-                                 DType::kInt16};
-constexpr LstmTypes kFloatLstm{DType::kFloat32, DType::kFloat32, DType::kFloat32,
-                               DType::kFloat32, DType::kFloat32};
-
-// A constant weight tensor of `dtype` and shape `shape`, per-tensor symmetric
-// when quantized.
-Status check_weights(const GraphDesc& graph, const OperatorDesc& op, size_t i, DType dtype,
-                     const Shape& shape) {
-  LOWBIT_RETURN_IF_ERROR(check_constant_operand(graph, op, i, dtype, shape));
-  return dtype == DType::kFloat32 ? Status::Ok() : check_per_tensor_symmetric(graph, op, i);
-}
-
-// The input gate (CIFG: all three absent) and the peephole weights (all or none).
-Status check_optional_groups(const GraphDesc& graph, const OperatorDesc& op, int n_cell,
-                             const LstmTypes& types) {
-  const bool cifg = !present(op, lstm::kInputWeights);
-  if (present(op, lstm::kRecurrentWeights) == cifg || present(op, lstm::kGateBias) == cifg) {
-    return invalid("the input gate's weights and bias (inputs 1, 5, 12) must be all present or "
-                   "all absent (CIFG)");
-  }
-  const bool peephole = present(op, lstm::kPeepholeWeights + 1);
-  if (present(op, lstm::kPeepholeWeights + 2) != peephole ||
-      present(op, lstm::kPeepholeWeights) != (peephole && !cifg)) {
-    return invalid("the peephole weights (inputs 9, 10, 11; 9 absent with CIFG) must be all "
-                   "present or all absent");
-  }
-  for (size_t i = lstm::kPeepholeWeights; peephole && i < lstm::kPeepholeWeights + 3; ++i) {
-    if (present(op, i)) {
-      LOWBIT_RETURN_IF_ERROR(check_weights(graph, op, i, types.cell_vectors, Shape{n_cell}));
-    }
-  }
-  return Status::Ok();
-}
+bool present(const OperatorDesc& op, size_t i) { return lstm_input_present(op, i); }
 
 // Layer normalisation (inputs 20-23; 20 absent with CIFG): weights of n_cell
 // and, in the integer LSTM, each normalised gate's pre-activation scale, which
@@ -88,8 +39,8 @@ Status check_layer_norm(const GraphDesc& graph, const OperatorDesc& op,
                      "be all present or all absent");
     }
     if (!expected) continue;
-    LOWBIT_RETURN_IF_ERROR(check_weights(graph, op, i, types.cell_vectors, Shape{n_cell}));
-    if (types.weights == DType::kFloat32) continue;
+    LOWBIT_RETURN_IF_ERROR(check_lstm_weights(graph, op, i, types.layer_norm, Shape{n_cell}));
+    if (types.layer_norm == DType::kFloat32) continue;
     const char* gates[] = {"input", "forget", "cell", "output"};
     const float scales[] = {options.input_gate_scale, options.forget_gate_scale,
                             options.cell_gate_scale, options.output_gate_scale};
@@ -100,35 +51,6 @@ Status check_layer_norm(const GraphDesc& graph, const OperatorDesc& op,
     }
   }
   return Status::Ok();
-}
-
-Status check_bias(const GraphDesc& graph, const OperatorDesc& op, size_t i, DType dtype,
-                  int length) {
-  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, i, {dtype}));
-  LOWBIT_RETURN_IF_ERROR(check_constant(graph, op, i));
-  const Shape& s = graph.tensors[op.inputs[i]].shape;
-  if (s != Shape{length}) {
-    return invalid(describe_input(graph, op, i) + " has shape " + s.to_string() + "; expected " +
-                   Shape{length}.to_string());
-  }
-  return Status::Ok();
-}
-
-Status check_state(const GraphDesc& graph, const OperatorDesc& op, size_t i, DType dtype,
-                   int64_t elements) {
-  const TensorDesc& t = graph.tensors[op.inputs[i]];
-  const char* what = i == lstm::kCellState ? "cell state" : "output state";
-  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, i, {dtype}));
-  if (!t.is_variable) {
-    return invalid(describe_input(graph, op, i) + " (the " + what +
-                   ") must be a variable (state) tensor");
-  }
-  if (t.shape.num_elements() != elements) {
-    return invalid(describe_input(graph, op, i) + " (the " + what + ") has shape " +
-                   t.shape.to_string() + "; expected " + std::to_string(elements) +
-                   " elements (batch x units)");
-  }
-  return dtype == DType::kFloat32 ? Status::Ok() : check_per_tensor_quant(graph, op, true, i);
 }
 
 // The integer kernel's cell state is Q(15 + k).(-k) for a scale of 2^k.
@@ -158,72 +80,33 @@ Status validate(const GraphDesc& graph, const OperatorDesc& op, Shape* output_sh
   }
   const SequenceLstmOptions* options = nullptr;
   LOWBIT_RETURN_IF_ERROR(require_options(op, &options));
-  const size_t required[] = {lstm::kInput,         lstm::kInputWeights + 1, lstm::kInputWeights + 2,
-                             lstm::kInputWeights + 3, lstm::kRecurrentWeights + 1,
-                             lstm::kRecurrentWeights + 2, lstm::kRecurrentWeights + 3,
-                             lstm::kGateBias + 1,   lstm::kGateBias + 2,     lstm::kGateBias + 3,
-                             lstm::kOutputState,    lstm::kCellState};
-  for (size_t i : required) {
+  if (!present(op, lstm::kInput)) return invalid("required input 0 is absent");
+  for (size_t i : {lstm::kInputWeights + 1, lstm::kOutputState, lstm::kCellState}) {
     if (!present(op, i)) return invalid("required input " + std::to_string(i) + " is absent");
   }
   const TensorDesc& input = graph.tensors[op.inputs[lstm::kInput]];
-  const bool is_float = input.dtype == DType::kFloat32;
-  if (is_float && graph.tensors[op.inputs[lstm::kInputWeights + 1]].dtype != DType::kFloat32) {
-    return unsupported("the hybrid LSTM (float32 input, quantized weights) is not supported yet");
-  }
-  const LstmTypes& types = is_float ? kFloatLstm : kIntegerLstm;
   LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, lstm::kInput, {DType::kFloat32, DType::kInt8}));
+  const LstmTypes* types = nullptr;
+  LOWBIT_RETURN_IF_ERROR(lstm_types(graph, op, kUnidirectionalLstmCell, &types));
+  const bool is_float = input.dtype == DType::kFloat32;
   LOWBIT_RETURN_IF_ERROR(check_rank(graph, op, true, lstm::kInput, 3));
   if (!is_float) LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, lstm::kInput));
-
   const int n_input = input.shape[2];
   const int n_batch = options->time_major ? input.shape[1] : input.shape[0];
-  const Shape& forget_weights = graph.tensors[op.inputs[lstm::kInputWeights + 1]].shape;
-  const int n_cell = forget_weights.rank == 2 ? forget_weights[0] : 0;
-  const bool projection = present(op, lstm::kProjectionWeights);
-  const Shape& projection_weights =
-      graph.tensors[op.inputs[projection ? lstm::kProjectionWeights : lstm::kInputWeights + 1]].shape;
-  const int n_output = !projection ? n_cell : projection_weights.rank == 2 ? projection_weights[0] : 0;
-  if (n_input < 1 || n_cell < 1 || n_output < 1 || input.shape[0] < 1 || input.shape[1] < 1) {
+  if (input.shape[0] < 1 || input.shape[1] < 1) {
     return invalid(describe_input(graph, op, lstm::kInput) + " or the weights are empty");
   }
-  LOWBIT_RETURN_IF_ERROR(check_optional_groups(graph, op, n_cell, types));
-  LOWBIT_RETURN_IF_ERROR(check_layer_norm(graph, op, *options, n_cell, types));
+  int n_cell = 0, n_output = 0;
+  LOWBIT_RETURN_IF_ERROR(check_lstm_cell(graph, op, kUnidirectionalLstmCell, *types, n_input,
+                                         n_batch, &n_cell, &n_output));
+  LOWBIT_RETURN_IF_ERROR(check_layer_norm(graph, op, *options, n_cell, *types));
   if (!is_float && present(op, lstm::kPeepholeWeights + 1) && n_output > n_cell) {
     return unsupported("integer peephole weights with a projection wider than the cell (" +
                        std::to_string(n_output) + " > " + std::to_string(n_cell) +
                        "): TFLite reads past the peephole weights there");
   }
-  for (size_t g = 0; g < 4; ++g) {
-    if (!present(op, lstm::kInputWeights + g)) continue;  // CIFG
-    LOWBIT_RETURN_IF_ERROR(
-        check_weights(graph, op, lstm::kInputWeights + g, types.weights, Shape{n_cell, n_input}));
-    LOWBIT_RETURN_IF_ERROR(check_weights(graph, op, lstm::kRecurrentWeights + g, types.weights,
-                                         Shape{n_cell, n_output}));
-    LOWBIT_RETURN_IF_ERROR(check_bias(graph, op, lstm::kGateBias + g, types.bias, n_cell));
-  }
-  if (projection) {
-    LOWBIT_RETURN_IF_ERROR(check_weights(graph, op, lstm::kProjectionWeights, types.weights,
-                                         Shape{n_output, n_cell}));
-    if (present(op, lstm::kProjectionBias)) {
-      LOWBIT_RETURN_IF_ERROR(
-          check_bias(graph, op, lstm::kProjectionBias, types.bias, n_output));
-    }
-  } else if (present(op, lstm::kProjectionBias)) {
-    return invalid("a projection bias (input 17) needs projection weights (input 16)");
-  }
-  LOWBIT_RETURN_IF_ERROR(check_state(graph, op, lstm::kOutputState, types.output_state,
-                                     int64_t{n_batch} * n_output));
-  LOWBIT_RETURN_IF_ERROR(check_state(graph, op, lstm::kCellState, types.cell_state,
-                                     int64_t{n_batch} * n_cell));
-  if (options->cell_activation != kLstmActivationTanh) {
-    return unsupported("cell activation " + std::to_string(options->cell_activation) +
-                       " is not supported (only TANH)");
-  }
-  if (!std::isfinite(options->cell_clip) || options->cell_clip < 0 ||
-      !std::isfinite(options->proj_clip) || options->proj_clip < 0) {
-    return invalid("options: cell_clip and proj_clip must be finite and >= 0");
-  }
+  LOWBIT_RETURN_IF_ERROR(check_lstm_clips_and_activation(options->cell_activation,
+                                                         options->cell_clip, options->proj_clip));
   output_shapes[0] = Shape{input.shape[0], input.shape[1], n_output};
   if (is_float) return check_dtype(graph, op, false, 0, {DType::kFloat32});
   LOWBIT_RETURN_IF_ERROR(check_cell_scale(graph, op));

@@ -145,12 +145,21 @@ std::string main_options(const GraphDesc& graph, const OperatorDesc& op) {
         } else if constexpr (std::is_same_v<T, LeakyReluOptions>) {
           return format_double("alpha=%g", o.alpha);
         } else if constexpr (std::is_same_v<T, SequenceLstmOptions>) {
+          if (op.type == OpType::kBidirectionalSequenceLstm) {
+            return std::string(o.time_major ? "time-major" : "batch-major") +
+                   (o.merge_outputs ? " merged outputs" : " two outputs") +
+                   (o.cell_clip > 0 ? format_double(" cell_clip=%g", o.cell_clip) : "") +
+                   (o.proj_clip > 0 ? format_double(" proj_clip=%g", o.proj_clip) : "") +
+                   (o.asymmetric_quantize_inputs ? " asymmetric inputs" : "");
+          }
           return std::string(o.time_major ? "time-major" : "batch-major") +
                  (o.cell_activation == 4 ? " tanh" : " activation=" + std::to_string(o.cell_activation)) +
                  (o.cell_clip > 0 ? format_double(" cell_clip=%g", o.cell_clip) : "") +
                  (o.proj_clip > 0 ? format_double(" proj_clip=%g", o.proj_clip) : "") +
-                 format_double(" hidden_scale=%g", o.hidden_scale) +
-                 " hidden_zp=" + std::to_string(o.hidden_zero_point);
+                 (o.hidden_scale > 0 ? format_double(" hidden_scale=%g", o.hidden_scale) +
+                                           " hidden_zp=" + std::to_string(o.hidden_zero_point)
+                                     : "") +
+                 (o.asymmetric_quantize_inputs ? " asymmetric inputs" : "");
         } else if constexpr (std::is_same_v<T, RecurrentOptions>) {
           return (op.type == OpType::kSvdf ? "rank=" + std::to_string(o.rank)
                                            : std::string(o.time_major ? "time-major" : "batch-major")) +

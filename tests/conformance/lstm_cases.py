@@ -9,7 +9,16 @@ and the reference kernels at 1 and 2 threads:
   - variants Keras cannot express, edited into such a model: CIFG (no input gate), int16
     peephole weights, cell clipping, projection (with clipping) and layer normalisation (int16
     weights, the gates' scales on intermediates 0-3).
-  - float32 models: Keras's float LSTM as converted and edited into the same variants.
+  - float32 models: Keras's float LSTM as converted and edited into the same variants;
+  - hybrid models (float activations, int8 weights, inputs quantized per batch row at run time):
+    Keras LSTMs quantized by TensorFlow's dynamic-range converter (Optimize.DEFAULT without a
+    representative dataset: asymmetric inputs) and models written field by field
+    (lstm_models.py) with symmetric or asymmetric inputs, CIFG, int8 peephole and projection,
+    float layer norm, clips;
+  - BIDIRECTIONAL_SEQUENCE_LSTM written field by field (TensorFlow's converter splits Keras's
+    Bidirectional into two unidirectional operators), float32 and hybrid, time- and batch-major,
+    merged outputs or two (batch-major merged ones with batch 1: LiteRT offsets the states of
+    batch b by the merged width there, past their end).
 Each model runs on seeded random inputs from a fresh state, and once as a stream: --invokes
 consecutive invokes on one input with the recurrent state carried over (lowbit-run --invokes,
 LiteRT without resetting its variables).
@@ -30,6 +39,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+import lstm_models  # noqa: E402
 from lowbit_tools import ROOT, machine, tool  # noqa: E402
 
 ZOO_MODELS = ["coral/keras_lstm_mnist_ptq.tflite", "tflite_micro/trained_lstm_int8.tflite"]
@@ -58,6 +68,37 @@ FLOAT_VARIANTS = [((16, 12, 7, 2, False), ("cifg", "peephole", "cell_clip"), Non
                   ((12, 6, 5, 1, False), ("peephole", "projection"), 20),
                   ((16, 5, 8, 2, True), ("layer_norm",), None),
                   ((12, 6, 4, 3, False), ("cifg", "peephole", "layer_norm", "projection"), 8)]
+# Hybrid Keras LSTMs from the dynamic-range converter, which quantizes weights of >= 1024
+# elements only: (units, features, steps, batch, time_major).
+HYBRID_KERAS = [(32, 40, 5, 2, False)]  # one: each conversion costs seconds of CI
+# Field-by-field models: (steps, batch, features, time_major, cell, asymmetric, cell_clip, proj_clip).
+_C = dict
+HYBRID_BUILT = [
+    (4, 2, 6, False, _C(units=5, hybrid=True), False, 0.0, 0.0),
+    (7, 3, 9, True, _C(units=8, hybrid=True), True, 0.0, 0.0),
+    (1, 1, 12, False, _C(units=6, hybrid=True, cifg=True, peephole=True), False, 1.0, 0.0),
+    (5, 2, 4, True, _C(units=7, hybrid=True, peephole=True, projection=5), False, 0.0, 0.6),
+    (6, 2, 5, False, _C(units=9, hybrid=True, cifg=True, layer_norm=True, projection=11), False,
+     2.0, 0.0),
+    (3, 2, 6, False, _C(units=6, hybrid=True, peephole=True, projection=4), True, 0.0, 0.0),
+    # float32, batch-major with several sequences and 5 cells: each sequence's gates sit at
+    # b * 5 floats in LiteRT's scratch, which decides where Eigen's sigmoid vectorises.
+    (3, 3, 4, False, _C(units=5, hybrid=False, peephole=True), False, 0.0, 0.0),
+]
+# (steps, batch, features, time_major, merge, forward cell, backward cell, asymmetric). LiteRT
+# checks the backward cell against the forward cell's sizes: equal units and projections.
+BIDIRECTIONAL = [
+    (5, 2, 4, True, False, _C(units=16, hybrid=False), _C(units=16, hybrid=False), False),
+    (3, 1, 7, False, True, _C(units=5, hybrid=False, cifg=True, peephole=True, projection=3),
+     _C(units=5, hybrid=False, projection=3), False),
+    (4, 2, 6, False, False, _C(units=5, hybrid=False, peephole=True), _C(units=5, hybrid=False),
+     False),
+    (4, 3, 5, False, False, _C(units=7, hybrid=True), _C(units=7, hybrid=True), True),
+    (6, 2, 8, True, True, _C(units=5, hybrid=True, peephole=True, projection=6),
+     _C(units=5, hybrid=True, cifg=True, projection=6), False),
+    (1, 1, 3, False, True, _C(units=3, hybrid=True), _C(units=3, hybrid=True), False),
+]
+LSTM_OPERATORS = ("UNIDIRECTIONAL_SEQUENCE_LSTM", "BIDIRECTIONAL_SEQUENCE_LSTM")
 RUNS = [(kernel, threads) for kernel in ("auto", "reference") for threads in (1, 2)]
 
 
@@ -69,8 +110,8 @@ def zoo_dir(given):
 
 
 def keras_lstm(path, units, features, steps, batch, time_major, seed, quantize=True):
-    """A Keras LSTM layer converted to TFLite's float32 LSTM, or quantized to its
-    fully-integer int8 LSTM."""
+    """A Keras LSTM layer converted to TFLite's float32 LSTM, quantized to its fully-integer
+    int8 LSTM, or (quantize="dynamic") to its hybrid LSTM (int8 weights, float activations)."""
     import tensorflow as tf
     tf.keras.utils.set_random_seed(seed)
     shape = (steps, batch, features) if time_major else (batch, steps, features)
@@ -89,6 +130,10 @@ def keras_lstm(path, units, features, steps, batch, time_major, seed, quantize=T
             f.write(converter.convert())
         return
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    if quantize == "dynamic":
+        with open(path, "wb") as f:
+            f.write(converter.convert())
+        return
     converter.representative_dataset = representative
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     converter.inference_input_type = tf.int8
@@ -193,8 +238,8 @@ def differing(got, expected):
 def check_model(path, lbm, args, rng):
     """Failed comparisons (fresh runs x inputs, plus the streaming runs) of one model."""
     oracle = harness.LiteRTOracle(path, reference=True)
-    if "UNIDIRECTIONAL_SEQUENCE_LSTM" not in oracle.operators():
-        print(f"  {path} has no UNIDIRECTIONAL_SEQUENCE_LSTM")
+    if not any(op in oracle.operators() for op in LSTM_OPERATORS):
+        print(f"  {path} has no LSTM operator")
         return 1
     failures = 0
     specs = oracle.output_specs()
@@ -229,6 +274,50 @@ def convert_and_check(name, path, scratch, args, rng):
     print(f"{name:44s} {verdict}: {args.inputs} inputs + a {args.invokes}-invoke stream x "
           f"{len(RUNS)} runs ({time.time() - start:.0f} s)")
     return failures == 0
+
+
+def cell_text(cell):
+    edits = [k for k in ("cifg", "peephole", "layer_norm") if cell.get(k)]
+    if cell.get("projection"):
+        edits.append(f"projection to {cell['projection']}")
+    return f"units={cell['units']}" + (" " + "+".join(edits) if edits else "")
+
+
+def check_hybrid_and_bidirectional(scratch, args, rng):
+    """The hybrid LSTMs and the BIDIRECTIONAL_SEQUENCE_LSTM models; returns the failed names."""
+    failed = []
+    for k, (units, features, steps, batch, time_major) in enumerate(HYBRID_KERAS):
+        name = (f"hybrid keras lstm units={units} in={features} steps={steps} batch={batch}"
+                f"{' time-major' if time_major else ''}")
+        path = os.path.join(scratch, f"hybrid_keras{k}.tflite")
+        keras_lstm(path, units, features, steps, batch, time_major, args.seed + 200 + k, "dynamic")
+        # The dynamic-range converter sets asymmetric_quantize_inputs.
+        if not convert_and_check(name, path, scratch, args, rng):
+            failed.append(name)
+    for k, (steps, batch, features, time_major, cell, asymmetric, cell_clip, proj_clip) in \
+            enumerate(HYBRID_BUILT):
+        kind = "hybrid" if cell["hybrid"] else "float32"
+        name = (f"{kind} lstm {cell_text(cell)} steps={steps} batch={batch}"
+                f"{' time-major' if time_major else ''}{' asymmetric' if asymmetric else ''}")
+        path = os.path.join(scratch, f"built_lstm{k}.tflite")
+        lstm_models.unidirectional_model(path, np.random.default_rng(args.seed + 300 + k), steps,
+                                         batch, features, time_major, cell, asymmetric,
+                                         cell_clip, proj_clip)
+        if not convert_and_check(name, path, scratch, args, rng):
+            failed.append(name)
+    for k, (steps, batch, features, time_major, merge, fw, bw, asymmetric) in \
+            enumerate(BIDIRECTIONAL):
+        kind = "hybrid" if fw["hybrid"] else "float32"
+        name = (f"{kind} bilstm fw {cell_text(fw)} bw {cell_text(bw)} steps={steps} "
+                f"batch={batch}{' time-major' if time_major else ''}"
+                f"{' merged' if merge else ''}{' asymmetric' if asymmetric else ''}")
+        path = os.path.join(scratch, f"bilstm{k}.tflite")
+        lstm_models.bidirectional_model(path, np.random.default_rng(args.seed + 400 + k), steps,
+                                        batch, features, time_major, merge, fw, bw, asymmetric,
+                                        cell_clip=1.5 if k == 4 else 0.0)
+        if not convert_and_check(name, path, scratch, args, rng):
+            failed.append(name)
+    return failed
 
 
 def main():
@@ -270,8 +359,9 @@ def main():
                 edit_lstm(path, edits, width, rng)
                 if not convert_and_check(name, path, scratch, args, rng):
                     failed.append(name)
+        failed += check_hybrid_and_bidirectional(scratch, args, rng)
     total = (len(ZOO_MODELS) + len(GENERATED) + len(VARIANTS) + len(FLOAT_GENERATED) +
-             len(FLOAT_VARIANTS))
+             len(FLOAT_VARIANTS) + len(HYBRID_KERAS) + len(HYBRID_BUILT) + len(BIDIRECTIONAL))
     print(f"lstm_cases: {total} models, {len(failed)} failed" +
           (f": {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0

@@ -94,7 +94,7 @@ std::string describe_options(const OpOptions& options) {
             << " time_major=" << o.time_major << " asym=" << o.asymmetric_quantize_inputs
             << " hidden=" << o.hidden_scale << "," << o.hidden_zero_point
             << " gates=" << o.input_gate_scale << "," << o.forget_gate_scale << ","
-            << o.cell_gate_scale << "," << o.output_gate_scale;
+            << o.cell_gate_scale << "," << o.output_gate_scale << " merge=" << o.merge_outputs;
         } else if constexpr (std::is_same_v<T, RecurrentOptions>) {
           s << "recurrent rank=" << o.rank << " act=" << o.fused_activation
             << " time_major=" << o.time_major << " asym=" << o.asymmetric_quantize_inputs;
@@ -257,7 +257,7 @@ void build_every_option_graph(ModelBuilder& b) {
   lstm.cell_clip = 8, lstm.proj_clip = 0.5f, lstm.time_major = true;
   lstm.asymmetric_quantize_inputs = true, lstm.hidden_scale = 0.25f, lstm.hidden_zero_point = -3;
   lstm.input_gate_scale = 0.5f, lstm.forget_gate_scale = 0.75f;
-  lstm.cell_gate_scale = 1.25f, lstm.output_gate_scale = 1.5f;
+  lstm.cell_gate_scale = 1.25f, lstm.output_gate_scale = 1.5f, lstm.merge_outputs = true;
   std::vector<int> lstm_inputs(24, kAbsentInput);
   lstm_inputs[0] = in_q;
   lstm_inputs[19] = b.add_variable("cell_state", DType::kInt16, {1, 4}, per_tensor(0.125f, 0));

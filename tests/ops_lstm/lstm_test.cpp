@@ -332,7 +332,7 @@ TEST_CASE("LSTM refusals name what is wrong", "[lstm]") {
   CHECK_THAT(error_with(s, [&](ModelBuilder& b, auto& in, auto&) {
                in[0] = b.add_tensor("x_float", DType::kFloat32, {s.batch, s.steps, s.features});
              }),
-             Catch::Contains("hybrid LSTM (float32 input, quantized weights)"));
+             Catch::Contains("\"bias0\") has dtype int32, expected float32"));  // hybrid: float biases
   CHECK_THAT(error_with(s, [&](ModelBuilder& b, auto& in, auto&) {
                in[18] = b.add_variable("h_wide", DType::kInt8, {s.batch, s.units + 1},
                                        per_tensor(s.hidden_scale, -1));
