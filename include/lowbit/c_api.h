@@ -58,9 +58,14 @@ typedef struct lowbit_interpreter_options {
      value, which the API then refuses with LOWBIT_INVALID_ARGUMENT. */
   int profile;
   const char* kernel;             /* NULL or "" = $LOWBIT_KERNEL or "auto"; "reference", "avx2", ... */
+  /* Who runs float32 operators: NULL or "" = $LOWBIT_FLOAT_KERNELS or "default"
+     (XNNPACK where the build links it, else lowbit's own kernels); "own";
+     "xnnpack" (LOWBIT_UNSUPPORTED in a build without it: firmware, static tools). */
+  const char* float_kernels;
 } lowbit_interpreter_options;
 
-/* Fills the defaults: one thread, tflite_reference, automatic kernels. */
+/* Fills the defaults: one thread, tflite_reference, automatic kernels and
+   float kernels. */
 void lowbit_interpreter_options_init(lowbit_interpreter_options* options);
 
 /* "ok", "invalid argument", ... */
@@ -158,6 +163,8 @@ size_t lowbit_interpreter_packed_weight_bytes(const lowbit_interpreter* interpre
 /* Operators, and the kernel prepare chose for one ("qs8_gemm_2x8c8__avx2"; "" when out of range). */
 size_t lowbit_interpreter_num_operators(const lowbit_interpreter* interpreter);
 const char* lowbit_interpreter_kernel_name(const lowbit_interpreter* interpreter, size_t op_index);
+/* Who runs this interpreter's float32 operators, resolved: "own" or "xnnpack". */
+const char* lowbit_interpreter_float_kernels(const lowbit_interpreter* interpreter);
 
 const char* lowbit_tensor_name(const lowbit_tensor* tensor);
 lowbit_dtype lowbit_tensor_dtype(const lowbit_tensor* tensor);
