@@ -25,7 +25,7 @@ QUICKNET_SMALL = "quicknet_small"
 # |candidate - expected| <= ABS_TOLERANCE x max|expected| + REL_TOLERANCE x |expected|, the
 # float_own_cases.py rule: the ARM and x86 float kernels (and LCE's) sum in different orders
 # (NEON and AVX2 FMA blocks), so outputs differ by rounding. Measured: at most 4e-6 x
-# max|output| and 5.5e-6 relative (cortex-a53/a76/a7/a15 vs x86 and LCE); a binary convolution
+# max|output| and 7e-6 relative (cortex-a53/a76/a7/a15 vs x86 and LCE); a binary convolution
 # takes the sign of its float input, so a rounding difference at a value near zero could flip
 # a bit that later layers carry: the bar leaves room (about 20x) for that but stays far below what a
 # wrong kernel gives.
