@@ -117,6 +117,14 @@ typedef struct lowbit_op_resolver {
 void lowbit_op_resolver_init(lowbit_op_resolver* resolver);
 /* Adds one operator; adding it again is harmless. */
 lowbit_status lowbit_op_resolver_add(lowbit_op_resolver* resolver, const lowbit_op* op);
+/* Float32 operators on lowbit's own kernels (no XNNPACK): CONV_2D,
+ * DEPTHWISE_CONV_2D, FULLY_CONNECTED, pools, MEAN, ADD/SUB/MUL, SOFTMAX,
+ * LOGISTIC, HARD_SWISH, RELU, RELU6 with float32 tensors. The firmware library
+ * links these kernels only into programs that call this (before creating an
+ * interpreter); without it a float operator fails lowbit_arena_size and
+ * lowbit_interpreter_create with LOWBIT_UNSUPPORTED naming this call. Hosted
+ * builds always have them. Add the operator types as well (lowbit_op_Conv2D(), ...). */
+lowbit_status lowbit_op_resolver_add_float_kernels(lowbit_op_resolver* resolver);
 /* lowbit_model_create_from_buffer with only the resolver's operators: a model
  * using any other fails with LOWBIT_UNSUPPORTED and a message naming the
  * operator and the lowbit_op_...() to add. The resolver is read only during
