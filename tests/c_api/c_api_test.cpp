@@ -330,3 +330,29 @@ TEST_CASE("C API float_kernels chooses who runs float operators") {
   }
   CHECK(std::string(lowbit_interpreter_float_kernels(nullptr)).empty());
 }
+
+TEST_CASE("C API lowbit_op_resolver_add_float_kernels runs float models through a resolver") {
+  // Hosted builds always link the float kernels; the call must still accept a resolver, refuse
+  // NULL by name, and leave float models loadable and runnable through that resolver (the
+  // firmware build's linking is checked by scripts/check-firmware.sh).
+  CHECK(lowbit_op_resolver_add_float_kernels(nullptr) == LOWBIT_INVALID_ARGUMENT);
+  CHECK(std::string(lowbit_last_error()).find("resolver") != std::string::npos);
+  lowbit_op_resolver ops;
+  lowbit_op_resolver_init(&ops);
+  REQUIRE(lowbit_op_resolver_add(&ops, lowbit_op_Conv2D()) == LOWBIT_OK);
+  REQUIRE(lowbit_op_resolver_add(&ops, lowbit_op_DepthwiseConv2D()) == LOWBIT_OK);
+  REQUIRE(lowbit_op_resolver_add(&ops, lowbit_op_Add()) == LOWBIT_OK);
+  REQUIRE(lowbit_op_resolver_add_float_kernels(&ops) == LOWBIT_OK);
+  const Bytes model_bytes = block_model("float", 13);
+  CModel model;
+  REQUIRE(lowbit_model_create_from_buffer_with_resolver(model_bytes.data(), model_bytes.size(),
+                                                        &ops, &model.model) == LOWBIT_OK);
+  lowbit_interpreter_options options;
+  lowbit_interpreter_options_init(&options);
+  options.float_kernels = "own";
+  CInterpreter interp;
+  REQUIRE(lowbit_interpreter_create(model.model, &options, nullptr, 0, &interp.interpreter) ==
+          LOWBIT_OK);
+  CHECK(lowbit_interpreter_invoke(interp.interpreter) == LOWBIT_OK);
+  CHECK(std::string(lowbit_interpreter_float_kernels(interp.interpreter)) == "own");
+}
