@@ -1,6 +1,7 @@
 # LOWBIT_FIRMWARE=ON adds lowbit_firmware: the int8/binary core as a static
 # library built with -fno-exceptions -fno-rtti, without XNNPACK (float
-# operators are refused), without threads (a serial pthreadpool stand-in),
+# operators run on lowbit's own float kernels, linked only into firmware that
+# calls lowbit_op_resolver_add_float_kernels), without threads (a serial pthreadpool stand-in),
 # without the TFLite converter, with the CPU's instruction sets fixed at
 # compile time (LOWBIT_FIRMWARE_ISA, no run-time detection), and without the
 # resolver holding every operator (src/ops/default_op_resolver.cpp): the
@@ -18,11 +19,16 @@ set(LOWBIT_FIRMWARE_ISA "avx2" CACHE STRING
 file(GLOB LOWBIT_FIRMWARE_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/src/format/*.cpp ${CMAKE_SOURCE_DIR}/src/graph/*.cpp
   ${CMAKE_SOURCE_DIR}/src/runtime/*.cpp ${CMAKE_SOURCE_DIR}/src/ops/*.cpp
-  ${CMAKE_SOURCE_DIR}/src/ops/drivers/*.cpp
+  ${CMAKE_SOURCE_DIR}/src/ops/drivers/*.cpp ${CMAKE_SOURCE_DIR}/src/ops/float/*.cpp
   ${CMAKE_SOURCE_DIR}/src/c_api/*.cpp ${CMAKE_SOURCE_DIR}/src/c_api/firmware/*.c
   ${CMAKE_SOURCE_DIR}/src/c_api/firmware/*.cpp)
+# The float operators' entry point is src/c_api/firmware/float_kernel_hook.cpp's;
+# XNNPACK's entry points are the failing stand-ins of the static tools (the
+# XNNPACK kernel classes are compiled but never chosen: float_kernels resolves
+# to own here, src/runtime/float_kernels.cpp).
 list(REMOVE_ITEM LOWBIT_FIRMWARE_SOURCES ${CMAKE_SOURCE_DIR}/src/ops/default_op_resolver.cpp
-  ${CMAKE_SOURCE_DIR}/src/runtime/cpu_detect.cpp)
+  ${CMAKE_SOURCE_DIR}/src/runtime/cpu_detect.cpp ${CMAKE_SOURCE_DIR}/src/ops/float/float_kernel_entry.cpp)
+list(APPEND LOWBIT_FIRMWARE_SOURCES ${CMAKE_SOURCE_DIR}/src/standalone/xnnpack_unavailable.cpp)
 # The kernels, built again here with the firmware's flags: the portable ones
 # and the files of LOWBIT_FIRMWARE_ISA's sets (with the per-ISA flags
 # cmake/LowbitKernels.cmake set on them). The fixed features
@@ -36,9 +42,11 @@ add_dependencies(lowbit_firmware lowbit_schema)
 target_include_directories(lowbit_firmware
   PUBLIC ${CMAKE_SOURCE_DIR}/include
   PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR} ${LOWBIT_GENERATED_DIR})
-# Headers only: pthreadpool.h for the serial stand-in, flatbuffers.
+# Headers only: pthreadpool.h for the serial stand-in, xnnpack.h for the
+# XNNPACK stand-ins, flatbuffers.
 get_target_property(pthreadpool_include lowbit::pthreadpool INTERFACE_INCLUDE_DIRECTORIES)
-target_include_directories(lowbit_firmware PRIVATE ${pthreadpool_include})
+target_include_directories(lowbit_firmware PRIVATE ${pthreadpool_include}
+  $<TARGET_PROPERTY:lowbit::xnnpack,INTERFACE_INCLUDE_DIRECTORIES>)
 target_include_directories(lowbit_firmware PRIVATE
   $<TARGET_PROPERTY:flatbuffers::flatbuffers_shared_or_static,INTERFACE_INCLUDE_DIRECTORIES>)
 target_compile_options(lowbit_firmware PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions -fno-rtti>)

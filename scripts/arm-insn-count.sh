@@ -2,7 +2,8 @@
 # Dynamic instruction count of one inference of an ARM bench_model under qemu,
 # with the TCG plugin scripts/qemu-plugin/insn_count.c (built here with the
 # host compiler): all instructions, and the multiply instructions of the
-# kernels (SDOT, SMMLA, SMULL, SADALP, CNT; VMULL.S8, VPADAL.S16, VCNT.8).
+# kernels (SDOT, SMMLA, SMULL, SADALP, CNT, float FMLA/FMUL/FADD/FMADD;
+# VMULL.S8, VPADAL.S16, VCNT.8, VFMA/VMLA/VMUL/VADD.F32).
 # One inference = (12 inferences - 2 inferences) / 10, so loading, preparing
 # and the first run cancel out. One thread (the plugin's counters are plain).
 #   scripts/arm-insn-count.sh BUILD_DIR QEMU_CPU MODEL.lbm [bench_model flags...]

@@ -5,7 +5,7 @@
 #   scripts/install-deps.sh            build, test and benchmark dependencies
 #   scripts/install-deps.sh --cross    also the aarch64/armhf cross toolchains
 #   scripts/install-deps.sh --fuzz     also clang, its sanitizer/libFuzzer runtimes and llvm-symbolizer
-#   scripts/install-deps.sh --oracle   also a Python venv in .venv with LiteRT, Larq, LCE, TensorFlow
+#   scripts/install-deps.sh --oracle   also a Python venv in .venv with LiteRT, Larq, LCE, TensorFlow, Larq Zoo
 #                                      and Fashion-MNIST for scripts/conformance.sh
 set -euo pipefail
 
@@ -47,10 +47,17 @@ setup_oracle_venv() {
   # Pinned: the set tests/conformance and the peer benchmarks were last run with.
   # Larq 0.14 needs Keras 2 (tf_keras); onnx/onnxruntime: scripts/bench_peers.sh layers.
   if ! TF_USE_LEGACY_KERAS=1 "$root/.venv/bin/python" -c \
-      'import ai_edge_litert, numpy, flatbuffers, tf_keras, larq, larq_compute_engine, onnx, onnxruntime, tflite_micro' \
+      'import ai_edge_litert, numpy, flatbuffers, tf_keras, larq, larq_compute_engine, onnx, onnxruntime, tflite_micro, larq_zoo' \
       2>/dev/null; then
     "$root/.venv/bin/pip" install -q ai-edge-litert==2.3.0 larq-compute-engine==0.16.0 larq==0.14.0 \
       tensorflow==2.21.0 tf-keras==2.21.0 numpy==1.26.4 flatbuffers onnx==1.23.2 onnxruntime==1.32.0 tflite-micro==0.dev20261023182759
+    # Larq Zoo (tests/conformance/quicknet_small.py: QuickNet-Small, scripts/test-arm.sh). Its
+    # metadata pins protobuf<3.21, which breaks TensorFlow 2.21: larq-zoo and zookeeper come
+    # without their dependencies, what they import is installed beside them, and protobuf last,
+    # at the version TensorFlow runs with.
+    "$root/.venv/bin/pip" install -q --no-deps larq-zoo==2.4.0 zookeeper==1.4.0
+    "$root/.venv/bin/pip" install -q tensorflow-datasets==4.9.10 click==8.5.1 typeguard==4.6.1
+    "$root/.venv/bin/pip" install -q protobuf==7.36.2
   fi
   # TFLite Micro (the oracle of int8-state SVDF models, which LiteRT misreads) wants NumPy 2:
   # a venv of its own, .venv-tflm (tests/conformance/svdf_rnn_cases.py).

@@ -10,12 +10,19 @@
 #      are the src/standalone stand-ins) on the demo and block models with
 #      every kernel set the CPU allows, 3 threads, compared byte for byte
 #      (cmp) with a native x86-64 build;
-#   4. the static bench_model once per target.
+#   4. the static bench_model once per target;
+#   5. binary networks with a float stem and head on the static lowbit-run and
+#      bench_model (float operators on lowbit's own kernels, no XNNPACK) under
+#      every CPU above but max: the LCE QuickNet- and Bi-Real-style models of
+#      tests/conformance and a Larq Zoo QuickNet-Small (random weights, 96x96
+#      input), outputs within a float tolerance of the x86 build's and of LCE's
+#      interpreter (tests/conformance/arm_float_models.py; needs the oracle
+#      venv, scripts/install-deps.sh --oracle).
 #   scripts/test-arm.sh [aarch64] [armhf]        (default: both)
 # Environment: LOWBIT_JOBS (build parallelism, default 2); LOWBIT_TEST_SCALE
 # (random sweep size, default 0.3 here: emulation is slow); LOWBIT_NATIVE_BUILD
 # (the x86-64 build giving the expected outputs, default build-armhost, built
-# here: lowbit-run and the generated models only).
+# here: lowbit-run, lowbit-convert and the generated models only).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -48,7 +55,8 @@ if [[ ! -x "$native/bin/lowbit-run" || -z "${LOWBIT_NATIVE_BUILD:-}" ]]; then
   cmake -S "$root" -B "$native" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLOWBIT_WERROR=ON \
     >"$logs/native-configure.log" 2>&1 ||
     fail "native configure (log: $logs/native-configure.log)"
-  cmake --build "$native" -j "$jobs" --target lowbit-run lowbit_models >"$logs/native-build.log" 2>&1 ||
+  cmake --build "$native" -j "$jobs" --target lowbit-run lowbit-convert lowbit_models \
+    >"$logs/native-build.log" 2>&1 ||
     { tail -30 "$logs/native-build.log" >&2; fail "native build (log: $logs/native-build.log)"; }
 fi
 expected="$logs/expected"
@@ -60,6 +68,25 @@ for model in "${models[@]}"; do
       --output "0=$expected/$model.$profile.bin" >/dev/null || fail "native lowbit-run $model $profile"
   done
 done
+
+# --- Binary networks with a float stem and head: the models, one random input
+# each, LCE's outputs (arm_float_models.py prepare) and the x86 build's with
+# lowbit's own float kernels, which every ARM run is compared with.
+float_models=(lce_quicknet_style_float lce_bireal_style_float quicknet_small)
+float_dir="$logs/float-models"
+python=$root/.venv/bin/python
+[[ -x "$python" ]] || fail "$python missing (scripts/install-deps.sh --oracle makes the venv)"
+start=$SECONDS
+TF_USE_LEGACY_KERAS=1 TF_CPP_MIN_LOG_LEVEL=3 "$python" "$root/tests/conformance/arm_float_models.py" \
+  prepare "$float_dir" --build-dir "$native" --size 96 >"$logs/float-models-prepare.log" 2>&1 ||
+  { tail -20 "$logs/float-models-prepare.log" >&2; fail "float-stem models (log: $logs/float-models-prepare.log)"; }
+for model in "${float_models[@]}"; do
+  "$native/bin/lowbit-run" "$float_dir/$model.lbm" --float-kernels own --input "0=$float_dir/$model.input.bin" \
+    --output "0=$float_dir/$model.x86.bin" >/dev/null || fail "native lowbit-run $model"
+  "$python" "$root/tests/conformance/arm_float_models.py" check "$float_dir" "$model" \
+    "$float_dir/$model.x86.bin" || fail "$model on x86: outside the float tolerance of LCE"
+done
+echo "test-arm.sh: float-stem models and their x86 and LCE outputs ($((SECONDS - start)) s)"
 
 # --- Cross builds.
 cross_build() {  # triple build_dir
@@ -162,6 +189,33 @@ bench_smoke() {  # qemu triple cpu build_dir
   echo "$(basename "$4") bench_model (static) runs under -cpu $3"
 }
 
+# The static lowbit-run (2 threads) on each float-stem model and the static
+# bench_model (2 runs) on QuickNet-Small, run without -L or the sysroot as on
+# a board; outputs against the x86 build's and LCE's (max abs and relative
+# error printed).
+float_stem_models() {  # qemu triple cpu build_dir
+  local qemu=$1 cpu=$3 dir=$4
+  local out="$logs/float-$(basename "$dir")-$cpu" start=$SECONDS
+  mkdir -p "$out"
+  echo "$(basename "$dir") -cpu $cpu: float-stem models on the static lowbit-run (own float kernels):"
+  for model in "${float_models[@]}"; do
+    local file="$out/$model.bin"
+    timeout 900 "$qemu" -cpu "$cpu" "$dir/bin/lowbit-run" "$float_dir/$model.lbm" --threads 2 \
+      --input "0=$float_dir/$model.input.bin" --output "0=$file" >"$file.log" 2>&1 ||
+      { cat "$file.log" >&2; fail "static lowbit-run $model under $qemu -cpu $cpu"; }
+    grep -q "float kernels own" "$file.log" || fail "lowbit-run $model did not run own float kernels (log: $file.log)"
+    "$python" "$root/tests/conformance/arm_float_models.py" check "$float_dir" "$model" \
+      "$float_dir/$model.x86.bin" "$file" | grep -v "x86.bin:" ||
+      fail "$model on $(basename "$dir") -cpu $cpu: outside the float tolerance"
+  done
+  local log="$out/bench_model.log"
+  timeout 900 "$qemu" -cpu "$cpu" "$dir/bin/bench_model" --graph="$float_dir/quicknet_small.lbm" \
+    --num_runs=2 --warmup_runs=0 --num_threads=2 --enable_op_profiling=true >"$log" 2>&1 ||
+    { tail -20 "$log" >&2; fail "static bench_model on QuickNet-Small under $qemu -cpu $cpu"; }
+  grep -q "Float kernels: \[own\]" "$log" || fail "bench_model did not report own float kernels (log: $log)"
+  echo "$(basename "$dir") -cpu $cpu: float-stem models and bench_model OK ($((SECONDS - start)) s)"
+}
+
 for target in "${targets[@]}"; do
   case "$target" in
     aarch64)
@@ -180,6 +234,8 @@ for target in "${targets[@]}"; do
       compare_outputs "${q[@]}" cortex-a76 "$dir" neondot
       compare_outputs "${q[@]}" max "$dir" neon neondot i8mm auto
       bench_smoke "${q[@]}" cortex-a53 "$dir"
+      float_stem_models "${q[@]}" cortex-a53 "$dir"
+      float_stem_models "${q[@]}" cortex-a76 "$dir"
       ;;
     armhf)
       dir="$root/build-armhf"
@@ -191,6 +247,8 @@ for target in "${targets[@]}"; do
       compare_outputs "${q[@]}" cortex-a7 "$dir" reference armv7neon
       compare_outputs "${q[@]}" cortex-a15 "$dir" auto
       bench_smoke "${q[@]}" cortex-a7 "$dir"
+      float_stem_models "${q[@]}" cortex-a7 "$dir"
+      float_stem_models "${q[@]}" cortex-a15 "$dir"
       ;;
     *) fail "unknown target '$target' (aarch64 or armhf)" ;;
   esac

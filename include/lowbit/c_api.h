@@ -58,9 +58,14 @@ typedef struct lowbit_interpreter_options {
      value, which the API then refuses with LOWBIT_INVALID_ARGUMENT. */
   int profile;
   const char* kernel;             /* NULL or "" = $LOWBIT_KERNEL or "auto"; "reference", "avx2", ... */
+  /* Who runs float32 operators: NULL or "" = $LOWBIT_FLOAT_KERNELS or "default"
+     (XNNPACK where the build links it, else lowbit's own kernels); "own";
+     "xnnpack" (LOWBIT_UNSUPPORTED in a build without it: firmware, static tools). */
+  const char* float_kernels;
 } lowbit_interpreter_options;
 
-/* Fills the defaults: one thread, tflite_reference, automatic kernels. */
+/* Fills the defaults: one thread, tflite_reference, automatic kernels and
+   float kernels. */
 void lowbit_interpreter_options_init(lowbit_interpreter_options* options);
 
 /* "ok", "invalid argument", ... */
@@ -112,6 +117,14 @@ typedef struct lowbit_op_resolver {
 void lowbit_op_resolver_init(lowbit_op_resolver* resolver);
 /* Adds one operator; adding it again is harmless. */
 lowbit_status lowbit_op_resolver_add(lowbit_op_resolver* resolver, const lowbit_op* op);
+/* Float32 operators on lowbit's own kernels (no XNNPACK): CONV_2D,
+ * DEPTHWISE_CONV_2D, FULLY_CONNECTED, pools, MEAN, ADD/SUB/MUL, SOFTMAX,
+ * LOGISTIC, HARD_SWISH, RELU, RELU6 with float32 tensors. The firmware library
+ * links these kernels only into programs that call this (before creating an
+ * interpreter); without it a float operator fails lowbit_arena_size and
+ * lowbit_interpreter_create with LOWBIT_UNSUPPORTED naming this call. Hosted
+ * builds always have them. Add the operator types as well (lowbit_op_Conv2D(), ...). */
+lowbit_status lowbit_op_resolver_add_float_kernels(lowbit_op_resolver* resolver);
 /* lowbit_model_create_from_buffer with only the resolver's operators: a model
  * using any other fails with LOWBIT_UNSUPPORTED and a message naming the
  * operator and the lowbit_op_...() to add. The resolver is read only during
@@ -158,6 +171,8 @@ size_t lowbit_interpreter_packed_weight_bytes(const lowbit_interpreter* interpre
 /* Operators, and the kernel prepare chose for one ("qs8_gemm_2x8c8__avx2"; "" when out of range). */
 size_t lowbit_interpreter_num_operators(const lowbit_interpreter* interpreter);
 const char* lowbit_interpreter_kernel_name(const lowbit_interpreter* interpreter, size_t op_index);
+/* Who runs this interpreter's float32 operators, resolved: "own" or "xnnpack". */
+const char* lowbit_interpreter_float_kernels(const lowbit_interpreter* interpreter);
 
 const char* lowbit_tensor_name(const lowbit_tensor* tensor);
 lowbit_dtype lowbit_tensor_dtype(const lowbit_tensor* tensor);

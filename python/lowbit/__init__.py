@@ -21,12 +21,16 @@ class Interpreter(_lowbit.Interpreter):
 
     ``kernel``: "" (default: $LOWBIT_KERNEL or "auto"), "reference", "avx2", ...
     ``profile``: "tflite_reference", "single_rounding", "xnnpack_fp32" or "tflite_optimized".
+    ``float_kernels``: who runs float32 operators: "" (default: $LOWBIT_FLOAT_KERNELS or
+    "default", which is XNNPACK where the build links it, else lowbit's own kernels), "own"
+    or "xnnpack". The ``float_kernels`` property tells the resolved choice.
     """
 
-    def __init__(self, model, num_threads=1, kernel="", profile="tflite_reference"):
+    def __init__(self, model, num_threads=1, kernel="", profile="tflite_reference",
+                 float_kernels=""):
         if isinstance(model, os.PathLike):
             model = os.fspath(model)
-        super().__init__(model, num_threads, kernel, profile)
+        super().__init__(model, num_threads, kernel, profile, float_kernels)
 
     def run(self, inputs):
         """Sets inputs (a list in graph order, or a dict by name), invokes,

@@ -83,6 +83,37 @@ def test_errors_are_exceptions_with_the_runtime_message(models_dir, tmp_path):
         interpreter.set_input("no such input", np.zeros(shape, np.int8))
 
 
+def test_float_kernels_choose_who_runs_float_operators(models_dir, monkeypatch):
+    """float_kernels="own" runs lowbit's own float kernels, "xnnpack" XNNPACK's (where the
+    build links it); both agree within float rounding, and the property names the choice."""
+    path = models_dir / "block_float.lbm"
+    monkeypatch.delenv("LOWBIT_FLOAT_KERNELS", raising=False)
+    default = lowbit.Interpreter(path)
+    assert default.float_kernels in ("own", "xnnpack")
+    own = lowbit.Interpreter(path, float_kernels="own")
+    assert own.float_kernels == "own"
+    assert not any("xnnpack" in k for k in own.kernels)
+    inputs = random_inputs(own, seed=19)
+    expected = own.run(inputs)[0]
+    if default.float_kernels == "xnnpack":
+        xnnpack = lowbit.Interpreter(path, float_kernels="xnnpack")
+        assert xnnpack.float_kernels == "xnnpack"
+        assert any(k.endswith("__xnnpack") for k in xnnpack.kernels)
+        got = xnnpack.run(inputs)[0]
+        scale = np.max(np.abs(expected))
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5 * scale)
+    else:
+        with pytest.raises(lowbit.Error, match="no XNNPACK"):
+            lowbit.Interpreter(path, float_kernels="xnnpack")
+    # "" leaves the choice to $LOWBIT_FLOAT_KERNELS.
+    monkeypatch.setenv("LOWBIT_FLOAT_KERNELS", "own")
+    from_env = lowbit.Interpreter(path)
+    assert from_env.float_kernels == "own"
+    np.testing.assert_array_equal(from_env.run(inputs)[0], expected)
+    with pytest.raises(ValueError, match="float_kernels: 'fast'"):
+        lowbit.Interpreter(path, float_kernels="fast")
+
+
 def test_convert_matches_the_file_converter(tmp_path):
     tflite = SHARED / "tflite_micro" / "hello_world_int8.tflite"
     if not tflite.exists():

@@ -46,9 +46,21 @@ static const struct Class kClasses[] = {
     {"smull/smull2 .8b", 0xbfe0fc00u, 0x0e20c000u},
     {"sadalp", 0xbf3ffc00u, 0x0e206800u},
     {"cnt", 0xbffffc00u, 0x0e205800u},
+    /* Single-precision float (the own float kernels, scripts/arm-float-insn-count.sh):
+     * vector FMLA/FMUL/FADD (.2s or .4s), FMLA by element, scalar FMADD and FMUL. */
+    {"fmla .4s/.2s", 0xbfe0fc00u, 0x0e20cc00u},
+    {"fmla .s (by element)", 0xbfc0f400u, 0x0f801000u},
+    {"fmul .4s/.2s", 0xbfe0fc00u, 0x2e20dc00u},
+    {"fadd .4s/.2s", 0xbfe0fc00u, 0x0e20d400u},
+    {"fmadd s (scalar)", 0xffe08000u, 0x1f000000u},
+    {"fmul s (scalar)", 0xffe0fc00u, 0x1e200800u},
     {"vmull.s8", 0, 0},
     {"vpadal.s16", 0, 0},
     {"vcnt.8", 0, 0},
+    {"vfma.f32", 0, 0},
+    {"vmla.f32", 0, 0},
+    {"vmul.f32", 0, 0},
+    {"vadd.f32", 0, 0},
 };
 enum { kNumClasses = sizeof(kClasses) / sizeof(kClasses[0]) };
 static uint64_t total;

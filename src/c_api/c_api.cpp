@@ -60,6 +60,12 @@ lowbit::Status to_cpp_options(const lowbit_interpreter_options* in, lowbit::Inte
   out->num_threads = o.num_threads;
   out->profile = static_cast<lowbit::RequantProfile>(o.profile);
   out->kernel = o.kernel != nullptr ? o.kernel : "";
+  out->float_kernels = lowbit::FloatKernels::kDefault;
+  if (o.float_kernels != nullptr && *o.float_kernels != '\0' &&
+      !lowbit::parse_float_kernels(o.float_kernels, &out->float_kernels)) {
+    return invalid(std::string("options.float_kernels: '") + o.float_kernels +
+                   "': expected own, xnnpack or default");
+  }
   return lowbit::Status::Ok();
 }
 
@@ -165,6 +171,7 @@ void lowbit_interpreter_options_init(lowbit_interpreter_options* options) {
   options->num_threads = 1;
   options->profile = LOWBIT_PROFILE_TFLITE_REFERENCE;
   options->kernel = nullptr;
+  options->float_kernels = nullptr;
 }
 
 const char* lowbit_status_name(lowbit_status status) {
@@ -344,6 +351,11 @@ size_t lowbit_interpreter_num_operators(const lowbit_interpreter* interpreter) {
 const char* lowbit_interpreter_kernel_name(const lowbit_interpreter* interpreter, size_t op_index) {
   if (interpreter == nullptr || op_index >= lowbit_interpreter_num_operators(interpreter)) return "";
   return interpreter->interpreter->kernel_name(static_cast<int>(op_index));
+}
+
+const char* lowbit_interpreter_float_kernels(const lowbit_interpreter* interpreter) {
+  if (interpreter == nullptr) return "";
+  return lowbit::float_kernels_name(interpreter->interpreter->options().float_kernels);
 }
 
 const char* lowbit_tensor_name(const lowbit_tensor* tensor) {

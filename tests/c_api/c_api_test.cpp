@@ -267,3 +267,92 @@ TEST_CASE("C API failures return a status and a message") {
     CHECK(std::string(lowbit_status_name(static_cast<lowbit_status>(s))) != "unknown status");
   }
 }
+
+TEST_CASE("C API float_kernels chooses who runs float operators") {
+  const Bytes model_bytes = block_model("float", 11);
+  CModel model;
+  REQUIRE(lowbit_model_create_from_buffer(model_bytes.data(), model_bytes.size(), &model.model) ==
+          LOWBIT_OK);
+  std::vector<std::string> sources = {"own", "default"};
+  if (lowbit::build_has_xnnpack()) sources.push_back("xnnpack");
+  for (const std::string& source : sources) {
+    INFO("float_kernels " << source);
+    lowbit_interpreter_options options;
+    lowbit_interpreter_options_init(&options);
+    CHECK(options.float_kernels == nullptr);
+    options.float_kernels = source.c_str();
+    CInterpreter interp;
+    REQUIRE(lowbit_interpreter_create(model.model, &options, nullptr, 0, &interp.interpreter) ==
+            LOWBIT_OK);
+    // The resolved source, as the C++ API resolves it; the float operators' kernels name it.
+    lowbit::InterpreterOptions cpp_options;
+    REQUIRE(lowbit::parse_float_kernels(source, &cpp_options.float_kernels));
+    auto cpp_model = lowbit::Model::from_buffer(model_bytes.data(), model_bytes.size());
+    REQUIRE(cpp_model.ok());
+    lowbit::Interpreter cpp(cpp_model.value(), cpp_options);
+    REQUIRE(cpp.prepare().ok());
+    const std::string resolved = lowbit_interpreter_float_kernels(interp.interpreter);
+    CHECK(resolved == lowbit::float_kernels_name(cpp.options().float_kernels));
+    CHECK(resolved == (source != "default" ? source
+                                           : (lowbit::build_has_xnnpack() ? "xnnpack" : "own")));
+    bool named_xnnpack = false;
+    for (size_t i = 0; i < lowbit_interpreter_num_operators(interp.interpreter); ++i) {
+      const std::string kernel = lowbit_interpreter_kernel_name(interp.interpreter, i);
+      CHECK(kernel == cpp.kernel_name(static_cast<int>(i)));
+      named_xnnpack = named_xnnpack || kernel.find("__xnnpack") != std::string::npos;
+    }
+    CHECK(named_xnnpack == (resolved == "xnnpack"));
+    // Same outputs as the C++ API with the same source.
+    std::mt19937 rng(5);
+    lowbit_tensor* in = lowbit_interpreter_input(interp.interpreter, 0);
+    const Bytes input = random_input(rng, in);
+    std::memcpy(lowbit_tensor_data(in), input.data(), input.size());
+    std::memcpy(cpp.input(0).data, input.data(), input.size());
+    REQUIRE(lowbit_interpreter_invoke(interp.interpreter) == LOWBIT_OK);
+    REQUIRE(cpp.invoke().ok());
+    lowbit_tensor* out = lowbit_interpreter_output(interp.interpreter, 0);
+    REQUIRE(lowbit_tensor_bytes(out) == cpp.output(0).bytes);
+    CHECK(std::memcmp(lowbit_tensor_data(out), cpp.output(0).data, cpp.output(0).bytes) == 0);
+  }
+  lowbit_interpreter_options options;
+  lowbit_interpreter_options_init(&options);
+  lowbit_interpreter* interp = nullptr;
+  options.float_kernels = "fast";
+  CHECK(lowbit_interpreter_create(model.model, &options, nullptr, 0, &interp) ==
+        LOWBIT_INVALID_ARGUMENT);
+  CHECK(std::string(lowbit_last_error()).find("float_kernels: 'fast'") != std::string::npos);
+  CHECK(interp == nullptr);
+  if (!lowbit::build_has_xnnpack()) {
+    options.float_kernels = "xnnpack";
+    CHECK(lowbit_interpreter_create(model.model, &options, nullptr, 0, &interp) ==
+          LOWBIT_UNSUPPORTED);
+    CHECK(std::string(lowbit_last_error()).find("no XNNPACK") != std::string::npos);
+  }
+  CHECK(std::string(lowbit_interpreter_float_kernels(nullptr)).empty());
+}
+
+TEST_CASE("C API lowbit_op_resolver_add_float_kernels runs float models through a resolver") {
+  // Hosted builds always link the float kernels; the call must still accept a resolver, refuse
+  // NULL by name, and leave float models loadable and runnable through that resolver (the
+  // firmware build's linking is checked by scripts/check-firmware.sh).
+  CHECK(lowbit_op_resolver_add_float_kernels(nullptr) == LOWBIT_INVALID_ARGUMENT);
+  CHECK(std::string(lowbit_last_error()).find("resolver") != std::string::npos);
+  lowbit_op_resolver ops;
+  lowbit_op_resolver_init(&ops);
+  REQUIRE(lowbit_op_resolver_add(&ops, lowbit_op_Conv2D()) == LOWBIT_OK);
+  REQUIRE(lowbit_op_resolver_add(&ops, lowbit_op_DepthwiseConv2D()) == LOWBIT_OK);
+  REQUIRE(lowbit_op_resolver_add(&ops, lowbit_op_Add()) == LOWBIT_OK);
+  REQUIRE(lowbit_op_resolver_add_float_kernels(&ops) == LOWBIT_OK);
+  const Bytes model_bytes = block_model("float", 13);
+  CModel model;
+  REQUIRE(lowbit_model_create_from_buffer_with_resolver(model_bytes.data(), model_bytes.size(),
+                                                        &ops, &model.model) == LOWBIT_OK);
+  lowbit_interpreter_options options;
+  lowbit_interpreter_options_init(&options);
+  options.float_kernels = "own";
+  CInterpreter interp;
+  REQUIRE(lowbit_interpreter_create(model.model, &options, nullptr, 0, &interp.interpreter) ==
+          LOWBIT_OK);
+  CHECK(lowbit_interpreter_invoke(interp.interpreter) == LOWBIT_OK);
+  CHECK(std::string(lowbit_interpreter_float_kernels(interp.interpreter)) == "own");
+}

@@ -4,7 +4,7 @@
 
 namespace lowbit {
 
-Result<std::unique_ptr<OpKernel>> create_float_kernel(const GraphDesc&, const OperatorDesc& op) {
+Result<std::unique_ptr<OpKernel>> make_float_kernel(const GraphDesc&, const OperatorDesc& op) {
   switch (op.type) {
     case OpType::kConv2D:
     case OpType::kDepthwiseConv2D: return make_float_conv(op);

@@ -1,4 +1,4 @@
-// Float operators run through XNNPACK's operator API.
+// Float operators: lowbit's own float32 kernels or XNNPACK's operator API.
 #pragma once
 
 #include <memory>
@@ -7,10 +7,22 @@
 
 namespace lowbit {
 
-// The XNNPACK-backed kernel for a validated operator whose activations are
-// float32; an error Status when the operator has no float implementation.
+// The kernel for a validated operator whose activations are float32 (lowbit's
+// own or XNNPACK's, as the interpreter's float_kernels says); an error Status
+// when the operator has no float implementation. What the operators call:
+// hosted builds forward it to make_float_kernel (float_kernel_entry.cpp); the
+// firmware library only once the program links the float kernels through its
+// op resolver (src/c_api/firmware/float_kernel_hook.cpp), so firmware without
+// float operators links none.
 Result<std::unique_ptr<OpKernel>> create_float_kernel(const GraphDesc& graph,
                                                       const OperatorDesc& op);
+// Every float operator's kernel factory (float_kernels.cpp).
+Result<std::unique_ptr<OpKernel>> make_float_kernel(const GraphDesc& graph,
+                                                    const OperatorDesc& op);
+// Makes create_float_kernel reach make_float_kernel: nothing to do in hosted
+// builds; in the firmware library the only reference to the float kernels
+// (lowbit_op_resolver_add_float_kernels calls it). Idempotent.
+void link_float_kernels();
 
 // create() of an operator whose quantized kernel Quantized needs no options:
 // the float kernel for float32 input, else Quantized.
