@@ -29,13 +29,25 @@ using F32IgemmFn = void (*)(size_t mr, size_t nc, size_t taps, size_t kc, const 
                             const float* packed, float* c, size_t c_stride, float out_min,
                             float out_max);
 
+struct F32IgemmTile {
+  F32IgemmFn fn = nullptr;
+  uint32_t mr = 0;  // rows per call, at most
+  uint32_t nr = 0;  // channels per packed panel
+};
+
 struct F32IgemmKernel {
-  F32IgemmFn fn;
-  uint32_t mr;  // rows per call, at most
-  uint32_t nr;  // channels per packed panel
+  F32IgemmTile wide;
+  // Optional (fn null): a tile of narrower panels for layers of at most its
+  // nr channels, such as an 8-channel stem, which the wide one would mostly
+  // spend on zero weights.
+  F32IgemmTile narrow;
   // The portable row: CONV_2D and FULLY_CONNECTED then run their direct
   // reference kernels (TFLite's summation order) instead.
   bool portable = false;
+  // The tile for a layer of n channels.
+  const F32IgemmTile& tile_for(size_t n) const {
+    return narrow.fn != nullptr && n <= narrow.nr ? narrow : wide;
+  }
 };
 
 // Floats of the packed weights of n channels of depth k in panels of nr:
@@ -55,14 +67,22 @@ KernelFamily<F32IgemmKernel> f32_igemm_variants();
 void f32_igemm_4x8__reference(size_t mr, size_t nc, size_t taps, size_t kc,
                               const float* const* a, const float* packed, float* c,
                               size_t c_stride, float out_min, float out_max);
-// x86-64: AVX2 + FMA, 6 rows x 16 channels (kernels/x86/f32_igemm_avx2.cpp).
+// x86-64: AVX2 + FMA, 6 rows x 16 channels, narrow 6 x 8
+// (kernels/x86/f32_igemm_avx2.cpp).
 void f32_igemm_6x16__avx2(size_t mr, size_t nc, size_t taps, size_t kc, const float* const* a,
                           const float* packed, float* c, size_t c_stride, float out_min,
                           float out_max);
-// x86-64: AVX-512F, 7 rows x 32 channels (kernels/x86/f32_igemm_avx512.cpp).
+void f32_igemm_6x8__avx2(size_t mr, size_t nc, size_t taps, size_t kc, const float* const* a,
+                         const float* packed, float* c, size_t c_stride, float out_min,
+                         float out_max);
+// x86-64: AVX-512F, 7 rows x 32 channels, narrow 8 x 8 in ymm registers
+// (kernels/x86/f32_igemm_avx512.cpp).
 void f32_igemm_7x32__avx512(size_t mr, size_t nc, size_t taps, size_t kc,
                             const float* const* a, const float* packed, float* c,
                             size_t c_stride, float out_min, float out_max);
+void f32_igemm_8x8__avx512(size_t mr, size_t nc, size_t taps, size_t kc, const float* const* a,
+                           const float* packed, float* c, size_t c_stride, float out_min,
+                           float out_max);
 // aarch64 NEON (FMLA), 6 rows x 8 channels (kernels/arm/f32_igemm_neon.cpp).
 void f32_igemm_6x8__neon(size_t mr, size_t nc, size_t taps, size_t kc, const float* const* a,
                          const float* packed, float* c, size_t c_stride, float out_min,

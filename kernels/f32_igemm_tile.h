@@ -74,6 +74,20 @@ void f32_igemm_tile(size_t mr, size_t nc, size_t taps, size_t kc, const float* c
   }
 }
 
+// The tile of exactly mr rows (1 <= mr <= MR): a batch-1 FULLY_CONNECTED
+// computes one row, not MR copies of it.
+template <typename V, size_t MR, size_t NV>
+void f32_igemm_rows(size_t mr, size_t nc, size_t taps, size_t kc, const float* const* a,
+                    const float* w, float* c, size_t c_stride, float out_min, float out_max) {
+  if constexpr (MR > 1) {
+    if (mr < MR) {
+      f32_igemm_rows<V, MR - 1, NV>(mr, nc, taps, kc, a, w, c, c_stride, out_min, out_max);
+      return;
+    }
+  }
+  f32_igemm_tile<V, MR, NV>(mr, nc, taps, kc, a, w, c, c_stride, out_min, out_max);
+}
+
 #undef LOWBIT_UNROLL
 
 }  // namespace lowbit

@@ -29,7 +29,7 @@ struct Armv7Neon {
 void f32_igemm_4x8__armv7neon(size_t mr, size_t nc, size_t taps, size_t kc,
                               const float* const* a, const float* packed, float* c,
                               size_t c_stride, float out_min, float out_max) {
-  f32_igemm_tile<Armv7Neon, 4, 2>(mr, nc, taps, kc, a, packed, c, c_stride, out_min, out_max);
+  f32_igemm_rows<Armv7Neon, 4, 2>(mr, nc, taps, kc, a, packed, c, c_stride, out_min, out_max);
 }
 
 }  // namespace lowbit

@@ -28,7 +28,7 @@ struct Neon {
 void f32_igemm_6x8__neon(size_t mr, size_t nc, size_t taps, size_t kc, const float* const* a,
                          const float* packed, float* c, size_t c_stride, float out_min,
                          float out_max) {
-  f32_igemm_tile<Neon, 6, 2>(mr, nc, taps, kc, a, packed, c, c_stride, out_min, out_max);
+  f32_igemm_rows<Neon, 6, 2>(mr, nc, taps, kc, a, packed, c, c_stride, out_min, out_max);
 }
 
 }  // namespace lowbit

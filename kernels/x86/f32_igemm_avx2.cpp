@@ -1,5 +1,6 @@
 // f32_igemm (kernels/f32_igemm.h) in AVX2 with FMA: 6 rows x 16 channels,
-// twelve ymm accumulators, two weight vectors and one broadcast per depth.
+// twelve ymm accumulators, two weight vectors and one broadcast per depth;
+// layers of at most 8 channels 6 x 8.
 #include <immintrin.h>
 
 #include "kernels/f32_igemm.h"
@@ -24,7 +25,13 @@ struct Avx2 {
 void f32_igemm_6x16__avx2(size_t mr, size_t nc, size_t taps, size_t kc, const float* const* a,
                           const float* packed, float* c, size_t c_stride, float out_min,
                           float out_max) {
-  f32_igemm_tile<Avx2, 6, 2>(mr, nc, taps, kc, a, packed, c, c_stride, out_min, out_max);
+  f32_igemm_rows<Avx2, 6, 2>(mr, nc, taps, kc, a, packed, c, c_stride, out_min, out_max);
+}
+
+void f32_igemm_6x8__avx2(size_t mr, size_t nc, size_t taps, size_t kc, const float* const* a,
+                         const float* packed, float* c, size_t c_stride, float out_min,
+                         float out_max) {
+  f32_igemm_rows<Avx2, 6, 1>(mr, nc, taps, kc, a, packed, c, c_stride, out_min, out_max);
 }
 
 }  // namespace lowbit

@@ -3,7 +3,7 @@
 // the driver calls it, over GEMMs (one tap; depths through every remainder of
 // the widest vector) and convolutions (kernel sizes, strides, dilations,
 // padding: taps in the padding point at zeros), channel counts through the
-// panels' remainders, partial row tiles, a first panel other than 0, bias
+// panels' remainders, partial row tiles, both tiles of a row (wide, narrow), a first panel other than 0, bias
 // and clamps. The rows sum from the bias with FMA, so each value must lie
 // within 1e-5 x |reference| + 1e-6 x (sum of |terms|) of it; nothing past a
 // row's channels may be written. Prints the largest differences seen.
@@ -44,7 +44,7 @@ struct Errors {
 
 // One convolution through `kernel` from channel panel first_panel on,
 // checked against the reference.
-void check_conv(const F32IgemmKernel& kernel, const ref::F32ConvParams& p, bool has_bias,
+void check_conv(const F32IgemmTile& kernel, const ref::F32ConvParams& p, bool has_bias,
                 size_t first_panel, std::mt19937& rng, Errors* errors) {
   const size_t n = size_t(p.out_channels()), kc = size_t(p.in_channels);
   const size_t taps = size_t(p.kernel_h) * p.kernel_w, k = taps * kc;
@@ -83,7 +83,8 @@ void check_conv(const F32IgemmKernel& kernel, const ref::F32ConvParams& p, bool 
         }
       }
     }
-    kernel.fn(count, n - first, taps, kc, a.data(), packed.data() + first_panel * kernel.nr * (k + 1),
+    kernel.fn(count, n - first, taps, kc, a.data(),
+              packed.data() + first_panel * kernel.nr * (k + 1),
               actual.data() + row0 * stride + first, stride, p.out_min, p.out_max);
   }
   for (size_t r = 0; r < rows; ++r) {
@@ -112,54 +113,58 @@ ref::F32ConvParams clamps(ref::F32ConvParams p, std::mt19937& rng) {
   return p;
 }
 
+// GEMMs (a 1 x m image of 1x1 taps) and convolutions through one tile.
+void check_tile(const char* name, const F32IgemmTile& kernel) {
+  CAPTURE(kernel.mr, kernel.nr);
+  std::mt19937 rng(test_seed());
+  Errors errors;
+  for (size_t k : lengths_through_remainders()) {
+    for (size_t n : {size_t{1}, size_t{3}, size_t{kernel.nr - 1}, size_t{kernel.nr},
+                     size_t{kernel.nr + 5}, size_t{3 * kernel.nr}}) {
+      ref::F32ConvParams p;
+      p.batch = 1, p.in_h = 1, p.in_w = 1 + int32_t(rng() % (2 * kernel.mr + 1));
+      p.in_channels = int32_t(k), p.out_h = 1, p.out_w = p.in_w;
+      p.groups = 1, p.group_in = int32_t(k), p.group_out = int32_t(n);
+      p = clamps(p, rng);
+      const size_t panels = (n + kernel.nr - 1) / kernel.nr;
+      CAPTURE(k, n, p.in_w);
+      check_conv(kernel, p, rng() % 4 != 0, rng() % panels, rng, &errors);
+    }
+  }
+  for (int it = 0; it < scaled_iterations(60); ++it) {
+    ref::F32ConvParams p;
+    p.batch = 1 + int32_t(rng() % 2);
+    p.in_h = 1 + int32_t(rng() % 7);
+    p.in_w = 1 + int32_t(rng() % 7);
+    p.in_channels = 1 + int32_t(rng() % 20);
+    p.kernel_h = 1 + int32_t(rng() % 3);
+    p.kernel_w = 1 + int32_t(rng() % 3);
+    p.stride_h = 1 + int32_t(rng() % 2);
+    p.stride_w = 1 + int32_t(rng() % 2);
+    p.dilation_h = 1 + int32_t(rng() % 2);
+    p.dilation_w = 1 + int32_t(rng() % 2);
+    p.pad_top = int32_t(rng() % 2);
+    p.pad_left = int32_t(rng() % 2);
+    p.out_h = 1 + int32_t(rng() % 5);
+    p.out_w = 1 + int32_t(rng() % 5);
+    p.groups = 1;
+    p.group_in = p.in_channels;
+    p.group_out = 1 + int32_t(rng() % (2 * kernel.nr + 3));
+    p = clamps(p, rng);
+    CAPTURE(it, p.in_channels, p.group_out, p.kernel_h, p.kernel_w, p.stride_h, p.dilation_h,
+            p.pad_top);
+    check_conv(kernel, p, rng() % 4 != 0, 0, rng, &errors);
+  }
+  std::printf("f32_igemm %s (%ux%u tile) vs reference: max abs error %.3g, max relative error "
+              "%.3g\n", name, kernel.mr, kernel.nr, errors.max_abs, errors.max_rel);
+}
+
 }  // namespace
 
 TEST_CASE("packed float GEMM variants: GEMMs and convolutions against the reference",
           "[kernels][f32_igemm]") {
   for_each_variant("f32_igemm", f32_igemm_variants(), [](const auto& row, auto) {
-    const F32IgemmKernel& kernel = row.fn;
-    std::mt19937 rng(test_seed());
-    Errors errors;
-    // GEMMs: rows as a 1 x m image of 1x1 taps.
-    for (size_t k : lengths_through_remainders()) {
-      for (size_t n : {size_t{1}, size_t{3}, size_t{kernel.nr - 1}, size_t{kernel.nr},
-                       size_t{kernel.nr + 5}, size_t{3 * kernel.nr}}) {
-        ref::F32ConvParams p;
-        p.batch = 1, p.in_h = 1, p.in_w = 1 + int32_t(rng() % (2 * kernel.mr + 1));
-        p.in_channels = int32_t(k), p.out_h = 1, p.out_w = p.in_w;
-        p.groups = 1, p.group_in = int32_t(k), p.group_out = int32_t(n);
-        p = clamps(p, rng);
-        const size_t panels = (n + kernel.nr - 1) / kernel.nr;
-        CAPTURE(k, n, p.in_w);
-        check_conv(kernel, p, rng() % 4 != 0, rng() % panels, rng, &errors);
-      }
-    }
-    // Convolutions.
-    for (int it = 0; it < scaled_iterations(60); ++it) {
-      ref::F32ConvParams p;
-      p.batch = 1 + int32_t(rng() % 2);
-      p.in_h = 1 + int32_t(rng() % 7);
-      p.in_w = 1 + int32_t(rng() % 7);
-      p.in_channels = 1 + int32_t(rng() % 20);
-      p.kernel_h = 1 + int32_t(rng() % 3);
-      p.kernel_w = 1 + int32_t(rng() % 3);
-      p.stride_h = 1 + int32_t(rng() % 2);
-      p.stride_w = 1 + int32_t(rng() % 2);
-      p.dilation_h = 1 + int32_t(rng() % 2);
-      p.dilation_w = 1 + int32_t(rng() % 2);
-      p.pad_top = int32_t(rng() % 2);
-      p.pad_left = int32_t(rng() % 2);
-      p.out_h = 1 + int32_t(rng() % 5);
-      p.out_w = 1 + int32_t(rng() % 5);
-      p.groups = 1;
-      p.group_in = p.in_channels;
-      p.group_out = 1 + int32_t(rng() % (2 * kernel.nr + 3));
-      p = clamps(p, rng);
-      CAPTURE(it, p.in_channels, p.group_out, p.kernel_h, p.kernel_w, p.stride_h, p.dilation_h,
-              p.pad_top);
-      check_conv(kernel, p, rng() % 4 != 0, 0, rng, &errors);
-    }
-    std::printf("f32_igemm %s vs reference: max abs error %.3g, max relative error %.3g\n",
-                row.name, errors.max_abs, errors.max_rel);
+    check_tile(row.name, row.fn.wide);
+    if (row.fn.narrow.fn != nullptr) check_tile(row.name, row.fn.narrow);
   });
 }

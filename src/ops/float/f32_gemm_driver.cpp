@@ -35,7 +35,7 @@ Status F32GemmDriver::prepare_conv(PrepareContext& ctx,
 Status F32GemmDriver::prepare_common(PrepareContext& ctx,
                                      const KernelVariant<F32IgemmKernel>& variant,
                                      const float* weights, const float* bias) {
-  kernel_ = variant.fn;
+  kernel_ = variant.fn.tile_for(n_);
   const size_t nr = kernel_.nr, k = taps_ * kc_;
   auto* packed = static_cast<float*>(
       ctx.allocate_persistent(f32_igemm_packed_floats(nr, n_, k) * sizeof(float)));

@@ -38,7 +38,7 @@ class F32GemmDriver {
   // Pointers of `count` rows from row0 on: taps_ per row.
   void fill_rows(size_t row0, size_t count, const float* input, const float** a) const;
 
-  F32IgemmKernel kernel_{};
+  F32IgemmTile kernel_{};  // the variant's tile for n_ channels
   ref::F32ConvParams conv_;
   bool direct_ = true;  // rows read straight from the input
   size_t rows_ = 0, n_ = 0, taps_ = 1, kc_ = 0, a_stride_ = 0;
