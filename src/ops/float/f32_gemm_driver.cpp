@@ -68,22 +68,31 @@ void F32GemmDriver::fill_rows(size_t row0, size_t count, const float* input,
     for (size_t m = 0; m < count; ++m) a[m] = input + (row0 + m) * a_stride_;
     return;
   }
+  // The first row's position by division, then stepped: this runs once per
+  // row, against kernel_h * kernel_w * channels multiply-adds per output.
   const ref::F32ConvParams& p = conv_;
-  const size_t per_image = size_t(p.out_h) * size_t(p.out_w);
+  int64_t ox = int64_t(row0 % size_t(p.out_w));
+  int64_t oy = int64_t(row0 / size_t(p.out_w) % size_t(p.out_h));
+  int64_t b = int64_t(row0 / size_t(p.out_w) / size_t(p.out_h));
+  const int64_t pixel_stride = p.in_channels, row_stride = int64_t(p.in_w) * p.in_channels;
   for (size_t m = 0; m < count; ++m) {
-    const size_t row = row0 + m;
-    const int64_t b = int64_t(row / per_image);
-    const int64_t oy = int64_t(row % per_image) / p.out_w;
-    const int64_t ox = int64_t(row % per_image) % p.out_w;
+    const float* image = input + b * p.in_h * row_stride;
+    const int64_t iy0 = oy * p.stride_h - p.pad_top, ix0 = ox * p.stride_w - p.pad_left;
     for (int32_t ky = 0; ky < p.kernel_h; ++ky) {
-      const int64_t iy = oy * p.stride_h - p.pad_top + int64_t(ky) * p.dilation_h;
-      const bool row_inside = iy >= 0 && iy < p.in_h;
-      for (int32_t kx = 0; kx < p.kernel_w; ++kx) {
-        const int64_t ix = ox * p.stride_w - p.pad_left + int64_t(kx) * p.dilation_w;
-        *a++ = row_inside && ix >= 0 && ix < p.in_w
-                   ? input + ((b * p.in_h + iy) * p.in_w + ix) * p.in_channels
-                   : zeros_;
+      const int64_t iy = iy0 + int64_t(ky) * p.dilation_h;
+      if (iy < 0 || iy >= p.in_h) {
+        for (int32_t kx = 0; kx < p.kernel_w; ++kx) *a++ = zeros_;
+        continue;
       }
+      const float* line = image + iy * row_stride;
+      for (int32_t kx = 0; kx < p.kernel_w; ++kx) {
+        const int64_t ix = ix0 + int64_t(kx) * p.dilation_w;
+        *a++ = ix >= 0 && ix < p.in_w ? line + ix * pixel_stride : zeros_;
+      }
+    }
+    if (++ox == p.out_w) {
+      ox = 0;
+      if (++oy == p.out_h) oy = 0, ++b;
     }
   }
 }

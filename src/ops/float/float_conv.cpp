@@ -4,6 +4,7 @@
 // through the f32_conv2d / f32_dwconv2d families.
 #include <xnnpack.h>
 
+#include <algorithm>
 #include <string>
 
 #include "kernels/f32_float.h"
@@ -86,10 +87,44 @@ class FloatConvKernel final : public XnnKernel {
     if (use_driver_) {
       driver_.run(ctx.pool(), ctx.input_as<float>(0), ctx.output_as<float>(0), ctx.scratch());
     } else {
-      own_fn_(own_params_, ctx.input_as<float>(0), ctx.input_as<float>(1), bias,
-              ctx.output_as<float>(0));
+      run_direct_in_slices(ctx, bias);
     }
     return Status::Ok();
+  }
+
+  // own_fn_ over bands of output rows, one per thread: a band of image b
+  // from row y0 is the same kernel on that image with out_h rows and the
+  // padding moved up by y0 * stride_h, so every output keeps its bits
+  // whatever the thread count.
+  void run_direct_in_slices(const RunContext& ctx, const float* bias) const {
+    const ref::F32ConvParams& p = own_params_;
+    const float* input = ctx.input_as<float>(0);
+    const float* weights = ctx.input_as<float>(1);
+    float* output = ctx.output_as<float>(0);
+    const int64_t rows = int64_t(p.batch) * p.out_h;
+    const int64_t threads = std::max(1, ctx.pool().num_threads());
+    // The moved padding must stay an int32.
+    const bool fits = int64_t(p.out_h) * p.stride_h < (int64_t(1) << 30);
+    if (threads == 1 || rows < 2 || !fits) {
+      own_fn_(p, input, weights, bias, output);
+      return;
+    }
+    const int64_t bands = std::min(threads, rows);
+    const int64_t in_image = int64_t(p.in_h) * p.in_w * p.in_channels;
+    const int64_t out_row = int64_t(p.out_w) * p.out_channels();
+    ctx.pool().parallel_for(size_t(bands), [&](size_t band) {
+      const int64_t first = rows * int64_t(band) / bands, end = rows * int64_t(band + 1) / bands;
+      for (int64_t row = first; row < end;) {
+        const int64_t b = row / p.out_h, y0 = row % p.out_h;
+        const int64_t y1 = std::min<int64_t>(p.out_h, y0 + (end - row));
+        ref::F32ConvParams q = p;
+        q.batch = 1;
+        q.out_h = int32_t(y1 - y0);
+        q.pad_top = int32_t(p.pad_top - y0 * p.stride_h);
+        own_fn_(q, input + b * in_image, weights, bias, output + (b * p.out_h + y0) * out_row);
+        row += y1 - y0;
+      }
+    });
   }
 
   Status bind(const RunContext& ctx) override {
