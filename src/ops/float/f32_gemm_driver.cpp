@@ -1,6 +1,7 @@
 #include "ops/float/f32_gemm_driver.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace lowbit {
 
@@ -22,8 +23,12 @@ Status F32GemmDriver::prepare_conv(PrepareContext& ctx,
   direct_ = false;
   rows_ = size_t(p.batch) * size_t(p.out_h) * size_t(p.out_w);
   n_ = size_t(p.out_channels());
-  taps_ = size_t(p.kernel_h) * size_t(p.kernel_w);
-  kc_ = size_t(p.in_channels);
+  // Undilated rows of the window are contiguous in the input: one tap of
+  // kernel_w * channels floats per kernel row (a 3x3 stem on 3 channels runs
+  // 3 taps of 9, not 9 of 3).
+  row_taps_ = p.dilation_w == 1 && p.kernel_w > 1;
+  taps_ = row_taps_ ? size_t(p.kernel_h) : size_t(p.kernel_h) * size_t(p.kernel_w);
+  kc_ = size_t(p.in_channels) * (row_taps_ ? size_t(p.kernel_w) : 1);
   out_min_ = p.out_min, out_max_ = p.out_max;
   auto* zeros = static_cast<float*>(ctx.allocate_persistent(kc_ * sizeof(float)));
   if (zeros == nullptr) return Status(StatusCode::kResourceExhausted, "cannot allocate zeros");
@@ -58,12 +63,18 @@ Status F32GemmDriver::prepare_common(PrepareContext& ctx,
     row_splits_ = std::max<size_t>(1, std::min(tiles, (threads + channel_splits_ - 1) /
                                                           channel_splits_));
   }
-  ctx.request_scratch(row_splits_ * channel_splits_ * kernel_.mr * taps_ * sizeof(const float*));
+  ctx.request_scratch(row_splits_ * channel_splits_ * strip_bytes());
   return Status::Ok();
 }
 
-void F32GemmDriver::fill_rows(size_t row0, size_t count, const float* input,
-                              const float** a) const {
+size_t F32GemmDriver::strip_bytes() const {
+  const size_t pointers = kernel_.mr * taps_ * sizeof(const float*);
+  const size_t rows = row_taps_ ? kernel_.mr * taps_ * kc_ * sizeof(float) : 0;
+  return (pointers + rows + 63) & ~size_t{63};  // each strip's pointers aligned
+}
+
+void F32GemmDriver::fill_rows(size_t row0, size_t count, const float* input, const float** a,
+                              float* composed) const {
   if (direct_) {
     for (size_t m = 0; m < count; ++m) a[m] = input + (row0 + m) * a_stride_;
     return;
@@ -78,8 +89,33 @@ void F32GemmDriver::fill_rows(size_t row0, size_t count, const float* input,
   for (size_t m = 0; m < count; ++m) {
     const float* image = input + b * p.in_h * row_stride;
     const int64_t iy0 = oy * p.stride_h - p.pad_top, ix0 = ox * p.stride_w - p.pad_left;
+    const bool row_inside = ix0 >= 0 && ix0 + p.kernel_w <= p.in_w;
     for (int32_t ky = 0; ky < p.kernel_h; ++ky) {
       const int64_t iy = iy0 + int64_t(ky) * p.dilation_h;
+      if (row_taps_ && iy >= 0 && iy < p.in_h) {
+        const float* line = image + iy * row_stride;
+        if (row_inside) {
+          *a++ = line + ix0 * pixel_stride;
+          continue;
+        }
+        // Cut by the left or right border: the row with zeros, in the strip.
+        float* segment = composed + (m * taps_ + size_t(ky)) * kc_;
+        for (int32_t kx = 0; kx < p.kernel_w; ++kx) {
+          const int64_t ix = ix0 + kx;
+          float* to = segment + size_t(kx) * size_t(pixel_stride);
+          if (ix >= 0 && ix < p.in_w) {
+            std::copy_n(line + ix * pixel_stride, pixel_stride, to);
+          } else {
+            std::fill_n(to, pixel_stride, 0.0f);
+          }
+        }
+        *a++ = segment;
+        continue;
+      }
+      if (row_taps_) {
+        *a++ = zeros_;
+        continue;
+      }
       if (iy < 0 || iy >= p.in_h) {
         for (int32_t kx = 0; kx < p.kernel_w; ++kx) *a++ = zeros_;
         continue;
@@ -104,17 +140,20 @@ void F32GemmDriver::run(ThreadPool& pool, const float* input, float* output,
   const size_t tiles = (rows_ + mr - 1) / mr;
   const size_t panels = (n_ + nr - 1) / nr;
   const size_t panel_floats = nr * (taps_ * kc_ + 1);
-  auto* strips = static_cast<const float**>(scratch);
+  auto* strips = static_cast<uint8_t*>(scratch);
   pool.parallel_for(row_splits_ * channel_splits_, [&](size_t task) {
     const size_t r = task / channel_splits_, s = task % channel_splits_;
     const size_t first_tile = tiles * r / row_splits_, end_tile = tiles * (r + 1) / row_splits_;
     const size_t first_panel = panels * s / channel_splits_;
     const size_t first_channel = first_panel * nr;
     const size_t end_channel = std::min(panels * (s + 1) / channel_splits_ * nr, n_);
-    const float** a = strips + task * mr * taps_;
+    // Each strip: the tile's pointers, then its composed rows (row taps).
+    uint8_t* strip = strips + task * strip_bytes();
+    const float** a = reinterpret_cast<const float**>(strip);
+    float* composed = reinterpret_cast<float*>(strip + mr * taps_ * sizeof(const float*));
     for (size_t tile = first_tile; tile < end_tile; ++tile) {
       const size_t row0 = tile * mr, count = std::min(mr, rows_ - row0);
-      fill_rows(row0, count, input, a);
+      fill_rows(row0, count, input, a, composed);
       kernel_.fn(count, end_channel - first_channel, taps_, kc_, a,
                  packed_ + first_panel * panel_floats, output + row0 * n_ + first_channel, n_,
                  out_min_, out_max_);
