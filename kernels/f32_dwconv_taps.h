@@ -55,15 +55,37 @@ void f32_dwconv2d_in_lanes(const ref::F32ConvParams& p, const float* input, cons
   const int32_t channels = p.in_channels;
   const float* in_tap[kMaxTaps];
   const float* w_tap[kMaxTaps];
+  // Pixels whose window lies inside the image take every tap at a fixed
+  // offset from the window's corner; only border pixels test each tap.
+  const int32_t all_taps = p.kernel_h * p.kernel_w;
+  int64_t offset[kMaxTaps];
+  for (int32_t ky = 0; ky < p.kernel_h; ++ky) {
+    for (int32_t kx = 0; kx < p.kernel_w; ++kx) {
+      offset[ky * p.kernel_w + kx] =
+          (int64_t(ky) * p.dilation_h * p.in_w + int64_t(kx) * p.dilation_w) * channels;
+    }
+  }
+  const int64_t span_h = int64_t(p.kernel_h - 1) * p.dilation_h;
+  const int64_t span_w = int64_t(p.kernel_w - 1) * p.dilation_w;
   for (int32_t b = 0; b < p.batch; ++b) {
     for (int32_t oy = 0; oy < p.out_h; ++oy) {
       for (int32_t ox = 0; ox < p.out_w; ++ox) {
         float* out = output + ((int64_t(b) * p.out_h + oy) * p.out_w + ox) * channels;
         int32_t count = 0;
-        F32PixelTaps{p, input, b, oy, ox}.for_each_tap([&](const float* pixel, int64_t tap) {
-          in_tap[count] = pixel;
-          w_tap[count++] = weights + tap * channels;
-        });
+        const int64_t iy0 = int64_t(oy) * p.stride_h - p.pad_top;
+        const int64_t ix0 = int64_t(ox) * p.stride_w - p.pad_left;
+        if (iy0 >= 0 && iy0 + span_h < p.in_h && ix0 >= 0 && ix0 + span_w < p.in_w) {
+          const float* corner = input + ((int64_t(b) * p.in_h + iy0) * p.in_w + ix0) * channels;
+          for (; count < all_taps; ++count) {
+            in_tap[count] = corner + offset[count];
+            w_tap[count] = weights + int64_t(count) * channels;
+          }
+        } else {
+          F32PixelTaps{p, input, b, oy, ox}.for_each_tap([&](const float* pixel, int64_t tap) {
+            in_tap[count] = pixel;
+            w_tap[count++] = weights + tap * channels;
+          });
+        }
         int32_t c = 0;
         for (; c + 4 * L <= channels; c += 4 * L) {
           auto s0 = Vec::zero(), s1 = Vec::zero(), s2 = Vec::zero(), s3 = Vec::zero();

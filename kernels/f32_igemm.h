@@ -75,14 +75,11 @@ void f32_igemm_6x16__avx2(size_t mr, size_t nc, size_t taps, size_t kc, const fl
 void f32_igemm_6x8__avx2(size_t mr, size_t nc, size_t taps, size_t kc, const float* const* a,
                          const float* packed, float* c, size_t c_stride, float out_min,
                          float out_max);
-// x86-64: AVX-512F, 7 rows x 32 channels, narrow 8 x 8 in ymm registers
+// x86-64: AVX-512F, 7 rows x 32 channels, narrow: AVX2's 6 x 8
 // (kernels/x86/f32_igemm_avx512.cpp).
 void f32_igemm_7x32__avx512(size_t mr, size_t nc, size_t taps, size_t kc,
                             const float* const* a, const float* packed, float* c,
                             size_t c_stride, float out_min, float out_max);
-void f32_igemm_8x8__avx512(size_t mr, size_t nc, size_t taps, size_t kc, const float* const* a,
-                           const float* packed, float* c, size_t c_stride, float out_min,
-                           float out_max);
 // aarch64 NEON (FMLA), 6 rows x 8 channels (kernels/arm/f32_igemm_neon.cpp).
 void f32_igemm_6x8__neon(size_t mr, size_t nc, size_t taps, size_t kc, const float* const* a,
                          const float* packed, float* c, size_t c_stride, float out_min,

@@ -7,9 +7,10 @@ namespace lowbit {
 namespace {
 
 constexpr KernelVariant<F32IgemmKernel> kF32Igemm[] = {
-#if defined(LOWBIT_HAVE_AVX512)
-    {"f32_igemm_7x32__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW,
-     {{f32_igemm_7x32__avx512, 7, 32}, {f32_igemm_8x8__avx512, 8, 8}}},
+#if defined(LOWBIT_HAVE_AVX512) && defined(LOWBIT_HAVE_AVX2)
+    // Narrow layers run the AVX2 tile (every AVX-512 CPU has AVX2 and FMA).
+    {"f32_igemm_7x32__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW | kCpuAVX2,
+     {{f32_igemm_7x32__avx512, 7, 32}, {f32_igemm_6x8__avx2, 6, 8}}},
 #endif
 #if defined(LOWBIT_HAVE_AVX2)
     {"f32_igemm_6x16__avx2", "avx2", kCpuAVX2, {{f32_igemm_6x16__avx2, 6, 16}, {f32_igemm_6x8__avx2, 6, 8}}},
