@@ -18,7 +18,8 @@ def profile(bench, model, source, threads, runs):
     """{operator index: (type, ms)} of the float operators, and the inference average."""
     out = subprocess.run([bench, f"--graph={model}", f"--float-kernels={source}",
                           f"--num_threads={threads}", f"--num_runs={runs}",
-                          "--enable_op_profiling"], capture_output=True, text=True, check=True).stdout
+                          "--enable_op_profiling"],
+                         capture_output=True, text=True, check=True).stdout
     ops, total = {}, None
     for line in out.splitlines():
         m = re.match(r"Inference \(avg of \d+\): ([\d.]+) ms", line)

@@ -13,7 +13,8 @@ constexpr KernelVariant<F32IgemmKernel> kF32Igemm[] = {
      {{f32_igemm_7x32__avx512, 7, 32}, {f32_igemm_6x8__avx2, 6, 8}}},
 #endif
 #if defined(LOWBIT_HAVE_AVX2)
-    {"f32_igemm_6x16__avx2", "avx2", kCpuAVX2, {{f32_igemm_6x16__avx2, 6, 16}, {f32_igemm_6x8__avx2, 6, 8}}},
+    {"f32_igemm_6x16__avx2", "avx2", kCpuAVX2,
+     {{f32_igemm_6x16__avx2, 6, 16}, {f32_igemm_6x8__avx2, 6, 8}}},
 #endif
 #if defined(LOWBIT_HAVE_NEON)
     {"f32_igemm_6x8__neon", "neon", kCpuNEON, {{f32_igemm_6x8__neon, 6, 8}, {}}},
