@@ -36,5 +36,11 @@ ref::F32GemmSignature f32_gemm__neon;
 // aarch64 (kernels/arm/f32_dwconv_neon.cpp): four channels at a time, the
 // reference's bits.
 ref::F32ConvSignature f32_dwconv2d__neon;
+// x86-64 (kernels/x86/f32_dwconv_avx512.cpp): sixteen channels at a time, the
+// last under a mask; armv7 (kernels/arm/f32_dwconv_armv7neon.cpp): four, the
+// reference's bits but for subnormals (flushed). The packed float GEMM for
+// CONV_2D and FULLY_CONNECTED is its own family: kernels/f32_igemm.h.
+ref::F32ConvSignature f32_dwconv2d__avx512;
+ref::F32ConvSignature f32_dwconv2d__armv7neon;
 
 }  // namespace lowbit

@@ -1,7 +1,7 @@
 // f32_dwconv2d (kernels/reference/f32_conv.h) in aarch64 NEON for depth
 // multiplier 1: four channels at a time through the shared loop
 // (kernels/f32_dwconv_taps.h), the reference's bits (separate FMUL and FADD;
-// aarch64 NEON keeps subnormals, unlike armv7's, which runs the reference).
+// aarch64 NEON keeps subnormals; armv7's flushes them: f32_dwconv_armv7neon.cpp).
 #include <arm_neon.h>
 
 #include "kernels/f32_dwconv_taps.h"
@@ -11,6 +11,7 @@ namespace lowbit {
 namespace {
 
 struct NeonLanes {
+  static constexpr bool kPartial = false;
   static constexpr int32_t kLanes = 4;
   static float32x4_t zero() { return vdupq_n_f32(0.0f); }
   static float32x4_t load(const float* p) { return vld1q_f32(p); }

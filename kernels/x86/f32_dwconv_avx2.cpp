@@ -10,6 +10,7 @@ namespace lowbit {
 namespace {
 
 struct Avx2Lanes {
+  static constexpr bool kPartial = false;
   static constexpr int32_t kLanes = 8;
   static __m256 zero() { return _mm256_setzero_ps(); }
   static __m256 load(const float* p) { return _mm256_loadu_ps(p); }

@@ -15,6 +15,7 @@
 #include "lowbit/graph.h"
 #include "reference.h"
 #include "kernels/f32_float.h"
+#include "kernels/f32_igemm.h"
 #include "runtime/cpu_features.h"
 #include "support/model_runner.h"
 
@@ -113,8 +114,10 @@ inline void check_against_reference(const SingleOpGraph& g,
 // The name a float kernel reports under the default kernel source
 // ($LOWBIT_FLOAT_KERNELS): XNNPACK's as given, or the own family's best row
 // for the kernel set ($LOWBIT_KERNEL). f32_relu / f32_relu6 run the clamp
-// family; FULLY_CONNECTED, a 1x1 CONV_2D (`pointwise`) and, when the GEMM has
-// a SIMD row, any CONV_2D without groups (`grouped` false) the GEMM.
+// family. When the packed GEMM (f32_igemm) has a SIMD row, FULLY_CONNECTED
+// and any CONV_2D without groups (`grouped` false) run it; else
+// FULLY_CONNECTED runs f32_gemm's reference and CONV_2D (1x1: `pointwise`
+// too) f32_conv2d's.
 inline std::string float_kernel_for(const std::string& xnnpack_name, bool pointwise = false,
                                     bool grouped = false) {
   FloatKernels source = FloatKernels::kDefault;
@@ -126,10 +129,16 @@ inline std::string float_kernel_for(const std::string& xnnpack_name, bool pointw
   const Result<KernelSelector> selector =
       KernelSelector::create(env != nullptr && *env != '\0' ? env : "auto", CpuFeatures::detect());
   if (!selector.ok()) return "";
-  const KernelVariant<ref::F32GemmFn>& gemm = selector.value().select(f32_gemm_variants());
-  // CONV_2D without groups runs the GEMM whenever it has a SIMD row.
-  if (family == "f32_conv2d" && !grouped && std::string(gemm.isa) != "reference") return gemm.name;
-  if (family == "f32_gemm") return gemm.name;
+  // FULLY_CONNECTED and CONV_2D without groups run the packed GEMM whenever
+  // it has a SIMD row; else FULLY_CONNECTED runs f32_gemm's reference.
+  const KernelVariant<F32IgemmKernel>& packed = selector.value().select(f32_igemm_variants());
+  if (!packed.fn.portable && (family == "f32_gemm" || (family == "f32_conv2d" && !grouped))) {
+    return packed.name;
+  }
+  if (family == "f32_gemm" && !pointwise) {
+    return selector.value().select(f32_gemm_variants()).name;
+  }
+  if (family == "f32_gemm") return "f32_conv2d__reference";
   if (family == "f32_dwconv2d") return selector.value().select(f32_dwconv2d_variants()).name;
   return family + "__reference";
 }

@@ -9,6 +9,7 @@
 #include "kernels/data_movement.h"
 #include "kernels/f32_dot4.h"
 #include "kernels/f32_float.h"
+#include "kernels/f32_igemm.h"
 #include "kernels/qs8_conv.h"
 #include "kernels/qs8_dwconv.h"
 #include "kernels/qs8_elementwise.h"
@@ -83,6 +84,7 @@ std::vector<KernelFamilyRows> all_kernel_families() {
       family_rows("f32_conv2d", f32_conv2d_variants()),
       family_rows("f32_dwconv2d", f32_dwconv2d_variants()),
       family_rows("f32_gemm", f32_gemm_variants()),
+      family_rows("f32_igemm", f32_igemm_variants()),  // f32_igemm_config.cpp
       family_rows("f32_avgpool2d", f32_avgpool2d_variants()),
       family_rows("f32_maxpool2d", f32_maxpool2d_variants()),
       family_rows("f32_mean", f32_mean_variants()),

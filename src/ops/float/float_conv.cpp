@@ -1,10 +1,15 @@
 // CONV_2D and DEPTHWISE_CONV_2D through XNNPACK's NHWC convolution or
-// lowbit's own f32_conv2d / f32_dwconv2d families (1x1 CONV_2D: f32_gemm).
+// lowbit's own kernels: CONV_2D without groups through the packed f32_igemm
+// family (ops/float/f32_gemm_driver.h) where it has a SIMD row, the rest
+// through the f32_conv2d / f32_dwconv2d families.
 #include <xnnpack.h>
 
+#include <algorithm>
 #include <string>
 
 #include "kernels/f32_float.h"
+#include "kernels/f32_igemm.h"
+#include "ops/float/f32_gemm_driver.h"
 #include "ops/float/float_ops.h"
 #include "ops/float/xnn_kernel.h"
 #include "ops/op_util.h"
@@ -79,25 +84,47 @@ class FloatConvKernel final : public XnnKernel {
   Status run_own(const RunContext& ctx) override {
     // The bias is optional: the run context may not list it at all.
     const float* bias = own_has_bias_ ? ctx.input_as<float>(2) : nullptr;
-    const ref::F32ConvParams& p = own_params_;
-    if (own_gemm_ != nullptr && im2col_) {
-      float* patches = static_cast<float*>(ctx.scratch());
-      for (int32_t b = 0; b < p.batch; ++b) {
-        for (int32_t oy = 0; oy < p.out_h; ++oy) {
-          ref::f32_im2col_row(p, ctx.input_as<float>(0), b, oy, patches);
-          own_gemm_(own_gemm_params_, patches, ctx.input_as<float>(1), bias,
-                    ctx.output_as<float>(0) +
-                        (int64_t(b) * p.out_h + oy) * p.out_w * p.out_channels());
-        }
-      }
-    } else if (own_gemm_ != nullptr) {
-      own_gemm_(own_gemm_params_, ctx.input_as<float>(0), ctx.input_as<float>(1), bias,
-                ctx.output_as<float>(0));
+    if (use_driver_) {
+      driver_.run(ctx.pool(), ctx.input_as<float>(0), ctx.output_as<float>(0), ctx.scratch());
     } else {
-      own_fn_(own_params_, ctx.input_as<float>(0), ctx.input_as<float>(1), bias,
-              ctx.output_as<float>(0));
+      run_direct_in_slices(ctx, bias);
     }
     return Status::Ok();
+  }
+
+  // own_fn_ over bands of output rows, one per thread: a band of image b
+  // from row y0 is the same kernel on that image with out_h rows and the
+  // padding moved up by y0 * stride_h, so every output keeps its bits
+  // whatever the thread count.
+  void run_direct_in_slices(const RunContext& ctx, const float* bias) const {
+    const ref::F32ConvParams& p = own_params_;
+    const float* input = ctx.input_as<float>(0);
+    const float* weights = ctx.input_as<float>(1);
+    float* output = ctx.output_as<float>(0);
+    const int64_t rows = int64_t(p.batch) * p.out_h;
+    const int64_t threads = std::max(1, ctx.pool().num_threads());
+    // The moved padding must stay an int32.
+    const bool fits = int64_t(p.out_h) * p.stride_h < (int64_t(1) << 30);
+    if (threads == 1 || rows < 2 || !fits) {
+      own_fn_(p, input, weights, bias, output);
+      return;
+    }
+    const int64_t bands = std::min(threads, rows);
+    const int64_t in_image = int64_t(p.in_h) * p.in_w * p.in_channels;
+    const int64_t out_row = int64_t(p.out_w) * p.out_channels();
+    ctx.pool().parallel_for(size_t(bands), [&](size_t band) {
+      const int64_t first = rows * int64_t(band) / bands, end = rows * int64_t(band + 1) / bands;
+      for (int64_t row = first; row < end;) {
+        const int64_t b = row / p.out_h, y0 = row % p.out_h;
+        const int64_t y1 = std::min<int64_t>(p.out_h, y0 + (end - row));
+        ref::F32ConvParams q = p;
+        q.batch = 1;
+        q.out_h = int32_t(y1 - y0);
+        q.pad_top = int32_t(p.pad_top - y0 * p.stride_h);
+        own_fn_(q, input + b * in_image, weights, bias, output + (b * p.out_h + y0) * out_row);
+        row += y1 - y0;
+      }
+    });
   }
 
   Status bind(const RunContext& ctx) override {
@@ -109,35 +136,32 @@ class FloatConvKernel final : public XnnKernel {
   }
 
  private:
-  // lowbit's own kernels, own_params_ set: a 1x1 CONV_2D of stride 1 without
-  // padding or groups is a GEMM of the input pixels against the OHWI weights;
-  // other CONV_2D without groups, when the GEMM has a SIMD row for this
-  // kernel set, a GEMM of each output row's patches (scratch); the rest (and
-  // every convolution under the reference kernel set, TFLite's order) the
+  // lowbit's own kernels, own_params_ set. CONV_2D without groups runs the
+  // packed GEMM when it has a SIMD row for this kernel set: a 1x1 CONV_2D of
+  // stride 1 without padding as a GEMM of the input pixels, the others as an
+  // indirect GEMM over each output pixel's taps. The rest (and every
+  // convolution under the reference kernel set: TFLite's order) run the
   // direct kernels.
   Status prepare_own(PrepareContext& ctx) {
     const ref::F32ConvParams& p = own_params_;
-    const size_t n = size_t(p.out_channels());
-    const bool gemm_shaped = !depthwise_ && p.groups == 1;
-    const bool pointwise = gemm_shaped && p.kernel_h == 1 && p.kernel_w == 1 && p.stride_h == 1 &&
-                           p.stride_w == 1 && p.pad_top == 0 && p.pad_left == 0 &&
-                           p.out_h == p.in_h && p.out_w == p.in_w;
-    const bool simd_gemm =
-        std::string(ctx.selector().select(f32_gemm_variants()).isa) != "reference";
-    if (pointwise) {
-      select_own(ctx, f32_gemm_variants(), &own_gemm_);
-      const size_t k = size_t(p.in_channels);
-      own_gemm_params_ = ref::F32GemmParams{size_t(p.batch) * size_t(p.in_h) * size_t(p.in_w), n,
-                                            k, k, n, p.out_min, p.out_max};
-    } else if (gemm_shaped && simd_gemm) {
-      select_own(ctx, f32_gemm_variants(), &own_gemm_);
-      im2col_ = true;
-      const size_t k = size_t(p.kernel_h) * size_t(p.kernel_w) * size_t(p.in_channels);
-      own_gemm_params_ = ref::F32GemmParams{size_t(p.out_w), n, k, k, n, p.out_min, p.out_max};
-      ctx.request_scratch(size_t(p.out_w) * k * sizeof(float));
-    } else {
-      select_own(ctx, depthwise_ ? f32_dwconv2d_variants() : f32_conv2d_variants(), &own_fn_);
+    if (!depthwise_ && p.groups == 1) {
+      F32IgemmKernel gemm{};
+      const KernelVariant<F32IgemmKernel>& row = ctx.selector().select(f32_igemm_variants());
+      if (!row.fn.portable && select_own(ctx, f32_igemm_variants(), &gemm)) {
+        use_driver_ = true;
+        const auto* weights = static_cast<const float*>(ctx.input(1).data);
+        const auto* bias = own_has_bias_ ? static_cast<const float*>(ctx.input(2).data) : nullptr;
+        const bool pointwise = p.kernel_h == 1 && p.kernel_w == 1 && p.stride_h == 1 &&
+                               p.stride_w == 1 && p.pad_top == 0 && p.pad_left == 0 &&
+                               p.out_h == p.in_h && p.out_w == p.in_w;
+        if (!pointwise) return driver_.prepare_conv(ctx, row, p, weights, bias);
+        const size_t k = size_t(p.in_channels);
+        return driver_.prepare_gemm(ctx, row, size_t(p.batch) * size_t(p.in_h) * size_t(p.in_w),
+                                    size_t(p.out_channels()), k, k, weights, bias, p.out_min,
+                                    p.out_max);
+      }
     }
+    select_own(ctx, depthwise_ ? f32_dwconv2d_variants() : f32_conv2d_variants(), &own_fn_);
     return Status::Ok();
   }
 
@@ -204,9 +228,8 @@ class FloatConvKernel final : public XnnKernel {
   ConvGeometry geometry_;
   ref::F32ConvFn own_fn_ = nullptr;
   ref::F32ConvParams own_params_;
-  ref::F32GemmFn own_gemm_ = nullptr;  // set instead of own_fn_ for GEMM-shaped convolutions
-  ref::F32GemmParams own_gemm_params_;
-  bool im2col_ = false;  // the GEMM reads each output row's patches from scratch
+  F32GemmDriver driver_;
+  bool use_driver_ = false;  // the packed GEMM instead of own_fn_
   bool own_has_bias_ = false;
 };
 

@@ -1,8 +1,11 @@
-// FULLY_CONNECTED through XNNPACK or lowbit's own f32_gemm family: the input
-// is flattened to [batch, K].
+// FULLY_CONNECTED through XNNPACK or lowbit's own kernels: the packed
+// f32_igemm family (ops/float/f32_gemm_driver.h) where it has a SIMD row, else
+// f32_gemm's reference (TFLite's order). The input is flattened to [batch, K].
 #include <xnnpack.h>
 
 #include "kernels/f32_float.h"
+#include "kernels/f32_igemm.h"
+#include "ops/float/f32_gemm_driver.h"
 #include "ops/float/float_ops.h"
 #include "ops/float/xnn_kernel.h"
 #include "ops/op_util.h"
@@ -53,9 +56,17 @@ class FloatFullyConnectedKernel final : public XnnKernel {
     set_macs(uint64_t(batch_) * uint64_t(out_channels) * uint64_t(depth));
     float out_min, out_max;
     float_activation_range(options.activation, &out_min, &out_max);
+    const size_t k = size_t(depth), n = size_t(out_channels);
+    const KernelVariant<F32IgemmKernel>& packed = ctx.selector().select(f32_igemm_variants());
+    F32IgemmKernel unused{};
+    if (!packed.fn.portable && select_own(ctx, f32_igemm_variants(), &unused)) {
+      use_driver_ = true;
+      return driver_.prepare_gemm(
+          ctx, packed, size_t(batch_), n, k, k, static_cast<const float*>(ctx.input(1).data),
+          has_bias ? static_cast<const float*>(ctx.input(2).data) : nullptr, out_min, out_max);
+    }
     if (select_own(ctx, f32_gemm_variants(), &own_fn_)) {
       own_has_bias_ = has_bias;
-      const size_t k = size_t(depth), n = size_t(out_channels);
       own_params_ = ref::F32GemmParams{size_t(batch_), n, k, k, n, out_min, out_max};
       return Status::Ok();
     }
@@ -72,6 +83,10 @@ class FloatFullyConnectedKernel final : public XnnKernel {
   }
 
   Status run_own(const RunContext& ctx) override {
+    if (use_driver_) {
+      driver_.run(ctx.pool(), ctx.input_as<float>(0), ctx.output_as<float>(0), ctx.scratch());
+      return Status::Ok();
+    }
     // The bias is optional: the run context may not list it at all.
     own_fn_(own_params_, ctx.input_as<float>(0), ctx.input_as<float>(1),
             own_has_bias_ ? ctx.input_as<float>(2) : nullptr, ctx.output_as<float>(0));
@@ -90,6 +105,8 @@ class FloatFullyConnectedKernel final : public XnnKernel {
   ref::F32GemmFn own_fn_ = nullptr;
   ref::F32GemmParams own_params_;
   bool own_has_bias_ = false;
+  F32GemmDriver driver_;
+  bool use_driver_ = false;  // the packed GEMM instead of own_fn_
 };
 
 }  // namespace
