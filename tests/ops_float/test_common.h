@@ -130,7 +130,19 @@ inline std::string float_kernel_for(const std::string& xnnpack_name, bool pointw
   // CONV_2D without groups runs the GEMM whenever it has a SIMD row.
   if (family == "f32_conv2d" && !grouped && std::string(gemm.isa) != "reference") return gemm.name;
   if (family == "f32_gemm") return gemm.name;
-  if (family == "f32_dwconv2d") return selector.value().select(f32_dwconv2d_variants()).name;
+  const KernelSelector& select = selector.value();
+  if (family == "f32_dwconv2d") return select.select(f32_dwconv2d_variants()).name;
+  // The element-wise, pooling and MEAN families (kernels/f32_elementwise_simd.h).
+  if (family == "f32_avgpool2d") return select.select(f32_avgpool2d_variants()).name;
+  if (family == "f32_maxpool2d") return select.select(f32_maxpool2d_variants()).name;
+  if (family == "f32_mean") return select.select(f32_mean_variants()).name;
+  if (family == "f32_add") return select.select(f32_add_variants()).name;
+  if (family == "f32_sub") return select.select(f32_sub_variants()).name;
+  if (family == "f32_mul") return select.select(f32_mul_variants()).name;
+  if (family == "f32_clamp") return select.select(f32_clamp_variants()).name;
+  if (family == "f32_logistic") return select.select(f32_logistic_variants()).name;
+  if (family == "f32_hardswish") return select.select(f32_hardswish_variants()).name;
+  if (family == "f32_softmax") return select.select(f32_softmax_variants()).name;
   return family + "__reference";
 }
 
