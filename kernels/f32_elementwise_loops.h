@@ -254,11 +254,13 @@ void softmax(const ref::F32SoftmaxParams& p, const float* input, float* output) 
     f32_simd::map_unary<L>(n, in, out, [&](L::V x) { return L::clamp(x, lo, hi); });           \
   }                                                                                             \
   void f32_logistic__##isa(const ref::F32UnaryParams&, size_t n, const float* in, float* out) { \
-    f32_simd::map_unary<L>(n, in, out, f32_simd::logistic<L>);                                  \
+    f32_simd::map_unary<L>(n, in, out,                                                          \
+                           [](L::V x) { return f32_simd::logistic<L>(x); });                   \
   }                                                                                             \
   void f32_hardswish__##isa(const ref::F32UnaryParams&, size_t n, const float* in,              \
                             float* out) {                                                       \
-    f32_simd::map_unary<L>(n, in, out, f32_simd::hardswish<L>);                                 \
+    f32_simd::map_unary<L>(n, in, out,                                                          \
+                           [](L::V x) { return f32_simd::hardswish<L>(x); });                  \
   }                                                                                             \
   void f32_softmax__##isa(const ref::F32SoftmaxParams& p, const float* in, float* out) {        \
     f32_simd::softmax<L>(p, in, out);                                                           \
