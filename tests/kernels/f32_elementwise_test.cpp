@@ -42,6 +42,7 @@ void expect_same_bits(size_t n, WriteWant&& write_want, WriteGot&& write_got) {
   write_got(got.data());
   REQUIRE(got.guard_intact());
   const std::vector<float> w = want.values(), g = got.values();
+  if (std::memcmp(w.data(), g.data(), n * sizeof(float)) == 0) return;  // the usual case, fast
   for (size_t i = 0; i < n; ++i) {
     if (std::isnan(w[i]) && std::isnan(g[i])) continue;
     CAPTURE(i, w[i], g[i]);
@@ -108,7 +109,10 @@ size_t elements(const std::vector<int32_t>& shape) {
 // excite), [N,H,W,1], and both sides broadcast.
 std::vector<std::pair<std::vector<int32_t>, std::vector<int32_t>>> broadcast_forms(int32_t c,
                                                                                      std::mt19937& rng) {
-  const int32_t n = 1 + int32_t(rng() % 2), h = 1 + int32_t(rng() % 3), w = 1 + int32_t(rng() % 3);
+  // Long rows get one pixel: the outer dimensions are tested on the short ones.
+  const int32_t outer = c > 100 ? 1 : 0;
+  const int32_t n = 1 + int32_t(rng() % 2) * (1 - outer), h = 1 + int32_t(rng() % 3) * (1 - outer),
+                w = 1 + int32_t(rng() % 3) * (1 - outer);
   return {{{n, h, w, c}, {n, h, w, c}}, {{c}, {c}},           {{n, h, w, c}, {}},
           {{}, {n, h, w, c}},           {{n, h, w, c}, {c}},   {{c}, {n, h, w, c}},
           {{n, h, w, c}, {n, 1, 1, c}}, {{n, h, w, c}, {n, h, w, 1}}, {{n, 1, w, c}, {n, h, 1, 1}},
