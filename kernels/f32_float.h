@@ -7,6 +7,7 @@
 #include "kernels/reference/f32_conv.h"
 #include "kernels/reference/f32_elementwise.h"
 #include "kernels/reference/f32_pool.h"
+#include "kernels/f32_elementwise_simd.h"  // their SIMD rows
 
 namespace lowbit {
 

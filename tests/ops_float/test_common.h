@@ -129,17 +129,29 @@ inline std::string float_kernel_for(const std::string& xnnpack_name, bool pointw
   const Result<KernelSelector> selector =
       KernelSelector::create(env != nullptr && *env != '\0' ? env : "auto", CpuFeatures::detect());
   if (!selector.ok()) return "";
+  const KernelSelector& select = selector.value();
   // FULLY_CONNECTED and CONV_2D without groups run the packed GEMM whenever
   // it has a SIMD row; else FULLY_CONNECTED runs f32_gemm's reference.
-  const KernelVariant<F32IgemmKernel>& packed = selector.value().select(f32_igemm_variants());
+  const KernelVariant<F32IgemmKernel>& packed = select.select(f32_igemm_variants());
   if (!packed.fn.portable && (family == "f32_gemm" || (family == "f32_conv2d" && !grouped))) {
     return packed.name;
   }
   if (family == "f32_gemm" && !pointwise) {
-    return selector.value().select(f32_gemm_variants()).name;
+    return select.select(f32_gemm_variants()).name;
   }
   if (family == "f32_gemm") return "f32_conv2d__reference";
-  if (family == "f32_dwconv2d") return selector.value().select(f32_dwconv2d_variants()).name;
+  if (family == "f32_dwconv2d") return select.select(f32_dwconv2d_variants()).name;
+  // The element-wise, pooling and MEAN families (kernels/f32_elementwise_simd.h).
+  if (family == "f32_avgpool2d") return select.select(f32_avgpool2d_variants()).name;
+  if (family == "f32_maxpool2d") return select.select(f32_maxpool2d_variants()).name;
+  if (family == "f32_mean") return select.select(f32_mean_variants()).name;
+  if (family == "f32_add") return select.select(f32_add_variants()).name;
+  if (family == "f32_sub") return select.select(f32_sub_variants()).name;
+  if (family == "f32_mul") return select.select(f32_mul_variants()).name;
+  if (family == "f32_clamp") return select.select(f32_clamp_variants()).name;
+  if (family == "f32_logistic") return select.select(f32_logistic_variants()).name;
+  if (family == "f32_hardswish") return select.select(f32_hardswish_variants()).name;
+  if (family == "f32_softmax") return select.select(f32_softmax_variants()).name;
   return family + "__reference";
 }
 
