@@ -28,6 +28,9 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=${LOWBIT_JOBS:-2}
 export LOWBIT_TEST_SCALE=${LOWBIT_TEST_SCALE:-0.3}
+# The float operator tests on lowbit's own float kernels, the ones the static
+# ARM tools and the firmware run (the x86 suite covers XNNPACK's).
+export LOWBIT_FLOAT_KERNELS=${LOWBIT_FLOAT_KERNELS:-own}
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(aarch64 armhf)
 
@@ -40,7 +43,7 @@ for tool in qemu-aarch64 qemu-arm aarch64-linux-gnu-g++ arm-linux-gnueabihf-g++;
 done
 
 test_binaries=(test_kernels test_ops_int8 test_ops_binary test_ops_elementwise test_ops_datamove test_ops_math
-  test_ops_resize test_ops_tconv test_ops_recurrent test_ops_lstm test_runtime)
+  test_ops_resize test_ops_tconv test_ops_recurrent test_ops_lstm test_ops_float test_runtime)
 tools=(lowbit-run bench_model)
 profiles=(tflite_reference single_rounding xnnpack_fp32)
 models=(demo_int8 block_int8 block_binary)
