@@ -2,7 +2,7 @@
 
 LOWBIT_MODELS_DIR: the build's generated models (build/models); required.
 LOWBIT_SHARED_MODELS: the shared TFLite models (default ../shared/models next
-to the repository); conversion tests skip when it is absent.
+to the repository); the tests that need it fail, saying where they looked, when it is absent.
 """
 import os
 import pathlib
@@ -117,7 +117,7 @@ def test_float_kernels_choose_who_runs_float_operators(models_dir, monkeypatch):
 def test_convert_matches_the_file_converter(tmp_path):
     tflite = SHARED / "tflite_micro" / "hello_world_int8.tflite"
     if not tflite.exists():
-        pytest.skip(f"{tflite} absent")
+        pytest.fail(f"{tflite} absent: the shared models are looked for in {SHARED} (set LOWBIT_SHARED_MODELS)")
     lbm = lowbit.convert(tflite, tmp_path / "hello.lbm")
     assert (tmp_path / "hello.lbm").read_bytes() == lbm
     assert lowbit.convert(tflite.read_bytes()) == lbm
@@ -133,7 +133,7 @@ def test_convert_matches_the_file_converter(tmp_path):
 def test_tflite_loads_directly_and_equals_its_converted_lbm(tmp_path):
     tflite = SHARED / "tflite_micro" / "person_detect.tflite"
     if not tflite.exists():
-        pytest.skip(f"{tflite} absent")
+        pytest.fail(f"{tflite} absent: the shared models are looked for in {SHARED} (set LOWBIT_SHARED_MODELS)")
     converted = lowbit.Interpreter(lowbit.convert(tflite))
     inputs = random_inputs(converted, seed=7)
     expected = converted.run(inputs)
@@ -151,10 +151,10 @@ def test_tflite_loads_directly_and_equals_its_converted_lbm(tmp_path):
                                   "mlperf_tiny/vww_96_int8"])
 def test_bit_exact_with_the_tflite_reference_kernels(name):
     """Runs only where LiteRT is installed (the oracle venv, see install-deps.sh --oracle)."""
-    litert = pytest.importorskip("ai_edge_litert.interpreter")
+    from ai_edge_litert import interpreter as litert  # the oracle (the [test] extra installs it)
     tflite = SHARED / f"{name}.tflite"
     if not tflite.exists():
-        pytest.skip(f"{tflite} absent")
+        pytest.fail(f"{tflite} absent: the shared models are looked for in {SHARED} (set LOWBIT_SHARED_MODELS)")
     oracle = litert.Interpreter(str(tflite),
                                 experimental_op_resolver_type=litert.OpResolverType.BUILTIN_REF)
     oracle.allocate_tensors()
@@ -173,14 +173,14 @@ def test_recurrent_state_carries_over_and_reset_state_clears_it():
     """The int8 LSTM keeps its state between invokes, as LiteRT does; reset_state() starts over."""
     tflite = SHARED / "zoo" / "coral" / "keras_lstm_mnist_ptq.tflite"
     if not tflite.exists():
-        pytest.skip(f"{tflite} absent")
+        pytest.fail(f"{tflite} absent: the shared models are looked for in {SHARED} (set LOWBIT_SHARED_MODELS)")
     interpreter = lowbit.Interpreter(tflite)
     inputs = random_inputs(interpreter, seed=3)
     first = interpreter.run(inputs)
     streamed = [interpreter.run(inputs) for _ in range(3)]
     interpreter.reset_state()
     np.testing.assert_array_equal(interpreter.run(inputs)[0], first[0])
-    litert = pytest.importorskip("ai_edge_litert.interpreter")
+    from ai_edge_litert import interpreter as litert  # the oracle (the [test] extra installs it)
     oracle = litert.Interpreter(model_path=str(tflite),
                                 experimental_op_resolver_type=litert.OpResolverType.BUILTIN_REF)
     oracle.allocate_tensors()
