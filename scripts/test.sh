@@ -209,7 +209,7 @@ if [[ $sanitize -eq 0 ]]; then
   timed "conformance seanet-cases" "$root/scripts/conformance.sh" --seanet-cases --build-dir "$build_dir" \
     --ops add,sub,leaky_relu,pad,quantize,strided_slice,conv,transpose_conv || fail "seanet 16x8 models vs their goldens"
   timed "conformance int16-cases" "$root/scripts/conformance.sh" --int16-cases --cases 3 --build-dir "$build_dir" || fail "16x8 operators vs LiteRT"
-  timed "conformance svdf-rnn-cases" "$root/scripts/conformance.sh" --svdf-rnn-cases --inputs 4 --build-dir "$build_dir" ||
+  timed "conformance svdf-rnn-cases" "$root/scripts/conformance.sh" --svdf-rnn-cases --inputs 10 --build-dir "$build_dir" ||
     fail "SVDF and RNN models vs LiteRT and TFLite Micro"
   timed "conformance float-own-cases" "$root/scripts/conformance.sh" --float-own-cases --build-dir "$build_dir" || fail "float models on own and XNNPACK float kernels vs LiteRT"
   "$root/scripts/install-deps.sh" --cross
