@@ -197,6 +197,9 @@ fi
 if [[ $sanitize -eq 0 ]]; then
   timed "conformance simd-vs-reference" "$root/scripts/conformance.sh" --simd-vs-reference --build-dir "$build_dir" || fail "reference vs SIMD kernels on shared models"
   timed "conformance ci" "$root/scripts/conformance.sh" --ci --build-dir "$build_dir" || fail "conformance sweep (LiteRT, LCE)"
+  # The sweep's float parts (LCE float stems and heads) on lowbit's own float kernels too (issue 19).
+  LOWBIT_FLOAT_KERNELS=own timed "conformance ci, own float kernels" "$root/scripts/conformance.sh" --ci --build-dir "$build_dir" ||
+    fail "conformance sweep (LiteRT, LCE) on the own float kernels"
   timed "conformance zoo-cases" "$root/scripts/conformance.sh" --zoo-cases --build-dir "$build_dir" || fail "zoo models vs LiteRT"
   # TRANSPOSE_CONV / L2_NORMALIZATION sweep: TensorFlow writes part of its models.
   timed "conformance transpose-conv-cases" "$root/scripts/conformance.sh" --transpose-conv-cases --cases 12 --tf-cases 2 --build-dir "$build_dir" ||
