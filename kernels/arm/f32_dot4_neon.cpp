@@ -1,62 +1,28 @@
-// The float dot products in LiteRT's order (kernels/f32_dot4.h) on aarch64
-// (whose NEON keeps subnormals, as the scalar code): four rows at a time,
-// each row's four lane sums in one register (FMUL then FADD, never FMLA),
-// then summed lane by lane and the tail added in scalar code, exactly as
-// ref::dot_f32_4lanes.
+// The float dot products in LiteRT's order (kernels/f32_dot4.h) on aarch64,
+// whose NEON keeps subnormals as the scalar code does (FMUL then FADD, never
+// FMLA; the loop: kernels/f32_dot4_loop.h).
 #include <arm_neon.h>
 
 #include "kernels/f32_dot4.h"
+#include "kernels/f32_dot4_loop.h"
 
 namespace lowbit {
 namespace {
 
-inline float finish(float32x4_t lanes, const float* a, const float* b, size_t whole, size_t cols) {
-  float l[4];
-  vst1q_f32(l, lanes);
-  float sum = 0.0f;
-  for (float v : l) sum += v;
-  for (size_t i = whole; i < cols; ++i) sum += a[i] * b[i];
-  return sum;
-}
-
-inline float32x4_t mul(const float* a, const float* b) {
-  return vmulq_f32(vld1q_f32(a), vld1q_f32(b));
-}
+struct NeonLanes {
+  using Reg = float32x4_t;
+  static Reg zero() { return vdupq_n_f32(0.0f); }
+  static Reg mul_add(Reg sum, const float* a, const float* b) {
+    return vaddq_f32(sum, vmulq_f32(vld1q_f32(a), vld1q_f32(b)));
+  }
+  static void store(float* out, Reg lanes) { vst1q_f32(out, lanes); }
+};
 
 }  // namespace
 
 void f32_dot4__neon(size_t rows, size_t cols, const float* a, const float* b, size_t b_stride,
                     float* out) {
-  const size_t whole = cols / 4 * 4;
-  size_t r = 0;
-  for (; r + 4 <= rows; r += 4) {
-    const float* a0 = a + r * cols;
-    const float* a1 = a0 + cols;
-    const float* a2 = a1 + cols;
-    const float* a3 = a2 + cols;
-    const float* b0 = b + r * b_stride;
-    const float* b1 = b0 + b_stride;
-    const float* b2 = b1 + b_stride;
-    const float* b3 = b2 + b_stride;
-    float32x4_t s0 = vdupq_n_f32(0.0f), s1 = s0, s2 = s0, s3 = s0;
-    for (size_t i = 0; i < whole; i += 4) {
-      s0 = vaddq_f32(s0, mul(a0 + i, b0 + i));
-      s1 = vaddq_f32(s1, mul(a1 + i, b1 + i));
-      s2 = vaddq_f32(s2, mul(a2 + i, b2 + i));
-      s3 = vaddq_f32(s3, mul(a3 + i, b3 + i));
-    }
-    out[r] = finish(s0, a0, b0, whole, cols);
-    out[r + 1] = finish(s1, a1, b1, whole, cols);
-    out[r + 2] = finish(s2, a2, b2, whole, cols);
-    out[r + 3] = finish(s3, a3, b3, whole, cols);
-  }
-  for (; r < rows; ++r) {
-    const float* ar = a + r * cols;
-    const float* br = b + r * b_stride;
-    float32x4_t s = vdupq_n_f32(0.0f);
-    for (size_t i = 0; i < whole; i += 4) s = vaddq_f32(s, mul(ar + i, br + i));
-    out[r] = finish(s, ar, br, whole, cols);
-  }
+  f32_dot4_loop::rows<NeonLanes>(rows, cols, a, b, b_stride, out);
 }
 
 }  // namespace lowbit
