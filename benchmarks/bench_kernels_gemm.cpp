@@ -1,7 +1,9 @@
 // Binary and int8 GEMM microkernels on the same M x N x K, single-threaded.
-// Counters: MACs/s (binary: 1-bit multiply-accumulates) and MACs per cycle
-// (cycles_hz) of this thread's CPU time, the figure to hold against the popcount
-// limit (~340 binary MACs/cycle on AVX-512 VPOPCNTDQ) and the VNNI limit.
+// Counters: MACs/s (binary: 1-bit multiply-accumulates) of this thread's CPU
+// time; int8: %peak, against the int8 dot-product peak measured on this core
+// (bench_kernels_peak.h); binary on x86: MACs per TSC cycle (the TSC ticks at
+// the nominal clock, so a boosting core shows more than its per-cycle limit,
+// ~340 binary MACs/cycle on AVX-512 VPOPCNTDQ).
 #include <benchmark/benchmark.h>
 #if defined(__x86_64__)
 #include <x86intrin.h>  // __rdtsc
@@ -14,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_kernels_peak.h"
 #include "bench_kernels_timing.h"
 #include "kernels/bin_gemm.h"
 #include "kernels/qs8_gemm.h"
@@ -32,12 +35,10 @@ struct AlignedBytes {
   uint8_t* ptr;
 };
 
-// Cycles per second for the MACs/cycle counter: on x86 the TSC rate,
-// measured once against the steady clock; elsewhere (no user-readable cycle
-// counter) the core clock of bench_kernels_timing.h.
-double cycles_hz() {
-  static const double hz = [] {
 #if defined(__x86_64__)
+// TSC ticks per second, measured once against the steady clock.
+double tsc_hz() {
+  static const double hz = [] {
     const auto t0 = std::chrono::steady_clock::now();
     const uint64_t c0 = __rdtsc();
     while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(50)) {
@@ -45,20 +46,24 @@ double cycles_hz() {
     const uint64_t c1 = __rdtsc();
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - t0;
     return double(c1 - c0) / elapsed.count();
-#else
-    return core_hz();
-#endif
   }();
   return hz;
 }
+#endif
 
-// MACs/cycle counts the cycles this thread ran (its CPU time at cycles_hz),
-// not wall time: on a shared machine wall time includes other jobs.
-void report(benchmark::State& state, double macs_per_iteration, double cpu_seconds) {
+// Rates over this thread's CPU time, not wall time: on a shared machine wall
+// time includes other jobs.
+void report(benchmark::State& state, double macs_per_iteration, double cpu_seconds, bool int8) {
   state.counters["MACs/s"] =
       benchmark::Counter(macs_per_iteration, benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["MACs/cycle"] =
-      macs_per_iteration * double(state.iterations()) / (cpu_seconds * cycles_hz());
+  const double macs_per_second = macs_per_iteration * double(state.iterations()) / cpu_seconds;
+  if (int8) {
+    report_peak_fraction(state, macs_per_second);
+  } else {
+#if defined(__x86_64__)
+    state.counters["MACs/TSC_cycle"] = macs_per_second / tsc_hz();
+#endif
+  }
 }
 
 // A 3x3 convolution's GEMM: K = 9 taps x K/9 channels, A rows read through
@@ -105,7 +110,7 @@ void bin_gemm(benchmark::State& state, BinGemmKernel kernel) {
     }
     benchmark::DoNotOptimize(c.data());
   }
-  report(state, double(m) * n * k_bits, thread_cpu_seconds() - start);
+  report(state, double(m) * n * k_bits, thread_cpu_seconds() - start, false);
 }
 
 void qs8_gemm(benchmark::State& state, Qs8GemmKernel kernel,
@@ -135,7 +140,7 @@ void qs8_gemm(benchmark::State& state, Qs8GemmKernel kernel,
     }
     benchmark::DoNotOptimize(c.data());
   }
-  report(state, double(m) * n * k, thread_cpu_seconds() - start);
+  report(state, double(m) * n * k, thread_cpu_seconds() - start, true);
 }
 
 // M = output pixels, N = output channels, K = kernel taps x input channels.

@@ -4,10 +4,10 @@
 // requantization) in the same binary, single-threaded. Both sides run a whole
 // layer as at run time: ours through the runtime's convolution driver
 // (Qs8GemmConvDriver: per-tile gather for K x K, direct rows for 1x1), XNNPACK its
-// indirection operator. Counters: GOPS = 2 * MACs / CPU s; core_GHz = the
-// core clock measured just before the timed loop (dependent-add chain);
-// MACs/cycle = MACs per core cycle of this thread's CPU time (the VNNI limit
-// is 64). scripts/bench_peers.sh layers adds ONNX Runtime on the same shapes.
+// indirection operator. Counters: GOPS = 2 * MACs / CPU s; %peak = MACs per
+// CPU second against the int8 dot-product peak measured on this core
+// (bench_kernels_peak.h, also reported as peak_GMAC/s). scripts/bench_peers.sh
+// layers adds ONNX Runtime on the same shapes.
 //
 //   build/bin/bench_kernels --benchmark_filter=peers --benchmark_min_time=0.2
 #include <benchmark/benchmark.h>
@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_kernels_peak.h"
 #include "bench_kernels_timing.h"
 #include "kernels/qs8_dwconv.h"
 #include "kernels/qs8_gemm.h"
@@ -75,13 +76,11 @@ std::vector<int8_t> random_bytes(size_t n, uint32_t seed) {
   return v;
 }
 
-// Call after the timed loop with the thread CPU time it took and the core
-// clock measured just before it.
-void report(benchmark::State& state, const Layer& layer, double cpu_seconds, double core) {
+// Call after the timed loop with the thread CPU time it took.
+void report(benchmark::State& state, const Layer& layer, double cpu_seconds) {
   state.counters["GOPS"] = benchmark::Counter(2e-9 * layer.macs(),
                                               benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["core_GHz"] = core * 1e-9;
-  state.counters["MACs/cycle"] = layer.macs() * double(state.iterations()) / (cpu_seconds * core);
+  report_peak_fraction(state, layer.macs() * double(state.iterations()) / cpu_seconds);
 }
 
 // Per-channel requantization in the xnnpack_fp32 profile, as XNNPACK's qc8.
@@ -176,13 +175,12 @@ void ours_conv(benchmark::State& state, const Layer& L) {
   }
   std::vector<uint64_t> scratch(ctx.scratch_bytes / 8 + 8);
   std::vector<int8_t> output(size_t(L.out_h()) * L.out_w() * n);
-  const double core = core_hz();
   const double start = thread_cpu_seconds();
   for (auto _ : state) {
     conv.run(pool, input.data(), output.data(), scratch.data());
     benchmark::DoNotOptimize(output.data());
   }
-  report(state, L, thread_cpu_seconds() - start, core);
+  report(state, L, thread_cpu_seconds() - start);
 }
 
 // The runtime's depthwise driver (Qs8DwconvDriver: row kernels for 3x3 and
@@ -204,13 +202,12 @@ void ours_dwconv(benchmark::State& state, const Layer& L) {
   }
   state.SetLabel(dw.name());
   std::vector<int8_t> output(size_t(L.out_h()) * L.out_w() * c);
-  const double core = core_hz();
   const double start = thread_cpu_seconds();
   for (auto _ : state) {
     dw.run(pool, input.data(), output.data(), nullptr);
     benchmark::DoNotOptimize(output.data());
   }
-  report(state, L, thread_cpu_seconds() - start, core);
+  report(state, L, thread_cpu_seconds() - start);
 }
 
 void xnnpack_conv(benchmark::State& state, const Layer& L) {
@@ -242,7 +239,6 @@ void xnnpack_conv(benchmark::State& state, const Layer& L) {
     return;
   }
   state.SetLabel("xnnpack qc8");
-  const double core = core_hz();
   const double start = thread_cpu_seconds();
   for (auto _ : state) {
     xnn_run_operator(op, nullptr);
@@ -250,7 +246,7 @@ void xnnpack_conv(benchmark::State& state, const Layer& L) {
   }
   const double cpu_seconds = thread_cpu_seconds() - start;
   xnn_delete_operator(op);
-  report(state, L, cpu_seconds, core);
+  report(state, L, cpu_seconds);
 }
 
 // Each layer's two runs sit next to each other in the output.
