@@ -67,8 +67,9 @@ const PeakForm kForms[] = {
     {"vpdpbusd_ymm_vex", kCpuAVXVNNI, 14 * 32, vpdpbusd_ymm_vex},
 };
 #elif defined(__aarch64__)
-// Accumulators v0-v15, sources v30 and v31. .arch_extension lets the
-// assembler take the instructions without a -march flag for the whole file.
+// Accumulators v0-v15, sources v30 and v31. The target attributes make GCC
+// announce the extension to the assembler for these functions only (it
+// starts every function with a .arch line), with no -march for the file.
 #define LOWBIT_ACC16(INSN) \
   INSN(0) INSN(1) INSN(2) INSN(3) INSN(4) INSN(5) INSN(6) INSN(7) INSN(8) INSN(9) INSN(10) INSN(11) \
   INSN(12) INSN(13) INSN(14) INSN(15)
@@ -78,15 +79,12 @@ const PeakForm kForms[] = {
 #define LOWBIT_SDOT(i) "sdot v" #i ".4s, v30.16b, v31.16b\n\t"
 #define LOWBIT_SMMLA(i) "smmla v" #i ".4s, v30.16b, v31.16b\n\t"
 
-void sdot(uint64_t blocks) {
-  for (uint64_t i = 0; i < blocks; ++i) {
-    asm volatile(".arch_extension dotprod\n\t" LOWBIT_ACC16(LOWBIT_SDOT)::: LOWBIT_CLOBBER16);
-  }
+__attribute__((target("arch=armv8.2-a+dotprod"))) void sdot(uint64_t blocks) {
+  for (uint64_t i = 0; i < blocks; ++i) asm volatile(LOWBIT_ACC16(LOWBIT_SDOT)::: LOWBIT_CLOBBER16);
 }
-void smmla(uint64_t blocks) {  // 2x8 by 8x2 int8: 32 MACs
-  for (uint64_t i = 0; i < blocks; ++i) {
-    asm volatile(".arch_extension i8mm\n\t" LOWBIT_ACC16(LOWBIT_SMMLA)::: LOWBIT_CLOBBER16);
-  }
+// 2x8 by 8x2 int8: 32 MACs per instruction.
+__attribute__((target("arch=armv8.2-a+dotprod+i8mm"))) void smmla(uint64_t blocks) {
+  for (uint64_t i = 0; i < blocks; ++i) asm volatile(LOWBIT_ACC16(LOWBIT_SMMLA)::: LOWBIT_CLOBBER16);
 }
 
 const PeakForm kForms[] = {
