@@ -4,8 +4,9 @@
 // fill every port that runs it (bench_kernels_peak.cpp). The kernel benchmarks
 // report their speed as a fraction of it ("%peak"), so no clock frequency or
 // MACs-per-cycle figure is needed: a VM may expose no cycle counter, the x86
-// TSC ticks at the nominal rate, and a chain of dependent immediate adds reads
-// ~14 GHz on Intel cores since Golden Cove (they retire several per cycle).
+// TSC ticks at the nominal rate, and a chain of dependent immediate adds (the
+// old estimate) reads ~14 GHz on an Intel Xeon of Sapphire Rapids' core, which
+// runs about five such adds per cycle.
 #pragma once
 
 #include <benchmark/benchmark.h>
