@@ -27,47 +27,34 @@ void pool(const ref::F32PoolParams& p, const float* input, float* output, float 
   using V = typename L::V;
   constexpr int32_t K = L::kLanes;
   const V vinit = L::set1(init), lo = L::set1(p.out_min), hi = L::set1(p.out_max);
-  const int64_t row = int64_t(p.in_w) * p.channels;
-  for (int32_t b = 0; b < p.batch; ++b) {
-    const float* image = input + int64_t(b) * p.in_h * row;
-    for (int32_t oy = 0; oy < p.out_h; ++oy) {
-      const int64_t top = int64_t(oy) * p.stride_h - p.pad_top;
-      const int64_t y0 = std::max<int64_t>(0, top);
-      const int64_t y1 = std::min<int64_t>(p.in_h, top + p.filter_h);
-      for (int32_t ox = 0; ox < p.out_w; ++ox) {
-        const int64_t left = int64_t(ox) * p.stride_w - p.pad_left;
-        const int64_t x0 = std::max<int64_t>(0, left);
-        const int64_t x1 = std::min<int64_t>(p.in_w, left + p.filter_w);
-        float* out = output + ((int64_t(b) * p.out_h + oy) * p.out_w + ox) * p.channels;
-        const int64_t taps = std::max<int64_t>(0, y1 - y0) * std::max<int64_t>(0, x1 - x0);
-        // U vectors of channels from c on, one pass over the window.
-        auto block = [&](auto u_tag, int32_t c) {
-          constexpr int U = decltype(u_tag)::value;
-          V acc[U];
-          for (int u = 0; u < U; ++u) acc[u] = vinit;
-          for (int64_t y = y0; y < y1; ++y) {
-            for (int64_t x = x0; x < x1; ++x) {
-              const float* px = image + y * row + x * p.channels + c;
-              for (int u = 0; u < U; ++u) acc[u] = tap(acc[u], L::load(px + u * K));
-            }
-          }
-          for (int u = 0; u < U; ++u) {
-            L::store(out + c + u * K, L::clamp(finish(acc[u], taps), lo, hi));
-          }
-        };
-        int32_t c = 0;
-        for (; c + 4 * K <= p.channels; c += 4 * K) block(std::integral_constant<int, 4>(), c);
-        for (; c + K <= p.channels; c += K) block(std::integral_constant<int, 1>(), c);
-        for (; c < p.channels; ++c) {
-          float acc = init;
-          for (int64_t y = y0; y < y1; ++y) {
-            for (int64_t x = x0; x < x1; ++x) acc = scalar_tap(acc, image[y * row + x * p.channels + c]);
-          }
-          out[c] = std::min(std::max(scalar_finish(acc, taps), p.out_min), p.out_max);
+  ref::for_each_pool_window(p, input, output, [&](const ref::F32PoolWindow& w) {
+    // U vectors of channels from c on, one pass over the window.
+    auto block = [&](auto u_tag, int32_t c) {
+      constexpr int U = decltype(u_tag)::value;
+      V acc[U];
+      for (int u = 0; u < U; ++u) acc[u] = vinit;
+      for (int64_t y = w.y0; y < w.y1; ++y) {
+        for (int64_t x = w.x0; x < w.x1; ++x) {
+          const float* px = w.image + y * w.row + x * p.channels + c;
+          for (int u = 0; u < U; ++u) acc[u] = tap(acc[u], L::load(px + u * K));
         }
       }
+      for (int u = 0; u < U; ++u) {
+        L::store(w.out + c + u * K, L::clamp(finish(acc[u], w.taps), lo, hi));
+      }
+    };
+    int32_t c = 0;
+    for (; c + 4 * K <= p.channels; c += 4 * K) block(std::integral_constant<int, 4>(), c);
+    for (; c + K <= p.channels; c += K) block(std::integral_constant<int, 1>(), c);
+    for (; c < p.channels; ++c) {
+      float acc = init;
+      for (int64_t y = w.y0; y < w.y1; ++y) {
+        const float* in_row = w.image + y * w.row + c;
+        for (int64_t x = w.x0; x < w.x1; ++x) acc = scalar_tap(acc, in_row[x * p.channels]);
+      }
+      w.out[c] = std::min(std::max(scalar_finish(acc, w.taps), p.out_min), p.out_max);
     }
-  }
+  });
 }
 
 template <typename L>

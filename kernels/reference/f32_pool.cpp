@@ -12,30 +12,16 @@ namespace {
 template <typename Tap, typename Finish>
 void pool(const F32PoolParams& p, const float* input, float* output, float init, Tap tap,
           Finish finish) {
-  for (int32_t b = 0; b < p.batch; ++b) {
-    for (int32_t oy = 0; oy < p.out_h; ++oy) {
-      // int64: strides and windows of any int32 value stay defined.
-      const int64_t top = int64_t(oy) * p.stride_h - p.pad_top;
-      const int64_t y0 = std::max<int64_t>(0, top);
-      const int64_t y1 = std::min<int64_t>(p.in_h, top + p.filter_h);
-      for (int32_t ox = 0; ox < p.out_w; ++ox) {
-        const int64_t left = int64_t(ox) * p.stride_w - p.pad_left;
-        const int64_t x0 = std::max<int64_t>(0, left);
-        const int64_t x1 = std::min<int64_t>(p.in_w, left + p.filter_w);
-        float* out = output + ((int64_t(b) * p.out_h + oy) * p.out_w + ox) * p.channels;
-        const int64_t taps = std::max<int64_t>(0, y1 - y0) * std::max<int64_t>(0, x1 - x0);
-        for (int32_t c = 0; c < p.channels; ++c) {
-          float acc = init;
-          for (int64_t y = y0; y < y1; ++y) {
-            for (int64_t x = x0; x < x1; ++x) {
-              acc = tap(acc, input[((int64_t(b) * p.in_h + y) * p.in_w + x) * p.channels + c]);
-            }
-          }
-          out[c] = std::min(std::max(finish(acc, taps), p.out_min), p.out_max);
-        }
+  for_each_pool_window(p, input, output, [&](const F32PoolWindow& w) {
+    for (int32_t c = 0; c < p.channels; ++c) {
+      float acc = init;
+      for (int64_t y = w.y0; y < w.y1; ++y) {
+        const float* in_row = w.image + y * w.row + c;
+        for (int64_t x = w.x0; x < w.x1; ++x) acc = tap(acc, in_row[x * p.channels]);
       }
+      w.out[c] = std::min(std::max(finish(acc, w.taps), p.out_min), p.out_max);
     }
-  }
+  });
 }
 
 }  // namespace

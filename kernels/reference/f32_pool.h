@@ -4,6 +4,7 @@
 // fused activation's clamp.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 namespace lowbit {
@@ -21,6 +22,38 @@ using F32PoolSignature = void(const F32PoolParams& p, const float* input, float*
 using F32PoolFn = F32PoolSignature*;
 
 F32PoolSignature f32_avgpool2d__reference, f32_maxpool2d__reference;
+
+// One output pixel's window: the taps inside the image are rows [y0, y1) and
+// columns [x0, x1) of `image` (row stride `row` floats, channels innermost).
+struct F32PoolWindow {
+  const float* image;
+  int64_t row, y0, y1, x0, x1, taps;
+  float* out;  // the pixel's channels
+};
+
+// Calls fn(window) for every output pixel, batch by batch, row by row (the
+// walk every float pool row shares: the reference and the SIMD loops).
+template <typename Fn>
+void for_each_pool_window(const F32PoolParams& p, const float* input, float* output, Fn fn) {
+  const int64_t row = int64_t(p.in_w) * p.channels;
+  for (int32_t b = 0; b < p.batch; ++b) {
+    const float* image = input + int64_t(b) * p.in_h * row;
+    for (int32_t oy = 0; oy < p.out_h; ++oy) {
+      // int64: strides and windows of any int32 value stay defined.
+      const int64_t top = int64_t(oy) * p.stride_h - p.pad_top;
+      const int64_t y0 = std::max<int64_t>(0, top);
+      const int64_t y1 = std::min<int64_t>(p.in_h, top + p.filter_h);
+      for (int32_t ox = 0; ox < p.out_w; ++ox) {
+        const int64_t left = int64_t(ox) * p.stride_w - p.pad_left;
+        const int64_t x0 = std::max<int64_t>(0, left);
+        const int64_t x1 = std::min<int64_t>(p.in_w, left + p.filter_w);
+        const int64_t taps = std::max<int64_t>(0, y1 - y0) * std::max<int64_t>(0, x1 - x0);
+        fn(F32PoolWindow{image, row, y0, y1, x0, x1, taps,
+                         output + ((int64_t(b) * p.out_h + oy) * p.out_w + ox) * p.channels});
+      }
+    }
+  }
+}
 
 // MEAN of [batch][pixels][channels] over the pixels (pixels > 0).
 struct F32MeanParams {
