@@ -208,7 +208,10 @@ int32_t requantize_wrapping(int32_t acc, const Requantizer& r, RequantProfile pr
   if (!shifts_first || r.shift <= 0) return requantize(acc, r, profile);
   Requantizer unshifted = r;
   unshifted.shift = 0;
-  const auto lifted = static_cast<int32_t>(static_cast<uint32_t>(acc) << r.shift);
+  // Wrapping as int32 arithmetic does: a shift of 32 or more leaves nothing
+  // (and shifting a 32-bit value that far is undefined in C++).
+  const auto lifted =
+      r.shift >= 32 ? 0 : static_cast<int32_t>(static_cast<uint32_t>(acc) << r.shift);
   return requantize(lifted, unshifted, profile);
 }
 
