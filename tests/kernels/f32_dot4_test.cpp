@@ -52,7 +52,7 @@ TEST_CASE("f32_dot4 variants match the reference bit for bit", "[kernels]") {
             INFO("kind " << kind << " rows " << rows << " cols " << cols << " paired " << paired);
             REQUIRE(got.guard_intact());
             const std::vector<float> w = want.values(), g = got.values();
-            REQUIRE(std::memcmp(w.data(), g.data(), sizeof(float) * rows) == 0);
+            REQUIRE(w == g);
           }
         }
       }
