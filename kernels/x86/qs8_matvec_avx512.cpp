@@ -10,6 +10,17 @@
 namespace lowbit {
 namespace {
 
+// The sum of 16 int32 lanes, wrapping: vector adds only (GCC's
+// _mm512_reduce_add_epi32 adds scalar ints, whose overflow is undefined).
+inline int32_t wrapping_sum(__m512i v) {
+  __m256i h = _mm256_add_epi32(_mm512_castsi512_si256(v), _mm512_extracti64x4_epi64(v, 1));
+  __m128i q = _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+  q = _mm_add_epi32(q, _mm_shuffle_epi32(q, 0x4E));
+  q = _mm_add_epi32(q, _mm_shuffle_epi32(q, 0xB1));
+  return _mm_cvtsi128_si32(q);
+}
+
+
 inline __m512i load32(const int8_t* p) {
   return _mm512_cvtepi8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
 }
@@ -44,10 +55,10 @@ void qs8_matvec__avx512(size_t rows, size_t cols, const int8_t* matrix, const in
       acc3 =
           _mm512_add_epi32(acc3, _mm512_madd_epi16(load_tail(m + 3 * cols + body, mask), vector_tail));
     }
-    sums[r] = _mm512_reduce_add_epi32(acc0);
-    sums[r + 1] = _mm512_reduce_add_epi32(acc1);
-    sums[r + 2] = _mm512_reduce_add_epi32(acc2);
-    sums[r + 3] = _mm512_reduce_add_epi32(acc3);
+    sums[r] = wrapping_sum(acc0);
+    sums[r + 1] = wrapping_sum(acc1);
+    sums[r + 2] = wrapping_sum(acc2);
+    sums[r + 3] = wrapping_sum(acc3);
   }
   for (; r < rows; ++r) {
     const int8_t* m = matrix + r * cols;
@@ -56,7 +67,7 @@ void qs8_matvec__avx512(size_t rows, size_t cols, const int8_t* matrix, const in
       acc = _mm512_add_epi32(acc, _mm512_madd_epi16(load32(m + c), load32(vector + c)));
     }
     if (tail != 0) acc = _mm512_add_epi32(acc, _mm512_madd_epi16(load_tail(m + body, mask), vector_tail));
-    sums[r] = _mm512_reduce_add_epi32(acc);
+    sums[r] = wrapping_sum(acc);
   }
 }
 
