@@ -37,7 +37,8 @@ typedef enum lowbit_dtype {
   LOWBIT_INT64 = 5,
   LOWBIT_BOOL = 6, /* one byte per element, 0 or 1 */
   LOWBIT_INT16 = 7,
-  LOWBIT_FLOAT16 = 8 /* IEEE half precision */
+  LOWBIT_FLOAT16 = 8, /* IEEE half precision */
+  LOWBIT_INT4 = 9 /* two signed 4-bit values per byte, low nibble first */
 } lowbit_dtype;
 
 /* Values match lowbit::RequantProfile. */

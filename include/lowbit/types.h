@@ -25,6 +25,11 @@ enum class DType : uint8_t {
   // IEEE half precision, two bytes per element (TFLite's FLOAT16): only
   // DEQUANTIZE reads it.
   kFloat16 = 8,
+  // Signed 4-bit integers in [-8, 7], two per byte over the flattened tensor
+  // (element 2i in the low nibble of byte i, 2i+1 in the high nibble; an odd
+  // count leaves the last high nibble zero), as TFLite's INT4. Constant
+  // weights only (W4A8 CONV_2D and FULLY_CONNECTED).
+  kInt4 = 9,
 };
 
 const char* dtype_name(DType dtype);

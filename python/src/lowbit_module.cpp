@@ -32,6 +32,7 @@ py::dtype numpy_dtype(lowbit::DType dtype) {
     case lowbit::DType::kInt16: return py::dtype::of<int16_t>();
     case lowbit::DType::kFloat16: return py::dtype("float16");
     case lowbit::DType::kBit: return py::dtype::of<int32_t>();  // packed words
+    case lowbit::DType::kInt4: return py::dtype::of<uint8_t>();  // two per byte
   }
   return py::dtype::of<uint8_t>();
 }

@@ -367,7 +367,8 @@ static_assert(LOWBIT_BIT == static_cast<int>(lowbit::DType::kBit) &&
                   LOWBIT_INT64 == static_cast<int>(lowbit::DType::kInt64) &&
                   LOWBIT_BOOL == static_cast<int>(lowbit::DType::kBool) &&
                   LOWBIT_INT16 == static_cast<int>(lowbit::DType::kInt16) &&
-                  LOWBIT_FLOAT16 == static_cast<int>(lowbit::DType::kFloat16),
+                  LOWBIT_FLOAT16 == static_cast<int>(lowbit::DType::kFloat16) &&
+                  LOWBIT_INT4 == static_cast<int>(lowbit::DType::kInt4),
               "lowbit_dtype must match lowbit::DType");
 
 lowbit_dtype lowbit_tensor_dtype(const lowbit_tensor* tensor) {

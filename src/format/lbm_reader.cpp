@@ -77,7 +77,7 @@ Status read_tensor(const fb::Tensor& ft, int index, const uint8_t* file,
   const std::string who = describe_tensor(*graph, index);
 
   const int dtype = static_cast<int>(ft.dtype());
-  if (dtype < 0 || dtype > static_cast<int>(DType::kFloat16)) {
+  if (dtype < 0 || dtype > static_cast<int>(DType::kInt4)) {
     return invalid_model(who + ": unknown dtype " + std::to_string(dtype));
   }
   t.dtype = static_cast<DType>(dtype);

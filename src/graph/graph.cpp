@@ -38,6 +38,7 @@ const char* dtype_name(DType dtype) {
     case DType::kBool: return "bool";
     case DType::kInt16: return "int16";
     case DType::kFloat16: return "float16";
+    case DType::kInt4: return "int4";
   }
   return "unknown";
 }
@@ -112,6 +113,12 @@ bool storage_bytes(DType dtype, const Shape& shape, size_t* bytes) {
     case DType::kBool:
       elem = 1;
       break;
+    case DType::kInt4: {
+      const uint64_t packed = n / 2 + n % 2;
+      if (packed > std::numeric_limits<size_t>::max()) return false;
+      *bytes = static_cast<size_t>(packed);
+      return true;
+    }
   }
   if (dtype == DType::kBit && shape.rank == 0) n = 1;  // one word holds a scalar
   if (n > limit / elem) return false;

@@ -18,7 +18,7 @@ Status invalid_model(std::string message) {
 }
 
 bool is_known_dtype(DType dtype) {
-  return static_cast<int>(dtype) <= static_cast<int>(DType::kFloat16);
+  return static_cast<int>(dtype) <= static_cast<int>(DType::kInt4);
 }
 
 bool is_known_op_type(OpType type) { return static_cast<int>(type) < kNumOpTypes; }

@@ -15,6 +15,7 @@ size_t element_bytes(DType dtype) {
     case DType::kBool: return 1;
     case DType::kFloat16: return 2;
     case DType::kBit: return 0;
+    case DType::kInt4: return 0;
   }
   return 0;
 }

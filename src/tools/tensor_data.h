@@ -90,6 +90,12 @@ inline void fill_random(const TensorView& t, std::mt19937& rng) {
       }
       break;
     }
+    case DType::kInt4: {  // two nibbles a byte; an odd count's last high nibble stays 0
+      uint8_t* p = t.as<uint8_t>();
+      for (int64_t i = 0; i < count / 2; ++i) p[i] = static_cast<uint8_t>(rng() >> 24);
+      if (count % 2) p[count / 2] = static_cast<uint8_t>((rng() >> 28) & 0x0fu);
+      break;
+    }
   }
 }
 
