@@ -27,13 +27,9 @@ KernelFamily<ref::F32UnaryFn> f32_logistic_variants();
 KernelFamily<ref::F32UnaryFn> f32_hardswish_variants();
 KernelFamily<ref::F32SoftmaxFn> f32_softmax_variants();
 
-// x86-64 (kernels/x86/f32_gemm_avx2.cpp): FMA, four weight rows at a time.
-ref::F32GemmSignature f32_gemm__avx2;
 // x86-64 (kernels/x86/f32_dwconv_avx2.cpp): eight channels at a time, the
 // reference's bits.
 ref::F32ConvSignature f32_dwconv2d__avx2;
-// aarch64 (kernels/arm/f32_gemm_neon.cpp): FMA, four weight rows at a time.
-ref::F32GemmSignature f32_gemm__neon;
 // aarch64 (kernels/arm/f32_dwconv_neon.cpp): four channels at a time, the
 // reference's bits.
 ref::F32ConvSignature f32_dwconv2d__neon;

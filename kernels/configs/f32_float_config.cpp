@@ -1,7 +1,7 @@
-// lowbit's own float32 variants (kernels/f32_float.h): the GEMM with AVX2 FMA
-// and aarch64 NEON rows, depthwise with AVX2 and aarch64 NEON rows (bit-exact),
-// element-wise, pooling and MEAN with AVX-512, AVX2, NEON and armv7 NEON rows,
-// the others the reference only so far; SIMD rows go before it, best first.
+// lowbit's own float32 variants (kernels/f32_float.h): depthwise,
+// element-wise, pooling and MEAN with AVX-512, AVX2, NEON and armv7 NEON rows
+// (bit-exact but LOGISTIC/SOFTMAX), the others the reference only so far;
+// SIMD rows go before it, best first.
 #include "kernels/f32_float.h"
 #include "kernels/configs/variant_rows.h"
 
@@ -9,7 +9,9 @@ namespace lowbit {
 
 LOWBIT_REFERENCE_FAMILY(ref::F32ConvFn, f32_conv2d)
 LOWBIT_KERNEL_FAMILY(ref::F32ConvFn, f32_dwconv2d, AVX512, AVX2, NEON, ARMV7NEON)
-LOWBIT_KERNEL_FAMILY(ref::F32GemmFn, f32_gemm, AVX2, NEON)
+// The unpacked GEMM only serves the reference kernel set: every SIMD set
+// runs FULLY_CONNECTED through the packed f32_igemm rows.
+LOWBIT_REFERENCE_FAMILY(ref::F32GemmFn, f32_gemm)
 // Element-wise, pooling and MEAN: one row per ISA from shared loops
 // (kernels/f32_elementwise_simd.h).
 #define LOWBIT_F32_ELEMENTWISE_FAMILY(Fn, family) \

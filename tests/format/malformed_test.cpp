@@ -112,9 +112,9 @@ TEST_CASE("malformed: buffer placement") {
 TEST_CASE("malformed: tensor encodings") {
   RawModel m = raw_base();
   SECTION("unknown dtype") {
-    m.tensors[1].dtype = 9;
+    m.tensors[1].dtype = 10;
     CHECK_REJECTED(load(m.serialize()), StatusCode::kInvalidModel,
-                   "tensor 1 \"out\": unknown dtype 9");
+                   "tensor 1 \"out\": unknown dtype 10");
   }
   SECTION("rank above kMaxRank") {
     m.tensors[1].shape.assign(9, 1);
