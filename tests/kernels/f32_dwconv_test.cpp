@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kernels/f32_float.h"
+#include "support/f32_conv_geometry.h"
 #include "support/kernel_tester.h"
 #include "support/model_runner.h"
 
@@ -25,21 +26,8 @@ TEST_CASE("float depthwise variants: channels through remainders, geometries, bi
     const float inf = std::numeric_limits<float>::infinity();
     for (size_t channels : lengths_through_remainders(16)) {
       if (channels > 100) continue;
-      ref::F32ConvParams p;
-      p.batch = 1 + int32_t(rng() % 2);
-      p.in_h = 1 + int32_t(rng() % 6);
-      p.in_w = 1 + int32_t(rng() % 6);
+      ref::F32ConvParams p = random_f32_conv_window(rng, 6);
       p.in_channels = int32_t(channels);
-      p.kernel_h = 1 + int32_t(rng() % 3);
-      p.kernel_w = 1 + int32_t(rng() % 3);
-      p.stride_h = 1 + int32_t(rng() % 2);
-      p.stride_w = 1 + int32_t(rng() % 2);
-      p.dilation_h = 1 + int32_t(rng() % 2);
-      p.dilation_w = 1 + int32_t(rng() % 2);
-      p.pad_top = int32_t(rng() % 2);
-      p.pad_left = int32_t(rng() % 2);
-      p.out_h = 1 + int32_t(rng() % 5);
-      p.out_w = 1 + int32_t(rng() % 5);
       p.groups = p.in_channels;
       p.group_in = 1;
       p.group_out = 1 + int32_t(rng() % 2);

@@ -18,6 +18,7 @@
 
 #include "kernels/f32_igemm.h"
 #include "kernels/reference/f32_conv.h"
+#include "support/f32_conv_geometry.h"
 #include "support/kernel_tester.h"
 #include "support/model_runner.h"
 
@@ -135,21 +136,8 @@ void check_tile(const char* name, const F32IgemmTile& kernel) {
     }
   }
   for (int it = 0; it < scaled_iterations(60); ++it) {
-    ref::F32ConvParams p;
-    p.batch = 1 + int32_t(rng() % 2);
-    p.in_h = 1 + int32_t(rng() % 7);
-    p.in_w = 1 + int32_t(rng() % 7);
+    ref::F32ConvParams p = random_f32_conv_window(rng, 7);
     p.in_channels = 1 + int32_t(rng() % 20);
-    p.kernel_h = 1 + int32_t(rng() % 3);
-    p.kernel_w = 1 + int32_t(rng() % 3);
-    p.stride_h = 1 + int32_t(rng() % 2);
-    p.stride_w = 1 + int32_t(rng() % 2);
-    p.dilation_h = 1 + int32_t(rng() % 2);
-    p.dilation_w = 1 + int32_t(rng() % 2);
-    p.pad_top = int32_t(rng() % 2);
-    p.pad_left = int32_t(rng() % 2);
-    p.out_h = 1 + int32_t(rng() % 5);
-    p.out_w = 1 + int32_t(rng() % 5);
     p.groups = 1;
     p.group_in = p.in_channels;
     p.group_out = 1 + int32_t(rng() % (2 * kernel.nr + 3));
