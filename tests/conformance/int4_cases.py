@@ -1,7 +1,8 @@
 """W4A8 FULLY_CONNECTED and CONV_2D: TFLite models with INT4 weights (TensorType 17, two values a
 byte, low nibble first), written by tflite_builder.py (TensorFlow's converter does not emit INT4
 for these builtins), over batch rows, odd and even weight counts, per-channel and per-tensor
-scales, strides, dilation, SAME/VALID padding, fused RELU/RELU6, with and without bias.
+scales, strides, dilation, SAME/VALID padding, fused RELU/RELU6, with a bias (FULLY_CONNECTED also
+without: LiteRT's quantized CONV_2D needs one).
 lowbit's output bytes must equal those of LiteRT's reference kernels (BUILTIN_REF), which unpack
 INT4 filters to int8 before running its int8 kernels, under profile tflite_reference, on the
 kernel sets given (default: reference and auto).
@@ -40,7 +41,9 @@ def layer_model(rng, kind, index):
     m = tb.TFLiteModel()
     activation = [0, 1, 3][index % 3]
     per_channel = index % 2 == 0
-    with_bias = index % 4 != 3
+    # LiteRT's quantized CONV_2D refuses to prepare without a bias (conv.cc: has_bias), int8
+    # filters as well; only FULLY_CONNECTED cases go without one.
+    with_bias = index % 4 != 3 or kind == "conv"
     if kind == "fully_connected":
         batch, k, oc = rng.choice([1, 1, 2, 3]), int(rng.integers(1, 48)), int(rng.integers(1, 24))
         in_shape, w_shape, out_shape, taps = [batch, k], [oc, k], [batch, oc], k
@@ -75,7 +78,7 @@ def layer_model(rng, kind, index):
         inputs.append(m.tensor("bias", [channels], np.int32, bias_scales, [0] * len(bias_scales),
                                data=rng.integers(-3000, 3001, channels)))
     else:
-        inputs.append(-1)
+        inputs.append(-1)  # an absent optional input
     y = m.tensor("output", out_shape, np.int8, [out_scale], [out_zp])
     if kind == "fully_connected":
         m.operator("FULLY_CONNECTED", 1, inputs, [y], activation=activation)
