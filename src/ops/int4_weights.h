@@ -1,9 +1,10 @@
 // int4 weights (DType::kInt4: two signed nibbles a byte over the flattened
 // tensor, element 2i in the low nibble of byte i) as the int8 the weighted
 // operators compute with. CONV_2D and FULLY_CONNECTED sign-extend them once
-// at prepare and run the int8 paths on the copy, so an int4 model gives the
+// at prepare and run the int8 paths on the result, so an int4 model gives the
 // same bytes as the int8 model with the same weight values in every kernel
-// set; the copy lives in persistent memory (packed-weight bytes).
+// set. The SIMD GEMM packs a temporary copy; the reference kernels keep one in
+// persistent memory (packed-weight bytes).
 #pragma once
 
 #include <cstddef>
