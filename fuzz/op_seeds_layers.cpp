@@ -1,6 +1,7 @@
 // Seeds of the layers with weights: CONV_2D, DEPTHWISE_CONV_2D,
 // FULLY_CONNECTED and TRANSPOSE_CONV (int8 per-channel weights, legacy uint8
-// per-tensor weights with a zero point, float32, 16x8), the pools, the integer LSTM
+// per-tensor weights with a zero point, float32, 16x8; W4A8 int4 weights for
+// CONV_2D and FULLY_CONNECTED), the pools, the integer LSTM
 // (int8 with its int16 cell state: plain, CIFG with peepholes and clipping,
 // time-major) and the binary (LCE) operators.
 #include "op_seeds.h"
@@ -96,6 +97,36 @@ void weighted_16x8(ModelBuilder& b, OpType type, Shape in, Shape weights_shape, 
   }
   const int y = b.add_tensor("out", DType::kInt16, out, per_tensor(1.0f / 2048, 0));
   b.add_operator(type, inputs, {y}, options);
+  b.set_inputs({x});
+  b.set_outputs({y});
+}
+
+// W4A8: int8 activations, int4 weights per-channel along axis 0 (packed two a
+// byte, spread over [-8, 7]; an odd count leaves the last high nibble 0).
+template <typename Options>
+void weighted_w4a8(ModelBuilder& b, OpType type, Shape in, Shape weights_shape, Shape out,
+                   Options options) {
+  const int x = tensor(b, "in", s8, in);
+  const int channels = weights_shape[0];
+  const size_t count = static_cast<size_t>(weights_shape.num_elements());
+  std::vector<uint8_t> packed((count + 1) / 2, 0);
+  const std::vector<int8_t> values = spread<int8_t>(count, -8, 7);
+  for (size_t i = 0; i < count; ++i) {
+    packed[i / 2] |= static_cast<uint8_t>((values[i] & 0x0f) << (i % 2 ? 4 : 0));
+  }
+  Quantization wq{{}, {}, 0}, bq{{}, {}, 0};
+  for (int c = 0; c < channels; ++c) {
+    wq.scales.push_back(0.1f * float(c + 1));
+    wq.zero_points.push_back(0);
+    bq.scales.push_back(shared_quantization(s8).scales[0] * wq.scales.back());
+    bq.zero_points.push_back(0);
+  }
+  const int w = b.add_constant("weights", DType::kInt4, weights_shape, packed.data(),
+                               packed.size(), wq);
+  const int bias = b.add_constant("bias", DType::kInt32, {channels},
+                                  spread<int32_t>(size_t(channels), -500, 500), bq);
+  const int y = tensor(b, "out", s8, out);
+  b.add_operator(type, {x, w, bias}, {y}, options);
   b.set_inputs({x});
   b.set_outputs({y});
 }
@@ -369,6 +400,12 @@ std::vector<OpSeed> layer_seeds() {
       {"depthwise_16x8_multiplier2", [=](ModelBuilder& b) {
          weighted_16x8(b, OpType::kDepthwiseConv2D, {1, 4, 4, 2}, {1, 3, 3, 4}, 3, {1, 2, 2, 4},
                        multiplier2);
+       }},
+      {"conv2d_int4_weights_same_stride2", [=](ModelBuilder& b) {
+         weighted_w4a8(b, OpType::kConv2D, {1, 5, 5, 3}, {4, 3, 3, 3}, {1, 3, 3, 4}, same_stride2);
+       }},
+      {"fully_connected_int4_weights_odd_count", [](ModelBuilder& b) {
+         weighted_w4a8(b, OpType::kFullyConnected, {2, 5}, {3, 5}, {2, 3}, FullyConnectedOptions{});
        }},
       {"fully_connected_16x8", [](ModelBuilder& b) {
          weighted_16x8(b, OpType::kFullyConnected, {2, 5}, {3, 5}, 0, {2, 3}, FullyConnectedOptions{});

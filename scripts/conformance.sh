@@ -72,6 +72,9 @@
 #     The shared float models (float_own_cases.py) through lowbit's own float kernels and
 #     XNNPACK's against LiteRT BUILTIN_REF within a stated float tolerance (max abs and relative
 #     error printed). Needs ai-edge-litert.
+#   scripts/conformance.sh --int4-cases [--cases N] [--inputs N] [--kernel reference,auto] [--seed N]
+#     W4A8 FULLY_CONNECTED and CONV_2D with INT4 weights (int4_cases.py), models written field by
+#     field, against LiteRT BUILTIN_REF byte for byte on each kernel set given.
 #
 # Every mode takes --build-dir DIR (default build/), builds lowbit-convert and lowbit-run there
 # first and exits with status 1 on any difference that is not explained.
@@ -104,6 +107,7 @@ while [[ $# -gt 0 ]]; do
     --int16-cases) mode=int16_cases; shift ;;
     --svdf-rnn-cases) mode=svdf_rnn_cases; shift ;;
     --float-own-cases) mode=float_own_cases; shift ;;
+    --int4-cases) mode=int4_cases; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -146,6 +150,7 @@ case "$mode:$ci" in
   int16_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
   svdf_rnn_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
   float_own_cases:*) python=$(python_for 'import ai_edge_litert, numpy' install) ;;
+  int4_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
   sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
 assert u.find_spec("larq_compute_engine")' install) ;;
   sweep:0) python=$(python_for 'import ai_edge_litert, larq_compute_engine, larq, tf_keras') || {
@@ -183,7 +188,7 @@ case "$mode" in
   op_cases) logged "$log/op_cases.log" "$python" "$drivers/op_cases.py" --build-dir "$build_dir" "${args[@]}"
             exit ;;
   datamove_cases | math_cases | transpose_conv_cases | activation_cases | reduce_cases | \
-  seanet_cases | int16_cases | float_own_cases)
+  seanet_cases | int16_cases | float_own_cases | int4_cases)
     logged "$log/$mode.log" "$python" "$drivers/$mode.py" --build-dir "$build_dir" "${args[@]}"
     exit ;;
   int16_conv_cases) logged "$log/int16_conv_cases.log" "$python" "$drivers/int16_conv_cases.py" \

@@ -214,6 +214,7 @@ if [[ $sanitize -eq 0 ]]; then
   timed "conformance int16-cases" "$root/scripts/conformance.sh" --int16-cases --cases 3 --build-dir "$build_dir" || fail "16x8 operators vs LiteRT"
   timed "conformance svdf-rnn-cases" "$root/scripts/conformance.sh" --svdf-rnn-cases --inputs 10 --build-dir "$build_dir" ||
     fail "SVDF and RNN models vs LiteRT and TFLite Micro"
+  timed "conformance int4-cases" "$root/scripts/conformance.sh" --int4-cases --cases 8 --build-dir "$build_dir" || fail "W4A8 (int4 weights) FULLY_CONNECTED and CONV_2D vs LiteRT"
   timed "conformance float-own-cases" "$root/scripts/conformance.sh" --float-own-cases --build-dir "$build_dir" || fail "float models on own and XNNPACK float kernels vs LiteRT"
   "$root/scripts/install-deps.sh" --cross
   LOWBIT_NATIVE_BUILD="$build_dir" timed "ARM under qemu" "$root/scripts/test-arm.sh" ||

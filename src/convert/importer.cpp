@@ -19,6 +19,7 @@ Result<DType> lowbit_dtype(int8_t type) {
     case tfl::kBool: return DType::kBool;
     case tfl::kInt16: return DType::kInt16;
     case tfl::kFloat16: return DType::kFloat16;
+    case tfl::kInt4: return DType::kInt4;
     default:
       return unsupported(std::string("element type ") + tfl::tensor_type_name(type) +
                          " is not supported (FLOAT32, FLOAT16, INT8, UINT8, INT16, INT32, INT64 "
@@ -266,6 +267,10 @@ Result<int> Importer::tensor(int index, const Shape* unshaped_as) {
       return invalid(tensor_label(index) + " is used as a bitpacked tensor but has type " +
                      tfl::tensor_type_name(t->type()) + " instead of INT32");
     }
+  } else if (t->type() == tfl::kInt4 && !int4_accepted_[index]) {
+    return unsupported(tensor_label(index) +
+                       " is INT4, which is supported only as the constant weights of CONV_2D "
+                       "and FULLY_CONNECTED with INT8 input");
   } else {
     Result<DType> mapped = lowbit_dtype(t->type());
     if (!mapped.ok()) return Status(mapped.status().code(), tensor_label(index) + ": " + mapped.status().message());
@@ -381,6 +386,7 @@ Status Importer::start() {
   if (tensors_ == nullptr) return invalid("subgraph 0 has no tensor list");
   lowbit_index_.assign(num_tensors(), -1);
   bit_channels_.assign(num_tensors(), 0);
+  int4_accepted_.assign(num_tensors(), false);
   return Status::Ok();
 }
 

@@ -75,6 +75,10 @@ class Importer {
   }
   void set_bit_channels(int index, int channels) { bit_channels_[index] = channels; }
 
+  // INT4 tensors map to DType::kInt4 (packing kept) only once an operator
+  // that takes them (CONV_2D, FULLY_CONNECTED weights) has accepted them.
+  void accept_int4(int index) { int4_accepted_[index] = true; }
+
   // A tensor with no TFLite counterpart (for lowerings), and read access to
   // any created lowbit tensor.
   int add_extra_tensor(std::string name, DType dtype, const Shape& shape, Quantization quant);
@@ -107,6 +111,7 @@ class Importer {
   ConversionSummary* summary_;
   std::vector<int> lowbit_index_;  // -1 until created
   std::vector<int> bit_channels_;
+  std::vector<bool> int4_accepted_;
   std::vector<bool> kind_unsupported_;  // per TFLite operator
   std::map<int, std::vector<uint8_t>> folded_;  // TFLite tensor -> folded value
 };

@@ -91,6 +91,24 @@ Status reject_bit_operands(const Importer& im, const OpContext& ctx) {
 
 uint64_t elements(const Shape& s) { return static_cast<uint64_t>(s.num_elements()); }
 
+// TFLite's INT4 weights (W4A8: INT8 activations) keep their packing, two
+// values a byte, low nibble first, which is DType::kInt4's.
+Status accept_int4_weights(Importer& im, const OpContext& ctx) {
+  const int weights = ctx.inputs[1], input = ctx.inputs[0];
+  if (weights < 0 || im.tfl_type(weights) != tfl::kInt4) return Status::Ok();
+  size_t bytes = 0;
+  if (im.constant_data(weights, &bytes) == nullptr) {
+    return unsupported(im.tensor_label(weights) + " is INT4 but not constant; INT4 weights "
+                                                  "must be constant");
+  }
+  if (im.tfl_type(input) != tfl::kInt8) {
+    return unsupported(im.tensor_label(weights) + " is INT4, which needs INT8 input (W4A8); " +
+                       im.tensor_label(input) + " is " + tfl::tensor_type_name(im.tfl_type(input)));
+  }
+  im.accept_int4(weights);
+  return Status::Ok();
+}
+
 Status convert_conv(Importer& im, const OpContext& ctx, bool depthwise) {
   LOWBIT_RETURN_IF_ERROR(expect_arity(ctx, 2, 3, 1));
   auto opts = options_of(ctx, depthwise ? tfl::kDepthwiseConv2DOptions : tfl::kConv2DOptions);
@@ -108,6 +126,7 @@ Status convert_conv(Importer& im, const OpContext& ctx, bool depthwise) {
   LOWBIT_RETURN_IF_ERROR(check_positive(stride_h, "stride_h"));
   LOWBIT_RETURN_IF_ERROR(check_positive(dil_w, "dilation_w"));
   LOWBIT_RETURN_IF_ERROR(check_positive(dil_h, "dilation_h"));
+  if (!depthwise) LOWBIT_RETURN_IF_ERROR(accept_int4_weights(im, ctx));
   LOWBIT_RETURN_IF_ERROR(fold_float_weights(im, ctx, 1));
 
   std::vector<int> inputs, outputs;
@@ -164,6 +183,7 @@ Status convert_fully_connected(Importer& im, const OpContext& ctx) {
     return unsupported("weights_format " + std::to_string(o->byte_field(1, 0)) +
                        " (shuffled weights) is not supported; only DEFAULT is");
   }
+  LOWBIT_RETURN_IF_ERROR(accept_int4_weights(im, ctx));
   LOWBIT_RETURN_IF_ERROR(fold_float_weights(im, ctx, 1));
   std::vector<int> inputs, outputs;
   LOWBIT_RETURN_IF_ERROR(map_tensors(im, ctx, &inputs, &outputs));

@@ -48,6 +48,7 @@ const char* tensor_type_name(int type) {
     case kBool: return "BOOL";
     case kInt16: return "INT16";
     case kInt8: return "INT8";
+    case kInt4: return "INT4";
     default: return "an unknown tensor type";
   }
 }

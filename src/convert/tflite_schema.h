@@ -34,6 +34,8 @@ enum TensorType : int8_t {
   kBool = 6,
   kInt16 = 7,
   kInt8 = 9,
+  // Signed 4-bit, two per byte, low nibble first (lowbit's DType::kInt4).
+  kInt4 = 17,
 };
 const char* tensor_type_name(int type);
 

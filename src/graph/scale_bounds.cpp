@@ -17,7 +17,7 @@ struct ScaledTensor {
 };
 
 bool rescaled_dtype(DType dtype) {
-  return dtype == DType::kInt8 || dtype == DType::kUInt8;
+  return dtype == DType::kInt8 || dtype == DType::kUInt8 || dtype == DType::kInt4;
 }
 
 std::vector<ScaledTensor> scaled(const GraphDesc& graph, const std::vector<int>& tensors,

@@ -29,6 +29,7 @@ bool zero_point_fits(DType dtype, int32_t zero_point) {
     case DType::kInt8: return zero_point >= -128 && zero_point <= 127;
     case DType::kUInt8: return zero_point >= 0 && zero_point <= 255;
     case DType::kInt16: return zero_point >= -32768 && zero_point <= 32767;
+    case DType::kInt4: return zero_point >= -8 && zero_point <= 7;
     default: return true;
   }
 }
@@ -114,7 +115,12 @@ Status check_tensor(const GraphDesc& graph, int index, const LoadOptions& option
   if (t.is_constant() && t.data_bytes != bytes) {
     return invalid_model(who + ": constant data has " + std::to_string(t.data_bytes) +
                          " bytes but " + dtype_name(t.dtype) + t.shape.to_string() + " needs " +
-                         std::to_string(bytes) + " (buffer size mismatch)");
+                         std::to_string(bytes) + " (buffer size mismatch" +
+                         (t.dtype == DType::kInt4 ? "; int4 packs two values a byte)" : ")"));
+  }
+  if (t.dtype == DType::kInt4 && !t.is_constant()) {
+    return invalid_model(who + " is int4 but not constant: int4 holds constant weights only "
+                               "(of CONV_2D and FULLY_CONNECTED)");
   }
   return check_quantization(graph, index);
 }
@@ -160,6 +166,27 @@ std::string not_resolved_message(OpType type) {
   const std::string name = op_enumerator_name(type);
   return std::string(op_type_name(type)) + " is not in the op resolver (add k" + name +
          "Op to a MutableOpResolver; C: lowbit_op_" + name + "())";
+}
+
+// int4 is a storage form for weights: the operators that take it unpack it
+// once at prepare. Everything else refuses it here, whatever its resolver.
+bool takes_int4_weights(OpType type) {
+  return type == OpType::kConv2D || type == OpType::kFullyConnected;
+}
+constexpr size_t kWeightsInput = 1;
+
+Status check_int4_uses(const GraphDesc& graph, int op_index) {
+  const OperatorDesc& op = graph.operators[op_index];
+  for (size_t i = 0; i < op.inputs.size(); ++i) {
+    const int t = op.inputs[i];
+    if (t == kAbsentInput || graph.tensors[t].dtype != DType::kInt4) continue;
+    if (takes_int4_weights(op.type) && i == kWeightsInput) continue;
+    return invalid_model(describe_operator(graph, op_index) + ": input " + std::to_string(i) +
+                         " " + describe_tensor(graph, t) +
+                         " is int4; only the weights (input 1) of CONV_2D and FULLY_CONNECTED "
+                         "may be int4");
+  }
+  return Status::Ok();
 }
 
 std::string range_text(const GraphDesc& graph) {
@@ -226,6 +253,7 @@ Status validate_graph_structure(const GraphDesc& graph, const LoadOptions& optio
                              " is used before any operator produces it (cycle or wrong order)");
       }
     }
+    LOWBIT_RETURN_IF_ERROR(check_int4_uses(graph, op_index));
     if (op.outputs.empty()) return invalid_model(who + ": has no outputs");
     for (size_t i = 0; i < op.outputs.size(); ++i) {
       const int t = op.outputs[i];

@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 
+#include "ops/int4_weights.h"
 #include "ops/op_util.h"
 
 namespace lowbit {
@@ -49,12 +50,13 @@ Status validate_weight_quantization(const GraphDesc& graph, const OperatorDesc& 
 
 Status validate_weight_zero_points(const GraphDesc& graph, const OperatorDesc& op) {
   const TensorDesc& w = graph.tensors[op.inputs[1]];
-  if (w.dtype != DType::kInt8) return Status::Ok();
+  if (w.dtype != DType::kInt8 && w.dtype != DType::kInt4) return Status::Ok();
   for (size_t c = 0; c < w.quant.zero_points.size(); ++c) {
     if (w.quant.zero_points[c] != 0) {
       return invalid(describe_input(graph, op, 1) + " has zero point " +
                      std::to_string(w.quant.zero_points[c]) + " at channel " +
-                     std::to_string(c) + "; int8 weights must be symmetric (zero point 0)");
+                     std::to_string(c) + "; " + dtype_name(w.dtype) +
+                     " weights must be symmetric (zero point 0)");
     }
   }
   return Status::Ok();
@@ -106,13 +108,20 @@ Status validate_weighted_operands(const GraphDesc& graph, const OperatorDesc& op
                   {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat32}));
   const DType dtype = graph.tensors[op.inputs[0]].dtype;
   LOWBIT_RETURN_IF_ERROR(check_constant(graph, op, 1));
+  // W4A8: int4 weights (unpacked to int8 at prepare) with int8 activations only.
+  const DType weights_dtype = graph.tensors[op.inputs[1]].dtype;
+  if (weights_dtype == DType::kInt4 && dtype != DType::kInt8) {
+    return invalid(describe_input(graph, op, 1) + " is int4, which needs int8 activations (W4A8); " +
+                   describe_input(graph, op, 0) + " is " + dtype_name(dtype));
+  }
   if (dtype == DType::kFloat32) {
     LOWBIT_RETURN_IF_ERROR(validate_float_operands(graph, op));
     return validate_bias(graph, op, {DType::kFloat32}, operands.output_channels);
   }
   if (dtype == DType::kInt16) return validate_16x8_operands(graph, op, operands);
   // Mixed int8/uint8 models do not exist in TFLite: activations and weights agree.
-  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, 1, {dtype}));
+  LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, true, 1,
+                                     {weights_dtype == DType::kInt4 ? DType::kInt4 : dtype}));
   LOWBIT_RETURN_IF_ERROR(check_dtype(graph, op, false, 0, {dtype}));
   LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, true, 0));
   LOWBIT_RETURN_IF_ERROR(check_per_tensor_quant(graph, op, false, 0));
@@ -165,8 +174,11 @@ Status check_accumulator_range(const PrepareContext& ctx, const WeightsLayout& l
     int64_t weight_sum = 0;
     for (size_t t = 0; t < layout.taps; ++t) {
       const size_t at = size_t(c) * layout.channel_stride + t * layout.tap_stride;
-      const int64_t w = is_uint8 ? int64_t(static_cast<const uint8_t*>(weights.data)[at])
-                                 : int64_t(static_cast<const int8_t*>(weights.data)[at]);
+      const int64_t w =
+          is_uint8 ? int64_t(static_cast<const uint8_t*>(weights.data)[at])
+          : weights.dtype == DType::kInt4
+              ? int64_t(int4_value(static_cast<const uint8_t*>(weights.data), at))
+              : int64_t(static_cast<const int8_t*>(weights.data)[at]);
       weight_sum += std::llabs(w - weight_zp);
     }
     const int64_t bound = weight_sum * max_input + (bias ? std::llabs(bias[c]) : 0);

@@ -172,9 +172,11 @@ class WeightedKernel {
   }
 
   // Operands [input, weights, bias?] -> [output], `rows` rows split over the
-  // pool; the input's bytes read from `input_data` (ctx.input(0) or a copy).
+  // pool; the input's bytes read from `input_data` (ctx.input(0) or a copy),
+  // int8 weights from `int8_weights` when given (int4 weights unpacked at
+  // prepare), else from ctx.input(1).
   void run(const Params& p, const RunContext& ctx, bool has_bias, size_t rows,
-           const void* input_data) const {
+           const void* input_data, const int8_t* int8_weights) const {
     const int32_t* bias = has_bias ? ctx.input_as<int32_t>(2) : nullptr;
     if (qu8_) {
       const auto* input = static_cast<const uint8_t*>(input_data);
@@ -185,7 +187,7 @@ class WeightedKernel {
       });
     } else {
       const auto* input = static_cast<const int8_t*>(input_data);
-      const auto* weights = ctx.input_as<int8_t>(1);
+      const int8_t* weights = int8_weights ? int8_weights : ctx.input_as<int8_t>(1);
       auto* output = ctx.output_as<int8_t>(0);
       run_rows(ctx.pool(), rows, [&](size_t begin, size_t end) {
         qs8_(p, input, weights, bias, output, begin, end);

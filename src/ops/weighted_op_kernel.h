@@ -9,6 +9,7 @@
 
 #include "ops/conv2d_common.h"
 #include "ops/float/float_kernels.h"
+#include "ops/int4_weights.h"
 #include "ops/legacy_uint8.h"
 
 namespace lowbit {
@@ -50,7 +51,7 @@ class WeightedOpKernel : public OpKernel {
       driver_.run(ctx.pool(), static_cast<const int8_t*>(input), ctx.output_as<int8_t>(0),
                   scratch + driver_scratch_offset_, pixel_sums);
     } else {
-      kernel_.run(p_, ctx, has_bias_, reference_rows_, input);
+      kernel_.run(p_, ctx, has_bias_, reference_rows_, input, unpacked_int4_weights_);
     }
     if (flipped_output_bytes_ > 0) {
       flip_sign_bits(ctx.pool(), ctx.output(0), ctx.output(0), flipped_output_bytes_);
@@ -61,6 +62,18 @@ class WeightedOpKernel : public OpKernel {
   uint64_t macs() const override { return macs_; }
 
  protected:
+  // int4 weights sign-extended to int8 once (ops/int4_weights.h) for the
+  // reference kernel, which reads them at run time.
+  Status prepare_int4_weights(PrepareContext& ctx) {
+    if (ctx.input(1).dtype != DType::kInt4) return Status::Ok();
+    unpacked_int4_weights_ = weights_as_int8(ctx, 1);
+    if (unpacked_int4_weights_ == nullptr) {
+      return Status(StatusCode::kResourceExhausted,
+                    "out of memory unpacking the int4 weights of " +
+                        describe_input(ctx.graph(), ctx.op(), 1));
+    }
+    return Status::Ok();
+  }
   void select_reference(const PrepareContext& ctx, const KernelFamily<Qs8Fn>& qs8_variants,
                         const KernelFamily<Qu8Fn>& qu8_variants) {
     has_bias_ = ctx.has_input(2);
@@ -107,6 +120,14 @@ class WeightedOpKernel : public OpKernel {
     if (!use_driver_) return prepare_reference_flips(ctx);
     const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
     if (ctx.input(0).dtype != DType::kUInt8) {
+      if (ctx.input(1).dtype == DType::kInt4) {
+        // The driver packs a copy of its own: int4 weights need to be int8
+        // only while it does.
+        std::vector<int8_t> unpacked(size_t(ctx.input(1).shape.num_elements()));
+        unpack_int4(static_cast<const uint8_t*>(ctx.input(1).data), unpacked.size(),
+                    unpacked.data());
+        return driver_.prepare(ctx, variant, geometry, quantization, unpacked.data(), bias);
+      }
       return driver_.prepare(ctx, variant, geometry, quantization,
                              static_cast<const int8_t*>(ctx.input(1).data), bias);
     }
@@ -143,6 +164,7 @@ class WeightedOpKernel : public OpKernel {
     return Status::Ok();
   }
   Status prepare_reference_flips(PrepareContext& ctx) {
+    LOWBIT_RETURN_IF_ERROR(prepare_int4_weights(ctx));
     if (ctx.input_flipped(0)) {
       flipped_input_bytes_ = size_t(ctx.input(0).shape.num_elements());
       ctx.request_scratch(flipped_input_bytes_);
@@ -165,6 +187,9 @@ class WeightedOpKernel : public OpKernel {
   size_t reference_rows_ = 0;
   uint64_t macs_ = 0;
   bool use_driver_ = false;
+  // The reference kernel's int4 weights as int8 in persistent memory
+  // (prepare_int4_weights), else nullptr.
+  const int8_t* unpacked_int4_weights_ = nullptr;
   // Legacy uint8: bytes flipped before (into scratch) and after (in place)
   // the kernel runs, and where the driver's scratch starts after the
   // flipped input.

@@ -8,6 +8,15 @@ TENSOR_TYPES = {np.dtype(np.float32): 0, np.dtype(np.int32): 2, np.dtype(np.uint
                 np.dtype(np.int64): 4, np.dtype(np.bool_): 6, np.dtype(np.int8): 9,
                 np.dtype(np.int16): 7}
 SAME, VALID = 0, 1
+INT4 = 17  # TensorType INT4: signed 4-bit values, two a byte, element 2i in byte i's low nibble
+
+
+def pack_int4(values):
+    """Values in [-8, 7] packed as TFLite stores INT4 (an odd count leaves a zero high nibble)."""
+    nibbles = (np.asarray(values).reshape(-1).astype(np.int16) & 0xF).astype(np.uint8)
+    if nibbles.size % 2:
+        nibbles = np.append(nibbles, np.uint8(0))
+    return (nibbles[0::2] | (nibbles[1::2] << 4)).astype(np.uint8)
 
 _POOL = [("padding", "Int8"), ("stride_w", "Int32"), ("stride_h", "Int32"),
          ("filter_width", "Int32"), ("filter_height", "Int32"), ("activation", "Int8")]
@@ -72,6 +81,17 @@ class TFLiteModel:
             buffer = len(self.buffers) - 1
         self.tensors.append((name, list(shape), TENSOR_TYPES[np.dtype(dtype)], buffer,
                              scales, zero_points, axis))
+        return len(self.tensors) - 1
+
+    def int4_constant(self, name, values, scales, zero_points=None, axis=0):
+        """A constant INT4 tensor holding `values` (in [-8, 7]); returns its index."""
+        values = np.asarray(values)
+        if values.min(initial=0) < -8 or values.max(initial=0) > 7:
+            raise ValueError(f"{name}: INT4 values must be in [-8, 7]")
+        self.buffers.append(pack_int4(values).tobytes())
+        zero_points = [0] * len(scales) if zero_points is None else zero_points
+        self.tensors.append((name, list(values.shape), INT4, len(self.buffers) - 1, scales,
+                             zero_points, axis))
         return len(self.tensors) - 1
 
     def operator(self, name, version, inputs, outputs, **options):
