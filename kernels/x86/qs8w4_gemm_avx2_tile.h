@@ -28,33 +28,43 @@ inline __m256i broadcast4(const int8_t* a) {
   return _mm256_set1_epi32(bits);
 }
 
-// acc[2] per row; the policy uses one or both.
+// Two accumulators per row (the policy uses one or both), in named
+// variables: with arrays GCC copies them through the stack every iteration.
+#define LOWBIT_W4_ROWS(X) X(0) X(1) X(2) X(3)
+#define LOWBIT_W4_DECLARE(m)                                \
+  __m256i acc##m[2] = {_mm256_setzero_si256(), _mm256_setzero_si256()}; \
+  const int8_t* a##m = rows[m];
+#define LOWBIT_W4_TAIL(m) a##m = tails[m];
+#define LOWBIT_W4_STEP(m)                                                   \
+  if constexpr (m < kRows) {                                                \
+    Dot::step(acc##m, low, high, broadcast4(a##m), broadcast4(a##m + 4));   \
+    a##m += kChunkK;                                                        \
+  }
+#define LOWBIT_W4_STORE(m) \
+  if constexpr (m < kRows) sums[m] = _mm256_add_epi32(acc##m[0], acc##m[1]);
 template <typename Dot, size_t kRows>
 __attribute__((noinline)) void accumulate(const int8_t* const (&rows)[kMR],
                                           const int8_t (&tails)[kMR][kChunkK], size_t main_chunks,
                                           size_t chunks, const uint8_t* w, __m256i (&sums)[kRows]) {
   const __m256i low_nibbles = _mm256_set1_epi8(0x0F);
-  __m256i acc[kRows][2];
-  const int8_t* a[kRows];
-  for (size_t m = 0; m < kRows; ++m) {
-    a[m] = rows[m];
-    acc[m][0] = acc[m][1] = _mm256_setzero_si256();
-  }
+  LOWBIT_W4_ROWS(LOWBIT_W4_DECLARE)
   for (size_t chunk = 0; chunk < chunks; ++chunk) {
     if (chunk == main_chunks) {
-      for (size_t m = 0; m < kRows; ++m) a[m] = tails[m];
+      LOWBIT_W4_ROWS(LOWBIT_W4_TAIL)
     }
     const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
     w += kChunkBytes;
     const __m256i low = _mm256_and_si256(v, low_nibbles);
     const __m256i high = _mm256_and_si256(_mm256_srli_epi16(v, 4), low_nibbles);
-    for (size_t m = 0; m < kRows; ++m) {
-      Dot::step(acc[m], low, high, broadcast4(a[m]), broadcast4(a[m] + 4));
-      a[m] += kChunkK;
-    }
+    LOWBIT_W4_ROWS(LOWBIT_W4_STEP)
   }
-  for (size_t m = 0; m < kRows; ++m) sums[m] = _mm256_add_epi32(acc[m][0], acc[m][1]);
+  LOWBIT_W4_ROWS(LOWBIT_W4_STORE)
 }
+#undef LOWBIT_W4_ROWS
+#undef LOWBIT_W4_DECLARE
+#undef LOWBIT_W4_TAIL
+#undef LOWBIT_W4_STEP
+#undef LOWBIT_W4_STORE
 
 template <typename Dot, size_t kRows>
 void gemm_rows(size_t nc, size_t k, const int8_t* const (&rows)[kMR],

@@ -25,6 +25,14 @@ struct TileRows {
   alignas(8) int8_t tails[kMR][kChunkK];
 };
 
+// acc += VPDPBUSD(u, s) in place. Through the intrinsic GCC 12 gives each
+// result a new register and copies it back every iteration (twenty moves per
+// chunk in this loop); the tied asm operand keeps every accumulator in one
+// register.
+inline __attribute__((always_inline)) void dpbusd(__m512i& acc, __m512i u, __m512i s) {
+  __asm__("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(u), "v"(s));
+}
+
 inline __m512i broadcast4(const int8_t* a) {
   int32_t bits;
   std::memcpy(&bits, a, 4);
@@ -32,21 +40,38 @@ inline __m512i broadcast4(const int8_t* a) {
 }
 
 // Sums over K of one block for kRows rows: sums[m][h] is channels 16h..16h+15.
-// Out of line with its accumulators in one local array that never escapes, so
-// GCC keeps all 4 * kRows of them in registers.
+// Out of line, its accumulators in named variables: with arrays GCC copies
+// them through other registers and the stack on every iteration (as the int8
+// VNNI kernel found, kernels/x86/qs8_gemm_vnni_tile.h).
+#define LOWBIT_W4_ROWS(X) X(0) X(1) X(2) X(3)
+#define LOWBIT_W4_DECLARE(m)                                                             \
+  __m512i acc##m##_0 = zero, acc##m##_1 = zero, acc##m##_2 = zero, acc##m##_3 = zero; \
+  const int8_t* a##m = t.rows[m];
+#define LOWBIT_W4_TAIL(m) a##m = t.tails[m];
+#define LOWBIT_W4_STEP(m)                                              \
+  if constexpr (m < kRows) {                                           \
+    const __m512i a_low = broadcast4(a##m);                            \
+    const __m512i a_high = broadcast4(a##m + 4);                       \
+    a##m += kChunkK;                                                   \
+    dpbusd(acc##m##_0, low0, a_low);         \
+    dpbusd(acc##m##_1, low1, a_low);         \
+    dpbusd(acc##m##_2, high0, a_high);       \
+    dpbusd(acc##m##_3, high1, a_high);       \
+  }
+#define LOWBIT_W4_STORE(m)                                   \
+  if constexpr (m < kRows) {                                 \
+    sums[m][0] = _mm512_add_epi32(acc##m##_0, acc##m##_2);   \
+    sums[m][1] = _mm512_add_epi32(acc##m##_1, acc##m##_3);   \
+  }
 template <size_t kRows>
 __attribute__((noinline)) void accumulate(const TileRows& t, const uint8_t* w,
                                           __m512i (&sums)[kRows][2]) {
   const __m512i low_nibbles = _mm512_set1_epi8(0x0F);
-  __m512i acc[kRows][4];
-  const int8_t* a[kRows];
-  for (size_t m = 0; m < kRows; ++m) {
-    a[m] = t.rows[m];
-    for (size_t q = 0; q < 4; ++q) acc[m][q] = _mm512_setzero_si512();
-  }
+  const __m512i zero = _mm512_setzero_si512();
+  LOWBIT_W4_ROWS(LOWBIT_W4_DECLARE)
   for (size_t chunk = 0; chunk < t.chunks; ++chunk) {
     if (chunk == t.main_chunks) {
-      for (size_t m = 0; m < kRows; ++m) a[m] = t.tails[m];
+      LOWBIT_W4_ROWS(LOWBIT_W4_TAIL)
     }
     const __m512i v0 = _mm512_loadu_si512(w);
     const __m512i v1 = _mm512_loadu_si512(w + 64);
@@ -55,21 +80,15 @@ __attribute__((noinline)) void accumulate(const TileRows& t, const uint8_t* w,
     const __m512i low1 = _mm512_and_si512(v1, low_nibbles);
     const __m512i high0 = _mm512_and_si512(_mm512_srli_epi16(v0, 4), low_nibbles);
     const __m512i high1 = _mm512_and_si512(_mm512_srli_epi16(v1, 4), low_nibbles);
-    for (size_t m = 0; m < kRows; ++m) {
-      const __m512i a_low = broadcast4(a[m]);
-      const __m512i a_high = broadcast4(a[m] + 4);
-      a[m] += kChunkK;
-      acc[m][0] = _mm512_dpbusd_epi32(acc[m][0], low0, a_low);
-      acc[m][1] = _mm512_dpbusd_epi32(acc[m][1], low1, a_low);
-      acc[m][2] = _mm512_dpbusd_epi32(acc[m][2], high0, a_high);
-      acc[m][3] = _mm512_dpbusd_epi32(acc[m][3], high1, a_high);
-    }
+    LOWBIT_W4_ROWS(LOWBIT_W4_STEP)
   }
-  for (size_t m = 0; m < kRows; ++m) {
-    sums[m][0] = _mm512_add_epi32(acc[m][0], acc[m][2]);
-    sums[m][1] = _mm512_add_epi32(acc[m][1], acc[m][3]);
-  }
+  LOWBIT_W4_ROWS(LOWBIT_W4_STORE)
 }
+#undef LOWBIT_W4_ROWS
+#undef LOWBIT_W4_DECLARE
+#undef LOWBIT_W4_TAIL
+#undef LOWBIT_W4_STEP
+#undef LOWBIT_W4_STORE
 
 template <size_t kRows>
 void gemm_rows(size_t nc, const TileRows& t, const int32_t (&correction)[kMR],

@@ -6,12 +6,18 @@
 namespace lowbit {
 namespace {
 
+// acc += VPDPBUSD(u, s) in place: through the intrinsic GCC 12 copies every
+// accumulator to a new register and back each iteration.
+inline __attribute__((always_inline)) void dpbusd(__m256i& acc, __m256i u, __m256i s) {
+  __asm__("%{vex%} vpdpbusd %2, %1, %0" : "+x"(acc) : "x"(u), "x"(s));
+}
+
 struct VnniDot {
   static __attribute__((always_inline)) inline void step(__m256i (&acc)[2], __m256i low,
                                                          __m256i high, __m256i a_low,
                                                          __m256i a_high) {
-    acc[0] = _mm256_dpbusd_avx_epi32(acc[0], low, a_low);
-    acc[1] = _mm256_dpbusd_avx_epi32(acc[1], high, a_high);
+    dpbusd(acc[0], low, a_low);
+    dpbusd(acc[1], high, a_high);
   }
 };
 
