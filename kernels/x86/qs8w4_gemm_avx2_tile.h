@@ -18,9 +18,14 @@
 #include "kernels/x86/qs8_requant_avx2.h"
 
 namespace lowbit {
+// Internal linkage: each including file (compiled with its own ISA flags)
+// keeps its own copies of these templates.
 namespace w4avx2 {
+namespace {
 
 constexpr size_t kMR = 4, kNR = 8, kChunkK = 8, kChunkBytes = kNR * kChunkK / 2;
+// Software prefetch distance, as the AVX-512 VNNI kernel's (never faults).
+constexpr size_t kPrefetchBytes = 2048;
 
 inline __m256i broadcast4(const int8_t* a) {
   int32_t bits;
@@ -53,6 +58,7 @@ __attribute__((noinline)) void accumulate(const int8_t* const (&rows)[kMR],
       LOWBIT_W4_ROWS(LOWBIT_W4_TAIL)
     }
     const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
+    _mm_prefetch(reinterpret_cast<const char*>(w) + kPrefetchBytes, _MM_HINT_T0);
     w += kChunkBytes;
     const __m256i low = _mm256_and_si256(v, low_nibbles);
     const __m256i high = _mm256_and_si256(_mm256_srli_epi16(v, 4), low_nibbles);
@@ -86,7 +92,22 @@ void gemm_rows(size_t nc, size_t k, const int8_t* const (&rows)[kMR],
   }
 }
 
-template <typename Dot>
+// The AVX2 multiply, for both variants: VPMADDUBSW per group (two products
+// of at most 15 * 128 per int16), the groups added in int16 (four
+// products), one VPMADDWD by ones into int32.
+struct MaddubsDot {
+  static __attribute__((always_inline)) inline void step(__m256i (&acc)[2], __m256i low,
+                                                         __m256i high, __m256i a_low,
+                                                         __m256i a_high) {
+    const __m256i pairs =
+        _mm256_add_epi16(_mm256_maddubs_epi16(low, a_low), _mm256_maddubs_epi16(high, a_high));
+    acc[0] = _mm256_add_epi32(acc[0], _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
+  }
+};
+
+// A single row runs SingleRowDot: its one VPDPBUSD chain per nibble group
+// waits on the instruction's latency, where MaddubsDot's chain is one add.
+template <typename Dot, typename SingleRowDot>
 void gemm(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows, const void* packed_w,
           int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
   const int8_t* rows[kMR];
@@ -100,12 +121,13 @@ void gemm(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows, const voi
   }
   const auto* w = static_cast<const uint8_t*>(packed_w);
   switch (mr) {
-    case 1: return gemm_rows<Dot, 1>(nc, k, rows, tails, correction, w, c, c_stride, params);
+    case 1: return gemm_rows<SingleRowDot, 1>(nc, k, rows, tails, correction, w, c, c_stride, params);
     case 2: return gemm_rows<Dot, 2>(nc, k, rows, tails, correction, w, c, c_stride, params);
     case 3: return gemm_rows<Dot, 3>(nc, k, rows, tails, correction, w, c, c_stride, params);
     default: return gemm_rows<Dot, 4>(nc, k, rows, tails, correction, w, c, c_stride, params);
   }
 }
 
+}  // namespace
 }  // namespace w4avx2
 }  // namespace lowbit

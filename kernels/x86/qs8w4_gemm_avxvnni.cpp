@@ -1,6 +1,7 @@
 // W4A8 GEMM, 4 rows x 8 channels, with the 256-bit VEX VPDPBUSD of AVX-VNNI
 // (kernels/x86/qs8w4_gemm_avx2_tile.h): the unsigned nibbles are VPDPBUSD's
-// unsigned operand, each nibble group in its own accumulator.
+// unsigned operand, each nibble group in its own accumulator. A single row
+// runs the AVX2 multiply (measured faster at M = 1: docs/benchmarks.md).
 #include "kernels/x86/qs8w4_gemm_avx2_tile.h"
 
 namespace lowbit {
@@ -26,7 +27,7 @@ struct VnniDot {
 void qs8w4_gemm_4x8c4__avxvnni(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
                                const void* packed_w, int8_t* c, size_t c_stride,
                                const Qs8GemmParams& params) {
-  w4avx2::gemm<VnniDot>(mr, nc, k, a_rows, packed_w, c, c_stride, params);
+  w4avx2::gemm<VnniDot, w4avx2::MaddubsDot>(mr, nc, k, a_rows, packed_w, c, c_stride, params);
 }
 
 }  // namespace lowbit
