@@ -12,6 +12,8 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "bench_kernels_timing.h"
@@ -117,6 +119,50 @@ void fc_int4_vs_int8(benchmark::State& state, Qs8GemmKernel int8_kernel,
   state.counters["int4_GB/s"] = double(n) * double(k) / 2 * calls / t4 * 1e-9;
 }
 
+// One kernel alone, `iterations` calls on one copy of the weights, for
+// instruction counts under qemu (docs/benchmarks.md): the fixed iteration
+// counts 1 and 11 differ by exactly ten calls, setup and packing cancel.
+template <typename Kernel>
+void fc_single(benchmark::State& state, Kernel kernel) {
+  const size_t m = state.range(0), n = state.range(1), k = state.range(2);
+  std::vector<int8_t> weights(n * k, 3), activations(m * k, 5);
+  std::vector<uint8_t> nibbles((n * k + 1) / 2, 0x33);
+  std::vector<int32_t> bias(n, 100);
+  const size_t padded_n = (n + 31) / 32 * 32;
+  std::vector<int32_t> multiplier(padded_n, 1 << 30), shift(padded_n, -6);
+  std::vector<float> scale(padded_n, 1.0f / 128);
+  Qs8GemmParams params;
+  params.multiplier = multiplier.data();
+  params.shift = shift.data();
+  params.scale = scale.data();
+  PackedCopies packed(0, 1);
+  if constexpr (std::is_same_v<Kernel, Qs8w4GemmKernel>) {
+    PackedCopies w(qs8w4_gemm_packed_bytes(kernel.layout, n, k), 1);
+    qs8w4_gemm_pack(kernel.layout, n, k, nibbles.data(), bias.data(), 3, w.copy(0));
+    std::swap(packed.base, w.base);
+  } else {
+    PackedCopies w(qs8_gemm_packed_bytes(kernel.layout, n, k), 1);
+    qs8_gemm_pack(kernel.layout, n, k, weights.data(), bias.data(), 3, w.copy(0));
+    std::swap(packed.base, w.base);
+  }
+  std::vector<const int8_t*> rows(m);
+  for (size_t i = 0; i < m; ++i) rows[i] = activations.data() + i * k;
+  std::vector<int8_t> c(m * n);
+  for (auto _ : state) {
+    for (size_t i = 0; i < m; i += kernel.mr) {
+      kernel.fn(std::min<size_t>(kernel.mr, m - i), n, k, rows.data() + i, packed.copy(0),
+                c.data() + i * n, n, params);
+    }
+    benchmark::DoNotOptimize(c.data());
+  }
+}
+
+void fc_single_shapes(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"M", "N", "K"});
+  b->Args({1, 1024, 1024});
+  b->Args({4, 1024, 1024});
+}
+
 // M = batch, N = output channels, K = input channels; cold as above.
 void fc_shapes(benchmark::internal::Benchmark* b) {
   b->ArgNames({"M", "N", "K", "cold"});
@@ -147,6 +193,20 @@ int register_all() {
     benchmark::RegisterBenchmark(name.c_str(), fc_int4_vs_int8, int8->fn, int4.fn)
         ->Apply(fc_shapes)
         ->UseRealTime();
+  }
+  // Fixed iteration counts for instruction counting (fc_single above).
+  for (int64_t iterations : {1, 11}) {
+    const std::string int8_name = std::string("fc_single/") + int8->name;
+    benchmark::RegisterBenchmark(int8_name.c_str(), fc_single<Qs8GemmKernel>, int8->fn)
+        ->Apply(fc_single_shapes)
+        ->Iterations(iterations);
+    for (const auto& int4 : qs8w4_gemm_variants()) {
+      if (!cpu.has(int4.required) || int4.fn.portable) continue;
+      const std::string name = std::string("fc_single/") + int4.name;
+      benchmark::RegisterBenchmark(name.c_str(), fc_single<Qs8w4GemmKernel>, int4.fn)
+          ->Apply(fc_single_shapes)
+          ->Iterations(iterations);
+    }
   }
   return 0;
 }
