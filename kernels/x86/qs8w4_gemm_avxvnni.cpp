@@ -1,7 +1,10 @@
 // W4A8 GEMM, 4 rows x 8 channels, with the 256-bit VEX VPDPBUSD of AVX-VNNI
 // (kernels/x86/qs8w4_gemm_avx2_tile.h): the unsigned nibbles are VPDPBUSD's
 // unsigned operand, each nibble group in its own accumulator. A single row
-// runs the AVX2 multiply (measured faster at M = 1: docs/benchmarks.md).
+// runs the AVX2 multiply: with only its two VPDPBUSD chains it waits on the
+// instruction's latency, and on weights in cache it ran at 0.69-1.05x the
+// int8 row where the AVX2 loop ran at 0.83-1.35x (same run, bench_kernels
+// fc_int4_vs_int8).
 #include "kernels/x86/qs8w4_gemm_avx2_tile.h"
 
 namespace lowbit {
