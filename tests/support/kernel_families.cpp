@@ -24,6 +24,7 @@
 #include "kernels/qs8_pool.h"
 #include "kernels/qs8_quantize.h"
 #include "kernels/qs8_softmax.h"
+#include "kernels/qs8w4_gemm.h"
 #include "kernels/reduce.h"
 #include "kernels/resize.h"
 #include "kernels/transpose_conv.h"
@@ -35,6 +36,8 @@ std::vector<KernelFamilyRows> all_kernel_families() {
   return {
       // qs8_gemm_config.cpp, qs8_dwconv_config.cpp, qs8_conv_config.cpp
       family_rows("qs8_gemm", qs8_gemm_variants()),
+      // qs8w4_gemm_config.cpp
+      family_rows("qs8w4_gemm", qs8w4_gemm_variants()),
       family_rows("qs8_dwconv", qs8_dwconv_variants()),
       family_rows("qs8_conv2d", qs8_conv2d_variants()),
       family_rows("qu8_conv2d", qu8_conv2d_variants()),
