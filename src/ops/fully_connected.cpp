@@ -10,6 +10,7 @@
 #include "ops/weighted_op_kernel.h"
 #include "ops/op_util.h"
 #include "ops/drivers/qs8_gemm_conv_driver.h"
+#include "ops/drivers/qs8w4_fc_driver.h"
 
 namespace lowbit {
 namespace {
@@ -77,6 +78,15 @@ class QuantizedFullyConnected
  public:
   using WeightedOpKernel::WeightedOpKernel;
 
+  Status run(const RunContext& ctx) override {
+    if (!use_int4_driver_) return WeightedOpKernel::run(ctx);
+    int4_driver_.run(ctx.pool(), ctx.input_as<int8_t>(0), ctx.output_as<int8_t>(0));
+    return Status::Ok();
+  }
+  const char* name() const override {
+    return use_int4_driver_ ? int4_driver_.name() : WeightedOpKernel::name();
+  }
+
   Status prepare(PrepareContext& ctx) override {
     LOWBIT_RETURN_IF_ERROR(compute_batch(ctx.graph(), ctx.op(), &p_.batch));
     const Shape& weights = ctx.input(1).shape;
@@ -112,31 +122,54 @@ class QuantizedFullyConnected
     g.batch = p_.batch;
     g.input_c = p_.input_depth;
     g.output_c = p_.output_depth;
-    Qs8ConvQuantization quantization = driver_quantization(p_);
-    if (p_.double_scales) {
-      // The GEMM epilogues know multiplier/shift only: use single-rounding
-      // pairs proven equal to the double rescale, else the reference kernel.
-      auto* equivalents = static_cast<ref::Requantizer*>(
-          ctx.allocate_persistent(sizeof(ref::Requantizer) * size_t(p_.output_depth)));
-      if (!equivalents) return invalid("FULLY_CONNECTED: out of memory for requantizers");
-      use_driver_ = ref::fully_connected_single_rounding_equivalents(p_, equivalents);
-      quantization.profile = RequantProfile::kSingleRounding;
-      quantization.requantizers = equivalents;
-    }
+    Qs8ConvQuantization quantization;
+    LOWBIT_RETURN_IF_ERROR(simd_quantization(ctx, &quantization, &use_driver_));
     return prepare_driver_if_used(ctx, gemm, g, quantization);
   }
 
  private:
-  // The seam for an int4-native W4A8 GEMM (kernels/qs8w4_gemm.h: nibbles
-  // sign-extended in registers, half the weight bytes read at batch 1): it
-  // would pick a variant, pack p_'s layer for it, set *taken, and run() would
-  // call it. None is wired yet, so int4 weights take the int8 paths on
-  // weights unpacked at prepare, and every kernel set gives the bytes of the
-  // int8 model with the same weight values.
-  Status prepare_int4_native_gemm(PrepareContext& /*ctx*/, bool* taken) {
-    *taken = false;
+  // The SIMD kernels' view of the layer's rescale. Under tflite_reference
+  // FULLY_CONNECTED rescales in double, which the GEMM epilogues do not: they
+  // take single-rounding pairs proven equal to it (*usable false when there
+  // are none: the reference kernel runs instead).
+  Status simd_quantization(PrepareContext& ctx, Qs8ConvQuantization* quantization,
+                           bool* usable) {
+    *quantization = driver_quantization(p_);
+    *usable = true;
+    if (!p_.double_scales) return Status::Ok();
+    auto* equivalents = static_cast<ref::Requantizer*>(
+        ctx.allocate_persistent(sizeof(ref::Requantizer) * size_t(p_.output_depth)));
+    if (!equivalents) return invalid("FULLY_CONNECTED: out of memory for requantizers");
+    *usable = ref::fully_connected_single_rounding_equivalents(p_, equivalents);
+    quantization->profile = RequantProfile::kSingleRounding;
+    quantization->requantizers = equivalents;
     return Status::Ok();
   }
+
+  // int4 weights through the W4A8 GEMM (kernels/qs8w4_gemm.h), which reads
+  // them as nibbles: half the weight bytes of the int8 GEMM, the same output
+  // bytes. The reference kernel set, and layers whose rescale the SIMD
+  // epilogues cannot reproduce, take the int8 paths on weights unpacked at
+  // prepare instead (*taken false).
+  Status prepare_int4_native_gemm(PrepareContext& ctx, bool* taken) {
+    *taken = false;
+    const KernelVariant<Qs8w4GemmKernel>& variant = ctx.selector().select(qs8w4_gemm_variants());
+    if (variant.fn.portable || !ref::simd_kernels_support(p_.profile)) return Status::Ok();
+    Qs8ConvQuantization quantization;
+    bool usable = false;
+    LOWBIT_RETURN_IF_ERROR(simd_quantization(ctx, &quantization, &usable));
+    if (!usable) return Status::Ok();
+    const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
+    LOWBIT_RETURN_IF_ERROR(int4_driver_.prepare(
+        ctx, variant, size_t(p_.batch), size_t(p_.output_depth), size_t(p_.input_depth),
+        quantization, static_cast<const uint8_t*>(ctx.input(1).data), bias));
+    use_int4_driver_ = true;
+    *taken = true;
+    return Status::Ok();
+  }
+
+  Qs8w4FullyConnectedDriver int4_driver_;
+  bool use_int4_driver_ = false;
 };
 
 // 16x8: a 1x1 convolution over `batch` one-pixel images of K channels.
