@@ -42,6 +42,9 @@ include(LowbitFirmware)
 file(GLOB LOWBIT_BAREMETAL_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/src/platform/baremetal/*.c ${CMAKE_SOURCE_DIR}/src/platform/baremetal/*.cpp)
 target_sources(lowbit_firmware PRIVATE ${LOWBIT_BAREMETAL_SOURCES})
+# newlib-nano's aligned_alloc, in libc after lowbit on the link line, needs
+# this library's posix_memalign (src/platform/baremetal/posix_memalign.c).
+target_link_options(lowbit_firmware INTERFACE -Wl,--undefined=posix_memalign)
 target_include_directories(lowbit_firmware BEFORE PRIVATE
   ${CMAKE_SOURCE_DIR}/src/platform/baremetal/include)
 target_compile_options(lowbit_firmware PRIVATE

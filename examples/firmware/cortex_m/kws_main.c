@@ -65,6 +65,8 @@ int main(int argc, char** argv) {
   lowbit_interpreter_options_init(&options);
   options.kernel = argc > 1 ? argv[1] : "auto";
   const long repeats = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
+  /* newlib allocates stdout's buffer at the first printf: before counting. */
+  printf("cortex_m_kws: kernel set %s\n", options.kernel);
   /* --- initialisation --- */
   allocation_counting(1);
   lowbit_status status = add_model_operators(&ops);

@@ -1,6 +1,7 @@
 /* Reset and fault handling for the Cortex-M4 of mps2-an386: the vector
  * table, the FPU switched on before any C code runs (the image is built for
- * the hard-float ABI), .data copied and .bss cleared, static constructors,
+ * the hard-float ABI), .data and the thread-local block copied and .bss
+ * cleared, static constructors,
  * main with its semihosting command line, and exit through semihosting. A
  * fault prints its name and ends the emulation with status 3, so a crash in
  * CI fails at once instead of spinning until the timeout. */
@@ -15,11 +16,22 @@ void __libc_init_array(void); /* newlib: runs .preinit_array and .init_array */
 
 extern char __data_start[], __data_end[], __data_load[]; /* mps2_an386.ld */
 extern char __bss_start__[], __bss_end__[];
-extern char __stack_top[];
+extern char __tdata_start[], __tdata_end[], __tdata_load[], __tbss_start[], __tbss_end[];
+extern char __thread_pointer[], __stack_top[];
+
+/* The ARM EABI's thread pointer query (thread_local variables), for the one
+ * thread there is. It may change no register but r0. */
+__attribute__((naked)) void* __aeabi_read_tp(void) {
+  __asm__ volatile(
+      "ldr r0, =__thread_pointer\n"
+      "bx lr\n");
+}
 
 __attribute__((noreturn, used)) static void start(void) {
   memcpy(__data_start, __data_load, (size_t)(__data_end - __data_start));
   memset(__bss_start__, 0, (size_t)(__bss_end__ - __bss_start__));
+  memcpy(__tdata_start, __tdata_load, (size_t)(__tdata_end - __tdata_start));
+  memset(__tbss_start, 0, (size_t)(__tbss_end - __tbss_start));
   __libc_init_array();
   static char command_line[256];
   static char* argv[8];
