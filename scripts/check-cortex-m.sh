@@ -81,7 +81,7 @@ open(sys.argv[2], "wb").write(out)
 EOF
   "$host_build/bin/lowbit-run" "$model" --kernel reference --input "0=$work/frame$frame.bin" \
     --output "0=$work/x86_$frame.bin" >/dev/null
-  echo "cortex_m_kws: output $frame: $(od -An -v -tx1 "$work/x86_$frame.bin" | tr -s ' \n' ' ' | sed 's/ $//')" >>"$expected"
+  echo "cortex_m_kws: output $frame: $(od -An -v -tx1 "$work/x86_$frame.bin" | tr -s ' \n' ' ' | sed 's/^ //; s/ $//')" >>"$expected"
 done
 for kernels in auto reference; do
   out="$work/kws_$kernels.txt"
