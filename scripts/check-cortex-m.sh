@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The bare-metal Cortex-M4 build (cmake/toolchain-cortex-m4.cmake) on
 # qemu-system-arm -M mps2-an386 with semihosting:
-#  1. tests/cortex_m/qs8_gemm_check: the SMLAD GEMM equals the reference GEMM
-#     byte for byte, on the target;
+#  1. tests/cortex_m/kernel_check: the Cortex-M4 GEMM and depthwise kernels
+#     equal the reference kernels byte for byte, on the target;
 #  2. examples/firmware/cortex_m (cortex_m_kws): the KWS model on the sample
 #     input and three frames derived from it, with the build's kernels (auto:
-#     the SMLAD GEMM) and with the reference kernels; every output must equal
+#     the Cortex-M4 ones) and with the reference kernels; every output must equal
 #     the x86 build's (lowbit-run --kernel reference) byte for byte, and no
 #     invoke may allocate;
 #  3. prints the image's text/data/bss (arm-none-eabi-size) and the
@@ -38,9 +38,9 @@ model="$work/kws_ref_model.lbm"
 
 cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchain-cortex-m4.cmake" \
   -DLOWBIT_WERROR=ON -DLOWBIT_CORTEX_M_MODEL="$model" -DLOWBIT_MODELS_DIR="$models_dir" >/dev/null
-cmake --build "$build_dir" -j "${LOWBIT_JOBS:-2}" --target cortex_m_kws qs8_gemm_check
+cmake --build "$build_dir" -j "${LOWBIT_JOBS:-2}" --target cortex_m_kws kernel_check
 kws="$build_dir/bin/cortex_m_kws.elf"
-gemm_check="$build_dir/bin/qs8_gemm_check.elf"
+kernel_check="$build_dir/bin/kernel_check.elf"
 
 plugin="$build_dir/qemu-insn-count.so"
 if [[ ! -f "$plugin" || "$plugin" -ot "$root/scripts/qemu-plugin/insn_count.c" ]]; then
@@ -59,8 +59,8 @@ run() {
 }
 insn() { sed -n "s/^insn_count: $1 //p" "$work/insn.txt"; }
 
-# 1. The SMLAD GEMM on the target.
-run "$gemm_check" || fail "qs8_gemm_check failed on qemu-system-arm"
+# 1. The Cortex-M4 kernels on the target.
+run "$kernel_check" || fail "kernel_check failed on qemu-system-arm"
 
 # 2. The KWS outputs of both kernel sets against x86.
 expected="$work/expected.txt"
@@ -91,7 +91,7 @@ for kernels in auto reference; do
   fi
 done
 cat "$work/kws_auto.txt"
-# The fixed features pick the SMLAD GEMM, and nothing of another architecture.
+# The fixed features pick the Cortex-M4 kernels, and nothing of another architecture.
 grep -q '__cortexm4' "$work/kws_auto.txt" || fail "the auto kernel set ran no __cortexm4 kernel"
 if grep 'kernel of operator' "$work/kws_auto.txt" | grep -vE '__(cortexm4|reference)$|: [a-z_]*$'; then
   fail "the Cortex-M4 firmware ran a kernel of another instruction set (above)"
@@ -99,7 +99,7 @@ fi
 echo "check-cortex-m: KWS outputs equal x86's byte for byte (4 frames; auto and reference kernels)"
 
 # 3. Sizes and instructions per inference.
-arm-none-eabi-size "$kws" "$gemm_check"
+arm-none-eabi-size "$kws" "$kernel_check"
 repeats=4
 for kernels in auto reference; do
   run "$kws" "$kernels" 0 >/dev/null

@@ -1,37 +1,17 @@
-// The qs8 GEMM variants of a bare-metal build against the reference GEMM,
-// run on the target itself (scripts/check-cortex-m.sh: qemu-system-arm -M
-// mps2-an386). The desktop suite (tests/kernels/qs8_gemm_test.cpp) holds the
-// reference to the definition; Catch2 does not build for arm-none-eabi, so
-// this program checks the step the desktop cannot run: each variant's
-// output equals the reference's byte for byte, over tile edges (rows 1..MR,
-// channels around NR), K tails, row offsets and the four requantization
-// profiles. Prints the variants and cases checked; status 1 on a mismatch.
+// The qs8 GEMM variants of this build against the reference GEMM, byte for
+// byte: tile edges (rows 1..MR, channels around NR), K tails, row offsets
+// and the four requantization profiles (kernel_check.cpp).
 #include <cmath>
 #include <cstdio>
 #include <vector>
 
 #include "kernels/qs8_gemm.h"
+#include "tests/cortex_m/check_util.h"
 
 using namespace lowbit;
+using namespace lowbit::cortex_m_check;
 
 namespace {
-
-// xorshift32: the same cases on every run, no <random> tables in the image.
-uint32_t rng_state = 0x12345678u;
-uint32_t next_random() {
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 17;
-  rng_state ^= rng_state << 5;
-  return rng_state;
-}
-int32_t random_in(int32_t lo, int32_t hi) {
-  return lo + static_cast<int32_t>(next_random() % static_cast<uint32_t>(hi - lo + 1));
-}
-
-constexpr RequantProfile kProfiles[] = {RequantProfile::kTfliteReference,
-                                        RequantProfile::kSingleRounding,
-                                        RequantProfile::kXnnpackFp32,
-                                        RequantProfile::kTfliteOptimized};
 
 struct Case {
   size_t mr, n, k;
@@ -90,7 +70,7 @@ std::vector<int8_t> run(const Qs8GemmKernel& kernel, const Case& c, int32_t inpu
 
 }  // namespace
 
-int main() {
+int check_qs8_gemm() {
   const KernelFamily<Qs8GemmKernel> family = qs8_gemm_variants();
   const KernelVariant<Qs8GemmKernel>& reference = family[family.count - 1];
   int variants = 0;
@@ -114,7 +94,7 @@ int main() {
             ++cases;
             for (size_t i = 0; i < want.size(); ++i) {
               if (want[i] != got[i]) {
-                std::printf("qs8_gemm_check: FAILED: %s, mr %u n %u k %u profile %d: output %u is "
+                std::printf("kernel_check: FAILED: %s, mr %u n %u k %u profile %d: output %u is "
                             "%d, the reference's %d\n",
                             variant.name, unsigned(mr), unsigned(n), unsigned(k), int(profile),
                             unsigned(i), got[i], want[i]);
@@ -125,12 +105,12 @@ int main() {
         }
       }
     }
-    std::printf("qs8_gemm_check: %s equals %s\n", variant.name, reference.name);
+    std::printf("kernel_check: %s equals %s\n", variant.name, reference.name);
   }
   if (variants == 0) {
-    std::printf("qs8_gemm_check: FAILED: this build has no qs8 GEMM variant beside the reference\n");
+    std::printf("kernel_check: FAILED: this build has no qs8 GEMM variant beside the reference\n");
     return 1;
   }
-  std::printf("qs8_gemm_check: %d variant(s), %ld cases, all equal\n", variants, cases);
+  std::printf("kernel_check: qs8 GEMM: %d variant(s), %ld cases, all equal\n", variants, cases);
   return 0;
 }
