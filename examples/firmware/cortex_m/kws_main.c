@@ -6,9 +6,9 @@
  * (i*7 + f*13) % 61 - 30 to byte i, saturated), which
  * scripts/check-cortex-m.sh compares with the x86 build byte for byte.
  *   cortex_m_kws [KERNEL_SET [N]]    (qemu: -semihosting-config arg=...)
- * KERNEL_SET is "auto" (the build's fixed instruction sets: the SMLAD GEMM)
- * or "reference"; N more invokes on the sample follow, so two runs give the
- * instructions of one inference by difference. Fails if an invoke
+ * KERNEL_SET is "auto" (the build's fixed instruction sets: the Cortex-M4
+ * GEMM and depthwise kernels) or "reference"; N more invokes on the sample
+ * follow, so two runs give the instructions of one inference by difference. Fails if an invoke
  * allocates. */
 #include <stdint.h>
 #include <stdio.h>
@@ -24,7 +24,8 @@ extern const size_t lowbit_kws_model_size;
 extern const unsigned char lowbit_kws_input[];
 extern const size_t lowbit_kws_input_size;
 
-enum { kArenaBytes = 128 * 1024, kFrames = 4 };
+/* KWS needs 16,703 bytes (lowbit_arena_size, checked below). */
+enum { kArenaBytes = 32 * 1024, kFrames = 4 };
 static _Alignas(16) uint8_t arena[kArenaBytes];
 static lowbit_op_resolver ops;
 
