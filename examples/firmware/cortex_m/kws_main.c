@@ -8,8 +8,8 @@
  *   cortex_m_kws [KERNEL_SET [N]]    (qemu: -semihosting-config arg=...)
  * KERNEL_SET is "auto" (the build's fixed instruction sets: the Cortex-M4
  * GEMM and depthwise kernels) or "reference"; N more invokes on the sample
- * follow, so two runs give the instructions of one inference by difference. Fails if an invoke
- * allocates. */
+ * follow, so two runs give the instructions of one inference by difference.
+ * Fails if an invoke allocates. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
