@@ -26,6 +26,10 @@ elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(armv7.*|arm|armhf)$")
   # Debian's armhf baseline has no NEON: only these files get it, and their
   # variants are selected only when NEON is detected (docs/arm.md).
   set(LOWBIT_ISA_FLAGS "armv7neon:-mfpu=neon")
+elseif(CMAKE_SYSTEM_PROCESSOR STREQUAL "cortex-m4")
+  # Bare metal (cmake/toolchain-cortex-m4.cmake): -mcpu=cortex-m4 has the DSP
+  # extension already.
+  set(LOWBIT_ISA_FLAGS "cortexm4:")
 endif()
 
 # Which ISA tags each firmware ISA name (kernels/isa.h kIsas) implies: the
@@ -40,7 +44,8 @@ set(LOWBIT_ISA_IMPLIES
   "neon:neon"
   "neondot:neon,neondot"
   "i8mm:neon,neondot,i8mm"
-  "armv7neon:armv7neon")
+  "armv7neon:armv7neon"
+  "cortexm4:cortexm4")
 
 # The portable sources: reference kernels, packing, the variant tables.
 file(GLOB LOWBIT_KERNEL_PORTABLE_SOURCES CONFIGURE_DEPENDS

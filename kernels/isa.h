@@ -20,6 +20,9 @@ enum CpuFeature : uint32_t {
   kCpuNEON = 1u << 16,
   kCpuNEONDot = 1u << 17,
   kCpuNEONI8MM = 1u << 18,
+  // ARMv7E-M's DSP extension (Cortex-M4, M7, M33...): SMLAD and the other
+  // packed 16-bit multiply-accumulates. Bare-metal builds fix it at compile time.
+  kCpuArmDSP = 1u << 19,
 };
 
 struct IsaInfo {
@@ -48,6 +51,8 @@ constexpr IsaInfo kIsas[] = {
     // 32-bit ARM's NEON: the features of aarch64's "neon", a name of its own
     // because its kernels are other code (kernels/arm/*_armv7neon.cpp).
     {"armv7neon", kCpuNEON},
+    // Cortex-M4 bare metal: the DSP extension (kernels/arm/*_cortexm4.cpp).
+    {"cortexm4", kCpuArmDSP},
 };
 constexpr size_t kNumIsas = sizeof(kIsas) / sizeof(kIsas[0]);
 

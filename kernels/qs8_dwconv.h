@@ -138,6 +138,9 @@ Qs8DwconvRowSignature qs8_dwconv_row3x3s1__neondot, qs8_dwconv_row3x3s2__neondot
 // The same with VMLAL.S16, built with -mfpu=neon.
 Qs8DwconvSignature qs8_dwconv_c8__armv7neon;
 LOWBIT_DECLARE_DWCONV_ROWS(armv7neon);
+// Cortex-M4 bare metal (kernels/arm/qs8_dwconv_cortexm4.cpp): SXTB16, SMLABB/SMLATT;
+// the generic kernel only.
+Qs8DwconvSignature qs8_dwconv_c4__cortexm4;
 
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/qs8_dwconv_config.cpp).

@@ -128,6 +128,8 @@ void qu8_flip_sums__neon(const uint8_t* input, int8_t* output, size_t pixels, si
                          int32_t* sums);
 // 32-bit ARM (kernels/arm/*_armv7neon.cpp): VMULL.S8+VPADAL.S16, built with -mfpu=neon.
 Qs8GemmSignature qs8_gemm_2x8c8__armv7neon;
+// Cortex-M4 bare metal (kernels/arm/*_cortexm4.cpp): SXTB16 + SMLAD.
+Qs8GemmSignature qs8_gemm_2x4c4__cortexm4;
 
 // Every variant this build has, best first; the last needs nothing
 // (kernels/configs/qs8_gemm_config.cpp).

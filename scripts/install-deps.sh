@@ -3,7 +3,7 @@
 # Idempotent: when every package is already installed it touches nothing and
 # needs no privileges. Runs apt-get directly as root, through sudo otherwise.
 #   scripts/install-deps.sh            build, test and benchmark dependencies
-#   scripts/install-deps.sh --cross    also the aarch64/armhf cross toolchains
+#   scripts/install-deps.sh --cross    also the aarch64/armhf cross toolchains, and arm-none-eabi + qemu-system-arm
 #   scripts/install-deps.sh --fuzz     also clang, its sanitizer/libFuzzer runtimes and llvm-symbolizer
 #   scripts/install-deps.sh --oracle   also a Python venv in .venv with LiteRT, Larq, LCE, TensorFlow, Larq Zoo
 #                                      and Fashion-MNIST for scripts/conformance.sh
@@ -24,7 +24,9 @@ packages=(
 )
 for arg in "$@"; do
   case "$arg" in
-    --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf) ;;
+    # Bare-metal Cortex-M4 too (scripts/check-cortex-m.sh): GCC, newlib, libstdc++, qemu-system-arm.
+    --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf gcc-arm-none-eabi
+                        libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm) ;;
     --fuzz) packages+=(clang libclang-rt-14-dev llvm) ;;  # scripts/fuzz.sh
     --oracle) packages+=(python3 python3-venv dataset-fashion-mnist); oracle=1 ;;
     -h|--help) sed -n '2,9p' "$0"; exit 0 ;;

@@ -5,7 +5,8 @@
 #   scripts/test.sh --tsan       ThreadSanitizer build in build-tsan/: the threaded tests only
 # The plain build also runs the kernel and operator tests under qemu-x86_64
 # -cpu Haswell and -cpu Nehalem, the embedding checks, the conformance sweep
-# and the ARM cross builds under qemu-user (scripts/test-arm.sh).
+# and the ARM cross builds under qemu-user (scripts/test-arm.sh) and the
+# bare-metal Cortex-M4 firmware under qemu-system-arm (scripts/check-cortex-m.sh).
 # LOWBIT_JOBS sets build and ctest parallelism (default 2); LOWBIT_BUILD_DIR
 # (relative to the repository) overrides the build folder.
 set -euo pipefail
@@ -219,5 +220,8 @@ if [[ $sanitize -eq 0 ]]; then
   "$root/scripts/install-deps.sh" --cross
   LOWBIT_NATIVE_BUILD="$build_dir" timed "ARM under qemu" "$root/scripts/test-arm.sh" ||
     fail "ARM cross builds under qemu"
+  # Bare-metal Cortex-M4 firmware on qemu-system-arm (its toolchain comes with --cross, above).
+  timed "Cortex-M4 firmware" "$root/scripts/check-cortex-m.sh" "$build_dir" "$build_dir-cortex-m4" ||
+    fail "Cortex-M4 bare-metal firmware check"
 fi
 print_step_times

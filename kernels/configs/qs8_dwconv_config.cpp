@@ -40,6 +40,10 @@ constexpr KernelVariant<Qs8DwconvKernel> kQs8Dwconv[] = {
      {qs8_dwconv_c8__armv7neon, 8, qs8_dwconv_row3x3s1__armv7neon, qs8_dwconv_row3x3s2__armv7neon,
       qs8_dwconv_row5x5s1__armv7neon, qs8_dwconv_row5x5s2__armv7neon, true}},
 #endif
+#if defined(LOWBIT_HAVE_CORTEXM4)
+    // The generic kernel only: the operator gathers each output pixel's taps.
+    {"qs8_dwconv_c4__cortexm4", "cortexm4", kCpuArmDSP, {qs8_dwconv_c4__cortexm4, 4}},
+#endif
     {"qs8_dwconv_c8__reference", "reference", 0,
      {qs8_dwconv_c8__reference, 8, qs8_dwconv_row3x3s1__reference, qs8_dwconv_row3x3s2__reference,
       qs8_dwconv_row5x5s1__reference, qs8_dwconv_row5x5s2__reference, true, true, true}},

@@ -43,6 +43,10 @@ constexpr KernelVariant<Qs8GemmKernel> kQs8Gemm[] = {
     {"qs8_gemm_2x8c8__armv7neon", "armv7neon", kCpuNEON,
      {qs8_gemm_2x8c8__armv7neon, 2, {8, 8, false}, nullptr, false, true}},
 #endif
+#if defined(LOWBIT_HAVE_CORTEXM4)
+    {"qs8_gemm_2x4c4__cortexm4", "cortexm4", kCpuArmDSP,
+     {qs8_gemm_2x4c4__cortexm4, 2, {4, 4, false}, nullptr, false, true}},
+#endif
     {"qs8_gemm_4x8__reference", "reference", 0,
      {qs8_gemm_4x8__reference, 4, {8, 1, false}, nullptr, true, true}},
 };

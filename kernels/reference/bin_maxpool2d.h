@@ -33,9 +33,9 @@ inline BinMaxPool2DWindow bin_maxpool2d_window(const BinMaxPool2DParams& p, size
   const int32_t ox = static_cast<int32_t>(pixel % p.output_w);
   const int32_t oy = static_cast<int32_t>((pixel / p.output_w) % p.output_h);
   const int32_t top = oy * p.stride_h - p.pad_top, left = ox * p.stride_w - p.pad_left;
-  return {pixel / (size_t(p.output_w) * p.output_h), std::max(0, top),
-          std::min(p.input_h, top + p.filter_h), std::max(0, left),
-          std::min(p.input_w, left + p.filter_w)};
+  return {pixel / (size_t(p.output_w) * p.output_h), std::max<int32_t>(0, top),
+          std::min<int32_t>(p.input_h, top + p.filter_h), std::max<int32_t>(0, left),
+          std::min<int32_t>(p.input_w, left + p.filter_w)};
 }
 
 // Output pixels [pixel_begin, pixel_end); pad bits of the output are 0. A

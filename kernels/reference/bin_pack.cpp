@@ -63,8 +63,8 @@ void bin_unpack_qs8_values(float scale, int32_t zero_point, int8_t* plus, int8_t
   // (1/scale can exceed the int32 range).
   const float offset_f = std::min(std::round(1.0f / scale), 256.0f);
   const int32_t offset = static_cast<int32_t>(offset_f);
-  *plus = static_cast<int8_t>(std::min(127, zero_point + offset));
-  *minus = static_cast<int8_t>(std::max(-128, zero_point - offset));
+  *plus = static_cast<int8_t>(std::min<int32_t>(127, zero_point + offset));
+  *minus = static_cast<int8_t>(std::max<int32_t>(-128, zero_point - offset));
 }
 
 }  // namespace ref

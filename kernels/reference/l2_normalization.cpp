@@ -80,7 +80,7 @@ void qs8_l2_normalization__reference(size_t depth, int32_t input_zero_point, con
     for (size_t c = 0; c < depth; ++c) {
       const int32_t v = multiply_by_quantized_multiplier(int32_t(x[c]) - input_zero_point,
                                                          multiplier, shift + kOutputFractionBits);
-      output[row * depth + c] = static_cast<int8_t>(std::clamp(v, -128, 127));
+      output[row * depth + c] = static_cast<int8_t>(std::clamp<int32_t>(v, -128, 127));
     }
   }
 }
@@ -96,7 +96,7 @@ void qu8_l2_normalization__reference(size_t depth, int32_t input_zero_point, con
       const int32_t scaled = 128 * (int32_t(x[c]) - input_zero_point);
       const int32_t v =
           rounding_divide_by_pot(saturating_rounding_doubling_high_mul(scaled, multiplier), -shift);
-      output[row * depth + c] = static_cast<uint8_t>(std::clamp(128 + v, 0, 255));
+      output[row * depth + c] = static_cast<uint8_t>(std::clamp<int32_t>(128 + v, 0, 255));
     }
   }
 }

@@ -33,7 +33,7 @@ int floor_log2(uint32_t v) {
 QuantizedMultiplier fold_mean_count(QuantizedMultiplier scale, int32_t count) {
   if (count <= 0) return scale;
   int shift = std::min(floor_log2(static_cast<uint32_t>(count)), 32);
-  shift = std::min(shift, 31 + scale.shift);
+  shift = std::min<int>(shift, 31 + scale.shift);
   // A negative shift would need a right shift of the multiplier; only
   // multipliers below 2^-31 get there and they quantize to zero anyway.
   shift = std::max(shift, 0);

@@ -30,8 +30,8 @@ struct PoolWindow {
 inline PoolWindow clipped_pool_window(const PoolParams& p, int32_t oy, int32_t ox) {
   const int32_t y0 = oy * p.stride_h - p.pad_top;
   const int32_t x0 = ox * p.stride_w - p.pad_left;
-  return {std::max(y0, 0), std::min(y0 + p.filter_h, p.input_h), std::max(x0, 0),
-          std::min(x0 + p.filter_w, p.input_w)};
+  return {std::max<int32_t>(y0, 0), std::min<int32_t>(y0 + p.filter_h, p.input_h),
+          std::max<int32_t>(x0, 0), std::min<int32_t>(x0 + p.filter_w, p.input_w)};
 }
 
 // Calls pixel(image, window, out) for each output pixel of rows [row_begin,

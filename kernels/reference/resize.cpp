@@ -30,7 +30,7 @@ int32_t nearest_index(int i, int input_size, int output_size, bool align_corners
   const float position = (static_cast<float>(i) + offset) * scale;
   const int32_t index = static_cast<int32_t>(align_corners ? std::round(position)
                                                            : std::floor(position));
-  const int32_t clamped = std::min(index, input_size - 1);
+  const int32_t clamped = std::min<int32_t>(index, input_size - 1);
   return half_pixel_centers ? std::max(clamped, int32_t{0}) : clamped;
 }
 
@@ -53,7 +53,7 @@ FloatSample resize_sample_float(int out_index, float scale, bool half_pixel_cent
   const float value = static_cast<float>(out_index);
   s.position = half_pixel_centers ? (value + 0.5f) * scale - 0.5f : value * scale;
   s.lower = std::max(static_cast<int32_t>(std::floor(s.position)), int32_t{0});
-  s.upper = std::min(static_cast<int32_t>(std::ceil(s.position)), input_size - 1);
+  s.upper = std::min<int32_t>(static_cast<int32_t>(std::ceil(s.position)), input_size - 1);
   return s;
 }
 
@@ -72,7 +72,7 @@ FixedPointSample resize_sample_10bit(int out_index, int32_t scale_10, bool half_
   s.position = half_pixel_centers ? out_index * scale_10 + scale_10 / 2 - (1 << 9)
                                   : out_index * scale_10;
   s.lower = std::max(s.position / (1 << 10), int32_t{0});
-  s.upper = std::min((s.position + (1 << 10) - 1) / (1 << 10), input_size - 1);
+  s.upper = std::min<int32_t>((s.position + (1 << 10) - 1) / (1 << 10), input_size - 1);
   return s;
 }
 

@@ -94,7 +94,7 @@ void svdf_integer_output(const SvdfShape& s, const SvdfQuantParams& q, const int
     for (int r = 0; r < s.rank; ++r) acc = wrapping_add(acc, time[u * s.rank + r]);
     const int32_t v = multiply_by_quantized_multiplier(acc, q.time_multiplier, q.time_shift) +
                       q.output_zero_point;
-    output[u] = static_cast<int8_t>(std::min(std::max(v, -128), 127));
+    output[u] = static_cast<int8_t>(std::min<int32_t>(std::max<int32_t>(v, -128), 127));
   }
 }
 

@@ -1,6 +1,7 @@
-/* A qemu-user TCG plugin that counts executed guest instructions, and among
+/* A qemu TCG plugin that counts executed guest instructions, and among
  * them the multiply instructions of lowbit's ARM kernels, for
- * scripts/arm-insn-count.sh. Debian's qemu has plugin support but ships no
+ * scripts/arm-insn-count.sh (qemu-user) and scripts/check-cortex-m.sh
+ * (qemu-system-arm). Debian's qemu has plugin support but ships no
  * plugins and no qemu-plugin.h, so the few API declarations used are written
  * here (QEMU plugin API version 1, QEMU 7.x). Counters are updated inline
  * without atomics: run the guest with one thread. */
@@ -61,6 +62,9 @@ static const struct Class kClasses[] = {
     {"vmla.f32", 0, 0},
     {"vmul.f32", 0, 0},
     {"vadd.f32", 0, 0},
+    /* Cortex-M4's DSP multiply-accumulate (kernels/arm/qs8_gemm_cortexm4.cpp,
+     * scripts/check-cortex-m.sh under qemu-system-arm). */
+    {"smlad", 0, 0},
 };
 enum { kNumClasses = sizeof(kClasses) / sizeof(kClasses[0]) };
 static uint64_t total;

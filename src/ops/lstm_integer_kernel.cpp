@@ -202,7 +202,7 @@ class IntegerLstmKernel : public OpKernel {
       const ref::QuantizedMultiplier m = ref::quantize_multiplier(scale);
       gw.layer_norm_multiplier = m.multiplier;
       gw.layer_norm_shift = m.shift;
-      gw.variance_guard = std::max(1, static_cast<int32_t>(10000 * scale));
+      gw.variance_guard = std::max<int32_t>(1, static_cast<int32_t>(10000 * scale));
     }
   }
 

@@ -116,7 +116,8 @@ Status validate_pool2d(const GraphDesc& graph, const OperatorDesc& op, Shape* ou
   ref::PoolParams p;
   LOWBIT_RETURN_IF_ERROR(pool_params(in, *opt, &p));
   // The average kernel sums a window in int32: 255 * 2^23 < 2^31.
-  const int64_t window = int64_t(std::min(opt->filter_h, in[1])) * std::min(opt->filter_w, in[2]);
+  const int64_t window = int64_t(std::min<int32_t>(opt->filter_h, in[1])) *
+                         std::min<int32_t>(opt->filter_w, in[2]);
   if (dtype != DType::kFloat32 && window > (int64_t{1} << 23)) {
     return Status(StatusCode::kUnsupported, "a pooling window of " + std::to_string(window) +
                                                 " pixels could overflow the int32 sum");

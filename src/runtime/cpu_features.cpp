@@ -10,7 +10,8 @@ std::string CpuFeatures::to_string() const {
                 {kCpuAVX512F, "avx512f"},   {kCpuAVX512BW, "avx512bw"},
                 {kCpuAVX512VNNI, "avx512vnni"}, {kCpuAVX512VPOPCNTDQ, "avx512vpopcntdq"},
                 {kCpuAVXVNNI, "avxvnni"},   {kCpuNEON, "neon"},
-                {kCpuNEONDot, "dotprod"},   {kCpuNEONI8MM, "i8mm"}};
+                {kCpuNEONDot, "dotprod"},   {kCpuNEONI8MM, "i8mm"},
+                {kCpuArmDSP, "dsp"}};
   std::string out;
   for (const auto& n : kNames) {
     if (mask & n.bit) {
