@@ -190,6 +190,8 @@ Status measure_report(const GraphDesc& graph, const QuantPlan& plan,
   // Where each float-graph tensor is in either runner's outputs.
   std::vector<int> float_slot(graph.tensors.size(), -1), quant_slot(graph.tensors.size(), -1);
   for (size_t k = 0; k < stats.output_tensors.size(); ++k) float_slot[stats.output_tensors[k]] = static_cast<int>(k);
+  // An operator's own output (int8 where it is quantized) wins over the
+  // graph output's converted copy (--io float).
   for (size_t k = 0; k < graph.outputs.size(); ++k) quant_slot[graph.outputs[k]] = static_cast<int>(k);
   for (size_t k = 0; k < extra.size(); ++k) quant_slot[extra[k]] = static_cast<int>(graph.outputs.size() + k);
   std::vector<SqnrAccumulator> per_tensor(graph.tensors.size());
@@ -202,7 +204,9 @@ Status measure_report(const GraphDesc& graph, const QuantPlan& plan,
       const std::vector<float> reference = stats.runner->output_as_float(float_slot[t]);
       const std::vector<float> measured = quant.value()->output_as_float(quant_slot[t]);
       per_tensor[t].add(reference, measured);
-      if (static_cast<size_t>(quant_slot[t]) < graph.outputs.size()) final_acc.add(reference, measured);
+    }
+    for (size_t k = 0; k < graph.outputs.size(); ++k) {
+      final_acc.add(stats.runner->output_as_float(k), quant.value()->output_as_float(k));
     }
   }
   report->output_sqnr_db = final_acc.db();
