@@ -150,9 +150,13 @@ class Rewriter {
     const TensorDesc& w = g_.tensors[op.inputs[1]];
     const bool int4 = opt_.weight_bits == 4 && op.type != OpType::kDepthwiseConv2D &&
                       !plan_.int8_weights[o];
-    const QuantizedWeights qw =
-        quantize_weights(w, op.type, int4 ? 4 : 8, opt_.per_tensor_weights);
-    const int channels = w.shape[qw.axis];
+    const int channels = w.shape[weight_channel_axis(op.type)];
+    std::vector<float> bias = float_bias(g_, op, channels);
+    if (static_cast<size_t>(o) < plan_.bias_delta.size() && !plan_.bias_delta[o].empty()) {
+      for (int c = 0; c < channels; ++c) bias[c] += plan_.bias_delta[o][c];
+    }
+    const QuantizedWeights qw = quantize_weights(w, op.type, int4 ? 4 : 8, opt_.per_tensor_weights,
+                                                 bias_limited_scales(bias, input_scale));
     Quantization wq{qw.scales, std::vector<int32_t>(qw.scales.size(), 0),
                     qw.scales.size() > 1 ? qw.axis : 0};
     int w_id = -1;
@@ -160,10 +164,6 @@ class Rewriter {
       w_id = b_->add_constant(w.name, DType::kInt4, w.shape, pack_int4(qw.values), wq);
     } else {
       w_id = b_->add_constant(w.name, DType::kInt8, w.shape, qw.values, wq);
-    }
-    std::vector<float> bias = float_bias(g_, op, channels);
-    if (static_cast<size_t>(o) < plan_.bias_delta.size() && !plan_.bias_delta[o].empty()) {
-      for (int c = 0; c < channels; ++c) bias[c] += plan_.bias_delta[o][c];
     }
     std::vector<float> bias_scales;
     for (float s : qw.scales) bias_scales.push_back(input_scale * s);

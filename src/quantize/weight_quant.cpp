@@ -11,7 +11,7 @@ namespace quantize {
 int weight_channel_axis(OpType type) { return type == OpType::kDepthwiseConv2D ? 3 : 0; }
 
 QuantizedWeights quantize_weights(const TensorDesc& weights, OpType type, int bits,
-                                  bool per_tensor) {
+                                  bool per_tensor, const std::vector<float>& min_scales) {
   QuantizedWeights q;
   q.bits = bits;
   q.axis = weight_channel_axis(type);
@@ -36,8 +36,12 @@ QuantizedWeights quantize_weights(const TensorDesc& weights, OpType type, int bi
   if (per_tensor) {
     const float m = *std::max_element(max_abs.begin(), max_abs.end());
     q.scales.assign(1, m > 0.0f ? m / qmax : 1.0f / qmax);
+    for (float s : min_scales) q.scales[0] = std::max(q.scales[0], s);
   } else {
     for (float m : max_abs) q.scales.push_back(m > 0.0f ? m / qmax : 1.0f / qmax);
+    for (size_t c = 0; c < min_scales.size() && c < q.scales.size(); ++c) {
+      q.scales[c] = std::max(q.scales[c], min_scales[c]);
+    }
   }
   q.values.resize(count);
   for (size_t o = 0; o < outer; ++o) {
@@ -75,6 +79,17 @@ std::vector<int32_t> quantize_bias(const std::vector<float>& bias, float input_s
     out[c] = std::isfinite(r) ? static_cast<int32_t>(std::clamp(r, -lim, lim)) : 0;
   }
   return out;
+}
+
+std::vector<float> bias_limited_scales(const std::vector<float>& bias, float input_scale) {
+  constexpr double kMaxBias = 1073741824.0;  // 2^30
+  std::vector<float> scales(bias.size(), 0.0f);
+  for (size_t c = 0; c < bias.size(); ++c) {
+    if (std::isfinite(bias[c])) {
+      scales[c] = static_cast<float>(std::fabs(double{bias[c]}) / (double{input_scale} * kMaxBias));
+    }
+  }
+  return scales;
 }
 
 std::vector<uint8_t> pack_int4(const std::vector<int8_t>& values) {

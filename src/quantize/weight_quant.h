@@ -24,8 +24,16 @@ int weight_channel_axis(OpType type);
 
 // `bits` 8 or 4. Per channel unless `per_tensor`. A channel of zeros gets the
 // scale 1/qmax, so that its bias still quantizes to a reasonable int32.
+// `min_scales` (one per channel, or empty) raises scales that are smaller.
 QuantizedWeights quantize_weights(const TensorDesc& weights, OpType type, int bits,
-                                  bool per_tensor);
+                                  bool per_tensor, const std::vector<float>& min_scales = {});
+
+// The smallest weight scales that keep each channel's int32 bias within
+// +-2^30 at this input scale, leaving the rest of the int32 accumulator to the
+// products (TFLite's quantizer widens weight scales the same way). Channels
+// whose weights are near zero but whose bias is not (dead channels after
+// batch-norm folding) otherwise give biases the runtime refuses as overflowing.
+std::vector<float> bias_limited_scales(const std::vector<float>& bias, float input_scale);
 
 // scale * q for every weight (the float weights the quantized layer computes with).
 std::vector<float> dequantize_weights(const QuantizedWeights& q, const Shape& shape);
