@@ -149,7 +149,7 @@ TEST_CASE("bias correction removes the mean shift per-tensor weights cause", "[q
   CHECK(with < 0.5 * without);
 }
 
-TEST_CASE("--keep-float leaves the operator float between DEQUANTIZE and QUANTIZE", "[quantize]") {
+TEST_CASE("keep-float leaves the operator float between DEQUANTIZE and QUANTIZE", "[quantize]") {
   ModelBuilder b;
   build_residual_add(&b, 5);
   const std::vector<Sample> samples = random_samples(b.graph(), 8, -1.0f, 1.0f, 6);
@@ -177,7 +177,7 @@ TEST_CASE("--keep-float leaves the operator float between DEQUANTIZE and QUANTIZ
   }
 }
 
-TEST_CASE("--auto-keep-float keeps operators until the output SQNR budget holds", "[quantize]") {
+TEST_CASE("auto-keep-float keeps operators until the output SQNR budget holds", "[quantize]") {
   ModelBuilder b;
   build_residual_add(&b, 5);
   const std::vector<Sample> samples = random_samples(b.graph(), 8, -1.0f, 1.0f, 6);
