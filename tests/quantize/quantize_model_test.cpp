@@ -202,3 +202,36 @@ TEST_CASE("auto-keep-float keeps operators until the output SQNR budget holds", 
 
 }  // namespace
 }  // namespace lowbit
+
+namespace lowbit {
+namespace {
+
+TEST_CASE("auto-keep-float under int4 weights keeps the most sensitive layers at int8",
+          "[quantize][int4]") {
+  ModelBuilder b;
+  quantize_test::build_conv_pool_fc_softmax(&b, 8);
+  const std::vector<Sample> samples = quantize_test::random_samples(b.graph(), 8, -1.0f, 1.0f, 9);
+  QuantizeOptions int8_options;
+  Result<QuantizeResult> int8 = quantize::quantize_graph(b.graph(), samples, int8_options);
+  REQUIRE(int8.ok());
+  QuantizeOptions options;
+  options.weight_bits = 4;
+  Result<QuantizeResult> int4 = quantize::quantize_graph(b.graph(), samples, options);
+  REQUIRE(int4.ok());
+  INFO("int8 " << int8->report.output_sqnr_db << " dB, int4 " << int4->report.output_sqnr_db);
+  REQUIRE(int4->report.output_sqnr_db < int8->report.output_sqnr_db - 1.0);
+  // Every candidate at int8 weights is the int8 model: a budget just under
+  // its SQNR is reachable, and only by keeping some layers int8.
+  options.auto_keep_float = true;
+  options.min_sqnr_db = int8->report.output_sqnr_db - 0.5;
+  Result<QuantizeResult> mixed = quantize::quantize_graph(b.graph(), samples, options);
+  REQUIRE(mixed.ok());
+  CHECK(mixed->report.budget_met);
+  CHECK(mixed->report.output_sqnr_db >= options.min_sqnr_db);
+  CHECK(mixed->report.sensitivity.size() == 2);  // the CONV_2D and the FULLY_CONNECTED
+  CHECK_FALSE(mixed->report.kept_int8.empty());
+  CHECK(mixed->report.kept_float.empty());
+}
+
+}  // namespace
+}  // namespace lowbit
