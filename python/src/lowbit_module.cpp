@@ -241,7 +241,9 @@ py::tuple quantize_model(const py::object& model_source, const py::list& samples
     throw std::runtime_error("unknown calibrator '" + calibrator +
                              "' (minmax, ema, percentile, entropy, mse)");
   }
-  if (weights != "int8" && weights != "int4") throw std::runtime_error("weights must be int8 or int4");
+  if (weights != "int8" && weights != "int4") {
+    throw std::runtime_error("weights must be int8 or int4");
+  }
   if (io != "int8" && io != "float") throw std::runtime_error("io must be int8 or float");
   options.calibrator.percentile = percentile;
   options.per_tensor_weights = per_tensor;
@@ -261,8 +263,9 @@ py::tuple quantize_model(const py::object& model_source, const py::list& samples
     if (py::isinstance<py::list>(item) || py::isinstance<py::tuple>(item)) {
       const py::sequence seq = py::reinterpret_borrow<py::sequence>(item);
       if (seq.size() != graph.inputs.size()) {
-        throw std::runtime_error(what + ": " + std::to_string(seq.size()) + " arrays, the model has " +
-                                 std::to_string(graph.inputs.size()) + " inputs");
+        throw std::runtime_error(what + ": " + std::to_string(seq.size()) +
+                                 " arrays, the model has " + std::to_string(graph.inputs.size()) +
+                                 " inputs");
       }
       for (size_t i = 0; i < seq.size(); ++i) {
         per_input.push_back(sample_arrays(seq[i], what + " input " + std::to_string(i), graph, i));

@@ -9,7 +9,9 @@ namespace lowbit {
 namespace quantize {
 namespace {
 
-Quantization per_tensor_quant(const ActQuant& q) { return Quantization{{q.scale}, {q.zero_point}, 0}; }
+Quantization per_tensor_quant(const ActQuant& q) {
+  return Quantization{{q.scale}, {q.zero_point}, 0};
+}
 
 class Rewriter {
  public:
@@ -81,7 +83,9 @@ class Rewriter {
       std::vector<float> values(count);
       if (count > 0) std::memcpy(values.data(), d.data, count * sizeof(float));
       std::vector<int8_t> quantized(count);
-      for (size_t i = 0; i < count; ++i) quantized[i] = quantize_value(values[i], q.scale, q.zero_point);
+      for (size_t i = 0; i < count; ++i) {
+        quantized[i] = quantize_value(values[i], q.scale, q.zero_point);
+      }
       int8_id_[t] = b_->add_constant(d.name, DType::kInt8, d.shape, quantized, per_tensor_quant(q));
       return int8_id_[t];
     }

@@ -83,14 +83,16 @@ std::string report_json(const QuantizeReport& report) {
   out += "  \"calibrator\": " + json_string(report.calibrator) + ",\n";
   out += "  \"samples\": " + std::to_string(report.samples) + ",\n";
   out += "  \"weight_bits\": " + std::to_string(report.weight_bits) + ",\n";
-  out += std::string("  \"bias_correction\": ") + (report.bias_correction ? "true" : "false") + ",\n";
+  out += std::string("  \"bias_correction\": ") + (report.bias_correction ? "true" : "false") +
+         ",\n";
   out += "  \"output_sqnr_db\": " + json_number(report.output_sqnr_db) + ",\n";
   out += "  \"tensors\": [";
   for (size_t i = 0; i < report.tensors.size(); ++i) {
     const TensorReport& row = report.tensors[i];
     out += i == 0 ? "\n" : ",\n";
     out += "    {\"op_index\": " + std::to_string(row.op_index) +
-           ", \"op_type\": " + json_string(row.op_type) + ", \"tensor\": " + json_string(row.tensor) +
+           ", \"op_type\": " + json_string(row.op_type) +
+           ", \"tensor\": " + json_string(row.tensor) +
            ", \"precision\": " + json_string(row.precision);
     if (row.scale > 0) {
       out += ", \"min\": " + json_number(row.min) + ", \"max\": " + json_number(row.max) +
@@ -100,7 +102,8 @@ std::string report_json(const QuantizeReport& report) {
     out += ", \"sqnr_db\": " + json_number(row.sqnr_db) + "}";
   }
   out += "\n  ],\n";
-  out += std::string("  \"auto_keep_float\": ") + (report.auto_keep_float ? "true" : "false") + ",\n";
+  out += std::string("  \"auto_keep_float\": ") + (report.auto_keep_float ? "true" : "false") +
+         ",\n";
   if (report.auto_keep_float) {
     out += "  \"min_sqnr_db\": " + json_number(report.min_sqnr_db) + ",\n";
     out += std::string("  \"budget_met\": ") + (report.budget_met ? "true" : "false") + ",\n";

@@ -53,10 +53,10 @@ Result<FloatStatistics> run_calibration(const GraphDesc& graph, const std::vecto
   FloatStatistics stats;
   stats.output_tensors = graph.outputs;
   for (int t : float_activation_tensors(graph)) {
-    const bool is_input = std::find(graph.inputs.begin(), graph.inputs.end(), t) != graph.inputs.end();
-    const bool is_output =
-        std::find(stats.output_tensors.begin(), stats.output_tensors.end(), t) != stats.output_tensors.end();
-    if (!is_input && !is_output) stats.output_tensors.push_back(t);
+    auto listed = [t](const std::vector<int>& list) {
+      return std::find(list.begin(), list.end(), t) != list.end();
+    };
+    if (!listed(graph.inputs) && !listed(stats.output_tensors)) stats.output_tensors.push_back(t);
   }
   ModelBuilder builder;
   copy_graph(graph, &builder);
@@ -64,7 +64,9 @@ Result<FloatStatistics> run_calibration(const GraphDesc& graph, const std::vecto
   InterpreterOptions run_options;
   run_options.kernel = options.kernel;
   Result<std::unique_ptr<GraphRunner>> runner = GraphRunner::create(builder, run_options);
-  if (!runner.ok()) return stage_error("preparing the float model for calibration", runner.status());
+  if (!runner.ok()) {
+    return stage_error("preparing the float model for calibration", runner.status());
+  }
   stats.runner = std::move(runner.value());
 
   std::vector<std::unique_ptr<RangeObserver>> observers(graph.tensors.size());
@@ -189,11 +191,17 @@ Status measure_report(const GraphDesc& graph, const QuantPlan& plan,
   if (!quant.ok()) return stage_error("preparing the quantized model", quant.status());
   // Where each float-graph tensor is in either runner's outputs.
   std::vector<int> float_slot(graph.tensors.size(), -1), quant_slot(graph.tensors.size(), -1);
-  for (size_t k = 0; k < stats.output_tensors.size(); ++k) float_slot[stats.output_tensors[k]] = static_cast<int>(k);
+  for (size_t k = 0; k < stats.output_tensors.size(); ++k) {
+    float_slot[stats.output_tensors[k]] = static_cast<int>(k);
+  }
   // An operator's own output (int8 where it is quantized) wins over the
   // graph output's converted copy (--io float).
-  for (size_t k = 0; k < graph.outputs.size(); ++k) quant_slot[graph.outputs[k]] = static_cast<int>(k);
-  for (size_t k = 0; k < extra.size(); ++k) quant_slot[extra[k]] = static_cast<int>(graph.outputs.size() + k);
+  for (size_t k = 0; k < graph.outputs.size(); ++k) {
+    quant_slot[graph.outputs[k]] = static_cast<int>(k);
+  }
+  for (size_t k = 0; k < extra.size(); ++k) {
+    quant_slot[extra[k]] = static_cast<int>(graph.outputs.size() + k);
+  }
   std::vector<SqnrAccumulator> per_tensor(graph.tensors.size());
   SqnrAccumulator final_acc;
   for (const Sample& sample : samples) {
@@ -289,8 +297,9 @@ Result<QuantizeResult> quantize_graph(const GraphDesc& graph, const std::vector<
                                               deltas, &plan, &report));
   }
   for (size_t o = 0; o < graph.operators.size(); ++o) {
-    if (plan.keep_float[o]) report.kept_float.push_back(operator_label(graph, static_cast<int>(o)));
-    if (plan.int8_weights[o]) report.kept_int8.push_back(operator_label(graph, static_cast<int>(o)));
+    const std::string label = operator_label(graph, static_cast<int>(o));
+    if (plan.keep_float[o]) report.kept_float.push_back(label);
+    if (plan.int8_weights[o]) report.kept_int8.push_back(label);
   }
   LOWBIT_RETURN_IF_ERROR(measure_report(graph, plan, samples, stats.value(), options, &report));
   if (options.auto_keep_float) report.budget_met = report.output_sqnr_db >= options.min_sqnr_db;
@@ -309,7 +318,8 @@ Status write_model_atomically(const std::string& path, const std::vector<uint8_t
   {
     std::ofstream file(temp, std::ios::binary | std::ios::trunc);
     if (!file) return Status(StatusCode::kIoError, temp + ": cannot create");
-    file.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    file.write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
     if (!file) {
       std::remove(temp.c_str());
       return Status(StatusCode::kIoError, temp + ": write failed");

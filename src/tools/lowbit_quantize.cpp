@@ -32,7 +32,8 @@ int parse_args(int argc, char** argv, Args* args) {
                  "or raw .bin/.raw; one subfolder per input (named by index or tensor name) "
                  "when the model has several")
       ->type_name("DIR");
-  app.add_option("--calibrator", args->calibrator, "minmax (default), ema, percentile, entropy, mse")
+  app.add_option("--calibrator", args->calibrator,
+                 "minmax (default), ema, percentile, entropy, mse")
       ->check(CLI::IsMember({"minmax", "ema", "percentile", "entropy", "mse"}))
       ->type_name("NAME");
   app.add_option("--percentile", args->options.calibrator.percentile,

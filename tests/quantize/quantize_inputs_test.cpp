@@ -77,7 +77,8 @@ TEST_CASE("calibration folder: .npy batches, raw files, subfolders per input", "
   std::vector<uint8_t> raw(32 * sizeof(float));
   std::memcpy(raw.data(), batch.data(), raw.size());
   write_bytes(dir.path / "b.bin", raw);
-  Result<std::vector<Sample>> samples = quantize::load_calibration_dir(b.graph(), dir.path.string());
+  Result<std::vector<Sample>> samples =
+      quantize::load_calibration_dir(b.graph(), dir.path.string());
   REQUIRE(samples.ok());
   REQUIRE(samples->size() == 4);
   CHECK(samples.value()[1][0][0] == 32.0f);
@@ -115,7 +116,8 @@ TEST_CASE("calibration folder: empty, missing, and a model with two inputs", "[q
   TempDir empty("empty");
   CHECK_THAT(error_of(quantize::load_calibration_dir(b.graph(), empty.path.string()).status()),
              Catch::Contains("holds no sample files"));
-  CHECK_THAT(error_of(quantize::load_calibration_dir(b.graph(), (empty.path / "nope").string()).status()),
+  const std::string missing = (empty.path / "nope").string();
+  CHECK_THAT(error_of(quantize::load_calibration_dir(b.graph(), missing).status()),
              Catch::Contains("does not exist"));
 
   ModelBuilder two;
@@ -130,7 +132,8 @@ TEST_CASE("calibration folder: empty, missing, and a model with two inputs", "[q
   fs::create_directories(dir.path / "y");
   write_bytes(dir.path / "0" / "a.npy", quantize::write_npy({2, 4}, {1, 2, 3, 4, 5, 6, 7, 8}));
   write_bytes(dir.path / "y" / "a.npy", quantize::write_npy({2, 1, 4}, {0, 0, 0, 0, 1, 1, 1, 1}));
-  Result<std::vector<Sample>> samples = quantize::load_calibration_dir(two.graph(), dir.path.string());
+  Result<std::vector<Sample>> samples =
+      quantize::load_calibration_dir(two.graph(), dir.path.string());
   REQUIRE(samples.ok());
   REQUIRE(samples->size() == 2);
   CHECK(samples.value()[1][0][0] == 5.0f);
@@ -254,8 +257,10 @@ TEST_CASE("int4 weights: [-7, 7] per channel, two nibbles per byte, low nibble f
     CHECK(weights.dtype == DType::kInt4);
     CHECK(weights.quant.scales.size() == static_cast<size_t>(weights.shape[0]));
     CHECK(weights.data_bytes == static_cast<size_t>(weights.shape.num_elements() + 1) / 2);
-    const TensorDesc& original = b.graph().tensors[b.graph().operators[op.name == "fc" ? 3 : 0].inputs[1]];
-    const quantize::QuantizedWeights expect = quantize::quantize_weights(original, op.type, 4, false);
+    const OperatorDesc& float_op = b.graph().operators[op.name == "fc" ? 3 : 0];
+    const TensorDesc& original = b.graph().tensors[float_op.inputs[1]];
+    const quantize::QuantizedWeights expect =
+        quantize::quantize_weights(original, op.type, 4, false);
     const auto* packed = static_cast<const uint8_t*>(weights.data);
     CHECK(quantize::unpack_int4({packed, packed + weights.data_bytes}, expect.values.size()) ==
           expect.values);

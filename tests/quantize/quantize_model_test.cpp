@@ -56,7 +56,8 @@ TEST_CASE("quantized models run identically in the reference and auto kernels, c
       CHECK(sqnr > kMinOutputSqnrDb);
       // The report measured the same thing (its runs use XNNPACK float kernels).
       CHECK(std::fabs(q->report.output_sqnr_db - sqnr) < 1.0);
-      Result<std::shared_ptr<const Model>> model = Model::from_buffer(q->model.data(), q->model.size());
+      Result<std::shared_ptr<const Model>> model =
+          Model::from_buffer(q->model.data(), q->model.size());
       REQUIRE(model.ok());
       const GraphDesc& g = model.value()->graph();
       const DType io = float_io ? DType::kFloat32 : DType::kInt8;
@@ -158,7 +159,8 @@ TEST_CASE("keep-float leaves the operator float between DEQUANTIZE and QUANTIZE"
     options.keep_float = {name};
     Result<QuantizeResult> q = quantize::quantize_graph(b.graph(), samples, options);
     REQUIRE(q.ok());
-    Result<std::shared_ptr<const Model>> model = Model::from_buffer(q->model.data(), q->model.size());
+    Result<std::shared_ptr<const Model>> model =
+        Model::from_buffer(q->model.data(), q->model.size());
     REQUIRE(model.ok());
     const GraphDesc& g = model.value()->graph();
     std::vector<std::string> types;

@@ -30,7 +30,8 @@ std::vector<uint8_t> read_bytes(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   INFO(path);
   REQUIRE(f.good());
-  return std::vector<uint8_t>((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  return std::vector<uint8_t>((std::istreambuf_iterator<char>(f)),
+                              std::istreambuf_iterator<char>());
 }
 
 size_t argmax(const std::vector<float>& v) {
@@ -54,7 +55,9 @@ std::vector<float> run_once(const std::shared_ptr<const Model>& model, const Sam
   REQUIRE(interp.invoke().ok());
   const TensorView out = interp.output(0);
   const size_t n = static_cast<size_t>(out.shape().num_elements());
-  if (out.dtype() == DType::kInt8) return quantize::dequantize_int8(out.as<int8_t>(), n, out.desc->quant);
+  if (out.dtype() == DType::kInt8) {
+    return quantize::dequantize_int8(out.as<int8_t>(), n, out.desc->quant);
+  }
   return std::vector<float>(out.as<float>(), out.as<float>() + n);
 }
 
@@ -92,7 +95,8 @@ void compare_with_shipped(const std::string& float_path, const std::string& int8
   }
 }
 
-TEST_CASE("KWS float model quantizes to agree with MLPerf Tiny's int8 model", "[quantize][models]") {
+TEST_CASE("KWS float model quantizes to agree with MLPerf Tiny's int8 model",
+          "[quantize][models]") {
   const std::string dir = models_dir() + "/mlperf_tiny/";
   // The shipped sample is int8 in the int8 model's input quantization.
   const std::vector<uint8_t> raw = read_bytes(dir + "kws_sample_input_int8.bin");
@@ -100,7 +104,8 @@ TEST_CASE("KWS float model quantizes to agree with MLPerf Tiny's int8 model", "[
   const Quantization& in_q = shipped->graph().tensors[shipped->graph().inputs[0]].quant;
   std::vector<float> mfcc(raw.size());
   for (size_t i = 0; i < raw.size(); ++i) {
-    mfcc[i] = in_q.scales[0] * static_cast<float>(static_cast<int8_t>(raw[i]) - in_q.zero_points[0]);
+    const int q = static_cast<int8_t>(raw[i]);
+    mfcc[i] = in_q.scales[0] * static_cast<float>(q - in_q.zero_points[0]);
   }
   // Synthetic variants: gain, noise and time shifts of the one sample.
   std::mt19937 rng(12);
@@ -126,7 +131,8 @@ TEST_CASE("KWS float model quantizes to agree with MLPerf Tiny's int8 model", "[
                        calibration, {calibration[0]}, 20.0);
 }
 
-TEST_CASE("VWW float model quantizes to agree with MLPerf Tiny's int8 model", "[quantize][models]") {
+TEST_CASE("VWW float model quantizes to agree with MLPerf Tiny's int8 model",
+          "[quantize][models]") {
   const std::string dir = models_dir();
   // Person / no-person: 96x96 grayscale, int8 = pixel - 128; the cat: 224x224 RGB.
   auto gray_image = [&](const std::string& name) {
@@ -142,7 +148,8 @@ TEST_CASE("VWW float model quantizes to agree with MLPerf Tiny's int8 model", "[
   std::vector<float> cat96;
   for (int y = 0; y < 96; ++y) {
     for (int x = 0; x < 96; ++x) {
-      for (int c = 0; c < 3; ++c) cat96.push_back(cat[((y * 224 / 96) * 224 + x * 224 / 96) * 3 + c] / 255.0f);
+      const size_t pixel = static_cast<size_t>((y * 224 / 96) * 224 + x * 224 / 96) * 3;
+      for (int c = 0; c < 3; ++c) cat96.push_back(cat[pixel + c] / 255.0f);
     }
   }
   const std::vector<std::vector<float>> images = {gray_image("person_96x96_int8.bin"),
