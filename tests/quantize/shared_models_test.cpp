@@ -83,6 +83,9 @@ void compare_with_shipped(const std::string& float_path, const std::string& int8
   CHECK(q->report.output_sqnr_db > min_output_sqnr_db);
   Result<std::shared_ptr<const Model>> ours = Model::from_buffer(q->model.data(), q->model.size());
   REQUIRE(ours.ok());
+  // Bit-identical in the reference and the auto (SIMD) kernel sets.
+  const quantize_test::QuantizedRun ref = quantize_test::run_quantized(q->model, known, "reference");
+  CHECK(ref.bytes == quantize_test::run_quantized(q->model, known, "auto").bytes);
   for (size_t k = 0; k < known.size(); ++k) {
     const std::vector<float> f = run_once(float_model, known[k]);
     const std::vector<float> a = run_once(ours.value(), known[k]);
