@@ -39,6 +39,12 @@ expect_error "unknown calibrator" 2 "--calibrator" \
 expect_error "no calibration" 2 "--calibration DIR is required" \
   "$models/block_float.lbm" "$work/out.lbm"
 
+head -c 300 "$models/block_float.lbm" >"$work/cut.lbm"
+expect_error "truncated model" 1 "cut.lbm" \
+  "$work/cut.lbm" "$work/out.lbm" --calibration "$work/calib"
+"$tool" --help >"$work/stdout" 2>&1 || fail "--help: exit $?"
+grep -q "^usage: lowbit-quantize" "$work/stdout" || fail "--help does not start with the usage"
+
 "$tool" "$models/block_float.lbm" "$work/out.lbm" --calibration "$work/calib" \
   --report "$work/report.json" --keep-float block/add >"$work/stdout" 2>"$work/stderr" ||
   fail "quantizing block_float: $(cat "$work/stderr")"
