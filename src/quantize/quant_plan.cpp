@@ -133,6 +133,15 @@ void plan_activation_quant(const GraphDesc& graph, const std::vector<ActQuant>& 
       range[t] = observed[t].range;
     }
   }
+  // Outputs whose quantization their operator fixes (SOFTMAX, ...).
+  std::vector<bool> fixed_by_producer(n, false);
+  for (size_t o = 0; o < graph.operators.size(); ++o) {
+    ActQuant unused;
+    const OperatorDesc& op = graph.operators[o];
+    if (!plan->keep_float[o] && !op.outputs.empty() && fixed_output_quant(op.type, &unused)) {
+      fixed_by_producer[op.outputs[0]] = true;
+    }
+  }
   for (size_t o = 0; o < graph.operators.size(); ++o) {
     const OperatorDesc& op = graph.operators[o];
     if (plan->keep_float[o]) continue;
@@ -150,6 +159,9 @@ void plan_activation_quant(const GraphDesc& graph, const std::vector<ActQuant>& 
     for (size_t i = 0; i < shared_inputs && i < op.inputs.size(); ++i) {
       const int t = op.inputs[i];
       if (t < 0 || graph.tensors[t].dtype != DType::kFloat32) continue;
+      // CONCATENATION rescales its inputs: a fixed-range input (TANH next
+      // to LOGISTIC) keeps its own quantization rather than impose it.
+      if (op.type == OpType::kConcatenation && fixed_by_producer[t]) continue;
       parent[find_root(parent, t)] = find_root(parent, op.outputs[0]);
     }
   }

@@ -33,6 +33,8 @@ const Case kCases[] = {
     {"residual add + mean", build_residual_add, -2.0f, 1.0f},
     {"depthwise + avgpool", build_depthwise, 0.0f, 3.0f},
     {"concat + pad", build_concat_pad, -1.0f, 1.0f},
+    {"hard-swish, relu, relu6, mul, sub, tanh, logistic, concat, mean, squeeze",
+     build_activations, -2.0f, 2.0f},
 };
 
 TEST_CASE("quantized models run identically in the reference and auto kernels, close to float",

@@ -105,6 +105,35 @@ void build_concat_pad(ModelBuilder* b, uint32_t seed) {
   b->set_outputs({p});
 }
 
+void build_activations(ModelBuilder* b, uint32_t seed) {
+  std::mt19937 rng(seed);
+  const Shape s8{1, 4, 4, 8};
+  const int x = b->add_tensor("input", DType::kFloat32, Shape{1, 4, 4, 4});
+  const int a = add_conv(b, rng, "conv", x, s8, 4, 3, Activation::kNone);
+  auto unary = [&](OpType type, int in, const char* name) {
+    const int out = b->add_tensor(name, DType::kFloat32, s8);
+    b->add_operator(type, {in}, {out}, {}, name);
+    return out;
+  };
+  const int h = unary(OpType::kHardSwish, a, "hard_swish");
+  const int r = unary(OpType::kRelu, a, "relu");
+  const int r6 = unary(OpType::kRelu6, a, "relu6");
+  const int m = b->add_tensor("mul", DType::kFloat32, s8);
+  b->add_operator(OpType::kMul, {h, r6}, {m}, ElementwiseOptions{}, "mul");
+  const int d = b->add_tensor("sub", DType::kFloat32, s8);
+  b->add_operator(OpType::kSub, {m, r}, {d}, ElementwiseOptions{}, "sub");
+  const int t = unary(OpType::kTanh, d, "tanh");
+  const int l = unary(OpType::kLogistic, d, "logistic");
+  const int c = b->add_tensor("concat", DType::kFloat32, Shape{1, 4, 4, 16});
+  b->add_operator(OpType::kConcatenation, {t, l}, {c}, ConcatenationOptions{3}, "concat");
+  const int mean = b->add_tensor("mean", DType::kFloat32, Shape{1, 1, 1, 16});
+  b->add_operator(OpType::kMean, {c}, {mean}, MeanOptions{{1, 2}, true}, "mean");
+  const int sq = b->add_tensor("squeeze", DType::kFloat32, Shape{1, 16});
+  b->add_operator(OpType::kSqueeze, {mean}, {sq}, SqueezeOptions{{1, 2}}, "squeeze");
+  b->set_inputs({x});
+  b->set_outputs({sq});
+}
+
 void build_with_exp(ModelBuilder* b, uint32_t seed) {
   std::mt19937 rng(seed);
   const int x = b->add_tensor("input", DType::kFloat32, Shape{1, 4, 4, 2});

@@ -19,6 +19,9 @@ void build_conv_pool_fc_softmax(ModelBuilder* b, uint32_t seed);  // [1,8,8,3] -
 void build_residual_add(ModelBuilder* b, uint32_t seed);          // [1,6,6,4] -> [1,4] (MEAN)
 void build_depthwise(ModelBuilder* b, uint32_t seed);             // [1,8,8,4] -> [1,4,4,6]
 void build_concat_pad(ModelBuilder* b, uint32_t seed);            // [1,4,4,2] -> [1,6,6,8]
+// conv, HARD_SWISH, RELU, RELU6, MUL, SUB, TANH, LOGISTIC, CONCATENATION,
+// MEAN (keep_dims), SQUEEZE: [1,4,4,4] -> [1,16].
+void build_activations(ModelBuilder* b, uint32_t seed);
 void build_with_exp(ModelBuilder* b, uint32_t seed);              // conv -> EXP -> conv
 // FULLY_CONNECTED [1,16] -> [1,8] whose channels have very different weight
 // magnitudes, so per-tensor weights shift the small channels' means.
