@@ -99,6 +99,11 @@ std::vector<float> GraphRunner::output_as_float(size_t i) const {
   if (view.dtype() == DType::kInt8) {
     return dequantize_int8(view.as<int8_t>(), count, view.desc->quant);
   }
+  if (view.dtype() == DType::kInt32) {  // class indices (ARG_MAX) compare as numbers
+    const int32_t* data = view.as<int32_t>();
+    return std::vector<float>(data, data + count);
+  }
+  if (view.dtype() != DType::kFloat32) return {};
   const float* data = view.as<float>();
   return std::vector<float>(data, data + count);
 }

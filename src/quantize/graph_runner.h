@@ -31,7 +31,8 @@ class GraphRunner {
   // Float32 inputs, each converted to the input's dtype first (int8: quantized
   // with the input's scale and zero point).
   Status run_float(const Sample& sample);
-  // Graph output i as float values (int8 dequantized with its quantization).
+  // Graph output i as float values (int8 dequantized with its quantization,
+  // int32 converted; empty for other dtypes).
   std::vector<float> output_as_float(size_t i) const;
   const Interpreter& interpreter() const { return *interp_; }
 

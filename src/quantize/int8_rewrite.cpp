@@ -48,10 +48,14 @@ class Rewriter {
       } else {
         add_int8_op(op);
       }
-      for (int t : op.outputs) primary[t] = plan_.keep_float[o] ? float_id_[t] : int8_id_[t];
+      for (int t : op.outputs) {
+        if (is_float(t)) primary[t] = plan_.keep_float[o] ? float_id_[t] : int8_id_[t];
+      }
     }
     std::vector<int> outputs;
-    for (int t : g_.outputs) outputs.push_back(opt_.float_io ? get_float(t) : get_int8(t));
+    for (int t : g_.outputs) {
+      outputs.push_back(!is_float(t) ? get_other(t) : opt_.float_io ? get_float(t) : get_int8(t));
+    }
     if (opt_.expose_activations) {
       for (const OperatorDesc& op : g_.operators) {
         for (int t : op.outputs) {
@@ -126,8 +130,12 @@ class Rewriter {
     std::vector<int> outputs;
     for (int t : op.outputs) {
       const TensorDesc& d = g_.tensors[t];
-      float_id_[t] = b_->add_tensor(d.name, DType::kFloat32, d.shape);
-      outputs.push_back(float_id_[t]);
+      if (is_float(t)) {
+        float_id_[t] = b_->add_tensor(d.name, DType::kFloat32, d.shape);
+        outputs.push_back(float_id_[t]);
+      } else {
+        outputs.push_back(get_other(t));  // ARG_MAX's int32 and the like
+      }
     }
     b_->add_operator(op.type, inputs, outputs, op.options, op.name);
   }

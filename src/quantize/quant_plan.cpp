@@ -227,17 +227,17 @@ Status check_quantizable(const GraphDesc& graph, const std::vector<bool>& keep_f
   for (size_t o = 0; o < graph.operators.size(); ++o) {
     const OperatorDesc& op = graph.operators[o];
     const std::string who = describe_operator(graph, static_cast<int>(o));
+    if (keep_float[o]) continue;  // kept as it is, whatever it writes
+    if (!is_quantizable_op(op.type)) {
+      return invalid_arg(who + ": cannot be quantized; keep it float with --keep-float " +
+                         std::to_string(o));
+    }
     for (int t : op.outputs) {
       if (graph.tensors[t].dtype != DType::kFloat32) {
         return invalid_arg(who + " writes " + dtype_name(graph.tensors[t].dtype) + " " +
                            describe_tensor(graph, t) +
                            ": lowbit-quantize takes a float model (float32 activations only)");
       }
-    }
-    if (keep_float[o]) continue;
-    if (!is_quantizable_op(op.type)) {
-      return invalid_arg(who + ": cannot be quantized; keep it float with --keep-float " +
-                         std::to_string(o));
     }
     if (is_weighted_op(op.type)) {
       if (op.inputs.size() < 2 || op.inputs[1] < 0 || !graph.tensors[op.inputs[1]].is_constant() ||

@@ -82,7 +82,9 @@ Result<FloatStatistics> run_calibration(const GraphDesc& graph, const std::vecto
     std::vector<std::vector<float>> finals;
     for (size_t k = 0; k < stats.output_tensors.size(); ++k) {
       const std::vector<float> values = stats.runner->output_as_float(k);
-      observer_for(stats.output_tensors[k])->observe(values.data(), values.size());
+      if (graph.tensors[stats.output_tensors[k]].dtype == DType::kFloat32) {
+        observer_for(stats.output_tensors[k])->observe(values.data(), values.size());
+      }
       if (k < graph.outputs.size()) finals.push_back(values);
     }
     stats.final_outputs.push_back(std::move(finals));

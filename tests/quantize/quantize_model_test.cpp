@@ -239,3 +239,38 @@ TEST_CASE("auto-keep-float under int4 weights keeps the most sensitive layers at
 
 }  // namespace
 }  // namespace lowbit
+
+namespace lowbit {
+namespace {
+
+TEST_CASE("an operator with an int32 output (ARG_MAX) can be kept float", "[quantize]") {
+  ModelBuilder b;
+  quantize_test::build_conv_pool_fc_softmax(&b, 4);
+  const GraphDesc& g = b.graph();
+  const int scores = g.outputs[0];
+  const int index = b.add_tensor("argmax", DType::kInt32, Shape{1});
+  b.add_operator(OpType::kArgMax, {scores}, {index}, AxisOptions{1}, "argmax");
+  b.set_outputs({index, scores});
+  const std::vector<Sample> samples = quantize_test::random_samples(b.graph(), 8, -1.0f, 1.0f, 3);
+  Result<QuantizeResult> refused = quantize::quantize_graph(b.graph(), samples, QuantizeOptions{});
+  CHECK_THAT(refused.status().to_string(),
+             Catch::Contains("(ARG_MAX \"argmax\"): cannot be quantized; keep it float with "
+                             "--keep-float 5"));
+  QuantizeOptions options;
+  options.keep_float = {"argmax"};
+  Result<QuantizeResult> q = quantize::quantize_graph(b.graph(), samples, options);
+  INFO(q.status().to_string());
+  REQUIRE(q.ok());
+  const auto reference = quantize_test::run_float(b, samples);
+  const quantize_test::QuantizedRun run = quantize_test::run_quantized(q->model, samples, "auto");
+  int agree = 0;
+  for (size_t s = 0; s < samples.size(); ++s) {
+    // The int32 output passes through unconverted: the class index itself.
+    CHECK(run.bytes[s][0].size() == sizeof(int32_t));
+    agree += reference[s][0][0] == run.dequantized[s][0][0];
+  }
+  CHECK(agree >= 6);  // of 8: near-ties may flip under quantization
+}
+
+}  // namespace
+}  // namespace lowbit

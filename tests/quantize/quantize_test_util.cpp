@@ -223,6 +223,8 @@ QuantizedRun run_quantized(const std::vector<uint8_t>& lbm, const std::vector<Sa
       const size_t n = static_cast<size_t>(out.shape().num_elements());
       if (out.dtype() == DType::kInt8) {
         values.push_back(quantize::dequantize_int8(out.as<int8_t>(), n, out.desc->quant));
+      } else if (out.dtype() == DType::kInt32) {
+        values.emplace_back(out.as<int32_t>(), out.as<int32_t>() + n);
       } else {
         values.emplace_back(out.as<float>(), out.as<float>() + n);
       }
