@@ -4,12 +4,14 @@
     interpreter = lowbit.Interpreter("model.lbm")          # or .tflite, or bytes
     outputs = interpreter.run([np.zeros((1, 224, 224, 3), np.int8)])
     lbm_bytes = lowbit.convert("model.tflite", "model.lbm")
+    report = lowbit.quantize("float.tflite", samples, "model_int8.lbm")
 """
+import json
 import os
 
 from . import _lowbit
 
-__all__ = ["Interpreter", "convert", "Error"]
+__all__ = ["Interpreter", "convert", "quantize", "Error"]
 
 Error = RuntimeError  # runtime failures carry the runtime's Status text
 
@@ -53,3 +55,34 @@ def convert(tflite, output_path=None):
         with open(os.fspath(output_path), "wb") as f:
             f.write(lbm)
     return lbm
+
+
+def quantize(model, samples, out_path=None, calibrator="minmax", percentile=99.99,
+             per_tensor=False, weights="int8", io="int8", keep_float=(), bias_correction=False,
+             auto_keep_float=False, min_sqnr=30.0, kernel=""):
+    """Post-training quantization, as the lowbit-quantize tool (docs/quantization.md).
+
+    ``model``: a float32 model (path or bytes, .tflite or .lbm). ``samples``: calibration
+    inputs, a list whose items are float32 numpy arrays (one graph input; an array whose
+    first axis is a batch gives several samples) or, for several graph inputs, lists of
+    arrays in graph-input order. Writes the .lbm to ``out_path`` (only on success) and
+    returns the report as a dict, with the model's bytes under ``"model"``.
+    """
+    if isinstance(model, os.PathLike):
+        model = os.fspath(model)
+    if isinstance(model, (bytearray, memoryview)):
+        model = bytes(model)
+    lbm, report_json = _lowbit.quantize(
+        model, list(samples), calibrator=calibrator, percentile=percentile,
+        per_tensor=per_tensor, weights=weights, io=io, keep_float=[str(k) for k in keep_float],
+        bias_correction=bias_correction, auto_keep_float=auto_keep_float, min_sqnr=min_sqnr,
+        kernel=kernel)
+    if out_path is not None:
+        out_path = os.fspath(out_path)
+        partial = out_path + ".partial"
+        with open(partial, "wb") as f:
+            f.write(lbm)
+        os.replace(partial, out_path)
+    report = json.loads(report_json)
+    report["model"] = lbm
+    return report

@@ -6,12 +6,15 @@
 #include <pybind11/stl.h>
 
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "convert/tflite_importer.h"
 #include "lowbit/lowbit.h"
+#include "quantize/quantizer.h"
 
 namespace py = pybind11;
 
@@ -191,6 +194,110 @@ py::bytes convert_tflite(const py::bytes& tflite) {
   return py::bytes(reinterpret_cast<const char*>(bytes.value().data()), bytes.value().size());
 }
 
+// One graph input's float32 array of a calibration sample; a batch along the
+// first axis gives several samples.
+std::vector<std::vector<float>> sample_arrays(const py::handle& item, const std::string& what,
+                                              const lowbit::GraphDesc& graph, size_t input) {
+  if (!py::isinstance<py::array>(item)) throw std::runtime_error(what + ": not a numpy array");
+  const py::array array = py::reinterpret_borrow<py::array>(item);
+  if (!array.dtype().is(py::dtype::of<float>())) {
+    throw std::runtime_error(what + ": dtype " + std::string(py::str(array.dtype())) +
+                             ", expected float32");
+  }
+  const auto contiguous = py::array_t<float, py::array::c_style>::ensure(array);
+  const float* data = contiguous.data();
+  const std::vector<float> values(data, data + contiguous.size());
+  const int64_t first = contiguous.ndim() > 0 ? contiguous.shape(0) : 1;
+  const lowbit::TensorDesc& t = graph.tensors[graph.inputs[input]];
+  auto split = lowbit::quantize::split_samples(
+      values, first, static_cast<size_t>(t.shape.num_elements()), what,
+      "graph input " + std::to_string(input) + " ('" + t.name + "', " + t.shape.to_string() + ")");
+  throw_if_error(split.status());
+  return split.value();
+}
+
+// lowbit.quantize's core: the .lbm bytes and the report as JSON text.
+py::tuple quantize_model(const py::object& model_source, const py::list& samples,
+                         const std::string& calibrator, double percentile, bool per_tensor,
+                         const std::string& weights, const std::string& io,
+                         const std::vector<std::string>& keep_float, bool bias_correction,
+                         bool auto_keep_float, double min_sqnr, const std::string& kernel) {
+  std::string bytes;
+  if (py::isinstance<py::bytes>(model_source)) {
+    bytes = model_source.cast<std::string>();
+  } else {
+    const std::string path = py::str(model_source);
+    auto loaded = lowbit::Model::load(path);
+    throw_if_error(loaded.status());
+    (void)loaded;
+    std::ifstream file(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  }
+  auto model = lowbit::Model::load(bytes.data(), bytes.size());
+  throw_if_error(model.status());
+  const lowbit::GraphDesc& graph = model.value()->graph();
+  lowbit::quantize::QuantizeOptions options;
+  if (!lowbit::quantize::parse_calibrator(calibrator, &options.calibrator.kind)) {
+    throw std::runtime_error("unknown calibrator '" + calibrator +
+                             "' (minmax, ema, percentile, entropy, mse)");
+  }
+  if (weights != "int8" && weights != "int4") {
+    throw std::runtime_error("weights must be int8 or int4");
+  }
+  if (io != "int8" && io != "float") throw std::runtime_error("io must be int8 or float");
+  options.calibrator.percentile = percentile;
+  options.per_tensor_weights = per_tensor;
+  options.weight_bits = weights == "int4" ? 4 : 8;
+  options.float_io = io == "float";
+  options.keep_float = keep_float;
+  options.bias_correction = bias_correction;
+  options.auto_keep_float = auto_keep_float;
+  options.min_sqnr_db = min_sqnr;
+  options.kernel = kernel;
+  // Each item: an array (one graph input) or a list/tuple with one array per input.
+  std::vector<lowbit::quantize::Sample> parsed;
+  for (size_t s = 0; s < samples.size(); ++s) {
+    const std::string what = "sample " + std::to_string(s);
+    const py::handle item = samples[s];
+    std::vector<std::vector<std::vector<float>>> per_input;
+    if (py::isinstance<py::list>(item) || py::isinstance<py::tuple>(item)) {
+      const py::sequence seq = py::reinterpret_borrow<py::sequence>(item);
+      if (seq.size() != graph.inputs.size()) {
+        throw std::runtime_error(what + ": " + std::to_string(seq.size()) +
+                                 " arrays, the model has " + std::to_string(graph.inputs.size()) +
+                                 " inputs");
+      }
+      for (size_t i = 0; i < seq.size(); ++i) {
+        per_input.push_back(sample_arrays(seq[i], what + " input " + std::to_string(i), graph, i));
+      }
+    } else {
+      if (graph.inputs.size() != 1) {
+        throw std::runtime_error(what + ": the model has " + std::to_string(graph.inputs.size()) +
+                                 " inputs: give a list of arrays per sample");
+      }
+      per_input.push_back(sample_arrays(item, what, graph, 0));
+    }
+    for (size_t k = 0; k < per_input[0].size(); ++k) {
+      lowbit::quantize::Sample sample;
+      for (auto& arrays : per_input) {
+        if (arrays.size() != per_input[0].size()) {
+          throw std::runtime_error(what + ": its inputs hold different numbers of samples");
+        }
+        sample.push_back(std::move(arrays[k]));
+      }
+      parsed.push_back(std::move(sample));
+    }
+  }
+  lowbit::Result<lowbit::quantize::QuantizeResult> result = [&] {
+    py::gil_scoped_release release;
+    return lowbit::quantize::quantize_graph(graph, parsed, options);
+  }();
+  throw_if_error(result.status());
+  const auto& lbm = result.value().model;
+  return py::make_tuple(py::bytes(reinterpret_cast<const char*>(lbm.data()), lbm.size()),
+                        lowbit::quantize::report_json(result.value().report));
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_lowbit, m) {
@@ -213,4 +320,10 @@ PYBIND11_MODULE(_lowbit, m) {
       .def_property_readonly("kernels", &PyInterpreter::kernels);
   m.def("convert_tflite", &convert_tflite, py::arg("tflite"),
         "TFLite (incl. LCE) FlatBuffer bytes -> .lbm bytes");
+  m.def("quantize", &quantize_model, py::arg("model"), py::arg("samples"),
+        py::arg("calibrator") = "minmax", py::arg("percentile") = 99.99,
+        py::arg("per_tensor") = false, py::arg("weights") = "int8", py::arg("io") = "int8",
+        py::arg("keep_float") = std::vector<std::string>{}, py::arg("bias_correction") = false,
+        py::arg("auto_keep_float") = false, py::arg("min_sqnr") = 30.0, py::arg("kernel") = "",
+        "float model (path or bytes) + float32 samples -> (.lbm bytes, report JSON)");
 }
