@@ -104,8 +104,12 @@ class HistogramObserver : public RangeObserver {
         double fraction = options_.percentile / 100.0;
         return {side_quantile(negative, fraction), side_quantile(positive, fraction)};
       }
-      case Calibrator::kEntropy:
-        return {side_entropy_threshold(negative), side_entropy_threshold(positive)};
+      case Calibrator::kEntropy: {
+        // TensorRT's 128 levels are half of symmetric int8; a side alone (a
+        // ReLU output) gets all 256 levels of the asymmetric range.
+        size_t levels = negative.total > 0 && positive.total > 0 ? 128 : 256;
+        return {side_entropy_threshold(negative, levels), side_entropy_threshold(positive, levels)};
+      }
       case Calibrator::kMse:
         return mse_clip(histogram_);
       default:

@@ -8,9 +8,6 @@ namespace lowbit {
 namespace quantize {
 namespace {
 
-// TensorRT's entropy calibration compares against 128 quantization levels
-// (the positive half of symmetric int8).
-constexpr size_t kEntropyLevels = 128;
 // Probability given to a bin where the candidate Q is empty but P is not.
 constexpr double kSmoothing = 1e-4;
 // Steps of an int8 range: 256 levels.
@@ -110,7 +107,8 @@ double side_quantile(const HistogramSide& side, double fraction) {
 }
 
 // KL(P || Q) for clipping after `kept` bins.
-static double clipped_divergence(const std::vector<uint64_t>& counts, size_t kept, double total) {
+static double clipped_divergence(const std::vector<uint64_t>& counts, size_t kept, double total,
+                                 size_t levels) {
   double outliers = 0.0;
   for (size_t b = kept; b < counts.size(); ++b) outliers += static_cast<double>(counts[b]);
   double kept_total = total - outliers;
@@ -119,9 +117,9 @@ static double clipped_divergence(const std::vector<uint64_t>& counts, size_t kep
     return static_cast<double>(counts[b]) + (b + 1 == kept ? outliers : 0.0);
   };
   double divergence = 0.0;
-  for (size_t level = 0; level < kEntropyLevels; ++level) {
-    size_t begin = level * kept / kEntropyLevels;
-    size_t end = (level + 1) * kept / kEntropyLevels;
+  for (size_t level = 0; level < levels; ++level) {
+    size_t begin = level * kept / levels;
+    size_t end = (level + 1) * kept / levels;
     // Q spreads each level's mass evenly over the bins where P is nonzero.
     double mass = 0.0;
     size_t nonzero = 0;
@@ -142,14 +140,14 @@ static double clipped_divergence(const std::vector<uint64_t>& counts, size_t kep
   return divergence;
 }
 
-double side_entropy_threshold(const HistogramSide& side) {
+double side_entropy_threshold(const HistogramSide& side, size_t levels) {
   size_t used = side.used_bins();
-  if (used <= kEntropyLevels) return side.max_magnitude;
+  if (used <= levels) return side.max_magnitude;
   double total = static_cast<double>(side.total);
   double best = std::numeric_limits<double>::infinity();
   size_t best_kept = used;
-  for (size_t kept = kEntropyLevels; kept <= used; ++kept) {
-    double divergence = clipped_divergence(side.counts, kept, total);
+  for (size_t kept = levels; kept <= used; ++kept) {
+    double divergence = clipped_divergence(side.counts, kept, total, levels);
     if (divergence < best) {
       best = divergence;
       best_kept = kept;

@@ -56,9 +56,10 @@ class ValueHistogram {
 double side_quantile(const HistogramSide& side, double fraction);
 
 // TensorRT's entropy calibration on one side: the clipping threshold whose
-// 128-level quantized distribution has the smallest KL divergence from the
-// clipped distribution (outliers added to the last kept bin).
-double side_entropy_threshold(const HistogramSide& side);
+// quantized distribution (`levels` levels; TensorRT's 128 is the positive half
+// of symmetric int8) has the smallest KL divergence from the clipped
+// distribution (outliers added to the last kept bin).
+double side_entropy_threshold(const HistogramSide& side, size_t levels);
 
 // The pair of magnitudes (negative side, positive side) whose int8 range
 // [-negative, positive] minimizes the expected squared quantization error of

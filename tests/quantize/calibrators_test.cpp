@@ -165,6 +165,23 @@ TEST_CASE("calibrators: mse clips a long thin tail when there are enough values 
   CHECK(mse_error < 0.75 * minmax_error);
 }
 
+TEST_CASE("calibrators: entropy does not clip a uniform distribution") {
+  // Every clipped candidate piles the clipped values into its last bin, which
+  // the candidate's coarser levels cannot follow; keeping everything costs no divergence.
+  auto samples = draw(std::uniform_real_distribution<double>(-1.0, 2.0), 10, 20000, 21);
+  FloatRange minmax = calibrate(Calibrator::kMinMax, samples);
+  FloatRange entropy = calibrate(Calibrator::kEntropy, samples);
+  CHECK(entropy.max >= 0.98f * minmax.max);
+  CHECK(entropy.min <= 0.98f * minmax.min);
+  // A ReLU of it: one side, all 256 levels; still nothing to clip.
+  for (std::vector<float>& sample : samples) {
+    for (float& v : sample) v = std::max(v, 0.0f);
+  }
+  entropy = calibrate(Calibrator::kEntropy, samples);
+  CHECK(entropy.min == 0.0f);
+  CHECK(entropy.max >= 0.98f * minmax.max);
+}
+
 TEST_CASE("calibrators: ReLU outputs keep min at 0 and the bulk of the values") {
   auto raw = draw(std::exponential_distribution<double>(1.0), 10, 20000, 3);
   for (std::vector<float>& sample : raw) {
