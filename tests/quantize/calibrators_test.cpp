@@ -258,9 +258,11 @@ TEST_CASE("calibrators: bad options are refused with a message naming them") {
   CHECK(calibrator_options_error(options).find("EMA decay") != std::string::npos);
   CHECK(make_range_observer(options) == nullptr);
   options = options_for(Calibrator::kEntropy);
-  options.histogram_bins = 64;
-  CHECK(calibrator_options_error(options).find("histogram bins") != std::string::npos);
-  CHECK(make_range_observer(options) == nullptr);
+  for (int bins : {64, 8193}) {
+    options.histogram_bins = bins;
+    CHECK(calibrator_options_error(options).find("histogram bins") != std::string::npos);
+    CHECK(make_range_observer(options) == nullptr);
+  }
 }
 
 TEST_CASE("histogram: growing the range merges bins exactly") {
