@@ -296,6 +296,30 @@ TEST_CASE("histogram: growing the range merges bins exactly") {
   }
 }
 
+TEST_CASE("histogram: a range growing by more than 2^63 at once") {
+  // 1e-30 sets a tiny bin width; 3e38 then needs about 230 doublings: every
+  // old value lands in bin 0, the new one in the last used bin.
+  ValueHistogram histogram(2048);
+  std::vector<float> tiny = {1e-30f, 5e-31f, -1e-30f};
+  std::vector<float> huge = {3e38f, -3e38f, 1.0f};
+  histogram.add(tiny.data(), tiny.size());
+  histogram.add(huge.data(), huge.size());
+  const HistogramSide& positive = histogram.positive();
+  CHECK(positive.total == 4);
+  CHECK(positive.counts[0] == 3);  // 1e-30, 5e-31, and 1.0 (far below a bin's width)
+  CHECK(positive.counts[positive.used_bins() - 1] == 1);
+  CHECK(positive.max_magnitude == static_cast<double>(3e38f));
+  CHECK(histogram.negative().total == 2);
+  for (Calibrator kind : kAll) {
+    INFO(calibrator_name(kind));
+    FloatRange r = calibrate(kind, {tiny, huge});
+    CHECK(std::isfinite(r.min));
+    CHECK(std::isfinite(r.max));
+    CHECK(r.min < 0.0f);
+    CHECK(r.max > 0.0f);
+  }
+}
+
 TEST_CASE("histogram: mse keeps a value whose clipping would cost more than the rounding") {
   // Two point masses: clipping 2 to 1 costs 1 per value, rounding about 1e-5.
   FloatRange r = calibrate(Calibrator::kMse, {{1.0f, 1.0f, 2.0f, -1.0f}, {1.0f, -1.0f, 2.0f}});
