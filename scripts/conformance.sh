@@ -75,6 +75,12 @@
 #   scripts/conformance.sh --int4-cases [--cases N] [--inputs N] [--kernel reference,auto] [--seed N]
 #     W4A8 FULLY_CONNECTED and CONV_2D with INT4 weights (int4_cases.py), models written field by
 #     field, against LiteRT BUILTIN_REF byte for byte on each kernel set given.
+#   scripts/conformance.sh --quantization-accuracy [--ci] [--check] [--calibrators LIST] [--networks LIST]
+#     Fashion-MNIST top-1 accuracy (quantization_accuracy.py, docs/quantization.md): a CNN and a
+#     depthwise-separable net trained with Keras (cached), float and TensorFlow's int8 PTQ under
+#     LiteRT, lowbit-quantize's int8 and W4A8 models (every calibrator, bias correction, auto
+#     keep-float) under lowbit-run; --check asserts the issue 18 accuracy bars. --ci: 2,000 test
+#     images, six configurations. Needs .venv with TensorFlow; builds lowbit-quantize too.
 #
 # Every mode takes --build-dir DIR (default build/), builds lowbit-convert and lowbit-run there
 # first and exits with status 1 on any difference that is not explained.
@@ -108,6 +114,7 @@ while [[ $# -gt 0 ]]; do
     --svdf-rnn-cases) mode=svdf_rnn_cases; shift ;;
     --float-own-cases) mode=float_own_cases; shift ;;
     --int4-cases) mode=int4_cases; shift ;;
+    --quantization-accuracy) mode=quantization_accuracy; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -151,6 +158,7 @@ case "$mode:$ci" in
   svdf_rnn_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
   float_own_cases:*) python=$(python_for 'import ai_edge_litert, numpy' install) ;;
   int4_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
+  quantization_accuracy:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
   sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
 assert u.find_spec("larq_compute_engine")' install) ;;
   sweep:0) python=$(python_for 'import ai_edge_litert, larq_compute_engine, larq, tf_keras') || {
@@ -168,7 +176,9 @@ fi
 [[ -f "$build_dir/CMakeCache.txt" ]] ||
   cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLOWBIT_WERROR=ON >/dev/null
 mkdir -p "$build_dir/conformance"
-if ! cmake --build "$build_dir" -j2 --target lowbit-convert lowbit-run >"$build_dir/conformance/build.log" 2>&1; then
+targets=(lowbit-convert lowbit-run)
+[[ $mode != quantization_accuracy ]] || targets+=(lowbit-quantize)
+if ! cmake --build "$build_dir" -j2 --target "${targets[@]}" >"$build_dir/conformance/build.log" 2>&1; then
   cat "$build_dir/conformance/build.log" >&2
   exit 1
 fi
@@ -207,6 +217,10 @@ case "$mode" in
   graph_folding_cases) logged "$log/graph_folding_cases.log" "$python" "$drivers/graph_folding_cases.py" \
                          --build-dir "$build_dir" "${args[@]}"
                        exit ;;
+  quantization_accuracy) [[ $ci == 0 ]] || args=(--ci "${args[@]}")
+    logged "$log/quantization_accuracy.log" "$python" "$drivers/quantization_accuracy.py" \
+      --build-dir "$build_dir" "${args[@]}"
+    exit ;;
   resize_cases) status=0
     logged "$log/resize_cases.log" "$python" "$drivers/resize_cases.py" --build-dir "$build_dir" "${args[@]}" || status=1
     logged "$log/detection_cases.log" "$python" "$drivers/detection_cases.py" --build-dir "$build_dir" "${args[@]}" || status=1

@@ -217,6 +217,9 @@ if [[ $sanitize -eq 0 ]]; then
     fail "SVDF and RNN models vs LiteRT and TFLite Micro"
   timed "conformance int4-cases" "$root/scripts/conformance.sh" --int4-cases --cases 8 --build-dir "$build_dir" || fail "W4A8 (int4 weights) FULLY_CONNECTED and CONV_2D vs LiteRT"
   timed "conformance float-own-cases" "$root/scripts/conformance.sh" --float-own-cases --build-dir "$build_dir" || fail "float models on own and XNNPACK float kernels vs LiteRT"
+  # Issue 18's accuracy bars on Fashion-MNIST (networks trained once, then cached in the build folder).
+  timed "conformance quantization-accuracy" "$root/scripts/conformance.sh" --quantization-accuracy --ci --check --build-dir "$build_dir" ||
+    fail "Fashion-MNIST accuracy of lowbit-quantize's models (int8 vs TensorFlow PTQ, W4A8 vs float)"
   "$root/scripts/install-deps.sh" --cross
   LOWBIT_NATIVE_BUILD="$build_dir" timed "ARM under qemu" "$root/scripts/test-arm.sh" ||
     fail "ARM cross builds under qemu"
