@@ -72,6 +72,14 @@
 #     The shared float models (float_own_cases.py) through lowbit's own float kernels and
 #     XNNPACK's against LiteRT BUILTIN_REF within a stated float tolerance (max abs and relative
 #     error printed). Needs ai-edge-litert.
+#   scripts/conformance.sh --float16-cases [--inputs N] [--seed N] [--models a,b]
+#     TensorFlow float16-quantized models (float16 weights + DEQUANTIZE; float16_cases.py) of a
+#     CNN, a DS-CNN, MobileNetV1 0.25, an LSTM and a dense net against LiteRT BUILTIN_REF on the
+#     same file and against their float32 originals, also with --float-precision fp16 (or its
+#     named refusal where the CPU cannot). Needs .venv with TensorFlow.
+#   scripts/conformance.sh --eval-tool
+#     lowbit-eval on tiny models and datasets of known accuracy, and its named errors
+#     (eval_tool_check.py).
 #
 # Every mode takes --build-dir DIR (default build/), builds lowbit-convert and lowbit-run there
 # first and exits with status 1 on any difference that is not explained.
@@ -104,6 +112,8 @@ while [[ $# -gt 0 ]]; do
     --int16-cases) mode=int16_cases; shift ;;
     --svdf-rnn-cases) mode=svdf_rnn_cases; shift ;;
     --float-own-cases) mode=float_own_cases; shift ;;
+    --float16-cases) mode=float16_cases; shift ;;
+    --eval-tool) mode=eval_tool_check; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -146,6 +156,8 @@ case "$mode:$ci" in
   int16_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
   svdf_rnn_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
   float_own_cases:*) python=$(python_for 'import ai_edge_litert, numpy' install) ;;
+  float16_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
+  eval_tool_check:*) python=$(python_for 'import flatbuffers, numpy' install) ;;
   sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
 assert u.find_spec("larq_compute_engine")' install) ;;
   sweep:0) python=$(python_for 'import ai_edge_litert, larq_compute_engine, larq, tf_keras') || {
@@ -163,7 +175,7 @@ fi
 [[ -f "$build_dir/CMakeCache.txt" ]] ||
   cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLOWBIT_WERROR=ON >/dev/null
 mkdir -p "$build_dir/conformance"
-if ! cmake --build "$build_dir" -j2 --target lowbit-convert lowbit-run >"$build_dir/conformance/build.log" 2>&1; then
+if ! cmake --build "$build_dir" -j2 --target lowbit-convert lowbit-run lowbit-eval >"$build_dir/conformance/build.log" 2>&1; then
   cat "$build_dir/conformance/build.log" >&2
   exit 1
 fi
@@ -183,7 +195,7 @@ case "$mode" in
   op_cases) logged "$log/op_cases.log" "$python" "$drivers/op_cases.py" --build-dir "$build_dir" "${args[@]}"
             exit ;;
   datamove_cases | math_cases | transpose_conv_cases | activation_cases | reduce_cases | \
-  seanet_cases | int16_cases | float_own_cases)
+  seanet_cases | int16_cases | float_own_cases | float16_cases | eval_tool_check)
     logged "$log/$mode.log" "$python" "$drivers/$mode.py" --build-dir "$build_dir" "${args[@]}"
     exit ;;
   int16_conv_cases) logged "$log/int16_conv_cases.log" "$python" "$drivers/int16_conv_cases.py" \

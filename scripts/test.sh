@@ -215,6 +215,9 @@ if [[ $sanitize -eq 0 ]]; then
   timed "conformance svdf-rnn-cases" "$root/scripts/conformance.sh" --svdf-rnn-cases --inputs 10 --build-dir "$build_dir" ||
     fail "SVDF and RNN models vs LiteRT and TFLite Micro"
   timed "conformance float-own-cases" "$root/scripts/conformance.sh" --float-own-cases --build-dir "$build_dir" || fail "float models on own and XNNPACK float kernels vs LiteRT"
+  timed "conformance float16-cases" "$root/scripts/conformance.sh" --float16-cases --inputs 2 --build-dir "$build_dir" ||
+    fail "TensorFlow float16 models vs LiteRT and their float32 originals"
+  timed "lowbit-eval check" "$root/scripts/conformance.sh" --eval-tool --build-dir "$build_dir" || fail "lowbit-eval"
   "$root/scripts/install-deps.sh" --cross
   LOWBIT_NATIVE_BUILD="$build_dir" timed "ARM under qemu" "$root/scripts/test-arm.sh" ||
     fail "ARM cross builds under qemu"

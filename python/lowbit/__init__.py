@@ -24,13 +24,16 @@ class Interpreter(_lowbit.Interpreter):
     ``float_kernels``: who runs float32 operators: "" (default: $LOWBIT_FLOAT_KERNELS or
     "default", which is XNNPACK where the build links it, else lowbit's own kernels), "own"
     or "xnnpack". The ``float_kernels`` property tells the resolved choice.
+    ``float_precision``: "fp32" (default) or "fp16": the float convolutions and fully
+    connected layers in half precision through XNNPACK, where the CPU has AVX512-FP16 or
+    ARMv8.2 FP16 (else RuntimeError at construction).
     """
 
     def __init__(self, model, num_threads=1, kernel="", profile="tflite_reference",
-                 float_kernels=""):
+                 float_kernels="", float_precision="fp32"):
         if isinstance(model, os.PathLike):
             model = os.fspath(model)
-        super().__init__(model, num_threads, kernel, profile, float_kernels)
+        super().__init__(model, num_threads, kernel, profile, float_kernels, float_precision)
 
     def run(self, inputs):
         """Sets inputs (a list in graph order, or a dict by name), invokes,
