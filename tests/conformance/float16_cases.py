@@ -131,6 +131,10 @@ def main():
             for _ in range(args.inputs):
                 inputs = [harness.random_input(rng, dtype, shape)
                           for dtype, shape, _ in oracle16.input_specs()]
+                # Each lowbit-run starts from zero state: so must LiteRT (the LSTM's state
+                # carries over between its invokes).
+                oracle16.reset_state()
+                oracle32.reset_state()
                 expected16 = oracle16.run(inputs)
                 expected32 = oracle32.run(inputs)
                 got = harness.run_lowbit(lbm, inputs, oracle16.output_specs(), "tflite_reference",
