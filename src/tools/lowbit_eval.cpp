@@ -280,8 +280,9 @@ Status run(const Args& args) {
       if (predictions[0] == predictions[1]) ++agree;
     }
   }
-  std::printf("samples: %lld of %lld (%zu files in %s)\n", static_cast<long long>(count),
-              static_cast<long long>(total), files[0].size(), args.data.c_str());
+  std::printf("samples: %lld of %lld (%zu file%s in %s)\n", static_cast<long long>(count),
+              static_cast<long long>(total), files[0].size(), files[0].size() == 1 ? "" : "s",
+              args.data.c_str());
   for (const Classifier& c : models) {
     std::printf("%s: top-1 accuracy %s\n", c.path.c_str(), percent(c.correct, count).c_str());
   }

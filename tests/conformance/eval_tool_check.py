@@ -136,7 +136,8 @@ def main():
         int8_path = c.path("int8.tflite")
         c.expect("float samples quantized for an int8 input",
                  [int8_path, "--data", quantized, "--labels", c.path("quantized.txt")],
-                 [int8_path + ": top-1 accuracy 100.00% (3/3)"])
+                 ["samples: 3 of 3 (1 file in " + quantized + ")",
+                  int8_path + ": top-1 accuracy 100.00% (3/3)"])
         raw = c.path("raw")
         os.mkdir(raw)
         np.save(os.path.join(raw, "0.npy"), np.array([[1, 5, -7, 4]], np.int8))
