@@ -100,6 +100,7 @@ Status benchmark(const Flags& f, bench::BenchReport* r) {
   r->prepare_ms = ms_since(start);
   r->kernel_set = interp.options().kernel;
   r->float_kernels = float_kernels_name(interp.options().float_kernels);
+  r->float_precision = float_precision_name(interp.options().float_precision);
   r->cpu_features = CpuFeatures::detect().to_string();
   LOWBIT_RETURN_IF_ERROR(fill_inputs(interp, f));
 

@@ -58,6 +58,7 @@ int parse_flags(int argc, char** argv, BenchFlags* f) {
   app.add_option("--kernel", f->options.kernel, "kernel set: auto, reference or an ISA name")
       ->type_name("NAME");
   tools::add_float_kernels_option(app, &f->options.float_kernels);
+  tools::add_float_precision_option(app, &f->options.float_precision);
   tools::add_profile_option(app, "--profile", &f->options.profile,
                             "tflite_reference (default), single_rounding, xnnpack_fp32, "
                             "tflite_optimized");

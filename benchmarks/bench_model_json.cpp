@@ -41,6 +41,7 @@ bool write_json(const BenchReport& r, const std::string& path) {
   j["warmup_runs"] = r.warmup_runs;
   j["kernel_set"] = r.kernel_set;
   j["float_kernels"] = r.float_kernels;
+  j["float_precision"] = r.float_precision;
   j["cpu_features"] = r.cpu_features;
   j["profile"] = r.profile;
   j["load_ms"] = six_digits(r.load_ms);

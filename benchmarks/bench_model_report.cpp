@@ -69,8 +69,9 @@ void print_report(const BenchReport& r) {
   std::printf("Graph: [%s]\n", r.graph.c_str());
   std::printf("Num threads: [%d]  Num runs: [%d]  Warmup runs: [%d]\n", r.num_threads, r.num_runs,
               r.warmup_runs);
-  std::printf("Kernel set: [%s]  Float kernels: [%s]  Requantization profile: [%s]\n",
-              r.kernel_set.c_str(), r.float_kernels.c_str(), r.profile.c_str());
+  std::printf("Kernel set: [%s]  Float kernels: [%s%s]  Requantization profile: [%s]\n",
+              r.kernel_set.c_str(), r.float_kernels.c_str(),
+              r.float_precision == "fp16" ? " fp16" : "", r.profile.c_str());
   std::printf("CPU features: [%s]\n", r.cpu_features.c_str());
   std::printf("Model load: %.3f ms (%zu bytes)\n", r.load_ms, r.model_bytes);
   std::printf("Prepare: %.3f ms\n", r.prepare_ms);

@@ -24,6 +24,7 @@ struct BenchReport {
   int warmup_runs = 0;
   std::string kernel_set;
   std::string float_kernels;  // "own" or "xnnpack", resolved
+  std::string float_precision = "fp32";  // or "fp16"
   std::string cpu_features;  // "avx2 avx512f ..." as detected
   std::string profile;
   double load_ms = 0.0;

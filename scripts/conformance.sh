@@ -81,6 +81,14 @@
 #     LiteRT, lowbit-quantize's int8 and W4A8 models (every calibrator, bias correction, auto
 #     keep-float) under lowbit-run; --check asserts the issue 18 accuracy bars. --ci: 2,000 test
 #     images, six configurations. Needs .venv with TensorFlow; builds lowbit-quantize too.
+#   scripts/conformance.sh --float16-cases [--inputs N] [--seed N] [--models a,b]
+#     TensorFlow float16-quantized models (float16 weights + DEQUANTIZE; float16_cases.py) of a
+#     CNN, a DS-CNN, MobileNetV1 0.25, an LSTM and a dense net against LiteRT BUILTIN_REF on the
+#     same file and against their float32 originals, also with --float-precision fp16 (or its
+#     named refusal where the CPU cannot). Needs .venv with TensorFlow.
+#   scripts/conformance.sh --eval-tool
+#     lowbit-eval on tiny models and datasets of known accuracy, and its named errors
+#     (eval_tool_check.py).
 #
 # Every mode takes --build-dir DIR (default build/), builds lowbit-convert and lowbit-run there
 # first and exits with status 1 on any difference that is not explained.
@@ -115,6 +123,8 @@ while [[ $# -gt 0 ]]; do
     --float-own-cases) mode=float_own_cases; shift ;;
     --int4-cases) mode=int4_cases; shift ;;
     --quantization-accuracy) mode=quantization_accuracy; shift ;;
+    --float16-cases) mode=float16_cases; shift ;;
+    --eval-tool) mode=eval_tool_check; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;  # the mode's Python driver checks the rest
   esac
@@ -159,6 +169,8 @@ case "$mode:$ci" in
   float_own_cases:*) python=$(python_for 'import ai_edge_litert, numpy' install) ;;
   int4_cases:*) python=$(python_for 'import ai_edge_litert, flatbuffers, numpy' install) ;;
   quantization_accuracy:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
+  float16_cases:*) python=$(python_for 'import ai_edge_litert, tensorflow' || true) ;;
+  eval_tool_check:*) python=$(python_for 'import flatbuffers, numpy' install) ;;
   sweep:1) python=$(python_for 'import importlib.util as u, ai_edge_litert
 assert u.find_spec("larq_compute_engine")' install) ;;
   sweep:0) python=$(python_for 'import ai_edge_litert, larq_compute_engine, larq, tf_keras') || {
@@ -176,7 +188,7 @@ fi
 [[ -f "$build_dir/CMakeCache.txt" ]] ||
   cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLOWBIT_WERROR=ON >/dev/null
 mkdir -p "$build_dir/conformance"
-targets=(lowbit-convert lowbit-run)
+targets=(lowbit-convert lowbit-run lowbit-eval)
 [[ $mode != quantization_accuracy ]] || targets+=(lowbit-quantize)
 if ! cmake --build "$build_dir" -j2 --target "${targets[@]}" >"$build_dir/conformance/build.log" 2>&1; then
   cat "$build_dir/conformance/build.log" >&2
@@ -198,7 +210,7 @@ case "$mode" in
   op_cases) logged "$log/op_cases.log" "$python" "$drivers/op_cases.py" --build-dir "$build_dir" "${args[@]}"
             exit ;;
   datamove_cases | math_cases | transpose_conv_cases | activation_cases | reduce_cases | \
-  seanet_cases | int16_cases | float_own_cases | int4_cases)
+  seanet_cases | int16_cases | float_own_cases | int4_cases | float16_cases | eval_tool_check)
     logged "$log/$mode.log" "$python" "$drivers/$mode.py" --build-dir "$build_dir" "${args[@]}"
     exit ;;
   int16_conv_cases) logged "$log/int16_conv_cases.log" "$python" "$drivers/int16_conv_cases.py" \

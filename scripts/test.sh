@@ -220,6 +220,9 @@ if [[ $sanitize -eq 0 ]]; then
   # Issue 18's accuracy bars on Fashion-MNIST (networks trained once, then cached in the build folder).
   timed "conformance quantization-accuracy" "$root/scripts/conformance.sh" --quantization-accuracy --ci --check --build-dir "$build_dir" ||
     fail "Fashion-MNIST accuracy of lowbit-quantize's models (int8 vs TensorFlow PTQ, W4A8 vs float)"
+  timed "conformance float16-cases" "$root/scripts/conformance.sh" --float16-cases --inputs 2 --build-dir "$build_dir" ||
+    fail "TensorFlow float16 models vs LiteRT and their float32 originals"
+  timed "lowbit-eval check" "$root/scripts/conformance.sh" --eval-tool --build-dir "$build_dir" || fail "lowbit-eval"
   "$root/scripts/install-deps.sh" --cross
   LOWBIT_NATIVE_BUILD="$build_dir" timed "ARM under qemu" "$root/scripts/test-arm.sh" ||
     fail "ARM cross builds under qemu"

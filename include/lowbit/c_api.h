@@ -63,6 +63,11 @@ typedef struct lowbit_interpreter_options {
      (XNNPACK where the build links it, else lowbit's own kernels); "own";
      "xnnpack" (LOWBIT_UNSUPPORTED in a build without it: firmware, static tools). */
   const char* float_kernels;
+  /* Arithmetic of the float convolutions and fully connected layers: NULL, ""
+     or "fp32" (default); "fp16": half precision through XNNPACK, where the CPU
+     has AVX512-FP16 or ARMv8.2 FP16 and float_kernels resolves to "xnnpack"
+     (else LOWBIT_UNSUPPORTED from prepare, with lowbit_last_error saying why). */
+  const char* float_precision;
 } lowbit_interpreter_options;
 
 /* Fills the defaults: one thread, tflite_reference, automatic kernels and
@@ -174,6 +179,8 @@ size_t lowbit_interpreter_num_operators(const lowbit_interpreter* interpreter);
 const char* lowbit_interpreter_kernel_name(const lowbit_interpreter* interpreter, size_t op_index);
 /* Who runs this interpreter's float32 operators, resolved: "own" or "xnnpack". */
 const char* lowbit_interpreter_float_kernels(const lowbit_interpreter* interpreter);
+/* "fp32" or "fp16". */
+const char* lowbit_interpreter_float_precision(const lowbit_interpreter* interpreter);
 
 const char* lowbit_tensor_name(const lowbit_tensor* tensor);
 lowbit_dtype lowbit_tensor_dtype(const lowbit_tensor* tensor);

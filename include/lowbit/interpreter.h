@@ -29,6 +29,18 @@ bool parse_float_kernels(const std::string& name, FloatKernels* kernels);
 // Whether this build links XNNPACK (the static ARM tools and firmware do not).
 bool build_has_xnnpack();
 
+// The arithmetic of the float32 operators (InterpreterOptions). kFp16 runs
+// CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED in half precision through
+// XNNPACK (weights and activations rounded to FP16; the tensors between
+// operators stay float32); it needs XNNPACK float kernels and a CPU with
+// half-precision arithmetic (AVX512-FP16, ARMv8.2 FP16), else prepare() fails.
+enum class FloatPrecision { kFp32, kFp16 };
+const char* float_precision_name(FloatPrecision precision);  // "fp32", "fp16"
+bool parse_float_precision(const std::string& name, FloatPrecision* precision);
+// Whether the running CPU has half-precision arithmetic (AVX512-FP16 on x86,
+// the FP16 arithmetic of ARMv8.2 on aarch64).
+bool cpu_has_fp16_arithmetic();
+
 struct InterpreterOptions {
   int num_threads = 1;
   RequantProfile profile = RequantProfile::kTfliteReference;
@@ -46,6 +58,8 @@ struct InterpreterOptions {
   // Who runs the float32 operators: kDefault is XNNPACK when this build has
   // it, else lowbit's own kernels; kXnnpack in a build without it fails prepare().
   FloatKernels float_kernels = FloatKernels::kDefault;
+  // Half-precision float operators (see FloatPrecision); kFp32 by default.
+  FloatPrecision float_precision = FloatPrecision::kFp32;
 };
 
 // A tensor as the caller sees it: data points into the interpreter's arena (or

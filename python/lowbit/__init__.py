@@ -11,7 +11,7 @@ import os
 
 from . import _lowbit
 
-__all__ = ["Interpreter", "convert", "quantize", "Error"]
+__all__ = ["Interpreter", "convert", "quantize", "evaluate", "Error"]
 
 Error = RuntimeError  # runtime failures carry the runtime's Status text
 
@@ -26,13 +26,16 @@ class Interpreter(_lowbit.Interpreter):
     ``float_kernels``: who runs float32 operators: "" (default: $LOWBIT_FLOAT_KERNELS or
     "default", which is XNNPACK where the build links it, else lowbit's own kernels), "own"
     or "xnnpack". The ``float_kernels`` property tells the resolved choice.
+    ``float_precision``: "fp32" (default) or "fp16": the float convolutions and fully
+    connected layers in half precision through XNNPACK, where the CPU has AVX512-FP16 or
+    ARMv8.2 FP16 (else RuntimeError at construction).
     """
 
     def __init__(self, model, num_threads=1, kernel="", profile="tflite_reference",
-                 float_kernels=""):
+                 float_kernels="", float_precision="fp32"):
         if isinstance(model, os.PathLike):
             model = os.fspath(model)
-        super().__init__(model, num_threads, kernel, profile, float_kernels)
+        super().__init__(model, num_threads, kernel, profile, float_kernels, float_precision)
 
     def run(self, inputs):
         """Sets inputs (a list in graph order, or a dict by name), invokes,
@@ -86,3 +89,48 @@ def quantize(model, samples, out_path=None, calibrator="minmax", percentile=99.9
     report = json.loads(report_json)
     report["model"] = lbm
     return report
+
+
+def _as_input(sample, detail):
+    """One sample for a graph input: float samples into an int8/uint8 input are quantized with
+    its scale and zero point (round half away from zero, saturate), as lowbit-eval does."""
+    import numpy as np
+    sample = np.asarray(sample)
+    dtype = np.dtype(detail["dtype"])
+    if sample.size != int(np.prod(detail["shape"])):
+        raise ValueError(f"a sample of {sample.size} values for input '{detail['name']}' of shape "
+                         f"{list(detail['shape'])}")
+    if sample.dtype.kind == "f" and dtype.kind in "iu":
+        scales, zero_points, _ = detail["quantization"]
+        scale, zero_point = scales[0], (zero_points[0] if len(zero_points) else 0)
+        info = np.iinfo(dtype)
+        scaled = sample.astype(np.float32) / np.float32(scale)
+        rounded = np.sign(scaled) * np.floor(np.abs(scaled) + 0.5)
+        sample = np.clip(rounded + zero_point, info.min, info.max)
+    return np.ascontiguousarray(sample, dtype=dtype).reshape(detail["shape"])
+
+
+def evaluate(model, samples, labels, compare=None, **options):
+    """Top-1 accuracy of ``model`` (an Interpreter, or what Interpreter() takes, with
+    ``options``) on ``samples`` (an array with a batch axis, or a sequence of arrays) against
+    integer ``labels``, and with ``compare`` (another model) that model's accuracy and how
+    often the two predict the same class. The Python side of lowbit-eval (docs/tools.md).
+    Returns {"samples", "accuracy", "compare_accuracy", "agreement"} (fractions; the last two
+    None without ``compare``)."""
+    import numpy as np
+    labels = np.asarray(labels).reshape(-1)
+    if len(samples) != len(labels):
+        raise ValueError(f"{len(samples)} samples but {len(labels)} labels")
+    models = [m if isinstance(m, Interpreter) else Interpreter(m, **options)
+              for m in ([model] if compare is None else [model, compare])]
+    predictions = np.zeros((len(models), len(labels)), np.int64)
+    for m, interpreter in enumerate(models):
+        detail = interpreter.get_input_details()[0]
+        for i, sample in enumerate(samples):
+            scores = interpreter.run([_as_input(sample, detail)])[0]
+            predictions[m, i] = int(np.argmax(scores.reshape(-1)))
+    accuracy = [float(np.mean(p == labels)) if len(labels) else 0.0 for p in predictions]
+    agreement = float(np.mean(predictions[0] == predictions[1])) if compare is not None else None
+    return {"samples": len(labels), "accuracy": accuracy[0],
+            "compare_accuracy": accuracy[1] if compare is not None else None,
+            "agreement": agreement}

@@ -65,7 +65,8 @@ py::dict details(const lowbit::TensorView& view, size_t position) {
 class PyInterpreter {
  public:
   PyInterpreter(const py::object& model, int num_threads, const std::string& kernel,
-                const std::string& profile, const std::string& float_kernels) {
+                const std::string& profile, const std::string& float_kernels,
+                const std::string& float_precision) {
     if (py::isinstance<py::bytes>(model) || py::isinstance<py::bytearray>(model) ||
         py::isinstance<py::memoryview>(model)) {
       // A .lbm in an aligned buffer is used in place, so the copy lives as long
@@ -90,6 +91,9 @@ class PyInterpreter {
     // "" leaves the choice to $LOWBIT_FLOAT_KERNELS, else the build's default.
     if (!float_kernels.empty() && !lowbit::parse_float_kernels(float_kernels, &options.float_kernels)) {
       throw py::value_error("float_kernels: '" + float_kernels + "': expected own, xnnpack or default");
+    }
+    if (!lowbit::parse_float_precision(float_precision, &options.float_precision)) {
+      throw py::value_error("float_precision: '" + float_precision + "': expected fp32 or fp16");
     }
     interpreter_ = std::make_unique<lowbit::Interpreter>(model_, options);
     throw_if_error(interpreter_->prepare());
@@ -155,6 +159,9 @@ class PyInterpreter {
   std::string kernel_set() const { return interpreter_->options().kernel; }
   std::string float_kernels() const {
     return lowbit::float_kernels_name(interpreter_->options().float_kernels);
+  }
+  std::string float_precision() const {
+    return lowbit::float_precision_name(interpreter_->options().float_precision);
   }
 
   std::vector<std::string> kernels() const {
@@ -304,9 +311,10 @@ PYBIND11_MODULE(_lowbit, m) {
   m.doc() = "lowbit runtime bindings (use the lowbit package)";
   py::class_<PyInterpreter>(m, "Interpreter")
       .def(py::init<const py::object&, int, const std::string&, const std::string&,
-                    const std::string&>(),
+                    const std::string&, const std::string&>(),
            py::arg("model"), py::arg("num_threads") = 1, py::arg("kernel") = "",
-           py::arg("profile") = "tflite_reference", py::arg("float_kernels") = "")
+           py::arg("profile") = "tflite_reference", py::arg("float_kernels") = "",
+           py::arg("float_precision") = "fp32")
       .def("get_input_details", &PyInterpreter::input_details)
       .def("get_output_details", &PyInterpreter::output_details)
       .def("set_input", &PyInterpreter::set_input, py::arg("key"), py::arg("value"))
@@ -317,6 +325,7 @@ PYBIND11_MODULE(_lowbit, m) {
       .def_property_readonly("packed_weight_bytes", &PyInterpreter::packed_weight_bytes)
       .def_property_readonly("kernel_set", &PyInterpreter::kernel_set)
       .def_property_readonly("float_kernels", &PyInterpreter::float_kernels)
+      .def_property_readonly("float_precision", &PyInterpreter::float_precision)
       .def_property_readonly("kernels", &PyInterpreter::kernels);
   m.def("convert_tflite", &convert_tflite, py::arg("tflite"),
         "TFLite (incl. LCE) FlatBuffer bytes -> .lbm bytes");

@@ -114,6 +114,54 @@ def test_float_kernels_choose_who_runs_float_operators(models_dir, monkeypatch):
         lowbit.Interpreter(path, float_kernels="fast")
 
 
+def test_float_precision_fp16_runs_in_half_precision_or_is_refused(models_dir):
+    """float_precision="fp16": the convolutions in FP16 through XNNPACK, close to float32,
+    where the CPU has half-precision arithmetic; elsewhere a named refusal."""
+    path = models_dir / "block_float.lbm"
+    fp32 = lowbit.Interpreter(path, float_kernels="own")
+    assert fp32.float_precision == "fp32"
+    inputs = random_inputs(fp32, seed=18)
+    expected = fp32.run(inputs)[0]
+    try:
+        fp16 = lowbit.Interpreter(path, float_precision="fp16")
+    except lowbit.Error as error:
+        assert "float precision fp16" in str(error)
+    else:
+        assert fp16.float_precision == "fp16"
+        assert any(k.startswith("f16_") for k in fp16.kernels)
+        got = fp16.run(inputs)[0]
+        scale = np.max(np.abs(expected))
+        assert 0 < np.max(np.abs(got - expected)) <= 1e-2 * scale
+    with pytest.raises(lowbit.Error, match="float precision fp16"):
+        lowbit.Interpreter(path, float_kernels="own", float_precision="fp16")
+    with pytest.raises(ValueError, match="float_precision: 'fp8'"):
+        lowbit.Interpreter(path, float_precision="fp8")
+
+
+def test_evaluate_counts_top1_hits_and_agreement(models_dir):
+    """lowbit.evaluate: labels made from the model's own predictions, three of them changed,
+    give (n - 3) / n; a model compared with itself agrees everywhere; float samples for the
+    int8 model are quantized with its input's scale and zero point."""
+    path = models_dir / "demo_int8.lbm"
+    interpreter = lowbit.Interpreter(path)
+    detail = interpreter.get_input_details()[0]
+    scales, zero_points, _ = detail["quantization"]
+    rng = np.random.default_rng(7)
+    samples = rng.uniform(-1, 1, (8,) + tuple(detail["shape"])).astype(np.float32)
+    predicted = []
+    for sample in samples:
+        q = np.clip(np.round(sample / scales[0]) + zero_points[0], -128, 127).astype(np.int8)
+        predicted.append(int(np.argmax(interpreter.run([q])[0])))
+    classes = int(np.prod(interpreter.get_output_details()[0]["shape"]))
+    labels = np.array(predicted)
+    labels[:3] = (labels[:3] + 1) % classes
+    result = lowbit.evaluate(interpreter, samples, labels, compare=path)
+    assert result == {"samples": 8, "accuracy": 5 / 8, "compare_accuracy": 5 / 8,
+                      "agreement": 1.0}
+    with pytest.raises(ValueError, match="8 samples but 7 labels"):
+        lowbit.evaluate(interpreter, samples, labels[:7])
+
+
 def test_convert_matches_the_file_converter(tmp_path):
     tflite = SHARED / "tflite_micro" / "hello_world_int8.tflite"
     if not tflite.exists():

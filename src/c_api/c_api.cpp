@@ -66,6 +66,12 @@ lowbit::Status to_cpp_options(const lowbit_interpreter_options* in, lowbit::Inte
     return invalid(std::string("options.float_kernels: '") + o.float_kernels +
                    "': expected own, xnnpack or default");
   }
+  out->float_precision = lowbit::FloatPrecision::kFp32;
+  if (o.float_precision != nullptr && *o.float_precision != '\0' &&
+      !lowbit::parse_float_precision(o.float_precision, &out->float_precision)) {
+    return invalid(std::string("options.float_precision: '") + o.float_precision +
+                   "': expected fp32 or fp16");
+  }
   return lowbit::Status::Ok();
 }
 
@@ -172,6 +178,7 @@ void lowbit_interpreter_options_init(lowbit_interpreter_options* options) {
   options->profile = LOWBIT_PROFILE_TFLITE_REFERENCE;
   options->kernel = nullptr;
   options->float_kernels = nullptr;
+  options->float_precision = nullptr;
 }
 
 const char* lowbit_status_name(lowbit_status status) {
@@ -356,6 +363,11 @@ const char* lowbit_interpreter_kernel_name(const lowbit_interpreter* interpreter
 const char* lowbit_interpreter_float_kernels(const lowbit_interpreter* interpreter) {
   if (interpreter == nullptr) return "";
   return lowbit::float_kernels_name(interpreter->interpreter->options().float_kernels);
+}
+
+const char* lowbit_interpreter_float_precision(const lowbit_interpreter* interpreter) {
+  if (interpreter == nullptr) return "";
+  return lowbit::float_precision_name(interpreter->interpreter->options().float_precision);
 }
 
 const char* lowbit_tensor_name(const lowbit_tensor* tensor) {

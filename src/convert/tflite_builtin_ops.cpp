@@ -302,6 +302,23 @@ Status convert_dequantize(Importer& im, const OpContext& ctx, const std::vector<
   if (!is_graph_output && im.tfl_type(out) == tfl::kFloat32) {
     Result<std::vector<float>> values = dequantize_constant(im, ctx.inputs[0]);
     if (!values.ok()) return values.status();
+    if (!values->empty() && im.tfl_tensor(out)->is_variable()) {
+      // TensorFlow's float16 models give recurrent state (an LSTM's) its
+      // initial value this way. LiteRT dequantizes a constant once, so the
+      // variable starts at that value and then carries state; lowbit's state
+      // starts (and resets) at zero, which is all Keras writes there.
+      for (float v : values.value()) {
+        if (v != 0.0f) {
+          return Status(StatusCode::kUnsupported,
+                        "operator " + std::to_string(ctx.index) + " (DEQUANTIZE) gives the state " +
+                            im.tensor_label(out) +
+                            " a non-zero initial value; lowbit's recurrent state starts at zero");
+        }
+      }
+      im.note("operator " + std::to_string(ctx.index) + " (DEQUANTIZE) of zeros into the state " +
+              im.tensor_label(out) + " dropped: state starts at zero");
+      return Status::Ok();
+    }
     if (!values->empty()) {
       im.note("operator " + std::to_string(ctx.index) + " (DEQUANTIZE) of a constant folded into " +
               im.tensor_label(out));

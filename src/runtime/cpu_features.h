@@ -25,6 +25,10 @@ struct CpuFeatures {
 // kDefault becomes kXnnpack when the build has XNNPACK, else kOwn; kXnnpack
 // in a build without it is an error (src/runtime/float_kernels.cpp).
 Status resolve_float_kernels(FloatKernels* kernels);
+// kFp16 with the resolved float kernels: refused unless they are XNNPACK's,
+// the CPU has half-precision arithmetic and XNNPACK has FP16 operators
+// (src/ops/float/xnn_kernel.cpp).
+Status check_float_precision(FloatPrecision precision, FloatKernels kernels);
 
 // Resolves the interpreter's kernel set against the CPU and picks variants.
 // One rule for every family: the first (best) row whose required features
@@ -65,9 +69,13 @@ class KernelSelector {
   // interpreter has set it).
   FloatKernels float_kernels() const { return float_kernels_; }
   void set_float_kernels(FloatKernels kernels) { float_kernels_ = kernels; }
+  // kFp16 only after check_float_precision() accepted it.
+  FloatPrecision float_precision() const { return float_precision_; }
+  void set_float_precision(FloatPrecision precision) { float_precision_ = precision; }
 
  private:
   FloatKernels float_kernels_ = FloatKernels::kOwn;
+  FloatPrecision float_precision_ = FloatPrecision::kFp32;
   std::string kernel_set_ = "auto";
   CpuFeatures cpu_;
   uint32_t allowed_ = 0;

@@ -1,9 +1,17 @@
 // InterpreterOptions::float_kernels: naming, and resolving kDefault against
-// what this build links.
+// what this build links; InterpreterOptions::float_precision: naming, and
+// whether the CPU has half-precision arithmetic.
 #include "runtime/cpu_features.h"
 
 #include <cstdlib>
 #include <string>
+
+#if !defined(LOWBIT_FIRMWARE_ISA)
+#include <cpuinfo.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+#endif
 
 // Defined only by the XNNPACK stand-ins of the static tools
 // (src/standalone/xnnpack_unavailable.cpp): a weak reference stays null when
@@ -29,6 +37,39 @@ bool parse_float_kernels(const std::string& name, FloatKernels* kernels) {
     }
   }
   return false;
+}
+
+const char* float_precision_name(FloatPrecision precision) {
+  return precision == FloatPrecision::kFp16 ? "fp16" : "fp32";
+}
+
+bool parse_float_precision(const std::string& name, FloatPrecision* precision) {
+  for (FloatPrecision p : {FloatPrecision::kFp32, FloatPrecision::kFp16}) {
+    if (name == float_precision_name(p)) {
+      *precision = p;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool cpu_has_fp16_arithmetic() {
+#if defined(LOWBIT_FIRMWARE_ISA)
+  return false;  // no run-time detection, and no XNNPACK to use it
+#else
+  if (!cpuinfo_initialize()) return false;
+#if defined(__x86_64__) || defined(__i386__)
+  // This cpuinfo predates AVX512-FP16: CPUID leaf 7 sub-leaf 0, EDX bit 23.
+  // cpuinfo's AVX512F answer includes the OS saving the AVX-512 registers.
+  unsigned eax, ebx, ecx, edx;
+  if (!cpuinfo_has_x86_avx512f() || !__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
+  return (edx >> 23) & 1u;
+#elif defined(__aarch64__)
+  return cpuinfo_has_arm_fp16_arith();
+#else
+  return false;  // armv7's NEON has FP16 conversions only
+#endif
+#endif
 }
 
 bool build_has_xnnpack() {

@@ -243,6 +243,8 @@ Status Interpreter::Impl::prepare() {
   options.kernel = selector->kernel_set();
   LOWBIT_RETURN_IF_ERROR(resolve_float_kernels(&options.float_kernels));
   selector->set_float_kernels(options.float_kernels);
+  LOWBIT_RETURN_IF_ERROR(check_float_precision(options.float_precision, options.float_kernels));
+  selector->set_float_precision(options.float_precision);
   pool = std::make_unique<ThreadPool>(options.num_threads);
   persistent.clear();
   persistent_bytes = 0;

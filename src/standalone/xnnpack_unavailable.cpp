@@ -190,3 +190,46 @@ enum xnn_status xnn_setup_softmax_nc_f32(
     pthreadpool_t /*threadpool*/) {
   return xnn_status_uninitialized;
 }
+
+// The FP16 path (InterpreterOptions::float_precision): never reached, the
+// interpreter refuses fp16 without XNNPACK float kernels.
+enum xnn_status xnn_create_convolution2d_nhwc_f16(
+    uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t,
+    uint32_t, uint32_t, size_t, size_t, size_t, size_t, const void*, const void*, float, float,
+    uint32_t, xnn_operator_t*) {
+  return xnn_status_uninitialized;
+}
+
+enum xnn_status xnn_setup_convolution2d_nhwc_f16(xnn_operator_t, size_t, size_t, size_t,
+                                                 const void*, void*, pthreadpool_t) {
+  return xnn_status_uninitialized;
+}
+
+enum xnn_status xnn_create_fully_connected_nc_f16(size_t, size_t, size_t, size_t, const void*,
+                                                  const void*, float, float, uint32_t,
+                                                  xnn_operator_t*) {
+  return xnn_status_uninitialized;
+}
+
+enum xnn_status xnn_setup_fully_connected_nc_f16(xnn_operator_t, size_t, const void*, void*,
+                                                 pthreadpool_t) {
+  return xnn_status_uninitialized;
+}
+
+enum xnn_status xnn_create_convert_nc_f32_f16(size_t, size_t, size_t, uint32_t, xnn_operator_t*) {
+  return xnn_status_uninitialized;
+}
+
+enum xnn_status xnn_setup_convert_nc_f32_f16(xnn_operator_t, size_t, const float*, void*,
+                                             pthreadpool_t) {
+  return xnn_status_uninitialized;
+}
+
+enum xnn_status xnn_create_convert_nc_f16_f32(size_t, size_t, size_t, uint32_t, xnn_operator_t*) {
+  return xnn_status_uninitialized;
+}
+
+enum xnn_status xnn_setup_convert_nc_f16_f32(xnn_operator_t, size_t, const void*, float*,
+                                             pthreadpool_t) {
+  return xnn_status_uninitialized;
+}

@@ -132,6 +132,18 @@ inline CLI::Option* add_float_kernels_option(CLI::App& app, FloatKernels* kernel
       ->type_name("NAME");
 }
 
+// --float-precision=fp32|fp16: InterpreterOptions::float_precision.
+inline CLI::Option* add_float_precision_option(CLI::App& app, FloatPrecision* precision) {
+  return app
+      .add_option_function<std::string>(
+          "--float-precision",
+          [precision](const std::string& text) { parse_float_precision(text, precision); },
+          "arithmetic of the float convolutions and fully connected layers: fp32 (default) or "
+          "fp16 (through XNNPACK; needs a CPU with AVX512-FP16 or ARMv8.2 FP16)")
+      ->check(CLI::IsMember({"fp32", "fp16"}))
+      ->type_name("NAME");
+}
+
 // One line for stderr: "tool: path: message", without repeating the path
 // when the loader's message already names the file.
 inline void print_error(const char* tool, const std::string& path, const Status& status) {

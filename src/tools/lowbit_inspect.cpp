@@ -276,6 +276,7 @@ int main(int argc, char** argv) {
                  "kernel set: auto, reference or an ISA name (default: $LOWBIT_KERNEL or auto)")
       ->type_name("NAME");
   add_float_kernels_option(app, &options.float_kernels);
+  add_float_precision_option(app, &options.float_precision);
   app.add_option("--threads", options.num_threads, "worker threads (default 1)")
       ->check(integer_in(1, 1024, "a number in [1, 1024]"))
       ->type_name("N");

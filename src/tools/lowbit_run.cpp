@@ -84,6 +84,7 @@ int parse_args(int argc, char** argv, Args* args) {
                  "kernel set: auto, reference or an ISA name (default: $LOWBIT_KERNEL or auto)")
       ->type_name("NAME");
   add_float_kernels_option(app, &args->options.float_kernels);
+  add_float_precision_option(app, &args->options.float_precision);
   app.add_option("--threads", args->options.num_threads, "worker threads (default 1)")
       ->check(integer_in(1, 1024, "a number in [1, 1024]"))
       ->type_name("N");
@@ -210,8 +211,10 @@ Status run(const Args& args) {
   }
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  std::printf("invoke: %.3f ms (kernel set %s, float kernels %s, %d thread%s, profile %s)\n", ms,
-              interp.options().kernel.c_str(), float_kernels_name(interp.options().float_kernels),
+  std::printf("invoke: %.3f ms (kernel set %s, float kernels %s%s, %d thread%s, profile %s)\n",
+              ms, interp.options().kernel.c_str(),
+              float_kernels_name(interp.options().float_kernels),
+              interp.options().float_precision == FloatPrecision::kFp16 ? " in fp16" : "",
               args.options.num_threads,
               args.options.num_threads == 1 ? "" : "s", requant_profile_name(args.options.profile));
 

@@ -331,6 +331,41 @@ TEST_CASE("C API float_kernels chooses who runs float operators") {
   CHECK(std::string(lowbit_interpreter_float_kernels(nullptr)).empty());
 }
 
+TEST_CASE("C API float_precision: fp16 where the CPU can, else refused by name") {
+  const Bytes model_bytes = block_model("float", 12);
+  CModel model;
+  REQUIRE(lowbit_model_create_from_buffer(model_bytes.data(), model_bytes.size(), &model.model) ==
+          LOWBIT_OK);
+  lowbit_interpreter_options options;
+  lowbit_interpreter_options_init(&options);
+  CHECK(options.float_precision == nullptr);
+  CInterpreter fp32;
+  REQUIRE(lowbit_interpreter_create(model.model, &options, nullptr, 0, &fp32.interpreter) ==
+          LOWBIT_OK);
+  CHECK(std::string(lowbit_interpreter_float_precision(fp32.interpreter)) == "fp32");
+  lowbit_interpreter* interp = nullptr;
+  options.float_precision = "fp8";
+  CHECK(lowbit_interpreter_create(model.model, &options, nullptr, 0, &interp) ==
+        LOWBIT_INVALID_ARGUMENT);
+  CHECK(std::string(lowbit_last_error()).find("float_precision: 'fp8'") != std::string::npos);
+  options.float_precision = "fp16";
+  options.float_kernels = "own";
+  CHECK(lowbit_interpreter_create(model.model, &options, nullptr, 0, &interp) ==
+        LOWBIT_UNSUPPORTED);
+  CHECK(std::string(lowbit_last_error()).find("float precision fp16") != std::string::npos);
+  CHECK(interp == nullptr);
+  options.float_kernels = nullptr;
+  const lowbit_status status = lowbit_interpreter_create(model.model, &options, nullptr, 0, &interp);
+  if (lowbit::build_has_xnnpack() && lowbit::cpu_has_fp16_arithmetic()) {
+    REQUIRE(status == LOWBIT_OK);
+    CHECK(std::string(lowbit_interpreter_float_precision(interp)) == "fp16");
+    lowbit_interpreter_destroy(interp);
+  } else {
+    CHECK(status == LOWBIT_UNSUPPORTED);
+  }
+  CHECK(std::string(lowbit_interpreter_float_precision(nullptr)).empty());
+}
+
 TEST_CASE("C API lowbit_op_resolver_add_float_kernels runs float models through a resolver") {
   // Hosted builds always link the float kernels; the call must still accept a resolver, refuse
   // NULL by name, and leave float models loadable and runnable through that resolver (the

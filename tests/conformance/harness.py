@@ -19,12 +19,13 @@ FLOAT_RELATIVE_TOLERANCE = 1e-5
 
 
 def run_lowbit(lbm_path, inputs, output_specs, profile, build_dir, kernel="auto", threads=1,
-               invokes=1, stream=False, float_kernels=None):
+               invokes=1, stream=False, float_kernels=None, float_precision=None):
     """inputs: list of arrays in graph-input order; output_specs: list of (dtype, shape).
     invokes > 1 runs the same inputs repeatedly (recurrent state carries over) and returns
     the last outputs; with stream, each input array holds `invokes` frames (leading axis), one
     per invoke, and each output comes back with every invoke's values (leading axis).
-    float_kernels: "own" or "xnnpack" (default: the build's default)."""
+    float_kernels: "own" or "xnnpack" (default: the build's default); float_precision: "fp16"
+    or "fp32" (default: fp32)."""
     with tempfile.TemporaryDirectory(prefix="lowbit-conf-") as scratch:
         command = [tool("lowbit-run", build_dir), lbm_path, "--profile", profile,
                    "--kernel", kernel, "--threads", str(threads), "--max-values", "0",
@@ -37,6 +38,8 @@ def run_lowbit(lbm_path, inputs, output_specs, profile, build_dir, kernel="auto"
             command += ["--output", f"{index}={os.path.join(scratch, f'out{index}.bin')}"]
         if float_kernels is not None:
             command += ["--float-kernels", float_kernels]
+        if float_precision is not None:
+            command += ["--float-precision", float_precision]
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(f"lowbit-run failed: {(done.stderr or done.stdout).strip()}")

@@ -219,5 +219,39 @@ TEST_CASE("FLOAT16 constants behind DEQUANTIZE become exact float32", "[convert]
   }
 }
 
+// TensorFlow's float16 models give an LSTM's state its initial value as a
+// DEQUANTIZE of float16 zeros into the variable: dropped, the variable stays.
+TEST_CASE("DEQUANTIZE of float16 zeros into a variable is dropped; non-zero is refused",
+          "[convert][builtin][float]") {
+  for (const uint16_t half : {uint16_t{0x0000}, uint16_t{0x3c00}}) {
+    CAPTURE(half);
+    TfliteWriter w;
+    const int x = w.add_tensor("x", kTflFloat32, {1, 4});
+    const int h = w.add_constant("init_f16", kTflFloat16, {1, 4}, std::vector<uint16_t>(4, half));
+    const int state = w.add_variable("state", kTflFloat32, {1, 4});
+    const int y = w.add_tensor("y", kTflFloat32, {1, 4});
+    w.add_operator(w.builtin_code(kDequantize), {h}, {state});
+    w.add_operator(w.builtin_code(kAdd), {x, state}, {y});
+    w.set_inputs({x});
+    w.set_outputs({y});
+    const Result<GraphDesc> g = import_graph(w.finish());
+    if (half == 0) {
+      INFO(g.status().to_string());
+      REQUIRE(g.ok());
+      REQUIRE(g->operators.size() == 1);
+      CHECK(g->operators[0].type == OpType::kAdd);
+      const TensorDesc& s = g->tensors[g->operators[0].inputs[1]];
+      CHECK(s.name == "state");
+      CHECK(s.is_variable);
+      CHECK_FALSE(s.is_constant());
+    } else {
+      CHECK(g.status().code() == StatusCode::kUnsupported);
+      CHECK(g.status().message().find("operator 0 (DEQUANTIZE) gives the state") !=
+            std::string::npos);
+      CHECK(g.status().message().find("non-zero initial value") != std::string::npos);
+    }
+  }
+}
+
 }  // namespace testing
 }  // namespace lowbit

@@ -52,6 +52,18 @@ int TfliteWriter::add_tensor(const std::string& name, int8_t type, std::vector<i
   return static_cast<int>(tensors_.size() - 1);
 }
 
+int TfliteWriter::add_variable(const std::string& name, int8_t type, std::vector<int32_t> shape) {
+  const auto shape_vec = fbb_.CreateVector(shape);
+  const auto name_str = fbb_.CreateString(name);
+  const auto start = fbb_.StartTable();
+  fbb_.AddOffset(field(0), shape_vec);
+  fbb_.AddElement<int8_t>(field(1), type, 0);
+  fbb_.AddOffset(field(3), name_str);
+  fbb_.AddElement<uint8_t>(field(5), 1, 0);  // is_variable
+  tensors_.push_back(flatbuffers::Offset<void>(fbb_.EndTable(start)));
+  return static_cast<int>(tensors_.size() - 1);
+}
+
 int TfliteWriter::builtin_code(int32_t code) {
   for (size_t i = 0; i < code_keys_.size(); ++i) {
     if (code_keys_[i].first == code && code_keys_[i].second.empty()) return static_cast<int>(i);

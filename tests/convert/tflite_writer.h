@@ -37,6 +37,8 @@ class TfliteWriter {
   int add_tensor(const std::string& name, int8_t type, std::vector<int32_t> shape,
                  std::vector<float> scales = {}, std::vector<int64_t> zero_points = {},
                  int quantized_dimension = 0, int buffer = 0);
+  // A float variable (recurrent state) tensor, no buffer.
+  int add_variable(const std::string& name, int8_t type, std::vector<int32_t> shape);
   template <typename T>
   int add_constant(const std::string& name, int8_t type, std::vector<int32_t> shape,
                    const std::vector<T>& values, std::vector<float> scales = {},

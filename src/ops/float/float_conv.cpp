@@ -70,6 +70,7 @@ class FloatConvKernel final : public XnnKernel {
     LOWBIT_RETURN_IF_ERROR(begin_operators(ctx, ctx.output(0).shape.num_elements() == 0, {0}));
     if (no_op()) return Status::Ok();
 
+    if (fp16(ctx)) return create_fp16(ctx, out_min, out_max);
     xnn_operator_t conv = nullptr;
     const xnn_status status = xnn_create_convolution2d_nhwc_f32(
         g.out_h.pad_before, g.out_w.pad_after, g.out_h.pad_after, g.out_w.pad_before,
@@ -129,6 +130,15 @@ class FloatConvKernel final : public XnnKernel {
 
   Status bind(const RunContext& ctx) override {
     if (nothing_to_bind()) return Status::Ok();
+    const ConvGeometry& g = geometry_;
+    if (half_input() != nullptr) {
+      LOWBIT_RETURN_IF_ERROR(bind_fp16(ctx, size_t(g.batch) * g.in_h * g.in_w,
+                                       size_t(g.batch) * g.out_h.out * g.out_w.out));
+      return check(xnn_setup_convolution2d_nhwc_f16(xnn_op(1), g.batch, g.in_h, g.in_w,
+                                                    half_input(), half_output(),
+                                                    ctx.pool().handle()),
+                   "setting up the FP16 convolution");
+    }
     return check(xnn_setup_convolution2d_nhwc_f32(
                      xnn_op(0), geometry_.batch, geometry_.in_h, geometry_.in_w,
                      input_data(ctx, 0), ctx.output_as<float>(0), ctx.pool().handle()),
@@ -136,6 +146,24 @@ class FloatConvKernel final : public XnnKernel {
   }
 
  private:
+  // Half precision: the weights (float32 in the model) are rounded to FP16 by
+  // XNNPACK when it packs them (XNN_FLAG_FP32_STATIC_WEIGHTS).
+  Status create_fp16(PrepareContext& ctx, float out_min, float out_max) {
+    const ConvGeometry& g = geometry_;
+    LOWBIT_RETURN_IF_ERROR(begin_fp16(ctx, size_t(g.in_channels), size_t(g.out_channels()),
+                                      depthwise_ ? "f16_dwconv2d__xnnpack"
+                                                 : "f16_conv2d__xnnpack"));
+    xnn_operator_t conv = nullptr;
+    const xnn_status status = xnn_create_convolution2d_nhwc_f16(
+        g.out_h.pad_before, g.out_w.pad_after, g.out_h.pad_after, g.out_w.pad_before,
+        g.kernel_h, g.kernel_w, g.stride_h, g.stride_w, g.dilation_h, g.dilation_w, g.groups,
+        g.group_in, g.group_out, g.in_channels, g.out_channels(), ctx.input(1).data,
+        ctx.has_input(2) ? ctx.input(2).data : nullptr, out_min, out_max,
+        (depthwise_ ? XNN_FLAG_DEPTHWISE_CONVOLUTION : 0) | XNN_FLAG_FP32_STATIC_WEIGHTS, &conv);
+    LOWBIT_RETURN_IF_ERROR(adopt(status, &conv, "creating the FP16 convolution"));
+    return end_fp16();
+  }
+
   // lowbit's own kernels, own_params_ set. CONV_2D without groups runs the
   // packed GEMM when it has a SIMD row for this kernel set: a 1x1 CONV_2D of
   // stride 1 without padding as a GEMM of the input pixels, the others as an

@@ -74,6 +74,15 @@ class FloatFullyConnectedKernel final : public XnnKernel {
     if (no_op()) return Status::Ok();
 
     xnn_operator_t fc = nullptr;
+    if (fp16(ctx)) {  // XNNPACK rounds the float32 weights to FP16 as it packs them
+      LOWBIT_RETURN_IF_ERROR(begin_fp16(ctx, k, n, "f16_fully_connected__xnnpack"));
+      LOWBIT_RETURN_IF_ERROR(adopt(
+          xnn_create_fully_connected_nc_f16(k, n, k, n, ctx.input(1).data,
+                                            has_bias ? ctx.input(2).data : nullptr, out_min,
+                                            out_max, XNN_FLAG_FP32_STATIC_WEIGHTS, &fc),
+          &fc, "creating the FP16 fully connected operator"));
+      return end_fp16();
+    }
     const xnn_status status = xnn_create_fully_connected_nc_f32(
         depth, out_channels, /*input_stride=*/depth, /*output_stride=*/out_channels,
         static_cast<const float*>(ctx.input(1).data),
@@ -95,6 +104,12 @@ class FloatFullyConnectedKernel final : public XnnKernel {
 
   Status bind(const RunContext& ctx) override {
     if (nothing_to_bind()) return Status::Ok();
+    if (half_input() != nullptr) {
+      LOWBIT_RETURN_IF_ERROR(bind_fp16(ctx, size_t(batch_), size_t(batch_)));
+      return check(xnn_setup_fully_connected_nc_f16(xnn_op(1), batch_, half_input(),
+                                                    half_output(), ctx.pool().handle()),
+                   "setting up the FP16 fully connected operator");
+    }
     return check(xnn_setup_fully_connected_nc_f32(xnn_op(0), batch_, input_data(ctx, 0),
                                                   ctx.output_as<float>(0), ctx.pool().handle()),
                  "setting up the fully connected operator");

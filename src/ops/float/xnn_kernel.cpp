@@ -1,5 +1,6 @@
 #include "ops/float/xnn_kernel.h"
 
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -23,6 +24,47 @@ Status ensure_xnnpack_initialized() {
   }
   return Status(StatusCode::kInternal,
                 "XNNPACK initialization failed (xnn_status " + std::to_string(init_status) + ")");
+}
+
+static const char* xnn_status_text(xnn_status status);
+
+// Whether XNNPACK has FP16 operators for this CPU: creating a 1x1 FP16 fully
+// connected operator says so (XNNPACK answers "unsupported hardware" when its
+// FP16 kernels are not built for, or not usable on, the CPU).
+static xnn_status probe_xnnpack_fp16() {
+  static const xnn_status probed = [] {
+    const float weight = 1.0f;
+    xnn_operator_t op = nullptr;
+    const xnn_status status = xnn_create_fully_connected_nc_f16(
+        1, 1, 1, 1, &weight, nullptr, -INFINITY, INFINITY, XNN_FLAG_FP32_STATIC_WEIGHTS, &op);
+    if (status == xnn_status_success) xnn_delete_operator(op);
+    return status;
+  }();
+  return probed;
+}
+
+Status check_float_precision(FloatPrecision precision, FloatKernels kernels) {
+  if (precision == FloatPrecision::kFp32) return Status::Ok();
+  if (kernels != FloatKernels::kXnnpack) {
+    return Status(StatusCode::kUnsupported,
+                  "float precision fp16 runs through XNNPACK, but the float kernels are " +
+                      std::string(float_kernels_name(kernels)) +
+                      (build_has_xnnpack() ? "" : " (this build has no XNNPACK)"));
+  }
+  if (!cpu_has_fp16_arithmetic()) {
+    return Status(StatusCode::kUnsupported,
+                  "float precision fp16: this CPU has no half-precision arithmetic "
+                  "(AVX512-FP16 on x86, ARMv8.2 FP16 on aarch64); use fp32");
+  }
+  LOWBIT_RETURN_IF_ERROR(ensure_xnnpack_initialized());
+  const xnn_status status = probe_xnnpack_fp16();
+  if (status != xnn_status_success) {
+    return Status(StatusCode::kUnsupported,
+                  std::string("float precision fp16: this XNNPACK has no FP16 operators for this "
+                              "CPU (xnn_create_fully_connected_nc_f16: ") +
+                      xnn_status_text(status) + "); use fp32");
+  }
+  return Status::Ok();
 }
 
 static const char* xnn_status_text(xnn_status status) {
@@ -86,6 +128,41 @@ Status XnnKernel::keep_padded_constants(PrepareContext& ctx,
     padded_constants_[i] = static_cast<const float*>(copy);
   }
   return Status::Ok();
+}
+
+Status XnnKernel::begin_fp16(PrepareContext& ctx, size_t in_channels, size_t out_channels,
+                             const char* kernel_name) {
+  kernel_name_ = kernel_name;
+  half_out_channels_ = out_channels;
+  const size_t in_bytes = size_t(ctx.input(0).shape.num_elements()) * 2 + XNN_EXTRA_BYTES;
+  const size_t out_bytes = size_t(ctx.output(0).shape.num_elements()) * 2 + XNN_EXTRA_BYTES;
+  half_input_ = ctx.allocate_persistent(in_bytes);
+  half_output_ = ctx.allocate_persistent(out_bytes);
+  if (half_input_ == nullptr || half_output_ == nullptr) {
+    return Status(StatusCode::kResourceExhausted,
+                  "float " + std::string(op_type_name(type_)) + ": cannot allocate " +
+                      std::to_string(in_bytes + out_bytes) + " bytes for FP16 activations");
+  }
+  xnn_operator_t to_half = nullptr;
+  return adopt(xnn_create_convert_nc_f32_f16(in_channels, in_channels, in_channels, 0, &to_half),
+               &to_half, "creating the conversion to FP16");
+}
+
+Status XnnKernel::end_fp16() {
+  const size_t c = half_out_channels_;
+  xnn_operator_t to_float = nullptr;
+  return adopt(xnn_create_convert_nc_f16_f32(c, c, c, 0, &to_float), &to_float,
+               "creating the conversion from FP16");
+}
+
+Status XnnKernel::bind_fp16(const RunContext& ctx, size_t in_rows, size_t out_rows) {
+  LOWBIT_RETURN_IF_ERROR(check(xnn_setup_convert_nc_f32_f16(ops_.front(), in_rows,
+                                                            input_data(ctx, 0), half_input_,
+                                                            ctx.pool().handle()),
+                               "setting up the conversion to FP16"));
+  return check(xnn_setup_convert_nc_f16_f32(ops_.back(), out_rows, half_output_,
+                                            ctx.output_as<float>(0), ctx.pool().handle()),
+               "setting up the conversion from FP16");
 }
 
 XnnKernel::~XnnKernel() {

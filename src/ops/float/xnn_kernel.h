@@ -65,6 +65,25 @@ class XnnKernel : public OpKernel {
 
   void set_macs(uint64_t macs) { macs_ = macs; }
 
+  // Half precision (InterpreterOptions::float_precision = kFp16, accepted by
+  // the interpreter only where XNNPACK and the CPU can): the operator runs on
+  // FP16 copies of its input and output, which begin_fp16() allocates and
+  // brackets with XNNPACK conversions. Call it before creating the FP16
+  // operator so the operators run as: to FP16, the operator, back to float32;
+  // then the FP16 operator is xnn_op(1) and bind() calls bind_fp16().
+  bool fp16(const PrepareContext& ctx) const {
+    return ctx.selector().float_precision() == FloatPrecision::kFp16;
+  }
+  Status begin_fp16(PrepareContext& ctx, size_t in_channels, size_t out_channels,
+                    const char* kernel_name);
+  // Creates the conversion back to float32 (after the FP16 operator).
+  Status end_fp16();
+  // Sets up both conversions for `in_rows` input rows of in_channels and
+  // out_rows output rows of out_channels.
+  Status bind_fp16(const RunContext& ctx, size_t in_rows, size_t out_rows);
+  void* half_input() const { return half_input_; }
+  void* half_output() const { return half_output_; }
+
   // When the interpreter asked for lowbit's own float kernels: picks the
   // family's variant into *fn (its name becomes the kernel's) and returns
   // true; prepare() then sets up the own kernel's parameters instead of
@@ -95,6 +114,9 @@ class XnnKernel : public OpKernel {
   std::vector<xnn_operator_t> ops_;
   std::vector<const float*> padded_constants_;
   uint64_t macs_ = 0;
+  void* half_input_ = nullptr;
+  void* half_output_ = nullptr;
+  size_t half_out_channels_ = 0;
   bool no_op_ = false;
   bool own_ = false;
 };
