@@ -20,19 +20,26 @@ file(GLOB LOWBIT_FIRMWARE_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/src/format/*.cpp ${CMAKE_SOURCE_DIR}/src/graph/*.cpp
   ${CMAKE_SOURCE_DIR}/src/runtime/*.cpp ${CMAKE_SOURCE_DIR}/src/ops/*.cpp
   ${CMAKE_SOURCE_DIR}/src/ops/drivers/*.cpp ${CMAKE_SOURCE_DIR}/src/ops/float/*.cpp
-  ${CMAKE_SOURCE_DIR}/src/c_api/*.cpp ${CMAKE_SOURCE_DIR}/src/c_api/firmware/*.c
-  ${CMAKE_SOURCE_DIR}/src/c_api/firmware/*.cpp)
-# The float operators' entry point is src/c_api/firmware/float_kernel_hook.cpp's;
-# XNNPACK's entry points are the failing stand-ins of the static tools (the
-# XNNPACK kernel classes are compiled but never chosen: float_kernels resolves
-# to own here, src/runtime/float_kernels.cpp).
+  ${CMAKE_SOURCE_DIR}/src/c_api/*.cpp)
 list(REMOVE_ITEM LOWBIT_FIRMWARE_SOURCES ${CMAKE_SOURCE_DIR}/src/ops/default_op_resolver.cpp
-  ${CMAKE_SOURCE_DIR}/src/runtime/cpu_detect.cpp ${CMAKE_SOURCE_DIR}/src/ops/float/float_kernel_entry.cpp)
-list(APPEND LOWBIT_FIRMWARE_SOURCES ${CMAKE_SOURCE_DIR}/src/standalone/xnnpack_unavailable.cpp)
+  ${CMAKE_SOURCE_DIR}/src/ops/float/float_kernel_entry.cpp)
+# The platform choices (src/platform/README.md): serial threads, fixed CPU
+# features, float operators through the hook that only
+# lowbit_op_resolver_add_float_kernels connects, XNNPACK's entry points as the
+# failing stand-ins (the XNNPACK kernel classes are compiled but never chosen:
+# float_kernels resolves to own here, src/runtime/float_kernels.cpp), and the
+# firmware's link stubs (no default resolver, no TFLite converter).
+set(platform ${CMAKE_SOURCE_DIR}/src/platform)
+list(APPEND LOWBIT_FIRMWARE_SOURCES
+  ${platform}/threads/serial_pthreadpool.c
+  ${platform}/cpu_features/fixed_cpu_features.cpp
+  ${platform}/float/float_kernel_hook.cpp ${platform}/float/link_float_kernels.cpp
+  ${platform}/float/xnnpack_unavailable.cpp
+  ${platform}/firmware/no_default_op_resolver.cpp ${platform}/firmware/no_tflite_converter.cpp)
 # The kernels, built again here with the firmware's flags: the portable ones
 # and the files of LOWBIT_FIRMWARE_ISA's sets (with the per-ISA flags
 # cmake/LowbitKernels.cmake set on them). The fixed features
-# (src/c_api/firmware/fixed_cpu_features.cpp) then pick among those rows.
+# (src/platform/cpu_features/fixed_cpu_features.cpp) then pick among those rows.
 lowbit_isa_list_tags("${LOWBIT_FIRMWARE_ISA}" firmware_isa_tags)
 lowbit_kernel_isa_sources("${firmware_isa_tags}" firmware_isa_sources firmware_isa_definitions)
 

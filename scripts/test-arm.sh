@@ -7,7 +7,7 @@
 #   2. the operator tests again with the dotprod kernel set forced
 #      (LOWBIT_KERNEL) on max, so variants that lose to i8mm still run;
 #   3. lowbit-run (static, like bench_model: its thread pool and CPU detection
-#      are the src/standalone stand-ins) on the demo and block models with
+#      are the src/platform stand-ins) on the demo and block models with
 #      every kernel set the CPU allows, 3 threads, compared byte for byte
 #      (cmp) with a native x86-64 build;
 #   4. the static bench_model once per target;
