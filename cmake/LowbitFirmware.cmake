@@ -59,6 +59,9 @@ target_include_directories(lowbit_firmware PRIVATE
 target_compile_options(lowbit_firmware PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions -fno-rtti>)
 target_compile_definitions(lowbit_firmware PRIVATE LOWBIT_FIRMWARE_ISA="${LOWBIT_FIRMWARE_ISA}"
   ${firmware_isa_definitions})
+# The serial pthreadpool never starts threads; lowbit_arena_size's sizing pass
+# then plans for one thread without asking it (src/runtime/thread_pool.cpp).
+target_compile_definitions(lowbit_firmware PRIVATE LOWBIT_SERIAL_THREADS=1)
 
 # lowbit_firmware_registry(<target> <OpType enumerator>...): compiles into
 # <target> a registry holding only the named operators, e.g.
