@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -27,6 +28,9 @@ using lowbit::testing::CModel;
 
 struct Case {
   std::string name;
+  // A .lbm is used in place when its buffer is 64-byte aligned, so the
+  // bytes live as long as the models (declared first: destroyed last).
+  Bytes bytes;
   std::shared_ptr<const lowbit::Model> cpp;
   CModel c;
 };
@@ -43,16 +47,19 @@ Bytes read_file(const std::string& path) {
 }
 
 // The C and C++ handles of one model.
-void load(const std::string& name, const Bytes& bytes, bool tflite, Case* out) {
+void load(const std::string& name, Bytes bytes, bool tflite, Case* out) {
   out->name = name;
-  auto cpp = tflite ? lowbit::Model::from_tflite(bytes.data(), bytes.size())
-                    : lowbit::Model::from_buffer(bytes.data(), bytes.size());
+  out->bytes = std::move(bytes);
+  const Bytes& bytes_ref = out->bytes;
+  auto cpp = tflite ? lowbit::Model::from_tflite(bytes_ref.data(), bytes_ref.size())
+                    : lowbit::Model::from_buffer(bytes_ref.data(), bytes_ref.size());
   INFO(name << ": " << cpp.status().to_string());
   REQUIRE(cpp.ok());
   out->cpp = cpp.value();
   const lowbit_status s =
-      tflite ? lowbit_model_create_from_tflite_buffer(bytes.data(), bytes.size(), &out->c.model)
-             : lowbit_model_create_from_buffer(bytes.data(), bytes.size(), &out->c.model);
+      tflite ? lowbit_model_create_from_tflite_buffer(bytes_ref.data(), bytes_ref.size(),
+                                                      &out->c.model)
+             : lowbit_model_create_from_buffer(bytes_ref.data(), bytes_ref.size(), &out->c.model);
   INFO(lowbit_last_error());
   REQUIRE(s == LOWBIT_OK);
 }
