@@ -13,8 +13,17 @@
 # sets are compiled, and only their LOWBIT_HAVE_<ISA> defined, so the variant
 # tables (kernels/configs/) hold nothing else; CMake and the compiler both
 # check the names (cmake/LowbitKernels.cmake, kernels/isa.h).
-set(LOWBIT_FIRMWARE_ISA "avx2" CACHE STRING
-  "Instruction sets of the firmware's CPU: none, or a comma-separated list such as avx2, avx512, avx512vnni, avx512vpopcnt, avxvnni")
+# The default is the target's common case: avx2 on x86-64, neondot (NEON and
+# the dot product, Cortex-A55/A76 and later) on aarch64, armv7neon on 32-bit ARM.
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
+  set(firmware_isa_default neondot)
+elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^arm")
+  set(firmware_isa_default armv7neon)
+else()
+  set(firmware_isa_default avx2)
+endif()
+set(LOWBIT_FIRMWARE_ISA "${firmware_isa_default}" CACHE STRING
+  "Instruction sets of the firmware's CPU: none, or a comma-separated list of kernels/isa.h names: avx2, avx512, avx512vnni, avx512vpopcnt, avxvnni (x86-64); neon, neondot, i8mm (aarch64); armv7neon (32-bit ARM)")
 
 file(GLOB LOWBIT_FIRMWARE_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/src/format/*.cpp ${CMAKE_SOURCE_DIR}/src/graph/*.cpp
@@ -57,6 +66,9 @@ target_include_directories(lowbit_firmware PRIVATE ${pthreadpool_include}
 target_include_directories(lowbit_firmware PRIVATE
   $<TARGET_PROPERTY:flatbuffers::flatbuffers_shared_or_static,INTERFACE_INCLUDE_DIRECTORIES>)
 target_compile_options(lowbit_firmware PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions -fno-rtti>)
+# A section per function and object, so firmware linked with -Wl,--gc-sections
+# (examples/firmware's firmware_kws) keeps only what its entry points reach.
+target_compile_options(lowbit_firmware PRIVATE -ffunction-sections -fdata-sections)
 target_compile_definitions(lowbit_firmware PRIVATE LOWBIT_FIRMWARE_ISA="${LOWBIT_FIRMWARE_ISA}"
   ${firmware_isa_definitions})
 # The serial pthreadpool never starts threads; lowbit_arena_size's sizing pass
