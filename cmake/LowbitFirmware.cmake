@@ -13,26 +13,42 @@
 # sets are compiled, and only their LOWBIT_HAVE_<ISA> defined, so the variant
 # tables (kernels/configs/) hold nothing else; CMake and the compiler both
 # check the names (cmake/LowbitKernels.cmake, kernels/isa.h).
-set(LOWBIT_FIRMWARE_ISA "avx2" CACHE STRING
-  "Instruction sets of the firmware's CPU: none, or a comma-separated list such as avx2, avx512, avx512vnni, avx512vpopcnt, avxvnni")
+# The default is the target's common case: avx2 on x86-64, neondot (NEON and
+# the dot product, Cortex-A55/A76 and later) on aarch64, armv7neon on 32-bit ARM.
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
+  set(firmware_isa_default neondot)
+elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^arm")
+  set(firmware_isa_default armv7neon)
+else()
+  set(firmware_isa_default avx2)
+endif()
+set(LOWBIT_FIRMWARE_ISA "${firmware_isa_default}" CACHE STRING
+  "Instruction sets of the firmware's CPU: none, or a comma-separated list of kernels/isa.h names: avx2, avx512, avx512vnni, avx512vpopcnt, avxvnni (x86-64); neon, neondot, i8mm (aarch64); armv7neon (32-bit ARM)")
 
 file(GLOB LOWBIT_FIRMWARE_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/src/format/*.cpp ${CMAKE_SOURCE_DIR}/src/graph/*.cpp
   ${CMAKE_SOURCE_DIR}/src/runtime/*.cpp ${CMAKE_SOURCE_DIR}/src/ops/*.cpp
   ${CMAKE_SOURCE_DIR}/src/ops/drivers/*.cpp ${CMAKE_SOURCE_DIR}/src/ops/float/*.cpp
-  ${CMAKE_SOURCE_DIR}/src/c_api/*.cpp ${CMAKE_SOURCE_DIR}/src/c_api/firmware/*.c
-  ${CMAKE_SOURCE_DIR}/src/c_api/firmware/*.cpp)
-# The float operators' entry point is src/c_api/firmware/float_kernel_hook.cpp's;
-# XNNPACK's entry points are the failing stand-ins of the static tools (the
-# XNNPACK kernel classes are compiled but never chosen: float_kernels resolves
-# to own here, src/runtime/float_kernels.cpp).
+  ${CMAKE_SOURCE_DIR}/src/c_api/*.cpp)
 list(REMOVE_ITEM LOWBIT_FIRMWARE_SOURCES ${CMAKE_SOURCE_DIR}/src/ops/default_op_resolver.cpp
-  ${CMAKE_SOURCE_DIR}/src/runtime/cpu_detect.cpp ${CMAKE_SOURCE_DIR}/src/ops/float/float_kernel_entry.cpp)
-list(APPEND LOWBIT_FIRMWARE_SOURCES ${CMAKE_SOURCE_DIR}/src/standalone/xnnpack_unavailable.cpp)
+  ${CMAKE_SOURCE_DIR}/src/ops/float/float_kernel_entry.cpp)
+# The platform choices (src/platform/README.md): serial threads, fixed CPU
+# features, float operators through the hook that only
+# lowbit_op_resolver_add_float_kernels connects, XNNPACK's entry points as the
+# failing stand-ins (the XNNPACK kernel classes are compiled but never chosen:
+# float_kernels resolves to own here, src/runtime/float_kernels.cpp), and the
+# firmware's link stubs (no default resolver, no TFLite converter).
+set(platform ${CMAKE_SOURCE_DIR}/src/platform)
+list(APPEND LOWBIT_FIRMWARE_SOURCES
+  ${platform}/threads/serial_pthreadpool.c
+  ${platform}/cpu_features/fixed_cpu_features.cpp
+  ${platform}/float/float_kernel_hook.cpp ${platform}/float/link_float_kernels.cpp
+  ${platform}/float/xnnpack_unavailable.cpp
+  ${platform}/firmware/no_default_op_resolver.cpp ${platform}/firmware/no_tflite_converter.cpp)
 # The kernels, built again here with the firmware's flags: the portable ones
 # and the files of LOWBIT_FIRMWARE_ISA's sets (with the per-ISA flags
 # cmake/LowbitKernels.cmake set on them). The fixed features
-# (src/c_api/firmware/fixed_cpu_features.cpp) then pick among those rows.
+# (src/platform/cpu_features/fixed_cpu_features.cpp) then pick among those rows.
 lowbit_isa_list_tags("${LOWBIT_FIRMWARE_ISA}" firmware_isa_tags)
 lowbit_kernel_isa_sources("${firmware_isa_tags}" firmware_isa_sources firmware_isa_definitions)
 
@@ -50,8 +66,14 @@ target_include_directories(lowbit_firmware PRIVATE ${pthreadpool_include}
 target_include_directories(lowbit_firmware PRIVATE
   $<TARGET_PROPERTY:flatbuffers::flatbuffers_shared_or_static,INTERFACE_INCLUDE_DIRECTORIES>)
 target_compile_options(lowbit_firmware PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions -fno-rtti>)
+# A section per function and object, so firmware linked with -Wl,--gc-sections
+# (examples/firmware's firmware_kws) keeps only what its entry points reach.
+target_compile_options(lowbit_firmware PRIVATE -ffunction-sections -fdata-sections)
 target_compile_definitions(lowbit_firmware PRIVATE LOWBIT_FIRMWARE_ISA="${LOWBIT_FIRMWARE_ISA}"
   ${firmware_isa_definitions})
+# The serial pthreadpool never starts threads; lowbit_arena_size's sizing pass
+# then plans for one thread without asking it (src/runtime/thread_pool.cpp).
+target_compile_definitions(lowbit_firmware PRIVATE LOWBIT_SERIAL_THREADS=1)
 
 # lowbit_firmware_registry(<target> <OpType enumerator>...): compiles into
 # <target> a registry holding only the named operators, e.g.

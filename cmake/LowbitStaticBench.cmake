@@ -1,8 +1,8 @@
 # Cross builds link bench_model and lowbit-run statically, so each is one file
 # that can be copied to a Raspberry Pi and run (docs/raspberry-pi.md). Debian
 # ships XNNPACK, pthreadpool and cpuinfo only as shared libraries, so these
-# two link the library archive with the stand-ins in src/standalone/ instead:
-# a real thread pool, CPU features from getauxval, and XNNPACK entry points
+# two link the library archive with stand-ins from src/platform/ instead:
+# a posix thread pool, CPU features from getauxval, and XNNPACK entry points
 # that fail (float operators run on lowbit's own float kernels instead). scripts/test-arm.sh compares the static lowbit-run's outputs
 # with x86's, so the stand-ins are tested too. Run from the end of the
 # top-level CMakeLists.txt (cmake_language(DEFER) for cross builds), when the
@@ -15,9 +15,9 @@ if(NOT TARGET flatbuffers::flatbuffers)
   message(FATAL_ERROR "static tools: the sysroot has no static FlatBuffers library")
 endif()
 
-file(GLOB LOWBIT_STANDALONE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/standalone/*.c
-  ${CMAKE_SOURCE_DIR}/src/standalone/*.cpp)
-add_library(lowbit_standalone_deps STATIC ${LOWBIT_STANDALONE_SOURCES})
+set(platform ${CMAKE_SOURCE_DIR}/src/platform)
+add_library(lowbit_standalone_deps STATIC ${platform}/threads/posix_pthreadpool.c
+  ${platform}/cpu_features/cpuinfo_hwcap.c ${platform}/float/xnnpack_unavailable.cpp)
 set(standalone_includes
   $<TARGET_PROPERTY:lowbit::xnnpack,INTERFACE_INCLUDE_DIRECTORIES>
   $<TARGET_PROPERTY:lowbit::pthreadpool,INTERFACE_INCLUDE_DIRECTORIES>

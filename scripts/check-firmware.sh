@@ -2,15 +2,24 @@
 # Builds lowbit_firmware and examples/firmware (LOWBIT_FIRMWARE=ON), runs the
 # firmware examples (each fails if anything allocates after initialisation),
 # checks that the float one equals the desktop build's own float kernels byte
-# for byte and that only it links float kernels, and prints the sizes
-# docs/api.md reports.
+# for byte and that only it links float kernels, runs the KWS firmware
+# (firmware_kws) on the shared sample input against the desktop lowbit-run
+# (its output, BUILD_DIR/firmware-kws/x86.bin, is what scripts/test-arm.sh
+# compares the ARM firmware with), and prints the sizes docs/api.md reports.
 #   scripts/check-firmware.sh [BUILD_DIR]    (default: build-firmware)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${1:-$root/build-firmware}
+shared_models=${LOWBIT_MODELS_DIR:-$root/../shared/models}
+kws_input="$shared_models/mlperf_tiny/kws_sample_input_int8.bin"
+for file in "$kws_input" "$shared_models/mlperf_tiny/kws_ref_model.tflite"; do
+  [[ -f "$file" ]] || { echo "check-firmware: $file missing (the shared models: ../shared/models" \
+    "beside the checkout, or \$LOWBIT_MODELS_DIR)" >&2; exit 1; }
+done
 cmake -S "$root" -B "$build_dir" -G Ninja -DLOWBIT_FIRMWARE=ON -DLOWBIT_WERROR=ON -DLOWBIT_BUILD_TESTS=OFF \
-  -DLOWBIT_BUILD_BENCHMARKS=OFF >/dev/null
-cmake --build "$build_dir" -j "${LOWBIT_JOBS:-2}" --target firmware_demo firmware_float_demo lowbit-run
+  -DLOWBIT_BUILD_BENCHMARKS=OFF -DLOWBIT_SHARED_MODELS="$shared_models" >/dev/null
+cmake --build "$build_dir" -j "${LOWBIT_JOBS:-2}" --target firmware_demo firmware_float_demo firmware_kws \
+  lowbit-run
 output=$("$build_dir/bin/firmware_demo")
 echo "$output"
 # The default LOWBIT_FIRMWARE_ISA is avx2: the fixed CPU features must pick
@@ -55,6 +64,18 @@ float_symbols() { nm -C "$1" | grep -E 'make_float_kernel|f32_(gemm|conv2d|dwcon
   { echo "check-firmware: firmware_float_demo holds no float kernel factory" >&2; exit 1; }
 [[ -z "$(float_symbols "$build_dir/bin/firmware_demo")" ]] ||
   { echo "check-firmware: firmware_demo (int8) links float operator kernels it never asked for" >&2; exit 1; }
+# KWS: the shared sample input through the firmware and through the desktop
+# lowbit-run on the same converted model, byte for byte.
+kws_out="$build_dir/firmware-kws"
+mkdir -p "$kws_out"
+"$build_dir/bin/firmware_kws" "$kws_input" "$kws_out/x86.bin" ||
+  { echo "check-firmware: firmware_kws failed" >&2; exit 1; }
+"$build_dir/bin/lowbit-run" "$build_dir/examples/firmware/kws_ref_model.lbm" \
+  --input "0=$kws_input" --output "0=$kws_out/desktop.bin" >/dev/null
+cmp "$kws_out/desktop.bin" "$kws_out/x86.bin" ||
+  { echo "check-firmware: firmware_kws output differs from lowbit-run's" >&2; exit 1; }
+echo "check-firmware: firmware_kws output equals the desktop lowbit-run's ($kws_out/x86.bin)"
+"$root/scripts/firmware-size.sh" "$build_dir/bin/firmware_kws"
 ls -l "$build_dir/liblowbit_firmware.a" | awk '{print "liblowbit_firmware.a: " $5 " bytes"}'
 size -t "$build_dir/liblowbit_firmware.a" | tail -1
 size "$build_dir/bin/firmware_demo" "$build_dir/bin/firmware_float_demo"

@@ -224,7 +224,9 @@ if [[ $sanitize -eq 0 ]]; then
     fail "TensorFlow float16 models vs LiteRT and their float32 originals"
   timed "lowbit-eval check" "$root/scripts/conformance.sh" --eval-tool --build-dir "$build_dir" || fail "lowbit-eval"
   "$root/scripts/install-deps.sh" --cross
-  LOWBIT_NATIVE_BUILD="$build_dir" timed "ARM under qemu" "$root/scripts/test-arm.sh" ||
+  # The ARM KWS firmware must equal the x86 firmware check's output.
+  LOWBIT_NATIVE_BUILD="$build_dir" LOWBIT_FIRMWARE_X86_OUTPUT="$build_dir-firmware/firmware-kws/x86.bin" \
+    timed "ARM under qemu" "$root/scripts/test-arm.sh" ||
     fail "ARM cross builds under qemu"
   # Bare-metal Cortex-M4 firmware on qemu-system-arm (its toolchain comes with --cross, above).
   timed "Cortex-M4 firmware" "$root/scripts/check-cortex-m.sh" "$build_dir" "$build_dir-cortex-m4" ||

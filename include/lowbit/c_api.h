@@ -144,8 +144,8 @@ lowbit_status lowbit_model_create_from_tflite_buffer_with_resolver(const void* d
                                                                    lowbit_model** model);
 
 /* Bytes of caller arena an interpreter for this model and these options
- * needs (any alignment is fine: the size includes room to align). Prepares a
- * throwaway interpreter, so it costs as much as lowbit_interpreter_create. */
+ * needs (any alignment is fine: the size includes room to align). Plans
+ * without packing weights or touching an arena; docs/api.md gives its cost. */
 lowbit_status lowbit_arena_size(const lowbit_model* model, const lowbit_interpreter_options* options,
                                 size_t* arena_bytes);
 

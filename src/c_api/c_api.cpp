@@ -11,6 +11,7 @@
 #include "lowbit/interpreter.h"
 #include "lowbit/model.h"
 #include "runtime/api_guard.h"
+#include "runtime/arena_size.h"
 
 struct lowbit_model {
   std::shared_ptr<const lowbit::Model> model;
@@ -261,17 +262,13 @@ lowbit_status lowbit_arena_size(const lowbit_model* model, const lowbit_interpre
     if (model == nullptr) return invalid("model is NULL");
     lowbit::InterpreterOptions cpp_options;
     LOWBIT_RETURN_IF_ERROR(to_cpp_options(options, &cpp_options));
-    // Planning against an empty caller arena stops before any arena is
-    // allocated; the refusal carries the capacity the plan needs.
-    uint8_t no_memory = 0;
-    cpp_options.arena = &no_memory;
-    cpp_options.arena_capacity = 0;
-    lowbit::Interpreter interpreter(model->model, cpp_options);
-    lowbit::Status status = interpreter.prepare();
-    if (interpreter.required_arena_capacity() == 0) {
-      return status.ok() ? lowbit::Status(lowbit::StatusCode::kInternal, "no memory plan") : status;
+    // A sizing pass: no weights packed, no arena (runtime/arena_size.h).
+    lowbit::ArenaSizes sizes;
+    LOWBIT_RETURN_IF_ERROR(lowbit::size_arena(model->model, cpp_options, &sizes));
+    if (sizes.arena_capacity == 0) {
+      return lowbit::Status(lowbit::StatusCode::kInternal, "no memory plan");
     }
-    *arena_bytes = interpreter.required_arena_capacity();
+    *arena_bytes = sizes.arena_capacity;
     return lowbit::Status::Ok();
   }));
 }

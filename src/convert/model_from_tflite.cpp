@@ -1,7 +1,7 @@
 // Model::from_tflite and Model::load: TFLite files converted in memory. Part
 // of the hosted lowbit library only, beside the converter; the firmware
 // library (cmake/LowbitFirmware.cmake) leaves src/convert out and links
-// src/c_api/firmware/no_tflite_converter.cpp instead.
+// src/platform/firmware/no_tflite_converter.cpp instead.
 #include <cstdlib>
 #include <cstring>
 #include <fstream>

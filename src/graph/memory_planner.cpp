@@ -36,6 +36,8 @@ bool plan_memory(const std::vector<BufferLifetime>& buffers, size_t alignment, M
 
   std::vector<size_t> placed;  // indices already given an offset
   std::vector<size_t> conflicts;
+  placed.reserve(n);  // one allocation each, not one per growth
+  conflicts.reserve(n);
   for (size_t idx : order) {
     const BufferLifetime& buf = buffers[idx];
     size_t size = 0;

@@ -78,6 +78,8 @@ class ScratchRecordingContext : public PrepareContext {
     if (bytes > scratch_bytes_) scratch_bytes_ = bytes;
   }
   void* allocate_persistent(size_t bytes) override { return base_.allocate_persistent(bytes); }
+  bool sizing_only() const override { return base_.sizing_only(); }
+  void reserve_persistent(size_t bytes) override { base_.reserve_persistent(bytes); }
   size_t scratch_bytes() const { return scratch_bytes_; }
 
  private:

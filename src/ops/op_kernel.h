@@ -42,6 +42,15 @@ class PrepareContext {
   // lifetime (packed weights, folded biases). Counted as packed-weight bytes.
   virtual void* allocate_persistent(size_t bytes) = 0;
 
+  // True in the sizing pass of lowbit_arena_size (runtime/arena_size.h): the
+  // kernel is thrown away after prepare(), so what only run() reads need not
+  // be computed. Weight packers skip packing and call reserve_persistent with
+  // the bytes allocate_persistent would have given, so the pass counts the
+  // same persistent bytes, scratch and variant choices as a real prepare.
+  virtual bool sizing_only() const { return false; }
+  // Counts persistent bytes without memory; only while sizing_only().
+  virtual void reserve_persistent(size_t /*bytes*/) {}
+
   // Whether uint8 tensor `tensor` is stored sign-flipped between operators
   // (int8 bytes: value ^ 0x80; runtime/flipped_uint8.h). Only the operators
   // that plan names ever see true.

@@ -161,15 +161,21 @@ class IntegerSvdfKernel : public SvdfKernel {
     const Qs8GemmLayout& layout = variant.fn.layout;
     const size_t filters = size_t(s_.filters), inputs = size_t(s_.inputs);
     const size_t channels = (filters + layout.nr - 1) / layout.nr * layout.nr;
-    void* packed = ctx.allocate_persistent(qs8_gemm_packed_bytes(layout, filters, inputs));
+    const size_t packed_bytes = qs8_gemm_packed_bytes(layout, filters, inputs);
+    if (ctx.sizing_only()) ctx.reserve_persistent(packed_bytes);
+    void* packed = ctx.sizing_only() ? nullptr : ctx.allocate_persistent(packed_bytes);
     auto* multipliers = static_cast<int32_t*>(ctx.allocate_persistent(2 * sizeof(int32_t) * channels));
     auto* scales = static_cast<float*>(ctx.allocate_persistent(sizeof(float) * channels));
     rows_ = static_cast<const int8_t**>(ctx.allocate_persistent(sizeof(int8_t*) * size_t(s_.batches)));
-    if (packed == nullptr || multipliers == nullptr || scales == nullptr || rows_ == nullptr) {
+    if ((packed == nullptr && !ctx.sizing_only()) || multipliers == nullptr || scales == nullptr ||
+        rows_ == nullptr) {
       return Status(StatusCode::kResourceExhausted, "no memory for the SVDF's packed weights");
     }
-    qs8_gemm_pack(layout, filters, inputs, static_cast<const int8_t*>(ctx.input(kWeightsFeature).data),
-                  nullptr, q_.input_zero_point, packed);
+    if (!ctx.sizing_only()) {
+      qs8_gemm_pack(layout, filters, inputs,
+                    static_cast<const int8_t*>(ctx.input(kWeightsFeature).data), nullptr,
+                    q_.input_zero_point, packed);
+    }
     for (size_t c = 0; c < filters; ++c) {
       multipliers[c] = q_.feature_multiplier;
       multipliers[channels + c] = q_.feature_shift;

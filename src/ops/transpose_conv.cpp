@@ -150,12 +150,19 @@ class TransposeConvKernel : public OpKernel {
     LOWBIT_RETURN_IF_ERROR(check_accumulator_range(ctx, {taps, 1, taps}, p_.output_c));
     set_output_quantization(ctx, options_.activation, &p_);
     p_.requantizers = make_channel_requantizers(ctx, MultiplierRule::kDouble, p_.output_c);
-    packed_ = static_cast<int16_t*>(
-        ctx.allocate_persistent(sizeof(int16_t) * p_.packed_size()));
-    if (dtype_ == DType::kUInt8) {
-      ref::pack_transpose_conv_weights(p_, static_cast<const uint8_t*>(ctx.input(1).data), packed_);
+    const size_t packed_bytes = sizeof(int16_t) * p_.packed_size();
+    if (ctx.sizing_only()) {
+      ctx.reserve_persistent(packed_bytes);
     } else {
-      ref::pack_transpose_conv_weights(p_, static_cast<const int8_t*>(ctx.input(1).data), packed_);
+      packed_ = static_cast<int16_t*>(ctx.allocate_persistent(packed_bytes));
+      if (packed_ == nullptr) {
+        return Status(StatusCode::kResourceExhausted, "cannot allocate packed weights");
+      }
+      if (dtype_ == DType::kUInt8) {
+        ref::pack_transpose_conv_weights(p_, static_cast<const uint8_t*>(ctx.input(1).data), packed_);
+      } else {
+        ref::pack_transpose_conv_weights(p_, static_cast<const int8_t*>(ctx.input(1).data), packed_);
+      }
     }
     ctx.request_scratch(sizeof(int32_t) * input_rows() * size_t(p_.input_w) * p_.columns());
     return Status::Ok();

@@ -20,12 +20,22 @@ FlipForm flip_form(OpType type) {
 }
 
 // The activation operands of `op` a flipped form concerns: input 0 (and 1
-// for the binary operators) and output 0.
-std::vector<int> activation_operands(const OperatorDesc& op) {
-  std::vector<int> operands;
+// for the binary operators) and output 0. At most three, held inline so the
+// plan allocates nothing per operator.
+struct Operands {
+  int index[3];
+  size_t count = 0;
+  const int* begin() const { return index; }
+  const int* end() const { return index + count; }
+};
+
+Operands activation_operands(const OperatorDesc& op) {
+  Operands operands;
   const size_t inputs = flip_form(op.type) == FlipForm::kAllOrNone ? 2 : 1;
-  for (size_t i = 0; i < inputs && i < op.inputs.size(); ++i) operands.push_back(op.inputs[i]);
-  if (!op.outputs.empty()) operands.push_back(op.outputs[0]);
+  for (size_t i = 0; i < inputs && i < op.inputs.size(); ++i) {
+    operands.index[operands.count++] = op.inputs[i];
+  }
+  if (!op.outputs.empty()) operands.index[operands.count++] = op.outputs[0];
   return operands;
 }
 
@@ -43,7 +53,7 @@ std::vector<bool> plan_flipped_uint8(const GraphDesc& graph) {
   // Every operator touching a tensor must take it flipped, in the operand
   // slot it appears in (a CONV_2D's weights, an ADD's third input do not).
   for (const OperatorDesc& op : graph.operators) {
-    const std::vector<int> operands = activation_operands(op);
+    const Operands operands = activation_operands(op);
     const bool capable = flip_form(op.type) != FlipForm::kNone;
     auto is_operand = [&](int t) {
       for (int o : operands) {
@@ -64,7 +74,7 @@ std::vector<bool> plan_flipped_uint8(const GraphDesc& graph) {
     changed = false;
     for (const OperatorDesc& op : graph.operators) {
       if (flip_form(op.type) != FlipForm::kAllOrNone) continue;
-      const std::vector<int> operands = activation_operands(op);
+      const Operands operands = activation_operands(op);
       bool all = true;
       for (int t : operands) all = all && t >= 0 && flipped[t];
       if (all) continue;

@@ -14,7 +14,7 @@
 #endif
 
 // Defined only by the XNNPACK stand-ins of the static tools
-// (src/standalone/xnnpack_unavailable.cpp): a weak reference stays null when
+// (src/platform/float/xnnpack_unavailable.cpp): a weak reference stays null when
 // the real library is linked instead.
 extern "C" int lowbit_xnnpack_stand_in(void) __attribute__((weak));
 

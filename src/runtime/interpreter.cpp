@@ -7,6 +7,7 @@
 #include "graph/memory_planner.h"
 #include "runtime/interpreter_impl.h"
 #include "runtime/api_guard.h"
+#include "runtime/arena_size.h"
 #include "runtime/flipped_uint8.h"
 
 namespace lowbit {
@@ -48,7 +49,14 @@ class OperatorPrepareContext final : public PrepareContext {
     if (bytes > prepared_.scratch_bytes) prepared_.scratch_bytes = bytes;
   }
 
+  bool sizing_only() const override { return impl_.sizing; }
+  void reserve_persistent(size_t bytes) override { impl_.persistent_bytes += bytes; }
+
   void* allocate_persistent(size_t bytes) override {
+    if (impl_.sizing) {
+      impl_.persistent_bytes += bytes;
+      return impl_.sizing_memory(bytes);
+    }
     AlignedBuffer buffer;
     if (!AlignedBuffer::allocate(bytes, &buffer)) return nullptr;
     void* p = buffer.data.get();
@@ -119,6 +127,8 @@ Status Interpreter::Impl::plan_and_bind() {
 
   std::vector<BufferLifetime> buffers;
   std::vector<int> buffer_tensor;  // tensor index, or -(op+1) for an op's scratch
+  buffers.reserve(num_tensors + ops.size());
+  buffer_tensor.reserve(num_tensors + ops.size());
   tensor_bytes.assign(num_tensors, 0);
   for (size_t t = 0; t < num_tensors; ++t) {
     const TensorDesc& desc = graph.tensors[t];
@@ -153,6 +163,7 @@ Status Interpreter::Impl::plan_and_bind() {
   // an operand; slack after the last buffer keeps such reads inside the arena.
   constexpr size_t kReadSlack = 64;
   arena_plan_bytes = plan.arena_bytes + kReadSlack;
+  if (sizing) return Status::Ok();
   LOWBIT_RETURN_IF_ERROR(place_arena());
 
   tensor_data.assign(num_tensors, nullptr);
@@ -182,6 +193,37 @@ Status Interpreter::Impl::plan_and_bind() {
   profile.assign(num_ops, OperatorProfile{0, 0.0});
   for (int i = 0; i < num_ops; ++i) profile[i].op_index = i;
   reset_state();
+  return Status::Ok();
+}
+
+void* Interpreter::Impl::sizing_memory(size_t bytes) {
+  // Kernels write their small tables here and are then thrown away: a few
+  // chunks serve every operator (packers reserve, they get none of this).
+  constexpr size_t kChunk = 64 * 1024;
+  const size_t rounded = (bytes + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment;
+  if (rounded < bytes) return nullptr;
+  if (sizing_chunks.empty() || sizing_chunks.back().bytes - sizing_used < rounded) {
+    AlignedBuffer chunk;
+    if (!AlignedBuffer::allocate(rounded > kChunk ? rounded : kChunk, &chunk)) return nullptr;
+    sizing_chunks.push_back(std::move(chunk));
+    sizing_used = 0;
+  }
+  void* p = sizing_chunks.back().data.get() + sizing_used;
+  sizing_used += rounded;
+  return p;
+}
+
+Status size_arena(std::shared_ptr<const Model> model, const InterpreterOptions& options,
+                  ArenaSizes* sizes) {
+  Interpreter::Impl impl;
+  impl.model = std::move(model);
+  impl.options = options;
+  impl.sizing = true;
+  sizes->arena_capacity = 0;
+  sizes->persistent_bytes = 0;
+  LOWBIT_RETURN_IF_ERROR(impl.prepare());
+  sizes->arena_capacity = impl.required_arena_capacity();
+  sizes->persistent_bytes = impl.persistent_bytes;
   return Status::Ok();
 }
 
@@ -245,7 +287,8 @@ Status Interpreter::Impl::prepare() {
   selector->set_float_kernels(options.float_kernels);
   LOWBIT_RETURN_IF_ERROR(check_float_precision(options.float_precision, options.float_kernels));
   selector->set_float_precision(options.float_precision);
-  pool = std::make_unique<ThreadPool>(options.num_threads);
+  pool = sizing ? ThreadPool::planned(options.num_threads)
+                : std::make_unique<ThreadPool>(options.num_threads);
   persistent.clear();
   persistent_bytes = 0;
   // The reference kernels run uint8 as uint8: flipping would only add passes.

@@ -63,6 +63,13 @@ struct Interpreter::Impl {
   std::vector<size_t> tensor_bytes;
   std::vector<bool> flipped_uint8;  // per tensor (runtime/flipped_uint8.h); empty: none
 
+  // lowbit_arena_size's pass (runtime/arena_size.h): kernels are prepared
+  // with PrepareContext::sizing_only(), the plan stops before the arena.
+  bool sizing = false;
+  std::vector<AlignedBuffer> sizing_chunks;
+  size_t sizing_used = 0;  // bytes handed out of the last chunk
+  void* sizing_memory(size_t bytes);
+
   bool profiling = false;
   std::vector<OperatorProfile> profile;
 

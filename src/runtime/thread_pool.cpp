@@ -7,6 +7,16 @@ ThreadPool::ThreadPool(int num_threads) : num_threads_(num_threads < 1 ? 1 : num
   if (pool_ == nullptr) num_threads_ = 1;
 }
 
+std::unique_ptr<ThreadPool> ThreadPool::planned(int num_threads) {
+  auto pool = std::make_unique<ThreadPool>(1);
+#ifdef LOWBIT_SERIAL_THREADS
+  (void)num_threads;  // the serial pthreadpool stand-in: always one thread
+#else
+  pool->num_threads_ = num_threads < 1 ? 1 : num_threads;
+#endif
+  return pool;
+}
+
 ThreadPool::~ThreadPool() {
   if (pool_ != nullptr) pthreadpool_destroy(pool_);
 }

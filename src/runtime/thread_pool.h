@@ -4,6 +4,7 @@
 #include <pthreadpool.h>
 
 #include <cstddef>
+#include <memory>
 #include <utility>
 
 // ThreadSanitizer cannot see pthreadpool's fork and join (Debian's library is
@@ -46,6 +47,12 @@ inline const void* tsan_join(const void* ctx) { return static_cast<const char*>(
 class ThreadPool {
  public:
   explicit ThreadPool(int num_threads);  // 1 = run on the caller's thread
+  // A pool that reports the thread count ThreadPool(num_threads) would have
+  // but starts no threads and runs everything on the caller's thread: for
+  // lowbit_arena_size's sizing pass, whose kernels only read num_threads().
+  // (Should pthreadpool_create fail where it normally succeeds, the real pool
+  // has one thread where this one reports num_threads.)
+  static std::unique_ptr<ThreadPool> planned(int num_threads);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "runtime/arena_size.h"
+
 namespace lowbit {
 namespace testing {
 
@@ -24,6 +26,21 @@ RunResult run_model(const ModelBuilder& builder, const std::vector<Bytes>& input
   Interpreter interp(model.value(), options);
   result.status = interp.prepare();
   if (!result.status.ok()) return result;
+  // Every operator test also checks lowbit_arena_size's sizing pass: the
+  // same arena and persistent bytes as this prepare, without packing.
+  ArenaSizes sizes;
+  result.status = size_arena(model.value(), options, &sizes);
+  if (!result.status.ok()) return result;
+  if (sizes.arena_capacity != interp.required_arena_capacity() ||
+      sizes.persistent_bytes != interp.packed_weight_bytes()) {
+    result.status = Status(StatusCode::kInternal,
+                           "arena sizing pass: " + std::to_string(sizes.arena_capacity) +
+                               " arena / " + std::to_string(sizes.persistent_bytes) +
+                               " persistent bytes; prepare: " +
+                               std::to_string(interp.required_arena_capacity()) + " / " +
+                               std::to_string(interp.packed_weight_bytes()));
+    return result;
+  }
   if (inputs.size() != interp.num_inputs()) {
     result.status = Status(StatusCode::kInvalidArgument, "wrong number of test inputs");
     return result;

@@ -44,12 +44,17 @@ Status BinConv2DDriver::prepare(PrepareContext& ctx, const char* family, const u
   // The output stage brings no instruction set the GEMM does not use, so one
   // kernel set (e.g. "avx2") never mixes in another.
   plan_.output = ctx.selector().limited_to(gemm.required).select(bin_output_variants()).fn;
-  void* storage = ctx.allocate_persistent(bin_conv2d_gemm_packed_bytes(*p, plan_.gemm));
-  if (storage == nullptr) {
-    return Status(StatusCode::kResourceExhausted,
-                  "cannot allocate the packed filter and indirection buffer");
+  const size_t packed_bytes = bin_conv2d_gemm_packed_bytes(*p, plan_.gemm);
+  if (ctx.sizing_only()) {
+    ctx.reserve_persistent(packed_bytes);
+  } else {
+    void* storage = ctx.allocate_persistent(packed_bytes);
+    if (storage == nullptr) {
+      return Status(StatusCode::kResourceExhausted,
+                    "cannot allocate the packed filter and indirection buffer");
+    }
+    bin_conv2d_gemm_pack(*p, filter, &plan_, storage);
   }
-  bin_conv2d_gemm_pack(*p, filter, &plan_, storage);
   scratch_per_chunk_ = bin_conv2d_gemm_scratch_bytes(*p, plan_.gemm);
   ctx.request_scratch(chunks_ * scratch_per_chunk_);
   return Status::Ok();

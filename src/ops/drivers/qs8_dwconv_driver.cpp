@@ -17,16 +17,17 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
                                   g.dilation_w);
   // Split weights (high, low halves) rejoin as int16 for row kernels that
   // take wide weights; the generic kernel reads each tap twice instead.
+  // (A sizing pass packs nothing, so it joins no weights either.)
+  const bool wide = q.split_taps && row_fn_ && kernel_.wide_row_weights;
+  if (q.split_taps && !wide) row_fn_ = nullptr;
   std::vector<int16_t> wide_weights;
-  if (q.split_taps && row_fn_ && kernel_.wide_row_weights) {
+  if (wide && !ctx.sizing_only()) {
     wide_weights.resize(filter_taps * channels);
     for (size_t i = 0; i < wide_weights.size(); ++i) {
       wide_weights[i] = static_cast<int16_t>(weights[i] + weights[wide_weights.size() + i]);
     }
-  } else if (q.split_taps) {
-    row_fn_ = nullptr;
   }
-  tap_reads_ = q.split_taps && wide_weights.empty() ? 2 : 1;
+  tap_reads_ = q.split_taps && !wide ? 2 : 1;
   const size_t taps = filter_taps * tap_reads_;
   if (taps > kMaxTaps) {
     return Status(StatusCode::kUnsupported, "depthwise kernel has more than 256 taps");
@@ -48,12 +49,17 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
   packed_block_bytes_ = packed_bytes / ((channels + block - 1) / block);
   // Row kernels read the zero-point row at any column of a padding row.
   const size_t zero_bytes = row_fn_ ? size_t(g.input_w) * channels : channels;
+  if (ctx.sizing_only()) {
+    ctx.reserve_persistent(packed_bytes);
+    ctx.reserve_persistent(zero_bytes);
+    return make_gemm_params(ctx, q, channels, 32, &params_);
+  }
   void* packed = ctx.allocate_persistent(packed_bytes);
   auto* zero_row = static_cast<int8_t*>(ctx.allocate_persistent(zero_bytes));
   if (!packed || !zero_row) {
     return Status(StatusCode::kResourceExhausted, "cannot allocate packed depthwise weights");
   }
-  if (!wide_weights.empty()) {
+  if (wide) {
     qs8_dwconv_pack_rows_wide(block, channels, g.kernel_h, g.kernel_w, wide_weights.data(), bias,
                               q.input_zero_point, packed);
   } else if (row_fn_) {

@@ -31,6 +31,42 @@ Status make_gemm_params(PrepareContext& ctx, const Qs8ConvQuantization& q, size_
   return Status::Ok();
 }
 
+// Weights (padded to whole segments for row taps) and the folded bias in
+// the GEMM's packed layout.
+Status Qs8GemmConvDriver::pack_weights(PrepareContext& ctx, const Qs8ConvQuantization& q,
+                                       size_t packed_bytes, const int8_t* weights,
+                                       const int32_t* bias) {
+  const Qs8ConvGeometry& g = g_;
+  const size_t n = static_cast<size_t>(g.output_c);
+  // The row sums count the input zero point K times: the bias takes it back.
+  std::vector<int32_t> folded_bias;
+  if (row_sum_multiplier_ != 0) {
+    folded_bias.resize(n);
+    const int64_t correction = int64_t(row_sum_multiplier_) * int64_t(k_) * q.input_zero_point;
+    for (size_t o = 0; o < n; ++o) {
+      folded_bias[o] = static_cast<int32_t>((bias ? bias[o] : 0) - correction);
+    }
+    bias = folded_bias.data();
+  }
+  std::vector<int8_t> padded_weights;
+  if (source_ == RowSource::kRowTaps) {
+    const size_t segment = size_t(g.kernel_w) * g.input_c;
+    padded_weights.assign(n * packed_k_, 0);
+    for (size_t o = 0; o < n; ++o) {
+      for (int32_t ky = 0; ky < g.kernel_h; ++ky) {
+        std::memcpy(&padded_weights[o * packed_k_ + ky * segment_bytes_],
+                    weights + o * k_ + ky * segment, segment);
+      }
+    }
+    weights = padded_weights.data();
+  }
+  void* packed = ctx.allocate_persistent(packed_bytes);
+  if (!packed) return Status(StatusCode::kResourceExhausted, "cannot allocate packed weights");
+  qs8_gemm_pack(kernel_.layout, n, packed_k_, weights, bias, q.input_zero_point, packed);
+  packed_ = packed;
+  return Status::Ok();
+}
+
 Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKernel>& variant,
                                   const Qs8ConvGeometry& g, const Qs8ConvQuantization& q,
                                   const int8_t* weights, const int32_t* bias) {
@@ -69,32 +105,12 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
   packed_k_ = source_ == RowSource::kRowTaps ? size_t(g.kernel_h) * segment_bytes_ : k_;
 
   const size_t n = static_cast<size_t>(g.output_c);
-  // The row sums count the input zero point K times: the bias takes it back.
-  std::vector<int32_t> folded_bias;
-  if (row_sum_multiplier_ != 0) {
-    folded_bias.resize(n);
-    const int64_t correction = int64_t(row_sum_multiplier_) * int64_t(k_) * q.input_zero_point;
-    for (size_t o = 0; o < n; ++o) {
-      folded_bias[o] = static_cast<int32_t>((bias ? bias[o] : 0) - correction);
-    }
-    bias = folded_bias.data();
+  const size_t packed_bytes = qs8_gemm_packed_bytes(kernel_.layout, n, packed_k_);
+  if (ctx.sizing_only()) {
+    ctx.reserve_persistent(packed_bytes);
+  } else {
+    LOWBIT_RETURN_IF_ERROR(pack_weights(ctx, q, packed_bytes, weights, bias));
   }
-  std::vector<int8_t> padded_weights;
-  if (source_ == RowSource::kRowTaps) {
-    const size_t segment = size_t(g.kernel_w) * g.input_c;
-    padded_weights.assign(n * packed_k_, 0);
-    for (size_t o = 0; o < n; ++o) {
-      for (int32_t ky = 0; ky < g.kernel_h; ++ky) {
-        std::memcpy(&padded_weights[o * packed_k_ + ky * segment_bytes_],
-                    weights + o * k_ + ky * segment, segment);
-      }
-    }
-    weights = padded_weights.data();
-  }
-  void* packed = ctx.allocate_persistent(qs8_gemm_packed_bytes(kernel_.layout, n, packed_k_));
-  if (!packed) return Status(StatusCode::kResourceExhausted, "cannot allocate packed weights");
-  qs8_gemm_pack(kernel_.layout, n, packed_k_, weights, bias, q.input_zero_point, packed);
-  packed_ = packed;
   LOWBIT_RETURN_IF_ERROR(make_gemm_params(ctx, q, n, 16, &params_));
 
   // Work splits into row_splits x channel_splits rectangles, one per task,

@@ -101,6 +101,8 @@ class Qs8GemmConvDriver {
   // Scratch one task needs for its tile rows.
   size_t strip_bytes() const;
   Status prepare_pixel_taps(PrepareContext& ctx, int32_t input_zero_point);
+  Status pack_weights(PrepareContext& ctx, const Qs8ConvQuantization& q, size_t packed_bytes,
+                      const int8_t* weights, const int32_t* bias);
   // Rows [row0, row0 + mr): receptive fields into strip, rows[m] pointing at them.
   void gather_tile(size_t row0, size_t mr, const int8_t* input, int8_t* strip,
                    const int8_t** rows) const;

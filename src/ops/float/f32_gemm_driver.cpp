@@ -42,13 +42,17 @@ Status F32GemmDriver::prepare_common(PrepareContext& ctx,
                                      const float* weights, const float* bias) {
   kernel_ = variant.fn.tile_for(n_);
   const size_t nr = kernel_.nr, k = taps_ * kc_;
-  auto* packed = static_cast<float*>(
-      ctx.allocate_persistent(f32_igemm_packed_floats(nr, n_, k) * sizeof(float)));
-  if (packed == nullptr) {
-    return Status(StatusCode::kResourceExhausted, "cannot allocate packed float weights");
+  const size_t packed_bytes = f32_igemm_packed_floats(nr, n_, k) * sizeof(float);
+  if (ctx.sizing_only()) {
+    ctx.reserve_persistent(packed_bytes);
+  } else {
+    auto* packed = static_cast<float*>(ctx.allocate_persistent(packed_bytes));
+    if (packed == nullptr) {
+      return Status(StatusCode::kResourceExhausted, "cannot allocate packed float weights");
+    }
+    f32_igemm_pack(nr, n_, k, weights, bias, packed);
+    packed_ = packed;
   }
-  f32_igemm_pack(nr, n_, k, weights, bias, packed);
-  packed_ = packed;
 
   // Few row tiles (batch-1 FULLY_CONNECTED, small images) would leave
   // threads idle, so channel panels are split too (as the int8 driver does).

@@ -1,6 +1,6 @@
 // Hosted builds link every float kernel: the operators' entry point forwards
 // to the factory. The firmware library has its own entry point instead
-// (src/c_api/firmware/float_kernel_hook.cpp), which links the factory only
+// (src/platform/float/float_kernel_hook.cpp), which links the factory only
 // when the program asks for float operators.
 #include "ops/float/float_kernels.h"
 

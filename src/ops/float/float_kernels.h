@@ -12,7 +12,7 @@ namespace lowbit {
 // when the operator has no float implementation. What the operators call:
 // hosted builds forward it to make_float_kernel (float_kernel_entry.cpp); the
 // firmware library only once the program links the float kernels through its
-// op resolver (src/c_api/firmware/float_kernel_hook.cpp), so firmware without
+// op resolver (src/platform/float/float_kernel_hook.cpp), so firmware without
 // float operators links none.
 Result<std::unique_ptr<OpKernel>> create_float_kernel(const GraphDesc& graph,
                                                       const OperatorDesc& op);

@@ -1,5 +1,5 @@
 /* cpuinfo's ISA flags for ARM Linux from the kernel's hardware capabilities,
- * for the static bench_model and lowbit-run (README.md). Only what lowbit's
+ * for the static bench_model and lowbit-run (src/platform/README.md). Only what lowbit's
  * CPU detection reads (src/runtime/cpu_features.cpp: cpuinfo_has_arm_neon
  * and cpuinfo_has_arm_neon_dot, inline functions reading cpuinfo_isa) is
  * filled. */

@@ -1,6 +1,6 @@
 /* A small thread pool with the pthreadpool entry points lowbit's runtime
  * calls (create, destroy, get_threads_count, parallelize_1d/2d), for the
- * static bench_model and lowbit-run (README.md). The caller runs tasks too;
+ * static bench_model and lowbit-run (src/platform/README.md). The caller runs tasks too;
  * indices are claimed one at a time from an atomic counter, which suits
  * lowbit's coarse tiles. Flags (denormal control) are ignored. */
 #include <pthread.h>

@@ -1,5 +1,5 @@
 /* XNNPACK's entry points that lowbit's float operators call, all failing,
- * for the static bench_model and lowbit-run (README.md): Debian has no
+ * for the static bench_model and lowbit-run (src/platform/README.md): Debian has no
  * static XNNPACK. lowbit_xnnpack_stand_in tells the runtime
  * (src/runtime/float_kernels.cpp) that these are linked, so float operators
  * default to lowbit's own kernels and asking for XNNPACK's is refused with
