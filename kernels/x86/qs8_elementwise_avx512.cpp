@@ -79,7 +79,7 @@ inline void for_each_step(size_t n, const Step& step) {
 // One rescale with its per-call terms computed once, in any fixed-point
 // profile (the fp32 profile never reaches it).
 struct Rescale {
-  avx512::DoubleRoundingTerms terms;
+  avx512::FixedPointTerms terms;
   RequantProfile profile;
 
   Rescale(const ref::Requantizer& r, RequantProfile p) : profile(p) {
@@ -88,9 +88,10 @@ struct Rescale {
   template <bool kHalfUp>
   __m512i apply(__m512i acc) const {
     if (profile == RequantProfile::kSingleRounding) {
-      return avx512::requant_single_rounding(acc, terms.multiplier, terms.shift);
+      return terms.apply<RequantProfile::kSingleRounding>(acc);
     }
-    return terms.apply<kHalfUp>(acc);
+    return terms.apply<kHalfUp ? RequantProfile::kTfliteOptimized
+                               : RequantProfile::kTfliteReference>(acc);
   }
 };
 
