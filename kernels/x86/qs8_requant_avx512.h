@@ -195,7 +195,7 @@ inline __m512i requant_fp32(__m512i acc, __m512 scale) {
 inline void requantize_store(__m512i acc, const Qs8GemmParams& p, size_t channel, int8_t* out,
                              __mmask16 store_mask) {
   __m512i v;
-  switch (p.profile) {
+  switch (qs8_kernel_profile(p)) {
     case RequantProfile::kSingleRounding:
       v = requant_single_rounding(acc, _mm512_loadu_si512(p.multiplier + channel),
                                   _mm512_loadu_si512(p.shift + channel));
@@ -208,7 +208,7 @@ inline void requantize_store(__m512i acc, const Qs8GemmParams& p, size_t channel
     default:
       v = requant_double_rounding(acc, _mm512_loadu_si512(p.multiplier + channel),
                                   _mm512_loadu_si512(p.shift + channel),
-                                  ref::rounds_half_up(p.profile));
+                                  ref::rounds_half_up(qs8_kernel_profile(p)));
       break;
   }
   v = _mm512_max_epi32(v, _mm512_set1_epi32(-ref::kRequantizedLimit));
@@ -229,7 +229,12 @@ inline void requantize_store(__m512i acc, const Qs8GemmParams& p, size_t channel
 // round(clamp(x)) == clamp(round(x)), and it also keeps the conversion in range.
 template <RequantProfile kProfile>
 struct BlockRequantizer {
-  LOWBIT_AVX512_ALWAYS_INLINE BlockRequantizer(const Qs8GemmParams& p, size_t channel) {
+  LOWBIT_AVX512_ALWAYS_INLINE BlockRequantizer(const Qs8GemmParams& p, size_t channel)
+      : BlockRequantizer(p, _mm512_loadu_si512(p.multiplier + channel),
+                         _mm512_loadu_si512(p.shift + channel), _mm512_loadu_ps(p.scale + channel)) {}
+  // The parameters of 16 lanes given (e.g. 8 channels twice, for two pixels).
+  LOWBIT_AVX512_ALWAYS_INLINE BlockRequantizer(const Qs8GemmParams& p, __m512i multiplier,
+                                               __m512i shift, __m512 scales) {
     const int32_t lo_value = std::max(p.output_min - p.output_zero_point, -ref::kRequantizedLimit);
     const int32_t hi_value = std::min(p.output_max - p.output_zero_point, ref::kRequantizedLimit);
     zero_point = _mm512_set1_epi32(p.output_zero_point);
@@ -238,10 +243,9 @@ struct BlockRequantizer {
     lo_f = _mm512_set1_ps(static_cast<float>(lo_value));
     hi_f = _mm512_set1_ps(static_cast<float>(hi_value));
     if (kProfile == RequantProfile::kXnnpackFp32) {
-      scale = _mm512_loadu_ps(p.scale + channel);
+      scale = scales;
     } else {
-      terms.set(_mm512_loadu_si512(p.multiplier + channel), _mm512_loadu_si512(p.shift + channel),
-                kProfile);
+      terms.set(multiplier, shift, kProfile);
     }
   }
 
