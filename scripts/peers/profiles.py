@@ -10,7 +10,7 @@ import os
 import sys
 import tempfile
 
-from lowbit_tools import SHARED_INT8_MODELS, run_tool, tool
+from lowbit_tools import SHARED_INT8_MODELS, SHARED_MODELS, run_tool, tool
 from .measure import thread_counts
 from .report import Table
 from .zoo_litert import VISION_MODELS
@@ -20,7 +20,6 @@ PROFILES = ["tflite_reference", "single_rounding", "tflite_optimized"]
 
 
 def add_arguments(parser):
-    from lowbit_tools import SHARED_MODELS
     parser.add_argument("--models", default=SHARED_MODELS, help="the shared models folder")
     parser.add_argument("--extra", default="", help="more .tflite/.lbm files, comma-separated")
     parser.add_argument("--only", default="", help="comma-separated parts of model names to keep")
