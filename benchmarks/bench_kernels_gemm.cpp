@@ -186,8 +186,9 @@ int register_all() {
     if (!cpu.has(qs8[i].required)) continue;
     benchmark::RegisterBenchmark(qs8[i].name, qs8_gemm, qs8[i].fn, RequantProfile::kTfliteReference)
         ->Apply(shapes);
-    for (RequantProfile profile : {RequantProfile::kTfliteReference,
-                                   RequantProfile::kSingleRounding, RequantProfile::kXnnpackFp32}) {
+    for (RequantProfile profile :
+         {RequantProfile::kTfliteReference, RequantProfile::kSingleRounding,
+          RequantProfile::kXnnpackFp32, RequantProfile::kTfliteOptimized}) {
       const std::string name =
           std::string(qs8[i].name) + "/pointwise/" + requant_profile_name(profile);
       benchmark::RegisterBenchmark(name.c_str(), qs8_gemm, qs8[i].fn, profile)

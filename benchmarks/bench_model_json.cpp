@@ -27,6 +27,7 @@ Json operator_json(const OperatorStats& op) {
   j["name"] = op.name;
   j["kernel"] = op.kernel;
   j["avg_ms"] = six_digits(op.avg_ms);
+  j["min_ms"] = six_digits(op.min_ms);
   j["macs"] = op.macs;
   return j;
 }

@@ -14,6 +14,7 @@ struct OperatorStats {
   std::string name;
   std::string kernel;   // "qs8_conv2d__reference"
   double avg_ms = 0.0;  // over the measured runs
+  double min_ms = 0.0;  // the fastest of the measured runs
   uint64_t macs = 0;
 };
 

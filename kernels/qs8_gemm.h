@@ -100,6 +100,12 @@ inline int8_t qs8_requantize_channel(int32_t acc, const Qs8GemmParams& params, s
                                                        params.output_min, params.output_max));
 }
 
+// The profile SIMD GEMM and depthwise kernels compute for `params`, with the
+// same outputs (ref::clamped_profile).
+inline RequantProfile qs8_kernel_profile(const Qs8GemmParams& params) {
+  return ref::clamped_profile(params.profile, params.output_zero_point, params.output_min);
+}
+
 size_t qs8_gemm_packed_bytes(const Qs8GemmLayout& layout, size_t n, size_t k);
 // weights: [n][k] int8 (OHWI flattened: one row per output channel);
 // bias: int32[n] or nullptr.

@@ -5,6 +5,7 @@
   binary  bench_model vs Larq Compute Engine on generated binary networks and layers
   layers  bench_kernels (lowbit, XNNPACK) vs ONNX Runtime on int8 GEMM layer shapes
   zoo     bench_model on .tflite files vs LiteRT (XNNPACK delegate), the zoo vision models
+  profiles  bench_model under each requantization profile vs xnnpack_fp32, per model
 
 Every table starts with a line naming the CPU (lscpu's model name), the load and the time.
 `scripts/bench_peers.sh SUBCOMMAND --help` lists each one's options.
@@ -14,13 +15,15 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peers import binary_lce, int8_litert, layers_ort, zoo_litert  # noqa: E402
+from peers import binary_lce, int8_litert, layers_ort, profiles, zoo_litert  # noqa: E402
 from lowbit_tools import ROOT  # noqa: E402 (peers put tests/conformance on the path)
 
-SUBCOMMANDS = {"int8": int8_litert, "binary": binary_lce, "layers": layers_ort, "zoo": zoo_litert}
+SUBCOMMANDS = {"int8": int8_litert, "binary": binary_lce, "layers": layers_ort, "zoo": zoo_litert,
+               "profiles": profiles}
 HELP = {"int8": "vs LiteRT, int8 models end to end", "binary": "vs Larq Compute Engine",
         "layers": "vs ONNX Runtime and XNNPACK, int8 GEMM layers",
-        "zoo": "vs LiteRT, the zoo vision models (uint8 and int8), both profiles"}
+        "zoo": "vs LiteRT, the zoo vision models (uint8 and int8), both profiles",
+        "profiles": "lowbit's requantization profiles vs xnnpack_fp32 (issue 16)"}
 
 
 def main():

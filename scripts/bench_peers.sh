@@ -7,6 +7,8 @@
 #   scripts/bench_peers.sh zoo    [--build build] [--threads 1,2] [--runs 30] [--budget 3] [--quick]
 #                                 [--set vision|audio] [--only deeplab,movenet] [--profiles P,Q]
 #                                 [--markdown]
+#   scripts/bench_peers.sh profiles [--build build] [--threads 1,2] [--runs 100] [--rounds 5]
+#                                 [--extra a.tflite,b.tflite] [--only vww,kws] [--kinds] [--markdown]
 # Every table names the CPU (lscpu's model name). binary exits 1 when lowbit's reference and SIMD
 # kernels disagree on a model.
 set -euo pipefail

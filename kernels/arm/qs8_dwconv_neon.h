@@ -282,14 +282,14 @@ constexpr RequantProfile profile_of(ForProfile<kProfile>) {
 
 inline void pixel_any_profile(size_t channels, size_t taps, const int8_t* const* inputs,
                               const void* packed_w, int8_t* output, const Qs8GemmParams& params) {
-  with_profile(params.profile, [&](auto tag) {
+  with_profile(qs8_kernel_profile(params), [&](auto tag) {
     pixel<profile_of(decltype(tag){})>(channels, taps, inputs, packed_w, output, params);
   });
 }
 
 template <int K, int S>
 void row_any_profile(const Qs8DwconvRowArgs& a) {
-  with_profile(a.params->profile, [&](auto tag) { row<K, S, profile_of(decltype(tag){})>(a); });
+  with_profile(qs8_kernel_profile(*a.params), [&](auto tag) { row<K, S, profile_of(decltype(tag){})>(a); });
 }
 
 }  // namespace

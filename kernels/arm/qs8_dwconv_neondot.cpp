@@ -108,7 +108,7 @@ __attribute__((noinline)) void row(const Qs8DwconvRowArgs& a) {
 
 template <int S>
 void row_any_profile(const Qs8DwconvRowArgs& a) {
-  switch (a.params->profile) {
+  switch (qs8_kernel_profile(*a.params)) {
     case RequantProfile::kXnnpackFp32:
       return row<S, RequantProfile::kXnnpackFp32>(a);
     case RequantProfile::kSingleRounding:

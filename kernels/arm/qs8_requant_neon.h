@@ -68,7 +68,7 @@ inline int32x4_t requant_fp32(int32x4_t acc, float32x4_t scale) {
 // Rescales four accumulators of channels [channel, channel + 4) under the
 // params' profile.
 inline int32x4_t requant(int32x4_t acc, const Qs8GemmParams& p, size_t channel) {
-  switch (p.profile) {
+  switch (qs8_kernel_profile(p)) {
     case RequantProfile::kSingleRounding:
       return requant_single_rounding(acc, vld1q_s32(p.multiplier + channel),
                                      vld1q_s32(p.shift + channel));
@@ -78,7 +78,8 @@ inline int32x4_t requant(int32x4_t acc, const Qs8GemmParams& p, size_t channel) 
     case RequantProfile::kTfliteOptimized:
     default:
       return requant_double_rounding(acc, vld1q_s32(p.multiplier + channel),
-                                     vld1q_s32(p.shift + channel), ref::rounds_half_up(p.profile));
+                                     vld1q_s32(p.shift + channel),
+                                     ref::rounds_half_up(qs8_kernel_profile(p)));
   }
 }
 

@@ -82,6 +82,19 @@ constexpr bool rounds_half_up(RequantProfile profile) {
   return profile == RequantProfile::kTfliteOptimized;
 }
 
+// A profile whose clamped outputs equal `profile`'s, for kernels to compute
+// instead: tflite_reference's final shift rounds ties away from zero,
+// tflite_optimized's up (fewer instructions in SIMD), and the two differ only
+// where the doubling high multiply is negative, where both results are <= 0.
+// When the clamp's lower bound is at or above the zero point (a fused RELU or
+// RELU6 sets act_min to the zero point) both clamp to act_min there.
+constexpr RequantProfile clamped_profile(RequantProfile profile, int32_t zero_point,
+                                         int32_t act_min) {
+  return profile == RequantProfile::kTfliteReference && act_min >= zero_point
+             ? RequantProfile::kTfliteOptimized
+             : profile;
+}
+
 // Rescale, add the output zero point and clamp to [act_min, act_max].
 // The rescaled value is first limited to +-2^16, far outside any 8-bit
 // output range, so adding the zero point cannot overflow; SIMD kernels do the

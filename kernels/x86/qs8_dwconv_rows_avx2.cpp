@@ -35,7 +35,7 @@ void row(const Qs8DwconvRowArgs& a) {
 
 template <int K, int S>
 void row_any_profile(const Qs8DwconvRowArgs& a) {
-  switch (a.params->profile) {
+  switch (qs8_kernel_profile(*a.params)) {
     case RequantProfile::kXnnpackFp32:
       return row<K, S, RequantProfile::kXnnpackFp32>(a);
     case RequantProfile::kSingleRounding:

@@ -19,6 +19,9 @@
 
 #include "kernels/qs8_dwconv.h"
 #include "kernels/x86/qs8_requant_avx2.h"
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+#include "kernels/x86/qs8_requant_avx512.h"
+#endif
 
 namespace lowbit {
 namespace avx2 {
@@ -73,6 +76,33 @@ inline __m128i requantize(__m256i acc, const HalfRequant<kProfile>& rq, const Ou
   return narrow_to_int8(_mm256_add_epi32(v, r.zero_point));
 }
 
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+// The AVX-512 kernels' narrow blocks requantize both 8-lane halves as one
+// 512-bit vector (half the requantization instructions): channels block to
+// block + 16, or with two pixels the same 8 channels twice.
+template <RequantProfile kProfile>
+struct WideRequant {
+  avx512::BlockRequantizer<kProfile> requant;
+  LOWBIT_AVX512_ALWAYS_INLINE static avx512::BlockRequantizer<kProfile> make(
+      const Qs8GemmParams& p, size_t block, bool two_pixels) {
+    if (!two_pixels) return avx512::BlockRequantizer<kProfile>(p, block);
+    auto twice = [](const int32_t* v) {
+      return _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(v)));
+    };
+    return avx512::BlockRequantizer<kProfile>(
+        p, twice(p.multiplier + block), twice(p.shift + block),
+        _mm512_castsi512_ps(twice(reinterpret_cast<const int32_t*>(p.scale + block))));
+  }
+  LOWBIT_AVX512_ALWAYS_INLINE WideRequant(const Qs8GemmParams& p, size_t block, bool two_pixels)
+      : requant(make(p, block, two_pixels)) {}
+  // Sixteen int8 outputs of the channel-ordered low and high halves.
+  LOWBIT_AVX512_ALWAYS_INLINE __m128i operator()(__m256i low, __m256i high) const {
+    return _mm512_cvtepi32_epi8(
+        requant(_mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1)));
+  }
+};
+#endif
+
 // kTwoPixels: an 8-channel layer with stride 1 (pixel_stride 8) puts two
 // horizontally adjacent output pixels in one 16-lane block instead of leaving
 // half of it empty: a "column" is then two adjacent input pixels, the weights
@@ -91,6 +121,9 @@ void row_block16(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_
   HalfRequant<kProfile> rq_low, rq_high;
   rq_low.load(params, block);
   rq_high.load(params, kTwoPixels ? block : block + 8);
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+  const WideRequant<kProfile> wide(params, block, kTwoPixels);
+#endif
   // Channels 0-3 and 4-7 sit in the low 128-bit lane of the two halves.
   auto load_half = [](const uint8_t* src) {
     return kTwoPixels ? _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src)))
@@ -175,6 +208,21 @@ void row_block16(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_
     // (with two pixels: the second pixel's channels 0-3 and 4-7).
     const __m256i low = _mm256_permute2x128_si256(sum_lo, sum_hi, 0x20);
     const __m256i high = _mm256_permute2x128_si256(sum_lo, sum_hi, 0x31);
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+    if (kTwoPixels || n > 8) {
+      const __m128i bytes = wide(low, high);
+      if (n == 16 || (kTwoPixels && o + 1 < a.output_width)) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), bytes);
+      } else if (kTwoPixels) {
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(out), bytes);
+      } else {
+        alignas(16) int8_t tmp[16];
+        _mm_store_si128(reinterpret_cast<__m128i*>(tmp), bytes);
+        std::memcpy(out, tmp, n);
+      }
+      continue;
+    }
+#endif
     const __m128i bytes_low = requantize(low, rq_low, range);
     if (kTwoPixels) {
       if (o + 1 < a.output_width) {

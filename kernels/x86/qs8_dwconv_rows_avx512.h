@@ -38,7 +38,7 @@ constexpr size_t kBlock = 32;
 // bounds are integers. Five fewer instructions per 16 outputs.
 template <RequantProfile kProfile>
 struct HalfRequant {
-  avx512::DoubleRoundingTerms terms;  // every profile but xnnpack_fp32
+  avx512::FixedPointTerms terms;  // every profile but xnnpack_fp32
   __m512 scale;
   // The parameters of the 16 lanes selected by `index` from channels
   // [channel, channel + 32) (vpermt2d: 0-15 the first 16, 16-31 the next).
@@ -76,11 +76,7 @@ inline __m512i requantize(__m512i acc, const HalfRequant<kProfile>& rq, const Ou
     f = _mm512_min_ps(_mm512_max_ps(f, r.lo_f), r.hi_f);
     return _mm512_add_epi32(_mm512_cvtps_epi32(f), r.zero_point);
   }
-  if (kProfile == RequantProfile::kSingleRounding) {
-    v = requant_single_rounding(acc, rq.terms.multiplier, rq.terms.shift);
-  } else {
-    v = rq.terms.template apply<ref::rounds_half_up(kProfile)>(acc);
-  }
+  v = rq.terms.template apply<kProfile>(acc);
   v = _mm512_min_epi32(_mm512_max_epi32(v, r.lo), r.hi);
   return _mm512_add_epi32(v, r.zero_point);
 }
@@ -190,7 +186,7 @@ void row(const Qs8DwconvRowArgs& a) {
 
 template <int K, int S, typename Ops>
 void row_any_profile(const Qs8DwconvRowArgs& a) {
-  switch (a.params->profile) {
+  switch (qs8_kernel_profile(*a.params)) {
     case RequantProfile::kXnnpackFp32:
       return row<K, S, RequantProfile::kXnnpackFp32, Ops>(a);
     case RequantProfile::kSingleRounding:

@@ -7,6 +7,8 @@
 // int16 lanes.
 #include <immintrin.h>
 
+#include <algorithm>
+
 #include <type_traits>
 
 #include "kernels/qs8_elementwise.h"
@@ -40,23 +42,22 @@ struct Input16 {
   }
 };
 
-// Adds the zero point and clamps as ref::requantize_and_clamp does (the limit
-// clamp keeps the addition from overflowing), then flips and stores.
+// Adds the zero point and clamps as ref::requantize_to_output does: its
+// +-kRequantizedLimit clamp, the zero point and the activation clamp fold into
+// one clamp to [lo, hi] before adding the zero point (equal for every zero
+// point within the limit of the activation range), then flips and stores.
 struct Store16 {
-  __m512i zero_point, limit_lo, limit_hi, lo, hi;
+  __m512i zero_point, lo, hi;
   __m128i flip;
 
   Store16(int32_t zp, int32_t act_min, int32_t act_max, __m128i flip_bytes)
       : zero_point(_mm512_set1_epi32(zp)),
-        limit_lo(_mm512_set1_epi32(-ref::kRequantizedLimit)),
-        limit_hi(_mm512_set1_epi32(ref::kRequantizedLimit)),
-        lo(_mm512_set1_epi32(act_min)),
-        hi(_mm512_set1_epi32(act_max)),
+        lo(_mm512_set1_epi32(std::max(act_min - zp, -ref::kRequantizedLimit))),
+        hi(_mm512_set1_epi32(std::min(act_max - zp, ref::kRequantizedLimit))),
         flip(flip_bytes) {}
 
   __m512i clamped(__m512i v) const {
-    v = _mm512_min_epi32(_mm512_max_epi32(v, limit_lo), limit_hi);
-    return _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, zero_point), lo), hi);
+    return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(v, lo), hi), zero_point);
   }
   void operator()(__m512i v, __mmask16 mask, int8_t* out) const {
     _mm_mask_storeu_epi8(out, mask, _mm_xor_si128(_mm512_cvtepi32_epi8(clamped(v)), flip));
@@ -79,7 +80,7 @@ inline void for_each_step(size_t n, const Step& step) {
 // One rescale with its per-call terms computed once, in any fixed-point
 // profile (the fp32 profile never reaches it).
 struct Rescale {
-  avx512::DoubleRoundingTerms terms;
+  avx512::FixedPointTerms terms;
   RequantProfile profile;
 
   Rescale(const ref::Requantizer& r, RequantProfile p) : profile(p) {
@@ -88,40 +89,53 @@ struct Rescale {
   template <bool kHalfUp>
   __m512i apply(__m512i acc) const {
     if (profile == RequantProfile::kSingleRounding) {
-      return avx512::requant_single_rounding(acc, terms.multiplier, terms.shift);
+      return terms.apply<RequantProfile::kSingleRounding>(acc);
     }
-    return terms.apply<kHalfUp>(acc);
+    return terms.apply<kHalfUp ? RequantProfile::kTfliteOptimized
+                               : RequantProfile::kTfliteReference>(acc);
   }
 };
 
 // TFLite's rescale of an ADD input, (x - zp) * 2^20, in 32-bit lanes. With
 // v = x - zp (|v| <= 255) the doubling high multiply is
-//   floor((v * 2^20 * M + 2^30) / 2^31) = floor((v * M + 2^10) / 2^11)
-//                                       = v * Mh + floor((v * Ml + 2^10) / 2^11)
+//   h = floor((v * 2^20 * M + 2^30) / 2^31) = floor((v * M + 2^10) / 2^11)
+//     = v * Mh + floor((v * Ml + 2^10) / 2^11)
 // for M = Mh * 2^11 + Ml, 0 <= Ml < 2^11 (Mh by an arithmetic shift, so a
 // negative M, SUB's b, splits the same way). Both products fit 32 bits
-// (|v * Mh| <= 2^28), so no 64-bit multiply is needed; the rounding right
-// shift follows as in every double-rounding rescale. Only for shifts <= 0
+// (|v * Mh| <= 2^28), so no 64-bit multiply is needed. The final shift by r
+// adds 2^(r-1) inside the second floor (2^(10+r), a multiple of 2^11, which
+// keeps the sum below 2^31 for r <= 20) and, for ties away from zero,
+// subtracts 1 where v * M < 0 (where h = 0 instead of h < 0, 2^(r-1) - 1
+// still rounds to 0), then shifts arithmetically. Only for shifts -20..0
 // (input multipliers are at most 1/2) and TFLite's lift of 20 bits.
 struct LiftedInputRescale {
   static constexpr int kLift = 20;
-  __m512i high_part, low_part, right, mask, half_mask;
+  __m512i high_part, low_part, low_round, right, away;
+  bool negative_multiplier;
 
   static bool applies(const ref::Requantizer& r, int32_t left_shift, RequantProfile profile) {
-    return left_shift == kLift && r.shift <= 0 && profile != RequantProfile::kSingleRounding;
+    return left_shift == kLift && r.shift <= 0 && r.shift >= -20 &&
+           profile != RequantProfile::kSingleRounding;
   }
   explicit LiftedInputRescale(const ref::Requantizer& r)
       : high_part(_mm512_set1_epi32(r.multiplier >> 11)),
         low_part(_mm512_set1_epi32(r.multiplier & 2047)),
+        low_round(_mm512_set1_epi32((1 << 10) + (r.shift < 0 ? 1 << (10 - r.shift) : 0))),
         right(_mm512_set1_epi32(-r.shift)),
-        mask(_mm512_set1_epi32(static_cast<int32_t>((uint32_t{1} << -r.shift) - 1))),
-        half_mask(_mm512_srai_epi32(mask, 1)) {}
+        away(_mm512_set1_epi32(r.shift < 0 ? 1 : 0)),
+        negative_multiplier(r.multiplier < 0) {}
   template <bool kHalfUp>
   __m512i apply(__m512i v) const {
-    const __m512i low = _mm512_srai_epi32(
-        _mm512_add_epi32(_mm512_mullo_epi32(v, low_part), _mm512_set1_epi32(1 << 10)), 11);
-    const __m512i high = _mm512_add_epi32(_mm512_mullo_epi32(v, high_part), low);
-    return avx512::rounding_shift_right(high, right, mask, half_mask, kHalfUp);
+    const __m512i low =
+        _mm512_srai_epi32(_mm512_add_epi32(_mm512_mullo_epi32(v, low_part), low_round), 11);
+    __m512i high = _mm512_add_epi32(_mm512_mullo_epi32(v, high_part), low);
+    if (!kHalfUp) {
+      const __m512i zero = _mm512_setzero_si512();
+      const __mmask16 negative = negative_multiplier ? _mm512_cmpgt_epi32_mask(v, zero)
+                                                     : _mm512_cmplt_epi32_mask(v, zero);
+      high = _mm512_mask_sub_epi32(high, negative, high, away);
+    }
+    return _mm512_srav_epi32(high, right);
   }
 };
 
@@ -163,17 +177,23 @@ struct ShiftedInputRescale {
   }
 };
 
-// ADD's fixed-point profiles: both inputs rescaled, summed, the sum rescaled.
+// ADD's fixed-point profiles: both inputs rescaled, summed, the sum rescaled
+// (after a fused RELU with tflite_optimized's rounding: ref::clamped_profile).
 template <typename InputRescale, typename T>
 void add_rescaled(const ref::Qs8AddParams& p, const Operands<T>& io, const InputRescale& ra,
                   const InputRescale& rb, size_t n, T* output) {
-  const Rescale ro(p.output, p.profile);
+  const RequantProfile output_profile =
+      ref::clamped_profile(p.profile, p.output_zero_point, p.act_min);
+  const Rescale ro(p.output, output_profile);
   with_half_up(p.profile, [&](auto half_up) {
-    constexpr bool kHalfUp = decltype(half_up)::value;
-    for_each_step(n, [&](size_t i, __mmask16 mask) {
-      const __m512i sum = _mm512_add_epi32(ra.template apply<kHalfUp>(io.x.at(i, mask)),
-                                           rb.template apply<kHalfUp>(io.y.at(i, mask)));
-      io.store(ro.apply<kHalfUp>(sum), mask, output + i);
+    with_half_up(output_profile, [&](auto output_half_up) {
+      constexpr bool kHalfUp = decltype(half_up)::value;
+      constexpr bool kOutputHalfUp = decltype(output_half_up)::value;
+      for_each_step(n, [&](size_t i, __mmask16 mask) {
+        const __m512i sum = _mm512_add_epi32(ra.template apply<kHalfUp>(io.x.at(i, mask)),
+                                             rb.template apply<kHalfUp>(io.y.at(i, mask)));
+        io.store(ro.apply<kOutputHalfUp>(sum), mask, output + i);
+      });
     });
   });
 }

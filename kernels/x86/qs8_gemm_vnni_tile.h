@@ -202,7 +202,7 @@ void gemm_any_rows(size_t mr, const Source& source, size_t nc, size_t block_byte
 template <bool kOffsets, typename Source>
 void gemm_profile(size_t mr, const Source& source, size_t nc, size_t block_bytes,
                   const void* packed_w, int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
-  switch (params.profile) {
+  switch (qs8_kernel_profile(params)) {
     case RequantProfile::kXnnpackFp32:
       return gemm_any_rows<RequantProfile::kXnnpackFp32, kOffsets>(mr, source, nc, block_bytes,
                                                                    packed_w, c, c_stride, params);

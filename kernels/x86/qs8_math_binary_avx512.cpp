@@ -1,7 +1,7 @@
 // int8/uint8 PRELU and int8 SQUARED_DIFFERENCE with AVX-512 (BW), sixteen
 // outputs per step: the AVX2 variant's arithmetic (kernels/x86/
 // qs8_math_binary_avx2.cpp) on twice the lanes, TFLite's double rounding as
-// avx512::DoubleRoundingTerms, the int8 clamp as VPMOVSDB's saturation.
+// avx512::FixedPointTerms, the int8 clamp as VPMOVSDB's saturation.
 #include <immintrin.h>
 
 #include <cstring>
@@ -25,10 +25,12 @@ __m512i centered16(const int8_t* x, size_t stride, uint8_t flip, __m512i zero_po
   return _mm512_sub_epi32(_mm512_cvtepi8_epi32(v), zero_point);
 }
 
-avx512::DoubleRoundingTerms tflite_rescale(const ref::QuantizedMultiplier& m) {
-  avx512::DoubleRoundingTerms terms;
-  terms.set(_mm512_set1_epi32(m.multiplier), _mm512_set1_epi32(m.shift),
-            RequantProfile::kTfliteReference);
+// TFLite's double rounding (the reference kernels' rescale).
+constexpr RequantProfile kTflite = RequantProfile::kTfliteReference;
+
+avx512::FixedPointTerms tflite_rescale(const ref::QuantizedMultiplier& m) {
+  avx512::FixedPointTerms terms;
+  terms.set(_mm512_set1_epi32(m.multiplier), _mm512_set1_epi32(m.shift), kTflite);
   return terms;
 }
 
@@ -45,8 +47,8 @@ void store16(__m512i r, __m512i zero_point, uint8_t flip, int8_t* out) {
 void qs8_prelu__avx512(const ref::Qs8PreluParams& p, size_t n, const int8_t* x,
                        size_t x_stride, const int8_t* alpha, size_t alpha_stride,
                        int8_t* output) {
-  const avx512::DoubleRoundingTerms positive = tflite_rescale(p.positive);
-  const avx512::DoubleRoundingTerms negative = tflite_rescale(p.negative);
+  const avx512::FixedPointTerms positive = tflite_rescale(p.positive);
+  const avx512::FixedPointTerms negative = tflite_rescale(p.negative);
   const __m512i zero_points[] = {_mm512_set1_epi32(p.input_zero_point),
                                  _mm512_set1_epi32(p.alpha_zero_point),
                                  _mm512_set1_epi32(p.output_zero_point)};
@@ -57,7 +59,7 @@ void qs8_prelu__avx512(const ref::Qs8PreluParams& p, size_t n, const int8_t* x,
         const __m512i a = centered16(alphas, alpha_stride, p.sign_flip, zero_points[1]);
         const __mmask16 below = _mm512_cmplt_epi32_mask(v, _mm512_setzero_si512());
         const __m512i r = _mm512_mask_blend_epi32(
-            below, positive.apply<false>(v), negative.apply<false>(_mm512_mullo_epi32(v, a)));
+            below, positive.apply<kTflite>(v), negative.apply<kTflite>(_mm512_mullo_epi32(v, a)));
         store16(r, zero_points[2], p.sign_flip, out);
       });
 }
@@ -65,7 +67,7 @@ void qs8_prelu__avx512(const ref::Qs8PreluParams& p, size_t n, const int8_t* x,
 void qs8_squared_difference__avx512(const ref::Qs8SquaredDifferenceParams& p, size_t n,
                                     const int8_t* a, size_t a_stride, const int8_t* b,
                                     size_t b_stride, int8_t* output) {
-  const avx512::DoubleRoundingTerms rescales[] = {tflite_rescale(p.a), tflite_rescale(p.b),
+  const avx512::FixedPointTerms rescales[] = {tflite_rescale(p.a), tflite_rescale(p.b),
                                                   tflite_rescale(p.output)};
   const __m512i zero_points[] = {_mm512_set1_epi32(p.a_zero_point),
                                  _mm512_set1_epi32(p.b_zero_point),
@@ -74,12 +76,12 @@ void qs8_squared_difference__avx512(const ref::Qs8SquaredDifferenceParams& p, si
       p, n, a, a_stride, b, b_stride, output, ref::qs8_squared_difference__reference,
       [&](const int8_t* as, const int8_t* bs, int8_t* out) {
         // Lifted by 2^7 onto the common scale, as the reference.
-        const __m512i sa = rescales[0].apply<false>(
+        const __m512i sa = rescales[0].apply<kTflite>(
             _mm512_slli_epi32(centered16(as, a_stride, 0, zero_points[0]), 7));
-        const __m512i sb = rescales[1].apply<false>(
+        const __m512i sb = rescales[1].apply<kTflite>(
             _mm512_slli_epi32(centered16(bs, b_stride, 0, zero_points[1]), 7));
         const __m512i diff = _mm512_sub_epi32(sa, sb);
-        store16(rescales[2].apply<false>(_mm512_mullo_epi32(diff, diff)), zero_points[2], 0, out);
+        store16(rescales[2].apply<kTflite>(_mm512_mullo_epi32(diff, diff)), zero_points[2], 0, out);
       });
 }
 

@@ -157,7 +157,8 @@ inline __m128i narrow_to_int8(__m256i v) {
 inline void requantize_store(__m256i acc, const Qs8GemmParams& p, size_t channel, int8_t* out,
                              size_t count) {
   __m256i v = requant(
-      acc, p.profile, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.multiplier + channel)),
+      acc, qs8_kernel_profile(p),
+      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.multiplier + channel)),
       _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.shift + channel)),
       _mm256_loadu_ps(p.scale + channel));
   v = offset_and_clamp(v, p.output_zero_point, p.output_min, p.output_max);

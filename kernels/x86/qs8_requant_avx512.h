@@ -76,30 +76,65 @@ LOWBIT_AVX512_ALWAYS_INLINE __m512i requant_double_rounding(__m512i acc, __m512i
   return rounding_shift_right(high, right, mask, _mm512_srai_epi32(mask, 1), half_up);
 }
 
-// requant_double_rounding for 16 channels with their terms computed once, for
-// kernels that rescale many pixels of the same channels. When no channel
-// shifts left (multipliers below 1, practically every layer) the saturating
-// left shift is skipped.
-struct DoubleRoundingTerms {
-  __m512i multiplier, shift, multiplier_odd, right, mask, half_mask;
-  bool right_only = false;
+// Channels that only shift right (shift <= 0: multipliers below 1, which is
+// practically every layer) rescaled with one rounding of the 64-bit product
+// in each fixed-point profile. With p = x * M, r = -shift and the doubling
+// high multiply h = floor((p + 2^30) / 2^31):
+//   tflite_optimized  floor((h + 2^(r-1)) / 2^r)      = (p + 2^30 + 2^(30+r)) >> (31+r)
+//   tflite_reference  the same with h - 1 where h < 0 (ties away from zero);
+//                     p < 0 may stand for h < 0, since -2^30 <= p < 0 gives
+//                     h = 0, and 0 + 2^(r-1) - 1 rounds to 0 as well:
+//                                                     = (p + 2^30 + 2^(30+r) - 2^31 [p < 0]) >> (31+r)
+//   single_rounding                                   = (p + 2^(30+r)) >> (31+r)
+// where r = 0 leaves the first two at h (2^30 added, nothing else). A floor of
+// a floor of divisions by powers of two is one floor, |p| < 2^62 keeps the
+// sums inside 64 bits and every result fits 32 bits (single rounding needs no
+// saturation here), so each profile is a multiply, an add (two more ops for
+// ties away from zero) and one arithmetic shift per 64-bit half. Exact for
+// any multiplier but INT32_MIN (negative ones included: SUB's negated b).
+struct RightShiftRescale {
+  // Per 64-bit lane, for the even and the odd channel of the pair.
+  __m512i multiplier_odd, round_even, round_odd, shift_even, shift_odd, away_even, away_odd;
 
-  // The terms of requant_double_rounding; single rounding needs only m, s.
-  void set(__m512i m, __m512i s, RequantProfile profile) {
-    multiplier = m;
-    shift = s;
-    if (profile == RequantProfile::kSingleRounding) return;
-    right_only = _mm512_cmpgt_epi32_mask(shift, _mm512_setzero_si512()) == 0;
+  LOWBIT_AVX512_ALWAYS_INLINE void set(__m512i multiplier, __m512i shift, RequantProfile profile) {
+    const __m512i right = _mm512_sub_epi32(_mm512_setzero_si512(), shift);
+    const __m512i right_even = _mm512_and_si512(right, _mm512_set1_epi64(0xffffffff));
+    const __m512i right_odd = _mm512_srli_epi64(right, 32);
     multiplier_odd = _mm512_srli_epi64(multiplier, 32);
-    right = _mm512_max_epi32(_mm512_sub_epi32(_mm512_setzero_si512(), shift), _mm512_setzero_si512());
-    mask = _mm512_sub_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), right), _mm512_set1_epi32(1));
-    half_mask = _mm512_srai_epi32(mask, 1);
+    shift_even = _mm512_add_epi64(right_even, _mm512_set1_epi64(31));
+    shift_odd = _mm512_add_epi64(right_odd, _mm512_set1_epi64(31));
+    const __m512i half = _mm512_set1_epi64(int64_t{1} << 30);
+    const __mmask8 even_right = _mm512_test_epi64_mask(right_even, right_even);
+    const __mmask8 odd_right = _mm512_test_epi64_mask(right_odd, right_odd);
+    if (profile == RequantProfile::kSingleRounding) {
+      round_even = _mm512_sllv_epi64(half, right_even);
+      round_odd = _mm512_sllv_epi64(half, right_odd);
+    } else {
+      round_even = _mm512_add_epi64(half, _mm512_maskz_sllv_epi64(even_right, half, right_even));
+      round_odd = _mm512_add_epi64(half, _mm512_maskz_sllv_epi64(odd_right, half, right_odd));
+    }
+    const __m512i away = _mm512_set1_epi64(int64_t{1} << 31);
+    away_even = _mm512_maskz_mov_epi64(even_right, away);
+    away_odd = _mm512_maskz_mov_epi64(odd_right, away);
   }
-  template <bool kHalfUp>
-  __m512i apply(__m512i acc) const {
-    if (!right_only) return requant_double_rounding(acc, multiplier, shift, kHalfUp);
-    return rounding_shift_right(doubling_high_mul(acc, multiplier, multiplier_odd), right, mask,
-                                half_mask, kHalfUp);
+
+  template <bool kAwayFromZero>
+  LOWBIT_AVX512_ALWAYS_INLINE __m512i apply(__m512i acc, __m512i multiplier) const {
+    const __m512i product_even = _mm512_mul_epi32(acc, multiplier);
+    const __m512i product_odd =
+        _mm512_mul_epi32(_mm512_shuffle_epi32(acc, _MM_PERM_DDBB), multiplier_odd);
+    __m512i even = _mm512_add_epi64(product_even, round_even);
+    __m512i odd = _mm512_add_epi64(product_odd, round_odd);
+    if (kAwayFromZero) {
+      const __m512i zero = _mm512_setzero_si512();
+      even = _mm512_mask_sub_epi64(even, _mm512_cmplt_epi64_mask(product_even, zero), even,
+                                   away_even);
+      odd = _mm512_mask_sub_epi64(odd, _mm512_cmplt_epi64_mask(product_odd, zero), odd, away_odd);
+    }
+    even = _mm512_srav_epi64(even, shift_even);
+    odd = _mm512_srav_epi64(odd, shift_odd);
+    // Odd channels' results, in the low half of their 64-bit lanes, move up.
+    return _mm512_mask_shuffle_epi32(even, 0xAAAA, odd, _MM_PERM_CCAA);
   }
 };
 
@@ -120,6 +155,33 @@ LOWBIT_AVX512_ALWAYS_INLINE __m512i requant_single_rounding(__m512i acc, __m512i
   return merge_even_odd(even, odd);
 }
 
+// The fixed-point rescale of 16 channels with their terms computed once, for
+// kernels that rescale many pixels of the same channels: RightShiftRescale
+// when no channel shifts left, the general forms above otherwise.
+struct FixedPointTerms {
+  __m512i multiplier, shift;
+  RightShiftRescale right;
+  bool right_only = false;
+
+  LOWBIT_AVX512_ALWAYS_INLINE void set(__m512i m, __m512i s, RequantProfile profile) {
+    multiplier = m;
+    shift = s;
+    right_only = _mm512_cmpgt_epi32_mask(shift, _mm512_setzero_si512()) == 0;
+    if (right_only) right.set(m, s, profile);
+  }
+  // kProfile: the profile set() was given (not xnnpack_fp32).
+  template <RequantProfile kProfile>
+  LOWBIT_AVX512_ALWAYS_INLINE __m512i apply(__m512i acc) const {
+    if (right_only) {
+      return right.apply<kProfile == RequantProfile::kTfliteReference>(acc, multiplier);
+    }
+    if (kProfile == RequantProfile::kSingleRounding) {
+      return requant_single_rounding(acc, multiplier, shift);
+    }
+    return requant_double_rounding(acc, multiplier, shift, ref::rounds_half_up(kProfile));
+  }
+};
+
 // Float multiply, round half to even (the default MXCSR mode).
 inline __m512i requant_fp32(__m512i acc, __m512 scale) {
   __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), scale);
@@ -133,7 +195,7 @@ inline __m512i requant_fp32(__m512i acc, __m512 scale) {
 inline void requantize_store(__m512i acc, const Qs8GemmParams& p, size_t channel, int8_t* out,
                              __mmask16 store_mask) {
   __m512i v;
-  switch (p.profile) {
+  switch (qs8_kernel_profile(p)) {
     case RequantProfile::kSingleRounding:
       v = requant_single_rounding(acc, _mm512_loadu_si512(p.multiplier + channel),
                                   _mm512_loadu_si512(p.shift + channel));
@@ -146,7 +208,7 @@ inline void requantize_store(__m512i acc, const Qs8GemmParams& p, size_t channel
     default:
       v = requant_double_rounding(acc, _mm512_loadu_si512(p.multiplier + channel),
                                   _mm512_loadu_si512(p.shift + channel),
-                                  ref::rounds_half_up(p.profile));
+                                  ref::rounds_half_up(qs8_kernel_profile(p)));
       break;
   }
   v = _mm512_max_epi32(v, _mm512_set1_epi32(-ref::kRequantizedLimit));
@@ -167,7 +229,12 @@ inline void requantize_store(__m512i acc, const Qs8GemmParams& p, size_t channel
 // round(clamp(x)) == clamp(round(x)), and it also keeps the conversion in range.
 template <RequantProfile kProfile>
 struct BlockRequantizer {
-  LOWBIT_AVX512_ALWAYS_INLINE BlockRequantizer(const Qs8GemmParams& p, size_t channel) {
+  LOWBIT_AVX512_ALWAYS_INLINE BlockRequantizer(const Qs8GemmParams& p, size_t channel)
+      : BlockRequantizer(p, _mm512_loadu_si512(p.multiplier + channel),
+                         _mm512_loadu_si512(p.shift + channel), _mm512_loadu_ps(p.scale + channel)) {}
+  // The parameters of 16 lanes given (e.g. 8 channels twice, for two pixels).
+  LOWBIT_AVX512_ALWAYS_INLINE BlockRequantizer(const Qs8GemmParams& p, __m512i multiplier,
+                                               __m512i shift, __m512 scales) {
     const int32_t lo_value = std::max(p.output_min - p.output_zero_point, -ref::kRequantizedLimit);
     const int32_t hi_value = std::min(p.output_max - p.output_zero_point, ref::kRequantizedLimit);
     zero_point = _mm512_set1_epi32(p.output_zero_point);
@@ -176,10 +243,9 @@ struct BlockRequantizer {
     lo_f = _mm512_set1_ps(static_cast<float>(lo_value));
     hi_f = _mm512_set1_ps(static_cast<float>(hi_value));
     if (kProfile == RequantProfile::kXnnpackFp32) {
-      scale = _mm512_loadu_ps(p.scale + channel);
+      scale = scales;
     } else {
-      terms.set(_mm512_loadu_si512(p.multiplier + channel), _mm512_loadu_si512(p.shift + channel),
-                kProfile);
+      terms.set(multiplier, shift, kProfile);
     }
   }
 
@@ -190,13 +256,11 @@ struct BlockRequantizer {
       v = _mm512_min_ps(_mm512_max_ps(v, lo_f), hi_f);
       return _mm512_add_epi32(_mm512_cvtps_epi32(v), zero_point);
     }
-    const __m512i v = kProfile == RequantProfile::kSingleRounding
-                          ? requant_single_rounding(acc, terms.multiplier, terms.shift)
-                          : terms.apply<ref::rounds_half_up(kProfile)>(acc);
+    const __m512i v = terms.template apply<kProfile>(acc);
     return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(v, lo), hi), zero_point);
   }
 
-  DoubleRoundingTerms terms{};
+  FixedPointTerms terms{};
   __m512i zero_point, lo, hi;
   __m512 scale{}, lo_f, hi_f;
 };

@@ -1,9 +1,10 @@
 """lowbit's reference kernels against the SIMD kernels this CPU selects: `lowbit-run
---kernel reference` and `--kernel auto` at 1 and 2 threads must write identical output bytes on
-the int8 models of ../shared/models, in every requantization profile, for two random input
-seeds. Exit status 1 on any difference or missing model.
+--kernel reference` and `--kernel auto` at 1, 2 and 3 threads must write identical output bytes
+on the int8 models of ../shared/models (and any --extra .tflite), in every requantization
+profile, for two random input seeds. Exit status 1 on any difference or missing model.
 
   python3 tests/conformance/simd_vs_reference.py [--build-dir build] [--models DIR]
+                                                 [--extra a.tflite,b.tflite]
 
 scripts/conformance.sh --simd-vs-reference builds the tools first and runs this. Standard
 library only. scripts/peers/binary_lce.py runs kernels_differ() on the binary models.
@@ -18,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lowbit_tools import (ROOT, SHARED_INT8_MODELS, SHARED_MODELS, convert_or_exit,  # noqa: E402
                           machine, run_tool, tool)
 
-PROFILES = ("tflite_reference", "single_rounding", "xnnpack_fp32")
+PROFILES = ("tflite_reference", "single_rounding", "xnnpack_fp32", "tflite_optimized")
 
 
 def output_count(build_dir, lbm):
@@ -39,7 +40,7 @@ def output_bytes(build_dir, lbm, count, kernel, profile, seed, threads, scratch)
     return result
 
 
-def kernels_differ(build_dir, lbm, profiles=PROFILES, seeds=(1, 2), threads=(1, 2)):
+def kernels_differ(build_dir, lbm, profiles=PROFILES, seeds=(1, 2), threads=(1, 2, 3)):
     """(profile, seed, threads) of every run whose auto outputs differ from the reference's,
     and the number of comparisons made."""
     count = output_count(build_dir, lbm)
@@ -59,10 +60,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
     parser.add_argument("--models", default=SHARED_MODELS, help="folder of the shared models")
+    parser.add_argument("--extra", default="", help="more .tflite files, comma-separated")
     args = parser.parse_args()
     failed, total = False, 0
     with tempfile.TemporaryDirectory(prefix="lowbit-simd-") as work:
-        for rel in SHARED_INT8_MODELS:
+        extra = [os.path.abspath(path) for path in args.extra.split(",") if path]
+        for rel in SHARED_INT8_MODELS + extra:
             tflite = os.path.join(args.models, rel)
             if not os.path.exists(tflite):
                 print(f"simd-vs-reference: missing {tflite}", file=sys.stderr)

@@ -44,7 +44,11 @@ void make_requant(std::mt19937& rng, RequantProfile profile, RowProblem& p) {
   p.draw(profile, p.channels, 32, [&] { return std::pow(2.0, log_scale(rng)); });
   p.params.output_zero_point = static_cast<int32_t>(rng() % 256) - 128;
   p.params.output_max = rng() % 3 == 0 ? 90 : 127;
-  p.params.output_min = std::min(p.params.output_zero_point, p.params.output_max);
+  // A fused RELU's clamp or none (with a negative lower bound the
+  // tflite_reference kernels round ties away from zero; see
+  // ref::clamped_profile).
+  p.params.output_min =
+      rng() % 2 == 0 ? std::min(p.params.output_zero_point, p.params.output_max) : -128;
 }
 
 // channel_block: the variant's (tiles start at multiples of it);

@@ -22,7 +22,11 @@ struct Requant : testing::ChannelRequant {
     draw(profile, channels, 32, [&] { return std::pow(2.0, log_scale(rng)); });
     params.output_zero_point = static_cast<int32_t>(rng() % 256) - 128;
     params.output_max = rng() % 3 == 0 ? 90 : 127;
-    params.output_min = std::min(params.output_zero_point, params.output_max);
+    // A fused RELU's clamp or none (with a negative lower bound the
+    // tflite_reference kernels round ties away from zero; see
+    // ref::clamped_profile).
+    params.output_min =
+        rng() % 2 == 0 ? std::min(params.output_zero_point, params.output_max) : -128;
   }
   // Per-channel scales at their ends, output zero point and clamp of `e`.
   Requant(const testing::Qs8EdgeParams& e, size_t channels) {
