@@ -147,7 +147,7 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["num_runs"] == 2 and r["warmup_runs"] == 1 and r["inference_avg_ms"] > 0, r
 assert [op["index"] for op in r["operators"]] == list(range(len(r["operators"]))), r
-assert set(r["operators"][0]) == {"index", "type", "name", "kernel", "avg_ms", "macs"}, r
+assert set(r["operators"][0]) == {"index", "type", "name", "kernel", "avg_ms", "min_ms", "macs"}, r
 PY
   fi
   # TFLite's "--flag value" form and a bare --enable_op_profiling work too.
