@@ -50,7 +50,11 @@ std::string report_text(const QuantizeReport& report) {
   std::string out;
   out += "calibrator " + report.calibrator + ", " + std::to_string(report.samples) +
          " samples, weights int" + std::to_string(report.weight_bits) +
-         (report.bias_correction ? ", bias correction" : "") + "\n";
+         (report.bias_correction ? ", bias correction" : "") +
+         (report.folded_activations > 0
+              ? ", " + std::to_string(report.folded_activations) + " RELU/RELU6 fused"
+              : std::string()) +
+         "\n";
   char line[512];
   std::snprintf(line, sizeof(line), "%-4s %-18s %-40s %-20s %11s %11s %12s %5s %9s\n", "op",
                 "type", "output tensor", "precision", "min", "max", "scale", "zp", "SQNR dB");
@@ -85,6 +89,7 @@ std::string report_json(const QuantizeReport& report) {
   out += "  \"weight_bits\": " + std::to_string(report.weight_bits) + ",\n";
   out += std::string("  \"bias_correction\": ") + (report.bias_correction ? "true" : "false") +
          ",\n";
+  out += "  \"folded_activations\": " + std::to_string(report.folded_activations) + ",\n";
   out += "  \"output_sqnr_db\": " + json_number(report.output_sqnr_db) + ",\n";
   out += "  \"tensors\": [";
   for (size_t i = 0; i < report.tensors.size(); ++i) {

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <memory>
 
+#include "quantize/activation_folding.h"
 #include "quantize/bias_correction.h"
 #include "quantize/graph_runner.h"
 #include "quantize/int8_rewrite.h"
@@ -255,7 +256,8 @@ double sqnr_db(double signal_power, double noise_power) {
   return std::min(kMaxSqnrDb, 10.0 * std::log10(signal_power / noise_power));
 }
 
-Result<QuantizeResult> quantize_graph(const GraphDesc& graph, const std::vector<Sample>& samples,
+Result<QuantizeResult> quantize_graph(const GraphDesc& float_graph,
+                                      const std::vector<Sample>& samples,
                                       const QuantizeOptions& options) {
   if (options.weight_bits != 8 && options.weight_bits != 4) {
     return invalid_arg("weights must be int8 or int4, got " + std::to_string(options.weight_bits) +
@@ -266,8 +268,17 @@ Result<QuantizeResult> quantize_graph(const GraphDesc& graph, const std::vector<
                                                 calibrator_name(options.calibrator.kind) +
                                                 "' is not available in this build");
   }
+  // --keep-float names the operators of the model as given; activations
+  // folded into their producers are gone from the graph quantized below.
+  std::vector<bool> named_float;
+  LOWBIT_RETURN_IF_ERROR(resolve_operator_names(float_graph, options.keep_float, &named_float));
+  const FoldedActivations folded = fold_standalone_activations(float_graph, named_float);
+  const GraphDesc& graph = folded.graph;
   QuantPlan plan;
-  LOWBIT_RETURN_IF_ERROR(resolve_operator_names(graph, options.keep_float, &plan.keep_float));
+  plan.keep_float.assign(graph.operators.size(), false);
+  for (size_t o = 0; o < named_float.size(); ++o) {
+    if (named_float[o]) plan.keep_float[size_t(folded.new_index[o])] = true;
+  }
   plan.int8_weights.assign(graph.operators.size(), false);
   LOWBIT_RETURN_IF_ERROR(check_quantizable(graph, plan.keep_float));
   LOWBIT_RETURN_IF_ERROR(check_samples(graph, samples));
@@ -294,6 +305,7 @@ Result<QuantizeResult> quantize_graph(const GraphDesc& graph, const std::vector<
   report.bias_correction = options.bias_correction;
   report.auto_keep_float = options.auto_keep_float;
   report.min_sqnr_db = options.min_sqnr_db;
+  report.folded_activations = folded.folded;
   if (options.auto_keep_float) {
     LOWBIT_RETURN_IF_ERROR(choose_kept_layers(graph, samples, stats.value(), observed, options,
                                               deltas, &plan, &report));

@@ -51,6 +51,8 @@ struct QuantizeReport {
   size_t samples = 0;
   int weight_bits = 8;
   bool bias_correction = false;
+  // Standalone RELU / RELU6 operators made their producer's fused activation.
+  int folded_activations = 0;
   std::vector<TensorReport> tensors;
   double output_sqnr_db = 0;
   double min_sqnr_db = 0;  // the budget (auto mode)

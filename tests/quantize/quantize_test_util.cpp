@@ -134,6 +134,22 @@ void build_activations(ModelBuilder* b, uint32_t seed) {
   b->set_outputs({sq});
 }
 
+void build_standalone_activations(ModelBuilder* b, uint32_t seed) {
+  std::mt19937 rng(seed);
+  const Shape s4{1, 6, 6, 4};
+  const int x = b->add_tensor("input", DType::kFloat32, Shape{1, 6, 6, 3});
+  const int a = add_conv(b, rng, "conv_a", x, s4, 3, 3, Activation::kNone);
+  const int ra = b->add_tensor("relu_a", DType::kFloat32, s4);
+  b->add_operator(OpType::kRelu, {a}, {ra}, {}, "relu_a");
+  const int c = add_conv(b, rng, "conv_b", ra, s4, 4, 3, Activation::kNone);
+  const int rc = b->add_tensor("relu6_b", DType::kFloat32, s4);
+  b->add_operator(OpType::kRelu6, {c}, {rc}, {}, "relu6_b");
+  const int sum = b->add_tensor("sum", DType::kFloat32, s4);
+  b->add_operator(OpType::kAdd, {rc, ra}, {sum}, ElementwiseOptions{}, "sum");
+  b->set_inputs({x});
+  b->set_outputs({sum});
+}
+
 void build_with_exp(ModelBuilder* b, uint32_t seed) {
   std::mt19937 rng(seed);
   const int x = b->add_tensor("input", DType::kFloat32, Shape{1, 4, 4, 2});

@@ -22,7 +22,10 @@ void build_concat_pad(ModelBuilder* b, uint32_t seed);            // [1,4,4,2] -
 // conv, HARD_SWISH, RELU, RELU6, MUL, SUB, TANH, LOGISTIC, CONCATENATION,
 // MEAN (keep_dims), SQUEEZE: [1,4,4,4] -> [1,16].
 void build_activations(ModelBuilder* b, uint32_t seed);
-void build_with_exp(ModelBuilder* b, uint32_t seed);              // conv -> EXP -> conv
+void build_with_exp(ModelBuilder* b, uint32_t seed);
+// conv -> RELU -> conv -> RELU6 -> ADD(with the first RELU's output), the
+// activations as operators of their own (as exporters other than TFLite's write).
+void build_standalone_activations(ModelBuilder* b, uint32_t seed);  // [1,6,6,3] -> [1,6,6,4]              // conv -> EXP -> conv
 // FULLY_CONNECTED [1,16] -> [1,8] whose channels have very different weight
 // magnitudes, so per-tensor weights shift the small channels' means.
 void build_fc_mixed_magnitudes(ModelBuilder* b, uint32_t seed);
