@@ -1,4 +1,5 @@
-// A minimal .npy reader for calibration data: float32, little-endian, C order.
+// Calibration data as float32 arrays, read through the tools' .npy reader
+// (format/npy_file.h), and written back for tests.
 #pragma once
 
 #include <cstdint>
@@ -15,14 +16,11 @@ struct NpyArray {
   std::vector<float> values;   // shape's product of them
 };
 
-// Parses .npy bytes (format versions 1.0, 2.0 and 3.0). `what` names the
-// source in messages ("calib/a.npy"). A dtype other than '<f4', Fortran
-// order, a truncated or malformed header, or data of the wrong length is a
-// kInvalidArgument error naming what is wrong.
-Result<NpyArray> parse_npy(const uint8_t* data, size_t size, const std::string& what);
+// A dtype other than '<f4', Fortran order, a truncated or malformed header,
+// or data of the wrong length is a kInvalidArgument error naming the file.
 Result<NpyArray> read_npy_file(const std::string& path);
 
-// Serializes a float32 C-order array (tests and the Python binding's examples).
+// Serializes a float32 C-order array (tests).
 std::vector<uint8_t> write_npy(const std::vector<int64_t>& shape, const std::vector<float>& values);
 
 }  // namespace quantize

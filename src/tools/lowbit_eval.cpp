@@ -12,7 +12,7 @@
 
 #include "lowbit/lowbit.h"
 #include "tools/cli.h"
-#include "tools/npy_file.h"
+#include "format/npy_file.h"
 #include "tools/tensor_text.h"
 
 namespace {

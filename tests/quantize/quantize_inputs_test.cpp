@@ -41,29 +41,35 @@ void write_bytes(const fs::path& path, const std::vector<uint8_t>& bytes) {
 std::string error_of(const Status& s) { return s.to_string(); }
 
 TEST_CASE(".npy reader: round trip and named errors", "[quantize][npy]") {
+  TempDir dir("npy");
+  // The array `bytes` holds, written to a file of `name` and read back.
+  auto read_back = [&](const std::string& name, const std::vector<uint8_t>& bytes) {
+    write_bytes(dir.path / name, bytes);
+    return quantize::read_npy_file((dir.path / name).string());
+  };
   const std::vector<float> values = {1.5f, -2.0f, 0.25f, 7.0f, 8.0f, -9.5f};
   const std::vector<uint8_t> bytes = quantize::write_npy({2, 3}, values);
-  Result<quantize::NpyArray> a = quantize::parse_npy(bytes.data(), bytes.size(), "a.npy");
+  Result<quantize::NpyArray> a = read_back("a.npy", bytes);
   REQUIRE(a.ok());
   CHECK(a->shape == std::vector<int64_t>{2, 3});
   CHECK(a->values == values);
-  const std::vector<uint8_t> one = quantize::write_npy({3}, {1, 2, 3});
-  REQUIRE(quantize::parse_npy(one.data(), one.size(), "b.npy").ok());
+  REQUIRE(read_back("b.npy", quantize::write_npy({3}, {1, 2, 3})).ok());
 
   auto with_header = [&](const std::string& from, const std::string& to) {
     std::string text(bytes.begin(), bytes.end());
     text.replace(text.find(from), from.size(), to);
     return std::vector<uint8_t>(text.begin(), text.end());
   };
-  const std::vector<uint8_t> f8 = with_header("'<f4'", "'<f8'");
-  CHECK_THAT(error_of(quantize::parse_npy(f8.data(), f8.size(), "x.npy").status()),
-             Catch::Contains("x.npy") && Catch::Contains("dtype '<f8'"));
-  const std::vector<uint8_t> fortran = with_header("False", "True ");
-  CHECK_THAT(error_of(quantize::parse_npy(fortran.data(), fortran.size(), "x.npy").status()),
+  CHECK_THAT(error_of(read_back("f8.npy", with_header("'<f4'", "'<f8'")).status()),
+             Catch::Contains("f8.npy") && Catch::Contains("dtype '<f8'"));
+  CHECK_THAT(error_of(read_back("i4.npy", with_header("'<f4'", "'<i4'")).status()),
+             Catch::Contains("i4.npy") && Catch::Contains("not a float32"));
+  CHECK_THAT(error_of(read_back("fortran.npy", with_header("False", "True ")).status()),
              Catch::Contains("Fortran order"));
-  CHECK_THAT(error_of(quantize::parse_npy(bytes.data(), bytes.size() - 4, "x.npy").status()),
-             Catch::Contains("needs 24 data bytes, the file has 20"));
-  CHECK_THAT(error_of(quantize::parse_npy(bytes.data(), 5, "x.npy").status()),
+  const std::vector<uint8_t> short_data(bytes.begin(), bytes.end() - 4);
+  CHECK_THAT(error_of(read_back("short.npy", short_data).status()),
+             Catch::Contains("needs 24 bytes of data, the file has 20"));
+  CHECK_THAT(error_of(read_back("magic.npy", {bytes.begin(), bytes.begin() + 5}).status()),
              Catch::Contains("magic"));
 }
 

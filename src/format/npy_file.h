@@ -1,8 +1,9 @@
-// NumPy .npy files for the tools: the header (dtype, shape) read and checked
+// NumPy .npy files for the tools and the quantizer: the header (dtype, shape) read and checked
 // on its own, so a folder of samples can be validated before anything runs,
 // then the data. Little-endian, C order, and the dtypes the tools use only;
 // everything else is refused with the file's name and the reason.
-// Header-only: every src/tools/*.cpp becomes a tool.
+// Header-only (lowbit-eval and lowbit-quantize read samples through it; it is
+// not part of the runtime library).
 #pragma once
 
 #include <cstdint>
