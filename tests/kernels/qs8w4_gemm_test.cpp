@@ -163,16 +163,8 @@ std::vector<int8_t> run_int8(const Qs8GemmKernel& kernel, const Problem& p) {
 void expect_edge_matches(std::mt19937& rng, const Qs8w4GemmKernel& kernel, const Problem& p,
                          size_t c_stride, size_t a_stride) {
   std::vector<int8_t> joined;
-  std::vector<const int8_t*> a_rows;
-  if (a_stride > p.k) joined = testing::random_ints<int8_t>(rng, p.mr * a_stride, -128, 127);
-  for (size_t m = 0; m < p.mr; ++m) {
-    if (joined.empty()) {
-      a_rows.push_back(p.rows[m].data());
-      continue;
-    }
-    std::copy(p.rows[m].begin(), p.rows[m].end(), joined.begin() + m * a_stride);
-    a_rows.push_back(joined.data() + m * a_stride);
-  }
+  const std::vector<const int8_t*> a_rows =
+      testing::strided_row_pointers(rng, p.rows, p.k, a_stride, &joined);
   INFO("M " << p.mr << " N " << p.n << " K " << p.k << " c_stride " << c_stride << " a_stride "
             << a_stride << " zero points " << p.input_zp << "/" << p.params.output_zero_point
             << " clamp [" << p.params.output_min << ", " << p.params.output_max << "] "

@@ -8,14 +8,37 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 #include <vector>
 
 #include "kernels/qs8_gemm.h"
 #include "runtime/cpu_features.h"
 #include "support/kernel_tester.h"
+#include "support/model_runner.h"
 
 namespace lowbit::testing {
+
+// Pointers to `rows` (each k bytes) as a GEMM kernel reads them; with
+// a_stride > k the rows are copied a_stride apart into *joined, random bytes
+// between them, so a kernel reading past K shows up.
+inline std::vector<const int8_t*> strided_row_pointers(std::mt19937& rng,
+                                                       const std::vector<std::vector<int8_t>>& rows,
+                                                       size_t k, size_t a_stride,
+                                                       std::vector<int8_t>* joined) {
+  std::vector<const int8_t*> pointers;
+  if (a_stride > k) *joined = random_ints<int8_t>(rng, rows.size() * a_stride, -128, 127);
+  for (size_t m = 0; m < rows.size(); ++m) {
+    if (a_stride <= k) {
+      pointers.push_back(rows[m].data());
+      continue;
+    }
+    std::copy(rows[m].begin(), rows[m].end(), joined->begin() + m * a_stride);
+    pointers.push_back(joined->data() + m * a_stride);
+  }
+  return pointers;
+}
 
 // Calls run(row), with the row's name in the messages of its assertions, for
 // every row of `table` (a KernelFamily or a vector of rows) whose features
