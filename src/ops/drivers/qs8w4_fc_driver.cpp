@@ -50,7 +50,7 @@ void Qs8w4FullyConnectedDriver::run_task(size_t row0, size_t mr, size_t first_bl
   const int8_t* rows[kMaxTileRows];
   for (size_t m = 0; m < mr; ++m) rows[m] = input + (row0 + m) * k_;
   const size_t c0 = first_block * kernel_.layout.nr;
-  const size_t nc = std::min(n_, end_block * kernel_.layout.nr) - c0;
+  const size_t nc = std::min<size_t>(n_, end_block * kernel_.layout.nr) - c0;
   Qs8GemmParams params = params_;
   params.multiplier += c0;
   params.shift += c0;
