@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/int4.h"
 #include "kernels/isa.h"
 #include "kernels/qs8_gemm.h"
 
@@ -48,13 +49,6 @@ struct Qs8w4GemmKernel {
   Qs8w4GemmLayout layout;
   bool portable = false;  // the definition, for the kernel tests
 };
-
-// Element `index` of a flattened int4 tensor, sign-extended.
-inline int8_t int4_element(const uint8_t* nibbles, size_t index) {
-  const uint8_t byte = nibbles[index / 2];
-  const uint8_t nibble = index % 2 ? byte >> 4 : byte & 0x0F;
-  return static_cast<int8_t>(static_cast<int8_t>(nibble << 4) >> 4);
-}
 
 // K rounded up to whole chunks (the packed weights are zero there).
 inline size_t qs8w4_gemm_padded_k(const Qs8w4GemmLayout& layout, size_t k) {

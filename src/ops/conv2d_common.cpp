@@ -177,7 +177,7 @@ Status check_accumulator_range(const PrepareContext& ctx, const WeightsLayout& l
       const int64_t w =
           is_uint8 ? int64_t(static_cast<const uint8_t*>(weights.data)[at])
           : weights.dtype == DType::kInt4
-              ? int64_t(int4_value(static_cast<const uint8_t*>(weights.data), at))
+              ? int64_t(int4_element(static_cast<const uint8_t*>(weights.data), at))
               : int64_t(static_cast<const int8_t*>(weights.data)[at]);
       weight_sum += std::llabs(w - weight_zp);
     }

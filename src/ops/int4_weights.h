@@ -10,18 +10,13 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/int4.h"
 #include "ops/op_kernel.h"
 
 namespace lowbit {
 
-// Element i of packed int4 data, sign-extended.
-inline int8_t int4_value(const uint8_t* packed, size_t i) {
-  const unsigned nibble = i % 2 ? packed[i / 2] >> 4 : packed[i / 2] & 0x0fu;
-  return static_cast<int8_t>(static_cast<int>(nibble ^ 0x08u) - 8);
-}
-
 inline void unpack_int4(const uint8_t* packed, size_t count, int8_t* out) {
-  for (size_t i = 0; i < count; ++i) out[i] = int4_value(packed, i);
+  for (size_t i = 0; i < count; ++i) out[i] = int4_element(packed, i);
 }
 
 // Operand `input` of the operator as int8: its own bytes when int8, an

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <limits>
 
+#include "kernels/int4.h"
+
 namespace lowbit {
 namespace quantize {
 
@@ -104,8 +106,7 @@ std::vector<uint8_t> pack_int4(const std::vector<int8_t>& values) {
 std::vector<int8_t> unpack_int4(const std::vector<uint8_t>& bytes, size_t count) {
   std::vector<int8_t> values(count);
   for (size_t i = 0; i < count && i / 2 < bytes.size(); ++i) {
-    const int nibble = i % 2 == 0 ? bytes[i / 2] & 0x0f : bytes[i / 2] >> 4;
-    values[i] = static_cast<int8_t>(nibble >= 8 ? nibble - 16 : nibble);
+    values[i] = int4_element(bytes.data(), i);
   }
   return values;
 }

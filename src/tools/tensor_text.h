@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "kernels/int4.h"
 #include "kernels/reference/float16.h"
 #include "lowbit/lowbit.h"
 
@@ -40,11 +41,7 @@ inline double raw_value(const TensorView& t, int64_t i) {
     case DType::kBool: return t.as<uint8_t>()[i];
     case DType::kInt16: return t.as<int16_t>()[i];
     case DType::kFloat16: return ref::half_to_float(t.as<uint16_t>()[i]);
-    case DType::kInt4: {  // sign-extend the nibble
-      const uint8_t byte = t.as<uint8_t>()[i / 2];
-      const int nibble = (i % 2) ? byte >> 4 : byte & 0x0f;
-      return nibble >= 8 ? nibble - 16 : nibble;
-    }
+    case DType::kInt4: return int4_element(t.as<uint8_t>(), size_t(i));
     case DType::kBit: {
       const Shape& shape = t.shape();
       const int32_t channels = shape.rank > 0 ? shape[shape.rank - 1] : 1;
