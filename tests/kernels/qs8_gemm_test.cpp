@@ -71,21 +71,8 @@ Problem make_problem(std::mt19937& rng, size_t max_mr, RequantProfile profile) {
   return p;
 }
 
-// The definition: sum((a - zp) * w) + bias, then the profile's
-// requantization, row m at c + m * c_stride.
 void simulate_into(const Problem& p, int8_t* c, size_t c_stride) {
-  for (size_t m = 0; m < p.mr; ++m) {
-    for (size_t n = 0; n < p.n; ++n) {
-      int64_t acc = p.bias[n] + (p.row_offsets.empty() ? 0 : p.row_offsets[m]);
-      for (size_t i = 0; i < p.k; ++i) {
-        acc += int64_t(p.rows[m][i] - p.input_zp) * p.weights[n * p.k + i];
-      }
-      const ref::Requantizer r = p.channel(n);
-      c[m * c_stride + n] = static_cast<int8_t>(ref::requantize_to_output(
-          static_cast<int32_t>(acc), r, p.params.profile, p.params.output_zero_point,
-          p.params.output_min, p.params.output_max));
-    }
-  }
+  testing::simulate_gemm_into(p, p.row_offsets, c, c_stride);
 }
 
 std::vector<int8_t> simulate(const Problem& p) {

@@ -91,17 +91,7 @@ Problem make_edge_problem(std::mt19937& rng, size_t m, size_t n, size_t k,
 }
 
 void simulate_into(const Problem& p, int8_t* c, size_t c_stride) {
-  for (size_t m = 0; m < p.mr; ++m) {
-    for (size_t n = 0; n < p.n; ++n) {
-      int64_t acc = p.bias[n];
-      for (size_t i = 0; i < p.k; ++i) {
-        acc += int64_t(p.rows[m][i] - p.input_zp) * p.weights[n * p.k + i];
-      }
-      c[m * c_stride + n] = static_cast<int8_t>(ref::requantize_to_output(
-          static_cast<int32_t>(acc), p.channel(n), p.params.profile, p.params.output_zero_point,
-          p.params.output_min, p.params.output_max));
-    }
-  }
+  testing::simulate_gemm_into(p, {}, c, c_stride);
 }
 
 std::vector<int8_t> simulate(const Problem& p) {

@@ -153,6 +153,26 @@ struct ChannelRequant {
   ref::Requantizer channel(size_t c) const { return {multiplier[c], shift[c], scale[c]}; }
 };
 
+// The GEMM definition the qs8 and W4A8 testers check against: for row m and
+// channel n, sum((a - zp) * w) + bias (+ row_offsets[m] when given), then
+// the profile's requantization, at c[m * c_stride + n]. `p` holds mr, n, k,
+// rows, weights ([n][k] values), bias, input_zp and a ChannelRequant.
+template <typename GemmProblem>
+void simulate_gemm_into(const GemmProblem& p, const std::vector<int32_t>& row_offsets, int8_t* c,
+                        size_t c_stride) {
+  for (size_t m = 0; m < p.mr; ++m) {
+    for (size_t n = 0; n < p.n; ++n) {
+      int64_t acc = p.bias[n] + (row_offsets.empty() ? 0 : row_offsets[m]);
+      for (size_t i = 0; i < p.k; ++i) {
+        acc += int64_t(p.rows[m][i] - p.input_zp) * p.weights[n * p.k + i];
+      }
+      c[m * c_stride + n] = static_cast<int8_t>(ref::requantize_to_output(
+          static_cast<int32_t>(acc), p.channel(n), p.params.profile, p.params.output_zero_point,
+          p.params.output_min, p.params.output_max));
+    }
+  }
+}
+
 // Tile sizes a GEMM-type tester sweeps for a tile of `tile` rows or columns:
 // every remainder 1 .. tile, one past a whole tile, and two tiles plus one.
 inline std::vector<size_t> tile_remainders(size_t tile) {
