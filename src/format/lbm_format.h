@@ -10,15 +10,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "format/lbm_constants.h"
 #include "lowbit/graph.h"
 #include "lowbit/model.h"
 #include "lowbit/status.h"
 
 namespace lowbit {
 
-constexpr uint32_t kLbmFormatVersion = 1;
-constexpr size_t kLbmAlignment = 64;
-constexpr char kLbmFileIdentifier[] = "LBM1";
 
 // Serializes a graph (constants from their data pointers). Checks only what
 // serialization itself needs.

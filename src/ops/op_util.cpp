@@ -5,6 +5,8 @@
 #include <limits>
 #include <variant>
 
+#include "kernels/reference/activation_range.h"
+
 namespace lowbit {
 
 Status check_arity(const OperatorDesc& op, size_t min_inputs, size_t max_inputs, size_t outputs) {
@@ -150,34 +152,12 @@ Status compute_padded_dim(int32_t in, int32_t kernel, int32_t stride, int32_t di
 
 void quantized_activation_range(Activation act, float scale, int32_t zero_point, DType dtype,
                                 int32_t* act_min, int32_t* act_max) {
+  static_assert(int(Activation::kRelu6) == ref::kActRelu6 &&
+                int(Activation::kReluN1To1) == ref::kActReluN1To1);
   const int32_t qmin = dtype == DType::kUInt8 ? 0 : dtype == DType::kInt16 ? -32768 : -128;
   const int32_t qmax = dtype == DType::kUInt8 ? 255 : dtype == DType::kInt16 ? 32767 : 127;
-  // TFLite: zp + round(f / scale) with float division, ties away from zero.
-  auto quantize = [&](float f) {
-    const float q = std::round(f / scale);
-    const float v = static_cast<float>(zero_point) + q;
-    if (v < float(std::numeric_limits<int32_t>::min())) return std::numeric_limits<int32_t>::min();
-    if (v > float(std::numeric_limits<int32_t>::max())) return std::numeric_limits<int32_t>::max();
-    return static_cast<int32_t>(v);
-  };
-  int32_t lo = qmin, hi = qmax;
-  switch (act) {
-    case Activation::kNone:
-      break;
-    case Activation::kRelu:
-      lo = std::max(qmin, quantize(0.0f));
-      break;
-    case Activation::kRelu6:
-      lo = std::max(qmin, quantize(0.0f));
-      hi = std::min(qmax, quantize(6.0f));
-      break;
-    case Activation::kReluN1To1:
-      lo = std::max(qmin, quantize(-1.0f));
-      hi = std::min(qmax, quantize(1.0f));
-      break;
-  }
-  *act_min = lo;
-  *act_max = hi;
+  ref::quantized_activation_range(static_cast<int>(act), scale, zero_point, qmin, qmax, act_min,
+                                  act_max);
 }
 
 void float_activation_range(Activation act, float* act_min, float* act_max) {
