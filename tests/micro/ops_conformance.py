@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""lowbit micro's CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED against lowbit-run.
+
+Builds small one-layer Keras models (strides 1/2, SAME/VALID, dilation 2,
+1x1 and KxK filters, 1/3/more input channels, grouped convolution, depth
+multiplier 2, RELU/RELU6/none, per-channel and per-tensor weights, with and
+without bias, batch > 1), quantizes them to int8 with TFLite's full-integer
+post-training quantization, converts them with lowbit-convert and runs each
+under every requantization profile through lowbit-micro-run (the host's
+SIMD kernels) and lowbit-micro-run-portable (the portable kernels) on random
+inputs, comparing the output bytes with lowbit-run's on the same input.
+Exits 1 on any difference or failure.
+
+  .venv/bin/python tests/micro/ops_conformance.py [--bin build/bin] [--keep DIR] [-k NAME]
+"""
+import argparse
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+
+PROFILES = ["tflite_reference", "single_rounding", "xnnpack_fp32", "tflite_optimized"]
+MICRO_TOOLS = ["lowbit-micro-run", "lowbit-micro-run-portable"]
+
+
+def conv(shape, filters, kernel, strides=1, padding="same", dilation=1, activation=None,
+         use_bias=True, groups=1, batch=1):
+    def build(tf):
+        x = tf.keras.Input(shape=shape, batch_size=batch)
+        y = tf.keras.layers.Conv2D(filters, kernel, strides=strides, padding=padding,
+                                   dilation_rate=dilation, activation=activation,
+                                   use_bias=use_bias, groups=groups)(x)
+        return tf.keras.Model(x, y)
+    return build
+
+
+def depthwise(shape, kernel, strides=1, padding="same", dilation=1, activation=None,
+              use_bias=True, multiplier=1):
+    def build(tf):
+        x = tf.keras.Input(shape=shape, batch_size=1)
+        y = tf.keras.layers.DepthwiseConv2D(kernel, strides=strides, padding=padding,
+                                            dilation_rate=dilation, activation=activation,
+                                            use_bias=use_bias, depth_multiplier=multiplier)(x)
+        return tf.keras.Model(x, y)
+    return build
+
+
+def dense(shape, units, activation=None, use_bias=True, batch=1):
+    def build(tf):
+        x = tf.keras.Input(shape=shape, batch_size=batch)
+        y = tf.keras.layers.Dense(units, activation=activation, use_bias=use_bias)(x)
+        return tf.keras.Model(x, y)
+    return build
+
+
+# name -> (builder, per-channel weights)
+CASES = {
+    "conv3x3_s1_same_c3_relu": (conv((12, 12, 3), 8, 3, activation="relu"), True),
+    "conv3x3_s2_valid_c3_relu6": (conv((13, 11, 3), 16, 3, 2, "valid", activation="relu6"), True),
+    "conv3x3_s2_same_c3_pertensor": (conv((12, 12, 3), 8, 3, 2), False),
+    "conv3x3_dil2_same_c8": (conv((10, 10, 8), 12, 3, dilation=2), True),
+    "conv3x3_dil2_valid_c8_nobias": (conv((11, 9, 8), 8, 3, padding="valid", dilation=2,
+                                          use_bias=False), True),
+    "conv1x1_s1_c16": (conv((6, 6, 16), 24, 1), True),
+    "conv1x1_s1_c16_pertensor_relu": (conv((6, 6, 16), 20, 1, activation="relu"), False),
+    "conv1x1_s2_valid_c8": (conv((7, 7, 8), 8, 1, 2, "valid"), True),
+    "conv10x4_s2_same_c1_relu": (conv((25, 10, 1), 16, (10, 4), 2, activation="relu"), True),
+    "conv5x5_s1_valid_c1_nobias": (conv((9, 9, 1), 4, 5, padding="valid", use_bias=False), True),
+    "conv3x3_s1_same_groups2": (conv((8, 8, 8), 8, 3, groups=2), True),
+    "conv3x3_s1_same_batch2": (conv((6, 6, 4), 8, 3, batch=2), True),
+    "dw3x3_s1_same_c8_relu6": (depthwise((10, 10, 8), 3, activation="relu6"), True),
+    "dw3x3_s2_same_c16_relu": (depthwise((11, 11, 16), 3, 2, activation="relu"), True),
+    "dw3x3_s1_valid_c20_pertensor": (depthwise((9, 9, 20), 3, padding="valid"), False),
+    "dw5x5_s1_valid_c24": (depthwise((10, 10, 24), 5, padding="valid"), True),
+    "dw5x5_s2_same_c8_nobias": (depthwise((12, 12, 8), 5, 2, use_bias=False), True),
+    "dw3x3_dil2_same_c8": (depthwise((10, 10, 8), 3, dilation=2), True),
+    "dw3x5_s2_valid_c3": (depthwise((9, 11, 3), (3, 5), 2, "valid"), True),
+    "dw7x7_s1_same_c1": (depthwise((9, 9, 1), 7), True),
+    "dw3x3_s1_same_m2": (depthwise((8, 8, 4), 3, multiplier=2), True),
+    "dw3x5_s1_same_m2_relu": (depthwise((8, 8, 3), (3, 5), multiplier=2, activation="relu"), True),
+    "fc64x10_relu": (dense((64,), 10, activation="relu"), False),
+    "fc33x7_nobias": (dense((33,), 7, use_bias=False), False),
+    "fc_rank3_keepdims": (dense((4, 16), 8), False),
+    "fc_batch5_relu6": (dense((40,), 24, activation="relu6", batch=5), False),
+    "fc64x12_perchannel": (dense((64,), 12), True),
+}
+
+
+def make_tflite(tf, np, builder, per_channel, seed):
+    tf.keras.utils.set_random_seed(seed)
+    model = builder(tf)
+    shape = [d for d in model.inputs[0].shape]
+    rng = np.random.default_rng(seed)
+
+    def representative():
+        for _ in range(16):
+            yield [rng.normal(0.0, 1.0, size=shape).astype(np.float32)]
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = representative
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = tf.int8
+    converter.inference_output_type = tf.int8
+    converter._experimental_disable_per_channel = not per_channel
+    converter._experimental_disable_per_channel_quantization_for_dense_layers = not per_channel
+    with quiet_fds():
+        return converter.convert()
+
+
+@contextlib.contextmanager
+def quiet_fds():
+    """The converter's chatter (printed by C++ and Python alike) to /dev/null."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 1)
+        os.dup2(null.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+
+
+def run(cmd):
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({result.returncode}):\n"
+                           f"{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+def check_model(bin_dir, lbm, work, seed):
+    """Returns a list of mismatch descriptions (empty: all equal)."""
+    failures = []
+    for profile in PROFILES:
+        for tool in MICRO_TOOLS:
+            stem = os.path.join(work, f"{profile}-{tool}")
+            try:
+                run([os.path.join(bin_dir, tool), lbm, "--random-inputs", str(seed),
+                     "--save-input", f"0={stem}.in", "--output", f"0={stem}.micro",
+                     "--profile", profile, "--quiet"])
+                run([os.path.join(bin_dir, "lowbit-run"), lbm, "--input", f"0={stem}.in",
+                     "--output", f"0={stem}.host", "--profile", profile])
+            except RuntimeError as e:
+                failures.append(f"{profile} {tool}: {e}")
+                continue
+            with open(f"{stem}.micro", "rb") as f:
+                micro = f.read()
+            with open(f"{stem}.host", "rb") as f:
+                host = f.read()
+            if micro != host:
+                diff = sum(a != b for a, b in zip(micro, host)) + abs(len(micro) - len(host))
+                failures.append(f"{profile} {tool}: {diff} of {len(host)} bytes differ")
+    return failures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    parser.add_argument("--bin", default=os.path.join(root, "build", "bin"))
+    parser.add_argument("--keep", help="write the models and outputs here (else a temp dir)")
+    parser.add_argument("-k", dest="only", help="run only cases whose name contains this")
+    args = parser.parse_args()
+    for tool in ["lowbit-run", "lowbit-convert"] + MICRO_TOOLS:
+        if not os.path.exists(os.path.join(args.bin, tool)):
+            print(f"ops_conformance: {tool} not found in {args.bin} (build it first)")
+            return 1
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import numpy as np
+    with quiet_fds():
+        import tensorflow as tf
+    tf.get_logger().setLevel("ERROR")
+
+    cases = {n: c for n, c in CASES.items() if not args.only or args.only in n}
+    if not cases:
+        print(f"ops_conformance: no case matches {args.only!r}")
+        return 1
+    work_root = args.keep or tempfile.mkdtemp(prefix="lowbit-micro-ops-")
+    failed = 0
+    for index, (name, (builder, per_channel)) in enumerate(sorted(cases.items())):
+        work = os.path.join(work_root, name)
+        os.makedirs(work, exist_ok=True)
+        tflite = os.path.join(work, "model.tflite")
+        lbm = os.path.join(work, "model.lbm")
+        try:
+            with open(tflite, "wb") as f:
+                f.write(make_tflite(tf, np, builder, per_channel, 1000 + index))
+            run([os.path.join(args.bin, "lowbit-convert"), tflite, lbm])
+            failures = check_model(args.bin, lbm, work, 7 + index)
+        except Exception as e:  # a model that does not build or convert is a failure too
+            failures = [f"setup: {e}"]
+        status = "ok" if not failures else "FAIL"
+        print(f"{status:4} {name}")
+        for f in failures:
+            print(f"     {f}")
+        failed += bool(failures)
+    checks = len(cases) * len(PROFILES) * len(MICRO_TOOLS)
+    print(f"ops_conformance: {len(cases) - failed} of {len(cases)} models equal "
+          f"({checks} comparisons) in {work_root}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
