@@ -9,9 +9,15 @@ post-training quantization, converts them with lowbit-convert and runs each
 under every requantization profile through lowbit-micro-run (the host's
 SIMD kernels) and lowbit-micro-run-portable (the portable kernels) on random
 inputs, comparing the output bytes with lowbit-run's on the same input.
+Then random models from tests/conformance/op_cases.py (no TensorFlow: random
+shapes, strides, dilations, paddings, activations including RELU_N1_TO_1,
+depth multipliers up to 3, random zero points and biases, per-tensor or
+per-channel scales in two regimes) the same way; a model both runtimes
+refuse (an int32 accumulator that could overflow) counts as agreement.
 Exits 1 on any difference or failure.
 
   .venv/bin/python tests/micro/ops_conformance.py [--bin build/bin] [--keep DIR] [-k NAME]
+      [--random N] [--seed S]
 """
 import argparse
 import contextlib
@@ -20,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROFILES = ["tflite_reference", "single_rounding", "xnnpack_fp32", "tflite_optimized"]
 MICRO_TOOLS = ["lowbit-micro-run", "lowbit-micro-run-portable"]
 
@@ -135,20 +142,34 @@ def run(cmd):
     return result.stdout
 
 
+def refusal(cmd):
+    """None when cmd succeeds, else its output (an error message)."""
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    return None if result.returncode == 0 else (result.stdout + result.stderr).strip()
+
+
 def check_model(bin_dir, lbm, work, seed):
     """Returns a list of mismatch descriptions (empty: all equal)."""
     failures = []
     for profile in PROFILES:
         for tool in MICRO_TOOLS:
             stem = os.path.join(work, f"{profile}-{tool}")
-            try:
-                run([os.path.join(bin_dir, tool), lbm, "--random-inputs", str(seed),
-                     "--save-input", f"0={stem}.in", "--output", f"0={stem}.micro",
-                     "--profile", profile, "--quiet"])
-                run([os.path.join(bin_dir, "lowbit-run"), lbm, "--input", f"0={stem}.in",
-                     "--output", f"0={stem}.host", "--profile", profile])
-            except RuntimeError as e:
-                failures.append(f"{profile} {tool}: {e}")
+            micro_error = refusal([os.path.join(bin_dir, tool), lbm, "--random-inputs", str(seed),
+                                   "--save-input", f"0={stem}.in", "--output", f"0={stem}.micro",
+                                   "--profile", profile, "--quiet"])
+            if micro_error:
+                # The same refusal from both (and only an overflow guard's) is agreement.
+                host_error = refusal([os.path.join(bin_dir, "lowbit-run"), lbm,
+                                      "--profile", profile])
+                if host_error and "overflow" in micro_error and "overflow" in host_error:
+                    continue
+                failures.append(f"{profile} {tool}: {micro_error}")
+                continue
+            host_error = refusal([os.path.join(bin_dir, "lowbit-run"), lbm, "--input",
+                                  f"0={stem}.in", "--output", f"0={stem}.host", "--profile",
+                                  profile])
+            if host_error:
+                failures.append(f"{profile} lowbit-run: {host_error}")
                 continue
             with open(f"{stem}.micro", "rb") as f:
                 micro = f.read()
@@ -160,12 +181,34 @@ def check_model(bin_dir, lbm, work, seed):
     return failures
 
 
+def random_cases(count, seed):
+    """(name, .tflite bytes) of count random CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED
+    int8 models each (tests/conformance/op_cases.py)."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "conformance"))
+    import random
+    import op_cases
+    rng = random.Random(seed)
+    for kind in ("conv", "dw", "fc"):
+        for index in range(count):
+            model, _ = op_cases.make_case(rng, kind, "int8")
+            yield f"random_{kind}_{index}", model
+
+
+def report(name, failures):
+    print(f"{'ok' if not failures else 'FAIL':4} {name}", flush=True)
+    for f in failures:
+        print(f"     {f}")
+    return bool(failures)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    parser.add_argument("--bin", default=os.path.join(root, "build", "bin"))
+    parser.add_argument("--bin", default=os.path.join(ROOT, "build", "bin"))
     parser.add_argument("--keep", help="write the models and outputs here (else a temp dir)")
     parser.add_argument("-k", dest="only", help="run only cases whose name contains this")
+    parser.add_argument("--random", type=int, default=20,
+                        help="random models per operator (op_cases.py; default 20)")
+    parser.add_argument("--seed", type=int, default=17, help="seed of the random models")
     args = parser.parse_args()
     for tool in ["lowbit-run", "lowbit-convert"] + MICRO_TOOLS:
         if not os.path.exists(os.path.join(args.bin, tool)):
@@ -179,11 +222,8 @@ def main():
     tf.get_logger().setLevel("ERROR")
 
     cases = {n: c for n, c in CASES.items() if not args.only or args.only in n}
-    if not cases:
-        print(f"ops_conformance: no case matches {args.only!r}")
-        return 1
     work_root = args.keep or tempfile.mkdtemp(prefix="lowbit-micro-ops-")
-    failed = 0
+    failed = models = 0
     for index, (name, (builder, per_channel)) in enumerate(sorted(cases.items())):
         work = os.path.join(work_root, name)
         os.makedirs(work, exist_ok=True)
@@ -196,14 +236,29 @@ def main():
             failures = check_model(args.bin, lbm, work, 7 + index)
         except Exception as e:  # a model that does not build or convert is a failure too
             failures = [f"setup: {e}"]
-        status = "ok" if not failures else "FAIL"
-        print(f"{status:4} {name}")
-        for f in failures:
-            print(f"     {f}")
-        failed += bool(failures)
-    checks = len(cases) * len(PROFILES) * len(MICRO_TOOLS)
-    print(f"ops_conformance: {len(cases) - failed} of {len(cases)} models equal "
-          f"({checks} comparisons) in {work_root}")
+        failed += report(name, failures)
+        models += 1
+    for index, (name, model) in enumerate(random_cases(args.random, args.seed)):
+        if args.only and args.only not in name:
+            continue
+        work = os.path.join(work_root, name)
+        os.makedirs(work, exist_ok=True)
+        tflite = os.path.join(work, "model.tflite")
+        lbm = os.path.join(work, "model.lbm")
+        with open(tflite, "wb") as f:
+            f.write(model)
+        try:
+            run([os.path.join(args.bin, "lowbit-convert"), tflite, lbm])
+            failures = check_model(args.bin, lbm, work, 500 + index)
+        except RuntimeError as e:
+            failures = [f"setup: {e}"]
+        failed += report(name, failures)
+        models += 1
+    if models == 0:
+        print(f"ops_conformance: no case matches {args.only!r}")
+        return 1
+    print(f"ops_conformance: {models - failed} of {models} models equal "
+          f"({models * len(PROFILES) * len(MICRO_TOOLS)} runs each compared) in {work_root}")
     return 1 if failed else 0
 
 
