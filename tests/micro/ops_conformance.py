@@ -14,10 +14,15 @@ shapes, strides, dilations, paddings, activations including RELU_N1_TO_1,
 depth multipliers up to 3, random zero points and biases, per-tensor or
 per-channel scales in two regimes) the same way; a model both runtimes
 refuse (an int32 accumulator that could overflow) counts as agreement.
+Then the MLPerf Tiny int8 models (AD01, KWS, VWW from $LOWBIT_MODELS_DIR or
+../shared/models/mlperf_tiny) whole, on random inputs; and models lowbit
+micro must refuse with a message naming the tensor at fault (uint8 and
+int16 activations, an accumulator that could overflow, weights that are not
+constant, weights quantized along the wrong axis).
 Exits 1 on any difference or failure.
 
   .venv/bin/python tests/micro/ops_conformance.py [--bin build/bin] [--keep DIR] [-k NAME]
-      [--random N] [--seed S]
+      [--random N] [--seed S] [--no-mlperf]
 """
 import argparse
 import contextlib
@@ -194,6 +199,62 @@ def random_cases(count, seed):
             yield f"random_{kind}_{index}", model
 
 
+def refused_cases():
+    """(name, .tflite bytes, texts the refusal must contain) of models lowbit micro must refuse
+    with a message naming the operand at fault."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "conformance"))
+    import numpy as np
+    from tflite_builder import SAME, TFLiteModel
+
+    def layer(kind, dtype=np.int8, bias=None, constant_weights=True, w_axis=0, w_scales=1):
+        model = TFLiteModel()
+        x_shape, w_shape, y_shape = (([1, 4, 4, 2], [3, 3, 3, 2], [1, 4, 4, 3]) if kind == "CONV_2D"
+                                     else ([1, 6], [3, 6], [1, 3]))
+        w_dtype = np.int8 if dtype in (np.int8, np.int16) else dtype
+        weights = np.ones(int(np.prod(w_shape)), w_dtype)
+        x = model.tensor("x", x_shape, dtype, [0.05], [0])
+        w = model.tensor("w", w_shape, w_dtype, [0.01] * w_scales, [0] * w_scales, w_axis,
+                         weights if constant_weights else None)
+        b = model.tensor("b", [3], np.int32, [0.0005], [0], 0,
+                         np.full(3, 0 if bias is None else bias, np.int32))
+        y = model.tensor("y", y_shape, dtype, [0.1], [0])
+        inputs = [x] if constant_weights else [x, w]
+        if kind == "CONV_2D":
+            model.operator(kind, 3, [x, w, b], [y], padding=SAME, stride_w=1, stride_h=1,
+                           activation=0, dilation_w=1, dilation_h=1)
+        else:
+            model.operator(kind, 4, [x, w, b], [y], activation=0, keep_num_dims=False)
+        return model.serialize(inputs, [y])
+
+    yield "refuse_uint8_conv", layer("CONV_2D", np.uint8), ["tensor 0 'x'", "uint8"]
+    yield "refuse_int16_fc", layer("FULLY_CONNECTED", np.int16), ["tensor 0 'x'", "int16"]
+    yield ("refuse_overflowing_bias", layer("CONV_2D", bias=2**31 - 2),
+           ["overflow", "tensor 1 'w'"])
+    yield ("refuse_variable_weights", layer("FULLY_CONNECTED", constant_weights=False),
+           ["tensor 1 'w'", "not constant"])
+    yield ("refuse_weights_axis", layer("FULLY_CONNECTED", w_axis=1, w_scales=6),
+           ["tensor 1 'w'", "axis 1"])
+
+
+def check_refusal(bin_dir, lbm, expected):
+    failures = []
+    for tool in MICRO_TOOLS:
+        error = refusal([os.path.join(bin_dir, tool), lbm, "--random-inputs", "1", "--quiet"])
+        if error is None:
+            failures.append(f"{tool} ran the model; it should refuse it")
+        elif not all(text in error for text in expected):
+            failures.append(f"{tool}: the refusal {error!r} lacks one of {expected}")
+    return failures
+
+
+MLPERF_MODELS = ["ad01_int8", "kws_ref_model", "vww_96_int8"]
+
+
+def mlperf_dir():
+    return os.path.join(os.environ.get("LOWBIT_MODELS_DIR") or
+                        os.path.join(os.path.dirname(ROOT), "shared", "models"), "mlperf_tiny")
+
+
 def report(name, failures):
     print(f"{'ok' if not failures else 'FAIL':4} {name}", flush=True)
     for f in failures:
@@ -209,6 +270,8 @@ def main():
     parser.add_argument("--random", type=int, default=20,
                         help="random models per operator (op_cases.py; default 20)")
     parser.add_argument("--seed", type=int, default=17, help="seed of the random models")
+    parser.add_argument("--no-mlperf", action="store_true",
+                        help="leave out the MLPerf Tiny models (AD01, KWS, VWW)")
     args = parser.parse_args()
     for tool in ["lowbit-run", "lowbit-convert"] + MICRO_TOOLS:
         if not os.path.exists(os.path.join(args.bin, tool)):
@@ -254,11 +317,44 @@ def main():
             failures = [f"setup: {e}"]
         failed += report(name, failures)
         models += 1
+    for index, name in enumerate([] if args.no_mlperf else MLPERF_MODELS):
+        if args.only and args.only not in name:
+            continue
+        tflite = os.path.join(mlperf_dir(), name + ".tflite")
+        work = os.path.join(work_root, name)
+        os.makedirs(work, exist_ok=True)
+        lbm = os.path.join(work, "model.lbm")
+        try:
+            if not os.path.exists(tflite):
+                raise RuntimeError(f"{tflite} not found (looked in $LOWBIT_MODELS_DIR or "
+                                   "../shared/models; --no-mlperf leaves these out)")
+            run([os.path.join(args.bin, "lowbit-convert"), tflite, lbm])
+            failures = check_model(args.bin, lbm, work, 900 + index)
+        except RuntimeError as e:
+            failures = [f"setup: {e}"]
+        failed += report(name, failures)
+        models += 1
+    for name, model, expected in refused_cases():
+        if args.only and args.only not in name:
+            continue
+        work = os.path.join(work_root, name)
+        os.makedirs(work, exist_ok=True)
+        tflite = os.path.join(work, "model.tflite")
+        lbm = os.path.join(work, "model.lbm")
+        with open(tflite, "wb") as f:
+            f.write(model)
+        try:
+            run([os.path.join(args.bin, "lowbit-convert"), tflite, lbm])
+            failures = check_refusal(args.bin, lbm, expected)
+        except RuntimeError as e:
+            failures = [f"setup: {e}"]
+        failed += report(name, failures)
+        models += 1
     if models == 0:
         print(f"ops_conformance: no case matches {args.only!r}")
         return 1
-    print(f"ops_conformance: {models - failed} of {models} models equal "
-          f"({models * len(PROFILES) * len(MICRO_TOOLS)} runs each compared) in {work_root}")
+    print(f"ops_conformance: {models - failed} of {models} models pass (each under "
+          f"{len(PROFILES)} profiles x {len(MICRO_TOOLS)} micro builds) in {work_root}")
     return 1 if failed else 0
 
 
