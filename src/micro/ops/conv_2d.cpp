@@ -43,10 +43,21 @@ void gather(const ConvState& s, size_t row, int32_t group, const int8_t* input, 
   const size_t b = row / (size_t(g.output_w) * size_t(g.output_h));
   const size_t c = size_t(s.group_input_c);
   const int8_t* image = input + b * size_t(g.input_h) * g.input_w * g.input_c + size_t(group) * c;
+  const int32_t ix0 = int32_t(ox) * g.stride_w - g.pad_left;
+  // Undilated whole pixels inside the image: each kernel row is one run of
+  // bytes (KWS's 10x4 one-channel layer: 10 copies of 4 bytes, not 40 of 1).
+  const bool whole_rows = s.groups == 1 && g.dilation_w == 1 && ix0 >= 0 &&
+                          ix0 + g.kernel_w <= g.input_w;
   for (int32_t ky = 0; ky < g.kernel_h; ++ky) {
     const int32_t iy = int32_t(oy) * g.stride_h - g.pad_top + ky * g.dilation_h;
+    if (whole_rows && iy >= 0 && iy < g.input_h) {
+      const size_t run = size_t(g.kernel_w) * c;
+      std::memcpy(dst, image + (size_t(iy) * g.input_w + size_t(ix0)) * g.input_c, run);
+      dst += run;
+      continue;
+    }
     for (int32_t kx = 0; kx < g.kernel_w; ++kx, dst += c) {
-      const int32_t ix = int32_t(ox) * g.stride_w - g.pad_left + kx * g.dilation_w;
+      const int32_t ix = ix0 + kx * g.dilation_w;
       if (iy >= 0 && iy < g.input_h && ix >= 0 && ix < g.input_w) {
         std::memcpy(dst, image + (size_t(iy) * g.input_w + size_t(ix)) * g.input_c, c);
       } else {
