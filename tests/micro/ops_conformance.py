@@ -3,7 +3,8 @@
 
 Every model runs under the four requantization profiles through lowbit-micro-run (the host's
 SIMD kernels) and lowbit-micro-run-portable (the portable kernels) on random inputs, and its
-output bytes must equal lowbit-run's on the same input. The models (tests/micro/micro_op_models.py):
+output bytes must equal lowbit-run's on the same input (with its SIMD kernels, and with
+--kernel reference for the portable build). The models (tests/micro/micro_op_models.py):
 - one-layer int8 models of chosen geometry: strides 1/2, SAME/VALID, dilation 2 (and 2x1), 1x1
   (direct rows) and K x K (gathered), 1, 3 and up to 40 channels, grouped convolution, depth
   multiplier 2 on the row and generic depthwise paths, every fused activation, per-channel and
@@ -34,6 +35,10 @@ from micro_op_models import ROOT  # noqa: E402
 
 PROFILES = ["tflite_reference", "single_rounding", "xnnpack_fp32", "tflite_optimized"]
 MICRO_TOOLS = ["lowbit-micro-run", "lowbit-micro-run-portable"]
+# The hosted kernel set each micro build is compared with: the portable micro build (the
+# portable GEMM and depthwise kernels) against the hosted operators' whole-layer reference
+# kernels, a second definition.
+HOST_KERNELS = {"lowbit-micro-run": "auto", "lowbit-micro-run-portable": "reference"}
 MLPERF_MODELS = ["ad01_int8", "kws_ref_model", "vww_96_int8"]
 
 
@@ -66,7 +71,8 @@ def compare(bin_dir, lbm, work, seed):
                     failures.append(f"{profile} {tool}: {micro_error}")
                 continue
             host_error = refusal([lowbit_run, lbm, "--input", f"0={stem}.in", "--output",
-                                  f"0={stem}.host", "--profile", profile])
+                                  f"0={stem}.host", "--profile", profile,
+                                  "--kernel", HOST_KERNELS[tool]])
             if host_error:
                 failures.append(f"{profile} lowbit-run: {host_error}")
                 continue
