@@ -235,3 +235,23 @@ def refused_models():
            ["tensor 1 'w'", "not constant"])
     yield ("refuse_weights_axis", layer("FULLY_CONNECTED", w_axis=1, w_scales=6),
            ["tensor 1 'w'", "axis 1"])
+
+
+def trunk_model(path):
+    """The .tflite at path cut before its first AVERAGE_POOL_2D (that operator's input becomes
+    the graph output; lowbit-convert drops what no output needs): the convolutional trunk of
+    the MLPerf Tiny KWS and VWW models, which runs on these three operators alone."""
+    import flatbuffers
+    from ai_edge_litert import schema_py_generated as fb
+    with open(path, "rb") as f:
+        model = fb.ModelT.InitFromObj(fb.Model.GetRootAsModel(f.read(), 0))
+    graph = model.subgraphs[0]
+    codes = [max(c.builtinCode, c.deprecatedBuiltinCode) for c in model.operatorCodes]
+    pools = [op for op in graph.operators
+             if codes[op.opcodeIndex] == fb.BuiltinOperator.AVERAGE_POOL_2D]
+    if not pools:
+        raise RuntimeError(f"{path} has no AVERAGE_POOL_2D to cut at")
+    graph.outputs = [pools[0].inputs[0]]
+    builder = flatbuffers.Builder(0)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())

@@ -12,7 +12,8 @@ output bytes must equal lowbit-run's on the same input (with its SIMD kernels, a
 - random ones from tests/conformance/op_cases.py (random shapes, strides, dilations, paddings,
   activations, depth multipliers up to 3, zero points, biases, scales);
 - the MLPerf Tiny int8 models whole (AD01, KWS, VWW from $LOWBIT_MODELS_DIR or
-  ../shared/models/mlperf_tiny);
+  ../shared/models/mlperf_tiny), and KWS and VWW cut before their AVERAGE_POOL_2D (every
+  convolution of theirs, on these three operators alone);
 - models lowbit micro must refuse with a message naming the tensor at fault (uint8 and int16
   activations, an accumulator that could overflow, weights that are not constant, weights
   quantized along the wrong axis).
@@ -40,6 +41,7 @@ MICRO_TOOLS = ["lowbit-micro-run", "lowbit-micro-run-portable"]
 # kernels, a second definition.
 HOST_KERNELS = {"lowbit-micro-run": "auto", "lowbit-micro-run-portable": "reference"}
 MLPERF_MODELS = ["ad01_int8", "kws_ref_model", "vww_96_int8"]
+TRUNKS = ["kws_ref_model", "vww_96_int8"]  # also cut before their AVERAGE_POOL_2D
 
 
 def run(cmd):
@@ -113,7 +115,12 @@ def cases(args):
                               os.path.join(os.path.dirname(ROOT), "shared", "models"),
                               "mlperf_tiny")
     for name in [] if args.no_mlperf else MLPERF_MODELS:
-        yield name, lambda name=name: os.path.join(models_dir, name + ".tflite"), None
+        path = os.path.join(models_dir, name + ".tflite")
+        yield name, lambda path=path: path, None
+        if name in TRUNKS:
+            yield (f"{name}_trunk",
+                   lambda path=path: micro_op_models.trunk_model(path) if os.path.exists(path)
+                   else path, None)
     for name, model, expected in micro_op_models.refused_models():
         yield name, lambda model=model: model, expected
 
