@@ -127,11 +127,24 @@ lowbit_status check_accumulator_range(PrepareContext& ctx, const WeightedOperand
                                       size_t channel_stride, size_t tap_stride, size_t taps) {
   const int64_t zp = ctx.zero_point(o.input);
   const int64_t max_input = zp + 128 > 127 - zp ? zp + 128 : 127 - zp;
+  // Sums of |w| <= 128 in uint32 pieces of 2^24 taps (no overflow): the
+  // contiguous case vectorizes, and lowbit_micro_arena_size runs this too.
+  constexpr size_t kPiece = size_t(1) << 24;
   for (int32_t c = 0; c < o.output_channels; ++c) {
+    const int8_t* w = o.weight_data + size_t(c) * channel_stride;
     int64_t weight_sum = 0;
-    for (size_t t = 0; t < taps; ++t) {
-      const int64_t w = o.weight_data[size_t(c) * channel_stride + t * tap_stride];
-      weight_sum += w < 0 ? -w : w;
+    for (size_t t0 = 0; t0 < taps; t0 += kPiece) {
+      const size_t n = taps - t0 < kPiece ? taps - t0 : kPiece;
+      uint32_t piece = 0;
+      if (tap_stride == 1) {
+        for (size_t t = 0; t < n; ++t) piece += uint32_t(w[t0 + t] < 0 ? -w[t0 + t] : w[t0 + t]);
+      } else {
+        for (size_t t = 0; t < n; ++t) {
+          const int32_t v = w[(t0 + t) * tap_stride];
+          piece += uint32_t(v < 0 ? -v : v);
+        }
+      }
+      weight_sum += piece;
     }
     const int64_t bias = o.bias_data ? int64_t(o.bias_data[c]) : 0;
     const int64_t bound = weight_sum * max_input + (bias < 0 ? -bias : bias);
