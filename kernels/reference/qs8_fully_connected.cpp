@@ -2,7 +2,6 @@
 
 namespace lowbit {
 namespace ref {
-namespace {
 
 int32_t double_rescale_to_output(const FullyConnectedQuantParams& p, int32_t channel, int32_t acc) {
   int32_t v = rescale_in_double(acc, p.double_scales[channel]);
@@ -10,6 +9,8 @@ int32_t double_rescale_to_output(const FullyConnectedQuantParams& p, int32_t cha
   v += p.output_zero_point;
   return v < p.act_min ? p.act_min : (v > p.act_max ? p.act_max : v);
 }
+
+namespace {
 
 template <typename T>
 void fully_connected(const FullyConnectedQuantParams& p, const T* input, const T* weights,
