@@ -1,14 +1,21 @@
-"""lowbit micro's AVERAGE_POOL_2D, MAX_POOL_2D, SOFTMAX and ADD against the hosted runtime:
-small int8 TFLite models (Keras + full-integer post-training quantization) converted to .lbm,
-run by lowbit-micro-run (the host's SIMD build) and lowbit-micro-run-portable on random inputs
-and by lowbit-run on the same inputs, in every requantization profile; the outputs must be
-equal byte for byte (lowbit-run is bit-exact with LiteRT). Models a micro operator must refuse
-are checked to fail with a message naming the operator.
+"""lowbit micro's AVERAGE_POOL_2D, MAX_POOL_2D, SOFTMAX and ADD against the hosted runtime.
 
-    .venv/bin/python tests/micro/pool_softmax_add_conformance.py [--build-dir build]
+Small int8 models, converted to .lbm, run through lowbit-micro-run (the host's SIMD build) and
+lowbit-micro-run-portable on random inputs and through lowbit-run on the same inputs, under
+each of the four requantization profiles; the outputs must be equal byte for byte (lowbit-run
+is bit-exact with LiteRT). The models: Keras layers quantized by TFLite's converter (pools with
+SAME/VALID, strides and odd sizes; SOFTMAX rows; ADD of inputs at different scales, with RELU
+fused, per-channel and row broadcasts) and models written field by field with
+tests/conformance/tflite_builder.py for what the converter does not produce (beta != 1, fused
+activations on pools, a scalar constant, an outer-product broadcast, rows of 5000, a fixed input
+that tells SOFTMAX's fixed-point and float-table forms apart). Cases lowbit micro must refuse
+are checked to fail with a message naming the operator and the tensor at fault.
 
-Exits non-zero on any mismatch or failure. Models are cached in BUILD/micro_pool_softmax_add/
-(regenerated with --force).
+    .venv/bin/python tests/micro/pool_softmax_add_conformance.py [--build-dir build] [--force]
+
+Needs lowbit-run, lowbit-micro-run, lowbit-micro-run-portable and lowbit-convert built. About
+5 s with the Keras models cached in BUILD/micro_pool_softmax_add/, 15 s when they are generated
+(--force regenerates them). Exits 1 on any difference or failure.
 """
 import argparse
 import os
@@ -34,10 +41,9 @@ def _models():
     import tensorflow as tf
     keras, layers = tf.keras, tf.keras.layers
 
-    def single(shape, make, inputs=1):
-        tensors = [keras.Input(s, batch_size=1) for s in ([shape] * inputs if inputs > 1 else [shape])]
-        out = make(*tensors)
-        return keras.Model(tensors if inputs > 1 else tensors[0], out)
+    def single(shape, make):
+        x = keras.Input(shape, batch_size=1)
+        return keras.Model(x, make(x))
 
     def pool(kind, shape, size, strides, padding):
         layer = layers.AveragePooling2D if kind == "avg" else layers.MaxPooling2D
