@@ -12,7 +12,6 @@
 // straight at the input.
 #include <cstring>
 
-#include "kernels/reference/activation_range.h"
 #include "kernels/reference/qs8_fully_connected.h"
 #include "micro/ops/weighted.h"
 
@@ -102,8 +101,7 @@ lowbit_status prepare_double_rescale(PrepareContext& ctx, const WeightedOperands
   p.input_zero_point = ctx.zero_point(o.input);
   p.output_zero_point = ctx.zero_point(o.output);
   p.profile = ctx.profile();
-  ref::quantized_activation_range(activation, ctx.scale(o.output), p.output_zero_point, -128, 127,
-                                  &p.act_min, &p.act_max);
+  int8_activation_range(ctx, activation, o.output, &p.act_min, &p.act_max);
   ctx.set_kernel("qs8_fully_connected_direct__double_rescale");
   if (ctx.sizing()) return LOWBIT_OK;
   auto* d = static_cast<double*>(scales);
