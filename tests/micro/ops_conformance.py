@@ -23,6 +23,11 @@ agreement. Exits 1 on any difference or failure.
 
   .venv/bin/python tests/micro/ops_conformance.py [--bin build/bin] [--keep DIR] [-k NAME]
       [--random N] [--seed S] [--no-mlperf] [--keras]
+
+--bin names the folder of lowbit-run, lowbit-convert, lowbit-micro-run and
+lowbit-micro-run-portable; a cross build is checked against x86 by a folder whose
+lowbit-micro-run is a script running the cross one under qemu-user (exec qemu-aarch64
+-cpu max .../lowbit-micro-run "$@") beside the x86 tools.
 """
 import argparse
 import os
