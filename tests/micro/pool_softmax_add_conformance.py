@@ -15,6 +15,7 @@ micro must refuse are checked to fail with a message naming the operator and the
 fault.
 
     .venv/bin/python tests/micro/pool_softmax_add_conformance.py [--build-dir build] [--force]
+        [--emulate BIN_DIR=QEMU_COMMAND ...]
 
 Needs lowbit-run, lowbit-micro-run, lowbit-micro-run-portable and lowbit-convert built. About
 5 s with the Keras models cached in BUILD/micro_pool_softmax_add/, 15 s when they are generated
@@ -281,20 +282,34 @@ def run(command):
     return done.returncode, done.stdout + done.stderr
 
 
-def compare_model(name, lbm, build_dir, tmp):
+def micro_runners(build_dir, emulated):
+    """(label, command prefix) of every micro build to check: the host's two, and each
+    --emulate BIN_DIR=QEMU_COMMAND's two under that emulator."""
+    runners = [(t, [lowbit_tools.tool(t, build_dir)]) for t in MICRO_TOOLS]
+    for spec in emulated:
+        bin_dir, _, emulator = spec.partition("=")
+        for t in MICRO_TOOLS:
+            path = os.path.join(bin_dir, t)
+            if not os.path.exists(path):
+                raise SystemExit(f"{path} is missing: build {t} in that cross build first")
+            runners.append((f"{emulator.split()[0]} {t}", emulator.split() + [path]))
+    return runners
+
+
+def compare_model(name, lbm, build_dir, runners, tmp):
     """Runs every profile, micro build and seed; returns the list of failures."""
     failures = []
     host_run = lowbit_tools.tool("lowbit-run", build_dir)
     kernels = set()
     runs = 0
     fixed_outputs = {}  # (tool, profile) -> the micro output on FIXED_INPUTS
-    for tool_name in MICRO_TOOLS:
-        micro = lowbit_tools.tool(tool_name, build_dir)
+    for index, (tool_name, micro) in enumerate(runners):
+        tag = f"{index}"
         for profile in PROFILES:
             if (name, profile) in REFUSED_PROFILES:
                 continue
             for seed in SEEDS + (["fixed"] if name in FIXED_INPUTS else []):
-                stem = os.path.join(tmp, f"{name}.{tool_name}.{profile}.{seed}")
+                stem = os.path.join(tmp, f"{name}.{tag}.{profile}.{seed}")
                 if seed == "fixed":
                     with open(f"{stem}.in0", "wb") as f:
                         f.write(FIXED_INPUTS[name]())
@@ -304,7 +319,7 @@ def compare_model(name, lbm, build_dir, tmp):
                     for i in range(2):
                         source += ["--save-input", f"{i}={stem}.in{i}"]
                 runs += 1
-                code, text = run([micro, lbm, "--profile", profile,
+                code, text = run(micro + [lbm, "--profile", profile,
                                   "--output", f"0={stem}.micro"] + source)
                 if code != 0:
                     failures.append(f"{name} {tool_name} {profile}: micro failed: {text.strip()}")
@@ -331,7 +346,7 @@ def compare_model(name, lbm, build_dir, tmp):
                     failures.append(f"{name} {tool_name} {profile} seed {seed}: outputs differ "
                                     f"({len(micro_bytes)} vs {len(host_bytes)} bytes, "
                                     f"{differing} differing)")
-    for tool_name in MICRO_TOOLS if name == "softmax_equal_rows" else []:
+    for tool_name, _ in runners if name == "softmax_equal_rows" else []:
         fixed = fixed_outputs.get((tool_name, "tflite_reference"))
         if fixed is None or fixed == fixed_outputs.get((tool_name, "single_rounding")):
             failures.append(f"{name} {tool_name}: the fixed input no longer tells SOFTMAX's "
@@ -339,7 +354,7 @@ def compare_model(name, lbm, build_dir, tmp):
     return failures, kernels, runs
 
 
-def check_refusals(lbm_paths, build_dir, tmp):
+def check_refusals(lbm_paths, build_dir, runners, tmp):
     """Every micro build refuses each REFUSALS case with a message naming the operator and
     the tensor at fault; returns the failures."""
     failures = []
@@ -352,9 +367,9 @@ def check_refusals(lbm_paths, build_dir, tmp):
                 f.write(model())
             lbm = lowbit_tools.convert_or_exit(tflite, os.path.join(tmp, f"{case}.lbm"),
                                                build_dir)
-        for tool_name in MICRO_TOOLS:
-            code, text = run([lowbit_tools.tool(tool_name, build_dir), lbm, "--random-inputs", "1",
-                              "--profile", profile or "tflite_reference"])
+        for tool_name, micro in runners:
+            code, text = run(micro + [lbm, "--random-inputs", "1",
+                                      "--profile", profile or "tflite_reference"])
             missing = [w for w in words if w not in text]
             if code == 0 or missing:
                 failures.append(f"refusal {case} {tool_name}: exit {code}, missing {missing}: "
@@ -369,7 +384,12 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build-dir", default=os.path.join(lowbit_tools.ROOT, "build"))
     parser.add_argument("--force", action="store_true", help="regenerate the .tflite models")
+    parser.add_argument("--emulate", action="append", default=[], metavar="BIN_DIR=QEMU",
+                        help="also check a cross build's micro tools under an emulator, e.g. "
+                        "build-aarch64/bin='qemu-aarch64 -cpu max -L /usr/aarch64-linux-gnu' "
+                        "(repeatable)")
     args = parser.parse_args()
+    runners = micro_runners(args.build_dir, args.emulate)
     model_dir = os.path.join(args.build_dir, "micro_pool_softmax_add")
     paths = generate(model_dir, args.force)
     failures = []
@@ -380,12 +400,13 @@ def main():
             lbm = lowbit_tools.convert_or_exit(tflite, os.path.join(tmp, f"{name}.lbm"),
                                                args.build_dir)
             lbm_paths[name] = lbm
-            model_failures, kernels, model_runs = compare_model(name, lbm, args.build_dir, tmp)
+            model_failures, kernels, model_runs = compare_model(name, lbm, args.build_dir,
+                                                                runners, tmp)
             runs += model_runs
             status = "FAIL" if model_failures else "ok"
             print(f"{status:4} {name}: kernels {', '.join(sorted(kernels))}")
             failures += model_failures
-        failures += check_refusals(lbm_paths, args.build_dir, tmp)
+        failures += check_refusals(lbm_paths, args.build_dir, runners, tmp)
     for f in failures:
         print("FAIL", f)
     print(f"{len(paths)} models, {runs} micro runs compared with lowbit-run byte for byte, "
