@@ -18,8 +18,8 @@ fault.
         [--emulate BIN_DIR=QEMU_COMMAND ...]
 
 Needs lowbit-run, lowbit-micro-run, lowbit-micro-run-portable and lowbit-convert built. About
-5 s with the Keras models cached in BUILD/micro_pool_softmax_add/, 15 s when they are generated
-(--force regenerates them). Exits 1 on any difference or failure.
+5 s with the Keras models cached in BUILD/micro_pool_softmax_add_v<KERAS_MODELS_VERSION>/, 15 s
+when they are generated (--force regenerates them). Exits 1 on any difference or failure.
 """
 import argparse
 import os
@@ -100,6 +100,8 @@ def _models():
     }
 
 
+# Raised whenever _models() changes, so a cached model is never a stale one.
+KERAS_MODELS_VERSION = 1
 # _models()'s names, in its order (the seeds follow it), known without importing TensorFlow.
 KERAS_MODELS = ["avg_same_3x3_s2", "avg_valid_2x2_s1", "avg_same_3x2_s1x2", "avg_global_valid",
                 "max_same_3x3_s2", "max_valid_2x2_s2", "max_same_2x3_s2x1", "softmax_rows10",
@@ -390,7 +392,7 @@ def main():
                         "(repeatable)")
     args = parser.parse_args()
     runners = micro_runners(args.build_dir, args.emulate)
-    model_dir = os.path.join(args.build_dir, "micro_pool_softmax_add")
+    model_dir = os.path.join(args.build_dir, f"micro_pool_softmax_add_v{KERAS_MODELS_VERSION}")
     paths = generate(model_dir, args.force)
     failures = []
     runs = 0
