@@ -131,33 +131,54 @@ Status validate_weighted_operands(const GraphDesc& graph, const OperatorDesc& op
   return validate_bias(graph, op, {DType::kInt32}, operands.output_channels);
 }
 
+namespace {
+
+// What channel_real_multiplier needs, looked up once per layer: the lookups
+// through the context cost more than the arithmetic when repeated for every
+// channel of every layer at load.
+struct ChannelScales {
+  float input_scale, output_scale;
+  const std::vector<float>* weight_scales;
+  bool float_product;  // in·w formed in float
+
+  ChannelScales(const PrepareContext& ctx, MultiplierRule rule)
+      : input_scale(ctx.input(0).quant.scales[0]),
+        output_scale(ctx.output(0).quant.scales[0]),
+        weight_scales(&ctx.input(1).quant.scales),
+        float_product(rule == MultiplierRule::kFloatProductPerTensor ||
+                      ctx.input(0).dtype == DType::kUInt8) {}
+
+  float weight_scale(int32_t channel) const {
+    return weight_scales->size() > 1 ? (*weight_scales)[size_t(channel)] : (*weight_scales)[0];
+  }
+  double real_multiplier(int32_t channel) const {
+    if (float_product) {
+      const float product = input_scale * weight_scale(channel);
+      return static_cast<double>(product) / static_cast<double>(output_scale);
+    }
+    return static_cast<double>(input_scale) * static_cast<double>(weight_scale(channel)) /
+           static_cast<double>(output_scale);
+  }
+};
+
+}  // namespace
+
 const ref::Requantizer* make_channel_requantizers(PrepareContext& ctx, MultiplierRule rule,
                                                   int32_t output_channels) {
   auto* requantizers = static_cast<ref::Requantizer*>(
       ctx.allocate_persistent(sizeof(ref::Requantizer) * size_t(output_channels)));
-  const float input_scale = ctx.input(0).quant.scales[0];
-  const float output_scale = ctx.output(0).quant.scales[0];
-  const std::vector<float>& weight_scales = ctx.input(1).quant.scales;
+  if (requantizers == nullptr) return nullptr;
+  const ChannelScales scales(ctx, rule);
+  const RequantProfile profile = ctx.profile();
   for (int32_t c = 0; c < output_channels; ++c) {
-    const float weight_scale = weight_scales.size() > 1 ? weight_scales[c] : weight_scales[0];
-    const float fp32_scale = input_scale * weight_scale / output_scale;
-    requantizers[c] = ref::make_requantizer(ctx.profile(), channel_real_multiplier(ctx, rule, c),
-                                            fp32_scale);
+    const float fp32_scale = scales.input_scale * scales.weight_scale(c) / scales.output_scale;
+    requantizers[c] = ref::make_requantizer(profile, scales.real_multiplier(c), fp32_scale);
   }
   return requantizers;
 }
 
 double channel_real_multiplier(const PrepareContext& ctx, MultiplierRule rule, int32_t channel) {
-  const float input_scale = ctx.input(0).quant.scales[0];
-  const float output_scale = ctx.output(0).quant.scales[0];
-  const std::vector<float>& weight_scales = ctx.input(1).quant.scales;
-  const float weight_scale = weight_scales.size() > 1 ? weight_scales[channel] : weight_scales[0];
-  if (rule == MultiplierRule::kFloatProductPerTensor || ctx.input(0).dtype == DType::kUInt8) {
-    const float product = input_scale * weight_scale;
-    return static_cast<double>(product) / static_cast<double>(output_scale);
-  }
-  return static_cast<double>(input_scale) * static_cast<double>(weight_scale) /
-         static_cast<double>(output_scale);
+  return ChannelScales(ctx, rule).real_multiplier(channel);
 }
 
 namespace {
