@@ -175,9 +175,6 @@ bool find_single_rounding_equivalent(double scale, int32_t zero_point, int32_t a
                                      int32_t act_max, QuantizedMultiplier* out) {
   const QuantizedMultiplier nearest = quantize_multiplier(scale, /*single_rounding_limits=*/true);
   if (nearest.multiplier == 0 || act_min > act_max) return false;
-  // Ties: the double rescale rounds them away from zero, single rounding up;
-  // a multiplier one step above the scale's turns ties into near-ties on the
-  // far side, so the search tries steps up first.
   // The double rescale's thresholds do not depend on the candidate: find
   // them once (on the stack for 8-bit outputs), then test candidates in turn.
   const size_t levels = static_cast<size_t>(int64_t{act_max} - act_min);
@@ -188,6 +185,9 @@ bool find_single_rounding_equivalent(double scale, int32_t zero_point, int32_t a
     first[i] = first_rescaled_above(scale, static_cast<int32_t>(act_min + int64_t(i) - zero_point));
     if (first[i] < kAccMin) return false;
   }
+  // Ties: the double rescale rounds them away from zero, single rounding up;
+  // a multiplier one step above the scale's turns ties into near-ties on the
+  // far side, so the search tries steps up first.
   for (int step : {0, 1, -1, 2, -2, 3, -3, 4, -4}) {
     const int64_t m = int64_t{nearest.multiplier} + step;
     if (m < (int64_t{1} << 30) || m > kAccMax) continue;
