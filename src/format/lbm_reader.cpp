@@ -115,6 +115,7 @@ Status read_tensor(const fb::Tensor& ft, int index, const uint8_t* file,
           !aligned_in_file(q->zero_point()->Data(), file, sizeof(int64_t))) {
         return invalid_model(who() + ": the zero_point vector is misaligned (corrupt file)");
       }
+      t.quant.zero_points.reserve(q->zero_point()->size());
       for (int64_t zp : *q->zero_point()) {
         if (zp < std::numeric_limits<int32_t>::min() || zp > std::numeric_limits<int32_t>::max()) {
           return invalid_model(who() + ": zero point " + std::to_string(zp) +
