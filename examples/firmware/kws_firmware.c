@@ -81,8 +81,10 @@ int main(int argc, char** argv) {
   if (lowbit_micro_input(kws, 0, &input) != LOWBIT_OK || input.bytes != lowbit_kws_input_size) {
     return fail("the input", "the model's first input does not take the sample's bytes");
   }
-  memcpy(input.data, lowbit_kws_input, input.bytes);
   for (long i = 0; i <= extra_invokes; ++i) {
+    /* The input's arena bytes hold activations during an invoke: write the
+       input before each one (a new frame, in a real firmware). */
+    memcpy(input.data, lowbit_kws_input, input.bytes);
     if (lowbit_micro_invoke(kws) != LOWBIT_OK) return fail("invoke", lowbit_micro_message(kws));
   }
   if (lowbit_micro_output(kws, 0, &output) != LOWBIT_OK) return fail("the output", "missing");
