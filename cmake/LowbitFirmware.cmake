@@ -46,6 +46,25 @@ lowbit_micro_library(lowbit_firmware "${LOWBIT_FIRMWARE_ISA}")
 # inference, against 108.8 KB / 13.13M all at -O3 and 34.8 KB / 15.18M all
 # at -Os (docs/api.md).
 set_source_files_properties(${LOWBIT_MICRO_SOURCES} PROPERTIES COMPILE_OPTIONS -Os)
+# Depthwise row kernels are instantiated per window shape and requantization
+# profile (on x86 137 KB of KWS's text for all four shapes): a firmware may
+# name the shapes its models use; the others run the generic kernel, same bits.
+set(LOWBIT_FIRMWARE_DWCONV_ROWS "all" CACHE STRING
+  "Depthwise row kernels to link: all, none, or a comma-separated list of 3x3s1, 3x3s2, 5x5s1, 5x5s2")
+if(NOT LOWBIT_FIRMWARE_DWCONV_ROWS STREQUAL "all")
+  target_compile_definitions(lowbit_firmware PRIVATE LOWBIT_DWCONV_ROWS_LISTED)
+  string(REPLACE "," ";" shapes "${LOWBIT_FIRMWARE_DWCONV_ROWS}")
+  foreach(shape ${shapes})
+    if(shape STREQUAL "none")
+      continue()
+    elseif(NOT shape MATCHES "^(3x3s1|3x3s2|5x5s1|5x5s2)$")
+      message(FATAL_ERROR "LOWBIT_FIRMWARE_DWCONV_ROWS: unknown shape '${shape}' "
+        "(3x3s1, 3x3s2, 5x5s1, 5x5s2, none or all)")
+    endif()
+    string(TOUPPER "${shape}" upper)
+    target_compile_definitions(lowbit_firmware PRIVATE LOWBIT_DWCONV_ROW_${upper})
+  endforeach()
+endif()
 
 add_subdirectory(examples/firmware)
 if(CMAKE_SYSTEM_NAME STREQUAL "Generic")
