@@ -44,7 +44,7 @@ bool fully_connected_single_rounding_equivalents(const FullyConnectedQuantParams
                                                  Requantizer* out) {
   QuantizedMultiplier qm;
   for (int32_t c = 0; c < p.output_depth; ++c) {
-    // Per-tensor weights repeat one scale: search once (about 20 us a search).
+    // Per-tensor weights repeat one scale: search once (a few microseconds a search).
     const bool same_as_previous = c > 0 && p.double_scales[c] == p.double_scales[c - 1];
     if (!same_as_previous && !find_single_rounding_equivalent(p.double_scales[c], p.output_zero_point,
                                                               p.act_min, p.act_max, &qm)) {
