@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
-#include <vector>
 
 namespace lowbit {
 namespace ref {
@@ -175,15 +174,19 @@ bool find_single_rounding_equivalent(double scale, int32_t zero_point, int32_t a
                                      int32_t act_max, QuantizedMultiplier* out) {
   const QuantizedMultiplier nearest = quantize_multiplier(scale, /*single_rounding_limits=*/true);
   if (nearest.multiplier == 0 || act_min > act_max) return false;
-  // The double rescale's thresholds do not depend on the candidate: find
-  // them once (on the stack for 8-bit outputs), then test candidates in turn.
+  // The double rescale's thresholds do not depend on the candidate: for
+  // 8-bit outputs find them once, on the stack; wider outputs recompute them
+  // per candidate (no heap: lowbit micro, the firmware, links this file).
   const size_t levels = static_cast<size_t>(int64_t{act_max} - act_min);
-  int64_t on_stack[256];
-  std::vector<int64_t> on_heap(levels > 256 ? levels : 0);
-  int64_t* first = levels > 256 ? on_heap.data() : on_stack;
+  const bool cached = levels <= 256;
+  int64_t first_cached[256];
+  auto threshold = [&](size_t i) {
+    return first_rescaled_above(scale, static_cast<int32_t>(act_min + int64_t(i) - zero_point));
+  };
   for (size_t i = 0; i < levels; ++i) {
-    first[i] = first_rescaled_above(scale, static_cast<int32_t>(act_min + int64_t(i) - zero_point));
-    if (first[i] < kAccMin) return false;
+    const int64_t first = threshold(i);
+    if (first < kAccMin) return false;
+    if (cached) first_cached[i] = first;
   }
   // Ties: the double rescale rounds them away from zero, single rounding up;
   // a multiplier one step above the scale's turns ties into near-ties on the
@@ -195,7 +198,7 @@ bool find_single_rounding_equivalent(double scale, int32_t zero_point, int32_t a
     size_t i = 0;
     while (i < levels && single_rounding_agrees_at(
                              candidate, static_cast<int32_t>(act_min + int64_t(i) - zero_point),
-                             first[i])) {
+                             cached ? first_cached[i] : threshold(i))) {
       ++i;
     }
     if (i == levels) {
