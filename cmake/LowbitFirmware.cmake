@@ -46,6 +46,19 @@ lowbit_micro_library(lowbit_firmware "${LOWBIT_FIRMWARE_ISA}")
 # inference, against 108.8 KB / 13.13M all at -O3 and 34.8 KB / 15.18M all
 # at -Os (docs/api.md).
 set_source_files_properties(${LOWBIT_MICRO_SOURCES} PROPERTIES COMPILE_OPTIONS -Os)
+# The requantization profile the firmware runs (lowbit_micro_options.profile):
+# the kernels keep only its code (built_profile() in
+# include/lowbit/requant_profile.h; tflite_reference and tflite_optimized
+# come together), and lowbit_micro_create refuses the others by name.
+set(LOWBIT_FIRMWARE_PROFILE "tflite_reference" CACHE STRING
+  "Requantization profile of the firmware: tflite_reference, single_rounding, xnnpack_fp32 or tflite_optimized")
+set(firmware_profiles tflite_reference single_rounding xnnpack_fp32 tflite_optimized)
+list(FIND firmware_profiles "${LOWBIT_FIRMWARE_PROFILE}" firmware_profile_value)
+if(firmware_profile_value LESS 0)
+  message(FATAL_ERROR "LOWBIT_FIRMWARE_PROFILE: unknown profile '${LOWBIT_FIRMWARE_PROFILE}' "
+    "(${firmware_profiles})")
+endif()
+target_compile_definitions(lowbit_firmware PRIVATE LOWBIT_FIRMWARE_PROFILE=${firmware_profile_value})
 # Depthwise row kernels are instantiated per window shape and requantization
 # profile (on x86 137 KB of KWS's text for all four shapes): a firmware may
 # name the shapes its models use; the others run the generic kernel, same bits.

@@ -103,7 +103,8 @@ inline int8_t qs8_requantize_channel(int32_t acc, const Qs8GemmParams& params, s
 // The profile SIMD GEMM and depthwise kernels compute for `params`, with the
 // same outputs (ref::clamped_profile).
 inline RequantProfile qs8_kernel_profile(const Qs8GemmParams& params) {
-  return ref::clamped_profile(params.profile, params.output_zero_point, params.output_min);
+  return ref::clamped_profile(built_profile(params.profile), params.output_zero_point,
+                              params.output_min);
 }
 
 size_t qs8_gemm_packed_bytes(const Qs8GemmLayout& layout, size_t n, size_t k);

@@ -32,4 +32,37 @@ constexpr RequantProfile requant_profile_for_op_type(RequantProfile profile, uin
              : RequantProfile::kTfliteReference;
 }
 
+// The profiles a build's kernels hold code for: every one, except in a
+// firmware built with LOWBIT_FIRMWARE_PROFILE (a RequantProfile value,
+// cmake/LowbitFirmware.cmake), which keeps that profile's and its partner's
+// (tflite_reference and tflite_optimized share operators and clamp into each
+// other, ref::clamped_profile). Kernels dispatch on built_profile(p), so the
+// compiler sees the other cases are unreachable and drops their code;
+// lowbit micro refuses every other profile at create.
+constexpr bool profile_is_built(RequantProfile p) {
+#if defined(LOWBIT_FIRMWARE_PROFILE)
+  constexpr RequantProfile fixed = static_cast<RequantProfile>(LOWBIT_FIRMWARE_PROFILE);
+  if (fixed == RequantProfile::kTfliteReference || fixed == RequantProfile::kTfliteOptimized) {
+    return p == RequantProfile::kTfliteReference || p == RequantProfile::kTfliteOptimized;
+  }
+  return p == fixed;
+#else
+  (void)p;
+  return true;
+#endif
+}
+
+constexpr RequantProfile built_profile(RequantProfile p) {
+#if defined(LOWBIT_FIRMWARE_PROFILE)
+  constexpr RequantProfile fixed = static_cast<RequantProfile>(LOWBIT_FIRMWARE_PROFILE);
+  if (fixed == RequantProfile::kTfliteReference || fixed == RequantProfile::kTfliteOptimized) {
+    return p == RequantProfile::kTfliteOptimized ? RequantProfile::kTfliteOptimized
+                                                 : RequantProfile::kTfliteReference;
+  }
+  return fixed;
+#else
+  return p;
+#endif
+}
+
 }  // namespace lowbit

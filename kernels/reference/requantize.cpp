@@ -210,7 +210,7 @@ bool find_single_rounding_equivalent(double scale, int32_t zero_point, int32_t a
 }
 
 int32_t requantize(int32_t acc, const Requantizer& r, RequantProfile profile) {
-  switch (profile) {
+  switch (built_profile(profile)) {
     case RequantProfile::kTfliteReference:
       return multiply_by_quantized_multiplier(acc, r.multiplier, r.shift);
     case RequantProfile::kSingleRounding:

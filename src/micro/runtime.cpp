@@ -247,6 +247,14 @@ lowbit_status check_arguments(const void* model, const lowbit_micro_resolver* re
     return LOWBIT_INVALID_ARGUMENT;
   }
   *profile = static_cast<RequantProfile>(value);
+  if (!profile_is_built(*profile)) {
+    constexpr const char* kNames[] = {"tflite_reference", "single_rounding", "xnnpack_fp32",
+                                      "tflite_optimized"};
+    error.append_all("this firmware holds no kernels for the ", kNames[value],
+                     " profile (it was built with LOWBIT_FIRMWARE_PROFILE=",
+                     kNames[int(built_profile(RequantProfile::kTfliteReference))], ")");
+    return LOWBIT_UNSUPPORTED;
+  }
   return LOWBIT_OK;
 }
 

@@ -102,7 +102,7 @@ lowbit_status prepare_double_rescale(PrepareContext& ctx, const WeightedOperands
   p.output_zero_point = ctx.zero_point(o.output);
   p.profile = ctx.profile();
   int8_activation_range(ctx, activation, o.output, &p.act_min, &p.act_max);
-  ctx.set_kernel("qs8_fully_connected_direct__double_rescale");
+  ctx.set_kernel("qs8_fully_connected_direct__reference");
   if (ctx.sizing()) return LOWBIT_OK;
   auto* d = static_cast<double*>(scales);
   for (int32_t c = 0; c < o.output_channels; ++c) {
