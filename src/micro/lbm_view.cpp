@@ -1,5 +1,8 @@
 #include "micro/lbm_view.h"
 
+#include <cfloat>
+#include <cstdint>
+
 #include "format/lbm_constants.h"
 
 namespace lowbit {
@@ -64,11 +67,16 @@ bool ModelView::read_tensor(int32_t index, TensorView* view) const {
   for (int i = 0; i < v.rank; ++i) v.dims[i] = reader_.element<int32_t>(shape, uint32_t(i));
   if (!tensor_bytes(v.dtype, v.dims, v.rank, &v.bytes)) return false;
   const int32_t buffer = reader_.scalar<int32_t>(t, field::kBuffer, -1);
+  if (buffer < -1) return false;  // -1 is "not constant"; other negatives are damage
   if (buffer >= 0) {
     if (uint32_t(buffer) >= buffers_.count) return false;
     const uint8_t* row = reader_.data() + buffers_.pos + kBufferRowBytes * uint32_t(buffer);
     const uint64_t offset = load<uint64_t>(row), size = load<uint64_t>(row + 8);
-    if (size != v.bytes || !reader_.in_bounds(offset, size)) return false;
+    // Constants are read in place as int32, float...: the format's alignment
+    // keeps those reads aligned.
+    if (size != v.bytes || offset % kLbmAlignment != 0 || !reader_.in_bounds(offset, size)) {
+      return false;
+    }
     v.constant = reader_.data() + offset;
   }
   FbTable q;
@@ -119,11 +127,31 @@ OperatorView ModelView::op(uint32_t index) const {
 
 bool ModelView::check_tensor(uint32_t index, Message& error) const {
   TensorView view;
-  if (read_tensor(int32_t(index), &view)) return true;
-  error.append_all("tensor ", index,
-                   " is corrupt (its table, shape, dtype, constant data or quantization lies "
-                   "outside the file or disagrees with itself)");
-  return false;
+  if (!read_tensor(int32_t(index), &view)) {
+    error.append_all("tensor ", index,
+                     " is corrupt (its table, shape, dtype, constant data or quantization lies "
+                     "outside the file or disagrees with itself)");
+    return false;
+  }
+  // What every operator derives its arithmetic from: a NaN, infinite or
+  // non-positive scale, or a zero point outside int32, is refused here once.
+  for (uint32_t i = 0; i < view.scales; ++i) {
+    const float s = scale(view, i);
+    if (!(s > 0.0f && s <= FLT_MAX)) {
+      error.append_all("tensor ", index, " '").append(view.name).append_all(
+          "': quantization scale ", i, " is not finite and > 0");
+      return false;
+    }
+  }
+  for (uint32_t i = 0; i < view.zero_point_vector.count; ++i) {
+    const int64_t z = zero_point(view, i);
+    if (z < INT32_MIN || z > INT32_MAX) {
+      error.append_all("tensor ", index, " '").append(view.name).append_all(
+          "': zero point ", i, " is outside int32");
+      return false;
+    }
+  }
+  return true;
 }
 
 bool ModelView::check_operator(uint32_t index, Message& error) const {

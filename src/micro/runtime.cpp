@@ -83,7 +83,8 @@ bool is_model_output(const ModelView& model, int32_t tensor) {
 }
 
 // Every tensor an operator reads exists by then, every one it writes is
-// written once and is no constant: what the plan relies on.
+// written once and is no constant, every model output is written (or it
+// would be whatever the arena held): what the plan relies on.
 lowbit_status check_graph(const ModelView& model, Message& error) {
   for (uint32_t i = 0; i < model.num_tensors(); ++i) {
     const TensorView t = model.tensor(int32_t(i));
@@ -131,6 +132,17 @@ lowbit_status check_graph(const ModelView& model, Message& error) {
       error.append(", which is constant, a model input or written before");
       return LOWBIT_INVALID_MODEL;
     }
+  }
+  for (uint32_t i = 0; i < model.num_outputs(); ++i) {
+    const int32_t index = model.output(i);
+    if (model.tensor(index).constant != nullptr || is_model_input(model, index) ||
+        written_before(model, index, model.num_operators())) {
+      continue;
+    }
+    error.append_all("model output ", i, " ");
+    append_part(error, model.tensor(index));
+    error.append(" is written by no operator");
+    return LOWBIT_INVALID_MODEL;
   }
   return LOWBIT_OK;
 }
