@@ -3,7 +3,9 @@
 // lacks or does not run, graphs it refuses, and a model run end to end.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -359,6 +361,25 @@ TEST_CASE("C API: calls on NULL runtimes answer without crashing") {
   CHECK(memory.liveness_bound_bytes == 0);
   lowbit_micro_memory_use(nullptr, nullptr);
   lowbit_micro_options_init(nullptr);
+}
+
+}  // namespace
+}  // namespace micro_test
+}  // namespace lowbit
+
+namespace lowbit {
+namespace micro_test {
+namespace {
+
+// Hidden: writes the RESHAPE chain to $LOWBIT_MICRO_MODEL_OUT for the ctest
+// that checks compare_with_hosted.sh itself (tests/micro/CMakeLists.txt).
+TEST_CASE("write the RESHAPE chain model", "[.write-models]") {
+  const char* dir = std::getenv("LOWBIT_MICRO_MODEL_OUT");
+  REQUIRE(dir != nullptr);
+  const std::vector<uint8_t> bytes = reshape_chain(4).serialize();
+  std::ofstream f(std::string(dir) + "/reshape_chain.lbm", std::ios::binary);
+  f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  REQUIRE(f.good());
 }
 
 }  // namespace

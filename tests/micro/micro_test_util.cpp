@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -224,7 +225,8 @@ std::vector<std::string> list_files(const std::string& dir) {
 }
 
 bool build_model(const std::string& name, std::vector<uint8_t>* bytes, std::string* why_not) {
-  const std::string path = std::string(LOWBIT_BUILD_MODELS_DIR) + "/" + name + ".lbm";
+  const char* dir = std::getenv("LOWBIT_BUILD_MODELS_DIR");  // another build's, by hand
+  const std::string path = std::string(dir != nullptr ? dir : LOWBIT_BUILD_MODELS_DIR) + "/" + name + ".lbm";
   if (read_file(path, bytes) && !bytes->empty()) return true;
   *why_not = "no " + path + ": the build converts it from ../shared/models beside the source tree (" +
              LOWBIT_SOURCE_DIR + "/../shared/models, or $LOWBIT_MODELS_DIR when cmake ran); "
