@@ -6,18 +6,11 @@
 #include <new>
 
 #include "micro/op.h"
-
-#ifndef LOWBIT_FIRMWARE_ISA
-#error "LOWBIT_FIRMWARE_ISA must name the target's instruction sets (cmake/LowbitMicro.cmake)"
-#endif
+#include "platform/cpu_features/fixed_isa.h"
 
 namespace lowbit {
 namespace micro {
 namespace {
-
-constexpr uint32_t kFeatures = isa_list_features(LOWBIT_FIRMWARE_ISA);
-static_assert(kFeatures != kUnknownIsaList,
-              "LOWBIT_FIRMWARE_ISA names an instruction set missing from kernels/isa.h's kIsas");
 
 constexpr size_t kAlign = kPlanAlignment;
 // Lost aligning the arena's start up and its end down.
@@ -389,7 +382,7 @@ lowbit_status create(const void* data, size_t size, const lowbit_micro_resolver*
 }  // namespace
 
 RequantProfile PrepareContext::profile() const { return state_.profile; }
-uint32_t PrepareContext::cpu_features() const { return kFeatures; }
+uint32_t PrepareContext::cpu_features() const { return kFixedIsaFeatures; }
 bool PrepareContext::sizing() const { return state_.sizing; }
 void PrepareContext::request_scratch(size_t bytes) { state_.scratch_bytes += bytes; }
 void PrepareContext::set_state(const void* state) { state_.state = state; }
