@@ -35,21 +35,25 @@ bool tensor_bytes(uint8_t dtype, const int32_t* dims, int rank, size_t* bytes) {
     elements *= uint64_t(dims[i]);
     if (elements > (uint64_t(1) << 31)) return false;
   }
+  uint64_t total = 0;
   switch (dtype) {
-    case LOWBIT_INT8: case LOWBIT_UINT8: case LOWBIT_BOOL: *bytes = size_t(elements); break;
-    case LOWBIT_INT16: case LOWBIT_FLOAT16: *bytes = size_t(elements) * 2; break;
-    case LOWBIT_FLOAT32: case LOWBIT_INT32: *bytes = size_t(elements) * 4; break;
-    case LOWBIT_INT64: *bytes = size_t(elements) * 8; break;
-    case LOWBIT_INT4: *bytes = size_t((elements + 1) / 2); break;
+    case LOWBIT_INT8: case LOWBIT_UINT8: case LOWBIT_BOOL: total = elements; break;
+    case LOWBIT_INT16: case LOWBIT_FLOAT16: total = elements * 2; break;
+    case LOWBIT_FLOAT32: case LOWBIT_INT32: total = elements * 4; break;
+    case LOWBIT_INT64: total = elements * 8; break;
+    case LOWBIT_INT4: total = (elements + 1) / 2; break;
     case LOWBIT_BIT: {
       // The innermost dimension packs into 32-bit words.
       const uint64_t inner = rank > 0 ? uint64_t(dims[rank - 1]) : 1;
       const uint64_t outer = inner == 0 ? 0 : elements / inner;
-      *bytes = size_t(outer * ((inner + 31) / 32) * 4);
+      total = outer * ((inner + 31) / 32) * 4;
       break;
     }
     default: return false;
   }
+  // The plan holds each tensor in uint32_t offsets and sizes (planner.h).
+  if (total > (uint64_t(1) << 31)) return false;
+  *bytes = size_t(total);
   return true;
 }
 

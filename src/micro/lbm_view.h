@@ -123,7 +123,7 @@ class ModelView {
 };
 
 // Bytes of a tensor of this dtype and shape (0 for an unknown dtype); false
-// when the count overflows 2^31.
+// when the element count or the bytes pass 2^31.
 bool tensor_bytes(uint8_t dtype, const int32_t* dims, int rank, size_t* bytes);
 
 }  // namespace micro
