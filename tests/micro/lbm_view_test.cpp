@@ -119,6 +119,13 @@ TEST_CASE("tensor_bytes sizes every dtype as the format stores it") {
   CHECK_FALSE(tensor_bytes(LOWBIT_INT8, negative, 2, &bytes));
   const int32_t huge[] = {65536, 65536};
   CHECK_FALSE(tensor_bytes(LOWBIT_INT8, huge, 2, &bytes));
+  // Bytes, not only elements, stay within 2^31 (the plan's uint32 offsets).
+  const int32_t two_gib[] = {1 << 30, 2};
+  REQUIRE(tensor_bytes(LOWBIT_INT8, two_gib, 2, &bytes));
+  CHECK(bytes == size_t(1) << 31);
+  CHECK_FALSE(tensor_bytes(LOWBIT_INT16, two_gib, 2, &bytes));
+  const int32_t words[] = {1 << 30, 3};  // 2^32 + 12 bytes of float: once wrapped to 12
+  CHECK_FALSE(tensor_bytes(LOWBIT_FLOAT32, words, 2, &bytes));
   CHECK_FALSE(tensor_bytes(uint8_t(int(fb::DType::MAX) + 1), dims, 3, &bytes));
 }
 

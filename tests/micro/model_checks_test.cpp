@@ -180,6 +180,26 @@ TEST_CASE("model checks: graphs the plan cannot hold are refused naming the oper
   }
 }
 
+TEST_CASE("model checks: tensors and plans past 2^31 bytes are refused, not wrapped") {
+  // fuzz_micro_lbm's first finding: a float32 input of 2^32 + 12 bytes was
+  // planned as 16 (uint32_t rounding) and written past the arena.
+  TinyModel m = reshape_chain(1);
+  m.tensors[0].dtype = LOWBIT_FLOAT32;
+  m.tensors[0].shape = {(1 << 30) + 3};
+  Refusal r = refusal(m.serialize());
+  CHECK(r.status == LOWBIT_INVALID_MODEL);
+  CHECK_THAT(r.message, Contains("tensor 0 is corrupt"));
+
+  // Two tensors of 2^31 bytes live together: a plan of 2^32 bytes.
+  m = reshape_chain(1);
+  m.operators[0].inputs.pop_back();  // no shape constant
+  m.tensors[0].shape = {1 << 30, 2};
+  m.tensors[2].shape = {1 << 30, 2};
+  r = refusal(m.serialize());
+  CHECK(r.status == LOWBIT_RESOURCE_EXHAUSTED);
+  CHECK_THAT(r.message, Contains("the model needs more than 2147483648 bytes of arena"));
+}
+
 TEST_CASE("model checks: more buffers than lowbit_micro_arena_size plans go to create") {
   const int steps = LOWBIT_MICRO_SIZING_BUFFERS + 10;
   const Placed model(reshape_chain(steps).serialize());
