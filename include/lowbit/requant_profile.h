@@ -22,4 +22,14 @@ enum class RequantProfile : uint8_t {
   kTfliteOptimized = 3,
 };
 
+// The profile an operator runs under: tflite_optimized changes only CONV_2D,
+// DEPTHWISE_CONV_2D and FULLY_CONNECTED (schema/lowbit.fbs OpType 0, 1, 2);
+// every other operator behaves as under tflite_reference. One rule for the
+// hosted runtime (operator_requant_profile) and lowbit micro.
+constexpr RequantProfile requant_profile_for_op_type(RequantProfile profile, uint8_t op_type) {
+  return profile != RequantProfile::kTfliteOptimized || op_type <= 2
+             ? profile
+             : RequantProfile::kTfliteReference;
+}
+
 }  // namespace lowbit

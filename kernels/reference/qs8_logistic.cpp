@@ -13,16 +13,6 @@ constexpr int kInputIntegerBits = 4;
 constexpr int kOutputFractionalBits = 8;  // output scale 1/256
 }  // namespace
 
-int32_t calculate_input_radius(int integer_bits, int left_shift, int total_signed_bits) {
-  const double max_input_rescaled = 1.0 * ((1 << integer_bits) - 1) *
-                                    static_cast<double>(int64_t{1} << (total_signed_bits - integer_bits)) /
-                                    std::ldexp(1.0, left_shift);
-  // Small input scales give radii beyond int32 (converting those is undefined;
-  // found by fuzzing). Every centered int8/uint8 input is below INT32_MAX, so
-  // the clamp changes no result.
-  return static_cast<int32_t>(std::floor(std::min(max_input_rescaled, 2147483647.0)));
-}
-
 bool make_qs8_logistic_params(float input_scale, int32_t input_zero_point,
                               Qs8LogisticParams* params) {
   // TFLite takes frexp of scale * 2^27 directly (no QuantizeMultiplier): the

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/reference/qs8_logistic_fixedpoint.h"  // calculate_input_radius
 #include "kernels/reference/qs8_math.h"
 
 namespace lowbit {
@@ -45,10 +46,6 @@ using Qs8TableFn = void (*)(const Qs8TableParams& params, size_t n, const int8_t
                             int8_t* output);
 void qs8_logistic_table__reference(const Qs8TableParams& params, size_t n, const int8_t* input,
                                    int8_t* output);
-
-// TFLite's CalculateInputRadius: the largest |x| whose rescaled value still
-// fits a Q(integer_bits) number.
-int32_t calculate_input_radius(int integer_bits, int left_shift, int total_signed_bits = 31);
 
 }  // namespace ref
 }  // namespace lowbit

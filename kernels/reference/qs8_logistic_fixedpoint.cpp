@@ -1,5 +1,7 @@
 #include "kernels/reference/qs8_logistic_fixedpoint.h"
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "kernels/reference/requantize.h"
@@ -90,5 +92,16 @@ int32_t logistic(int32_t a, int integer_bits) {
 }
 
 }  // namespace fixed_point
+
+int32_t calculate_input_radius(int integer_bits, int left_shift, int total_signed_bits) {
+  const double max_input_rescaled = 1.0 * ((1 << integer_bits) - 1) *
+                                    static_cast<double>(int64_t{1} << (total_signed_bits - integer_bits)) /
+                                    std::ldexp(1.0, left_shift);
+  // Small input scales give radii beyond int32 (converting those is undefined;
+  // found by fuzzing). Every centered int8/uint8 input is below INT32_MAX, so
+  // the clamp changes no result.
+  return static_cast<int32_t>(std::floor(std::min(max_input_rescaled, 2147483647.0)));
+}
+
 }  // namespace ref
 }  // namespace lowbit

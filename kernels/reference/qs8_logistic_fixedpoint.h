@@ -31,5 +31,10 @@ int32_t one_over_one_plus_x_for_x_in_0_1(int32_t a);
 int32_t logistic(int32_t a, int integer_bits);
 
 }  // namespace fixed_point
+
+// TFLite's CalculateInputRadius: the largest |x| whose rescaled value still
+// fits a Q(integer_bits) number.
+int32_t calculate_input_radius(int integer_bits, int left_shift, int total_signed_bits = 31);
+
 }  // namespace ref
 }  // namespace lowbit

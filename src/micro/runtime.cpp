@@ -397,7 +397,9 @@ lowbit_status create(const void* data, size_t size, const lowbit_micro_resolver*
 
 }  // namespace
 
-RequantProfile PrepareContext::profile() const { return state_.profile; }
+RequantProfile PrepareContext::profile() const {
+  return requant_profile_for_op_type(state_.profile, op_.type);
+}
 uint32_t PrepareContext::cpu_features() const { return kFixedIsaFeatures; }
 bool PrepareContext::sizing() const { return state_.sizing; }
 void PrepareContext::request_scratch(size_t bytes) {

@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <memory>
 
+#include "kernels/reference/broadcast_runs.h"
 #include "ops/op_kernel.h"
 #include "ops/op_util.h"
 
@@ -37,59 +38,47 @@ void parallel_blocks(ThreadPool& pool, size_t n, size_t block, F&& f) {
 // or one of them 1. Error names both inputs.
 Status broadcast_shape(const GraphDesc& graph, const OperatorDesc& op, Shape* out);
 
-// The output as rows of `inner` elements; within a row input a advances by
-// a_inner_stride (0 or 1), likewise b. Adjacent dimensions with the same
-// broadcast pattern are merged so equal shapes become one long row.
-class BroadcastPlan {
+// The output as rows of `inner` elements (ref::BroadcastRuns), run in
+// blocks on the thread pool.
+class BroadcastPlan : public ref::BroadcastRuns {
  public:
+  static_assert(lowbit::kMaxRank <= ref::BroadcastRuns::kMaxRank, "BroadcastRuns holds every rank");
   BroadcastPlan() = default;
-  BroadcastPlan(const Shape& a, const Shape& b, const Shape& out);
-
-  size_t rows() const { return rows_; }
-  size_t inner() const { return inner_; }
-  size_t a_inner_stride() const { return a_inner_stride_; }
-  size_t b_inner_stride() const { return b_inner_stride_; }
-  // Element offsets of the first element of output row `row` in a and b.
-  void row_offsets(size_t row, size_t* a_offset, size_t* b_offset) const;
+  BroadcastPlan(const Shape& a, const Shape& b, const Shape& out)
+      : ref::BroadcastRuns(a.dims, a.rank, b.dims, b.rank, out.dims, out.rank) {}
 
   // Calls f(out_offset, a_offset, b_offset, count) over the whole output,
   // split into blocks of about kElementwiseBlock elements on the pool.
   template <typename F>
   void run(ThreadPool& pool, F&& f) const {
-    if (rows_ == 0 || inner_ == 0) return;
+    const size_t rows = this->rows(), inner = this->inner();
+    const size_t sa = a_inner_stride(), sb = b_inner_stride();
+    if (rows == 0 || inner == 0) return;
     // Long rows are cut into chunks; short rows are grouped.
-    const size_t chunks_per_row = (inner_ + kElementwiseBlock - 1) / kElementwiseBlock;
-    const size_t chunk = (inner_ + chunks_per_row - 1) / chunks_per_row;
-    const size_t rows_per_task = inner_ >= kElementwiseBlock ? 1 : kElementwiseBlock / inner_;
+    const size_t chunks_per_row = (inner + kElementwiseBlock - 1) / kElementwiseBlock;
+    const size_t chunk = (inner + chunks_per_row - 1) / chunks_per_row;
+    const size_t rows_per_task = inner >= kElementwiseBlock ? 1 : kElementwiseBlock / inner;
     auto do_rows = [&](size_t row_begin, size_t row_end, size_t col_begin, size_t col_end) {
       for (size_t r = row_begin; r < row_end; ++r) {
         size_t a_off = 0, b_off = 0;
         row_offsets(r, &a_off, &b_off);
-        f(r * inner_ + col_begin, a_off + col_begin * a_inner_stride_,
-          b_off + col_begin * b_inner_stride_, col_end - col_begin);
+        f(r * inner + col_begin, a_off + col_begin * sa, b_off + col_begin * sb,
+          col_end - col_begin);
       }
     };
     if (chunks_per_row > 1) {
-      parallel_blocks(pool, rows_ * chunks_per_row, 1, [&](size_t begin, size_t end) {
+      parallel_blocks(pool, rows * chunks_per_row, 1, [&](size_t begin, size_t end) {
         for (size_t t = begin; t < end; ++t) {
           const size_t r = t / chunks_per_row, c = t % chunks_per_row;
-          const size_t col_end = (c + 1) * chunk < inner_ ? (c + 1) * chunk : inner_;
+          const size_t col_end = (c + 1) * chunk < inner ? (c + 1) * chunk : inner;
           do_rows(r, r + 1, c * chunk, col_end);
         }
       });
     } else {
-      parallel_blocks(pool, rows_, rows_per_task,
-                      [&](size_t begin, size_t end) { do_rows(begin, end, 0, inner_); });
+      parallel_blocks(pool, rows, rows_per_task,
+                      [&](size_t begin, size_t end) { do_rows(begin, end, 0, inner); });
     }
   }
-
- private:
-  int outer_rank_ = 0;
-  int64_t outer_dims_[kMaxRank] = {};
-  int64_t a_strides_[kMaxRank] = {};
-  int64_t b_strides_[kMaxRank] = {};
-  size_t rows_ = 0, inner_ = 0;
-  size_t a_inner_stride_ = 0, b_inner_stride_ = 0;
 };
 
 // The broadcast of inputs 0 and 1 onto output 0; fails naming the output when

@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 
+#include "kernels/reference/weighted_scales.h"
 #include "ops/int4_weights.h"
 #include "ops/op_util.h"
 
@@ -139,7 +140,7 @@ const ref::Requantizer* make_channel_requantizers(PrepareContext& ctx, Multiplie
   const std::vector<float>& weight_scales = ctx.input(1).quant.scales;
   for (int32_t c = 0; c < output_channels; ++c) {
     const float weight_scale = weight_scales.size() > 1 ? weight_scales[c] : weight_scales[0];
-    const float fp32_scale = input_scale * weight_scale / output_scale;
+    const float fp32_scale = ref::weighted_fp32_scale(input_scale, weight_scale, output_scale);
     requantizers[c] = ref::make_requantizer(ctx.profile(), channel_real_multiplier(ctx, rule, c),
                                             fp32_scale);
   }
@@ -151,12 +152,9 @@ double channel_real_multiplier(const PrepareContext& ctx, MultiplierRule rule, i
   const float output_scale = ctx.output(0).quant.scales[0];
   const std::vector<float>& weight_scales = ctx.input(1).quant.scales;
   const float weight_scale = weight_scales.size() > 1 ? weight_scales[channel] : weight_scales[0];
-  if (rule == MultiplierRule::kFloatProductPerTensor || ctx.input(0).dtype == DType::kUInt8) {
-    const float product = input_scale * weight_scale;
-    return static_cast<double>(product) / static_cast<double>(output_scale);
-  }
-  return static_cast<double>(input_scale) * static_cast<double>(weight_scale) /
-         static_cast<double>(output_scale);
+  const bool float_product =
+      rule == MultiplierRule::kFloatProductPerTensor || ctx.input(0).dtype == DType::kUInt8;
+  return ref::weighted_real_multiplier(input_scale, weight_scale, output_scale, float_product);
 }
 
 Status check_accumulator_range(const PrepareContext& ctx, const WeightsLayout& layout,

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "kernels/reference/activation_range.h"
+#include "kernels/reference/padded_dim.h"
 
 namespace lowbit {
 
@@ -124,29 +125,24 @@ Status check_constant(const GraphDesc& graph, const OperatorDesc& op, size_t inp
 
 Status compute_padded_dim(int32_t in, int32_t kernel, int32_t stride, int32_t dilation,
                           Padding padding, const char* what, PaddedDim* out) {
-  if (kernel < 1 || stride < 1 || dilation < 1) {
-    return invalid(std::string(what) + ": kernel " + std::to_string(kernel) + ", stride " +
-                   std::to_string(stride) + " and dilation " + std::to_string(dilation) +
-                   " must all be >= 1");
-  }
-  const int64_t effective = int64_t(kernel - 1) * dilation + 1;
-  if (effective > (int64_t{1} << 30)) {
-    return invalid(std::string(what) + ": dilated kernel extent overflows");
-  }
-  if (padding == Padding::kSame) {
-    const int64_t o = (int64_t(in) + stride - 1) / stride;
-    const int64_t total = std::max<int64_t>(0, (o - 1) * stride + effective - in);
-    out->out = static_cast<int32_t>(o);
-    out->pad_before = static_cast<int32_t>(total / 2);
-    out->pad_after = static_cast<int32_t>(total - total / 2);
-  } else {
-    if (effective > in) {
-      return invalid(std::string(what) + ": dilated kernel extent " + std::to_string(effective) +
+  ref::WindowDim dim;
+  switch (ref::window_dim(in, kernel, stride, dilation, padding == Padding::kSame, &dim)) {
+    case ref::WindowError::kNone:
+      break;
+    case ref::WindowError::kBadParameters:
+      return invalid(std::string(what) + ": kernel " + std::to_string(kernel) + ", stride " +
+                     std::to_string(stride) + " and dilation " + std::to_string(dilation) +
+                     " must all be >= 1");
+    case ref::WindowError::kExtentOverflow:
+      return invalid(std::string(what) + ": dilated kernel extent overflows");
+    case ref::WindowError::kExtentExceedsInput:
+      return invalid(std::string(what) + ": dilated kernel extent " +
+                     std::to_string(ref::dilated_extent(kernel, dilation)) +
                      " exceeds input size " + std::to_string(in) + " with VALID padding");
-    }
-    out->out = static_cast<int32_t>((in - effective) / stride + 1);
-    out->pad_before = out->pad_after = 0;
   }
+  out->out = dim.out;
+  out->pad_before = dim.pad_before;
+  out->pad_after = dim.pad_after;
   return Status::Ok();
 }
 

@@ -433,15 +433,9 @@ bool parse_requant_profile(const std::string& name, RequantProfile* p) {
 }
 
 RequantProfile operator_requant_profile(RequantProfile profile, OpType type) {
-  if (profile != RequantProfile::kTfliteOptimized) return profile;
-  switch (type) {
-    case OpType::kConv2D:
-    case OpType::kDepthwiseConv2D:
-    case OpType::kFullyConnected:
-      return profile;
-    default:
-      return RequantProfile::kTfliteReference;
-  }
+  static_assert(uint8_t(OpType::kConv2D) == 0 && uint8_t(OpType::kDepthwiseConv2D) == 1 &&
+                uint8_t(OpType::kFullyConnected) == 2);
+  return requant_profile_for_op_type(profile, static_cast<uint8_t>(type));
 }
 
 }  // namespace lowbit

@@ -1,16 +1,19 @@
-// PLACEHOLDER until the operator lands (helpers replace this file).
-#include "micro/op.h"
+// MAX_POOL_2D, int8: maximum over the window taps inside the image, then the
+// fused activation clamp (micro/ops/pool_2d.cpp).
+#include "micro/ops/pool_2d.h"
 
 namespace lowbit {
 namespace micro {
 namespace {
 
-lowbit_status prepare(PrepareContext& ctx) { return ctx.fail(LOWBIT_UNSUPPORTED, "not yet"); }
-void invoke(const InvokeArgs&) {}
-constexpr lowbit_micro_op kOp{kOpMaxPool2D, prepare, invoke};
+lowbit_status prepare(PrepareContext& ctx) { return prepare_pool_2d(ctx, qs8_max_pool2d_variants()); }
+
+constexpr lowbit_micro_op kMaxPool2D{kOpMaxPool2D, prepare, invoke_pool_2d};
 
 }  // namespace
 }  // namespace micro
 }  // namespace lowbit
 
-extern "C" const lowbit_micro_op* lowbit_micro_op_max_pool_2d(void) { return &lowbit::micro::kOp; }
+extern "C" const lowbit_micro_op* lowbit_micro_op_max_pool_2d(void) {
+  return &lowbit::micro::kMaxPool2D;
+}
