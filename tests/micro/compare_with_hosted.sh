@@ -3,8 +3,9 @@
 # requantization profile and seed, lowbit-micro-run (the build's fixed ISA)
 # makes random inputs and its outputs, then lowbit-micro-run-portable and
 # lowbit-run (reference kernels and auto) run the same inputs, and every
-# output file must be identical (cmp).
-#   tests/micro/compare_with_hosted.sh [--bin DIR] [--seeds N] [--profiles a,b] MODEL.lbm...
+# output file must be identical (cmp). A .tflite model is converted with
+# lowbit-convert first.
+#   tests/micro/compare_with_hosted.sh [--bin DIR] [--seeds N] [--profiles a,b] MODEL.lbm|.tflite...
 # --bin: the build's bin folder (default build/bin beside this checkout);
 # --seeds: random inputs per model and profile (default 3). Exit 1 on the
 # first difference or failed run, naming the model, profile, seed and output.
@@ -20,13 +21,13 @@ while [[ $# -gt 0 ]]; do
     --bin) bin=$2; shift 2 ;;
     --seeds) seeds=$2; shift 2 ;;
     --profiles) profiles=$2; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     -*) echo "compare_with_hosted.sh: unknown option $1" >&2; exit 2 ;;
     *) models+=("$1"); shift ;;
   esac
 done
-[[ ${#models[@]} -gt 0 ]] || { sed -n '2,10p' "$0" >&2; exit 2; }
-for tool in lowbit-run lowbit-inspect lowbit-micro-run lowbit-micro-run-portable; do
+[[ ${#models[@]} -gt 0 ]] || { sed -n '2,12p' "$0" >&2; exit 2; }
+for tool in lowbit-run lowbit-inspect lowbit-convert lowbit-micro-run lowbit-micro-run-portable; do
   [[ -x "$bin/$tool" ]] || { echo "compare_with_hosted.sh: no $bin/$tool (build first, or --bin DIR)" >&2; exit 2; }
 done
 
@@ -57,7 +58,13 @@ count_io() {  # inspect_text section
 IFS=, read -r -a profile_list <<<"$profiles"
 compared=0
 for model in "${models[@]}"; do
-  [[ -f "$model" ]] || fail "no model $model"
+  [[ -f "$model" ]] || fail "no model $model (the shared models are looked for in ../shared/models" \
+    "beside the checkout, or \$LOWBIT_MODELS_DIR)"
+  if [[ "$model" == *.tflite ]]; then
+    converted="$work/$(basename "$model" .tflite).lbm"
+    run "lowbit-convert $model" "$bin/lowbit-convert" "$model" "$converted"
+    model=$converted
+  fi
   inspect=$("$bin/lowbit-inspect" "$model") || fail "lowbit-inspect $model"
   inputs=$(count_io "$inspect" inputs)
   outputs=$(count_io "$inspect" outputs)
