@@ -344,6 +344,43 @@ TEST_CASE("C API: a RESHAPE chain runs end to end in its planned arena") {
   CHECK(o.memory.arena_bytes <= o.arena_bytes);
 }
 
+TEST_CASE("C API: the KWS model in exactly its arena, at every alignment, within 1.1x the bound") {
+  std::vector<uint8_t> bytes;
+  std::string why_not;
+  const bool found = build_model("kws_ref_model", &bytes, &why_not);
+  INFO(why_not);
+  REQUIRE(found);
+  const Placed model(bytes);
+  const lowbit_micro_resolver ops = all_ops();
+  const size_t needed = arena_size_of(model, ops);
+  for (size_t misalignment = 0; misalignment < 16; ++misalignment) {
+    INFO("arena at 16n + " << misalignment);
+    Block arena = new_block(needed + misalignment);
+    lowbit_micro* micro = nullptr;
+    Call c = create_in(model.data(), model.size(), &ops, nullptr, arena.get() + misalignment, needed,
+                       &micro);
+    INFO(c.message);
+    REQUIRE(c.status == LOWBIT_OK);
+    lowbit_micro_tensor in;
+    REQUIRE(lowbit_micro_input(micro, 0, &in) == LOWBIT_OK);
+    std::memset(in.data, 1, in.bytes);
+    CHECK(lowbit_micro_invoke(micro) == LOWBIT_OK);
+    c = create_in(model.data(), model.size(), &ops, nullptr, arena.get() + misalignment, needed - 64,
+                  &micro);
+    CHECK(c.status == LOWBIT_RESOURCE_EXHAUSTED);
+    CHECK_THAT(c.message, Contains("the model needs " + std::to_string(needed)));
+  }
+  // The target: the planned activations within 1.1x of the most
+  // bytes live at one operator (no plan can use fewer).
+  const Outcome o = size_and_create(model.data(), model.size(), ops);
+  REQUIRE(o.create == LOWBIT_OK);
+  WARN("KWS: arena " << o.memory.arena_bytes << " bytes (persistent " << o.memory.persistent_bytes
+                     << ", planned " << o.memory.planned_bytes << ", liveness bound "
+                     << o.memory.liveness_bound_bytes << ")");
+  CHECK(o.memory.planned_bytes >= o.memory.liveness_bound_bytes);
+  CHECK(double(o.memory.planned_bytes) <= 1.1 * double(o.memory.liveness_bound_bytes));
+}
+
 TEST_CASE("C API: calls on NULL runtimes answer without crashing") {
   CHECK(lowbit_micro_invoke(nullptr) == LOWBIT_INVALID_ARGUMENT);
   CHECK(std::string(lowbit_micro_message(nullptr)).empty());
