@@ -151,8 +151,10 @@ void sweep_mutations(const std::vector<uint8_t>& valid, double seconds) {
     INFO("the unchanged model");
     REQUIRE(run_buffer(valid.data(), valid.size(), ops, &status) == "");
   }
+  // Truncations get half the budget at most, byte changes the rest.
   Sweep sweep;
-  sweep.deadline = std::clock() + std::clock_t(seconds * CLOCKS_PER_SEC);
+  const std::clock_t start = std::clock();
+  sweep.deadline = start + std::clock_t(seconds / 2 * CLOCKS_PER_SEC);
   const size_t truncations = std::min<size_t>(valid.size(), 4096);
   size_t truncated = 0;
   for (size_t size : spread_order(truncations)) {
@@ -163,6 +165,7 @@ void sweep_mutations(const std::vector<uint8_t>& valid, double seconds) {
     ++sweep.outcomes[status];
     ++truncated;
   }
+  sweep.deadline = start + std::clock_t(seconds * CLOCKS_PER_SEC);
   const size_t fb_end = flatbuffer_bytes(valid);
   std::vector<uint8_t> mutant = valid;
   size_t changed = 0;
