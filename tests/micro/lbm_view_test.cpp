@@ -44,6 +44,41 @@ static_assert(fb::Operator::VT_OUTPUTS == slot(field::kOpOutputs));
 static_assert(fb::Operator::VT_OPTIONS_TYPE == slot(field::kOptionsType));
 static_assert(fb::Operator::VT_OPTIONS == slot(field::kOptions));
 
+// The options tables the operators read.
+static_assert(fb::Conv2DOptions::VT_PADDING == slot(field::conv2d::kPadding));
+static_assert(fb::Conv2DOptions::VT_STRIDE_H == slot(field::conv2d::kStrideH));
+static_assert(fb::Conv2DOptions::VT_STRIDE_W == slot(field::conv2d::kStrideW));
+static_assert(fb::Conv2DOptions::VT_DILATION_H == slot(field::conv2d::kDilationH));
+static_assert(fb::Conv2DOptions::VT_DILATION_W == slot(field::conv2d::kDilationW));
+static_assert(fb::Conv2DOptions::VT_ACTIVATION == slot(field::conv2d::kActivation));
+static_assert(fb::DepthwiseConv2DOptions::VT_PADDING == slot(field::depthwise_conv2d::kPadding));
+static_assert(fb::DepthwiseConv2DOptions::VT_STRIDE_H == slot(field::depthwise_conv2d::kStrideH));
+static_assert(fb::DepthwiseConv2DOptions::VT_STRIDE_W == slot(field::depthwise_conv2d::kStrideW));
+static_assert(fb::DepthwiseConv2DOptions::VT_DILATION_H == slot(field::depthwise_conv2d::kDilationH));
+static_assert(fb::DepthwiseConv2DOptions::VT_DILATION_W == slot(field::depthwise_conv2d::kDilationW));
+static_assert(fb::DepthwiseConv2DOptions::VT_DEPTH_MULTIPLIER ==
+              slot(field::depthwise_conv2d::kDepthMultiplier));
+static_assert(fb::DepthwiseConv2DOptions::VT_ACTIVATION == slot(field::depthwise_conv2d::kActivation));
+// weighted.cpp reads both convolutions' windows with conv2d's ids.
+static_assert(int(field::depthwise_conv2d::kPadding) == int(field::conv2d::kPadding) &&
+              int(field::depthwise_conv2d::kStrideH) == int(field::conv2d::kStrideH) &&
+              int(field::depthwise_conv2d::kStrideW) == int(field::conv2d::kStrideW) &&
+              int(field::depthwise_conv2d::kDilationH) == int(field::conv2d::kDilationH) &&
+              int(field::depthwise_conv2d::kDilationW) == int(field::conv2d::kDilationW));
+static_assert(fb::FullyConnectedOptions::VT_ACTIVATION == slot(field::fully_connected::kActivation));
+static_assert(fb::FullyConnectedOptions::VT_KEEP_NUM_DIMS ==
+              slot(field::fully_connected::kKeepNumDims));
+static_assert(fb::Pool2DOptions::VT_PADDING == slot(field::pool2d::kPadding));
+static_assert(fb::Pool2DOptions::VT_STRIDE_H == slot(field::pool2d::kStrideH));
+static_assert(fb::Pool2DOptions::VT_STRIDE_W == slot(field::pool2d::kStrideW));
+static_assert(fb::Pool2DOptions::VT_FILTER_H == slot(field::pool2d::kFilterH));
+static_assert(fb::Pool2DOptions::VT_FILTER_W == slot(field::pool2d::kFilterW));
+static_assert(fb::Pool2DOptions::VT_ACTIVATION == slot(field::pool2d::kActivation));
+static_assert(fb::ElementwiseOptions::VT_ACTIVATION == slot(field::elementwise::kActivation));
+static_assert(fb::ElementwiseOptions::VT_POT_SCALE_INT16 == slot(field::elementwise::kPotScaleInt16));
+static_assert(fb::SoftmaxOptions::VT_BETA == slot(field::softmax::kBeta));
+static_assert(fb::ReshapeOptions::VT_NEW_SHAPE == slot(field::reshape::kNewShape));
+
 // The segment table's rows, read as two uint64 at 16-byte strides.
 static_assert(sizeof(fb::Buffer) == 16);
 
