@@ -147,11 +147,16 @@ bool ModelView::check_tensor(uint32_t index, Message& error) const {
       return false;
     }
   }
+  // 8-bit zero points within their type, as the hosted reader requires (a
+  // kernel computes qmin - zero_point in int32).
+  int64_t low = INT32_MIN, high = INT32_MAX;
+  if (view.dtype == LOWBIT_INT8) low = -128, high = 127;
+  if (view.dtype == LOWBIT_UINT8) low = 0, high = 255;
   for (uint32_t i = 0; i < view.zero_point_vector.count; ++i) {
     const int64_t z = zero_point(view, i);
-    if (z < INT32_MIN || z > INT32_MAX) {
+    if (z < low || z > high) {
       error.append_all("tensor ", index, " '").append(view.name).append_all(
-          "': zero point ", i, " is outside int32");
+          "': zero point ", i, " is ", z, ", outside ", dtype_name(view.dtype), "'s range");
       return false;
     }
   }
