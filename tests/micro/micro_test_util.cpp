@@ -55,6 +55,17 @@ void build(const TinyModel& m, size_t data_start, flatbuffers::FlatBufferBuilder
           out >= 0 && size_t(out) < m.tensors.size() ? m.tensors[size_t(out)].shape : none;
       options = fb::CreateReshapeOptionsDirect(*fbb, &shape).Union();
       options_type = fb::Options::ReshapeOptions;
+    } else if (op.default_options != 0) {
+      options_type = fb::Options(op.default_options);
+      switch (op.default_options) {
+        case 1: options = fb::CreateConv2DOptions(*fbb).Union(); break;
+        case 2: options = fb::CreateDepthwiseConv2DOptions(*fbb).Union(); break;
+        case 3: options = fb::CreateFullyConnectedOptions(*fbb).Union(); break;
+        case 4: options = fb::CreatePool2DOptions(*fbb).Union(); break;
+        case 5: options = fb::CreateElementwiseOptions(*fbb).Union(); break;
+        case 7: options = fb::CreateSoftmaxOptions(*fbb).Union(); break;
+        default: options_type = fb::Options::NONE; break;
+      }
     }
     operators.push_back(fb::CreateOperatorDirect(*fbb, fb::OpType(op.type), op.name.c_str(),
                                                  &op.inputs, &op.outputs, options_type, options));

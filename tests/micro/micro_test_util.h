@@ -30,6 +30,10 @@ struct TinyOperator {
   std::vector<int32_t> inputs, outputs;
   std::string name;
   bool reshape_options = false;  // a ReshapeOptions table with the output's shape
+  // Else an options table of this union type with every field at its default
+  // (0: none; 1 Conv2D, 2 DepthwiseConv2D, 3 FullyConnected, 4 Pool2D,
+  // 5 Elementwise, 7 Softmax).
+  int default_options = 0;
 };
 
 struct TinyModel {
