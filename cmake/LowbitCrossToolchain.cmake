@@ -11,12 +11,14 @@ if(NOT LOWBIT_SYSROOT)
   set(LOWBIT_SYSROOT ${CMAKE_CURRENT_LIST_DIR}/../build-sysroot/${LOWBIT_CROSS_TRIPLE})
 endif()
 get_filename_component(LOWBIT_SYSROOT ${LOWBIT_SYSROOT} ABSOLUTE)
-if(NOT EXISTS ${LOWBIT_SYSROOT}/usr/include/xnnpack.h)
+# The firmware build (LOWBIT_FIRMWARE=ON: lowbit micro, the C library only)
+# needs no dependency sysroot.
+if(NOT LOWBIT_FIRMWARE AND NOT EXISTS ${LOWBIT_SYSROOT}/usr/include/xnnpack.h)
   message(FATAL_ERROR "No dependency sysroot at ${LOWBIT_SYSROOT}: run "
                       "scripts/make-sysroot.sh ${LOWBIT_CROSS_TRIPLE} first")
 endif()
 # Try-compiles (and later configures) see the same sysroot.
-list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES LOWBIT_SYSROOT)
+list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES LOWBIT_SYSROOT LOWBIT_FIRMWARE)
 
 set(CMAKE_FIND_ROOT_PATH ${LOWBIT_SYSROOT} /usr/${LOWBIT_CROSS_TRIPLE})
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)

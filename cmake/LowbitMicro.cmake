@@ -5,8 +5,7 @@
 # only for the sets listed. Built without exceptions, RTTI or thread-safe
 # statics, a section per function so firmware linked with --gc-sections keeps
 # only what its resolver reaches. Hosted builds make two for the tests and
-# lowbit-micro-run; cmake/LowbitFirmware.cmake and cmake/LowbitBareMetal.cmake
-# make the firmware's.
+# lowbit-micro-run; cmake/LowbitFirmware.cmake makes the firmware's.
 
 # Kernel sources of the families src/micro/ops/ call (portable and per ISA).
 set(LOWBIT_MICRO_KERNEL_PATTERN
@@ -47,8 +46,8 @@ endfunction()
 
 # Hosted builds: the runtime for the host's common instruction sets and for
 # none (the portable kernels), each with lowbit-micro-run, which the tests
-# compare with lowbit-run (tests/micro/).
-if(NOT CMAKE_SYSTEM_NAME STREQUAL "Generic")
+# compare with lowbit-run (tests/micro/). Not in the firmware build itself.
+if(NOT CMAKE_SYSTEM_NAME STREQUAL "Generic" AND NOT LOWBIT_FIRMWARE)
   if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
     set(LOWBIT_MICRO_HOST_ISA neondot)
   elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^arm")

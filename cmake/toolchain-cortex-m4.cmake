@@ -2,10 +2,11 @@
 # newlib (scripts/install-deps.sh --cross):
 #   cmake -S . -B build-cortex-m4 -G Ninja \
 #     -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-cortex-m4.cmake \
-#     -DLOWBIT_CORTEX_M_MODEL=<host build>/kws.lbm
-# The build has no OS: CMakeLists.txt hands it to cmake/LowbitBareMetal.cmake,
-# which builds lowbit_firmware and examples/firmware/cortex_m only
-# (scripts/check-cortex-m.sh runs it on qemu-system-arm -M mps2-an386).
+#     -DLOWBIT_FIRMWARE_KWS_MODEL=<hosted build>/kws.lbm
+# The build has no OS: CMakeLists.txt hands it to cmake/LowbitFirmware.cmake,
+# which builds lowbit micro, examples/firmware (kws_firmware.elf) and
+# tests/cortex_m only (scripts/check-firmware.sh runs them on
+# qemu-system-arm -M mps2-an386).
 set(CMAKE_SYSTEM_NAME Generic)
 set(CMAKE_SYSTEM_PROCESSOR cortex-m4)
 set(CMAKE_C_COMPILER arm-none-eabi-gcc)
@@ -23,7 +24,7 @@ set(CMAKE_C_FLAGS_INIT "${LOWBIT_CORTEX_M_FLAGS}")
 set(CMAKE_CXX_FLAGS_INIT "${LOWBIT_CORTEX_M_FLAGS}")
 set(CMAKE_ASM_FLAGS_INIT "${LOWBIT_CORTEX_M_FLAGS}")
 # newlib-nano (smaller printf and malloc); the system calls newlib needs are
-# ours (src/platform/baremetal/), not libnosys' or librdimon's.
+# ours (examples/firmware/cortex_m/semihosting.c), not libnosys' or librdimon's.
 set(CMAKE_EXE_LINKER_FLAGS_INIT "--specs=nano.specs --specs=nosys.specs -Wl,--gc-sections")
 
 # Programs (flatc) come from the host; headers and libraries only from the

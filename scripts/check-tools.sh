@@ -155,6 +155,13 @@ PY
     --enable_op_profiling >"$work/bench" || fail "bench_model with '--flag value' failed"
   grep -qF "Inference (avg of 1)" "$work/bench" || fail "--num_runs 1 not taken"
   grep -qF "By operator kind" "$work/bench" || fail "bare --enable_op_profiling not taken"
+  # bench_load: one line per model with load, prepare and total ms; usage errors exit 2.
+  "$bin/bench_load" --reps=2 "$models/demo_int8.lbm" >"$work/bench" || fail "bench_load failed"
+  grep -qE "demo_int8.lbm +[0-9.]+ +[0-9.]+ +[0-9.]+$" "$work/bench" ||
+    fail "bench_load output lacks the model's times"
+  expect_exit 2 "$bin/bench_load"
+  expect_exit 2 "$bin/bench_load" --bogus "$models/demo_int8.lbm"
+  expect_exit 1 "$bin/bench_load" "$work/missing.lbm"
   # The default graph is ../models/demo_int8.lbm beside the binary.
   "$bin/bench_model" --num_runs=1 --warmup_runs=0 >"$work/bench" || fail "default graph failed"
   grep -q "demo_int8.lbm" "$work/bench" || fail "default graph is not demo_int8.lbm"

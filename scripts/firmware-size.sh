@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Prints a firmware image's size two ways:
 #   - `size` of the whole executable (Berkeley: text, data, bss), which for a
-#     static ARM image includes the C library and libstdc++;
-#   - from its GNU ld link map (firmware_kws links with -Wl,-Map=<exe>.map),
+#     static ARM Linux image includes glibc;
+#   - from its GNU ld link map (kws_firmware links with -Wl,-Map=<exe>.map),
 #     the bytes each part put into the image: lowbit (liblowbit_firmware.a),
-#     the embedded model (*_model.c), the example itself (its arena is bss),
-#     and everything else (C runtime, libc, libstdc++, libgcc).
-# text counts .text, .rodata, .eh_frame and .gcc_except_table input sections;
-# data .data*, .init_array/.fini_array and .tdata; bss .bss*, .tbss and COMMON.
+#     the embedded model (*_model.c), the example (kws_firmware.c, its
+#     allocation counter, the sample input and on bare metal the board's
+#     start-up and semihosting; its arena is bss), and everything else (C
+#     runtime, libc, libm, libgcc).
+# text counts .text, .rodata, .eh_frame, .gcc_except_table and ARM's unwind
+# index (.ARM.exidx/.ARM.extab) input sections; data .data*,
+# .init_array/.fini_array and .tdata; bss .bss*, .tbss and COMMON.
+# LOWBIT_SIZE_TOP=N also lists the N lowbit objects with the most text.
 #   scripts/firmware-size.sh EXECUTABLE [SIZE_TOOL]   (default SIZE_TOOL: size)
 set -euo pipefail
 exe=${1:?usage: firmware-size.sh EXECUTABLE [SIZE_TOOL]}
@@ -15,17 +19,17 @@ size_tool=${2:-size}
 map="$exe.map"
 [[ -f "$map" ]] || { echo "firmware-size.sh: $map missing (link with -Wl,-Map=<exe>.map)" >&2; exit 1; }
 "$size_tool" "$exe"
-awk -v exe="$(basename "$exe")" '
+awk -v exe="$(basename "$exe")" -v top="${LOWBIT_SIZE_TOP:-0}" '
   function kind(section) {
-    if (section ~ /^\.(text|rodata|eh_frame|gcc_except_table)/) return "text"
+    if (section ~ /^\.(text|rodata|eh_frame|gcc_except_table|ARM\.ex)/) return "text"
     if (section ~ /^\.(data|init_array|fini_array|tdata)/) return "data"
     if (section ~ /^(\.bss|\.tbss|COMMON)/) return "bss"
     return ""
   }
   function part(file) {
     if (file ~ /liblowbit_firmware\.a\(/) return "lowbit"
-    if (file ~ /_model\.c\.o$/) return "model"
-    if (file ~ /CMakeFiles\/firmware_/) return "example"
+    if (file ~ /_model\.c\.o(bj)?$/) return "model"
+    if (file ~ /CMakeFiles\/(kws_firmware|mps2_an386_board)\.dir\//) return "example"
     return "other"
   }
   function hex(s,   v, i, d) {  # "0x1a4" -> 420 (portable awk: no strtonum)
@@ -41,6 +45,12 @@ awk -v exe="$(basename "$exe")" '
     if (k == "") return
     p = part(file)
     bytes[p, k] += hex(size)
+    if (p == "lowbit" && k == "text") {
+      object = file
+      sub(/.*\(/, "", object)
+      sub(/\)$/, "", object)
+      by_object[object] += hex(size)
+    }
   }
   # Input sections come after this line (before it: discarded sections).
   /^Linker script and memory map/ { in_map = 1; next }
@@ -57,5 +67,15 @@ awk -v exe="$(basename "$exe")" '
     for (i = 1; i <= n; ++i) {
       p = parts[i]
       printf "  %-28s %10d %10d %10d\n", p, bytes[p, "text"], bytes[p, "data"], bytes[p, "bss"]
+    }
+    if (top > 0) {
+      printf "largest lowbit objects (text):\n"
+      for (shown = 0; shown < top; ++shown) {
+        best = ""
+        for (o in by_object) if (best == "" || by_object[o] > by_object[best]) best = o
+        if (best == "") break
+        printf "  %-40s %10d\n", best, by_object[best]
+        delete by_object[best]
+      }
     }
   }' "$map"

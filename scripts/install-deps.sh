@@ -24,7 +24,7 @@ packages=(
 )
 for arg in "$@"; do
   case "$arg" in
-    # Bare-metal Cortex-M4 too (scripts/check-cortex-m.sh): GCC, newlib, libstdc++, qemu-system-arm.
+    # Bare-metal Cortex-M4 too (scripts/check-firmware.sh): GCC, newlib, libstdc++, qemu-system-arm.
     --cross) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf gcc-arm-none-eabi
                         libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm) ;;
     --fuzz) packages+=(clang libclang-rt-14-dev llvm) ;;  # scripts/fuzz.sh

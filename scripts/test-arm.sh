@@ -11,14 +11,7 @@
 #      every kernel set the CPU allows, 3 threads, compared byte for byte
 #      (cmp) with a native x86-64 build;
 #   4. the static bench_model once per target;
-#   5. the KWS firmware (firmware_kws: lowbit_firmware with the CPU features
-#      fixed at compile time, neondot on aarch64, armv7neon on armhf, linked
-#      statically) under qemu-aarch64 -cpu cortex-a76 and qemu-arm -cpu
-#      cortex-a15 on the shared sample input: output equal to the x86
-#      firmware's (scripts/check-firmware.sh's build-firmware/firmware-kws/x86.bin,
-#      or LOWBIT_FIRMWARE_X86_OUTPUT) and to the native lowbit-run's on the same
-#      model, kernels only of the fixed sets, sizes printed;
-#   6. binary networks with a float stem and head on the static lowbit-run and
+#   5. binary networks with a float stem and head on the static lowbit-run and
 #      bench_model (float operators on lowbit's own kernels, no XNNPACK) under
 #      every CPU above but max: the LCE QuickNet- and Bi-Real-style models of
 #      tests/conformance and a Larq Zoo QuickNet-Small (random weights, 96x96
@@ -29,10 +22,8 @@
 # Environment: LOWBIT_JOBS (build parallelism, default 2); LOWBIT_TEST_SCALE
 # (random sweep size, default 0.3 here: emulation is slow); LOWBIT_NATIVE_BUILD
 # (the x86-64 build giving the expected outputs, default build-armhost, built
-# here: lowbit-run, lowbit-convert and the generated models only);
-# LOWBIT_FIRMWARE_X86_OUTPUT (the x86 firmware_kws output, default
-# build-firmware/firmware-kws/x86.bin: compared when it exists, required when
-# this is set); LOWBIT_MODELS_DIR (the shared models, default ../shared/models).
+# here: lowbit-run, lowbit-convert and the generated models only).
+# The ARM firmware (lowbit micro) is scripts/check-firmware.sh's.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -101,24 +92,15 @@ for model in "${float_models[@]}"; do
 done
 echo "test-arm.sh: float-stem models and their x86 and LCE outputs ($((SECONDS - start)) s)"
 
-# --- The KWS firmware's input and x86 answer.
-shared_models=${LOWBIT_MODELS_DIR:-$root/../shared/models}
-kws_input="$shared_models/mlperf_tiny/kws_sample_input_int8.bin"
-[[ -f "$kws_input" ]] || fail "$kws_input missing (the shared models: ../shared/models or \$LOWBIT_MODELS_DIR)"
-x86_firmware_output=${LOWBIT_FIRMWARE_X86_OUTPUT:-$root/build-firmware/firmware-kws/x86.bin}
-if [[ -n "${LOWBIT_FIRMWARE_X86_OUTPUT:-}" && ! -f "$x86_firmware_output" ]]; then
-  fail "LOWBIT_FIRMWARE_X86_OUTPUT=$x86_firmware_output missing (scripts/check-firmware.sh writes it)"
-fi
-
-# --- Cross builds.
+# --- Cross builds (the whole library; LOWBIT_FIRMWARE=OFF, as older folders
+# had it ON, which now means a firmware-only build).
 cross_build() {  # triple build_dir
   "$root/scripts/make-sysroot.sh" "$1" || fail "sysroot for $1"
   cmake -S "$root" -B "$2" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchain-$1.cmake" -DLOWBIT_PYTHON=OFF -DLOWBIT_WERROR=ON \
-    -DLOWBIT_FIRMWARE=ON -DLOWBIT_SHARED_MODELS="$shared_models" \
-    >"$logs/$(basename "$2")-configure.log" 2>&1 || fail "configure $2 (log in $logs)"
+    -DLOWBIT_FIRMWARE=OFF >"$logs/$(basename "$2")-configure.log" 2>&1 || fail "configure $2 (log in $logs)"
   local start=$SECONDS
-  cmake --build "$2" -j "$jobs" --target "${test_binaries[@]}" "${tools[@]}" firmware_kws \
+  cmake --build "$2" -j "$jobs" --target "${test_binaries[@]}" "${tools[@]}" \
     >"$logs/$(basename "$2")-build.log" 2>&1 ||
     { grep -E "error|FAILED" "$logs/$(basename "$2")-build.log" | head -20 >&2; fail "build $2"; }
   echo "test-arm.sh: built $(basename "$2") ($((SECONDS - start)) s)"
@@ -212,40 +194,6 @@ bench_smoke() {  # qemu triple cpu build_dir
   echo "$(basename "$4") bench_model (static) runs under -cpu $3"
 }
 
-# The static KWS firmware on the shared sample input, as on a board (no -L,
-# no sysroot): kernels only of its fixed instruction set, output equal to the
-# native lowbit-run's on the same converted model and to the x86 firmware's.
-firmware_kws() {  # qemu triple cpu build_dir isa
-  local qemu=$1 triple=$2 cpu=$3 dir=$4 isa=$5
-  local out="$logs/firmware-$(basename "$dir")-$cpu" start=$SECONDS
-  mkdir -p "$out"
-  ! readelf -l "$dir/bin/firmware_kws" | grep -q INTERP || fail "$dir/bin/firmware_kws is not static"
-  timeout 300 "$qemu" -cpu "$cpu" "$dir/bin/firmware_kws" "$kws_input" "$out/kws.bin" >"$out/kws.log" 2>&1 ||
-    { cat "$out/kws.log" >&2; fail "firmware_kws under $qemu -cpu $cpu"; }
-  local kernels
-  kernels=$(grep "kernel of operator" "$out/kws.log" | sed 's/.*: //')
-  [[ -n "$kernels" ]] || fail "firmware_kws printed no kernels (log: $out/kws.log)"
-  ! grep -vE "__($isa|neon|reference)\$" <<<"$kernels" >/dev/null ||
-    fail "firmware_kws ($isa) ran kernels outside its fixed set: $(grep -vE "__($isa|neon|reference)\$" <<<"$kernels" | tr '\n' ' ')"
-  grep -q "__$isa\$" <<<"$kernels" || fail "firmware_kws ($isa) ran no __$isa kernel (log: $out/kws.log)"
-  ! "$triple-nm" -u "$dir/liblowbit_firmware.a" | grep -q cpuinfo_ ||
-    fail "$dir/liblowbit_firmware.a calls cpuinfo (run-time detection)"
-  "$native/bin/lowbit-run" "$dir/examples/firmware/kws_ref_model.lbm" --input "0=$kws_input" \
-    --output "0=$out/native.bin" >/dev/null || fail "native lowbit-run on the KWS model"
-  cmp "$out/native.bin" "$out/kws.bin" || fail "firmware_kws on $(basename "$dir") -cpu $cpu differs from x86 lowbit-run"
-  local against="the native lowbit-run"
-  if [[ -f "$x86_firmware_output" ]]; then
-    cmp "$x86_firmware_output" "$out/kws.bin" ||
-      fail "firmware_kws on $(basename "$dir") -cpu $cpu differs from the x86 firmware ($x86_firmware_output)"
-    against+=" and the x86 firmware"
-  else
-    against+=" (no x86 firmware output at $x86_firmware_output: scripts/check-firmware.sh writes it)"
-  fi
-  echo "$(basename "$dir") -cpu $cpu: firmware_kws ($isa, static) output equals $against ($((SECONDS - start)) s):"
-  grep -E "scores|arena" "$out/kws.log" | sed 's/^/    /'
-  "$root/scripts/firmware-size.sh" "$dir/bin/firmware_kws" "$triple-size" | sed 's/^/    /'
-}
-
 # The static lowbit-run (2 threads) on each float-stem model and the static
 # bench_model (2 runs) on QuickNet-Small, run without -L or the sysroot as on
 # a board; outputs against the x86 build's and LCE's (max abs and relative
@@ -291,7 +239,6 @@ for target in "${targets[@]}"; do
       compare_outputs "${q[@]}" cortex-a76 "$dir" neondot
       compare_outputs "${q[@]}" max "$dir" neon neondot i8mm auto
       bench_smoke "${q[@]}" cortex-a53 "$dir"
-      firmware_kws "${q[@]}" cortex-a76 "$dir" neondot
       float_stem_models "${q[@]}" cortex-a53 "$dir"
       float_stem_models "${q[@]}" cortex-a76 "$dir"
       ;;
@@ -305,7 +252,6 @@ for target in "${targets[@]}"; do
       compare_outputs "${q[@]}" cortex-a7 "$dir" reference armv7neon
       compare_outputs "${q[@]}" cortex-a15 "$dir" auto
       bench_smoke "${q[@]}" cortex-a7 "$dir"
-      firmware_kws "${q[@]}" cortex-a15 "$dir" armv7neon
       float_stem_models "${q[@]}" cortex-a7 "$dir"
       float_stem_models "${q[@]}" cortex-a15 "$dir"
       ;;

@@ -29,7 +29,7 @@ typedef struct lowbit_interpreter_options {
   const char* kernel;             /* NULL or "" = $LOWBIT_KERNEL or "auto"; "reference", "avx2", ... */
   /* Who runs float32 operators: NULL or "" = $LOWBIT_FLOAT_KERNELS or "default"
      (XNNPACK where the build links it, else lowbit's own kernels); "own";
-     "xnnpack" (LOWBIT_UNSUPPORTED in a build without it: firmware, static tools). */
+     "xnnpack" (LOWBIT_UNSUPPORTED in a build without it: the static tools). */
   const char* float_kernels;
   /* Arithmetic of the float convolutions and fully connected layers: NULL, ""
      or "fp32" (default); "fp16": half precision through XNNPACK, where the CPU
@@ -53,15 +53,14 @@ lowbit_status lowbit_model_create_from_buffer(const void* data, size_t size, low
 lowbit_status lowbit_model_create_from_file(const char* path, lowbit_model** model);
 /* A TFLite model (.tflite, Larq Compute Engine ones too), converted in memory
  * as lowbit-convert would; the model keeps its own copy, not the caller's
- * buffer. Slower to load than a .lbm, which is used in place. The firmware
- * library has no converter: these return LOWBIT_UNSUPPORTED there. */
+ * buffer. Slower to load than a .lbm, which is used in place. */
 lowbit_status lowbit_model_create_from_tflite_buffer(const void* data, size_t size,
                                                      lowbit_model** model);
 lowbit_status lowbit_model_create_from_tflite_file(const char* path, lowbit_model** model);
 void lowbit_model_destroy(lowbit_model* model); /* NULL is fine */
 
 /* Op resolvers: the operators a model may use. A static binary links only the
- * operators its resolver names, so firmware loads through one:
+ * operators its resolver names (firmware: lowbit/micro.h has its own):
  *
  *   static lowbit_op_resolver ops;     (no allocation: one slot per operator type)
  *   lowbit_op_resolver_init(&ops);
@@ -69,8 +68,7 @@ void lowbit_model_destroy(lowbit_model* model); /* NULL is fine */
  *   lowbit_op_resolver_add(&ops, lowbit_op_Softmax());
  *   lowbit_model_create_from_buffer_with_resolver(data, size, &ops, &model);
  *
- * The functions above load with every operator of the build instead; the
- * firmware library has none there, so it must use a resolver. */
+ * The functions above load with every operator of the build instead. */
 typedef struct lowbit_op lowbit_op; /* one operator's implementation */
 
 /* lowbit_op_Conv2D(), lowbit_op_DepthwiseConv2D(), ...: one per line of
@@ -93,11 +91,9 @@ void lowbit_op_resolver_init(lowbit_op_resolver* resolver);
 lowbit_status lowbit_op_resolver_add(lowbit_op_resolver* resolver, const lowbit_op* op);
 /* Float32 operators on lowbit's own kernels (no XNNPACK): CONV_2D,
  * DEPTHWISE_CONV_2D, FULLY_CONNECTED, pools, MEAN, ADD/SUB/MUL, SOFTMAX,
- * LOGISTIC, HARD_SWISH, RELU, RELU6 with float32 tensors. The firmware library
- * links these kernels only into programs that call this (before creating an
- * interpreter); without it a float operator fails lowbit_arena_size and
- * lowbit_interpreter_create with LOWBIT_UNSUPPORTED naming this call. Hosted
- * builds always have them. Add the operator types as well (lowbit_op_Conv2D(), ...). */
+ * LOGISTIC, HARD_SWISH, RELU, RELU6 with float32 tensors. The library always
+ * links them; this call stays for code written for the retired whole-runtime
+ * firmware build, which linked them only on request. */
 lowbit_status lowbit_op_resolver_add_float_kernels(lowbit_op_resolver* resolver);
 /* lowbit_model_create_from_buffer with only the resolver's operators: a model
  * using any other fails with LOWBIT_UNSUPPORTED and a message naming the

@@ -26,7 +26,7 @@ RequantProfile operator_requant_profile(RequantProfile profile, OpType type);
 enum class FloatKernels { kDefault, kOwn, kXnnpack };
 const char* float_kernels_name(FloatKernels kernels);  // "default", "own", "xnnpack"
 bool parse_float_kernels(const std::string& name, FloatKernels* kernels);
-// Whether this build links XNNPACK (the static ARM tools and firmware do not).
+// Whether this build links XNNPACK (the static ARM tools do not).
 bool build_has_xnnpack();
 
 // The arithmetic of the float32 operators (InterpreterOptions). kFp16 runs

@@ -35,15 +35,14 @@ class Model {
   // A TFLite model (.tflite, Larq Compute Engine ones included), converted in
   // memory as lowbit-convert would: each load pays the conversion and holds
   // its own copy of the weights, where a .lbm is used in place. The caller's
-  // buffer is not kept. The firmware library has no converter: there these
-  // refuse with kUnsupported (convert with lowbit-convert, load the .lbm).
+  // buffer is not kept.
   static Result<std::shared_ptr<const Model>> from_tflite(const std::string& path,
                                                           const LoadOptions& options = {});
   static Result<std::shared_ptr<const Model>> from_tflite(const void* data, size_t size,
                                                           const LoadOptions& options = {});
   // Either format, told apart by content (TFLite's "TFL3" identifier at
   // bytes 4..7): from_file/from_buffer or from_tflite. The tools and the
-  // Python package load through these. Not in the firmware library.
+  // Python package load through these.
   static Result<std::shared_ptr<const Model>> load(const std::string& path,
                                                    const LoadOptions& options = {});
   static Result<std::shared_ptr<const Model>> load(const void* data, size_t size,

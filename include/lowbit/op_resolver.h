@@ -30,9 +30,8 @@ class OpResolver {
   ~OpResolver() = default;
 };
 
-// Every operator of this build; what loading uses when no resolver is given.
-// The firmware library has a stand-in without operators instead, so that
-// loading without a resolver cannot link them all.
+// Every operator of this build; what loading uses when no resolver is given
+// (a static program that never calls it links only its resolver's operators).
 const OpResolver& default_op_resolver();
 
 // Only the operators added to it. One slot per operator type, so it never

@@ -2,7 +2,6 @@
 
 namespace lowbit {
 namespace ref {
-namespace {
 
 int32_t double_rescale_to_output(const FullyConnectedQuantParams& p, int32_t channel, int32_t acc) {
   int32_t v = rescale_in_double(acc, p.double_scales[channel]);
@@ -10,6 +9,8 @@ int32_t double_rescale_to_output(const FullyConnectedQuantParams& p, int32_t cha
   v += p.output_zero_point;
   return v < p.act_min ? p.act_min : (v > p.act_max ? p.act_max : v);
 }
+
+namespace {
 
 template <typename T>
 void fully_connected(const FullyConnectedQuantParams& p, const T* input, const T* weights,
@@ -44,7 +45,7 @@ bool fully_connected_single_rounding_equivalents(const FullyConnectedQuantParams
                                                  Requantizer* out) {
   QuantizedMultiplier qm;
   for (int32_t c = 0; c < p.output_depth; ++c) {
-    // Per-tensor weights repeat one scale: search once (about 20 us a search).
+    // Per-tensor weights repeat one scale: search once (a few microseconds a search).
     const bool same_as_previous = c > 0 && p.double_scales[c] == p.double_scales[c - 1];
     if (!same_as_previous && !find_single_rounding_equivalent(p.double_scales[c], p.output_zero_point,
                                                               p.act_min, p.act_max, &qm)) {

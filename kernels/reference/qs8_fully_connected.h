@@ -25,6 +25,11 @@ struct FullyConnectedQuantParams : LayerQuantParams {
 // path forms a per-tensor in_s * w_s in float first; this one does not.)
 double fully_connected_double_scale(float input_scale, float weight_scale, float output_scale);
 
+// Channel `channel`'s accumulator rescaled in double (p.double_scales), limited,
+// offset by the output zero point and clamped to [act_min, act_max]: the
+// output LiteRT's reference FULLY_CONNECTED stores.
+int32_t double_rescale_to_output(const FullyConnectedQuantParams& p, int32_t channel, int32_t acc);
+
 // For SIMD kernels that rescale by multiplier/shift only: fills out[c] with a
 // single-rounding requantizer whose clamped outputs equal the double rescale
 // of p.double_scales[c] for every accumulator. False if a channel has none.

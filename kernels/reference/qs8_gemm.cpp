@@ -11,6 +11,43 @@ size_t qs8_gemm_packed_bytes(const Qs8GemmLayout& layout, size_t n, size_t k) {
   return blocks * layout.nr * (sizeof(int32_t) + qs8_gemm_padded_k(layout, k));
 }
 
+namespace {
+
+// A block of nr channels whose every row is present, its k-groups copied
+// whole (KG a constant: fixed-size copies the compiler inlines) and the
+// last, partial group padded with zeros. This runs over every weight at load.
+template <size_t KG>
+uint8_t* pack_full_block(size_t nr, size_t k, size_t padded_k, const int8_t* rows, uint8_t* out) {
+  const size_t whole_k = k / KG * KG;
+  for (size_t g = 0; g < whole_k; g += KG) {
+    for (size_t j = 0; j < nr; ++j, out += KG) std::memcpy(out, rows + j * k + g, KG);
+  }
+  if (whole_k < padded_k) {
+    for (size_t j = 0; j < nr; ++j, out += KG) {
+      std::memset(out, 0, KG);
+      std::memcpy(out, rows + j * k + whole_k, k - whole_k);
+    }
+  }
+  return out;
+}
+
+// Any block: channels past n and k past the weights are zero.
+uint8_t* pack_edge_block(size_t nr, size_t kg, size_t n, size_t k, size_t padded_k, size_t block,
+                         const int8_t* weights, uint8_t* out) {
+  for (size_t g = 0; g < padded_k; g += kg) {
+    for (size_t j = 0; j < nr; ++j) {
+      const size_t ch = block + j;
+      for (size_t i = 0; i < kg; ++i) {
+        const size_t kk = g + i;
+        *out++ = static_cast<uint8_t>((ch < n && kk < k) ? weights[ch * k + kk] : 0);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 void qs8_gemm_pack(const Qs8GemmLayout& layout, size_t n, size_t k, const int8_t* weights,
                    const int32_t* bias, int32_t input_zero_point, void* packed) {
   const size_t nr = layout.nr, kg = layout.k_group;
@@ -31,14 +68,18 @@ void qs8_gemm_pack(const Qs8GemmLayout& layout, size_t n, size_t k, const int8_t
     }
     std::memcpy(out, block_bias, nr * sizeof(int32_t));
     out += nr * sizeof(int32_t);
-    for (size_t g = 0; g < padded_k; g += kg) {
-      for (size_t j = 0; j < nr; ++j) {
-        const size_t ch = block + j;
-        for (size_t i = 0; i < kg; ++i) {
-          const size_t kk = g + i;
-          *out++ = static_cast<uint8_t>((ch < n && kk < k) ? weights[ch * k + kk] : 0);
-        }
-      }
+    const int8_t* rows = weights + block * k;
+    const bool full = block + nr <= n;
+    if (full && kg == 1) {
+      out = pack_full_block<1>(nr, k, padded_k, rows, out);
+    } else if (full && kg == 2) {
+      out = pack_full_block<2>(nr, k, padded_k, rows, out);
+    } else if (full && kg == 4) {
+      out = pack_full_block<4>(nr, k, padded_k, rows, out);
+    } else if (full && kg == 8) {
+      out = pack_full_block<8>(nr, k, padded_k, rows, out);
+    } else {
+      out = pack_edge_block(nr, kg, n, k, padded_k, block, weights, out);
     }
   }
 }

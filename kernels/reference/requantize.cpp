@@ -120,45 +120,51 @@ namespace {
 constexpr int64_t kAccMin = std::numeric_limits<int32_t>::min();
 constexpr int64_t kAccMax = std::numeric_limits<int32_t>::max();
 constexpr int64_t kNever = kAccMax + 1;  // no int32 accumulator qualifies
+constexpr int64_t kUnsettled = -1 - kNever;
+
+// rescale_in_double(acc, scale) > k for |k| < 2^31 - 1, without std::round
+// (a library call, most of the search's time): rounding half away from zero
+// exceeds k exactly when the double product reaches k + 0.5 (k >= 0) or
+// passes it (k < 0); k + 0.5 is exact, and saturation keeps the order.
+inline bool rescaled_above(int64_t acc, double scale, int32_t k) {
+  if (acc > kAccMax) return true;
+  const double product = static_cast<double>(acc) * scale;
+  const double half = k + 0.5;
+  return k >= 0 ? product >= half : product > half;
+}
 
 // The smallest int32 accumulator whose double rescale exceeds k (kNever if
-// none), or -1 - kNever when the search does not settle. The rescale is
+// none), or kUnsettled when the walk does not settle. The rescale is
 // monotone in acc, so the estimate (k + 0.5) / scale needs only a few steps.
 int64_t first_rescaled_above(double scale, int32_t k) {
-  auto above = [&](int64_t acc) {
-    return acc > kAccMax || rescale_in_double(static_cast<int32_t>(acc), scale) > k;
-  };
-  double estimate = (k + 0.5) / scale;
-  estimate = std::fmax(std::fmin(estimate, double(kNever)), double(kAccMin));
-  int64_t acc = static_cast<int64_t>(std::floor(estimate));
+  const double estimate = (k + 0.5) / scale;
+  // Truncation instead of floor (a library call on baseline x86-64): the walk
+  // absorbs the difference of one.
+  int64_t acc = estimate >= double(kNever)    ? kNever
+                : estimate <= double(kAccMin) ? kAccMin
+                                              : static_cast<int64_t>(estimate);
   for (int step = 0; step < 64; ++step) {
-    if (acc > kAccMin && above(acc - 1)) {
+    if (acc > kAccMin && rescaled_above(acc - 1, scale, k)) {
       --acc;
-    } else if (!above(acc)) {
+    } else if (!rescaled_above(acc, scale, k)) {
       ++acc;
     } else {
       return acc;
     }
   }
-  return -1 - kNever;
+  return kUnsettled;
 }
 
 // Both rescales are monotone in acc, so their clamped outputs agree for every
 // acc exactly when, for each value k that separates two outputs, the first
-// accumulator rescaled above k is the same for both.
-bool single_rounding_matches(double scale, QuantizedMultiplier qm, int32_t zero_point,
-                             int32_t act_min, int32_t act_max) {
+// accumulator rescaled above k (`first`) is the same for both.
+bool single_rounding_agrees_at(QuantizedMultiplier qm, int32_t k, int64_t first) {
   auto single = [&](int64_t acc) {
     return multiply_by_quantized_multiplier_single_round(static_cast<int32_t>(acc), qm.multiplier,
                                                          qm.shift);
   };
-  for (int32_t j = act_min; j < act_max; ++j) {
-    const int32_t k = j - zero_point;
-    const int64_t first = first_rescaled_above(scale, k);
-    if (first < kAccMin) return false;
-    if (first <= kAccMax && single(first) <= k) return false;
-    if (first > kAccMin && single(first - 1) > k) return false;
-  }
+  if (first <= kAccMax && single(first) <= k) return false;
+  if (first > kAccMin && single(first - 1) > k) return false;
   return true;
 }
 
@@ -168,14 +174,34 @@ bool find_single_rounding_equivalent(double scale, int32_t zero_point, int32_t a
                                      int32_t act_max, QuantizedMultiplier* out) {
   const QuantizedMultiplier nearest = quantize_multiplier(scale, /*single_rounding_limits=*/true);
   if (nearest.multiplier == 0 || act_min > act_max) return false;
+  // The double rescale's thresholds do not depend on the candidate: for
+  // 8-bit outputs find them once, on the stack; wider outputs recompute them
+  // per candidate (no heap: lowbit micro, the firmware, links this file).
+  const size_t levels = static_cast<size_t>(int64_t{act_max} - act_min);
+  const bool cached = levels <= 256;
+  int64_t first_cached[256];
+  auto threshold = [&](size_t i) {
+    return first_rescaled_above(scale, static_cast<int32_t>(act_min + int64_t(i) - zero_point));
+  };
+  for (size_t i = 0; i < levels; ++i) {
+    const int64_t first = threshold(i);
+    if (first < kAccMin) return false;
+    if (cached) first_cached[i] = first;
+  }
   // Ties: the double rescale rounds them away from zero, single rounding up;
   // a multiplier one step above the scale's turns ties into near-ties on the
   // far side, so the search tries steps up first.
   for (int step : {0, 1, -1, 2, -2, 3, -3, 4, -4}) {
     const int64_t m = int64_t{nearest.multiplier} + step;
     if (m < (int64_t{1} << 30) || m > kAccMax) continue;
-    QuantizedMultiplier candidate{static_cast<int32_t>(m), nearest.shift};
-    if (single_rounding_matches(scale, candidate, zero_point, act_min, act_max)) {
+    const QuantizedMultiplier candidate{static_cast<int32_t>(m), nearest.shift};
+    size_t i = 0;
+    while (i < levels && single_rounding_agrees_at(
+                             candidate, static_cast<int32_t>(act_min + int64_t(i) - zero_point),
+                             cached ? first_cached[i] : threshold(i))) {
+      ++i;
+    }
+    if (i == levels) {
       *out = candidate;
       return true;
     }

@@ -1,6 +1,6 @@
 /* A qemu TCG plugin that counts executed guest instructions, and among
  * them the multiply instructions of lowbit's ARM kernels, for
- * scripts/arm-insn-count.sh (qemu-user) and scripts/check-cortex-m.sh
+ * scripts/arm-insn-count.sh (qemu-user) and scripts/check-firmware.sh
  * (qemu-system-arm). Debian's qemu has plugin support but ships no
  * plugins and no qemu-plugin.h, so the few API declarations used are written
  * here (QEMU plugin API version 1, QEMU 7.x). Counters are updated inline
@@ -63,7 +63,7 @@ static const struct Class kClasses[] = {
     {"vmul.f32", 0, 0},
     {"vadd.f32", 0, 0},
     /* Cortex-M4's DSP multiply-accumulate (kernels/arm/qs8_gemm_cortexm4.cpp,
-     * scripts/check-cortex-m.sh under qemu-system-arm). */
+     * scripts/check-firmware.sh under qemu-system-arm). */
     {"smlad", 0, 0},
 };
 enum { kNumClasses = sizeof(kClasses) / sizeof(kClasses[0]) };

@@ -1,6 +1,6 @@
-// lowbit_op_resolver_add_float_kernels, in a file of its own: in the firmware
-// library it is the only path to the float kernels (link_float_kernels), so a
-// program that never calls it links none of them.
+// lowbit_op_resolver_add_float_kernels: kept for the C API; the library
+// always links the float kernels (the whole-runtime firmware build that
+// linked them only through this call was retired for lowbit micro).
 #include "lowbit/c_api.h"
 #include "ops/float/float_kernels.h"
 

@@ -1,7 +1,6 @@
 // Model::from_tflite and Model::load: TFLite files converted in memory. Part
-// of the hosted lowbit library only, beside the converter; the firmware
-// library (cmake/LowbitFirmware.cmake) leaves src/convert out and links
-// src/platform/firmware/no_tflite_converter.cpp instead.
+// of the hosted lowbit library, beside the converter (the firmware, lowbit
+// micro, reads only .lbm).
 #include <cstdlib>
 #include <cstring>
 #include <fstream>

@@ -74,11 +74,13 @@ Status read_tensor(const fb::Tensor& ft, int index, const uint8_t* file,
   graph->tensors.emplace_back();
   TensorDesc& t = graph->tensors.back();
   if (ft.name()) t.name = ft.name()->str();
-  const std::string who = describe_tensor(*graph, index);
+  // Named only when something is wrong: building the string for every
+  // tensor was a visible part of loading a model.
+  auto who = [&] { return describe_tensor(*graph, index); };
 
   const int dtype = static_cast<int>(ft.dtype());
   if (dtype < 0 || dtype > static_cast<int>(DType::kInt4)) {
-    return invalid_model(who + ": unknown dtype " + std::to_string(dtype));
+    return invalid_model(who() + ": unknown dtype " + std::to_string(dtype));
   }
   t.dtype = static_cast<DType>(dtype);
 
@@ -87,7 +89,7 @@ Status read_tensor(const fb::Tensor& ft, int index, const uint8_t* file,
   const size_t rank = ft.shape() ? ft.shape()->size() : 0;
   const int rank_limit = std::min(options.max_rank, kMaxRank);
   if (rank > static_cast<size_t>(std::max(rank_limit, 0))) {
-    return Status(StatusCode::kResourceExhausted, who + ": rank " + std::to_string(rank) +
+    return Status(StatusCode::kResourceExhausted, who() + ": rank " + std::to_string(rank) +
                                                       " exceeds the limit of " +
                                                       std::to_string(rank_limit));
   }
@@ -98,7 +100,7 @@ Status read_tensor(const fb::Tensor& ft, int index, const uint8_t* file,
   const int32_t buffer = ft.buffer();
   if (buffer != -1) {
     if (buffer < 0 || static_cast<size_t>(buffer) >= segments.size()) {
-      return invalid_model(who + ": buffer index " + std::to_string(buffer) +
+      return invalid_model(who() + ": buffer index " + std::to_string(buffer) +
                            " is out of range (model has " + std::to_string(segments.size()) +
                            " buffers)");
     }
@@ -111,11 +113,12 @@ Status read_tensor(const fb::Tensor& ft, int index, const uint8_t* file,
     if (q->zero_point()) {
       if (q->zero_point()->size() != 0 &&
           !aligned_in_file(q->zero_point()->Data(), file, sizeof(int64_t))) {
-        return invalid_model(who + ": the zero_point vector is misaligned (corrupt file)");
+        return invalid_model(who() + ": the zero_point vector is misaligned (corrupt file)");
       }
+      t.quant.zero_points.reserve(q->zero_point()->size());
       for (int64_t zp : *q->zero_point()) {
         if (zp < std::numeric_limits<int32_t>::min() || zp > std::numeric_limits<int32_t>::max()) {
-          return invalid_model(who + ": zero point " + std::to_string(zp) +
+          return invalid_model(who() + ": zero point " + std::to_string(zp) +
                                " is out of range for " + dtype_name(t.dtype));
         }
         t.quant.zero_points.push_back(static_cast<int32_t>(zp));

@@ -65,10 +65,9 @@ Status check_scale_ratios(const GraphDesc& graph, const OperatorDesc& op) {
   for (const ScaledTensor& out : outputs) {
     for (const ScaledTensor& in : inputs) {
       if (in.constant) continue;  // weights only count multiplied by an activation
-      const std::string who = in.role + " " + describe_tensor(graph, in.index);
       for (double ratio : {in.min_scale / out.max_scale, in.max_scale / out.min_scale}) {
         if (!within(ratio) && !(tiny_flushes && ratio < 1.0)) {
-          return out_of_bounds(graph, who, ratio, out);
+          return out_of_bounds(graph, in.role + " " + describe_tensor(graph, in.index), ratio, out);
         }
       }
     }
@@ -79,10 +78,13 @@ Status check_scale_ratios(const GraphDesc& graph, const OperatorDesc& op) {
       if (act.constant) continue;
       for (const ScaledTensor& weights : inputs) {
         if (!weights.constant) continue;
-        const std::string who = act.role + " x " + weights.role + " " +
-                                describe_tensor(graph, weights.index);
         const double ratio = act.max_scale * weights.max_scale / out.min_scale;
-        if (!within(ratio) && !(ratio < 1.0)) return out_of_bounds(graph, who, ratio, out);
+        if (!within(ratio) && !(ratio < 1.0)) {
+          return out_of_bounds(graph,
+                               act.role + " x " + weights.role + " " +
+                                   describe_tensor(graph, weights.index),
+                               ratio, out);
+        }
       }
     }
   }

@@ -37,37 +37,39 @@ bool zero_point_fits(DType dtype, int32_t zero_point) {
 Status check_quantization(const GraphDesc& graph, int index) {
   const TensorDesc& t = graph.tensors[index];
   const Quantization& q = t.quant;
-  const std::string who = describe_tensor(graph, index);
+  // Error messages are built only on error: building one per tensor and
+  // operator was a visible part of every model load.
+  auto who = [&] { return describe_tensor(graph, index); };
   if (q.scales.size() != q.zero_points.size()) {
-    return invalid_model(who + ": quantization has " + std::to_string(q.scales.size()) +
+    return invalid_model(who() + ": quantization has " + std::to_string(q.scales.size()) +
                          " scales but " + std::to_string(q.zero_points.size()) + " zero points");
   }
   if (q.scales.empty()) return Status::Ok();
   const bool scalar_per_tensor = t.shape.rank == 0 && q.axis == 0 && q.scales.size() == 1;
   if (!scalar_per_tensor && (q.axis < 0 || q.axis >= t.shape.rank)) {
-    return invalid_model(who + ": quantization axis " + std::to_string(q.axis) +
+    return invalid_model(who() + ": quantization axis " + std::to_string(q.axis) +
                          " is out of range for rank " + std::to_string(t.shape.rank));
   }
   if (q.scales.size() != 1 && static_cast<int64_t>(q.scales.size()) != t.shape.dims[q.axis]) {
-    return invalid_model(who + ": quantization has " + std::to_string(q.scales.size()) +
+    return invalid_model(who() + ": quantization has " + std::to_string(q.scales.size()) +
                          " scales; expected 1 or " + std::to_string(t.shape.dims[q.axis]) +
                          " (dimension " + std::to_string(q.axis) + " of shape " +
                          t.shape.to_string() + ")");
   }
   for (size_t i = 0; i < q.scales.size(); ++i) {
     if (!std::isfinite(q.scales[i]) || !(q.scales[i] > 0.0f)) {
-      return invalid_model(who + ": quantization scale " + std::to_string(i) + " is " +
+      return invalid_model(who() + ": quantization scale " + std::to_string(i) + " is " +
                            std::to_string(q.scales[i]) + "; scales must be finite and > 0");
     }
     if (!zero_point_fits(t.dtype, q.zero_points[i])) {
-      return invalid_model(who + ": zero point " + std::to_string(q.zero_points[i]) +
+      return invalid_model(who() + ": zero point " + std::to_string(q.zero_points[i]) +
                            " is out of range for " + dtype_name(t.dtype));
     }
     // TFLite's int16 quantization is symmetric (16x8 activations, LSTM/SVDF
     // state) except for one form: int8 SOFTMAX's int16 output, scale 1/65536
     // and zero point -32768. Operators check which of the two they take.
     if (t.dtype == DType::kInt16 && q.zero_points[i] != 0 && q.zero_points[i] != -32768) {
-      return invalid_model(who + ": int16 zero point " + std::to_string(q.zero_points[i]) +
+      return invalid_model(who() + ": int16 zero point " + std::to_string(q.zero_points[i]) +
                            " is neither 0 (symmetric int16) nor -32768 (an int8 SOFTMAX's "
                            "int16 output)");
     }
@@ -77,22 +79,22 @@ Status check_quantization(const GraphDesc& graph, int index) {
 
 Status check_tensor(const GraphDesc& graph, int index, const LoadOptions& options) {
   const TensorDesc& t = graph.tensors[index];
-  const std::string who = describe_tensor(graph, index);
+  auto who = [&] { return describe_tensor(graph, index); };
   if (!is_known_dtype(t.dtype)) {
-    return invalid_model(who + ": unknown dtype " + std::to_string(static_cast<int>(t.dtype)));
+    return invalid_model(who() + ": unknown dtype " + std::to_string(static_cast<int>(t.dtype)));
   }
   if (t.shape.rank < 0 || t.shape.rank > kMaxRank) {
-    return invalid_model(who + ": invalid rank " + std::to_string(t.shape.rank));
+    return invalid_model(who() + ": invalid rank " + std::to_string(t.shape.rank));
   }
   const int rank_limit = std::min(options.max_rank, kMaxRank);
   if (t.shape.rank > rank_limit) {
     return Status(StatusCode::kResourceExhausted,
-                  who + ": rank " + std::to_string(t.shape.rank) + " exceeds the limit of " +
+                  who() + ": rank " + std::to_string(t.shape.rank) + " exceeds the limit of " +
                       std::to_string(rank_limit));
   }
   for (int d = 0; d < t.shape.rank; ++d) {
     if (t.shape.dims[d] < 0) {
-      return invalid_model(who + ": negative dimension " + std::to_string(t.shape.dims[d]) +
+      return invalid_model(who() + ": negative dimension " + std::to_string(t.shape.dims[d]) +
                            " in shape " + t.shape.to_string());
     }
   }
@@ -101,25 +103,25 @@ Status check_tensor(const GraphDesc& graph, int index, const LoadOptions& option
                                   t.shape.dims[t.shape.rank - 1] > INT32_MAX - 31;
   size_t bytes = 0;
   if (bit_words_overflow || !storage_bytes(t.dtype, t.shape, &bytes)) {
-    return invalid_model(who + ": element count or byte size of shape " + t.shape.to_string() +
+    return invalid_model(who() + ": element count or byte size of shape " + t.shape.to_string() +
                          " overflows");
   }
   if (bytes > options.max_tensor_bytes) {
     return Status(StatusCode::kResourceExhausted,
-                  who + ": " + std::to_string(bytes) + " bytes exceeds max_tensor_bytes (" +
+                  who() + ": " + std::to_string(bytes) + " bytes exceeds max_tensor_bytes (" +
                       std::to_string(options.max_tensor_bytes) + ")");
   }
   if (t.is_variable && t.is_constant()) {
-    return invalid_model(who + ": a variable (state) tensor cannot have constant data");
+    return invalid_model(who() + ": a variable (state) tensor cannot have constant data");
   }
   if (t.is_constant() && t.data_bytes != bytes) {
-    return invalid_model(who + ": constant data has " + std::to_string(t.data_bytes) +
+    return invalid_model(who() + ": constant data has " + std::to_string(t.data_bytes) +
                          " bytes but " + dtype_name(t.dtype) + t.shape.to_string() + " needs " +
                          std::to_string(bytes) + " (buffer size mismatch" +
                          (t.dtype == DType::kInt4 ? "; int4 packs two values a byte)" : ")"));
   }
   if (t.dtype == DType::kInt4 && !t.is_constant()) {
-    return invalid_model(who + " is int4 but not constant: int4 holds constant weights only "
+    return invalid_model(who() + " is int4 but not constant: int4 holds constant weights only "
                                "(of CONV_2D and FULLY_CONNECTED)");
   }
   return check_quantization(graph, index);
@@ -224,23 +226,23 @@ Status validate_graph_structure(const GraphDesc& graph, const LoadOptions& optio
   for (size_t k = 0; k < graph.operators.size(); ++k) {
     const int op_index = static_cast<int>(k);
     const OperatorDesc& op = graph.operators[k];
-    const std::string who = describe_operator(graph, op_index);
+    auto who = [&] { return describe_operator(graph, op_index); };
     if (!is_known_op_type(op.type)) {
-      return invalid_model(who + ": unknown operator type " +
+      return invalid_model(who() + ": unknown operator type " +
                            std::to_string(static_cast<int>(op.type)));
     }
     const OpOptions expected = default_options(op.type);
     if (op.options.index() != expected.index()) {
-      return invalid_model(who + ": options type mismatch: has " + options_kind_name(op.options) +
+      return invalid_model(who() + ": options type mismatch: has " + options_kind_name(op.options) +
                            ", expected " + options_kind_name(expected));
     }
     const std::string enum_error = options_enum_error(op.options);
-    if (!enum_error.empty()) return invalid_model(who + ": options: " + enum_error);
+    if (!enum_error.empty()) return invalid_model(who() + ": options: " + enum_error);
     for (size_t i = 0; i < op.inputs.size(); ++i) {
       const int t = op.inputs[i];
       if (t == kAbsentInput) continue;
       if (!tensor_in_range(graph, t)) {
-        return invalid_model(who + ": input " + std::to_string(i) + " is tensor " +
+        return invalid_model(who() + ": input " + std::to_string(i) + " is tensor " +
                              std::to_string(t) + ", out of range " + range_text(graph));
       }
       // State tensors are defined from the start (their reset value).
@@ -248,31 +250,31 @@ Status validate_graph_structure(const GraphDesc& graph, const LoadOptions& optio
         continue;
       }
       if (producer[t] < 0) {
-        return invalid_model(who + ": input " + std::to_string(i) + " " +
+        return invalid_model(who() + ": input " + std::to_string(i) + " " +
                              describe_tensor(graph, t) +
                              " is used before any operator produces it (cycle or wrong order)");
       }
     }
     LOWBIT_RETURN_IF_ERROR(check_int4_uses(graph, op_index));
-    if (op.outputs.empty()) return invalid_model(who + ": has no outputs");
+    if (op.outputs.empty()) return invalid_model(who() + ": has no outputs");
     for (size_t i = 0; i < op.outputs.size(); ++i) {
       const int t = op.outputs[i];
       if (!tensor_in_range(graph, t)) {
-        return invalid_model(who + ": output " + std::to_string(i) + " is tensor " +
+        return invalid_model(who() + ": output " + std::to_string(i) + " is tensor " +
                              std::to_string(t) + ", out of range " + range_text(graph));
       }
       if (graph.tensors[t].is_constant() || graph.tensors[t].is_variable) {
-        return invalid_model(who + ": output " + std::to_string(i) + " " +
+        return invalid_model(who() + ": output " + std::to_string(i) + " " +
                              describe_tensor(graph, t) +
                              (graph.tensors[t].is_variable ? " is a variable (state) tensor"
                                                            : " is a constant"));
       }
       if (is_graph_input[t]) {
-        return invalid_model(who + ": output " + std::to_string(i) + " " +
+        return invalid_model(who() + ": output " + std::to_string(i) + " " +
                              describe_tensor(graph, t) + " is a graph input");
       }
       if (producer[t] >= 0) {
-        return invalid_model(who + ": output " + std::to_string(i) + " " +
+        return invalid_model(who() + ": output " + std::to_string(i) + " " +
                              describe_tensor(graph, t) + " is already produced by " +
                              describe_operator(graph, producer[t]));
       }

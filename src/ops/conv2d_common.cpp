@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "kernels/reference/weighted_scales.h"
 #include "ops/int4_weights.h"
@@ -131,31 +132,98 @@ Status validate_weighted_operands(const GraphDesc& graph, const OperatorDesc& op
   return validate_bias(graph, op, {DType::kInt32}, operands.output_channels);
 }
 
+namespace {
+
+// What channel_real_multiplier needs, looked up once per layer: the lookups
+// through the context cost more than the arithmetic when repeated for every
+// channel of every layer at load.
+struct ChannelScales {
+  float input_scale, output_scale;
+  const std::vector<float>* weight_scales;
+  bool float_product;  // in·w formed in float
+
+  ChannelScales(const PrepareContext& ctx, MultiplierRule rule)
+      : input_scale(ctx.input(0).quant.scales[0]),
+        output_scale(ctx.output(0).quant.scales[0]),
+        weight_scales(&ctx.input(1).quant.scales),
+        float_product(rule == MultiplierRule::kFloatProductPerTensor ||
+                      ctx.input(0).dtype == DType::kUInt8) {}
+
+  float weight_scale(int32_t channel) const {
+    return weight_scales->size() > 1 ? (*weight_scales)[size_t(channel)] : (*weight_scales)[0];
+  }
+  double real_multiplier(int32_t channel) const {
+    return ref::weighted_real_multiplier(input_scale, weight_scale(channel), output_scale,
+                                         float_product);
+  }
+};
+
+}  // namespace
+
 const ref::Requantizer* make_channel_requantizers(PrepareContext& ctx, MultiplierRule rule,
                                                   int32_t output_channels) {
   auto* requantizers = static_cast<ref::Requantizer*>(
       ctx.allocate_persistent(sizeof(ref::Requantizer) * size_t(output_channels)));
-  const float input_scale = ctx.input(0).quant.scales[0];
-  const float output_scale = ctx.output(0).quant.scales[0];
-  const std::vector<float>& weight_scales = ctx.input(1).quant.scales;
+  if (requantizers == nullptr) return nullptr;
+  const ChannelScales scales(ctx, rule);
+  const RequantProfile profile = ctx.profile();
   for (int32_t c = 0; c < output_channels; ++c) {
-    const float weight_scale = weight_scales.size() > 1 ? weight_scales[c] : weight_scales[0];
-    const float fp32_scale = ref::weighted_fp32_scale(input_scale, weight_scale, output_scale);
-    requantizers[c] = ref::make_requantizer(ctx.profile(), channel_real_multiplier(ctx, rule, c),
-                                            fp32_scale);
+    const float fp32_scale =
+        ref::weighted_fp32_scale(scales.input_scale, scales.weight_scale(c), scales.output_scale);
+    requantizers[c] = ref::make_requantizer(profile, scales.real_multiplier(c), fp32_scale);
   }
   return requantizers;
 }
 
 double channel_real_multiplier(const PrepareContext& ctx, MultiplierRule rule, int32_t channel) {
-  const float input_scale = ctx.input(0).quant.scales[0];
-  const float output_scale = ctx.output(0).quant.scales[0];
-  const std::vector<float>& weight_scales = ctx.input(1).quant.scales;
-  const float weight_scale = weight_scales.size() > 1 ? weight_scales[channel] : weight_scales[0];
-  const bool float_product =
-      rule == MultiplierRule::kFloatProductPerTensor || ctx.input(0).dtype == DType::kUInt8;
-  return ref::weighted_real_multiplier(input_scale, weight_scale, output_scale, float_product);
+  return ChannelScales(ctx, rule).real_multiplier(channel);
 }
+
+namespace {
+
+// Adds sum over taps of |w - zero_point| to sums[c] for every channel,
+// visiting the weights in memory order with 32-bit partial sums so the
+// compiler vectorizes the loops: this runs over every weight at load.
+// 2^16 taps of |w - zp| <= 255 fit a partial sum.
+constexpr size_t kTapsPerPartialSum = size_t{1} << 16;
+
+template <typename T>
+void add_abs_weight_sums(const WeightsLayout& layout, int32_t channels, const T* w,
+                         int32_t zero_point, int64_t* sums) {
+  const size_t n = size_t(channels);
+  if (layout.tap_stride == 1) {  // a channel's taps are contiguous
+    for (size_t c = 0; c < n; ++c) {
+      const T* row = w + c * layout.channel_stride;
+      for (size_t t0 = 0; t0 < layout.taps; t0 += kTapsPerPartialSum) {
+        const size_t t1 = std::min(layout.taps, t0 + kTapsPerPartialSum);
+        int32_t partial = 0;
+        for (size_t t = t0; t < t1; ++t) partial += std::abs(int32_t(row[t]) - zero_point);
+        sums[c] += partial;
+      }
+    }
+    return;
+  }
+  if (layout.channel_stride == 1) {  // a tap's channels are contiguous (depthwise)
+    std::vector<int32_t> partial(n);
+    for (size_t t0 = 0; t0 < layout.taps; t0 += kTapsPerPartialSum) {
+      std::fill(partial.begin(), partial.end(), 0);
+      const size_t t1 = std::min(layout.taps, t0 + kTapsPerPartialSum);
+      for (size_t t = t0; t < t1; ++t) {
+        const T* column = w + t * layout.tap_stride;
+        for (size_t c = 0; c < n; ++c) partial[c] += std::abs(int32_t(column[c]) - zero_point);
+      }
+      for (size_t c = 0; c < n; ++c) sums[c] += partial[c];
+    }
+    return;
+  }
+  for (size_t c = 0; c < n; ++c) {
+    for (size_t t = 0; t < layout.taps; ++t) {
+      sums[c] += std::abs(int32_t(w[c * layout.channel_stride + t * layout.tap_stride]) - zero_point);
+    }
+  }
+}
+
+}  // namespace
 
 Status check_accumulator_range(const PrepareContext& ctx, const WeightsLayout& layout,
                                int32_t output_channels) {
@@ -165,21 +233,27 @@ Status check_accumulator_range(const PrepareContext& ctx, const WeightsLayout& l
   const int64_t input_zp = input.quant.zero_points[0];
   const int64_t max_input = is_uint8 ? std::max<int64_t>(input_zp, 255 - input_zp)
                                      : std::max<int64_t>(input_zp + 128, 127 - input_zp);
-  const int64_t weight_zp = is_uint8 ? weights.quant.zero_points[0] : 0;
   const int32_t* bias = ctx.has_input(2) ? static_cast<const int32_t*>(ctx.input(2).data)
                                          : nullptr;
-  for (int32_t c = 0; c < output_channels; ++c) {
-    int64_t weight_sum = 0;
-    for (size_t t = 0; t < layout.taps; ++t) {
-      const size_t at = size_t(c) * layout.channel_stride + t * layout.tap_stride;
-      const int64_t w =
-          is_uint8 ? int64_t(static_cast<const uint8_t*>(weights.data)[at])
-          : weights.dtype == DType::kInt4
-              ? int64_t(int4_element(static_cast<const uint8_t*>(weights.data), at))
-              : int64_t(static_cast<const int8_t*>(weights.data)[at]);
-      weight_sum += std::llabs(w - weight_zp);
+  std::vector<int64_t> weight_sums(size_t(std::max(output_channels, 0)), 0);
+  if (is_uint8) {
+    add_abs_weight_sums(layout, output_channels, static_cast<const uint8_t*>(weights.data),
+                        weights.quant.zero_points[0], weight_sums.data());
+  } else if (weights.dtype == DType::kInt4) {
+    const auto* nibbles = static_cast<const uint8_t*>(weights.data);
+    for (int32_t c = 0; c < output_channels; ++c) {
+      for (size_t t = 0; t < layout.taps; ++t) {
+        const size_t at = size_t(c) * layout.channel_stride + t * layout.tap_stride;
+        weight_sums[size_t(c)] += std::abs(int32_t(int4_element(nibbles, at)));
+      }
     }
-    const int64_t bound = weight_sum * max_input + (bias ? std::llabs(bias[c]) : 0);
+  } else {
+    add_abs_weight_sums(layout, output_channels, static_cast<const int8_t*>(weights.data), 0,
+                        weight_sums.data());
+  }
+  for (int32_t c = 0; c < output_channels; ++c) {
+    const int64_t bound =
+        weight_sums[size_t(c)] * max_input + (bias ? std::llabs(bias[c]) : 0);
     if (bound > std::numeric_limits<int32_t>::max()) {
       return Status(StatusCode::kUnsupported,
                     "the int32 accumulator of output channel " + std::to_string(c) +

@@ -1,6 +1,6 @@
 // The resolver with every operator of lowbit/ops.def. Kept apart from
 // MutableOpResolver (op_resolver.cpp) because referring to this file links
-// every operator; the firmware library leaves it out.
+// every operator.
 #include "ops/op_kernel.h"
 
 namespace lowbit {

@@ -21,8 +21,14 @@ WeightRange difference_range(const TensorDesc& weights) {
   const size_t n = static_cast<size_t>(weights.shape.num_elements());
   const int32_t zero_point = weights.quant.zero_points[0];
   if (n == 0) return {0, 0};
-  const auto [lo, hi] = std::minmax_element(w, w + n);
-  return {int32_t(*lo) - zero_point, int32_t(*hi) - zero_point};
+  // Separate min and max over every weight (std::minmax_element's
+  // branches do not vectorize).
+  uint8_t lo = 255, hi = 0;
+  for (size_t i = 0; i < n; ++i) {
+    lo = std::min(lo, w[i]);
+    hi = std::max(hi, w[i]);
+  }
+  return {int32_t(lo) - zero_point, int32_t(hi) - zero_point};
 }
 
 }  // namespace
@@ -59,25 +65,33 @@ void uint8_weights_as_int8(const TensorDesc& weights, Uint8WeightsForm form,
   const int32_t zero_point = weights.quant.zero_points[0];
   q->row_sum_multiplier = 0;
   q->split_taps = form == Uint8WeightsForm::kSplitTaps;
+  // Raw pointers: stores through std::vector's operator[] keep the
+  // compiler from vectorizing these loops over every weight.
   switch (form) {
-    case Uint8WeightsForm::kShifted:
+    case Uint8WeightsForm::kShifted: {
       out->resize(n);
-      for (size_t i = 0; i < n; ++i) (*out)[i] = static_cast<int8_t>(int32_t(w[i]) - zero_point);
+      int8_t* o = out->data();
+      for (size_t i = 0; i < n; ++i) o[i] = static_cast<int8_t>(int32_t(w[i]) - zero_point);
       return;
-    case Uint8WeightsForm::kRowSums:
+    }
+    case Uint8WeightsForm::kRowSums: {
       out->resize(n);
-      for (size_t i = 0; i < n; ++i) (*out)[i] = static_cast<int8_t>(int32_t(w[i]) - 128);
+      int8_t* o = out->data();
+      for (size_t i = 0; i < n; ++i) o[i] = static_cast<int8_t>(int32_t(w[i]) - 128);
       q->row_sum_multiplier = 128 - zero_point;
       return;
-    case Uint8WeightsForm::kSplitTaps:
+    }
+    case Uint8WeightsForm::kSplitTaps: {
       out->resize(2 * n);
+      int8_t* o = out->data();
       for (size_t i = 0; i < n; ++i) {
         const int32_t d = int32_t(w[i]) - zero_point;
         const int32_t high = d >= 0 ? d / 2 : -((1 - d) / 2);  // floor(d / 2)
-        (*out)[i] = static_cast<int8_t>(high);
-        (*out)[n + i] = static_cast<int8_t>(d - high);
+        o[i] = static_cast<int8_t>(high);
+        o[n + i] = static_cast<int8_t>(d - high);
       }
       return;
+    }
   }
 }
 

@@ -14,9 +14,8 @@ namespace lowbit {
 struct CpuFeatures {
   uint32_t mask = 0;
 
-  // The running CPU (cpuinfo, plus CPUID/getauxval where it lacks a bit); in
-  // the firmware build, the fixed features of LOWBIT_FIRMWARE_ISA instead,
-  // with no run-time detection at all.
+  // The running CPU (cpuinfo, plus CPUID/getauxval where it lacks a bit).
+  // (The firmware, lowbit micro, fixes its features at compile time instead.)
   static CpuFeatures detect();
   bool has(uint32_t required) const { return (mask & required) == required; }
   std::string to_string() const;  // "avx2 avx512f ..."

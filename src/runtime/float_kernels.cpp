@@ -6,11 +6,9 @@
 #include <cstdlib>
 #include <string>
 
-#if !defined(LOWBIT_FIRMWARE_ISA)
 #include <cpuinfo.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
-#endif
 #endif
 
 // Defined only by the XNNPACK stand-ins of the static tools
@@ -54,9 +52,6 @@ bool parse_float_precision(const std::string& name, FloatPrecision* precision) {
 }
 
 bool cpu_has_fp16_arithmetic() {
-#if defined(LOWBIT_FIRMWARE_ISA)
-  return false;  // no run-time detection, and no XNNPACK to use it
-#else
   if (!cpuinfo_initialize()) return false;
 #if defined(__x86_64__) || defined(__i386__)
   // This cpuinfo predates AVX512-FP16: CPUID leaf 7 sub-leaf 0, EDX bit 23.
@@ -69,15 +64,10 @@ bool cpu_has_fp16_arithmetic() {
 #else
   return false;  // armv7's NEON has FP16 conversions only
 #endif
-#endif
 }
 
 bool build_has_xnnpack() {
-#if defined(LOWBIT_FIRMWARE_ISA)
-  return false;  // the firmware library never links XNNPACK
-#else
   return lowbit_xnnpack_stand_in == nullptr;
-#endif
 }
 
 Status resolve_float_kernels(FloatKernels* kernels) {
@@ -93,7 +83,7 @@ Status resolve_float_kernels(FloatKernels* kernels) {
     *kernels = build_has_xnnpack() ? FloatKernels::kXnnpack : FloatKernels::kOwn;
   } else if (*kernels == FloatKernels::kXnnpack && !build_has_xnnpack()) {
     return Status(StatusCode::kUnsupported,
-                  "float kernels xnnpack: this build has no XNNPACK (static tools and firmware "
+                  "float kernels xnnpack: this build has no XNNPACK (the static tools "
                   "link without it); use float_kernels=own or default");
   }
   return Status::Ok();

@@ -1,5 +1,6 @@
 #include "lowbit/interpreter.h"
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -12,15 +13,22 @@
 
 namespace lowbit {
 
-void AlignedBuffer::Free::operator()(uint8_t* p) const { std::free(p); }
+// The byte before the aligned address holds its distance (1..64) from what
+// calloc returned.
+void AlignedBuffer::Free::operator()(uint8_t* p) const { std::free(p - p[-1]); }
 
+// calloc rather than aligned_alloc and memset: large blocks come zeroed from
+// the kernel and calloc skips clearing them again, which was a whole pass
+// over every packed weight and the arena at prepare.
 bool AlignedBuffer::allocate(size_t bytes, AlignedBuffer* out) {
   const size_t rounded = (bytes + 63) / 64 * 64;
-  if (rounded < bytes) return false;
-  void* p = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
-  if (p == nullptr) return false;
-  std::memset(p, 0, rounded == 0 ? 64 : rounded);
-  out->data.reset(static_cast<uint8_t*>(p));
+  if (rounded < bytes || rounded > SIZE_MAX - 128) return false;
+  auto* raw = static_cast<uint8_t*>(std::calloc(1, (rounded == 0 ? 64 : rounded) + 64));
+  if (raw == nullptr) return false;
+  const size_t offset = 64 - reinterpret_cast<uintptr_t>(raw) % 64;
+  uint8_t* p = raw + offset;
+  p[-1] = static_cast<uint8_t>(offset);
+  out->data.reset(p);
   out->bytes = bytes;
   return true;
 }

@@ -9,11 +9,7 @@ ThreadPool::ThreadPool(int num_threads) : num_threads_(num_threads < 1 ? 1 : num
 
 std::unique_ptr<ThreadPool> ThreadPool::planned(int num_threads) {
   auto pool = std::make_unique<ThreadPool>(1);
-#ifdef LOWBIT_SERIAL_THREADS
-  (void)num_threads;  // the serial pthreadpool stand-in: always one thread
-#else
   pool->num_threads_ = num_threads < 1 ? 1 : num_threads;
-#endif
   return pool;
 }
 

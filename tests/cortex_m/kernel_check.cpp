@@ -1,5 +1,5 @@
 // The kernels of a bare-metal build against the reference kernels, run on
-// the target itself (scripts/check-cortex-m.sh: qemu-system-arm -M
+// the target itself (scripts/check-firmware.sh: qemu-system-arm -M
 // mps2-an386). The desktop suite (tests/kernels/) holds the reference
 // kernels to their definition; Catch2 does not build for arm-none-eabi, so
 // this program checks the step the desktop cannot run: every variant of the

@@ -22,7 +22,12 @@ more). A model both runtimes refuse for an int32 accumulator that could overflow
 agreement. Exits 1 on any difference or failure.
 
   .venv/bin/python tests/micro/ops_conformance.py [--bin build/bin] [--keep DIR] [-k NAME]
-      [--random N] [--seed S] [--no-mlperf] [--keras]
+      [--random N] [--seed S] [--no-mlperf] [--keras] [--emulate BIN_DIR=QEMU_COMMAND ...]
+
+--bin names the folder of lowbit-run, lowbit-convert, lowbit-micro-run and
+lowbit-micro-run-portable. --emulate BIN_DIR=QEMU_COMMAND (repeatable) also runs a cross
+build's two micro tools under that emulator against the host's lowbit-run, e.g.
+build-aarch64/bin='qemu-aarch64 -cpu max -L /usr/aarch64-linux-gnu'.
 """
 import argparse
 import os
@@ -57,16 +62,32 @@ def refusal(cmd):
     return None if result.returncode == 0 else (result.stdout + result.stderr).strip()
 
 
-def compare(bin_dir, lbm, work, seed):
+def micro_runners(bin_dir, emulated):
+    """(label, command prefix, lowbit-run kernel set) of every micro build to check: the
+    host's two, and each --emulate BIN_DIR=QEMU_COMMAND's two under that emulator."""
+    runners = [(tool, [os.path.join(bin_dir, tool)], HOST_KERNELS[tool]) for tool in MICRO_TOOLS]
+    for spec in emulated:
+        cross_dir, _, emulator = spec.partition("=")
+        for tool in MICRO_TOOLS:
+            path = os.path.join(cross_dir, tool)
+            if not os.path.exists(path) or not emulator:
+                raise SystemExit(f"ops_conformance: --emulate {spec}: {path} is missing or no "
+                                 "emulator command given")
+            runners.append((f"{emulator.split()[0]} {tool}", emulator.split() + [path],
+                            HOST_KERNELS[tool]))
+    return runners
+
+
+def compare(bin_dir, runners, lbm, work, seed):
     """Mismatches and failures of one model (empty: all equal)."""
     failures = []
     lowbit_run = os.path.join(bin_dir, "lowbit-run")
     for profile in PROFILES:
-        for tool in MICRO_TOOLS:
-            stem = os.path.join(work, f"{profile}-{tool}")
-            micro_error = refusal([os.path.join(bin_dir, tool), lbm, "--random-inputs", str(seed),
-                                   "--save-input", f"0={stem}.in", "--output", f"0={stem}.micro",
-                                   "--profile", profile, "--quiet"])
+        for index, (tool, command, host_kernels) in enumerate(runners):
+            stem = os.path.join(work, f"{profile}-{index}")
+            micro_error = refusal(command + [lbm, "--random-inputs", str(seed),
+                                             "--save-input", f"0={stem}.in", "--output",
+                                             f"0={stem}.micro", "--profile", profile, "--quiet"])
             if micro_error:
                 host_error = refusal([lowbit_run, lbm, "--profile", profile])
                 if not (host_error and "overflow" in micro_error and "overflow" in host_error):
@@ -74,7 +95,7 @@ def compare(bin_dir, lbm, work, seed):
                 continue
             host_error = refusal([lowbit_run, lbm, "--input", f"0={stem}.in", "--output",
                                   f"0={stem}.host", "--profile", profile,
-                                  "--kernel", HOST_KERNELS[tool]])
+                                  "--kernel", host_kernels])
             if host_error:
                 failures.append(f"{profile} lowbit-run: {host_error}")
                 continue
@@ -88,10 +109,10 @@ def compare(bin_dir, lbm, work, seed):
     return failures
 
 
-def check_refusal(bin_dir, lbm, expected):
+def check_refusal(runners, lbm, expected):
     failures = []
-    for tool in MICRO_TOOLS:
-        error = refusal([os.path.join(bin_dir, tool), lbm, "--random-inputs", "1", "--quiet"])
+    for tool, command, _ in runners:
+        error = refusal(command + [lbm, "--random-inputs", "1", "--quiet"])
         if error is None:
             failures.append(f"{tool} ran the model; it should refuse it")
         elif not all(text in error for text in expected):
@@ -125,7 +146,7 @@ def cases(args):
         yield name, lambda model=model: model, expected
 
 
-def run_case(args, work_root, index, name, source, expected):
+def run_case(args, runners, work_root, index, name, source, expected):
     work = os.path.join(work_root, name)
     os.makedirs(work, exist_ok=True)
     lbm = os.path.join(work, "model.lbm")
@@ -144,8 +165,8 @@ def run_case(args, work_root, index, name, source, expected):
     except Exception as e:  # a model that does not build or convert is a failure too
         return [f"setup: {e}"]
     if expected is not None:
-        return check_refusal(args.bin, lbm, expected)
-    return compare(args.bin, lbm, work, 100 + index)
+        return check_refusal(runners, lbm, expected)
+    return compare(args.bin, runners, lbm, work, 100 + index)
 
 
 def main():
@@ -160,7 +181,12 @@ def main():
                         help="leave out the MLPerf Tiny models (AD01, KWS, VWW)")
     parser.add_argument("--keras", action="store_true",
                         help="also the chosen layers through Keras and TFLite's quantizer")
+    parser.add_argument("--emulate", action="append", default=[], metavar="BIN_DIR=QEMU",
+                        help="also check a cross build's micro tools under an emulator, e.g. "
+                        "build-aarch64/bin='qemu-aarch64 -cpu max -L /usr/aarch64-linux-gnu' "
+                        "(repeatable)")
     args = parser.parse_args()
+    runners = micro_runners(args.bin, args.emulate)
     for tool in ["lowbit-run", "lowbit-convert"] + MICRO_TOOLS:
         if not os.path.exists(os.path.join(args.bin, tool)):
             print(f"ops_conformance: {tool} not found in {args.bin} (build it first)")
@@ -170,7 +196,7 @@ def main():
     for index, (name, source, expected) in enumerate(cases(args)):
         if args.only and args.only not in name:
             continue
-        failures = run_case(args, work_root, index, name, source, expected)
+        failures = run_case(args, runners, work_root, index, name, source, expected)
         print(f"{'ok' if not failures else 'FAIL':4} {name}", flush=True)
         for f in failures:
             print(f"     {f}")
@@ -180,7 +206,7 @@ def main():
         print(f"ops_conformance: no case matches {args.only!r}")
         return 1
     print(f"ops_conformance: {models - failed} of {models} models pass (each under "
-          f"{len(PROFILES)} profiles x {len(MICRO_TOOLS)} micro builds) in {work_root}")
+          f"{len(PROFILES)} profiles x {len(runners)} micro builds) in {work_root}")
     return 1 if failed else 0
 
 

@@ -8,14 +8,18 @@ SAME/VALID, strides and odd sizes; SOFTMAX rows; ADD of inputs at different scal
 fused, per-channel and row broadcasts) and models written field by field with
 tests/conformance/tflite_builder.py for what the converter does not produce (beta != 1, fused
 activations on pools, a scalar constant, an outer-product broadcast, rows of 5000, a fixed input
-that tells SOFTMAX's fixed-point and float-table forms apart). Cases lowbit micro must refuse
-are checked to fail with a message naming the operator and the tensor at fault.
+that tells SOFTMAX's fixed-point and float-table forms apart), and whole networks: a small
+residual one (CONV_2D, MAX_POOL_2D, ADD with RELU, AVERAGE_POOL_2D, FULLY_CONNECTED, SOFTMAX) and
+person_detect from ../shared/models ($LOWBIT_MODELS_DIR) on its sample input too. Cases lowbit
+micro must refuse are checked to fail with a message naming the operator and the tensor at
+fault.
 
     .venv/bin/python tests/micro/pool_softmax_add_conformance.py [--build-dir build] [--force]
+        [--emulate BIN_DIR=QEMU_COMMAND ...]
 
 Needs lowbit-run, lowbit-micro-run, lowbit-micro-run-portable and lowbit-convert built. About
-5 s with the Keras models cached in BUILD/micro_pool_softmax_add/, 15 s when they are generated
-(--force regenerates them). Exits 1 on any difference or failure.
+5 s with the Keras models cached in BUILD/micro_pool_softmax_add_v<KERAS_MODELS_VERSION>/, 15 s
+when they are generated (--force regenerates them). Exits 1 on any difference or failure.
 """
 import argparse
 import os
@@ -53,6 +57,17 @@ def _models():
         a, b = keras.Input(shape_a, batch_size=1), keras.Input(shape_b, batch_size=1)
         return keras.Model([a, b], make(a, b))
 
+    def residual_net():
+        x = keras.Input((20, 20, 3), batch_size=1)
+        y = layers.Conv2D(12, 3, padding="same", activation="relu")(x)
+        y = layers.MaxPooling2D(3, strides=2, padding="same")(y)
+        z = layers.Conv2D(12, 3, padding="same", activation="relu")(y)
+        z = layers.Conv2D(12, 3, padding="same")(z)
+        y = layers.ReLU()(layers.Add()([y, z]))
+        y = layers.AveragePooling2D(2)(y)
+        y = layers.Dense(10)(layers.Flatten()(y))
+        return keras.Model(x, layers.Softmax()(y))
+
     rng = tf.random.Generator.from_seed(7)
     channel_bias = tf.constant(rng.uniform((24,), -2.0, 2.0))
 
@@ -80,14 +95,18 @@ def _models():
         "add_channel_constant": (lambda: single((6, 5, 24), lambda x: x + channel_bias), one),
         "add_rows_broadcast": (lambda: two_inputs((3, 1, 8), (1, 5, 8),
                                                   lambda a, b: layers.Add()([a, b])), two),
+        # The four inside a network (with CONV_2D and FULLY_CONNECTED).
+        "residual_net": (residual_net, one),
     }
 
 
+# Raised whenever _models() changes, so a cached model is never a stale one.
+KERAS_MODELS_VERSION = 1
 # _models()'s names, in its order (the seeds follow it), known without importing TensorFlow.
 KERAS_MODELS = ["avg_same_3x3_s2", "avg_valid_2x2_s1", "avg_same_3x2_s1x2", "avg_global_valid",
                 "max_same_3x3_s2", "max_valid_2x2_s2", "max_same_2x3_s2x1", "softmax_rows10",
                 "softmax_rows300", "add_same_shape", "add_relu", "add_channel_input",
-                "add_channel_constant", "add_rows_broadcast"]
+                "add_channel_constant", "add_rows_broadcast", "residual_net"]
 
 
 def _built(name, make):
@@ -162,7 +181,26 @@ BUILT_MODELS = {name: _built(name, make) for name, make in {
 # probability exactly on a rounding boundary (256 / 512 = 0.5), where TFLite's fixed-point
 # SOFTMAX (tflite_reference) gives -128 and its float-table form (the other profiles) -127:
 # random inputs almost never tell the two forms apart.
-FIXED_INPUTS = {"softmax_equal_rows": np.array([[7] * 512, [-100] * 512], np.int8)}
+FIXED_INPUTS = {
+    "softmax_equal_rows": lambda: np.array([[7] * 512, [-100] * 512], np.int8).tobytes(),
+    "person_detect": lambda: _read_shared("tflite_micro/person_96x96_int8.bin"),
+}
+
+# Whole models of ../shared/models ($LOWBIT_MODELS_DIR) with these operators.
+SHARED_MODELS = {"person_detect": "tflite_micro/person_detect.tflite"}
+
+
+def _shared_path(relative):
+    path = os.path.join(lowbit_tools.SHARED_MODELS, relative)
+    if not os.path.exists(path):
+        raise SystemExit(f"{path} is missing: the shared models are looked up in "
+                         f"{lowbit_tools.SHARED_MODELS} (set LOWBIT_MODELS_DIR)")
+    return path
+
+
+def _read_shared(relative):
+    with open(_shared_path(relative), "rb") as f:
+        return f.read()
 
 # Models (or profiles) lowbit micro must refuse: name -> (model, profile, words the message
 # must hold: the operator and the tensor at fault).
@@ -236,6 +274,8 @@ def generate(out_dir, force):
         paths[name] = os.path.join(out_dir, f"{name}.tflite")
         with open(paths[name], "wb") as f:
             f.write(build())
+    for name, relative in SHARED_MODELS.items():
+        paths[name] = _shared_path(relative)
     return paths
 
 
@@ -244,29 +284,44 @@ def run(command):
     return done.returncode, done.stdout + done.stderr
 
 
-def compare_model(name, lbm, build_dir, tmp):
+def micro_runners(build_dir, emulated):
+    """(label, command prefix) of every micro build to check: the host's two, and each
+    --emulate BIN_DIR=QEMU_COMMAND's two under that emulator."""
+    runners = [(t, [lowbit_tools.tool(t, build_dir)]) for t in MICRO_TOOLS]
+    for spec in emulated:
+        bin_dir, _, emulator = spec.partition("=")
+        for t in MICRO_TOOLS:
+            path = os.path.join(bin_dir, t)
+            if not os.path.exists(path):
+                raise SystemExit(f"{path} is missing: build {t} in that cross build first")
+            runners.append((f"{emulator.split()[0]} {t}", emulator.split() + [path]))
+    return runners
+
+
+def compare_model(name, lbm, build_dir, runners, tmp):
     """Runs every profile, micro build and seed; returns the list of failures."""
     failures = []
     host_run = lowbit_tools.tool("lowbit-run", build_dir)
     kernels = set()
     runs = 0
     fixed_outputs = {}  # (tool, profile) -> the micro output on FIXED_INPUTS
-    for tool_name in MICRO_TOOLS:
-        micro = lowbit_tools.tool(tool_name, build_dir)
+    for index, (tool_name, micro) in enumerate(runners):
+        tag = f"{index}"
         for profile in PROFILES:
             if (name, profile) in REFUSED_PROFILES:
                 continue
             for seed in SEEDS + (["fixed"] if name in FIXED_INPUTS else []):
-                stem = os.path.join(tmp, f"{name}.{tool_name}.{profile}.{seed}")
+                stem = os.path.join(tmp, f"{name}.{tag}.{profile}.{seed}")
                 if seed == "fixed":
-                    FIXED_INPUTS[name].tofile(f"{stem}.in0")
+                    with open(f"{stem}.in0", "wb") as f:
+                        f.write(FIXED_INPUTS[name]())
                     source = ["--input", f"0={stem}.in0"]
                 else:
                     source = ["--random-inputs", str(seed)]
                     for i in range(2):
                         source += ["--save-input", f"{i}={stem}.in{i}"]
                 runs += 1
-                code, text = run([micro, lbm, "--profile", profile,
+                code, text = run(micro + [lbm, "--profile", profile,
                                   "--output", f"0={stem}.micro"] + source)
                 if code != 0:
                     failures.append(f"{name} {tool_name} {profile}: micro failed: {text.strip()}")
@@ -293,15 +348,15 @@ def compare_model(name, lbm, build_dir, tmp):
                     failures.append(f"{name} {tool_name} {profile} seed {seed}: outputs differ "
                                     f"({len(micro_bytes)} vs {len(host_bytes)} bytes, "
                                     f"{differing} differing)")
-    for tool_name in MICRO_TOOLS:
+    for tool_name, _ in runners if name == "softmax_equal_rows" else []:
         fixed = fixed_outputs.get((tool_name, "tflite_reference"))
-        if fixed is not None and fixed == fixed_outputs.get((tool_name, "single_rounding")):
+        if fixed is None or fixed == fixed_outputs.get((tool_name, "single_rounding")):
             failures.append(f"{name} {tool_name}: the fixed input no longer tells SOFTMAX's "
                             "fixed-point and float-table forms apart")
     return failures, kernels, runs
 
 
-def check_refusals(lbm_paths, build_dir, tmp):
+def check_refusals(lbm_paths, build_dir, runners, tmp):
     """Every micro build refuses each REFUSALS case with a message naming the operator and
     the tensor at fault; returns the failures."""
     failures = []
@@ -314,9 +369,9 @@ def check_refusals(lbm_paths, build_dir, tmp):
                 f.write(model())
             lbm = lowbit_tools.convert_or_exit(tflite, os.path.join(tmp, f"{case}.lbm"),
                                                build_dir)
-        for tool_name in MICRO_TOOLS:
-            code, text = run([lowbit_tools.tool(tool_name, build_dir), lbm, "--random-inputs", "1",
-                              "--profile", profile or "tflite_reference"])
+        for tool_name, micro in runners:
+            code, text = run(micro + [lbm, "--random-inputs", "1",
+                                      "--profile", profile or "tflite_reference"])
             missing = [w for w in words if w not in text]
             if code == 0 or missing:
                 failures.append(f"refusal {case} {tool_name}: exit {code}, missing {missing}: "
@@ -331,8 +386,13 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build-dir", default=os.path.join(lowbit_tools.ROOT, "build"))
     parser.add_argument("--force", action="store_true", help="regenerate the .tflite models")
+    parser.add_argument("--emulate", action="append", default=[], metavar="BIN_DIR=QEMU",
+                        help="also check a cross build's micro tools under an emulator, e.g. "
+                        "build-aarch64/bin='qemu-aarch64 -cpu max -L /usr/aarch64-linux-gnu' "
+                        "(repeatable)")
     args = parser.parse_args()
-    model_dir = os.path.join(args.build_dir, "micro_pool_softmax_add")
+    runners = micro_runners(args.build_dir, args.emulate)
+    model_dir = os.path.join(args.build_dir, f"micro_pool_softmax_add_v{KERAS_MODELS_VERSION}")
     paths = generate(model_dir, args.force)
     failures = []
     runs = 0
@@ -342,12 +402,13 @@ def main():
             lbm = lowbit_tools.convert_or_exit(tflite, os.path.join(tmp, f"{name}.lbm"),
                                                args.build_dir)
             lbm_paths[name] = lbm
-            model_failures, kernels, model_runs = compare_model(name, lbm, args.build_dir, tmp)
+            model_failures, kernels, model_runs = compare_model(name, lbm, args.build_dir,
+                                                                runners, tmp)
             runs += model_runs
             status = "FAIL" if model_failures else "ok"
             print(f"{status:4} {name}: kernels {', '.join(sorted(kernels))}")
             failures += model_failures
-        failures += check_refusals(lbm_paths, args.build_dir, tmp)
+        failures += check_refusals(lbm_paths, args.build_dir, runners, tmp)
     for f in failures:
         print("FAIL", f)
     print(f"{len(paths)} models, {runs} micro runs compared with lowbit-run byte for byte, "

@@ -306,5 +306,75 @@ TEST_CASE("accumulators that could overflow int32 are refused at prepare", "[fc]
   CHECK(r.status.message().find("overflow") != std::string::npos);
 }
 
+// The bound is sum_t |w - zw| * max|x - zx| + |bias| per channel; these put
+// one channel exactly at 2^31 - 1 (accepted) or one above (refused), so a sum
+// over the wrong weights, a wrong zero point or a dropped partial sum fails.
+Status prepare_status(const ModelBuilder& b, const std::vector<uint8_t>& input) {
+  return testing::run_model(b, {input}).status;
+}
+
+constexpr int64_t kInt32Max = 2147483647;
+
+Status fc_at_bound(DType dtype, int k, int64_t bias_value) {
+  // int8: |w| = 127 and |x - 0| <= 128; uint8: |0 - 128| = 128 and |x - 128| <= 128.
+  const bool u8 = dtype == DType::kUInt8;
+  const int zp = u8 ? 128 : 0;
+  ModelBuilder b;
+  const int in = b.add_tensor("x", dtype, Shape{1, k}, per_tensor(0.1f, zp));
+  const int w = u8 ? b.add_constant("w", dtype, Shape{1, k}, std::vector<uint8_t>(k, 0),
+                                    per_tensor(0.1f, 128))
+                   : b.add_constant("w", dtype, Shape{1, k}, std::vector<int8_t>(k, -127),
+                                    per_tensor(0.1f, 0));
+  const int bias = b.add_constant("b", DType::kInt32, Shape{1},
+                                  std::vector<int32_t>{int32_t(-bias_value)});
+  const int out = b.add_tensor("y", dtype, Shape{1, 1}, per_tensor(0.1f, zp));
+  b.add_operator(OpType::kFullyConnected, {in, w, bias}, {out}, FullyConnectedOptions{});
+  b.set_inputs({in});
+  b.set_outputs({out});
+  return prepare_status(b, std::vector<uint8_t>(size_t(k), uint8_t(zp)));
+}
+
+TEST_CASE("the int32 accumulator bound is exact at 2^31 - 1", "[fc][depthwise][validate]") {
+  SECTION("int8 FULLY_CONNECTED, more taps than one partial sum holds") {
+    const int k = 100000;  // 127 * 128 * k = 1625600000
+    const int64_t slack = kInt32Max - int64_t(k) * 127 * 128;
+    CHECK(fc_at_bound(DType::kInt8, k, slack).ok());
+    CHECK(fc_at_bound(DType::kInt8, k, slack + 1).code() == StatusCode::kUnsupported);
+  }
+  SECTION("uint8 FULLY_CONNECTED with weight zero point 128") {
+    const int k = 70000;
+    const int64_t slack = kInt32Max - int64_t(k) * 128 * 128;
+    CHECK(fc_at_bound(DType::kUInt8, k, slack).ok());
+    CHECK(fc_at_bound(DType::kUInt8, k, slack + 1).code() == StatusCode::kUnsupported);
+  }
+  SECTION("DEPTHWISE_CONV_2D: a tap's channels are contiguous") {
+    // 3x3 taps, 3 channels; channel c's weights are all c + 1 (|w| sums 9, 18,
+    // 27), so summing along the wrong stride changes channel 2's bound.
+    for (const int64_t extra : {0, 1}) {
+      std::vector<int8_t> weights(27);
+      for (size_t i = 0; i < weights.size(); ++i) weights[i] = int8_t(i % 3 + 1);
+      ModelBuilder b;
+      const int in = b.add_tensor("x", DType::kInt8, Shape{1, 3, 3, 3}, per_tensor(0.1f, 0));
+      const int w = b.add_constant("w", DType::kInt8, Shape{1, 3, 3, 3}, weights,
+                                   per_tensor(0.1f, 0));
+      const int64_t bias2 = kInt32Max - 27 * 128 + extra;
+      const int bias = b.add_constant("b", DType::kInt32, Shape{3},
+                                      std::vector<int32_t>{0, 0, int32_t(bias2)});
+      const int out = b.add_tensor("y", DType::kInt8, Shape{1, 1, 1, 3}, per_tensor(0.1f, 0));
+      b.add_operator(OpType::kDepthwiseConv2D, {in, w, bias}, {out}, DepthwiseConv2DOptions{});
+      b.set_inputs({in});
+      b.set_outputs({out});
+      const Status status = prepare_status(b, std::vector<uint8_t>(27, 0));
+      INFO(status.to_string());
+      if (extra == 0) {
+        CHECK(status.ok());
+      } else {
+        CHECK(status.code() == StatusCode::kUnsupported);
+        CHECK(status.message().find("channel 2") != std::string::npos);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace lowbit

@@ -2,6 +2,7 @@
 // for single-rounding multipliers that reproduce it in the SIMD GEMMs.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -96,6 +97,62 @@ TEST_CASE("the nearest single-rounding multiplier alone is not always equal", "[
     REQUIRE(ref::find_single_rounding_equivalent(scale, 0, -128, 127, &qm));
     CHECK(qm.multiplier != nearest.multiplier);
     CHECK(count_disagreements(scale, qm, 0, -128, 127) == 0);
+  }
+  CHECK(nearest_wrong == 1);
+}
+
+TEST_CASE("single-rounding equivalents hold for uint8 output ranges and narrow clamps",
+          "[requant][fc]") {
+  // Legacy uint8 FULLY_CONNECTED clamps to [0, 255] around zero points 0..255;
+  // fused RELU6-style clamps leave a few output values. The search finds the
+  // double rescale's thresholds once for all candidates, so every range shape
+  // must still be checked against the accumulators themselves.
+  std::mt19937 rng(20261207);
+  int found = 0;
+  for (int iter = 0; iter < 60; ++iter) {
+    const double scale = iter % 2 == 0 ? std::ldexp(1.0, -int(rng() % 10) - 2)
+                                       : std::uniform_real_distribution<double>(4e-4, 0.5)(rng);
+    int32_t zp, lo, hi;
+    if (iter % 3 == 2) {  // narrow: a handful of int8 values
+      zp = int32_t(rng() % 256) - 128;
+      lo = std::max(-128, zp - int32_t(rng() % 4));
+      hi = std::min(127, lo + int32_t(rng() % 7));
+    } else {
+      zp = int32_t(rng() % 256);
+      lo = int32_t(rng() % 2) * zp;  // RELU-like floor at the zero point
+      hi = 255;
+    }
+    CAPTURE(iter, scale, zp, lo, hi);
+    ref::QuantizedMultiplier qm;
+    if (!ref::find_single_rounding_equivalent(scale, zp, lo, hi, &qm)) continue;
+    ++found;
+    REQUIRE(count_disagreements(scale, qm, zp, lo, hi) == 0);
+  }
+  CHECK(found >= 57);
+}
+
+TEST_CASE("the search steps the multiplier up when the nearest crosses a half too late",
+          "[requant][fc]") {
+  // The mirror of the case above: acc * scale a few ulps above 100.5, the Q31
+  // grid point nearest the scale below 100.5 / acc, so single rounding with it
+  // gives 100 where the double rescale gives 101. A RELU floor at the zero
+  // point leaves only this side: the negative mirror image, which would also
+  // reject the nearest multiplier, is clamped away.
+  int nearest_wrong = 0;
+  for (int32_t acc = 1000003; acc < 1000403 && nearest_wrong == 0; ++acc) {
+    double scale = 100.5 / acc;
+    for (int ulp = 0; ulp < 4; ++ulp) scale = std::nextafter(scale, 1.0);
+    const ref::QuantizedMultiplier nearest = ref::quantize_multiplier(scale, true);
+    if (ref::multiply_by_quantized_multiplier_single_round(acc, nearest.multiplier, nearest.shift) ==
+        ref::rescale_in_double(acc, scale)) {
+      continue;
+    }
+    ++nearest_wrong;
+    CAPTURE(acc, scale);
+    ref::QuantizedMultiplier qm;
+    REQUIRE(ref::find_single_rounding_equivalent(scale, 0, 0, 127, &qm));
+    CHECK(qm.multiplier > nearest.multiplier);
+    CHECK(count_disagreements(scale, qm, 0, 0, 127) == 0);
   }
   CHECK(nearest_wrong == 1);
 }

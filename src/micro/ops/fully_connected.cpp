@@ -1,15 +1,17 @@
 // FULLY_CONNECTED, int8: [input (read as [batch, K]), weights [OC, K],
 // bias?] -> [batch, OC]. Under tflite_reference LiteRT's reference kernel
-// rescales each accumulator in double (ref::rescale_in_double); the hosted
-// runtime reproduces that on its SIMD GEMMs through single-rounding
-// equivalents found by a search of milliseconds, or else runs the reference
-// kernel. Here that profile always runs the reference kernel (the same
-// definition, int32 sums then the double rescale): no search at prepare,
-// and layers with few rows gain little from a GEMM. The other profiles run
-// the qs8 GEMM with rows pointing straight at the input.
+// rescales each accumulator in double (ref::double_rescale_to_output); the
+// hosted runtime reproduces that on its SIMD GEMMs through single-rounding
+// equivalents found by a search at prepare, or else runs the reference
+// kernel. Here that profile runs a direct loop over the weights in place (no
+// search, no packed copy in the arena): each accumulator is the folded bias
+// bias - zx * sum(w) plus the int8 dot product, in wrapping uint32, which
+// equals the reference's sum of w * (x - zx) + bias exactly (the same value
+// mod 2^32, and check_accumulator_range bounds it to int32), then the same
+// double rescale. The other profiles run the qs8 GEMM with rows pointing
+// straight at the input.
 #include <cstring>
 
-#include "kernels/reference/activation_range.h"
 #include "kernels/reference/qs8_fully_connected.h"
 #include "micro/ops/weighted.h"
 
@@ -21,11 +23,11 @@ constexpr size_t kMaxTileRows = 16;
 constexpr size_t kChannelStep = 16;  // the widest NR of any GEMM variant
 
 struct FullyConnectedState {
-  // tflite_reference: the reference kernel on the weights in place.
+  // tflite_reference: the direct loop on the weights in place.
   bool double_rescale;
   ref::FullyConnectedQuantParams reference;
   const int8_t* weights;
-  const int32_t* bias;
+  const uint32_t* folded_bias;  // per channel, bias - zx * sum(w) mod 2^32
   // Other profiles: the GEMM.
   Qs8GemmFn gemm;
   Qs8GemmParams params;
@@ -33,12 +35,23 @@ struct FullyConnectedState {
   size_t batch, k, n, tile_rows;
 };
 
+void run_double_rescale(const FullyConnectedState& s, const int8_t* input, int8_t* output) {
+  for (size_t b = 0; b < s.batch; ++b, input += s.k, output += s.n) {
+    const int8_t* w = s.weights;
+    for (size_t c = 0; c < s.n; ++c, w += s.k) {
+      uint32_t acc = s.folded_bias[c];
+      for (size_t i = 0; i < s.k; ++i) acc += uint32_t(int32_t(w[i]) * int32_t(input[i]));
+      output[c] = int8_t(ref::double_rescale_to_output(s.reference, int32_t(c), int32_t(acc)));
+    }
+  }
+}
+
 void invoke(const InvokeArgs& args) {
   const auto& s = *static_cast<const FullyConnectedState*>(args.state);
   const auto* input = static_cast<const int8_t*>(args.inputs[0]);
   auto* output = static_cast<int8_t*>(args.outputs[0]);
   if (s.double_rescale) {
-    ref::qs8_fully_connected__reference(s.reference, input, s.weights, s.bias, output, 0, s.batch);
+    run_double_rescale(s, input, output);
     return;
   }
   const int8_t* rows[kMaxTileRows];
@@ -71,12 +84,14 @@ lowbit_status check_shapes(PrepareContext& ctx, const WeightedOperands& o, int32
   return LOWBIT_OK;
 }
 
-// tflite_reference: the reference kernel's parameters and one double scale
-// per channel in persistent memory.
+// tflite_reference: the reference kernel's quantization parameters, one
+// double scale and one folded bias per channel in persistent memory.
 lowbit_status prepare_double_rescale(PrepareContext& ctx, const WeightedOperands& o, int activation,
                                      FullyConnectedState* s) {
   void* scales = nullptr;
-  if (!ctx.allocate(sizeof(double) * size_t(o.output_channels), &scales)) {
+  void* folded = nullptr;
+  if (!ctx.allocate(sizeof(double) * s->n, &scales) ||
+      !ctx.allocate(sizeof(uint32_t) * s->n, &folded)) {
     return LOWBIT_RESOURCE_EXHAUSTED;
   }
   ref::FullyConnectedQuantParams& p = s->reference;
@@ -86,9 +101,8 @@ lowbit_status prepare_double_rescale(PrepareContext& ctx, const WeightedOperands
   p.input_zero_point = ctx.zero_point(o.input);
   p.output_zero_point = ctx.zero_point(o.output);
   p.profile = ctx.profile();
-  ref::quantized_activation_range(activation, ctx.scale(o.output), p.output_zero_point, -128, 127,
-                                  &p.act_min, &p.act_max);
-  ctx.set_kernel("qs8_fully_connected__reference");
+  int8_activation_range(ctx, activation, o.output, &p.act_min, &p.act_max);
+  ctx.set_kernel("qs8_fully_connected_direct__double_rescale");
   if (ctx.sizing()) return LOWBIT_OK;
   auto* d = static_cast<double*>(scales);
   for (int32_t c = 0; c < o.output_channels; ++c) {
@@ -97,8 +111,15 @@ lowbit_status prepare_double_rescale(PrepareContext& ctx, const WeightedOperands
         ctx.scale(o.output));
   }
   p.double_scales = d;
+  auto* bias = static_cast<uint32_t*>(folded);
+  const uint32_t zx = uint32_t(p.input_zero_point);
+  for (size_t c = 0; c < s->n; ++c) {
+    uint32_t sum = 0;
+    for (size_t i = 0; i < s->k; ++i) sum += uint32_t(int32_t(o.weight_data[c * s->k + i]));
+    bias[c] = (o.bias_data ? uint32_t(o.bias_data[c]) : 0u) - zx * sum;
+  }
   s->weights = o.weight_data;
-  s->bias = o.bias_data;
+  s->folded_bias = bias;
   return LOWBIT_OK;
 }
 

@@ -6,7 +6,9 @@ namespace lowbit {
 namespace micro {
 namespace {
 
-lowbit_status prepare(PrepareContext& ctx) { return prepare_pool_2d(ctx, qs8_max_pool2d_variants()); }
+lowbit_status prepare(PrepareContext& ctx) {
+  return prepare_pool_2d(ctx, qs8_max_pool2d_variants());
+}
 
 constexpr lowbit_micro_op kMaxPool2D{kOpMaxPool2D, prepare, invoke_pool_2d};
 

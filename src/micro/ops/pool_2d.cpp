@@ -45,7 +45,9 @@ lowbit_status check_operands(PrepareContext& ctx) {
   const TensorView in = ctx.input(0), out = ctx.output(0);
   if (lowbit_status s = check_int8_per_tensor(ctx, in); s != LOWBIT_OK) return s;
   if (lowbit_status s = check_int8_per_tensor(ctx, out); s != LOWBIT_OK) return s;
-  if (in.rank != 4) return ctx.fail(LOWBIT_INVALID_MODEL, in, " has rank ", in.rank, ", not 4 (NHWC)");
+  if (in.rank != 4) {
+    return ctx.fail(LOWBIT_INVALID_MODEL, in, " has rank ", in.rank, ", not 4 (NHWC)");
+  }
   for (int d = 0; d < 4; ++d) {
     if (in.dims[d] < 1) return ctx.fail(LOWBIT_INVALID_MODEL, in, " has an empty dimension");
   }
@@ -84,6 +86,12 @@ lowbit_status prepare_pool_2d(PrepareContext& ctx, KernelFamily<ref::Qs8Pool2dFn
                                padding == kSame, &w);
       s != LOWBIT_OK) {
     return s;
+  }
+  // The kernels form window ends (start + filter) in int32.
+  if (int64_t(in.dims[1]) + p.filter_h > INT32_MAX ||
+      int64_t(in.dims[2]) + p.filter_w > INT32_MAX) {
+    return ctx.fail(LOWBIT_UNSUPPORTED, "a filter of ", p.filter_h, "x", p.filter_w,
+                    " over ", in, " overflows the window arithmetic");
   }
   const int64_t taps = int64_t(p.filter_h < in.dims[1] ? p.filter_h : in.dims[1]) *
                        (p.filter_w < in.dims[2] ? p.filter_w : in.dims[2]);

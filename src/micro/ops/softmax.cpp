@@ -55,8 +55,8 @@ lowbit_status prepare(PrepareContext& ctx) {
                     " elements overflow the tflite_reference SOFTMAX sum (at most ",
                     kMaxFixedPointRow, ")");
   }
-  const auto& row = pick_variant(fixed_point ? qs8_softmax_variants() : qs8_softmax_table_variants(),
-                                 ctx.cpu_features());
+  const auto& row = pick_variant(
+      fixed_point ? qs8_softmax_variants() : qs8_softmax_table_variants(), ctx.cpu_features());
   s.fn = row.fn;
   // The float form needs its exp table; of the fixed-point form only the
   // SIMD variants look the exp up (the reference computes it).

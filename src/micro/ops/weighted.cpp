@@ -2,7 +2,6 @@
 
 #include <cmath>
 
-#include "kernels/reference/activation_range.h"
 #include "kernels/reference/padded_dim.h"
 #include "kernels/reference/requantize.h"
 #include "kernels/reference/weighted_scales.h"
@@ -14,18 +13,6 @@ namespace {
 constexpr int kPaddingSame = 0, kPaddingValid = 1;  // schema/lowbit.fbs Padding
 
 bool per_tensor(const TensorView& t) { return t.scales == 1 && t.zero_point_vector.count == 1; }
-
-lowbit_status check_activation_tensor(PrepareContext& ctx, const TensorView& t) {
-  if (t.dtype != LOWBIT_INT8) {
-    return ctx.fail(LOWBIT_UNSUPPORTED, t, " is ", dtype_name(t.dtype),
-                    "; lowbit micro runs this operator on int8 activations only");
-  }
-  if (!per_tensor(t)) {
-    return ctx.fail(LOWBIT_INVALID_MODEL, t,
-                    " needs per-tensor quantization (one scale and one zero point)");
-  }
-  return LOWBIT_OK;
-}
 
 lowbit_status check_weights(PrepareContext& ctx, const WeightedOperands& o, int weights_rank,
                             int channel_axis) {
@@ -97,10 +84,8 @@ lowbit_status read_weighted_operands(PrepareContext& ctx, uint8_t options_type, 
     return ctx.fail(LOWBIT_INVALID_MODEL, "expects 2 or 3 inputs and 1 output, has ",
                     ctx.num_inputs(), " and ", ctx.num_outputs());
   }
-  if (ctx.op().options_type != options_type) {
-    return ctx.fail(LOWBIT_INVALID_MODEL, "has options of type ", unsigned(ctx.op().options_type),
-                    ", expected ", unsigned(options_type));
-  }
+  lowbit_status status = check_options_type(ctx, options_type, true);
+  if (status != LOWBIT_OK) return status;
   if (!ctx.has_input(0) || !ctx.has_input(1)) {
     return ctx.fail(LOWBIT_INVALID_MODEL, "needs its input and weights (an input is absent)");
   }
@@ -108,8 +93,8 @@ lowbit_status read_weighted_operands(PrepareContext& ctx, uint8_t options_type, 
   o.weights = ctx.input(1);
   o.output = ctx.output(0);
   o.has_bias = ctx.has_input(2);
-  lowbit_status status = check_activation_tensor(ctx, o.input);
-  if (status == LOWBIT_OK) status = check_activation_tensor(ctx, o.output);
+  status = check_int8_per_tensor(ctx, o.input);
+  if (status == LOWBIT_OK) status = check_int8_per_tensor(ctx, o.output);
   if (status == LOWBIT_OK) status = check_weights(ctx, o, weights_rank, channel_axis);
   if (status != LOWBIT_OK) return status;
   o.output_channels = o.weights.dims[channel_axis];
@@ -170,8 +155,7 @@ lowbit_status make_requant_params(PrepareContext& ctx, const WeightedOperands& o
   const int32_t output_zero_point = ctx.zero_point(o.output);
   params->profile = ctx.profile();
   params->output_zero_point = output_zero_point;
-  ref::quantized_activation_range(activation, ctx.scale(o.output), output_zero_point, -128, 127,
-                                  &params->output_min, &params->output_max);
+  int8_activation_range(ctx, activation, o.output, &params->output_min, &params->output_max);
   params->multiplier = static_cast<const int32_t*>(multiplier);
   params->shift = static_cast<const int32_t*>(shift);
   params->scale = static_cast<const float*>(scale);
@@ -192,14 +176,6 @@ lowbit_status make_requant_params(PrepareContext& ctx, const WeightedOperands& o
     m[c] = r.multiplier;
     s[c] = r.shift;
     f[c] = r.scale;
-  }
-  return LOWBIT_OK;
-}
-
-lowbit_status read_activation(PrepareContext& ctx, int field_id, int* activation) {
-  *activation = ctx.option<int8_t>(field_id, ref::kActNone);
-  if (*activation < ref::kActNone || *activation > ref::kActReluN1To1) {
-    return ctx.fail(LOWBIT_INVALID_MODEL, "has unknown fused activation ", *activation);
   }
   return LOWBIT_OK;
 }

@@ -11,6 +11,7 @@
 
 #include "kernels/qs8_gemm.h"
 #include "micro/op.h"
+#include "micro/ops/int8_operands.h"  // read_activation, check_int8_per_tensor
 
 namespace lowbit {
 namespace micro {
@@ -24,7 +25,7 @@ struct WeightedOperands {
 };
 
 // Checks arity, the options table (options_type), int8 input/output with
-// per-tensor quantization, constant int8 weights of weights_rank
+// per-tensor quantization (check_int8_per_tensor), constant int8 weights of weights_rank
 // dimensions quantized per tensor or along channel_axis with zero point 0,
 // and an optional constant int32 bias of one value per output channel
 // (weights.dims[channel_axis] of them).
@@ -48,9 +49,6 @@ enum class ScaleProduct { kDouble, kFloat };
 lowbit_status make_requant_params(PrepareContext& ctx, const WeightedOperands& operands,
                                   int activation, ScaleProduct product, size_t padded_channels,
                                   Qs8GemmParams* params);
-
-// The fused activation field of an options table, checked.
-lowbit_status read_activation(PrepareContext& ctx, int field_id, int* activation);
 
 // The geometry of CONV_2D and DEPTHWISE_CONV_2D over NHWC tensors.
 struct Window {

@@ -1,7 +1,7 @@
-// Hosted builds link every float kernel: the operators' entry point forwards
-// to the factory. The firmware library has its own entry point instead
-// (src/platform/float/float_kernel_hook.cpp), which links the factory only
-// when the program asks for float operators.
+// The library links every float kernel: the operators' entry point forwards
+// to the factory. (The retired whole-runtime firmware build had an entry
+// point that linked them only on request; the indirection stays for
+// lowbit_op_resolver_add_float_kernels, now a no-op.)
 #include "ops/float/float_kernels.h"
 
 namespace lowbit {

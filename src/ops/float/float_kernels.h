@@ -9,19 +9,15 @@ namespace lowbit {
 
 // The kernel for a validated operator whose activations are float32 (lowbit's
 // own or XNNPACK's, as the interpreter's float_kernels says); an error Status
-// when the operator has no float implementation. What the operators call:
-// hosted builds forward it to make_float_kernel (float_kernel_entry.cpp); the
-// firmware library only once the program links the float kernels through its
-// op resolver (src/platform/float/float_kernel_hook.cpp), so firmware without
-// float operators links none.
+// when the operator has no float implementation. What the operators call; it
+// forwards to make_float_kernel (float_kernel_entry.cpp).
 Result<std::unique_ptr<OpKernel>> create_float_kernel(const GraphDesc& graph,
                                                       const OperatorDesc& op);
 // Every float operator's kernel factory (float_kernels.cpp).
 Result<std::unique_ptr<OpKernel>> make_float_kernel(const GraphDesc& graph,
                                                     const OperatorDesc& op);
-// Makes create_float_kernel reach make_float_kernel: nothing to do in hosted
-// builds; in the firmware library the only reference to the float kernels
-// (lowbit_op_resolver_add_float_kernels calls it). Idempotent.
+// What lowbit_op_resolver_add_float_kernels calls: nothing to do (the float
+// kernels are always linked; the C API keeps the call for older firmware code).
 void link_float_kernels();
 
 // create() of an operator whose quantized kernel Quantized needs no options:

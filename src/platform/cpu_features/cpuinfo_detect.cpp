@@ -1,5 +1,5 @@
-// Run-time CPU detection; the firmware build replaces this file with the
-// fixed features of its LOWBIT_FIRMWARE_ISA (src/platform/cpu_features/fixed_cpu_features.cpp).
+// Run-time CPU detection (the firmware, lowbit micro, has fixed features:
+// LOWBIT_FIRMWARE_ISA, src/micro/runtime.cpp).
 #include <cpuinfo.h>
 
 #include "runtime/cpu_features.h"

@@ -2,8 +2,7 @@
 // the instruction sets it was built for (LOWBIT_FIRMWARE_ISA, e.g. "avx2" or
 // "cortexm4"), whatever CPU it later runs on. No CPUID, no cpuinfo, nothing
 // probed: an AVX2 firmware must never execute an instruction its target may
-// lack. Read by the hosted runtime's firmware build
-// (fixed_cpu_features.cpp) and by lowbit micro (src/micro/runtime.cpp).
+// lack. Read by lowbit micro (src/micro/runtime.cpp).
 #pragma once
 
 #include <cstdint>
