@@ -82,8 +82,7 @@ int main(int argc, char** argv) {
     return fail("the input", "the model's first input does not take the sample's bytes");
   }
   for (long i = 0; i <= extra_invokes; ++i) {
-    /* The input's arena bytes hold activations during an invoke: write the
-       input before each one (a new frame, in a real firmware). */
+    /* A new frame before each invoke, as a real firmware would. */
     memcpy(input.data, lowbit_kws_input, input.bytes);
     if (lowbit_micro_invoke(kws) != LOWBIT_OK) return fail("invoke", lowbit_micro_message(kws));
   }

@@ -199,16 +199,18 @@ lowbit_status prepare_ops(Pass& p) {
   return LOWBIT_OK;
 }
 
-// One entry per activation: live from the operator writing it (the first,
-// for model inputs) to the last reading it (past the end, for outputs).
+// One entry per activation: live from the operator writing it to the last
+// reading it. Model inputs and outputs live through the whole invoke, so the
+// caller may invoke again on the same input and read both back afterwards.
 lowbit_status add_tensor_entries(Pass& p) {
   const ModelView& model = p.model;
   const int32_t end = int32_t(model.num_operators());
   for (uint32_t t = 0; t < model.num_tensors(); ++t) {
     const TensorView tensor = model.tensor(int32_t(t));
     if (tensor.constant != nullptr) continue;
-    int32_t first = is_model_input(model, int32_t(t)) ? 0 : -1;
-    int32_t last = is_model_output(model, int32_t(t)) ? end : -1;
+    const bool is_input = is_model_input(model, int32_t(t));
+    int32_t first = is_input ? 0 : -1;
+    int32_t last = is_input || is_model_output(model, int32_t(t)) ? end : -1;
     for (int32_t i = 0; i < end; ++i) {
       const OperatorView op = model.op(uint32_t(i));
       for (uint32_t k = 0; k < op.inputs.count + op.outputs.count; ++k) {

@@ -2,7 +2,8 @@
 // runtime) on the host, so tests can compare it byte for byte with
 // lowbit-run. It sizes the arena with lowbit_micro_arena_size and creates
 // the runtime in exactly that many bytes at an odd address (so every run
-// also checks that the size is enough wherever the arena starts).
+// also checks that the size is enough wherever the arena starts), and invokes
+// twice on one input, failing unless both runs give the same outputs.
 //
 //   lowbit-micro-run MODEL.lbm [--input I=FILE | --random-inputs SEED]
 //                    [--save-input I=FILE] [--output I=FILE] [--profile NAME]
@@ -148,9 +149,25 @@ int main(int argc, char** argv) {
       return fail("cannot write " + save_files[i]);
     }
   }
-  status = lowbit_micro_invoke(micro);
-  if (status != LOWBIT_OK) {
-    return fail(std::string("invoke: ") + status_name(status) + ": " + lowbit_micro_message(micro));
+  // Twice, with the input written once: inputs keep their bytes through an
+  // invoke, so the second run must give the first's outputs.
+  std::vector<std::vector<uint8_t>> first_outputs;
+  for (int run = 0; run < 2; ++run) {
+    status = lowbit_micro_invoke(micro);
+    if (status != LOWBIT_OK) {
+      return fail(std::string("invoke: ") + status_name(status) + ": " + lowbit_micro_message(micro));
+    }
+    for (size_t i = 0; i < lowbit_micro_num_outputs(micro); ++i) {
+      lowbit_micro_tensor t;
+      lowbit_micro_output(micro, i, &t);
+      const auto* data = static_cast<const uint8_t*>(t.data);
+      if (run == 0) {
+        first_outputs.emplace_back(data, data + t.bytes);
+      } else if (std::memcmp(first_outputs[i].data(), data, t.bytes) != 0) {
+        return fail("output " + std::to_string(i) +
+                    " differs between two invokes on the same input");
+      }
+    }
   }
   for (const auto& [index, path] : output_files) {
     lowbit_micro_tensor t;
