@@ -239,7 +239,7 @@ TEST_CASE("model checks: more buffers than lowbit_micro_arena_size plans go to c
                               &micro, &error) == LOWBIT_OK);
   lowbit_micro_memory memory;
   lowbit_micro_memory_use(micro, &memory);
-  CHECK(memory.planned_bytes == 2 * 32);
+  CHECK(memory.planned_bytes == 3 * 32);  // the input, and two live at each step
   CHECK(memory.arena_bytes <= arena.size());
   REQUIRE(lowbit_micro_invoke(micro) == LOWBIT_OK);
 }
