@@ -13,7 +13,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir="$root/${LOWBIT_FUZZ_BUILD_DIR:-build-fuzz}"
 seconds=60
-targets=(fuzz_load_lbm fuzz_convert_tflite fuzz_lce_options)
+targets=(fuzz_load_lbm fuzz_convert_tflite fuzz_lce_options fuzz_micro_lbm)
 only=""
 for arg in "$@"; do
   case "$arg" in
@@ -41,8 +41,10 @@ cmake --build "$build_dir" -j "${LOWBIT_JOBS:-2}" \
 seeds="$build_dir/seeds"
 "$root/fuzz/make_corpora.sh" "$build_dir" "$seeds" 65536
 
-declare -A seed_dir=([fuzz_load_lbm]=lbm [fuzz_convert_tflite]=tflite [fuzz_lce_options]=lce_options)
-declare -A dict=([fuzz_load_lbm]=lbm [fuzz_convert_tflite]=tflite [fuzz_lce_options]=lce_options)
+declare -A seed_dir=([fuzz_load_lbm]=lbm [fuzz_convert_tflite]=tflite [fuzz_lce_options]=lce_options
+  [fuzz_micro_lbm]=lbm)
+declare -A dict=([fuzz_load_lbm]=lbm [fuzz_convert_tflite]=tflite [fuzz_lce_options]=lce_options
+  [fuzz_micro_lbm]=lbm)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 failed=()

@@ -1,5 +1,8 @@
 #include "micro/lbm_view.h"
 
+#include <cfloat>
+#include <cstdint>
+
 #include "format/lbm_constants.h"
 
 namespace lowbit {
@@ -32,21 +35,25 @@ bool tensor_bytes(uint8_t dtype, const int32_t* dims, int rank, size_t* bytes) {
     elements *= uint64_t(dims[i]);
     if (elements > (uint64_t(1) << 31)) return false;
   }
+  uint64_t total = 0;
   switch (dtype) {
-    case LOWBIT_INT8: case LOWBIT_UINT8: case LOWBIT_BOOL: *bytes = size_t(elements); break;
-    case LOWBIT_INT16: case LOWBIT_FLOAT16: *bytes = size_t(elements) * 2; break;
-    case LOWBIT_FLOAT32: case LOWBIT_INT32: *bytes = size_t(elements) * 4; break;
-    case LOWBIT_INT64: *bytes = size_t(elements) * 8; break;
-    case LOWBIT_INT4: *bytes = size_t((elements + 1) / 2); break;
+    case LOWBIT_INT8: case LOWBIT_UINT8: case LOWBIT_BOOL: total = elements; break;
+    case LOWBIT_INT16: case LOWBIT_FLOAT16: total = elements * 2; break;
+    case LOWBIT_FLOAT32: case LOWBIT_INT32: total = elements * 4; break;
+    case LOWBIT_INT64: total = elements * 8; break;
+    case LOWBIT_INT4: total = (elements + 1) / 2; break;
     case LOWBIT_BIT: {
       // The innermost dimension packs into 32-bit words.
       const uint64_t inner = rank > 0 ? uint64_t(dims[rank - 1]) : 1;
       const uint64_t outer = inner == 0 ? 0 : elements / inner;
-      *bytes = size_t(outer * ((inner + 31) / 32) * 4);
+      total = outer * ((inner + 31) / 32) * 4;
       break;
     }
     default: return false;
   }
+  // The plan holds each tensor in uint32_t offsets and sizes (planner.h).
+  if (total > (uint64_t(1) << 31)) return false;
+  *bytes = size_t(total);
   return true;
 }
 
@@ -64,11 +71,16 @@ bool ModelView::read_tensor(int32_t index, TensorView* view) const {
   for (int i = 0; i < v.rank; ++i) v.dims[i] = reader_.element<int32_t>(shape, uint32_t(i));
   if (!tensor_bytes(v.dtype, v.dims, v.rank, &v.bytes)) return false;
   const int32_t buffer = reader_.scalar<int32_t>(t, field::kBuffer, -1);
+  if (buffer < -1) return false;  // -1 is "not constant"; other negatives are damage
   if (buffer >= 0) {
     if (uint32_t(buffer) >= buffers_.count) return false;
     const uint8_t* row = reader_.data() + buffers_.pos + kBufferRowBytes * uint32_t(buffer);
     const uint64_t offset = load<uint64_t>(row), size = load<uint64_t>(row + 8);
-    if (size != v.bytes || !reader_.in_bounds(offset, size)) return false;
+    // Constants are read in place as int32, float...: the format's alignment
+    // keeps those reads aligned.
+    if (size != v.bytes || offset % kLbmAlignment != 0 || !reader_.in_bounds(offset, size)) {
+      return false;
+    }
     v.constant = reader_.data() + offset;
   }
   FbTable q;
@@ -119,11 +131,36 @@ OperatorView ModelView::op(uint32_t index) const {
 
 bool ModelView::check_tensor(uint32_t index, Message& error) const {
   TensorView view;
-  if (read_tensor(int32_t(index), &view)) return true;
-  error.append_all("tensor ", index,
-                   " is corrupt (its table, shape, dtype, constant data or quantization lies "
-                   "outside the file or disagrees with itself)");
-  return false;
+  if (!read_tensor(int32_t(index), &view)) {
+    error.append_all("tensor ", index,
+                     " is corrupt (its table, shape, dtype, constant data or quantization lies "
+                     "outside the file or disagrees with itself)");
+    return false;
+  }
+  // What every operator derives its arithmetic from: a NaN, infinite or
+  // non-positive scale, or a zero point outside int32, is refused here once.
+  for (uint32_t i = 0; i < view.scales; ++i) {
+    const float s = scale(view, i);
+    if (!(s > 0.0f && s <= FLT_MAX)) {
+      error.append_all("tensor ", index, " '").append(view.name).append_all(
+          "': quantization scale ", i, " is not finite and > 0");
+      return false;
+    }
+  }
+  // 8-bit zero points within their type, as the hosted reader requires (a
+  // kernel computes qmin - zero_point in int32).
+  int64_t low = INT32_MIN, high = INT32_MAX;
+  if (view.dtype == LOWBIT_INT8) low = -128, high = 127;
+  if (view.dtype == LOWBIT_UINT8) low = 0, high = 255;
+  for (uint32_t i = 0; i < view.zero_point_vector.count; ++i) {
+    const int64_t z = zero_point(view, i);
+    if (z < low || z > high) {
+      error.append_all("tensor ", index, " '").append(view.name).append_all(
+          "': zero point ", i, " is ", z, ", outside ", dtype_name(view.dtype), "'s range");
+      return false;
+    }
+  }
+  return true;
 }
 
 bool ModelView::check_operator(uint32_t index, Message& error) const {

@@ -22,6 +22,28 @@ enum Model { kFormatVersion = 0, kDescription, kTensors, kOperators, kInputs, kO
 enum Tensor { kName = 0, kDtype, kShape, kBuffer, kQuantization, kIsVariable };
 enum Quantization { kScale = 0, kZeroPoint, kAxis };
 enum Operator { kType = 0, kOpName, kOpInputs, kOpOutputs, kOptionsType, kOptions };
+// The options tables lowbit micro's operators read (PrepareContext::option).
+namespace conv2d {
+enum { kPadding = 0, kStrideH, kStrideW, kDilationH, kDilationW, kActivation };
+}
+namespace depthwise_conv2d {  // the first five as conv2d's
+enum { kPadding = 0, kStrideH, kStrideW, kDilationH, kDilationW, kDepthMultiplier, kActivation };
+}
+namespace fully_connected {
+enum { kActivation = 0, kKeepNumDims };
+}
+namespace pool2d {
+enum { kPadding = 0, kStrideH, kStrideW, kFilterH, kFilterW, kActivation };
+}
+namespace elementwise {
+enum { kActivation = 0, kPotScaleInt16 };
+}
+namespace softmax {
+enum { kBeta = 0 };
+}
+namespace reshape {
+enum { kNewShape = 0 };
+}
 }  // namespace field
 
 // The Options union's type ids used here (schema order, NONE = 0).
@@ -123,7 +145,7 @@ class ModelView {
 };
 
 // Bytes of a tensor of this dtype and shape (0 for an unknown dtype); false
-// when the count overflows 2^31.
+// when the element count or the bytes pass 2^31.
 bool tensor_bytes(uint8_t dtype, const int32_t* dims, int rank, size_t* bytes);
 
 }  // namespace micro

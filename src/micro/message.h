@@ -40,9 +40,9 @@ class Message {
   Message& append(int value) { return append_signed(value); }
   Message& append(long value) { return append_signed(value); }
   Message& append(long long value) { return append_signed(value); }
-  Message& append(unsigned value) { return append_signed(static_cast<long long>(value)); }
-  Message& append(unsigned long value) { return append_signed(static_cast<long long>(value)); }
-  Message& append(unsigned long long value) { return append_signed(static_cast<long long>(value)); }
+  Message& append(unsigned value) { return append_unsigned(value); }
+  Message& append(unsigned long value) { return append_unsigned(value); }
+  Message& append(unsigned long long value) { return append_unsigned(value); }
 
   template <typename First, typename... Rest>
   Message& append_all(const First& first, const Rest&... rest) {
@@ -53,16 +53,17 @@ class Message {
 
  private:
   Message& append_signed(long long value) {
+    if (value >= 0) return append_unsigned(static_cast<unsigned long long>(value));
+    append("-");
+    return append_unsigned(0 - static_cast<unsigned long long>(value));
+  }
+  Message& append_unsigned(unsigned long long value) {
     char digits[24];
     size_t n = 0;
-    const bool negative = value < 0;
-    unsigned long long magnitude = negative ? 0 - static_cast<unsigned long long>(value)
-                                            : static_cast<unsigned long long>(value);
     do {
-      digits[n++] = char('0' + magnitude % 10);
-      magnitude /= 10;
-    } while (magnitude != 0);
-    if (negative) append("-");
+      digits[n++] = char('0' + value % 10);
+      value /= 10;
+    } while (value != 0);
     char ordered[24];
     for (size_t i = 0; i < n; ++i) ordered[i] = digits[n - 1 - i];
     return append(Text{ordered, n});

@@ -48,6 +48,7 @@ size_t plan_offsets(PlanEntry* entries, size_t count) {
       if (next == count || entries[i].bytes > entries[next].bytes) next = i;
     }
     const uint64_t offset = lowest_free_offset(entries, count, entries[next]);
+    if (offset + entries[next].bytes > kMaxArenaBytes) return kPlanTooLarge;
     entries[next].offset = uint32_t(offset);
     if (offset + entries[next].bytes > total) total = offset + entries[next].bytes;
   }

@@ -13,6 +13,12 @@ namespace lowbit {
 namespace micro {
 
 constexpr uint32_t kPlanAlignment = 16;
+// The most bytes lowbit micro plans, allocates or asks for as an arena:
+// offsets and sizes stay exact in uint32_t and in a 32-bit size_t. A model
+// needing more is refused (LOWBIT_RESOURCE_EXHAUSTED), never wrapped around.
+constexpr size_t kMaxArenaBytes = size_t(1) << 31;
+// What plan_offsets returns when the plan would pass kMaxArenaBytes.
+constexpr size_t kPlanTooLarge = ~size_t(0);
 
 struct PlanEntry {
   uint32_t bytes;   // rounded up to kPlanAlignment
@@ -26,7 +32,9 @@ inline uint32_t plan_round_up(size_t bytes) {
   return uint32_t((bytes + kPlanAlignment - 1) / kPlanAlignment * kPlanAlignment);
 }
 
-// Sets every entry's offset; returns the planned region's size.
+// Sets every entry's offset; returns the planned region's size, or
+// kPlanTooLarge (offsets then unusable). Every entry's bytes must be at most
+// kMaxArenaBytes.
 size_t plan_offsets(PlanEntry* entries, size_t count);
 
 // The most bytes live at one operator (0 .. last_op): what any plan needs at least.

@@ -76,7 +76,8 @@ bool is_model_output(const ModelView& model, int32_t tensor) {
 }
 
 // Every tensor an operator reads exists by then, every one it writes is
-// written once and is no constant: what the plan relies on.
+// written once and is no constant, every model output is written (or it
+// would be whatever the arena held): what the plan relies on.
 lowbit_status check_graph(const ModelView& model, Message& error) {
   for (uint32_t i = 0; i < model.num_tensors(); ++i) {
     const TensorView t = model.tensor(int32_t(i));
@@ -125,6 +126,17 @@ lowbit_status check_graph(const ModelView& model, Message& error) {
       return LOWBIT_INVALID_MODEL;
     }
   }
+  for (uint32_t i = 0; i < model.num_outputs(); ++i) {
+    const int32_t index = model.output(i);
+    if (model.tensor(index).constant != nullptr || is_model_input(model, index) ||
+        written_before(model, index, model.num_operators())) {
+      continue;
+    }
+    error.append_all("model output ", i, " ");
+    append_part(error, model.tensor(index));
+    error.append(" is written by no operator");
+    return LOWBIT_INVALID_MODEL;
+  }
   return LOWBIT_OK;
 }
 
@@ -172,6 +184,11 @@ lowbit_status prepare_ops(Pass& p) {
     PrepareContext ctx(p.state, model, view);
     const lowbit_status status = op->prepare(ctx);
     if (status != LOWBIT_OK) return status;
+    if (p.state.scratch_bytes > kMaxArenaBytes) {
+      p.state.error->append_all(op_type_name(view.type), " (operator ", i, ") asks for more than ",
+                                kMaxArenaBytes, " bytes of scratch, the most lowbit micro plans");
+      return LOWBIT_RESOURCE_EXHAUSTED;
+    }
     if (p.records != nullptr) p.records[i] = {op, p.state.state, p.state.kernel, 0, nullptr};
     if (p.state.scratch_bytes > 0 &&
         !add_entry(p, {plan_round_up(p.state.scratch_bytes), 0, int32_t(i), int32_t(i),
@@ -275,18 +292,28 @@ lowbit_status size_arena(const ModelView& model, const lowbit_micro_resolver& re
   lowbit_micro* unused_micro = nullptr;
   uint8_t** unused_tensors = nullptr;
   OpRecord* unused_records = nullptr;
-  allocate_runtime(p.state, model, &unused_micro, &unused_tensors, &unused_records);
+  if (!allocate_runtime(p.state, model, &unused_micro, &unused_tensors, &unused_records)) {
+    return LOWBIT_RESOURCE_EXHAUSTED;
+  }
   lowbit_status status = prepare_ops(p);
   if (status == LOWBIT_OK) status = add_tensor_entries(p);
   if (status != LOWBIT_OK) return status;
-  sizing->planned_bytes = plan_offsets(entries, p.count);
+  const size_t planned = plan_offsets(entries, p.count);
+  // create() keeps its planning entries at the arena's bottom while it
+  // prepares. In 64 bits: a 32-bit size_t must not wrap on the way.
+  const uint64_t workspace =
+      uint64_t(sizeof(PlanEntry)) * (uint64_t(model.num_tensors()) + model.num_operators());
+  const uint64_t total = kAlignmentSlack + uint64_t(p.state.persistent_bytes) +
+                         (workspace > planned ? workspace : uint64_t(planned));
+  if (planned == kPlanTooLarge || total > kMaxArenaBytes) {
+    error.append_all("the model needs more than ", kMaxArenaBytes,
+                     " bytes of arena, the most lowbit micro plans");
+    return LOWBIT_RESOURCE_EXHAUSTED;
+  }
+  sizing->planned_bytes = planned;
   sizing->liveness_bound = liveness_bound(entries, p.count, int32_t(model.num_operators()) - 1);
   sizing->persistent_bytes = p.state.persistent_bytes;
-  // create() keeps its planning entries at the arena's bottom while it prepares.
-  const size_t workspace =
-      sizeof(PlanEntry) * (size_t(model.num_tensors()) + model.num_operators());
-  sizing->arena_bytes = kAlignmentSlack + sizing->persistent_bytes +
-                        (workspace > sizing->planned_bytes ? workspace : sizing->planned_bytes);
+  sizing->arena_bytes = size_t(total);
   return LOWBIT_OK;
 }
 
@@ -327,7 +354,8 @@ lowbit_status create(const void* data, size_t size, const lowbit_micro_resolver*
   uint8_t* const base = align_up(start);
   uint8_t* const end = align_down(start + arena_bytes);
   const size_t capacity = size_t(model.num_tensors()) + model.num_operators();
-  if (end <= base || size_t(end - base) < capacity * sizeof(PlanEntry)) {
+  if (end <= base || capacity > kMaxArenaBytes / sizeof(PlanEntry) ||
+      size_t(end - base) < capacity * sizeof(PlanEntry)) {
     return arena_too_small(model, *resolver, profile, arena_bytes, error);
   }
   Pass p{model, *resolver, {}, reinterpret_cast<PlanEntry*>(base), capacity};
@@ -384,12 +412,24 @@ RequantProfile PrepareContext::profile() const {
 }
 uint32_t PrepareContext::cpu_features() const { return kFixedIsaFeatures; }
 bool PrepareContext::sizing() const { return state_.sizing; }
-void PrepareContext::request_scratch(size_t bytes) { state_.scratch_bytes += bytes; }
+void PrepareContext::request_scratch(size_t bytes) {
+  // Saturates past kMaxArenaBytes (prepare_ops refuses that), never wraps.
+  state_.scratch_bytes = bytes > kMaxArenaBytes - state_.scratch_bytes ? kMaxArenaBytes + 1
+                                                                     : state_.scratch_bytes + bytes;
+}
 void PrepareContext::set_state(const void* state) { state_.state = state; }
 void PrepareContext::set_kernel(const char* name) { state_.kernel = name; }
 
 bool PrepareContext::allocate(size_t bytes, void** memory) {
   *memory = nullptr;
+  // persistent_bytes stays a multiple of 16 at most kMaxArenaBytes - 16: no wrap.
+  if (bytes > kMaxArenaBytes - kPlanAlignment - state_.persistent_bytes) {
+    Message& m = *state_.error;
+    m.clear();
+    if (op_.index >= 0) m.append_all(op_type_name(op_.type), " (operator ", op_.index, "): ");
+    m.append_all("persistent memory past ", kMaxArenaBytes, " bytes, the most lowbit micro plans");
+    return false;
+  }
   const size_t rounded = plan_round_up(bytes);
   state_.persistent_bytes += rounded;
   if (state_.sizing) return true;

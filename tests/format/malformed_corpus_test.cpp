@@ -5,8 +5,11 @@
 // exact Status codes and message wording.)
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <map>
@@ -381,6 +384,25 @@ TEST_CASE("malformed corpus: every model is refused with its own message") {
     CHECK(kinds.count(kind) == 1);
   }
   CHECK(kinds.size() == sizeof(kKinds) / sizeof(kKinds[0]));
+}
+
+// Hidden: writes every case's bytes to $LOWBIT_MALFORMED_CORPUS_OUT for lowbit
+// micro, which must refuse the same corpus without crashing
+// (tests/micro/CMakeLists.txt runs this as a ctest fixture).
+TEST_CASE("malformed corpus: write the files", "[.write-corpus]") {
+  const char* dir = std::getenv("LOWBIT_MALFORMED_CORPUS_OUT");
+  REQUIRE(dir != nullptr);
+  int n = 0;
+  for (const Case& c : corpus()) {
+    std::string name = std::to_string(n++) + "_" + c.kind + "_" + c.name;
+    for (char& ch : name) {
+      if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+    }
+    const std::vector<uint8_t> bytes = c.make();
+    std::ofstream f(std::string(dir) + "/malformed_" + name + ".lbm", std::ios::binary);
+    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    REQUIRE(f.good());
+  }
 }
 
 }  // namespace

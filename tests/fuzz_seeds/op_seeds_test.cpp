@@ -4,6 +4,8 @@
 // every operator of include/lowbit/ops.def must have one.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <fstream>
 #include <set>
 #include <string>
 
@@ -36,5 +38,19 @@ TEST_CASE("every operator of ops.def has a fuzz op seed", "[fuzz]") {
   for (int type = 0; type < kNumOpTypes; ++type) {
     INFO("operator " << op_type_name(static_cast<OpType>(type)) << " (" << type << ")");
     CHECK(seeded.count(type) == 1);
+  }
+}
+
+// Hidden: writes every seed to $LOWBIT_MALFORMED_CORPUS_OUT for lowbit micro's
+// corpus test (tests/micro/CMakeLists.txt runs this as a ctest fixture).
+TEST_CASE("fuzz op seeds: write the files", "[.write-corpus]") {
+  const char* dir = std::getenv("LOWBIT_MALFORMED_CORPUS_OUT");
+  REQUIRE(dir != nullptr);
+  for (const OpSeed& seed : all_seeds()) {
+    auto bytes = seed_bytes(seed);
+    REQUIRE(bytes.ok());
+    std::ofstream f(std::string(dir) + "/op_" + seed.name + ".lbm", std::ios::binary);
+    f.write(reinterpret_cast<const char*>(bytes->data()), static_cast<std::streamsize>(bytes->size()));
+    REQUIRE(f.good());
   }
 }

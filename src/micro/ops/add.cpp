@@ -14,7 +14,7 @@ namespace lowbit {
 namespace micro {
 namespace {
 
-constexpr int kActivationField = 0;  // ElementwiseOptions.activation
+constexpr int kActivationField = field::elementwise::kActivation;
 constexpr int kAddLeftShift = 20;
 
 struct AddState {

@@ -117,7 +117,7 @@ lowbit_status prepare(PrepareContext& ctx) {
   const size_t k = size_t(filter.dims[1]) * filter.dims[2] * filter.dims[3];
   status = check_accumulator_range(ctx, o, k, 1, k);
   int activation = 0;
-  if (status == LOWBIT_OK) status = read_activation(ctx, 5, &activation);
+  if (status == LOWBIT_OK) status = read_activation(ctx, field::conv2d::kActivation, &activation);
   if (status != LOWBIT_OK) return status;
 
   const KernelVariant<Qs8GemmKernel>& variant = pick_variant(qs8_gemm_variants(), ctx.cpu_features());

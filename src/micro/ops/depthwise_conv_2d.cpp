@@ -132,7 +132,7 @@ lowbit_status prepare(PrepareContext& ctx) {
     return ctx.fail(LOWBIT_INVALID_MODEL, filter, " must have shape [1, KH, KW, channels * "
                     "depth_multiplier]");
   }
-  const int32_t multiplier = ctx.option<int32_t>(5, 1);
+  const int32_t multiplier = ctx.option<int32_t>(field::depthwise_conv2d::kDepthMultiplier, 1);
   if (multiplier < 1) {
     return ctx.fail(LOWBIT_INVALID_MODEL, "depth_multiplier ", multiplier, " must be >= 1");
   }
@@ -148,7 +148,7 @@ lowbit_status prepare(PrepareContext& ctx) {
   const size_t taps = size_t(g.kernel_h) * g.kernel_w;
   status = check_accumulator_range(ctx, o, 1, channels, taps);
   int activation = 0;
-  if (status == LOWBIT_OK) status = read_activation(ctx, 6, &activation);
+  if (status == LOWBIT_OK) status = read_activation(ctx, field::depthwise_conv2d::kActivation, &activation);
   if (status != LOWBIT_OK) return status;
 
   const KernelVariant<Qs8DwconvKernel>& variant =

@@ -70,7 +70,7 @@ lowbit_status check_shapes(PrepareContext& ctx, const WeightedOperands& o, int32
                     " elements, not a nonzero multiple of K = ", k, " from ", o.weights);
   }
   *batch = int32_t(in.elements() / k);
-  const bool keep_num_dims = ctx.option<uint8_t>(1, 0) != 0;
+  const bool keep_num_dims = ctx.option<uint8_t>(field::fully_connected::kKeepNumDims, 0) != 0;
   if (keep_num_dims && in.dims[in.rank - 1] != k) {
     return ctx.fail(LOWBIT_INVALID_MODEL, "keep_num_dims needs the last dimension of ", in,
                     " to equal K = ", k);
@@ -159,7 +159,7 @@ lowbit_status prepare(PrepareContext& ctx) {
   const size_t k = size_t(o.weights.dims[1]);
   if (status == LOWBIT_OK) status = check_accumulator_range(ctx, o, k, 1, k);
   int activation = 0;
-  if (status == LOWBIT_OK) status = read_activation(ctx, 0, &activation);
+  if (status == LOWBIT_OK) status = read_activation(ctx, field::fully_connected::kActivation, &activation);
   if (status != LOWBIT_OK) return status;
 
   void* state = nullptr;

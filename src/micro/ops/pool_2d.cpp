@@ -10,8 +10,8 @@ namespace lowbit {
 namespace micro {
 namespace {
 
-// Pool2DOptions' field ids and the schema's Padding values.
-enum PoolField { kPadding = 0, kStrideH, kStrideW, kFilterH, kFilterW, kActivation };
+using namespace field::pool2d;  // Pool2DOptions' field ids
+// The schema's Padding values.
 enum Padding : int8_t { kSame = 0, kValid = 1 };
 
 // The average kernel sums a window in int32: 255 * 2^23 < 2^31.

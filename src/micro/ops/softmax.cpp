@@ -12,7 +12,7 @@ namespace lowbit {
 namespace micro {
 namespace {
 
-constexpr int kBetaField = 0;  // SoftmaxOptions.beta
+constexpr int kBetaField = field::softmax::kBeta;
 // The fixed-point sum holds 4095 exp(0) = 1.0 terms in Q12.19.
 constexpr size_t kMaxFixedPointRow = 4095;
 

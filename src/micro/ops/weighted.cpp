@@ -187,7 +187,9 @@ lowbit_status compute_window(PrepareContext& ctx, const WeightedOperands& o, int
     return ctx.fail(LOWBIT_INVALID_MODEL, in, " has rank ", in.rank, ", expected 4 (NHWC)");
   }
   if (in.elements() == 0) return ctx.fail(LOWBIT_INVALID_MODEL, in, " is empty");
-  const int padding = ctx.option<int8_t>(0, kPaddingValid);
+  // CONV_2D's and DEPTHWISE_CONV_2D's options share these five ids.
+  namespace f = field::conv2d;
+  const int padding = ctx.option<int8_t>(f::kPadding, kPaddingValid);
   if (padding != kPaddingSame && padding != kPaddingValid) {
     return ctx.fail(LOWBIT_INVALID_MODEL, "has unknown padding ", padding);
   }
@@ -199,10 +201,10 @@ lowbit_status compute_window(PrepareContext& ctx, const WeightedOperands& o, int
   w.output_c = output_c;
   w.kernel_h = kernel_h;
   w.kernel_w = kernel_w;
-  w.stride_h = ctx.option<int32_t>(1, 1);
-  w.stride_w = ctx.option<int32_t>(2, 1);
-  w.dilation_h = ctx.option<int32_t>(3, 1);
-  w.dilation_w = ctx.option<int32_t>(4, 1);
+  w.stride_h = ctx.option<int32_t>(f::kStrideH, 1);
+  w.stride_w = ctx.option<int32_t>(f::kStrideW, 1);
+  w.dilation_h = ctx.option<int32_t>(f::kDilationH, 1);
+  w.dilation_w = ctx.option<int32_t>(f::kDilationW, 1);
   ref::WindowDim h, x;
   const ref::WindowError errors[2] = {
       ref::window_dim(w.input_h, kernel_h, w.stride_h, w.dilation_h, padding == kPaddingSame, &h),
