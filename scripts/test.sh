@@ -222,6 +222,13 @@ if [[ $sanitize -eq 0 ]]; then
   timed "conformance float16-cases" "$root/scripts/conformance.sh" --float16-cases --inputs 2 --build-dir "$build_dir" ||
     fail "TensorFlow float16 models vs LiteRT and their float32 originals"
   timed "lowbit-eval check" "$root/scripts/conformance.sh" --eval-tool --build-dir "$build_dir" || fail "lowbit-eval"
+  # lowbit micro (the firmware runtime) against lowbit-run, byte for byte: every
+  # micro operator in chosen and random geometries, each profile, SIMD and
+  # portable kernels (tests/micro/*.py; test_micro covers the rest in ctest).
+  timed "micro ops conformance" "$root/.venv/bin/python" "$root/tests/micro/ops_conformance.py" --bin "$build_dir/bin" ||
+    fail "lowbit micro CONV_2D/DEPTHWISE_CONV_2D/FULLY_CONNECTED vs lowbit-run"
+  timed "micro pool/softmax/add conformance" "$root/.venv/bin/python" "$root/tests/micro/pool_softmax_add_conformance.py" --build-dir "$build_dir" ||
+    fail "lowbit micro pools, SOFTMAX and ADD vs lowbit-run"
   "$root/scripts/install-deps.sh" --cross
   LOWBIT_NATIVE_BUILD="$build_dir" timed "ARM under qemu" "$root/scripts/test-arm.sh" ||
     fail "ARM cross builds under qemu"
