@@ -27,12 +27,7 @@ void require(bool condition, const char* what) {
 lowbit_micro_resolver all_ops() {
   lowbit_micro_resolver r;
   lowbit_micro_resolver_init(&r);
-  const lowbit_micro_op* const ops[] = {
-      lowbit_micro_op_conv_2d(),         lowbit_micro_op_depthwise_conv_2d(),
-      lowbit_micro_op_fully_connected(), lowbit_micro_op_average_pool_2d(),
-      lowbit_micro_op_max_pool_2d(),     lowbit_micro_op_reshape(),
-      lowbit_micro_op_softmax(),         lowbit_micro_op_add()};
-  for (const lowbit_micro_op* op : ops) lowbit_micro_resolver_add(&r, op);
+  lowbit_micro_resolver_add_all(&r);
   return r;
 }
 

@@ -62,6 +62,9 @@ void lowbit_micro_resolver_init(lowbit_micro_resolver* resolver);
 /* Adding an operator twice is harmless; LOWBIT_RESOURCE_EXHAUSTED past
    LOWBIT_MICRO_MAX_OPS types, LOWBIT_INVALID_ARGUMENT for NULL. */
 lowbit_status lowbit_micro_resolver_add(lowbit_micro_resolver* resolver, const lowbit_micro_op* op);
+/* Every operator above: links them all, so hosts and tests use it; a firmware
+   names its model's operators instead. */
+lowbit_status lowbit_micro_resolver_add_all(lowbit_micro_resolver* resolver);
 
 typedef struct lowbit_micro_options {
   int profile; /* a lowbit_requant_profile value; default LOWBIT_PROFILE_TFLITE_REFERENCE */

@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "kernels/qs8_gemm.h"
+#include "kernels/reference/conv_geometry.h"
 #include "micro/op.h"
 #include "micro/ops/int8_operands.h"  // read_activation, check_int8_per_tensor
 
@@ -50,15 +51,9 @@ lowbit_status make_requant_params(PrepareContext& ctx, const WeightedOperands& o
                                   int activation, ScaleProduct product, size_t padded_channels,
                                   Qs8GemmParams* params);
 
-// The geometry of CONV_2D and DEPTHWISE_CONV_2D over NHWC tensors.
-struct Window {
-  int32_t batch = 1, input_h = 1, input_w = 1, input_c = 1;
-  int32_t output_h = 1, output_w = 1, output_c = 1;
-  int32_t kernel_h = 1, kernel_w = 1;
-  int32_t stride_h = 1, stride_w = 1;
-  int32_t dilation_h = 1, dilation_w = 1;
-  int32_t pad_top = 0, pad_left = 0;
-};
+// The geometry of CONV_2D and DEPTHWISE_CONV_2D over NHWC tensors (the
+// hosted drivers' struct).
+using Window = ConvGeometry;
 
 // Reads padding, strides and dilations (field ids 0-4 of Conv2DOptions and
 // DepthwiseConv2DOptions), computes the output size for a kernel_h x

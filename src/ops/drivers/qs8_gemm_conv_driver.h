@@ -17,6 +17,7 @@
 #include <cstdint>
 
 #include "kernels/qs8_gemm.h"
+#include "kernels/reference/conv_geometry.h"
 #include "ops/op_kernel.h"
 
 namespace lowbit {
@@ -24,14 +25,7 @@ namespace lowbit {
 // How legacy uint8 weights reach the int8 drivers (ops/legacy_uint8.h).
 enum class Uint8WeightsForm { kShifted, kRowSums, kSplitTaps };
 
-struct Qs8ConvGeometry {
-  int32_t batch = 1, input_h = 1, input_w = 1, input_c = 1;
-  int32_t output_h = 1, output_w = 1, output_c = 1;
-  int32_t kernel_h = 1, kernel_w = 1;
-  int32_t stride_h = 1, stride_w = 1;
-  int32_t dilation_h = 1, dilation_w = 1;
-  int32_t pad_top = 0, pad_left = 0;
-};
+using Qs8ConvGeometry = ConvGeometry;
 
 struct Qs8ConvQuantization {
   int32_t input_zero_point = 0;

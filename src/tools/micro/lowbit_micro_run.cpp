@@ -24,12 +24,6 @@
 
 namespace {
 
-const lowbit_micro_op* const kAllOps[] = {
-    lowbit_micro_op_conv_2d(),         lowbit_micro_op_depthwise_conv_2d(),
-    lowbit_micro_op_fully_connected(), lowbit_micro_op_average_pool_2d(),
-    lowbit_micro_op_max_pool_2d(),     lowbit_micro_op_reshape(),
-    lowbit_micro_op_softmax(),         lowbit_micro_op_add()};
-
 const char* status_name(lowbit_status s) {
   switch (s) {
     case LOWBIT_OK: return "ok";
@@ -111,7 +105,7 @@ int main(int argc, char** argv) {
 
   lowbit_micro_resolver resolver;
   lowbit_micro_resolver_init(&resolver);
-  for (const lowbit_micro_op* op : kAllOps) lowbit_micro_resolver_add(&resolver, op);
+  lowbit_micro_resolver_add_all(&resolver);
   lowbit_micro_options options;
   lowbit_micro_options_init(&options);
   options.profile = profile_value(profile);
