@@ -173,7 +173,7 @@ run_test_job() {  # qemu triple build_dir cpu features kernel_set name: report l
 }
 
 run_queued_tests() {  # qemu triple build_dir
-  local order=() job i running=0 failed=0 start=$SECONDS
+  local order=() job i running=0 failed=0 start=$SECONDS cpu features kernel_set name
   for job in "${queued[@]}"; do [[ "$job" == *"|test_kernels" ]] && order+=("$job"); done
   for job in "${queued[@]}"; do [[ "$job" != *"|test_kernels" ]] && order+=("$job"); done
   local reports="$logs/reports-$(basename "$3")"
