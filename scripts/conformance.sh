@@ -190,8 +190,10 @@ fi
 mkdir -p "$build_dir/conformance"
 targets=(lowbit-convert lowbit-run lowbit-eval)
 [[ $mode != quantization_accuracy ]] || targets+=(lowbit-quantize)
-if ! cmake --build "$build_dir" -j2 --target "${targets[@]}" >"$build_dir/conformance/build.log" 2>&1; then
-  cat "$build_dir/conformance/build.log" >&2
+# scripts/test.sh runs several modes at once: one build of the folder at a time (flock).
+if ! flock "$build_dir/conformance/build.lock" cmake --build "$build_dir" -j2 --target "${targets[@]}" \
+    >"$build_dir/conformance/build-$mode.log" 2>&1; then
+  cat "$build_dir/conformance/build-$mode.log" >&2
   exit 1
 fi
 # The drivers' stderr (TensorFlow and the converters log heavily) goes to a file; its end is shown

@@ -116,34 +116,64 @@ emulate() {  # qemu triple cpu program args...
     -E "LD_LIBRARY_PATH=$root/build-sysroot/$triple/usr/lib/$triple" "$@"
 }
 
-run_tests() {  # qemu triple cpu build_dir features kernel_set binaries...
-  local qemu=$1 triple=$2 cpu=$3 dir=$4 features=$5 kernel_set=$6
-  shift 6
+# The test binaries run as a queue of jobs, $jobs at a time (qemu-user runs a
+# test binary on about one core): queue_tests adds one CPU's runs, then
+# run_queued_tests runs them all, the test_kernels runs (the longest) first,
+# and prints each job's report in queue order.
+queued=()
+queue_tests() {  # cpu features kernel_set binaries...
+  local cpu=$1 features=$2 kernel_set=$3 name
+  shift 3
+  for name in "$@"; do queued+=("$cpu|$features|$kernel_set|$name"); done
+}
+
+run_test_job() {  # qemu triple build_dir cpu features kernel_set name: report lines on stdout
+  local qemu=$1 triple=$2 dir=$3 cpu=$4 features=$5 kernel_set=$6 name=$7
   # CPUs with every feature this build's variants use must skip none of them.
   local all_variants=0
   [[ "$cpu" == max || "$triple" == arm-linux-gnueabihf ]] && all_variants=1
-  for name in "$@"; do
-    local binary="$dir/bin/$name" log="$logs/$(basename "$dir")-$cpu-$kernel_set-$name.log"
-    [[ -x "$binary" ]] || fail "$binary missing"
-    # A binary that cannot start lists nothing: zero test cases is a failure.
-    local names
-    names=$(emulate "$qemu" "$triple" "$cpu" "$binary" --list-test-names-only 2>&1 || true)
-    [[ -n "${names//[[:space:]]/}" ]] || fail "$name under $qemu -cpu $cpu lists no test cases"
-    local start=$SECONDS
-    if ! LOWBIT_EXPECT_CPU="$features" LOWBIT_EXPECT_ALL_VARIANTS="$all_variants" \
-        LOWBIT_KERNEL="${kernel_set/auto/}" \
-        emulate "$qemu" "$triple" "$cpu" "$binary" >"$log" 2>&1; then
-      tail -40 "$log" >&2
-      fail "$name under $qemu -cpu $cpu, kernel set $kernel_set (log: $log)"
+  local binary="$dir/bin/$name" log="$logs/$(basename "$dir")-$cpu-$kernel_set-$name.log"
+  [[ -x "$binary" ]] || fail "$binary missing"
+  # A binary that cannot start lists nothing: zero test cases is a failure.
+  local names
+  names=$(emulate "$qemu" "$triple" "$cpu" "$binary" --list-test-names-only 2>&1 || true)
+  [[ -n "${names//[[:space:]]/}" ]] || fail "$name under $qemu -cpu $cpu lists no test cases"
+  local start=$SECONDS
+  if ! LOWBIT_EXPECT_CPU="$features" LOWBIT_EXPECT_ALL_VARIANTS="$all_variants" \
+      LOWBIT_KERNEL="${kernel_set/auto/}" \
+      emulate "$qemu" "$triple" "$cpu" "$binary" >"$log" 2>&1; then
+    tail -40 "$log" >&2
+    fail "$name under $qemu -cpu $cpu, kernel set $kernel_set (log: $log)"
+  fi
+  local summary
+  summary=$(grep -E "^All tests passed|^test cases:" "$log" | tail -1)
+  [[ "$summary" == "All tests passed"* ]] || fail "$name under $cpu: '$summary' (log: $log)"
+  echo "$(basename "$dir") -cpu $cpu kernel=$kernel_set $name: $(grep -c . <<<"$names") cases," \
+       "$summary ($((SECONDS - start)) s)"
+  # The kernel tests print the variants each table ran on this CPU.
+  grep -E "variants run:" "$log" | sed 's/^/    /' || true
+}
+
+run_queued_tests() {  # qemu triple build_dir
+  local order=() job i running=0 failed=0 start=$SECONDS cpu features kernel_set name
+  for job in "${queued[@]}"; do [[ "$job" == *"|test_kernels" ]] && order+=("$job"); done
+  for job in "${queued[@]}"; do [[ "$job" != *"|test_kernels" ]] && order+=("$job"); done
+  local reports="$logs/reports-$(basename "$3")"
+  rm -rf "$reports"
+  mkdir -p "$reports"
+  for i in "${!order[@]}"; do
+    IFS='|' read -r cpu features kernel_set name <<<"${order[$i]}"
+    run_test_job "$1" "$2" "$3" "$cpu" "$features" "$kernel_set" "$name" >"$reports/$i" &
+    if (( ++running >= jobs )); then
+      wait -n || failed=1
+      running=$((running - 1))
     fi
-    local summary
-    summary=$(grep -E "^All tests passed|^test cases:" "$log" | tail -1)
-    [[ "$summary" == "All tests passed"* ]] || fail "$name under $cpu: '$summary' (log: $log)"
-    echo "$(basename "$dir") -cpu $cpu kernel=$kernel_set $name: $(grep -c . <<<"$names") cases," \
-         "$summary ($((SECONDS - start)) s)"
-    # The kernel tests print the variants each table ran on this CPU.
-    grep -E "variants run:" "$log" | sed 's/^/    /' || true
   done
+  for (( ; running > 0; running-- )); do wait -n || failed=1; done
+  for i in "${!order[@]}"; do cat "$reports/$i"; done
+  [[ $failed -eq 0 ]] || fail "test binaries under qemu on $(basename "$3") (above)"
+  echo "$(basename "$3"): ${#order[@]} test binary runs, $jobs at a time ($((SECONDS - start)) s)"
+  queued=()
 }
 
 check_detection() {  # qemu triple cpu build_dir features: the CPU's features and variant choice only
@@ -230,10 +260,11 @@ for target in "${targets[@]}"; do
       # Every test on a NEON-only CPU and on one with every extension; the
       # dotprod rows inside real operators once more by forcing them, so the
       # cortex-a76 (NEON + dotprod) run needs only its feature detection.
-      run_tests "${q[@]}" cortex-a53 "$dir" "neon" auto "${test_binaries[@]}"
-      run_tests "${q[@]}" max "$dir" "neon dotprod i8mm" auto "${test_binaries[@]}"
-      run_tests "${q[@]}" max "$dir" "neon dotprod i8mm" neondot test_ops_int8 test_ops_binary \
+      queue_tests cortex-a53 "neon" auto "${test_binaries[@]}"
+      queue_tests max "neon dotprod i8mm" auto "${test_binaries[@]}"
+      queue_tests max "neon dotprod i8mm" neondot test_ops_int8 test_ops_binary \
         test_ops_datamove test_ops_resize test_ops_tconv
+      run_queued_tests "${q[@]}" "$dir"
       check_detection "${q[@]}" cortex-a76 "$dir" "neon dotprod"
       compare_outputs "${q[@]}" cortex-a53 "$dir" reference neon
       compare_outputs "${q[@]}" cortex-a76 "$dir" neondot
@@ -247,7 +278,8 @@ for target in "${targets[@]}"; do
       cross_build arm-linux-gnueabihf "$dir"
       q=(qemu-arm arm-linux-gnueabihf)
       # Both CPUs have the same features (NEON, VFPv4): the whole suite once.
-      run_tests "${q[@]}" cortex-a15 "$dir" "neon" auto "${test_binaries[@]}"
+      queue_tests cortex-a15 "neon" auto "${test_binaries[@]}"
+      run_queued_tests "${q[@]}" "$dir"
       check_detection "${q[@]}" cortex-a7 "$dir" "neon"
       compare_outputs "${q[@]}" cortex-a7 "$dir" reference armv7neon
       compare_outputs "${q[@]}" cortex-a15 "$dir" auto

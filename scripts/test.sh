@@ -67,6 +67,7 @@ record_step() {  # label wall_start cpu_start
   echo "test.sh: step '$1' took $((SECONDS - $2)) s ($cpu s CPU)"
 }
 timed() {
+  [[ $parallel_steps -eq 0 ]] || { start_step "$@"; return 0; }
   local label=$1 start=$SECONDS cpu_start
   read_children_cpu
   cpu_start=$children_cpu
@@ -79,6 +80,53 @@ timed() {
 print_step_times() {
   echo "test.sh: step times:"
   printf 'test.sh:   %s\n' "${step_times[@]}"
+}
+
+# Between `parallel_steps=1` and finish_steps, `timed` starts each step in the
+# background, $jobs at a time (the conformance steps: mostly one Python process
+# on one core, each writing only its own files), and each step's output is
+# shown when it ends. A failed step fails the run at finish_steps.
+parallel_steps=0
+pending_steps=()
+failed_steps=()
+start_step() {  # label command...: like timed, in the background
+  local label=$1 log
+  shift
+  log="$build_dir/step-$(tr -c 'a-zA-Z0-9\n' '-' <<<"$label").log"
+  rm -f "$log.result"
+  (
+    times_file="$log.times"  # read_children_cpu's file, one per step
+    start=$SECONDS
+    status=0
+    "$@" >"$log" 2>&1 || status=$?
+    read_children_cpu  # this subshell's children: the step alone
+    echo "$status $((SECONDS - start)) $children_cpu" >"$log.result"
+  ) &
+  pending_steps+=("$label|$log")
+  while (( $(jobs -rp | wc -l) >= jobs )); do wait -n || true; report_steps; done
+  report_steps
+}
+report_steps() {  # shows and records the steps that have ended
+  local entry label log status wall cpu still=()
+  for entry in "${pending_steps[@]}"; do
+    label=${entry%%|*} log=${entry#*|}
+    if [[ ! -f "$log.result" ]]; then still+=("$entry"); continue; fi
+    read -r status wall cpu <"$log.result"
+    echo "test.sh: --- step '$label' (log: $log)"
+    cat "$log"
+    step_times+=("$(printf '%5d s wall %6d s CPU  %s' "$wall" "$cpu" "$label")")
+    echo "test.sh: step '$label' took $wall s ($cpu s CPU)$([[ $status -eq 0 ]] || echo ": FAILED, status $status")"
+    [[ $status -eq 0 ]] || failed_steps+=("$label")
+  done
+  pending_steps=(${still[@]+"${still[@]}"})
+}
+finish_steps() {
+  local start=$1
+  wait
+  report_steps
+  parallel_steps=0
+  echo "test.sh: parallel steps took $((SECONDS - start)) s"
+  [[ ${#failed_steps[@]} -eq 0 ]] || fail "steps: $(printf "'%s' " "${failed_steps[@]}")(logs above)"
 }
 
 # The plain build's conformance sweeps run TensorFlow-written models against
@@ -200,6 +248,7 @@ if [[ $sanitize -eq 0 ]]; then
   # The sweep's float parts (LCE float stems and heads) on lowbit's own float kernels too (issue 19).
   LOWBIT_FLOAT_KERNELS=own timed "conformance ci, own float kernels" "$root/scripts/conformance.sh" --ci --build-dir "$build_dir" ||
     fail "conformance sweep (LiteRT, LCE) on the own float kernels"
+  parallel_steps=1 parallel_start=$SECONDS  # the steps up to finish_steps: $jobs at a time
   timed "conformance zoo-cases" "$root/scripts/conformance.sh" --zoo-cases --build-dir "$build_dir" || fail "zoo models vs LiteRT"
   # TRANSPOSE_CONV / L2_NORMALIZATION sweep: TensorFlow writes part of its models.
   timed "conformance transpose-conv-cases" "$root/scripts/conformance.sh" --transpose-conv-cases --cases 12 --tf-cases 2 --build-dir "$build_dir" ||
@@ -229,6 +278,7 @@ if [[ $sanitize -eq 0 ]]; then
     fail "lowbit micro CONV_2D/DEPTHWISE_CONV_2D/FULLY_CONNECTED vs lowbit-run"
   timed "micro pool/softmax/add conformance" "$root/.venv/bin/python" "$root/tests/micro/pool_softmax_add_conformance.py" --build-dir "$build_dir" ||
     fail "lowbit micro pools, SOFTMAX and ADD vs lowbit-run"
+  finish_steps "$parallel_start"
   "$root/scripts/install-deps.sh" --cross
   LOWBIT_NATIVE_BUILD="$build_dir" timed "ARM under qemu" "$root/scripts/test-arm.sh" ||
     fail "ARM cross builds under qemu"

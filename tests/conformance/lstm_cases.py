@@ -30,6 +30,7 @@ scripts/conformance.sh --lstm-cases builds the tools and runs this.
 """
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -343,19 +344,25 @@ def main():
         for quantize, generated, variants in ((True, GENERATED, VARIANTS),
                                               (False, FLOAT_GENERATED, FLOAT_VARIANTS)):
             kind = "int8" if quantize else "float32"
+            # One TensorFlow conversion per shape (seconds each): the variants edit a copy of
+            # the converted model of their shape; the edits draw their own random weights.
+            converted = {}
             for k, (units, features, steps, batch, time_major) in enumerate(generated):
                 name = (f"{kind} keras lstm units={units} in={features} steps={steps} "
                         f"batch={batch}{' time-major' if time_major else ''}")
                 path = os.path.join(scratch, f"{kind}_lstm{k}.tflite")
                 keras_lstm(path, units, features, steps, batch, time_major, args.seed + k, quantize)
+                converted[(units, features, steps, batch, time_major)] = path
                 if not convert_and_check(name, path, scratch, args, rng):
                     failed.append(name)
-            for k, ((units, features, steps, batch, time_major), edits, width) in enumerate(variants):
-                name = (f"{kind} lstm units={units} {'+'.join(edits)}" +
+            for k, (shape, edits, width) in enumerate(variants):
+                name = (f"{kind} lstm units={shape[0]} {'+'.join(edits)}" +
                         (f" to {width}" if width else ""))
                 path = os.path.join(scratch, f"{kind}_variant{k}.tflite")
-                keras_lstm(path, units, features, steps, batch, time_major, args.seed + 100 + k,
-                           quantize)
+                if shape not in converted:
+                    converted[shape] = os.path.join(scratch, f"{kind}_base{k}.tflite")
+                    keras_lstm(converted[shape], *shape, args.seed + 100 + k, quantize)
+                shutil.copyfile(converted[shape], path)
                 edit_lstm(path, edits, width, rng)
                 if not convert_and_check(name, path, scratch, args, rng):
                     failed.append(name)

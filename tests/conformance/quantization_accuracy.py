@@ -14,8 +14,9 @@ and without --bias-correction, int8 weights and --weights int4 (W4A8), int4 also
 
 --check exits with status 1 unless, on every network, the best lowbit int8 accuracy is at least
 TensorFlow's int8 accuracy - 0.3 points and the best int4-weight accuracy at least float - 1.5
-points, and every lowbit-quantize run succeeded. --ci: cached networks, 2,000 test images and
-a few configurations (scripts/conformance.sh --quantization-accuracy --ci).
+points, and every lowbit-quantize run succeeded. --ci: networks trained for fewer epochs
+(quantization_models.CI_EPOCHS, cached apart in WORK_DIR quantization-ci), 2,000 test images
+and a few configurations (scripts/conformance.sh --quantization-accuracy --ci).
 """
 import argparse
 import json
@@ -152,7 +153,8 @@ def evaluate_network(name, args, data, calibration, calibration_dir, quantizer, 
     _, _, test_x, test_y = data
     images, labels = test_x[:args.test_images], test_y[:args.test_images]
     work = args.work_dir
-    record = networks.train(name, work, data, retrain=args.retrain)
+    record = networks.train(name, work, data, retrain=args.retrain,
+                            epochs=networks.CI_EPOCHS[name] if args.ci else None)
     print(f"{name}: Keras test accuracy {record['keras_accuracy']:.4f} after {record['epochs']} epochs",
           flush=True)
     float_tflite = networks.export_float(name, work)
@@ -254,7 +256,7 @@ def markdown(results, args):
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
-    parser.add_argument("--work-dir", default=None, help="default BUILD_DIR/conformance/quantization")
+    parser.add_argument("--work-dir", default=None, help="default BUILD_DIR/conformance/quantization (--ci: quantization-ci)")
     parser.add_argument("--ci", action="store_true", help="2,000 test images, a few configurations")
     parser.add_argument("--check", action="store_true", help="exit 1 unless the accuracy bars hold")
     parser.add_argument("--networks", default=",".join(networks.NETWORKS))
@@ -271,7 +273,8 @@ def parse_args():
     if args.no_quantizer and args.check:
         parser.error("--check needs the lowbit-quantize rows; drop --no-quantizer")
     args.build_dir = os.path.abspath(args.build_dir)
-    args.work_dir = args.work_dir or os.path.join(args.build_dir, "conformance", "quantization")
+    args.work_dir = args.work_dir or os.path.join(args.build_dir, "conformance",
+                                                  "quantization-ci" if args.ci else "quantization")
     args.test_images = args.test_images or (2000 if args.ci else 10000)
     if args.ci and args.calibrators:
         parser.error("--ci has its own configurations; give --calibrators without --ci")

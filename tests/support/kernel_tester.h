@@ -184,7 +184,11 @@ void expect_unary_bits_match(
   row.fn(params, input.size(), input.data(), got.data());
   REQUIRE(got.guard_intact());
   const std::vector<Out> w = want.values(), g = got.values();
-  for (size_t i = 0; i < w.size(); ++i) {
+  // The first differing element is named; a CAPTURE for every element would
+  // format its values each time (most of this check's time under qemu).
+  size_t i = 0;
+  while (i < w.size() && std::memcmp(&w[i], &g[i], sizeof(Out)) == 0) ++i;
+  if (i < w.size()) {
     CAPTURE(i, input[i], w[i], g[i]);
     REQUIRE(std::memcmp(&w[i], &g[i], sizeof(Out)) == 0);
   }
