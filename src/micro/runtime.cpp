@@ -5,8 +5,8 @@
 
 #include <new>
 
+#include "micro/graph_check.h"
 #include "micro/op.h"
-#include "platform/cpu_features/fixed_isa.h"
 
 namespace lowbit {
 namespace micro {
@@ -50,95 +50,6 @@ struct Pass {
   size_t count = 0;
   OpRecord* records = nullptr;  // nullptr when sizing
 };
-
-bool written_before(const ModelView& model, int32_t tensor, uint32_t op_end) {
-  for (uint32_t i = 0; i < op_end; ++i) {
-    const OperatorView op = model.op(i);
-    for (uint32_t o = 0; o < op.outputs.count; ++o) {
-      if (model.op_output(op, o) == tensor) return true;
-    }
-  }
-  return false;
-}
-
-bool is_model_input(const ModelView& model, int32_t tensor) {
-  for (uint32_t i = 0; i < model.num_inputs(); ++i) {
-    if (model.input(i) == tensor) return true;
-  }
-  return false;
-}
-
-bool is_model_output(const ModelView& model, int32_t tensor) {
-  for (uint32_t i = 0; i < model.num_outputs(); ++i) {
-    if (model.output(i) == tensor) return true;
-  }
-  return false;
-}
-
-// Every tensor an operator reads exists by then, every one it writes is
-// written once and is no constant, every model output is written (or it
-// would be whatever the arena held): what the plan relies on.
-lowbit_status check_graph(const ModelView& model, Message& error) {
-  for (uint32_t i = 0; i < model.num_tensors(); ++i) {
-    const TensorView t = model.tensor(int32_t(i));
-    if (t.is_variable) {
-      append_part(error, t);
-      error.append(" is a variable (recurrent state): lowbit micro runs stateless models only");
-      return LOWBIT_UNSUPPORTED;
-    }
-  }
-  for (uint32_t i = 0; i < model.num_inputs(); ++i) {
-    const TensorView t = model.tensor(model.input(i));
-    if (t.constant != nullptr) {
-      error.append_all("model input ", i, " is constant ");
-      append_part(error, t);
-      return LOWBIT_INVALID_MODEL;
-    }
-  }
-  for (uint32_t i = 0; i < model.num_operators(); ++i) {
-    const OperatorView op = model.op(i);
-    if (op.inputs.count > kMaxOpInputs || op.outputs.count > kMaxOpOutputs) {
-      error.append_all(op_type_name(op.type), " (operator ", i, ") has ", op.inputs.count,
-                       " inputs and ", op.outputs.count, " outputs; lowbit micro takes up to ",
-                       kMaxOpInputs, " and ", kMaxOpOutputs);
-      return LOWBIT_UNSUPPORTED;
-    }
-    for (uint32_t k = 0; k < op.inputs.count; ++k) {
-      const int32_t index = model.op_input(op, k);
-      if (index < 0 || model.tensor(index).constant != nullptr || is_model_input(model, index) ||
-          written_before(model, index, i)) {
-        continue;
-      }
-      error.append_all(op_type_name(op.type), " (operator ", i, ") reads ");
-      append_part(error, model.tensor(index));
-      error.append(" before any operator writes it");
-      return LOWBIT_INVALID_MODEL;
-    }
-    for (uint32_t k = 0; k < op.outputs.count; ++k) {
-      const int32_t index = model.op_output(op, k);
-      if (model.tensor(index).constant == nullptr && !is_model_input(model, index) &&
-          !written_before(model, index, i)) {
-        continue;
-      }
-      error.append_all(op_type_name(op.type), " (operator ", i, ") writes ");
-      append_part(error, model.tensor(index));
-      error.append(", which is constant, a model input or written before");
-      return LOWBIT_INVALID_MODEL;
-    }
-  }
-  for (uint32_t i = 0; i < model.num_outputs(); ++i) {
-    const int32_t index = model.output(i);
-    if (model.tensor(index).constant != nullptr || is_model_input(model, index) ||
-        written_before(model, index, model.num_operators())) {
-      continue;
-    }
-    error.append_all("model output ", i, " ");
-    append_part(error, model.tensor(index));
-    error.append(" is written by no operator");
-    return LOWBIT_INVALID_MODEL;
-  }
-  return LOWBIT_OK;
-}
 
 const lowbit_micro_op* find_op(const lowbit_micro_resolver& resolver, uint8_t type) {
   for (size_t i = 0; i < resolver.count && i < LOWBIT_MICRO_MAX_OPS; ++i) {
@@ -406,50 +317,6 @@ lowbit_status create(const void* data, size_t size, const lowbit_micro_resolver*
 }
 
 }  // namespace
-
-RequantProfile PrepareContext::profile() const {
-  return requant_profile_for_op_type(state_.profile, op_.type);
-}
-uint32_t PrepareContext::cpu_features() const { return kFixedIsaFeatures; }
-bool PrepareContext::sizing() const { return state_.sizing; }
-void PrepareContext::request_scratch(size_t bytes) {
-  // Saturates past kMaxArenaBytes (prepare_ops refuses that), never wraps.
-  state_.scratch_bytes = bytes > kMaxArenaBytes - state_.scratch_bytes ? kMaxArenaBytes + 1
-                                                                     : state_.scratch_bytes + bytes;
-}
-void PrepareContext::set_state(const void* state) { state_.state = state; }
-void PrepareContext::set_kernel(const char* name) { state_.kernel = name; }
-
-bool PrepareContext::allocate(size_t bytes, void** memory) {
-  *memory = nullptr;
-  // persistent_bytes stays a multiple of 16 at most kMaxArenaBytes - 16: no wrap.
-  if (bytes > kMaxArenaBytes - kPlanAlignment - state_.persistent_bytes) {
-    Message& m = *state_.error;
-    m.clear();
-    if (op_.index >= 0) m.append_all(op_type_name(op_.type), " (operator ", op_.index, "): ");
-    m.append_all("persistent memory past ", kMaxArenaBytes, " bytes, the most lowbit micro plans");
-    return false;
-  }
-  const size_t rounded = plan_round_up(bytes);
-  state_.persistent_bytes += rounded;
-  if (state_.sizing) return true;
-  if (size_t(state_.tail - state_.floor) < rounded) {
-    state_.error->clear();
-    state_.error->append("the arena is too small");
-    return false;
-  }
-  state_.tail -= rounded;
-  *memory = state_.tail;
-  return true;
-}
-
-Message& PrepareContext::begin_error(lowbit_status status) {
-  (void)status;
-  Message& m = *state_.error;
-  m.clear();
-  m.append_all(op_type_name(op_.type), " (operator ", op_.index, "): ");
-  return m;
-}
 
 }  // namespace micro
 }  // namespace lowbit

@@ -1,0 +1,21 @@
+// What lowbit micro checks of a model's graph before preparing it: no
+// variables, every tensor an operator reads written before (or constant, or
+// a model input), every tensor written once and no constant, every model
+// output written, at most kMaxOpInputs / kMaxOpOutputs per operator.
+#pragma once
+
+#include <cstdint>
+
+#include "lowbit/micro.h"
+#include "micro/lbm_view.h"
+#include "micro/message.h"
+
+namespace lowbit {
+namespace micro {
+
+lowbit_status check_graph(const ModelView& model, Message& error);
+bool is_model_input(const ModelView& model, int32_t tensor);
+bool is_model_output(const ModelView& model, int32_t tensor);
+
+}  // namespace micro
+}  // namespace lowbit
