@@ -20,20 +20,6 @@ bool written_before(const ModelView& model, int32_t tensor, uint32_t op_end) {
 
 }  // namespace
 
-bool is_model_input(const ModelView& model, int32_t tensor) {
-  for (uint32_t i = 0; i < model.num_inputs(); ++i) {
-    if (model.input(i) == tensor) return true;
-  }
-  return false;
-}
-
-bool is_model_output(const ModelView& model, int32_t tensor) {
-  for (uint32_t i = 0; i < model.num_outputs(); ++i) {
-    if (model.output(i) == tensor) return true;
-  }
-  return false;
-}
-
 // Every tensor an operator reads exists by then, every one it writes is
 // written once and is no constant, every model output is written (or it
 // would be whatever the arena held): what the plan relies on.

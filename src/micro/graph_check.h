@@ -14,8 +14,19 @@ namespace lowbit {
 namespace micro {
 
 lowbit_status check_graph(const ModelView& model, Message& error);
-bool is_model_input(const ModelView& model, int32_t tensor);
-bool is_model_output(const ModelView& model, int32_t tensor);
+inline bool is_model_input(const ModelView& model, int32_t tensor) {
+  for (uint32_t i = 0; i < model.num_inputs(); ++i) {
+    if (model.input(i) == tensor) return true;
+  }
+  return false;
+}
+
+inline bool is_model_output(const ModelView& model, int32_t tensor) {
+  for (uint32_t i = 0; i < model.num_outputs(); ++i) {
+    if (model.output(i) == tensor) return true;
+  }
+  return false;
+}
 
 }  // namespace micro
 }  // namespace lowbit
