@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "kernels/qs8_dwconv.h"
+#include "kernels/reference/dwconv_taps.h"
 #include "micro/ops/weighted.h"
 
 namespace lowbit {
@@ -74,26 +75,10 @@ void run_generic_row(const DepthwiseState& s, size_t row, const int8_t* input, i
   const int32_t oy = int32_t(row % size_t(g.output_h));
   const size_t b = row / size_t(g.output_h);
   const size_t tap_count = size_t(g.kernel_h) * g.kernel_w;
-  const int32_t iy0 = oy * g.stride_h - g.pad_top;
-  const bool rows_inside = iy0 >= 0 && iy0 + (g.kernel_h - 1) * g.dilation_h < g.input_h;
   const int8_t* image = input + b * size_t(g.input_h) * g.input_w * channels;
   int8_t* out_row = output + row * size_t(g.output_w) * channels;
   for (int32_t ox = 0; ox < g.output_w; ++ox) {
-    const int32_t ix0 = ox * g.stride_w - g.pad_left;
-    if (rows_inside && ix0 >= 0 && ix0 + (g.kernel_w - 1) * g.dilation_w < g.input_w) {
-      const int8_t* origin = image + (size_t(iy0) * g.input_w + size_t(ix0)) * channels;
-      for (size_t t = 0; t < tap_count; ++t) taps[t] = origin + s.tap_offsets[t];
-    } else {
-      size_t t = 0;
-      for (int32_t ky = 0; ky < g.kernel_h; ++ky) {
-        const int32_t iy = iy0 + ky * g.dilation_h;
-        for (int32_t kx = 0; kx < g.kernel_w; ++kx) {
-          const int32_t ix = ix0 + kx * g.dilation_w;
-          const bool inside = iy >= 0 && iy < g.input_h && ix >= 0 && ix < g.input_w;
-          taps[t++] = inside ? image + (size_t(iy) * g.input_w + size_t(ix)) * channels : s.zero_row;
-        }
-      }
-    }
+    dwconv_window_taps(g, channels, image, oy, ox, s.tap_offsets, s.zero_row, taps);
     s.generic(channels, tap_count, taps, s.packed, out_row + size_t(ox) * channels, s.params);
   }
 }
@@ -197,11 +182,7 @@ lowbit_status prepare(PrepareContext& ctx) {
   } else {
     qs8_dwconv_pack(block, channels, taps, o.weight_data, o.bias_data, input_zero_point, packed);
     auto* offsets = static_cast<size_t*>(tap_offsets);
-    for (int32_t ky = 0, t = 0; ky < g.kernel_h; ++ky) {
-      for (int32_t kx = 0; kx < g.kernel_w; ++kx, ++t) {
-        offsets[t] = (size_t(ky) * g.dilation_h * g.input_w + size_t(kx) * g.dilation_w) * channels;
-      }
-    }
+    dwconv_tap_offsets(g, channels, offsets);
     s.tap_offsets = offsets;
   }
   std::memset(zero_row, input_zero_point, zero_bytes);

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <vector>
 
+#include "kernels/reference/dwconv_taps.h"
+
 namespace lowbit {
 
 Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8DwconvKernel>& variant,
@@ -71,11 +73,7 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
   // Per-channel parameters padded to the widest vector step (32 channels).
   LOWBIT_RETURN_IF_ERROR(make_gemm_params(ctx, q, channels, 32, &params_));
   std::memset(zero_row, q.input_zero_point, zero_bytes);
-  for (int32_t ky = 0, t = 0; ky < g.kernel_h; ++ky) {
-    for (int32_t kx = 0; kx < g.kernel_w; ++kx, ++t) {
-      tap_offsets_[t] = (size_t(ky) * g.dilation_h * g.input_w + size_t(kx) * g.dilation_w) * channels;
-    }
-  }
+  dwconv_tap_offsets(g, channels, tap_offsets_);
   packed_ = static_cast<const uint8_t*>(packed);
   zero_row_ = zero_row;
   name_ = variant.name;
@@ -144,29 +142,12 @@ void Qs8DwconvDriver::run_generic_tile(size_t row, size_t c0, size_t nc, const i
   const size_t b = row / g_.output_h;
   const int8_t* taps[kMaxTaps];
   const size_t tap_count = size_t(g_.kernel_h) * g_.kernel_w;
-  const int32_t iy0 = oy * g_.stride_h - g_.pad_top;
-  const bool rows_inside = iy0 >= 0 && iy0 + (g_.kernel_h - 1) * g_.dilation_h < g_.input_h;
   const int8_t* image = input + b * g_.input_h * g_.input_w * channels + c0;
   int8_t* out_row = output + (b * g_.output_h + oy) * g_.output_w * channels + c0;
   const Qs8GemmParams params = params_from(c0);
   const void* packed = packed_ + c0 / kernel_.channel_block * packed_block_bytes_;
   for (int32_t ox = 0; ox < g_.output_w; ++ox) {
-    const int32_t ix0 = ox * g_.stride_w - g_.pad_left;
-    if (rows_inside && ix0 >= 0 && ix0 + (g_.kernel_w - 1) * g_.dilation_w < g_.input_w) {
-      // Interior pixel: every tap is the window origin plus a fixed offset.
-      const int8_t* origin = image + (size_t(iy0) * g_.input_w + ix0) * channels;
-      for (size_t t = 0; t < tap_count; ++t) taps[t] = origin + tap_offsets_[t];
-    } else {
-      size_t t = 0;
-      for (int32_t ky = 0; ky < g_.kernel_h; ++ky) {
-        const int32_t iy = iy0 + ky * g_.dilation_h;
-        for (int32_t kx = 0; kx < g_.kernel_w; ++kx) {
-          const int32_t ix = ix0 + kx * g_.dilation_w;
-          const bool inside = iy >= 0 && iy < g_.input_h && ix >= 0 && ix < g_.input_w;
-          taps[t++] = inside ? image + (size_t(iy) * g_.input_w + ix) * channels : zero_row_ + c0;
-        }
-      }
-    }
+    dwconv_window_taps(g_, channels, image, oy, ox, tap_offsets_, zero_row_ + c0, taps);
     // Split taps: the second half of the weights reads the same pixels.
     if (tap_reads_ == 2) std::copy(taps, taps + tap_count, taps + tap_count);
     kernel_.fn(nc, tap_count * tap_reads_, taps, packed, out_row + size_t(ox) * channels,
