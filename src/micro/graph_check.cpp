@@ -42,12 +42,6 @@ lowbit_status check_graph(const ModelView& model, Message& error) {
   }
   for (uint32_t i = 0; i < model.num_operators(); ++i) {
     const OperatorView op = model.op(i);
-    if (op.inputs.count > kMaxOpInputs || op.outputs.count > kMaxOpOutputs) {
-      error.append_all(op_type_name(op.type), " (operator ", i, ") has ", op.inputs.count,
-                       " inputs and ", op.outputs.count, " outputs; lowbit micro takes up to ",
-                       kMaxOpInputs, " and ", kMaxOpOutputs);
-      return LOWBIT_UNSUPPORTED;
-    }
     for (uint32_t k = 0; k < op.inputs.count; ++k) {
       const int32_t index = model.op_input(op, k);
       if (index < 0 || model.tensor(index).constant != nullptr || is_model_input(model, index) ||

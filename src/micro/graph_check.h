@@ -1,7 +1,8 @@
 // What lowbit micro checks of a model's graph before preparing it: no
 // variables, every tensor an operator reads written before (or constant, or
 // a model input), every tensor written once and no constant, every model
-// output written, at most kMaxOpInputs / kMaxOpOutputs per operator.
+// output written. (Operator arity is checked once the operator is known to
+// run, in prepare.)
 #pragma once
 
 #include <cstdint>

@@ -87,6 +87,14 @@ lowbit_status prepare_ops(Pass& p) {
       }
       return LOWBIT_UNSUPPORTED;
     }
+    // invoke() passes the tensors in fixed arrays.
+    if (view.inputs.count > kMaxOpInputs || view.outputs.count > kMaxOpOutputs) {
+      p.state.error->append_all(op_type_name(view.type), " (operator ", i, ") has ",
+                                view.inputs.count, " inputs and ", view.outputs.count,
+                                " outputs; lowbit micro takes up to ", kMaxOpInputs, " and ",
+                                kMaxOpOutputs);
+      return LOWBIT_UNSUPPORTED;
+    }
     p.state.op_index = int32_t(i);
     p.state.op_type = view.type;
     p.state.state = nullptr;
