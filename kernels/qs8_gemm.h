@@ -69,6 +69,8 @@ using Qs8IgemmFn = Qs8IgemmSignature*;
 using Qu8FlipSumsFn = void (*)(const uint8_t* input, int8_t* output, size_t pixels,
                                size_t pixel_bytes, int32_t* sums);
 
+using Qs8OffsetFn = void (*)(const int8_t* input, int8_t* output, size_t n);
+
 struct Qs8GemmKernel {
   Qs8GemmFn fn;
   uint32_t mr;
@@ -85,6 +87,15 @@ struct Qs8GemmKernel {
   bool stores_low_byte = false;
   // Optional, with row_offsets: the flip and pixel sums at this ISA.
   Qu8FlipSumsFn flip_sums = nullptr;
+  // Optional (unsigned_activations layouts): the same GEMM and indirect GEMM
+  // on rows that hold every activation as a ^ 0x80 already (VNNI's unsigned
+  // operand, a + 128), with the same packed weights and outputs; padding read
+  // through them must be offset too. offset_activations writes that form
+  // (output[i] = input[i] ^ 0x80), once per layer input, so the K loop needs
+  // no XOR per broadcast activation.
+  Qs8GemmFn fn_offset = nullptr;
+  Qs8IgemmFn igemm_offset = nullptr;
+  Qs8OffsetFn offset_activations = nullptr;
 };
 
 // Channel c's accumulator requantized and clamped as `params` says: the
@@ -123,6 +134,10 @@ Qs8GemmSignature qs8_gemm_4x8__reference;
 Qs8GemmSignature qs8_gemm_2x8c8__avx2, qs8_gemm_8x16c2__avx512, qs8_gemm_4x8c4__avxvnni;
 Qs8GemmSignature qs8_gemm_8x16c4__avx512vnni;
 Qs8IgemmSignature qs8_igemm_8x16c4__avx512vnni;
+// The two above on offset rows (Qs8GemmKernel::fn_offset), and the offset.
+Qs8GemmSignature qs8_gemm_8x16c4__avx512vnni_offset;
+Qs8IgemmSignature qs8_igemm_8x16c4__avx512vnni_offset;
+void qs8_offset_activations__avx512vnni(const int8_t* input, int8_t* output, size_t n);
 void qu8_flip_sums__avx512(const uint8_t* input, int8_t* output, size_t pixels,
                            size_t pixel_bytes, int32_t* sums);
 // qs8_gemm_4x8c4__avxvnni's source with EVEX encoding (AVX512-VNNI + VL), so

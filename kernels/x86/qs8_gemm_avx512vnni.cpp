@@ -14,7 +14,8 @@ using vnni::TwoBlockSums;
 // copy of the body made GCC shuffle the accumulators on every iteration).
 // Measured on MobileNetV2 / ResNet shapes (min of 3 alternating runs):
 // inlining K loops of up to 48 groups is 10-25 % faster for K = 16..144
-// and neutral above.
+// and neutral above. kOffset: the rows hold a ^ 0x80 (see the tile header).
+template <bool kOffset>
 struct Rows {
   const int8_t* ptr[kMR];
   size_t main_groups;  // whole groups of 4
@@ -93,12 +94,10 @@ struct Rows {
   }
 };
 
-}  // namespace
-
-void qs8_gemm_8x16c4__avx512vnni(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
-                                 const void* packed_w, int8_t* c, size_t c_stride,
-                                 const Qs8GemmParams& params) {
-  Rows rows;
+template <bool kOffset>
+void gemm(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows, const void* packed_w,
+          int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
+  Rows<kOffset> rows;
   const size_t k_main = k & ~size_t{3};
   rows.main_groups = k_main / 4;
   rows.groups = (k + 3) / 4;
@@ -112,6 +111,40 @@ void qs8_gemm_8x16c4__avx512vnni(size_t mr, size_t nc, size_t k, const int8_t* c
   }
   const size_t block_bytes = kNR * sizeof(int32_t) + rows.groups * 4 * kNR;
   vnni::gemm_any_profile(mr, rows, nc, block_bytes, packed_w, c, c_stride, params);
+}
+
+}  // namespace
+
+void qs8_gemm_8x16c4__avx512vnni(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows,
+                                 const void* packed_w, int8_t* c, size_t c_stride,
+                                 const Qs8GemmParams& params) {
+  gemm<false>(mr, nc, k, a_rows, packed_w, c, c_stride, params);
+}
+
+void qs8_gemm_8x16c4__avx512vnni_offset(size_t mr, size_t nc, size_t k,
+                                        const int8_t* const* a_rows, const void* packed_w,
+                                        int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
+  gemm<true>(mr, nc, k, a_rows, packed_w, c, c_stride, params);
+}
+
+// 64 bytes per step, the last partial step masked.
+void qs8_offset_activations__avx512vnni(const int8_t* input, int8_t* output, size_t n) {
+  const __m512i sign_bits = _mm512_set1_epi8(static_cast<char>(0x80));
+  size_t i = 0;
+  for (; i + 256 <= n; i += 256) {
+    for (size_t j = 0; j < 256; j += 64) {
+      _mm512_storeu_si512(output + i + j,
+                          _mm512_xor_si512(_mm512_loadu_si512(input + i + j), sign_bits));
+    }
+  }
+  for (; i + 64 <= n; i += 64) {
+    _mm512_storeu_si512(output + i, _mm512_xor_si512(_mm512_loadu_si512(input + i), sign_bits));
+  }
+  if (i < n) {
+    const __mmask64 mask = _cvtu64_mask64(~uint64_t{0} >> (64 - (n - i)));
+    _mm512_mask_storeu_epi8(output + i, mask,
+                            _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask, input + i), sign_bits));
+  }
 }
 
 }  // namespace lowbit

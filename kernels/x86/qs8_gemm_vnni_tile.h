@@ -1,7 +1,11 @@
 // Shared frame of the AVX-512 VNNI GEMM and indirect GEMM (include only from
 // files compiled with the avx512vnni flags): 8 rows x 16 channels per packed
-// block, activations entering VPDPBUSD as a + 128 (one XOR per broadcast;
-// the packed bias already subtracts 128 * sum(w)).
+// block, activations entering VPDPBUSD as a + 128 (the packed bias already
+// subtracts 128 * sum(w)). A Source with kOffset = false adds the 128 with
+// one XOR per broadcast; with kOffset = true its rows hold a ^ 0x80 already
+// (the driver offsets a layer's input once), and the K loop is broadcasts and
+// VPDPBUSD only: with the XOR, 512-bit ALU work (ports 0 and 5 on Intel) was
+// a third XOR, capping the multiply-adds at 67 % of the ports.
 //
 // Two packed blocks (32 channels) are computed together where the layer has
 // them, so each broadcast activation feeds two VPDPBUSD. Only the tile's rows
@@ -33,7 +37,8 @@ constexpr size_t kMR = 8, kNR = 16;
 #define LOWBIT_VNNI_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 
 // Per-row pieces of a Source's K loops, for LOWBIT_VNNI_ROWS. They name the
-// loop's locals: the tile's kRows and kHalf, row m's activation pointer a<m>,
+// loop's locals: the tile's kRows and kHalf, the Source's kOffset, row m's
+// activation pointer a<m>,
 // and either two blocks' accumulators acc0_<m>, acc1_<m> (biases bias0, bias1;
 // weights vw0, vw1; output TwoBlockSums* out) or one block's acc_<m> (bias,
 // vw; output __m512i out[8]).
@@ -42,7 +47,7 @@ constexpr size_t kMR = 8, kNR = 16;
   vnni::BlockAcc<kHalf> acc1_##m = bias1;
 #define LOWBIT_VNNI_STEP_TWO(m)                         \
   if (m < kRows) {                                      \
-    const __m512i a = vnni::broadcast_unsigned(a##m);   \
+    const __m512i a = vnni::broadcast_unsigned<kOffset>(a##m);   \
     acc0_##m = vnni::dot(acc0_##m, a, vw0);             \
     acc1_##m = vnni::dot(acc1_##m, a, vw1);             \
     a##m += 4;                                          \
@@ -53,7 +58,7 @@ constexpr size_t kMR = 8, kNR = 16;
 #define LOWBIT_VNNI_DECLARE_ONE(m) vnni::BlockAcc<kHalf> acc_##m = bias;
 #define LOWBIT_VNNI_STEP_ONE(m)                                       \
   if (m < kRows) {                                                    \
-    acc_##m = vnni::dot(acc_##m, vnni::broadcast_unsigned(a##m), vw); \
+    acc_##m = vnni::dot(acc_##m, vnni::broadcast_unsigned<kOffset>(a##m), vw); \
     a##m += 4;                                                        \
   }
 #define LOWBIT_VNNI_STORE_ONE(m) out[m] = vnni::widen(acc_##m);
@@ -70,10 +75,18 @@ constexpr size_t kMR = 8, kNR = 16;
   LOWBIT_VNNI_ROWS(LOWBIT_VNNI_DECLARE_ONE)                         \
   w += vnni::kNR * sizeof(int32_t);
 
+// Four activations as VPDPBUSD's unsigned operand in every lane (kOffset:
+// they are offset already).
+template <bool kOffset>
 inline __m512i broadcast_unsigned(const int8_t* a) {
   int32_t a4;
   std::memcpy(&a4, a, 4);
-  return _mm512_xor_si512(_mm512_set1_epi32(a4), _mm512_set1_epi32(static_cast<int32_t>(0x80808080u)));
+  if constexpr (kOffset) {
+    return _mm512_set1_epi32(a4);
+  } else {
+    return _mm512_xor_si512(_mm512_set1_epi32(a4),
+                            _mm512_set1_epi32(static_cast<int32_t>(0x80808080u)));
+  }
 }
 
 // A block of 16 channels in a zmm, or only its first 8 channels in a ymm

@@ -11,6 +11,8 @@ using vnni::kMR;
 using vnni::kNR;
 using vnni::TwoBlockSums;
 
+// kOffset: the taps hold a ^ 0x80 (see the tile header).
+template <bool kOffset>
 struct Taps {
   const int8_t* const* indirection;  // [rows][taps]
   size_t taps;
@@ -52,7 +54,15 @@ struct Taps {
 void qs8_igemm_8x16c4__avx512vnni(size_t mr, size_t nc, size_t taps, size_t tap_bytes,
                                   const int8_t* const* indirection, const void* packed_w,
                                   int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
-  const Taps source{indirection, taps, tap_bytes / 4};
+  const Taps<false> source{indirection, taps, tap_bytes / 4};
+  const size_t block_bytes = kNR * sizeof(int32_t) + taps * tap_bytes * kNR;
+  vnni::gemm_any_profile(mr, source, nc, block_bytes, packed_w, c, c_stride, params);
+}
+
+void qs8_igemm_8x16c4__avx512vnni_offset(size_t mr, size_t nc, size_t taps, size_t tap_bytes,
+                                         const int8_t* const* indirection, const void* packed_w,
+                                         int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
+  const Taps<true> source{indirection, taps, tap_bytes / 4};
   const size_t block_bytes = kNR * sizeof(int32_t) + taps * tap_bytes * kNR;
   vnni::gemm_any_profile(mr, source, nc, block_bytes, packed_w, c, c_stride, params);
 }

@@ -103,6 +103,11 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
     source_ = RowSource::kGather;
   }
   packed_k_ = source_ == RowSource::kRowTaps ? size_t(g.kernel_h) * segment_bytes_ : k_;
+  // Row sums are taken over the rows the kernel reads: those stay int8.
+  const bool indirect = source_ == RowSource::kPixelTaps || source_ == RowSource::kRowTaps;
+  offset_ = row_sum_multiplier_ == 0 && kernel_.offset_activations != nullptr &&
+            (indirect ? kernel_.igemm_offset != nullptr : kernel_.fn_offset != nullptr);
+  padding_byte_ = static_cast<int8_t>(offset_ ? (q.input_zero_point ^ 0x80) : q.input_zero_point);
 
   const size_t n = static_cast<size_t>(g.output_c);
   const size_t packed_bytes = qs8_gemm_packed_bytes(kernel_.layout, n, packed_k_);
@@ -133,17 +138,16 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
     channel_splits_ = std::min(threads, channel_blocks);
     row_splits_ = std::min(tiles, (threads + channel_splits_ - 1) / channel_splits_);
   }
-  const size_t tasks = row_splits_ * channel_splits_;
   if (source_ == RowSource::kPixelTaps) {
-    LOWBIT_RETURN_IF_ERROR(prepare_pixel_taps(ctx, q.input_zero_point));
+    LOWBIT_RETURN_IF_ERROR(prepare_pixel_taps(ctx));
   } else if (source_ == RowSource::kRowTaps) {
     // Rows outside the image read one segment of the zero point.
     auto* zeros = static_cast<int8_t*>(ctx.allocate_persistent(segment_bytes_));
     if (!zeros) return Status(StatusCode::kResourceExhausted, "cannot allocate the padding row");
-    std::memset(zeros, static_cast<int8_t>(q.input_zero_point), segment_bytes_);
+    std::memset(zeros, padding_byte_, segment_bytes_);
     padding_ = zeros;
   }
-  ctx.request_scratch(tasks * ((strip_bytes() + 7) & ~size_t{7}));
+  ctx.request_scratch(strips_bytes() + (offset_ ? input_bytes() : 0));
   return Status::Ok();
 }
 
@@ -164,6 +168,8 @@ void Qs8GemmConvDriver::run_tiles(size_t first_tile, size_t end_tile, size_t fir
   int32_t offsets[16];
   if (row_sum_multiplier_ != 0) params.row_offsets = offsets;
   const bool sums = row_sum_multiplier_ != 0;
+  const Qs8GemmFn gemm = offset_ ? kernel_.fn_offset : kernel_.fn;
+  const Qs8IgemmFn igemm = offset_ ? kernel_.igemm_offset : kernel_.igemm;
   for (size_t tile = first_tile; tile < end_tile; ++tile) {
     const size_t row0 = tile * tile_rows_;
     const size_t mr = std::min<size_t>(tile_rows_, rows_ - row0);
@@ -179,18 +185,18 @@ void Qs8GemmConvDriver::run_tiles(size_t first_tile, size_t end_tile, size_t fir
         } else if (sums) {
           row_offsets(mr, 1, rows, k_, offsets);
         }
-        kernel_.fn(mr, nc, k_, rows, packed, out, n, params);
+        gemm(mr, nc, k_, rows, packed, out, n, params);
         break;
       case RowSource::kGather:
         gather_tile(row0, mr, input, strip, rows);
         if (sums) row_offsets(mr, 1, rows, k_, offsets);
-        kernel_.fn(mr, nc, k_, rows, packed, out, n, params);
+        gemm(mr, nc, k_, rows, packed, out, n, params);
         break;
       case RowSource::kPixelTaps: {
         auto* taps = reinterpret_cast<const int8_t**>(strip);
         fill_pixel_taps(row0, mr, input, taps);
         if (sums) row_offsets(mr, kernel_taps, taps, size_t(g_.input_c), offsets);
-        kernel_.igemm(mr, nc, kernel_taps, size_t(g_.input_c), taps, packed, out, n, params);
+        igemm(mr, nc, kernel_taps, size_t(g_.input_c), taps, packed, out, n, params);
         break;
       }
       case RowSource::kRowTaps: {
@@ -200,7 +206,7 @@ void Qs8GemmConvDriver::run_tiles(size_t first_tile, size_t end_tile, size_t fir
         if (sums) {
           row_offsets(mr, size_t(g_.kernel_h), taps, size_t(g_.kernel_w) * g_.input_c, offsets);
         }
-        kernel_.igemm(mr, nc, size_t(g_.kernel_h), segment_bytes_, taps, packed, out, n, params);
+        igemm(mr, nc, size_t(g_.kernel_h), segment_bytes_, taps, packed, out, n, params);
         break;
       }
     }
@@ -253,8 +259,17 @@ size_t Qs8GemmConvDriver::strip_bytes() const {
   return 0;
 }
 
+size_t Qs8GemmConvDriver::strips_bytes() const {
+  return row_splits_ * channel_splits_ * ((strip_bytes() + 7) & ~size_t{7});
+}
+
 void Qs8GemmConvDriver::run(ThreadPool& pool, const int8_t* input, int8_t* output,
                             void* scratch, const int32_t* row_sums) const {
+  if (offset_) {
+    auto* offset_input = static_cast<int8_t*>(scratch) + strips_bytes();
+    kernel_.offset_activations(input, offset_input, input_bytes());
+    input = offset_input;
+  }
   const size_t tiles = (rows_ + tile_rows_ - 1) / tile_rows_;
   const size_t nr = kernel_.layout.nr;
   const size_t channel_blocks = (static_cast<size_t>(g_.output_c) + nr - 1) / nr;

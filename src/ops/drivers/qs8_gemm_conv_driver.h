@@ -10,7 +10,10 @@
 // taps outside the image point at zero-point bytes, and kernel rows cut by
 // the left or right border are assembled in scratch. Otherwise each tile's
 // receptive fields are gathered into a per-thread strip. Never a full
-// im2col copy.
+// im2col copy. Where the variant has offset forms (Qs8GemmKernel::fn_offset)
+// and no row sums are wanted, run() first writes the input as a ^ 0x80 into
+// scratch (one pass, a few percent of a K-deep GEMM's bytes) and every row,
+// tap and padding byte is read in that form.
 #pragma once
 
 #include <cstddef>
@@ -94,7 +97,12 @@ class Qs8GemmConvDriver {
                  const int32_t* row_sums) const;
   // Scratch one task needs for its tile rows.
   size_t strip_bytes() const;
-  Status prepare_pixel_taps(PrepareContext& ctx, int32_t input_zero_point);
+  // Every task's strip (each pointer-aligned), before the offset input.
+  size_t strips_bytes() const;
+  size_t input_bytes() const {
+    return size_t(g_.batch) * g_.input_h * g_.input_w * g_.input_c;
+  }
+  Status prepare_pixel_taps(PrepareContext& ctx);
   Status pack_weights(PrepareContext& ctx, const Qs8ConvQuantization& q, size_t packed_bytes,
                       const int8_t* weights, const int32_t* bias);
   // Rows [row0, row0 + mr): receptive fields into strip, rows[m] pointing at them.
@@ -122,6 +130,10 @@ class Qs8GemmConvDriver {
   size_t rows_ = 0;
   size_t tile_rows_ = 1;  // rows per tile, <= kernel_.mr
   int32_t input_zero_point_ = 0;
+  // The kernels read the input offset (a ^ 0x80): offset_ says so, and
+  // padding_byte_ is the zero point in the form the kernels read.
+  bool offset_ = false;
+  int8_t padding_byte_ = 0;
   int32_t row_sum_multiplier_ = 0;
   bool direct_ = false;
   RowSource source_ = RowSource::kGather;

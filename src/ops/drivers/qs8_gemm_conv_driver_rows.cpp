@@ -65,7 +65,7 @@ void Qs8GemmConvDriver::gather(size_t b, size_t oy, size_t ox, const int8_t* inp
   // Undilated taps of one kernel row that all lie inside the input are
   // contiguous in NHWC: one copy of kernel_w * c bytes.
   const bool row_contiguous = g_.dilation_w == 1 && ix0 >= 0 && ix_last < g_.input_w;
-  const int8_t zero_point = static_cast<int8_t>(input_zero_point_);
+  const int8_t zero_point = padding_byte_;
   for (int32_t ky = 0; ky < g_.kernel_h; ++ky) {
     const int32_t iy = int32_t(oy) * g_.stride_h - g_.pad_top + ky * g_.dilation_h;
     const bool row_inside = iy >= 0 && iy < g_.input_h;
@@ -157,12 +157,12 @@ void Qs8GemmConvDriver::gather_tile(size_t row0, size_t mr, const int8_t* input,
   }
 }
 
-Status Qs8GemmConvDriver::prepare_pixel_taps(PrepareContext& ctx, int32_t input_zero_point) {
+Status Qs8GemmConvDriver::prepare_pixel_taps(PrepareContext& ctx) {
   const size_t taps = size_t(g_.kernel_h) * g_.kernel_w;
   auto* zeros = static_cast<int8_t*>(ctx.allocate_persistent(size_t(g_.input_c)));
   if (!zeros) return Status(StatusCode::kResourceExhausted, "cannot allocate the padding row");
   // The zero point is real zero: the packed bias's zp*sum(w) cancels it.
-  std::memset(zeros, static_cast<int8_t>(input_zero_point), size_t(g_.input_c));
+  std::memset(zeros, padding_byte_, size_t(g_.input_c));
   padding_ = zeros;
   // Byte offsets of the taps from a window's top-left pixel, for windows
   // that lie inside the image (most of them).
@@ -185,7 +185,7 @@ void Qs8GemmConvDriver::fill_row_taps(size_t row0, size_t mr, const int8_t* inpu
   // A segment is read as segment_bytes_ (up to 3 more bytes, against zero
   // weights): only where those bytes still lie inside the input tensor.
   const int8_t* input_end = input + size_t(g_.batch) * g_.input_h * g_.input_w * c;
-  const int8_t zero_point = static_cast<int8_t>(input_zero_point_);
+  const int8_t zero_point = padding_byte_;
   PixelCursor at(g_, row0);
   for (size_t m = 0; m < mr; ++m, at.next(g_)) {
     const int32_t iy0 = int32_t(at.oy) * g_.stride_h - g_.pad_top;
