@@ -3,14 +3,17 @@
 // is the qs8 GEMM selection table plus, on x86, the EVEX build of the
 // AVX-VNNI kernel, so that kernel's logic runs on CPUs with AVX512-VNNI but no
 // AVX-VNNI (AMD Zen 4). Where the CPU has AVX-VNNI, the table's own row runs
-// too.
+// too; and every variant's offset forms (Qs8GemmKernel::fn_offset) as a row
+// of their own.
 #pragma once
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "kernels/qs8_gemm.h"
@@ -194,9 +197,76 @@ inline std::vector<size_t> depths_around_group(size_t group, size_t large) {
   return depths;
 }
 
+// A variant's offset forms behind the plain signatures, so every GEMM test
+// runs them: each call copies its rows (or taps) through offset_activations
+// into buffers of exactly their length (a read past K shows under ASan) and
+// calls fn_offset / igemm_offset. Slot kSlot holds the kernel.
+namespace offset_forms {
+constexpr size_t kSlots = 4;
+inline Qs8GemmKernel& slot(size_t i) {
+  static Qs8GemmKernel slots[kSlots];
+  return slots[i];
+}
+inline std::vector<const int8_t*> offset_copies(const Qs8GemmKernel& kernel,
+                                                const int8_t* const* runs, size_t count,
+                                                size_t bytes,
+                                                std::vector<std::vector<int8_t>>* copies) {
+  copies->assign(count, std::vector<int8_t>(bytes));
+  std::vector<const int8_t*> pointers(count);
+  for (size_t i = 0; i < count; ++i) {
+    kernel.offset_activations(runs[i], (*copies)[i].data(), bytes);
+    pointers[i] = (*copies)[i].data();
+  }
+  return pointers;
+}
+template <size_t kSlot>
+void gemm(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows, const void* packed_w,
+          int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
+  const Qs8GemmKernel& kernel = slot(kSlot);
+  std::vector<std::vector<int8_t>> copies;
+  const auto rows = offset_copies(kernel, a_rows, mr, k, &copies);
+  kernel.fn_offset(mr, nc, k, rows.data(), packed_w, c, c_stride, params);
+}
+template <size_t kSlot>
+void igemm(size_t mr, size_t nc, size_t taps, size_t tap_bytes, const int8_t* const* indirection,
+           const void* packed_w, int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
+  const Qs8GemmKernel& kernel = slot(kSlot);
+  std::vector<std::vector<int8_t>> copies;
+  const auto runs = offset_copies(kernel, indirection, mr * taps, tap_bytes, &copies);
+  kernel.igemm_offset(mr, nc, taps, tap_bytes, runs.data(), packed_w, c, c_stride, params);
+}
+template <size_t... kSlot>
+constexpr Qs8GemmFn kGemms[] = {gemm<kSlot>...};
+template <size_t... kSlot>
+constexpr Qs8IgemmFn kIgemms[] = {igemm<kSlot>...};
+
+// The row "<name>+offset" of `row`, or false when the slots are used up.
+inline bool make_row(const KernelVariant<Qs8GemmKernel>& row, size_t index,
+                     KernelVariant<Qs8GemmKernel>* out) {
+  if (index >= kSlots) return false;
+  static std::deque<std::string> names;
+  slot(index) = row.fn;
+  names.push_back(std::string(row.name) + "+offset");
+  *out = row;
+  out->name = names.back().c_str();
+  out->fn.fn = kGemms<0, 1, 2, 3>[index];
+  out->fn.igemm = row.fn.igemm_offset ? kIgemms<0, 1, 2, 3>[index] : nullptr;
+  out->fn.fn_offset = nullptr;
+  out->fn.igemm_offset = nullptr;
+  return true;
+}
+}  // namespace offset_forms
+
 inline std::vector<KernelVariant<Qs8GemmKernel>> qs8_gemm_variants_under_test() {
   const auto [table, count] = qs8_gemm_variants();
   std::vector<KernelVariant<Qs8GemmKernel>> variants(table, table + count);
+  size_t offset_rows = 0;
+  for (size_t v = 0; v < count; ++v) {
+    KernelVariant<Qs8GemmKernel> row;
+    if (table[v].fn.fn_offset == nullptr || table[v].fn.offset_activations == nullptr) continue;
+    REQUIRE(offset_forms::make_row(table[v], offset_rows++, &row));
+    variants.insert(variants.end() - 1, row);
+  }
 #if defined(__x86_64__)
   for (size_t v = 0; v < count; ++v) {
     if (table[v].fn.fn != qs8_gemm_4x8c4__avxvnni) continue;
