@@ -186,6 +186,15 @@ int register_all() {
     if (!cpu.has(qs8[i].required)) continue;
     benchmark::RegisterBenchmark(qs8[i].name, qs8_gemm, qs8[i].fn, RequantProfile::kTfliteReference)
         ->Apply(shapes);
+    // The form the convolution driver runs where it offsets its input
+    // (Qs8GemmKernel::fn_offset): same bytes in, no XOR in the K loop.
+    if (qs8[i].fn.fn_offset != nullptr) {
+      Qs8GemmKernel offset = qs8[i].fn;
+      offset.fn = offset.fn_offset;
+      benchmark::RegisterBenchmark((std::string(qs8[i].name) + "+offset").c_str(), qs8_gemm, offset,
+                                   RequantProfile::kTfliteReference)
+          ->Apply(shapes);
+    }
     for (RequantProfile profile :
          {RequantProfile::kTfliteReference, RequantProfile::kSingleRounding,
           RequantProfile::kXnnpackFp32, RequantProfile::kTfliteOptimized}) {

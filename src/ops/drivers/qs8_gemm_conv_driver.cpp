@@ -259,8 +259,10 @@ size_t Qs8GemmConvDriver::strip_bytes() const {
   return 0;
 }
 
+// Rounded to 64 bytes: the offset input after the strips starts on a cache
+// line where the scratch does.
 size_t Qs8GemmConvDriver::strips_bytes() const {
-  return row_splits_ * channel_splits_ * ((strip_bytes() + 7) & ~size_t{7});
+  return (row_splits_ * channel_splits_ * ((strip_bytes() + 7) & ~size_t{7}) + 63) & ~size_t{63};
 }
 
 void Qs8GemmConvDriver::run(ThreadPool& pool, const int8_t* input, int8_t* output,
