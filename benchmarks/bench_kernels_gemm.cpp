@@ -147,8 +147,6 @@ void qs8_gemm(benchmark::State& state, Qs8GemmKernel kernel,
 void shapes(benchmark::internal::Benchmark* b) {
   b->ArgNames({"M", "N", "K"});
   b->Args({3136, 64, 576});    // 56x56, 3x3x64 -> 64 (ResNet/QuickNet stage 1)
-  b->Args({3136, 32, 576});
-  b->Args({3136, 32, 288});
   b->Args({784, 128, 1152});   // 28x28, 3x3x128 -> 128
   b->Args({196, 256, 2304});   // 14x14, 3x3x256 -> 256
   b->Args({49, 512, 4608});    // 7x7, 3x3x512 -> 512
