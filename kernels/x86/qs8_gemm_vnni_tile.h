@@ -151,10 +151,11 @@ LOWBIT_AVX512_ALWAYS_INLINE void store_block(const __m512i* acc, size_t rows, co
 }
 
 // Two full blocks (32 channels) of kRows rows, two rows at a time: the
-// requantized lanes (already clamped to int8's range, so the saturating
-// packs change no value) of rows m and m + 1 narrowed by two VPACKSSDW, one
-// VPACKSSWB and one VPERMD into both rows' 32 bytes, instead of a VPMOVDB
-// (two port-5 uops on Intel) per 16 outputs.
+// requantized lanes of rows m and m + 1 narrowed by two VPACKSSDW, one
+// VPACKSSWB (VPACKUSWB for uint8 outputs) and one VPERMD into both rows' 32
+// bytes, instead of a VPMOVDB (two port-5 uops on Intel) per 16 outputs.
+// The lanes are clamped already, to int8's range or (uint8 outputs,
+// stores_low_byte) to [0, 255], so the saturating packs change no value.
 template <size_t kRows, RequantProfile kProfile>
 LOWBIT_AVX512_ALWAYS_INLINE void store_two_blocks(const TwoBlockSums& sums,
                                                   const Qs8GemmParams& params, size_t channel,
@@ -165,12 +166,15 @@ LOWBIT_AVX512_ALWAYS_INLINE void store_two_blocks(const TwoBlockSums& sums,
   // channels 4l.. of block 0, of block 1, then row m + 1 the same; output
   // dword j is row j / 8, block (j / 4) % 2, lane j % 4.
   const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  const bool uint8_outputs = params.output_max > 127;
   for (size_t m = 0; m < kRows; m += 2) {
     const size_t next = m + 1 < kRows ? m + 1 : m;
     const __m512i row0 = _mm512_packs_epi32(requant0(sums.acc0[m]), requant1(sums.acc1[m]));
     const __m512i row1 =
         _mm512_packs_epi32(requant0(sums.acc0[next]), requant1(sums.acc1[next]));
-    const __m512i bytes = _mm512_permutexvar_epi32(order, _mm512_packs_epi16(row0, row1));
+    const __m512i packed =
+        uint8_outputs ? _mm512_packus_epi16(row0, row1) : _mm512_packs_epi16(row0, row1);
+    const __m512i bytes = _mm512_permutexvar_epi32(order, packed);
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + m * c_stride + channel),
                         _mm512_castsi512_si256(bytes));
     if (m + 1 < kRows) {

@@ -205,6 +205,39 @@ TEST_CASE("qs8 GEMM saturates at the clamp bounds", "[kernels][qs8_gemm]") {
   });
 }
 
+// Kernels that store the low byte of each clamped lane write uint8 outputs
+// given a uint8 zero point and clamp (legacy uint8 layers), values past 127
+// included (the indirect form shares the epilogue).
+TEST_CASE("qs8 GEMM variants storing the low byte write uint8 outputs", "[kernels][qs8_gemm]") {
+  const uint32_t seed = testing::test_seed();
+  CAPTURE(seed);
+  const auto variants = testing::qs8_gemm_variants_under_test();
+  testing::for_each_runnable_variant(variants, [&](const KernelVariant<Qs8GemmKernel>& variant) {
+    const Qs8GemmKernel& kernel = variant.fn;
+    if (!kernel.stores_low_byte) return;
+    for (RequantProfile profile : kProfiles) {
+      INFO(requant_profile_name(profile));
+      std::mt19937 rng(seed + 11);
+      bool above_127 = false;
+      for (int iter = 0; iter < testing::scaled_iterations(60); ++iter) {
+        Problem p = make_problem(rng, 2 * kernel.mr + 1, profile);
+        p.n = 1 + rng() % 70;
+        p.weights = testing::random_ints<int8_t>(rng, p.n * p.k, -127, 127);
+        p.bias = testing::random_ints<int32_t>(rng, p.n, -20000, 20000);
+        p.draw(profile, p.n, 16, [&] { return 4.0 / std::sqrt(double(p.k)); });
+        p.params.output_zero_point = static_cast<int32_t>(rng() % 256);
+        p.params.output_min = rng() % 2 ? 0 : p.params.output_zero_point;
+        p.params.output_max = 255;
+        CAPTURE(iter, p.mr, p.n, p.k, p.params.output_zero_point, p.params.output_min);
+        const std::vector<int8_t> expected = simulate(p);
+        for (int8_t x : expected) above_127 |= static_cast<uint8_t>(x) > 127;
+        REQUIRE(run(kernel, p) == expected);
+      }
+      CHECK(above_127);
+    }
+  });
+}
+
 // The indirect form: each row's K bytes split into taps of tap_bytes, every
 // tap in its own buffer (as input pixels are), some taps shared between rows
 // (as a padding row is). Same results as the definition.

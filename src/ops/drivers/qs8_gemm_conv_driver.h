@@ -110,6 +110,10 @@ class Qs8GemmConvDriver {
                    const int8_t** rows) const;
   // Receptive field of output pixel (b, oy, ox) into dst (K bytes).
   void gather(size_t b, size_t oy, size_t ox, const int8_t* input, int8_t* dst) const;
+  // The first input pixel under a tile whose windows lie in one output row
+  // and inside the image (consecutive windows stride_w pixels apart), else
+  // nullptr.
+  const int8_t* inner_tile_corner(size_t row0, size_t mr, const int8_t* input) const;
   // kernel_h * kernel_w pixel pointers per row.
   void fill_pixel_taps(size_t row0, size_t mr, const int8_t* input, const int8_t** taps) const;
   // row_sum_multiplier_ * the sum of each of the tile's mr rows (taps runs

@@ -93,17 +93,45 @@ void Qs8GemmConvDriver::gather(size_t b, size_t oy, size_t ox, const int8_t* inp
   }
 }
 
+// A tile's windows, when they all lie in one output row and inside the image
+// (most tiles): the first window's top-left input pixel, and the byte step
+// from one window to the next. Else nullptr.
+const int8_t* Qs8GemmConvDriver::inner_tile_corner(size_t row0, size_t mr,
+                                                   const int8_t* input) const {
+  const size_t ox = row0 % g_.output_w;
+  if (ox + mr > size_t(g_.output_w)) return nullptr;
+  const size_t oy = (row0 / g_.output_w) % g_.output_h;
+  const size_t b = row0 / (size_t(g_.output_w) * g_.output_h);
+  const int32_t iy0 = int32_t(oy) * g_.stride_h - g_.pad_top;
+  const int32_t ix0 = int32_t(ox) * g_.stride_w - g_.pad_left;
+  const int32_t ix_last = int32_t(ox + mr - 1) * g_.stride_w - g_.pad_left +
+                          (g_.kernel_w - 1) * g_.dilation_w;
+  if (iy0 < 0 || iy0 + (g_.kernel_h - 1) * g_.dilation_h >= g_.input_h || ix0 < 0 ||
+      ix_last >= g_.input_w) {
+    return nullptr;
+  }
+  const size_t c = static_cast<size_t>(g_.input_c);
+  return input + ((b * g_.input_h + size_t(iy0)) * g_.input_w + size_t(ix0)) * c;
+}
+
 void Qs8GemmConvDriver::fill_pixel_taps(size_t row0, size_t mr, const int8_t* input,
                                         const int8_t** taps) const {
+  const size_t c = static_cast<size_t>(g_.input_c);
+  const size_t count = size_t(g_.kernel_h) * g_.kernel_w;
+  if (const int8_t* corner = inner_tile_corner(row0, mr, input)) {
+    const size_t step = size_t(g_.stride_w) * c;
+    for (size_t m = 0; m < mr; ++m, corner += step) {
+      for (size_t t = 0; t < count; ++t) *taps++ = corner + tap_offsets_[t];
+    }
+    return;
+  }
   size_t ox = row0 % g_.output_w;
   size_t oy = (row0 / g_.output_w) % g_.output_h;
   size_t b = row0 / (size_t(g_.output_w) * g_.output_h);
-  const size_t c = static_cast<size_t>(g_.input_c);
   for (size_t m = 0; m < mr; ++m) {
     const int32_t iy0 = int32_t(oy) * g_.stride_h - g_.pad_top;
     const int32_t ix0 = int32_t(ox) * g_.stride_w - g_.pad_left;
     const int8_t* image = input + b * size_t(g_.input_h) * g_.input_w * c;
-    const size_t count = size_t(g_.kernel_h) * g_.kernel_w;
     if (iy0 >= 0 && iy0 + (g_.kernel_h - 1) * g_.dilation_h < g_.input_h && ix0 >= 0 &&
         ix0 + (g_.kernel_w - 1) * g_.dilation_w < g_.input_w) {
       const int8_t* corner = image + (size_t(iy0) * g_.input_w + size_t(ix0)) * c;
@@ -186,6 +214,16 @@ void Qs8GemmConvDriver::fill_row_taps(size_t row0, size_t mr, const int8_t* inpu
   // weights): only where those bytes still lie inside the input tensor.
   const int8_t* input_end = input + size_t(g_.batch) * g_.input_h * g_.input_w * c;
   const int8_t zero_point = padding_byte_;
+  const size_t row_stride = size_t(g_.dilation_h) * g_.input_w * c;
+  if (const int8_t* corner = inner_tile_corner(row0, mr, input)) {
+    const size_t step = size_t(g_.stride_w) * c;
+    if (corner + (mr - 1) * step + (g_.kernel_h - 1) * row_stride + segment_bytes_ <= input_end) {
+      for (size_t m = 0; m < mr; ++m, corner += step) {
+        for (int32_t ky = 0; ky < g_.kernel_h; ++ky) *taps++ = corner + ky * row_stride;
+      }
+      return;
+    }
+  }
   PixelCursor at(g_, row0);
   for (size_t m = 0; m < mr; ++m, at.next(g_)) {
     const int32_t iy0 = int32_t(at.oy) * g_.stride_h - g_.pad_top;
@@ -196,7 +234,6 @@ void Qs8GemmConvDriver::fill_row_taps(size_t row0, size_t mr, const int8_t* inpu
     if (columns_inside && iy0 >= 0 && iy_last < g_.input_h) {
       // Inner window: kernel rows at a fixed stride from its corner.
       const int8_t* corner = image + (size_t(iy0) * g_.input_w + size_t(ix0)) * c;
-      const size_t row_stride = size_t(g_.dilation_h) * g_.input_w * c;
       if (corner + (g_.kernel_h - 1) * row_stride + segment_bytes_ <= input_end) {
         for (int32_t ky = 0; ky < g_.kernel_h; ++ky) *taps++ = corner + ky * row_stride;
         continue;
