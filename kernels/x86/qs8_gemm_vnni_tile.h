@@ -130,26 +130,10 @@ struct TwoBlockSums {
   __m512i acc0[kMR], acc1[kMR];
 };
 
-// Always inlined, like the requantizer (kernels/x86/qs8_requant_avx512.h):
-// the row-offset instantiations would otherwise push it out of line.
-template <RequantProfile kProfile>
-LOWBIT_AVX512_ALWAYS_INLINE void store_block(const __m512i* acc, size_t rows, const Qs8GemmParams& params,
-                        size_t channel, size_t channels, int8_t* c, size_t c_stride) {
-  const avx512::BlockRequantizer<kProfile> requant(params, channel);
-  if (channels == kNR) {
-    for (size_t m = 0; m < rows; ++m) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(c + m * c_stride + channel),
-                       _mm512_cvtepi32_epi8(requant(acc[m])));
-    }
-  } else {
-    const __mmask16 mask = static_cast<__mmask16>((1u << channels) - 1u);
-    for (size_t m = 0; m < rows; ++m) {
-      _mm_mask_storeu_epi8(c + m * c_stride + channel, mask,
-                           _mm512_cvtepi32_epi8(requant(acc[m])));
-    }
-  }
-}
-
+// The stores below are always inlined, like the requantizer
+// (kernels/x86/qs8_requant_avx512.h): the row-offset instantiations would
+// otherwise push them out of line.
+//
 // Two full blocks (32 channels) of kRows rows, two rows at a time: the
 // requantized lanes of rows m and m + 1 narrowed by two VPACKSSDW, one
 // VPACKSSWB (VPACKUSWB for uint8 outputs) and one VPERMD into both rows' 32
@@ -184,6 +168,42 @@ LOWBIT_AVX512_ALWAYS_INLINE void store_two_blocks(const TwoBlockSums& sums,
   }
 }
 
+// One block (`channels` <= 16) of kRows rows, four rows at a time: as
+// store_two_blocks, rows m .. m + 3 narrowed by two VPACKSSDW, one VPACKSSWB
+// (VPACKUSWB for uint8 outputs) and one VPERMD into their 16 bytes each.
+template <size_t kRows, RequantProfile kProfile>
+LOWBIT_AVX512_ALWAYS_INLINE void store_one_block(const __m512i* acc, const Qs8GemmParams& params,
+                                                 size_t channel, size_t channels, int8_t* c,
+                                                 size_t c_stride) {
+  const avx512::BlockRequantizer<kProfile> requant(params, channel);
+  // After the packs, 128-bit lane l holds rows m .. m + 3's channels 4l ..
+  // 4l + 3, a dword each; output dword j is row j / 4, lane j % 4.
+  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  const bool uint8_outputs = params.output_max > 127;
+  const __mmask16 mask = static_cast<__mmask16>((1u << channels) - 1u);
+  for (size_t m = 0; m < kRows; m += 4) {
+    const size_t m1 = m + 1 < kRows ? m + 1 : m;
+    const size_t m2 = m + 2 < kRows ? m + 2 : m;
+    const size_t m3 = m + 3 < kRows ? m + 3 : m;
+    const __m512i rows01 = _mm512_packs_epi32(requant(acc[m]), requant(acc[m1]));
+    const __m512i rows23 = _mm512_packs_epi32(requant(acc[m2]), requant(acc[m3]));
+    const __m512i packed = uint8_outputs ? _mm512_packus_epi16(rows01, rows23)
+                                         : _mm512_packs_epi16(rows01, rows23);
+    const __m512i bytes = _mm512_permutexvar_epi32(order, packed);
+    const __m128i row[4] = {_mm512_castsi512_si128(bytes), _mm512_extracti32x4_epi32(bytes, 1),
+                            _mm512_extracti32x4_epi32(bytes, 2),
+                            _mm512_extracti32x4_epi32(bytes, 3)};
+    for (size_t i = 0; i < 4 && m + i < kRows; ++i) {
+      int8_t* out = c + (m + i) * c_stride + channel;
+      if (channels == kNR) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), row[i]);
+      } else {
+        _mm_mask_storeu_epi8(out, mask, row[i]);
+      }
+    }
+  }
+}
+
 // Qs8GemmParams::row_offsets into a block's accumulators (kOffsets: the
 // caller saw them given; a separate instantiation keeps the plain int8 path's
 // code as it was).
@@ -196,7 +216,8 @@ inline void add_row_offsets(__m512i* acc, const Qs8GemmParams& params) {
 }
 
 // All channels for kRows rows; block_bytes = one packed block of nr channels.
-// Stores are vpmovdb, the low byte of each clamped lane (stores_low_byte).
+// Stores keep the low byte of each clamped lane (stores_low_byte): packs
+// with signed or, for uint8 clamps, unsigned saturation.
 template <size_t kRows, RequantProfile kProfile, bool kOffsets, typename Source>
 void gemm_rows(const Source& source, size_t nc, size_t block_bytes, const void* packed_w,
                int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
@@ -216,8 +237,8 @@ void gemm_rows(const Source& source, size_t nc, size_t block_bytes, const void* 
       store_two_blocks<kRows, kProfile>(sums, params, block, c, c_stride);
       continue;
     }
-    store_block<kProfile>(sums.acc0, kRows, params, block, kNR, c, c_stride);
-    store_block<kProfile>(sums.acc1, kRows, params, block + kNR, rest, c, c_stride);
+    store_one_block<kRows, kProfile>(sums.acc0, params, block, kNR, c, c_stride);
+    store_one_block<kRows, kProfile>(sums.acc1, params, block + kNR, rest, c, c_stride);
   }
   if (block < nc) {
     __m512i acc[kMR];
@@ -228,7 +249,7 @@ void gemm_rows(const Source& source, size_t nc, size_t block_bytes, const void* 
       source.template accumulate_one<kRows, false>(w, acc);
     }
     add_row_offsets<kRows, kOffsets>(acc, params);
-    store_block<kProfile>(acc, kRows, params, block, rest < kNR ? rest : kNR, c, c_stride);
+    store_one_block<kRows, kProfile>(acc, params, block, rest < kNR ? rest : kNR, c, c_stride);
   }
 }
 
