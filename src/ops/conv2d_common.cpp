@@ -225,12 +225,15 @@ void add_abs_weight_sums(const WeightsLayout& layout, int32_t channels, const T*
 
 }  // namespace
 
-Status check_accumulator_range(const PrepareContext& ctx, const WeightsLayout& layout,
+Status check_accumulator_range(PrepareContext& ctx, const WeightsLayout& layout,
                                int32_t output_channels) {
   const TensorDesc& input = ctx.input(0);
   const TensorDesc& weights = ctx.input(1);
   const bool is_uint8 = input.dtype == DType::kUInt8;
   const int64_t input_zp = input.quant.zero_points[0];
+  const std::string key = std::string("accumulator_range.v1 ") + dtype_name(input.dtype) +
+                          " zx=" + std::to_string(input_zp);
+  if (ctx.find_prepared(key, 0) != nullptr) return Status::Ok();
   const int64_t max_input = is_uint8 ? std::max<int64_t>(input_zp, 255 - input_zp)
                                      : std::max<int64_t>(input_zp + 128, 127 - input_zp);
   const int32_t* bias = ctx.has_input(2) ? static_cast<const int32_t*>(ctx.input(2).data)
@@ -260,6 +263,7 @@ Status check_accumulator_range(const PrepareContext& ctx, const WeightsLayout& l
                         " can overflow (bound " + std::to_string(bound) + ")");
     }
   }
+  ctx.offer_prepared(key, nullptr, 0);
   return Status::Ok();
 }
 

@@ -141,7 +141,9 @@ struct WeightsLayout {
 
 // Fails with kUnsupported when some output channel's int32 accumulator could
 // overflow for some input (the kernels accumulate in int32 like TFLite's).
-Status check_accumulator_range(const PrepareContext& ctx, const WeightsLayout& layout,
+// A model whose prepared data records the check as passed (the converter
+// ran it) is not checked again: that pass visits every weight.
+Status check_accumulator_range(PrepareContext& ctx, const WeightsLayout& layout,
                                int32_t output_channels);
 
 // Runs fn(row_begin, row_end) over [0, rows) on the pool, one row per task:
