@@ -2,12 +2,15 @@
 // are used in place, give the same output bytes as packing at load, and any
 // block that does not fit (another ISA, wrong size, wrong key) falls back.
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <random>
 
 #include "convert/prepack.h"
 #include "format/lbm_format.h"
+#include "kernels/qs8_dwconv.h"
+#include "kernels/qs8_gemm.h"
 #include "runtime/arena_size.h"
 #include "runtime/cpu_features.h"
 #include "schema/lowbit_generated.h"
@@ -293,6 +296,61 @@ TEST_CASE("malformed: corrupt prepared data falls back or is refused naming the 
       CHECK(interp.packed_weight_bytes() == run(packed).packed_weight_bytes);
     }
   }
+}
+
+}  // namespace
+}  // namespace testing
+}  // namespace lowbit
+
+namespace lowbit {
+namespace testing {
+namespace {
+
+uint64_t fnv1a(const std::vector<uint8_t>& bytes) {
+  uint64_t h = 1469598103934665603u;
+  for (uint8_t b : bytes) h = (h ^ b) * 1099511628211u;
+  return h;
+}
+
+// Models on disk carry packed weights under keys "qs8_gemm.v1 ..." and
+// "qs8_dwconv.v1 ...". If a packing routine's bytes change for the same
+// parameters, files converted before would match and compute wrong numbers:
+// this test then fails. Bump the version in the driver's key (and the
+// format's table in docs/format.md), then update the fingerprints here.
+TEST_CASE("prepack: packed layouts keep their fingerprints (bump the key version if not)") {
+  std::mt19937 rng(11);
+  const size_t n = 19, k = 37, channels = 40;
+  const std::vector<int8_t> w = random_ints<int8_t>(rng, n * k, -128, 127);
+  const std::vector<int32_t> bias = random_ints<int32_t>(rng, channels, -9999, 9999);
+  std::vector<uint64_t> prints;
+  for (const Qs8GemmLayout layout : {Qs8GemmLayout{16, 4, true}, Qs8GemmLayout{8, 4, true},
+                                     Qs8GemmLayout{16, 4, false}}) {
+    std::vector<uint8_t> packed(qs8_gemm_packed_bytes(layout, n, k));
+    qs8_gemm_pack(layout, n, k, w.data(), bias.data(), -3, packed.data());
+    prints.push_back(fnv1a(packed));
+  }
+  const std::vector<int8_t> dw = random_ints<int8_t>(rng, 9 * channels, -128, 127);
+  std::vector<int16_t> wide(dw.size());
+  for (size_t i = 0; i < dw.size(); ++i) wide[i] = int16_t(dw[i] * 2 - 1);
+  std::vector<uint8_t> packed(qs8_dwconv_packed_bytes(32, channels, 9));
+  qs8_dwconv_pack(32, channels, 9, dw.data(), bias.data(), 5, packed.data());
+  prints.push_back(fnv1a(packed));
+  packed.assign(qs8_dwconv_rows_packed_bytes(32, channels, 3, 3), 0);
+  qs8_dwconv_pack_rows(32, channels, 3, 3, dw.data(), bias.data(), 5, packed.data());
+  prints.push_back(fnv1a(packed));
+  qs8_dwconv_pack_rows_wide(32, channels, 3, 3, wide.data(), bias.data(), 5, packed.data());
+  prints.push_back(fnv1a(packed));
+  char text[32];
+  const std::vector<uint64_t> expected = {0x887971c9e6106194u, 0xf29b16422d347e54u,
+                                          0x0cf537972f94a2cbu, 0x97bf5c7d32b0eb3cu,
+                                          0x9d396eabed1597dcu, 0xc6222ad48c5c3cadu};
+  std::string printed;
+  for (uint64_t p : prints) {
+    std::snprintf(text, sizeof text, "0x%016llxu ", static_cast<unsigned long long>(p));
+    printed += text;
+  }
+  INFO("fingerprints now: " << printed);
+  CHECK(prints == expected);
 }
 
 }  // namespace
