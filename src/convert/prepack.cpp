@@ -79,9 +79,10 @@ Result<KernelSelector> prepack_selector(const std::string& target) {
   return KernelSelector::create(target, cpu);
 }
 
+// The operators whose prepare offers prepared data.
 bool prepacked_operator(OpType type) {
   return type == OpType::kConv2D || type == OpType::kDepthwiseConv2D ||
-         type == OpType::kFullyConnected;
+         type == OpType::kFullyConnected || type == OpType::kLogistic;
 }
 
 }  // namespace

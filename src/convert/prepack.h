@@ -1,6 +1,7 @@
 // The converter's prepack pass: stores in a model what prepare() derives
-// from its weighted operators' constants (packed weights with the folded
-// bias, checked facts) for one kernel selection, so that a runtime selecting
+// from its operators' constants (packed weights with the folded bias,
+// requantization parameters, lookup tables, checked facts) for one kernel
+// selection and the default profile, so that a runtime selecting
 // the same kernels uses the bytes in place instead of deriving them at load
 // (docs/format.md, "Prepared data"; docs/tools.md, lowbit-convert --prepack).
 #pragma once
@@ -28,9 +29,10 @@ struct PrepackSummary {
 // Whether `target` names a prepack target; the message lists the known ones.
 Status check_prepack_target(const std::string& target);
 
-// The .lbm `model` (as written by the converter, without prepared data) with
-// every CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED operator's prepared
-// data for options.target added; `model` itself when the target is "none".
+// The .lbm `model` with the prepared data of every int8 or uint8 CONV_2D,
+// DEPTHWISE_CONV_2D, FULLY_CONNECTED and LOGISTIC operator for
+// options.target (replacing any it had); `model` itself when the target is
+// "none".
 // An operator whose prepare fails gets none (the runtime will name the
 // failure when it prepares the model).
 Result<std::vector<uint8_t>> prepack_model(const std::vector<uint8_t>& model,

@@ -1,6 +1,7 @@
 #include "ops/conv2d_common.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -160,10 +161,34 @@ struct ChannelScales {
 
 }  // namespace
 
+namespace {
+
+// Stored requantizers are used only in the ranges quantize_multiplier gives
+// the scales of real layers; anything else is recomputed from the scales.
+bool requantizers_in_range(const ref::Requantizer* r, int32_t channels) {
+  for (int32_t c = 0; c < channels; ++c) {
+    if (r[c].multiplier < 0 || r[c].shift < -31 || r[c].shift > 30 ||
+        !(r[c].scale >= 0.0f && r[c].scale <= FLT_MAX)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 const ref::Requantizer* make_channel_requantizers(PrepareContext& ctx, MultiplierRule rule,
                                                   int32_t output_channels) {
-  auto* requantizers = static_cast<ref::Requantizer*>(
-      ctx.allocate_persistent(sizeof(ref::Requantizer) * size_t(output_channels)));
+  static_assert(sizeof(ref::Requantizer) == 12, "stored as three 4-byte fields per channel");
+  const size_t bytes = sizeof(ref::Requantizer) * size_t(output_channels);
+  const std::string key = "requantizers.v1 profile=" + std::to_string(int(ctx.profile())) +
+                          " rule=" + std::to_string(int(rule)) +
+                          " n=" + std::to_string(output_channels);
+  if (const void* stored = ctx.find_prepared(key, bytes)) {
+    const auto* r = static_cast<const ref::Requantizer*>(stored);
+    if (requantizers_in_range(r, output_channels)) return r;
+  }
+  auto* requantizers = static_cast<ref::Requantizer*>(ctx.allocate_persistent(bytes));
   if (requantizers == nullptr) return nullptr;
   const ChannelScales scales(ctx, rule);
   const RequantProfile profile = ctx.profile();
@@ -172,6 +197,7 @@ const ref::Requantizer* make_channel_requantizers(PrepareContext& ctx, Multiplie
         ref::weighted_fp32_scale(scales.input_scale, scales.weight_scale(c), scales.output_scale);
     requantizers[c] = ref::make_requantizer(profile, scales.real_multiplier(c), fp32_scale);
   }
+  ctx.offer_prepared(key, requantizers, bytes);
   return requantizers;
 }
 

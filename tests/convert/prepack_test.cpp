@@ -22,8 +22,9 @@ namespace {
 
 // Every driver path that packs: a 3-channel 3x3 CONV_2D (kernel-row taps),
 // a 16-channel 3x3 CONV_2D (pixel taps), a strided depthwise 3x3, a 1x1
-// CONV_2D (direct rows) and a FULLY_CONNECTED; int8, or legacy uint8 with
-// weights far from their zero point (row sums, split taps).
+// CONV_2D (direct rows) and a FULLY_CONNECTED, then (int8) a LOGISTIC (its
+// table); int8, or legacy uint8 with weights far from their zero point (row sums,
+// split taps).
 void build_weighted_graph(ModelBuilder& b, DType dtype, uint32_t seed) {
   std::mt19937 rng(seed);
   const bool u8 = dtype == DType::kUInt8;
@@ -78,8 +79,13 @@ void build_weighted_graph(ModelBuilder& b, DType dtype, uint32_t seed) {
   const int out = activation("fc/out", Shape{1, 10}, 0.5f);
   b.add_operator(OpType::kFullyConnected, {flat, w5, bias("fc/b", 10, 0.3f, w5)}, {out},
                  FullyConnectedOptions{}, "fc");
+  int last = out;
+  if (!u8) {  // LOGISTIC takes int8 only
+    last = b.add_tensor("probability", dtype, Shape{1, 10}, per_tensor(1.0f / 256, -128));
+    b.add_operator(OpType::kLogistic, {out}, {last}, {}, "logistic");
+  }
   b.set_inputs({x});
-  b.set_outputs({y2, y3, out});
+  b.set_outputs({y2, y3, last});
 }
 
 struct Run {
@@ -163,7 +169,7 @@ TEST_CASE("prepack: prepared weights are used in place, outputs unchanged") {
     const std::vector<uint8_t> plain = build(dtype);
     PrepackSummary summary;
     const std::vector<uint8_t> packed = prepack(plain, "auto", &summary);
-    CHECK(summary.operators == 5);
+    CHECK(summary.operators == (dtype == DType::kInt8 ? 6 : 5));
     CHECK(packed.size() > plain.size());
     const Run before = run(plain), after = run(packed);
     REQUIRE(before.status.ok());
@@ -247,6 +253,18 @@ TEST_CASE("malformed: corrupt prepared data falls back or is refused naming the 
         const size_t v1 = p.key.find(".v1");
         if (v1 != std::string::npos) p.key.replace(v1, 3, ".v0");
       }));
+      REQUIRE(r.status.ok());
+      CHECK(r.outputs == before.outputs);
+    }
+    SECTION("requantizers out of range are recomputed") {
+      std::vector<std::vector<int32_t>> bad_shifts;
+      const Run r = run(rewritten([&](PreparedData& p) {
+        if (p.key.rfind("requantizers.", 0) != 0) return;
+        bad_shifts.emplace_back(p.bytes / 4, 0);
+        for (size_t i = 1; i < bad_shifts.back().size(); i += 3) bad_shifts.back()[i] = 100;
+        p.data = bad_shifts.back().data();
+      }));
+      CHECK(bad_shifts.size() == 5);
       REQUIRE(r.status.ok());
       CHECK(r.outputs == before.outputs);
     }
