@@ -225,11 +225,12 @@ class WeightedOpKernel : public OpKernel {
   // Whether the driver takes the input's pixel sums (pixel_count_ pixels of
   // pixel_bytes_), and where they are in scratch.
   bool pixel_sums_wanted_ = false;
-  bool uint8_range_known_ = false;
-  Uint8WeightRange uint8_range_;
   size_t pixel_sums_offset_ = 0;
   size_t pixel_count_ = 0;
   size_t pixel_bytes_ = 1;
+  // uint8_range()'s result once known.
+  bool uint8_range_known_ = false;
+  Uint8WeightRange uint8_range_;
 
  private:
   WeightedKernel<Params, Qs8Fn, Qu8Fn> kernel_;
