@@ -118,6 +118,28 @@ struct RightShiftRescale {
     away_odd = _mm512_maskz_mov_epi64(odd_right, away);
   }
 
+  // Adds zero_point * 2^(31+r) to the rounding terms, so that apply() returns
+  // the rescaled value plus the zero point: a multiple of the divisor passes
+  // through the floor unchanged. Only where folds_zero_point says so: every
+  // lane's r in [1, 30] and |zero_point| <= 2^(30-r). Then |x*M| < 2^62,
+  // |zero_point| * 2^(31+r) <= 2^61 and the rounding terms (<= 2^30 + 2^60,
+  // 2^31 for ties away) keep the sum inside 64 bits, and r >= 1 keeps the
+  // result, the sum over 2^32 or more, inside int32.
+  LOWBIT_AVX512_ALWAYS_INLINE void fold_zero_point(int32_t zero_point) {
+    const __m512i zp = _mm512_set1_epi64(zero_point);
+    round_even = _mm512_add_epi64(round_even, _mm512_sllv_epi64(zp, shift_even));
+    round_odd = _mm512_add_epi64(round_odd, _mm512_sllv_epi64(zp, shift_odd));
+  }
+  static LOWBIT_AVX512_ALWAYS_INLINE bool folds_zero_point(__m512i shift, int32_t zero_point) {
+    if (zero_point < -(1 << 29) || zero_point > (1 << 29)) return false;
+    const uint32_t magnitude = static_cast<uint32_t>(zero_point < 0 ? -zero_point : zero_point);
+    // ceil(log2(magnitude)), 0 for magnitudes 0 and 1.
+    const int bits = magnitude <= 1 ? 0 : 32 - __builtin_clz(magnitude - 1);
+    const __m512i right = _mm512_sub_epi32(_mm512_setzero_si512(), shift);
+    return _mm512_cmplt_epi32_mask(right, _mm512_set1_epi32(1)) == 0 &&
+           _mm512_cmpgt_epi32_mask(right, _mm512_set1_epi32(30 - bits)) == 0;
+  }
+
   template <bool kAwayFromZero>
   LOWBIT_AVX512_ALWAYS_INLINE __m512i apply(__m512i acc, __m512i multiplier) const {
     const __m512i product_even = _mm512_mul_epi32(acc, multiplier);
@@ -162,12 +184,23 @@ struct FixedPointTerms {
   __m512i multiplier, shift;
   RightShiftRescale right;
   bool right_only = false;
+  bool zero_point_folded = false;  // set(..., zero_point) could fold it
 
   LOWBIT_AVX512_ALWAYS_INLINE void set(__m512i m, __m512i s, RequantProfile profile) {
     multiplier = m;
     shift = s;
     right_only = _mm512_cmpgt_epi32_mask(shift, _mm512_setzero_si512()) == 0;
+    zero_point_folded = false;
     if (right_only) right.set(m, s, profile);
+  }
+  // The same with the zero point folded into the rounding terms where
+  // RightShiftRescale allows it (zero_point_folded): right.apply() then
+  // returns the rescaled value plus the zero point.
+  LOWBIT_AVX512_ALWAYS_INLINE void set(__m512i m, __m512i s, RequantProfile profile,
+                                       int32_t zero_point) {
+    set(m, s, profile);
+    zero_point_folded = right_only && RightShiftRescale::folds_zero_point(s, zero_point);
+    if (zero_point_folded) right.fold_zero_point(zero_point);
   }
   // kProfile: the profile set() was given (not xnnpack_fp32).
   template <RequantProfile kProfile>
@@ -245,7 +278,9 @@ struct BlockRequantizer {
     if (kProfile == RequantProfile::kXnnpackFp32) {
       scale = scales;
     } else {
-      terms.set(multiplier, shift, kProfile);
+      terms.set(multiplier, shift, kProfile, p.output_zero_point);
+      lo_offset = _mm512_set1_epi32(lo_value + p.output_zero_point);
+      hi_offset = _mm512_set1_epi32(hi_value + p.output_zero_point);
     }
   }
 
@@ -256,12 +291,19 @@ struct BlockRequantizer {
       v = _mm512_min_ps(_mm512_max_ps(v, lo_f), hi_f);
       return _mm512_add_epi32(_mm512_cvtps_epi32(v), zero_point);
     }
+    if (terms.zero_point_folded) {
+      // The clamp to [lo, hi] moved by the zero point: the same outputs.
+      const __m512i v = terms.right.template apply<kProfile == RequantProfile::kTfliteReference>(
+          acc, terms.multiplier);
+      return _mm512_min_epi32(_mm512_max_epi32(v, lo_offset), hi_offset);
+    }
     const __m512i v = terms.template apply<kProfile>(acc);
     return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(v, lo), hi), zero_point);
   }
 
   FixedPointTerms terms{};
   __m512i zero_point, lo, hi;
+  __m512i lo_offset{}, hi_offset{};  // lo, hi + zero_point
   __m512 scale{}, lo_f, hi_f;
 };
 
