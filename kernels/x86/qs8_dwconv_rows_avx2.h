@@ -97,8 +97,7 @@ struct WideRequant {
       : requant(make(p, block, two_pixels)) {}
   // Sixteen int8 outputs of the channel-ordered low and high halves.
   LOWBIT_AVX512_ALWAYS_INLINE __m128i operator()(__m256i low, __m256i high) const {
-    return _mm512_cvtepi32_epi8(
-        requant(_mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1)));
+    return requant.bytes(_mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1));
   }
 };
 #endif

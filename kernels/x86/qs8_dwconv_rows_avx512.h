@@ -61,6 +61,7 @@ struct OutputRange {
   __m512i zero_point, lo, hi;  // lo/hi: output_min/max - zero_point
   __m512 lo_f, hi_f;
   __m256i out_min, out_max;  // int8 bytes
+  bool full_int8;             // [output_min, output_max] = [-128, 127]: saturation clamps
   explicit OutputRange(const Qs8GemmParams& p)
       : zero_point(_mm512_set1_epi32(p.output_zero_point)),
         lo(_mm512_set1_epi32(p.output_min - p.output_zero_point)),
@@ -68,7 +69,8 @@ struct OutputRange {
         lo_f(_mm512_set1_ps(float(p.output_min - p.output_zero_point))),
         hi_f(_mm512_set1_ps(float(p.output_max - p.output_zero_point))),
         out_min(_mm256_set1_epi8(static_cast<char>(p.output_min))),
-        out_max(_mm256_set1_epi8(static_cast<char>(p.output_max))) {}
+        out_max(_mm256_set1_epi8(static_cast<char>(p.output_max))),
+        full_int8(p.output_min == -128 && p.output_max == 127) {}
 };
 
 // The outputs plus the zero point as int32 lanes, clamped to the output range
@@ -189,8 +191,8 @@ void row(const Qs8DwconvRowArgs& a) {
       const __m512i sum_hi = _mm512_add_epi32(acc[0][1], acc[1][1]);
       const __m512i words = _mm512_packs_epi32(requantize(sum_lo, rq_low, range),
                                                requantize(sum_hi, rq_high, range));
-      const __m256i bytes = _mm256_min_epi8(
-          _mm256_max_epi8(_mm512_cvtsepi16_epi8(words), range.out_min), range.out_max);
+      __m256i bytes = _mm512_cvtsepi16_epi8(words);
+      if (!range.full_int8) bytes = _mm256_min_epi8(_mm256_max_epi8(bytes, range.out_min), range.out_max);
       _mm256_mask_storeu_epi8(out, load_mask, bytes);
     }
   }
