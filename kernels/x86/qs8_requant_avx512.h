@@ -282,9 +282,15 @@ struct BlockRequantizer {
       const int32_t out_lo = lo_value + p.output_zero_point, out_hi = hi_value + p.output_zero_point;
       lo_offset = _mm512_set1_epi32(out_lo);
       hi_offset = _mm512_set1_epi32(out_hi);
-      lo_bytes = _mm_set1_epi8(static_cast<char>(std::max(out_lo, -128)));
-      hi_bytes = _mm_set1_epi8(static_cast<char>(std::min(out_hi, 127)));
-      full_int8_range = out_lo <= -128 && out_hi >= 127;
+      lo_bytes = _mm_set1_epi8(static_cast<char>(out_lo));
+      hi_bytes = _mm_set1_epi8(static_cast<char>(out_hi));
+      if (out_lo >= -128 && out_hi <= 127) {
+        narrowing = Narrowing::kSigned;
+        full_range = out_lo == -128 && out_hi == 127;
+      } else if (out_lo >= 0 && out_hi <= 255) {
+        narrowing = Narrowing::kUnsigned;
+        full_range = out_hi == 255;
+      }
     }
   }
 
@@ -305,29 +311,37 @@ struct BlockRequantizer {
     return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(v, lo), hi), zero_point);
   }
 
-  // The same outputs as int8 bytes (int8 output ranges only). With the zero
-  // point folded, VPMOVSDB's saturation to [-128, 127] is the clamp where the
+  // The same outputs as bytes: int8, or uint8 where the output range lies in
+  // [0, 255] (the low-byte stores of a uint8 layer). With the zero point
+  // folded, VPMOVSDB's saturation to [-128, 127] is the clamp where the
   // output range is all of int8 (RELU6 with zero point -128 and no
-  // activation alike), so neither bound costs an instruction there, and a
-  // narrower range is clamped on the bytes. Equal to narrowing operator()'s
-  // lanes: saturating, then clamping within int8, clamps to the range.
+  // activation alike), so neither bound costs an instruction there; a
+  // narrower range is clamped on the bytes (saturating, then clamping inside
+  // the saturated range, clamps to the range). uint8: the lower bound on the
+  // lanes, then VPMOVUSDB saturates at 255.
   LOWBIT_AVX512_ALWAYS_INLINE __m128i bytes(__m512i acc) const {
-    if (kProfile != RequantProfile::kXnnpackFp32 && terms.zero_point_folded) {
-      const __m128i b = _mm512_cvtsepi32_epi8(
-          terms.right.template apply<kProfile == RequantProfile::kTfliteReference>(
-              acc, terms.multiplier));
-      if (full_int8_range) return b;
-      return _mm_min_epi8(_mm_max_epi8(b, lo_bytes), hi_bytes);
+    if (kProfile != RequantProfile::kXnnpackFp32 && terms.zero_point_folded &&
+        narrowing != Narrowing::kLowByte) {
+      const __m512i v = terms.right.template apply<kProfile == RequantProfile::kTfliteReference>(
+          acc, terms.multiplier);
+      if (narrowing == Narrowing::kUnsigned) {
+        const __m128i b = _mm512_cvtusepi32_epi8(_mm512_max_epi32(v, lo_offset));
+        return full_range ? b : _mm_min_epu8(b, hi_bytes);
+      }
+      const __m128i b = _mm512_cvtsepi32_epi8(v);
+      return full_range ? b : _mm_min_epi8(_mm_max_epi8(b, lo_bytes), hi_bytes);
     }
     return _mm512_cvtepi32_epi8((*this)(acc));
   }
 
+  enum class Narrowing { kSigned, kUnsigned, kLowByte };
   FixedPointTerms terms{};
   __m512i zero_point, lo, hi;
   __m512i lo_offset{}, hi_offset{};  // lo, hi + zero_point
-  __m128i lo_bytes{}, hi_bytes{};    // the same as int8 bytes, for bytes()
+  __m128i lo_bytes{}, hi_bytes{};    // the same as bytes, for bytes()
   __m512 scale{}, lo_f, hi_f;
-  bool full_int8_range = false;      // lo, hi + zero_point cover [-128, 127]
+  Narrowing narrowing = Narrowing::kLowByte;
+  bool full_range = false;           // lo, hi + zero_point = the narrowing's whole range
 };
 
 }  // namespace avx512
