@@ -118,26 +118,43 @@ struct RightShiftRescale {
     away_odd = _mm512_maskz_mov_epi64(odd_right, away);
   }
 
-  // Adds zero_point * 2^(31+r) to the rounding terms, so that apply() returns
-  // the rescaled value plus the zero point: a multiple of the divisor passes
-  // through the floor unchanged. Only where folds_zero_point says so: every
-  // lane's r in [1, 30] and |zero_point| <= 2^(30-r). Then |x*M| < 2^62,
-  // |zero_point| * 2^(31+r) <= 2^61 and the rounding terms (<= 2^30 + 2^60,
-  // 2^31 for ties away) keep the sum inside 64 bits, and r >= 1 keeps the
-  // result, the sum over 2^32 or more, inside int32.
-  LOWBIT_AVX512_ALWAYS_INLINE void fold_zero_point(int32_t zero_point) {
-    const __m512i zp = _mm512_set1_epi64(zero_point);
-    round_even = _mm512_add_epi64(round_even, _mm512_sllv_epi64(zp, shift_even));
-    round_odd = _mm512_add_epi64(round_odd, _mm512_sllv_epi64(zp, shift_odd));
+  // set() with zero_point * 2^(31+r) added to the rounding terms, so that
+  // apply() returns the rescaled value plus the zero point: a multiple of the
+  // divisor passes through the floor unchanged. Only where folds_zero_point
+  // says so: every lane's r in [1, 30] and |zero_point| <= 2^(30-r). Then
+  // |x*M| < 2^62, |zero_point| * 2^(31+r) <= 2^61 and the rounding terms
+  // (<= 2^30 + 2^60, 2^31 for ties away) keep the sum inside 64 bits, and
+  // r >= 1 keeps the result, the sum over 2^32 or more, inside int32. With
+  // r >= 1 everywhere the terms need no masks: the rounding is
+  // (1 + 2 zero_point) * 2^(30+r), plus 2^30 for the double rounding.
+  LOWBIT_AVX512_ALWAYS_INLINE void set_folded(__m512i multiplier, __m512i shift,
+                                              RequantProfile profile, int32_t zero_point) {
+    const __m512i low = _mm512_set1_epi64(0xffffffff);
+    const __m512i shifts = _mm512_sub_epi32(_mm512_set1_epi32(30), shift);  // 30 + r
+    const __m512i shifts_even = _mm512_and_si512(shifts, low);
+    const __m512i shifts_odd = _mm512_srli_epi64(shifts, 32);
+    multiplier_odd = _mm512_srli_epi64(multiplier, 32);
+    const __m512i base = _mm512_set1_epi64(1 + 2 * int64_t{zero_point});
+    round_even = _mm512_sllv_epi64(base, shifts_even);
+    round_odd = _mm512_sllv_epi64(base, shifts_odd);
+    if (profile != RequantProfile::kSingleRounding) {
+      const __m512i half = _mm512_set1_epi64(int64_t{1} << 30);
+      round_even = _mm512_add_epi64(round_even, half);
+      round_odd = _mm512_add_epi64(round_odd, half);
+    }
+    const __m512i one = _mm512_set1_epi64(1);
+    shift_even = _mm512_add_epi64(shifts_even, one);
+    shift_odd = _mm512_add_epi64(shifts_odd, one);
+    away_even = away_odd = _mm512_set1_epi64(int64_t{1} << 31);
   }
   static LOWBIT_AVX512_ALWAYS_INLINE bool folds_zero_point(__m512i shift, int32_t zero_point) {
     if (zero_point < -(1 << 29) || zero_point > (1 << 29)) return false;
     const uint32_t magnitude = static_cast<uint32_t>(zero_point < 0 ? -zero_point : zero_point);
     // ceil(log2(magnitude)), 0 for magnitudes 0 and 1.
     const int bits = magnitude <= 1 ? 0 : 32 - __builtin_clz(magnitude - 1);
-    const __m512i right = _mm512_sub_epi32(_mm512_setzero_si512(), shift);
-    return _mm512_cmplt_epi32_mask(right, _mm512_set1_epi32(1)) == 0 &&
-           _mm512_cmpgt_epi32_mask(right, _mm512_set1_epi32(30 - bits)) == 0;
+    // r - 1 = -shift - 1 in [0, 29 - bits], one unsigned comparison.
+    const __m512i r_minus_1 = _mm512_sub_epi32(_mm512_set1_epi32(-1), shift);
+    return _mm512_cmpgt_epu32_mask(r_minus_1, _mm512_set1_epi32(29 - bits)) == 0;
   }
 
   template <bool kAwayFromZero>
@@ -198,9 +215,12 @@ struct FixedPointTerms {
   // returns the rescaled value plus the zero point.
   LOWBIT_AVX512_ALWAYS_INLINE void set(__m512i m, __m512i s, RequantProfile profile,
                                        int32_t zero_point) {
-    set(m, s, profile);
-    zero_point_folded = right_only && RightShiftRescale::folds_zero_point(s, zero_point);
-    if (zero_point_folded) right.fold_zero_point(zero_point);
+    zero_point_folded = RightShiftRescale::folds_zero_point(s, zero_point);
+    if (!zero_point_folded) return set(m, s, profile);
+    multiplier = m;
+    shift = s;
+    right_only = true;
+    right.set_folded(m, s, profile, zero_point);
   }
   // kProfile: the profile set() was given (not xnnpack_fp32).
   template <RequantProfile kProfile>
