@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # lowbit beside LiteRT, Larq Compute Engine and ONNX Runtime: scripts/bench_peers.py run with the
 # repository's .venv (scripts/install-deps.sh --oracle) or the venv in $LOWBIT_VENV.
+#   scripts/bench_peers.sh e2e    [--build build] [--threads 1,2] [--runs 50] [--rounds 3] [--only vww,resnet]
+#                                 [--markdown]   (issue 16's end-to-end table, both profiles vs LiteRT)
 #   scripts/bench_peers.sh int8   [--build build] [--threads 1,2] [--runs 30] [--profile P] [--markdown]
 #   scripts/bench_peers.sh binary [--build build] [--threads 1,2] [--runs 30] [--quick] [--regenerate]
 #   scripts/bench_peers.sh layers [--build build] [--min-time 0.2] [--int8-activations] [--markdown]
