@@ -125,14 +125,12 @@ LOWBIT_AVX512_ALWAYS_INLINE void store_block(const __m512i* acc, size_t rows, co
   const avx512::BlockRequantizer<kProfile> requant(params, channel);
   if (channels == kNR) {
     for (size_t m = 0; m < rows; ++m) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(c + m * c_stride + channel),
-                       _mm512_cvtepi32_epi8(requant(acc[m])));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(c + m * c_stride + channel), requant.bytes(acc[m]));
     }
   } else {
     const __mmask16 mask = static_cast<__mmask16>((1u << channels) - 1u);
     for (size_t m = 0; m < rows; ++m) {
-      _mm_mask_storeu_epi8(c + m * c_stride + channel, mask,
-                           _mm512_cvtepi32_epi8(requant(acc[m])));
+      _mm_mask_storeu_epi8(c + m * c_stride + channel, mask, requant.bytes(acc[m]));
     }
   }
 }
