@@ -24,6 +24,10 @@ namespace lowbit {
 ref::RequantizeSignature<int8_t, int8_t> qs8_requantize__avx2;
 ref::RequantizeSignature<uint8_t, int8_t> qu8_qs8_requantize__avx2;
 ref::RequantizeSignature<int8_t, uint8_t> qs8_qu8_requantize__avx2;
+ref::RequantizeSignature<int8_t, int8_t> qs8_requantize__avx512;
+ref::RequantizeSignature<uint8_t, int8_t> qu8_qs8_requantize__avx512;
+ref::RequantizeSignature<int8_t, uint8_t> qs8_qu8_requantize__avx512;
+ref::RequantizeSignature<uint8_t, uint8_t> qu8_requantize__avx512;
 
 // QUANTIZE float32 -> int8/uint8 and DEQUANTIZE int8/uint8 -> float32:
 // x86-64 (kernels/x86/qs8_quantize_float_{avx2,avx512}.cpp), aarch64

@@ -3,6 +3,7 @@
 // interpreter executes it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -253,12 +254,21 @@ struct TensorDesc {
 
 constexpr int kAbsentInput = -1;
 
+// Bytes the converter derived from an operator's constants for one kernel
+// layout (docs/format.md, "Prepared data"); data points into the model.
+struct PreparedData {
+  std::string key;
+  const void* data = nullptr;
+  size_t bytes = 0;
+};
+
 struct OperatorDesc {
   OpType type = OpType::kConv2D;
   std::string name;
   std::vector<int> inputs;  // kAbsentInput for an optional input not given
   std::vector<int> outputs;
   OpOptions options;
+  std::vector<PreparedData> prepared;  // optional, see PreparedData
 };
 
 struct GraphDesc {

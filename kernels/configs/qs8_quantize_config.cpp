@@ -23,10 +23,10 @@ using Qu8DequantizeFn = ref::DequantizeFn<uint8_t>;
 
 LOWBIT_KERNEL_FAMILY(Qs8QuantizeFn, qs8_quantize, AVX512, AVX2, NEON, ARMV7NEON)
 LOWBIT_KERNEL_FAMILY(Qu8QuantizeFn, qu8_quantize, AVX512, AVX2, NEON, ARMV7NEON)
-LOWBIT_KERNEL_FAMILY(Qs8RequantizeFn, qs8_requantize, AVX2)
-LOWBIT_KERNEL_FAMILY(Qu8Qs8RequantizeFn, qu8_qs8_requantize, AVX2)
-LOWBIT_KERNEL_FAMILY(Qs8Qu8RequantizeFn, qs8_qu8_requantize, AVX2)
-LOWBIT_REFERENCE_FAMILY(Qu8RequantizeFn, qu8_requantize)
+LOWBIT_KERNEL_FAMILY(Qs8RequantizeFn, qs8_requantize, AVX512, AVX2)
+LOWBIT_KERNEL_FAMILY(Qu8Qs8RequantizeFn, qu8_qs8_requantize, AVX512, AVX2)
+LOWBIT_KERNEL_FAMILY(Qs8Qu8RequantizeFn, qs8_qu8_requantize, AVX512, AVX2)
+LOWBIT_KERNEL_FAMILY(Qu8RequantizeFn, qu8_requantize, AVX512)
 LOWBIT_KERNEL_FAMILY(Qs8DequantizeFn, qs8_dequantize, AVX512, AVX2, NEON, ARMV7NEON)
 LOWBIT_KERNEL_FAMILY(Qu8DequantizeFn, qu8_dequantize, AVX512, AVX2, NEON, ARMV7NEON)
 // RELU and RELU6 differ only in the clamp their parameters carry.

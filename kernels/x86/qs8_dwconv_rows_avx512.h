@@ -52,7 +52,7 @@ struct HalfRequant {
                                         _mm512_loadu_si512(p.multiplier + channel + 16)),
               _mm512_permutex2var_epi32(_mm512_loadu_si512(p.shift + channel), index,
                                         _mm512_loadu_si512(p.shift + channel + 16)),
-              kProfile);
+              kProfile, p.output_zero_point);
   }
 };
 
@@ -60,14 +60,23 @@ struct HalfRequant {
 struct OutputRange {
   __m512i zero_point, lo, hi;  // lo/hi: output_min/max - zero_point
   __m512 lo_f, hi_f;
+  __m256i out_min, out_max;  // int8 bytes
+  bool full_int8;             // [output_min, output_max] = [-128, 127]: saturation clamps
   explicit OutputRange(const Qs8GemmParams& p)
       : zero_point(_mm512_set1_epi32(p.output_zero_point)),
         lo(_mm512_set1_epi32(p.output_min - p.output_zero_point)),
         hi(_mm512_set1_epi32(p.output_max - p.output_zero_point)),
         lo_f(_mm512_set1_ps(float(p.output_min - p.output_zero_point))),
-        hi_f(_mm512_set1_ps(float(p.output_max - p.output_zero_point))) {}
+        hi_f(_mm512_set1_ps(float(p.output_max - p.output_zero_point))),
+        out_min(_mm256_set1_epi8(static_cast<char>(p.output_min))),
+        out_max(_mm256_set1_epi8(static_cast<char>(p.output_max))),
+        full_int8(p.output_min == -128 && p.output_max == 127) {}
 };
 
+// The outputs plus the zero point as int32 lanes, clamped to the output range
+// unless the zero point is folded into the rescale: the caller's saturating
+// narrowing and byte clamp then finish the job (saturating to int16, then to
+// int8, then clamping to [output_min, output_max] inside int8 is that clamp).
 template <RequantProfile kProfile>
 inline __m512i requantize(__m512i acc, const HalfRequant<kProfile>& rq, const OutputRange& r) {
   __m512i v;
@@ -75,6 +84,10 @@ inline __m512i requantize(__m512i acc, const HalfRequant<kProfile>& rq, const Ou
     __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), rq.scale);
     f = _mm512_min_ps(_mm512_max_ps(f, r.lo_f), r.hi_f);
     return _mm512_add_epi32(_mm512_cvtps_epi32(f), r.zero_point);
+  }
+  if (rq.terms.zero_point_folded) {
+    return rq.terms.right.template apply<kProfile == RequantProfile::kTfliteReference>(
+        acc, rq.terms.multiplier);
   }
   v = rq.terms.template apply<kProfile>(acc);
   v = _mm512_min_epi32(_mm512_max_epi32(v, r.lo), r.hi);
@@ -176,10 +189,11 @@ void row(const Qs8DwconvRowArgs& a) {
       }
       const __m512i sum_lo = _mm512_add_epi32(acc[0][0], acc[1][0]);
       const __m512i sum_hi = _mm512_add_epi32(acc[0][1], acc[1][1]);
-      // Both in int8 range already, so the saturating pack is exact.
       const __m512i words = _mm512_packs_epi32(requantize(sum_lo, rq_low, range),
                                                requantize(sum_hi, rq_high, range));
-      _mm256_mask_storeu_epi8(out, load_mask, _mm512_cvtepi16_epi8(words));
+      __m256i bytes = _mm512_cvtsepi16_epi8(words);
+      if (!range.full_int8) bytes = _mm256_min_epi8(_mm256_max_epi8(bytes, range.out_min), range.out_max);
+      _mm256_mask_storeu_epi8(out, load_mask, bytes);
     }
   }
 }

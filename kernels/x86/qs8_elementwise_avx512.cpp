@@ -49,12 +49,27 @@ struct Input16 {
 struct Store16 {
   __m512i zero_point, lo, hi;
   __m128i flip;
+  __m128i lo_bytes, hi_bytes;  // lo, hi + zero point within int8, for offset()
+  bool full_int8;              // and those are -128, 127
 
   Store16(int32_t zp, int32_t act_min, int32_t act_max, __m128i flip_bytes)
       : zero_point(_mm512_set1_epi32(zp)),
         lo(_mm512_set1_epi32(std::max(act_min - zp, -ref::kRequantizedLimit))),
         hi(_mm512_set1_epi32(std::min(act_max - zp, ref::kRequantizedLimit))),
-        flip(flip_bytes) {}
+        flip(flip_bytes),
+        lo_bytes(_mm_set1_epi8(static_cast<char>(std::max({act_min, zp - ref::kRequantizedLimit, -128})))),
+        hi_bytes(_mm_set1_epi8(static_cast<char>(std::min({act_max, zp + ref::kRequantizedLimit, 127})))),
+        full_int8(std::max(act_min, zp - ref::kRequantizedLimit) <= -128 &&
+                  std::min(act_max, zp + ref::kRequantizedLimit) >= 127) {}
+
+  // Values with the zero point already added (Rescale::apply_offset), int8
+  // outputs: VPMOVSDB saturates to int8, which is the clamp where the range
+  // is all of int8, else the bytes are clamped (the same as clamping first).
+  void offset(__m512i v, __mmask16 mask, int8_t* out) const {
+    __m128i bytes = _mm512_cvtsepi32_epi8(v);
+    if (!full_int8) bytes = _mm_min_epi8(_mm_max_epi8(bytes, lo_bytes), hi_bytes);
+    _mm_mask_storeu_epi8(out, mask, _mm_xor_si128(bytes, flip));
+  }
 
   __m512i clamped(__m512i v) const {
     return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(v, lo), hi), zero_point);
@@ -86,6 +101,18 @@ struct Rescale {
   Rescale(const ref::Requantizer& r, RequantProfile p) : profile(p) {
     terms.set(_mm512_set1_epi32(r.multiplier), _mm512_set1_epi32(r.shift), p);
   }
+  // Folds the output zero point into the rounding where the shift allows
+  // (terms.zero_point_folded); then only apply_offset() may be used.
+  void fold_zero_point(int32_t zero_point) {
+    terms.set(terms.multiplier, terms.shift, profile, zero_point);
+  }
+  template <bool kHalfUp>
+  __m512i apply_offset(__m512i acc) const {
+    if (kHalfUp || profile == RequantProfile::kSingleRounding) {
+      return terms.right.apply<false>(acc, terms.multiplier);
+    }
+    return terms.right.apply<true>(acc, terms.multiplier);
+  }
   template <bool kHalfUp>
   __m512i apply(__m512i acc) const {
     if (profile == RequantProfile::kSingleRounding) {
@@ -102,7 +129,8 @@ struct Rescale {
 //     = v * Mh + floor((v * Ml + 2^10) / 2^11)
 // for M = Mh * 2^11 + Ml, 0 <= Ml < 2^11 (Mh by an arithmetic shift, so a
 // negative M, SUB's b, splits the same way). Both products fit 32 bits
-// (|v * Mh| <= 2^28), so no 64-bit multiply is needed. The final shift by r
+// (|v * Mh| <= 2^28), so no 64-bit multiply is needed; v * Ml is one VPMADDWD
+// (v and Ml both fit int16, and Ml's high 16 bits are zero). The final shift by r
 // adds 2^(r-1) inside the second floor (2^(10+r), a multiple of 2^11, which
 // keeps the sum below 2^31 for r <= 20) and, for ties away from zero,
 // subtracts 1 where v * M < 0 (where h = 0 instead of h < 0, 2^(r-1) - 1
@@ -113,9 +141,11 @@ struct LiftedInputRescale {
   __m512i high_part, low_part, low_round, right, away;
   bool negative_multiplier;
 
-  static bool applies(const ref::Requantizer& r, int32_t left_shift, RequantProfile profile) {
+  // zero_point: of the int8 input (flipped for uint8), so |v| <= 255.
+  static bool applies(const ref::Requantizer& r, int32_t zero_point, int32_t left_shift,
+                      RequantProfile profile) {
     return left_shift == kLift && r.shift <= 0 && r.shift >= -20 &&
-           profile != RequantProfile::kSingleRounding;
+           zero_point >= -128 && zero_point <= 127 && profile != RequantProfile::kSingleRounding;
   }
   explicit LiftedInputRescale(const ref::Requantizer& r)
       : high_part(_mm512_set1_epi32(r.multiplier >> 11)),
@@ -127,7 +157,7 @@ struct LiftedInputRescale {
   template <bool kHalfUp>
   __m512i apply(__m512i v) const {
     const __m512i low =
-        _mm512_srai_epi32(_mm512_add_epi32(_mm512_mullo_epi32(v, low_part), low_round), 11);
+        _mm512_srai_epi32(_mm512_add_epi32(_mm512_madd_epi16(v, low_part), low_round), 11);
     __m512i high = _mm512_add_epi32(_mm512_mullo_epi32(v, high_part), low);
     if (!kHalfUp) {
       const __m512i zero = _mm512_setzero_si512();
@@ -184,14 +214,26 @@ void add_rescaled(const ref::Qs8AddParams& p, const Operands<T>& io, const Input
                   const InputRescale& rb, size_t n, T* output) {
   const RequantProfile output_profile =
       ref::clamped_profile(p.profile, p.output_zero_point, p.act_min);
-  const Rescale ro(p.output, output_profile);
+  Rescale ro(p.output, output_profile);
+  if constexpr (sizeof(T) == 1) ro.fold_zero_point(p.output_zero_point);
+  const bool folded = ro.terms.zero_point_folded;
   with_half_up(p.profile, [&](auto half_up) {
     with_half_up(output_profile, [&](auto output_half_up) {
       constexpr bool kHalfUp = decltype(half_up)::value;
       constexpr bool kOutputHalfUp = decltype(output_half_up)::value;
+      // A broadcast input (stride 0) is rescaled once.
+      const __m512i a_once = io.x.stride == 0 ? ra.template apply<kHalfUp>(io.x.at(0, 1)) : __m512i{};
+      const __m512i b_once = io.y.stride == 0 ? rb.template apply<kHalfUp>(io.y.at(0, 1)) : __m512i{};
       for_each_step(n, [&](size_t i, __mmask16 mask) {
-        const __m512i sum = _mm512_add_epi32(ra.template apply<kHalfUp>(io.x.at(i, mask)),
-                                             rb.template apply<kHalfUp>(io.y.at(i, mask)));
+        const __m512i a = io.x.stride == 0 ? a_once : ra.template apply<kHalfUp>(io.x.at(i, mask));
+        const __m512i b = io.y.stride == 0 ? b_once : rb.template apply<kHalfUp>(io.y.at(i, mask));
+        const __m512i sum = _mm512_add_epi32(a, b);
+        if constexpr (sizeof(T) == 1) {
+          if (folded) {
+            io.store.offset(ro.apply_offset<kOutputHalfUp>(sum), mask, output + i);
+            return;
+          }
+        }
         io.store(ro.apply<kOutputHalfUp>(sum), mask, output + i);
       });
     });
@@ -227,8 +269,8 @@ void qs8_add__avx512(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size
     });
     return;
   }
-  if (LiftedInputRescale::applies(p.a, p.left_shift, p.profile) &&
-      LiftedInputRescale::applies(p.b, p.left_shift, p.profile)) {
+  if (LiftedInputRescale::applies(p.a, p.a_zero_point, p.left_shift, p.profile) &&
+      LiftedInputRescale::applies(p.b, p.b_zero_point, p.left_shift, p.profile)) {
     add_rescaled(p, io, LiftedInputRescale(p.a), LiftedInputRescale(p.b), n, output);
   } else {
     add_shifted(p, io, n, output);
@@ -260,12 +302,17 @@ void qs8_mul__avx512(const ref::Qs8MulParams& p, size_t n, const int8_t* a, size
     });
     return;
   }
-  const Rescale ro(p.output, p.profile);
+  Rescale ro(p.output, p.profile);
+  ro.fold_zero_point(p.output_zero_point);
   with_half_up(p.profile, [&](auto half_up) {
     constexpr bool kHalfUp = decltype(half_up)::value;
     for_each_step(n, [&](size_t i, __mmask16 mask) {
-      io.store(ro.apply<kHalfUp>(_mm512_mullo_epi32(io.x.at(i, mask), io.y.at(i, mask))), mask,
-            output + i);
+      const __m512i product = _mm512_mullo_epi32(io.x.at(i, mask), io.y.at(i, mask));
+      if (ro.terms.zero_point_folded) {
+        io.store.offset(ro.apply_offset<kHalfUp>(product), mask, output + i);
+      } else {
+        io.store(ro.apply<kHalfUp>(product), mask, output + i);
+      }
     });
   });
 }

@@ -4,6 +4,7 @@
 // VPMOVDB (exact: the values are already in the output type's range).
 #include <immintrin.h>
 
+#include <cmath>
 #include <type_traits>
 
 #include "kernels/qs8_quantize.h"
@@ -15,12 +16,24 @@ __mmask16 first_lanes(size_t count) {
   return static_cast<__mmask16>(count >= 16 ? 0xffffu : (1u << count) - 1u);
 }
 
+// Whether x / scale equals x * (1 / scale) for every float x: a power of two
+// whose reciprocal is a normal float too (both operations round the same real
+// number x * 2^-k, subnormal and overflowing results included).
+bool reciprocal_is_exact(float scale) {
+  const int exponent = std::ilogb(scale);
+  return std::isnormal(scale) && scale > 0 && std::ldexp(1.0f, exponent) == scale &&
+         exponent > -126 && exponent < 127;
+}
+
 // Sixteen quantized values (the first `count`) as bytes of the output type.
-// (The broadcasts of the parameters leave the loop once inlined.)
-template <bool kXnnpackRounding>
+// (The broadcasts of the parameters leave the loop once inlined.) kMultiply:
+// TFLite's x / scale as x * (1 / scale), where reciprocal_is_exact (a scale
+// of 1 for a float model's image input): VDIVPS costs several VMULPS.
+template <bool kXnnpackRounding, bool kMultiply = false>
 __m128i quantize16(const ref::QuantizeParams& p, const float* input, size_t count) {
   const __m512 x = _mm512_maskz_loadu_ps(first_lanes(count), input);
   __m512 q = kXnnpackRounding ? _mm512_mul_ps(x, _mm512_set1_ps(p.inverse_scale))
+             : kMultiply      ? _mm512_mul_ps(x, _mm512_set1_ps(1.0f / p.scale))
                               : _mm512_div_ps(x, _mm512_set1_ps(p.scale));
   q = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(q, q, _CMP_ORD_Q), q);  // NaN -> 0
   q = _mm512_max_ps(q, _mm512_set1_ps(static_cast<float>(p.qmin - p.zero_point)));
@@ -41,18 +54,26 @@ __m128i quantize16(const ref::QuantizeParams& p, const float* input, size_t coun
 }
 
 // Needs no reference: the tail runs under a mask.
-template <bool kXnnpackRounding, typename Out>
-void quantize_avx512(const ref::QuantizeParams& p, size_t n, const float* input, Out* output,
-                     ref::QuantizeFn<Out>) {
+template <bool kXnnpackRounding, bool kMultiply, typename Out>
+void quantize_loop(const ref::QuantizeParams& p, size_t n, const float* input, Out* output) {
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(output + i),
-                     quantize16<kXnnpackRounding>(p, input + i, 16));
+                     quantize16<kXnnpackRounding, kMultiply>(p, input + i, 16));
   }
   if (i < n) {
     _mm_mask_storeu_epi8(output + i, first_lanes(n - i),
-                         quantize16<kXnnpackRounding>(p, input + i, n - i));
+                         quantize16<kXnnpackRounding, kMultiply>(p, input + i, n - i));
   }
+}
+
+template <bool kXnnpackRounding, typename Out>
+void quantize_avx512(const ref::QuantizeParams& p, size_t n, const float* input, Out* output,
+                     ref::QuantizeFn<Out>) {
+  if (!kXnnpackRounding && reciprocal_is_exact(p.scale)) {
+    return quantize_loop<false, true>(p, n, input, output);
+  }
+  quantize_loop<kXnnpackRounding, false>(p, n, input, output);
 }
 
 template <typename In>

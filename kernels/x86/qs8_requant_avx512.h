@@ -118,6 +118,45 @@ struct RightShiftRescale {
     away_odd = _mm512_maskz_mov_epi64(odd_right, away);
   }
 
+  // set() with zero_point * 2^(31+r) added to the rounding terms, so that
+  // apply() returns the rescaled value plus the zero point: a multiple of the
+  // divisor passes through the floor unchanged. Only where folds_zero_point
+  // says so: every lane's r in [1, 30] and |zero_point| <= 2^(30-r). Then
+  // |x*M| < 2^62, |zero_point| * 2^(31+r) <= 2^61 and the rounding terms
+  // (<= 2^30 + 2^60, 2^31 for ties away) keep the sum inside 64 bits, and
+  // r >= 1 keeps the result, the sum over 2^32 or more, inside int32. With
+  // r >= 1 everywhere the terms need no masks: the rounding is
+  // (1 + 2 zero_point) * 2^(30+r), plus 2^30 for the double rounding.
+  LOWBIT_AVX512_ALWAYS_INLINE void set_folded(__m512i multiplier, __m512i shift,
+                                              RequantProfile profile, int32_t zero_point) {
+    const __m512i low = _mm512_set1_epi64(0xffffffff);
+    const __m512i shifts = _mm512_sub_epi32(_mm512_set1_epi32(30), shift);  // 30 + r
+    const __m512i shifts_even = _mm512_and_si512(shifts, low);
+    const __m512i shifts_odd = _mm512_srli_epi64(shifts, 32);
+    multiplier_odd = _mm512_srli_epi64(multiplier, 32);
+    const __m512i base = _mm512_set1_epi64(1 + 2 * int64_t{zero_point});
+    round_even = _mm512_sllv_epi64(base, shifts_even);
+    round_odd = _mm512_sllv_epi64(base, shifts_odd);
+    if (profile != RequantProfile::kSingleRounding) {
+      const __m512i half = _mm512_set1_epi64(int64_t{1} << 30);
+      round_even = _mm512_add_epi64(round_even, half);
+      round_odd = _mm512_add_epi64(round_odd, half);
+    }
+    const __m512i one = _mm512_set1_epi64(1);
+    shift_even = _mm512_add_epi64(shifts_even, one);
+    shift_odd = _mm512_add_epi64(shifts_odd, one);
+    away_even = away_odd = _mm512_set1_epi64(int64_t{1} << 31);
+  }
+  static LOWBIT_AVX512_ALWAYS_INLINE bool folds_zero_point(__m512i shift, int32_t zero_point) {
+    if (zero_point < -(1 << 29) || zero_point > (1 << 29)) return false;
+    const uint32_t magnitude = static_cast<uint32_t>(zero_point < 0 ? -zero_point : zero_point);
+    // ceil(log2(magnitude)), 0 for magnitudes 0 and 1.
+    const int bits = magnitude <= 1 ? 0 : 32 - __builtin_clz(magnitude - 1);
+    // r - 1 = -shift - 1 in [0, 29 - bits], one unsigned comparison.
+    const __m512i r_minus_1 = _mm512_sub_epi32(_mm512_set1_epi32(-1), shift);
+    return _mm512_cmpgt_epu32_mask(r_minus_1, _mm512_set1_epi32(29 - bits)) == 0;
+  }
+
   template <bool kAwayFromZero>
   LOWBIT_AVX512_ALWAYS_INLINE __m512i apply(__m512i acc, __m512i multiplier) const {
     const __m512i product_even = _mm512_mul_epi32(acc, multiplier);
@@ -162,12 +201,26 @@ struct FixedPointTerms {
   __m512i multiplier, shift;
   RightShiftRescale right;
   bool right_only = false;
+  bool zero_point_folded = false;  // set(..., zero_point) could fold it
 
   LOWBIT_AVX512_ALWAYS_INLINE void set(__m512i m, __m512i s, RequantProfile profile) {
     multiplier = m;
     shift = s;
     right_only = _mm512_cmpgt_epi32_mask(shift, _mm512_setzero_si512()) == 0;
+    zero_point_folded = false;
     if (right_only) right.set(m, s, profile);
+  }
+  // The same with the zero point folded into the rounding terms where
+  // RightShiftRescale allows it (zero_point_folded): right.apply() then
+  // returns the rescaled value plus the zero point.
+  LOWBIT_AVX512_ALWAYS_INLINE void set(__m512i m, __m512i s, RequantProfile profile,
+                                       int32_t zero_point) {
+    zero_point_folded = RightShiftRescale::folds_zero_point(s, zero_point);
+    if (!zero_point_folded) return set(m, s, profile);
+    multiplier = m;
+    shift = s;
+    right_only = true;
+    right.set_folded(m, s, profile, zero_point);
   }
   // kProfile: the profile set() was given (not xnnpack_fp32).
   template <RequantProfile kProfile>
@@ -245,7 +298,19 @@ struct BlockRequantizer {
     if (kProfile == RequantProfile::kXnnpackFp32) {
       scale = scales;
     } else {
-      terms.set(multiplier, shift, kProfile);
+      terms.set(multiplier, shift, kProfile, p.output_zero_point);
+      const int32_t out_lo = lo_value + p.output_zero_point, out_hi = hi_value + p.output_zero_point;
+      lo_offset = _mm512_set1_epi32(out_lo);
+      hi_offset = _mm512_set1_epi32(out_hi);
+      lo_bytes = _mm_set1_epi8(static_cast<char>(out_lo));
+      hi_bytes = _mm_set1_epi8(static_cast<char>(out_hi));
+      if (out_lo >= -128 && out_hi <= 127) {
+        narrowing = Narrowing::kSigned;
+        full_range = out_lo == -128 && out_hi == 127;
+      } else if (out_lo >= 0 && out_hi <= 255) {
+        narrowing = Narrowing::kUnsigned;
+        full_range = out_hi == 255;
+      }
     }
   }
 
@@ -256,13 +321,47 @@ struct BlockRequantizer {
       v = _mm512_min_ps(_mm512_max_ps(v, lo_f), hi_f);
       return _mm512_add_epi32(_mm512_cvtps_epi32(v), zero_point);
     }
+    if (terms.zero_point_folded) {
+      // The clamp to [lo, hi] moved by the zero point: the same outputs.
+      const __m512i v = terms.right.template apply<kProfile == RequantProfile::kTfliteReference>(
+          acc, terms.multiplier);
+      return _mm512_min_epi32(_mm512_max_epi32(v, lo_offset), hi_offset);
+    }
     const __m512i v = terms.template apply<kProfile>(acc);
     return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(v, lo), hi), zero_point);
   }
 
+  // The same outputs as bytes: int8, or uint8 where the output range lies in
+  // [0, 255] (the low-byte stores of a uint8 layer). With the zero point
+  // folded, VPMOVSDB's saturation to [-128, 127] is the clamp where the
+  // output range is all of int8 (RELU6 with zero point -128 and no
+  // activation alike), so neither bound costs an instruction there; a
+  // narrower range is clamped on the bytes (saturating, then clamping inside
+  // the saturated range, clamps to the range). uint8: the lower bound on the
+  // lanes, then VPMOVUSDB saturates at 255.
+  LOWBIT_AVX512_ALWAYS_INLINE __m128i bytes(__m512i acc) const {
+    if (kProfile != RequantProfile::kXnnpackFp32 && terms.zero_point_folded &&
+        narrowing != Narrowing::kLowByte) {
+      const __m512i v = terms.right.template apply<kProfile == RequantProfile::kTfliteReference>(
+          acc, terms.multiplier);
+      if (narrowing == Narrowing::kUnsigned) {
+        const __m128i b = _mm512_cvtusepi32_epi8(_mm512_max_epi32(v, lo_offset));
+        return full_range ? b : _mm_min_epu8(b, hi_bytes);
+      }
+      const __m128i b = _mm512_cvtsepi32_epi8(v);
+      return full_range ? b : _mm_min_epi8(_mm_max_epi8(b, lo_bytes), hi_bytes);
+    }
+    return _mm512_cvtepi32_epi8((*this)(acc));
+  }
+
+  enum class Narrowing { kSigned, kUnsigned, kLowByte };
   FixedPointTerms terms{};
   __m512i zero_point, lo, hi;
+  __m512i lo_offset{}, hi_offset{};  // lo, hi + zero_point
+  __m128i lo_bytes{}, hi_bytes{};    // the same as bytes, for bytes()
   __m512 scale{}, lo_f, hi_f;
+  Narrowing narrowing = Narrowing::kLowByte;
+  bool full_range = false;           // lo, hi + zero_point = the narrowing's whole range
 };
 
 }  // namespace avx512

@@ -40,6 +40,10 @@ std::string ConversionSummary::to_text() const {
           with_commas(weight_bytes_after) + " in lowbit\n";
   text += "MACs: int8 " + with_commas(int8_macs) + ", binary " + with_commas(binary_macs) +
           ", float " + with_commas(float_macs) + "\n";
+  if (prepack_target != "none") {
+    text += "prepared data (" + prepack_target + "): " + with_commas(prepack.bytes) +
+            " bytes for " + std::to_string(prepack.operators) + " operators\n";
+  }
   for (const std::string& note : notes) text += "note: " + note + "\n";
   return text;
 }
@@ -109,14 +113,29 @@ Result<std::vector<uint8_t>> read_tflite_file(const std::string& path, uint64_t 
 }
 
 Status convert_tflite_file(const std::string& tflite_path, const std::string& lbm_path,
-                           ConversionSummary* summary) {
+                           ConversionSummary* summary, const PrepackOptions& prepack) {
+  LOWBIT_RETURN_IF_ERROR(check_prepack_target(prepack.target));
   Result<std::vector<uint8_t>> read = read_tflite_file(tflite_path, UINT64_MAX);
   if (!read.ok()) return read.status();
   const std::vector<uint8_t>& bytes = read.value();
   ModelBuilder builder;
   Status status = import_tflite(bytes.data(), bytes.size(), &builder, summary);
   if (!status.ok()) return Status(status.code(), tflite_path + ": " + status.message());
-  return builder.save(lbm_path);
+  Result<std::vector<uint8_t>> lbm = builder.finish();
+  if (!lbm.ok()) return lbm.status();
+  summary->prepack_target = prepack.target;
+  Result<std::vector<uint8_t>> prepacked = prepack_model(lbm.value(), prepack, &summary->prepack);
+  if (!prepacked.ok()) return Status(prepacked.status().code(),
+                                     tflite_path + ": prepack: " + prepacked.status().message());
+  std::FILE* f = std::fopen(lbm_path.c_str(), "wb");
+  if (f == nullptr) {
+    return Status(StatusCode::kIoError, "cannot create " + lbm_path + ": " + std::strerror(errno));
+  }
+  const std::vector<uint8_t>& data = prepacked.value();
+  const bool written = std::fwrite(data.data(), 1, data.size(), f) == data.size();
+  const bool closed = std::fclose(f) == 0;
+  if (!written || !closed) return Status(StatusCode::kIoError, "cannot write " + lbm_path);
+  return Status::Ok();
 }
 
 }  // namespace lowbit

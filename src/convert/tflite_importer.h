@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "convert/prepack.h"
 #include "lowbit/model_builder.h"
 #include "lowbit/status.h"
 
@@ -25,6 +26,8 @@ struct ConversionSummary {
   uint64_t binary_macs = 0;
   uint64_t float_macs = 0;
   std::vector<std::string> notes;  // rewrites worth telling the user about
+  std::string prepack_target = "none";
+  PrepackSummary prepack;
 
   std::string to_text() const;
 };
@@ -38,8 +41,9 @@ Status import_tflite(const uint8_t* data, size_t size, ModelBuilder* builder,
 // The bytes of a regular file of at most max_bytes; errors name the path.
 Result<std::vector<uint8_t>> read_tflite_file(const std::string& path, uint64_t max_bytes);
 
-// Reads `tflite_path`, converts, and writes the .lbm to `lbm_path`.
+// Reads `tflite_path`, converts, adds the prepared data of `prepack`
+// (convert/prepack.h; none by default), and writes the .lbm to `lbm_path`.
 Status convert_tflite_file(const std::string& tflite_path, const std::string& lbm_path,
-                           ConversionSummary* summary);
+                           ConversionSummary* summary, const PrepackOptions& prepack = {});
 
 }  // namespace lowbit

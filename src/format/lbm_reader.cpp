@@ -129,7 +129,33 @@ Status read_tensor(const fb::Tensor& ft, int index, const uint8_t* file,
   return Status::Ok();
 }
 
-Status read_operator(const fb::Operator& fop, int index, GraphDesc* graph) {
+// An operator's prepared data (docs/format.md): each entry names a key and a
+// buffer in range. Whether the bytes fit is for the kernel that asks for
+// them (PrepareContext::find_prepared: size and alignment, else ignored).
+Status read_prepared(const fb::Operator& fop, int index, const std::vector<Segment>& segments,
+                     GraphDesc* graph) {
+  const auto* entries = fop.prepared();
+  if (entries == nullptr) return Status::Ok();
+  OperatorDesc& op = graph->operators.back();
+  op.prepared.reserve(entries->size());
+  for (flatbuffers::uoffset_t i = 0; i < entries->size(); ++i) {
+    const fb::PreparedData* entry = entries->Get(i);
+    const int32_t buffer = entry->buffer();
+    if (entry->key() == nullptr || buffer < 0 || static_cast<size_t>(buffer) >= segments.size()) {
+      return invalid_model(describe_operator(*graph, index) + ": prepared data " +
+                           std::to_string(i) +
+                           (entry->key() ? " (\"" + entry->key()->str() + "\")" : " (no key)") +
+                           ": buffer index " + std::to_string(buffer) +
+                           " is out of range (model has " + std::to_string(segments.size()) +
+                           " buffers)");
+    }
+    op.prepared.push_back({entry->key()->str(), segments[buffer].data, segments[buffer].size});
+  }
+  return Status::Ok();
+}
+
+Status read_operator(const fb::Operator& fop, int index, const std::vector<Segment>& segments,
+                     GraphDesc* graph) {
   graph->operators.emplace_back();
   OperatorDesc& op = graph->operators.back();
   if (fop.name()) op.name = fop.name()->str();
@@ -148,7 +174,7 @@ Status read_operator(const fb::Operator& fop, int index, GraphDesc* graph) {
   }
   // Absent options mean the defaults, as the builder treats them.
   if (std::holds_alternative<std::monostate>(op.options)) op.options = default_options(op.type);
-  return Status::Ok();
+  return read_prepared(fop, index, segments, graph);
 }
 
 }  // namespace
@@ -213,7 +239,7 @@ Status parse_lbm(const uint8_t* file, size_t file_size, const LoadOptions& optio
   if (const auto* operators = model.operators()) {
     graph->operators.reserve(operators->size());
     for (flatbuffers::uoffset_t i = 0; i < operators->size(); ++i) {
-      LOWBIT_RETURN_IF_ERROR(read_operator(*operators->Get(i), static_cast<int>(i), graph));
+      LOWBIT_RETURN_IF_ERROR(read_operator(*operators->Get(i), static_cast<int>(i), segments, graph));
     }
   }
   if (model.inputs()) graph->inputs.assign(model.inputs()->begin(), model.inputs()->end());

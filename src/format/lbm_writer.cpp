@@ -38,14 +38,26 @@ void build_flatbuffer(const GraphDesc& graph, size_t data_start,
                                        static_cast<fb::DType>(t.dtype), fbb->CreateVector(dims),
                                        buffer, quant, t.is_variable));
   }
+  // Prepared data follows the tensors' constants, operator by operator.
   std::vector<flatbuffers::Offset<fb::Operator>> operators;
   for (const OperatorDesc& op : graph.operators) {
     fb::Options options_type = fb::Options::NONE;
     const flatbuffers::Offset<void> options = write_options(*fbb, op.options, &options_type);
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::PreparedData>>> prepared = 0;
+    if (!op.prepared.empty()) {
+      std::vector<flatbuffers::Offset<fb::PreparedData>> entries;
+      for (const PreparedData& p : op.prepared) {
+        entries.push_back(fb::CreatePreparedData(*fbb, fbb->CreateString(p.key),
+                                                 static_cast<int32_t>(buffers.size())));
+        buffers.emplace_back(next, p.bytes);
+        next = align_up(next + p.bytes);
+      }
+      prepared = fbb->CreateVector(entries);
+    }
     operators.push_back(fb::CreateOperator(
         *fbb, static_cast<fb::OpType>(op.type), fbb->CreateString(op.name),
         fbb->CreateVector(to_int32(op.inputs)), fbb->CreateVector(to_int32(op.outputs)),
-        options_type, options));
+        options_type, options, prepared));
   }
   const auto model = fb::CreateModel(
       *fbb, kLbmFormatVersion, fbb->CreateString(graph.description), fbb->CreateVector(tensors),
@@ -69,6 +81,15 @@ Result<std::vector<uint8_t>> serialize_graph(const GraphDesc& graph) {
                     describe_tensor(graph, static_cast<int>(i)) + ": has a size but no data");
     }
   }
+  for (size_t i = 0; i < graph.operators.size(); ++i) {
+    for (const PreparedData& p : graph.operators[i].prepared) {
+      if (p.bytes != 0 && p.data == nullptr) {
+        return Status(StatusCode::kInvalidArgument,
+                      describe_operator(graph, static_cast<int>(i)) + ": prepared data \"" +
+                          p.key + "\" has a size but no data");
+      }
+    }
+  }
   // Buffer offsets do not change the FlatBuffer's size (fixed-size structs),
   // so placing the data right after a first build is final; the loop guards
   // against that assumption ever breaking.
@@ -87,6 +108,9 @@ Result<std::vector<uint8_t>> serialize_graph(const GraphDesc& graph) {
   for (const TensorDesc& t : graph.tensors) {
     if (t.is_constant()) total = align_up(total + t.data_bytes);
   }
+  for (const OperatorDesc& op : graph.operators) {
+    for (const PreparedData& p : op.prepared) total = align_up(total + p.bytes);
+  }
   std::vector<uint8_t> file(total, 0);
   std::memcpy(file.data(), fbb.GetBufferPointer(), fbb.GetSize());
   size_t next = data_start;
@@ -94,6 +118,12 @@ Result<std::vector<uint8_t>> serialize_graph(const GraphDesc& graph) {
     if (!t.is_constant()) continue;
     if (t.data_bytes) std::memcpy(file.data() + next, t.data, t.data_bytes);
     next = align_up(next + t.data_bytes);
+  }
+  for (const OperatorDesc& op : graph.operators) {
+    for (const PreparedData& p : op.prepared) {
+      if (p.bytes) std::memcpy(file.data() + next, p.data, p.bytes);
+      next = align_up(next + p.bytes);
+    }
   }
   return file;
 }

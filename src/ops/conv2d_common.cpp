@@ -1,6 +1,7 @@
 #include "ops/conv2d_common.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -160,10 +161,34 @@ struct ChannelScales {
 
 }  // namespace
 
+namespace {
+
+// Stored requantizers are used only in the ranges quantize_multiplier gives
+// the scales of real layers; anything else is recomputed from the scales.
+bool requantizers_in_range(const ref::Requantizer* r, int32_t channels) {
+  for (int32_t c = 0; c < channels; ++c) {
+    if (r[c].multiplier < 0 || r[c].shift < -31 || r[c].shift > 30 ||
+        !(r[c].scale >= 0.0f && r[c].scale <= FLT_MAX)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 const ref::Requantizer* make_channel_requantizers(PrepareContext& ctx, MultiplierRule rule,
                                                   int32_t output_channels) {
-  auto* requantizers = static_cast<ref::Requantizer*>(
-      ctx.allocate_persistent(sizeof(ref::Requantizer) * size_t(output_channels)));
+  static_assert(sizeof(ref::Requantizer) == 12, "stored as three 4-byte fields per channel");
+  const size_t bytes = sizeof(ref::Requantizer) * size_t(output_channels);
+  const std::string key = "requantizers.v1 profile=" + std::to_string(int(ctx.profile())) +
+                          " rule=" + std::to_string(int(rule)) +
+                          " n=" + std::to_string(output_channels);
+  if (const void* stored = ctx.find_prepared(key, bytes)) {
+    const auto* r = static_cast<const ref::Requantizer*>(stored);
+    if (requantizers_in_range(r, output_channels)) return r;
+  }
+  auto* requantizers = static_cast<ref::Requantizer*>(ctx.allocate_persistent(bytes));
   if (requantizers == nullptr) return nullptr;
   const ChannelScales scales(ctx, rule);
   const RequantProfile profile = ctx.profile();
@@ -172,6 +197,7 @@ const ref::Requantizer* make_channel_requantizers(PrepareContext& ctx, Multiplie
         ref::weighted_fp32_scale(scales.input_scale, scales.weight_scale(c), scales.output_scale);
     requantizers[c] = ref::make_requantizer(profile, scales.real_multiplier(c), fp32_scale);
   }
+  ctx.offer_prepared(key, requantizers, bytes);
   return requantizers;
 }
 
@@ -225,12 +251,15 @@ void add_abs_weight_sums(const WeightsLayout& layout, int32_t channels, const T*
 
 }  // namespace
 
-Status check_accumulator_range(const PrepareContext& ctx, const WeightsLayout& layout,
+Status check_accumulator_range(PrepareContext& ctx, const WeightsLayout& layout,
                                int32_t output_channels) {
   const TensorDesc& input = ctx.input(0);
   const TensorDesc& weights = ctx.input(1);
   const bool is_uint8 = input.dtype == DType::kUInt8;
   const int64_t input_zp = input.quant.zero_points[0];
+  const std::string key = std::string("accumulator_range.v1 ") + dtype_name(input.dtype) +
+                          " zx=" + std::to_string(input_zp);
+  if (ctx.find_prepared(key, 0) != nullptr) return Status::Ok();
   const int64_t max_input = is_uint8 ? std::max<int64_t>(input_zp, 255 - input_zp)
                                      : std::max<int64_t>(input_zp + 128, 127 - input_zp);
   const int32_t* bias = ctx.has_input(2) ? static_cast<const int32_t*>(ctx.input(2).data)
@@ -260,6 +289,7 @@ Status check_accumulator_range(const PrepareContext& ctx, const WeightsLayout& l
                         " can overflow (bound " + std::to_string(bound) + ")");
     }
   }
+  ctx.offer_prepared(key, nullptr, 0);
   return Status::Ok();
 }
 

@@ -35,9 +35,12 @@ enum class MultiplierRule {
   kFloatProductPerTensor  // per-tensor FC: in·w in float, then / out in double
 };
 
-// One requantizer per output channel in persistent memory. Legacy uint8
-// operators always take the per-tensor rule: TFLite forms their multiplier in
-// GetQuantizedConvolutionMultipler, in·w in float (conv and depthwise too).
+// One requantizer per output channel in persistent memory, or in the model
+// when its prepared data holds them for this profile and rule (and every
+// shift is in [-31, 30], the range quantize_multiplier gives real layers).
+// Legacy uint8 operators always take the per-tensor rule: TFLite forms their
+// multiplier in GetQuantizedConvolutionMultipler, in·w in float (conv and
+// depthwise too).
 // The real multiplier in·w[channel]/out formed as `rule` says.
 double channel_real_multiplier(const PrepareContext& ctx, MultiplierRule rule, int32_t channel);
 
@@ -141,7 +144,9 @@ struct WeightsLayout {
 
 // Fails with kUnsupported when some output channel's int32 accumulator could
 // overflow for some input (the kernels accumulate in int32 like TFLite's).
-Status check_accumulator_range(const PrepareContext& ctx, const WeightsLayout& layout,
+// A model whose prepared data records the check as passed (the converter
+// ran it) is not checked again: that pass visits every weight.
+Status check_accumulator_range(PrepareContext& ctx, const WeightsLayout& layout,
                                int32_t output_channels);
 
 // Runs fn(row_begin, row_end) over [0, rows) on the pool, one row per task:

@@ -64,7 +64,7 @@ class QuantizedDepthwiseConv2D
     // and legacy uint8 (driver_applies) with any depth multiplier.
     const KernelFamily<Qs8DwconvKernel> family = qs8_dwconv_variants();
     const KernelVariant<Qs8DwconvKernel>* dw = &ctx.selector().select(family);
-    if (ctx.input(0).dtype == DType::kUInt8 && !uint8_weights_fit_int8(ctx.input(1))) {
+    if (ctx.input(0).dtype == DType::kUInt8 && !uint8_weights_fit_int8(uint8_range(ctx))) {
       // uint8 weights beyond int8 take the best variant whose row kernels
       // take int16 weights (ops/legacy_uint8.h), else split taps.
       for (const KernelVariant<Qs8DwconvKernel>& row : family) {

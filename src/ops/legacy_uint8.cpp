@@ -12,11 +12,9 @@ constexpr size_t kFlipBlockBytes = size_t{64} << 10;
 // The generic depthwise kernels take at most 256 tap pointers.
 constexpr size_t kMaxSplitTaps = 128;
 
-struct WeightRange {
-  int32_t lo, hi;  // of w - zw
-};
+}  // namespace
 
-WeightRange difference_range(const TensorDesc& weights) {
+Uint8WeightRange uint8_weight_range(const TensorDesc& weights) {
   const auto* w = static_cast<const uint8_t*>(weights.data);
   const size_t n = static_cast<size_t>(weights.shape.num_elements());
   const int32_t zero_point = weights.quant.zero_points[0];
@@ -31,17 +29,20 @@ WeightRange difference_range(const TensorDesc& weights) {
   return {int32_t(lo) - zero_point, int32_t(hi) - zero_point};
 }
 
-}  // namespace
-
 bool uint8_weights_fit_int8(const TensorDesc& weights) {
-  const WeightRange r = difference_range(weights);
-  return r.lo >= -128 && r.hi <= 127;
+  return uint8_weights_fit_int8(uint8_weight_range(weights));
 }
+
+bool uint8_weights_fit_int8(Uint8WeightRange r) { return r.lo >= -128 && r.hi <= 127; }
 
 bool uint8_weights_form(const TensorDesc& weights, Uint8WeightsForm fallback, size_t taps,
                         Uint8WeightsForm* form) {
-  const WeightRange r = difference_range(weights);
-  if (r.lo >= -128 && r.hi <= 127) {
+  return uint8_weights_form(uint8_weight_range(weights), fallback, taps, form);
+}
+
+bool uint8_weights_form(Uint8WeightRange r, Uint8WeightsForm fallback, size_t taps,
+                        Uint8WeightsForm* form) {
+  if (uint8_weights_fit_int8(r)) {
     *form = Uint8WeightsForm::kShifted;
     return true;
   }
@@ -63,8 +64,7 @@ void uint8_weights_as_int8(const TensorDesc& weights, Uint8WeightsForm form,
   const auto* w = static_cast<const uint8_t*>(weights.data);
   const size_t n = static_cast<size_t>(weights.shape.num_elements());
   const int32_t zero_point = weights.quant.zero_points[0];
-  q->row_sum_multiplier = 0;
-  q->split_taps = form == Uint8WeightsForm::kSplitTaps;
+  uint8_form_quantization(zero_point, form, q);
   // Raw pointers: stores through std::vector's operator[] keep the
   // compiler from vectorizing these loops over every weight.
   switch (form) {
@@ -78,7 +78,6 @@ void uint8_weights_as_int8(const TensorDesc& weights, Uint8WeightsForm form,
       out->resize(n);
       int8_t* o = out->data();
       for (size_t i = 0; i < n; ++i) o[i] = static_cast<int8_t>(int32_t(w[i]) - 128);
-      q->row_sum_multiplier = 128 - zero_point;
       return;
     }
     case Uint8WeightsForm::kSplitTaps: {
@@ -93,6 +92,12 @@ void uint8_weights_as_int8(const TensorDesc& weights, Uint8WeightsForm form,
       return;
     }
   }
+}
+
+void uint8_form_quantization(int32_t weights_zero_point, Uint8WeightsForm form,
+                             Qs8ConvQuantization* q) {
+  q->row_sum_multiplier = form == Uint8WeightsForm::kRowSums ? 128 - weights_zero_point : 0;
+  q->split_taps = form == Uint8WeightsForm::kSplitTaps;
 }
 
 Qs8ConvQuantization flipped_quantization(Qs8ConvQuantization q, bool uint8_output) {

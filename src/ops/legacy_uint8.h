@@ -27,14 +27,30 @@
 
 namespace lowbit {
 
+// The range of w - zw over uint8 `weights` (per-tensor zero point): what
+// the form of a layer depends on. Read from the model's prepared data when
+// it has it (weighted_op_kernel.h), so prepare need not visit every weight.
+struct Uint8WeightRange {
+  int32_t lo = 0, hi = 0;
+};
+Uint8WeightRange uint8_weight_range(const TensorDesc& weights);
+
 // Whether every w - zw of uint8 `weights` (per-tensor zero point) fits int8.
 bool uint8_weights_fit_int8(const TensorDesc& weights);
+bool uint8_weights_fit_int8(Uint8WeightRange range);
 
 // The form `weights` take given the driver's fallback (kRowSums, kSplitTaps,
 // or kShifted for none): kShifted when they fit, else the fallback when it
 // applies; false when nothing does. taps: the depthwise filter's KH * KW.
 bool uint8_weights_form(const TensorDesc& weights, Uint8WeightsForm fallback, size_t taps,
                         Uint8WeightsForm* form);
+bool uint8_weights_form(Uint8WeightRange range, Uint8WeightsForm fallback, size_t taps,
+                        Uint8WeightsForm* form);
+
+// What `form` sets in q (row_sum_multiplier, split_taps) without forming
+// the weights; uint8_weights_as_int8 sets the same.
+void uint8_form_quantization(int32_t weights_zero_point, Uint8WeightsForm form,
+                             Qs8ConvQuantization* q);
 
 // The int8 weights in `form` (kSplitTaps: [taps][channels] high halves, then
 // the low halves) and, for kRowSums, q->row_sum_multiplier.
@@ -78,6 +94,12 @@ class ScratchRecordingContext : public PrepareContext {
     if (bytes > scratch_bytes_) scratch_bytes_ = bytes;
   }
   void* allocate_persistent(size_t bytes) override { return base_.allocate_persistent(bytes); }
+  const void* find_prepared(const std::string& key, size_t bytes) const override {
+    return base_.find_prepared(key, bytes);
+  }
+  void offer_prepared(const std::string& key, const void* data, size_t bytes) override {
+    base_.offer_prepared(key, data, bytes);
+  }
   bool sizing_only() const override { return base_.sizing_only(); }
   void reserve_persistent(size_t bytes) override { base_.reserve_persistent(bytes); }
   size_t scratch_bytes() const { return scratch_bytes_; }

@@ -6,6 +6,7 @@
 // float kernels. int16 (16x8) runs TFLite's int16 table kernel
 // (kernels/reference/qs16_activation.h) in every profile.
 #include <cmath>
+#include <string>
 
 #include "kernels/qs8_logistic.h"
 #include "ops/add_elementwise_util.h"
@@ -48,15 +49,23 @@ class Qs8Logistic : public UnaryElementwiseKernel<int8_t, int8_t, ref::Qs8TableP
   Status prepare(PrepareContext& ctx) override {
     const TensorDesc& in = ctx.input(0);
     const TensorDesc& out = ctx.output(0);
+    ref::Qs8LogisticParams fixed_point;
+    if (ctx.profile() == RequantProfile::kTfliteReference &&
+        !ref::make_qs8_logistic_params(in.quant.scales[0], in.quant.zero_points[0],
+                                       &fixed_point)) {
+      return invalid(describe_input(ctx.graph(), ctx.op(), 0) +
+                     " scale is out of the range LOGISTIC supports");
+    }
+    // The table the converter stored for this profile (docs/format.md,
+    // "Prepared data"), used in place: any 256 bytes are a valid table.
+    const std::string key = "logistic_table.v1 profile=" + std::to_string(int(ctx.profile()));
+    if (const void* stored = ctx.find_prepared(key, 256)) {
+      params_.table = static_cast<const int8_t*>(stored);
+      return choose(ctx, qs8_logistic_table_variants());
+    }
     auto* table = static_cast<int8_t*>(ctx.allocate_persistent(256));
     if (table == nullptr) return Status(StatusCode::kResourceExhausted, "cannot allocate table");
     if (ctx.profile() == RequantProfile::kTfliteReference) {
-      ref::Qs8LogisticParams fixed_point;
-      if (!ref::make_qs8_logistic_params(in.quant.scales[0], in.quant.zero_points[0],
-                                         &fixed_point)) {
-        return invalid(describe_input(ctx.graph(), ctx.op(), 0) +
-                       " scale is out of the range LOGISTIC supports");
-      }
       int8_t every_input[256];
       for (int i = 0; i < 256; ++i) every_input[i] = static_cast<int8_t>(i);
       ref::qs8_logistic__reference(fixed_point, 256, every_input, table);
@@ -68,6 +77,7 @@ class Qs8Logistic : public UnaryElementwiseKernel<int8_t, int8_t, ref::Qs8TableP
                                        : ref::LogisticTableRounding::kHalfAwayFromZero,
                                    table);
     }
+    ctx.offer_prepared(key, table, 256);
     params_.table = table;
     return choose(ctx, qs8_logistic_table_variants());
   }

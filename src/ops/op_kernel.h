@@ -51,6 +51,25 @@ class PrepareContext {
   // Counts persistent bytes without memory; only while sizing_only().
   virtual void reserve_persistent(size_t /*bytes*/) {}
 
+  // Data the converter derived from this operator's constants and stored
+  // under `key` (docs/format.md, "Prepared data"), when exactly `bytes`
+  // long and 64-byte aligned; else nullptr, and the kernel derives it from
+  // the constants. A key names the layout, its version and every input of
+  // the derivation besides the operator's constants.
+  virtual const void* find_prepared(const std::string& key, size_t bytes) const {
+    for (const PreparedData& p : op().prepared) {
+      if (p.bytes == bytes && p.key == key &&
+          reinterpret_cast<uintptr_t>(p.data) % 64 == 0) {
+        return p.data;
+      }
+    }
+    return nullptr;
+  }
+  // What a kernel derived (and did not find): the converter's prepack pass
+  // (src/convert/prepack.cpp) stores it in the model.
+  virtual void offer_prepared(const std::string& /*key*/, const void* /*data*/,
+                              size_t /*bytes*/) {}
+
   // Whether uint8 tensor `tensor` is stored sign-flipped between operators
   // (int8 bytes: value ^ 0x80; runtime/flipped_uint8.h). Only the operators
   // that plan names ever see true.

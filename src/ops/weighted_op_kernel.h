@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "ops/conv2d_common.h"
@@ -100,14 +102,31 @@ class WeightedOpKernel : public OpKernel {
   // or uint8 in some Uint8WeightsForm (else the reference), a SIMD variant,
   // a profile it implements.
   template <typename Variant>
-  bool driver_applies(const PrepareContext& ctx, const Variant& variant) const {
+  bool driver_applies(PrepareContext& ctx, const Variant& variant) {
     const DType dtype = ctx.input(0).dtype;
     Uint8WeightsForm form;
     const bool int8_weights =
         dtype == DType::kInt8 ||
-        (dtype == DType::kUInt8 && uint8_weights_form(ctx.input(1), Driver::uint8_fallback(variant),
+        (dtype == DType::kUInt8 && uint8_weights_form(uint8_range(ctx),
+                                                      Driver::uint8_fallback(variant),
                                                       filter_taps(ctx), &form));
     return int8_weights && !variant.fn.portable && ref::simd_kernels_support(p_.profile);
+  }
+  // The range of w - zw of legacy uint8 weights: from the model's prepared
+  // data when it has it (no pass over the weights), else computed once and
+  // offered to the converter. Stored as two native int32 (lo, hi).
+  Uint8WeightRange uint8_range(PrepareContext& ctx) {
+    if (uint8_range_known_) return uint8_range_;
+    const std::string key =
+        "uint8_weight_range.v1 zw=" + std::to_string(ctx.input(1).quant.zero_points[0]);
+    if (const void* stored = ctx.find_prepared(key, sizeof(Uint8WeightRange))) {
+      std::memcpy(&uint8_range_, stored, sizeof(Uint8WeightRange));
+    } else {
+      uint8_range_ = uint8_weight_range(ctx.input(1));
+      ctx.offer_prepared(key, &uint8_range_, sizeof(Uint8WeightRange));
+    }
+    uint8_range_known_ = true;
+    return uint8_range_;
   }
   // When use_driver_, packs the layer's int8 weights (uint8 ones as w - zw)
   // and bias for the driver's variant; uint8 layers also get scratch for the
@@ -119,32 +138,39 @@ class WeightedOpKernel : public OpKernel {
                                 const Qs8ConvQuantization& quantization) {
     if (!use_driver_) return prepare_reference_flips(ctx);
     const auto* bias = has_bias_ ? static_cast<const int32_t*>(ctx.input(2).data) : nullptr;
+    // The driver packs a copy of its own: int4 and uint8 weights are formed
+    // as int8 only if it does (DriverWeights).
+    std::vector<int8_t> formed;
     if (ctx.input(0).dtype != DType::kUInt8) {
       if (ctx.input(1).dtype == DType::kInt4) {
-        // The driver packs a copy of its own: int4 weights need to be int8
-        // only while it does.
-        std::vector<int8_t> unpacked(size_t(ctx.input(1).shape.num_elements()));
-        unpack_int4(static_cast<const uint8_t*>(ctx.input(1).data), unpacked.size(),
-                    unpacked.data());
-        return driver_.prepare(ctx, variant, geometry, quantization, unpacked.data(), bias);
+        const DriverWeights unpacked([&] {
+          formed.resize(size_t(ctx.input(1).shape.num_elements()));
+          unpack_int4(static_cast<const uint8_t*>(ctx.input(1).data), formed.size(),
+                      formed.data());
+          return formed.data();
+        });
+        return driver_.prepare(ctx, variant, geometry, quantization, unpacked, bias);
       }
       return driver_.prepare(ctx, variant, geometry, quantization,
                              static_cast<const int8_t*>(ctx.input(1).data), bias);
     }
     Uint8WeightsForm form;
-    if (!uint8_weights_form(ctx.input(1), Driver::uint8_fallback(variant), filter_taps(ctx),
+    if (!uint8_weights_form(uint8_range(ctx), Driver::uint8_fallback(variant), filter_taps(ctx),
                             &form)) {
       return Status(StatusCode::kInternal, "uint8 weights of " +
                                                describe_input(ctx.graph(), ctx.op(), 1) +
                                                " changed form since driver_applies");
     }
-    std::vector<int8_t> weights;
     const bool uint8_output = Driver::writes_uint8(variant) && !ctx.output_flipped(0);
     Qs8ConvQuantization flipped = flipped_quantization(quantization, uint8_output);
-    uint8_weights_as_int8(ctx.input(1), form, &weights, &flipped);
+    uint8_form_quantization(ctx.input(1).quant.zero_points[0], form, &flipped);
+    const DriverWeights weights([&] {
+      Qs8ConvQuantization same = flipped;
+      uint8_weights_as_int8(ctx.input(1), form, &formed, &same);
+      return formed.data();
+    });
     ScratchRecordingContext recording(ctx);
-    LOWBIT_RETURN_IF_ERROR(
-        driver_.prepare(recording, variant, geometry, flipped, weights.data(), bias));
+    LOWBIT_RETURN_IF_ERROR(driver_.prepare(recording, variant, geometry, flipped, weights, bias));
     const size_t input_bytes = size_t(ctx.input(0).shape.num_elements());
     flipped_input_bytes_ = ctx.input_flipped(0) ? 0 : input_bytes;
     flipped_output_bytes_ =
@@ -202,6 +228,9 @@ class WeightedOpKernel : public OpKernel {
   size_t pixel_sums_offset_ = 0;
   size_t pixel_count_ = 0;
   size_t pixel_bytes_ = 1;
+  // uint8_range()'s result once known.
+  bool uint8_range_known_ = false;
+  Uint8WeightRange uint8_range_;
 
  private:
   WeightedKernel<Params, Qs8Fn, Qu8Fn> kernel_;

@@ -39,9 +39,12 @@ void check_requantize(const char* name, KernelFamily<ref::RequantizeFn<In, Out>>
       p.profile = profile;
       p.act_min = lowest<Out>();
       p.act_max = highest<Out>();
-      p.rescale = ref::make_requantizer(profile, 0.7, 0.7f);
-      for (size_t n : lengths_through_remainders()) {
-        expect_unary_matches(row, reference, p, filled<In>(rng, n, kFills[n % 4]));
+      // 0.7, and 1 (only the zero point moves: the x86 kernels' byte path).
+      for (double rescale : {0.7, 1.0}) {
+        p.rescale = ref::make_requantizer(profile, rescale, static_cast<float>(rescale));
+        for (size_t n : lengths_through_remainders()) {
+          expect_unary_matches(row, reference, p, filled<In>(rng, n, kFills[n % 4]));
+        }
       }
       for (double rescale : kRescales) {
         p.rescale = ref::make_requantizer(profile, rescale, static_cast<float>(rescale));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "kernels/reference/dwconv_taps.h"
@@ -10,7 +11,7 @@ namespace lowbit {
 
 Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8DwconvKernel>& variant,
                                 const Qs8ConvGeometry& g, const Qs8ConvQuantization& q,
-                                const int8_t* weights, const int32_t* bias) {
+                                const DriverWeights& weights, const int32_t* bias) {
   g_ = g;
   kernel_ = variant.fn;
   const size_t filter_taps = size_t(g.kernel_h) * g.kernel_w;
@@ -19,16 +20,8 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
                                   g.dilation_w);
   // Split weights (high, low halves) rejoin as int16 for row kernels that
   // take wide weights; the generic kernel reads each tap twice instead.
-  // (A sizing pass packs nothing, so it joins no weights either.)
   const bool wide = q.split_taps && row_fn_ && kernel_.wide_row_weights;
   if (q.split_taps && !wide) row_fn_ = nullptr;
-  std::vector<int16_t> wide_weights;
-  if (wide && !ctx.sizing_only()) {
-    wide_weights.resize(filter_taps * channels);
-    for (size_t i = 0; i < wide_weights.size(); ++i) {
-      wide_weights[i] = static_cast<int16_t>(weights[i] + weights[wide_weights.size() + i]);
-    }
-  }
   tap_reads_ = q.split_taps && !wide ? 2 : 1;
   const size_t taps = filter_taps * tap_reads_;
   if (taps > kMaxTaps) {
@@ -51,24 +44,45 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
   packed_block_bytes_ = packed_bytes / ((channels + block - 1) / block);
   // Row kernels read the zero-point row at any column of a padding row.
   const size_t zero_bytes = row_fn_ ? size_t(g.input_w) * channels : channels;
+  // Weights the model carries in this layout are used in place (bump the
+  // version when a qs8_dwconv_pack* layout changes).
+  const std::string key =
+      std::string("qs8_dwconv.v1 ") + variant.name + " block=" + std::to_string(block) +
+      " c=" + std::to_string(channels) + " k=" + std::to_string(g.kernel_h) + "x" +
+      std::to_string(g.kernel_w) + " taps=" + std::to_string(taps) +
+      " rows=" + (row_fn_ ? "1" : "0") + " wide=" + (wide ? "1" : "0") +
+      " zp=" + std::to_string(q.input_zero_point) + " bias=" + (bias ? "1" : "0");
+  const void* packed = ctx.find_prepared(key, packed_bytes);
   if (ctx.sizing_only()) {
-    ctx.reserve_persistent(packed_bytes);
+    if (!packed) ctx.reserve_persistent(packed_bytes);
     ctx.reserve_persistent(zero_bytes);
     return make_gemm_params(ctx, q, channels, 32, &params_);
   }
-  void* packed = ctx.allocate_persistent(packed_bytes);
   auto* zero_row = static_cast<int8_t*>(ctx.allocate_persistent(zero_bytes));
-  if (!packed || !zero_row) {
-    return Status(StatusCode::kResourceExhausted, "cannot allocate packed depthwise weights");
+  if (!packed) {
+    void* fresh = ctx.allocate_persistent(packed_bytes);
+    if (!fresh || !zero_row) {
+      return Status(StatusCode::kResourceExhausted, "cannot allocate packed depthwise weights");
+    }
+    const int8_t* w = weights.get();
+    if (wide) {
+      std::vector<int16_t> wide_weights(filter_taps * channels);
+      for (size_t i = 0; i < wide_weights.size(); ++i) {
+        wide_weights[i] = static_cast<int16_t>(w[i] + w[wide_weights.size() + i]);
+      }
+      qs8_dwconv_pack_rows_wide(block, channels, g.kernel_h, g.kernel_w, wide_weights.data(),
+                                bias, q.input_zero_point, fresh);
+    } else if (row_fn_) {
+      qs8_dwconv_pack_rows(block, channels, g.kernel_h, g.kernel_w, w, bias, q.input_zero_point,
+                           fresh);
+    } else {
+      qs8_dwconv_pack(block, channels, taps, w, bias, q.input_zero_point, fresh);
+    }
+    ctx.offer_prepared(key, fresh, packed_bytes);
+    packed = fresh;
   }
-  if (wide) {
-    qs8_dwconv_pack_rows_wide(block, channels, g.kernel_h, g.kernel_w, wide_weights.data(), bias,
-                              q.input_zero_point, packed);
-  } else if (row_fn_) {
-    qs8_dwconv_pack_rows(block, channels, g.kernel_h, g.kernel_w, weights, bias,
-                         q.input_zero_point, packed);
-  } else {
-    qs8_dwconv_pack(block, channels, taps, weights, bias, q.input_zero_point, packed);
+  if (!zero_row) {
+    return Status(StatusCode::kResourceExhausted, "cannot allocate the depthwise zero row");
   }
   // Per-channel parameters padded to the widest vector step (32 channels).
   LOWBIT_RETURN_IF_ERROR(make_gemm_params(ctx, q, channels, 32, &params_));

@@ -40,7 +40,7 @@ class Qs8DwconvDriver {
   // multiplier); weights [kernel_h*kernel_w][output_c].
   Status prepare(PrepareContext& ctx, const KernelVariant<Qs8DwconvKernel>& variant,
                  const Qs8ConvGeometry& geometry, const Qs8ConvQuantization& quantization,
-                 const int8_t* weights, const int32_t* bias);
+                 const DriverWeights& weights, const int32_t* bias);
   // scratch: what prepare requested (nothing for depth multiplier 1).
   void run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch) const;
   // The GEMM driver's interface (no row sums here).

@@ -67,9 +67,23 @@ Status Qs8GemmConvDriver::pack_weights(PrepareContext& ctx, const Qs8ConvQuantiz
   return Status::Ok();
 }
 
+// Bump the version whenever qs8_gemm_pack's layout or this driver's
+// padding changes without a change of the key's other fields: models
+// converted before then must not match.
+std::string Qs8GemmConvDriver::packed_key(const Qs8ConvQuantization& q, bool has_bias) const {
+  const Qs8GemmLayout& layout = kernel_.layout;
+  return std::string("qs8_gemm.v1 ") + name_ + " nr=" + std::to_string(layout.nr) +
+         " kg=" + std::to_string(layout.k_group) + " u=" + (layout.unsigned_activations ? "1" : "0") +
+         " n=" + std::to_string(g_.output_c) + " k=" + std::to_string(k_) +
+         " pk=" + std::to_string(packed_k_) + " seg=" + std::to_string(segment_bytes_) +
+         " kw=" + std::to_string(g_.kernel_w) + " c=" + std::to_string(g_.input_c) +
+         " zp=" + std::to_string(q.input_zero_point) +
+         " rs=" + std::to_string(q.row_sum_multiplier) + " bias=" + (has_bias ? "1" : "0");
+}
+
 Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKernel>& variant,
                                   const Qs8ConvGeometry& g, const Qs8ConvQuantization& q,
-                                  const int8_t* weights, const int32_t* bias) {
+                                  const DriverWeights& weights, const int32_t* bias) {
   g_ = g;
   kernel_ = variant.fn;
   name_ = variant.name;
@@ -111,10 +125,15 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
 
   const size_t n = static_cast<size_t>(g.output_c);
   const size_t packed_bytes = qs8_gemm_packed_bytes(kernel_.layout, n, packed_k_);
-  if (ctx.sizing_only()) {
+  // Weights the model carries in this layout are used in place.
+  const std::string key = packed_key(q, bias != nullptr);
+  if (const void* prepared = ctx.find_prepared(key, packed_bytes)) {
+    packed_ = prepared;
+  } else if (ctx.sizing_only()) {
     ctx.reserve_persistent(packed_bytes);
   } else {
-    LOWBIT_RETURN_IF_ERROR(pack_weights(ctx, q, packed_bytes, weights, bias));
+    LOWBIT_RETURN_IF_ERROR(pack_weights(ctx, q, packed_bytes, weights.get(), bias));
+    ctx.offer_prepared(key, packed_, packed_bytes);
   }
   LOWBIT_RETURN_IF_ERROR(make_gemm_params(ctx, q, n, 16, &params_));
 

@@ -18,6 +18,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
 
 #include "kernels/qs8_gemm.h"
 #include "kernels/reference/conv_geometry.h"
@@ -29,6 +32,23 @@ namespace lowbit {
 enum class Uint8WeightsForm { kShifted, kRowSums, kSplitTaps };
 
 using Qs8ConvGeometry = ConvGeometry;
+
+// The int8 weights a driver packs: given, or formed on first use (legacy
+// uint8 and int4 weights), so that a layer the model carries prepacked
+// (PrepareContext::find_prepared) never reads or forms them.
+class DriverWeights {
+ public:
+  DriverWeights(const int8_t* weights) : weights_(weights) {}  // NOLINT: implicit on purpose
+  explicit DriverWeights(std::function<const int8_t*()> form) : form_(std::move(form)) {}
+  const int8_t* get() const {
+    if (weights_ == nullptr && form_) weights_ = form_();
+    return weights_;
+  }
+
+ private:
+  mutable const int8_t* weights_ = nullptr;
+  std::function<const int8_t*()> form_;
+};
 
 struct Qs8ConvQuantization {
   int32_t input_zero_point = 0;
@@ -57,7 +77,7 @@ class Qs8GemmConvDriver {
   // persistent memory and requests the scratch the gather needs.
   Status prepare(PrepareContext& ctx, const KernelVariant<Qs8GemmKernel>& variant,
                  const Qs8ConvGeometry& geometry, const Qs8ConvQuantization& quantization,
-                 const int8_t* weights, const int32_t* bias);
+                 const DriverWeights& weights, const int32_t* bias);
   // row_sums: with pixel_sums_wanted(), each input pixel's sum of its int8
   // bytes (computed by the caller along with its flip), else nullptr.
   void run(ThreadPool& pool, const int8_t* input, int8_t* output, void* scratch,
@@ -105,6 +125,9 @@ class Qs8GemmConvDriver {
   Status prepare_pixel_taps(PrepareContext& ctx);
   Status pack_weights(PrepareContext& ctx, const Qs8ConvQuantization& q, size_t packed_bytes,
                       const int8_t* weights, const int32_t* bias);
+  // What the packed bytes depend on besides the weights and bias (the key
+  // of PrepareContext::find_prepared).
+  std::string packed_key(const Qs8ConvQuantization& q, bool has_bias) const;
   // Rows [row0, row0 + mr): receptive fields into strip, rows[m] pointing at them.
   void gather_tile(size_t row0, size_t mr, const int8_t* input, int8_t* strip,
                    const int8_t** rows) const;
