@@ -36,6 +36,19 @@ struct Qs8AddParams {
   uint8_t sign_flip = 0;  // 0x80 for uint8 tensors (see the top of this file)
 };
 
+// Where an ADD input's whole rescale, requantize((x - zp) * 2^left_shift, r,
+// profile) in any fixed-point profile, is the product (x - zp) * *factor for
+// every |x - zp| <= 255: the shift is a right shift by e in [0, left_shift],
+// left_shift <= 20 and the multiplier a multiple of 2^(31 - left_shift + e)
+// (the input with the larger scale has M = 2^30, e = 0: factor 2^19). Then
+// the product before each rounding is an exact multiple of its divisor and
+// every rounding term lies in [0, divisor): the doubling high multiply gives
+// v M / 2^(31 - L) exactly (its nudge, 2^30 or 1 - 2^30, stays below half of
+// 2^31 and truncation toward zero keeps the integer), the division by 2^e of
+// that multiple of 2^e adds 2^(e-1) - [negative] in [0, 2^e) and floors back
+// to it, and single rounding's 2^(30+e) is below its divisor 2^(31+e).
+bool add_input_rescale_is_multiply(const Requantizer& r, int left_shift, int32_t* factor);
+
 // The real multipliers of TFLite's ADD/SUB, formed in double from the float
 // scales: inputs s / (2 max(s_a, s_b)) <= 1/2, output
 // 2 max(s_a, s_b) / (2^left_shift s_out), which TFLite requires below 1.

@@ -169,6 +169,35 @@ struct LiftedInputRescale {
   }
 };
 
+// An ADD input whose rescale is one product (ref::add_input_rescale_is_multiply
+// proves when): the larger-scale input's M = 2^30, factor 2^19, or
+// -2^19 for SUB's b. A power of two is one shift (negated: two ops), any
+// other factor a VPMULLD, where LiftedInputRescale takes 7 to 9 ops.
+struct ExactInputRescale {
+  __m512i factor;
+  __m128i shift;
+  bool power_of_two, negative;
+
+  static bool applies(const ref::Requantizer& r, int32_t zero_point, int32_t left_shift,
+                      int32_t* factor) {
+    return zero_point >= -128 && zero_point <= 127 &&
+           ref::add_input_rescale_is_multiply(r, left_shift, factor);
+  }
+  explicit ExactInputRescale(int32_t f)
+      : factor(_mm512_set1_epi32(f)), power_of_two(false), negative(f < 0) {
+    // |f| <= 2^20 (the multiplier over 2^11 at least).
+    const uint32_t magnitude = static_cast<uint32_t>(f < 0 ? -int64_t{f} : int64_t{f});
+    power_of_two = magnitude != 0 && (magnitude & (magnitude - 1)) == 0;
+    shift = _mm_cvtsi32_si128(power_of_two ? __builtin_ctz(magnitude) : 0);
+  }
+  template <bool kHalfUp>
+  __m512i apply(__m512i v) const {
+    if (!power_of_two) return _mm512_mullo_epi32(v, factor);
+    const __m512i shifted = _mm512_sll_epi32(v, shift);
+    return negative ? _mm512_sub_epi32(_mm512_setzero_si512(), shifted) : shifted;
+  }
+};
+
 // Calls body(std::true_type) when the profile rounds ties up, else with
 // std::false_type, so the rounding choice is a compile-time constant.
 template <typename Body>
@@ -209,9 +238,9 @@ struct ShiftedInputRescale {
 
 // ADD's fixed-point profiles: both inputs rescaled, summed, the sum rescaled
 // (after a fused RELU with tflite_optimized's rounding: ref::clamped_profile).
-template <typename InputRescale, typename T>
-void add_rescaled(const ref::Qs8AddParams& p, const Operands<T>& io, const InputRescale& ra,
-                  const InputRescale& rb, size_t n, T* output) {
+template <typename RescaleA, typename RescaleB, typename T>
+void add_rescaled(const ref::Qs8AddParams& p, const Operands<T>& io, const RescaleA& ra,
+                  const RescaleB& rb, size_t n, T* output) {
   const RequantProfile output_profile =
       ref::clamped_profile(p.profile, p.output_zero_point, p.act_min);
   Rescale ro(p.output, output_profile);
@@ -269,12 +298,21 @@ void qs8_add__avx512(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size
     });
     return;
   }
-  if (LiftedInputRescale::applies(p.a, p.a_zero_point, p.left_shift, p.profile) &&
-      LiftedInputRescale::applies(p.b, p.b_zero_point, p.left_shift, p.profile)) {
-    add_rescaled(p, io, LiftedInputRescale(p.a), LiftedInputRescale(p.b), n, output);
-  } else {
-    add_shifted(p, io, n, output);
-  }
+  // Each input's cheapest exact rescale.
+  auto with_input_rescale = [&](const ref::Requantizer& r, int32_t zero_point, auto body) {
+    int32_t factor = 0;
+    if (ExactInputRescale::applies(r, zero_point, p.left_shift, &factor)) {
+      body(ExactInputRescale(factor));
+    } else if (LiftedInputRescale::applies(r, zero_point, p.left_shift, p.profile)) {
+      body(LiftedInputRescale(r));
+    } else {
+      body(ShiftedInputRescale{Rescale(r, p.profile), _mm_cvtsi32_si128(p.left_shift)});
+    }
+  };
+  with_input_rescale(p.a, p.a_zero_point, [&](const auto& ra) {
+    with_input_rescale(p.b, p.b_zero_point,
+                       [&](const auto& rb) { add_rescaled(p, io, ra, rb, n, output); });
+  });
 }
 
 // int16: a fixed-point profile always (xnnpack_fp32 maps to single_rounding).
