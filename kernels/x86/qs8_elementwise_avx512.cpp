@@ -29,7 +29,7 @@ struct Input16 {
   __m512i zero_point;
   __m128i flip;
 
-  __m512i at(size_t i, __mmask16 mask) const {
+  LOWBIT_AVX512_ALWAYS_INLINE __m512i at(size_t i, __mmask16 mask) const {
     if constexpr (sizeof(T) == 2) {
       const __m256i words = stride == 0 ? _mm256_set1_epi16(data[0])
                                         : _mm256_maskz_loadu_epi16(mask, data + i);
@@ -107,14 +107,14 @@ struct Rescale {
     terms.set(terms.multiplier, terms.shift, profile, zero_point);
   }
   template <bool kHalfUp>
-  __m512i apply_offset(__m512i acc) const {
+  LOWBIT_AVX512_ALWAYS_INLINE __m512i apply_offset(__m512i acc) const {
     if (kHalfUp || profile == RequantProfile::kSingleRounding) {
       return terms.right.apply<false>(acc, terms.multiplier);
     }
     return terms.right.apply<true>(acc, terms.multiplier);
   }
   template <bool kHalfUp>
-  __m512i apply(__m512i acc) const {
+  LOWBIT_AVX512_ALWAYS_INLINE __m512i apply(__m512i acc) const {
     if (profile == RequantProfile::kSingleRounding) {
       return terms.apply<RequantProfile::kSingleRounding>(acc);
     }
@@ -155,7 +155,7 @@ struct LiftedInputRescale {
         away(_mm512_set1_epi32(r.shift < 0 ? 1 : 0)),
         negative_multiplier(r.multiplier < 0) {}
   template <bool kHalfUp>
-  __m512i apply(__m512i v) const {
+  LOWBIT_AVX512_ALWAYS_INLINE __m512i apply(__m512i v) const {
     const __m512i low =
         _mm512_srai_epi32(_mm512_add_epi32(_mm512_madd_epi16(v, low_part), low_round), 11);
     __m512i high = _mm512_add_epi32(_mm512_mullo_epi32(v, high_part), low);
@@ -191,7 +191,7 @@ struct ExactInputRescale {
     shift = _mm_cvtsi32_si128(power_of_two ? __builtin_ctz(magnitude) : 0);
   }
   template <bool kHalfUp>
-  __m512i apply(__m512i v) const {
+  LOWBIT_AVX512_ALWAYS_INLINE __m512i apply(__m512i v) const {
     if (!power_of_two) return _mm512_mullo_epi32(v, factor);
     const __m512i shifted = _mm512_sll_epi32(v, shift);
     return negative ? _mm512_sub_epi32(_mm512_setzero_si512(), shifted) : shifted;
@@ -231,7 +231,7 @@ struct ShiftedInputRescale {
   __m128i lift;
 
   template <bool kHalfUp>
-  __m512i apply(__m512i v) const {
+  LOWBIT_AVX512_ALWAYS_INLINE __m512i apply(__m512i v) const {
     return rescale.apply<kHalfUp>(_mm512_sll_epi32(v, lift));
   }
 };
