@@ -62,17 +62,6 @@ bool make_xnnpack_add_multipliers(float a_ratio, float b_ratio, Qs8AddParams* pa
   return true;
 }
 
-bool add_input_rescale_is_multiply(const Requantizer& r, int left_shift, int32_t* factor) {
-  const int e = -r.shift;
-  if (left_shift < 0 || left_shift > 20 || e < 0 || e > left_shift) return false;
-  const int divisor_bits = 31 - left_shift + e;  // 11 .. 31
-  const uint32_t low = static_cast<uint32_t>(r.multiplier) & ((uint32_t{1} << divisor_bits) - 1);
-  if (low != 0 || r.multiplier == INT32_MIN) return false;
-  // Exact: the low bits are zero (an arithmetic shift of a negative multiple).
-  *factor = r.multiplier >> divisor_bits;
-  return true;
-}
-
 namespace {
 
 // TFLite's ADD after the inputs are loaded as int32 (int8, uint8 sign-flipped,
