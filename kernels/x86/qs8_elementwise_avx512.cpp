@@ -238,8 +238,11 @@ struct ShiftedInputRescale {
 
 // ADD's fixed-point profiles: both inputs rescaled, summed, the sum rescaled
 // (after a fused RELU with tflite_optimized's rounding: ref::clamped_profile).
+// Out of line, one flat function per pair of input rescales: inlined into
+// the nine-way dispatch, its loops became calls behind a vzeroupper and the
+// per-call set-up grew (small broadcast runs, movenet's 17-wide SUBs, slowed).
 template <typename RescaleA, typename RescaleB, typename T>
-void add_rescaled(const ref::Qs8AddParams& p, const Operands<T>& io, const RescaleA& ra,
+__attribute__((noinline)) void add_rescaled(const ref::Qs8AddParams& p, const Operands<T>& io, const RescaleA& ra,
                   const RescaleB& rb, size_t n, T* output) {
   const RequantProfile output_profile =
       ref::clamped_profile(p.profile, p.output_zero_point, p.act_min);
