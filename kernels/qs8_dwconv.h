@@ -49,9 +49,17 @@ struct Qs8DwconvRowArgs {
   const void* packed_w;         // qs8_dwconv_pack_rows layout, from the tile's first block
   int8_t* output;               // first output pixel
   const Qs8GemmParams* params;  // per-channel arrays offset to the tile's first channel
+  // The requantization terms Qs8DwconvKernel::row_terms computed at prepare,
+  // from the tile's first block, or nullptr: the kernel computes them itself.
+  const void* row_terms = nullptr;
 };
 using Qs8DwconvRowSignature = void(const Qs8DwconvRowArgs& args);
 using Qs8DwconvRowFn = Qs8DwconvRowSignature*;
+// Fills `terms` (row_terms_block_bytes per channel block) with the
+// requantization terms the variant's row kernels would otherwise compute per
+// call, i.e. per output row and block; false where they cannot be stored
+// (then the row kernels get no terms).
+using Qs8DwconvRowTermsFn = bool (*)(size_t channels, const Qs8GemmParams& params, void* terms);
 
 struct Qs8DwconvKernel {
   Qs8DwconvFn fn;
@@ -72,6 +80,9 @@ struct Qs8DwconvKernel {
   // qs8_dwconv_pack_rows_wide (legacy uint8 w - zw in [-255, 255]); the row
   // tester checks such weights on every variant that sets it.
   bool wide_row_weights = false;
+  // Optional: the row kernels' per-layer requantization terms.
+  Qs8DwconvRowTermsFn row_terms = nullptr;
+  uint32_t row_terms_block_bytes = 0;
 };
 
 // Offset of the input channel that output channel `block` of the tile reads,
@@ -127,6 +138,8 @@ LOWBIT_DECLARE_DWCONV_ROWS(reference);
 Qs8DwconvSignature qs8_dwconv_c16__avx2, qs8_dwconv_c32__avx512;
 LOWBIT_DECLARE_DWCONV_ROWS(avx2);
 LOWBIT_DECLARE_DWCONV_ROWS(avx512);
+bool qs8_dwconv_row_terms__avx512(size_t channels, const Qs8GemmParams& params, void* terms);
+constexpr uint32_t kQs8DwconvRowTermsBlockBytesAvx512 = 2 * 6 * 64;
 LOWBIT_DECLARE_DWCONV_ROWS(avx512vnni);
 // aarch64 (kernels/arm/):
 // kernels/arm/qs8_dwconv_neon.h: SMLAL/SMLAL2 on int16, eight channels.

@@ -36,6 +36,30 @@ struct Qs8AddParams {
   uint8_t sign_flip = 0;  // 0x80 for uint8 tensors (see the top of this file)
 };
 
+// Where an ADD input's whole rescale, requantize((x - zp) * 2^left_shift, r,
+// profile) in any fixed-point profile, is the product (x - zp) * *factor for
+// every |x - zp| <= 255: the shift is a right shift by e in [0, left_shift],
+// left_shift <= 20 and the multiplier a multiple of 2^(31 - left_shift + e)
+// (the input with the larger scale has M = 2^30, e = 0: factor 2^19). Then
+// the product before each rounding is an exact multiple of its divisor and
+// every rounding term lies in [0, divisor): the doubling high multiply gives
+// v M / 2^(31 - L) exactly (its nudge, 2^30 or 1 - 2^30, stays below half of
+// 2^31 and truncation toward zero keeps the integer), the division by 2^e of
+// that multiple of 2^e adds 2^(e-1) - [negative] in [0, 2^e) and floors back
+// to it, and single rounding's 2^(30+e) is below its divisor 2^(31+e).
+// Inline: the AVX-512 ADD calls it with live vectors, where an out-of-line
+// (SSE) call costs a vzeroupper and their spills.
+inline bool add_input_rescale_is_multiply(const Requantizer& r, int left_shift, int32_t* factor) {
+  const int e = -r.shift;
+  if (left_shift < 0 || left_shift > 20 || e < 0 || e > left_shift) return false;
+  const int divisor_bits = 31 - left_shift + e;  // 11 .. 31
+  const uint32_t low = static_cast<uint32_t>(r.multiplier) & ((uint32_t{1} << divisor_bits) - 1);
+  if (low != 0 || r.multiplier == INT32_MIN) return false;
+  // Exact: the low bits are zero (an arithmetic shift of a negative multiple).
+  *factor = r.multiplier >> divisor_bits;
+  return true;
+}
+
 // The real multipliers of TFLite's ADD/SUB, formed in double from the float
 // scales: inputs s / (2 max(s_a, s_b)) <= 1/2, output
 // 2 max(s_a, s_b) / (2^left_shift s_out), which TFLite requires below 1.

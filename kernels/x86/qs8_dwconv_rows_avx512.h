@@ -54,7 +54,30 @@ struct HalfRequant {
                                         _mm512_loadu_si512(p.shift + channel + 16)),
               kProfile, p.output_zero_point);
   }
+  // Terms stored by store() at prepare (qs8_dwconv_row_terms__avx512): six
+  // loads instead of two permutes and the terms' arithmetic per output row.
+  void load_stored(const __m512i* t) {
+    terms.multiplier = _mm512_loadu_si512(t + 0);
+    terms.right.multiplier_odd = _mm512_loadu_si512(t + 1);
+    terms.right.round_even = _mm512_loadu_si512(t + 2);
+    terms.right.round_odd = _mm512_loadu_si512(t + 3);
+    terms.right.shift_even = _mm512_loadu_si512(t + 4);
+    terms.right.shift_odd = _mm512_loadu_si512(t + 5);
+    terms.right.away_even = terms.right.away_odd = _mm512_set1_epi64(int64_t{1} << 31);
+    terms.shift = _mm512_setzero_si512();  // only the general forms read it
+    terms.right_only = terms.zero_point_folded = true;
+  }
+  // Stores what load_stored reads; only terms with the zero point folded.
+  void store(__m512i* t) const {
+    _mm512_storeu_si512(t + 0, terms.multiplier);
+    _mm512_storeu_si512(t + 1, terms.right.multiplier_odd);
+    _mm512_storeu_si512(t + 2, terms.right.round_even);
+    _mm512_storeu_si512(t + 3, terms.right.round_odd);
+    _mm512_storeu_si512(t + 4, terms.right.shift_even);
+    _mm512_storeu_si512(t + 5, terms.right.shift_odd);
+  }
 };
+constexpr size_t kStoredHalfVectors = 6;  // per 16 channels; two halves per block
 
 // Output range and zero point as vectors, shared by both halves.
 struct OutputRange {
@@ -125,8 +148,15 @@ void row(const Qs8DwconvRowArgs& a) {
     const __mmask32 load_mask = n == kBlock ? ~__mmask32{0} : (__mmask32{1} << n) - 1;
     const OutputRange range(params);
     HalfRequant<kProfile> rq_low, rq_high;
-    rq_low.load(params, block, low_channels);
-    rq_high.load(params, block, high_channels);
+    if (kProfile != RequantProfile::kXnnpackFp32 && a.row_terms != nullptr) {
+      const __m512i* stored =
+          static_cast<const __m512i*>(a.row_terms) + block / kBlock * 2 * kStoredHalfVectors;
+      rq_low.load_stored(stored);
+      rq_high.load_stored(stored + kStoredHalfVectors);
+    } else {
+      rq_low.load(params, block, low_channels);
+      rq_high.load(params, block, high_channels);
+    }
     const __m512i bias_lo = _mm512_loadu_si512(w), bias_hi = _mm512_loadu_si512(w + 64);
     __m512i wt[K][P][2];
     for (int kx = 0; kx < K; ++kx) {

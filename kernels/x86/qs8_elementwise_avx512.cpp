@@ -29,7 +29,7 @@ struct Input16 {
   __m512i zero_point;
   __m128i flip;
 
-  __m512i at(size_t i, __mmask16 mask) const {
+  LOWBIT_AVX512_ALWAYS_INLINE __m512i at(size_t i, __mmask16 mask) const {
     if constexpr (sizeof(T) == 2) {
       const __m256i words = stride == 0 ? _mm256_set1_epi16(data[0])
                                         : _mm256_maskz_loadu_epi16(mask, data + i);
@@ -107,14 +107,14 @@ struct Rescale {
     terms.set(terms.multiplier, terms.shift, profile, zero_point);
   }
   template <bool kHalfUp>
-  __m512i apply_offset(__m512i acc) const {
+  LOWBIT_AVX512_ALWAYS_INLINE __m512i apply_offset(__m512i acc) const {
     if (kHalfUp || profile == RequantProfile::kSingleRounding) {
       return terms.right.apply<false>(acc, terms.multiplier);
     }
     return terms.right.apply<true>(acc, terms.multiplier);
   }
   template <bool kHalfUp>
-  __m512i apply(__m512i acc) const {
+  LOWBIT_AVX512_ALWAYS_INLINE __m512i apply(__m512i acc) const {
     if (profile == RequantProfile::kSingleRounding) {
       return terms.apply<RequantProfile::kSingleRounding>(acc);
     }
@@ -155,7 +155,7 @@ struct LiftedInputRescale {
         away(_mm512_set1_epi32(r.shift < 0 ? 1 : 0)),
         negative_multiplier(r.multiplier < 0) {}
   template <bool kHalfUp>
-  __m512i apply(__m512i v) const {
+  LOWBIT_AVX512_ALWAYS_INLINE __m512i apply(__m512i v) const {
     const __m512i low =
         _mm512_srai_epi32(_mm512_add_epi32(_mm512_madd_epi16(v, low_part), low_round), 11);
     __m512i high = _mm512_add_epi32(_mm512_mullo_epi32(v, high_part), low);
@@ -166,6 +166,35 @@ struct LiftedInputRescale {
       high = _mm512_mask_sub_epi32(high, negative, high, away);
     }
     return _mm512_srav_epi32(high, right);
+  }
+};
+
+// An ADD input whose rescale is one product (ref::add_input_rescale_is_multiply
+// proves when): the larger-scale input's M = 2^30, factor 2^19, or
+// -2^19 for SUB's b. A power of two is one shift (negated: two ops), any
+// other factor a VPMULLD, where LiftedInputRescale takes 7 to 9 ops.
+struct ExactInputRescale {
+  __m512i factor;
+  __m128i shift;
+  bool power_of_two, negative;
+
+  static bool applies(const ref::Requantizer& r, int32_t zero_point, int32_t left_shift,
+                      int32_t* factor) {
+    return zero_point >= -128 && zero_point <= 127 &&
+           ref::add_input_rescale_is_multiply(r, left_shift, factor);
+  }
+  explicit ExactInputRescale(int32_t f)
+      : factor(_mm512_set1_epi32(f)), power_of_two(false), negative(f < 0) {
+    // |f| <= 2^20 (the multiplier over 2^11 at least).
+    const uint32_t magnitude = static_cast<uint32_t>(f < 0 ? -int64_t{f} : int64_t{f});
+    power_of_two = magnitude != 0 && (magnitude & (magnitude - 1)) == 0;
+    shift = _mm_cvtsi32_si128(power_of_two ? __builtin_ctz(magnitude) : 0);
+  }
+  template <bool kHalfUp>
+  LOWBIT_AVX512_ALWAYS_INLINE __m512i apply(__m512i v) const {
+    if (!power_of_two) return _mm512_mullo_epi32(v, factor);
+    const __m512i shifted = _mm512_sll_epi32(v, shift);
+    return negative ? _mm512_sub_epi32(_mm512_setzero_si512(), shifted) : shifted;
   }
 };
 
@@ -202,16 +231,19 @@ struct ShiftedInputRescale {
   __m128i lift;
 
   template <bool kHalfUp>
-  __m512i apply(__m512i v) const {
+  LOWBIT_AVX512_ALWAYS_INLINE __m512i apply(__m512i v) const {
     return rescale.apply<kHalfUp>(_mm512_sll_epi32(v, lift));
   }
 };
 
 // ADD's fixed-point profiles: both inputs rescaled, summed, the sum rescaled
 // (after a fused RELU with tflite_optimized's rounding: ref::clamped_profile).
-template <typename InputRescale, typename T>
-void add_rescaled(const ref::Qs8AddParams& p, const Operands<T>& io, const InputRescale& ra,
-                  const InputRescale& rb, size_t n, T* output) {
+// Out of line, one flat function per pair of input rescales: inlined into
+// the nine-way dispatch, its loops became calls behind a vzeroupper and the
+// per-call set-up grew (small broadcast runs, movenet's 17-wide SUBs, slowed).
+template <typename RescaleA, typename RescaleB, typename T>
+__attribute__((noinline)) void add_rescaled(const ref::Qs8AddParams& p, const Operands<T>& io, const RescaleA& ra,
+                  const RescaleB& rb, size_t n, T* output) {
   const RequantProfile output_profile =
       ref::clamped_profile(p.profile, p.output_zero_point, p.act_min);
   Rescale ro(p.output, output_profile);
@@ -269,12 +301,21 @@ void qs8_add__avx512(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size
     });
     return;
   }
-  if (LiftedInputRescale::applies(p.a, p.a_zero_point, p.left_shift, p.profile) &&
-      LiftedInputRescale::applies(p.b, p.b_zero_point, p.left_shift, p.profile)) {
-    add_rescaled(p, io, LiftedInputRescale(p.a), LiftedInputRescale(p.b), n, output);
-  } else {
-    add_shifted(p, io, n, output);
-  }
+  // Each input's cheapest exact rescale.
+  auto with_input_rescale = [&](const ref::Requantizer& r, int32_t zero_point, auto body) {
+    int32_t factor = 0;
+    if (ExactInputRescale::applies(r, zero_point, p.left_shift, &factor)) {
+      body(ExactInputRescale(factor));
+    } else if (LiftedInputRescale::applies(r, zero_point, p.left_shift, p.profile)) {
+      body(LiftedInputRescale(r));
+    } else {
+      body(ShiftedInputRescale{Rescale(r, p.profile), _mm_cvtsi32_si128(p.left_shift)});
+    }
+  };
+  with_input_rescale(p.a, p.a_zero_point, [&](const auto& ra) {
+    with_input_rescale(p.b, p.b_zero_point,
+                       [&](const auto& rb) { add_rescaled(p, io, ra, rb, n, output); });
+  });
 }
 
 // int16: a fixed-point profile always (xnnpack_fp32 maps to single_rounding).

@@ -119,7 +119,10 @@ std::vector<int8_t> simulate(const RowProblem& p) {
   return out;
 }
 
-void run_into(Qs8DwconvRowFn fn, size_t channel_block, const RowProblem& p, int8_t* out) {
+// With `kernel`, its stored requantization terms where row_terms stores
+// them (*stored says whether it did).
+void run_into(Qs8DwconvRowFn fn, size_t channel_block, const RowProblem& p, int8_t* out,
+              const Qs8DwconvKernel* kernel = nullptr, bool* stored = nullptr) {
   std::vector<uint8_t> packed(qs8_dwconv_rows_packed_bytes(channel_block, p.channels, p.k, p.k));
   if (p.wide) {
     qs8_dwconv_pack_rows_wide(channel_block, p.channels, p.k, p.k, p.weights.data(),
@@ -149,12 +152,21 @@ void run_into(Qs8DwconvRowFn fn, size_t channel_block, const RowProblem& p, int8
   args.packed_w = packed.data();
   args.output = out;
   args.params = &p.params;
+  std::vector<uint8_t> terms;
+  if (kernel && kernel->row_terms) {
+    const size_t blocks = (p.channels + channel_block - 1) / channel_block;
+    // Garbage where no term is stored (blocks of 16 channels or fewer).
+    terms.assign(blocks * kernel->row_terms_block_bytes, 0xA5);
+    if (kernel->row_terms(p.channels, p.params, terms.data())) args.row_terms = terms.data();
+  }
+  if (stored) *stored = args.row_terms != nullptr;
   fn(args);
 }
 
-std::vector<int8_t> run(Qs8DwconvRowFn fn, size_t channel_block, const RowProblem& p) {
+std::vector<int8_t> run(Qs8DwconvRowFn fn, size_t channel_block, const RowProblem& p,
+                        const Qs8DwconvKernel* kernel = nullptr, bool* stored = nullptr) {
   std::vector<int8_t> out(p.output_width * p.pixel_stride, 0x55);
-  run_into(fn, channel_block, p, out.data());
+  run_into(fn, channel_block, p, out.data(), kernel, stored);
   return out;
 }
 
@@ -196,7 +208,8 @@ RowProblem make_edge_row_problem(std::mt19937& rng, int k, int stride, size_t ch
   return p;
 }
 
-void expect_edge_row_matches(Qs8DwconvRowFn fn, size_t channel_block, const RowProblem& p) {
+void expect_edge_row_matches(Qs8DwconvRowFn fn, size_t channel_block, const RowProblem& p,
+                             const Qs8DwconvKernel* kernel = nullptr) {
   INFO((p.wide ? "wide weights, " : "") << "channels " << p.channels << " width " << p.output_width << " pixel stride "
                    << p.pixel_stride << " input x " << p.input_x << " of " << p.input_width
                    << " zero points " << p.input_zp << "/" << p.params.output_zero_point
@@ -206,6 +219,13 @@ void expect_edge_row_matches(Qs8DwconvRowFn fn, size_t channel_block, const RowP
       testing::strided_extent(p.output_width, p.channels, p.pixel_stride),
       [&](int8_t* out) { simulate_into(p, out); },
       [&](int8_t* out) { run_into(fn, channel_block, p, out); });
+  if (kernel && kernel->row_terms) {
+    INFO("with the terms stored at prepare");
+    testing::expect_same_writes<int8_t>(
+        testing::strided_extent(p.output_width, p.channels, p.pixel_stride),
+        [&](int8_t* out) { simulate_into(p, out); },
+        [&](int8_t* out) { run_into(fn, channel_block, p, out, kernel); });
+  }
 }
 
 }  // namespace
@@ -213,9 +233,10 @@ void expect_edge_row_matches(Qs8DwconvRowFn fn, size_t channel_block, const RowP
 TEST_CASE("qs8 depthwise row kernels match a direct convolution", "[kernels][qs8_dwconv]") {
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
-  int tested = 0;
+  int tested = 0, stored_variants = 0, stored_runs = 0;
   testing::for_each_runnable_variant(qs8_dwconv_variants(), [&](const KernelVariant<Qs8DwconvKernel>& variant) {
     const Qs8DwconvKernel& kernel = variant.fn;
+    stored_variants += kernel.row_terms != nullptr;
     for (int k : {3, 5}) {
       for (int stride : {1, 2}) {
         const Qs8DwconvRowFn fn = qs8_dwconv_row_kernel(kernel, k, k, stride, 1, 1);
@@ -233,13 +254,22 @@ TEST_CASE("qs8 depthwise row kernels match a direct convolution", "[kernels][qs8
                                                   kernel.row_multiplier, wide);
             CAPTURE(iter, wide, p.channels, p.pixel_stride, p.input_stride, p.m, p.first, p.output_width,
                     p.input_width, p.input_x);
-            REQUIRE(run(fn, kernel.channel_block, p) == simulate(p));
+            const std::vector<int8_t> expected = simulate(p);
+            REQUIRE(run(fn, kernel.channel_block, p) == expected);
+            if (kernel.row_terms) {
+              bool stored = false;
+              INFO("with the terms stored at prepare");
+              REQUIRE(run(fn, kernel.channel_block, p, &kernel, &stored) == expected);
+              stored_runs += stored;
+            }
           }
         }
       }
     }
   });
   CHECK(tested >= 4);
+  // Most random problems fold the zero point, so their terms were stored.
+  if (stored_variants > 0) CHECK(stored_runs > 0);
 }
 
 // Every channel remainder of the variant's block, output widths around the
@@ -267,7 +297,8 @@ TEST_CASE("qs8 depthwise row kernels: every channel remainder, width and padding
             const bool wide = kernel.wide_row_weights && i % 3 == 2;
             expect_edge_row_matches(
                 fn, kernel.channel_block,
-                make_edge_row_problem(rng, k, stride, channels, width, padding, extra, e, wide));
+                make_edge_row_problem(rng, k, stride, channels, width, padding, extra, e, wide),
+                &kernel);
             ++i;
           }
         }
@@ -278,7 +309,8 @@ TEST_CASE("qs8 depthwise row kernels: every channel remainder, width and padding
             expect_edge_row_matches(fn, kernel.channel_block,
                                     make_edge_row_problem(rng, k, stride, channels, 5,
                                                           EdgePadding::kLeftAndRight, 0, e,
-                                                          pass == 1));
+                                                          pass == 1),
+                                    &kernel);
           }
         });
       }

@@ -221,6 +221,80 @@ TEST_CASE("elementwise variants: scales at the profile limits", "[kernels][qs8_e
   });
 }
 
+// ref::add_input_rescale_is_multiply's claim, for every input difference,
+// right shift and lift, on the multiples of the divisor at both ends and
+// between (both signs), and its refusal one bit off them.
+TEST_CASE("ADD input rescales that are one product: exhaustive", "[kernels][qs8_elementwise]") {
+  int products = 0;
+  for (RequantProfile profile : {RequantProfile::kTfliteReference,
+                                 RequantProfile::kTfliteOptimized,
+                                 RequantProfile::kSingleRounding}) {
+    INFO(requant_profile_name(profile));
+    for (int lift = 0; lift <= 20; ++lift) {
+      for (int e = 0; e <= lift; ++e) {
+        const int bits = 31 - lift + e;
+        const int64_t largest = (int64_t{1} << 31) - 1 >> bits;
+        for (int64_t k : {int64_t{0}, int64_t{1}, int64_t{3}, largest / 2 + 1, largest, -int64_t{1},
+                          -int64_t{3}, -largest}) {
+          if (k > largest || -k > largest) continue;  // beyond int32 where bits is 31
+          ref::Requantizer r;
+          r.multiplier = static_cast<int32_t>(k * (int64_t{1} << bits));
+          r.shift = -e;
+          CAPTURE(lift, e, r.multiplier);
+          int32_t factor = 0;
+          REQUIRE(ref::add_input_rescale_is_multiply(r, lift, &factor));
+          REQUIRE(factor == k);
+          for (int32_t v = -255; v <= 255; ++v) {
+            REQUIRE(ref::requantize(v * (int32_t{1} << lift), r, profile) == v * factor);
+          }
+          ++products;
+          if (bits > 1 && k != 0) {
+            ref::Requantizer off = r;
+            off.multiplier += int32_t{1} << (bits - 1);
+            CHECK_FALSE(ref::add_input_rescale_is_multiply(off, lift, &factor));
+          }
+        }
+        ref::Requantizer beyond;
+        beyond.multiplier = int32_t{1} << 30;
+        beyond.shift = -(lift + 1);
+        CHECK_FALSE(ref::add_input_rescale_is_multiply(beyond, lift, &beyond.multiplier));
+      }
+    }
+  }
+  CHECK(products > 3000);
+}
+
+// Input scales 2^k apart for every k the one-product rescale takes (and a
+// few beyond), either input larger: each variant against the reference.
+TEST_CASE("elementwise variants: ADD/SUB inputs scaled by powers of two",
+          "[kernels][qs8_elementwise]") {
+  for_each_variant("qs8_add", qs8_add_variants(), [&](const auto& row, auto reference) {
+    std::mt19937 rng(test_seed() + 7);
+    for (RequantProfile profile : kSimdProfiles) {
+      INFO(requant_profile_name(profile));
+      for (int k = 0; k <= 23; ++k) {
+        for (bool a_larger : {true, false}) {
+          for (bool subtract : {false, true}) {
+            Quant q;
+            q.so = 0.02f;
+            q.sa = a_larger ? 0.01f : std::ldexp(0.01f, -k);
+            q.sb = a_larger ? std::ldexp(0.01f, -k) : 0.01f;
+            q.za = k % 2 ? -128 : 127;
+            q.zb = k % 2 ? 127 : -128;
+            q.zo = static_cast<int32_t>(rng() % 256) - 128;
+            q.flip = k % 3 == 0 ? 0x80 : 0;
+            CAPTURE(k, a_larger, subtract);
+            for (Fill fill : {Fill::kAlternating, Fill::kRandom}) {
+              expect_reference(row, reference, add_params(profile, q, subtract),
+                               Run{2 * kWidestVector + 1, 1, 1, fill}, rng);
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
 TEST_CASE("elementwise variants: random parameters", "[kernels][qs8_elementwise]") {
   const uint32_t seed = test_seed();
   CAPTURE(seed);

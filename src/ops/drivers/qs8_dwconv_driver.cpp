@@ -53,9 +53,16 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
       " rows=" + (row_fn_ ? "1" : "0") + " wide=" + (wide ? "1" : "0") +
       " zp=" + std::to_string(q.input_zero_point) + " bias=" + (bias ? "1" : "0");
   const void* packed = ctx.find_prepared(key, packed_bytes);
+  // The row kernels' requantization terms, once per layer instead of per
+  // output row (sized whether or not the parameters allow storing them).
+  const size_t terms_bytes =
+      row_fn_ && kernel_.row_terms
+          ? (channels + block - 1) / block * size_t(kernel_.row_terms_block_bytes)
+          : 0;
   if (ctx.sizing_only()) {
     if (!packed) ctx.reserve_persistent(packed_bytes);
     ctx.reserve_persistent(zero_bytes);
+    if (terms_bytes) ctx.reserve_persistent(terms_bytes);
     return make_gemm_params(ctx, q, channels, 32, &params_);
   }
   auto* zero_row = static_cast<int8_t*>(ctx.allocate_persistent(zero_bytes));
@@ -86,6 +93,12 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
   }
   // Per-channel parameters padded to the widest vector step (32 channels).
   LOWBIT_RETURN_IF_ERROR(make_gemm_params(ctx, q, channels, 32, &params_));
+  row_terms_ = nullptr;
+  if (terms_bytes) {
+    void* terms = ctx.allocate_persistent(terms_bytes);
+    if (!terms) return Status(StatusCode::kResourceExhausted, "cannot allocate depthwise terms");
+    if (kernel_.row_terms(channels, params_, terms)) row_terms_ = static_cast<uint8_t*>(terms);
+  }
   std::memset(zero_row, q.input_zero_point, zero_bytes);
   dwconv_tap_offsets(g, channels, tap_offsets_);
   packed_ = static_cast<const uint8_t*>(packed);
@@ -146,6 +159,9 @@ void Qs8DwconvDriver::run_rows_tile(size_t row, size_t c0, size_t nc, const int8
   args.packed_w = packed_ + c0 / kernel_.channel_block * packed_block_bytes_;
   args.output = output + row * g_.output_w * channels + c0;
   args.params = &params;
+  if (row_terms_) {
+    args.row_terms = row_terms_ + c0 / kernel_.channel_block * kernel_.row_terms_block_bytes;
+  }
   row_fn_(args);
 }
 
