@@ -145,6 +145,8 @@ class BenchPrepareContext final : public PrepareContext {
   RequantProfile profile() const override { return RequantProfile::kXnnpackFp32; }
   const KernelSelector& selector() const override { return auto_selector(); }
   ThreadPool& pool() const override { return pool_; }
+  // A layer here has no operator in a model, so nothing stored to find.
+  const void* find_prepared(const std::string&, size_t) const override { return nullptr; }
   void request_scratch(size_t bytes) override { scratch_bytes = std::max(scratch_bytes, bytes); }
   // 64-byte aligned, as the interpreter's persistent buffers are: packed
   // weights read 64 bytes at a time would otherwise split cache lines.
