@@ -103,7 +103,10 @@ Result<std::vector<uint8_t>> prepack_model(const std::vector<uint8_t>& bytes,
   LOWBIT_RETURN_IF_ERROR(check_prepack_target(options.target));
   if (options.target == "none") return bytes;
   Result<std::shared_ptr<const Model>> loaded = Model::from_buffer(bytes.data(), bytes.size());
-  if (!loaded.ok()) return loaded.status();
+  // A model the runtime would refuse is still converted (the runtime names
+  // the fault when it loads it, and lowbit micro may run what it refuses):
+  // it just carries no prepared data.
+  if (!loaded.ok()) return bytes;
   const Model& model = *loaded.value();
   Result<KernelSelector> selector = prepack_selector(options.target);
   if (!selector.ok()) return selector.status();

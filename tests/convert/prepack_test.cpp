@@ -213,6 +213,25 @@ TEST_CASE("prepack: blocks for other kernels fall back to packing at load") {
   }
 }
 
+TEST_CASE("prepack: a model the runtime refuses is converted without prepared data") {
+  // FULLY_CONNECTED weights that are a graph input: the runtime refuses the
+  // model at load, naming them; conversion must not (lowbit micro and the
+  // runtime's own message decide), so the file is the one without --prepack.
+  ModelBuilder b;
+  const int x = b.add_tensor("x", DType::kInt8, Shape{1, 8}, per_tensor(0.05f, 0));
+  const int w = b.add_tensor("w", DType::kInt8, Shape{4, 8}, per_tensor(0.01f, 0));
+  const int y = b.add_tensor("y", DType::kInt8, Shape{1, 4}, per_tensor(0.1f, 0));
+  b.add_operator(OpType::kFullyConnected, {x, w}, {y}, FullyConnectedOptions{}, "y");
+  b.set_inputs({x, w});
+  b.set_outputs({y});
+  Result<std::vector<uint8_t>> plain = b.finish();
+  REQUIRE(plain.ok());
+  REQUIRE_FALSE(Model::from_buffer(plain.value().data(), plain.value().size()).ok());
+  PrepackSummary summary;
+  CHECK(prepack(plain.value(), "auto", &summary) == plain.value());
+  CHECK(summary.operators == 0);
+}
+
 TEST_CASE("prepack: unknown targets are refused by name") {
   PrepackSummary summary;
   const Result<std::vector<uint8_t>> out =
