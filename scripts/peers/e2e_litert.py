@@ -12,10 +12,9 @@ default-profile rows within issue 16's targets (at most 0.8x at 1 thread, 0.9x a
 import os
 import sys
 
-import numpy as np
-
 from lowbit_tools import SHARED_MODELS
 from . import issue_models
+from .int8_litert import litert_invoke
 from .measure import bench_model, call_latency, thread_counts
 from .report import Table
 from .zoo_litert import VISION_MODELS
@@ -52,23 +51,6 @@ def models(args):
     return [m for m in found if not wanted or any(part in m[0] for part in wanted)]
 
 
-def litert_invoke(path, threads):
-    """The invoke of a LiteRT Interpreter on random inputs, or None when LiteRT refuses the file."""
-    import harness
-    from ai_edge_litert.interpreter import Interpreter
-    try:
-        interpreter = Interpreter(model_path=path, num_threads=threads)
-        interpreter.allocate_tensors()
-    except ValueError as error:
-        print(f"LiteRT cannot load {os.path.basename(path)}: {str(error)[:120]}", file=sys.stderr)
-        return None
-    rng = np.random.default_rng(1)
-    for detail in interpreter.get_input_details():
-        interpreter.set_tensor(detail["index"],
-                               harness.random_input(rng, detail["dtype"], detail["shape"]))
-    return interpreter.invoke
-
-
 def lowbit_round(args, path, threads, profile):
     report, _ = bench_model(args.build, path, threads, args.runs, args.warmup, profile)
     return report["inference_min_ms"]
@@ -76,7 +58,7 @@ def lowbit_round(args, path, threads, profile):
 
 def measure(args, path, threads):
     """{runtime: minimum ms over the interleaved rounds}; LiteRT absent when it refuses the file."""
-    invoke = litert_invoke(path, threads)
+    invoke = litert_invoke(os.path.basename(path), path, threads)
     best = {}
     for _ in range(args.rounds):
         if invoke:

@@ -25,9 +25,9 @@ def add_arguments(parser):
                              "LiteRT's XNNPACK path; tflite_reference: TFLite's reference kernels)")
 
 
-def litert_latency(name, tflite, threads, runs, warmup, budget_s=None):
-    """LiteRT's Latency on its default path, or None (with a note on stderr) when it refuses the
-    file."""
+def litert_invoke(name, tflite, threads):
+    """The invoke of a LiteRT Interpreter (default path) on random inputs, or None (with a note
+    on stderr) when it refuses the file."""
     import harness
     from ai_edge_litert.interpreter import Interpreter
     try:
@@ -40,7 +40,13 @@ def litert_latency(name, tflite, threads, runs, warmup, budget_s=None):
     for detail in interpreter.get_input_details():
         interpreter.set_tensor(detail["index"],
                                harness.random_input(rng, detail["dtype"], detail["shape"]))
-    return call_latency(interpreter.invoke, runs, warmup, budget_s)
+    return interpreter.invoke
+
+
+def litert_latency(name, tflite, threads, runs, warmup, budget_s=None):
+    """LiteRT's Latency on its default path, or None when it refuses the file."""
+    invoke = litert_invoke(name, tflite, threads)
+    return invoke and call_latency(invoke, runs, warmup, budget_s)
 
 
 def comparison_cells(ours, theirs):
