@@ -23,6 +23,17 @@ struct RequantizeParams {
   int32_t act_min = -128, act_max = 127;  // includes the output type's range
 };
 
+// Whether the rescale maps every 8-bit difference to itself in its profile: a
+// ratio of 1 (the same scale on both sides, only the zero point moving, as in
+// a uint8 model's input QUANTIZE). The fixed-point form of 1 is M = 2^30 with
+// a left shift of 1, exact in all three fixed-point profiles for |v| < 2^30:
+// (2v * 2^30 + 2^30) >> 31 = v, and single rounding's (v * 2^30 + 2^29) >> 30
+// = v. SIMD kernels then only move the zero point.
+inline bool is_identity_rescale(const RequantizeParams& p) {
+  if (p.profile == RequantProfile::kXnnpackFp32) return p.rescale.scale == 1.0f;
+  return p.rescale.multiplier == int32_t{1} << 30 && p.rescale.shift == 1;
+}
+
 template <typename In, typename Out>
 using RequantizeSignature = ConvertSignature<RequantizeParams, In, Out>;
 template <typename In, typename Out>

@@ -30,17 +30,6 @@ inline void store8(__m256i v, Out* out) {
   _mm_storel_epi64(reinterpret_cast<__m128i*>(out), bytes);
 }
 
-// Whether the rescale maps every 8-bit difference to itself in `profile`: a
-// ratio of 1 (the same scale on both sides, only the zero point moving, as in
-// a uint8 model's input QUANTIZE). The fixed-point form of 1 is M = 2^30 with
-// a left shift of 1, exact in all three fixed-point profiles for |v| < 2^30:
-// (2v * 2^30 + 2^30) >> 31 = v, and single rounding's (v * 2^30 + 2^29) >> 30
-// = v.
-inline bool is_identity(const ref::RequantizeParams& p) {
-  if (p.profile == RequantProfile::kXnnpackFp32) return p.rescale.scale == 1.0f;
-  return p.rescale.multiplier == int32_t{1} << 30 && p.rescale.shift == 1;
-}
-
 // The identity rescale: out = clamp(x - input_zp + output_zp), 32 values per
 // step in 16-bit lanes (|x - zp| fits easily), narrowed by the saturating
 // pack of the output's signedness (exact: the values are clamped to its range).
@@ -78,7 +67,7 @@ void requantize_avx2(const ref::RequantizeParams& p, size_t n, const In* input, 
   const __m256i multiplier = _mm256_set1_epi32(p.rescale.multiplier);
   const __m256i shift = _mm256_set1_epi32(p.rescale.shift);
   const __m256 scale = _mm256_set1_ps(p.rescale.scale);
-  size_t i = is_identity(p) ? shift_zero_point(p, n, input, output) : 0;
+  size_t i = ref::is_identity_rescale(p) ? shift_zero_point(p, n, input, output) : 0;
   for (; i + 8 <= n; i += 8) {
     const __m256i centered = _mm256_sub_epi32(load8(input + i), input_zp);
     const __m256i v = avx2::offset_and_clamp(

@@ -23,13 +23,6 @@ __mmask32 lanes32(size_t count) {
   return count >= 32 ? ~__mmask32{0} : static_cast<__mmask32>((1u << count) - 1u);
 }
 
-// The identity rescale in every profile (see qs8_quantize_avx2.cpp): M = 2^30
-// with a left shift of 1, or a float scale of 1.
-bool is_identity(const ref::RequantizeParams& p) {
-  if (p.profile == RequantProfile::kXnnpackFp32) return p.rescale.scale == 1.0f;
-  return p.rescale.multiplier == int32_t{1} << 30 && p.rescale.shift == 1;
-}
-
 // out = clamp(x - input_zp + output_zp, act_min, act_max) on 16-bit lanes
 // (8-bit values and zero points: no overflow), then the low bytes.
 template <typename In, typename Out>
@@ -51,7 +44,7 @@ void shift_zero_point(const ref::RequantizeParams& p, size_t n, const In* input,
 // act_min/act_max lie in Out's range (QUANTIZE's parameters include it).
 template <typename In, typename Out>
 void requantize_avx512(const ref::RequantizeParams& p, size_t n, const In* input, Out* output) {
-  if (is_identity(p) && p.act_min >= -32768 && p.act_max <= 32767) {
+  if (ref::is_identity_rescale(p) && p.act_min >= -32768 && p.act_max <= 32767) {
     return shift_zero_point(p, n, input, output);
   }
   const __m512i input_zp = _mm512_set1_epi32(p.input_zero_point);
