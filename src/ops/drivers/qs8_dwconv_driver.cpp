@@ -53,10 +53,11 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
       " rows=" + (row_fn_ ? "1" : "0") + " wide=" + (wide ? "1" : "0") +
       " zp=" + std::to_string(q.input_zero_point) + " bias=" + (bias ? "1" : "0");
   const void* packed = ctx.find_prepared(key, packed_bytes);
-  // The row kernels' requantization terms, once per layer instead of per
-  // output row (sized whether or not the parameters allow storing them).
+  // The row kernels' fixed-point requantization terms, once per layer instead
+  // of per output row (sized whether or not the parameters allow storing
+  // them; the fp32 profile has none).
   const size_t terms_bytes =
-      row_fn_ && kernel_.row_terms
+      row_fn_ && kernel_.row_terms && ctx.profile() != RequantProfile::kXnnpackFp32
           ? (channels + block - 1) / block * size_t(kernel_.row_terms_block_bytes)
           : 0;
   if (ctx.sizing_only()) {
