@@ -46,9 +46,13 @@ def models(args):
             found.append((os.path.basename(rel)[:-len(".tflite")], path, None))
         else:
             print(f"skipped (missing): {path}", file=sys.stderr)
-    found += [(name, path, macs / 1e6) for name, path, macs in issue_models.generate(args.build)]
     wanted = [part for part in args.only.split(",") if part]
-    return [m for m in found if not wanted or any(part in m[0] for part in wanted)]
+
+    def keep(name):
+        return not wanted or any(part in name for part in wanted)
+    found = [m for m in found if keep(m[0])]
+    return found + [(name, path, macs / 1e6)
+                    for name, path, macs in issue_models.generate(args.build, keep)]
 
 
 def lowbit_round(args, path, threads, profile):

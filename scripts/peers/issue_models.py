@@ -87,8 +87,11 @@ def multiply_adds(model, layers):
     return total
 
 
-def generate(build_dir):
-    """[(name, .tflite path, MACs)] of every model, generating those not yet in build_dir."""
+def generate(build_dir, keep=lambda name: True):
+    """[(name, .tflite path, MACs)] of the models `keep` accepts, generating those not yet in
+    build_dir (TensorFlow is imported only when some model is kept)."""
+    if not any(keep(name) for name in BUILDERS):
+        return []
     out_dir = os.path.join(build_dir, "models", "peers", "generated")
     os.makedirs(out_dir, exist_ok=True)
     import numpy as np
@@ -97,6 +100,8 @@ def generate(build_dir):
     keras, layers = tf.keras, tf.keras.layers
     found = []
     for index, (name, build) in enumerate(BUILDERS.items()):
+        if not keep(name):
+            continue
         path = os.path.join(out_dir, name + ".tflite")
         tf.keras.utils.set_random_seed(SEED + index)
         model = build(keras, layers)
