@@ -3,6 +3,12 @@
 // fully_connected}.h: the operators run these where no microkernel driver
 // applies (uint8, grouped convolution, the reference kernel set, profiles
 // the SIMD kernels do not implement).
+//
+// Every int8 kernel, scalar ones included, accumulates modulo 2^32, as the
+// SIMD lanes do. Prepare proves the accumulators fit int32, unless the model
+// file states it did (prepared "accumulator_range.v1"): a false statement
+// must give wrong numbers, the same in every kernel set, never undefined
+// behaviour (tests/convert/prepared_trust_test.cpp).
 #pragma once
 
 #include "kernels/isa.h"

@@ -15,16 +15,17 @@ void conv2d(const ConvQuantParams& p, const T* input, const T* filter, const int
     for (int32_t oc = 0; oc < p.output_c; ++oc) {
       const int32_t first_ic = (oc / outputs_per_group) * filter_c;
       const T* f = filter + size_t(oc) * filter_stride_oc;
-      int32_t acc = 0;
+      uint32_t acc = 0;  // modulo 2^32, as in the SIMD lanes (kernels/qs8_conv.h)
       for_each_window_tap(p, oy, ox, [&](int32_t ky, int32_t kx, int32_t iy, int32_t ix) {
         const T* x = image + (size_t(iy) * p.input_w + ix) * p.input_c + first_ic;
         const T* w = f + (size_t(ky) * p.kernel_w + kx) * filter_c;
         for (int32_t ic = 0; ic < filter_c; ++ic) {
-          acc += (int32_t(w[ic]) - p.filter_zero_point) * (int32_t(x[ic]) - p.input_zero_point);
+          acc += uint32_t((int32_t(w[ic]) - p.filter_zero_point) *
+                          (int32_t(x[ic]) - p.input_zero_point));
         }
       });
-      if (bias) acc += bias[oc];
-      out[oc] = static_cast<T>(requantize_to_output(acc, p.requantizers[oc], p.profile,
+      if (bias) acc += uint32_t(bias[oc]);
+      out[oc] = static_cast<T>(requantize_to_output(int32_t(acc), p.requantizers[oc], p.profile,
                                                     p.output_zero_point, p.act_min, p.act_max));
     }
   });

@@ -12,14 +12,14 @@ void depthwise_conv2d(const DepthwiseQuantParams& p, const T* input, const T* fi
                         [&](const T* image, int32_t oy, int32_t ox, T* out) {
     for (int32_t oc = 0; oc < output_c; ++oc) {
       const int32_t ic = oc / p.depth_multiplier;
-      int32_t acc = 0;
+      uint32_t acc = 0;  // modulo 2^32, as in the SIMD lanes (kernels/qs8_conv.h)
       for_each_window_tap(p, oy, ox, [&](int32_t ky, int32_t kx, int32_t iy, int32_t ix) {
         const int32_t x = image[(size_t(iy) * p.input_w + ix) * p.input_c + ic];
         const int32_t w = filter[(size_t(ky) * p.kernel_w + kx) * output_c + oc];
-        acc += (w - p.filter_zero_point) * (x - p.input_zero_point);
+        acc += uint32_t((w - p.filter_zero_point) * (x - p.input_zero_point));
       });
-      if (bias) acc += bias[oc];
-      out[oc] = static_cast<T>(requantize_to_output(acc, p.requantizers[oc], p.profile,
+      if (bias) acc += uint32_t(bias[oc]);
+      out[oc] = static_cast<T>(requantize_to_output(int32_t(acc), p.requantizers[oc], p.profile,
                                                     p.output_zero_point, p.act_min, p.act_max));
     }
   });

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "kernels/qs8_dwconv.h"
+#include "kernels/reference/wrapping_int32.h"
 
 namespace lowbit {
 
@@ -20,8 +21,8 @@ void qs8_dwconv_pack(size_t channel_block, size_t channels, size_t taps, const i
       int32_t value = 0;
       if (c < channels) {
         int32_t sum_w = 0;
-        for (size_t t = 0; t < taps; ++t) sum_w += weights[t * channels + c];
-        value = (bias ? bias[c] : 0) - input_zero_point * sum_w;
+        for (size_t t = 0; t < taps; ++t) sum_w = wrapping_add(sum_w, weights[t * channels + c]);
+        value = wrapping_add(bias ? bias[c] : 0, wrapping_mul(-input_zero_point, sum_w));
       }
       std::memcpy(out, &value, sizeof(value));
       out += sizeof(value);
@@ -45,7 +46,9 @@ void qs8_dwconv_c8__reference(size_t channels, size_t taps, const int8_t* const*
     const auto* wt = reinterpret_cast<const int8_t*>(w + sizeof(acc));
     const size_t n = channels - block < kBlock ? channels - block : kBlock;
     for (size_t t = 0; t < taps; ++t) {
-      for (size_t j = 0; j < n; ++j) acc[j] += int32_t(inputs[t][block + j]) * wt[t * kBlock + j];
+      for (size_t j = 0; j < n; ++j) {
+        acc[j] = wrapping_add(acc[j], int32_t(inputs[t][block + j]) * wt[t * kBlock + j]);
+      }
     }
     for (size_t j = 0; j < n; ++j) {
       const size_t c = block + j;

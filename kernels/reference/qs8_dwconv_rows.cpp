@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "kernels/qs8_dwconv.h"
+#include "kernels/reference/wrapping_int32.h"
 
 namespace lowbit {
 
@@ -46,8 +47,9 @@ void pack_rows(size_t channel_block, size_t channels, int kernel_h, int kernel_w
     for (size_t j = 0; j < channel_block && block + j < channels; ++j) {
       const size_t c = block + j, slot = qs8_dwconv_unpack_slot(channel_block, j);
       int32_t sum_w = 0;
-      for (size_t t = 0; t < taps; ++t) sum_w += weights[t * channels + c];
-      const int32_t value = (bias ? bias[c] : 0) - input_zero_point * sum_w;
+      for (size_t t = 0; t < taps; ++t) sum_w = wrapping_add(sum_w, weights[t * channels + c]);
+      const int32_t value =
+          wrapping_add(bias ? bias[c] : 0, wrapping_mul(-input_zero_point, sum_w));
       std::memcpy(out + slot * sizeof(int32_t), &value, sizeof(value));
       for (int kx = 0; kx < kernel_w; ++kx) {
         for (size_t p = 0; p < pairs; ++p) {
@@ -103,7 +105,8 @@ void row_reference(const Qs8DwconvRowArgs& a) {
             const size_t slot = qs8_dwconv_unpack_slot(kBlock, j);
             std::memcpy(pair, pairs + ((size_t(kx) * kPairs + ky / 2) * kBlock + slot) * sizeof(pair),
                         sizeof(pair));
-            acc[j] += int32_t(px[qs8_dwconv_input_offset(a, block + j)]) * pair[ky % 2];
+            acc[j] = wrapping_add(
+                acc[j], int32_t(px[qs8_dwconv_input_offset(a, block + j)]) * pair[ky % 2]);
           }
         }
       }

@@ -21,11 +21,12 @@ void fully_connected(const FullyConnectedQuantParams& p, const T* input, const T
     T* out_row = output + b * size_t(p.output_depth);
     for (int32_t oc = 0; oc < p.output_depth; ++oc) {
       const T* w = weights + size_t(oc) * k;
-      int32_t acc = 0;
+      uint32_t sum = 0;  // modulo 2^32, as in the SIMD lanes (kernels/qs8_conv.h)
       for (size_t i = 0; i < k; ++i) {
-        acc += (int32_t(w[i]) - p.filter_zero_point) * (int32_t(x[i]) - p.input_zero_point);
+        sum += uint32_t((int32_t(w[i]) - p.filter_zero_point) * (int32_t(x[i]) - p.input_zero_point));
       }
-      if (bias) acc += bias[oc];
+      if (bias) sum += uint32_t(bias[oc]);
+      const auto acc = int32_t(sum);
       out_row[oc] = static_cast<T>(p.double_scales ? double_rescale_to_output(p, oc, acc)
                                                    : requantize_to_output(
                                                          acc, p.requantizers[oc], p.profile,

@@ -60,11 +60,12 @@ void qs8_gemm_pack(const Qs8GemmLayout& layout, size_t n, size_t k, const int8_t
     int32_t block_bias[64];
     for (size_t j = 0; j < nr; ++j) {
       const size_t ch = block + j;
-      int32_t sum_w = 0;
+      uint32_t sum_w = 0;  // modulo 2^32, as every accumulator (kernels/qs8_conv.h)
       if (ch < n) {
-        for (size_t i = 0; i < k; ++i) sum_w += weights[ch * k + i];
+        for (size_t i = 0; i < k; ++i) sum_w += uint32_t(weights[ch * k + i]);
       }
-      block_bias[j] = ch < n ? (bias ? bias[ch] : 0) - offset * sum_w : 0;
+      block_bias[j] =
+          ch < n ? int32_t(uint32_t(bias ? bias[ch] : 0) - uint32_t(offset) * sum_w) : 0;
     }
     std::memcpy(out, block_bias, nr * sizeof(int32_t));
     out += nr * sizeof(int32_t);
@@ -96,11 +97,13 @@ void qs8_gemm_4x8__reference(size_t mr, size_t nc, size_t k, const int8_t* const
     const auto* wk = reinterpret_cast<const int8_t*>(w + sizeof(bias));
     for (size_t m = 0; m < mr; ++m) {
       const int32_t row_offset = params.row_offsets ? params.row_offsets[m] : 0;
-      for (size_t j = 0; j < kNR; ++j) acc[m][j] = bias[j] + row_offset;
+      uint32_t sums[kNR];  // modulo 2^32 (kernels/qs8_conv.h)
+      for (size_t j = 0; j < kNR; ++j) sums[j] = uint32_t(bias[j]) + uint32_t(row_offset);
       for (size_t i = 0; i < k; ++i) {
         const int32_t a = a_rows[m][i];
-        for (size_t j = 0; j < kNR; ++j) acc[m][j] += a * wk[i * kNR + j];
+        for (size_t j = 0; j < kNR; ++j) sums[j] += uint32_t(a * wk[i * kNR + j]);
       }
+      for (size_t j = 0; j < kNR; ++j) acc[m][j] = int32_t(sums[j]);
     }
     const size_t channels = nc - block < kNR ? nc - block : kNR;
     for (size_t m = 0; m < mr; ++m) {
