@@ -86,6 +86,11 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
                                   const DriverWeights& weights, const int32_t* bias) {
   g_ = g;
   kernel_ = variant.fn;
+  // Layers of one packed block run the variant's taller tile where it has
+  // one (same packed weights, so the key below does not change).
+  if (kernel_.narrow != nullptr && size_t(g.output_c) <= kernel_.layout.nr) {
+    kernel_ = qs8_gemm_narrow_form(kernel_);
+  }
   name_ = variant.name;
   input_zero_point_ = q.input_zero_point;
   row_sum_multiplier_ = q.row_sum_multiplier;
@@ -212,8 +217,11 @@ void Qs8GemmConvDriver::run_tiles(size_t first_tile, size_t end_tile, size_t fir
         gemm(mr, nc, k_, rows, packed, out, n, params);
         break;
       case RowSource::kPixelTaps: {
-        auto* taps = reinterpret_cast<const int8_t**>(strip);
-        fill_pixel_taps(row0, mr, input, taps);
+        const int8_t** taps = indirection_ + row0 * kernel_taps;
+        if (indirection_ == nullptr) {
+          taps = reinterpret_cast<const int8_t**>(strip);
+          fill_pixel_taps(row0, mr, input, taps);
+        }
         if (sums) row_offsets(mr, kernel_taps, taps, size_t(g_.input_c), offsets);
         igemm(mr, nc, kernel_taps, size_t(g_.input_c), taps, packed, out, n, params);
         break;
@@ -270,6 +278,7 @@ size_t Qs8GemmConvDriver::strip_bytes() const {
     case RowSource::kGather:
       return mr * k_;
     case RowSource::kPixelTaps:
+      if (indirection_ != nullptr) return 0;
       return mr * size_t(g_.kernel_h) * g_.kernel_w * sizeof(const int8_t*);
     case RowSource::kRowTaps:
       // Pointers, then room for every segment composed at an image border.
@@ -291,6 +300,7 @@ void Qs8GemmConvDriver::run(ThreadPool& pool, const int8_t* input, int8_t* outpu
     kernel_.offset_activations(input, offset_input, input_bytes());
     input = offset_input;
   }
+  if (indirection_ != nullptr) build_indirection(input);
   const size_t tiles = (rows_ + tile_rows_ - 1) / tile_rows_;
   const size_t nr = kernel_.layout.nr;
   const size_t channel_blocks = (static_cast<size_t>(g_.output_c) + nr - 1) / nr;

@@ -123,6 +123,8 @@ class Qs8GemmConvDriver {
     return size_t(g_.batch) * g_.input_h * g_.input_w * g_.input_c;
   }
   Status prepare_pixel_taps(PrepareContext& ctx);
+  // Points indirection_ at `input`'s pixels, unless it does already.
+  void build_indirection(const int8_t* input) const;
   Status pack_weights(PrepareContext& ctx, const Qs8ConvQuantization& q, size_t packed_bytes,
                       const int8_t* weights, const int32_t* bias);
   // What the packed bytes depend on besides the weights and bias (the key
@@ -167,6 +169,12 @@ class Qs8GemmConvDriver {
   size_t segment_bytes_ = 0;          // kRowTaps: kernel_w * input_c rounded to k-groups
   const int8_t* padding_ = nullptr;   // zero-point bytes for taps outside the image
   const ptrdiff_t* tap_offsets_ = nullptr;  // kPixelTaps: per tap, from an inner window's corner
+  // kPixelTaps with few bytes per tap, where filling the taps per tile costs
+  // a good part of the multiply-adds: every row's taps, built by run() for
+  // the input address it was given last (indirection_input_) and rebuilt
+  // when the caller passes another one. nullptr: filled per tile.
+  const int8_t** indirection_ = nullptr;
+  mutable const int8_t* indirection_input_ = nullptr;
   size_t row_splits_ = 1;
   size_t channel_splits_ = 1;
 };
