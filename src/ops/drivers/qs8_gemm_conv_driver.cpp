@@ -127,6 +127,16 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
   offset_ = row_sum_multiplier_ == 0 && kernel_.offset_activations != nullptr &&
             (indirect ? kernel_.igemm_offset != nullptr : kernel_.fn_offset != nullptr);
   padding_byte_ = static_cast<int8_t>(offset_ ? (q.input_zero_point ^ 0x80) : q.input_zero_point);
+  // Kernel rows of a small-channel input (an RGB first layer's 3 x 3
+  // bytes) cost more to find and compose at the borders than to multiply:
+  // the offset copy of the input takes its padding instead.
+  padded_ = offset_ && source_ == RowSource::kRowTaps;
+  if (padded_) {
+    const int32_t extent_h = (g.output_h - 1) * g.stride_h + (g.kernel_h - 1) * g.dilation_h + 1;
+    const int32_t extent_w = (g.output_w - 1) * g.stride_w + g.kernel_w;
+    padded_h_ = size_t(std::max(extent_h, g.pad_top + g.input_h));
+    padded_w_ = size_t(std::max(extent_w, g.pad_left + g.input_w));
+  }
 
   const size_t n = static_cast<size_t>(g.output_c);
   const size_t packed_bytes = qs8_gemm_packed_bytes(kernel_.layout, n, packed_k_);
@@ -171,7 +181,7 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
     std::memset(zeros, padding_byte_, segment_bytes_);
     padding_ = zeros;
   }
-  ctx.request_scratch(strips_bytes() + (offset_ ? input_bytes() : 0));
+  ctx.request_scratch(strips_bytes() + (offset_ ? offset_input_bytes() : 0));
   return Status::Ok();
 }
 
@@ -228,8 +238,12 @@ void Qs8GemmConvDriver::run_tiles(size_t first_tile, size_t end_tile, size_t fir
       }
       case RowSource::kRowTaps: {
         auto* taps = reinterpret_cast<const int8_t**>(strip);
-        int8_t* composed = strip + kernel_.mr * size_t(g_.kernel_h) * sizeof(const int8_t*);
-        fill_row_taps(row0, mr, input, taps, composed);
+        if (padded_) {
+          fill_padded_row_taps(row0, mr, input, taps);
+        } else {
+          int8_t* composed = strip + kernel_.mr * size_t(g_.kernel_h) * sizeof(const int8_t*);
+          fill_row_taps(row0, mr, input, taps, composed);
+        }
         if (sums) {
           row_offsets(mr, size_t(g_.kernel_h), taps, size_t(g_.kernel_w) * g_.input_c, offsets);
         }
@@ -281,6 +295,7 @@ size_t Qs8GemmConvDriver::strip_bytes() const {
       if (indirection_ != nullptr) return 0;
       return mr * size_t(g_.kernel_h) * g_.kernel_w * sizeof(const int8_t*);
     case RowSource::kRowTaps:
+      if (padded_) return mr * size_t(g_.kernel_h) * sizeof(const int8_t*);
       // Pointers, then room for every segment composed at an image border.
       return mr * size_t(g_.kernel_h) * (sizeof(const int8_t*) + segment_bytes_);
   }
@@ -297,7 +312,11 @@ void Qs8GemmConvDriver::run(ThreadPool& pool, const int8_t* input, int8_t* outpu
                             void* scratch, const int32_t* row_sums) const {
   if (offset_) {
     auto* offset_input = static_cast<int8_t*>(scratch) + strips_bytes();
-    kernel_.offset_activations(input, offset_input, input_bytes());
+    if (padded_) {
+      pad_input(input, offset_input);
+    } else {
+      kernel_.offset_activations(input, offset_input, input_bytes());
+    }
     input = offset_input;
   }
   if (indirection_ != nullptr) build_indirection(input);

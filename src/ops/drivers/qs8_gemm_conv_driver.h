@@ -122,6 +122,15 @@ class Qs8GemmConvDriver {
   size_t input_bytes() const {
     return size_t(g_.batch) * g_.input_h * g_.input_w * g_.input_c;
   }
+  // Scratch for the offset input: the input, or the padded image.
+  size_t offset_input_bytes() const;
+  // kRowTaps on offset input: writes the input offset into an image with
+  // its padding around it (padded_h_ x padded_w_ pixels per image), so every
+  // kernel row of every window is a run of the image.
+  void pad_input(const int8_t* input, int8_t* padded) const;
+  // kernel_h segment pointers per row into the padded image.
+  void fill_padded_row_taps(size_t row0, size_t mr, const int8_t* padded,
+                            const int8_t** taps) const;
   Status prepare_pixel_taps(PrepareContext& ctx);
   // Points indirection_ at `input`'s pixels, unless it does already.
   void build_indirection(const int8_t* input) const;
@@ -167,6 +176,10 @@ class Qs8GemmConvDriver {
   bool direct_ = false;
   RowSource source_ = RowSource::kGather;
   size_t segment_bytes_ = 0;          // kRowTaps: kernel_w * input_c rounded to k-groups
+  // kRowTaps on offset input: the kernels read the padded image (pad_input),
+  // no segment is composed at a border.
+  bool padded_ = false;
+  size_t padded_h_ = 0, padded_w_ = 0;
   const int8_t* padding_ = nullptr;   // zero-point bytes for taps outside the image
   const ptrdiff_t* tap_offsets_ = nullptr;  // kPixelTaps: per tap, from an inner window's corner
   // kPixelTaps with few bytes per tap, where filling the taps per tile costs

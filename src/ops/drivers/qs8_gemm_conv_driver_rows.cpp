@@ -298,4 +298,45 @@ void Qs8GemmConvDriver::fill_row_taps(size_t row0, size_t mr, const int8_t* inpu
   }
 }
 
+size_t Qs8GemmConvDriver::offset_input_bytes() const {
+  if (!padded_) return input_bytes();
+  // The last segment is read up to a k-group past its last pixel.
+  return size_t(g_.batch) * padded_h_ * padded_w_ * g_.input_c + kernel_.layout.k_group;
+}
+
+void Qs8GemmConvDriver::pad_input(const int8_t* input, int8_t* padded) const {
+  const size_t c = static_cast<size_t>(g_.input_c);
+  const size_t row_bytes = size_t(g_.input_w) * c;
+  std::memset(padded, padding_byte_, offset_input_bytes());
+  for (size_t b = 0; b < size_t(g_.batch); ++b) {
+    int8_t* image = padded + (b * padded_h_ + size_t(g_.pad_top)) * padded_w_ * c +
+                    size_t(g_.pad_left) * c;
+    for (size_t y = 0; y < size_t(g_.input_h); ++y) {
+      kernel_.offset_activations(input + (b * g_.input_h + y) * row_bytes,
+                                 image + y * padded_w_ * c, row_bytes);
+    }
+  }
+}
+
+void Qs8GemmConvDriver::fill_padded_row_taps(size_t row0, size_t mr, const int8_t* padded,
+                                             const int8_t** taps) const {
+  const size_t c = static_cast<size_t>(g_.input_c);
+  const size_t row_stride = size_t(g_.dilation_h) * padded_w_ * c;
+  const size_t step = size_t(g_.stride_w) * c;
+  PixelCursor at(g_, row0);
+  for (size_t m = 0; m < mr;) {
+    // The windows of one output row are step bytes apart.
+    const int8_t* corner =
+        padded + ((at.b * padded_h_ + at.oy * size_t(g_.stride_h)) * padded_w_ +
+                  at.ox * size_t(g_.stride_w)) * c;
+    const size_t run = std::min(mr - m, size_t(g_.output_w) - at.ox);
+    for (size_t i = 0; i < run; ++i, corner += step) {
+      for (int32_t ky = 0; ky < g_.kernel_h; ++ky) *taps++ = corner + ky * row_stride;
+    }
+    m += run;
+    at.ox += run - 1;
+    at.next(g_);
+  }
+}
+
 }  // namespace lowbit
