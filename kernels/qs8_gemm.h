@@ -76,6 +76,7 @@ using Qs8OffsetFn = void (*)(const int8_t* input, int8_t* output, size_t n);
 // one block per broadcast the variant's own tile keeps too few accumulators
 // in flight (kernels/x86/qs8_gemm_16x16_avx512vnni.cpp).
 struct Qs8NarrowTile {
+  const char* name;  // what operators report running it
   uint32_t mr;
   Qs8GemmFn fn;
   Qs8IgemmFn igemm;

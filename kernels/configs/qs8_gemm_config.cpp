@@ -7,7 +7,8 @@ namespace lowbit {
 namespace {
 
 #if defined(LOWBIT_HAVE_AVX512VNNI)
-constexpr Qs8NarrowTile kVnniNarrow = {16, qs8_gemm_16x16c4__avx512vnni,
+constexpr Qs8NarrowTile kVnniNarrow = {"qs8_gemm_16x16c4__avx512vnni", 16,
+                                       qs8_gemm_16x16c4__avx512vnni,
                                        qs8_igemm_16x16c4__avx512vnni,
                                        qs8_gemm_16x16c4__avx512vnni_offset,
                                        qs8_igemm_16x16c4__avx512vnni_offset};

@@ -72,7 +72,7 @@ Status Qs8GemmConvDriver::pack_weights(PrepareContext& ctx, const Qs8ConvQuantiz
 // converted before then must not match.
 std::string Qs8GemmConvDriver::packed_key(const Qs8ConvQuantization& q, bool has_bias) const {
   const Qs8GemmLayout& layout = kernel_.layout;
-  return std::string("qs8_gemm.v1 ") + name_ + " nr=" + std::to_string(layout.nr) +
+  return std::string("qs8_gemm.v1 ") + variant_name_ + " nr=" + std::to_string(layout.nr) +
          " kg=" + std::to_string(layout.k_group) + " u=" + (layout.unsigned_activations ? "1" : "0") +
          " n=" + std::to_string(g_.output_c) + " k=" + std::to_string(k_) +
          " pk=" + std::to_string(packed_k_) + " seg=" + std::to_string(segment_bytes_) +
@@ -86,12 +86,13 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
                                   const DriverWeights& weights, const int32_t* bias) {
   g_ = g;
   kernel_ = variant.fn;
+  name_ = variant_name_ = variant.name;
   // Layers of one packed block run the variant's taller tile where it has
   // one (same packed weights, so the key below does not change).
   if (kernel_.narrow != nullptr && size_t(g.output_c) <= kernel_.layout.nr) {
+    name_ = kernel_.narrow->name;
     kernel_ = qs8_gemm_narrow_form(kernel_);
   }
-  name_ = variant.name;
   input_zero_point_ = q.input_zero_point;
   row_sum_multiplier_ = q.row_sum_multiplier;
   if (row_sum_multiplier_ != 0 && !kernel_.row_offsets) {

@@ -13,7 +13,12 @@
 // im2col copy. Where the variant has offset forms (Qs8GemmKernel::fn_offset)
 // and no row sums are wanted, run() first writes the input as a ^ 0x80 into
 // scratch (one pass, a few percent of a K-deep GEMM's bytes) and every row,
-// tap and padding byte is read in that form.
+// tap and padding byte is read in that form; kernel-row taps then read a
+// padded copy (no border segment is composed). Pixel taps of inputs with at
+// most 32 channels are kept for the whole layer (persistent, up to 128 KiB a
+// layer) and rebuilt only when run() sees another input address. Layers of
+// at most NR output channels run the variant's narrow tile where it has one
+// (Qs8GemmKernel::narrow).
 #pragma once
 
 #include <cstddef>
@@ -162,7 +167,8 @@ class Qs8GemmConvDriver {
   Qs8GemmKernel kernel_{};
   Qs8GemmParams params_;
   const void* packed_ = nullptr;
-  const char* name_ = "";
+  const char* name_ = "";          // the tile that runs (a narrow tile's own name)
+  const char* variant_name_ = "";  // the variant row, which names the packed layout
   size_t k_ = 0;         // kernel_h * kernel_w * input_c
   size_t packed_k_ = 0;  // K of the packed weights (kRowTaps pads each kernel row)
   size_t rows_ = 0;
