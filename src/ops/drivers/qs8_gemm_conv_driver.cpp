@@ -88,8 +88,12 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
   kernel_ = variant.fn;
   name_ = variant_name_ = variant.name;
   // Layers of one packed block run the variant's taller tile where it has
-  // one (same packed weights, so the key below does not change).
-  if (kernel_.narrow != nullptr && size_t(g.output_c) <= kernel_.layout.nr) {
+  // one (same packed weights, so the key below does not change), unless the
+  // variant's own tile holds every row (a batch-1 FULLY_CONNECTED layer: the
+  // taller tile computes rows in fours).
+  const size_t rows = size_t(g.batch) * g.output_h * g.output_w;
+  if (kernel_.narrow != nullptr && size_t(g.output_c) <= kernel_.layout.nr &&
+      rows > kernel_.mr) {
     name_ = kernel_.narrow->name;
     kernel_ = qs8_gemm_narrow_form(kernel_);
   }
