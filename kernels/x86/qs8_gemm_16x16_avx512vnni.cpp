@@ -28,28 +28,38 @@ constexpr size_t kRows16 = 16;
     acc_##m = vnni::dot(acc_##m, vnni::broadcast_unsigned<kOffset>(a + 8), vw2);  \
     acc_##m = vnni::dot(acc_##m, vnni::broadcast_unsigned<kOffset>(a + 12), vw3); \
   }
+// The same for three k-groups (an RGB layer's 12-byte kernel rows).
+#define LOWBIT_TRIPLE(m)                                                           \
+  if (m < kRows) {                                                                 \
+    const int8_t* a = run[m * row_stride] + offset;                                \
+    acc_##m = vnni::dot(acc_##m, vnni::broadcast_unsigned<kOffset>(a), vw0);      \
+    acc_##m = vnni::dot(acc_##m, vnni::broadcast_unsigned<kOffset>(a + 4), vw1);  \
+    acc_##m = vnni::dot(acc_##m, vnni::broadcast_unsigned<kOffset>(a + 8), vw2);  \
+  }
 #define LOWBIT_ONE(m)                                                                       \
   if (m < kRows) {                                                                          \
     acc_##m =                                                                               \
         vnni::dot(acc_##m, vnni::broadcast_unsigned<kOffset>(run[m * row_stride] + offset), \
                   vw);                                                                      \
   }
-#define LOWBIT_LOAD_WEIGHTS4()                            \
+#define LOWBIT_LOAD_WEIGHTS3()                            \
   const Acc vw0 = vnni::load_block<kHalf>(w);             \
   const Acc vw1 = vnni::load_block<kHalf>(w + 64);        \
-  const Acc vw2 = vnni::load_block<kHalf>(w + 128);       \
+  const Acc vw2 = vnni::load_block<kHalf>(w + 128);
+#define LOWBIT_LOAD_WEIGHTS4() \
+  LOWBIT_LOAD_WEIGHTS3()       \
   const Acc vw3 = vnni::load_block<kHalf>(w + 192);
 
 // Accumulates `taps` runs of `groups` k-groups per row: row m's run t starts
 // at runs[m * row_stride + t], weights at w (64 bytes per group,
 // consecutive); returns the weights past them. acc holds kRows accumulators
 // in and out; kRows is a multiple of 4 (the caller repeats the tile's last
-// row up to it). kWholeQuads: groups is a multiple of 4, and one loop runs
-// over every (tap, quad) so the row pointers are loaded where they are
-// used; nested loops had GCC hoist the sixteen pointers out of the quad
-// loop and spill them through vector registers, for one quad per tap at
-// 16 channels (ResNet-8's 32x32x16 -> 16 layer: 12.4 -> 11.2 us).
-template <size_t kRows, bool kHalf, bool kOffset, bool kWholeQuads>
+// row up to it). kStep 4 or 3: groups is a multiple of kStep, and one loop
+// runs over every (tap, kStep groups) so the row pointers are loaded where
+// they are used; nested loops had GCC hoist the sixteen pointers out of a
+// one-trip inner loop and spill them through vector registers (ResNet-8's
+// 32x32x16 -> 16 layer: 12.4 -> 11.2 us). kStep 0: any groups, nested.
+template <size_t kRows, bool kHalf, bool kOffset, size_t kStep>
 __attribute__((noinline)) const uint8_t* accumulate(const int8_t* const* runs, size_t row_stride,
                                                     size_t taps, size_t groups, const uint8_t* w,
                                                     __m512i* acc) {
@@ -65,15 +75,22 @@ __attribute__((noinline)) const uint8_t* accumulate(const int8_t* const* runs, s
   LOWBIT_ROWS16(LOWBIT_LOAD)
 #undef LOWBIT_LOAD
   const size_t quads = groups / 4;
-  if constexpr (kWholeQuads) {
+  if constexpr (kStep != 0) {
+    const size_t steps_per_run = groups / kStep;
     const int8_t* const* run = runs;
-    size_t offset = 0, quad = 0;
-    for (size_t step = taps * quads; step > 0; --step, w += 4 * 64) {
-      LOWBIT_LOAD_WEIGHTS4()
-      LOWBIT_ROWS16(LOWBIT_QUAD)
-      offset += 16;
-      if (++quad == quads) {
-        quad = 0;
+    size_t offset = 0, step_in_run = 0;
+    for (size_t step = taps * steps_per_run; step > 0; --step, w += kStep * 64) {
+      if constexpr (kStep == 4) {
+        LOWBIT_LOAD_WEIGHTS4()
+        LOWBIT_ROWS16(LOWBIT_QUAD)
+      } else {
+        static_assert(kStep == 3, "steps of 4 or 3 k-groups");
+        LOWBIT_LOAD_WEIGHTS3()
+        LOWBIT_ROWS16(LOWBIT_TRIPLE)
+      }
+      offset += 4 * kStep;
+      if (++step_in_run == steps_per_run) {
+        step_in_run = 0;
         offset = 0;
         ++run;
       }
@@ -99,17 +116,22 @@ __attribute__((noinline)) const uint8_t* accumulate(const int8_t* const* runs, s
   return w;
 }
 #undef LOWBIT_QUAD
+#undef LOWBIT_TRIPLE
 #undef LOWBIT_ONE
+#undef LOWBIT_LOAD_WEIGHTS3
 #undef LOWBIT_LOAD_WEIGHTS4
 
-// The K loop for `groups` per run (whole quads or not).
+// The K loop for `groups` per run.
 template <size_t kRows, bool kHalf, bool kOffset>
 const uint8_t* accumulate_runs(const int8_t* const* runs, size_t row_stride, size_t taps,
                                size_t groups, const uint8_t* w, __m512i* acc) {
   if (groups % 4 == 0) {
-    return accumulate<kRows, kHalf, kOffset, true>(runs, row_stride, taps, groups, w, acc);
+    return accumulate<kRows, kHalf, kOffset, 4>(runs, row_stride, taps, groups, w, acc);
   }
-  return accumulate<kRows, kHalf, kOffset, false>(runs, row_stride, taps, groups, w, acc);
+  if (groups % 3 == 0) {
+    return accumulate<kRows, kHalf, kOffset, 3>(runs, row_stride, taps, groups, w, acc);
+  }
+  return accumulate<kRows, kHalf, kOffset, 0>(runs, row_stride, taps, groups, w, acc);
 }
 
 // Taps per pass when the tile's last row is repeated into a copy of the
@@ -141,7 +163,7 @@ struct Pass {
         w = accumulate_runs<kRows, kHalf, kOffset>(padded, chunk, chunk, groups, w, acc);
       }
     }
-    if (tail_rows) accumulate<kRows, kHalf, kOffset, false>(tail_rows, 1, 1, 1, w, acc);
+    if (tail_rows) accumulate<kRows, kHalf, kOffset, 0>(tail_rows, 1, 1, 1, w, acc);
   }
 };
 
