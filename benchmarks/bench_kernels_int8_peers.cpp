@@ -65,6 +65,9 @@ const Layer kLayers[] = {
     {"resnet_3x3_56x64x64", 56, 56, 64, 64, 3, 1, false},
     {"resnet_1x1_56x64x256", 56, 56, 64, 256, 1, 1, false},
     {"resnet_3x3_14x256x256", 14, 14, 256, 256, 3, 1, false},
+    // MLPerf Tiny ResNet-8: the RGB layer and the 16-channel 3x3 layers.
+    {"resnet8_conv0_3x3_32x3x16", 32, 32, 3, 16, 3, 1, false},
+    {"resnet8_3x3_32x16x16", 32, 32, 16, 16, 3, 1, false},
 };
 
 constexpr int32_t kInputZeroPoint = 3, kOutputZeroPoint = -5;

@@ -71,6 +71,19 @@ using Qu8FlipSumsFn = void (*)(const uint8_t* input, int8_t* output, size_t pixe
 
 using Qs8OffsetFn = void (*)(const int8_t* input, int8_t* output, size_t n);
 
+// A taller tile of a variant for layers of at most layout.nr channels (one
+// packed block): same packed weights, same outputs, mr rows per call. With
+// one block per broadcast the variant's own tile keeps too few accumulators
+// in flight (kernels/x86/qs8_gemm_16x16_avx512vnni.cpp).
+struct Qs8NarrowTile {
+  const char* name;  // what operators report running it
+  uint32_t mr;
+  Qs8GemmFn fn;
+  Qs8IgemmFn igemm;
+  Qs8GemmFn fn_offset;
+  Qs8IgemmFn igemm_offset;
+};
+
 struct Qs8GemmKernel {
   Qs8GemmFn fn;
   uint32_t mr;
@@ -96,7 +109,22 @@ struct Qs8GemmKernel {
   Qs8GemmFn fn_offset = nullptr;
   Qs8IgemmFn igemm_offset = nullptr;
   Qs8OffsetFn offset_activations = nullptr;
+  // Optional: the tile for layers of at most layout.nr channels.
+  const Qs8NarrowTile* narrow = nullptr;
 };
+
+// `kernel` with its narrow tile's functions and rows in place of its own
+// (the same layout and flags).
+inline Qs8GemmKernel qs8_gemm_narrow_form(const Qs8GemmKernel& kernel) {
+  Qs8GemmKernel form = kernel;
+  form.mr = kernel.narrow->mr;
+  form.fn = kernel.narrow->fn;
+  form.igemm = kernel.narrow->igemm;
+  form.fn_offset = kernel.narrow->fn_offset;
+  form.igemm_offset = kernel.narrow->igemm_offset;
+  form.narrow = nullptr;
+  return form;
+}
 
 // Channel c's accumulator requantized and clamped as `params` says: the
 // output every qs8 GEMM and depthwise kernel stores (the portable kernels
@@ -137,6 +165,10 @@ Qs8IgemmSignature qs8_igemm_8x16c4__avx512vnni;
 // The two above on offset rows (Qs8GemmKernel::fn_offset), and the offset.
 Qs8GemmSignature qs8_gemm_8x16c4__avx512vnni_offset;
 Qs8IgemmSignature qs8_igemm_8x16c4__avx512vnni_offset;
+// The 16-row tile of the above for layers of at most 16 channels
+// (Qs8GemmKernel::narrow).
+Qs8GemmSignature qs8_gemm_16x16c4__avx512vnni, qs8_gemm_16x16c4__avx512vnni_offset;
+Qs8IgemmSignature qs8_igemm_16x16c4__avx512vnni, qs8_igemm_16x16c4__avx512vnni_offset;
 void qs8_offset_activations__avx512vnni(const int8_t* input, int8_t* output, size_t n);
 void qu8_flip_sums__avx512(const uint8_t* input, int8_t* output, size_t pixels,
                            size_t pixel_bytes, int32_t* sums);

@@ -6,12 +6,20 @@
 namespace lowbit {
 namespace {
 
+#if defined(LOWBIT_HAVE_AVX512VNNI)
+constexpr Qs8NarrowTile kVnniNarrow = {"qs8_gemm_16x16c4__avx512vnni", 16,
+                                       qs8_gemm_16x16c4__avx512vnni,
+                                       qs8_igemm_16x16c4__avx512vnni,
+                                       qs8_gemm_16x16c4__avx512vnni_offset,
+                                       qs8_igemm_16x16c4__avx512vnni_offset};
+#endif
+
 constexpr KernelVariant<Qs8GemmKernel> kQs8Gemm[] = {
 #if defined(LOWBIT_HAVE_AVX512VNNI)
     {"qs8_gemm_8x16c4__avx512vnni", "avx512vnni", kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VNNI,
      {qs8_gemm_8x16c4__avx512vnni, 8, {16, 4, true}, qs8_igemm_8x16c4__avx512vnni, false, true,
       true, qu8_flip_sums__avx512, qs8_gemm_8x16c4__avx512vnni_offset,
-      qs8_igemm_8x16c4__avx512vnni_offset, qs8_offset_activations__avx512vnni}},
+      qs8_igemm_8x16c4__avx512vnni_offset, qs8_offset_activations__avx512vnni, &kVnniNarrow}},
 #endif
 #if defined(LOWBIT_HAVE_AVX512)
     {"qs8_gemm_8x16c2__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW,

@@ -176,8 +176,11 @@ TEST_CASE("prepack: prepared weights are used in place, outputs unchanged") {
     REQUIRE(after.status.ok());
     CHECK(after.outputs == before.outputs);
     if (drivers_selected(plain)) {
-      // Only the small per-channel parameters are still made at prepare.
-      CHECK(after.packed_weight_bytes < before.packed_weight_bytes / 4);
+      // Only the small per-channel parameters are still made at prepare, and
+      // (variants with an indirect GEMM) the kept tap pointers of the
+      // 16-channel "pixels" layer: 10 x 10 rows of 9 taps.
+      const size_t indirection = 10 * 10 * 9 * sizeof(void*);
+      CHECK(after.packed_weight_bytes < before.packed_weight_bytes / 4 + indirection);
     }
     // A model converted twice carries the same bytes.
     CHECK(prepack(packed, "auto") == packed);

@@ -260,11 +260,24 @@ inline bool make_row(const KernelVariant<Qs8GemmKernel>& row, size_t index,
 inline std::vector<KernelVariant<Qs8GemmKernel>> qs8_gemm_variants_under_test() {
   const auto [table, count] = qs8_gemm_variants();
   std::vector<KernelVariant<Qs8GemmKernel>> variants(table, table + count);
-  size_t offset_rows = 0;
+  // Narrow tiles (Qs8GemmKernel::narrow) as rows of their own, before the
+  // reference, so their offset forms get rows below too.
+  static std::deque<std::string> narrow_names;
   for (size_t v = 0; v < count; ++v) {
+    if (table[v].fn.narrow == nullptr) continue;
+    KernelVariant<Qs8GemmKernel> row = table[v];
+    narrow_names.push_back(std::string(table[v].name) + "+narrow");
+    row.name = narrow_names.back().c_str();
+    row.fn = qs8_gemm_narrow_form(table[v].fn);
+    variants.insert(variants.end() - 1, row);
+  }
+  size_t offset_rows = 0;
+  for (size_t v = 0; v + 1 < variants.size(); ++v) {
     KernelVariant<Qs8GemmKernel> row;
-    if (table[v].fn.fn_offset == nullptr || table[v].fn.offset_activations == nullptr) continue;
-    REQUIRE(offset_forms::make_row(table[v], offset_rows++, &row));
+    if (variants[v].fn.fn_offset == nullptr || variants[v].fn.offset_activations == nullptr) {
+      continue;
+    }
+    REQUIRE(offset_forms::make_row(variants[v], offset_rows++, &row));
     variants.insert(variants.end() - 1, row);
   }
 #if defined(__x86_64__)

@@ -72,7 +72,7 @@ Status Qs8GemmConvDriver::pack_weights(PrepareContext& ctx, const Qs8ConvQuantiz
 // converted before then must not match.
 std::string Qs8GemmConvDriver::packed_key(const Qs8ConvQuantization& q, bool has_bias) const {
   const Qs8GemmLayout& layout = kernel_.layout;
-  return std::string("qs8_gemm.v1 ") + name_ + " nr=" + std::to_string(layout.nr) +
+  return std::string("qs8_gemm.v1 ") + variant_name_ + " nr=" + std::to_string(layout.nr) +
          " kg=" + std::to_string(layout.k_group) + " u=" + (layout.unsigned_activations ? "1" : "0") +
          " n=" + std::to_string(g_.output_c) + " k=" + std::to_string(k_) +
          " pk=" + std::to_string(packed_k_) + " seg=" + std::to_string(segment_bytes_) +
@@ -86,7 +86,17 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
                                   const DriverWeights& weights, const int32_t* bias) {
   g_ = g;
   kernel_ = variant.fn;
-  name_ = variant.name;
+  name_ = variant_name_ = variant.name;
+  // Layers of one packed block run the variant's taller tile where it has
+  // one (same packed weights, so the key below does not change), unless the
+  // variant's own tile holds every row (a batch-1 FULLY_CONNECTED layer: the
+  // taller tile computes rows in fours).
+  const size_t rows = size_t(g.batch) * g.output_h * g.output_w;
+  if (kernel_.narrow != nullptr && size_t(g.output_c) <= kernel_.layout.nr &&
+      rows > kernel_.mr) {
+    name_ = kernel_.narrow->name;
+    kernel_ = qs8_gemm_narrow_form(kernel_);
+  }
   input_zero_point_ = q.input_zero_point;
   row_sum_multiplier_ = q.row_sum_multiplier;
   if (row_sum_multiplier_ != 0 && !kernel_.row_offsets) {
@@ -122,6 +132,16 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
   offset_ = row_sum_multiplier_ == 0 && kernel_.offset_activations != nullptr &&
             (indirect ? kernel_.igemm_offset != nullptr : kernel_.fn_offset != nullptr);
   padding_byte_ = static_cast<int8_t>(offset_ ? (q.input_zero_point ^ 0x80) : q.input_zero_point);
+  // Kernel rows of a small-channel input (an RGB first layer's 3 x 3
+  // bytes) cost more to find and compose at the borders than to multiply:
+  // the offset copy of the input takes its padding instead.
+  padded_ = offset_ && source_ == RowSource::kRowTaps;
+  if (padded_) {
+    const int32_t extent_h = (g.output_h - 1) * g.stride_h + (g.kernel_h - 1) * g.dilation_h + 1;
+    const int32_t extent_w = (g.output_w - 1) * g.stride_w + g.kernel_w;
+    padded_h_ = size_t(std::max(extent_h, g.pad_top + g.input_h));
+    padded_w_ = size_t(std::max(extent_w, g.pad_left + g.input_w));
+  }
 
   const size_t n = static_cast<size_t>(g.output_c);
   const size_t packed_bytes = qs8_gemm_packed_bytes(kernel_.layout, n, packed_k_);
@@ -166,7 +186,7 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
     std::memset(zeros, padding_byte_, segment_bytes_);
     padding_ = zeros;
   }
-  ctx.request_scratch(strips_bytes() + (offset_ ? input_bytes() : 0));
+  ctx.request_scratch(strips_bytes() + (offset_ ? offset_input_bytes() : 0));
   return Status::Ok();
 }
 
@@ -212,16 +232,23 @@ void Qs8GemmConvDriver::run_tiles(size_t first_tile, size_t end_tile, size_t fir
         gemm(mr, nc, k_, rows, packed, out, n, params);
         break;
       case RowSource::kPixelTaps: {
-        auto* taps = reinterpret_cast<const int8_t**>(strip);
-        fill_pixel_taps(row0, mr, input, taps);
+        const int8_t** taps = indirection_ + row0 * kernel_taps;
+        if (indirection_ == nullptr) {
+          taps = reinterpret_cast<const int8_t**>(strip);
+          fill_pixel_taps(row0, mr, input, taps);
+        }
         if (sums) row_offsets(mr, kernel_taps, taps, size_t(g_.input_c), offsets);
         igemm(mr, nc, kernel_taps, size_t(g_.input_c), taps, packed, out, n, params);
         break;
       }
       case RowSource::kRowTaps: {
         auto* taps = reinterpret_cast<const int8_t**>(strip);
-        int8_t* composed = strip + kernel_.mr * size_t(g_.kernel_h) * sizeof(const int8_t*);
-        fill_row_taps(row0, mr, input, taps, composed);
+        if (padded_) {
+          fill_padded_row_taps(row0, mr, input, taps);
+        } else {
+          int8_t* composed = strip + kernel_.mr * size_t(g_.kernel_h) * sizeof(const int8_t*);
+          fill_row_taps(row0, mr, input, taps, composed);
+        }
         if (sums) {
           row_offsets(mr, size_t(g_.kernel_h), taps, size_t(g_.kernel_w) * g_.input_c, offsets);
         }
@@ -270,8 +297,10 @@ size_t Qs8GemmConvDriver::strip_bytes() const {
     case RowSource::kGather:
       return mr * k_;
     case RowSource::kPixelTaps:
+      if (indirection_ != nullptr) return 0;
       return mr * size_t(g_.kernel_h) * g_.kernel_w * sizeof(const int8_t*);
     case RowSource::kRowTaps:
+      if (padded_) return mr * size_t(g_.kernel_h) * sizeof(const int8_t*);
       // Pointers, then room for every segment composed at an image border.
       return mr * size_t(g_.kernel_h) * (sizeof(const int8_t*) + segment_bytes_);
   }
@@ -288,9 +317,14 @@ void Qs8GemmConvDriver::run(ThreadPool& pool, const int8_t* input, int8_t* outpu
                             void* scratch, const int32_t* row_sums) const {
   if (offset_) {
     auto* offset_input = static_cast<int8_t*>(scratch) + strips_bytes();
-    kernel_.offset_activations(input, offset_input, input_bytes());
+    if (padded_) {
+      pad_input(input, offset_input);
+    } else {
+      kernel_.offset_activations(input, offset_input, input_bytes());
+    }
     input = offset_input;
   }
+  if (indirection_ != nullptr) build_indirection(input);
   const size_t tiles = (rows_ + tile_rows_ - 1) / tile_rows_;
   const size_t nr = kernel_.layout.nr;
   const size_t channel_blocks = (static_cast<size_t>(g_.output_c) + nr - 1) / nr;

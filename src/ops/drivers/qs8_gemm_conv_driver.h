@@ -13,7 +13,12 @@
 // im2col copy. Where the variant has offset forms (Qs8GemmKernel::fn_offset)
 // and no row sums are wanted, run() first writes the input as a ^ 0x80 into
 // scratch (one pass, a few percent of a K-deep GEMM's bytes) and every row,
-// tap and padding byte is read in that form.
+// tap and padding byte is read in that form; kernel-row taps then read a
+// padded copy (no border segment is composed). Pixel taps of inputs with at
+// most 32 channels are kept for the whole layer (persistent, up to 128 KiB a
+// layer) and rebuilt only when run() sees another input address. Layers of
+// at most NR output channels run the variant's narrow tile where it has one
+// (Qs8GemmKernel::narrow).
 #pragma once
 
 #include <cstddef>
@@ -122,7 +127,18 @@ class Qs8GemmConvDriver {
   size_t input_bytes() const {
     return size_t(g_.batch) * g_.input_h * g_.input_w * g_.input_c;
   }
+  // Scratch for the offset input: the input, or the padded image.
+  size_t offset_input_bytes() const;
+  // kRowTaps on offset input: writes the input offset into an image with
+  // its padding around it (padded_h_ x padded_w_ pixels per image), so every
+  // kernel row of every window is a run of the image.
+  void pad_input(const int8_t* input, int8_t* padded) const;
+  // kernel_h segment pointers per row into the padded image.
+  void fill_padded_row_taps(size_t row0, size_t mr, const int8_t* padded,
+                            const int8_t** taps) const;
   Status prepare_pixel_taps(PrepareContext& ctx);
+  // Points indirection_ at `input`'s pixels, unless it does already.
+  void build_indirection(const int8_t* input) const;
   Status pack_weights(PrepareContext& ctx, const Qs8ConvQuantization& q, size_t packed_bytes,
                       const int8_t* weights, const int32_t* bias);
   // What the packed bytes depend on besides the weights and bias (the key
@@ -151,7 +167,8 @@ class Qs8GemmConvDriver {
   Qs8GemmKernel kernel_{};
   Qs8GemmParams params_;
   const void* packed_ = nullptr;
-  const char* name_ = "";
+  const char* name_ = "";          // the tile that runs (a narrow tile's own name)
+  const char* variant_name_ = "";  // the variant row, which names the packed layout
   size_t k_ = 0;         // kernel_h * kernel_w * input_c
   size_t packed_k_ = 0;  // K of the packed weights (kRowTaps pads each kernel row)
   size_t rows_ = 0;
@@ -165,8 +182,18 @@ class Qs8GemmConvDriver {
   bool direct_ = false;
   RowSource source_ = RowSource::kGather;
   size_t segment_bytes_ = 0;          // kRowTaps: kernel_w * input_c rounded to k-groups
+  // kRowTaps on offset input: the kernels read the padded image (pad_input),
+  // no segment is composed at a border.
+  bool padded_ = false;
+  size_t padded_h_ = 0, padded_w_ = 0;
   const int8_t* padding_ = nullptr;   // zero-point bytes for taps outside the image
   const ptrdiff_t* tap_offsets_ = nullptr;  // kPixelTaps: per tap, from an inner window's corner
+  // kPixelTaps with few bytes per tap, where filling the taps per tile costs
+  // a good part of the multiply-adds: every row's taps, built by run() for
+  // the input address it was given last (indirection_input_) and rebuilt
+  // when the caller passes another one. nullptr: filled per tile.
+  const int8_t** indirection_ = nullptr;
+  mutable const int8_t* indirection_input_ = nullptr;
   size_t row_splits_ = 1;
   size_t channel_splits_ = 1;
 };
