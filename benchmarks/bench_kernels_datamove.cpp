@@ -120,6 +120,7 @@ void elementwise(benchmark::State& state, Fn fn, RequantProfile profile) {
   if constexpr (std::is_same<Fn, ref::Qs8AddFn>::value) {
     ref::Qs8AddParams p;
     ref::make_qs8_add_params(profile, 0.05f, 0.03f, 0.08f, false, &p);
+    ref::plan_qs8_add_linear(&p);  // as the ADD operator does
     for (auto _ : state) {
       fn(p, kCount, x, 1, y, 1, out.data());
       benchmark::DoNotOptimize(out.data());
