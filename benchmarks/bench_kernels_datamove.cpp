@@ -137,6 +137,30 @@ void elementwise(benchmark::State& state, Fn fn, RequantProfile profile) {
   elements_per_second(state, kCount);
 }
 
+// ADD with the scales and zero points of ResNet-8's first residual ADD
+// (MLPerf Tiny IC, scripts/peers/issue_models.py), where the fixed-point
+// profiles run the linear form (ref::plan_qs8_add_linear); the scales above
+// (sums a hair from ties) keep every profile on its general path, as does
+// the _general_path variant here (the kernels before the linear form).
+void add_model_scales(benchmark::State& state, ref::Qs8AddFn fn, RequantProfile profile,
+                      bool linear_form) {
+  constexpr size_t kCount = 192 * 192 * 3;
+  const std::vector<uint8_t> a = random_bytes(kCount), b = random_bytes(kCount + 1);
+  std::vector<int8_t> out(kCount);
+  ref::Qs8AddParams p;
+  ref::make_qs8_add_params(profile, 0.009375445f, 0.015489308f, 0.010737729f, false, &p);
+  p.a_zero_point = -128;
+  p.b_zero_point = -50;
+  p.output_zero_point = p.act_min = -128;  // the fused RELU
+  if (linear_form) ref::plan_qs8_add_linear(&p);
+  for (auto _ : state) {
+    fn(p, kCount, reinterpret_cast<const int8_t*>(a.data()), 1,
+       reinterpret_cast<const int8_t*>(b.data() + 1), 1, out.data());
+    benchmark::DoNotOptimize(out.data());
+  }
+  elements_per_second(state, kCount);
+}
+
 // Registers bench(state, fn, args...) as "<variant>/<suffix>" for every
 // variant of `family` this CPU runs.
 template <typename Fn, typename Bench, typename... Args>
@@ -168,6 +192,15 @@ int register_all() {
     const std::string suffix = std::string("192x192x3/") + requant_profile_name(profile);
     register_variants(qs8_add_variants(), suffix, elementwise<ref::Qs8AddFn>, profile);
     register_variants(qs8_mul_variants(), suffix, elementwise<ref::Qs8MulFn>, profile);
+  }
+  for (RequantProfile profile : {RequantProfile::kTfliteReference, RequantProfile::kSingleRounding,
+                                 RequantProfile::kTfliteOptimized, RequantProfile::kXnnpackFp32}) {
+    for (bool linear_form : {true, false}) {
+      register_variants(qs8_add_variants(),
+                        std::string("192x192x3/resnet8_scales") +
+                            (linear_form ? "/" : "_general_path/") + requant_profile_name(profile),
+                        add_model_scales, profile, linear_form);
+    }
   }
   return 0;
 }
