@@ -22,6 +22,14 @@
 // [2^k - P/2, 2^k) or [0, P/2), which covers every lane within M of a
 // boundary; elsewhere floor((z + P/2) / 2^k) = floor(z / 2^k).
 //
+// Where E = 0 (both inputs' rescales are exact multiples, as with scales in
+// power-of-two ratios) the form is exact and ties are frequent, so no lane
+// is marked near; instead lin = v_a m_a + v_b m_b equals S Mo / 2^(K-k), and
+// floor((lin 2^(K-k) + 2^(K-1) + delta) / 2^K) = floor((lin + 2^(k-1) +
+// floor(delta / 2^(K-k))) / 2^k) for the offset delta = c 2^K - 2^(K-1),
+// whose sign rule (p < 0 exactly where lin < 0) the kernel applies with a
+// compare and a masked subtract (negative_below, negative_adjust).
+//
 // The final clamps agree too: the reference limits out to +-2^16, adds the
 // zero point and clamps to the activation range inside int8; a kernel that
 // saturates out + zero point to int8 and then clamps gets the same byte.
@@ -37,7 +45,7 @@ namespace ref {
 
 namespace {
 
-using Wide = __int128;
+__extension__ typedef __int128 Wide;  // GCC and Clang on 64-bit targets
 
 Wide wide_abs(Wide x) { return x < 0 ? -x : x; }
 
