@@ -343,42 +343,53 @@ void add_linear(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_
   const bool clamps = p.act_min > -128 || p.act_max < 127;
   // Dword d of the packed result holds elements 16 (d % 4) + 4 (d / 4) .. +3.
   const __m512i order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
-  auto input = [&](const int8_t* x, size_t i, __mmask16 mask) {
-    __m128i bytes = _mm_maskz_loadu_epi8(mask, x + i);
+  auto input = [&](auto tail, const int8_t* x, size_t i, __mmask16 mask) {
+    __m128i bytes = decltype(tail)::value
+                        ? _mm_maskz_loadu_epi8(mask, x + i)
+                        : _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i));
     if (kFlip) bytes = _mm_xor_si128(bytes, flip);
     return _mm512_cvtepi8_epi32(bytes);
   };
-  for (size_t i = 0; i < n; i += 64) {
-    const size_t left = n - i;
+  // One step of up to 64 outputs; false where a lane is near a boundary.
+  auto step = [&](auto tail, size_t i, size_t count) {
     __m512i q[4];
     __mmask16 near = 0;
-    for (int j = 0; j < 4; ++j) {
-      const size_t at = i + 16 * static_cast<size_t>(j);
-      const size_t rest = left > 16 * static_cast<size_t>(j) ? left - 16 * static_cast<size_t>(j) : 0;
-      const __mmask16 mask = tail_mask(rest);
+    for (size_t j = 0; j < 4; ++j) {
+      const size_t at = i + 16 * j;
+      const __mmask16 mask = tail_mask(count > 16 * j ? count - 16 * j : 0);
       __m512i z = bias_v;
-      if (a_stride != 0) z = _mm512_add_epi32(z, _mm512_mullo_epi32(input(a, at, mask), ma));
-      if (b_stride != 0) z = _mm512_add_epi32(z, _mm512_mullo_epi32(input(b, at, mask), mb));
+      if (a_stride != 0) z = _mm512_add_epi32(z, _mm512_mullo_epi32(input(tail, a, at, mask), ma));
+      if (b_stride != 0) z = _mm512_add_epi32(z, _mm512_mullo_epi32(input(tail, b, at, mask), mb));
       if (exact) {
         z = _mm512_mask_sub_epi32(z, _mm512_cmplt_epi32_mask(z, negative_below), z,
                                   negative_adjust);
       } else {
-        near |= _mm512_mask_testn_epi32_mask(mask, z, near_mask);
+        near |= decltype(tail)::value ? _mm512_mask_testn_epi32_mask(mask, z, near_mask)
+                                      : _mm512_testn_epi32_mask(z, near_mask);
       }
       q[j] = _mm512_sra_epi32(z, shift);
     }
-    const size_t count = left < 64 ? left : 64;
-    if (near != 0) {
-      add_exact(p, count, a + i * a_stride, a_stride, b + i * b_stride, b_stride, output + i);
-      continue;
-    }
+    if (near != 0) return false;
     __m512i bytes = _mm512_packs_epi16(_mm512_packs_epi32(q[0], q[1]),
                                        _mm512_packs_epi32(q[2], q[3]));
     bytes = _mm512_permutexvar_epi32(order, bytes);
     if (clamps) bytes = _mm512_min_epi8(_mm512_max_epi8(bytes, lo), hi);
     if (kFlip) bytes = _mm512_xor_si512(bytes, _mm512_set1_epi8(static_cast<char>(p.sign_flip)));
-    const __mmask64 store = count == 64 ? ~__mmask64{0} : (__mmask64{1} << count) - 1;
-    _mm512_mask_storeu_epi8(output + i, store, bytes);
+    if (decltype(tail)::value) {
+      _mm512_mask_storeu_epi8(output + i, (__mmask64{1} << count) - 1, bytes);
+    } else {
+      _mm512_storeu_si512(output + i, bytes);
+    }
+    return true;
+  };
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    if (!step(std::false_type{}, i, 64)) {
+      add_exact(p, 64, a + i * a_stride, a_stride, b + i * b_stride, b_stride, output + i);
+    }
+  }
+  if (i < n && !step(std::true_type{}, i, n - i)) {
+    add_exact(p, n - i, a + i * a_stride, a_stride, b + i * b_stride, b_stride, output + i);
   }
 }
 
