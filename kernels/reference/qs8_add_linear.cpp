@@ -85,11 +85,40 @@ int near_in_sample(const Qs8AddLinearForm& f) {
 
 }  // namespace
 
+// XNNPACK's vadd, ((v_a m_a + v_b m_b + 2^(s-1)) >> s) + zp_out, is the form
+// itself with the zero points in the bias (adding zp_out 2^s before the shift
+// adds zp_out after it): exact, no lane near, where it fits int32.
+void plan_xnnpack_add(Qs8AddParams& p) {
+  const int64_t ma = p.xnn_a_multiplier, mb = p.xnn_b_multiplier;
+  const int k = p.xnn_shift;
+  if (k < 1 || k > 30) return;
+  const int64_t bias = -int64_t{p.a_zero_point} * ma - int64_t{p.b_zero_point} * mb +
+                       (int64_t{1} << (k - 1)) + int64_t{p.output_zero_point} * (int64_t{1} << k);
+  const auto magnitude = [](int64_t x) { return x < 0 ? -x : x; };
+  if (128 * magnitude(ma) + 128 * magnitude(mb) + magnitude(bias) >= (int64_t{1} << 31)) return;
+  Qs8AddLinearForm f;
+  f.usable = true;
+  f.a_multiplier = static_cast<int32_t>(ma);
+  f.b_multiplier = static_cast<int32_t>(mb);
+  f.bias = static_cast<int32_t>(bias);
+  f.shift = k;
+  p.linear = f;  // near_mask 0: exact; negative_adjust 0: no sign rule
+}
+
 void plan_qs8_add_linear(Qs8AddParams* params) {
   Qs8AddParams& p = *params;
   p.linear = Qs8AddLinearForm{};
   const RequantProfile profile = built_profile(p.profile);
   const auto byte_zero_point = [](int32_t zp) { return zp >= -128 && zp <= 127; };
+  // qs8_add__reference tests p.profile itself for XNNPACK's arithmetic;
+  // requantize() rounds in built_profile's.
+  if (p.profile == RequantProfile::kXnnpackFp32) {
+    if (p.left_shift == 20 && byte_zero_point(p.a_zero_point) &&
+        byte_zero_point(p.b_zero_point) && byte_zero_point(p.output_zero_point)) {
+      plan_xnnpack_add(p);
+    }
+    return;
+  }
   if (profile == RequantProfile::kXnnpackFp32 || p.left_shift != 20 || p.output.shift > 0 ||
       p.output.multiplier <= 0 || p.a.shift > 0 || p.b.shift > 0 ||
       !byte_zero_point(p.a_zero_point) || !byte_zero_point(p.b_zero_point) ||

@@ -25,7 +25,7 @@ namespace ref {
 // SUB is the same computation with b's multiplier negated after it is
 // quantized, in every profile: TFLite's sub.cc negates input2_multiplier and
 // runs the ADD kernels, XNNPACK's qs8 vsub is its vadd with a negated b scale.
-// A fixed-point int8 ADD/SUB as one linear form in the raw (sign-flipped)
+// An int8 ADD/SUB in any profile as one linear form in the raw (sign-flipped)
 // bytes, z = x_a * a_multiplier + x_b * b_multiplier + bias, minus
 // negative_adjust where z < negative_below, whose arithmetic shift z >> shift
 // is the reference's rescaled sum plus the output zero point for every lane
@@ -52,9 +52,10 @@ struct Qs8AddParams {
   Qs8AddLinearForm linear;  // plan_qs8_add_linear; the reference ignores it
 };
 
-// Fills params->linear for an 8-bit ADD/SUB in a fixed-point profile once
-// everything else in params is set (zero points, clamp); leaves it unusable
-// otherwise. SIMD kernels may use it, the reference never does.
+// Fills params->linear for an 8-bit ADD/SUB once everything else in params
+// is set (zero points, clamp): a proven form in the fixed-point profiles,
+// XNNPACK's own arithmetic in xnnpack_fp32; leaves it unusable where neither
+// fits. SIMD kernels may use it, the reference never does.
 void plan_qs8_add_linear(Qs8AddParams* params);
 
 // Where an ADD input's whole rescale, requantize((x - zp) * 2^left_shift, r,

@@ -2,7 +2,8 @@
 // pair, contiguous and broadcast, against the reference, for scales taken
 // from real models (where the form is used and a few lanes fall near a
 // rounding boundary), scales in simple ratios (exact ties: the exact form, or
-// no form) and scales at the limits, in every fixed-point profile, int8 and
+// no form) and scales at the limits, in every profile (xnnpack_fp32: XNNPACK's
+// vadd as an exact form, or its own path where XNNPACK refuses the scales), int8 and
 // uint8, ADD and SUB, with zero points and clamps at their limits. The proof
 // in kernels/reference/qs8_add_linear.cpp is checked here byte pair by byte
 // pair for each of these parameter sets.
@@ -120,8 +121,9 @@ TEST_CASE("ADD linear form: the plan takes real-model scales and exact ties",
     if (s.expect_form == 1) CHECK((p.linear.usable && p.linear.near_mask != 0));
     if (s.expect_form == 2) CHECK((p.linear.usable && p.linear.near_mask == 0));
   }
-  // xnnpack_fp32 has its own linear kernel; no plan.
-  CHECK_FALSE(params(RequantProfile::kXnnpackFp32, kScales[0], kOffsets[0], false, 0).linear.usable);
+  // XNNPACK's vadd is an exact form wherever it fits int32.
+  const ref::Qs8AddParams xnn = params(RequantProfile::kXnnpackFp32, kScales[0], kOffsets[1], true, 0);
+  CHECK((xnn.linear.usable && xnn.linear.near_mask == 0 && xnn.linear.negative_adjust == 0));
 }
 
 TEST_CASE("ADD linear form: every byte pair equals the reference",
@@ -131,7 +133,8 @@ TEST_CASE("ADD linear form: every byte pair equals the reference",
     std::mt19937 rng(test_seed());
     for (RequantProfile profile : {RequantProfile::kTfliteReference,
                                    RequantProfile::kSingleRounding,
-                                   RequantProfile::kTfliteOptimized}) {
+                                   RequantProfile::kTfliteOptimized,
+                                   RequantProfile::kXnnpackFp32}) {
       // Under emulation ($LOWBIT_TEST_SCALE) every stride-th parameter set.
       const int sets = static_cast<int>(std::size(kScales) * std::size(kOffsets) * 2);
       const int stride = sets / std::max(1, scaled_iterations(sets));
