@@ -146,13 +146,22 @@ void plan_qs8_add_linear(Qs8AddParams* params) {
         mb < -INT32_MAX / 256) {
       continue;
     }
+    const int64_t zero_point_terms = -int64_t{p.a_zero_point} * ma - int64_t{p.b_zero_point} * mb;
+    const int64_t half = int64_t{1} << (k - 1);
+    const int64_t output_zero = int64_t{p.output_zero_point} * (int64_t{1} << k);
+    const auto magnitude = [](int64_t x) { return x < 0 ? -x : x; };
+    // Skips the error bound (the costly part of a plan) where the form
+    // would hardly fit: its other terms (P / 2 <= 2^(k-10), the sign rule's
+    // offset) are small. Only the choice of k depends on this; the range
+    // check below is the one that guarantees int32.
+    if (128 * magnitude(ma) + 128 * magnitude(mb) + magnitude(zero_point_terms + half + output_zero) +
+            (int64_t{1} << (k - 8)) >= (int64_t{1} << 31)) {
+      continue;
+    }
     const Wide input_error = max_input_error(p.a, profile, p.a_zero_point, ma,
                                              p.output.multiplier, lost_bits) +
                              max_input_error(p.b, profile, p.b_zero_point, mb,
                                              p.output.multiplier, lost_bits);
-    const int64_t zero_point_terms = -int64_t{p.a_zero_point} * ma - int64_t{p.b_zero_point} * mb;
-    const int64_t half = int64_t{1} << (k - 1);
-    const int64_t output_zero = int64_t{p.output_zero_point} * (int64_t{1} << k);
     Qs8AddLinearForm f;
     f.shift = k;
     int64_t bias = 0, negative_below = 0, negative_adjust = 0;
@@ -180,7 +189,6 @@ void plan_qs8_add_linear(Qs8AddParams* params) {
       bias = zero_point_terms + half + output_zero + (int64_t{1} << (e - 1));
       f.near_mask = static_cast<int32_t>((int64_t{1} << k) - (int64_t{1} << e));
     }
-    const auto magnitude = [](int64_t x) { return x < 0 ? -x : x; };
     if (128 * magnitude(ma) + 128 * magnitude(mb) + magnitude(bias) + magnitude(negative_below) >=
         (int64_t{1} << 31)) {
       continue;
