@@ -154,8 +154,9 @@ void plan_qs8_add_linear(Qs8AddParams* params) {
     // would hardly fit: its other terms (P / 2 <= 2^(k-10), the sign rule's
     // offset) are small. Only the choice of k depends on this; the range
     // check below is the one that guarantees int32.
-    if (128 * magnitude(ma) + 128 * magnitude(mb) + magnitude(zero_point_terms + half + output_zero) +
-            (int64_t{1} << (k - 8)) >= (int64_t{1} << 31)) {
+    const int64_t base = zero_point_terms + half + output_zero;
+    if (128 * magnitude(ma) + 128 * magnitude(mb) + magnitude(base) + (int64_t{1} << (k - 8)) >=
+        (int64_t{1} << 31)) {
       continue;
     }
     const Wide input_error = max_input_error(p.a, profile, p.a_zero_point, ma,

@@ -280,8 +280,8 @@ void add_shifted(const ref::Qs8AddParams& p, const Operands<T>& io, size_t n, T*
                ShiftedInputRescale{Rescale(p.b, p.profile), lift}, n, output);
 }
 
-// Every fixed-point profile's ADD through each input's cheapest exact rescale
-// (strides 0 or 1; any profile).
+// ADD's general path, any profile, strides 0 or 1: XNNPACK's arithmetic, or
+// TFLite's three rescales through each input's cheapest exact rescale.
 void add_exact(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_stride,
                const int8_t* b, size_t b_stride, int8_t* output) {
   const auto io = operands(p, a, a_stride, b, b_stride);
@@ -319,13 +319,15 @@ void add_exact(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_s
 // a shift, and one VPTESTNMD finding lanes near a rounding boundary; a step
 // with any such lane (rare: under 1 in 512 lanes of the plan's sample) is
 // recomputed by add_exact. An exact form has no near lanes; its ties away
-// from zero cost a compare and a masked subtract instead. Saturating packs to int8 then the activation clamp equal the
-// reference's clamps (see kernels/reference/qs8_add_linear.cpp).
+// from zero cost a compare and a masked subtract instead. Saturating packs
+// to int8 then the activation clamp equal the reference's clamps (see
+// kernels/reference/qs8_add_linear.cpp).
 template <bool kFlip>
 void add_linear(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_stride,
                 const int8_t* b, size_t b_stride, int8_t* output) {
   const ref::Qs8AddLinearForm& f = p.linear;
   const __m128i flip = _mm_set1_epi8(static_cast<char>(p.sign_flip));
+  const __m512i flip_bytes = _mm512_set1_epi8(static_cast<char>(p.sign_flip));
   auto byte = [&](const int8_t* x) { return static_cast<int8_t>(*x ^ p.sign_flip); };
   // Broadcast inputs join the bias (|x m| + |bias| < 2^31: the plan's bound).
   int32_t bias = f.bias;
@@ -358,8 +360,12 @@ void add_linear(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_
       const size_t at = i + 16 * j;
       const __mmask16 mask = tail_mask(count > 16 * j ? count - 16 * j : 0);
       __m512i z = bias_v;
-      if (a_stride != 0) z = _mm512_add_epi32(z, _mm512_mullo_epi32(input(tail, a, at, mask), ma));
-      if (b_stride != 0) z = _mm512_add_epi32(z, _mm512_mullo_epi32(input(tail, b, at, mask), mb));
+      if (a_stride != 0) {
+        z = _mm512_add_epi32(z, _mm512_mullo_epi32(input(tail, a, at, mask), ma));
+      }
+      if (b_stride != 0) {
+        z = _mm512_add_epi32(z, _mm512_mullo_epi32(input(tail, b, at, mask), mb));
+      }
       if (exact) {
         z = _mm512_mask_sub_epi32(z, _mm512_cmplt_epi32_mask(z, negative_below), z,
                                   negative_adjust);
@@ -374,7 +380,7 @@ void add_linear(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_
                                        _mm512_packs_epi32(q[2], q[3]));
     bytes = _mm512_permutexvar_epi32(order, bytes);
     if (clamps) bytes = _mm512_min_epi8(_mm512_max_epi8(bytes, lo), hi);
-    if (kFlip) bytes = _mm512_xor_si512(bytes, _mm512_set1_epi8(static_cast<char>(p.sign_flip)));
+    if (kFlip) bytes = _mm512_xor_si512(bytes, flip_bytes);
     if (decltype(tail)::value) {
       _mm512_mask_storeu_epi8(output + i, (__mmask64{1} << count) - 1, bytes);
     } else {

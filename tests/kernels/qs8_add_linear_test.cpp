@@ -3,8 +3,8 @@
 // from real models (where the form is used and a few lanes fall near a
 // rounding boundary), scales in simple ratios (exact ties: the exact form, or
 // no form) and scales at the limits, in every profile (xnnpack_fp32: XNNPACK's
-// vadd as an exact form, or its own path where XNNPACK refuses the scales), int8 and
-// uint8, ADD and SUB, with zero points and clamps at their limits. The proof
+// vadd as an exact form, or its own path where XNNPACK refuses the scales),
+// int8 and uint8, ADD and SUB, with zero points and clamps at their limits. The proof
 // in kernels/reference/qs8_add_linear.cpp is checked here byte pair by byte
 // pair for each of these parameter sets.
 #include <catch2/catch.hpp>
@@ -122,7 +122,8 @@ TEST_CASE("ADD linear form: the plan takes real-model scales and exact ties",
     if (s.expect_form == 2) CHECK((p.linear.usable && p.linear.near_mask == 0));
   }
   // XNNPACK's vadd is an exact form wherever it fits int32.
-  const ref::Qs8AddParams xnn = params(RequantProfile::kXnnpackFp32, kScales[0], kOffsets[1], true, 0);
+  const ref::Qs8AddParams xnn =
+      params(RequantProfile::kXnnpackFp32, kScales[0], kOffsets[1], true, 0);
   CHECK((xnn.linear.usable && xnn.linear.near_mask == 0 && xnn.linear.negative_adjust == 0));
 }
 
