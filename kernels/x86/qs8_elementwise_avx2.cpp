@@ -205,14 +205,15 @@ void add_linear(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_
     std::memcpy(&bits, x, 8);
     return _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bits ^ flip));
   };
-  size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
+  // 32 outputs from x (contiguous inputs; a broadcast one is in the bias) to
+  // out; false, with nothing stored, where a lane is near a boundary.
+  auto step = [&](const int8_t* x, const int8_t* y, int8_t* out) {
     __m256i q[4];
     __m256i near = _mm256_setzero_si256();
     for (size_t j = 0; j < 4; ++j) {
       __m256i z = bias_v;
-      if (a_stride != 0) z = _mm256_add_epi32(z, _mm256_mullo_epi32(input(a + i + 8 * j), ma));
-      if (b_stride != 0) z = _mm256_add_epi32(z, _mm256_mullo_epi32(input(b + i + 8 * j), mb));
+      if (a_stride != 0) z = _mm256_add_epi32(z, _mm256_mullo_epi32(input(x + 8 * j), ma));
+      if (b_stride != 0) z = _mm256_add_epi32(z, _mm256_mullo_epi32(input(y + 8 * j), mb));
       if (exact) {
         z = _mm256_sub_epi32(
             z, _mm256_and_si256(_mm256_cmpgt_epi32(negative_below, z), negative_adjust));
@@ -222,18 +223,39 @@ void add_linear(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_
       }
       q[j] = _mm256_sra_epi32(z, shift);
     }
-    if (!exact && !_mm256_testz_si256(near, near)) {
-      add_avx2(p, 32, a + i * a_stride, a_stride, b + i * b_stride, b_stride, output + i);
-      continue;
-    }
+    if (!exact && !_mm256_testz_si256(near, near)) return false;
     __m256i bytes = _mm256_packs_epi16(_mm256_packs_epi32(q[0], q[1]),
                                        _mm256_packs_epi32(q[2], q[3]));
     bytes = _mm256_permutevar8x32_epi32(bytes, order);
     bytes = _mm256_min_epi8(_mm256_max_epi8(bytes, lo), hi);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(output + i), _mm256_xor_si256(bytes, flip_v));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm256_xor_si256(bytes, flip_v));
+    return true;
+  };
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    if (!step(a + i * a_stride, b + i * b_stride, output + i)) {
+      add_avx2(p, 32, a + i * a_stride, a_stride, b + i * b_stride, b_stride, output + i);
+    }
   }
-  if (i < n) {
-    add_avx2(p, n - i, a + i * a_stride, a_stride, b + i * b_stride, b_stride, output + i);
+  if (i == n) return;
+  // The last n % 32 outputs as one step through padded copies (short runs,
+  // such as MoveNet's 17-wide SUBs, would otherwise take add_avx2). The
+  // padding repeats the last pair, so it is near a boundary only where that
+  // pair is.
+  const size_t left = n - i;
+  alignas(32) int8_t x[32] = {}, y[32] = {}, out[32];
+  if (a_stride != 0) {
+    std::memset(x, a[n - 1], sizeof(x));
+    std::memcpy(x, a + i, left);
+  }
+  if (b_stride != 0) {
+    std::memset(y, b[n - 1], sizeof(y));
+    std::memcpy(y, b + i, left);
+  }
+  if (step(x, y, out)) {
+    std::memcpy(output + i, out, left);
+  } else {
+    add_avx2(p, left, a + i * a_stride, a_stride, b + i * b_stride, b_stride, output + i);
   }
 }
 
