@@ -14,6 +14,7 @@
 #include "kernels/arg_reduce.h"
 #include "kernels/data_movement.h"
 #include "kernels/qs8_elementwise.h"
+#include "kernels/qs8_quantize.h"
 #include "kernels/resize.h"
 #include "lowbit/interpreter.h"
 #include "runtime/cpu_features.h"
@@ -120,6 +121,7 @@ void elementwise(benchmark::State& state, Fn fn, RequantProfile profile) {
   if constexpr (std::is_same<Fn, ref::Qs8AddFn>::value) {
     ref::Qs8AddParams p;
     ref::make_qs8_add_params(profile, 0.05f, 0.03f, 0.08f, false, &p);
+    ref::plan_qs8_add_linear(&p);  // as the ADD operator does
     for (auto _ : state) {
       fn(p, kCount, x, 1, y, 1, out.data());
       benchmark::DoNotOptimize(out.data());
@@ -132,6 +134,54 @@ void elementwise(benchmark::State& state, Fn fn, RequantProfile profile) {
       fn(p, kCount, x, 1, y, 1, out.data());
       benchmark::DoNotOptimize(out.data());
     }
+  }
+  elements_per_second(state, kCount);
+}
+
+// ADD with the scales and zero points of ResNet-8's first residual ADD
+// (MLPerf Tiny IC, scripts/peers/issue_models.py), where the fixed-point
+// profiles run the linear form (ref::plan_qs8_add_linear); the scales above
+// (sums a hair from ties) keep every profile on its general path, as does
+// the _general_path variant here (the kernels before the linear form).
+void add_model_scales(benchmark::State& state, ref::Qs8AddFn fn, RequantProfile profile,
+                      bool linear_form) {
+  constexpr size_t kCount = 192 * 192 * 3;
+  const std::vector<uint8_t> a = random_bytes(kCount), b = random_bytes(kCount + 1);
+  std::vector<int8_t> out(kCount);
+  ref::Qs8AddParams p;
+  ref::make_qs8_add_params(profile, 0.009375445f, 0.015489308f, 0.010737729f, false, &p);
+  p.a_zero_point = -128;
+  p.b_zero_point = -50;
+  p.output_zero_point = p.act_min = -128;  // the fused RELU
+  if (linear_form) ref::plan_qs8_add_linear(&p);
+  for (auto _ : state) {
+    fn(p, kCount, reinterpret_cast<const int8_t*>(a.data()), 1,
+       reinterpret_cast<const int8_t*>(b.data() + 1), 1, out.data());
+    benchmark::DoNotOptimize(out.data());
+  }
+  elements_per_second(state, kCount);
+}
+
+// QUANTIZE float32 -> int8 of an image-sized input in [0, 1) at scale 1/255
+// (not a power of two: TFLite's rounding divides). A multiply by the
+// reciprocal with a near-tie check and division fallback measured slower
+// than VDIVPS here (Intel Xeon, AVX-512 2.8 vs 3.4 G/s, AVX2 2.1 vs 3.2).
+void quantize_image(benchmark::State& state, Qs8QuantizeSignature* fn, bool xnnpack_rounding) {
+  constexpr size_t kCount = 192 * 192 * 3;
+  std::vector<float> in(kCount);
+  std::mt19937 rng(7);
+  for (float& x : in) x = std::uniform_real_distribution<float>(0.0f, 1.0f)(rng);
+  std::vector<int8_t> out(kCount);
+  ref::QuantizeParams p;
+  p.scale = 1.0f / 255;
+  p.inverse_scale = 255.0f;
+  p.xnnpack_rounding = xnnpack_rounding;
+  p.zero_point = -128;
+  p.qmin = -128;
+  p.qmax = 127;
+  for (auto _ : state) {
+    fn(p, kCount, in.data(), out.data());
+    benchmark::DoNotOptimize(out.data());
   }
   elements_per_second(state, kCount);
 }
@@ -167,6 +217,21 @@ int register_all() {
     const std::string suffix = std::string("192x192x3/") + requant_profile_name(profile);
     register_variants(qs8_add_variants(), suffix, elementwise<ref::Qs8AddFn>, profile);
     register_variants(qs8_mul_variants(), suffix, elementwise<ref::Qs8MulFn>, profile);
+  }
+  for (bool xnnpack_rounding : {false, true}) {
+    register_variants(qs8_quantize_variants(),
+                      std::string("192x192x3/scale_1_255/") +
+                          (xnnpack_rounding ? "xnnpack_rounding" : "tflite_rounding"),
+                      quantize_image, xnnpack_rounding);
+  }
+  for (RequantProfile profile : {RequantProfile::kTfliteReference, RequantProfile::kSingleRounding,
+                                 RequantProfile::kTfliteOptimized, RequantProfile::kXnnpackFp32}) {
+    for (bool linear_form : {true, false}) {
+      register_variants(qs8_add_variants(),
+                        std::string("192x192x3/resnet8_scales") +
+                            (linear_form ? "/" : "_general_path/") + requant_profile_name(profile),
+                        add_model_scales, profile, linear_form);
+    }
   }
   return 0;
 }

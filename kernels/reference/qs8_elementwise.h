@@ -25,6 +25,21 @@ namespace ref {
 // SUB is the same computation with b's multiplier negated after it is
 // quantized, in every profile: TFLite's sub.cc negates input2_multiplier and
 // runs the ADD kernels, XNNPACK's qs8 vsub is its vadd with a negated b scale.
+// An int8 ADD/SUB in any profile as one linear form in the raw (sign-flipped)
+// bytes, z = x_a * a_multiplier + x_b * b_multiplier + bias, minus
+// negative_adjust where z < negative_below, whose arithmetic shift z >> shift
+// is the reference's rescaled sum plus the output zero point for every lane
+// where (z & near_mask) != 0. The other lanes lie within the form's proven
+// error of a rounding boundary and must be computed exactly
+// (kernels/reference/qs8_add_linear.cpp has the proof). near_mask 0: the
+// form is exact everywhere (no lane is near). usable: the plan exists and few
+// lanes are near (under 1 in 512 of a sample of byte pairs).
+struct Qs8AddLinearForm {
+  bool usable = false;
+  int32_t a_multiplier = 0, b_multiplier = 0, bias = 0, shift = 0, near_mask = 0;
+  int32_t negative_below = 0, negative_adjust = 0;
+};
+
 struct Qs8AddParams {
   RequantProfile profile{};
   int32_t a_zero_point = 0, b_zero_point = 0, output_zero_point = 0;
@@ -34,7 +49,14 @@ struct Qs8AddParams {
   int32_t xnn_shift = 0;
   int32_t act_min = -128, act_max = 127;
   uint8_t sign_flip = 0;  // 0x80 for uint8 tensors (see the top of this file)
+  Qs8AddLinearForm linear;  // plan_qs8_add_linear; the reference ignores it
 };
+
+// Fills params->linear for an 8-bit ADD/SUB once everything else in params
+// is set (zero points, clamp): a proven form in the fixed-point profiles,
+// XNNPACK's own arithmetic in xnnpack_fp32; leaves it unusable where neither
+// fits. SIMD kernels may use it, the reference never does.
+void plan_qs8_add_linear(Qs8AddParams* params);
 
 // Where an ADD input's whole rescale, requantize((x - zp) * 2^left_shift, r,
 // profile) in any fixed-point profile, is the product (x - zp) * *factor for

@@ -177,11 +177,97 @@ void add_avx2(const ref::Qs8AddParams& p, size_t n, const T* a, size_t a_stride,
   }
 }
 
+// ADD's linear form (ref::Qs8AddLinearForm), 32 outputs per step: the
+// AVX-512 kernel's steps on eight lanes. A step with a lane near a rounding
+// boundary, and the last n % 32 outputs, go through add_avx2.
+void add_linear(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_stride,
+                const int8_t* b, size_t b_stride, int8_t* output) {
+  const ref::Qs8AddLinearForm& f = p.linear;
+  const int64_t flip = flip_bytes(p.sign_flip);
+  auto byte = [&](const int8_t* x) { return static_cast<int8_t>(*x ^ p.sign_flip); };
+  int32_t bias = f.bias;  // broadcast inputs join it (within the plan's bound)
+  if (a_stride == 0) bias += byte(a) * f.a_multiplier;
+  if (b_stride == 0) bias += byte(b) * f.b_multiplier;
+  const __m256i bias_v = _mm256_set1_epi32(bias);
+  const __m256i ma = _mm256_set1_epi32(f.a_multiplier), mb = _mm256_set1_epi32(f.b_multiplier);
+  const __m256i near_mask = _mm256_set1_epi32(f.near_mask);
+  const bool exact = f.near_mask == 0;
+  const __m256i negative_below = _mm256_set1_epi32(f.negative_below);
+  const __m256i negative_adjust = _mm256_set1_epi32(f.negative_adjust);
+  const __m128i shift = _mm_cvtsi32_si128(f.shift);
+  const __m256i lo = _mm256_set1_epi8(static_cast<char>(p.act_min));
+  const __m256i hi = _mm256_set1_epi8(static_cast<char>(p.act_max));
+  const __m256i flip_v = _mm256_set1_epi64x(flip);
+  // Dword 4h + j of the packs holds elements 8j + 4h .. 8j + 4h + 3.
+  const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+  auto input = [&](const int8_t* x) {
+    int64_t bits;
+    std::memcpy(&bits, x, 8);
+    return _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bits ^ flip));
+  };
+  // 32 outputs from x (contiguous inputs; a broadcast one is in the bias) to
+  // out; false, with nothing stored, where a lane is near a boundary.
+  auto step = [&](const int8_t* x, const int8_t* y, int8_t* out) {
+    __m256i q[4];
+    __m256i near = _mm256_setzero_si256();
+    for (size_t j = 0; j < 4; ++j) {
+      __m256i z = bias_v;
+      if (a_stride != 0) z = _mm256_add_epi32(z, _mm256_mullo_epi32(input(x + 8 * j), ma));
+      if (b_stride != 0) z = _mm256_add_epi32(z, _mm256_mullo_epi32(input(y + 8 * j), mb));
+      if (exact) {
+        z = _mm256_sub_epi32(
+            z, _mm256_and_si256(_mm256_cmpgt_epi32(negative_below, z), negative_adjust));
+      } else {
+        near = _mm256_or_si256(near, _mm256_cmpeq_epi32(_mm256_and_si256(z, near_mask),
+                                                        _mm256_setzero_si256()));
+      }
+      q[j] = _mm256_sra_epi32(z, shift);
+    }
+    if (!exact && !_mm256_testz_si256(near, near)) return false;
+    __m256i bytes = _mm256_packs_epi16(_mm256_packs_epi32(q[0], q[1]),
+                                       _mm256_packs_epi32(q[2], q[3]));
+    bytes = _mm256_permutevar8x32_epi32(bytes, order);
+    bytes = _mm256_min_epi8(_mm256_max_epi8(bytes, lo), hi);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm256_xor_si256(bytes, flip_v));
+    return true;
+  };
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    if (!step(a + i * a_stride, b + i * b_stride, output + i)) {
+      add_avx2(p, 32, a + i * a_stride, a_stride, b + i * b_stride, b_stride, output + i);
+    }
+  }
+  if (i == n) return;
+  // The last n % 32 outputs as one step through padded copies (short runs,
+  // such as MoveNet's 17-wide SUBs, would otherwise take add_avx2). The
+  // padding repeats the last pair, so it is near a boundary only where that
+  // pair is.
+  const size_t left = n - i;
+  alignas(32) int8_t x[32] = {}, y[32] = {}, out[32];
+  if (a_stride != 0) {
+    std::memset(x, a[n - 1], sizeof(x));
+    std::memcpy(x, a + i, left);
+  }
+  if (b_stride != 0) {
+    std::memset(y, b[n - 1], sizeof(y));
+    std::memcpy(y, b + i, left);
+  }
+  if (step(x, y, out)) {
+    std::memcpy(output + i, out, left);
+  } else {
+    add_avx2(p, left, a + i * a_stride, a_stride, b + i * b_stride, b_stride, output + i);
+  }
+}
+
 }  // namespace
 
 void qs8_add__avx2(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_stride,
                    const int8_t* b, size_t b_stride, int8_t* output) {
-  add_avx2(p, n, a, a_stride, b, b_stride, output);
+  if (p.linear.usable && vectorisable(a_stride, b_stride)) {
+    add_linear(p, n, a, a_stride, b, b_stride, output);
+  } else {
+    add_avx2(p, n, a, a_stride, b, b_stride, output);
+  }
 }
 
 void qs16_add__avx2(const ref::Qs8AddParams& p, size_t n, const int16_t* a, size_t a_stride,

@@ -280,14 +280,10 @@ void add_shifted(const ref::Qs8AddParams& p, const Operands<T>& io, size_t n, T*
                ShiftedInputRescale{Rescale(p.b, p.profile), lift}, n, output);
 }
 
-}  // namespace
-
-void qs8_add__avx512(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_stride,
-                     const int8_t* b, size_t b_stride, int8_t* output) {
-  if (a_stride > 1 || b_stride > 1) {
-    ref::qs8_add__reference(p, n, a, a_stride, b, b_stride, output);
-    return;
-  }
+// ADD's general path, any profile, strides 0 or 1: XNNPACK's arithmetic, or
+// TFLite's three rescales through each input's cheapest exact rescale.
+void add_exact(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_stride,
+               const int8_t* b, size_t b_stride, int8_t* output) {
   const auto io = operands(p, a, a_stride, b, b_stride);
   if (p.profile == RequantProfile::kXnnpackFp32) {
     const __m512i a_m = _mm512_set1_epi32(p.xnn_a_multiplier);
@@ -316,6 +312,106 @@ void qs8_add__avx512(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size
     with_input_rescale(p.b, p.b_zero_point,
                        [&](const auto& rb) { add_rescaled(p, io, ra, rb, n, output); });
   });
+}
+
+// ADD's linear form (ref::Qs8AddLinearForm): 64 outputs per step, two
+// VPMULLD per 16 (one where an input is broadcast: its term joins the bias),
+// a shift, and one VPTESTNMD finding lanes near a rounding boundary; a step
+// with any such lane (rare: under 1 in 512 lanes of the plan's sample) is
+// recomputed by add_exact. An exact form has no near lanes; its ties away
+// from zero cost a compare and a masked subtract instead. Saturating packs
+// to int8 then the activation clamp equal the reference's clamps (see
+// kernels/reference/qs8_add_linear.cpp).
+template <bool kFlip>
+void add_linear(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_stride,
+                const int8_t* b, size_t b_stride, int8_t* output) {
+  const ref::Qs8AddLinearForm& f = p.linear;
+  const __m128i flip = _mm_set1_epi8(static_cast<char>(p.sign_flip));
+  const __m512i flip_bytes = _mm512_set1_epi8(static_cast<char>(p.sign_flip));
+  auto byte = [&](const int8_t* x) { return static_cast<int8_t>(*x ^ p.sign_flip); };
+  // Broadcast inputs join the bias (|x m| + |bias| < 2^31: the plan's bound).
+  int32_t bias = f.bias;
+  if (a_stride == 0) bias += byte(a) * f.a_multiplier;
+  if (b_stride == 0) bias += byte(b) * f.b_multiplier;
+  const __m512i bias_v = _mm512_set1_epi32(bias);
+  const __m512i ma = _mm512_set1_epi32(f.a_multiplier), mb = _mm512_set1_epi32(f.b_multiplier);
+  const __m512i near_mask = _mm512_set1_epi32(f.near_mask);
+  const bool exact = f.near_mask == 0;
+  const __m512i negative_below = _mm512_set1_epi32(f.negative_below);
+  const __m512i negative_adjust = _mm512_set1_epi32(f.negative_adjust);
+  const __m128i shift = _mm_cvtsi32_si128(f.shift);
+  const __m512i lo = _mm512_set1_epi8(static_cast<char>(p.act_min));
+  const __m512i hi = _mm512_set1_epi8(static_cast<char>(p.act_max));
+  const bool clamps = p.act_min > -128 || p.act_max < 127;
+  // Dword d of the packed result holds elements 16 (d % 4) + 4 (d / 4) .. +3.
+  const __m512i order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
+  auto input = [&](auto tail, const int8_t* x, size_t i, __mmask16 mask) {
+    __m128i bytes = decltype(tail)::value
+                        ? _mm_maskz_loadu_epi8(mask, x + i)
+                        : _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i));
+    if (kFlip) bytes = _mm_xor_si128(bytes, flip);
+    return _mm512_cvtepi8_epi32(bytes);
+  };
+  // One step of up to 64 outputs; false where a lane is near a boundary.
+  auto step = [&](auto tail, size_t i, size_t count) {
+    __m512i q[4];
+    __mmask16 near = 0;
+    for (size_t j = 0; j < 4; ++j) {
+      const size_t at = i + 16 * j;
+      const __mmask16 mask = tail_mask(count > 16 * j ? count - 16 * j : 0);
+      __m512i z = bias_v;
+      if (a_stride != 0) {
+        z = _mm512_add_epi32(z, _mm512_mullo_epi32(input(tail, a, at, mask), ma));
+      }
+      if (b_stride != 0) {
+        z = _mm512_add_epi32(z, _mm512_mullo_epi32(input(tail, b, at, mask), mb));
+      }
+      if (exact) {
+        z = _mm512_mask_sub_epi32(z, _mm512_cmplt_epi32_mask(z, negative_below), z,
+                                  negative_adjust);
+      } else {
+        near |= decltype(tail)::value ? _mm512_mask_testn_epi32_mask(mask, z, near_mask)
+                                      : _mm512_testn_epi32_mask(z, near_mask);
+      }
+      q[j] = _mm512_sra_epi32(z, shift);
+    }
+    if (near != 0) return false;
+    __m512i bytes = _mm512_packs_epi16(_mm512_packs_epi32(q[0], q[1]),
+                                       _mm512_packs_epi32(q[2], q[3]));
+    bytes = _mm512_permutexvar_epi32(order, bytes);
+    if (clamps) bytes = _mm512_min_epi8(_mm512_max_epi8(bytes, lo), hi);
+    if (kFlip) bytes = _mm512_xor_si512(bytes, flip_bytes);
+    if (decltype(tail)::value) {
+      _mm512_mask_storeu_epi8(output + i, (__mmask64{1} << count) - 1, bytes);
+    } else {
+      _mm512_storeu_si512(output + i, bytes);
+    }
+    return true;
+  };
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    if (!step(std::false_type{}, i, 64)) {
+      add_exact(p, 64, a + i * a_stride, a_stride, b + i * b_stride, b_stride, output + i);
+    }
+  }
+  if (i < n && !step(std::true_type{}, i, n - i)) {
+    add_exact(p, n - i, a + i * a_stride, a_stride, b + i * b_stride, b_stride, output + i);
+  }
+}
+
+}  // namespace
+
+void qs8_add__avx512(const ref::Qs8AddParams& p, size_t n, const int8_t* a, size_t a_stride,
+                     const int8_t* b, size_t b_stride, int8_t* output) {
+  if (a_stride > 1 || b_stride > 1) {
+    ref::qs8_add__reference(p, n, a, a_stride, b, b_stride, output);
+  } else if (p.linear.usable && p.sign_flip != 0) {
+    add_linear<true>(p, n, a, a_stride, b, b_stride, output);
+  } else if (p.linear.usable) {
+    add_linear<false>(p, n, a, a_stride, b, b_stride, output);
+  } else {
+    add_exact(p, n, a, a_stride, b, b_stride, output);
+  }
 }
 
 // int16: a fixed-point profile always (xnnpack_fp32 maps to single_rounding).

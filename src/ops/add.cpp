@@ -55,6 +55,7 @@ class Qs8AddOrSub : public BroadcastBinaryKernel<ref::Qs8AddParams, ref::Qs8AddF
     p_.sign_flip = ctx.output_flipped(0) ? 0 : sign_flip_of(out.dtype);
     quantized_activation_range(activation_, out.quant.scales[0], p_.output_zero_point,
                                DType::kInt8, &p_.act_min, &p_.act_max);
+    ref::plan_qs8_add_linear(&p_);
     return plan_and_select(ctx, qs8_add_variants());
   }
 

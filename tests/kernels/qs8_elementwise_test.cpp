@@ -48,7 +48,9 @@ Params with_offsets(Params p, const Quant& q) {
 ref::Qs8AddParams add_params(RequantProfile profile, const Quant& q, bool subtract) {
   ref::Qs8AddParams p;
   ref::make_qs8_add_params(profile, q.sa, q.sb, q.so, subtract, &p);
-  return with_offsets(p, q);
+  p = with_offsets(p, q);
+  ref::plan_qs8_add_linear(&p);  // as the operator does: SIMD kernels may take the linear form
+  return p;
 }
 
 // PRELU: a is x, b is alpha.

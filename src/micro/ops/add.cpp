@@ -88,6 +88,7 @@ lowbit_status prepare(PrepareContext& ctx) {
   p.b_zero_point = ctx.zero_point(b);
   p.output_zero_point = ctx.zero_point(out);
   int8_activation_range(ctx, activation, out, &p.act_min, &p.act_max);
+  ref::plan_qs8_add_linear(&p);  // for the x86 kernels; 32-bit targets leave it unusable
   state->fn = row.fn;
   state->runs = ref::BroadcastRuns(a.dims, a.rank, b.dims, b.rank, out.dims, out.rank);
   ctx.set_state(state);
