@@ -58,6 +58,14 @@ struct Qs8AddParams {
 // fits. SIMD kernels may use it, the reference never does.
 void plan_qs8_add_linear(Qs8AddParams* params);
 
+// Whether this target plans the form at all: the proof's arithmetic needs
+// 128-bit integers, which 32-bit targets lack (there it is never usable).
+#if defined(__SIZEOF_INT128__)
+constexpr bool kQs8AddLinearPlanned = true;
+#else
+constexpr bool kQs8AddLinearPlanned = false;
+#endif
+
 // Where an ADD input's whole rescale, requantize((x - zp) * 2^left_shift, r,
 // profile) in any fixed-point profile, is the product (x - zp) * *factor for
 // every |x - zp| <= 255: the shift is a right shift by e in [0, left_shift],
