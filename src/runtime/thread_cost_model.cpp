@@ -127,6 +127,7 @@ OperatorWork ThreadCostModel::estimate(const GraphDesc& graph, int op_index) con
       }
       break;
   }
+  work.macs = macs;
   work.serial_ns += macs / macs_per_ns;
   return work;
 }

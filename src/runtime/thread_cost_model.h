@@ -25,7 +25,8 @@
 namespace lowbit {
 
 struct OperatorWork {
-  double serial_ns = 0;     // estimated time on one thread
+  double serial_ns = 0;         // estimated time on one thread
+  double macs = 0;              // multiply-accumulates counted from the shapes
   uint64_t parallel_calls = 1;  // parallel_for calls per run (time steps of a recurrent cell)
 };
 
