@@ -55,6 +55,8 @@ ThreadCostModel ThreadCostModel::for_build(bool reference_kernels) {
     model.float_macs_per_ns /= kReferenceSlowdown;
     model.bit_macs_per_ns /= kReferenceSlowdown;
     model.int_depthwise_macs_per_ns /= kReferenceSlowdown;
+    model.int16_macs_per_ns /= kReferenceSlowdown;
+    model.int_other_depthwise_macs_per_ns /= kReferenceSlowdown;
     model.float_depthwise_macs_per_ns /= kReferenceSlowdown;
     model.bytes_per_ns /= kReferenceSlowdown;
   }
@@ -95,10 +97,16 @@ OperatorWork ThreadCostModel::estimate(const GraphDesc& graph, int op_index) con
       if (op.type == OpType::kBConv2D || op.type == OpType::kBFullyConnected) {
         macs_per_ns = bit_macs_per_ns;
       } else if (depthwise) {
-        macs_per_ns = is_float ? float_depthwise_macs_per_ns : int_depthwise_macs_per_ns;
+        // Weights [1, kh, kw, channels]: lowbit has fast kernels for 3x3 only.
+        const bool three_by_three = weights->shape.rank == 4 && weights->shape[1] == 3 &&
+                                    weights->shape[2] == 3;
+        macs_per_ns = is_float         ? float_depthwise_macs_per_ns
+                      : three_by_three ? int_depthwise_macs_per_ns
+                                       : int_other_depthwise_macs_per_ns;
       } else if (is_float) {
         macs_per_ns = float_macs_per_ns;
       }
+      if (in0 != nullptr && in0->dtype == DType::kInt16) macs_per_ns = int16_macs_per_ns;
       break;
     }
     case OpType::kTransposeConv: {
@@ -108,6 +116,7 @@ OperatorWork ThreadCostModel::estimate(const GraphDesc& graph, int op_index) con
       const int64_t in_channels = weights->shape[weights->shape.rank - 1];
       macs = double(elements(*data)) * double(elements(*weights)) / double(std::max<int64_t>(1, in_channels));
       if (data->dtype == DType::kFloat32) macs_per_ns = float_macs_per_ns;
+      if (data->dtype == DType::kInt16) macs_per_ns = int16_macs_per_ns;
       break;
     }
     default:

@@ -39,17 +39,19 @@ struct ThreadCostModel {
   // kernel set divides them by kReferenceSlowdown).
   // Measured on one core of a Xeon with AVX-512 VNNI (bench_model
   // --enable_op_profiling on the shared models): int8 convolutions 6-280 MAC/ns
-  // (median 150), int8 depthwise 14-34, float convolutions 13-68, float
-  // depthwise 4-23. int16 runs far below the int8 rate: such operators stay serial.
-  double int_macs_per_ns = 128;          // int8/int16/int4 GEMM (CONV_2D, FULLY_CONNECTED)
-  double int_depthwise_macs_per_ns = 32;
+  // (median 150), int8 3x3 depthwise 14-34, other depthwise filters 3-5, int16
+  // convolutions 3-10, float convolutions 13-68, float depthwise 4-23.
+  double int_macs_per_ns = 128;          // int8/int4 GEMM (CONV_2D, FULLY_CONNECTED)
+  double int16_macs_per_ns = 16;         // int16 activations (any of the above)
+  double int_depthwise_macs_per_ns = 32;  // 3x3 filters
+  double int_other_depthwise_macs_per_ns = 8;
   double float_macs_per_ns = 48;         // float32 GEMM (XNNPACK or lowbit's own)
   double float_depthwise_macs_per_ns = 16;
   double bit_macs_per_ns = 1024;         // binary convolution (xor + popcount)
   double bytes_per_ns = 16;              // activation bytes read and written
 
   static constexpr double kHandoffsPerShare = 4;
-  static constexpr double kWakeupsPerModel = 2;
+  static constexpr double kWakeupsPerModel = 1;
   static constexpr double kReferenceSlowdown = 8;
 
   // The constants of the CPU architecture this library was built for.
