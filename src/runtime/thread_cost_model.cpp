@@ -5,10 +5,10 @@
 namespace lowbit {
 namespace {
 
-// Measured with scripts/bench_threads.py (docs/benchmarks-int8.md, "Two
-// threads against one"): pthreadpool's round trip with spinning workers is
-// about a microsecond on x86-64 servers and desktops; ARM cores (and qemu)
-// are given more. Rounded up: a high value only keeps more operators serial.
+// pthreadpool's round trip with its workers spinning (parallelize_1d of two
+// empty tasks, back to back, 2 threads) took 0.7-2.5 us on a quiet 2-vCPU
+// Xeon; a sleeping worker's futex wake-up costs about ten times that. ARM
+// cores are given more. A high value only keeps more operators serial.
 #if defined(__x86_64__) || defined(_M_X64)
 constexpr double kHandoffNs = 1000, kWakeNs = 10000;
 #elif defined(__aarch64__)
@@ -38,6 +38,17 @@ double element_bytes(DType dtype) {
   }
 }
 
+bool elementwise_binary(OpType type) {
+  switch (type) {
+    case OpType::kAdd: case OpType::kSub: case OpType::kMul: case OpType::kDiv:
+    case OpType::kMaximum: case OpType::kMinimum: case OpType::kSquaredDifference:
+    case OpType::kFloorDiv: case OpType::kFloorMod:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool recurrent(OpType type) {
   return type == OpType::kUnidirectionalSequenceLstm ||
          type == OpType::kBidirectionalSequenceLstm ||
@@ -59,6 +70,7 @@ ThreadCostModel ThreadCostModel::for_build(bool reference_kernels) {
     model.int_other_depthwise_macs_per_ns /= kReferenceSlowdown;
     model.float_depthwise_macs_per_ns /= kReferenceSlowdown;
     model.bytes_per_ns /= kReferenceSlowdown;
+    model.broadcast_elements_per_ns /= kReferenceSlowdown;
   }
   return model;
 }
@@ -78,7 +90,8 @@ OperatorWork ThreadCostModel::estimate(const GraphDesc& graph, int op_index) con
   work.serial_ns = bytes / bytes_per_ns;
   const TensorDesc* in0 = input(graph, op, 0);
   const TensorDesc* weights = input(graph, op, 1);
-  const TensorDesc& out = graph.tensors[op.outputs.at(0)];
+  if (op.outputs.empty()) return work;
+  const TensorDesc& out = graph.tensors[op.outputs[0]];
   double macs = 0;
   double macs_per_ns = int_macs_per_ns;
   switch (op.type) {
@@ -120,6 +133,16 @@ OperatorWork ThreadCostModel::estimate(const GraphDesc& graph, int op_index) con
       break;
     }
     default:
+      if (elementwise_binary(op.type)) {
+        // A broadcast input (movenet's [48,48,1] - [1,17]) leaves the
+        // vectorized path: time per output element, not per byte.
+        for (int t : op.inputs) {
+          if (t >= 0 && elements(graph.tensors[t]) != elements(out)) {
+            work.serial_ns = std::max(work.serial_ns, double(elements(out)) / broadcast_elements_per_ns);
+            break;
+          }
+        }
+      }
       if (recurrent(op.type) && in0 != nullptr && in0->shape.rank > 0) {
         // One parallel_for per time step at most: every row of the input
         // (batch x time) is counted as a step, so the split pays for itself

@@ -49,6 +49,8 @@ struct ThreadCostModel {
   double float_depthwise_macs_per_ns = 16;
   double bit_macs_per_ns = 1024;         // binary convolution (xor + popcount)
   double bytes_per_ns = 16;              // activation bytes read and written
+  // Element-wise ADD/SUB/MUL/... with a broadcast input: 0.5 per ns measured.
+  double broadcast_elements_per_ns = 1;
 
   static constexpr double kHandoffsPerShare = 4;
   static constexpr double kWakeupsPerModel = 1;
