@@ -49,6 +49,9 @@ check_inspect() {
 }
 
 check_threads() {
+  # Every operator split, however small (docs/api.md, "Threads").
+  local LOWBIT_THREAD_POLICY=every_operator
+  export LOWBIT_THREAD_POLICY
   for m in "${models_list[@]}"; do
     run_to "$work/t1" "$m" --threads 1
     run_to "$work/t3" "$m" --threads 3

@@ -130,6 +130,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 export TF_CPP_MIN_LOG_LEVEL=3 TF_USE_LEGACY_KERAS=1  # larq needs Keras 2 (tf_keras)
+# Thread-count comparisons split every operator, however small (docs/api.md, "Threads").
+export LOWBIT_THREAD_POLICY=${LOWBIT_THREAD_POLICY:-every_operator}
 oracle_venv="$build_dir/conformance/oracle-venv"
 
 # A Python that passes the import check $1: .venv's, else the oracle venv in the build folder,

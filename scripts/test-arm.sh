@@ -109,11 +109,14 @@ cross_build() {  # triple build_dir
 # qemu with the cross toolchain's libc as the ELF interpreter prefix and the
 # sysroot's libraries on the library path. `timeout` turns a hang (the
 # multiarch-libc pthread_create hang, say) into a failure.
+# LOWBIT_THREAD_POLICY: the thread comparisons split every operator, however
+# small (docs/api.md, "Threads").
 emulate() {  # qemu triple cpu program args...
   local qemu=$1 triple=$2 cpu=$3
   shift 3
   timeout 900 "$qemu" -cpu "$cpu" -L "/usr/$triple" \
-    -E "LD_LIBRARY_PATH=$root/build-sysroot/$triple/usr/lib/$triple" "$@"
+    -E "LD_LIBRARY_PATH=$root/build-sysroot/$triple/usr/lib/$triple" \
+    -E "LOWBIT_THREAD_POLICY=${LOWBIT_THREAD_POLICY:-every_operator}" "$@"
 }
 
 # The test binaries run as a queue of jobs, $jobs at a time (qemu-user runs a

@@ -41,6 +41,15 @@ bool parse_float_precision(const std::string& name, FloatPrecision* precision);
 // the FP16 arithmetic of ARMv8.2 on aarch64).
 bool cpu_has_fp16_arithmetic();
 
+// Which operators run on more than the calling thread (InterpreterOptions).
+// kCostModel splits an operator over the num_threads threads only when the
+// static cost model estimates its work worth several hand-offs, and runs a
+// model whose work is small entirely on the calling thread (docs/api.md,
+// "Threads"); kEveryOperator splits every operator (tests of thread-count
+// independence). kDefault reads $LOWBIT_THREAD_POLICY ("cost_model",
+// "every_operator"), else kCostModel. Outputs are the same bytes either way.
+enum class ThreadPolicy { kDefault, kCostModel, kEveryOperator };
+
 struct InterpreterOptions {
   int num_threads = 1;
   RequantProfile profile = RequantProfile::kTfliteReference;
@@ -60,6 +69,7 @@ struct InterpreterOptions {
   FloatKernels float_kernels = FloatKernels::kDefault;
   // Half-precision float operators (see FloatPrecision); kFp32 by default.
   FloatPrecision float_precision = FloatPrecision::kFp32;
+  ThreadPolicy thread_policy = ThreadPolicy::kDefault;
 };
 
 // A tensor as the caller sees it: data points into the interpreter's arena (or
@@ -127,6 +137,8 @@ class Interpreter {
   const char* kernel_name(int op_index) const;
   // Multiply-accumulates of an operator (0 where not meaningful).
   uint64_t operator_macs(int op_index) const;
+  // Threads an operator runs on (ThreadPolicy): 1 or num_threads.
+  int operator_threads(int op_index) const;
 
   // Time each operator during invoke() (off by default).
   void set_profiling(bool enabled);

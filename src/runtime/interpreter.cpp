@@ -47,7 +47,7 @@ class OperatorPrepareContext final : public PrepareContext {
     return operator_requant_profile(impl_.options.profile, op().type);
   }
   const KernelSelector& selector() const override { return *impl_.selector; }
-  ThreadPool& pool() const override { return *impl_.pool; }
+  ThreadPool& pool() const override { return impl_.pool_for(op_index_); }
   bool stored_flipped(int tensor) const override {
     return tensor >= 0 && static_cast<size_t>(tensor) < impl_.flipped_uint8.size() &&
            impl_.flipped_uint8[tensor];
@@ -190,7 +190,7 @@ Status Interpreter::Impl::plan_and_bind() {
   for (int i = 0; i < num_ops; ++i) {
     const OperatorDesc& op = graph.operators[i];
     OperatorRunContext& rc = ops[i].run_context;
-    rc.thread_pool = pool.get();
+    rc.thread_pool = &pool_for(i);
     rc.inputs.clear();
     rc.outputs.clear();
     for (int t : op.inputs) rc.inputs.push_back(t < 0 ? nullptr : tensor_data[t]);
@@ -295,8 +295,7 @@ Status Interpreter::Impl::prepare() {
   selector->set_float_kernels(options.float_kernels);
   LOWBIT_RETURN_IF_ERROR(check_float_precision(options.float_precision, options.float_kernels));
   selector->set_float_precision(options.float_precision);
-  pool = sizing ? ThreadPool::planned(options.num_threads)
-                : std::make_unique<ThreadPool>(options.num_threads);
+  LOWBIT_RETURN_IF_ERROR(plan_threads());
   persistent.clear();
   persistent_bytes = 0;
   // The reference kernels run uint8 as uint8: flipping would only add passes.
@@ -414,6 +413,11 @@ uint64_t Interpreter::operator_macs(int op_index) const {
   if (op_index < 0 || static_cast<size_t>(op_index) >= impl_->ops.size()) return 0;
   const OpKernel* k = impl_->ops[op_index].kernel.get();
   return k ? k->macs() : 0;
+}
+
+int Interpreter::operator_threads(int op_index) const {
+  if (op_index < 0 || static_cast<size_t>(op_index) >= impl_->op_threads.size()) return 0;
+  return impl_->op_threads[op_index];
 }
 
 void Interpreter::set_profiling(bool enabled) { impl_->profiling = enabled; }

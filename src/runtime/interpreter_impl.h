@@ -44,6 +44,14 @@ struct PreparedOperator {
   OperatorRunContext run_context;
 };
 
+// Threads per operator (1 or max_threads) under a resolved policy: the
+// static cost model (runtime/thread_cost_model.h) or every operator split.
+// A pure function of its arguments, so prepare and the sizing pass agree.
+// handoff_ns > 0 replaces the build's hand-off constant.
+std::vector<int> plan_operator_threads(const GraphDesc& graph, ThreadPolicy policy,
+                                       bool reference_kernels, int max_threads,
+                                       double handoff_ns = 0);
+
 struct Interpreter::Impl {
   std::shared_ptr<const Model> model;
   InterpreterOptions options;
@@ -52,6 +60,13 @@ struct Interpreter::Impl {
 
   std::unique_ptr<KernelSelector> selector;
   std::unique_ptr<ThreadPool> pool;
+  // The calling thread alone: the pool of every operator the cost model
+  // keeps serial (plan_threads), so it prepares and runs as at num_threads 1.
+  std::unique_ptr<ThreadPool> serial_pool;
+  std::vector<int> op_threads;  // per operator: 1 or pool->num_threads()
+  ThreadPool& pool_for(int op_index) const {
+    return op_threads[op_index] > 1 ? *pool : *serial_pool;
+  }
   std::vector<PreparedOperator> ops;
   std::vector<AlignedBuffer> persistent;
   size_t persistent_bytes = 0;
@@ -74,6 +89,9 @@ struct Interpreter::Impl {
   std::vector<OperatorProfile> profile;
 
   Status prepare();
+  // Threads per operator (ThreadPolicy, runtime/thread_cost_model.h), from
+  // the graph's shapes alone, before the kernels size their scratch.
+  Status plan_threads();
   Status create_kernels();
   Status plan_and_bind();
   Status place_arena();  // the interpreter's own arena, or options.arena

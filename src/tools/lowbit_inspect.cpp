@@ -222,7 +222,7 @@ int inspect(const std::string& path, const InterpreterOptions& options) {
   print_io("outputs", graph, graph.outputs);
 
   std::printf("\noperators (%zu):\n", graph.operators.size());
-  Table ops({"#", "type", "name", "inputs", "outputs", "options", "kernel", "MACs"});
+  Table ops({"#", "type", "name", "inputs", "outputs", "options", "kernel", "MACs", "threads"});
   uint64_t total_macs = 0;
   for (size_t i = 0; i < graph.operators.size(); ++i) {
     const OperatorDesc& op = graph.operators[i];
@@ -231,7 +231,8 @@ int inspect(const std::string& path, const InterpreterOptions& options) {
     ops.add({std::to_string(i), op_type_name(op.type), op.name, operand_list(op.inputs),
              operand_list(op.outputs), trim(main_options(graph, op)),
              prepared.ok() ? interp.kernel_name(static_cast<int>(i)) : "-",
-             prepared.ok() ? std::to_string(macs) : "-"});
+             prepared.ok() ? std::to_string(macs) : "-",
+             prepared.ok() ? std::to_string(interp.operator_threads(static_cast<int>(i))) : "-"});
   }
   ops.print(stdout);
 
