@@ -21,14 +21,23 @@ using namespace lowbit;
 
 namespace {
 
+// The model uses its file's bytes in place when they happen to be 64-byte
+// aligned, so the returned pointer keeps them alive too.
 std::shared_ptr<const Model> int8_block(int height, int width, int channels) {
+  struct ModelAndBytes {
+    std::vector<uint8_t> bytes;
+    std::shared_ptr<const Model> model;
+  };
   ModelBuilder b;
   testing::build_int8_block(b, height, width, channels, 4, 3);
   auto bytes = b.finish();
   REQUIRE(bytes.ok());
-  auto model = Model::from_buffer(bytes.value().data(), bytes.value().size());
+  auto owner = std::make_shared<ModelAndBytes>();
+  owner->bytes = std::move(bytes.value());
+  auto model = Model::from_buffer(owner->bytes.data(), owner->bytes.size());
   REQUIRE(model.ok());
-  return model.value();
+  owner->model = model.value();
+  return std::shared_ptr<const Model>(owner, owner->model.get());
 }
 
 InterpreterOptions cost_model_options(int threads) {
@@ -146,11 +155,7 @@ TEST_CASE("thread cost model: outputs do not depend on the thread count", "[runt
   auto model = int8_block(56, 56, 64);
   ScopedEnv handoff("LOWBIT_THREAD_HANDOFF_NS", "6000");  // split and serial operators
   std::vector<uint8_t> first;
-  // 3 threads (split 3,3,3,1) is left out: on the busy 2-vCPU machine this
-  // was written on, its output intermittently differed from 1 thread's (no
-  // TSan report; not reproduced with every operator split). Open: see the
-  // wip-3 report. scripts/conformance.sh checks 1/2/3 threads on real models.
-  for (int threads : {1, 2}) {
+  for (int threads : {1, 2, 3}) {
     Interpreter interp(model, cost_model_options(threads));
     REQUIRE(interp.prepare().ok());
     TensorView in = interp.input(0);
