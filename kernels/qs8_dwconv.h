@@ -139,7 +139,7 @@ Qs8DwconvSignature qs8_dwconv_c16__avx2, qs8_dwconv_c32__avx512;
 LOWBIT_DECLARE_DWCONV_ROWS(avx2);
 LOWBIT_DECLARE_DWCONV_ROWS(avx512);
 bool qs8_dwconv_row_terms__avx512(size_t channels, const Qs8GemmParams& params, void* terms);
-constexpr uint32_t kQs8DwconvRowTermsBlockBytesAvx512 = 2 * 6 * 64;
+constexpr uint32_t kQs8DwconvRowTermsBlockBytesAvx512 = 2 * 5 * 64;
 LOWBIT_DECLARE_DWCONV_ROWS(avx512vnni);
 // aarch64 (kernels/arm/):
 // kernels/arm/qs8_dwconv_neon.h: SMLAL/SMLAL2 on int16, eight channels.

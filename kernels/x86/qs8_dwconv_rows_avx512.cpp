@@ -63,6 +63,7 @@ bool qs8_dwconv_row_terms__avx512(size_t channels, const Qs8GemmParams& params, 
                                              _mm512_load_si512(shift + 16)),
                    profile, params.output_zero_point);
       if (!rq.terms.zero_point_folded) return false;
+      rq.set_high_shift(rq.terms.shift);
       rq.store(out + half * kStoredHalfVectors);
     }
   }

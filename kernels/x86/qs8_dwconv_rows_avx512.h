@@ -53,16 +53,20 @@ struct HalfRequant {
               _mm512_permutex2var_epi32(_mm512_loadu_si512(p.shift + channel), index,
                                         _mm512_loadu_si512(p.shift + channel + 16)),
               kProfile, p.output_zero_point);
+    if (terms.zero_point_folded) set_high_shift(terms.shift);
   }
-  // Terms stored by store() at prepare (qs8_dwconv_row_terms__avx512): six
+  // r - 1 per lane for rescale_folded, from the lanes' shifts (-r).
+  void set_high_shift(__m512i shift) {
+    high_shift = _mm512_sub_epi32(_mm512_set1_epi32(-1), shift);
+  }
+  // Terms stored by store() at prepare (qs8_dwconv_row_terms__avx512): five
   // loads instead of two permutes and the terms' arithmetic per output row.
   void load_stored(const __m512i* t) {
     terms.multiplier = _mm512_loadu_si512(t + 0);
     terms.right.multiplier_odd = _mm512_loadu_si512(t + 1);
     terms.right.round_even = _mm512_loadu_si512(t + 2);
     terms.right.round_odd = _mm512_loadu_si512(t + 3);
-    terms.right.shift_even = _mm512_loadu_si512(t + 4);
-    terms.right.shift_odd = _mm512_loadu_si512(t + 5);
+    high_shift = _mm512_loadu_si512(t + 4);
     terms.right.away_even = terms.right.away_odd = _mm512_set1_epi64(int64_t{1} << 31);
     terms.shift = _mm512_setzero_si512();  // only the general forms read it
     terms.right_only = terms.zero_point_folded = true;
@@ -73,11 +77,11 @@ struct HalfRequant {
     _mm512_storeu_si512(t + 1, terms.right.multiplier_odd);
     _mm512_storeu_si512(t + 2, terms.right.round_even);
     _mm512_storeu_si512(t + 3, terms.right.round_odd);
-    _mm512_storeu_si512(t + 4, terms.right.shift_even);
-    _mm512_storeu_si512(t + 5, terms.right.shift_odd);
+    _mm512_storeu_si512(t + 4, high_shift);
   }
+  __m512i high_shift{};  // r - 1 per lane, where the zero point is folded
 };
-constexpr size_t kStoredHalfVectors = 6;  // per 16 channels; two halves per block
+constexpr size_t kStoredHalfVectors = 5;  // per 16 channels; two halves per block
 
 // Output range and zero point as vectors, shared by both halves.
 struct OutputRange {
@@ -96,6 +100,33 @@ struct OutputRange {
         full_int8(p.output_min == -128 && p.output_max == 127) {}
 };
 
+// RightShiftRescale::apply with the zero point folded, one 64-bit shift
+// fewer: there every lane's r >= 1, so the divisor 2^(31+r) is at least 2^32
+// and floor(sum / 2^(31+r)) = floor(floor(sum / 2^32) / 2^(r-1)), where
+// floor(sum / 2^32) is the sum's high half. One shuffle gathers the even and
+// odd lanes' high halves, and one 32-bit arithmetic shift by r - 1 finishes:
+// per 16 outputs two 64-bit shifts become one 32-bit shift, which leaves the
+// multiply port (VPMULDQ, VPDPWSSD, shifts) one instruction less busy.
+template <bool kAwayFromZero, RequantProfile kProfile>
+inline __m512i rescale_folded(__m512i acc, const HalfRequant<kProfile>& rq) {
+  const avx512::RightShiftRescale& t = rq.terms.right;
+  const __m512i product_even = _mm512_mul_epi32(acc, rq.terms.multiplier);
+  const __m512i product_odd =
+      _mm512_mul_epi32(_mm512_shuffle_epi32(acc, _MM_PERM_DDBB), t.multiplier_odd);
+  __m512i even = _mm512_add_epi64(product_even, t.round_even);
+  __m512i odd = _mm512_add_epi64(product_odd, t.round_odd);
+  if (kAwayFromZero) {
+    const __m512i zero = _mm512_setzero_si512();
+    even = _mm512_mask_sub_epi64(even, _mm512_cmplt_epi64_mask(product_even, zero), even,
+                                 t.away_even);
+    odd = _mm512_mask_sub_epi64(odd, _mm512_cmplt_epi64_mask(product_odd, zero), odd, t.away_odd);
+  }
+  // Even lanes take the even sums' high halves (dwords 1 and 3 of each
+  // 128-bit lane); odd lanes keep the odd sums' own high halves.
+  const __m512i high = _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB);
+  return _mm512_srav_epi32(high, rq.high_shift);
+}
+
 // The outputs plus the zero point as int32 lanes, clamped to the output range
 // unless the zero point is folded into the rescale: the caller's saturating
 // narrowing and byte clamp then finish the job (saturating to int16, then to
@@ -109,8 +140,7 @@ inline __m512i requantize(__m512i acc, const HalfRequant<kProfile>& rq, const Ou
     return _mm512_add_epi32(_mm512_cvtps_epi32(f), r.zero_point);
   }
   if (rq.terms.zero_point_folded) {
-    return rq.terms.right.template apply<kProfile == RequantProfile::kTfliteReference>(
-        acc, rq.terms.multiplier);
+    return rescale_folded<kProfile == RequantProfile::kTfliteReference>(acc, rq);
   }
   v = rq.terms.template apply<kProfile>(acc);
   v = _mm512_min_epi32(_mm512_max_epi32(v, r.lo), r.hi);
