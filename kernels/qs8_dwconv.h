@@ -57,8 +57,9 @@ using Qs8DwconvRowSignature = void(const Qs8DwconvRowArgs& args);
 using Qs8DwconvRowFn = Qs8DwconvRowSignature*;
 // Fills `terms` (row_terms_block_bytes per channel block) with the
 // requantization terms the variant's row kernels would otherwise compute per
-// call, i.e. per output row and block; false where they cannot be stored
-// (then the row kernels get no terms).
+// call, i.e. per output row and block. A block whose terms cannot be stored
+// is marked in place, and the kernels compute its terms per call; false
+// where no block's can (then the kernels get no terms).
 using Qs8DwconvRowTermsFn = bool (*)(size_t channels, const Qs8GemmParams& params, void* terms);
 // The generic kernel with requantization terms a Qs8DwconvRowTermsFn stored
 // at prepare (Qs8DwconvKernel::generic_terms), from the call's first block.

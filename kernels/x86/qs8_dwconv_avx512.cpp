@@ -73,6 +73,10 @@ void dwconv_with_terms(size_t channels, size_t taps, const int8_t* const* inputs
                     [&](__m512i acc, size_t block, size_t half, __mmask16 store_mask) {
     // The profile only selects the fp32 branch, which cannot happen here.
     HalfRequant<RequantProfile::kTfliteReference> rq;
+    if (!rq.stored_folded(stored + block / kBlock * 2 * kStoredHalfVectors)) {
+      avx512::requantize_store(acc, params, block + half, output + block + half, store_mask);
+      return;
+    }
     rq.load_stored(stored + (block / kBlock * 2 + half / 16) * kStoredHalfVectors);
     __m128i bytes = _mm512_cvtsepi32_epi8(avx512::dwconv::rescale_folded<kAwayFromZero>(acc, rq));
     if (!full_int8) bytes = _mm_min_epi8(_mm_max_epi8(bytes, out_min), out_max);

@@ -71,6 +71,12 @@ struct HalfRequant {
     terms.shift = _mm512_setzero_si512();  // only the general forms read it
     terms.right_only = terms.zero_point_folded = true;
   }
+  // Whether the block's stored terms at `t` (its first half) are there, or
+  // mark_unfolded marked them: then load() computes them per call.
+  static bool stored_folded(const __m512i* t) {
+    return _mm_cvtsi128_si32(_mm512_castsi512_si128(_mm512_loadu_si512(t + 4))) >= 0;
+  }
+  static void mark_unfolded(__m512i* t) { _mm512_storeu_si512(t + 4, _mm512_set1_epi32(-1)); }
   // Stores what load_stored reads; only terms with the zero point folded.
   void store(__m512i* t) const {
     _mm512_storeu_si512(t + 0, terms.multiplier);
@@ -178,9 +184,11 @@ void row(const Qs8DwconvRowArgs& a) {
     const __mmask32 load_mask = n == kBlock ? ~__mmask32{0} : (__mmask32{1} << n) - 1;
     const OutputRange range(params);
     HalfRequant<kProfile> rq_low, rq_high;
-    if (kProfile != RequantProfile::kXnnpackFp32 && a.row_terms != nullptr) {
-      const __m512i* stored =
-          static_cast<const __m512i*>(a.row_terms) + block / kBlock * 2 * kStoredHalfVectors;
+    const __m512i* stored =
+        a.row_terms ? static_cast<const __m512i*>(a.row_terms) + block / kBlock * 2 * kStoredHalfVectors
+                    : nullptr;
+    if (kProfile != RequantProfile::kXnnpackFp32 && stored &&
+        HalfRequant<kProfile>::stored_folded(stored)) {
       rq_low.load_stored(stored);
       rq_high.load_stored(stored + kStoredHalfVectors);
     } else {

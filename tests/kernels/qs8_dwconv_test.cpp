@@ -219,3 +219,35 @@ TEST_CASE("qs8 depthwise variants: every channel remainder, tap count and paddin
     });
   });
 }
+
+// One channel whose zero point cannot fold (scale 3/4: no right shift) marks
+// its own 32-channel block for per-call terms; the other blocks keep their
+// stored terms, and every output still equals the definition.
+TEST_CASE("qs8 depthwise stored terms: a block that cannot fold leaves the others stored",
+          "[kernels][qs8_dwconv]") {
+  testing::for_each_runnable_variant(
+      qs8_dwconv_variants(), [&](const KernelVariant<Qs8DwconvKernel>& variant) {
+    if (!variant.fn.fn_terms) return;
+    for (RequantProfile profile : kProfiles) {
+      if (profile == RequantProfile::kXnnpackFp32) continue;
+      INFO(requant_profile_name(profile));
+      std::mt19937 rng(testing::test_seed());
+      Problem p = make_problem(rng);
+      p.channels = 97;
+      p.inputs.clear();
+      for (size_t t = 0; t < p.taps; ++t) {
+        p.inputs.push_back(testing::random_ints<int8_t>(rng, p.channels, -128, 127));
+      }
+      p.weights = testing::random_ints<int8_t>(rng, p.taps * p.channels, -127, 127);
+      p.bias = testing::random_ints<int32_t>(rng, p.channels, -5000, 5000);
+      Requant rq(rng, profile, p.channels, -1.0);
+      const ref::Requantizer unfolding = ref::make_requantizer(profile, 0.75, 0.75f);
+      rq.multiplier[40] = unfolding.multiplier;
+      rq.shift[40] = unfolding.shift;
+      rq.scale[40] = unfolding.scale;
+      bool used = false;
+      REQUIRE(run(variant.fn, p, rq, true, &used) == simulate(p, rq));
+      CHECK(used);
+    }
+  });
+}
