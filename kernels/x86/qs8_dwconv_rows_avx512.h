@@ -107,30 +107,10 @@ struct OutputRange {
 };
 
 // RightShiftRescale::apply with the zero point folded, one 64-bit shift
-// fewer: there every lane's r >= 1, so the divisor 2^(31+r) is at least 2^32
-// and floor(sum / 2^(31+r)) = floor(floor(sum / 2^32) / 2^(r-1)), where
-// floor(sum / 2^32) is the sum's high half. One shuffle gathers the even and
-// odd lanes' high halves, and one 32-bit arithmetic shift by r - 1 finishes:
-// per 16 outputs two 64-bit shifts become one 32-bit shift, which leaves the
-// multiply port (VPMULDQ, VPDPWSSD, shifts) one instruction less busy.
+// fewer: avx2::dwconv::rescale_folded_high (qs8_dwconv_rows_avx2.h).
 template <bool kAwayFromZero, RequantProfile kProfile>
 inline __m512i rescale_folded(__m512i acc, const HalfRequant<kProfile>& rq) {
-  const avx512::RightShiftRescale& t = rq.terms.right;
-  const __m512i product_even = _mm512_mul_epi32(acc, rq.terms.multiplier);
-  const __m512i product_odd =
-      _mm512_mul_epi32(_mm512_shuffle_epi32(acc, _MM_PERM_DDBB), t.multiplier_odd);
-  __m512i even = _mm512_add_epi64(product_even, t.round_even);
-  __m512i odd = _mm512_add_epi64(product_odd, t.round_odd);
-  if (kAwayFromZero) {
-    const __m512i zero = _mm512_setzero_si512();
-    even = _mm512_mask_sub_epi64(even, _mm512_cmplt_epi64_mask(product_even, zero), even,
-                                 t.away_even);
-    odd = _mm512_mask_sub_epi64(odd, _mm512_cmplt_epi64_mask(product_odd, zero), odd, t.away_odd);
-  }
-  // Even lanes take the even sums' high halves (dwords 1 and 3 of each
-  // 128-bit lane); odd lanes keep the odd sums' own high halves.
-  const __m512i high = _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB);
-  return _mm512_srav_epi32(high, rq.high_shift);
+  return avx2::dwconv::rescale_folded_high<kAwayFromZero>(acc, rq.terms, rq.high_shift);
 }
 
 // The outputs plus the zero point as int32 lanes, clamped to the output range
