@@ -57,9 +57,16 @@ using Qs8DwconvRowSignature = void(const Qs8DwconvRowArgs& args);
 using Qs8DwconvRowFn = Qs8DwconvRowSignature*;
 // Fills `terms` (row_terms_block_bytes per channel block) with the
 // requantization terms the variant's row kernels would otherwise compute per
-// call, i.e. per output row and block; false where they cannot be stored
-// (then the row kernels get no terms).
+// call, i.e. per output row and block. A block whose terms cannot be stored
+// is marked in place, and the kernels compute its terms per call; false
+// where no block's can (then the kernels get no terms).
 using Qs8DwconvRowTermsFn = bool (*)(size_t channels, const Qs8GemmParams& params, void* terms);
+// The generic kernel with requantization terms a Qs8DwconvRowTermsFn stored
+// at prepare (Qs8DwconvKernel::generic_terms), from the call's first block.
+using Qs8DwconvTermsSignature = void(size_t channels, size_t taps, const int8_t* const* inputs,
+                                     const void* packed_w, int8_t* output,
+                                     const Qs8GemmParams& params, const void* terms);
+using Qs8DwconvTermsFn = Qs8DwconvTermsSignature*;
 
 struct Qs8DwconvKernel {
   Qs8DwconvFn fn;
@@ -83,6 +90,12 @@ struct Qs8DwconvKernel {
   // Optional: the row kernels' per-layer requantization terms.
   Qs8DwconvRowTermsFn row_terms = nullptr;
   uint32_t row_terms_block_bytes = 0;
+  // Optional: the generic kernel reading per-layer requantization terms
+  // (generic_terms_block_bytes per channel block) that generic_terms fills
+  // at prepare; fn runs where generic_terms returns false.
+  Qs8DwconvTermsFn fn_terms = nullptr;
+  Qs8DwconvRowTermsFn generic_terms = nullptr;
+  uint32_t generic_terms_block_bytes = 0;
 };
 
 // Offset of the input channel that output channel `block` of the tile reads,
@@ -139,7 +152,13 @@ Qs8DwconvSignature qs8_dwconv_c16__avx2, qs8_dwconv_c32__avx512;
 LOWBIT_DECLARE_DWCONV_ROWS(avx2);
 LOWBIT_DECLARE_DWCONV_ROWS(avx512);
 bool qs8_dwconv_row_terms__avx512(size_t channels, const Qs8GemmParams& params, void* terms);
-constexpr uint32_t kQs8DwconvRowTermsBlockBytesAvx512 = 2 * 6 * 64;
+constexpr uint32_t kQs8DwconvRowTermsBlockBytesAvx512 = 2 * 5 * 64;
+// The generic kernel with stored terms: the same five vectors per 16
+// channels in channel order, for every block (narrow ones too).
+void qs8_dwconv_c32_terms__avx512(size_t channels, size_t taps, const int8_t* const* inputs,
+                                  const void* packed_w, int8_t* output,
+                                  const Qs8GemmParams& params, const void* terms);
+bool qs8_dwconv_generic_terms__avx512(size_t channels, const Qs8GemmParams& params, void* terms);
 LOWBIT_DECLARE_DWCONV_ROWS(avx512vnni);
 // aarch64 (kernels/arm/):
 // kernels/arm/qs8_dwconv_neon.h: SMLAL/SMLAL2 on int16, eight channels.

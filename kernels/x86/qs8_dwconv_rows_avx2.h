@@ -77,6 +77,36 @@ inline __m128i requantize(__m256i acc, const HalfRequant<kProfile>& rq, const Ou
 }
 
 #if defined(__AVX512F__) && defined(__AVX512BW__)
+// RightShiftRescale::apply with the zero point folded (terms.zero_point_folded),
+// one 64-bit shift fewer: there every lane's r >= 1, so the divisor
+// 2^(31+r) is at least 2^32 and floor(sum / 2^(31+r)) =
+// floor(floor(sum / 2^32) / 2^(r-1)), where floor(sum / 2^32) is the sum's
+// high half. One shuffle gathers the even and odd lanes' high halves, and one
+// 32-bit arithmetic shift by r - 1 (high_shift) finishes: per 16 outputs two
+// 64-bit shifts and a merge become a merge and one 32-bit shift, which leaves
+// the port of VPMULDQ, VPDPWSSD and the shifts one instruction less busy.
+template <bool kAwayFromZero>
+LOWBIT_AVX512_ALWAYS_INLINE __m512i rescale_folded_high(__m512i acc,
+                                                        const avx512::FixedPointTerms& terms,
+                                                        __m512i high_shift) {
+  const avx512::RightShiftRescale& t = terms.right;
+  const __m512i product_even = _mm512_mul_epi32(acc, terms.multiplier);
+  const __m512i product_odd =
+      _mm512_mul_epi32(_mm512_shuffle_epi32(acc, _MM_PERM_DDBB), t.multiplier_odd);
+  __m512i even = _mm512_add_epi64(product_even, t.round_even);
+  __m512i odd = _mm512_add_epi64(product_odd, t.round_odd);
+  if (kAwayFromZero) {
+    const __m512i zero = _mm512_setzero_si512();
+    even = _mm512_mask_sub_epi64(even, _mm512_cmplt_epi64_mask(product_even, zero), even,
+                                 t.away_even);
+    odd = _mm512_mask_sub_epi64(odd, _mm512_cmplt_epi64_mask(product_odd, zero), odd, t.away_odd);
+  }
+  // Even lanes take the even sums' high halves (dwords 1 and 3 of each
+  // 128-bit lane); odd lanes keep the odd sums' own high halves.
+  const __m512i high = _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB);
+  return _mm512_srav_epi32(high, high_shift);
+}
+
 // The AVX-512 kernels' narrow blocks requantize both 8-lane halves as one
 // 512-bit vector (half the requantization instructions): channels block to
 // block + 16, or with two pixels the same 8 channels twice.
@@ -93,11 +123,24 @@ struct WideRequant {
         p, twice(p.multiplier + block), twice(p.shift + block),
         _mm512_castsi512_ps(twice(reinterpret_cast<const int32_t*>(p.scale + block))));
   }
+  // r - 1 per lane where the zero point is folded (rescale_folded_high).
+  __m512i high_shift;
   LOWBIT_AVX512_ALWAYS_INLINE WideRequant(const Qs8GemmParams& p, size_t block, bool two_pixels)
-      : requant(make(p, block, two_pixels)) {}
-  // Sixteen int8 outputs of the channel-ordered low and high halves.
+      : requant(make(p, block, two_pixels)),
+        high_shift(_mm512_sub_epi32(_mm512_set1_epi32(-1), requant.terms.shift)) {}
+  // Sixteen int8 outputs of the channel-ordered low and high halves: as
+  // BlockRequantizer::bytes, with the folded rescale's cheaper last step.
   LOWBIT_AVX512_ALWAYS_INLINE __m128i operator()(__m256i low, __m256i high) const {
-    return requant.bytes(_mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1));
+    const __m512i acc = _mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1);
+    using Narrowing = typename avx512::BlockRequantizer<kProfile>::Narrowing;
+    if (kProfile != RequantProfile::kXnnpackFp32 && requant.terms.zero_point_folded &&
+        requant.narrowing == Narrowing::kSigned) {
+      const __m128i b = _mm512_cvtsepi32_epi8(
+          rescale_folded_high<kProfile == RequantProfile::kTfliteReference>(acc, requant.terms,
+                                                                            high_shift));
+      return requant.full_range ? b : _mm_min_epi8(_mm_max_epi8(b, requant.lo_bytes), requant.hi_bytes);
+    }
+    return requant.bytes(acc);
   }
 };
 #endif

@@ -34,39 +34,64 @@ void qs8_dwconv_row5x5s2__avx512(const Qs8DwconvRowArgs& a) {
   avx512::dwconv::row_any_profile<5, 2, MaddAdd>(a);
 }
 
-// Every block of more than 16 channels (fewer run the 256-bit code, which
-// computes its own): both halves' terms as HalfRequant::load would set them,
-// in the unpack order the kernels rescale in. Lanes past `channels` (zero
-// multipliers, zero shifts) take channel 0's shift, so that the zero point
-// folds for them whenever it does for the real channels; their outputs are
-// never stored.
-bool qs8_dwconv_row_terms__avx512(size_t channels, const Qs8GemmParams& params, void* terms) {
+namespace {
+
+// Both halves' terms of each block as HalfRequant::load would set them, the
+// lanes in unpack order (the row kernels' sums) or in channel order (the
+// generic kernel's), and with unpack order only for blocks of more than 16
+// channels (fewer run the 256-bit code, which computes its own). A block
+// whose zero point does not fold (some channel with a scale of 1/2 or more)
+// is marked (HalfRequant::stored_folded) and computes its terms per call, so
+// one such channel costs its block, not the layer. Lanes past `channels`
+// (zero multipliers) take the block's first shift, so that they fold
+// whenever the real channels do; their outputs are never stored.
+bool store_terms(size_t channels, const Qs8GemmParams& params, void* terms, bool unpack_order) {
   using namespace avx512::dwconv;
   const RequantProfile profile = qs8_kernel_profile(params);
   if (profile == RequantProfile::kXnnpackFp32 || channels == 0) return false;
   auto* out = static_cast<__m512i*>(terms);
+  bool any_folded = false;
   for (size_t block = 0; block < channels; block += kBlock, out += 2 * kStoredHalfVectors) {
     const size_t n = std::min(kBlock, channels - block);
-    if (n <= 16) continue;
+    if (unpack_order && n <= 16) continue;
     alignas(64) int32_t multiplier[kBlock], shift[kBlock];
     for (size_t j = 0; j < kBlock; ++j) {
       multiplier[j] = j < n ? params.multiplier[block + j] : 0;
-      shift[j] = params.shift[j < n ? block + j : 0];
+      shift[j] = params.shift[block + (j < n ? j : 0)];
     }
-    for (size_t half = 0; half < 2; ++half) {
+    bool folded = true;
+    for (size_t half = 0; half < 2 && folded; ++half) {
+      const __m512i index = unpack_order
+                                ? unpack_order_channels(half)
+                                : _mm512_add_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7,
+                                                                    6, 5, 4, 3, 2, 1, 0),
+                                                   _mm512_set1_epi32(int32_t(16 * half)));
       // The profile only selects the fp32 branch, which cannot happen here.
       HalfRequant<RequantProfile::kTfliteReference> rq;
-      rq.terms.set(_mm512_permutex2var_epi32(_mm512_load_si512(multiplier),
-                                             unpack_order_channels(half),
+      rq.terms.set(_mm512_permutex2var_epi32(_mm512_load_si512(multiplier), index,
                                              _mm512_load_si512(multiplier + 16)),
-                   _mm512_permutex2var_epi32(_mm512_load_si512(shift), unpack_order_channels(half),
+                   _mm512_permutex2var_epi32(_mm512_load_si512(shift), index,
                                              _mm512_load_si512(shift + 16)),
                    profile, params.output_zero_point);
-      if (!rq.terms.zero_point_folded) return false;
+      folded = rq.terms.zero_point_folded;
+      if (!folded) break;
+      rq.set_high_shift(rq.terms.shift);
       rq.store(out + half * kStoredHalfVectors);
     }
+    if (!folded) HalfRequant<RequantProfile::kTfliteReference>::mark_unfolded(out);
+    any_folded = any_folded || folded;
   }
-  return true;
+  return any_folded;
+}
+
+}  // namespace
+
+bool qs8_dwconv_row_terms__avx512(size_t channels, const Qs8GemmParams& params, void* terms) {
+  return store_terms(channels, params, terms, true);
+}
+bool qs8_dwconv_generic_terms__avx512(size_t channels, const Qs8GemmParams& params,
+                                      void* terms) {
+  return store_terms(channels, params, terms, false);
 }
 
 }  // namespace lowbit

@@ -53,31 +53,41 @@ struct HalfRequant {
               _mm512_permutex2var_epi32(_mm512_loadu_si512(p.shift + channel), index,
                                         _mm512_loadu_si512(p.shift + channel + 16)),
               kProfile, p.output_zero_point);
+    if (terms.zero_point_folded) set_high_shift(terms.shift);
   }
-  // Terms stored by store() at prepare (qs8_dwconv_row_terms__avx512): six
+  // r - 1 per lane for rescale_folded, from the lanes' shifts (-r).
+  void set_high_shift(__m512i shift) {
+    high_shift = _mm512_sub_epi32(_mm512_set1_epi32(-1), shift);
+  }
+  // Terms stored by store() at prepare (qs8_dwconv_row_terms__avx512): five
   // loads instead of two permutes and the terms' arithmetic per output row.
   void load_stored(const __m512i* t) {
     terms.multiplier = _mm512_loadu_si512(t + 0);
     terms.right.multiplier_odd = _mm512_loadu_si512(t + 1);
     terms.right.round_even = _mm512_loadu_si512(t + 2);
     terms.right.round_odd = _mm512_loadu_si512(t + 3);
-    terms.right.shift_even = _mm512_loadu_si512(t + 4);
-    terms.right.shift_odd = _mm512_loadu_si512(t + 5);
+    high_shift = _mm512_loadu_si512(t + 4);
     terms.right.away_even = terms.right.away_odd = _mm512_set1_epi64(int64_t{1} << 31);
     terms.shift = _mm512_setzero_si512();  // only the general forms read it
     terms.right_only = terms.zero_point_folded = true;
   }
+  // Whether the block's stored terms at `t` (its first half) are there, or
+  // mark_unfolded marked them: then load() computes them per call.
+  static bool stored_folded(const __m512i* t) {
+    return _mm_cvtsi128_si32(_mm512_castsi512_si128(_mm512_loadu_si512(t + 4))) >= 0;
+  }
+  static void mark_unfolded(__m512i* t) { _mm512_storeu_si512(t + 4, _mm512_set1_epi32(-1)); }
   // Stores what load_stored reads; only terms with the zero point folded.
   void store(__m512i* t) const {
     _mm512_storeu_si512(t + 0, terms.multiplier);
     _mm512_storeu_si512(t + 1, terms.right.multiplier_odd);
     _mm512_storeu_si512(t + 2, terms.right.round_even);
     _mm512_storeu_si512(t + 3, terms.right.round_odd);
-    _mm512_storeu_si512(t + 4, terms.right.shift_even);
-    _mm512_storeu_si512(t + 5, terms.right.shift_odd);
+    _mm512_storeu_si512(t + 4, high_shift);
   }
+  __m512i high_shift{};  // r - 1 per lane, where the zero point is folded
 };
-constexpr size_t kStoredHalfVectors = 6;  // per 16 channels; two halves per block
+constexpr size_t kStoredHalfVectors = 5;  // per 16 channels; two halves per block
 
 // Output range and zero point as vectors, shared by both halves.
 struct OutputRange {
@@ -96,6 +106,13 @@ struct OutputRange {
         full_int8(p.output_min == -128 && p.output_max == 127) {}
 };
 
+// RightShiftRescale::apply with the zero point folded, one 64-bit shift
+// fewer: avx2::dwconv::rescale_folded_high (qs8_dwconv_rows_avx2.h).
+template <bool kAwayFromZero, RequantProfile kProfile>
+inline __m512i rescale_folded(__m512i acc, const HalfRequant<kProfile>& rq) {
+  return avx2::dwconv::rescale_folded_high<kAwayFromZero>(acc, rq.terms, rq.high_shift);
+}
+
 // The outputs plus the zero point as int32 lanes, clamped to the output range
 // unless the zero point is folded into the rescale: the caller's saturating
 // narrowing and byte clamp then finish the job (saturating to int16, then to
@@ -109,8 +126,7 @@ inline __m512i requantize(__m512i acc, const HalfRequant<kProfile>& rq, const Ou
     return _mm512_add_epi32(_mm512_cvtps_epi32(f), r.zero_point);
   }
   if (rq.terms.zero_point_folded) {
-    return rq.terms.right.template apply<kProfile == RequantProfile::kTfliteReference>(
-        acc, rq.terms.multiplier);
+    return rescale_folded<kProfile == RequantProfile::kTfliteReference>(acc, rq);
   }
   v = rq.terms.template apply<kProfile>(acc);
   v = _mm512_min_epi32(_mm512_max_epi32(v, r.lo), r.hi);
@@ -148,9 +164,11 @@ void row(const Qs8DwconvRowArgs& a) {
     const __mmask32 load_mask = n == kBlock ? ~__mmask32{0} : (__mmask32{1} << n) - 1;
     const OutputRange range(params);
     HalfRequant<kProfile> rq_low, rq_high;
-    if (kProfile != RequantProfile::kXnnpackFp32 && a.row_terms != nullptr) {
-      const __m512i* stored =
-          static_cast<const __m512i*>(a.row_terms) + block / kBlock * 2 * kStoredHalfVectors;
+    const __m512i* stored =
+        a.row_terms ? static_cast<const __m512i*>(a.row_terms) + block / kBlock * 2 * kStoredHalfVectors
+                    : nullptr;
+    if (kProfile != RequantProfile::kXnnpackFp32 && stored &&
+        HalfRequant<kProfile>::stored_folded(stored)) {
       rq_low.load_stored(stored);
       rq_high.load_stored(stored + kStoredHalfVectors);
     } else {

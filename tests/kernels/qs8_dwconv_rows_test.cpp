@@ -233,7 +233,7 @@ void expect_edge_row_matches(Qs8DwconvRowFn fn, size_t channel_block, const RowP
 TEST_CASE("qs8 depthwise row kernels match a direct convolution", "[kernels][qs8_dwconv]") {
   const uint32_t seed = testing::test_seed();
   CAPTURE(seed);
-  int tested = 0, stored_variants = 0, stored_runs = 0;
+  int tested = 0, stored_variants = 0, stored_runs = 0, mixed_runs = 0;
   testing::for_each_runnable_variant(qs8_dwconv_variants(), [&](const KernelVariant<Qs8DwconvKernel>& variant) {
     const Qs8DwconvKernel& kernel = variant.fn;
     stored_variants += kernel.row_terms != nullptr;
@@ -250,8 +250,8 @@ TEST_CASE("qs8 depthwise row kernels match a direct convolution", "[kernels][qs8
           std::mt19937 rng(seed + uint32_t(k * 10 + stride));
           for (int iter = 0; iter < testing::scaled_iterations(150); ++iter) {
             const bool wide = kernel.wide_row_weights && iter % 2 == 1;
-            const RowProblem p = make_row_problem(rng, k, stride, profile, kernel.channel_block,
-                                                  kernel.row_multiplier, wide);
+            RowProblem p = make_row_problem(rng, k, stride, profile, kernel.channel_block,
+                                            kernel.row_multiplier, wide);
             CAPTURE(iter, wide, p.channels, p.pixel_stride, p.input_stride, p.m, p.first, p.output_width,
                     p.input_width, p.input_x);
             const std::vector<int8_t> expected = simulate(p);
@@ -262,6 +262,19 @@ TEST_CASE("qs8 depthwise row kernels match a direct convolution", "[kernels][qs8
               REQUIRE(run(fn, kernel.channel_block, p, &kernel, &stored) == expected);
               stored_runs += stored;
             }
+            // Channel 0 at scale 3/4 (no right shift: its zero point cannot
+            // fold) marks the first block for per-call terms; a later block
+            // of more than 16 channels keeps its stored terms.
+            if (kernel.row_terms && p.channels > 48 && profile != RequantProfile::kXnnpackFp32) {
+              const ref::Requantizer unfolding = ref::make_requantizer(profile, 0.75, 0.75f);
+              p.multiplier[0] = unfolding.multiplier;
+              p.shift[0] = unfolding.shift;
+              p.scale[0] = unfolding.scale;
+              bool stored = false;
+              INFO("with the first block's terms per call, the others stored");
+              REQUIRE(run(fn, kernel.channel_block, p, &kernel, &stored) == simulate(p));
+              mixed_runs += stored;
+            }
           }
         }
       }
@@ -270,6 +283,7 @@ TEST_CASE("qs8 depthwise row kernels match a direct convolution", "[kernels][qs8
   CHECK(tested >= 4);
   // Most random problems fold the zero point, so their terms were stored.
   if (stored_variants > 0) CHECK(stored_runs > 0);
+  if (stored_variants > 0) CHECK(mixed_runs > 0);
 }
 
 // Every channel remainder of the variant's block, output widths around the

@@ -53,13 +53,16 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
       " rows=" + (row_fn_ ? "1" : "0") + " wide=" + (wide ? "1" : "0") +
       " zp=" + std::to_string(q.input_zero_point) + " bias=" + (bias ? "1" : "0");
   const void* packed = ctx.find_prepared(key, packed_bytes);
-  // The row kernels' fixed-point requantization terms, once per layer instead
-  // of per output row (sized whether or not the parameters allow storing
-  // them; the fp32 profile has none).
-  const size_t terms_bytes =
-      row_fn_ && kernel_.row_terms && ctx.profile() != RequantProfile::kXnnpackFp32
-          ? (channels + block - 1) / block * size_t(kernel_.row_terms_block_bytes)
-          : 0;
+  // The row kernels' (or the generic kernel's) fixed-point requantization
+  // terms, once per layer instead of per output row or pixel (sized whether
+  // or not the parameters allow storing them; the fp32 profile has none).
+  const Qs8DwconvRowTermsFn terms_fn =
+      row_fn_ ? kernel_.row_terms : kernel_.fn_terms ? kernel_.generic_terms : nullptr;
+  terms_block_bytes_ =
+      row_fn_ ? kernel_.row_terms_block_bytes : kernel_.generic_terms_block_bytes;
+  const size_t terms_bytes = terms_fn && ctx.profile() != RequantProfile::kXnnpackFp32
+                                 ? (channels + block - 1) / block * size_t(terms_block_bytes_)
+                                 : 0;
   if (ctx.sizing_only()) {
     if (!packed) ctx.reserve_persistent(packed_bytes);
     ctx.reserve_persistent(zero_bytes);
@@ -98,7 +101,7 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
   if (terms_bytes) {
     void* terms = ctx.allocate_persistent(terms_bytes);
     if (!terms) return Status(StatusCode::kResourceExhausted, "cannot allocate depthwise terms");
-    if (kernel_.row_terms(channels, params_, terms)) row_terms_ = static_cast<uint8_t*>(terms);
+    if (terms_fn(channels, params_, terms)) row_terms_ = static_cast<uint8_t*>(terms);
   }
   std::memset(zero_row, q.input_zero_point, zero_bytes);
   dwconv_tap_offsets(g, channels, tap_offsets_);
@@ -161,7 +164,7 @@ void Qs8DwconvDriver::run_rows_tile(size_t row, size_t c0, size_t nc, const int8
   args.output = output + row * g_.output_w * channels + c0;
   args.params = &params;
   if (row_terms_) {
-    args.row_terms = row_terms_ + c0 / kernel_.channel_block * kernel_.row_terms_block_bytes;
+    args.row_terms = row_terms_ + c0 / kernel_.channel_block * terms_block_bytes_;
   }
   row_fn_(args);
 }
@@ -177,12 +180,19 @@ void Qs8DwconvDriver::run_generic_tile(size_t row, size_t c0, size_t nc, const i
   int8_t* out_row = output + (b * g_.output_h + oy) * g_.output_w * channels + c0;
   const Qs8GemmParams params = params_from(c0);
   const void* packed = packed_ + c0 / kernel_.channel_block * packed_block_bytes_;
+  const void* terms =
+      row_terms_ ? row_terms_ + c0 / kernel_.channel_block * terms_block_bytes_ : nullptr;
   for (int32_t ox = 0; ox < g_.output_w; ++ox) {
     dwconv_window_taps(g_, channels, image, oy, ox, tap_offsets_, zero_row_ + c0, taps);
     // Split taps: the second half of the weights reads the same pixels.
     if (tap_reads_ == 2) std::copy(taps, taps + tap_count, taps + tap_count);
-    kernel_.fn(nc, tap_count * tap_reads_, taps, packed, out_row + size_t(ox) * channels,
-               params);
+    if (terms) {
+      kernel_.fn_terms(nc, tap_count * tap_reads_, taps, packed, out_row + size_t(ox) * channels,
+                       params, terms);
+    } else {
+      kernel_.fn(nc, tap_count * tap_reads_, taps, packed, out_row + size_t(ox) * channels,
+                 params);
+    }
   }
 }
 

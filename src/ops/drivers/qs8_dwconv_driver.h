@@ -75,7 +75,9 @@ class Qs8DwconvDriver {
   Qs8DwconvRowFn row_fn_ = nullptr;
   Qs8GemmParams params_;
   const uint8_t* packed_ = nullptr;
-  const uint8_t* row_terms_ = nullptr;  // Qs8DwconvKernel::row_terms, per block
+  // Qs8DwconvKernel::row_terms (row kernels) or generic_terms (fn_terms), per block.
+  const uint8_t* row_terms_ = nullptr;
+  size_t terms_block_bytes_ = 0;
   size_t packed_block_bytes_ = 0;  // packed bytes per channel block
   const int8_t* zero_row_ = nullptr;
   std::string name_;
