@@ -186,7 +186,7 @@ Qs8GemmSignature qs8_gemm_16x16c4__avx512vnni, qs8_gemm_16x16c4__avx512vnni_offs
 Qs8IgemmSignature qs8_igemm_16x16c4__avx512vnni, qs8_igemm_16x16c4__avx512vnni_offset;
 bool qs8_gemm_requant_terms__avx512vnni(size_t channels, const Qs8GemmParams& params,
                                         void* terms);
-constexpr uint32_t kQs8GemmTermsBlockBytesAvx512vnni = 6 * 64;
+constexpr uint32_t kQs8GemmTermsBlockBytesAvx512vnni = 5 * 64;
 void qs8_offset_activations__avx512vnni(const int8_t* input, int8_t* output, size_t n);
 void qu8_flip_sums__avx512(const uint8_t* input, int8_t* output, size_t pixels,
                            size_t pixel_bytes, int32_t* sums);

@@ -26,10 +26,13 @@
 namespace lowbit {
 namespace avx512 {
 
-// One block's stored terms: RightShiftRescale::set_folded's vectors and the
-// multiplier.
+// One block's stored terms: RightShiftRescale::set_folded's multiplier and
+// rounding vectors, and each lane's r - 1. The shift by 31 + r >= 32 is the
+// high dword of the 64-bit sum (floor(x / 2^32), which fits int32 there)
+// shifted right by r - 1: nested floors of divisions by powers of two are
+// one floor, and one VPSRAVD on the merged lanes replaces two VPSRAVQ.
 struct StoredGemmTerms {
-  __m512i multiplier, multiplier_odd, round_even, round_odd, shift_even, shift_odd;
+  __m512i multiplier, multiplier_odd, round_even, round_odd, high_shift;
 };
 constexpr uint32_t kGemmTermsBlockBytes = sizeof(StoredGemmTerms);
 
@@ -50,8 +53,9 @@ inline bool store_gemm_terms(size_t channels, const Qs8GemmParams& p, void* term
     if (!RightShiftRescale::folds_zero_point(shift, p.output_zero_point)) return false;
     RightShiftRescale rescale;
     rescale.set_folded(multiplier, shift, profile, p.output_zero_point);
-    const StoredGemmTerms block{multiplier,          rescale.multiplier_odd, rescale.round_even,
-                                rescale.round_odd,   rescale.shift_even,     rescale.shift_odd};
+    const StoredGemmTerms block{multiplier, rescale.multiplier_odd, rescale.round_even,
+                                rescale.round_odd,
+                                _mm512_sub_epi32(_mm512_set1_epi32(-1), shift)};  // r - 1
     const __m512i* v = &block.multiplier;
     for (size_t i = 0; i < kGemmTermsBlockBytes / 64; ++i) {
       _mm512_storeu_si512(out + 64 * i, v[i]);
@@ -81,20 +85,32 @@ struct GemmBlockRequant<kProfile, true> {
   LOWBIT_AVX512_ALWAYS_INLINE GemmBlockRequant(const Qs8GemmParams& p, size_t channel) {
     const auto* t = static_cast<const uint8_t*>(p.requant_terms) + channel / 16 * kGemmTermsBlockBytes;
     multiplier = _mm512_loadu_si512(t);
-    right.multiplier_odd = _mm512_loadu_si512(t + 64);
-    right.round_even = _mm512_loadu_si512(t + 128);
-    right.round_odd = _mm512_loadu_si512(t + 192);
-    right.shift_even = _mm512_loadu_si512(t + 256);
-    right.shift_odd = _mm512_loadu_si512(t + 320);
-    right.away_even = right.away_odd = _mm512_set1_epi64(int64_t{1} << 31);
+    multiplier_odd = _mm512_loadu_si512(t + 64);
+    round_even = _mm512_loadu_si512(t + 128);
+    round_odd = _mm512_loadu_si512(t + 192);
+    high_shift = _mm512_loadu_si512(t + 256);
     unsigned_bytes = p.output_max > 127;
     lo = _mm512_set1_epi8(static_cast<char>(p.output_min));
     hi = _mm512_set1_epi8(static_cast<char>(p.output_max));
     clamp_lo = p.output_min > (unsigned_bytes ? 0 : -128);
     clamp_hi = p.output_max < (unsigned_bytes ? 255 : 127);
   }
+  // RightShiftRescale::apply with the final shift as StoredGemmTerms says.
   LOWBIT_AVX512_ALWAYS_INLINE __m512i operator()(__m512i acc) const {
-    return right.template apply<kProfile == RequantProfile::kTfliteReference>(acc, multiplier);
+    const __m512i product_even = _mm512_mul_epi32(acc, multiplier);
+    const __m512i product_odd =
+        _mm512_mul_epi32(_mm512_shuffle_epi32(acc, _MM_PERM_DDBB), multiplier_odd);
+    __m512i even = _mm512_add_epi64(product_even, round_even);
+    __m512i odd = _mm512_add_epi64(product_odd, round_odd);
+    if (kProfile == RequantProfile::kTfliteReference) {
+      const __m512i zero = _mm512_setzero_si512();
+      const __m512i away = _mm512_set1_epi64(int64_t{1} << 31);
+      even = _mm512_mask_sub_epi64(even, _mm512_cmplt_epi64_mask(product_even, zero), even, away);
+      odd = _mm512_mask_sub_epi64(odd, _mm512_cmplt_epi64_mask(product_odd, zero), odd, away);
+    }
+    // High dwords: the odd lanes' in place, the even lanes' moved down.
+    const __m512i high = _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB);
+    return _mm512_srav_epi32(high, high_shift);
   }
   LOWBIT_AVX512_ALWAYS_INLINE __m512i clamp_bytes(__m512i bytes) const {
     if (unsigned_bytes) {
@@ -106,8 +122,7 @@ struct GemmBlockRequant<kProfile, true> {
     if (clamp_hi) bytes = _mm512_min_epi8(bytes, hi);
     return bytes;
   }
-  RightShiftRescale right;
-  __m512i multiplier, lo, hi;
+  __m512i multiplier, multiplier_odd, round_even, round_odd, high_shift, lo, hi;
   bool unsigned_bytes, clamp_lo, clamp_hi;
 };
 
