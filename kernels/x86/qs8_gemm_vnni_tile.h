@@ -11,7 +11,9 @@
 // them, so each broadcast activation feeds two VPDPBUSD. Only the tile's rows
 // are computed (kRows): a 7x7 layer's 49 rows would otherwise spend 8 rows of
 // work on its last row. The requantization parameters of a block are loaded
-// once for its rows, and the body is specialised per profile.
+// once for its rows, and the body is specialised per profile; fixed-point
+// profiles read the layer's stored terms where the driver gives them
+// (Qs8GemmParams::requant_terms, kernels/x86/qs8_gemm_terms_avx512.h).
 //
 // A Source supplies the K loop: accumulate_two<kRows, kHalf>(w0, w1,
 // TwoBlockSums*) and accumulate_one<kRows, kHalf>(w, __m512i[8]) starting from
