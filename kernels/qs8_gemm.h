@@ -34,6 +34,11 @@ struct Qs8GemmParams {
   // activations here (src/ops/legacy_uint8.h). Only kernels with
   // Qs8GemmKernel::row_offsets read it.
   const int32_t* row_offsets = nullptr;
+  // The fixed-point requantization terms Qs8GemmKernel::requant_terms wrote
+  // at prepare, from the first channel of the call on (requant_terms_block_bytes
+  // per NR block), or nullptr: the kernel computes them per call. Kernels
+  // without requant_terms never read it.
+  const void* requant_terms = nullptr;
 };
 
 // Packed weight layout of one variant: K is padded to a multiple of k_group
@@ -70,6 +75,11 @@ using Qu8FlipSumsFn = void (*)(const uint8_t* input, int8_t* output, size_t pixe
                                size_t pixel_bytes, int32_t* sums);
 
 using Qs8OffsetFn = void (*)(const int8_t* input, int8_t* output, size_t n);
+
+// Writes the requantization terms of `channels` channels of `params` (the
+// profile, zero point and per-channel arrays) into `terms`, or returns false
+// where the kernel cannot use stored terms for this layer.
+using Qs8GemmTermsFn = bool (*)(size_t channels, const Qs8GemmParams& params, void* terms);
 
 // A taller tile of a variant for layers of at most layout.nr channels (one
 // packed block): same packed weights, same outputs, mr rows per call. With
@@ -111,6 +121,11 @@ struct Qs8GemmKernel {
   Qs8OffsetFn offset_activations = nullptr;
   // Optional: the tile for layers of at most layout.nr channels.
   const Qs8NarrowTile* narrow = nullptr;
+  // Optional: stores a layer's requantization terms once
+  // (Qs8GemmParams::requant_terms, requant_terms_block_bytes per NR block),
+  // for every form above, instead of per call.
+  Qs8GemmTermsFn requant_terms = nullptr;
+  uint32_t requant_terms_block_bytes = 0;
 };
 
 // `kernel` with its narrow tile's functions and rows in place of its own
@@ -169,6 +184,9 @@ Qs8IgemmSignature qs8_igemm_8x16c4__avx512vnni_offset;
 // (Qs8GemmKernel::narrow).
 Qs8GemmSignature qs8_gemm_16x16c4__avx512vnni, qs8_gemm_16x16c4__avx512vnni_offset;
 Qs8IgemmSignature qs8_igemm_16x16c4__avx512vnni, qs8_igemm_16x16c4__avx512vnni_offset;
+bool qs8_gemm_requant_terms__avx512vnni(size_t channels, const Qs8GemmParams& params,
+                                        void* terms);
+constexpr uint32_t kQs8GemmTermsBlockBytesAvx512vnni = 5 * 64;
 void qs8_offset_activations__avx512vnni(const int8_t* input, int8_t* output, size_t n);
 void qu8_flip_sums__avx512(const uint8_t* input, int8_t* output, size_t pixels,
                            size_t pixel_bytes, int32_t* sums);

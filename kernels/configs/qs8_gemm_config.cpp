@@ -19,7 +19,8 @@ constexpr KernelVariant<Qs8GemmKernel> kQs8Gemm[] = {
     {"qs8_gemm_8x16c4__avx512vnni", "avx512vnni", kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VNNI,
      {qs8_gemm_8x16c4__avx512vnni, 8, {16, 4, true}, qs8_igemm_8x16c4__avx512vnni, false, true,
       true, qu8_flip_sums__avx512, qs8_gemm_8x16c4__avx512vnni_offset,
-      qs8_igemm_8x16c4__avx512vnni_offset, qs8_offset_activations__avx512vnni, &kVnniNarrow}},
+      qs8_igemm_8x16c4__avx512vnni_offset, qs8_offset_activations__avx512vnni, &kVnniNarrow,
+      qs8_gemm_requant_terms__avx512vnni, kQs8GemmTermsBlockBytesAvx512vnni}},
 #endif
 #if defined(LOWBIT_HAVE_AVX512)
     {"qs8_gemm_8x16c2__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW,

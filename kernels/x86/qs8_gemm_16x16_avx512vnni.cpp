@@ -187,10 +187,10 @@ void accumulate_rows(const Pass& pass, bool half, const uint8_t* w, __m512i* acc
 
 // Rows m < mr of one block (`channels` <= 16) requantized and stored, four
 // rows per VPERMD as store_one_block does.
-template <RequantProfile kProfile>
+template <RequantProfile kProfile, bool kStored>
 void store_block(size_t mr, const __m512i* acc, const Qs8GemmParams& params, size_t channel,
                  size_t channels, int8_t* c, size_t c_stride) {
-  const avx512::BlockRequantizer<kProfile> requant(params, channel);
+  const avx512::GemmBlockRequant<kProfile, kStored> requant(params, channel);
   const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
   const bool uint8_outputs = params.output_max > 127;
   const __mmask16 mask = static_cast<__mmask16>((1u << channels) - 1u);
@@ -199,7 +199,7 @@ void store_block(size_t mr, const __m512i* acc, const Qs8GemmParams& params, siz
     const __m512i rows23 = _mm512_packs_epi32(requant(acc[m + 2]), requant(acc[m + 3]));
     const __m512i packed = uint8_outputs ? _mm512_packus_epi16(rows01, rows23)
                                          : _mm512_packs_epi16(rows01, rows23);
-    const __m512i bytes = _mm512_permutexvar_epi32(order, packed);
+    const __m512i bytes = _mm512_permutexvar_epi32(order, requant.clamp_bytes(packed));
     const __m128i row[4] = {_mm512_castsi512_si128(bytes), _mm512_extracti32x4_epi32(bytes, 1),
                             _mm512_extracti32x4_epi32(bytes, 2),
                             _mm512_extracti32x4_epi32(bytes, 3)};
@@ -231,7 +231,13 @@ void tile(size_t mr, size_t nc, const Pass& pass, size_t block_bytes, const void
         acc[m] = _mm512_add_epi32(acc[m], _mm512_set1_epi32(params.row_offsets[m]));
       }
     }
-    store_block<kProfile>(mr, acc, params, block, channels, c, c_stride);
+    if constexpr (kProfile != RequantProfile::kXnnpackFp32) {
+      if (params.requant_terms != nullptr) {
+        store_block<kProfile, true>(mr, acc, params, block, channels, c, c_stride);
+        continue;
+      }
+    }
+    store_block<kProfile, false>(mr, acc, params, block, channels, c, c_stride);
   }
 }
 

@@ -130,6 +130,12 @@ void qs8_gemm_8x16c4__avx512vnni_offset(size_t mr, size_t nc, size_t k,
   gemm<true>(mr, nc, k, a_rows, packed_w, c, c_stride, params);
 }
 
+bool qs8_gemm_requant_terms__avx512vnni(size_t channels, const Qs8GemmParams& params,
+                                        void* terms) {
+  static_assert(avx512::kGemmTermsBlockBytes == kQs8GemmTermsBlockBytesAvx512vnni);
+  return avx512::store_gemm_terms(channels, params, terms);
+}
+
 // 64 bytes per step, the last partial step masked.
 void qs8_offset_activations__avx512vnni(const int8_t* input, int8_t* output, size_t n) {
   const __m512i sign_bits = _mm512_set1_epi8(static_cast<char>(0x80));

@@ -11,7 +11,9 @@
 // them, so each broadcast activation feeds two VPDPBUSD. Only the tile's rows
 // are computed (kRows): a 7x7 layer's 49 rows would otherwise spend 8 rows of
 // work on its last row. The requantization parameters of a block are loaded
-// once for its rows, and the body is specialised per profile.
+// once for its rows, and the body is specialised per profile; fixed-point
+// profiles read the layer's stored terms where the driver gives them
+// (Qs8GemmParams::requant_terms, kernels/x86/qs8_gemm_terms_avx512.h).
 //
 // A Source supplies the K loop: accumulate_two<kRows, kHalf>(w0, w1,
 // TwoBlockSums*) and accumulate_one<kRows, kHalf>(w, __m512i[8]) starting from
@@ -27,6 +29,7 @@
 #include <cstring>
 
 #include "kernels/qs8_gemm.h"
+#include "kernels/x86/qs8_gemm_terms_avx512.h"
 #include "kernels/x86/qs8_requant_avx512.h"
 
 namespace lowbit {
@@ -140,12 +143,12 @@ struct TwoBlockSums {
 // bytes, instead of a VPMOVDB (two port-5 uops on Intel) per 16 outputs.
 // The lanes are clamped already, to int8's range or (uint8 outputs,
 // stores_low_byte) to [0, 255], so the saturating packs change no value.
-template <size_t kRows, RequantProfile kProfile>
+template <size_t kRows, RequantProfile kProfile, bool kStored>
 LOWBIT_AVX512_ALWAYS_INLINE void store_two_blocks(const TwoBlockSums& sums,
                                                   const Qs8GemmParams& params, size_t channel,
                                                   int8_t* c, size_t c_stride) {
-  const avx512::BlockRequantizer<kProfile> requant0(params, channel);
-  const avx512::BlockRequantizer<kProfile> requant1(params, channel + kNR);
+  const avx512::GemmBlockRequant<kProfile, kStored> requant0(params, channel);
+  const avx512::GemmBlockRequant<kProfile, kStored> requant1(params, channel + kNR);
   // After the packs, 128-bit lane l holds dwords (4 channels each): row m
   // channels 4l.. of block 0, of block 1, then row m + 1 the same; output
   // dword j is row j / 8, block (j / 4) % 2, lane j % 4.
@@ -158,7 +161,7 @@ LOWBIT_AVX512_ALWAYS_INLINE void store_two_blocks(const TwoBlockSums& sums,
         _mm512_packs_epi32(requant0(sums.acc0[next]), requant1(sums.acc1[next]));
     const __m512i packed =
         uint8_outputs ? _mm512_packus_epi16(row0, row1) : _mm512_packs_epi16(row0, row1);
-    const __m512i bytes = _mm512_permutexvar_epi32(order, packed);
+    const __m512i bytes = _mm512_permutexvar_epi32(order, requant0.clamp_bytes(packed));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + m * c_stride + channel),
                         _mm512_castsi512_si256(bytes));
     if (m + 1 < kRows) {
@@ -171,11 +174,11 @@ LOWBIT_AVX512_ALWAYS_INLINE void store_two_blocks(const TwoBlockSums& sums,
 // One block (`channels` <= 16) of kRows rows, four rows at a time: as
 // store_two_blocks, rows m .. m + 3 narrowed by two VPACKSSDW, one VPACKSSWB
 // (VPACKUSWB for uint8 outputs) and one VPERMD into their 16 bytes each.
-template <size_t kRows, RequantProfile kProfile>
+template <size_t kRows, RequantProfile kProfile, bool kStored>
 LOWBIT_AVX512_ALWAYS_INLINE void store_one_block(const __m512i* acc, const Qs8GemmParams& params,
                                                  size_t channel, size_t channels, int8_t* c,
                                                  size_t c_stride) {
-  const avx512::BlockRequantizer<kProfile> requant(params, channel);
+  const avx512::GemmBlockRequant<kProfile, kStored> requant(params, channel);
   // After the packs, 128-bit lane l holds rows m .. m + 3's channels 4l ..
   // 4l + 3, a dword each; output dword j is row j / 4, lane j % 4.
   const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
@@ -189,7 +192,7 @@ LOWBIT_AVX512_ALWAYS_INLINE void store_one_block(const __m512i* acc, const Qs8Ge
     const __m512i rows23 = _mm512_packs_epi32(requant(acc[m2]), requant(acc[m3]));
     const __m512i packed = uint8_outputs ? _mm512_packus_epi16(rows01, rows23)
                                          : _mm512_packs_epi16(rows01, rows23);
-    const __m512i bytes = _mm512_permutexvar_epi32(order, packed);
+    const __m512i bytes = _mm512_permutexvar_epi32(order, requant.clamp_bytes(packed));
     const __m128i row[4] = {_mm512_castsi512_si128(bytes), _mm512_extracti32x4_epi32(bytes, 1),
                             _mm512_extracti32x4_epi32(bytes, 2),
                             _mm512_extracti32x4_epi32(bytes, 3)};
@@ -218,7 +221,7 @@ inline void add_row_offsets(__m512i* acc, const Qs8GemmParams& params) {
 // All channels for kRows rows; block_bytes = one packed block of nr channels.
 // Stores keep the low byte of each clamped lane (stores_low_byte): packs
 // with signed or, for uint8 clamps, unsigned saturation.
-template <size_t kRows, RequantProfile kProfile, bool kOffsets, typename Source>
+template <size_t kRows, RequantProfile kProfile, bool kOffsets, bool kStored, typename Source>
 void gemm_rows(const Source& source, size_t nc, size_t block_bytes, const void* packed_w,
                int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
   const auto* w = static_cast<const uint8_t*>(packed_w);
@@ -234,11 +237,11 @@ void gemm_rows(const Source& source, size_t nc, size_t block_bytes, const void* 
     add_row_offsets<kRows, kOffsets>(sums.acc0, params);
     add_row_offsets<kRows, kOffsets>(sums.acc1, params);
     if (rest >= kNR) {
-      store_two_blocks<kRows, kProfile>(sums, params, block, c, c_stride);
+      store_two_blocks<kRows, kProfile, kStored>(sums, params, block, c, c_stride);
       continue;
     }
-    store_one_block<kRows, kProfile>(sums.acc0, params, block, kNR, c, c_stride);
-    store_one_block<kRows, kProfile>(sums.acc1, params, block + kNR, rest, c, c_stride);
+    store_one_block<kRows, kProfile, kStored>(sums.acc0, params, block, kNR, c, c_stride);
+    store_one_block<kRows, kProfile, kStored>(sums.acc1, params, block + kNR, rest, c, c_stride);
   }
   if (block < nc) {
     __m512i acc[kMR];
@@ -249,23 +252,37 @@ void gemm_rows(const Source& source, size_t nc, size_t block_bytes, const void* 
       source.template accumulate_one<kRows, false>(w, acc);
     }
     add_row_offsets<kRows, kOffsets>(acc, params);
-    store_one_block<kRows, kProfile>(acc, params, block, rest < kNR ? rest : kNR, c, c_stride);
+    store_one_block<kRows, kProfile, kStored>(acc, params, block, rest < kNR ? rest : kNR, c, c_stride);
   }
 }
 
-template <RequantProfile kProfile, bool kOffsets, typename Source>
+template <RequantProfile kProfile, bool kOffsets, bool kStored, typename Source>
 void gemm_any_rows(size_t mr, const Source& source, size_t nc, size_t block_bytes,
                    const void* packed_w, int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
   switch (mr) {
-    case 1: return gemm_rows<1, kProfile, kOffsets>(source, nc, block_bytes, packed_w, c, c_stride, params);
-    case 2: return gemm_rows<2, kProfile, kOffsets>(source, nc, block_bytes, packed_w, c, c_stride, params);
-    case 3: return gemm_rows<3, kProfile, kOffsets>(source, nc, block_bytes, packed_w, c, c_stride, params);
-    case 4: return gemm_rows<4, kProfile, kOffsets>(source, nc, block_bytes, packed_w, c, c_stride, params);
-    case 5: return gemm_rows<5, kProfile, kOffsets>(source, nc, block_bytes, packed_w, c, c_stride, params);
-    case 6: return gemm_rows<6, kProfile, kOffsets>(source, nc, block_bytes, packed_w, c, c_stride, params);
-    case 7: return gemm_rows<7, kProfile, kOffsets>(source, nc, block_bytes, packed_w, c, c_stride, params);
-    default: return gemm_rows<8, kProfile, kOffsets>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 1: return gemm_rows<1, kProfile, kOffsets, kStored>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 2: return gemm_rows<2, kProfile, kOffsets, kStored>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 3: return gemm_rows<3, kProfile, kOffsets, kStored>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 4: return gemm_rows<4, kProfile, kOffsets, kStored>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 5: return gemm_rows<5, kProfile, kOffsets, kStored>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 6: return gemm_rows<6, kProfile, kOffsets, kStored>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    case 7: return gemm_rows<7, kProfile, kOffsets, kStored>(source, nc, block_bytes, packed_w, c, c_stride, params);
+    default: return gemm_rows<8, kProfile, kOffsets, kStored>(source, nc, block_bytes, packed_w, c, c_stride, params);
   }
+}
+
+// A fixed-point profile's rows, with the layer's stored requantization
+// terms where the driver gave them (Qs8GemmParams::requant_terms).
+template <RequantProfile kProfile, bool kOffsets, typename Source>
+void gemm_fixed_point(size_t mr, const Source& source, size_t nc, size_t block_bytes,
+                      const void* packed_w, int8_t* c, size_t c_stride,
+                      const Qs8GemmParams& params) {
+  if (params.requant_terms != nullptr) {
+    return gemm_any_rows<kProfile, kOffsets, true>(mr, source, nc, block_bytes, packed_w, c,
+                                                   c_stride, params);
+  }
+  gemm_any_rows<kProfile, kOffsets, false>(mr, source, nc, block_bytes, packed_w, c, c_stride,
+                                           params);
 }
 
 // Entry point body: picks the profile's specialisation, and whether row
@@ -275,17 +292,17 @@ void gemm_profile(size_t mr, const Source& source, size_t nc, size_t block_bytes
                   const void* packed_w, int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
   switch (qs8_kernel_profile(params)) {
     case RequantProfile::kXnnpackFp32:
-      return gemm_any_rows<RequantProfile::kXnnpackFp32, kOffsets>(mr, source, nc, block_bytes,
-                                                                   packed_w, c, c_stride, params);
+      return gemm_any_rows<RequantProfile::kXnnpackFp32, kOffsets, false>(
+          mr, source, nc, block_bytes, packed_w, c, c_stride, params);
     case RequantProfile::kSingleRounding:
-      return gemm_any_rows<RequantProfile::kSingleRounding, kOffsets>(
+      return gemm_fixed_point<RequantProfile::kSingleRounding, kOffsets>(
           mr, source, nc, block_bytes, packed_w, c, c_stride, params);
     case RequantProfile::kTfliteOptimized:
-      return gemm_any_rows<RequantProfile::kTfliteOptimized, kOffsets>(
+      return gemm_fixed_point<RequantProfile::kTfliteOptimized, kOffsets>(
           mr, source, nc, block_bytes, packed_w, c, c_stride, params);
     case RequantProfile::kTfliteReference:
     default:
-      return gemm_any_rows<RequantProfile::kTfliteReference, kOffsets>(
+      return gemm_fixed_point<RequantProfile::kTfliteReference, kOffsets>(
           mr, source, nc, block_bytes, packed_w, c, c_stride, params);
   }
 }

@@ -165,6 +165,11 @@ size_t large_depth(const Qs8GemmLayout& layout) { return 1000 + layout.k_group -
 
 const auto& kProfiles = testing::kSimdProfiles;
 
+std::mt19937& rng_for_terms() {
+  static std::mt19937 rng(testing::test_seed());
+  return rng;
+}
+
 }  // namespace
 
 TEST_CASE("qs8 GEMM variants match the definition in every profile", "[kernels][qs8_gemm]") {
@@ -374,4 +379,55 @@ TEST_CASE("qs8 indirect GEMM variants: every M and N remainder, padding taps, st
       }
     }
   });
+}
+
+// Qs8GemmKernel::requant_terms: typical layers (every multiplier below 1/2,
+// any int8 zero point and clamp) get stored terms in the fixed-point
+// profiles, and the GEMM, its indirect form and the narrow tile read them
+// with the same outputs; the fp32 profile and a left shift get none. (The
+// "+terms" rows of the sweeps above cover every other shape.)
+TEST_CASE("qs8 GEMM stored requantization terms give the same outputs", "[kernels][qs8_gemm]") {
+  const uint32_t seed = testing::test_seed();
+  CAPTURE(seed);
+  const auto variants = testing::qs8_gemm_variants_under_test();
+  int stored = 0, storing_variants = 0;
+  testing::for_each_runnable_variant(variants, [&](const KernelVariant<Qs8GemmKernel>& variant) {
+    const Qs8GemmKernel& kernel = variant.fn;
+    if (kernel.requant_terms == nullptr) return;
+    ++storing_variants;
+    for (RequantProfile profile : kProfiles) {
+      INFO(requant_profile_name(profile));
+      std::mt19937 rng(seed);
+      for (int iter = 0; iter < testing::scaled_iterations(40); ++iter) {
+        Problem p = make_problem(rng, 2 * kernel.mr + 1, profile);
+        std::uniform_real_distribution<double> log_scale(-14.0, -2.0);
+        p.draw(profile, p.n, 16, [&] { return std::pow(2.0, log_scale(rng)); });
+        if (iter % 3 == 0) {  // uint8 outputs (stores_low_byte variants)
+          p.params.output_zero_point = static_cast<int32_t>(rng() % 256);
+          p.params.output_max = rng() % 2 ? 255 : 200;
+          p.params.output_min = rng() % 2 ? 0 : std::min(p.params.output_zero_point, 200);
+          if (!kernel.stores_low_byte) continue;
+        }
+        CAPTURE(iter, p.mr, p.n, p.k, p.params.output_zero_point, p.params.output_min,
+                p.params.output_max);
+        std::vector<uint8_t> terms((p.n + 15) / 16 * kernel.requant_terms_block_bytes);
+        if (profile == RequantProfile::kXnnpackFp32) {
+          CHECK_FALSE(kernel.requant_terms(p.n, p.params, terms.data()));
+          continue;
+        }
+        REQUIRE(kernel.requant_terms(p.n, p.params, terms.data()));
+        p.params.requant_terms = terms.data();
+        REQUIRE(run(kernel, p) == simulate(p));
+        ++stored;
+      }
+    }
+    Problem p = make_problem(rng_for_terms(), 4, RequantProfile::kTfliteReference);
+    std::vector<uint8_t> terms((p.n + 15) / 16 * kernel.requant_terms_block_bytes);
+    p.shift[0] = 1;  // a left shift
+    CHECK_FALSE(kernel.requant_terms(p.n, p.params, terms.data()));
+    p.shift[0] = -3;
+    p.params.profile = RequantProfile::kXnnpackFp32;
+    CHECK_FALSE(kernel.requant_terms(p.n, p.params, terms.data()));
+  });
+  CHECK((storing_variants == 0 || stored > 0));
 }

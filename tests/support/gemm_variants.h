@@ -4,7 +4,9 @@
 // AVX-VNNI kernel, so that kernel's logic runs on CPUs with AVX512-VNNI but no
 // AVX-VNNI (AMD Zen 4). Where the CPU has AVX-VNNI, the table's own row runs
 // too; and every variant's offset forms (Qs8GemmKernel::fn_offset) as a row
-// of their own.
+// of their own; and, for variants that store requantization terms
+// (Qs8GemmKernel::requant_terms), every such row again with the terms stored
+// before each call (Qs8GemmParams::requant_terms).
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -257,6 +259,61 @@ inline bool make_row(const KernelVariant<Qs8GemmKernel>& row, size_t index,
 }
 }  // namespace offset_forms
 
+// A variant's calls with its requantization terms stored first, as the
+// driver does at prepare (where the kernel declines them for the call's
+// parameters, the call runs without, as the driver's would).
+namespace stored_terms {
+constexpr size_t kSlots = 8;
+inline Qs8GemmKernel& slot(size_t i) {
+  static Qs8GemmKernel slots[kSlots];
+  return slots[i];
+}
+inline Qs8GemmParams with_terms(const Qs8GemmKernel& kernel, size_t nc,
+                                const Qs8GemmParams& params, std::vector<uint8_t>* terms) {
+  const size_t blocks = (nc + kernel.layout.nr - 1) / kernel.layout.nr;
+  terms->assign(blocks * kernel.requant_terms_block_bytes, 0);
+  Qs8GemmParams p = params;
+  p.requant_terms = kernel.requant_terms(nc, params, terms->data()) ? terms->data() : nullptr;
+  return p;
+}
+template <size_t kSlot>
+void gemm(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows, const void* packed_w,
+          int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
+  const Qs8GemmKernel& kernel = slot(kSlot);
+  std::vector<uint8_t> terms;
+  kernel.fn(mr, nc, k, a_rows, packed_w, c, c_stride, with_terms(kernel, nc, params, &terms));
+}
+template <size_t kSlot>
+void igemm(size_t mr, size_t nc, size_t taps, size_t tap_bytes, const int8_t* const* indirection,
+           const void* packed_w, int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
+  const Qs8GemmKernel& kernel = slot(kSlot);
+  std::vector<uint8_t> terms;
+  kernel.igemm(mr, nc, taps, tap_bytes, indirection, packed_w, c, c_stride,
+               with_terms(kernel, nc, params, &terms));
+}
+template <size_t... kSlot>
+constexpr Qs8GemmFn kGemms[] = {gemm<kSlot>...};
+template <size_t... kSlot>
+constexpr Qs8IgemmFn kIgemms[] = {igemm<kSlot>...};
+
+// The row "<name>+terms" of `row`, or false when the slots are used up.
+inline bool make_row(const KernelVariant<Qs8GemmKernel>& row, size_t index,
+                     KernelVariant<Qs8GemmKernel>* out) {
+  if (index >= kSlots) return false;
+  static std::deque<std::string> names;
+  slot(index) = row.fn;
+  names.push_back(std::string(row.name) + "+terms");
+  *out = row;
+  out->name = names.back().c_str();
+  out->fn.fn = kGemms<0, 1, 2, 3, 4, 5, 6, 7>[index];
+  out->fn.igemm = row.fn.igemm ? kIgemms<0, 1, 2, 3, 4, 5, 6, 7>[index] : nullptr;
+  out->fn.fn_offset = nullptr;
+  out->fn.igemm_offset = nullptr;
+  out->fn.requant_terms = nullptr;
+  return true;
+}
+}  // namespace stored_terms
+
 inline std::vector<KernelVariant<Qs8GemmKernel>> qs8_gemm_variants_under_test() {
   const auto [table, count] = qs8_gemm_variants();
   std::vector<KernelVariant<Qs8GemmKernel>> variants(table, table + count);
@@ -278,6 +335,13 @@ inline std::vector<KernelVariant<Qs8GemmKernel>> qs8_gemm_variants_under_test() 
       continue;
     }
     REQUIRE(offset_forms::make_row(variants[v], offset_rows++, &row));
+    variants.insert(variants.end() - 1, row);
+  }
+  size_t terms_rows = 0;
+  for (size_t v = 0, end = variants.size(); v + 1 < end; ++v) {
+    if (variants[v].fn.requant_terms == nullptr) continue;
+    KernelVariant<Qs8GemmKernel> row;
+    REQUIRE(stored_terms::make_row(variants[v], terms_rows++, &row));
     variants.insert(variants.end() - 1, row);
   }
 #if defined(__x86_64__)

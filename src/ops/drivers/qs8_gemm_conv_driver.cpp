@@ -156,6 +156,7 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
     ctx.offer_prepared(key, packed_, packed_bytes);
   }
   LOWBIT_RETURN_IF_ERROR(make_gemm_params(ctx, q, n, 16, &params_));
+  LOWBIT_RETURN_IF_ERROR(prepare_requant_terms(ctx));
 
   // Work splits into row_splits x channel_splits rectangles, one per task,
   // each with its own strip. Few row tiles (batch-1 FC, small images) would
@@ -190,6 +191,26 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
   return Status::Ok();
 }
 
+// Sized whether or not the layer's parameters allow storing the terms, so
+// the sizing pass counts the same bytes; the fp32 profile has none.
+Status Qs8GemmConvDriver::prepare_requant_terms(PrepareContext& ctx) {
+  params_.requant_terms = nullptr;
+  terms_block_bytes_ = kernel_.requant_terms_block_bytes;
+  if (kernel_.requant_terms == nullptr || ctx.profile() == RequantProfile::kXnnpackFp32) {
+    return Status::Ok();
+  }
+  const size_t n = static_cast<size_t>(g_.output_c);
+  const size_t bytes = (n + kernel_.layout.nr - 1) / kernel_.layout.nr * terms_block_bytes_;
+  if (ctx.sizing_only()) {
+    ctx.reserve_persistent(bytes);
+    return Status::Ok();
+  }
+  void* terms = ctx.allocate_persistent(bytes);
+  if (!terms) return Status(StatusCode::kResourceExhausted, "cannot allocate requantization terms");
+  if (kernel_.requant_terms(n, params_, terms)) params_.requant_terms = terms;
+  return Status::Ok();
+}
+
 void Qs8GemmConvDriver::run_tiles(size_t first_tile, size_t end_tile, size_t first_channel,
                                   size_t end_channel, const int8_t* input, int8_t* output,
                                   int8_t* strip, const int32_t* row_sums) const {
@@ -203,6 +224,10 @@ void Qs8GemmConvDriver::run_tiles(size_t first_tile, size_t end_tile, size_t fir
   params.multiplier += first_channel;
   params.shift += first_channel;
   params.scale += first_channel;
+  if (params.requant_terms != nullptr) {
+    params.requant_terms = static_cast<const uint8_t*>(params.requant_terms) +
+                           first_channel / kernel_.layout.nr * terms_block_bytes_;
+  }
   const size_t kernel_taps = size_t(g_.kernel_h) * g_.kernel_w;
   int32_t offsets[16];
   if (row_sum_multiplier_ != 0) params.row_offsets = offsets;

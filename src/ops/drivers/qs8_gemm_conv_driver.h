@@ -18,7 +18,9 @@
 // most 32 channels are kept for the whole layer (persistent, up to 128 KiB a
 // layer) and rebuilt only when run() sees another input address. Layers of
 // at most NR output channels run the variant's narrow tile where it has one
-// (Qs8GemmKernel::narrow).
+// (Qs8GemmKernel::narrow). Fixed-point profiles store the variant's
+// requantization terms once per layer where it has them
+// (Qs8GemmKernel::requant_terms).
 #pragma once
 
 #include <cstddef>
@@ -137,6 +139,9 @@ class Qs8GemmConvDriver {
   void fill_padded_row_taps(size_t row0, size_t mr, const int8_t* padded,
                             const int8_t** taps) const;
   Status prepare_pixel_taps(PrepareContext& ctx);
+  // The variant's stored requantization terms (Qs8GemmParams::requant_terms),
+  // computed once here instead of on every call.
+  Status prepare_requant_terms(PrepareContext& ctx);
   // Points indirection_ at `input`'s pixels, unless it does already.
   void build_indirection(const int8_t* input) const;
   Status pack_weights(PrepareContext& ctx, const Qs8ConvQuantization& q, size_t packed_bytes,
@@ -166,6 +171,7 @@ class Qs8GemmConvDriver {
   Qs8ConvGeometry g_;
   Qs8GemmKernel kernel_{};
   Qs8GemmParams params_;
+  size_t terms_block_bytes_ = 0;  // of params_.requant_terms, per NR block
   const void* packed_ = nullptr;
   const char* name_ = "";          // the tile that runs (a narrow tile's own name)
   const char* variant_name_ = "";  // the variant row, which names the packed layout
