@@ -186,31 +186,16 @@ void accumulate_rows(const Pass& pass, bool half, const uint8_t* w, __m512i* acc
 }
 
 // Rows m < mr of one block (`channels` <= 16) requantized and stored, four
-// rows per VPERMD as store_one_block does.
+// rows at a time as store_one_block does.
 template <RequantProfile kProfile, bool kStored>
 void store_block(size_t mr, const __m512i* acc, const Qs8GemmParams& params, size_t channel,
                  size_t channels, int8_t* c, size_t c_stride) {
   const avx512::GemmBlockRequant<kProfile, kStored> requant(params, channel);
-  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
   const bool uint8_outputs = params.output_max > 127;
-  const __mmask16 mask = static_cast<__mmask16>((1u << channels) - 1u);
   for (size_t m = 0; m < mr; m += 4) {
-    const __m512i rows01 = _mm512_packs_epi32(requant(acc[m]), requant(acc[m + 1]));
-    const __m512i rows23 = _mm512_packs_epi32(requant(acc[m + 2]), requant(acc[m + 3]));
-    const __m512i packed = uint8_outputs ? _mm512_packus_epi16(rows01, rows23)
-                                         : _mm512_packs_epi16(rows01, rows23);
-    const __m512i bytes = _mm512_permutexvar_epi32(order, requant.clamp_bytes(packed));
-    const __m128i row[4] = {_mm512_castsi512_si128(bytes), _mm512_extracti32x4_epi32(bytes, 1),
-                            _mm512_extracti32x4_epi32(bytes, 2),
-                            _mm512_extracti32x4_epi32(bytes, 3)};
-    for (size_t i = 0; i < 4 && m + i < mr; ++i) {
-      int8_t* out = c + (m + i) * c_stride + channel;
-      if (channels == vnni::kNR) {
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), row[i]);
-      } else {
-        _mm_mask_storeu_epi8(out, mask, row[i]);
-      }
-    }
+    vnni::store_four_rows(requant, requant(acc[m]), requant(acc[m + 1]), requant(acc[m + 2]),
+                          requant(acc[m + 3]), uint8_outputs, mr - m < 4 ? mr - m : 4, channels,
+                          c + m * c_stride + channel, c_stride);
   }
 }
 

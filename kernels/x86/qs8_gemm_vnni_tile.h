@@ -171,39 +171,51 @@ LOWBIT_AVX512_ALWAYS_INLINE void store_two_blocks(const TwoBlockSums& sums,
   }
 }
 
-// One block (`channels` <= 16) of kRows rows, four rows at a time: as
-// store_two_blocks, rows m .. m + 3 narrowed by two VPACKSSDW, one VPACKSSWB
-// (VPACKUSWB for uint8 outputs) and one VPERMD into their 16 bytes each.
+// Four rows' requantized accumulators of one block (`channels` <= 16)
+// narrowed by two VPACKSSDW, one VPACKSSWB (VPACKUSWB for uint8 outputs) and
+// one VPERMD into 16 bytes each; the first `rows` of them are stored at out,
+// out + c_stride, ...
+template <typename Requant>
+LOWBIT_AVX512_ALWAYS_INLINE void store_four_rows(const Requant& requant, __m512i r0, __m512i r1,
+                                                 __m512i r2, __m512i r3, bool uint8_outputs,
+                                                 size_t rows, size_t channels, int8_t* out,
+                                                 size_t c_stride) {
+  // After the packs, 128-bit lane l holds the rows' channels 4l .. 4l + 3, a
+  // dword each; output dword j is row j / 4, lane j % 4.
+  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  const __m512i rows01 = _mm512_packs_epi32(r0, r1);
+  const __m512i rows23 = _mm512_packs_epi32(r2, r3);
+  const __m512i packed = uint8_outputs ? _mm512_packus_epi16(rows01, rows23)
+                                       : _mm512_packs_epi16(rows01, rows23);
+  const __m512i bytes = _mm512_permutexvar_epi32(order, requant.clamp_bytes(packed));
+  const __m128i row[4] = {_mm512_castsi512_si128(bytes), _mm512_extracti32x4_epi32(bytes, 1),
+                          _mm512_extracti32x4_epi32(bytes, 2),
+                          _mm512_extracti32x4_epi32(bytes, 3)};
+  const __mmask16 mask = static_cast<__mmask16>((1u << channels) - 1u);
+  for (size_t i = 0; i < rows; ++i) {
+    if (channels == kNR) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i * c_stride), row[i]);
+    } else {
+      _mm_mask_storeu_epi8(out + i * c_stride, mask, row[i]);
+    }
+  }
+}
+
+// One block (`channels` <= 16) of kRows rows, four rows at a time
+// (store_four_rows, as store_two_blocks narrows two blocks).
 template <size_t kRows, RequantProfile kProfile, bool kStored>
 LOWBIT_AVX512_ALWAYS_INLINE void store_one_block(const __m512i* acc, const Qs8GemmParams& params,
                                                  size_t channel, size_t channels, int8_t* c,
                                                  size_t c_stride) {
   const avx512::GemmBlockRequant<kProfile, kStored> requant(params, channel);
-  // After the packs, 128-bit lane l holds rows m .. m + 3's channels 4l ..
-  // 4l + 3, a dword each; output dword j is row j / 4, lane j % 4.
-  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
   const bool uint8_outputs = params.output_max > 127;
-  const __mmask16 mask = static_cast<__mmask16>((1u << channels) - 1u);
   for (size_t m = 0; m < kRows; m += 4) {
     const size_t m1 = m + 1 < kRows ? m + 1 : m;
     const size_t m2 = m + 2 < kRows ? m + 2 : m;
     const size_t m3 = m + 3 < kRows ? m + 3 : m;
-    const __m512i rows01 = _mm512_packs_epi32(requant(acc[m]), requant(acc[m1]));
-    const __m512i rows23 = _mm512_packs_epi32(requant(acc[m2]), requant(acc[m3]));
-    const __m512i packed = uint8_outputs ? _mm512_packus_epi16(rows01, rows23)
-                                         : _mm512_packs_epi16(rows01, rows23);
-    const __m512i bytes = _mm512_permutexvar_epi32(order, requant.clamp_bytes(packed));
-    const __m128i row[4] = {_mm512_castsi512_si128(bytes), _mm512_extracti32x4_epi32(bytes, 1),
-                            _mm512_extracti32x4_epi32(bytes, 2),
-                            _mm512_extracti32x4_epi32(bytes, 3)};
-    for (size_t i = 0; i < 4 && m + i < kRows; ++i) {
-      int8_t* out = c + (m + i) * c_stride + channel;
-      if (channels == kNR) {
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), row[i]);
-      } else {
-        _mm_mask_storeu_epi8(out, mask, row[i]);
-      }
-    }
+    store_four_rows(requant, requant(acc[m]), requant(acc[m1]), requant(acc[m2]),
+                    requant(acc[m3]), uint8_outputs, kRows - m < 4 ? kRows - m : 4, channels,
+                    c + m * c_stride + channel, c_stride);
   }
 }
 
