@@ -1,0 +1,179 @@
+// Fan-out depthwise row kernels, AVX-512 VNNI: one input channel spread over
+// 4 to 64 output channels (a depth multiplier on a one-channel input, e.g. a
+// grayscale first layer). The channel-block row kernels would fill 8 of 16
+// lanes per pixel and gather one byte per tap with a shuffle; here every
+// lane holds an output, and one VPDPBUSD adds four kernel rows of a column.
+//
+// Per chunk of an output row, the K input rows are copied with their padding
+// (zero-point bytes) and interleaved into dwords: entry j holds the bytes of
+// column j of kernel rows 4g..4g+3 (group g), each plus 128 so that they
+// multiply unsigned (the packed bias subtracts 128 * sum of weights). With
+// up to 8 channels a 16-lane vector holds 16 / channels adjacent output
+// pixels, and VPERMD picks each pixel's column from a 16-entry window; with
+// 16 or more, each pixel's column is broadcast to a vector per 16 channels.
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/qs8_dwconv.h"
+#include "kernels/x86/qs8_requant_avx512.h"
+
+namespace lowbit {
+namespace {
+
+constexpr size_t kLanes = 16;
+constexpr size_t kMaxVectors = 4;   // 64 channels
+constexpr size_t kChunkCols = 256;  // input columns interleaved per chunk
+// Slack past a chunk's columns: window loads read 16 entries from any output's first.
+constexpr size_t kSlack = 32;
+
+template <int K>
+struct Chunk {
+  static constexpr int kGroups = (K + 3) / 4;
+  alignas(64) uint8_t lines[K][kChunkCols + kSlack];
+  alignas(64) uint32_t quads[kGroups][kChunkCols + kSlack];
+
+  // Columns [first, first + count) of the kernel rows, zero points outside
+  // [0, width); count is a multiple of 16.
+  void fill(const Qs8DwconvRowArgs& a, ptrdiff_t first, size_t count) {
+    const ptrdiff_t width = ptrdiff_t(a.input_width);
+    const ptrdiff_t begin = first < 0 ? 0 : first > width ? width : first;
+    const ptrdiff_t end = first + ptrdiff_t(count) < width ? first + ptrdiff_t(count) : width;
+    const int zero_point = static_cast<uint8_t>(a.zero_row[0]);
+    for (int ky = 0; ky < K; ++ky) {
+      uint8_t* line = lines[ky];
+      if (end <= begin) {
+        std::memset(line, zero_point, count);
+        continue;
+      }
+      const size_t left = size_t(begin - first), inside = size_t(end - begin);
+      std::memset(line, zero_point, left);
+      std::memcpy(line + left, a.rows[ky] + begin, inside);
+      std::memset(line + left + inside, zero_point, count - left - inside);
+    }
+    const __m512i flip = _mm512_set1_epi32(int32_t(0x80808080u));
+    for (size_t j = 0; j < count; j += kLanes) {
+      for (int g = 0; g < kGroups; ++g) {
+        __m512i q = _mm512_setzero_si512();
+        for (int b = 0; b < 4 && 4 * g + b < K; ++b) {
+          const __m512i bytes = _mm512_cvtepu8_epi32(
+              _mm_load_si128(reinterpret_cast<const __m128i*>(lines[4 * g + b] + j)));
+          q = _mm512_or_si512(q, _mm512_slli_epi32(bytes, 8 * b));
+        }
+        _mm512_store_si512(quads[g] + j, _mm512_xor_si512(q, flip));
+      }
+    }
+  }
+};
+
+template <int K, int S, RequantProfile kProfile>
+void fanout_row(const Qs8DwconvRowArgs& a) {
+  constexpr int G = Chunk<K>::kGroups;
+  const size_t channels = a.channels;
+  const bool narrow = channels < kLanes;
+  const size_t vectors = narrow ? 1 : channels / kLanes;
+  const size_t pixels = narrow ? kLanes / channels : 1;  // per vector
+  const Qs8GemmParams& p = *a.params;
+
+  // Weights, biases and requantization per vector of lanes.
+  const auto* w = static_cast<const uint8_t*>(a.packed_w);
+  constexpr size_t kVectorBytes = kLanes * 4 + size_t(K) * G * kLanes * 4;
+  using Requant = avx512::BlockRequantizer<kProfile>;
+  alignas(64) int32_t lane_channel[kLanes];
+  for (size_t l = 0; l < kLanes; ++l) lane_channel[l] = int32_t(l % channels);
+  const __m512i lanes = _mm512_load_si512(lane_channel);
+  auto make_requant = [&](size_t v) {
+    if (!narrow) return Requant(p, v * kLanes);
+    return Requant(p, _mm512_permutexvar_epi32(lanes, _mm512_loadu_si512(p.multiplier)),
+                   _mm512_permutexvar_epi32(lanes, _mm512_loadu_si512(p.shift)),
+                   _mm512_permutexvar_ps(lanes, _mm512_loadu_ps(p.scale)));
+  };
+
+  // A vector's pixel i reads window entry i * S + kx for kernel column kx.
+  __m512i pick[K];
+  for (int kx = 0; kx < K; ++kx) {
+    alignas(64) int32_t idx[kLanes];
+    for (size_t l = 0; l < kLanes; ++l) idx[l] = int32_t((l / channels) * S + size_t(kx));
+    pick[kx] = narrow ? _mm512_load_si512(idx) : _mm512_set1_epi32(kx);
+  }
+
+  Chunk<K> chunk;
+  // Outputs per chunk: their columns must fit, in whole vectors of pixels.
+  constexpr size_t kChunkOutputs = ((kChunkCols - K) / S + 1) / 4 * 4;
+  for (size_t o0 = 0; o0 < a.output_width; o0 += kChunkOutputs) {
+    const size_t n = a.output_width - o0 < kChunkOutputs ? a.output_width - o0 : kChunkOutputs;
+    const size_t cols = (n - 1) * S + K;
+    chunk.fill(a, a.input_x + ptrdiff_t(o0 * S), (cols + kLanes - 1) / kLanes * kLanes + kLanes);
+    int8_t* out = a.output + o0 * a.pixel_stride;
+    if (narrow) {
+      const __m512i bias = _mm512_loadu_si512(w);
+      __m512i wt[K][G];
+      for (int kx = 0; kx < K; ++kx) {
+        for (int g = 0; g < G; ++g) wt[kx][g] = _mm512_loadu_si512(w + 64 + (kx * G + g) * 64);
+      }
+      const Requant requant = make_requant(0);
+      for (size_t o = 0; o < n; o += pixels, out += pixels * channels) {
+        __m512i acc = bias;
+        for (int g = 0; g < G; ++g) {
+          const __m512i window = _mm512_loadu_si512(chunk.quads[g] + o * S);
+          for (int kx = 0; kx < K; ++kx) {
+            acc = _mm512_dpbusd_epi32(acc, _mm512_permutexvar_epi32(pick[kx], window), wt[kx][g]);
+          }
+        }
+        const __m128i bytes = requant.bytes(acc);
+        if (o + pixels <= n) {
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(out), bytes);
+        } else {
+          _mm_mask_storeu_epi8(out, __mmask16((1u << ((n - o) * channels)) - 1), bytes);
+        }
+      }
+      continue;
+    }
+    Requant requant[kMaxVectors] = {make_requant(0), make_requant(vectors > 1 ? 1 : 0),
+                                    make_requant(vectors > 2 ? 2 : 0),
+                                    make_requant(vectors > 3 ? 3 : 0)};
+    for (size_t o = 0; o < n; ++o, out += a.pixel_stride) {
+      __m512i x[K][G];
+      for (int kx = 0; kx < K; ++kx) {
+        for (int g = 0; g < G; ++g) {
+          x[kx][g] = _mm512_set1_epi32(int32_t(chunk.quads[g][o * S + size_t(kx)]));
+        }
+      }
+      const uint8_t* wv = w;
+      for (size_t v = 0; v < vectors; ++v, wv += kVectorBytes) {
+        __m512i acc = _mm512_loadu_si512(wv);
+        for (int kx = 0; kx < K; ++kx) {
+          for (int g = 0; g < G; ++g) {
+            acc = _mm512_dpbusd_epi32(acc, x[kx][g],
+                                      _mm512_loadu_si512(wv + 64 + (kx * G + g) * 64));
+          }
+        }
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + v * kLanes), requant[v].bytes(acc));
+      }
+    }
+  }
+}
+
+template <int K, int S>
+void fanout_any_profile(const Qs8DwconvRowArgs& a) {
+  switch (qs8_kernel_profile(*a.params)) {
+    case RequantProfile::kXnnpackFp32:
+      return fanout_row<K, S, RequantProfile::kXnnpackFp32>(a);
+    case RequantProfile::kSingleRounding:
+      return fanout_row<K, S, RequantProfile::kSingleRounding>(a);
+    case RequantProfile::kTfliteOptimized:
+      return fanout_row<K, S, RequantProfile::kTfliteOptimized>(a);
+    case RequantProfile::kTfliteReference:
+    default:
+      return fanout_row<K, S, RequantProfile::kTfliteReference>(a);
+  }
+}
+
+}  // namespace
+
+void qs8_dwconv_fanout3x3s1__avx512vnni(const Qs8DwconvRowArgs& a) { fanout_any_profile<3, 1>(a); }
+void qs8_dwconv_fanout3x3s2__avx512vnni(const Qs8DwconvRowArgs& a) { fanout_any_profile<3, 2>(a); }
+void qs8_dwconv_fanout5x5s1__avx512vnni(const Qs8DwconvRowArgs& a) { fanout_any_profile<5, 1>(a); }
+void qs8_dwconv_fanout5x5s2__avx512vnni(const Qs8DwconvRowArgs& a) { fanout_any_profile<5, 2>(a); }
+
+}  // namespace lowbit
