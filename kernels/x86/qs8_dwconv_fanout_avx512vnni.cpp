@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "kernels/qs8_dwconv.h"
+#include "kernels/x86/qs8_dwconv_rows_avx2.h"  // rescale_folded_high
 #include "kernels/x86/qs8_requant_avx512.h"
 
 namespace lowbit {
@@ -66,35 +67,23 @@ struct Chunk {
   }
 };
 
-template <int K, int S, RequantProfile kProfile>
-void fanout_row(const Qs8DwconvRowArgs& a) {
+// The row's outputs, bytes(acc, v) narrowing the sums of lane vector v.
+template <int K, int S, typename Bytes>
+LOWBIT_AVX512_ALWAYS_INLINE void run_fanout(const Qs8DwconvRowArgs& a, Bytes&& bytes) {
   constexpr int G = Chunk<K>::kGroups;
   const size_t channels = a.channels;
   const bool narrow = channels < kLanes;
   const size_t vectors = narrow ? 1 : channels / kLanes;
   const size_t pixels = narrow ? kLanes / channels : 1;  // per vector
-  const Qs8GemmParams& p = *a.params;
-
-  // Weights, biases and requantization per vector of lanes.
   const auto* w = static_cast<const uint8_t*>(a.packed_w);
   constexpr size_t kVectorBytes = kLanes * 4 + size_t(K) * G * kLanes * 4;
-  using Requant = avx512::BlockRequantizer<kProfile>;
-  alignas(64) int32_t lane_channel[kLanes];
-  for (size_t l = 0; l < kLanes; ++l) lane_channel[l] = int32_t(l % channels);
-  const __m512i lanes = _mm512_load_si512(lane_channel);
-  auto make_requant = [&](size_t v) {
-    if (!narrow) return Requant(p, v * kLanes);
-    return Requant(p, _mm512_permutexvar_epi32(lanes, _mm512_loadu_si512(p.multiplier)),
-                   _mm512_permutexvar_epi32(lanes, _mm512_loadu_si512(p.shift)),
-                   _mm512_permutexvar_ps(lanes, _mm512_loadu_ps(p.scale)));
-  };
 
   // A vector's pixel i reads window entry i * S + kx for kernel column kx.
   __m512i pick[K];
   for (int kx = 0; kx < K; ++kx) {
     alignas(64) int32_t idx[kLanes];
     for (size_t l = 0; l < kLanes; ++l) idx[l] = int32_t((l / channels) * S + size_t(kx));
-    pick[kx] = narrow ? _mm512_load_si512(idx) : _mm512_set1_epi32(kx);
+    pick[kx] = _mm512_load_si512(idx);
   }
 
   Chunk<K> chunk;
@@ -111,7 +100,6 @@ void fanout_row(const Qs8DwconvRowArgs& a) {
       for (int kx = 0; kx < K; ++kx) {
         for (int g = 0; g < G; ++g) wt[kx][g] = _mm512_loadu_si512(w + 64 + (kx * G + g) * 64);
       }
-      const Requant requant = make_requant(0);
       for (size_t o = 0; o < n; o += pixels, out += pixels * channels) {
         __m512i acc = bias;
         for (int g = 0; g < G; ++g) {
@@ -120,18 +108,15 @@ void fanout_row(const Qs8DwconvRowArgs& a) {
             acc = _mm512_dpbusd_epi32(acc, _mm512_permutexvar_epi32(pick[kx], window), wt[kx][g]);
           }
         }
-        const __m128i bytes = requant.bytes(acc);
+        const __m128i result = bytes(acc, 0);
         if (o + pixels <= n) {
-          _mm_storeu_si128(reinterpret_cast<__m128i*>(out), bytes);
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(out), result);
         } else {
-          _mm_mask_storeu_epi8(out, __mmask16((1u << ((n - o) * channels)) - 1), bytes);
+          _mm_mask_storeu_epi8(out, __mmask16((1u << ((n - o) * channels)) - 1), result);
         }
       }
       continue;
     }
-    Requant requant[kMaxVectors] = {make_requant(0), make_requant(vectors > 1 ? 1 : 0),
-                                    make_requant(vectors > 2 ? 2 : 0),
-                                    make_requant(vectors > 3 ? 3 : 0)};
     for (size_t o = 0; o < n; ++o, out += a.pixel_stride) {
       __m512i x[K][G];
       for (int kx = 0; kx < K; ++kx) {
@@ -148,9 +133,55 @@ void fanout_row(const Qs8DwconvRowArgs& a) {
                                       _mm512_loadu_si512(wv + 64 + (kx * G + g) * 64));
           }
         }
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + v * kLanes), requant[v].bytes(acc));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + v * kLanes), bytes(acc, v));
       }
     }
+  }
+}
+
+template <int K, int S, RequantProfile kProfile>
+void fanout_row(const Qs8DwconvRowArgs& a) {
+  const size_t channels = a.channels;
+  const bool narrow = channels < kLanes;
+  const size_t vectors = narrow ? 1 : channels / kLanes;
+  const Qs8GemmParams& p = *a.params;
+
+  // Requantization per vector of lanes.
+  using Requant = avx512::BlockRequantizer<kProfile>;
+  alignas(64) int32_t lane_channel[kLanes];
+  for (size_t l = 0; l < kLanes; ++l) lane_channel[l] = int32_t(l % channels);
+  const __m512i lanes = _mm512_load_si512(lane_channel);
+  auto make_requant = [&](size_t v) {
+    if (!narrow) return Requant(p, v * kLanes);
+    return Requant(p, _mm512_permutexvar_epi32(lanes, _mm512_loadu_si512(p.multiplier)),
+                   _mm512_permutexvar_epi32(lanes, _mm512_loadu_si512(p.shift)),
+                   _mm512_permutexvar_ps(lanes, _mm512_loadu_ps(p.scale)));
+  };
+
+  const Requant first = make_requant(0);
+  Requant requant[kMaxVectors] = {first, vectors > 1 ? make_requant(1) : first,
+                                  vectors > 2 ? make_requant(2) : first,
+                                  vectors > 3 ? make_requant(3) : first};
+  // The usual case, zero point folded into the rescale and int8 outputs,
+  // takes its shortest form (rescale_folded_high: one 32-bit shift instead
+  // of two 64-bit ones and a merge) with no test per output.
+  bool folded = kProfile != RequantProfile::kXnnpackFp32;
+  __m512i high_shift[kMaxVectors];
+  for (size_t v = 0; v < kMaxVectors; ++v) {
+    folded = folded && requant[v].terms.zero_point_folded &&
+             requant[v].narrowing == Requant::Narrowing::kSigned;
+    high_shift[v] = _mm512_sub_epi32(_mm512_set1_epi32(-1), requant[v].terms.shift);
+  }
+  const __m128i lo_bytes = requant[0].lo_bytes, hi_bytes = requant[0].hi_bytes;
+  if (folded) {
+    run_fanout<K, S>(a, [&](__m512i acc, size_t v) {
+      const __m128i b = _mm512_cvtsepi32_epi8(
+          avx2::dwconv::rescale_folded_high<kProfile == RequantProfile::kTfliteReference>(
+              acc, requant[v].terms, high_shift[v]));
+      return _mm_min_epi8(_mm_max_epi8(b, lo_bytes), hi_bytes);
+    });
+  } else {
+    run_fanout<K, S>(a, [&](__m512i acc, size_t v) { return requant[v].bytes(acc); });
   }
 }
 
