@@ -67,25 +67,61 @@ struct Chunk {
   }
 };
 
+// Outputs [0, n) of a chunk with 4 or 8 channels: a 16-lane vector holds
+// 16 / kChannels adjacent pixels.
+template <int K, int S, size_t kChannels, typename Bytes>
+LOWBIT_AVX512_ALWAYS_INLINE void narrow_outputs(const Chunk<K>& chunk, size_t n, int8_t* out,
+                                                const uint8_t* w, Bytes& bytes) {
+  constexpr int G = Chunk<K>::kGroups;
+  constexpr size_t kPixels = kLanes / kChannels;
+  // With 4 channels pixel i reads window entry i * S + kx for kernel column kx.
+  __m512i pick[K];
+  for (int kx = 0; kx < K; ++kx) {
+    alignas(64) int32_t idx[kLanes];
+    for (size_t l = 0; l < kLanes; ++l) idx[l] = int32_t((l / kChannels) * S + size_t(kx));
+    pick[kx] = _mm512_load_si512(idx);
+  }
+  const __m512i bias = _mm512_loadu_si512(w);
+  __m512i wt[K][G];
+  for (int kx = 0; kx < K; ++kx) {
+    for (int g = 0; g < G; ++g) wt[kx][g] = _mm512_loadu_si512(w + 64 + (kx * G + g) * 64);
+  }
+  for (size_t o = 0; o < n; o += kPixels, out += kPixels * kChannels) {
+    __m512i acc = bias;
+    for (int g = 0; g < G; ++g) {
+      const uint32_t* column = chunk.quads[g] + o * S;
+      const __m512i window = _mm512_loadu_si512(column);
+      for (int kx = 0; kx < K; ++kx) {
+        __m512i x;
+        if (kChannels == 8) {
+          // Two pixels: two broadcasts from memory, the second merged into
+          // the high half, spare the shuffle port a VPERMD.
+          x = _mm512_set1_epi32(int32_t(column[kx]));
+          x = _mm512_mask_broadcastd_epi32(x, 0xFF00,
+                                           _mm_cvtsi32_si128(int32_t(column[S + size_t(kx)])));
+        } else {
+          x = _mm512_permutexvar_epi32(pick[kx], window);
+        }
+        acc = _mm512_dpbusd_epi32(acc, x, wt[kx][g]);
+      }
+    }
+    const __m128i result = bytes(acc, 0);
+    if (o + kPixels <= n) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out), result);
+    } else {
+      _mm_mask_storeu_epi8(out, __mmask16((1u << ((n - o) * kChannels)) - 1), result);
+    }
+  }
+}
+
 // The row's outputs, bytes(acc, v) narrowing the sums of lane vector v.
 template <int K, int S, typename Bytes>
 LOWBIT_AVX512_ALWAYS_INLINE void run_fanout(const Qs8DwconvRowArgs& a, Bytes&& bytes) {
   constexpr int G = Chunk<K>::kGroups;
   const size_t channels = a.channels;
-  const bool narrow = channels < kLanes;
-  const size_t vectors = narrow ? 1 : channels / kLanes;
-  const size_t pixels = narrow ? kLanes / channels : 1;  // per vector
+  const size_t vectors = channels < kLanes ? 1 : channels / kLanes;
   const auto* w = static_cast<const uint8_t*>(a.packed_w);
   constexpr size_t kVectorBytes = kLanes * 4 + size_t(K) * G * kLanes * 4;
-
-  // A vector's pixel i reads window entry i * S + kx for kernel column kx.
-  __m512i pick[K];
-  for (int kx = 0; kx < K; ++kx) {
-    alignas(64) int32_t idx[kLanes];
-    for (size_t l = 0; l < kLanes; ++l) idx[l] = int32_t((l / channels) * S + size_t(kx));
-    pick[kx] = _mm512_load_si512(idx);
-  }
-
   Chunk<K> chunk;
   // Outputs per chunk: their columns must fit, in whole vectors of pixels.
   constexpr size_t kChunkOutputs = ((kChunkCols - K) / S + 1) / 4 * 4;
@@ -94,27 +130,12 @@ LOWBIT_AVX512_ALWAYS_INLINE void run_fanout(const Qs8DwconvRowArgs& a, Bytes&& b
     const size_t cols = (n - 1) * S + K;
     chunk.fill(a, a.input_x + ptrdiff_t(o0 * S), (cols + kLanes - 1) / kLanes * kLanes + kLanes);
     int8_t* out = a.output + o0 * a.pixel_stride;
-    if (narrow) {
-      const __m512i bias = _mm512_loadu_si512(w);
-      __m512i wt[K][G];
-      for (int kx = 0; kx < K; ++kx) {
-        for (int g = 0; g < G; ++g) wt[kx][g] = _mm512_loadu_si512(w + 64 + (kx * G + g) * 64);
-      }
-      for (size_t o = 0; o < n; o += pixels, out += pixels * channels) {
-        __m512i acc = bias;
-        for (int g = 0; g < G; ++g) {
-          const __m512i window = _mm512_loadu_si512(chunk.quads[g] + o * S);
-          for (int kx = 0; kx < K; ++kx) {
-            acc = _mm512_dpbusd_epi32(acc, _mm512_permutexvar_epi32(pick[kx], window), wt[kx][g]);
-          }
-        }
-        const __m128i result = bytes(acc, 0);
-        if (o + pixels <= n) {
-          _mm_storeu_si128(reinterpret_cast<__m128i*>(out), result);
-        } else {
-          _mm_mask_storeu_epi8(out, __mmask16((1u << ((n - o) * channels)) - 1), result);
-        }
-      }
+    if (channels == 8) {
+      narrow_outputs<K, S, 8>(chunk, n, out, w, bytes);
+      continue;
+    }
+    if (channels == 4) {
+      narrow_outputs<K, S, 4>(chunk, n, out, w, bytes);
       continue;
     }
     for (size_t o = 0; o < n; ++o, out += a.pixel_stride) {

@@ -89,17 +89,18 @@ template <bool kAwayFromZero>
 LOWBIT_AVX512_ALWAYS_INLINE __m512i rescale_folded_high(__m512i acc,
                                                         const avx512::FixedPointTerms& terms,
                                                         __m512i high_shift) {
+  // The odd lanes move down with a 64-bit shift and the products' signs
+  // come from VPMOVQ2M, not VPSHUFD and VPCMPQ: on Intel's AVX-512 cores
+  // those leave port 5 (already busy with the kernels' byte shuffles and
+  // narrowing) for port 0.
   const avx512::RightShiftRescale& t = terms.right;
   const __m512i product_even = _mm512_mul_epi32(acc, terms.multiplier);
-  const __m512i product_odd =
-      _mm512_mul_epi32(_mm512_shuffle_epi32(acc, _MM_PERM_DDBB), t.multiplier_odd);
+  const __m512i product_odd = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), t.multiplier_odd);
   __m512i even = _mm512_add_epi64(product_even, t.round_even);
   __m512i odd = _mm512_add_epi64(product_odd, t.round_odd);
   if (kAwayFromZero) {
-    const __m512i zero = _mm512_setzero_si512();
-    even = _mm512_mask_sub_epi64(even, _mm512_cmplt_epi64_mask(product_even, zero), even,
-                                 t.away_even);
-    odd = _mm512_mask_sub_epi64(odd, _mm512_cmplt_epi64_mask(product_odd, zero), odd, t.away_odd);
+    even = _mm512_mask_sub_epi64(even, _mm512_movepi64_mask(product_even), even, t.away_even);
+    odd = _mm512_mask_sub_epi64(odd, _mm512_movepi64_mask(product_odd), odd, t.away_odd);
   }
   // Even lanes take the even sums' high halves (dwords 1 and 3 of each
   // 128-bit lane); odd lanes keep the odd sums' own high halves.
