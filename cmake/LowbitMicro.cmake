@@ -9,7 +9,7 @@
 
 # Kernel sources of the families src/micro/ops/ call (portable and per ISA).
 set(LOWBIT_MICRO_KERNEL_PATTERN
-  "/(qs8_gemm|qs8_igemm|qs8_fully_connected|qs8_dwconv|qs8_dwconv_rows|qs8_pool2d?|qs8_softmax|qs8_softmax_fixed_table|qs8_elementwise|qs8_add|qu8_flip_sums|requantize|qs16_softmax|fixed_point_q15)(_[a-z0-9]+)?\\.cpp$")
+  "/(qs8_gemm|qs8_igemm|qs8_fully_connected|qs8_dwconv|qs8_dwconv_rows|qs8_dwconv_fanout|qs8_pool2d?|qs8_softmax|qs8_softmax_fixed_table|qs8_elementwise|qs8_add|qu8_flip_sums|requantize|qs16_softmax|fixed_point_q15)(_[a-z0-9]+)?\\.cpp$")
 
 # The pools' files (qs8_pool_config.cpp, qs8_pool_avx2.cpp), and what the
 # softmax and add kernels call: gemmlowp's fixed-point exp and reciprocal

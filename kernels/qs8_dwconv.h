@@ -96,6 +96,15 @@ struct Qs8DwconvKernel {
   Qs8DwconvTermsFn fn_terms = nullptr;
   Qs8DwconvRowTermsFn generic_terms = nullptr;
   uint32_t generic_terms_block_bytes = 0;
+  // Optional fan-out row kernels: one input channel spread over `channels`
+  // outputs (depth multiplier = channels, as converters write a convolution
+  // of a one-channel input), 3x3 / 5x5, stride 1 / 2, for the channel counts
+  // qs8_dwconv_fanout_supported accepts; weights packed by
+  // qs8_dwconv_pack_fanout; the whole channel range in one call.
+  Qs8DwconvRowFn fanout_3x3s1 = nullptr;
+  Qs8DwconvRowFn fanout_3x3s2 = nullptr;
+  Qs8DwconvRowFn fanout_5x5s1 = nullptr;
+  Qs8DwconvRowFn fanout_5x5s2 = nullptr;
 };
 
 // Offset of the input channel that output channel `block` of the tile reads,
@@ -108,6 +117,25 @@ inline size_t qs8_dwconv_input_offset(const Qs8DwconvRowArgs& a, size_t block) {
 // stride `stride` and dilation 1, or nullptr.
 Qs8DwconvRowFn qs8_dwconv_row_kernel(const Qs8DwconvKernel& kernel, int kernel_h, int kernel_w,
                                      int stride_w, int dilation_h, int dilation_w);
+
+// The fan-out row kernel for the shape, or nullptr (as qs8_dwconv_row_kernel).
+Qs8DwconvRowFn qs8_dwconv_fanout_kernel(const Qs8DwconvKernel& kernel, int kernel_h,
+                                        int kernel_w, int stride_w, int dilation_h,
+                                        int dilation_w);
+// Fan-out output counts: 4 or 8 (4 or 2 pixels per 16-lane vector), or
+// 16, 32, 48, 64 (a vector per 16 channels of one pixel).
+inline bool qs8_dwconv_fanout_supported(size_t channels) {
+  return channels == 4 || channels == 8 || (channels % 16 == 0 && channels >= 16 && channels <= 64);
+}
+// Fan-out layout, per 16-lane vector (one for up to 16 channels, lane l
+// holding channel l % channels; else one per 16 channels): 16 int32 biases
+// bias - (input_zero_point + 128) * sum_t w[t] (the kernels add 128 to the
+// input bytes to multiply them unsigned), then for each kernel column kx and
+// each group g of four kernel rows 16 lanes of four int8 weights
+// (w[4g][kx], .., w[4g+3][kx], 0 past the kernel's rows).
+size_t qs8_dwconv_fanout_packed_bytes(size_t channels, int kernel);
+void qs8_dwconv_pack_fanout(size_t channels, int kernel, const int8_t* weights,
+                            const int32_t* bias, int32_t input_zero_point, void* packed);
 
 // Generic layout: per block of channel_block channels, channel_block int32
 // packed biases, then [taps][channel_block] int8 weights (zeros past `channels`).
@@ -160,6 +188,9 @@ void qs8_dwconv_c32_terms__avx512(size_t channels, size_t taps, const int8_t* co
                                   const Qs8GemmParams& params, const void* terms);
 bool qs8_dwconv_generic_terms__avx512(size_t channels, const Qs8GemmParams& params, void* terms);
 LOWBIT_DECLARE_DWCONV_ROWS(avx512vnni);
+// kernels/x86/qs8_dwconv_fanout_avx512vnni.cpp: VPDPBUSD on four kernel rows.
+Qs8DwconvRowSignature qs8_dwconv_fanout3x3s1__avx512vnni, qs8_dwconv_fanout3x3s2__avx512vnni,
+    qs8_dwconv_fanout5x5s1__avx512vnni, qs8_dwconv_fanout5x5s2__avx512vnni;
 // aarch64 (kernels/arm/):
 // kernels/arm/qs8_dwconv_neon.h: SMLAL/SMLAL2 on int16, eight channels.
 Qs8DwconvSignature qs8_dwconv_c8__neon;

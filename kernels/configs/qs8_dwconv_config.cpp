@@ -44,7 +44,11 @@ constexpr KernelVariant<Qs8DwconvKernel> kQs8Dwconv[] = {
       LOWBIT_ROW_5X5S2(qs8_dwconv_row5x5s2__avx512vnni),
       true, false, true, qs8_dwconv_row_terms__avx512, kQs8DwconvRowTermsBlockBytesAvx512,
       qs8_dwconv_c32_terms__avx512, qs8_dwconv_generic_terms__avx512,
-      kQs8DwconvRowTermsBlockBytesAvx512}},
+      kQs8DwconvRowTermsBlockBytesAvx512,
+      LOWBIT_ROW_3X3S1(qs8_dwconv_fanout3x3s1__avx512vnni),
+      LOWBIT_ROW_3X3S2(qs8_dwconv_fanout3x3s2__avx512vnni),
+      LOWBIT_ROW_5X5S1(qs8_dwconv_fanout5x5s1__avx512vnni),
+      LOWBIT_ROW_5X5S2(qs8_dwconv_fanout5x5s2__avx512vnni)}},
 #endif
 #if defined(LOWBIT_HAVE_AVX512)
     {"qs8_dwconv_c32__avx512", "avx512", kCpuAVX512F | kCpuAVX512BW,

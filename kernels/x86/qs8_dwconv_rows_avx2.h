@@ -15,7 +15,9 @@
 
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "kernels/qs8_dwconv.h"
 #include "kernels/x86/qs8_requant_avx2.h"
@@ -89,17 +91,18 @@ template <bool kAwayFromZero>
 LOWBIT_AVX512_ALWAYS_INLINE __m512i rescale_folded_high(__m512i acc,
                                                         const avx512::FixedPointTerms& terms,
                                                         __m512i high_shift) {
+  // The odd lanes move down with a 64-bit shift and the products' signs
+  // come from VPMOVQ2M, not VPSHUFD and VPCMPQ: on Intel's AVX-512 cores
+  // those leave port 5 (already busy with the kernels' byte shuffles and
+  // narrowing) for port 0.
   const avx512::RightShiftRescale& t = terms.right;
   const __m512i product_even = _mm512_mul_epi32(acc, terms.multiplier);
-  const __m512i product_odd =
-      _mm512_mul_epi32(_mm512_shuffle_epi32(acc, _MM_PERM_DDBB), t.multiplier_odd);
+  const __m512i product_odd = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), t.multiplier_odd);
   __m512i even = _mm512_add_epi64(product_even, t.round_even);
   __m512i odd = _mm512_add_epi64(product_odd, t.round_odd);
   if (kAwayFromZero) {
-    const __m512i zero = _mm512_setzero_si512();
-    even = _mm512_mask_sub_epi64(even, _mm512_cmplt_epi64_mask(product_even, zero), even,
-                                 t.away_even);
-    odd = _mm512_mask_sub_epi64(odd, _mm512_cmplt_epi64_mask(product_odd, zero), odd, t.away_odd);
+    even = _mm512_mask_sub_epi64(even, _mm512_movepi64_mask(product_even), even, t.away_even);
+    odd = _mm512_mask_sub_epi64(odd, _mm512_movepi64_mask(product_odd), odd, t.away_odd);
   }
   // Even lanes take the even sums' high halves (dwords 1 and 3 of each
   // 128-bit lane); odd lanes keep the odd sums' own high halves.
@@ -109,10 +112,12 @@ LOWBIT_AVX512_ALWAYS_INLINE __m512i rescale_folded_high(__m512i acc,
 
 // The AVX-512 kernels' narrow blocks requantize both 8-lane halves as one
 // 512-bit vector (half the requantization instructions): channels block to
-// block + 16, or with two pixels the same 8 channels twice.
+// block + 16, or with two pixels the same 8 channels twice. The folded terms
+// come from `stored` (five vectors qs8_dwconv_row_terms__avx512 wrote at
+// prepare, lanes in channel order, blocks of up to 8 channels twice) where
+// the driver passes them, else are computed per call.
 template <RequantProfile kProfile>
 struct WideRequant {
-  avx512::BlockRequantizer<kProfile> requant;
   LOWBIT_AVX512_ALWAYS_INLINE static avx512::BlockRequantizer<kProfile> make(
       const Qs8GemmParams& p, size_t block, bool two_pixels) {
     if (!two_pixels) return avx512::BlockRequantizer<kProfile>(p, block);
@@ -123,25 +128,57 @@ struct WideRequant {
         p, twice(p.multiplier + block), twice(p.shift + block),
         _mm512_castsi512_ps(twice(reinterpret_cast<const int32_t*>(p.scale + block))));
   }
-  // r - 1 per lane where the zero point is folded (rescale_folded_high).
-  __m512i high_shift;
-  LOWBIT_AVX512_ALWAYS_INLINE WideRequant(const Qs8GemmParams& p, size_t block, bool two_pixels)
-      : requant(make(p, block, two_pixels)),
-        high_shift(_mm512_sub_epi32(_mm512_set1_epi32(-1), requant.terms.shift)) {}
+  // Whether stored terms (their r - 1 vector, the fifth) are there: a block
+  // whose zero point does not fold is marked with -1.
+  static bool stored_folded(const __m512i* stored) {
+    return stored && _mm_cvtsi128_si32(_mm512_castsi512_si128(_mm512_loadu_si512(stored + 4))) >= 0;
+  }
+  LOWBIT_AVX512_ALWAYS_INLINE WideRequant(const Qs8GemmParams& p, size_t block, bool two_pixels,
+                                          const void* stored_terms = nullptr) {
+    const auto* stored = static_cast<const __m512i*>(stored_terms);
+    const int32_t out_lo =
+        std::max(p.output_min - p.output_zero_point, -ref::kRequantizedLimit) + p.output_zero_point;
+    const int32_t out_hi =
+        std::min(p.output_max - p.output_zero_point, ref::kRequantizedLimit) + p.output_zero_point;
+    lo_bytes = _mm_set1_epi8(static_cast<char>(out_lo));
+    hi_bytes = _mm_set1_epi8(static_cast<char>(out_hi));
+    full_range = out_lo == -128 && out_hi == 127;
+    if (kProfile != RequantProfile::kXnnpackFp32 && out_lo >= -128 && out_hi <= 127 &&
+        stored_folded(stored)) {
+      terms.multiplier = _mm512_loadu_si512(stored + 0);
+      terms.right.multiplier_odd = _mm512_loadu_si512(stored + 1);
+      terms.right.round_even = _mm512_loadu_si512(stored + 2);
+      terms.right.round_odd = _mm512_loadu_si512(stored + 3);
+      high_shift = _mm512_loadu_si512(stored + 4);
+      terms.right.away_even = terms.right.away_odd = _mm512_set1_epi64(int64_t{1} << 31);
+      fast = true;
+      return;
+    }
+    general.emplace(make(p, block, two_pixels));
+    using Narrowing = typename avx512::BlockRequantizer<kProfile>::Narrowing;
+    fast = kProfile != RequantProfile::kXnnpackFp32 && general->terms.zero_point_folded &&
+           general->narrowing == Narrowing::kSigned;
+    terms = general->terms;
+    high_shift = _mm512_sub_epi32(_mm512_set1_epi32(-1), general->terms.shift);
+  }
   // Sixteen int8 outputs of the channel-ordered low and high halves: as
   // BlockRequantizer::bytes, with the folded rescale's cheaper last step.
   LOWBIT_AVX512_ALWAYS_INLINE __m128i operator()(__m256i low, __m256i high) const {
     const __m512i acc = _mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1);
-    using Narrowing = typename avx512::BlockRequantizer<kProfile>::Narrowing;
-    if (kProfile != RequantProfile::kXnnpackFp32 && requant.terms.zero_point_folded &&
-        requant.narrowing == Narrowing::kSigned) {
+    if (kProfile != RequantProfile::kXnnpackFp32 && fast) {
       const __m128i b = _mm512_cvtsepi32_epi8(
-          rescale_folded_high<kProfile == RequantProfile::kTfliteReference>(acc, requant.terms,
-                                                                            high_shift));
-      return requant.full_range ? b : _mm_min_epi8(_mm_max_epi8(b, requant.lo_bytes), requant.hi_bytes);
+          rescale_folded_high<kProfile == RequantProfile::kTfliteReference>(acc, terms, high_shift));
+      return full_range ? b : _mm_min_epi8(_mm_max_epi8(b, lo_bytes), hi_bytes);
     }
-    return requant.bytes(acc);
+    return general->bytes(acc);
   }
+
+  // Computed per call where no stored terms apply (and for xnnpack_fp32).
+  std::optional<avx512::BlockRequantizer<kProfile>> general;
+  avx512::FixedPointTerms terms{};
+  __m512i high_shift{};  // r - 1 per lane where the zero point is folded
+  __m128i lo_bytes, hi_bytes;
+  bool full_range = false, fast = false;
 };
 #endif
 
@@ -152,7 +189,8 @@ struct WideRequant {
 // output pairs advance by two columns (so the column loop runs with step 2).
 template <int K, int S, RequantProfile kProfile, size_t kPackedBlock, typename Ops,
           bool kTwoPixels = false>
-void row_block16(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_t* w) {
+void row_block16(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_t* w,
+                 const void* stored_terms = nullptr) {
   static_assert(!kTwoPixels || S == 1, "two pixels per block need contiguous columns");
   constexpr int P = (K + 1) / 2;
   constexpr int kStep = kTwoPixels ? 2 : S;   // columns per block of outputs
@@ -164,7 +202,9 @@ void row_block16(const Qs8DwconvRowArgs& a, size_t block, size_t n, const uint8_
   rq_low.load(params, block);
   rq_high.load(params, kTwoPixels ? block : block + 8);
 #if defined(__AVX512F__) && defined(__AVX512BW__)
-  const WideRequant<kProfile> wide(params, block, kTwoPixels);
+  const WideRequant<kProfile> wide(params, block, kTwoPixels, stored_terms);
+#else
+  (void)stored_terms;  // the AVX2 variant stores no terms
 #endif
   // Channels 0-3 and 4-7 sit in the low 128-bit lane of the two halves.
   auto load_half = [](const uint8_t* src) {

@@ -38,8 +38,8 @@ namespace {
 
 // Both halves' terms of each block as HalfRequant::load would set them, the
 // lanes in unpack order (the row kernels' sums) or in channel order (the
-// generic kernel's), and with unpack order only for blocks of more than 16
-// channels (fewer run the 256-bit code, which computes its own). A block
+// generic kernel's); with unpack order, blocks of at most 16 channels (the
+// 256-bit code's, WideRequant) one half in channel order. A block
 // whose zero point does not fold (some channel with a scale of 1/2 or more)
 // is marked (HalfRequant::stored_folded) and computes its terms per call, so
 // one such channel costs its block, not the layer. Lanes past `channels`
@@ -53,7 +53,28 @@ bool store_terms(size_t channels, const Qs8GemmParams& params, void* terms, bool
   bool any_folded = false;
   for (size_t block = 0; block < channels; block += kBlock, out += 2 * kStoredHalfVectors) {
     const size_t n = std::min(kBlock, channels - block);
-    if (unpack_order && n <= 16) continue;
+    if (unpack_order && n <= 16) {
+      // Narrow blocks run the 256-bit code, which rescales 16 lanes in
+      // channel order: blocks of up to 8 channels hold them twice (two
+      // pixels per vector in 8-channel rows). The first half's five vectors.
+      alignas(64) int32_t multiplier[16], shift[16];
+      for (size_t j = 0; j < 16; ++j) {
+        const size_t c = n <= 8 ? j % 8 : j;
+        multiplier[j] = c < n ? params.multiplier[block + c] : 0;
+        shift[j] = params.shift[block + (c < n ? c : 0)];
+      }
+      HalfRequant<RequantProfile::kTfliteReference> rq;
+      rq.terms.set(_mm512_load_si512(multiplier), _mm512_load_si512(shift), profile,
+                   params.output_zero_point);
+      if (rq.terms.zero_point_folded) {
+        rq.set_high_shift(rq.terms.shift);
+        rq.store(out);
+        any_folded = true;
+      } else {
+        HalfRequant<RequantProfile::kTfliteReference>::mark_unfolded(out);
+      }
+      continue;
+    }
     alignas(64) int32_t multiplier[kBlock], shift[kBlock];
     for (size_t j = 0; j < kBlock; ++j) {
       multiplier[j] = j < n ? params.multiplier[block + j] : 0;

@@ -152,21 +152,25 @@ void row(const Qs8DwconvRowArgs& a) {
   // unpack), and VPMOVWB narrows them for one store.
   const __m512i low_channels = unpack_order_channels(0), high_channels = unpack_order_channels(1);
   const auto* w = static_cast<const uint8_t*>(a.packed_w);
+  // Stored terms of block b: 2 * kStoredHalfVectors vectors from b / kBlock
+  // on (narrow blocks: the first five, in channel order).
+  auto stored_terms = [&](size_t block) -> const __m512i* {
+    return a.row_terms ? static_cast<const __m512i*>(a.row_terms) + block / kBlock * 2 * kStoredHalfVectors
+                       : nullptr;
+  };
   if (S == 1 && avx2::dwconv::two_pixel_rows(a, S)) {
-    return avx2::dwconv::row_block16<K, 1, kProfile, kBlock, Ops, true>(a, 0, 8, w);
+    return avx2::dwconv::row_block16<K, 1, kProfile, kBlock, Ops, true>(a, 0, 8, w, stored_terms(0));
   }
   for (size_t block = 0; block < a.channels; block += kBlock, w += kBlockBytes) {
     const size_t n = a.channels - block < kBlock ? a.channels - block : kBlock;
     if (n <= 16) {
-      avx2::dwconv::row_block16<K, S, kProfile, kBlock, Ops>(a, block, n, w);
+      avx2::dwconv::row_block16<K, S, kProfile, kBlock, Ops>(a, block, n, w, stored_terms(block));
       continue;
     }
     const __mmask32 load_mask = n == kBlock ? ~__mmask32{0} : (__mmask32{1} << n) - 1;
     const OutputRange range(params);
     HalfRequant<kProfile> rq_low, rq_high;
-    const __m512i* stored =
-        a.row_terms ? static_cast<const __m512i*>(a.row_terms) + block / kBlock * 2 * kStoredHalfVectors
-                    : nullptr;
+    const __m512i* stored = stored_terms(block);
     if (kProfile != RequantProfile::kXnnpackFp32 && stored &&
         HalfRequant<kProfile>::stored_folded(stored)) {
       rq_low.load_stored(stored);

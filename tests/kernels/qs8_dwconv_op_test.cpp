@@ -170,3 +170,59 @@ TEST_CASE("DEPTHWISE_CONV_2D SIMD kernel sets equal the reference at any thread 
   }
   CHECK(large_cases >= 3);
 }
+
+TEST_CASE("DEPTHWISE_CONV_2D of one input channel fanned out equals the reference",
+          "[kernels][qs8_dwconv]") {
+  // The fan-out row kernels (Qs8DwconvKernel::fanout_*): a one-channel input
+  // with depth multipliers they take (4, 8, 16..64) and some they leave to
+  // the channel-block kernels (3, 12); widths past a 256-column chunk,
+  // padding on every side, both kernel sizes and strides, every profile.
+  const uint32_t seed = testing::test_seed();
+  CAPTURE(seed);
+  std::vector<const char*> sets;
+  for (const char* set : {"avx2", "avx512", "avx512vnni", "avxvnni", "neon", "neondot", "i8mm"}) {
+    if (KernelSelector::create(set, CpuFeatures::detect()).ok()) sets.push_back(set);
+  }
+  static const int kMultipliers[] = {4, 8, 16, 32, 48, 64, 3, 12};
+  int fanout_runs = 0;
+  for (RequantProfile profile : {RequantProfile::kTfliteReference, RequantProfile::kSingleRounding,
+                                 RequantProfile::kXnnpackFp32, RequantProfile::kTfliteOptimized}) {
+    std::mt19937 rng(seed + 91);
+    for (int iter = 0; iter < testing::scaled_iterations(16); ++iter) {
+      Case t = random_case(rng, false);
+      t.n = 1;
+      t.c = 1;
+      t.multiplier = t.opt.depth_multiplier = kMultipliers[iter % 8];
+      t.kh = t.kw = uniform(rng, 0, 1) ? 3 : 5;
+      t.opt.dilation_h = t.opt.dilation_w = 1;
+      t.h = uniform(rng, t.kh, 7);
+      t.w = iter % 4 == 0 ? uniform(rng, 250, 300) : uniform(rng, t.kw, 40);
+      t.input = testing::random_ints<int8_t>(rng, size_t(t.h) * t.w, -128, 127);
+      t.filter = testing::random_ints<int8_t>(rng, size_t(t.kh) * t.kw * t.oc(), -127, 127);
+      if (!t.bias.empty()) t.bias = testing::random_ints<int32_t>(rng, t.oc(), -30000, 30000);
+      t.weight_scales = testing::random_floats(rng, t.oc(), 0.002f, 0.02f);
+      INFO("iteration " << iter << " [" << requant_profile_name(profile) << "]: " << t.describe());
+      const std::unique_ptr<ModelBuilder> model = build_model(t);
+      const testing::RunResult expected = run(*model, t, profile, "reference", 1);
+      REQUIRE(expected.status.ok());
+      for (const char* set : sets) {
+        for (int threads : {1, 2}) {
+          const testing::RunResult r = run(*model, t, profile, set, threads);
+          INFO("kernel set " << set << ", threads " << threads << ": " << r.status.to_string());
+          REQUIRE(r.status.ok());
+          REQUIRE(r.kernels.size() == 1);
+          CAPTURE(r.kernels[0]);
+          const bool fanout = r.kernels[0].find("fanout") != std::string::npos;
+          if (fanout) ++fanout_runs;
+          if (std::string(set) == "avx512vnni") {
+            CHECK(fanout == (t.multiplier != 3 && t.multiplier != 12));
+          }
+          REQUIRE(r.outputs == expected.outputs);
+        }
+      }
+    }
+  }
+  if (std::find(sets.begin(), sets.end(), std::string("avx512vnni")) != sets.end()) {
+    CHECK(fanout_runs > 0);
+  }
+}

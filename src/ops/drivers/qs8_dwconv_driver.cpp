@@ -33,14 +33,23 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
                       " are not a multiple of input channels " + std::to_string(g.input_c));
   }
   depth_multiplier_ = static_cast<size_t>(g.output_c / g.input_c);
-  expand_input_ = depth_multiplier_ > 1 && !(row_fn_ && kernel_.row_multiplier);
+  // One input channel fanned out: the fan-out kernels fill every lane.
+  Qs8DwconvRowFn fanout = nullptr;
+  if (g.input_c == 1 && !q.split_taps && qs8_dwconv_fanout_supported(channels)) {
+    fanout = qs8_dwconv_fanout_kernel(kernel_, g.kernel_h, g.kernel_w, g.stride_w, g.dilation_h,
+                                      g.dilation_w);
+  }
+  fanout_ = fanout != nullptr;
+  if (fanout_) row_fn_ = fanout;
+  expand_input_ = depth_multiplier_ > 1 && !(row_fn_ && (kernel_.row_multiplier || fanout_));
   if (expand_input_) {
     ctx.request_scratch(size_t(g.batch) * g.input_h * g.input_w * channels);
   }
   const size_t block = kernel_.channel_block;
   const size_t packed_bytes =
-      row_fn_ ? qs8_dwconv_rows_packed_bytes(block, channels, g.kernel_h, g.kernel_w)
-              : qs8_dwconv_packed_bytes(block, channels, taps);
+      fanout_ ? qs8_dwconv_fanout_packed_bytes(channels, g.kernel_h)
+      : row_fn_ ? qs8_dwconv_rows_packed_bytes(block, channels, g.kernel_h, g.kernel_w)
+                : qs8_dwconv_packed_bytes(block, channels, taps);
   packed_block_bytes_ = packed_bytes / ((channels + block - 1) / block);
   // Row kernels read the zero-point row at any column of a padding row.
   const size_t zero_bytes = row_fn_ ? size_t(g.input_w) * channels : channels;
@@ -50,14 +59,14 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
       std::string("qs8_dwconv.v1 ") + variant.name + " block=" + std::to_string(block) +
       " c=" + std::to_string(channels) + " k=" + std::to_string(g.kernel_h) + "x" +
       std::to_string(g.kernel_w) + " taps=" + std::to_string(taps) +
-      " rows=" + (row_fn_ ? "1" : "0") + " wide=" + (wide ? "1" : "0") +
+      " rows=" + (fanout_ ? "fanout" : row_fn_ ? "1" : "0") + " wide=" + (wide ? "1" : "0") +
       " zp=" + std::to_string(q.input_zero_point) + " bias=" + (bias ? "1" : "0");
   const void* packed = ctx.find_prepared(key, packed_bytes);
   // The row kernels' (or the generic kernel's) fixed-point requantization
   // terms, once per layer instead of per output row or pixel (sized whether
   // or not the parameters allow storing them; the fp32 profile has none).
   const Qs8DwconvRowTermsFn terms_fn =
-      row_fn_ ? kernel_.row_terms : kernel_.fn_terms ? kernel_.generic_terms : nullptr;
+      fanout_ ? nullptr : row_fn_ ? kernel_.row_terms : kernel_.fn_terms ? kernel_.generic_terms : nullptr;
   terms_block_bytes_ =
       row_fn_ ? kernel_.row_terms_block_bytes : kernel_.generic_terms_block_bytes;
   const size_t terms_bytes = terms_fn && ctx.profile() != RequantProfile::kXnnpackFp32
@@ -76,7 +85,9 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
       return Status(StatusCode::kResourceExhausted, "cannot allocate packed depthwise weights");
     }
     const int8_t* w = weights.get();
-    if (wide) {
+    if (fanout_) {
+      qs8_dwconv_pack_fanout(channels, g.kernel_h, w, bias, q.input_zero_point, fresh);
+    } else if (wide) {
       std::vector<int16_t> wide_weights(filter_taps * channels);
       for (size_t i = 0; i < wide_weights.size(); ++i) {
         wide_weights[i] = static_cast<int16_t>(w[i] + w[wide_weights.size() + i]);
@@ -110,6 +121,9 @@ Status Qs8DwconvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Dwco
   name_ = variant.name;
   if (row_fn_) {
     const std::string prefix = "qs8_dwconv_";
+    // qs8_dwconv_3x3s2_c32__avx512vnni, or with the fan-out kernel
+    // qs8_dwconv_3x3s2_fanout__avx512vnni.
+    if (fanout_) name_ = prefix + "fanout" + name_.substr(name_.find("__"));
     name_.insert(prefix.size(), std::to_string(g.kernel_h) + "x" + std::to_string(g.kernel_w) +
                                     "s" + std::to_string(g.stride_w) + "_");
   }
@@ -222,7 +236,8 @@ void Qs8DwconvDriver::run(ThreadPool& pool, const int8_t* input, int8_t* output,
   // Split channels only when there are fewer than 4 rows per thread.
   const size_t wanted_tiles = 4 * size_t(std::max(1, pool.num_threads()));
   size_t tiles = 1;
-  if (pool.num_threads() > 1 && rows < wanted_tiles) {
+  // The fan-out kernels take every channel of a pixel in one call.
+  if (!fanout_ && pool.num_threads() > 1 && rows < wanted_tiles) {
     tiles = std::min(blocks, (wanted_tiles + rows - 1) / rows);
   }
   const size_t blocks_per_tile = (blocks + tiles - 1) / tiles;

@@ -16,7 +16,9 @@
 // c. Row kernels with row_multiplier (all of today's) read input channel
 // c / M themselves; for the generic kernel the input is first expanded into
 // scratch with each channel repeated M times, so it sees a multiplier-1
-// convolution over output_c channels.
+// convolution over output_c channels. A one-channel input fanned out to
+// output_c channels runs the variant's fan-out row kernels where it has them
+// (Qs8DwconvKernel::fanout_*), every channel of a row in one call.
 #pragma once
 
 #include <cstddef>
@@ -84,6 +86,7 @@ class Qs8DwconvDriver {
   size_t depth_multiplier_ = 1;
   size_t tap_reads_ = 1;  // 2 for split taps (Qs8ConvQuantization::split_taps)
   bool expand_input_ = false;  // M > 1 and the kernels need the expanded input
+  bool fanout_ = false;        // row_fn_ is a fan-out kernel (one input channel)
   // Byte offset of each tap from the window's top-left pixel (interior pixels).
   size_t tap_offsets_[kMaxTaps] = {};
 };
