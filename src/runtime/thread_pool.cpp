@@ -21,6 +21,11 @@ thread_local bool t_inside_task = false;
 // share; few enough that claiming (one compare-and-swap each) stays cheap.
 constexpr size_t kChunksPerThread = 4;
 constexpr int kMaxThreads = 256;
+// Spins between looks at the clock (and yields of the CPU): a few microseconds.
+constexpr unsigned kSpinsPerYield = 64;
+// Spins of a caller waiting for a worker's chunk before it yields the CPU
+// instead: the worker may be waiting for this very CPU.
+constexpr unsigned kJoinSpins = 256;
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -128,7 +133,7 @@ void ThreadPool::dispatch(RangeFn fn, void* ctx, size_t n, bool caller_works) {
   // Only chunks a worker has claimed are left: wait for those, yielding the
   // CPU if the worker holding one has been descheduled.
   for (unsigned spin = 0; done_.load(std::memory_order_acquire) < chunks; ++spin) {
-    if (spin < 4096) {
+    if (spin < kJoinSpins) {
       cpu_relax();
     } else {
       std::this_thread::yield();
@@ -141,9 +146,15 @@ uint64_t ThreadPool::wait_for_job(uint64_t seen) {
   for (unsigned spin = 1;; ++spin) {
     const uint64_t g = generation_.load(std::memory_order_acquire);
     if (g != seen || stop_.load(std::memory_order_relaxed)) return g;
-    if (parked_.load(std::memory_order_relaxed)) break;
+    if (parked_.load(std::memory_order_relaxed) || held_.load(std::memory_order_relaxed)) break;
     cpu_relax();
-    if (spin % 256 == 0 && nanoseconds_since(start) > double(kSpinNanoseconds)) break;
+    if (spin % kSpinsPerYield == 0) {
+      if (nanoseconds_since(start) > double(kSpinNanoseconds)) break;
+      // Lets a thread of another process that waits for this CPU run now,
+      // while there is nothing to do, rather than preempt this worker later
+      // in the middle of a chunk the caller would then wait for.
+      std::this_thread::yield();
+    }
   }
   std::unique_lock<std::mutex> lock(sleep_mutex_);
   sleepers_.fetch_add(1, std::memory_order_seq_cst);
@@ -163,7 +174,7 @@ void ThreadPool::worker_main() {
   uint64_t seen = generation_.load(std::memory_order_acquire);
   for (;;) {
     if (stop_.load(std::memory_order_acquire)) return;
-    while (run_one_chunk()) {
+    while (!held_.load(std::memory_order_relaxed) && run_one_chunk()) {
     }
     seen = wait_for_job(seen);
   }

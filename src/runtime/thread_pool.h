@@ -62,6 +62,12 @@ class ThreadPool {
   // 0 for a pool without workers. For tests and tuning, never for decisions.
   double measure_handoff_ns(int trials = 101);
 
+  // For tests: held workers stand aside as if descheduled (they claim
+  // nothing), so every job must complete on the caller alone.
+  void hold_workers(bool held) { held_.store(held, std::memory_order_relaxed); }
+  // Workers asleep (not spinning) right now.
+  int sleeping_workers() const { return sleepers_.load(std::memory_order_relaxed); }
+
   // Calls f(i) for every i in [0, n), spread over the threads. Each index
   // runs exactly once; which thread runs it varies. Called from inside a
   // task, it runs on the calling thread. No allocation.
@@ -111,6 +117,7 @@ class ThreadPool {
   alignas(64) std::atomic<uint64_t> generation_{0};  // jobs (and wakes) published
   alignas(64) std::atomic<int> sleepers_{0};
   std::atomic<bool> parked_{false};  // XNNPACK runs: sleep rather than spin
+  std::atomic<bool> held_{false};    // hold_workers
   std::atomic<bool> stop_{false};
   std::mutex sleep_mutex_;
   std::condition_variable wake_cv_;
