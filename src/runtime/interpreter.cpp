@@ -344,6 +344,9 @@ Status Interpreter::invoke() {
                   "invoke() before a successful prepare(): " + impl_->prepare_status.message());
   }
   const bool timed = impl_->profiling;
+  // Workers that fell asleep between inferences start waking now, while the
+  // first operators run, rather than at the first split one.
+  impl_->pool->wake();
   for (size_t i = 0; i < impl_->ops.size(); ++i) {
     PreparedOperator& op = impl_->ops[i];
     const auto start = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();

@@ -1,12 +1,10 @@
-// The static thread cost model (runtime/thread_cost_model.h), how the
-// interpreter applies it, and the thread pool under it (runtime/thread_pool.h).
+// The static thread cost model (runtime/thread_cost_model.h) and how the
+// interpreter applies it (the pool itself: thread_pool_test.cpp).
 #include <catch2/catch.hpp>
 
-#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <random>
-#include <thread>
 #include <vector>
 
 #include "lowbit/interpreter.h"
@@ -14,7 +12,6 @@
 #include "runtime/arena_size.h"
 #include "runtime/interpreter_impl.h"
 #include "runtime/thread_cost_model.h"
-#include "runtime/thread_pool.h"
 #include "support/blocks.h"
 
 using namespace lowbit;
@@ -203,58 +200,4 @@ TEST_CASE("thread cost model: bad LOWBIT_THREAD_* values are refused by name",
     REQUIRE(interp.prepare().ok());
     CHECK(operator_threads(interp) == std::vector<int>{2, 2, 2, 2});
   }
-}
-
-TEST_CASE("thread pool: many short jobs back to back, each index once", "[runtime][threads]") {
-  for (int threads : {2, 3}) {
-    ThreadPool pool(threads);
-    std::vector<int64_t> values(37, 0);
-    std::atomic<int> tasks{0};
-    for (int round = 0; round < 100; ++round) {
-      const size_t n = size_t(1 + round % 37);
-      // Each job reads what the one before wrote: the join orders them.
-      pool.parallel_for(n, [&](size_t i) {
-        values[i] += 1 + int64_t(i);
-        tasks.fetch_add(1, std::memory_order_relaxed);
-      });
-    }
-    int64_t expected_tasks = 0;
-    for (size_t i = 0; i < values.size(); ++i) {
-      int64_t rounds = 0;
-      for (int round = 0; round < 100; ++round) rounds += size_t(1 + round % 37) > i;
-      expected_tasks += rounds;
-      CHECK(values[i] == rounds * int64_t(1 + i));
-    }
-    CHECK(tasks.load() == expected_tasks);
-    std::vector<std::atomic<int>> seen(5 * 7);
-    for (auto& s : seen) s.store(0);
-    pool.parallel_for_2d(5, 7, [&](size_t i, size_t j) { seen[i * 7 + j].fetch_add(1); });
-    for (auto& s : seen) CHECK(s.load() == 1);
-  }
-}
-
-TEST_CASE("thread pool: a task's error reaches the caller, pools shut down cleanly",
-          "[runtime][threads]") {
-  // Kernels report a failing task through shared state (they do not throw
-  // across the pool): every task still runs, the caller sees the failure.
-  for (int cycle = 0; cycle < 50; ++cycle) {
-    ThreadPool pool(1 + cycle % 3);
-    std::atomic<int> failed{-1}, ran{0};
-    pool.parallel_for(64, [&](size_t i) {
-      ran.fetch_add(1);
-      if (i == 17) failed.store(int(i));
-    });
-    CHECK(ran.load() == 64);
-    CHECK(failed.load() == 17);
-    // Destroyed with its workers idle, spinning or asleep: no hang, no leak (ASan/TSan builds).
-    if (cycle % 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  // A planned pool (the sizing pass) reports threads but starts none.
-  auto planned = ThreadPool::planned(3);
-  CHECK(planned->num_threads() == 3);
-  CHECK(planned->handle() == nullptr);
-  const auto me = std::this_thread::get_id();
-  std::atomic<int> elsewhere{0};
-  planned->parallel_for(10, [&](size_t) { elsewhere += std::this_thread::get_id() != me; });
-  CHECK(elsewhere.load() == 0);
 }
