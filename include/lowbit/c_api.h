@@ -22,7 +22,7 @@ typedef struct lowbit_interpreter lowbit_interpreter;
 typedef struct lowbit_tensor lowbit_tensor;
 
 typedef struct lowbit_interpreter_options {
-  int num_threads;                /* >= 1 */
+  int num_threads;                /* 1 to 256 */
   /* A lowbit_requant_profile value; an int because C callers may store any
      value, which the API then refuses with LOWBIT_INVALID_ARGUMENT. */
   int profile;

@@ -50,8 +50,11 @@ bool cpu_has_fp16_arithmetic();
 // "every_operator"), else kCostModel. Outputs are the same bytes either way.
 enum class ThreadPolicy { kDefault, kCostModel, kEveryOperator };
 
+// The most threads an interpreter runs on; prepare() refuses more.
+constexpr int kMaxNumThreads = 256;
+
 struct InterpreterOptions {
-  int num_threads = 1;
+  int num_threads = 1;  // 1 to kMaxNumThreads
   RequantProfile profile = RequantProfile::kTfliteReference;
   // Kernel set: "" (use $LOWBIT_KERNEL, else "auto"), "auto" (best for this
   // CPU), "reference", or an instruction-set name such as "avx2".

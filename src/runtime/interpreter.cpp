@@ -278,9 +278,10 @@ Status Interpreter::Impl::place_arena() {
 
 Status Interpreter::Impl::prepare() {
   if (model == nullptr) return Status(StatusCode::kInvalidArgument, "no model");
-  if (options.num_threads < 1) {
-    return Status(StatusCode::kInvalidArgument,
-                  "num_threads must be >= 1, got " + std::to_string(options.num_threads));
+  if (options.num_threads < 1 || options.num_threads > kMaxNumThreads) {
+    return Status(StatusCode::kInvalidArgument, "num_threads must be 1 to " +
+                                                    std::to_string(kMaxNumThreads) + ", got " +
+                                                    std::to_string(options.num_threads));
   }
   std::string kernel_set = options.kernel;
   if (kernel_set.empty()) {

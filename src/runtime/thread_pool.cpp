@@ -1,5 +1,7 @@
 #include "runtime/thread_pool.h"
 
+#include "lowbit/interpreter.h"
+
 #include <algorithm>
 #include <chrono>
 
@@ -20,7 +22,7 @@ thread_local bool t_inside_task = false;
 // More chunks than threads, so that the caller can take a late worker's
 // share; few enough that claiming (one compare-and-swap each) stays cheap.
 constexpr size_t kChunksPerThread = 4;
-constexpr int kMaxThreads = 256;
+constexpr int kMaxThreads = kMaxNumThreads;
 // Spins between looks at the clock (and yields of the CPU): a few microseconds.
 constexpr unsigned kSpinsPerYield = 64;
 // Spins of a caller waiting for a worker's chunk before it yields the CPU

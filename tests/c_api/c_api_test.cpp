@@ -238,6 +238,10 @@ TEST_CASE("C API failures return a status and a message") {
     CHECK(lowbit_interpreter_create(model, &options, nullptr, 0, &interp) ==
           LOWBIT_INVALID_ARGUMENT);
     CHECK(std::string(lowbit_last_error()).find("num_threads") != std::string::npos);
+    options.num_threads = 257;
+    CHECK(lowbit_interpreter_create(model, &options, nullptr, 0, &interp) ==
+          LOWBIT_INVALID_ARGUMENT);
+    CHECK(std::string(lowbit_last_error()).find("num_threads must be 1 to 256") != std::string::npos);
     options.num_threads = 1;
     options.kernel = "no-such-isa";
     CHECK(lowbit_interpreter_create(model, &options, nullptr, 0, &interp) != LOWBIT_OK);
