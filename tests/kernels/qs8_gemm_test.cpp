@@ -329,9 +329,11 @@ TEST_CASE("qs8 GEMM variants: zero points, clamps and fills at the limits",
   });
 }
 
-// The indirect form at every M and N remainder with tap counts 1, 2 and 9,
-// taps one or three K groups long, outputs strided, and padding taps: one
-// shared buffer of the input zero point, as convolution points them.
+// The indirect form at every M and N remainder with tap counts 1, 2, 3 and
+// 9, taps one, three or four K groups long (3 x 3 and 9 x 4 are a 3x3 RGB
+// layer's kernel rows and a 16-channel layer's pixels, which the 16-row
+// tile runs through loops of their own), outputs strided, and padding taps:
+// one shared buffer of the input zero point, as convolution points them.
 TEST_CASE("qs8 indirect GEMM variants: every M and N remainder, padding taps, strides",
           "[kernels][qs8_gemm]") {
   for_each_edge_sweep([](const Qs8GemmKernel& kernel, std::mt19937& rng,
@@ -341,8 +343,8 @@ TEST_CASE("qs8 indirect GEMM variants: every M and N remainder, padding taps, st
     size_t i = 0;
     for (size_t m = 1; m <= 2 * kernel.mr + 1; ++m) {
       for (size_t n : testing::tile_remainders(kernel.layout.nr)) {
-        for (size_t taps : {1, 2, 9}) {
-          for (size_t tap_bytes : {group, 3 * group}) {
+        for (size_t taps : {1, 2, 3, 9}) {
+          for (size_t tap_bytes : {group, 3 * group, 4 * group}) {
             Problem p =
                 make_edge_problem(rng, m, n, taps * tap_bytes,
                                   testing::rotating_edge_params(i, zero_points));
