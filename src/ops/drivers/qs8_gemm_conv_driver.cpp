@@ -186,6 +186,7 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
     if (!zeros) return Status(StatusCode::kResourceExhausted, "cannot allocate the padding row");
     std::memset(zeros, padding_byte_, segment_bytes_);
     padding_ = zeros;
+    if (padded_) LOWBIT_RETURN_IF_ERROR(prepare_padded_row_taps(ctx));
   }
   ctx.request_scratch(strips_bytes() + (offset_ ? offset_input_bytes() : 0));
   return Status::Ok();
