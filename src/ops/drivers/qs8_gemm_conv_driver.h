@@ -142,7 +142,7 @@ class Qs8GemmConvDriver {
   Status prepare_padded_row_taps(PrepareContext& ctx);
   // The variant's stored requantization terms (Qs8GemmParams::requant_terms),
   // computed once here instead of on every call.
-  Status prepare_requant_terms(PrepareContext& ctx);
+  Status prepare_requant_terms(PrepareContext& ctx, const int32_t* bias);
   // Points indirection_ at `input`'s pixels, unless it does already.
   void build_indirection(const int8_t* input) const;
   Status pack_weights(PrepareContext& ctx, const Qs8ConvQuantization& q, size_t packed_bytes,
