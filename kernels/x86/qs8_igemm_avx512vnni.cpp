@@ -12,7 +12,8 @@ using vnni::kNR;
 using vnni::TwoBlockSums;
 
 // kOffset: the taps hold a ^ 0x80 (see the tile header). 3x3 layers (nine
-// taps) run loops with the tap count fixed: row m's pointer for tap t is
+// pixel taps, or three kernel rows of an RGB input) run loops with the tap
+// count fixed: row m's pointer for tap t is
 // then a load at a fixed displacement from t's; with a run-time count GCC
 // kept the eight row bases in vector registers and moved each back (a
 // port-0 VMOVQ) per row and tap, against 8 or 16 VPDPBUSD per tap and row.
@@ -25,12 +26,14 @@ struct Taps {
   template <size_t kRows, bool kHalf>
   void accumulate_two(const uint8_t* w0, const uint8_t* w1, TwoBlockSums* out) const {
     if (taps == 9) return accumulate_two_taps<kRows, kHalf, 9>(w0, w1, out);
+    if (taps == 3) return accumulate_two_taps<kRows, kHalf, 3>(w0, w1, out);
     accumulate_two_taps<kRows, kHalf, 0>(w0, w1, out);
   }
 
   template <size_t kRows, bool kHalf>
   void accumulate_one(const uint8_t* w, __m512i* out) const {
     if (taps == 9) return accumulate_one_taps<kRows, kHalf, 9>(w, out);
+    if (taps == 3) return accumulate_one_taps<kRows, kHalf, 3>(w, out);
     accumulate_one_taps<kRows, kHalf, 0>(w, out);
   }
 
