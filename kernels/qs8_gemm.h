@@ -78,8 +78,11 @@ using Qs8OffsetFn = void (*)(const int8_t* input, int8_t* output, size_t n);
 
 // Writes the requantization terms of `channels` channels of `params` (the
 // profile, zero point and per-channel arrays) into `terms`, or returns false
-// where the kernel cannot use stored terms for this layer.
-using Qs8GemmTermsFn = bool (*)(size_t channels, const Qs8GemmParams& params, void* terms);
+// where the kernel cannot use stored terms for this layer. max_abs_accumulator
+// bounds the magnitude of every accumulator the kernel will requantize with
+// them (the layer's |bias| + K * 255 * 255 does), or is 0 where unknown.
+using Qs8GemmTermsFn = bool (*)(size_t channels, const Qs8GemmParams& params,
+                                uint32_t max_abs_accumulator, void* terms);
 
 // A taller tile of a variant for layers of at most layout.nr channels (one
 // packed block): same packed weights, same outputs, mr rows per call. With
@@ -185,8 +188,8 @@ Qs8IgemmSignature qs8_igemm_8x16c4__avx512vnni_offset;
 Qs8GemmSignature qs8_gemm_16x16c4__avx512vnni, qs8_gemm_16x16c4__avx512vnni_offset;
 Qs8IgemmSignature qs8_igemm_16x16c4__avx512vnni, qs8_igemm_16x16c4__avx512vnni_offset;
 bool qs8_gemm_requant_terms__avx512vnni(size_t channels, const Qs8GemmParams& params,
-                                        void* terms);
-constexpr uint32_t kQs8GemmTermsBlockBytesAvx512vnni = 5 * 64;
+                                        uint32_t max_abs_accumulator, void* terms);
+constexpr uint32_t kQs8GemmTermsBlockBytesAvx512vnni = 6 * 64;
 void qs8_offset_activations__avx512vnni(const int8_t* input, int8_t* output, size_t n);
 void qu8_flip_sums__avx512(const uint8_t* input, int8_t* output, size_t pixels,
                            size_t pixel_bytes, int32_t* sums);

@@ -115,6 +115,44 @@ __attribute__((noinline)) const uint8_t* accumulate(const int8_t* const* runs, s
 #undef LOWBIT_STORE
   return w;
 }
+
+// The same where each run is one step (groups == kStep: a 16-channel
+// pixel, a 3-channel kernel row) and the runs of a row lie kTaps apart (a
+// 3x3 layer's kept indirection): row m's pointer is then a load at a fixed
+// displacement and is used as loaded. With a run-time stride and offset
+// each row cost two scalar adds besides its load, 32 per 64 VPDPBUSD, and
+// the scalar ALU ports include the two that run VPDPBUSD.
+template <size_t kRows, bool kHalf, bool kOffset, size_t kStep, size_t kTaps>
+__attribute__((noinline)) const uint8_t* accumulate_fixed(const int8_t* const* run,
+                                                          const uint8_t* w, __m512i* acc) {
+  using Acc = vnni::BlockAcc<kHalf>;
+  const auto narrow = [](__m512i v) {
+    if constexpr (kHalf) {
+      return _mm512_castsi512_si256(v);
+    } else {
+      return v;
+    }
+  };
+  constexpr size_t row_stride = kTaps, offset = 0;
+#define LOWBIT_LOAD(m) Acc acc_##m = m < kRows ? narrow(acc[m < kRows ? m : 0]) : Acc{};
+  LOWBIT_ROWS16(LOWBIT_LOAD)
+#undef LOWBIT_LOAD
+  for (size_t t = 0; t < kTaps; ++t, ++run, w += kStep * 64) {
+    if constexpr (kStep == 4) {
+      LOWBIT_LOAD_WEIGHTS4()
+      LOWBIT_ROWS16(LOWBIT_QUAD)
+    } else {
+      static_assert(kStep == 3, "steps of 4 or 3 k-groups");
+      LOWBIT_LOAD_WEIGHTS3()
+      LOWBIT_ROWS16(LOWBIT_TRIPLE)
+    }
+  }
+#define LOWBIT_STORE(m) \
+  if (m < kRows) acc[m] = vnni::widen(acc_##m);
+  LOWBIT_ROWS16(LOWBIT_STORE)
+#undef LOWBIT_STORE
+  return w;
+}
 #undef LOWBIT_QUAD
 #undef LOWBIT_TRIPLE
 #undef LOWBIT_ONE
@@ -125,6 +163,13 @@ __attribute__((noinline)) const uint8_t* accumulate(const int8_t* const* runs, s
 template <size_t kRows, bool kHalf, bool kOffset>
 const uint8_t* accumulate_runs(const int8_t* const* runs, size_t row_stride, size_t taps,
                                size_t groups, const uint8_t* w, __m512i* acc) {
+  // 3x3 pixel taps of 16 channels, 3x3 RGB kernel rows.
+  if (groups == 4 && taps == 9 && row_stride == 9) {
+    return accumulate_fixed<kRows, kHalf, kOffset, 4, 9>(runs, w, acc);
+  }
+  if (groups == 3 && taps == 3 && row_stride == 3) {
+    return accumulate_fixed<kRows, kHalf, kOffset, 3, 3>(runs, w, acc);
+  }
   if (groups % 4 == 0) {
     return accumulate<kRows, kHalf, kOffset, 4>(runs, row_stride, taps, groups, w, acc);
   }

@@ -131,9 +131,9 @@ void qs8_gemm_8x16c4__avx512vnni_offset(size_t mr, size_t nc, size_t k,
 }
 
 bool qs8_gemm_requant_terms__avx512vnni(size_t channels, const Qs8GemmParams& params,
-                                        void* terms) {
+                                        uint32_t max_abs_accumulator, void* terms) {
   static_assert(avx512::kGemmTermsBlockBytes == kQs8GemmTermsBlockBytesAvx512vnni);
-  return avx512::store_gemm_terms(channels, params, terms);
+  return avx512::store_gemm_terms(channels, params, max_abs_accumulator, terms);
 }
 
 // 64 bytes per step, the last partial step masked.

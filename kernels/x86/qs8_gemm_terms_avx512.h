@@ -31,18 +31,48 @@ namespace avx512 {
 // high dword of the 64-bit sum (floor(x / 2^32), which fits int32 there)
 // shifted right by r - 1: nested floors of divisions by powers of two are
 // one floor, and one VPSRAVD on the merged lanes replaces two VPSRAVQ.
+//
+// tflite_reference stores another form, which rounds ties away from zero
+// with one compare and one masked subtract instead of a compare and a
+// masked subtract per 64-bit half. With p = acc * M, R the folded rounding
+// term and n = [acc < 0], the result is floor((p + R - 2^31 n) / 2^(31+r)),
+// where n may stand for [p < 0]: they differ only where p = 0 (acc = 0 or
+// M = 0), and there h = 0 rounds to 0 either way (RightShiftRescale; r >= 1
+// here). The doubled numerator W = 2p + 2R - 2^32 n moves the tie term to
+// whole units of the high dword: VPMULUDQ of acc's bits (acc + 2^32 n as
+// an unsigned number) by 2M < 2^32 gives 2p + 2^33 M n exactly, so the
+// high dword of that plus 2R is floor(W / 2^32) + (2M + 1) n, modulo 2^32.
+// Subtracting (2M + 1) where acc < 0 leaves floor(W / 2^32), the result
+// shifted right by r. That needs floor(W / 2^32) inside int32, i.e.
+// |p + R - 2^31 n| < 2^62: R <= 2^61 + 2^60 + 2^30 (r <= 30 and a zero
+// point that folds) leaves |acc| * 2^31 < 2^60 - 2^31 - 2^30, so the layer's
+// accumulators must stay below kMaxFastTiesAccumulator in magnitude
+// (every real layer: K * 255 * 255 + |bias| with K up to about 8000), and
+// every multiplier must be >= 0 (real layers' are).
 struct StoredGemmTerms {
-  __m512i multiplier, multiplier_odd, round_even, round_odd, high_shift;
+  // tflite_reference: 2M, 2M of the odd lanes, 2R even and odd, r, and
+  // 2M + 1 (away).
+  __m512i multiplier, multiplier_odd, round_even, round_odd, high_shift, away;
 };
 constexpr uint32_t kGemmTermsBlockBytes = sizeof(StoredGemmTerms);
+constexpr uint32_t kMaxFastTiesAccumulator = (uint32_t{1} << 29) - 2;
 
 // Writes the terms of `channels` channels (16 per block) into `terms`
 // (kGemmTermsBlockBytes per block), or returns false where the layer cannot
 // use them (the fp32 profile, or a channel whose shift or zero point does
-// not fold). Lanes past `channels` get terms that fold and are never stored.
-inline bool store_gemm_terms(size_t channels, const Qs8GemmParams& p, void* terms) {
+// not fold; tflite_reference also wants max_abs_accumulator, a bound on
+// every accumulator's magnitude, in (0, kMaxFastTiesAccumulator] and no
+// negative multiplier). Lanes past `channels` get terms that fold and are
+// never stored.
+inline bool store_gemm_terms(size_t channels, const Qs8GemmParams& p,
+                             uint32_t max_abs_accumulator, void* terms) {
   const RequantProfile profile = qs8_kernel_profile(p);
   if (profile == RequantProfile::kXnnpackFp32) return false;
+  const bool reference = profile == RequantProfile::kTfliteReference;
+  if (reference &&
+      (max_abs_accumulator == 0 || max_abs_accumulator > kMaxFastTiesAccumulator)) {
+    return false;
+  }
   auto* out = static_cast<uint8_t*>(terms);
   for (size_t c = 0; c < channels; c += 16, out += kGemmTermsBlockBytes) {
     const size_t rest = channels - c;
@@ -53,9 +83,20 @@ inline bool store_gemm_terms(size_t channels, const Qs8GemmParams& p, void* term
     if (!RightShiftRescale::folds_zero_point(shift, p.output_zero_point)) return false;
     RightShiftRescale rescale;
     rescale.set_folded(multiplier, shift, profile, p.output_zero_point);
-    const StoredGemmTerms block{multiplier, rescale.multiplier_odd, rescale.round_even,
-                                rescale.round_odd,
-                                _mm512_sub_epi32(_mm512_set1_epi32(-1), shift)};  // r - 1
+    StoredGemmTerms block{multiplier, rescale.multiplier_odd, rescale.round_even,
+                          rescale.round_odd,
+                          _mm512_sub_epi32(_mm512_set1_epi32(-1), shift),  // r - 1
+                          _mm512_setzero_si512()};
+    if (reference) {
+      if (_mm512_cmplt_epi32_mask(multiplier, _mm512_setzero_si512()) != 0) return false;
+      const __m512i doubled = _mm512_add_epi32(multiplier, multiplier);
+      block = StoredGemmTerms{doubled,
+                              _mm512_srli_epi64(doubled, 32),
+                              _mm512_slli_epi64(rescale.round_even, 1),
+                              _mm512_slli_epi64(rescale.round_odd, 1),
+                              _mm512_sub_epi32(_mm512_setzero_si512(), shift),  // r
+                              _mm512_add_epi32(doubled, _mm512_set1_epi32(1))};
+    }
     const __m512i* v = &block.multiplier;
     for (size_t i = 0; i < kGemmTermsBlockBytes / 64; ++i) {
       _mm512_storeu_si512(out + 64 * i, v[i]);
@@ -89,6 +130,7 @@ struct GemmBlockRequant<kProfile, true> {
     round_even = _mm512_loadu_si512(t + 128);
     round_odd = _mm512_loadu_si512(t + 192);
     high_shift = _mm512_loadu_si512(t + 256);
+    away = _mm512_loadu_si512(t + 320);
     unsigned_bytes = p.output_max > 127;
     lo = _mm512_set1_epi8(static_cast<char>(p.output_min));
     hi = _mm512_set1_epi8(static_cast<char>(p.output_max));
@@ -97,17 +139,22 @@ struct GemmBlockRequant<kProfile, true> {
   }
   // RightShiftRescale::apply with the final shift as StoredGemmTerms says.
   LOWBIT_AVX512_ALWAYS_INLINE __m512i operator()(__m512i acc) const {
+    if (kProfile == RequantProfile::kTfliteReference) {
+      // StoredGemmTerms' doubled form: unsigned products, (2M + 1) taken
+      // back from the high dword where acc < 0.
+      const __m512i even = _mm512_add_epi64(_mm512_mul_epu32(acc, multiplier), round_even);
+      const __m512i odd = _mm512_add_epi64(
+          _mm512_mul_epu32(_mm512_shuffle_epi32(acc, _MM_PERM_DDBB), multiplier_odd), round_odd);
+      __m512i high = _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB);
+      high = _mm512_mask_sub_epi32(high, _mm512_cmplt_epi32_mask(acc, _mm512_setzero_si512()),
+                                   high, away);
+      return _mm512_srav_epi32(high, high_shift);
+    }
     const __m512i product_even = _mm512_mul_epi32(acc, multiplier);
     const __m512i product_odd =
         _mm512_mul_epi32(_mm512_shuffle_epi32(acc, _MM_PERM_DDBB), multiplier_odd);
-    __m512i even = _mm512_add_epi64(product_even, round_even);
-    __m512i odd = _mm512_add_epi64(product_odd, round_odd);
-    if (kProfile == RequantProfile::kTfliteReference) {
-      const __m512i zero = _mm512_setzero_si512();
-      const __m512i away = _mm512_set1_epi64(int64_t{1} << 31);
-      even = _mm512_mask_sub_epi64(even, _mm512_cmplt_epi64_mask(product_even, zero), even, away);
-      odd = _mm512_mask_sub_epi64(odd, _mm512_cmplt_epi64_mask(product_odd, zero), odd, away);
-    }
+    const __m512i even = _mm512_add_epi64(product_even, round_even);
+    const __m512i odd = _mm512_add_epi64(product_odd, round_odd);
     // High dwords: the odd lanes' in place, the even lanes' moved down.
     const __m512i high = _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB);
     return _mm512_srav_epi32(high, high_shift);
@@ -122,7 +169,7 @@ struct GemmBlockRequant<kProfile, true> {
     if (clamp_hi) bytes = _mm512_min_epi8(bytes, hi);
     return bytes;
   }
-  __m512i multiplier, multiplier_odd, round_even, round_odd, high_shift, lo, hi;
+  __m512i multiplier, multiplier_odd, round_even, round_odd, high_shift, away, lo, hi;
   bool unsigned_bytes, clamp_lo, clamp_hi;
 };
 

@@ -11,7 +11,12 @@ using vnni::kMR;
 using vnni::kNR;
 using vnni::TwoBlockSums;
 
-// kOffset: the taps hold a ^ 0x80 (see the tile header).
+// kOffset: the taps hold a ^ 0x80 (see the tile header). 3x3 layers (nine
+// pixel taps, or three kernel rows of an RGB input) run loops with the tap
+// count fixed: row m's pointer for tap t is
+// then a load at a fixed displacement from t's; with a run-time count GCC
+// kept the eight row bases in vector registers and moved each back (a
+// port-0 VMOVQ) per row and tap, against 8 or 16 VPDPBUSD per tap and row.
 template <bool kOffset>
 struct Taps {
   const int8_t* const* indirection;  // [rows][taps]
@@ -19,11 +24,27 @@ struct Taps {
   size_t tap_groups;  // tap_bytes / 4
 
   template <size_t kRows, bool kHalf>
-  __attribute__((noinline)) void accumulate_two(const uint8_t* w0, const uint8_t* w1,
-                                                TwoBlockSums* out) const {
+  void accumulate_two(const uint8_t* w0, const uint8_t* w1, TwoBlockSums* out) const {
+    if (taps == 9) return accumulate_two_taps<kRows, kHalf, 9>(w0, w1, out);
+    if (taps == 3) return accumulate_two_taps<kRows, kHalf, 3>(w0, w1, out);
+    accumulate_two_taps<kRows, kHalf, 0>(w0, w1, out);
+  }
+
+  template <size_t kRows, bool kHalf>
+  void accumulate_one(const uint8_t* w, __m512i* out) const {
+    if (taps == 9) return accumulate_one_taps<kRows, kHalf, 9>(w, out);
+    if (taps == 3) return accumulate_one_taps<kRows, kHalf, 3>(w, out);
+    accumulate_one_taps<kRows, kHalf, 0>(w, out);
+  }
+
+  // kTaps: the tap count, or 0 for taps.
+  template <size_t kRows, bool kHalf, size_t kTaps>
+  __attribute__((noinline)) void accumulate_two_taps(const uint8_t* w0, const uint8_t* w1,
+                                                     TwoBlockSums* out) const {
+    const size_t count = kTaps != 0 ? kTaps : taps;
     LOWBIT_VNNI_START_TWO()
-#define LOWBIT_POINTER(m) const int8_t* a##m = indirection[(m < kRows ? m : 0) * taps + t];
-    for (size_t t = 0; t < taps; ++t) {
+#define LOWBIT_POINTER(m) const int8_t* a##m = indirection[(m < kRows ? m : 0) * count + t];
+    for (size_t t = 0; t < count; ++t) {
       LOWBIT_VNNI_ROWS(LOWBIT_POINTER)
       for (size_t g = 0; g < tap_groups; ++g, w0 += 64, w1 += 64) {
         const __m512i vw0 = _mm512_loadu_si512(w0);
@@ -34,10 +55,11 @@ struct Taps {
     LOWBIT_VNNI_ROWS(LOWBIT_VNNI_STORE_TWO)
   }
 
-  template <size_t kRows, bool kHalf>
-  __attribute__((noinline)) void accumulate_one(const uint8_t* w, __m512i* out) const {
+  template <size_t kRows, bool kHalf, size_t kTaps>
+  __attribute__((noinline)) void accumulate_one_taps(const uint8_t* w, __m512i* out) const {
+    const size_t count = kTaps != 0 ? kTaps : taps;
     LOWBIT_VNNI_START_ONE()
-    for (size_t t = 0; t < taps; ++t) {
+    for (size_t t = 0; t < count; ++t) {
       LOWBIT_VNNI_ROWS(LOWBIT_POINTER)
       for (size_t g = 0; g < tap_groups; ++g, w += 64) {
         const vnni::BlockAcc<kHalf> vw = vnni::load_block<kHalf>(w);

@@ -329,9 +329,11 @@ TEST_CASE("qs8 GEMM variants: zero points, clamps and fills at the limits",
   });
 }
 
-// The indirect form at every M and N remainder with tap counts 1, 2 and 9,
-// taps one or three K groups long, outputs strided, and padding taps: one
-// shared buffer of the input zero point, as convolution points them.
+// The indirect form at every M and N remainder with tap counts 1, 2, 3 and
+// 9, taps one, three or four K groups long (3 x 3 and 9 x 4 are a 3x3 RGB
+// layer's kernel rows and a 16-channel layer's pixels, which the 16-row
+// tile runs through loops of their own), outputs strided, and padding taps:
+// one shared buffer of the input zero point, as convolution points them.
 TEST_CASE("qs8 indirect GEMM variants: every M and N remainder, padding taps, strides",
           "[kernels][qs8_gemm]") {
   for_each_edge_sweep([](const Qs8GemmKernel& kernel, std::mt19937& rng,
@@ -341,8 +343,8 @@ TEST_CASE("qs8 indirect GEMM variants: every M and N remainder, padding taps, st
     size_t i = 0;
     for (size_t m = 1; m <= 2 * kernel.mr + 1; ++m) {
       for (size_t n : testing::tile_remainders(kernel.layout.nr)) {
-        for (size_t taps : {1, 2, 9}) {
-          for (size_t tap_bytes : {group, 3 * group}) {
+        for (size_t taps : {1, 2, 3, 9}) {
+          for (size_t tap_bytes : {group, 3 * group, 4 * group}) {
             Problem p =
                 make_edge_problem(rng, m, n, taps * tap_bytes,
                                   testing::rotating_edge_params(i, zero_points));
@@ -381,6 +383,17 @@ TEST_CASE("qs8 indirect GEMM variants: every M and N remainder, padding taps, st
   });
 }
 
+// A bound on the accumulators of p as the driver forms one: |bias| plus K
+// products of at most 255 * 255 (row offsets of legacy uint8 layers are
+// part of such sums; those here add their own magnitude).
+uint32_t problem_bound(const Problem& p) {
+  int64_t largest = 0;
+  for (int32_t b : p.bias) largest = std::max<int64_t>(largest, std::llabs(int64_t(b)));
+  int64_t offsets = 0;
+  for (int32_t o : p.row_offsets) offsets = std::max<int64_t>(offsets, std::llabs(int64_t(o)));
+  return uint32_t(std::min<int64_t>(largest + offsets + int64_t(p.k) * 255 * 255, UINT32_MAX));
+}
+
 // Qs8GemmKernel::requant_terms: typical layers (every multiplier below 1/2,
 // any int8 zero point and clamp) get stored terms in the fixed-point
 // profiles, and the GEMM, its indirect form and the narrow tile read them
@@ -412,22 +425,34 @@ TEST_CASE("qs8 GEMM stored requantization terms give the same outputs", "[kernel
                 p.params.output_max);
         std::vector<uint8_t> terms((p.n + 15) / 16 * kernel.requant_terms_block_bytes);
         if (profile == RequantProfile::kXnnpackFp32) {
-          CHECK_FALSE(kernel.requant_terms(p.n, p.params, terms.data()));
+          CHECK_FALSE(kernel.requant_terms(p.n, p.params, problem_bound(p), terms.data()));
           continue;
         }
-        REQUIRE(kernel.requant_terms(p.n, p.params, terms.data()));
+        REQUIRE(kernel.requant_terms(p.n, p.params, problem_bound(p), terms.data()));
         p.params.requant_terms = terms.data();
         REQUIRE(run(kernel, p) == simulate(p));
         ++stored;
       }
     }
     Problem p = make_problem(rng_for_terms(), 4, RequantProfile::kTfliteReference);
+    p.draw(RequantProfile::kTfliteReference, p.n, 16, [] { return 0.01; });
     std::vector<uint8_t> terms((p.n + 15) / 16 * kernel.requant_terms_block_bytes);
     p.shift[0] = 1;  // a left shift
-    CHECK_FALSE(kernel.requant_terms(p.n, p.params, terms.data()));
+    CHECK_FALSE(kernel.requant_terms(p.n, p.params, problem_bound(p), terms.data()));
     p.shift[0] = -3;
+    // tflite_reference's terms want a known bound on the accumulators, small
+    // enough for their doubled products, and no negative multiplier.
+    p.params.output_min = -128;  // ties stay tflite_reference's (no ReLU clamp)
+    CHECK(kernel.requant_terms(p.n, p.params, problem_bound(p), terms.data()));
+    CHECK_FALSE(kernel.requant_terms(p.n, p.params, 0, terms.data()));
+    CHECK_FALSE(kernel.requant_terms(p.n, p.params, uint32_t{1} << 29, terms.data()));
+    p.multiplier[0] = -p.multiplier[0];
+    CHECK_FALSE(kernel.requant_terms(p.n, p.params, problem_bound(p), terms.data()));
+    p.multiplier[0] = -p.multiplier[0];
+    p.params.profile = RequantProfile::kTfliteOptimized;  // no bound needed
+    CHECK(kernel.requant_terms(p.n, p.params, 0, terms.data()));
     p.params.profile = RequantProfile::kXnnpackFp32;
-    CHECK_FALSE(kernel.requant_terms(p.n, p.params, terms.data()));
+    CHECK_FALSE(kernel.requant_terms(p.n, p.params, problem_bound(p), terms.data()));
   });
   CHECK((storing_variants == 0 || stored > 0));
 }

@@ -68,10 +68,10 @@ struct Layer {
 };
 
 Layer make_layer(std::mt19937& rng, int32_t channels, int32_t outputs, int32_t stride,
-                 int32_t row_sum_multiplier) {
+                 int32_t row_sum_multiplier, int32_t height = 9, int32_t width = 11) {
   Layer l;
-  l.g.input_h = 9;
-  l.g.input_w = 11;
+  l.g.input_h = height;
+  l.g.input_w = width;
   l.g.input_c = channels;
   l.g.kernel_h = l.g.kernel_w = 3;
   l.g.stride_h = l.g.stride_w = stride;
@@ -155,6 +155,44 @@ TEST_CASE("int8 GEMM convolution rebuilds its taps when the input moves",
             REQUIRE(simd.run(pool, input, l.output_bytes(), false) == expected);
           }
           ++tested;
+        }
+      }
+    }
+  }
+  if (tested == 0) WARN("no variant with an indirect GEMM runs on this CPU");
+}
+
+// RGB and 16-channel 3x3 layers (kernel-row taps of the padded image, kept
+// pixel taps) against the portable variant: images 32 wide, where every
+// tile of 8 or 16 rows lies in one output row (the taps then come from a
+// per-layer pattern), and 11 wide, where tiles cross output rows.
+TEST_CASE("int8 GEMM convolution of RGB and 16-channel layers matches the portable variant",
+          "[ops_int8][conv2d][indirection]") {
+  const auto [table, count] = qs8_gemm_variants();
+  const KernelVariant<Qs8GemmKernel>& portable = table[count - 1];
+  REQUIRE(portable.fn.portable);
+  int tested = 0;
+  for (size_t v = 0; v + 1 < count; ++v) {
+    const KernelVariant<Qs8GemmKernel>& variant = table[v];
+    if (variant.fn.igemm == nullptr || !CpuFeatures::detect().has(variant.required)) continue;
+    for (int32_t channels : {3, 16}) {
+      for (int32_t width : {32, 11}) {
+        for (int32_t outputs : {16, 32}) {
+          for (int32_t stride : {1, 2}) {
+            INFO(variant.name << " channels " << channels << " width " << width << " outputs "
+                              << outputs << " stride " << stride);
+            std::mt19937 rng(testing::test_seed() + uint32_t(channels * width + outputs + stride));
+            ThreadPool pool(1);
+            const Layer l = make_layer(rng, channels, outputs, stride, 0, 5, width);
+            Prepared simd(l, variant, pool), reference(l, portable, pool);
+            Aligned buffer(l.input_bytes());
+            auto* input = reinterpret_cast<int8_t*>(buffer.data);
+            const auto bytes = testing::random_ints<int8_t>(rng, l.input_bytes(), -128, 127);
+            std::memcpy(input, bytes.data(), bytes.size());
+            REQUIRE(simd.run(pool, input, l.output_bytes(), false) ==
+                    reference.run(pool, input, l.output_bytes(), false));
+            ++tested;
+          }
         }
       }
     }

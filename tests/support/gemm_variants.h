@@ -13,6 +13,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <random>
 #include <string>
@@ -268,12 +271,38 @@ inline Qs8GemmKernel& slot(size_t i) {
   static Qs8GemmKernel slots[kSlots];
   return slots[i];
 }
+// A bound on every accumulator of a call, from what the kernel reads: its
+// packed biases, K products of a weight (|w| <= 128) and an unsigned
+// activation (<= 255), and the row offsets. Where the sum leaves int32 the
+// bound does too (the kernel then declines terms that need one).
+inline uint32_t accumulator_bound(const Qs8GemmKernel& kernel, size_t mr, size_t nc, size_t k,
+                                  const void* packed_w, const Qs8GemmParams& params) {
+  const size_t padded_k = qs8_gemm_padded_k(kernel.layout, k);
+  const size_t block_bytes = kernel.layout.nr * sizeof(int32_t) + padded_k * kernel.layout.nr;
+  int64_t largest = 0;
+  for (size_t c = 0; c < nc; ++c) {
+    int32_t bias;
+    std::memcpy(&bias,
+                static_cast<const uint8_t*>(packed_w) + c / kernel.layout.nr * block_bytes +
+                    c % kernel.layout.nr * sizeof(int32_t),
+                sizeof(bias));
+    largest = std::max<int64_t>(largest, std::llabs(int64_t(bias)));
+  }
+  int64_t offsets = 0;
+  for (size_t m = 0; params.row_offsets != nullptr && m < mr; ++m) {
+    offsets = std::max<int64_t>(offsets, std::llabs(int64_t(params.row_offsets[m])));
+  }
+  return uint32_t(std::min<int64_t>(largest + offsets + int64_t(padded_k) * 128 * 255,
+                                    UINT32_MAX));
+}
 inline Qs8GemmParams with_terms(const Qs8GemmKernel& kernel, size_t nc,
-                                const Qs8GemmParams& params, std::vector<uint8_t>* terms) {
+                                const Qs8GemmParams& params, uint32_t bound,
+                                std::vector<uint8_t>* terms) {
   const size_t blocks = (nc + kernel.layout.nr - 1) / kernel.layout.nr;
   terms->assign(blocks * kernel.requant_terms_block_bytes, 0);
   Qs8GemmParams p = params;
-  p.requant_terms = kernel.requant_terms(nc, params, terms->data()) ? terms->data() : nullptr;
+  p.requant_terms =
+      kernel.requant_terms(nc, params, bound, terms->data()) ? terms->data() : nullptr;
   return p;
 }
 template <size_t kSlot>
@@ -281,7 +310,9 @@ void gemm(size_t mr, size_t nc, size_t k, const int8_t* const* a_rows, const voi
           int8_t* c, size_t c_stride, const Qs8GemmParams& params) {
   const Qs8GemmKernel& kernel = slot(kSlot);
   std::vector<uint8_t> terms;
-  kernel.fn(mr, nc, k, a_rows, packed_w, c, c_stride, with_terms(kernel, nc, params, &terms));
+  kernel.fn(mr, nc, k, a_rows, packed_w, c, c_stride,
+            with_terms(kernel, nc, params,
+                       accumulator_bound(kernel, mr, nc, k, packed_w, params), &terms));
 }
 template <size_t kSlot>
 void igemm(size_t mr, size_t nc, size_t taps, size_t tap_bytes, const int8_t* const* indirection,
@@ -289,7 +320,9 @@ void igemm(size_t mr, size_t nc, size_t taps, size_t tap_bytes, const int8_t* co
   const Qs8GemmKernel& kernel = slot(kSlot);
   std::vector<uint8_t> terms;
   kernel.igemm(mr, nc, taps, tap_bytes, indirection, packed_w, c, c_stride,
-               with_terms(kernel, nc, params, &terms));
+               with_terms(kernel, nc, params,
+                          accumulator_bound(kernel, mr, nc, taps * tap_bytes, packed_w, params),
+                          &terms));
 }
 template <size_t... kSlot>
 constexpr Qs8GemmFn kGemms[] = {gemm<kSlot>...};

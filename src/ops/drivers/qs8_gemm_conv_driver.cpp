@@ -1,6 +1,7 @@
 #include "ops/drivers/qs8_gemm_conv_driver.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -156,7 +157,7 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
     ctx.offer_prepared(key, packed_, packed_bytes);
   }
   LOWBIT_RETURN_IF_ERROR(make_gemm_params(ctx, q, n, 16, &params_));
-  LOWBIT_RETURN_IF_ERROR(prepare_requant_terms(ctx));
+  LOWBIT_RETURN_IF_ERROR(prepare_requant_terms(ctx, bias));
 
   // Work splits into row_splits x channel_splits rectangles, one per task,
   // each with its own strip. Few row tiles (batch-1 FC, small images) would
@@ -186,6 +187,7 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
     if (!zeros) return Status(StatusCode::kResourceExhausted, "cannot allocate the padding row");
     std::memset(zeros, padding_byte_, segment_bytes_);
     padding_ = zeros;
+    if (padded_) LOWBIT_RETURN_IF_ERROR(prepare_padded_row_taps(ctx));
   }
   ctx.request_scratch(strips_bytes() + (offset_ ? offset_input_bytes() : 0));
   return Status::Ok();
@@ -193,7 +195,7 @@ Status Qs8GemmConvDriver::prepare(PrepareContext& ctx, const KernelVariant<Qs8Ge
 
 // Sized whether or not the layer's parameters allow storing the terms, so
 // the sizing pass counts the same bytes; the fp32 profile has none.
-Status Qs8GemmConvDriver::prepare_requant_terms(PrepareContext& ctx) {
+Status Qs8GemmConvDriver::prepare_requant_terms(PrepareContext& ctx, const int32_t* bias) {
   params_.requant_terms = nullptr;
   terms_block_bytes_ = kernel_.requant_terms_block_bytes;
   if (kernel_.requant_terms == nullptr || ctx.profile() == RequantProfile::kXnnpackFp32) {
@@ -207,7 +209,16 @@ Status Qs8GemmConvDriver::prepare_requant_terms(PrepareContext& ctx) {
   }
   void* terms = ctx.allocate_persistent(bytes);
   if (!terms) return Status(StatusCode::kResourceExhausted, "cannot allocate requantization terms");
-  if (kernel_.requant_terms(n, params_, terms)) params_.requant_terms = terms;
+  // Every accumulator is TFLite's: the bias plus K products of a weight and
+  // an input, each at most 255 from its zero point (the K read, padding
+  // included, bounds the K that counts).
+  uint64_t bound = uint64_t(packed_k_) * 255 * 255;
+  uint64_t largest_bias = 0;
+  for (size_t o = 0; bias != nullptr && o < n; ++o) {
+    largest_bias = std::max<uint64_t>(largest_bias, uint64_t(std::llabs(int64_t(bias[o]))));
+  }
+  bound = std::min<uint64_t>(bound + largest_bias, UINT32_MAX);
+  if (kernel_.requant_terms(n, params_, uint32_t(bound), terms)) params_.requant_terms = terms;
   return Status::Ok();
 }
 

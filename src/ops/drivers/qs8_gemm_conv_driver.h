@@ -139,9 +139,10 @@ class Qs8GemmConvDriver {
   void fill_padded_row_taps(size_t row0, size_t mr, const int8_t* padded,
                             const int8_t** taps) const;
   Status prepare_pixel_taps(PrepareContext& ctx);
+  Status prepare_padded_row_taps(PrepareContext& ctx);
   // The variant's stored requantization terms (Qs8GemmParams::requant_terms),
   // computed once here instead of on every call.
-  Status prepare_requant_terms(PrepareContext& ctx);
+  Status prepare_requant_terms(PrepareContext& ctx, const int32_t* bias);
   // Points indirection_ at `input`'s pixels, unless it does already.
   void build_indirection(const int8_t* input) const;
   Status pack_weights(PrepareContext& ctx, const Qs8ConvQuantization& q, size_t packed_bytes,
@@ -192,6 +193,9 @@ class Qs8GemmConvDriver {
   // no segment is composed at a border.
   bool padded_ = false;
   size_t padded_h_ = 0, padded_w_ = 0;
+  // padded_: the taps of a tile in one output row from its first window's
+  // corner (kernel_h per row), or nullptr.
+  const ptrdiff_t* row_tap_pattern_ = nullptr;
   const int8_t* padding_ = nullptr;   // zero-point bytes for taps outside the image
   const ptrdiff_t* tap_offsets_ = nullptr;  // kPixelTaps: per tap, from an inner window's corner
   // kPixelTaps with few bytes per tap, where filling the taps per tile costs

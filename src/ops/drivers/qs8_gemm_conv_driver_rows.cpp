@@ -318,12 +318,46 @@ void Qs8GemmConvDriver::pad_input(const int8_t* input, int8_t* padded) const {
   }
 }
 
+// The padded image's kernel-row taps of a tile that lies in one output row
+// are its first window's corner plus a pattern the same for every such
+// tile: filling them tap by tap took a fifth of an RGB layer's time
+// (ResNet-8's 32x32x3 layer, 48 taps per 144 VPDPBUSD).
+Status Qs8GemmConvDriver::prepare_padded_row_taps(PrepareContext& ctx) {
+  const size_t kernel_h = size_t(g_.kernel_h);
+  const size_t bytes = tile_rows_ * kernel_h * sizeof(ptrdiff_t);
+  row_tap_pattern_ = nullptr;
+  if (ctx.sizing_only()) {
+    ctx.reserve_persistent(bytes);
+    return Status::Ok();
+  }
+  auto* pattern = static_cast<ptrdiff_t*>(ctx.allocate_persistent(bytes));
+  if (!pattern) return Status(StatusCode::kResourceExhausted, "cannot allocate the tap pattern");
+  const size_t c = static_cast<size_t>(g_.input_c);
+  const size_t row_stride = size_t(g_.dilation_h) * padded_w_ * c;
+  const size_t step = size_t(g_.stride_w) * c;
+  for (size_t m = 0; m < tile_rows_; ++m) {
+    for (size_t ky = 0; ky < kernel_h; ++ky) {
+      pattern[m * kernel_h + ky] = ptrdiff_t(m * step + ky * row_stride);
+    }
+  }
+  row_tap_pattern_ = pattern;
+  return Status::Ok();
+}
+
 void Qs8GemmConvDriver::fill_padded_row_taps(size_t row0, size_t mr, const int8_t* padded,
                                              const int8_t** taps) const {
   const size_t c = static_cast<size_t>(g_.input_c);
   const size_t row_stride = size_t(g_.dilation_h) * padded_w_ * c;
   const size_t step = size_t(g_.stride_w) * c;
   PixelCursor at(g_, row0);
+  if (row_tap_pattern_ != nullptr && at.ox + mr <= size_t(g_.output_w)) {
+    const int8_t* corner =
+        padded + ((at.b * padded_h_ + at.oy * size_t(g_.stride_h)) * padded_w_ +
+                  at.ox * size_t(g_.stride_w)) * c;
+    const size_t count = mr * size_t(g_.kernel_h);
+    for (size_t i = 0; i < count; ++i) taps[i] = corner + row_tap_pattern_[i];
+    return;
+  }
   for (size_t m = 0; m < mr;) {
     // The windows of one output row are step bytes apart.
     const int8_t* corner =
