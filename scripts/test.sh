@@ -228,34 +228,44 @@ if [[ $sanitize -eq 0 ]]; then
   timed "emulated x86" "$root/scripts/test-emulated.sh" "$build_dir" || fail "emulated x86 fallback tests"
 fi
 
-# Embedding (plain build only): the installed CMake/pkg-config package with a
-# consumer project, and `pip install ./python` in a fresh venv with its pytest.
-# (The firmware comes last: it needs the cross toolchains.)
+# Embedding, numerics and ARM (plain build only). The embedding checks: the
+# installed CMake/pkg-config package with a consumer project, and `pip install
+# ./python` in a fresh venv with its pytest. The numerics: reference and SIMD
+# kernels agree bit for bit on the shared int8 models; a short conformance
+# sweep against LiteRT's reference kernels and LCE's interpreter (committed
+# fixtures, oracles in a venv from PyPI), on XNNPACK's and on lowbit's own
+# float kernels; the real-world zoo models and the operator sweeps against
+# LiteRT. All of these are parallel steps (each writes only its own files; the
+# install and Python checks mostly wait on their builds' ccache hits and on
+# pip). Then the aarch64 and armhf cross builds under qemu-user, every ARM
+# variant exercised and outputs bit-identical with this x86 build, and the
+# firmware (last: both need the cross toolchains).
+# The two --ci sweeps write the same files: one step, one after the other.
+conformance_ci_both_float_kernels() {
+  "$root/scripts/conformance.sh" --ci --build-dir "$build_dir" || return
+  # The sweep's float parts (LCE float stems and heads) on lowbit's own float kernels too (issue 19).
+  echo "test.sh: the --ci sweep again with LOWBIT_FLOAT_KERNELS=own"
+  LOWBIT_FLOAT_KERNELS=own "$root/scripts/conformance.sh" --ci --build-dir "$build_dir"
+}
 if [[ $sanitize -eq 0 ]]; then
+  parallel_steps=1 parallel_start=$SECONDS  # the steps up to finish_steps: $jobs at a time
+  # The longest steps first, so the last ones to end are short.
+  timed "conformance lstm-cases" "$root/scripts/conformance.sh" --lstm-cases --build-dir "$build_dir" || fail "LSTM models (int8, float32) vs LiteRT"
+  # Issue 18's accuracy bars on Fashion-MNIST (networks trained once, then cached in the build folder).
+  timed "conformance quantization-accuracy" "$root/scripts/conformance.sh" --quantization-accuracy --ci --check --build-dir "$build_dir" ||
+    fail "Fashion-MNIST accuracy of lowbit-quantize's models (int8 vs TensorFlow PTQ, W4A8 vs float)"
+  timed "python check" "$root/scripts/check-python.sh" "$build_dir" || fail "Python bindings check"
   timed "install check" "$root/scripts/check-install.sh" "$build_dir-install" ||
     fail "installed package check"
-  timed "python check" "$root/scripts/check-python.sh" "$build_dir" || fail "Python bindings check"
-fi
-
-# Numerics and ARM (plain build only): reference and SIMD kernels agree bit for
-# bit on the shared int8 models; a short conformance sweep against LiteRT's
-# reference kernels and LCE's interpreter (committed fixtures, oracles in a venv
-# from PyPI); the real-world zoo models against LiteRT's reference kernels; the aarch64 and armhf cross builds under qemu-user, every ARM
-# variant exercised and outputs bit-identical with this x86 build.
-if [[ $sanitize -eq 0 ]]; then
   timed "conformance simd-vs-reference" "$root/scripts/conformance.sh" --simd-vs-reference --build-dir "$build_dir" || fail "reference vs SIMD kernels on shared models"
-  timed "conformance ci" "$root/scripts/conformance.sh" --ci --build-dir "$build_dir" || fail "conformance sweep (LiteRT, LCE)"
-  # The sweep's float parts (LCE float stems and heads) on lowbit's own float kernels too (issue 19).
-  LOWBIT_FLOAT_KERNELS=own timed "conformance ci, own float kernels" "$root/scripts/conformance.sh" --ci --build-dir "$build_dir" ||
-    fail "conformance sweep (LiteRT, LCE) on the own float kernels"
-  parallel_steps=1 parallel_start=$SECONDS  # the steps up to finish_steps: $jobs at a time
+  timed "conformance ci (XNNPACK's, then own float kernels)" conformance_ci_both_float_kernels ||
+    fail "conformance sweep (LiteRT, LCE)"
   timed "conformance zoo-cases" "$root/scripts/conformance.sh" --zoo-cases --build-dir "$build_dir" || fail "zoo models vs LiteRT"
   # TRANSPOSE_CONV / L2_NORMALIZATION sweep: TensorFlow writes part of its models.
   timed "conformance transpose-conv-cases" "$root/scripts/conformance.sh" --transpose-conv-cases --cases 12 --tf-cases 2 --build-dir "$build_dir" ||
     fail "TRANSPOSE_CONV and L2_NORMALIZATION vs LiteRT"
   timed "conformance activation-cases" "$root/scripts/conformance.sh" --activation-cases --cases 6 --build-dir "$build_dir" || fail "activation and math operators vs LiteRT"
   timed "conformance reduce-cases" "$root/scripts/conformance.sh" --reduce-cases --cases 3 --build-dir "$build_dir" || fail "reductions, batch/space, concatenation, dequantize vs LiteRT"
-  timed "conformance lstm-cases" "$root/scripts/conformance.sh" --lstm-cases --build-dir "$build_dir" || fail "LSTM models (int8, float32) vs LiteRT"
   timed "conformance int16-conv-cases" "$root/scripts/conformance.sh" --int16-conv-cases --cases 3 --kernel auto --threads 2 --build-dir "$build_dir" ||
     fail "16x8 convolutions vs LiteRT and TFLite Micro"
   timed "conformance seanet-cases" "$root/scripts/conformance.sh" --seanet-cases --build-dir "$build_dir" \
@@ -265,9 +275,6 @@ if [[ $sanitize -eq 0 ]]; then
     fail "SVDF and RNN models vs LiteRT and TFLite Micro"
   timed "conformance int4-cases" "$root/scripts/conformance.sh" --int4-cases --cases 8 --build-dir "$build_dir" || fail "W4A8 (int4 weights) FULLY_CONNECTED and CONV_2D vs LiteRT"
   timed "conformance float-own-cases" "$root/scripts/conformance.sh" --float-own-cases --build-dir "$build_dir" || fail "float models on own and XNNPACK float kernels vs LiteRT"
-  # Issue 18's accuracy bars on Fashion-MNIST (networks trained once, then cached in the build folder).
-  timed "conformance quantization-accuracy" "$root/scripts/conformance.sh" --quantization-accuracy --ci --check --build-dir "$build_dir" ||
-    fail "Fashion-MNIST accuracy of lowbit-quantize's models (int8 vs TensorFlow PTQ, W4A8 vs float)"
   timed "conformance float16-cases" "$root/scripts/conformance.sh" --float16-cases --inputs 2 --build-dir "$build_dir" ||
     fail "TensorFlow float16 models vs LiteRT and their float32 originals"
   timed "lowbit-eval check" "$root/scripts/conformance.sh" --eval-tool --build-dir "$build_dir" || fail "lowbit-eval"

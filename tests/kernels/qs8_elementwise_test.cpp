@@ -235,7 +235,7 @@ TEST_CASE("ADD input rescales that are one product: exhaustive", "[kernels][qs8_
     for (int lift = 0; lift <= 20; ++lift) {
       for (int e = 0; e <= lift; ++e) {
         const int bits = 31 - lift + e;
-        const int64_t largest = (int64_t{1} << 31) - 1 >> bits;
+        const int64_t largest = ((int64_t{1} << 31) - 1) >> bits;
         for (int64_t k : {int64_t{0}, int64_t{1}, int64_t{3}, largest / 2 + 1, largest, -int64_t{1},
                           -int64_t{3}, -largest}) {
           if (k > largest || -k > largest) continue;  // beyond int32 where bits is 31
