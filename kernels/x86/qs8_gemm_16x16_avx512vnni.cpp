@@ -15,6 +15,15 @@ namespace {
 
 constexpr size_t kRows16 = 16;
 
+template <bool kHalf>
+inline vnni::BlockAcc<kHalf> narrow_acc(__m512i v) {
+  if constexpr (kHalf) {
+    return _mm512_castsi512_si256(v);
+  } else {
+    return v;
+  }
+}
+
 #define LOWBIT_ROWS16(X) \
   X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
 
@@ -49,6 +58,22 @@ constexpr size_t kRows16 = 16;
 #define LOWBIT_LOAD_WEIGHTS4() \
   LOWBIT_LOAD_WEIGHTS3()       \
   const Acc vw3 = vnni::load_block<kHalf>(w + 192);
+// One step of kStep (4 or 3) k-groups for every row.
+#define LOWBIT_STEP()                                       \
+  if constexpr (kStep == 4) {                               \
+    LOWBIT_LOAD_WEIGHTS4()                                  \
+    LOWBIT_ROWS16(LOWBIT_QUAD)                              \
+  } else {                                                  \
+    static_assert(kStep == 3, "steps of 4 or 3 k-groups"); \
+    LOWBIT_LOAD_WEIGHTS3()                                  \
+    LOWBIT_ROWS16(LOWBIT_TRIPLE)                            \
+  }
+// The tile's rows in named accumulators (an array would live in memory):
+// loaded from acc (the 256-bit half when kHalf), stored back widened.
+#define LOWBIT_LOAD_ROW(m) \
+  Acc acc_##m = m < kRows ? narrow_acc<kHalf>(acc[m < kRows ? m : 0]) : Acc{};
+#define LOWBIT_STORE_ROW(m) \
+  if (m < kRows) acc[m] = vnni::widen(acc_##m);
 
 // Accumulates `taps` runs of `groups` k-groups per row: row m's run t starts
 // at runs[m * row_stride + t], weights at w (64 bytes per group,
@@ -64,30 +89,14 @@ __attribute__((noinline)) const uint8_t* accumulate(const int8_t* const* runs, s
                                                     size_t taps, size_t groups, const uint8_t* w,
                                                     __m512i* acc) {
   using Acc = vnni::BlockAcc<kHalf>;
-  const auto narrow = [](__m512i v) {
-    if constexpr (kHalf) {
-      return _mm512_castsi512_si256(v);
-    } else {
-      return v;
-    }
-  };
-#define LOWBIT_LOAD(m) Acc acc_##m = m < kRows ? narrow(acc[m < kRows ? m : 0]) : Acc{};
-  LOWBIT_ROWS16(LOWBIT_LOAD)
-#undef LOWBIT_LOAD
+  LOWBIT_ROWS16(LOWBIT_LOAD_ROW)
   const size_t quads = groups / 4;
   if constexpr (kStep != 0) {
     const size_t steps_per_run = groups / kStep;
     const int8_t* const* run = runs;
     size_t offset = 0, step_in_run = 0;
     for (size_t step = taps * steps_per_run; step > 0; --step, w += kStep * 64) {
-      if constexpr (kStep == 4) {
-        LOWBIT_LOAD_WEIGHTS4()
-        LOWBIT_ROWS16(LOWBIT_QUAD)
-      } else {
-        static_assert(kStep == 3, "steps of 4 or 3 k-groups");
-        LOWBIT_LOAD_WEIGHTS3()
-        LOWBIT_ROWS16(LOWBIT_TRIPLE)
-      }
+      LOWBIT_STEP()
       offset += 4 * kStep;
       if (++step_in_run == steps_per_run) {
         step_in_run = 0;
@@ -109,10 +118,7 @@ __attribute__((noinline)) const uint8_t* accumulate(const int8_t* const* runs, s
       }
     }
   }
-#define LOWBIT_STORE(m) \
-  if (m < kRows) acc[m] = vnni::widen(acc_##m);
-  LOWBIT_ROWS16(LOWBIT_STORE)
-#undef LOWBIT_STORE
+  LOWBIT_ROWS16(LOWBIT_STORE_ROW)
   return w;
 }
 
@@ -126,34 +132,18 @@ template <size_t kRows, bool kHalf, bool kOffset, size_t kStep, size_t kTaps>
 __attribute__((noinline)) const uint8_t* accumulate_fixed(const int8_t* const* run,
                                                           const uint8_t* w, __m512i* acc) {
   using Acc = vnni::BlockAcc<kHalf>;
-  const auto narrow = [](__m512i v) {
-    if constexpr (kHalf) {
-      return _mm512_castsi512_si256(v);
-    } else {
-      return v;
-    }
-  };
   constexpr size_t row_stride = kTaps, offset = 0;
-#define LOWBIT_LOAD(m) Acc acc_##m = m < kRows ? narrow(acc[m < kRows ? m : 0]) : Acc{};
-  LOWBIT_ROWS16(LOWBIT_LOAD)
-#undef LOWBIT_LOAD
+  LOWBIT_ROWS16(LOWBIT_LOAD_ROW)
   for (size_t t = 0; t < kTaps; ++t, ++run, w += kStep * 64) {
-    if constexpr (kStep == 4) {
-      LOWBIT_LOAD_WEIGHTS4()
-      LOWBIT_ROWS16(LOWBIT_QUAD)
-    } else {
-      static_assert(kStep == 3, "steps of 4 or 3 k-groups");
-      LOWBIT_LOAD_WEIGHTS3()
-      LOWBIT_ROWS16(LOWBIT_TRIPLE)
-    }
+    LOWBIT_STEP()
   }
-#define LOWBIT_STORE(m) \
-  if (m < kRows) acc[m] = vnni::widen(acc_##m);
-  LOWBIT_ROWS16(LOWBIT_STORE)
-#undef LOWBIT_STORE
+  LOWBIT_ROWS16(LOWBIT_STORE_ROW)
   return w;
 }
 #undef LOWBIT_QUAD
+#undef LOWBIT_STEP
+#undef LOWBIT_LOAD_ROW
+#undef LOWBIT_STORE_ROW
 #undef LOWBIT_TRIPLE
 #undef LOWBIT_ONE
 #undef LOWBIT_LOAD_WEIGHTS3
